@@ -1,0 +1,2 @@
+/** @tensorfold/backend (being built: see the package issue). */
+export {};

@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../engine/model.js';
+import { ConfigError, DataError } from '../errors.js';
+import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
+import { Random } from '../random/random.js';
+import { seedOrNext } from '../random/global-seed.js';
+import { type Callback, CallbackList, EpochLogger, History, type Logs } from './callbacks.js';
+import {
+  arrayBatches,
+  countSamples,
+  disposeBatch,
+  fromDatasetElement,
+  isBatchSource,
+  type ModelBatch,
+  sliceRows,
+  toTensorList,
+} from './data-adapter.js';
+import { evaluateBatches } from './evaluate.js';
+import { NonFiniteLossError } from './train-step.js';
+
+/** Validation data: `[x, y]`, `[x, y, sampleWeight]`, or a dataset of batches. */
+export type ValidationData = [TensorContainer, TensorContainer] | [TensorContainer, TensorContainer, tf.Tensor] | BatchSource;
+
+/** Options of `model.fit`. */
+export interface FitArgs {
+  /** Number of passes over the data. Default 1. */
+  epochs?: number;
+  /** Samples per gradient step, for tensor data. Default 32. */
+  batchSize?: number;
+  /**
+   * Fraction (0 to 1) of the tensor data held out for validation: the last samples, taken before
+   * shuffling, as Keras does. Default 0.
+   */
+  validationSplit?: number;
+  /** Data to evaluate at the end of each epoch (overrides `validationSplit`). */
+  validationData?: ValidationData;
+  /** Batch size for validation. Default: `batchSize`. */
+  validationBatchSize?: number;
+  /** Shuffle tensor data before each epoch. Default `true`. Datasets shuffle themselves. */
+  shuffle?: boolean;
+  /** Seed of the shuffling order; the order of epoch `e` depends only on `(seed, e)`. Default: from `setSeed`'s generator. */
+  seed?: number;
+  /** Hooks called during training (`History` is always added and returned). */
+  callbacks?: Callback[];
+  /** Epoch to start at (0-based), to resume a run. Default 0. */
+  initialEpoch?: number;
+  /** 0: silent (default); 1 or 2: one line per epoch through `console.log`. Use the progress-bar callback of `@tensorfold/optim` for a bar. */
+  verbose?: 0 | 1 | 2;
+  /** Per-sample weights for tensor data, shape `[samples]`. */
+  sampleWeight?: tf.Tensor;
+  /** For datasets: batches per epoch. Default: one full pass of the dataset. */
+  stepsPerEpoch?: number;
+  /** For dataset validation data: batches per evaluation. Default: one full pass. */
+  validationSteps?: number;
+}
+
+/** Where `fit`'s batches come from for one epoch. */
+interface EpochSource {
+  batches(epoch: number): AsyncGenerator<ModelBatch> | Generator<ModelBatch>;
+  steps: number | null;
+  samples: number | null;
+}
+
+/** `model.fit` (see {@link FitArgs}). */
+export async function fit(model: Model, x: TensorContainer | BatchSource, y: TensorContainer | undefined, args: FitArgs = {}): Promise<History> {
+  model.requireCompiled('fit');
+  const epochs = args.epochs ?? 1;
+  const initialEpoch = args.initialEpoch ?? 0;
+  const batchSize = args.batchSize ?? 32;
+  checkPositiveInteger(epochs, 'epochs');
+  checkPositiveInteger(batchSize, 'batchSize');
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`initialEpoch must be an integer >= 0, got ${initialEpoch}.`);
+
+  const owned: tf.Tensor[] = [];
+  try {
+    const { train, validation } = isBatchSource(x) ? datasetSources(model, x, args) : arraySources(model, x, y, args, batchSize, owned);
+    const history = new History();
+    const verbose = args.verbose ?? 0;
+    const callbacks = new CallbackList([history, ...(verbose > 0 ? [new EpochLogger()] : []), ...(args.callbacks ?? [])]);
+    callbacks.setModel(model);
+    callbacks.setParams({
+      epochs,
+      initialEpoch,
+      steps: train.steps,
+      samples: train.samples,
+      batchSize: isBatchSource(x) ? null : batchSize,
+      verbose,
+      doValidation: validation !== null,
+      metrics: metricNames(model, validation !== null),
+    });
+    model.history = history;
+    model.stopTraining = false;
+    await callbacks.call('onTrainBegin', {});
+    let lastLogs: Logs = {};
+    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+      model.metricsState.reset();
+      await callbacks.call('onEpochBegin', epoch, {});
+      let batchIndex = 0;
+      let epochLogs: Logs = {};
+      for await (const batch of train.batches(epoch)) {
+        try {
+          await callbacks.call('onBatchBegin', batchIndex, { batch: batchIndex, size: batch.size });
+          await model.runTrainStep(batch);
+        } catch (error) {
+          if (error instanceof NonFiniteLossError) {
+            throw new NonFiniteLossError(error.value, ` at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
+          }
+          throw error;
+        } finally {
+          disposeBatch(batch);
+        }
+        epochLogs = await model.metricsState.read();
+        await callbacks.call('onBatchEnd', batchIndex, { batch: batchIndex, size: batch.size, ...epochLogs });
+        batchIndex++;
+        if (model.stopTraining) break;
+      }
+      if (batchIndex === 0) throw new DataError(`Epoch ${epoch + 1} got no batches: the dataset is empty or exhausted (call repeat() on it, or lower stepsPerEpoch).`);
+      if (validation) {
+        const valLogs = await evaluateBatches(model, validation.batches(epoch), undefined);
+        for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
+      }
+      await callbacks.call('onEpochEnd', epoch, epochLogs);
+      lastLogs = epochLogs;
+      if (model.stopTraining) break;
+    }
+    await callbacks.call('onTrainEnd', lastLogs);
+    return history;
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
+function checkPositiveInteger(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${value}.`);
+}
+
+function metricNames(model: Model, validation: boolean): string[] {
+  const compiled = model.requireCompiled('fit');
+  const names = ['loss', ...(model.outputNames.length > 1 ? model.outputNames.map((n) => `${n}_loss`) : []), ...compiled.metrics.map((m) => m.key)];
+  return validation ? [...names, ...names.map((n) => `val_${n}`)] : names;
+}
+
+function arraySources(
+  model: Model,
+  x: TensorContainer,
+  y: TensorContainer | undefined,
+  args: FitArgs,
+  batchSize: number,
+  owned: tf.Tensor[],
+): { train: EpochSource; validation: EpochSource | null } {
+  if (y === undefined) throw new DataError('fit(x, y) needs targets y when x is tensors; pass a dataset of {xs, ys} batches otherwise.');
+  let xs = toTensorList(x, model.inputNames, 'input');
+  let ys = toTensorList(y, model.outputNames, 'target');
+  let sw = args.sampleWeight;
+  const groups: Array<[string, tf.Tensor[]]> = [
+    ['x', xs],
+    ['y', ys],
+  ];
+  if (sw) groups.push(['sampleWeight', [sw]]);
+  let samples = countSamples(groups);
+  let validation: EpochSource | null = null;
+  if (args.validationData) {
+    validation = validationSource(model, args.validationData, args.validationBatchSize ?? batchSize, args.validationSteps);
+  } else if (args.validationSplit) {
+    const split = args.validationSplit;
+    if (!(split > 0 && split < 1)) throw new ConfigError(`validationSplit must be between 0 and 1 (exclusive), got ${split}.`);
+    const valCount = Math.floor(samples * split);
+    const trainCount = samples - valCount;
+    if (valCount === 0 || trainCount === 0) {
+      throw new DataError(`validationSplit ${split} of ${samples} samples leaves ${trainCount} for training and ${valCount} for validation; both need at least one.`);
+    }
+    const vx = sliceRows(xs, trainCount, valCount);
+    const vy = sliceRows(ys, trainCount, valCount);
+    const vsw = sw ? tf.slice(sw, [trainCount], [valCount]) : undefined;
+    xs = sliceRows(xs, 0, trainCount);
+    ys = sliceRows(ys, 0, trainCount);
+    sw = sw ? tf.slice(sw, [0], [trainCount]) : undefined;
+    owned.push(...vx, ...vy, ...xs, ...ys, ...(vsw ? [vsw] : []), ...(sw ? [sw] : []));
+    validation = tensorSource(vx, vy, vsw, valCount, args.validationBatchSize ?? batchSize, null);
+    samples = trainCount;
+  }
+  const shuffle = args.shuffle ?? true;
+  const seed = seedOrNext(args.seed);
+  return { train: tensorSource(xs, ys, sw, samples, batchSize, shuffle ? seed : null), validation };
+}
+
+function tensorSource(xs: tf.Tensor[], ys: tf.Tensor[], sw: tf.Tensor | undefined, samples: number, batchSize: number, seed: number | null): EpochSource {
+  return {
+    steps: Math.ceil(samples / batchSize),
+    samples,
+    batches: (epoch) => arrayBatches(xs, ys, sw, samples, batchSize, seed === null ? null : Random.derive(seed, epoch).permutation(samples)),
+  };
+}
+
+function validationSource(model: Model, data: ValidationData, batchSize: number, steps?: number): EpochSource {
+  if (isBatchSource(data)) return datasetSource(model, data, steps);
+  if (!Array.isArray(data) || data.length < 2) throw new ConfigError('validationData must be [x, y], [x, y, sampleWeight] or a dataset.');
+  const xs = toTensorList(data[0], model.inputNames, 'input');
+  const ys = toTensorList(data[1], model.outputNames, 'target');
+  const sw = data[2];
+  const groups: Array<[string, tf.Tensor[]]> = [
+    ['validation x', xs],
+    ['validation y', ys],
+  ];
+  if (sw) groups.push(['validation sampleWeight', [sw]]);
+  const samples = countSamples(groups);
+  return tensorSource(xs, ys, sw, samples, batchSize, null);
+}
+
+function datasetSources(model: Model, x: BatchSource, args: FitArgs): { train: EpochSource; validation: EpochSource | null } {
+  if (args.validationSplit) {
+    throw new ConfigError('validationSplit works on tensors only; for a dataset pass validationData (e.g. a held-out dataset).');
+  }
+  const validation = args.validationData ? validationSource(model, args.validationData, args.validationBatchSize ?? args.batchSize ?? 32, args.validationSteps) : null;
+  return { train: datasetSource(model, x, args.stepsPerEpoch), validation };
+}
+
+/**
+ * Batches from a dataset. With `steps`, one iterator is kept across epochs (as Keras does with
+ * `steps_per_epoch`), so a repeated dataset continues where the last epoch stopped.
+ */
+function datasetSource(model: Model, source: BatchSource, steps?: number): EpochSource {
+  let iterator: AsyncIterator<unknown> | null = null;
+  const size = typeof source.size === 'number' ? source.size : null;
+  return {
+    steps: steps ?? size,
+    samples: null,
+    async *batches() {
+      if (steps === undefined || iterator === null) iterator = source[Symbol.asyncIterator]();
+      let count = 0;
+      while (steps === undefined || count < steps) {
+        const next = await (iterator as AsyncIterator<unknown>).next();
+        if (next.done) {
+          iterator = null;
+          break;
+        }
+        count++;
+        yield fromDatasetElement(next.value as Parameters<typeof fromDatasetElement>[0], model.inputNames, model.outputNames);
+      }
+    },
+  };
+}
+
+export { validationSource };

@@ -1,0 +1,2 @@
+/** @tensorfold/data (being built: see the package issue). */
+export {};

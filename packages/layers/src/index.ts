@@ -1,0 +1,2 @@
+/** @tensorfold/layers (being built: see the package issue). */
+export {};

@@ -1,0 +1,2 @@
+/** @tensorfold/models-classic (being built: see the package issue). */
+export {};

@@ -1,0 +1,2 @@
+/** @tensorfold/models-cnn (being built: see the package issue). */
+export {};

@@ -1,0 +1,2 @@
+/** @tensorfold/optim (being built: see the package issue). */
+export {};

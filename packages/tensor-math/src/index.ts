@@ -1,0 +1,2 @@
+/** @tensorfold/tensor-math (being built: see the package issue). */
+export {};

@@ -1,0 +1,86 @@
+/**
+ * The benchmark harness. A suite measures tensorfold and a peer (usually `@tensorflow/tfjs-layers` or
+ * a plain implementation) in the same process, on the same backend, and reports the ratio, because
+ * the machines we run on are shared and noisy: absolute numbers drift, same-run ratios hold.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** What a suite gets from the harness. */
+export interface BenchContext {
+  /** The backend in use (`cpu`, `wasm`, `webgpu`). */
+  backend: string;
+  /** `--quick`: fewer repetitions, for smoke runs in CI. */
+  quick: boolean;
+  /** Records one result row. */
+  report(row: BenchRow): void;
+}
+
+/** One measured comparison. */
+export interface BenchRow {
+  suite: string;
+  case: string;
+  /** What `value` measures, e.g. `samples/s`, `ms`, `GFLOP/s`. */
+  unit: string;
+  /** tensorfold's figure. */
+  value: number;
+  /** The peer's figure in the same run (null when the peer cannot run this case, e.g. tfjs-layers LeNet on WASM). */
+  peer: number | null;
+  /** What the peer is. */
+  peerName: string;
+  /** Whether a larger value is better (throughput) or smaller (time). */
+  higherIsBetter: boolean;
+  note?: string;
+}
+
+/** A benchmark suite: a file in src/suites/ whose default export is one of these. */
+export interface Suite {
+  name: string;
+  /** One line on what it measures. */
+  description: string;
+  /** Backends it makes sense on. Default: all. */
+  backends?: string[];
+  run(ctx: BenchContext): Promise<void>;
+}
+
+/** Statistics of repeated timings in milliseconds. */
+export interface Timing {
+  medianMs: number;
+  minMs: number;
+  runs: number;
+}
+
+/**
+ * Times `fn` (sync or async): `warmup` untimed runs, then runs until `minTimeMs` has passed and at
+ * least `minRuns` ran. Awaits `tf` work by reading back results the caller returns.
+ */
+export async function timeIt(
+  fn: () => unknown | Promise<unknown>,
+  options: { warmup?: number; minRuns?: number; minTimeMs?: number } = {},
+): Promise<Timing> {
+  const { warmup = 2, minRuns = 5, minTimeMs = 1000 } = options;
+  for (let i = 0; i < warmup; i++) await settle(await fn());
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minRuns || performance.now() - start < minTimeMs) {
+    const t0 = performance.now();
+    await settle(await fn());
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0], runs: times.length };
+}
+
+/** Waits for a tensor result (or array of them) to be computed, then frees it. */
+async function settle(result: unknown): Promise<void> {
+  const tensors = (Array.isArray(result) ? result : [result]).filter((t): t is tf.Tensor => t instanceof tf.Tensor);
+  for (const t of tensors) {
+    await t.data();
+    t.dispose();
+  }
+}
+
+/** `value / peer` oriented so that > 1 means tensorfold is better. */
+export function advantage(row: BenchRow): number | null {
+  if (row.peer === null || row.peer === 0) return null;
+  return row.higherIsBetter ? row.value / row.peer : row.peer / row.value;
+}

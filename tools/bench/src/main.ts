@@ -1,0 +1,80 @@
+/**
+ * `pnpm bench [suite ...] [--backend cpu,wasm,webgpu] [--quick] [--json out.json]`
+ *
+ * Runs every suite in src/suites/ (or the named ones) on each backend and prints a table of
+ * tensorfold's figure, the peer's figure from the same run, and the ratio (> 1: tensorfold better).
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { advantage, type BenchRow, type Suite } from './harness.js';
+import { useBackend } from './backends.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv: string[]) {
+  const names: string[] = [];
+  let backends = ['wasm'];
+  let quick = false;
+  let json: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--backend') backends = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--quick') quick = true;
+    else if (a === '--json') json = argv[++i] ?? null;
+    else if (a.startsWith('--')) throw new Error(`Unknown option ${a}. Options: --backend cpu,wasm,webgpu  --quick  --json FILE`);
+    else names.push(a);
+  }
+  return { names, backends, quick, json };
+}
+
+async function loadSuites(names: string[]): Promise<Suite[]> {
+  const dir = join(here, 'suites');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const suites: Suite[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: Suite };
+    if (mod.default && (names.length === 0 || names.includes(mod.default.name))) suites.push(mod.default);
+  }
+  const unknown = names.filter((n) => !suites.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`Unknown suite(s): ${unknown.join(', ')}. Suites: ${files.map((f) => f.replace(/\.ts$/, '')).join(', ')}`);
+  return suites;
+}
+
+function formatRow(r: BenchRow): string {
+  const fmt = (x: number | null) => (x === null ? 'n/a' : x >= 100 ? x.toFixed(0) : x.toPrecision(3));
+  const adv = advantage(r);
+  return `| ${r.suite} | ${r.case} | ${fmt(r.value)} ${r.unit} | ${fmt(r.peer)} (${r.peerName}) | ${adv === null ? 'n/a' : `${adv.toFixed(2)}x`} |${r.note ? ` ${r.note}` : ''}`;
+}
+
+async function main() {
+  const { names, backends, quick, json } = parseArgs(process.argv.slice(2));
+  const suites = await loadSuites(names);
+  const rows: Array<BenchRow & { backend: string }> = [];
+  for (const backend of backends) {
+    const info = await useBackend(backend);
+    console.log(`\n## backend: ${info}\n`);
+    console.log('| suite | case | tensorfold | peer (same run) | advantage |');
+    console.log('|---|---|---|---|---|');
+    for (const suite of suites) {
+      if (suite.backends && !suite.backends.includes(backend)) continue;
+      await suite.run({
+        backend,
+        quick,
+        report(row) {
+          rows.push({ ...row, backend });
+          console.log(formatRow(row));
+        },
+      });
+    }
+  }
+  if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
