@@ -1,0 +1,59 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { _FusedMatMul, BatchMatMul, getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
+import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
+
+/** Marks the kernel configs this package registered, so registering again is a no-op. */
+const TENSORFOLD_KERNEL = Symbol.for('@tensorfold/backend:wasm-kernel');
+
+type MarkedConfig = KernelConfig & { [TENSORFOLD_KERNEL]?: true };
+
+/** Kernels stock tfjs-backend-wasm 4.22 lacks and training needs. */
+export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** Stock WASM kernels that this package wraps with a faster path (same results). */
+export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul];
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
+}
+
+function mark(config: KernelConfig): KernelConfig {
+  return Object.assign({ ...config }, { [TENSORFOLD_KERNEL]: true as const });
+}
+
+/**
+ * Completes tfjs-backend-wasm for training: registers the kernels it lacks
+ * ({@link ADDED_WASM_KERNELS}) and replaces the matMul kernels with versions that take XNNPACK's fast
+ * path for transposed and batched products ({@link WRAPPED_WASM_KERNELS}).
+ *
+ * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
+ * already registered (by this function, or by a later tfjs release that ships it) is left alone.
+ * `initBackend` calls it; call it yourself only if you start the WASM backend with `tf.setBackend`.
+ *
+ * @returns the names of the kernels this call registered (empty when everything was in place).
+ */
+export function registerWasmKernels(): string[] {
+  const registered: string[] = [];
+  for (const config of ADDED_WASM_KERNELS) {
+    if (getKernel(config.kernelName, 'wasm') != null) continue;
+    registerKernel(mark(config));
+    registered.push(config.kernelName);
+  }
+  for (const name of WRAPPED_WASM_KERNELS) {
+    const stock = getKernel(name, 'wasm');
+    if (stock == null || isOurs(stock)) continue;
+    unregisterKernel(name, 'wasm');
+    registerKernel(mark(fastMatMulConfig(stock)));
+    registered.push(name);
+  }
+  return registered;
+}
