@@ -42,6 +42,11 @@ export class KernelScope {
 
   /** Runs kernel `name` on `inputs` with `attrs`; the output is freed by {@link KernelScope.dispose}. */
   run(name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+    return this.runConfig(this.kernel(name), inputs, attrs);
+  }
+
+  /** The WASM kernel registered under `name`; throws a `BackendError` when there is none. */
+  kernel(name: string): KernelConfig {
     const config = this.kernels(name);
     if (config == null) {
       throw new BackendError(
@@ -49,7 +54,12 @@ export class KernelScope {
           'Use the @tensorflow/tfjs-backend-wasm version that @tensorfold/backend declares (see its package.json).',
       );
     }
-    return this.runConfig(config, inputs, attrs);
+    return config;
+  }
+
+  /** Takes ownership of outputs produced outside {@link KernelScope.run} (multi-output kernels). */
+  adopt(...outputs: TensorInfo[]): void {
+    this.owned.push(...outputs);
   }
 
   /** Runs a kernel given by its config (for a wrapper that calls the kernel it replaced). */

@@ -4,6 +4,7 @@ import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
@@ -19,8 +20,11 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
-/** Stock WASM kernels that this package wraps with a faster path (same results). */
+/** Stock WASM kernels that this package wraps with a faster path (same results; also fixes the stock bias bug of transposed fused matMul). */
 export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul];
+
+/** Stock WASM kernels that give wrong results in tfjs 4.22 and are replaced. */
+export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
@@ -32,7 +36,8 @@ function mark(config: KernelConfig): KernelConfig {
 
 /**
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
- * ({@link ADDED_WASM_KERNELS}) and replaces the matMul kernels with versions that take XNNPACK's fast
+ * ({@link ADDED_WASM_KERNELS}), replaces the ones that compute wrong gradients
+ * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad), and wraps the matMul kernels with versions that take XNNPACK's fast
  * path for transposed and batched products ({@link WRAPPED_WASM_KERNELS}).
  *
  * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
@@ -45,6 +50,13 @@ export function registerWasmKernels(): string[] {
   const registered: string[] = [];
   for (const config of ADDED_WASM_KERNELS) {
     if (getKernel(config.kernelName, 'wasm') != null) continue;
+    registerKernel(mark(config));
+    registered.push(config.kernelName);
+  }
+  for (const config of REPLACED_WASM_KERNELS) {
+    const stock = getKernel(config.kernelName, 'wasm');
+    if (isOurs(stock)) continue;
+    if (stock != null) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(mark(config));
     registered.push(config.kernelName);
   }
