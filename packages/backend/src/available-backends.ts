@@ -29,7 +29,8 @@ export function probeBackends(): Promise<BackendSupport> {
         support.unavailable.push({ name, reason: error instanceof Error ? error.message : String(error) });
       }
     }
-    if (before != null && (BACKEND_NAMES as readonly string[]).includes(before)) await useBackend(before as BackendName);
+    if (before != null && (BACKEND_NAMES as readonly string[]).includes(before))
+      await useBackend(before as BackendName);
     return support;
   })();
   return probe;

@@ -10,9 +10,20 @@
  *
  * @packageDocumentation
  */
-export { type BackendSupport, availableBackends, probeBackends } from './available-backends.js';
+export { availableBackends, type BackendSupport, probeBackends } from './available-backends.js';
 export { type BackendInfo, describeBackend, type SkippedBackend } from './backend-info.js';
 export { BACKEND_NAMES, type BackendName, isBackendName, parseBackendName } from './backend-name.js';
-export { BACKEND_ENV, backendInfo, type InitBackendOptions, initBackend, useBackend } from './init-backend.js';
+export {
+  BACKEND_ENV,
+  backendInfo,
+  type InitBackendOptions,
+  initBackend,
+  useBackend,
+} from './init-backend.js';
 export type { WasmPaths } from './start/start-wasm.js';
-export { ADDED_WASM_KERNELS, REPLACED_WASM_KERNELS, registerWasmKernels, WRAPPED_WASM_KERNELS } from './wasm/register-kernels.js';
+export {
+  ADDED_WASM_KERNELS,
+  REPLACED_WASM_KERNELS,
+  registerWasmKernels,
+  WRAPPED_WASM_KERNELS,
+} from './wasm/register-kernels.js';

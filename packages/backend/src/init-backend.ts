@@ -1,5 +1,5 @@
-import { BackendError } from '@tensorfold/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
 import type { BackendInfo, SkippedBackend } from './backend-info.js';
 import { BACKEND_NAMES, type BackendName, parseBackendName } from './backend-name.js';
 import { environmentVariable, isNode } from './environment.js';
@@ -54,7 +54,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendIn
 }
 
 /** Forces `name` (shorthand for `initBackend({ require: name })`); for tests that loop over backends. */
-export function useBackend(name: BackendName): Promise<BackendInfo> {
+export async function useBackend(name: BackendName): Promise<BackendInfo> {
   return initBackend({ require: parseBackendName(name, 'useBackend(name)') });
 }
 
@@ -65,8 +65,10 @@ export function useBackend(name: BackendName): Promise<BackendInfo> {
 export function backendInfo(): BackendInfo {
   const current = tf.getBackend();
   if (active != null && active.name === current) return active;
-  if (current === 'wasm') return { name: 'wasm', chosenBy: 'auto', platform: platform(), ...wasmInfo(), skipped: [] };
-  if (current === 'cpu' || current === 'webgpu') return { name: current, chosenBy: 'auto', platform: platform(), skipped: [] };
+  if (current === 'wasm')
+    return { name: 'wasm', chosenBy: 'auto', platform: platform(), ...wasmInfo(), skipped: [] };
+  if (current === 'cpu' || current === 'webgpu')
+    return { name: current, chosenBy: 'auto', platform: platform(), skipped: [] };
   throw new BackendError('No tensorfold backend is active: call `await initBackend()` first.');
 }
 
@@ -74,7 +76,7 @@ async function start(options: InitBackendOptions): Promise<BackendInfo> {
   const plan = choosePlan(options);
   const skipped: SkippedBackend[] = [];
   for (const name of plan.order) {
-    const strict = plan.strict || name === plan.order[0] && plan.chosenBy === 'preferred';
+    const strict = plan.strict || (name === plan.order[0] && plan.chosenBy === 'preferred');
     try {
       const details = await startOne(name, { strict, wasmPaths: options.wasmPaths });
       const chosenBy = plan.chosenBy === 'preferred' && name !== plan.order[0] ? 'auto' : plan.chosenBy;
@@ -83,12 +85,17 @@ async function start(options: InitBackendOptions): Promise<BackendInfo> {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (plan.strict) {
-        throw new BackendError(`Backend "${name}" was required (${plan.source}) but cannot start: ${reason}`, { cause: error });
+        throw new BackendError(
+          `Backend "${name}" was required (${plan.source}) but cannot start: ${reason}`,
+          { cause: error },
+        );
       }
       skipped.push({ name, reason });
     }
   }
-  throw new BackendError(`No backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join(' | ')}`);
+  throw new BackendError(
+    `No backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join(' | ')}`,
+  );
 }
 
 interface Plan {
@@ -110,7 +117,12 @@ function choosePlan(options: InitBackendOptions): Plan {
   }
   if (options.prefer != null) {
     const name = parseBackendName(options.prefer, 'initBackend({ prefer })');
-    return { order: [name, ...BACKEND_NAMES.filter((n) => n !== name)], strict: false, chosenBy: 'preferred', source: '' };
+    return {
+      order: [name, ...BACKEND_NAMES.filter((n) => n !== name)],
+      strict: false,
+      chosenBy: 'preferred',
+      source: '',
+    };
   }
   return { order: [...BACKEND_NAMES], strict: false, chosenBy: 'auto', source: '' };
 }
@@ -121,7 +133,10 @@ async function startOne(
   options: { strict: boolean; wasmPaths?: WasmPaths },
 ): Promise<Partial<BackendInfo>> {
   if (name === 'webgpu') {
-    const info: WebgpuStartInfo = await startWebgpu({ allowSoftware: options.strict, softwareFallback: options.strict });
+    const info: WebgpuStartInfo = await startWebgpu({
+      allowSoftware: options.strict,
+      softwareFallback: options.strict,
+    });
     return { adapter: info.adapter, softwareAdapter: info.softwareAdapter };
   }
   if (name === 'wasm') return startWasm(options.wasmPaths);

@@ -23,7 +23,8 @@ const reference = new Map<string, CaseResult>();
 
 beforeAll(async () => {
   await useBackend('cpu');
-  for (const kernelCase of KERNEL_CASES) reference.set(kernelCase.name, await runCase(kernelCase, { useReference: true }));
+  for (const kernelCase of KERNEL_CASES)
+    reference.set(kernelCase.name, await runCase(kernelCase, { useReference: true }));
 });
 
 describe.each(backends)('kernel parity on %s against cpu', (backend) => {
@@ -51,7 +52,10 @@ describe.each(backends)('kernel parity on %s against cpu', (backend) => {
         }
       }
       const what = output === 0 ? 'forward value' : `gradient of input ${output - 1}`;
-      expect(worstAt, `${what}: element ${worstAt} is ${actual[worstAt]}, CPU gives ${expected[worstAt]}`).toBe(-1);
+      expect(
+        worstAt,
+        `${what}: element ${worstAt} is ${actual[worstAt]}, CPU gives ${expected[worstAt]}`,
+      ).toBe(-1);
     });
   });
 });

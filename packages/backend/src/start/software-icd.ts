@@ -8,7 +8,12 @@ export const SOFTWARE_VULKAN_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json'
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
 
 /** Whether an adapter is a CPU emulation (correct, far slower than WASM for training). */
-export function isSoftwareAdapter(info: { isFallbackAdapter?: boolean; description?: string; architecture?: string; device?: string }): boolean {
+export function isSoftwareAdapter(info: {
+  isFallbackAdapter?: boolean;
+  description?: string;
+  architecture?: string;
+  device?: string;
+}): boolean {
   if (info.isFallbackAdapter === true) return true;
   return SOFTWARE_ADAPTER.test([info.description, info.architecture, info.device].filter(Boolean).join(' '));
 }

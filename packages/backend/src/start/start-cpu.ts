@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { BackendError } from '@tensorfold/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
 
 /** Starts tfjs's plain JavaScript CPU backend (works everywhere; the slowest). */
 export async function startCpu(): Promise<void> {

@@ -1,6 +1,6 @@
-import { BackendError } from '@tensorfold/core';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
 import { registerWasmKernels } from '../wasm/register-kernels.js';
 
 /** Where the `.wasm` binaries are served from (browser bundles); see tfjs-backend-wasm's `setWasmPaths`. */

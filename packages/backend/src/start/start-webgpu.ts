@@ -1,5 +1,5 @@
-import { BackendError } from '@tensorfold/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../environment.js';
 import { isSoftwareAdapter, SOFTWARE_VULKAN_ICDS } from './software-icd.js';
 
@@ -55,15 +55,20 @@ export async function startWebgpu(options: WebgpuStartOptions): Promise<WebgpuSt
   try {
     started = await tf.setBackend('webgpu');
   } catch (error) {
-    throw new BackendError(`The WebGPU backend did not start on ${name}: ${(error as Error).message}`, { cause: error });
+    throw new BackendError(`The WebGPU backend did not start on ${name}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (!started) throw new BackendError(`The WebGPU backend did not start on ${name} (tfjs logged the cause above).`);
+  if (!started)
+    throw new BackendError(`The WebGPU backend did not start on ${name} (tfjs logged the cause above).`);
   await tf.ready();
   return { adapter: name, softwareAdapter };
 }
 
 function describeAdapter(info: AdapterInfoLike, software: boolean): string {
-  const parts = [info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unnamed adapter'];
+  const parts = [
+    info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unnamed adapter',
+  ];
   if (software) parts.push('(software)');
   return parts.join(' ');
 }
@@ -96,10 +101,15 @@ async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
     );
   }
   let gpu = module.create([]);
-  if (softwareFallback && environmentVariable('VK_ICD_FILENAMES') == null && (await gpu.requestAdapter()) == null) {
+  if (
+    softwareFallback &&
+    environmentVariable('VK_ICD_FILENAMES') == null &&
+    (await gpu.requestAdapter()) == null
+  ) {
     const icd = await firstExisting(SOFTWARE_VULKAN_ICDS);
     if (icd != null) {
-      (globalThis as unknown as { process: { env: Record<string, string> } }).process.env.VK_ICD_FILENAMES = icd;
+      (globalThis as unknown as { process: { env: Record<string, string> } }).process.env.VK_ICD_FILENAMES =
+        icd;
       gpu = module.create([]);
     }
   }
@@ -121,12 +131,13 @@ async function firstExisting(paths: string[]): Promise<string | null> {
 }
 
 function noAdapterMessage(): string {
-  if (!isNode()) return 'navigator.gpu.requestAdapter() found no adapter: this browser or machine has WebGPU turned off or no GPU.';
+  if (!isNode())
+    return 'navigator.gpu.requestAdapter() found no adapter: this browser or machine has WebGPU turned off or no GPU.';
   const icd = environmentVariable('VK_ICD_FILENAMES');
   return (
     'Dawn found no usable Vulkan driver' +
     (icd ? ` (VK_ICD_FILENAMES=${icd})` : '') +
-    '. Install your GPU vendor\'s Vulkan driver, or for a slow software adapter install Debian\'s chromium and libvulkan1 ' +
+    ". Install your GPU vendor's Vulkan driver, or for a slow software adapter install Debian's chromium and libvulkan1 " +
     `and set VK_ICD_FILENAMES=${SOFTWARE_VULKAN_ICDS[0]}.`
   );
 }

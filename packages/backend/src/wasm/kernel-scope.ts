@@ -1,4 +1,3 @@
-import { BackendError } from '@tensorfold/core';
 import {
   type DataType,
   getKernel,
@@ -7,6 +6,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
 
 /** The parts of tfjs-backend-wasm's backend object that the added kernels touch. */
 export interface WasmBackendLike extends KernelBackend {

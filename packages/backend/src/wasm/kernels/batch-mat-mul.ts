@@ -31,7 +31,11 @@ export function fastMatMul(stock: KernelConfig): KernelFunc {
     const scope = new KernelScope(backend);
     try {
       const rank = (t: TensorInfo) => t.shape.length;
-      const swapLast = (t: TensorInfo) => [...t.shape.slice(0, -2).map((_, i) => i), rank(t) - 1, rank(t) - 2];
+      const swapLast = (t: TensorInfo) => [
+        ...t.shape.slice(0, -2).map((_, i) => i),
+        rank(t) - 1,
+        rank(t) - 2,
+      ];
       // a: [...batchA, rows, inner]; b: [...batchB, inner, cols]
       const aPlain = attrs.transposeA ? scope.transpose(a, swapLast(a)) : a;
       const bPlain = attrs.transposeB ? scope.transpose(b, swapLast(b)) : b;

@@ -41,33 +41,47 @@ function conv2DBackpropFilter(args: {
     // [batch, height, width, inChannels] whatever the data format.
     const xNhwc = format === 'channelsLast' ? x : scope.transpose(x, [0, 2, 3, 1]);
     const dyNhwc = format === 'channelsLast' ? dy : scope.transpose(dy, [0, 2, 3, 1]);
-    const rows = filterGradientPadding(info.inHeight, info.outHeight, info.filterHeight, info.strideHeight, 1, info.padInfo.top);
-    const cols = filterGradientPadding(info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, 1, info.padInfo.left);
+    const rows = filterGradientPadding(
+      info.inHeight,
+      info.outHeight,
+      info.filterHeight,
+      info.strideHeight,
+      1,
+      info.padInfo.top,
+    );
+    const cols = filterGradientPadding(
+      info.inWidth,
+      info.outWidth,
+      info.filterWidth,
+      info.strideWidth,
+      1,
+      info.padInfo.left,
+    );
     // [inChannels, height, width, batch]: input channels act as the batch, the batch as channels.
     let images = scope.transpose(xNhwc, [3, 1, 2, 0]);
     if (rows.crop > 0 || cols.crop > 0) {
       const [c, h, w, b] = images.shape;
-      images = scope.run('Slice', { x: images }, { begin: [0, 0, 0, 0], size: [c, h - rows.crop, w - cols.crop, b] });
+      images = scope.run(
+        'Slice',
+        { x: images },
+        { begin: [0, 0, 0, 0], size: [c, h - rows.crop, w - cols.crop, b] },
+      );
     }
     // [outHeight, outWidth, batch, outChannels]: dy is the filter.
     const kernel = scope.transpose(dyNhwc, [1, 2, 0, 3]);
     // [inChannels, filterHeight, filterWidth, outChannels]
-    const grad = scope.run(
-      'Conv2D',
-      { x: images, filter: kernel },
-      {
-        strides: [1, 1],
-        dilations: [info.strideHeight, info.strideWidth],
-        pad: [
-          [0, 0],
-          [rows.before, rows.after],
-          [cols.before, cols.after],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-        dimRoundingMode: undefined,
-      } as unknown as Record<string, never>,
-    );
+    const grad = scope.run('Conv2D', { x: images, filter: kernel }, {
+      strides: [1, 1],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: [
+        [0, 0],
+        [rows.before, rows.after],
+        [cols.before, cols.after],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    } as unknown as Record<string, never>);
     // [filterHeight, filterWidth, inChannels, outChannels]
     return scope.finish(scope.transpose(grad, [1, 2, 0, 3]));
   } finally {

@@ -45,7 +45,14 @@ function depthwiseBackpropFilter(args: {
     info.dilationHeight,
     info.padInfo.top,
   );
-  const cols = filterGradientPadding(info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, info.dilationWidth, info.padInfo.left);
+  const cols = filterGradientPadding(
+    info.inWidth,
+    info.outWidth,
+    info.filterWidth,
+    info.strideWidth,
+    info.dilationWidth,
+    info.padInfo.left,
+  );
   const scope = new KernelScope(args.backend);
   try {
     // [height, width, channels, batch] -> one image of channels * batch channels.
@@ -55,7 +62,10 @@ function depthwiseBackpropFilter(args: {
       image = scope.run(
         'Slice',
         { x: image },
-        { begin: [0, 0, 0, 0], size: [1, info.inHeight - rows.crop, info.inWidth - cols.crop, channels * batch] },
+        {
+          begin: [0, 0, 0, 0],
+          size: [1, info.inHeight - rows.crop, info.inWidth - cols.crop, channels * batch],
+        },
       );
     }
     // [batch, outHeight, outWidth, channels, multiplier] -> [outHeight, outWidth, channels * batch, multiplier]
@@ -63,23 +73,25 @@ function depthwiseBackpropFilter(args: {
     kernel = scope.transpose(kernel, [1, 2, 3, 0, 4]);
     kernel = scope.reshape(kernel, [outHeight, outWidth, channels * batch, multiplier]);
     // [1, filterHeight, filterWidth, channels * batch * multiplier]
-    const perSample = scope.run(
-      'DepthwiseConv2dNative',
-      { x: image, filter: kernel },
-      {
-        strides: [info.dilationHeight, info.dilationWidth],
-        dilations: [info.strideHeight, info.strideWidth],
-        pad: [
-          [0, 0],
-          [rows.before, rows.after],
-          [cols.before, cols.after],
-          [0, 0],
-        ],
-        dimRoundingMode: undefined,
-      } as unknown as Record<string, never>,
-    );
+    const perSample = scope.run('DepthwiseConv2dNative', { x: image, filter: kernel }, {
+      strides: [info.dilationHeight, info.dilationWidth],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: [
+        [0, 0],
+        [rows.before, rows.after],
+        [cols.before, cols.after],
+        [0, 0],
+      ],
+      dimRoundingMode: undefined,
+    } as unknown as Record<string, never>);
     // [filterHeight, filterWidth, channels, batch, multiplier] summed over the batch.
-    const split = scope.reshape(perSample, [info.filterHeight, info.filterWidth, channels, batch, multiplier]);
+    const split = scope.reshape(perSample, [
+      info.filterHeight,
+      info.filterWidth,
+      channels,
+      batch,
+      multiplier,
+    ]);
     return scope.finish(scope.run('Sum', { x: split }, { axis: [3], keepDims: false }));
   } finally {
     scope.dispose();

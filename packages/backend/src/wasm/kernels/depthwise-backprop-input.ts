@@ -60,34 +60,45 @@ function depthwiseBackpropInput(args: {
       );
       spread = scope.reshape(spread, [batch, outHeight * sh, outWidth * sw, outChannels]);
     }
-    const rows = correlationPadding(info.inHeight, spread.shape[1], info.filterHeight, info.dilationHeight, info.padInfo.top);
-    const cols = correlationPadding(info.inWidth, spread.shape[2], info.filterWidth, info.dilationWidth, info.padInfo.left);
+    const rows = correlationPadding(
+      info.inHeight,
+      spread.shape[1],
+      info.filterHeight,
+      info.dilationHeight,
+      info.padInfo.top,
+    );
+    const cols = correlationPadding(
+      info.inWidth,
+      spread.shape[2],
+      info.filterWidth,
+      info.dilationWidth,
+      info.padInfo.left,
+    );
     if (rows.crop > 0 || cols.crop > 0) {
       spread = scope.run(
         'Slice',
         { x: spread },
-        { begin: [0, 0, 0, 0], size: [batch, spread.shape[1] - rows.crop, spread.shape[2] - cols.crop, outChannels] },
+        {
+          begin: [0, 0, 0, 0],
+          size: [batch, spread.shape[1] - rows.crop, spread.shape[2] - cols.crop, outChannels],
+        },
       );
     }
     // [filterHeight, filterWidth, channels * multiplier, 1], flipped in space.
     let flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
     flipped = scope.reshape(flipped, [info.filterHeight, info.filterWidth, outChannels, 1]);
     // [batch, height, width, channels * multiplier]
-    const perMultiplier = scope.run(
-      'DepthwiseConv2dNative',
-      { x: spread, filter: flipped },
-      {
-        strides: [1, 1],
-        dilations: [info.dilationHeight, info.dilationWidth],
-        pad: [
-          [0, 0],
-          [rows.before, rows.after],
-          [cols.before, cols.after],
-          [0, 0],
-        ],
-        dimRoundingMode: undefined,
-      } as unknown as Record<string, never>,
-    );
+    const perMultiplier = scope.run('DepthwiseConv2dNative', { x: spread, filter: flipped }, {
+      strides: [1, 1],
+      dilations: [info.dilationHeight, info.dilationWidth],
+      pad: [
+        [0, 0],
+        [rows.before, rows.after],
+        [cols.before, cols.after],
+        [0, 0],
+      ],
+      dimRoundingMode: undefined,
+    } as unknown as Record<string, never>);
     if (multiplier === 1) return scope.finish(perMultiplier);
     const split = scope.reshape(perMultiplier, [batch, info.inHeight, info.inWidth, channels, multiplier]);
     return scope.finish(scope.run('Sum', { x: split }, { axis: [4], keepDims: false }));
@@ -101,7 +112,13 @@ function depthwiseBackpropInput(args: {
  * `filterSize` taps (dilated by `dilation`) gives back `inSize` positions, starting where the forward
  * pass's first output read its first input (`padBefore`).
  */
-function correlationPadding(inSize: number, length: number, filterSize: number, dilation: number, padBefore: number) {
+function correlationPadding(
+  inSize: number,
+  length: number,
+  filterSize: number,
+  dilation: number,
+  padBefore: number,
+) {
   const before = (filterSize - 1) * dilation - padBefore;
   const after = inSize - length + padBefore;
   return after >= 0 ? { before, after, crop: 0 } : { before, after: 0, crop: -after };

@@ -16,11 +16,17 @@ import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
  * positive (`x - min(x) + 1`, which keeps every window's argmax), finds each window's maximum with
  * WASM's MaxPoolWithArgmax and adds `dy` there with ScatterNd: `dx[argmax(window)] += dy[window]`.
  */
-function maxPoolGrad(args: { inputs: MaxPoolGradInputs; backend: WasmBackendLike; attrs: MaxPoolGradAttrs }): TensorInfo {
+function maxPoolGrad(args: {
+  inputs: MaxPoolGradInputs;
+  backend: WasmBackendLike;
+  attrs: MaxPoolGradAttrs;
+}): TensorInfo {
   const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs;
   if (dimRoundingMode != null) {
-    throw new Error('The WASM MaxPoolGrad kernel of @tensorfold/backend does not support dimRoundingMode; leave it unset.');
+    throw new Error(
+      'The WASM MaxPoolGrad kernel of @tensorfold/backend does not support dimRoundingMode; leave it unset.',
+    );
   }
   const scope = new KernelScope(args.backend);
   try {
@@ -29,7 +35,12 @@ function maxPoolGrad(args: { inputs: MaxPoolGradInputs; backend: WasmBackendLike
     const lowest = scope.run('Min', { x: input }, { axis: axes, keepDims: false });
     const one = scope.run('Fill', {}, { shape: [], value: 1, dtype: 'float32' });
     const positive = scope.run('Add', { a: scope.run('Sub', { a: input, b: lowest }), b: one });
-    const [, argmax] = maxPoolWithArgmax(scope, positive, { filterSize, strides, pad, includeBatchInIndex: true });
+    const [, argmax] = maxPoolWithArgmax(scope, positive, {
+      filterSize,
+      strides,
+      pad,
+      includeBatchInIndex: true,
+    });
     const count = util.sizeFromShape(dy.shape);
     // [windows, 1] flat input positions and [windows] gradients.
     const indices = scope.reshape(argmax, [count, 1]);
@@ -43,7 +54,11 @@ function maxPoolGrad(args: { inputs: MaxPoolGradInputs; backend: WasmBackendLike
 
 function maxPoolWithArgmax(scope: KernelScope, x: TensorInfo, attrs: Record<string, unknown>): TensorInfo[] {
   const config = scope.kernel('MaxPoolWithArgmax');
-  const outputs = config.kernelFunc({ inputs: { x }, attrs: attrs as never, backend: scope.backend }) as unknown as TensorInfo[];
+  const outputs = config.kernelFunc({
+    inputs: { x },
+    attrs: attrs as never,
+    backend: scope.backend,
+  }) as unknown as TensorInfo[];
   scope.adopt(...outputs);
   return outputs;
 }
