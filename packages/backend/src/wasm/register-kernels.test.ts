@@ -5,6 +5,7 @@ import {
   ADDED_WASM_KERNELS,
   REPLACED_WASM_KERNELS,
   registerWasmKernels,
+  unregisterWasmKernels,
   WRAPPED_WASM_KERNELS,
 } from './register-kernels.js';
 
@@ -24,6 +25,24 @@ describe('registerWasmKernels', () => {
     expect(before.every((k) => k != null)).toBe(true);
     expect(registerWasmKernels()).toEqual([]);
     expect(names.map((name) => tf.getKernel(name, 'wasm'))).toEqual(before);
+  });
+
+  it('unregisterWasmKernels puts the stock kernels back, and registering again restores ours', () => {
+    registerWasmKernels();
+    const ours = tf.getKernel('BatchMatMul', 'wasm');
+    expect(unregisterWasmKernels().sort()).toEqual(
+      [
+        ...ADDED_WASM_KERNELS.map((k) => k.kernelName),
+        ...REPLACED_WASM_KERNELS.map((k) => k.kernelName),
+        ...WRAPPED_WASM_KERNELS,
+      ].sort(),
+    );
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+    expect(tf.getKernel('BatchMatMul', 'wasm')).not.toBe(ours);
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBeDefined();
+    expect(unregisterWasmKernels()).toEqual([]);
+    expect(registerWasmKernels().length).toBeGreaterThan(0);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 
   it('does not leak: backend memory is stable over 100 convnet training steps on WASM', async () => {

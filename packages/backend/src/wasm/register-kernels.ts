@@ -37,8 +37,33 @@ function isOurs(config: KernelConfig | undefined): boolean {
   return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
 }
 
+/** The stock configs this package replaced or wrapped, to put back in {@link unregisterWasmKernels}. */
+const stockConfigs = new Map<string, KernelConfig>();
+
 function mark(config: KernelConfig): KernelConfig {
   return Object.assign({ ...config }, { [TENSORFOLD_KERNEL]: true as const });
+}
+
+/**
+ * Undoes {@link registerWasmKernels}: removes the added kernels and puts the stock ones back. For
+ * A/B benchmarks against stock tfjs-backend-wasm; training convnets on WASM needs the kernels.
+ *
+ * @returns the names of the kernels it removed or restored.
+ */
+export function unregisterWasmKernels(): string[] {
+  const changed: string[] = [];
+  for (const name of [
+    ...ADDED_WASM_KERNELS.map((k) => k.kernelName),
+    ...REPLACED_WASM_KERNELS.map((k) => k.kernelName),
+    ...WRAPPED_WASM_KERNELS,
+  ]) {
+    if (!isOurs(getKernel(name, 'wasm'))) continue;
+    unregisterKernel(name, 'wasm');
+    const stock = stockConfigs.get(name);
+    if (stock != null) registerKernel(stock);
+    changed.push(name);
+  }
+  return changed;
 }
 
 /**
@@ -63,13 +88,17 @@ export function registerWasmKernels(): string[] {
   for (const config of REPLACED_WASM_KERNELS) {
     const stock = getKernel(config.kernelName, 'wasm');
     if (isOurs(stock)) continue;
-    if (stock != null) unregisterKernel(config.kernelName, 'wasm');
+    if (stock != null) {
+      stockConfigs.set(config.kernelName, stock);
+      unregisterKernel(config.kernelName, 'wasm');
+    }
     registerKernel(mark(config));
     registered.push(config.kernelName);
   }
   for (const name of WRAPPED_WASM_KERNELS) {
     const stock = getKernel(name, 'wasm');
     if (stock == null || isOurs(stock)) continue;
+    stockConfigs.set(name, stock);
     unregisterKernel(name, 'wasm');
     registerKernel(mark(fastMatMulConfig(stock)));
     registered.push(name);
