@@ -25,5 +25,6 @@ export {
   ADDED_WASM_KERNELS,
   REPLACED_WASM_KERNELS,
   registerWasmKernels,
+  unregisterWasmKernels,
   WRAPPED_WASM_KERNELS,
 } from './wasm/register-kernels.js';
