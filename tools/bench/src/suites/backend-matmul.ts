@@ -3,8 +3,9 @@
  * tensorfold's WASM kernels against the stock tfjs-backend-wasm kernels in the same run. On WebGPU and
  * CPU tensorfold uses the stock kernels, so the two figures measure the same kernel.
  */
-import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
+
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import { type BenchContext, type Suite, timeIt } from '../harness.js';
 
 interface MatMulCase {
@@ -18,8 +19,20 @@ interface MatMulCase {
 // The MLP 784-512-256-10 at batch 128: forward x.W, backward dy.W^T (input gradient) and x^T.dy (weight gradient).
 const CASES: MatMulCase[] = [
   { name: '128x784 . 784x512 (forward)', a: [128, 784], b: [784, 512], transposeA: false, transposeB: false },
-  { name: '128x512 . (784x512)^T (input gradient)', a: [128, 512], b: [784, 512], transposeA: false, transposeB: true },
-  { name: '(128x784)^T . 128x512 (weight gradient)', a: [128, 784], b: [128, 512], transposeA: true, transposeB: false },
+  {
+    name: '128x512 . (784x512)^T (input gradient)',
+    a: [128, 512],
+    b: [784, 512],
+    transposeA: false,
+    transposeB: true,
+  },
+  {
+    name: '(128x784)^T . 128x512 (weight gradient)',
+    a: [128, 784],
+    b: [128, 512],
+    transposeA: true,
+    transposeB: false,
+  },
   { name: '512x512 . 512x512', a: [512, 512], b: [512, 512], transposeA: false, transposeB: false },
   { name: 'batched 8x(64x64 . 64x64)', a: [8, 64, 64], b: [8, 64, 64], transposeA: false, transposeB: false },
 ];

@@ -7,9 +7,10 @@
  * against tfjs-layers on stock WASM in the same run. Stock WASM cannot train LeNet-5 (no
  * Conv2DBackpropFilter), which is reported as n/a.
  */
-import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
+
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import type { BenchContext, Suite } from '../harness.js';
 
 function mlp(): tfl.Sequential {
@@ -23,7 +24,15 @@ function mlp(): tfl.Sequential {
 
 function lenet(): tfl.Sequential {
   const model = tfl.sequential();
-  model.add(tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }));
+  model.add(
+    tfl.layers.conv2d({
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      inputShape: [28, 28, 1],
+    }),
+  );
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }));
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
@@ -36,7 +45,12 @@ function lenet(): tfl.Sequential {
 }
 
 /** Samples/s of `trainOnBatch` over random MNIST-shaped batches; null when the backend cannot train it. */
-async function samplesPerSecond(build: () => tfl.Sequential, inputShape: number[], batch: number, steps: number): Promise<number | null> {
+async function samplesPerSecond(
+  build: () => tfl.Sequential,
+  inputShape: number[],
+  batch: number,
+  steps: number,
+): Promise<number | null> {
   const model = build();
   const x = tf.randomUniform([batch, ...inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
