@@ -301,6 +301,25 @@ export const KERNEL_CASES: KernelCase[] = [
     run: (x, f) => tf.conv2d(t4(x), t4(f), 1, 'valid'),
     slack: 4,
   },
+  {
+    name: 'conv2d explicit padding wider than the filter',
+    inputs: [
+      [2, 6, 7, 3],
+      [3, 3, 3, 4],
+    ],
+    run: (x, f) =>
+      tf.conv2d(
+        t4(x),
+        t4(f),
+        [2, 1],
+        [
+          [0, 0],
+          [4, 1],
+          [0, 3],
+          [0, 0],
+        ],
+      ),
+  },
   // tfjs-core has no gradient for dilated convolutions on any backend.
   {
     name: 'conv2d dilation 2 (forward)',
@@ -334,6 +353,14 @@ export const KERNEL_CASES: KernelCase[] = [
       [3, 3, 3, 5],
     ],
     run: (x, f) => tf.conv2dTranspose(t4(x), t4(f), [2, 8, 8, 3], 2, 'same'),
+  },
+  {
+    name: 'conv2dTranspose stride [3, 2] valid',
+    inputs: [
+      [2, 3, 4, 5],
+      [4, 3, 2, 5],
+    ],
+    run: (x, f) => tf.conv2dTranspose(t4(x), t4(f), [2, 10, 9, 2], [3, 2], 'valid'),
   },
   {
     name: 'depthwiseConv2d same',

@@ -9,6 +9,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -30,8 +31,11 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
 /** Stock WASM kernels that this package wraps with a faster path (same results; also fixes the stock bias bug of transposed fused matMul). */
 export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul];
 
-/** Stock WASM kernels that give wrong results in tfjs 4.22 and are replaced. */
-export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
+/**
+ * Stock WASM kernels that are replaced: MaxPoolGrad gives wrong results in tfjs 4.22, and
+ * Conv2DBackpropInput runs in a scalar loop where XNNPACK's convolution can do the work.
+ */
+export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig];
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
