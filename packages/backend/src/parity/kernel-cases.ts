@@ -161,6 +161,20 @@ export const KERNEL_CASES: KernelCase[] = [
   { name: 'sum axis 1', inputs: [[3, 4, 5]], run: (x) => tf.sum(x, 1) },
   { name: 'sum all', inputs: [[3, 4, 5]], run: (x) => tf.sum(x) },
   { name: 'mean axes [0, 2]', inputs: [[3, 4, 5]], run: (x) => tf.mean(x, [0, 2]) },
+  // Large enough (>= 8192 elements) for the WASM matrix-product path of leading-axis reductions.
+  {
+    name: 'sum axes [0, 1, 2] (bias gradient)',
+    inputs: [[8, 12, 12, 8]],
+    run: (x) => tf.sum(x, [0, 1, 2]),
+    slack: 4,
+  },
+  { name: 'sum axis 0 keepDims (dense bias)', inputs: [[128, 80]], run: (x) => tf.sum(x, 0, true), slack: 4 },
+  {
+    name: 'mean axes [0, 1, 2] (batch statistics)',
+    inputs: [[8, 12, 12, 8]],
+    run: (x) => tf.mean(x, [0, 1, 2]),
+  },
+  { name: 'mean axes [1, 0] keepDims', inputs: [[64, 16, 9]], run: (x) => tf.mean(x, [1, 0], true) },
   { name: 'max axis -1', inputs: [[3, 4, 5]], run: (x) => tf.max(x, -1) },
   { name: 'min axis 0', inputs: [[3, 4, 5]], run: (x) => tf.min(x, 0) },
   // tfjs-core's Prod gradient calls a chained op (x.reshape), which tensorfold does not install.

@@ -4,7 +4,9 @@ import {
   BatchMatMul,
   getKernel,
   type KernelConfig,
+  Mean,
   registerKernel,
+  Sum,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
@@ -12,6 +14,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
@@ -28,8 +31,19 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
-/** Stock WASM kernels that this package wraps with a faster path (same results; also fixes the stock bias bug of transposed fused matMul). */
-export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul];
+/**
+ * Stock WASM kernels that this package wraps with a faster path for some inputs (same results;
+ * the matMul wrapper also fixes the stock bias bug of transposed fused matMul): transposed and
+ * batched products, and sums and means over leading axes (bias gradients, batch statistics).
+ */
+export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul, Sum, Mean];
+
+/** The faster path each wrapped kernel gets, given the stock config. */
+function wrap(stock: KernelConfig): KernelConfig {
+  return stock.kernelName === Sum || stock.kernelName === Mean
+    ? leadingAxesSumConfig(stock)
+    : fastMatMulConfig(stock);
+}
 
 /**
  * Stock WASM kernels that are replaced: MaxPoolGrad gives wrong results in tfjs 4.22, and
@@ -104,7 +118,7 @@ export function registerWasmKernels(): string[] {
     if (stock == null || isOurs(stock)) continue;
     stockConfigs.set(name, stock);
     unregisterKernel(name, 'wasm');
-    registerKernel(mark(fastMatMulConfig(stock)));
+    registerKernel(mark(wrap(stock)));
     registered.push(name);
   }
   return registered;
