@@ -22,7 +22,16 @@ export {
   type SparseCategoricalCrossentropyArgs,
   sparseCategoricalCrossentropy,
 } from './losses/crossentropy.js';
+export {
+  CategoricalHinge,
+  categoricalHinge,
+  Hinge,
+  hinge,
+  SquaredHinge,
+  squaredHinge,
+} from './losses/hinge.js';
 export { EPSILON, type LossArgs, LossBase } from './losses/loss.js';
+export { KLDivergence, klDivergence, Poisson, poisson } from './losses/probabilistic.js';
 export {
   CosineSimilarity,
   type CosineSimilarityArgs,
@@ -55,16 +64,45 @@ export {
   TopKCategoricalAccuracy,
   topKCategoricalAccuracy,
 } from './metrics/accuracy.js';
+export { AUC, type AUCArgs, auc } from './metrics/auc.js';
+export { ConfusionMatrix, type ConfusionMatrixArgs, confusionMatrix } from './metrics/confusion-matrix.js';
+export { F1Score, type F1ScoreArgs, f1Score } from './metrics/f1.js';
 export { MeanMetric, type MetricArgs, MetricBase } from './metrics/metric.js';
-export { Adam, type AdamArgs, adam } from './optimizers/adam.js';
+export {
+  Precision,
+  type PrecisionRecallArgs,
+  precision,
+  Recall,
+  recall,
+} from './metrics/precision-recall.js';
+export {
+  CosineSimilarityMetric,
+  cosineSimilarityMetric,
+  MeanAbsoluteError as MeanAbsoluteErrorMetric,
+  MeanAbsolutePercentageError as MeanAbsolutePercentageErrorMetric,
+  MeanSquaredError as MeanSquaredErrorMetric,
+  meanAbsoluteErrorMetric,
+  meanAbsolutePercentageErrorMetric,
+  meanSquaredErrorMetric,
+  RootMeanSquaredError,
+  rootMeanSquaredError,
+} from './metrics/regression.js';
+export type { DecisionArgs } from './metrics/thresholds.js';
+export { Adadelta, type AdadeltaArgs, adadelta } from './optimizers/adadelta.js';
+export { Adagrad, type AdagradArgs, adagrad } from './optimizers/adagrad.js';
+export { Adam, type AdamArgs, AdamW, type AdamWArgs, adam, adamw } from './optimizers/adam.js';
+export { Adamax, type AdamaxArgs, adamax } from './optimizers/adamax.js';
 export { fusedUpdatesEnabled, setFusedUpdates } from './optimizers/fused.js';
+export { Nadam, type NadamArgs, nadam } from './optimizers/nadam.js';
 export {
   type CoefficientScalars,
   type Coefficients,
   type OptimizerArgs,
   OptimizerBase,
 } from './optimizers/optimizer.js';
+export { RMSprop, type RMSpropArgs, rmsprop } from './optimizers/rmsprop.js';
 export { SGD, type SGDArgs, sgd } from './optimizers/sgd.js';
+export { L1, L1L2, type L1L2Args, L2, l1, l1l2, l2 } from './regularizers/regularizers.js';
 export {
   ConstantSchedule,
   type ConstantScheduleArgs,

@@ -98,3 +98,34 @@ export function adam(args: AdamArgs = {}): Adam {
 }
 
 register('optimizer', 'Adam', (c) => new Adam(normalizeOptimizerConfig<AdamArgs>(c)));
+
+/** Options of {@link adamw}. */
+export interface AdamWArgs extends AdamArgs {
+  /** Decoupled weight decay: weights shrink by `lr * weightDecay` before each step. Default 0.004. */
+  weightDecay?: number | null;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay. Before each Adam step every
+ * weight is multiplied by `1 - lr * weightDecay`, which, unlike an L2 penalty in the loss, is not
+ * rescaled by Adam's per-weight step sizes.
+ *
+ * @example
+ * model.compile({ optimizer: adamw({ learningRate: 1e-3, weightDecay: 1e-2 }), loss: 'categoricalCrossentropy' });
+ */
+export class AdamW extends Adam {
+  override readonly className: string = 'AdamW';
+  constructor(args: AdamWArgs = {}) {
+    super({ ...args, weightDecay: args.weightDecay ?? 0.004 });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}
+
+/** AdamW (see {@link AdamW}). */
+export function adamw(args: AdamWArgs = {}): AdamW {
+  return new AdamW(args);
+}
+
+register('optimizer', 'AdamW', (c) => new AdamW(normalizeOptimizerConfig<AdamWArgs>(c)));
