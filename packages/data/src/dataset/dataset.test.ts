@@ -1,5 +1,5 @@
-import { ConfigError, DataError } from '@tensorfold/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, DataError } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leakedBy, useCpu } from '../test-utils/setup.js';
 import { linearModel } from '../test-utils/toy-model.js';
@@ -197,7 +197,7 @@ describe('operators', () => {
   it('a small shuffle buffer only mixes nearby elements', async () => {
     const out = (await numbers(fromArray(range(200)).shuffle(4, 1))) as number[];
     // With a buffer of 4, element i can come out no earlier than position i - 3.
-    out.forEach((v, position) => expect(v).toBeLessThanOrEqual(position + 3));
+    for (const [position, v] of out.entries()) expect(v).toBeLessThanOrEqual(position + 3);
     expect([...out].sort((x, y) => x - y)).toEqual(range(200));
   });
 

@@ -8,8 +8,9 @@
  * `filter` and `skip` dispose what they drop. Memory therefore stays bounded by the buffers
  * (`shuffle`'s buffer, `batch`'s size, `prefetch`'s depth), whatever the size of the data.
  */
-import { ConfigError, Random, seedOrNext } from '@tensorfold/core';
+
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, Random, seedOrNext } from '@tensorfold/core';
 import { cloneElement, disposeConsumed, disposeElement, isPlainObject } from './element.js';
 import { type Batched, stackElements } from './stack.js';
 

@@ -1,8 +1,9 @@
 /**
  * Where datasets come from: in-memory tensors, arrays, generator functions and (async) iterables.
  */
-import { ConfigError, DataError, Random, seedOrNext } from '@tensorfold/core';
+
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, DataError, Random, seedOrNext } from '@tensorfold/core';
 import { Dataset } from './dataset.js';
 import { cloneElement, mapLeaves, tensorsIn } from './element.js';
 

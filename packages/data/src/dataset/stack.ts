@@ -2,8 +2,9 @@
  * Stacking dataset elements into a batch: leaves at the same place in each element become one tensor
  * with a new first (batch) dimension.
  */
-import { DataError } from '@tensorfold/core';
+
 import * as tf from '@tensorflow/tfjs-core';
+import { DataError } from '@tensorfold/core';
 import { isPlainObject, isTypedArray, type TypedArray } from './element.js';
 
 /** What `batch()` turns an element type into: every leaf becomes a tensor with a batch dimension. */

@@ -2,6 +2,8 @@
  * A linear model for testing `fit` with datasets and cross-validation, without depending on the
  * `layers` and `optim` packages. Not exported.
  */
+
+import * as tf from '@tensorflow/tfjs-core';
 import {
   type CallOptions,
   Layer,
@@ -11,7 +13,6 @@ import {
   sequential,
   type VariableGradient,
 } from '@tensorfold/core';
-import * as tf from '@tensorflow/tfjs-core';
 
 /** y = x W + b, weights start at zero. */
 export class ToyLinear extends Layer {
