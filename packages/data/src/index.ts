@@ -21,3 +21,40 @@ export {
   type TensorTree,
 } from './dataset/sources.js';
 export { type Batched, stackElements } from './dataset/stack.js';
+export {
+  CIFAR10_CLASSES,
+  CIFAR10_RECORD_BYTES,
+  type Cifar10Records,
+  parseCifar10,
+} from './loaders/cifar10.js';
+export { type ClassRows, parseClassRows } from './loaders/class-rows.js';
+export { type CsvOptions, parseCsv } from './loaders/csv.js';
+export {
+  encodeIdx,
+  type IdxArray,
+  type IdxDataType,
+  type IdxHeader,
+  type IdxOptions,
+  parseIdx,
+  parseIdxHeader,
+} from './loaders/idx.js';
+export {
+  convertChannels,
+  type DecodedImage,
+  type DecodeOptions,
+  decodeImage,
+  isJpeg,
+  isPng,
+  resizeImage,
+} from './loaders/image-codec.js';
+export { parseJson, tableFromRecords } from './loaders/json.js';
+export {
+  bytesToUnitFloats,
+  checkLimit,
+  type LabeledData,
+  type LabeledOptions,
+  labeledData,
+} from './loaders/labeled.js';
+export { FASHION_MNIST_CLASSES, imagesFromIdx, MNIST_CLASSES } from './loaders/mnist.js';
+export { type Categories, type Column, type ColumnType, Table } from './loaders/table.js';
+export { multiHot, oneHot } from './preprocessing/one-hot.js';
