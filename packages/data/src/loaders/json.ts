@@ -61,7 +61,7 @@ export function tableFromRecords(records: unknown, source = 'JSON data'): Table 
         throw new DataError(
           `${source}: column "${name}" mixes ${type} and ${t} values (record ${i}); make them one type.`,
         );
-    });
+    }
     const values = records.map((r) => (r as Record<string, unknown>)[name]);
     if (type === 'string')
       columns.set(
