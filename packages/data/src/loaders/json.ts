@@ -45,8 +45,9 @@ export function tableFromRecords(records: unknown, source = 'JSON data'): Table 
     }
   });
   const columns = new Map<string, Column>();
+  type JsonColumnType = 'number' | 'string' | 'boolean';
   for (const name of names) {
-    let type = null as 'number' | 'string' | 'boolean' | null;
+    let type: JsonColumnType | null = null;
     for (const [i, r] of records.entries()) {
       const v = (r as Record<string, unknown>)[name];
       if (v === null || v === undefined) continue;
@@ -56,7 +57,7 @@ export function tableFromRecords(records: unknown, source = 'JSON data'): Table 
           `${source}: record ${i} has a nested ${Array.isArray(v) ? 'array' : t} in "${name}"; flatten the records first.`,
         );
       }
-      if (type === null) type = t as typeof type;
+      if (type === null) type = t as JsonColumnType;
       else if (type !== t)
         throw new DataError(
           `${source}: column "${name}" mixes ${type} and ${t} values (record ${i}); make them one type.`,
