@@ -57,4 +57,22 @@ export {
 } from './loaders/labeled.js';
 export { FASHION_MNIST_CLASSES, imagesFromIdx, MNIST_CLASSES } from './loaders/mnist.js';
 export { type Categories, type Column, type ColumnType, Table } from './loaders/table.js';
+export { type FillMissingOptions, fillMissing } from './preprocessing/missing.js';
 export { multiHot, oneHot } from './preprocessing/one-hot.js';
+export { type PadOptions, padSequences, prefixSequences } from './preprocessing/pad-sequences.js';
+export {
+  type MinMaxOptions,
+  MinMaxScaler,
+  minMaxScaler,
+  type ScalerOptions,
+  type ScalerState,
+  StandardScaler,
+  standardScaler,
+} from './preprocessing/scalers.js';
+export {
+  Tokenizer,
+  type TokenizerOptions,
+  type TokenizerState,
+  tokenizer,
+} from './preprocessing/tokenizer.js';
+export { slidingWindows, type WindowOptions, type Windows } from './preprocessing/windows.js';
