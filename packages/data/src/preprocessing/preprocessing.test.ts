@@ -22,7 +22,7 @@ function close(actual: unknown, expected: unknown, digits = 5): void {
   const a = flat(actual);
   const e = flat(expected);
   expect(a.length).toBe(e.length);
-  a.forEach((v, i) => expect(v).toBeCloseTo(e[i], digits));
+  for (const [i, v] of a.entries()) expect(v).toBeCloseTo(e[i], digits);
 }
 
 describe('scalers', () => {

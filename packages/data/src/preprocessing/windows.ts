@@ -82,7 +82,11 @@ async function readSeries(
     if (series.rank !== 1 && series.rank !== 2)
       throw new DataError(`A series must be [time] or [time, features], got [${series.shape.join(', ')}].`);
     const values = Float32Array.from(await series.data());
-    return { values, time: series.shape[0], features: series.rank === 2 ? series.shape[1] : 1 };
+    return {
+      values,
+      time: series.shape[0] as number,
+      features: series.rank === 2 ? (series.shape[1] as number) : 1,
+    };
   }
   const rows = series as ArrayLike<number | ArrayLike<number>>;
   if (rows.length > 0 && typeof rows[0] !== 'number') {
