@@ -76,3 +76,24 @@ export {
   tokenizer,
 } from './preprocessing/tokenizer.js';
 export { slidingWindows, type WindowOptions, type Windows } from './preprocessing/windows.js';
+export {
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  crossValidate,
+  type FoldResult,
+} from './splits/cross-validate.js';
+export { type DuplicateReport, findDuplicates } from './splits/duplicates.js';
+export {
+  type Fold,
+  type HoldOutOptions,
+  type HoldOutSplit,
+  holdOut,
+  type IteratedKFoldOptions,
+  iteratedKFold,
+  type KFoldOptions,
+  kFold,
+  type TimeSeriesSplitOptions,
+  takeRows,
+  timeOrderedSplit,
+  timeSeriesSplit,
+} from './splits/splits.js';
