@@ -6,6 +6,71 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type Augmentation,
+  Augmenter,
+  type AugmenterOptions,
+  augmentBatches,
+  augmenter,
+} from './augment/augmentation.js';
+export {
+  type BrightnessOptions,
+  type ClipOptions,
+  type ContrastOptions,
+  Grayscale,
+  type GrayscaleOptions,
+  grayscale,
+  RandomBrightness,
+  RandomContrast,
+  randomBrightness,
+  randomContrast,
+} from './augment/color.js';
+export {
+  CenterCrop,
+  type CropOptions,
+  centerCrop,
+  RandomCrop,
+  Resize,
+  type ResizeOptions,
+  randomCrop,
+  resize,
+} from './augment/crop.js';
+export {
+  AffineTransform,
+  affineTransform,
+  type FlipOptions,
+  RandomAffine,
+  type RandomAffineOptions,
+  RandomFlip,
+  RandomRotation,
+  RandomShear,
+  RandomTranslation,
+  RandomZoom,
+  type ResampleOptions,
+  type RotationOptions,
+  randomAffine,
+  randomFlip,
+  randomRotation,
+  randomShear,
+  randomTranslation,
+  randomZoom,
+  type ShearOptions,
+  type TranslationOptions,
+  transformImages,
+  type ZoomOptions,
+} from './augment/geometric.js';
+export type { Matrix3 } from './augment/matrix.js';
+export {
+  type ErasedRegion,
+  type ErasingOptions,
+  GaussianNoise,
+  gaussianNoise,
+  type NoiseOptions,
+  RandomErasing,
+  randomErasing,
+} from './augment/noise.js';
+export { resampleImages, type SamplingOptions } from './augment/resample.js';
 export { type BatchOptions, Dataset, type ShuffleOptions, type Zipped } from './dataset/dataset.js';
 export { cloneElement, disposeElement, type TypedArray, tensorsIn } from './dataset/element.js';
 export {
