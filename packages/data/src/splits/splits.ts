@@ -258,8 +258,9 @@ export function takeRows<T extends TensorTree>(data: T, indices: ArrayLike<numbe
     if (!(indices[i] >= 0 && indices[i] < count))
       throw new DataError(`Row index ${indices[i]} is outside the ${count} samples.`);
   }
-  return tf.tidy(() => {
+  const rows: unknown = tf.tidy(() => {
     const index = tf.tensor1d(Int32Array.from(indices), 'int32');
     return mapLeaves(data, (t) => tf.gather(t as tf.Tensor, index)) as tf.TensorContainer;
-  }) as Sliced<T>;
+  });
+  return rows as Sliced<T>;
 }
