@@ -3,7 +3,14 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, DataError, type FitArgs, type Logs, type Model } from '@tensorfold/core';
+import {
+  ConfigError,
+  DataError,
+  type FitArgs,
+  type Logs,
+  type Model,
+  type TensorContainer,
+} from '@tensorfold/core';
 import { tensorsIn } from '../dataset/element.js';
 import type { TensorTree } from '../dataset/sources.js';
 import { type Fold, takeRows } from './splits.js';
@@ -64,8 +71,9 @@ export async function crossValidate(options: CrossValidateOptions): Promise<Cros
   const metric = options.metric ?? 'loss';
   const results: FoldResult[] = [];
   for (const fold of folds) {
-    const trainData = takeRows(data, fold.train);
-    const validationData = takeRows(data, fold.validation);
+    type Rows = { xs: TensorContainer; ys: TensorContainer };
+    const trainData = takeRows(data as TensorTree, fold.train) as unknown as Rows;
+    const validationData = takeRows(data as TensorTree, fold.validation) as unknown as Rows;
     let model: Model | null = null;
     try {
       model = await options.createModel(fold);
