@@ -11,7 +11,11 @@ import { cloneElement, mapLeaves, tensorsIn } from './element.js';
 export type TensorTree = tf.Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree };
 
 /** What {@link fromTensors} yields: the same structure, one sample per tensor. */
-export type Sliced<T> = T extends tf.Tensor ? tf.Tensor : { -readonly [K in keyof T]: Sliced<T[K]> };
+export type Sliced<T> = TensorTree extends T
+  ? TensorTree
+  : T extends tf.Tensor
+    ? tf.Tensor
+    : { -readonly [K in keyof T]: Sliced<T[K]> };
 
 /** The common number of samples (first dimension) of every tensor in `data`. */
 export function sampleCount(data: TensorTree, what = 'data'): number {
