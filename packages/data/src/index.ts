@@ -162,3 +162,22 @@ export {
   timeOrderedSplit,
   timeSeriesSplit,
 } from './splits/splits.js';
+export {
+  type BooleanFunctionName,
+  type BooleanOptions,
+  booleanFunction,
+  type TruthTable,
+  xor,
+} from './synthetic/boolean.js';
+export { type FruitExample, fruitExample } from './synthetic/fruit.js';
+export {
+  type BlobOptions,
+  type CircleOptions,
+  circles,
+  gaussianBlobs,
+  noisySine,
+  type SineOptions,
+  type SpiralOptions,
+  type SyntheticData,
+  twoSpirals,
+} from './synthetic/shapes.js';

@@ -16,5 +16,14 @@ export {
   listImageFolder,
   loadImageFolder,
 } from './node/image-folder.js';
+export { IRIS_CLASSES, IRIS_FEATURES, loadIris } from './node/iris.js';
 export { loadFashionMnist, loadMnist, MNIST_SIZES, type MnistOptions } from './node/mnist.js';
+export { loadSotu, type SotuOptions, type Speech } from './node/sotu.js';
 export { readCsv, readJson, readJsonTable } from './node/tabular.js';
+export {
+  loadStockPrices,
+  loadWeather,
+  STOCK_COLUMNS,
+  type TimeSeries,
+  WEATHER_COLUMNS,
+} from './node/vega.js';
