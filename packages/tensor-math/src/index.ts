@@ -7,20 +7,33 @@
  * @packageDocumentation
  */
 
-export { outer } from './products/outer.js';
-export { kronecker } from './products/kronecker.js';
-export { type KhatriRaoOptions, khatriRao } from './products/khatri-rao.js';
-export { hadamard } from './products/hadamard.js';
-
-export { unfold } from './algebra/unfold.js';
 export { fold } from './algebra/fold.js';
-export { type ModeDotOptions, modeDot } from './algebra/mode-dot.js';
-export { type MultiModeDotOptions, multiModeDot } from './algebra/multi-mode-dot.js';
-export { mttkrp } from './algebra/mttkrp.js';
-export { type VecOptions, vec } from './algebra/vec.js';
 export { type InnerOptions, inner } from './algebra/inner.js';
+export { type ModeDotOptions, modeDot } from './algebra/mode-dot.js';
+export { mttkrp } from './algebra/mttkrp.js';
+export { type MultiModeDotOptions, multiModeDot } from './algebra/multi-mode-dot.js';
 export { norm } from './algebra/norm.js';
-
+export { unfold } from './algebra/unfold.js';
+export { type VecOptions, vec } from './algebra/vec.js';
+export { type CPOptions, cp } from './decomposition/cp.js';
+export type { CPInit } from './decomposition/cp-init.js';
+export { CPTensor, cpToTensor } from './decomposition/cp-tensor.js';
+export type {
+  Decomposition,
+  FitHistory,
+  IterationCallback,
+  IterationInfo,
+} from './decomposition/decomposition.js';
+export { type HosvdOptions, hosvd } from './decomposition/hosvd.js';
+export { compressionRatio, parameterCount, relativeError } from './decomposition/metrics.js';
+export { type NonNegativeCPOptions, nonNegativeCp } from './decomposition/non-negative-cp.js';
+export { type NonNegativeTuckerOptions, nonNegativeTucker } from './decomposition/non-negative-tucker.js';
+export { feasibleRanks, type TensorTrainOptions, tensorTrain } from './decomposition/tensor-train.js';
+export { TTTensor, ttToTensor } from './decomposition/tt-tensor.js';
+export { type TuckerOptions, tucker } from './decomposition/tucker.js';
+export { TuckerTensor, tuckerToTensor } from './decomposition/tucker-tensor.js';
+export { type EighResult, eigh } from './linalg/eigh.js';
+export { lstsq } from './linalg/lstsq.js';
 export {
   chooseSvdMethod,
   GRAM_RELATIVE_FLOOR,
@@ -30,18 +43,7 @@ export {
   type SvdResult,
   svd,
 } from './linalg/svd.js';
-export { type EighResult, eigh } from './linalg/eigh.js';
-export { lstsq } from './linalg/lstsq.js';
-
-export type { Decomposition, FitHistory, IterationCallback, IterationInfo } from './decomposition/decomposition.js';
-export { compressionRatio, parameterCount, relativeError } from './decomposition/metrics.js';
-export { CPTensor, cpToTensor } from './decomposition/cp-tensor.js';
-export type { CPInit } from './decomposition/cp-init.js';
-export { type CPOptions, cp } from './decomposition/cp.js';
-export { type NonNegativeCPOptions, nonNegativeCp } from './decomposition/non-negative-cp.js';
-export { TuckerTensor, tuckerToTensor } from './decomposition/tucker-tensor.js';
-export { type HosvdOptions, hosvd } from './decomposition/hosvd.js';
-export { type TuckerOptions, tucker } from './decomposition/tucker.js';
-export { type NonNegativeTuckerOptions, nonNegativeTucker } from './decomposition/non-negative-tucker.js';
-export { TTTensor, ttToTensor } from './decomposition/tt-tensor.js';
-export { feasibleRanks, type TensorTrainOptions, tensorTrain } from './decomposition/tensor-train.js';
+export { hadamard } from './products/hadamard.js';
+export { type KhatriRaoOptions, khatriRao } from './products/khatri-rao.js';
+export { kronecker } from './products/kronecker.js';
+export { outer } from './products/outer.js';

@@ -63,7 +63,9 @@ export function assertCount(count: number, min: number, what: string): void {
 /** Throws a {@link ConfigError} unless `tensor` holds floating-point values (float32). */
 export function assertFloat(tensor: tf.Tensor, what: string): void {
   if (tensor.dtype !== 'float32') {
-    throw new ConfigError(`${what} must be float32 but is ${tensor.dtype}: convert it with tf.cast(x, 'float32').`);
+    throw new ConfigError(
+      `${what} must be float32 but is ${tensor.dtype}: convert it with tf.cast(x, 'float32').`,
+    );
   }
 }
 

@@ -38,7 +38,11 @@ export function mttkrp(tensor: tf.Tensor, factors: readonly tf.Tensor2D[], mode:
     let partial: tf.Tensor; // [before, n_mode, R]
     if (n < tensor.rank - 1) {
       const right = khatriRao(factors.slice(n + 1)); // [after, R]
-      partial = tf.reshape(tf.matMul(tf.reshape(tensor, [before * size, after]), right), [before, size, rank]);
+      partial = tf.reshape(tf.matMul(tf.reshape(tensor, [before * size, after]), right), [
+        before,
+        size,
+        rank,
+      ]);
     } else {
       partial = tf.reshape(tensor, [before, size, 1]);
     }

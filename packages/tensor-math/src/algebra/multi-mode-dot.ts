@@ -36,13 +36,15 @@ export function multiModeDot(
       `multiModeDot() got ${matrices.length} matrices but ${modes.length} modes: pass one mode per matrix.`,
     );
   }
-  const skip = options.skip === undefined ? -1 : normalizeMode(options.skip, matrices.length, 'multiModeDot() skip');
+  const skip =
+    options.skip === undefined ? -1 : normalizeMode(options.skip, matrices.length, 'multiModeDot() skip');
   const steps = modes
     .map((mode, i) => ({ mode: normalizeMode(mode, tensor.rank), matrix: matrices[i], index: i }))
     .filter((s) => s.index !== skip);
   const seen = new Set<number>();
   for (const s of steps) {
-    if (seen.has(s.mode)) throw new ConfigError(`multiModeDot() got mode ${s.mode} twice: each mode at most once.`);
+    if (seen.has(s.mode))
+      throw new ConfigError(`multiModeDot() got mode ${s.mode} twice: each mode at most once.`);
     seen.add(s.mode);
   }
   const transpose = options.transpose ?? false;

@@ -21,7 +21,8 @@ export interface VecOptions {
  */
 export function vec(tensor: tf.Tensor, options: VecOptions = {}): tf.Tensor1D {
   const order = options.order ?? 'F';
-  if (order !== 'F' && order !== 'C') throw new ConfigError(`vec() order must be 'F' or 'C', got '${order}'.`);
+  if (order !== 'F' && order !== 'C')
+    throw new ConfigError(`vec() order must be 'F' or 'C', got '${order}'.`);
   return tf.tidy(() => {
     if (order === 'C' || tensor.rank <= 1) return tf.reshape(tensor, [-1]);
     // Reversing the axes turns C order into F order.

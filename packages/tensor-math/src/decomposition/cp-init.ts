@@ -26,10 +26,13 @@ export async function initialCpFactors(
         `The initial CPTensor is ${describeShape(init.shape)} with rank ${init.rank} but the tensor is ${describeShape(tensor.shape)} and the rank asked for is ${rank}.`,
       );
     }
-    return tf.tidy(() => init.factors.map((f, k) => (k === 0 ? tf.mul(f, init.weights) : tf.clone(f)) as tf.Tensor2D));
+    return tf.tidy(() =>
+      init.factors.map((f, k) => (k === 0 ? tf.mul(f, init.weights) : tf.clone(f)) as tf.Tensor2D),
+    );
   }
   if (init === 'random') return tensor.shape.map((n) => randomUniform(n, rank, random));
-  if (init !== 'svd') throw new ConfigError(`CP init must be 'svd', 'random' or a CPTensor, got '${String(init)}'.`);
+  if (init !== 'svd')
+    throw new ConfigError(`CP init must be 'svd', 'random' or a CPTensor, got '${String(init)}'.`);
   const factors: tf.Tensor2D[] = [];
   for (let mode = 0; mode < tensor.rank; mode++) {
     const unfolded = unfold(tensor, mode); // [n_mode, rest]

@@ -28,7 +28,9 @@ export class CPTensor implements Decomposition {
       }
     });
     if (weights.rank !== 1 || weights.shape[0] !== rank) {
-      throw new ShapeError(`CPTensor weights have shape ${describeShape(weights.shape)}; expected [${rank}] (one per column).`);
+      throw new ShapeError(
+        `CPTensor weights have shape ${describeShape(weights.shape)}; expected [${rank}] (one per column).`,
+      );
     }
     this.weights = weights;
     this.factors = factors;

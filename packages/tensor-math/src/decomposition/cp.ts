@@ -1,5 +1,5 @@
 import { Random, seedOrNext, tf } from '@tensorfold/core';
-import { type Matrix, Matrix as HostMatrix } from 'ml-matrix';
+import { Matrix as HostMatrix, type Matrix } from 'ml-matrix';
 import { mttkrp } from '../algebra/mttkrp.js';
 import { fromHost, hostFromArray, readScalar } from '../linalg/host-matrix.js';
 import { hostSolve } from '../linalg/lstsq.js';
@@ -9,7 +9,12 @@ import { assertInteger, product } from '../validate.js';
 import { type CPInit, initialCpFactors } from './cp-init.js';
 import { CPTensor } from './cp-tensor.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
-import { assertDecomposable, assertFiniteValue, assertIterationOptions, assertSeed } from './validate-input.js';
+import {
+  assertDecomposable,
+  assertFiniteValue,
+  assertIterationOptions,
+  assertSeed,
+} from './validate-input.js';
 
 /** Options of {@link cp}. */
 export interface CPOptions {
@@ -61,7 +66,13 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   assertSeed(options.seed);
   const normalize = options.normalizeFactors ?? false;
   const random = new Random(seedOrNext(options.seed));
-  const factors = await initialCpFactors(tensor, rank, options.init ?? 'svd', random, options.svdMethod ?? 'auto');
+  const factors = await initialCpFactors(
+    tensor,
+    rank,
+    options.init ?? 'svd',
+    random,
+    options.svdMethod ?? 'auto',
+  );
   const order = tensor.rank;
   const grams: Matrix[] = await Promise.all(factors.map(hostGram));
   let weights: Float64Array = new Float64Array(rank).fill(1);
@@ -131,7 +142,11 @@ function normalizeColumns(factor: Matrix): Float64Array {
  * `‖X − X̂‖` with `X̂` built in the last mode's layout, which is the tensor's own memory layout
  * (`[n_1·...·n_{N-1}, n_N]`), so nothing is transposed.
  */
-async function residualNorm(tensor: tf.Tensor, factors: tf.Tensor2D[], weights: Float64Array | null): Promise<number> {
+async function residualNorm(
+  tensor: tf.Tensor,
+  factors: tf.Tensor2D[],
+  weights: Float64Array | null,
+): Promise<number> {
   const last = factors.length - 1;
   const rows = product(tensor.shape.slice(0, last));
   const squared = tf.tidy(() => {

@@ -19,7 +19,7 @@ export interface IterationInfo {
 }
 
 /** Called after each iteration; return `false` to stop early (the result so far is returned). */
-export type IterationCallback = (info: IterationInfo) => boolean | undefined | void;
+export type IterationCallback = (info: IterationInfo) => unknown;
 
 /** What every decomposed tensor (CP, Tucker, TT) offers. */
 export interface Decomposition {

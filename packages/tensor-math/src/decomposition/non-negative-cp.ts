@@ -6,7 +6,12 @@ import { initialCpFactors } from './cp-init.js';
 import { CPTensor, cpToTensor } from './cp-tensor.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
 import { assertNonNegativeTensor, MULTIPLICATIVE_EPSILON } from './non-negative.js';
-import { assertDecomposable, assertFiniteValue, assertIterationOptions, assertSeed } from './validate-input.js';
+import {
+  assertDecomposable,
+  assertFiniteValue,
+  assertIterationOptions,
+  assertSeed,
+} from './validate-input.js';
 
 /** Options of {@link nonNegativeCp}. */
 export interface NonNegativeCPOptions {
@@ -47,7 +52,9 @@ export async function nonNegativeCp(
   assertSeed(options.seed);
   const init = options.init ?? 'random';
   if (init !== 'svd' && init !== 'random' && !(init instanceof CPTensor)) {
-    throw new ConfigError(`nonNegativeCp() init must be 'svd', 'random' or a CPTensor, got '${String(init)}'.`);
+    throw new ConfigError(
+      `nonNegativeCp() init must be 'svd', 'random' or a CPTensor, got '${String(init)}'.`,
+    );
   }
   await assertNonNegativeTensor(tensor, 'nonNegativeCp()');
   const random = new Random(seedOrNext(options.seed));

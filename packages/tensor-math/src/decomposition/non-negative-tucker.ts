@@ -1,6 +1,7 @@
 import { ConfigError, Random, seedOrNext, tf } from '@tensorfold/core';
 import { multiModeDot } from '../algebra/multi-mode-dot.js';
 import { unfold } from '../algebra/unfold.js';
+import { readScalar } from '../linalg/host-matrix.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
 import { leadingFactors } from './hosvd.js';
 import { assertNonNegativeTensor, MULTIPLICATIVE_EPSILON } from './non-negative.js';
@@ -8,8 +9,12 @@ import { randomUniform, randomUniformTensor } from './random-init.js';
 import { residualNorm } from './tucker.js';
 import { resolveTuckerRanks } from './tucker-ranks.js';
 import { TuckerTensor } from './tucker-tensor.js';
-import { assertDecomposable, assertFiniteValue, assertIterationOptions, assertSeed } from './validate-input.js';
-import { readScalar } from '../linalg/host-matrix.js';
+import {
+  assertDecomposable,
+  assertFiniteValue,
+  assertIterationOptions,
+  assertSeed,
+} from './validate-input.js';
 
 /** Options of {@link nonNegativeTucker}. */
 export interface NonNegativeTuckerOptions {
@@ -37,7 +42,10 @@ export interface NonNegativeTuckerOptions {
  * @param tensor `[n_1, ..., n_N]`, float32, non-negative, N >= 2.
  * @throws DataError when the tensor has a negative entry; ConfigError for bad ranks.
  */
-export async function nonNegativeTucker(tensor: tf.Tensor, options: NonNegativeTuckerOptions): Promise<TuckerTensor> {
+export async function nonNegativeTucker(
+  tensor: tf.Tensor,
+  options: NonNegativeTuckerOptions,
+): Promise<TuckerTensor> {
   assertDecomposable(tensor, 'nonNegativeTucker()');
   if (options?.ranks === undefined) {
     throw new ConfigError('nonNegativeTucker() needs ranks: pass {ranks: [r_1, ..., r_N]} or {ranks: r}.');

@@ -105,7 +105,9 @@ function resolveTtRanks(
   if (ranks === undefined) return limits;
   if (typeof ranks === 'number') {
     if (!Number.isInteger(ranks) || ranks < 1) {
-      throw new ConfigError(`tensorTrain() ranks must be an integer >= 1 (a cap on every TT rank), got ${ranks}.`);
+      throw new ConfigError(
+        `tensorTrain() ranks must be an integer >= 1 (a cap on every TT rank), got ${ranks}.`,
+      );
     }
     return limits.map((limit) => Math.min(limit, ranks));
   }

@@ -17,7 +17,9 @@ export class TTTensor implements Decomposition {
     if (cores.length === 0) throw new ShapeError('A TTTensor needs at least one core.');
     cores.forEach((c, k) => {
       if (c.rank !== 3) {
-        throw new ShapeError(`TT core ${k} has shape ${describeShape(c.shape)}; cores are third-order [r_${k}, n_${k + 1}, r_${k + 1}].`);
+        throw new ShapeError(
+          `TT core ${k} has shape ${describeShape(c.shape)}; cores are third-order [r_${k}, n_${k + 1}, r_${k + 1}].`,
+        );
       }
       const previous = k === 0 ? 1 : cores[k - 1].shape[2];
       if (c.shape[0] !== previous) {

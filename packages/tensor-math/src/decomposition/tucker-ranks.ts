@@ -8,7 +8,11 @@ import { describeShape } from '../validate.js';
  *   product of the other ranks (such a core would be degenerate); the message names the largest value
  *   that would work.
  */
-export function resolveTuckerRanks(tensor: tf.Tensor, ranks: number | readonly number[], what: string): number[] {
+export function resolveTuckerRanks(
+  tensor: tf.Tensor,
+  ranks: number | readonly number[],
+  what: string,
+): number[] {
   const shape = tensor.shape;
   const resolved = typeof ranks === 'number' ? shape.map((n) => Math.min(ranks, n)) : [...ranks];
   if (resolved.length !== shape.length) {

@@ -1,4 +1,4 @@
-import { ShapeError, tf } from '@tensorfold/core';
+import { ShapeError, type tf } from '@tensorfold/core';
 import { multiModeDot } from '../algebra/multi-mode-dot.js';
 import { describeShape } from '../validate.js';
 import { type Decomposition, denseSize, type FitHistory } from './decomposition.js';

@@ -1,4 +1,4 @@
-import { ConfigError, Random, seedOrNext, ShapeError, tf } from '@tensorfold/core';
+import { ConfigError, Random, ShapeError, seedOrNext, tf } from '@tensorfold/core';
 import { modeDot } from '../algebra/mode-dot.js';
 import { multiModeDot } from '../algebra/multi-mode-dot.js';
 import { unfold } from '../algebra/unfold.js';
@@ -10,7 +10,12 @@ import { leadingFactors } from './hosvd.js';
 import { randomOrthonormal } from './random-init.js';
 import { resolveTuckerRanks } from './tucker-ranks.js';
 import { TuckerTensor, tuckerToTensor } from './tucker-tensor.js';
-import { assertDecomposable, assertFiniteValue, assertIterationOptions, assertSeed } from './validate-input.js';
+import {
+  assertDecomposable,
+  assertFiniteValue,
+  assertIterationOptions,
+  assertSeed,
+} from './validate-input.js';
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions {
@@ -52,7 +57,9 @@ export interface TuckerOptions {
 export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise<TuckerTensor> {
   assertDecomposable(tensor, 'tucker()');
   if (options?.ranks === undefined) {
-    throw new ConfigError('tucker() needs ranks: pass {ranks: [r_1, ..., r_N]} or {ranks: r} for every mode.');
+    throw new ConfigError(
+      'tucker() needs ranks: pass {ranks: [r_1, ..., r_N]} or {ranks: r} for every mode.',
+    );
   }
   const ranks = resolveTuckerRanks(tensor, options.ranks, 'tucker()');
   const nIterMax = options.nIterMax ?? 100;
@@ -124,7 +131,11 @@ async function initialFactors(
 }
 
 /** `‖X − core ×_k A_k‖`, from the reconstruction (exact in float32, unlike `sqrt(‖X‖² − ‖core‖²)`). */
-export async function residualNorm(tensor: tf.Tensor, core: tf.Tensor, factors: readonly tf.Tensor2D[]): Promise<number> {
+export async function residualNorm(
+  tensor: tf.Tensor,
+  core: tf.Tensor,
+  factors: readonly tf.Tensor2D[],
+): Promise<number> {
   const squared = tf.tidy(() => tf.sum(tf.square(tf.sub(tensor, tuckerToTensor({ core, factors })))));
   return Math.sqrt(Math.max(await readScalar(squared), 0));
 }

@@ -10,7 +10,9 @@ export function assertDecomposable(tensor: tf.Tensor, what: string): void {
     );
   }
   if (tensor.shape.some((n) => n === 0)) {
-    throw new ShapeError(`${what} got an empty tensor (shape ${describeShape(tensor.shape)}); every mode needs size >= 1.`);
+    throw new ShapeError(
+      `${what} got an empty tensor (shape ${describeShape(tensor.shape)}); every mode needs size >= 1.`,
+    );
   }
 }
 
@@ -23,7 +25,9 @@ export function assertIterationOptions(what: string, nIterMax: number, tol: numb
 /** Throws a {@link DataError} when `value` (a relative error, a norm) is not finite. */
 export function assertFiniteValue(value: number, what: string): void {
   if (!Number.isFinite(value)) {
-    throw new DataError(`${what} became ${value}: the input holds NaN or Infinity, or values too large for float32.`);
+    throw new DataError(
+      `${what} became ${value}: the input holds NaN or Infinity, or values too large for float32.`,
+    );
   }
 }
 

@@ -1,6 +1,5 @@
-import { tf } from '@tensorfold/core';
+import { ShapeError, type tf } from '@tensorfold/core';
 import { EigenvalueDecomposition, type Matrix } from 'ml-matrix';
-import { ShapeError } from '@tensorfold/core';
 import { assertRank, describeShape } from '../validate.js';
 import { canonicalSigns, fromHost, toHost } from './host-matrix.js';
 

@@ -74,7 +74,8 @@ export async function svd(matrix: tf.Tensor2D, options: SvdOptions = {}): Promis
 /** The path {@link svd} takes for an `m x n` matrix. */
 export function chooseSvdMethod(m: number, n: number, method: SvdMethod): 'host' | 'gram' {
   if (method === 'host' || method === 'gram') return method;
-  if (method !== 'auto') throw new ConfigError(`svd() method must be 'auto', 'host' or 'gram', got '${method}'.`);
+  if (method !== 'auto')
+    throw new ConfigError(`svd() method must be 'auto', 'host' or 'gram', got '${method}'.`);
   const small = Math.min(m, n);
   return small * small * Math.max(m, n) <= HOST_SVD_WORK_LIMIT ? 'host' : 'gram';
 }
@@ -103,7 +104,9 @@ async function gramSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): P
   const [m, n] = matrix.shape;
   const wide = m <= n;
   // [m, m] for a wide matrix, [n, n] for a tall one
-  const gram = tf.tidy(() => (wide ? tf.matMul(matrix, matrix, false, true) : tf.matMul(matrix, matrix, true)));
+  const gram = tf.tidy(() =>
+    wide ? tf.matMul(matrix, matrix, false, true) : tf.matMul(matrix, matrix, true),
+  );
   const host = await toHost(gram as tf.Tensor2D);
   gram.dispose();
   const { values, vectors } = hostEigh(host);
@@ -116,7 +119,9 @@ async function gramSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): P
   try {
     if (wide) {
       // u = eigenvectors of M·Mᵀ; vt = diag(1/s)·uᵀ·M  [k, n]
-      const vt = computeVt ? tf.tidy(() => tf.mul(tf.matMul(side, matrix, true), tf.expandDims(inverse, 1))) : null;
+      const vt = computeVt
+        ? tf.tidy(() => tf.mul(tf.matMul(side, matrix, true), tf.expandDims(inverse, 1)))
+        : null;
       return { u: tf.clone(side), s, vt: vt as tf.Tensor2D | null, method: 'gram' };
     }
     // vt = eigenvectors of Mᵀ·M, transposed; u = M·v·diag(1/s)  [m, k]

@@ -24,7 +24,9 @@ export interface KhatriRaoOptions {
  * khatriRao([a, b]); // a: [2, 3], b: [4, 3] -> [8, 3]
  */
 export function khatriRao(matrices: readonly tf.Tensor[], options: KhatriRaoOptions = {}): tf.Tensor2D {
-  matrices.forEach((m, i) => assertRank(m, 2, `khatriRao() matrix ${i}`, 'Reshape a vector of length n to [n, 1].'));
+  for (const [i, m] of matrices.entries()) {
+    assertRank(m, 2, `khatriRao() matrix ${i}`, 'Reshape a vector of length n to [n, 1].');
+  }
   let used = matrices;
   if (options.skip !== undefined) {
     const skip = normalizeMode(options.skip, matrices.length, 'khatriRao() skip');

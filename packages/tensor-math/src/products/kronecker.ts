@@ -14,9 +14,9 @@ import { assertCount, assertRank } from '../validate.js';
  */
 export function kronecker(matrices: readonly tf.Tensor[]): tf.Tensor2D {
   assertCount(matrices.length, 1, 'kronecker() matrices');
-  matrices.forEach((m, i) =>
-    assertRank(m, 2, `kronecker() matrix ${i}`, 'Reshape a vector of length n to [n, 1] or [1, n].'),
-  );
+  for (const [i, m] of matrices.entries()) {
+    assertRank(m, 2, `kronecker() matrix ${i}`, 'Reshape a vector of length n to [n, 1] or [1, n].');
+  }
   return tf.tidy(() => {
     let result = matrices[0] as tf.Tensor2D;
     for (let k = 1; k < matrices.length; k++) {

@@ -16,7 +16,9 @@ import { assertCount, assertRank } from '../validate.js';
  */
 export function outer(vectors: readonly tf.Tensor[]): tf.Tensor {
   assertCount(vectors.length, 1, 'outer() vectors');
-  vectors.forEach((v, i) => assertRank(v, 1, `outer() vector ${i}`, 'Flatten it with tf.reshape(v, [-1]).'));
+  for (const [i, v] of vectors.entries()) {
+    assertRank(v, 1, `outer() vector ${i}`, 'Flatten it with tf.reshape(v, [-1]).');
+  }
   return tf.tidy(() => {
     let result: tf.Tensor = vectors[0];
     for (let k = 1; k < vectors.length; k++) {
