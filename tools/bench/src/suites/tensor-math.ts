@@ -157,7 +157,9 @@ export default suite;
 /** Runs `sweeps` ALS sweeps on a dense `n x n x n` tensor (C order); returns the final relative error. */
 export function plainCpAls(x: Float64Array, n: number, rank: number, sweeps: number, seed: number): number {
   const random = new Random(seed);
-  const factors = [0, 1, 2].map(() => Float64Array.from({ length: n * rank }, () => random.uniform()));
+  const factors: Float64Array[] = [0, 1, 2].map(() =>
+    Float64Array.from({ length: n * rank }, () => random.uniform()),
+  );
   let norm = 0;
   for (const v of x) norm += v * v;
   norm = Math.sqrt(norm);
