@@ -119,7 +119,9 @@ export abstract class Layer implements Serializable {
       this.batchInputShape = [...args.batchInputShape];
     } else if (args.inputShape != null) {
       if (!Array.isArray(args.inputShape)) {
-        throw new ConfigError(`inputShape must be an array such as [28, 28, 1], got ${JSON.stringify(args.inputShape)}.`);
+        throw new ConfigError(
+          `inputShape must be an array such as [28, 28, 1], got ${JSON.stringify(args.inputShape)}.`,
+        );
       }
       this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     } else {
@@ -155,7 +157,12 @@ export abstract class Layer implements Serializable {
    * @param shape the weight's shape.
    * @param initializer makes the starting value.
    */
-  protected addWeight(name: string, shape: number[], initializer: Initializer, options: AddWeightOptions = {}): LayerWeight {
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: Initializer,
+    options: AddWeightOptions = {},
+  ): LayerWeight {
     if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new ShapeError(
         `Layer "${this.name}" cannot create weight "${name}" of shape ${formatShape(shape)}: every dimension must be a known non-negative integer. ` +
@@ -210,7 +217,8 @@ export abstract class Layer implements Serializable {
   get trainableWeights(): LayerWeight[] {
     if (!this.trainable) return [];
     const out = this.ownWeights.filter((w) => w.trainable);
-    for (const layer of this.sublayers) for (const w of layer.trainableWeights) if (!out.includes(w)) out.push(w);
+    for (const layer of this.sublayers)
+      for (const w of layer.trainableWeights) if (!out.includes(w)) out.push(w);
     return out;
   }
 
@@ -243,7 +251,7 @@ export abstract class Layer implements Serializable {
         );
       }
     });
-    weights.forEach((w, i) => w.write(values[i]));
+    for (const [i, w] of weights.entries()) w.write(values[i]);
   }
 
   /** Total number of scalars in the weights. */
@@ -301,7 +309,11 @@ export abstract class Layer implements Serializable {
     kwargs: CallOptions = {},
   ): SymbolicTensor | SymbolicTensor[] | LayerInputs {
     if (isSymbolic(inputs)) return this.applySymbolic(inputs, kwargs);
-    if (Array.isArray(inputs) ? inputs.some((t) => t instanceof SymbolicTensor) : inputs instanceof SymbolicTensor) {
+    if (
+      Array.isArray(inputs)
+        ? inputs.some((t) => t instanceof SymbolicTensor)
+        : inputs instanceof SymbolicTensor
+    ) {
       throw new ConfigError(`Layer "${this.name}" got a mix of symbolic and real tensors; pass one kind.`);
     }
     const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -322,7 +334,10 @@ export abstract class Layer implements Serializable {
     this.built = true;
   }
 
-  private applySymbolic(inputs: SymbolicTensor | SymbolicTensor[], kwargs: CallKwargs): SymbolicTensor | SymbolicTensor[] {
+  private applySymbolic(
+    inputs: SymbolicTensor | SymbolicTensor[],
+    kwargs: CallKwargs,
+  ): SymbolicTensor | SymbolicTensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const shapes = list.map((t) => t.shape);
     this.checkInputSpec(shapes);
@@ -369,10 +384,14 @@ export abstract class Layer implements Serializable {
         );
       }
       if (spec.minNdim != null && rank < spec.minNdim) {
-        throw new ShapeError(`${where} expects inputs of rank at least ${spec.minNdim} but got ${formatShape(shape)}.`);
+        throw new ShapeError(
+          `${where} expects inputs of rank at least ${spec.minNdim} but got ${formatShape(shape)}.`,
+        );
       }
       if (spec.maxNdim != null && rank > spec.maxNdim) {
-        throw new ShapeError(`${where} expects inputs of rank at most ${spec.maxNdim} but got ${formatShape(shape)}.`);
+        throw new ShapeError(
+          `${where} expects inputs of rank at most ${spec.maxNdim} but got ${formatShape(shape)}.`,
+        );
       }
       for (const [axisText, size] of Object.entries(spec.axes ?? {})) {
         const axis = Number(axisText) < 0 ? rank + Number(axisText) : Number(axisText);
@@ -403,7 +422,9 @@ export abstract class Layer implements Serializable {
   /** The output shape of the layer's first call in a graph. */
   get outputShape(): Shape | Shape[] {
     const node = this.firstNode('outputShape');
-    return node.outputTensors.length === 1 ? node.outputTensors[0].shape : node.outputTensors.map((t) => t.shape);
+    return node.outputTensors.length === 1
+      ? node.outputTensors[0].shape
+      : node.outputTensors.map((t) => t.shape);
   }
 
   private firstNode(what: string): Node {
