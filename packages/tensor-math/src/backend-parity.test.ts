@@ -4,6 +4,8 @@
  * so every backend starts from identical values; sizes are small because SwiftShader is slow.
  */
 import { tf } from '@tensorfold/core';
+import { type BackendName, useBackend } from '@tensorfold/backend';
+import { backendsForTests } from '@tensorfold/backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modeDot } from './algebra/mode-dot.js';
 import { mttkrp } from './algebra/mttkrp.js';
@@ -16,7 +18,6 @@ import { tucker } from './decomposition/tucker.js';
 import { svd } from './linalg/svd.js';
 import { khatriRao } from './products/khatri-rao.js';
 import { kronecker } from './products/kronecker.js';
-import { REQUIRE_WEBGPU, startBackend } from './test-utils/setup.js';
 import { exactCpTensor, exactTtTensor, exactTuckerTensor, gaussian } from './test-utils/synthetic.js';
 
 type Results = Record<string, number[]>;
@@ -85,35 +86,22 @@ function expectSame(actual: Results, reference: Results, backend: string): void 
 }
 
 let reference: Results;
+const backends = (await backendsForTests()).filter((name) => name !== 'cpu');
 
 beforeAll(async () => {
-  await startBackend('cpu');
+  await useBackend('cpu');
   reference = await compute();
-});
+}, 120_000);
 
 afterAll(async () => {
-  await startBackend('cpu');
+  await useBackend('cpu');
 });
 
-describe('backend parity', () => {
-  it('WASM matches CPU', async () => {
-    expect(await startBackend('wasm')).toBe(true);
+describe.each(backends)('backend parity: %s', (name: BackendName) => {
+  it('matches the CPU within float32 tolerance and leaks nothing', async () => {
+    await useBackend(name);
     const before = tf.memory().numTensors;
-    expectSame(await compute(), reference, 'wasm');
-    expect(tf.memory().numTensors).toBe(before);
-  });
-
-  it('WebGPU matches CPU (Dawn; SwiftShader without a GPU)', async (context) => {
-    if (!(await startBackend('webgpu'))) {
-      if (REQUIRE_WEBGPU) throw new Error('TENSORFOLD_REQUIRE_WEBGPU=1 but WebGPU could not start.');
-      console.warn(
-        '[tensor-math] WebGPU parity skipped: no WebGPU adapter here (install chromium and libvulkan1).',
-      );
-      context.skip();
-      return;
-    }
-    const before = tf.memory().numTensors;
-    expectSame(await compute(), reference, 'webgpu');
+    expectSame(await compute(), reference, name);
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 });
