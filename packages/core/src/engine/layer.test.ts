@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ShapeError } from '../errors.js';
+import { Random } from '../random/random.js';
 import { useCpu } from '../test-utils/setup.js';
 import { ToyDense, ToyL2 } from '../test-utils/toys.js';
 import { input } from './input-layer.js';
+import { type CallOptions, Layer, type LayerInputs } from './layer.js';
+import { sequential } from './sequential.js';
 import { SymbolicTensor } from './symbolic.js';
 
 beforeAll(useCpu);
@@ -19,6 +22,13 @@ describe('Layer', () => {
     expect(layer.weights.map((w) => w.path)).toEqual(['my_dense/kernel', 'my_dense/bias']);
     expect(layer.countParams()).toBe(4 * 3 + 3);
     tf.dispose(y);
+  });
+
+  it('names weights under weightScope when a wrapper sets one', () => {
+    const inner = new ToyDense({ units: 2, name: 'inner' });
+    inner.weightScope = 'time_distributed';
+    tf.dispose(inner.apply(tf.ones([1, 3])) as tf.Tensor);
+    expect(inner.weights.map((w) => w.path)).toEqual(['time_distributed/kernel', 'time_distributed/bias']);
   });
 
   it('gives unique Keras-style default names', () => {
@@ -98,5 +108,19 @@ describe('Layer', () => {
     expect(() => new ToyDense({ units: 1, inputShape: 3 as unknown as number[] })).toThrow(
       /inputShape must be an array/,
     );
+  });
+
+  it('lists the random generators of itself and its sub-layers, for checkpoints', () => {
+    class Noisy extends Layer {
+      readonly rng = this.trackRandom(new Random(7));
+      call(inputs: LayerInputs, _options: CallOptions): tf.Tensor {
+        return tf.clone(inputs as tf.Tensor);
+      }
+    }
+    const a = new Noisy();
+    const b = new Noisy();
+    const m = sequential({ layers: [new ToyDense({ units: 2, inputShape: [2] }), a, b] });
+    expect(m.randomGenerators).toEqual([a.rng, b.rng]);
+    expect(new ToyDense({ units: 1 }).randomGenerators).toEqual([]);
   });
 });
