@@ -250,6 +250,50 @@ export const KERNEL_CASES: KernelCase[] = [
     ],
     run: (a, b) => tf.matMul(a, b, false, true),
   },
+  {
+    name: 'matMul transposeB, wide b (dense input gradient)',
+    inputs: [
+      [8, 40],
+      [60, 40],
+    ],
+    run: (a, b) => tf.matMul(a, b, false, true),
+  },
+  {
+    name: 'matMul batched 3x(40x36 . 36x33) transposeA',
+    inputs: [
+      [3, 36, 40],
+      [3, 36, 33],
+    ],
+    run: (a, b) => tf.matMul(a, b, true, false),
+    slack: 2,
+  },
+  {
+    name: 'matMul batched 2x(40x36 . 36x33) transposeB',
+    inputs: [
+      [2, 40, 36],
+      [2, 33, 36],
+    ],
+    run: (a, b) => tf.matMul(a, b, false, true),
+    slack: 2,
+  },
+  {
+    name: 'matMul 1-batch by 3-D (mode-n product, forward)',
+    inputs: [
+      [1, 5, 7],
+      [4, 7, 6],
+    ],
+    run: (a, b) => tf.matMul(a, b),
+    grad: false,
+  },
+  {
+    name: 'matMul 1-batch transposed by 3-D (forward)',
+    inputs: [
+      [1, 7, 5],
+      [4, 6, 7],
+    ],
+    run: (a, b) => tf.matMul(a, b, true, true),
+    grad: false,
+  },
   // tfjs-core's matMul gradient does not reduce a broadcast batch (a [2,6,5] times b [5,4] gives a
   // [2,5,4] gradient for b on every backend), so this compares the forward value only.
   {
