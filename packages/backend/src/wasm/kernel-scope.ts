@@ -18,6 +18,8 @@ export interface Crop {
 /** The parts of tfjs-backend-wasm's backend object that the added kernels touch. */
 export interface WasmBackendLike extends KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
+  /** Adds a reference to a tensor's memory (freed when the last reference is disposed). */
+  incRef(dataId: object): void;
   /** Allocates an output on the WASM heap (uninitialized memory). */
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   /**

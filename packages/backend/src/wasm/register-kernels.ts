@@ -14,6 +14,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
@@ -46,10 +47,15 @@ function wrap(stock: KernelConfig): KernelConfig {
 }
 
 /**
- * Stock WASM kernels that are replaced: MaxPoolGrad gives wrong results in tfjs 4.22, and
- * Conv2DBackpropInput runs in a scalar loop where XNNPACK's convolution can do the work.
+ * Stock WASM kernels that are replaced: MaxPoolGrad gives wrong results in tfjs 4.22,
+ * Conv2DBackpropInput runs in a scalar loop where XNNPACK's convolution can do the work, and
+ * Identity copies where sharing the memory is enough.
  */
-export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig];
+export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
+  maxPoolGradConfig,
+  conv2DBackpropInputConfig,
+  identityConfig,
+];
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
