@@ -2,6 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   _FusedMatMul,
   BatchMatMul,
+  Cast,
   getKernel,
   type KernelConfig,
   Mean,
@@ -10,6 +11,7 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
+import { sameTypeCastConfig } from './kernels/cast.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
@@ -35,15 +37,16 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
 /**
  * Stock WASM kernels that this package wraps with a faster path for some inputs (same results;
  * the matMul wrapper also fixes the stock bias bug of transposed fused matMul): transposed and
- * batched products, and sums and means over leading axes (bias gradients, batch statistics).
+ * batched products, sums and means over leading axes (bias gradients, batch statistics), and casts
+ * to the same dtype (shared, not copied).
  */
-export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul, Sum, Mean];
+export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul, Sum, Mean, Cast];
 
 /** The faster path each wrapped kernel gets, given the stock config. */
 function wrap(stock: KernelConfig): KernelConfig {
-  return stock.kernelName === Sum || stock.kernelName === Mean
-    ? leadingAxesSumConfig(stock)
-    : fastMatMulConfig(stock);
+  if (stock.kernelName === Sum || stock.kernelName === Mean) return leadingAxesSumConfig(stock);
+  if (stock.kernelName === Cast) return sameTypeCastConfig(stock);
+  return fastMatMulConfig(stock);
 }
 
 /**
