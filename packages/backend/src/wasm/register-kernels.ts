@@ -4,6 +4,7 @@ import {
   BatchMatMul,
   getKernel,
   type KernelConfig,
+  OneHot,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
@@ -12,6 +13,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
@@ -27,8 +29,19 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
-/** Stock WASM kernels that this package wraps with a faster path (same results; also fixes the stock bias bug of transposed fused matMul). */
-export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul];
+/**
+ * Stock WASM kernels that this package wraps, each with the function that builds the wrapper from the
+ * stock config: the matMuls take a faster path (same results; also fixes the stock bias bug of
+ * transposed fused matMul), and OneHot gets right values for non-int32 dtypes.
+ */
+const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
+  [BatchMatMul]: fastMatMulConfig,
+  [_FusedMatMul]: fastMatMulConfig,
+  [OneHot]: fixedOneHotConfig,
+};
+
+/** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
+export const WRAPPED_WASM_KERNELS: readonly string[] = Object.keys(WRAPPERS);
 
 /** Stock WASM kernels that give wrong results in tfjs 4.22 and are replaced. */
 export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
@@ -70,7 +83,8 @@ export function unregisterWasmKernels(): string[] {
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
  * ({@link ADDED_WASM_KERNELS}), replaces the ones that compute wrong gradients
  * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad), and wraps the matMul kernels with versions that take XNNPACK's fast
- * path for transposed and batched products ({@link WRAPPED_WASM_KERNELS}).
+ * path for transposed and batched products, and OneHot with one that honours its dtype
+ * ({@link WRAPPED_WASM_KERNELS}).
  *
  * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
  * already registered (by this function, or by a later tfjs release that ships it) is left alone.
@@ -100,7 +114,7 @@ export function registerWasmKernels(): string[] {
     if (stock == null || isOurs(stock)) continue;
     stockConfigs.set(name, stock);
     unregisterKernel(name, 'wasm');
-    registerKernel(mark(fastMatMulConfig(stock)));
+    registerKernel(mark(WRAPPERS[name](stock)));
     registered.push(name);
   }
   return registered;
