@@ -1,4 +1,6 @@
 import { ConfigError, type tf } from '@tensorfold/core';
+import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
+import { DATASET_CATALOG } from './catalog.js';
 
 /** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
 export interface LoadedDataset {
@@ -16,12 +18,49 @@ export interface DatasetEntry {
   load(options: { limit?: number }): Promise<LoadedDataset>;
 }
 
-/** The datasets `tensorfold train --dataset` knows (filled in by the data package's loaders). */
-export const DATASETS: Record<string, DatasetEntry> = {};
+async function trainAndTest(
+  load: (options: MnistOptions) => Promise<LabeledData>,
+  description: string,
+  limit: number | undefined,
+): Promise<LoadedDataset> {
+  const train = await load({ split: 'train', limit });
+  let test: LabeledData;
+  try {
+    test = await load({ split: 'test' });
+  } catch (error) {
+    train.dispose();
+    throw error;
+  }
+  return {
+    description,
+    numClasses: train.classNames.length,
+    train: { x: train.xs, y: train.ys, count: train.count },
+    test: { x: test.xs, y: test.ys, count: test.count },
+    dispose() {
+      train.dispose();
+      test.dispose();
+    },
+  };
+}
+
+/** The datasets `tensorfold train --dataset` knows (names and descriptions in `catalog.ts`). */
+export const DATASETS: Record<string, DatasetEntry> = {
+  mnist: {
+    ...DATASET_CATALOG.mnist,
+    load: ({ limit }) => trainAndTest(loadMnist, 'MNIST handwritten digits', limit),
+  },
+  'fashion-mnist': {
+    ...DATASET_CATALOG['fashion-mnist'],
+    load: ({ limit }) => trainAndTest(loadFashionMnist, 'Fashion-MNIST clothing images', limit),
+  },
+};
 
 /** Loads `name`, or throws a ConfigError listing the datasets. */
 export async function loadDataset(name: string, options: { limit?: number }): Promise<LoadedDataset> {
   const entry = DATASETS[name];
-  if (!entry) throw new ConfigError(`Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`);
+  if (!entry)
+    throw new ConfigError(
+      `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`,
+    );
   return entry.load(options);
 }

@@ -552,6 +552,13 @@ export const KERNEL_CASES: KernelCase[] = [
     run: () => tf.cast(tf.oneHot(ids([0, 3, 2, 1]), 4), 'float32'),
     grad: false,
   },
+  {
+    // The float32 one-hot that sparse cross-entropy and accuracy build (stock WASM writes int bits).
+    name: 'oneHot float32, on 0.9 off 0.025',
+    inputs: [[1]],
+    run: () => tf.oneHot(ids([0, 3, 2, 1]), 4, 0.9, 0.025, 'float32'),
+    grad: false,
+  },
 
   {
     name: 'softmax cross-entropy',

@@ -6,6 +6,7 @@ import {
   getKernel,
   type KernelConfig,
   Mean,
+  OneHot,
   registerKernel,
   Sum,
   unregisterKernel,
@@ -19,6 +20,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-ba
 import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
@@ -35,19 +37,23 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
 ];
 
 /**
- * Stock WASM kernels that this package wraps with a faster path for some inputs (same results;
- * the matMul wrapper also fixes the stock bias bug of transposed fused matMul): transposed and
- * batched products, sums and means over leading axes (bias gradients, batch statistics), and casts
- * to the same dtype (shared, not copied).
+ * Stock WASM kernels that this package wraps, each with the function that builds the wrapper from the
+ * stock config: the matMuls take a faster path for transposed and batched products (same results;
+ * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
+ * gradients, batch statistics) run as a matrix-vector product, casts to the same dtype share memory,
+ * and OneHot gets right values for non-int32 dtypes.
  */
-export const WRAPPED_WASM_KERNELS: readonly string[] = [BatchMatMul, _FusedMatMul, Sum, Mean, Cast];
+const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
+  [BatchMatMul]: fastMatMulConfig,
+  [_FusedMatMul]: fastMatMulConfig,
+  [Sum]: leadingAxesSumConfig,
+  [Mean]: leadingAxesSumConfig,
+  [Cast]: sameTypeCastConfig,
+  [OneHot]: fixedOneHotConfig,
+};
 
-/** The faster path each wrapped kernel gets, given the stock config. */
-function wrap(stock: KernelConfig): KernelConfig {
-  if (stock.kernelName === Sum || stock.kernelName === Mean) return leadingAxesSumConfig(stock);
-  if (stock.kernelName === Cast) return sameTypeCastConfig(stock);
-  return fastMatMulConfig(stock);
-}
+/** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
+export const WRAPPED_WASM_KERNELS: readonly string[] = Object.keys(WRAPPERS);
 
 /**
  * Stock WASM kernels that are replaced: MaxPoolGrad gives wrong results in tfjs 4.22,
@@ -97,7 +103,8 @@ export function unregisterWasmKernels(): string[] {
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
  * ({@link ADDED_WASM_KERNELS}), replaces the ones that compute wrong gradients
  * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad), and wraps the matMul kernels with versions that take XNNPACK's fast
- * path for transposed and batched products ({@link WRAPPED_WASM_KERNELS}).
+ * path for transposed and batched products, and OneHot with one that honours its dtype
+ * ({@link WRAPPED_WASM_KERNELS}).
  *
  * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
  * already registered (by this function, or by a later tfjs release that ships it) is left alone.
@@ -127,7 +134,7 @@ export function registerWasmKernels(): string[] {
     if (stock == null || isOurs(stock)) continue;
     stockConfigs.set(name, stock);
     unregisterKernel(name, 'wasm');
-    registerKernel(mark(wrap(stock)));
+    registerKernel(mark(WRAPPERS[name](stock)));
     registered.push(name);
   }
   return registered;
