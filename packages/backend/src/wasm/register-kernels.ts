@@ -3,6 +3,7 @@ import {
   _FusedMatMul,
   BatchMatMul,
   Cast,
+  engine,
   getKernel,
   type KernelConfig,
   Mean,
@@ -93,7 +94,13 @@ export function unregisterWasmKernels(): string[] {
     if (!isOurs(getKernel(name, 'wasm'))) continue;
     unregisterKernel(name, 'wasm');
     const stock = stockConfigs.get(name);
-    if (stock != null) registerKernel(stock);
+    if (stock != null) {
+      registerKernel(stock);
+      // A stock kernel replaced before the backend started never ran its setup (binding its WASM
+      // function); run it now, or the restored kernel would fail on first use.
+      const backend = engine().registry.wasm;
+      if (backend != null) stock.setupFunc?.(backend);
+    }
     changed.push(name);
   }
   return changed;
@@ -101,10 +108,10 @@ export function unregisterWasmKernels(): string[] {
 
 /**
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
- * ({@link ADDED_WASM_KERNELS}), replaces the ones that compute wrong gradients
- * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad), and wraps the matMul kernels with versions that take XNNPACK's fast
- * path for transposed and batched products, and OneHot with one that honours its dtype
- * ({@link WRAPPED_WASM_KERNELS}).
+ * ({@link ADDED_WASM_KERNELS}), replaces the ones that are wrong or needlessly slow
+ * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity), and wraps others with
+ * faster or fixed paths for some inputs ({@link WRAPPED_WASM_KERNELS}: matMuls, leading-axis sums and
+ * means, same-dtype casts, OneHot).
  *
  * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
  * already registered (by this function, or by a later tfjs release that ships it) is left alone.
