@@ -1,14 +1,13 @@
 /**
  * matMul throughput (GFLOP/s) of the shapes a dense layer's forward and backward passes run, plus
  * batched and mode-n-product shapes, with tensorfold's WASM kernels against the stock
- * tfjs-backend-wasm kernels in the same run. The two alternate in rounds (kernels swapped each
- * round) and each reports its median time, so that load from other processes hits both alike. On
+ * tfjs-backend-wasm kernels in the same run, alternating in rounds (see kernel-ab.ts). On
  * WebGPU and CPU tensorfold uses the stock kernels, so the two figures measure the same kernel.
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import type { BenchContext, Suite } from '../harness.js';
+import { timeAgainstStock } from '../kernel-ab.js';
 
 interface MatMulCase {
   name: string;
@@ -63,41 +62,20 @@ function flops(c: MatMulCase): number {
 }
 
 /** Median GFLOP/s of tensorfold's and the stock kernel over interleaved rounds. */
-async function measure(c: MatMulCase, swap: boolean, rounds: number, perRound: number) {
+async function measure(c: MatMulCase, swap: boolean, rounds: number) {
   const a = tf.randomUniform(c.a, -1, 1, 'float32', 1);
   const b = tf.randomUniform(c.b, -1, 1, 'float32', 2);
-  const times: Record<'ours' | 'stock', number[]> = { ours: [], stock: [] };
-  const run = async () => {
-    const product = tf.matMul(a, b, c.transposeA, c.transposeB);
-    await product.data();
-    product.dispose();
-  };
   try {
-    for (let round = 0; round < rounds + 1; round++) {
-      for (const side of ['stock', 'ours'] as const) {
-        if (swap) {
-          if (side === 'stock') unregisterWasmKernels();
-          else registerWasmKernels();
-        }
-        for (let i = 0; i < perRound; i++) {
-          const start = performance.now();
-          await run();
-          // Round 0 warms up.
-          if (round > 0) times[side].push(performance.now() - start);
-        }
-      }
-    }
+    const timing = await timeAgainstStock(() => tf.matMul(a, b, c.transposeA, c.transposeB), {
+      swap,
+      rounds,
+      perRound: 3,
+    });
+    const gflops = (ms: number) => flops(c) / (ms * 1e6);
+    return { ours: gflops(timing.ours), stock: timing.stock === null ? null : gflops(timing.stock) };
   } finally {
-    registerWasmKernels();
     tf.dispose([a, b]);
   }
-  const gflops = (ms: number[]) => flops(c) / (median(ms) * 1e6);
-  return { ours: gflops(times.ours), stock: gflops(times.stock) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[sorted.length >> 1];
 }
 
 const suite: Suite = {
@@ -106,7 +84,7 @@ const suite: Suite = {
   async run(ctx: BenchContext) {
     const wasm = ctx.backend === 'wasm';
     for (const c of CASES) {
-      const { ours, stock } = await measure(c, wasm, ctx.quick ? 2 : 6, 3);
+      const { ours, stock } = await measure(c, wasm, ctx.quick ? 2 : 6);
       ctx.report({
         suite: 'backend-matmul',
         case: c.name,

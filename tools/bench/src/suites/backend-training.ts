@@ -13,6 +13,7 @@
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
+import { median } from '../kernel-ab.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 
 interface Side {
@@ -75,11 +76,6 @@ async function measure(
     tf.dispose([x, y]);
   }
   return new Map([...rates].map(([name, r]) => [name, r == null ? null : median(r)]));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 const suite: Suite = {
