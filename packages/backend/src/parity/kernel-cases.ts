@@ -360,6 +360,14 @@ export const KERNEL_CASES: KernelCase[] = [
     slack: 4,
   },
   {
+    name: 'conv2d one input channel (a first layer: filter gradient over patches)',
+    inputs: [
+      [2, 10, 10, 1],
+      [3, 3, 1, 8],
+    ],
+    run: (x, f) => tf.conv2d(t4(x), t4(f), 1, 'same'),
+  },
+  {
     name: 'conv2d explicit padding wider than the filter',
     inputs: [
       [2, 6, 7, 3],

@@ -41,7 +41,7 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
  * Stock WASM kernels that this package wraps, each with the function that builds the wrapper from the
  * stock config: the matMuls take a faster path for transposed and batched products (same results;
  * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
- * gradients, batch statistics) run as a matrix-vector product, casts to the same dtype share memory,
+ * gradients, batch statistics) run as one average pooling, casts to the same dtype share memory,
  * and OneHot gets right values for non-int32 dtypes.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {

@@ -13,13 +13,13 @@ import { filterGradientByPatches } from './filter-gradient-by-patches.js';
 
 /**
  * Up to this ratio of filter taps (`filterHeight * filterWidth * inChannels`) to output channels,
- * the patch form is faster than the convolution form. Measured on this project's benchmark machine
- * (2-core AMD EPYC, tfjs-backend-wasm 4.22 SIMD, batch 32 to 64; min of 20 interleaved runs):
- * patches win by 3.2x at 3x3x1 to 8 channels (ratio 1.1), 2.0x at 3x3x3 to 32 (0.84), 2.4x at 3x3x8
- * to 16 (4.5) and 1.5x at 5x5x1 to 6 (4.2); the two are even at 3x3x32 to 32 (9); the convolution
- * wins by 4x at 5x5x8 to 16 (12.5, LeNet-5's second layer).
+ * the patch form is faster than the convolution form. Measured on the benchmark machine with fresh
+ * tensors as in training (2-core AMD EPYC, tfjs-backend-wasm 4.22 SIMD, batch 16 to 64, min of 20
+ * interleaved runs): patches win 2.5x at 3x3x3 to 32 channels (ratio 0.84), 2.3x at 3x3x1 to 8 (1.1,
+ * LeNet-5's first layer), 1.7x at 3x3x3 to 16 (1.7), 1.1-1.3x at 2.25-2.3; even at 3x3x2 to 6 (3);
+ * the convolution wins 1.3-1.5x at 4.2-9 and 2.4x at 5x5x8 to 16 (12.5, LeNet-5's second layer).
  */
-const PATCHES_MAX_TAPS_PER_OUTPUT_CHANNEL = 8;
+const PATCHES_MAX_TAPS_PER_OUTPUT_CHANNEL = 3;
 
 /** Largest patch matrix (floats) the patch form may allocate on the WASM heap: 256 MB. */
 const PATCHES_MAX_FLOATS = 2 ** 26;

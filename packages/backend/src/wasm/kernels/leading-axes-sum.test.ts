@@ -26,7 +26,7 @@ describe('WASM Sum and Mean over leading axes', () => {
     },
   );
 
-  it('takes the matrix-product path for large leading-axis reductions and the stock kernel otherwise', async () => {
+  it('takes the average-pooling path for large leading-axis reductions and the stock kernel otherwise', async () => {
     await useBackend('wasm');
     const calls: string[] = [];
     const stock = tf.getKernel('Sum', 'wasm')!;
