@@ -13,13 +13,14 @@ import { filterGradientByPatches } from './filter-gradient-by-patches.js';
 
 /**
  * Up to this ratio of filter taps (`filterHeight * filterWidth * inChannels`) to output channels,
- * the patch form is faster than the convolution form. Measured on the benchmark machine with fresh
- * tensors as in training (2-core AMD EPYC, tfjs-backend-wasm 4.22 SIMD, batch 16 to 64, min of 20
- * interleaved runs): patches win 2.5x at 3x3x3 to 32 channels (ratio 0.84), 2.3x at 3x3x1 to 8 (1.1,
- * LeNet-5's first layer), 1.7x at 3x3x3 to 16 (1.7), 1.1-1.3x at 2.25-2.3; even at 3x3x2 to 6 (3);
- * the convolution wins 1.3-1.5x at 4.2-9 and 2.4x at 5x5x8 to 16 (12.5, LeNet-5's second layer).
+ * the patch form is faster than the convolution form. Measured on the benchmark machine with a new
+ * `x` and `dy` every call, as in training (2-core AMD EPYC, tfjs-backend-wasm 4.22 SIMD, batch 32 to
+ * 64, min of 30 interleaved runs): patches win by 5-20% at ratios 0.84 to 1.7 (3x3x3 to 32 or 16
+ * channels; LeNet-5's first layer, 3x3x1 to 8, is about even); the convolution wins by 1.25x at 2.25,
+ * 1.4x at 3, 1.7x at 4.2 and 2.6x at 12.5 (LeNet-5's second layer). Both forms spend most of their
+ * time moving `dy`: XNNPACK repacks a new operand on every call.
  */
-const PATCHES_MAX_TAPS_PER_OUTPUT_CHANNEL = 3;
+const PATCHES_MAX_TAPS_PER_OUTPUT_CHANNEL = 2;
 
 /** Largest patch matrix (floats) the patch form may allocate on the WASM heap: 256 MB. */
 const PATCHES_MAX_FLOATS = 2 ** 26;
