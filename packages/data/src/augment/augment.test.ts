@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesFromTensors } from '../dataset/sources.js';
 import type { LabeledData } from '../loaders/labeled.js';
 import { loadMnist } from '../node/mnist.js';
-import { useCpu } from '../test-utils/setup.js';
+import { useBackend, useCpu } from '../test-utils/setup.js';
 import { augmentBatches, augmenter } from './augmentation.js';
 import { grayscale, randomBrightness, randomContrast } from './color.js';
 import { centerCrop, randomCrop, resize } from './crop.js';
@@ -29,14 +29,6 @@ let mnist: LabeledData;
 /** Two different real digits, [2, 28, 28, 1]: the test set's first images, a 7 and a 2. */
 let digits: tf.Tensor4D;
 let pixels: Image[];
-
-beforeAll(async () => {
-  await useCpu();
-  mnist = await loadMnist({ split: 'test', limit: 2 });
-  digits = mnist.xs as tf.Tensor4D;
-  pixels = await toImages(digits);
-});
-afterAll(() => mnist.dispose());
 
 async function toImages(batch: tf.Tensor): Promise<Image[]> {
   const a = (await batch.array()) as number[][][][];
@@ -79,7 +71,15 @@ function expectPixels(
 
 const at = (i: number, r: number, c: number) => (r >= 0 && r < 28 && c >= 0 && c < 28 ? pixels[i][r][c] : 0);
 
-describe('augmentations on real MNIST digits', () => {
+describe.each(['cpu', 'wasm'])('augmentations on real MNIST digits, %s backend', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+    mnist = await loadMnist({ split: 'test', limit: 2 });
+    digits = mnist.xs as tf.Tensor4D;
+    pixels = await toImages(digits);
+  });
+  afterAll(() => mnist.dispose());
+
   it('the digits are real: a 7 and a 2 with ink in the middle', () => {
     expect(Array.from(mnist.labels)).toEqual([7, 2]);
     expect(pixels[0][14][14]).toBe(0); // the middle of a 7 is empty ...
@@ -282,6 +282,7 @@ describe('augmentations on real MNIST digits', () => {
 });
 
 describe('augmentation in a pipeline', () => {
+  beforeAll(useCpu);
   it('augments the xs of each batch, the same way for the same seed, without leaks', async () => {
     const data = await loadMnist({ split: 'test', limit: 64 });
     const pipeline = (seed: number) =>
