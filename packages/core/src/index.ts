@@ -6,38 +6,8 @@
  * @packageDocumentation
  */
 import './tf/register-gradients.js';
-import './engine/register-models.js';
 
 export * as tf from '@tensorflow/tfjs-core';
-
-export * from './errors.js';
-export { VERSION } from './version.js';
-export { Random, splitmix32 } from './random/random.js';
-export { globalRandom, seedOrNext, setSeed } from './random/global-seed.js';
-export {
-  create,
-  type Factory,
-  isRegistered,
-  isSerializedObject,
-  normalizeName,
-  type RegistryKind,
-  register,
-  registeredNames,
-  resolve,
-  type Serializable,
-  type SerializedObject,
-  serialize,
-} from './registry.js';
-
-export type { Activation } from './interfaces/activation.js';
-export type { Constraint } from './interfaces/constraint.js';
-export type { Batch, BatchSource, TensorContainer } from './interfaces/dataset.js';
-export type { Initializer } from './interfaces/initializer.js';
-export type { Loss, LossFunction } from './interfaces/loss.js';
-export type { Metric, MetricSpec } from './interfaces/metric.js';
-export type { NamedTensor, Optimizer, VariableGradient } from './interfaces/optimizer.js';
-export type { Regularizer } from './interfaces/regularizer.js';
-
 export { type InputArgs, InputLayer, type InputLayerConfig, input } from './engine/input-layer.js';
 export {
   type AddWeightOptions,
@@ -64,7 +34,46 @@ export {
 } from './engine/shape.js';
 export { formatCount, type SummaryOptions } from './engine/summary.js';
 export { type CallKwargs, isSymbolic, Node, SymbolicTensor } from './engine/symbolic.js';
-
+export * from './errors.js';
+export type { Activation } from './interfaces/activation.js';
+export type { Constraint } from './interfaces/constraint.js';
+export type { Batch, BatchSource, TensorContainer } from './interfaces/dataset.js';
+export type { Initializer } from './interfaces/initializer.js';
+export type { Loss, LossFunction } from './interfaces/loss.js';
+export type { Metric, MetricSpec } from './interfaces/metric.js';
+export type { NamedTensor, Optimizer, VariableGradient } from './interfaces/optimizer.js';
+export type { Regularizer } from './interfaces/regularizer.js';
+export { globalRandom, seedOrNext, setSeed } from './random/global-seed.js';
+export { Random, splitmix32 } from './random/random.js';
+export {
+  create,
+  type Factory,
+  isRegistered,
+  isSerializedObject,
+  normalizeName,
+  type RegistryKind,
+  register,
+  registeredNames,
+  resolve,
+  type Serializable,
+  type SerializedObject,
+  serialize,
+} from './registry.js';
+export {
+  LAYERS_MODEL_FORMAT,
+  type LoadOptions,
+  modelFromArtifacts,
+  modelToArtifacts,
+  type SaveOptions,
+} from './serialization/artifacts.js';
+export { fromPythonic, toCamelCase, toPythonic, toSnakeCase } from './serialization/pythonic.js';
+export {
+  artifactsInfo,
+  loadModel,
+  type ModelDestination,
+  memoryIO,
+  saveModel,
+} from './serialization/save-load.js';
 export {
   Callback,
   CallbackList,
@@ -82,8 +91,10 @@ export { computeLosses, type LossValues } from './training/losses.js';
 export { MeanTracker } from './training/mean-tracker.js';
 export { MetricsState } from './training/metrics-state.js';
 export type { PredictArgs } from './training/predict.js';
-export { defaultTestStep, defaultTrainStep, NonFiniteLossError, type StepLogs } from './training/train-step.js';
-
-export { LAYERS_MODEL_FORMAT, type LoadOptions, modelFromArtifacts, modelToArtifacts, type SaveOptions } from './serialization/artifacts.js';
-export { fromPythonic, toCamelCase, toPythonic, toSnakeCase } from './serialization/pythonic.js';
-export { artifactsInfo, loadModel, type ModelDestination, memoryIO, saveModel } from './serialization/save-load.js';
+export {
+  defaultTestStep,
+  defaultTrainStep,
+  NonFiniteLossError,
+  type StepLogs,
+} from './training/train-step.js';
+export { VERSION } from './version.js';

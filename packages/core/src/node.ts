@@ -7,6 +7,12 @@
 import { registerFileRouters } from './io/file-system.js';
 
 export * from './index.js';
-export { fileSystem, MODEL_JSON, registerFileRouters, SHARD_BYTES, writeAtomically } from './io/file-system.js';
+export {
+  fileSystem,
+  MODEL_JSON,
+  registerFileRouters,
+  SHARD_BYTES,
+  writeAtomically,
+} from './io/file-system.js';
 
 registerFileRouters();

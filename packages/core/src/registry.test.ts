@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { create, isRegistered, normalizeName, register, registeredNames, resolve, serialize } from './registry.js';
+import {
+  create,
+  isRegistered,
+  normalizeName,
+  register,
+  registeredNames,
+  resolve,
+  serialize,
+} from './registry.js';
 
 class Thing {
   readonly className = 'SpecialThing';

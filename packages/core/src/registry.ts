@@ -57,7 +57,12 @@ function table(kind: RegistryKind): Map<string, Entry> {
  * @example
  * register('initializer', 'GlorotUniform', (c) => new GlorotUniform(c), ['glorot_uniform']);
  */
-export function register<T>(kind: RegistryKind, className: string, factory: Factory<T>, aliases: string[] = []): void {
+export function register<T>(
+  kind: RegistryKind,
+  className: string,
+  factory: Factory<T>,
+  aliases: string[] = [],
+): void {
   const t = table(kind);
   const entry = { className, factory: factory as Factory };
   for (const name of [className, ...aliases]) t.set(normalizeName(name), entry);
@@ -89,7 +94,11 @@ const packageOfKind: Record<RegistryKind, string> = {
  * Builds a registered object from a name or a serialized `{className, config}`.
  * @throws ConfigError naming the known alternatives when the name is unknown.
  */
-export function create<T>(kind: RegistryKind, spec: string | SerializedObject, extraConfig: Record<string, unknown> = {}): T {
+export function create<T>(
+  kind: RegistryKind,
+  spec: string | SerializedObject,
+  extraConfig: Record<string, unknown> = {},
+): T {
   const name = typeof spec === 'string' ? spec : spec.className;
   const entry = table(kind).get(normalizeName(name));
   if (!entry) {
@@ -110,7 +119,11 @@ export function create<T>(kind: RegistryKind, spec: string | SerializedObject, e
  * `fallback`). The one function layers and optimizers use to read options such as
  * `kernelInitializer: 'heNormal'`.
  */
-export function resolve<T>(kind: RegistryKind, value: T | string | SerializedObject | null | undefined, fallback?: T | string): T | undefined {
+export function resolve<T>(
+  kind: RegistryKind,
+  value: T | string | SerializedObject | null | undefined,
+  fallback?: T | string,
+): T | undefined {
   if (value == null) {
     if (fallback === undefined) return undefined;
     return typeof fallback === 'string' ? create<T>(kind, fallback) : fallback;
@@ -127,7 +140,8 @@ export function isSerializedObject(value: unknown): value is SerializedObject {
     value !== null &&
     typeof (value as SerializedObject).className === 'string' &&
     !('getConfig' in (value as object)) &&
-    (typeof (value as SerializedObject).config === 'object' || (value as SerializedObject).config === undefined)
+    (typeof (value as SerializedObject).config === 'object' ||
+      (value as SerializedObject).config === undefined)
   );
 }
 

@@ -72,7 +72,9 @@ export async function timeIt(
 
 /** Waits for a tensor result (or array of them) to be computed, then frees it. */
 async function settle(result: unknown): Promise<void> {
-  const tensors = (Array.isArray(result) ? result : [result]).filter((t): t is tf.Tensor => t instanceof tf.Tensor);
+  const tensors = (Array.isArray(result) ? result : [result]).filter(
+    (t): t is tf.Tensor => t instanceof tf.Tensor,
+  );
   for (const t of tensors) {
     await t.data();
     t.dispose();

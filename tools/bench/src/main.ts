@@ -7,8 +7,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { advantage, type BenchRow, type Suite } from './harness.js';
 import { useBackend } from './backends.js';
+import { advantage, type BenchRow, type Suite } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -22,7 +22,8 @@ function parseArgs(argv: string[]) {
     if (a === '--backend') backends = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--quick') quick = true;
     else if (a === '--json') json = argv[++i] ?? null;
-    else if (a.startsWith('--')) throw new Error(`Unknown option ${a}. Options: --backend cpu,wasm,webgpu  --quick  --json FILE`);
+    else if (a.startsWith('--'))
+      throw new Error(`Unknown option ${a}. Options: --backend cpu,wasm,webgpu  --quick  --json FILE`);
     else names.push(a);
   }
   return { names, backends, quick, json };
@@ -30,14 +31,19 @@ function parseArgs(argv: string[]) {
 
 async function loadSuites(names: string[]): Promise<Suite[]> {
   const dir = join(here, 'suites');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
   const suites: Suite[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: Suite };
     if (mod.default && (names.length === 0 || names.includes(mod.default.name))) suites.push(mod.default);
   }
   const unknown = names.filter((n) => !suites.some((s) => s.name === n));
-  if (unknown.length) throw new Error(`Unknown suite(s): ${unknown.join(', ')}. Suites: ${files.map((f) => f.replace(/\.ts$/, '')).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `Unknown suite(s): ${unknown.join(', ')}. Suites: ${files.map((f) => f.replace(/\.ts$/, '')).join(', ')}`,
+    );
   return suites;
 }
 

@@ -66,7 +66,10 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]):
   }
   // Input nodes first, in the order of `inputs`, as Keras lists them.
   const ordered = [...inputs.map((x) => x.node), ...nodes.filter((n) => !inputNodes.has(n))];
-  const orderedLayers = [...inputs.map((x) => x.sourceLayer), ...layers.filter((l) => !(l instanceof InputLayer))];
+  const orderedLayers = [
+    ...inputs.map((x) => x.sourceLayer),
+    ...layers.filter((l) => !(l instanceof InputLayer)),
+  ];
   return { nodes: ordered, layers: orderedLayers };
 }
 
@@ -89,7 +92,13 @@ export interface RunResult {
  * Runs the graph on real tensors. Intermediate tensors are not disposed here; callers run this inside
  * `tidy` (training, predict) so they are freed together.
  */
-export function runGraph(graph: Graph, inputs: SymbolicTensor[], outputs: SymbolicTensor[], values: tf.Tensor[], options: RunOptions): RunResult {
+export function runGraph(
+  graph: Graph,
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  values: tf.Tensor[],
+  options: RunOptions,
+): RunResult {
   const tensors = new Map<number, tf.Tensor>();
   const masks = new Map<number, tf.Tensor | null>();
   inputs.forEach((x, i) => {
@@ -103,7 +112,12 @@ export function runGraph(graph: Graph, inputs: SymbolicTensor[], outputs: Symbol
     const single = ins.length === 1;
     const x: LayerInputs = single ? ins[0] : ins;
     const mask: CallOptions['mask'] = single ? inMasks[0] : inMasks.some((m) => m) ? inMasks : null;
-    const callOptions: CallOptions = { training: options.training, mask, losses: options.losses, ...node.kwargs };
+    const callOptions: CallOptions = {
+      training: options.training,
+      mask,
+      losses: options.losses,
+      ...node.kwargs,
+    };
     const out = node.layer.call(x, callOptions);
     if (node.layer.activityRegularizer && options.losses) {
       options.losses.push(activityPenalty(node.layer.activityRegularizer, out));
@@ -127,14 +141,23 @@ export function runGraph(graph: Graph, inputs: SymbolicTensor[], outputs: Symbol
 }
 
 /** Output shapes of the graph for other input shapes (e.g. a different batch size). */
-export function propagateShapes(graph: Graph, inputs: SymbolicTensor[], outputs: SymbolicTensor[], inputShapes: Shape[]): Shape[] {
+export function propagateShapes(
+  graph: Graph,
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  inputShapes: Shape[],
+): Shape[] {
   const shapes = new Map<number, Shape>();
-  inputs.forEach((x, i) => shapes.set(x.id, inputShapes[i]));
+  inputs.forEach((x, i) => {
+    shapes.set(x.id, inputShapes[i]);
+  });
   for (const node of graph.nodes) {
     if (node.layer instanceof InputLayer) continue;
     const ins = node.inputTensors.map((t) => shapes.get(t.id) as Shape);
     const out = node.layer.computeOutputShape(ins.length === 1 ? ins[0] : ins);
-    shapeList(out).forEach((s, i) => shapes.set(node.outputTensors[i].id, s));
+    shapeList(out).forEach((s, i) => {
+      shapes.set(node.outputTensors[i].id, s);
+    });
   }
   return outputs.map((o) => shapes.get(o.id) as Shape);
 }
@@ -156,7 +179,7 @@ export function checkInputs(modelName: string, inputs: SymbolicTensor[], values:
         `Input "${x.name}" of model "${modelName}" expects shape ${formatShape(expected)} but got ${formatShape([...actual])}. ` +
           (expected.length === actual.length + 1 && expected[expected.length - 1] === 1
             ? 'Add a channels axis of size 1 (reshape to [batch, ..., 1]).'
-            : 'Reshape the data to match, or build the model with the data\'s shape.'),
+            : "Reshape the data to match, or build the model with the data's shape."),
       );
     }
   });

@@ -42,10 +42,14 @@ export class InputLayer extends Layer {
     super({
       name: config.name ?? uniqueName('input'),
       dtype: config.dtype,
-      batchInputShape: config.batchInputShape ?? (config.inputShape ? [config.batchSize ?? null, ...config.inputShape] : undefined),
+      batchInputShape:
+        config.batchInputShape ??
+        (config.inputShape ? [config.batchSize ?? null, ...config.inputShape] : undefined),
     });
     if (this.batchInputShape == null) {
-      throw new ConfigError('An input needs a shape: input({shape: [784]}) or input({batchShape: [null, 784]}).');
+      throw new ConfigError(
+        'An input needs a shape: input({shape: [784]}) or input({batchShape: [null, 784]}).',
+      );
     }
     this.built = true;
     const output = new SymbolicTensor(this.dtype, [...this.batchInputShape], this, 0, 0, this.name);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError } from '../errors.js';
 import type { Constraint } from '../interfaces/constraint.js';
 import type { Regularizer } from '../interfaces/regularizer.js';
-import { ShapeError } from '../errors.js';
 import { formatShape } from './shape.js';
 
 let variableCounter = 0;

@@ -3,6 +3,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import type { Constraint } from '../interfaces/constraint.js';
 import type { Initializer } from '../interfaces/initializer.js';
 import type { Regularizer } from '../interfaces/regularizer.js';
+import type { Random } from '../random/random.js';
 import type { Serializable } from '../registry.js';
 import { LayerWeight } from './layer-weight.js';
 import { reserveName, snakeCase, uniqueName } from './naming.js';
@@ -92,6 +93,13 @@ export abstract class Layer implements Serializable {
   inputSpec: InputSpec | InputSpec[] | null = null;
   /** Penalty on the layer's output added to the training loss. */
   activityRegularizer: Regularizer | null = null;
+  /**
+   * What the saved names of this layer's weights start with; default (null): the layer's name, as
+   * in `dense/kernel`. Wrapper layers set it on the layer they wrap before building it, so saved
+   * names match Keras and TensorFlow.js (`time_distributed/kernel`,
+   * `bidirectional/forward_lstm/kernel`).
+   */
+  weightScope: string | null = null;
   /** The calls of this layer in functional graphs. */
   readonly inboundNodes: Node[] = [];
   /** Full input shape the layer was declared with (`[null, ...inputShape]`), if any. */
@@ -102,6 +110,7 @@ export abstract class Layer implements Serializable {
   private trainable_: boolean;
   private readonly ownWeights: LayerWeight[] = [];
   private readonly sublayers: Layer[] = [];
+  private readonly ownGenerators: Random[] = [];
 
   constructor(args: LayerArgs = {}) {
     if (args.name != null) {
@@ -119,7 +128,9 @@ export abstract class Layer implements Serializable {
       this.batchInputShape = [...args.batchInputShape];
     } else if (args.inputShape != null) {
       if (!Array.isArray(args.inputShape)) {
-        throw new ConfigError(`inputShape must be an array such as [28, 28, 1], got ${JSON.stringify(args.inputShape)}.`);
+        throw new ConfigError(
+          `inputShape must be an array such as [28, 28, 1], got ${JSON.stringify(args.inputShape)}.`,
+        );
       }
       this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     } else {
@@ -155,7 +166,12 @@ export abstract class Layer implements Serializable {
    * @param shape the weight's shape.
    * @param initializer makes the starting value.
    */
-  protected addWeight(name: string, shape: number[], initializer: Initializer, options: AddWeightOptions = {}): LayerWeight {
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: Initializer,
+    options: AddWeightOptions = {},
+  ): LayerWeight {
     if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new ShapeError(
         `Layer "${this.name}" cannot create weight "${name}" of shape ${formatShape(shape)}: every dimension must be a known non-negative integer. ` +
@@ -171,7 +187,7 @@ export abstract class Layer implements Serializable {
     });
     const weight = new LayerWeight(
       name,
-      `${this.name}/${name}`,
+      `${this.weightScope ?? this.name}/${name}`,
       value,
       options.trainable ?? true,
       options.regularizer ?? undefined,
@@ -194,6 +210,25 @@ export abstract class Layer implements Serializable {
     for (const layer of layers) this.trackLayer(layer);
   }
 
+  /**
+   * Declares a random generator this layer draws from during training (dropout masks, noise), as
+   * `addWeight` declares a weight: checkpoints save and restore its state along with the weights, so
+   * that a resumed run draws the same numbers as an uninterrupted one. Call it in the constructor.
+   * @returns `generator`, for chaining.
+   */
+  protected trackRandom(generator: Random): Random {
+    if (!this.ownGenerators.includes(generator)) this.ownGenerators.push(generator);
+    return generator;
+  }
+
+  /** The random generators of this layer and its tracked sub-layers, in a fixed order (see {@link Layer.trackRandom}). */
+  get randomGenerators(): Random[] {
+    const all = [...this.ownGenerators];
+    for (const layer of this.sublayers)
+      for (const g of layer.randomGenerators) if (!all.includes(g)) all.push(g);
+    return all;
+  }
+
   /** The layers this one contains (wrapped layers, or a model's layers). */
   get trackedLayers(): readonly Layer[] {
     return this.sublayers;
@@ -210,7 +245,8 @@ export abstract class Layer implements Serializable {
   get trainableWeights(): LayerWeight[] {
     if (!this.trainable) return [];
     const out = this.ownWeights.filter((w) => w.trainable);
-    for (const layer of this.sublayers) for (const w of layer.trainableWeights) if (!out.includes(w)) out.push(w);
+    for (const layer of this.sublayers)
+      for (const w of layer.trainableWeights) if (!out.includes(w)) out.push(w);
     return out;
   }
 
@@ -243,7 +279,7 @@ export abstract class Layer implements Serializable {
         );
       }
     });
-    weights.forEach((w, i) => w.write(values[i]));
+    for (const [i, w] of weights.entries()) w.write(values[i]);
   }
 
   /** Total number of scalars in the weights. */
@@ -301,7 +337,11 @@ export abstract class Layer implements Serializable {
     kwargs: CallOptions = {},
   ): SymbolicTensor | SymbolicTensor[] | LayerInputs {
     if (isSymbolic(inputs)) return this.applySymbolic(inputs, kwargs);
-    if (Array.isArray(inputs) ? inputs.some((t) => t instanceof SymbolicTensor) : inputs instanceof SymbolicTensor) {
+    if (
+      Array.isArray(inputs)
+        ? inputs.some((t) => t instanceof SymbolicTensor)
+        : inputs instanceof SymbolicTensor
+    ) {
       throw new ConfigError(`Layer "${this.name}" got a mix of symbolic and real tensors; pass one kind.`);
     }
     const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -322,7 +362,10 @@ export abstract class Layer implements Serializable {
     this.built = true;
   }
 
-  private applySymbolic(inputs: SymbolicTensor | SymbolicTensor[], kwargs: CallKwargs): SymbolicTensor | SymbolicTensor[] {
+  private applySymbolic(
+    inputs: SymbolicTensor | SymbolicTensor[],
+    kwargs: CallKwargs,
+  ): SymbolicTensor | SymbolicTensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const shapes = list.map((t) => t.shape);
     this.checkInputSpec(shapes);
@@ -369,10 +412,14 @@ export abstract class Layer implements Serializable {
         );
       }
       if (spec.minNdim != null && rank < spec.minNdim) {
-        throw new ShapeError(`${where} expects inputs of rank at least ${spec.minNdim} but got ${formatShape(shape)}.`);
+        throw new ShapeError(
+          `${where} expects inputs of rank at least ${spec.minNdim} but got ${formatShape(shape)}.`,
+        );
       }
       if (spec.maxNdim != null && rank > spec.maxNdim) {
-        throw new ShapeError(`${where} expects inputs of rank at most ${spec.maxNdim} but got ${formatShape(shape)}.`);
+        throw new ShapeError(
+          `${where} expects inputs of rank at most ${spec.maxNdim} but got ${formatShape(shape)}.`,
+        );
       }
       for (const [axisText, size] of Object.entries(spec.axes ?? {})) {
         const axis = Number(axisText) < 0 ? rank + Number(axisText) : Number(axisText);
@@ -403,7 +450,9 @@ export abstract class Layer implements Serializable {
   /** The output shape of the layer's first call in a graph. */
   get outputShape(): Shape | Shape[] {
     const node = this.firstNode('outputShape');
-    return node.outputTensors.length === 1 ? node.outputTensors[0].shape : node.outputTensors.map((t) => t.shape);
+    return node.outputTensors.length === 1
+      ? node.outputTensors[0].shape
+      : node.outputTensors.map((t) => t.shape);
   }
 
   private firstNode(what: string): Node {

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, TrainingError } from '../errors.js';
 import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
+import { register } from '../registry.js';
+import type { SaveOptions } from '../serialization/artifacts.js';
+import { functionalConfig, functionalFromConfig } from '../serialization/model-config.js';
+import { type ModelDestination, saveModel } from '../serialization/save-load.js';
 import type { History, Logs } from '../training/callbacks.js';
 import { type CompileArgs, type CompiledState, resolveCompileArgs } from '../training/compile.js';
 import { type ModelBatch, toTensorList } from '../training/data-adapter.js';
@@ -9,16 +13,13 @@ import { type FitArgs, fit } from '../training/fit.js';
 import { MetricsState } from '../training/metrics-state.js';
 import { type PredictArgs, predict } from '../training/predict.js';
 import { defaultTestStep, defaultTrainStep, type StepLogs } from '../training/train-step.js';
-import { checkInputs, type Graph, buildGraph, propagateShapes, runGraph } from './graph.js';
+import { buildGraph, checkInputs, type Graph, propagateShapes, runGraph } from './graph.js';
 import { InputLayer } from './input-layer.js';
 import { type CallOptions, Layer, type LayerInputs } from './layer.js';
 import type { Shape } from './shape.js';
 import { shapeList } from './shape.js';
+import { type SummaryOptions, summary } from './summary.js';
 import type { SymbolicTensor } from './symbolic.js';
-import { summary, type SummaryOptions } from './summary.js';
-import { functionalConfig, functionalFromConfig } from '../serialization/model-config.js';
-import type { SaveOptions } from '../serialization/artifacts.js';
-import { type ModelDestination, saveModel } from '../serialization/save-load.js';
 
 /** Options of {@link model}. */
 export interface ModelArgs {
@@ -53,6 +54,12 @@ export class Model extends Layer {
   stopTraining = false;
   /** The `History` of the last `fit`. */
   history: History | null = null;
+  /**
+   * Set by a callback in `onTrainBegin` to start `fit` at this (0-based) epoch instead of
+   * `initialEpoch`, as a backup callback does to resume an interrupted run. `fit` resets it to null
+   * before calling `onTrainBegin`.
+   */
+  resumeFromEpoch: number | null = null;
 
   protected graph: Graph = { nodes: [], layers: [] };
   private compiled: CompiledState | null = null;
@@ -60,7 +67,8 @@ export class Model extends Layer {
 
   constructor(args?: ModelArgs | { name?: string }) {
     super({ name: args?.name });
-    if (args && 'inputs' in args && 'outputs' in args) this.setGraph(toList(args.inputs), toList(args.outputs));
+    if (args && 'inputs' in args && 'outputs' in args)
+      this.setGraph(toList(args.inputs), toList(args.outputs));
     else if (args && ('inputs' in args || 'outputs' in args)) {
       throw new ConfigError('model() needs both inputs and outputs: model({inputs: x, outputs: y}).');
     }
@@ -97,7 +105,10 @@ export class Model extends Layer {
 
   /** A layer by name or by index in {@link Model.layers}. */
   getLayer(nameOrIndex: string | number): Layer {
-    const layer = typeof nameOrIndex === 'number' ? this.layers[nameOrIndex] : this.layers.find((l) => l.name === nameOrIndex);
+    const layer =
+      typeof nameOrIndex === 'number'
+        ? this.layers[nameOrIndex]
+        : this.layers.find((l) => l.name === nameOrIndex);
     if (!layer) {
       throw new ConfigError(
         `Model "${this.name}" has no layer ${typeof nameOrIndex === 'number' ? `at index ${nameOrIndex}` : `named "${nameOrIndex}"`}. Its layers: ${this.layers.map((l) => l.name).join(', ')}.`,
@@ -119,8 +130,11 @@ export class Model extends Layer {
   // ---------------------------------------------------------------- computing
 
   /** Runs the graph on real tensors (in the order of {@link Model.inputs}); returns one tensor per output. */
-  forward(inputs: tf.Tensor[], options: { training: boolean; losses?: tf.Scalar[]; masks?: Array<tf.Tensor | null> }): tf.Tensor[] {
-    this.ensureReady();
+  forward(
+    inputs: tf.Tensor[],
+    options: { training: boolean; losses?: tf.Scalar[]; masks?: Array<tf.Tensor | null> },
+  ): tf.Tensor[] {
+    this.ensureReady(inputs);
     checkInputs(this.name, this.inputs, inputs);
     return runGraph(this.graph, this.inputs, this.outputs, inputs, options).outputs;
   }
@@ -128,15 +142,22 @@ export class Model extends Layer {
   /** Hook for models that finish building on first data (sequential without an input shape). */
   protected ensureReady(_inputs?: tf.Tensor[]): void {
     if (this.inputs.length === 0) {
-      throw new ConfigError(`Model "${this.name}" has no layers connected yet. Add layers, or build it from input() and outputs.`);
+      throw new ConfigError(
+        `Model "${this.name}" has no layers connected yet. Add layers, or build it from input() and outputs.`,
+      );
     }
   }
 
   call(inputs: LayerInputs, options: CallOptions): LayerInputs {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     this.ensureReady(list);
-    const masks = options.mask == null ? undefined : Array.isArray(options.mask) ? options.mask : [options.mask];
-    const out = runGraph(this.graph, this.inputs, this.outputs, list, { training: options.training ?? false, losses: options.losses, masks }).outputs;
+    const masks =
+      options.mask == null ? undefined : Array.isArray(options.mask) ? options.mask : [options.mask];
+    const out = runGraph(this.graph, this.inputs, this.outputs, list, {
+      training: options.training ?? false,
+      losses: options.losses,
+      masks,
+    }).outputs;
     return out.length === 1 ? out[0] : out;
   }
 
@@ -149,14 +170,22 @@ export class Model extends Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const masks = mask == null ? undefined : Array.isArray(mask) ? mask : [mask];
     if (!masks?.some((m) => m)) return null;
-    const result = tf.tidy(() => runGraph(this.graph, this.inputs, this.outputs, list, { training: false, masks }).masks.map((m) => m ?? tf.scalar(0)));
-    const cleaned = result.map((m) => (m.rank === 0 ? (m.dispose(), null) : m));
+    // tidy keeps only tensors, so missing masks travel as scalar placeholders.
+    const result = tf.tidy(() =>
+      runGraph(this.graph, this.inputs, this.outputs, list, { training: false, masks }).masks.map(
+        (m) => m ?? tf.scalar(0),
+      ),
+    );
+    const cleaned = result.map((m) => {
+      if (m.rank !== 0) return m;
+      m.dispose();
+      return null;
+    });
     return cleaned.length === 1 ? cleaned[0] : cleaned;
   }
 
-  override build(inputShape: Shape | Shape[]): void {
+  override build(_inputShape: Shape | Shape[]): void {
     if (this.inputs.length === 0) throw new ConfigError(`Model "${this.name}" cannot build without layers.`);
-    void inputShape;
   }
 
   // ---------------------------------------------------------------- training
@@ -168,8 +197,13 @@ export class Model extends Layer {
    * model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
    */
   compile(args: CompileArgs): void {
-    this.ensureReady();
-    const compiled = resolveCompileArgs(args, this.outputNames);
+    if (this.outputNames.length === 0)
+      throw new ConfigError(`Model "${this.name}" has no outputs to compile; add layers first.`);
+    const compiled = resolveCompileArgs(
+      args,
+      this.outputNames,
+      this.outputs.map((o) => o.shape),
+    );
     this.metrics?.dispose();
     this.compiled = compiled;
     this.metrics = new MetricsState(compiled, this.outputNames);
@@ -218,7 +252,11 @@ export class Model extends Layer {
   /** Loss and metrics over the data, in inference mode: `{loss: 0.08, acc: 0.975}`. */
   evaluate(x: TensorContainer, y: TensorContainer, args?: EvaluateArgs): Promise<Logs>;
   evaluate(dataset: BatchSource, args?: EvaluateArgs): Promise<Logs>;
-  evaluate(x: TensorContainer | BatchSource, y?: TensorContainer | EvaluateArgs, args?: EvaluateArgs): Promise<Logs> {
+  evaluate(
+    x: TensorContainer | BatchSource,
+    y?: TensorContainer | EvaluateArgs,
+    args?: EvaluateArgs,
+  ): Promise<Logs> {
     if (isArgs(y)) return evaluate(this, x, undefined, y);
     return evaluate(this, x, y as TensorContainer | undefined, args);
   }
@@ -243,7 +281,7 @@ export class Model extends Layer {
    * log as scalars or numbers; `fit` averages them over the epoch and passes them to callbacks.
    * The batch's tensors are disposed by the caller.
    */
-  trainStep(batch: ModelBatch): Promise<StepLogs | void> | StepLogs | void {
+  trainStep(batch: ModelBatch): Promise<StepLogs | undefined> | StepLogs | undefined {
     return defaultTrainStep(this, batch);
   }
 
@@ -314,7 +352,13 @@ function toList<T>(x: T | T[]): T[] {
 }
 
 function isArgs(value: unknown): value is FitArgs {
-  return value != null && typeof value === 'object' && !(value instanceof tf.Tensor) && !Array.isArray(value) && !looksLikeTensorMap(value);
+  return (
+    value != null &&
+    typeof value === 'object' &&
+    !(value instanceof tf.Tensor) &&
+    !Array.isArray(value) &&
+    !looksLikeTensorMap(value)
+  );
 }
 
 function looksLikeTensorMap(value: object): boolean {
@@ -330,3 +374,6 @@ function looksLikeTensorMap(value: object): boolean {
 export function model(args: ModelArgs): Model {
   return new Model(args);
 }
+
+// Keras 2.4+ saves functional models as "Functional", TensorFlow.js as "Model".
+register('layer', 'Model', (config) => Model.fromConfig(config), ['Functional']);

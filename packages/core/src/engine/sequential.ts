@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
+import { register } from '../registry.js';
+import { sequentialConfig, sequentialLayersFromConfig } from '../serialization/model-config.js';
 import { InputLayer } from './input-layer.js';
 import type { Layer } from './layer.js';
 import { Model } from './model.js';
 import type { Shape } from './shape.js';
 import type { SymbolicTensor } from './symbolic.js';
-import { sequentialConfig, sequentialLayersFromConfig } from '../serialization/model-config.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
@@ -55,15 +56,22 @@ export class Sequential extends Model {
       return;
     }
     if (layer instanceof Model && layer.outputs.length > 1) {
-      throw new ConfigError(`A model with ${layer.outputs.length} outputs cannot be a step of a sequential model; use the functional API.`);
+      throw new ConfigError(
+        `A model with ${layer.outputs.length} outputs cannot be a step of a sequential model; use the functional API.`,
+      );
     }
     if (this.stack.includes(layer)) throw new ConfigError(`Layer "${layer.name}" is already in this model.`);
     if (this.stack.some((l) => l.name === layer.name)) {
-      throw new ConfigError(`This model already has a layer named "${layer.name}"; layer names must be unique.`);
+      throw new ConfigError(
+        `This model already has a layer named "${layer.name}"; layer names must be unique.`,
+      );
     }
     if (!this.inputTensor && this.stack.length === 0 && layer.batchInputShape) {
-      this.inputTensor = new InputLayer({ batchInputShape: layer.batchInputShape, dtype: layer.dtype, name: `${layer.name}_input` }).inboundNodes[0]
-        .outputTensors[0];
+      this.inputTensor = new InputLayer({
+        batchInputShape: layer.batchInputShape,
+        dtype: layer.dtype,
+        name: `${layer.name}_input`,
+      }).inboundNodes[0].outputTensors[0];
     }
     this.stack.push(layer);
     if (this.inputTensor) this.connect();
@@ -88,8 +96,20 @@ export class Sequential extends Model {
       const nodeIndex = layer.inboundNodes.indexOf(output.node);
       if (nodeIndex === layer.inboundNodes.length - 1) layer.inboundNodes.pop();
     }
-    if (this.stack.length > 0 && this.inputTensor) this.setGraph([this.inputTensor], [this.stackOutputs[this.stackOutputs.length - 1]]);
+    if (this.stack.length > 0 && this.inputTensor)
+      this.setGraph([this.inputTensor], [this.stackOutputs[this.stackOutputs.length - 1]]);
     return layer;
+  }
+
+  /** The input's name; before the model is built, the name its input will get. */
+  override get inputNames(): string[] {
+    return this.inputTensor ? super.inputNames : [`${this.name}_input`];
+  }
+
+  /** The output's name (the last layer's name), also before the model is built. */
+  override get outputNames(): string[] {
+    if (this.inputs.length > 0) return super.outputNames;
+    return this.stack.length > 0 ? [this.stack[this.stack.length - 1].name] : [];
   }
 
   /** The layers in order (no input layer). */
@@ -101,13 +121,17 @@ export class Sequential extends Model {
   override build(inputShape: Shape | Shape[]): void {
     if (this.inputTensor) return;
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    this.inputTensor = new InputLayer({ batchInputShape: [null, ...shape.slice(1)], name: `${this.name}_input` }).inboundNodes[0].outputTensors[0];
+    this.inputTensor = new InputLayer({
+      batchInputShape: [null, ...shape.slice(1)],
+      name: `${this.name}_input`,
+    }).inboundNodes[0].outputTensors[0];
     this.connect();
   }
 
   protected override ensureReady(inputs?: tf.Tensor[]): void {
     if (this.inputTensor && this.stack.length > 0) return;
-    if (this.stack.length === 0) throw new ConfigError(`Sequential model "${this.name}" has no layers; add some first.`);
+    if (this.stack.length === 0)
+      throw new ConfigError(`Sequential model "${this.name}" has no layers; add some first.`);
     if (!inputs) {
       throw new ConfigError(
         `Sequential model "${this.name}" does not know its input shape yet. Give the first layer an inputShape (e.g. inputShape: [784]) or call the model on data first.`,
@@ -122,7 +146,10 @@ export class Sequential extends Model {
     for (let i = this.stackOutputs.length; i < this.stack.length; i++) {
       const layer = this.stack[i];
       const out = layer.apply(i === 0 ? input : this.stackOutputs[i - 1]);
-      if (Array.isArray(out)) throw new ConfigError(`Layer "${layer.name}" has several outputs; it cannot be a step of a sequential model.`);
+      if (Array.isArray(out))
+        throw new ConfigError(
+          `Layer "${layer.name}" has several outputs; it cannot be a step of a sequential model.`,
+        );
       this.stackOutputs.push(out);
     }
     this.setGraph([input], [this.stackOutputs[this.stackOutputs.length - 1]]);
@@ -133,3 +160,5 @@ export class Sequential extends Model {
 export function sequential(args: SequentialArgs = {}): Sequential {
   return new Sequential(args);
 }
+
+register('layer', 'Sequential', (config) => Sequential.fromConfig(config));

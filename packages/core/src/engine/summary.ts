@@ -57,19 +57,33 @@ export function summary(model: Model, options: SummaryOptions = {}): string {
     };
   });
 
-  const headers = sequential ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const headers = sequential
+    ? ['Layer (type)', 'Output Shape', 'Param #']
+    : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
   const widths = [
     Math.max(headers[0].length, ...rows.map((r) => r.name.length)) + 3,
     Math.max(headers[1].length, ...rows.map((r) => r.shape.length)) + 3,
     Math.max(headers[2].length, ...rows.map((r) => r.params.length)) + 3,
   ];
-  if (!sequential) widths.push(Math.max(headers[3].length, ...rows.flatMap((r) => r.connected.map((c) => c.length))) + 1);
+  if (!sequential)
+    widths.push(Math.max(headers[3].length, ...rows.flatMap((r) => r.connected.map((c) => c.length))) + 1);
   const lineLength = widths.reduce((a, b) => a + b, 0) + 1;
   const cells = (values: string[]) => ` ${values.map((v, i) => v.padEnd(widths[i])).join('')}`.trimEnd();
 
-  const lines: string[] = [`Model: "${model.name}"`, '_'.repeat(lineLength), cells(headers), '='.repeat(lineLength)];
+  const lines: string[] = [
+    `Model: "${model.name}"`,
+    '_'.repeat(lineLength),
+    cells(headers),
+    '='.repeat(lineLength),
+  ];
   rows.forEach((row, i) => {
-    lines.push(cells(sequential ? [row.name, row.shape, row.params] : [row.name, row.shape, row.params, row.connected[0] ?? '']));
+    lines.push(
+      cells(
+        sequential
+          ? [row.name, row.shape, row.params]
+          : [row.name, row.shape, row.params, row.connected[0] ?? ''],
+      ),
+    );
     for (const extra of row.connected.slice(1)) lines.push(cells(['', '', '', extra]));
     lines.push(i === rows.length - 1 ? '='.repeat(lineLength) : '');
   });
@@ -81,7 +95,9 @@ export function summary(model: Model, options: SummaryOptions = {}): string {
   const bytes = (ws: { size: number; dtype: string }[]) => ws.reduce((n, w) => n + w.size * 4, 0);
   lines.push(`Total params: ${formatCount(total)} (${formatBytes(bytes(model.weights))})`);
   lines.push(`Trainable params: ${formatCount(trainable)} (${formatBytes(bytes(model.trainableWeights))})`);
-  lines.push(`Non-trainable params: ${formatCount(total - trainable)} (${formatBytes(bytes(model.nonTrainableWeights))})`);
+  lines.push(
+    `Non-trainable params: ${formatCount(total - trainable)} (${formatBytes(bytes(model.nonTrainableWeights))})`,
+  );
   lines.push('_'.repeat(lineLength));
   const text = lines.join('\n');
   (options.print ?? console.log)(text);

@@ -36,13 +36,18 @@ export function fileSystem(directory: string): tf.io.IOHandler {
 
 async function saveToDirectory(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
   await fs.mkdir(dir, { recursive: true });
-  const data = artifacts.weightData ? new Uint8Array(new tf.io.CompositeArrayBuffer(artifacts.weightData).slice()) : new Uint8Array(0);
+  const data = artifacts.weightData
+    ? new Uint8Array(new tf.io.CompositeArrayBuffer(artifacts.weightData).slice())
+    : new Uint8Array(0);
   const hash = createHash('sha256').update(data).digest('hex').slice(0, 12);
   const count = Math.max(1, Math.ceil(data.byteLength / SHARD_BYTES));
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
     const name = `group1-shard${i + 1}of${count}.${hash}.bin`;
-    await writeAtomically(join(dir, name), data.subarray(i * SHARD_BYTES, Math.min(data.byteLength, (i + 1) * SHARD_BYTES)));
+    await writeAtomically(
+      join(dir, name),
+      data.subarray(i * SHARD_BYTES, Math.min(data.byteLength, (i + 1) * SHARD_BYTES)),
+    );
     paths.push(name);
   }
   const modelJson: tf.io.ModelJSON = {
@@ -87,7 +92,9 @@ async function loadFromDirectory(dir: string): Promise<tf.io.ModelArtifacts> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SerializationError(
-      code === 'ENOENT' ? `No model at ${dir}: ${MODEL_JSON} does not exist. Pass the directory the model was saved to.` : `Cannot read ${jsonPath}: ${(error as Error).message}`,
+      code === 'ENOENT'
+        ? `No model at ${dir}: ${MODEL_JSON} does not exist. Pass the directory the model was saved to.`
+        : `Cannot read ${jsonPath}: ${(error as Error).message}`,
       { cause: error },
     );
   }
@@ -95,14 +102,24 @@ async function loadFromDirectory(dir: string): Promise<tf.io.ModelArtifacts> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SerializationError(`${jsonPath} is not valid JSON (${(error as Error).message}); the file is corrupt. Re-save the model.`, { cause: error });
+    throw new SerializationError(
+      `${jsonPath} is not valid JSON (${(error as Error).message}); the file is corrupt. Re-save the model.`,
+      { cause: error },
+    );
   }
   if (json == null || typeof json !== 'object' || json.modelTopology == null) {
-    throw new SerializationError(`${jsonPath} has no "modelTopology"; it is not a saved model. Re-save the model.`);
+    throw new SerializationError(
+      `${jsonPath} has no "modelTopology"; it is not a saved model. Re-save the model.`,
+    );
   }
   const manifest = json.weightsManifest ?? [];
-  if (!Array.isArray(manifest) || manifest.some((g) => !Array.isArray(g?.paths) || !Array.isArray(g?.weights))) {
-    throw new SerializationError(`${jsonPath} has a malformed "weightsManifest" (each group needs "paths" and "weights"). Re-save the model.`);
+  if (
+    !Array.isArray(manifest) ||
+    manifest.some((g) => !Array.isArray(g?.paths) || !Array.isArray(g?.weights))
+  ) {
+    throw new SerializationError(
+      `${jsonPath} has a malformed "weightsManifest" (each group needs "paths" and "weights"). Re-save the model.`,
+    );
   }
   const buffers: ArrayBuffer[] = [];
   for (const group of manifest) {
@@ -110,7 +127,9 @@ async function loadFromDirectory(dir: string): Promise<tf.io.ModelArtifacts> {
       const shardPath = join(dir, path);
       try {
         const bytes = await fs.readFile(shardPath);
-        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+        buffers.push(
+          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+        );
       } catch (error) {
         throw new SerializationError(
           `Weight shard ${shardPath}, listed in ${jsonPath}, cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Restore the file or re-save the model.`,
@@ -140,7 +159,9 @@ export function registerFileRouters(): void {
   const router = (url: string | string[]) => {
     const u = Array.isArray(url) ? url[0] : url;
     // tfjs routers answer null for URLs they do not handle, though the type says otherwise.
-    return (typeof u === 'string' && u.startsWith('file://') ? fileSystem(u.slice('file://'.length)) : null) as tf.io.IOHandler;
+    return (
+      typeof u === 'string' && u.startsWith('file://') ? fileSystem(u.slice('file://'.length)) : null
+    ) as tf.io.IOHandler;
   };
   tf.io.registerSaveRouter(router);
   tf.io.registerLoadRouter(router);

@@ -45,7 +45,8 @@ export class Random {
 
   /** Restores a state returned by {@link Random.state}. */
   setState(state: readonly number[]): void {
-    if (state.length !== 4) throw new RangeError('A Random state has exactly 4 words; pass what state() returned.');
+    if (state.length !== 4)
+      throw new RangeError('A Random state has exactly 4 words; pass what state() returned.');
     [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w >>> 0);
     this.spareNormal = null;
   }

@@ -25,16 +25,23 @@ interface EncodedWeights {
  * The model as TensorFlow.js layers-format artifacts: topology JSON (snake_case keys, as Keras
  * writes), weight specs and one buffer of weight data.
  */
-export async function modelToArtifacts(model: Model, options: SaveOptions = {}): Promise<tf.io.ModelArtifacts> {
+export async function modelToArtifacts(
+  model: Model,
+  options: SaveOptions = {},
+): Promise<tf.io.ModelArtifacts> {
   const weights = model.weights;
   const seen = new Set<string>();
   for (const w of weights) {
     if (seen.has(w.path)) {
-      throw new SerializationError(`Two weights are both named "${w.path}"; give the layers unique names before saving.`);
+      throw new SerializationError(
+        `Two weights are both named "${w.path}"; give the layers unique names before saving.`,
+      );
     }
     seen.add(w.path);
   }
-  const encoded: EncodedWeights[] = [await tf.io.encodeWeights(weights.map((w) => ({ name: w.path, tensor: w.read() })))];
+  const encoded: EncodedWeights[] = [
+    await tf.io.encodeWeights(weights.map((w) => ({ name: w.path, tensor: w.read() }))),
+  ];
   let trainingConfig: tf.io.TrainingConfig | undefined;
   if (model.isCompiled) {
     trainingConfig = trainingConfigOf(model);
@@ -45,7 +52,10 @@ export async function modelToArtifacts(model: Model, options: SaveOptions = {}):
       tf.dispose(state.map((s) => s.tensor));
     }
   }
-  const topology = toPythonic({ className: model.className, config: model.getConfig() }) as Record<string, unknown>;
+  const topology = toPythonic({ className: model.className, config: model.getConfig() }) as Record<
+    string,
+    unknown
+  >;
   return {
     modelTopology: { ...topology, keras_version: `tensorfold ${VERSION}`, backend: 'tensor_flow.js' },
     format: LAYERS_MODEL_FORMAT,
@@ -63,7 +73,10 @@ function trainingConfigOf(model: Model): tf.io.TrainingConfig {
   const losses = compiled.losses.map((l) => l.spec ?? l.name);
   const metricNames = compiled.metrics.map((m) => m.metric.name);
   return toPythonicTraining({
-    optimizer_config: { class_name: optimizer.className, config: toPythonic(optimizer.getConfig()) as tf.serialization.ConfigDict },
+    optimizer_config: {
+      class_name: optimizer.className,
+      config: toPythonic(optimizer.getConfig()) as tf.serialization.ConfigDict,
+    },
     loss: (losses.length === 1 ? losses[0] : losses) as string,
     metrics: metricNames,
     loss_weights: compiled.losses.map((l) => l.weight),
@@ -73,7 +86,10 @@ function trainingConfigOf(model: Model): tf.io.TrainingConfig {
 function toPythonicTraining(config: Record<string, unknown>): tf.io.TrainingConfig {
   const loss = config.loss as string | SerializedObject | Array<string | SerializedObject>;
   const convert = (l: string | SerializedObject) => (typeof l === 'string' ? l : toPythonic(l));
-  return { ...config, loss: Array.isArray(loss) ? loss.map(convert) : convert(loss) } as unknown as tf.io.TrainingConfig;
+  return {
+    ...config,
+    loss: Array.isArray(loss) ? loss.map(convert) : convert(loss),
+  } as unknown as tf.io.TrainingConfig;
 }
 
 /** Optimizer state names use tfjs variable names (`dense/kernel_7/m`); files use weight paths (`dense/kernel/m`). */
@@ -98,27 +114,40 @@ export interface LoadOptions {
  * Rebuilds a model from layers-format artifacts (written by tensorfold, tfjs-layers, or Keras through
  * the TensorFlow.js converter). Checks every weight's presence and size before setting any.
  */
-export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: LoadOptions = {}): Promise<Model> {
+export async function modelFromArtifacts(
+  artifacts: tf.io.ModelArtifacts,
+  options: LoadOptions = {},
+): Promise<Model> {
   let topology = artifacts.modelTopology as Record<string, unknown> | undefined;
   if (topology == null || typeof topology !== 'object' || topology instanceof ArrayBuffer) {
-    throw new SerializationError('The model file has no layers-model topology (modelTopology is missing or not JSON). Is it a graph model? Only layers models can be loaded.');
+    throw new SerializationError(
+      'The model file has no layers-model topology (modelTopology is missing or not JSON). Is it a graph model? Only layers models can be loaded.',
+    );
   }
   if (topology.model_config != null) topology = topology.model_config as Record<string, unknown>;
   if (typeof topology.class_name !== 'string' || topology.config == null) {
-    throw new SerializationError('The model topology has no "class_name"/"config"; the model.json is corrupt or not a layers model.');
+    throw new SerializationError(
+      'The model topology has no "class_name"/"config"; the model.json is corrupt or not a layers model.',
+    );
   }
   const spec = fromPythonic({ class_name: topology.class_name, config: topology.config }) as SerializedObject;
   let model: Model;
   try {
     model = create<Model>('layer', spec);
   } catch (error) {
-    throw new SerializationError(`Cannot rebuild the model from its config: ${(error as Error).message}`, { cause: error });
+    throw new SerializationError(`Cannot rebuild the model from its config: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (!(model instanceof Model)) throw new SerializationError(`The topology describes a ${spec.className}, not a model.`);
-  if (model.inputs.length === 0) throw new SerializationError('The saved model has no input shape, so its weights cannot be created.');
+  if (!(model instanceof Model))
+    throw new SerializationError(`The topology describes a ${spec.className}, not a model.`);
+  if (model.inputs.length === 0)
+    throw new SerializationError('The saved model has no input shape, so its weights cannot be created.');
 
   const specs = artifacts.weightSpecs ?? [];
-  const data = artifacts.weightData ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice() : new ArrayBuffer(0);
+  const data = artifacts.weightData
+    ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice()
+    : new ArrayBuffer(0);
   const expectedBytes = specs.reduce((n, s) => n + byteSize(s), 0);
   if (data.byteLength !== expectedBytes) {
     throw new SerializationError(
@@ -144,38 +173,68 @@ function byteSize(spec: tf.io.WeightsManifestEntry): number {
     const bytes = spec.quantization.dtype === 'uint8' ? 1 : spec.quantization.dtype === 'uint16' ? 2 : 2;
     return count * bytes;
   }
-  if (spec.dtype === 'string') throw new SerializationError(`Weight "${spec.name}" is a string tensor; layers models only hold numbers.`);
+  if (spec.dtype === 'string')
+    throw new SerializationError(
+      `Weight "${spec.name}" is a string tensor; layers models only hold numbers.`,
+    );
   return count * (spec.dtype === 'bool' ? 1 : 4);
 }
 
-function assignWeights(model: Model, values: tf.NamedTensorMap, fileNames: Set<string>, strict: boolean): void {
+function assignWeights(
+  model: Model,
+  values: tf.NamedTensorMap,
+  fileNames: Set<string>,
+  strict: boolean,
+): void {
   const weights = model.weights;
   const missing = weights.filter((w) => !fileNames.has(w.path)).map((w) => w.path);
   if (missing.length > 0) {
-    throw new SerializationError(`The file lacks weights the model needs: ${missing.join(', ')}. The weights belong to a different model, or a shard is missing.`);
+    throw new SerializationError(
+      `The file lacks weights the model needs: ${missing.join(', ')}. The weights belong to a different model, or a shard is missing.`,
+    );
   }
   const used = new Set(weights.map((w) => w.path));
   const extra = [...fileNames].filter((n) => !used.has(n));
   if (strict && extra.length > 0) {
-    throw new SerializationError(`The file has weights the model does not use: ${extra.join(', ')}. Load with {strict: false} to ignore them.`);
+    throw new SerializationError(
+      `The file has weights the model does not use: ${extra.join(', ')}. Load with {strict: false} to ignore them.`,
+    );
   }
   for (const w of weights) {
     const v = values[w.path];
     if (!tf.util.arraysEqual(v.shape, w.shape)) {
-      throw new SerializationError(`Weight "${w.path}" has shape [${v.shape}] in the file but [${w.shape}] in the model; the file does not match its topology.`);
+      throw new SerializationError(
+        `Weight "${w.path}" has shape [${v.shape}] in the file but [${w.shape}] in the model; the file does not match its topology.`,
+      );
     }
   }
   for (const w of weights) w.write(values[w.path]);
 }
 
-async function compileFromTrainingConfig(model: Model, config: tf.io.TrainingConfig, specs: tf.io.WeightsManifestEntry[], values: tf.NamedTensorMap): Promise<void> {
-  const optimizerConfig = config.optimizer_config as unknown as { class_name: string; config: Record<string, unknown> } | undefined;
+async function compileFromTrainingConfig(
+  model: Model,
+  config: tf.io.TrainingConfig,
+  specs: tf.io.WeightsManifestEntry[],
+  values: tf.NamedTensorMap,
+): Promise<void> {
+  const optimizerConfig = config.optimizer_config as unknown as
+    | { class_name: string; config: Record<string, unknown> }
+    | undefined;
   if (!optimizerConfig || !isRegistered('optimizer', optimizerConfig.class_name)) return;
-  const lossSpecs = (Array.isArray(config.loss) ? config.loss : [config.loss]).map((l) => (typeof l === 'string' ? l : (fromPythonic(l) as SerializedObject)));
+  const lossSpecs = (Array.isArray(config.loss) ? config.loss : [config.loss]).map((l) =>
+    typeof l === 'string' ? l : (fromPythonic(l) as SerializedObject),
+  );
   const lossNames = lossSpecs.map((l) => (typeof l === 'string' ? l : l.className));
   if (!lossNames.every((n) => isRegistered('loss', n))) return;
-  const metrics = Array.isArray(config.metrics) ? (config.metrics as string[]).filter((m) => typeof m === 'string' && (isRegistered('metric', m) || /^acc(uracy)?$/i.test(m))) : [];
-  const optimizer = create('optimizer', { className: optimizerConfig.class_name, config: fromPythonic(optimizerConfig.config) as Record<string, unknown> });
+  const metrics = Array.isArray(config.metrics)
+    ? (config.metrics as string[]).filter(
+        (m) => typeof m === 'string' && (isRegistered('metric', m) || /^acc(uracy)?$/i.test(m)),
+      )
+    : [];
+  const optimizer = create('optimizer', {
+    className: optimizerConfig.class_name,
+    config: fromPythonic(optimizerConfig.config) as Record<string, unknown>,
+  });
   model.compile({
     optimizer: optimizer as never,
     loss: lossSpecs.length === 1 ? (lossSpecs[0] as string) : (lossSpecs as string[]),
@@ -185,6 +244,11 @@ async function compileFromTrainingConfig(model: Model, config: tf.io.TrainingCon
   const optimizerSpecs = specs.filter((s) => s.group === 'optimizer');
   if (optimizerSpecs.length > 0) {
     const weights = model.weights;
-    await model.optimizer.setWeights(optimizerSpecs.map((s) => ({ name: renameVariable(s.name, weights, 'toVariable'), tensor: values[s.name] })));
+    await model.optimizer.setWeights(
+      optimizerSpecs.map((s) => ({
+        name: renameVariable(s.name, weights, 'toVariable'),
+        tensor: values[s.name],
+      })),
+    );
   }
 }

@@ -17,11 +17,19 @@ describe('pythonic conversion', () => {
       className: 'Model',
       config: {
         name: 'my_Model',
-        layers: [{ name: 'dense_Dense1', className: 'Dense', config: { useBias: true, dataFormat: 'channelsLast' }, inboundNodes: [[['input_A', 0, 0, {}]]] }],
+        layers: [
+          {
+            name: 'dense_Dense1',
+            className: 'Dense',
+            config: { useBias: true, dataFormat: 'channelsLast' },
+            inboundNodes: [[['input_A', 0, 0, {}]]],
+          },
+        ],
         inputLayers: [['input_A', 0, 0]],
         outputLayers: [['dense_Dense1', 0, 0]],
       },
     };
+    // biome-ignore lint/suspicious/noExplicitAny: walking untyped JSON in a test
     const py = toPythonic(config) as Record<string, any>;
     expect(py.class_name).toBe('Model');
     expect(py.config.name).toBe('my_Model');

@@ -21,7 +21,11 @@ export function toCamelCase(identifier: string): string {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isNameAtHead(key: string | undefined, index: number, value: unknown): boolean {
-  return (key === 'inboundNodes' || key === 'outputLayers' || key === 'inputLayers') && index === 0 && typeof value === 'string';
+  return (
+    (key === 'inboundNodes' || key === 'outputLayers' || key === 'inputLayers') &&
+    index === 0 &&
+    typeof value === 'string'
+  );
 }
 
 /** camelCase config -> snake_case JSON. */
@@ -29,7 +33,8 @@ export function toPythonic(value: unknown, key?: string): Json {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return toSnakeCase(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map((item, i) => (isNameAtHead(key, i, item) ? (item as string) : toPythonic(item, key)));
+  if (Array.isArray(value))
+    return value.map((item, i) => (isNameAtHead(key, i, item) ? (item as string) : toPythonic(item, key)));
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if ((k === 'name' || k === 'className') && typeof v === 'string') out[toSnakeCase(k)] = v;
@@ -43,7 +48,8 @@ export function fromPythonic(value: unknown, key?: string): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return toCamelCase(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map((item, i) => (isNameAtHead(key, i, item) ? item : fromPythonic(item, key)));
+  if (Array.isArray(value))
+    return value.map((item, i) => (isNameAtHead(key, i, item) ? item : fromPythonic(item, key)));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k === 'name' && typeof v === 'string') out[k] = v;

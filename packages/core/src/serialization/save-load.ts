@@ -14,9 +14,14 @@ export type ModelDestination = string | tf.io.IOHandler;
  * await saveModel(model, 'file://./out/mnist');                   // Node, after import '@tensorfold/core/node'
  * const artifacts = await modelToArtifacts(model);                // in memory
  */
-export async function saveModel(model: Model, destination: ModelDestination, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
+export async function saveModel(
+  model: Model,
+  destination: ModelDestination,
+  options: SaveOptions = {},
+): Promise<tf.io.SaveResult> {
   const handler = typeof destination === 'string' ? saveHandlerFor(destination) : destination;
-  if (typeof handler.save !== 'function') throw new ConfigError('The IO handler given to save() cannot save (it has no save method).');
+  if (typeof handler.save !== 'function')
+    throw new ConfigError('The IO handler given to save() cannot save (it has no save method).');
   return handler.save(await modelToArtifacts(model, options));
 }
 
@@ -25,7 +30,10 @@ export async function saveModel(model: Model, destination: ModelDestination, opt
  * Keras) from an IO handler, a URL, or in-memory artifacts. The layer classes it uses must be
  * registered, which importing `@tensorfold/layers` does.
  */
-export async function loadModel(source: ModelDestination | tf.io.ModelArtifacts, options: LoadOptions = {}): Promise<Model> {
+export async function loadModel(
+  source: ModelDestination | tf.io.ModelArtifacts,
+  options: LoadOptions = {},
+): Promise<Model> {
   let artifacts: tf.io.ModelArtifacts;
   if (typeof source === 'string') {
     artifacts = await loadWith(loadHandlerFor(source));
@@ -38,11 +46,14 @@ export async function loadModel(source: ModelDestination | tf.io.ModelArtifacts,
 }
 
 function isIOHandler(x: unknown): x is tf.io.IOHandler {
-  return typeof (x as tf.io.IOHandler).load === 'function' || typeof (x as tf.io.IOHandler).save === 'function';
+  return (
+    typeof (x as tf.io.IOHandler).load === 'function' || typeof (x as tf.io.IOHandler).save === 'function'
+  );
 }
 
 async function loadWith(handler: tf.io.IOHandler): Promise<tf.io.ModelArtifacts> {
-  if (typeof handler.load !== 'function') throw new ConfigError('The IO handler given to load() cannot load (it has no load method).');
+  if (typeof handler.load !== 'function')
+    throw new ConfigError('The IO handler given to load() cannot load (it has no load method).');
   return handler.load();
 }
 
@@ -66,7 +77,9 @@ function noHandlerMessage(url: string, what: string): string {
 }
 
 /** An IO handler that keeps what is saved in memory (`handler.artifacts`) and loads it back. */
-export function memoryIO(initial?: tf.io.ModelArtifacts): tf.io.IOHandler & { artifacts: tf.io.ModelArtifacts | null } {
+export function memoryIO(
+  initial?: tf.io.ModelArtifacts,
+): tf.io.IOHandler & { artifacts: tf.io.ModelArtifacts | null } {
   const handler = {
     artifacts: initial ?? null,
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -74,7 +87,8 @@ export function memoryIO(initial?: tf.io.ModelArtifacts): tf.io.IOHandler & { ar
       return { modelArtifactsInfo: artifactsInfo(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      if (!handler.artifacts) throw new SerializationError('Nothing has been saved to this memory handler yet.');
+      if (!handler.artifacts)
+        throw new SerializationError('Nothing has been saved to this memory handler yet.');
       return handler.artifacts;
     },
   };
@@ -83,7 +97,9 @@ export function memoryIO(initial?: tf.io.ModelArtifacts): tf.io.IOHandler & { ar
 
 /** Sizes of saved artifacts, as tfjs reports them. */
 export function artifactsInfo(artifacts: tf.io.ModelArtifacts): tf.io.ModelArtifactsInfo {
-  const weightBytes = artifacts.weightData ? new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength : 0;
+  const weightBytes = artifacts.weightData
+    ? new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength
+    : 0;
   return {
     dateSaved: new Date(),
     modelTopologyType: 'JSON',

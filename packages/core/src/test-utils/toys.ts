@@ -74,7 +74,12 @@ export class ToyDense extends Layer {
     const shape = inputShape as Shape;
     const inDim = shape[shape.length - 1] as number;
     this.addWeight('kernel', [inDim, this.units], this.init, { regularizer: this.kernelRegularizer });
-    if (this.useBias) this.addWeight('bias', [this.units], { className: 'Zeros', apply: (s) => tf.zeros(s), getConfig: () => ({}) });
+    if (this.useBias)
+      this.addWeight('bias', [this.units], {
+        className: 'Zeros',
+        apply: (s) => tf.zeros(s),
+        getConfig: () => ({}),
+      });
     this.inputSpec = { minNdim: 2, axes: { [-1]: inDim } };
   }
 
@@ -101,8 +106,14 @@ export class ToyDense extends Layer {
     return [...shape.slice(0, -1), this.units];
   }
 
-  override getConfig() {
-    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias, seed: this.init.seed };
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      seed: this.init.seed,
+    };
   }
 }
 
@@ -132,7 +143,8 @@ export class ToySGD implements Optimizer {
   constructor(public learningRate = 0.1) {}
   applyGradients(gradients: readonly VariableGradient[]): void {
     tf.tidy(() => {
-      for (const { variable, gradient } of gradients) variable.assign(tf.sub(variable, tf.mul(gradient, this.learningRate)));
+      for (const { variable, gradient } of gradients)
+        variable.assign(tf.sub(variable, tf.mul(gradient, this.learningRate)));
     });
     this.iterations++;
   }
@@ -164,7 +176,10 @@ export class ToyBinaryAccuracy implements Metric {
       const hits = tf.cast(tf.equal(tf.greater(yPred, 0.5), tf.greater(yTrue, 0.5)), 'float32');
       const perSample = tf.mean(hits, -1);
       const w = sampleWeight ? tf.reshape(sampleWeight, perSample.shape) : tf.onesLike(perSample);
-      return [tf.keep(tf.add(this.correct, tf.sum(tf.mul(perSample, w)))), tf.keep(tf.add(this.count, tf.sum(w)))];
+      return [
+        tf.keep(tf.add(this.correct, tf.sum(tf.mul(perSample, w)))),
+        tf.keep(tf.add(this.count, tf.sum(w))),
+      ];
     });
     this.correct.dispose();
     this.count.dispose();
@@ -190,7 +205,12 @@ register('layer', 'ToyDense', (c) => new ToyDense(c as unknown as ToyDenseArgs))
 register('layer', 'ToyAdd', (c) => new ToyAdd(c));
 register('layer', 'ToyTrainingDoubler', (c) => new ToyTrainingDoubler(c));
 register('optimizer', 'ToySGD', (c) => new ToySGD((c.learningRate as number) ?? 0.1));
-register('loss', 'toyMse', () => ({ name: 'toyMse', className: 'toyMse', call: toyMse, getConfig: () => ({}) }));
+register('loss', 'toyMse', () => ({
+  name: 'toyMse',
+  className: 'toyMse',
+  call: toyMse,
+  getConfig: () => ({}),
+}));
 register('metric', 'binaryAccuracy', (c) => new ToyBinaryAccuracy((c.name as string) ?? 'binary_accuracy'));
 
 /** Two separable blobs: label 1 when x0 + x1 > 0. */

@@ -48,23 +48,39 @@ export interface CompiledState {
   args: CompileArgs;
 }
 
-/** Resolves `compile`'s arguments for a model with the given output names. */
-export function resolveCompileArgs(args: CompileArgs, outputNames: string[]): CompiledState {
+/**
+ * Resolves `compile`'s arguments for a model with the given output names (and, when known, output
+ * shapes, which decide what `'accuracy'` means for an output of one unit).
+ */
+export function resolveCompileArgs(
+  args: CompileArgs,
+  outputNames: string[],
+  outputShapes: Array<Array<number | null>> = [],
+): CompiledState {
   if (args == null || args.optimizer == null) {
-    throw new ConfigError("compile() needs an optimizer, e.g. compile({optimizer: 'adam', loss: 'meanSquaredError'}).");
+    throw new ConfigError(
+      "compile() needs an optimizer, e.g. compile({optimizer: 'adam', loss: 'meanSquaredError'}).",
+    );
   }
   if (args.loss == null) {
     throw new ConfigError("compile() needs a loss, e.g. loss: 'categoricalCrossentropy' for one-hot labels.");
   }
   const optimizer = resolve<Optimizer>('optimizer', args.optimizer) as Optimizer;
-  const lossSpecs = perOutput(args.loss, outputNames, 'loss', (v) => typeof v === 'string' || typeof v === 'function' || isLoss(v));
+  const lossSpecs = perOutput(
+    args.loss,
+    outputNames,
+    'loss',
+    (v) => typeof v === 'string' || typeof v === 'function' || isLoss(v),
+  );
   const weights = perOutput(args.lossWeights ?? 1, outputNames, 'lossWeights', (v) => typeof v === 'number');
   const losses = lossSpecs.map((spec, i) => resolveLoss(spec as LossSpec, weights[i] as number));
   const metrics: OutputMetric[] = [];
-  const metricLists = args.metrics == null ? outputNames.map(() => []) : perOutputMetrics(args.metrics, outputNames);
+  const metricLists =
+    args.metrics == null ? outputNames.map(() => []) : perOutputMetrics(args.metrics, outputNames);
   metricLists.forEach((list, outputIndex) => {
     for (const spec of list) {
-      const metric = resolveMetric(spec, losses[outputIndex], outputNames.length);
+      const units = outputShapes[outputIndex]?.at(-1) ?? null;
+      const metric = resolveMetric(spec, losses[outputIndex], outputNames.length, units);
       const key = outputNames.length > 1 ? `${outputNames[outputIndex]}_${metric.name}` : metric.name;
       if (metrics.some((m) => m.key === key)) {
         throw new ConfigError(`Metric "${key}" is listed twice; give one of them another name.`);
@@ -86,13 +102,17 @@ function resolveLoss(spec: LossSpec, weight: number): OutputLoss {
   const loss = typeof spec === 'string' ? create<Loss>('loss', spec) : spec;
   const fn: LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => loss.call(yTrue, yPred);
   const saved =
-    typeof spec === 'string' ? spec : loss.className && loss.getConfig ? { className: loss.className, config: loss.getConfig() } : loss.name;
+    typeof spec === 'string'
+      ? spec
+      : loss.className && loss.getConfig
+        ? { className: loss.className, config: loss.getConfig() }
+        : loss.name;
   return { name: loss.name, weight, fn, spec: saved };
 }
 
 const accuracyAliases = new Set(['accuracy', 'acc']);
 
-function resolveMetric(spec: MetricSpec, loss: OutputLoss, outputs: number): Metric {
+function resolveMetric(spec: MetricSpec, loss: OutputLoss, outputs: number, units: number | null): Metric {
   if (typeof spec === 'function') return spec();
   if (typeof spec !== 'string') {
     if (outputs > 1) {
@@ -105,26 +125,36 @@ function resolveMetric(spec: MetricSpec, loss: OutputLoss, outputs: number): Met
   let className = spec;
   if (accuracyAliases.has(spec.toLowerCase())) {
     const lossName = normalizeName(loss.name);
+    // As Keras decides: sparse losses compare class ids, one output unit or a binary loss means
+    // binary accuracy, anything else one-hot categorical accuracy.
     className = lossName.includes('sparse')
       ? 'sparseCategoricalAccuracy'
-      : lossName.includes('binary') || lossName.includes('hinge')
+      : units === 1 || lossName.includes('binary') || lossName.includes('hinge')
         ? 'binaryAccuracy'
         : 'categoricalAccuracy';
   }
   return create<Metric>('metric', className, { name: spec });
 }
 
-function perOutput<T>(value: T | T[] | Record<string, T>, names: string[], what: string, isItem: (v: unknown) => boolean): T[] {
+function perOutput<T>(
+  value: T | T[] | Record<string, T>,
+  names: string[],
+  what: string,
+  isItem: (v: unknown) => boolean,
+): T[] {
   if (isItem(value)) return names.map(() => value as T);
   if (Array.isArray(value)) {
     if (value.length !== names.length) {
-      throw new ConfigError(`${what} has ${value.length} entries but the model has ${names.length} outputs (${names.join(', ')}).`);
+      throw new ConfigError(
+        `${what} has ${value.length} entries but the model has ${names.length} outputs (${names.join(', ')}).`,
+      );
     }
     return value;
   }
   const map = value as Record<string, T>;
   for (const key of Object.keys(map)) {
-    if (!names.includes(key)) throw new ConfigError(`${what} names output "${key}", but the outputs are ${names.join(', ')}.`);
+    if (!names.includes(key))
+      throw new ConfigError(`${what} names output "${key}", but the outputs are ${names.join(', ')}.`);
   }
   return names.map((n) => {
     if (!(n in map)) throw new ConfigError(`${what} has no entry for output "${n}".`);
@@ -132,10 +162,14 @@ function perOutput<T>(value: T | T[] | Record<string, T>, names: string[], what:
   });
 }
 
-function perOutputMetrics(value: MetricSpec[] | Record<string, MetricSpec[]>, names: string[]): MetricSpec[][] {
+function perOutputMetrics(
+  value: MetricSpec[] | Record<string, MetricSpec[]>,
+  names: string[],
+): MetricSpec[][] {
   if (Array.isArray(value)) return names.map(() => value);
   for (const key of Object.keys(value)) {
-    if (!names.includes(key)) throw new ConfigError(`metrics names output "${key}", but the outputs are ${names.join(', ')}.`);
+    if (!names.includes(key))
+      throw new ConfigError(`metrics names output "${key}", but the outputs are ${names.join(', ')}.`);
   }
   return names.map((n) => value[n] ?? []);
 }

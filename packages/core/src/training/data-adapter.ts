@@ -26,15 +26,20 @@ export function toTensorList(data: TensorContainer, names: string[], what: 'inpu
   }
   if (Array.isArray(data)) {
     if (data.length !== names.length) {
-      throw new DataError(`The model has ${names.length} ${what}(s) (${names.join(', ')}) but ${data.length} tensors were given.`);
+      throw new DataError(
+        `The model has ${names.length} ${what}(s) (${names.join(', ')}) but ${data.length} tensors were given.`,
+      );
     }
     data.forEach((t, i) => {
-      if (!(t instanceof tf.Tensor)) throw new DataError(`${what} ${i} is not a tensor; convert it with tf.tensor(...).`);
+      if (!(t instanceof tf.Tensor))
+        throw new DataError(`${what} ${i} is not a tensor; convert it with tf.tensor(...).`);
     });
     return data;
   }
   if (data == null || typeof data !== 'object') {
-    throw new DataError(`Expected ${what} data as a tensor, an array of tensors or an object of tensors, got ${String(data)}.`);
+    throw new DataError(
+      `Expected ${what} data as a tensor, an array of tensors or an object of tensors, got ${String(data)}.`,
+    );
   }
   return names.map((n) => {
     const t = (data as Record<string, tf.Tensor>)[n];
@@ -54,7 +59,8 @@ export function countSamples(groups: Array<[string, tf.Tensor[]]>): number {
   let first = '';
   for (const [label, tensors] of groups) {
     tensors.forEach((t, i) => {
-      if (t.rank === 0) throw new DataError(`${label} ${i} is a scalar; data needs a first (sample) dimension.`);
+      if (t.rank === 0)
+        throw new DataError(`${label} ${i} is a scalar; data needs a first (sample) dimension.`);
       const name = tensors.length > 1 ? `${label} ${i}` : label;
       if (n === null) {
         n = t.shape[0];
@@ -112,19 +118,34 @@ export function* arrayBatches(
 
 /** Whether `x` is a dataset/async iterable of batches rather than tensors. */
 export function isBatchSource(x: unknown): x is BatchSource {
-  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && typeof (x as BatchSource)[Symbol.asyncIterator] === 'function';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !(x instanceof tf.Tensor) &&
+    typeof (x as BatchSource)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /** Converts one dataset element (`{xs, ys}` or `[xs, ys]`) to a model batch. */
-export function fromDatasetElement(element: Batch | [TensorContainer, TensorContainer], inputNames: string[], outputNames: string[]): ModelBatch {
+export function fromDatasetElement(
+  element: Batch | [TensorContainer, TensorContainer],
+  inputNames: string[],
+  outputNames: string[],
+): ModelBatch {
   let batch: Batch;
   if (Array.isArray(element)) {
     if (element.length < 2) throw new DataError('A dataset element given as an array must be [xs, ys].');
-    batch = { xs: element[0], ys: element[1], sampleWeight: (element as unknown[])[2] as tf.Tensor | undefined };
+    batch = {
+      xs: element[0],
+      ys: element[1],
+      sampleWeight: (element as unknown[])[2] as tf.Tensor | undefined,
+    };
   } else if (element && typeof element === 'object' && 'xs' in element && 'ys' in element) {
     batch = element;
   } else {
-    throw new DataError('Each dataset element must be {xs, ys} (optionally with sampleWeight) or [xs, ys]; map the dataset into that form.');
+    throw new DataError(
+      'Each dataset element must be {xs, ys} (optionally with sampleWeight) or [xs, ys]; map the dataset into that form.',
+    );
   }
   const xs = toTensorList(batch.xs, inputNames, 'input');
   const ys = toTensorList(batch.ys, outputNames, 'target');

@@ -3,7 +3,15 @@ import type { Model } from '../engine/model.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
 import type { CallbackList, Logs } from './callbacks.js';
-import { arrayBatches, countSamples, disposeBatch, fromDatasetElement, isBatchSource, type ModelBatch, toTensorList } from './data-adapter.js';
+import {
+  arrayBatches,
+  countSamples,
+  disposeBatch,
+  fromDatasetElement,
+  isBatchSource,
+  type ModelBatch,
+  toTensorList,
+} from './data-adapter.js';
 
 /** Options of `model.evaluate`. */
 export interface EvaluateArgs {
@@ -35,7 +43,12 @@ export async function evaluateBatches(
     } finally {
       disposeBatch(batch);
     }
-    if (callbacks) await callbacks.call('onTestBatchEnd', index, { batch: index, size: batch.size, ...(await model.metricsState.read()) });
+    if (callbacks)
+      await callbacks.call('onTestBatchEnd', index, {
+        batch: index,
+        size: batch.size,
+        ...(await model.metricsState.read()),
+      });
     index++;
   }
   if (index === 0) throw new DataError('evaluate got no batches: the data is empty.');
@@ -45,13 +58,19 @@ export async function evaluateBatches(
 }
 
 /** `model.evaluate` on tensors or a dataset. */
-export async function evaluate(model: Model, x: TensorContainer | BatchSource, y: TensorContainer | undefined, args: EvaluateArgs = {}): Promise<Logs> {
+export async function evaluate(
+  model: Model,
+  x: TensorContainer | BatchSource,
+  y: TensorContainer | undefined,
+  args: EvaluateArgs = {},
+): Promise<Logs> {
   if (isBatchSource(x)) {
     return evaluateBatches(model, datasetBatches(model, x, args.steps), undefined);
   }
   if (y === undefined) throw new DataError('evaluate(x, y) needs targets y when x is tensors.');
   const batchSize = args.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}.`);
   const xs = toTensorList(x, model.inputNames, 'input');
   const ys = toTensorList(y, model.outputNames, 'target');
   const groups: Array<[string, tf.Tensor[]]> = [
@@ -63,7 +82,11 @@ export async function evaluate(model: Model, x: TensorContainer | BatchSource, y
   return evaluateBatches(model, arrayBatches(xs, ys, args.sampleWeight, samples, batchSize, null), undefined);
 }
 
-async function* datasetBatches(model: Model, source: BatchSource, steps?: number): AsyncGenerator<ModelBatch> {
+async function* datasetBatches(
+  model: Model,
+  source: BatchSource,
+  steps?: number,
+): AsyncGenerator<ModelBatch> {
   let count = 0;
   for await (const element of source) {
     if (steps !== undefined && count >= steps) break;

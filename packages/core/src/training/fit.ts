@@ -2,9 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../engine/model.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
-import { Random } from '../random/random.js';
 import { seedOrNext } from '../random/global-seed.js';
-import { type Callback, CallbackList, EpochLogger, History, type Logs } from './callbacks.js';
+import { Random } from '../random/random.js';
+import {
+  type Callback,
+  CallbackList,
+  EpochLogger,
+  History,
+  type Logs,
+  type TrainingParams,
+} from './callbacks.js';
 import {
   arrayBatches,
   countSamples,
@@ -19,7 +26,10 @@ import { evaluateBatches } from './evaluate.js';
 import { NonFiniteLossError } from './train-step.js';
 
 /** Validation data: `[x, y]`, `[x, y, sampleWeight]`, or a dataset of batches. */
-export type ValidationData = [TensorContainer, TensorContainer] | [TensorContainer, TensorContainer, tf.Tensor] | BatchSource;
+export type ValidationData =
+  | [TensorContainer, TensorContainer]
+  | [TensorContainer, TensorContainer, tf.Tensor]
+  | BatchSource;
 
 /** Options of `model.fit`. */
 export interface FitArgs {
@@ -62,23 +72,35 @@ interface EpochSource {
 }
 
 /** `model.fit` (see {@link FitArgs}). */
-export async function fit(model: Model, x: TensorContainer | BatchSource, y: TensorContainer | undefined, args: FitArgs = {}): Promise<History> {
+export async function fit(
+  model: Model,
+  x: TensorContainer | BatchSource,
+  y: TensorContainer | undefined,
+  args: FitArgs = {},
+): Promise<History> {
   model.requireCompiled('fit');
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
   const batchSize = args.batchSize ?? 32;
   checkPositiveInteger(epochs, 'epochs');
   checkPositiveInteger(batchSize, 'batchSize');
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`initialEpoch must be an integer >= 0, got ${initialEpoch}.`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
+    throw new ConfigError(`initialEpoch must be an integer >= 0, got ${initialEpoch}.`);
 
   const owned: tf.Tensor[] = [];
   try {
-    const { train, validation } = isBatchSource(x) ? datasetSources(model, x, args) : arraySources(model, x, y, args, batchSize, owned);
+    const { train, validation } = isBatchSource(x)
+      ? datasetSources(model, x, args)
+      : arraySources(model, x, y, args, batchSize, owned);
     const history = new History();
     const verbose = args.verbose ?? 0;
-    const callbacks = new CallbackList([history, ...(verbose > 0 ? [new EpochLogger()] : []), ...(args.callbacks ?? [])]);
+    const callbacks = new CallbackList([
+      history,
+      ...(verbose > 0 ? [new EpochLogger()] : []),
+      ...(args.callbacks ?? []),
+    ]);
     callbacks.setModel(model);
-    callbacks.setParams({
+    const params: TrainingParams = {
       epochs,
       initialEpoch,
       steps: train.steps,
@@ -87,12 +109,15 @@ export async function fit(model: Model, x: TensorContainer | BatchSource, y: Ten
       verbose,
       doValidation: validation !== null,
       metrics: metricNames(model, validation !== null),
-    });
+    };
+    callbacks.setParams(params);
     model.history = history;
     model.stopTraining = false;
+    model.resumeFromEpoch = null;
     await callbacks.call('onTrainBegin', {});
+    params.initialEpoch = resumeEpoch(model, initialEpoch);
     let lastLogs: Logs = {};
-    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+    for (let epoch = params.initialEpoch; epoch < epochs; epoch++) {
       model.metricsState.reset();
       await callbacks.call('onEpochBegin', epoch, {});
       let batchIndex = 0;
@@ -114,9 +139,12 @@ export async function fit(model: Model, x: TensorContainer | BatchSource, y: Ten
         batchIndex++;
         if (model.stopTraining) break;
       }
-      if (batchIndex === 0) throw new DataError(`Epoch ${epoch + 1} got no batches: the dataset is empty or exhausted (call repeat() on it, or lower stepsPerEpoch).`);
+      if (batchIndex === 0)
+        throw new DataError(
+          `Epoch ${epoch + 1} got no batches: the dataset is empty or exhausted (call repeat() on it, or lower stepsPerEpoch).`,
+        );
       if (validation) {
-        const valLogs = await evaluateBatches(model, validation.batches(epoch), undefined);
+        const valLogs = await evaluateBatches(model, validation.batches(epoch), callbacks);
         for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
       }
       await callbacks.call('onEpochEnd', epoch, epochLogs);
@@ -130,13 +158,27 @@ export async function fit(model: Model, x: TensorContainer | BatchSource, y: Ten
   }
 }
 
+/** The epoch to start at: `initialEpoch`, or where a callback (e.g. a backup) asked to resume. */
+function resumeEpoch(model: Model, initialEpoch: number): number {
+  const resume = model.resumeFromEpoch;
+  if (resume === null) return initialEpoch;
+  if (!Number.isInteger(resume) || resume < 0)
+    throw new ConfigError(`model.resumeFromEpoch must be an integer >= 0 or null, got ${resume}.`);
+  return resume;
+}
+
 function checkPositiveInteger(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a positive integer, got ${value}.`);
 }
 
 function metricNames(model: Model, validation: boolean): string[] {
   const compiled = model.requireCompiled('fit');
-  const names = ['loss', ...(model.outputNames.length > 1 ? model.outputNames.map((n) => `${n}_loss`) : []), ...compiled.metrics.map((m) => m.key)];
+  const names = [
+    'loss',
+    ...(model.outputNames.length > 1 ? model.outputNames.map((n) => `${n}_loss`) : []),
+    ...compiled.metrics.map((m) => m.key),
+  ];
   return validation ? [...names, ...names.map((n) => `val_${n}`)] : names;
 }
 
@@ -148,7 +190,10 @@ function arraySources(
   batchSize: number,
   owned: tf.Tensor[],
 ): { train: EpochSource; validation: EpochSource | null } {
-  if (y === undefined) throw new DataError('fit(x, y) needs targets y when x is tensors; pass a dataset of {xs, ys} batches otherwise.');
+  if (y === undefined)
+    throw new DataError(
+      'fit(x, y) needs targets y when x is tensors; pass a dataset of {xs, ys} batches otherwise.',
+    );
   let xs = toTensorList(x, model.inputNames, 'input');
   let ys = toTensorList(y, model.outputNames, 'target');
   let sw = args.sampleWeight;
@@ -160,14 +205,22 @@ function arraySources(
   let samples = countSamples(groups);
   let validation: EpochSource | null = null;
   if (args.validationData) {
-    validation = validationSource(model, args.validationData, args.validationBatchSize ?? batchSize, args.validationSteps);
+    validation = validationSource(
+      model,
+      args.validationData,
+      args.validationBatchSize ?? batchSize,
+      args.validationSteps,
+    );
   } else if (args.validationSplit) {
     const split = args.validationSplit;
-    if (!(split > 0 && split < 1)) throw new ConfigError(`validationSplit must be between 0 and 1 (exclusive), got ${split}.`);
+    if (!(split > 0 && split < 1))
+      throw new ConfigError(`validationSplit must be between 0 and 1 (exclusive), got ${split}.`);
     const valCount = Math.floor(samples * split);
     const trainCount = samples - valCount;
     if (valCount === 0 || trainCount === 0) {
-      throw new DataError(`validationSplit ${split} of ${samples} samples leaves ${trainCount} for training and ${valCount} for validation; both need at least one.`);
+      throw new DataError(
+        `validationSplit ${split} of ${samples} samples leaves ${trainCount} for training and ${valCount} for validation; both need at least one.`,
+      );
     }
     const vx = sliceRows(xs, trainCount, valCount);
     const vy = sliceRows(ys, trainCount, valCount);
@@ -184,17 +237,38 @@ function arraySources(
   return { train: tensorSource(xs, ys, sw, samples, batchSize, shuffle ? seed : null), validation };
 }
 
-function tensorSource(xs: tf.Tensor[], ys: tf.Tensor[], sw: tf.Tensor | undefined, samples: number, batchSize: number, seed: number | null): EpochSource {
+function tensorSource(
+  xs: tf.Tensor[],
+  ys: tf.Tensor[],
+  sw: tf.Tensor | undefined,
+  samples: number,
+  batchSize: number,
+  seed: number | null,
+): EpochSource {
   return {
     steps: Math.ceil(samples / batchSize),
     samples,
-    batches: (epoch) => arrayBatches(xs, ys, sw, samples, batchSize, seed === null ? null : Random.derive(seed, epoch).permutation(samples)),
+    batches: (epoch) =>
+      arrayBatches(
+        xs,
+        ys,
+        sw,
+        samples,
+        batchSize,
+        seed === null ? null : Random.derive(seed, epoch).permutation(samples),
+      ),
   };
 }
 
-function validationSource(model: Model, data: ValidationData, batchSize: number, steps?: number): EpochSource {
+function validationSource(
+  model: Model,
+  data: ValidationData,
+  batchSize: number,
+  steps?: number,
+): EpochSource {
   if (isBatchSource(data)) return datasetSource(model, data, steps);
-  if (!Array.isArray(data) || data.length < 2) throw new ConfigError('validationData must be [x, y], [x, y, sampleWeight] or a dataset.');
+  if (!Array.isArray(data) || data.length < 2)
+    throw new ConfigError('validationData must be [x, y], [x, y, sampleWeight] or a dataset.');
   const xs = toTensorList(data[0], model.inputNames, 'input');
   const ys = toTensorList(data[1], model.outputNames, 'target');
   const sw = data[2];
@@ -207,11 +281,24 @@ function validationSource(model: Model, data: ValidationData, batchSize: number,
   return tensorSource(xs, ys, sw, samples, batchSize, null);
 }
 
-function datasetSources(model: Model, x: BatchSource, args: FitArgs): { train: EpochSource; validation: EpochSource | null } {
+function datasetSources(
+  model: Model,
+  x: BatchSource,
+  args: FitArgs,
+): { train: EpochSource; validation: EpochSource | null } {
   if (args.validationSplit) {
-    throw new ConfigError('validationSplit works on tensors only; for a dataset pass validationData (e.g. a held-out dataset).');
+    throw new ConfigError(
+      'validationSplit works on tensors only; for a dataset pass validationData (e.g. a held-out dataset).',
+    );
   }
-  const validation = args.validationData ? validationSource(model, args.validationData, args.validationBatchSize ?? args.batchSize ?? 32, args.validationSteps) : null;
+  const validation = args.validationData
+    ? validationSource(
+        model,
+        args.validationData,
+        args.validationBatchSize ?? args.batchSize ?? 32,
+        args.validationSteps,
+      )
+    : null;
   return { train: datasetSource(model, x, args.stepsPerEpoch), validation };
 }
 
@@ -235,7 +322,11 @@ function datasetSource(model: Model, source: BatchSource, steps?: number): Epoch
           break;
         }
         count++;
-        yield fromDatasetElement(next.value as Parameters<typeof fromDatasetElement>[0], model.inputNames, model.outputNames);
+        yield fromDatasetElement(
+          next.value as Parameters<typeof fromDatasetElement>[0],
+          model.inputNames,
+          model.outputNames,
+        );
       }
     },
   };

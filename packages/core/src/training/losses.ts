@@ -28,11 +28,19 @@ export function computeLosses(
         `Loss "${loss.name}" of output "${outputNames[i]}" returned shape [${perSample.shape}] for a batch of ${predictions[i].shape[0]}; a loss must return one value per sample.`,
       );
     }
-    const perRow = perSample.rank > 1 ? tf.mean(perSample, perSample.shape.slice(1).map((_, k) => k + 1)) : perSample;
+    const perRow =
+      perSample.rank > 1
+        ? tf.mean(
+            perSample,
+            perSample.shape.slice(1).map((_, k) => k + 1),
+          )
+        : perSample;
     if (!sampleWeight) return tf.mean(perRow) as tf.Scalar;
     return tf.div(tf.sum(tf.mul(perRow, tf.reshape(sampleWeight, [batch]))), batch) as tf.Scalar;
   });
-  let total = compiled.losses[0].weight === 1 ? perOutput[0] : tf.mul(perOutput[0], compiled.losses[0].weight);
-  for (let i = 1; i < perOutput.length; i++) total = tf.add(total, tf.mul(perOutput[i], compiled.losses[i].weight));
+  let total =
+    compiled.losses[0].weight === 1 ? perOutput[0] : tf.mul(perOutput[0], compiled.losses[0].weight);
+  for (let i = 1; i < perOutput.length; i++)
+    total = tf.add(total, tf.mul(perOutput[i], compiled.losses[i].weight));
   return { total: total as tf.Scalar, perOutput };
 }

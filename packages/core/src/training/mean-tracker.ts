@@ -14,7 +14,10 @@ export class MeanTracker {
   update(value: tf.Scalar, weight: number | tf.Scalar = 1): void {
     const [total, count] = tf.tidy(() => {
       const w = typeof weight === 'number' ? tf.scalar(weight) : weight;
-      return [tf.keep(tf.add(this.total, tf.mul(value, w)) as tf.Scalar), tf.keep(tf.add(this.count, w) as tf.Scalar)];
+      return [
+        tf.keep(tf.add(this.total, tf.mul(value, w)) as tf.Scalar),
+        tf.keep(tf.add(this.count, w) as tf.Scalar),
+      ];
     });
     this.total.dispose();
     this.count.dispose();

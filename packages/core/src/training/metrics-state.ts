@@ -59,7 +59,9 @@ export class MetricsState {
   async read(prefix = ''): Promise<Logs> {
     const entries = this.entries();
     if (entries.length === 0) return {};
-    const stacked = tf.tidy(() => tf.stack(entries.map(([, t]) => tf.reshape(tf.cast(t.result(), 'float32'), []))));
+    const stacked = tf.tidy(() =>
+      tf.stack(entries.map(([, t]) => tf.reshape(tf.cast(t.result(), 'float32'), []))),
+    );
     const values = await stacked.data();
     stacked.dispose();
     const logs: Logs = {};

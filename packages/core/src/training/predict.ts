@@ -16,14 +16,17 @@ export interface PredictArgs {
  */
 export function predict(model: Model, x: TensorContainer, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
   const batchSize = args.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}.`);
   const xs = toTensorList(x, model.inputNames, 'input');
   const samples = countSamples([['x', xs]]);
   const parts: tf.Tensor[][] = model.outputNames.map(() => []);
   for (let start = 0; start < samples; start += batchSize) {
     const size = Math.min(batchSize, samples - start);
-    const out = tf.tidy(() => model.forward(size === samples ? xs : sliceRows(xs, start, size), { training: false }));
-    out.forEach((o, i) => parts[i].push(o));
+    const out = tf.tidy(() =>
+      model.forward(size === samples ? xs : sliceRows(xs, start, size), { training: false }),
+    );
+    for (const [i, o] of out.entries()) parts[i].push(o);
   }
   const outputs = parts.map((p) => {
     if (p.length === 1) return p[0];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainingError } from '../errors.js';
 import type { Model } from '../engine/model.js';
+import { TrainingError } from '../errors.js';
 import type { ModelBatch } from './data-adapter.js';
 import { computeLosses } from './losses.js';
 
@@ -25,7 +25,7 @@ export type StepLogs = Record<string, tf.Scalar | number>;
  * regularization penalties), gradients of the trainable weights, a NaN/Infinity check, the optimizer
  * update, weight constraints, and the metric updates. Nothing is left allocated.
  */
-export async function defaultTrainStep(model: Model, batch: ModelBatch): Promise<void> {
+export async function defaultTrainStep(model: Model, batch: ModelBatch): Promise<undefined> {
   const compiled = model.requireCompiled('fit');
   const weights = model.trainableWeights;
   const variables = weights.map((w) => w.variable);
@@ -34,10 +34,20 @@ export async function defaultTrainStep(model: Model, batch: ModelBatch): Promise
   const lossFn = (): tf.Scalar => {
     const penalties: tf.Scalar[] = [];
     const outputs = model.forward(batch.xs, { training: true, losses: penalties });
-    const { total, perOutput } = computeLosses(compiled, model.outputNames, batch.ys, outputs, batch.sampleWeight);
+    const { total, perOutput } = computeLosses(
+      compiled,
+      model.outputNames,
+      batch.ys,
+      outputs,
+      batch.sampleWeight,
+    );
     penalties.push(...model.regularizationLosses());
     const penalty = penalties.length > 0 ? (tf.addN(penalties) as tf.Scalar) : null;
-    kept = { outputs: outputs.map((o) => tf.keep(o)), perOutput: perOutput.map((p) => tf.keep(p)), penalty: penalty && tf.keep(penalty) };
+    kept = {
+      outputs: outputs.map((o) => tf.keep(o)),
+      perOutput: perOutput.map((p) => tf.keep(p)),
+      penalty: penalty && tf.keep(penalty),
+    };
     return penalty ? (tf.add(total, penalty) as tf.Scalar) : total;
   };
 
@@ -45,24 +55,38 @@ export async function defaultTrainStep(model: Model, batch: ModelBatch): Promise
     if (variables.length === 0) return { value: lossFn(), grads: {} as tf.NamedTensorMap };
     return tf.variableGrads(lossFn, variables);
   });
-  const captured = kept as unknown as { outputs: tf.Tensor[]; perOutput: tf.Scalar[]; penalty: tf.Scalar | null };
-  const release = () => tf.dispose([value, ...Object.values(grads), ...captured.outputs, ...captured.perOutput, ...(captured.penalty ? [captured.penalty] : [])]);
+  const captured = kept as unknown as {
+    outputs: tf.Tensor[];
+    perOutput: tf.Scalar[];
+    penalty: tf.Scalar | null;
+  };
+  const release = () =>
+    tf.dispose([
+      value,
+      ...Object.values(grads),
+      ...captured.outputs,
+      ...captured.perOutput,
+      ...(captured.penalty ? [captured.penalty] : []),
+    ]);
 
   const lossValue = (await value.data())[0];
   if (!Number.isFinite(lossValue)) {
     release();
     throw new NonFiniteLossError(lossValue);
   }
-  const pairs = weights.filter((w) => grads[w.variable.name]).map((w) => ({ variable: w.variable, gradient: grads[w.variable.name] }));
+  const pairs = weights
+    .filter((w) => grads[w.variable.name])
+    .map((w) => ({ variable: w.variable, gradient: grads[w.variable.name] }));
   if (pairs.length > 0) compiled.optimizer.applyGradients(pairs);
   for (const w of weights) w.applyConstraint();
 
   const state = model.metricsState;
   tf.tidy(() => {
     state.loss.update(value, batch.size);
-    captured.perOutput.forEach((p, i) => state.outputLosses[i]?.update(p, batch.size));
+    for (const [i, p] of captured.perOutput.entries()) state.outputLosses[i]?.update(p, batch.size);
     if (captured.penalty) state.updateRegularization(captured.penalty, batch.size);
-    for (const m of compiled.metrics) m.metric.update(batch.ys[m.outputIndex], captured.outputs[m.outputIndex], batch.sampleWeight);
+    for (const m of compiled.metrics)
+      m.metric.update(batch.ys[m.outputIndex], captured.outputs[m.outputIndex], batch.sampleWeight);
   });
   release();
 }
@@ -73,9 +97,16 @@ export function defaultTestStep(model: Model, batch: ModelBatch): void {
   const state = model.metricsState;
   tf.tidy(() => {
     const outputs = model.forward(batch.xs, { training: false });
-    const { total, perOutput } = computeLosses(compiled, model.outputNames, batch.ys, outputs, batch.sampleWeight);
+    const { total, perOutput } = computeLosses(
+      compiled,
+      model.outputNames,
+      batch.ys,
+      outputs,
+      batch.sampleWeight,
+    );
     state.loss.update(total, batch.size);
-    perOutput.forEach((p, i) => state.outputLosses[i]?.update(p, batch.size));
-    for (const m of compiled.metrics) m.metric.update(batch.ys[m.outputIndex], outputs[m.outputIndex], batch.sampleWeight);
+    for (const [i, p] of perOutput.entries()) state.outputLosses[i]?.update(p, batch.size);
+    for (const m of compiled.metrics)
+      m.metric.update(batch.ys[m.outputIndex], outputs[m.outputIndex], batch.sampleWeight);
   });
 }
