@@ -2,20 +2,10 @@
 import '@tensorfold/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
 
 /** Runs the tests of a file on the CPU backend. */
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
-  await tf.ready();
-}
-
-/**
- * Switches to a backend: `'cpu'`, or `'wasm'` (stock tfjs WASM; forward ops only, which is all the
- * data package runs).
- */
-export async function useBackend(name: 'cpu' | 'wasm' | string): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Error(`Backend ${name} failed to start.`);
   await tf.ready();
 }
 
