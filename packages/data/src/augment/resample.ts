@@ -1,8 +1,8 @@
 /**
  * Resampling images through per-image affine (or projective) transforms. On WASM and WebGPU this is
- * one `tf.image.transform` call. On the CPU backend it is built from `gather`, `mul` and `sum` with
- * source coordinates computed in JavaScript, because the CPU `Transform` kernel of
- * tfjs-backend-cpu 4.22 returns after the first image of a batch and leaves the others blank.
+ * one `tf.image.transform` call. On the CPU backend it is computed in JavaScript (where the CPU
+ * backend keeps its values anyway), because the CPU `Transform` kernel of tfjs-backend-cpu 4.22
+ * returns after the first image of a batch and leaves the others blank.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invert, type Matrix3 } from './matrix.js';
@@ -51,7 +51,7 @@ export function resampleImages(
   const [, h, w] = images.shape;
   const [oh, ow] = outputSize ?? [h, w];
   if (tf.getBackend() !== 'cpu') return transformKernel(images, forward, options, [oh, ow]);
-  return gatherResample(images, forward, options, [oh, ow]);
+  return cpuResample(images, forward, options, [oh, ow]);
 }
 
 /** The backend's `Transform` kernel (correct on WASM and WebGPU). */
@@ -86,8 +86,11 @@ function transformKernel(
   );
 }
 
-/** Resampling from `gather`, `mul` and `sum`, with coordinates computed in JavaScript. */
-function gatherResample(
+/**
+ * Resampling in JavaScript on the CPU backend, whose tensors already live in JS arrays: one pass
+ * computes each output pixel's source taps (one for nearest, four for bilinear) and mixes them.
+ */
+function cpuResample(
   images: tf.Tensor4D,
   forward: readonly Matrix3[],
   options: SamplingOptions,
@@ -100,7 +103,7 @@ function gatherResample(
   const pixels = h * w;
   const outPixels = oh * ow;
   const n = b * outPixels;
-  const fillRow = b * pixels; // index of the extra row holding fillValue
+  const fillRow = b * pixels; // marks a tap outside the image: it reads fillValue
   const index = new Int32Array(taps * n);
   const weight = nearest ? null : new Float32Array(taps * n);
   for (let i = 0; i < b; i++) {
@@ -138,14 +141,22 @@ function gatherResample(
       }
     }
   }
-  return tf.tidy(() => {
-    const flat = tf.concat([tf.reshape(images, [b * pixels, c]), tf.fill([1, c], options.fillValue ?? 0)]); // [input pixels + 1, channels]
-    const gathered = tf.gather(flat, tf.tensor1d(index, 'int32')); // [taps * output pixels, channels]
-    const mixed = weight
-      ? tf.sum(tf.mul(tf.reshape(gathered, [taps, n, c]), tf.tensor3d(weight, [taps, n, 1])), 0)
-      : gathered;
-    return tf.reshape(mixed, [b, oh, ow, c]) as tf.Tensor4D;
-  });
+  // The CPU backend keeps tensor values in JS arrays: read them (no transfer) and mix the taps in JS.
+  const source = images.dataSync() as Float32Array;
+  const fill = options.fillValue ?? 0;
+  const out = new Float32Array(n * c);
+  for (let p = 0; p < n; p++) {
+    for (let ch = 0; ch < c; ch++) {
+      let v = 0;
+      for (let t = 0; t < taps; t++) {
+        const row = index[t * n + p];
+        const sample = row === fillRow ? fill : source[row * c + ch];
+        v += weight ? weight[t * n + p] * sample : sample;
+      }
+      out[p * c + ch] = v;
+    }
+  }
+  return tf.tensor4d(out, [b, oh, ow, c]);
 }
 
 /**
