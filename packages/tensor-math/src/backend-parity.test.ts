@@ -3,9 +3,10 @@
  * same results within float32 tolerance. Inputs and random starts are drawn in JavaScript from seeds,
  * so every backend starts from identical values; sizes are small because SwiftShader is slow.
  */
-import { tf } from '@tensorfold/core';
+
 import { type BackendName, useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modeDot } from './algebra/mode-dot.js';
 import { mttkrp } from './algebra/mttkrp.js';
