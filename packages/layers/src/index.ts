@@ -1,2 +1,30 @@
-/** @tensorfold/layers (being built: see the package issue). */
-export {};
+/**
+ * @tensorfold/layers: the layers, activations, initializers and constraints of the source texts,
+ * with the TensorFlow.js layers API (`dense({units: 10})`, the same option names), so Keras and
+ * tfjs code ports line by line and saved models load in `@tensorflow/tfjs-layers`.
+ *
+ * Importing the package registers every class by name, so `loadModel` can rebuild saved models and
+ * options accept names (`activation: 'relu'`, `kernelInitializer: 'heNormal'`).
+ *
+ * @packageDocumentation
+ */
+export * from './activations/index.js';
+export * from './constraints/index.js';
+export * from './initializers/index.js';
+export { BaseConv, type BaseConvArgs } from './layers/conv/base-conv.js';
+export * from './layers/conv/conv.js';
+export * from './layers/conv/conv2d-transpose.js';
+export * from './layers/conv/depthwise-conv2d.js';
+export * from './layers/conv/padding-cropping.js';
+export * from './layers/conv/up-sampling2d.js';
+export * from './layers/core/activation.js';
+export * from './layers/core/dense.js';
+export * from './layers/core/dropout.js';
+export * from './layers/core/flatten.js';
+export * from './layers/core/gaussian-noise.js';
+export * from './layers/core/reshaping.js';
+export * from './layers/pooling/global-pooling.js';
+export * from './layers/pooling/pooling.js';
+export * from './layers/wrappers/time-distributed.js';
+export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
+export type { RegularizerSpec } from './utils/layer-utils.js';

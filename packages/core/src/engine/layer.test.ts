@@ -24,6 +24,13 @@ describe('Layer', () => {
     tf.dispose(y);
   });
 
+  it('names weights under weightScope when a wrapper sets one', () => {
+    const inner = new ToyDense({ units: 2, name: 'inner' });
+    inner.weightScope = 'time_distributed';
+    tf.dispose(inner.apply(tf.ones([1, 3])) as tf.Tensor);
+    expect(inner.weights.map((w) => w.path)).toEqual(['time_distributed/kernel', 'time_distributed/bias']);
+  });
+
   it('gives unique Keras-style default names', () => {
     const a = new ToyDense({ units: 1 });
     const b = new ToyDense({ units: 1 });

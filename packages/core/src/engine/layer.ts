@@ -93,6 +93,13 @@ export abstract class Layer implements Serializable {
   inputSpec: InputSpec | InputSpec[] | null = null;
   /** Penalty on the layer's output added to the training loss. */
   activityRegularizer: Regularizer | null = null;
+  /**
+   * What the saved names of this layer's weights start with; default (null): the layer's name, as
+   * in `dense/kernel`. Wrapper layers set it on the layer they wrap before building it, so saved
+   * names match Keras and TensorFlow.js (`time_distributed/kernel`,
+   * `bidirectional/forward_lstm/kernel`).
+   */
+  weightScope: string | null = null;
   /** The calls of this layer in functional graphs. */
   readonly inboundNodes: Node[] = [];
   /** Full input shape the layer was declared with (`[null, ...inputShape]`), if any. */
@@ -180,7 +187,7 @@ export abstract class Layer implements Serializable {
     });
     const weight = new LayerWeight(
       name,
-      `${this.name}/${name}`,
+      `${this.weightScope ?? this.name}/${name}`,
       value,
       options.trainable ?? true,
       options.regularizer ?? undefined,
