@@ -1,5 +1,7 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -48,7 +50,6 @@ export class Adam extends OptimizerBase {
   readonly epsilon: number;
   readonly amsgrad: boolean;
   protected readonly slotNames: readonly string[];
-  protected override readonly fusedKernel = 'TensorfoldAdam';
 
   constructor(args: AdamArgs = {}) {
     super(args, 0.001);
@@ -67,7 +68,6 @@ export class Adam extends OptimizerBase {
       oneMinusBeta1: 1 - this.beta1,
       oneMinusBeta2: 1 - this.beta2,
       epsilon: this.epsilon * Math.sqrt(1 - this.beta2 ** step),
-      amsgrad: this.amsgrad ? 1 : 0,
     };
   }
 
@@ -81,6 +81,10 @@ export class Adam extends OptimizerBase {
     return this.amsgrad ? [value, m1, v1, vhat] : [value, m1, v1];
   }
 
+  protected override fusedRule(): FusedRule {
+    return this.amsgrad ? amsgradRule : adamRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -91,6 +95,47 @@ export class Adam extends OptimizerBase {
     };
   }
 }
+
+const adamRule = registerFusedRule({
+  kernel: 'TensorfoldAdam',
+  coefficients: ['alpha', 'oneMinusBeta1', 'oneMinusBeta2', 'epsilon'],
+  slots: 2,
+  run(n, w, g, [m, v], [w1, m1, v1], [alpha, c1, c2, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = m[i] + (gi - m[i]) * c1;
+      const vi = v[i] + (gi * gi - v[i]) * c2;
+      m1[i] = mi;
+      v1[i] = vi;
+      w1[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(vi) + epsilon);
+    }
+  },
+  wgsl: `let out1 = s0 + (g - s0) * c.oneMinusBeta1;
+        let out2 = s1 + (g * g - s1) * c.oneMinusBeta2;
+        let out0 = w * c.decay - (out1 * c.alpha) / (sqrt(out2) + c.epsilon);`,
+});
+
+const amsgradRule = registerFusedRule({
+  kernel: 'TensorfoldAdamAmsgrad',
+  coefficients: ['alpha', 'oneMinusBeta1', 'oneMinusBeta2', 'epsilon'],
+  slots: 3,
+  run(n, w, g, [m, v, vhat], [w1, m1, v1, vhat1], [alpha, c1, c2, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = m[i] + (gi - m[i]) * c1;
+      const vi = v[i] + (gi * gi - v[i]) * c2;
+      const hi = Math.max(vhat[i], vi);
+      m1[i] = mi;
+      v1[i] = vi;
+      vhat1[i] = hi;
+      w1[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(hi) + epsilon);
+    }
+  },
+  wgsl: `let out1 = s0 + (g - s0) * c.oneMinusBeta1;
+        let out2 = s1 + (g * g - s1) * c.oneMinusBeta2;
+        let out3 = max(s2, out2);
+        let out0 = w * c.decay - (out1 * c.alpha) / (sqrt(out3) + c.epsilon);`,
+});
 
 /** Adam (see {@link Adam}). */
 export function adam(args: AdamArgs = {}): Adam {
