@@ -1,5 +1,6 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
 import {
@@ -79,10 +80,14 @@ const adadeltaRule = registerFusedRule({
       w1[i] = w[i] * decay - delta * lr;
     }
   },
-  wgsl: `let out1 = s0 * c.rho + g * g * c.oneMinusRho;
-        let delta = (sqrt(s1 + c.epsilon) / sqrt(out1 + c.epsilon)) * g;
-        let out2 = s1 * c.rho + delta * delta * c.oneMinusRho;
-        let out0 = w * c.decay - delta * c.lr;`,
+  outputs: ({ w, g, s: [eg, ed], c }) => {
+    const eg1 = eg.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+    const delta = sqrt(ed.add(c.epsilon))
+      .div(sqrt(eg1.add(c.epsilon)))
+      .mul(g);
+    const ed1 = ed.mul(c.rho).add(delta.mul(delta).mul(c.oneMinusRho));
+    return [w.sub(delta.mul(c.lr)), eg1, ed1];
+  },
 });
 
 /** Adadelta (see {@link Adadelta}). */

@@ -1,5 +1,6 @@
 import { register, tf } from '@tensorfold/core';
 import { checkNonNegative, checkPositive } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
 import {
@@ -82,8 +83,10 @@ const adagradRule = registerFusedRule({
       w1[i] = w[i] * decay - (gi * lr) / Math.sqrt(ai + epsilon);
     }
   },
-  wgsl: `let out1 = s0 + g * g;
-        let out0 = w * c.decay - (g * c.lr) / sqrt(out1 + c.epsilon);`,
+  outputs: ({ w, g, s: [a], c }) => {
+    const a1 = a.add(g.mul(g));
+    return [w.sub(g.mul(c.lr).div(sqrt(a1.add(c.epsilon)))), a1];
+  },
 });
 
 /** Adagrad (see {@link Adagrad}). */

@@ -1,5 +1,6 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { max, sqrt } from './kernels/expr.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
 import {
@@ -110,9 +111,11 @@ const adamRule = registerFusedRule({
       w1[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(vi) + epsilon);
     }
   },
-  wgsl: `let out1 = s0 + (g - s0) * c.oneMinusBeta1;
-        let out2 = s1 + (g * g - s1) * c.oneMinusBeta2;
-        let out0 = w * c.decay - (out1 * c.alpha) / (sqrt(out2) + c.epsilon);`,
+  outputs: ({ w, g, s: [m, v], c }) => {
+    const m1 = m.add(g.sub(m).mul(c.oneMinusBeta1));
+    const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
+    return [w.sub(m1.mul(c.alpha).div(sqrt(v1).add(c.epsilon))), m1, v1];
+  },
 });
 
 const amsgradRule = registerFusedRule({
@@ -131,10 +134,12 @@ const amsgradRule = registerFusedRule({
       w1[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(hi) + epsilon);
     }
   },
-  wgsl: `let out1 = s0 + (g - s0) * c.oneMinusBeta1;
-        let out2 = s1 + (g * g - s1) * c.oneMinusBeta2;
-        let out3 = max(s2, out2);
-        let out0 = w * c.decay - (out1 * c.alpha) / (sqrt(out3) + c.epsilon);`,
+  outputs: ({ w, g, s: [m, v, vhat], c }) => {
+    const m1 = m.add(g.sub(m).mul(c.oneMinusBeta1));
+    const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
+    const vhat1 = max(vhat, v1);
+    return [w.sub(m1.mul(c.alpha).div(sqrt(vhat1).add(c.epsilon))), m1, v1, vhat1];
+  },
 });
 
 /** Adam (see {@link Adam}). */

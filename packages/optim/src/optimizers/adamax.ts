@@ -1,5 +1,6 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { abs, max } from './kernels/expr.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
 import {
@@ -86,9 +87,11 @@ const adamaxRule = registerFusedRule({
       w1[i] = w[i] * decay - (mi * alpha) / (ui + epsilon);
     }
   },
-  wgsl: `let out1 = s0 * c.beta1 + g * c.oneMinusBeta1;
-        let out2 = max(s1 * c.beta2, abs(g));
-        let out0 = w * c.decay - (out1 * c.alpha) / (out2 + c.epsilon);`,
+  outputs: ({ w, g, s: [m, u], c }) => {
+    const m1 = m.mul(c.beta1).add(g.mul(c.oneMinusBeta1));
+    const u1 = max(u.mul(c.beta2), abs(g));
+    return [w.sub(m1.mul(c.alpha).div(u1.add(c.epsilon))), m1, u1];
+  },
 });
 
 /** Adamax (see {@link Adamax}). */

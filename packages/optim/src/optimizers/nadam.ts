@@ -1,5 +1,6 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
 import {
@@ -99,9 +100,12 @@ const nadamRule = registerFusedRule({
       w1[i] = w[i] * decay - (gi * gradientWeight + mi * momentWeight) / (Math.sqrt(vi) + epsilon);
     }
   },
-  wgsl: `let out1 = s0 + (g - s0) * c.oneMinusBeta1;
-        let out2 = s1 + (g * g - s1) * c.oneMinusBeta2;
-        let out0 = w * c.decay - (g * c.gradientWeight + out1 * c.momentWeight) / (sqrt(out2) + c.epsilon);`,
+  outputs: ({ w, g, s: [m, v], c }) => {
+    const m1 = m.add(g.sub(m).mul(c.oneMinusBeta1));
+    const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
+    const numerator = g.mul(c.gradientWeight).add(m1.mul(c.momentWeight));
+    return [w.sub(numerator.div(sqrt(v1).add(c.epsilon))), m1, v1];
+  },
 });
 
 /** Nadam (see {@link Nadam}). */

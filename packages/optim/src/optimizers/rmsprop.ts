@@ -1,5 +1,6 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
 import {
@@ -117,8 +118,10 @@ const rmspropRules: FusedRule[] = [
         w1[i] = w[i] * decay - (gi * lr) / Math.sqrt(msi + epsilon);
       }
     },
-    wgsl: `let out1 = s0 * c.rho + g * g * c.oneMinusRho;
-        let out0 = w * c.decay - (g * c.lr) / sqrt(out1 + c.epsilon);`,
+    outputs: ({ w, g, s: [ms], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      return [w.sub(g.mul(c.lr).div(sqrt(ms1.add(c.epsilon)))), ms1];
+    },
   }),
   registerFusedRule({
     kernel: 'TensorfoldRMSpropMomentum',
@@ -134,9 +137,11 @@ const rmspropRules: FusedRule[] = [
         w1[i] = w[i] * decay - momi;
       }
     },
-    wgsl: `let out1 = s0 * c.rho + g * g * c.oneMinusRho;
-        let out2 = s1 * c.momentum + (g * c.lr) / sqrt(out1 + c.epsilon);
-        let out0 = w * c.decay - out2;`,
+    outputs: ({ w, g, s: [ms, mom], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      const mom1 = mom.mul(c.momentum).add(g.mul(c.lr).div(sqrt(ms1.add(c.epsilon))));
+      return [w.sub(mom1), ms1, mom1];
+    },
   }),
   registerFusedRule({
     kernel: 'TensorfoldRMSpropCentered',
@@ -152,9 +157,11 @@ const rmspropRules: FusedRule[] = [
         w1[i] = w[i] * decay - (gi * lr) / Math.sqrt(msi - mgi * mgi + epsilon);
       }
     },
-    wgsl: `let out1 = s0 * c.rho + g * g * c.oneMinusRho;
-        let out2 = s1 * c.rho + g * c.oneMinusRho;
-        let out0 = w * c.decay - (g * c.lr) / sqrt(out1 - out2 * out2 + c.epsilon);`,
+    outputs: ({ w, g, s: [ms, mg], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      const mg1 = mg.mul(c.rho).add(g.mul(c.oneMinusRho));
+      return [w.sub(g.mul(c.lr).div(sqrt(ms1.sub(mg1.mul(mg1)).add(c.epsilon)))), ms1, mg1];
+    },
   }),
   registerFusedRule({
     kernel: 'TensorfoldRMSpropCenteredMomentum',
@@ -172,10 +179,12 @@ const rmspropRules: FusedRule[] = [
         w1[i] = w[i] * decay - momi;
       }
     },
-    wgsl: `let out1 = s0 * c.rho + g * g * c.oneMinusRho;
-        let out3 = s2 * c.rho + g * c.oneMinusRho;
-        let out2 = s1 * c.momentum + (g * c.lr) / sqrt(out1 - out3 * out3 + c.epsilon);
-        let out0 = w * c.decay - out2;`,
+    outputs: ({ w, g, s: [ms, mom, mg], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      const mg1 = mg.mul(c.rho).add(g.mul(c.oneMinusRho));
+      const mom1 = mom.mul(c.momentum).add(g.mul(c.lr).div(sqrt(ms1.sub(mg1.mul(mg1)).add(c.epsilon))));
+      return [w.sub(mom1), ms1, mom1, mg1];
+    },
   }),
 ];
 

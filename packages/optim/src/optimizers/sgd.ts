@@ -75,7 +75,7 @@ const plainRule = registerFusedRule({
   run(n, w, g, _s, [w1], [lr, decay]) {
     for (let i = 0; i < n; i++) w1[i] = w[i] * decay - g[i] * lr;
   },
-  wgsl: 'let out0 = w * c.decay - g * c.lr;',
+  outputs: ({ w, g, c }) => [w.sub(g.mul(c.lr))],
 });
 
 const momentumRule = registerFusedRule({
@@ -89,8 +89,10 @@ const momentumRule = registerFusedRule({
       w1[i] = w[i] * decay + velocity;
     }
   },
-  wgsl: `let out1 = s0 * c.momentum - g * c.lr;
-        let out0 = w * c.decay + out1;`,
+  outputs: ({ w, g, s: [v], c }) => {
+    const velocity = v.mul(c.momentum).sub(g.mul(c.lr));
+    return [w.add(velocity), velocity];
+  },
 });
 
 const nesterovRule = registerFusedRule({
@@ -105,8 +107,11 @@ const nesterovRule = registerFusedRule({
       w1[i] = w[i] * decay + (velocity * momentum - step);
     }
   },
-  wgsl: `let out1 = s0 * c.momentum - g * c.lr;
-        let out0 = w * c.decay + (out1 * c.momentum - g * c.lr);`,
+  outputs: ({ w, g, s: [v], c }) => {
+    const step = g.mul(c.lr);
+    const velocity = v.mul(c.momentum).sub(step);
+    return [w.add(velocity.mul(c.momentum).sub(step)), velocity];
+  },
 });
 
 /** Stochastic gradient descent (see {@link SGD}). */

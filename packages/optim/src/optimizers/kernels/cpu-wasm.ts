@@ -1,9 +1,12 @@
 /**
- * Fused update kernels for the CPU and WASM backends: the rule's JavaScript loop runs directly on the
- * backends' typed arrays (the CPU backend's value arrays; the WASM heap), one pass per variable.
+ * Fused update kernels for the CPU and WASM backends. On WASM the rule runs as WebAssembly SIMD code
+ * on the backend's own memory (`wasm-simd.ts`), with the rule's JavaScript loop for the last few
+ * elements (and everywhere if SIMD is unavailable); on the CPU backend the JavaScript loop runs on
+ * the backend's value arrays. One pass per variable either way.
  */
 import type { tf } from '@tensorfold/core';
 import { coefficientValues, type FusedRule } from './fused-rule.js';
+import { simdUpdate } from './wasm-simd.js';
 
 /** The parts of tfjs-backend-cpu's backend the kernel uses. */
 interface CpuBackendLike {
@@ -15,6 +18,7 @@ interface CpuBackendLike {
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  wasm?: { asm?: { memory?: unknown } };
 }
 
 function orderedInputs(rule: FusedRule, inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
@@ -55,7 +59,18 @@ export function wasmKernel(rule: FusedRule): tf.KernelConfig {
       const outputs = Array.from({ length: rule.slots + 1 }, () => wasm.makeOutput(shape, 'float32'));
       const [w, g, ...slots] = infos.map((t) => wasm.typedArrayFromHeap(t));
       const out = outputs.map((t) => wasm.typedArrayFromHeap(t));
-      rule.run(w.length, w, g, slots, out, coefficientValues(rule, attrs as Record<string, number>));
+      const c = coefficientValues(rule, attrs as Record<string, number>);
+      const memory = wasm.wasm?.asm?.memory;
+      const update = memory instanceof WebAssembly.Memory ? simdUpdate(rule, memory) : null;
+      const n = w.length;
+      const vectorized = update ? n - (n % 4) : 0;
+      if (update && vectorized > 0) {
+        update(vectorized * 4, ...[w, g, ...slots, ...out].map((a) => a.byteOffset), ...c);
+      }
+      if (vectorized < n) {
+        const tail = (a: Float32Array) => a.subarray(vectorized);
+        rule.run(n - vectorized, tail(w), tail(g), slots.map(tail), out.map(tail), c);
+      }
       return outputs;
     },
   };

@@ -6,6 +6,7 @@
  */
 import { tf } from '@tensorfold/core';
 import { coefficientValues, type FusedRule } from './fused-rule.js';
+import { ruleWgsl } from './wgsl.js';
 
 /** The program shape tfjs-backend-webgpu's `runWebGPUProgram` expects (its `WebGPUProgram`). */
 interface ProgramLike {
@@ -35,7 +36,7 @@ const WORKGROUP = 64;
 function program(rule: FusedRule, output: number, n: number): ProgramLike {
   const names = ['W', 'G', ...Array.from({ length: rule.slots }, (_, i) => `S${i}`)];
   const reads = names.map((name) => `let ${name.toLowerCase()} = ${name}[index];`).join('\n        ');
-  const body = rule.wgsl.replace(/\bc\.(\w+)/g, 'uniforms.c_$1');
+  const body = ruleWgsl(rule);
   return {
     variableNames: names,
     outputShape: [n],
@@ -44,7 +45,7 @@ function program(rule: FusedRule, output: number, n: number): ProgramLike {
     dispatch: [Math.ceil(n / WORKGROUP), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     size: true,
-    uniforms: [...rule.coefficients, 'decay'].map((k) => `c_${k} : f32,`).join(' '),
+    uniforms: [...rule.coefficients, 'decay'].map((_, k) => `c${k} : f32,`).join(' '),
     getUserCode: () => `
       fn main(index : i32) {
         if (index < uniforms.size) {
