@@ -5,7 +5,7 @@
  * WebGPU backends. On any other backend, optimizers use their tensor-op form, which computes the same.
  */
 import { tf } from '@tensorfold/core';
-import { coefficientValues, type FusedRule } from './kernels/fused-rule.js';
+import type { FusedRule } from './kernels/fused-rule.js';
 
 let enabled = true;
 
@@ -24,7 +24,8 @@ export function fusedUpdatesEnabled(): boolean {
 
 /**
  * Runs `rule`'s kernel on the active backend if it is registered there: inputs `w` (the variable),
- * `g` (its gradient) and `s0`, `s1`, ... (its slots); attributes: the step's coefficients. Returns the
+ * `g` (its gradient) and `s0`, `s1`, ... (its slots); attributes: the step's coefficients (with
+ * `decay`). Returns the
  * new value and slots, or null when the kernel is not available (the caller then uses tensor ops).
  */
 export function runFusedUpdate(
@@ -36,15 +37,10 @@ export function runFusedUpdate(
 ): tf.Tensor[] | null {
   if (!enabled || variable.dtype !== 'float32' || gradient.dtype !== 'float32') return null;
   if (slots.some((s) => s.dtype !== 'float32') || !tf.getKernel(rule.kernel, tf.getBackend())) return null;
-  const attrs: Record<string, number> = {};
-  const values = coefficientValues(rule, coefficients);
-  [...rule.coefficients, 'decay'].forEach((name, i) => {
-    attrs[name] = values[i];
-  });
   const inputs: tf.NamedTensorMap = { w: variable, g: gradient };
   slots.forEach((s, i) => {
     inputs[`s${i}`] = s;
   });
-  const out = tf.engine().runKernel(rule.kernel, inputs, attrs as unknown as tf.NamedAttrMap);
+  const out = tf.engine().runKernel(rule.kernel, inputs, coefficients as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
 }

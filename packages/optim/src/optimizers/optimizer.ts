@@ -148,7 +148,7 @@ export abstract class OptimizerBase implements Optimizer {
     const step = this.iterationCount + 1;
     const lr = this.learningRate;
     const coefficients = this.coefficients(step, lr);
-    if (this.weightDecay > 0) coefficients.decay = 1 - lr * this.weightDecay;
+    coefficients.decay = this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
     const rule = this.fusedRule();
     let scalars: CoefficientScalars | null = null; // made only if a variable takes the tensor-op path
     tf.tidy(() => {

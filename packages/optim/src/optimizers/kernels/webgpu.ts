@@ -1,8 +1,9 @@
 /**
  * Fused update kernels for the WebGPU backend: one compute shader per output (the new value and each
  * new slot), all reading the same inputs and sharing the rule's WGSL, so an update is `slots + 1`
- * dispatches instead of about a dozen. The step's coefficients are uniforms, so each shader is
- * compiled once.
+ * dispatches instead of about a dozen. Each invocation handles four elements (vec4) when the size
+ * allows, as tfjs's own element-wise shaders do. The step's coefficients are uniforms, so each
+ * shader is compiled once.
  */
 import { tf } from '@tensorfold/core';
 import { coefficientValues, type FusedRule } from './fused-rule.js';
@@ -17,6 +18,8 @@ interface ProgramLike {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
   size: boolean;
+  /** 4: each invocation handles a vec4 (inputs and output are read and written as vec4<f32>). */
+  outputComponent: number;
   uniforms: string;
   getUserCode(): string;
 }
@@ -34,17 +37,20 @@ interface WebgpuBackendLike {
 const WORKGROUP = 64;
 
 function program(rule: FusedRule, output: number, n: number): ProgramLike {
+  // Four elements per invocation when they divide evenly (the expressions work on vec4 as on f32).
+  const components = n % 4 === 0 ? 4 : 1;
   const names = ['W', 'G', ...Array.from({ length: rule.slots }, (_, i) => `S${i}`)];
   const reads = names.map((name) => `let ${name.toLowerCase()} = ${name}[index];`).join('\n        ');
   const body = ruleWgsl(rule);
   return {
     variableNames: names,
     outputShape: [n],
-    shaderKey: `tensorfold_${rule.kernel}_${output}`,
+    shaderKey: `tensorfold_${rule.kernel}_${output}_${components}`,
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(n / WORKGROUP), 1, 1],
+    dispatch: [Math.ceil(n / (WORKGROUP * components)), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     size: true,
+    outputComponent: components,
     uniforms: [...rule.coefficients, 'decay'].map((_, k) => `c${k} : f32,`).join(' '),
     getUserCode: () => `
       fn main(index : i32) {
