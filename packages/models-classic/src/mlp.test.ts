@@ -27,9 +27,20 @@ describe('mlp', () => {
 
   it('learns XOR with one hidden layer', async () => {
     setSeed(5);
-    const model = mlp({ inputShape: [2], hiddenUnits: [8], outputUnits: 1, activation: 'tanh', outputActivation: 'sigmoid' });
+    const model = mlp({
+      inputShape: [2],
+      hiddenUnits: [8],
+      outputUnits: 1,
+      activation: 'tanh',
+      outputActivation: 'sigmoid',
+    });
     model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-    const x = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const x = tf.tensor2d([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const y = tf.tensor2d([[0], [1], [1], [0]]);
     // Adam's default rate learns XOR within a few hundred full-batch steps.
     const history = await model.fit(x, y, { epochs: 400, batchSize: 4, shuffle: false });

@@ -1,5 +1,5 @@
-import { ConfigError, setSeed, tf } from '@tensorfold/core';
 import { useBackend } from '@tensorfold/backend';
+import { ConfigError, setSeed, tf } from '@tensorfold/core';
 import '@tensorfold/optim';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lenet5 } from './lenet5.js';
@@ -55,7 +55,10 @@ describe('lenet5', () => {
       }
       return tf.stack(images);
     });
-    const y = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), 'int32');
+    const y = tf.tensor1d(
+      Array.from({ length: n }, (_, i) => i % 3),
+      'int32',
+    );
     const history = await model.fit(x, y, { epochs: 8, batchSize: 16, seed: 1 });
     expect(history.history.loss.at(-1)).toBeLessThan(history.history.loss[0] * 0.5);
     expect(history.history.accuracy.at(-1)).toBeGreaterThan(0.9);

@@ -9,6 +9,7 @@ import {
   Mean,
   OneHot,
   registerKernel,
+  Slice,
   Sum,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
@@ -22,6 +23,7 @@ import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
+import { viewSliceConfig } from './kernels/slice.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
@@ -42,7 +44,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
  * stock config: the matMuls take a faster path for transposed and batched products (same results;
  * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
  * gradients, batch statistics) run as one average pooling, casts to the same dtype share memory,
- * and OneHot gets right values for non-int32 dtypes.
+ * OneHot gets right values for non-int32 dtypes, and Slice copies only the slice instead of the
+ * whole input.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [BatchMatMul]: fastMatMulConfig,
@@ -51,6 +54,7 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Mean]: leadingAxesSumConfig,
   [Cast]: sameTypeCastConfig,
   [OneHot]: fixedOneHotConfig,
+  [Slice]: viewSliceConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
