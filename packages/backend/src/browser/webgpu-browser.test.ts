@@ -59,16 +59,24 @@ describe.skipIf(!present && process.env[REQUIRE_WEBGPU_ENV] !== '1')('in headles
         `${server.url}wasm/`,
       )) as BrowserReport;
       expect(errors).toEqual([]);
+      expect(report.auto).toMatchObject({ platform: 'browser' });
+      expect(report.checked.wasm).toBeGreaterThan(100);
+      expect(report.mismatches).toEqual([]);
+      expect(report.leakedTensors).toBe(0);
+      if ('error' in report.webgpu) {
+        // This Chromium has no WebGPU adapter at all: WASM was checked; WebGPU is a skip unless required.
+        expect(process.env[REQUIRE_WEBGPU_ENV], report.webgpu.error).not.toBe('1');
+        console.warn(`[tensorfold] Browser WebGPU checks skipped: ${report.webgpu.error}`);
+        expect(report.auto.name).toBe('wasm');
+        return;
+      }
       // A software adapter is slower than WASM, so automatic selection skips it and says why.
-      expect(report.auto).toMatchObject({ name: 'wasm', platform: 'browser', simd: true });
+      expect(report.auto).toMatchObject({ name: 'wasm', simd: true });
       expect(report.auto.skipped.map((s) => s.name)).toEqual(['webgpu']);
       expect(report.auto.skipped[0].reason).toMatch(/swiftshader|software|CPU emulation/i);
       expect(report.webgpu).toMatchObject({ name: 'webgpu', softwareAdapter: true, chosenBy: 'required' });
       expect(report.webgpu.adapter).toMatch(/swiftshader/i);
-      expect(report.checked.webgpu).toBeGreaterThan(100);
-      expect(report.checked.wasm).toBe(report.checked.webgpu);
-      expect(report.mismatches).toEqual([]);
-      expect(report.leakedTensors).toBe(0);
+      expect(report.checked.webgpu).toBe(report.checked.wasm);
     } finally {
       await browser.close();
     }

@@ -13,8 +13,8 @@ import { type CaseResult, KERNEL_CASES, runCase } from '../../parity/kernel-case
 export interface BrowserReport {
   /** `initBackend()` with no options. */
   auto: BackendInfo;
-  /** `initBackend({ require: 'webgpu' })`. */
-  webgpu: BackendInfo;
+  /** `initBackend({ require: 'webgpu' })`, or why it could not start. */
+  webgpu: BackendInfo | { error: string };
   /** Cases run per backend. */
   checked: Record<string, number>;
   /** `backend: case: what differs`, one per failing case. */
@@ -33,10 +33,16 @@ async function runChecks(options: { wasmPaths: string }): Promise<BrowserReport>
   for (const kernelCase of KERNEL_CASES) {
     reference.set(kernelCase.name, await runCase(kernelCase, { useReference: true }));
   }
-  const webgpu = await initBackend({ require: 'webgpu' });
+  let webgpu: BrowserReport['webgpu'];
+  try {
+    webgpu = await initBackend({ require: 'webgpu' });
+  } catch (error) {
+    webgpu = { error: (error as Error).message };
+  }
   const mismatches: string[] = [];
   const checked: Record<string, number> = {};
-  for (const backend of ['webgpu', 'wasm'] as const) {
+  const backends = 'error' in webgpu ? (['wasm'] as const) : (['webgpu', 'wasm'] as const);
+  for (const backend of backends) {
     await useBackend(backend);
     checked[backend] = 0;
     for (const kernelCase of KERNEL_CASES) {
