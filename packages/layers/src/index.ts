@@ -23,6 +23,8 @@ export * from './layers/core/dropout.js';
 export * from './layers/core/flatten.js';
 export * from './layers/core/gaussian-noise.js';
 export * from './layers/core/reshaping.js';
+export * from './layers/normalization/batch-normalization.js';
+export * from './layers/normalization/layer-normalization.js';
 export * from './layers/pooling/global-pooling.js';
 export * from './layers/pooling/pooling.js';
 export * from './layers/wrappers/time-distributed.js';
