@@ -27,6 +27,14 @@ export * from './layers/normalization/batch-normalization.js';
 export * from './layers/normalization/layer-normalization.js';
 export * from './layers/pooling/global-pooling.js';
 export * from './layers/pooling/pooling.js';
+export * from './layers/recurrent/gru.js';
+export * from './layers/recurrent/lstm.js';
+export {
+  type RecurrentArgs,
+  type RecurrentCallOptions,
+  RecurrentLayer,
+} from './layers/recurrent/recurrent-base.js';
+export * from './layers/recurrent/simple-rnn.js';
 export * from './layers/wrappers/time-distributed.js';
 export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
 export type { RegularizerSpec } from './utils/layer-utils.js';

@@ -1,0 +1,120 @@
+/**
+ * The simple (Elman) recurrence `h_t = act(xW + b + h_{t-1} U)`, with a hand-written backward
+ * pass (see `recurrence.ts`).
+ */
+import { type Activation, tf } from '@tensorfold/core';
+import { isRecordingGradients } from '../../utils/engine.js';
+import { derivativeFromOutput } from './activation-derivatives.js';
+import {
+  flattenTime,
+  lastStep,
+  optionalGradients,
+  type RecurrenceInputs,
+  type RecurrenceResult,
+  type StepSplitter,
+  timeSteps,
+  withOptionalInputs,
+} from './recurrence.js';
+
+function forward(
+  inputs: RecurrenceInputs,
+  activation: Activation,
+  keep: boolean,
+  steps_: StepSplitter = timeSteps,
+) {
+  const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask } = inputs;
+  const xs = steps_(inputProjection); // T × [B, U]
+  const masks = mask ? steps_(tf.greater(mask, 0.5)) : null;
+  let h: tf.Tensor = initialStates[0];
+  const outputs: tf.Tensor[] = [];
+  const fresh: tf.Tensor[] = [];
+  const hIns: tf.Tensor[] = [];
+  xs.forEach((x, t) => {
+    const hIn = recurrentMask ? tf.mul(h, recurrentMask) : h;
+    const hNew = activation.apply(tf.add(x, tf.matMul(hIn, recurrentKernel)));
+    if (keep) {
+      fresh.push(hNew);
+      hIns.push(hIn);
+    }
+    h = masks ? tf.where(masks[t], hNew, h) : hNew;
+    outputs.push(h);
+  });
+  const sequence = tf.stack(outputs) as tf.Tensor3D; // [T, B, U]
+  return { sequence, saved: keep ? { fresh: tf.stack(fresh), recurrentInputs: tf.stack(hIns) } : null };
+}
+
+/**
+ * The simple RNN over all steps: `finalStates` is `[h_T]`. Uses the hand-written gradient when
+ * the activation has an output-form derivative, else tfjs's automatic differentiation.
+ */
+export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activation): RecurrenceResult {
+  const actD = derivativeFromOutput(activation);
+  let sequence: tf.Tensor3D;
+  if (!actD) {
+    sequence = forward(inputs, activation, false, tf.unstack).sequence;
+  } else {
+    const { list, at } = withOptionalInputs(
+      [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0]],
+      inputs,
+    );
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const save = args[at.count] as tf.GradSaveFunc;
+      const mask = at.mask >= 0 ? (args[at.mask] as tf.Tensor3D) : null;
+      const recurrentMask = at.recurrentMask >= 0 ? (args[at.recurrentMask] as tf.Tensor2D) : null;
+      const kernel = args[1] as tf.Tensor2D;
+      const run = forward(
+        {
+          inputProjection: args[0] as tf.Tensor3D,
+          recurrentKernel: kernel,
+          initialStates: [args[2] as tf.Tensor2D],
+          mask,
+          recurrentMask,
+        },
+        activation,
+        isRecordingGradients(),
+      );
+      if (run.saved)
+        save([
+          kernel,
+          run.saved.fresh,
+          run.saved.recurrentInputs,
+          ...(mask ? [mask] : []),
+          ...(recurrentMask ? [recurrentMask] : []),
+        ]);
+      return {
+        value: run.sequence,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [k, fresh, recurrentInputs, ...rest] = saved;
+          const savedMask = mask ? rest[0] : null;
+          const savedRecurrentMask = recurrentMask ? rest[mask ? 1 : 0] : null;
+          const [steps, batch, units] = fresh.shape;
+          const dOutputs = timeSteps(dy);
+          const slopes = timeSteps(actD(fresh)); // act'(pre-activation) from the output
+          const masks = savedMask ? timeSteps(savedMask) : null;
+          const da: tf.Tensor[] = new Array(steps);
+          let dhNext: tf.Tensor = tf.zeros([batch, units]);
+          const kernelT = tf.transpose(k);
+          for (let t = steps - 1; t >= 0; t--) {
+            const dh = tf.add(dOutputs[t], dhNext);
+            const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
+            da[t] = tf.mul(dhNew, slopes[t]);
+            let dhPrev = tf.matMul(da[t], kernelT);
+            if (savedRecurrentMask) dhPrev = tf.mul(dhPrev, savedRecurrentMask);
+            if (masks) dhPrev = tf.add(dhPrev, tf.mul(tf.sub(1, masks[t]), dh));
+            dhNext = dhPrev;
+          }
+          const dProjection = tf.stack(da);
+          const dKernel = tf.matMul(tf.transpose(flattenTime(recurrentInputs)), flattenTime(dProjection));
+          return [
+            dProjection,
+            dKernel,
+            dhNext,
+            ...optionalGradients({ mask: savedMask, recurrentMask: savedRecurrentMask }),
+          ];
+        },
+      };
+    });
+    sequence = op(...list) as tf.Tensor3D;
+  }
+  return { sequence, finalStates: [lastStep(sequence)] };
+}

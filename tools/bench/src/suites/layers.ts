@@ -1,0 +1,141 @@
+/**
+ * Forward + backward time of tensorfold's layers against `@tensorflow/tfjs-layers`, the same layer
+ * with the same weights on the same backend in the same run: conv2d, lstm (batch 32, 60 steps,
+ * 5 features, 50 units) and batchNormalization, plus the LSTM's inference time.
+ *
+ * `pnpm --filter @tensorfold/bench bench layers --backend wasm`
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { type Layer, tf } from '@tensorfold/core';
+import { batchNormalization, conv2d, lstm } from '@tensorfold/layers';
+import { type BenchContext, type Suite, timeIt } from '../harness.js';
+
+interface Variables {
+  read(): tf.Tensor;
+}
+
+/** One training step's worth of work: the loss `Σ y` and its gradients for every trainable weight. */
+function forwardBackward(apply: () => tf.Tensor, variables: tf.Variable[]): () => tf.Tensor[] {
+  return () => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(apply()) as tf.Scalar, variables);
+    return [value, ...Object.values(grads)];
+  };
+}
+
+interface Case {
+  name: string;
+  input: () => tf.Tensor;
+  ours: () => Layer;
+  theirs: () => tfl.layers.Layer;
+  training: boolean;
+}
+
+const cases: Case[] = [
+  {
+    name: 'conv2d 3x3 same relu, 32x28x28x8 -> 16',
+    input: () => tf.randomUniform([32, 28, 28, 8], -1, 1, 'float32', 1),
+    ours: () => conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    theirs: () => tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    training: true,
+  },
+  {
+    name: 'lstm 32x60x5 -> 50',
+    input: () => tf.randomUniform([32, 60, 5], -1, 1, 'float32', 2),
+    ours: () => lstm({ units: 50 }),
+    theirs: () =>
+      tfl.layers.lstm({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
+    training: true,
+  },
+  {
+    name: 'batchNormalization training, 32x28x28x16',
+    input: () => tf.randomUniform([32, 28, 28, 16], -1, 3, 'float32', 3),
+    ours: () => batchNormalization(),
+    theirs: () => tfl.layers.batchNormalization(),
+    training: true,
+  },
+];
+
+async function runCase(ctx: BenchContext, c: Case): Promise<void> {
+  const x = c.input();
+  const ours = c.ours();
+  const theirs = c.theirs();
+  tf.dispose(ours.apply(x) as tf.Tensor);
+  tf.dispose(theirs.apply(x) as tf.Tensor);
+  const weights = ours.getWeights();
+  theirs.setWeights(weights);
+  tf.dispose(weights);
+  const kwargs = { training: c.training };
+  const oursStep = forwardBackward(
+    () => ours.apply(x, kwargs) as tf.Tensor,
+    ours.trainableWeights.map((w) => w.variable),
+  );
+  const theirsStep = forwardBackward(
+    () => theirs.apply(x, kwargs) as tf.Tensor,
+    theirs.trainableWeights.map((w) => (w as unknown as Variables).read() as tf.Variable),
+  );
+  const options = ctx.quick
+    ? { warmup: 1, minRuns: 2, minTimeMs: 200 }
+    : { warmup: 2, minRuns: 5, minTimeMs: 2000 };
+  let peer: number | null = null;
+  let note: string | undefined;
+  try {
+    peer = (await timeIt(theirsStep, options)).medianMs;
+  } catch (error) {
+    note = `tfjs-layers failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  let value: number;
+  try {
+    value = (await timeIt(oursStep, options)).medianMs;
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    ctx.report({
+      suite: 'layers',
+      case: `${c.name} fwd+bwd`,
+      unit: 'ms',
+      value: Number.NaN,
+      peer,
+      peerName: 'tfjs-layers',
+      higherIsBetter: false,
+      note: `failed: ${message}`,
+    });
+    tf.dispose(x);
+    return;
+  }
+  ctx.report({
+    suite: 'layers',
+    case: `${c.name} fwd+bwd`,
+    unit: 'ms',
+    value,
+    peer,
+    peerName: 'tfjs-layers',
+    higherIsBetter: false,
+    note,
+  });
+
+  if (c.name.startsWith('lstm')) {
+    const inference = await timeIt(() => ours.apply(x) as tf.Tensor, options);
+    const theirInference = await timeIt(() => theirs.apply(x) as tf.Tensor, options);
+    ctx.report({
+      suite: 'layers',
+      case: `${c.name} inference`,
+      unit: 'ms',
+      value: inference.medianMs,
+      peer: theirInference.medianMs,
+      peerName: 'tfjs-layers',
+      higherIsBetter: false,
+    });
+  }
+  ours.dispose();
+  theirs.dispose();
+  tf.dispose(x);
+}
+
+const suite: Suite = {
+  name: 'layers',
+  description: 'forward + backward time of conv2d, lstm and batchNormalization against tfjs-layers',
+  async run(ctx) {
+    for (const c of cases) await runCase(ctx, c);
+  },
+};
+
+export default suite;
