@@ -105,7 +105,7 @@ describe('recurrent layers: values by hand', () => {
     const y = Array.from(await layer.apply(tf.tensor3d([[[1], [2], [-1]]])).data());
     let h = 0;
     const expected = [1, 2, -1].map((x) => (h = Math.tanh(0.5 * x + 0.8 * h + 0.1)));
-    y.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    for (const [i, v] of y.entries()) expect(v).toBeCloseTo(expected[i], 6);
   });
 
   it('lstm: the gate equations with one unit', async () => {
