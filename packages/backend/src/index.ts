@@ -1,2 +1,30 @@
-/** @tensorfold/backend (being built: see the package issue). */
-export {};
+/**
+ * @tensorfold/backend: picks the fastest compute backend that works here (WebGPU, WASM or CPU) and
+ * completes the WASM backend with the kernels training needs, so every tensorfold model trains on
+ * every backend.
+ *
+ * @example
+ * import { describeBackend, initBackend } from '@tensorfold/backend';
+ * const info = await initBackend();
+ * console.log(describeBackend(info));
+ *
+ * @packageDocumentation
+ */
+export { availableBackends, type BackendSupport, probeBackends } from './available-backends.js';
+export { type BackendInfo, describeBackend, type SkippedBackend } from './backend-info.js';
+export { BACKEND_NAMES, type BackendName, isBackendName, parseBackendName } from './backend-name.js';
+export {
+  BACKEND_ENV,
+  backendInfo,
+  type InitBackendOptions,
+  initBackend,
+  useBackend,
+} from './init-backend.js';
+export type { WasmPaths } from './start/start-wasm.js';
+export {
+  ADDED_WASM_KERNELS,
+  REPLACED_WASM_KERNELS,
+  registerWasmKernels,
+  unregisterWasmKernels,
+  WRAPPED_WASM_KERNELS,
+} from './wasm/register-kernels.js';

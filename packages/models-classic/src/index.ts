@@ -1,2 +1,6 @@
-/** @tensorfold/models-classic (being built: see the package issue). */
-export {};
+/**
+ * @tensorfold/models-classic: classic neural models, from logic neurons to multilayer perceptrons.
+ *
+ * @packageDocumentation
+ */
+export { type MlpOptions, mlp } from './mlp.js';

@@ -1,2 +1,6 @@
-/** @tensorfold/models-cnn (being built: see the package issue). */
-export {};
+/**
+ * @tensorfold/models-cnn: the convolutional models of the source texts, ready to compile and train.
+ *
+ * @packageDocumentation
+ */
+export { type LeNet5Options, lenet5 } from './lenet5.js';

@@ -1,13 +1,16 @@
 /**
- * Backend selection for benchmarks. Returns a description of the backend for the report header.
+ * Backend selection for benchmarks, through `@tensorfold/backend` (the same path the CLI and apps
+ * take): the named backend is required, so a backend that cannot start is an error, never a fallback.
+ * Returns a description of the backend for the report header.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import {
+  type BackendName,
+  describeBackend,
+  parseBackendName,
+  useBackend as requireBackend,
+} from '@tensorfold/backend';
 
 export async function useBackend(name: string): Promise<string> {
-  if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
-  else if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else throw new Error(`Backend "${name}" is not available to the benchmarks yet.`);
-  if (!(await tf.setBackend(name))) throw new Error(`Backend "${name}" failed to start.`);
-  await tf.ready();
-  return name;
+  const info = await requireBackend(parseBackendName(name, '--backend') as BackendName);
+  return describeBackend(info);
 }

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ShapeError } from '../errors.js';
+import { Random } from '../random/random.js';
 import { useCpu } from '../test-utils/setup.js';
 import { ToyDense, ToyL2 } from '../test-utils/toys.js';
 import { input } from './input-layer.js';
+import { type CallOptions, Layer, type LayerInputs } from './layer.js';
+import { sequential } from './sequential.js';
 import { SymbolicTensor } from './symbolic.js';
 
 beforeAll(useCpu);
@@ -105,5 +108,19 @@ describe('Layer', () => {
     expect(() => new ToyDense({ units: 1, inputShape: 3 as unknown as number[] })).toThrow(
       /inputShape must be an array/,
     );
+  });
+
+  it('lists the random generators of itself and its sub-layers, for checkpoints', () => {
+    class Noisy extends Layer {
+      readonly rng = this.trackRandom(new Random(7));
+      call(inputs: LayerInputs, _options: CallOptions): tf.Tensor {
+        return tf.clone(inputs as tf.Tensor);
+      }
+    }
+    const a = new Noisy();
+    const b = new Noisy();
+    const m = sequential({ layers: [new ToyDense({ units: 2, inputShape: [2] }), a, b] });
+    expect(m.randomGenerators).toEqual([a.rng, b.rng]);
+    expect(new ToyDense({ units: 1 }).randomGenerators).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import type { Constraint } from '../interfaces/constraint.js';
 import type { Initializer } from '../interfaces/initializer.js';
 import type { Regularizer } from '../interfaces/regularizer.js';
+import type { Random } from '../random/random.js';
 import type { Serializable } from '../registry.js';
 import { LayerWeight } from './layer-weight.js';
 import { reserveName, snakeCase, uniqueName } from './naming.js';
@@ -109,6 +110,7 @@ export abstract class Layer implements Serializable {
   private trainable_: boolean;
   private readonly ownWeights: LayerWeight[] = [];
   private readonly sublayers: Layer[] = [];
+  private readonly ownGenerators: Random[] = [];
 
   constructor(args: LayerArgs = {}) {
     if (args.name != null) {
@@ -206,6 +208,25 @@ export abstract class Layer implements Serializable {
   protected setTrackedLayers(layers: Layer[]): void {
     this.sublayers.length = 0;
     for (const layer of layers) this.trackLayer(layer);
+  }
+
+  /**
+   * Declares a random generator this layer draws from during training (dropout masks, noise), as
+   * `addWeight` declares a weight: checkpoints save and restore its state along with the weights, so
+   * that a resumed run draws the same numbers as an uninterrupted one. Call it in the constructor.
+   * @returns `generator`, for chaining.
+   */
+  protected trackRandom(generator: Random): Random {
+    if (!this.ownGenerators.includes(generator)) this.ownGenerators.push(generator);
+    return generator;
+  }
+
+  /** The random generators of this layer and its tracked sub-layers, in a fixed order (see {@link Layer.trackRandom}). */
+  get randomGenerators(): Random[] {
+    const all = [...this.ownGenerators];
+    for (const layer of this.sublayers)
+      for (const g of layer.randomGenerators) if (!all.includes(g)) all.push(g);
+    return all;
   }
 
   /** The layers this one contains (wrapped layers, or a model's layers). */

@@ -54,6 +54,12 @@ export class Model extends Layer {
   stopTraining = false;
   /** The `History` of the last `fit`. */
   history: History | null = null;
+  /**
+   * Set by a callback in `onTrainBegin` to start `fit` at this (0-based) epoch instead of
+   * `initialEpoch`, as a backup callback does to resume an interrupted run. `fit` resets it to null
+   * before calling `onTrainBegin`.
+   */
+  resumeFromEpoch: number | null = null;
 
   protected graph: Graph = { nodes: [], layers: [] };
   private compiled: CompiledState | null = null;

@@ -324,4 +324,27 @@ describe('fit', () => {
     );
     expect(() => m.compile({ optimizer: 'nope', loss: toyMse })).toThrow(/Unknown optimizer "nope"/);
   });
+
+  it('starts at the epoch a callback sets in model.resumeFromEpoch during onTrainBegin', async () => {
+    const { x, y } = separableData(8);
+    const m = classifier();
+    const seen: number[] = [];
+    class Resumer extends Callback {
+      override onTrainBegin() {
+        this.model.resumeFromEpoch = 2;
+      }
+      override onEpochBegin(epoch: number) {
+        seen.push(epoch);
+      }
+    }
+    const resumer = new Resumer();
+    const history = await m.fit(x, y, { epochs: 4, batchSize: 4, callbacks: [resumer] });
+    expect(seen).toEqual([2, 3]);
+    expect(history.epoch).toEqual([2, 3]);
+    expect(resumer.params.initialEpoch).toBe(2);
+    // the next fit starts from initialEpoch again
+    await m.fit(x, y, { epochs: 1, batchSize: 4, callbacks: [] });
+    expect(m.resumeFromEpoch).toBeNull();
+    tf.dispose([x, y]);
+  });
 });

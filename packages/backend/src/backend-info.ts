@@ -1,0 +1,40 @@
+import type { BackendName } from './backend-name.js';
+
+/** A backend that was tried and did not start, and why. */
+export interface SkippedBackend {
+  name: BackendName;
+  /** What went wrong, in words that say what to do about it. */
+  reason: string;
+}
+
+/** What {@link initBackend} started. */
+export interface BackendInfo {
+  /** The active backend. */
+  name: BackendName;
+  /** How it was chosen: `'auto'` (fastest that starts), `'preferred'`, `'required'` (option), or `'environment'` (`TENSORFOLD_BACKEND`). */
+  chosenBy: 'auto' | 'preferred' | 'required' | 'environment';
+  /** Where it runs: `'node'` or `'browser'`. */
+  platform: 'node' | 'browser';
+  /** WebGPU only: the adapter, e.g. `'nvidia ampere'` or `'SwiftShader driver 5.0.0 (software)'`. */
+  adapter?: string;
+  /** WebGPU only: true for a CPU-emulated adapter such as SwiftShader (correct but slow). */
+  softwareAdapter?: boolean;
+  /** WASM only: XNNPACK worker threads (1 in Node, where tfjs-backend-wasm 4.22 runs single-threaded). */
+  threads?: number;
+  /** WASM only: whether the SIMD build is in use. */
+  simd?: boolean;
+  /** WASM only: the kernels this package added or replaced (see `registerWasmKernels`). */
+  addedKernels?: string[];
+  /** Backends tried before this one and why they were passed over. */
+  skipped: SkippedBackend[];
+}
+
+/** One line for logs and CLI headers, e.g. `wasm (SIMD, 1 thread)`. */
+export function describeBackend(info: BackendInfo): string {
+  if (info.name === 'webgpu') return `webgpu (${info.adapter ?? 'unknown adapter'})`;
+  if (info.name === 'wasm') {
+    const threads = info.threads ?? 1;
+    return `wasm (${info.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
+  }
+  return 'cpu (plain JavaScript)';
+}

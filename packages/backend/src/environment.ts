@@ -1,0 +1,16 @@
+/** Whether this code runs in Node.js (not a browser, not a web worker). */
+export function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return (
+    typeof proc?.versions?.node === 'string' &&
+    typeof (globalThis as { window?: unknown }).window === 'undefined'
+  );
+}
+
+/** An environment variable in Node, `undefined` in a browser. */
+export function environmentVariable(name: string): string | undefined {
+  if (!isNode()) return undefined;
+  const value = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process
+    .env[name];
+  return value === '' ? undefined : value;
+}

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError, ConfigError } from '@tensorfold/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { availableBackends } from './available-backends.js';
+import { describeBackend } from './backend-info.js';
+import { BACKEND_ENV, backendInfo, initBackend, useBackend } from './init-backend.js';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs `initBackend()` in a fresh Node process with `env` and returns what it printed. */
+function initInChild(
+  env: Record<string, string>,
+  options = '{}',
+): Promise<{ code: number | null; out: string }> {
+  const script = `
+    import { initBackend } from './src/index.ts';
+    try {
+      const info = await initBackend(${options});
+      console.log(JSON.stringify({ ok: info }));
+    } catch (e) {
+      console.log(JSON.stringify({ error: e.constructor.name, message: e.message }));
+    }`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=@tensorfold/source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: packageRoot, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout) =>
+        resolve({ code: error ? (error.code as number) : 0, out: stdout.trim().split('\n').at(-1) ?? '' }),
+    );
+  });
+}
+
+describe('initBackend', () => {
+  afterEach(() => {
+    delete process.env[BACKEND_ENV];
+  });
+
+  it('picks WASM here when no hardware GPU exists, and says why WebGPU was passed over', async () => {
+    const info = await initBackend();
+    expect(tf.getBackend()).toBe(info.name);
+    if (info.name === 'wasm') {
+      expect(info.skipped.map((s) => s.name)).toEqual(['webgpu']);
+      expect(info.skipped[0].reason.length).toBeGreaterThan(20);
+      expect(info.simd).toBe(true);
+      expect(info.threads).toBeGreaterThanOrEqual(1);
+      expect(describeBackend(info)).toMatch(/^wasm \(SIMD, \d+ threads?\)$/);
+    }
+    expect(backendInfo()).toEqual(info);
+  });
+
+  it('honours TENSORFOLD_BACKEND and require, and require wins', async () => {
+    process.env[BACKEND_ENV] = 'cpu';
+    expect(await initBackend()).toMatchObject({ name: 'cpu', chosenBy: 'environment' });
+    expect(await initBackend({ prefer: 'wasm' })).toMatchObject({ name: 'cpu', chosenBy: 'environment' });
+    expect(await initBackend({ require: 'wasm' })).toMatchObject({ name: 'wasm', chosenBy: 'required' });
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('takes a preferred backend first', async () => {
+    expect(await initBackend({ prefer: 'cpu' })).toMatchObject({
+      name: 'cpu',
+      chosenBy: 'preferred',
+      skipped: [],
+    });
+  });
+
+  it('rejects unknown backend names with a ConfigError and changes nothing', async () => {
+    await useBackend('cpu');
+    process.env[BACKEND_ENV] = 'tpu';
+    await expect(initBackend()).rejects.toThrow(ConfigError);
+    await expect(initBackend()).rejects.toThrow(/TENSORFOLD_BACKEND.*webgpu, wasm, cpu/);
+    await expect(useBackend('gpu' as never)).rejects.toThrow(ConfigError);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('switches between the backends that start here; WASM and CPU always do', async () => {
+    const names = await availableBackends();
+    expect(names).toEqual(expect.arrayContaining(['wasm', 'cpu']));
+    for (const name of names) {
+      const info = await useBackend(name);
+      expect(info.name).toBe(name);
+      expect(tf.getBackend()).toBe(name);
+      const sum = tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])));
+      expect((await sum.data())[0]).toBe(6);
+      sum.dispose();
+    }
+  });
+
+  it('a forced WebGPU that cannot start is a BackendError that names the fix, not a fallback', async () => {
+    const result = await initInChild({ [BACKEND_ENV]: 'webgpu', VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+    const printed = JSON.parse(result.out);
+    expect(printed.error).toBe(BackendError.name);
+    expect(printed.message).toMatch(/TENSORFOLD_BACKEND=webgpu/);
+    expect(printed.message).toMatch(/VK_ICD_FILENAMES/);
+  });
+
+  it('a required WebGPU starts on a software adapter when one is installed, says so, and the process ends by itself', async (context) => {
+    const probe = await initInChild({}, "{ require: 'webgpu' }");
+    const printed = JSON.parse(probe.out);
+    if (printed.error) {
+      context.skip();
+      return;
+    }
+    expect(probe.code).toBe(0);
+    expect(printed.ok.name).toBe('webgpu');
+    expect(typeof printed.ok.adapter).toBe('string');
+    expect(typeof printed.ok.softwareAdapter).toBe('boolean');
+  });
+});

@@ -1,0 +1,52 @@
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
+import { registerWasmKernels } from '../wasm/register-kernels.js';
+
+/** Where the `.wasm` binaries are served from (browser bundles); see tfjs-backend-wasm's `setWasmPaths`. */
+export type WasmPaths = string | Record<string, string>;
+
+/** What the WASM backend reports once started. */
+export interface WasmStartInfo {
+  threads: number;
+  simd: boolean;
+  addedKernels: string[];
+}
+
+let pathsSet = false;
+let addedKernels: string[] = [];
+
+/**
+ * Starts tfjs-backend-wasm (XNNPACK, SIMD where the engine supports it) after completing it with the
+ * kernels training needs (see `registerWasmKernels`).
+ */
+export async function startWasm(wasmPaths?: WasmPaths): Promise<WasmStartInfo> {
+  addedKernels = [...new Set([...addedKernels, ...registerWasmKernels()])];
+  if (wasmPaths != null && !pathsSet) {
+    setWasmPaths(wasmPaths);
+    pathsSet = true;
+  }
+  let started = false;
+  try {
+    started = await tf.setBackend('wasm');
+  } catch (error) {
+    throw new BackendError(`The WASM backend did not start: ${(error as Error).message}`, { cause: error });
+  }
+  if (!started) {
+    throw new BackendError(
+      'The WASM backend did not start (tfjs logged the cause above). In a browser, serve the .wasm files of ' +
+        '@tensorflow/tfjs-backend-wasm and pass their location as initBackend({ wasmPaths: "/path/to/dir/" }).',
+    );
+  }
+  await tf.ready();
+  return wasmInfo();
+}
+
+/** Threads, SIMD and added kernels of the running WASM backend. */
+export function wasmInfo(): WasmStartInfo {
+  return {
+    threads: getThreadsCount(),
+    simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    addedKernels: [...addedKernels],
+  };
+}

@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
+import { environmentVariable, isNode } from '../environment.js';
+import { isSoftwareAdapter, SOFTWARE_VULKAN_ICDS } from './software-icd.js';
+
+/** Options of {@link startWebgpu}. */
+export interface WebgpuStartOptions {
+  /** Accept a CPU-emulated adapter (SwiftShader). Auto-selection does not: WASM is faster than it. */
+  allowSoftware: boolean;
+  /**
+   * Node only: when Dawn finds no adapter and `VK_ICD_FILENAMES` is unset, point it at a software
+   * Vulkan driver found on this machine (SwiftShader from Debian's chromium) and try again.
+   */
+  softwareFallback: boolean;
+}
+
+/** What the WebGPU backend reports once started. */
+export interface WebgpuStartInfo {
+  adapter: string;
+  softwareAdapter: boolean;
+}
+
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+interface GpuLike {
+  requestAdapter(options?: unknown): Promise<{ info?: AdapterInfoLike } | null>;
+}
+
+/**
+ * Starts `@tensorflow/tfjs-backend-webgpu`: in a browser on `navigator.gpu`, in Node on Dawn (the
+ * optional `webgpu` package, loaded only here and only in Node). Throws a {@link BackendError} that says
+ * what is missing when no adapter is found.
+ */
+export async function startWebgpu(options: WebgpuStartOptions): Promise<WebgpuStartInfo> {
+  const gpu = isNode() ? await dawnGpu(options.softwareFallback) : browserGpu();
+  const adapter = await gpu.requestAdapter();
+  if (adapter == null) throw new BackendError(noAdapterMessage());
+  const info: AdapterInfoLike = adapter.info ?? {};
+  const softwareAdapter = isSoftwareAdapter(info);
+  const name = describeAdapter(info, softwareAdapter);
+  if (softwareAdapter && !options.allowSoftware) {
+    throw new BackendError(
+      `The only WebGPU adapter here is ${name}, a CPU emulation that is slower than wasm. ` +
+        "Ask for it explicitly (initBackend({ require: 'webgpu' }) or TENSORFOLD_BACKEND=webgpu) to use it anyway.",
+    );
+  }
+  await import('@tensorflow/tfjs-backend-webgpu');
+  let started = false;
+  try {
+    started = await tf.setBackend('webgpu');
+  } catch (error) {
+    throw new BackendError(`The WebGPU backend did not start on ${name}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (!started)
+    throw new BackendError(`The WebGPU backend did not start on ${name} (tfjs logged the cause above).`);
+  await tf.ready();
+  return { adapter: name, softwareAdapter };
+}
+
+function describeAdapter(info: AdapterInfoLike, software: boolean): string {
+  const parts = [
+    info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unnamed adapter',
+  ];
+  if (software) parts.push('(software)');
+  return parts.join(' ');
+}
+
+function browserGpu(): GpuLike {
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (gpu == null) {
+    throw new BackendError(
+      'This browser has no WebGPU (navigator.gpu is missing): use a browser with WebGPU enabled, or a secure (https) page.',
+    );
+  }
+  return gpu;
+}
+
+let dawn: GpuLike | null = null;
+
+/** Dawn's `navigator.gpu` for Node, installed on `globalThis` so tfjs-backend-webgpu finds it. */
+async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
+  if (dawn != null) return dawn;
+  // A variable specifier keeps bundlers from pulling Dawn into browser builds.
+  const specifier = 'webgpu';
+  let module: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  try {
+    module = await import(/* @vite-ignore */ specifier);
+  } catch (error) {
+    throw new BackendError(
+      'WebGPU in Node needs the optional dependency "webgpu" (Dawn), which is not installed here: ' +
+        `install it (pnpm add webgpu) or use wasm. (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  let gpu = module.create([]);
+  if (
+    softwareFallback &&
+    environmentVariable('VK_ICD_FILENAMES') == null &&
+    (await gpu.requestAdapter()) == null
+  ) {
+    const icd = await firstExisting(SOFTWARE_VULKAN_ICDS);
+    if (icd != null) {
+      (globalThis as unknown as { process: { env: Record<string, string> } }).process.env.VK_ICD_FILENAMES =
+        icd;
+      gpu = module.create([]);
+    }
+  }
+  Object.assign(globalThis, module.globals);
+  const host = globalThis as unknown as { navigator?: Record<string, unknown> };
+  if (host.navigator == null) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } else if (host.navigator.gpu == null) {
+    Object.defineProperty(host.navigator, 'gpu', { value: gpu, configurable: true });
+  }
+  dawn = gpu;
+  return gpu;
+}
+
+async function firstExisting(paths: string[]): Promise<string | null> {
+  const fsModule = 'node:fs';
+  const { existsSync } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs');
+  return paths.find((p) => existsSync(p)) ?? null;
+}
+
+function noAdapterMessage(): string {
+  if (!isNode())
+    return 'navigator.gpu.requestAdapter() found no adapter: this browser or machine has WebGPU turned off or no GPU.';
+  const icd = environmentVariable('VK_ICD_FILENAMES');
+  return (
+    'Dawn found no usable Vulkan driver' +
+    (icd ? ` (VK_ICD_FILENAMES=${icd})` : '') +
+    ". Install your GPU vendor's Vulkan driver, or for a slow software adapter install Debian's chromium and libvulkan1 " +
+    `and set VK_ICD_FILENAMES=${SOFTWARE_VULKAN_ICDS[0]}.`
+  );
+}

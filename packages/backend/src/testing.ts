@@ -1,0 +1,45 @@
+/**
+ * @tensorfold/backend/testing: the backends a test suite should cover on this machine, with the
+ * project's policy for WebGPU: where it cannot start, its tests are skipped with a printed notice,
+ * unless `TENSORFOLD_REQUIRE_WEBGPU=1` (CI sets it), in which case this throws.
+ *
+ * @example
+ * import { backendsForTests } from '@tensorfold/backend/testing';
+ * import { useBackend } from '@tensorfold/backend';
+ *
+ * const backends = await backendsForTests();
+ * describe.each(backends)('dense on %s', (name) => {
+ *   beforeAll(() => useBackend(name));
+ *   it('matches the CPU result', async () => { ... });
+ * });
+ *
+ * @packageDocumentation
+ */
+import { BackendError } from '@tensorfold/core';
+import { probeBackends } from './available-backends.js';
+import type { BackendName } from './backend-name.js';
+import { environmentVariable } from './environment.js';
+
+/** Set to `1` to make a missing WebGPU a test failure instead of a skip. */
+export const REQUIRE_WEBGPU_ENV = 'TENSORFOLD_REQUIRE_WEBGPU';
+
+let noticePrinted = false;
+
+/**
+ * The backends that start here. Prints one notice per process when WebGPU is skipped; throws a
+ * `BackendError` when WebGPU cannot start and `TENSORFOLD_REQUIRE_WEBGPU=1`.
+ */
+export async function backendsForTests(): Promise<BackendName[]> {
+  const { available, unavailable } = await probeBackends();
+  const webgpu = unavailable.find((u) => u.name === 'webgpu');
+  if (webgpu != null) {
+    if (environmentVariable(REQUIRE_WEBGPU_ENV) === '1') {
+      throw new BackendError(`${REQUIRE_WEBGPU_ENV}=1 but WebGPU cannot start: ${webgpu.reason}`);
+    }
+    if (!noticePrinted) {
+      noticePrinted = true;
+      console.warn(`[tensorfold] WebGPU tests skipped: ${webgpu.reason}`);
+    }
+  }
+  return available;
+}

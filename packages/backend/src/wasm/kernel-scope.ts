@@ -1,0 +1,101 @@
+import {
+  type DataType,
+  getKernel,
+  type KernelBackend,
+  type KernelConfig,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
+
+/** The parts of tfjs-backend-wasm's backend object that the added kernels touch. */
+export interface WasmBackendLike extends KernelBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/**
+ * Runs other WASM kernels from inside a kernel and frees their intermediate outputs.
+ *
+ * A kernel that is composed of other kernels (for example the filter gradient of a convolution,
+ * computed as a convolution of transposed tensors) creates intermediate tensors that the engine does
+ * not track. `run` records each one; `finish(result)` frees all of them except `result`, which the
+ * engine then owns. Every composed kernel follows the pattern:
+ *
+ * ```ts
+ * const scope = new KernelScope(backend);
+ * try {
+ *   const t = scope.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+ *   return scope.finish(scope.run('Conv2D', { x: t, filter }, attrs));
+ * } finally {
+ *   scope.dispose();
+ * }
+ * ```
+ */
+export class KernelScope {
+  private readonly owned: TensorInfo[] = [];
+  private kept: TensorInfo | null = null;
+
+  constructor(
+    readonly backend: WasmBackendLike,
+    private readonly kernels: (name: string) => KernelConfig | undefined = (name) => getKernel(name, 'wasm'),
+  ) {}
+
+  /** Runs kernel `name` on `inputs` with `attrs`; the output is freed by {@link KernelScope.dispose}. */
+  run(name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+    return this.runConfig(this.kernel(name), inputs, attrs);
+  }
+
+  /** The WASM kernel registered under `name`; throws a `BackendError` when there is none. */
+  kernel(name: string): KernelConfig {
+    const config = this.kernels(name);
+    if (config == null) {
+      throw new BackendError(
+        `The WASM backend has no "${name}" kernel, which a tensorfold kernel needs. ` +
+          'Use the @tensorflow/tfjs-backend-wasm version that @tensorfold/backend declares (see its package.json).',
+      );
+    }
+    return config;
+  }
+
+  /** Takes ownership of outputs produced outside {@link KernelScope.run} (multi-output kernels). */
+  adopt(...outputs: TensorInfo[]): void {
+    this.owned.push(...outputs);
+  }
+
+  /** Runs a kernel given by its config (for a wrapper that calls the kernel it replaced). */
+  runConfig(config: KernelConfig, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+    const out = config.kernelFunc({ inputs, attrs, backend: this.backend }) as TensorInfo;
+    this.owned.push(out);
+    return out;
+  }
+
+  /** Reshapes without copying (WASM's Reshape shares the buffer). */
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  /** Permutes axes (a copy), skipping the work when `perm` is the identity. */
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    if (perm.every((axis, i) => axis === i)) return this.reshape(x, x.shape);
+    return this.run('Transpose', { x }, { perm });
+  }
+
+  /** Casts to `dtype`. */
+  cast(x: TensorInfo, dtype: DataType): TensorInfo {
+    return this.run('Cast', { x }, { dtype });
+  }
+
+  /** Marks `result` as the kernel's output: it survives {@link KernelScope.dispose}. */
+  finish(result: TensorInfo): TensorInfo {
+    this.kept = result;
+    return result;
+  }
+
+  /** Frees every intermediate except the one passed to {@link KernelScope.finish}. */
+  dispose(): void {
+    for (const info of this.owned) {
+      if (info !== this.kept) this.backend.disposeData(info.dataId);
+    }
+    this.owned.length = 0;
+  }
+}

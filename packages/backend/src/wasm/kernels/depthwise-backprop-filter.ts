@@ -1,0 +1,106 @@
+import {
+  backend_util,
+  DepthwiseConv2dNativeBackpropFilter,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type DepthwiseConv2dNativeBackpropFilterInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { filterGradientPadding } from './filter-gradient-padding.js';
+
+/**
+ * The gradient of `depthwiseConv2d` with respect to its filter, which stock tfjs-backend-wasm lacks.
+ *
+ * Built from WASM's own depthwise convolution: every (channel, sample) pair becomes one channel of a
+ * single image, `dy` becomes a depthwise filter with the channel multiplier as its multiplier, and
+ * the per-sample results are summed:
+ * `dW[kh, kw, c, m] = sum over b, oh, ow of x[b, oh*s + kh*d - pt, ow*s + kw*d - pl, c] * dy[b, oh, ow, c*M + m]`.
+ */
+function depthwiseBackpropFilter(args: {
+  inputs: DepthwiseConv2dNativeBackpropFilterInputs;
+  backend: WasmBackendLike;
+  attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
+}): TensorInfo {
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
+  const [batch, outHeight, outWidth] = dy.shape;
+  const channels = info.inChannels;
+  const multiplier = info.outChannels / channels;
+  const rows = filterGradientPadding(
+    info.inHeight,
+    info.outHeight,
+    info.filterHeight,
+    info.strideHeight,
+    info.dilationHeight,
+    info.padInfo.top,
+  );
+  const cols = filterGradientPadding(
+    info.inWidth,
+    info.outWidth,
+    info.filterWidth,
+    info.strideWidth,
+    info.dilationWidth,
+    info.padInfo.left,
+  );
+  const scope = new KernelScope(args.backend);
+  try {
+    // [height, width, channels, batch] -> one image of channels * batch channels.
+    let image = scope.transpose(x, [1, 2, 3, 0]);
+    image = scope.reshape(image, [1, info.inHeight, info.inWidth, channels * batch]);
+    if (rows.crop > 0 || cols.crop > 0) {
+      image = scope.run(
+        'Slice',
+        { x: image },
+        {
+          begin: [0, 0, 0, 0],
+          size: [1, info.inHeight - rows.crop, info.inWidth - cols.crop, channels * batch],
+        },
+      );
+    }
+    // [batch, outHeight, outWidth, channels, multiplier] -> [outHeight, outWidth, channels * batch, multiplier]
+    let kernel = scope.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]);
+    kernel = scope.transpose(kernel, [1, 2, 3, 0, 4]);
+    kernel = scope.reshape(kernel, [outHeight, outWidth, channels * batch, multiplier]);
+    // [1, filterHeight, filterWidth, channels * batch * multiplier]
+    const perSample = scope.run('DepthwiseConv2dNative', { x: image, filter: kernel }, {
+      strides: [info.dilationHeight, info.dilationWidth],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: [
+        [0, 0],
+        [rows.before, rows.after],
+        [cols.before, cols.after],
+        [0, 0],
+      ],
+      dimRoundingMode: undefined,
+    } as unknown as Record<string, never>);
+    // [filterHeight, filterWidth, channels, batch, multiplier] summed over the batch.
+    const split = scope.reshape(perSample, [
+      info.filterHeight,
+      info.filterWidth,
+      channels,
+      batch,
+      multiplier,
+    ]);
+    return scope.finish(scope.run('Sum', { x: split }, { axis: [3], keepDims: false }));
+  } finally {
+    scope.dispose();
+  }
+}
+
+/** Kernel config of {@link depthwiseBackpropFilter} for the `wasm` backend. */
+export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
+  kernelName: DepthwiseConv2dNativeBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: depthwiseBackpropFilter as unknown as KernelFunc,
+};

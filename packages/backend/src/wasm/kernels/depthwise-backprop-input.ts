@@ -1,0 +1,132 @@
+import {
+  backend_util,
+  DepthwiseConv2dNativeBackpropInput,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  type DepthwiseConv2dNativeBackpropInputInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+
+/**
+ * The gradient of `depthwiseConv2d` with respect to its input, which stock tfjs-backend-wasm lacks.
+ *
+ * Built from WASM's own kernels: `dy` is spread out by the stride (zeros in between, through Pad),
+ * then correlated with the spatially flipped filter by a stride-1 depthwise convolution, and the
+ * channel multiplier is summed away:
+ * `dx[b, i, j, c] = sum over kh, kw, m of dy[b, (i + pt - kh*d) / s, (j + pl - kw*d) / s, c*M + m] * W[kh, kw, c, m]`.
+ */
+function depthwiseBackpropInput(args: {
+  inputs: DepthwiseConv2dNativeBackpropInputInputs;
+  backend: WasmBackendLike;
+  attrs: DepthwiseConv2dNativeBackpropInputAttrs;
+}): TensorInfo {
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+  const { strides, dilations, pad, dimRoundingMode, inputShape } = args.attrs;
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
+  const [batch, outHeight, outWidth, outChannels] = dy.shape;
+  const channels = info.inChannels;
+  const multiplier = outChannels / channels;
+  const scope = new KernelScope(args.backend);
+  try {
+    // [batch, outHeight * strideHeight, outWidth * strideWidth, outChannels], zeros between the rows of dy.
+    let spread = dy;
+    const [sh, sw] = [info.strideHeight, info.strideWidth];
+    if (sh > 1 || sw > 1) {
+      spread = scope.reshape(dy, [batch, outHeight, 1, outWidth, 1, outChannels]);
+      spread = scope.run(
+        'PadV2',
+        { x: spread },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
+      spread = scope.reshape(spread, [batch, outHeight * sh, outWidth * sw, outChannels]);
+    }
+    const rows = correlationPadding(
+      info.inHeight,
+      spread.shape[1],
+      info.filterHeight,
+      info.dilationHeight,
+      info.padInfo.top,
+    );
+    const cols = correlationPadding(
+      info.inWidth,
+      spread.shape[2],
+      info.filterWidth,
+      info.dilationWidth,
+      info.padInfo.left,
+    );
+    if (rows.crop > 0 || cols.crop > 0) {
+      spread = scope.run(
+        'Slice',
+        { x: spread },
+        {
+          begin: [0, 0, 0, 0],
+          size: [batch, spread.shape[1] - rows.crop, spread.shape[2] - cols.crop, outChannels],
+        },
+      );
+    }
+    // [filterHeight, filterWidth, channels * multiplier, 1], flipped in space.
+    let flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
+    flipped = scope.reshape(flipped, [info.filterHeight, info.filterWidth, outChannels, 1]);
+    // [batch, height, width, channels * multiplier]
+    const perMultiplier = scope.run('DepthwiseConv2dNative', { x: spread, filter: flipped }, {
+      strides: [1, 1],
+      dilations: [info.dilationHeight, info.dilationWidth],
+      pad: [
+        [0, 0],
+        [rows.before, rows.after],
+        [cols.before, cols.after],
+        [0, 0],
+      ],
+      dimRoundingMode: undefined,
+    } as unknown as Record<string, never>);
+    if (multiplier === 1) return scope.finish(perMultiplier);
+    const split = scope.reshape(perMultiplier, [batch, info.inHeight, info.inWidth, channels, multiplier]);
+    return scope.finish(scope.run('Sum', { x: split }, { axis: [4], keepDims: false }));
+  } finally {
+    scope.dispose();
+  }
+}
+
+/**
+ * Padding of one axis so that correlating `length` positions of spread-out `dy` with a filter of
+ * `filterSize` taps (dilated by `dilation`) gives back `inSize` positions, starting where the forward
+ * pass's first output read its first input (`padBefore`).
+ */
+function correlationPadding(
+  inSize: number,
+  length: number,
+  filterSize: number,
+  dilation: number,
+  padBefore: number,
+) {
+  const before = (filterSize - 1) * dilation - padBefore;
+  const after = inSize - length + padBefore;
+  return after >= 0 ? { before, after, crop: 0 } : { before, after: 0, crop: -after };
+}
+
+/** Kernel config of {@link depthwiseBackpropInput} for the `wasm` backend. */
+export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {
+  kernelName: DepthwiseConv2dNativeBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: depthwiseBackpropInput as unknown as KernelFunc,
+};

@@ -1,0 +1,121 @@
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  _FusedMatMul,
+  BatchMatMul,
+  getKernel,
+  type KernelConfig,
+  OneHot,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
+import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { fixedOneHotConfig } from './kernels/one-hot.js';
+import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
+
+/** Marks the kernel configs this package registered, so registering again is a no-op. */
+const TENSORFOLD_KERNEL = Symbol.for('@tensorfold/backend:wasm-kernel');
+
+type MarkedConfig = KernelConfig & { [TENSORFOLD_KERNEL]?: true };
+
+/** Kernels stock tfjs-backend-wasm 4.22 lacks and training needs. */
+export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/**
+ * Stock WASM kernels that this package wraps, each with the function that builds the wrapper from the
+ * stock config: the matMuls take a faster path (same results; also fixes the stock bias bug of
+ * transposed fused matMul), and OneHot gets right values for non-int32 dtypes.
+ */
+const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
+  [BatchMatMul]: fastMatMulConfig,
+  [_FusedMatMul]: fastMatMulConfig,
+  [OneHot]: fixedOneHotConfig,
+};
+
+/** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
+export const WRAPPED_WASM_KERNELS: readonly string[] = Object.keys(WRAPPERS);
+
+/** Stock WASM kernels that give wrong results in tfjs 4.22 and are replaced. */
+export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
+}
+
+/** The stock configs this package replaced or wrapped, to put back in {@link unregisterWasmKernels}. */
+const stockConfigs = new Map<string, KernelConfig>();
+
+function mark(config: KernelConfig): KernelConfig {
+  return Object.assign({ ...config }, { [TENSORFOLD_KERNEL]: true as const });
+}
+
+/**
+ * Undoes {@link registerWasmKernels}: removes the added kernels and puts the stock ones back. For
+ * A/B benchmarks against stock tfjs-backend-wasm; training convnets on WASM needs the kernels.
+ *
+ * @returns the names of the kernels it removed or restored.
+ */
+export function unregisterWasmKernels(): string[] {
+  const changed: string[] = [];
+  for (const name of [
+    ...ADDED_WASM_KERNELS.map((k) => k.kernelName),
+    ...REPLACED_WASM_KERNELS.map((k) => k.kernelName),
+    ...WRAPPED_WASM_KERNELS,
+  ]) {
+    if (!isOurs(getKernel(name, 'wasm'))) continue;
+    unregisterKernel(name, 'wasm');
+    const stock = stockConfigs.get(name);
+    if (stock != null) registerKernel(stock);
+    changed.push(name);
+  }
+  return changed;
+}
+
+/**
+ * Completes tfjs-backend-wasm for training: registers the kernels it lacks
+ * ({@link ADDED_WASM_KERNELS}), replaces the ones that compute wrong gradients
+ * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad), and wraps the matMul kernels with versions that take XNNPACK's fast
+ * path for transposed and batched products, and OneHot with one that honours its dtype
+ * ({@link WRAPPED_WASM_KERNELS}).
+ *
+ * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
+ * already registered (by this function, or by a later tfjs release that ships it) is left alone.
+ * `initBackend` calls it; call it yourself only if you start the WASM backend with `tf.setBackend`.
+ *
+ * @returns the names of the kernels this call registered (empty when everything was in place).
+ */
+export function registerWasmKernels(): string[] {
+  const registered: string[] = [];
+  for (const config of ADDED_WASM_KERNELS) {
+    if (getKernel(config.kernelName, 'wasm') != null) continue;
+    registerKernel(mark(config));
+    registered.push(config.kernelName);
+  }
+  for (const config of REPLACED_WASM_KERNELS) {
+    const stock = getKernel(config.kernelName, 'wasm');
+    if (isOurs(stock)) continue;
+    if (stock != null) {
+      stockConfigs.set(config.kernelName, stock);
+      unregisterKernel(config.kernelName, 'wasm');
+    }
+    registerKernel(mark(config));
+    registered.push(config.kernelName);
+  }
+  for (const name of WRAPPED_WASM_KERNELS) {
+    const stock = getKernel(name, 'wasm');
+    if (stock == null || isOurs(stock)) continue;
+    stockConfigs.set(name, stock);
+    unregisterKernel(name, 'wasm');
+    registerKernel(mark(WRAPPERS[name](stock)));
+    registered.push(name);
+  }
+  return registered;
+}

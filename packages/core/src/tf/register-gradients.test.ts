@@ -1,0 +1,23 @@
+// This file imports the package entry before anything else, as applications do, so that the bundle of
+// gradients is evaluated before any other import of tfjs-core.
+import { tf } from '../index.js';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+beforeAll(async () => {
+  tf.env().set('IS_TEST', true);
+  await tf.setBackend('cpu');
+});
+
+describe('gradient registration', () => {
+  it('differentiates ops whose gradients call chained tensor methods (AddN, Identity)', async () => {
+    const a = tf.scalar(2);
+    const b = tf.scalar(3);
+    const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.addN([tf.square(x), tf.clone(y)]))([a, b]);
+    expect(await Promise.all(grads.map((g) => g.data()))).toEqual([
+      new Float32Array([4]),
+      new Float32Array([1]),
+    ]);
+    tf.dispose([a, b, ...grads]);
+  });
+});

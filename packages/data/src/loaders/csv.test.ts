@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DataError } from '@tensorfold/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from '../test-utils/setup.js';
+import { parseCsv } from './csv.js';
+import { parseJson, tableFromRecords } from './json.js';
+
+beforeAll(useCpu);
+
+describe('parseCsv', () => {
+  it('reads a header, infers number, boolean and string columns, and treats missing values', () => {
+    const table = parseCsv('a,b,c,d\n1,true,x,\n2.5,false,"y, z",NA\n-3e2,TRUE,,7\n');
+    expect(table.columnNames).toEqual(['a', 'b', 'c', 'd']);
+    expect(table.rowCount).toBe(3);
+    expect(Array.from(table.numbers('a'))).toEqual([1, 2.5, -300]);
+    expect(table.typeOf('b')).toBe('boolean');
+    expect(table.column('b')).toEqual([true, false, true]);
+    expect(table.column('c')).toEqual(['x', 'y, z', null]);
+    const d = table.numbers('d');
+    expect(Number.isNaN(d[0]) && Number.isNaN(d[1]) && d[2] === 7).toBe(true);
+    expect(table.rows()[1]).toEqual({ a: 2.5, b: false, c: 'y, z', d: Number.NaN });
+  });
+
+  it('handles quotes, doubled quotes, newlines in fields, CRLF, BOM, comments and tabs', () => {
+    const text = '\ufeffname\tnote\r\n# a comment\r\n"Ann"\t"said ""hi""\r\nthen left"\r\nBob\tplain\r\n\r\n';
+    const table = parseCsv(text, { delimiter: '\t', comment: '#' });
+    expect(table.column('name')).toEqual(['Ann', 'Bob']);
+    expect(table.column('note')).toEqual(['said "hi"\r\nthen left', 'plain']);
+  });
+
+  it('reads files without a header, with given names and declared types', () => {
+    const table = parseCsv('1,007\n2,010\n', {
+      header: false,
+      columnNames: ['id', 'code'],
+      columnTypes: { code: 'string' },
+    });
+    expect(table.column('code')).toEqual(['007', '010']);
+    expect(Array.from(table.numbers('id'))).toEqual([1, 2]);
+    expect(parseCsv('5,6\n', { header: false }).columnNames).toEqual(['column0', 'column1']);
+  });
+
+  it('turns numeric columns into a tensor and a text column into class ids', async () => {
+    const table = parseCsv('x,y,label\n1,2,cat\n3,4,dog\n5,6,cat\n');
+    const t = table.toTensor();
+    expect(t.shape).toEqual([3, 2]);
+    expect(await t.array()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    t.dispose();
+    const { ids, names } = table.categories('label');
+    expect(Array.from(ids)).toEqual([0, 1, 0]);
+    expect(names).toEqual(['cat', 'dog']);
+    expect(Array.from(table.categories('label', ['dog', 'cat']).ids)).toEqual([1, 0, 1]);
+    expect(() => table.categories('label', ['dog'])).toThrow(/"cat" in column "label"/);
+    expect(() => table.numbers('label')).toThrow(/holds text/);
+    expect(() => table.column('nope')).toThrow(/no column "nope"/);
+    expect(table.select(['y']).columnNames).toEqual(['y']);
+    expect(table.head(1).rowCount).toBe(1);
+    expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it('rejects malformed CSV with a DataError naming the source and line', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['a,b\n1,2\n3\n', /data\.csv line 3 has 1 fields but the header has 2/],
+      ['a,b\n1,"2\n3,4\n', /data\.csv line 2: a quoted field is never closed/],
+      ['a,b\n1,"2"x\n', /data\.csv line 2: text after a closing quote/],
+      ['a,b\n1,2"\n', /data\.csv line 2: a quote inside an unquoted field/],
+      ['a,a\n1,2\n', /two columns named "a"/],
+      ['', /data\.csv is empty/],
+    ];
+    for (const [text, message] of bad) {
+      expect(() => parseCsv(text, { source: 'data.csv' })).toThrow(DataError);
+      expect(() => parseCsv(text, { source: 'data.csv' })).toThrow(message);
+    }
+    expect(() => parseCsv('a\n1\nx\n', { source: 'data.csv', columnTypes: { a: 'number' } })).toThrow(
+      /line 3: column "a" is numeric but holds "x"/,
+    );
+    expect(() => parseCsv('a\n1\n', { columnTypes: { b: 'number' } })).toThrow(/not a column/);
+  });
+});
+
+describe('JSON', () => {
+  it('parses records into typed columns with missing values', () => {
+    const table = tableFromRecords(
+      parseJson('[{"x": 1, "s": "a", "f": true}, {"x": null, "s": "b"}, {"s": null, "x": 3}]'),
+    );
+    expect(table.columnNames).toEqual(['x', 's', 'f']);
+    const x = table.numbers('x');
+    expect([x[0], Number.isNaN(x[1]), x[2]]).toEqual([1, true, 3]);
+    expect(table.column('s')).toEqual(['a', 'b', null]);
+    expect(table.column('f')).toEqual([true, null, null]);
+  });
+
+  it('rejects invalid JSON and records it cannot flatten, naming the source', () => {
+    expect(() => parseJson('{"a": ', 'in.json')).toThrow(/in\.json is not valid JSON/);
+    expect(() => tableFromRecords({ a: 1 }, 'in.json')).toThrow(/in\.json is object, not an array/);
+    expect(() => tableFromRecords([1], 'in.json')).toThrow(/record 0 is not an object/);
+    expect(() => tableFromRecords([{ a: [1] }], 'in.json')).toThrow(/nested array in "a"/);
+    expect(() => tableFromRecords([{ a: 1 }, { a: 'x' }], 'in.json')).toThrow(/mixes number and string/);
+  });
+});

@@ -1,0 +1,78 @@
+import { DataError } from '@tensorfold/core';
+import { encode as encodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { describe, expect, it } from 'vitest';
+import { convertChannels, decodeImage, resizeImage } from './image-codec.js';
+
+describe('decodeImage', () => {
+  it('decodes RGB, RGBA, gray and 16-bit PNGs to the exact bytes', () => {
+    const rgb = Uint8Array.from({ length: 2 * 3 * 3 }, (_, i) => i * 10);
+    const decoded = decodeImage(encodePng({ width: 3, height: 2, data: rgb, channels: 3, depth: 8 }));
+    expect(decoded).toMatchObject({ width: 3, height: 2, channels: 3 });
+    expect(Array.from(decoded.data)).toEqual(Array.from(rgb));
+    const rgba = Uint8Array.from([255, 0, 0, 128, 0, 255, 0, 255]);
+    const four = decodeImage(encodePng({ width: 2, height: 1, data: rgba, channels: 4, depth: 8 }));
+    expect(four.channels).toBe(4);
+    expect(
+      Array.from(
+        decodeImage(encodePng({ width: 2, height: 1, data: rgba, channels: 4, depth: 8 }), { channels: 3 })
+          .data,
+      ),
+    ).toEqual([255, 0, 0, 0, 255, 0]);
+    const gray = decodeImage(
+      encodePng({ width: 2, height: 1, data: Uint8Array.from([7, 200]), channels: 1, depth: 8 }),
+    );
+    expect(gray).toMatchObject({ channels: 1, data: Uint8Array.from([7, 200]) });
+    const deep = decodeImage(
+      encodePng({ width: 1, height: 1, data: Uint16Array.from([0xabcd]), channels: 1, depth: 16 }),
+    );
+    expect(Array.from(deep.data)).toEqual([0xab]);
+  });
+
+  it('decodes a JPEG (lossy: close to the encoded colors)', () => {
+    const width = 16;
+    const height = 16;
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.set([200, 40, 90, 255], i * 4);
+    const bytes = new Uint8Array(jpeg.encode({ width, height, data }, 95).data);
+    const image = decodeImage(bytes, { source: 'red.jpg' });
+    expect(image).toMatchObject({ width, height, channels: 3 });
+    expect(Math.abs(image.data[0] - 200)).toBeLessThan(6);
+    expect(Math.abs(image.data[1] - 40)).toBeLessThan(6);
+    expect(Math.abs(image.data[2] - 90)).toBeLessThan(6);
+    const gray = decodeImage(bytes, { channels: 1 });
+    expect(Math.abs(gray.data[0] - Math.round(0.299 * 200 + 0.587 * 40 + 0.114 * 90))).toBeLessThan(6);
+  });
+
+  it('rejects other formats and corrupt files, naming them', () => {
+    expect(() => decodeImage(new TextEncoder().encode('GIF89a....'), { source: 'a.gif' })).toThrow(
+      /a\.gif is neither a PNG nor a JPEG/,
+    );
+    const png = encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3, depth: 8 });
+    expect(() => decodeImage(png.subarray(0, 30), { source: 'cut.png' })).toThrow(DataError);
+    expect(() => decodeImage(png.subarray(0, 30), { source: 'cut.png' })).toThrow(
+      /cut\.png is a corrupt PNG/,
+    );
+    expect(() => decodeImage(Uint8Array.from([0xff, 0xd8, 0xff, 0, 1, 2]), { source: 'cut.jpg' })).toThrow(
+      /cut\.jpg is a corrupt JPEG/,
+    );
+  });
+
+  it('converts channels and resizes bilinearly', () => {
+    const rgb = { width: 1, height: 1, channels: 3 as const, data: Uint8Array.from([100, 150, 200]) };
+    expect(Array.from(convertChannels(rgb, 1).data)).toEqual([
+      Math.round(0.299 * 100 + 0.587 * 150 + 0.114 * 200),
+    ]);
+    expect(Array.from(convertChannels({ ...rgb, channels: 1, data: Uint8Array.from([9]) }, 4).data)).toEqual([
+      9, 9, 9, 255,
+    ]);
+    const image = { width: 2, height: 1, channels: 1 as const, data: Uint8Array.from([0, 100]) };
+    expect(Array.from(resizeImage(image, 1, 4).data)).toEqual([0, 25, 75, 100]);
+    expect(
+      Array.from(
+        resizeImage({ width: 4, height: 1, channels: 1, data: Uint8Array.from([0, 100, 200, 100]) }, 1, 2)
+          .data,
+      ),
+    ).toEqual([50, 150]);
+  });
+});

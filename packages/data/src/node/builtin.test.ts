@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { holdOut } from '../splits/splits.js';
+import { useCpu } from '../test-utils/setup.js';
+import { loadIris } from './iris.js';
+import { loadSotu } from './sotu.js';
+import { loadStockPrices, loadWeather } from './vega.js';
+
+beforeAll(useCpu);
+
+describe('built-in datasets', () => {
+  it('Iris: 150 flowers, 4 features, 3 balanced species', async () => {
+    const iris = await loadIris({ oneHot: true });
+    expect(iris.xs.shape).toEqual([150, 4]);
+    expect(iris.ys.shape).toEqual([150, 3]);
+    expect(iris.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(iris.featureNames[2]).toBe('petal length');
+    expect(
+      Array.from(await tf.slice(iris.xs, [0, 0], [1, 4]).data()).map((v) => Math.round(v * 10) / 10),
+    ).toEqual([5.1, 3.5, 1.4, 0.2]);
+    const counts = [0, 0, 0];
+    for (const l of iris.labels) counts[l]++;
+    expect(counts).toEqual([50, 50, 50]);
+    const split = holdOut(iris.count, { testFraction: 0.2, stratify: iris.labels, seed: 1 });
+    expect(split.test.length).toBe(30);
+    iris.dispose();
+  });
+
+  it('S&P 500: 5,105 trading days in time order, chosen columns', async () => {
+    const sp = await loadStockPrices({ columns: ['close'] });
+    expect(sp.values.shape).toEqual([5105, 1]);
+    expect(sp.dates[0]).toBe('2000-01-03');
+    expect(sp.dates[5104]).toBe('2020-04-17');
+    expect(sp.dates.every((d, i) => i === 0 || d > sp.dates[i - 1])).toBe(true);
+    expect((await tf.slice(sp.values, [0, 0], [1, 1]).data())[0]).toBeCloseTo(1455.22, 2);
+    sp.dispose();
+    await expect(loadStockPrices({ columns: ['price' as 'close'] })).rejects.toThrow(/no column "price"/);
+  });
+
+  it('Seattle weather: 1,461 days, 4 measurements and weather kinds', async () => {
+    const w = await loadWeather();
+    expect(w.values.shape).toEqual([1461, 4]);
+    expect(w.columnNames).toEqual(['precipitation', 'temp_max', 'temp_min', 'wind']);
+    expect(w.weather.names.sort()).toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
+    expect(w.dates[1460]).toBe('2015-12-31');
+    w.dispose();
+  });
+
+  it('State of the Union: every address from 1790, filtered by year, party and name', async () => {
+    const all = await loadSotu();
+    expect(all).toHaveLength(233);
+    expect(all[0]).toMatchObject({ year: 1790, name: 'George Washington', party: 'none' });
+    expect(all[0].text.startsWith('Fellow-Citizens')).toBe(true);
+    const obama = await loadSotu({ name: 'Barack Obama' });
+    expect(obama.map((s) => s.year)).toEqual([2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016]);
+    const decade = await loadSotu({ fromYear: 1900, toYear: 1909, party: 'Republican' });
+    expect(decade.length).toBeGreaterThan(5);
+    expect(decade.every((s) => s.party === 'Republican' && s.year >= 1900 && s.year <= 1909)).toBe(true);
+  });
+});

@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, DataError } from '@tensorfold/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from '../test-utils/setup.js';
+import { linearModel } from '../test-utils/toy-model.js';
+import { crossValidate } from './cross-validate.js';
+import { findDuplicates } from './duplicates.js';
+import { holdOut, iteratedKFold, kFold, takeRows, timeOrderedSplit, timeSeriesSplit } from './splits.js';
+
+beforeAll(useCpu);
+
+const sorted = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('hold-out', () => {
+  it('splits by fractions, shuffled with a seed, covering every sample once', () => {
+    const a = holdOut(100, { testFraction: 0.2, validationFraction: 0.1, seed: 3 });
+    expect([a.train.length, a.validation.length, a.test.length]).toEqual([70, 10, 20]);
+    expect(sorted([...a.train, ...a.validation, ...a.test])).toEqual(range(100));
+    expect(holdOut(100, { testFraction: 0.2, validationFraction: 0.1, seed: 3 })).toEqual(a);
+    expect(holdOut(100, { seed: 4 }).test).not.toEqual(holdOut(100, { seed: 3 }).test);
+    expect(Array.from(a.train)).not.toEqual(range(70));
+  });
+
+  it('without shuffling (and always for time-ordered splits) the test set is the last samples', () => {
+    const plain = holdOut(10, { testFraction: 0.3, shuffle: false });
+    expect(Array.from(plain.train)).toEqual(range(7));
+    expect(Array.from(plain.test)).toEqual([7, 8, 9]);
+    const time = timeOrderedSplit(10, { testFraction: 0.2, validationFraction: 0.2 });
+    expect(Array.from(time.train)).toEqual(range(6));
+    expect(Array.from(time.validation)).toEqual([6, 7]);
+    expect(Array.from(time.test)).toEqual([8, 9]);
+  });
+
+  it('stratifies by class', () => {
+    const labels = Int32Array.from(range(100), (i) => (i < 80 ? 0 : 1));
+    const s = holdOut(100, { testFraction: 0.25, stratify: labels, seed: 1 });
+    const ones = Array.from(s.test).filter((i) => labels[i] === 1).length;
+    expect(s.test.length).toBe(25);
+    expect(ones).toBe(5);
+  });
+
+  it('rejects fractions that leave a set empty', () => {
+    expect(() => holdOut(100, { testFraction: 1 })).toThrow(ConfigError);
+    expect(() => holdOut(100, { testFraction: 0.5, validationFraction: 0.5 })).toThrow(ConfigError);
+    expect(() => holdOut(2, { testFraction: 0.1 })).toThrow(DataError);
+    expect(() => holdOut(1)).toThrow(DataError);
+  });
+});
+
+describe('K-fold', () => {
+  it('cuts k partitions of nearly equal size; each sample validates exactly once', () => {
+    const folds = kFold(10, { k: 3 });
+    expect(folds.map((f) => f.validation.length)).toEqual([4, 3, 3]);
+    expect(Array.from(folds[1].validation)).toEqual([4, 5, 6]);
+    expect(Array.from(folds[1].train)).toEqual([0, 1, 2, 3, 7, 8, 9]);
+    expect(sorted(folds.flatMap((f) => Array.from(f.validation)))).toEqual(range(10));
+    for (const f of folds) expect(sorted([...f.train, ...f.validation])).toEqual(range(10));
+    const shuffled = kFold(10, { k: 5, shuffle: true, seed: 2 });
+    expect(sorted(shuffled.flatMap((f) => Array.from(f.validation)))).toEqual(range(10));
+    expect(Array.from(shuffled[0].validation)).not.toEqual([0, 1]);
+    expect(() => kFold(10, { k: 1 })).toThrow(ConfigError);
+    expect(() => kFold(3, { k: 4 })).toThrow(DataError);
+  });
+
+  it('iterated K-fold reshuffles each repetition, repeatably', () => {
+    const folds = iteratedKFold(12, { k: 3, repeats: 2, seed: 9 });
+    expect(folds).toHaveLength(6);
+    expect(folds.map((f) => f.repeat)).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(Array.from(folds[0].validation)).not.toEqual(Array.from(folds[3].validation));
+    for (const r of [0, 1]) {
+      expect(sorted(folds.filter((f) => f.repeat === r).flatMap((f) => Array.from(f.validation)))).toEqual(
+        range(12),
+      );
+    }
+    expect(iteratedKFold(12, { k: 3, repeats: 2, seed: 9 })).toEqual(folds);
+  });
+
+  it('time-series folds train on the past and validate on the following block, never shuffled', () => {
+    const folds = timeSeriesSplit(12, { splits: 3, gap: 1 });
+    expect(folds.map((f) => [Array.from(f.train), Array.from(f.validation)])).toEqual([
+      [range(2), [3, 4, 5]],
+      [range(5), [6, 7, 8]],
+      [range(8), [9, 10, 11]],
+    ]);
+    const sliding = timeSeriesSplit(12, { splits: 2, testSize: 2, maxTrainSize: 3 });
+    expect(Array.from(sliding[1].train)).toEqual([7, 8, 9]);
+    for (const f of folds) expect(Math.max(...f.train)).toBeLessThan(Math.min(...f.validation));
+    expect(() => timeSeriesSplit(5, { splits: 5 })).toThrow(DataError);
+  });
+});
+
+describe('takeRows and crossValidate', () => {
+  it('takeRows gathers the same rows from every tensor', async () => {
+    const xs = tf.tensor2d(range(10), [5, 2]);
+    const ys = tf.tensor1d([0, 1, 2, 3, 4]);
+    const part = takeRows({ xs, ys }, [4, 0]);
+    expect(await part.xs.array()).toEqual([
+      [8, 9],
+      [0, 1],
+    ]);
+    expect(await part.ys.array()).toEqual([4, 0]);
+    expect(() => takeRows({ xs, ys }, [5])).toThrow(DataError);
+    tf.dispose([xs, ys, part.xs, part.ys]);
+  });
+
+  it('trains a fresh model per fold and reports the mean and spread of the scores, without leaks', async () => {
+    // y = 3 x + 1 with a little deterministic noise.
+    const n = 40;
+    const x = tf.tensor2d(
+      range(n).map((i) => i / n),
+      [n, 1],
+    );
+    const y = tf.tensor2d(
+      range(n).map((i) => (3 * i) / n + 1 + 0.01 * Math.sin(i * 7)),
+      [n, 1],
+    );
+    const before = tf.memory().numTensors;
+    let models = 0;
+    const seen: number[] = [];
+    const result = await crossValidate({
+      data: { xs: x, ys: y },
+      folds: kFold(n, { k: 4, shuffle: true, seed: 1 }),
+      createModel: () => {
+        models++;
+        return linearModel(1, 0.5);
+      },
+      fit: { epochs: 60, batchSize: 10, seed: 1 },
+      onFold: (r) => {
+        seen.push(r.fold);
+      },
+    });
+    expect(models).toBe(4);
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(result.scores).toHaveLength(4);
+    expect(result.mean).toBeCloseTo(result.scores.reduce((a, b) => a + b) / 4, 10);
+    expect(result.mean).toBeLessThan(0.05);
+    expect(result.std).toBeGreaterThan(0);
+    expect(result.min).toBeLessThanOrEqual(result.max);
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(
+      crossValidate({
+        data: { xs: x, ys: y },
+        folds: kFold(n, { k: 2 }),
+        createModel: () => linearModel(1),
+        metric: 'acc',
+      }),
+    ).rejects.toThrow(/no "acc"/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+});
+
+describe('findDuplicates', () => {
+  it('reports test samples that also appear in training, and repeats within one set', async () => {
+    const train = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [3, 4],
+    ]);
+    const test = tf.tensor2d([
+      [5, 6],
+      [7, 8],
+      [3, 4],
+      [0, -0],
+    ]);
+    const cross = await findDuplicates(train, test);
+    expect(cross.duplicates).toEqual([0, 2]);
+    expect(cross.count).toBe(2);
+    expect(cross.pairs).toEqual([
+      [2, 0],
+      [1, 2],
+      [3, 2],
+    ]);
+    const within = await findDuplicates(train);
+    expect(within.pairs).toEqual([[1, 3]]);
+    expect(within.duplicates).toEqual([3]);
+    expect((await findDuplicates(tf.tensor2d([[0], [-0]]))).count).toBe(1);
+    await expect(findDuplicates(train, tf.zeros([2, 3]))).rejects.toThrow(DataError);
+    tf.dispose([train, test]);
+  });
+});

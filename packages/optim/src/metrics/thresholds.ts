@@ -1,0 +1,53 @@
+import { ConfigError, tf } from '@tensorfold/core';
+import { matchShape, toFloat } from '../losses/loss.js';
+import { sampleWeights } from './metric.js';
+
+/** How predictions become yes/no decisions for precision and recall. */
+export interface DecisionArgs {
+  /** A prediction above this counts as positive. Default 0.5. */
+  threshold?: number;
+  /** Only the `topK` highest predictions of each sample can count as positive. Default: all. */
+  topK?: number | null;
+  /** Only this class (column) is scored. Default: every class/unit. */
+  classId?: number | null;
+}
+
+/**
+ * Targets (0/1), positive decisions (0/1) and weights, each `[batch, units]`, from targets and
+ * predictions of the same shape (or `[batch]` against `[batch, 1]`).
+ */
+export function decisions(
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  args: Required<DecisionArgs>,
+  sampleWeight: tf.Tensor | undefined,
+  what: string,
+): { truth: tf.Tensor; positive: tf.Tensor; weight: tf.Tensor } {
+  let y = tf.cast(tf.greater(matchShape(toFloat(yTrue), yPred, what), 0.5), 'float32');
+  let p = toFloat(yPred);
+  if (p.rank === 1) {
+    y = tf.expandDims(y, -1);
+    p = tf.expandDims(p, -1);
+  }
+  const units = p.shape[p.rank - 1];
+  if (args.topK !== null) {
+    const k = Math.min(args.topK, units);
+    const kth = tf.min(tf.topk(p, k).values, -1, true); // [batch, 1]
+    p = tf.where(tf.greaterEqual(p, kth), p, tf.fill(p.shape, Number.NEGATIVE_INFINITY));
+  }
+  if (args.classId !== null) {
+    if (args.classId < 0 || args.classId >= units) {
+      throw new ConfigError(
+        `${what}: classId ${args.classId} is out of range for predictions with ${units} classes.`,
+      );
+    }
+    y = tf.slice(y, [0, args.classId], [-1, 1]);
+    p = tf.slice(p, [0, args.classId], [-1, 1]);
+  }
+  const positive = tf.cast(tf.greater(p, args.threshold), 'float32');
+  const batch = p.shape[0];
+  const weight = sampleWeight
+    ? tf.mul(tf.expandDims(sampleWeights(sampleWeight, batch, what), -1), tf.onesLike(positive))
+    : tf.onesLike(positive);
+  return { truth: y, positive, weight };
+}

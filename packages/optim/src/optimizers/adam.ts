@@ -1,0 +1,131 @@
+import { register, tf } from '@tensorfold/core';
+import { checkPositive, checkUnitInterval } from '../checks.js';
+import {
+  type CoefficientScalars,
+  type Coefficients,
+  normalizeOptimizerConfig,
+  type OptimizerArgs,
+  OptimizerBase,
+} from './optimizer.js';
+
+/** Options of {@link adam} and {@link adamw}. */
+export interface AdamArgs extends OptimizerArgs {
+  /** Default 0.001. */
+  learningRate?: OptimizerArgs['learningRate'];
+  /** Decay rate of the first-moment (mean) estimate. Default 0.9. */
+  beta1?: number;
+  /** Decay rate of the second-moment (uncentered variance) estimate. Default 0.999. */
+  beta2?: number;
+  /** Added to the denominator for numerical stability. Default 1e-7. */
+  epsilon?: number;
+  /** AMSGrad: divide by the largest second moment seen so far, not the current one. Default `false`. */
+  amsgrad?: boolean;
+}
+
+/**
+ * Adam (Kingma & Ba, 2014), Algorithm 1 of the paper, as TensorFlow.js and PyTorch compute it.
+ * At step `t`:
+ *
+ * ```
+ * m = beta1 * m + (1 - beta1) * g
+ * v = beta2 * v + (1 - beta2) * g^2
+ * w = w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + epsilon)
+ * ```
+ *
+ * (Keras adds epsilon before the bias correction of `v` instead, which makes its effective epsilon
+ * `sqrt(1 - beta2^t)` times smaller; the two differ only when `|g|` is near epsilon.)
+ *
+ * With `amsgrad`, `v` in the last line is the running maximum of `v`. With `weightDecay` (see
+ * {@link AdamW}) the weights first shrink by `lr * weightDecay`.
+ *
+ * @example
+ * model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy' });
+ */
+export class Adam extends OptimizerBase {
+  readonly className: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  protected readonly slotNames: readonly string[];
+  protected override readonly fusedKernel = 'TensorfoldAdam';
+
+  constructor(args: AdamArgs = {}) {
+    super(args, 0.001);
+    this.beta1 = checkUnitInterval(args.beta1 ?? 0.9, 'adam beta1');
+    this.beta2 = checkUnitInterval(args.beta2 ?? 0.999, 'adam beta2');
+    this.epsilon = checkPositive(args.epsilon ?? 1e-7, 'adam epsilon');
+    this.amsgrad = args.amsgrad ?? false;
+    this.slotNames = this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'];
+  }
+
+  protected coefficients(step: number, lr: number): Coefficients {
+    return {
+      // The bias corrections folded into the step size and epsilon:
+      // lr * mHat / (sqrt(vHat) + eps) = alpha * m / (sqrt(v) + eps * sqrt(1 - beta2^t)).
+      alpha: (lr * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step),
+      oneMinusBeta1: 1 - this.beta1,
+      oneMinusBeta2: 1 - this.beta2,
+      epsilon: this.epsilon * Math.sqrt(1 - this.beta2 ** step),
+      amsgrad: this.amsgrad ? 1 : 0,
+    };
+  }
+
+  protected update(w: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], c: CoefficientScalars): tf.Tensor[] {
+    // every tensor here: [same shape as w]
+    const [m, v] = slots;
+    const m1 = tf.add(m, tf.mul(tf.sub(g, m), c.oneMinusBeta1));
+    const v1 = tf.add(v, tf.mul(tf.sub(tf.square(g), v), c.oneMinusBeta2));
+    const vhat = this.amsgrad ? tf.maximum(slots[2], v1) : v1;
+    const value = tf.sub(w, tf.div(tf.mul(m1, c.alpha), tf.add(tf.sqrt(vhat), c.epsilon)));
+    return this.amsgrad ? [value, m1, v1, vhat] : [value, m1, v1];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      amsgrad: this.amsgrad,
+    };
+  }
+}
+
+/** Adam (see {@link Adam}). */
+export function adam(args: AdamArgs = {}): Adam {
+  return new Adam(args);
+}
+
+register('optimizer', 'Adam', (c) => new Adam(normalizeOptimizerConfig<AdamArgs>(c)));
+
+/** Options of {@link adamw}. */
+export interface AdamWArgs extends AdamArgs {
+  /** Decoupled weight decay: weights shrink by `lr * weightDecay` before each step. Default 0.004. */
+  weightDecay?: number | null;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay. Before each Adam step every
+ * weight is multiplied by `1 - lr * weightDecay`, which, unlike an L2 penalty in the loss, is not
+ * rescaled by Adam's per-weight step sizes.
+ *
+ * @example
+ * model.compile({ optimizer: adamw({ learningRate: 1e-3, weightDecay: 1e-2 }), loss: 'categoricalCrossentropy' });
+ */
+export class AdamW extends Adam {
+  override readonly className: string = 'AdamW';
+  constructor(args: AdamWArgs = {}) {
+    super({ ...args, weightDecay: args.weightDecay ?? 0.004 });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}
+
+/** AdamW (see {@link AdamW}). */
+export function adamw(args: AdamWArgs = {}): AdamW {
+  return new AdamW(args);
+}
+
+register('optimizer', 'AdamW', (c) => new AdamW(normalizeOptimizerConfig<AdamWArgs>(c)));

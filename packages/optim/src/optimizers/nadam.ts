@@ -1,0 +1,88 @@
+import { register, tf } from '@tensorfold/core';
+import { checkPositive, checkUnitInterval } from '../checks.js';
+import {
+  type CoefficientScalars,
+  type Coefficients,
+  normalizeOptimizerConfig,
+  type OptimizerArgs,
+  OptimizerBase,
+} from './optimizer.js';
+
+/** Options of {@link nadam}. */
+export interface NadamArgs extends OptimizerArgs {
+  /** Default 0.001. */
+  learningRate?: OptimizerArgs['learningRate'];
+  /** Decay rate of the first moment. Default 0.9. */
+  beta1?: number;
+  /** Decay rate of the second moment. Default 0.999. */
+  beta2?: number;
+  /** Added to the denominator. Default 1e-7. */
+  epsilon?: number;
+}
+
+/**
+ * Nadam (Dozat, 2016): Adam with Nesterov momentum, with the momentum schedule
+ * `mu_t = beta1 * (1 - 0.5 * 0.96^(0.004 t))` of the paper and TensorFlow 2:
+ *
+ * ```
+ * m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
+ * mBar = (1 - mu_t) * g / (1 - prod(mu_1..mu_t)) + mu_{t+1} * m / (1 - prod(mu_1..mu_{t+1}))
+ * w = w - lr * mBar / (sqrt(v / (1 - beta2^t)) + epsilon)
+ * ```
+ *
+ * The products of the schedule depend only on the step, so the optimizer's state is just `m` and `v`.
+ */
+export class Nadam extends OptimizerBase {
+  readonly className = 'Nadam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  protected readonly slotNames = ['m', 'v'] as const;
+  protected override readonly fusedKernel = 'TensorfoldNadam';
+
+  constructor(args: NadamArgs = {}) {
+    super(args, 0.001);
+    this.beta1 = checkUnitInterval(args.beta1 ?? 0.9, 'nadam beta1');
+    this.beta2 = checkUnitInterval(args.beta2 ?? 0.999, 'nadam beta2');
+    this.epsilon = checkPositive(args.epsilon ?? 1e-7, 'nadam epsilon');
+  }
+
+  /** The momentum schedule `mu_t`. */
+  private mu(t: number): number {
+    return this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * t));
+  }
+
+  protected coefficients(step: number, lr: number): Coefficients {
+    let product = 1; // prod(mu_1..mu_t)
+    for (let i = 1; i <= step; i++) product *= this.mu(i);
+    const next = this.mu(step + 1);
+    const root = Math.sqrt(1 - this.beta2 ** step);
+    // lr * mBar / (sqrt(v / (1 - beta2^t)) + eps) = lr * root * mBar / (sqrt(v) + eps * root)
+    return {
+      gradientWeight: (lr * root * (1 - this.mu(step))) / (1 - product),
+      momentWeight: (lr * root * next) / (1 - product * next),
+      oneMinusBeta1: 1 - this.beta1,
+      oneMinusBeta2: 1 - this.beta2,
+      epsilon: this.epsilon * root,
+    };
+  }
+
+  protected update(w: tf.Tensor, g: tf.Tensor, [m, v]: tf.Tensor[], c: CoefficientScalars): tf.Tensor[] {
+    // every tensor here: [same shape as w]
+    const m1 = tf.add(m, tf.mul(tf.sub(g, m), c.oneMinusBeta1));
+    const v1 = tf.add(v, tf.mul(tf.sub(tf.square(g), v), c.oneMinusBeta2));
+    const numerator = tf.add(tf.mul(g, c.gradientWeight), tf.mul(m1, c.momentWeight));
+    return [tf.sub(w, tf.div(numerator, tf.add(tf.sqrt(v1), c.epsilon))), m1, v1];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+/** Nadam (see {@link Nadam}). */
+export function nadam(args: NadamArgs = {}): Nadam {
+  return new Nadam(args);
+}
+
+register('optimizer', 'Nadam', (c) => new Nadam(normalizeOptimizerConfig<NadamArgs>(c)));

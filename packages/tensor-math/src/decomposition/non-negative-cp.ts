@@ -1,0 +1,100 @@
+import { ConfigError, Random, seedOrNext, tf } from '@tensorfold/core';
+import { mttkrp } from '../algebra/mttkrp.js';
+import { readScalar } from '../linalg/host-matrix.js';
+import { assertInteger } from '../validate.js';
+import { initialCpFactors } from './cp-init.js';
+import { CPTensor, cpToTensor } from './cp-tensor.js';
+import type { FitHistory, IterationCallback } from './decomposition.js';
+import { assertNonNegativeTensor, MULTIPLICATIVE_EPSILON } from './non-negative.js';
+import {
+  assertDecomposable,
+  assertFiniteValue,
+  assertIterationOptions,
+  assertSeed,
+} from './validate-input.js';
+
+/** Options of {@link nonNegativeCp}. */
+export interface NonNegativeCPOptions {
+  /** `'random'` (default): uniform [0, 1); `'svd'`: absolute values of the SVD start; or a non-negative `CPTensor`. */
+  init?: 'svd' | 'random' | CPTensor;
+  /** Maximum number of sweeps. Default 100. */
+  nIterMax?: number;
+  /** Stop when the relative error changes by less than this between sweeps. Default 1e-8. */
+  tol?: number;
+  /** Seed for the initialisation. Default: drawn from core's global generator. */
+  seed?: number;
+  /** Called after each sweep with the relative error; return `false` to stop. */
+  onIteration?: IterationCallback;
+}
+
+/**
+ * Non-negative CP decomposition by multiplicative updates (Lee & Seung's rule applied to CP; TensorLy's
+ * `non_negative_parafac`): `A_k ← A_k ⊛ MTTKRP_k ⊘ (A_k·V_k)` with `V_k = ⊛_{j≠k} A_jᵀA_j`. Factors stay
+ * non-negative and the error never increases. Everything runs in tfjs kernels; only the error is read
+ * back each sweep.
+ *
+ * Slower to converge than ALS: use it when the parts must be non-negative (counts, intensities, images).
+ *
+ * @param tensor `[n_1, ..., n_N]`, float32, non-negative, N >= 2.
+ * @param rank The number of rank-one terms (>= 1).
+ * @throws DataError when the tensor has a negative entry.
+ */
+export async function nonNegativeCp(
+  tensor: tf.Tensor,
+  rank: number,
+  options: NonNegativeCPOptions = {},
+): Promise<CPTensor> {
+  assertDecomposable(tensor, 'nonNegativeCp()');
+  assertInteger(rank, 1, 'nonNegativeCp() rank');
+  const nIterMax = options.nIterMax ?? 100;
+  const tol = options.tol ?? 1e-8;
+  assertIterationOptions('nonNegativeCp()', nIterMax, tol);
+  assertSeed(options.seed);
+  const init = options.init ?? 'random';
+  if (init !== 'svd' && init !== 'random' && !(init instanceof CPTensor)) {
+    throw new ConfigError(
+      `nonNegativeCp() init must be 'svd', 'random' or a CPTensor, got '${String(init)}'.`,
+    );
+  }
+  await assertNonNegativeTensor(tensor, 'nonNegativeCp()');
+  const random = new Random(seedOrNext(options.seed));
+  const start = await initialCpFactors(tensor, rank, init, random, 'auto');
+  const factors = start.map((f) => tf.tidy(() => tf.abs(f) as tf.Tensor2D));
+  tf.dispose(start);
+  const weights = tf.ones([rank]) as tf.Tensor1D;
+  const tensorNorm = (await readScalar(tf.tidy(() => tf.sqrt(tf.sum(tf.square(tensor)))))) || 1;
+  const history: FitHistory = { errors: [], iterations: 0, converged: false };
+  try {
+    for (let iteration = 1; iteration <= nIterMax; iteration++) {
+      for (let mode = 0; mode < tensor.rank; mode++) {
+        const updated = tf.tidy(() => {
+          let gram = tf.ones([rank, rank]);
+          factors.forEach((f, k) => {
+            if (k !== mode) gram = tf.mul(gram, tf.matMul(f, f, true));
+          });
+          const numerator = tf.maximum(mttkrp(tensor, factors, mode), MULTIPLICATIVE_EPSILON);
+          const denominator = tf.maximum(tf.matMul(factors[mode], gram), MULTIPLICATIVE_EPSILON);
+          return tf.div(tf.mul(factors[mode], numerator), denominator) as tf.Tensor2D;
+        });
+        factors[mode].dispose();
+        factors[mode] = updated;
+      }
+      const squared = tf.tidy(() => tf.sum(tf.square(tf.sub(tensor, cpToTensor({ weights, factors })))));
+      const error = Math.sqrt(Math.max(await readScalar(squared), 0)) / tensorNorm;
+      assertFiniteValue(error, 'nonNegativeCp() relative error');
+      history.errors.push(error);
+      history.iterations = iteration;
+      const stop = options.onIteration?.({ iteration, relativeError: error }) === false;
+      const previous = history.errors[history.errors.length - 2];
+      if (previous !== undefined && Math.abs(previous - error) < tol) {
+        history.converged = true;
+        break;
+      }
+      if (stop) break;
+    }
+  } catch (error) {
+    tf.dispose([...factors, weights]);
+    throw error;
+  }
+  return new CPTensor(weights, factors, history);
+}
