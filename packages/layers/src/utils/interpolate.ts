@@ -1,7 +1,8 @@
 /**
- * Bilinear upsampling by integer factors as two small matrix products, one per axis. tfjs's own
- * `resizeBilinear` has a wrong gradient for non-square images (tfjs 4.22: the gradient comes back
- * with height and width swapped), so `upSampling2d` uses this exact, differentiable form instead.
+ * Upsampling by integer factors with exact gradients on every backend. tfjs 4.22's resize kernels
+ * cannot be trusted for training: `resizeBilinear`'s gradient comes back with height and width
+ * swapped for non-square images, and the CPU backend's `resizeNearestNeighbor` gradient is wrong
+ * for several channels. Nearest is a tile of each pixel, bilinear two small matrix products.
  */
 import { tf } from '@tensorfold/core';
 
@@ -43,5 +44,16 @@ export function upsampleBilinear(x: tf.Tensor4D, factors: [number, number]): tf.
     if (factors[0] > 1) y = alongAxis(y, 1, factors[0]);
     if (factors[1] > 1) y = alongAxis(y, 2, factors[1]);
     return y === x ? tf.clone(x) : (y as tf.Tensor4D);
+  });
+}
+
+/** Nearest-neighbour upsampling of `[batch, height, width, channels]` images: each pixel repeated `factors` times. */
+export function upsampleNearest(x: tf.Tensor4D, factors: [number, number]): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [batch, height, width, channels] = x.shape;
+    // [batch, height, 1, width, 1, channels] tiled to [batch, height, fh, width, fw, channels]
+    const spread = tf.reshape(x, [batch, height, 1, width, 1, channels]);
+    const tiled = tf.tile(spread, [1, 1, factors[0], 1, factors[1], 1]);
+    return tf.reshape(tiled, [batch, height * factors[0], width * factors[1], channels]) as tf.Tensor4D;
   });
 }

@@ -10,7 +10,7 @@ import {
 } from '@tensorfold/core';
 import { normalizeTuple, oneOf } from '../../utils/args.js';
 import { checkDataFormat, type DataFormat } from '../../utils/conv-utils.js';
-import { upsampleBilinear } from '../../utils/interpolate.js';
+import { upsampleBilinear, upsampleNearest } from '../../utils/interpolate.js';
 import { singleTensor } from '../../utils/layer-utils.js';
 
 /** Options of {@link UpSampling2D}. */

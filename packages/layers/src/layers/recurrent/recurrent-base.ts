@@ -146,6 +146,7 @@ export abstract class RecurrentLayer extends Layer {
       );
     }
     this.stream = new SeededStream(args.seed);
+    this.trackRandom(this.stream.random);
     this.supportsMasking = true;
   }
 
