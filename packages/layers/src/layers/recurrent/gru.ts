@@ -65,21 +65,29 @@ export class GRU extends RecurrentLayer {
     else this.addBiasWeight([3 * this.units], this.biasInitializer);
   }
 
+  /**
+   * Row `row` of the reset-after bias `[2, 3 units]`, as a `[3 units]` tensor of its own: sliced
+   * from a flat view, because WASM's fused product checks the rank its data was created with, so a
+   * reshaped `[1, 3 units]` slice would be rejected there (tfjs-backend-wasm 4.22).
+   */
+  private biasRow(row: number): tf.Tensor1D {
+    const width = 3 * this.units;
+    return tf.slice(
+      tf.reshape((this.bias as LayerWeight).read(), [2 * width]),
+      [row * width],
+      [width],
+    ) as tf.Tensor1D;
+  }
+
   protected override inputBias(): tf.Tensor | null {
     if (!this.bias) return null;
-    const bias = this.bias.read();
-    return this.resetAfter ? tf.reshape(tf.slice(bias, [0, 0], [1, 3 * this.units]), [3 * this.units]) : bias;
+    return this.resetAfter ? this.biasRow(0) : this.bias.read();
   }
 
   protected recur(inputs: RecurrenceInputs): RecurrenceResult {
     let recurrentBias: tf.Tensor1D | null = null;
-    if (this.resetAfter) {
-      recurrentBias = this.bias
-        ? (tf.reshape(tf.slice((this.bias as LayerWeight).read(), [1, 0], [1, 3 * this.units]), [
-            3 * this.units,
-          ]) as tf.Tensor1D)
-        : (tf.zeros([3 * this.units]) as tf.Tensor1D);
-    }
+    if (this.resetAfter)
+      recurrentBias = this.bias ? this.biasRow(1) : (tf.zeros([3 * this.units]) as tf.Tensor1D);
     return gruRecurrence({ ...inputs, recurrentBias }, this.activation, this.recurrentActivation);
   }
 
