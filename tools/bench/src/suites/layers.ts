@@ -14,10 +14,21 @@ interface Variables {
   read(): tf.Tensor;
 }
 
-/** One training step's worth of work: the loss `Σ y` and its gradients for every trainable weight. */
-function forwardBackward(apply: () => tf.Tensor, variables: tf.Variable[]): () => tf.Tensor[] {
+/**
+ * One training step's worth of work for a layer inside a network: the loss `Σ y` and its gradients
+ * for every trainable weight and for the input (which a hidden layer must pass back).
+ */
+function forwardBackward(
+  apply: (x: tf.Tensor) => tf.Tensor,
+  input: tf.Variable | null,
+  variables: tf.Variable[],
+  x: tf.Tensor,
+): () => tf.Tensor[] {
   return () => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(apply()) as tf.Scalar, variables);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(apply(input ?? x)) as tf.Scalar,
+      input ? [...variables, input] : variables,
+    );
     return [value, ...Object.values(grads)];
   };
 }
@@ -28,6 +39,8 @@ interface Case {
   ours: () => Layer;
   theirs: () => tfl.layers.Layer;
   training: boolean;
+  /** Also time the layer as a network's first layer (no input gradient). */
+  firstLayer?: boolean;
 }
 
 const cases: Case[] = [
@@ -37,6 +50,7 @@ const cases: Case[] = [
     ours: () => conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
     theirs: () => tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
     training: true,
+    firstLayer: true,
   },
   {
     name: 'lstm 32x60x5 -> 50',
@@ -65,52 +79,41 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   theirs.setWeights(weights);
   tf.dispose(weights);
   const kwargs = { training: c.training };
-  const oursStep = forwardBackward(
-    () => ours.apply(x, kwargs) as tf.Tensor,
-    ours.trainableWeights.map((w) => w.variable),
-  );
-  const theirsStep = forwardBackward(
-    () => theirs.apply(x, kwargs) as tf.Tensor,
-    theirs.trainableWeights.map((w) => (w as unknown as Variables).read() as tf.Variable),
-  );
   const options = ctx.quick
     ? { warmup: 1, minRuns: 2, minTimeMs: 200 }
     : { warmup: 2, minRuns: 5, minTimeMs: 2000 };
-  let peer: number | null = null;
-  let note: string | undefined;
-  try {
-    peer = (await timeIt(theirsStep, options)).medianMs;
-  } catch (error) {
-    note = `tfjs-layers failed: ${(error as Error).message.split('\n')[0]}`;
-  }
-  let value: number;
-  try {
-    value = (await timeIt(oursStep, options)).medianMs;
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
+  const ourVariables = ours.trainableWeights.map((w) => w.variable);
+  const theirVariables = theirs.trainableWeights.map(
+    (w) => (w as unknown as Variables).read() as tf.Variable,
+  );
+  const variants: Array<[string, boolean]> = [
+    ['fwd+bwd', true],
+    ...(c.firstLayer ? [['fwd+bwd as first layer (no input gradient)', false] as [string, boolean]] : []),
+  ];
+  for (const [label, withInput] of variants) {
+    const input = withInput ? tf.variable(x) : null;
+    const oursStep = forwardBackward((v) => ours.apply(v, kwargs) as tf.Tensor, input, ourVariables, x);
+    const theirsStep = forwardBackward((v) => theirs.apply(v, kwargs) as tf.Tensor, input, theirVariables, x);
+    let peer: number | null = null;
+    let note: string | undefined;
+    try {
+      peer = (await timeIt(theirsStep, options)).medianMs;
+    } catch (error) {
+      note = `tfjs-layers failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+    const value = (await timeIt(oursStep, options)).medianMs;
     ctx.report({
       suite: 'layers',
-      case: `${c.name} fwd+bwd`,
+      case: `${c.name} ${label}`,
       unit: 'ms',
-      value: Number.NaN,
+      value,
       peer,
       peerName: 'tfjs-layers',
       higherIsBetter: false,
-      note: `failed: ${message}`,
+      note,
     });
-    tf.dispose(x);
-    return;
+    input?.dispose();
   }
-  ctx.report({
-    suite: 'layers',
-    case: `${c.name} fwd+bwd`,
-    unit: 'ms',
-    value,
-    peer,
-    peerName: 'tfjs-layers',
-    higherIsBetter: false,
-    note,
-  });
 
   if (c.name.startsWith('lstm')) {
     const inference = await timeIt(() => ours.apply(x) as tf.Tensor, options);
