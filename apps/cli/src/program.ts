@@ -1,13 +1,23 @@
-import { Command, Option } from 'commander';
-import { VERSION } from '@tensorfold/core';
-import { summaryCommand } from './commands/summary.js';
-import { type TrainOptions, trainCommand } from './commands/train.js';
-import { DATASETS } from './datasets.js';
-import { MODELS } from './models.js';
+import { createRequire } from 'node:module';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
+import type { TrainOptions } from './commands/train.js';
 import { integerAtLeast, numberBetween, numberFrom, oneOf } from './options.js';
 import { type Output, processOutput } from './output.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
+const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
+function modelName(value: string): string {
+  const name = value.toLowerCase();
+  if (!(name in MODELS)) {
+    throw new InvalidArgumentError(
+      `Unknown model "${value}". Available models: ${Object.keys(MODELS).join(', ')}.`,
+    );
+  }
+  return name;
+}
 
 /**
  * The `tensorfold` command line. `output` is where commands write (tests pass their own); the program
@@ -25,21 +35,40 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
   program
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
-    .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`)
+    .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
     .addOption(new Option('--dataset <name>', 'dataset').choices(Object.keys(DATASETS)).default('mnist'))
-    .option('--epochs <n>', 'passes over the training data (default: 1 for lenet5, 3 for mlp)', integerAtLeast(1, '--epochs'))
-    .option('--batch-size <n>', 'samples per step (default: 64 for lenet5, 128 for mlp)', integerAtLeast(1, '--batch-size'))
+    .option(
+      '--epochs <n>',
+      'passes over the training data (default: 1 for lenet5, 3 for mlp)',
+      integerAtLeast(1, '--epochs'),
+    )
+    .option(
+      '--batch-size <n>',
+      'samples per step (default: 64 for lenet5, 128 for mlp)',
+      integerAtLeast(1, '--batch-size'),
+    )
     .option('--lr <rate>', 'learning rate (default: 0.001)', numberBetween(0, 10, '--lr'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
-    .option('--validation-split <fraction>', 'hold out this fraction of the training data (0 to <1)', numberFrom(0, 1, '--validation-split'), 0)
-    .option('--backend <name>', `compute backend: ${BACKENDS.join(', ')} (or TENSORFOLD_BACKEND)`, oneOf(BACKENDS, '--backend'), 'auto')
+    .option(
+      '--validation-split <fraction>',
+      'hold out this fraction of the training data (0 to <1)',
+      numberFrom(0, 1, '--validation-split'),
+      0,
+    )
+    .option(
+      '--backend <name>',
+      `compute backend: ${BACKENDS.join(', ')} (or TENSORFOLD_BACKEND)`,
+      oneOf(BACKENDS, '--backend'),
+      'auto',
+    )
     .option('--seed <n>', 'random seed (weights, shuffling)', integerAtLeast(0, '--seed'), 42)
     .option('--out <dir>', 'save the trained model to this directory')
     .option('--json', 'end with one line of JSON describing the run')
     .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
+      const { trainCommand } = await import('./commands/train.js');
       const result = await trainCommand({ ...flags, model, json }, out);
       if (json) out.line(JSON.stringify(result));
     });
@@ -47,8 +76,14 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
   program
     .command('summary')
     .description('Print the layer table of a built-in model or of a saved model directory.')
-    .argument('<model>', `a built-in model (${Object.keys(MODELS).join(', ')}) or a directory with model.json`)
-    .action(async (target: string) => summaryCommand(target, makeOutput(false)));
+    .argument(
+      '<model>',
+      `a built-in model (${Object.keys(MODELS).join(', ')}) or a directory with model.json`,
+    )
+    .action(async (target: string) => {
+      const { summaryCommand } = await import('./commands/summary.js');
+      await summaryCommand(target, makeOutput(false));
+    });
 
   program
     .command('models')
@@ -56,9 +91,11 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .action(() => {
       const out = makeOutput(false);
       out.line('Models:');
-      for (const [name, entry] of Object.entries(MODELS)) out.line(`  ${name.padEnd(10)} ${entry.description}`);
+      for (const [name, entry] of Object.entries(MODELS))
+        out.line(`  ${name.padEnd(10)} ${entry.description}`);
       out.line('Datasets:');
-      for (const [name, entry] of Object.entries(DATASETS)) out.line(`  ${name.padEnd(14)} ${entry.description}`);
+      for (const [name, entry] of Object.entries(DATASETS))
+        out.line(`  ${name.padEnd(14)} ${entry.description}`);
     });
 
   return program;

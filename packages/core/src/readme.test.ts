@@ -10,7 +10,11 @@ class Scale extends Layer {
   static override readonly className = 'Scale';
 
   override build(_inputShape: Shape | Shape[]): void {
-    this.addWeight('scale', [], { className: 'Ones', apply: (shape) => tf.ones(shape), getConfig: () => ({}) });
+    this.addWeight('scale', [], {
+      className: 'Ones',
+      apply: (shape) => tf.ones(shape),
+      getConfig: () => ({}),
+    });
   }
 
   call(inputs: LayerInputs): tf.Tensor {

@@ -47,9 +47,18 @@ export function mlp(options: MlpOptions = {}): Sequential {
   const flat = inputShape.length > 1;
   if (flat) layers.push(flatten({ inputShape, name: 'flatten' }));
   hiddenUnits.forEach((units, i) => {
-    layers.push(dense({ units, activation, name: `hidden_${i + 1}`, ...(i === 0 && !flat ? { inputShape } : {}) }));
+    layers.push(
+      dense({ units, activation, name: `hidden_${i + 1}`, ...(i === 0 && !flat ? { inputShape } : {}) }),
+    );
     if (rate > 0) layers.push(dropout({ rate, name: `dropout_${i + 1}` }));
   });
-  layers.push(dense({ units: outputUnits, activation: outputActivation, name: 'output', ...(hiddenUnits.length === 0 && !flat ? { inputShape } : {}) }));
+  layers.push(
+    dense({
+      units: outputUnits,
+      activation: outputActivation,
+      name: 'output',
+      ...(hiddenUnits.length === 0 && !flat ? { inputShape } : {}),
+    }),
+  );
   return sequential({ name, layers });
 }

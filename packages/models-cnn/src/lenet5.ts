@@ -1,4 +1,4 @@
-import { ConfigError, Sequential, sequential } from '@tensorfold/core';
+import { ConfigError, type Sequential, sequential } from '@tensorfold/core';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 
 /** Options of {@link lenet5}. */
@@ -33,9 +33,17 @@ export interface LeNet5Options {
  * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
  */
 export function lenet5(options: LeNet5Options = {}): Sequential {
-  const { variant = 'compact', numClasses = 10, channels = 1, activation = 'relu', name = 'lenet5' } = options;
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new ConfigError(`numClasses must be an integer >= 2, got ${numClasses}.`);
-  if (!Number.isInteger(channels) || channels < 1) throw new ConfigError(`channels must be a positive integer, got ${channels}.`);
+  const {
+    variant = 'compact',
+    numClasses = 10,
+    channels = 1,
+    activation = 'relu',
+    name = 'lenet5',
+  } = options;
+  if (!Number.isInteger(numClasses) || numClasses < 2)
+    throw new ConfigError(`numClasses must be an integer >= 2, got ${numClasses}.`);
+  if (!Number.isInteger(channels) || channels < 1)
+    throw new ConfigError(`channels must be a positive integer, got ${channels}.`);
   const head = [
     flatten({ name: 'flatten' }),
     dense({ units: 120, activation, name: 'f5' }),
@@ -46,7 +54,14 @@ export function lenet5(options: LeNet5Options = {}): Sequential {
     return sequential({
       name,
       layers: [
-        conv2d({ inputShape: [32, 32, channels], filters: 6, kernelSize: 5, padding: 'valid', activation, name: 'c1' }),
+        conv2d({
+          inputShape: [32, 32, channels],
+          filters: 6,
+          kernelSize: 5,
+          padding: 'valid',
+          activation,
+          name: 'c1',
+        }),
         maxPooling2d({ poolSize: 2, strides: 2, name: 's2' }),
         conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation, name: 'c3' }),
         maxPooling2d({ poolSize: 2, strides: 2, name: 's4' }),
@@ -54,11 +69,19 @@ export function lenet5(options: LeNet5Options = {}): Sequential {
       ],
     });
   }
-  if (variant !== 'compact') throw new ConfigError(`Unknown LeNet-5 variant "${variant}"; use 'compact' or 'classic'.`);
+  if (variant !== 'compact')
+    throw new ConfigError(`Unknown LeNet-5 variant "${variant}"; use 'compact' or 'classic'.`);
   return sequential({
     name,
     layers: [
-      conv2d({ inputShape: [28, 28, channels], filters: 8, kernelSize: 3, padding: 'same', activation, name: 'c1' }),
+      conv2d({
+        inputShape: [28, 28, channels],
+        filters: 8,
+        kernelSize: 3,
+        padding: 'same',
+        activation,
+        name: 'c1',
+      }),
       maxPooling2d({ poolSize: 2, strides: 2, name: 's2' }),
       conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation, name: 'c3' }),
       maxPooling2d({ poolSize: 2, strides: 2, name: 's4' }),

@@ -46,8 +46,3 @@ export function checkOneOf<T extends string>(value: unknown, what: string, optio
   }
   return value as T;
 }
-
-/** `value` when defined (not null/undefined), else `fallback`. */
-export function orDefault<T>(value: T | null | undefined, fallback: T): T {
-  return value ?? fallback;
-}

@@ -6,12 +6,28 @@
  *
  * @packageDocumentation
  */
+
+export { EarlyStopping, type EarlyStoppingArgs, earlyStopping } from './callbacks/early-stopping.js';
+export { LambdaCallback, type LambdaCallbackArgs, lambdaCallback } from './callbacks/lambda-callback.js';
+export {
+  type EpochSchedule,
+  LearningRateScheduler,
+  type LearningRateSchedulerArgs,
+  learningRateScheduler,
+} from './callbacks/learning-rate-scheduler.js';
+export { type MonitorMode, type Printer, resolveMode, type StatefulCallback } from './callbacks/monitor.js';
 export {
   ProgressBar,
   type ProgressBarArgs,
   type ProgressStream,
   progressBar,
 } from './callbacks/progress-bar.js';
+export {
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauArgs,
+  reduceLROnPlateau,
+} from './callbacks/reduce-lr-on-plateau.js';
+export { TerminateOnNaN, type TerminateOnNaNArgs, terminateOnNaN } from './callbacks/terminate-on-nan.js';
 export {
   BinaryCrossentropy,
   binaryCrossentropy,

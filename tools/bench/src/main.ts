@@ -29,21 +29,24 @@ function parseArgs(argv: string[]) {
   return { names, backends, quick, json };
 }
 
+/** Imports the suites named (all when none): each file's default export, named like the file. */
 async function loadSuites(names: string[]): Promise<Suite[]> {
   const dir = join(here, 'suites');
-  const files = readdirSync(dir)
+  const available = readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
     .sort();
-  const suites: Suite[] = [];
-  for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: Suite };
-    if (mod.default && (names.length === 0 || names.includes(mod.default.name))) suites.push(mod.default);
-  }
-  const unknown = names.filter((n) => !suites.some((s) => s.name === n));
+  const unknown = names.filter((n) => !available.includes(n));
   if (unknown.length)
-    throw new Error(
-      `Unknown suite(s): ${unknown.join(', ')}. Suites: ${files.map((f) => f.replace(/\.ts$/, '')).join(', ')}`,
-    );
+    throw new Error(`Unknown suite(s): ${unknown.join(', ')}. Suites: ${available.join(', ')}`);
+  const suites: Suite[] = [];
+  for (const file of names.length ? names : available) {
+    const mod = (await import(pathToFileURL(join(dir, `${file}.ts`)).href)) as { default?: Suite };
+    if (!mod.default) throw new Error(`src/suites/${file}.ts has no default export (a Suite).`);
+    if (mod.default.name !== file)
+      throw new Error(`src/suites/${file}.ts names its suite "${mod.default.name}"; name it "${file}".`);
+    suites.push(mod.default);
+  }
   return suites;
 }
 

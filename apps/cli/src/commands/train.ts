@@ -127,18 +127,27 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       trainSeconds: round(clock.seconds, 2),
       trainLoss: round(last('loss') as number, 4),
       trainAccuracy: round(last('accuracy') as number, 4),
-      ...(last('val_loss') !== undefined ? { valLoss: round(last('val_loss') as number, 4), valAccuracy: round(last('val_accuracy') as number, 4) } : {}),
+      ...(last('val_loss') !== undefined
+        ? {
+            valLoss: round(last('val_loss') as number, 4),
+            valAccuracy: round(last('val_accuracy') as number, 4),
+          }
+        : {}),
       testLoss: round(test.loss, 4),
       testAccuracy: round(test.accuracy, 4),
       seed: options.seed,
     };
-    out.line(`Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`);
+    out.line(
+      `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`,
+    );
     out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
     if (options.out) {
       const dir = resolve(options.out);
       await model.save(fileSystem(dir), { includeOptimizer: true });
       result.savedTo = dir;
-      out.line(`Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`);
+      out.line(
+        `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
+      );
     }
   } finally {
     model.dispose();
@@ -149,7 +158,11 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
 }
 
 function describeBackend(info: ReturnType<typeof backendInfo>): string {
-  const extras = [info.adapter, info.threads ? `${info.threads} thread${info.threads > 1 ? 's' : ''}` : undefined, info.simd ? 'SIMD' : undefined].filter(Boolean);
+  const extras = [
+    info.adapter,
+    info.threads ? `${info.threads} thread${info.threads > 1 ? 's' : ''}` : undefined,
+    info.simd ? 'SIMD' : undefined,
+  ].filter(Boolean);
   return extras.length ? `${info.name} (${extras.join(', ')})` : info.name;
 }
 

@@ -421,6 +421,24 @@ export const KERNEL_CASES: KernelCase[] = [
     run: (a, b) => tf.concat([a, b], 1),
   },
   { name: 'slice', inputs: [[4, 5, 3]], run: (x) => tf.slice(x, [1, 0, 1], [2, 4, 2]) },
+  { name: 'slice (rows of a batch, contiguous)', inputs: [[6, 3, 2, 2]], run: (x) => tf.slice(x, [2], [3]) },
+  // Rank 4 at most: tfjs-backend-webgpu 4.22 gets the gradient of a rank-5 slice (a rank-5 pad) wrong.
+  {
+    name: 'slice (rank 4, strided)',
+    inputs: [[2, 4, 3, 2]],
+    run: (x) => tf.slice(x, [1, 1, 1, 0], [1, 3, 2, 1]),
+  },
+  {
+    name: 'slice (one time step of a sequence)',
+    inputs: [[3, 5, 4]],
+    run: (x) => tf.reshape(tf.slice(x, [0, 2, 0], [-1, 1, -1]), [3, 4]),
+  },
+  {
+    name: 'slice (int32, forward)',
+    inputs: [[1]],
+    run: () => tf.cast(tf.slice(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), [1, 1], [2, 1]), 'float32'),
+    grad: false,
+  },
   // tfjs-core registers no gradient for StridedSlice.
   {
     name: 'stridedSlice (forward)',

@@ -6,6 +6,7 @@ import {
   type KernelConfig,
   OneHot,
   registerKernel,
+  Slice,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
@@ -14,6 +15,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-b
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
+import { viewSliceConfig } from './kernels/slice.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
@@ -32,12 +34,14 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
 /**
  * Stock WASM kernels that this package wraps, each with the function that builds the wrapper from the
  * stock config: the matMuls take a faster path (same results; also fixes the stock bias bug of
- * transposed fused matMul), and OneHot gets right values for non-int32 dtypes.
+ * transposed fused matMul), OneHot gets right values for non-int32 dtypes, and Slice copies only
+ * the slice instead of the whole input.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [BatchMatMul]: fastMatMulConfig,
   [_FusedMatMul]: fastMatMulConfig,
   [OneHot]: fixedOneHotConfig,
+  [Slice]: viewSliceConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

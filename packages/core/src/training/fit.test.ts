@@ -254,6 +254,19 @@ describe('fit', () => {
     expect(history.history.sum[0]).toBeCloseTo((3 * 2 + 7 * 2) / 4);
   });
 
+  it('runs History after the user callbacks, so it records what they add to the epoch logs', async () => {
+    const { x, y } = separableData(8);
+    const m = classifier();
+    class AddsRate extends Callback {
+      override onEpochEnd(_epoch: number, logs?: Logs) {
+        if (logs) logs.learning_rate = 0.5;
+      }
+    }
+    const history = await m.fit(x, y, { epochs: 2, batchSize: 4, callbacks: [new AddsRate()] });
+    expect(history.history.learning_rate).toEqual([0.5, 0.5]);
+    tf.dispose([x, y]);
+  });
+
   it('starts at initialEpoch and numbers epochs from there', async () => {
     const { x, y } = separableData(10);
     const m = classifier();

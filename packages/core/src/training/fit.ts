@@ -94,10 +94,12 @@ export async function fit(
       : arraySources(model, x, y, args, batchSize, owned);
     const history = new History();
     const verbose = args.verbose ?? 0;
+    // Keras's order: the epoch logger, the user's callbacks, then History last, so that History records
+    // what callbacks add to the logs (a learning-rate schedule's `learning_rate`, say).
     const callbacks = new CallbackList([
-      history,
       ...(verbose > 0 ? [new EpochLogger()] : []),
       ...(args.callbacks ?? []),
+      history,
     ]);
     callbacks.setModel(model);
     const params: TrainingParams = {

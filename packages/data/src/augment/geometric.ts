@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Random } from '@tensorfold/core';
 import { type Augmentation, assertImageBatch, checkProbability, toRange } from './augmentation.js';
 import { about, IDENTITY, type Matrix3, multiply, rotation, scaling, shear, translation } from './matrix.js';
-import { resampleImages, type SamplingOptions } from './resample.js';
+import { gatherPixels, resampleImages, type SamplingOptions } from './resample.js';
 
 /** How transformed images are resampled and what fills the area that comes from outside the image. */
 export type ResampleOptions = SamplingOptions;
@@ -200,22 +200,22 @@ export class RandomFlip implements Augmentation {
   }
   apply(images: tf.Tensor4D, rng: Random): tf.Tensor4D {
     assertImageBatch(images, this.name);
-    const b = images.shape[0];
-    return tf.tidy(() => {
-      let out = images;
-      const axes: number[] = []; // 2: columns (horizontal flip), 1: rows (vertical flip)
-      if (this.mode !== 'vertical') axes.push(2);
-      if (this.mode !== 'horizontal') axes.push(1);
-      for (const axis of axes) {
-        const flips = Array.from({ length: b }, () => rng.uniform() < this.probability);
-        if (!flips.some(Boolean)) continue;
-        const flipped = tf.reverse(out, axis);
-        out = flips.every(Boolean)
-          ? flipped
-          : (tf.where(tf.tensor4d(flips, [b, 1, 1, 1], 'bool'), flipped, out) as tf.Tensor4D);
+    const [b, h, w] = images.shape;
+    const horizontal = this.mode !== 'vertical';
+    const vertical = this.mode !== 'horizontal';
+    // Draw per image: horizontal first, then vertical, so 'both' reuses the single-mode streams' order.
+    const flipX = Array.from({ length: b }, () => horizontal && rng.uniform() < this.probability);
+    const flipY = Array.from({ length: b }, () => vertical && rng.uniform() < this.probability);
+    if (!flipX.some(Boolean) && !flipY.some(Boolean)) return tf.clone(images);
+    const index = new Int32Array(b * h * w);
+    for (let i = 0; i < b; i++) {
+      for (let y = 0; y < h; y++) {
+        const sy = flipY[i] ? h - 1 - y : y;
+        for (let x = 0; x < w; x++)
+          index[(i * h + y) * w + x] = (i * h + sy) * w + (flipX[i] ? w - 1 - x : x);
       }
-      return out === images ? tf.clone(images) : out;
-    });
+    }
+    return gatherPixels(images, index, [b, h, w]);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
- * Resampling images through per-image affine (or projective) transforms, built from `gather`, `mul`
- * and `sum` so it runs the same on every backend. (`tf.image.transform` is not used: the CPU kernel
- * of tfjs-backend-cpu 4.22 returns after the first image of a batch, leaving the others blank.)
- * Source coordinates are computed in JavaScript, one set per output pixel.
+ * Resampling images through per-image affine (or projective) transforms. On WASM and WebGPU this is
+ * one `tf.image.transform` call. On the CPU backend it is computed in JavaScript (where the CPU
+ * backend keeps its values anyway), because the CPU `Transform` kernel of tfjs-backend-cpu 4.22
+ * returns after the first image of a batch and leaves the others blank.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invert, type Matrix3 } from './matrix.js';
@@ -48,15 +48,62 @@ export function resampleImages(
   options: SamplingOptions = {},
   outputSize?: readonly [number, number],
 ): tf.Tensor4D {
-  const [b, h, w, c] = images.shape;
+  const [, h, w] = images.shape;
   const [oh, ow] = outputSize ?? [h, w];
+  if (tf.getBackend() !== 'cpu') return transformKernel(images, forward, options, [oh, ow]);
+  return cpuResample(images, forward, options, [oh, ow]);
+}
+
+/** The backend's `Transform` kernel (correct on WASM and WebGPU). */
+function transformKernel(
+  images: tf.Tensor4D,
+  forward: readonly Matrix3[],
+  options: SamplingOptions,
+  size: [number, number],
+): tf.Tensor4D {
+  const rows = forward.flatMap((f) => {
+    const m = invert(f); // output pixel -> input pixel, normalized so m[8] = 1
+    return [
+      m[0] / m[8],
+      m[1] / m[8],
+      m[2] / m[8],
+      m[3] / m[8],
+      m[4] / m[8],
+      m[5] / m[8],
+      m[6] / m[8],
+      m[7] / m[8],
+    ];
+  });
+  return tf.tidy(() =>
+    tf.image.transform(
+      images,
+      tf.tensor2d(rows, [forward.length, 8]),
+      options.interpolation ?? 'bilinear',
+      options.fillMode ?? 'constant',
+      options.fillValue ?? 0,
+      size,
+    ),
+  );
+}
+
+/**
+ * Resampling in JavaScript on the CPU backend, whose tensors already live in JS arrays: one pass
+ * computes each output pixel's source taps (one for nearest, four for bilinear) and mixes them.
+ */
+function cpuResample(
+  images: tf.Tensor4D,
+  forward: readonly Matrix3[],
+  options: SamplingOptions,
+  [oh, ow]: [number, number],
+): tf.Tensor4D {
+  const [b, h, w, c] = images.shape;
   const mode = options.fillMode ?? 'constant';
   const nearest = options.interpolation === 'nearest';
   const taps = nearest ? 1 : 4;
   const pixels = h * w;
   const outPixels = oh * ow;
   const n = b * outPixels;
-  const fillRow = b * pixels; // index of the extra row holding fillValue
+  const fillRow = b * pixels; // marks a tap outside the image: it reads fillValue
   const index = new Int32Array(taps * n);
   const weight = nearest ? null : new Float32Array(taps * n);
   for (let i = 0; i < b; i++) {
@@ -77,27 +124,53 @@ export function resampleImages(
         const y0 = Math.floor(sy);
         const fx = sx - x0;
         const fy = sy - y0;
-        const corners: Array<[number, number, number]> = [
-          [x0, y0, (1 - fx) * (1 - fy)],
-          [x0 + 1, y0, fx * (1 - fy)],
-          [x0, y0 + 1, (1 - fx) * fy],
-          [x0 + 1, y0 + 1, fx * fy],
-        ];
-        corners.forEach(([cx, cy, wt], t) => {
-          const ix = mapCoordinate(cx, w, mode);
-          const iy = mapCoordinate(cy, h, mode);
-          index[t * n + out] = ix < 0 || iy < 0 ? fillRow : i * pixels + iy * w + ix;
-          (weight as Float32Array)[t * n + out] = wt;
-        });
+        const xa = mapCoordinate(x0, w, mode);
+        const xb = mapCoordinate(x0 + 1, w, mode);
+        const ya = mapCoordinate(y0, h, mode);
+        const yb = mapCoordinate(y0 + 1, h, mode);
+        const base = i * pixels;
+        const wts = weight as Float32Array;
+        index[out] = xa < 0 || ya < 0 ? fillRow : base + ya * w + xa;
+        wts[out] = (1 - fx) * (1 - fy);
+        index[n + out] = xb < 0 || ya < 0 ? fillRow : base + ya * w + xb;
+        wts[n + out] = fx * (1 - fy);
+        index[2 * n + out] = xa < 0 || yb < 0 ? fillRow : base + yb * w + xa;
+        wts[2 * n + out] = (1 - fx) * fy;
+        index[3 * n + out] = xb < 0 || yb < 0 ? fillRow : base + yb * w + xb;
+        wts[3 * n + out] = fx * fy;
       }
     }
   }
+  // The CPU backend keeps tensor values in JS arrays: read them (no transfer) and mix the taps in JS.
+  const source = images.dataSync() as Float32Array;
+  const fill = options.fillValue ?? 0;
+  const out = new Float32Array(n * c);
+  for (let p = 0; p < n; p++) {
+    for (let ch = 0; ch < c; ch++) {
+      let v = 0;
+      for (let t = 0; t < taps; t++) {
+        const row = index[t * n + p];
+        const sample = row === fillRow ? fill : source[row * c + ch];
+        v += weight ? weight[t * n + p] * sample : sample;
+      }
+      out[p * c + ch] = v;
+    }
+  }
+  return tf.tensor4d(out, [b, oh, ow, c]);
+}
+
+/**
+ * Output pixels picked from input pixels by flat index (`image * height * width + row * width + col`),
+ * all channels at once: one `gather`.
+ */
+export function gatherPixels(
+  images: tf.Tensor4D,
+  index: Int32Array,
+  outShape: readonly [number, number, number],
+): tf.Tensor4D {
+  const [b, h, w, c] = images.shape;
   return tf.tidy(() => {
-    const flat = tf.concat([tf.reshape(images, [b * pixels, c]), tf.fill([1, c], options.fillValue ?? 0)]); // [input pixels + 1, channels]
-    const gathered = tf.gather(flat, tf.tensor1d(index, 'int32')); // [taps * output pixels, channels]
-    const mixed = weight
-      ? tf.sum(tf.mul(tf.reshape(gathered, [taps, n, c]), tf.tensor3d(weight, [taps, n, 1])), 0)
-      : gathered;
-    return tf.reshape(mixed, [b, oh, ow, c]) as tf.Tensor4D;
+    const flat = tf.reshape(images, [b * h * w, c]);
+    return tf.reshape(tf.gather(flat, tf.tensor1d(index, 'int32')), [...outShape, c]) as tf.Tensor4D;
   });
 }

@@ -47,12 +47,11 @@ export function fromTensors<T extends TensorTree>(data: T): Dataset<Sliced<T>> {
   const n = sampleCount(data);
   const open = async function* () {
     for (let i = 0; i < n; i++) {
-      yield tf.tidy(
-        () =>
-          mapLeaves(data, (t) =>
-            tf.reshape(tf.slice(t as tf.Tensor, [i], [1]), (t as tf.Tensor).shape.slice(1)),
-          ) as tf.TensorContainer,
-      );
+      // gather, not slice: the WASM backend's slice copies the whole source tensor out of its heap each call.
+      yield tf.tidy(() => {
+        const index = tf.scalar(i, 'int32');
+        return mapLeaves(data, (t) => tf.gather(t as tf.Tensor, index)) as tf.TensorContainer;
+      });
     }
   };
   return new Dataset(open as () => AsyncIterator<Sliced<T>>, n);
@@ -183,9 +182,12 @@ export function batchesFromTensors<T extends TensorTree>(
       const start = b * batchSize;
       const size = Math.min(batchSize, n - start);
       yield tf.tidy(() => {
-        if (order === null)
-          return mapLeaves(data, (t) => tf.slice(t as tf.Tensor, [start], [size])) as tf.TensorContainer;
-        const index = tf.tensor1d(order.subarray(start, start + size), 'int32');
+        // gather, not slice, even in order: the WASM backend's slice copies the whole source tensor.
+        const rows =
+          order === null
+            ? Int32Array.from({ length: size }, (_, k) => start + k)
+            : order.subarray(start, start + size);
+        const index = tf.tensor1d(rows, 'int32');
         return mapLeaves(data, (t) => tf.gather(t as tf.Tensor, index)) as tf.TensorContainer;
       });
     }

@@ -15,9 +15,9 @@ describe('built-in datasets', () => {
     expect(iris.ys.shape).toEqual([150, 3]);
     expect(iris.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(iris.featureNames[2]).toBe('petal length');
-    expect(
-      Array.from(await tf.slice(iris.xs, [0, 0], [1, 4]).data()).map((v) => Math.round(v * 10) / 10),
-    ).toEqual([5.1, 3.5, 1.4, 0.2]);
+    const first = tf.slice(iris.xs, [0, 0], [1, 4]);
+    expect(Array.from(await first.data()).map((v) => Math.round(v * 10) / 10)).toEqual([5.1, 3.5, 1.4, 0.2]);
+    first.dispose();
     const counts = [0, 0, 0];
     for (const l of iris.labels) counts[l]++;
     expect(counts).toEqual([50, 50, 50]);
@@ -32,7 +32,9 @@ describe('built-in datasets', () => {
     expect(sp.dates[0]).toBe('2000-01-03');
     expect(sp.dates[5104]).toBe('2020-04-17');
     expect(sp.dates.every((d, i) => i === 0 || d > sp.dates[i - 1])).toBe(true);
-    expect((await tf.slice(sp.values, [0, 0], [1, 1]).data())[0]).toBeCloseTo(1455.22, 2);
+    const firstClose = tf.slice(sp.values, [0, 0], [1, 1]);
+    expect((await firstClose.data())[0]).toBeCloseTo(1455.22, 2);
+    firstClose.dispose();
     sp.dispose();
     await expect(loadStockPrices({ columns: ['price' as 'close'] })).rejects.toThrow(/no column "price"/);
   });

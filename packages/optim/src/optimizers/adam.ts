@@ -1,5 +1,8 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { max, sqrt } from './kernels/expr.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -48,7 +51,6 @@ export class Adam extends OptimizerBase {
   readonly epsilon: number;
   readonly amsgrad: boolean;
   protected readonly slotNames: readonly string[];
-  protected override readonly fusedKernel = 'TensorfoldAdam';
 
   constructor(args: AdamArgs = {}) {
     super(args, 0.001);
@@ -67,7 +69,6 @@ export class Adam extends OptimizerBase {
       oneMinusBeta1: 1 - this.beta1,
       oneMinusBeta2: 1 - this.beta2,
       epsilon: this.epsilon * Math.sqrt(1 - this.beta2 ** step),
-      amsgrad: this.amsgrad ? 1 : 0,
     };
   }
 
@@ -81,6 +82,10 @@ export class Adam extends OptimizerBase {
     return this.amsgrad ? [value, m1, v1, vhat] : [value, m1, v1];
   }
 
+  protected override fusedRule(): FusedRule {
+    return this.amsgrad ? amsgradRule : adamRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -91,6 +96,51 @@ export class Adam extends OptimizerBase {
     };
   }
 }
+
+const adamRule = registerFusedRule({
+  kernel: 'TensorfoldAdam',
+  coefficients: ['alpha', 'oneMinusBeta1', 'oneMinusBeta2', 'epsilon'],
+  slots: 2,
+  run(n, w, g, [m, v], [w1, m1, v1], [alpha, c1, c2, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = m[i] + (gi - m[i]) * c1;
+      const vi = v[i] + (gi * gi - v[i]) * c2;
+      m1[i] = mi;
+      v1[i] = vi;
+      w1[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(vi) + epsilon);
+    }
+  },
+  outputs: ({ w, g, s: [m, v], c }) => {
+    const m1 = m.add(g.sub(m).mul(c.oneMinusBeta1));
+    const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
+    return [w.sub(m1.mul(c.alpha).div(sqrt(v1).add(c.epsilon))), m1, v1];
+  },
+});
+
+const amsgradRule = registerFusedRule({
+  kernel: 'TensorfoldAdamAmsgrad',
+  coefficients: ['alpha', 'oneMinusBeta1', 'oneMinusBeta2', 'epsilon'],
+  slots: 3,
+  run(n, w, g, [m, v, vhat], [w1, m1, v1, vhat1], [alpha, c1, c2, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = m[i] + (gi - m[i]) * c1;
+      const vi = v[i] + (gi * gi - v[i]) * c2;
+      const hi = Math.max(vhat[i], vi);
+      m1[i] = mi;
+      v1[i] = vi;
+      vhat1[i] = hi;
+      w1[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(hi) + epsilon);
+    }
+  },
+  outputs: ({ w, g, s: [m, v, vhat], c }) => {
+    const m1 = m.add(g.sub(m).mul(c.oneMinusBeta1));
+    const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
+    const vhat1 = max(vhat, v1);
+    return [w.sub(m1.mul(c.alpha).div(sqrt(vhat1).add(c.epsilon))), m1, v1, vhat1];
+  },
+});
 
 /** Adam (see {@link Adam}). */
 export function adam(args: AdamArgs = {}): Adam {

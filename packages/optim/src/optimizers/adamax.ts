@@ -1,5 +1,8 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { abs, max } from './kernels/expr.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -36,7 +39,6 @@ export class Adamax extends OptimizerBase {
   readonly epsilon: number;
   /** TensorFlow.js's slot names (`v` holds the infinity norm `u`). */
   protected readonly slotNames = ['m', 'v'] as const;
-  protected override readonly fusedKernel = 'TensorfoldAdamax';
 
   constructor(args: AdamaxArgs = {}) {
     super(args, 0.001);
@@ -62,10 +64,35 @@ export class Adamax extends OptimizerBase {
     return [tf.sub(w, tf.div(tf.mul(m1, c.alpha), tf.add(u1, c.epsilon))), m1, u1];
   }
 
+  protected override fusedRule(): FusedRule {
+    return adamaxRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
+
+const adamaxRule = registerFusedRule({
+  kernel: 'TensorfoldAdamax',
+  coefficients: ['alpha', 'beta1', 'oneMinusBeta1', 'beta2', 'epsilon'],
+  slots: 2,
+  run(n, w, g, [m, u], [w1, m1, u1], [alpha, beta1, oneMinusBeta1, beta2, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = m[i] * beta1 + gi * oneMinusBeta1;
+      const ui = Math.max(u[i] * beta2, Math.abs(gi));
+      m1[i] = mi;
+      u1[i] = ui;
+      w1[i] = w[i] * decay - (mi * alpha) / (ui + epsilon);
+    }
+  },
+  outputs: ({ w, g, s: [m, u], c }) => {
+    const m1 = m.mul(c.beta1).add(g.mul(c.oneMinusBeta1));
+    const u1 = max(u.mul(c.beta2), abs(g));
+    return [w.sub(m1.mul(c.alpha).div(u1.add(c.epsilon))), m1, u1];
+  },
+});
 
 /** Adamax (see {@link Adamax}). */
 export function adamax(args: AdamaxArgs = {}): Adamax {

@@ -1,10 +1,11 @@
 /**
  * Fused optimizer updates: one kernel computes a variable's new value and all its new slots in a
- * single pass, instead of the dozen element-wise kernels of the tensor-op form. Optimizers name their
- * kernel; the kernels themselves are registered per backend in `kernels/`. Where none is registered
- * for the active backend, optimizers fall back to their tensor-op form, which computes the same thing.
+ * single pass, instead of the dozen element-wise kernels of the tensor-op form. Optimizers describe
+ * their rule (`kernels/fused-rule.ts`); `kernels/register.ts` registers it for the CPU, WASM and
+ * WebGPU backends. On any other backend, optimizers use their tensor-op form, which computes the same.
  */
 import { tf } from '@tensorfold/core';
+import type { FusedRule } from './kernels/fused-rule.js';
 
 let enabled = true;
 
@@ -22,23 +23,24 @@ export function fusedUpdatesEnabled(): boolean {
 }
 
 /**
- * Runs `kernel` on the active backend if it is registered there: inputs `w` (the variable), `g` (its
- * gradient) and `s0`, `s1`, ... (its slots); attributes: the step's coefficients. Returns the new value
- * and slots, or null when the kernel is not available (the caller then uses tensor ops).
+ * Runs `rule`'s kernel on the active backend if it is registered there: inputs `w` (the variable),
+ * `g` (its gradient) and `s0`, `s1`, ... (its slots); attributes: the step's coefficients (with
+ * `decay`). Returns the
+ * new value and slots, or null when the kernel is not available (the caller then uses tensor ops).
  */
 export function runFusedUpdate(
-  kernel: string,
+  rule: FusedRule,
   variable: tf.Variable,
   gradient: tf.Tensor,
   slots: tf.Tensor[],
   coefficients: Record<string, number>,
 ): tf.Tensor[] | null {
   if (!enabled || variable.dtype !== 'float32' || gradient.dtype !== 'float32') return null;
-  if (!tf.getKernel(kernel, tf.getBackend())) return null;
+  if (slots.some((s) => s.dtype !== 'float32') || !tf.getKernel(rule.kernel, tf.getBackend())) return null;
   const inputs: tf.NamedTensorMap = { w: variable, g: gradient };
   slots.forEach((s, i) => {
     inputs[`s${i}`] = s;
   });
-  const out = tf.engine().runKernel(kernel, inputs, coefficients as unknown as tf.NamedAttrMap);
+  const out = tf.engine().runKernel(rule.kernel, inputs, coefficients as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
 }

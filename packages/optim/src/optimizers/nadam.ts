@@ -1,5 +1,8 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -38,7 +41,6 @@ export class Nadam extends OptimizerBase {
   readonly beta2: number;
   readonly epsilon: number;
   protected readonly slotNames = ['m', 'v'] as const;
-  protected override readonly fusedKernel = 'TensorfoldNadam';
 
   constructor(args: NadamArgs = {}) {
     super(args, 0.001);
@@ -75,10 +77,36 @@ export class Nadam extends OptimizerBase {
     return [tf.sub(w, tf.div(numerator, tf.add(tf.sqrt(v1), c.epsilon))), m1, v1];
   }
 
+  protected override fusedRule(): FusedRule {
+    return nadamRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
+
+const nadamRule = registerFusedRule({
+  kernel: 'TensorfoldNadam',
+  coefficients: ['gradientWeight', 'momentWeight', 'oneMinusBeta1', 'oneMinusBeta2', 'epsilon'],
+  slots: 2,
+  run(n, w, g, [m, v], [w1, m1, v1], [gradientWeight, momentWeight, c1, c2, epsilon, decay]) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = m[i] + (gi - m[i]) * c1;
+      const vi = v[i] + (gi * gi - v[i]) * c2;
+      m1[i] = mi;
+      v1[i] = vi;
+      w1[i] = w[i] * decay - (gi * gradientWeight + mi * momentWeight) / (Math.sqrt(vi) + epsilon);
+    }
+  },
+  outputs: ({ w, g, s: [m, v], c }) => {
+    const m1 = m.add(g.sub(m).mul(c.oneMinusBeta1));
+    const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
+    const numerator = g.mul(c.gradientWeight).add(m1.mul(c.momentWeight));
+    return [w.sub(numerator.div(sqrt(v1).add(c.epsilon))), m1, v1];
+  },
+});
 
 /** Nadam (see {@link Nadam}). */
 export function nadam(args: NadamArgs = {}): Nadam {

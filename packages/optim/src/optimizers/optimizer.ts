@@ -12,6 +12,7 @@ import { checkNonNegative, checkPositive } from '../checks.js';
 import { deserializeSchedule, type LearningRateSchedule } from '../schedules/schedule.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clipping.js';
 import { runFusedUpdate } from './fused.js';
+import type { FusedRule } from './kernels/fused-rule.js';
 import { ScalarCache } from './scalar-cache.js';
 
 /** Options every optimizer takes. */
@@ -74,8 +75,6 @@ export abstract class OptimizerBase implements Optimizer {
   abstract readonly className: string;
   /** Names of the per-variable state tensors, saved as `<variable>/<slot>`. */
   protected abstract readonly slotNames: readonly string[];
-  /** Name of the fused kernel that performs this optimizer's update, when one exists. */
-  protected readonly fusedKernel: string | null = null;
 
   readonly clipNorm: number | null;
   readonly clipValue: number | null;
@@ -149,19 +148,16 @@ export abstract class OptimizerBase implements Optimizer {
     const step = this.iterationCount + 1;
     const lr = this.learningRate;
     const coefficients = this.coefficients(step, lr);
-    if (this.weightDecay > 0) coefficients.decay = 1 - lr * this.weightDecay;
-    const scalars = this.scalars.update(coefficients);
+    coefficients.decay = this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
+    const rule = this.fusedRule();
+    let scalars: CoefficientScalars | null = null; // made only if a variable takes the tensor-op path
     tf.tidy(() => {
       const clipped = this.clip(gradients.map((p) => p.gradient));
       gradients.forEach(({ variable }, i) => {
         const old = this.slotsOf(variable);
-        const fused = this.fusedKernel
-          ? runFusedUpdate(this.fusedKernel, variable, clipped[i], old, coefficients)
-          : null;
-        let next: tf.Tensor[];
-        if (fused) {
-          next = fused;
-        } else {
+        let next = rule ? runFusedUpdate(rule, variable, clipped[i], old, coefficients) : null;
+        if (next === null) {
+          scalars ??= this.scalars.update(coefficients);
           // [same shape as the variable] throughout
           const decayed = this.weightDecay > 0 ? tf.mul(variable, scalars.decay) : variable;
           next = this.update(decayed, clipped[i], old, scalars);
@@ -197,6 +193,14 @@ export abstract class OptimizerBase implements Optimizer {
     slots: tf.Tensor[],
     c: CoefficientScalars,
   ): tf.Tensor[];
+
+  /**
+   * The fused form of this optimizer's update for its configuration, or null (tensor ops only).
+   * It must compute what {@link OptimizerBase.update} computes.
+   */
+  protected fusedRule(): FusedRule | null {
+    return null;
+  }
 
   /** The value a slot starts at (0 unless overridden, e.g. Adagrad's initial accumulator). */
   protected slotInitialValue(_slot: string): number {

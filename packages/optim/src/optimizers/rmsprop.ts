@@ -1,5 +1,8 @@
 import { register, tf } from '@tensorfold/core';
 import { checkPositive, checkUnitInterval } from '../checks.js';
+import { sqrt } from './kernels/expr.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -40,7 +43,6 @@ export class RMSprop extends OptimizerBase {
   readonly epsilon: number;
   readonly centered: boolean;
   protected readonly slotNames: readonly string[];
-  protected override readonly fusedKernel = 'TensorfoldRMSprop';
 
   constructor(args: RMSpropArgs & { decay?: number } = {}) {
     super(args, 0.001);
@@ -59,7 +61,6 @@ export class RMSprop extends OptimizerBase {
       oneMinusRho: 1 - this.rho,
       momentum: this.momentum,
       epsilon: this.epsilon,
-      centered: this.centered ? 1 : 0,
     };
   }
 
@@ -86,6 +87,10 @@ export class RMSprop extends OptimizerBase {
     return out;
   }
 
+  protected override fusedRule(): FusedRule {
+    return rmspropRules[(this.momentum > 0 ? 1 : 0) + (this.centered ? 2 : 0)];
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -96,6 +101,92 @@ export class RMSprop extends OptimizerBase {
     };
   }
 }
+
+const rmspropCoefficients = ['lr', 'rho', 'oneMinusRho', 'momentum', 'epsilon'];
+
+/** Fused rules by variant: index = (momentum ? 1 : 0) + (centered ? 2 : 0). */
+const rmspropRules: FusedRule[] = [
+  registerFusedRule({
+    kernel: 'TensorfoldRMSprop',
+    coefficients: rmspropCoefficients,
+    slots: 1,
+    run(n, w, g, [ms], [w1, ms1], [lr, rho, oneMinusRho, _momentum, epsilon, decay]) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        const msi = ms[i] * rho + gi * gi * oneMinusRho;
+        ms1[i] = msi;
+        w1[i] = w[i] * decay - (gi * lr) / Math.sqrt(msi + epsilon);
+      }
+    },
+    outputs: ({ w, g, s: [ms], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      return [w.sub(g.mul(c.lr).div(sqrt(ms1.add(c.epsilon)))), ms1];
+    },
+  }),
+  registerFusedRule({
+    kernel: 'TensorfoldRMSpropMomentum',
+    coefficients: rmspropCoefficients,
+    slots: 2,
+    run(n, w, g, [ms, mom], [w1, ms1, mom1], [lr, rho, oneMinusRho, momentum, epsilon, decay]) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        const msi = ms[i] * rho + gi * gi * oneMinusRho;
+        const momi = mom[i] * momentum + (gi * lr) / Math.sqrt(msi + epsilon);
+        ms1[i] = msi;
+        mom1[i] = momi;
+        w1[i] = w[i] * decay - momi;
+      }
+    },
+    outputs: ({ w, g, s: [ms, mom], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      const mom1 = mom.mul(c.momentum).add(g.mul(c.lr).div(sqrt(ms1.add(c.epsilon))));
+      return [w.sub(mom1), ms1, mom1];
+    },
+  }),
+  registerFusedRule({
+    kernel: 'TensorfoldRMSpropCentered',
+    coefficients: rmspropCoefficients,
+    slots: 2,
+    run(n, w, g, [ms, mg], [w1, ms1, mg1], [lr, rho, oneMinusRho, _momentum, epsilon, decay]) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        const msi = ms[i] * rho + gi * gi * oneMinusRho;
+        const mgi = mg[i] * rho + gi * oneMinusRho;
+        ms1[i] = msi;
+        mg1[i] = mgi;
+        w1[i] = w[i] * decay - (gi * lr) / Math.sqrt(msi - mgi * mgi + epsilon);
+      }
+    },
+    outputs: ({ w, g, s: [ms, mg], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      const mg1 = mg.mul(c.rho).add(g.mul(c.oneMinusRho));
+      return [w.sub(g.mul(c.lr).div(sqrt(ms1.sub(mg1.mul(mg1)).add(c.epsilon)))), ms1, mg1];
+    },
+  }),
+  registerFusedRule({
+    kernel: 'TensorfoldRMSpropCenteredMomentum',
+    coefficients: rmspropCoefficients,
+    slots: 3,
+    run(n, w, g, [ms, mom, mg], [w1, ms1, mom1, mg1], [lr, rho, oneMinusRho, momentum, epsilon, decay]) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        const msi = ms[i] * rho + gi * gi * oneMinusRho;
+        const mgi = mg[i] * rho + gi * oneMinusRho;
+        const momi = mom[i] * momentum + (gi * lr) / Math.sqrt(msi - mgi * mgi + epsilon);
+        ms1[i] = msi;
+        mom1[i] = momi;
+        mg1[i] = mgi;
+        w1[i] = w[i] * decay - momi;
+      }
+    },
+    outputs: ({ w, g, s: [ms, mom, mg], c }) => {
+      const ms1 = ms.mul(c.rho).add(g.mul(g).mul(c.oneMinusRho));
+      const mg1 = mg.mul(c.rho).add(g.mul(c.oneMinusRho));
+      const mom1 = mom.mul(c.momentum).add(g.mul(c.lr).div(sqrt(ms1.sub(mg1.mul(mg1)).add(c.epsilon))));
+      return [w.sub(mom1), ms1, mom1, mg1];
+    },
+  }),
+];
 
 /** RMSprop (see {@link RMSprop}). */
 export function rmsprop(args: RMSpropArgs = {}): RMSprop {

@@ -248,3 +248,36 @@ describe('registry and config', () => {
     expect(b.getConfig()).toEqual(a.getConfig());
   });
 });
+
+describe('state interchange with tfjs-core', () => {
+  it("restores tf.train.adam's state and continues as it does, and the other way round", async () => {
+    const rename = (state: Array<{ name: string; tensor: tf.Tensor }>, from: string, to: string) =>
+      state.map((s) => ({ name: s.name.replace(from, to), tensor: s.tensor }));
+    const theirs = tf.variable(tf.tensor(initial), true, 'tfjs_weight');
+    const ours = tf.variable(tf.tensor(initial), true, 'tensorfold_weight');
+    const reference = tf.train.adam(0.05);
+    const optimizer = adam({ learningRate: 0.05 });
+    const step = (g: number[]) =>
+      tf.tidy(() => {
+        reference.applyGradients([{ name: theirs.name, tensor: tf.tensor(g) }]);
+        optimizer.applyGradients([{ variable: ours, gradient: tf.tensor(g) }]);
+      });
+    // tfjs-core trains first; its state moves into tensorfold's optimizer
+    tf.tidy(() => reference.applyGradients([{ name: theirs.name, tensor: tf.tensor(gradients[0]) }]));
+    ours.assign(theirs);
+    const saved = await reference.getWeights();
+    expect(saved.map((s) => s.name)).toEqual(['iter', 'tfjs_weight/m', 'tfjs_weight/v']);
+    await optimizer.setWeights(rename(saved, 'tfjs_weight', 'tensorfold_weight'));
+    step(gradients[1]);
+    expectClose(await values(ours), await values(theirs));
+    // and back: tensorfold's state into a fresh tfjs-core optimizer
+    const back = tf.train.adam(0.05);
+    const ourState = await optimizer.getWeights();
+    await back.setWeights(rename(ourState, 'tensorfold_weight', 'tfjs_weight'));
+    tf.tidy(() => back.applyGradients([{ name: theirs.name, tensor: tf.tensor(gradients[2]) }]));
+    tf.tidy(() => optimizer.applyGradients([{ variable: ours, gradient: tf.tensor(gradients[2]) }]));
+    expectClose(await values(ours), await values(theirs));
+    tf.dispose([theirs, ours, ...ourState.map((s) => s.tensor)]);
+    for (const o of [reference, back, optimizer]) o.dispose();
+  });
+});

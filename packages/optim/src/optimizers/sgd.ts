@@ -1,5 +1,7 @@
 import { register, tf } from '@tensorfold/core';
 import { checkUnitInterval } from '../checks.js';
+import type { FusedRule } from './kernels/fused-rule.js';
+import { registerFusedRule } from './kernels/register.js';
 import {
   type CoefficientScalars,
   type Coefficients,
@@ -36,7 +38,6 @@ export class SGD extends OptimizerBase {
   readonly momentum: number;
   readonly nesterov: boolean;
   protected readonly slotNames: readonly string[];
-  protected override readonly fusedKernel = 'TensorfoldSGD';
 
   constructor(args: SGDArgs = {}) {
     super(args, 0.01);
@@ -46,7 +47,7 @@ export class SGD extends OptimizerBase {
   }
 
   protected coefficients(_step: number, lr: number): Coefficients {
-    return { lr, momentum: this.momentum, nesterov: this.nesterov ? 1 : 0 };
+    return { lr, momentum: this.momentum };
   }
 
   protected update(w: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], c: CoefficientScalars): tf.Tensor[] {
@@ -57,10 +58,61 @@ export class SGD extends OptimizerBase {
     return [tf.add(w, delta), velocity];
   }
 
+  protected override fusedRule(): FusedRule {
+    if (this.momentum === 0) return plainRule;
+    return this.nesterov ? nesterovRule : momentumRule;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
+
+const plainRule = registerFusedRule({
+  kernel: 'TensorfoldSGD',
+  coefficients: ['lr'],
+  slots: 0,
+  run(n, w, g, _s, [w1], [lr, decay]) {
+    for (let i = 0; i < n; i++) w1[i] = w[i] * decay - g[i] * lr;
+  },
+  outputs: ({ w, g, c }) => [w.sub(g.mul(c.lr))],
+});
+
+const momentumRule = registerFusedRule({
+  kernel: 'TensorfoldSGDMomentum',
+  coefficients: ['lr', 'momentum'],
+  slots: 1,
+  run(n, w, g, [v], [w1, v1], [lr, momentum, decay]) {
+    for (let i = 0; i < n; i++) {
+      const velocity = v[i] * momentum - g[i] * lr;
+      v1[i] = velocity;
+      w1[i] = w[i] * decay + velocity;
+    }
+  },
+  outputs: ({ w, g, s: [v], c }) => {
+    const velocity = v.mul(c.momentum).sub(g.mul(c.lr));
+    return [w.add(velocity), velocity];
+  },
+});
+
+const nesterovRule = registerFusedRule({
+  kernel: 'TensorfoldSGDNesterov',
+  coefficients: ['lr', 'momentum'],
+  slots: 1,
+  run(n, w, g, [v], [w1, v1], [lr, momentum, decay]) {
+    for (let i = 0; i < n; i++) {
+      const step = g[i] * lr;
+      const velocity = v[i] * momentum - step;
+      v1[i] = velocity;
+      w1[i] = w[i] * decay + (velocity * momentum - step);
+    }
+  },
+  outputs: ({ w, g, s: [v], c }) => {
+    const step = g.mul(c.lr);
+    const velocity = v.mul(c.momentum).sub(step);
+    return [w.add(velocity.mul(c.momentum).sub(step)), velocity];
+  },
+});
 
 /** Stochastic gradient descent (see {@link SGD}). */
 export function sgd(args: SGDArgs = {}): SGD {

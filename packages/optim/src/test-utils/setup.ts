@@ -22,10 +22,14 @@ export async function leakedBy(fn: () => unknown | Promise<unknown>): Promise<nu
   return tf.memory().numTensors - before;
 }
 
-/** Asserts that `actual` and `expected` have the same length and differ by at most `atol` everywhere. */
+/**
+ * Asserts that `actual` and `expected` have the same length and differ by at most `atol` everywhere
+ * (NaN matches only NaN).
+ */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-6): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
+    if (Number.isNaN(actual[i]) && Number.isNaN(expected[i])) continue;
     const diff = Math.abs(actual[i] - expected[i]);
     if (!(diff <= atol))
       expect.fail(`element ${i}: ${actual[i]} vs ${expected[i]} (difference ${diff} > ${atol})`);

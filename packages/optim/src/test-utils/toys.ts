@@ -118,3 +118,24 @@ export function blobs(n: number, seed = 1): { x: tf.Tensor2D; oneHot: tf.Tensor2
   const labels = tf.tensor1d(ids, 'int32');
   return { x: tf.tensor2d(xs, [n, 2]), oneHot: tf.oneHot(labels, 3) as tf.Tensor2D, labels };
 }
+
+/** Zeroes each input element with probability `rate` in training, from its own tracked generator. */
+export class TestDropout extends Layer {
+  static override readonly className = 'TestDropout';
+  readonly rng: Random;
+  constructor(
+    readonly rate: number,
+    seed: number,
+    args: LayerArgs = {},
+  ) {
+    super(args);
+    this.rng = this.trackRandom(new Random(seed));
+  }
+  call(inputs: LayerInputs, options: CallOptions): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    if (!options.training) return tf.clone(x);
+    const mask = new Float32Array(x.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = this.rng.uniform() < this.rate ? 0 : 1 / (1 - this.rate);
+    return tf.tidy(() => tf.mul(x, tf.tensor(mask, x.shape)));
+  }
+}

@@ -1,11 +1,4 @@
-import {
-  type KernelConfig,
-  type KernelFunc,
-  OneHot,
-  type OneHotAttrs,
-  type OneHotInputs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, OneHotAttrs, OneHotInputs, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 
 /**
@@ -28,7 +21,11 @@ export function fixedOneHot(stock: KernelConfig): KernelFunc {
         attrs.dtype,
       );
       if (attrs.onValue === 1 && attrs.offValue === 0) return scope.finish(mask);
-      const scale = scope.run('Fill', {}, { shape: [], value: attrs.onValue - attrs.offValue, dtype: attrs.dtype });
+      const scale = scope.run(
+        'Fill',
+        {},
+        { shape: [], value: attrs.onValue - attrs.offValue, dtype: attrs.dtype },
+      );
       const offset = scope.run('Fill', {}, { shape: [], value: attrs.offValue, dtype: attrs.dtype });
       return scope.finish(scope.run('Add', { a: scope.run('Multiply', { a: mask, b: scale }), b: offset }));
     } finally {

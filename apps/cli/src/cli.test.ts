@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Output } from './output.js';
+import { buildProgram } from './program.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Runs the CLI in this process, capturing what it prints. */
+async function run(args: string[]): Promise<{ lines: string[]; progress: string }> {
+  const lines: string[] = [];
+  let progress = '';
+  const output = (): Output => ({
+    line: (t) => lines.push(t),
+    error: (t) => lines.push(t),
+    progress: {
+      write: (chunk: string) => {
+        progress += chunk;
+        return true;
+      },
+      isTTY: false,
+    },
+  });
+  await buildProgram(output).parseAsync(['node', 'tensorfold', ...args]);
+  return { lines, progress };
+}
+
+/** Runs the real executable in a child process (for exit codes and stderr). */
+function runProcess(args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
+    {
+      cwd: appDir,
+      encoding: 'utf8',
+      env: { ...process.env, TENSORFOLD_BACKEND: 'cpu' },
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('tensorfold train', () => {
+  it('trains an MLP on real MNIST, shows progress, reports JSON last, and saves a model that loads', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-'));
+    dirs.push(out);
+    const { lines, progress } = await run([
+      'train',
+      'mlp',
+      '--dataset',
+      'mnist',
+      '--limit',
+      '3000',
+      '--epochs',
+      '2',
+      '--backend',
+      'wasm',
+      '--validation-split',
+      '0.1',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(progress).toMatch(/Epoch 1\/2 .*loss: .*accuracy: /);
+    expect(progress).toMatch(/Epoch 2\/2 .*val_loss: /);
+    const result = JSON.parse(lines.at(-1) as string);
+    expect(result).toMatchObject({
+      model: 'mlp',
+      dataset: 'mnist',
+      backend: 'wasm',
+      epochs: 2,
+      params: 535818,
+      trainSamples: 2700,
+    });
+    for (const key of ['samplesPerSecond', 'trainLoss', 'trainAccuracy', 'testAccuracy', 'valAccuracy']) {
+      expect(typeof result[key]).toBe('number');
+    }
+    expect(result.testAccuracy).toBeGreaterThan(0.85);
+    expect(result.savedTo).toBe(out);
+    expect(readdirSync(out)).toContain('model.json');
+    expect(lines.some((l) => l.startsWith('Test accuracy:'))).toBe(true);
+
+    const summary = await run(['summary', out]);
+    expect(summary.lines.join('\n')).toContain('Total params: 535,818');
+  });
+
+  it('is repeatable: the same seed gives the same result', async () => {
+    const args = [
+      'train',
+      'mlp',
+      '--limit',
+      '512',
+      '--epochs',
+      '1',
+      '--backend',
+      'wasm',
+      '--seed',
+      '7',
+      '--json',
+    ];
+    const a = JSON.parse((await run(args)).lines.at(-1) as string);
+    const b = JSON.parse((await run(args)).lines.at(-1) as string);
+    expect(b.trainLoss).toBe(a.trainLoss);
+    expect(b.testAccuracy).toBe(a.testAccuracy);
+  });
+});
+
+describe('tensorfold summary and models', () => {
+  it("prints LeNet-5's table with the slides' 62,430 parameters", async () => {
+    const { lines } = await run(['summary', 'lenet5']);
+    const text = lines.join('\n');
+    for (const count of ['80', '3,216', '48,120', '10,164', '850'])
+      expect(text).toMatch(new RegExp(`\\s${count}\\s*\\n`));
+    expect(text).toContain('Total params: 62,430');
+  });
+
+  it('lists models and datasets', async () => {
+    const { lines } = await run(['models']);
+    expect(lines.join('\n')).toMatch(/lenet5[\s\S]*mlp[\s\S]*mnist/);
+  });
+});
+
+describe('bad input', () => {
+  it('exits 2 with a message naming the fix for bad flags and values', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['train', 'lenet5', '--epochs', '0'], /--epochs must be a whole number >= 1/],
+      [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number between 0 and 10/],
+      [['train', 'lenet5', '--dataset', 'cifar'], /Allowed choices are mnist, fashion-mnist/],
+      [['train', 'lenet5', '--bogus'], /unknown option '--bogus'/],
+      [['train', 'resnet'], /Unknown model "resnet". Available models: lenet5, mlp/],
+      [['trian'], /unknown command 'trian'[\s\S]*train/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = runProcess(args);
+      expect(stderr).toMatch(message);
+      expect(code).toBe(2);
+    }
+  });
+
+  it('exits 1 with the reason when a forced backend cannot start', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', 'train', 'mlp', '--limit', '10'],
+      {
+        cwd: appDir,
+        encoding: 'utf8',
+        env: { ...process.env, TENSORFOLD_BACKEND: 'quantum' },
+      },
+    );
+    expect(result.stderr).toMatch(/error: .*quantum/);
+    expect(result.status).toBe(1);
+  });
+});

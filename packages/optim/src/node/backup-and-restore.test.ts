@@ -1,0 +1,176 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Callback, type Model, SerializationError, sequential, tf } from '@tensorfold/core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { earlyStopping } from '../callbacks/early-stopping.js';
+import { reduceLROnPlateau } from '../callbacks/reduce-lr-on-plateau.js';
+import { adam } from '../optimizers/adam.js';
+import { useCpu, values } from '../test-utils/setup.js';
+import { blobs, TestDense, TestDropout } from '../test-utils/toys.js';
+import { backupAndRestore } from './backup-and-restore.js';
+
+beforeAll(useCpu);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(join(tmpdir(), 'tensorfold-backup-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** The same model every time (explicit names and seeds), as a fresh process would build it. */
+function build(): Model {
+  const m = sequential({
+    layers: [
+      new TestDense({ name: 'hidden', units: 8, activation: 'relu', inputShape: [2], seed: 11 }),
+      new TestDropout(0.3, 99, { name: 'dropout' }),
+      new TestDense({ name: 'out', units: 3, activation: 'softmax', seed: 12 }),
+    ],
+  });
+  m.compile({
+    optimizer: adam({ learningRate: 0.05 }),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return m;
+}
+
+class Crash extends Callback {
+  constructor(private readonly atEpoch: number) {
+    super();
+  }
+  override onEpochBegin(epoch: number): void {
+    if (epoch === this.atEpoch) throw new Error('killed');
+  }
+}
+
+async function allWeights(m: Model): Promise<number[]> {
+  return (await Promise.all(m.weights.map((w) => values(w.read())))).flat();
+}
+
+describe('backupAndRestore', () => {
+  it('resumes a run killed after epoch 2 with exactly the weights of an uninterrupted run', async () => {
+    const { x, oneHot } = blobs(48, 5);
+    const fitArgs = {
+      epochs: 5,
+      batchSize: 8,
+      seed: 7,
+      validationData: [x, oneHot] as [tf.Tensor, tf.Tensor],
+    };
+
+    const straight = build();
+    const straightHistory = await straight.fit(x, oneHot, fitArgs);
+    const expected = await allWeights(straight);
+
+    const first = build();
+    const backup = backupAndRestore({ backupDir: dir });
+    await expect(first.fit(x, oneHot, { ...fitArgs, callbacks: [backup, new Crash(2)] })).rejects.toThrow(
+      'killed',
+    );
+    expect((await fs.readdir(dir)).sort()).toEqual(['backup.bin']);
+    expect(await allWeights(first)).not.toEqual(expected);
+
+    const resumed = build(); // a fresh model and optimizer, as after a restart
+    const again = backupAndRestore({ backupDir: dir });
+    const history = await resumed.fit(x, oneHot, { ...fitArgs, callbacks: [again] });
+    expect(again.resumedAfterEpoch).toBe(1);
+    expect(history.epoch).toEqual([2, 3, 4]);
+    expect(history.history.loss).toEqual(straightHistory.history.loss.slice(2));
+    expect(await allWeights(resumed)).toEqual(expected);
+    expect(resumed.optimizer.iterations).toBe(straight.optimizer.iterations);
+    // training ended normally: the backup is gone
+    await expect(fs.access(join(dir, 'backup.bin'))).rejects.toThrow();
+    for (const m of [straight, first, resumed]) m.dispose();
+    tf.dispose([x, oneHot]);
+  });
+
+  it('restores the learning rate and the state of tracked callbacks', async () => {
+    const { x, oneHot } = blobs(24, 2);
+    const plateau = () => reduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5, minDelta: 10 });
+    const fitArgs = { epochs: 4, batchSize: 8, seed: 3 };
+
+    const straight = build();
+    await straight.fit(x, oneHot, { ...fitArgs, callbacks: [plateau()] });
+
+    const first = build();
+    const firstPlateau = plateau();
+    await expect(
+      first.fit(x, oneHot, {
+        ...fitArgs,
+        callbacks: [
+          firstPlateau,
+          backupAndRestore({ backupDir: dir, callbacks: [firstPlateau] }),
+          new Crash(2),
+        ],
+      }),
+    ).rejects.toThrow('killed');
+
+    const resumed = build();
+    const resumedPlateau = plateau();
+    await resumed.fit(x, oneHot, {
+      ...fitArgs,
+      callbacks: [resumedPlateau, backupAndRestore({ backupDir: dir, callbacks: [resumedPlateau] })],
+    });
+    expect(resumed.optimizer.learningRate).toBe(straight.optimizer.learningRate);
+    expect(resumed.optimizer.learningRate).toBeLessThan(0.05);
+    expect(await allWeights(resumed)).toEqual(await allWeights(straight));
+    for (const m of [straight, first, resumed]) m.dispose();
+    tf.dispose([x, oneHot]);
+    expect(earlyStopping().getState()).toEqual({ wait: 0, best: 'Infinity', bestEpoch: -1 });
+  });
+
+  it('warns when listed before the callbacks whose state it saves', async () => {
+    const { x, oneHot } = blobs(16, 2);
+    const warnings: string[] = [];
+    const stop = earlyStopping({ monitor: 'loss', patience: 5 });
+    const m = build();
+    await m.fit(x, oneHot, {
+      epochs: 3,
+      batchSize: 8,
+      callbacks: [
+        backupAndRestore({ backupDir: dir, callbacks: [stop], warn: (l) => warnings.push(l) }),
+        stop,
+      ],
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/List backupAndRestore after them/);
+    m.dispose();
+    tf.dispose([x, oneHot]);
+  });
+
+  it('refuses a corrupt backup or one from another model, changing nothing', async () => {
+    const { x, oneHot } = blobs(12, 1);
+    await fs.writeFile(join(dir, 'backup.bin'), 'not a backup');
+    const m = build();
+    const before = await allWeights(m);
+    await expect(m.fit(x, oneHot, { callbacks: [backupAndRestore({ backupDir: dir })] })).rejects.toThrow(
+      /is not a tensorfold training backup\. Delete .*backup\.bin/,
+    );
+    expect(await allWeights(m)).toEqual(before);
+
+    const other = sequential({ layers: [new TestDense({ name: 'solo', units: 3, inputShape: [2] })] });
+    other.compile({ optimizer: adam(), loss: 'categoricalCrossentropy' });
+    await other
+      .fit(x, oneHot, {
+        callbacks: [backupAndRestore({ backupDir: dir, deleteCheckpoint: false }), new Crash(1)],
+        epochs: 2,
+      })
+      .catch(() => undefined);
+    await fs.rm(join(dir, 'backup.bin')).catch(() => undefined);
+    await other.fit(x, oneHot, {
+      epochs: 1,
+      callbacks: [backupAndRestore({ backupDir: dir, deleteCheckpoint: false })],
+    });
+    const error = await m
+      .fit(x, oneHot, { callbacks: [backupAndRestore({ backupDir: dir })] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SerializationError);
+    expect((error as Error).message).toMatch(/does not match the model \(missing: hidden\/kernel/);
+    expect(await allWeights(m)).toEqual(before);
+    m.dispose();
+    other.dispose();
+    tf.dispose([x, oneHot]);
+  });
+});

@@ -1,0 +1,226 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { Callback, ConfigError, globalRandom, type Model, SerializationError, tf } from '@tensorfold/core';
+import { writeAtomically } from '@tensorfold/core/node';
+import type { StatefulCallback } from '../callbacks/monitor.js';
+import { type BackupHeader, decodeBackup, encodeBackup } from './backup-file.js';
+
+/** Options of {@link backupAndRestore}. */
+export interface BackupAndRestoreArgs {
+  /** Directory for the backup (one file, `backup.bin`). Use one directory per training run. */
+  backupDir: string;
+  /** Delete the backup when training ends normally. Default `true`. */
+  deleteCheckpoint?: boolean;
+  /**
+   * Callbacks whose state is saved too (`earlyStopping`, `reduceLROnPlateau`), so they carry on
+   * where they were. Their best weights (`restoreBestWeights`) are not saved. List
+   * `backupAndRestore` after them in `fit`'s callbacks, so that it saves what they did at the end
+   * of the epoch.
+   */
+  callbacks?: StatefulCallback[];
+  /** Where the warning about callback order goes. Default `console.warn`. */
+  warn?: (line: string) => void;
+}
+
+/**
+ * Makes a training run survive being killed (Keras's `BackupAndRestore`). After every epoch it saves,
+ * in one atomically written file: the weights, the optimizer's state (moments, iteration count,
+ * learning rate), the epoch, the state of every random generator training draws from (the model's
+ * dropout and noise layers, and the global `setSeed` generator), and the state of the callbacks
+ * listed in `callbacks`. When `fit` starts and a backup exists, it restores all of that and `fit`
+ * continues after the last completed epoch, so that the resumed run ends with exactly the weights of
+ * an uninterrupted run with the same seed (`fit` derives each epoch's shuffle order from the seed
+ * and the epoch). Put it last in the callbacks list: it saves at the end of each epoch what the
+ * callbacks before it have done (a reduced learning rate, a patience count). Saving resumes at epoch
+ * boundaries only. Node only.
+ *
+ * @example
+ * await model.fit(x, y, { epochs: 20, seed: 1, callbacks: [backupAndRestore({ backupDir: 'runs/backup' })] });
+ */
+export class BackupAndRestore extends Callback {
+  readonly backupDir: string;
+  readonly deleteCheckpoint: boolean;
+  /** The epoch (0-based) the last run resumed after, or null when it started fresh. */
+  resumedAfterEpoch: number | null = null;
+  private readonly tracked: StatefulCallback[];
+  private pendingCallbackStates: Array<Record<string, unknown>> | null = null;
+  private savedStates: string | null = null;
+  private warned = false;
+  private readonly warn: (line: string) => void;
+
+  constructor(args: BackupAndRestoreArgs) {
+    super();
+    if (typeof args?.backupDir !== 'string' || args.backupDir === '') {
+      throw new ConfigError(
+        'backupAndRestore needs a backupDir, e.g. backupAndRestore({ backupDir: "runs/backup" }).',
+      );
+    }
+    this.backupDir = args.backupDir;
+    this.deleteCheckpoint = args.deleteCheckpoint ?? true;
+    this.tracked = args.callbacks ?? [];
+    this.warn = args.warn ?? console.warn;
+    for (const c of this.tracked) {
+      if (typeof c?.getState !== 'function' || typeof c?.setState !== 'function') {
+        throw new ConfigError(
+          'backupAndRestore callbacks must have getState() and setState() (earlyStopping, reduceLROnPlateau).',
+        );
+      }
+    }
+  }
+
+  /** The backup file. */
+  get path(): string {
+    return join(this.backupDir, 'backup.bin');
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    this.resumedAfterEpoch = null;
+    this.pendingCallbackStates = null;
+    this.savedStates = null;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const header = await restore(this.model, bytes, this.path, this.tracked.length);
+    this.pendingCallbackStates = header.callbackStates;
+    this.resumedAfterEpoch = header.epoch;
+    this.model.resumeFromEpoch = header.epoch + 1;
+  }
+
+  override onEpochBegin(): void {
+    // Applied here, after every callback's onTrainBegin (which resets their state) has run.
+    if (this.pendingCallbackStates !== null) {
+      this.tracked.forEach((c, i) => {
+        c.setState(this.pendingCallbackStates?.[i] ?? {});
+      });
+      this.pendingCallbackStates = null;
+    }
+    if (this.savedStates !== null && !this.warned && this.savedStates !== this.trackedStates()) {
+      this.warned = true;
+      this.warn(
+        'backupAndRestore saved the state of its tracked callbacks before they finished the epoch, so a resumed run would differ. List backupAndRestore after them in the callbacks of fit.',
+      );
+    }
+  }
+
+  private trackedStates(): string {
+    return JSON.stringify(this.tracked.map((c) => c.getState()));
+  }
+
+  override async onEpochEnd(epoch: number): Promise<void> {
+    const model = this.model;
+    const optimizer = model.optimizer;
+    const weights = model.weights;
+    const pathOf = new Map(weights.map((w) => [w.variable.name, w.path]));
+    const state = await optimizer.getWeights();
+    try {
+      const modelPart = await tf.io.encodeWeights(weights.map((w) => ({ name: w.path, tensor: w.read() })));
+      const optimizerPart = await tf.io.encodeWeights(
+        state.map((s) => ({ name: renameState(s.name, pathOf), tensor: s.tensor })),
+        'optimizer',
+      );
+      const schedule = (optimizer as { learningRateSchedule?: unknown }).learningRateSchedule;
+      const header: BackupHeader = {
+        format: 1,
+        epoch,
+        learningRate: schedule ? null : optimizer.learningRate,
+        weightSpecs: [...modelPart.specs, ...optimizerPart.specs],
+        randomStates: model.randomGenerators.map((g) => g.state()),
+        globalRandomState: globalRandom().state(),
+        callbackStates: this.tracked.map((c) => c.getState()),
+      };
+      await fs.mkdir(this.backupDir, { recursive: true });
+      const data = tf.io.concatenateArrayBuffers([modelPart.data, optimizerPart.data]);
+      await writeAtomically(this.path, encodeBackup(header, data));
+      this.savedStates = JSON.stringify(header.callbackStates);
+    } finally {
+      tf.dispose(state.map((s) => s.tensor));
+    }
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    if (!this.deleteCheckpoint) return;
+    await fs.rm(this.path, { force: true });
+    await fs.rmdir(this.backupDir).catch(() => undefined); // only if now empty
+  }
+}
+
+/** `variable_7/m` -> `dense/kernel/m`: optimizer state named by weight path, stable across processes. */
+function renameState(name: string, pathOf: Map<string, string>): string {
+  const cut = name.lastIndexOf('/');
+  if (cut <= 0) return name;
+  const path = pathOf.get(name.slice(0, cut));
+  return path === undefined ? name : path + name.slice(cut);
+}
+
+/**
+ * Puts a backup into `model`: checks everything first (weights, shapes, generator count), then sets
+ * weights, optimizer state, learning rate and random generators. Returns the header.
+ */
+async function restore(
+  model: Model,
+  bytes: Uint8Array,
+  path: string,
+  callbackCount: number,
+): Promise<BackupHeader> {
+  const { header, data } = decodeBackup(bytes, path);
+  const values = tf.io.decodeWeights(data, header.weightSpecs);
+  try {
+    const fix = `It was saved by a different model; delete ${path} to start from scratch.`;
+    const weights = model.weights;
+    const modelSpecs = header.weightSpecs.filter((s) => s.group !== 'optimizer');
+    const saved = new Set(modelSpecs.map((s) => s.name));
+    const missing = weights.filter((w) => !saved.has(w.path)).map((w) => w.path);
+    const extra = [...saved].filter((n) => !weights.some((w) => w.path === n));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new SerializationError(
+        `The backup in ${path} does not match the model (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'}). ${fix}`,
+      );
+    }
+    for (const w of weights) {
+      if (!tf.util.arraysEqual(values[w.path].shape, w.shape)) {
+        throw new SerializationError(
+          `Weight "${w.path}" has shape [${values[w.path].shape}] in the backup but [${w.shape}] in the model. ${fix}`,
+        );
+      }
+    }
+    const generators = model.randomGenerators;
+    if (generators.length !== header.randomStates.length) {
+      throw new SerializationError(
+        `The backup holds ${header.randomStates.length} random generator states but the model has ${generators.length}. ${fix}`,
+      );
+    }
+    if (header.callbackStates.length !== callbackCount) {
+      throw new SerializationError(
+        `The backup holds the state of ${header.callbackStates.length} callbacks but backupAndRestore tracks ${callbackCount}; pass the same callbacks as the run that wrote it.`,
+      );
+    }
+    const variableOf = new Map(weights.map((w) => [w.path, w.variable.name]));
+    const optimizerState = header.weightSpecs
+      .filter((s) => s.group === 'optimizer')
+      .map((s) => {
+        const cut = s.name.lastIndexOf('/');
+        const variable = cut > 0 ? variableOf.get(s.name.slice(0, cut)) : undefined;
+        return { name: variable ? variable + s.name.slice(cut) : s.name, tensor: values[s.name] };
+      });
+    const optimizer = model.optimizer;
+    await optimizer.setWeights(optimizerState);
+    for (const w of weights) w.write(values[w.path]);
+    if (header.learningRate !== null) optimizer.learningRate = header.learningRate;
+    generators.forEach((g, i) => {
+      g.setState(header.randomStates[i]);
+    });
+    globalRandom().setState(header.globalRandomState);
+    return header;
+  } finally {
+    tf.dispose(Object.values(values));
+  }
+}
+
+/** Survive a killed training run (see {@link BackupAndRestore}). */
+export function backupAndRestore(args: BackupAndRestoreArgs): BackupAndRestore {
+  return new BackupAndRestore(args);
+}

@@ -1,0 +1,51 @@
+/**
+ * A fused optimizer update: the element-wise rule of one optimizer (in one configuration), run as one
+ * kernel per variable instead of the dozen element-wise kernels of the optimizer's tensor-op form
+ * (which stays the reference, and the path on other backends). The rule is written as expressions
+ * (compiled to WGSL for WebGPU and to WebAssembly SIMD for WASM) and as a plain JavaScript loop (for
+ * the CPU backend, and the WASM backend where SIMD is missing and for the last few elements).
+ */
+import { type Expr, type RuleInputs, ruleInputs } from './expr.js';
+
+/** What an optimizer writes to define its fused rule. */
+export interface FusedRuleSpec {
+  /** The tfjs kernel name, unique per rule (e.g. `TensorfoldAdamAmsgrad`). */
+  readonly kernel: string;
+  /** The coefficients the rule reads, in order; the weight-decay factor `decay` follows them. */
+  readonly coefficients: readonly string[];
+  /** How many state tensors (slots) the rule reads and writes. */
+  readonly slots: number;
+  /**
+   * The rule as expressions: the new value, then the new slots. `x.w` is already multiplied by the
+   * weight-decay factor.
+   */
+  outputs(x: RuleInputs): Expr[];
+  /**
+   * The same rule as a loop over `n` elements: reads the value `w` (not yet decayed), gradient `g`
+   * and slots `s`, writes the new value to `out[0]` and the new slots to `out[1..]`. `c` holds the
+   * coefficients in order, then `decay`.
+   */
+  run(n: number, w: Float32Array, g: Float32Array, s: Float32Array[], out: Float32Array[], c: number[]): void;
+}
+
+/** A rule with its expressions built. */
+export interface FusedRule extends FusedRuleSpec {
+  /** The new value, then the new slots. */
+  readonly expressions: readonly Expr[];
+}
+
+/** Builds the rule's expressions. */
+export function fusedRule(spec: FusedRuleSpec): FusedRule {
+  const expressions = spec.outputs(ruleInputs(spec.coefficients, spec.slots));
+  if (expressions.length !== spec.slots + 1) {
+    throw new Error(
+      `Fused rule ${spec.kernel} returns ${expressions.length} outputs for ${spec.slots} slots.`,
+    );
+  }
+  return { ...spec, expressions };
+}
+
+/** The coefficient values of `rule` in kernel order, from the step's named coefficients. */
+export function coefficientValues(rule: FusedRuleSpec, named: Record<string, number>): number[] {
+  return [...rule.coefficients.map((k) => named[k]), named.decay ?? 1];
+}
