@@ -3,12 +3,15 @@
  * with the same weights on the same backend in the same run: conv2d, lstm (batch 32, 60 steps,
  * 5 features, 50 units) and batchNormalization, plus the LSTM's inference time.
  *
+ * The two sides run in alternating rounds (median over rounds), so load from other processes and
+ * garbage collection fall on both alike.
+ *
  * `pnpm --filter @tensorfold/bench bench layers --backend wasm`
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Layer, tf } from '@tensorfold/core';
 import { batchNormalization, conv2d, lstm } from '@tensorfold/layers';
-import { type BenchContext, type Suite, timeIt } from '../harness.js';
+import type { BenchContext, Suite } from '../harness.js';
 
 interface Variables {
   read(): tf.Tensor;
@@ -31,6 +34,50 @@ function forwardBackward(
     );
     return [value, ...Object.values(grads)];
   };
+}
+
+type Step = () => tf.Tensor | tf.Tensor[];
+
+/** Runs `step` and waits for and frees everything it returned. */
+async function settle(step: Step): Promise<void> {
+  const out = [step()].flat();
+  for (const t of out) await t.data();
+  tf.dispose(out);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Milliseconds per step of `ours` and `theirs`, timed in alternating rounds of `steps` steps
+ * (which side goes first alternates too); the median over rounds.
+ */
+async function alternate(ours: Step, theirs: Step, rounds: number, steps: number): Promise<[number, number]> {
+  for (let i = 0; i < 2; i++) {
+    await settle(ours);
+    await settle(theirs);
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    const order: Array<[Step, number]> =
+      r % 2 === 0
+        ? [
+            [ours, 0],
+            [theirs, 1],
+          ]
+        : [
+            [theirs, 1],
+            [ours, 0],
+          ];
+    for (const [step, side] of order) {
+      const start = performance.now();
+      for (let k = 0; k < steps; k++) await settle(step);
+      times[side].push((performance.now() - start) / steps);
+    }
+  }
+  return [median(times[0]), median(times[1])];
 }
 
 interface Case {
@@ -79,9 +126,7 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   theirs.setWeights(weights);
   tf.dispose(weights);
   const kwargs = { training: c.training };
-  const options = ctx.quick
-    ? { warmup: 1, minRuns: 2, minTimeMs: 200 }
-    : { warmup: 2, minRuns: 5, minTimeMs: 2000 };
+  const [rounds, steps] = ctx.quick ? [3, 2] : [9, 5];
   const ourVariables = ours.trainableWeights.map((w) => w.variable);
   const theirVariables = theirs.trainableWeights.map(
     (w) => (w as unknown as Variables).read() as tf.Variable,
@@ -94,14 +139,7 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
     const input = withInput ? tf.variable(x) : null;
     const oursStep = forwardBackward((v) => ours.apply(v, kwargs) as tf.Tensor, input, ourVariables, x);
     const theirsStep = forwardBackward((v) => theirs.apply(v, kwargs) as tf.Tensor, input, theirVariables, x);
-    let peer: number | null = null;
-    let note: string | undefined;
-    try {
-      peer = (await timeIt(theirsStep, options)).medianMs;
-    } catch (error) {
-      note = `tfjs-layers failed: ${(error as Error).message.split('\n')[0]}`;
-    }
-    const value = (await timeIt(oursStep, options)).medianMs;
+    const [value, peer] = await alternate(oursStep, theirsStep, rounds, steps);
     ctx.report({
       suite: 'layers',
       case: `${c.name} ${label}`,
@@ -110,20 +148,23 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
       peer,
       peerName: 'tfjs-layers',
       higherIsBetter: false,
-      note,
     });
     input?.dispose();
   }
 
   if (c.name.startsWith('lstm')) {
-    const inference = await timeIt(() => ours.apply(x) as tf.Tensor, options);
-    const theirInference = await timeIt(() => theirs.apply(x) as tf.Tensor, options);
+    const [value, peer] = await alternate(
+      () => ours.apply(x) as tf.Tensor,
+      () => theirs.apply(x) as tf.Tensor,
+      rounds,
+      steps,
+    );
     ctx.report({
       suite: 'layers',
       case: `${c.name} inference`,
       unit: 'ms',
-      value: inference.medianMs,
-      peer: theirInference.medianMs,
+      value,
+      peer,
       peerName: 'tfjs-layers',
       higherIsBetter: false,
     });

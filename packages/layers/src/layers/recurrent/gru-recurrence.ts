@@ -2,23 +2,24 @@
  * The GRU recurrence (Cho et al.; gates in Keras's order z, r, h), in both of Keras's forms:
  *
  * - reset before (`resetAfter: false`, Keras 1, TensorFlow.js):
- *   z = σ(x_z + h U_z), r = σ(x_r + h U_r), ĥ = act(x_h + (r h) U_h)
+ *   z = σ(x_z + U_zᵀ h), r = σ(x_r + U_rᵀ h), ĥ = act(x_h + U_hᵀ (r h))
  * - reset after (`resetAfter: true`, Keras 2+ default, cuDNN-compatible):
- *   z, r as above with a recurrent bias b', ĥ = act(x_h + r (h U_h + b'_h))
+ *   z, r as above with a recurrent bias b', ĥ = act(x_h + r (U_hᵀ h + b'_h))
  *
- * and h_t = z h_{t-1} + (1 − z) ĥ, with a hand-written backward pass (see `recurrence.ts`).
+ * and h_t = z h_{t-1} + (1 − z) ĥ, with a hand-written backward pass (see `recurrence.ts`; tensors
+ * are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
 import { isRecordingGradients } from '../../utils/engine.js';
 import { derivativeFromOutput } from './activation-derivatives.js';
 import {
-  flattenTime,
-  lastAxis,
   lastStep,
   optionalGradients,
   type RecurrenceInputs,
   type RecurrenceResult,
+  rows,
   type StepSplitter,
+  sumOfOuterProducts,
   timeSteps,
   withOptionalInputs,
 } from './recurrence.js';
@@ -29,12 +30,15 @@ export interface GruInputs extends RecurrenceInputs {
   recurrentBias: tf.Tensor1D | null;
 }
 
+/** What the backward pass needs, each stacked over time `[T, U, B]`. */
 interface Kept {
-  gatesZR: tf.Tensor; // [T, B, 2U]
-  candidates: tf.Tensor; // [T, B, U] ĥ
-  previous: tf.Tensor; // [T, B, U] h_{t-1}
-  recurrentInputs: tf.Tensor; // [T, B, U] h_{t-1} times the recurrent mask
-  /** Reset before: r h_in; reset after: h_in U_h + b'_h. [T, B, U] */
+  z: tf.Tensor;
+  r: tf.Tensor;
+  candidates: tf.Tensor;
+  previous: tf.Tensor;
+  /** h_{t-1} times the recurrent mask. */
+  recurrentInputs: tf.Tensor;
+  /** Reset before: r h_in; reset after: U_hᵀ h_in + b'_h. */
   resetTerm: tf.Tensor;
 }
 
@@ -43,64 +47,68 @@ function forward(
   activation: Activation,
   recurrentActivation: Activation,
   keep: boolean,
-  steps_: StepSplitter = timeSteps,
+  split: StepSplitter = timeSteps,
 ) {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask, recurrentBias } = inputs;
-  const [steps, batch, gates] = inputProjection.shape;
-  const units = gates / 3;
-  const xs = steps_(inputProjection); // T × [B, 3U]
-  const masks = mask ? steps_(tf.greater(mask, 0.5)) : null;
-  const kernelZR = tf.slice(recurrentKernel, [0, 0], [units, 2 * units]);
-  const kernelH = tf.slice(recurrentKernel, [0, 2 * units], [units, units]);
+  const units = recurrentKernel.shape[0];
+  const kernelT = tf.transpose(recurrentKernel); // [3U, U]
+  const kernelZRT = rows(kernelT, 0, 2 * units);
+  const kernelHT = rows(kernelT, 2 * units, units);
+  const bias = recurrentBias ? tf.reshape(recurrentBias, [3 * units, 1]) : null;
+  const xs = split(inputProjection); // T × [3U, B]
+  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
   let h: tf.Tensor = initialStates[0];
   const outputs: tf.Tensor[] = [];
-  const kept = {
-    zr: [] as tf.Tensor[],
+  const lists = {
+    z: [] as tf.Tensor[],
+    r: [] as tf.Tensor[],
     hh: [] as tf.Tensor[],
     prev: [] as tf.Tensor[],
     hIn: [] as tf.Tensor[],
     reset: [] as tf.Tensor[],
   };
-  for (let t = 0; t < steps; t++) {
+  xs.forEach((x, t) => {
     const hIn = recurrentMask ? tf.mul(h, recurrentMask) : h;
-    const xZR = tf.slice(xs[t], [0, 0], [batch, 2 * units]);
-    const xH = tf.slice(xs[t], [0, 2 * units], [batch, units]);
+    const xZR = rows(x, 0, 2 * units);
+    const xH = rows(x, 2 * units, units);
     let zr: tf.Tensor;
     let resetTerm: tf.Tensor;
     let candidate: tf.Tensor;
-    if (recurrentBias) {
-      const rec = tf.add(tf.matMul(hIn, recurrentKernel), recurrentBias); // [B, 3U]
-      zr = recurrentActivation.apply(tf.add(xZR, tf.slice(rec, [0, 0], [batch, 2 * units])));
-      resetTerm = tf.slice(rec, [0, 2 * units], [batch, units]);
-      candidate = activation.apply(tf.add(xH, tf.mul(tf.slice(zr, [0, units], [batch, units]), resetTerm)));
+    if (bias) {
+      const rec = tf.add(tf.matMul(kernelT, hIn), bias); // [3U, B]
+      zr = recurrentActivation.apply(tf.add(xZR, rows(rec, 0, 2 * units)));
+      resetTerm = rows(rec, 2 * units, units);
+      candidate = activation.apply(tf.add(xH, tf.mul(rows(zr, units, units), resetTerm)));
     } else {
-      zr = recurrentActivation.apply(tf.add(xZR, tf.matMul(hIn, kernelZR)));
-      resetTerm = tf.mul(tf.slice(zr, [0, units], [batch, units]), hIn);
-      candidate = activation.apply(tf.add(xH, tf.matMul(resetTerm, kernelH)));
+      zr = recurrentActivation.apply(tf.add(xZR, tf.matMul(kernelZRT, hIn)));
+      resetTerm = tf.mul(rows(zr, units, units), hIn);
+      candidate = activation.apply(tf.add(xH, tf.matMul(kernelHT, resetTerm)));
     }
-    const z = tf.slice(zr, [0, 0], [batch, units]);
+    const z = rows(zr, 0, units);
     const hNew = tf.add(candidate, tf.mul(z, tf.sub(h, candidate)));
     if (keep) {
-      kept.zr.push(zr);
-      kept.hh.push(candidate);
-      kept.prev.push(h);
-      kept.hIn.push(hIn);
-      kept.reset.push(resetTerm);
+      lists.z.push(z);
+      lists.r.push(rows(zr, units, units));
+      lists.hh.push(candidate);
+      lists.prev.push(h);
+      lists.hIn.push(hIn);
+      lists.reset.push(resetTerm);
     }
     h = masks ? tf.where(masks[t], hNew, h) : hNew;
     outputs.push(h);
-  }
-  const sequence = tf.stack(outputs) as tf.Tensor3D;
-  const saved: Kept | null = keep
+  });
+  const sequence = tf.stack(outputs) as tf.Tensor3D; // [T, U, B]
+  const kept: Kept | null = keep
     ? {
-        gatesZR: tf.stack(kept.zr),
-        candidates: tf.stack(kept.hh),
-        previous: tf.stack(kept.prev),
-        recurrentInputs: tf.stack(kept.hIn),
-        resetTerm: tf.stack(kept.reset),
+        z: tf.stack(lists.z),
+        r: tf.stack(lists.r),
+        candidates: tf.stack(lists.hh),
+        previous: tf.stack(lists.prev),
+        recurrentInputs: tf.stack(lists.hIn),
+        resetTerm: tf.stack(lists.reset),
       }
     : null;
-  return { sequence, saved };
+  return { sequence, kept };
 }
 
 function backward(
@@ -112,26 +120,22 @@ function backward(
 ): tf.Tensor[] {
   const actD = derivativeFromOutput(activation) as (y: tf.Tensor) => tf.Tensor;
   const recD = derivativeFromOutput(recurrentActivation) as (y: tf.Tensor) => tf.Tensor;
-  const [steps, batch, units] = s.candidates.shape;
-  // Transposed once: WASM's matMul is much slower with a transposed operand.
-  const kernelT = tf.transpose(s.kernel); // [3U, U]
-  const kernelZRT = tf.slice(kernelT, [0, 0], [2 * units, units]);
-  const kernelHT = tf.slice(kernelT, [2 * units, 0], [units, units]);
-  const z = lastAxis(s.gatesZR, 0, units);
-  const r = lastAxis(s.gatesZR, units, units);
-  const dZR = recD(s.gatesZR);
+  const [steps, units, batch] = s.candidates.shape as [number, number, number];
+  const kernelZR = tf.slice(s.kernel, [0, 0], [units, 2 * units]); // [U, 2U]
+  const kernelH = tf.slice(s.kernel, [0, 2 * units], [units, units]); // [U, U]
   // Linear in dh_new, for all steps: dz_pre = dh (h_{t-1} − ĥ) σ'(z); da = dh (1 − z) act'(ĥ).
-  const toZ = timeSteps(tf.mul(tf.sub(s.previous, s.candidates), lastAxis(dZR, 0, units)));
-  const toA = timeSteps(tf.mul(tf.sub(1, z), actD(s.candidates)));
-  // Reset gate: reset after: dr_pre = da (h U_h + b'_h) σ'(r); reset before: dr_pre = d(r h) h σ'(r).
-  const toR = timeSteps(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, lastAxis(dZR, units, units)));
-  const keepZ = timeSteps(z);
-  const resets = timeSteps(r);
+  const toZ = timeSteps(tf.mul(tf.sub(s.previous, s.candidates), recD(s.z)));
+  const toA = timeSteps(tf.mul(tf.sub(1, s.z), actD(s.candidates)));
+  // Reset gate: reset after: dr_pre = da (U_hᵀ h + b'_h) σ'(r); reset before: dr_pre = d(r h) h σ'(r).
+  const toR = timeSteps(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, recD(s.r)));
+  const keepZ = timeSteps(s.z);
+  const resets = timeSteps(s.r);
   const dOutputs = timeSteps(dy);
   const masks = s.mask ? timeSteps(s.mask) : null;
-  const dA: tf.Tensor[] = new Array(steps);
-  const dRec: tf.Tensor[] = new Array(steps); // gradient of the recurrent products' outputs
-  let dhNext: tf.Tensor = tf.zeros([batch, units]);
+  const dA: tf.Tensor[] = new Array(steps); // gradient of the candidate's pre-activation
+  const dZR: tf.Tensor[] = new Array(steps); // gradients of the update and reset gates' pre-activations
+  const dRA: tf.Tensor[] = new Array(steps); // reset after: gradient of U_hᵀ h + b'_h
+  let dhNext: tf.Tensor = tf.zeros([units, batch]);
   for (let t = steps - 1; t >= 0; t--) {
     const dh = tf.add(dOutputs[t], dhNext);
     const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
@@ -139,37 +143,34 @@ function backward(
     dA[t] = tf.mul(dhNew, toA[t]);
     let dhIn: tf.Tensor;
     if (resetAfter) {
-      const drPre = tf.mul(dA[t], toR[t]);
-      dRec[t] = tf.concat([dzPre, drPre, tf.mul(dA[t], resets[t])], 1); // [B, 3U]
-      dhIn = tf.matMul(dRec[t], kernelT);
+      dZR[t] = tf.concat([dzPre, tf.mul(dA[t], toR[t])], 0); // [2U, B]
+      dRA[t] = tf.mul(dA[t], resets[t]);
+      dhIn = tf.matMul(s.kernel, tf.concat([dZR[t], dRA[t]], 0)); // [U, B]
     } else {
-      const dResetTerm = tf.matMul(dA[t], kernelHT); // d(r h_in)
-      const drPre = tf.mul(dResetTerm, toR[t]);
-      dRec[t] = tf.concat([dzPre, drPre], 1); // [B, 2U]
-      dhIn = tf.add(tf.mul(dResetTerm, resets[t]), tf.matMul(dRec[t], kernelZRT));
+      const dResetTerm = tf.matMul(kernelH, dA[t]); // d(r h_in)
+      dZR[t] = tf.concat([dzPre, tf.mul(dResetTerm, toR[t])], 0); // [2U, B]
+      dhIn = tf.add(tf.mul(dResetTerm, resets[t]), tf.matMul(kernelZR, dZR[t]));
     }
     if (s.recurrentMask) dhIn = tf.mul(dhIn, s.recurrentMask);
     let dhPrev = tf.add(tf.mul(dhNew, keepZ[t]), dhIn);
     if (masks) dhPrev = tf.add(dhPrev, tf.mul(tf.sub(1, masks[t]), dh));
     dhNext = dhPrev;
   }
-  const dRecAll = tf.stack(dRec);
-  const dAAll = tf.stack(dA);
-  const hInT = tf.transpose(flattenTime(s.recurrentInputs)); // [U, T × B]
-  let dProjection: tf.Tensor;
-  let dKernel: tf.Tensor;
+  const dZRAll = tf.stack(dZR); // [T, 2U, B]
+  const dAAll = tf.stack(dA); // [T, U, B]
+  const dProjection = tf.concat([dZRAll, dAAll], 1); // [T, 3U, B]
   const extra: tf.Tensor[] = [];
+  let dKernel: tf.Tensor;
   if (resetAfter) {
-    dProjection = tf.concat([lastAxis(dRecAll, 0, 2 * units), dAAll], 2);
-    dKernel = tf.matMul(hInT, flattenTime(dRecAll));
-    extra.push(tf.sum(dRecAll, [0, 1])); // recurrent bias
-  } else {
-    dProjection = tf.concat([dRecAll, dAAll], 2);
+    const dRAAll = tf.stack(dRA);
     dKernel = tf.concat(
-      [
-        tf.matMul(hInT, flattenTime(dRecAll)),
-        tf.matMul(tf.transpose(flattenTime(s.resetTerm)), flattenTime(dAAll)),
-      ],
+      [sumOfOuterProducts(s.recurrentInputs, dZRAll), sumOfOuterProducts(s.recurrentInputs, dRAAll)],
+      1,
+    );
+    extra.push(tf.concat([tf.sum(dZRAll, [0, 2]), tf.sum(dRAAll, [0, 2])])); // recurrent bias [3U]
+  } else {
+    dKernel = tf.concat(
+      [sumOfOuterProducts(s.recurrentInputs, dZRAll), sumOfOuterProducts(s.resetTerm, dAAll)],
       1,
     );
   }
@@ -216,11 +217,12 @@ export function gruRecurrence(
         recurrentActivation,
         isRecordingGradients(),
       );
-      if (run.saved) {
-        const k = run.saved;
+      if (run.kept) {
+        const k = run.kept;
         save([
           kernel,
-          k.gatesZR,
+          k.z,
+          k.r,
           k.candidates,
           k.previous,
           k.recurrentInputs,
@@ -232,12 +234,13 @@ export function gruRecurrence(
       return {
         value: run.sequence,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [k, gatesZR, candidates, previous, recurrentInputs, resetTerm, ...rest] = saved;
+          const [k, z, r, candidates, previous, recurrentInputs, resetTerm, ...rest] = saved;
           return backward(
             dy,
             {
               kernel: k as tf.Tensor2D,
-              gatesZR,
+              z,
+              r,
               candidates,
               previous,
               recurrentInputs,

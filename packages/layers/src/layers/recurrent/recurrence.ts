@@ -4,33 +4,36 @@
  *
  * Every recurrence takes the input projection `x W + b` for all steps at once (one large matrix
  * product outside the loop, differentiated by tfjs), and runs only the part that must be
- * sequential: per step one product with the recurrent kernel and a handful of element-wise ops,
- * with all gates of a step in one product. Its backward pass is written by hand: the step-wise
- * factors of the gradient are computed for all steps at once, so each backward step is one
- * product and a few element-wise ops, and the recurrent kernel's gradient is one product at the
- * end.
+ * sequential: per step one product with the recurrent kernel (all gates at once) and a handful of
+ * element-wise ops. Its backward pass is written by hand: the step-wise factors of the gradient are
+ * computed for all steps at once, so each backward step is one product and a few element-wise ops,
+ * and the recurrent kernel's gradient is one product at the end.
+ *
+ * Layout: inside the loop every step's tensors are features × batch (`[G × U, B]`), so the gates of a
+ * step are row blocks, and cutting them out is a contiguous copy on every backend (column slices
+ * take the CPU backend's element-by-element path: 300 of them cost an LSTM 0.8 s there).
  */
 import { tf } from '@tensorfold/core';
 
 /** Inputs of a recurrence. Shapes: T steps, B samples, U units, G gates. */
 export interface RecurrenceInputs {
-  /** `x W + b` for every step, time-major: `[T, B, G × U]`. */
+  /** `x W + b` for every step, time-major and features × batch: `[T, G × U, B]`. */
   inputProjection: tf.Tensor3D;
-  /** `[U, G × U]`. */
+  /** The layer's recurrent kernel `[U, G × U]`. */
   recurrentKernel: tf.Tensor2D;
-  /** Starting states `[B, U]` (h, and c for the LSTM). */
+  /** Starting states `[U, B]` (h, and c for the LSTM). */
   initialStates: tf.Tensor2D[];
-  /** 1 where a step is real, 0 where it is padding (its state is carried over): `[T, B, U]`, or null. */
+  /** 1 where a step is real, 0 where it is padding (its state is carried over): `[T, U, B]`, or null. */
   mask: tf.Tensor3D | null;
-  /** Recurrent dropout: `[B, U]`, multiplied into h before the recurrent product at every step, or null. */
+  /** Recurrent dropout: `[U, B]`, multiplied into h before the recurrent product at every step, or null. */
   recurrentMask: tf.Tensor2D | null;
 }
 
 /** Result of a recurrence. */
 export interface RecurrenceResult {
-  /** The output (h) after every step, time-major `[T, B, U]`. */
+  /** The output (h) after every step: `[T, U, B]`. */
   sequence: tf.Tensor3D;
-  /** The final states `[B, U]` (h, and c for the LSTM). */
+  /** The final states `[U, B]` (h, and c for the LSTM). */
   finalStates: tf.Tensor2D[];
 }
 
@@ -71,41 +74,39 @@ export function optionalGradients(saved: {
   ];
 }
 
-/** Slices `[.., start : start + size]` of the last axis. */
-export function lastAxis(x: tf.Tensor, start: number, size: number): tf.Tensor {
-  const begin = x.shape.map((_, i) => (i === x.rank - 1 ? start : 0));
-  const sizes = x.shape.map((d, i) => (i === x.rank - 1 ? size : d));
-  return tf.slice(x, begin, sizes);
+/** Rows `[start, start + size)` of a features × batch matrix (a contiguous block). */
+export function rows(x: tf.Tensor, start: number, size: number): tf.Tensor {
+  return tf.slice(x, [start, 0], [size, x.shape[1] as number]);
 }
 
-/** Splits a custom op's packed `[T + k, B, U]` output into the sequence and k final extra states. */
+/** Splits a custom op's packed `[T + k, U, B]` output into the sequence and k final extra states. */
 export function unpack(
   packed: tf.Tensor,
   steps: number,
   extra: number,
 ): { sequence: tf.Tensor3D; extras: tf.Tensor2D[] } {
-  const [, batch, units] = packed.shape;
-  const sequence = tf.slice(packed, [0, 0, 0], [steps, batch, units]) as tf.Tensor3D;
+  const [, units, batch] = packed.shape as [number, number, number];
+  const sequence = tf.slice(packed, [0, 0, 0], [steps, units, batch]) as tf.Tensor3D;
   const extras: tf.Tensor2D[] = [];
   for (let k = 0; k < extra; k++)
-    extras.push(tf.reshape(tf.slice(packed, [steps + k, 0, 0], [1, batch, units]), [batch, units]));
+    extras.push(tf.reshape(tf.slice(packed, [steps + k, 0, 0], [1, units, batch]), [units, batch]));
   return { sequence, extras };
 }
 
-/** The last step of a time-major sequence: `[B, U]`. */
+/** The last step of a `[T, U, B]` sequence: `[U, B]`. */
 export function lastStep(sequence: tf.Tensor3D): tf.Tensor2D {
-  const [steps, batch, units] = sequence.shape;
-  return tf.reshape(tf.slice(sequence, [steps - 1, 0, 0], [1, batch, units]), [batch, units]);
+  const [steps, units, batch] = sequence.shape;
+  return tf.reshape(tf.slice(sequence, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
 }
 
 /**
  * The T steps of a time-major tensor `[T, ...]`, as T tensors `[...]`.
  *
- * On WASM the values are read once and each step is uploaded as its own tensor: tfjs-backend-wasm
- * 4.22's slice (and so unstack) copies the whole source tensor out of the heap for every slice,
- * and its gather walks elements one by one, which made 60 steps of an LSTM's projection cost
- * 30-80 ms; reading once and uploading the steps costs two copies of the data. Elsewhere
- * `unstack` is cheap (CPU slices copy only the slice; WebGPU slices on the device).
+ * On WASM the values are read once and each step is uploaded as its own tensor: stock
+ * tfjs-backend-wasm 4.22's slice (and so unstack) copies the whole source tensor out of the heap
+ * for every slice, and its gather walks elements one by one, which made 60 steps of an LSTM's
+ * projection cost 30-80 ms; reading once and uploading the steps costs two copies of the data.
+ * Elsewhere `unstack` is cheap (each step is a contiguous block).
  */
 export function timeSteps(x: tf.Tensor): tf.Tensor[] {
   if (tf.getBackend() !== 'wasm' || x.dtype === 'string') return tf.unstack(x);
@@ -120,13 +121,19 @@ export function timeSteps(x: tf.Tensor): tf.Tensor[] {
 
 /**
  * How a recurrence splits a time-major tensor into steps: {@link timeSteps} inside the custom
- * ops (not differentiated), `tf.unstack` where tfjs differentiates the loop (gather's gradient
- * needs a kernel WASM lacks).
+ * ops (not differentiated), `tf.unstack` where tfjs differentiates the loop.
  */
 export type StepSplitter = (x: tf.Tensor) => tf.Tensor[];
 
-/** `[T × B, U]` view of a time-major `[T, B, U]` tensor. */
-export function flattenTime(x: tf.Tensor): tf.Tensor2D {
-  const [steps, batch, units] = x.shape as [number, number, number];
-  return tf.reshape(x, [steps * batch, units]) as tf.Tensor2D;
+/**
+ * `Σ_t a_t b_tᵀ` for stacks `a: [T, M, B]` and `b: [T, N, B]`: the gradient of a kernel used as
+ * `kernelᵀ · a_t` at every step, as one product `[M, T × B] · [T × B, N]` (no transposed operand:
+ * WASM's product is much slower with one).
+ */
+export function sumOfOuterProducts(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  const [steps, m, batch] = a.shape as [number, number, number];
+  const n = b.shape[1] as number;
+  const left = tf.reshape(tf.transpose(a, [1, 0, 2]), [m, steps * batch]);
+  const right = tf.reshape(tf.transpose(b, [0, 2, 1]), [steps * batch, n]);
+  return tf.matMul(left, right) as tf.Tensor2D;
 }

@@ -209,7 +209,9 @@ export abstract class RecurrentLayer extends Layer {
     const training = options.training ?? false;
     return tf.tidy(() => {
       const [batch, steps, features] = x.shape;
-      const initialStates = this.initialStates(given, batch);
+      const units = this.units;
+      // The recurrences work features × batch per step (see recurrence.ts).
+      const initialStates = this.initialStates(given, batch).map((s) => tf.transpose(s) as tf.Tensor2D); // [units, batch]
       let xt = tf.transpose(x, [1, 0, 2]); // [steps, batch, features]
       let maskT = mask ? tf.transpose(tf.cast(mask, 'float32'), [1, 0]) : null; // [steps, batch]
       if (this.goBackwards) {
@@ -220,20 +222,22 @@ export abstract class RecurrentLayer extends Layer {
         xt = tf.mul(xt, dropoutMask([batch, features], this.dropout, this.stream.random)); // one mask for all steps
       }
       const bias = this.inputBias();
-      const rows = tf.reshape(xt, [steps * batch, features]) as tf.Tensor2D;
-      const projection = tf.reshape(
-        tf.fused.matMul({
-          a: rows,
-          b: (this.kernel as LayerWeight).read() as tf.Tensor2D,
-          bias: bias ?? undefined,
-        }),
-        [steps, batch, this.gates * this.units],
+      const flat = tf.reshape(xt, [steps * batch, features]) as tf.Tensor2D;
+      const product = tf.fused.matMul({
+        a: flat,
+        b: (this.kernel as LayerWeight).read() as tf.Tensor2D,
+        bias: bias ?? undefined,
+      });
+      // [steps, gates × units, batch]
+      const projection = tf.transpose(
+        tf.reshape(product, [steps, batch, this.gates * units]),
+        [0, 2, 1],
       ) as tf.Tensor3D;
       const recurrentMask =
         training && this.recurrentDropout > 0
-          ? (dropoutMask([batch, this.units], this.recurrentDropout, this.stream.random) as tf.Tensor2D)
+          ? (dropoutMask([units, batch], this.recurrentDropout, this.stream.random) as tf.Tensor2D)
           : null;
-      const stepMask = maskT ? (tf.tile(tf.expandDims(maskT, 2), [1, 1, this.units]) as tf.Tensor3D) : null;
+      const stepMask = maskT ? (tf.tile(tf.expandDims(maskT, 1), [1, units, 1]) as tf.Tensor3D) : null; // [steps, units, batch]
       const result = this.recur({
         inputProjection: projection,
         recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
@@ -241,8 +245,10 @@ export abstract class RecurrentLayer extends Layer {
         mask: stepMask,
         recurrentMask,
       });
-      const output = this.returnSequences ? tf.transpose(result.sequence, [1, 0, 2]) : result.finalStates[0];
-      return this.returnState ? [output, ...result.finalStates] : output;
+      const output = this.returnSequences
+        ? tf.transpose(result.sequence, [2, 0, 1])
+        : tf.transpose(result.finalStates[0]);
+      return this.returnState ? [output, ...result.finalStates.map((s) => tf.transpose(s))] : output;
     });
   }
 

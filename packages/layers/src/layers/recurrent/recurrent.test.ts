@@ -298,24 +298,31 @@ describe('recurrent layers: dropout', () => {
     const { gruRecurrence } = await import('./gru-recurrence.js');
     const { simpleRnnRecurrence } = await import('./simple-rnn-recurrence.js');
     const { getActivation } = await import('../../activations/registry.js');
-    const mask = tf.tensor2d([
-      [2, 0, 2],
-      [0, 2, 2],
-    ]);
-    const stepMask = tf.tensor3d([
-      [
-        [1, 1, 1],
-        [1, 1, 1],
-      ],
-      [
-        [1, 1, 1],
-        [0, 0, 0],
-      ],
-      [
-        [1, 1, 1],
-        [1, 1, 1],
-      ],
-    ]);
+    // Layout inside the recurrences: features × batch (3 units, 2 samples, 3 steps).
+    const mask = tf.transpose(
+      tf.tensor2d([
+        [2, 0, 2],
+        [0, 2, 2],
+      ]),
+    );
+    // Sample 1 is padding at step 1.
+    const stepMask = tf.transpose(
+      tf.tensor3d([
+        [
+          [1, 1, 1],
+          [1, 1, 1],
+        ],
+        [
+          [1, 1, 1],
+          [0, 0, 0],
+        ],
+        [
+          [1, 1, 1],
+          [1, 1, 1],
+        ],
+      ]),
+      [0, 2, 1],
+    );
     const tanh = getActivation('tanh');
     const sigmoid = getActivation('sigmoid');
     const cases: Array<[number, (p: tf.Tensor, k: tf.Tensor, s: tf.Tensor[]) => tf.Tensor]> = [
@@ -366,10 +373,10 @@ describe('recurrent layers: dropout', () => {
       ],
     ];
     for (const [gates, run] of cases) {
-      const p = seededUniform([3, 2, gates * 3], 7);
+      const p = seededUniform([3, gates * 3, 2], 7);
       const k = seededUniform([3, gates * 3], 8);
-      const h0 = seededUniform([2, 3], 9);
-      const r = seededUniform([3, 2, 3], 10);
+      const h0 = seededUniform([3, 2], 9);
+      const r = seededUniform([3, 3, 2], 10);
       const loss = (pp: tf.Tensor, kk: tf.Tensor, hh: tf.Tensor) => tf.sum(tf.mul(run(pp, kk, [hh]), r));
       const grads = tf.grads(loss)([p, k, h0]);
       const eps = 1e-2;

@@ -1,17 +1,17 @@
 /**
- * The simple (Elman) recurrence `h_t = act(xW + b + h_{t-1} U)`, with a hand-written backward
- * pass (see `recurrence.ts`).
+ * The simple (Elman) recurrence `h_t = act(xW + b + Uᵀ h_{t-1})`, with a hand-written backward
+ * pass (see `recurrence.ts`; tensors are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
 import { isRecordingGradients } from '../../utils/engine.js';
 import { derivativeFromOutput } from './activation-derivatives.js';
 import {
-  flattenTime,
   lastStep,
   optionalGradients,
   type RecurrenceInputs,
   type RecurrenceResult,
   type StepSplitter,
+  sumOfOuterProducts,
   timeSteps,
   withOptionalInputs,
 } from './recurrence.js';
@@ -20,18 +20,19 @@ function forward(
   inputs: RecurrenceInputs,
   activation: Activation,
   keep: boolean,
-  steps_: StepSplitter = timeSteps,
+  split: StepSplitter = timeSteps,
 ) {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask } = inputs;
-  const xs = steps_(inputProjection); // T × [B, U]
-  const masks = mask ? steps_(tf.greater(mask, 0.5)) : null;
+  const kernelT = tf.transpose(recurrentKernel); // [U, U]
+  const xs = split(inputProjection); // T × [U, B]
+  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
   let h: tf.Tensor = initialStates[0];
   const outputs: tf.Tensor[] = [];
   const fresh: tf.Tensor[] = [];
   const hIns: tf.Tensor[] = [];
   xs.forEach((x, t) => {
     const hIn = recurrentMask ? tf.mul(h, recurrentMask) : h;
-    const hNew = activation.apply(tf.add(x, tf.matMul(hIn, recurrentKernel)));
+    const hNew = activation.apply(tf.add(x, tf.matMul(kernelT, hIn)));
     if (keep) {
       fresh.push(hNew);
       hIns.push(hIn);
@@ -39,8 +40,8 @@ function forward(
     h = masks ? tf.where(masks[t], hNew, h) : hNew;
     outputs.push(h);
   });
-  const sequence = tf.stack(outputs) as tf.Tensor3D; // [T, B, U]
-  return { sequence, saved: keep ? { fresh: tf.stack(fresh), recurrentInputs: tf.stack(hIns) } : null };
+  const sequence = tf.stack(outputs) as tf.Tensor3D; // [T, U, B]
+  return { sequence, kept: keep ? { fresh: tf.stack(fresh), recurrentInputs: tf.stack(hIns) } : null };
 }
 
 /**
@@ -73,11 +74,11 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
         activation,
         isRecordingGradients(),
       );
-      if (run.saved)
+      if (run.kept)
         save([
           kernel,
-          run.saved.fresh,
-          run.saved.recurrentInputs,
+          run.kept.fresh,
+          run.kept.recurrentInputs,
           ...(mask ? [mask] : []),
           ...(recurrentMask ? [recurrentMask] : []),
         ]);
@@ -87,24 +88,23 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
           const [k, fresh, recurrentInputs, ...rest] = saved;
           const savedMask = mask ? rest[0] : null;
           const savedRecurrentMask = recurrentMask ? rest[mask ? 1 : 0] : null;
-          const [steps, batch, units] = fresh.shape;
+          const [steps, units, batch] = fresh.shape as [number, number, number];
           const dOutputs = timeSteps(dy);
           const slopes = timeSteps(actD(fresh)); // act'(pre-activation) from the output
           const masks = savedMask ? timeSteps(savedMask) : null;
           const da: tf.Tensor[] = new Array(steps);
-          let dhNext: tf.Tensor = tf.zeros([batch, units]);
-          const kernelT = tf.transpose(k);
+          let dhNext: tf.Tensor = tf.zeros([units, batch]);
           for (let t = steps - 1; t >= 0; t--) {
             const dh = tf.add(dOutputs[t], dhNext);
             const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
             da[t] = tf.mul(dhNew, slopes[t]);
-            let dhPrev = tf.matMul(da[t], kernelT);
+            let dhPrev = tf.matMul(k, da[t]); // [U, B]
             if (savedRecurrentMask) dhPrev = tf.mul(dhPrev, savedRecurrentMask);
             if (masks) dhPrev = tf.add(dhPrev, tf.mul(tf.sub(1, masks[t]), dh));
             dhNext = dhPrev;
           }
-          const dProjection = tf.stack(da);
-          const dKernel = tf.matMul(tf.transpose(flattenTime(recurrentInputs)), flattenTime(dProjection));
+          const dProjection = tf.stack(da); // [T, U, B]
+          const dKernel = sumOfOuterProducts(recurrentInputs, dProjection);
           return [
             dProjection,
             dKernel,
