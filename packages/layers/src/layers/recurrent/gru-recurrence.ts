@@ -15,11 +15,13 @@ import { derivativeFromOutput } from './activation-derivatives.js';
 import {
   lastStep,
   optionalGradients,
+  outputGradients,
   type RecurrenceInputs,
   type RecurrenceResult,
   rows,
   type StepSplitter,
   sumOfOuterProducts,
+  sumPresent,
   timeSteps,
   withOptionalInputs,
 } from './recurrence.js';
@@ -113,7 +115,12 @@ function forward(
 
 function backward(
   dy: tf.Tensor,
-  s: Kept & { kernel: tf.Tensor2D; mask: tf.Tensor | null; recurrentMask: tf.Tensor | null },
+  s: Kept & {
+    kernel: tf.Tensor2D;
+    mask: tf.Tensor | null;
+    recurrentMask: tf.Tensor | null;
+    allOutputsUsed: boolean;
+  },
   resetAfter: boolean,
   activation: Activation,
   recurrentActivation: Activation,
@@ -130,14 +137,14 @@ function backward(
   const toR = timeSteps(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, recD(s.r)));
   const keepZ = timeSteps(s.z);
   const resets = timeSteps(s.r);
-  const dOutputs = timeSteps(dy);
+  const dOutputs = outputGradients(dy, steps, s.allOutputsUsed);
   const masks = s.mask ? timeSteps(s.mask) : null;
   const dA: tf.Tensor[] = new Array(steps); // gradient of the candidate's pre-activation
   const dZR: tf.Tensor[] = new Array(steps); // gradients of the update and reset gates' pre-activations
   const dRA: tf.Tensor[] = new Array(steps); // reset after: gradient of U_hᵀ h + b'_h
-  let dhNext: tf.Tensor = tf.zeros([units, batch]);
+  let dhNext: tf.Tensor | null = null;
   for (let t = steps - 1; t >= 0; t--) {
-    const dh = tf.add(dOutputs[t], dhNext);
+    const dh = sumPresent(dOutputs[t], dhNext);
     const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
     const dzPre = tf.mul(dhNew, toZ[t]);
     dA[t] = tf.mul(dhNew, toA[t]);
@@ -174,7 +181,7 @@ function backward(
       1,
     );
   }
-  return [dProjection, dKernel, ...extra, dhNext, ...optionalGradients(s)];
+  return [dProjection, dKernel, ...extra, dhNext as tf.Tensor, ...optionalGradients(s)];
 }
 
 /**
@@ -247,6 +254,7 @@ export function gruRecurrence(
               resetTerm,
               mask: mask ? rest[0] : null,
               recurrentMask: recurrentMask ? rest[mask ? 1 : 0] : null,
+              allOutputsUsed: inputs.allOutputsUsed ?? true,
             },
             resetAfter,
             activation,

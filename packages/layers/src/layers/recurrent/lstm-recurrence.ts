@@ -12,11 +12,13 @@ import { derivativeFromOutput } from './activation-derivatives.js';
 import {
   lastStep,
   optionalGradients,
+  outputGradients,
   type RecurrenceInputs,
   type RecurrenceResult,
   rows,
   type StepSplitter,
   sumOfOuterProducts,
+  sumPresent,
   timeSteps,
   unpack,
   withOptionalInputs,
@@ -62,11 +64,13 @@ function forward(
   xs.forEach((x, t) => {
     const hIn = recurrentMask ? tf.mul(h, recurrentMask) : h;
     const z = tf.add(x, tf.matMul(kernelT, hIn)); // [4U, B]
-    const gatesIF = recurrentActivation.apply(rows(z, 0, 2 * units));
-    const i = rows(gatesIF, 0, units);
-    const f = rows(gatesIF, units, units);
+    // The gate activation over all four blocks at once (one op; it is cheap), the cell's only on
+    // its block (tanh is not: 4 times the work cost more than the extra slice).
+    const gates = recurrentActivation.apply(z);
+    const i = rows(gates, 0, units);
+    const f = rows(gates, units, units);
     const g = activation.apply(rows(z, 2 * units, units));
-    const o = recurrentActivation.apply(rows(z, 3 * units, units));
+    const o = rows(gates, 3 * units, units);
     const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
     const tc = activation.apply(cNew);
     const hNew = tf.mul(o, tc);
@@ -102,35 +106,46 @@ function forward(
 /** The hand-written backward pass: gradients of xW + b, U, h0 and c0 from the packed output's gradient. */
 function backward(
   dy: tf.Tensor,
-  s: Kept & { kernel: tf.Tensor2D; mask: tf.Tensor | null; recurrentMask: tf.Tensor | null },
+  s: Kept & {
+    kernel: tf.Tensor2D;
+    mask: tf.Tensor | null;
+    recurrentMask: tf.Tensor | null;
+    allOutputsUsed: boolean;
+  },
   activation: Activation,
   recurrentActivation: Activation,
 ): tf.Tensor[] {
   const actD = derivativeFromOutput(activation) as (y: tf.Tensor) => tf.Tensor;
   const recD = derivativeFromOutput(recurrentActivation) as (y: tf.Tensor) => tf.Tensor;
   const [steps, units, batch] = s.g.shape as [number, number, number];
-  const dOutputs = timeSteps(tf.slice(dy, [0, 0, 0], [steps, units, batch]));
+  const dOutputs = outputGradients(dy, steps, s.allOutputsUsed);
   let dcNext: tf.Tensor = tf.reshape(tf.slice(dy, [steps, 0, 0], [1, units, batch]), [units, batch]);
-  let dhNext: tf.Tensor = tf.zeros([units, batch]);
+  let dhNext: tf.Tensor | null = null;
 
-  // Step-wise factors for all steps at once.
-  const fromH = timeSteps(tf.mul(s.o, actD(s.cellOutputs))); // dc_t += dh_t · o act'(c_t)
-  // dz_{i,f,c} = dc · [g σ'(i), c_{t-1} σ'(f), i act'(g)]: [T, 3, U, B]
-  const fromC = timeSteps(
-    tf.stack([tf.mul(s.g, recD(s.i)), tf.mul(s.previousCells, recD(s.f)), tf.mul(s.i, actD(s.g))], 1),
-  );
-  const toO = timeSteps(tf.mul(s.cellOutputs, recD(s.o))); // dz_o = dh · act(c) σ'(o)
+  // Step-wise factors for all steps at once: dc_t += dh_t · o act'(c_t), and
+  // dz = [dc; dc; dc; dh] ⊙ [g σ'(i); c_{t-1} σ'(f); i act'(g); act(c) σ'(o)].
+  const fromH = timeSteps(tf.mul(s.o, actD(s.cellOutputs)));
+  const factors = timeSteps(
+    tf.concat(
+      [
+        tf.mul(s.g, recD(s.i)),
+        tf.mul(s.previousCells, recD(s.f)),
+        tf.mul(s.i, actD(s.g)),
+        tf.mul(s.cellOutputs, recD(s.o)),
+      ],
+      1,
+    ),
+  ); // T × [4U, B]
   const forget = timeSteps(s.f);
   const masks = s.mask ? timeSteps(s.mask) : null;
 
   const dz: tf.Tensor[] = new Array(steps);
   for (let t = steps - 1; t >= 0; t--) {
-    const dh = tf.add(dOutputs[t], dhNext);
+    const dh = sumPresent(dOutputs[t], dhNext);
     const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
     let dcNew = tf.add(dcNext, tf.mul(dhNew, fromH[t]));
     if (masks) dcNew = tf.mul(dcNew, masks[t]);
-    const dzIFC = tf.reshape(tf.mul(tf.reshape(dcNew, [1, units, batch]), fromC[t]), [3 * units, batch]);
-    dz[t] = tf.concat([dzIFC, tf.mul(dhNew, toO[t])], 0); // [4U, B]
+    dz[t] = tf.mul(tf.concat([dcNew, dcNew, dcNew, dhNew], 0), factors[t]); // [4U, B]
     let dhPrev = tf.matMul(s.kernel, dz[t]); // [U, B]
     if (s.recurrentMask) dhPrev = tf.mul(dhPrev, s.recurrentMask);
     let dcPrev = tf.mul(dcNew, forget[t]);
@@ -144,7 +159,7 @@ function backward(
   }
   const dProjection = tf.stack(dz); // [T, 4U, B]
   const dKernel = sumOfOuterProducts(s.recurrentInputs, dProjection); // [U, 4U]
-  return [dProjection, dKernel, dhNext, dcNext, ...optionalGradients(s)];
+  return [dProjection, dKernel, dhNext as tf.Tensor, dcNext, ...optionalGradients(s)];
 }
 
 /**
@@ -216,6 +231,7 @@ export function lstmRecurrence(
               recurrentInputs,
               mask: mask ? rest[0] : null,
               recurrentMask: recurrentMask ? rest[mask ? 1 : 0] : null,
+              allOutputsUsed: inputs.allOutputsUsed ?? true,
             },
             activation,
             recurrentActivation,

@@ -27,6 +27,11 @@ export interface RecurrenceInputs {
   mask: tf.Tensor3D | null;
   /** Recurrent dropout: `[U, B]`, multiplied into h before the recurrent product at every step, or null. */
   recurrentMask: tf.Tensor2D | null;
+  /**
+   * Whether the caller uses the output of every step (`returnSequences`) or only the last one; with
+   * `false` the backward pass skips the (zero) gradients of the other steps' outputs. Default true.
+   */
+  allOutputsUsed?: boolean;
 }
 
 /** Result of a recurrence. */
@@ -136,4 +141,22 @@ export function sumOfOuterProducts(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   const left = tf.reshape(tf.transpose(a, [1, 0, 2]), [m, steps * batch]);
   const right = tf.reshape(tf.transpose(b, [0, 2, 1]), [steps * batch, n]);
   return tf.matMul(left, right) as tf.Tensor2D;
+}
+
+/**
+ * The gradient reaching each step's output from outside the recurrence: every step's slice of `dy`,
+ * or, when only the last output is used, null for all steps but the last.
+ */
+export function outputGradients(dy: tf.Tensor, steps: number, allUsed: boolean): Array<tf.Tensor | null> {
+  const [, units, batch] = dy.shape as [number, number, number];
+  if (allUsed) return timeSteps(tf.slice(dy, [0, 0, 0], [steps, units, batch]));
+  const out: Array<tf.Tensor | null> = new Array(steps).fill(null);
+  out[steps - 1] = tf.reshape(tf.slice(dy, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
+  return out;
+}
+
+/** `a + b` where either may be absent (zero, costing no op); at least one is present. */
+export function sumPresent(a: tf.Tensor | null, b: tf.Tensor | null): tf.Tensor {
+  if (a && b) return tf.add(a, b);
+  return (a ?? b) as tf.Tensor;
 }

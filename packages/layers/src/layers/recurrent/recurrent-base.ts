@@ -244,6 +244,7 @@ export abstract class RecurrentLayer extends Layer {
         initialStates,
         mask: stepMask,
         recurrentMask,
+        allOutputsUsed: this.returnSequences,
       });
       const output = this.returnSequences
         ? tf.transpose(result.sequence, [2, 0, 1])

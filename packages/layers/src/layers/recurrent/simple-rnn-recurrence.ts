@@ -8,10 +8,12 @@ import { derivativeFromOutput } from './activation-derivatives.js';
 import {
   lastStep,
   optionalGradients,
+  outputGradients,
   type RecurrenceInputs,
   type RecurrenceResult,
   type StepSplitter,
   sumOfOuterProducts,
+  sumPresent,
   timeSteps,
   withOptionalInputs,
 } from './recurrence.js';
@@ -89,13 +91,13 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
           const savedMask = mask ? rest[0] : null;
           const savedRecurrentMask = recurrentMask ? rest[mask ? 1 : 0] : null;
           const [steps, units, batch] = fresh.shape as [number, number, number];
-          const dOutputs = timeSteps(dy);
+          const dOutputs = outputGradients(dy, steps, inputs.allOutputsUsed ?? true);
           const slopes = timeSteps(actD(fresh)); // act'(pre-activation) from the output
           const masks = savedMask ? timeSteps(savedMask) : null;
           const da: tf.Tensor[] = new Array(steps);
-          let dhNext: tf.Tensor = tf.zeros([units, batch]);
+          let dhNext: tf.Tensor | null = null;
           for (let t = steps - 1; t >= 0; t--) {
-            const dh = tf.add(dOutputs[t], dhNext);
+            const dh = sumPresent(dOutputs[t], dhNext);
             const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
             da[t] = tf.mul(dhNew, slopes[t]);
             let dhPrev = tf.matMul(k, da[t]); // [U, B]
@@ -108,7 +110,7 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
           return [
             dProjection,
             dKernel,
-            dhNext,
+            dhNext as tf.Tensor,
             ...optionalGradients({ mask: savedMask, recurrentMask: savedRecurrentMask }),
           ];
         },
