@@ -66,11 +66,9 @@ function forward(
     const z = tf.add(x, tf.matMul(kernelT, hIn)); // [4U, B]
     // The gate activation over all four blocks at once (one op; it is cheap), the cell's only on
     // its block (tanh is not: 4 times the work cost more than the extra slice).
-    const gates = recurrentActivation.apply(z);
-    const i = rows(gates, 0, units);
-    const f = rows(gates, units, units);
+    // One split op yields all four blocks (separate slices would be three ops).
+    const [i, f, , o] = tf.split(recurrentActivation.apply(z), 4, 0);
     const g = activation.apply(rows(z, 2 * units, units));
-    const o = rows(gates, 3 * units, units);
     const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
     const tc = activation.apply(cNew);
     const hNew = tf.mul(o, tc);
