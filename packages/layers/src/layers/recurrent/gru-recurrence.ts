@@ -127,7 +127,7 @@ function backward(
 ): tf.Tensor[] {
   const actD = derivativeFromOutput(activation) as (y: tf.Tensor) => tf.Tensor;
   const recD = derivativeFromOutput(recurrentActivation) as (y: tf.Tensor) => tf.Tensor;
-  const [steps, units, batch] = s.candidates.shape as [number, number, number];
+  const [steps, units] = s.candidates.shape as [number, number, number];
   const kernelZR = tf.slice(s.kernel, [0, 0], [units, 2 * units]); // [U, 2U]
   const kernelH = tf.slice(s.kernel, [0, 2 * units], [units, units]); // [U, U]
   // Linear in dh_new, for all steps: dz_pre = dh (h_{t-1} − ĥ) σ'(z); da = dh (1 − z) act'(ĥ).

@@ -90,7 +90,7 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
           const [k, fresh, recurrentInputs, ...rest] = saved;
           const savedMask = mask ? rest[0] : null;
           const savedRecurrentMask = recurrentMask ? rest[mask ? 1 : 0] : null;
-          const [steps, units, batch] = fresh.shape as [number, number, number];
+          const steps = fresh.shape[0];
           const dOutputs = outputGradients(dy, steps, inputs.allOutputsUsed ?? true);
           const slopes = timeSteps(actD(fresh)); // act'(pre-activation) from the output
           const masks = savedMask ? timeSteps(savedMask) : null;
