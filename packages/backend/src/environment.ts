@@ -7,10 +7,14 @@ export function isNode(): boolean {
   );
 }
 
-/** An environment variable in Node, `undefined` in a browser. */
+/** An environment variable in Node (an empty value counts as unset), `undefined` in a browser. */
 export function environmentVariable(name: string): string | undefined {
   if (!isNode()) return undefined;
-  const value = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process
-    .env[name];
+  const value = nodeEnvironment()[name];
   return value === '' ? undefined : value;
+}
+
+/** Node's `process.env` (writable: setting a variable there reaches native code such as Dawn). Node only. */
+export function nodeEnvironment(): Record<string, string | undefined> {
+  return (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
 }

@@ -161,6 +161,20 @@ export const KERNEL_CASES: KernelCase[] = [
   { name: 'sum axis 1', inputs: [[3, 4, 5]], run: (x) => tf.sum(x, 1) },
   { name: 'sum all', inputs: [[3, 4, 5]], run: (x) => tf.sum(x) },
   { name: 'mean axes [0, 2]', inputs: [[3, 4, 5]], run: (x) => tf.mean(x, [0, 2]) },
+  // Large enough (>= 8192 elements) for the WASM matrix-product path of leading-axis reductions.
+  {
+    name: 'sum axes [0, 1, 2] (bias gradient)',
+    inputs: [[8, 12, 12, 8]],
+    run: (x) => tf.sum(x, [0, 1, 2]),
+    slack: 4,
+  },
+  { name: 'sum axis 0 keepDims (dense bias)', inputs: [[128, 80]], run: (x) => tf.sum(x, 0, true), slack: 4 },
+  {
+    name: 'mean axes [0, 1, 2] (batch statistics)',
+    inputs: [[8, 12, 12, 8]],
+    run: (x) => tf.mean(x, [0, 1, 2]),
+  },
+  { name: 'mean axes [1, 0] keepDims', inputs: [[64, 16, 9]], run: (x) => tf.mean(x, [1, 0], true) },
   { name: 'max axis -1', inputs: [[3, 4, 5]], run: (x) => tf.max(x, -1) },
   { name: 'min axis 0', inputs: [[3, 4, 5]], run: (x) => tf.min(x, 0) },
   // tfjs-core's Prod gradient calls a chained op (x.reshape), which tensorfold does not install.
@@ -236,6 +250,50 @@ export const KERNEL_CASES: KernelCase[] = [
     ],
     run: (a, b) => tf.matMul(a, b, false, true),
   },
+  {
+    name: 'matMul transposeB, wide b (dense input gradient)',
+    inputs: [
+      [8, 40],
+      [60, 40],
+    ],
+    run: (a, b) => tf.matMul(a, b, false, true),
+  },
+  {
+    name: 'matMul batched 3x(40x36 . 36x33) transposeA',
+    inputs: [
+      [3, 36, 40],
+      [3, 36, 33],
+    ],
+    run: (a, b) => tf.matMul(a, b, true, false),
+    slack: 2,
+  },
+  {
+    name: 'matMul batched 2x(40x36 . 36x33) transposeB',
+    inputs: [
+      [2, 40, 36],
+      [2, 33, 36],
+    ],
+    run: (a, b) => tf.matMul(a, b, false, true),
+    slack: 2,
+  },
+  {
+    name: 'matMul 1-batch by 3-D (mode-n product, forward)',
+    inputs: [
+      [1, 5, 7],
+      [4, 7, 6],
+    ],
+    run: (a, b) => tf.matMul(a, b),
+    grad: false,
+  },
+  {
+    name: 'matMul 1-batch transposed by 3-D (forward)',
+    inputs: [
+      [1, 7, 5],
+      [4, 6, 7],
+    ],
+    run: (a, b) => tf.matMul(a, b, true, true),
+    grad: false,
+  },
   // tfjs-core's matMul gradient does not reduce a broadcast batch (a [2,6,5] times b [5,4] gives a
   // [2,5,4] gradient for b on every backend), so this compares the forward value only.
   {
@@ -301,6 +359,33 @@ export const KERNEL_CASES: KernelCase[] = [
     run: (x, f) => tf.conv2d(t4(x), t4(f), 1, 'valid'),
     slack: 4,
   },
+  {
+    name: 'conv2d one input channel (a first layer: filter gradient over patches)',
+    inputs: [
+      [2, 10, 10, 1],
+      [3, 3, 1, 8],
+    ],
+    run: (x, f) => tf.conv2d(t4(x), t4(f), 1, 'same'),
+  },
+  {
+    name: 'conv2d explicit padding wider than the filter',
+    inputs: [
+      [2, 6, 7, 3],
+      [3, 3, 3, 4],
+    ],
+    run: (x, f) =>
+      tf.conv2d(
+        t4(x),
+        t4(f),
+        [2, 1],
+        [
+          [0, 0],
+          [4, 1],
+          [0, 3],
+          [0, 0],
+        ],
+      ),
+  },
   // tfjs-core has no gradient for dilated convolutions on any backend.
   {
     name: 'conv2d dilation 2 (forward)',
@@ -334,6 +419,14 @@ export const KERNEL_CASES: KernelCase[] = [
       [3, 3, 3, 5],
     ],
     run: (x, f) => tf.conv2dTranspose(t4(x), t4(f), [2, 8, 8, 3], 2, 'same'),
+  },
+  {
+    name: 'conv2dTranspose stride [3, 2] valid',
+    inputs: [
+      [2, 3, 4, 5],
+      [4, 3, 2, 5],
+    ],
+    run: (x, f) => tf.conv2dTranspose(t4(x), t4(f), [2, 10, 9, 2], [3, 2], 'valid'),
   },
   {
     name: 'depthwiseConv2d same',

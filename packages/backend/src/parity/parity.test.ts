@@ -3,22 +3,19 @@
  * that starts here, against the CPU backend. WebGPU is skipped with a notice where it cannot start,
  * unless TENSORFOLD_REQUIRE_WEBGPU=1.
  *
- * Tolerances: |got - want| <= atol + rtol * |want| per element, with atol 1e-5 and rtol 1e-4 on WASM
- * (float32, different summation orders) and atol 1e-4 and rtol 1e-3 on WebGPU (GPU math functions
- * are less exact: exp, log, tanh, erf), each times the case's `slack` for long accumulations.
+ * Tolerances (compare.ts): |got - want| <= atol + rtol * |want| per element, with atol 1e-5 and
+ * rtol 1e-4 on WASM (float32, different summation orders) and atol 1e-4 and rtol 1e-3 on WebGPU (GPU
+ * math functions are less exact: exp, log, tanh, erf), each times the case's `slack` for long
+ * accumulations. The browser test (src/browser) runs the same cases in Chromium.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../init-backend.js';
 import { backendsForTests } from '../testing.js';
+import { compareResults, PARITY_TOLERANCE } from './compare.js';
 import { type CaseResult, KERNEL_CASES, runCase } from './kernel-cases.js';
 
-const TOLERANCE: Record<string, { atol: number; rtol: number }> = {
-  wasm: { atol: 1e-5, rtol: 1e-4 },
-  webgpu: { atol: 1e-4, rtol: 1e-3 },
-};
-
-const backends = (await backendsForTests()).filter((name) => name !== 'cpu');
+const backends = (await backendsForTests()).filter((name) => name !== 'cpu') as Array<'wasm' | 'webgpu'>;
 const reference = new Map<string, CaseResult>();
 
 beforeAll(async () => {
@@ -37,25 +34,6 @@ describe.each(backends)('kernel parity on %s against cpu', (backend) => {
     const got = await runCase(kernelCase);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     const want = reference.get(kernelCase.name)!;
-    expect(got.shapes).toEqual(want.shapes);
-    const { atol, rtol } = TOLERANCE[backend];
-    const slack = kernelCase.slack ?? 1;
-    want.values.forEach((expected, output) => {
-      const actual = got.values[output];
-      let worst = 0;
-      let worstAt = -1;
-      for (let i = 0; i < expected.length; i++) {
-        const excess = Math.abs(actual[i] - expected[i]) - slack * (atol + rtol * Math.abs(expected[i]));
-        if (!(excess <= worst)) {
-          worst = Number.isNaN(excess) ? Number.POSITIVE_INFINITY : excess;
-          worstAt = i;
-        }
-      }
-      const what = output === 0 ? 'forward value' : `gradient of input ${output - 1}`;
-      expect(
-        worstAt,
-        `${what}: element ${worstAt} is ${actual[worstAt]}, CPU gives ${expected[worstAt]}`,
-      ).toBe(-1);
-    });
+    expect(compareResults(got, want, PARITY_TOLERANCE[backend], kernelCase.slack)).toBeNull();
   });
 });

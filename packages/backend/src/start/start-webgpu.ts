@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
-import { environmentVariable, isNode } from '../environment.js';
+import { environmentVariable, isNode, nodeEnvironment } from '../environment.js';
+import { ensureRuntimeDir } from './runtime-dir.js';
 import { isSoftwareAdapter, SOFTWARE_VULKAN_ICDS } from './software-icd.js';
 
 /** Options of {@link startWebgpu}. */
@@ -100,6 +101,7 @@ async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
       { cause: error },
     );
   }
+  await ensureRuntimeDir();
   let gpu = module.create([]);
   if (
     softwareFallback &&
@@ -108,8 +110,7 @@ async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
   ) {
     const icd = await firstExisting(SOFTWARE_VULKAN_ICDS);
     if (icd != null) {
-      (globalThis as unknown as { process: { env: Record<string, string> } }).process.env.VK_ICD_FILENAMES =
-        icd;
+      nodeEnvironment().VK_ICD_FILENAMES = icd;
       gpu = module.create([]);
     }
   }

@@ -1,4 +1,5 @@
 import {
+  type backend_util,
   type DataType,
   getKernel,
   type KernelBackend,
@@ -8,9 +9,24 @@ import {
 } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 
+/** Positions to drop at the start and end of one axis (see {@link KernelScope.crop}). */
+export interface Crop {
+  cropBefore: number;
+  cropAfter: number;
+}
+
 /** The parts of tfjs-backend-wasm's backend object that the added kernels touch. */
 export interface WasmBackendLike extends KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
+  /** Adds a reference to a tensor's memory (freed when the last reference is disposed). */
+  incRef(dataId: object): void;
+  /** Allocates an output on the WASM heap (uninitialized memory). */
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  /**
+   * A typed-array view of a tensor's memory on the WASM heap. A later allocation may grow the heap
+   * and detach the view: allocate every output first, then take the views.
+   */
+  typedArrayFromHeap(info: TensorInfo): backend_util.TypedArray;
 }
 
 /**
@@ -57,6 +73,16 @@ export class KernelScope {
     return config;
   }
 
+  /**
+   * Allocates an uninitialized tensor on the WASM heap, for a kernel that writes it from JavaScript
+   * (take its view with `backend.typedArrayFromHeap` after the last allocation). Freed like the others.
+   */
+  allocate(shape: number[], dtype: DataType = 'float32'): TensorInfo {
+    const out = this.backend.makeOutput(shape, dtype);
+    this.owned.push(out);
+    return out;
+  }
+
   /** Takes ownership of outputs produced outside {@link KernelScope.run} (multi-output kernels). */
   adopt(...outputs: TensorInfo[]): void {
     this.owned.push(...outputs);
@@ -78,6 +104,28 @@ export class KernelScope {
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     if (perm.every((axis, i) => axis === i)) return this.reshape(x, x.shape);
     return this.run('Transpose', { x }, { perm });
+  }
+
+  /**
+   * Drops the positions of axes 1 and 2 of an NHWC tensor that `rows` and `cols` say to crop
+   * (`cropBefore`, `cropAfter`); returns `x` itself when there is nothing to crop.
+   */
+  crop(x: TensorInfo, [rows, cols]: [Crop, Crop]): TensorInfo {
+    if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter === 0) return x;
+    const [batch, height, width, channels] = x.shape;
+    return this.run(
+      'Slice',
+      { x },
+      {
+        begin: [0, rows.cropBefore, cols.cropBefore, 0],
+        size: [
+          batch,
+          height - rows.cropBefore - rows.cropAfter,
+          width - cols.cropBefore - cols.cropAfter,
+          channels,
+        ],
+      },
+    );
   }
 
   /** Casts to `dtype`. */

@@ -39,6 +39,17 @@ describe('registerWasmKernels', () => {
     );
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     expect(tf.getKernel('BatchMatMul', 'wasm')).not.toBe(ours);
+    // Restored stock kernels that this package replaced before the backend started still run.
+    const dx = tf
+      .engine()
+      .runKernel(
+        'Conv2DBackpropInput',
+        { dy: tf.ones([1, 2, 2, 1]), filter: tf.ones([2, 2, 1, 1]) },
+        { inputShape: [1, 3, 3, 1], strides: [1, 1], pad: 'valid', dataFormat: 'NHWC' },
+      ) as tf.Tensor;
+    expect(Array.from(dx.dataSync())).toEqual([1, 2, 1, 2, 4, 2, 1, 2, 1]);
+    const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')));
+    expect(Array.from(grad(tf.tensor4d([1, 5, 3, 2], [1, 2, 2, 1])).dataSync())).toEqual([0, 1, 0, 0]);
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBeDefined();
     expect(unregisterWasmKernels()).toEqual([]);
     expect(registerWasmKernels().length).toBeGreaterThan(0);

@@ -2,17 +2,25 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   _FusedMatMul,
   BatchMatMul,
+  Cast,
+  engine,
   getKernel,
   type KernelConfig,
+  Mean,
   OneHot,
   registerKernel,
   Slice,
+  Sum,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
+import { sameTypeCastConfig } from './kernels/cast.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { identityConfig } from './kernels/identity.js';
+import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { viewSliceConfig } from './kernels/slice.js';
@@ -33,13 +41,18 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
 
 /**
  * Stock WASM kernels that this package wraps, each with the function that builds the wrapper from the
- * stock config: the matMuls take a faster path (same results; also fixes the stock bias bug of
- * transposed fused matMul), OneHot gets right values for non-int32 dtypes, and Slice copies only
- * the slice instead of the whole input.
+ * stock config: the matMuls take a faster path for transposed and batched products (same results;
+ * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
+ * gradients, batch statistics) run as one average pooling, casts to the same dtype share memory,
+ * OneHot gets right values for non-int32 dtypes, and Slice copies only the slice instead of the
+ * whole input.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [BatchMatMul]: fastMatMulConfig,
   [_FusedMatMul]: fastMatMulConfig,
+  [Sum]: leadingAxesSumConfig,
+  [Mean]: leadingAxesSumConfig,
+  [Cast]: sameTypeCastConfig,
   [OneHot]: fixedOneHotConfig,
   [Slice]: viewSliceConfig,
 };
@@ -47,8 +60,16 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
 export const WRAPPED_WASM_KERNELS: readonly string[] = Object.keys(WRAPPERS);
 
-/** Stock WASM kernels that give wrong results in tfjs 4.22 and are replaced. */
-export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
+/**
+ * Stock WASM kernels that are replaced: MaxPoolGrad gives wrong results in tfjs 4.22,
+ * Conv2DBackpropInput runs in a scalar loop where XNNPACK's convolution can do the work, and
+ * Identity copies where sharing the memory is enough.
+ */
+export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
+  maxPoolGradConfig,
+  conv2DBackpropInputConfig,
+  identityConfig,
+];
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
@@ -77,7 +98,13 @@ export function unregisterWasmKernels(): string[] {
     if (!isOurs(getKernel(name, 'wasm'))) continue;
     unregisterKernel(name, 'wasm');
     const stock = stockConfigs.get(name);
-    if (stock != null) registerKernel(stock);
+    if (stock != null) {
+      registerKernel(stock);
+      // A stock kernel replaced before the backend started never ran its setup (binding its WASM
+      // function); run it now, or the restored kernel would fail on first use.
+      const backend = engine().registry.wasm;
+      if (backend != null) stock.setupFunc?.(backend);
+    }
     changed.push(name);
   }
   return changed;
@@ -85,10 +112,10 @@ export function unregisterWasmKernels(): string[] {
 
 /**
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
- * ({@link ADDED_WASM_KERNELS}), replaces the ones that compute wrong gradients
- * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad), and wraps the matMul kernels with versions that take XNNPACK's fast
- * path for transposed and batched products, and OneHot with one that honours its dtype
- * ({@link WRAPPED_WASM_KERNELS}).
+ * ({@link ADDED_WASM_KERNELS}), replaces the ones that are wrong or needlessly slow
+ * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity), and wraps others with
+ * faster or fixed paths for some inputs ({@link WRAPPED_WASM_KERNELS}: matMuls, leading-axis sums and
+ * means, same-dtype casts, OneHot).
  *
  * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
  * already registered (by this function, or by a later tfjs release that ships it) is left alone.

@@ -1,12 +1,13 @@
 /**
- * matMul throughput (GFLOP/s) of the shapes a dense layer's forward and backward passes run, with
- * tensorfold's WASM kernels against the stock tfjs-backend-wasm kernels in the same run. On WebGPU and
- * CPU tensorfold uses the stock kernels, so the two figures measure the same kernel.
+ * matMul throughput (GFLOP/s) of the shapes a dense layer's forward and backward passes run, plus
+ * batched and mode-n-product shapes, with tensorfold's WASM kernels against the stock
+ * tfjs-backend-wasm kernels in the same run, alternating in rounds (see kernel-ab.ts). On
+ * WebGPU and CPU tensorfold uses the stock kernels, so the two figures measure the same kernel.
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
-import { type BenchContext, type Suite, timeIt } from '../harness.js';
+import type { BenchContext, Suite } from '../harness.js';
+import { timeAgainstStock } from '../kernel-ab.js';
 
 interface MatMulCase {
   name: string;
@@ -16,7 +17,8 @@ interface MatMulCase {
   transposeB: boolean;
 }
 
-// The MLP 784-512-256-10 at batch 128: forward x.W, backward dy.W^T (input gradient) and x^T.dy (weight gradient).
+// The MLP 784-512-256-10 at batch 128: forward x.W, backward dy.W^T (input gradient) and x^T.dy
+// (weight gradient); then batched products and a mode-n product (tensor-math's Tucker and CP).
 const CASES: MatMulCase[] = [
   { name: '128x784 . 784x512 (forward)', a: [128, 784], b: [784, 512], transposeA: false, transposeB: false },
   {
@@ -35,43 +37,54 @@ const CASES: MatMulCase[] = [
   },
   { name: '512x512 . 512x512', a: [512, 512], b: [512, 512], transposeA: false, transposeB: false },
   { name: 'batched 8x(64x64 . 64x64)', a: [8, 64, 64], b: [8, 64, 64], transposeA: false, transposeB: false },
+  {
+    name: 'batched 4x(256x256 . (256x256)^T)',
+    a: [4, 256, 256],
+    b: [4, 256, 256],
+    transposeA: false,
+    transposeB: true,
+  },
+  {
+    name: 'mode-2 product: 1x(10x100) . 100x(100x100)',
+    a: [1, 10, 100],
+    b: [100, 100, 100],
+    transposeA: false,
+    transposeB: false,
+  },
 ];
 
 function flops(c: MatMulCase): number {
   const rows = c.transposeA ? c.a[c.a.length - 1] : c.a[c.a.length - 2];
   const inner = c.transposeA ? c.a[c.a.length - 2] : c.a[c.a.length - 1];
   const cols = c.transposeB ? c.b[c.b.length - 2] : c.b[c.b.length - 1];
-  const batch = c.a.length > 2 ? c.a[0] : 1;
+  const batch = Math.max(c.a.length > 2 ? c.a[0] : 1, c.b.length > 2 ? c.b[0] : 1);
   return 2 * batch * rows * inner * cols;
 }
 
-async function gflops(c: MatMulCase, quick: boolean): Promise<number> {
+/** Median GFLOP/s of tensorfold's and the stock kernel over interleaved rounds. */
+async function measure(c: MatMulCase, swap: boolean, rounds: number) {
   const a = tf.randomUniform(c.a, -1, 1, 'float32', 1);
   const b = tf.randomUniform(c.b, -1, 1, 'float32', 2);
-  const timing = await timeIt(() => tf.matMul(a, b, c.transposeA, c.transposeB), {
-    minRuns: quick ? 3 : 10,
-    minTimeMs: quick ? 200 : 1000,
-  });
-  tf.dispose([a, b]);
-  return flops(c) / (timing.medianMs * 1e6);
+  try {
+    const timing = await timeAgainstStock(() => tf.matMul(a, b, c.transposeA, c.transposeB), {
+      swap,
+      rounds,
+      perRound: 3,
+    });
+    const gflops = (ms: number) => flops(c) / (ms * 1e6);
+    return { ours: gflops(timing.ours), stock: timing.stock === null ? null : gflops(timing.stock) };
+  } finally {
+    tf.dispose([a, b]);
+  }
 }
 
 const suite: Suite = {
   name: 'backend-matmul',
   description: 'matMul GFLOP/s, tensorfold kernels vs stock tfjs kernels, same backend, same run',
   async run(ctx: BenchContext) {
+    const wasm = ctx.backend === 'wasm';
     for (const c of CASES) {
-      let stock: number;
-      let ours: number;
-      if (ctx.backend === 'wasm') {
-        unregisterWasmKernels();
-        stock = await gflops(c, ctx.quick);
-        registerWasmKernels();
-        ours = await gflops(c, ctx.quick);
-      } else {
-        ours = await gflops(c, ctx.quick);
-        stock = ours;
-      }
+      const { ours, stock } = await measure(c, wasm, ctx.quick ? 2 : 6);
       ctx.report({
         suite: 'backend-matmul',
         case: c.name,
@@ -80,7 +93,7 @@ const suite: Suite = {
         peer: stock,
         peerName: `stock tfjs ${ctx.backend} kernel`,
         higherIsBetter: true,
-        note: ctx.backend === 'wasm' ? undefined : 'same kernel (tensorfold adds none here)',
+        note: wasm ? undefined : 'same kernel (tensorfold adds none here)',
       });
     }
   },

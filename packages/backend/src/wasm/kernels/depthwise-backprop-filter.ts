@@ -58,16 +58,7 @@ function depthwiseBackpropFilter(args: {
     // [height, width, channels, batch] -> one image of channels * batch channels.
     let image = scope.transpose(x, [1, 2, 3, 0]);
     image = scope.reshape(image, [1, info.inHeight, info.inWidth, channels * batch]);
-    if (rows.crop > 0 || cols.crop > 0) {
-      image = scope.run(
-        'Slice',
-        { x: image },
-        {
-          begin: [0, 0, 0, 0],
-          size: [1, info.inHeight - rows.crop, info.inWidth - cols.crop, channels * batch],
-        },
-      );
-    }
+    image = scope.crop(image, [rows, cols]);
     // [batch, outHeight, outWidth, channels, multiplier] -> [outHeight, outWidth, channels * batch, multiplier]
     let kernel = scope.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]);
     kernel = scope.transpose(kernel, [1, 2, 3, 0, 4]);

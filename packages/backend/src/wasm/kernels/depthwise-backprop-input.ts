@@ -8,6 +8,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { correlationPadding } from './correlation-padding.js';
+import { spreadByStride } from './spread-by-stride.js';
 
 /**
  * The gradient of `depthwiseConv2d` with respect to its input, which stock tfjs-backend-wasm lacks.
@@ -33,33 +35,13 @@ function depthwiseBackpropInput(args: {
     dimRoundingMode,
     true,
   );
-  const [batch, outHeight, outWidth, outChannels] = dy.shape;
+  const [batch, , , outChannels] = dy.shape;
   const channels = info.inChannels;
   const multiplier = outChannels / channels;
   const scope = new KernelScope(args.backend);
   try {
     // [batch, outHeight * strideHeight, outWidth * strideWidth, outChannels], zeros between the rows of dy.
-    let spread = dy;
-    const [sh, sw] = [info.strideHeight, info.strideWidth];
-    if (sh > 1 || sw > 1) {
-      spread = scope.reshape(dy, [batch, outHeight, 1, outWidth, 1, outChannels]);
-      spread = scope.run(
-        'PadV2',
-        { x: spread },
-        {
-          paddings: [
-            [0, 0],
-            [0, 0],
-            [0, sh - 1],
-            [0, 0],
-            [0, sw - 1],
-            [0, 0],
-          ],
-          constantValue: 0,
-        },
-      );
-      spread = scope.reshape(spread, [batch, outHeight * sh, outWidth * sw, outChannels]);
-    }
+    let spread = spreadByStride(scope, dy, info.strideHeight, info.strideWidth);
     const rows = correlationPadding(
       info.inHeight,
       spread.shape[1],
@@ -74,16 +56,7 @@ function depthwiseBackpropInput(args: {
       info.dilationWidth,
       info.padInfo.left,
     );
-    if (rows.crop > 0 || cols.crop > 0) {
-      spread = scope.run(
-        'Slice',
-        { x: spread },
-        {
-          begin: [0, 0, 0, 0],
-          size: [batch, spread.shape[1] - rows.crop, spread.shape[2] - cols.crop, outChannels],
-        },
-      );
-    }
+    spread = scope.crop(spread, [rows, cols]);
     // [filterHeight, filterWidth, channels * multiplier, 1], flipped in space.
     let flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
     flipped = scope.reshape(flipped, [info.filterHeight, info.filterWidth, outChannels, 1]);
@@ -105,23 +78,6 @@ function depthwiseBackpropInput(args: {
   } finally {
     scope.dispose();
   }
-}
-
-/**
- * Padding of one axis so that correlating `length` positions of spread-out `dy` with a filter of
- * `filterSize` taps (dilated by `dilation`) gives back `inSize` positions, starting where the forward
- * pass's first output read its first input (`padBefore`).
- */
-function correlationPadding(
-  inSize: number,
-  length: number,
-  filterSize: number,
-  dilation: number,
-  padBefore: number,
-) {
-  const before = (filterSize - 1) * dilation - padBefore;
-  const after = inSize - length + padBefore;
-  return after >= 0 ? { before, after, crop: 0 } : { before, after: 0, crop: -after };
 }
 
 /** Kernel config of {@link depthwiseBackpropInput} for the `wasm` backend. */

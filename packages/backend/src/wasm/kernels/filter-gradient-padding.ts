@@ -1,11 +1,23 @@
-/** Padding of one spatial axis for a filter gradient computed as a convolution (see its use). */
+/** Padding of one spatial axis for a gradient computed as a convolution (see its uses). */
 export interface AxisPadding {
   /** Zeros before the input. */
   before: number;
   /** Zeros after the input. */
   after: number;
+  /** Leading input positions to drop first (no filter tap ever reaches them). */
+  cropBefore: number;
   /** Trailing input positions to drop first (no filter tap ever reaches them). */
-  crop: number;
+  cropAfter: number;
+}
+
+/** An {@link AxisPadding} from signed amounts: a negative amount of padding is a crop. */
+export function signedPadding(before: number, after: number): AxisPadding {
+  return {
+    before: Math.max(before, 0),
+    after: Math.max(after, 0),
+    cropBefore: Math.max(-before, 0),
+    cropAfter: Math.max(-after, 0),
+  };
 }
 
 /**
@@ -26,6 +38,5 @@ export function filterGradientPadding(
   padBefore: number,
 ): AxisPadding {
   const extent = (filterSize - 1) * dilation + (outSize - 1) * stride + 1;
-  const after = extent - inSize - padBefore;
-  return after >= 0 ? { before: padBefore, after, crop: 0 } : { before: padBefore, after: 0, crop: -after };
+  return signedPadding(padBefore, extent - inSize - padBefore);
 }

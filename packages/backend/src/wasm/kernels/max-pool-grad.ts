@@ -1,66 +1,134 @@
 import {
+  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
   type MaxPoolGradInputs,
   type TensorInfo,
-  util,
 } from '@tensorflow/tfjs-core';
-import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
 
 /**
- * The gradient of `maxPool`. Stock tfjs-backend-wasm 4.22's MaxPoolGrad (and MaxPoolWithArgmax)
- * start each window's maximum at 0 instead of -Infinity, so a window whose values are all negative
- * gets no gradient at all; the parity suite catches it. This replacement shifts the input to be
- * positive (`x - min(x) + 1`, which keeps every window's argmax), finds each window's maximum with
- * WASM's MaxPoolWithArgmax and adds `dy` there with ScatterNd: `dx[argmax(window)] += dy[window]`.
+ * The gradient of `maxPool`: each window's `dy` goes to the first position (in row-major window
+ * order) that holds the window's maximum, as on the CPU backend; a window with no number above
+ * -Infinity (all -Infinity or NaN) passes no gradient.
+ *
+ * Replaces the stock tfjs-backend-wasm 4.22 kernel, which starts each window's maximum at 0 instead
+ * of -Infinity and so drops the gradient of every window whose values are all negative. It runs
+ * directly on the WASM heap and uses the forward output: the maximum of each window is known, so a
+ * scan stops at the first input equal to it (2.5 reads per 2x2 window on average instead of a full
+ * comparison chain); a window where no input equals it (NaN) is scanned for its largest number.
  */
 function maxPoolGrad(args: {
   inputs: MaxPoolGradInputs;
   backend: WasmBackendLike;
   attrs: MaxPoolGradAttrs;
 }): TensorInfo {
-  const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+  const { dy, input, output } = args.inputs as { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs;
-  if (dimRoundingMode != null) {
-    throw new Error(
-      'The WASM MaxPoolGrad kernel of @tensorfold/backend does not support dimRoundingMode; leave it unset.',
-    );
-  }
-  const scope = new KernelScope(args.backend);
-  try {
-    // Every value >= 1, so the stock argmax (which starts at 0) is right.
-    const axes = input.shape.map((_, i) => i);
-    const lowest = scope.run('Min', { x: input }, { axis: axes, keepDims: false });
-    const one = scope.run('Fill', {}, { shape: [], value: 1, dtype: 'float32' });
-    const positive = scope.run('Add', { a: scope.run('Sub', { a: input, b: lowest }), b: one });
-    const [, argmax] = maxPoolWithArgmax(scope, positive, {
-      filterSize,
-      strides,
-      pad,
-      includeBatchInIndex: true,
-    });
-    const count = util.sizeFromShape(dy.shape);
-    // [windows, 1] flat input positions and [windows] gradients.
-    const indices = scope.reshape(argmax, [count, 1]);
-    const updates = scope.reshape(dy, [count]);
-    const flat = scope.run('ScatterNd', { indices, updates }, { shape: [util.sizeFromShape(input.shape)] });
-    return scope.finish(scope.reshape(flat, input.shape));
-  } finally {
-    scope.dispose();
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const { backend } = args;
+  const out = backend.makeOutput(input.shape, 'float32');
+  // Views after the last allocation: an allocation may move the heap.
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  scatterToWindowMaxima(
+    backend.typedArrayFromHeap(input) as Float32Array,
+    backend.typedArrayFromHeap(output) as Float32Array,
+    backend.typedArrayFromHeap(dy) as Float32Array,
+    dx,
+    info,
+  );
+  return out;
+}
+
+/**
+ * `dx[first position of each window's maximum] += dy[window]` over NHWC arrays: `x` and `dx`
+ * shaped like the pooling input, `y` (the window maxima) and `dy` like its output.
+ */
+function scatterToWindowMaxima(
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const rowStride = inWidth * channels;
+  let o = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const image = b * inHeight * rowStride;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const rowStart = Math.max(oh * strideHeight - top, 0);
+      const rowEnd = Math.min(oh * strideHeight - top + filterHeight, inHeight);
+      for (let ow = 0; ow < outWidth; ow++) {
+        const colStart = Math.max(ow * strideWidth - left, 0);
+        const colEnd = Math.min(ow * strideWidth - left + filterWidth, inWidth);
+        const corner = image + rowStart * rowStride + colStart * channels;
+        const rows = rowEnd - rowStart;
+        const cols = colEnd - colStart;
+        for (let c = 0; c < channels; c++, o++) {
+          const maximum = y[o];
+          let at =
+            maximum > Number.NEGATIVE_INFINITY
+              ? firstEqual(x, corner + c, rows, cols, channels, rowStride, maximum)
+              : -1;
+          if (at < 0) at = firstLargest(x, corner + c, rows, cols, channels, rowStride);
+          if (at >= 0) dx[at] += dy[o];
+        }
+      }
+    }
   }
 }
 
-function maxPoolWithArgmax(scope: KernelScope, x: TensorInfo, attrs: Record<string, unknown>): TensorInfo[] {
-  const config = scope.kernel('MaxPoolWithArgmax');
-  const outputs = config.kernelFunc({
-    inputs: { x },
-    attrs: attrs as never,
-    backend: scope.backend,
-  }) as unknown as TensorInfo[];
-  scope.adopt(...outputs);
-  return outputs;
+/** Flat index of the first element of a window (row-major) equal to `value`, or -1. */
+function firstEqual(
+  x: Float32Array,
+  corner: number,
+  rows: number,
+  cols: number,
+  step: number,
+  rowStride: number,
+  value: number,
+): number {
+  for (let r = 0, row = corner; r < rows; r++, row += rowStride) {
+    for (let col = 0, p = row; col < cols; col++, p += step) {
+      if (x[p] === value) return p;
+    }
+  }
+  return -1;
+}
+
+/** Flat index of the first largest number of a window (row-major), or -1 when none exceeds -Infinity. */
+function firstLargest(
+  x: Float32Array,
+  corner: number,
+  rows: number,
+  cols: number,
+  step: number,
+  rowStride: number,
+): number {
+  let best = Number.NEGATIVE_INFINITY;
+  let at = -1;
+  for (let r = 0, row = corner; r < rows; r++, row += rowStride) {
+    for (let col = 0, p = row; col < cols; col++, p += step) {
+      if (x[p] > best) {
+        best = x[p];
+        at = p;
+      }
+    }
+  }
+  return at;
 }
 
 /** Kernel config of {@link maxPoolGrad} for the `wasm` backend (replaces the stock one). */

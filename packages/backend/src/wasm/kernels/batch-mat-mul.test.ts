@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { fastMatMul } from './batch-mat-mul.js';
+
+interface Call {
+  a: number[];
+  b: number[];
+  transposed: boolean;
+}
+
+/** Runs the wrapper over the stock BatchMatMul and records what the stock kernel was asked to do. */
+function productThroughWrapper(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
+  const stock = tf.getKernel('BatchMatMul', 'wasm')!;
+  const calls: Call[] = [];
+  const recording = {
+    ...stock,
+    kernelFunc: (args: Parameters<tf.KernelFunc>[0]) => {
+      const { a: x, b: y } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      calls.push({
+        a: x.shape,
+        b: y.shape,
+        transposed: Boolean(args.attrs?.transposeA || args.attrs?.transposeB),
+      });
+      return stock.kernelFunc(args);
+    },
+  } as tf.KernelConfig;
+  const backend = tf.backend();
+  const out = fastMatMul(recording)({
+    inputs: { a, b },
+    attrs: { transposeA, transposeB },
+    backend,
+  }) as tf.TensorInfo;
+  const result = tf.engine().makeTensorFromTensorInfo(out);
+  return { result, calls };
+}
+
+describe('WASM BatchMatMul wrapper', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  const cases: Array<[string, number[], number[], boolean, boolean, Call[]]> = [
+    // dy . W^T with a wide W: computed transposed, (W . dy^T)^T.
+    [
+      'input gradient of a wide dense layer',
+      [8, 40],
+      [60, 40],
+      false,
+      true,
+      [{ a: [1, 60, 40], b: [1, 40, 8], transposed: false }],
+    ],
+    // x^T . dy: x transposed explicitly.
+    ['weight gradient', [8, 40], [8, 60], true, false, [{ a: [1, 40, 8], b: [1, 8, 60], transposed: false }]],
+    // A dense layer on 3-D input: a's batch folded into rows.
+    ['3-D by 2-D', [3, 5, 7], [7, 4], false, false, [{ a: [1, 15, 7], b: [1, 7, 4], transposed: false }]],
+    // A mode-n product: b's batch folded into the rows of the transposed product.
+    [
+      'shared matrix by 3-D',
+      [1, 5, 7],
+      [4, 7, 6],
+      false,
+      false,
+      [{ a: [1, 24, 7], b: [1, 7, 5], transposed: false }],
+    ],
+    // Large products batched on both sides: one XNNPACK product per entry.
+    [
+      'batched on both sides, large',
+      [2, 40, 36],
+      [2, 33, 36],
+      false,
+      true,
+      [
+        { a: [1, 40, 36], b: [1, 36, 33], transposed: false },
+        { a: [1, 40, 36], b: [1, 36, 33], transposed: false },
+      ],
+    ],
+    // Small ones stay in the stock loop, with transposes removed.
+    [
+      'batched on both sides, small',
+      [2, 4, 3],
+      [2, 5, 3],
+      false,
+      true,
+      [{ a: [2, 4, 3], b: [2, 3, 5], transposed: false }],
+    ],
+  ];
+
+  it.each(cases)(
+    '%s: the stock kernel gets untransposed products, and the result matches CPU',
+    async (_name, aShape, bShape, tA, tB, expected) => {
+      const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+      const inputs = {
+        a: { values: sequence(size(aShape), 1), shape: aShape },
+        b: { values: sequence(size(bShape), 2), shape: bShape },
+      };
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const a = tf.tensor(inputs.a.values, aShape);
+      const b = tf.tensor(inputs.b.values, bShape);
+      const { result, calls } = productThroughWrapper(a, b, tA, tB);
+      const got = Float32Array.from(await result.data());
+      const shape = result.shape;
+      tf.dispose([a, b, result]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(calls).toEqual(expected);
+      const want = await runKernelOn('cpu', 'BatchMatMul', inputs, { transposeA: tA, transposeB: tB });
+      expect(shape).toEqual(want.shape);
+      expect(worstExcess(got, want.values, 1e-4)).toBeLessThanOrEqual(1e-5);
+    },
+  );
+});

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
+import { filterGradientByPatches } from './filter-gradient-by-patches.js';
+
+type Pad = 'valid' | 'same' | number[][];
+
+interface FilterGradCase {
+  xShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  strides: [number, number];
+  pad: Pad;
+}
+
+const cases: Array<[string, FilterGradCase]> = [
+  [
+    'LeNet-5 first layer (3x3x1 to 8, same)',
+    { xShape: [4, 12, 12, 1], filterShape: [3, 3, 1, 8], strides: [1, 1], pad: 'same' },
+  ],
+  [
+    'LeNet-5 second layer (5x5x8 to 16, valid)',
+    { xShape: [3, 14, 14, 8], filterShape: [5, 5, 8, 16], strides: [1, 1], pad: 'valid' },
+  ],
+  [
+    'stride [2, 3], same, odd sizes',
+    { xShape: [2, 9, 10, 3], filterShape: [3, 4, 3, 5], strides: [2, 3], pad: 'same' },
+  ],
+  [
+    'stride 2, valid, trailing rows never read',
+    { xShape: [2, 8, 9, 2], filterShape: [3, 2, 2, 4], strides: [2, 2], pad: 'valid' },
+  ],
+  [
+    'explicit padding wider than the filter',
+    {
+      xShape: [2, 6, 7, 3],
+      filterShape: [3, 3, 3, 4],
+      strides: [2, 1],
+      pad: [
+        [0, 0],
+        [4, 1],
+        [0, 3],
+        [0, 0],
+      ],
+    },
+  ],
+];
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The forward output shape, from tfjs's own shape rules. */
+function dyShapeOf(c: FilterGradCase): number[] {
+  return tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad as 'same').outShape;
+}
+
+/** Runs one of the two filter-gradient forms directly on the WASM backend. */
+async function byStrategy(
+  strategy: typeof filterGradientByPatches,
+  c: FilterGradCase,
+): Promise<{ values: Float32Array; shape: number[] }> {
+  await useBackend('wasm');
+  const before = tf.memory().numTensors;
+  const dyShape = dyShapeOf(c);
+  const x = tf.tensor(sequence(size(c.xShape), 1), c.xShape);
+  const dy = tf.tensor(sequence(size(dyShape), 2), dyShape);
+  const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad as 'same');
+  const backend = tf.backend() as unknown as WasmBackendLike;
+  const idsBefore = backend.numDataIds();
+  const scope = new KernelScope(backend);
+  let result: tf.Tensor;
+  try {
+    result = tf.engine().makeTensorFromTensorInfo(scope.finish(strategy(scope, x, dy, info)));
+  } finally {
+    scope.dispose();
+  }
+  expect(backend.numDataIds()).toBe(idsBefore + 1);
+  const values = Float32Array.from(await result.data());
+  tf.dispose([x, dy, result]);
+  expect(tf.memory().numTensors).toBe(before);
+  return { values, shape: result.shape };
+}
+
+async function cpuFilterGradient(c: FilterGradCase, dataFormat: 'NHWC' | 'NCHW' = 'NHWC') {
+  const dyShape = dyShapeOf(c);
+  return runKernelOn(
+    'cpu',
+    'Conv2DBackpropFilter',
+    {
+      x: { values: sequence(size(c.xShape), 1), shape: c.xShape },
+      dy: { values: sequence(size(dyShape), 2), shape: dyShape },
+    },
+    { strides: c.strides, pad: c.pad, dataFormat, dimRoundingMode: undefined, filterShape: c.filterShape },
+  );
+}
+
+describe('WASM Conv2DBackpropFilter', () => {
+  describe.each([
+    ['as a matrix product over patches', filterGradientByPatches],
+    ['as a convolution', filterGradientByConvolution],
+  ] as const)('%s', (_form, strategy) => {
+    it.each(cases)('matches the CPU backend: %s', async (_name, c) => {
+      const want = await cpuFilterGradient(c);
+      const got = await byStrategy(strategy, c);
+      expect(got.shape).toEqual(c.filterShape);
+      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+    });
+  });
+
+  it('the registered kernel takes channels-first (NCHW) input too', async () => {
+    // [batch, channels, height, width]
+    const c: FilterGradCase = {
+      xShape: [2, 3, 7, 6],
+      filterShape: [3, 3, 3, 4],
+      strides: [2, 2],
+      pad: 'same',
+    };
+    const dyShape = [2, 4, 4, 3];
+    const inputs = {
+      x: { values: sequence(size(c.xShape), 1), shape: c.xShape },
+      dy: { values: sequence(size(dyShape), 2), shape: dyShape },
+    };
+    const attrs = {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: 'NCHW',
+      dimRoundingMode: undefined,
+      filterShape: c.filterShape,
+    };
+    const want = await runKernelOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
+    const got = await runKernelOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
+    expect(got.shape).toEqual(c.filterShape);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+  });
+});

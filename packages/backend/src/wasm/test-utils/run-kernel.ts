@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../../init-backend.js';
+
+/** A kernel input given as plain values, so the same input can be built on every backend. */
+export interface KernelInput {
+  values: ArrayLike<number>;
+  shape: number[];
+  dtype?: 'float32' | 'int32';
+}
+
+/** What a kernel returned, read back. */
+export interface KernelOutput {
+  values: Float32Array;
+  shape: number[];
+}
+
+/**
+ * Runs kernel `name` on `backend` (switching to it) with `inputs` built there, reads the output and
+ * frees everything, so a test can compare the WASM kernel with the CPU backend's on the same input.
+ */
+export async function runKernelOn(
+  backend: 'cpu' | 'wasm',
+  name: string,
+  inputs: Record<string, KernelInput>,
+  attrs: Record<string, unknown>,
+): Promise<KernelOutput> {
+  await useBackend(backend);
+  const before = tf.memory().numTensors;
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([key, input]) => [
+      key,
+      tf.tensor(Array.from(input.values), input.shape, input.dtype ?? 'float32'),
+    ]),
+  );
+  const out = tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: Float32Array.from(await out.data()), shape: out.shape };
+  tf.dispose([out, ...Object.values(tensors)]);
+  if (tf.memory().numTensors !== before) throw new Error(`${name} on ${backend} leaked tensors`);
+  return result;
+}
+
+/** Deterministic values in [-1, 1) (a fixed linear congruential sequence per seed). */
+export function sequence(size: number, seed: number): Float32Array {
+  const values = new Float32Array(size);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+/** The largest `|a - b| - rtol * |b|` over the elements (<= atol means they agree). */
+export function worstExcess(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const excess = Math.abs(a[i] - b[i]) - rtol * Math.abs(b[i]);
+    if (!(excess <= worst)) worst = Number.isNaN(excess) ? Number.POSITIVE_INFINITY : excess;
+  }
+  return worst;
+}

@@ -1,0 +1,64 @@
+/**
+ * Same-run A/B timing of one computation on tensorfold's WASM kernels and on the stock
+ * tfjs-backend-wasm kernels: the two alternate in rounds (kernels swapped each round, round 0 warms
+ * up) and each reports its median time, so that load from other processes on a shared machine hits
+ * both alike.
+ */
+import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
+import type { tf } from '@tensorfold/core';
+
+/** Median milliseconds per run on each side; `stock` is null when the stock kernels cannot run it. */
+export interface KernelTiming {
+  ours: number;
+  stock: number | null;
+}
+
+/**
+ * Times `compute` (which returns a tensor, then disposed) `perRound` times per side per round. With
+ * `swap` false (backends other than WASM) both sides run the same kernels. `readBack` (default true)
+ * waits for the result with `data()`; WASM kernels run synchronously, so a WASM-only suite can skip
+ * the copy out of the WASM heap, which would otherwise dominate cheap kernels.
+ */
+export async function timeAgainstStock(
+  compute: () => tf.Tensor,
+  options: { swap: boolean; rounds: number; perRound: number; readBack?: boolean },
+): Promise<KernelTiming> {
+  const times: Record<'ours' | 'stock', number[]> = { ours: [], stock: [] };
+  let stockFails = false;
+  const run = async () => {
+    const out = compute();
+    if (options.readBack ?? true) await out.data();
+    out.dispose();
+  };
+  try {
+    for (let round = 0; round <= options.rounds; round++) {
+      for (const side of ['stock', 'ours'] as const) {
+        if (side === 'stock' && stockFails) continue;
+        if (options.swap) {
+          if (side === 'stock') unregisterWasmKernels();
+          else registerWasmKernels();
+        }
+        for (let i = 0; i < options.perRound; i++) {
+          const start = performance.now();
+          try {
+            await run();
+          } catch (error) {
+            if (side === 'ours') throw error;
+            stockFails = true;
+            break;
+          }
+          if (round > 0) times[side].push(performance.now() - start);
+        }
+      }
+    }
+  } finally {
+    registerWasmKernels();
+  }
+  return { ours: median(times.ours), stock: stockFails ? null : median(times.stock) };
+}
+
+/** The middle value (upper middle for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}

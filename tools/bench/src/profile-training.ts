@@ -1,0 +1,94 @@
+/**
+ * `pnpm --filter @tensorfold/bench profile [mlp|lenet5] [tensorfold|tfjs-layers] [steps] [--backend wasm]`
+ *
+ * Where a training step's time goes: runs `steps` profiled training steps (`tf.profile`) of the
+ * benchmark network, keeps each kernel call's fastest time over the steps (the machines we run on
+ * are shared: the minimum is the kernel's own cost, the rest is other processes), and prints the
+ * totals per kernel and the heaviest calls, next to the step's wall time with and without profiling.
+ * A composite tfjs op recorded with its inner kernel (`fusedMatMul__op` around `_FusedMatMul`) is
+ * counted twice in the sum.
+ */
+import { tf } from '@tensorfold/core';
+import { useBackend } from './backends.js';
+import { type NetworkName, tensorfoldModel, tfjsLayersModel } from './training-models.js';
+
+async function main() {
+  const args = process.argv.slice(2);
+  const backendAt = args.indexOf('--backend');
+  const backend = backendAt >= 0 ? args.splice(backendAt, 2)[1] : 'wasm';
+  const [network = 'lenet5', side = 'tensorfold', stepsArg = '30'] = args;
+  if (network !== 'mlp' && network !== 'lenet5')
+    throw new Error(`Unknown network ${network}: mlp or lenet5.`);
+  if (side !== 'tensorfold' && side !== 'tfjs-layers')
+    throw new Error(`Unknown side ${side}: tensorfold or tfjs-layers.`);
+  const steps = Number(stepsArg);
+  console.log(`backend: ${await useBackend(backend)}`);
+  const batch = network === 'mlp' ? 128 : 64;
+  const model = (side === 'tensorfold' ? tensorfoldModel : tfjsLayersModel)(network as NetworkName);
+  const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
+
+  const fastest: Array<{ key: string; ms: number }> = [];
+  const profiled: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    const info = await tf.profile(async () => {
+      await model.trainOnBatch(x, y);
+    });
+    profiled.push(performance.now() - start);
+    for (const [k, kernel] of info.kernels.entries()) {
+      const ms = (await kernel.kernelTimeMs) as number;
+      const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)}`;
+      if (fastest[k] == null) fastest[k] = { key, ms };
+      else fastest[k].ms = Math.min(fastest[k].ms, ms);
+    }
+  }
+  const plain: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    await model.trainOnBatch(x, y);
+    plain.push(performance.now() - start);
+  }
+  model.dispose();
+  tf.dispose([x, y]);
+
+  const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+  const stat = (v: number[]) =>
+    `min ${sorted(v)[0].toFixed(2)}, median ${sorted(v)[v.length >> 1].toFixed(2)}`;
+  const total = fastest.reduce((sum, k) => sum + k.ms, 0);
+  console.log(`${network} on ${side}, batch ${batch}, ${steps} steps`);
+  console.log(`step wall time (ms): ${stat(plain)}; profiled: ${stat(profiled)}`);
+  console.log(
+    `sum of each kernel call's fastest time: ${total.toFixed(2)} ms over ${fastest.length} calls per step\n`,
+  );
+  const byName = new Map<string, { ms: number; calls: number }>();
+  const byCall = new Map<string, { ms: number; calls: number }>();
+  for (const k of fastest) {
+    for (const [map, key] of [
+      [byName, k.key.split(' ')[0]],
+      [byCall, k.key],
+    ] as const) {
+      const entry = map.get(key) ?? { ms: 0, calls: 0 };
+      entry.ms += k.ms;
+      entry.calls++;
+      map.set(key, entry);
+    }
+  }
+  console.log('| kernel | ms per step | calls |\n|---|---|---|');
+  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+    console.log(`| ${name} | ${e.ms.toFixed(2)} | ${e.calls} |`);
+  }
+  console.log('\n| kernel call (input shapes) | ms per step | calls |\n|---|---|---|');
+  for (const [key, e] of [...byCall].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+    console.log(`| ${key} | ${e.ms.toFixed(3)} | ${e.calls} |`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

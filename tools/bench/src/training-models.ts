@@ -1,0 +1,97 @@
+/**
+ * The two benchmark networks of the backend issue, built twice: with tensorfold's own stack
+ * (core + layers + optim) and with `@tensorflow/tfjs-layers` as the peer, layer for layer the same.
+ *
+ * - MLP 784-512-256-10, ReLU, softmax, Adam (learning rate 1e-3), categorical cross-entropy.
+ * - LeNet-5 as `@tensorfold/models-cnn` builds it by default (the lecture's variant for 28x28
+ *   digits): conv 8@3x3 same, max-pool 2, conv 16@5x5 valid, max-pool 2, dense 120, 84, 10; ReLU,
+ *   softmax, Adam (1e-3), categorical cross-entropy. 62,430 parameters.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { type Sequential, sequential, tf } from '@tensorfold/core';
+import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
+import { adam, categoricalCrossentropy } from '@tensorfold/optim';
+
+/** What the benchmark needs from a model: one optimization step on a batch, and cleanup. */
+export interface Trainable {
+  trainOnBatch(x: tf.Tensor, y: tf.Tensor): Promise<unknown>;
+  dispose(): void;
+}
+
+/** The networks the suite measures. */
+export type NetworkName = 'mlp' | 'lenet5';
+
+/** A tensorfold model, compiled with Adam and categorical cross-entropy. */
+export function tensorfoldModel(name: NetworkName): Trainable {
+  const model: Sequential =
+    name === 'mlp'
+      ? sequential({
+          layers: [
+            dense({ units: 512, activation: 'relu', inputShape: [784] }),
+            dense({ units: 256, activation: 'relu' }),
+            dense({ units: 10, activation: 'softmax' }),
+          ],
+        })
+      : sequential({
+          layers: [
+            conv2d({
+              filters: 8,
+              kernelSize: 3,
+              padding: 'same',
+              activation: 'relu',
+              inputShape: [28, 28, 1],
+            }),
+            maxPooling2d({ poolSize: 2 }),
+            conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
+            maxPooling2d({ poolSize: 2 }),
+            flatten(),
+            dense({ units: 120, activation: 'relu' }),
+            dense({ units: 84, activation: 'relu' }),
+            dense({ units: 10, activation: 'softmax' }),
+          ],
+        });
+  const optimizer = adam({ learningRate: 1e-3 });
+  model.compile({ optimizer, loss: categoricalCrossentropy() });
+  return {
+    trainOnBatch: (x, y) => model.trainOnBatch(x, y),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+/** The same network in `@tensorflow/tfjs-layers`, compiled the same way. */
+export function tfjsLayersModel(name: NetworkName): Trainable {
+  const model = tfl.sequential();
+  if (name === 'mlp') {
+    model.add(tfl.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }));
+    model.add(tfl.layers.dense({ units: 256, activation: 'relu' }));
+  } else {
+    model.add(
+      tfl.layers.conv2d({
+        filters: 8,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        inputShape: [28, 28, 1],
+      }),
+    );
+    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }));
+    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tfl.layers.flatten());
+    model.add(tfl.layers.dense({ units: 120, activation: 'relu' }));
+    model.add(tfl.layers.dense({ units: 84, activation: 'relu' }));
+  }
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+  const optimizer = tf.train.adam(1e-3);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+  return {
+    trainOnBatch: (x, y) => model.trainOnBatch(x, y),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}
