@@ -202,7 +202,9 @@ export class Softmax extends ElementwiseLayer {
 export interface PReLULayerArgs extends LayerArgs {
   /** Starting slopes. Default `'zeros'` (a plain relu). */
   alphaInitializer?: InitializerSpec;
+  /** Penalty on the slopes. Default: none. */
   alphaRegularizer?: RegularizerSpec | null;
+  /** Projection applied to the slopes after each update. Default: none. */
   alphaConstraint?: ConstraintSpec | null;
   /** Axes (1-based, without the batch axis) sharing one slope, e.g. `[1, 2]` for one slope per channel of an image. */
   sharedAxes?: number | number[] | null;

@@ -31,9 +31,11 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   /** Starting vectors. Default `'randomUniform'` (±0.05, as Keras). */
   embeddingsInitializer?: InitializerSpec;
+  /** Penalty on the embedding matrix. Default: none. */
   embeddingsRegularizer?: RegularizerSpec | null;
   /** Penalty on the layer's output. */
   activityRegularizer?: RegularizerSpec | null;
+  /** Projection applied to the embedding matrix after each update. Default: none. */
   embeddingsConstraint?: ConstraintSpec | null;
   /**
    * Treat id 0 as padding: the layer emits a mask (`id != 0`) that recurrent layers and global

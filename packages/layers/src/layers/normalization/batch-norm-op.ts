@@ -10,6 +10,7 @@ import { tf } from '@tensorfold/core';
 
 /** Result of {@link batchNormTraining}: the output and the batch statistics (for the moving averages). */
 export interface BatchNormResult {
+  /** The normalized, scaled and shifted input. */
   output: tf.Tensor;
   /** Batch mean per feature `[features]` (the caller disposes it). */
   mean: tf.Tensor;

@@ -45,9 +45,13 @@ export interface BatchNormalizationArgs extends LayerArgs {
   movingMeanInitializer?: InitializerSpec;
   /** Default `'ones'`. */
   movingVarianceInitializer?: InitializerSpec;
+  /** Penalty on beta. Default: none. */
   betaRegularizer?: RegularizerSpec | null;
+  /** Penalty on gamma. Default: none. */
   gammaRegularizer?: RegularizerSpec | null;
+  /** Projection applied to beta after each update. Default: none. */
   betaConstraint?: ConstraintSpec | null;
+  /** Projection applied to gamma after each update. Default: none. */
   gammaConstraint?: ConstraintSpec | null;
 }
 

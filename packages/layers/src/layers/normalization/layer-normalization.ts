@@ -36,7 +36,9 @@ export interface LayerNormalizationArgs extends LayerArgs {
   betaInitializer?: InitializerSpec;
   /** Default `'ones'`. */
   gammaInitializer?: InitializerSpec;
+  /** Penalty on beta. Default: none. */
   betaRegularizer?: RegularizerSpec | null;
+  /** Penalty on gamma. Default: none. */
   gammaRegularizer?: RegularizerSpec | null;
 }
 

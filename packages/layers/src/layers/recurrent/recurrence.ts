@@ -44,8 +44,11 @@ export interface RecurrenceResult {
 
 /** Positions of the optional inputs in a custom op's argument list. */
 export interface OptionalInputs {
+  /** Index of the mask input, or -1. */
   mask: number;
+  /** Index of the recurrent dropout mask input, or -1. */
   recurrentMask: number;
+  /** Number of inputs (where the save function follows). */
   count: number;
 }
 

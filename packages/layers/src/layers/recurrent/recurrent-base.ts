@@ -42,13 +42,19 @@ export interface RecurrentArgs extends LayerArgs {
   recurrentInitializer?: InitializerSpec;
   /** Starting bias. Default `'zeros'`. */
   biasInitializer?: InitializerSpec;
+  /** Penalty on the input kernel added to the training loss. Default: none. */
   kernelRegularizer?: RegularizerSpec | null;
+  /** Penalty on the recurrent kernel. Default: none. */
   recurrentRegularizer?: RegularizerSpec | null;
+  /** Penalty on the bias. Default: none. */
   biasRegularizer?: RegularizerSpec | null;
   /** Penalty on the layer's output. */
   activityRegularizer?: RegularizerSpec | null;
+  /** Projection applied to the input kernel after each update. Default: none. */
   kernelConstraint?: ConstraintSpec | null;
+  /** Projection applied to the recurrent kernel after each update. Default: none. */
   recurrentConstraint?: ConstraintSpec | null;
+  /** Projection applied to the bias after each update. Default: none. */
   biasConstraint?: ConstraintSpec | null;
   /**
    * Fraction of the input features dropped while training, in [0, 1). One mask per sequence,
