@@ -11,6 +11,7 @@
 export * from './activations/index.js';
 export * from './constraints/index.js';
 export * from './initializers/index.js';
+export * from './layers/activations/activation-layers.js';
 export { BaseConv, type BaseConvArgs } from './layers/conv/base-conv.js';
 export * from './layers/conv/conv.js';
 export * from './layers/conv/conv2d-transpose.js';
@@ -23,8 +24,21 @@ export * from './layers/core/dropout.js';
 export * from './layers/core/flatten.js';
 export * from './layers/core/gaussian-noise.js';
 export * from './layers/core/reshaping.js';
+export * from './layers/embedding/embedding.js';
+export * from './layers/merge/merge.js';
+export * from './layers/normalization/batch-normalization.js';
+export * from './layers/normalization/layer-normalization.js';
 export * from './layers/pooling/global-pooling.js';
 export * from './layers/pooling/pooling.js';
+export * from './layers/recurrent/gru.js';
+export * from './layers/recurrent/lstm.js';
+export {
+  type RecurrentArgs,
+  type RecurrentCallOptions,
+  RecurrentLayer,
+} from './layers/recurrent/recurrent-base.js';
+export * from './layers/recurrent/simple-rnn.js';
+export * from './layers/wrappers/bidirectional.js';
 export * from './layers/wrappers/time-distributed.js';
 export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
 export type { RegularizerSpec } from './utils/layer-utils.js';

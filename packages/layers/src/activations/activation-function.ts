@@ -5,7 +5,9 @@ export type FusedActivationName = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid
 
 /** What to pass to a fused kernel to apply an activation there. */
 export interface FusedActivation {
+  /** The name tfjs's fused kernels know it by. */
   activation: FusedActivationName;
+  /** The slope of `leakyrelu`. */
   leakyreluAlpha?: number;
 }
 

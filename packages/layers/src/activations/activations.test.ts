@@ -154,6 +154,17 @@ describe('activations', () => {
     expect(() => activations.piecewiseLinear({ threshold: 0 })).toThrow(ConfigError);
   });
 
+  it('elu with another alpha is differentiable', async () => {
+    const act = activations.elu({ alpha: 0.5 });
+    const g = Array.from(
+      await tf
+        .grad((v: tf.Tensor) => tf.sum(act.apply(v)))(tf.tensor1d([-1, 2]))
+        .data(),
+    );
+    expect(g[0]).toBeCloseTo(0.5 * Math.exp(-1), 5);
+    expect(g[1]).toBe(1);
+  });
+
   it('report how gradients pass through them', () => {
     expect(activations.step().gradient).toBe('zero');
     expect(activations.sign().gradient).toBe('zero');

@@ -20,7 +20,7 @@ import {
   LeakyRelu,
   type LeakyReluConfig,
 } from './rectifiers.js';
-import { LogSoftmax, Softmax } from './softmax.js';
+import { LogSoftmax, SoftmaxActivation } from './softmax.js';
 import * as squash from './squashing.js';
 import { PiecewiseLinear, type PiecewiseLinearConfig, Sign, Step, type StepConfig } from './thresholds.js';
 
@@ -54,7 +54,7 @@ export const activations = {
   /** Hyperbolic tangent. */
   tanh: () => new squash.Tanh(),
   /** Probabilities along the last axis. */
-  softmax: () => new Softmax(),
+  softmax: () => new SoftmaxActivation(),
   /** Log-probabilities along the last axis. */
   logSoftmax: () => new LogSoftmax(),
   /** log(1 + exp(x)). */

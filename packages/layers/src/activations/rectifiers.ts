@@ -103,6 +103,14 @@ export class GeneralizedRelu extends ActivationFunction {
   }
 }
 
+/**
+ * `x` for x > 0, `alpha (exp(x) − 1)` otherwise, written as `relu(x) + alpha · expm1(min(x, 0))`:
+ * a `where` on `x > 0` would need a gradient for the comparison, which tfjs does not have.
+ */
+export function scaledElu(x: tf.Tensor, alpha: number): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.relu(x), tf.mul(alpha, tf.expm1(tf.minimum(x, 0)))));
+}
+
 /** Options of {@link Elu}. */
 export interface EluConfig {
   /** Value approached for large negative inputs is `-alpha`. Default 1. */
@@ -119,8 +127,7 @@ export class Elu extends ActivationFunction {
     this.alpha = config.alpha ?? 1;
   }
   apply(x: tf.Tensor): tf.Tensor {
-    if (this.alpha === 1) return tf.elu(x);
-    return tf.tidy(() => tf.where(tf.greater(x, 0), x, tf.mul(this.alpha, tf.expm1(x))));
+    return this.alpha === 1 ? tf.elu(x) : scaledElu(x, this.alpha);
   }
   override fused(): FusedActivation | null {
     return this.alpha === 1 ? { activation: 'elu' } : null;

@@ -5,7 +5,7 @@
 import { type Activation, ConfigError, register, resolve, type SerializedObject } from '@tensorfold/core';
 import type { ActivationFunction, FusedActivation } from './activation-function.js';
 import * as rect from './rectifiers.js';
-import { LogSoftmax, Softmax } from './softmax.js';
+import { LogSoftmax, SoftmaxActivation } from './softmax.js';
 import * as squash from './squashing.js';
 import { PiecewiseLinear, Sign, Step } from './thresholds.js';
 
@@ -25,7 +25,7 @@ const entries: Array<[string, (c: Config) => ActivationFunction, string[]]> = [
   ['sigmoid', () => new squash.Sigmoid(), []],
   ['hardSigmoid', () => new squash.HardSigmoid(), []],
   ['tanh', () => new squash.Tanh(), []],
-  ['softmax', () => new Softmax(), []],
+  ['softmax', () => new SoftmaxActivation(), []],
   ['logSoftmax', () => new LogSoftmax(), []],
   ['softplus', () => new squash.Softplus(), []],
   ['softsign', () => new squash.Softsign(), []],

@@ -6,7 +6,7 @@ import { ActivationFunction } from './activation-function.js';
  * `softmax(x)_i = exp(x_i) / Σ_j exp(x_j)` along the last axis: outputs are positive and sum to 1,
  * the usual output of a multi-class classifier (pair it with categorical cross-entropy).
  */
-export class Softmax extends ActivationFunction {
+export class SoftmaxActivation extends ActivationFunction {
   readonly className = 'softmax';
   readonly gradient = 'smooth';
   apply(x: tf.Tensor): tf.Tensor {

@@ -2,7 +2,7 @@
  * The random source of the random initializers: values are drawn in JavaScript from core's seeded
  * `Random`, so the same seed gives the same weights on every backend.
  */
-import { type Random, Random as RandomClass, seedOrNext, tf } from '@tensorfold/core';
+import { Random, seedOrNext, tf } from '@tensorfold/core';
 
 /**
  * A seeded stream of random numbers for one initializer. The seed is fixed when the initializer is
@@ -12,16 +12,12 @@ import { type Random, Random as RandomClass, seedOrNext, tf } from '@tensorfold/
 export class SeededStream {
   /** The seed the stream started from. */
   readonly seed: number;
-  private rng: Random | null = null;
+  /** The generator (layers declare it with `trackRandom`, so checkpoints can save its state). */
+  readonly random: Random;
 
   constructor(seed?: number | null) {
     this.seed = seedOrNext(seed);
-  }
-
-  /** The generator, created on first use. */
-  get random(): Random {
-    this.rng ??= new RandomClass(this.seed);
-    return this.rng;
+    this.random = new Random(this.seed);
   }
 }
 

@@ -110,7 +110,10 @@ export async function compareWithTfjs(
     ? (options.inputGradients ??
       inputList.map((x, i) => (x.dtype === 'float32' ? i : -1)).filter((i) => i >= 0))
     : [];
-  const probe = asList(ours.apply(inputs as tf.Tensor, ourKwargs) as tf.Tensor | tf.Tensor[]);
+  // Output shapes, from an inference-mode call (a training call would move batch-norm statistics on one side only).
+  const probe = asList(
+    ours.apply(inputs as tf.Tensor, { ...ourKwargs, training: false }) as tf.Tensor | tf.Tensor[],
+  );
   const projections = probe.map((o, i) => tf.randomUniform(o.shape, -1, 1, 'float32', seed + i));
   tf.dispose(probe);
 

@@ -2,11 +2,20 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '@tensorfold/core';
 
-/** Runs tests on the CPU backend. Importing `@tensorfold/core` has registered the gradients. */
+/**
+ * Runs tests on the CPU backend. Importing `@tensorfold/core` has registered the gradients.
+ *
+ * `IS_TEST` is on only while the backend writes its first tensor, to silence its "install
+ * tfjs-node" banner. Left on, it makes tfjs treat every tensor a custom-gradient op saves for its
+ * backward pass (batch statistics, recurrent states) as a kernel leak; real leaks are caught by
+ * the tests' `tf.memory().numTensors` checks instead.
+ */
 export async function useCpu(): Promise<void> {
-  tf.env().set('IS_TEST', true); // silences the CPU backend's "install tfjs-node" banner
+  tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
   await tf.ready();
+  tf.scalar(0).dispose();
+  tf.env().set('IS_TEST', false);
 }
 
 /** A tensor of `shape` with values from a seeded stream, uniform in [low, high). */

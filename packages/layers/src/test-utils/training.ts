@@ -3,15 +3,17 @@
  * epochs on each backend this machine has; the loss must fall, the weights stay finite, and no
  * tensors leak between epochs.
  */
+import { type BackendName, useBackend } from '@tensorfold/backend';
 import { Callback, type Model, setSeed, tf } from '@tensorfold/core';
 import { expect } from 'vitest';
 import { meanSquaredError, TestSGD } from './toys.js';
 
 /**
- * The backends the training tests run on. `@tensorfold/backend` (which completes WASM's and
- * WebGPU's gradient kernels) is not on main yet, so this is the CPU backend for now.
+ * The backends each layer's own test file trains on: the CPU backend. WASM and WebGPU (through
+ * `@tensorfold/backend`, on SwiftShader where there is no GPU) are covered for every layer at once
+ * by `integration/backends.test.ts`, which starts each backend once for the whole catalog.
  */
-export function testBackends(): string[] {
+export function testBackends(): BackendName[] {
   return ['cpu'];
 }
 
@@ -39,14 +41,14 @@ export interface TrainingCheckOptions {
  * squared error, and checks that the loss fell, nothing leaked, and the weights are finite.
  */
 export async function expectTrains(
-  backend: string,
+  backend: BackendName,
   build: () => Model,
   data: () => { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor },
   options: TrainingCheckOptions = {},
 ): Promise<void> {
   const { epochs = 6, learningRate = 0.05, batchSize = 8, improvement = 0.9 } = options;
-  const previous = tf.getBackend();
-  await tf.setBackend(backend);
+  const previous = tf.getBackend() as BackendName;
+  await useBackend(backend);
   try {
     setSeed(1);
     const model = build();
@@ -69,6 +71,6 @@ export async function expectTrains(
     model.dispose();
     tf.dispose([...(Array.isArray(x) ? x : [x]), y]);
   } finally {
-    await tf.setBackend(previous);
+    await useBackend(previous);
   }
 }

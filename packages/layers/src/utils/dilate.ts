@@ -12,18 +12,24 @@ export function dilateKernel(kernel: tf.Tensor, rates: readonly number[]): tf.Te
     let k = kernel;
     rates.forEach((rate, axis) => {
       if (rate === 1) return;
-      const size = k.shape[axis];
-      const before = k.shape.slice(0, axis);
-      const after = k.shape.slice(axis + 1);
-      // [..., size, 1, ...] -> [..., size, rate, ...] (taps followed by rate - 1 zeros)
-      const expanded = tf.expandDims(k, axis + 1);
-      const padding = k.shape.map(() => [0, 0] as [number, number]);
-      padding.splice(axis + 1, 0, [0, rate - 1]);
-      const padded = tf.pad(expanded, padding);
-      const flat = tf.reshape(padded, [...before, size * rate, ...after]);
-      const begin = k.shape.map(() => 0);
-      const sliceSize = [...before, (size - 1) * rate + 1, ...after];
-      k = tf.slice(flat, begin, sliceSize);
+      const shape = k.shape;
+      const size = shape[axis];
+      const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+      const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+      // [outer, size, 1, inner] padded to [outer, size, rate, inner]: each tap followed by rate - 1
+      // zeros (rank 4 at most: WebGPU's pad shader cannot index rank-5 tensors).
+      const padded = tf.pad(tf.reshape(k, [outer, size, 1, inner]), [
+        [0, 0],
+        [0, 0],
+        [0, rate - 1],
+        [0, 0],
+      ]);
+      const spread = tf.slice(
+        tf.reshape(padded, [outer, size * rate, inner]),
+        [0, 0, 0],
+        [outer, (size - 1) * rate + 1, inner],
+      );
+      k = tf.reshape(spread, [...shape.slice(0, axis), (size - 1) * rate + 1, ...shape.slice(axis + 1)]);
     });
     return k;
   });

@@ -15,7 +15,7 @@ import { type ConstraintSpec, getConstraint } from '../../constraints/index.js';
 import { getInitializer, type InitializerSpec } from '../../initializers/index.js';
 import { convOutputLength } from '../../utils/conv-utils.js';
 import { dilateKernel } from '../../utils/dilate.js';
-import { isRecordingGradients } from '../../utils/engine.js';
+import { hasGradientHistory, isRecordingGradients } from '../../utils/engine.js';
 import {
   getRegularizer,
   type RegularizerSpec,
@@ -84,6 +84,7 @@ abstract class Conv extends BaseConv {
     kernel: tf.Tensor4D,
     strides: [number, number],
     dilations: [number, number],
+    input: tf.Tensor,
   ): tf.Tensor4D {
     let filter = kernel;
     let rates = dilations;
@@ -91,16 +92,16 @@ abstract class Conv extends BaseConv {
       filter = dilateKernel(kernel, rates) as tf.Tensor4D;
       rates = [1, 1];
     }
+    const pad = this.padding === 'same' ? 'same' : 'valid';
+    const bias = this.bias?.read();
+    if (isRecordingGradients() && !hasGradientHistory(input)) {
+      // A first layer while training: plain ops, so the tape skips the gradient of the input data
+      // (the fused kernel's custom gradient would compute it anyway).
+      const product = tf.conv2d(x, filter, strides, pad, 'NHWC', rates);
+      return this.activation.apply(bias ? tf.add(product, bias) : product) as tf.Tensor4D;
+    }
     const fused = this.fusedActivation();
-    const y = tf.fused.conv2d({
-      x,
-      filter,
-      strides,
-      pad: this.padding === 'same' ? 'same' : 'valid',
-      dilations: rates,
-      bias: this.bias?.read(),
-      ...(fused ?? {}),
-    });
+    const y = tf.fused.conv2d({ x, filter, strides, pad, dilations: rates, bias, ...(fused ?? {}) });
     return this.finishActivation(y, fused) as tf.Tensor4D;
   }
 
@@ -157,6 +158,7 @@ export class Conv2D extends Conv {
         kernel,
         this.strides as [number, number],
         this.dilationRate as [number, number],
+        input,
       ); // [batch, newHeight, newWidth, filters]
       return this.fromChannelsLast(y);
     });
@@ -195,7 +197,7 @@ export class Conv1D extends Conv {
       }
       const x4 = tf.expandDims(x, 1) as tf.Tensor4D; // [batch, 1, steps, channels]
       const kernel = tf.expandDims((this.kernel as LayerWeight).read(), 0) as tf.Tensor4D; // [1, k, in, filters]
-      const y = this.convolve2d(x4, kernel, [1, this.strides[0]], [1, this.dilationRate[0]]);
+      const y = this.convolve2d(x4, kernel, [1, this.strides[0]], [1, this.dilationRate[0]], input);
       return this.fromChannelsLast(tf.squeeze(y, [1])); // [batch, newSteps, filters]
     });
   }

@@ -169,6 +169,7 @@ describe('upSampling2d', () => {
 
   it('has gradients and matches tfjs-layers', async () => {
     await checkGradients(upSampling2d(), seededUniform([1, 2, 3, 2], 1));
+    await checkGradients(upSampling2d({ size: [3, 2] }), seededUniform([2, 2, 2, 3], 5)); // several channels
     await checkGradients(
       upSampling2d({ interpolation: 'bilinear', size: [2, 3] }),
       seededUniform([1, 3, 2, 1], 2),
@@ -183,8 +184,9 @@ describe('upSampling2d', () => {
         tfl.layers.upSampling2d(args as never),
         seededUniform([2, 3, 4, 2], 3),
         {
-          // tfjs's resizeBilinear gradient fails on non-square images; compare gradients on square ones below.
-          gradients: (args as { interpolation?: string }).interpolation !== 'bilinear',
+          // tfjs's resize gradients are wrong here (bilinear: non-square images; nearest on CPU:
+          // several channels); ours are checked by finite differences above, bilinear vs tfjs below.
+          gradients: false,
         },
       );
     }

@@ -10,7 +10,7 @@ import {
 } from '@tensorfold/core';
 import { normalizeTuple, oneOf } from '../../utils/args.js';
 import { checkDataFormat, type DataFormat } from '../../utils/conv-utils.js';
-import { upsampleBilinear } from '../../utils/interpolate.js';
+import { upsampleBilinear, upsampleNearest } from '../../utils/interpolate.js';
 import { singleTensor } from '../../utils/layer-utils.js';
 
 /** Options of {@link UpSampling2D}. */
@@ -60,11 +60,8 @@ export class UpSampling2D extends Layer {
       const first = this.dataFormat === 'channelsFirst';
       // [batch, height, width, channels]
       const x = (first ? tf.transpose(input, [0, 2, 3, 1]) : input) as tf.Tensor4D;
-      const target: [number, number] = [x.shape[1] * this.size[0], x.shape[2] * this.size[1]];
       const y =
-        this.interpolation === 'nearest'
-          ? tf.image.resizeNearestNeighbor(x, target)
-          : upsampleBilinear(x, this.size);
+        this.interpolation === 'nearest' ? upsampleNearest(x, this.size) : upsampleBilinear(x, this.size);
       return first ? tf.transpose(y, [0, 3, 1, 2]) : y;
     });
   }

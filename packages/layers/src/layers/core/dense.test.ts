@@ -109,6 +109,22 @@ describe('dense', () => {
     expect(Array.from(await layer.kernel!.read().data())).toEqual([1, 0, 0, 3]);
     expect(layer.getConfig().kernelRegularizer).toEqual({ className: 'TestL2', config: { l2: 0.5 } });
     expect(layer.getConfig().kernelConstraint).toEqual({ className: 'NonNeg', config: {} });
+    // The same options by registered name and in saved {className, config} form.
+    const byName = dense({
+      units: 2,
+      kernelRegularizer: 'TestL2',
+      biasConstraint: { className: 'MaxNorm', config: { maxValue: 1, axis: 0 } },
+    });
+    expect(byName.kernelRegularizer).toBeInstanceOf(TestL2);
+    expect(byName.biasConstraint?.getConfig()).toEqual({ maxValue: 1, axis: 0 });
+    const saved = dense({
+      units: 2,
+      kernelRegularizer: { className: 'TestL2', config: { l2: 0.25 } },
+      activation: { className: 'leakyRelu', config: { alpha: 0.1 } },
+    });
+    expect((saved.kernelRegularizer as TestL2).l2).toBe(0.25);
+    expect(saved.activation.getConfig()).toEqual({ alpha: 0.1 });
+    expect(() => dense({ units: 2, kernelRegularizer: 'l7' })).toThrow(/Unknown regularizer "l7"/);
   });
 
   it('rejects bad options and inputs with typed errors, changing nothing', () => {

@@ -23,7 +23,7 @@ import {
 import { type ConstraintSpec, getConstraint } from '../../constraints/index.js';
 import { getInitializer, type InitializerSpec } from '../../initializers/index.js';
 import { positiveInteger } from '../../utils/args.js';
-import { isRecordingGradients } from '../../utils/engine.js';
+import { hasGradientHistory, isRecordingGradients } from '../../utils/engine.js';
 import {
   getRegularizer,
   type RegularizerSpec,
@@ -60,7 +60,8 @@ export interface DenseArgs extends LayerArgs {
 /**
  * A fully connected layer: `output = activation(input · kernel + bias)`, the perceptron layer of
  * the texts. Runs as one fused kernel (matrix product, bias and activation) at inference, and as
- * a fused product-plus-bias followed by the activation while training.
+ * a fused product-plus-bias followed by the activation while training (as a network's first layer,
+ * as plain ops, so the gradient of the input data is never computed).
  *
  * Input shape: `[batch, ..., inputDim]`. Output shape: `[batch, ..., units]`.
  * Weights: `kernel [inputDim, units]`, `bias [units]`.
@@ -134,14 +135,21 @@ export class Dense extends Layer {
       // [batch * ..., inputDim]
       const rows = x.rank === 2 ? x : tf.reshape(x, [-1, inputDim]);
       const bias = this.bias?.read();
-      const fused = isRecordingGradients() ? null : fusedForm(this.activation);
+      const recording = isRecordingGradients();
+      const fused = recording ? null : fusedForm(this.activation);
       let y: tf.Tensor; // [batch * ..., units]
       if (fused) {
+        // Inference: product, bias and activation in one kernel.
         y = tf.fused.matMul({ a: rows as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, ...fused });
-      } else {
+      } else if (!recording || hasGradientHistory(x)) {
+        // Training a hidden layer: fused product and bias (its gradient computes the input's too).
         y = this.activation.apply(
           tf.fused.matMul({ a: rows as tf.Tensor2D, b: kernel as tf.Tensor2D, bias }),
         );
+      } else {
+        // Training a first layer: plain ops, so the tape skips the gradient of the input data.
+        const product = tf.matMul(rows, kernel);
+        y = this.activation.apply(bias ? tf.add(product, bias) : product);
       }
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
     });

@@ -50,6 +50,7 @@ export class Dropout extends Layer {
     this.noiseShape = args.noiseShape ?? null;
     this.seed = args.seed ?? null;
     this.stream = new SeededStream(args.seed);
+    this.trackRandom(this.stream.random);
     this.supportsMasking = true;
   }
 

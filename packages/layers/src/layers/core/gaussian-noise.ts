@@ -35,6 +35,7 @@ export class GaussianNoise extends Layer {
       `GaussianNoise layer "${this.name}": stddev`,
     );
     this.stream = new SeededStream(args.seed);
+    this.trackRandom(this.stream.random);
     this.supportsMasking = true;
   }
 

@@ -1,0 +1,38 @@
+import { register } from '@tensorfold/core';
+import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
+import { type RecurrentArgs, RecurrentLayer } from './recurrent-base.js';
+import { simpleRnnRecurrence } from './simple-rnn-recurrence.js';
+
+/** Options of {@link SimpleRNN}. */
+export type SimpleRNNArgs = RecurrentArgs;
+
+/**
+ * A fully connected recurrent layer (Elman network): `h_t = act(x_t W + h_{t-1} U + b)`.
+ *
+ * Input shape: `[batch, steps, features]`. Output shape: `[batch, units]`, or
+ * `[batch, steps, units]` with `returnSequences`; with `returnState`, `[output, h]`.
+ * Weights: `kernel [features, units]`, `recurrent_kernel [units, units]`, `bias [units]`.
+ *
+ * @example
+ * simpleRNN({ units: 32, inputShape: [60, 1] })
+ */
+export class SimpleRNN extends RecurrentLayer {
+  static override readonly className = 'SimpleRNN';
+  protected readonly gates = 1;
+  protected readonly stateCount = 1;
+
+  protected buildBias(): void {
+    this.addBiasWeight([this.units], this.biasInitializer);
+  }
+
+  protected recur(inputs: RecurrenceInputs): RecurrenceResult {
+    return simpleRnnRecurrence(inputs, this.activation);
+  }
+}
+
+register('layer', 'SimpleRNN', (c) => new SimpleRNN(c as unknown as SimpleRNNArgs));
+
+/** A simple recurrent layer (see {@link SimpleRNN}). */
+export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
+  return new SimpleRNN(args);
+}

@@ -1,0 +1,51 @@
+import { tf } from '@tensorfold/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conv2d } from '../layers/conv/conv.js';
+import { dense } from '../layers/core/dense.js';
+import { maxAbsDiff, seededUniform, useCpu } from '../test-utils/setup.js';
+import { hasGradientHistory, isRecordingGradients } from './engine.js';
+
+beforeAll(useCpu);
+
+describe('engine facts', () => {
+  it('knows when a tape records and which tensors came from recorded ops', () => {
+    const data = tf.ones([2, 2]);
+    const weight = tf.variable(tf.ones([2, 2]));
+    const frozen = tf.variable(tf.ones([2, 2]), false);
+    expect(isRecordingGradients()).toBe(false);
+    expect(hasGradientHistory(data)).toBe(false);
+    tf.variableGrads(() => {
+      expect(isRecordingGradients()).toBe(true);
+      const hidden = tf.matMul(data, weight);
+      expect(hasGradientHistory(data)).toBe(false);
+      expect(hasGradientHistory(weight)).toBe(true);
+      expect(hasGradientHistory(frozen)).toBe(false);
+      expect(hasGradientHistory(hidden)).toBe(true);
+      return tf.sum(hidden) as tf.Scalar;
+    }, [weight]);
+  });
+
+  it('first layers (plain ops) and hidden layers (fused kernels) give the same gradients', async () => {
+    for (const layer of [
+      dense({ units: 3, activation: 'relu' }),
+      conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'tanh' }),
+    ]) {
+      const x = layer.className === 'Dense' ? seededUniform([4, 5], 1) : seededUniform([2, 4, 4, 2], 1);
+      layer.apply(x).dispose();
+      const vars = layer.trainableWeights.map((w) => w.variable);
+      // Input as plain data: no history, plain ops.
+      const first = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x))) as tf.Scalar, vars).grads;
+      // Input as a trainable variable: history, fused kernel.
+      const xv = tf.variable(x);
+      const hidden = tf.variableGrads(
+        () => tf.sum(tf.square(layer.apply(xv))) as tf.Scalar,
+        [...vars, xv],
+      ).grads;
+      for (const v of vars)
+        expect(await maxAbsDiff(first[v.name], hidden[v.name]), layer.className).toBeLessThan(1e-5);
+      // Asking for the gradient of plain input data still works (the tape computes it on demand).
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.square(layer.apply(input))))(x);
+      expect(await maxAbsDiff(dx, hidden[xv.name]), `${layer.className} input gradient`).toBeLessThan(1e-5);
+    }
+  });
+});
