@@ -554,6 +554,12 @@ export const KERNEL_CASES: KernelCase[] = [
   { name: 'reverse (goBackwards)', inputs: [[2, 5, 3]], run: (x) => tf.reverse(x, 1) },
   { name: 'stack, unstack', inputs: [[3, 4]], run: (x) => tf.stack(tf.unstack(x, 0).reverse(), 1) },
   {
+    name: 'unstack a middle axis (strided)',
+    inputs: [[2, 3, 4]],
+    run: (x) => tf.stack(tf.unstack(x, 1).reverse(), 2),
+  },
+  { name: 'unstack the last axis', inputs: [[3, 2, 5]], run: (x) => tf.concat(tf.unstack(x, -1), 1) },
+  {
     name: 'split',
     inputs: [[4, 6]],
     run: (x) => {

@@ -11,6 +11,7 @@ import {
   registerKernel,
   Slice,
   Sum,
+  Unpack,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
@@ -23,7 +24,7 @@ import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
-import { viewSliceConfig } from './kernels/slice.js';
+import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
@@ -44,7 +45,7 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
  * stock config: the matMuls take a faster path for transposed and batched products (same results;
  * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
  * gradients, batch statistics) run as one average pooling, casts to the same dtype share memory,
- * OneHot gets right values for non-int32 dtypes, and Slice copies only the slice instead of the
+ * OneHot gets right values for non-int32 dtypes, and Slice and Unpack copy only what they return instead of the
  * whole input.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
@@ -55,6 +56,7 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Cast]: sameTypeCastConfig,
   [OneHot]: fixedOneHotConfig,
   [Slice]: viewSliceConfig,
+  [Unpack]: viewUnpackConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

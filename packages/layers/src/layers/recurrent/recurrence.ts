@@ -107,24 +107,9 @@ export function lastStep(sequence: tf.Tensor3D): tf.Tensor2D {
   return tf.reshape(tf.slice(sequence, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
 }
 
-/**
- * The T steps of a time-major tensor `[T, ...]`, as T tensors `[...]`.
- *
- * On WASM the values are read once and each step is uploaded as its own tensor: stock
- * tfjs-backend-wasm 4.22's slice (and so unstack) copies the whole source tensor out of the heap
- * for every slice, and its gather walks elements one by one, which made 60 steps of an LSTM's
- * projection cost 30-80 ms; reading once and uploading the steps costs two copies of the data.
- * Elsewhere `unstack` is cheap (each step is a contiguous block).
- */
+/** The T steps of a time-major tensor `[T, ...]`, as T tensors `[...]`. */
 export function timeSteps(x: tf.Tensor): tf.Tensor[] {
-  if (tf.getBackend() !== 'wasm' || x.dtype === 'string') return tf.unstack(x);
-  const steps = x.shape[0];
-  const stepShape = x.shape.slice(1);
-  const size = stepShape.reduce((a, b) => a * b, 1);
-  const values = x.dataSync() as Float32Array | Int32Array | Uint8Array;
-  return Array.from({ length: steps }, (_, t) =>
-    tf.tensor(values.subarray(t * size, (t + 1) * size), stepShape, x.dtype),
-  );
+  return tf.unstack(x);
 }
 
 /**
