@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { backendInfo, initBackend } from '@tensorfold/backend';
+import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
 import { Callback, fileSystem, setSeed, tf } from '@tensorfold/core/node';
 import { adam, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
@@ -86,6 +86,7 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   const backend = backendInfo();
   const backendDetail = describeBackend(backend);
   out.line(`Backend: ${backendDetail}`);
+  for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
   out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
@@ -155,15 +156,6 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
     tf.disposeVariables();
   }
   return result;
-}
-
-function describeBackend(info: ReturnType<typeof backendInfo>): string {
-  const extras = [
-    info.adapter,
-    info.threads ? `${info.threads} thread${info.threads > 1 ? 's' : ''}` : undefined,
-    info.simd ? 'SIMD' : undefined,
-  ].filter(Boolean);
-  return extras.length ? `${info.name} (${extras.join(', ')})` : info.name;
 }
 
 function round(x: number, digits: number): number {

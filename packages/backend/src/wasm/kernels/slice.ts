@@ -4,6 +4,7 @@ import {
   type SliceAttrs,
   slice_util,
   type TensorInfo,
+  type UnpackAttrs,
   util,
 } from '@tensorflow/tfjs-core';
 
