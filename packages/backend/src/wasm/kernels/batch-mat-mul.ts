@@ -60,11 +60,11 @@ export function fastMatMul(stock: KernelConfig): KernelFunc {
         );
       let product: TensorInfo;
       if (aBatch === 1 && bBatch === 1 && !extras && transposedIsCheaper(a, b, attrs, m)) {
-        product = transposedProduct(scope, plain, a, b, attrs, m);
+        product = transposedProduct(scope, plain, a, b, attrs, m, 1);
       } else if (bBatch === 1 && (!extras || biasPerColumn(args.inputs.bias, m.cols))) {
         product = foldedIntoRows(scope, plain, a, b, attrs, m, aBatch);
       } else if (aBatch === 1 && !extras) {
-        product = foldedIntoColumns(scope, plain, a, b, attrs, m, bBatch);
+        product = transposedProduct(scope, plain, a, b, attrs, m, bBatch);
       } else if (aBatch === bBatch && !extras && m.rows * m.inner * m.cols >= PER_ENTRY_MIN_MULTIPLY_ADDS) {
         product = perEntry(scope, plain, a, b, attrs, m, aBatch);
       } else {
@@ -139,25 +139,6 @@ function transposedIsCheaper(a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, m
   return a.shape.length >= 2 && b.shape.length >= 2 && transposed < direct;
 }
 
-/** `op(a) . op(b)` computed as `(op(b)^T . op(a)^T)^T`; no batch. */
-function transposedProduct(
-  scope: KernelScope,
-  plain: PlainProduct,
-  a: TensorInfo,
-  b: TensorInfo,
-  attrs: MatMulAttrs,
-  m: MatrixShape,
-): TensorInfo {
-  // [1, cols, inner]: op(b)^T is b itself when b is transposed.
-  const bT = attrs.transposeB ? b : scope.transpose(b, swapLast(b));
-  // [1, inner, rows]
-  const aT = attrs.transposeA ? a : scope.transpose(a, swapLast(a));
-  // [1, cols, rows]
-  const productT = plain(scope.reshape(bT, [1, m.cols, m.inner]), scope.reshape(aT, [1, m.inner, m.rows]));
-  // [1, rows, cols]
-  return scope.transpose(productT, [0, 2, 1]);
-}
-
 /** `a`'s batch folded into its rows: `[1, batchA * rows, inner] x [1, inner, cols]`. */
 function foldedIntoRows(
   scope: KernelScope,
@@ -173,11 +154,13 @@ function foldedIntoRows(
 }
 
 /**
- * `b`'s batch folded into the rows of the transposed product, so that XNNPACK packs only the small
- * shared `a`: `[1, batchB * cols, inner] x [1, inner, rows]` gives every `op(b_i)^T . op(a)^T`, then
- * `[batchB, cols, rows]` is transposed to `[batchB, rows, cols]`. A transposed `b` is used as it lies.
+ * `op(a) . op(b_i)` for every entry `b_i` of `b`'s batch (`bBatch` 1 when it has none), computed
+ * transposed, as `(op(b_i)^T . op(a)^T)^T`: transposed operands are used as they lie, and `b`'s
+ * batch is folded into the rows of the transposed product, so that XNNPACK packs only the shared
+ * `a`: `[1, batchB * cols, inner] x [1, inner, rows]` gives every `op(b_i)^T . op(a)^T`, then
+ * `[batchB, cols, rows]` is transposed to `[batchB, rows, cols]`.
  */
-function foldedIntoColumns(
+function transposedProduct(
   scope: KernelScope,
   plain: PlainProduct,
   a: TensorInfo,

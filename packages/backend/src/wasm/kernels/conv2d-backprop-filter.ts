@@ -1,5 +1,4 @@
 import {
-  backend_util,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropFilterInputs,
@@ -8,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { conv2DGeometry } from './convolution-geometry.js';
 import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
 import { filterGradientByPatches } from './filter-gradient-by-patches.js';
 
@@ -37,23 +37,13 @@ function conv2DBackpropFilter(args: {
   attrs: Conv2DBackpropFilterAttrs;
 }): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = conv2DGeometry(x.shape, args.attrs.filterShape, args.attrs);
+  const channelsLast = info.dataFormat === 'channelsLast';
   const scope = new KernelScope(args.backend);
   try {
     // [batch, height, width, channels] whatever the data format.
-    const xNhwc = format === 'channelsLast' ? x : scope.transpose(x, [0, 2, 3, 1]);
-    const dyNhwc = format === 'channelsLast' ? dy : scope.transpose(dy, [0, 2, 3, 1]);
+    const xNhwc = channelsLast ? x : scope.transpose(x, [0, 2, 3, 1]);
+    const dyNhwc = channelsLast ? dy : scope.transpose(dy, [0, 2, 3, 1]);
     const taps = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.batchSize * info.outHeight * info.outWidth;
     const byPatches =

@@ -1,5 +1,4 @@
 import {
-  backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   type Conv2DBackpropInputInputs,
@@ -8,7 +7,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { correlationPadding } from './correlation-padding.js';
+import { conv2DGeometry } from './convolution-geometry.js';
+import { correlationPaddings } from './correlation-padding.js';
+import { explicitPadding } from './filter-gradient-padding.js';
 import { spreadByStride } from './spread-by-stride.js';
 
 /**
@@ -26,43 +27,27 @@ function conv2DBackpropInput(args: {
   attrs: Conv2DBackpropInputAttrs;
 }): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = conv2DGeometry(args.attrs.inputShape, filter.shape, args.attrs);
+  const channelsLast = info.dataFormat === 'channelsLast';
   const scope = new KernelScope(args.backend);
   try {
     // [batch, outHeight, outWidth, outChannels] whatever the data format.
-    const dyNhwc = format === 'channelsLast' ? dy : scope.transpose(dy, [0, 2, 3, 1]);
+    const dyNhwc = channelsLast ? dy : scope.transpose(dy, [0, 2, 3, 1]);
     // [batch, outHeight * strideHeight, outWidth * strideWidth, outChannels]
     let spread = spreadByStride(scope, dyNhwc, info.strideHeight, info.strideWidth);
-    const rows = correlationPadding(info.inHeight, spread.shape[1], info.filterHeight, 1, info.padInfo.top);
-    const cols = correlationPadding(info.inWidth, spread.shape[2], info.filterWidth, 1, info.padInfo.left);
-    spread = scope.crop(spread, [rows, cols]);
+    const padding = correlationPaddings(info, spread.shape);
+    spread = scope.crop(spread, padding);
     // [filterHeight, filterWidth, outChannels, inChannels], flipped in space.
     const flipped = scope.run('Reverse', { x: scope.transpose(filter, [0, 1, 3, 2]) }, { dims: [0, 1] });
     // [batch, inHeight, inWidth, inChannels]
     const dx = scope.run('Conv2D', { x: spread, filter: flipped }, {
       strides: [1, 1],
       dilations: [1, 1],
-      pad: [
-        [0, 0],
-        [rows.before, rows.after],
-        [cols.before, cols.after],
-        [0, 0],
-      ],
+      pad: explicitPadding(padding),
       dataFormat: 'NHWC',
       dimRoundingMode: undefined,
     } as unknown as Record<string, never>);
-    return scope.finish(format === 'channelsLast' ? dx : scope.transpose(dx, [0, 3, 1, 2]));
+    return scope.finish(channelsLast ? dx : scope.transpose(dx, [0, 3, 1, 2]));
   } finally {
     scope.dispose();
   }

@@ -1,3 +1,4 @@
+import type { backend_util } from '@tensorflow/tfjs-core';
 import { type AxisPadding, signedPadding } from './filter-gradient-padding.js';
 
 /**
@@ -16,4 +17,24 @@ export function correlationPadding(
   padBefore: number,
 ): AxisPadding {
   return signedPadding((filterSize - 1) * dilation - padBefore, inSize - length + padBefore);
+}
+
+/**
+ * {@link correlationPadding} of both spatial axes, `[rows, cols]`, for a `spread` `dy` of shape
+ * `[batch, spreadHeight, spreadWidth, channels]` and the forward convolution's geometry `info`.
+ */
+export function correlationPaddings(
+  info: backend_util.Conv2DInfo,
+  spreadShape: readonly number[],
+): [AxisPadding, AxisPadding] {
+  return [
+    correlationPadding(
+      info.inHeight,
+      spreadShape[1],
+      info.filterHeight,
+      info.dilationHeight,
+      info.padInfo.top,
+    ),
+    correlationPadding(info.inWidth, spreadShape[2], info.filterWidth, info.dilationWidth, info.padInfo.left),
+  ];
 }

@@ -1,5 +1,4 @@
 import {
-  backend_util,
   DepthwiseConv2dNativeBackpropFilter,
   type DepthwiseConv2dNativeBackpropFilterAttrs,
   type DepthwiseConv2dNativeBackpropFilterInputs,
@@ -8,7 +7,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { filterGradientPadding } from './filter-gradient-padding.js';
+import { depthwiseGeometry } from './convolution-geometry.js';
+import { explicitPadding, filterGradientPaddings } from './filter-gradient-padding.js';
 
 /**
  * The gradient of `depthwiseConv2d` with respect to its filter, which stock tfjs-backend-wasm lacks.
@@ -24,41 +24,17 @@ function depthwiseBackpropFilter(args: {
   attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
 }): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const info = depthwiseGeometry(x.shape, args.attrs.filterShape, args.attrs);
   const [batch, outHeight, outWidth] = dy.shape;
   const channels = info.inChannels;
   const multiplier = info.outChannels / channels;
-  const rows = filterGradientPadding(
-    info.inHeight,
-    info.outHeight,
-    info.filterHeight,
-    info.strideHeight,
-    info.dilationHeight,
-    info.padInfo.top,
-  );
-  const cols = filterGradientPadding(
-    info.inWidth,
-    info.outWidth,
-    info.filterWidth,
-    info.strideWidth,
-    info.dilationWidth,
-    info.padInfo.left,
-  );
+  const padding = filterGradientPaddings(info);
   const scope = new KernelScope(args.backend);
   try {
     // [height, width, channels, batch] -> one image of channels * batch channels.
     let image = scope.transpose(x, [1, 2, 3, 0]);
     image = scope.reshape(image, [1, info.inHeight, info.inWidth, channels * batch]);
-    image = scope.crop(image, [rows, cols]);
+    image = scope.crop(image, padding);
     // [batch, outHeight, outWidth, channels, multiplier] -> [outHeight, outWidth, channels * batch, multiplier]
     let kernel = scope.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]);
     kernel = scope.transpose(kernel, [1, 2, 3, 0, 4]);
@@ -67,12 +43,7 @@ function depthwiseBackpropFilter(args: {
     const perSample = scope.run('DepthwiseConv2dNative', { x: image, filter: kernel }, {
       strides: [info.dilationHeight, info.dilationWidth],
       dilations: [info.strideHeight, info.strideWidth],
-      pad: [
-        [0, 0],
-        [rows.before, rows.after],
-        [cols.before, cols.after],
-        [0, 0],
-      ],
+      pad: explicitPadding(padding),
       dimRoundingMode: undefined,
     } as unknown as Record<string, never>);
     // [filterHeight, filterWidth, channels, batch, multiplier] summed over the batch.

@@ -1,5 +1,4 @@
 import {
-  backend_util,
   DepthwiseConv2dNativeBackpropInput,
   type DepthwiseConv2dNativeBackpropInputAttrs,
   type DepthwiseConv2dNativeBackpropInputInputs,
@@ -8,7 +7,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { correlationPadding } from './correlation-padding.js';
+import { depthwiseGeometry } from './convolution-geometry.js';
+import { correlationPaddings } from './correlation-padding.js';
+import { explicitPadding } from './filter-gradient-padding.js';
 import { spreadByStride } from './spread-by-stride.js';
 
 /**
@@ -25,16 +26,7 @@ function depthwiseBackpropInput(args: {
   attrs: DepthwiseConv2dNativeBackpropInputAttrs;
 }): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = args.attrs;
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const info = depthwiseGeometry(args.attrs.inputShape, filter.shape, args.attrs);
   const [batch, , , outChannels] = dy.shape;
   const channels = info.inChannels;
   const multiplier = outChannels / channels;
@@ -42,21 +34,8 @@ function depthwiseBackpropInput(args: {
   try {
     // [batch, outHeight * strideHeight, outWidth * strideWidth, outChannels], zeros between the rows of dy.
     let spread = spreadByStride(scope, dy, info.strideHeight, info.strideWidth);
-    const rows = correlationPadding(
-      info.inHeight,
-      spread.shape[1],
-      info.filterHeight,
-      info.dilationHeight,
-      info.padInfo.top,
-    );
-    const cols = correlationPadding(
-      info.inWidth,
-      spread.shape[2],
-      info.filterWidth,
-      info.dilationWidth,
-      info.padInfo.left,
-    );
-    spread = scope.crop(spread, [rows, cols]);
+    const padding = correlationPaddings(info, spread.shape);
+    spread = scope.crop(spread, padding);
     // [filterHeight, filterWidth, channels * multiplier, 1], flipped in space.
     let flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
     flipped = scope.reshape(flipped, [info.filterHeight, info.filterWidth, outChannels, 1]);
@@ -64,12 +43,7 @@ function depthwiseBackpropInput(args: {
     const perMultiplier = scope.run('DepthwiseConv2dNative', { x: spread, filter: flipped }, {
       strides: [1, 1],
       dilations: [info.dilationHeight, info.dilationWidth],
-      pad: [
-        [0, 0],
-        [rows.before, rows.after],
-        [cols.before, cols.after],
-        [0, 0],
-      ],
+      pad: explicitPadding(padding),
       dimRoundingMode: undefined,
     } as unknown as Record<string, never>);
     if (multiplier === 1) return scope.finish(perMultiplier);

@@ -1,6 +1,6 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
-import { filterGradientPadding } from './filter-gradient-padding.js';
+import { explicitPadding, filterGradientPaddings } from './filter-gradient-padding.js';
 
 /**
  * The filter gradient of a convolution as one XNNPACK convolution:
@@ -18,36 +18,16 @@ export function filterGradientByConvolution(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const rows = filterGradientPadding(
-    info.inHeight,
-    info.outHeight,
-    info.filterHeight,
-    info.strideHeight,
-    1,
-    info.padInfo.top,
-  );
-  const cols = filterGradientPadding(
-    info.inWidth,
-    info.outWidth,
-    info.filterWidth,
-    info.strideWidth,
-    1,
-    info.padInfo.left,
-  );
+  const padding = filterGradientPaddings(info);
   // [inChannels, height, width, batch]: input channels act as the batch, the batch as channels.
-  const images = scope.crop(scope.transpose(x, [3, 1, 2, 0]), [rows, cols]);
+  const images = scope.crop(scope.transpose(x, [3, 1, 2, 0]), padding);
   // [outHeight, outWidth, batch, outChannels]: dy is the filter.
   const kernel = scope.transpose(dy, [1, 2, 0, 3]);
   // [inChannels, filterHeight, filterWidth, outChannels]
   const grad = scope.run('Conv2D', { x: images, filter: kernel }, {
     strides: [1, 1],
     dilations: [info.strideHeight, info.strideWidth],
-    pad: [
-      [0, 0],
-      [rows.before, rows.after],
-      [cols.before, cols.after],
-      [0, 0],
-    ],
+    pad: explicitPadding(padding),
     dataFormat: 'NHWC',
     dimRoundingMode: undefined,
   } as unknown as Record<string, never>);

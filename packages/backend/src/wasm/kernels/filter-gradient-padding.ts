@@ -1,3 +1,5 @@
+import type { backend_util } from '@tensorflow/tfjs-core';
+
 /** Padding of one spatial axis for a gradient computed as a convolution (see its uses). */
 export interface AxisPadding {
   /** Zeros before the input. */
@@ -39,4 +41,42 @@ export function filterGradientPadding(
 ): AxisPadding {
   const extent = (filterSize - 1) * dilation + (outSize - 1) * stride + 1;
   return signedPadding(padBefore, extent - inSize - padBefore);
+}
+
+/**
+ * {@link filterGradientPadding} of both spatial axes, `[rows, cols]`, for the forward convolution's
+ * geometry `info`.
+ */
+export function filterGradientPaddings(info: backend_util.Conv2DInfo): [AxisPadding, AxisPadding] {
+  return [
+    filterGradientPadding(
+      info.inHeight,
+      info.outHeight,
+      info.filterHeight,
+      info.strideHeight,
+      info.dilationHeight,
+      info.padInfo.top,
+    ),
+    filterGradientPadding(
+      info.inWidth,
+      info.outWidth,
+      info.filterWidth,
+      info.strideWidth,
+      info.dilationWidth,
+      info.padInfo.left,
+    ),
+  ];
+}
+
+/**
+ * The explicit `pad` attribute of an NHWC convolution that pads its rows and columns by the
+ * `before` and `after` amounts of `rows` and `cols` (their crops are applied to the input first).
+ */
+export function explicitPadding([rows, cols]: [AxisPadding, AxisPadding]): number[][] {
+  return [
+    [0, 0],
+    [rows.before, rows.after],
+    [cols.before, cols.after],
+    [0, 0],
+  ];
 }
