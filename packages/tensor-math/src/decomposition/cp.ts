@@ -9,12 +9,8 @@ import { assertInteger, product } from '../validate.js';
 import { type CPInit, initialCpFactors } from './cp-init.js';
 import { CPTensor } from './cp-tensor.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
-import {
-  assertDecomposable,
-  assertFiniteValue,
-  assertIterationOptions,
-  assertSeed,
-} from './validate-input.js';
+import { sweepLimits, sweepUntilConverged } from './sweeps.js';
+import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link cp}. */
 export interface CPOptions {
@@ -60,9 +56,7 @@ export interface CPOptions {
 export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {}): Promise<CPTensor> {
   assertDecomposable(tensor, 'cp()');
   assertInteger(rank, 1, 'cp() rank');
-  const nIterMax = options.nIterMax ?? 100;
-  const tol = options.tol ?? 1e-8;
-  assertIterationOptions('cp()', nIterMax, tol);
+  const limits = sweepLimits('cp()', options, 1e-8);
   assertSeed(options.seed);
   const normalize = options.normalizeFactors ?? false;
   const random = new Random(seedOrNext(options.seed));
@@ -76,10 +70,9 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   const order = tensor.rank;
   const grams: Matrix[] = await Promise.all(factors.map(hostGram));
   let weights: Float64Array = new Float64Array(rank).fill(1);
-  const tensorNorm = (await readScalar(tf.tidy(() => tf.sqrt(tf.sum(tf.square(tensor)))))) || 1;
-  const history: FitHistory = { errors: [], iterations: 0, converged: false };
+  let history: FitHistory;
   try {
-    for (let iteration = 1; iteration <= nIterMax; iteration++) {
+    history = await sweepUntilConverged(tensor, 'cp()', limits, async () => {
       for (let mode = 0; mode < order; mode++) {
         // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = MTTKRP · V⁻¹
         const normalMatrix = hadamardExcept(grams, mode, rank);
@@ -92,18 +85,8 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
         factors[mode] = fromHost(solved);
         grams[mode] = await hostGram(factors[mode]);
       }
-      const error = (await residualNorm(tensor, factors, normalize ? weights : null)) / tensorNorm;
-      assertFiniteValue(error, 'cp() relative error');
-      history.errors.push(error);
-      history.iterations = iteration;
-      const stop = options.onIteration?.({ iteration, relativeError: error }) === false;
-      const previous = history.errors[history.errors.length - 2];
-      if (previous !== undefined && Math.abs(previous - error) < tol) {
-        history.converged = true;
-        break;
-      }
-      if (stop) break;
-    }
+      return residualNorm(tensor, factors, normalize ? weights : null);
+    });
   } catch (error) {
     for (const f of factors) f.dispose();
     throw error;

@@ -6,12 +6,8 @@ import { initialCpFactors } from './cp-init.js';
 import { CPTensor, cpToTensor } from './cp-tensor.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
 import { assertNonNegativeTensor, MULTIPLICATIVE_EPSILON } from './non-negative.js';
-import {
-  assertDecomposable,
-  assertFiniteValue,
-  assertIterationOptions,
-  assertSeed,
-} from './validate-input.js';
+import { sweepLimits, sweepUntilConverged } from './sweeps.js';
+import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link nonNegativeCp}. */
 export interface NonNegativeCPOptions {
@@ -46,9 +42,7 @@ export async function nonNegativeCp(
 ): Promise<CPTensor> {
   assertDecomposable(tensor, 'nonNegativeCp()');
   assertInteger(rank, 1, 'nonNegativeCp() rank');
-  const nIterMax = options.nIterMax ?? 100;
-  const tol = options.tol ?? 1e-8;
-  assertIterationOptions('nonNegativeCp()', nIterMax, tol);
+  const limits = sweepLimits('nonNegativeCp()', options, 1e-8);
   assertSeed(options.seed);
   const init = options.init ?? 'random';
   if (init !== 'svd' && init !== 'random' && !(init instanceof CPTensor)) {
@@ -62,10 +56,9 @@ export async function nonNegativeCp(
   const factors = start.map((f) => tf.tidy(() => tf.abs(f) as tf.Tensor2D));
   tf.dispose(start);
   const weights = tf.ones([rank]) as tf.Tensor1D;
-  const tensorNorm = (await readScalar(tf.tidy(() => tf.sqrt(tf.sum(tf.square(tensor)))))) || 1;
-  const history: FitHistory = { errors: [], iterations: 0, converged: false };
+  let history: FitHistory;
   try {
-    for (let iteration = 1; iteration <= nIterMax; iteration++) {
+    history = await sweepUntilConverged(tensor, 'nonNegativeCp()', limits, async () => {
       for (let mode = 0; mode < tensor.rank; mode++) {
         const updated = tf.tidy(() => {
           let gram = tf.ones([rank, rank]);
@@ -80,18 +73,8 @@ export async function nonNegativeCp(
         factors[mode] = updated;
       }
       const squared = tf.tidy(() => tf.sum(tf.square(tf.sub(tensor, cpToTensor({ weights, factors })))));
-      const error = Math.sqrt(Math.max(await readScalar(squared), 0)) / tensorNorm;
-      assertFiniteValue(error, 'nonNegativeCp() relative error');
-      history.errors.push(error);
-      history.iterations = iteration;
-      const stop = options.onIteration?.({ iteration, relativeError: error }) === false;
-      const previous = history.errors[history.errors.length - 2];
-      if (previous !== undefined && Math.abs(previous - error) < tol) {
-        history.converged = true;
-        break;
-      }
-      if (stop) break;
-    }
+      return Math.sqrt(Math.max(await readScalar(squared), 0));
+    });
   } catch (error) {
     tf.dispose([...factors, weights]);
     throw error;

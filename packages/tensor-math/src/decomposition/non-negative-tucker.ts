@@ -1,20 +1,15 @@
 import { ConfigError, Random, seedOrNext, tf } from '@tensorfold/core';
 import { multiModeDot } from '../algebra/multi-mode-dot.js';
 import { unfold } from '../algebra/unfold.js';
-import { readScalar } from '../linalg/host-matrix.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
 import { leadingFactors } from './hosvd.js';
 import { assertNonNegativeTensor, MULTIPLICATIVE_EPSILON } from './non-negative.js';
 import { randomUniform, randomUniformTensor } from './random-init.js';
+import { sweepLimits, sweepUntilConverged } from './sweeps.js';
 import { residualNorm } from './tucker.js';
 import { resolveTuckerRanks } from './tucker-ranks.js';
 import { TuckerTensor } from './tucker-tensor.js';
-import {
-  assertDecomposable,
-  assertFiniteValue,
-  assertIterationOptions,
-  assertSeed,
-} from './validate-input.js';
+import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link nonNegativeTucker}. */
 export interface NonNegativeTuckerOptions {
@@ -51,9 +46,7 @@ export async function nonNegativeTucker(
     throw new ConfigError('nonNegativeTucker() needs ranks: pass {ranks: [r_1, ..., r_N]} or {ranks: r}.');
   }
   const ranks = resolveTuckerRanks(tensor, options.ranks, 'nonNegativeTucker()');
-  const nIterMax = options.nIterMax ?? 100;
-  const tol = options.tol ?? 1e-4;
-  assertIterationOptions('nonNegativeTucker()', nIterMax, tol);
+  const limits = sweepLimits('nonNegativeTucker()', options, 1e-4);
   assertSeed(options.seed);
   const init = options.init ?? 'random';
   if (init !== 'svd' && init !== 'random') {
@@ -72,11 +65,10 @@ export async function nonNegativeTucker(
     core = randomUniformTensor(ranks, random);
     factors = tensor.shape.map((n, k) => randomUniform(n, ranks[k], random));
   }
-  const tensorNorm = (await readScalar(tf.tidy(() => tf.sqrt(tf.sum(tf.square(tensor)))))) || 1;
-  const history: FitHistory = { errors: [], iterations: 0, converged: false };
   const order = tensor.rank;
+  let history: FitHistory;
   try {
-    for (let iteration = 1; iteration <= nIterMax; iteration++) {
+    history = await sweepUntilConverged(tensor, 'nonNegativeTucker()', limits, async () => {
       for (let mode = 0; mode < order; mode++) {
         const updated = tf.tidy(() => {
           const grams = factors.map((f) => tf.matMul(f, f, true)); // [r_j, r_j]
@@ -106,18 +98,8 @@ export async function nonNegativeTucker(
       });
       core.dispose();
       core = updatedCore;
-      const error = (await residualNorm(tensor, core, factors)) / tensorNorm;
-      assertFiniteValue(error, 'nonNegativeTucker() relative error');
-      history.errors.push(error);
-      history.iterations = iteration;
-      const stop = options.onIteration?.({ iteration, relativeError: error }) === false;
-      const previous = history.errors[history.errors.length - 2];
-      if (previous !== undefined && Math.abs(previous - error) < tol) {
-        history.converged = true;
-        break;
-      }
-      if (stop) break;
-    }
+      return residualNorm(tensor, core, factors);
+    });
   } catch (error) {
     tf.dispose([core, ...factors]);
     throw error;

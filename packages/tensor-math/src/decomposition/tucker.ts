@@ -8,14 +8,10 @@ import { describeShape } from '../validate.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
 import { leadingFactors } from './hosvd.js';
 import { randomOrthonormal } from './random-init.js';
+import { sweepLimits, sweepUntilConverged } from './sweeps.js';
 import { resolveTuckerRanks } from './tucker-ranks.js';
 import { TuckerTensor, tuckerToTensor } from './tucker-tensor.js';
-import {
-  assertDecomposable,
-  assertFiniteValue,
-  assertIterationOptions,
-  assertSeed,
-} from './validate-input.js';
+import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions {
@@ -62,18 +58,15 @@ export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise
     );
   }
   const ranks = resolveTuckerRanks(tensor, options.ranks, 'tucker()');
-  const nIterMax = options.nIterMax ?? 100;
-  const tol = options.tol ?? 1e-4;
-  assertIterationOptions('tucker()', nIterMax, tol);
+  const limits = sweepLimits('tucker()', options, 1e-4);
   assertSeed(options.seed);
   const method = options.svdMethod ?? 'auto';
   const factors = await initialFactors(tensor, ranks, options, method);
   const order = tensor.rank;
-  const tensorNorm = (await readScalar(tf.tidy(() => tf.sqrt(tf.sum(tf.square(tensor)))))) || 1;
-  const history: FitHistory = { errors: [], iterations: 0, converged: false };
   let core: tf.Tensor | null = null;
+  let history: FitHistory;
   try {
-    for (let iteration = 1; iteration <= nIterMax; iteration++) {
+    history = await sweepUntilConverged(tensor, 'tucker()', limits, async () => {
       let projected: tf.Tensor | null = null;
       for (let mode = 0; mode < order; mode++) {
         projected?.dispose();
@@ -88,18 +81,8 @@ export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise
       core?.dispose();
       core = modeDot(projected!, factors[order - 1], order - 1, { transpose: true });
       projected!.dispose();
-      const error = (await residualNorm(tensor, core, factors)) / tensorNorm;
-      assertFiniteValue(error, 'tucker() relative error');
-      history.errors.push(error);
-      history.iterations = iteration;
-      const stop = options.onIteration?.({ iteration, relativeError: error }) === false;
-      const previous = history.errors[history.errors.length - 2];
-      if (previous !== undefined && Math.abs(previous - error) < tol) {
-        history.converged = true;
-        break;
-      }
-      if (stop) break;
-    }
+      return residualNorm(tensor, core, factors);
+    });
   } catch (error) {
     tf.dispose([...factors, ...(core ? [core] : [])]);
     throw error;

@@ -1,5 +1,5 @@
 import { assertConfig, DataError, ShapeError, type tf } from '@tensorfold/core';
-import { assertFloat, assertInteger, assertNonNegative, describeShape } from '../validate.js';
+import { assertFloat, describeShape } from '../validate.js';
 
 /** Checks a tensor handed to a decomposition: float32, order >= 2, no empty mode. */
 export function assertDecomposable(tensor: tf.Tensor, what: string): void {
@@ -14,12 +14,6 @@ export function assertDecomposable(tensor: tf.Tensor, what: string): void {
       `${what} got an empty tensor (shape ${describeShape(tensor.shape)}); every mode needs size >= 1.`,
     );
   }
-}
-
-/** Checks the iteration options shared by the iterative decompositions. */
-export function assertIterationOptions(what: string, nIterMax: number, tol: number): void {
-  assertInteger(nIterMax, 1, `${what} nIterMax`);
-  assertNonNegative(tol, `${what} tol`);
 }
 
 /** Throws a {@link DataError} when `value` (a relative error, a norm) is not finite. */
