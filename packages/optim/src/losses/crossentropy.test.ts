@@ -217,4 +217,21 @@ describe('registration', () => {
       /reduction "sum" is not supported/,
     );
   });
+
+  it('saves fromLogits, labelSmoothing and axis of categorical and binary cross-entropy', () => {
+    const args = { fromLogits: true, labelSmoothing: 0.2, axis: 1 };
+    for (const [loss, name] of [
+      [categoricalCrossentropy(args), 'categorical_crossentropy'],
+      [binaryCrossentropy(args), 'binary_crossentropy'],
+    ] as const) {
+      expect(loss.getConfig()).toEqual({ name, ...args });
+      const loaded = create<CategoricalCrossentropy | BinaryCrossentropy>('loss', {
+        className: loss.className,
+        config: loss.getConfig(),
+      });
+      expect(loaded).toBeInstanceOf(loss.constructor);
+      expect([loaded.fromLogits, loaded.labelSmoothing, loaded.axis]).toEqual([true, 0.2, 1]);
+    }
+    expect(() => binaryCrossentropy({ labelSmoothing: 1.5 })).toThrow(/labelSmoothing/);
+  });
 });

@@ -26,6 +26,32 @@ function logProbabilities(yPred: tf.Tensor, axis: number): tf.Tensor {
 }
 
 /**
+ * What categorical and binary cross-entropy share: the `fromLogits`, `labelSmoothing` and `axis`
+ * options (checked) and the config that saves them.
+ */
+export abstract class SmoothedCrossentropy extends LossBase {
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+
+  protected constructor(args: CrossentropyArgs, defaultName: string) {
+    super(args, defaultName);
+    this.fromLogits = args.fromLogits ?? false;
+    this.labelSmoothing = checkSmoothing(args.labelSmoothing);
+    this.axis = args.axis ?? -1;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      fromLogits: this.fromLogits,
+      labelSmoothing: this.labelSmoothing,
+      axis: this.axis,
+    };
+  }
+}
+
+/**
  * Cross-entropy between one-hot (or soft) targets and predicted class probabilities:
  * `-sum(y * log(p))` over the class axis. Probabilities are renormalized and clipped to
  * [1e-7, 1 - 1e-7], so a probability of exactly 0 gives a large finite loss, not Infinity; with
@@ -36,17 +62,11 @@ function logProbabilities(yPred: tf.Tensor, axis: number): tf.Tensor {
  * @example
  * model.compile({ optimizer: 'adam', loss: categoricalCrossentropy({ labelSmoothing: 0.1 }) });
  */
-export class CategoricalCrossentropy extends LossBase {
+export class CategoricalCrossentropy extends SmoothedCrossentropy {
   readonly className = 'CategoricalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
 
   constructor(args: CrossentropyArgs = {}) {
     super(args, 'categorical_crossentropy');
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = checkSmoothing(args.labelSmoothing);
-    this.axis = args.axis ?? -1;
   }
 
   protected compute(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
@@ -58,15 +78,6 @@ export class CategoricalCrossentropy extends LossBase {
     }
     const logP = this.fromLogits ? tf.logSoftmax(yPred, axis) : logProbabilities(yPred, axis);
     return tf.neg(tf.sum(tf.mul(y, logP), axis)); // [batch]
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      fromLogits: this.fromLogits,
-      labelSmoothing: this.labelSmoothing,
-      axis: this.axis,
-    };
   }
 }
 
@@ -139,17 +150,11 @@ export function sparseLabels(yTrue: tf.Tensor, yPred: tf.Tensor, what: string): 
  *
  * Input: `[batch, units]` (or `[batch]` targets against `[batch, 1]`). Output: `[batch]`.
  */
-export class BinaryCrossentropy extends LossBase {
+export class BinaryCrossentropy extends SmoothedCrossentropy {
   readonly className = 'BinaryCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
 
   constructor(args: CrossentropyArgs = {}) {
     super(args, 'binary_crossentropy');
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = checkSmoothing(args.labelSmoothing);
-    this.axis = args.axis ?? -1;
   }
 
   protected compute(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
@@ -167,15 +172,6 @@ export class BinaryCrossentropy extends LossBase {
       elementwise = tf.neg(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))));
     }
     return tf.mean(elementwise, axis);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      fromLogits: this.fromLogits,
-      labelSmoothing: this.labelSmoothing,
-      axis: this.axis,
-    };
   }
 }
 
