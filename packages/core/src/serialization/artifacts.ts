@@ -72,6 +72,7 @@ function trainingConfigOf(model: Model): tf.io.TrainingConfig {
   const optimizer = compiled.optimizer;
   const losses = compiled.losses.map((l) => l.spec ?? l.name);
   const metricNames = compiled.metrics.map((m) => m.metric.name);
+  const lossWeights = compiled.losses.map((l) => l.weight);
   return toPythonicTraining({
     optimizer_config: {
       class_name: optimizer.className,
@@ -79,7 +80,8 @@ function trainingConfigOf(model: Model): tf.io.TrainingConfig {
     },
     loss: (losses.length === 1 ? losses[0] : losses) as string,
     metrics: metricNames,
-    loss_weights: compiled.losses.map((l) => l.weight),
+    // tfjs-layers refuses a training config with loss_weights: written only when one is not 1.
+    ...(lossWeights.some((w) => w !== 1) ? { loss_weights: lossWeights } : {}),
   });
 }
 

@@ -101,6 +101,32 @@ describe('saving and loading', () => {
     tf.dispose([x, y]);
   });
 
+  it('writes loss weights into the training config only when one is not 1 (tfjs-layers refuses them)', async () => {
+    const inp = input({ shape: [2] });
+    const outputs = [
+      new ToyDense({ units: 1, name: 'first' }).apply(inp),
+      new ToyDense({ units: 1, name: 'second' }).apply(inp),
+    ] as SymbolicTensor[];
+    const m = model({ inputs: inp, outputs });
+    m.compile({ optimizer: new ToySGD(0.1), loss: ['toyMse', 'toyMse'] });
+    const unweighted = memoryIO();
+    await m.save(unweighted);
+    expect(unweighted.artifacts?.trainingConfig).not.toHaveProperty('loss_weights');
+    m.compile({ optimizer: new ToySGD(0.1), loss: ['toyMse', 'toyMse'], lossWeights: [1, 0.5] });
+    const weighted = memoryIO();
+    await m.save(weighted);
+    expect(weighted.artifacts?.trainingConfig?.loss_weights).toEqual([1, 0.5]);
+    for (const [io, weights] of [
+      [unweighted, [1, 1]],
+      [weighted, [1, 0.5]],
+    ] as const) {
+      const loaded = await loadModel(io);
+      expect(loaded.requireCompiled('test').losses.map((l) => l.weight)).toEqual(weights);
+      loaded.dispose();
+    }
+    m.dispose();
+  });
+
   it('reports a corrupt model.json, a missing shard and a truncated shard with typed errors', async () => {
     const m = residualModel();
     const corrupt = tempDir();
