@@ -116,7 +116,7 @@ export abstract class OptimizerBase implements Optimizer {
 
   /** The learning rate of the next update (the schedule's value at {@link OptimizerBase.iterations}). */
   get learningRate(): number {
-    return this.schedule ? this.schedule.at(this.iterationCount) : this.rate;
+    return this.learningRateAt(this.iterationCount);
   }
 
   /**
@@ -130,8 +130,21 @@ export abstract class OptimizerBase implements Optimizer {
           'Create the optimizer with a number as learningRate to adjust it from callbacks.',
       );
     }
+    const previous = this.rate;
     this.rate = checkNonNegative(value, `${this.className} learningRate`);
+    this.learningRateChanged(previous, this.rate);
   }
+
+  /**
+   * The learning rate of the update that follows `iteration` updates: the schedule's value there,
+   * or the constant rate (as it is now).
+   */
+  protected learningRateAt(iteration: number): number {
+    return this.schedule ? this.schedule.at(iteration) : this.rate;
+  }
+
+  /** Called when the constant learning rate is set (a subclass whose state depends on it adapts). */
+  protected learningRateChanged(_previous: number, _next: number): void {}
 
   /** The schedule the learning rate follows, or null for a constant rate. */
   get learningRateSchedule(): LearningRateSchedule | null {
@@ -205,6 +218,16 @@ export abstract class OptimizerBase implements Optimizer {
   /** The value a slot starts at (0 unless overridden, e.g. Adagrad's initial accumulator). */
   protected slotInitialValue(_slot: string): number {
     return 0;
+  }
+
+  /** Multiplies slot `slot` of every variable by `factor` (for state kept relative to a rate). */
+  protected scaleSlot(slot: string, factor: number): void {
+    const k = this.slotNames.indexOf(slot);
+    for (const state of this.slots.values()) {
+      const scaled = tf.keep(tf.tidy(() => tf.mul(state[k], factor)));
+      state[k].dispose();
+      state[k] = scaled;
+    }
   }
 
   private clip(gradients: tf.Tensor[]): tf.Tensor[] {

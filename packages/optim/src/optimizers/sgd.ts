@@ -1,4 +1,4 @@
-import { register, tf } from '@tensorfold/core';
+import { type NamedTensor, register, tf } from '@tensorfold/core';
 import { checkUnitInterval } from '../checks.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { registerFusedRule } from './kernels/register.js';
@@ -30,32 +30,62 @@ export interface SGDArgs extends OptimizerArgs {
  * (The momentum pseudo-code in the Chollet notes writes `w + momentum * velocity - lr * g` with a
  * velocity that adds `lr * g`; that is this Nesterov update with the sign of `v` flipped.)
  *
+ * With momentum it saves itself as TensorFlow.js's `Momentum` optimizer (`learningRate`,
+ * `momentum`, `useNesterov`), so that tfjs-layers loads it with its state, and its state is the
+ * one TensorFlow.js keeps: the accumulation `a = -v / lr`, for which a constant rate gives
+ * `a = momentum * a + g`, then `w = w - lr * a` (Nesterov: `w = w - lr * (momentum * a + g)`).
+ * The accumulation is kept relative to the learning rate of the next update and rescaled when that
+ * rate changes (a schedule, or a new constant rate), so the updates stay Keras's; where that rate is
+ * exactly 0, it stays relative to the last one that was not. A model saved while a constant rate is
+ * exactly 0 therefore resumes without its momentum: the saved rate, 0, cannot scale it back.
+ *
  * @example
  * model.compile({ optimizer: sgd({ learningRate: 0.01, momentum: 0.9, nesterov: true }), loss: 'meanSquaredError' });
  */
 export class SGD extends OptimizerBase {
-  readonly className = 'SGD';
   readonly momentum: number;
   readonly nesterov: boolean;
   protected readonly slotNames: readonly string[];
+  /** The learning rate the accumulations are relative to (`v = -accumulationRate * a`). */
+  private accumulationRate: number;
 
   constructor(args: SGDArgs = {}) {
     super(args, 0.01);
     this.momentum = checkUnitInterval(args.momentum ?? 0, 'sgd momentum');
     this.nesterov = args.nesterov ?? false;
     this.slotNames = this.momentum > 0 ? ['momentum'] : [];
+    this.accumulationRate = this.learningRate;
   }
 
-  protected coefficients(_step: number, lr: number): Coefficients {
-    return { lr, momentum: this.momentum };
+  /** `'SGD'`, or TensorFlow.js's `'Momentum'` with momentum: the class name saved in training configs. */
+  get className(): string {
+    return this.momentum > 0 ? 'Momentum' : 'SGD';
+  }
+
+  protected coefficients(step: number, lr: number): Coefficients {
+    if (this.momentum === 0) return { lr };
+    // Rescale from the current reference rate to the next update's (or keep it where that is 0).
+    const previous = this.accumulationRate;
+    const next = this.learningRateAt(step);
+    const reference = next !== 0 ? next : previous;
+    this.accumulationRate = reference;
+    if (reference === 0) return { momentum: this.momentum, carry: 0, gain: 0, rate: 0 }; // no rate yet: v = 0
+    // Ratios, not products with 1 / reference: a constant rate gives exactly 1.
+    return {
+      momentum: this.momentum,
+      carry: this.momentum * (previous / reference),
+      gain: lr / reference,
+      rate: reference,
+    };
   }
 
   protected update(w: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], c: CoefficientScalars): tf.Tensor[] {
-    const step = tf.mul(g, c.lr); // [same shape as w]
-    if (this.momentum === 0) return [tf.sub(w, step)];
-    const velocity = tf.sub(tf.mul(slots[0], c.momentum), step);
-    const delta = this.nesterov ? tf.sub(tf.mul(velocity, c.momentum), step) : velocity;
-    return [tf.add(w, delta), velocity];
+    // every tensor here: [same shape as w]
+    if (this.momentum === 0) return [tf.sub(w, tf.mul(g, c.lr))];
+    const scaledGradient = tf.mul(g, c.gain);
+    const accumulation = tf.add(tf.mul(slots[0], c.carry), scaledGradient);
+    const step = this.nesterov ? tf.add(tf.mul(accumulation, c.momentum), scaledGradient) : accumulation;
+    return [tf.sub(w, tf.mul(step, c.rate)), accumulation];
   }
 
   protected override fusedRule(): FusedRule {
@@ -63,8 +93,31 @@ export class SGD extends OptimizerBase {
     return this.nesterov ? nesterovRule : momentumRule;
   }
 
+  protected override learningRateChanged(_previous: number, next: number): void {
+    if (this.momentum === 0 || next === 0 || next === this.accumulationRate) return;
+    this.scaleSlot('momentum', this.accumulationRate / next);
+    this.accumulationRate = next;
+  }
+
+  /** Restores saved state; the accumulations are relative to the learning rate of the next update. */
+  override async setWeights(weights: NamedTensor[]): Promise<void> {
+    await super.setWeights(weights);
+    this.accumulationRate = this.lastNonZeroRate();
+  }
+
+  /** The rate of the next update, or the last one before it that is not 0 (0 if none is). */
+  private lastNonZeroRate(): number {
+    if (this.learningRateSchedule === null) return this.learningRate;
+    for (let iteration = this.iterations; iteration >= 0; iteration--) {
+      const rate = this.learningRateAt(iteration);
+      if (rate !== 0) return rate;
+    }
+    return 0;
+  }
+
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+    if (this.momentum === 0) return { ...super.getConfig(), momentum: 0, nesterov: this.nesterov };
+    return { ...super.getConfig(), momentum: this.momentum, useNesterov: this.nesterov };
   }
 }
 
@@ -80,37 +133,37 @@ const plainRule = registerFusedRule({
 
 const momentumRule = registerFusedRule({
   kernel: 'TensorfoldSGDMomentum',
-  coefficients: ['lr', 'momentum'],
+  coefficients: ['carry', 'gain', 'rate'],
   slots: 1,
-  run(n, w, g, [v], [w1, v1], [lr, momentum, decay]) {
+  run(n, w, g, [a], [w1, a1], [carry, gain, rate, decay]) {
     for (let i = 0; i < n; i++) {
-      const velocity = v[i] * momentum - g[i] * lr;
-      v1[i] = velocity;
-      w1[i] = w[i] * decay + velocity;
+      const accumulation = a[i] * carry + g[i] * gain;
+      a1[i] = accumulation;
+      w1[i] = w[i] * decay - accumulation * rate;
     }
   },
-  outputs: ({ w, g, s: [v], c }) => {
-    const velocity = v.mul(c.momentum).sub(g.mul(c.lr));
-    return [w.add(velocity), velocity];
+  outputs: ({ w, g, s: [a], c }) => {
+    const accumulation = a.mul(c.carry).add(g.mul(c.gain));
+    return [w.sub(accumulation.mul(c.rate)), accumulation];
   },
 });
 
 const nesterovRule = registerFusedRule({
   kernel: 'TensorfoldSGDNesterov',
-  coefficients: ['lr', 'momentum'],
+  coefficients: ['momentum', 'carry', 'gain', 'rate'],
   slots: 1,
-  run(n, w, g, [v], [w1, v1], [lr, momentum, decay]) {
+  run(n, w, g, [a], [w1, a1], [momentum, carry, gain, rate, decay]) {
     for (let i = 0; i < n; i++) {
-      const step = g[i] * lr;
-      const velocity = v[i] * momentum - step;
-      v1[i] = velocity;
-      w1[i] = w[i] * decay + (velocity * momentum - step);
+      const scaledGradient = g[i] * gain;
+      const accumulation = a[i] * carry + scaledGradient;
+      a1[i] = accumulation;
+      w1[i] = w[i] * decay - (accumulation * momentum + scaledGradient) * rate;
     }
   },
-  outputs: ({ w, g, s: [v], c }) => {
-    const step = g.mul(c.lr);
-    const velocity = v.mul(c.momentum).sub(step);
-    return [w.add(velocity.mul(c.momentum).sub(step)), velocity];
+  outputs: ({ w, g, s: [a], c }) => {
+    const scaledGradient = g.mul(c.gain);
+    const accumulation = a.mul(c.carry).add(scaledGradient);
+    return [w.sub(accumulation.mul(c.momentum).add(scaledGradient).mul(c.rate)), accumulation];
   },
 });
 
@@ -120,7 +173,7 @@ export function sgd(args: SGDArgs = {}): SGD {
 }
 
 register('optimizer', 'SGD', (c) => new SGD(normalizeOptimizerConfig<SGDArgs>(c)));
-// TensorFlow.js saves SGD with momentum as "Momentum" ({learningRate, momentum, useNesterov}).
+// SGD with momentum is saved as TensorFlow.js's "Momentum" ({learningRate, momentum, useNesterov}).
 register('optimizer', 'Momentum', (c) => {
   const { useNesterov, ...rest } = normalizeOptimizerConfig<SGDArgs & { useNesterov?: boolean }>(c);
   return new SGD({ ...rest, nesterov: rest.nesterov ?? useNesterov });
