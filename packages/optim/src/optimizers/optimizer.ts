@@ -73,7 +73,7 @@ export type CoefficientScalars = Record<string, tf.Scalar>;
 export abstract class OptimizerBase implements Optimizer {
   /** The registered class name (`'Adam'`), the name saved in training configs. */
   abstract readonly className: string;
-  /** Names of the per-variable state tensors, saved as `<variable>/<slot>`. */
+  /** Names of the per-variable state tensors it keeps, saved as `<variable>/<slot>`. */
   protected abstract readonly slotNames: readonly string[];
 
   readonly clipNorm: number | null;
@@ -220,6 +220,16 @@ export abstract class OptimizerBase implements Optimizer {
     return 0;
   }
 
+  /**
+   * The slots in saved state, in the order they are saved: {@link OptimizerBase.slotNames} unless
+   * overridden. A name listed here but not kept is one that TensorFlow.js's layout has and this
+   * configuration does not use: it is saved as zeros and ignored on restore (the optimizer must keep
+   * at least one slot).
+   */
+  protected get savedSlotNames(): readonly string[] {
+    return this.slotNames;
+  }
+
   /** Multiplies slot `slot` of every variable by `factor` (for state kept relative to a rate). */
   protected scaleSlot(slot: string, factor: number): void {
     const k = this.slotNames.indexOf(slot);
@@ -281,15 +291,18 @@ export abstract class OptimizerBase implements Optimizer {
 
   /**
    * The state: `iter` (the iteration count), then every slot of every variable named
-   * `<variable name>/<slot>`, slot by slot (the order TensorFlow.js uses). New tensors; the caller
-   * disposes them.
+   * `<variable name>/<slot>`, slot by slot (the order TensorFlow.js uses; see
+   * {@link OptimizerBase.savedSlotNames}). New tensors; the caller disposes them.
    */
   async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [{ name: 'iter', tensor: tf.scalar(this.iterationCount, 'int32') }];
-    this.slotNames.forEach((slot, k) => {
-      for (const [name, state] of this.slots)
-        out.push({ name: `${name}/${slot}`, tensor: tf.clone(state[k]) });
-    });
+    for (const slot of this.savedSlotNames) {
+      const k = this.slotNames.indexOf(slot);
+      for (const [name, state] of this.slots) {
+        const tensor = k === -1 ? tf.zerosLike(state[0]) : tf.clone(state[k]);
+        out.push({ name: `${name}/${slot}`, tensor });
+      }
+    }
     return out;
   }
 
@@ -308,13 +321,14 @@ export abstract class OptimizerBase implements Optimizer {
       }
       const cut = name.lastIndexOf('/');
       const slot = name.slice(cut + 1);
-      const k = this.slotNames.indexOf(slot);
-      if (cut <= 0 || k === -1) {
+      if (cut <= 0 || !this.savedSlotNames.includes(slot)) {
         throw new ConfigError(
-          `Optimizer state "${name}" is not a slot of this ${this.className} (its slots: ${this.slotNames.join(', ') || 'none'}). ` +
+          `Optimizer state "${name}" is not a slot of this ${this.className} (its slots: ${this.savedSlotNames.join(', ') || 'none'}). ` +
             'The state was saved by a different optimizer or configuration; compile with the same optimizer to restore it.',
         );
       }
+      const k = this.slotNames.indexOf(slot);
+      if (k === -1) continue; // a slot of TensorFlow.js's layout that this configuration does not use
       const variable = name.slice(0, cut);
       const entry = byVariable.get(variable) ?? this.slotNames.map(() => undefined);
       entry[k] = tensor;

@@ -34,6 +34,10 @@ export interface RMSpropArgs extends OptimizerArgs {
  * step = lr * g / sqrt(ms - mg^2 + epsilon)          (mg = 0 unless centered)
  * mom = momentum * mom + step; w = w - mom           (w = w - step without momentum)
  * ```
+ *
+ * Its saved state has TensorFlow.js's layout, so that tfjs-layers loads it: the slots `rms`, then
+ * `momentum` (zeros without momentum, where it keeps no such slot), then `mg` when centered, each for
+ * every variable; its config carries `rho` also under TensorFlow.js's name, `decay`.
  */
 export class RMSprop extends OptimizerBase {
   /** TensorFlow.js's spelling; Keras reads it too (it lower-cases optimizer names). */
@@ -91,10 +95,16 @@ export class RMSprop extends OptimizerBase {
     return rmspropRules[(this.momentum > 0 ? 1 : 0) + (this.centered ? 2 : 0)];
   }
 
+  /** TensorFlow.js's layout: `rms`, `momentum` (whether or not it is kept), and `mg` when centered. */
+  protected override get savedSlotNames(): readonly string[] {
+    return ['rms', 'momentum', ...(this.centered ? ['mg'] : [])];
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
       rho: this.rho,
+      decay: this.rho,
       momentum: this.momentum,
       epsilon: this.epsilon,
       centered: this.centered,

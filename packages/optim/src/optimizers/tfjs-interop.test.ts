@@ -1,7 +1,8 @@
 /**
  * Optimizer state interchange with `@tensorflow/tfjs-layers`: a model that tensorfold saves with its
  * optimizer loads in tfjs-layers with that optimizer and its state and trains on as tensorfold does,
- * and the other way round, for SGD (plain, momentum, Nesterov).
+ * and the other way round, for SGD (plain, momentum, Nesterov) and RMSprop (plain, momentum,
+ * centered).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Model, modelFromArtifacts, modelToArtifacts, Random, sequential, tf } from '@tensorfold/core';
@@ -10,6 +11,7 @@ import { expectClose, useCpu, values } from '../test-utils/setup.js';
 import { TfjsTestDense } from '../test-utils/tfjs-test-dense.js';
 import { TestDense } from '../test-utils/toys.js';
 import type { OptimizerBase } from './optimizer.js';
+import { rmsprop } from './rmsprop.js';
 import { sgd } from './sgd.js';
 
 beforeAll(useCpu);
@@ -23,6 +25,8 @@ interface Case {
   className: string;
 }
 
+// tfjs-core's centered RMSprop divides by sqrt(ms - mg^2 - epsilon), tensorfold (as Keras) by
+// sqrt(ms - mg^2 + epsilon): the centered cases use an epsilon too small for that to show.
 const cases: Record<string, Case> = {
   sgd: { ours: () => sgd({ learningRate: 0.1 }), theirs: () => tf.train.sgd(0.1), className: 'SGD' },
   'sgd momentum': {
@@ -34,6 +38,26 @@ const cases: Record<string, Case> = {
     ours: () => sgd({ learningRate: 0.05, momentum: 0.8, nesterov: true }),
     theirs: () => tf.train.momentum(0.05, 0.8, true),
     className: 'Momentum',
+  },
+  rmsprop: {
+    ours: () => rmsprop({ learningRate: 0.01, rho: 0.8 }),
+    theirs: () => tf.train.rmsprop(0.01, 0.8, 0, 1e-7),
+    className: 'RMSProp',
+  },
+  'rmsprop momentum': {
+    ours: () => rmsprop({ learningRate: 0.01, momentum: 0.5 }),
+    theirs: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7),
+    className: 'RMSProp',
+  },
+  'rmsprop centered': {
+    ours: () => rmsprop({ learningRate: 0.01, centered: true, epsilon: 1e-12 }),
+    theirs: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-12, true),
+    className: 'RMSProp',
+  },
+  'rmsprop centered momentum': {
+    ours: () => rmsprop({ learningRate: 0.01, momentum: 0.7, centered: true, epsilon: 1e-12 }),
+    theirs: () => tf.train.rmsprop(0.01, 0.9, 0.7, 1e-12, true),
+    className: 'RMSProp',
   },
 };
 

@@ -1,13 +1,15 @@
 /**
  * Optimizer state in TensorFlow.js's form: SGD with momentum keeps tfjs-core's accumulation (and
- * still follows Keras's update when the learning rate changes).
+ * still follows Keras's update when the learning rate changes), RMSprop saves tfjs-core's slot
+ * layout in every configuration.
  */
-import { create, tf } from '@tensorfold/core';
+import { create, type NamedTensor, tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosineDecay, exponentialDecay, piecewiseConstantDecay } from '../schedules/decay.js';
 import { expectClose, leakedBy, useCpu, values } from '../test-utils/setup.js';
 import { setFusedUpdates } from './fused.js';
 import type { OptimizerBase } from './optimizer.js';
+import { type RMSprop, rmsprop } from './rmsprop.js';
 import { type SGD, type SGDArgs, sgd } from './sgd.js';
 
 beforeAll(useCpu);
@@ -21,6 +23,11 @@ const gradients = [
 ];
 /** The gradient of step `t` (0-based): the four above, again and again. */
 const gradientAt = (t: number) => gradients[t % gradients.length];
+
+/** Renames the variable part of state entries (`old/slot` to `new/slot`). */
+function renamed(state: NamedTensor[], from: string, to: string): NamedTensor[] {
+  return state.map((s) => ({ name: s.name.replace(`${from}/`, `${to}/`), tensor: s.tensor }));
+}
 
 /** `steps` updates of `optimizer` on `variable`; `beforeStep(t)` runs before update `t`. */
 function train(
@@ -172,6 +179,88 @@ describe('sgd with momentum keeps TensorFlow.js state', () => {
     });
     expect(leaked).toBe(0);
     variable.dispose();
+    optimizer.dispose();
+  });
+});
+
+describe('rmsprop saves TensorFlow.js state', () => {
+  const configurations = [
+    [0, false],
+    [0.5, false],
+    [0, true],
+    [0.5, true],
+  ] as const;
+
+  it.each(configurations)(
+    'momentum %s, centered %s: slots rms, momentum, then mg',
+    async (momentum, centered) => {
+      const optimizer = rmsprop({ learningRate: 0.01, momentum, centered });
+      const a = tf.variable(tf.ones([2]), true, 'a_var');
+      const b = tf.variable(tf.ones([3]), true, 'b_var');
+      tf.tidy(() =>
+        optimizer.applyGradients([
+          { variable: a, gradient: tf.ones([2]) },
+          { variable: b, gradient: tf.ones([3]) },
+        ]),
+      );
+      const reference = tf.train.rmsprop(0.01, 0.9, momentum, 1e-7, centered);
+      tf.tidy(() =>
+        reference.applyGradients([
+          { name: a.name, tensor: tf.ones([2]) },
+          { name: b.name, tensor: tf.ones([3]) },
+        ]),
+      );
+      const ours = await optimizer.getWeights();
+      const theirs = await reference.getWeights();
+      expect(ours.map((s) => s.name)).toEqual(theirs.map((s) => s.name));
+      expect(ours.map((s) => s.name)).toEqual([
+        'iter',
+        'a_var/rms',
+        'b_var/rms',
+        'a_var/momentum',
+        'b_var/momentum',
+        ...(centered ? ['a_var/mg', 'b_var/mg'] : []),
+      ]);
+      // Without momentum, tensorfold keeps no momentum slot and saves zeros.
+      if (momentum === 0) expect(await values(ours[3].tensor)).toEqual([0, 0]);
+      tf.dispose([a, b, ...ours.map((s) => s.tensor)]);
+      optimizer.dispose();
+      reference.dispose();
+    },
+  );
+
+  it("restores tfjs-core's state, momentum slot included, and continues as tfjs-core does", async () => {
+    for (const momentum of [0, 0.5]) {
+      const theirs = tf.variable(tf.tensor(initial), true, 'tfjs_rms_weight');
+      const ours = tf.variable(tf.tensor(initial), true, 'ours_rms_weight');
+      const reference = tf.train.rmsprop(0.01, 0.8, momentum, 1e-7);
+      const step = (t: number) =>
+        tf.tidy(() => reference.applyGradients([{ name: theirs.name, tensor: tf.tensor(gradientAt(t)) }]));
+      step(0);
+      step(1);
+      ours.assign(theirs);
+      const optimizer = create<RMSprop>('optimizer', { className: 'RMSProp', config: reference.getConfig() });
+      const saved = await reference.getWeights();
+      const leaked = await leakedBy(() => optimizer.setWeights(renamed(saved, theirs.name, ours.name)));
+      expect(leaked).toBe(momentum === 0 ? 1 : 2); // the kept slots, one per kept slot of the variable
+      step(2);
+      train(optimizer, ours, 2, 3);
+      expectClose(await values(ours), await values(theirs));
+      tf.dispose([theirs, ours]);
+      optimizer.dispose();
+      reference.dispose();
+    }
+  });
+
+  it('still refuses slots that are not its own, and reads state saved without the momentum slot', async () => {
+    const optimizer = rmsprop();
+    await expect(optimizer.setWeights([{ name: 'w/m', tensor: tf.ones([2]) }])).rejects.toThrow(
+      /not a slot of this RMSProp \(its slots: rms, momentum\)/,
+    );
+    const rms = tf.ones([2]);
+    await optimizer.setWeights([{ name: 'w/rms', tensor: rms }]);
+    rms.dispose();
+    expect((await optimizer.getWeights()).map((s) => s.name)).toEqual(['iter', 'w/rms', 'w/momentum']);
     optimizer.dispose();
   });
 });
