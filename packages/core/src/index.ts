@@ -22,16 +22,7 @@ export { LayerWeight } from './engine/layer-weight.js';
 export { Model, type ModelArgs, model } from './engine/model.js';
 export { reserveName, snakeCase, uniqueName } from './engine/naming.js';
 export { Sequential, type SequentialArgs, sequential } from './engine/sequential.js';
-export {
-  assertCompatible,
-  batchlessShape,
-  formatShape,
-  isShapeList,
-  type Shape,
-  shapeList,
-  singleShape,
-  sizeOf,
-} from './engine/shape.js';
+export { formatShape, isShapeList, type Shape, shapeList, singleShape } from './engine/shape.js';
 export { formatCount, type SummaryOptions } from './engine/summary.js';
 export { type CallKwargs, isSymbolic, Node, SymbolicTensor } from './engine/symbolic.js';
 export * from './errors.js';

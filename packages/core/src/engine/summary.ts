@@ -51,7 +51,7 @@ export function summary(model: Model, options: SummaryOptions = {}): string {
     );
     return {
       name: `${layer.name} (${layer.className})`,
-      shape: distinct.length === 1 ? distinct[0] : distinct.length === 0 ? 'multiple' : 'multiple',
+      shape: distinct.length === 1 ? distinct[0] : 'multiple',
       params: formatCount(layer.built ? layer.countParams() : 0),
       connected,
     };

@@ -333,5 +333,3 @@ function datasetSource(model: Model, source: BatchSource, steps?: number): Epoch
     },
   };
 }
-
-export { validationSource };

@@ -38,11 +38,6 @@ export class MetricsState {
     else tracker.update(value, batchSize);
   }
 
-  /** Whether anything but custom values is tracked (a compiled model). */
-  get hasCompiledValues(): boolean {
-    return this.compiled !== null;
-  }
-
   private entries(): Array<[string, { result(): tf.Scalar }]> {
     const out: Array<[string, { result(): tf.Scalar }]> = [];
     if (this.compiled) {
