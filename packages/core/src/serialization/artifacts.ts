@@ -143,9 +143,23 @@ export async function modelFromArtifacts(
   }
   if (!(model instanceof Model))
     throw new SerializationError(`The topology describes a ${spec.className}, not a model.`);
+  try {
+    await loadWeightsInto(model, artifacts, options);
+  } catch (error) {
+    model.dispose(); // a failed load leaves no weights behind
+    throw error;
+  }
+  return model;
+}
+
+/** Checks the weight data against the manifest and the model, then sets the weights (and compiles). */
+async function loadWeightsInto(
+  model: Model,
+  artifacts: tf.io.ModelArtifacts,
+  options: LoadOptions,
+): Promise<void> {
   if (model.inputs.length === 0)
     throw new SerializationError('The saved model has no input shape, so its weights cannot be created.');
-
   const specs = artifacts.weightSpecs ?? [];
   const data = artifacts.weightData
     ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice()
@@ -166,7 +180,6 @@ export async function modelFromArtifacts(
   } finally {
     tf.dispose(Object.values(values));
   }
-  return model;
 }
 
 function byteSize(spec: tf.io.WeightsManifestEntry): number {

@@ -156,9 +156,10 @@ describe('saving and loading', () => {
     );
   });
 
-  it('rejects weights that do not fit the topology and unknown layer classes', async () => {
+  it('rejects weights that do not fit the topology and unknown layer classes, leaving nothing allocated', async () => {
     const m = residualModel();
     const artifacts = await modelToArtifacts(m);
+    const before = tf.memory().numTensors;
     const wrongShape = {
       ...artifacts,
       weightSpecs: artifacts.weightSpecs?.map((s, i) =>
@@ -173,6 +174,10 @@ describe('saving and loading', () => {
       weightSpecs: artifacts.weightSpecs?.map((s, i) => (i === 0 ? { ...s, name: 'other/kernel' } : s)),
     };
     await expect(modelFromArtifacts(renamed)).rejects.toThrow(/lacks weights the model needs/);
+    const truncated = { ...artifacts, weightData: (artifacts.weightData as ArrayBuffer).slice(0, 8) };
+    await expect(modelFromArtifacts(truncated)).rejects.toThrow(/weight data has 8 bytes/);
+    // The models rebuilt for these failed loads are disposed with their weights.
+    expect(tf.memory().numTensors).toBe(before);
     const topology = JSON.parse(JSON.stringify(artifacts.modelTopology));
     topology.config.layers[1].class_name = 'NoSuchLayer';
     await expect(modelFromArtifacts({ ...artifacts, modelTopology: topology })).rejects.toThrow(
