@@ -158,6 +158,60 @@ export function fromDatasetElement(
   return { xs, ys, sampleWeight: batch.sampleWeight, size };
 }
 
+/** Model batches read from a dataset (see {@link datasetReader}). */
+export interface DatasetReader {
+  /** The next batches: at most `steps` of them, or what is left of the pass without `steps`. */
+  batches(): AsyncGenerator<ModelBatch>;
+  /** Ends the open pass, so that the dataset frees what it buffers (shuffle and prefetch buffers). */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads a dataset as model batches, at most `steps` per call of `batches()`, and never reads an element
+ * it does not yield. With `continuePass` and `steps` (training with `stepsPerEpoch`, as Keras does), a
+ * call goes on where the last one stopped and a new pass starts when one ends: close the reader when
+ * done. Otherwise every call is a new pass from the start (validation and `evaluate` see the same
+ * batches every time), closed when the call ends.
+ */
+export function datasetReader(
+  source: BatchSource,
+  inputNames: string[],
+  outputNames: string[],
+  steps: number | undefined,
+  continuePass: boolean,
+): DatasetReader {
+  let iterator: AsyncIterator<unknown> | null = null;
+  const restart = !continuePass || steps === undefined;
+  const close = async () => {
+    const open = iterator;
+    iterator = null;
+    await open?.return?.();
+  };
+  return {
+    close,
+    async *batches() {
+      iterator ??= source[Symbol.asyncIterator]();
+      const current = iterator;
+      try {
+        for (let count = 0; steps === undefined || count < steps; count++) {
+          const next = await current.next();
+          if (next.done) {
+            iterator = null;
+            return;
+          }
+          yield fromDatasetElement(
+            next.value as Parameters<typeof fromDatasetElement>[0],
+            inputNames,
+            outputNames,
+          );
+        }
+      } finally {
+        if (restart) await close();
+      }
+    },
+  };
+}
+
 /** Disposes every tensor of a batch. */
 export function disposeBatch(batch: ModelBatch): void {
   tf.dispose([...batch.xs, ...batch.ys]);

@@ -6,8 +6,8 @@ import type { CallbackList, Logs } from './callbacks.js';
 import {
   arrayBatches,
   countSamples,
+  datasetReader,
   disposeBatch,
-  fromDatasetElement,
   isBatchSource,
   type ModelBatch,
   toTensorList,
@@ -65,7 +65,8 @@ export async function evaluate(
   args: EvaluateArgs = {},
 ): Promise<Logs> {
   if (isBatchSource(x)) {
-    return evaluateBatches(model, datasetBatches(model, x, args.steps), undefined);
+    const reader = datasetReader(x, model.inputNames, model.outputNames, args.steps, false);
+    return evaluateBatches(model, reader.batches(), undefined);
   }
   if (y === undefined) throw new DataError('evaluate(x, y) needs targets y when x is tensors.');
   const batchSize = args.batchSize ?? 32;
@@ -80,17 +81,4 @@ export async function evaluate(
   if (args.sampleWeight) groups.push(['sampleWeight', [args.sampleWeight]]);
   const samples = countSamples(groups);
   return evaluateBatches(model, arrayBatches(xs, ys, args.sampleWeight, samples, batchSize, null), undefined);
-}
-
-async function* datasetBatches(
-  model: Model,
-  source: BatchSource,
-  steps?: number,
-): AsyncGenerator<ModelBatch> {
-  let count = 0;
-  for await (const element of source) {
-    if (steps !== undefined && count >= steps) break;
-    count++;
-    yield fromDatasetElement(element, model.inputNames, model.outputNames);
-  }
 }

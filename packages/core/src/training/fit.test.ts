@@ -60,6 +60,34 @@ async function weightValues(m: Model): Promise<number[]> {
   return out;
 }
 
+/**
+ * An endless dataset of 4-sample batches of `x`/`y` that records which batches each pass produced and
+ * holds a buffered tensor while a pass is open (as a shuffle buffer does), freed when the pass is closed.
+ */
+function endlessBatches(x: tf.Tensor, y: tf.Tensor) {
+  const passes: number[][] = [];
+  let open = 0;
+  const source = {
+    async *[Symbol.asyncIterator]() {
+      const produced: number[] = [];
+      passes.push(produced);
+      const buffer = tf.zeros([1]);
+      open++;
+      try {
+        for (let i = 0; ; i++) {
+          produced.push(i);
+          const at = (i % 5) * 4;
+          yield { xs: tf.slice(x, [at], [4]), ys: tf.slice(y, [at], [4]) };
+        }
+      } finally {
+        buffer.dispose();
+        open--;
+      }
+    },
+  };
+  return { source, passes, openPasses: () => open };
+}
+
 describe('fit', () => {
   it('lowers the loss on a separable problem and reaches full accuracy', async () => {
     const { x, y } = separableData(200);
@@ -230,6 +258,32 @@ describe('fit', () => {
     await m.fit(tuples, { epochs: 1 });
     const empty = { async *[Symbol.asyncIterator]() {} };
     await expect(m.fit(empty, { epochs: 1 })).rejects.toThrow(DataError);
+    tf.dispose([x, y]);
+  });
+
+  it('reads datasets by steps: training goes on across epochs, validation and evaluate restart, nothing more is read or left open', async () => {
+    const { x, y } = separableData(20);
+    const m = classifier();
+    const train = endlessBatches(x, y);
+    const validation = endlessBatches(x, y);
+    const before = tf.memory().numTensors;
+    await m.fit(train.source, {
+      epochs: 3,
+      stepsPerEpoch: 2,
+      validationData: validation.source,
+      validationSteps: 2,
+    });
+    expect(train.passes).toEqual([[0, 1, 2, 3, 4, 5]]); // one stream across the epochs
+    expect(validation.passes).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]); // the same batches every epoch
+    await m.evaluate(validation.source, { steps: 3 });
+    expect(validation.passes.at(-1)).toEqual([0, 1, 2]);
+    // Every pass was closed, so the datasets freed their buffers.
+    expect(train.openPasses() + validation.openPasses()).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
   });
 

@@ -15,8 +15,8 @@ import {
 import {
   arrayBatches,
   countSamples,
+  datasetReader,
   disposeBatch,
-  fromDatasetElement,
   isBatchSource,
   type ModelBatch,
   sliceRows,
@@ -58,9 +58,15 @@ export interface FitArgs {
   verbose?: 0 | 1 | 2;
   /** Per-sample weights for tensor data, shape `[samples]`. */
   sampleWeight?: tf.Tensor;
-  /** For datasets: batches per epoch. Default: one full pass of the dataset. */
+  /**
+   * For datasets: batches per epoch. Each epoch goes on where the last one stopped (a repeated
+   * dataset is read as one stream), as Keras does. Default: one full pass of the dataset.
+   */
   stepsPerEpoch?: number;
-  /** For dataset validation data: batches per evaluation. Default: one full pass. */
+  /**
+   * For dataset validation data: batches per evaluation. Each evaluation starts from the beginning of
+   * the dataset, so every epoch is validated on the same batches, as Keras does. Default: one full pass.
+   */
   validationSteps?: number;
 }
 
@@ -69,6 +75,8 @@ interface EpochSource {
   batches(epoch: number): AsyncGenerator<ModelBatch> | Generator<ModelBatch>;
   steps: number | null;
   samples: number | null;
+  /** Lets go of what the source keeps between epochs (an open dataset pass). */
+  close?(): Promise<void>;
 }
 
 /** `model.fit` (see {@link FitArgs}). */
@@ -88,10 +96,13 @@ export async function fit(
     throw new ConfigError(`initialEpoch must be an integer >= 0, got ${initialEpoch}.`);
 
   const owned: tf.Tensor[] = [];
+  let train: EpochSource | undefined;
   try {
-    const { train, validation } = isBatchSource(x)
+    const sources = isBatchSource(x)
       ? datasetSources(model, x, args)
       : arraySources(model, x, y, args, batchSize, owned);
+    train = sources.train;
+    const validation = sources.validation;
     const history = new History();
     const verbose = args.verbose ?? 0;
     // Keras's order: the epoch logger, the user's callbacks, then History last, so that History records
@@ -157,6 +168,7 @@ export async function fit(
     return history;
   } finally {
     tf.dispose(owned);
+    await train?.close?.();
   }
 }
 
@@ -268,7 +280,7 @@ function validationSource(
   batchSize: number,
   steps?: number,
 ): EpochSource {
-  if (isBatchSource(data)) return datasetSource(model, data, steps);
+  if (isBatchSource(data)) return datasetSource(model, data, steps, false);
   if (!Array.isArray(data) || data.length < 2)
     throw new ConfigError('validationData must be [x, y], [x, y, sampleWeight] or a dataset.');
   const xs = toTensorList(data[0], model.inputNames, 'input');
@@ -301,35 +313,21 @@ function datasetSources(
         args.validationSteps,
       )
     : null;
-  return { train: datasetSource(model, x, args.stepsPerEpoch), validation };
+  return { train: datasetSource(model, x, args.stepsPerEpoch, true), validation };
 }
 
-/**
- * Batches from a dataset. With `steps`, one iterator is kept across epochs (as Keras does with
- * `steps_per_epoch`), so a repeated dataset continues where the last epoch stopped.
- */
-function datasetSource(model: Model, source: BatchSource, steps?: number): EpochSource {
-  let iterator: AsyncIterator<unknown> | null = null;
-  const size = typeof source.size === 'number' ? source.size : null;
+/** Batches from a dataset (see {@link datasetReader} for `continuePass`). */
+function datasetSource(
+  model: Model,
+  source: BatchSource,
+  steps: number | undefined,
+  continuePass: boolean,
+): EpochSource {
+  const reader = datasetReader(source, model.inputNames, model.outputNames, steps, continuePass);
   return {
-    steps: steps ?? size,
+    steps: steps ?? (typeof source.size === 'number' ? source.size : null),
     samples: null,
-    async *batches() {
-      if (steps === undefined || iterator === null) iterator = source[Symbol.asyncIterator]();
-      let count = 0;
-      while (steps === undefined || count < steps) {
-        const next = await (iterator as AsyncIterator<unknown>).next();
-        if (next.done) {
-          iterator = null;
-          break;
-        }
-        count++;
-        yield fromDatasetElement(
-          next.value as Parameters<typeof fromDatasetElement>[0],
-          model.inputNames,
-          model.outputNames,
-        );
-      }
-    },
+    batches: () => reader.batches(),
+    close: () => reader.close(),
   };
 }
