@@ -7,7 +7,7 @@ import { functionalConfig, functionalFromConfig } from '../serialization/model-c
 import { type ModelDestination, saveModel } from '../serialization/save-load.js';
 import type { History, Logs } from '../training/callbacks.js';
 import { type CompileArgs, type CompiledState, resolveCompileArgs } from '../training/compile.js';
-import { type ModelBatch, toTensorList } from '../training/data-adapter.js';
+import { type ModelBatch, toModelBatch } from '../training/data-adapter.js';
 import { type EvaluateArgs, evaluate } from '../training/evaluate.js';
 import { type FitArgs, fit } from '../training/fit.js';
 import { MetricsState } from '../training/metrics-state.js';
@@ -268,10 +268,9 @@ export class Model extends Layer {
 
   /** One training step on one batch; returns the loss and metrics of that batch. */
   async trainOnBatch(x: TensorContainer, y: TensorContainer, sampleWeight?: tf.Tensor): Promise<Logs> {
-    const xs = toTensorList(x, this.inputNames, 'input');
-    const ys = toTensorList(y, this.outputNames, 'target');
+    const batch = toModelBatch(this.inputNames, this.outputNames, x, y, sampleWeight);
     this.metricsState.reset();
-    await this.runTrainStep({ xs, ys, sampleWeight, size: xs[0].shape[0] });
+    await this.runTrainStep(batch);
     return this.metricsState.read();
   }
 

@@ -76,6 +76,30 @@ export function countSamples(groups: Array<[string, tf.Tensor[]]>): number {
   return n;
 }
 
+/**
+ * Inputs, targets and optional sample weights in the order of the model's inputs and outputs, checked
+ * to hold the same number of samples (the tensors are the caller's; nothing is copied).
+ * @param labels Names of the three in error messages.
+ * @throws DataError when the data does not fit the model's inputs and outputs or the counts differ.
+ */
+export function toModelBatch(
+  inputNames: string[],
+  outputNames: string[],
+  x: TensorContainer,
+  y: TensorContainer,
+  sampleWeight: tf.Tensor | undefined,
+  labels: [string, string, string] = ['x', 'y', 'sampleWeight'],
+): ModelBatch {
+  const xs = toTensorList(x, inputNames, 'input');
+  const ys = toTensorList(y, outputNames, 'target');
+  const groups: Array<[string, tf.Tensor[]]> = [
+    [labels[0], xs],
+    [labels[1], ys],
+  ];
+  if (sampleWeight) groups.push([labels[2], [sampleWeight]]);
+  return { xs, ys, sampleWeight, size: countSamples(groups) };
+}
+
 /** Rows [start, start+size) of every tensor (new tensors). */
 export function sliceRows(tensors: tf.Tensor[], start: number, size: number): tf.Tensor[] {
   return tensors.map((t) => tf.slice(t, [start], [size]));
@@ -147,15 +171,11 @@ export function fromDatasetElement(
       'Each dataset element must be {xs, ys} (optionally with sampleWeight) or [xs, ys]; map the dataset into that form.',
     );
   }
-  const xs = toTensorList(batch.xs, inputNames, 'input');
-  const ys = toTensorList(batch.ys, outputNames, 'target');
-  const groups: Array<[string, tf.Tensor[]]> = [
-    ['input', xs],
-    ['target', ys],
-  ];
-  if (batch.sampleWeight) groups.push(['sampleWeight', [batch.sampleWeight]]);
-  const size = countSamples(groups);
-  return { xs, ys, sampleWeight: batch.sampleWeight, size };
+  return toModelBatch(inputNames, outputNames, batch.xs, batch.ys, batch.sampleWeight, [
+    'input',
+    'target',
+    'sampleWeight',
+  ]);
 }
 
 /** Model batches read from a dataset (see {@link datasetReader}). */

@@ -5,12 +5,11 @@ import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
 import type { CallbackList, Logs } from './callbacks.js';
 import {
   arrayBatches,
-  countSamples,
   datasetReader,
   disposeBatch,
   isBatchSource,
   type ModelBatch,
-  toTensorList,
+  toModelBatch,
 } from './data-adapter.js';
 
 /** Options of `model.evaluate`. */
@@ -72,13 +71,7 @@ export async function evaluate(
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}.`);
-  const xs = toTensorList(x, model.inputNames, 'input');
-  const ys = toTensorList(y, model.outputNames, 'target');
-  const groups: Array<[string, tf.Tensor[]]> = [
-    ['x', xs],
-    ['y', ys],
-  ];
-  if (args.sampleWeight) groups.push(['sampleWeight', [args.sampleWeight]]);
-  const samples = countSamples(groups);
-  return evaluateBatches(model, arrayBatches(xs, ys, args.sampleWeight, samples, batchSize, null), undefined);
+  const data = toModelBatch(model.inputNames, model.outputNames, x, y, args.sampleWeight);
+  const batches = arrayBatches(data.xs, data.ys, data.sampleWeight, data.size, batchSize, null);
+  return evaluateBatches(model, batches, undefined);
 }

@@ -386,6 +386,9 @@ describe('fit', () => {
     await expect(m.fit(tf.zeros([2, 2]), tf.zeros([2, 1]))).rejects.toThrow(/must be compiled/);
     m.compile({ optimizer: new ToySGD(), loss: toyMse });
     await expect(m.fit(tf.zeros([3, 2]), tf.zeros([2, 1]))).rejects.toThrow(/3 samples but y has 2/);
+    const kernel = await m.weights[0].read().data();
+    await expect(m.trainOnBatch(tf.ones([3, 2]), tf.ones([2, 1]))).rejects.toThrow(/3 samples but y has 2/);
+    expect(await m.weights[0].read().data()).toEqual(kernel); // no step was taken
     await expect(m.fit(tf.zeros([2, 2]), tf.zeros([2, 1]), { epochs: 0 })).rejects.toThrow(
       /epochs must be a positive integer/,
     );

@@ -14,13 +14,12 @@ import {
 } from './callbacks.js';
 import {
   arrayBatches,
-  countSamples,
   datasetReader,
   disposeBatch,
   isBatchSource,
   type ModelBatch,
   sliceRows,
-  toTensorList,
+  toModelBatch,
 } from './data-adapter.js';
 import { evaluateBatches } from './evaluate.js';
 import { NonFiniteLossError } from './train-step.js';
@@ -208,15 +207,12 @@ function arraySources(
     throw new DataError(
       'fit(x, y) needs targets y when x is tensors; pass a dataset of {xs, ys} batches otherwise.',
     );
-  let xs = toTensorList(x, model.inputNames, 'input');
-  let ys = toTensorList(y, model.outputNames, 'target');
-  let sw = args.sampleWeight;
-  const groups: Array<[string, tf.Tensor[]]> = [
-    ['x', xs],
-    ['y', ys],
-  ];
-  if (sw) groups.push(['sampleWeight', [sw]]);
-  let samples = countSamples(groups);
+  let {
+    xs,
+    ys,
+    sampleWeight: sw,
+    size: samples,
+  } = toModelBatch(model.inputNames, model.outputNames, x, y, args.sampleWeight);
   let validation: EpochSource | null = null;
   if (args.validationData) {
     validation = validationSource(
@@ -283,16 +279,15 @@ function validationSource(
   if (isBatchSource(data)) return datasetSource(model, data, steps, false);
   if (!Array.isArray(data) || data.length < 2)
     throw new ConfigError('validationData must be [x, y], [x, y, sampleWeight] or a dataset.');
-  const xs = toTensorList(data[0], model.inputNames, 'input');
-  const ys = toTensorList(data[1], model.outputNames, 'target');
-  const sw = data[2];
-  const groups: Array<[string, tf.Tensor[]]> = [
-    ['validation x', xs],
-    ['validation y', ys],
-  ];
-  if (sw) groups.push(['validation sampleWeight', [sw]]);
-  const samples = countSamples(groups);
-  return tensorSource(xs, ys, sw, samples, batchSize, null);
+  const { xs, ys, sampleWeight, size } = toModelBatch(
+    model.inputNames,
+    model.outputNames,
+    data[0],
+    data[1],
+    data[2],
+    ['validation x', 'validation y', 'validation sampleWeight'],
+  );
+  return tensorSource(xs, ys, sampleWeight, size, batchSize, null);
 }
 
 function datasetSources(
