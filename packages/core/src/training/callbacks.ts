@@ -69,6 +69,12 @@ export class CallbackList {
     for (const c of this.callbacks) c.setParams(params);
   }
 
+  /** Whether any callback overrides `hook` (the loop skips work, such as reading metrics, for hooks no one handles). */
+  listensTo(hook: HookName): boolean {
+    return this.callbacks.some((c) => c[hook] !== Callback.prototype[hook]);
+  }
+
+  /** Calls `hook` on every callback, in order, awaiting each. */
   async call(hook: HookName, ...args: [number, Logs?] | [Logs?]): Promise<void> {
     for (const c of this.callbacks) {
       const fn = c[hook] as (...a: unknown[]) => void | Promise<void>;

@@ -34,6 +34,8 @@ export async function evaluateBatches(
   model.requireCompiled('evaluate');
   model.metricsState.reset();
   await callbacks?.call('onTestBegin', {});
+  // Reading the running values waits for the device: once per batch only for a callback that wants them.
+  const logEachBatch = callbacks?.listensTo('onTestBatchEnd') ?? false;
   let index = 0;
   for await (const batch of batches) {
     try {
@@ -42,12 +44,10 @@ export async function evaluateBatches(
     } finally {
       disposeBatch(batch);
     }
-    if (callbacks)
-      await callbacks.call('onTestBatchEnd', index, {
-        batch: index,
-        size: batch.size,
-        ...(await model.metricsState.read()),
-      });
+    if (callbacks) {
+      const logs = logEachBatch ? await model.metricsState.read() : {};
+      await callbacks.call('onTestBatchEnd', index, { batch: index, size: batch.size, ...logs });
+    }
     index++;
   }
   if (index === 0) throw new DataError('evaluate got no batches: the data is empty.');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { input } from '../engine/input-layer.js';
 import { Model, model } from '../engine/model.js';
 import { sequential } from '../engine/sequential.js';
@@ -284,6 +284,34 @@ describe('fit', () => {
     // Every pass was closed, so the datasets freed their buffers.
     expect(train.openPasses() + validation.openPasses()).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
+  it('reads the running loss and metrics once per epoch unless a callback wants them after every batch', async () => {
+    const { x, y } = separableData(40);
+    const m = classifier();
+    const reads = vi.spyOn(m.metricsState, 'read');
+    class EpochOnly extends Callback {}
+    // 30 training samples in 4 batches, 10 validation samples in 2, for 2 epochs.
+    const args = { epochs: 2, batchSize: 8, validationSplit: 0.25, seed: 1 };
+    const quiet = await m.fit(x, y, { ...args, callbacks: [new EpochOnly()] });
+    expect(reads).toHaveBeenCalledTimes(2 * 2); // each epoch: the training logs and the validation logs
+    class BatchWatcher extends Callback {
+      readonly seen: Logs[] = [];
+      override onBatchEnd(_batch: number, logs?: Logs) {
+        this.seen.push(logs ?? {});
+      }
+      override onTestBatchEnd(_batch: number, logs?: Logs) {
+        this.seen.push(logs ?? {});
+      }
+    }
+    const watcher = new BatchWatcher();
+    const watched = await classifier().fit(x, y, { ...args, callbacks: [watcher] });
+    expect(watcher.seen).toHaveLength(2 * (4 + 2));
+    for (const logs of watcher.seen) expect(Object.keys(logs)).toEqual(['batch', 'size', 'loss', 'acc']);
+    // The epoch logs are the same whichever way they were read.
+    expect(watched.history).toEqual(quiet.history);
+    reads.mockRestore();
     tf.dispose([x, y]);
   });
 

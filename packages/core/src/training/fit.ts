@@ -129,11 +129,13 @@ export async function fit(
     await callbacks.call('onTrainBegin', {});
     params.initialEpoch = resumeEpoch(model, initialEpoch);
     let lastLogs: Logs = {};
+    // Reading the running values waits for the device: once per batch only for a callback that wants them.
+    const logEachBatch = callbacks.listensTo('onBatchEnd');
     for (let epoch = params.initialEpoch; epoch < epochs; epoch++) {
       model.metricsState.reset();
       await callbacks.call('onEpochBegin', epoch, {});
       let batchIndex = 0;
-      let epochLogs: Logs = {};
+      let batchLogs: Logs = {};
       for await (const batch of train.batches(epoch)) {
         try {
           await callbacks.call('onBatchBegin', batchIndex, { batch: batchIndex, size: batch.size });
@@ -146,8 +148,8 @@ export async function fit(
         } finally {
           disposeBatch(batch);
         }
-        epochLogs = await model.metricsState.read();
-        await callbacks.call('onBatchEnd', batchIndex, { batch: batchIndex, size: batch.size, ...epochLogs });
+        if (logEachBatch) batchLogs = await model.metricsState.read();
+        await callbacks.call('onBatchEnd', batchIndex, { batch: batchIndex, size: batch.size, ...batchLogs });
         batchIndex++;
         if (model.stopTraining) break;
       }
@@ -155,6 +157,7 @@ export async function fit(
         throw new DataError(
           `Epoch ${epoch + 1} got no batches: the dataset is empty or exhausted (call repeat() on it, or lower stepsPerEpoch).`,
         );
+      const epochLogs = logEachBatch ? batchLogs : await model.metricsState.read();
       if (validation) {
         const valLogs = await evaluateBatches(model, validation.batches(epoch), callbacks);
         for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
