@@ -148,6 +148,13 @@ describe('Sequential', () => {
     expect(m.weights).toHaveLength(2);
     expect(() => m.add(a)).toThrow(/already in this model/);
     expect(() => m.add(new ToyDense({ units: 1, name: a.name }))).toThrow(/unique/);
+    // Popping the last layer leaves no weights or outputs behind; the input shape stays.
+    expect(m.pop()).toBe(a);
+    expect(m.weights).toHaveLength(0);
+    expect(m.outputNames).toEqual([]);
+    m.add(new ToyDense({ units: 4 }));
+    expect(m.outputs[0].shape).toEqual([null, 4]);
+    expect(m.countParams()).toBe(5 * 4 + 4);
   });
 
   it('is a Model and can be nested in a functional model', () => {

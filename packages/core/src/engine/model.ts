@@ -83,6 +83,14 @@ export class Model extends Layer {
     this.built = true;
   }
 
+  /** Forgets the graph: no inputs, outputs or layers (a sequential model whose last layer was popped). */
+  protected clearGraph(): void {
+    this.graph = { nodes: [], layers: [] };
+    this.inputs = [];
+    this.outputs = [];
+    this.setTrackedLayers([]);
+  }
+
   /** Every layer of the model, input layers first (Keras order). */
   get layers(): Layer[] {
     return this.graph.layers;

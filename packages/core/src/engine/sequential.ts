@@ -96,7 +96,8 @@ export class Sequential extends Model {
       const nodeIndex = layer.inboundNodes.indexOf(output.node);
       if (nodeIndex === layer.inboundNodes.length - 1) layer.inboundNodes.pop();
     }
-    if (this.stack.length > 0 && this.inputTensor)
+    if (this.stack.length === 0) this.clearGraph();
+    else if (this.inputTensor)
       this.setGraph([this.inputTensor], [this.stackOutputs[this.stackOutputs.length - 1]]);
     return layer;
   }
