@@ -19,10 +19,8 @@ import {
   type RecurrenceInputs,
   type RecurrenceResult,
   rows,
-  type StepSplitter,
   sumOfOuterProducts,
   sumPresent,
-  timeSteps,
   withOptionalInputs,
 } from './recurrence.js';
 
@@ -44,21 +42,15 @@ interface Kept {
   resetTerm: tf.Tensor;
 }
 
-function forward(
-  inputs: GruInputs,
-  activation: Activation,
-  recurrentActivation: Activation,
-  keep: boolean,
-  split: StepSplitter = timeSteps,
-) {
+function forward(inputs: GruInputs, activation: Activation, recurrentActivation: Activation, keep: boolean) {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask, recurrentBias } = inputs;
   const units = recurrentKernel.shape[0];
   const kernelT = tf.transpose(recurrentKernel); // [3U, U]
   const kernelZRT = rows(kernelT, 0, 2 * units);
   const kernelHT = rows(kernelT, 2 * units, units);
   const bias = recurrentBias ? tf.reshape(recurrentBias, [3 * units, 1]) : null;
-  const xs = split(inputProjection); // T × [3U, B]
-  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
+  const xs = tf.unstack(inputProjection); // T × [3U, B]
+  const masks = mask ? tf.unstack(tf.greater(mask, 0.5)) : null;
   let h: tf.Tensor = initialStates[0];
   const outputs: tf.Tensor[] = [];
   const lists = {
@@ -131,14 +123,14 @@ function backward(
   const kernelZR = tf.slice(s.kernel, [0, 0], [units, 2 * units]); // [U, 2U]
   const kernelH = tf.slice(s.kernel, [0, 2 * units], [units, units]); // [U, U]
   // Linear in dh_new, for all steps: dz_pre = dh (h_{t-1} − ĥ) σ'(z); da = dh (1 − z) act'(ĥ).
-  const toZ = timeSteps(tf.mul(tf.sub(s.previous, s.candidates), recD(s.z)));
-  const toA = timeSteps(tf.mul(tf.sub(1, s.z), actD(s.candidates)));
+  const toZ = tf.unstack(tf.mul(tf.sub(s.previous, s.candidates), recD(s.z)));
+  const toA = tf.unstack(tf.mul(tf.sub(1, s.z), actD(s.candidates)));
   // Reset gate: reset after: dr_pre = da (U_hᵀ h + b'_h) σ'(r); reset before: dr_pre = d(r h) h σ'(r).
-  const toR = timeSteps(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, recD(s.r)));
-  const keepZ = timeSteps(s.z);
-  const resets = timeSteps(s.r);
+  const toR = tf.unstack(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, recD(s.r)));
+  const keepZ = tf.unstack(s.z);
+  const resets = tf.unstack(s.r);
   const dOutputs = outputGradients(dy, steps, s.allOutputsUsed);
-  const masks = s.mask ? timeSteps(s.mask) : null;
+  const masks = s.mask ? tf.unstack(s.mask) : null;
   const dA: tf.Tensor[] = new Array(steps); // gradient of the candidate's pre-activation
   const dZR: tf.Tensor[] = new Array(steps); // gradients of the update and reset gates' pre-activations
   const dRA: tf.Tensor[] = new Array(steps); // reset after: gradient of U_hᵀ h + b'_h
@@ -197,7 +189,7 @@ export function gruRecurrence(
   const resetAfter = inputs.recurrentBias != null;
   let sequence: tf.Tensor3D;
   if (!custom) {
-    sequence = forward(inputs, activation, recurrentActivation, false, tf.unstack).sequence;
+    sequence = forward(inputs, activation, recurrentActivation, false).sequence;
   } else {
     const required = [
       inputs.inputProjection,

@@ -16,10 +16,8 @@ import {
   type RecurrenceInputs,
   type RecurrenceResult,
   rows,
-  type StepSplitter,
   sumOfOuterProducts,
   sumPresent,
-  timeSteps,
   unpack,
   withOptionalInputs,
 } from './recurrence.js';
@@ -43,13 +41,12 @@ function forward(
   activation: Activation,
   recurrentActivation: Activation,
   keep: boolean,
-  split: StepSplitter = timeSteps,
 ): { packed: tf.Tensor; kept: Kept | null } {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask } = inputs;
   const units = recurrentKernel.shape[0];
   const kernelT = tf.transpose(recurrentKernel); // [4U, U]
-  const xs = split(inputProjection); // T × [4U, B]
-  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
+  const xs = tf.unstack(inputProjection); // T × [4U, B]
+  const masks = mask ? tf.unstack(tf.greater(mask, 0.5)) : null;
   let [h, c] = initialStates as tf.Tensor[];
   const outputs: tf.Tensor[] = [];
   const lists = {
@@ -122,8 +119,8 @@ function backward(
 
   // Step-wise factors for all steps at once: dc_t += dh_t · o act'(c_t), and
   // dz = [dc; dc; dc; dh] ⊙ [g σ'(i); c_{t-1} σ'(f); i act'(g); act(c) σ'(o)].
-  const fromH = timeSteps(tf.mul(s.o, actD(s.cellOutputs)));
-  const factors = timeSteps(
+  const fromH = tf.unstack(tf.mul(s.o, actD(s.cellOutputs)));
+  const factors = tf.unstack(
     tf.concat(
       [
         tf.mul(s.g, recD(s.i)),
@@ -134,8 +131,8 @@ function backward(
       1,
     ),
   ); // T × [4U, B]
-  const forget = timeSteps(s.f);
-  const masks = s.mask ? timeSteps(s.mask) : null;
+  const forget = tf.unstack(s.f);
+  const masks = s.mask ? tf.unstack(s.mask) : null;
 
   const dz: tf.Tensor[] = new Array(steps);
   for (let t = steps - 1; t >= 0; t--) {
@@ -174,7 +171,7 @@ export function lstmRecurrence(
   const custom = derivativeFromOutput(activation) && derivativeFromOutput(recurrentActivation);
   let packed: tf.Tensor;
   if (!custom) {
-    packed = forward(inputs, activation, recurrentActivation, false, tf.unstack).packed;
+    packed = forward(inputs, activation, recurrentActivation, false).packed;
   } else {
     const { list, at } = withOptionalInputs(
       [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],

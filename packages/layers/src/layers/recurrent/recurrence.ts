@@ -107,17 +107,6 @@ export function lastStep(sequence: tf.Tensor3D): tf.Tensor2D {
   return tf.reshape(tf.slice(sequence, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
 }
 
-/** The T steps of a time-major tensor `[T, ...]`, as T tensors `[...]`. */
-export function timeSteps(x: tf.Tensor): tf.Tensor[] {
-  return tf.unstack(x);
-}
-
-/**
- * How a recurrence splits a time-major tensor into steps: {@link timeSteps} inside the custom
- * ops (not differentiated), `tf.unstack` where tfjs differentiates the loop.
- */
-export type StepSplitter = (x: tf.Tensor) => tf.Tensor[];
-
 /**
  * `Σ_t a_t b_tᵀ` for stacks `a: [T, M, B]` and `b: [T, N, B]`: the gradient of a kernel used as
  * `kernelᵀ · a_t` at every step, as one product `[M, T × B] · [T × B, N]` (no transposed operand:
@@ -137,7 +126,7 @@ export function sumOfOuterProducts(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
  */
 export function outputGradients(dy: tf.Tensor, steps: number, allUsed: boolean): Array<tf.Tensor | null> {
   const [, units, batch] = dy.shape as [number, number, number];
-  if (allUsed) return timeSteps(tf.slice(dy, [0, 0, 0], [steps, units, batch]));
+  if (allUsed) return tf.unstack(tf.slice(dy, [0, 0, 0], [steps, units, batch]));
   const out: Array<tf.Tensor | null> = new Array(steps).fill(null);
   out[steps - 1] = tf.reshape(tf.slice(dy, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
   return out;

@@ -11,23 +11,16 @@ import {
   outputGradients,
   type RecurrenceInputs,
   type RecurrenceResult,
-  type StepSplitter,
   sumOfOuterProducts,
   sumPresent,
-  timeSteps,
   withOptionalInputs,
 } from './recurrence.js';
 
-function forward(
-  inputs: RecurrenceInputs,
-  activation: Activation,
-  keep: boolean,
-  split: StepSplitter = timeSteps,
-) {
+function forward(inputs: RecurrenceInputs, activation: Activation, keep: boolean) {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask } = inputs;
   const kernelT = tf.transpose(recurrentKernel); // [U, U]
-  const xs = split(inputProjection); // T × [U, B]
-  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
+  const xs = tf.unstack(inputProjection); // T × [U, B]
+  const masks = mask ? tf.unstack(tf.greater(mask, 0.5)) : null;
   let h: tf.Tensor = initialStates[0];
   const outputs: tf.Tensor[] = [];
   const fresh: tf.Tensor[] = [];
@@ -54,7 +47,7 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
   const actD = derivativeFromOutput(activation);
   let sequence: tf.Tensor3D;
   if (!actD) {
-    sequence = forward(inputs, activation, false, tf.unstack).sequence;
+    sequence = forward(inputs, activation, false).sequence;
   } else {
     const { list, at } = withOptionalInputs(
       [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0]],
@@ -92,8 +85,8 @@ export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activa
           const savedRecurrentMask = recurrentMask ? rest[mask ? 1 : 0] : null;
           const steps = fresh.shape[0];
           const dOutputs = outputGradients(dy, steps, inputs.allOutputsUsed ?? true);
-          const slopes = timeSteps(actD(fresh)); // act'(pre-activation) from the output
-          const masks = savedMask ? timeSteps(savedMask) : null;
+          const slopes = tf.unstack(actD(fresh)); // act'(pre-activation) from the output
+          const masks = savedMask ? tf.unstack(savedMask) : null;
           const da: tf.Tensor[] = new Array(steps);
           let dhNext: tf.Tensor | null = null;
           for (let t = steps - 1; t >= 0; t--) {
