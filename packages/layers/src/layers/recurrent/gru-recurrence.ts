@@ -10,18 +10,17 @@
  * are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
-import { isRecordingGradients } from '../../utils/engine.js';
 import { derivativeFromOutput } from './activation-derivatives.js';
 import {
+  customRecurrence,
   lastStep,
-  optionalGradients,
   outputGradients,
   type RecurrenceInputs,
+  type RecurrenceMasks,
   type RecurrenceResult,
   rows,
   sumOfOuterProducts,
   sumPresent,
-  withOptionalInputs,
 } from './recurrence.js';
 
 /** Extra input of the reset-after form. */
@@ -107,12 +106,11 @@ function forward(inputs: GruInputs, activation: Activation, recurrentActivation:
 
 function backward(
   dy: tf.Tensor,
-  s: Kept & {
-    kernel: tf.Tensor2D;
-    mask: tf.Tensor | null;
-    recurrentMask: tf.Tensor | null;
-    allOutputsUsed: boolean;
-  },
+  s: Kept &
+    RecurrenceMasks & {
+      kernel: tf.Tensor2D;
+      allOutputsUsed: boolean;
+    },
   resetAfter: boolean,
   activation: Activation,
   recurrentActivation: Activation,
@@ -173,7 +171,7 @@ function backward(
       1,
     );
   }
-  return [dProjection, dKernel, ...extra, dhNext as tf.Tensor, ...optionalGradients(s)];
+  return [dProjection, dKernel, ...extra, dhNext as tf.Tensor];
 }
 
 /**
@@ -187,75 +185,54 @@ export function gruRecurrence(
 ): RecurrenceResult {
   const custom = derivativeFromOutput(activation) && derivativeFromOutput(recurrentActivation);
   const resetAfter = inputs.recurrentBias != null;
-  let sequence: tf.Tensor3D;
-  if (!custom) {
-    sequence = forward(inputs, activation, recurrentActivation, false).sequence;
-  } else {
-    const required = [
-      inputs.inputProjection,
-      inputs.recurrentKernel,
-      ...(resetAfter ? [inputs.recurrentBias as tf.Tensor] : []),
-      inputs.initialStates[0],
-    ];
-    const { list, at } = withOptionalInputs(required, inputs);
-    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args[at.count] as tf.GradSaveFunc;
-      const mask = at.mask >= 0 ? (args[at.mask] as tf.Tensor3D) : null;
-      const recurrentMask = at.recurrentMask >= 0 ? (args[at.recurrentMask] as tf.Tensor2D) : null;
-      const kernel = args[1] as tf.Tensor2D;
-      const run = forward(
-        {
-          inputProjection: args[0] as tf.Tensor3D,
-          recurrentKernel: kernel,
-          recurrentBias: resetAfter ? (args[2] as tf.Tensor1D) : null,
-          initialStates: [args[resetAfter ? 3 : 2] as tf.Tensor2D],
-          mask,
-          recurrentMask,
+  const sequence = !custom
+    ? forward(inputs, activation, recurrentActivation, false).sequence
+    : (customRecurrence(
+        [
+          inputs.inputProjection,
+          inputs.recurrentKernel,
+          ...(resetAfter ? [inputs.recurrentBias as tf.Tensor] : []),
+          inputs.initialStates[0],
+        ],
+        inputs,
+        (args, masks, keep) => {
+          const [inputProjection, recurrentKernel] = args;
+          const run = forward(
+            {
+              inputProjection: inputProjection as tf.Tensor3D,
+              recurrentKernel: recurrentKernel as tf.Tensor2D,
+              recurrentBias: resetAfter ? (args[2] as tf.Tensor1D) : null,
+              initialStates: [args[resetAfter ? 3 : 2] as tf.Tensor2D],
+              ...masks,
+            },
+            activation,
+            recurrentActivation,
+            keep,
+          );
+          const k = run.kept;
+          return {
+            value: run.sequence,
+            kept: k && [recurrentKernel, k.z, k.r, k.candidates, k.previous, k.recurrentInputs, k.resetTerm],
+          };
         },
-        activation,
-        recurrentActivation,
-        isRecordingGradients(),
-      );
-      if (run.kept) {
-        const k = run.kept;
-        save([
-          kernel,
-          k.z,
-          k.r,
-          k.candidates,
-          k.previous,
-          k.recurrentInputs,
-          k.resetTerm,
-          ...(mask ? [mask] : []),
-          ...(recurrentMask ? [recurrentMask] : []),
-        ]);
-      }
-      return {
-        value: run.sequence,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [k, z, r, candidates, previous, recurrentInputs, resetTerm, ...rest] = saved;
-          return backward(
+        (dy, [kernel, z, r, candidates, previous, recurrentInputs, resetTerm], masks) =>
+          backward(
             dy,
             {
-              kernel: k as tf.Tensor2D,
+              kernel: kernel as tf.Tensor2D,
               z,
               r,
               candidates,
               previous,
               recurrentInputs,
               resetTerm,
-              mask: mask ? rest[0] : null,
-              recurrentMask: recurrentMask ? rest[mask ? 1 : 0] : null,
+              ...masks,
               allOutputsUsed: inputs.allOutputsUsed ?? true,
             },
             resetAfter,
             activation,
             recurrentActivation,
-          );
-        },
-      };
-    });
-    sequence = op(...list) as tf.Tensor3D;
-  }
+          ),
+      ) as tf.Tensor3D);
   return { sequence, finalStates: [lastStep(sequence)] };
 }

@@ -7,19 +7,18 @@
  * with a hand-written backward pass (see `recurrence.ts`; tensors are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
-import { isRecordingGradients } from '../../utils/engine.js';
 import { derivativeFromOutput } from './activation-derivatives.js';
 import {
+  customRecurrence,
   lastStep,
-  optionalGradients,
   outputGradients,
   type RecurrenceInputs,
+  type RecurrenceMasks,
   type RecurrenceResult,
   rows,
   sumOfOuterProducts,
   sumPresent,
   unpack,
-  withOptionalInputs,
 } from './recurrence.js';
 
 /** What the backward pass needs, each stacked over time `[T, U, B]`. */
@@ -101,12 +100,11 @@ function forward(
 /** The hand-written backward pass: gradients of xW + b, U, h0 and c0 from the packed output's gradient. */
 function backward(
   dy: tf.Tensor,
-  s: Kept & {
-    kernel: tf.Tensor2D;
-    mask: tf.Tensor | null;
-    recurrentMask: tf.Tensor | null;
-    allOutputsUsed: boolean;
-  },
+  s: Kept &
+    RecurrenceMasks & {
+      kernel: tf.Tensor2D;
+      allOutputsUsed: boolean;
+    },
   activation: Activation,
   recurrentActivation: Activation,
 ): tf.Tensor[] {
@@ -154,7 +152,7 @@ function backward(
   }
   const dProjection = tf.stack(dz); // [T, 4U, B]
   const dKernel = sumOfOuterProducts(s.recurrentInputs, dProjection); // [U, 4U]
-  return [dProjection, dKernel, dhNext as tf.Tensor, dcNext, ...optionalGradients(s)];
+  return [dProjection, dKernel, dhNext as tf.Tensor, dcNext];
 }
 
 /**
@@ -169,54 +167,43 @@ export function lstmRecurrence(
 ): RecurrenceResult {
   const steps = inputs.inputProjection.shape[0];
   const custom = derivativeFromOutput(activation) && derivativeFromOutput(recurrentActivation);
-  let packed: tf.Tensor;
-  if (!custom) {
-    packed = forward(inputs, activation, recurrentActivation, false).packed;
-  } else {
-    const { list, at } = withOptionalInputs(
-      [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],
-      inputs,
-    );
-    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args[at.count] as tf.GradSaveFunc;
-      const mask = at.mask >= 0 ? (args[at.mask] as tf.Tensor3D) : null;
-      const recurrentMask = at.recurrentMask >= 0 ? (args[at.recurrentMask] as tf.Tensor2D) : null;
-      const kernel = args[1] as tf.Tensor2D;
-      const run = forward(
-        {
-          inputProjection: args[0] as tf.Tensor3D,
-          recurrentKernel: kernel,
-          initialStates: [args[2] as tf.Tensor2D, args[3] as tf.Tensor2D],
-          mask,
-          recurrentMask,
+  const packed = !custom
+    ? forward(inputs, activation, recurrentActivation, false).packed
+    : customRecurrence(
+        [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],
+        inputs,
+        ([inputProjection, recurrentKernel, h0, c0], masks, keep) => {
+          const run = forward(
+            {
+              inputProjection: inputProjection as tf.Tensor3D,
+              recurrentKernel: recurrentKernel as tf.Tensor2D,
+              initialStates: [h0 as tf.Tensor2D, c0 as tf.Tensor2D],
+              ...masks,
+            },
+            activation,
+            recurrentActivation,
+            keep,
+          );
+          const k = run.kept;
+          return {
+            value: run.packed,
+            kept: k && [
+              recurrentKernel,
+              k.i,
+              k.f,
+              k.g,
+              k.o,
+              k.cellOutputs,
+              k.previousCells,
+              k.recurrentInputs,
+            ],
+          };
         },
-        activation,
-        recurrentActivation,
-        isRecordingGradients(),
-      );
-      if (run.kept) {
-        const k = run.kept;
-        save([
-          kernel,
-          k.i,
-          k.f,
-          k.g,
-          k.o,
-          k.cellOutputs,
-          k.previousCells,
-          k.recurrentInputs,
-          ...(mask ? [mask] : []),
-          ...(recurrentMask ? [recurrentMask] : []),
-        ]);
-      }
-      return {
-        value: run.packed,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [k, i, f, g, o, cellOutputs, previousCells, recurrentInputs, ...rest] = saved;
-          return backward(
+        (dy, [kernel, i, f, g, o, cellOutputs, previousCells, recurrentInputs], masks) =>
+          backward(
             dy,
             {
-              kernel: k as tf.Tensor2D,
+              kernel: kernel as tf.Tensor2D,
               i,
               f,
               g,
@@ -224,18 +211,13 @@ export function lstmRecurrence(
               cellOutputs,
               previousCells,
               recurrentInputs,
-              mask: mask ? rest[0] : null,
-              recurrentMask: recurrentMask ? rest[mask ? 1 : 0] : null,
+              ...masks,
               allOutputsUsed: inputs.allOutputsUsed ?? true,
             },
             activation,
             recurrentActivation,
-          );
-        },
-      };
-    });
-    packed = op(...list);
-  }
+          ),
+      );
   const { sequence, extras } = unpack(packed, steps, 1);
   return { sequence, finalStates: [lastStep(sequence), extras[0]] };
 }
