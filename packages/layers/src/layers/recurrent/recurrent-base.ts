@@ -118,7 +118,7 @@ export abstract class RecurrentLayer extends Layer {
   /** Gates per unit: 1 (simple), 4 (LSTM), 3 (GRU). */
   protected abstract readonly gates: number;
   /** States carried between steps: 1 (h), or 2 (h, c) for the LSTM. */
-  protected abstract readonly stateCount: number;
+  abstract readonly stateCount: number;
 
   constructor(args: RecurrentArgs) {
     const withShape =

@@ -92,10 +92,6 @@ export class Bidirectional extends Layer {
     this.supportsMasking = true;
   }
 
-  private get states(): number {
-    return this.forwardLayer.returnState ? (this.forwardLayer.className === 'LSTM' ? 2 : 1) : 0;
-  }
-
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     this.forwardLayer.ensureBuilt(shape);
@@ -107,7 +103,7 @@ export class Bidirectional extends Layer {
     const x = list[0];
     const mask = Array.isArray(options.mask) ? (options.mask[0] ?? null) : (options.mask ?? null);
     const givenStates = list.length > 1 ? list.slice(1) : (options.initialState as tf.Tensor[] | undefined);
-    const stateCount = this.forwardLayer.className === 'LSTM' ? 2 : 1;
+    const stateCount = this.forwardLayer.stateCount;
     if (givenStates && givenStates.length !== 2 * stateCount) {
       throw new ShapeError(
         `Bidirectional layer "${this.name}" takes ${2 * stateCount} initial states (forward, then backward) but got ${givenStates.length}.`,
@@ -163,7 +159,8 @@ export class Bidirectional extends Layer {
     const inputMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask ?? null);
     const outputMask = this.forwardLayer.returnSequences ? inputMask : null;
     const outputs = this.mergeMode === null ? [outputMask, outputMask] : [outputMask];
-    const all = [...outputs, ...Array.from({ length: 2 * this.states }, () => null)];
+    const states = this.forwardLayer.returnState ? 2 * this.forwardLayer.stateCount : 0;
+    const all = [...outputs, ...Array.from({ length: states }, () => null)];
     return all.length === 1 ? all[0] : all;
   }
 
