@@ -8,6 +8,7 @@ import {
   type CallOptions,
   ConfigError,
   type Constraint,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -172,7 +173,7 @@ export abstract class RecurrentLayer extends Layer {
     const shape = shapeList(inputShape)[0];
     if (shape.length !== 3) {
       throw new ShapeError(
-        `${this.className} layer "${this.name}" expects sequences [batch, steps, features] but got shape [${shape.map((d) => d ?? 'None')}].`,
+        `${this.className} layer "${this.name}" expects sequences [batch, steps, features] but got shape ${formatShape(shape)}.`,
       );
     }
     const features = shape[2];
