@@ -1,5 +1,6 @@
 /** Helpers every layer uses: single-tensor inputs, regularizer options, serialization of options. */
 import {
+  type CallOptions,
   ConfigError,
   type Constraint,
   type Initializer,
@@ -20,6 +21,11 @@ export function singleTensor(inputs: LayerInputs, who: string): tf.Tensor {
   if (inputs instanceof tf.Tensor) return inputs;
   if (inputs.length === 1) return inputs[0];
   throw new ShapeError(`${who} takes one input but got ${inputs.length}; pass a single tensor.`);
+}
+
+/** The mask of a layer's first input (a recurrent layer's sequence), or null. */
+export function firstMask(mask: CallOptions['mask']): tf.Tensor | null {
+  return (Array.isArray(mask) ? mask[0] : mask) ?? null;
 }
 
 /**

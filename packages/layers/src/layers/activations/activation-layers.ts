@@ -3,6 +3,7 @@ import {
   type CallOptions,
   ConfigError,
   type Constraint,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -248,7 +249,7 @@ export class PReLU extends Layer {
     const paramShape = shape.slice(1).map((d, i) => (this.sharedAxes?.includes(i + 1) ? 1 : d));
     if (paramShape.some((d) => d == null)) {
       throw new ShapeError(
-        `PReLU layer "${this.name}" needs known sizes on its unshared axes; the input shape is [${shape}].`,
+        `PReLU layer "${this.name}" needs known sizes on its unshared axes; the input shape is ${formatShape(shape)}. Give the model an inputShape with those axes known, or share the unknown ones (sharedAxes).`,
       );
     }
     this.alpha = this.addWeight('alpha', paramShape as number[], this.alphaInitializer, {

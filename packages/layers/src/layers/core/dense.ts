@@ -2,6 +2,7 @@ import {
   type Activation,
   type CallOptions,
   type Constraint,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -111,7 +112,7 @@ export class Dense extends Layer {
     const inputDim = shape[shape.length - 1];
     if (inputDim == null) {
       throw new ShapeError(
-        `Dense layer "${this.name}" needs to know the size of its input's last axis, but the input shape is [${shape}]. Give the model an inputShape.`,
+        `Dense layer "${this.name}" needs to know the size of its input's last axis, but the input shape is ${formatShape(shape)}. Give the model an inputShape.`,
       );
     }
     this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, {

@@ -1,5 +1,6 @@
 import {
   type CallOptions,
+  formatShape,
   Layer,
   type LayerArgs,
   type LayerInputs,
@@ -57,7 +58,7 @@ export class Flatten extends Layer {
     const rest = shape.slice(1);
     if (rest.some((d) => d == null)) {
       throw new ShapeError(
-        `Flatten layer "${this.name}" needs a fully known input shape but got [${shape.map((d) => d ?? 'None')}]. Give the model a complete inputShape.`,
+        `Flatten layer "${this.name}" needs a fully known input shape but got ${formatShape(shape)}. Give the model a complete inputShape.`,
       );
     }
     return [shape[0], (rest as number[]).reduce((a, b) => a * b, 1)];

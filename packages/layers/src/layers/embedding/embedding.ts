@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   type Constraint,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -128,7 +129,7 @@ export class Embedding extends Layer {
     const lengths = [this.inputLength].flat();
     if (lengths.length !== shape.length - 1) {
       throw new ShapeError(
-        `Embedding layer "${this.name}" has inputLength ${JSON.stringify(this.inputLength)} but got inputs of shape [${shape}].`,
+        `Embedding layer "${this.name}" has inputLength ${JSON.stringify(this.inputLength)} but got inputs of shape ${formatShape(shape)}; give one length per axis after the batch axis, or leave inputLength out.`,
       );
     }
     return [shape[0], ...lengths.map((l, i) => l ?? shape[i + 1]), this.outputDim];

@@ -2,6 +2,7 @@
 import {
   type CallOptions,
   ConfigError,
+  formatShape,
   Layer,
   type LayerArgs,
   type LayerInputs,
@@ -24,7 +25,7 @@ function inputList(inputs: LayerInputs, who: string, min = 2): tf.Tensor[] {
 function mergedShape(a: Shape, b: Shape, who: string): Shape {
   if (a.length !== b.length) {
     throw new ShapeError(
-      `${who} cannot combine inputs of ranks ${a.length} and ${b.length} ([${a}] and [${b}]); reshape them to one rank.`,
+      `${who} cannot combine inputs of ranks ${a.length} and ${b.length} (${formatShape(a)} and ${formatShape(b)}); reshape them to one rank.`,
     );
   }
   return a.map((x, i) => {
@@ -33,7 +34,7 @@ function mergedShape(a: Shape, b: Shape, who: string): Shape {
     if (x === y || y === 1) return x;
     if (x === 1) return y;
     throw new ShapeError(
-      `${who} cannot combine inputs of shapes [${a}] and [${b}]: sizes ${x} and ${y} differ on axis ${i}.`,
+      `${who} cannot combine inputs of shapes ${formatShape(a)} and ${formatShape(b)}: sizes ${x} and ${y} differ on axis ${i}; make them equal (or 1, to broadcast).`,
     );
   });
 }
@@ -191,7 +192,7 @@ export class Concatenate extends Layer {
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
     if (axis < 0 || axis >= rank || shapes.some((s) => s.length !== rank)) {
       throw new ShapeError(
-        `${who} needs inputs of one rank with axis ${this.axis}; got shapes ${shapes.map((s) => `[${s}]`).join(', ')}.`,
+        `${who} needs inputs of one rank with axis ${this.axis}; got shapes ${shapes.map(formatShape).join(', ')}.`,
       );
     }
     const out = [...shapes[0]];
@@ -200,7 +201,7 @@ export class Concatenate extends Layer {
         if (i === axis) out[i] = out[i] == null || d == null ? null : (out[i] as number) + d;
         else if (out[i] != null && d != null && out[i] !== d) {
           throw new ShapeError(
-            `${who} needs equal sizes on every axis but ${this.axis}; got shapes ${shapes.map((x) => `[${x}]`).join(', ')}.`,
+            `${who} needs equal sizes on every axis but ${this.axis}; got shapes ${shapes.map(formatShape).join(', ')}.`,
           );
         } else out[i] = out[i] ?? d;
       });

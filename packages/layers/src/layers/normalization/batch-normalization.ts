@@ -2,6 +2,7 @@ import {
   type CallOptions,
   ConfigError,
   type Constraint,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -130,7 +131,7 @@ export class BatchNormalization extends Layer {
     const features = shape[axis];
     if (features == null) {
       throw new ShapeError(
-        `BatchNormalization layer "${this.name}" needs a known size on axis ${axis}; the input shape is [${shape}].`,
+        `BatchNormalization layer "${this.name}" needs a known size on axis ${axis}; the input shape is ${formatShape(shape)}. Give the model an inputShape with that axis known.`,
       );
     }
     if (this.scale) {

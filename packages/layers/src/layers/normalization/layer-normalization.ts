@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   ConfigError,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -102,7 +103,7 @@ export class LayerNormalization extends Layer {
     const paramShape = this.axes(shape.length).map((a) => shape[a]);
     if (paramShape.some((d) => d == null)) {
       throw new ShapeError(
-        `LayerNormalization layer "${this.name}" needs known sizes on its axes; the input shape is [${shape}].`,
+        `LayerNormalization layer "${this.name}" needs known sizes on its axes; the input shape is ${formatShape(shape)}. Give the model an inputShape with those axes known.`,
       );
     }
     if (this.scale) {

@@ -10,20 +10,17 @@
  * are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
-import { isRecordingGradients } from '../../utils/engine.js';
 import { derivativeFromOutput } from './activation-derivatives.js';
 import {
+  customRecurrence,
   lastStep,
-  optionalGradients,
   outputGradients,
   type RecurrenceInputs,
+  type RecurrenceMasks,
   type RecurrenceResult,
   rows,
-  type StepSplitter,
   sumOfOuterProducts,
   sumPresent,
-  timeSteps,
-  withOptionalInputs,
 } from './recurrence.js';
 
 /** Extra input of the reset-after form. */
@@ -44,21 +41,15 @@ interface Kept {
   resetTerm: tf.Tensor;
 }
 
-function forward(
-  inputs: GruInputs,
-  activation: Activation,
-  recurrentActivation: Activation,
-  keep: boolean,
-  split: StepSplitter = timeSteps,
-) {
+function forward(inputs: GruInputs, activation: Activation, recurrentActivation: Activation, keep: boolean) {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask, recurrentBias } = inputs;
   const units = recurrentKernel.shape[0];
   const kernelT = tf.transpose(recurrentKernel); // [3U, U]
   const kernelZRT = rows(kernelT, 0, 2 * units);
   const kernelHT = rows(kernelT, 2 * units, units);
   const bias = recurrentBias ? tf.reshape(recurrentBias, [3 * units, 1]) : null;
-  const xs = split(inputProjection); // T × [3U, B]
-  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
+  const xs = tf.unstack(inputProjection); // T × [3U, B]
+  const masks = mask ? tf.unstack(tf.greater(mask, 0.5)) : null;
   let h: tf.Tensor = initialStates[0];
   const outputs: tf.Tensor[] = [];
   const lists = {
@@ -115,12 +106,11 @@ function forward(
 
 function backward(
   dy: tf.Tensor,
-  s: Kept & {
-    kernel: tf.Tensor2D;
-    mask: tf.Tensor | null;
-    recurrentMask: tf.Tensor | null;
-    allOutputsUsed: boolean;
-  },
+  s: Kept &
+    RecurrenceMasks & {
+      kernel: tf.Tensor2D;
+      allOutputsUsed: boolean;
+    },
   resetAfter: boolean,
   activation: Activation,
   recurrentActivation: Activation,
@@ -131,14 +121,14 @@ function backward(
   const kernelZR = tf.slice(s.kernel, [0, 0], [units, 2 * units]); // [U, 2U]
   const kernelH = tf.slice(s.kernel, [0, 2 * units], [units, units]); // [U, U]
   // Linear in dh_new, for all steps: dz_pre = dh (h_{t-1} − ĥ) σ'(z); da = dh (1 − z) act'(ĥ).
-  const toZ = timeSteps(tf.mul(tf.sub(s.previous, s.candidates), recD(s.z)));
-  const toA = timeSteps(tf.mul(tf.sub(1, s.z), actD(s.candidates)));
+  const toZ = tf.unstack(tf.mul(tf.sub(s.previous, s.candidates), recD(s.z)));
+  const toA = tf.unstack(tf.mul(tf.sub(1, s.z), actD(s.candidates)));
   // Reset gate: reset after: dr_pre = da (U_hᵀ h + b'_h) σ'(r); reset before: dr_pre = d(r h) h σ'(r).
-  const toR = timeSteps(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, recD(s.r)));
-  const keepZ = timeSteps(s.z);
-  const resets = timeSteps(s.r);
+  const toR = tf.unstack(tf.mul(resetAfter ? s.resetTerm : s.recurrentInputs, recD(s.r)));
+  const keepZ = tf.unstack(s.z);
+  const resets = tf.unstack(s.r);
   const dOutputs = outputGradients(dy, steps, s.allOutputsUsed);
-  const masks = s.mask ? timeSteps(s.mask) : null;
+  const masks = s.mask ? tf.unstack(s.mask) : null;
   const dA: tf.Tensor[] = new Array(steps); // gradient of the candidate's pre-activation
   const dZR: tf.Tensor[] = new Array(steps); // gradients of the update and reset gates' pre-activations
   const dRA: tf.Tensor[] = new Array(steps); // reset after: gradient of U_hᵀ h + b'_h
@@ -181,7 +171,7 @@ function backward(
       1,
     );
   }
-  return [dProjection, dKernel, ...extra, dhNext as tf.Tensor, ...optionalGradients(s)];
+  return [dProjection, dKernel, ...extra, dhNext as tf.Tensor];
 }
 
 /**
@@ -195,75 +185,54 @@ export function gruRecurrence(
 ): RecurrenceResult {
   const custom = derivativeFromOutput(activation) && derivativeFromOutput(recurrentActivation);
   const resetAfter = inputs.recurrentBias != null;
-  let sequence: tf.Tensor3D;
-  if (!custom) {
-    sequence = forward(inputs, activation, recurrentActivation, false, tf.unstack).sequence;
-  } else {
-    const required = [
-      inputs.inputProjection,
-      inputs.recurrentKernel,
-      ...(resetAfter ? [inputs.recurrentBias as tf.Tensor] : []),
-      inputs.initialStates[0],
-    ];
-    const { list, at } = withOptionalInputs(required, inputs);
-    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args[at.count] as tf.GradSaveFunc;
-      const mask = at.mask >= 0 ? (args[at.mask] as tf.Tensor3D) : null;
-      const recurrentMask = at.recurrentMask >= 0 ? (args[at.recurrentMask] as tf.Tensor2D) : null;
-      const kernel = args[1] as tf.Tensor2D;
-      const run = forward(
-        {
-          inputProjection: args[0] as tf.Tensor3D,
-          recurrentKernel: kernel,
-          recurrentBias: resetAfter ? (args[2] as tf.Tensor1D) : null,
-          initialStates: [args[resetAfter ? 3 : 2] as tf.Tensor2D],
-          mask,
-          recurrentMask,
+  const sequence = !custom
+    ? forward(inputs, activation, recurrentActivation, false).sequence
+    : (customRecurrence(
+        [
+          inputs.inputProjection,
+          inputs.recurrentKernel,
+          ...(resetAfter ? [inputs.recurrentBias as tf.Tensor] : []),
+          inputs.initialStates[0],
+        ],
+        inputs,
+        (args, masks, keep) => {
+          const [inputProjection, recurrentKernel] = args;
+          const run = forward(
+            {
+              inputProjection: inputProjection as tf.Tensor3D,
+              recurrentKernel: recurrentKernel as tf.Tensor2D,
+              recurrentBias: resetAfter ? (args[2] as tf.Tensor1D) : null,
+              initialStates: [args[resetAfter ? 3 : 2] as tf.Tensor2D],
+              ...masks,
+            },
+            activation,
+            recurrentActivation,
+            keep,
+          );
+          const k = run.kept;
+          return {
+            value: run.sequence,
+            kept: k && [recurrentKernel, k.z, k.r, k.candidates, k.previous, k.recurrentInputs, k.resetTerm],
+          };
         },
-        activation,
-        recurrentActivation,
-        isRecordingGradients(),
-      );
-      if (run.kept) {
-        const k = run.kept;
-        save([
-          kernel,
-          k.z,
-          k.r,
-          k.candidates,
-          k.previous,
-          k.recurrentInputs,
-          k.resetTerm,
-          ...(mask ? [mask] : []),
-          ...(recurrentMask ? [recurrentMask] : []),
-        ]);
-      }
-      return {
-        value: run.sequence,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [k, z, r, candidates, previous, recurrentInputs, resetTerm, ...rest] = saved;
-          return backward(
+        (dy, [kernel, z, r, candidates, previous, recurrentInputs, resetTerm], masks) =>
+          backward(
             dy,
             {
-              kernel: k as tf.Tensor2D,
+              kernel: kernel as tf.Tensor2D,
               z,
               r,
               candidates,
               previous,
               recurrentInputs,
               resetTerm,
-              mask: mask ? rest[0] : null,
-              recurrentMask: recurrentMask ? rest[mask ? 1 : 0] : null,
+              ...masks,
               allOutputsUsed: inputs.allOutputsUsed ?? true,
             },
             resetAfter,
             activation,
             recurrentActivation,
-          );
-        },
-      };
-    });
-    sequence = op(...list) as tf.Tensor3D;
-  }
+          ),
+      ) as tf.Tensor3D);
   return { sequence, finalStates: [lastStep(sequence)] };
 }

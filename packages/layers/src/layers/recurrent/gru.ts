@@ -49,7 +49,7 @@ export class GRU extends RecurrentLayer {
   readonly resetAfter: boolean;
   readonly implementation: number;
   protected readonly gates = 3;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
 
   constructor(args: GRUArgs) {
     super(args);

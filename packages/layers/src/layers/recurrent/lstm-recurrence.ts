@@ -7,21 +7,18 @@
  * with a hand-written backward pass (see `recurrence.ts`; tensors are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
-import { isRecordingGradients } from '../../utils/engine.js';
 import { derivativeFromOutput } from './activation-derivatives.js';
 import {
+  customRecurrence,
   lastStep,
-  optionalGradients,
   outputGradients,
   type RecurrenceInputs,
+  type RecurrenceMasks,
   type RecurrenceResult,
   rows,
-  type StepSplitter,
   sumOfOuterProducts,
   sumPresent,
-  timeSteps,
   unpack,
-  withOptionalInputs,
 } from './recurrence.js';
 
 /** What the backward pass needs, each stacked over time `[T, U, B]`. */
@@ -43,13 +40,12 @@ function forward(
   activation: Activation,
   recurrentActivation: Activation,
   keep: boolean,
-  split: StepSplitter = timeSteps,
 ): { packed: tf.Tensor; kept: Kept | null } {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask } = inputs;
   const units = recurrentKernel.shape[0];
   const kernelT = tf.transpose(recurrentKernel); // [4U, U]
-  const xs = split(inputProjection); // T × [4U, B]
-  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
+  const xs = tf.unstack(inputProjection); // T × [4U, B]
+  const masks = mask ? tf.unstack(tf.greater(mask, 0.5)) : null;
   let [h, c] = initialStates as tf.Tensor[];
   const outputs: tf.Tensor[] = [];
   const lists = {
@@ -104,12 +100,11 @@ function forward(
 /** The hand-written backward pass: gradients of xW + b, U, h0 and c0 from the packed output's gradient. */
 function backward(
   dy: tf.Tensor,
-  s: Kept & {
-    kernel: tf.Tensor2D;
-    mask: tf.Tensor | null;
-    recurrentMask: tf.Tensor | null;
-    allOutputsUsed: boolean;
-  },
+  s: Kept &
+    RecurrenceMasks & {
+      kernel: tf.Tensor2D;
+      allOutputsUsed: boolean;
+    },
   activation: Activation,
   recurrentActivation: Activation,
 ): tf.Tensor[] {
@@ -122,8 +117,8 @@ function backward(
 
   // Step-wise factors for all steps at once: dc_t += dh_t · o act'(c_t), and
   // dz = [dc; dc; dc; dh] ⊙ [g σ'(i); c_{t-1} σ'(f); i act'(g); act(c) σ'(o)].
-  const fromH = timeSteps(tf.mul(s.o, actD(s.cellOutputs)));
-  const factors = timeSteps(
+  const fromH = tf.unstack(tf.mul(s.o, actD(s.cellOutputs)));
+  const factors = tf.unstack(
     tf.concat(
       [
         tf.mul(s.g, recD(s.i)),
@@ -134,8 +129,8 @@ function backward(
       1,
     ),
   ); // T × [4U, B]
-  const forget = timeSteps(s.f);
-  const masks = s.mask ? timeSteps(s.mask) : null;
+  const forget = tf.unstack(s.f);
+  const masks = s.mask ? tf.unstack(s.mask) : null;
 
   const dz: tf.Tensor[] = new Array(steps);
   for (let t = steps - 1; t >= 0; t--) {
@@ -157,7 +152,7 @@ function backward(
   }
   const dProjection = tf.stack(dz); // [T, 4U, B]
   const dKernel = sumOfOuterProducts(s.recurrentInputs, dProjection); // [U, 4U]
-  return [dProjection, dKernel, dhNext as tf.Tensor, dcNext, ...optionalGradients(s)];
+  return [dProjection, dKernel, dhNext as tf.Tensor, dcNext];
 }
 
 /**
@@ -172,54 +167,43 @@ export function lstmRecurrence(
 ): RecurrenceResult {
   const steps = inputs.inputProjection.shape[0];
   const custom = derivativeFromOutput(activation) && derivativeFromOutput(recurrentActivation);
-  let packed: tf.Tensor;
-  if (!custom) {
-    packed = forward(inputs, activation, recurrentActivation, false, tf.unstack).packed;
-  } else {
-    const { list, at } = withOptionalInputs(
-      [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],
-      inputs,
-    );
-    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args[at.count] as tf.GradSaveFunc;
-      const mask = at.mask >= 0 ? (args[at.mask] as tf.Tensor3D) : null;
-      const recurrentMask = at.recurrentMask >= 0 ? (args[at.recurrentMask] as tf.Tensor2D) : null;
-      const kernel = args[1] as tf.Tensor2D;
-      const run = forward(
-        {
-          inputProjection: args[0] as tf.Tensor3D,
-          recurrentKernel: kernel,
-          initialStates: [args[2] as tf.Tensor2D, args[3] as tf.Tensor2D],
-          mask,
-          recurrentMask,
+  const packed = !custom
+    ? forward(inputs, activation, recurrentActivation, false).packed
+    : customRecurrence(
+        [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],
+        inputs,
+        ([inputProjection, recurrentKernel, h0, c0], masks, keep) => {
+          const run = forward(
+            {
+              inputProjection: inputProjection as tf.Tensor3D,
+              recurrentKernel: recurrentKernel as tf.Tensor2D,
+              initialStates: [h0 as tf.Tensor2D, c0 as tf.Tensor2D],
+              ...masks,
+            },
+            activation,
+            recurrentActivation,
+            keep,
+          );
+          const k = run.kept;
+          return {
+            value: run.packed,
+            kept: k && [
+              recurrentKernel,
+              k.i,
+              k.f,
+              k.g,
+              k.o,
+              k.cellOutputs,
+              k.previousCells,
+              k.recurrentInputs,
+            ],
+          };
         },
-        activation,
-        recurrentActivation,
-        isRecordingGradients(),
-      );
-      if (run.kept) {
-        const k = run.kept;
-        save([
-          kernel,
-          k.i,
-          k.f,
-          k.g,
-          k.o,
-          k.cellOutputs,
-          k.previousCells,
-          k.recurrentInputs,
-          ...(mask ? [mask] : []),
-          ...(recurrentMask ? [recurrentMask] : []),
-        ]);
-      }
-      return {
-        value: run.packed,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [k, i, f, g, o, cellOutputs, previousCells, recurrentInputs, ...rest] = saved;
-          return backward(
+        (dy, [kernel, i, f, g, o, cellOutputs, previousCells, recurrentInputs], masks) =>
+          backward(
             dy,
             {
-              kernel: k as tf.Tensor2D,
+              kernel: kernel as tf.Tensor2D,
               i,
               f,
               g,
@@ -227,18 +211,13 @@ export function lstmRecurrence(
               cellOutputs,
               previousCells,
               recurrentInputs,
-              mask: mask ? rest[0] : null,
-              recurrentMask: recurrentMask ? rest[mask ? 1 : 0] : null,
+              ...masks,
               allOutputsUsed: inputs.allOutputsUsed ?? true,
             },
             activation,
             recurrentActivation,
-          );
-        },
-      };
-    });
-    packed = op(...list);
-  }
+          ),
+      );
   const { sequence, extras } = unpack(packed, steps, 1);
   return { sequence, finalStates: [lastStep(sequence), extras[0]] };
 }

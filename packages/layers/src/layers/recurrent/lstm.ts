@@ -52,12 +52,12 @@ class UnitForgetBias implements Initializer {
  * lstm({ units: 50, returnSequences: true, inputShape: [60, 1] })
  */
 export class LSTM extends RecurrentLayer {
-  static override readonly className = 'LSTM';
+  static override readonly className: string = 'LSTM';
   readonly recurrentActivation: Activation;
   readonly unitForgetBias: boolean;
   readonly implementation: number;
   protected readonly gates = 4;
-  protected readonly stateCount = 2;
+  readonly stateCount = 2;
 
   constructor(args: LSTMArgs) {
     super(args);

@@ -14,6 +14,7 @@
  * take the CPU backend's element-by-element path: 300 of them cost an LSTM 0.8 s there).
  */
 import { tf } from '@tensorfold/core';
+import { isRecordingGradients } from '../../utils/engine.js';
 
 /** Inputs of a recurrence. Shapes: T steps, B samples, U units, G gates. */
 export interface RecurrenceInputs {
@@ -42,44 +43,69 @@ export interface RecurrenceResult {
   finalStates: tf.Tensor2D[];
 }
 
-/** Positions of the optional inputs in a custom op's argument list. */
-export interface OptionalInputs {
-  /** Index of the mask input, or -1. */
-  mask: number;
-  /** Index of the recurrent dropout mask input, or -1. */
-  recurrentMask: number;
-  /** Number of inputs (where the save function follows). */
-  count: number;
+/** The constant inputs of a recurrence: the padding mask and the recurrent dropout mask (each may be absent). */
+export interface RecurrenceMasks {
+  /** See {@link RecurrenceInputs.mask}. */
+  mask: tf.Tensor3D | null;
+  /** See {@link RecurrenceInputs.recurrentMask}. */
+  recurrentMask: tf.Tensor2D | null;
 }
 
-/** Appends the mask and recurrent mask (when present) to `required`, remembering where they went. */
-export function withOptionalInputs(
+/** What a recurrence's forward pass gives {@link customRecurrence}. */
+export interface RecurrenceRun {
+  /** The op's one output. */
+  value: tf.Tensor;
+  /** What the backward pass needs (null when no gradient tape records). */
+  kept: tf.Tensor[] | null;
+}
+
+/** The masks present, in a fixed order. */
+function maskList(masks: RecurrenceMasks): tf.Tensor[] {
+  return [masks.mask, masks.recurrentMask].filter((m) => m != null) as tf.Tensor[];
+}
+
+/** The inverse of {@link maskList}: `list` holds the masks that `present` has. */
+function masksFrom(list: tf.Tensor[], present: RecurrenceMasks): RecurrenceMasks {
+  let next = 0;
+  return {
+    mask: present.mask ? (list[next++] as tf.Tensor3D) : null,
+    recurrentMask: present.recurrentMask ? (list[next++] as tf.Tensor2D) : null,
+  };
+}
+
+/**
+ * Runs a recurrence as one tfjs custom op with a hand-written gradient. The op's inputs are
+ * `required` (the differentiable ones: projection, kernel, states...) followed by the masks that
+ * are present, which get zero gradients. `forward` receives the required inputs in the same order,
+ * the masks, and whether to keep what `backward` needs; `backward` receives the output's gradient,
+ * those kept tensors and the masks, and returns the gradients of the required inputs, in order.
+ */
+export function customRecurrence(
   required: tf.Tensor[],
-  inputs: RecurrenceInputs,
-): { list: tf.Tensor[]; at: OptionalInputs } {
-  const list = [...required];
-  const at: OptionalInputs = { mask: -1, recurrentMask: -1, count: 0 };
-  if (inputs.mask) {
-    at.mask = list.length;
-    list.push(inputs.mask);
-  }
-  if (inputs.recurrentMask) {
-    at.recurrentMask = list.length;
-    list.push(inputs.recurrentMask);
-  }
-  at.count = list.length;
-  return { list, at };
-}
-
-/** Zero gradients for the optional inputs (masks are constants). */
-export function optionalGradients(saved: {
-  mask: tf.Tensor | null;
-  recurrentMask: tf.Tensor | null;
-}): tf.Tensor[] {
-  return [
-    ...(saved.mask ? [tf.zerosLike(saved.mask)] : []),
-    ...(saved.recurrentMask ? [tf.zerosLike(saved.recurrentMask)] : []),
-  ];
+  masks: RecurrenceMasks,
+  forward: (args: tf.Tensor[], masks: RecurrenceMasks, keep: boolean) => RecurrenceRun,
+  backward: (dy: tf.Tensor, kept: tf.Tensor[], masks: RecurrenceMasks) => tf.Tensor[],
+): tf.Tensor {
+  const optional = maskList(masks);
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const inputs = args.slice(0, -1) as tf.Tensor[];
+    const ownMasks = masksFrom(inputs.slice(required.length), masks);
+    const run = forward(inputs.slice(0, required.length), ownMasks, isRecordingGradients());
+    if (run.kept) save([...run.kept, ...maskList(ownMasks)]);
+    return {
+      value: run.value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const keptCount = saved.length - optional.length;
+        const savedMasks = saved.slice(keptCount);
+        return [
+          ...backward(dy, saved.slice(0, keptCount), masksFrom(savedMasks, masks)),
+          ...savedMasks.map((m) => tf.zerosLike(m)), // masks are constants
+        ];
+      },
+    };
+  });
+  return op(...required, ...optional);
 }
 
 /** Rows `[start, start + size)` of a features × batch matrix (a contiguous block). */
@@ -107,17 +133,6 @@ export function lastStep(sequence: tf.Tensor3D): tf.Tensor2D {
   return tf.reshape(tf.slice(sequence, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
 }
 
-/** The T steps of a time-major tensor `[T, ...]`, as T tensors `[...]`. */
-export function timeSteps(x: tf.Tensor): tf.Tensor[] {
-  return tf.unstack(x);
-}
-
-/**
- * How a recurrence splits a time-major tensor into steps: {@link timeSteps} inside the custom
- * ops (not differentiated), `tf.unstack` where tfjs differentiates the loop.
- */
-export type StepSplitter = (x: tf.Tensor) => tf.Tensor[];
-
 /**
  * `Σ_t a_t b_tᵀ` for stacks `a: [T, M, B]` and `b: [T, N, B]`: the gradient of a kernel used as
  * `kernelᵀ · a_t` at every step, as one product `[M, T × B] · [T × B, N]` (no transposed operand:
@@ -137,7 +152,7 @@ export function sumOfOuterProducts(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
  */
 export function outputGradients(dy: tf.Tensor, steps: number, allUsed: boolean): Array<tf.Tensor | null> {
   const [, units, batch] = dy.shape as [number, number, number];
-  if (allUsed) return timeSteps(tf.slice(dy, [0, 0, 0], [steps, units, batch]));
+  if (allUsed) return tf.unstack(tf.slice(dy, [0, 0, 0], [steps, units, batch]));
   const out: Array<tf.Tensor | null> = new Array(steps).fill(null);
   out[steps - 1] = tf.reshape(tf.slice(dy, [steps - 1, 0, 0], [1, units, batch]), [units, batch]);
   return out;

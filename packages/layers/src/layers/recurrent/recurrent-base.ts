@@ -8,6 +8,7 @@ import {
   type CallOptions,
   ConfigError,
   type Constraint,
+  formatShape,
   type Initializer,
   Layer,
   type LayerArgs,
@@ -17,6 +18,7 @@ import {
   type Shape,
   ShapeError,
   SymbolicTensor,
+  shapeList,
   tf,
 } from '@tensorfold/core';
 import { type ActivationSpec, getActivation, serializeActivation } from '../../activations/registry.js';
@@ -24,7 +26,7 @@ import { type ConstraintSpec, getConstraint } from '../../constraints/index.js';
 import { getInitializer, type InitializerSpec } from '../../initializers/index.js';
 import { SeededStream } from '../../initializers/sampling.js';
 import { numberInRange, positiveInteger } from '../../utils/args.js';
-import { getRegularizer, type RegularizerSpec, serializeOption } from '../../utils/layer-utils.js';
+import { firstMask, getRegularizer, type RegularizerSpec, serializeOption } from '../../utils/layer-utils.js';
 import { dropoutMask } from '../../utils/noise.js';
 import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
 
@@ -118,7 +120,7 @@ export abstract class RecurrentLayer extends Layer {
   /** Gates per unit: 1 (simple), 4 (LSTM), 3 (GRU). */
   protected abstract readonly gates: number;
   /** States carried between steps: 1 (h), or 2 (h, c) for the LSTM. */
-  protected abstract readonly stateCount: number;
+  abstract readonly stateCount: number;
 
   constructor(args: RecurrentArgs) {
     const withShape =
@@ -168,10 +170,10 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = shapeList(inputShape)[0];
     if (shape.length !== 3) {
       throw new ShapeError(
-        `${this.className} layer "${this.name}" expects sequences [batch, steps, features] but got shape [${shape.map((d) => d ?? 'None')}].`,
+        `${this.className} layer "${this.name}" expects sequences [batch, steps, features] but got shape ${formatShape(shape)}.`,
       );
     }
     const features = shape[2];
@@ -206,7 +208,7 @@ export abstract class RecurrentLayer extends Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0];
     const given = list.length > 1 ? list.slice(1) : options.initialState;
-    const mask = Array.isArray(options.mask) ? (options.mask[0] ?? null) : (options.mask ?? null);
+    const mask = firstMask(options.mask);
     if (x.rank !== 3) {
       throw new ShapeError(
         `${this.className} layer "${this.name}" expects sequences [batch, steps, features] but got shape [${x.shape}].`,
@@ -284,14 +286,14 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = shapeList(inputShape)[0];
     const output: Shape = this.returnSequences ? [shape[0], shape[1], this.units] : [shape[0], this.units];
     if (!this.returnState) return output;
     return [output, ...Array.from({ length: this.stateCount }, () => [shape[0], this.units] as Shape)];
   }
 
   override computeMask(_inputs: LayerInputs, mask: CallOptions['mask']): CallOptions['mask'] {
-    const inputMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask ?? null);
+    const inputMask = firstMask(mask);
     const outputMask = this.returnSequences ? inputMask : null;
     return this.returnState
       ? [outputMask, ...Array.from({ length: this.stateCount }, () => null)]

@@ -3,31 +3,23 @@
  * pass (see `recurrence.ts`; tensors are features × batch).
  */
 import { type Activation, tf } from '@tensorfold/core';
-import { isRecordingGradients } from '../../utils/engine.js';
-import { derivativeFromOutput } from './activation-derivatives.js';
+import { derivativeFromOutput, type OutputDerivative } from './activation-derivatives.js';
 import {
+  customRecurrence,
   lastStep,
-  optionalGradients,
   outputGradients,
   type RecurrenceInputs,
+  type RecurrenceMasks,
   type RecurrenceResult,
-  type StepSplitter,
   sumOfOuterProducts,
   sumPresent,
-  timeSteps,
-  withOptionalInputs,
 } from './recurrence.js';
 
-function forward(
-  inputs: RecurrenceInputs,
-  activation: Activation,
-  keep: boolean,
-  split: StepSplitter = timeSteps,
-) {
+function forward(inputs: RecurrenceInputs, activation: Activation, keep: boolean) {
   const { inputProjection, recurrentKernel, initialStates, mask, recurrentMask } = inputs;
   const kernelT = tf.transpose(recurrentKernel); // [U, U]
-  const xs = split(inputProjection); // T × [U, B]
-  const masks = mask ? split(tf.greater(mask, 0.5)) : null;
+  const xs = tf.unstack(inputProjection); // T × [U, B]
+  const masks = mask ? tf.unstack(tf.greater(mask, 0.5)) : null;
   let h: tf.Tensor = initialStates[0];
   const outputs: tf.Tensor[] = [];
   const fresh: tf.Tensor[] = [];
@@ -46,77 +38,70 @@ function forward(
   return { sequence, kept: keep ? { fresh: tf.stack(fresh), recurrentInputs: tf.stack(hIns) } : null };
 }
 
+/** The hand-written backward pass: gradients of xW + b, U and h0 from the sequence's gradient. */
+function backward(
+  dy: tf.Tensor,
+  s: RecurrenceMasks & {
+    kernel: tf.Tensor;
+    /** act(pre-activation) of every step, before masking `[T, U, B]`. */
+    fresh: tf.Tensor;
+    /** h_{t-1} times the recurrent mask `[T, U, B]`. */
+    recurrentInputs: tf.Tensor;
+    allOutputsUsed: boolean;
+  },
+  actD: OutputDerivative,
+): tf.Tensor[] {
+  const steps = s.fresh.shape[0];
+  const dOutputs = outputGradients(dy, steps, s.allOutputsUsed);
+  const slopes = tf.unstack(actD(s.fresh)); // act'(pre-activation) from the output
+  const masks = s.mask ? tf.unstack(s.mask) : null;
+  const da: tf.Tensor[] = new Array(steps);
+  let dhNext: tf.Tensor | null = null;
+  for (let t = steps - 1; t >= 0; t--) {
+    const dh = sumPresent(dOutputs[t], dhNext);
+    const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
+    da[t] = tf.mul(dhNew, slopes[t]);
+    let dhPrev = tf.matMul(s.kernel, da[t]); // [U, B]
+    if (s.recurrentMask) dhPrev = tf.mul(dhPrev, s.recurrentMask);
+    if (masks) dhPrev = tf.add(dhPrev, tf.mul(tf.sub(1, masks[t]), dh));
+    dhNext = dhPrev;
+  }
+  const dProjection = tf.stack(da); // [T, U, B]
+  const dKernel = sumOfOuterProducts(s.recurrentInputs, dProjection);
+  return [dProjection, dKernel, dhNext as tf.Tensor];
+}
+
 /**
  * The simple RNN over all steps: `finalStates` is `[h_T]`. Uses the hand-written gradient when
  * the activation has an output-form derivative, else tfjs's automatic differentiation.
  */
 export function simpleRnnRecurrence(inputs: RecurrenceInputs, activation: Activation): RecurrenceResult {
   const actD = derivativeFromOutput(activation);
-  let sequence: tf.Tensor3D;
-  if (!actD) {
-    sequence = forward(inputs, activation, false, tf.unstack).sequence;
-  } else {
-    const { list, at } = withOptionalInputs(
-      [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0]],
-      inputs,
-    );
-    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args[at.count] as tf.GradSaveFunc;
-      const mask = at.mask >= 0 ? (args[at.mask] as tf.Tensor3D) : null;
-      const recurrentMask = at.recurrentMask >= 0 ? (args[at.recurrentMask] as tf.Tensor2D) : null;
-      const kernel = args[1] as tf.Tensor2D;
-      const run = forward(
-        {
-          inputProjection: args[0] as tf.Tensor3D,
-          recurrentKernel: kernel,
-          initialStates: [args[2] as tf.Tensor2D],
-          mask,
-          recurrentMask,
+  const sequence = !actD
+    ? forward(inputs, activation, false).sequence
+    : (customRecurrence(
+        [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0]],
+        inputs,
+        ([inputProjection, recurrentKernel, h0], masks, keep) => {
+          const run = forward(
+            {
+              inputProjection: inputProjection as tf.Tensor3D,
+              recurrentKernel: recurrentKernel as tf.Tensor2D,
+              initialStates: [h0 as tf.Tensor2D],
+              ...masks,
+            },
+            activation,
+            keep,
+          );
+          const k = run.kept;
+          return { value: run.sequence, kept: k && [recurrentKernel, k.fresh, k.recurrentInputs] };
         },
-        activation,
-        isRecordingGradients(),
-      );
-      if (run.kept)
-        save([
-          kernel,
-          run.kept.fresh,
-          run.kept.recurrentInputs,
-          ...(mask ? [mask] : []),
-          ...(recurrentMask ? [recurrentMask] : []),
-        ]);
-      return {
-        value: run.sequence,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [k, fresh, recurrentInputs, ...rest] = saved;
-          const savedMask = mask ? rest[0] : null;
-          const savedRecurrentMask = recurrentMask ? rest[mask ? 1 : 0] : null;
-          const steps = fresh.shape[0];
-          const dOutputs = outputGradients(dy, steps, inputs.allOutputsUsed ?? true);
-          const slopes = timeSteps(actD(fresh)); // act'(pre-activation) from the output
-          const masks = savedMask ? timeSteps(savedMask) : null;
-          const da: tf.Tensor[] = new Array(steps);
-          let dhNext: tf.Tensor | null = null;
-          for (let t = steps - 1; t >= 0; t--) {
-            const dh = sumPresent(dOutputs[t], dhNext);
-            const dhNew = masks ? tf.mul(dh, masks[t]) : dh;
-            da[t] = tf.mul(dhNew, slopes[t]);
-            let dhPrev = tf.matMul(k, da[t]); // [U, B]
-            if (savedRecurrentMask) dhPrev = tf.mul(dhPrev, savedRecurrentMask);
-            if (masks) dhPrev = tf.add(dhPrev, tf.mul(tf.sub(1, masks[t]), dh));
-            dhNext = dhPrev;
-          }
-          const dProjection = tf.stack(da); // [T, U, B]
-          const dKernel = sumOfOuterProducts(recurrentInputs, dProjection);
-          return [
-            dProjection,
-            dKernel,
-            dhNext as tf.Tensor,
-            ...optionalGradients({ mask: savedMask, recurrentMask: savedRecurrentMask }),
-          ];
-        },
-      };
-    });
-    sequence = op(...list) as tf.Tensor3D;
-  }
+        (dy, [kernel, fresh, recurrentInputs], masks) =>
+          backward(
+            dy,
+            { kernel, fresh, recurrentInputs, ...masks, allOutputsUsed: inputs.allOutputsUsed ?? true },
+            actD,
+          ),
+      ) as tf.Tensor3D);
   return { sequence, finalStates: [lastStep(sequence)] };
 }

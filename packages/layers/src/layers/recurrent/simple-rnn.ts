@@ -19,7 +19,7 @@ export type SimpleRNNArgs = RecurrentArgs;
 export class SimpleRNN extends RecurrentLayer {
   static override readonly className = 'SimpleRNN';
   protected readonly gates = 1;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
 
   protected buildBias(): void {
     this.addBiasWeight([this.units], this.biasInitializer);

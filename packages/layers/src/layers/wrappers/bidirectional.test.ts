@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError, sequential, tf } from '@tensorfold/core';
+import { ConfigError, register, sequential, tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients } from '../../test-utils/gradient-check.js';
 import { expectLoadsFromTfjs, expectLoadsInTfjs } from '../../test-utils/interop.js';
@@ -8,7 +8,7 @@ import { leakedTensors, maxAbsDiff, seededUniform, useCpu } from '../../test-uti
 import { expectTrains, testBackends } from '../../test-utils/training.js';
 import { dense } from '../core/dense.js';
 import { gru } from '../recurrent/gru.js';
-import { lstm } from '../recurrent/lstm.js';
+import { LSTM, type LSTMArgs, lstm } from '../recurrent/lstm.js';
 import { simpleRNN } from '../recurrent/simple-rnn.js';
 import { Bidirectional, bidirectional } from './bidirectional.js';
 
@@ -57,6 +57,27 @@ describe('bidirectional', () => {
     expect(() => bidirectional({ layer: lstm({ units: 2 }), mergeMode: 'max' as never })).toThrow(
       ConfigError,
     );
+  });
+
+  it("takes the wrapped layer's state count from the layer, not its class name", () => {
+    // A recurrent layer of two states registered under its own name (a user's LSTM variant).
+    class RenamedLSTM extends LSTM {
+      static override readonly className = 'RenamedLSTM';
+    }
+    register('layer', 'RenamedLSTM', (c) => new RenamedLSTM(c as unknown as LSTMArgs));
+    const bi = bidirectional({ layer: new RenamedLSTM({ units: 2, returnState: true }) });
+    const x = seededUniform([2, 3, 2], 6);
+    const states = Array.from({ length: 4 }, () => tf.zeros([2, 2]));
+    const outputs = bi.apply(x, { initialState: states }) as unknown as tf.Tensor[];
+    expect(outputs.map((t) => t.shape)).toEqual([
+      [2, 4],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
+    expect(bi.computeMask(x, null)).toEqual([null, null, null, null, null]);
+    tf.dispose([x, ...states, ...outputs]);
   });
 
   it('computes the forward layer on the sequence and the backward layer on it reversed (by hand)', async () => {

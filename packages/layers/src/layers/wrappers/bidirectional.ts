@@ -10,9 +10,11 @@ import {
   type SerializedObject,
   type Shape,
   ShapeError,
+  shapeList,
   tf,
 } from '@tensorfold/core';
 import { oneOf } from '../../utils/args.js';
+import { firstMask } from '../../utils/layer-utils.js';
 import { RecurrentLayer } from '../recurrent/recurrent-base.js';
 
 /** How the two directions' outputs are combined; `null` returns both. */
@@ -92,12 +94,8 @@ export class Bidirectional extends Layer {
     this.supportsMasking = true;
   }
 
-  private get states(): number {
-    return this.forwardLayer.returnState ? (this.forwardLayer.className === 'LSTM' ? 2 : 1) : 0;
-  }
-
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = shapeList(inputShape)[0];
     this.forwardLayer.ensureBuilt(shape);
     this.backwardLayer.ensureBuilt(shape);
   }
@@ -105,9 +103,9 @@ export class Bidirectional extends Layer {
   call(inputs: LayerInputs, options: CallOptions): tf.Tensor | tf.Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0];
-    const mask = Array.isArray(options.mask) ? (options.mask[0] ?? null) : (options.mask ?? null);
+    const mask = firstMask(options.mask);
     const givenStates = list.length > 1 ? list.slice(1) : (options.initialState as tf.Tensor[] | undefined);
-    const stateCount = this.forwardLayer.className === 'LSTM' ? 2 : 1;
+    const stateCount = this.forwardLayer.stateCount;
     if (givenStates && givenStates.length !== 2 * stateCount) {
       throw new ShapeError(
         `Bidirectional layer "${this.name}" takes ${2 * stateCount} initial states (forward, then backward) but got ${givenStates.length}.`,
@@ -143,7 +141,7 @@ export class Bidirectional extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = shapeList(inputShape)[0];
     const own = this.forwardLayer.computeOutputShape(shape);
     const list = (this.forwardLayer.returnState ? own : [own]) as Shape[];
     const output = list[0];
@@ -160,10 +158,11 @@ export class Bidirectional extends Layer {
   }
 
   override computeMask(_inputs: LayerInputs, mask: CallOptions['mask']): CallOptions['mask'] {
-    const inputMask = Array.isArray(mask) ? (mask[0] ?? null) : (mask ?? null);
+    const inputMask = firstMask(mask);
     const outputMask = this.forwardLayer.returnSequences ? inputMask : null;
     const outputs = this.mergeMode === null ? [outputMask, outputMask] : [outputMask];
-    const all = [...outputs, ...Array.from({ length: 2 * this.states }, () => null)];
+    const states = this.forwardLayer.returnState ? 2 * this.forwardLayer.stateCount : 0;
+    const all = [...outputs, ...Array.from({ length: states }, () => null)];
     return all.length === 1 ? all[0] : all;
   }
 
