@@ -10,17 +10,19 @@ import { BACKEND_ENV, backendInfo, initBackend, useBackend } from './init-backen
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Runs `initBackend()` in a fresh Node process with `env` (a variable set to undefined is removed)
- * and returns its exit code, the last line it printed, and its stderr.
+ * Runs `initBackend(options)` in a fresh Node process with `env` (a variable set to undefined is
+ * removed), once per options object given, in order, and returns its exit code, the last line it
+ * printed (the last call's result), and its stderr.
  */
 function initInChild(
   env: Record<string, string | undefined>,
-  options = '{}',
+  ...calls: string[]
 ): Promise<{ code: number | null; out: string; stderr: string }> {
   const script = `
     import { initBackend } from './src/index.ts';
     try {
-      const info = await initBackend(${options});
+      let info;
+      for (const options of [${(calls.length > 0 ? calls : ['{}']).join(', ')}]) info = await initBackend(options);
       console.log(JSON.stringify({ ok: info }));
     } catch (e) {
       console.log(JSON.stringify({ error: e.constructor.name, message: e.message }));
@@ -124,5 +126,18 @@ describe('initBackend', () => {
     expect(printed.ok.name).toBe('webgpu');
     expect(typeof printed.ok.adapter).toBe('string');
     expect(typeof printed.ok.softwareAdapter).toBe('boolean');
+  });
+
+  it('a required WebGPU still finds the software adapter after an automatic start passed it over', async (context) => {
+    const unset = { VK_ICD_FILENAMES: undefined };
+    const direct = JSON.parse((await initInChild(unset, "{ require: 'webgpu' }")).out);
+    if (direct.error) {
+      expect(process.env.TENSORFOLD_REQUIRE_WEBGPU, direct.message).not.toBe('1');
+      context.skip();
+      return;
+    }
+    const afterAuto = JSON.parse((await initInChild(unset, '{}', "{ require: 'webgpu' }")).out);
+    expect(afterAuto.error, afterAuto.message).toBeUndefined();
+    expect(afterAuto.ok).toMatchObject({ name: 'webgpu', adapter: direct.ok.adapter });
   });
 });

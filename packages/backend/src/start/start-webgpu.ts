@@ -84,16 +84,46 @@ function browserGpu(): GpuLike {
   return gpu;
 }
 
+interface DawnModule {
+  create(flags: string[]): GpuLike;
+  globals: Record<string, unknown>;
+}
+
+let dawnModule: DawnModule | null = null;
 let dawn: GpuLike | null = null;
 
-/** Dawn's `navigator.gpu` for Node, installed on `globalThis` so tfjs-backend-webgpu finds it. */
+/**
+ * Dawn's `navigator.gpu` for Node, installed on `globalThis` so tfjs-backend-webgpu finds it. With
+ * `softwareFallback`, an instance that finds no adapter while `VK_ICD_FILENAMES` is unset is replaced
+ * by one on a software Vulkan driver found here, also when an earlier call without the fallback
+ * created it (an automatic start passes a software adapter over; a later required one may use it).
+ */
 async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
-  if (dawn != null) return dawn;
+  if (dawnModule == null) {
+    dawnModule = await loadDawn();
+    await ensureRuntimeDir();
+    Object.assign(globalThis, dawnModule.globals);
+  }
+  if (dawn == null) dawn = installGpu(dawnModule.create([]));
+  if (
+    softwareFallback &&
+    environmentVariable('VK_ICD_FILENAMES') == null &&
+    (await dawn.requestAdapter()) == null
+  ) {
+    const icd = await firstExisting(SOFTWARE_VULKAN_ICDS);
+    if (icd != null) {
+      nodeEnvironment().VK_ICD_FILENAMES = icd;
+      dawn = installGpu(dawnModule.create([]));
+    }
+  }
+  return dawn;
+}
+
+async function loadDawn(): Promise<DawnModule> {
   // A variable specifier keeps bundlers from pulling Dawn into browser builds.
   const specifier = 'webgpu';
-  let module: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
   try {
-    module = await import(/* @vite-ignore */ specifier);
+    return await import(/* @vite-ignore */ specifier);
   } catch (error) {
     throw new BackendError(
       'WebGPU in Node needs the optional dependency "webgpu" (Dawn), which is not installed here: ' +
@@ -101,27 +131,19 @@ async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
       { cause: error },
     );
   }
-  await ensureRuntimeDir();
-  let gpu = module.create([]);
-  if (
-    softwareFallback &&
-    environmentVariable('VK_ICD_FILENAMES') == null &&
-    (await gpu.requestAdapter()) == null
-  ) {
-    const icd = await firstExisting(SOFTWARE_VULKAN_ICDS);
-    if (icd != null) {
-      nodeEnvironment().VK_ICD_FILENAMES = icd;
-      gpu = module.create([]);
-    }
-  }
-  Object.assign(globalThis, module.globals);
+}
+
+/**
+ * Makes `gpu` the global `navigator.gpu`, unless a `navigator.gpu` that is not an earlier Dawn
+ * instance of this module is already there. Returns `gpu`.
+ */
+function installGpu(gpu: GpuLike): GpuLike {
   const host = globalThis as unknown as { navigator?: Record<string, unknown> };
   if (host.navigator == null) {
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  } else if (host.navigator.gpu == null) {
+  } else if (host.navigator.gpu == null || host.navigator.gpu === dawn) {
     Object.defineProperty(host.navigator, 'gpu', { value: gpu, configurable: true });
   }
-  dawn = gpu;
   return gpu;
 }
 
