@@ -33,6 +33,18 @@ describe('learning-rate schedules', () => {
     expect(at(stairs, [9, 10, 25])).toEqual([1, 0.5, 0.25]);
     const inv = inverseTimeDecay({ initialLearningRate: 1, decaySteps: 10, decayRate: 1 });
     expect(at(inv, [0, 10, 5])).toEqual([1, 0.5, 1 / 1.5]);
+    const invStairs = inverseTimeDecay({
+      initialLearningRate: 1,
+      decaySteps: 10,
+      decayRate: 1,
+      staircase: true,
+    });
+    expect(at(invStairs, [9, 10, 25])).toEqual([1, 0.5, 1 / 3]);
+    // A rate of 0 holds the rate for inverse time; exponential decay needs a positive factor.
+    expect(inverseTimeDecay({ initialLearningRate: 1, decaySteps: 10, decayRate: 0 }).at(50)).toBe(1);
+    expect(() => exponentialDecay({ initialLearningRate: 1, decaySteps: 10, decayRate: 0 })).toThrow(
+      /exponentialDecay decayRate/,
+    );
     expect(() => exponentialDecay({ initialLearningRate: 1, decaySteps: 0, decayRate: 0.5 })).toThrow(
       ConfigError,
     );
@@ -70,6 +82,7 @@ describe('learning-rate schedules', () => {
       cosineDecay({ initialLearningRate: 0.1, decaySteps: 5, warmupTarget: 0.2, warmupSteps: 2 }),
       piecewiseConstantDecay({ boundaries: [3], values: [1, 2] }),
       exponentialDecay({ initialLearningRate: 1, decaySteps: 3, decayRate: 0.9, staircase: true }),
+      inverseTimeDecay({ initialLearningRate: 0.5, decaySteps: 2, decayRate: 0.3, staircase: true }),
     ]) {
       const back = deserializeSchedule(serialize(s) as never);
       expect(at(back, [0, 1, 2, 3, 4, 8])).toEqual(at(s, [0, 1, 2, 3, 4, 8]));

@@ -90,29 +90,35 @@ export interface DecayArgs {
 }
 
 /**
- * `initialLearningRate * decayRate ^ (step / decaySteps)` (the exponent floored when `staircase`).
+ * What exponential and inverse-time decay share: their options, the progress `step / decaySteps`
+ * (floored when `staircase`) and their config; each applies its own formula to that progress.
  */
-export class ExponentialDecay implements LearningRateSchedule {
-  readonly className = 'ExponentialDecay';
+abstract class ProgressDecay implements LearningRateSchedule {
+  abstract readonly className: string;
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
 
-  constructor(args: DecayArgs) {
-    this.initialLearningRate = checkNonNegative(
-      args?.initialLearningRate,
-      'exponentialDecay initialLearningRate',
-    );
-    this.decaySteps = checkPositive(args.decaySteps, 'exponentialDecay decaySteps');
-    this.decayRate = checkPositive(args.decayRate, 'exponentialDecay decayRate');
+  /** `who` names the factory in errors; `decayRateCheck` says which decay rates make sense. */
+  protected constructor(
+    args: DecayArgs,
+    who: string,
+    decayRateCheck: (value: unknown, what: string) => number,
+  ) {
+    this.initialLearningRate = checkNonNegative(args?.initialLearningRate, `${who} initialLearningRate`);
+    this.decaySteps = checkPositive(args.decaySteps, `${who} decaySteps`);
+    this.decayRate = decayRateCheck(args.decayRate, `${who} decayRate`);
     this.staircase = args.staircase ?? false;
   }
 
   at(step: number): number {
-    const p = step / this.decaySteps;
-    return this.initialLearningRate * this.decayRate ** (this.staircase ? Math.floor(p) : p);
+    const progress = step / this.decaySteps;
+    return this.decayed(this.staircase ? Math.floor(progress) : progress);
   }
+
+  /** The rate after `progress` decay periods. */
+  protected abstract decayed(progress: number): number;
 
   getConfig(): Record<string, unknown> {
     return {
@@ -124,36 +130,31 @@ export class ExponentialDecay implements LearningRateSchedule {
   }
 }
 
-/** `initialLearningRate / (1 + decayRate * step / decaySteps)` (the ratio floored when `staircase`). */
-export class InverseTimeDecay implements LearningRateSchedule {
-  readonly className = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
+/**
+ * `initialLearningRate * decayRate ^ (step / decaySteps)` (the exponent floored when `staircase`).
+ */
+export class ExponentialDecay extends ProgressDecay {
+  readonly className = 'ExponentialDecay';
 
   constructor(args: DecayArgs) {
-    this.initialLearningRate = checkNonNegative(
-      args?.initialLearningRate,
-      'inverseTimeDecay initialLearningRate',
-    );
-    this.decaySteps = checkPositive(args.decaySteps, 'inverseTimeDecay decaySteps');
-    this.decayRate = checkNonNegative(args.decayRate, 'inverseTimeDecay decayRate');
-    this.staircase = args.staircase ?? false;
+    super(args, 'exponentialDecay', checkPositive);
   }
 
-  at(step: number): number {
-    const p = step / this.decaySteps;
-    return this.initialLearningRate / (1 + this.decayRate * (this.staircase ? Math.floor(p) : p));
+  protected decayed(progress: number): number {
+    return this.initialLearningRate * this.decayRate ** progress;
+  }
+}
+
+/** `initialLearningRate / (1 + decayRate * step / decaySteps)` (the ratio floored when `staircase`). */
+export class InverseTimeDecay extends ProgressDecay {
+  readonly className = 'InverseTimeDecay';
+
+  constructor(args: DecayArgs) {
+    super(args, 'inverseTimeDecay', checkNonNegative);
   }
 
-  getConfig(): Record<string, unknown> {
-    return {
-      initialLearningRate: this.initialLearningRate,
-      decaySteps: this.decaySteps,
-      decayRate: this.decayRate,
-      staircase: this.staircase,
-    };
+  protected decayed(progress: number): number {
+    return this.initialLearningRate / (1 + this.decayRate * progress);
   }
 }
 
