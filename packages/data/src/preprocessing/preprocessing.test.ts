@@ -106,6 +106,41 @@ describe('scalers', () => {
     s.dispose();
     x.dispose();
   });
+
+  it('refuses a 1-D tensor per feature instead of fitting each sample as its own feature', async () => {
+    const series = tf.tensor1d([1, 2, 3]);
+    const s = standardScaler();
+    // Per feature, [samples] has no feature axis: the statistics would be the data itself.
+    await expect(s.fit(series)).rejects.toThrow(ShapeError);
+    await expect(s.fit(series)).rejects.toThrow(/\[samples, 1\]/);
+    expect(s.fitted).toBe(false);
+    const global = await standardScaler({ per: 'global' }).fit(series);
+    close(await values(global.transform(series)), [-Math.sqrt(1.5), 0, Math.sqrt(1.5)]);
+    global.dispose();
+    series.dispose();
+  });
+
+  it('restores a global scaler without leaking and rejects inconsistent saved states', () => {
+    const before = tf.memory().numTensors;
+    const restored = StandardScaler.fromJSON({ kind: 'standard', per: 'global', offset: [1], scale: [2] });
+    expect(tf.memory().numTensors - before).toBe(2);
+    restored.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const bad = [
+      { kind: 'standard', per: 'feature', offset: [1, 2], scale: [1] },
+      { kind: 'standard', per: 'global', offset: [1, 2], scale: [1, 1] },
+      { kind: 'standard', per: 'feature', offset: [], scale: [] },
+      { kind: 'standard', per: 'feature', offset: [0], scale: [0] },
+      { kind: 'standard', per: 'feature', offset: [Number.NaN], scale: [1] },
+    ] as const;
+    for (const state of bad) {
+      expect(() => StandardScaler.fromJSON(state as never)).toThrow(DataError);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    expect(() =>
+      MinMaxScaler.fromJSON({ kind: 'minMax', per: 'feature', offset: [0], scale: [1], range: [1, 0] }),
+    ).toThrow(ConfigError);
+  });
 });
 
 describe('encodings', () => {

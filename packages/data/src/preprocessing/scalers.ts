@@ -54,10 +54,15 @@ abstract class Scaler {
   /**
    * Computes the statistics of `x` (training data only). Replaces earlier statistics.
    * @throws DataError when `x` holds NaN or infinite values (fill missing values first).
+   * @throws ShapeError when `x` is a scalar, or 1-D with `per: 'feature'` (it has no feature axis).
    */
   async fit(x: tf.Tensor): Promise<this> {
     if (!(x instanceof tf.Tensor) || x.rank === 0)
       throw new ShapeError('fit needs a tensor with a sample axis, e.g. [samples, features].');
+    if (this.per === 'feature' && x.rank === 1)
+      throw new ShapeError(
+        `Scaling per feature needs a feature axis, got [${x.shape.join(', ')}]; reshape a single feature to [samples, 1] (tf.expandDims(x, 1)) or use per: 'global'.`,
+      );
     const axes =
       this.per === 'feature'
         ? Array.from({ length: x.rank - 1 }, (_, i) => i)
@@ -154,15 +159,30 @@ abstract class Scaler {
     this.scale = null;
   }
 
+  /**
+   * Loads saved statistics.
+   * @throws DataError when `offset` and `scale` are not arrays of the same length (1 for `'global'`),
+   *   hold non-finite values, or a scale of 0 (which fit never produces).
+   */
   protected restore(state: ScalerState): void {
-    this.offsetValues = [...state.offset];
-    this.scaleValues = [...state.scale];
-    this.offset = tf.tensor1d(this.offsetValues);
-    this.scale = tf.tensor1d(this.scaleValues);
-    if (this.per === 'global') {
-      this.offset = tf.reshape(this.offset, []);
-      this.scale = tf.reshape(this.scale, []);
-    }
+    const { offset, scale } = state;
+    const valid =
+      Array.isArray(offset) &&
+      Array.isArray(scale) &&
+      offset.length === scale.length &&
+      (this.per === 'global' ? offset.length === 1 : offset.length >= 1) &&
+      [...offset, ...scale].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      scale.every((v) => v !== 0);
+    if (!valid)
+      throw new DataError(
+        `This scaler state is inconsistent (offset ${JSON.stringify(offset)}, scale ${JSON.stringify(scale)}): it needs as many finite offsets as non-zero scales, one of each for per: 'global'. Save it again with toJSON().`,
+      );
+    this.offsetValues = [...offset];
+    this.scaleValues = [...scale];
+    // [features], or a scalar for 'global'
+    const shape = this.per === 'global' ? [] : [offset.length];
+    this.offset = tf.tensor(this.offsetValues, shape, 'float32');
+    this.scale = tf.tensor(this.scaleValues, shape, 'float32');
   }
 }
 
