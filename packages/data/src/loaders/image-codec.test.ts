@@ -29,6 +29,70 @@ describe('decodeImage', () => {
     expect(Array.from(deep.data)).toEqual([0xab]);
   });
 
+  it('unpacks 1, 2 and 4-bit grayscale PNGs (bits are packed, rows padded to whole bytes)', () => {
+    // 3x2, 1 bit: rows 1 0 1 | 0 1 0, each padded to one byte
+    const oneBit = encodePng({
+      width: 3,
+      height: 2,
+      data: Uint8Array.from([0b1010_0000, 0b0100_0000]),
+      channels: 1,
+      depth: 1,
+    });
+    expect(decodeImage(oneBit)).toMatchObject({
+      width: 3,
+      height: 2,
+      channels: 1,
+      data: Uint8Array.from([255, 0, 255, 0, 255, 0]),
+    });
+    // 3x1, 2 bits: 3 2 1 -> 255 170 85
+    const twoBit = encodePng({
+      width: 3,
+      height: 1,
+      data: Uint8Array.from([0b11_10_01_00]),
+      channels: 1,
+      depth: 2,
+    });
+    expect(Array.from(decodeImage(twoBit).data)).toEqual([255, 170, 85]);
+    // 3x1, 4 bits: 15 0 5 -> 255 0 85, as RGB
+    const fourBit = encodePng({
+      width: 3,
+      height: 1,
+      data: Uint8Array.from([0xf0, 0x50]),
+      channels: 1,
+      depth: 4,
+    });
+    expect(Array.from(decodeImage(fourBit, { channels: 3 }).data)).toEqual([
+      255, 255, 255, 0, 0, 0, 85, 85, 85,
+    ]);
+    // A 1x1 image's pixel stream is the same interlaced or not; mark it interlaced (IHDR byte 28).
+    // The decoder returns interlaced low-depth samples unpacked wrongly: refuse them.
+    const interlaced = encodePng({
+      width: 1,
+      height: 1,
+      data: Uint8Array.from([0x80]),
+      channels: 1,
+      depth: 1,
+    });
+    interlaced[28] = 1;
+    expect(() => decodeImage(interlaced, { source: 'il.png' })).toThrow(
+      /il\.png is an interlaced PNG with 1-bit/,
+    );
+  });
+
+  it('refuses an image above maxMegapixels before decoding its pixels', () => {
+    // The header declares 20000x20000 (400 megapixels); the pixel data is missing. The size check
+    // must come first, so the error is about the size, not about the corrupt data.
+    const header = encodePng({ width: 1, height: 1, data: Uint8Array.from([0]), channels: 1, depth: 8 });
+    const bomb = header.slice();
+    const view = new DataView(bomb.buffer);
+    view.setUint32(16, 20000);
+    view.setUint32(20, 20000);
+    expect(() => decodeImage(bomb, { source: 'bomb.png' })).toThrow(DataError);
+    expect(() => decodeImage(bomb, { source: 'bomb.png' })).toThrow(
+      /bomb\.png is 20000x20000, above the 100 megapixel limit/,
+    );
+  });
+
   it('decodes a JPEG (lossy: close to the encoded colors)', () => {
     const width = 16;
     const height = 16;

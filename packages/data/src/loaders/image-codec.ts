@@ -45,8 +45,10 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   const source = options.source ?? 'image';
   const maxMegapixels = options.maxMegapixels ?? 100;
   let image: DecodedImage;
-  if (isPng(bytes)) image = decodePng(bytes, source);
-  else if (isJpeg(bytes)) image = decodeJpeg(bytes, source, maxMegapixels);
+  if (isPng(bytes)) {
+    checkPngSize(bytes, source, maxMegapixels);
+    image = decodePng(bytes, source);
+  } else if (isJpeg(bytes)) image = decodeJpeg(bytes, source, maxMegapixels);
   else
     throw new DataError(
       `${source} is neither a PNG nor a JPEG (its first bytes are ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}).`,
@@ -56,6 +58,45 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Dec
       `${source} is ${image.width}x${image.height}, above the ${maxMegapixels} megapixel limit.`,
     );
   return options.channels ? convertChannels(image, options.channels) : image;
+}
+
+/**
+ * Refuses a PNG whose header declares more than `maxMegapixels`, before any pixel is inflated (a
+ * small file can declare a huge image). The IHDR chunk always comes first: width and height are the
+ * big-endian words at bytes 16 and 20.
+ */
+function checkPngSize(bytes: Uint8Array, source: string, maxMegapixels: number): void {
+  if (bytes.length < 24) return; // too short for a header: the decoder reports it
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16, false);
+  const height = view.getUint32(20, false);
+  if (width * height > maxMegapixels * 1e6)
+    throw new DataError(`${source} is ${width}x${height}, above the ${maxMegapixels} megapixel limit.`);
+}
+
+/**
+ * Samples of fewer than 8 bits, packed most significant bits first with each row padded to a whole
+ * byte (as fast-png returns them), as one byte per sample scaled to 0-255.
+ */
+function unpackSamples(
+  packed: ArrayLike<number>,
+  samplesPerRow: number,
+  height: number,
+  depth: number,
+): Uint8Array {
+  const max = (1 << depth) - 1;
+  const rowBytes = Math.ceil((samplesPerRow * depth) / 8);
+  if (packed.length !== rowBytes * height) return Uint8Array.from(packed); // the size check reports it
+  const out = new Uint8Array(samplesPerRow * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < samplesPerRow; x++) {
+      const bit = x * depth;
+      const byte = packed[y * rowBytes + (bit >> 3)];
+      const value = (byte >> (8 - depth - (bit & 7))) & max;
+      out[y * samplesPerRow + x] = Math.round((value * 255) / max);
+    }
+  }
+  return out;
 }
 
 function decodePng(bytes: Uint8Array, source: string): DecodedImage {
@@ -73,8 +114,11 @@ function decodePng(bytes: Uint8Array, source: string): DecodedImage {
   } else if (png.depth === 16) {
     data = Uint8Array.from(png.data as Uint16Array, (v) => v >> 8);
   } else if (png.depth < 8) {
-    const max = (1 << png.depth) - 1;
-    data = Uint8Array.from(png.data, (v) => Math.round((v * 255) / max));
+    if (bytes[28] !== 0)
+      throw new DataError(
+        `${source} is an interlaced PNG with ${png.depth}-bit samples, which the decoder cannot read; save it without interlacing or with 8 bits per sample.`,
+      );
+    data = unpackSamples(png.data, png.width * png.channels, png.height, png.depth);
   } else {
     data = png.data instanceof Uint8Array ? png.data : Uint8Array.from(png.data);
   }
