@@ -61,6 +61,28 @@ describe('parseCsv', () => {
     expect(tf.memory().numTensors).toBe(0);
   });
 
+  it('infers numbers from quoted numeric fields, as the parseCsv example promises', async () => {
+    const table = parseCsv('x,y\n1,2\n3,"4"\n');
+    expect(table.typeOf('y')).toBe('number');
+    const xy = table.toTensor(['x', 'y']);
+    expect(await xy.array()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    xy.dispose();
+    // Quoting all fields (as many exporters do) keeps numeric columns numeric.
+    expect(Array.from(parseCsv('"a","b"\n"1.5","x"\n"-2","y"\n').numbers('a'))).toEqual([1.5, -2]);
+  });
+
+  it('reads only decimal numbers as numbers: binary, octal and hex literals stay text', () => {
+    const table = parseCsv('bin,oct,hex,big\n0b11,0o17,0x1f,1e400\n1,2,3,-1e400\n');
+    expect(table.column('bin')).toEqual(['0b11', '1']);
+    expect(table.column('oct')).toEqual(['0o17', '2']);
+    expect(table.column('hex')).toEqual(['0x1f', '3']);
+    // An overflowing decimal is still a number (infinite), not text.
+    expect(Array.from(table.numbers('big'))).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+  });
+
   it('rejects malformed CSV with a DataError naming the source and line', () => {
     const bad: Array<[string, RegExp]> = [
       ['a,b\n1,2\n3\n', /data\.csv line 3 has 1 fields but the header has 2/],

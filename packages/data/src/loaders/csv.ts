@@ -15,7 +15,11 @@ export interface CsvOptions {
   header?: boolean;
   /** Column names when there is no header (default `column0`, `column1`...), or to rename them. */
   columnNames?: readonly string[];
-  /** Declared column types; other columns are inferred (number if every present value is one, else boolean, else string). */
+  /**
+   * Declared column types; other columns are inferred: number if every present value is a decimal
+   * number (quoted or not: `"4"` is 4), else boolean (`true`/`false`, any case), else string. Declare
+   * `'string'` to keep codes such as `007` as text.
+   */
   columnTypes?: Readonly<Record<string, ColumnType>>;
   /** Field values that mean "missing". Default `['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']`. */
   missing?: readonly string[];
@@ -210,7 +214,7 @@ function toColumn(
   const present = cells.filter((f) => !isMissing(f));
   const type =
     declared ??
-    (present.length > 0 && present.every((f) => !f.quoted && isNumber(f.value))
+    (present.length > 0 && present.every((f) => isNumber(f.value))
       ? 'number'
       : present.length > 0 && present.every((f) => isBoolean(f.value))
         ? 'boolean'
@@ -242,8 +246,11 @@ function toColumn(
   return cells.map((f) => (isMissing(f) ? null : f.value));
 }
 
+/** A decimal number such as `-1.5e3` or `.5` (no hex, octal or binary literals; overflow gives Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function isNumber(s: string): boolean {
-  return s.trim() !== '' && Number.isFinite(Number(s)) && !/^0x/i.test(s.trim());
+  return DECIMAL.test(s.trim());
 }
 
 function isBoolean(s: string): boolean {
