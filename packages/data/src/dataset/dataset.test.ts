@@ -226,6 +226,21 @@ describe('operators', () => {
     expect(leaked).toBe(0);
   });
 
+  it('zip frees the elements of the other datasets when one of them fails', async () => {
+    const good = fromGenerator(function* () {
+      for (let i = 0; i < 3; i++) yield tf.scalar(i);
+    });
+    const failing = fromGenerator(async function* () {
+      yield tf.scalar(10);
+      throw new DataError('broken source');
+    });
+    const leaked = await leakedBy(async () => {
+      await expect(Dataset.zip([good, failing]).forEach(() => {})).rejects.toThrow('broken source');
+      await expect(Dataset.zip({ a: failing, b: good }).toArray()).rejects.toThrow('broken source');
+    });
+    expect(leaked).toBe(0);
+  });
+
   it('prefetch keeps order and frees what it read ahead when the consumer stops', async () => {
     const ds = fromArray(range(20))
       .map((x) => tf.scalar(x))

@@ -389,7 +389,14 @@ export class Dataset<T> implements AsyncIterable<T> {
         const iterators = list.map((d) => d[Symbol.asyncIterator]());
         try {
           for (;;) {
-            const results = await Promise.all(iterators.map((it) => it.next()));
+            const settled = await Promise.allSettled(iterators.map((it) => it.next()));
+            const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+            const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+            if (failed) {
+              // the other datasets' elements of this step are nobody's now
+              for (const r of results) if (!r.done) disposeElement(r.value);
+              throw failed.reason;
+            }
             if (results.some((r) => r.done)) {
               for (const r of results) if (!r.done) disposeElement(r.value);
               return;
