@@ -294,6 +294,10 @@ describe('operators', () => {
     expect(() => ds.shuffle(0)).toThrow(ConfigError);
     expect(() => ds.prefetch(-1)).toThrow(ConfigError);
     expect(() => ds.take(1.5)).toThrow(ConfigError);
+    expect(() => ds.concatenate([2] as unknown as Dataset<number>)).toThrow(ConfigError);
+    for (const size of [-1, 1.5, Number.NaN])
+      expect(() => fromGenerator(function* () {}, { size })).toThrow(ConfigError);
+    expect(fromGenerator(function* () {}, { size: 0 }).size).toBe(0);
   });
 });
 

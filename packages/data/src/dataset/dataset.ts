@@ -351,6 +351,8 @@ export class Dataset<T> implements AsyncIterable<T> {
 
   /** This dataset's elements, then `other`'s. */
   concatenate(other: Dataset<T>): Dataset<T> {
+    if (!(other instanceof Dataset))
+      throw new ConfigError('concatenate needs a Dataset; wrap arrays with fromArray(items).');
     const upstream = this;
     const size = this.size === null || other.size === null ? null : this.size + other.size;
     return new Dataset(

@@ -72,7 +72,7 @@ export function fromArray<T>(items: readonly T[]): Dataset<T> {
 
 /** Options of {@link fromGenerator}. */
 export interface GeneratorOptions {
-  /** Elements per pass when known (for progress bars). Default: unknown. */
+  /** Elements per pass when known (an integer >= 0, for progress bars). Default: unknown. */
   size?: number;
 }
 
@@ -91,9 +91,12 @@ export function fromGenerator<T>(
     throw new ConfigError(
       'fromGenerator needs a function that returns an iterator (e.g. a generator function).',
     );
+  const size = options.size ?? null;
+  if (size !== null && !(Number.isInteger(size) && size >= 0))
+    throw new ConfigError(`fromGenerator's size must be an integer >= 0 (elements per pass), got ${size}.`);
   return new Dataset(async function* () {
     yield* adapt(generator());
-  }, options.size ?? null);
+  }, size);
 }
 
 /**
