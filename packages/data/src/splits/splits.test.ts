@@ -46,6 +46,18 @@ describe('hold-out', () => {
     expect(() => holdOut(2, { testFraction: 0.1 })).toThrow(DataError);
     expect(() => holdOut(1)).toThrow(DataError);
   });
+
+  it('a stratified split or a validation fraction that leaves its set empty is refused too', () => {
+    // Two samples per class: 20% of 2 rounds to 0 in every class, so the test set would be empty.
+    expect(() => holdOut(4, { testFraction: 0.2, stratify: [0, 0, 1, 1], seed: 1 })).toThrow(DataError);
+    expect(() => holdOut(4, { testFraction: 0.2, stratify: [0, 0, 1, 1], seed: 1 })).toThrow(/testFraction/);
+    expect(() => holdOut(10, { testFraction: 0.3, validationFraction: 0.01 })).toThrow(/validationFraction/);
+    expect(() =>
+      holdOut(6, { testFraction: 0.5, validationFraction: 0.1, stratify: [0, 0, 0, 1, 1, 1], seed: 1 }),
+    ).toThrow(DataError);
+    const ok = holdOut(4, { testFraction: 0.5, stratify: [0, 0, 1, 1], seed: 1 });
+    expect([ok.train.length, ok.test.length]).toEqual([2, 2]);
+  });
 });
 
 describe('K-fold', () => {
@@ -88,6 +100,13 @@ describe('K-fold', () => {
     for (const f of folds) expect(Math.max(...f.train)).toBeLessThan(Math.min(...f.validation));
     expect(() => timeSeriesSplit(5, { splits: 5 })).toThrow(DataError);
   });
+
+  it('time-series folds reject a fractional testSize and a maxTrainSize below 1', () => {
+    expect(() => timeSeriesSplit(10, { splits: 2, testSize: 2.5 })).toThrow(ConfigError);
+    expect(() => timeSeriesSplit(10, { splits: 2, testSize: 0 })).toThrow(ConfigError);
+    for (const maxTrainSize of [-3, 0, 1.5])
+      expect(() => timeSeriesSplit(10, { splits: 2, maxTrainSize })).toThrow(ConfigError);
+  });
 });
 
 describe('takeRows and crossValidate', () => {
@@ -101,6 +120,8 @@ describe('takeRows and crossValidate', () => {
     ]);
     expect(await part.ys.array()).toEqual([4, 0]);
     expect(() => takeRows({ xs, ys }, [5])).toThrow(DataError);
+    // A fractional index is not a row (it was truncated to row 1).
+    expect(() => takeRows({ xs, ys }, [1.5])).toThrow(DataError);
     tf.dispose([xs, ys, part.xs, part.ys]);
   });
 

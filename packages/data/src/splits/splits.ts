@@ -56,6 +56,8 @@ function checkFraction(value: number, name: string): void {
  * validation). Shuffles first by default; pass `shuffle: false` for data in time order, where the
  * test set must be the most recent samples.
  *
+ * @throws DataError when a set would be empty: training, test (when `testFraction > 0`) or validation
+ *   (when `validationFraction > 0`), also after rounding per class with `stratify`.
  * @example
  * const { train, test } = holdOut(1000, { testFraction: 0.2, seed: 1 });
  * const trainX = takeRows(x, train);
@@ -71,23 +73,42 @@ export function holdOut(count: number, options: HoldOutOptions = {}): HoldOutSpl
       `testFraction + validationFraction must be below 1, got ${testFraction + validationFraction}.`,
     );
   const rng = new Random(seedOrNext(options.seed));
-  if (options.stratify)
-    return stratifiedHoldOut(count, options.stratify, testFraction, validationFraction, rng);
+  if (options.stratify) {
+    const split = stratifiedHoldOut(count, options.stratify, testFraction, validationFraction, rng);
+    checkSetSizes(count, split, testFraction, validationFraction, ' (rounded per class when stratifying)');
+    return split;
+  }
   const order =
     options.shuffle === false ? Int32Array.from({ length: count }, (_, i) => i) : rng.permutation(count);
   const testCount = Math.round(count * testFraction);
   const validationCount = Math.round(count * validationFraction);
   const trainCount = count - testCount - validationCount;
-  if (trainCount < 1 || (testFraction > 0 && testCount < 1)) {
-    throw new DataError(
-      `Splitting ${count} samples with testFraction ${testFraction} leaves ${trainCount} for training and ${testCount} for testing; both need at least one.`,
-    );
-  }
-  return {
+  const split = {
     train: order.slice(0, trainCount),
     validation: order.slice(trainCount, trainCount + validationCount),
     test: order.slice(trainCount + validationCount),
   };
+  checkSetSizes(count, split, testFraction, validationFraction, '');
+  return split;
+}
+
+/** Every set has a sample: training always, test and validation when their fraction is above 0. */
+function checkSetSizes(
+  count: number,
+  split: HoldOutSplit,
+  testFraction: number,
+  validationFraction: number,
+  how: string,
+): void {
+  const sizes = `${split.train.length} for training, ${split.validation.length} for validation and ${split.test.length} for testing${how}`;
+  if (split.train.length < 1 || (testFraction > 0 && split.test.length < 1))
+    throw new DataError(
+      `Splitting ${count} samples with testFraction ${testFraction} leaves ${sizes}; training and testing need at least one each: raise testFraction or use more samples.`,
+    );
+  if (validationFraction > 0 && split.validation.length < 1)
+    throw new DataError(
+      `Splitting ${count} samples with validationFraction ${validationFraction} leaves ${sizes}; raise validationFraction (or set it to 0).`,
+    );
 }
 
 function stratifiedHoldOut(
@@ -215,6 +236,11 @@ export function timeSeriesSplit(count: number, options: TimeSeriesSplitOptions =
   if (!(Number.isInteger(splits) && splits >= 1))
     throw new ConfigError(`splits must be an integer >= 1, got ${splits}.`);
   if (!(Number.isInteger(gap) && gap >= 0)) throw new ConfigError(`gap must be an integer >= 0, got ${gap}.`);
+  if (options.testSize !== undefined && !(Number.isInteger(options.testSize) && options.testSize >= 1))
+    throw new ConfigError(`testSize must be an integer >= 1, got ${options.testSize}.`);
+  const maxTrainSize = options.maxTrainSize;
+  if (maxTrainSize !== undefined && !(Number.isInteger(maxTrainSize) && maxTrainSize >= 1))
+    throw new ConfigError(`maxTrainSize must be an integer >= 1 (or left out for all), got ${maxTrainSize}.`);
   const testSize = options.testSize ?? Math.floor(count / (splits + 1));
   const firstTest = count - splits * testSize;
   if (testSize < 1 || firstTest - gap < 1) {
@@ -226,7 +252,7 @@ export function timeSeriesSplit(count: number, options: TimeSeriesSplitOptions =
   for (let fold = 0; fold < splits; fold++) {
     const testStart = firstTest + fold * testSize;
     const trainEnd = testStart - gap;
-    const trainStart = options.maxTrainSize ? Math.max(0, trainEnd - options.maxTrainSize) : 0;
+    const trainStart = maxTrainSize === undefined ? 0 : Math.max(0, trainEnd - maxTrainSize);
     folds.push({
       train: Int32Array.from({ length: trainEnd - trainStart }, (_, i) => trainStart + i),
       validation: Int32Array.from({ length: testSize }, (_, i) => testStart + i),
@@ -255,8 +281,10 @@ export function timeOrderedSplit(
 export function takeRows<T extends TensorTree>(data: T, indices: ArrayLike<number>): Sliced<T> {
   const count = sampleCount(data);
   for (let i = 0; i < indices.length; i++) {
-    if (!(indices[i] >= 0 && indices[i] < count))
-      throw new DataError(`Row index ${indices[i]} is outside the ${count} samples.`);
+    if (!(Number.isInteger(indices[i]) && indices[i] >= 0 && indices[i] < count))
+      throw new DataError(
+        `Row index ${indices[i]} is not a row of the ${count} samples (integers 0..${count - 1}).`,
+      );
   }
   const rows: unknown = tf.tidy(() => {
     const index = tf.tensor1d(Int32Array.from(indices), 'int32');
