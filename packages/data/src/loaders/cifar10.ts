@@ -4,6 +4,7 @@
  * records each) and `test_batch.bin`, with the class names in `batches.meta.txt`.
  */
 import { DataError } from '@tensorfold/core';
+import { checkLimit } from './labeled.js';
 
 /** CIFAR-10's classes, in label order. */
 export const CIFAR10_CLASSES: readonly string[] = [
@@ -32,7 +33,7 @@ export interface Cifar10Records {
 /**
  * Parses CIFAR-10 binary records, moving the channel planes to channels-last order.
  *
- * @param limit Read at most this many records.
+ * @param options.limit Read at most this many records (an integer >= 0). Default: all.
  * @throws DataError naming `source` when the length is not a whole number of records or a label is not 0-9.
  */
 export function parseCifar10(
@@ -40,6 +41,7 @@ export function parseCifar10(
   options: { source?: string; limit?: number } = {},
 ): Cifar10Records {
   const source = options.source ?? 'CIFAR-10 data';
+  checkLimit(options.limit);
   if (bytes.length === 0 || bytes.length % CIFAR10_RECORD_BYTES !== 0) {
     throw new DataError(
       `${source} is ${bytes.length} bytes, not a whole number of ${CIFAR10_RECORD_BYTES}-byte CIFAR-10 records; the file is truncated or not a CIFAR-10 binary batch.`,

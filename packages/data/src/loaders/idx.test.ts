@@ -1,6 +1,6 @@
-import { DataError } from '@tensorfold/core';
+import { ConfigError, DataError } from '@tensorfold/core';
 import { describe, expect, it } from 'vitest';
-import { encodeIdx, parseIdx } from './idx.js';
+import { encodeIdx, type IdxDataType, parseIdx } from './idx.js';
 
 describe('parseIdx', () => {
   it('round-trips every IDX type through encodeIdx, big-endian', () => {
@@ -32,6 +32,31 @@ describe('parseIdx', () => {
     });
     expect(parseIdx(bytes.subarray(0, 8 + 4 + 2), { limit: 1 }).shape).toEqual([1, 2]);
     expect(parseIdx(bytes, { limit: 10 }).shape).toEqual([3, 2]);
+    expect(parseIdx(bytes, { limit: 0 }).shape).toEqual([0, 2]);
+    for (const limit of [-1, 1.5, Number.NaN]) expect(() => parseIdx(bytes, { limit })).toThrow(ConfigError);
+  });
+
+  it('encodeIdx refuses values its integer type cannot hold instead of wrapping or truncating them', () => {
+    const bad: Array<[number[], IdxDataType]> = [
+      [[0.5], 'uint8'], // an image in [0, 1]: every pixel would become 0
+      [[300], 'uint8'],
+      [[-1], 'uint8'],
+      [[128], 'int8'],
+      [[40000], 'int16'],
+      [[2 ** 31], 'int32'],
+      [[Number.NaN], 'int32'],
+    ];
+    for (const [values, dtype] of bad) {
+      expect(() => encodeIdx(Float64Array.from(values), [1], dtype)).toThrow(DataError);
+      expect(() => encodeIdx(Float64Array.from(values), [1], dtype)).toThrow(/value 0 is/);
+    }
+    expect(() => encodeIdx(Uint8Array.from([1, 2]), [2.5])).toThrow(DataError);
+    expect(() => encodeIdx(Uint8Array.from([]), [-1])).toThrow(DataError);
+    // Floats keep NaN and infinities.
+    const special = parseIdx(
+      encodeIdx(Float32Array.from([Number.NaN, Number.POSITIVE_INFINITY]), [2], 'float32'),
+    );
+    expect(Array.from(special.data)).toEqual([Number.NaN, Number.POSITIVE_INFINITY]);
   });
 
   it('rejects a wrong magic number, naming the file', () => {

@@ -3,6 +3,7 @@
  * of dimensions), one big-endian 32-bit size per dimension, then the values, big-endian.
  */
 import { DataError } from '@tensorfold/core';
+import { checkLimit } from './labeled.js';
 
 /** Element types of IDX files. */
 export type IdxDataType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -34,8 +35,8 @@ export interface IdxOptions {
   /** Name of the file, for error messages. Default `'IDX data'`. */
   source?: string;
   /**
-   * Read only the first `limit` items (along the first dimension). The bytes then only need to hold
-   * those items. Default: all.
+   * Read only the first `limit` items (along the first dimension; an integer >= 0). The bytes then
+   * only need to hold those items. Default: all.
    */
   limit?: number;
 }
@@ -90,11 +91,11 @@ export function parseIdxHeader(bytes: Uint8Array, source = 'IDX data'): IdxHeade
  */
 export function parseIdx(bytes: Uint8Array, options: IdxOptions = {}): IdxArray {
   const source = options.source ?? 'IDX data';
+  checkLimit(options.limit);
   const header = parseIdxHeader(bytes, source);
   const { shape, headerBytes, itemBytes, dtype } = header;
   const itemSize = shape.slice(1).reduce((a, b) => a * b, 1);
-  const count =
-    options.limit === undefined ? shape[0] : Math.min(shape[0], Math.max(0, Math.floor(options.limit)));
+  const count = options.limit === undefined ? shape[0] : Math.min(shape[0], options.limit);
   const needed = headerBytes + count * itemSize * itemBytes;
   if (bytes.length < needed) {
     throw new DataError(
@@ -140,8 +141,19 @@ function convert(buffer: ArrayBuffer, start: number, length: number, dtype: IdxD
   }
 }
 
+/** Values each integer IDX type holds. */
+const INTEGER_RANGES: Partial<Record<IdxDataType, [number, number]>> = {
+  uint8: [0, 255],
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+};
+
 /**
  * Writes values as an IDX file (big-endian), e.g. to save a subset of MNIST or to make test files.
+ *
+ * @throws DataError when the shape is not whole sizes >= 0, does not match the number of values, or
+ *   a value does not fit an integer `dtype` (scale images in [0, 1] to 0-255 and round them first).
  */
 export function encodeIdx(
   data: IdxArray['data'],
@@ -151,11 +163,27 @@ export function encodeIdx(
   const entry = Object.entries(TYPES).find(([, [t]]) => t === dtype);
   if (!entry) throw new DataError(`Unknown IDX type ${dtype}.`);
   const [code, [, itemBytes]] = [Number(entry[0]), entry[1]];
+  if (
+    shape.length === 0 ||
+    shape.length > 255 ||
+    !shape.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32)
+  )
+    throw new DataError(`encodeIdx needs a shape of 1 to 255 whole sizes, got [${shape.join(', ')}].`);
   const count = shape.reduce((a, b) => a * b, 1);
   if (data.length !== count)
     throw new DataError(
       `encodeIdx got ${data.length} values for shape [${shape.join(', ')}] (${count} values).`,
     );
+  const range = INTEGER_RANGES[dtype];
+  if (range) {
+    for (let i = 0; i < count; i++) {
+      const v = data[i];
+      if (!(Number.isInteger(v) && v >= range[0] && v <= range[1]))
+        throw new DataError(
+          `encodeIdx: value ${i} is ${v}, which ${dtype} cannot hold (integers ${range[0]} to ${range[1]}); round or scale the values, or use float32.`,
+        );
+    }
+  }
   const headerBytes = 4 + 4 * shape.length;
   const out = new Uint8Array(headerBytes + count * itemBytes);
   const view = new DataView(out.buffer);

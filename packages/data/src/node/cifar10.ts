@@ -32,7 +32,10 @@ export async function loadCifar10(dir: string, options: Cifar10Options = {}): Pr
   for (const file of files) {
     if (total >= limit) break;
     const path = join(dir, file);
-    const records = parseCifar10(await readBytes(path), { source: path, limit: limit - total });
+    const records = parseCifar10(await readBytes(path), {
+      source: path,
+      limit: options.limit === undefined ? undefined : limit - total,
+    });
     parts.push(records);
     total += records.count;
   }
