@@ -285,6 +285,11 @@ describe.each(backends)('augmentations on real MNIST digits, %s backend', (backe
     expect(() => randomErasing({ area: [0.5, 2] })).toThrow(ConfigError);
     expect(() => new Random(1) && augmenter([{} as never])).toThrow(ConfigError);
   });
+
+  it('a singular affine matrix is a ConfigError when made, not a RangeError when applied', () => {
+    expect(() => affineTransform([0, 0, 0, 0, 0, 0])).toThrow(ConfigError);
+    expect(() => affineTransform([1, 2, 0, 2, 4, 0])).toThrow(/not invertible/);
+  });
 });
 
 describe('augmentation in a pipeline', () => {

@@ -41,6 +41,10 @@ export class AffineTransform implements Augmentation {
   ) {
     if (!Array.isArray(matrix) || matrix.length !== 6 || matrix.some((v) => !Number.isFinite(v)))
       throw new ConfigError('affineTransform needs [a, b, c, d, e, f], six finite numbers.');
+    if (Math.abs(matrix[0] * matrix[4] - matrix[1] * matrix[3]) < 1e-12)
+      throw new ConfigError(
+        `affineTransform [${matrix.join(', ')}] is not invertible (a*e - b*d = 0 collapses the image onto a line or a point).`,
+      );
     this.matrix = [matrix[0], matrix[1], matrix[2], matrix[3], matrix[4], matrix[5], 0, 0, 1];
   }
   apply(images: tf.Tensor4D): tf.Tensor4D {

@@ -2,6 +2,7 @@
  * 3x3 homogeneous matrices for 2-D image transforms, in pixel coordinates (x = column, y = row).
  * Stored row-major: `[a, b, c, d, e, f, g, h, i]`.
  */
+import { ConfigError } from '@tensorfold/core';
 
 /** A 3x3 matrix, row-major. */
 export type Matrix3 = [number, number, number, number, number, number, number, number, number];
@@ -17,7 +18,7 @@ export function multiply(a: Matrix3, b: Matrix3): Matrix3 {
   return out;
 }
 
-/** The inverse of an invertible matrix. */
+/** The inverse of an invertible matrix. @throws ConfigError when the matrix is singular. */
 export function invert(m: Matrix3): Matrix3 {
   const [a, b, c, d, e, f, g, h, i] = m;
   const A = e * i - f * h;
@@ -25,7 +26,7 @@ export function invert(m: Matrix3): Matrix3 {
   const C = d * h - e * g;
   const det = a * A + b * B + c * C;
   if (Math.abs(det) < 1e-12)
-    throw new RangeError('The transform is not invertible (it collapses the image); check zoom and shear.');
+    throw new ConfigError('The transform is not invertible (it collapses the image); check zoom and shear.');
   return [
     A / det,
     -(b * i - c * h) / det,
