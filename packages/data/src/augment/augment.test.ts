@@ -290,6 +290,20 @@ describe.each(backends)('augmentations on real MNIST digits, %s backend', (backe
     expect(() => affineTransform([0, 0, 0, 0, 0, 0])).toThrow(ConfigError);
     expect(() => affineTransform([1, 2, 0, 2, 4, 0])).toThrow(/not invertible/);
   });
+
+  it('an augmentation that fails leaves the augmenter where it was: the next batch is as if it never ran', async () => {
+    // [2, 4, 4, 3] RGB and the same as 1 channel; grayscale refuses the 1-channel batch after the
+    // noise has drawn its numbers.
+    const rgb = tf.reshape(tf.range(0, 96), [2, 4, 4, 3]) as tf.Tensor4D;
+    const gray = tf.reshape(tf.range(0, 32), [2, 4, 4, 1]) as tf.Tensor4D;
+    const make = () => augmenter([gaussianNoise({ stddev: 1 }), grayscale()], { seed: 5 });
+    const fresh = make().apply(rgb);
+    const failed = make();
+    expect(() => failed.apply(gray)).toThrow(/needs RGB images/);
+    const after = failed.apply(rgb);
+    expect(Array.from(await after.data())).toEqual(Array.from(await fresh.data()));
+    tf.dispose([rgb, gray, fresh, after]);
+  });
 });
 
 describe('augmentation in a pipeline', () => {

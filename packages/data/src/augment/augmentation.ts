@@ -83,11 +83,18 @@ export class Augmenter {
   /** Augments one batch `[batch, height, width, channels]` (a new tensor). */
   apply(images: tf.Tensor4D): tf.Tensor4D {
     assertImageBatch(images, 'Augmenter.apply');
-    return tf.tidy(() => {
-      let out: tf.Tensor4D = tf.cast(images, 'float32');
-      for (const a of this.augmentations) out = a.apply(out, this.rng);
-      return out;
-    });
+    // A failing augmentation must not shift the stream: keep the generator as it was (spare normal included).
+    const saved = Object.assign(Object.create(Object.getPrototypeOf(this.rng)), this.rng) as Random;
+    try {
+      return tf.tidy(() => {
+        let out: tf.Tensor4D = tf.cast(images, 'float32');
+        for (const a of this.augmentations) out = a.apply(out, this.rng);
+        return out;
+      });
+    } catch (error) {
+      this.rng = saved;
+      throw error;
+    }
   }
 
   /** Restarts the random stream: the next batches get the same transformations as the first ones did. */
