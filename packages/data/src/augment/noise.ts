@@ -11,6 +11,11 @@ import type { ClipOptions } from './color.js';
 export interface NoiseOptions extends ClipOptions {
   /** Standard deviation of the noise, in pixel units. */
   stddev: number;
+  /**
+   * The value range the noisy pixels are clipped to. Default: none (unlike the color augmentations,
+   * noise is left unclipped so that it keeps its spread); pass `[0, 1]` to keep pixels in range.
+   */
+  clip?: readonly [number, number] | null;
 }
 
 /**
