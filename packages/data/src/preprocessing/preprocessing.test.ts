@@ -226,6 +226,25 @@ describe('Tokenizer', () => {
     expect(t.vocabularySize).toBe(t.wordIndex.size + 1);
   });
 
+  it('refuses a single string where a list of texts or sequences is expected', () => {
+    // A string is iterable: fitting on it used to learn its characters as the vocabulary.
+    const t = new Tokenizer();
+    expect(() => t.fitOnTexts('the cat sat' as unknown as string[])).toThrow(DataError);
+    expect(() => t.fitOnTexts('the cat sat' as unknown as string[])).toThrow(
+      /\['the cat sat'\]|array of texts/,
+    );
+    expect(t.documentCount).toBe(0);
+    expect(t.wordIndex.size).toBe(0);
+    t.fitOnTexts(corpus);
+    // A bad text anywhere in the list changes nothing, not even the texts before it.
+    expect(() => t.fitOnTexts(['zebra', 5 as unknown as string])).toThrow(DataError);
+    expect([t.documentCount, t.wordCounts.has('zebra')]).toEqual([3, false]);
+    expect(() => t.textsToSequences('the cat' as unknown as string[])).toThrow(DataError);
+    // A flat list of ids is one sequence, not a list of them: it decoded to empty texts.
+    expect(() => t.sequencesToTexts([1, 2] as unknown as number[][])).toThrow(DataError);
+    expect(t.sequencesToTexts([Int32Array.from([1, 2])])).toEqual(['the cat']);
+  });
+
   it('limits the vocabulary and maps the rest to the OOV token', () => {
     const t = new Tokenizer({ numWords: 4, oovToken: '<oov>' }).fitOnTexts(corpus);
     expect(t.wordIndex.get('<oov>')).toBe(1);

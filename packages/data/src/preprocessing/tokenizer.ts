@@ -103,6 +103,7 @@ export class Tokenizer {
 
   /** Counts the tokens of `texts` and (re)builds the vocabulary. Can be called again with more texts. */
   fitOnTexts(texts: readonly string[]): this {
+    checkTexts(texts, 'fitOnTexts');
     for (const text of texts) {
       for (const token of this.tokenize(text)) this.counts.set(token, (this.counts.get(token) ?? 0) + 1);
       this.documentCount++;
@@ -140,6 +141,7 @@ export class Tokenizer {
   textsToSequences(texts: readonly string[]): number[][] {
     if (this.documentCount === 0 && this.tokensById.length <= 1)
       throw new ConfigError('The tokenizer has no vocabulary yet: call fitOnTexts(texts) first.');
+    checkTexts(texts, 'textsToSequences');
     const limit = this.numWords ?? Number.POSITIVE_INFINITY;
     const oov = this.oovToken === null ? null : (this.index.get(this.oovToken) as number);
     return texts.map((text) => {
@@ -155,6 +157,13 @@ export class Tokenizer {
 
   /** Token ids back to text (words joined by spaces, characters joined directly). Id 0 (padding) is skipped. */
   sequencesToTexts(sequences: ReadonlyArray<ArrayLike<number>>): string[] {
+    if (
+      !Array.isArray(sequences) ||
+      sequences.some((s) => typeof s?.length !== 'number' || typeof s === 'string')
+    )
+      throw new DataError(
+        'sequencesToTexts needs a list of sequences of ids ([[1, 2], [3]]); wrap a single sequence in an array.',
+      );
     const joiner = this.level === 'char' ? '' : ' ';
     const limit = this.numWords ?? Number.POSITIVE_INFINITY;
     return sequences.map((s) => {
@@ -224,6 +233,17 @@ export class Tokenizer {
     t.documentCount = state.documentCount;
     return t;
   }
+}
+
+/** Checks that `texts` is an array of strings (a lone string would be read as its characters). */
+function checkTexts(texts: readonly string[], what: string): void {
+  if (!Array.isArray(texts))
+    throw new DataError(
+      `${what} needs an array of texts, got ${typeof texts === 'string' ? "a string: wrap it as ['...']" : typeof texts}.`,
+    );
+  const bad = texts.findIndex((t) => typeof t !== 'string');
+  if (bad >= 0)
+    throw new DataError(`${what}: text ${bad} is ${typeof texts[bad]}, not a string; convert it first.`);
 }
 
 /** A new {@link Tokenizer}. */
