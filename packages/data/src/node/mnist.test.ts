@@ -98,6 +98,21 @@ describe('loadMnist', () => {
     expect((await readIdxFile(path, { limit: 3 })).shape).toEqual([3, 4]);
   });
 
+  it('readIdxFile with limit catches a truncated or padded file inside gzip too', async () => {
+    const full = encodeIdx(new Uint8Array(10 * 4), [10, 4]);
+    const short = join(dir, 'short.idx.gz');
+    await writeFile(short, gzipSync(full.subarray(0, full.length - 5)));
+    await expect(readIdxFile(short, { limit: 2 })).rejects.toThrow(/short\.idx\.gz is truncated/);
+    const padded = new Uint8Array(full.length + 3);
+    padded.set(full);
+    const long = join(dir, 'long.idx.gz');
+    await writeFile(long, gzipSync(padded));
+    await expect(readIdxFile(long, { limit: 2 })).rejects.toThrow(/long\.idx\.gz has 3 bytes after/);
+    const good = join(dir, 'good.idx.gz');
+    await writeFile(good, gzipSync(full));
+    expect((await readIdxFile(good, { limit: 3 })).shape).toEqual([3, 4]);
+  });
+
   it('names the package to install when a dataset package is missing', () => {
     expect(() => packageDirectory('tensorfold-no-such-dataset', 'The data')).toThrow(DataError);
     expect(() => packageDirectory('tensorfold-no-such-dataset', 'The data')).toThrow(
