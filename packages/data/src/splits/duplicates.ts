@@ -18,12 +18,17 @@ export interface DuplicateReport {
 
 async function rows(
   x: tf.Tensor,
-  what: string,
+  exactIntegers: boolean,
 ): Promise<{ values: Uint32Array; count: number; width: number }> {
-  if (!(x instanceof tf.Tensor) || x.rank === 0)
-    throw new DataError(`${what} must be a tensor with a sample axis.`);
   const count = x.shape[0];
   const width = count === 0 ? 0 : x.size / count;
+  if (exactIntegers) {
+    // int32 and bool: the integers' own bits, exact beyond float32's 2^24
+    const asInt = tf.cast(x, 'int32');
+    const values = Int32Array.from((await asInt.data()) as Int32Array);
+    asInt.dispose();
+    return { values: new Uint32Array(values.buffer), count, width };
+  }
   const asFloat = tf.cast(x, 'float32');
   const f = Float32Array.from((await asFloat.data()) as Float32Array);
   asFloat.dispose();
@@ -44,16 +49,25 @@ function sameRow(a: Uint32Array, i: number, b: Uint32Array, j: number, width: nu
 
 /**
  * Finds samples of `b` that are exact copies of samples of `a` (e.g. test rows also in training), or
- * repeated samples within `a` when `b` is omitted. Rows are compared exactly, as float32 values,
- * after hashing.
+ * repeated samples within `a` when `b` is omitted. Rows are compared exactly after hashing: as
+ * integers when every tensor is int32 or bool, otherwise as float32 values (`-0` equals `0`).
  *
  * @example
  * const report = await findDuplicates(trainX, testX);
  * if (report.count > 0) console.warn(`${report.count} test samples also appear in training`);
  */
 export async function findDuplicates(a: tf.Tensor, b?: tf.Tensor): Promise<DuplicateReport> {
-  const left = await rows(a, 'The first tensor');
-  const right = b ? await rows(b, 'The second tensor') : left;
+  for (const [x, what] of [
+    [a, 'The first tensor'],
+    [b ?? a, 'The second tensor'],
+  ] as const) {
+    if (!(x instanceof tf.Tensor) || x.rank === 0)
+      throw new DataError(`${what} must be a tensor with a sample axis.`);
+  }
+  const integer = (x: tf.Tensor) => x.dtype === 'int32' || x.dtype === 'bool';
+  const exact = integer(a) && (b === undefined || integer(b));
+  const left = await rows(a, exact);
+  const right = b ? await rows(b, exact) : left;
   if (b && left.width !== right.width)
     throw new DataError(
       `Samples of the two tensors differ in size (${left.width} and ${right.width} values); compare data of the same shape.`,

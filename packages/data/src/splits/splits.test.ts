@@ -201,4 +201,19 @@ describe('findDuplicates', () => {
     await expect(findDuplicates(train, tf.zeros([2, 3]))).rejects.toThrow(DataError);
     tf.dispose([train, test]);
   });
+
+  it('compares int32 samples exactly, beyond float32 precision (2^24)', async () => {
+    const ids = tf.tensor2d([[16777216], [16777217], [16777217]], [3, 1], 'int32');
+    const report = await findDuplicates(ids);
+    expect(report.pairs).toEqual([[1, 2]]);
+    const other = tf.tensor2d([[16777217]], [1, 1], 'int32');
+    expect((await findDuplicates(ids, other)).pairs).toEqual([
+      [1, 0],
+      [2, 0],
+    ]);
+    // int32 against float32: compared as float32 values, as before.
+    const floats = tf.tensor2d([[1]]);
+    expect((await findDuplicates(tf.tensor2d([[1]], [1, 1], 'int32'), floats)).count).toBe(1);
+    tf.dispose([ids, other, floats]);
+  });
 });
