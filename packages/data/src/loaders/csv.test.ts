@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataError } from '@tensorfold/core';
+import { ConfigError, DataError } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../test-utils/setup.js';
 import { parseCsv } from './csv.js';
@@ -58,6 +58,9 @@ describe('parseCsv', () => {
     expect(() => table.column('nope')).toThrow(/no column "nope"/);
     expect(table.select(['y']).columnNames).toEqual(['y']);
     expect(table.head(1).rowCount).toBe(1);
+    expect(table.head(10).rowCount).toBe(3);
+    // A negative count is not "all but the last rows".
+    for (const count of [-1, 1.5, Number.NaN]) expect(() => table.head(count)).toThrow(ConfigError);
     expect(tf.memory().numTensors).toBe(0);
   });
 

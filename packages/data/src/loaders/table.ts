@@ -3,7 +3,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { DataError } from '@tensorfold/core';
+import { ConfigError, DataError } from '@tensorfold/core';
 
 /** Type of a table column. */
 export type ColumnType = 'number' | 'string' | 'boolean';
@@ -115,8 +115,10 @@ export class Table {
     return new Table(new Map(names.map((n) => [n, this.column(n)])), this.source);
   }
 
-  /** The first `count` rows. */
+  /** The first `count` rows (all of them when there are fewer). @throws ConfigError unless `count` is an integer >= 0. */
   head(count: number): Table {
+    if (!(Number.isInteger(count) && count >= 0))
+      throw new ConfigError(`head(count) needs an integer >= 0, got ${count}.`);
     return new Table(
       new Map(this.columnNames.map((n) => [n, this.column(n).slice(0, count) as Column])),
       this.source,
