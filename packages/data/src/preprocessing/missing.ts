@@ -4,7 +4,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@tensorfold/core';
+import { ConfigError, ShapeError } from '@tensorfold/core';
 
 /** Options of {@link fillMissing}. */
 export interface FillMissingOptions {
@@ -21,12 +21,17 @@ export interface FillMissingOptions {
  * Replaces missing values (NaN, as the CSV and JSON loaders produce them) with `value`, optionally
  * appending indicator features. Returns a new tensor.
  *
+ * @throws ShapeError when `indicator` is asked for a scalar (it has no feature axis).
  * @example
  * fillMissing(tf.tensor2d([[1, NaN]]), { indicator: true }); // [[1, 0, 0, 1]]
  */
 export function fillMissing(x: tf.Tensor, options: FillMissingOptions = {}): tf.Tensor {
   const value = options.value ?? 0;
   if (!Number.isFinite(value)) throw new ConfigError(`fillMissing needs a finite value, got ${value}.`);
+  if (options.indicator && x.rank === 0)
+    throw new ShapeError(
+      'fillMissing with indicator needs a feature axis to append the indicators to; reshape the scalar to [1].',
+    );
   return tf.tidy(() => {
     const input = tf.cast(x, 'float32');
     const missing = tf.isNaN(input);

@@ -175,6 +175,13 @@ describe('encodings', () => {
       [-1, 4, 1, 0],
     ]);
     expect(() => fillMissing(x, { value: Number.NaN })).toThrow(ConfigError);
+    // A scalar has no feature axis to append indicators to.
+    const scalar = tf.scalar(Number.NaN);
+    expect(await values(fillMissing(scalar))).toEqual(0);
+    const before = tf.memory().numTensors;
+    expect(() => fillMissing(scalar, { indicator: true })).toThrow(ShapeError);
+    expect(tf.memory().numTensors).toBe(before);
+    scalar.dispose();
     x.dispose();
   });
 
