@@ -19,6 +19,13 @@ function checkCount(n: number, name: string): void {
   if (!(Number.isInteger(n) && n >= 1)) throw new ConfigError(`${name} must be an integer >= 1, got ${n}.`);
 }
 
+/** A standard deviation: a finite number >= 0. */
+function checkSpread(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value >= 0))
+    throw new ConfigError(`${name} must be a finite number >= 0 (a standard deviation), got ${value}.`);
+  return value;
+}
+
 function result(xs: Float32Array, features: number, ys: tf.Tensor): SyntheticData {
   const x = tf.tensor2d(xs, [xs.length / features, features]);
   return { xs: x, ys, dispose: () => tf.dispose([x, ys]) };
@@ -45,7 +52,7 @@ export function twoSpirals(options: SpiralOptions = {}): SyntheticData {
   checkCount(n, 'samplesPerClass');
   const turns = options.turns ?? 1.5;
   const rng = new Random(seedOrNext(options.seed));
-  const noise = options.noise ?? 0;
+  const noise = checkSpread(options.noise ?? 0, 'noise');
   const xs = new Float32Array(4 * n);
   const ys = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
@@ -80,7 +87,7 @@ export function circles(options: CircleOptions = {}): SyntheticData {
   checkCount(n, 'samples');
   const factor = options.factor ?? 0.5;
   if (!(factor > 0 && factor < 1)) throw new ConfigError(`factor must be in (0, 1), got ${factor}.`);
-  const noise = options.noise ?? 0.05;
+  const noise = checkSpread(options.noise ?? 0.05, 'noise');
   const rng = new Random(seedOrNext(options.seed));
   const xs = new Float32Array(2 * n);
   const ys = new Float32Array(n);
@@ -115,6 +122,8 @@ export function gaussianBlobs(options: BlobOptions = {}): SyntheticData & { cent
   checkCount(n, 'samplesPerClass');
   const rng = new Random(seedOrNext(options.seed));
   const spec = options.centers ?? 3;
+  if (typeof spec === 'number') checkCount(spec, 'centers');
+  if (options.dimensions !== undefined) checkCount(options.dimensions, 'dimensions');
   const dims = typeof spec === 'number' ? (options.dimensions ?? 2) : (spec[0]?.length ?? 0);
   const centers =
     typeof spec === 'number'
@@ -122,7 +131,7 @@ export function gaussianBlobs(options: BlobOptions = {}): SyntheticData & { cent
       : spec.map((c) => [...c]);
   if (centers.length < 1 || dims < 1 || centers.some((c) => c.length !== dims))
     throw new ConfigError('centers must be a count >= 1 or a list of points of one dimension.');
-  const stddev = options.stddev ?? 1;
+  const stddev = checkSpread(options.stddev ?? 1, 'stddev');
   const total = n * centers.length;
   const xs = new Float32Array(total * dims);
   const ys = new Int32Array(total);
@@ -159,7 +168,7 @@ export function noisySine(options: SineOptions = {}): SyntheticData {
   checkCount(n, 'samples');
   const [low, high] = options.range ?? [0, 2 * Math.PI];
   const rng = new Random(seedOrNext(options.seed));
-  const noise = options.noise ?? 0.1;
+  const noise = checkSpread(options.noise ?? 0.1, 'noise');
   const xs = new Float32Array(n);
   const ys = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -77,6 +77,20 @@ describe('synthetic shapes', () => {
     expect(() => circles({ factor: 1 })).toThrow(ConfigError);
   });
 
+  it('rejects a spread that is not a finite number >= 0 and fractional counts, allocating nothing', () => {
+    const before = tf.memory().numTensors;
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -0.1]) {
+      expect(() => twoSpirals({ noise: bad })).toThrow(ConfigError);
+      expect(() => circles({ noise: bad })).toThrow(ConfigError);
+      expect(() => noisySine({ noise: bad })).toThrow(ConfigError);
+      expect(() => gaussianBlobs({ stddev: bad })).toThrow(ConfigError);
+    }
+    // 2.5 centers used to give 2 blobs; 2.5 dimensions a raw tfjs shape error.
+    expect(() => gaussianBlobs({ centers: 2.5 })).toThrow(ConfigError);
+    expect(() => gaussianBlobs({ dimensions: 2.5 })).toThrow(ConfigError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('Gaussian blobs gather around their centers with the given spread', async () => {
     const b = gaussianBlobs({
       samplesPerClass: 500,
