@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { DataError } from '@tensorfold/core';
+import { ConfigError, DataError } from '@tensorfold/core';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,18 @@ describe('image folders', () => {
     const empty = await makeFolder('empty', { 'a/1.png': png(2, 2, [0, 0, 0]), 'b/readme.txt': 'x' });
     await expect(loadImageFolder(empty)).rejects.toThrow(/b holds no/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses classNames that name a folder twice (its images would get two labels)', async () => {
+    const dir = await makeFolder('twice', {
+      'a/1.png': png(2, 2, [0, 0, 0]),
+      'b/1.png': png(2, 2, [9, 9, 9]),
+    });
+    await expect(loadImageFolder(dir, { classNames: ['a', 'b', 'a'] })).rejects.toThrow(ConfigError);
+    await expect(imageFolderDataset(dir, { classNames: ['b', 'b'] })).rejects.toThrow(/"b" twice/);
+    const chosen = await loadImageFolder(dir, { classNames: ['b', 'a'] });
+    expect(Array.from(chosen.labels)).toEqual([0, 1]);
+    chosen.dispose();
   });
 });
 

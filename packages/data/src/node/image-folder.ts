@@ -33,6 +33,7 @@ export interface ImageFile {
  * The image files under `dir`, by class: sub-folders sorted by name give the class ids, files are
  * sorted by name within each class.
  * @throws DataError when the folder is missing, has no class sub-folders, or a class has no images.
+ * @throws ConfigError when `classNames` names a class twice.
  */
 export async function listImageFolder(
   dir: string,
@@ -50,6 +51,9 @@ export async function listImageFolder(
     .map((e) => e.name)
     .sort();
   const classNames = options.classNames ? [...options.classNames] : found;
+  const twice = classNames.find((name, i) => classNames.indexOf(name) !== i);
+  if (twice !== undefined)
+    throw new ConfigError(`classNames lists "${twice}" twice; name each class (sub-folder) once.`);
   if (classNames.length === 0)
     throw new DataError(
       `${dir} has no sub-folders; put the images of each class in a sub-folder named after the class.`,
