@@ -93,6 +93,31 @@ describe('decodeImage', () => {
     );
   });
 
+  it('refuses a JPEG above maxMegapixels from its frame header, naming its size', () => {
+    const width = 16;
+    const height = 8;
+    const bytes = new Uint8Array(
+      jpeg.encode({ width, height, data: new Uint8Array(width * height * 4) }, 90).data,
+    );
+    // Find the baseline frame header (FFC0) and declare 20000x20000 there.
+    let sof = -1;
+    for (let i = 2; i < bytes.length - 1; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xc0) sof = i;
+    expect(sof).toBeGreaterThan(0);
+    expect([(bytes[sof + 5] << 8) | bytes[sof + 6], (bytes[sof + 7] << 8) | bytes[sof + 8]]).toEqual([
+      height,
+      width,
+    ]);
+    const big = bytes.slice();
+    big.set([0x4e, 0x20, 0x4e, 0x20], sof + 5);
+    expect(() => decodeImage(big, { source: 'big.jpg' })).toThrow(DataError);
+    expect(() => decodeImage(big, { source: 'big.jpg' })).toThrow(
+      /big\.jpg is 20000x20000, above the 100 megapixel limit/,
+    );
+    expect(() => decodeImage(bytes, { source: 'small.jpg', maxMegapixels: 1e-4 })).toThrow(
+      /small\.jpg is 16x8, above the 0\.0001 megapixel limit/,
+    );
+  });
+
   it('decodes a JPEG (lossy: close to the encoded colors)', () => {
     const width = 16;
     const height = 16;

@@ -48,15 +48,15 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   if (isPng(bytes)) {
     checkPngSize(bytes, source, maxMegapixels);
     image = decodePng(bytes, source);
-  } else if (isJpeg(bytes)) image = decodeJpeg(bytes, source, maxMegapixels);
-  else
+  } else if (isJpeg(bytes)) {
+    const frame = jpegFrameSize(bytes);
+    if (frame) checkSize(frame.width, frame.height, source, maxMegapixels);
+    image = decodeJpeg(bytes, source, maxMegapixels);
+  } else
     throw new DataError(
       `${source} is neither a PNG nor a JPEG (its first bytes are ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}).`,
     );
-  if (image.width * image.height > maxMegapixels * 1e6)
-    throw new DataError(
-      `${source} is ${image.width}x${image.height}, above the ${maxMegapixels} megapixel limit.`,
-    );
+  checkSize(image.width, image.height, source, maxMegapixels);
   return options.channels ? convertChannels(image, options.channels) : image;
 }
 
@@ -68,10 +68,36 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Dec
 function checkPngSize(bytes: Uint8Array, source: string, maxMegapixels: number): void {
   if (bytes.length < 24) return; // too short for a header: the decoder reports it
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const width = view.getUint32(16, false);
-  const height = view.getUint32(20, false);
+  checkSize(view.getUint32(16, false), view.getUint32(20, false), source, maxMegapixels);
+}
+
+/** @throws DataError when a `width` x `height` image is above `maxMegapixels`. */
+function checkSize(width: number, height: number, source: string, maxMegapixels: number): void {
   if (width * height > maxMegapixels * 1e6)
     throw new DataError(`${source} is ${width}x${height}, above the ${maxMegapixels} megapixel limit.`);
+}
+
+/**
+ * The size a JPEG's frame header (SOF0-SOF15 marker) declares, found by walking the marker segments
+ * up to the first scan; `null` when there is none (the decoder then reports the file as corrupt).
+ */
+function jpegFrameSize(bytes: Uint8Array): { width: number; height: number } | null {
+  let at = 2; // after the start-of-image marker
+  while (at + 8 < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xda) return null; // start of scan before any frame header
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    // frame header: length (2 bytes), precision (1), height (2), width (2)
+    if (isFrame)
+      return { height: (bytes[at + 5] << 8) | bytes[at + 6], width: (bytes[at + 7] << 8) | bytes[at + 8] };
+    at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
+  }
+  return null;
 }
 
 /**
