@@ -141,6 +141,17 @@ describe('operators', () => {
     expect(leaked).toBe(0);
   });
 
+  it('map given an async function says to use mapAsync, and frees the element', async () => {
+    const ds = fromGenerator(function* () {
+      yield tf.scalar(1);
+    }).map(async (x) => tf.mul(x, 2));
+    const leaked = await leakedBy(async () => {
+      await expect(numbers(ds)).rejects.toThrow(ConfigError);
+      await expect(numbers(ds)).rejects.toThrow(/mapAsync/);
+    });
+    expect(leaked).toBe(0);
+  });
+
   it('batch stacks tensors and numbers, with and without the remainder', async () => {
     const ds = fromArray(range(5)).map((i) => ({ xs: tf.tensor1d([i, -i]), ys: i }));
     const batches = await numbers(ds.batch(2));

@@ -77,7 +77,8 @@ export class Dataset<T> implements AsyncIterable<T> {
 
   /**
    * Applies `fn` to each element, inside `tf.tidy` (so temporary tensors are freed). Tensors of the
-   * input that `fn` does not return are disposed. For an async function use {@link Dataset.mapAsync}.
+   * input that `fn` does not return are disposed. For an async function use {@link Dataset.mapAsync}
+   * (`map` raises a ConfigError when `fn` returns a Promise).
    */
   map<U>(fn: (element: T) => U): Dataset<U> {
     const upstream = this;
@@ -85,7 +86,16 @@ export class Dataset<T> implements AsyncIterable<T> {
       for await (const element of upstream) {
         let out: U;
         try {
-          out = tf.tidy(() => fn(element) as tf.TensorContainer) as U;
+          out = tf.tidy(() => {
+            const result = fn(element);
+            if (result instanceof Promise) {
+              result.catch(() => {}); // its failure, if any, is replaced by this error
+              throw new ConfigError(
+                'map got a Promise: its function is async. Use mapAsync for async functions.',
+              );
+            }
+            return result as tf.TensorContainer;
+          }) as U;
         } catch (error) {
           disposeElement(element);
           throw error;
