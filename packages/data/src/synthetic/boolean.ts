@@ -51,7 +51,7 @@ export function booleanFunction(
   fn: BooleanFunctionName | ((bits: boolean[]) => boolean),
   options: BooleanOptions = {},
 ): TruthTable {
-  const f = typeof fn === 'function' ? fn : FUNCTIONS[fn];
+  const f = typeof fn === 'function' ? fn : Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn] : undefined;
   if (!f)
     throw new ConfigError(
       `Unknown Boolean function "${String(fn)}"; use one of ${Object.keys(FUNCTIONS).join(', ')} or pass a function.`,

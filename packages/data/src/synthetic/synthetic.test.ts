@@ -44,6 +44,9 @@ describe('Boolean functions', () => {
       table.dispose();
     }
     expect(() => booleanFunction('maybe' as 'and')).toThrow(ConfigError);
+    // Names of Object.prototype members are not Boolean functions (they gave all-ones targets).
+    for (const name of ['constructor', 'toString', '__proto__'])
+      expect(() => booleanFunction(name as 'and')).toThrow(ConfigError);
     expect(() => booleanFunction('not', { inputs: 2 })).toThrow(ConfigError);
   });
 });
