@@ -61,8 +61,8 @@ export interface AugmenterOptions {
  * successive batches get new random transformations; {@link Augmenter.reset} replays them.
  *
  * @example
- * const augmenter = augmenter([randomFlip(), randomRotation({ degrees: 10 }), randomZoom({ range: [0.9, 1.1] })], { seed: 1 });
- * const train = fromTensors({ xs, ys }).shuffle(1000, 1).batch(32).map(augmentBatches(augmenter));
+ * const augment = augmenter([randomFlip(), randomRotation({ degrees: 10 }), randomZoom({ range: [0.9, 1.1] })], { seed: 1 });
+ * const train = fromTensors({ xs, ys }).shuffle(1000, 1).batch(32).map(augmentBatches(augment));
  */
 export class Augmenter {
   readonly augmentations: readonly Augmentation[];
