@@ -77,6 +77,16 @@ describe('parseCsv', () => {
     expect(Array.from(parseCsv('"a","b"\n"1.5","x"\n"-2","y"\n').numbers('a'))).toEqual([1.5, -2]);
   });
 
+  it('reads a quoted missing marker in a numeric column as missing (quote-everything exports)', () => {
+    const table = parseCsv('"a","b","s"\n"1","NA","x"\n"","2",""\n');
+    expect(Array.from(table.numbers('a'))).toEqual([1, Number.NaN]);
+    expect(Array.from(table.numbers('b'))).toEqual([Number.NaN, 2]);
+    // In a text column a quoted "" is an empty string, not a missing value.
+    expect(table.column('s')).toEqual(['x', '']);
+    const declared = parseCsv('a\n"3"\n""\n', { columnTypes: { a: 'number' } });
+    expect(Array.from(declared.numbers('a'))).toEqual([3, Number.NaN]);
+  });
+
   it('reads only decimal numbers as numbers: binary, octal and hex literals stay text', () => {
     const table = parseCsv('bin,oct,hex,big\n0b11,0o17,0x1f,1e400\n1,2,3,-1e400\n');
     expect(table.column('bin')).toEqual(['0b11', '1']);

@@ -21,7 +21,11 @@ export interface CsvOptions {
    * `'string'` to keep codes such as `007` as text.
    */
   columnTypes?: Readonly<Record<string, ColumnType>>;
-  /** Field values that mean "missing". Default `['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']`. */
+  /**
+   * Field values that mean "missing". Default `['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']`.
+   * Unquoted, they are missing in every column; quoted (`""`), only in numeric columns (a quoted
+   * value in a text column is that text).
+   */
   missing?: readonly string[];
   /** Lines starting with this are skipped (e.g. `'#'`). Default: none. */
   comment?: string;
@@ -212,9 +216,11 @@ function toColumn(
 ): Column {
   const isMissing = (f: Field) => !f.quoted && missing.has(f.value);
   const present = cells.filter((f) => !isMissing(f));
+  // Where a number is expected, a quoted marker ("" or "NA" from quote-everything writers) is missing too.
+  const isNumberOrMarker = (f: Field) => isNumber(f.value) || missing.has(f.value);
   const type =
     declared ??
-    (present.length > 0 && present.every((f) => isNumber(f.value))
+    (present.some((f) => isNumber(f.value)) && present.every(isNumberOrMarker)
       ? 'number'
       : present.length > 0 && present.every((f) => isBoolean(f.value))
         ? 'boolean'
@@ -224,7 +230,7 @@ function toColumn(
   if (type === 'number') {
     const out = new Float64Array(cells.length);
     cells.forEach((f, i) => {
-      if (isMissing(f)) out[i] = Number.NaN;
+      if (missing.has(f.value)) out[i] = Number.NaN;
       else if (isNumber(f.value)) out[i] = Number(f.value);
       else
         throw new DataError(
