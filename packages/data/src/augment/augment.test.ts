@@ -23,7 +23,9 @@ import {
   randomTranslation,
   randomZoom,
 } from './geometric.js';
+import type { Matrix3 } from './matrix.js';
 import { gaussianNoise, randomErasing } from './noise.js';
+import { resampleImages } from './resample.js';
 
 type Image = number[][]; // [row][col], one channel
 
@@ -284,6 +286,21 @@ describe.each(backends)('augmentations on real MNIST digits, %s backend', (backe
     expect(() => randomCrop({ padding: -1 })).toThrow(ConfigError);
     expect(() => randomErasing({ area: [0.5, 2] })).toThrow(ConfigError);
     expect(() => new Random(1) && augmenter([{} as never])).toThrow(ConfigError);
+  });
+
+  it('resampling checks its options, matrices and images up front, the same on every backend', () => {
+    // An unknown fill mode behaved as 'constant' on the CPU backend and failed inside tfjs elsewhere.
+    expect(() => randomAffine({ degrees: 10, fillMode: 'mirror' as 'wrap' })).toThrow(ConfigError);
+    expect(() => affineTransform([1, 0, 0, 0, 1, 0], { interpolation: 'cubic' as 'nearest' })).toThrow(
+      ConfigError,
+    );
+    expect(() => randomAffine({ fillValue: Number.NaN })).toThrow(ConfigError);
+    const identity: Matrix3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+    expect(() => resampleImages(digits, [identity])).toThrow(/1 matrices for 2 images/);
+    expect(() => resampleImages(digits, [identity, identity], {}, [0, 5])).toThrow(ConfigError);
+    expect(() => resampleImages(tf.zeros([28, 28, 1]) as unknown as tf.Tensor4D, [identity])).toThrow(
+      ShapeError,
+    );
   });
 
   it('a singular affine matrix is a ConfigError when made, not a RangeError when applied', () => {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Random } from '@tensorfold/core';
 import { type Augmentation, assertImageBatch, checkProbability, toRange } from './augmentation.js';
 import { about, IDENTITY, type Matrix3, multiply, rotation, scaling, shear, translation } from './matrix.js';
-import { gatherPixels, resampleImages, type SamplingOptions } from './resample.js';
+import { checkSampling, gatherPixels, resampleImages, type SamplingOptions } from './resample.js';
 
 /** How transformed images are resampled and what fills the area that comes from outside the image. */
 export type ResampleOptions = SamplingOptions;
@@ -41,6 +41,7 @@ export class AffineTransform implements Augmentation {
   ) {
     if (!Array.isArray(matrix) || matrix.length !== 6 || matrix.some((v) => !Number.isFinite(v)))
       throw new ConfigError('affineTransform needs [a, b, c, d, e, f], six finite numbers.');
+    checkSampling(options);
     if (Math.abs(matrix[0] * matrix[4] - matrix[1] * matrix[3]) < 1e-12)
       throw new ConfigError(
         `affineTransform [${matrix.join(', ')}] is not invertible (a*e - b*d = 0 collapses the image onto a line or a point).`,
@@ -87,6 +88,7 @@ export class RandomAffine implements Augmentation {
   private readonly zoom: [number, number];
   private readonly shearDegrees: [number, number];
   constructor(protected readonly options: RandomAffineOptions = {}) {
+    checkSampling(options);
     this.degrees = toRange(options.degrees ?? 0, 'degrees', true);
     this.tx = toRange(options.translateX ?? 0, 'translateX', true);
     this.ty = toRange(options.translateY ?? 0, 'translateY', true);

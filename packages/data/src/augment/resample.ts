@@ -5,6 +5,8 @@
  * returns after the first image of a batch and leaves the others blank.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@tensorfold/core';
+import { assertImageBatch } from './augmentation.js';
 import { invert, type Matrix3 } from './matrix.js';
 
 /** How pixels are sampled and what lies outside the image. */
@@ -15,6 +17,20 @@ export interface SamplingOptions {
   fillMode?: 'constant' | 'reflect' | 'wrap' | 'nearest';
   /** Value outside the image for `fillMode: 'constant'`. Default 0. */
   fillValue?: number;
+}
+
+/**
+ * Checks sampling options, so that a typo fails when an augmentation is made, the same way on every
+ * backend. @throws ConfigError for an unknown `interpolation` or `fillMode`, or a non-finite `fillValue`.
+ */
+export function checkSampling(options: SamplingOptions): void {
+  const { interpolation, fillMode, fillValue } = options;
+  if (interpolation !== undefined && interpolation !== 'bilinear' && interpolation !== 'nearest')
+    throw new ConfigError(`interpolation must be 'bilinear' or 'nearest', got '${interpolation}'.`);
+  if (fillMode !== undefined && !['constant', 'reflect', 'wrap', 'nearest'].includes(fillMode))
+    throw new ConfigError(`fillMode must be 'constant', 'reflect', 'wrap' or 'nearest', got '${fillMode}'.`);
+  if (fillValue !== undefined && !Number.isFinite(fillValue))
+    throw new ConfigError(`fillValue must be a finite number, got ${fillValue}.`);
 }
 
 /** Maps an integer coordinate outside `[0, len)` per the fill mode; -1 means "use the fill value". */
@@ -41,6 +57,8 @@ function mapCoordinate(i: number, len: number, mode: NonNullable<SamplingOptions
  * column, y = row): output pixel `p` takes the input at `inverse(matrix) * p`.
  *
  * @param outputSize `[height, width]` of the output. Default: the input size.
+ * @throws ShapeError when `images` is not a 4-D batch; ConfigError when there is not one matrix per
+ *   image, `outputSize` is not two integers >= 1, or the options are invalid.
  */
 export function resampleImages(
   images: tf.Tensor4D,
@@ -48,7 +66,15 @@ export function resampleImages(
   options: SamplingOptions = {},
   outputSize?: readonly [number, number],
 ): tf.Tensor4D {
-  const [, h, w] = images.shape;
+  assertImageBatch(images, 'resampleImages');
+  checkSampling(options);
+  const [b, h, w] = images.shape;
+  if (!Array.isArray(forward) || forward.length !== b)
+    throw new ConfigError(
+      `resampleImages got ${forward?.length} matrices for ${b} images; pass one per image.`,
+    );
+  if (outputSize && !(outputSize.length === 2 && outputSize.every((s) => Number.isInteger(s) && s >= 1)))
+    throw new ConfigError(`outputSize must be [height, width] in pixels, got [${outputSize.join(', ')}].`);
   const [oh, ow] = outputSize ?? [h, w];
   if (tf.getBackend() !== 'cpu') return transformKernel(images, forward, options, [oh, ow]);
   return cpuResample(images, forward, options, [oh, ow]);
