@@ -136,6 +136,16 @@ describe.each(backends)('augmentations on real MNIST digits, %s backend', (backe
     }
   });
 
+  it('fill modes: a half-width shift wraps, mirrors or repeats the edge, the same on every backend', async () => {
+    // WASM's Transform kernel mirrors at the wrong edge (tfjs-backend-wasm 4.22): this caught it.
+    const shifted = (fillMode: 'wrap' | 'reflect' | 'nearest') =>
+      run(randomTranslation({ x: [0.5, 0.5], y: [0, 0], interpolation: 'nearest', fillMode }));
+    // output column c reads input column c - 14
+    expectPixels(await shifted('wrap'), (i, r, c) => at(i, r, (c - 14 + 28) % 28));
+    expectPixels(await shifted('reflect'), (i, r, c) => at(i, r, c >= 14 ? c - 14 : 13 - c));
+    expectPixels(await shifted('nearest'), (i, r, c) => at(i, r, Math.max(c - 14, 0)));
+  });
+
   it('zoom by 2 enlarges and by 0.8 shrinks about the center', async () => {
     const out = await run(randomZoom({ range: [2, 2], interpolation: 'nearest' }));
     // Output (r, c) comes from input (13.5 + (r - 13.5) / 2, ...), rounded.

@@ -2,7 +2,8 @@
  * Resampling images through per-image affine (or projective) transforms. On WASM and WebGPU this is
  * one `tf.image.transform` call. On the CPU backend it is computed in JavaScript (where the CPU
  * backend keeps its values anyway), because the CPU `Transform` kernel of tfjs-backend-cpu 4.22
- * returns after the first image of a batch and leaves the others blank.
+ * returns after the first image of a batch and leaves the others blank; on WASM too for
+ * `fillMode: 'reflect'`, which its kernel gets wrong.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@tensorfold/core';
@@ -76,7 +77,11 @@ export function resampleImages(
   if (outputSize && !(outputSize.length === 2 && outputSize.every((s) => Number.isInteger(s) && s >= 1)))
     throw new ConfigError(`outputSize must be [height, width] in pixels, got [${outputSize.join(', ')}].`);
   const [oh, ow] = outputSize ?? [h, w];
-  if (tf.getBackend() !== 'cpu') return transformKernel(images, forward, options, [oh, ow]);
+  const backend = tf.getBackend();
+  // tfjs-backend-wasm 4.22's Transform kernel reflects about the wrong edge (a pixel 2 left of
+  // [1, 2, 3, 4] reads 4 instead of 2): resample in JS there too (WASM reads tensors synchronously).
+  const kernelIsRight = backend !== 'cpu' && !(backend === 'wasm' && options.fillMode === 'reflect');
+  if (kernelIsRight) return transformKernel(images, forward, options, [oh, ow]);
   return cpuResample(images, forward, options, [oh, ow]);
 }
 
@@ -113,7 +118,8 @@ function transformKernel(
 }
 
 /**
- * Resampling in JavaScript on the CPU backend, whose tensors already live in JS arrays: one pass
+ * Resampling in JavaScript (the CPU backend, whose tensors already live in JS arrays, and WASM
+ * for `fillMode: 'reflect'`): one pass
  * computes each output pixel's source taps (one for nearest, four for bilinear) and mixes them.
  */
 function cpuResample(
