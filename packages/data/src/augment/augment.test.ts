@@ -298,6 +298,18 @@ describe.each(backends)('augmentations on real MNIST digits, %s backend', (backe
     expect(() => new Random(1) && augmenter([{} as never])).toThrow(ConfigError);
   });
 
+  it('rejects options that used to fail only when applied, or not at all', () => {
+    expect(() => resize([14, 14], { method: 'bicubic' as 'nearest' })).toThrow(ConfigError); // was bilinear
+    expect(() => gaussianNoise({ stddev: Number.POSITIVE_INFINITY })).toThrow(ConfigError);
+    expect(() => randomErasing({ value: Number.NaN })).toThrow(ConfigError);
+    for (const clip of [[1, 0], [0, Number.NaN], [0]] as unknown as Array<[number, number]>) {
+      expect(() => randomBrightness({ delta: 0.1, clip })).toThrow(ConfigError);
+      expect(() => randomContrast({ factor: 0.1, clip })).toThrow(ConfigError);
+      expect(() => gaussianNoise({ stddev: 0.1, clip })).toThrow(ConfigError);
+    }
+    expect(() => randomBrightness({ delta: 0.1, clip: null })).not.toThrow();
+  });
+
   it('resampling checks its options, matrices and images up front, the same on every backend', () => {
     // An unknown fill mode behaved as 'constant' on the CPU backend and failed inside tfjs elsewhere.
     expect(() => randomAffine({ degrees: 10, fillMode: 'mirror' as 'wrap' })).toThrow(ConfigError);

@@ -11,6 +11,15 @@ export interface ClipOptions {
   clip?: readonly [number, number] | null;
 }
 
+/** Checks a `clip` option. @throws ConfigError unless it is null, undefined or `[low, high]` with finite low <= high. */
+export function checkClip(clip: readonly [number, number] | null | undefined): void {
+  if (clip === null || clip === undefined) return;
+  if (!(Array.isArray(clip) && clip.length === 2 && clip.every(Number.isFinite) && clip[0] <= clip[1]))
+    throw new ConfigError(
+      `clip must be [low, high] with finite low <= high, or null, got ${JSON.stringify(clip)}.`,
+    );
+}
+
 function clipped(x: tf.Tensor4D, clip: readonly [number, number] | null | undefined): tf.Tensor4D {
   const range = clip === undefined ? [0, 1] : clip;
   return range ? tf.clipByValue(x, range[0], range[1]) : x;
@@ -36,6 +45,7 @@ export class RandomBrightness implements Augmentation {
   private readonly delta: [number, number];
   constructor(private readonly options: BrightnessOptions) {
     this.delta = toRange(options.delta, 'delta', true);
+    checkClip(options.clip);
   }
   apply(images: tf.Tensor4D, rng: Random): tf.Tensor4D {
     assertImageBatch(images, this.name);
@@ -58,6 +68,7 @@ export class RandomContrast implements Augmentation {
   constructor(private readonly options: ContrastOptions) {
     const f = options.factor;
     this.factor = toRange(typeof f === 'number' ? [1 - f, 1 + f] : f, 'factor', false, 0);
+    checkClip(options.clip);
   }
   apply(images: tf.Tensor4D, rng: Random): tf.Tensor4D {
     assertImageBatch(images, this.name);

@@ -88,6 +88,8 @@ export class Resize implements Augmentation {
   ) {
     if (!(size?.length === 2 && size.every((s) => Number.isInteger(s) && s >= 1)))
       throw new ConfigError(`resize needs [height, width], got ${JSON.stringify(size)}.`);
+    if (options.method !== undefined && options.method !== 'bilinear' && options.method !== 'nearest')
+      throw new ConfigError(`method must be 'bilinear' or 'nearest', got '${options.method}'.`);
   }
   apply(images: tf.Tensor4D): tf.Tensor4D {
     assertImageBatch(images, this.name);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Random } from '@tensorfold/core';
 import { type Augmentation, assertImageBatch, checkProbability, toRange } from './augmentation.js';
-import type { ClipOptions } from './color.js';
+import { type ClipOptions, checkClip } from './color.js';
 
 /** Options of {@link GaussianNoise}. */
 export interface NoiseOptions extends ClipOptions {
@@ -25,7 +25,9 @@ export interface NoiseOptions extends ClipOptions {
 export class GaussianNoise implements Augmentation {
   readonly name = 'gaussianNoise';
   constructor(private readonly options: NoiseOptions) {
-    if (!(options.stddev >= 0)) throw new ConfigError(`stddev must be >= 0, got ${options.stddev}.`);
+    if (!(Number.isFinite(options.stddev) && options.stddev >= 0))
+      throw new ConfigError(`stddev must be a finite number >= 0, got ${options.stddev}.`);
+    checkClip(options.clip);
   }
   apply(images: tf.Tensor4D, rng: Random): tf.Tensor4D {
     assertImageBatch(images, this.name);
@@ -73,6 +75,8 @@ export class RandomErasing implements Augmentation {
     if (this.area[1] > 1)
       throw new ConfigError(`area fractions must be at most 1, got [${this.area.join(', ')}].`);
     this.aspect = toRange(options.aspectRatio ?? [0.3, 3.3], 'aspectRatio', false, 1e-6);
+    if (options.value !== undefined && !Number.isFinite(options.value))
+      throw new ConfigError(`value must be a finite number, got ${options.value}.`);
   }
 
   /** Draws the rectangle for one `height x width` image, or null when this image is left alone. */
