@@ -32,9 +32,17 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   return bytes;
 }
 
-/** Reads a whole text file as UTF-8. @throws DataError naming the file. */
+/** Reads a whole text file as UTF-8. @throws DataError naming the file, also when it is not valid UTF-8. */
 export async function readText(path: string): Promise<string> {
-  return new TextDecoder('utf-8').decode(await readBytes(path));
+  const bytes = await readBytes(path);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new DataError(
+      `${path} is not valid UTF-8 text; convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8).`,
+      { cause: error },
+    );
+  }
 }
 
 /** A {@link DataError} for a failed file operation, saying what to do. */

@@ -34,4 +34,13 @@ describe('CSV and JSON files', () => {
     await expect(readCsv(join(dir, 'none.csv'))).rejects.toThrow(/none\.csv does not exist/);
     await expect(readCsv(dir)).rejects.toThrow(/is a directory/);
   });
+
+  it('refuses text that is not UTF-8 instead of replacing its bytes', async () => {
+    // "café" in Latin-1: the é byte (0xe9) is not valid UTF-8 and was silently read as U+FFFD.
+    await writeFile(join(dir, 'latin1.csv'), Uint8Array.from([...Buffer.from('name\ncaf'), 0xe9, 0x0a]));
+    await expect(readCsv(join(dir, 'latin1.csv'))).rejects.toThrow(DataError);
+    await expect(readCsv(join(dir, 'latin1.csv'))).rejects.toThrow(/latin1\.csv is not valid UTF-8/);
+    await writeFile(join(dir, 'utf8.csv'), 'name\ncafé\n');
+    expect((await readCsv(join(dir, 'utf8.csv'))).column('name')).toEqual(['café']);
+  });
 });
