@@ -25,7 +25,7 @@ import {
 } from './geometric.js';
 import type { Matrix3 } from './matrix.js';
 import { gaussianNoise, randomErasing } from './noise.js';
-import { resampleImages } from './resample.js';
+import { resampleImages, type SamplingOptions } from './resample.js';
 
 type Image = number[][]; // [row][col], one channel
 
@@ -370,5 +370,40 @@ describe('augmentation in a pipeline', () => {
     expect(b).not.toEqual(a);
     expect(b[1]).toEqual(a[1]); // same labels: only the images are augmented
     data.dispose();
+  });
+});
+
+describe('JS resampling against the tfjs Transform kernel', () => {
+  afterAll(useCpu);
+  it('gives the pixels of the kernel for sub-pixel shifts and rotations in every fill mode', async () => {
+    // [1, 5, 6, 1], distinct values; shifts of a fraction of a pixel sample across the borders.
+    const values = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+    const matrices: Matrix3[] = [
+      [1, 0, 2.3, 0, 1, -1.6, 0, 0, 1],
+      [Math.cos(0.4), Math.sin(0.4), -0.7, -Math.sin(0.4), Math.cos(0.4), 0.45, 0, 0, 1],
+    ];
+    const resampled = async (backend: 'cpu' | 'wasm', m: Matrix3, options: SamplingOptions) => {
+      await useBackend(backend);
+      const image = tf.tensor4d(values, [1, 5, 6, 1]);
+      const out = resampleImages(image, [m], { ...options, fillValue: 0.5 });
+      const data = Array.from(await out.data());
+      tf.dispose([image, out]);
+      return data;
+    };
+    // Not 'reflect': WASM's kernel gets it wrong (the fill-mode test above checks it on every backend).
+    for (const fillMode of ['constant', 'wrap', 'nearest'] as const) {
+      for (const interpolation of ['bilinear', 'nearest'] as const) {
+        for (const m of matrices) {
+          const js = await resampled('cpu', m, { fillMode, interpolation });
+          const kernel = await resampled('wasm', m, { fillMode, interpolation });
+          js.forEach((v, i) => {
+            if (Math.abs(v - kernel[i]) > 1e-4)
+              throw new Error(
+                `${fillMode}, ${interpolation}: pixel ${i} is ${v}, the kernel gives ${kernel[i]}`,
+              );
+          });
+        }
+      }
+    }
   });
 });

@@ -34,23 +34,30 @@ export function checkSampling(options: SamplingOptions): void {
     throw new ConfigError(`fillValue must be a finite number, got ${fillValue}.`);
 }
 
-/** Maps an integer coordinate outside `[0, len)` per the fill mode; -1 means "use the fill value". */
-function mapCoordinate(i: number, len: number, mode: NonNullable<SamplingOptions['fillMode']>): number {
-  if (i >= 0 && i < len) return i;
-  switch (mode) {
-    case 'nearest':
-      return i < 0 ? 0 : len - 1;
-    case 'wrap':
-      return ((i % len) + len) % len;
-    case 'reflect': {
-      if (len === 1) return 0;
-      const period = 2 * len;
-      const m = ((i % period) + period) % period;
-      return m < len ? m : period - 1 - m;
+/**
+ * Where a sampling coordinate lands for a fill mode, as the tfjs/TensorFlow `Transform` kernel
+ * defines it: the continuous coordinate is mapped (mirrored, wrapped or clamped) and kept inside
+ * `[0, len - 1]`, then interpolated; `'constant'` leaves it as is, and taps outside read the fill value.
+ */
+function placeCoordinate(v: number, len: number, mode: NonNullable<SamplingOptions['fillMode']>): number {
+  if (mode === 'constant') return v;
+  const last = len - 1;
+  let u = v;
+  if (len <= 1) u = 0;
+  else if (mode === 'wrap') {
+    if (u < 0) u += len * (Math.trunc(-u / last) + 1);
+    else if (u > last) u -= len * Math.trunc(u / last);
+  } else if (mode === 'reflect') {
+    const period = 2 * len;
+    if (u < 0) {
+      u += period * Math.trunc(-u / period); // now in (-period, 0]
+      u = u < -len ? u + period : -u - 1;
+    } else if (u > last) {
+      u -= period * Math.trunc(u / period); // now in [0, period)
+      if (u >= len) u = period - u - 1;
     }
-    default:
-      return -1;
   }
+  return Math.min(Math.max(u, 0), last);
 }
 
 /**
@@ -143,12 +150,15 @@ function cpuResample(
     for (let y = 0; y < oh; y++) {
       for (let x = 0; x < ow; x++) {
         const k = m[6] * x + m[7] * y + m[8];
-        const sx = (m[0] * x + m[1] * y + m[2]) / k;
-        const sy = (m[3] * x + m[4] * y + m[5]) / k;
+        const sx = placeCoordinate((m[0] * x + m[1] * y + m[2]) / k, w, mode);
+        const sy = placeCoordinate((m[3] * x + m[4] * y + m[5]) / k, h, mode);
         const out = i * outPixels + y * ow + x;
+        // a tap's column or row inside the image, or -1 (it reads the fill value)
+        const col = (v: number) => (v >= 0 && v < w ? v : -1);
+        const row = (v: number) => (v >= 0 && v < h ? v : -1);
         if (nearest) {
-          const ix = mapCoordinate(Math.round(sx), w, mode);
-          const iy = mapCoordinate(Math.round(sy), h, mode);
+          const ix = col(Math.round(sx));
+          const iy = row(Math.round(sy));
           index[out] = ix < 0 || iy < 0 ? fillRow : i * pixels + iy * w + ix;
           continue;
         }
@@ -156,10 +166,10 @@ function cpuResample(
         const y0 = Math.floor(sy);
         const fx = sx - x0;
         const fy = sy - y0;
-        const xa = mapCoordinate(x0, w, mode);
-        const xb = mapCoordinate(x0 + 1, w, mode);
-        const ya = mapCoordinate(y0, h, mode);
-        const yb = mapCoordinate(y0 + 1, h, mode);
+        const xa = col(x0);
+        const xb = col(x0 + 1);
+        const ya = row(y0);
+        const yb = row(y0 + 1);
         const base = i * pixels;
         const wts = weight as Float32Array;
         index[out] = xa < 0 || ya < 0 ? fillRow : base + ya * w + xa;
