@@ -40,6 +40,21 @@ describe('hold-out', () => {
     expect(ones).toBe(5);
   });
 
+  it('a stratified split keeps the asked fractions of the whole, not rounded up per class', () => {
+    // 3 classes of 3: 20% of 9 is 2 test samples (rounding per class gave 3, a third of the data).
+    const labels = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+    const s = holdOut(9, { testFraction: 0.2, validationFraction: 0.2, stratify: labels, seed: 1 });
+    expect([s.train.length, s.validation.length, s.test.length]).toEqual([5, 2, 2]);
+    expect(sorted([...s.train, ...s.validation, ...s.test])).toEqual(range(9));
+    // no class gives two test samples while another gives none
+    const testClasses = Array.from(s.test, (i) => labels[i]);
+    expect(new Set(testClasses).size).toBe(2);
+    // 60 / 30 / 10 samples, 10% test: 6 / 3 / 1 exactly
+    const skewed = Array.from({ length: 100 }, (_, i) => (i < 60 ? 0 : i < 90 ? 1 : 2));
+    const t = holdOut(100, { testFraction: 0.1, stratify: skewed, seed: 2 }).test;
+    expect([0, 1, 2].map((c) => Array.from(t).filter((i) => skewed[i] === c).length)).toEqual([6, 3, 1]);
+  });
+
   it('rejects fractions that leave a set empty', () => {
     expect(() => holdOut(100, { testFraction: 1 })).toThrow(ConfigError);
     expect(() => holdOut(100, { testFraction: 0.5, validationFraction: 0.5 })).toThrow(ConfigError);
@@ -48,13 +63,13 @@ describe('hold-out', () => {
   });
 
   it('a stratified split or a validation fraction that leaves its set empty is refused too', () => {
-    // Two samples per class: 20% of 2 rounds to 0 in every class, so the test set would be empty.
-    expect(() => holdOut(4, { testFraction: 0.2, stratify: [0, 0, 1, 1], seed: 1 })).toThrow(DataError);
-    expect(() => holdOut(4, { testFraction: 0.2, stratify: [0, 0, 1, 1], seed: 1 })).toThrow(/testFraction/);
+    // 10% of 4 samples rounds to no test sample, stratified or not.
+    expect(() => holdOut(4, { testFraction: 0.1, stratify: [0, 0, 1, 1], seed: 1 })).toThrow(DataError);
+    expect(() => holdOut(4, { testFraction: 0.1, stratify: [0, 0, 1, 1], seed: 1 })).toThrow(/testFraction/);
     expect(() => holdOut(10, { testFraction: 0.3, validationFraction: 0.01 })).toThrow(/validationFraction/);
     expect(() =>
-      holdOut(6, { testFraction: 0.5, validationFraction: 0.1, stratify: [0, 0, 0, 1, 1, 1], seed: 1 }),
-    ).toThrow(DataError);
+      holdOut(6, { testFraction: 0.5, validationFraction: 0.05, stratify: [0, 0, 0, 1, 1, 1], seed: 1 }),
+    ).toThrow(/validationFraction/);
     const ok = holdOut(4, { testFraction: 0.5, stratify: [0, 0, 1, 1], seed: 1 });
     expect([ok.train.length, ok.test.length]).toEqual([2, 2]);
   });

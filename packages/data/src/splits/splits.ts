@@ -129,19 +129,49 @@ function stratifiedHoldOut(
   const train: number[] = [];
   const validation: number[] = [];
   const test: number[] = [];
-  for (const key of [...byClass.keys()].sort((a, b) => a - b)) {
-    const members = rng.shuffle(byClass.get(key) as number[]);
-    const t = Math.round(members.length * testFraction);
-    const v = Math.round(members.length * validationFraction);
+  const classes = [...byClass.keys()]
+    .sort((a, b) => a - b)
+    .map((key) => rng.shuffle(byClass.get(key) as number[]));
+  // The set sizes are those of an unstratified split; each class gets its share of them.
+  const sizes = classes.map((members) => members.length);
+  const testPer = shares(sizes, Math.round(count * testFraction), sizes);
+  const validationPer = shares(
+    sizes,
+    Math.round(count * validationFraction),
+    sizes.map((n, c) => n - testPer[c]),
+  );
+  classes.forEach((members, c) => {
+    const t = testPer[c];
+    const v = validationPer[c];
     test.push(...members.slice(0, t));
     validation.push(...members.slice(t, t + v));
     train.push(...members.slice(t + v));
-  }
+  });
   return {
     train: rng.shuffle(Int32Array.from(train)),
     validation: rng.shuffle(Int32Array.from(validation)),
     test: rng.shuffle(Int32Array.from(test)),
   };
+}
+
+/**
+ * Splits `total` samples among classes in proportion to their `sizes` (largest remainders first,
+ * ties to the lower class), giving no class more than its `caps` entry.
+ */
+function shares(sizes: readonly number[], total: number, caps: readonly number[]): number[] {
+  const count = sizes.reduce((a, b) => a + b, 0);
+  const exact = sizes.map((n) => (n * total) / count);
+  const out = exact.map((q, c) => Math.min(Math.floor(q), caps[c]));
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((_, c) => c).sort((a, b) => exact[b] - out[b] - (exact[a] - out[a]) || a - b);
+  while (left > 0) {
+    const c = byRemainder.find((k) => out[k] < caps[k]);
+    if (c === undefined) break;
+    out[c]++;
+    left--;
+    byRemainder.push(...byRemainder.splice(byRemainder.indexOf(c), 1)); // one extra each before seconds
+  }
+  return out;
 }
 
 /** Options of {@link kFold}. */
