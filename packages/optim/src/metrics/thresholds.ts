@@ -13,7 +13,8 @@ export interface DecisionArgs {
 }
 
 /**
- * Targets (0/1), positive decisions (0/1) and weights, each `[batch, units]`, from targets and
+ * Targets (0/1), positive decisions (0/1) and weights, each `[batch, units]` (or `[batch, ..., units]`
+ * for sequences, where every step of a sample carries its sample weight), from targets and
  * predictions of the same shape (or `[batch]` against `[batch, 1]`).
  */
 export function decisions(
@@ -41,13 +42,18 @@ export function decisions(
         `${what}: classId ${args.classId} is out of range for predictions with ${units} classes.`,
       );
     }
-    y = tf.slice(y, [0, args.classId], [-1, 1]);
-    p = tf.slice(p, [0, args.classId], [-1, 1]);
+    const last = p.rank - 1;
+    const begin = p.shape.map((_, axis) => (axis === last ? (args.classId as number) : 0));
+    const size = p.shape.map((_, axis) => (axis === last ? 1 : -1));
+    y = tf.slice(y, begin, size); // [batch, ..., 1]
+    p = tf.slice(p, begin, size);
   }
   const positive = tf.cast(tf.greater(p, args.threshold), 'float32');
   const batch = p.shape[0];
+  // [batch, 1, ..., 1]: one weight per sample, the same for each of its steps and units
+  const perSample = [batch, ...p.shape.slice(1).map(() => 1)];
   const weight = sampleWeight
-    ? tf.mul(tf.expandDims(sampleWeights(sampleWeight, batch, what), -1), tf.onesLike(positive))
+    ? tf.mul(tf.reshape(sampleWeights(sampleWeight, batch, what), perSample), tf.onesLike(positive))
     : tf.onesLike(positive);
   return { truth: y, positive, weight };
 }
