@@ -358,6 +358,27 @@ describe('confusionMatrix', () => {
     table.dispose();
     expect(() => confusionMatrix({ numClasses: 1 })).toThrow(/numClasses must be an integer >= 2/);
   });
+
+  it('puts a class id outside the classes in no cell and counts it as a miss', async () => {
+    const m = confusionMatrix({ numClasses: 3 });
+    const scores = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [1, 0, 0],
+      [1, 0, 0],
+    ];
+    // ids 3 and -1 are no class (3 used to vanish, -1 to throw an untyped error); NaN is not class 0
+    expect(await run(m, [[[0, 1, 3, -1, Number.NaN], scores]])).toBeCloseTo(2 / 5, 6);
+    const table = m.matrix();
+    expect(await table.array()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
+    table.dispose();
+    m.dispose();
+  });
 });
 
 describe('classification metrics by name', () => {
