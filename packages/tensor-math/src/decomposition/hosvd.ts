@@ -22,6 +22,7 @@ export interface HosvdOptions {
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @returns A `TuckerTensor` with orthonormal factors.
+ * @throws ConfigError for bad ranks; DataError when the tensor holds NaN or Infinity.
  */
 export async function hosvd(tensor: tf.Tensor, options: HosvdOptions = {}): Promise<TuckerTensor> {
   assertDecomposable(tensor, 'hosvd()');

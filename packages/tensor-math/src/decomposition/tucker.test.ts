@@ -77,6 +77,14 @@ describe('tucker (HOOI) and hosvd', () => {
     await expectClose(tuckerToTensor({ core, factors: [tf.eye(2), tf.eye(3)] }), core);
     expect(() => new TuckerTensor(core, [tf.eye(2) as tf.Tensor2D])).toThrow(ShapeError);
   });
+
+  it('hosvd raises a DataError for NaN input instead of returning a NaN core', async () => {
+    const nan = tf.fill([3, 4, 5], Number.NaN);
+    const before = tf.memory().numTensors;
+    await expect(hosvd(nan, { ranks: 2 })).rejects.toThrow(DataError);
+    expect(tf.memory().numTensors).toBe(before);
+    nan.dispose();
+  });
 });
 
 describe('nonNegativeTucker (multiplicative updates)', () => {

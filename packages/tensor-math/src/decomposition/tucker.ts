@@ -45,7 +45,8 @@ export interface TuckerOptions {
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @returns A `TuckerTensor` with `history`.
- * @throws ConfigError for ranks that are zero, larger than their mode or than the other ranks' product.
+ * @throws ConfigError for ranks that are zero, larger than their mode or than the other ranks' product;
+ *   DataError when the tensor holds NaN or Infinity.
  *
  * @example
  * const decomposition = await tucker(x, { ranks: [10, 10, 10] });

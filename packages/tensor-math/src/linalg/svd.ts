@@ -2,7 +2,7 @@ import { ConfigError, tf } from '@tensorfold/core';
 import { type Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { assertRank, describeShape } from '../validate.js';
 import { hostEigh } from './eigh.js';
-import { canonicalSigns, fromHost, toHost } from './host-matrix.js';
+import { assertFiniteHost, canonicalSigns, fromHost, toHost } from './host-matrix.js';
 
 /**
  * How {@link svd} computes:
@@ -54,7 +54,8 @@ export interface SvdResult {
  * the same on every backend.
  *
  * @param matrix `[m, n]`, float32.
- * @throws ConfigError when `rank` is not in 1..min(m, n).
+ * @throws ConfigError when `rank` is not in 1..min(m, n); DataError when the matrix holds NaN or
+ *   Infinity.
  */
 export async function svd(matrix: tf.Tensor2D, options: SvdOptions = {}): Promise<SvdResult> {
   assertRank(matrix, 2, 'svd() input');
@@ -82,6 +83,7 @@ export function chooseSvdMethod(m: number, n: number, method: SvdMethod): 'host'
 
 async function hostSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): Promise<SvdResult> {
   const host = await toHost(matrix);
+  assertFiniteHost(host, 'svd() input');
   const decomposition = new SingularValueDecomposition(host, {
     computeLeftSingularVectors: true,
     computeRightSingularVectors: computeVt,
@@ -109,6 +111,8 @@ async function gramSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): P
   );
   const host = await toHost(gram as tf.Tensor2D);
   gram.dispose();
+  // NaN or Infinity in the matrix shows in its Gram matrix (Infinity·0 is NaN)
+  assertFiniteHost(host, 'svd() input');
   const { values, vectors } = hostEigh(host);
   const s = Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 0)));
   const kept = vectors.subMatrix(0, vectors.rows - 1, 0, rank - 1);
