@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, type Model, sequential, tf } from '@tensorfold/core';
+import { CallbackList, loadModel, type Model, sequential, tf } from '@tensorfold/core';
 import '@tensorfold/core/node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { learningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
@@ -103,6 +103,14 @@ describe('modelCheckpoint', () => {
     );
     tf.dispose([x, oneHot]);
     m.dispose();
+  });
+
+  it('listens to batches only when saving every N batches (fit then reads metrics after each batch)', () => {
+    const perEpoch = modelCheckpoint({ filepath: join(dir, 'ckpt') });
+    expect(new CallbackList([perEpoch]).listensTo('onBatchEnd')).toBe(false);
+    expect(new CallbackList([perEpoch]).listensTo('onEpochEnd')).toBe(true);
+    const perBatch = modelCheckpoint({ filepath: join(dir, 'ckpt'), saveFreq: 3 });
+    expect(new CallbackList([perBatch]).listensTo('onBatchEnd')).toBe(true);
   });
 });
 

@@ -78,6 +78,7 @@ export class ModelCheckpoint extends Callback {
       (this.direction === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     this.best = this.initialBest;
     this.reader = new MonitorReader(this.monitor, 'modelCheckpoint', this.print);
+    if (this.saveFreq !== 'epoch') this.onBatchEnd = this.saveOnBatch;
   }
 
   override onTrainBegin(): void {
@@ -96,7 +97,12 @@ export class ModelCheckpoint extends Callback {
     this.epoch = epoch;
   }
 
-  override async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
+  /**
+   * The `onBatchEnd` hook, installed only with a numeric `saveFreq`: `fit` reads the running metrics
+   * back from the device after every batch for callbacks that handle batches, which per-epoch saving
+   * does not need.
+   */
+  private async saveOnBatch(batch: number, logs: Logs = {}): Promise<void> {
     if (this.saveFreq === 'epoch') return;
     this.batchesSinceSave++;
     if (this.batchesSinceSave < this.saveFreq) return;
