@@ -78,10 +78,12 @@ describe('tucker (HOOI) and hosvd', () => {
     expect(() => new TuckerTensor(core, [tf.eye(2) as tf.Tensor2D])).toThrow(ShapeError);
   });
 
-  it('hosvd raises a DataError for NaN input instead of returning a NaN core', async () => {
+  it('hosvd and tucker raise a DataError for NaN input, leaking nothing', async () => {
     const nan = tf.fill([3, 4, 5], Number.NaN);
     const before = tf.memory().numTensors;
     await expect(hosvd(nan, { ranks: 2 })).rejects.toThrow(DataError);
+    await expect(tucker(nan, { ranks: 2, init: 'random', seed: 1 })).rejects.toThrow(DataError);
+    await expect(tucker(nan, { ranks: 2 })).rejects.toThrow(DataError);
     expect(tf.memory().numTensors).toBe(before);
     nan.dispose();
   });

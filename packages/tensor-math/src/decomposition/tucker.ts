@@ -69,19 +69,23 @@ export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise
   try {
     history = await sweepUntilConverged(tensor, 'tucker()', limits, async () => {
       let projected: tf.Tensor | null = null;
-      for (let mode = 0; mode < order; mode++) {
-        projected?.dispose();
-        // [r_1, ..., n_mode, ..., r_N]
-        projected = multiModeDot(tensor, factors, { skip: mode, transpose: true });
-        const unfolded = unfold(projected, mode); // [n_mode, ∏_{k≠mode} r_k]
-        const { u } = await svd(unfolded, { rank: ranks[mode], method, computeVt: false });
-        unfolded.dispose();
-        factors[mode].dispose();
-        factors[mode] = u;
+      try {
+        for (let mode = 0; mode < order; mode++) {
+          projected?.dispose();
+          // [r_1, ..., n_mode, ..., r_N]
+          projected = multiModeDot(tensor, factors, { skip: mode, transpose: true });
+          const unfolded = unfold(projected, mode); // [n_mode, ∏_{k≠mode} r_k]
+          const { u } = await svd(unfolded, { rank: ranks[mode], method, computeVt: false }).finally(() =>
+            unfolded.dispose(),
+          );
+          factors[mode].dispose();
+          factors[mode] = u;
+        }
+        core?.dispose();
+        core = modeDot(projected!, factors[order - 1], order - 1, { transpose: true });
+      } finally {
+        projected?.dispose(); // also when an SVD throws (NaN or Infinity in the data)
       }
-      core?.dispose();
-      core = modeDot(projected!, factors[order - 1], order - 1, { transpose: true });
-      projected!.dispose();
       return residualNorm(tensor, core, factors);
     });
   } catch (error) {
