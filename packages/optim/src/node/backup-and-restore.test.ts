@@ -8,6 +8,7 @@ import { learningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
 import { reduceLROnPlateau } from '../callbacks/reduce-lr-on-plateau.js';
 import { adam } from '../optimizers/adam.js';
 import { sgd } from '../optimizers/sgd.js';
+import { exponentialDecay } from '../schedules/decay.js';
 import { useCpu, values } from '../test-utils/setup.js';
 import { blobs, TestDense, TestDropout } from '../test-utils/toys.js';
 import { backupAndRestore } from './backup-and-restore.js';
@@ -146,6 +147,36 @@ describe('backupAndRestore', () => {
     expect(resumed.optimizer.learningRate).toBe(0.05);
     expect(await allWeights(resumed)).toEqual(await allWeights(straight));
     for (const m of [straight, first, resumed]) m.dispose();
+    tf.dispose([x, oneHot]);
+  });
+
+  it('refuses to resume a constant-rate run with a scheduled optimizer (or back), changing nothing', async () => {
+    const { x, oneHot } = blobs(12, 1);
+    const crashAfterOne = { epochs: 3, batchSize: 4, seed: 1 };
+    const scheduled = () =>
+      adam({ learningRate: exponentialDecay({ initialLearningRate: 0.05, decaySteps: 2, decayRate: 0.5 }) });
+    for (const [writer, reader] of [
+      [() => adam({ learningRate: 0.05 }), scheduled],
+      [scheduled, () => adam({ learningRate: 0.05 })],
+    ]) {
+      const first = build(writer());
+      const backup = backupAndRestore({ backupDir: dir, deleteCheckpoint: false });
+      await expect(
+        first.fit(x, oneHot, { ...crashAfterOne, callbacks: [backup, new Crash(1)] }),
+      ).rejects.toThrow('killed');
+      const resumed = build(reader());
+      const before = await allWeights(resumed);
+      const error = await resumed
+        .fit(x, oneHot, { ...crashAfterOne, callbacks: [backupAndRestore({ backupDir: dir })] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SerializationError);
+      expect((error as Error).message).toMatch(/learning-rate schedule/);
+      expect(await allWeights(resumed)).toEqual(before);
+      expect(resumed.optimizer.iterations).toBe(0);
+      await fs.rm(join(dir, 'backup.bin'));
+      first.dispose();
+      resumed.dispose();
+    }
     tf.dispose([x, oneHot]);
   });
 

@@ -157,8 +157,8 @@ function renameState(name: string, pathOf: Map<string, string>): string {
 }
 
 /**
- * Puts a backup into `model`: checks everything first (weights, shapes, generator count, the
- * optimizer's slots), then sets optimizer state, learning rate, weights
+ * Puts a backup into `model`: checks everything first (weights, shapes, generator count, constant or
+ * scheduled learning rate, the optimizer's slots), then sets optimizer state, learning rate, weights
  * and random generators. Returns the header.
  */
 async function restore(
@@ -197,6 +197,12 @@ async function restore(
     if (header.callbackStates.length !== callbackCount) {
       throw new SerializationError(
         `The backup holds the state of ${header.callbackStates.length} callbacks but backupAndRestore tracks ${callbackCount}; pass the same callbacks as the run that wrote it.`,
+      );
+    }
+    const scheduled = (model.optimizer as { learningRateSchedule?: unknown }).learningRateSchedule != null;
+    if (scheduled !== (header.learningRate === null)) {
+      throw new SerializationError(
+        `The backup in ${path} was saved by an optimizer ${header.learningRate === null ? 'following a learning-rate schedule' : 'with a constant learning rate'}, but this one ${scheduled ? 'follows a learning-rate schedule' : 'has a constant rate'}; compile with the optimizer of the run that wrote it, or delete ${path} to start from scratch.`,
       );
     }
     const variableOf = new Map(weights.map((w) => [w.path, w.variable.name]));
