@@ -106,6 +106,14 @@ describe('precision and recall', () => {
     expect(() => precision({ topK: 0 })).toThrow(/topK must be an integer >= 1/);
   });
 
+  it('topK keeps exactly k predictions when scores tie, as Keras does (the first ones)', async () => {
+    // 0.8 ties for second place: only the first 0.8 is in the top 2
+    const y = [[0, 0, 1]];
+    const p = [[0.9, 0.8, 0.8]];
+    expect(await run(precision({ topK: 2 }), [[y, p]])).toBe(0);
+    expect(await run(recall({ topK: 2 }), [[y, p]])).toBe(0);
+  });
+
   it('weigh every step of a sequence by its sample weight, and score one classId there', async () => {
     // [batch 2, steps 2, units 1]; sample 0 (weight 1): tp, fp; sample 1 (weight 3): tp, fn
     const y = [
@@ -132,6 +140,7 @@ describe('precision and recall', () => {
       ],
     ] as unknown as number[][];
     expect(await run(precision({ classId: 1 }), [[y2, p2]])).toBeCloseTo(0.5, 6);
+    expect(await run(precision({ topK: 1 }), [[y2, p2]])).toBeCloseTo(0.5, 6);
   });
 });
 

@@ -6,7 +6,10 @@ import { sampleWeights } from './metric.js';
 export interface DecisionArgs {
   /** A prediction above this counts as positive. Default 0.5. */
   threshold?: number;
-  /** Only the `topK` highest predictions of each sample can count as positive. Default: all. */
+  /**
+   * Only the `topK` highest predictions of each sample can count as positive (exactly `topK`: of tied
+   * scores, the first classes). Default: all.
+   */
   topK?: number | null;
   /** Only this class (column) is scored. Default: every class/unit. */
   classId?: number | null;
@@ -32,9 +35,11 @@ export function decisions(
   }
   const units = p.shape[p.rank - 1];
   if (args.topK !== null) {
+    // exactly k per sample, ties going to the first (Keras's top_k mask), not every score >= the k-th
     const k = Math.min(args.topK, units);
-    const kth = tf.min(tf.topk(p, k).values, -1, true); // [batch, 1]
-    p = tf.where(tf.greaterEqual(p, kth), p, tf.fill(p.shape, Number.NEGATIVE_INFINITY));
+    const top = tf.topk(p, k).indices; // [batch, k]
+    const inTop = tf.greater(tf.sum(tf.oneHot(top, units), -2), 0); // [batch, units]
+    p = tf.where(inTop, p, tf.fill(p.shape, Number.NEGATIVE_INFINITY));
   }
   if (args.classId !== null) {
     if (args.classId < 0 || args.classId >= units) {
