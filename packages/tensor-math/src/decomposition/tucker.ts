@@ -15,7 +15,10 @@ import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions {
-  /** Multilinear ranks: one per mode, or one number for all (capped at each mode's size). Required. */
+  /**
+   * Multilinear ranks: one per mode, or one number for all (capped at each mode's size and at the
+   * product of the other ranks). Required.
+   */
   ranks: number | readonly number[];
   /**
    * `'svd'` (default): start from {@link hosvd}; `'random'`: random orthonormal factors (seeded); or a
