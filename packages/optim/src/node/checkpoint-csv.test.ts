@@ -101,6 +101,17 @@ describe('modelCheckpoint', () => {
     await expect(m.fit(x, oneHot, { callbacks: [bad] })).rejects.toThrow(
       /names \{val_acc\}, which training does not log/,
     );
+    // {batch} has a value only when saving every N batches: refused before training, not after an epoch
+    const weightValues = async () => {
+      const weights = m.getWeights();
+      const out = await Promise.all(weights.map(values));
+      tf.dispose(weights);
+      return out;
+    };
+    const before = await weightValues();
+    const perEpoch = modelCheckpoint({ filepath: join(dir, 'e{epoch}-b{batch}') });
+    await expect(m.fit(x, oneHot, { callbacks: [perEpoch] })).rejects.toThrow(/names \{batch\}/);
+    expect(await weightValues()).toEqual(before);
     tf.dispose([x, oneHot]);
     m.dispose();
   });

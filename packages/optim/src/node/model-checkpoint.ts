@@ -8,7 +8,8 @@ import { fillTemplate, templateKeys } from './filepath.js';
 export interface ModelCheckpointArgs {
   /**
    * Directory to save the model to (`model.json` and weight shards). May name values, Keras-style:
-   * `runs/ckpt-{epoch:02d}-{val_loss:.3f}` (epoch and batch 1-based).
+   * `runs/ckpt-{epoch:02d}-{val_loss:.3f}` (epoch and batch 1-based; `{batch}` only with a numeric
+   * `saveFreq`).
    */
   filepath: string;
   /** The logged value that decides what is best. Default `'val_loss'`. */
@@ -82,11 +83,12 @@ export class ModelCheckpoint extends Callback {
   }
 
   override onTrainBegin(): void {
-    const known = new Set(['epoch', 'batch', ...this.params.metrics]);
+    // {batch} has a value only when saving every N batches
+    const known = new Set(['epoch', ...(this.saveFreq === 'epoch' ? [] : ['batch']), ...this.params.metrics]);
     const unknown = templateKeys(this.filepath).filter((k) => !known.has(k));
     if (unknown.length > 0) {
       throw new ConfigError(
-        `modelCheckpoint filepath "${this.filepath}" names ${unknown.map((k) => `{${k}}`).join(', ')}, which training does not log (it logs ${[...known].join(', ')}).`,
+        `modelCheckpoint filepath "${this.filepath}" names ${unknown.map((k) => `{${k}}`).join(', ')}, which training does not log (it logs ${[...known].join(', ')}).${unknown.includes('batch') ? ' {batch} needs saveFreq set to a number of batches.' : ''}`,
       );
     }
     this.best = this.initialBest;
