@@ -111,6 +111,11 @@ describe('modelCheckpoint', () => {
     const before = await weightValues();
     const perEpoch = modelCheckpoint({ filepath: join(dir, 'e{epoch}-b{batch}') });
     await expect(m.fit(x, oneHot, { callbacks: [perEpoch] })).rejects.toThrow(/names \{batch\}/);
+    // and validation values exist only at epoch ends, not for saves every N batches
+    const perBatch = modelCheckpoint({ filepath: join(dir, 'b{batch}-{val_loss}'), saveFreq: 2 });
+    await expect(m.fit(x, oneHot, { callbacks: [perBatch], validationData: [x, oneHot] })).rejects.toThrow(
+      /names \{val_loss\}.*validation values are not known yet/,
+    );
     expect(await weightValues()).toEqual(before);
     tf.dispose([x, oneHot]);
     m.dispose();

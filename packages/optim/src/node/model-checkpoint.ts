@@ -83,12 +83,14 @@ export class ModelCheckpoint extends Callback {
   }
 
   override onTrainBegin(): void {
-    // {batch} has a value only when saving every N batches
-    const known = new Set(['epoch', ...(this.saveFreq === 'epoch' ? [] : ['batch']), ...this.params.metrics]);
+    // {batch} has a value only when saving every N batches, validation values only at epoch ends
+    const perEpoch = this.saveFreq === 'epoch';
+    const logged = this.params.metrics.filter((name) => perEpoch || !name.startsWith('val_'));
+    const known = new Set(['epoch', ...(perEpoch ? [] : ['batch']), ...logged]);
     const unknown = templateKeys(this.filepath).filter((k) => !known.has(k));
     if (unknown.length > 0) {
       throw new ConfigError(
-        `modelCheckpoint filepath "${this.filepath}" names ${unknown.map((k) => `{${k}}`).join(', ')}, which training does not log (it logs ${[...known].join(', ')}).${unknown.includes('batch') ? ' {batch} needs saveFreq set to a number of batches.' : ''}`,
+        `modelCheckpoint filepath "${this.filepath}" names ${unknown.map((k) => `{${k}}`).join(', ')}, which training does not log (it logs ${[...known].join(', ')}).${unknown.includes('batch') ? ' {batch} needs saveFreq set to a number of batches.' : ''}${perEpoch ? '' : ' Saving every N batches, validation values are not known yet.'}`,
       );
     }
     this.best = this.initialBest;
