@@ -205,6 +205,12 @@ describe('f1Score', () => {
     // class 0: tp 4, fp 0, fn 3 -> P 1, R 4/7; class 1: tp 1, fp 3, fn 0 -> P 1/4, R 1
     const f1Of = (pr: number, rc: number) => (2 * pr * rc) / (pr + rc);
     expect(await run(f1Score(), [[ys, ps, [1, 3]]])).toBeCloseTo((f1Of(1, 4 / 7) + f1Of(1 / 4, 1)) / 2, 5);
+    // an empty batch (with its empty weights) adds nothing
+    const empty = tf.zeros([0, 2, 2]);
+    const metric = f1Score();
+    metric.update(empty, empty, tf.zeros([0]));
+    expect(await run(metric, [[ys, ps, [1, 3]]])).toBeCloseTo((f1Of(1, 4 / 7) + f1Of(1 / 4, 1)) / 2, 5);
+    empty.dispose();
   });
 
   it('rejects a batch with another number of classes than the first', () => {

@@ -57,7 +57,7 @@ export class F1Score extends MetricBase {
         p = tf.expandDims(p, -1);
       }
       const batch = p.shape[0];
-      const steps = p.size / (batch * classes); // 1, or the time steps of a sequence
+      const steps = p.size === 0 ? 1 : p.size / (batch * classes); // 1, or the time steps of a sequence
       y = tf.reshape(y, [-1, classes]); // [batch · steps, classes]
       p = tf.reshape(p, [-1, classes]);
       const threshold = this.threshold ?? (classes === 1 ? 0.5 : null);
