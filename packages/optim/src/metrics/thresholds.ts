@@ -38,7 +38,8 @@ export function decisions(
     // exactly k per sample, ties going to the first (Keras's top_k mask), not every score >= the k-th
     const k = Math.min(args.topK, units);
     const top = tf.topk(p, k).indices; // [batch, k]
-    const inTop = tf.greater(tf.sum(tf.oneHot(top, units), -2), 0); // [batch, units]
+    // float32: with int32 the WebGPU backend (tfjs 4.22) fails to compile a shader here and reads 0s
+    const inTop = tf.greater(tf.sum(tf.oneHot(top, units, 1, 0, 'float32'), -2), 0); // [batch, units]
     p = tf.where(inTop, p, tf.fill(p.shape, Number.NEGATIVE_INFINITY));
   }
   if (args.classId !== null) {
