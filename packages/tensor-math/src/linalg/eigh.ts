@@ -1,6 +1,6 @@
 import { ShapeError, type tf } from '@tensorfold/core';
 import { EigenvalueDecomposition, type Matrix } from 'ml-matrix';
-import { assertRank, describeShape } from '../validate.js';
+import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
 import { assertFiniteHost, canonicalSigns, fromHost, toHost } from './host-matrix.js';
 
 /** An eigendecomposition `A = V · diag(values) · Vᵀ`. */
@@ -18,10 +18,11 @@ export interface EighResult {
  * (Gram matrices of unfoldings, at most a few hundred rows) are far too small for a GPU to help.
  *
  * @param symmetric `[n, n]`, symmetric (only symmetric input gives meaningful results).
- * @throws ShapeError when it is not square; DataError when it holds NaN or Infinity.
+ * @throws ShapeError when it is not square or empty; DataError when it holds NaN or Infinity.
  */
 export async function eigh(symmetric: tf.Tensor2D): Promise<EighResult> {
   assertRank(symmetric, 2, 'eigh() input');
+  assertNonEmptyMatrix(symmetric, 'eigh() input');
   const [n, m] = symmetric.shape;
   if (n !== m) {
     throw new ShapeError(`eigh() needs a square matrix but got ${describeShape(symmetric.shape)}.`);

@@ -108,4 +108,25 @@ describe('lstsq', () => {
     await expectClose(await lstsq(singular, tf.tensor1d([2, 2])), [1, 1], { atol: 1e-6 });
     await expect(lstsq(a, tf.zeros([3]) as tf.Tensor1D)).rejects.toThrow(/needs 4 rows/);
   });
+
+  it('raises typed errors for NaN and for empty matrices, leaking nothing', async () => {
+    const nan = tf.tensor2d([
+      [1, 0],
+      [0, Number.NaN],
+      [1, 1],
+    ]);
+    const b = tf.tensor1d([1, 2, 3]);
+    const empty = tf.zeros([0, 2]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    await expect(lstsq(nan, b)).rejects.toThrow(DataError);
+    await expect(lstsq(tf.ones([3, 2]) as tf.Tensor2D, tf.tensor1d([1, Number.NaN, 3]))).rejects.toThrow(
+      DataError,
+    );
+    await expect(lstsq(empty, tf.zeros([0]) as tf.Tensor1D)).rejects.toThrow(ShapeError);
+    await expect(svd(empty)).rejects.toThrow(ShapeError);
+    await expect(svd(empty)).rejects.toThrow(/0x2: a matrix needs at least one row and one column/);
+    await expect(eigh(tf.zeros([0, 0]) as tf.Tensor2D)).rejects.toThrow(ShapeError);
+    expect(tf.memory().numTensors).toBe(before + 4); // the inputs made inline above
+    tf.dispose([nan, b, empty]);
+  });
 });

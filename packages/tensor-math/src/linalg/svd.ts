@@ -1,6 +1,6 @@
 import { ConfigError, tf } from '@tensorfold/core';
 import { type Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { assertRank, describeShape } from '../validate.js';
+import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
 import { hostEigh } from './eigh.js';
 import { assertFiniteHost, canonicalSigns, fromHost, toHost } from './host-matrix.js';
 
@@ -54,11 +54,12 @@ export interface SvdResult {
  * the same on every backend.
  *
  * @param matrix `[m, n]`, float32.
- * @throws ConfigError when `rank` is not in 1..min(m, n); DataError when the matrix holds NaN or
- *   Infinity.
+ * @throws ConfigError when `rank` is not in 1..min(m, n); ShapeError for an empty matrix;
+ *   DataError when the matrix holds NaN or Infinity.
  */
 export async function svd(matrix: tf.Tensor2D, options: SvdOptions = {}): Promise<SvdResult> {
   assertRank(matrix, 2, 'svd() input');
+  assertNonEmptyMatrix(matrix, 'svd() input');
   const [m, n] = matrix.shape;
   const full = Math.min(m, n);
   const rank = options.rank ?? full;
