@@ -12,9 +12,14 @@ export function checkNumber(
   requirement = 'a finite number',
 ): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-    throw new ConfigError(`${what} must be ${requirement}, got ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${what} must be ${requirement}, got ${shown(value)}.`);
   }
   return value;
+}
+
+/** `value` as the message shows it: numbers as written (JSON turns NaN and Infinity into null). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 /** A finite number > 0. */

@@ -19,6 +19,15 @@ export function assertRank(tensor: tf.Tensor, rank: number, what: string, hint =
   }
 }
 
+/** Throws a {@link ShapeError} when a matrix has no rows or no columns (`[0, n]`, `[m, 0]`). */
+export function assertNonEmptyMatrix(matrix: tf.Tensor, what: string): void {
+  if (matrix.shape.some((n) => n === 0)) {
+    throw new ShapeError(
+      `${what} is ${describeShape(matrix.shape)}: a matrix needs at least one row and one column.`,
+    );
+  }
+}
+
 /** Throws a {@link ShapeError} unless `tensor` has at least `rank` dimensions. */
 export function assertMinRank(tensor: tf.Tensor, rank: number, what: string): void {
   if (tensor.rank < rank) {

@@ -12,33 +12,32 @@ export interface LambdaCallbackArgs {
   onBatchEnd?: Hook<[batch: number, logs?: Logs]>;
 }
 
+/** The hook names {@link LambdaCallback} takes. */
+const hookNames = [
+  'onTrainBegin',
+  'onTrainEnd',
+  'onEpochBegin',
+  'onEpochEnd',
+  'onBatchBegin',
+  'onBatchEnd',
+] as const satisfies ReadonlyArray<keyof LambdaCallbackArgs>;
+
 /**
- * A callback from plain functions (Keras's `LambdaCallback`), for one-off hooks.
+ * A callback from plain functions (Keras's `LambdaCallback`), for one-off hooks. Only the hooks given
+ * are installed: `fit` skips per-batch work (reading the running metrics back from the device) when
+ * no callback handles batches, and a lambda with only `onEpochEnd` keeps it that way.
  *
  * @example
  * callbacks: [lambdaCallback({ onEpochEnd: (epoch, logs) => console.log(epoch + 1, logs?.loss) })]
  */
 export class LambdaCallback extends Callback {
-  constructor(private readonly hooks: LambdaCallbackArgs) {
+  constructor(hooks: LambdaCallbackArgs) {
     super();
-  }
-  override onTrainBegin(logs?: Logs) {
-    return this.hooks.onTrainBegin?.(logs);
-  }
-  override onTrainEnd(logs?: Logs) {
-    return this.hooks.onTrainEnd?.(logs);
-  }
-  override onEpochBegin(epoch: number, logs?: Logs) {
-    return this.hooks.onEpochBegin?.(epoch, logs);
-  }
-  override onEpochEnd(epoch: number, logs?: Logs) {
-    return this.hooks.onEpochEnd?.(epoch, logs);
-  }
-  override onBatchBegin(batch: number, logs?: Logs) {
-    return this.hooks.onBatchBegin?.(batch, logs);
-  }
-  override onBatchEnd(batch: number, logs?: Logs) {
-    return this.hooks.onBatchEnd?.(batch, logs);
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of hookNames) {
+      const hook = hooks?.[name] as ((...args: unknown[]) => void | Promise<void>) | undefined;
+      if (hook) self[name] = (...args: unknown[]) => hook.apply(hooks, args);
+    }
   }
 }
 

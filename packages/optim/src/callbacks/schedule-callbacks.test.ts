@@ -1,5 +1,6 @@
 import {
   Callback,
+  CallbackList,
   type Logs,
   type ModelBatch,
   NonFiniteLossError,
@@ -182,5 +183,16 @@ describe('lambdaCallback', () => {
     expect(new (class extends Callback {})()).toBeInstanceOf(Callback);
     m.dispose();
     x.dispose();
+  });
+
+  it('listens only to the hooks it was given, so fit does not read metrics after every batch for it', () => {
+    const onEpochEnd = lambdaCallback({ onEpochEnd: () => undefined });
+    const list = new CallbackList([onEpochEnd]);
+    expect(list.listensTo('onEpochEnd')).toBe(true);
+    expect(list.listensTo('onBatchEnd')).toBe(false);
+    expect(list.listensTo('onBatchBegin')).toBe(false);
+    expect(new CallbackList([lambdaCallback({ onBatchEnd: () => undefined })]).listensTo('onBatchEnd')).toBe(
+      true,
+    );
   });
 });

@@ -132,6 +132,13 @@ describe('sparseCategoricalCrossentropy', () => {
     expect(out[1]).toBeNaN();
   });
 
+  it('gives NaN for a NaN or infinite float label instead of reading it as class 0', async () => {
+    const labels = tf.tensor1d([Number.NaN, Number.POSITIVE_INFINITY]);
+    const out = await lossValues(sparseCategoricalCrossentropy(), labels, probs());
+    expect(out[0]).toBeNaN();
+    expect(out[1]).toBeNaN();
+  });
+
   it('checks that labels fit the predictions', () => {
     const p = probs();
     const y = tf.tensor2d([

@@ -127,7 +127,9 @@ export class SparseCategoricalCrossentropy extends LossBase {
 
 /**
  * Integer labels `[batch, ...]` (int32) for predictions `[batch, ..., classes]`: accepts labels with a
- * trailing axis of 1, and float labels holding whole numbers.
+ * trailing axis of 1, and float labels holding whole numbers. A float label that is NaN, infinite or
+ * outside `[0, classes)` becomes -1 (an invalid id), never a valid class: casting it directly would
+ * turn NaN into class 0 and wrap huge values into range.
  * @throws ShapeError when the shapes do not fit.
  */
 export function sparseLabels(yTrue: tf.Tensor, yPred: tf.Tensor, what: string): tf.Tensor {
@@ -139,7 +141,12 @@ export function sparseLabels(yTrue: tf.Tensor, yPred: tf.Tensor, what: string): 
         `expected [${yPred.shape.slice(0, -1)}] (one id per sample). For one-hot targets use the non-sparse version.`,
     );
   }
-  return labels.dtype === 'int32' ? labels : tf.cast(tf.round(toFloat(labels)), 'int32');
+  if (labels.dtype === 'int32') return labels;
+  const classes = yPred.shape[yPred.rank - 1];
+  const rounded = tf.round(toFloat(labels)); // [batch, ...]
+  // NaN fails both comparisons; +-Infinity fails one.
+  const valid = tf.logicalAnd(tf.greaterEqual(rounded, 0), tf.less(rounded, classes));
+  return tf.cast(tf.where(valid, rounded, tf.fill(rounded.shape, -1)), 'int32');
 }
 
 /**

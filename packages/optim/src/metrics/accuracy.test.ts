@@ -62,6 +62,29 @@ describe('accuracy metrics', () => {
     m.dispose();
   });
 
+  it('sparse top-k accuracy counts a class id outside the classes as wrong', async () => {
+    const m = sparseTopKCategoricalAccuracy({ k: 5 }); // k above the class count: every valid id is in
+    update(
+      m,
+      tf.tensor1d([3, -1, Number.NaN, 2]),
+      tf.tensor2d([
+        [0.2, 0.3, 0.5],
+        [0.2, 0.3, 0.5],
+        [0.2, 0.3, 0.5],
+        [0.2, 0.3, 0.5],
+      ]),
+    );
+    expect(await resultOf(m)).toBe(0.25);
+    m.dispose();
+  });
+
+  it('sparse categorical accuracy counts a NaN label as wrong, not as class 0', async () => {
+    const m = sparseCategoricalAccuracy();
+    update(m, tf.tensor1d([Number.NaN]), tf.tensor2d([[0.9, 0.1]]));
+    expect(await resultOf(m)).toBe(0);
+    m.dispose();
+  });
+
   it('binary accuracy thresholds predictions and averages over units', async () => {
     const m = binaryAccuracy({ threshold: 0.7 });
     update(

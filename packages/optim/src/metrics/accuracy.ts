@@ -65,14 +65,16 @@ export interface TopKArgs extends MetricArgs {
 }
 
 /**
- * 1 for a sample whose target class scores higher than all but fewer than `k` classes, else 0.
+ * 1 for a sample whose target class scores higher than all but fewer than `k` classes, else 0 (also
+ * for a target id outside `[0, classes)`, which is no class at all).
  * `scores [batch, classes]`, `target [batch]` int32.
  */
 function inTopK(scores: tf.Tensor, target: tf.Tensor, k: number): tf.Tensor {
   const classes = scores.shape[scores.rank - 1];
   const targetScore = tf.sum(tf.mul(scores, tf.oneHot(target, classes, 1, 0, 'float32')), -1, true); // [batch, 1]
   const higher = tf.sum(tf.cast(tf.greater(scores, targetScore), 'float32'), -1); // [batch]
-  return tf.cast(tf.less(higher, k), 'float32');
+  const valid = tf.logicalAnd(tf.greaterEqual(target, 0), tf.less(target, classes)); // [batch]
+  return tf.cast(tf.logicalAnd(valid, tf.less(higher, k)), 'float32');
 }
 
 /** Whether the target class (one-hot) is among the `k` highest predictions. */

@@ -1,4 +1,4 @@
-import { create, type Metric, tf } from '@tensorfold/core';
+import { create, type Metric, ShapeError, tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu, values } from '../test-utils/setup.js';
 import { AUC, auc } from './auc.js';
@@ -105,6 +105,43 @@ describe('precision and recall', () => {
     ).toBe(1);
     expect(() => precision({ topK: 0 })).toThrow(/topK must be an integer >= 1/);
   });
+
+  it('topK keeps exactly k predictions when scores tie, as Keras does (the first ones)', async () => {
+    // 0.8 ties for second place: only the first 0.8 is in the top 2
+    const y = [[0, 0, 1]];
+    const p = [[0.9, 0.8, 0.8]];
+    expect(await run(precision({ topK: 2 }), [[y, p]])).toBe(0);
+    expect(await run(recall({ topK: 2 }), [[y, p]])).toBe(0);
+  });
+
+  it('weigh every step of a sequence by its sample weight, and score one classId there', async () => {
+    // [batch 2, steps 2, units 1]; sample 0 (weight 1): tp, fp; sample 1 (weight 3): tp, fn
+    const y = [
+      [[1], [0]],
+      [[1], [1]],
+    ] as unknown as number[][];
+    const p = [
+      [[0.9], [0.8]],
+      [[0.7], [0.2]],
+    ] as unknown as number[][];
+    expect(await run(precision(), [[y, p, [1, 3]]])).toBeCloseTo(4 / 5, 6);
+    expect(await run(recall(), [[y, p, [1, 3]]])).toBeCloseTo(4 / 7, 6);
+    // [batch 1, steps 2, classes 2], class 1: step 0 tp, step 1 fp
+    const y2 = [
+      [
+        [0, 1],
+        [1, 0],
+      ],
+    ] as unknown as number[][];
+    const p2 = [
+      [
+        [0.1, 0.9],
+        [0.2, 0.6],
+      ],
+    ] as unknown as number[][];
+    expect(await run(precision({ classId: 1 }), [[y2, p2]])).toBeCloseTo(0.5, 6);
+    expect(await run(precision({ topK: 1 }), [[y2, p2]])).toBeCloseTo(0.5, 6);
+  });
 });
 
 describe('f1Score', () => {
@@ -131,6 +168,64 @@ describe('f1Score', () => {
     );
     // micro: tp 3, fp 1, fn 1 -> 0.75
     expect(await run(f1Score({ average: 'micro' }), [[y, p]])).toBeCloseTo(0.75, 5);
+  });
+
+  it('checks that there is one sample weight per sample', async () => {
+    const m = f1Score();
+    const [yt, pt, one] = [tf.tensor(y), tf.tensor(p), tf.tensor1d([5])];
+    // a single weight for a batch of 4 used to be broadcast silently over every sample
+    expect(() => m.update(yt, pt, one)).toThrow(ShapeError);
+    expect(() => m.update(yt, pt, one)).toThrow(/1 sample weights for a batch of 4/);
+    tf.dispose([yt, pt, one]);
+    expect(await run(m, [[y, p]])).toBeCloseTo((f1[0] + f1[1] + f1[2]) / 3, 5); // state unchanged
+  });
+
+  it('weighs every step of a sequence by its sample weight', async () => {
+    // [batch 2, steps 2, classes 2]; sample 1 weighs 3: class 0 tp 1 + 3, fn 3 (its second step)
+    const ys = [
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [1, 0],
+        [1, 0],
+      ],
+    ] as unknown as number[][];
+    const ps = [
+      [
+        [0.9, 0.1],
+        [0.2, 0.8],
+      ],
+      [
+        [0.7, 0.3],
+        [0.4, 0.6],
+      ],
+    ] as unknown as number[][];
+    // class 0: tp 4, fp 0, fn 3 -> P 1, R 4/7; class 1: tp 1, fp 3, fn 0 -> P 1/4, R 1
+    const f1Of = (pr: number, rc: number) => (2 * pr * rc) / (pr + rc);
+    expect(await run(f1Score(), [[ys, ps, [1, 3]]])).toBeCloseTo((f1Of(1, 4 / 7) + f1Of(1 / 4, 1)) / 2, 5);
+    // an empty batch (with its empty weights) adds nothing
+    const empty = tf.zeros([0, 2, 2]);
+    const metric = f1Score();
+    metric.update(empty, empty, tf.zeros([0]));
+    expect(await run(metric, [[ys, ps, [1, 3]]])).toBeCloseTo((f1Of(1, 4 / 7) + f1Of(1 / 4, 1)) / 2, 5);
+    empty.dispose();
+  });
+
+  it('rejects a batch with another number of classes than the first', () => {
+    const m = f1Score();
+    const [y2, p2, y3, p3] = [
+      tf.tensor2d([[1, 0]]),
+      tf.tensor2d([[0.9, 0.1]]),
+      tf.tensor2d([[1, 0, 0]]),
+      tf.tensor2d([[0.9, 0.1, 0]]),
+    ];
+    m.update(y2, p2);
+    expect(() => m.update(y3, p3)).toThrow(ShapeError);
+    expect(() => m.update(y3, p3)).toThrow(/2 classes/);
+    tf.dispose([y2, p2, y3, p3]);
+    m.dispose();
   });
 
   it('thresholds a single sigmoid output at 0.5', async () => {
@@ -277,6 +372,27 @@ describe('confusionMatrix', () => {
     ]);
     table.dispose();
     expect(() => confusionMatrix({ numClasses: 1 })).toThrow(/numClasses must be an integer >= 2/);
+  });
+
+  it('puts a class id outside the classes in no cell and counts it as a miss', async () => {
+    const m = confusionMatrix({ numClasses: 3 });
+    const scores = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [1, 0, 0],
+      [1, 0, 0],
+    ];
+    // ids 3 and -1 are no class (3 used to vanish, -1 to throw an untyped error); NaN is not class 0
+    expect(await run(m, [[[0, 1, 3, -1, Number.NaN], scores]])).toBeCloseTo(2 / 5, 6);
+    const table = m.matrix();
+    expect(await table.array()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
+    table.dispose();
+    m.dispose();
   });
 });
 

@@ -17,7 +17,8 @@ export interface ConfusionMatrixArgs extends MetricArgs {
  * (argmax) or a probability `[batch, 1]`.
  *
  * As a compiled metric it logs the fraction of samples on the diagonal (the accuracy); read the table
- * itself with {@link ConfusionMatrix.matrix}.
+ * itself with {@link ConfusionMatrix.matrix}. A target class id outside `[0, numClasses)` (or NaN)
+ * belongs to no row: it is left out of the table and counted as a miss in the accuracy.
  *
  * @example
  * const cm = confusionMatrix({ numClasses: 3 });
@@ -32,7 +33,7 @@ export class ConfusionMatrix extends MetricBase {
   constructor(args: ConfusionMatrixArgs) {
     super(args ?? ({} as ConfusionMatrixArgs), 'confusion_matrix');
     this.numClasses = checkInteger(args?.numClasses, 'confusionMatrix numClasses', 2);
-    this.table = new Accumulators({ counts: [this.numClasses, this.numClasses] });
+    this.table = new Accumulators({ counts: [this.numClasses, this.numClasses], invalid: [] });
   }
 
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
@@ -43,8 +44,18 @@ export class ConfusionMatrix extends MetricBase {
       const w = (
         sampleWeight ? sampleWeights(sampleWeight, truth.size, this.name) : tf.ones([truth.size])
       ) as tf.Tensor1D;
-      const cell = tf.add(tf.mul(truth, tf.scalar(c, 'int32')), predicted) as tf.Tensor1D; // [batch] row-major cell index
-      return { counts: tf.reshape(tf.bincount(cell, w, c * c), [c, c]) };
+      // [batch] row-major cell index; c·c (one past the table) for a target that is no class
+      const valid = tf.logicalAnd(tf.greaterEqual(truth, 0), tf.less(truth, c));
+      const cell = tf.where(
+        valid,
+        tf.add(tf.mul(truth, tf.scalar(c, 'int32')), predicted),
+        tf.fill(truth.shape, c * c, 'int32'),
+      ) as tf.Tensor1D;
+      const bins = tf.bincount(cell, w, c * c + 1); // [c·c + 1]
+      return {
+        counts: tf.reshape(tf.slice(bins, 0, c * c), [c, c]),
+        invalid: tf.reshape(tf.slice(bins, c * c, 1), []),
+      };
     });
     try {
       this.table.add(increments);
@@ -63,7 +74,7 @@ export class ConfusionMatrix extends MetricBase {
     return tf.tidy(() => {
       const counts = this.table.get('counts');
       const diagonal = tf.sum(tf.mul(counts, tf.eye(this.numClasses)));
-      return tf.divNoNan(diagonal, tf.sum(counts)) as tf.Scalar;
+      return tf.divNoNan(diagonal, tf.add(tf.sum(counts), this.table.get('invalid'))) as tf.Scalar;
     });
   }
 
@@ -82,7 +93,8 @@ export class ConfusionMatrix extends MetricBase {
 
 /**
  * Class ids `[batch]` (int32) from one-hot/score rows (argmax), from ids, or from a single
- * probability column (> 0.5). `reference` is the prediction tensor, whose shape says which.
+ * probability column (> 0.5). `reference` is the prediction tensor, whose shape says which. Ids are
+ * not range-checked here (NaN and values far outside the classes become -1); the caller is.
  */
 function classIds(
   t: tf.Tensor,
@@ -107,7 +119,10 @@ function classIds(
   }
   const flat = tf.reshape(toFloat(t), [batch]);
   if (units === 1 && (!isTarget || classes === 2)) return tf.cast(tf.greater(flat, 0.5), 'int32');
-  return tf.cast(tf.round(flat), 'int32');
+  // -1 (no class) for NaN and ids outside the int32 range, which a cast would turn into valid ids
+  const rounded = tf.round(flat);
+  const representable = tf.logicalAnd(tf.greaterEqual(rounded, -1), tf.lessEqual(rounded, classes));
+  return tf.cast(tf.where(representable, rounded, tf.fill([batch], -1)), 'int32');
 }
 
 /** A confusion matrix (see {@link ConfusionMatrix}). */

@@ -1,4 +1,4 @@
-import { register, tf } from '@tensorfold/core';
+import { register, ShapeError, tf } from '@tensorfold/core';
 import { checkNumber, checkOneOf } from '../checks.js';
 import { EPSILON, matchShape, toFloat } from '../losses/loss.js';
 import { type MetricArgs, MetricBase, sampleWeights } from './metric.js';
@@ -22,7 +22,8 @@ export interface F1ScoreArgs extends MetricArgs {
  * F1 score, the harmonic mean of precision and recall, `2 P R / (P + R)`, per class and averaged
  * as `average` says (Keras's `F1Score`, which returns per-class scores by default; a logged metric
  * needs one number, so the default here is the macro average). Targets are one-hot or multi-hot
- * `[batch, classes]`, or 0/1 `[batch]` / `[batch, 1]` for a binary output.
+ * `[batch, classes]` (or `[batch, steps, classes]` for sequences, each step weighted by its sample's
+ * weight), or 0/1 `[batch]` / `[batch, 1]` for a binary output.
  */
 export class F1Score extends MetricBase {
   readonly className = 'F1Score';
@@ -42,6 +43,12 @@ export class F1Score extends MetricBase {
 
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
     const classes = yPred.rank === 1 ? 1 : yPred.shape[yPred.rank - 1];
+    const seen = this.counts?.get('tp').shape[0];
+    if (seen !== undefined && seen !== classes) {
+      throw new ShapeError(
+        `${this.name}: predictions with ${classes} classes after earlier batches with ${seen} classes; call reset() before scoring a different model output.`,
+      );
+    }
     const increments = tf.tidy(() => {
       let y = toFloat(matchShape(toFloat(yTrue), yPred, this.name));
       let p = toFloat(yPred);
@@ -49,15 +56,21 @@ export class F1Score extends MetricBase {
         y = tf.expandDims(y, -1);
         p = tf.expandDims(p, -1);
       }
-      y = tf.reshape(y, [-1, classes]); // [samples, classes]
+      const batch = p.shape[0];
+      const steps = p.size === 0 ? 1 : p.size / (batch * classes); // 1, or the time steps of a sequence
+      y = tf.reshape(y, [-1, classes]); // [batch · steps, classes]
       p = tf.reshape(p, [-1, classes]);
       const threshold = this.threshold ?? (classes === 1 ? 0.5 : null);
       const positive =
         threshold === null
           ? tf.cast(tf.equal(p, tf.max(p, -1, true)), 'float32')
           : tf.cast(tf.greater(p, threshold), 'float32');
+      // [batch · steps, 1]: each step of a sample carries the sample's weight
       const w = sampleWeight
-        ? tf.expandDims(sampleWeights(sampleWeight, sampleWeight.size, this.name), -1)
+        ? tf.reshape(
+            tf.tile(tf.reshape(sampleWeights(sampleWeight, batch, this.name), [batch, 1]), [1, steps]),
+            [-1, 1],
+          )
         : tf.onesLike(tf.slice(p, [0, 0], [-1, 1]));
       const wt = tf.mul(y, w);
       return {

@@ -6,14 +6,18 @@ import { sampleWeights } from './metric.js';
 export interface DecisionArgs {
   /** A prediction above this counts as positive. Default 0.5. */
   threshold?: number;
-  /** Only the `topK` highest predictions of each sample can count as positive. Default: all. */
+  /**
+   * Only the `topK` highest predictions of each sample can count as positive (exactly `topK`: of tied
+   * scores, the first classes). Default: all.
+   */
   topK?: number | null;
   /** Only this class (column) is scored. Default: every class/unit. */
   classId?: number | null;
 }
 
 /**
- * Targets (0/1), positive decisions (0/1) and weights, each `[batch, units]`, from targets and
+ * Targets (0/1), positive decisions (0/1) and weights, each `[batch, units]` (or `[batch, ..., units]`
+ * for sequences, where every step of a sample carries its sample weight), from targets and
  * predictions of the same shape (or `[batch]` against `[batch, 1]`).
  */
 export function decisions(
@@ -31,9 +35,12 @@ export function decisions(
   }
   const units = p.shape[p.rank - 1];
   if (args.topK !== null) {
+    // exactly k per sample, ties going to the first (Keras's top_k mask), not every score >= the k-th
     const k = Math.min(args.topK, units);
-    const kth = tf.min(tf.topk(p, k).values, -1, true); // [batch, 1]
-    p = tf.where(tf.greaterEqual(p, kth), p, tf.fill(p.shape, Number.NEGATIVE_INFINITY));
+    const top = tf.topk(p, k).indices; // [batch, k]
+    // float32: with int32 the WebGPU backend (tfjs 4.22) fails to compile a shader here and reads 0s
+    const inTop = tf.greater(tf.sum(tf.oneHot(top, units, 1, 0, 'float32'), -2), 0); // [batch, units]
+    p = tf.where(inTop, p, tf.fill(p.shape, Number.NEGATIVE_INFINITY));
   }
   if (args.classId !== null) {
     if (args.classId < 0 || args.classId >= units) {
@@ -41,13 +48,18 @@ export function decisions(
         `${what}: classId ${args.classId} is out of range for predictions with ${units} classes.`,
       );
     }
-    y = tf.slice(y, [0, args.classId], [-1, 1]);
-    p = tf.slice(p, [0, args.classId], [-1, 1]);
+    const last = p.rank - 1;
+    const begin = p.shape.map((_, axis) => (axis === last ? (args.classId as number) : 0));
+    const size = p.shape.map((_, axis) => (axis === last ? 1 : -1));
+    y = tf.slice(y, begin, size); // [batch, ..., 1]
+    p = tf.slice(p, begin, size);
   }
   const positive = tf.cast(tf.greater(p, args.threshold), 'float32');
   const batch = p.shape[0];
+  // [batch, 1, ..., 1]: one weight per sample, the same for each of its steps and units
+  const perSample = [batch, ...p.shape.slice(1).map(() => 1)];
   const weight = sampleWeight
-    ? tf.mul(tf.expandDims(sampleWeights(sampleWeight, batch, what), -1), tf.onesLike(positive))
+    ? tf.mul(tf.reshape(sampleWeights(sampleWeight, batch, what), perSample), tf.onesLike(positive))
     : tf.onesLike(positive);
   return { truth: y, positive, weight };
 }

@@ -1,11 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Callback, type Model, SerializationError, sequential, tf } from '@tensorfold/core';
+import { Callback, type Model, type Optimizer, SerializationError, sequential, tf } from '@tensorfold/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { earlyStopping } from '../callbacks/early-stopping.js';
+import { learningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
 import { reduceLROnPlateau } from '../callbacks/reduce-lr-on-plateau.js';
 import { adam } from '../optimizers/adam.js';
+import { sgd } from '../optimizers/sgd.js';
+import { exponentialDecay } from '../schedules/decay.js';
 import { useCpu, values } from '../test-utils/setup.js';
 import { blobs, TestDense, TestDropout } from '../test-utils/toys.js';
 import { backupAndRestore } from './backup-and-restore.js';
@@ -21,7 +24,7 @@ afterEach(async () => {
 });
 
 /** The same model every time (explicit names and seeds), as a fresh process would build it. */
-function build(): Model {
+function build(optimizer: Optimizer = adam({ learningRate: 0.05 })): Model {
   const m = sequential({
     layers: [
       new TestDense({ name: 'hidden', units: 8, activation: 'relu', inputShape: [2], seed: 11 }),
@@ -30,7 +33,7 @@ function build(): Model {
     ],
   });
   m.compile({
-    optimizer: adam({ learningRate: 0.05 }),
+    optimizer,
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });
@@ -119,6 +122,62 @@ describe('backupAndRestore', () => {
     for (const m of [straight, first, resumed]) m.dispose();
     tf.dispose([x, oneHot]);
     expect(earlyStopping().getState()).toEqual({ wait: 0, best: 'Infinity', bestEpoch: -1 });
+  });
+
+  it('resumes SGD momentum exactly after the learning rate was changed', async () => {
+    // SGD keeps its momentum relative to the learning rate: restoring the state must not rescale it
+    const { x, oneHot } = blobs(24, 2);
+    const momentum = () => sgd({ learningRate: 0.1, momentum: 0.9 });
+    const halve = () => learningRateScheduler((epoch) => (epoch >= 1 ? 0.05 : 0.1));
+    const fitArgs = { epochs: 4, batchSize: 8, seed: 3 };
+
+    const straight = build(momentum());
+    await straight.fit(x, oneHot, { ...fitArgs, callbacks: [halve()] });
+
+    const first = build(momentum());
+    await expect(
+      first.fit(x, oneHot, {
+        ...fitArgs,
+        callbacks: [halve(), backupAndRestore({ backupDir: dir }), new Crash(2)],
+      }),
+    ).rejects.toThrow('killed');
+
+    const resumed = build(momentum());
+    await resumed.fit(x, oneHot, { ...fitArgs, callbacks: [halve(), backupAndRestore({ backupDir: dir })] });
+    expect(resumed.optimizer.learningRate).toBe(0.05);
+    expect(await allWeights(resumed)).toEqual(await allWeights(straight));
+    for (const m of [straight, first, resumed]) m.dispose();
+    tf.dispose([x, oneHot]);
+  });
+
+  it('refuses to resume a constant-rate run with a scheduled optimizer (or back), changing nothing', async () => {
+    const { x, oneHot } = blobs(12, 1);
+    const crashAfterOne = { epochs: 3, batchSize: 4, seed: 1 };
+    const scheduled = () =>
+      adam({ learningRate: exponentialDecay({ initialLearningRate: 0.05, decaySteps: 2, decayRate: 0.5 }) });
+    for (const [writer, reader] of [
+      [() => adam({ learningRate: 0.05 }), scheduled],
+      [scheduled, () => adam({ learningRate: 0.05 })],
+    ]) {
+      const first = build(writer());
+      const backup = backupAndRestore({ backupDir: dir, deleteCheckpoint: false });
+      await expect(
+        first.fit(x, oneHot, { ...crashAfterOne, callbacks: [backup, new Crash(1)] }),
+      ).rejects.toThrow('killed');
+      const resumed = build(reader());
+      const before = await allWeights(resumed);
+      const error = await resumed
+        .fit(x, oneHot, { ...crashAfterOne, callbacks: [backupAndRestore({ backupDir: dir })] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SerializationError);
+      expect((error as Error).message).toMatch(/learning-rate schedule/);
+      expect(await allWeights(resumed)).toEqual(before);
+      expect(resumed.optimizer.iterations).toBe(0);
+      await fs.rm(join(dir, 'backup.bin'));
+      first.dispose();
+      resumed.dispose();
+    }
+    tf.dispose([x, oneHot]);
   });
 
   it('warns when listed before the callbacks whose state it saves', async () => {

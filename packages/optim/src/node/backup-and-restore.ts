@@ -157,8 +157,9 @@ function renameState(name: string, pathOf: Map<string, string>): string {
 }
 
 /**
- * Puts a backup into `model`: checks everything first (weights, shapes, generator count), then sets
- * weights, optimizer state, learning rate and random generators. Returns the header.
+ * Puts a backup into `model`: checks everything first (weights, shapes, generator count, constant or
+ * scheduled learning rate, the optimizer's slots), then sets optimizer state, learning rate, weights
+ * and random generators. Returns the header.
  */
 async function restore(
   model: Model,
@@ -198,6 +199,12 @@ async function restore(
         `The backup holds the state of ${header.callbackStates.length} callbacks but backupAndRestore tracks ${callbackCount}; pass the same callbacks as the run that wrote it.`,
       );
     }
+    const scheduled = (model.optimizer as { learningRateSchedule?: unknown }).learningRateSchedule != null;
+    if (scheduled !== (header.learningRate === null)) {
+      throw new SerializationError(
+        `The backup in ${path} was saved by an optimizer ${header.learningRate === null ? 'following a learning-rate schedule' : 'with a constant learning rate'}, but this one ${scheduled ? 'follows a learning-rate schedule' : 'has a constant rate'}; compile with the optimizer of the run that wrote it, or delete ${path} to start from scratch.`,
+      );
+    }
     const variableOf = new Map(weights.map((w) => [w.path, w.variable.name]));
     const optimizerState = header.weightSpecs
       .filter((s) => s.group === 'optimizer')
@@ -207,9 +214,14 @@ async function restore(
         return { name: variable ? variable + s.name.slice(cut) : s.name, tensor: values[s.name] };
       });
     const optimizer = model.optimizer;
-    await optimizer.setWeights(optimizerState);
+    await optimizer.setWeights(optimizerState); // checks the state before changing anything
+    if (header.learningRate !== null && optimizer.learningRate !== header.learningRate) {
+      // Optimizers that keep state relative to the rate (SGD's momentum) rescale it when the rate is
+      // set; the saved state is relative to the saved rate already, so it is put back once more.
+      optimizer.learningRate = header.learningRate;
+      await optimizer.setWeights(optimizerState);
+    }
     for (const w of weights) w.write(values[w.path]);
-    if (header.learningRate !== null) optimizer.learningRate = header.learningRate;
     generators.forEach((g, i) => {
       g.setState(header.randomStates[i]);
     });

@@ -57,6 +57,8 @@ export function decodeBackup(bytes: Uint8Array, path: string): { header: BackupH
   if (header?.format !== 1 || !Array.isArray(header.weightSpecs)) {
     throw new SerializationError(`${path} has an unknown backup format. ${fix}`);
   }
+  const bad = invalidField(header);
+  if (bad !== null) throw new SerializationError(`${path} has a corrupt header (${bad}). ${fix}`);
   // A copy with its own buffer: Node's Buffer.slice is a view into a shared pool.
   const body = new Uint8Array(bytes.byteLength - 8 - length);
   body.set(bytes.subarray(8 + length));
@@ -67,4 +69,35 @@ export function decodeBackup(bytes: Uint8Array, path: string): { header: BackupH
     );
   }
   return { header, data: body.buffer };
+}
+
+const isCount = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+const isNumbers = (x: unknown) => Array.isArray(x) && x.every((v) => typeof v === 'number');
+const isObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * What is wrong with a parsed header whose JSON was well formed (a field missing or of the wrong
+ * type, as a damaged or hand-edited file has), or null when every field is usable.
+ */
+function invalidField(header: BackupHeader): string | null {
+  for (const [i, spec] of header.weightSpecs.entries()) {
+    if (
+      !isObject(spec) ||
+      typeof spec.name !== 'string' ||
+      !Array.isArray(spec.shape) ||
+      !spec.shape.every(isCount) ||
+      (spec.dtype !== 'float32' && spec.dtype !== 'int32')
+    ) {
+      return `weightSpecs[${i}] is not a float32 or int32 tensor spec with a name and a shape`;
+    }
+  }
+  if (!isCount(header.epoch)) return 'epoch is not an integer >= 0';
+  if (header.learningRate !== null && typeof header.learningRate !== 'number')
+    return 'learningRate is neither a number nor null';
+  if (!Array.isArray(header.randomStates) || !header.randomStates.every(isNumbers))
+    return 'randomStates is not a list of generator states';
+  if (!isNumbers(header.globalRandomState)) return 'globalRandomState is not a generator state';
+  if (!Array.isArray(header.callbackStates) || !header.callbackStates.every(isObject))
+    return 'callbackStates is not a list of objects';
+  return null;
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, type Model, sequential, tf } from '@tensorfold/core';
+import { CallbackList, loadModel, type Model, sequential, tf } from '@tensorfold/core';
 import '@tensorfold/core/node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { learningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
@@ -101,8 +101,32 @@ describe('modelCheckpoint', () => {
     await expect(m.fit(x, oneHot, { callbacks: [bad] })).rejects.toThrow(
       /names \{val_acc\}, which training does not log/,
     );
+    // {batch} has a value only when saving every N batches: refused before training, not after an epoch
+    const weightValues = async () => {
+      const weights = m.getWeights();
+      const out = await Promise.all(weights.map(values));
+      tf.dispose(weights);
+      return out;
+    };
+    const before = await weightValues();
+    const perEpoch = modelCheckpoint({ filepath: join(dir, 'e{epoch}-b{batch}') });
+    await expect(m.fit(x, oneHot, { callbacks: [perEpoch] })).rejects.toThrow(/names \{batch\}/);
+    // and validation values exist only at epoch ends, not for saves every N batches
+    const perBatch = modelCheckpoint({ filepath: join(dir, 'b{batch}-{val_loss}'), saveFreq: 2 });
+    await expect(m.fit(x, oneHot, { callbacks: [perBatch], validationData: [x, oneHot] })).rejects.toThrow(
+      /names \{val_loss\}.*validation values are not known yet/,
+    );
+    expect(await weightValues()).toEqual(before);
     tf.dispose([x, oneHot]);
     m.dispose();
+  });
+
+  it('listens to batches only when saving every N batches (fit then reads metrics after each batch)', () => {
+    const perEpoch = modelCheckpoint({ filepath: join(dir, 'ckpt') });
+    expect(new CallbackList([perEpoch]).listensTo('onBatchEnd')).toBe(false);
+    expect(new CallbackList([perEpoch]).listensTo('onEpochEnd')).toBe(true);
+    const perBatch = modelCheckpoint({ filepath: join(dir, 'ckpt'), saveFreq: 3 });
+    expect(new CallbackList([perBatch]).listensTo('onBatchEnd')).toBe(true);
   });
 });
 

@@ -8,7 +8,8 @@ import { fillTemplate, templateKeys } from './filepath.js';
 export interface ModelCheckpointArgs {
   /**
    * Directory to save the model to (`model.json` and weight shards). May name values, Keras-style:
-   * `runs/ckpt-{epoch:02d}-{val_loss:.3f}` (epoch and batch 1-based).
+   * `runs/ckpt-{epoch:02d}-{val_loss:.3f}` (epoch and batch 1-based; `{batch}` only with a numeric
+   * `saveFreq`).
    */
   filepath: string;
   /** The logged value that decides what is best. Default `'val_loss'`. */
@@ -78,14 +79,18 @@ export class ModelCheckpoint extends Callback {
       (this.direction === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     this.best = this.initialBest;
     this.reader = new MonitorReader(this.monitor, 'modelCheckpoint', this.print);
+    if (this.saveFreq !== 'epoch') this.onBatchEnd = this.saveOnBatch;
   }
 
   override onTrainBegin(): void {
-    const known = new Set(['epoch', 'batch', ...this.params.metrics]);
+    // {batch} has a value only when saving every N batches, validation values only at epoch ends
+    const perEpoch = this.saveFreq === 'epoch';
+    const logged = this.params.metrics.filter((name) => perEpoch || !name.startsWith('val_'));
+    const known = new Set(['epoch', ...(perEpoch ? [] : ['batch']), ...logged]);
     const unknown = templateKeys(this.filepath).filter((k) => !known.has(k));
     if (unknown.length > 0) {
       throw new ConfigError(
-        `modelCheckpoint filepath "${this.filepath}" names ${unknown.map((k) => `{${k}}`).join(', ')}, which training does not log (it logs ${[...known].join(', ')}).`,
+        `modelCheckpoint filepath "${this.filepath}" names ${unknown.map((k) => `{${k}}`).join(', ')}, which training does not log (it logs ${[...known].join(', ')}).${unknown.includes('batch') ? ' {batch} needs saveFreq set to a number of batches.' : ''}${perEpoch ? '' : ' Saving every N batches, validation values are not known yet.'}`,
       );
     }
     this.best = this.initialBest;
@@ -96,7 +101,12 @@ export class ModelCheckpoint extends Callback {
     this.epoch = epoch;
   }
 
-  override async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
+  /**
+   * The `onBatchEnd` hook, installed only with a numeric `saveFreq`: `fit` reads the running metrics
+   * back from the device after every batch for callbacks that handle batches, which per-epoch saving
+   * does not need.
+   */
+  private async saveOnBatch(batch: number, logs: Logs = {}): Promise<void> {
     if (this.saveFreq === 'epoch') return;
     this.batchesSinceSave++;
     if (this.batchesSinceSave < this.saveFreq) return;

@@ -147,6 +147,35 @@ describe('clipping', () => {
   });
 });
 
+describe('nadam momentum schedule', () => {
+  it('gives the same update after its state is set back to an earlier step', async () => {
+    // the product of the schedule is kept from step to step; restoring an earlier step must reset it
+    const optimizer = nadam({ learningRate: 0.02 });
+    const v = tf.variable(tf.tensor1d([1, -2, 0.5]));
+    const step = (g: number[]) =>
+      tf.tidy(() => optimizer.applyGradients([{ variable: v, gradient: tf.tensor1d(g) }]));
+    step([0.5, -1, 0.25]);
+    const saved = await optimizer.getWeights(); // after step 1
+    const afterOne = await values(v);
+    step([0.2, 0.4, -0.6]);
+    const afterTwo = await values(v);
+    step([-0.3, 0.1, 0.05]);
+    await optimizer.setWeights(saved);
+    v.assign(tf.tensor1d(afterOne));
+    step([0.2, 0.4, -0.6]);
+    expect(await values(v)).toEqual(afterTwo);
+    // and a fresh optimizer restored to step 1 continues exactly as well
+    const fresh = nadam({ learningRate: 0.02 });
+    await fresh.setWeights(saved);
+    v.assign(tf.tensor1d(afterOne));
+    tf.tidy(() => fresh.applyGradients([{ variable: v, gradient: tf.tensor1d([0.2, 0.4, -0.6]) }]));
+    expect(await values(v)).toEqual(afterTwo);
+    tf.dispose(saved.map((s) => s.tensor));
+    for (const o of [optimizer, fresh]) o.dispose();
+    v.dispose();
+  });
+});
+
 describe('names and configs', () => {
   it('round-trips every optimizer through the registry with Keras and TensorFlow.js names', () => {
     for (const name of [

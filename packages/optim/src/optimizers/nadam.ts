@@ -41,6 +41,8 @@ export class Nadam extends OptimizerBase {
   readonly beta2: number;
   readonly epsilon: number;
   protected readonly slotNames = ['m', 'v'] as const;
+  /** `prod(mu_1..mu_step)` for the last step asked, carried forward so each update costs O(1), not O(step). */
+  private product = { step: 0, value: 1 };
 
   constructor(args: NadamArgs = {}) {
     super(args, 0.001);
@@ -49,14 +51,25 @@ export class Nadam extends OptimizerBase {
     this.epsilon = checkPositive(args.epsilon ?? 1e-7, 'nadam epsilon');
   }
 
+  /**
+   * `prod(mu_1..mu_step)`, multiplied in the same order whether it continues from the previous step or
+   * starts again (after state was set back to an earlier step), so the result is the same either way.
+   */
+  private muProduct(step: number): number {
+    let { step: from, value } = this.product;
+    if (from > step) [from, value] = [0, 1];
+    for (let i = from + 1; i <= step; i++) value *= this.mu(i);
+    this.product = { step, value };
+    return value;
+  }
+
   /** The momentum schedule `mu_t`. */
   private mu(t: number): number {
     return this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * t));
   }
 
   protected coefficients(step: number, lr: number): Coefficients {
-    let product = 1; // prod(mu_1..mu_t)
-    for (let i = 1; i <= step; i++) product *= this.mu(i);
+    const product = this.muProduct(step); // prod(mu_1..mu_t)
     const next = this.mu(step + 1);
     const root = Math.sqrt(1 - this.beta2 ** step);
     // lr * mBar / (sqrt(v / (1 - beta2^t)) + eps) = lr * root * mBar / (sqrt(v) + eps * root)

@@ -191,6 +191,10 @@ describe('bad input changes nothing', () => {
     expect(() => adam({ beta1: 1 })).toThrow(/beta1 must be in \[0, 1\)/);
     expect(() => sgd({ learningRate: -1 })).toThrow(ConfigError);
     expect(() => sgd({ clipNorm: 1, clipValue: 1 })).toThrow(/only one of clipNorm, clipValue/);
+    // the message shows what was given (JSON would print NaN and Infinity as null)
+    expect(() => sgd({ learningRate: Number.NaN })).toThrow(/learningRate must be a number >= 0, got NaN\./);
+    expect(() => adam({ epsilon: Number.POSITIVE_INFINITY })).toThrow(/got Infinity\./);
+    expect(() => adam({ beta2: '0.9' as unknown as number })).toThrow(/got "0\.9"\./);
   });
 });
 

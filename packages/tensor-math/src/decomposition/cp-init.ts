@@ -34,19 +34,25 @@ export async function initialCpFactors(
   if (init !== 'svd')
     throw new ConfigError(`CP init must be 'svd', 'random' or a CPTensor, got '${String(init)}'.`);
   const factors: tf.Tensor2D[] = [];
-  for (let mode = 0; mode < tensor.rank; mode++) {
-    const unfolded = unfold(tensor, mode); // [n_mode, rest]
-    const kept = Math.min(rank, ...unfolded.shape);
-    const { u } = await svd(unfolded, { rank: kept, method: svdMethod, computeVt: false });
-    unfolded.dispose();
-    if (kept === rank) {
-      factors.push(u);
-    } else {
-      const padding = randomUniform(tensor.shape[mode], rank - kept, random);
-      factors.push(tf.concat([u, padding], 1));
-      u.dispose();
-      padding.dispose();
+  try {
+    for (let mode = 0; mode < tensor.rank; mode++) {
+      const unfolded = unfold(tensor, mode); // [n_mode, rest]
+      const kept = Math.min(rank, ...unfolded.shape);
+      const { u } = await svd(unfolded, { rank: kept, method: svdMethod, computeVt: false }).finally(() =>
+        unfolded.dispose(),
+      );
+      if (kept === rank) {
+        factors.push(u);
+      } else {
+        const padding = randomUniform(tensor.shape[mode], rank - kept, random);
+        factors.push(tf.concat([u, padding], 1));
+        u.dispose();
+        padding.dispose();
+      }
     }
+  } catch (error) {
+    tf.dispose(factors); // an SVD threw (NaN or Infinity in the data)
+    throw error;
   }
   return factors;
 }

@@ -52,6 +52,21 @@ describe('cp (ALS)', () => {
     expect(stopped.history!.iterations).toBe(2);
   });
 
+  it('awaits an async onIteration: its false stops, its error rejects the call, leaking nothing', async () => {
+    const x = exactCpTensor([5, 6, 7], 2, 4);
+    const onIteration = async ({ iteration }: { iteration: number }) => iteration < 2;
+    const stopped = await cp(x, 2, { seed: 1, tol: 0, onIteration });
+    expect(stopped.history!.iterations).toBe(2);
+    stopped.dispose();
+    const before = tf.memory().numTensors;
+    const failing = async () => {
+      throw new Error('display closed');
+    };
+    await expect(cp(x, 2, { seed: 1, onIteration: failing })).rejects.toThrow('display closed');
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it('gives the same factors for the same seed, and different ones for another seed', async () => {
     const x = gaussian([5, 6, 7], 6);
     const read = async (d: CPTensor) => Promise.all(d.factors.map(values));
@@ -95,7 +110,10 @@ describe('cp (ALS)', () => {
     await expect(cp(x, 2, { nIterMax: 0 })).rejects.toThrow(/nIterMax/);
     await expect(cp(x, 2, { init: 'nndsvd' as 'svd' })).rejects.toThrow(/init must be/);
     await expect(cp(tf.fill([2, 2], Number.NaN), 1, { init: 'random', seed: 1 })).rejects.toThrow(DataError);
-    expect(tf.memory().numTensors).toBe(before + 3); // the two zeros and the fill tensor made above
+    // the 'svd' start meets the NaN in its first SVD, with one unfolding alive, and a padded one later
+    await expect(cp(tf.fill([2, 3], Number.NaN), 1)).rejects.toThrow(DataError);
+    await expect(cp(tf.fill([2, 3], Number.NaN), 4, { seed: 1 })).rejects.toThrow(DataError);
+    expect(tf.memory().numTensors).toBe(before + 5); // the two zeros and the three fill tensors made above
   });
 
   it('leaks no tensors across sweeps', async () => {

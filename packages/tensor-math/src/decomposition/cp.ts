@@ -47,7 +47,8 @@ export interface CPOptions {
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @param rank The number of rank-one terms `R` (>= 1).
  * @returns A `CPTensor` with `history` (errors per sweep, iterations, convergence).
- * @throws ConfigError for a bad rank or option; ShapeError for a tensor of order < 2.
+ * @throws ConfigError for a bad rank or option; ShapeError for a tensor of order < 2; DataError when
+ *   the tensor holds NaN or Infinity.
  *
  * @example
  * const decomposition = await cp(x, 3, { seed: 1 });

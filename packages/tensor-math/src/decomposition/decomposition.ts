@@ -18,7 +18,10 @@ export interface IterationInfo {
   relativeError: number;
 }
 
-/** Called after each iteration; return `false` to stop early (the result so far is returned). */
+/**
+ * Called after each iteration; return `false` to stop early (the result so far is returned). It may
+ * be async: the decomposition awaits it, so an error it throws rejects the decomposition's promise.
+ */
 export type IterationCallback = (info: IterationInfo) => unknown;
 
 /** What every decomposed tensor (CP, Tucker, TT) offers. */

@@ -8,7 +8,10 @@ import { assertDecomposable } from './validate-input.js';
 
 /** Options of {@link hosvd}. */
 export interface HosvdOptions {
-  /** Multilinear ranks: one per mode, or one number for all (capped at each mode's size). Default: full. */
+  /**
+   * Multilinear ranks: one per mode, or one number for all (capped at each mode's size and at the
+   * product of the other ranks). Default: full (exact).
+   */
   ranks?: number | readonly number[];
   /** How singular vectors are computed (see `SvdMethod`). Default `'auto'`. */
   svdMethod?: SvdMethod;
@@ -22,10 +25,12 @@ export interface HosvdOptions {
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @returns A `TuckerTensor` with orthonormal factors.
+ * @throws ConfigError for bad ranks; DataError when the tensor holds NaN or Infinity.
  */
 export async function hosvd(tensor: tf.Tensor, options: HosvdOptions = {}): Promise<TuckerTensor> {
   assertDecomposable(tensor, 'hosvd()');
-  const ranks = resolveTuckerRanks(tensor, options.ranks ?? [...tensor.shape], 'hosvd()');
+  // full: every mode's largest feasible rank
+  const ranks = resolveTuckerRanks(tensor, options.ranks ?? Math.max(...tensor.shape), 'hosvd()');
   const factors = await leadingFactors(tensor, ranks, options.svdMethod ?? 'auto');
   const core = multiModeDot(tensor, factors, { transpose: true });
   return new TuckerTensor(core, factors);

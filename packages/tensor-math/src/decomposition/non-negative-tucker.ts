@@ -13,7 +13,10 @@ import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link nonNegativeTucker}. */
 export interface NonNegativeTuckerOptions {
-  /** Multilinear ranks: one per mode, or one number for all (capped at each mode's size). Required. */
+  /**
+   * Multilinear ranks: one per mode, or one number for all (capped at each mode's size and at the
+   * product of the other ranks). Required.
+   */
   ranks: number | readonly number[];
   /** `'random'` (default): uniform [0, 1) core and factors; `'svd'`: absolute values of the HOSVD. */
   init?: 'svd' | 'random';

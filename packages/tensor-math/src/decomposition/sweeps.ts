@@ -10,7 +10,7 @@ export interface SweepLimits {
   nIterMax: number;
   /** Converged when the relative error changes by less than this between two sweeps. */
   tol: number;
-  /** Called after each sweep with the relative error; return `false` to stop. */
+  /** Called after each sweep with the relative error; return `false` (or a promise of it) to stop. */
   onIteration?: IterationCallback;
 }
 
@@ -53,7 +53,8 @@ export async function sweepUntilConverged(
     assertFiniteValue(error, `${what} relative error`);
     history.errors.push(error);
     history.iterations = iteration;
-    const stop = limits.onIteration?.({ iteration, relativeError: error }) === false;
+    // awaited, so that an async callback can stop the fit (and its errors reject the call)
+    const stop = (await limits.onIteration?.({ iteration, relativeError: error })) === false;
     const previous = history.errors[history.errors.length - 2];
     if (previous !== undefined && Math.abs(previous - error) < limits.tol) {
       history.converged = true;

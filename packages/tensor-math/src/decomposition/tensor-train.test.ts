@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError, tf } from '@tensorfold/core';
+import { ConfigError, DataError, ShapeError, tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, scalar } from '../test-utils/close.js';
 import { useTestBackend } from '../test-utils/setup.js';
@@ -60,6 +60,17 @@ describe('tensorTrain (TT-SVD)', () => {
     await expect(tensorTrain(x, { ranks: 0 })).rejects.toThrow(ConfigError);
     await expect(tensorTrain(x, {})).rejects.toThrow(/needs \{ranks\} or \{relativeError\}/);
     await expect(tensorTrain(x, { relativeError: 1 })).rejects.toThrow(/\[0, 1\)/);
+  });
+
+  it('raises a DataError for NaN or Infinity instead of returning garbage cores', async () => {
+    const x = gaussian([3, 4, 5], 6);
+    const nan = tf.where(tf.greater(x, 1), tf.fill(x.shape, Number.NaN), x);
+    const inf = tf.where(tf.greater(x, 1), tf.fill(x.shape, Number.POSITIVE_INFINITY), x);
+    const before = tf.memory().numTensors;
+    await expect(tensorTrain(nan, { ranks: 2 })).rejects.toThrow(DataError);
+    await expect(tensorTrain(inf, { relativeError: 0.1 })).rejects.toThrow(DataError);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, nan, inf]);
   });
 
   it('leaks no tensors', async () => {

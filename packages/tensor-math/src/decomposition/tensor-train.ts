@@ -32,7 +32,7 @@ export interface TensorTrainOptions {
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @returns A `TTTensor` with cores `[r_{k-1}, n_k, r_k]`.
  * @throws ConfigError when neither option is given, a rank is zero or infeasible, or `relativeError` is
- *   not in [0, 1).
+ *   not in [0, 1); DataError when the tensor holds NaN or Infinity.
  *
  * @example
  * const tt = await tensorTrain(x, { relativeError: 1e-3 });

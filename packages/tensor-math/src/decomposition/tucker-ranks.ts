@@ -2,7 +2,9 @@ import { ConfigError, type tf } from '@tensorfold/core';
 import { describeShape } from '../validate.js';
 
 /**
- * Resolves Tucker ranks: one number for every mode (capped at each mode's size) or one per mode.
+ * Resolves Tucker ranks: one number for every mode, capped at the feasible maximum of each mode (its
+ * size, and the product of the other modes' capped ranks, which bounds the rank of its unfolding), or
+ * one per mode, used as given.
  *
  * @throws ConfigError when a rank is not a positive integer, exceeds its mode's size, or exceeds the
  *   product of the other ranks (such a core would be degenerate); the message names the largest value
@@ -14,7 +16,7 @@ export function resolveTuckerRanks(
   what: string,
 ): number[] {
   const shape = tensor.shape;
-  const resolved = typeof ranks === 'number' ? shape.map((n) => Math.min(ranks, n)) : [...ranks];
+  const resolved = typeof ranks === 'number' ? cappedRanks(shape, ranks) : [...ranks];
   if (resolved.length !== shape.length) {
     throw new ConfigError(
       `${what} ranks has ${resolved.length} entries but the tensor (${describeShape(shape)}) has ${shape.length} modes: pass one rank per mode.`,
@@ -39,4 +41,19 @@ export function resolveTuckerRanks(
     }
   });
   return resolved;
+}
+
+/**
+ * `rank` for every mode, at most the mode's size and the product of the other (capped) ranks. One
+ * pass suffices: only the largest rank can exceed the product of the others, and capping it there
+ * keeps every other rank within its own bound.
+ */
+function cappedRanks(shape: readonly number[], rank: number): number[] {
+  const bySize = shape.map((n) => Math.min(rank, n));
+  return bySize.map((r, k) =>
+    Math.min(
+      r,
+      bySize.reduce((p, q, j) => (j === k ? p : p * q), 1),
+    ),
+  );
 }

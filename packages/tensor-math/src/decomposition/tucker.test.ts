@@ -63,6 +63,22 @@ describe('tucker (HOOI) and hosvd', () => {
     await expect(tucker(x, {} as { ranks: number })).rejects.toThrow(/needs ranks/);
   });
 
+  it('caps one rank for every mode (and the full default) where the other modes allow less', async () => {
+    // mode 2 of a 2x3x10 tensor has rank at most 2·3 = 6: its full multilinear ranks are (2, 3, 6)
+    const x = gaussian([2, 3, 10], 8);
+    const full = await hosvd(x);
+    expect(full.ranks).toEqual([2, 3, 6]);
+    expect(await scalar(relativeError(x, full))).toBeLessThan(1e-5);
+    const capped = await tucker(x, { ranks: 10, nIterMax: 2 });
+    expect(capped.ranks).toEqual([2, 3, 6]);
+    expect((await hosvd(x, { ranks: 3 })).ranks).toEqual([2, 3, 3]);
+    // ranks given per mode are used as given, or refused
+    await expect(hosvd(x, { ranks: [2, 3, 10] })).rejects.toThrow(/larger than that mode's size|exceeds/);
+    await expect(hosvd(x, { ranks: [2, 3, 7] })).rejects.toThrow(/exceeds the product 6/);
+    for (const d of [full, capped]) d.dispose();
+    x.dispose();
+  });
+
   it('leaks no tensors', async () => {
     const x = gaussian([5, 6, 7], 6);
     const before = tf.memory().numTensors;
@@ -76,6 +92,16 @@ describe('tucker (HOOI) and hosvd', () => {
     const core = gaussian([2, 3], 7);
     await expectClose(tuckerToTensor({ core, factors: [tf.eye(2), tf.eye(3)] }), core);
     expect(() => new TuckerTensor(core, [tf.eye(2) as tf.Tensor2D])).toThrow(ShapeError);
+  });
+
+  it('hosvd and tucker raise a DataError for NaN input, leaking nothing', async () => {
+    const nan = tf.fill([3, 4, 5], Number.NaN);
+    const before = tf.memory().numTensors;
+    await expect(hosvd(nan, { ranks: 2 })).rejects.toThrow(DataError);
+    await expect(tucker(nan, { ranks: 2, init: 'random', seed: 1 })).rejects.toThrow(DataError);
+    await expect(tucker(nan, { ranks: 2 })).rejects.toThrow(DataError);
+    expect(tf.memory().numTensors).toBe(before);
+    nan.dispose();
   });
 });
 

@@ -15,7 +15,10 @@ import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link tucker}. */
 export interface TuckerOptions {
-  /** Multilinear ranks: one per mode, or one number for all (capped at each mode's size). Required. */
+  /**
+   * Multilinear ranks: one per mode, or one number for all (capped at each mode's size and at the
+   * product of the other ranks). Required.
+   */
   ranks: number | readonly number[];
   /**
    * `'svd'` (default): start from {@link hosvd}; `'random'`: random orthonormal factors (seeded); or a
@@ -45,7 +48,8 @@ export interface TuckerOptions {
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @returns A `TuckerTensor` with `history`.
- * @throws ConfigError for ranks that are zero, larger than their mode or than the other ranks' product.
+ * @throws ConfigError for ranks that are zero, larger than their mode or than the other ranks' product;
+ *   DataError when the tensor holds NaN or Infinity.
  *
  * @example
  * const decomposition = await tucker(x, { ranks: [10, 10, 10] });
@@ -68,19 +72,23 @@ export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise
   try {
     history = await sweepUntilConverged(tensor, 'tucker()', limits, async () => {
       let projected: tf.Tensor | null = null;
-      for (let mode = 0; mode < order; mode++) {
-        projected?.dispose();
-        // [r_1, ..., n_mode, ..., r_N]
-        projected = multiModeDot(tensor, factors, { skip: mode, transpose: true });
-        const unfolded = unfold(projected, mode); // [n_mode, ∏_{k≠mode} r_k]
-        const { u } = await svd(unfolded, { rank: ranks[mode], method, computeVt: false });
-        unfolded.dispose();
-        factors[mode].dispose();
-        factors[mode] = u;
+      try {
+        for (let mode = 0; mode < order; mode++) {
+          projected?.dispose();
+          // [r_1, ..., n_mode, ..., r_N]
+          projected = multiModeDot(tensor, factors, { skip: mode, transpose: true });
+          const unfolded = unfold(projected, mode); // [n_mode, ∏_{k≠mode} r_k]
+          const { u } = await svd(unfolded, { rank: ranks[mode], method, computeVt: false }).finally(() =>
+            unfolded.dispose(),
+          );
+          factors[mode].dispose();
+          factors[mode] = u;
+        }
+        core?.dispose();
+        core = modeDot(projected!, factors[order - 1], order - 1, { transpose: true });
+      } finally {
+        projected?.dispose(); // also when an SVD throws (NaN or Infinity in the data)
       }
-      core?.dispose();
-      core = modeDot(projected!, factors[order - 1], order - 1, { transpose: true });
-      projected!.dispose();
       return residualNorm(tensor, core, factors);
     });
   } catch (error) {

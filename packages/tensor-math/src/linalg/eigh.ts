@@ -1,7 +1,7 @@
 import { ShapeError, type tf } from '@tensorfold/core';
 import { EigenvalueDecomposition, type Matrix } from 'ml-matrix';
-import { assertRank, describeShape } from '../validate.js';
-import { canonicalSigns, fromHost, toHost } from './host-matrix.js';
+import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
+import { assertFiniteHost, canonicalSigns, fromHost, toHost } from './host-matrix.js';
 
 /** An eigendecomposition `A = V · diag(values) · Vᵀ`. */
 export interface EighResult {
@@ -18,15 +18,18 @@ export interface EighResult {
  * (Gram matrices of unfoldings, at most a few hundred rows) are far too small for a GPU to help.
  *
  * @param symmetric `[n, n]`, symmetric (only symmetric input gives meaningful results).
- * @throws ShapeError when it is not square.
+ * @throws ShapeError when it is not square or empty; DataError when it holds NaN or Infinity.
  */
 export async function eigh(symmetric: tf.Tensor2D): Promise<EighResult> {
   assertRank(symmetric, 2, 'eigh() input');
+  assertNonEmptyMatrix(symmetric, 'eigh() input');
   const [n, m] = symmetric.shape;
   if (n !== m) {
     throw new ShapeError(`eigh() needs a square matrix but got ${describeShape(symmetric.shape)}.`);
   }
-  const { values, vectors } = hostEigh(await toHost(symmetric));
+  const host = await toHost(symmetric);
+  assertFiniteHost(host, 'eigh() input');
+  const { values, vectors } = hostEigh(host);
   return { values, vectors: fromHost(vectors) };
 }
 

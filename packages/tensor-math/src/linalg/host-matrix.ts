@@ -3,7 +3,7 @@
  * (float64, in JavaScript), where the dense linear algebra tfjs lacks runs. Reads are `await data()`,
  * never `dataSync()`, so they are safe on WebGPU.
  */
-import { tf } from '@tensorfold/core';
+import { DataError, tf } from '@tensorfold/core';
 import { Matrix } from 'ml-matrix';
 
 /** Reads a `[rows, columns]` tensor into a float64 `Matrix`. */
@@ -52,6 +52,24 @@ export function canonicalSigns(vectors: Matrix): Matrix {
     if (best < 0) for (let i = 0; i < vectors.rows; i++) vectors.set(i, j, -vectors.get(i, j));
   }
   return vectors;
+}
+
+/**
+ * Throws a {@link DataError} when `matrix` holds NaN or Infinity: the dense solvers would otherwise
+ * return NaN or garbage factors, or fail inside `ml-matrix` with an untyped error.
+ *
+ * @param what the routine and its input, for the message (`'svd() input'`)
+ */
+export function assertFiniteHost(matrix: Matrix, what: string): void {
+  for (let i = 0; i < matrix.rows; i++) {
+    for (let j = 0; j < matrix.columns; j++) {
+      if (!Number.isFinite(matrix.get(i, j))) {
+        throw new DataError(
+          `${what} holds NaN or Infinity (entry [${i}, ${j}] is ${matrix.get(i, j)}), or values too large for float32. Clean the data (e.g. replace missing values) before decomposing it.`,
+        );
+      }
+    }
+  }
 }
 
 /** Reads a scalar tensor's value and frees the tensor (`await data()`, safe on WebGPU). */

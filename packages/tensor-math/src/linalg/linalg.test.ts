@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError, tf } from '@tensorfold/core';
+import { ConfigError, DataError, ShapeError, tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '../test-utils/close.js';
 import { useTestBackend } from '../test-utils/setup.js';
@@ -51,6 +51,29 @@ describe('svd', () => {
     await expect(svd(tf.zeros([3, 5]) as tf.Tensor2D, { rank: 4 })).rejects.toThrow(/from 1 to 3/);
     await expect(svd(tf.zeros([3]) as unknown as tf.Tensor2D)).rejects.toThrow(ShapeError);
   });
+
+  it('raises a DataError for NaN or Infinity on both paths, leaking nothing', async () => {
+    const bad = [
+      tf.tensor2d([
+        [1, Number.NaN, 0],
+        [0, 1, 0],
+      ]),
+      tf.tensor2d([
+        [1, 2],
+        [Number.POSITIVE_INFINITY, 0],
+        [0, 1],
+      ]),
+    ] as tf.Tensor2D[];
+    const before = tf.memory().numTensors;
+    for (const m of bad) {
+      for (const method of ['host', 'gram'] as const) {
+        await expect(svd(m, { method })).rejects.toThrow(DataError);
+        await expect(svd(m, { method })).rejects.toThrow(/NaN or Infinity/);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(bad);
+  });
 });
 
 describe('eigh', () => {
@@ -62,6 +85,12 @@ describe('eigh', () => {
     const rebuilt = tf.matMul(tf.mul(vectors, tf.tensor1d(Array.from(values))), vectors, false, true);
     await expectClose(rebuilt, sym, { atol: 1e-5 });
     await expect(eigh(tf.zeros([2, 3]) as tf.Tensor2D)).rejects.toThrow(/square/);
+    const nan = tf.tensor2d([
+      [1, Number.NaN],
+      [Number.NaN, 1],
+    ]);
+    await expect(eigh(nan)).rejects.toThrow(DataError);
+    nan.dispose();
   });
 });
 
@@ -78,5 +107,26 @@ describe('lstsq', () => {
     const singular = tf.ones([2, 2]) as tf.Tensor2D;
     await expectClose(await lstsq(singular, tf.tensor1d([2, 2])), [1, 1], { atol: 1e-6 });
     await expect(lstsq(a, tf.zeros([3]) as tf.Tensor1D)).rejects.toThrow(/needs 4 rows/);
+  });
+
+  it('raises typed errors for NaN and for empty matrices, leaking nothing', async () => {
+    const nan = tf.tensor2d([
+      [1, 0],
+      [0, Number.NaN],
+      [1, 1],
+    ]);
+    const b = tf.tensor1d([1, 2, 3]);
+    const empty = tf.zeros([0, 2]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    await expect(lstsq(nan, b)).rejects.toThrow(DataError);
+    await expect(lstsq(tf.ones([3, 2]) as tf.Tensor2D, tf.tensor1d([1, Number.NaN, 3]))).rejects.toThrow(
+      DataError,
+    );
+    await expect(lstsq(empty, tf.zeros([0]) as tf.Tensor1D)).rejects.toThrow(ShapeError);
+    await expect(svd(empty)).rejects.toThrow(ShapeError);
+    await expect(svd(empty)).rejects.toThrow(/0x2: a matrix needs at least one row and one column/);
+    await expect(eigh(tf.zeros([0, 0]) as tf.Tensor2D)).rejects.toThrow(ShapeError);
+    expect(tf.memory().numTensors).toBe(before + 4); // the inputs made inline above
+    tf.dispose([nan, b, empty]);
   });
 });

@@ -1,7 +1,7 @@
 import { ShapeError, tf } from '@tensorfold/core';
 import { LuDecomposition, type Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
-import { assertRank, describeShape } from '../validate.js';
-import { fromHost, toHost } from './host-matrix.js';
+import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
+import { assertFiniteHost, fromHost, toHost } from './host-matrix.js';
 
 /**
  * Least-squares solve: the `x` minimising `‖a·x − b‖` (NumPy's `lstsq`, minimum-norm when `a` is
@@ -14,10 +14,12 @@ import { fromHost, toHost } from './host-matrix.js';
  * @param a `[m, n]`
  * @param b `[m, k]` (or a vector `[m]`, giving `[n]`)
  * @returns `[n, k]` (or `[n]`)
- * @throws ShapeError when `a` and `b` have different row counts.
+ * @throws ShapeError when `a` and `b` have different row counts or `a` is empty; DataError when either
+ *   holds NaN or Infinity.
  */
 export async function lstsq(a: tf.Tensor2D, b: tf.Tensor1D | tf.Tensor2D): Promise<tf.Tensor> {
   assertRank(a, 2, 'lstsq() a');
+  assertNonEmptyMatrix(a, 'lstsq() a');
   if (b.shape[0] !== a.shape[0] || b.rank > 2) {
     throw new ShapeError(
       `lstsq() a is ${describeShape(a.shape)} so b needs ${a.shape[0]} rows, but b is ${describeShape(b.shape)}. Pass b as [${a.shape[0]}] or [${a.shape[0]}, k].`,
@@ -27,6 +29,8 @@ export async function lstsq(a: tf.Tensor2D, b: tf.Tensor1D | tf.Tensor2D): Promi
   const bMatrix = (isVector ? tf.reshape(b, [b.shape[0], 1]) : b) as tf.Tensor2D;
   const [hostA, hostB] = await Promise.all([toHost(a), toHost(bMatrix)]);
   if (isVector) bMatrix.dispose();
+  assertFiniteHost(hostA, 'lstsq() a');
+  assertFiniteHost(hostB, 'lstsq() b');
   const x = fromHost(hostSolve(hostA, hostB));
   if (!isVector) return x;
   const flat = tf.reshape(x, [x.shape[0]]);

@@ -1,8 +1,8 @@
 import { ConfigError, tf } from '@tensorfold/core';
 import { type Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { assertRank, describeShape } from '../validate.js';
+import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
 import { hostEigh } from './eigh.js';
-import { canonicalSigns, fromHost, toHost } from './host-matrix.js';
+import { assertFiniteHost, canonicalSigns, fromHost, toHost } from './host-matrix.js';
 
 /**
  * How {@link svd} computes:
@@ -54,10 +54,12 @@ export interface SvdResult {
  * the same on every backend.
  *
  * @param matrix `[m, n]`, float32.
- * @throws ConfigError when `rank` is not in 1..min(m, n).
+ * @throws ConfigError when `rank` is not in 1..min(m, n); ShapeError for an empty matrix;
+ *   DataError when the matrix holds NaN or Infinity.
  */
 export async function svd(matrix: tf.Tensor2D, options: SvdOptions = {}): Promise<SvdResult> {
   assertRank(matrix, 2, 'svd() input');
+  assertNonEmptyMatrix(matrix, 'svd() input');
   const [m, n] = matrix.shape;
   const full = Math.min(m, n);
   const rank = options.rank ?? full;
@@ -82,6 +84,7 @@ export function chooseSvdMethod(m: number, n: number, method: SvdMethod): 'host'
 
 async function hostSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): Promise<SvdResult> {
   const host = await toHost(matrix);
+  assertFiniteHost(host, 'svd() input');
   const decomposition = new SingularValueDecomposition(host, {
     computeLeftSingularVectors: true,
     computeRightSingularVectors: computeVt,
@@ -109,6 +112,8 @@ async function gramSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): P
   );
   const host = await toHost(gram as tf.Tensor2D);
   gram.dispose();
+  // NaN or Infinity in the matrix shows in its Gram matrix (Infinity·0 is NaN)
+  assertFiniteHost(host, 'svd() input');
   const { values, vectors } = hostEigh(host);
   const s = Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 0)));
   const kept = vectors.subMatrix(0, vectors.rows - 1, 0, rank - 1);
