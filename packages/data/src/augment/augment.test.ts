@@ -226,6 +226,26 @@ describe.each(backends)('augmentations on real MNIST digits, %s backend', (backe
     });
   });
 
+  it('resize with halfPixelCenters samples pixel centers: halving is a 2x2 mean (bilinear) or keeps odd pixels (nearest)', async () => {
+    const mean = await run(resize([14, 14], { halfPixelCenters: true }));
+    const odd = await run(resize([14, 14], { method: 'nearest', halfPixelCenters: true }));
+    for (let i = 0; i < mean.length; i++) {
+      for (let r = 0; r < 14; r++) {
+        for (let c = 0; c < 14; c++) {
+          const block = [
+            at(i, 2 * r, 2 * c),
+            at(i, 2 * r, 2 * c + 1),
+            at(i, 2 * r + 1, 2 * c),
+            at(i, 2 * r + 1, 2 * c + 1),
+          ];
+          expect(mean[i][r][c]).toBeCloseTo((block[0] + block[1] + block[2] + block[3]) / 4, 5);
+          expect(odd[i][r][c]).toBe(at(i, 2 * r + 1, 2 * c + 1));
+        }
+      }
+    }
+    expect(() => resize([14, 14], { alignCorners: true, halfPixelCenters: true })).toThrow(/not both/);
+  });
+
   it('brightness adds the same amount to every pixel, clipped to [0, 1]', async () => {
     const out = await run(randomBrightness({ delta: [0.2, 0.2] }));
     expectPixels(out, (i, r, c) => Math.min(1, at(i, r, c) + 0.2), 1e-6);

@@ -77,6 +77,12 @@ export interface ResizeOptions {
   method?: 'bilinear' | 'nearest';
   /** Align the corner pixels of input and output. Default `false`. */
   alignCorners?: boolean;
+  /**
+   * Sample at pixel centers (`(i + 0.5) * scale - 0.5`), as Keras's `Resizing` layer and this package's
+   * image-folder loader do: halving bilinearly then averages each 2x2 block. Default `false` (tfjs's
+   * default: pixel `i` samples the source at `i * scale`). Cannot be combined with `alignCorners`.
+   */
+  halfPixelCenters?: boolean;
 }
 
 /** Resizes every image to `[height, width]` (e.g. 28x28 MNIST to 32x32 for the original LeNet-5). */
@@ -90,13 +96,16 @@ export class Resize implements Augmentation {
       throw new ConfigError(`resize needs [height, width], got ${JSON.stringify(size)}.`);
     if (options.method !== undefined && options.method !== 'bilinear' && options.method !== 'nearest')
       throw new ConfigError(`method must be 'bilinear' or 'nearest', got '${options.method}'.`);
+    if (options.alignCorners && options.halfPixelCenters)
+      throw new ConfigError('resize takes alignCorners or halfPixelCenters, not both: pick one.');
   }
   apply(images: tf.Tensor4D): tf.Tensor4D {
     assertImageBatch(images, this.name);
     const size: [number, number] = [this.size[0], this.size[1]];
+    const { alignCorners = false, halfPixelCenters = false } = this.options;
     return this.options.method === 'nearest'
-      ? tf.image.resizeNearestNeighbor(images, size, this.options.alignCorners ?? false)
-      : tf.image.resizeBilinear(images, size, this.options.alignCorners ?? false);
+      ? tf.image.resizeNearestNeighbor(images, size, alignCorners, halfPixelCenters)
+      : tf.image.resizeBilinear(images, size, alignCorners, halfPixelCenters);
   }
 }
 
