@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { trainCommand } from './commands/train.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -141,6 +143,41 @@ describe('bad input', () => {
       expect(stderr).toMatch(message);
       expect(code).toBe(2);
     }
+  });
+
+  it('rejects an --out that cannot hold a model before training, and leaves the path alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensorfold-cli-out-'));
+    dirs.push(dir);
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'keep me');
+    for (const out of [file, join(file, 'model')]) {
+      const { code, stdout, stderr } = runProcess(['train', 'mlp', '--limit', '64', '--out', out]);
+      expect(stderr).toMatch(/--out .* is not a directory/);
+      expect(stderr).not.toMatch(/\bat .*\.ts:\d+/); // a message, not a stack trace
+      expect(stdout).not.toMatch(/Epoch 1/); // refused before any training
+      expect(code).toBe(2);
+    }
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+
+    // The library entry point refuses it too, before loading data or training.
+    const progress: string[] = [];
+    const output: Output = {
+      line: (t) => progress.push(t),
+      error: (t) => progress.push(t),
+      progress: { write: (t: string) => progress.push(t) },
+    };
+    const options = {
+      model: 'mlp',
+      dataset: 'mnist',
+      optimizer: 'adam' as const,
+      validationSplit: 0,
+      backend: 'cpu' as const,
+      seed: 1,
+      json: false,
+      limit: 64,
+    };
+    await expect(trainCommand({ ...options, out: file }, output)).rejects.toThrow(ConfigError);
+    expect(progress).toEqual([]);
   });
 
   it('exits 1 with the reason when a forced backend cannot start', () => {

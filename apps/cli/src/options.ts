@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { outDirectoryProblem } from './out-directory.js';
 
 /** Parses an integer >= `min`, with a message that says what to pass. */
 export function integerAtLeast(min: number, what: string) {
@@ -45,4 +46,11 @@ export function oneOf<T extends string>(choices: readonly T[], what: string) {
       throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}, got "${value}".`);
     return v;
   };
+}
+
+/** Accepts a directory a model can be saved to (see {@link outDirectoryProblem}). */
+export function outDirectory(value: string): string {
+  const problem = outDirectoryProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
 }

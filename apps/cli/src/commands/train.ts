@@ -1,9 +1,19 @@
 import { resolve } from 'node:path';
 import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
-import { Callback, fileSystem, setSeed, tf } from '@tensorfold/core/node';
+import {
+  Callback,
+  ConfigError,
+  fileSystem,
+  type Sequential,
+  SerializationError,
+  setSeed,
+  TensorfoldError,
+  tf,
+} from '@tensorfold/core/node';
 import { adam, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { modelEntry } from '../models.js';
+import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
@@ -80,6 +90,9 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
+  // Refuse a place the model cannot be saved to now, not after the training it would throw away.
+  const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
+  if (outProblem) throw new ConfigError(outProblem);
   setSeed(options.seed);
 
   await initBackend(options.backend === 'auto' ? {} : { prefer: options.backend });
@@ -144,7 +157,7 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
     out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
     if (options.out) {
       const dir = resolve(options.out);
-      await model.save(fileSystem(dir), { includeOptimizer: true });
+      await saveModel(model, dir);
       result.savedTo = dir;
       out.line(
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
@@ -156,6 +169,19 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
     tf.disposeVariables();
   }
   return result;
+}
+
+/** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
+async function saveModel(model: Sequential, dir: string): Promise<void> {
+  try {
+    await model.save(fileSystem(dir), { includeOptimizer: true });
+  } catch (error) {
+    if (error instanceof TensorfoldError) throw error;
+    throw new SerializationError(
+      `The trained model could not be saved to ${dir} (${(error as Error).message}); free space or fix the permissions, or pass another --out.`,
+      { cause: error },
+    );
+  }
 }
 
 function round(x: number, digits: number): number {
