@@ -90,6 +90,9 @@ describe('tensorfold train', () => {
 
     const summary = await run(['summary', out]);
     expect(summary.lines.join('\n')).toContain('Total params: 535,818');
+    // The model.json file itself names the model too.
+    const fromFile = await run(['summary', join(out, 'model.json')]);
+    expect(fromFile.lines.join('\n')).toContain('Total params: 535,818');
   });
 
   it('is repeatable: the same seed gives the same result', async () => {
@@ -178,6 +181,20 @@ describe('bad input', () => {
     };
     await expect(trainCommand({ ...options, out: file }, output)).rejects.toThrow(ConfigError);
     expect(progress).toEqual([]);
+  });
+
+  it('summary: an unknown model is a usage error, a directory without a model says so', () => {
+    const unknown = runProcess(['summary', 'resnet']);
+    expect(unknown.stderr).toMatch(/"resnet" is neither a built-in model \(lenet5, mlp\) nor a saved model/);
+    expect(unknown.code).toBe(2);
+    const empty = mkdtempSync(join(tmpdir(), 'tensorfold-cli-empty-'));
+    dirs.push(empty);
+    const noModel = runProcess(['summary', empty]);
+    expect(noModel.stderr).toMatch(/error: No model at .*model\.json does not exist/);
+    expect(noModel.code).toBe(1);
+    const missing = runProcess(['summary', join(empty, 'gone')]);
+    expect(missing.stderr).toMatch(/neither a built-in model .* nor a saved model/);
+    expect(missing.code).toBe(2);
   });
 
   it('exits 1 with the reason when a forced backend cannot start', () => {

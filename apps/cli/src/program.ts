@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
@@ -17,6 +18,17 @@ function modelName(value: string): string {
     );
   }
   return name;
+}
+
+/**
+ * Accepts a built-in model name or a path that exists (a saved model's directory or its `model.json`);
+ * anything else is a usage error (exit code 2). Whether the path holds a model is checked on loading.
+ */
+function modelOrPath(value: string): string {
+  if (value.toLowerCase() in MODELS || existsSync(value)) return value;
+  throw new InvalidArgumentError(
+    `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file).`,
+  );
 }
 
 /**
@@ -78,7 +90,8 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .description('Print the layer table of a built-in model or of a saved model directory.')
     .argument(
       '<model>',
-      `a built-in model (${Object.keys(MODELS).join(', ')}) or a directory with model.json`,
+      `a built-in model (${Object.keys(MODELS).join(', ')}), or a saved model's directory or model.json`,
+      modelOrPath,
     )
     .action(async (target: string) => {
       const { summaryCommand } = await import('./commands/summary.js');

@@ -1,18 +1,30 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileSystem, loadModel } from '@tensorfold/core/node';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fileSystem, loadModel, MODEL_JSON } from '@tensorfold/core/node';
+import { MODEL_CATALOG } from '../catalog.js';
 import { modelEntry } from '../models.js';
 import type { Output } from '../output.js';
 
 /**
- * `tensorfold summary <model | directory>`: the Keras-style table of a built-in model, or of a model saved
- * in a directory (`model.json` and weight shards).
+ * `tensorfold summary <model | directory | model.json>`: the Keras-style table of a built-in model, or of
+ * a model saved in a directory (`model.json` and weight shards), named by the directory or its
+ * `model.json`. A path that holds no model raises core's `SerializationError`.
  */
 export async function summaryCommand(target: string, out: Output): Promise<void> {
-  if (existsSync(join(target, 'model.json'))) {
-    const model = await loadModel(fileSystem(target));
-    model.summary({ print: out.line });
+  if (!(target.toLowerCase() in MODEL_CATALOG) && existsSync(target)) {
+    const isModelJson = statSync(target).isFile() && basename(target) === MODEL_JSON;
+    const model = await loadModel(fileSystem(isModelJson ? dirname(target) : target));
+    try {
+      model.summary({ print: out.line });
+    } finally {
+      model.dispose();
+    }
     return;
   }
-  modelEntry(target).build(10).summary({ print: out.line });
+  const model = modelEntry(target).build(10);
+  try {
+    model.summary({ print: out.line });
+  } finally {
+    model.dispose();
+  }
 }
