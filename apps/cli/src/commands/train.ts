@@ -58,11 +58,19 @@ export interface TrainResult {
   savedTo?: string;
 }
 
-/** Measures the time spent training (from each epoch's start to its validation or end). */
+/**
+ * Measures the time spent training (from each epoch's start to its validation or end), and notes how
+ * many samples `fit` trains on per epoch (after its validation split).
+ */
 class TrainingClock extends Callback {
   seconds = 0;
+  samples = 0;
   private start = 0;
   private running = false;
+
+  override onTrainBegin(): void {
+    this.samples = this.params.samples ?? 0;
+  }
 
   override onEpochBegin(): void {
     this.start = performance.now();
@@ -124,7 +132,7 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
     });
     const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
-    const trainSamples = Math.round(data.train.count * (1 - options.validationSplit));
+    const trainSamples = clock.samples;
     result = {
       model: options.model,
       dataset: options.dataset,
