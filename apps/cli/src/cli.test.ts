@@ -147,6 +147,10 @@ describe('bad input', () => {
     const cases: Array<[string[], RegExp]> = [
       [['train', 'lenet5', '--epochs', '0'], /--epochs must be a whole number >= 1/],
       [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number between 0 and 10/],
+      [
+        ['train', 'mlp', '--limit', '64', '--epochs', '1', '--seed', '4294967338'],
+        /--seed must be a whole number from 0 to 4294967295/,
+      ],
       [['train', 'lenet5', '--dataset', 'cifar'], /Allowed choices are mnist, fashion-mnist/],
       [['train', 'lenet5', '--bogus'], /unknown option '--bogus'/],
       [['train', 'resnet'], /Unknown model "resnet". Available models: lenet5, mlp/],

@@ -12,6 +12,17 @@ export function integerAtLeast(min: number, what: string) {
   };
 }
 
+/** Parses an integer in [min, max], with a message that says what to pass. */
+export function integerInRange(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}, got "${value}".`);
+    }
+    return n;
+  };
+}
+
 /** Parses a number in the open interval (low, high). */
 export function numberBetween(low: number, high: number, what: string) {
   return (value: string): number => {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
-import { integerAtLeast, numberBetween, numberFrom, oneOf, outDirectory } from './options.js';
+import { integerAtLeast, integerInRange, numberBetween, numberFrom, oneOf, outDirectory } from './options.js';
 import { type Output, processOutput } from './output.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -74,7 +74,12 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       oneOf(BACKENDS, '--backend'),
       'auto',
     )
-    .option('--seed <n>', 'random seed (weights, shuffling)', integerAtLeast(0, '--seed'), 42)
+    .option(
+      '--seed <n>',
+      'random seed for weights and shuffling, 0 to 4294967295',
+      integerInRange(0, 2 ** 32 - 1, '--seed'),
+      42,
+    )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
     .option('--json', 'end with one line of JSON describing the run')
     .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
