@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@tensorfold/core';
+import { ConfigError, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainCommand } from './commands/train.js';
 import type { Output } from './output.js';
@@ -124,6 +124,38 @@ describe('tensorfold train --validation-split', () => {
     const result = JSON.parse(lines.at(-1) as string);
     expect(result.trainSamples).toBe(63);
     expect(progress).toMatch(/Epoch 1\/3 - 1\/1 /); // 63 samples fit in one batch of 128
+  });
+});
+
+describe('trainCommand as a library', () => {
+  it("frees its own tensors and leaves the caller's variables alone", async () => {
+    const quiet: Output = { line: () => {}, error: () => {}, progress: { write: () => true } };
+    const options = {
+      model: 'mlp',
+      dataset: 'mnist',
+      optimizer: 'adam' as const,
+      validationSplit: 0,
+      backend: 'wasm' as const,
+      seed: 3,
+      json: false,
+      limit: 64,
+      epochs: 1,
+    };
+    await trainCommand(options, quiet); // the first run starts the backend
+    const initial = tf.ones([3]);
+    const mine = tf.variable(initial);
+    initial.dispose(); // the variable alone holds the values now
+    const before = tf.memory().numTensors;
+    await trainCommand(options, quiet);
+    expect(tf.engine().state.registeredVariables[mine.name]).toBe(mine);
+    expect(Array.from(await mine.data())).toEqual([1, 1, 1]);
+    expect(tf.memory().numTensors).toBe(before);
+    mine.dispose();
+
+    // A failure after the data is loaded (here the optimizer refuses the rate) frees it too.
+    const start = tf.memory().numTensors;
+    await expect(trainCommand({ ...options, lr: -1 }, quiet)).rejects.toThrow(ConfigError);
+    expect(tf.memory().numTensors).toBe(start);
   });
 });
 

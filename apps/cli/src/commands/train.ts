@@ -4,11 +4,11 @@ import {
   Callback,
   ConfigError,
   fileSystem,
+  type Optimizer,
   type Sequential,
   SerializationError,
   setSeed,
   TensorfoldError,
-  tf,
 } from '@tensorfold/core/node';
 import { adam, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
@@ -110,19 +110,18 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
-  out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
-  const model = entry.build(data.numClasses);
-  const params = model.countParams();
-  out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
-  model.compile({
-    optimizer: options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate }),
-    loss: 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
-
-  const clock = new TrainingClock();
+  let model: Sequential | undefined;
+  let optimizer: Optimizer | undefined;
   let result: TrainResult;
   try {
+    out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
+    model = entry.build(data.numClasses);
+    const params = model.countParams();
+    out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
+    optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });
+    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+
+    const clock = new TrainingClock();
     const history = await model.fit(data.train.x, data.train.y, {
       epochs,
       batchSize,
@@ -172,9 +171,9 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       );
     }
   } finally {
-    model.dispose();
+    model?.dispose();
+    optimizer?.dispose();
     data.dispose();
-    tf.disposeVariables();
   }
   return result;
 }
