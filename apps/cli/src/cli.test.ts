@@ -159,6 +159,19 @@ describe('trainCommand as a library', () => {
   });
 });
 
+describe('names on the command line', () => {
+  it('are case-insensitive for every named choice, as for models and backends', async () => {
+    const args = ['train', 'MLP', '--dataset', 'MNIST', '--optimizer', 'SGD', '--backend', 'WASM'];
+    const { lines } = await run([...args, '--limit', '64', '--epochs', '1', '--json']);
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({
+      model: 'mlp',
+      dataset: 'mnist',
+      optimizer: 'sgd',
+      backend: 'wasm',
+    });
+  });
+});
+
 describe('tensorfold summary and models', () => {
   it("prints LeNet-5's table with the slides' 62,430 parameters", async () => {
     const { lines } = await run(['summary', 'lenet5']);

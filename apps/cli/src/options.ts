@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { outDirectoryProblem } from './out-directory.js';
 
 /** Parses an integer >= `min`, with a message that says what to pass. */
@@ -64,4 +64,20 @@ export function outDirectory(value: string): string {
   const problem = outDirectoryProblem(value);
   if (problem) throw new InvalidArgumentError(problem);
   return value;
+}
+
+/**
+ * An option that takes one of `choices`, case-insensitively (as model and backend names are); `--help`
+ * lists the choices and the default.
+ */
+export function choiceOption(flags: string, description: string, choices: string[], defaultValue: string) {
+  return new Option(flags, description)
+    .choices(choices)
+    .default(defaultValue)
+    .argParser((value: string) => {
+      const choice = value.toLowerCase();
+      if (!choices.includes(choice))
+        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+      return choice;
+    });
 }

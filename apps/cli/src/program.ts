@@ -1,9 +1,17 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
-import { integerAtLeast, integerInRange, numberBetween, numberFrom, oneOf, outDirectory } from './options.js';
+import {
+  choiceOption,
+  integerAtLeast,
+  integerInRange,
+  numberBetween,
+  numberFrom,
+  oneOf,
+  outDirectory,
+} from './options.js';
 import { type Output, processOutput } from './output.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -48,7 +56,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
     .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
-    .addOption(new Option('--dataset <name>', 'dataset').choices(Object.keys(DATASETS)).default('mnist'))
+    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist'))
     .option(
       '--epochs <n>',
       'passes over the training data (default: 1 for lenet5, 3 for mlp)',
@@ -60,7 +68,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       integerAtLeast(1, '--batch-size'),
     )
     .option('--lr <rate>', 'learning rate (default: 0.001)', numberBetween(0, 10, '--lr'))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
+    .addOption(choiceOption('--optimizer <name>', 'optimizer', ['adam', 'sgd'], 'adam'))
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
     .option(
       '--validation-split <fraction>',
