@@ -257,6 +257,15 @@ describe('bad input', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('--backend wins over TENSORFOLD_BACKEND, which applies only with --backend auto', () => {
+    // runProcess sets TENSORFOLD_BACKEND=cpu.
+    const args = ['train', 'mlp', '--limit', '64', '--epochs', '1', '--json'];
+    const flagged = runProcess([...args, '--backend', 'wasm']);
+    expect(flagged.code).toBe(0);
+    expect(JSON.parse(flagged.stdout.trim().split('\n').at(-1) as string).backend).toBe('wasm');
+    // (With --backend auto the variable decides: see the next test.)
+  });
+
   it('exits 1 with the reason when a forced backend cannot start', () => {
     const result = spawnSync(
       process.execPath,

@@ -78,7 +78,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     )
     .option(
       '--backend <name>',
-      `compute backend: ${BACKENDS.join(', ')} (or TENSORFOLD_BACKEND)`,
+      `compute backend: ${BACKENDS.join(', ')}; a named one is used exactly or the run fails saying why; with auto, TENSORFOLD_BACKEND may name one`,
       oneOf(BACKENDS, '--backend'),
       'auto',
     )

@@ -103,7 +103,8 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   if (outProblem) throw new ConfigError(outProblem);
   setSeed(options.seed);
 
-  await initBackend(options.backend === 'auto' ? {} : { prefer: options.backend });
+  // An explicit --backend is used exactly (over TENSORFOLD_BACKEND) or fails saying why; auto picks.
+  await initBackend(options.backend === 'auto' ? {} : { require: options.backend });
   const backend = backendInfo();
   const backendDetail = describeBackend(backend);
   out.line(`Backend: ${backendDetail}`);
