@@ -221,6 +221,10 @@ describe('bad input', () => {
       expect(code).toBe(2);
     }
     expect(readdirSync(dir)).toEqual(['notes.txt']);
+    // An empty --out (a variable that was not set, say) would otherwise mean the current directory.
+    const empty = runProcess(['train', 'mlp', '--limit', '64', '--out', '']);
+    expect(empty.stderr).toMatch(/--out needs a directory/);
+    expect(empty.code).toBe(2);
 
     // The library entry point refuses it too, before loading data or training.
     const progress: string[] = [];

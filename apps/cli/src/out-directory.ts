@@ -2,11 +2,13 @@ import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
- * Why `path` cannot take a saved model, or `null` when it can: it (or the nearest part of it that
- * exists) must be a writable directory; missing directories below it are created when saving. Looks
+ * Why `path` cannot take a saved model, or `null` when it can: it must not be empty, and it (or the
+ * nearest part of it that exists) must be a writable directory; missing directories below it are created when saving. Looks
  * only; creates nothing.
  */
 export function outDirectoryProblem(path: string): string | null {
+  if (path.trim() === '')
+    return '--out needs a directory, got an empty path; pass one, e.g. --out runs/lenet5.';
   const dir = resolve(path);
   let existing = dir;
   for (;;) {
