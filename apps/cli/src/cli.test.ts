@@ -256,6 +256,13 @@ describe('bad input', () => {
     const noModel = runProcess(['summary', empty]);
     expect(noModel.stderr).toMatch(/error: No model at .*model\.json does not exist/);
     expect(noModel.code).toBe(1);
+    const other = join(empty, 'notes.txt');
+    writeFileSync(other, 'not a model');
+    const notModel = runProcess(['summary', other]);
+    expect(notModel.stderr).toMatch(
+      /error: .*notes\.txt is a file but not a model\.json; pass a saved model's directory/,
+    );
+    expect(notModel.code).toBe(1);
     const missing = runProcess(['summary', join(empty, 'gone')]);
     expect(missing.stderr).toMatch(/neither a built-in model .* nor a saved model/);
     expect(missing.code).toBe(2);

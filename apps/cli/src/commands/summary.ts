@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { fileSystem, loadModel, MODEL_JSON } from '@tensorfold/core/node';
+import { basename, dirname, resolve } from 'node:path';
+import { fileSystem, loadModel, MODEL_JSON, SerializationError } from '@tensorfold/core/node';
 import { MODEL_CATALOG } from '../catalog.js';
 import { modelEntry } from '../models.js';
 import type { Output } from '../output.js';
@@ -12,8 +12,13 @@ import type { Output } from '../output.js';
  */
 export async function summaryCommand(target: string, out: Output): Promise<void> {
   if (!(target.toLowerCase() in MODEL_CATALOG) && existsSync(target)) {
-    const isModelJson = statSync(target).isFile() && basename(target) === MODEL_JSON;
-    const model = await loadModel(fileSystem(isModelJson ? dirname(target) : target));
+    const isFile = statSync(target).isFile();
+    if (isFile && basename(target) !== MODEL_JSON) {
+      throw new SerializationError(
+        `${resolve(target)} is a file but not a ${MODEL_JSON}; pass a saved model's directory or its ${MODEL_JSON}.`,
+      );
+    }
+    const model = await loadModel(fileSystem(isFile ? dirname(target) : target));
     try {
       model.summary({ print: out.line });
     } finally {
