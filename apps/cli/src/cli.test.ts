@@ -93,6 +93,10 @@ describe('tensorfold train', () => {
     // The model.json file itself names the model too.
     const fromFile = await run(['summary', join(out, 'model.json')]);
     expect(fromFile.lines.join('\n')).toContain('Total params: 535,818');
+    // A fresh process, where nothing has started a backend or loaded the optimizers yet.
+    const fresh = runProcess(['summary', out]);
+    expect(fresh.stdout).toContain('Total params: 535,818');
+    expect(fresh.code).toBe(0);
   });
 
   it('is repeatable: the same seed gives the same result', async () => {
@@ -179,6 +183,12 @@ describe('tensorfold summary and models', () => {
     for (const count of ['80', '3,216', '48,120', '10,164', '850'])
       expect(text).toMatch(new RegExp(`\\s${count}\\s*\\n`));
     expect(text).toContain('Total params: 62,430');
+  });
+
+  it('prints a built-in model in a fresh process (no backend started by an earlier command)', () => {
+    const { code, stdout } = runProcess(['summary', 'lenet5']);
+    expect(stdout).toContain('Total params: 62,430');
+    expect(code).toBe(0);
   });
 
   it('lists models and datasets', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { initBackend } from '@tensorfold/backend';
 import { fileSystem, loadModel, MODEL_JSON, SerializationError } from '@tensorfold/core/node';
 import { MODEL_CATALOG } from '../catalog.js';
 import { modelEntry } from '../models.js';
@@ -11,6 +12,9 @@ import type { Output } from '../output.js';
  * `model.json`. A path that holds no model raises core's `SerializationError`.
  */
 export async function summaryCommand(target: string, out: Output): Promise<void> {
+  // Building or loading a model creates its weights, which needs a backend; the table needs no speed,
+  // so the plain CPU backend serves (TENSORFOLD_BACKEND still decides when set).
+  await initBackend({ prefer: 'cpu' });
   if (!(target.toLowerCase() in MODEL_CATALOG) && existsSync(target)) {
     const isFile = statSync(target).isFile();
     if (isFile && basename(target) !== MODEL_JSON) {
