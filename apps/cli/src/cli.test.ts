@@ -34,15 +34,15 @@ async function run(args: string[]): Promise<{ lines: string[]; progress: string 
   return { lines, progress };
 }
 
-/** Runs the real executable in a child process (for exit codes and stderr). */
-function runProcess(args: string[]) {
+/** Runs the real executable in a child process (for exit codes and stderr), by default on the CPU backend. */
+function runProcess(args: string[], env: NodeJS.ProcessEnv = { TENSORFOLD_BACKEND: 'cpu' }) {
   const result = spawnSync(
     process.execPath,
     ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
     {
       cwd: appDir,
       encoding: 'utf8',
-      env: { ...process.env, TENSORFOLD_BACKEND: 'cpu' },
+      env: { ...process.env, TENSORFOLD_BACKEND: undefined, ...env },
     },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -186,8 +186,9 @@ describe('tensorfold summary and models', () => {
   });
 
   it('prints a built-in model in a fresh process (no backend started by an earlier command)', () => {
-    const { code, stdout } = runProcess(['summary', 'lenet5']);
+    const { code, stdout, stderr } = runProcess(['summary', 'lenet5'], {});
     expect(stdout).toContain('Total params: 62,430');
+    expect(stderr).toBe('');
     expect(code).toBe(0);
   });
 

@@ -12,9 +12,10 @@ import type { Output } from '../output.js';
  * `model.json`. A path that holds no model raises core's `SerializationError`.
  */
 export async function summaryCommand(target: string, out: Output): Promise<void> {
-  // Building or loading a model creates its weights, which needs a backend; the table needs no speed,
-  // so the plain CPU backend serves (TENSORFOLD_BACKEND still decides when set).
-  await initBackend({ prefer: 'cpu' });
+  // Building or loading a model creates its weights, which needs a backend. WASM starts at once and,
+  // unlike tfjs's CPU backend in Node, prints no advice to install tfjs-node; TENSORFOLD_BACKEND still
+  // decides when set.
+  await initBackend({ prefer: 'wasm' });
   if (!(target.toLowerCase() in MODEL_CATALOG) && existsSync(target)) {
     const isFile = statSync(target).isFile();
     if (isFile && basename(target) !== MODEL_JSON) {
