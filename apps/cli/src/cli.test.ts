@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -128,6 +128,53 @@ describe('tensorfold train --validation-split', () => {
     const result = JSON.parse(lines.at(-1) as string);
     expect(result.trainSamples).toBe(63);
     expect(progress).toMatch(/Epoch 1\/3 - 1\/1 /); // 63 samples fit in one batch of 128
+  });
+});
+
+describe('an interrupted run', () => {
+  it('stops at Ctrl-C after the current batch, then tests, reports and saves the model as usual', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-sigint-'));
+    dirs.push(out);
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', 'train', 'lenet5'].concat([
+        '--limit',
+        '20000',
+        '--epochs',
+        '3',
+        '--backend',
+        'wasm',
+        '--out',
+        out,
+        '--json',
+      ]),
+      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    let interrupted = false;
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        // Training has begun once the model line is out; interrupt shortly after.
+        if (stdout.includes('Model:') && !interrupted) {
+          interrupted = true;
+          setTimeout(() => child.kill('SIGINT'), 1000);
+        }
+      });
+      child.on('close', done);
+    });
+    expect(stderr).toMatch(/Interrupted: stopping after this batch/);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+    expect(result).toMatchObject({ interrupted: true, epochs: 1, savedTo: out });
+    // Throughput counts the samples trained before the stop, not the whole epoch's.
+    expect(result.samplesPerSecond * result.trainSeconds).toBeLessThan(0.9 * result.trainSamples);
+    expect(typeof result.testAccuracy).toBe('number');
+    expect(readdirSync(out)).toContain('model.json');
   });
 });
 

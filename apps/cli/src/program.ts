@@ -94,8 +94,22 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       const json = flags.json ?? false;
       const out = makeOutput(json);
       const { trainCommand } = await import('./commands/train.js');
-      const result = await trainCommand({ ...flags, model, json }, out);
-      if (json) out.line(JSON.stringify(result));
+      // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
+      // with this listener gone, quits at once as usual.
+      const interruption = new AbortController();
+      const interrupt = () => {
+        out.error(
+          'Interrupted: stopping after this batch, then testing and saving as usual. Press Ctrl-C again to quit at once.',
+        );
+        interruption.abort();
+      };
+      process.once('SIGINT', interrupt);
+      try {
+        const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
+        if (json) out.line(JSON.stringify(result));
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
     });
 
   program

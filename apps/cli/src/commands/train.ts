@@ -4,6 +4,7 @@ import {
   Callback,
   ConfigError,
   fileSystem,
+  type Logs,
   type Optimizer,
   type Sequential,
   SerializationError,
@@ -30,6 +31,11 @@ export interface TrainOptions {
   seed: number;
   out?: string;
   json: boolean;
+  /**
+   * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
+   * the run tests, reports and saves as usual, with `interrupted: true` in the result.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a training run reports (also the `--json` line). */
@@ -56,20 +62,29 @@ export interface TrainResult {
   testAccuracy: number;
   seed: number;
   savedTo?: string;
+  /** Present (`true`) when `signal` stopped training before the last epoch ended. */
+  interrupted?: true;
 }
 
 /**
- * Measures the time spent training (from each epoch's start to its validation or end), and notes how
- * many samples `fit` trains on per epoch (after its validation split).
+ * Measures the time spent training (from each epoch's start to its validation or end) and the samples
+ * trained in it, and notes how many samples `fit` trains on per epoch (after its validation split).
  */
 class TrainingClock extends Callback {
   seconds = 0;
+  /** Samples per epoch, as `fit` counts them after its validation split. */
   samples = 0;
+  /** Samples the training steps went through (fewer than epochs x samples when stopped early). */
+  trained = 0;
   private start = 0;
   private running = false;
 
   override onTrainBegin(): void {
     this.samples = this.params.samples ?? 0;
+  }
+
+  override onBatchEnd(_batch: number, logs: Logs = {}): void {
+    this.trained += logs.size ?? 0;
   }
 
   override onEpochBegin(): void {
@@ -89,6 +104,31 @@ class TrainingClock extends Callback {
     if (!this.running) return;
     this.seconds += (performance.now() - this.start) / 1000;
     this.running = false;
+  }
+}
+
+/**
+ * Asks `fit` to stop after the current batch once `signal` is aborted. On WASM and CPU a training step
+ * never leaves the event loop, so a Ctrl-C would wait for the end of training: every 100 ms this lets
+ * the loop run once (a few microseconds), so the signal handler can abort.
+ */
+class StopOnAbort extends Callback {
+  stopped = false;
+  private lastYield = performance.now();
+
+  constructor(private readonly signal: AbortSignal) {
+    super();
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastYield >= 100) {
+      this.lastYield = now;
+      await new Promise((resume) => setImmediate(resume));
+    }
+    if (!this.signal.aborted) return;
+    this.stopped = true;
+    this.model.stopTraining = true;
   }
 }
 
@@ -123,12 +163,13 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
     const clock = new TrainingClock();
+    const stopper = options.signal ? new StopOnAbort(options.signal) : null;
     const history = await model.fit(data.train.x, data.train.y, {
       epochs,
       batchSize,
       validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
       seed: options.seed,
-      callbacks: [clock, progressBar({ stream: out.progress })],
+      callbacks: [clock, ...(stopper ? [stopper] : []), progressBar({ stream: out.progress })],
     });
     const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
@@ -145,7 +186,7 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       params,
       trainSamples,
       testSamples: data.test.count,
-      samplesPerSecond: round((trainSamples * history.epoch.length) / clock.seconds, 1),
+      samplesPerSecond: round(clock.trained / clock.seconds, 1),
       trainSeconds: round(clock.seconds, 2),
       trainLoss: round(last('loss') as number, 4),
       trainAccuracy: round(last('accuracy') as number, 4),
@@ -158,7 +199,9 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       testLoss: round(test.loss, 4),
       testAccuracy: round(test.accuracy, 4),
       seed: options.seed,
+      ...(stopper?.stopped ? { interrupted: true as const } : {}),
     };
+    if (stopper?.stopped) out.line(`Training was interrupted after ${history.epoch.length} epoch(s).`);
     out.line(
       `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`,
     );
