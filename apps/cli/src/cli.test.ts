@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { trainCommand } from './commands/train.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -32,15 +34,15 @@ async function run(args: string[]): Promise<{ lines: string[]; progress: string 
   return { lines, progress };
 }
 
-/** Runs the real executable in a child process (for exit codes and stderr). */
-function runProcess(args: string[]) {
+/** Runs the real executable in a child process (for exit codes and stderr), by default on the CPU backend. */
+function runProcess(args: string[], env: NodeJS.ProcessEnv = { TENSORFOLD_BACKEND: 'cpu' }) {
   const result = spawnSync(
     process.execPath,
     ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
     {
       cwd: appDir,
       encoding: 'utf8',
-      env: { ...process.env, TENSORFOLD_BACKEND: 'cpu' },
+      env: { ...process.env, TENSORFOLD_BACKEND: undefined, ...env },
     },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -88,6 +90,13 @@ describe('tensorfold train', () => {
 
     const summary = await run(['summary', out]);
     expect(summary.lines.join('\n')).toContain('Total params: 535,818');
+    // The model.json file itself names the model too.
+    const fromFile = await run(['summary', join(out, 'model.json')]);
+    expect(fromFile.lines.join('\n')).toContain('Total params: 535,818');
+    // A fresh process, where nothing has started a backend or loaded the optimizers yet.
+    const fresh = runProcess(['summary', out]);
+    expect(fresh.stdout).toContain('Total params: 535,818');
+    expect(fresh.code).toBe(0);
   });
 
   it('is repeatable: the same seed gives the same result', async () => {
@@ -111,6 +120,109 @@ describe('tensorfold train', () => {
   });
 });
 
+describe('tensorfold train --validation-split', () => {
+  it('reports the number of samples fit trained on', async () => {
+    // 100 * 0.377 = 37.7: core's fit holds out 37 samples and trains on 63.
+    const args = ['train', 'mlp', '--limit', '100', '--validation-split', '0.377', '--backend', 'wasm'];
+    const { lines, progress } = await run([...args, '--json']);
+    const result = JSON.parse(lines.at(-1) as string);
+    expect(result.trainSamples).toBe(63);
+    expect(progress).toMatch(/Epoch 1\/3 - 1\/1 /); // 63 samples fit in one batch of 128
+  });
+});
+
+describe('an interrupted run', () => {
+  it('stops at Ctrl-C after the current batch, then tests, reports and saves the model as usual', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-sigint-'));
+    dirs.push(out);
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', 'train', 'lenet5'].concat([
+        '--limit',
+        '20000',
+        '--epochs',
+        '3',
+        '--backend',
+        'wasm',
+        '--out',
+        out,
+        '--json',
+      ]),
+      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    let interrupted = false;
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        // Training has begun once the model line is out; interrupt shortly after.
+        if (stdout.includes('Model:') && !interrupted) {
+          interrupted = true;
+          setTimeout(() => child.kill('SIGINT'), 1000);
+        }
+      });
+      child.on('close', done);
+    });
+    expect(stderr).toMatch(/Interrupted: stopping after this batch/);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+    expect(result).toMatchObject({ interrupted: true, epochs: 1, savedTo: out });
+    // Throughput counts the samples trained before the stop, not the whole epoch's.
+    expect(result.samplesPerSecond * result.trainSeconds).toBeLessThan(0.9 * result.trainSamples);
+    expect(typeof result.testAccuracy).toBe('number');
+    expect(readdirSync(out)).toContain('model.json');
+  });
+});
+
+describe('trainCommand as a library', () => {
+  it("frees its own tensors and leaves the caller's variables alone", async () => {
+    const quiet: Output = { line: () => {}, error: () => {}, progress: { write: () => true } };
+    const options = {
+      model: 'mlp',
+      dataset: 'mnist',
+      optimizer: 'adam' as const,
+      validationSplit: 0,
+      backend: 'wasm' as const,
+      seed: 3,
+      json: false,
+      limit: 64,
+      epochs: 1,
+    };
+    await trainCommand(options, quiet); // the first run starts the backend
+    const initial = tf.ones([3]);
+    const mine = tf.variable(initial);
+    initial.dispose(); // the variable alone holds the values now
+    const before = tf.memory().numTensors;
+    await trainCommand(options, quiet);
+    expect(tf.engine().state.registeredVariables[mine.name]).toBe(mine);
+    expect(Array.from(await mine.data())).toEqual([1, 1, 1]);
+    expect(tf.memory().numTensors).toBe(before);
+    mine.dispose();
+
+    // A failure after the data is loaded (here the optimizer refuses the rate) frees it too.
+    const start = tf.memory().numTensors;
+    await expect(trainCommand({ ...options, lr: -1 }, quiet)).rejects.toThrow(ConfigError);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('names on the command line', () => {
+  it('are case-insensitive for every named choice, as for models and backends', async () => {
+    const args = ['train', 'MLP', '--dataset', 'MNIST', '--optimizer', 'SGD', '--backend', 'WASM'];
+    const { lines } = await run([...args, '--limit', '64', '--epochs', '1', '--json']);
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({
+      model: 'mlp',
+      dataset: 'mnist',
+      optimizer: 'sgd',
+      backend: 'wasm',
+    });
+  });
+});
+
 describe('tensorfold summary and models', () => {
   it("prints LeNet-5's table with the slides' 62,430 parameters", async () => {
     const { lines } = await run(['summary', 'lenet5']);
@@ -118,6 +230,13 @@ describe('tensorfold summary and models', () => {
     for (const count of ['80', '3,216', '48,120', '10,164', '850'])
       expect(text).toMatch(new RegExp(`\\s${count}\\s*\\n`));
     expect(text).toContain('Total params: 62,430');
+  });
+
+  it('prints a built-in model in a fresh process (no backend started by an earlier command)', () => {
+    const { code, stdout, stderr } = runProcess(['summary', 'lenet5'], {});
+    expect(stdout).toContain('Total params: 62,430');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('lists models and datasets', async () => {
@@ -131,6 +250,10 @@ describe('bad input', () => {
     const cases: Array<[string[], RegExp]> = [
       [['train', 'lenet5', '--epochs', '0'], /--epochs must be a whole number >= 1/],
       [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number between 0 and 10/],
+      [
+        ['train', 'mlp', '--limit', '64', '--epochs', '1', '--seed', '4294967338'],
+        /--seed must be a whole number from 0 to 4294967295/,
+      ],
       [['train', 'lenet5', '--dataset', 'cifar'], /Allowed choices are mnist, fashion-mnist/],
       [['train', 'lenet5', '--bogus'], /unknown option '--bogus'/],
       [['train', 'resnet'], /Unknown model "resnet". Available models: lenet5, mlp/],
@@ -141,6 +264,75 @@ describe('bad input', () => {
       expect(stderr).toMatch(message);
       expect(code).toBe(2);
     }
+  });
+
+  it('rejects an --out that cannot hold a model before training, and leaves the path alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensorfold-cli-out-'));
+    dirs.push(dir);
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'keep me');
+    for (const out of [file, join(file, 'model')]) {
+      const { code, stdout, stderr } = runProcess(['train', 'mlp', '--limit', '64', '--out', out]);
+      expect(stderr).toMatch(/--out .* is not a directory/);
+      expect(stderr).not.toMatch(/\bat .*\.ts:\d+/); // a message, not a stack trace
+      expect(stdout).not.toMatch(/Epoch 1/); // refused before any training
+      expect(code).toBe(2);
+    }
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    // An empty --out (a variable that was not set, say) would otherwise mean the current directory.
+    const empty = runProcess(['train', 'mlp', '--limit', '64', '--out', '']);
+    expect(empty.stderr).toMatch(/--out needs a directory/);
+    expect(empty.code).toBe(2);
+
+    // The library entry point refuses it too, before loading data or training.
+    const progress: string[] = [];
+    const output: Output = {
+      line: (t) => progress.push(t),
+      error: (t) => progress.push(t),
+      progress: { write: (t: string) => progress.push(t) },
+    };
+    const options = {
+      model: 'mlp',
+      dataset: 'mnist',
+      optimizer: 'adam' as const,
+      validationSplit: 0,
+      backend: 'cpu' as const,
+      seed: 1,
+      json: false,
+      limit: 64,
+    };
+    await expect(trainCommand({ ...options, out: file }, output)).rejects.toThrow(ConfigError);
+    expect(progress).toEqual([]);
+  });
+
+  it('summary: an unknown model is a usage error, a directory without a model says so', () => {
+    const unknown = runProcess(['summary', 'resnet']);
+    expect(unknown.stderr).toMatch(/"resnet" is neither a built-in model \(lenet5, mlp\) nor a saved model/);
+    expect(unknown.code).toBe(2);
+    const empty = mkdtempSync(join(tmpdir(), 'tensorfold-cli-empty-'));
+    dirs.push(empty);
+    const noModel = runProcess(['summary', empty]);
+    expect(noModel.stderr).toMatch(/error: No model at .*model\.json does not exist/);
+    expect(noModel.code).toBe(1);
+    const other = join(empty, 'notes.txt');
+    writeFileSync(other, 'not a model');
+    const notModel = runProcess(['summary', other]);
+    expect(notModel.stderr).toMatch(
+      /error: .*notes\.txt is a file but not a model\.json; pass a saved model's directory/,
+    );
+    expect(notModel.code).toBe(1);
+    const missing = runProcess(['summary', join(empty, 'gone')]);
+    expect(missing.stderr).toMatch(/neither a built-in model .* nor a saved model/);
+    expect(missing.code).toBe(2);
+  });
+
+  it('--backend wins over TENSORFOLD_BACKEND, which applies only with --backend auto', () => {
+    // runProcess sets TENSORFOLD_BACKEND=cpu.
+    const args = ['train', 'mlp', '--limit', '64', '--epochs', '1', '--json'];
+    const flagged = runProcess([...args, '--backend', 'wasm']);
+    expect(flagged.code).toBe(0);
+    expect(JSON.parse(flagged.stdout.trim().split('\n').at(-1) as string).backend).toBe('wasm');
+    // (With --backend auto the variable decides: see the next test.)
   });
 
   it('exits 1 with the reason when a forced backend cannot start', () => {

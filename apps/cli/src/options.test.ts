@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerAtLeast, numberBetween, numberFrom, oneOf } from './options.js';
+import { integerAtLeast, integerInRange, numberBetween, numberFrom, oneOf } from './options.js';
 
 describe('flag parsers', () => {
   it('accept good values and reject bad ones with a message naming the fix', () => {
@@ -7,6 +7,11 @@ describe('flag parsers', () => {
     expect(epochs('3')).toBe(3);
     for (const bad of ['0', '-1', '1.5', 'abc', '', '1e3'])
       expect(() => epochs(bad)).toThrow(/--epochs must be a whole number >= 1/);
+    // Seeds are 32-bit: a larger one would silently repeat the run of its low 32 bits.
+    const seed = integerInRange(0, 2 ** 32 - 1, '--seed');
+    expect(seed('4294967295')).toBe(4294967295);
+    for (const bad of ['4294967296', '-1', '0.5', 'x'])
+      expect(() => seed(bad)).toThrow(/--seed must be a whole number from 0 to 4294967295/);
     const lr = numberBetween(0, 10, '--lr');
     expect(lr('0.001')).toBe(0.001);
     for (const bad of ['0', '10', 'NaN', 'x', ''])

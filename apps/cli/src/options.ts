@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { outDirectoryProblem } from './out-directory.js';
 
 /** Parses an integer >= `min`, with a message that says what to pass. */
 export function integerAtLeast(min: number, what: string) {
@@ -6,6 +7,17 @@ export function integerAtLeast(min: number, what: string) {
     const n = Number(value);
     if (!/^[+]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
       throw new InvalidArgumentError(`${what} must be a whole number >= ${min}, got "${value}".`);
+    }
+    return n;
+  };
+}
+
+/** Parses an integer in [min, max], with a message that says what to pass. */
+export function integerInRange(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}, got "${value}".`);
     }
     return n;
   };
@@ -45,4 +57,27 @@ export function oneOf<T extends string>(choices: readonly T[], what: string) {
       throw new InvalidArgumentError(`${what} must be one of ${choices.join(', ')}, got "${value}".`);
     return v;
   };
+}
+
+/** Accepts a directory a model can be saved to (see {@link outDirectoryProblem}). */
+export function outDirectory(value: string): string {
+  const problem = outDirectoryProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/**
+ * An option that takes one of `choices`, case-insensitively (as model and backend names are); `--help`
+ * lists the choices and the default.
+ */
+export function choiceOption(flags: string, description: string, choices: string[], defaultValue: string) {
+  return new Option(flags, description)
+    .choices(choices)
+    .default(defaultValue)
+    .argParser((value: string) => {
+      const choice = value.toLowerCase();
+      if (!choices.includes(choice))
+        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+      return choice;
+    });
 }

@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
-import { integerAtLeast, numberBetween, numberFrom, oneOf } from './options.js';
+import {
+  choiceOption,
+  integerAtLeast,
+  integerInRange,
+  numberBetween,
+  numberFrom,
+  oneOf,
+  outDirectory,
+} from './options.js';
 import { type Output, processOutput } from './output.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -17,6 +26,17 @@ function modelName(value: string): string {
     );
   }
   return name;
+}
+
+/**
+ * Accepts a built-in model name or a path that exists (a saved model's directory or its `model.json`);
+ * anything else is a usage error (exit code 2). Whether the path holds a model is checked on loading.
+ */
+function modelOrPath(value: string): string {
+  if (value.toLowerCase() in MODELS || existsSync(value)) return value;
+  throw new InvalidArgumentError(
+    `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file).`,
+  );
 }
 
 /**
@@ -36,7 +56,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
     .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
-    .addOption(new Option('--dataset <name>', 'dataset').choices(Object.keys(DATASETS)).default('mnist'))
+    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist'))
     .option(
       '--epochs <n>',
       'passes over the training data (default: 1 for lenet5, 3 for mlp)',
@@ -48,7 +68,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       integerAtLeast(1, '--batch-size'),
     )
     .option('--lr <rate>', 'learning rate (default: 0.001)', numberBetween(0, 10, '--lr'))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
+    .addOption(choiceOption('--optimizer <name>', 'optimizer', ['adam', 'sgd'], 'adam'))
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
     .option(
       '--validation-split <fraction>',
@@ -58,19 +78,38 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     )
     .option(
       '--backend <name>',
-      `compute backend: ${BACKENDS.join(', ')} (or TENSORFOLD_BACKEND)`,
+      `compute backend: ${BACKENDS.join(', ')}; a named one is used exactly or the run fails saying why; with auto, TENSORFOLD_BACKEND may name one`,
       oneOf(BACKENDS, '--backend'),
       'auto',
     )
-    .option('--seed <n>', 'random seed (weights, shuffling)', integerAtLeast(0, '--seed'), 42)
-    .option('--out <dir>', 'save the trained model to this directory')
+    .option(
+      '--seed <n>',
+      'random seed for weights and shuffling, 0 to 4294967295',
+      integerInRange(0, 2 ** 32 - 1, '--seed'),
+      42,
+    )
+    .option('--out <dir>', 'save the trained model to this directory', outDirectory)
     .option('--json', 'end with one line of JSON describing the run')
     .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
       const { trainCommand } = await import('./commands/train.js');
-      const result = await trainCommand({ ...flags, model, json }, out);
-      if (json) out.line(JSON.stringify(result));
+      // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
+      // with this listener gone, quits at once as usual.
+      const interruption = new AbortController();
+      const interrupt = () => {
+        out.error(
+          'Interrupted: stopping after this batch, then testing and saving as usual. Press Ctrl-C again to quit at once.',
+        );
+        interruption.abort();
+      };
+      process.once('SIGINT', interrupt);
+      try {
+        const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
+        if (json) out.line(JSON.stringify(result));
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
     });
 
   program
@@ -78,7 +117,8 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .description('Print the layer table of a built-in model or of a saved model directory.')
     .argument(
       '<model>',
-      `a built-in model (${Object.keys(MODELS).join(', ')}) or a directory with model.json`,
+      `a built-in model (${Object.keys(MODELS).join(', ')}), or a saved model's directory or model.json`,
+      modelOrPath,
     )
     .action(async (target: string) => {
       const { summaryCommand } = await import('./commands/summary.js');

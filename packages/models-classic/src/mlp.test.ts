@@ -52,4 +52,12 @@ describe('mlp', () => {
     expect(() => mlp({ hiddenUnits: [0] })).toThrow(ConfigError);
     expect(() => mlp({ dropout: 1 })).toThrow(/dropout must be in \[0, 1\)/);
   });
+
+  it('rejects an input shape that is not positive whole sizes, creating no weights', () => {
+    const before = tf.memory().numTensors;
+    for (const inputShape of [[], [0], [-3], [28, 28, 1.5], [Number.NaN]])
+      expect(() => mlp({ inputShape })).toThrow(/inputShape must be a non-empty list of positive integers/);
+    expect(() => mlp({ hiddenUnits: 16 as unknown as number[] })).toThrow(/hiddenUnits must be a list/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

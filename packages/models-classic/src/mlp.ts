@@ -3,7 +3,7 @@ import { dense, dropout, flatten } from '@tensorfold/layers';
 
 /** Options of {@link mlp}. */
 export interface MlpOptions {
-  /** Shape of one sample; inputs of rank > 1 (images) are flattened first. Default `[28, 28, 1]`. */
+  /** Shape of one sample (positive integers); inputs of rank > 1 (images) are flattened first. Default `[28, 28, 1]`. */
   inputShape?: Shape;
   /** Units of each hidden layer. Default `[512, 256]` (the 784-512-256-10 network of the benchmarks). */
   hiddenUnits?: number[];
@@ -39,6 +39,20 @@ export function mlp(options: MlpOptions = {}): Sequential {
     dropout: rate = 0,
     name = 'mlp',
   } = options;
+  if (
+    !Array.isArray(inputShape) ||
+    inputShape.length === 0 ||
+    inputShape.some((d) => !Number.isInteger(d) || (d as number) < 1)
+  ) {
+    throw new ConfigError(
+      `inputShape must be a non-empty list of positive integers (one sample's shape, e.g. [28, 28, 1] or [4]), got ${JSON.stringify(inputShape)}.`,
+    );
+  }
+  if (!Array.isArray(hiddenUnits)) {
+    throw new ConfigError(
+      `hiddenUnits must be a list of layer sizes (e.g. [512, 256], or [] for none), got ${JSON.stringify(hiddenUnits)}.`,
+    );
+  }
   if (hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) {
     throw new ConfigError(`hiddenUnits must be positive integers, got [${hiddenUnits}].`);
   }

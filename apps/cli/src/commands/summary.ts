@@ -1,18 +1,40 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileSystem, loadModel } from '@tensorfold/core/node';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { initBackend } from '@tensorfold/backend';
+import { fileSystem, loadModel, MODEL_JSON, SerializationError } from '@tensorfold/core/node';
+import { MODEL_CATALOG } from '../catalog.js';
 import { modelEntry } from '../models.js';
 import type { Output } from '../output.js';
 
 /**
- * `tensorfold summary <model | directory>`: the Keras-style table of a built-in model, or of a model saved
- * in a directory (`model.json` and weight shards).
+ * `tensorfold summary <model | directory | model.json>`: the Keras-style table of a built-in model, or of
+ * a model saved in a directory (`model.json` and weight shards), named by the directory or its
+ * `model.json`. A path that holds no model raises core's `SerializationError`.
  */
 export async function summaryCommand(target: string, out: Output): Promise<void> {
-  if (existsSync(join(target, 'model.json'))) {
-    const model = await loadModel(fileSystem(target));
-    model.summary({ print: out.line });
+  // Building or loading a model creates its weights, which needs a backend. WASM starts at once and,
+  // unlike tfjs's CPU backend in Node, prints no advice to install tfjs-node; TENSORFOLD_BACKEND still
+  // decides when set.
+  await initBackend({ prefer: 'wasm' });
+  if (!(target.toLowerCase() in MODEL_CATALOG) && existsSync(target)) {
+    const isFile = statSync(target).isFile();
+    if (isFile && basename(target) !== MODEL_JSON) {
+      throw new SerializationError(
+        `${resolve(target)} is a file but not a ${MODEL_JSON}; pass a saved model's directory or its ${MODEL_JSON}.`,
+      );
+    }
+    const model = await loadModel(fileSystem(isFile ? dirname(target) : target));
+    try {
+      model.summary({ print: out.line });
+    } finally {
+      model.dispose();
+    }
     return;
   }
-  modelEntry(target).build(10).summary({ print: out.line });
+  const model = modelEntry(target).build(10);
+  try {
+    model.summary({ print: out.line });
+  } finally {
+    model.dispose();
+  }
 }

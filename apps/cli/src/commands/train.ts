@@ -1,9 +1,20 @@
 import { resolve } from 'node:path';
 import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
-import { Callback, fileSystem, setSeed, tf } from '@tensorfold/core/node';
+import {
+  Callback,
+  ConfigError,
+  fileSystem,
+  type Logs,
+  type Optimizer,
+  type Sequential,
+  SerializationError,
+  setSeed,
+  TensorfoldError,
+} from '@tensorfold/core/node';
 import { adam, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { modelEntry } from '../models.js';
+import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
@@ -20,6 +31,11 @@ export interface TrainOptions {
   seed: number;
   out?: string;
   json: boolean;
+  /**
+   * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
+   * the run tests, reports and saves as usual, with `interrupted: true` in the result.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a training run reports (also the `--json` line). */
@@ -46,13 +62,30 @@ export interface TrainResult {
   testAccuracy: number;
   seed: number;
   savedTo?: string;
+  /** Present (`true`) when `signal` stopped training before the last epoch ended. */
+  interrupted?: true;
 }
 
-/** Measures the time spent training (from each epoch's start to its validation or end). */
+/**
+ * Measures the time spent training (from each epoch's start to its validation or end) and the samples
+ * trained in it, and notes how many samples `fit` trains on per epoch (after its validation split).
+ */
 class TrainingClock extends Callback {
   seconds = 0;
+  /** Samples per epoch, as `fit` counts them after its validation split. */
+  samples = 0;
+  /** Samples the training steps went through (fewer than epochs x samples when stopped early). */
+  trained = 0;
   private start = 0;
   private running = false;
+
+  override onTrainBegin(): void {
+    this.samples = this.params.samples ?? 0;
+  }
+
+  override onBatchEnd(_batch: number, logs: Logs = {}): void {
+    this.trained += logs.size ?? 0;
+  }
 
   override onEpochBegin(): void {
     this.start = performance.now();
@@ -74,44 +107,73 @@ class TrainingClock extends Callback {
   }
 }
 
+/**
+ * Asks `fit` to stop after the current batch once `signal` is aborted. On WASM and CPU a training step
+ * never leaves the event loop, so a Ctrl-C would wait for the end of training: every 100 ms this lets
+ * the loop run once (a few microseconds), so the signal handler can abort.
+ */
+class StopOnAbort extends Callback {
+  stopped = false;
+  private lastYield = performance.now();
+
+  constructor(private readonly signal: AbortSignal) {
+    super();
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastYield >= 100) {
+      this.lastYield = now;
+      await new Promise((resume) => setImmediate(resume));
+    }
+    if (!this.signal.aborted) return;
+    this.stopped = true;
+    this.model.stopTraining = true;
+  }
+}
+
 /** `tensorfold train <model> --dataset <name> ...` */
 export async function trainCommand(options: TrainOptions, out: Output): Promise<TrainResult> {
   const entry = modelEntry(options.model);
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
+  // Refuse a place the model cannot be saved to now, not after the training it would throw away.
+  const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
+  if (outProblem) throw new ConfigError(outProblem);
   setSeed(options.seed);
 
-  await initBackend(options.backend === 'auto' ? {} : { prefer: options.backend });
+  // An explicit --backend is used exactly (over TENSORFOLD_BACKEND) or fails saying why; auto picks.
+  await initBackend(options.backend === 'auto' ? {} : { require: options.backend });
   const backend = backendInfo();
   const backendDetail = describeBackend(backend);
   out.line(`Backend: ${backendDetail}`);
   for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
-  out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
-  const model = entry.build(data.numClasses);
-  const params = model.countParams();
-  out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
-  model.compile({
-    optimizer: options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate }),
-    loss: 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
-
-  const clock = new TrainingClock();
+  let model: Sequential | undefined;
+  let optimizer: Optimizer | undefined;
   let result: TrainResult;
   try {
+    out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
+    model = entry.build(data.numClasses);
+    const params = model.countParams();
+    out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
+    optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });
+    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+
+    const clock = new TrainingClock();
+    const stopper = options.signal ? new StopOnAbort(options.signal) : null;
     const history = await model.fit(data.train.x, data.train.y, {
       epochs,
       batchSize,
       validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
       seed: options.seed,
-      callbacks: [clock, progressBar({ stream: out.progress })],
+      callbacks: [clock, ...(stopper ? [stopper] : []), progressBar({ stream: out.progress })],
     });
     const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
-    const trainSamples = Math.round(data.train.count * (1 - options.validationSplit));
+    const trainSamples = clock.samples;
     result = {
       model: options.model,
       dataset: options.dataset,
@@ -124,7 +186,7 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       params,
       trainSamples,
       testSamples: data.test.count,
-      samplesPerSecond: round((trainSamples * history.epoch.length) / clock.seconds, 1),
+      samplesPerSecond: round(clock.trained / clock.seconds, 1),
       trainSeconds: round(clock.seconds, 2),
       trainLoss: round(last('loss') as number, 4),
       trainAccuracy: round(last('accuracy') as number, 4),
@@ -137,25 +199,40 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       testLoss: round(test.loss, 4),
       testAccuracy: round(test.accuracy, 4),
       seed: options.seed,
+      ...(stopper?.stopped ? { interrupted: true as const } : {}),
     };
+    if (stopper?.stopped) out.line(`Training was interrupted after ${history.epoch.length} epoch(s).`);
     out.line(
       `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`,
     );
     out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
     if (options.out) {
       const dir = resolve(options.out);
-      await model.save(fileSystem(dir), { includeOptimizer: true });
+      await saveModel(model, dir);
       result.savedTo = dir;
       out.line(
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
     }
   } finally {
-    model.dispose();
+    model?.dispose();
+    optimizer?.dispose();
     data.dispose();
-    tf.disposeVariables();
   }
   return result;
+}
+
+/** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
+async function saveModel(model: Sequential, dir: string): Promise<void> {
+  try {
+    await model.save(fileSystem(dir), { includeOptimizer: true });
+  } catch (error) {
+    if (error instanceof TensorfoldError) throw error;
+    throw new SerializationError(
+      `The trained model could not be saved to ${dir} (${(error as Error).message}); free space or fix the permissions, or pass another --out.`,
+      { cause: error },
+    );
+  }
 }
 
 function round(x: number, digits: number): number {

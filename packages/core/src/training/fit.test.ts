@@ -202,6 +202,32 @@ describe('fit', () => {
     tf.dispose([x, y]);
   });
 
+  it("dispose() frees everything compile and fit made, the metrics' state included", async () => {
+    const { x, y } = separableData(32);
+    const before = tf.memory().numTensors;
+    const m = classifier();
+    await m.fit(x, y, { epochs: 1, batchSize: 16 });
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const recompiled = classifier();
+    recompiled.compile({
+      optimizer: new ToySGD(0.1),
+      loss: toyMse,
+      metrics: [() => new ToyBinaryAccuracy('acc')],
+    });
+    recompiled.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // One metric instance compiled twice still works after the first state is let go.
+    const shared = new ToyBinaryAccuracy('acc');
+    const twice = classifier();
+    twice.compile({ optimizer: new ToySGD(0.1), loss: toyMse, metrics: [shared] });
+    twice.compile({ optimizer: new ToySGD(0.1), loss: toyMse, metrics: [shared] });
+    expect(await twice.metricsState.read()).toEqual({ loss: 0, acc: 0 });
+    twice.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
   it('shuffles by seed: the same seed gives the same weights, another seed others', async () => {
     const { x, y } = separableData(40);
     const run = async (seed: number) => {

@@ -19,6 +19,8 @@ export class MetricsState {
     outputNames: string[],
   ) {
     this.outputLosses = outputNames.length > 1 ? outputNames.map((n) => new MeanTracker(`${n}_loss`)) : [];
+    // A metric instance passed to compile again was disposed with the previous state: start it afresh.
+    for (const m of compiled?.metrics ?? []) m.metric.reset();
   }
 
   /** Adds a batch's regularization penalty (created on first use, so unregularized models do not log it). */
@@ -76,9 +78,14 @@ export class MetricsState {
     for (const m of this.compiled?.metrics ?? []) m.metric.reset();
   }
 
+  /** Frees every tracker and the compiled metrics' state (a metric reused later starts again at `reset`). */
   dispose(): void {
-    this.reset();
+    this.regularization?.dispose();
+    this.regularization = null;
+    for (const t of this.custom.values()) t.dispose();
+    this.custom.clear();
     this.loss.dispose();
     for (const t of this.outputLosses) t.dispose();
+    for (const m of this.compiled?.metrics ?? []) m.metric.dispose();
   }
 }
