@@ -122,12 +122,12 @@ describe('tensorfold train', () => {
 
 describe('tensorfold train --validation-split', () => {
   it('reports the number of samples fit trained on', async () => {
-    // 100 * 0.377 = 37.7: core's fit holds out 37 samples and trains on 63.
+    // As in Keras, fit trains on floor(100 * (1 - 0.377)) = 62 samples and validates on 38.
     const args = ['train', 'mlp', '--limit', '100', '--validation-split', '0.377', '--backend', 'wasm'];
     const { lines, progress } = await run([...args, '--json']);
     const result = JSON.parse(lines.at(-1) as string);
-    expect(result.trainSamples).toBe(63);
-    expect(progress).toMatch(/Epoch 1\/3 - 1\/1 /); // 63 samples fit in one batch of 128
+    expect(result.trainSamples).toBe(62);
+    expect(progress).toMatch(/Epoch 1\/3 - 1\/1 /); // 62 samples fit in one batch of 128
   });
 });
 

@@ -172,6 +172,29 @@ describe('fit', () => {
     tf.dispose([x, y, pred]);
   });
 
+  it('splits as Keras and tfjs-layers do: floor(samples * (1 - validationSplit)) train, the rest validate', async () => {
+    const x = tf.ones([10, 2]);
+    const y = tf.ones([10, 1]);
+    const m = sequential({ layers: [new ToyDense({ units: 1, inputShape: [2], seed: 5 })] });
+    m.compile({ optimizer: new ToySGD(0), loss: toyMse });
+    class Sizes extends Callback {
+      readonly train: number[] = [];
+      readonly test: number[] = [];
+      override onBatchEnd(_batch: number, logs?: Logs) {
+        this.train.push(logs?.size as number);
+      }
+      override onTestBatchEnd(_batch: number, logs?: Logs) {
+        this.test.push(logs?.size as number);
+      }
+    }
+    const sizes = new Sizes();
+    // 10 * 0.75 = 7.5: Keras trains on 7 and validates on 3 (holding out floor(2.5) = 2 would train on 8).
+    await m.fit(x, y, { epochs: 1, batchSize: 100, validationSplit: 0.25, callbacks: [sizes] });
+    expect(sizes.train).toEqual([7]);
+    expect(sizes.test).toEqual([3]);
+    tf.dispose([x, y]);
+  });
+
   it('predicts the same in batches as in one pass', async () => {
     const { x } = separableData(37);
     const m = classifier();

@@ -38,7 +38,7 @@ export interface FitArgs {
   batchSize?: number;
   /**
    * Fraction (0 to 1) of the tensor data held out for validation: the last samples, taken before
-   * shuffling, as Keras does. Default 0.
+   * shuffling, as Keras does; the first `floor(samples * (1 - validationSplit))` train. Default 0.
    */
   validationSplit?: number;
   /** Data to evaluate at the end of each epoch (overrides `validationSplit`). */
@@ -228,8 +228,9 @@ function arraySources(
     const split = args.validationSplit;
     if (!(split > 0 && split < 1))
       throw new ConfigError(`validationSplit must be between 0 and 1 (exclusive), got ${split}.`);
-    const valCount = Math.floor(samples * split);
-    const trainCount = samples - valCount;
+    // Keras's and tfjs-layers' rounding: the training part is floor(samples * (1 - split)).
+    const trainCount = Math.floor(samples * (1 - split));
+    const valCount = samples - trainCount;
     if (valCount === 0 || trainCount === 0) {
       throw new DataError(
         `validationSplit ${split} of ${samples} samples leaves ${trainCount} for training and ${valCount} for validation; both need at least one.`,
