@@ -27,9 +27,9 @@ describe('summary', () => {
     expect(rows[3]).toMatch(/^=+$/);
     expect(text).toMatch(/ hidden \(ToyDense\)\s+\(None, 4\)\s+16\n/);
     expect(text).toMatch(/ out \(ToyDense\)\s+\(None, 2\)\s+10\n/);
-    expect(text).toContain('Total params: 26 (104.00 Byte)');
-    expect(text).toContain('Trainable params: 16 (64.00 Byte)');
-    expect(text).toContain('Non-trainable params: 10 (40.00 Byte)');
+    expect(text).toContain('Total params: 26 (104.00 B)');
+    expect(text).toContain('Trainable params: 16 (64.00 B)');
+    expect(text).toContain('Non-trainable params: 10 (40.00 B)');
   });
 
   it('adds a Connected to column for functional models', () => {

@@ -21,7 +21,7 @@ export function formatCount(n: number): string {
 }
 
 function formatBytes(n: number): string {
-  const units = ['Byte', 'KB', 'MB', 'GB'];
+  const units = ['B', 'KB', 'MB', 'GB']; // Keras 3's units
   let value = n;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
