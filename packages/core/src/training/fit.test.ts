@@ -192,6 +192,10 @@ describe('fit', () => {
     await m.fit(x, y, { epochs: 1, batchSize: 100, validationSplit: 0.25, callbacks: [sizes] });
     expect(sizes.train).toEqual([7]);
     expect(sizes.test).toEqual([3]);
+    // A split that leaves one side empty names both counts and the way out.
+    await expect(m.fit(x, y, { validationSplit: 0.95 })).rejects.toThrow(
+      /leaves 0 for training and 10 for validation; .*validationData/,
+    );
     tf.dispose([x, y]);
   });
 

@@ -233,7 +233,7 @@ function arraySources(
     const valCount = samples - trainCount;
     if (valCount === 0 || trainCount === 0) {
       throw new DataError(
-        `validationSplit ${split} of ${samples} samples leaves ${trainCount} for training and ${valCount} for validation; both need at least one.`,
+        `validationSplit ${split} of ${samples} samples leaves ${trainCount} for training and ${valCount} for validation; both need at least one: pick a fraction that leaves samples on both sides, or pass validationData.`,
       );
     }
     const vx = sliceRows(xs, trainCount, valCount);
