@@ -2,13 +2,14 @@ import { tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv2d } from '../layers/conv/conv.js';
 import { dense } from '../layers/core/dense.js';
+import { flatten } from '../layers/core/flatten.js';
 import { maxAbsDiff, seededUniform, useCpu } from '../test-utils/setup.js';
 import { hasGradientHistory, isRecordingGradients } from './engine.js';
 
 beforeAll(useCpu);
 
 describe('engine facts', () => {
-  it('knows when a tape records and which tensors came from recorded ops', () => {
+  it('knows when a tape records and which tensors lead back to a trainable variable', () => {
     const data = tf.ones([2, 2]);
     const weight = tf.variable(tf.ones([2, 2]));
     const frozen = tf.variable(tf.ones([2, 2]), false);
@@ -21,8 +22,31 @@ describe('engine facts', () => {
       expect(hasGradientHistory(weight)).toBe(true);
       expect(hasGradientHistory(frozen)).toBe(false);
       expect(hasGradientHistory(hidden)).toBe(true);
+      // What plain ops make of the data (a flatten before a first dense layer) needs no gradient,
+      // nor what only frozen variables fed; a long chain back to a trainable one does.
+      expect(hasGradientHistory(tf.reshape(tf.mul(data, 2), [4]))).toBe(false);
+      expect(hasGradientHistory(tf.matMul(data, frozen))).toBe(false);
+      expect(hasGradientHistory(tf.relu(tf.reshape(tf.add(hidden, data), [4])))).toBe(true);
       return tf.sum(hidden) as tf.Scalar;
     }, [weight]);
+  });
+
+  it('a dense layer after a flatten of the input trains with plain ops: no product for the unused input gradient', async () => {
+    const images = seededUniform([4, 3, 3, 1], 2);
+    const flat = flatten();
+    const layer = dense({ units: 2, activation: 'relu' });
+    layer.apply(flat.apply(images)).dispose();
+    const vars = layer.trainableWeights.map((w) => w.variable);
+    const profile = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(layer.apply(flat.apply(images)) as tf.Tensor) as tf.Scalar,
+        vars,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const products = profile.kernels.filter((k) => /MatMul/.test(k.name)).map((k) => k.name);
+    // Forward product and the kernel's gradient; a fused kernel would add the input's gradient.
+    expect(products).toEqual(['BatchMatMul', 'BatchMatMul']);
   });
 
   it('first layers (plain ops) and hidden layers (fused kernels) give the same gradients', async () => {

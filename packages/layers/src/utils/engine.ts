@@ -11,9 +11,9 @@ export function isRecordingGradients(): boolean {
 }
 
 /**
- * Whether `x` came out of an op recorded by the active gradient tape (or is a trainable variable),
- * so that a backward pass may need its gradient. A model's input batch does not: it was made before
- * the tape started.
+ * Whether `x` may need a gradient in the active tape's backward pass: it is a trainable variable, or
+ * the recorded ops that made it lead back to one. A model's input batch does not, nor does what plain
+ * ops made of it (a flatten or reshape before the first dense layer, a frozen base's features).
  *
  * Layers use this to choose between tfjs's fused kernels, whose custom gradient computes the
  * input's gradient whether or not anything needs it, and plain ops, whose input gradient the tape
@@ -24,11 +24,24 @@ export function isRecordingGradients(): boolean {
 export function hasGradientHistory(x: tf.Tensor): boolean {
   const engine = tf.engine();
   if (engine.state.gradientDepth === 0) return false;
-  if (x instanceof tf.Variable) return x.trainable;
   const tape = engine.state.activeTape;
-  if (tape == null) return false;
-  for (let i = tape.length - 1; i >= 0; i--) {
-    for (const output of tape[i].outputs) if (output.id === x.id) return true;
+  if (tape == null) return isTrainableVariable(x);
+  // Which recorded op made each tensor, then a walk from x back towards the tape's sources.
+  const producer = new Map<number, (typeof tape)[number]>();
+  for (const node of tape) for (const output of node.outputs) producer.set(output.id, node);
+  const seen = new Set<number>();
+  const pending: tf.Tensor[] = [x];
+  while (pending.length > 0) {
+    const t = pending.pop() as tf.Tensor;
+    if (isTrainableVariable(t)) return true;
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    const node = producer.get(t.id);
+    if (node) for (const input of Object.values(node.inputs)) if (input != null) pending.push(input);
   }
   return false;
+}
+
+function isTrainableVariable(t: tf.Tensor): boolean {
+  return t instanceof tf.Variable && t.trainable;
 }
