@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { SerializationError } from '../errors.js';
 import { artifactsInfo } from '../serialization/save-load.js';
@@ -10,6 +10,8 @@ export const MODEL_JSON = 'model.json';
 /** Weight shards are at most this many bytes (as tfjs writes them, so browsers can cache them). */
 export const SHARD_BYTES = 4 * 1024 * 1024;
 const SHARD_PATTERN = /^group\d+-shard\d+of\d+(\.[0-9a-f]+)?\.bin$/;
+/** The suffix {@link writeAtomically} gives its temporary files: the writing process's id and a nonce. */
+const TEMP_SUFFIX = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
 /**
  * A Node IO handler for a directory holding `model.json` and its weight shards.
@@ -61,26 +63,52 @@ async function saveToDirectory(dir: string, artifacts: tf.io.ModelArtifacts): Pr
   };
   await writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
   for (const file of await fs.readdir(dir)) {
-    if (SHARD_PATTERN.test(file) && !paths.includes(file)) await fs.rm(join(dir, file), { force: true });
+    const unusedShard = SHARD_PATTERN.test(file) && !paths.includes(file);
+    const strandedShard = isStrandedTemp(file) && SHARD_PATTERN.test(file.replace(TEMP_SUFFIX, ''));
+    if (unusedShard || strandedShard) await fs.rm(join(dir, file), { force: true });
   }
   return { modelArtifactsInfo: artifactsInfo(artifacts) };
 }
 
-/** Writes to a temporary file in the same directory, flushes it, then renames it into place. */
+/**
+ * Writes to a temporary file in the same directory, flushes it, then renames it into place. The
+ * temporary file is removed when anything fails; those a killed process left beside `path` are
+ * removed after the next successful write.
+ */
 export async function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const handle = await fs.open(temp, 'w');
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+  const target = basename(path);
+  for (const file of await fs.readdir(dirname(path))) {
+    if (file.replace(TEMP_SUFFIX, '') === target && isStrandedTemp(file)) {
+      await fs.rm(join(dirname(path), file), { force: true });
+    }
+  }
+}
+
+/** Whether `file` is a temporary file of {@link writeAtomically} whose process no longer runs. */
+function isStrandedTemp(file: string): boolean {
+  const match = TEMP_SUFFIX.exec(file);
+  if (match == null) return false;
+  const pid = Number(match[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0); // signal 0 only asks whether the process exists
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { type Model, model } from '../engine/model.js';
 import { sequential } from '../engine/sequential.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import { SerializationError } from '../errors.js';
-import { fileSystem, registerFileRouters } from '../io/file-system.js';
+import { fileSystem, registerFileRouters, writeAtomically } from '../io/file-system.js';
 import { useCpu } from '../test-utils/setup.js';
 import { separableData, ToyAdd, ToyDense, ToySGD } from '../test-utils/toys.js';
 import { modelFromArtifacts, modelToArtifacts } from './artifacts.js';
@@ -82,6 +83,25 @@ describe('saving and loading', () => {
     const second = readdirSync(dir).sort();
     expect(second).toHaveLength(2);
     expect(second[0]).not.toBe(first[0]);
+    // Temporary files of a save that was killed go with the next save; a running writer's stay.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number; // a process that has ended
+    const stranded = [
+      `model.json.tmp-${gone}-0badf00d`,
+      `group1-shard1of1.0123456789ab.bin.tmp-${gone}-00c0ffee`,
+    ];
+    const live = `model.json.tmp-${process.ppid}-12345678`;
+    for (const file of [...stranded, live]) writeFileSync(join(dir, file), 'partial');
+    await saveModel(m, fileSystem(dir));
+    expect(readdirSync(dir).sort()).toEqual([...second, live].sort());
+  });
+
+  it('writeAtomically leaves no temporary file when the write fails', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'log.csv');
+    await expect(writeAtomically(path, 42 as unknown as string)).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual([]);
+    await writeAtomically(path, 'a,b\n');
+    expect(readdirSync(dir)).toEqual(['log.csv']);
   });
 
   it('saves the optimizer state when asked and restores it on load', async () => {
