@@ -24,20 +24,23 @@ export function isRecordingGradients(): boolean {
 export function hasGradientHistory(x: tf.Tensor): boolean {
   const engine = tf.engine();
   if (engine.state.gradientDepth === 0) return false;
+  if (isTrainableVariable(x)) return true;
   const tape = engine.state.activeTape;
-  if (tape == null) return isTrainableVariable(x);
-  // Which recorded op made each tensor, then a walk from x back towards the tape's sources.
-  const producer = new Map<number, (typeof tape)[number]>();
-  for (const node of tape) for (const output of node.outputs) producer.set(output.id, node);
-  const seen = new Set<number>();
-  const pending: tf.Tensor[] = [x];
-  while (pending.length > 0) {
-    const t = pending.pop() as tf.Tensor;
-    if (isTrainableVariable(t)) return true;
-    if (seen.has(t.id)) continue;
-    seen.add(t.id);
-    const node = producer.get(t.id);
-    if (node) for (const input of Object.values(node.inputs)) if (input != null) pending.push(input);
+  if (tape == null) return false;
+  // The tape lists ops in the order they ran, so one backward pass finds the op that made each tensor
+  // being traced before the ops that made its inputs. It stops once nothing is left to trace: for a
+  // hidden layer, at the op just before it (whose inputs include a trainable kernel).
+  const traced = new Set<number>([x.id]);
+  for (let i = tape.length - 1; i >= 0 && traced.size > 0; i--) {
+    const node = tape[i];
+    let made = false; // whether this op made a traced tensor (every output checked: ops have several)
+    for (const output of node.outputs) made = traced.delete(output.id) || made;
+    if (!made) continue;
+    for (const input of Object.values(node.inputs)) {
+      if (input == null) continue;
+      if (isTrainableVariable(input)) return true;
+      traced.add(input.id);
+    }
   }
   return false;
 }
