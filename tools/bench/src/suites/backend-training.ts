@@ -10,17 +10,25 @@
  * layers + optimizer + training loop). The sides alternate in rounds and each reports the median
  * round, so that load from other processes on a shared machine hits all of them alike.
  */
+import { availableParallelism } from 'node:os';
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
 import { median } from '../kernel-ab.js';
+import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
+
+/** One network being trained by one side: timed rounds, then cleanup. */
+interface Runner {
+  /** Runs `steps` optimization steps on the suite's batch; resolves to their wall time in seconds. */
+  round(steps: number): Promise<number>;
+  dispose(): void;
+}
 
 interface Side {
   name: string;
-  build: (network: NetworkName) => Trainable;
-  /** Whether the side runs on stock tfjs-backend-wasm kernels. */
-  stockKernels: boolean;
+  /** Builds the network and runs 3 warm-up steps; null when this side cannot train it. */
+  start(network: Network, x: tf.Tensor, y: tf.Tensor): Promise<Runner | null>;
 }
 
 interface Network {
@@ -35,6 +43,47 @@ const NETWORKS: Network[] = [
   { name: 'lenet5', label: 'LeNet-5, Adam, batch 64', inputShape: [28, 28, 1], batch: 64 },
 ];
 
+/**
+ * A side that trains in this process with `build`, on tensorfold's WASM kernels or on the stock ones
+ * (`stockKernels`; the kernel set is switched before every round, since sides alternate).
+ */
+function inProcessSide(name: string, build: (network: NetworkName) => Trainable, stockKernels = false): Side {
+  const useKernels = () => (stockKernels ? unregisterWasmKernels() : registerWasmKernels());
+  return {
+    name,
+    async start(network, x, y) {
+      useKernels();
+      const model = build(network.name);
+      try {
+        for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+      } catch {
+        model.dispose();
+        return null;
+      }
+      return {
+        async round(steps) {
+          useKernels();
+          const start = performance.now();
+          for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+          return (performance.now() - start) / 1000;
+        },
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}
+
+/** PyTorch on the CPU with `threads` intra-op threads, in a worker process shared by its sides. */
+function pytorchSide(peer: PyTorchPeer, version: string, threads: number): Side {
+  return {
+    name: `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
+    async start(network) {
+      await peer.round(network.name, 0, threads);
+      return { round: (steps) => peer.round(network.name, steps, threads), dispose: () => {} };
+    },
+  };
+}
+
 /** Median samples/s per side over interleaved rounds; null for a side that cannot train the network. */
 async function measure(
   network: Network,
@@ -44,79 +93,81 @@ async function measure(
 ): Promise<Map<string, number | null>> {
   const x = tf.randomUniform([network.batch, ...network.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([network.batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
-  const useKernels = (stock: boolean) => (stock ? unregisterWasmKernels() : registerWasmKernels());
-  const live = new Map<string, Trainable>();
-  const rates = new Map<string, number[] | null>();
+  const runners = new Map<string, Runner | null>();
+  const rates = new Map<string, number[]>();
   try {
     for (const side of sides) {
-      useKernels(side.stockKernels);
-      const model = side.build(network.name);
-      live.set(side.name, model);
-      try {
-        for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
-        rates.set(side.name, []);
-      } catch {
-        rates.set(side.name, null);
-      }
+      runners.set(side.name, await side.start(network, x, y));
+      rates.set(side.name, []);
     }
     for (let round = 0; round < rounds; round++) {
       for (const side of sides) {
-        const perRound = rates.get(side.name);
-        if (perRound == null) continue;
-        useKernels(side.stockKernels);
-        const model = live.get(side.name)!;
-        const start = performance.now();
-        for (let i = 0; i < stepsPerRound; i++) await model.trainOnBatch(x, y);
-        perRound.push((stepsPerRound * network.batch) / ((performance.now() - start) / 1000));
+        const runner = runners.get(side.name);
+        if (runner == null) continue;
+        const seconds = await runner.round(stepsPerRound);
+        rates.get(side.name)!.push((stepsPerRound * network.batch) / seconds);
       }
     }
   } finally {
     registerWasmKernels();
-    for (const model of live.values()) model.dispose();
+    for (const runner of runners.values()) runner?.dispose();
     tf.dispose([x, y]);
   }
-  return new Map([...rates].map(([name, r]) => [name, r == null ? null : median(r)]));
+  return new Map(
+    sides.map((side) => [side.name, runners.get(side.name) == null ? null : median(rates.get(side.name)!)]),
+  );
 }
 
 const suite: Suite = {
   name: 'backend-training',
-  description: 'MLP and LeNet-5 training samples/s: tensorfold (core + layers + optim) vs tfjs-layers',
+  description:
+    'MLP and LeNet-5 training samples/s: tensorfold (core + layers + optim) vs tfjs-layers, and vs PyTorch CPU where python3 has torch',
   async run(ctx: BenchContext) {
     const wasm = ctx.backend === 'wasm';
     const sides: Side[] = [
-      { name: 'tensorfold', build: tensorfoldModel, stockKernels: false },
-      { name: 'tfjs-layers', build: tfjsLayersModel, stockKernels: false },
-      ...(wasm ? [{ name: 'tfjs-layers on stock wasm', build: tfjsLayersModel, stockKernels: true }] : []),
+      inProcessSide('tensorfold', tensorfoldModel),
+      inProcessSide('tfjs-layers', tfjsLayersModel),
+      ...(wasm ? [inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, true)] : []),
     ];
+    const torch = findPyTorch();
+    const peer = torch.python == null ? null : new PyTorchPeer(torch.python);
+    if (peer == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
+    // PyTorch with a thread per core (its default) and with one, as tensorfold's WASM runs.
+    const threadCounts = [...new Set([availableParallelism(), 1])];
+    const torchSides =
+      peer == null ? [] : threadCounts.map((threads) => pytorchSide(peer, torch.version!, threads));
+    sides.push(...torchSides);
     const [rounds, steps] = ctx.quick ? [2, 3] : [7, 8];
-    for (const network of NETWORKS) {
-      const rates = await measure(network, sides, rounds, steps);
-      const ours = rates.get('tensorfold') ?? null;
-      if (ours == null) throw new Error(`tensorfold could not train ${network.label} on ${ctx.backend}.`);
-      if (wasm) {
-        const stock = rates.get('tfjs-layers on stock wasm') ?? null;
-        ctx.report({
-          suite: 'backend-training',
-          case: network.label,
-          unit: 'samples/s',
-          value: ours,
-          peer: stock,
-          peerName: 'tfjs-layers on stock wasm kernels',
-          higherIsBetter: true,
-          note: stock == null ? 'stock WASM cannot train it (no Conv2DBackpropFilter)' : undefined,
-        });
+    try {
+      for (const network of NETWORKS) {
+        const rates = await measure(network, sides, rounds, steps);
+        const ours = rates.get('tensorfold') ?? null;
+        if (ours == null) throw new Error(`tensorfold could not train ${network.label} on ${ctx.backend}.`);
+        const row = (peerSide: string, peerName: string, note?: string) =>
+          ctx.report({
+            suite: 'backend-training',
+            case: network.label,
+            unit: 'samples/s',
+            value: ours,
+            peer: rates.get(peerSide) ?? null,
+            peerName,
+            higherIsBetter: true,
+            note: rates.get(peerSide) == null ? note : undefined,
+          });
+        if (wasm)
+          row(
+            'tfjs-layers on stock wasm',
+            'tfjs-layers on stock wasm kernels',
+            'stock WASM cannot train it (no Conv2DBackpropFilter)',
+          );
+        row(
+          'tfjs-layers',
+          wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
+        );
+        for (const side of torchSides) row(side.name, side.name);
       }
-      ctx.report({
-        suite: 'backend-training',
-        case: network.label,
-        unit: 'samples/s',
-        value: ours,
-        peer: rates.get('tfjs-layers') ?? null,
-        peerName: wasm
-          ? "tfjs-layers on @tensorfold/backend's wasm kernels"
-          : `tfjs-layers on ${ctx.backend}`,
-        higherIsBetter: true,
-      });
+    } finally {
+      peer?.close();
     }
   },
 };

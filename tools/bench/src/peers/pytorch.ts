@@ -1,0 +1,92 @@
+/**
+ * PyTorch as a benchmark peer: a Python child process (`pytorch_training.py` beside this file) that
+ * trains the backend-training suite's networks on the CPU when the suite asks, so that its rounds
+ * alternate with tensorfold's in the same run. Used only where `python3` can import `torch` (Debian:
+ * `apt-get install python3-torch`, PyTorch 1.13); elsewhere the suite skips it and says so.
+ */
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { NetworkName } from '../training-models.js';
+
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'pytorch_training.py');
+
+/**
+ * The interpreters to try, in order: `TENSORFOLD_BENCH_PYTHON` when set, else `python3` on the PATH
+ * and Debian's own `/usr/bin/python3` (where `python3-torch` installs; a pyenv shim may shadow it).
+ */
+function candidates(): string[] {
+  const chosen = process.env.TENSORFOLD_BENCH_PYTHON;
+  return chosen ? [chosen] : ['python3', '/usr/bin/python3'];
+}
+
+/** A Python that can import torch, with torch's version; or null and why not. */
+export interface PyTorchProbe {
+  python: string | null;
+  version: string | null;
+  reason: string;
+}
+
+/** Finds a Python that can import torch (see {@link candidates}). */
+export function findPyTorch(): PyTorchProbe {
+  const failures: string[] = [];
+  for (const python of candidates()) {
+    const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (probe.status === 0) return { python, version: probe.stdout.trim(), reason: '' };
+    const why = probe.error
+      ? probe.error.message
+      : (probe.stderr.trim().split('\n').pop() ?? 'unknown error');
+    failures.push(`${python}: ${why}`);
+  }
+  return {
+    python: null,
+    version: null,
+    reason: `no Python here imports torch (${failures.join('; ')}); on Debian: apt-get install python3-torch libopenblas0-pthread`,
+  };
+}
+
+/** One PyTorch worker process; send rounds with {@link PyTorchPeer.round}, end it with {@link PyTorchPeer.close}. */
+export class PyTorchPeer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly pending: Array<(line: string) => void> = [];
+  private stderr = '';
+
+  /**
+   * Starts the worker with `python`. OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
+   * is set: PyTorch runs its own intra-op threads, and OpenBLAS's threads on top of them fight for
+   * the cores (measured here: LeNet-5 with 2 PyTorch threads took 10x longer per step).
+   */
+  constructor(python: string) {
+    this.child = spawn(python, [SCRIPT], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { OPENBLAS_NUM_THREADS: '1', ...process.env },
+    });
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    this.lines = createInterface({ input: this.child.stdout });
+    this.lines.on('line', (line) => this.pending.shift()?.(line));
+  }
+
+  /** Runs `steps` training steps of `network` with `threads` intra-op threads; resolves to their wall seconds. */
+  round(network: NetworkName, steps: number, threads: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`The PyTorch peer exited (code ${code}): ${this.stderr.trim()}`));
+      this.child.once('exit', onExit);
+      this.pending.push((line) => {
+        this.child.off('exit', onExit);
+        resolve((JSON.parse(line) as { seconds: number }).seconds);
+      });
+      this.child.stdin.write(`${JSON.stringify({ network, steps, threads })}\n`);
+    });
+  }
+
+  /** Ends the worker. */
+  close(): void {
+    this.lines.close();
+    this.child.stdin.end();
+  }
+}
