@@ -43,6 +43,14 @@ describe('WASM MaxPoolGrad', () => {
       { shape: [2, 6, 6, 3], values: levels(216, 3, 1), filterSize: 2, strides: 2, pad: 'valid' },
     ],
     [
+      'ties, 2x2 stride 2 on odd sizes (the last row and column are in no window)',
+      { shape: [2, 7, 5, 4], values: levels(280, 3, 7), filterSize: 2, strides: 2, pad: 'valid' },
+    ],
+    [
+      'ties, 2x2 stride 2 same on odd sizes (windows cut by the padding)',
+      { shape: [1, 5, 5, 3], values: levels(75, 3, 8), filterSize: 2, strides: 2, pad: 'same' },
+    ],
+    [
       'ties, overlapping 3x3 windows, stride 1, same',
       { shape: [2, 5, 5, 2], values: levels(100, 2, 2), filterSize: 3, strides: 1, pad: 'same' },
     ],
