@@ -27,6 +27,8 @@ export interface WasmBackendLike extends KernelBackend {
    * and detach the view: allocate every output first, then take the views.
    */
   typedArrayFromHeap(info: TensorInfo): backend_util.TypedArray;
+  /** The Emscripten module: its exports include the memory the tensors live in. */
+  wasm?: { asm?: { memory?: WebAssembly.Memory } };
 }
 
 /**

@@ -26,6 +26,7 @@ import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
+import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
 
 /** Marks the kernel configs this package registered, so registering again is a no-op. */
 const TENSORFOLD_KERNEL = Symbol.for('@tensorfold/backend:wasm-kernel');
@@ -45,8 +46,9 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
  * stock config: the matMuls take a faster path for transposed and batched products (same results;
  * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
  * gradients, batch statistics) run as one average pooling, casts to the same dtype share memory,
- * OneHot gets right values for non-int32 dtypes, and Slice and Unpack copy only what they return instead of the
- * whole input.
+ * OneHot gets right values for non-int32 dtypes, Slice and Unpack copy only what they return instead of the
+ * whole input, and add, subtract, multiply and divide broadcast a vector over a short last axis in
+ * wide rows.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [BatchMatMul]: fastMatMulConfig,
@@ -57,6 +59,7 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [OneHot]: fixedOneHotConfig,
   [Slice]: viewSliceConfig,
   [Unpack]: viewUnpackConfig,
+  ...Object.fromEntries(WIDE_BROADCAST_KERNELS.map((name) => [name, wideBroadcastConfig])),
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
@@ -117,7 +120,7 @@ export function unregisterWasmKernels(): string[] {
  * ({@link ADDED_WASM_KERNELS}), replaces the ones that are wrong or needlessly slow
  * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity), and wraps others with
  * faster or fixed paths for some inputs ({@link WRAPPED_WASM_KERNELS}: matMuls, leading-axis sums and
- * means, same-dtype casts, OneHot).
+ * means, same-dtype casts, OneHot, Slice, Unpack, vector broadcasts in add, subtract, multiply, divide).
  *
  * Safe to call any number of times, before or after the WASM backend starts: a kernel that is
  * already registered (by this function, or by a later tfjs release that ships it) is left alone.

@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { simdKernels } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
 import { filterGradientByPatches } from './filter-gradient-by-patches.js';
+import { filterGradientBySimd } from './filter-gradient-by-simd.js';
 
 type Pad = 'valid' | 'same' | number[][];
 
@@ -31,6 +33,10 @@ const cases: Array<[string, FilterGradCase]> = [
   [
     'stride 2, valid, trailing rows never read',
     { xShape: [2, 8, 9, 2], filterShape: [3, 2, 2, 4], strides: [2, 2], pad: 'valid' },
+  ],
+  [
+    '12 output channels (a block of 8, then 4), stride 2, same, odd sizes',
+    { xShape: [2, 9, 7, 2], filterShape: [3, 3, 2, 12], strides: [2, 2], pad: 'same' },
   ],
   [
     'explicit padding wider than the filter',
@@ -95,12 +101,20 @@ async function cpuFilterGradient(c: FilterGradCase, dataFormat: 'NHWC' | 'NCHW' 
   );
 }
 
+/** The SIMD form, on the kernels instantiated for the WASM backend (they need outChannels % 4 === 0). */
+const bySimd: typeof filterGradientByPatches = (scope, x, dy, info) => {
+  const kernels = simdKernels(scope.backend);
+  if (kernels == null) throw new Error('The SIMD kernels did not start on this WASM backend.');
+  return filterGradientBySimd(scope, x, dy, info, kernels);
+};
+
 describe('WASM Conv2DBackpropFilter', () => {
   describe.each([
-    ['as a matrix product over patches', filterGradientByPatches],
-    ['as a convolution', filterGradientByConvolution],
-  ] as const)('%s', (_form, strategy) => {
-    it.each(cases)('matches the CPU backend: %s', async (_name, c) => {
+    ['as a matrix product over patches', filterGradientByPatches, cases],
+    ['as a convolution', filterGradientByConvolution, cases],
+    ['by the SIMD kernel', bySimd, cases.filter(([, c]) => c.filterShape[3] % 4 === 0)],
+  ] as const)('%s', (_form, strategy, formCases) => {
+    it.each(formCases)('matches the CPU backend: %s', async (_name, c) => {
       const want = await cpuFilterGradient(c);
       const got = await byStrategy(strategy, c);
       expect(got.shape).toEqual(c.filterShape);

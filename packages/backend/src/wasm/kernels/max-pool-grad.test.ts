@@ -43,6 +43,20 @@ describe('WASM MaxPoolGrad', () => {
       { shape: [2, 6, 6, 3], values: levels(216, 3, 1), filterSize: 2, strides: 2, pad: 'valid' },
     ],
     [
+      'ties, 2x2 stride 2, 8 channels (the SIMD kernel)',
+      { shape: [2, 6, 4, 8], values: levels(384, 3, 9), filterSize: 2, strides: 2, pad: 'valid' },
+    ],
+    [
+      'all-negative windows, 4 channels (the SIMD kernel)',
+      {
+        shape: [1, 4, 4, 4],
+        values: sequence(64, 10).map((v) => -2 - v),
+        filterSize: 2,
+        strides: 2,
+        pad: 'valid',
+      },
+    ],
+    [
       'ties, 2x2 stride 2 on odd sizes (the last row and column are in no window)',
       { shape: [2, 7, 5, 4], values: levels(280, 3, 7), filterSize: 2, strides: 2, pad: 'valid' },
     ],
@@ -92,16 +106,31 @@ describe('WASM MaxPoolGrad', () => {
     },
   );
 
-  it('passes no gradient from an all -Infinity window, and skips NaN as the CPU backend does', async () => {
-    const values = sequence(32, 6);
-    values.fill(Number.NEGATIVE_INFINITY, 0, 2); // pixel (0, 0), both channels
-    values.fill(Number.NEGATIVE_INFINITY, 2, 4); // pixel (0, 1)
-    values.fill(Number.NEGATIVE_INFINITY, 8, 12); // pixels (1, 0) and (1, 1): window (0, 0) is all -Infinity
-    values[4] = Number.NaN; // pixel (0, 2), channel 0: window (0, 1) holds a NaN and numbers
-    const c: PoolCase = { shape: [1, 4, 4, 2], values, filterSize: 2, strides: 2, pad: 'valid' };
-    const want = await maxPoolGradOn('cpu', c);
-    const got = await maxPoolGradOn('wasm', c);
-    expect(Array.from(got)).toEqual(Array.from(want));
-    expect(Array.from(got.slice(0, 4))).toEqual([0, 0, 0, 0]);
-  });
+  it.each([
+    [2, 'JavaScript'],
+    [4, 'SIMD'],
+  ])(
+    'passes no gradient from an all -Infinity window, and skips NaN as the CPU backend does (%i channels: %s)',
+    async (channels) => {
+      const at = (row: number, col: number, channel: number) => (row * 4 + col) * channels + channel;
+      const values = sequence(16 * channels, 6);
+      for (const [row, col] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ]) {
+        for (let k = 0; k < channels; k++) values[at(row, col, k)] = Number.NEGATIVE_INFINITY; // window (0, 0)
+      }
+      values[at(0, 2, 0)] = Number.NaN; // window (0, 1), channel 0: a NaN among numbers
+      const c: PoolCase = { shape: [1, 4, 4, channels], values, filterSize: 2, strides: 2, pad: 'valid' };
+      const want = await maxPoolGradOn('cpu', c);
+      const got = await maxPoolGradOn('wasm', c);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      expect(Array.from(got.slice(0, 2 * channels))).toEqual(new Array(2 * channels).fill(0));
+      // The NaN window's gradient went to one of its numbers.
+      const nanWindow = [at(0, 3, 0), at(1, 2, 0), at(1, 3, 0)].map((i) => got[i]);
+      expect(nanWindow.filter((v) => v !== 0)).toHaveLength(1);
+    },
+  );
 });
