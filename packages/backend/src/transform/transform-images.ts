@@ -29,17 +29,19 @@ export function transformImages(
   const { batch, height, width, channels, outHeight, outWidth, interpolation, fillMode, fillValue } = spec;
   const rowStride = width * channels;
   const imageStride = height * rowStride;
-  // Flat offsets of the four taps of a pixel (-1: outside the image, reads fillValue) and weights.
-  const taps = new Int32Array(4);
-  const weights = new Float64Array(4);
+  const nearest = interpolation === 'nearest';
   let o = 0;
   for (let b = 0; b < batch; b++) {
     const t = spec.sharedTransform ? 0 : 8 * b;
-    const [a0, a1, a2, b0, b1, b2, c0, c1] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => transforms[t + i]);
+    const a0 = transforms[t];
+    const a1 = transforms[t + 1];
+    const a2 = transforms[t + 2];
+    const b0 = transforms[t + 3];
+    const b1 = transforms[t + 4];
+    const b2 = transforms[t + 5];
+    const c0 = transforms[t + 6];
+    const c1 = transforms[t + 7];
     const base = b * imageStride;
-    // Offset of (row, col) in this image, or -1 outside it.
-    const offset = (row: number, col: number) =>
-      row >= 0 && row < height && col >= 0 && col < width ? base + row * rowStride + col * channels : -1;
     for (let y = 0; y < outHeight; y++) {
       for (let x = 0; x < outWidth; x++) {
         const k = c0 * x + c1 * y + 1;
@@ -49,32 +51,39 @@ export function transformImages(
           for (let c = 0; c < channels; c++) out[o++] = fillValue;
           continue;
         }
-        if (interpolation === 'nearest') {
-          const at = offset(roundHalfAwayFromZero(inY), roundHalfAwayFromZero(inX));
-          for (let c = 0; c < channels; c++) out[o++] = at < 0 ? fillValue : image[at + c];
+        if (nearest) {
+          const row = roundHalfAwayFromZero(inY);
+          const col = roundHalfAwayFromZero(inX);
+          if (row >= 0 && row < height && col >= 0 && col < width) {
+            const at = base + row * rowStride + col * channels;
+            for (let c = 0; c < channels; c++) out[o++] = image[at + c];
+          } else {
+            for (let c = 0; c < channels; c++) out[o++] = fillValue;
+          }
           continue;
         }
+        // The four taps around (inX, inY); a tap outside the image (offset -1) reads fillValue.
         const x0 = Math.floor(inX);
         const y0 = Math.floor(inY);
         const fx = inX - x0;
         const fy = inY - y0;
-        taps[0] = offset(y0, x0);
-        taps[1] = offset(y0, x0 + 1);
-        taps[2] = offset(y0 + 1, x0);
-        taps[3] = offset(y0 + 1, x0 + 1);
-        weights[0] = 1 - fx;
-        weights[1] = fx;
-        weights[2] = 1 - fy;
-        weights[3] = fy;
+        const col0 = x0 >= 0 && x0 < width ? x0 * channels : -1;
+        const col1 = x0 + 1 >= 0 && x0 + 1 < width ? (x0 + 1) * channels : -1;
+        const row0 = y0 >= 0 && y0 < height ? base + y0 * rowStride : -1;
+        const row1 = y0 + 1 >= 0 && y0 + 1 < height ? base + (y0 + 1) * rowStride : -1;
+        const p00 = row0 < 0 || col0 < 0 ? -1 : row0 + col0;
+        const p01 = row0 < 0 || col1 < 0 ? -1 : row0 + col1;
+        const p10 = row1 < 0 || col0 < 0 ? -1 : row1 + col0;
+        const p11 = row1 < 0 || col1 < 0 ? -1 : row1 + col1;
         for (let c = 0; c < channels; c++) {
-          const v00 = taps[0] < 0 ? fillValue : image[taps[0] + c];
-          const v01 = taps[1] < 0 ? fillValue : image[taps[1] + c];
-          const v10 = taps[2] < 0 ? fillValue : image[taps[2] + c];
-          const v11 = taps[3] < 0 ? fillValue : image[taps[3] + c];
+          const v00 = p00 < 0 ? fillValue : image[p00 + c];
+          const v01 = p01 < 0 ? fillValue : image[p01 + c];
+          const v10 = p10 < 0 ? fillValue : image[p10 + c];
+          const v11 = p11 < 0 ? fillValue : image[p11 + c];
           // The row above, the row below, then between them (TensorFlow's order).
-          const top = weights[0] * v00 + weights[1] * v01;
-          const bottom = weights[0] * v10 + weights[1] * v11;
-          out[o++] = weights[2] * top + weights[3] * bottom;
+          const top = (1 - fx) * v00 + fx * v01;
+          const bottom = (1 - fx) * v10 + fx * v11;
+          out[o++] = (1 - fy) * top + fy * bottom;
         }
       }
     }
