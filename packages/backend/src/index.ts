@@ -13,6 +13,7 @@
 export { availableBackends, type BackendSupport, probeBackends } from './available-backends.js';
 export { type BackendInfo, describeBackend, type SkippedBackend } from './backend-info.js';
 export { BACKEND_NAMES, type BackendName, isBackendName, parseBackendName } from './backend-name.js';
+export { REPLACED_CPU_KERNELS, registerCpuKernels, unregisterCpuKernels } from './cpu/register-kernels.js';
 export {
   BACKEND_ENV,
   backendInfo,
@@ -28,3 +29,8 @@ export {
   unregisterWasmKernels,
   WRAPPED_WASM_KERNELS,
 } from './wasm/register-kernels.js';
+export {
+  REPLACED_WEBGPU_KERNELS,
+  registerWebgpuKernels,
+  unregisterWebgpuKernels,
+} from './webgpu/register-kernels.js';

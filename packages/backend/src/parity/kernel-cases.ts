@@ -484,6 +484,38 @@ export const KERNEL_CASES: KernelCase[] = [
     ],
   },
   { name: 'resizeBilinear x2', inputs: [[2, 4, 4, 3]], run: (x) => tf.image.resizeBilinear(t4(x), [8, 8]) },
+  // tf.image.transform (geometric augmentation) has no gradient: forward only. A batch of several
+  // images, since the stock CPU kernel blanks all but the first. Coefficients with few binary digits
+  // keep coordinates exact in float32 (no rounding error next to a nearest tie or a wrap seam).
+  ...(
+    [
+      ['bilinear', 'reflect', 'per image', undefined],
+      ['nearest', 'wrap', 'shared', [4, 7]],
+      ['bilinear', 'constant', 'per image', [6, 5]],
+      ['nearest', 'nearest', 'per image', undefined],
+    ] as const
+  ).map(
+    ([interpolation, fillMode, rows, outputShape]): KernelCase => ({
+      name: `image.transform ${interpolation}, ${fillMode} fill, ${rows} (forward)`,
+      inputs: [[3, 5, 6, 2]],
+      run: (x) =>
+        tf.image.transform(
+          t4(x),
+          rows === 'shared'
+            ? tf.tensor2d([[1.5, 0.25, -1.625, -0.125, 1.25, -0.75, 0, 0]])
+            : tf.tensor2d([
+                [1, 0, 2.5, 0, 1, -1.5, 0, 0],
+                [0.75, -0.5, 1.25, 0.5, 0.75, -0.75, 0, 0],
+                [-1, 0, 5.25, 0, 1.5, -9.5, 1 / 64, -1 / 32],
+              ]),
+          interpolation,
+          fillMode,
+          0.5,
+          outputShape ? [...outputShape] : undefined,
+        ),
+      grad: false,
+    }),
+  ),
 
   {
     name: 'batchNorm',

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import { environmentVariable, isNode, nodeEnvironment } from '../environment.js';
+import { registerWebgpuKernels } from '../webgpu/register-kernels.js';
 import { ensureRuntimeDir } from './runtime-dir.js';
 import { isSoftwareAdapter, SOFTWARE_VULKAN_ICDS } from './software-icd.js';
 
@@ -52,6 +53,8 @@ export async function startWebgpu(options: WebgpuStartOptions): Promise<WebgpuSt
     );
   }
   await import('@tensorflow/tfjs-backend-webgpu');
+  // After the import: importing registers the stock kernels over any registered earlier.
+  registerWebgpuKernels();
   let started = false;
   try {
     started = await tf.setBackend('webgpu');

@@ -25,6 +25,7 @@ import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
+import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
 
@@ -74,6 +75,8 @@ export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
   maxPoolGradConfig,
   conv2DBackpropInputConfig,
   identityConfig,
+  // Stock Transform (tf.image.transform) mirrors about the wrong edge in 'reflect' mode.
+  wasmTransformConfig,
 ];
 
 function isOurs(config: KernelConfig | undefined): boolean {
@@ -118,7 +121,7 @@ export function unregisterWasmKernels(): string[] {
 /**
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
  * ({@link ADDED_WASM_KERNELS}), replaces the ones that are wrong or needlessly slow
- * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity), and wraps others with
+ * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity, Transform), and wraps others with
  * faster or fixed paths for some inputs ({@link WRAPPED_WASM_KERNELS}: matMuls, leading-axis sums and
  * means, same-dtype casts, OneHot, Slice, Unpack, vector broadcasts in add, subtract, multiply, divide).
  *
