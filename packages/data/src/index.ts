@@ -134,7 +134,9 @@ export {
   StandardScaler,
   standardScaler,
 } from './preprocessing/scalers.js';
+export type { TextMatrixMode } from './preprocessing/text-matrix.js';
 export {
+  KERAS_TEXT_FILTERS,
   Tokenizer,
   type TokenizerOptions,
   type TokenizerState,

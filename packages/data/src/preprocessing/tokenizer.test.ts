@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, DataError } from '@tensorfold/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from '../test-utils/setup.js';
+import { padSequences } from './pad-sequences.js';
+import { KERAS_TEXT_FILTERS, Tokenizer, type TokenizerState } from './tokenizer.js';
+
+beforeAll(useCpu);
+
+describe('Tokenizer matches Keras 2', () => {
+  it('splits words at filtered characters, as Keras replaces each with the split character', () => {
+    const t = new Tokenizer();
+    expect(t.tokenize('hello,world')).toEqual(['hello', 'world']);
+    expect(t.tokenize('Hello, World! x-y (z)')).toEqual(['hello', 'world', 'x', 'y', 'z']);
+    expect(t.tokenize('a\tb\nc')).toEqual(['a', 'b', 'c']);
+    t.fitOnTexts(['hello,world', 'hello world']);
+    expect([...t.wordCounts.entries()]).toEqual([
+      ['hello', 2],
+      ['world', 2],
+    ]);
+  });
+
+  it("uses Keras's default filters: ASCII punctuation, tab and newline, but not the apostrophe", () => {
+    expect(KERAS_TEXT_FILTERS).toBe('!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n');
+    const t = new Tokenizer();
+    expect(t.tokenize("Don't stop")).toEqual(["don't", 'stop']);
+    // Non-ASCII punctuation is not in Keras's list: it stays in the word.
+    expect(t.tokenize('«oui»')).toEqual(['«oui»']);
+  });
+
+  it('takes filters as a string of characters (Keras) or a RegExp, and splits at them either way', () => {
+    expect(new Tokenizer({ filters: '-]' }).tokenize('x-y, z]w')).toEqual(['x', 'y,', 'z', 'w']);
+    expect(new Tokenizer({ filters: /[,.]/ }).tokenize('a,b.c d')).toEqual(['a', 'b', 'c', 'd']);
+    // A RegExp split with filters: both separate words.
+    expect(new Tokenizer({ filters: ',', split: /\|/ }).tokenize('a,b|c')).toEqual(['a', 'b', 'c']);
+    expect(new Tokenizer({ filters: '' }).tokenize('a,b c')).toEqual(['a,b', 'c']);
+    expect(() => new Tokenizer({ filters: 5 as unknown as string })).toThrow(ConfigError);
+    expect(() => new Tokenizer({ filterMode: 'drop' as 'split' })).toThrow(ConfigError);
+  });
+
+  it("splits exactly as Keras with split: ' ' (other whitespace stays in words)", () => {
+    expect(new Tokenizer({ split: ' ' }).tokenize('a\r\nb  c')).toEqual(['a\r', 'b', 'c']);
+    expect(new Tokenizer().tokenize('a\r\nb  c')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps every character at character level, spaces and punctuation included (Keras ignores filters there)', () => {
+    const t = new Tokenizer({ level: 'char' }).fitOnTexts(['a, b']);
+    expect([...t.wordIndex.keys()]).toEqual(['a', ',', ' ', 'b']);
+    expect(t.sequencesToTexts(t.textsToSequences(['B, a']))).toEqual(['b, a']);
+    // Filters passed explicitly are removed (documented difference).
+    expect(new Tokenizer({ level: 'char', filters: ', ' }).tokenize('a, b')).toEqual(['a', 'b']);
+  });
+
+  it('makes textsToMatrix rows numWords wide when numWords is set, as Keras', () => {
+    const t = new Tokenizer({ numWords: 10 }).fitOnTexts(['a b']);
+    const [row] = t.textsToMatrix(['a']);
+    expect(row.length).toBe(10);
+    expect(Array.from(row.slice(0, 3))).toEqual([0, 1, 0]);
+    expect(t.vocabularySize).toBe(3);
+    const narrow = new Tokenizer({ numWords: 2 }).fitOnTexts(['a b b']);
+    // b has id 1, a has id 2 >= numWords: dropped from the sequence, so freq divides by 2.
+    expect(Array.from(narrow.textsToMatrix(['b a b'], 'freq')[0])).toEqual([0, 1]);
+    expect(new Tokenizer().fitOnTexts(['a b']).textsToMatrix(['a'])[0].length).toBe(3);
+  });
+
+  it("computes 'tfidf' with Keras's formula (1 + ln tf) * ln(1 + docs / (1 + df))", () => {
+    const corpus = ['a a b', 'b c'];
+    // Ids: a 1, b 2, c 3 (a and b both occur twice; a first). Documents with: a 1, b 2, c 1.
+    const t = new Tokenizer().fitOnTexts(corpus);
+    expect([...t.wordDocs.entries()]).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 1],
+    ]);
+    const [row] = t.textsToMatrix(['a a b c d'], 'tfidf');
+    const expected = [0, (1 + Math.log(2)) * Math.log(1 + 2 / 2), Math.log(1 + 2 / 3), Math.log(1 + 2 / 2)];
+    expect(row.length).toBe(4);
+    for (const [i, v] of expected.entries()) expect(row[i]).toBeCloseTo(v, 6);
+    // The OOV id occurs in no fitted document: df 0.
+    const withOov = new Tokenizer({ oovToken: '<oov>' }).fitOnTexts(corpus);
+    const [oovRow] = withOov.textsToMatrix(['d'], 'tfidf');
+    expect(oovRow[1]).toBeCloseTo(Math.log(1 + 2 / 1), 6);
+    // sequencesToMatrix: ids past the width are skipped but still count in the length.
+    expect(Array.from(t.sequencesToMatrix([[1, 9]], 'freq')[0])).toEqual([0, 0.5, 0, 0]);
+    expect(Array.from(t.sequencesToMatrix([[]], 'count')[0])).toEqual([0, 0, 0, 0]);
+  });
+
+  it('refuses an unknown matrix mode and bad ids instead of counting', () => {
+    const t = new Tokenizer().fitOnTexts(['a b']);
+    expect(() => t.textsToMatrix(['a'], 'tf-idf' as 'tfidf')).toThrow(ConfigError);
+    expect(() => t.sequencesToMatrix([[1, -1]], 'count')).toThrow(DataError);
+    expect(() => t.sequencesToMatrix([1, 2] as unknown as number[][])).toThrow(DataError);
+    expect(() => new Tokenizer().sequencesToMatrix([[1]])).toThrow(/fitOnTexts/);
+  });
+
+  it('maps ids past numWords to the OOV token both ways, and skips padding (documented difference)', () => {
+    const t = new Tokenizer({ numWords: 3, oovToken: '<oov>' }).fitOnTexts(['x x x y y z']);
+    // Ids: <oov> 1, x 2, y 3, z 4.
+    expect(t.textsToSequences(['x y z w'])).toEqual([[2, 1, 1, 1]]);
+    expect(t.sequencesToTexts([[0, 0, 2, 3, 4, 99]])).toEqual(['x <oov> <oov> <oov>']);
+    // The OOV token keeps id 1 even when the texts contain it.
+    const own = new Tokenizer({ oovToken: 'x' }).fitOnTexts(['x y']);
+    expect([...own.wordIndex.entries()]).toEqual([
+      ['x', 1],
+      ['y', 2],
+    ]);
+  });
+
+  it('pads tokenized texts into a tensor without leaking', async () => {
+    const t = new Tokenizer().fitOnTexts(['hello,world', 'hello']);
+    const before = tf.memory().numTensors;
+    const padded = padSequences(t.textsToSequences(['hello,world', 'world']), { maxLength: 3 });
+    expect(await padded.array()).toEqual([
+      [0, 1, 2],
+      [0, 0, 2],
+    ]);
+    padded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Tokenizer state', () => {
+  it('round-trips options, vocabulary and document counts through JSON', () => {
+    const t = new Tokenizer({
+      numWords: 5,
+      oovToken: '<oov>',
+      filters: ',',
+      split: ' ',
+      ngrams: 2,
+    }).fitOnTexts(['a,b c', 'a a']);
+    const state = JSON.parse(JSON.stringify(t.toJSON())) as TokenizerState;
+    expect(state.version).toBe(2);
+    expect(state.filterMode).toBe('split');
+    const copy = Tokenizer.fromJSON(state);
+    expect(copy.textsToSequences(['a,b c d'])).toEqual(t.textsToSequences(['a,b c d']));
+    expect(copy.textsToMatrix(['a b'], 'tfidf')).toEqual(t.textsToMatrix(['a b'], 'tfidf'));
+    expect([...copy.wordDocs.entries()]).toEqual([...t.wordDocs.entries()]);
+    expect([...copy.wordCounts.entries()].sort()).toEqual([...t.wordCounts.entries()].sort());
+    expect(copy.documentCount).toBe(2);
+    expect(() => Tokenizer.fromJSON({ ...state, version: 3 })).toThrow(/upgrade/);
+  });
+
+  it('loads a state saved by @tensorfold/data 0.1 and tokenizes as it did (filtered characters removed)', () => {
+    // Written by 0.1: new Tokenizer({ oovToken: '<oov>' }).fitOnTexts(['Hello, world!', 'hello,world']).toJSON()
+    const old = JSON.parse(
+      '{"level":"word","numWords":null,"oovToken":"<oov>","lower":true,' +
+        '"filters":{"source":"[\\\\p{P}\\\\p{S}]","flags":"gu"},"split":{"source":"\\\\s+","flags":"u"},' +
+        '"ngrams":1,"vocabulary":["<oov>","hello","world","helloworld"],"counts":[0,1,1,1],"documentCount":2}',
+    ) as TokenizerState;
+    const t = Tokenizer.fromJSON(old);
+    expect(t.filterMode).toBe('remove');
+    expect(t.textsToSequences(['hello,world', "Hello, world's end"])).toEqual([[4], [2, 1, 1]]);
+    expect(t.sequencesToTexts([[0, 4, 2]])).toEqual(['helloworld hello']);
+    expect(t.wordCounts.has('<oov>')).toBe(false);
+    expect(t.textsToMatrix(['hello'], 'count')[0]).toEqual(Float32Array.from([0, 0, 1, 0, 0]));
+    // 0.1 recorded no per-document counts: tf-idf says so instead of using zeros.
+    expect(() => t.textsToMatrix(['hello'], 'tfidf')).toThrow(/fit a new Tokenizer/);
+    // Saved again, it stays a 'remove' tokenizer without document counts.
+    const again = Tokenizer.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+    expect(again.filterMode).toBe('remove');
+    expect(again.textsToSequences(['hello,world'])).toEqual([[4]]);
+    expect(() => again.textsToMatrix(['hello'], 'tfidf')).toThrow(ConfigError);
+  });
+});
