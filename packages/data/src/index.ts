@@ -137,6 +137,7 @@ export {
 export type { TextMatrixMode } from './preprocessing/text-matrix.js';
 export {
   KERAS_TEXT_FILTERS,
+  type Text,
   Tokenizer,
   type TokenizerOptions,
   type TokenizerState,

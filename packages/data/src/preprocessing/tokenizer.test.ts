@@ -162,3 +162,20 @@ describe('Tokenizer state', () => {
     expect(() => again.textsToMatrix(['hello'], 'tfidf')).toThrow(ConfigError);
   });
 });
+
+describe('Tokenizer on texts already split into tokens', () => {
+  it('takes lists of tokens as Keras does: lowercased, not filtered or split', () => {
+    const t = new Tokenizer().fitOnTexts([['Hello,', 'World'], 'hello world']);
+    expect([...t.wordCounts.entries()]).toEqual([
+      ['hello,', 1],
+      ['world', 2],
+      ['hello', 1],
+    ]);
+    expect(t.textsToSequences([['WORLD', 'hello,'], 'world'])).toEqual([[1, 2], [1]]);
+    expect(new Tokenizer({ level: 'char' }).tokenize(['ab', 'C'])).toEqual(['ab', 'c']);
+    expect(new Tokenizer({ ngrams: 2, lower: false }).tokenize(['A', 'b'])).toEqual(['A', 'b', 'A b']);
+    // A list holding a non-string changes nothing.
+    expect(() => t.fitOnTexts([['a', 1 as unknown as string]])).toThrow(/list holding a non-string/);
+    expect(t.documentCount).toBe(2);
+  });
+});

@@ -11,6 +11,9 @@ import { sequencesToMatrix, type TextMatrixMode } from './text-matrix.js';
  */
 export const KERAS_TEXT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
 
+/** A text: a string, or a list of its tokens when it is already split (Keras accepts both). */
+export type Text = string | readonly string[];
+
 /** Options of {@link Tokenizer}. */
 export interface TokenizerOptions {
   /** `'word'` or `'char'` tokens (Keras's `char_level`). Default `'word'`. */
@@ -140,11 +143,18 @@ export class Tokenizer {
       throw new ConfigError(`ngrams must be an integer >= 1, got ${this.ngrams}.`);
   }
 
-  /** Splits one text into tokens (after lowercasing and filtering), with n-grams appended. */
-  tokenize(text: string): string[] {
-    if (typeof text !== 'string') throw new DataError(`Tokenizer expects strings, got ${typeof text}.`);
-    const lowered = this.lower ? text.toLowerCase() : text;
-    const units = this.level === 'char' ? this.characters(lowered) : this.words(lowered);
+  /**
+   * Splits one text into tokens (after lowercasing and filtering), with n-grams appended. A text given
+   * as a list of tokens (already split, as Keras accepts) is only lowercased.
+   */
+  tokenize(text: Text): string[] {
+    let units: string[];
+    if (Array.isArray(text)) units = text.map((token) => (this.lower ? token.toLowerCase() : token));
+    else if (typeof text !== 'string') throw new DataError(`Tokenizer expects strings, got ${typeof text}.`);
+    else {
+      const lowered = this.lower ? text.toLowerCase() : text;
+      units = this.level === 'char' ? this.characters(lowered) : this.words(lowered);
+    }
     if (this.ngrams === 1) return units;
     const joiner = this.level === 'char' ? '' : ' ';
     const out = [...units];
@@ -170,7 +180,7 @@ export class Tokenizer {
   }
 
   /** Counts the tokens of `texts` and (re)builds the vocabulary. Can be called again with more texts. */
-  fitOnTexts(texts: readonly string[]): this {
+  fitOnTexts(texts: readonly Text[]): this {
     checkTexts(texts, 'fitOnTexts');
     for (const text of texts) {
       const tokens = this.tokenize(text);
@@ -219,7 +229,7 @@ export class Tokenizer {
   }
 
   /** Each text as token ids. Tokens outside the vocabulary become the OOV id, or are dropped without one. */
-  textsToSequences(texts: readonly string[]): number[][] {
+  textsToSequences(texts: readonly Text[]): number[][] {
     this.checkFitted();
     checkTexts(texts, 'textsToSequences');
     const limit = this.numWords ?? Number.POSITIVE_INFINITY;
@@ -264,7 +274,7 @@ export class Tokenizer {
    * in the text) or `'tfidf'` (`(1 + ln(count)) * ln(1 + documents / (1 + documents with the token))`).
    * Returned as plain rows; make a tensor with `tf.tensor2d`.
    */
-  textsToMatrix(texts: readonly string[], mode: TextMatrixMode = 'binary'): Float32Array[] {
+  textsToMatrix(texts: readonly Text[], mode: TextMatrixMode = 'binary'): Float32Array[] {
     this.checkMode(mode);
     return this.sequencesToMatrix(this.textsToSequences(texts), mode);
   }
@@ -366,15 +376,19 @@ function filterPattern(filters: RegExp | string | null): RegExp | null {
   return new RegExp(filters.source, filters.flags.includes('g') ? filters.flags : `${filters.flags}g`);
 }
 
-/** Checks that `texts` is an array of strings (a lone string would be read as its characters). */
-function checkTexts(texts: readonly string[], what: string): void {
+/** Checks that `texts` is an array of texts (a lone string would be read as its characters). */
+function checkTexts(texts: readonly Text[], what: string): void {
   if (!Array.isArray(texts))
     throw new DataError(
       `${what} needs an array of texts, got ${typeof texts === 'string' ? "a string: wrap it as ['...']" : typeof texts}.`,
     );
-  const bad = texts.findIndex((t) => typeof t !== 'string');
+  const bad = texts.findIndex(
+    (t) => typeof t !== 'string' && !(Array.isArray(t) && t.every((token) => typeof token === 'string')),
+  );
   if (bad >= 0)
-    throw new DataError(`${what}: text ${bad} is ${typeof texts[bad]}, not a string; convert it first.`);
+    throw new DataError(
+      `${what}: text ${bad} is ${Array.isArray(texts[bad]) ? 'a list holding a non-string' : typeof texts[bad]}, not a string or a list of token strings; convert it first.`,
+    );
 }
 
 /** Checks that `sequences` is a list of sequences of ids (a flat list of ids would be read wrongly). */
