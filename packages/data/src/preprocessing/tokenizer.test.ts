@@ -38,9 +38,10 @@ describe('Tokenizer matches Keras 2', () => {
     expect(() => new Tokenizer({ filterMode: 'drop' as 'split' })).toThrow(ConfigError);
   });
 
-  it("splits exactly as Keras with split: ' ' (other whitespace stays in words)", () => {
-    expect(new Tokenizer({ split: ' ' }).tokenize('a\r\nb  c')).toEqual(['a\r', 'b', 'c']);
-    expect(new Tokenizer().tokenize('a\r\nb  c')).toEqual(['a', 'b', 'c']);
+  it('splits at single spaces by default, as Keras (other whitespace stays in words), or at a RegExp', () => {
+    expect(new Tokenizer().split).toBe(' ');
+    expect(new Tokenizer().tokenize('a\r\nb  c\u00a0d')).toEqual(['a\r', 'b', 'c\u00a0d']);
+    expect(new Tokenizer({ split: /\s+/u }).tokenize('a\r\nb  c\u00a0d')).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('keeps every character at character level, spaces and punctuation included (Keras ignores filters there)', () => {
@@ -177,5 +178,82 @@ describe('Tokenizer on texts already split into tokens', () => {
     // A list holding a non-string changes nothing.
     expect(() => t.fitOnTexts([['a', 1 as unknown as string]])).toThrow(/list holding a non-string/);
     expect(t.documentCount).toBe(2);
+  });
+});
+
+describe('Tokenizer and Keras JSON', () => {
+  // What Keras 2 writes for: t = Tokenizer(num_words=3, oov_token='<OOV>');
+  // t.fit_on_texts(['The cat, the hat.', 'A cat!']); t.to_json()
+  const kerasJson =
+    '{"class_name": "Tokenizer", "config": {"num_words": 3, "filters": "!\\"#$%&()*+,-.' +
+    '/:;<=>?@[\\\\]^_`{|}~\\t\\n", "lower": true, "split": " ", "char_level": false, "oov' +
+    '_token": "<OOV>", "document_count": 2, "word_counts": "{\\"the\\": 2, \\"cat\\": 2' +
+    ', \\"hat\\": 1, \\"a\\": 1}", "word_docs": "{\\"cat\\": 2, \\"the\\": 1, \\"hat\\"' +
+    ': 1, \\"a\\": 1}", "index_docs": "{\\"3\\": 2, \\"2\\": 1, \\"4\\": 1, \\"5\\": ' +
+    '1}", "index_word": "{\\"1\\": \\"<OOV>\\", \\"2\\": \\"the\\", \\"3\\": \\"cat\\"' +
+    ', \\"4\\": \\"hat\\", \\"5\\": \\"a\\"}", "word_index": "{\\"<OOV>\\": 1, \\"th' +
+    'e\\": 2, \\"cat\\": 3, \\"hat\\": 4, \\"a\\": 5}"}}';
+
+  it('loads a tokenizer saved by Keras and produces the ids and tf-idf Keras would', () => {
+    const t = Tokenizer.fromKerasJson(kerasJson);
+    expect([...t.wordIndex.entries()]).toEqual([
+      ['<OOV>', 1],
+      ['the', 2],
+      ['cat', 3],
+      ['hat', 4],
+      ['a', 5],
+    ]);
+    expect([t.numWords, t.split, t.filterCharacters, t.documentCount]).toEqual([
+      3,
+      ' ',
+      KERAS_TEXT_FILTERS,
+      2,
+    ]);
+    // num_words 3 keeps ids 1 and 2; the rest becomes the OOV id.
+    expect(t.textsToSequences(['The cat sat on the hat, a cat.'])).toEqual([[2, 1, 1, 1, 2, 1, 1, 1]]);
+    const [row] = t.textsToMatrix(['the cat'], 'tfidf');
+    expect(row.length).toBe(3);
+    expect(row[0]).toBe(0);
+    expect(row[1]).toBeCloseTo(Math.log(1 + 2 / 1), 6); // OOV: in no document
+    expect(row[2]).toBeCloseTo(Math.log(1 + 2 / 2), 6); // 'the': in 1 of 2
+    expect(Tokenizer.fromKerasJson(JSON.parse(kerasJson)).textsToSequences(['the hat'])).toEqual([[2, 1]]);
+  });
+
+  it('writes JSON Keras reads back to the same tokenizer', () => {
+    const t = Tokenizer.fromKerasJson(kerasJson);
+    const written = JSON.parse(t.toKerasJson());
+    const original = JSON.parse(kerasJson);
+    expect(written.class_name).toBe('Tokenizer');
+    for (const key of ['num_words', 'filters', 'lower', 'split', 'char_level', 'oov_token', 'document_count'])
+      expect(written.config[key]).toEqual(original.config[key]);
+    for (const key of ['word_counts', 'word_docs', 'index_docs', 'index_word', 'word_index'])
+      expect(JSON.parse(written.config[key])).toEqual(JSON.parse(original.config[key]));
+    const fitted = new Tokenizer({ oovToken: '?' }).fitOnTexts(['x y, y', 'z']);
+    const back = Tokenizer.fromKerasJson(fitted.toKerasJson());
+    expect(back.textsToSequences(['y x w'])).toEqual(fitted.textsToSequences(['y x w']));
+    expect(back.textsToMatrix(['y z'], 'tfidf')).toEqual(fitted.textsToMatrix(['y z'], 'tfidf'));
+  });
+
+  it('ignores filters at character level, as Keras', () => {
+    const original = JSON.parse(kerasJson);
+    const chars = { ...original, config: { ...original.config, char_level: true } };
+    const t = Tokenizer.fromKerasJson(chars);
+    expect(t.filters).toBeNull();
+    expect(t.tokenize('a, b')).toEqual(['a', ',', ' ', 'b']);
+    expect(JSON.parse(t.toKerasJson()).config.char_level).toBe(true);
+  });
+
+  it('refuses what Keras cannot express, and JSON that is not a Keras tokenizer', () => {
+    expect(() => new Tokenizer({ ngrams: 2 }).fitOnTexts(['a b']).toKerasJson()).toThrow(/n-grams/);
+    expect(() => new Tokenizer({ split: /\s+/u }).fitOnTexts(['a b']).toKerasJson()).toThrow(ConfigError);
+    expect(() => new Tokenizer({ filters: /[,]/ }).fitOnTexts(['a b']).toKerasJson()).toThrow(/filters/);
+    expect(() => Tokenizer.fromKerasJson('{"class_name": "Other", "config": {}}')).toThrow(DataError);
+    expect(() => Tokenizer.fromKerasJson('{not json')).toThrow(/not valid JSON/);
+    const original = JSON.parse(kerasJson);
+    // Keras gives the OOV token a second id when the texts contain it, leaving id 1 to nothing.
+    const gap = { ...original, config: { ...original.config, word_index: '{"the": 2, "<OOV>": 3}' } };
+    expect(() => Tokenizer.fromKerasJson(gap)).toThrow(/ids must run 1, 2, 3/);
+    const badCounts = { ...original, config: { ...original.config, word_counts: '{"the": -1}' } };
+    expect(() => Tokenizer.fromKerasJson(badCounts)).toThrow(/not a count/);
   });
 });

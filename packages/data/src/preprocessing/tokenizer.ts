@@ -3,6 +3,7 @@
  * out-of-vocabulary token, lowercasing, character filters and n-grams: Keras 2's `Tokenizer`.
  */
 import { ConfigError, DataError } from '@tensorfold/core';
+import { type KerasTokenizerJson, kerasJsonFromState, stateFromKerasJson } from './keras-tokenizer-json.js';
 import { sequencesToMatrix, type TextMatrixMode } from './text-matrix.js';
 
 /**
@@ -49,11 +50,10 @@ export interface TokenizerOptions {
    */
   filterMode?: 'split' | 'remove';
   /**
-   * Word separator. A string splits as Keras's `split` does; a RegExp matches separators. Default: runs
-   * of whitespace (`/\s+/u`). Keras's default is a single space, so Keras keeps other whitespace that its
-   * filters do not list (a carriage return, a form feed, a no-break space) inside words: "a\r\nb" is
-   * "a\r" and "b" there. Ours splits there, since such words are never what a user meant; pass
-   * `split: ' '` for Keras's exact behavior.
+   * Word separator: a string (Keras's `split`) or a RegExp matching separators. Default `' '`, as in
+   * Keras: with the default filters, tabs and newlines separate words too, but other whitespace (a
+   * carriage return, a form feed, a no-break space) stays inside words ("a\r\nb" is "a\r" and "b").
+   * Pass `split: /\s+/u` to separate words at any whitespace.
    */
   split?: RegExp | string;
   /**
@@ -76,7 +76,8 @@ export interface TokenizerState {
   numWords: number | null;
   oovToken: string | null;
   lower: boolean;
-  filters: { source: string; flags: string } | null;
+  /** Characters as given in a string, or a RegExp's parts (0.1 always wrote the latter). */
+  filters: string | { source: string; flags: string } | null;
   /** Absent in states of 0.1, which removed filtered characters. */
   filterMode?: 'split' | 'remove';
   split: { source: string; flags: string } | string;
@@ -108,6 +109,8 @@ export class Tokenizer {
   readonly lower: boolean;
   /** The filtered characters as a global RegExp (`null`: none). */
   readonly filters: RegExp | null;
+  /** The filtered characters as given in a string (Keras's form), or `null` when given as a RegExp or none. */
+  readonly filterCharacters: string | null;
   readonly filterMode: 'split' | 'remove';
   readonly split: RegExp | string;
   readonly ngrams: number;
@@ -132,10 +135,11 @@ export class Tokenizer {
     const filters =
       options.filters === undefined ? (this.level === 'char' ? null : KERAS_TEXT_FILTERS) : options.filters;
     this.filters = filterPattern(filters);
+    this.filterCharacters = typeof filters === 'string' && filters !== '' ? filters : null;
     this.filterMode = options.filterMode ?? 'split';
     if (this.filterMode !== 'split' && this.filterMode !== 'remove')
       throw new ConfigError(`filterMode must be 'split' or 'remove', got '${this.filterMode}'.`);
-    this.split = options.split ?? /\s+/u;
+    this.split = options.split ?? ' ';
     if (this.split === '')
       throw new ConfigError("split must not be empty; use level: 'char' for characters.");
     this.ngrams = options.ngrams ?? 1;
@@ -315,7 +319,9 @@ export class Tokenizer {
       numWords: this.numWords,
       oovToken: this.oovToken,
       lower: this.lower,
-      filters: this.filters ? { source: this.filters.source, flags: this.filters.flags } : null,
+      filters:
+        this.filterCharacters ??
+        (this.filters ? { source: this.filters.source, flags: this.filters.flags } : null),
       filterMode: this.filterMode,
       split:
         typeof this.split === 'string' ? this.split : { source: this.split.source, flags: this.split.flags },
@@ -343,7 +349,10 @@ export class Tokenizer {
       numWords: state.numWords ?? undefined,
       oovToken: state.oovToken ?? undefined,
       lower: state.lower,
-      filters: state.filters ? new RegExp(state.filters.source, state.filters.flags) : null,
+      filters:
+        typeof state.filters === 'string' || !state.filters
+          ? state.filters
+          : new RegExp(state.filters.source, state.filters.flags),
       filterMode: legacy ? 'remove' : state.filterMode,
       split:
         typeof state.split === 'string' ? state.split : new RegExp(state.split.source, state.split.flags),
@@ -361,6 +370,22 @@ export class Tokenizer {
     t.hasDocumentFrequencies = Array.isArray(state.documentCounts);
     t.documentCount = state.documentCount;
     return t;
+  }
+
+  /**
+   * A tokenizer from the JSON Keras's `tokenizer.to_json()` writes (the string, or its parsed object): same
+   * options, vocabulary, ids and counts, so it produces the ids a Keras model was trained on.
+   */
+  static fromKerasJson(json: string | KerasTokenizerJson): Tokenizer {
+    return Tokenizer.fromJSON(stateFromKerasJson(json));
+  }
+
+  /**
+   * This tokenizer as the JSON Keras's `tokenizer_from_json` reads. Only tokenizers Keras can express
+   * convert: string `split` and `filters`, no n-grams, `filterMode: 'split'` (a ConfigError says what to change).
+   */
+  toKerasJson(): string {
+    return JSON.stringify(kerasJsonFromState(this.toJSON()));
   }
 }
 
