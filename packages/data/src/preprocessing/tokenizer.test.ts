@@ -162,6 +162,26 @@ describe('Tokenizer state', () => {
     expect(again.textsToSequences(['hello,world'])).toEqual([[4]]);
     expect(() => again.textsToMatrix(['hello'], 'tfidf')).toThrow(ConfigError);
   });
+
+  it('loads a character-level state saved by 0.1, which removed punctuation from the characters', () => {
+    // Written by 0.1: new Tokenizer({ level: 'char', oovToken: '?' }).fitOnTexts(['a, b!']).toJSON()
+    const old = JSON.parse(
+      '{"level":"char","numWords":null,"oovToken":"?","lower":true,' +
+        '"filters":{"source":"[\\\\p{P}\\\\p{S}]","flags":"gu"},"split":{"source":"\\\\s+","flags":"u"},' +
+        '"ngrams":1,"vocabulary":["?","a"," ","b"],"counts":[0,1,1,1],"documentCount":1}',
+    ) as TokenizerState;
+    const t = Tokenizer.fromJSON(old);
+    expect(t.textsToSequences(['B, a'])).toEqual([[4, 3, 2]]);
+    // A new character-level tokenizer keeps the comma (as Keras), here an unknown character.
+    const fresh = Tokenizer.fromJSON({
+      ...old,
+      version: 2,
+      filters: null,
+      filterMode: 'split',
+      documentCounts: [0, 1, 1, 1],
+    });
+    expect(fresh.textsToSequences(['B, a'])).toEqual([[4, 1, 3, 2]]);
+  });
 });
 
 describe('Tokenizer on texts already split into tokens', () => {
@@ -255,5 +275,16 @@ describe('Tokenizer and Keras JSON', () => {
     expect(() => Tokenizer.fromKerasJson(gap)).toThrow(/ids must run 1, 2, 3/);
     const badCounts = { ...original, config: { ...original.config, word_counts: '{"the": -1}' } };
     expect(() => Tokenizer.fromKerasJson(badCounts)).toThrow(/not a count/);
+  });
+});
+
+describe('README text example', () => {
+  it('gives the ids the README shows', () => {
+    const tokenizer = new Tokenizer({ numWords: 100, oovToken: '<oov>' }).fitOnTexts([
+      'The cat sat on the mat.',
+      'The dog ate my homework!',
+    ]);
+    expect(tokenizer.textsToSequences(['the cat ate the hat'])).toEqual([[2, 3, 8, 2, 1]]);
+    expect(tokenizer.textsToMatrix(['the cat'], 'tfidf')[0].length).toBe(100);
   });
 });
