@@ -250,10 +250,11 @@ export class Tokenizer {
   }
 
   /**
-   * Token ids back to text (words joined by spaces, characters joined directly). Ids outside the
-   * vocabulary (or `>= numWords`) become the OOV token, or are dropped without one. Id 0 is skipped:
-   * Keras turns it into the OOV token, which fills decoded padded sequences with OOV words; padding is
-   * not a word.
+   * Token ids back to text (words joined by spaces, characters joined directly: Keras joins characters with
+   * spaces too, which cannot be told apart from a space character, so "ab c" would come back as "a b   c").
+   * Ids outside the vocabulary (or `>= numWords`) become the OOV token, or are dropped without one. Id 0
+   * is skipped: Keras turns it into the OOV token, which fills decoded padded sequences with OOV words;
+   * padding is not a word.
    */
   sequencesToTexts(sequences: ReadonlyArray<ArrayLike<number>>): string[] {
     checkSequences(sequences, 'sequencesToTexts');
