@@ -84,12 +84,12 @@ export function kerasJsonFromState(state: TokenizerState): KerasTokenizerJson {
   const refuse = (why: string): never => {
     throw new ConfigError(`Keras's Tokenizer cannot load this tokenizer: ${why}.`);
   };
+  if (state.filterMode !== 'split')
+    refuse("it removes filtered characters (filterMode 'remove', as 0.1 did)");
   if (state.ngrams > 1) refuse('it makes n-grams');
   if (typeof state.split !== 'string') refuse("its split is a RegExp (pass split: ' ' or another string)");
   if (state.filters !== null && typeof state.filters !== 'string')
     refuse('its filters are a RegExp (pass the characters as a string)');
-  if (state.filterMode !== 'split')
-    refuse("it removes filtered characters (filterMode 'remove', as 0.1 did)");
   if (state.level === 'char' && state.filters) refuse('Keras ignores filters at character level');
   if (!state.documentCounts) refuse('it has no per-document counts (saved by @tensorfold/data 0.1)');
   const documentCounts = state.documentCounts as number[];

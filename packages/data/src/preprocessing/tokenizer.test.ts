@@ -92,6 +92,13 @@ describe('Tokenizer matches Keras 2', () => {
     expect(() => t.sequencesToMatrix([[1, -1]], 'count')).toThrow(DataError);
     expect(() => t.sequencesToMatrix([1, 2] as unknown as number[][])).toThrow(DataError);
     expect(() => new Tokenizer().sequencesToMatrix([[1]])).toThrow(/fitOnTexts/);
+    // With numWords, Keras needs no fitting except for tf-idf.
+    expect(new Tokenizer({ numWords: 4 }).sequencesToMatrix([[1, 1, 3]], 'count')).toEqual([
+      Float32Array.from([0, 2, 0, 1]),
+    ]);
+    expect(() => new Tokenizer({ numWords: 4 }).sequencesToMatrix([[1]], 'tfidf')).toThrow(
+      /fit the tokenizer/,
+    );
   });
 
   it('maps ids past numWords to the OOV token both ways, and skips padding (documented difference)', () => {
@@ -161,6 +168,7 @@ describe('Tokenizer state', () => {
     expect(again.filterMode).toBe('remove');
     expect(again.textsToSequences(['hello,world'])).toEqual([[4]]);
     expect(() => again.textsToMatrix(['hello'], 'tfidf')).toThrow(ConfigError);
+    expect(() => again.toKerasJson()).toThrow(/removes filtered characters/);
   });
 
   it('loads a character-level state saved by 0.1, which removed punctuation from the characters', () => {

@@ -284,12 +284,16 @@ export class Tokenizer {
     return this.sequencesToMatrix(this.textsToSequences(texts), mode);
   }
 
-  /** Sequences of ids as `[sequences, width]` rows, as {@link Tokenizer.textsToMatrix} scores them. */
+  /**
+   * Sequences of ids as `[sequences, width]` rows, as {@link Tokenizer.textsToMatrix} scores them. As in
+   * Keras, a tokenizer with `numWords` needs no fitting for `'binary'`, `'count'` and `'freq'` (`numWords`
+   * gives the width); `'tfidf'` needs fitted texts.
+   */
   sequencesToMatrix(
     sequences: ReadonlyArray<ArrayLike<number>>,
     mode: TextMatrixMode = 'binary',
   ): Float32Array[] {
-    this.checkFitted();
+    if (this.numWords === null) this.checkFitted();
     this.checkMode(mode);
     checkSequences(sequences, 'sequencesToMatrix');
     const width = this.numWords ?? this.tokensById.length;
