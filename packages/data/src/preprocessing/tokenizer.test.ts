@@ -34,6 +34,13 @@ describe('Tokenizer matches Keras 2', () => {
     // A RegExp split with filters: both separate words.
     expect(new Tokenizer({ filters: ',', split: /\|/ }).tokenize('a,b|c')).toEqual(['a', 'b', 'c']);
     expect(new Tokenizer({ filters: '' }).tokenize('a,b c')).toEqual(['a,b', 'c']);
+    // Parentheses in a RegExp do not turn the separators into words (String.split would insert them).
+    expect(new Tokenizer({ filters: /(,)|(;)/ }).tokenize('a,b;c')).toEqual(['a', 'b', 'c']);
+    expect(new Tokenizer({ split: /(\|)/, filters: null }).tokenize('a|b')).toEqual(['a', 'b']);
+    expect(new Tokenizer({ split: /(\|)/, filters: ',', filterMode: 'remove' }).tokenize('a|b,c')).toEqual([
+      'a',
+      'bc',
+    ]);
     expect(() => new Tokenizer({ filters: 5 as unknown as string })).toThrow(ConfigError);
     expect(() => new Tokenizer({ filterMode: 'drop' as 'split' })).toThrow(ConfigError);
   });

@@ -175,12 +175,12 @@ export class Tokenizer {
   /** Words: filtered characters separate (or are removed), then the text splits at `split`. */
   private words(text: string): string[] {
     let pieces: string[];
-    if (!this.filters) pieces = text.split(this.split);
-    else if (this.filterMode === 'remove') pieces = text.replace(this.filters, '').split(this.split);
+    if (!this.filters) pieces = splitAt(text, this.split);
+    else if (this.filterMode === 'remove') pieces = splitAt(text.replace(this.filters, ''), this.split);
     else if (typeof this.split === 'string')
       pieces = text.replace(this.filters, this.split).split(this.split);
-    else pieces = text.split(this.filters).flatMap((piece) => piece.split(this.split));
-    return pieces.filter((word) => typeof word === 'string' && word.length > 0);
+    else pieces = splitAt(text, this.filters).flatMap((piece) => splitAt(piece, this.split));
+    return pieces.filter((word) => word.length > 0);
   }
 
   /** Counts the tokens of `texts` and (re)builds the vocabulary. Can be called again with more texts. */
@@ -392,6 +392,18 @@ export class Tokenizer {
   toKerasJson(): string {
     return JSON.stringify(kerasJsonFromState(this.toJSON()));
   }
+}
+
+/**
+ * `text.split(separator)` without the captured groups a RegExp separator would insert (a separator with
+ * parentheses must not turn the separators themselves into words).
+ */
+function splitAt(text: string, separator: RegExp | string): string[] {
+  const parts = text.split(separator);
+  if (typeof separator === 'string') return parts;
+  const groups =
+    (new RegExp(`${separator.source}|`, separator.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+  return groups === 0 ? parts : parts.filter((_, i) => i % (groups + 1) === 0);
 }
 
 /** The characters of `filters` as one global RegExp, or `null` when nothing is filtered. */
