@@ -153,6 +153,10 @@ describe('Tokenizer state', () => {
     expect([...copy.wordCounts.entries()].sort()).toEqual([...t.wordCounts.entries()].sort());
     expect(copy.documentCount).toBe(2);
     expect(() => Tokenizer.fromJSON({ ...state, version: 3 })).toThrow(/upgrade/);
+    expect(() => Tokenizer.fromJSON({ ...state, vocabulary: ['a', 'b', 'a'] })).toThrow(/twice/);
+    expect(() => Tokenizer.fromJSON({ ...state, vocabulary: ['a', 7 as unknown as string] })).toThrow(
+      /vocabulary\[1\]/,
+    );
   });
 
   it('loads a state saved by @tensorfold/data 0.1 and tokenizes as it did (filtered characters removed)', () => {

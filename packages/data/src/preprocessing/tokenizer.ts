@@ -348,6 +348,15 @@ export class Tokenizer {
       throw new DataError(
         `This tokenizer state has version ${state.version}; this @tensorfold/data reads up to ${STATE_VERSION}: upgrade it.`,
       );
+    const bad = state.vocabulary.findIndex((token) => typeof token !== 'string' || token === '');
+    if (bad >= 0)
+      throw new DataError(
+        `Not a tokenizer state: vocabulary[${bad}] is ${JSON.stringify(state.vocabulary[bad])}, not a token.`,
+      );
+    if (new Set(state.vocabulary).size !== state.vocabulary.length)
+      throw new DataError(
+        'Not a tokenizer state: its vocabulary lists a token twice, so ids would be ambiguous.',
+      );
     const legacy = state.version === undefined;
     const t = new Tokenizer({
       level: state.level,
