@@ -68,8 +68,8 @@ export function stateFromKerasJson(json: string | KerasTokenizerJson): Tokenizer
     split: config.split,
     ngrams: 1,
     vocabulary,
-    counts: vocabulary.map((token) => wordCounts[token] ?? 0),
-    documentCounts: vocabulary.map((token) => wordDocs[token] ?? 0),
+    counts: vocabulary.map((token) => own(wordCounts, token)),
+    documentCounts: vocabulary.map((token) => own(wordDocs, token)),
     documentCount: config.document_count ?? 0,
   };
 }
@@ -93,11 +93,12 @@ export function kerasJsonFromState(state: TokenizerState): KerasTokenizerJson {
   if (state.level === 'char' && state.filters) refuse('Keras ignores filters at character level');
   if (!state.documentCounts) refuse('it has no per-document counts (saved by @tensorfold/data 0.1)');
   const documentCounts = state.documentCounts as number[];
-  const wordCounts: Record<string, number> = {};
-  const wordDocs: Record<string, number> = {};
-  const indexDocs: Record<string, number> = {};
-  const indexWord: Record<string, string> = {};
-  const wordIndex: Record<string, number> = {};
+  // Without a prototype, so that words such as '__proto__' are plain keys.
+  const wordCounts: Record<string, number> = Object.create(null);
+  const wordDocs: Record<string, number> = Object.create(null);
+  const indexDocs: Record<string, number> = Object.create(null);
+  const indexWord: Record<string, string> = Object.create(null);
+  const wordIndex: Record<string, number> = Object.create(null);
   state.vocabulary.forEach((token, i) => {
     if (state.counts[i] > 0) wordCounts[token] = state.counts[i];
     if (documentCounts[i] > 0) {
@@ -124,6 +125,11 @@ export function kerasJsonFromState(state: TokenizerState): KerasTokenizerJson {
       word_index: JSON.stringify(wordIndex),
     },
   };
+}
+
+/** The table's own entry for `key` (not one inherited, as `'constructor'` would be), or 0. */
+function own(table: Record<string, number>, key: string): number {
+  return Object.hasOwn(table, key) ? table[key] : 0;
 }
 
 /** A `{key: number}` table stored as a JSON string (or already parsed). */

@@ -271,6 +271,17 @@ describe('Tokenizer and Keras JSON', () => {
     const back = Tokenizer.fromKerasJson(fitted.toKerasJson());
     expect(back.textsToSequences(['y x w'])).toEqual(fitted.textsToSequences(['y x w']));
     expect(back.textsToMatrix(['y z'], 'tfidf')).toEqual(fitted.textsToMatrix(['y z'], 'tfidf'));
+    // Words that are also names on Object.prototype stay plain words.
+    const words = new Tokenizer({ filters: '' }).fitOnTexts([
+      'constructor __proto__ tostring',
+      'constructor',
+    ]);
+    const wordsBack = Tokenizer.fromKerasJson(words.toKerasJson());
+    expect([...wordsBack.wordCounts.entries()]).toEqual([...words.wordCounts.entries()]);
+    expect([...wordsBack.wordDocs.entries()]).toEqual([...words.wordDocs.entries()]);
+    expect(JSON.parse(JSON.parse(words.toKerasJson()).config.word_index)).toEqual(
+      JSON.parse('{"constructor": 1, "__proto__": 2, "tostring": 3}'),
+    );
   });
 
   it('ignores filters at character level, as Keras', () => {
