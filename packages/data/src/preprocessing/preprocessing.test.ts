@@ -204,6 +204,23 @@ describe('encodings', () => {
     expect(longest.dtype).toBe('int32');
     longest.dispose();
     expect(() => padSequences(seqs, { padding: 'middle' as 'pre' })).toThrow(ConfigError);
+    expect(() => padSequences(seqs, { dtype: 'int8' as 'int32' })).toThrow(ConfigError);
+  });
+
+  it('padSequences refuses what is not a list of sequences, and a padding value int32 would change', async () => {
+    const before = tf.memory().numTensors;
+    // A number among the sequences used to pad as an empty row (or fail on maxLength NaN).
+    expect(() => padSequences([[1, 2], 3 as unknown as number[]], { maxLength: 2 })).toThrow(DataError);
+    expect(() => padSequences([[1, 2], 3 as unknown as number[]])).toThrow(/item 1/);
+    expect(() => padSequences(['ab'] as unknown as number[][])).toThrow(DataError);
+    // Keras truncates 0.5 to 0 in an int32 result; refused here, kept with float32.
+    expect(() => padSequences([[1], [2, 3]], { value: 0.5 })).toThrow(/float32/);
+    expect(() => padSequences([[1], [2, 3]], { value: '0' as unknown as number })).toThrow(ConfigError);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(await values(padSequences([[1], [2, 3]], { value: 0.5, dtype: 'float32' }))).toEqual([
+      [0.5, 1],
+      [2, 3],
+    ]);
     expect(prefixSequences([[169, 17, 665], [6]])).toEqual([
       [169, 17],
       [169, 17, 665],
@@ -228,7 +245,7 @@ describe('Tokenizer', () => {
       [1, 2],
       [3, t.wordIndex.get('dog') as number],
     ]);
-    expect(t.wordIndex.has('dogs')).toBe(true); // the apostrophe is stripped
+    expect(t.wordIndex.has("dog's")).toBe(true); // Keras's filters keep the apostrophe
     expect(t.sequencesToTexts([[1, 2, 0, 4]])).toEqual(['the cat sat']);
     expect(t.vocabularySize).toBe(t.wordIndex.size + 1);
   });

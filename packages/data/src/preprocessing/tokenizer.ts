@@ -1,50 +1,102 @@
 /**
  * Text to token ids and back, at word or character level, with a vocabulary limit, an
- * out-of-vocabulary token, lowercasing, punctuation stripping and n-grams (Keras's `Tokenizer`).
+ * out-of-vocabulary token, lowercasing, character filters and n-grams: Keras 2's `Tokenizer`.
  */
 import { ConfigError, DataError } from '@tensorfold/core';
+import { type KerasTokenizerJson, kerasJsonFromState, stateFromKerasJson } from './keras-tokenizer-json.js';
+import { sequencesToMatrix, type TextMatrixMode } from './text-matrix.js';
+
+/**
+ * Keras's default `filters`: ASCII punctuation except the apostrophe (so "don't" stays one word), plus
+ * tab and newline.
+ */
+export const KERAS_TEXT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
+
+/** A text: a string, or a list of its tokens when it is already split (Keras accepts both). */
+export type Text = string | readonly string[];
 
 /** Options of {@link Tokenizer}. */
 export interface TokenizerOptions {
-  /** `'word'` or `'char'` tokens. Default `'word'`. */
+  /** `'word'` or `'char'` tokens (Keras's `char_level`). Default `'word'`. */
   level?: 'word' | 'char';
   /**
    * Vocabulary limit: only ids below `numWords` are produced (the `numWords - 1` most frequent tokens,
-   * id 0 being reserved for padding). Default: no limit.
+   * id 0 being reserved for padding), and `textsToMatrix` rows are `numWords` wide. Default: no limit.
    */
   numWords?: number;
-  /** Token for words outside the vocabulary; it gets id 1. Default: none (such words are dropped). */
+  /**
+   * Token for words outside the vocabulary; it gets id 1. Default: none (such words are dropped).
+   * Unlike Keras, the token keeps id 1 when it also occurs in the texts (Keras then gives it a second
+   * id and leaves id 1 to no word).
+   */
   oovToken?: string;
   /** Lowercase the text first. Default `true`. */
   lower?: boolean;
-  /** Characters removed before splitting. Default: Unicode punctuation and symbols (`/[\p{P}\p{S}]/gu`). `null` keeps them. */
-  filters?: RegExp | null;
-  /** Word separator. Default: runs of whitespace. */
+  /**
+   * Characters that are not part of any word: each one separates words, as Keras's `split` character
+   * would ("hello,world" is "hello" and "world"). A string lists the characters (Keras's form); a
+   * RegExp matches them; `null` or `''` keeps every character.
+   *
+   * Default at word level: {@link KERAS_TEXT_FILTERS}. Default at character level: none, as in Keras,
+   * where every character (space and punctuation included) is a token. Keras ignores `filters` at
+   * character level even when given; here filters you pass are removed from the characters, because
+   * silently ignoring an option hides mistakes.
+   */
+  filters?: RegExp | string | null;
+  /**
+   * What filtered characters become: `'split'` (a word separator, as in Keras) or `'remove'` (deleted, so
+   * "hello,world" becomes "helloworld": how `@tensorfold/data` 0.1 tokenized, kept so that tokenizers
+   * saved by it load unchanged). Default `'split'`.
+   */
+  filterMode?: 'split' | 'remove';
+  /**
+   * Word separator: a string (Keras's `split`) or a RegExp matching separators. Default `' '`, as in
+   * Keras: with the default filters, tabs and newlines separate words too, but other whitespace (a
+   * carriage return, a form feed, a no-break space) stays inside words ("a\r\nb" is "a\r" and "b").
+   * Pass `split: /\s+/u` to separate words at any whitespace.
+   */
   split?: RegExp | string;
-  /** Also make n-grams of up to this many consecutive tokens (joined by a space for words, nothing for characters). Default 1. */
+  /**
+   * Also make n-grams of up to this many consecutive tokens (joined by a space for words, nothing for
+   * characters), after all single tokens, as Keras's `TextVectorization(ngrams=n)` orders them (Keras's
+   * `Tokenizer` has no n-grams). Default 1.
+   */
   ngrams?: number;
 }
 
-/** A saved tokenizer: options and vocabulary. */
+/**
+ * A saved tokenizer: options and vocabulary, as {@link Tokenizer.toJSON} writes it. States written by
+ * `@tensorfold/data` 0.1 have no `version`, `filterMode` or `documentCounts`; they load with
+ * `filterMode: 'remove'` (how they were fitted) and without document frequencies.
+ */
 export interface TokenizerState {
+  /** Format version: 2. Absent in states of `@tensorfold/data` 0.1. */
+  version?: number;
   level: 'word' | 'char';
   numWords: number | null;
   oovToken: string | null;
   lower: boolean;
-  filters: { source: string; flags: string } | null;
+  /** Characters as given in a string, or a RegExp's parts (0.1 always wrote the latter). */
+  filters: string | { source: string; flags: string } | null;
+  /** Absent in states of 0.1, which removed filtered characters. */
+  filterMode?: 'split' | 'remove';
   split: { source: string; flags: string } | string;
   ngrams: number;
   /** Tokens by frequency order (id = position + 1). */
   vocabulary: string[];
+  /** How often each vocabulary token occurred. */
   counts: number[];
+  /** In how many documents each vocabulary token occurred (Keras's `word_docs`). Absent in states of 0.1. */
+  documentCounts?: number[];
   documentCount: number;
 }
 
-const DEFAULT_FILTERS = /[\p{P}\p{S}]/gu;
+const STATE_VERSION = 2;
 
 /**
- * Learns a vocabulary from texts and maps texts to sequences of token ids. Ids start at 1 and follow
- * frequency (most frequent first, ties in order of first appearance); 0 is left for padding.
+ * Learns a vocabulary from texts and maps texts to sequences of token ids, as Keras 2's `Tokenizer`. Ids
+ * start at 1 and follow frequency (most frequent first, ties in order of first appearance); 0 is left
+ * for padding.
  *
  * @example
  * const tokenizer = new Tokenizer({ numWords: 1000, oovToken: '<oov>' }).fitOnTexts(headlines);
@@ -55,12 +107,19 @@ export class Tokenizer {
   readonly numWords: number | null;
   readonly oovToken: string | null;
   readonly lower: boolean;
+  /** The filtered characters as a global RegExp (`null`: none). */
   readonly filters: RegExp | null;
+  /** The filtered characters as given in a string (Keras's form), or `null` when given as a RegExp or none. */
+  readonly filterCharacters: string | null;
+  readonly filterMode: 'split' | 'remove';
   readonly split: RegExp | string;
   readonly ngrams: number;
   /** Number of texts seen by `fitOnTexts`. */
   documentCount = 0;
   private readonly counts = new Map<string, number>();
+  private readonly docs = new Map<string, number>();
+  /** False after loading a 0.1 state, which did not record document frequencies. */
+  private hasDocumentFrequencies = true;
   private index = new Map<string, number>();
   private tokensById: string[] = [''];
 
@@ -73,26 +132,33 @@ export class Tokenizer {
       throw new ConfigError(`numWords must be an integer >= 1, got ${this.numWords}.`);
     this.oovToken = options.oovToken ?? null;
     this.lower = options.lower ?? true;
-    this.filters = options.filters === undefined ? DEFAULT_FILTERS : options.filters;
-    this.split = options.split ?? /\s+/u;
+    const filters =
+      options.filters === undefined ? (this.level === 'char' ? null : KERAS_TEXT_FILTERS) : options.filters;
+    this.filters = filterPattern(filters);
+    this.filterCharacters = typeof filters === 'string' && filters !== '' ? filters : null;
+    this.filterMode = options.filterMode ?? 'split';
+    if (this.filterMode !== 'split' && this.filterMode !== 'remove')
+      throw new ConfigError(`filterMode must be 'split' or 'remove', got '${this.filterMode}'.`);
+    this.split = options.split ?? ' ';
+    if (this.split === '')
+      throw new ConfigError("split must not be empty; use level: 'char' for characters.");
     this.ngrams = options.ngrams ?? 1;
     if (!(Number.isInteger(this.ngrams) && this.ngrams >= 1))
       throw new ConfigError(`ngrams must be an integer >= 1, got ${this.ngrams}.`);
   }
 
-  /** Splits one text into tokens (after lowercasing and filtering), with n-grams appended. */
-  tokenize(text: string): string[] {
-    if (typeof text !== 'string') throw new DataError(`Tokenizer expects strings, got ${typeof text}.`);
-    let t = this.lower ? text.toLowerCase() : text;
-    if (this.filters)
-      t = t.replace(
-        new RegExp(
-          this.filters.source,
-          this.filters.flags.includes('g') ? this.filters.flags : `${this.filters.flags}g`,
-        ),
-        '',
-      );
-    const units = this.level === 'char' ? Array.from(t) : t.split(this.split).filter((w) => w.length > 0);
+  /**
+   * Splits one text into tokens (after lowercasing and filtering), with n-grams appended. A text given
+   * as a list of tokens (already split, as Keras accepts) is only lowercased.
+   */
+  tokenize(text: Text): string[] {
+    let units: string[];
+    if (Array.isArray(text)) units = text.map((token) => (this.lower ? token.toLowerCase() : token));
+    else if (typeof text !== 'string') throw new DataError(`Tokenizer expects strings, got ${typeof text}.`);
+    else {
+      const lowered = this.lower ? text.toLowerCase() : text;
+      units = this.level === 'char' ? this.characters(lowered) : this.words(lowered);
+    }
     if (this.ngrams === 1) return units;
     const joiner = this.level === 'char' ? '' : ' ';
     const out = [...units];
@@ -101,11 +167,29 @@ export class Tokenizer {
     return out;
   }
 
+  /** Every character (code point), filtered ones removed. */
+  private characters(text: string): string[] {
+    return Array.from(this.filters ? text.replace(this.filters, '') : text);
+  }
+
+  /** Words: filtered characters separate (or are removed), then the text splits at `split`. */
+  private words(text: string): string[] {
+    let pieces: string[];
+    if (!this.filters) pieces = splitAt(text, this.split);
+    else if (this.filterMode === 'remove') pieces = splitAt(text.replace(this.filters, ''), this.split);
+    else if (typeof this.split === 'string')
+      pieces = text.replace(this.filters, this.split).split(this.split);
+    else pieces = splitAt(text, this.filters).flatMap((piece) => splitAt(piece, this.split));
+    return pieces.filter((word) => word.length > 0);
+  }
+
   /** Counts the tokens of `texts` and (re)builds the vocabulary. Can be called again with more texts. */
-  fitOnTexts(texts: readonly string[]): this {
+  fitOnTexts(texts: readonly Text[]): this {
     checkTexts(texts, 'fitOnTexts');
     for (const text of texts) {
-      for (const token of this.tokenize(text)) this.counts.set(token, (this.counts.get(token) ?? 0) + 1);
+      const tokens = this.tokenize(text);
+      for (const token of tokens) this.counts.set(token, (this.counts.get(token) ?? 0) + 1);
+      for (const token of new Set(tokens)) this.docs.set(token, (this.docs.get(token) ?? 0) + 1);
       this.documentCount++;
     }
     const order = [...this.counts.entries()].filter(([t]) => t !== this.oovToken);
@@ -127,7 +211,18 @@ export class Tokenizer {
     return this.counts;
   }
 
-  /** Number of ids sequences can hold, padding id 0 included: the size an `embedding` needs. */
+  /**
+   * In how many fitted texts each token occurred (Keras's `word_docs`); `'tfidf'` reads it. Empty after
+   * loading a state saved by `@tensorfold/data` 0.1.
+   */
+  get wordDocs(): ReadonlyMap<string, number> {
+    return this.docs;
+  }
+
+  /**
+   * Number of ids sequences can hold, padding id 0 included: the size an `embedding` needs
+   * (`min(vocabulary + 1, numWords)`). `textsToMatrix` rows are `numWords` wide when it is set, as in Keras.
+   */
   get vocabularySize(): number {
     return Math.min(this.tokensById.length, this.numWords ?? Number.POSITIVE_INFINITY);
   }
@@ -138,9 +233,8 @@ export class Tokenizer {
   }
 
   /** Each text as token ids. Tokens outside the vocabulary become the OOV id, or are dropped without one. */
-  textsToSequences(texts: readonly string[]): number[][] {
-    if (this.documentCount === 0 && this.tokensById.length <= 1)
-      throw new ConfigError('The tokenizer has no vocabulary yet: call fitOnTexts(texts) first.');
+  textsToSequences(texts: readonly Text[]): number[][] {
+    this.checkFitted();
     checkTexts(texts, 'textsToSequences');
     const limit = this.numWords ?? Number.POSITIVE_INFINITY;
     const oov = this.oovToken === null ? null : (this.index.get(this.oovToken) as number);
@@ -155,15 +249,15 @@ export class Tokenizer {
     });
   }
 
-  /** Token ids back to text (words joined by spaces, characters joined directly). Id 0 (padding) is skipped. */
+  /**
+   * Token ids back to text (words joined by spaces, characters joined directly: Keras joins characters with
+   * spaces too, which cannot be told apart from a space character, so "ab c" would come back as "a b   c").
+   * Ids outside the vocabulary (or `>= numWords`) become the OOV token, or are dropped without one. Id 0
+   * is skipped: Keras turns it into the OOV token, which fills decoded padded sequences with OOV words;
+   * padding is not a word.
+   */
   sequencesToTexts(sequences: ReadonlyArray<ArrayLike<number>>): string[] {
-    if (
-      !Array.isArray(sequences) ||
-      sequences.some((s) => typeof s?.length !== 'number' || typeof s === 'string')
-    )
-      throw new DataError(
-        'sequencesToTexts needs a list of sequences of ids ([[1, 2], [3]]); wrap a single sequence in an array.',
-      );
+    checkSequences(sequences, 'sequencesToTexts');
     const joiner = this.level === 'char' ? '' : ' ';
     const limit = this.numWords ?? Number.POSITIVE_INFINITY;
     return sequences.map((s) => {
@@ -180,46 +274,100 @@ export class Tokenizer {
   }
 
   /**
-   * Texts as `[texts, vocabularySize]` rows: `'binary'` (1 if the token occurs), `'count'`, or
-   * `'freq'` (count / tokens in the text). Returned as plain rows; make a tensor with `tf.tensor2d`.
+   * Texts as `[texts, width]` rows, `width` being `numWords` when set, else the vocabulary size + 1
+   * (Keras's `texts_to_matrix`): `'binary'` (1 if the token occurs), `'count'`, `'freq'` (count / tokens
+   * in the text) or `'tfidf'` (`(1 + ln(count)) * ln(1 + documents / (1 + documents with the token))`).
+   * Returned as plain rows; make a tensor with `tf.tensor2d`.
    */
-  textsToMatrix(texts: readonly string[], mode: 'binary' | 'count' | 'freq' = 'binary'): Float32Array[] {
-    const size = this.vocabularySize;
-    return this.textsToSequences(texts).map((sequence) => {
-      const row = new Float32Array(size);
-      for (const id of sequence) row[id] = mode === 'binary' ? 1 : row[id] + 1;
-      if (mode === 'freq' && sequence.length > 0) for (let i = 0; i < size; i++) row[i] /= sequence.length;
-      return row;
+  textsToMatrix(texts: readonly Text[], mode: TextMatrixMode = 'binary'): Float32Array[] {
+    this.checkMode(mode);
+    return this.sequencesToMatrix(this.textsToSequences(texts), mode);
+  }
+
+  /**
+   * Sequences of ids as `[sequences, width]` rows, as {@link Tokenizer.textsToMatrix} scores them. As in
+   * Keras, a tokenizer with `numWords` needs no fitting for `'binary'`, `'count'` and `'freq'` (`numWords`
+   * gives the width); `'tfidf'` needs fitted texts.
+   */
+  sequencesToMatrix(
+    sequences: ReadonlyArray<ArrayLike<number>>,
+    mode: TextMatrixMode = 'binary',
+  ): Float32Array[] {
+    if (this.numWords === null) this.checkFitted();
+    this.checkMode(mode);
+    checkSequences(sequences, 'sequencesToMatrix');
+    const width = this.numWords ?? this.tokensById.length;
+    return sequencesToMatrix(sequences, width, mode, {
+      documentCount: this.documentCount,
+      documentsWith: (id) => this.docs.get(this.tokensById[id] ?? '') ?? 0,
     });
+  }
+
+  private checkFitted(): void {
+    if (this.documentCount === 0 && this.tokensById.length <= 1)
+      throw new ConfigError('The tokenizer has no vocabulary yet: call fitOnTexts(texts) first.');
+  }
+
+  private checkMode(mode: TextMatrixMode): void {
+    if (mode === 'tfidf' && !this.hasDocumentFrequencies)
+      throw new ConfigError(
+        "'tfidf' needs per-document counts, which tokenizers saved by @tensorfold/data 0.1 did not record: fit a new Tokenizer on the texts.",
+      );
   }
 
   /** Options and vocabulary, as JSON-friendly values. */
   toJSON(): TokenizerState {
+    const vocabulary = this.tokensById.slice(1);
     return {
+      version: STATE_VERSION,
       level: this.level,
       numWords: this.numWords,
       oovToken: this.oovToken,
       lower: this.lower,
-      filters: this.filters ? { source: this.filters.source, flags: this.filters.flags } : null,
+      filters:
+        this.filterCharacters ??
+        (this.filters ? { source: this.filters.source, flags: this.filters.flags } : null),
+      filterMode: this.filterMode,
       split:
         typeof this.split === 'string' ? this.split : { source: this.split.source, flags: this.split.flags },
       ngrams: this.ngrams,
-      vocabulary: this.tokensById.slice(1),
-      counts: this.tokensById.slice(1).map((t) => this.counts.get(t) ?? 0),
+      vocabulary,
+      counts: vocabulary.map((t) => this.counts.get(t) ?? 0),
+      ...(this.hasDocumentFrequencies
+        ? { documentCounts: vocabulary.map((t) => this.docs.get(t) ?? 0) }
+        : {}),
       documentCount: this.documentCount,
     };
   }
 
-  /** A tokenizer restored from {@link Tokenizer.toJSON}. */
+  /** A tokenizer restored from {@link Tokenizer.toJSON}, including states saved by `@tensorfold/data` 0.1. */
   static fromJSON(state: TokenizerState): Tokenizer {
     if (!state || !Array.isArray(state.vocabulary))
       throw new DataError('Not a tokenizer state: it has no vocabulary array.');
+    if (state.version !== undefined && state.version > STATE_VERSION)
+      throw new DataError(
+        `This tokenizer state has version ${state.version}; this @tensorfold/data reads up to ${STATE_VERSION}: upgrade it.`,
+      );
+    const bad = state.vocabulary.findIndex((token) => typeof token !== 'string' || token === '');
+    if (bad >= 0)
+      throw new DataError(
+        `Not a tokenizer state: vocabulary[${bad}] is ${JSON.stringify(state.vocabulary[bad])}, not a token.`,
+      );
+    if (new Set(state.vocabulary).size !== state.vocabulary.length)
+      throw new DataError(
+        'Not a tokenizer state: its vocabulary lists a token twice, so ids would be ambiguous.',
+      );
+    const legacy = state.version === undefined;
     const t = new Tokenizer({
       level: state.level,
       numWords: state.numWords ?? undefined,
       oovToken: state.oovToken ?? undefined,
       lower: state.lower,
-      filters: state.filters ? new RegExp(state.filters.source, state.filters.flags) : null,
+      filters:
+        typeof state.filters === 'string' || !state.filters
+          ? state.filters
+          : new RegExp(state.filters.source, state.filters.flags),
+      filterMode: legacy ? 'remove' : state.filterMode,
       split:
         typeof state.split === 'string' ? state.split : new RegExp(state.split.source, state.split.flags),
       ngrams: state.ngrams,
@@ -228,22 +376,81 @@ export class Tokenizer {
     t.index = new Map(t.tokensById.map((tok, i) => [tok, i]));
     t.index.delete('');
     state.vocabulary.forEach((tok, i) => {
-      t.counts.set(tok, state.counts[i] ?? 0);
+      const count = state.counts?.[i] ?? 0;
+      if (count > 0) t.counts.set(tok, count);
+      const docs = state.documentCounts?.[i] ?? 0;
+      if (docs > 0) t.docs.set(tok, docs);
     });
+    t.hasDocumentFrequencies = Array.isArray(state.documentCounts);
     t.documentCount = state.documentCount;
     return t;
   }
+
+  /**
+   * A tokenizer from the JSON Keras's `tokenizer.to_json()` writes (the string, or its parsed object): same
+   * options, vocabulary, ids and counts, so it produces the ids a Keras model was trained on.
+   */
+  static fromKerasJson(json: string | KerasTokenizerJson): Tokenizer {
+    return Tokenizer.fromJSON(stateFromKerasJson(json));
+  }
+
+  /**
+   * This tokenizer as the JSON Keras's `tokenizer_from_json` reads. Only tokenizers Keras can express
+   * convert: string `split` and `filters`, no n-grams, `filterMode: 'split'` (a ConfigError says what to change).
+   */
+  toKerasJson(): string {
+    return JSON.stringify(kerasJsonFromState(this.toJSON()));
+  }
 }
 
-/** Checks that `texts` is an array of strings (a lone string would be read as its characters). */
-function checkTexts(texts: readonly string[], what: string): void {
+/**
+ * `text.split(separator)` without the captured groups a RegExp separator would insert (a separator with
+ * parentheses must not turn the separators themselves into words).
+ */
+function splitAt(text: string, separator: RegExp | string): string[] {
+  const parts = text.split(separator);
+  if (typeof separator === 'string') return parts;
+  const groups =
+    (new RegExp(`${separator.source}|`, separator.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+  return groups === 0 ? parts : parts.filter((_, i) => i % (groups + 1) === 0);
+}
+
+/** The characters of `filters` as one global RegExp, or `null` when nothing is filtered. */
+function filterPattern(filters: RegExp | string | null): RegExp | null {
+  if (filters === null || filters === '') return null;
+  if (typeof filters === 'string') {
+    const escaped = Array.from(filters, (c) => (/[\\\]^[-]/.test(c) ? `\\${c}` : c)).join('');
+    return new RegExp(`[${escaped}]`, 'gu');
+  }
+  if (!(filters instanceof RegExp))
+    throw new ConfigError(`filters must be a string of characters, a RegExp or null, got ${typeof filters}.`);
+  return new RegExp(filters.source, filters.flags.includes('g') ? filters.flags : `${filters.flags}g`);
+}
+
+/** Checks that `texts` is an array of texts (a lone string would be read as its characters). */
+function checkTexts(texts: readonly Text[], what: string): void {
   if (!Array.isArray(texts))
     throw new DataError(
       `${what} needs an array of texts, got ${typeof texts === 'string' ? "a string: wrap it as ['...']" : typeof texts}.`,
     );
-  const bad = texts.findIndex((t) => typeof t !== 'string');
+  const bad = texts.findIndex(
+    (t) => typeof t !== 'string' && !(Array.isArray(t) && t.every((token) => typeof token === 'string')),
+  );
   if (bad >= 0)
-    throw new DataError(`${what}: text ${bad} is ${typeof texts[bad]}, not a string; convert it first.`);
+    throw new DataError(
+      `${what}: text ${bad} is ${Array.isArray(texts[bad]) ? 'a list holding a non-string' : typeof texts[bad]}, not a string or a list of token strings; convert it first.`,
+    );
+}
+
+/** Checks that `sequences` is a list of sequences of ids (a flat list of ids would be read wrongly). */
+function checkSequences(sequences: ReadonlyArray<ArrayLike<number>>, what: string): void {
+  if (
+    !Array.isArray(sequences) ||
+    sequences.some((s) => typeof s?.length !== 'number' || typeof s === 'string')
+  )
+    throw new DataError(
+      `${what} needs a list of sequences of ids ([[1, 2], [3]]); wrap a single sequence in an array.`,
+    );
 }
 
 /** A new {@link Tokenizer}. */
