@@ -9,7 +9,7 @@ import { cpuTransformConfig } from './transform.js';
  */
 export const REPLACED_CPU_KERNELS: readonly KernelConfig[] = [cpuTransformConfig];
 
-const replacement = new KernelReplacement('cpu', REPLACED_CPU_KERNELS);
+const replacement = new KernelReplacement('cpu', { replaced: REPLACED_CPU_KERNELS });
 
 /**
  * Replaces the CPU kernels in {@link REPLACED_CPU_KERNELS}. Safe to call any number of times, before

@@ -3,17 +3,14 @@ import {
   _FusedMatMul,
   BatchMatMul,
   Cast,
-  engine,
-  getKernel,
   type KernelConfig,
   Mean,
   OneHot,
-  registerKernel,
   Slice,
   Sum,
   Unpack,
-  unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { KernelReplacement } from '../kernel-replacement.js';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { sameTypeCastConfig } from './kernels/cast.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
@@ -28,11 +25,6 @@ import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
-
-/** Marks the kernel configs this package registered, so registering again is a no-op. */
-const TENSORFOLD_KERNEL = Symbol.for('@tensorfold/backend:wasm-kernel');
-
-type MarkedConfig = KernelConfig & { [TENSORFOLD_KERNEL]?: true };
 
 /** Kernels stock tfjs-backend-wasm 4.22 lacks and training needs. */
 export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
@@ -79,16 +71,11 @@ export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
   wasmTransformConfig,
 ];
 
-function isOurs(config: KernelConfig | undefined): boolean {
-  return config != null && (config as MarkedConfig)[TENSORFOLD_KERNEL] === true;
-}
-
-/** The stock configs this package replaced or wrapped, to put back in {@link unregisterWasmKernels}. */
-const stockConfigs = new Map<string, KernelConfig>();
-
-function mark(config: KernelConfig): KernelConfig {
-  return Object.assign({ ...config }, { [TENSORFOLD_KERNEL]: true as const });
-}
+const replacement = new KernelReplacement('wasm', {
+  added: ADDED_WASM_KERNELS,
+  replaced: REPLACED_WASM_KERNELS,
+  wrapped: WRAPPERS,
+});
 
 /**
  * Undoes {@link registerWasmKernels}: removes the added kernels and puts the stock ones back. For
@@ -97,25 +84,7 @@ function mark(config: KernelConfig): KernelConfig {
  * @returns the names of the kernels it removed or restored.
  */
 export function unregisterWasmKernels(): string[] {
-  const changed: string[] = [];
-  for (const name of [
-    ...ADDED_WASM_KERNELS.map((k) => k.kernelName),
-    ...REPLACED_WASM_KERNELS.map((k) => k.kernelName),
-    ...WRAPPED_WASM_KERNELS,
-  ]) {
-    if (!isOurs(getKernel(name, 'wasm'))) continue;
-    unregisterKernel(name, 'wasm');
-    const stock = stockConfigs.get(name);
-    if (stock != null) {
-      registerKernel(stock);
-      // A stock kernel replaced before the backend started never ran its setup (binding its WASM
-      // function); run it now, or the restored kernel would fail on first use.
-      const backend = engine().registry.wasm;
-      if (backend != null) stock.setupFunc?.(backend);
-    }
-    changed.push(name);
-  }
-  return changed;
+  return replacement.unregister();
 }
 
 /**
@@ -132,29 +101,5 @@ export function unregisterWasmKernels(): string[] {
  * @returns the names of the kernels this call registered (empty when everything was in place).
  */
 export function registerWasmKernels(): string[] {
-  const registered: string[] = [];
-  for (const config of ADDED_WASM_KERNELS) {
-    if (getKernel(config.kernelName, 'wasm') != null) continue;
-    registerKernel(mark(config));
-    registered.push(config.kernelName);
-  }
-  for (const config of REPLACED_WASM_KERNELS) {
-    const stock = getKernel(config.kernelName, 'wasm');
-    if (isOurs(stock)) continue;
-    if (stock != null) {
-      stockConfigs.set(config.kernelName, stock);
-      unregisterKernel(config.kernelName, 'wasm');
-    }
-    registerKernel(mark(config));
-    registered.push(config.kernelName);
-  }
-  for (const name of WRAPPED_WASM_KERNELS) {
-    const stock = getKernel(name, 'wasm');
-    if (stock == null || isOurs(stock)) continue;
-    stockConfigs.set(name, stock);
-    unregisterKernel(name, 'wasm');
-    registerKernel(mark(WRAPPERS[name](stock)));
-    registered.push(name);
-  }
-  return registered;
+  return replacement.register();
 }

@@ -9,7 +9,7 @@ import { webgpuTransformConfig } from './transform.js';
  */
 export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [webgpuTransformConfig];
 
-const replacement = new KernelReplacement('webgpu', REPLACED_WEBGPU_KERNELS);
+const replacement = new KernelReplacement('webgpu', { replaced: REPLACED_WEBGPU_KERNELS });
 
 /**
  * Replaces the WebGPU kernels in {@link REPLACED_WEBGPU_KERNELS}. Call it after
