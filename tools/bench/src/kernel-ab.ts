@@ -5,6 +5,7 @@
  * both alike.
  */
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
+import { setSimdKernelsEnabled } from '@tensorfold/backend/testing';
 import type { tf } from '@tensorfold/core';
 
 /** Median milliseconds per run on each side; `stock` is null when the stock kernels cannot run it. */
@@ -23,6 +24,48 @@ export async function timeAgainstStock(
   compute: () => tf.Tensor,
   options: { swap: boolean; rounds: number; perRound: number; readBack?: boolean },
 ): Promise<KernelTiming> {
+  const use = (stock: boolean) => () => {
+    if (!options.swap) return;
+    if (stock) unregisterWasmKernels();
+    else registerWasmKernels();
+  };
+  try {
+    const times = await alternate(compute, { stock: use(true), ours: use(false) }, options);
+    return { ours: times.ours!, stock: times.stock };
+  } finally {
+    registerWasmKernels();
+  }
+}
+
+/**
+ * Same-run A/B of tensorfold's WASM kernels with their SIMD kernels on (`ours`) and off (`stock`:
+ * the JavaScript and XNNPACK paths they replace), as {@link timeAgainstStock}.
+ */
+export async function timeAgainstNoSimd(
+  compute: () => tf.Tensor,
+  options: { rounds: number; perRound: number; readBack?: boolean },
+): Promise<KernelTiming> {
+  try {
+    const times = await alternate(
+      compute,
+      { stock: () => setSimdKernelsEnabled(false), ours: () => setSimdKernelsEnabled(true) },
+      options,
+    );
+    return { ours: times.ours!, stock: times.stock };
+  } finally {
+    setSimdKernelsEnabled(true);
+  }
+}
+
+/**
+ * Runs `compute` under each side's setup in turn, `perRound` times per side per round (round 0 warms
+ * up), and returns each side's median milliseconds; null for a side other than `ours` that throws.
+ */
+async function alternate(
+  compute: () => tf.Tensor,
+  sides: Record<'stock' | 'ours', () => void>,
+  options: { rounds: number; perRound: number; readBack?: boolean },
+): Promise<Record<'stock' | 'ours', number | null>> {
   const times: Record<'ours' | 'stock', number[]> = { ours: [], stock: [] };
   let stockFails = false;
   const run = async () => {
@@ -30,29 +73,22 @@ export async function timeAgainstStock(
     if (options.readBack ?? true) await out.data();
     out.dispose();
   };
-  try {
-    for (let round = 0; round <= options.rounds; round++) {
-      for (const side of ['stock', 'ours'] as const) {
-        if (side === 'stock' && stockFails) continue;
-        if (options.swap) {
-          if (side === 'stock') unregisterWasmKernels();
-          else registerWasmKernels();
+  for (let round = 0; round <= options.rounds; round++) {
+    for (const side of ['stock', 'ours'] as const) {
+      if (side === 'stock' && stockFails) continue;
+      sides[side]();
+      for (let i = 0; i < options.perRound; i++) {
+        const start = performance.now();
+        try {
+          await run();
+        } catch (error) {
+          if (side === 'ours') throw error;
+          stockFails = true;
+          break;
         }
-        for (let i = 0; i < options.perRound; i++) {
-          const start = performance.now();
-          try {
-            await run();
-          } catch (error) {
-            if (side === 'ours') throw error;
-            stockFails = true;
-            break;
-          }
-          if (round > 0) times[side].push(performance.now() - start);
-        }
+        if (round > 0) times[side].push(performance.now() - start);
       }
     }
-  } finally {
-    registerWasmKernels();
   }
   return { ours: median(times.ours), stock: stockFails ? null : median(times.stock) };
 }

@@ -3,14 +3,17 @@
  * and on the stock tfjs-backend-wasm kernels in the same run (alternating rounds, medians; see
  * kernel-ab.ts; WASM runs kernels synchronously, so results are not read back). Where stock WASM has no kernel at all (Conv2DBackpropFilter), the peer is n/a and
  * the row records tensorfold's time only. Stock MaxPoolGrad is also wrong (it drops the gradient of
- * all-negative windows); it is timed anyway as the kernel tensorfold replaces.
+ * all-negative windows); it is timed anyway as the kernel tensorfold replaces. Kernels that run on
+ * tensorfold's SIMD kernels are timed a second time against tensorfold with those turned off.
  */
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
-import { timeAgainstStock } from '../kernel-ab.js';
+import { timeAgainstNoSimd, timeAgainstStock } from '../kernel-ab.js';
 
 interface KernelCase {
   name: string;
+  /** Whether tensorfold runs it on its SIMD kernels: then it is also timed with them turned off. */
+  simd?: boolean;
   /** Builds the inputs once and returns the computation to time. */
   setup: () => { compute: () => tf.Tensor; inputs: tf.Tensor[] };
 }
@@ -38,6 +41,7 @@ const CASES: KernelCase[] = [
     },
   },
   {
+    simd: true,
     name: 'Conv2DBackpropFilter, 1st conv (x 64x28x28x1, filter 3x3x1x8, same; dy copied fresh)',
     setup: () => {
       const x = uniform([64, 28, 28, 1], 3);
@@ -50,6 +54,7 @@ const CASES: KernelCase[] = [
     },
   },
   {
+    simd: true,
     name: 'Conv2DBackpropFilter, 2nd conv (x 64x14x14x8, filter 5x5x8x16, valid; dy copied fresh)',
     setup: () => {
       const x = uniform([64, 14, 14, 8], 5);
@@ -62,6 +67,7 @@ const CASES: KernelCase[] = [
     },
   },
   {
+    simd: true,
     name: 'MaxPoolGrad, 1st pool (64x28x28x8, 2x2)',
     setup: () => {
       const input = tf.relu(uniform([64, 28, 28, 8], 7));
@@ -72,6 +78,14 @@ const CASES: KernelCase[] = [
         compute: () => kernel('MaxPoolGrad', { dy, input, output }, attrs),
         inputs: [input, output, dy],
       };
+    },
+  },
+  {
+    name: 'Add of the 1st conv bias (64x28x28x8 + 8)',
+    setup: () => {
+      const x = uniform([64, 28, 28, 8], 12);
+      const bias = uniform([8], 13);
+      return { compute: () => tf.add(x, bias), inputs: [x, bias] };
     },
   },
   {
@@ -122,6 +136,22 @@ const suite: Suite = {
           higherIsBetter: false,
           note: timing.stock === null ? 'stock WASM has no such kernel' : undefined,
         });
+        if (c.simd) {
+          const simd = await timeAgainstNoSimd(compute, {
+            rounds: ctx.quick ? 2 : 8,
+            perRound: 5,
+            readBack: false,
+          });
+          ctx.report({
+            suite: 'backend-kernels',
+            case: c.name,
+            unit: 'ms',
+            value: simd.ours,
+            peer: simd.stock,
+            peerName: 'tensorfold without its SIMD kernels',
+            higherIsBetter: false,
+          });
+        }
       } finally {
         tf.dispose(inputs);
       }
