@@ -8,7 +8,7 @@
  */
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
-import { timeAgainstNoSimd, timeAgainstStock } from '../kernel-ab.js';
+import { type KernelTiming, timeAgainstNoSimd, timeAgainstStock } from '../kernel-ab.js';
 
 interface KernelCase {
   name: string;
@@ -119,39 +119,25 @@ const suite: Suite = {
   async run(ctx: BenchContext) {
     for (const c of CASES) {
       const { compute, inputs } = c.setup();
-      try {
-        const timing = await timeAgainstStock(compute, {
-          swap: true,
-          rounds: ctx.quick ? 2 : 8,
-          perRound: 5,
-          readBack: false,
-        });
+      const options = { rounds: ctx.quick ? 2 : 8, perRound: 5, readBack: false };
+      const report = (timing: KernelTiming, peerName: string, note?: string) =>
         ctx.report({
           suite: 'backend-kernels',
           case: c.name,
           unit: 'ms',
           value: timing.ours,
           peer: timing.stock,
-          peerName: 'stock tfjs wasm kernel',
+          peerName,
           higherIsBetter: false,
-          note: timing.stock === null ? 'stock WASM has no such kernel' : undefined,
+          note: timing.stock === null ? note : undefined,
         });
-        if (c.simd) {
-          const simd = await timeAgainstNoSimd(compute, {
-            rounds: ctx.quick ? 2 : 8,
-            perRound: 5,
-            readBack: false,
-          });
-          ctx.report({
-            suite: 'backend-kernels',
-            case: c.name,
-            unit: 'ms',
-            value: simd.ours,
-            peer: simd.stock,
-            peerName: 'tensorfold without its SIMD kernels',
-            higherIsBetter: false,
-          });
-        }
+      try {
+        report(
+          await timeAgainstStock(compute, { swap: true, ...options }),
+          'stock tfjs wasm kernel',
+          'stock WASM has no such kernel',
+        );
+        if (c.simd) report(await timeAgainstNoSimd(compute, options), 'tensorfold without its SIMD kernels');
       } finally {
         tf.dispose(inputs);
       }
