@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { outDirectoryProblem } from './out-directory.js';
+import { userPath } from './user-path.js';
 
 /** Parses an integer >= `min`, with a message that says what to pass. */
 export function integerAtLeast(min: number, what: string) {
@@ -59,11 +60,15 @@ export function oneOf<T extends string>(choices: readonly T[], what: string) {
   };
 }
 
-/** Accepts a directory a model can be saved to (see {@link outDirectoryProblem}). */
+/**
+ * Accepts a directory a model can be saved to (see {@link outDirectoryProblem}) and returns it as an
+ * absolute path, a relative one taken from the folder the command was typed in (see `userPath`).
+ */
 export function outDirectory(value: string): string {
-  const problem = outDirectoryProblem(value);
+  const path = value.trim() === '' ? value : userPath(value);
+  const problem = outDirectoryProblem(path);
   if (problem) throw new InvalidArgumentError(problem);
-  return value;
+  return path;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   outDirectory,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
+import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -29,13 +30,16 @@ function modelName(value: string): string {
 }
 
 /**
- * Accepts a built-in model name or a path that exists (a saved model's directory or its `model.json`);
+ * Accepts a built-in model name or a path that exists (a saved model's directory or its `model.json`),
+ * returned as an absolute path taken from the folder the command was typed in (see `userPath`);
  * anything else is a usage error (exit code 2). Whether the path holds a model is checked on loading.
  */
 function modelOrPath(value: string): string {
-  if (value.toLowerCase() in MODELS || existsSync(value)) return value;
+  if (value.toLowerCase() in MODELS) return value;
+  const path = userPath(value);
+  if (existsSync(path)) return path;
   throw new InvalidArgumentError(
-    `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file).`,
+    `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file: ${path}).`,
   );
 }
 
