@@ -249,7 +249,7 @@ describe('bad input', () => {
   it('exits 2 with a message naming the fix for bad flags and values', () => {
     const cases: Array<[string[], RegExp]> = [
       [['train', 'lenet5', '--epochs', '0'], /--epochs must be a whole number >= 1/],
-      [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number between 0 and 10/],
+      [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number > 0 that a 32-bit float holds/],
       [
         ['train', 'mlp', '--limit', '64', '--epochs', '1', '--seed', '4294967338'],
         /--seed must be a whole number from 0 to 4294967295/,

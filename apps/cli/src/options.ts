@@ -24,13 +24,17 @@ export function integerInRange(min: number, max: number, what: string) {
   };
 }
 
-/** Parses a number in the open interval (low, high). */
-export function numberBetween(low: number, high: number, what: string) {
+/**
+ * Parses a number > 0 that a 32-bit float holds (the weights' type): neither rounded to 0 (below about
+ * 1.4e-45) nor to infinity (above about 3.4e38), with a message that says what to pass.
+ */
+export function positiveFloat32(what: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n <= low || n >= high) {
+    const single = Math.fround(n);
+    if (value.trim() === '' || !Number.isFinite(single) || single <= 0) {
       throw new InvalidArgumentError(
-        `${what} must be a number between ${low} and ${high} (exclusive), got "${value}".`,
+        `${what} must be a number > 0 that a 32-bit float holds (1e-38 to 3e38, e.g. 0.001), got "${value}".`,
       );
     }
     return n;

@@ -7,10 +7,10 @@ import {
   choiceOption,
   integerAtLeast,
   integerInRange,
-  numberBetween,
   numberFrom,
   oneOf,
   outDirectory,
+  positiveFloat32,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
 import { userPath } from './user-path.js';
@@ -71,7 +71,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       'samples per step (default: 64 for lenet5, 128 for mlp)',
       integerAtLeast(1, '--batch-size'),
     )
-    .option('--lr <rate>', 'learning rate (default: 0.001)', numberBetween(0, 10, '--lr'))
+    .option('--lr <rate>', 'learning rate, > 0 (default: 0.001)', positiveFloat32('--lr'))
     .addOption(choiceOption('--optimizer <name>', 'optimizer', ['adam', 'sgd'], 'adam'))
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
     .option(

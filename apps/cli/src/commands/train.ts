@@ -5,17 +5,20 @@ import {
   ConfigError,
   fileSystem,
   type Logs,
+  NonFiniteLossError,
   type Optimizer,
   type Sequential,
   SerializationError,
   setSeed,
   TensorfoldError,
+  TrainingError,
 } from '@tensorfold/core/node';
 import { adam, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
+import { hasNonFiniteWeights, StopOnDivergence } from './divergence.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -164,13 +167,33 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
 
     const clock = new TrainingClock();
     const stopper = options.signal ? new StopOnAbort(options.signal) : null;
-    const history = await model.fit(data.train.x, data.train.y, {
-      epochs,
-      batchSize,
-      validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
-      seed: options.seed,
-      callbacks: [clock, ...(stopper ? [stopper] : []), progressBar({ stream: out.progress })],
-    });
+    const divergence = new StopOnDivergence();
+    const bar = progressBar({ stream: out.progress });
+    let history: Awaited<ReturnType<Sequential['fit']>>;
+    try {
+      history = await model.fit(data.train.x, data.train.y, {
+        epochs,
+        batchSize,
+        validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
+        seed: options.seed,
+        callbacks: [clock, divergence, ...(stopper ? [stopper] : []), bar],
+      });
+    } catch (error) {
+      bar.finish(); // the error goes on a line of its own
+      if (error instanceof NonFiniteLossError) {
+        const { epoch, batch } = divergence.position;
+        const what = `the loss became ${error.value} at epoch ${epoch}, batch ${batch}`;
+        throw divergedError(what, learningRate, entry.defaults.learningRate, options, error);
+      }
+      throw error;
+    }
+    // Nothing is tested, reported or saved from weights that are NaN or infinite.
+    if (divergence.diverged || (await hasNonFiniteWeights(model))) {
+      bar.finish();
+      const { epoch, batch } = divergence.position;
+      const what = `the weights became NaN or infinite by epoch ${epoch}, batch ${batch}`;
+      throw divergedError(what, learningRate, entry.defaults.learningRate, options);
+    }
     const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
     const trainSamples = clock.samples;
@@ -222,6 +245,27 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   return result;
 }
 
+/**
+ * The error of a run whose training diverged: what happened and where, that nothing was saved, and what
+ * to change on the command line.
+ */
+function divergedError(
+  what: string,
+  learningRate: number,
+  defaultRate: number,
+  options: TrainOptions,
+  cause?: unknown,
+): TrainingError {
+  const saved = options.out
+    ? `Nothing was saved; ${resolve(options.out)} is as it was.`
+    : 'Nothing was saved.';
+  const optimizer = options.optimizer === 'sgd' ? ', or try --optimizer adam' : '';
+  return new TrainingError(
+    `Training diverged: ${what}. ${saved} Lower the learning rate: pass --lr ${shortNumber(learningRate / 10)} or less (it was ${shortNumber(learningRate)}; the default is ${defaultRate})${optimizer}.`,
+    { cause },
+  );
+}
+
 /** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
 async function saveModel(model: Sequential, dir: string): Promise<void> {
   try {
@@ -233,6 +277,12 @@ async function saveModel(model: Sequential, dir: string): Promise<void> {
       { cause: error },
     );
   }
+}
+
+/** `x` in at most 3 significant digits, with an exponent when very large or small (`1e+19`, `0.005`). */
+function shortNumber(x: number): string {
+  const r = Number(x.toPrecision(3));
+  return r >= 1e4 || r < 1e-4 ? r.toExponential() : String(r);
 }
 
 function round(x: number, digits: number): number {
