@@ -4,6 +4,7 @@
  * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value).
  */
 import { CommanderError } from 'commander';
+import { writeTo } from './pipe.js';
 import { buildProgram } from './program.js';
 
 /** Errors tensorfold throws on purpose (checked by name so that `--help` need not load the engine). */
@@ -30,11 +31,11 @@ async function main(argv: string[]): Promise<number> {
         error.code === 'commander.version'
       )
         return 0;
-      process.stderr.write("Run 'tensorfold --help' or 'tensorfold <command> --help' for the options.\n");
+      writeTo(process.stderr, "Run 'tensorfold --help' or 'tensorfold <command> --help' for the options.\n");
       return 2;
     }
     if (error instanceof Error && isTensorfoldError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
+      writeTo(process.stderr, `error: ${error.message}\n`);
       return 1;
     }
     throw error;

@@ -1,3 +1,5 @@
+import { writeTo } from './pipe.js';
+
 /** Where the CLI writes: lines for people, and streams for progress bars. */
 export interface Output {
   /** One line of normal output (stdout). */
@@ -8,12 +10,22 @@ export interface Output {
   progress: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
 }
 
-/** Output to the process's stdout and stderr. */
+/**
+ * Output to the process's stdout and stderr. A reader that goes away (`| head -1`) ends the output, not
+ * the command (see {@link writeTo}).
+ */
 export function processOutput(json: boolean): Output {
+  // With --json, stdout carries only the final JSON line; progress goes to stderr.
+  const progress = json ? process.stderr : process.stdout;
   return {
-    line: (text) => process.stdout.write(`${text}\n`),
-    error: (text) => process.stderr.write(`${text}\n`),
-    // With --json, stdout carries only the final JSON line; progress goes to stderr.
-    progress: json ? process.stderr : process.stdout,
+    line: (text) => writeTo(process.stdout, `${text}\n`),
+    error: (text) => writeTo(process.stderr, `${text}\n`),
+    progress: {
+      write: (chunk: string) => writeTo(progress, chunk),
+      isTTY: progress.isTTY,
+      get columns() {
+        return progress.columns;
+      },
+    },
   };
 }

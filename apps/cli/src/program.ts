@@ -13,6 +13,7 @@ import {
   positiveFloat32,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
+import { writeTo } from './pipe.js';
 import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -54,6 +55,10 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .description('Train and inspect tensorfold models.')
     .version(VERSION)
     .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => writeTo(process.stdout, text),
+      writeErr: (text) => writeTo(process.stderr, text),
+    })
     .exitOverride();
 
   program
