@@ -326,6 +326,22 @@ describe('bad input', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('a --validation-split that leaves no training sample names the flags to change', () => {
+    const { code, stdout, stderr } = runProcess([
+      'train',
+      'mlp',
+      '--limit',
+      '10',
+      '--validation-split',
+      '0.95',
+    ]);
+    expect(stderr).toMatch(
+      /error: --validation-split 0.95 of 10 training samples leaves 0 for training and 10 for validation; both need at least one: pass a smaller --validation-split or a larger --limit\./,
+    );
+    expect(stdout).not.toMatch(/Epoch 1/);
+    expect(code).toBe(1);
+  });
+
   it('--backend wins over TENSORFOLD_BACKEND, which applies only with --backend auto', () => {
     // runProcess sets TENSORFOLD_BACKEND=cpu.
     const args = ['train', 'mlp', '--limit', '64', '--epochs', '1', '--json'];

@@ -159,6 +159,7 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   let result: TrainResult;
   try {
     out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
+    checkValidationSplit(options.validationSplit, data.train.count, options.limit !== undefined);
     model = entry.build(data.numClasses);
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
@@ -243,6 +244,20 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
     data.dispose();
   }
   return result;
+}
+
+/**
+ * Refuses a `--validation-split` that leaves no sample on one side, in the flags' words (fit's own error
+ * speaks of its options). `fit` trains on the first `floor(samples * (1 - split))`, as Keras does.
+ */
+function checkValidationSplit(split: number, samples: number, limited: boolean): void {
+  if (split <= 0) return;
+  const trainCount = Math.floor(samples * (1 - split));
+  const validationCount = samples - trainCount;
+  if (trainCount >= 1 && validationCount >= 1) return;
+  throw new ConfigError(
+    `--validation-split ${split} of ${samples} training samples leaves ${trainCount} for training and ${validationCount} for validation; both need at least one: pass a smaller --validation-split${limited ? ' or a larger --limit' : ''}.`,
+  );
 }
 
 /**
