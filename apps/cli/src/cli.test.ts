@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,7 +167,7 @@ describe('an interrupted run', () => {
       });
       child.on('close', done);
     });
-    expect(stderr).toMatch(/Interrupted: stopping after this batch/);
+    expect(stderr).toMatch(/Interrupted: stopping after the current batch/);
     expect(code).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(result).toMatchObject({ interrupted: true, epochs: 1, savedTo: out });
@@ -175,6 +175,39 @@ describe('an interrupted run', () => {
     expect(result.samplesPerSecond * result.trainSeconds).toBeLessThan(0.9 * result.trainSamples);
     expect(typeof result.testAccuracy).toBe('number');
     expect(readdirSync(out)).toContain('model.json');
+  });
+});
+
+describe('Ctrl-C before training begins', () => {
+  it('ends the run with exit code 130, training, testing and saving nothing', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tensorfold-cli-early-')), 'model');
+    dirs.push(dirname(out));
+    const args = ['train', 'mlp', '--epochs', '1', '--backend', 'wasm', '--out', out, '--json'];
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
+      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (chunk) => {
+        // The backend has started; the 60,000 training images are loading now.
+        if (!stdout.includes('Backend:') && `${stdout}${chunk}`.includes('Backend:')) child.kill('SIGINT');
+        stdout += chunk;
+      });
+      child.on('close', done);
+    });
+    expect(stderr).toMatch(
+      /error: Interrupted before training began: nothing was trained, tested or saved\./,
+    );
+    expect(stderr).not.toMatch(/Epoch 1/);
+    expect(stdout).not.toMatch(/Test accuracy|"model"/);
+    expect(code).toBe(130);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `tensorfold` executable. Exit codes: 0 success, 1 a failure while running (bad data, a training
- * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value).
+ * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value), 130 a run
+ * stopped by Ctrl-C before training began.
  */
 import { CommanderError } from 'commander';
 import { writeTo } from './pipe.js';
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof Error && isTensorfoldError(error)) {
       writeTo(process.stderr, `error: ${error.message}\n`);
-      return 1;
+      return error.name === 'InterruptedError' ? 130 : 1;
     }
     throw error;
   }

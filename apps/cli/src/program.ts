@@ -108,7 +108,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       const interruption = new AbortController();
       const interrupt = () => {
         out.error(
-          'Interrupted: stopping after this batch, then testing and saving as usual. Press Ctrl-C again to quit at once.',
+          'Interrupted: stopping after the current batch, then testing and saving what was trained (nothing, if training had not begun). Press Ctrl-C again to quit at once.',
         );
         interruption.abort();
       };

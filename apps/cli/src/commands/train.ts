@@ -15,6 +15,7 @@ import {
 } from '@tensorfold/core/node';
 import { adam, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
+import { InterruptedError } from '../interrupted.js';
 import { modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
@@ -36,7 +37,9 @@ export interface TrainOptions {
   json: boolean;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
-   * the run tests, reports and saves as usual, with `interrupted: true` in the result.
+   * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
+   * training begins (while the backend starts or the data loads), the run throws an `InterruptedError`
+   * and trains, tests and saves nothing.
    */
   signal?: AbortSignal;
 }
@@ -168,6 +171,9 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
 
     const clock = new TrainingClock();
     const stopper = options.signal ? new StopOnAbort(options.signal) : null;
+    // Nothing trained yet: a model of one batch must not be tested, reported or saved over --out.
+    if (options.signal?.aborted)
+      throw new InterruptedError('Interrupted before training began: nothing was trained, tested or saved.');
     const divergence = new StopOnDivergence();
     const bar = progressBar({ stream: out.progress });
     let history: Awaited<ReturnType<Sequential['fit']>>;
