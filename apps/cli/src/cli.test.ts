@@ -178,6 +178,47 @@ describe('an interrupted run', () => {
   });
 });
 
+describe('the interruption notice', () => {
+  it('comes at once, on a line of its own after the progress bar of a terminal', async () => {
+    let transcript = ''; // what a terminal shows: the bar and the notices, in order
+    const interruption = new AbortController();
+    const output: Output = {
+      line: () => {},
+      error: (text) => {
+        transcript += `${text}\n`;
+      },
+      progress: {
+        write: (chunk: string) => {
+          transcript += chunk;
+          // Interrupt mid-epoch, between two batches, as a real Ctrl-C does.
+          if (/Epoch 1\/1 +\d+\/63 /.test(transcript)) setTimeout(() => interruption.abort(), 0);
+          return true;
+        },
+        isTTY: true,
+        columns: 120,
+      },
+    };
+    const result = await trainCommand(
+      {
+        model: 'mlp',
+        dataset: 'mnist',
+        optimizer: 'adam',
+        validationSplit: 0,
+        backend: 'wasm',
+        seed: 1,
+        json: false,
+        limit: 2000,
+        batchSize: 32,
+        epochs: 1,
+        signal: interruption.signal,
+      },
+      output,
+    );
+    expect(result.interrupted).toBe(true);
+    expect(transcript).toMatch(/\[[=>.]+\][^\n]*\nInterrupted: stopping after the current batch/);
+  });
+});
+
 describe('Ctrl-C before training begins', () => {
   it('ends the run with exit code 130, training, testing and saving nothing', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tensorfold-cli-early-')), 'model');
@@ -201,6 +242,9 @@ describe('Ctrl-C before training begins', () => {
       });
       child.on('close', done);
     });
+    expect(stderr).toMatch(
+      /Interrupted: stopping before training begins; nothing will be trained or saved\./,
+    );
     expect(stderr).toMatch(
       /error: Interrupted before training began: nothing was trained, tested or saved\./,
     );

@@ -106,12 +106,8 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
       // with this listener gone, quits at once as usual.
       const interruption = new AbortController();
-      const interrupt = () => {
-        out.error(
-          'Interrupted: stopping after the current batch, then testing and saving what was trained (nothing, if training had not begun). Press Ctrl-C again to quit at once.',
-        );
-        interruption.abort();
-      };
+      // trainCommand prints the notice (it knows whether training has begun, and ends the bar's line).
+      const interrupt = () => interruption.abort();
       process.once('SIGINT', interrupt);
       try {
         const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);

@@ -13,7 +13,7 @@ import {
   TensorfoldError,
   TrainingError,
 } from '@tensorfold/core/node';
-import { adam, progressBar, sgd } from '@tensorfold/optim';
+import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
 import { modelEntry } from '../models.js';
@@ -138,8 +138,35 @@ class StopOnAbort extends Callback {
   }
 }
 
-/** `tensorfold train <model> --dataset <name> ...` */
+/** What an interruption notice needs to know: whether training has begun, and the bar to end first. */
+interface RunState {
+  training: boolean;
+  bar?: ProgressBar;
+}
+
+/**
+ * `tensorfold train <model> --dataset <name> ...`. When `options.signal` aborts, a notice goes to
+ * `out.error` at once, on a line of its own (the progress bar's line is ended first).
+ */
 export async function trainCommand(options: TrainOptions, out: Output): Promise<TrainResult> {
+  const state: RunState = { training: false };
+  const notice = () => {
+    state.bar?.finish();
+    out.error(
+      state.training
+        ? 'Interrupted: stopping after the current batch, then testing and saving what was trained. Press Ctrl-C again to quit at once.'
+        : 'Interrupted: stopping before training begins; nothing will be trained or saved. Press Ctrl-C again to quit at once.',
+    );
+  };
+  options.signal?.addEventListener('abort', notice, { once: true });
+  try {
+    return await train(options, out, state);
+  } finally {
+    options.signal?.removeEventListener('abort', notice);
+  }
+}
+
+async function train(options: TrainOptions, out: Output, state: RunState): Promise<TrainResult> {
   const entry = modelEntry(options.model);
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
@@ -176,6 +203,8 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
       throw new InterruptedError('Interrupted before training began: nothing was trained, tested or saved.');
     const divergence = new StopOnDivergence();
     const bar = progressBar({ stream: out.progress });
+    state.bar = bar;
+    state.training = true;
     let history: Awaited<ReturnType<Sequential['fit']>>;
     try {
       history = await model.fit(data.train.x, data.train.y, {
