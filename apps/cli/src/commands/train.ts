@@ -187,6 +187,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   let model: Sequential | undefined;
   let optimizer: Optimizer | undefined;
   let result: TrainResult;
+  let completed = false;
   try {
     out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
     checkValidationSplit(options.validationSplit, data.train.count, options.limit !== undefined);
@@ -221,6 +222,8 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         const what = `the loss became ${error.value} at epoch ${epoch}, batch ${batch}`;
         throw divergedError(what, learningRate, entry.defaults.learningRate, options, error);
       }
+      if (error instanceof WebAssembly.RuntimeError)
+        throw wasmFailure(error, batchSize, entry.defaults.batchSize);
       throw error;
     }
     // Nothing is tested, reported or saved from weights that are NaN or infinite.
@@ -273,12 +276,41 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
     }
+    completed = true;
   } finally {
-    model?.dispose();
-    optimizer?.dispose();
-    data.dispose();
+    // After a failure the backend may be broken (a WASM heap that ran out): freeing must not replace
+    // the error that says what happened.
+    releaseAll([() => model?.dispose(), () => optimizer?.dispose(), () => data.dispose()], completed);
   }
   return result;
+}
+
+/**
+ * The error of a training step that broke the WASM backend. Its heap holds at most 4 GiB, and a large
+ * batch's activations and gradients exceed it (LeNet-5 fails between 10,000 and 20,000 images a batch);
+ * tfjs-wasm then reports a bad memory access rather than an allocation failure.
+ */
+function wasmFailure(error: Error, batchSize: number, defaultBatchSize: number): TrainingError {
+  return new TrainingError(
+    `The WASM backend failed during a training step (${error.message}), most likely out of memory: its heap holds at most 4 GiB, and a batch of ${batchSize} needs more. Pass a smaller --batch-size (the default is ${defaultBatchSize}).`,
+    { cause: error },
+  );
+}
+
+/**
+ * Runs every release in `releases`. When `rethrow` is set the first failure is thrown once all have run;
+ * otherwise (the run already failed with its own error) failures are dropped.
+ */
+function releaseAll(releases: Array<() => void>, rethrow: boolean): void {
+  let failure: { error: unknown } | null = null;
+  for (const release of releases) {
+    try {
+      release();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure && rethrow) throw failure.error;
 }
 
 /**
