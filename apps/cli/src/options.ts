@@ -34,7 +34,7 @@ export function positiveFloat32(what: string) {
     const single = Math.fround(n);
     if (value.trim() === '' || !Number.isFinite(single) || single <= 0) {
       throw new InvalidArgumentError(
-        `${what} must be a number > 0 that a 32-bit float holds (1e-38 to 3e38, e.g. 0.001), got "${value}".`,
+        `${what} must be a number > 0 that a 32-bit float holds (about 1.4e-45 to 3.4e38, e.g. 0.001), got "${value}".`,
       );
     }
     return n;
