@@ -316,6 +316,32 @@ describe('tensorfold summary and models', () => {
     expect(code).toBe(0);
   });
 
+  it('--help shows examples that run and the exit codes', () => {
+    const top = runProcess(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Examples:\n {2}tensorfold train lenet5 --dataset mnist /);
+    expect(top.stdout).toMatch(/Exit codes: 0 success, 1 .*, 2 .*\n.*130 Ctrl-C before training began/);
+    const train = runProcess(['train', '--help']);
+    expect(train.code).toBe(0);
+    expect(train.stdout.replace(/\s+/g, ' ')).toContain(
+      '--json end with one line of JSON describing the run (progress then goes to stderr)',
+    );
+    expect(train.stdout).toMatch(/Examples:\n {2}tensorfold train lenet5 --dataset mnist --epochs 2 /);
+    // Every flag a train example uses exists, with a valid value: commander accepts its command line.
+    const examples = `${top.stdout}\n${train.stdout}`.match(/^ {2}tensorfold train .*$/gm) ?? [];
+    expect(examples.length).toBe(4);
+    for (const example of examples) {
+      const args = example
+        .trim()
+        .split(/\s{2,}/)[0]
+        .split(' ')
+        .slice(1);
+      const program = buildProgram();
+      for (const command of program.commands) command.action(() => {});
+      expect(() => program.parse(['node', 'tensorfold', ...args])).not.toThrow();
+    }
+  });
+
   it('lists models and datasets', async () => {
     const { lines } = await run(['models']);
     expect(lines.join('\n')).toMatch(/lenet5[\s\S]*mlp[\s\S]*mnist/);

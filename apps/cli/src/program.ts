@@ -59,7 +59,18 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       writeOut: (text) => writeTo(process.stdout, text),
       writeErr: (text) => writeTo(process.stderr, text),
     })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold train lenet5 --dataset mnist              LeNet-5, 1 epoch over the 60,000 images
+  tensorfold train mlp --limit 5000 --out runs/mlp     a quick run, saved to runs/mlp
+  tensorfold summary runs/mlp                          the layer table of that saved model
+
+Exit codes: 0 success, 1 a failure while running (the message says what to do), 2 a bad command,
+flag or value, 130 Ctrl-C before training began.`,
+    );
 
   program
     .command('train')
@@ -98,7 +109,17 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       42,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
-    .option('--json', 'end with one line of JSON describing the run')
+    .option('--json', 'end with one line of JSON describing the run (progress then goes to stderr)')
+    .addHelpText(
+      'after',
+      `
+Ctrl-C stops after the current batch, then tests, reports and saves as usual; a second one quits.
+A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing.
+
+Examples:
+  tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5
+  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json`,
+    )
     .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
