@@ -109,7 +109,7 @@ flag or value, 130 Ctrl-C before training began.`,
       42,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
-    .option('--json', 'end with one line of JSON describing the run (progress then goes to stderr)')
+    .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
     .addHelpText(
       'after',
       `
@@ -132,7 +132,8 @@ Examples:
       process.once('SIGINT', interrupt);
       try {
         const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
-        if (json) out.line(JSON.stringify(result));
+        if (json && out.data) out.data(JSON.stringify(result));
+        else if (json) out.line(JSON.stringify(result));
       } finally {
         process.off('SIGINT', interrupt);
       }
