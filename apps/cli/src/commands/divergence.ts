@@ -30,8 +30,8 @@ export class StopOnDivergence extends Callback {
   diverged = false;
   private lastCheck = performance.now();
 
-  /** @param everySeconds - the least time between two checks during an epoch (default 1 s) */
-  constructor(private readonly everySeconds = 1) {
+  /** @param everySeconds - the least time between two checks during an epoch (default 2 s) */
+  constructor(private readonly everySeconds = 2) {
     super();
   }
 
