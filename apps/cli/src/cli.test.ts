@@ -369,6 +369,16 @@ describe('bad input', () => {
     }
   });
 
+  it('reads the flags after a `--` in front of the command (`pnpm tensorfold -- train ...`)', () => {
+    // pnpm passes the `--` on to the script; npm drops it.
+    const { code, stderr } = runProcess(['--', 'train', 'mlp', '--epochs', '0']);
+    expect(stderr).toMatch(/--epochs must be a whole number >= 1, got "0"/);
+    expect(code).toBe(2);
+    const help = runProcess(['--', 'train', '--help']);
+    expect(help.stdout).toMatch(/^Usage: tensorfold train \[options\] <model>/);
+    expect(help.code).toBe(0);
+  });
+
   it('rejects an --out that cannot hold a model before training, and leaves the path alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensorfold-cli-out-'));
     dirs.push(dir);

@@ -18,10 +18,19 @@ function isTensorfoldError(error: Error): boolean {
   return false;
 }
 
+/**
+ * `argv` without a `--` in front of the command: `pnpm tensorfold -- train mlp --epochs 2` (npm's habit)
+ * passes the `--` on, and commander would read every flag after it as an extra argument. Before the
+ * command a `--` means nothing else.
+ */
+function withoutLeadingDashes(argv: string[]): string[] {
+  return argv[2] === '--' ? [...argv.slice(0, 2), ...argv.slice(3)] : argv;
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(withoutLeadingDashes(argv));
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
