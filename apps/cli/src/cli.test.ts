@@ -152,15 +152,16 @@ describe('an interrupted run', () => {
     );
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
     });
     let interrupted = false;
     const code = await new Promise<number | null>((done) => {
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
+      // With --json the lines for people come on stderr.
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
         // Training has begun once the model line is out; interrupt shortly after.
-        if (stdout.includes('Model:') && !interrupted) {
+        if (stderr.includes('Model:') && !interrupted) {
           interrupted = true;
           setTimeout(() => child.kill('SIGINT'), 1000);
         }
@@ -231,14 +232,15 @@ describe('Ctrl-C before training begins', () => {
     );
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
     });
     const code = await new Promise<number | null>((done) => {
-      child.stdout.on('data', (chunk) => {
+      // With --json the lines for people come on stderr.
+      child.stderr.on('data', (chunk) => {
         // The backend has started; the 60,000 training images are loading now.
-        if (!stdout.includes('Backend:') && `${stdout}${chunk}`.includes('Backend:')) child.kill('SIGINT');
-        stdout += chunk;
+        if (!stderr.includes('Backend:') && `${stderr}${chunk}`.includes('Backend:')) child.kill('SIGINT');
+        stderr += chunk;
       });
       child.on('close', done);
     });
