@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,22 +152,23 @@ describe('an interrupted run', () => {
     );
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
     });
     let interrupted = false;
     const code = await new Promise<number | null>((done) => {
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
+      // With --json the lines for people come on stderr.
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
         // Training has begun once the model line is out; interrupt shortly after.
-        if (stdout.includes('Model:') && !interrupted) {
+        if (stderr.includes('Model:') && !interrupted) {
           interrupted = true;
           setTimeout(() => child.kill('SIGINT'), 1000);
         }
       });
       child.on('close', done);
     });
-    expect(stderr).toMatch(/Interrupted: stopping after this batch/);
+    expect(stderr).toMatch(/Interrupted: stopping after the current batch/);
     expect(code).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(result).toMatchObject({ interrupted: true, epochs: 1, savedTo: out });
@@ -175,6 +176,84 @@ describe('an interrupted run', () => {
     expect(result.samplesPerSecond * result.trainSeconds).toBeLessThan(0.9 * result.trainSamples);
     expect(typeof result.testAccuracy).toBe('number');
     expect(readdirSync(out)).toContain('model.json');
+  });
+});
+
+describe('the interruption notice', () => {
+  it('comes at once, on a line of its own after the progress bar of a terminal', async () => {
+    let transcript = ''; // what a terminal shows: the bar and the notices, in order
+    const interruption = new AbortController();
+    const output: Output = {
+      line: () => {},
+      error: (text) => {
+        transcript += `${text}\n`;
+      },
+      progress: {
+        write: (chunk: string) => {
+          transcript += chunk;
+          // Interrupt mid-epoch, between two batches, as a real Ctrl-C does.
+          if (/Epoch 1\/1 +\d+\/63 /.test(transcript)) setTimeout(() => interruption.abort(), 0);
+          return true;
+        },
+        isTTY: true,
+        columns: 120,
+      },
+    };
+    const result = await trainCommand(
+      {
+        model: 'mlp',
+        dataset: 'mnist',
+        optimizer: 'adam',
+        validationSplit: 0,
+        backend: 'wasm',
+        seed: 1,
+        json: false,
+        limit: 2000,
+        batchSize: 32,
+        epochs: 1,
+        signal: interruption.signal,
+      },
+      output,
+    );
+    expect(result.interrupted).toBe(true);
+    expect(transcript).toMatch(/\[[=>.]+\][^\n]*\nInterrupted: stopping after the current batch/);
+  });
+});
+
+describe('Ctrl-C before training begins', () => {
+  it('ends the run with exit code 130, training, testing and saving nothing', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tensorfold-cli-early-')), 'model');
+    dirs.push(dirname(out));
+    const args = ['train', 'mlp', '--epochs', '1', '--backend', 'wasm', '--out', out, '--json'];
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
+      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const code = await new Promise<number | null>((done) => {
+      // With --json the lines for people come on stderr.
+      child.stderr.on('data', (chunk) => {
+        // The backend has started; the 60,000 training images are loading now.
+        if (!stderr.includes('Backend:') && `${stderr}${chunk}`.includes('Backend:')) child.kill('SIGINT');
+        stderr += chunk;
+      });
+      child.on('close', done);
+    });
+    expect(stderr).toMatch(
+      /Interrupted: stopping before training begins; nothing will be trained or saved\./,
+    );
+    expect(stderr).toMatch(
+      /error: Interrupted before training began: nothing was trained, tested or saved\./,
+    );
+    expect(stderr).not.toMatch(/Epoch 1/);
+    expect(stdout).not.toMatch(/Test accuracy|"model"/);
+    expect(code).toBe(130);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
@@ -239,6 +318,32 @@ describe('tensorfold summary and models', () => {
     expect(code).toBe(0);
   });
 
+  it('--help shows examples that run and the exit codes', () => {
+    const top = runProcess(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Examples:\n {2}tensorfold train lenet5 --dataset mnist /);
+    expect(top.stdout).toMatch(/Exit codes: 0 success, 1 .*, 2 .*\n.*130 Ctrl-C before training began/);
+    const train = runProcess(['train', '--help']);
+    expect(train.code).toBe(0);
+    expect(train.stdout.replace(/\s+/g, ' ')).toContain(
+      '--json print one line of JSON describing the run on stdout, and everything else on stderr',
+    );
+    expect(train.stdout).toMatch(/Examples:\n {2}tensorfold train lenet5 --dataset mnist --epochs 2 /);
+    // Every flag a train example uses exists, with a valid value: commander accepts its command line.
+    const examples = `${top.stdout}\n${train.stdout}`.match(/^ {2}tensorfold train .*$/gm) ?? [];
+    expect(examples.length).toBe(4);
+    for (const example of examples) {
+      const args = example
+        .trim()
+        .split(/\s{2,}/)[0]
+        .split(' ')
+        .slice(1);
+      const program = buildProgram();
+      for (const command of program.commands) command.action(() => {});
+      expect(() => program.parse(['node', 'tensorfold', ...args])).not.toThrow();
+    }
+  });
+
   it('lists models and datasets', async () => {
     const { lines } = await run(['models']);
     expect(lines.join('\n')).toMatch(/lenet5[\s\S]*mlp[\s\S]*mnist/);
@@ -249,7 +354,7 @@ describe('bad input', () => {
   it('exits 2 with a message naming the fix for bad flags and values', () => {
     const cases: Array<[string[], RegExp]> = [
       [['train', 'lenet5', '--epochs', '0'], /--epochs must be a whole number >= 1/],
-      [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number between 0 and 10/],
+      [['train', 'lenet5', '--lr', 'fast'], /--lr must be a number > 0 that a 32-bit float holds/],
       [
         ['train', 'mlp', '--limit', '64', '--epochs', '1', '--seed', '4294967338'],
         /--seed must be a whole number from 0 to 4294967295/,
@@ -264,6 +369,16 @@ describe('bad input', () => {
       expect(stderr).toMatch(message);
       expect(code).toBe(2);
     }
+  });
+
+  it('reads the flags after a `--` in front of the command (`pnpm tensorfold -- train ...`)', () => {
+    // pnpm passes the `--` on to the script; npm drops it.
+    const { code, stderr } = runProcess(['--', 'train', 'mlp', '--epochs', '0']);
+    expect(stderr).toMatch(/--epochs must be a whole number >= 1, got "0"/);
+    expect(code).toBe(2);
+    const help = runProcess(['--', 'train', '--help']);
+    expect(help.stdout).toMatch(/^Usage: tensorfold train \[options\] <model>/);
+    expect(help.code).toBe(0);
   });
 
   it('rejects an --out that cannot hold a model before training, and leaves the path alone', async () => {
@@ -326,12 +441,30 @@ describe('bad input', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('a --validation-split that leaves no training sample names the flags to change', () => {
+    const { code, stdout, stderr } = runProcess([
+      'train',
+      'mlp',
+      '--limit',
+      '10',
+      '--validation-split',
+      '0.95',
+    ]);
+    expect(stderr).toMatch(
+      /error: --validation-split 0.95 of 10 training samples leaves 0 for training and 10 for validation; both need at least one: pass a smaller --validation-split or a larger --limit\./,
+    );
+    expect(stdout).not.toMatch(/Epoch 1/);
+    expect(code).toBe(1);
+  });
+
   it('--backend wins over TENSORFOLD_BACKEND, which applies only with --backend auto', () => {
     // runProcess sets TENSORFOLD_BACKEND=cpu.
     const args = ['train', 'mlp', '--limit', '64', '--epochs', '1', '--json'];
     const flagged = runProcess([...args, '--backend', 'wasm']);
     expect(flagged.code).toBe(0);
-    expect(JSON.parse(flagged.stdout.trim().split('\n').at(-1) as string).backend).toBe('wasm');
+    // With --json, stdout is one JSON document (for `> run.json` or `| jq`); the rest goes to stderr.
+    expect(JSON.parse(flagged.stdout).backend).toBe('wasm');
+    expect(flagged.stderr).toMatch(/Backend: wasm[\s\S]*Epoch 1\/1[\s\S]*Test accuracy: /);
     // (With --backend auto the variable decides: see the next test.)
   });
 

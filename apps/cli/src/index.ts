@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export { type TrainOptions, type TrainResult, trainCommand } from './commands/train.js';
+export { InterruptedError } from './interrupted.js';
 export { type Output, processOutput } from './output.js';
 export { buildProgram } from './program.js';

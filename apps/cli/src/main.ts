@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `tensorfold` executable. Exit codes: 0 success, 1 a failure while running (bad data, a training
- * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value).
+ * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value), 130 a run
+ * stopped by Ctrl-C before training began.
  */
 import { CommanderError } from 'commander';
+import { writeTo } from './pipe.js';
 import { buildProgram } from './program.js';
 
 /** Errors tensorfold throws on purpose (checked by name so that `--help` need not load the engine). */
@@ -16,10 +18,19 @@ function isTensorfoldError(error: Error): boolean {
   return false;
 }
 
+/**
+ * `argv` without a `--` in front of the command: `pnpm tensorfold -- train mlp --epochs 2` (npm's habit)
+ * passes the `--` on, and commander would read every flag after it as an extra argument. Before the
+ * command a `--` means nothing else.
+ */
+function withoutLeadingDashes(argv: string[]): string[] {
+  return argv[2] === '--' ? [...argv.slice(0, 2), ...argv.slice(3)] : argv;
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(withoutLeadingDashes(argv));
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -30,12 +41,12 @@ async function main(argv: string[]): Promise<number> {
         error.code === 'commander.version'
       )
         return 0;
-      process.stderr.write("Run 'tensorfold --help' or 'tensorfold <command> --help' for the options.\n");
+      writeTo(process.stderr, "Run 'tensorfold --help' or 'tensorfold <command> --help' for the options.\n");
       return 2;
     }
     if (error instanceof Error && isTensorfoldError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 1;
+      writeTo(process.stderr, `error: ${error.message}\n`);
+      return error.name === 'InterruptedError' ? 130 : 1;
     }
     throw error;
   }

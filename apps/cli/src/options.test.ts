@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerAtLeast, integerInRange, numberBetween, numberFrom, oneOf } from './options.js';
+import { integerAtLeast, integerInRange, numberFrom, oneOf, positiveFloat32 } from './options.js';
 
 describe('flag parsers', () => {
   it('accept good values and reject bad ones with a message naming the fix', () => {
@@ -12,10 +12,13 @@ describe('flag parsers', () => {
     expect(seed('4294967295')).toBe(4294967295);
     for (const bad of ['4294967296', '-1', '0.5', 'x'])
       expect(() => seed(bad)).toThrow(/--seed must be a whole number from 0 to 4294967295/);
-    const lr = numberBetween(0, 10, '--lr');
+    // Any rate > 0 (Keras has no upper bound), but not one the float32 weights would see as 0 or infinity.
+    const lr = positiveFloat32('--lr');
     expect(lr('0.001')).toBe(0.001);
-    for (const bad of ['0', '10', 'NaN', 'x', ''])
-      expect(() => lr(bad)).toThrow(/--lr must be a number between 0 and 10/);
+    expect(lr('50')).toBe(50);
+    expect(lr('1e20')).toBe(1e20);
+    for (const bad of ['0', '-1', '1e-320', '1e39', 'Infinity', 'NaN', 'x', ''])
+      expect(() => lr(bad)).toThrow(/--lr must be a number > 0 that a 32-bit float holds/);
     const split = numberFrom(0, 1, '--validation-split');
     expect(split('0')).toBe(0);
     expect(() => split('1')).toThrow(/from 0 up to/);

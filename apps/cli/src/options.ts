@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { outDirectoryProblem } from './out-directory.js';
+import { userPath } from './user-path.js';
 
 /** Parses an integer >= `min`, with a message that says what to pass. */
 export function integerAtLeast(min: number, what: string) {
@@ -23,13 +24,17 @@ export function integerInRange(min: number, max: number, what: string) {
   };
 }
 
-/** Parses a number in the open interval (low, high). */
-export function numberBetween(low: number, high: number, what: string) {
+/**
+ * Parses a number > 0 that a 32-bit float holds (the weights' type): neither rounded to 0 (below about
+ * 1.4e-45) nor to infinity (above about 3.4e38), with a message that says what to pass.
+ */
+export function positiveFloat32(what: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n <= low || n >= high) {
+    const single = Math.fround(n);
+    if (value.trim() === '' || !Number.isFinite(single) || single <= 0) {
       throw new InvalidArgumentError(
-        `${what} must be a number between ${low} and ${high} (exclusive), got "${value}".`,
+        `${what} must be a number > 0 that a 32-bit float holds (about 1.4e-45 to 3.4e38, e.g. 0.001), got "${value}".`,
       );
     }
     return n;
@@ -59,11 +64,15 @@ export function oneOf<T extends string>(choices: readonly T[], what: string) {
   };
 }
 
-/** Accepts a directory a model can be saved to (see {@link outDirectoryProblem}). */
+/**
+ * Accepts a directory a model can be saved to (see {@link outDirectoryProblem}) and returns it as an
+ * absolute path, a relative one taken from the folder the command was typed in (see `userPath`).
+ */
 export function outDirectory(value: string): string {
-  const problem = outDirectoryProblem(value);
+  const path = value.trim() === '' ? value : userPath(value);
+  const problem = outDirectoryProblem(path);
   if (problem) throw new InvalidArgumentError(problem);
-  return value;
+  return path;
 }
 
 /**

@@ -7,12 +7,14 @@ import {
   choiceOption,
   integerAtLeast,
   integerInRange,
-  numberBetween,
   numberFrom,
   oneOf,
   outDirectory,
+  positiveFloat32,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
+import { writeTo } from './pipe.js';
+import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -29,13 +31,16 @@ function modelName(value: string): string {
 }
 
 /**
- * Accepts a built-in model name or a path that exists (a saved model's directory or its `model.json`);
+ * Accepts a built-in model name or a path that exists (a saved model's directory or its `model.json`),
+ * returned as an absolute path taken from the folder the command was typed in (see `userPath`);
  * anything else is a usage error (exit code 2). Whether the path holds a model is checked on loading.
  */
 function modelOrPath(value: string): string {
-  if (value.toLowerCase() in MODELS || existsSync(value)) return value;
+  if (value.toLowerCase() in MODELS) return value;
+  const path = userPath(value);
+  if (existsSync(path)) return path;
   throw new InvalidArgumentError(
-    `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file).`,
+    `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file: ${path}).`,
   );
 }
 
@@ -50,7 +55,22 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
     .description('Train and inspect tensorfold models.')
     .version(VERSION)
     .showSuggestionAfterError(true)
-    .exitOverride();
+    .configureOutput({
+      writeOut: (text) => writeTo(process.stdout, text),
+      writeErr: (text) => writeTo(process.stderr, text),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold train lenet5 --dataset mnist              LeNet-5, 1 epoch over the 60,000 images
+  tensorfold train mlp --limit 5000 --out runs/mlp     a quick run, saved to runs/mlp
+  tensorfold summary runs/mlp                          the layer table of that saved model
+
+Exit codes: 0 success, 1 a failure while running (the message says what to do), 2 a bad command,
+flag or value, 130 Ctrl-C before training began.`,
+    );
 
   program
     .command('train')
@@ -67,7 +87,7 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       'samples per step (default: 64 for lenet5, 128 for mlp)',
       integerAtLeast(1, '--batch-size'),
     )
-    .option('--lr <rate>', 'learning rate (default: 0.001)', numberBetween(0, 10, '--lr'))
+    .option('--lr <rate>', 'learning rate, > 0 (default: 0.001)', positiveFloat32('--lr'))
     .addOption(choiceOption('--optimizer <name>', 'optimizer', ['adam', 'sgd'], 'adam'))
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
     .option(
@@ -89,7 +109,17 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       42,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
-    .option('--json', 'end with one line of JSON describing the run')
+    .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
+    .addHelpText(
+      'after',
+      `
+Ctrl-C stops after the current batch, then tests, reports and saves as usual; a second one quits.
+A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing.
+
+Examples:
+  tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5
+  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json`,
+    )
     .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
@@ -97,16 +127,13 @@ export function buildProgram(output?: (json: boolean) => Output): Command {
       // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
       // with this listener gone, quits at once as usual.
       const interruption = new AbortController();
-      const interrupt = () => {
-        out.error(
-          'Interrupted: stopping after this batch, then testing and saving as usual. Press Ctrl-C again to quit at once.',
-        );
-        interruption.abort();
-      };
+      // trainCommand prints the notice (it knows whether training has begun, and ends the bar's line).
+      const interrupt = () => interruption.abort();
       process.once('SIGINT', interrupt);
       try {
         const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
-        if (json) out.line(JSON.stringify(result));
+        if (json && out.data) out.data(JSON.stringify(result));
+        else if (json) out.line(JSON.stringify(result));
       } finally {
         process.off('SIGINT', interrupt);
       }

@@ -5,17 +5,21 @@ import {
   ConfigError,
   fileSystem,
   type Logs,
+  NonFiniteLossError,
   type Optimizer,
   type Sequential,
   SerializationError,
   setSeed,
   TensorfoldError,
+  TrainingError,
 } from '@tensorfold/core/node';
-import { adam, progressBar, sgd } from '@tensorfold/optim';
+import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
+import { InterruptedError } from '../interrupted.js';
 import { modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
+import { hasNonFiniteWeights, StopOnDivergence } from './divergence.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -33,7 +37,9 @@ export interface TrainOptions {
   json: boolean;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
-   * the run tests, reports and saves as usual, with `interrupted: true` in the result.
+   * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
+   * training begins (while the backend starts or the data loads), the run throws an `InterruptedError`
+   * and trains, tests and saves nothing.
    */
   signal?: AbortSignal;
 }
@@ -132,8 +138,35 @@ class StopOnAbort extends Callback {
   }
 }
 
-/** `tensorfold train <model> --dataset <name> ...` */
+/** What an interruption notice needs to know: whether training has begun, and the bar to end first. */
+interface RunState {
+  training: boolean;
+  bar?: ProgressBar;
+}
+
+/**
+ * `tensorfold train <model> --dataset <name> ...`. When `options.signal` aborts, a notice goes to
+ * `out.error` at once, on a line of its own (the progress bar's line is ended first).
+ */
 export async function trainCommand(options: TrainOptions, out: Output): Promise<TrainResult> {
+  const state: RunState = { training: false };
+  const notice = () => {
+    state.bar?.finish();
+    out.error(
+      state.training
+        ? 'Interrupted: stopping after the current batch, then testing and saving what was trained. Press Ctrl-C again to quit at once.'
+        : 'Interrupted: stopping before training begins; nothing will be trained or saved. Press Ctrl-C again to quit at once.',
+    );
+  };
+  options.signal?.addEventListener('abort', notice, { once: true });
+  try {
+    return await train(options, out, state);
+  } finally {
+    options.signal?.removeEventListener('abort', notice);
+  }
+}
+
+async function train(options: TrainOptions, out: Output, state: RunState): Promise<TrainResult> {
   const entry = modelEntry(options.model);
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
@@ -154,8 +187,10 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
   let model: Sequential | undefined;
   let optimizer: Optimizer | undefined;
   let result: TrainResult;
+  let completed = false;
   try {
     out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
+    checkValidationSplit(options.validationSplit, data.train.count, options.limit !== undefined);
     model = entry.build(data.numClasses);
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
@@ -164,13 +199,40 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
 
     const clock = new TrainingClock();
     const stopper = options.signal ? new StopOnAbort(options.signal) : null;
-    const history = await model.fit(data.train.x, data.train.y, {
-      epochs,
-      batchSize,
-      validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
-      seed: options.seed,
-      callbacks: [clock, ...(stopper ? [stopper] : []), progressBar({ stream: out.progress })],
-    });
+    // Nothing trained yet: a model of one batch must not be tested, reported or saved over --out.
+    if (options.signal?.aborted)
+      throw new InterruptedError('Interrupted before training began: nothing was trained, tested or saved.');
+    const divergence = new StopOnDivergence();
+    const bar = progressBar({ stream: out.progress });
+    state.bar = bar;
+    state.training = true;
+    let history: Awaited<ReturnType<Sequential['fit']>>;
+    try {
+      history = await model.fit(data.train.x, data.train.y, {
+        epochs,
+        batchSize,
+        validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
+        seed: options.seed,
+        callbacks: [clock, divergence, ...(stopper ? [stopper] : []), bar],
+      });
+    } catch (error) {
+      bar.finish(); // the error goes on a line of its own
+      if (error instanceof NonFiniteLossError) {
+        const { epoch, batch } = divergence.position;
+        const what = `the loss became ${error.value} at epoch ${epoch}, batch ${batch}`;
+        throw divergedError(what, learningRate, entry.defaults.learningRate, options, error);
+      }
+      if (error instanceof WebAssembly.RuntimeError)
+        throw wasmFailure(error, batchSize, entry.defaults.batchSize);
+      throw error;
+    }
+    // Nothing is tested, reported or saved from weights that are NaN or infinite.
+    if (divergence.diverged || (await hasNonFiniteWeights(model))) {
+      bar.finish();
+      const { epoch, batch } = divergence.position;
+      const what = `the weights became NaN or infinite by epoch ${epoch}, batch ${batch}`;
+      throw divergedError(what, learningRate, entry.defaults.learningRate, options);
+    }
     const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
     const trainSamples = clock.samples;
@@ -214,12 +276,76 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
     }
+    completed = true;
   } finally {
-    model?.dispose();
-    optimizer?.dispose();
-    data.dispose();
+    // After a failure the backend may be broken (a WASM heap that ran out): freeing must not replace
+    // the error that says what happened.
+    releaseAll([() => model?.dispose(), () => optimizer?.dispose(), () => data.dispose()], completed);
   }
   return result;
+}
+
+/**
+ * The error of a training step that broke the WASM backend. Its heap holds at most 4 GiB, and a large
+ * batch's activations and gradients exceed it (LeNet-5 fails between 10,000 and 20,000 images a batch);
+ * tfjs-wasm then reports a bad memory access rather than an allocation failure.
+ */
+function wasmFailure(error: Error, batchSize: number, defaultBatchSize: number): TrainingError {
+  return new TrainingError(
+    `The WASM backend failed during a training step (${error.message}), most likely out of memory: its heap holds at most 4 GiB, and a batch of ${batchSize} needs more. Pass a smaller --batch-size (the default is ${defaultBatchSize}).`,
+    { cause: error },
+  );
+}
+
+/**
+ * Runs every release in `releases`. When `rethrow` is set the first failure is thrown once all have run;
+ * otherwise (the run already failed with its own error) failures are dropped.
+ */
+function releaseAll(releases: Array<() => void>, rethrow: boolean): void {
+  let failure: { error: unknown } | null = null;
+  for (const release of releases) {
+    try {
+      release();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure && rethrow) throw failure.error;
+}
+
+/**
+ * Refuses a `--validation-split` that leaves no sample on one side, in the flags' words (fit's own error
+ * speaks of its options). `fit` trains on the first `floor(samples * (1 - split))`, as Keras does.
+ */
+function checkValidationSplit(split: number, samples: number, limited: boolean): void {
+  if (split <= 0) return;
+  const trainCount = Math.floor(samples * (1 - split));
+  const validationCount = samples - trainCount;
+  if (trainCount >= 1 && validationCount >= 1) return;
+  throw new ConfigError(
+    `--validation-split ${split} of ${samples} training samples leaves ${trainCount} for training and ${validationCount} for validation; both need at least one: pass a smaller --validation-split${limited ? ' or a larger --limit' : ''}.`,
+  );
+}
+
+/**
+ * The error of a run whose training diverged: what happened and where, that nothing was saved, and what
+ * to change on the command line.
+ */
+function divergedError(
+  what: string,
+  learningRate: number,
+  defaultRate: number,
+  options: TrainOptions,
+  cause?: unknown,
+): TrainingError {
+  const saved = options.out
+    ? `Nothing was saved; ${resolve(options.out)} is as it was.`
+    : 'Nothing was saved.';
+  const optimizer = options.optimizer === 'sgd' ? ', or try --optimizer adam' : '';
+  return new TrainingError(
+    `Training diverged: ${what}. ${saved} Lower the learning rate: pass --lr ${shortNumber(learningRate / 10)} or less (it was ${shortNumber(learningRate)}; the default is ${defaultRate})${optimizer}.`,
+    { cause },
+  );
 }
 
 /** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
@@ -233,6 +359,12 @@ async function saveModel(model: Sequential, dir: string): Promise<void> {
       { cause: error },
     );
   }
+}
+
+/** `x` in at most 3 significant digits, with an exponent when very large or small (`1e+19`, `0.005`). */
+function shortNumber(x: number): string {
+  const r = Number(x.toPrecision(3));
+  return r >= 1e4 || r < 1e-4 ? r.toExponential() : String(r);
 }
 
 function round(x: number, digits: number): number {

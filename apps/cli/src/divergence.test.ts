@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TrainingError } from '@tensorfold/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Output } from './output.js';
+import { buildProgram } from './program.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-diverge-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Runs the real executable in a child process. */
+function runProcess(args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
+    { cwd: appDir, encoding: 'utf8', env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file of `dir` and its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+}
+
+describe('a run whose training diverges', () => {
+  const small = ['train', 'mlp', '--limit', '256', '--epochs', '1', '--out', out, '--json'];
+
+  it('fails with exit code 1 and a message naming --lr, and leaves an earlier save untouched', () => {
+    const good = runProcess([...small, '--backend', 'wasm']);
+    expect(good.code).toBe(0);
+    const before = snapshot(out);
+    expect(Object.keys(before)).toContain('model.json');
+
+    // On CPU the loss itself turns NaN (fit refuses the step); on WASM the clipped loss stays finite
+    // while the weights fill with NaN, which only a look at the weights catches.
+    for (const backend of ['cpu', 'wasm']) {
+      const bad = runProcess([...small, '--lr', '1e20', '--optimizer', 'sgd', '--backend', backend]);
+      expect(bad.stderr).toMatch(
+        /error: Training diverged: the (loss became NaN at|weights became NaN or infinite by) epoch 1, batch \d+\. Nothing was saved; .* is as it was\. Lower the learning rate: pass --lr 1e\+19 or less \(it was 1e\+20; the default is 0\.001\), or try --optimizer adam\./,
+      );
+      expect(bad.stderr).not.toMatch(/\bat .*\.ts:\d+/); // a message, not a stack trace
+      expect(bad.stdout).not.toMatch(/Test accuracy|"model"/); // nothing reported as a result
+      expect(bad.code).toBe(1);
+      expect(snapshot(out)).toEqual(before);
+    }
+  });
+
+  it('ends the progress bar line on a terminal before the error', async () => {
+    let progress = '';
+    const output = (): Output => ({
+      line: () => {},
+      error: () => {},
+      progress: {
+        write: (chunk: string) => {
+          progress += chunk;
+          return true;
+        },
+        isTTY: true,
+        columns: 120,
+      },
+    });
+    // Two batches on CPU: the second one's loss is NaN, in the middle of the epoch's bar.
+    const args = ['train', 'mlp', '--limit', '256', '--epochs', '1', '--lr', '1e20', '--optimizer', 'sgd'];
+    const run = buildProgram(output).parseAsync(['node', 'tensorfold', ...args, '--backend', 'cpu']);
+    await expect(run).rejects.toThrow(TrainingError);
+    expect(progress).toMatch(/Epoch 1\/1 +1\/2 /);
+    expect(progress.endsWith('\n')).toBe(true);
+  });
+});

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const parent = mkdtempSync(join(tmpdir(), 'tensorfold-cli-oom-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+describe('a --batch-size too large for the WASM heap', () => {
+  it('fails with a message naming --batch-size, not a stack trace of a secondary error', () => {
+    // LeNet-5's activations for 20,000 images at once exceed WASM's 4 GiB heap (~18 s, 4 GiB of memory).
+    const out = join(parent, 'model');
+    const args = ['train', 'lenet5', '--epochs', '1', '--limit', '20000', '--batch-size', '20000'];
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--conditions=@tensorfold/source',
+        '--import',
+        'tsx',
+        'src/main.ts',
+        ...args,
+        '--backend',
+        'wasm',
+        '--out',
+        out,
+      ],
+      { cwd: appDir, encoding: 'utf8', env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
+    );
+    expect(result.stderr).toMatch(
+      /^error: The WASM backend failed during a training step \(.*\), most likely out of memory: .* a batch of 20000 needs more\. Pass a smaller --batch-size \(the default is 64\)\.\n$/,
+    );
+    expect(result.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+});
