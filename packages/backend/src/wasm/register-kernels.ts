@@ -13,6 +13,7 @@ import {
 import { KernelReplacement } from '../kernel-replacement.js';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { sameTypeCastConfig } from './kernels/cast.js';
+import { clipByValueConfig } from './kernels/clip-by-value.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
@@ -69,6 +70,9 @@ export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
   identityConfig,
   // Stock Transform (tf.image.transform) mirrors about the wrong edge in 'reflect' mode.
   wasmTransformConfig,
+  // Stock ClipByValue turns NaN into the lower bound (hiding a diverged loss) and ignores the upper
+  // bound of int32 tensors.
+  clipByValueConfig,
 ];
 
 const replacement = new KernelReplacement('wasm', {
@@ -90,7 +94,7 @@ export function unregisterWasmKernels(): string[] {
 /**
  * Completes tfjs-backend-wasm for training: registers the kernels it lacks
  * ({@link ADDED_WASM_KERNELS}), replaces the ones that are wrong or needlessly slow
- * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity, Transform), and wraps others with
+ * ({@link REPLACED_WASM_KERNELS}: MaxPoolGrad, Conv2DBackpropInput, Identity, Transform, ClipByValue), and wraps others with
  * faster or fixed paths for some inputs ({@link WRAPPED_WASM_KERNELS}: matMuls, leading-axis sums and
  * means, same-dtype casts, OneHot, Slice, Unpack, vector broadcasts in add, subtract, multiply, divide).
  *

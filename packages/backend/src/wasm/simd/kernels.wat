@@ -227,4 +227,26 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $batchNext)))
     (v128.any_true (local.get $unsure)))
+
+  ;; out[i] = min(max(x[i], lo), hi) over n floats; a NaN stays NaN (f32x4.min and max propagate it,
+  ;; where XNNPACK's clamp, which stock ClipByValue runs, turns it into lo).
+  (func (export "clip") (param $x i32) (param $out i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $end i32) (local $vectorEnd i32) (local $low v128) (local $high v128)
+    (local.set $low (f32x4.splat (local.get $lo)))
+    (local.set $high (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vectorEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone (loop $nextVector
+      (br_if $vectorsDone (i32.ge_u (local.get $x) (local.get $vectorEnd)))
+      (v128.store (local.get $out)
+        (f32x4.min (f32x4.max (v128.load (local.get $x)) (local.get $low)) (local.get $high)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $nextVector)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (f32.store (local.get $out) (f32.min (f32.max (f32.load (local.get $x)) (local.get $lo)) (local.get $hi)))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br $next))))
 )

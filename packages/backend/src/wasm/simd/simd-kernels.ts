@@ -58,6 +58,8 @@ export interface SimdKernels {
     outHeight: number,
     outWidth: number,
   ): number;
+  /** `out[i] = min(max(x[i], lo), hi)` over `n` floats; a NaN stays NaN. */
+  clip(x: number, out: number, n: number, lo: number, hi: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
