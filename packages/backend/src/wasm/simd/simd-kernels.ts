@@ -103,8 +103,3 @@ export function simdKernels(backend: WasmBackendLike): SimdKernels | null {
   }
   return kernels;
 }
-
-/** The byte offset of a heap view (what the kernels take as a pointer). */
-export function pointerOf(view: ArrayBufferView): number {
-  return view.byteOffset;
-}
