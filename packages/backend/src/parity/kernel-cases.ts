@@ -360,7 +360,7 @@ export const KERNEL_CASES: KernelCase[] = [
     slack: 4,
   },
   {
-    name: 'conv2d one input channel (a first layer: filter gradient over patches)',
+    name: 'conv2d one input channel (a first layer)',
     inputs: [
       [2, 10, 10, 1],
       [3, 3, 1, 8],
@@ -463,6 +463,7 @@ export const KERNEL_CASES: KernelCase[] = [
   },
 
   { name: 'maxPool 2x2', inputs: [[2, 8, 8, 3]], run: (x) => tf.maxPool(t4(x), 2, 2, 'valid') },
+  { name: 'maxPool 2x2, 8 channels', inputs: [[2, 6, 6, 8]], run: (x) => tf.maxPool(t4(x), 2, 2, 'valid') },
   { name: 'maxPool 3x3 stride 2 same', inputs: [[2, 9, 9, 3]], run: (x) => tf.maxPool(t4(x), 3, 2, 'same') },
   { name: 'avgPool 2x2', inputs: [[2, 8, 8, 3]], run: (x) => tf.avgPool(t4(x), 2, 2, 'valid') },
   { name: 'avgPool 3x3 stride 2 same', inputs: [[2, 9, 9, 3]], run: (x) => tf.avgPool(t4(x), 3, 2, 'same') },
