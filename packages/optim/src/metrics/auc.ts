@@ -70,8 +70,7 @@ export class AUC extends MetricBase {
         const perSample = sampleWeights(sampleWeight, batch, this.name);
         w = tf.reshape(tf.mul(tf.reshape(perSample, [batch, 1]), tf.ones([batch, p.size / batch])), [-1]);
       }
-      // Bucket b holds predictions in (b/(n-1), (b+1)/(n-1)]: p exceeds thresholds 0..b.
-      const bucket = tf.cast(tf.maximum(tf.sub(tf.ceil(tf.mul(p, n - 1)), 1), 0), 'int32') as tf.Tensor1D;
+      const bucket = thresholdBuckets(p, n);
       const positives = tf.mul(w, y) as tf.Tensor1D;
       const negatives = tf.sub(w, positives) as tf.Tensor1D;
       // Sum the buckets from the top: counts above each threshold. [thresholds]
@@ -155,3 +154,19 @@ export function auc(args: AUCArgs = {}): AUC {
 }
 
 register('metric', 'AUC', (c) => new AUC(c as AUCArgs));
+
+/**
+ * The bucket of each prediction: bucket b holds predictions above thresholds 0..b and not above
+ * b + 1, for the thresholds of {@link AUC.thresholds} (`t_i = i / (n - 1)` inside, compared in float32 as
+ * Keras does). `floor(p * (n - 1))` finds it up to the rounding of that float32 product (for 17 of the
+ * 200 default thresholds, `t_i * 199` rounds above `i`), so it is corrected by comparing `p` with the
+ * thresholds on either side. `p` is `[elements]` in [0, 1]; the result is int32 in [0, n - 2].
+ */
+function thresholdBuckets(p: tf.Tensor, n: number): tf.Tensor1D {
+  const threshold = (i: tf.Tensor) => tf.div(i, n - 1); // float32, as Keras's thresholds
+  const guess = tf.floor(tf.mul(p, n - 1)); // interior thresholds 1..guess are at most p, up to rounding
+  const notAboveGuess = tf.logicalAnd(tf.greaterEqual(guess, 1), tf.greaterEqual(threshold(guess), p));
+  const aboveNext = tf.less(threshold(tf.add(guess, 1)), p);
+  const bucket = tf.add(tf.sub(guess, tf.cast(notAboveGuess, 'float32')), tf.cast(aboveNext, 'float32'));
+  return tf.cast(tf.clipByValue(bucket, 0, n - 2), 'int32') as tf.Tensor1D;
+}

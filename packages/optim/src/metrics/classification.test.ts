@@ -274,6 +274,26 @@ describe('auc', () => {
     ).toBeCloseTo(1, 6);
   });
 
+  it('counts a prediction equal to a threshold as not above it, as Keras (pred > threshold) does', async () => {
+    // With 200 thresholds, i/199 times 199 rounds above i in float32 for 17 of them (i = 31 is one):
+    // bucketed by that product alone, a prediction equal to threshold 31 counted as above it.
+    const f = Math.fround;
+    for (const i of [31, 53, 103]) {
+      const onThreshold = f(i / 199);
+      const justBelow = f((f((i - 1) / 199) + onThreshold) / 2);
+      // The positive sits on threshold i, the negative between i-1 and i: above the same thresholds,
+      // so a tie (area 0.5); counting the positive above threshold i ranks it first (area 1).
+      expect(
+        await run(auc(), [
+          [
+            [1, 0],
+            [onThreshold, justBelow],
+          ],
+        ]),
+      ).toBeCloseTo(0.5, 6);
+    }
+  });
+
   it('computes the PR curve with Davis-Goadrich interpolation', async () => {
     const y = [1, 0, 1, 1, 0, 0, 1, 0];
     const p = [0.9, 0.8, 0.7, 0.6, 0.45, 0.3, 0.2, 0.1];
