@@ -61,6 +61,7 @@ describe.skipIf(!present && process.env[REQUIRE_WEBGPU_ENV] !== '1')('in headles
       expect(errors).toEqual([]);
       expect(report.auto).toMatchObject({ platform: 'browser' });
       expect(report.checked.wasm).toBeGreaterThan(100);
+      expect(report.wasmSimdKernels).toBe(true);
       expect(report.mismatches).toEqual([]);
       expect(report.leakedTensors).toBe(0);
       if ('error' in report.webgpu) {

@@ -8,6 +8,8 @@ import type { BackendInfo } from '../../backend-info.js';
 import { initBackend, useBackend } from '../../init-backend.js';
 import { compareResults, PARITY_TOLERANCE } from '../../parity/compare.js';
 import { type CaseResult, KERNEL_CASES, runCase } from '../../parity/kernel-cases.js';
+import type { WasmBackendLike } from '../../wasm/kernel-scope.js';
+import { simdKernels } from '../../wasm/simd/simd-kernels.js';
 
 /** What the page reports back to the test. */
 export interface BrowserReport {
@@ -19,6 +21,8 @@ export interface BrowserReport {
   checked: Record<string, number>;
   /** `backend: case: what differs`, one per failing case. */
   mismatches: string[];
+  /** Whether tensorfold's SIMD kernels started on the WASM backend (so the WASM cases ran on them). */
+  wasmSimdKernels: boolean;
   /** Tensors alive after all cases minus before (0: no leaks). */
   leakedTensors: number;
   elapsedMs: number;
@@ -61,9 +65,12 @@ async function runChecks(options: { wasmPaths: string }): Promise<BrowserReport>
       checked[backend]++;
     }
   }
+  await useBackend('wasm');
+  const wasmSimdKernels = simdKernels(tf.backend() as unknown as WasmBackendLike) != null;
   return {
     auto,
     webgpu,
+    wasmSimdKernels,
     checked,
     mismatches,
     leakedTensors: tf.memory().numTensors - tensorsBefore,
