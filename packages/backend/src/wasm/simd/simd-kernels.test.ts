@@ -41,4 +41,11 @@ describe('the SIMD kernels module', () => {
     expect(simdKernels({} as WasmBackendLike)).toBeNull();
     expect(simdKernels({ wasm: { asm: {} } } as WasmBackendLike)).toBeNull();
   });
+
+  it("returns null for shared memory (tfjs's threaded build), which the module does not import", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    expect(simdKernels({ wasm: { asm: { memory } } } as WasmBackendLike)).toBeNull();
+    const unshared = new WebAssembly.Memory({ initial: 1 });
+    expect(simdKernels({ wasm: { asm: { memory: unshared } } } as WasmBackendLike)).not.toBeNull();
+  });
 });
