@@ -3,8 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TrainingError } from '@tensorfold/core';
+import { TrainingError, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasNonFiniteWeights } from './commands/divergence.js';
+import { modelEntry } from './models.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -36,8 +38,8 @@ describe('a run whose training diverges', () => {
     const before = snapshot(out);
     expect(Object.keys(before)).toContain('model.json');
 
-    // On CPU the loss itself turns NaN (fit refuses the step); on WASM the clipped loss stays finite
-    // while the weights fill with NaN, which only a look at the weights catches.
+    // On both backends the loss turns NaN and fit refuses the step. (NaN weights under a finite loss,
+    // which XNNPACK can produce on WASM, are caught after fit: see hasNonFiniteWeights below.)
     for (const backend of ['cpu', 'wasm']) {
       const bad = runProcess([...small, '--lr', '1e20', '--optimizer', 'sgd', '--backend', backend]);
       expect(bad.stderr).toMatch(
@@ -70,5 +72,32 @@ describe('a run whose training diverges', () => {
     await expect(run).rejects.toThrow(TrainingError);
     expect(progress).toMatch(/Epoch 1\/1 +1\/2 /);
     expect(progress.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('hasNonFiniteWeights', () => {
+  it('finds a NaN or an infinity in any one weight, and leaves no tensor behind', async () => {
+    const model = modelEntry('lenet5').build(10);
+    try {
+      const before = tf.memory().numTensors;
+      expect(await hasNonFiniteWeights(model)).toBe(false);
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        // The first layer's kernel and the last layer's bias.
+        for (const weight of [model.weights[0], model.weights[model.weights.length - 1]]) {
+          const good = weight.read().clone();
+          const values = good.dataSync().slice();
+          values[values.length - 1] = bad;
+          const broken = tf.tensor(values, weight.shape);
+          weight.write(broken);
+          expect(await hasNonFiniteWeights(model)).toBe(true);
+          weight.write(good);
+          tf.dispose([good, broken]);
+        }
+      }
+      expect(await hasNonFiniteWeights(model)).toBe(false);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      model.dispose();
+    }
   });
 });
