@@ -3,6 +3,7 @@
  * out-of-vocabulary token, lowercasing, character filters and n-grams: Keras 2's `Tokenizer`.
  */
 import { ConfigError, DataError } from '@tensorfold/core';
+import { checkSequences } from './check-sequences.js';
 import { type KerasTokenizerJson, kerasJsonFromState, stateFromKerasJson } from './keras-tokenizer-json.js';
 import { sequencesToMatrix, type TextMatrixMode } from './text-matrix.js';
 
@@ -439,17 +440,6 @@ function checkTexts(texts: readonly Text[], what: string): void {
   if (bad >= 0)
     throw new DataError(
       `${what}: text ${bad} is ${Array.isArray(texts[bad]) ? 'a list holding a non-string' : typeof texts[bad]}, not a string or a list of token strings; convert it first.`,
-    );
-}
-
-/** Checks that `sequences` is a list of sequences of ids (a flat list of ids would be read wrongly). */
-function checkSequences(sequences: ReadonlyArray<ArrayLike<number>>, what: string): void {
-  if (
-    !Array.isArray(sequences) ||
-    sequences.some((s) => typeof s?.length !== 'number' || typeof s === 'string')
-  )
-    throw new DataError(
-      `${what} needs a list of sequences of ids ([[1, 2], [3]]); wrap a single sequence in an array.`,
     );
 }
 
