@@ -411,9 +411,21 @@ export class Tokenizer {
 function splitAt(text: string, separator: RegExp | string): string[] {
   const parts = text.split(separator);
   if (typeof separator === 'string') return parts;
-  const groups =
-    (new RegExp(`${separator.source}|`, separator.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+  const groups = captureGroups(separator);
   return groups === 0 ? parts : parts.filter((_, i) => i % (groups + 1) === 0);
+}
+
+/** Capture groups of each separator seen, counted once: `splitAt` runs for every text (and word). */
+const groupCounts = new WeakMap<RegExp, number>();
+
+/** How many capture groups `pattern` has (matching `pattern|` against '' yields one entry per group). */
+function captureGroups(pattern: RegExp): number {
+  let count = groupCounts.get(pattern);
+  if (count === undefined) {
+    count = (new RegExp(`${pattern.source}|`, pattern.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+    groupCounts.set(pattern, count);
+  }
+  return count;
 }
 
 /** The characters of `filters` as one global RegExp, or `null` when nothing is filtered. */
