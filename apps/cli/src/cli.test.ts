@@ -1,15 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainCommand } from './commands/train.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
+import { runCli, spawnCli } from './test-utils/cli-process.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -36,16 +34,7 @@ async function run(args: string[]): Promise<{ lines: string[]; progress: string 
 
 /** Runs the real executable in a child process (for exit codes and stderr), by default on the CPU backend. */
 function runProcess(args: string[], env: NodeJS.ProcessEnv = { TENSORFOLD_BACKEND: 'cpu' }) {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
-    {
-      cwd: appDir,
-      encoding: 'utf8',
-      env: { ...process.env, TENSORFOLD_BACKEND: undefined, ...env },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, env);
 }
 
 describe('tensorfold train', () => {
@@ -135,21 +124,19 @@ describe('an interrupted run', () => {
   it('stops at Ctrl-C after the current batch, then tests, reports and saves the model as usual', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-sigint-'));
     dirs.push(out);
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', 'train', 'lenet5'].concat([
-        '--limit',
-        '20000',
-        '--epochs',
-        '3',
-        '--backend',
-        'wasm',
-        '--out',
-        out,
-        '--json',
-      ]),
-      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
-    );
+    const child = spawnCli([
+      'train',
+      'lenet5',
+      '--limit',
+      '20000',
+      '--epochs',
+      '3',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+    ]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -225,11 +212,7 @@ describe('Ctrl-C before training begins', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tensorfold-cli-early-')), 'model');
     dirs.push(dirname(out));
     const args = ['train', 'mlp', '--epochs', '1', '--backend', 'wasm', '--out', out, '--json'];
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
-    );
+    const child = spawnCli(args);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -469,16 +452,8 @@ describe('bad input', () => {
   });
 
   it('exits 1 with the reason when a forced backend cannot start', () => {
-    const result = spawnSync(
-      process.execPath,
-      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', 'train', 'mlp', '--limit', '10'],
-      {
-        cwd: appDir,
-        encoding: 'utf8',
-        env: { ...process.env, TENSORFOLD_BACKEND: 'quantum' },
-      },
-    );
+    const result = runCli(['train', 'mlp', '--limit', '10'], { TENSORFOLD_BACKEND: 'quantum' });
     expect(result.stderr).toMatch(/error: .*quantum/);
-    expect(result.status).toBe(1);
+    expect(result.code).toBe(1);
   });
 });

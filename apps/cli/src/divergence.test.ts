@@ -1,26 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TrainingError } from '@tensorfold/core';
+import { join } from 'node:path';
+import { TrainingError, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasNonFiniteWeights } from './commands/divergence.js';
+import { modelEntry } from './models.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
+import { runCli } from './test-utils/cli-process.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-diverge-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-/** Runs the real executable in a child process. */
-function runProcess(args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
-    { cwd: appDir, encoding: 'utf8', env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Every file of `dir` and its bytes. */
 function snapshot(dir: string): Record<string, string> {
@@ -31,15 +21,15 @@ describe('a run whose training diverges', () => {
   const small = ['train', 'mlp', '--limit', '256', '--epochs', '1', '--out', out, '--json'];
 
   it('fails with exit code 1 and a message naming --lr, and leaves an earlier save untouched', () => {
-    const good = runProcess([...small, '--backend', 'wasm']);
+    const good = runCli([...small, '--backend', 'wasm']);
     expect(good.code).toBe(0);
     const before = snapshot(out);
     expect(Object.keys(before)).toContain('model.json');
 
-    // On CPU the loss itself turns NaN (fit refuses the step); on WASM the clipped loss stays finite
-    // while the weights fill with NaN, which only a look at the weights catches.
+    // On both backends the loss turns NaN and fit refuses the step. (NaN weights under a finite loss,
+    // which XNNPACK can produce on WASM, are caught after fit: see hasNonFiniteWeights below.)
     for (const backend of ['cpu', 'wasm']) {
-      const bad = runProcess([...small, '--lr', '1e20', '--optimizer', 'sgd', '--backend', backend]);
+      const bad = runCli([...small, '--lr', '1e20', '--optimizer', 'sgd', '--backend', backend]);
       expect(bad.stderr).toMatch(
         /error: Training diverged: the (loss became NaN at|weights became NaN or infinite by) epoch 1, batch \d+\. Nothing was saved; .* is as it was\. Lower the learning rate: pass --lr 1e\+19 or less \(it was 1e\+20; the default is 0\.001\), or try --optimizer adam\./,
       );
@@ -70,5 +60,32 @@ describe('a run whose training diverges', () => {
     await expect(run).rejects.toThrow(TrainingError);
     expect(progress).toMatch(/Epoch 1\/1 +1\/2 /);
     expect(progress.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('hasNonFiniteWeights', () => {
+  it('finds a NaN or an infinity in any one weight, and leaves no tensor behind', async () => {
+    const model = modelEntry('lenet5').build(10);
+    try {
+      const before = tf.memory().numTensors;
+      expect(await hasNonFiniteWeights(model)).toBe(false);
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        // The first layer's kernel and the last layer's bias.
+        for (const weight of [model.weights[0], model.weights[model.weights.length - 1]]) {
+          const good = weight.read().clone();
+          const values = good.dataSync().slice();
+          values[values.length - 1] = bad;
+          const broken = tf.tensor(values, weight.shape);
+          weight.write(broken);
+          expect(await hasNonFiniteWeights(model)).toBe(true);
+          weight.write(good);
+          tf.dispose([good, broken]);
+        }
+      }
+      expect(await hasNonFiniteWeights(model)).toBe(false);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      model.dispose();
+    }
   });
 });

@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './test-utils/cli-process.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const parent = mkdtempSync(join(tmpdir(), 'tensorfold-cli-oom-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
@@ -15,25 +13,11 @@ describe('a --batch-size too large for the WASM heap', () => {
     // output alone is 1.5 GB; ~12 s, 4 GiB of memory). 20,000 fit since the SIMD filter gradient.
     const out = join(parent, 'model');
     const args = ['train', 'lenet5', '--epochs', '1', '--limit', '60000', '--batch-size', '60000'];
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--conditions=@tensorfold/source',
-        '--import',
-        'tsx',
-        'src/main.ts',
-        ...args,
-        '--backend',
-        'wasm',
-        '--out',
-        out,
-      ],
-      { cwd: appDir, encoding: 'utf8', env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
-    );
+    const result = runCli([...args, '--backend', 'wasm', '--out', out]);
     expect(result.stderr).toMatch(
       /^error: The WASM backend failed during a training step \(.*\), most likely out of memory: .* a batch of 60000 needs more\. Pass a smaller --batch-size \(the default is 64\)\.\n$/,
     );
-    expect(result.status).toBe(1);
+    expect(result.code).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,22 +1,16 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnCli } from './test-utils/cli-process.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(join(tmpdir(), 'tensorfold-cli-pipe-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('output piped into a reader that leaves early (`tensorfold train ... | head -1`)', () => {
   it('drops the rest of the output, finishes the run, saves the model and exits 0', async () => {
     const args = ['train', 'mlp', '--limit', '64', '--epochs', '1', '--backend', 'wasm', '--out', out];
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@tensorfold/source', '--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: appDir, env: { ...process.env, TENSORFOLD_BACKEND: undefined } },
-    );
+    const child = spawnCli(args);
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += chunk;

@@ -19,7 +19,7 @@ import { InterruptedError } from '../interrupted.js';
 import { modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
-import { hasNonFiniteWeights, StopOnDivergence } from './divergence.js';
+import { hasNonFiniteWeights, TrainingPosition } from './divergence.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -202,7 +202,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     // Nothing trained yet: a model of one batch must not be tested, reported or saved over --out.
     if (options.signal?.aborted)
       throw new InterruptedError('Interrupted before training began: nothing was trained, tested or saved.');
-    const divergence = new StopOnDivergence();
+    const position = new TrainingPosition();
     const bar = progressBar({ stream: out.progress });
     state.bar = bar;
     state.training = true;
@@ -213,13 +213,12 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         batchSize,
         validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
         seed: options.seed,
-        callbacks: [clock, divergence, ...(stopper ? [stopper] : []), bar],
+        callbacks: [clock, position, ...(stopper ? [stopper] : []), bar],
       });
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
       if (error instanceof NonFiniteLossError) {
-        const { epoch, batch } = divergence.position;
-        const what = `the loss became ${error.value} at epoch ${epoch}, batch ${batch}`;
+        const what = `the loss became ${error.value} at epoch ${position.epoch}, batch ${position.batch}`;
         throw divergedError(what, learningRate, entry.defaults.learningRate, options, error);
       }
       if (error instanceof WebAssembly.RuntimeError)
@@ -227,10 +226,9 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       throw error;
     }
     // Nothing is tested, reported or saved from weights that are NaN or infinite.
-    if (divergence.diverged || (await hasNonFiniteWeights(model))) {
+    if (await hasNonFiniteWeights(model)) {
       bar.finish();
-      const { epoch, batch } = divergence.position;
-      const what = `the weights became NaN or infinite by epoch ${epoch}, batch ${batch}`;
+      const what = `the weights became NaN or infinite by epoch ${position.epoch}, batch ${position.batch}`;
       throw divergedError(what, learningRate, entry.defaults.learningRate, options);
     }
     const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });

@@ -64,7 +64,11 @@ export async function loadSotu(options: SotuOptions = {}): Promise<Speech[]> {
       `No State of the Union address by '${options.name}'; give a President's full name, as 'Barack Obama' or 'Donald J. Trump'.`,
     );
   const party = options.party === undefined ? undefined : await checkParty(dir, options.party);
-  const speeches: (Speech & { order: number })[] = [];
+  // Year order; of two addresses in one year, the outgoing President's (who also spoke the year before) first.
+  const outgoing = (s: { year: number; name: string }) =>
+    speakers.some((other) => other.year === s.year - 1 && other.name === s.name);
+  speakers.sort((a, b) => a.year - b.year || Number(outgoing(b)) - Number(outgoing(a)));
+  const speeches: Speech[] = [];
   for (const speaker of speakers) {
     const { file, year } = speaker;
     if (options.fromYear !== undefined && year < options.fromYear) continue;
@@ -75,19 +79,9 @@ export async function loadSotu(options: SotuOptions = {}): Promise<Speech[]> {
     if (typeof s?.text !== 'string' || typeof s.year !== 'number' || typeof s.name !== 'string')
       throw new DataError(`${path} is not a speech record {year, name, party, text}.`);
     if (party !== undefined && (s.party ?? 'none').toLowerCase() !== party) continue;
-    // Two addresses in one year: the President who also spoke the year before (the outgoing one) spoke first.
-    const spokeBefore = speakers.some((other) => other.year === year - 1 && other.name === speaker.name);
-    speeches.push({
-      year: s.year,
-      name: s.name,
-      party: s.party ?? 'none',
-      text: s.text,
-      order: spokeBefore ? 0 : 1,
-    });
+    speeches.push({ year: s.year, name: s.name, party: s.party ?? 'none', text: s.text });
   }
-  return speeches
-    .sort((a, b) => a.year - b.year || a.order - b.order)
-    .map(({ year, name, party, text }) => ({ year, name, party, text }));
+  return speeches;
 }
 
 /** A name reduced to lower-case words joined by `_`, as the data's file names write it. */

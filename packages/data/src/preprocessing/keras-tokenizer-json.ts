@@ -3,6 +3,7 @@
  * {@link TokenizerState}.
  */
 import { ConfigError, DataError } from '@tensorfold/core';
+import { parseJson } from '../loaders/json.js';
 import type { TokenizerState } from './tokenizer.js';
 
 /** The object Keras's `Tokenizer.to_json()` writes; the count tables are JSON strings inside it. */
@@ -31,7 +32,7 @@ export interface KerasTokenizerJson {
 
 /** A {@link TokenizerState} from Keras's tokenizer JSON (a string or its parsed object). */
 export function stateFromKerasJson(json: string | KerasTokenizerJson): TokenizerState {
-  const parsed = typeof json === 'string' ? parse(json, 'the tokenizer JSON') : json;
+  const parsed = typeof json === 'string' ? parseJson(json, 'the tokenizer JSON') : json;
   const config = (parsed as Partial<KerasTokenizerJson>)?.config;
   if (
     (parsed as Partial<KerasTokenizerJson>)?.class_name !== 'Tokenizer' ||
@@ -134,7 +135,7 @@ function own(table: Record<string, number>, key: string): number {
 
 /** A `{key: number}` table stored as a JSON string (or already parsed). */
 function table(value: unknown, name: string): Record<string, number> {
-  const parsed = typeof value === 'string' ? parse(value, name) : value;
+  const parsed = typeof value === 'string' ? parseJson(value, name) : value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new DataError(
       `Keras tokenizer ${name} must be a JSON object, got ${JSON.stringify(value)?.slice(0, 40)}.`,
@@ -143,12 +144,4 @@ function table(value: unknown, name: string): Record<string, number> {
     if (!(Number.isInteger(count) && (count as number) >= 0))
       throw new DataError(`Keras tokenizer ${name}['${key}'] is ${JSON.stringify(count)}, not a count.`);
   return parsed as Record<string, number>;
-}
-
-function parse(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`${what} is not valid JSON: ${(error as Error).message}`);
-  }
 }

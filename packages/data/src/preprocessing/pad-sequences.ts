@@ -3,7 +3,8 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, DataError } from '@tensorfold/core';
+import { ConfigError } from '@tensorfold/core';
+import { checkSequences } from './check-sequences.js';
 
 /** Options of {@link padSequences}. */
 export interface PadOptions {
@@ -40,13 +41,7 @@ export function padSequences(
     throw new ConfigError(`padding must be 'pre' or 'post', got '${padding}'.`);
   if (truncating !== 'pre' && truncating !== 'post')
     throw new ConfigError(`truncating must be 'pre' or 'post', got '${truncating}'.`);
-  const bad = Array.isArray(sequences)
-    ? sequences.findIndex((s) => typeof s?.length !== 'number' || typeof s === 'string')
-    : -1;
-  if (!Array.isArray(sequences) || bad >= 0)
-    throw new DataError(
-      `padSequences needs a list of sequences of numbers ([[1, 2], [3]])${bad >= 0 ? `; item ${bad} is not one` : ''}.`,
-    );
+  checkSequences(sequences, 'padSequences');
   const maxLength = options.maxLength ?? sequences.reduce((m, s) => Math.max(m, s.length), 0);
   if (!(Number.isInteger(maxLength) && maxLength >= 0))
     throw new ConfigError(`maxLength must be an integer >= 0, got ${maxLength}.`);

@@ -3,6 +3,7 @@
  * out-of-vocabulary token, lowercasing, character filters and n-grams: Keras 2's `Tokenizer`.
  */
 import { ConfigError, DataError } from '@tensorfold/core';
+import { checkSequences } from './check-sequences.js';
 import { type KerasTokenizerJson, kerasJsonFromState, stateFromKerasJson } from './keras-tokenizer-json.js';
 import { sequencesToMatrix, type TextMatrixMode } from './text-matrix.js';
 
@@ -410,9 +411,21 @@ export class Tokenizer {
 function splitAt(text: string, separator: RegExp | string): string[] {
   const parts = text.split(separator);
   if (typeof separator === 'string') return parts;
-  const groups =
-    (new RegExp(`${separator.source}|`, separator.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+  const groups = captureGroups(separator);
   return groups === 0 ? parts : parts.filter((_, i) => i % (groups + 1) === 0);
+}
+
+/** Capture groups of each separator seen, counted once: `splitAt` runs for every text (and word). */
+const groupCounts = new WeakMap<RegExp, number>();
+
+/** How many capture groups `pattern` has (matching `pattern|` against '' yields one entry per group). */
+function captureGroups(pattern: RegExp): number {
+  let count = groupCounts.get(pattern);
+  if (count === undefined) {
+    count = (new RegExp(`${pattern.source}|`, pattern.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+    groupCounts.set(pattern, count);
+  }
+  return count;
 }
 
 /** The characters of `filters` as one global RegExp, or `null` when nothing is filtered. */
@@ -439,17 +452,6 @@ function checkTexts(texts: readonly Text[], what: string): void {
   if (bad >= 0)
     throw new DataError(
       `${what}: text ${bad} is ${Array.isArray(texts[bad]) ? 'a list holding a non-string' : typeof texts[bad]}, not a string or a list of token strings; convert it first.`,
-    );
-}
-
-/** Checks that `sequences` is a list of sequences of ids (a flat list of ids would be read wrongly). */
-function checkSequences(sequences: ReadonlyArray<ArrayLike<number>>, what: string): void {
-  if (
-    !Array.isArray(sequences) ||
-    sequences.some((s) => typeof s?.length !== 'number' || typeof s === 'string')
-  )
-    throw new DataError(
-      `${what} needs a list of sequences of ids ([[1, 2], [3]]); wrap a single sequence in an array.`,
     );
 }
 
