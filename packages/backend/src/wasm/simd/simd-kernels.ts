@@ -2,8 +2,9 @@
  * tensorfold's own WASM SIMD kernels (`kernels.wat` beside this file), instantiated on the memory of
  * tfjs-backend-wasm's module so that they read and write tensors where they lie. Kernels that can
  * use them ask {@link simdKernels}; where it returns null (no WebAssembly SIMD, a threaded build
- * whose memory is shared, a tfjs-backend-wasm that does not export its memory) they keep their
- * JavaScript path, which gives the same results.
+ * whose memory is shared, a tfjs-backend-wasm that does not export its memory, a page whose content
+ * security policy forbids compiling WebAssembly) they keep their other path (JavaScript or
+ * XNNPACK), which gives the same results.
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { SIMD_KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
@@ -97,8 +98,12 @@ export function simdKernels(backend: WasmBackendLike): SimdKernels | null {
   if (kernels == null) {
     const compiledModule = module();
     if (compiledModule == null) return null;
-    const instance = new WebAssembly.Instance(compiledModule, { env: { memory } });
-    kernels = instance.exports as unknown as SimdKernels;
+    try {
+      kernels = new WebAssembly.Instance(compiledModule, { env: { memory } })
+        .exports as unknown as SimdKernels;
+    } catch {
+      return null; // the memory does not link (a future tfjs-backend-wasm build): keep the other paths
+    }
     instances.set(memory, kernels);
   }
   return kernels;
