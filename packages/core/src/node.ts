@@ -14,5 +14,6 @@ export {
   SHARD_BYTES,
   writeAtomically,
 } from './io/file-system.js';
+export { makeDirectories } from './io/make-directories.js';
 
 registerFileRouters();

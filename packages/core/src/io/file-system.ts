@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { SerializationError } from '../errors.js';
 import { artifactsInfo } from '../serialization/save-load.js';
+import { makeDirectories } from './make-directories.js';
 
 /** The file that describes a saved model. */
 export const MODEL_JSON = 'model.json';
@@ -37,7 +38,7 @@ export function fileSystem(directory: string): tf.io.IOHandler {
 }
 
 async function saveToDirectory(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-  await fs.mkdir(dir, { recursive: true });
+  await makeDirectories(dir);
   const data = artifacts.weightData
     ? new Uint8Array(new tf.io.CompositeArrayBuffer(artifacts.weightData).slice())
     : new Uint8Array(0);

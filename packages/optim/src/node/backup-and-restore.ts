@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { Callback, ConfigError, globalRandom, type Model, SerializationError, tf } from '@tensorfold/core';
-import { writeAtomically } from '@tensorfold/core/node';
+import { makeDirectories, writeAtomically } from '@tensorfold/core/node';
 import type { StatefulCallback } from '../callbacks/monitor.js';
 import { type BackupHeader, decodeBackup, encodeBackup } from './backup-file.js';
 
@@ -132,7 +132,7 @@ export class BackupAndRestore extends Callback {
         globalRandomState: globalRandom().state(),
         callbackStates: this.tracked.map((c) => c.getState()),
       };
-      await fs.mkdir(this.backupDir, { recursive: true });
+      await makeDirectories(this.backupDir);
       const data = tf.io.concatenateArrayBuffers([modelPart.data, optimizerPart.data]);
       await writeAtomically(this.path, encodeBackup(header, data));
       this.savedStates = JSON.stringify(header.callbackStates);
