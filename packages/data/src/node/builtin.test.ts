@@ -27,6 +27,21 @@ describe('built-in datasets', () => {
     iris.dispose();
   });
 
+  it('Iris with limit: the species take turns, so every class stays', async () => {
+    const all = await loadIris();
+    const six = await loadIris({ limit: 6 });
+    expect(Array.from(six.labels)).toEqual([0, 1, 2, 0, 1, 2]);
+    // rows 0, 50, 100, 1, 51, 101 of the file
+    const want = tf.gather(all.xs, [0, 50, 100, 1, 51, 101]);
+    expect(Array.from(await six.xs.data())).toEqual(Array.from(await want.data()));
+    const hundred = await loadIris({ limit: 100 });
+    const counts = [0, 0, 0];
+    for (const l of hundred.labels) counts[l]++;
+    expect(counts).toEqual([34, 33, 33]);
+    tf.dispose([want]);
+    for (const d of [all, six, hundred]) d.dispose();
+  });
+
   it('S&P 500: 5,105 trading days in time order, chosen columns', async () => {
     const sp = await loadStockPrices({ columns: ['close'] });
     expect(sp.values.shape).toEqual([5105, 1]);

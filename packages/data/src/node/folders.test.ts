@@ -61,6 +61,8 @@ describe('image folders', () => {
     const gray = await loadImageFolder(dir, { channels: 1, size: [6, 8], limit: 2, oneHot: true });
     expect(gray.xs.shape).toEqual([2, 6, 8, 1]);
     expect(gray.ys.shape).toEqual([2, 2]);
+    // The classes take turns under a limit: cat/a.png, then dog/x.jpeg (not cat's two files).
+    expect(Array.from(gray.labels)).toEqual([0, 1]);
     gray.dispose();
   });
 

