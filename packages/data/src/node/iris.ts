@@ -58,7 +58,7 @@ export async function loadIris(
   }
   const keep = balancedPick(labels, options.limit);
   const keptValues = new Float32Array(keep.length * 4);
-  keep.forEach((row, i) => keptValues.set(values.subarray(row * 4, row * 4 + 4), i * 4));
+  for (const [i, row] of keep.entries()) keptValues.set(values.subarray(row * 4, row * 4 + 4), i * 4);
   const keptLabels = Int32Array.from(keep, (row) => labels[row]);
   return {
     ...labeledData(keptValues, [4], keptLabels, IRIS_CLASSES, { oneHot: options.oneHot, source: path }),
