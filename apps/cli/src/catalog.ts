@@ -1,28 +1,35 @@
 /**
- * What the CLI offers, without loading it: names, one-line descriptions and training defaults. Kept
- * free of heavy imports so that `--help` and flag errors answer at once; the builders and loaders are
- * loaded when a command runs (`models.ts`, `datasets.ts`).
+ * What the CLI offers, without loading it: every models package's descriptions (names, one-line
+ * summaries, tasks, datasets, training defaults) read from its light `descriptions` entry point, so a
+ * model added in its package appears here with no edit to the CLI. The builders and loaders are loaded
+ * when a command runs (`models.ts`, `datasets.ts`).
+ *
+ * A new models package is added to `MODEL_PACKAGES` once; its models then come with it.
  */
+import type { ModelDescription } from '@tensorfold/core';
+import { models as classicModels } from '@tensorfold/models-classic/descriptions';
+import { models as cnnModels } from '@tensorfold/models-cnn/descriptions';
 
-/** Training defaults of a built-in model. */
-export interface ModelDefaults {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
+/** The models packages the CLI offers, each with its descriptions. */
+const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [cnnModels, classicModels];
+
+/** Every model the CLI offers, by lower-case name. */
+export const MODEL_CATALOG: Readonly<Record<string, ModelDescription>> = catalogOf(MODEL_PACKAGES);
+
+function catalogOf(packages: readonly (readonly ModelDescription[])[]): Record<string, ModelDescription> {
+  const catalog: Record<string, ModelDescription> = {};
+  for (const description of packages.flat()) {
+    const name = description.name.toLowerCase();
+    const taken = catalog[name];
+    if (taken) {
+      throw new Error(
+        `Two models are named "${name}" (${taken.packageName} and ${description.packageName}); rename one in its package's descriptions.`,
+      );
+    }
+    catalog[name] = description;
+  }
+  return catalog;
 }
-
-/** The built-in models. */
-export const MODEL_CATALOG: Record<string, { description: string; defaults: ModelDefaults }> = {
-  lenet5: {
-    description:
-      'LeNet-5 as in the lecture slides: conv 8@3x3, pool, conv 16@5x5, pool, dense 120-84-10 (62,430 params)',
-    defaults: { epochs: 1, batchSize: 64, learningRate: 1e-3 },
-  },
-  mlp: {
-    description: 'Multilayer perceptron 784-512-256-10 with ReLU',
-    defaults: { epochs: 3, batchSize: 128, learningRate: 1e-3 },
-  },
-};
 
 /** The built-in datasets. */
 export const DATASET_CATALOG: Record<string, { description: string }> = {

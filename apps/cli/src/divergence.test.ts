@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrainingError, tf } from '@tensorfold/core';
+import { type Sequential, TrainingError, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasNonFiniteWeights } from './commands/divergence.js';
 import { modelEntry } from './models.js';
@@ -65,7 +65,7 @@ describe('a run whose training diverges', () => {
 
 describe('hasNonFiniteWeights', () => {
   it('finds a NaN or an infinity in any one weight, and leaves no tensor behind', async () => {
-    const model = modelEntry('lenet5').build(10);
+    const model = (await modelEntry('lenet5').build({ numClasses: 10 })) as Sequential;
     try {
       const before = tf.memory().numTensors;
       expect(await hasNonFiniteWeights(model)).toBe(false);

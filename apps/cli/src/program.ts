@@ -79,12 +79,12 @@ flag or value, 130 Ctrl-C before training began.`,
     .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist'))
     .option(
       '--epochs <n>',
-      'passes over the training data (default: 1 for lenet5, 3 for mlp)',
+      "passes over the training data (default: the model's own, see 'tensorfold models')",
       integerAtLeast(1, '--epochs'),
     )
     .option(
       '--batch-size <n>',
-      'samples per step (default: 64 for lenet5, 128 for mlp)',
+      "samples per step (default: the model's own, see 'tensorfold models')",
       integerAtLeast(1, '--batch-size'),
     )
     .option('--lr <rate>', 'learning rate, > 0 (default: 0.001)', positiveFloat32('--lr'))
@@ -158,8 +158,13 @@ Examples:
     .action(() => {
       const out = makeOutput(false);
       out.line('Models:');
-      for (const [name, entry] of Object.entries(MODELS))
-        out.line(`  ${name.padEnd(10)} ${entry.description}`);
+      for (const [name, entry] of Object.entries(MODELS)) {
+        const { epochs, batchSize, learningRate } = entry.defaults;
+        out.line(`  ${name.padEnd(16)} ${entry.summary}`);
+        out.line(
+          `  ${''.padEnd(16)} ${entry.task}; datasets ${entry.datasets.join(', ')}; defaults: ${epochs} epochs, batch ${batchSize}, lr ${learningRate}; ${entry.packageName}`,
+        );
+      }
       out.line('Datasets:');
       for (const [name, entry] of Object.entries(DATASETS))
         out.line(`  ${name.padEnd(14)} ${entry.description}`);

@@ -34,6 +34,12 @@ export type { Loss, LossFunction } from './interfaces/loss.js';
 export type { Metric, MetricSpec } from './interfaces/metric.js';
 export type { NamedTensor, Optimizer, VariableGradient } from './interfaces/optimizer.js';
 export type { Regularizer } from './interfaces/regularizer.js';
+export type {
+  ModelBuildOptions,
+  ModelDefaults,
+  ModelDescription,
+  ModelTask,
+} from './models/description.js';
 export { globalRandom, seedOrNext, setSeed } from './random/global-seed.js';
 export { Random, splitmix32 } from './random/random.js';
 export {

@@ -3,4 +3,6 @@
  *
  * @packageDocumentation
  */
+
+export { models } from './descriptions.js';
 export { type MlpOptions, mlp } from './mlp.js';

@@ -3,4 +3,6 @@
  *
  * @packageDocumentation
  */
+
+export { models } from './descriptions.js';
 export { type LeNet5Options, lenet5 } from './lenet5.js';

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { initBackend } from '@tensorfold/backend';
+import type { Model } from '@tensorfold/core';
 import { fileSystem, loadModel, MODEL_JSON, SerializationError } from '@tensorfold/core/node';
 import { MODEL_CATALOG } from '../catalog.js';
 import { modelEntry } from '../models.js';
@@ -23,6 +24,8 @@ export async function summaryCommand(target: string, out: Output): Promise<void>
         `${resolve(target)} is a file but not a ${MODEL_JSON}; pass a saved model's directory or its ${MODEL_JSON}.`,
       );
     }
+    // Rebuilding a saved model needs its layer classes registered by name.
+    await import('@tensorfold/layers');
     const model = await loadModel(fileSystem(isFile ? dirname(target) : target));
     try {
       model.summary({ print: out.line });
@@ -31,7 +34,10 @@ export async function summaryCommand(target: string, out: Output): Promise<void>
     }
     return;
   }
-  const model = modelEntry(target).build(10);
+  const model = (await modelEntry(target).build({ numClasses: 10 })) as {
+    summary: Model['summary'];
+    dispose(): void;
+  };
   try {
     model.summary({ print: out.line });
   } finally {

@@ -16,7 +16,7 @@ import {
 import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
-import { modelEntry } from '../models.js';
+import { imageClassifiers, modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { hasNonFiniteWeights, TrainingPosition } from './divergence.js';
@@ -168,6 +168,11 @@ export async function trainCommand(options: TrainOptions, out: Output): Promise<
 
 async function train(options: TrainOptions, out: Output, state: RunState): Promise<TrainResult> {
   const entry = modelEntry(options.model);
+  if (entry.task !== 'classify-images') {
+    throw new ConfigError(
+      `"${entry.name}" is a ${entry.task} model; this command trains image classifiers (${imageClassifiers().join(', ')}).`,
+    );
+  }
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
@@ -191,7 +196,10 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   try {
     out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
     checkValidationSplit(options.validationSplit, data.train.count, options.limit !== undefined);
-    model = entry.build(data.numClasses);
+    model = (await entry.build({
+      numClasses: data.numClasses,
+      inputShape: data.train.x.shape.slice(1),
+    })) as Sequential;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
     optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });

@@ -1,0 +1,25 @@
+/**
+ * The models of `@tensorfold/models-cnn`, described once for the CLI and the demo site. This entry point
+ * (`@tensorfold/models-cnn/descriptions`) loads no builder until `build` is called.
+ */
+import type { ModelDescription, Sequential } from '@tensorfold/core';
+
+const packageName = '@tensorfold/models-cnn';
+
+/** Every model of this package. */
+export const models: readonly ModelDescription<Sequential>[] = [
+  {
+    name: 'lenet5',
+    summary:
+      'LeNet-5 as in the lecture slides: conv 8@3x3, pool, conv 16@5x5, pool, dense 120-84-10 (62,430 params)',
+    task: 'classify-images',
+    datasets: ['mnist', 'fashion-mnist'],
+    defaults: { epochs: 1, batchSize: 64, learningRate: 1e-3 },
+    packageName,
+    source: 'seed 004 (LeNet table), seed 003',
+    async build({ numClasses, inputShape }) {
+      const { lenet5 } = await import('./lenet5.js');
+      return lenet5({ numClasses, channels: inputShape?.[2] });
+    },
+  },
+];
