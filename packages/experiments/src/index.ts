@@ -1,0 +1,18 @@
+/**
+ * @tensorfold/experiments: what Keras users do around `fit` (seed 002, ch. 7). TensorBoard event files
+ * (scalars, histograms, images, text) and ensembles of models; the run logger that writes a training run
+ * to disk is in `@tensorfold/experiments/node`.
+ *
+ * @packageDocumentation
+ */
+export { crc32c, maskedCrc32c } from './crc32c.js';
+export {
+  type EnsembleArgs,
+  EnsembleCombine,
+  type EnsembleCombineArgs,
+  type EnsembleMethod,
+  ensemble,
+} from './ensemble.js';
+export { EventWriter, type RecordSink } from './event-writer.js';
+export { FILE_VERSION, type Histogram, histogramOf } from './summary.js';
+export { tfRecord } from './tfrecord.js';

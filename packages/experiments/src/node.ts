@@ -1,0 +1,9 @@
+/**
+ * `@tensorfold/experiments/node`: event files on disk, and the run logger that writes them.
+ *
+ * @packageDocumentation
+ */
+
+export { type EventFileWriter, eventFileWriter } from './event-file.js';
+export * from './index.js';
+export { RunLogger, type RunLoggerArgs, runLogger } from './run-logger.js';
