@@ -9,6 +9,7 @@ import { LayerWeight } from './layer-weight.js';
 import { reserveName, snakeCase, uniqueName } from './naming.js';
 import { formatShape, type Shape, shapeList } from './shape.js';
 import { type CallKwargs, isSymbolic, Node, SymbolicTensor } from './symbolic.js';
+import { chargeWeight } from './weight-budget.js';
 
 /** Options every layer takes. */
 export interface LayerArgs {
@@ -181,6 +182,7 @@ export abstract class Layer implements Serializable {
     if (this.ownWeights.some((w) => w.name === name)) {
       throw new ConfigError(`Layer "${this.name}" already has a weight named "${name}".`);
     }
+    chargeWeight(this.name, name, shape); // a model being loaded cannot claim more than its file holds
     const value = tf.tidy(() => {
       const v = initializer.apply(shape, options.dtype ?? 'float32');
       return options.dtype && v.dtype !== options.dtype ? tf.cast(v, options.dtype) : v;
