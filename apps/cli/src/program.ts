@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError } from 'commander';
-import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
+import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
 import {
   choiceOption,
@@ -76,7 +76,7 @@ flag or value, 130 Ctrl-C before training began.`,
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
     .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
-    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist'))
+    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist', OTHER_DATA_HINT))
     .option(
       '--epochs <n>',
       "passes over the training data (default: the model's own, see 'tensorfold models')",
@@ -109,12 +109,17 @@ flag or value, 130 Ctrl-C before training began.`,
       42,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
+    .option(
+      '--force',
+      'save a run whose loss ended far above where it started (diverged) anyway; it still exits 1',
+    )
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
     .addHelpText(
       'after',
       `
 Ctrl-C stops after the current batch, then tests, reports and saves as usual; a second one quits.
-A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing.
+A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing; so does a run
+whose loss ends over twice where it started (diverged), unless --force saves it anyway.
 
 Examples:
   tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5

@@ -19,7 +19,8 @@ import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
-import { hasNonFiniteWeights, TrainingPosition } from './divergence.js';
+import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
+import { type FittedImages, fitImagesToModel } from './fit-images.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -34,6 +35,11 @@ export interface TrainOptions {
   backend: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   seed: number;
   out?: string;
+  /**
+   * Save a run whose training diverged (its loss ended far above where it started) over `out`
+   * anyway. Default `false`: such a run saves nothing. It fails (exit code 1) either way.
+   */
+  force?: boolean;
   json: boolean;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
@@ -190,6 +196,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
   let model: Sequential | undefined;
+  let images: FittedImages | undefined;
   let optimizer: Optimizer | undefined;
   let result: TrainResult;
   let completed = false;
@@ -202,6 +209,8 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     })) as Sequential;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
+    images = fitImagesToModel(model, data.train.x, data.test.x);
+    if (images.note) out.line(`Data: ${images.note}`);
     optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
@@ -211,17 +220,18 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     if (options.signal?.aborted)
       throw new InterruptedError('Interrupted before training began: nothing was trained, tested or saved.');
     const position = new TrainingPosition();
+    const trend = new LossTrend();
     const bar = progressBar({ stream: out.progress });
     state.bar = bar;
     state.training = true;
     let history: Awaited<ReturnType<Sequential['fit']>>;
     try {
-      history = await model.fit(data.train.x, data.train.y, {
+      history = await model.fit(images.train, data.train.y, {
         epochs,
         batchSize,
         validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
         seed: options.seed,
-        callbacks: [clock, position, ...(stopper ? [stopper] : []), bar],
+        callbacks: [clock, position, trend, ...(stopper ? [stopper] : []), bar],
       });
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
@@ -239,8 +249,12 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       const what = `the weights became NaN or infinite by epoch ${position.epoch}, batch ${position.batch}`;
       throw divergedError(what, learningRate, entry.defaults.learningRate, options);
     }
-    const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
+    // A finite loss can still have run away (sgd --lr 1e10): such a run saves nothing unless --force.
+    const diverged = trend.divergence(last('loss') as number | undefined);
+    if (diverged && !options.force)
+      throw divergedError(diverged, learningRate, entry.defaults.learningRate, options, undefined, true);
+    const test = await model.evaluate(images.test, data.test.y, { batchSize: 1000 });
     const trainSamples = clock.samples;
     result = {
       model: options.model,
@@ -282,11 +296,20 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
     }
+    if (diverged) {
+      completed = true;
+      throw new TrainingError(
+        `Training diverged: ${diverged}, and the model was saved${result.savedTo ? ` to ${result.savedTo}` : ''} anyway as --force asked. Lower the learning rate (it was ${shortNumber(learningRate)}; the default is ${entry.defaults.learningRate}).`,
+      );
+    }
     completed = true;
   } finally {
     // After a failure the backend may be broken (a WASM heap that ran out): freeing must not replace
     // the error that says what happened.
-    releaseAll([() => model?.dispose(), () => optimizer?.dispose(), () => data.dispose()], completed);
+    releaseAll(
+      [() => model?.dispose(), () => optimizer?.dispose(), () => images?.dispose(), () => data.dispose()],
+      completed,
+    );
   }
   return result;
 }
@@ -343,9 +366,10 @@ function divergedError(
   defaultRate: number,
   options: TrainOptions,
   cause?: unknown,
+  forceable = false,
 ): TrainingError {
   const saved = options.out
-    ? `Nothing was saved; ${resolve(options.out)} is as it was.`
+    ? `Nothing was saved; ${resolve(options.out)} is as it was${forceable ? ' (--force saves such a run anyway)' : ''}.`
     : 'Nothing was saved.';
   const optimizer = options.optimizer === 'sgd' ? ', or try --optimizer adam' : '';
   return new TrainingError(
