@@ -26,7 +26,8 @@ export async function summaryCommand(target: string, out: Output): Promise<void>
     }
     // Rebuilding a saved model needs its layer classes registered by name.
     await import('@tensorfold/layers');
-    const model = await loadModel(fileSystem(isFile ? dirname(target) : target));
+    // The table needs the structure only: a model saved after its training diverged still shows.
+    const model = await loadModel(fileSystem(isFile ? dirname(target) : target), { allowNonFinite: true });
     try {
       model.summary({ print: out.line });
     } finally {
