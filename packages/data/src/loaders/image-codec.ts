@@ -5,7 +5,7 @@
 import { DataError } from '@tensorfold/core';
 import { convertIndexedToRgb, decode as decodePngBytes } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { checkPngIntegrity } from './png-integrity.js';
+import { verifiedPng } from './png-integrity.js';
 
 /** A decoded image: `height * width * channels` bytes, row-major, channels last. */
 export interface DecodedImage {
@@ -52,8 +52,7 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   let image: DecodedImage;
   if (isPng(bytes)) {
     checkPngSize(bytes, source, maxMegapixels);
-    checkPngIntegrity(bytes, source);
-    image = decodePng(bytes, source);
+    image = decodePng(verifiedPng(bytes, source), source);
   } else if (isJpeg(bytes)) {
     const frame = jpegFrameSize(bytes);
     if (frame) checkSize(frame.width, frame.height, source, maxMegapixels);
@@ -134,7 +133,7 @@ function unpackSamples(
 function decodePng(bytes: Uint8Array, source: string): DecodedImage {
   let png: ReturnType<typeof decodePngBytes>;
   try {
-    png = decodePngBytes(bytes);
+    png = decodePngBytes(bytes, { checkCrc: false }); // checked by verifiedPng, which zeroes its IDAT's
   } catch (error) {
     throw new DataError(`${source} is a corrupt PNG (${(error as Error).message}).`, { cause: error });
   }

@@ -40,6 +40,35 @@ describe('PNG integrity', () => {
     expect(Array.from(decodeImage(png).data)).toEqual(Array.from(pixels));
   });
 
+  it('decodes image data split over several IDAT chunks and larger than one stored block', () => {
+    // 200x150 RGBA: 120,150 filtered bytes, so the stored copy needs two blocks of at most 65,535
+    const pixels = Uint8Array.from({ length: 200 * 150 * 4 }, (_, i) => (i * 131 + (i >> 9)) % 256);
+    const png = encodePng({ width: 200, height: 150, data: pixels, channels: 4, depth: 8 });
+    const { at, length } = findChunk(png, 'IDAT');
+    // split the one IDAT into two chunks, each with its own CRC
+    const half = Math.floor(length / 2);
+    const chunk = (data: Uint8Array) => {
+      const out = new Uint8Array(12 + data.length);
+      const view = new DataView(out.buffer);
+      view.setUint32(0, data.length);
+      out.set([0x49, 0x44, 0x41, 0x54], 4);
+      out.set(data, 8);
+      view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+      return out;
+    };
+    const data = png.subarray(at + 8, at + 8 + length);
+    const split = Uint8Array.from([
+      ...png.subarray(0, at),
+      ...chunk(data.subarray(0, half)),
+      ...chunk(data.subarray(half)),
+      ...png.subarray(at + 12 + length),
+    ]);
+    expect(findChunk(split, 'IDAT').length).toBe(half);
+    const decoded = decodeImage(split);
+    expect(decoded).toMatchObject({ width: 200, height: 150, channels: 4 });
+    expect(decoded.data).toEqual(pixels);
+  });
+
   it('refuses a PNG with one byte flipped inside its image data (CRC check)', () => {
     const { png } = samplePng();
     const { at, length } = findChunk(png, 'IDAT');
