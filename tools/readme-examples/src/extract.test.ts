@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTINUES, extractExamples } from './extract.js';
+import { BROWSER_ONLY, CONTINUES, extractExamples } from './extract.js';
 
 describe('extractExamples', () => {
   it('takes ```ts blocks only, with the line of their fence', () => {
@@ -20,8 +20,8 @@ describe('extractExamples', () => {
       '```',
     ].join('\n');
     expect(extractExamples(md, 'R.md')).toEqual([
-      { file: 'R.md', line: 6, code: 'const a = 1;' },
-      { file: 'R.md', line: 12, code: 'b();' },
+      { file: 'R.md', line: 6, code: 'const a = 1;', runsIn: 'any' },
+      { file: 'R.md', line: 12, code: 'b();', runsIn: 'any' },
     ]);
   });
 
@@ -30,6 +30,26 @@ describe('extractExamples', () => {
     const [only, ...rest] = extractExamples(md, 'R.md');
     expect(rest).toEqual([]);
     expect(only.code).toBe(`const m = 1;\n${CONTINUES}\nuse(m);`);
+  });
+
+  it('tells Node-only and browser-only examples apart', () => {
+    const md = [
+      '```ts',
+      "import { loadModel } from '@tensorfold/core/node';",
+      '```',
+      '```ts',
+      BROWSER_ONLY,
+      "await initBackend({ wasmPaths: '/wasm/' });",
+      '```',
+      '```ts',
+      "import { tf } from '@tensorfold/core';",
+      '```',
+      '```ts',
+      CONTINUES,
+      "import { readFileSync } from 'node:fs';",
+      '```',
+    ].join('\n');
+    expect(extractExamples(md, 'R.md').map((e) => e.runsIn)).toEqual(['node', 'browser', 'node']);
   });
 
   it('refuses a first block that continues nothing, and an unclosed block', () => {

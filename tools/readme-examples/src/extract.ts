@@ -6,6 +6,11 @@ export interface Example {
   line: number;
   /** The program: the block's code, after the code of the blocks it continues. */
   code: string;
+  /**
+   * Where it runs: `'browser'` for a block that starts with {@link BROWSER_ONLY}, `'node'` for one that
+   * imports a Node-only entry point (`@tensorfold/<package>/node`) or a `node:` module, else `'any'`.
+   */
+  runsIn: 'any' | 'node' | 'browser';
 }
 
 /**
@@ -13,6 +18,15 @@ export interface Example {
  * (so a second block can use the model the first one built). It must not import a name again.
  */
 export const CONTINUES = '// (continues the example above)';
+
+/** A block whose first line is this comment is for a browser page only (it is run bundled, in Chromium). */
+export const BROWSER_ONLY = '// (in a browser page)';
+
+/** Where a program can run (see {@link Example.runsIn}). */
+function runsIn(code: string): Example['runsIn'] {
+  if (code.trimStart().startsWith(BROWSER_ONLY)) return 'browser';
+  return /from '(@tensorfold\/[a-z-]+\/node|node:[a-z/]+)'/.test(code) ? 'node' : 'any';
+}
 
 /**
  * The ```ts examples of a Markdown text, in order. Other fences (```sh, ```text) are not examples.
@@ -40,8 +54,9 @@ export function extractExamples(markdown: string, file: string): Example[] {
         if (previous == null)
           throw new Error(`${file}:${open.line}: the first example cannot continue another one.`);
         previous.code = `${previous.code}\n${code}`;
+        previous.runsIn = runsIn(previous.code);
       } else {
-        examples.push({ file, line: open.line, code });
+        examples.push({ file, line: open.line, code, runsIn: runsIn(code) });
       }
       open = null;
       continue;

@@ -6,5 +6,5 @@
  *
  * @packageDocumentation
  */
-export { CONTINUES, type Example, extractExamples } from './extract.js';
+export { BROWSER_ONLY, CONTINUES, type Example, extractExamples } from './extract.js';
 export { type ExampleRun, programName, type RunOptions, runExample, tsxImportFlag } from './run.js';

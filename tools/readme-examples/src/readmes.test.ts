@@ -38,7 +38,8 @@ describe('README examples', () => {
   });
 
   describe.concurrent('run as written', () => {
-    for (const example of examples) {
+    // Browser-only examples run bundled in Chromium, in the packaging test (tools/packaging).
+    for (const example of examples.filter((e) => e.runsIn !== 'browser')) {
       const name = programName(example, root);
       it(name, async () => {
         const run = await runExample(example, name, {
