@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Example, extractExamples, programName, runExample } from '@tensorfold/readme-examples';
 import { type Browser, chromium } from 'playwright-core';
@@ -63,21 +63,22 @@ beforeAll(async () => {
   log('built');
   mkdirSync(tarballs, { recursive: true });
   const pnpm = pnpmCommand();
-  const files = new Map<string, string>();
-  for (const dir of packages) {
-    const before = new Set(readdirSync(tarballs));
-    await mustRun(
-      pnpm.file,
-      [...pnpm.args, 'pack', '--pack-destination', tarballs],
-      join(repo, 'packages', dir),
-    );
-    const made = readdirSync(tarballs).find((file) => !before.has(file));
-    if (made == null) throw new Error(`pnpm pack made no tarball for packages/${dir}.`);
-    files.set(
-      JSON.parse(readFileSync(join(repo, 'packages', dir, 'package.json'), 'utf8')).name,
-      join(tarballs, made),
-    );
-  }
+  // Packed side by side; pnpm prints the tarball's path last.
+  const packed = await Promise.all(
+    packages.map(async (dir) => {
+      const output = await mustRun(
+        pnpm.file,
+        [...pnpm.args, 'pack', '--pack-destination', tarballs],
+        join(repo, 'packages', dir),
+      );
+      const tarball = output.trim().split('\n').at(-1)?.trim() ?? '';
+      if (!tarball.endsWith('.tgz'))
+        throw new Error(`pnpm pack made no tarball for packages/${dir}:\n${output}`);
+      const name: string = JSON.parse(readFileSync(join(repo, 'packages', dir, 'package.json'), 'utf8')).name;
+      return [name, tarball.startsWith('/') ? tarball : join(tarballs, basename(tarball))] as const;
+    }),
+  );
+  const files = new Map<string, string>(packed);
   log('packed');
   // A fresh npm project outside the repository, with what the READMEs say to install.
   mkdirSync(project, { recursive: true });
