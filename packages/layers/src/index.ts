@@ -41,4 +41,11 @@ export * from './layers/recurrent/simple-rnn.js';
 export * from './layers/wrappers/bidirectional.js';
 export * from './layers/wrappers/time-distributed.js';
 export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
+export {
+  type ConvParamCountArgs,
+  convParamCount,
+  denseParamCount,
+  type FeatureMapSizeArgs,
+  featureMapSize,
+} from './utils/feature-map.js';
 export type { RegularizerSpec } from './utils/layer-utils.js';
