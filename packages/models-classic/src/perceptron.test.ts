@@ -20,7 +20,7 @@ describe('Perceptron: seed 003 fruit example (2.3)', () => {
     expect(steps.map((s) => s.output)).toEqual([1, -1, -1, -1]);
     expect(steps.map((s) => s.updated)).toEqual([false, true, false, false]);
     const nets = [180, -90, -4228.3224, -4202.9176];
-    steps.forEach((s, i) => expect(s.net).toBeCloseTo(nets[i], 9));
+    for (const [i, s] of steps.entries()) expect(s.net).toBeCloseTo(nets[i], 9);
     expect(p.weights?.[0]).toBeCloseTo(-27.72, 12);
     expect(p.weights?.[1]).toBeCloseTo(300.304, 12);
     expect(p.bias).toBeCloseTo(-1229.98, 12);
