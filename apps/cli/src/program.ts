@@ -17,6 +17,8 @@ import { writeTo } from './pipe.js';
 import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
+/** The Boolean functions `tensorfold logic` knows (truth tables in @tensorfold/models-classic). */
+const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
@@ -67,6 +69,8 @@ Examples:
   tensorfold train lenet5 --dataset mnist              LeNet-5, 1 epoch over the 60,000 images
   tensorfold train mlp --limit 5000 --out runs/mlp     a quick run, saved to runs/mlp
   tensorfold summary runs/mlp                          the layer table of that saved model
+  tensorfold train perceptron --dataset fruit          seed 003's fruit example, epoch by epoch
+  tensorfold logic xor                                 why one neuron cannot compute XOR
 
 Exit codes: 0 success, 1 a failure while running (the message says what to do), 2 a bad command,
 flag or value, 130 Ctrl-C before training began.`,
@@ -118,25 +122,75 @@ A run whose loss or weights turn NaN or infinite stops with exit code 1 and save
 
 Examples:
   tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5
-  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json`,
+  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json
+  tensorfold train perceptron --dataset fruit       classic neurons: each epoch's weights and mistakes
+  tensorfold train adaline --dataset iris           (their default dataset is their first, see 'tensorfold models')
+  tensorfold train madaline --dataset xor`,
     )
-    .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
-      const json = flags.json ?? false;
-      const out = makeOutput(json);
-      const { trainCommand } = await import('./commands/train.js');
-      // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
-      // with this listener gone, quits at once as usual.
-      const interruption = new AbortController();
-      // trainCommand prints the notice (it knows whether training has begun, and ends the bar's line).
-      const interrupt = () => interruption.abort();
-      process.once('SIGINT', interrupt);
-      try {
-        const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
-        if (json && out.data) out.data(JSON.stringify(result));
-        else if (json) out.line(JSON.stringify(result));
-      } finally {
-        process.off('SIGINT', interrupt);
-      }
+    .action(
+      async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }, command: Command) => {
+        const json = flags.json ?? false;
+        const out = makeOutput(json);
+        if (MODELS[model].task === 'classic-neuron') {
+          // Classic neurons learn by their own rule (commands/train-classic.ts); their default dataset is
+          // their description's first, not mnist.
+          const { trainClassicCommand } = await import('./commands/train-classic.js');
+          const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+          const result = await trainClassicCommand(
+            {
+              ...flags,
+              model,
+              json,
+              dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
+              imageOnlyFlags: [
+                ['batchSize', '--batch-size'],
+                ['optimizer', '--optimizer'],
+                ['validationSplit', '--validation-split'],
+                ['limit', '--limit'],
+                ['backend', '--backend'],
+              ].flatMap(([key, flag]) => (given(key) ? [flag] : [])),
+            },
+            out,
+          );
+          if (json) (out.data ?? out.line)(JSON.stringify(result));
+          return;
+        }
+        const { trainCommand } = await import('./commands/train.js');
+        // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
+        // with this listener gone, quits at once as usual.
+        const interruption = new AbortController();
+        // trainCommand prints the notice (it knows whether training has begun, and ends the bar's line).
+        const interrupt = () => interruption.abort();
+        process.once('SIGINT', interrupt);
+        try {
+          const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
+          if (json && out.data) out.data(JSON.stringify(result));
+          else if (json) out.line(JSON.stringify(result));
+        } finally {
+          process.off('SIGINT', interrupt);
+        }
+      },
+    );
+
+  program
+    .command('logic')
+    .description(
+      'Print the truth table a logic neuron computes, and whether one neuron can realize the function.',
+    )
+    .argument('<function>', `a Boolean function: ${LOGIC_NAMES.join(', ')}`, oneOf(LOGIC_NAMES, 'function'))
+    .option('--json', 'print the result as one line of JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold logic and     the AND neuron of seed 003 (w1 = w2 = 1, w0 = -1.5) and its truth table
+  tensorfold logic xor     why one neuron cannot compute XOR, and the two-layer network that does`,
+    )
+    .action(async (name: string, flags: { json?: boolean }) => {
+      const { logicCommand } = await import('./commands/logic.js');
+      const out = makeOutput(false);
+      const result = await logicCommand(name, out, flags.json ?? false);
+      if (flags.json) out.line(JSON.stringify(result));
     });
 
   program

@@ -81,7 +81,7 @@ export function linearSeparability(outputs: readonly number[]): Separability {
       inequalities,
       weights: learned.weights,
       bias: learned.bias,
-      reason: `linearly separable: w = [${learned.weights.join(', ')}], w0 = ${learned.bias} puts every 1-row on w·x + w0 >= 0 and every 0-row below it, so one neuron computes it.`,
+      reason: `linearly separable: for example w = [${learned.weights.join(', ')}], w0 = ${learned.bias} puts every 1-row on w·x + w0 >= 0 and every 0-row below it, so one neuron computes it.`,
     };
   }
   return {
