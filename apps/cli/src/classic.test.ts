@@ -129,3 +129,11 @@ describe('tensorfold logic', () => {
     expect(text).toMatch(/fruit +Seed 003's fruit example/);
   });
 });
+
+describe('tensorfold summary, classic neurons', () => {
+  it('says a classic neuron has no layer table and where to look instead', async () => {
+    await expect(run(['summary', 'perceptron'])).rejects.toThrow(
+      /has no layer table: 'tensorfold models' describes it/,
+    );
+  });
+});

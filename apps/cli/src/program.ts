@@ -202,6 +202,13 @@ Examples:
       modelOrPath,
     )
     .action(async (target: string) => {
+      const classic = MODELS[target.toLowerCase()];
+      if (classic?.task === 'classic-neuron') {
+        const { ConfigError } = await import('@tensorfold/core');
+        throw new ConfigError(
+          `${classic.name} is a classic neuron, not a network of layers, so it has no layer table: 'tensorfold models' describes it, and 'tensorfold train ${classic.name}' prints its weights epoch by epoch.`,
+        );
+      }
       const { summaryCommand } = await import('./commands/summary.js');
       await summaryCommand(target, makeOutput(false));
     });
