@@ -21,6 +21,9 @@ const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
 const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
+/** The flags of `tensorfold train`. */
+type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean };
+
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
 function modelName(value: string): string {
   const name = value.toLowerCase();
@@ -127,50 +130,25 @@ Examples:
   tensorfold train adaline --dataset iris           (their default dataset is their first, see 'tensorfold models')
   tensorfold train madaline --dataset xor`,
     )
-    .action(
-      async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }, command: Command) => {
-        const json = flags.json ?? false;
-        const out = makeOutput(json);
-        if (MODELS[model].task === 'classic-neuron') {
-          // Classic neurons learn by their own rule (commands/train-classic.ts); their default dataset is
-          // their description's first, not mnist.
-          const { trainClassicCommand } = await import('./commands/train-classic.js');
-          const given = (name: string) => command.getOptionValueSource(name) === 'cli';
-          const result = await trainClassicCommand(
-            {
-              ...flags,
-              model,
-              json,
-              dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
-              imageOnlyFlags: [
-                ['batchSize', '--batch-size'],
-                ['optimizer', '--optimizer'],
-                ['validationSplit', '--validation-split'],
-                ['limit', '--limit'],
-                ['backend', '--backend'],
-              ].flatMap(([key, flag]) => (given(key) ? [flag] : [])),
-            },
-            out,
-          );
-          if (json) (out.data ?? out.line)(JSON.stringify(result));
-          return;
-        }
-        const { trainCommand } = await import('./commands/train.js');
-        // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
-        // with this listener gone, quits at once as usual.
-        const interruption = new AbortController();
-        // trainCommand prints the notice (it knows whether training has begun, and ends the bar's line).
-        const interrupt = () => interruption.abort();
-        process.once('SIGINT', interrupt);
-        try {
-          const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
-          if (json && out.data) out.data(JSON.stringify(result));
-          else if (json) out.line(JSON.stringify(result));
-        } finally {
-          process.off('SIGINT', interrupt);
-        }
-      },
-    );
+    .action(async (model: string, flags: TrainFlags, command: Command) => {
+      const json = flags.json ?? false;
+      const out = makeOutput(json);
+      if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
+      const { trainCommand } = await import('./commands/train.js');
+      // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
+      // with this listener gone, quits at once as usual.
+      const interruption = new AbortController();
+      // trainCommand prints the notice (it knows whether training has begun, and ends the bar's line).
+      const interrupt = () => interruption.abort();
+      process.once('SIGINT', interrupt);
+      try {
+        const result = await trainCommand({ ...flags, model, json, signal: interruption.signal }, out);
+        if (json && out.data) out.data(JSON.stringify(result));
+        else if (json) out.line(JSON.stringify(result));
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
+    });
 
   program
     .command('logic')
@@ -232,4 +210,33 @@ Examples:
     });
 
   return program;
+}
+
+/**
+ * `tensorfold train` for a classic neuron (task `classic-neuron`): it learns by its own rule
+ * (commands/train-classic.ts), its default dataset is its description's first (not mnist), and the
+ * flags only the image path uses are refused when given.
+ */
+async function trainClassic(model: string, flags: TrainFlags, command: Command, out: Output): Promise<void> {
+  const { trainClassicCommand } = await import('./commands/train-classic.js');
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const json = flags.json ?? false;
+  const imageOnly = [
+    ['batchSize', '--batch-size'],
+    ['optimizer', '--optimizer'],
+    ['validationSplit', '--validation-split'],
+    ['limit', '--limit'],
+    ['backend', '--backend'],
+  ];
+  const result = await trainClassicCommand(
+    {
+      ...flags,
+      model,
+      json,
+      dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
+      imageOnlyFlags: imageOnly.flatMap(([key, flag]) => (given(key) ? [flag] : [])),
+    },
+    out,
+  );
+  if (json) (out.data ?? out.line)(JSON.stringify(result));
 }
