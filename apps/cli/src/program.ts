@@ -17,7 +17,12 @@ import { writeTo } from './pipe.js';
 import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
+/** The Boolean functions `tensorfold logic` knows (truth tables in @tensorfold/models-classic). */
+const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The flags of `tensorfold train`. */
+type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean };
 
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
 function modelName(value: string): string {
@@ -67,6 +72,8 @@ Examples:
   tensorfold train lenet5 --dataset mnist              LeNet-5, 1 epoch over the 60,000 images
   tensorfold train mlp --limit 5000 --out runs/mlp     a quick run, saved to runs/mlp
   tensorfold summary runs/mlp                          the layer table of that saved model
+  tensorfold train perceptron --dataset fruit          seed 003's fruit example, epoch by epoch
+  tensorfold logic xor                                 why one neuron cannot compute XOR
 
 Exit codes: 0 success, 1 a failure while running (the message says what to do), 2 a bad command,
 flag or value, 130 Ctrl-C before training began.`,
@@ -123,11 +130,15 @@ whose loss ends over twice where it started (diverged), unless --force saves it 
 
 Examples:
   tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5
-  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json`,
+  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json
+  tensorfold train perceptron --dataset fruit       classic neurons: each epoch's weights and mistakes
+  tensorfold train adaline --dataset iris           (their default dataset is their first, see 'tensorfold models')
+  tensorfold train madaline --dataset xor`,
     )
-    .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
+    .action(async (model: string, flags: TrainFlags, command: Command) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
+      if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
       const { trainCommand } = await import('./commands/train.js');
       // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
       // with this listener gone, quits at once as usual.
@@ -145,6 +156,27 @@ Examples:
     });
 
   program
+    .command('logic')
+    .description(
+      'Print the truth table a logic neuron computes, and whether one neuron can realize the function.',
+    )
+    .argument('<function>', `a Boolean function: ${LOGIC_NAMES.join(', ')}`, oneOf(LOGIC_NAMES, 'function'))
+    .option('--json', 'print the result as one line of JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold logic and     the AND neuron of seed 003 (w1 = w2 = 1, w0 = -1.5) and its truth table
+  tensorfold logic xor     why one neuron cannot compute XOR, and the two-layer network that does`,
+    )
+    .action(async (name: string, flags: { json?: boolean }) => {
+      const { logicCommand } = await import('./commands/logic.js');
+      const out = makeOutput(false);
+      const result = await logicCommand(name, out, flags.json ?? false);
+      if (flags.json) out.line(JSON.stringify(result));
+    });
+
+  program
     .command('summary')
     .description('Print the layer table of a built-in model or of a saved model directory.')
     .argument(
@@ -153,6 +185,13 @@ Examples:
       modelOrPath,
     )
     .action(async (target: string) => {
+      const classic = MODELS[target.toLowerCase()];
+      if (classic?.task === 'classic-neuron') {
+        const { ConfigError } = await import('@tensorfold/core');
+        throw new ConfigError(
+          `${classic.name} is a classic neuron, not a network of layers, so it has no layer table: 'tensorfold models' describes it, and 'tensorfold train ${classic.name}' prints its weights epoch by epoch.`,
+        );
+      }
       const { summaryCommand } = await import('./commands/summary.js');
       await summaryCommand(target, makeOutput(false));
     });
@@ -176,4 +215,33 @@ Examples:
     });
 
   return program;
+}
+
+/**
+ * `tensorfold train` for a classic neuron (task `classic-neuron`): it learns by its own rule
+ * (commands/train-classic.ts), its default dataset is its description's first (not mnist), and the
+ * flags only the image path uses are refused when given.
+ */
+async function trainClassic(model: string, flags: TrainFlags, command: Command, out: Output): Promise<void> {
+  const { trainClassicCommand } = await import('./commands/train-classic.js');
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const json = flags.json ?? false;
+  const imageOnly = [
+    ['batchSize', '--batch-size'],
+    ['optimizer', '--optimizer'],
+    ['validationSplit', '--validation-split'],
+    ['limit', '--limit'],
+    ['backend', '--backend'],
+  ];
+  const result = await trainClassicCommand(
+    {
+      ...flags,
+      model,
+      json,
+      dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
+      imageOnlyFlags: imageOnly.flatMap(([key, flag]) => (given(key) ? [flag] : [])),
+    },
+    out,
+  );
+  if (json) (out.data ?? out.line)(JSON.stringify(result));
 }
