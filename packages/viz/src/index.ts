@@ -1,0 +1,46 @@
+/**
+ * @tensorfold/viz: the pictures of deep learning (learning curves, confusion matrices, ROC curves,
+ * decision boundaries, image grids, feature maps, Grad-CAM overlays, latent grids, model diagrams)
+ * as deterministic SVG strings, plus Unicode charts for the terminal and a live training callback.
+ * PNG bytes come from `@tensorfold/viz/node` (resvg) or `@tensorfold/viz/browser` (a canvas).
+ *
+ * @packageDocumentation
+ */
+
+export { type ActivationPlotOptions, activationPlot } from './charts/activation-plot.js';
+export {
+  type ConfusionMatrixOptions,
+  confusionMatrix,
+  confusionMatrixFromCounts,
+  countConfusion,
+} from './charts/confusion-matrix.js';
+export { type DecisionBoundaryOptions, decisionBoundary } from './charts/decision-boundary.js';
+export { binValues, type HistogramOptions, histogram, weightHistograms } from './charts/histogram.js';
+export { type HistoryLike, type HistoryOptions, history, historySeries } from './charts/history.js';
+export { type LineChartOptions, type LineSeries, lineChart } from './charts/line-chart.js';
+export { type Pca, pca } from './charts/pca.js';
+export {
+  type AxisSpec,
+  type BarMark,
+  type CellMark,
+  type LegendEntry,
+  type LineMark,
+  layoutPlot,
+  type Mark,
+  type PlotLayout,
+  type PlotSpec,
+  type PointMark,
+  plot,
+} from './charts/plot.js';
+export { type Curve, type CurveOptions, prCurve, prPoints, rocCurve, rocPoints } from './charts/roc.js';
+export { type ScatterOptions, scatter } from './charts/scatter.js';
+export { classIds, type ReadValues, readValues, type Values } from './data.js';
+export {
+  COLOR_MAPS,
+  type ColorMap,
+  type ColorMapName,
+  categorical,
+  PALETTE,
+} from './svg/colors.js';
+export { type ArrangeOptions, arrange, type Figure } from './svg/figure.js';
+export { CHAR_WIDTH_EM, FONT_FAMILY, textWidth } from './svg/text.js';
