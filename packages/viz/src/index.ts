@@ -35,6 +35,18 @@ export {
 export { type Curve, type CurveOptions, prCurve, prPoints, rocCurve, rocPoints } from './charts/roc.js';
 export { type ScatterOptions, scatter } from './charts/scatter.js';
 export { classIds, type ReadValues, readValues, type Values } from './data.js';
+export { type FeatureMapOptions, featureMaps, filterGrid } from './images/feature-maps.js';
+export {
+  type HeatmapOverlayOptions,
+  heatmapOverlay,
+  heatmapOverlayRaster,
+  resizeBilinear,
+} from './images/heatmap-overlay.js';
+export { type ImageGridOptions, imageGrid, imageGridPng, imageGridRaster } from './images/image-grid.js';
+export { type LatentGridOptions, latentGrid, latentGridRaster } from './images/latent-grid.js';
+export { autoRange, type ImageBatch, readImages, type ValueRange } from './images/pixels.js';
+export { base64, createRaster, encodePng, pngDataUri, type Raster } from './images/raster.js';
+export { type GridLayoutOptions, type Tile, tileGrid, tileGridRaster } from './images/tile-grid.js';
 export {
   COLOR_MAPS,
   type ColorMap,
