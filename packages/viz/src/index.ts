@@ -35,6 +35,12 @@ export {
 export { type Curve, type CurveOptions, prCurve, prPoints, rocCurve, rocPoints } from './charts/roc.js';
 export { type ScatterOptions, scatter } from './charts/scatter.js';
 export { classIds, type ReadValues, readValues, type Values } from './data.js';
+export {
+  type DiagramBox,
+  type ModelDiagramOptions,
+  modelDiagram,
+  modelGraph,
+} from './diagram/model-diagram.js';
 export { type FeatureMapOptions, featureMaps, filterGrid } from './images/feature-maps.js';
 export {
   type HeatmapOverlayOptions,
