@@ -53,6 +53,7 @@ export { type LatentGridOptions, latentGrid, latentGridRaster } from './images/l
 export { autoRange, type ImageBatch, readImages, type ValueRange } from './images/pixels.js';
 export { base64, createRaster, encodePng, pngDataUri, type Raster } from './images/raster.js';
 export { type GridLayoutOptions, type Tile, tileGrid, tileGridRaster } from './images/tile-grid.js';
+export { type ElementLike, LiveHistory, type LiveHistoryOptions, liveHistory } from './live-history.js';
 export {
   COLOR_MAPS,
   type ColorMap,
@@ -62,3 +63,6 @@ export {
 } from './svg/colors.js';
 export { type ArrangeOptions, arrange, type Figure } from './svg/figure.js';
 export { CHAR_WIDTH_EM, FONT_FAMILY, textWidth } from './svg/text.js';
+export { stripAnsi, supportsColor, type TerminalLike } from './terminal/ansi.js';
+export { type TerminalHeatmapOptions, terminalHeatmap } from './terminal/heatmap.js';
+export { type TerminalChartOptions, terminalHistory, terminalLineChart } from './terminal/line-chart.js';
