@@ -40,7 +40,6 @@ export class LiveHistory extends Callback {
   /** Times the chart was drawn. */
   draws = 0;
   private linesDrawn = 0;
-  private step = 0;
   private readonly options: LiveHistoryOptions;
 
   constructor(options: LiveHistoryOptions = {}) {
@@ -74,12 +73,10 @@ export class LiveHistory extends Callback {
   override onTrainBegin(): void {
     for (const k of Object.keys(this.record)) delete this.record[k];
     this.linesDrawn = 0;
-    this.step = 0;
   }
 
   override onBatchEnd(_batch: number, logs: Logs = {}): void {
     if (this.options.every !== 'batch') return;
-    this.step++;
     this.push(logs, (k) => !k.startsWith('val_') && k !== 'batch' && k !== 'size');
     this.draw(false);
   }

@@ -99,7 +99,10 @@ export function modelDiagram(model: Model, options: ModelDiagramOptions = {}): F
     return { layer, depth: depth[i], lines, x: 0, y: 0, width, height: lines.length * LINE + 10 };
   });
   const levels: DiagramBox[][] = [];
-  for (const b of boxes) (levels[b.depth] ??= []).push(b);
+  for (const b of boxes) {
+    levels[b.depth] ??= [];
+    levels[b.depth].push(b);
+  }
   const levelWidth = levels.map((lv) => lv.reduce((s, b) => s + b.width, 0) + GAP_X * (lv.length - 1));
   const levelHeight = levels.map((lv) => Math.max(...lv.map((b) => b.height)));
   const width = Math.max(260, ...levelWidth) + 40;
