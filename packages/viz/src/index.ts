@@ -61,6 +61,7 @@ export {
   categorical,
   PALETTE,
 } from './svg/colors.js';
+export { embedFont } from './svg/embed-font.js';
 export { type ArrangeOptions, arrange, type Figure } from './svg/figure.js';
 export { CHAR_WIDTH_EM, FONT_FAMILY, textWidth } from './svg/text.js';
 export { stripAnsi, supportsColor, type TerminalLike } from './terminal/ansi.js';

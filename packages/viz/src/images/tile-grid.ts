@@ -87,14 +87,16 @@ export function tileGrid(tiles: Tile[], options: TileGridOptions): Figure {
   const { columns, rows, tileW, tileH, gap } = gridLayout(tiles, options);
   const captioned = tiles.some((t) => t.caption);
   const captionSize = 10;
+  // Each cell is wide enough for its caption to fit in two lines.
+  const twoLineWidth = (caption: string) => {
+    let w = tileW;
+    while (wrapText(caption, w, captionSize).length > 2) w += 6;
+    return w;
+  };
+  const cellW = Math.max(tileW, 48, ...tiles.map((t) => (t.caption ? twoLineWidth(t.caption) : 0))) + gap;
   const captionLines = captioned
-    ? Math.max(
-        ...tiles.map((t) =>
-          t.caption ? Math.min(2, wrapText(t.caption, tileW + gap - 2, captionSize).length) : 0,
-        ),
-      )
+    ? Math.max(...tiles.map((t) => (t.caption ? wrapText(t.caption, cellW - gap, captionSize).length : 0)))
     : 0;
-  const cellW = Math.max(tileW, 48) + gap;
   const cellH = tileH + gap + captionLines * 12 + (captioned ? 2 : 0);
   const top = 26;
   const width = Math.max(columns * cellW + gap, 160);
@@ -129,7 +131,7 @@ export function tileGrid(tiles: Tile[], options: TileGridOptions): Figure {
       );
     }
     if (tile.caption) {
-      const lines = wrapText(tile.caption, cellW - 2, captionSize).slice(0, 2);
+      const lines = wrapText(tile.caption, cellW - gap, captionSize);
       lines.forEach((line, j) => {
         parts.push(
           text(x + tileW / 2, y + tileH + 9 + j * 12, line, {

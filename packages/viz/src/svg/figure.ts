@@ -40,6 +40,8 @@ export const NOTE_LINE = 14;
  * referenced by `aria-labelledby`, a white background, the title on top and the notes underneath.
  */
 export function figure(parts: FigureParts): Figure {
+  // Whole pixels, so a PNG has exactly the figure's size everywhere.
+  parts = { ...parts, width: Math.ceil(parts.width), height: Math.ceil(parts.height) };
   const notes = parts.notes ?? [];
   const noteLines = notes.flatMap((n) => wrapText(`note: ${n}`, parts.width - 12, 10));
   const height = parts.height + noteLines.length * NOTE_LINE + (noteLines.length ? 4 : 0);
