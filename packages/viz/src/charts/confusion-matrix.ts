@@ -95,7 +95,12 @@ export function confusionMatrixFromCounts(counts: number[][], options: Confusion
   const gridW = cell * k;
   const bottomLabels = rotate ? Math.min(labelW, 120) + 10 : 18;
   const legendX = left + gridW + 16;
-  const width = legendX + 70;
+  const title =
+    options.title ??
+    (normalize === 'none'
+      ? 'Confusion matrix'
+      : `Confusion matrix (normalized over ${normalize === 'all' ? 'all samples' : normalize === 'true' ? 'true classes' : 'predictions'})`);
+  const width = Math.max(legendX + 70, Math.ceil(textWidth(title, 13)) + 24);
   const height = top + gridW + bottomLabels + 26;
 
   const cells: string[] = [];
@@ -161,11 +166,6 @@ export function confusionMatrixFromCounts(counts: number[][], options: Confusion
     text(left + gridW / 2, height - 12, 'predicted label', { anchor: 'middle', className: 'label x' }),
     legend,
   ].join('');
-  const title =
-    options.title ??
-    (normalize === 'none'
-      ? 'Confusion matrix'
-      : `Confusion matrix (normalized over ${normalize === 'all' ? 'all samples' : normalize === 'true' ? 'true classes' : 'predictions'})`);
   return figure({
     width,
     height,

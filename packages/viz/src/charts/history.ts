@@ -95,7 +95,11 @@ export function history(h: HistoryLike, options: HistoryOptions = {}): Figure {
       title: m,
       width: options.width ?? 420,
       height: options.height ?? 280,
-      x: { label: step ? 'step' : 'epoch', integer: true },
+      x: {
+        label: step ? 'step' : 'epoch',
+        integer: true,
+        domain: xs.length > 1 ? [xs[0], xs[xs.length - 1]] : undefined,
+      },
       y: { label: m, scale: log ? 'log' : 'linear' },
       marks,
       description: `${m} over ${xs.length} ${step ? 'steps' : 'epochs'}${lastTrain !== undefined ? `; last training value ${lastTrain.toPrecision(4)}` : ''}${lastVal !== undefined ? `; last validation value ${lastVal.toPrecision(4)}` : ''}.`,
