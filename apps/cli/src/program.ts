@@ -109,6 +109,10 @@ flag or value, 130 Ctrl-C before training began.`,
       42,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
+    .option(
+      '--plot <dir>',
+      'after training, write learning curves, the test confusion matrix and a grid of test mistakes (SVG and PNG) and history.json to this directory',
+    )
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
     .addHelpText(
       'after',
@@ -151,6 +155,46 @@ Examples:
       const { summaryCommand } = await import('./commands/summary.js');
       await summaryCommand(target, makeOutput(false));
     });
+
+  program
+    .command('plot')
+    .description('Draw the learning curves of a history JSON file, to an SVG or PNG file or in the terminal.')
+    .argument(
+      '<history>',
+      'a history JSON file: {"loss": [...], "val_loss": [...]} (train --plot writes one)',
+    )
+    .option('--out <file>', 'write the curves to this .svg or .png file')
+    .option('--terminal', 'draw the curves in the terminal (the default without --out)')
+    .option(
+      '--metrics <names>',
+      'comma-separated metrics to draw, e.g. loss,accuracy (default: all)',
+      (v: string) =>
+        v
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+    )
+    .option('--log-scale', 'log scale for the y axes')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold plot runs/mlp-plots/history.json --out curves.png
+  tensorfold plot history.json --terminal --metrics loss`,
+    )
+    .action(
+      async (
+        file: string,
+        flags: { out?: string; terminal?: boolean; metrics?: string[]; logScale?: boolean },
+      ) => {
+        const { plotCommand } = await import('./commands/plot.js');
+        await plotCommand(
+          userPath(file),
+          { ...flags, out: flags.out === undefined ? undefined : userPath(flags.out) },
+          makeOutput(false),
+        );
+      },
+    );
 
   program
     .command('models')

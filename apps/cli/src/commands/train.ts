@@ -34,6 +34,8 @@ export interface TrainOptions {
   backend: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   seed: number;
   out?: string;
+  /** Write learning curves, the test confusion matrix and test mistakes into this directory. */
+  plot?: string;
   json: boolean;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
@@ -68,6 +70,8 @@ export interface TrainResult {
   testAccuracy: number;
   seed: number;
   savedTo?: string;
+  /** The files `--plot` wrote. */
+  plots?: string[];
   /** Present (`true`) when `signal` stopped training before the last epoch ended. */
   interrupted?: true;
 }
@@ -281,6 +285,16 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       out.line(
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
+    }
+    if (options.plot) {
+      const { writeTrainingPlots } = await import('./training-plots.js');
+      result.plots = await writeTrainingPlots(options.plot, {
+        history,
+        model,
+        test: data.test,
+        classNames: data.classNames,
+      });
+      out.line(`Wrote plots to ${resolve(options.plot)} (learning curves, confusion matrix, test mistakes)`);
     }
     completed = true;
   } finally {

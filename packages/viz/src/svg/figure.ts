@@ -109,7 +109,7 @@ export function arrange(figures: Figure[], options: ArrangeOptions = {}): Figure
     });
     y += rowH[r];
   });
-  return figure({
+  const whole = figure({
     width: cellW * columns,
     height: y,
     title,
@@ -117,4 +117,6 @@ export function arrange(figures: Figure[], options: ArrangeOptions = {}): Figure
     body: body.join(''),
     showTitle: Boolean(options.title),
   });
+  // The panels draw their own notes; the whole carries them for the caller.
+  return { ...whole, notes: figures.flatMap((f) => f.notes) };
 }
