@@ -68,6 +68,16 @@ describe.skipIf(!present)('in headless Chromium', () => {
   it('draws the inline SVG as Node does (same size, same pixels but for anti-aliasing)', async () => {
     const page = await context.newPage();
     for (const [name, fig] of Object.entries(await figures())) {
+      // The browser's XML parser accepts the document as SVG.
+      await page.setContent('<!doctype html><body></body>');
+      const parsed = await page.evaluate((svg) => {
+        const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          root: doc.documentElement.localName,
+        };
+      }, fig.svg);
+      expect(parsed, name).toEqual({ error: null, root: 'svg' });
       await page.setViewportSize({ width: Math.ceil(fig.width), height: Math.ceil(fig.height) });
       await page.setContent(`<!doctype html><body style="margin:0">${embedFont(fig, font)}</body>`);
       await page.evaluate(() => document.fonts.ready);

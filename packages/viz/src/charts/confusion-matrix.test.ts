@@ -78,3 +78,18 @@ describe('confusionMatrix', () => {
     expect(cols[0].attrs.transform).toMatch(/^rotate\(-90 /);
   });
 });
+
+describe('confusionMatrix text', () => {
+  it('escapes class names so the SVG stays well formed', () => {
+    const fig = confusionMatrixFromCounts(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      { classNames: ['<cat & "co">', "dog's"] },
+    );
+    const doc = parseSvg(fig.svg);
+    expect(byClass(doc, 'class-label row').map(textOf)).toEqual(['<cat & "co">', "dog's"]);
+    expect(fig.svg).not.toContain('<cat');
+  });
+});

@@ -93,7 +93,13 @@ describe('decisionBoundary', () => {
 
 describe('activationPlot', () => {
   it('draws a function and its derivative from automatic differentiation', async () => {
-    const fig = await activationPlot({ relu: tf.relu }, { range: [-1, 1], points: 3 });
+    let fig: Awaited<ReturnType<typeof activationPlot>> | undefined;
+    expect(
+      await leakedBy(async () => {
+        fig = await activationPlot({ relu: tf.relu }, { range: [-1, 1], points: 3 });
+      }),
+    ).toBe(0);
+    if (!fig) throw new Error('no figure');
     const doc = parseSvg(fig.svg);
     const lines = byClass(doc, 'mark line');
     expect(lines.map((l) => l.attrs['data-name'])).toEqual(['relu', 'relu′']);

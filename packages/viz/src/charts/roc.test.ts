@@ -54,3 +54,18 @@ describe('ROC and precision-recall', () => {
     expect(() => rocPoints([true], [0.1, 0.2])).toThrow(/1 labels but 2 scores/);
   });
 });
+
+describe('more classes than colours', () => {
+  it('cycles the colours of one-vs-rest curves and says so', async () => {
+    const k = 12;
+    const labels = Array.from({ length: 2 * k }, (_, i) => i % k);
+    const scores = labels.map((c, i) =>
+      Array.from({ length: k }, (_, j) => (j === c ? 0.5 + (i % 3) * 0.1 : 0.3)),
+    );
+    const fig = await rocCurve(labels, scores);
+    expect(fig.notes[0]).toMatch(/12 classes but 10 colours/);
+    const lines = byClass(parseSvg(fig.svg), 'mark line').filter((m) => m.attrs['data-name']);
+    const stroke = (i: number) => lines[i].children[0].attrs.stroke;
+    expect(stroke(10)).toBe(stroke(0));
+  });
+});

@@ -1,6 +1,6 @@
 import { DataError } from '@tensorfold/core';
 import { readValues, type Values } from '../data.js';
-import { categorical } from '../svg/colors.js';
+import { categorical, paletteNote } from '../svg/colors.js';
 import type { Figure } from '../svg/figure.js';
 import { type LineMark, plot } from './plot.js';
 
@@ -144,6 +144,7 @@ export async function rocCurve(labels: Values, scores: Values, options: CurveOpt
     x: { label: 'false positive rate', domain: [0, 1] },
     y: { label: 'true positive rate', domain: [0, 1] },
     marks,
+    notes: sets.length > 1 && paletteNote(sets.length) ? [paletteNote(sets.length) as string] : [],
     description: `ROC curve${sets.length > 1 ? 's, one per class' : ''}; area under the curve: ${aucs.join(', ')}. The dashed diagonal is chance.`,
   });
 }
@@ -170,6 +171,7 @@ export async function prCurve(labels: Values, scores: Values, options: CurveOpti
     x: { label: 'recall', domain: [0, 1] },
     y: { label: 'precision', domain: [0, 1.05] },
     marks,
+    notes: sets.length > 1 && paletteNote(sets.length) ? [paletteNote(sets.length) as string] : [],
     description: `Precision-recall curve${sets.length > 1 ? 's, one per class' : ''}; average precision: ${aps.join(', ')}.`,
   });
 }
