@@ -151,9 +151,12 @@ Examples:
       `a built-in model (${Object.keys(MODELS).join(', ')}), or a saved model's directory or model.json`,
       modelOrPath,
     )
-    .action(async (target: string) => {
+    .option('--diagram <file>', 'also draw the layer graph (as plot_model does) to this .svg or .png file')
+    .action(async (target: string, flags: { diagram?: string }) => {
       const { summaryCommand } = await import('./commands/summary.js');
-      await summaryCommand(target, makeOutput(false));
+      await summaryCommand(target, makeOutput(false), {
+        diagram: flags.diagram === undefined ? undefined : userPath(flags.diagram),
+      });
     });
 
   program

@@ -119,3 +119,15 @@ describe('tensorfold train --plot', () => {
     expect(again[0]).toContain('loss by epoch');
   });
 });
+
+describe('tensorfold summary --diagram', () => {
+  it('draws the layer graph of a built-in model', async () => {
+    const file = join(tempDir(), 'lenet5.svg');
+    const lines = await run(['summary', 'lenet5', '--diagram', file]);
+    expect(lines.at(-1)).toBe(`Wrote the model diagram to ${file}`);
+    const svg = readFileSync(file, 'utf8');
+    expect(svg).toContain('role="img"');
+    expect(svg).toMatch(/Total params: [\d,]+ \(trainable/);
+    expect((svg.match(/class="layer"/g) ?? []).length).toBeGreaterThanOrEqual(5);
+  });
+});
