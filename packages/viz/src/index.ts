@@ -34,6 +34,7 @@ export {
 } from './charts/plot.js';
 export { type Curve, type CurveOptions, prCurve, prPoints, rocCurve, rocPoints } from './charts/roc.js';
 export { type ScatterOptions, scatter } from './charts/scatter.js';
+export { plotSpecToVegaLite, toVegaLite, type VegaLiteSpec } from './charts/vega-lite.js';
 export { classIds, type ReadValues, readValues, type Values } from './data.js';
 export {
   type DiagramBox,

@@ -413,5 +413,5 @@ export function plot(spec: PlotSpec): Figure {
   const description =
     spec.description ??
     `Chart with ${spec.marks.length} mark${spec.marks.length > 1 ? 's' : ''}; x axis ${xSpec.label ?? 'unlabelled'} from ${formatTick(x.domain[0])} to ${formatTick(x.domain[1])}, y axis ${ySpec.label ?? 'unlabelled'} from ${formatTick(y.domain[0])} to ${formatTick(y.domain[1])}.`;
-  return figure({ width, height, title: spec.title, description, body: parts.join(''), notes });
+  return { ...figure({ width, height, title: spec.title, description, body: parts.join(''), notes }), spec };
 }

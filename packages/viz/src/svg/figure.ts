@@ -16,6 +16,11 @@ export interface Figure {
   readonly title: string;
   /** Things the reader should know (NaN gaps, repeated colours...), also drawn under the chart and put in `<desc>`. */
   readonly notes: readonly string[];
+  /** The chart as data, for charts drawn by `plot` (turn it into Vega-Lite with `toVegaLite`). */
+  readonly spec?: import('../charts/plot.js').PlotSpec;
+  /** The panels of a figure made by `arrange`, and how many per row. */
+  readonly panels?: readonly Figure[];
+  readonly columns?: number;
 }
 
 /** What {@link figure} wraps. */
@@ -118,5 +123,5 @@ export function arrange(figures: Figure[], options: ArrangeOptions = {}): Figure
     showTitle: Boolean(options.title),
   });
   // The panels draw their own notes; the whole carries them for the caller.
-  return { ...whole, notes: figures.flatMap((f) => f.notes) };
+  return { ...whole, notes: figures.flatMap((f) => f.notes), panels: figures, columns };
 }
