@@ -113,6 +113,7 @@ flag or value, 130 Ctrl-C before training began.`,
       '--plot <dir>',
       'after training, write learning curves, the test confusion matrix and a grid of test mistakes (SVG and PNG) and history.json to this directory',
     )
+    .option('--live', 'draw the loss as a chart in the terminal while training, instead of the progress bar')
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
     .addHelpText(
       'after',

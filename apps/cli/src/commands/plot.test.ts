@@ -16,12 +16,21 @@ function tempDir(): string {
   return d;
 }
 
+let progress = '';
+
 async function run(args: string[]): Promise<string[]> {
   const lines: string[] = [];
+  progress = '';
   const output = (): Output => ({
     line: (t) => lines.push(t),
     error: (t) => lines.push(t),
-    progress: { write: () => true, isTTY: false },
+    progress: {
+      write: (chunk: string) => {
+        progress += chunk;
+        return true;
+      },
+      isTTY: false,
+    },
   });
   await buildProgram(output).parseAsync(['node', 'tensorfold', ...args]);
   return lines;
@@ -114,6 +123,7 @@ describe('tensorfold train --plot', () => {
     const mistakes = readFileSync(join(dir, 'mistakes.svg'), 'utf8');
     expect(mistakes).toContain('First 25 test mistakes');
     expect(mistakes).not.toContain('class="frame correct"');
+    expect(progress).toContain('Epoch 2/2'); // the progress bar, without --live
     // The history file plots again.
     const again = await run(['plot', join(dir, 'history.json'), '--metrics', 'loss']);
     expect(again[0]).toContain('loss by epoch');
@@ -129,5 +139,28 @@ describe('tensorfold summary --diagram', () => {
     expect(svg).toContain('role="img"');
     expect(svg).toMatch(/Total params: [\d,]+ \(trainable/);
     expect((svg.match(/class="layer"/g) ?? []).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('tensorfold train --live', () => {
+  it('draws the loss chart instead of the progress bar', async () => {
+    await run([
+      'train',
+      'mlp',
+      '--dataset',
+      'mnist',
+      '--limit',
+      '300',
+      '--epochs',
+      '2',
+      '--backend',
+      'wasm',
+      '--validation-split',
+      '0.2',
+      '--live',
+    ]);
+    expect(progress).not.toContain('Epoch 1/2');
+    expect(progress).toContain('loss by epoch');
+    expect(progress).toContain('⣿ loss   + val_loss');
   });
 });

@@ -69,7 +69,7 @@ export async function plotCommand(file: string, options: PlotOptions, out: Outpu
     for (const note of fig.notes) out.line(`Note: ${note}`);
   }
   if (options.terminal || !options.out) {
-    const color = supportsColor(out.progress as { isTTY?: boolean; hasColors?: () => boolean });
+    const color = supportsColor(out.progress);
     for (const metric of metrics) out.line(terminalHistory(h, { metric, color }));
   }
 }

@@ -36,6 +36,8 @@ export interface TrainOptions {
   out?: string;
   /** Write learning curves, the test confusion matrix and test mistakes into this directory. */
   plot?: string;
+  /** Draw the loss in the terminal while training (a redrawn Unicode chart) instead of the progress bar. */
+  live?: boolean;
   json: boolean;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
@@ -225,7 +227,12 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         batchSize,
         validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
         seed: options.seed,
-        callbacks: [clock, position, ...(stopper ? [stopper] : []), bar],
+        callbacks: [
+          clock,
+          position,
+          ...(stopper ? [stopper] : []),
+          options.live ? await liveChart(out) : bar,
+        ],
       });
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
@@ -390,4 +397,10 @@ function shortNumber(x: number): string {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** `--live`: the loss (training and validation) redrawn on the progress stream after each epoch. */
+async function liveChart(out: Output): Promise<Callback> {
+  const { liveHistory } = await import('@tensorfold/viz');
+  return liveHistory({ stream: out.progress, metrics: ['loss'], width: 50, height: 8 });
 }
