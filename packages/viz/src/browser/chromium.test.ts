@@ -127,4 +127,40 @@ describe.skipIf(!present)('in headless Chromium', () => {
     }
     await page.close();
   });
+
+  it('writes byte-identical SVG strings in the browser and in Node', async () => {
+    const bundle = await build({
+      entryPoints: [join(import.meta.dirname, '..', 'index.ts')],
+      bundle: true,
+      format: 'iife',
+      globalName: 'viz',
+      write: false,
+      platform: 'browser',
+      conditions: ['@tensorfold/source'],
+      logLevel: 'silent',
+    });
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><body></body>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const h = {
+      loss: [1, 0.62, Number.NaN, 0.41],
+      val_loss: [1.1, 0.8, 0.7, 0.66],
+      accuracy: [0.5, 0.7, 0.8, 0.85],
+    };
+    const counts = [
+      [40, 2, 1],
+      [3, 35, 7],
+      [0, 5, 45],
+    ];
+    const inBrowser = await page.evaluate(
+      ({ h, counts }) => {
+        const v = (globalThis as unknown as { viz: typeof import('../index.js') }).viz;
+        return [v.history(h).svg, v.confusionMatrixFromCounts(counts, { classNames: ['a', 'b', 'c'] }).svg];
+      },
+      { h: { ...h, loss: h.loss.map((x) => (Number.isNaN(x) ? null : x)) }, counts },
+    );
+    expect(inBrowser[0]).toBe(history(h).svg);
+    expect(inBrowser[1]).toBe(confusionMatrixFromCounts(counts, { classNames: ['a', 'b', 'c'] }).svg);
+    await page.close();
+  });
 });
