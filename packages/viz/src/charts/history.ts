@@ -5,11 +5,11 @@ import { type LineMark, plot } from './plot.js';
 
 /**
  * What {@link history} accepts: the `History` that `fit` returns, its `history` record, or the same
- * record read from JSON (`{ "loss": [...], "val_loss": [...] }`).
+ * record read from JSON (`{ "loss": [...], "val_loss": [...] }`; `null` there counts as a missing value).
  */
 export type HistoryLike =
-  | { history: Record<string, ArrayLike<number>>; epoch?: ArrayLike<number> }
-  | Record<string, ArrayLike<number>>;
+  | { history: Record<string, ArrayLike<number | null>>; epoch?: ArrayLike<number> }
+  | Record<string, ArrayLike<number | null>>;
 
 /** Options of {@link history}. */
 export interface HistoryOptions {
@@ -44,7 +44,7 @@ export function historySeries(h: HistoryLike): { record: Record<string, number[]
       throw new DataError(
         `History entry "${k}" is not a list of numbers; a history maps names to one value per epoch.`,
       );
-    record[k] = Array.from(v as ArrayLike<number>, (x) => (x === null ? Number.NaN : Number(x)));
+    record[k] = Array.from(v as ArrayLike<number | null>, (x) => (x === null ? Number.NaN : Number(x)));
   }
   const n = Math.max(0, ...Object.values(record).map((v) => v.length));
   if (n === 0)
