@@ -6,6 +6,8 @@ import { DATASET_CATALOG, OTHER_DATA_HINT } from './catalog.js';
 export interface LoadedDataset {
   description: string;
   numClasses: number;
+  /** Names of the classes, in id order, when the dataset has them. */
+  classNames?: readonly string[];
   train: { x: tf.Tensor; y: tf.Tensor; count: number };
   test: { x: tf.Tensor; y: tf.Tensor; count: number };
   /** Frees the tensors. */
@@ -34,6 +36,7 @@ async function trainAndTest(
   return {
     description,
     numClasses: train.classNames.length,
+    classNames: train.classNames,
     train: { x: train.xs, y: train.ys, count: train.count },
     test: { x: test.xs, y: test.ys, count: test.count },
     dispose() {

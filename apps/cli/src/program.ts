@@ -120,6 +120,11 @@ flag or value, 130 Ctrl-C before training began.`,
       '--force',
       'save a run whose loss ended far above where it started (diverged) anyway; it still exits 1',
     )
+    .option(
+      '--plot <dir>',
+      'after training, write learning curves, the test confusion matrix and a grid of test mistakes (SVG and PNG) and history.json to this directory',
+    )
+    .option('--live', 'draw the loss as a chart in the terminal while training, instead of the progress bar')
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
     .addHelpText(
       'after',
@@ -184,7 +189,8 @@ Examples:
       `a built-in model (${Object.keys(MODELS).join(', ')}), or a saved model's directory or model.json`,
       modelOrPath,
     )
-    .action(async (target: string) => {
+    .option('--diagram <file>', 'also draw the layer graph (as plot_model does) to this .svg or .png file')
+    .action(async (target: string, flags: { diagram?: string }) => {
       const classic = MODELS[target.toLowerCase()];
       if (classic?.task === 'classic-neuron') {
         const { ConfigError } = await import('@tensorfold/core');
@@ -193,8 +199,50 @@ Examples:
         );
       }
       const { summaryCommand } = await import('./commands/summary.js');
-      await summaryCommand(target, makeOutput(false));
+      await summaryCommand(target, makeOutput(false), {
+        diagram: flags.diagram === undefined ? undefined : userPath(flags.diagram),
+      });
     });
+
+  program
+    .command('plot')
+    .description('Draw the learning curves of a history JSON file, to an SVG or PNG file or in the terminal.')
+    .argument(
+      '<history>',
+      'a history JSON file: {"loss": [...], "val_loss": [...]} (train --plot writes one)',
+    )
+    .option('--out <file>', 'write the curves to this .svg or .png file')
+    .option('--terminal', 'draw the curves in the terminal (the default without --out)')
+    .option(
+      '--metrics <names>',
+      'comma-separated metrics to draw, e.g. loss,accuracy (default: all)',
+      (v: string) =>
+        v
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+    )
+    .option('--log-scale', 'log scale for the y axes')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold plot runs/mlp-plots/history.json --out curves.png
+  tensorfold plot history.json --terminal --metrics loss`,
+    )
+    .action(
+      async (
+        file: string,
+        flags: { out?: string; terminal?: boolean; metrics?: string[]; logScale?: boolean },
+      ) => {
+        const { plotCommand } = await import('./commands/plot.js');
+        await plotCommand(
+          userPath(file),
+          { ...flags, out: flags.out === undefined ? undefined : userPath(flags.out) },
+          makeOutput(false),
+        );
+      },
+    );
 
   program
     .command('models')

@@ -40,6 +40,10 @@ export interface TrainOptions {
    * anyway. Default `false`: such a run saves nothing. It fails (exit code 1) either way.
    */
   force?: boolean;
+  /** Write learning curves, the test confusion matrix and test mistakes into this directory. */
+  plot?: string;
+  /** Draw the loss in the terminal while training (a redrawn Unicode chart) instead of the progress bar. */
+  live?: boolean;
   json: boolean;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
@@ -74,6 +78,8 @@ export interface TrainResult {
   testAccuracy: number;
   seed: number;
   savedTo?: string;
+  /** The files `--plot` wrote. */
+  plots?: string[];
   /** Present (`true`) when `signal` stopped training before the last epoch ended. */
   interrupted?: true;
 }
@@ -231,7 +237,13 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         batchSize,
         validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
         seed: options.seed,
-        callbacks: [clock, position, trend, ...(stopper ? [stopper] : []), bar],
+        callbacks: [
+          clock,
+          position,
+          trend,
+          ...(stopper ? [stopper] : []),
+          options.live ? await liveChart(out) : bar,
+        ],
       });
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
@@ -295,6 +307,16 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       out.line(
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
+    }
+    if (options.plot) {
+      const { writeTrainingPlots } = await import('./training-plots.js');
+      result.plots = await writeTrainingPlots(options.plot, {
+        history,
+        model,
+        test: data.test,
+        classNames: data.classNames,
+      });
+      out.line(`Wrote plots to ${resolve(options.plot)} (learning curves, confusion matrix, test mistakes)`);
     }
     if (diverged) {
       completed = true;
@@ -400,4 +422,10 @@ function shortNumber(x: number): string {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** `--live`: the loss (training and validation) redrawn on the progress stream after each epoch. */
+async function liveChart(out: Output): Promise<Callback> {
+  const { liveHistory } = await import('@tensorfold/viz');
+  return liveHistory({ stream: out.progress, metrics: ['loss'], width: 50, height: 8 });
 }
