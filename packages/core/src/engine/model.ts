@@ -292,6 +292,14 @@ export class Model extends Layer {
     return defaultTrainStep(this, batch);
   }
 
+  /**
+   * Whether this model's class overrides {@link Model.trainStep}; such a model may be fit on inputs
+   * alone (`fit(x, {epochs})`), its step deciding what it learns from, as Keras allows.
+   */
+  hasCustomTrainStep(): boolean {
+    return this.trainStep !== Model.prototype.trainStep;
+  }
+
   /** One evaluation step on one batch (override alongside {@link Model.trainStep} if needed). */
   testStep(batch: ModelBatch): void {
     defaultTestStep(this, batch);
