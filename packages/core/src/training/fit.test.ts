@@ -408,6 +408,7 @@ describe('fit', () => {
     const history = await m.fit(data, { epochs: 2, batchSize: 2, shuffle: false });
     expect(m.seen).toBe(8);
     expect(history.history.mean).toEqual([2.5, 2.5]);
+    expect(Object.keys(history.history)).toEqual(['mean']); // no compiled loss it never computed
     expect(tf.memory().numTensors).toBe(before);
     const plain = classifier();
     await expect(plain.fit(data, { epochs: 1 })).rejects.toThrow(/needs targets y/);
