@@ -293,11 +293,14 @@ export class Model extends Layer {
   }
 
   /**
-   * Whether this model's class overrides {@link Model.trainStep}; such a model may be fit on inputs
-   * alone (`fit(x, {epochs})`), its step deciding what it learns from, as Keras allows.
+   * Whether this model's class overrides {@link Model.trainStep} (`'train'`) or {@link Model.testStep}
+   * (`'test'`); such a model may be fit or evaluated on inputs alone (`fit(x, {epochs})`), its step
+   * deciding what it learns from, as Keras allows.
    */
-  hasCustomTrainStep(): boolean {
-    return this.trainStep !== Model.prototype.trainStep;
+  hasCustomStep(kind: 'train' | 'test'): boolean {
+    return kind === 'train'
+      ? this.trainStep !== Model.prototype.trainStep
+      : this.testStep !== Model.prototype.testStep;
   }
 
   /** One evaluation step on one batch (override alongside {@link Model.trainStep} if needed). */
