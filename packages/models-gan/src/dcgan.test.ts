@@ -37,7 +37,8 @@ describe('dcgan', () => {
       false,
     );
     expect(kinds(discriminator.layers).filter((k) => k === 'LeakyReLU')).toHaveLength(2);
-    expect((generator.layers.at(-1)?.getConfig() as { activation: string }).activation).toBe('tanh');
+    const last = generator.layers[generator.layers.length - 1];
+    expect((last.getConfig() as { activation: string }).activation).toBe('tanh');
     generator.dispose();
     discriminator.dispose();
   });
