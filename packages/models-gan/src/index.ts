@@ -12,9 +12,11 @@ export {
   type DenoisingAutoencoderArgs,
   denoisingAutoencoder,
 } from './autoencoder.js';
+export { type ClassifierScore, type ClassifierScoreArgs, classifierScore } from './classifier-score.js';
 export { type DcganArgs, dcgan, dcganDiscriminator, dcganGenerator } from './dcgan.js';
 export type { CodecArgs } from './dense-codec.js';
 export { models } from './descriptions.js';
+export { frechetDistance } from './frechet.js';
 export { dcganAdam, GAN, type GanArgs, type GanCompileArgs, gan } from './gan.js';
 export {
   energyDistance,
