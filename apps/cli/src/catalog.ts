@@ -9,9 +9,10 @@
 import type { ModelDescription } from '@tensorfold/core';
 import { models as classicModels } from '@tensorfold/models-classic/descriptions';
 import { models as cnnModels } from '@tensorfold/models-cnn/descriptions';
+import { models as ganModels } from '@tensorfold/models-gan/descriptions';
 
 /** The models packages the CLI offers, each with its descriptions. */
-const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [cnnModels, classicModels];
+const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [cnnModels, classicModels, ganModels];
 
 /** Every model the CLI offers, by lower-case name. */
 export const MODEL_CATALOG: Readonly<Record<string, ModelDescription>> = catalogOf(MODEL_PACKAGES);

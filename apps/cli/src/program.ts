@@ -22,7 +22,7 @@ const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** The flags of `tensorfold train`. */
-type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean };
+type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean; latent?: number };
 
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
 function modelName(value: string): string {
@@ -115,6 +115,11 @@ flag or value, 130 Ctrl-C before training began.`,
       integerInRange(0, 2 ** 32 - 1, '--seed'),
       42,
     )
+    .option(
+      '--latent <n>',
+      "latent size of a generative model (dcgan, vae, autoencoders); default: the model's own",
+      integerAtLeast(1, '--latent'),
+    )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
     .option(
       '--force',
@@ -144,6 +149,12 @@ Examples:
       const json = flags.json ?? false;
       const out = makeOutput(json);
       if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
+      if (MODELS[model].task === 'generate-images') {
+        const { trainGenerative } = await import('./commands/train-generative.js');
+        const result = await trainGenerative({ ...flags, model, json }, out);
+        if (json) (out.data ?? out.line)(JSON.stringify(result));
+        return;
+      }
       const { trainCommand } = await import('./commands/train.js');
       // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
       // with this listener gone, quits at once as usual.
@@ -241,6 +252,38 @@ Examples:
           { ...flags, out: flags.out === undefined ? undefined : userPath(flags.out) },
           makeOutput(false),
         );
+      },
+    );
+
+  program
+    .command('generate')
+    .description('Draw samples of a saved GAN, DCGAN or VAE into a PNG grid.')
+    .argument('<model>', "a saved generative model's directory or model.json", modelOrPath)
+    .option('--count <n>', 'how many samples', integerAtLeast(1, '--count'), 64)
+    .option(
+      '--seed <n>',
+      'seed of the latent points (same seed, same pictures)',
+      integerInRange(0, 2 ** 32 - 1, '--seed'),
+      0,
+    )
+    .option(
+      '--latent-grid <n>',
+      "a 2-D VAE's latent space as an N x N lattice of decoded images",
+      integerAtLeast(1, '--latent-grid'),
+    )
+    .requiredOption('--out <file.png>', 'where the PNG grid goes', (value: string) => userPath(value))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold train dcgan --dataset mnist --epochs 5 --out runs/dcgan
+  tensorfold generate runs/dcgan --count 64 --seed 3 --out samples.png
+  tensorfold train vae --latent 2 --out runs/vae && tensorfold generate runs/vae --latent-grid 20 --out latent.png`,
+    )
+    .action(
+      async (target: string, flags: { count: number; seed: number; latentGrid?: number; out: string }) => {
+        const { generateCommand } = await import('./commands/generate.js');
+        await generateCommand({ model: target, ...flags }, makeOutput(false));
       },
     );
 

@@ -5,6 +5,7 @@ import {
   ConfigError,
   fileSystem,
   type Logs,
+  type Model,
   NonFiniteLossError,
   type Optimizer,
   type Sequential,
@@ -400,10 +401,13 @@ function divergedError(
   );
 }
 
-/** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
-async function saveModel(model: Sequential, dir: string): Promise<void> {
+/**
+ * Saves to `dir` (with the optimizer's state unless `includeOptimizer` is false), turning a file-system
+ * failure (disk full, permissions) into a typed error.
+ */
+export async function saveModel(model: Model, dir: string, includeOptimizer = true): Promise<void> {
   try {
-    await model.save(fileSystem(dir), { includeOptimizer: true });
+    await model.save(fileSystem(dir), { includeOptimizer });
   } catch (error) {
     if (error instanceof TensorfoldError) throw error;
     throw new SerializationError(

@@ -203,7 +203,7 @@ function arraySources(
   batchSize: number,
   owned: tf.Tensor[],
 ): { train: EpochSource; validation: EpochSource | null } {
-  if (y === undefined)
+  if (y === undefined && !model.hasCustomStep('train'))
     throw new DataError(
       'fit(x, y) needs targets y when x is tensors; pass a dataset of {xs, ys} batches otherwise.',
     );
