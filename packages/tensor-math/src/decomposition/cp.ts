@@ -1,8 +1,7 @@
 import { Random, seedOrNext, tf } from '@tensorfold/core';
-import { Matrix as HostMatrix, type Matrix } from 'ml-matrix';
 import { mttkrp } from '../algebra/mttkrp.js';
-import { fromHost, hostFromArray, readScalar } from '../linalg/host-matrix.js';
-import { hostSolve } from '../linalg/lstsq.js';
+import { readScalar } from '../linalg/host-matrix.js';
+import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
 import { khatriRao } from '../products/khatri-rao.js';
 import { assertInteger, product } from '../validate.js';
@@ -38,11 +37,13 @@ export interface CPOptions {
  * sum approximates `tensor`.
  *
  * Each sweep updates the factors one mode at a time: the MTTKRP runs in tfjs kernels on the current
- * backend, the `R x R` normal equations are solved in float64 with `ml-matrix`. The error recorded
+ * backend, the `R x R` normal equations are solved in float64 on the host by Cholesky, with a tiny
+ * proximal term (`(MTTKRP + λ·A)·(V + λI)⁻¹`, `λ = 1e-6·trace(V)/R`, see `proximalSolve`) that keeps
+ * the solve stable where `V` is singular or nearly so (a rank above a mode's size, nearly collinear
+ * components) and makes every update at least as good as keeping the old factor. The error recorded
  * after each sweep is the true relative residual `‖X − X̂‖/‖X‖` (one extra MTTKRP-sized product), not
  * TensorLy's Gram-matrix estimate, whose cancellation in float32 cannot resolve errors below ~3e-4.
- * Without normalisation ALS never increases it, so `history.errors` is non-increasing up to float32
- * round-off.
+ * `history.errors` is non-increasing up to float32 round-off, with or without normalisation.
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @param rank The number of rank-one terms `R` (>= 1).
@@ -69,56 +70,52 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     options.svdMethod ?? 'auto',
   );
   const order = tensor.rank;
-  const grams: Matrix[] = await Promise.all(factors.map(hostGram));
-  let weights: Float64Array = new Float64Array(rank).fill(1);
   let history: FitHistory;
   try {
+    // float64 host copies of the factors: the solves, Gram matrices and proximal anchors use these;
+    // the backend holds float32 copies for the MTTKRP and the residual
+    const host: Float64Array[] = await Promise.all(
+      factors.map(async (f) => Float64Array.from(await f.data())),
+    );
+    const grams = host.map((values, k) => gramOf(values, tensor.shape[k], rank)); // [R, R] each
+    let weights: Float64Array = new Float64Array(rank).fill(1);
     history = await sweepUntilConverged(tensor, 'cp()', limits, async () => {
       for (let mode = 0; mode < order; mode++) {
-        // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = MTTKRP · V⁻¹
+        const rows = tensor.shape[mode];
+        // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = (MTTKRP + λ·A_mode) · (V + λI)⁻¹
         const normalMatrix = hadamardExcept(grams, mode, rank);
         const product = mttkrp(tensor, factors, mode); // [n_mode, R]
-        const rhs = hostFromArray(await product.data(), tensor.shape[mode], rank);
+        const rhs = await product.data();
         product.dispose();
-        const solved = hostSolve(normalMatrix, rhs.transpose()).transpose(); // [n_mode, R]
-        if (normalize) weights = normalizeColumns(solved);
+        // the model's current A_mode: with normalisation the scale sits in the weights
+        const anchor = normalize ? scaleColumns(host[mode], weights, rank) : host[mode];
+        const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank); // [n_mode, R]
+        if (normalize) weights = normalizeColumns(solved, rows, rank);
+        host[mode] = solved;
+        grams[mode] = gramOf(solved, rows, rank);
         factors[mode].dispose();
-        factors[mode] = fromHost(solved);
-        grams[mode] = await hostGram(factors[mode]);
+        factors[mode] = tf.tensor2d(Float32Array.from(solved), [rows, rank], 'float32');
       }
       return residualNorm(tensor, factors, normalize ? weights : null);
     });
+    return new CPTensor(tf.tensor1d(Float32Array.from(weights)), factors, history);
   } catch (error) {
     for (const f of factors) f.dispose();
     throw error;
   }
-  return new CPTensor(tf.tensor1d(Float32Array.from(weights)), factors, history);
 }
 
-/** `AᵀA` of a factor, in float64 from its float32 values. */
-async function hostGram(factor: tf.Tensor2D): Promise<Matrix> {
-  const [rows, columns] = factor.shape;
-  const host = hostFromArray(await factor.data(), rows, columns);
-  return host.transpose().mmul(host);
+/** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */
+function scaleColumns(values: Float64Array, weights: Float64Array, rank: number): Float64Array {
+  return values.map((v, i) => v * weights[i % rank]);
 }
 
-function hadamardExcept(grams: readonly Matrix[], skip: number, rank: number): Matrix {
-  const result = HostMatrix.ones(rank, rank);
-  grams.forEach((g, k) => {
-    if (k !== skip) result.mul(g);
-  });
-  return result;
-}
-
-/** Scales each column of `factor` to unit length in place; returns the lengths (1 for a zero column). */
-function normalizeColumns(factor: Matrix): Float64Array {
-  const norms = new Float64Array(factor.columns);
-  for (let j = 0; j < factor.columns; j++) {
-    let sum = 0;
-    for (let i = 0; i < factor.rows; i++) sum += factor.get(i, j) ** 2;
-    norms[j] = sum > 0 ? Math.sqrt(sum) : 1;
-    for (let i = 0; i < factor.rows; i++) factor.set(i, j, factor.get(i, j) / norms[j]);
-  }
+/** Scales each column of a row-major `[rows, R]` matrix to unit length in place; returns the lengths (1 for a zero column). */
+function normalizeColumns(values: Float64Array, rows: number, rank: number): Float64Array {
+  const norms = new Float64Array(rank);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < rank; j++) norms[j] += values[i * rank + j] ** 2;
+  for (let j = 0; j < rank; j++) norms[j] = norms[j] > 0 ? Math.sqrt(norms[j]) : 1;
+  for (let i = 0; i < values.length; i++) values[i] /= norms[i % rank];
   return norms;
 }
 
