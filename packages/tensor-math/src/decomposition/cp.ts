@@ -1,13 +1,13 @@
 import { Random, seedOrNext, tf } from '@tensorfold/core';
-import { mttkrp } from '../algebra/mttkrp.js';
+import { unfold } from '../algebra/unfold.js';
 import { readScalar } from '../linalg/host-matrix.js';
 import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
-import { khatriRao } from '../products/khatri-rao.js';
-import { assertInteger, product } from '../validate.js';
+import { hostKhatriRao, hostKhatriRao64 } from '../products/host-khatri-rao.js';
+import { assertInteger } from '../validate.js';
 import { type CPInit, initialCpFactors } from './cp-init.js';
 import { CPTensor } from './cp-tensor.js';
-import type { FitHistory, IterationCallback } from './decomposition.js';
+import type { IterationCallback } from './decomposition.js';
 import { sweepLimits, sweepUntilConverged } from './sweeps.js';
 import { assertDecomposable, assertSeed } from './validate-input.js';
 
@@ -69,40 +69,120 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     random,
     options.svdMethod ?? 'auto',
   );
-  const order = tensor.rank;
-  let history: FitHistory;
+  const shape = tensor.shape;
+  // float64 host copies of the factors: the solves, Gram matrices, Khatri-Rao products and proximal
+  // anchors all use these; float32 tensors are made from them once, at the end
+  const host: Float64Array[] = [];
+  for (const f of factors) host.push(Float64Array.from(await f.data()));
+  tf.dispose(factors);
+  const last = shape.length - 1;
+  const front = shape.slice(0, last); // the modes before the last
+  // the last mode's unfolding [n_N, ∏_{k<N} n_k] (one transpose, made once)
+  const lastUnfolding = unfold(tensor, last);
   try {
-    // float64 host copies of the factors: the solves, Gram matrices and proximal anchors use these;
-    // the backend holds float32 copies for the MTTKRP and the residual
-    const host: Float64Array[] = await Promise.all(
-      factors.map(async (f) => Float64Array.from(await f.data())),
-    );
-    const grams = host.map((values, k) => gramOf(values, tensor.shape[k], rank)); // [R, R] each
+    const grams = host.map((values, k) => gramOf(values, shape[k], rank)); // [R, R] each
     let weights: Float64Array = new Float64Array(rank).fill(1);
-    history = await sweepUntilConverged(tensor, 'cp()', limits, async () => {
-      for (let mode = 0; mode < order; mode++) {
-        const rows = tensor.shape[mode];
-        // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = (MTTKRP + λ·A_mode) · (V + λI)⁻¹
-        const normalMatrix = hadamardExcept(grams, mode, rank);
-        const product = mttkrp(tensor, factors, mode); // [n_mode, R]
+    const history = await sweepUntilConverged(tensor, 'cp()', limits, async () => {
+      // P = X_[∏_{k<N} n_k, n_N] · A_N  [n_1, ..., n_{N-1}, R]: A_N stays fixed while modes 1..N-1
+      // are updated, so this one product serves all their MTTKRPs, finished on the host
+      const partial = await hostProduct(tensor, host[last], rank);
+      for (let mode = 0; mode < last; mode++) {
+        const rhs = contractPartial(partial, host, front, mode, rank); // MTTKRP [n_mode, R]
+        update(mode, rhs);
+      }
+      // the last mode: one product with the Khatri-Rao product of the updated A_1..A_{N-1}, which the
+      // residual then reuses
+      const others = otherKhatriRao(host, shape, last, rank); // [∏_{k<N} n_k, R]
+      try {
+        const product = tf.matMul(lastUnfolding, others); // MTTKRP [n_N, R]
         const rhs = await product.data();
         product.dispose();
-        // the model's current A_mode: with normalisation the scale sits in the weights
-        const anchor = normalize ? scaleColumns(host[mode], weights, rank) : host[mode];
-        const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank); // [n_mode, R]
-        if (normalize) weights = normalizeColumns(solved, rows, rank);
-        host[mode] = solved;
-        grams[mode] = gramOf(solved, rows, rank);
-        factors[mode].dispose();
-        factors[mode] = tf.tensor2d(Float32Array.from(solved), [rows, rank], 'float32');
+        update(last, rhs);
+        return await residualNorm(tensor, others, host[last], rank, normalize ? weights : null);
+      } finally {
+        others.dispose();
       }
-      return residualNorm(tensor, factors, normalize ? weights : null);
     });
-    return new CPTensor(tf.tensor1d(Float32Array.from(weights)), factors, history);
-  } catch (error) {
-    for (const f of factors) f.dispose();
-    throw error;
+    const result = host.map((values, k) => tf.tensor2d(Float32Array.from(values), [shape[k], rank]));
+    return new CPTensor(tf.tensor1d(Float32Array.from(weights)), result, history);
+
+    /** Solves mode `mode`'s normal equations for the MTTKRP `rhs` and stores the new factor. */
+    function update(mode: number, rhs: ArrayLike<number>): void {
+      const rows = shape[mode];
+      // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = (MTTKRP + λ·A_mode) · (V + λI)⁻¹
+      const normalMatrix = hadamardExcept(grams, mode, rank);
+      // the model's current A_mode: with normalisation the scale sits in the weights
+      const anchor = normalize ? scaleColumns(host[mode], weights, rank) : host[mode];
+      const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank); // [n_mode, R]
+      if (normalize) weights = normalizeColumns(solved, rows, rank);
+      host[mode] = solved;
+      grams[mode] = gramOf(solved, rows, rank);
+    }
+  } finally {
+    lastUnfolding.dispose();
   }
+}
+
+/** `X_[∏_{k<N} n_k, n_N] · A_N` on the backend (a plain product in the tensor's layout), read back. */
+async function hostProduct(tensor: tf.Tensor, lastFactor: Float64Array, rank: number): Promise<Float32Array> {
+  const size = lastFactor.length / rank;
+  const product = tf.tidy(() =>
+    tf.matMul(
+      tf.reshape(tensor, [tensor.size / size, size]),
+      tf.tensor2d(Float32Array.from(lastFactor), [size, rank], 'float32'),
+    ),
+  );
+  const values = (await product.data()) as Float32Array;
+  product.dispose();
+  return values;
+}
+
+/**
+ * The MTTKRP of mode `mode` (< N) from `partial` `[n_1, ..., n_{N-1}, R]`:
+ * `M[i, r] = Σ P[b, i, a, r] · W[(b, a), r]` with `W = khatriRao` of the front factors but `mode`'s
+ * (`b` runs over the modes before `mode`, `a` over those after it), in float64.
+ */
+function contractPartial(
+  partial: Float32Array,
+  host: Float64Array[],
+  front: number[],
+  mode: number,
+  rank: number,
+): Float64Array {
+  const modes = front.map((_, k) => k).filter((k) => k !== mode);
+  const weights = hostKhatriRao64(
+    modes.map((k) => host[k]),
+    modes.map((k) => front[k]),
+    rank,
+  ); // [before·after, R]
+  const size = front[mode];
+  const before = front.slice(0, mode).reduce((a, b) => a * b, 1);
+  const after = front.slice(mode + 1).reduce((a, b) => a * b, 1);
+  const out = new Float64Array(size * rank);
+  for (let b = 0; b < before; b++) {
+    for (let i = 0; i < size; i++) {
+      const target = i * rank;
+      let source = (b * size + i) * after * rank;
+      let weight = b * after * rank;
+      for (let a = 0; a < after; a++) {
+        for (let r = 0; r < rank; r++) out[target + r] += partial[source + r] * weights[weight + r];
+        source += rank;
+        weight += rank;
+      }
+    }
+  }
+  return out;
+}
+
+/** `khatriRao` of every factor but `skip`'s, `[∏_{k≠skip} n_k, R]`, built on the host and uploaded. */
+function otherKhatriRao(host: Float64Array[], shape: number[], skip: number, rank: number): tf.Tensor2D {
+  const modes = shape.map((_, k) => k).filter((k) => k !== skip);
+  const values = hostKhatriRao(
+    modes.map((k) => host[k]),
+    modes.map((k) => shape[k]),
+    rank,
+  );
+  return tf.tensor2d(values, [values.length / rank, rank], 'float32');
 }
 
 /** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */
@@ -120,21 +200,27 @@ function normalizeColumns(values: Float64Array, rows: number, rank: number): Flo
 }
 
 /**
- * `‖X − X̂‖` with `X̂` built in the last mode's layout, which is the tensor's own memory layout
- * (`[n_1·...·n_{N-1}, n_N]`), so nothing is transposed.
+ * `‖X − X̂‖` in the last mode's layout, which is the tensor's own memory layout: `X` viewed as
+ * `[∏_{k<N} n_k, n_N]` minus `K·(A_N·diag(w))ᵀ` with `K = khatriRao(A_1, ..., A_{N-1})`. The transposed
+ * last factor is made on the host, so the product is a plain one (no transpose flag), then one fused
+ * squared difference and a sum.
  */
 async function residualNorm(
   tensor: tf.Tensor,
-  factors: tf.Tensor2D[],
+  others: tf.Tensor2D,
+  lastFactor: Float64Array,
+  rank: number,
   weights: Float64Array | null,
 ): Promise<number> {
-  const last = factors.length - 1;
-  const rows = product(tensor.shape.slice(0, last));
+  const size = lastFactor.length / rank;
+  const transposed = new Float32Array(lastFactor.length); // (A_N·diag(w))ᵀ  [R, n_N]
+  for (let i = 0; i < size; i++) {
+    for (let r = 0; r < rank; r++)
+      transposed[r * size + i] = lastFactor[i * rank + r] * (weights ? weights[r] : 1);
+  }
   const squared = tf.tidy(() => {
-    let left = khatriRao(factors.slice(0, last)); // [rows, R]
-    if (weights) left = tf.mul(left, tf.tensor1d(Float32Array.from(weights)));
-    const approximation = tf.matMul(left, factors[last], false, true); // [rows, n_N]
-    return tf.sum(tf.square(tf.sub(tf.reshape(tensor, [rows, tensor.shape[last]]), approximation)));
+    const approximation = tf.matMul(others, tf.tensor2d(transposed, [rank, size], 'float32')); // [∏, n_N]
+    return tf.sum(tf.squaredDifference(tf.reshape(tensor, approximation.shape), approximation));
   });
   return Math.sqrt(Math.max(await readScalar(squared), 0));
 }
