@@ -27,16 +27,18 @@ export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen 
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => d[b] - d[a]);
   const values = Float64Array.from(order, (i) => d[i]);
   const vectors = new Float64Array(n * n);
-  for (let row = 0; row < n; row++) {
-    const offset = row * n;
-    for (let j = 0; j < n; j++) vectors[offset + j] = v[offset + order[j]];
+  // v holds the eigenvectors as rows (column j of V at v[j·n ...]), so that every inner loop below
+  // runs over contiguous memory
+  for (let j = 0; j < n; j++) {
+    const column = order[j] * n;
+    for (let row = 0; row < n; row++) vectors[row * n + j] = v[column + row];
   }
   return { values, vectors };
 }
 
 /** Householder reduction of `v` (in place, becomes the accumulated transform) to tridiagonal `d`, `e`. */
 function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
+  for (let j = 0; j < n; j++) d[j] = v[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -44,9 +46,9 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
     if (scale === 0) {
       e[i] = d[i - 1];
       for (let j = 0; j < i; j++) {
-        d[j] = v[(i - 1) * n + j];
-        v[i * n + j] = 0;
+        d[j] = v[j * n + (i - 1)];
         v[j * n + i] = 0;
+        v[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -62,11 +64,11 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j];
-        v[j * n + i] = f;
+        v[i * n + j] = f;
         g = e[j] + v[j * n + j] * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += v[k * n + j] * d[k];
-          e[k] += v[k * n + j] * f;
+          g += v[j * n + k] * d[k];
+          e[k] += v[j * n + k] * f;
         }
         e[j] = g;
       }
@@ -80,33 +82,33 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       for (let j = 0; j < i; j++) {
         f = d[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
-        d[j] = v[(i - 1) * n + j];
-        v[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) v[j * n + k] -= f * e[k] + g * d[k];
+        d[j] = v[j * n + (i - 1)];
+        v[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   // accumulate the transformations
   for (let i = 0; i < n - 1; i++) {
-    v[(n - 1) * n + i] = v[i * n + i];
+    v[i * n + (n - 1)] = v[i * n + i];
     v[i * n + i] = 1;
     const h = d[i + 1];
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
+      for (let k = 0; k <= i; k++) d[k] = v[(i + 1) * n + k] / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
-        for (let k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
+        for (let k = 0; k <= i; k++) g += v[(i + 1) * n + k] * v[j * n + k];
+        for (let k = 0; k <= i; k++) v[j * n + k] -= g * d[k];
       }
     }
-    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) v[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = v[(n - 1) * n + j];
-    v[(n - 1) * n + j] = 0;
+    d[j] = v[j * n + (n - 1)];
+    v[j * n + (n - 1)] = 0;
   }
-  v[(n - 1) * n + n - 1] = 1;
+  v[(n - 1) * n + (n - 1)] = 1;
   e[0] = 0;
 }
 
@@ -152,11 +154,12 @@ function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
+          const next = (i + 1) * n; // column i + 1 (stored as a row)
+          const current = i * n;
           for (let k = 0; k < n; k++) {
-            const row = k * n;
-            h = v[row + i + 1];
-            v[row + i + 1] = s * v[row + i] + c * h;
-            v[row + i] = c * v[row + i] - s * h;
+            h = v[next + k];
+            v[next + k] = s * v[current + k] + c * h;
+            v[current + k] = c * v[current + k] - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;

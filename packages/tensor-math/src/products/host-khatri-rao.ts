@@ -65,6 +65,38 @@ function appendKhatriRao(
   rank: number,
   out: Float64Array | Float32Array,
 ): void {
+  // one typed copy of `right`, so that the hot loop below sees a single array type
+  const rightValues = right instanceof Float64Array ? right : Float64Array.from(right);
+  if (out instanceof Float32Array) step32(left, count, rightValues, n, rank, out);
+  else step64(left, count, rightValues, n, rank, out);
+}
+
+function step32(
+  left: Float64Array,
+  count: number,
+  right: Float64Array,
+  n: number,
+  rank: number,
+  out: Float32Array,
+) {
+  let target = 0;
+  for (let i = 0; i < count; i++) {
+    const l = i * rank;
+    for (let j = 0; j < n; j++) {
+      const rr = j * rank;
+      for (let r = 0; r < rank; r++) out[target++] = left[l + r] * right[rr + r];
+    }
+  }
+}
+
+function step64(
+  left: Float64Array,
+  count: number,
+  right: Float64Array,
+  n: number,
+  rank: number,
+  out: Float64Array,
+) {
   let target = 0;
   for (let i = 0; i < count; i++) {
     const l = i * rank;
