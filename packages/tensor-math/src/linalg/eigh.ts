@@ -1,7 +1,7 @@
 import { ShapeError, type tf } from '@tensorfold/core';
 import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
 import { assertFiniteFlat, canonicalSignsFlat, leadingColumns } from './host-matrix.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { leadingSymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 
 /** An eigendecomposition `A = V · diag(values) · Vᵀ`. */
 export interface EighResult {
@@ -43,4 +43,17 @@ export function flatEigh(
 ): { values: Float64Array; vectors: Float64Array } {
   const { values, vectors } = symmetricEigen(symmetric, n);
   return { values, vectors: canonicalSignsFlat(vectors, n, n) };
+}
+
+/**
+ * All eigenvalues (descending) and the `count` leading eigenvectors (`[n, count]` row-major,
+ * sign-canonical) of a row-major float64 `[n, n]` symmetric array.
+ */
+export function leadingEigh(
+  symmetric: Float64Array,
+  n: number,
+  count: number,
+): { values: Float64Array; vectors: Float64Array } {
+  const { values, vectors } = leadingSymmetricEigen(symmetric, n, count);
+  return { values, vectors: canonicalSignsFlat(vectors, n, count) };
 }

@@ -1,7 +1,7 @@
 import { ConfigError, tf } from '@tensorfold/core';
 import { type Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
-import { flatEigh } from './eigh.js';
+import { leadingEigh } from './eigh.js';
 import {
   assertFiniteFlat,
   assertFiniteHost,
@@ -134,9 +134,9 @@ async function hostGramSvd(matrix: tf.Tensor2D, rank: number): Promise<SvdResult
       gram[j * m + i] = sum;
     }
   }
-  const eigen = flatEigh(gram, m);
+  const eigen = leadingEigh(gram, m, rank); // vectors [m, rank]
   const s = Float64Array.from(eigen.values, (v) => Math.sqrt(Math.max(v, 0)));
-  return { u: leadingColumns(eigen.vectors, m, m, rank), s, vt: null, method: 'host' };
+  return { u: leadingColumns(eigen.vectors, m, rank, rank), s, vt: null, method: 'host' };
 }
 
 async function gramSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): Promise<SvdResult> {
@@ -151,12 +151,12 @@ async function gramSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): P
   gram.dispose();
   // NaN or Infinity in the matrix shows in its Gram matrix (Infinity·0 is NaN)
   assertFiniteFlat(host, size, 'svd() input');
-  const { values, vectors } = flatEigh(host, size);
+  const { values, vectors } = leadingEigh(host, size, rank); // vectors [size, rank]
   const s = Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 0)));
   // 1/s for the kept values, 0 where s is below the floor (those directions are not resolved)
   const floor = s[0] * GRAM_RELATIVE_FLOOR;
   const inverse = tf.tensor1d(Array.from(s.subarray(0, rank), (v) => (v > floor && v > 0 ? 1 / v : 0)));
-  const side = leadingColumns(vectors, size, size, rank);
+  const side = leadingColumns(vectors, size, rank, rank);
   try {
     if (wide) {
       // u = eigenvectors of M·Mᵀ; vt = diag(1/s)·uᵀ·M  [k, n]

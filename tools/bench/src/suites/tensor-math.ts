@@ -253,7 +253,7 @@ async function benchSvdPaths(ctx: BenchContext): Promise<void> {
       unit: 'ms',
       value: gram.medianMs,
       peer: host.medianMs,
-      peerName: 'ml-matrix float64 SVD',
+      peerName: 'host path (float64)',
       higherIsBetter: false,
     });
     matrix.dispose();
