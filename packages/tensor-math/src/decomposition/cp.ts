@@ -3,7 +3,7 @@ import { unfold } from '../algebra/unfold.js';
 import { readScalar } from '../linalg/host-matrix.js';
 import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
-import { hostKhatriRao, hostKhatriRao64 } from '../products/host-khatri-rao.js';
+import { hostKhatriRao } from '../products/host-khatri-rao.js';
 import { assertInteger } from '../validate.js';
 import { type CPInit, initialCpFactors } from './cp-init.js';
 import { CPTensor } from './cp-tensor.js';
@@ -84,11 +84,18 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     let weights: Float64Array = new Float64Array(rank).fill(1);
     const history = await sweepUntilConverged(tensor, 'cp()', limits, async () => {
       // P = X_[∏_{k<N} n_k, n_N] · A_N  [n_1, ..., n_{N-1}, R]: A_N stays fixed while modes 1..N-1
-      // are updated, so this one product serves all their MTTKRPs, finished on the host
-      const partial = await hostProduct(tensor, host[last], rank);
-      for (let mode = 0; mode < last; mode++) {
-        const rhs = contractPartial(partial, host, front, mode, rank); // MTTKRP [n_mode, R]
-        update(mode, rhs);
+      // are updated, so this one product serves all their MTTKRPs, each finished by a small
+      // broadcast multiply and sum
+      const partial = backendProduct(tensor, host[last], rank); // [n_1, ..., n_{N-1}, R]
+      try {
+        for (let mode = 0; mode < last; mode++) {
+          const product = backendContract(partial, host, front, mode, rank); // MTTKRP [n_mode, R]
+          const rhs = await product.data();
+          product.dispose();
+          update(mode, rhs);
+        }
+      } finally {
+        partial.dispose();
       }
       // the last mode: one product with the Khatri-Rao product of the updated A_1..A_{N-1}, which the
       // residual then reuses
@@ -123,55 +130,54 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   }
 }
 
-/** `X_[∏_{k<N} n_k, n_N] · A_N` on the backend (a plain product in the tensor's layout), read back. */
-async function hostProduct(tensor: tf.Tensor, lastFactor: Float64Array, rank: number): Promise<Float32Array> {
+/** `X_[∏_{k<N} n_k, n_N] · A_N` (a plain product in the tensor's own layout), `[n_1, ..., n_{N-1}, R]`. */
+function backendProduct(tensor: tf.Tensor, lastFactor: Float64Array, rank: number): tf.Tensor {
   const size = lastFactor.length / rank;
-  const product = tf.tidy(() =>
-    tf.matMul(
-      tf.reshape(tensor, [tensor.size / size, size]),
-      tf.tensor2d(Float32Array.from(lastFactor), [size, rank], 'float32'),
+  return tf.tidy(() =>
+    tf.reshape(
+      tf.matMul(
+        tf.reshape(tensor, [tensor.size / size, size]),
+        tf.tensor2d(Float32Array.from(lastFactor), [size, rank], 'float32'),
+      ),
+      [...tensor.shape.slice(0, -1), rank],
     ),
   );
-  const values = (await product.data()) as Float32Array;
-  product.dispose();
-  return values;
 }
 
 /**
- * The MTTKRP of mode `mode` (< N) from `partial` `[n_1, ..., n_{N-1}, R]`:
- * `M[i, r] = Σ P[b, i, a, r] · W[(b, a), r]` with `W = khatriRao` of the front factors but `mode`'s
- * (`b` runs over the modes before `mode`, `a` over those after it), in float64.
+ * The MTTKRP of mode `mode` (< N) from `partial = X ×_N A_Nᵀ` `[n_1, ..., n_{N-1}, R]`, viewed as
+ * `[before, n_mode, after, R]`: `M[i, r] = Σ_b Σ_a P[b, i, a, r] · L[b, r] · K[a, r]` with `L`, `K` the
+ * Khatri-Rao products of the front factors before and after `mode` (built on the host). Small
+ * element-wise work (`∏_{k<N} n_k · R`), no tensor-sized product, and never above rank 4 (WASM's
+ * element-wise kernels are wrong from rank 7 on).
  */
-function contractPartial(
-  partial: Float32Array,
+function backendContract(
+  partial: tf.Tensor,
   host: Float64Array[],
   front: number[],
   mode: number,
   rank: number,
-): Float64Array {
-  const modes = front.map((_, k) => k).filter((k) => k !== mode);
-  const weights = hostKhatriRao64(
-    modes.map((k) => host[k]),
-    modes.map((k) => front[k]),
+): tf.Tensor {
+  const beforeModes = front.slice(0, mode).map((_, k) => k);
+  const afterModes = front.slice(mode + 1).map((_, k) => mode + 1 + k);
+  const before = beforeModes.reduce((p, k) => p * front[k], 1);
+  const after = afterModes.reduce((p, k) => p * front[k], 1);
+  const left = hostKhatriRao(
+    beforeModes.map((k) => host[k]),
+    beforeModes.map((k) => front[k]),
     rank,
-  ); // [before·after, R]
-  const size = front[mode];
-  const before = front.slice(0, mode).reduce((a, b) => a * b, 1);
-  const after = front.slice(mode + 1).reduce((a, b) => a * b, 1);
-  const out = new Float64Array(size * rank);
-  for (let b = 0; b < before; b++) {
-    for (let i = 0; i < size; i++) {
-      const target = i * rank;
-      let source = (b * size + i) * after * rank;
-      let weight = b * after * rank;
-      for (let a = 0; a < after; a++) {
-        for (let r = 0; r < rank; r++) out[target + r] += partial[source + r] * weights[weight + r];
-        source += rank;
-        weight += rank;
-      }
-    }
-  }
-  return out;
+  ); // [before, R]
+  const right = hostKhatriRao(
+    afterModes.map((k) => host[k]),
+    afterModes.map((k) => front[k]),
+    rank,
+  ); // [after, R]
+  return tf.tidy(() => {
+    let result = tf.reshape(partial, [before, front[mode], after, rank]);
+    if (before > 1) result = tf.sum(tf.mul(result, tf.tensor4d(left, [before, 1, 1, rank])), 0, true);
+    if (after > 1) result = tf.sum(tf.mul(result, tf.tensor4d(right, [1, 1, after, rank])), 2, true);
+    return tf.reshape(result, [front[mode], rank]);
+  });
 }
 
 /** `khatriRao` of every factor but `skip`'s, `[∏_{k≠skip} n_k, R]`, built on the host and uploaded. */

@@ -13,6 +13,7 @@
  * @param rows the row count of each matrix
  * @param rank `R`, the shared column count
  * @param columnScale multiply column `r` by `columnScale[r]` (CP weights). Default: none.
+ * @returns with no matrices, one row: `columnScale` or ones.
  */
 export function hostKhatriRao(
   matrices: readonly ArrayLike<number>[],
@@ -21,15 +22,6 @@ export function hostKhatriRao(
   columnScale?: ArrayLike<number>,
 ): Float32Array {
   return khatriRaoInto(matrices, rows, rank, columnScale, (n) => new Float32Array(n));
-}
-
-/** {@link hostKhatriRao} in float64 (for products that stay on the host). No matrices: one row of ones. */
-export function hostKhatriRao64(
-  matrices: readonly ArrayLike<number>[],
-  rows: readonly number[],
-  rank: number,
-): Float64Array {
-  return khatriRaoInto(matrices, rows, rank, undefined, (n) => new Float64Array(n));
 }
 
 function khatriRaoInto<T extends Float32Array | Float64Array>(
