@@ -31,6 +31,9 @@ export * from './layers/normalization/batch-normalization.js';
 export * from './layers/normalization/layer-normalization.js';
 export * from './layers/pooling/global-pooling.js';
 export * from './layers/pooling/pooling.js';
+export * from './layers/preprocessing/center-crop.js';
+export * from './layers/preprocessing/rescaling.js';
+export * from './layers/preprocessing/resizing.js';
 export * from './layers/recurrent/gru.js';
 export * from './layers/recurrent/lstm.js';
 export {
@@ -43,3 +46,4 @@ export * from './layers/wrappers/bidirectional.js';
 export * from './layers/wrappers/time-distributed.js';
 export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
 export type { RegularizerSpec } from './utils/layer-utils.js';
+export type { Interpolation } from './utils/resize.js';
