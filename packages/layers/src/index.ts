@@ -24,6 +24,7 @@ export * from './layers/core/dropout.js';
 export * from './layers/core/flatten.js';
 export * from './layers/core/gaussian-noise.js';
 export * from './layers/core/masking.js';
+export * from './layers/core/noise-dropout.js';
 export * from './layers/core/reshaping.js';
 export * from './layers/embedding/embedding.js';
 export * from './layers/merge/merge.js';
