@@ -27,6 +27,7 @@ export * from './layers/core/masking.js';
 export * from './layers/core/noise-dropout.js';
 export * from './layers/core/reshaping.js';
 export * from './layers/embedding/embedding.js';
+export * from './layers/merge/dot.js';
 export * from './layers/merge/merge.js';
 export * from './layers/normalization/batch-normalization.js';
 export * from './layers/normalization/layer-normalization.js';
