@@ -36,6 +36,8 @@ export * from './layers/pooling/pooling.js';
 export * from './layers/preprocessing/center-crop.js';
 export * from './layers/preprocessing/rescaling.js';
 export * from './layers/preprocessing/resizing.js';
+export * from './layers/recurrent/cell-types.js';
+export { type CellArgs, type CellStep, RNNCell, stateSizes } from './layers/recurrent/cells.js';
 export * from './layers/recurrent/gru.js';
 export * from './layers/recurrent/lstm.js';
 export {
@@ -43,7 +45,9 @@ export {
   type RecurrentCallOptions,
   RecurrentLayer,
 } from './layers/recurrent/recurrent-base.js';
+export * from './layers/recurrent/rnn.js';
 export * from './layers/recurrent/simple-rnn.js';
+export * from './layers/recurrent/stacked-cells.js';
 export * from './layers/wrappers/bidirectional.js';
 export * from './layers/wrappers/time-distributed.js';
 export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
