@@ -40,6 +40,7 @@ export * from './layers/preprocessing/rescaling.js';
 export * from './layers/preprocessing/resizing.js';
 export * from './layers/recurrent/cell-types.js';
 export { type CellArgs, type CellStep, RNNCell, stateSizes } from './layers/recurrent/cells.js';
+export * from './layers/recurrent/conv-lstm2d.js';
 export * from './layers/recurrent/gru.js';
 export * from './layers/recurrent/lstm.js';
 export {

@@ -70,6 +70,20 @@ export abstract class RNNCell extends Layer {
     return stateSizes(this)[0];
   }
 
+  /**
+   * The shapes of the states (without the batch axis) for step inputs of `stepInput`
+   * (`[batch, ...]`). Default: `[size]` per entry of {@link RNNCell.stateSize}; a convolutional
+   * cell's states are images.
+   */
+  stateShapes(_stepInput: Shape): number[][] {
+    return stateSizes(this).map((s) => [s]);
+  }
+
+  /** The shape of one step's output for step inputs of `stepInput`. Default: `[batch, outputSize]`. */
+  stepOutputShape(stepInput: Shape): Shape {
+    return [stepInput[0], this.outputSize];
+  }
+
   /** One time step. Runs inside the RNN layer's `tidy`; return new tensors. */
   abstract step(inputs: tf.Tensor, states: tf.Tensor[], options: { training: boolean }): CellStep;
 
@@ -110,8 +124,8 @@ export abstract class RNNCell extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape[] {
-    const batch = shapeList(inputShape)[0][0];
-    return [[batch, this.outputSize], ...stateSizes(this).map((s) => [batch, s] as Shape)];
+    const step = shapeList(inputShape)[0];
+    return [this.stepOutputShape(step), ...this.stateShapes(step).map((s) => [step[0], ...s] as Shape)];
   }
 }
 

@@ -53,7 +53,7 @@ export interface RNNArgs extends LayerArgs {
  * rnn({ cell: [lstmCell({ units: 16 }), lstmCell({ units: 8 })], inputShape: [20, 3] })
  */
 export class RNN extends Layer {
-  static override readonly className = 'RNN';
+  static override readonly className: string = 'RNN';
   readonly cell: RNNCell;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -85,19 +85,26 @@ export class RNN extends Layer {
     this.supportsMasking = true;
   }
 
-  private sequenceShape(inputShape: Shape | Shape[]): Shape {
+  /** Rank of the input sequences: 3 (`[batch, steps, features]`), 5 for convolutional cells. */
+  protected readonly sequenceRank: number = 3;
+
+  protected sequenceShape(inputShape: Shape | Shape[]): Shape {
     const shape = shapeList(inputShape)[0];
-    if (shape.length !== 3) {
+    if (shape.length !== this.sequenceRank) {
       throw new ShapeError(
-        `RNN layer "${this.name}" expects sequences [batch, steps, features] but got shape ${formatShape(shape)}.`,
+        `${this.className} layer "${this.name}" expects sequences of rank ${this.sequenceRank} (${this.sequenceRank === 3 ? '[batch, steps, features]' : '[batch, steps, height, width, channels]'}) but got shape ${formatShape(shape)}.`,
       );
     }
     return shape;
   }
 
+  /** `[batch, ...one step]` of a sequence shape. */
+  private stepShape(shape: Shape): Shape {
+    return [shape[0], ...shape.slice(2)];
+  }
+
   override build(inputShape: Shape | Shape[]): void {
-    const shape = this.sequenceShape(inputShape);
-    this.cell.ensureBuilt([shape[0], shape[2]]);
+    this.cell.ensureBuilt(this.stepShape(this.sequenceShape(inputShape)));
   }
 
   call(inputs: LayerInputs, options: CallOptions): tf.Tensor | tf.Tensor[] {
@@ -112,9 +119,9 @@ export class RNN extends Layer {
     try {
       return tf.tidy(() => {
         const [batch, steps] = x.shape;
-        let states = this.initialStates(given, batch);
+        let states = this.initialStates(given, batch, this.cell.stateShapes(this.stepShape(x.shape)));
         const inputsAt = tf.unstack(x, 1); // steps × [batch, features]
-        const masksAt = mask ? tf.unstack(tf.cast(mask, 'float32'), 1).map((m) => tf.expandDims(m, 1)) : null; // [batch, 1]
+        const masksAt = mask ? tf.unstack(tf.cast(mask, 'float32'), 1) : null; // steps × [batch]
         const outputs: tf.Tensor[] = [];
         let previous: tf.Tensor | null = null;
         for (let k = 0; k < steps; k++) {
@@ -124,8 +131,10 @@ export class RNN extends Layer {
           let next = r.states;
           if (masksAt) {
             // A masked step keeps the states and repeats the previous output (zeros before the first).
-            const m = masksAt[t];
-            const keep = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(a, m), tf.mul(b, tf.sub(1, m)));
+            const keep = (a: tf.Tensor, b: tf.Tensor) => {
+              const m = tf.reshape(masksAt[t], [batch, ...a.shape.slice(1).map(() => 1)]); // [batch, 1, ...]
+              return tf.add(tf.mul(a, m), tf.mul(b, tf.sub(1, m)));
+            };
             out = keep(out, previous ?? tf.zerosLike(out));
             next = next.map((s, i) => keep(s, states[i]));
           }
@@ -142,26 +151,28 @@ export class RNN extends Layer {
   }
 
   /** The starting states: the given ones (checked) or zeros. */
-  private initialStates(given: tf.Tensor | tf.Tensor[] | undefined, batch: number): tf.Tensor[] {
-    const who = `RNN layer "${this.name}"`;
-    const sizes = stateSizes(this.cell);
-    if (given == null) return sizes.map((s) => tf.zeros([batch, s]));
+  private initialStates(
+    given: tf.Tensor | tf.Tensor[] | undefined,
+    batch: number,
+    shapes: number[][],
+  ): tf.Tensor[] {
+    const who = `${this.className} layer "${this.name}"`;
+    if (given == null) return shapes.map((s) => tf.zeros([batch, ...s]));
     const list = Array.isArray(given) ? given : [given];
     if (list.some((s) => s instanceof SymbolicTensor)) {
       throw new ConfigError(
         `${who}: pass symbolic initial states as inputs, layer.apply([x, ...states]), not as initialState.`,
       );
     }
-    if (list.length !== sizes.length) {
+    if (list.length !== shapes.length) {
       throw new ShapeError(
-        `${who}: its cell has ${sizes.length} state(s) but got ${list.length} initial state(s).`,
+        `${who}: its cell has ${shapes.length} state(s) but got ${list.length} initial state(s).`,
       );
     }
     list.forEach((s, i) => {
-      if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== sizes[i]) {
-        throw new ShapeError(
-          `${who}: initial state ${i} must have shape [${batch}, ${sizes[i]}], got [${s.shape}].`,
-        );
+      const expected = [batch, ...shapes[i]];
+      if (!tf.util.arraysEqual(s.shape, expected)) {
+        throw new ShapeError(`${who}: initial state ${i} must have shape [${expected}], got [${s.shape}].`);
       }
     });
     return list;
@@ -169,10 +180,11 @@ export class RNN extends Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const shape = this.sequenceShape(inputShape);
-    const size = this.cell.outputSize;
-    const output: Shape = this.returnSequences ? [shape[0], shape[1], size] : [shape[0], size];
+    const step = this.stepShape(shape);
+    const out = this.cell.stepOutputShape(step);
+    const output: Shape = this.returnSequences ? [out[0], shape[1], ...out.slice(1)] : out;
     if (!this.returnState) return output;
-    return [output, ...stateSizes(this.cell).map((s) => [shape[0], s] as Shape)];
+    return [output, ...this.cell.stateShapes(step).map((s) => [shape[0], ...s] as Shape)];
   }
 
   override computeMask(_inputs: LayerInputs, mask: CallOptions['mask']): CallOptions['mask'] {

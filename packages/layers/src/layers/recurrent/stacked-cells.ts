@@ -51,8 +51,22 @@ export class StackedRNNCells extends RNNCell {
     for (const [i, cell] of this.cells.entries()) {
       cell.weightScope = `${scope}/RNNCell_${i}`;
       cell.ensureBuilt(shape);
-      shape = [shape[0], cell.outputSize];
+      shape = cell.stepOutputShape(shape);
     }
+  }
+
+  override stateShapes(stepInput: Shape): number[][] {
+    let shape = stepInput;
+    const out: number[][] = [];
+    for (const cell of this.cells) {
+      out.push(...cell.stateShapes(shape));
+      shape = cell.stepOutputShape(shape);
+    }
+    return out;
+  }
+
+  override stepOutputShape(stepInput: Shape): Shape {
+    return this.cells.reduce((shape, cell) => cell.stepOutputShape(shape), stepInput);
   }
 
   override resetSequence(): void {
