@@ -1,6 +1,12 @@
 import { AddN, type KernelConfig } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
 import { chunkedAddNConfig } from './add-n.js';
+import {
+  collapsedBinaryConfig,
+  flatUnaryConfig,
+  WEBGPU_BINARY_KERNELS,
+  WEBGPU_UNARY_KERNELS,
+} from './high-rank.js';
 import { webgpuTransformConfig } from './transform.js';
 
 /**
@@ -12,10 +18,13 @@ export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [webgpuTransform
 
 /**
  * Stock WebGPU kernels wrapped: `AddN` sums in chunks that fit the device's storage-buffer limit
- * (stock binds every input in one shader, an invalid pipeline that reads as zeros above the limit).
+ * (stock binds every input in one shader, an invalid pipeline that reads as zeros above the limit);
+ * element-wise kernels work above rank 6 (stock shaders throw "GPU for rank 7 is not yet supported").
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [AddN]: chunkedAddNConfig,
+  ...Object.fromEntries(WEBGPU_UNARY_KERNELS.map((name) => [name, flatUnaryConfig])),
+  ...Object.fromEntries(WEBGPU_BINARY_KERNELS.map((name) => [name, collapsedBinaryConfig])),
 };
 
 /** Names of the stock WebGPU kernels this package wraps. */
