@@ -7,6 +7,7 @@ import {
   WEBGPU_BINARY_KERNELS,
   WEBGPU_UNARY_KERNELS,
 } from './high-rank.js';
+import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
 import { webgpuTransformConfig } from './transform.js';
 
 /**
@@ -19,12 +20,15 @@ export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [webgpuTransform
 /**
  * Stock WebGPU kernels wrapped: `AddN` sums in chunks that fit the device's storage-buffer limit
  * (stock binds every input in one shader, an invalid pipeline that reads as zeros above the limit);
- * element-wise kernels work above rank 6 (stock shaders throw "GPU for rank 7 is not yet supported").
+ * element-wise kernels work above rank 6 (stock shaders throw "GPU for rank 7 is not yet supported"),
+ * and reductions, argMax/argMin, where, reverse and pad run on views with merged axes.
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [AddN]: chunkedAddNConfig,
   ...Object.fromEntries(WEBGPU_UNARY_KERNELS.map((name) => [name, flatUnaryConfig])),
   ...Object.fromEntries(WEBGPU_BINARY_KERNELS.map((name) => [name, collapsedBinaryConfig])),
+  // Reductions, argMax/argMin, where, reverse and pad on views of fewer axes (see shape-limits.ts).
+  ...SHAPE_LIMIT_WRAPPERS,
 };
 
 /** Names of the stock WebGPU kernels this package wraps. */
