@@ -44,6 +44,18 @@ describe.skipIf(!hasWebgpu)('WebGPU reductions, argMax, where, reverse and pad a
     ['reverse of no axis at rank 5', (x) => tf.reverse(x, []), [2, 1, 1, 1, 5]],
     ['reverse of alternate axes at rank 6', (x) => tf.reverse(x, [0, 2, 4]), [2, 3, 2, 3, 2, 3]],
     [
+      'pad of four axes at rank 5 (one axis at a time)',
+      (x) =>
+        tf.pad(x, [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [0, 1],
+          [0, 1],
+        ]),
+      [5, 1, 1, 1, 1],
+    ],
+    [
       'pad of the last axis at rank 5',
       (x) =>
         tf.pad(x, [

@@ -183,15 +183,30 @@ function collapsedPad(stock: KernelConfig): KernelFunc {
     const { paddings } = args.attrs as unknown as { paddings: Array<[number, number]> };
     if (x.shape.length <= 1) return stock.kernelFunc(args);
     const outShape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
-    const view = collapsePad(x.shape, paddings);
     const scope = webgpuScope(args.backend);
-    try {
+    const pad = (t: TensorInfo, pads: Array<[number, number]>) => {
+      const view = collapsePad(t.shape, pads);
+      const grown = t.shape.map((d, i) => pads[i][0] + d + pads[i][1]);
       const out = scope.runConfig(
         stock,
-        { x: scope.reshape(x, view.shape) },
+        { x: scope.reshape(t, view.shape) },
         { ...args.attrs, paddings: view.paddings },
       );
-      return scope.finish(scope.reshape(out, outShape));
+      return { out: scope.reshape(out, grown), rank: view.shape.length };
+    };
+    try {
+      if (collapsePad(x.shape, paddings).shape.length <= 4) return scope.finish(pad(x, paddings).out);
+      // Stock PadProgram is an invalid pipeline at rank 5 and up: one padded axis at a time (each
+      // collapses to at most 2 axes).
+      let y = x;
+      paddings.forEach((p, axis) => {
+        if (p[0] === 0 && p[1] === 0) return;
+        y = pad(
+          y,
+          paddings.map((q, i) => (i === axis ? q : [0, 0])),
+        ).out;
+      });
+      return scope.finish(scope.reshape(y, outShape));
     } finally {
       scope.dispose();
     }

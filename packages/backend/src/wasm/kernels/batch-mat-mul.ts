@@ -1,6 +1,7 @@
 import {
   _FusedMatMul,
   BatchMatMul,
+  broadcast_util,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
@@ -53,7 +54,11 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
     try {
       const m = matrixShape(a, b, attrs);
       // [...batch, rows, cols]
-      const outShape = [...(aBatch >= bBatch ? a.shape : b.shape).slice(0, -2), m.rows, m.cols];
+      const outShape = [
+        ...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
+        m.rows,
+        m.cols,
+      ];
       const plain = (x: TensorInfo, y: TensorInfo) =>
         scope.runConfig(
           stock,

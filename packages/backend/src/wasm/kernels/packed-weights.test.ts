@@ -83,4 +83,14 @@ describe('WASM matMul with one tensor as weights under two shapes', () => {
     ];
     expectClose(await run('wasm', inputs, steps), await run('cpu', inputs, steps));
   });
+
+  it('a matrix times a batch of one keeps the batch axis', async () => {
+    const inputs = [ramp([1, 3]), ramp([1, 2, 3], 1)];
+    const steps = ([a, b]: tf.Tensor[]) => [tf.matMul(a, b, false, true)];
+    const [wasm] = await run('wasm', inputs, (ts) => steps(ts));
+    expect(wasm.length).toBe(2);
+    await useBackend('wasm');
+    const shape = tf.tidy(() => steps([tf.ones([1, 3]), tf.ones([1, 2, 3])])[0].shape);
+    expect(shape).toEqual([1, 1, 2]);
+  });
 });
