@@ -119,7 +119,7 @@ function watchErrors(backend: WebGPUBackend, device: DeviceLike): void {
 export function throwPendingErrors(backend: object): void {
   const errors = pendingErrors.get(backend);
   if (errors == null || errors.length === 0) return;
-  const messages = errors.splice(0).map((m) => m.split('\n')[0]);
+  const messages = errors.splice(0).map((m) => m.split('\n')[0].replace(/\.$/, ''));
   throw new BackendError(
     `WebGPU rejected work of tensorfold's WebGPU backend, so results computed since may be wrong: ${messages.join(' | ')}. ` +
       'Please report it with the shapes involved; meanwhile use the wasm backend.',

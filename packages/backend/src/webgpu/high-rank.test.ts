@@ -44,6 +44,7 @@ describe.skipIf(!hasWebgpu)('WebGPU element-wise ops above rank 6', () => {
     ['pow with a scalar, rank 7', (a, b) => tf.pow(tf.abs(a), b), [10, 4, 1, 2, 1, 5, 2], []],
     ['minimum, rank 7 and rank 6', tf.minimum, [4, 3, 4, 2, 3, 5, 2], [1, 1, 1, 3, 1, 1]],
     ['sub, rank 7 and rank 6', tf.sub, [4, 3, 4, 2, 3, 5, 2], [1, 1, 1, 3, 1, 1]],
+    ['add of a vector to a rank-6 tensor (stock: an invalid pipeline)', tf.add, [1, 5, 9, 1, 18, 5], [5]],
     ['greater (bool output), rank 7', tf.greater, [2, 2, 2, 2, 2, 2, 3], [3]],
     ['sigmoid, rank 8', (a) => tf.sigmoid(a), [2, 1, 3, 2, 1, 2, 2, 3], [1]],
     ['addN of 10, rank 7', (a) => tf.addN(Array.from({ length: 10 }, () => a)), [2, 2, 2, 2, 2, 2, 3], [1]],

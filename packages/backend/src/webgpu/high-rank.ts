@@ -86,11 +86,11 @@ function webgpuScope(backend: unknown): KernelScope {
   return new KernelScope(backend as WasmBackendLike, (name) => getKernel(name, 'webgpu'));
 }
 
-/** A unary element-wise kernel for any rank: above rank 6 it runs on `x` flattened. */
+/** A unary element-wise kernel for any rank: it runs on `x` flattened. */
 export function flatUnary(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
-    if (x.shape.length <= WEBGPU_MAX_RANK) return stock.kernelFunc(args);
+    if (x.shape.length <= 1) return stock.kernelFunc(args);
     const scope = webgpuScope(args.backend);
     try {
       const flat = scope.reshape(x, [util.sizeFromShape(x.shape)]);
@@ -103,8 +103,8 @@ export function flatUnary(stock: KernelConfig): KernelFunc {
 }
 
 /**
- * A binary element-wise kernel for any rank: above rank 6, axes that broadcast alike are merged
- * ({@link collapseBroadcast}); where more than 6 remain (broadcasts on alternate axes), the op runs
+ * A binary element-wise kernel for any rank: axes that broadcast alike are merged
+ * ({@link collapseBroadcast}) where that leaves fewer axes; where more than 6 remain (broadcasts on alternate axes), the op runs
  * once per entry of the outermost axis on rank-lower slices, and the results are stacked.
  */
 export function collapsedBinary(stock: KernelConfig): KernelFunc {
@@ -148,7 +148,12 @@ export function collapsedBinary(stock: KernelConfig): KernelFunc {
   };
   return (args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-    if (Math.max(a.shape.length, b.shape.length) <= WEBGPU_MAX_RANK) return stock.kernelFunc(args);
+    const rank = Math.max(a.shape.length, b.shape.length);
+    // Stock shaders also fail below rank 7 for some broadcasts (an invalid pipeline for
+    // [1, 5, 9, 1, 18, 5] + [5]): every op that merging makes smaller runs merged.
+    if (rank <= WEBGPU_MAX_RANK && collapseBroadcast(a.shape, b.shape).out.length >= rank) {
+      return stock.kernelFunc(args);
+    }
     return run(args.backend as WebGPUBackend, a, b, args.attrs);
   };
 }
