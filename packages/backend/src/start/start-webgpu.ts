@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import { environmentVariable, isNode, nodeEnvironment } from '../environment.js';
+import { registerWebgpuBackendFactory, type WebGPUBackendClass } from '../webgpu/device.js';
 import { registerWebgpuKernels } from '../webgpu/register-kernels.js';
 import { ensureRuntimeDir } from './runtime-dir.js';
 import { isSoftwareAdapter, SOFTWARE_VULKAN_ICDS } from './software-icd.js';
@@ -53,9 +54,11 @@ export async function startWebgpu(options: WebgpuStartOptions): Promise<WebgpuSt
         "Ask for it explicitly (initBackend({ require: 'webgpu' }) or TENSORFOLD_BACKEND=webgpu) to use it anyway.",
     );
   }
-  await import('@tensorflow/tfjs-backend-webgpu');
-  // After the import: importing registers the stock kernels over any registered earlier.
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  // After the import: importing registers the stock kernels over any registered earlier, and the
+  // stock backend factory, which asks for too low device limits and lets WebGPU errors pass silently.
   registerWebgpuKernels();
+  registerWebgpuBackendFactory(WebGPUBackend as unknown as WebGPUBackendClass);
   let started = false;
   try {
     started = await tf.setBackend('webgpu');
