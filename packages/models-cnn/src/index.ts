@@ -4,6 +4,31 @@
  * @packageDocumentation
  */
 
+export { alexNet } from './applications/alexnet.js';
+export {
+  type ApplicationOptions,
+  type ApplicationSpec,
+  buildApplication,
+} from './applications/application.js';
+export {
+  denseBlock,
+  denseConvBlock,
+  denseNet121,
+  denseNetBase,
+  transitionBlock,
+} from './applications/densenet.js';
+export { inceptionV3 } from './applications/inception-v3.js';
+export { KerasNames } from './applications/keras-names.js';
+export { loadWeightsByName } from './applications/load-weights.js';
+export {
+  invertedResBlock,
+  type MobileNetV2Options,
+  makeDivisible,
+  mobileNetV2,
+} from './applications/mobilenet-v2.js';
+export { residualBlockV1, resnet50, stackResidualBlocksV1 } from './applications/resnet.js';
+export { vgg16, vgg19, vggStack } from './applications/vgg.js';
+export { xception } from './applications/xception.js';
 export { type CifarCnnOptions, cifarCnn } from './builders/cifar-cnn.js';
 export { type MobileNetSmallOptions, mobileNetSmall, separableBlock } from './builders/mobilenet-small.js';
 export { basicBlock, type ResNetSmallOptions, resnetSmall } from './builders/resnet-small.js';
