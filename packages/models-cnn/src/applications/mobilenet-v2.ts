@@ -126,7 +126,7 @@ const BLOCKS: ReadonlyArray<readonly [number, number, number]> = [
  * @example
  * const base = await mobileNetV2({ includeTop: false, pooling: 'avg', inputShape: [96, 96, 3], alpha: 0.35 });
  */
-export function mobileNetV2(options: MobileNetV2Options = {}): Promise<Model> {
+export async function mobileNetV2(options: MobileNetV2Options = {}): Promise<Model> {
   const { alpha = 1, ...rest } = options;
   if (!(alpha > 0)) throw new ConfigError(`mobilenetv2: alpha must be > 0, got ${alpha}.`);
   const rows = options.inputShape?.[0] ?? 224;
