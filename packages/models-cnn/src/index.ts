@@ -35,4 +35,8 @@ export { basicBlock, type ResNetSmallOptions, resnetSmall } from './builders/res
 export { type StackedConvNetOptions, stackedConvNet } from './builders/stacked-conv-net.js';
 export { type VggSmallOptions, vggSmall } from './builders/vgg-small.js';
 export { models } from './descriptions.js';
+export { activations } from './inspect/activations.js';
+export { type FilterPatternOptions, filterPattern } from './inspect/filter-pattern.js';
+export { type GradCamOptions, gradCam } from './inspect/grad-cam.js';
+export { asBatch, findLayer, fitImage } from './inspect/graph-run.js';
 export { type LeNet5Options, lenet5 } from './lenet5.js';
