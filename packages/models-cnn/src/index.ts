@@ -40,3 +40,11 @@ export { type FilterPatternOptions, filterPattern } from './inspect/filter-patte
 export { type GradCamOptions, gradCam } from './inspect/grad-cam.js';
 export { asBatch, findLayer, fitImage } from './inspect/graph-run.js';
 export { type LeNet5Options, lenet5 } from './lenet5.js';
+export { DIGITS_BASE_PATH, digitsBase } from './transfer/digits-base.js';
+export {
+  type FeatureExtractorOptions,
+  featureExtractor,
+  type HeadOptions,
+} from './transfer/feature-extractor.js';
+export { type FineTuneOptions, fineTune } from './transfer/fine-tune.js';
+export { loadDigitsBase } from './transfer/pretrained.js';
