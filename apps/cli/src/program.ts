@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
 import {
@@ -45,6 +45,27 @@ function modelOrPath(value: string): string {
 }
 
 /**
+ * `--dataset`: a built-in dataset's name (any case) or a folder of images with one sub-folder per class
+ * (taken from the folder the command was typed in), else a usage error.
+ */
+function datasetOption(): Option {
+  const names = Object.keys(DATASETS);
+  return new Option(
+    '--dataset <name>',
+    `dataset: ${names.join(', ')}, or a folder of images with one sub-folder per class (or train/ and test/ folders of them)`,
+  )
+    .default('mnist')
+    .argParser((value: string) => {
+      if (names.includes(value.toLowerCase())) return value.toLowerCase();
+      const path = userPath(value);
+      if (existsSync(path) && statSync(path).isDirectory()) return path;
+      throw new InvalidArgumentError(
+        `Allowed choices are ${names.join(', ')}, or a folder of images with one sub-folder per class ("${value}" is neither).`,
+      );
+    });
+}
+
+/**
  * The `tensorfold` command line. `output` is where commands write (tests pass their own); the program
  * throws commander's errors instead of exiting, so `main` decides the exit code.
  */
@@ -76,7 +97,7 @@ flag or value, 130 Ctrl-C before training began.`,
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
     .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
-    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist'))
+    .addOption(datasetOption())
     .option(
       '--epochs <n>',
       "passes over the training data (default: the model's own, see 'tensorfold models')",
@@ -110,6 +131,13 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
+    .option('--augment', 'train on randomly rotated (10 degrees), zoomed and shifted (10%) images')
+    .option(
+      '--early-stopping <patience>',
+      'stop after this many epochs without improvement of the validation loss (the loss without --validation-split), restoring the best weights',
+      integerAtLeast(1, '--early-stopping'),
+    )
+    .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
     .addHelpText(
       'after',
       `

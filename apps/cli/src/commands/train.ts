@@ -5,13 +5,14 @@ import {
   ConfigError,
   fileSystem,
   type Logs,
+  type Model,
   NonFiniteLossError,
   type Optimizer,
-  type Sequential,
   SerializationError,
   setSeed,
   TensorfoldError,
   TrainingError,
+  tf,
 } from '@tensorfold/core/node';
 import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
@@ -20,6 +21,7 @@ import { imageClassifiers, modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { hasNonFiniteWeights, TrainingPosition } from './divergence.js';
+import { augmentedBatches, checkHistoryFile, earlyStoppingCallback, writeHistory } from './train-extras.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -35,6 +37,12 @@ export interface TrainOptions {
   seed: number;
   out?: string;
   json: boolean;
+  /** Train on randomly rotated, zoomed and shifted batches (see `train-extras.ts`). */
+  augment?: boolean;
+  /** Stop after this many epochs without improvement and restore the best weights. */
+  earlyStopping?: number;
+  /** Write the per-epoch logs to this JSON file. */
+  history?: string;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
    * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
@@ -70,6 +78,8 @@ export interface TrainResult {
   savedTo?: string;
   /** Present (`true`) when `signal` stopped training before the last epoch ended. */
   interrupted?: true;
+  /** Where `--history` wrote the per-epoch logs. */
+  historyFile?: string;
 }
 
 /**
@@ -179,6 +189,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   // Refuse a place the model cannot be saved to now, not after the training it would throw away.
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
+  if (options.history !== undefined) checkHistoryFile(options.history);
   setSeed(options.seed);
 
   // An explicit --backend is used exactly (over TENSORFOLD_BACKEND) or fails saying why; auto picks.
@@ -189,7 +200,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
-  let model: Sequential | undefined;
+  let model: Model | undefined;
   let optimizer: Optimizer | undefined;
   let result: TrainResult;
   let completed = false;
@@ -199,7 +210,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     model = (await entry.build({
       numClasses: data.numClasses,
       inputShape: data.train.x.shape.slice(1),
-    })) as Sequential;
+    })) as Model;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
     optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });
@@ -214,15 +225,35 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     const bar = progressBar({ stream: out.progress });
     state.bar = bar;
     state.training = true;
-    let history: Awaited<ReturnType<Sequential['fit']>>;
+    let history: Awaited<ReturnType<Model['fit']>>;
+    const validation = options.validationSplit > 0;
+    const extras = options.earlyStopping ? [earlyStoppingCallback(options.earlyStopping, validation)] : [];
+    const callbacks = [clock, position, ...extras, ...(stopper ? [stopper] : []), bar];
     try {
-      history = await model.fit(data.train.x, data.train.y, {
-        epochs,
-        batchSize,
-        validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
-        seed: options.seed,
-        callbacks: [clock, position, ...(stopper ? [stopper] : []), bar],
-      });
+      if (options.augment) {
+        // Augmented batches come from a dataset, so the validation split is taken here (the last part, as fit does).
+        const n = data.train.count;
+        const trainCount = validation ? Math.floor(n * (1 - options.validationSplit)) : n;
+        const [xTrain, xVal] = tf.split(data.train.x, validation ? [trainCount, n - trainCount] : [n]);
+        const [yTrain, yVal] = tf.split(data.train.y, validation ? [trainCount, n - trainCount] : [n]);
+        try {
+          history = await model.fit(augmentedBatches(xTrain, yTrain, batchSize, options.seed), {
+            epochs,
+            ...(validation ? { validationData: [xVal, yVal] as [tf.Tensor, tf.Tensor] } : {}),
+            callbacks,
+          });
+        } finally {
+          tf.dispose([xTrain, yTrain, ...(validation ? [xVal, yVal] : [])]);
+        }
+      } else {
+        history = await model.fit(data.train.x, data.train.y, {
+          epochs,
+          batchSize,
+          validationSplit: validation ? options.validationSplit : undefined,
+          seed: options.seed,
+          callbacks,
+        });
+      }
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
       if (error instanceof NonFiniteLossError) {
@@ -274,6 +305,11 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`,
     );
     out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
+    if (options.history !== undefined) {
+      await writeHistory(options.history, history);
+      result.historyFile = resolve(options.history);
+      out.line(`Wrote the per-epoch logs to ${result.historyFile}`);
+    }
     if (options.out) {
       const dir = resolve(options.out);
       await saveModel(model, dir);
@@ -355,7 +391,7 @@ function divergedError(
 }
 
 /** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
-async function saveModel(model: Sequential, dir: string): Promise<void> {
+async function saveModel(model: Model, dir: string): Promise<void> {
   try {
     await model.save(fileSystem(dir), { includeOptimizer: true });
   } catch (error) {
