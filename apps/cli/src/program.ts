@@ -181,6 +181,74 @@ Examples:
     });
 
   program
+    .command('finetune')
+    .description(
+      "Transfer learning: a new head on a saved model's frozen convolutional base (or the shipped 'digits-base'), then optionally fine-tune the base's top.",
+    )
+    .argument('<base>', "a saved model's directory or model.json, or digits-base (MNIST digits 0-4, shipped)")
+    .option(
+      '--dataset <name>',
+      'mnist, fashion-mnist, or a folder of images with one sub-folder per class',
+      'mnist',
+    )
+    .option('--epochs <n>', 'epochs of the head on the frozen base', integerAtLeast(1, '--epochs'), 5)
+    .option('--batch-size <n>', 'samples per step', integerAtLeast(1, '--batch-size'), 32)
+    .option('--lr <rate>', "the head's learning rate", positiveFloat32('--lr'), 0.001)
+    .option('--unfreeze-from <layer>', 'then train the base from this layer on, with the head')
+    .option('--fine-tune-epochs <n>', 'epochs of fine-tuning', integerAtLeast(1, '--fine-tune-epochs'), 3)
+    .option('--fine-tune-lr <rate>', 'learning rate of fine-tuning', positiveFloat32('--fine-tune-lr'), 1e-4)
+    .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
+    .option('--seed <n>', 'random seed', integerInRange(0, 2 ** 32 - 1, '--seed'), 42)
+    .option('--out <dir>', 'save the model to this directory', outDirectory)
+    .option('--json', 'print one line of JSON describing the run')
+    .action(async (base: string, flags: Record<string, unknown> & { json?: boolean }) => {
+      const out = makeOutput(flags.json ?? false);
+      const { finetuneCommand, SHIPPED_BASE } = await import('./commands/finetune.js');
+      const result = await finetuneCommand(
+        {
+          ...(flags as unknown as Omit<import('./commands/finetune.js').FinetuneOptions, 'base'>),
+          base: base === SHIPPED_BASE ? base : userPath(base),
+          dataset: DATASETS[String(flags.dataset).toLowerCase()]
+            ? String(flags.dataset).toLowerCase()
+            : userPath(String(flags.dataset)),
+        },
+        out,
+      );
+      if (flags.json) out.line(JSON.stringify(result));
+    });
+
+  program
+    .command('explain')
+    .description(
+      'What a saved convnet sees in one image: Grad-CAM heatmap, feature maps, filter patterns (raw JSON until @tensorfold/viz draws them).',
+    )
+    .argument('<model>', "a saved model's directory or model.json")
+    .argument('<image>', 'a PNG or JPEG image')
+    .option('--gradcam', 'the Grad-CAM heatmap of the predicted class (or --class), at the image size')
+    .option('--activations', 'the feature maps of every image layer (or --layer)')
+    .option(
+      '--filters',
+      'the input patterns that the first 16 filters of the last conv layer (or --layer) respond to most',
+    )
+    .option('--layer <name>', 'the layer to explain')
+    .option('--class <n>', "Grad-CAM's class, 0-based", integerAtLeast(0, '--class'))
+    .option('--steps <n>', 'gradient ascent steps of --filters', integerAtLeast(1, '--steps'), 30)
+    .option('--resize', "resize the image (and convert its channels) to the model's input")
+    .requiredOption('--out <dir>', 'the folder to write the JSON files to')
+    .action(async (modelPath: string, image: string, flags: Record<string, unknown>) => {
+      const { explainCommand } = await import('./commands/explain.js');
+      await explainCommand(
+        {
+          ...(flags as unknown as import('./commands/explain.js').ExplainOptions),
+          model: userPath(modelPath),
+          image: userPath(image),
+          out: userPath(String(flags.out)),
+        },
+        makeOutput(false),
+      );
+    });
+
+  program
     .command('models')
     .description('List the built-in models and datasets.')
     .action(() => {
