@@ -1,6 +1,7 @@
 import { ConfigError, type tf } from '@tensorfold/core';
 import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
 import { DATASET_CATALOG, OTHER_DATA_HINT } from './catalog.js';
+import { isFolder, loadImageFolderDataset } from './image-folder-dataset.js';
 
 /** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
 export interface LoadedDataset {
@@ -61,6 +62,7 @@ export const DATASETS: Record<string, DatasetEntry> = {
 /** Loads `name`, or throws a ConfigError listing the datasets. */
 export async function loadDataset(name: string, options: { limit?: number }): Promise<LoadedDataset> {
   const entry = DATASETS[name];
+  if (!entry && isFolder(name)) return loadImageFolderDataset(name, options);
   if (!entry)
     throw new ConfigError(
       `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}. ${OTHER_DATA_HINT}`,

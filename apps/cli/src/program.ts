@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
 import {
@@ -50,6 +50,27 @@ function modelOrPath(value: string): string {
 }
 
 /**
+ * `--dataset`: a built-in dataset's name (any case) or a folder of images with one sub-folder per class
+ * (taken from the folder the command was typed in), else a usage error.
+ */
+function datasetOption(): Option {
+  const names = Object.keys(DATASETS);
+  return new Option(
+    '--dataset <name>',
+    `dataset: ${names.join(', ')}, or a folder of images with one sub-folder per class (or train/ and test/ folders of them)`,
+  )
+    .default('mnist')
+    .argParser((value: string) => {
+      if (names.includes(value.toLowerCase())) return value.toLowerCase();
+      const path = userPath(value);
+      if (existsSync(path) && statSync(path).isDirectory()) return path;
+      throw new InvalidArgumentError(
+        `Allowed choices are ${names.join(', ')}, or a folder of images with one sub-folder per class ("${value}" is neither). ${OTHER_DATA_HINT}`,
+      );
+    });
+}
+
+/**
  * The `tensorfold` command line. `output` is where commands write (tests pass their own); the program
  * throws commander's errors instead of exiting, so `main` decides the exit code.
  */
@@ -83,7 +104,7 @@ flag or value, 130 Ctrl-C before training began.`,
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
     .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
-    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist', OTHER_DATA_HINT))
+    .addOption(datasetOption())
     .option(
       '--epochs <n>',
       "passes over the training data (default: the model's own, see 'tensorfold models')",
@@ -131,6 +152,13 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option('--live', 'draw the loss as a chart in the terminal while training, instead of the progress bar')
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
+    .option('--augment', 'train on randomly rotated (10 degrees), zoomed and shifted (10%) images')
+    .option(
+      '--early-stopping <patience>',
+      'stop after this many epochs without improvement of the validation loss (the loss without --validation-split), restoring the best weights',
+      integerAtLeast(1, '--early-stopping'),
+    )
+    .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
     .addHelpText(
       'after',
       `
@@ -286,6 +314,74 @@ Examples:
         await generateCommand({ model: target, ...flags }, makeOutput(false));
       },
     );
+
+  program
+    .command('finetune')
+    .description(
+      "Transfer learning: a new head on a saved model's frozen convolutional base (or the shipped 'digits-base'), then optionally fine-tune the base's top.",
+    )
+    .argument('<base>', "a saved model's directory or model.json, or digits-base (MNIST digits 0-4, shipped)")
+    .option(
+      '--dataset <name>',
+      'mnist, fashion-mnist, or a folder of images with one sub-folder per class',
+      'mnist',
+    )
+    .option('--epochs <n>', 'epochs of the head on the frozen base', integerAtLeast(1, '--epochs'), 5)
+    .option('--batch-size <n>', 'samples per step', integerAtLeast(1, '--batch-size'), 32)
+    .option('--lr <rate>', "the head's learning rate", positiveFloat32('--lr'), 0.001)
+    .option('--unfreeze-from <layer>', 'then train the base from this layer on, with the head')
+    .option('--fine-tune-epochs <n>', 'epochs of fine-tuning', integerAtLeast(1, '--fine-tune-epochs'), 3)
+    .option('--fine-tune-lr <rate>', 'learning rate of fine-tuning', positiveFloat32('--fine-tune-lr'), 1e-4)
+    .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
+    .option('--seed <n>', 'random seed', integerInRange(0, 2 ** 32 - 1, '--seed'), 42)
+    .option('--out <dir>', 'save the model to this directory', outDirectory)
+    .option('--json', 'print one line of JSON describing the run')
+    .action(async (base: string, flags: Record<string, unknown> & { json?: boolean }) => {
+      const out = makeOutput(flags.json ?? false);
+      const { finetuneCommand, SHIPPED_BASE } = await import('./commands/finetune.js');
+      const result = await finetuneCommand(
+        {
+          ...(flags as unknown as Omit<import('./commands/finetune.js').FinetuneOptions, 'base'>),
+          base: base === SHIPPED_BASE ? base : userPath(base),
+          dataset: DATASETS[String(flags.dataset).toLowerCase()]
+            ? String(flags.dataset).toLowerCase()
+            : userPath(String(flags.dataset)),
+        },
+        out,
+      );
+      if (flags.json) out.line(JSON.stringify(result));
+    });
+
+  program
+    .command('explain')
+    .description(
+      'What a saved convnet sees in one image: Grad-CAM heatmap, feature maps, filter patterns (raw JSON until @tensorfold/viz draws them).',
+    )
+    .argument('<model>', "a saved model's directory or model.json")
+    .argument('<image>', 'a PNG or JPEG image')
+    .option('--gradcam', 'the Grad-CAM heatmap of the predicted class (or --class), at the image size')
+    .option('--activations', 'the feature maps of every image layer (or --layer)')
+    .option(
+      '--filters',
+      'the input patterns that the first 16 filters of the last conv layer (or --layer) respond to most',
+    )
+    .option('--layer <name>', 'the layer to explain')
+    .option('--class <n>', "Grad-CAM's class, 0-based", integerAtLeast(0, '--class'))
+    .option('--steps <n>', 'gradient ascent steps of --filters', integerAtLeast(1, '--steps'), 30)
+    .option('--resize', "resize the image (and convert its channels) to the model's input")
+    .requiredOption('--out <dir>', 'the folder to write the JSON files to')
+    .action(async (modelPath: string, image: string, flags: Record<string, unknown>) => {
+      const { explainCommand } = await import('./commands/explain.js');
+      await explainCommand(
+        {
+          ...(flags as unknown as import('./commands/explain.js').ExplainOptions),
+          model: userPath(modelPath),
+          image: userPath(image),
+          out: userPath(String(flags.out)),
+        },
+        makeOutput(false),
+      );
+    });
 
   program
     .command('models')

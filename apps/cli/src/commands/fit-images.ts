@@ -1,4 +1,4 @@
-import { ConfigError, type Sequential, tf } from '@tensorfold/core';
+import { ConfigError, type Model, tf } from '@tensorfold/core';
 
 /** Images made to fit a model's input: the tensors to train and test on, and what was done. */
 export interface FittedImages {
@@ -16,7 +16,7 @@ export interface FittedImages {
  * LeCun et al. (1998) and the course text (seed 003) pad them by 2. Images that already fit pass unchanged.
  * @throws ConfigError when the model takes smaller images, or a size that is not an even margin away.
  */
-export function fitImagesToModel(model: Sequential, train: tf.Tensor, test: tf.Tensor): FittedImages {
+export function fitImagesToModel(model: Model, train: tf.Tensor, test: tf.Tensor): FittedImages {
   const [, height, width] = model.inputs[0].shape; // [batch, height, width, channels]
   const [, h, w] = train.shape;
   if (height == null || width == null || (height === h && width === w))

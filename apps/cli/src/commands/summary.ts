@@ -40,7 +40,8 @@ export async function summaryCommand(
     }
     return;
   }
-  const model = (await modelEntry(target).build({ numClasses: 10 })) as {
+  // Each model's own defaults: 10 classes for the digit models, Keras's 1,000 for the applications.
+  const model = (await modelEntry(target).build({})) as {
     summary: Model['summary'];
     dispose(): void;
   };

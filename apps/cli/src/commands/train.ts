@@ -8,11 +8,11 @@ import {
   type Model,
   NonFiniteLossError,
   type Optimizer,
-  type Sequential,
   SerializationError,
   setSeed,
   TensorfoldError,
   TrainingError,
+  tf,
 } from '@tensorfold/core/node';
 import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
@@ -22,6 +22,7 @@ import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
 import { type FittedImages, fitImagesToModel } from './fit-images.js';
+import { augmentedBatches, checkHistoryFile, earlyStoppingCallback, writeHistory } from './train-extras.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -46,6 +47,12 @@ export interface TrainOptions {
   /** Draw the loss in the terminal while training (a redrawn Unicode chart) instead of the progress bar. */
   live?: boolean;
   json: boolean;
+  /** Train on randomly rotated, zoomed and shifted batches (see `train-extras.ts`). */
+  augment?: boolean;
+  /** Stop after this many epochs without improvement and restore the best weights. */
+  earlyStopping?: number;
+  /** Write the per-epoch logs to this JSON file. */
+  history?: string;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
    * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
@@ -83,6 +90,8 @@ export interface TrainResult {
   plots?: string[];
   /** Present (`true`) when `signal` stopped training before the last epoch ended. */
   interrupted?: true;
+  /** Where `--history` wrote the per-epoch logs. */
+  historyFile?: string;
 }
 
 /**
@@ -192,6 +201,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   // Refuse a place the model cannot be saved to now, not after the training it would throw away.
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
+  if (options.history !== undefined) checkHistoryFile(options.history);
   setSeed(options.seed);
 
   // An explicit --backend is used exactly (over TENSORFOLD_BACKEND) or fails saying why; auto picks.
@@ -202,7 +212,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
-  let model: Sequential | undefined;
+  let model: Model | undefined;
   let images: FittedImages | undefined;
   let optimizer: Optimizer | undefined;
   let result: TrainResult;
@@ -213,7 +223,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     model = (await entry.build({
       numClasses: data.numClasses,
       inputShape: data.train.x.shape.slice(1),
-    })) as Sequential;
+    })) as Model;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
     images = fitImagesToModel(model, data.train.x, data.test.x);
@@ -231,21 +241,42 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     const bar = progressBar({ stream: out.progress });
     state.bar = bar;
     state.training = true;
-    let history: Awaited<ReturnType<Sequential['fit']>>;
+    let history: Awaited<ReturnType<Model['fit']>>;
+    const validation = options.validationSplit > 0;
+    const extras = options.earlyStopping ? [earlyStoppingCallback(options.earlyStopping, validation)] : [];
+    const callbacks = [
+      clock,
+      position,
+      trend,
+      ...extras,
+      ...(stopper ? [stopper] : []),
+      options.live ? await liveChart(out) : bar,
+    ];
     try {
-      history = await model.fit(images.train, data.train.y, {
-        epochs,
-        batchSize,
-        validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
-        seed: options.seed,
-        callbacks: [
-          clock,
-          position,
-          trend,
-          ...(stopper ? [stopper] : []),
-          options.live ? await liveChart(out) : bar,
-        ],
-      });
+      if (options.augment) {
+        // Augmented batches come from a dataset, so the validation split is taken here (the last part, as fit does).
+        const n = data.train.count;
+        const trainCount = validation ? Math.floor(n * (1 - options.validationSplit)) : n;
+        const [xTrain, xVal] = tf.split(images.train, validation ? [trainCount, n - trainCount] : [n]);
+        const [yTrain, yVal] = tf.split(data.train.y, validation ? [trainCount, n - trainCount] : [n]);
+        try {
+          history = await model.fit(augmentedBatches(xTrain, yTrain, batchSize, options.seed), {
+            epochs,
+            ...(validation ? { validationData: [xVal, yVal] as [tf.Tensor, tf.Tensor] } : {}),
+            callbacks,
+          });
+        } finally {
+          tf.dispose([xTrain, yTrain, ...(validation ? [xVal, yVal] : [])]);
+        }
+      } else {
+        history = await model.fit(images.train, data.train.y, {
+          epochs,
+          batchSize,
+          validationSplit: validation ? options.validationSplit : undefined,
+          seed: options.seed,
+          callbacks,
+        });
+      }
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
       if (error instanceof NonFiniteLossError) {
@@ -301,6 +332,11 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`,
     );
     out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
+    if (options.history !== undefined) {
+      await writeHistory(options.history, history);
+      result.historyFile = resolve(options.history);
+      out.line(`Wrote the per-epoch logs to ${result.historyFile}`);
+    }
     if (options.out) {
       const dir = resolve(options.out);
       await saveModel(model, dir);
@@ -314,7 +350,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       result.plots = await writeTrainingPlots(options.plot, {
         history,
         model,
-        test: data.test,
+        test: { ...data.test, x: images.test },
         classNames: data.classNames,
       });
       out.line(`Wrote plots to ${resolve(options.plot)} (learning curves, confusion matrix, test mistakes)`);
