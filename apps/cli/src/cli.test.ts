@@ -314,7 +314,7 @@ describe('tensorfold summary and models', () => {
     expect(train.stdout).toMatch(/Examples:\n {2}tensorfold train lenet5 --dataset mnist --epochs 2 /);
     // Every flag a train example uses exists, with a valid value: commander accepts its command line.
     const examples = `${top.stdout}\n${train.stdout}`.match(/^ {2}tensorfold train .*$/gm) ?? [];
-    expect(examples.length).toBe(4);
+    expect(examples.length).toBe(8);
     for (const example of examples) {
       const args = example
         .trim()
@@ -344,7 +344,10 @@ describe('bad input', () => {
       ],
       [['train', 'lenet5', '--dataset', 'cifar'], /Allowed choices are mnist, fashion-mnist/],
       [['train', 'lenet5', '--bogus'], /unknown option '--bogus'/],
-      [['train', 'resnet'], /Unknown model "resnet". Available models: lenet5, mlp/],
+      [
+        ['train', 'resnet'],
+        /Unknown model "resnet". Available models: lenet5, lenet5-classic, .*resnet50.*mlp/,
+      ],
       [['trian'], /unknown command 'trian'[\s\S]*train/],
     ];
     for (const [args, message] of cases) {
@@ -405,7 +408,9 @@ describe('bad input', () => {
 
   it('summary: an unknown model is a usage error, a directory without a model says so', () => {
     const unknown = runProcess(['summary', 'resnet']);
-    expect(unknown.stderr).toMatch(/"resnet" is neither a built-in model \(lenet5, mlp\) nor a saved model/);
+    expect(unknown.stderr).toMatch(
+      /"resnet" is neither a built-in model \(lenet5, lenet5-classic, .*resnet50.*mlp.*\) nor a saved model/,
+    );
     expect(unknown.code).toBe(2);
     const empty = mkdtempSync(join(tmpdir(), 'tensorfold-cli-empty-'));
     dirs.push(empty);

@@ -1,11 +1,14 @@
 import { ConfigError, type tf } from '@tensorfold/core';
 import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
-import { DATASET_CATALOG } from './catalog.js';
+import { DATASET_CATALOG, OTHER_DATA_HINT } from './catalog.js';
+import { isFolder, loadImageFolderDataset } from './image-folder-dataset.js';
 
 /** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
 export interface LoadedDataset {
   description: string;
   numClasses: number;
+  /** Names of the classes, in id order, when the dataset has them. */
+  classNames?: readonly string[];
   train: { x: tf.Tensor; y: tf.Tensor; count: number };
   test: { x: tf.Tensor; y: tf.Tensor; count: number };
   /** Frees the tensors. */
@@ -34,6 +37,7 @@ async function trainAndTest(
   return {
     description,
     numClasses: train.classNames.length,
+    classNames: train.classNames,
     train: { x: train.xs, y: train.ys, count: train.count },
     test: { x: test.xs, y: test.ys, count: test.count },
     dispose() {
@@ -58,9 +62,10 @@ export const DATASETS: Record<string, DatasetEntry> = {
 /** Loads `name`, or throws a ConfigError listing the datasets. */
 export async function loadDataset(name: string, options: { limit?: number }): Promise<LoadedDataset> {
   const entry = DATASETS[name];
+  if (!entry && isFolder(name)) return loadImageFolderDataset(name, options);
   if (!entry)
     throw new ConfigError(
-      `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}.`,
+      `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}. ${OTHER_DATA_HINT}`,
     );
   return entry.load(options);
 }

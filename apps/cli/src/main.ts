@@ -52,10 +52,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * What an error tensorfold did not throw on purpose prints: its message and what to do, not a stack
+ * trace (set `TENSORFOLD_DEBUG=1` for that).
+ */
+function unexpected(error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (process.env.TENSORFOLD_DEBUG && error instanceof Error && error.stack) return `${error.stack}\n`;
+  return `error: ${message}\nThis is a bug in tensorfold, not in your command: please report it with the command you ran. Run it again with TENSORFOLD_DEBUG=1 to print where it happened.\n`;
+}
+
 main(process.argv).then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(unexpected(error));
     process.exit(1);
   },
 );

@@ -77,16 +77,22 @@ export function outDirectory(value: string): string {
 
 /**
  * An option that takes one of `choices`, case-insensitively (as model and backend names are); `--help`
- * lists the choices and the default.
+ * lists the choices and the default. `hint` follows the list of choices in the error of another value.
  */
-export function choiceOption(flags: string, description: string, choices: string[], defaultValue: string) {
+export function choiceOption(
+  flags: string,
+  description: string,
+  choices: string[],
+  defaultValue: string,
+  hint?: string,
+) {
   return new Option(flags, description)
     .choices(choices)
     .default(defaultValue)
     .argParser((value: string) => {
       const choice = value.toLowerCase();
       if (!choices.includes(choice))
-        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.${hint ? ` ${hint}` : ''}`);
       return choice;
     });
 }

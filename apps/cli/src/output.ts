@@ -9,7 +9,12 @@ export interface Output {
   /** One line of diagnostics (stderr). */
   error(text: string): void;
   /** The stream progress bars draw on. */
-  progress: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
+  progress: {
+    write(chunk: string): unknown;
+    isTTY?: boolean;
+    columns?: number;
+    hasColors?(count?: number): boolean;
+  };
 }
 
 /**
@@ -27,6 +32,7 @@ export function processOutput(json: boolean): Output {
     progress: {
       write: (chunk: string) => writeTo(forPeople, chunk),
       isTTY: forPeople.isTTY,
+      hasColors: (count?: number) => forPeople.hasColors?.(count) ?? false,
       get columns() {
         return forPeople.columns;
       },

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Command, InvalidArgumentError } from 'commander';
-import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS } from './catalog.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
 import {
   choiceOption,
@@ -17,7 +17,12 @@ import { writeTo } from './pipe.js';
 import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
+/** The Boolean functions `tensorfold logic` knows (truth tables in @tensorfold/models-classic). */
+const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The flags of `tensorfold train`. */
+type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean; latent?: number };
 
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
 function modelName(value: string): string {
@@ -45,6 +50,27 @@ function modelOrPath(value: string): string {
 }
 
 /**
+ * `--dataset`: a built-in dataset's name (any case) or a folder of images with one sub-folder per class
+ * (taken from the folder the command was typed in), else a usage error.
+ */
+function datasetOption(): Option {
+  const names = Object.keys(DATASETS);
+  return new Option(
+    '--dataset <name>',
+    `dataset: ${names.join(', ')}, or a folder of images with one sub-folder per class (or train/ and test/ folders of them)`,
+  )
+    .default('mnist')
+    .argParser((value: string) => {
+      if (names.includes(value.toLowerCase())) return value.toLowerCase();
+      const path = userPath(value);
+      if (existsSync(path) && statSync(path).isDirectory()) return path;
+      throw new InvalidArgumentError(
+        `Allowed choices are ${names.join(', ')}, or a folder of images with one sub-folder per class ("${value}" is neither). ${OTHER_DATA_HINT}`,
+      );
+    });
+}
+
+/**
  * The `tensorfold` command line. `output` is where commands write (tests pass their own); the program
  * throws commander's errors instead of exiting, so `main` decides the exit code.
  */
@@ -67,6 +93,8 @@ Examples:
   tensorfold train lenet5 --dataset mnist              LeNet-5, 1 epoch over the 60,000 images
   tensorfold train mlp --limit 5000 --out runs/mlp     a quick run, saved to runs/mlp
   tensorfold summary runs/mlp                          the layer table of that saved model
+  tensorfold train perceptron --dataset fruit          seed 003's fruit example, epoch by epoch
+  tensorfold logic xor                                 why one neuron cannot compute XOR
 
 Exit codes: 0 success, 1 a failure while running (the message says what to do), 2 a bad command,
 flag or value, 130 Ctrl-C before training began.`,
@@ -76,7 +104,7 @@ flag or value, 130 Ctrl-C before training began.`,
     .command('train')
     .description('Train a model on a dataset, report test accuracy and throughput, and optionally save it.')
     .argument('<model>', `model to train: ${Object.keys(MODELS).join(', ')}`, modelName)
-    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist'))
+    .addOption(datasetOption())
     .option(
       '--epochs <n>',
       "passes over the training data (default: the model's own, see 'tensorfold models')",
@@ -108,21 +136,53 @@ flag or value, 130 Ctrl-C before training began.`,
       integerInRange(0, 2 ** 32 - 1, '--seed'),
       42,
     )
+    .option(
+      '--latent <n>',
+      "latent size of a generative model (dcgan, vae, autoencoders); default: the model's own",
+      integerAtLeast(1, '--latent'),
+    )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
+    .option(
+      '--force',
+      'save a run whose loss ended far above where it started (diverged) anyway; it still exits 1',
+    )
+    .option(
+      '--plot <dir>',
+      'after training, write learning curves, the test confusion matrix and a grid of test mistakes (SVG and PNG) and history.json to this directory',
+    )
+    .option('--live', 'draw the loss as a chart in the terminal while training, instead of the progress bar')
     .option('--json', 'print one line of JSON describing the run on stdout, and everything else on stderr')
+    .option('--augment', 'train on randomly rotated (10 degrees), zoomed and shifted (10%) images')
+    .option(
+      '--early-stopping <patience>',
+      'stop after this many epochs without improvement of the validation loss (the loss without --validation-split), restoring the best weights',
+      integerAtLeast(1, '--early-stopping'),
+    )
+    .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
     .addHelpText(
       'after',
       `
 Ctrl-C stops after the current batch, then tests, reports and saves as usual; a second one quits.
-A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing.
+A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing; so does a run
+whose loss ends over twice where it started (diverged), unless --force saves it anyway.
 
 Examples:
   tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5
-  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json`,
+  tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json
+  tensorfold train perceptron --dataset fruit       classic neurons: each epoch's weights and mistakes
+  tensorfold train adaline --dataset iris           (their default dataset is their first, see 'tensorfold models')
+  tensorfold train madaline --dataset xor`,
     )
-    .action(async (model: string, flags: Omit<TrainOptions, 'model'> & { json?: boolean }) => {
+    .action(async (model: string, flags: TrainFlags, command: Command) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
+      if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
+      if (MODELS[model].task === 'generate-images') {
+        const { trainGenerative } = await import('./commands/train-generative.js');
+        const result = await trainGenerative({ ...flags, model, json }, out);
+        if (json) (out.data ?? out.line)(JSON.stringify(result));
+        return;
+      }
       const { trainCommand } = await import('./commands/train.js');
       // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
       // with this listener gone, quits at once as usual.
@@ -140,6 +200,27 @@ Examples:
     });
 
   program
+    .command('logic')
+    .description(
+      'Print the truth table a logic neuron computes, and whether one neuron can realize the function.',
+    )
+    .argument('<function>', `a Boolean function: ${LOGIC_NAMES.join(', ')}`, oneOf(LOGIC_NAMES, 'function'))
+    .option('--json', 'print the result as one line of JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold logic and     the AND neuron of seed 003 (w1 = w2 = 1, w0 = -1.5) and its truth table
+  tensorfold logic xor     why one neuron cannot compute XOR, and the two-layer network that does`,
+    )
+    .action(async (name: string, flags: { json?: boolean }) => {
+      const { logicCommand } = await import('./commands/logic.js');
+      const out = makeOutput(false);
+      const result = await logicCommand(name, out, flags.json ?? false);
+      if (flags.json) out.line(JSON.stringify(result));
+    });
+
+  program
     .command('summary')
     .description('Print the layer table of a built-in model or of a saved model directory.')
     .argument(
@@ -147,9 +228,159 @@ Examples:
       `a built-in model (${Object.keys(MODELS).join(', ')}), or a saved model's directory or model.json`,
       modelOrPath,
     )
-    .action(async (target: string) => {
+    .option('--diagram <file>', 'also draw the layer graph (as plot_model does) to this .svg or .png file')
+    .action(async (target: string, flags: { diagram?: string }) => {
+      const classic = MODELS[target.toLowerCase()];
+      if (classic?.task === 'classic-neuron') {
+        const { ConfigError } = await import('@tensorfold/core');
+        throw new ConfigError(
+          `${classic.name} is a classic neuron, not a network of layers, so it has no layer table: 'tensorfold models' describes it, and 'tensorfold train ${classic.name}' prints its weights epoch by epoch.`,
+        );
+      }
       const { summaryCommand } = await import('./commands/summary.js');
-      await summaryCommand(target, makeOutput(false));
+      await summaryCommand(target, makeOutput(false), {
+        diagram: flags.diagram === undefined ? undefined : userPath(flags.diagram),
+      });
+    });
+
+  program
+    .command('plot')
+    .description('Draw the learning curves of a history JSON file, to an SVG or PNG file or in the terminal.')
+    .argument(
+      '<history>',
+      'a history JSON file: {"loss": [...], "val_loss": [...]} (train --plot writes one)',
+    )
+    .option('--out <file>', 'write the curves to this .svg or .png file')
+    .option('--terminal', 'draw the curves in the terminal (the default without --out)')
+    .option(
+      '--metrics <names>',
+      'comma-separated metrics to draw, e.g. loss,accuracy (default: all)',
+      (v: string) =>
+        v
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+    )
+    .option('--log-scale', 'log scale for the y axes')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold plot runs/mlp-plots/history.json --out curves.png
+  tensorfold plot history.json --terminal --metrics loss`,
+    )
+    .action(
+      async (
+        file: string,
+        flags: { out?: string; terminal?: boolean; metrics?: string[]; logScale?: boolean },
+      ) => {
+        const { plotCommand } = await import('./commands/plot.js');
+        await plotCommand(
+          userPath(file),
+          { ...flags, out: flags.out === undefined ? undefined : userPath(flags.out) },
+          makeOutput(false),
+        );
+      },
+    );
+
+  program
+    .command('generate')
+    .description('Draw samples of a saved GAN, DCGAN or VAE into a PNG grid.')
+    .argument('<model>', "a saved generative model's directory or model.json", modelOrPath)
+    .option('--count <n>', 'how many samples', integerAtLeast(1, '--count'), 64)
+    .option(
+      '--seed <n>',
+      'seed of the latent points (same seed, same pictures)',
+      integerInRange(0, 2 ** 32 - 1, '--seed'),
+      0,
+    )
+    .option(
+      '--latent-grid <n>',
+      "a 2-D VAE's latent space as an N x N lattice of decoded images",
+      integerAtLeast(1, '--latent-grid'),
+    )
+    .requiredOption('--out <file.png>', 'where the PNG grid goes', (value: string) => userPath(value))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold train dcgan --dataset mnist --epochs 5 --out runs/dcgan
+  tensorfold generate runs/dcgan --count 64 --seed 3 --out samples.png
+  tensorfold train vae --latent 2 --out runs/vae && tensorfold generate runs/vae --latent-grid 20 --out latent.png`,
+    )
+    .action(
+      async (target: string, flags: { count: number; seed: number; latentGrid?: number; out: string }) => {
+        const { generateCommand } = await import('./commands/generate.js');
+        await generateCommand({ model: target, ...flags }, makeOutput(false));
+      },
+    );
+
+  program
+    .command('finetune')
+    .description(
+      "Transfer learning: a new head on a saved model's frozen convolutional base (or the shipped 'digits-base'), then optionally fine-tune the base's top.",
+    )
+    .argument('<base>', "a saved model's directory or model.json, or digits-base (MNIST digits 0-4, shipped)")
+    .option(
+      '--dataset <name>',
+      'mnist, fashion-mnist, or a folder of images with one sub-folder per class',
+      'mnist',
+    )
+    .option('--epochs <n>', 'epochs of the head on the frozen base', integerAtLeast(1, '--epochs'), 5)
+    .option('--batch-size <n>', 'samples per step', integerAtLeast(1, '--batch-size'), 32)
+    .option('--lr <rate>', "the head's learning rate", positiveFloat32('--lr'), 0.001)
+    .option('--unfreeze-from <layer>', 'then train the base from this layer on, with the head')
+    .option('--fine-tune-epochs <n>', 'epochs of fine-tuning', integerAtLeast(1, '--fine-tune-epochs'), 3)
+    .option('--fine-tune-lr <rate>', 'learning rate of fine-tuning', positiveFloat32('--fine-tune-lr'), 1e-4)
+    .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
+    .option('--seed <n>', 'random seed', integerInRange(0, 2 ** 32 - 1, '--seed'), 42)
+    .option('--out <dir>', 'save the model to this directory', outDirectory)
+    .option('--json', 'print one line of JSON describing the run')
+    .action(async (base: string, flags: Record<string, unknown> & { json?: boolean }) => {
+      const out = makeOutput(flags.json ?? false);
+      const { finetuneCommand, SHIPPED_BASE } = await import('./commands/finetune.js');
+      const result = await finetuneCommand(
+        {
+          ...(flags as unknown as Omit<import('./commands/finetune.js').FinetuneOptions, 'base'>),
+          base: base === SHIPPED_BASE ? base : userPath(base),
+          dataset: DATASETS[String(flags.dataset).toLowerCase()]
+            ? String(flags.dataset).toLowerCase()
+            : userPath(String(flags.dataset)),
+        },
+        out,
+      );
+      if (flags.json) out.line(JSON.stringify(result));
+    });
+
+  program
+    .command('explain')
+    .description(
+      'What a saved convnet sees in one image: Grad-CAM heatmap, feature maps, filter patterns (raw JSON until @tensorfold/viz draws them).',
+    )
+    .argument('<model>', "a saved model's directory or model.json")
+    .argument('<image>', 'a PNG or JPEG image')
+    .option('--gradcam', 'the Grad-CAM heatmap of the predicted class (or --class), at the image size')
+    .option('--activations', 'the feature maps of every image layer (or --layer)')
+    .option(
+      '--filters',
+      'the input patterns that the first 16 filters of the last conv layer (or --layer) respond to most',
+    )
+    .option('--layer <name>', 'the layer to explain')
+    .option('--class <n>', "Grad-CAM's class, 0-based", integerAtLeast(0, '--class'))
+    .option('--steps <n>', 'gradient ascent steps of --filters', integerAtLeast(1, '--steps'), 30)
+    .option('--resize', "resize the image (and convert its channels) to the model's input")
+    .requiredOption('--out <dir>', 'the folder to write the JSON files to')
+    .action(async (modelPath: string, image: string, flags: Record<string, unknown>) => {
+      const { explainCommand } = await import('./commands/explain.js');
+      await explainCommand(
+        {
+          ...(flags as unknown as import('./commands/explain.js').ExplainOptions),
+          model: userPath(modelPath),
+          image: userPath(image),
+          out: userPath(String(flags.out)),
+        },
+        makeOutput(false),
+      );
     });
 
   program
@@ -171,4 +402,33 @@ Examples:
     });
 
   return program;
+}
+
+/**
+ * `tensorfold train` for a classic neuron (task `classic-neuron`): it learns by its own rule
+ * (commands/train-classic.ts), its default dataset is its description's first (not mnist), and the
+ * flags only the image path uses are refused when given.
+ */
+async function trainClassic(model: string, flags: TrainFlags, command: Command, out: Output): Promise<void> {
+  const { trainClassicCommand } = await import('./commands/train-classic.js');
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const json = flags.json ?? false;
+  const imageOnly = [
+    ['batchSize', '--batch-size'],
+    ['optimizer', '--optimizer'],
+    ['validationSplit', '--validation-split'],
+    ['limit', '--limit'],
+    ['backend', '--backend'],
+  ];
+  const result = await trainClassicCommand(
+    {
+      ...flags,
+      model,
+      json,
+      dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
+      imageOnlyFlags: imageOnly.flatMap(([key, flag]) => (given(key) ? [flag] : [])),
+    },
+    out,
+  );
+  if (json) (out.data ?? out.line)(JSON.stringify(result));
 }

@@ -27,6 +27,11 @@ export interface BackendInfo {
   addedKernels?: string[];
   /** Backends tried before this one and why they were passed over. */
   skipped: SkippedBackend[];
+  /**
+   * CPU only: how much slower it is than WASM, why WASM did not start and how to get it (one line).
+   * `initBackend` also prints it with `console.warn` when it fell back to the CPU by itself.
+   */
+  advice?: string;
 }
 
 /** One line for logs and CLI headers, e.g. `wasm (SIMD, 1 thread)`. */

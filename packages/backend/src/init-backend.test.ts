@@ -66,6 +66,23 @@ describe('initBackend', () => {
     expect(backendInfo()).toEqual(info);
   });
 
+  it('passes WebGPU over without a word from Dawn when no Vulkan driver is installed', async (context) => {
+    const { findVulkanDrivers } = await import('./start/vulkan-drivers.js');
+    const drivers = await findVulkanDrivers(() => undefined);
+    if (drivers == null || drivers.files.length > 0) {
+      console.warn('Skipped: this machine has Vulkan driver files (or is not Linux).');
+      context.skip();
+      return;
+    }
+    const result = await initInChild({ VK_ICD_FILENAMES: undefined, VK_DRIVER_FILES: undefined });
+    const printed = JSON.parse(result.out);
+    expect(printed.ok.name).toBe('wasm');
+    expect(printed.ok.skipped[0].name).toBe('webgpu');
+    expect(printed.ok.skipped[0].reason).toMatch(/^no Vulkan driver is installed/);
+    expect(printed.ok.skipped[0].reason).not.toContain('\n');
+    expect(result.stderr).not.toMatch(/vkCreateInstance|VK_ERROR|Warning/);
+  });
+
   it('honours TENSORFOLD_BACKEND and require, and require wins', async () => {
     process.env[BACKEND_ENV] = 'cpu';
     expect(await initBackend()).toMatchObject({ name: 'cpu', chosenBy: 'environment' });

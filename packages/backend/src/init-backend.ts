@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import type { BackendInfo, SkippedBackend } from './backend-info.js';
 import { BACKEND_NAMES, type BackendName, parseBackendName } from './backend-name.js';
+import { cpuAdvice } from './cpu-advice.js';
 import { environmentVariable, isNode } from './environment.js';
 import { startCpu } from './start/start-cpu.js';
 import { startWasm, type WasmPaths, wasmInfo } from './start/start-wasm.js';
@@ -39,6 +40,9 @@ let queue: Promise<unknown> = Promise.resolve();
  *   WASM, else CPU. A software adapter (SwiftShader) is used only when asked for: it is slower than WASM.
  * - `TENSORFOLD_BACKEND=webgpu|wasm|cpu` or `require` forces one; if it cannot start, this throws a
  *   `BackendError` saying why (for example that no Vulkan driver was found) instead of falling back.
+ * - Nothing is printed, except one `console.warn` line when it falls back to the CPU by itself (WASM
+ *   did not start): the CPU backend trains two orders of magnitude slower (`BackendInfo.advice`).
+ *   Why faster backends were passed over is in `skipped`, one line each.
  *
  * The WASM backend is completed with the kernels training needs (see `registerWasmKernels`).
  * Calls are serialized; calling again switches backends.
@@ -81,6 +85,11 @@ async function start(options: InitBackendOptions): Promise<BackendInfo> {
       const details = await startOne(name, { strict, wasmPaths: options.wasmPaths });
       const chosenBy = plan.chosenBy === 'preferred' && name !== plan.order[0] ? 'auto' : plan.chosenBy;
       active = { name, chosenBy, platform: platform(), ...details, skipped };
+      if (name === 'cpu') {
+        active.advice = cpuAdvice(skipped, active.platform);
+        // Nobody asked for the CPU: say so, since everything is now two orders of magnitude slower.
+        if (chosenBy === 'auto') console.warn(`tensorfold: ${active.advice}`);
+      }
       return active;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

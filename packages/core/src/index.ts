@@ -94,4 +94,11 @@ export {
   NonFiniteLossError,
   type StepLogs,
 } from './training/train-step.js';
+export {
+  defaultOutput,
+  type OutputTarget,
+  progressCallback,
+  resolveVerbosity,
+  type Verbosity,
+} from './training/verbosity.js';
 export { VERSION } from './version.js';

@@ -15,6 +15,7 @@ export * from './layers/activations/activation-layers.js';
 export { BaseConv, type BaseConvArgs } from './layers/conv/base-conv.js';
 export * from './layers/conv/conv.js';
 export * from './layers/conv/conv2d-transpose.js';
+export * from './layers/conv/conv3d.js';
 export * from './layers/conv/depthwise-conv2d.js';
 export * from './layers/conv/padding-cropping.js';
 export * from './layers/conv/up-sampling2d.js';
@@ -23,13 +24,23 @@ export * from './layers/core/dense.js';
 export * from './layers/core/dropout.js';
 export * from './layers/core/flatten.js';
 export * from './layers/core/gaussian-noise.js';
+export * from './layers/core/masking.js';
+export * from './layers/core/noise-dropout.js';
 export * from './layers/core/reshaping.js';
 export * from './layers/embedding/embedding.js';
+export * from './layers/merge/dot.js';
 export * from './layers/merge/merge.js';
 export * from './layers/normalization/batch-normalization.js';
 export * from './layers/normalization/layer-normalization.js';
 export * from './layers/pooling/global-pooling.js';
 export * from './layers/pooling/pooling.js';
+export * from './layers/pooling/pooling3d.js';
+export * from './layers/preprocessing/center-crop.js';
+export * from './layers/preprocessing/rescaling.js';
+export * from './layers/preprocessing/resizing.js';
+export * from './layers/recurrent/cell-types.js';
+export { type CellArgs, type CellStep, RNNCell, stateSizes } from './layers/recurrent/cells.js';
+export * from './layers/recurrent/conv-lstm2d.js';
 export * from './layers/recurrent/gru.js';
 export * from './layers/recurrent/lstm.js';
 export {
@@ -37,8 +48,18 @@ export {
   type RecurrentCallOptions,
   RecurrentLayer,
 } from './layers/recurrent/recurrent-base.js';
+export * from './layers/recurrent/rnn.js';
 export * from './layers/recurrent/simple-rnn.js';
+export * from './layers/recurrent/stacked-cells.js';
 export * from './layers/wrappers/bidirectional.js';
 export * from './layers/wrappers/time-distributed.js';
 export type { DataFormat, PaddingMode } from './utils/conv-utils.js';
+export {
+  type ConvParamCountArgs,
+  convParamCount,
+  denseParamCount,
+  type FeatureMapSizeArgs,
+  featureMapSize,
+} from './utils/feature-map.js';
 export type { RegularizerSpec } from './utils/layer-utils.js';
+export type { Interpolation } from './utils/resize.js';

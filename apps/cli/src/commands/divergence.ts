@@ -1,4 +1,4 @@
-import { Callback, type Model, tf } from '@tensorfold/core';
+import { Callback, type Logs, type Model, tf } from '@tensorfold/core';
 
 /** Whether any weight of `model` holds NaN or an infinity (one small device read). */
 export async function hasNonFiniteWeights(model: Model): Promise<boolean> {
@@ -38,5 +38,32 @@ export class TrainingPosition extends Callback {
 
   override onBatchBegin(batch: number): void {
     this.batch = batch + 1;
+  }
+}
+
+/**
+ * How many times its first batch's loss a run's last epoch may end at before the run counts as
+ * diverged. A run that learns ends below where it started; `sgd --lr 1e10` on the MLP keeps a finite
+ * loss (no NaN for the other checks to catch) but ends near 13.8 from 2.3, at chance accuracy.
+ */
+export const DIVERGED_LOSS_RATIO = 2;
+
+/** Notes the loss of the first training batch, where a run starts from. */
+export class LossTrend extends Callback {
+  /** The first batch's loss; `undefined` until one has run. */
+  first: number | undefined;
+
+  override onBatchEnd(_batch: number, logs: Logs = {}): void {
+    if (this.first === undefined && typeof logs.loss === 'number') this.first = logs.loss;
+  }
+
+  /**
+   * Why the run counts as diverged when its last epoch's mean loss `end` is more than
+   * {@link DIVERGED_LOSS_RATIO} times the first batch's, else `null`.
+   */
+  divergence(end: number | undefined): string | null {
+    if (this.first === undefined || end === undefined || !(end > DIVERGED_LOSS_RATIO * this.first))
+      return null;
+    return `the training loss ended at ${end.toPrecision(4)}, over ${DIVERGED_LOSS_RATIO} times the ${this.first.toPrecision(4)} it started from`;
   }
 }

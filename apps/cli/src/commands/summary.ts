@@ -12,7 +12,11 @@ import type { Output } from '../output.js';
  * a model saved in a directory (`model.json` and weight shards), named by the directory or its
  * `model.json`. A path that holds no model raises core's `SerializationError`.
  */
-export async function summaryCommand(target: string, out: Output): Promise<void> {
+export async function summaryCommand(
+  target: string,
+  out: Output,
+  options: { diagram?: string } = {},
+): Promise<void> {
   // Building or loading a model creates its weights, which needs a backend. WASM starts at once and,
   // unlike tfjs's CPU backend in Node, prints no advice to install tfjs-node; TENSORFOLD_BACKEND still
   // decides when set.
@@ -26,21 +30,32 @@ export async function summaryCommand(target: string, out: Output): Promise<void>
     }
     // Rebuilding a saved model needs its layer classes registered by name.
     await import('@tensorfold/layers');
-    const model = await loadModel(fileSystem(isFile ? dirname(target) : target));
+    // The table needs the structure only: a model saved after its training diverged still shows.
+    const model = await loadModel(fileSystem(isFile ? dirname(target) : target), { allowNonFinite: true });
     try {
       model.summary({ print: out.line });
+      if (options.diagram) await writeDiagram(model, options.diagram, out);
     } finally {
       model.dispose();
     }
     return;
   }
-  const model = (await modelEntry(target).build({ numClasses: 10 })) as {
+  // Each model's own defaults: 10 classes for the digit models, Keras's 1,000 for the applications.
+  const model = (await modelEntry(target).build({})) as {
     summary: Model['summary'];
     dispose(): void;
   };
   try {
     model.summary({ print: out.line });
+    if (options.diagram) await writeDiagram(model as unknown as Model, options.diagram, out);
   } finally {
     model.dispose();
   }
+}
+
+/** Writes the layer graph of `model` (viz's `modelDiagram`) to an `.svg` or `.png` file. */
+async function writeDiagram(model: Model, file: string, out: Output): Promise<void> {
+  const { modelDiagram, writeFigure } = await import('@tensorfold/viz/node');
+  await writeFigure(file, modelDiagram(model), { scale: file.toLowerCase().endsWith('.png') ? 2 : 1 });
+  out.line(`Wrote the model diagram to ${resolve(file)}`);
 }

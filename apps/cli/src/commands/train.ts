@@ -5,13 +5,14 @@ import {
   ConfigError,
   fileSystem,
   type Logs,
+  type Model,
   NonFiniteLossError,
   type Optimizer,
-  type Sequential,
   SerializationError,
   setSeed,
   TensorfoldError,
   TrainingError,
+  tf,
 } from '@tensorfold/core/node';
 import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
@@ -19,7 +20,9 @@ import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
-import { hasNonFiniteWeights, TrainingPosition } from './divergence.js';
+import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
+import { type FittedImages, fitImagesToModel } from './fit-images.js';
+import { augmentedBatches, checkHistoryFile, earlyStoppingCallback, writeHistory } from './train-extras.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -34,7 +37,22 @@ export interface TrainOptions {
   backend: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   seed: number;
   out?: string;
+  /**
+   * Save a run whose training diverged (its loss ended far above where it started) over `out`
+   * anyway. Default `false`: such a run saves nothing. It fails (exit code 1) either way.
+   */
+  force?: boolean;
+  /** Write learning curves, the test confusion matrix and test mistakes into this directory. */
+  plot?: string;
+  /** Draw the loss in the terminal while training (a redrawn Unicode chart) instead of the progress bar. */
+  live?: boolean;
   json: boolean;
+  /** Train on randomly rotated, zoomed and shifted batches (see `train-extras.ts`). */
+  augment?: boolean;
+  /** Stop after this many epochs without improvement and restore the best weights. */
+  earlyStopping?: number;
+  /** Write the per-epoch logs to this JSON file. */
+  history?: string;
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
    * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
@@ -68,8 +86,12 @@ export interface TrainResult {
   testAccuracy: number;
   seed: number;
   savedTo?: string;
+  /** The files `--plot` wrote. */
+  plots?: string[];
   /** Present (`true`) when `signal` stopped training before the last epoch ended. */
   interrupted?: true;
+  /** Where `--history` wrote the per-epoch logs. */
+  historyFile?: string;
 }
 
 /**
@@ -179,6 +201,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   // Refuse a place the model cannot be saved to now, not after the training it would throw away.
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
+  if (options.history !== undefined) checkHistoryFile(options.history);
   setSeed(options.seed);
 
   // An explicit --backend is used exactly (over TENSORFOLD_BACKEND) or fails saying why; auto picks.
@@ -189,7 +212,8 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
 
   const data = await loadDataset(options.dataset, { limit: options.limit });
-  let model: Sequential | undefined;
+  let model: Model | undefined;
+  let images: FittedImages | undefined;
   let optimizer: Optimizer | undefined;
   let result: TrainResult;
   let completed = false;
@@ -199,9 +223,11 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     model = (await entry.build({
       numClasses: data.numClasses,
       inputShape: data.train.x.shape.slice(1),
-    })) as Sequential;
+    })) as Model;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
+    images = fitImagesToModel(model, data.train.x, data.test.x);
+    if (images.note) out.line(`Data: ${images.note}`);
     optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
@@ -211,18 +237,46 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     if (options.signal?.aborted)
       throw new InterruptedError('Interrupted before training began: nothing was trained, tested or saved.');
     const position = new TrainingPosition();
+    const trend = new LossTrend();
     const bar = progressBar({ stream: out.progress });
     state.bar = bar;
     state.training = true;
-    let history: Awaited<ReturnType<Sequential['fit']>>;
+    let history: Awaited<ReturnType<Model['fit']>>;
+    const validation = options.validationSplit > 0;
+    const extras = options.earlyStopping ? [earlyStoppingCallback(options.earlyStopping, validation)] : [];
+    const callbacks = [
+      clock,
+      position,
+      trend,
+      ...extras,
+      ...(stopper ? [stopper] : []),
+      options.live ? await liveChart(out) : bar,
+    ];
     try {
-      history = await model.fit(data.train.x, data.train.y, {
-        epochs,
-        batchSize,
-        validationSplit: options.validationSplit > 0 ? options.validationSplit : undefined,
-        seed: options.seed,
-        callbacks: [clock, position, ...(stopper ? [stopper] : []), bar],
-      });
+      if (options.augment) {
+        // Augmented batches come from a dataset, so the validation split is taken here (the last part, as fit does).
+        const n = data.train.count;
+        const trainCount = validation ? Math.floor(n * (1 - options.validationSplit)) : n;
+        const [xTrain, xVal] = tf.split(images.train, validation ? [trainCount, n - trainCount] : [n]);
+        const [yTrain, yVal] = tf.split(data.train.y, validation ? [trainCount, n - trainCount] : [n]);
+        try {
+          history = await model.fit(augmentedBatches(xTrain, yTrain, batchSize, options.seed), {
+            epochs,
+            ...(validation ? { validationData: [xVal, yVal] as [tf.Tensor, tf.Tensor] } : {}),
+            callbacks,
+          });
+        } finally {
+          tf.dispose([xTrain, yTrain, ...(validation ? [xVal, yVal] : [])]);
+        }
+      } else {
+        history = await model.fit(images.train, data.train.y, {
+          epochs,
+          batchSize,
+          validationSplit: validation ? options.validationSplit : undefined,
+          seed: options.seed,
+          callbacks,
+        });
+      }
     } catch (error) {
       bar.finish(); // the error goes on a line of its own
       if (error instanceof NonFiniteLossError) {
@@ -239,8 +293,12 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       const what = `the weights became NaN or infinite by epoch ${position.epoch}, batch ${position.batch}`;
       throw divergedError(what, learningRate, entry.defaults.learningRate, options);
     }
-    const test = await model.evaluate(data.test.x, data.test.y, { batchSize: 1000 });
     const last = (key: string) => history.history[key]?.at(-1);
+    // A finite loss can still have run away (sgd --lr 1e10): such a run saves nothing unless --force.
+    const diverged = trend.divergence(last('loss') as number | undefined);
+    if (diverged && !options.force)
+      throw divergedError(diverged, learningRate, entry.defaults.learningRate, options, undefined, true);
+    const test = await model.evaluate(images.test, data.test.y, { batchSize: 1000 });
     const trainSamples = clock.samples;
     result = {
       model: options.model,
@@ -274,6 +332,11 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${data.test.count} images`,
     );
     out.line(`Throughput: ${result.samplesPerSecond.toLocaleString('en-US')} samples/s on ${backend.name}`);
+    if (options.history !== undefined) {
+      await writeHistory(options.history, history);
+      result.historyFile = resolve(options.history);
+      out.line(`Wrote the per-epoch logs to ${result.historyFile}`);
+    }
     if (options.out) {
       const dir = resolve(options.out);
       await saveModel(model, dir);
@@ -282,11 +345,30 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
         `Saved the model to ${dir} (model.json + weights; loads in tensorfold and @tensorflow/tfjs-layers)`,
       );
     }
+    if (options.plot) {
+      const { writeTrainingPlots } = await import('./training-plots.js');
+      result.plots = await writeTrainingPlots(options.plot, {
+        history,
+        model,
+        test: { ...data.test, x: images.test },
+        classNames: data.classNames,
+      });
+      out.line(`Wrote plots to ${resolve(options.plot)} (learning curves, confusion matrix, test mistakes)`);
+    }
+    if (diverged) {
+      completed = true;
+      throw new TrainingError(
+        `Training diverged: ${diverged}, and the model was saved${result.savedTo ? ` to ${result.savedTo}` : ''} anyway as --force asked. Lower the learning rate (it was ${shortNumber(learningRate)}; the default is ${entry.defaults.learningRate}).`,
+      );
+    }
     completed = true;
   } finally {
     // After a failure the backend may be broken (a WASM heap that ran out): freeing must not replace
     // the error that says what happened.
-    releaseAll([() => model?.dispose(), () => optimizer?.dispose(), () => data.dispose()], completed);
+    releaseAll(
+      [() => model?.dispose(), () => optimizer?.dispose(), () => images?.dispose(), () => data.dispose()],
+      completed,
+    );
   }
   return result;
 }
@@ -343,9 +425,10 @@ function divergedError(
   defaultRate: number,
   options: TrainOptions,
   cause?: unknown,
+  forceable = false,
 ): TrainingError {
   const saved = options.out
-    ? `Nothing was saved; ${resolve(options.out)} is as it was.`
+    ? `Nothing was saved; ${resolve(options.out)} is as it was${forceable ? ' (--force saves such a run anyway)' : ''}.`
     : 'Nothing was saved.';
   const optimizer = options.optimizer === 'sgd' ? ', or try --optimizer adam' : '';
   return new TrainingError(
@@ -354,10 +437,13 @@ function divergedError(
   );
 }
 
-/** Saves to `dir`, turning a file-system failure (disk full, permissions) into a typed error. */
-async function saveModel(model: Sequential, dir: string): Promise<void> {
+/**
+ * Saves to `dir` (with the optimizer's state unless `includeOptimizer` is false), turning a file-system
+ * failure (disk full, permissions) into a typed error.
+ */
+export async function saveModel(model: Model, dir: string, includeOptimizer = true): Promise<void> {
   try {
-    await model.save(fileSystem(dir), { includeOptimizer: true });
+    await model.save(fileSystem(dir), { includeOptimizer });
   } catch (error) {
     if (error instanceof TensorfoldError) throw error;
     throw new SerializationError(
@@ -376,4 +462,10 @@ function shortNumber(x: number): string {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** `--live`: the loss (training and validation) redrawn on the progress stream after each epoch. */
+async function liveChart(out: Output): Promise<Callback> {
+  const { liveHistory } = await import('@tensorfold/viz');
+  return liveHistory({ stream: out.progress, metrics: ['loss'], width: 50, height: 8 });
 }

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import { environmentVariable, isNode, nodeEnvironment } from '../environment.js';
+import { registerWebgpuBackendFactory, type WebGPUBackendClass } from '../webgpu/device.js';
 import { registerWebgpuKernels } from '../webgpu/register-kernels.js';
 import { ensureRuntimeDir } from './runtime-dir.js';
 import { isSoftwareAdapter, SOFTWARE_VULKAN_ICDS } from './software-icd.js';
+import { findVulkanDrivers } from './vulkan-drivers.js';
 
 /** Options of {@link startWebgpu}. */
 export interface WebgpuStartOptions {
@@ -52,9 +54,11 @@ export async function startWebgpu(options: WebgpuStartOptions): Promise<WebgpuSt
         "Ask for it explicitly (initBackend({ require: 'webgpu' }) or TENSORFOLD_BACKEND=webgpu) to use it anyway.",
     );
   }
-  await import('@tensorflow/tfjs-backend-webgpu');
-  // After the import: importing registers the stock kernels over any registered earlier.
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  // After the import: importing registers the stock kernels over any registered earlier, and the
+  // stock backend factory, which asks for too low device limits and lets WebGPU errors pass silently.
   registerWebgpuKernels();
+  registerWebgpuBackendFactory(WebGPUBackend as unknown as WebGPUBackendClass);
   let started = false;
   try {
     started = await tf.setBackend('webgpu');
@@ -102,6 +106,7 @@ let dawn: GpuLike | null = null;
  * created it (an automatic start passes a software adapter over; a later required one may use it).
  */
 async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
+  await checkVulkanDrivers(softwareFallback);
   if (dawnModule == null) {
     dawnModule = await loadDawn();
     await ensureRuntimeDir();
@@ -120,6 +125,39 @@ async function dawnGpu(softwareFallback: boolean): Promise<GpuLike> {
     }
   }
   return dawn;
+}
+
+/**
+ * Linux: looks for Vulkan driver files before Dawn loads Vulkan, because a Vulkan with no driver
+ * prints warnings and a stack line (`vkCreateInstance: Found no drivers!`) on every start. With none,
+ * `softwareFallback` points `VK_ICD_FILENAMES` at a software driver found here; otherwise this
+ * throws a one-line {@link BackendError} saying why, and nothing is printed.
+ */
+async function checkVulkanDrivers(softwareFallback: boolean): Promise<void> {
+  const drivers = await findVulkanDrivers();
+  if (drivers == null || drivers.files.length > 0) return;
+  if (drivers.variable != null) {
+    throw new BackendError(
+      `${drivers.variable}=${environmentVariable(drivers.variable)} names no Vulkan driver file that exists here: ` +
+        `point it at an ICD file such as ${SOFTWARE_VULKAN_ICDS[0]}, or unset it.`,
+    );
+  }
+  const software = await firstExisting(SOFTWARE_VULKAN_ICDS);
+  if (softwareFallback && software != null) {
+    nodeEnvironment().VK_ICD_FILENAMES = software;
+    if (dawnModule != null) dawn = installGpu(dawnModule.create([]));
+    return;
+  }
+  throw new BackendError(noDriverMessage(software));
+}
+
+/** Why WebGPU cannot start in Node on Linux when no Vulkan driver is installed, in one line. */
+function noDriverMessage(software: string | null): string {
+  const why =
+    "no Vulkan driver is installed (no driver file in /usr/share/vulkan/icd.d, /etc/vulkan/icd.d or the XDG folders): install your GPU vendor's Vulkan driver";
+  return software != null
+    ? `${why}. The software adapter here (${software}) is slower than wasm; TENSORFOLD_BACKEND=webgpu uses it anyway.`
+    : `${why} (or, for a slow software adapter, Debian's chromium and libvulkan1).`;
 }
 
 async function loadDawn(): Promise<DawnModule> {

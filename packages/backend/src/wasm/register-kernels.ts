@@ -6,6 +6,7 @@ import {
   type KernelConfig,
   Mean,
   OneHot,
+  PadV2,
   Slice,
   Sum,
   Unpack,
@@ -18,6 +19,8 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
+import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -41,8 +44,9 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
  * also fixes the stock bias bug of transposed fused matMul), sums and means over leading axes (bias
  * gradients, batch statistics) run as one average pooling, casts to the same dtype share memory,
  * OneHot gets right values for non-int32 dtypes, Slice and Unpack copy only what they return instead of the
- * whole input, and add, subtract, multiply and divide broadcast a vector over a short last axis in
- * wide rows.
+ * whole input, add, subtract, multiply and divide broadcast a vector over a short last axis in
+ * wide rows, and the binary ops and `pad` that stock runs on XNNPACK work above its rank limit of 6, and
+ * convolutions get 'same' padding as explicit numbers (stock's XNNPACK SAME flag returned zeros).
  */
 const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
   [BatchMatMul]: fastMatMulConfig,
@@ -53,7 +57,16 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [OneHot]: fixedOneHotConfig,
   [Slice]: viewSliceConfig,
   [Unpack]: viewUnpackConfig,
-  ...Object.fromEntries(WIDE_BROADCAST_KERNELS.map((name) => [name, wideBroadcastConfig])),
+  [PadV2]: highRankPadConfig,
+  ...Object.fromEntries(SAME_PADDING_KERNELS.map((name) => [name, explicitSamePaddingConfig])),
+  ...Object.fromEntries(HIGH_RANK_BINARY_KERNELS.map((name) => [name, highRankBinaryConfig])),
+  // Add, Sub, Multiply, RealDiv: both wrappers, the wide broadcast outside.
+  ...Object.fromEntries(
+    WIDE_BROADCAST_KERNELS.map((name) => [
+      name,
+      (stock: KernelConfig) => wideBroadcastConfig(highRankBinaryConfig(stock)),
+    ]),
+  ),
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

@@ -1,5 +1,13 @@
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { AddN, type KernelConfig } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
+import { chunkedAddNConfig } from './add-n.js';
+import {
+  collapsedBinaryConfig,
+  flatUnaryConfig,
+  WEBGPU_BINARY_KERNELS,
+  WEBGPU_UNARY_KERNELS,
+} from './high-rank.js';
+import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
 import { webgpuTransformConfig } from './transform.js';
 
 /**
@@ -9,10 +17,28 @@ import { webgpuTransformConfig } from './transform.js';
  */
 export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [webgpuTransformConfig];
 
-const replacement = new KernelReplacement('webgpu', { replaced: REPLACED_WEBGPU_KERNELS });
+/**
+ * Stock WebGPU kernels wrapped: `AddN` sums in chunks that fit the device's storage-buffer limit
+ * (stock binds every input in one shader, an invalid pipeline that reads as zeros above the limit);
+ * element-wise kernels work above rank 6 (stock shaders throw "GPU for rank 7 is not yet supported"),
+ * and reductions, argMax/argMin, where, reverse and pad run on views with merged axes.
+ */
+const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
+  [AddN]: chunkedAddNConfig,
+  ...Object.fromEntries(WEBGPU_UNARY_KERNELS.map((name) => [name, flatUnaryConfig])),
+  ...Object.fromEntries(WEBGPU_BINARY_KERNELS.map((name) => [name, collapsedBinaryConfig])),
+  // Reductions, argMax/argMin, where, reverse and pad on views of fewer axes (see shape-limits.ts).
+  ...SHAPE_LIMIT_WRAPPERS,
+};
+
+/** Names of the stock WebGPU kernels this package wraps. */
+export const WRAPPED_WEBGPU_KERNELS: readonly string[] = Object.keys(WRAPPERS);
+
+const replacement = new KernelReplacement('webgpu', { replaced: REPLACED_WEBGPU_KERNELS, wrapped: WRAPPERS });
 
 /**
- * Replaces the WebGPU kernels in {@link REPLACED_WEBGPU_KERNELS}. Call it after
+ * Replaces the WebGPU kernels in {@link REPLACED_WEBGPU_KERNELS} and wraps those in
+ * {@link WRAPPED_WEBGPU_KERNELS}. Call it after
  * `@tensorflow/tfjs-backend-webgpu` is imported (importing it registers the stock kernels over any
  * registered before). Idempotent. `initBackend` calls it when it starts WebGPU.
  *

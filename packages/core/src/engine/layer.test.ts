@@ -31,6 +31,54 @@ describe('Layer', () => {
     expect(inner.weights.map((w) => w.path)).toEqual(['time_distributed/kernel', 'time_distributed/bias']);
   });
 
+  it('lists trainable weights first, then non-trainable ones, at every level (Keras order)', () => {
+    class Stats extends Layer {
+      static override readonly className = 'ToyStats';
+      override build(): void {
+        this.addWeight('count', [1], { className: 'Zeros', apply: (s: number[]) => tf.zeros(s) } as never, {
+          trainable: false,
+        });
+        this.addWeight('scale', [1], { className: 'Ones', apply: (s: number[]) => tf.ones(s) } as never);
+      }
+      call(inputs: LayerInputs): LayerInputs {
+        return inputs;
+      }
+    }
+    const a = new ToyDense({ units: 2, name: 'order_a', inputShape: [2] });
+    const s = new Stats({ name: 'order_s' });
+    const b = new ToyDense({ units: 2, name: 'order_b' });
+    const m = sequential({ layers: [a, s, b] });
+    expect(s.weights.map((w) => w.name)).toEqual(['scale', 'count']);
+    const paths = () => m.weights.map((w) => w.path);
+    expect(paths()).toEqual([
+      'order_a/kernel',
+      'order_a/bias',
+      'order_s/scale',
+      'order_b/kernel',
+      'order_b/bias',
+      'order_s/count',
+    ]);
+    a.trainable = false;
+    expect(paths()).toEqual([
+      'order_s/scale',
+      'order_b/kernel',
+      'order_b/bias',
+      'order_a/kernel',
+      'order_a/bias',
+      'order_s/count',
+    ]);
+    m.trainable = false; // frozen model: layer by layer, each layer trainable-created first
+    expect(paths()).toEqual([
+      'order_a/kernel',
+      'order_a/bias',
+      'order_s/scale',
+      'order_s/count',
+      'order_b/kernel',
+      'order_b/bias',
+    ]);
+    expect(m.trainableWeights).toEqual([]);
+  });
+
   it('gives unique Keras-style default names', () => {
     const a = new ToyDense({ units: 1 });
     const b = new ToyDense({ units: 1 });

@@ -9,6 +9,7 @@ import { LayerWeight } from './layer-weight.js';
 import { reserveName, snakeCase, uniqueName } from './naming.js';
 import { formatShape, type Shape, shapeList } from './shape.js';
 import { type CallKwargs, isSymbolic, Node, SymbolicTensor } from './symbolic.js';
+import { chargeWeight } from './weight-budget.js';
 
 /** Options every layer takes. */
 export interface LayerArgs {
@@ -181,6 +182,7 @@ export abstract class Layer implements Serializable {
     if (this.ownWeights.some((w) => w.name === name)) {
       throw new ConfigError(`Layer "${this.name}" already has a weight named "${name}".`);
     }
+    chargeWeight(this.name, name, shape); // a model being loaded cannot claim more than its file holds
     const value = tf.tidy(() => {
       const v = initializer.apply(shape, options.dtype ?? 'float32');
       return options.dtype && v.dtype !== options.dtype ? tf.cast(v, options.dtype) : v;
@@ -234,29 +236,50 @@ export abstract class Layer implements Serializable {
     return this.sublayers;
   }
 
-  /** Every weight, in creation order, own weights first, then those of tracked sub-layers. */
+  /**
+   * Every weight: {@link Layer.trainableWeights} first, then {@link Layer.nonTrainableWeights}, the
+   * order of Keras's `Layer.weights` and TensorFlow.js's `Layer.weights`/`LayersModel.weights`. So a
+   * model with batch normalization lists every kernel, bias, gamma and beta before the moving
+   * statistics, and a `getWeights()` list from `@tensorflow/tfjs-layers` fits `setWeights` here.
+   * Freezing a layer moves its weights into the non-trainable part, so the order changes with
+   * `trainable` (as it does in Keras and TensorFlow.js).
+   */
   get weights(): LayerWeight[] {
-    const all = [...this.ownWeights];
-    for (const layer of this.sublayers) for (const w of layer.weights) if (!all.includes(w)) all.push(w);
-    return all;
+    return dedupe([...this.trainableWeights, ...this.nonTrainableWeights]);
   }
 
-  /** The weights the optimizer updates: none when the layer (or an enclosing one) is frozen. */
+  /**
+   * The weights the optimizer updates: none when the layer (or an enclosing one) is frozen. Own
+   * trainable weights in creation order, then those of each tracked sub-layer in turn.
+   */
   get trainableWeights(): LayerWeight[] {
     if (!this.trainable) return [];
     const out = this.ownWeights.filter((w) => w.trainable);
-    for (const layer of this.sublayers)
-      for (const w of layer.trainableWeights) if (!out.includes(w)) out.push(w);
-    return out;
+    for (const layer of this.sublayers) out.push(...layer.trainableWeights);
+    return dedupe(out);
   }
 
-  /** The weights the optimizer leaves alone (frozen layers, moving statistics). */
+  /**
+   * The weights the optimizer leaves alone (frozen layers, moving statistics). For a trainable layer:
+   * its own non-trainable weights, then each sub-layer's non-trainable weights. For a frozen layer:
+   * its own trainable-created weights, its own non-trainable ones, then each sub-layer's
+   * {@link Layer.weights} (Keras's order).
+   */
   get nonTrainableWeights(): LayerWeight[] {
-    const trainable = new Set(this.trainableWeights);
-    return this.weights.filter((w) => !trainable.has(w));
+    if (this.trainable) {
+      const out = this.ownWeights.filter((w) => !w.trainable);
+      for (const layer of this.sublayers) out.push(...layer.nonTrainableWeights);
+      return dedupe(out);
+    }
+    const out = [
+      ...this.ownWeights.filter((w) => w.trainable),
+      ...this.ownWeights.filter((w) => !w.trainable),
+    ];
+    for (const layer of this.sublayers) out.push(...layer.weights);
+    return dedupe(out);
   }
 
-  /** Copies of the weight values, in the order of {@link Layer.weights}. The caller disposes them. */
+  /** Copies of the weight values, in the order of {@link Layer.weights} (trainable first). The caller disposes them. */
   getWeights(): tf.Tensor[] {
     return this.weights.map((w) => tf.clone(w.read()));
   }
@@ -484,6 +507,11 @@ export abstract class Layer implements Serializable {
   toString(): string {
     return `${this.className}(${this.name})`;
   }
+}
+
+/** `weights` without repeats (a layer shared by two sub-layers), first occurrence kept. */
+function dedupe(weights: LayerWeight[]): LayerWeight[] {
+  return [...new Set(weights)];
 }
 
 /**

@@ -246,12 +246,15 @@ export class Model extends Layer {
   /**
    * Trains the model.
    * - `fit(x, y, args)` with tensors (or arrays/maps of tensors for several inputs/outputs);
-   * - `fit(dataset, args)` with a dataset or async iterable of `{xs, ys}` batches.
+   * - `fit(dataset, args)` with a dataset or async iterable of `{xs, ys}` batches;
+   * - `fit(x, args)` with inputs alone, for a model with its own `trainStep` (a GAN, a VAE).
    *
    * @returns the `History` of epoch logs.
    */
   fit(x: TensorContainer, y: TensorContainer, args?: FitArgs): Promise<History>;
   fit(dataset: BatchSource, args?: FitArgs): Promise<History>;
+  /** Inputs alone: for a model that overrides `trainStep` (see {@link Model.hasCustomStep}). */
+  fit(x: TensorContainer, args?: FitArgs): Promise<History>;
   fit(x: TensorContainer | BatchSource, y?: TensorContainer | FitArgs, args?: FitArgs): Promise<History> {
     if (isArgs(y)) return fit(this, x, undefined, y);
     return fit(this, x, y as TensorContainer | undefined, args);
@@ -260,6 +263,8 @@ export class Model extends Layer {
   /** Loss and metrics over the data, in inference mode: `{loss: 0.08, acc: 0.975}`. */
   evaluate(x: TensorContainer, y: TensorContainer, args?: EvaluateArgs): Promise<Logs>;
   evaluate(dataset: BatchSource, args?: EvaluateArgs): Promise<Logs>;
+  /** Inputs alone: for a model that overrides `testStep` (see {@link Model.hasCustomStep}). */
+  evaluate(x: TensorContainer, args?: EvaluateArgs): Promise<Logs>;
   evaluate(
     x: TensorContainer | BatchSource,
     y?: TensorContainer | EvaluateArgs,
@@ -290,6 +295,17 @@ export class Model extends Layer {
    */
   trainStep(batch: ModelBatch): Promise<StepLogs | undefined> | StepLogs | undefined {
     return defaultTrainStep(this, batch);
+  }
+
+  /**
+   * Whether this model's class overrides {@link Model.trainStep} (`'train'`) or {@link Model.testStep}
+   * (`'test'`); such a model may be fit or evaluated on inputs alone (`fit(x, {epochs})`), its step
+   * deciding what it learns from, as Keras allows.
+   */
+  hasCustomStep(kind: 'train' | 'test'): boolean {
+    return kind === 'train'
+      ? this.trainStep !== Model.prototype.trainStep
+      : this.testStep !== Model.prototype.testStep;
   }
 
   /** One evaluation step on one batch (override alongside {@link Model.trainStep} if needed). */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { SerializationError } from '../errors.js';
 import { artifactsInfo } from '../serialization/save-load.js';
@@ -150,6 +150,14 @@ async function loadFromDirectory(dir: string): Promise<tf.io.ModelArtifacts> {
       `${jsonPath} has a malformed "weightsManifest" (each group needs "paths" and "weights"). Re-save the model.`,
     );
   }
+  for (const [g, group] of manifest.entries())
+    for (const path of group.paths as unknown[]) {
+      const inside = typeof path === 'string' && path.length > 0 && !isAbsolute(path);
+      if (!inside || relative(dir, join(dir, path)).startsWith('..'))
+        throw new SerializationError(
+          `${jsonPath} lists weight shard ${JSON.stringify(path)} in "weightsManifest"[${g}].paths; a shard path must be a file name inside the model's directory. Re-save the model.`,
+        );
+    }
   const buffers: ArrayBuffer[] = [];
   for (const group of manifest) {
     for (const path of group.paths) {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeight } from '../engine/layer-weight.js';
 import { Model } from '../engine/model.js';
+import { withWeightBudget } from '../engine/weight-budget.js';
 import { SerializationError } from '../errors.js';
 import { create, isRegistered, type SerializedObject } from '../registry.js';
 import { VERSION } from '../version.js';
+import { byteSize, checkFinite, elementCount, validateWeightSpecs } from './manifest.js';
 import { fromPythonic, toPythonic } from './pythonic.js';
 
 /** The model file format tfjs-layers writes and reads. */
@@ -110,11 +112,22 @@ export interface LoadOptions {
   strict?: boolean;
   /** Compile with the saved training config when its optimizer and loss are registered. Default `true`. */
   compile?: boolean;
+  /**
+   * Load weights that hold NaN or infinite values (a model saved after training diverged), for
+   * example to inspect them. Default `false`: such a file raises a {@link SerializationError} naming
+   * the weight, since the model would only predict NaN.
+   */
+  allowNonFinite?: boolean;
 }
 
 /**
  * Rebuilds a model from layers-format artifacts (written by tensorfold, tfjs-layers, or Keras through
- * the TensorFlow.js converter). Checks every weight's presence and size before setting any.
+ * the TensorFlow.js converter). Before anything is allocated it checks the weights manifest (every
+ * entry's name, shape, dtype; no duplicates), that the weight data has the bytes the manifest
+ * describes, that the float weights are finite (unless `allowNonFinite`), and, while the layers are
+ * built, that they claim no more weight values than the data holds. It checks every weight's presence
+ * and shape before setting any.
+ * @throws SerializationError naming the entry, field or weight at fault; nothing stays allocated.
  */
 export async function modelFromArtifacts(
   artifacts: tf.io.ModelArtifacts,
@@ -132,35 +145,7 @@ export async function modelFromArtifacts(
       'The model topology has no "class_name"/"config"; the model.json is corrupt or not a layers model.',
     );
   }
-  const spec = fromPythonic({ class_name: topology.class_name, config: topology.config }) as SerializedObject;
-  let model: Model;
-  try {
-    model = create<Model>('layer', spec);
-  } catch (error) {
-    throw new SerializationError(`Cannot rebuild the model from its config: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (!(model instanceof Model))
-    throw new SerializationError(`The topology describes a ${spec.className}, not a model.`);
-  try {
-    await loadWeightsInto(model, artifacts, options);
-  } catch (error) {
-    model.dispose(); // a failed load leaves no weights behind
-    throw error;
-  }
-  return model;
-}
-
-/** Checks the weight data against the manifest and the model, then sets the weights (and compiles). */
-async function loadWeightsInto(
-  model: Model,
-  artifacts: tf.io.ModelArtifacts,
-  options: LoadOptions,
-): Promise<void> {
-  if (model.inputs.length === 0)
-    throw new SerializationError('The saved model has no input shape, so its weights cannot be created.');
-  const specs = artifacts.weightSpecs ?? [];
+  const specs = validateWeightSpecs(artifacts.weightSpecs ?? []);
   const data = artifacts.weightData
     ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice()
     : new ArrayBuffer(0);
@@ -170,10 +155,53 @@ async function loadWeightsInto(
       `The weight data has ${data.byteLength} bytes but the manifest describes ${expectedBytes}. A weight shard is truncated, missing or from another save; re-save the model.`,
     );
   }
-  const values = tf.io.decodeWeights(data, specs);
-  const modelSpecs = specs.filter((s) => s.group !== 'optimizer');
+  if (!options.allowNonFinite) checkFinite(data, specs);
+  const spec = fromPythonic({ class_name: topology.class_name, config: topology.config }) as SerializedObject;
+  // the layers may create at most the weight values the data holds (optimizer state aside)
+  const modelValues = specs.filter((s) => s.group !== 'optimizer').reduce((n, s) => n + elementCount(s), 0);
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
+  let model: Model;
   try {
-    assignWeights(model, values, new Set(modelSpecs.map((s) => s.name)), options.strict ?? true);
+    model = withWeightBudget(modelValues, () => create<Model>('layer', spec));
+  } catch (error) {
+    // layers built before the failing one made weights that no model owns: free them
+    for (const [name, variable] of Object.entries(tf.engine().registeredVariables))
+      if (!variablesBefore.has(name)) variable.dispose();
+    if (error instanceof SerializationError) throw error;
+    throw new SerializationError(`Cannot rebuild the model from its config: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    if (!(model instanceof Model))
+      throw new SerializationError(`The topology describes a ${spec.className}, not a model.`);
+    await loadWeightsInto(model, artifacts, specs, data, options);
+  } catch (error) {
+    (model as { dispose?: () => void }).dispose?.(); // a failed load leaves no weights behind
+    throw error;
+  }
+  return model;
+}
+
+/** Checks names and shapes against the manifest, then decodes and sets the weights and compiles. */
+async function loadWeightsInto(
+  model: Model,
+  artifacts: tf.io.ModelArtifacts,
+  specs: tf.io.WeightsManifestEntry[],
+  data: ArrayBuffer,
+  options: LoadOptions,
+): Promise<void> {
+  if (model.inputs.length === 0)
+    throw new SerializationError('The saved model has no input shape, so its weights cannot be created.');
+  const modelSpecs = specs.filter((s) => s.group !== 'optimizer');
+  const names = new Set(modelSpecs.map((s) => s.name));
+  const strict = options.strict ?? true;
+  // shapes only: nothing is decoded until names and shapes match
+  const shapes = Object.fromEntries(modelSpecs.map((s) => [s.name, { shape: s.shape }]));
+  assignWeights(model, shapes as unknown as tf.NamedTensorMap, names, strict, false);
+  const values = tf.io.decodeWeights(data, specs);
+  try {
+    assignWeights(model, values, names, strict);
     if ((options.compile ?? true) && artifacts.trainingConfig) {
       await compileFromTrainingConfig(model, artifacts.trainingConfig, specs, values);
     }
@@ -182,24 +210,12 @@ async function loadWeightsInto(
   }
 }
 
-function byteSize(spec: tf.io.WeightsManifestEntry): number {
-  const count = spec.shape.reduce((a, b) => a * b, 1);
-  if (spec.quantization) {
-    const bytes = spec.quantization.dtype === 'uint8' ? 1 : spec.quantization.dtype === 'uint16' ? 2 : 2;
-    return count * bytes;
-  }
-  if (spec.dtype === 'string')
-    throw new SerializationError(
-      `Weight "${spec.name}" is a string tensor; layers models only hold numbers.`,
-    );
-  return count * (spec.dtype === 'bool' ? 1 : 4);
-}
-
 function assignWeights(
   model: Model,
   values: tf.NamedTensorMap,
   fileNames: Set<string>,
   strict: boolean,
+  write = true,
 ): void {
   const weights = model.weights;
   const missing = weights.filter((w) => !fileNames.has(w.path)).map((w) => w.path);
@@ -223,7 +239,7 @@ function assignWeights(
       );
     }
   }
-  for (const w of weights) w.write(values[w.path]);
+  if (write) for (const w of weights) w.write(values[w.path]);
 }
 
 async function compileFromTrainingConfig(

@@ -1,12 +1,14 @@
 /**
- * Registers every gradient of tfjs-core with the global engine (tfjs-core alone registers none).
- * Imported once, for its side effect, by the core package's entry points; every tensorfold package
- * depends on core, so importing any of them makes `tf.grad`, `tf.variableGrads` and training work.
+ * Registers every gradient of tfjs-core with the global engine, and adds tfjs-core's chained tensor
+ * methods (`x.mean()`, `x.slice()`, `x.reshape()`...) to its tensor class: tfjs-core alone does
+ * neither (the `@tensorflow/tfjs` union package does both). Imported once, for its side effects, by
+ * the core package's entry points; every tensorfold package depends on core, so importing any of
+ * them makes `tf.grad`, `tf.variableGrads`, training and the chained methods work.
  *
  * tfjs-core itself is imported first, so that it, not the bundle's private copy, creates the global
- * engine: tensors are then instances of tfjs-core's own `Tensor`, whose chained methods (`dy.clone()`,
- * used by the AddN and Identity gradients) work. The other order left them unset, and training any
+ * engine and the global tensor class: tensors are then instances of tfjs-core's own `Tensor`, and
+ * the chained methods are set on that class. The other order left them unset, and training any
  * model with two regularized weights or a residual sum failed with "reading 'clone'".
  */
 import '@tensorflow/tfjs-core';
-import '../generated/register-all-gradients.js';
+import '../generated/tfjs-core-registrations.js';

@@ -86,12 +86,13 @@ export function toModelBatch(
   inputNames: string[],
   outputNames: string[],
   x: TensorContainer,
-  y: TensorContainer,
+  y: TensorContainer | undefined,
   sampleWeight: tf.Tensor | undefined,
   labels: [string, string, string] = ['x', 'y', 'sampleWeight'],
 ): ModelBatch {
   const xs = toTensorList(x, inputNames, 'input');
-  const ys = toTensorList(y, outputNames, 'target');
+  // No targets: a model with its own trainStep (a GAN, an autoencoder) learns from the inputs alone.
+  const ys = y === undefined ? [] : toTensorList(y, outputNames, 'target');
   const groups: Array<[string, tf.Tensor[]]> = [
     [labels[0], xs],
     [labels[1], ys],

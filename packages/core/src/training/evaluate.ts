@@ -67,7 +67,8 @@ export async function evaluate(
     const reader = datasetReader(x, model.inputNames, model.outputNames, args.steps, false);
     return evaluateBatches(model, reader.batches(), undefined);
   }
-  if (y === undefined) throw new DataError('evaluate(x, y) needs targets y when x is tensors.');
+  if (y === undefined && !model.hasCustomStep('test'))
+    throw new DataError('evaluate(x, y) needs targets y when x is tensors.');
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}.`);

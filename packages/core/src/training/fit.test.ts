@@ -389,6 +389,32 @@ describe('fit', () => {
     expect(history.history.sum[0]).toBeCloseTo((3 * 2 + 7 * 2) / 4);
   });
 
+  it('fits a model with its own trainStep on inputs alone, and still asks others for targets', async () => {
+    class InputsOnly extends Model {
+      seen = 0;
+      override trainStep(batch: ModelBatch) {
+        this.seen += batch.size;
+        expect(batch.ys).toEqual([]);
+        return { mean: tf.mean(batch.xs[0]) as tf.Scalar };
+      }
+    }
+    const x = input({ shape: [1] });
+    const m = new InputsOnly({ inputs: x, outputs: new ToyDense({ units: 1 }).apply(x) });
+    m.compile({ optimizer: new ToySGD(), loss: toyMse });
+    const data = tf.tensor2d([[1], [2], [3], [4]]);
+    await m.fit(data, { epochs: 1, batchSize: 4 }); // creates the model's lasting state
+    m.seen = 0;
+    const before = tf.memory().numTensors;
+    const history = await m.fit(data, { epochs: 2, batchSize: 2, shuffle: false });
+    expect(m.seen).toBe(8);
+    expect(history.history.mean).toEqual([2.5, 2.5]);
+    expect(Object.keys(history.history)).toEqual(['mean']); // no compiled loss it never computed
+    expect(tf.memory().numTensors).toBe(before);
+    const plain = classifier();
+    await expect(plain.fit(data, { epochs: 1 })).rejects.toThrow(/needs targets y/);
+    data.dispose();
+  });
+
   it('runs History after the user callbacks, so it records what they add to the epoch logs', async () => {
     const { x, y } = separableData(8);
     const m = classifier();

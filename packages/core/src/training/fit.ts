@@ -4,14 +4,7 @@ import { ConfigError, DataError } from '../errors.js';
 import type { BatchSource, TensorContainer } from '../interfaces/dataset.js';
 import { seedOrNext } from '../random/global-seed.js';
 import { Random } from '../random/random.js';
-import {
-  type Callback,
-  CallbackList,
-  EpochLogger,
-  History,
-  type Logs,
-  type TrainingParams,
-} from './callbacks.js';
+import { type Callback, CallbackList, History, type Logs, type TrainingParams } from './callbacks.js';
 import {
   arrayBatches,
   datasetReader,
@@ -23,6 +16,7 @@ import {
 } from './data-adapter.js';
 import { evaluateBatches } from './evaluate.js';
 import { NonFiniteLossError } from './train-step.js';
+import { progressCallback, resolveVerbosity, type Verbosity } from './verbosity.js';
 
 /** Validation data: `[x, y]`, `[x, y, sampleWeight]`, or a dataset of batches. */
 export type ValidationData =
@@ -53,8 +47,14 @@ export interface FitArgs {
   callbacks?: Callback[];
   /** Epoch to start at (0-based), to resume a run. Default 0. */
   initialEpoch?: number;
-  /** 0: silent (default); 1 or 2: one line per epoch through `console.log`. Use the progress-bar callback of `@tensorfold/optim` for a bar. */
-  verbose?: 0 | 1 | 2;
+  /**
+   * What `fit` prints, as in Keras. `'auto'` (default): a progress bar when Node's standard output is
+   * a terminal, nothing in a browser or when the output goes to a pipe or a file. `0`: nothing. `1`: a
+   * progress bar (the `ProgressBar` of `@tensorfold/optim`, on standard output; one line per epoch
+   * through `console.log` if that package is not imported). `2`: one line per epoch through
+   * `console.log`. Nothing is added when `callbacks` already holds a progress bar or an `EpochLogger`.
+   */
+  verbose?: Verbosity;
   /** Per-sample weights for tensor data, shape `[samples]`. */
   sampleWeight?: tf.Tensor;
   /**
@@ -103,14 +103,11 @@ export async function fit(
     train = sources.train;
     const validation = sources.validation;
     const history = new History();
-    const verbose = args.verbose ?? 0;
-    // Keras's order: the epoch logger, the user's callbacks, then History last, so that History records
-    // what callbacks add to the logs (a learning-rate schedule's `learning_rate`, say).
-    const callbacks = new CallbackList([
-      ...(verbose > 0 ? [new EpochLogger()] : []),
-      ...(args.callbacks ?? []),
-      history,
-    ]);
+    const verbose = resolveVerbosity(args.verbose);
+    const display = progressCallback(verbose, args.callbacks ?? []);
+    // Keras's order: the progress display, the user's callbacks, then History last, so that History
+    // records what callbacks add to the logs (a learning-rate schedule's `learning_rate`, say).
+    const callbacks = new CallbackList([...(display ? [display] : []), ...(args.callbacks ?? []), history]);
     callbacks.setModel(model);
     const params: TrainingParams = {
       epochs,
@@ -206,7 +203,7 @@ function arraySources(
   batchSize: number,
   owned: tf.Tensor[],
 ): { train: EpochSource; validation: EpochSource | null } {
-  if (y === undefined)
+  if (y === undefined && !model.hasCustomStep('train'))
     throw new DataError(
       'fit(x, y) needs targets y when x is tensors; pass a dataset of {xs, ys} batches otherwise.',
     );

@@ -8,6 +8,9 @@ export class MeanTracker {
   private total: tf.Scalar = tf.keep(tf.scalar(0));
   private count: tf.Scalar = tf.keep(tf.scalar(0));
 
+  /** Whether any value was added since the last reset. */
+  updated = false;
+
   constructor(readonly name: string) {}
 
   /** Adds `value` (a scalar) with weight `weight` (a number or scalar, e.g. the batch size). */
@@ -23,6 +26,7 @@ export class MeanTracker {
     this.count.dispose();
     this.total = total;
     this.count = count;
+    this.updated = true;
   }
 
   /** The mean so far (a new scalar; 0 before any update). */
@@ -35,6 +39,7 @@ export class MeanTracker {
     this.count.dispose();
     this.total = tf.keep(tf.scalar(0));
     this.count = tf.keep(tf.scalar(0));
+    this.updated = false;
   }
 
   dispose(): void {

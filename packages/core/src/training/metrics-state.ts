@@ -42,7 +42,9 @@ export class MetricsState {
 
   private entries(): Array<[string, { result(): tf.Scalar }]> {
     const out: Array<[string, { result(): tf.Scalar }]> = [];
-    if (this.compiled) {
+    // A custom training step that never touches the compiled loss (a GAN's) logs only what it returns,
+    // as in Keras, instead of a loss of 0.
+    if (this.compiled && (this.loss.updated || this.custom.size === 0)) {
       out.push(['loss', this.loss]);
       for (const t of this.outputLosses) out.push([t.name, t]);
       for (const m of this.compiled.metrics) out.push([m.key, m.metric]);

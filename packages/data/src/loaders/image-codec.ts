@@ -5,6 +5,7 @@
 import { DataError } from '@tensorfold/core';
 import { convertIndexedToRgb, decode as decodePngBytes } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { verifiedPng } from './png-integrity.js';
 
 /** A decoded image: `height * width * channels` bytes, row-major, channels last. */
 export interface DecodedImage {
@@ -38,7 +39,11 @@ export function isJpeg(bytes: Uint8Array): boolean {
 }
 
 /**
- * Decodes a PNG or JPEG (recognized by its signature, not its name).
+ * Decodes a PNG or JPEG (recognized by its signature, not its name). A PNG's chunk CRCs and the
+ * Adler-32 of its image data are checked, so a damaged PNG raises instead of decoding to wrong pixels.
+ * A JPEG has no checksum: it is decoded strictly (a broken Huffman code, a missing block or an
+ * unexpected marker raises), but most flipped bits in its scan still decode (to wrong pixels) and
+ * cannot be detected.
  * @throws DataError naming `source` when the bytes are neither or the file is corrupt.
  */
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): DecodedImage {
@@ -47,7 +52,7 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   let image: DecodedImage;
   if (isPng(bytes)) {
     checkPngSize(bytes, source, maxMegapixels);
-    image = decodePng(bytes, source);
+    image = decodePng(verifiedPng(bytes, source), source);
   } else if (isJpeg(bytes)) {
     const frame = jpegFrameSize(bytes);
     if (frame) checkSize(frame.width, frame.height, source, maxMegapixels);
@@ -128,7 +133,7 @@ function unpackSamples(
 function decodePng(bytes: Uint8Array, source: string): DecodedImage {
   let png: ReturnType<typeof decodePngBytes>;
   try {
-    png = decodePngBytes(bytes);
+    png = decodePngBytes(bytes, { checkCrc: false }); // checked by verifiedPng, which zeroes its IDAT's
   } catch (error) {
     throw new DataError(`${source} is a corrupt PNG (${(error as Error).message}).`, { cause: error });
   }
@@ -162,6 +167,7 @@ function decodeJpeg(bytes: Uint8Array, source: string, maxMegapixels: number): D
       useTArray: true,
       formatAsRGBA: false,
       maxResolutionInMP: maxMegapixels,
+      tolerantDecoding: false,
     });
     return { width: out.width, height: out.height, channels: 3, data: out.data };
   } catch (error) {

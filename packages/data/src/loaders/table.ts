@@ -30,16 +30,30 @@ export class Table {
   readonly rowCount: number;
   private readonly columns: ReadonlyMap<string, Column>;
   private readonly source: string;
+  private readonly rowLines: Int32Array | undefined;
 
-  /** @param columns Columns by name, in order; all of the same length. */
-  constructor(columns: ReadonlyMap<string, Column>, source = 'the table') {
+  /**
+   * @param columns Columns by name, in order; all of the same length.
+   * @param source What the table was read from, for error messages. Default `'the table'`.
+   * @param rowLines The 1-based line of the source where each row starts (CSV), so that errors name
+   *   the line of a bad cell. Default: errors name the 0-based row instead.
+   */
+  constructor(columns: ReadonlyMap<string, Column>, source = 'the table', rowLines?: Int32Array) {
     const lengths = new Set([...columns.values()].map((c) => c.length));
     if (lengths.size > 1)
       throw new DataError(`${source}: columns have different lengths (${[...lengths].join(', ')}).`);
     this.columns = columns;
     this.columnNames = [...columns.keys()];
     this.rowCount = lengths.size === 0 ? 0 : [...lengths][0];
+    if (rowLines && rowLines.length !== this.rowCount)
+      throw new DataError(`${source}: ${rowLines.length} row lines for ${this.rowCount} rows.`);
     this.source = source;
+    this.rowLines = rowLines;
+  }
+
+  /** Where row `i` is: its line in the source when known, else its row number. */
+  private where(i: number): string {
+    return this.rowLines ? `line ${this.rowLines[i]} (row ${i})` : `row ${i}`;
   }
 
   /** The type of a column. */
@@ -61,15 +75,23 @@ export class Table {
     return c;
   }
 
-  /** A numeric column (booleans as 0/1). @throws DataError for a string column. */
+  /**
+   * A numeric column (booleans as 0/1).
+   * @throws DataError for a string column, naming its first cell that is not a number and where it is.
+   */
   numbers(name: string): Float64Array {
     const c = this.column(name);
     if (c instanceof Float64Array) return c;
     if (this.typeOf(name) === 'boolean')
       return Float64Array.from(c as Array<boolean | null>, (v) => (v === null ? Number.NaN : v ? 1 : 0));
-    const bad = (c as Array<string | null>).find((v) => v !== null);
+    const values = c as Array<string | null>;
+    const bad = values.findIndex((v) => v !== null && !isNumber(v));
+    const numeric = values.filter((v) => v !== null && isNumber(v)).length;
+    const cell = JSON.stringify(values[bad]);
     throw new DataError(
-      `Column "${name}" of ${this.source} holds text (e.g. "${bad}"), not numbers; use categories("${name}") or declare its type.`,
+      numeric > 0
+        ? `Column "${name}" of ${this.source} holds ${cell} at ${this.where(bad)}, which is not a number, while ${numeric} other values are numbers; fix that cell, list ${cell} in the loader's missing values, or use categories("${name}") if the column is meant to be text.`
+        : `Column "${name}" of ${this.source} holds text (${cell} at ${this.where(bad)}), not numbers; use categories("${name}") or declare its type.`,
     );
   }
 
@@ -112,7 +134,7 @@ export class Table {
 
   /** A table of some of the columns. */
   select(names: readonly string[]): Table {
-    return new Table(new Map(names.map((n) => [n, this.column(n)])), this.source);
+    return new Table(new Map(names.map((n) => [n, this.column(n)])), this.source, this.rowLines);
   }
 
   /** The first `count` rows (all of them when there are fewer). @throws ConfigError unless `count` is an integer >= 0. */
@@ -122,6 +144,7 @@ export class Table {
     return new Table(
       new Map(this.columnNames.map((n) => [n, this.column(n).slice(0, count) as Column])),
       this.source,
+      this.rowLines?.slice(0, count),
     );
   }
 
@@ -148,4 +171,12 @@ export class Table {
     }
     return tf.tensor2d(out, [this.rowCount, use.length]);
   }
+}
+
+/** A decimal number such as `-1.5e3` or `.5` (no hex, octal or binary literals; overflow gives Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Whether `s` (spaces around it ignored) is a decimal number as the CSV reader accepts it. */
+export function isNumber(s: string): boolean {
+  return DECIMAL.test(s.trim());
 }

@@ -25,7 +25,11 @@ export interface CrossValidateOptions {
   createModel: (fold: Fold) => Model | Promise<Model>;
   /** Options of `fit` for each fold (epochs, batchSize, seed...). Default `{ epochs: 1 }`. */
   fit?: FitArgs;
-  /** Which value of `evaluate`'s logs is the score, e.g. `'loss'` or `'acc'`. Default `'loss'`. */
+  /**
+   * Which value of `evaluate`'s logs is the score, e.g. `'loss'`, `'accuracy'` or `'mae'`. Default
+   * `'loss'`. `'acc'` (Keras 2's name) and `'accuracy'` (Keras 3's, and what the `'accuracy'` metric
+   * logs) each find the other when only that one is logged.
+   */
   metric?: string;
   /** Called after each fold, e.g. for progress output. */
   onFold?: (result: FoldResult) => void | Promise<void>;
@@ -59,7 +63,7 @@ export interface CrossValidationResult {
  *
  * @example
  * const result = await crossValidate({ data: { xs, ys }, folds: kFold(xs.shape[0], { k: 4, shuffle: true, seed: 1 }),
- *   createModel: () => buildModel(), fit: { epochs: 20, batchSize: 16 }, metric: 'mae' });
+ *   createModel: () => buildModel(), fit: { epochs: 20, batchSize: 16 }, metric: 'accuracy' });
  * console.log(result.mean, result.std);
  */
 export async function crossValidate(options: CrossValidateOptions): Promise<CrossValidationResult> {
@@ -81,11 +85,12 @@ export async function crossValidate(options: CrossValidateOptions): Promise<Cros
       const logs = await model.evaluate(validationData.xs, validationData.ys, {
         batchSize: options.fit?.batchSize,
       });
-      if (!(metric in logs))
+      const key = scoreKey(metric, logs);
+      if (key === null)
         throw new DataError(
           `evaluate reported ${Object.keys(logs).join(', ')}; there is no "${metric}". Compile the model with that metric or pick another.`,
         );
-      const result = { fold: fold.fold, repeat: fold.repeat, score: logs[metric], logs };
+      const result = { fold: fold.fold, repeat: fold.repeat, score: logs[key], logs };
       results.push(result);
       await options.onFold?.(result);
     } finally {
@@ -98,4 +103,19 @@ export async function crossValidate(options: CrossValidateOptions): Promise<Cros
   const std =
     scores.length > 1 ? Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / (scores.length - 1)) : 0;
   return { folds: results, scores, mean, std, min: Math.min(...scores), max: Math.max(...scores) };
+}
+
+/** Names that mean the same metric: Keras 2 logged accuracy as `acc`, Keras 3 and tensorfold as `accuracy`. */
+const ALIASES: Record<string, string> = {
+  acc: 'accuracy',
+  accuracy: 'acc',
+  val_acc: 'val_accuracy',
+  val_accuracy: 'val_acc',
+};
+
+/** The key of `logs` that holds `metric` (itself, or its alias), or `null` when neither is there. */
+function scoreKey(metric: string, logs: Logs): string | null {
+  if (metric in logs) return metric;
+  const alias = ALIASES[metric];
+  return alias !== undefined && alias in logs ? alias : null;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, DataError } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../test-utils/setup.js';
-import { linearModel } from '../test-utils/toy-model.js';
+import { linearModel, mse } from '../test-utils/toy-model.js';
 import { crossValidate } from './cross-validate.js';
 import { findDuplicates } from './duplicates.js';
 import { holdOut, iteratedKFold, kFold, takeRows, timeOrderedSplit, timeSeriesSplit } from './splits.js';
@@ -182,6 +182,59 @@ describe('takeRows and crossValidate', () => {
         metric: 'acc',
       }),
     ).rejects.toThrow(/no "acc"/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+});
+
+describe('crossValidate metric names', () => {
+  it("scores 'acc' and 'accuracy' alike, whichever of the two the model logs (the docstring's example)", async () => {
+    /** Fraction of predictions within 0.5 of the target, logged as `accuracy`. */
+    const withinHalf = () => {
+      let hits = 0;
+      let total = 0;
+      return {
+        name: 'accuracy',
+        update(yTrue: tf.Tensor, yPred: tf.Tensor) {
+          const t = yTrue.dataSync();
+          const p = yPred.dataSync();
+          for (let i = 0; i < t.length; i++) hits += Math.abs(t[i] - p[i]) < 0.5 ? 1 : 0;
+          total += t.length;
+        },
+        result: () => tf.scalar(total === 0 ? 0 : hits / total),
+        reset() {
+          hits = 0;
+          total = 0;
+        },
+        dispose() {},
+      };
+    };
+    const n = 20;
+    const x = tf.tensor2d(
+      range(n).map((i) => i / n),
+      [n, 1],
+    );
+    const y = tf.tensor2d(
+      range(n).map((i) => (2 * i) / n),
+      [n, 1],
+    );
+    const before = tf.memory().numTensors;
+    const run = (metric: string) =>
+      crossValidate({
+        data: { xs: x, ys: y },
+        folds: kFold(n, { k: 2 }),
+        createModel: () => {
+          const model = linearModel(1, 0.5);
+          model.compile({ optimizer: model.optimizer, loss: mse, metrics: [withinHalf] });
+          return model;
+        },
+        fit: { epochs: 30, batchSize: 5, seed: 2 },
+        metric,
+      });
+    const accuracy = await run('accuracy');
+    const acc = await run('acc');
+    expect(accuracy.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(acc.scores).toEqual(accuracy.scores);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
   });

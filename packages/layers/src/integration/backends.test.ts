@@ -11,11 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   activation,
   add,
+  alphaDropout,
   average,
   averagePooling1d,
   averagePooling2d,
   batchNormalization,
   bidirectional,
+  centerCrop,
   concatenate,
   conv1d,
   conv2d,
@@ -23,19 +25,24 @@ import {
   cropping2D,
   dense,
   depthwiseConv2d,
+  dot,
   dropout,
   elu,
   embedding,
   flatten,
+  gaussianDropout,
   gaussianNoise,
   globalAveragePooling1d,
   globalAveragePooling2d,
   globalMaxPooling1d,
   globalMaxPooling2d,
   gru,
+  gruCell,
   layerNormalization,
   leakyReLU,
   lstm,
+  lstmCell,
+  masking,
   maximum,
   maxPooling1d,
   maxPooling2d,
@@ -45,9 +52,13 @@ import {
   prelu,
   reLU,
   repeatVector,
+  rescaling,
   reshape,
+  resizing,
+  rnn,
   separableConv2d,
   simpleRNN,
+  simpleRNNCell,
   softmax,
   spatialDropout1d,
   subtract,
@@ -194,6 +205,39 @@ const cases: Case[] = [
       );
       const x = tf.tensor2d(values, [16, 5], 'int32');
       return { x, y: tf.reshape(tf.div(tf.cast(tf.sum(x, 1), 'float32'), 10), [16, 1]) };
+    },
+  },
+  {
+    name: 'masking, rescaling, resizing, centerCrop, gaussian and alpha dropout, dot, rnn with cells',
+    build: () => {
+      // Small: the step-by-step rnn is slow on WebGPU (SwiftShader).
+      const x = input({ shape: [4, 3] });
+      const last = apply(
+        rnn({ cell: [lstmCell({ units: 3 }), gruCell({ units: 2, resetAfter: true })], goBackwards: true }),
+        apply(alphaDropout({ rate: 0.1 }), apply(gaussianDropout({ rate: 0.1 }), apply(masking(), x))),
+      );
+      const image = apply(
+        reshape({ targetShape: [4, 3, 1] }),
+        apply(rescaling({ scale: 0.5, offset: 0.1 }), x),
+      );
+      const cropped = apply(
+        flatten(),
+        apply(centerCrop({ height: 2, width: 2 }), apply(resizing({ height: 4, width: 4 }), image)),
+      );
+      const scores = apply(dot({ axes: 1, normalize: true }), [last, apply(dense({ units: 2 }), cropped)]);
+      const tail = apply(
+        rnn({ cell: simpleRNNCell({ units: 2 }) }),
+        apply(reshape({ targetShape: [2, 2] }), apply(dense({ units: 4 }), scores)),
+      );
+      return model({
+        inputs: x,
+        outputs: apply(dense({ units: 1 }), apply(concatenate(), [last, scores, tail])),
+      });
+    },
+    data: () => {
+      // The last step is padding (masked).
+      const x = tf.concat([seededUniform([16, 3, 3], 5), tf.zeros([16, 1, 3])], 1);
+      return { x, y: tf.reshape(tf.mean(x, [1, 2]), [16, 1]) };
     },
   },
 ];

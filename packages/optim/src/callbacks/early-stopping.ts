@@ -20,7 +20,10 @@ export interface EarlyStoppingArgs {
   patience?: number;
   /** 1: print when stopping and when restoring weights. Default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (from the monitored name). Default `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'`: from the monitored name, min for losses and errors, max for accuracy,
+   * AUC, precision, recall, F1 (see `resolveMode`; an unknown name raises a ConfigError). Default `'auto'`.
+   */
   mode?: MonitorMode;
   /** A value the monitored quantity must beat; until it does, patience keeps counting. Default none. */
   baseline?: number | null;

@@ -12,7 +12,11 @@ const higherIsBetter = /(acc|auc|precision|recall|f1|similarity|iou)/i;
 
 /**
  * The direction of `monitor` (`val_` prefix ignored): `mode` when given; for `'auto'`, min for losses
- * and errors, max for accuracies, AUC, precision, recall and F1.
+ * and errors (names holding `loss`, `error`, `crossentropy`, `hinge`, `divergence`, `poisson`, `cosh`,
+ * `huber`, or equal to `mse`, `mae`, `mape`, `msle`, `rmse`, `kld`), max for accuracies, AUC,
+ * precision, recall, F1, similarity and IoU (names holding `acc`, `auc`, `precision`, `recall`, `f1`,
+ * `similarity`, `iou`). Unlike Keras's `ReduceLROnPlateau`, which minimizes every name without `acc`
+ * (so `val_auc` too), an unknown name is refused rather than guessed. The README's table lists examples.
  * @throws ConfigError when `'auto'` cannot tell.
  */
 export function resolveMode(monitor: string, mode: MonitorMode, who: string): 'min' | 'max' {

@@ -20,7 +20,10 @@ export interface ReduceLROnPlateauArgs {
   patience?: number;
   /** 1: print each reduction. Default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (from the monitored name). Default `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'`: from the monitored name, min for losses and errors, max for accuracy,
+   * AUC, precision, recall, F1 (see `resolveMode`; an unknown name raises a ConfigError). Default `'auto'`.
+   */
   mode?: MonitorMode;
   /** The least change that counts as an improvement. Default 1e-4. */
   minDelta?: number;

@@ -89,6 +89,58 @@ describe('backupAndRestore', () => {
     tf.dispose([x, oneHot]);
   });
 
+  it('resumes a model rebuilt in the same process, whose automatic layer names moved on (by structure)', async () => {
+    const { x, oneHot } = blobs(48, 5);
+    const fitArgs = { epochs: 4, batchSize: 8, seed: 3 };
+    // No names: each build takes the next automatic names, as a script that rebuilds its model does.
+    const anonymous = () => {
+      const m = sequential({
+        layers: [
+          new TestDense({ units: 6, activation: 'relu', inputShape: [2], seed: 21 }),
+          new TestDense({ units: 3, activation: 'softmax', seed: 22 }),
+        ],
+      });
+      m.compile({ optimizer: adam({ learningRate: 0.05 }), loss: 'categoricalCrossentropy' });
+      return m;
+    };
+    const straight = anonymous();
+    await straight.fit(x, oneHot, fitArgs);
+    const expected = await allWeights(straight);
+    const first = anonymous();
+    await expect(
+      first.fit(x, oneHot, { ...fitArgs, callbacks: [backupAndRestore({ backupDir: dir }), new Crash(2)] }),
+    ).rejects.toThrow('killed');
+    const resumed = anonymous();
+    expect(resumed.weights.map((w) => w.path)).not.toEqual(first.weights.map((w) => w.path));
+    const again = backupAndRestore({ backupDir: dir });
+    await resumed.fit(x, oneHot, { ...fitArgs, callbacks: [again] });
+    expect(again.resumedAfterEpoch).toBe(1);
+    expect(await allWeights(resumed)).toEqual(expected);
+    expect(resumed.optimizer.iterations).toBe(straight.optimizer.iterations);
+
+    // The same structure with other sizes: refused, changing nothing.
+    const crashed = anonymous();
+    await crashed
+      .fit(x, oneHot, { ...fitArgs, callbacks: [backupAndRestore({ backupDir: dir }), new Crash(1)] })
+      .catch(() => undefined);
+    const wider = sequential({
+      layers: [
+        new TestDense({ units: 7, activation: 'relu', inputShape: [2], seed: 21 }),
+        new TestDense({ units: 3, activation: 'softmax', seed: 22 }),
+      ],
+    });
+    wider.compile({ optimizer: adam(), loss: 'categoricalCrossentropy' });
+    const before = await allWeights(wider);
+    await expect(
+      wider.fit(x, oneHot, { ...fitArgs, callbacks: [backupAndRestore({ backupDir: dir })] }),
+    ).rejects.toThrow(
+      /Weight ".*\/kernel" has shape \[2,7\] in the model but its backup ".*\/kernel" has \[2,6\]/,
+    );
+    expect(await allWeights(wider)).toEqual(before);
+    for (const m of [straight, first, resumed, crashed, wider]) m.dispose();
+    tf.dispose([x, oneHot]);
+  });
+
   it('restores the learning rate and the state of tracked callbacks', async () => {
     const { x, oneHot } = blobs(24, 2);
     const plateau = () => reduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5, minDelta: 10 });
@@ -226,7 +278,9 @@ describe('backupAndRestore', () => {
       .fit(x, oneHot, { callbacks: [backupAndRestore({ backupDir: dir })] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SerializationError);
-    expect((error as Error).message).toMatch(/does not match the model \(missing: hidden\/kernel/);
+    expect((error as Error).message).toMatch(
+      /does not match the model: neither the weight names nor the structure agree \(the backup holds 2 weights: solo\/kernel, solo\/bias; the model has 4: hidden\/kernel/,
+    );
     expect(await allWeights(m)).toEqual(before);
     m.dispose();
     other.dispose();

@@ -34,6 +34,11 @@ export interface BackupAndRestoreArgs {
  * callbacks before it have done (a reduced learning rate, a patience count). Saving resumes at epoch
  * boundaries only. Node only.
  *
+ * Weights are restored by name, or, when the names differ, by structure (as Keras 3 does): a model
+ * rebuilt in the same process gets new automatic layer names (`dense_29` becomes `dense_31`), and its
+ * weights are matched in order, checking that each has the same short name and shape; a model of
+ * another structure is refused with a {@link SerializationError} listing both.
+ *
  * @example
  * await model.fit(x, y, { epochs: 20, seed: 1, callbacks: [backupAndRestore({ backupDir: 'runs/backup' })] });
  */
@@ -173,18 +178,11 @@ async function restore(
     const fix = `It was saved by a different model; delete ${path} to start from scratch.`;
     const weights = model.weights;
     const modelSpecs = header.weightSpecs.filter((s) => s.group !== 'optimizer');
-    const saved = new Set(modelSpecs.map((s) => s.name));
-    const missing = weights.filter((w) => !saved.has(w.path)).map((w) => w.path);
-    const extra = [...saved].filter((n) => !weights.some((w) => w.path === n));
-    if (missing.length > 0 || extra.length > 0) {
-      throw new SerializationError(
-        `The backup in ${path} does not match the model (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'}). ${fix}`,
-      );
-    }
-    for (const w of weights) {
-      if (!tf.util.arraysEqual(values[w.path].shape, w.shape)) {
+    const matched = matchWeights(weights, modelSpecs, path, fix); // saved name -> model weight
+    for (const [name, w] of matched) {
+      if (!tf.util.arraysEqual(values[name].shape, w.shape)) {
         throw new SerializationError(
-          `Weight "${w.path}" has shape [${values[w.path].shape}] in the backup but [${w.shape}] in the model. ${fix}`,
+          `Weight "${w.path}" has shape [${w.shape}] in the model but its backup "${name}" has [${values[name].shape}]. ${fix}`,
         );
       }
     }
@@ -205,7 +203,7 @@ async function restore(
         `The backup in ${path} was saved by an optimizer ${header.learningRate === null ? 'following a learning-rate schedule' : 'with a constant learning rate'}, but this one ${scheduled ? 'follows a learning-rate schedule' : 'has a constant rate'}; compile with the optimizer of the run that wrote it, or delete ${path} to start from scratch.`,
       );
     }
-    const variableOf = new Map(weights.map((w) => [w.path, w.variable.name]));
+    const variableOf = new Map([...matched].map(([name, w]) => [name, w.variable.name]));
     const optimizerState = header.weightSpecs
       .filter((s) => s.group === 'optimizer')
       .map((s) => {
@@ -221,7 +219,7 @@ async function restore(
       optimizer.learningRate = header.learningRate;
       await optimizer.setWeights(optimizerState);
     }
-    for (const w of weights) w.write(values[w.path]);
+    for (const [name, w] of matched) w.write(values[name]);
     generators.forEach((g, i) => {
       g.setState(header.randomStates[i]);
     });
@@ -230,6 +228,35 @@ async function restore(
   } finally {
     tf.dispose(Object.values(values));
   }
+}
+
+/**
+ * Which model weight each saved weight goes to. By name when the names are the same (in any order);
+ * otherwise by structure, as Keras 3 restores: the i-th saved weight goes to the model's i-th weight,
+ * provided both have as many weights and each pair has the same short name (`kernel`, `bias`). So a
+ * model rebuilt in the same process, whose automatic layer names have moved on (`dense_29` became
+ * `dense_31`), resumes; shapes are checked by the caller.
+ * @throws SerializationError listing both structures when they differ.
+ */
+function matchWeights(
+  weights: Model['weights'],
+  specs: tf.io.WeightsManifestEntry[],
+  path: string,
+  fix: string,
+): Map<string, Model['weights'][number]> {
+  const byPath = new Map(weights.map((w) => [w.path, w]));
+  if (specs.length === weights.length && specs.every((s) => byPath.has(s.name)))
+    return new Map(specs.map((s) => [s.name, byPath.get(s.name) as Model['weights'][number]]));
+  const short = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+  const differs =
+    specs.length !== weights.length || specs.some((s, i) => short(s.name) !== short(weights[i].path));
+  if (differs) {
+    const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
+    throw new SerializationError(
+      `The backup in ${path} does not match the model: neither the weight names nor the structure agree (the backup holds ${specs.length} weights: ${list(specs.map((s) => s.name))}; the model has ${weights.length}: ${list(weights.map((w) => w.path))}). ${fix}`,
+    );
+  }
+  return new Map(specs.map((s, i) => [s.name, weights[i]]));
 }
 
 /** Survive a killed training run (see {@link BackupAndRestore}). */

@@ -16,7 +16,10 @@ export interface ModelCheckpointArgs {
   monitor?: string;
   /** Save only when the monitored value improves on the best so far. Default `false` (every time). */
   saveBestOnly?: boolean;
-  /** `'min'`, `'max'`, or `'auto'` (from the monitored name). Default `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'`: from the monitored name, min for losses and errors, max for accuracy,
+   * AUC, precision, recall, F1 (see `resolveMode`; an unknown name raises a ConfigError). Default `'auto'`.
+   */
   mode?: MonitorMode;
   /** `'epoch'` (after each epoch) or a number of batches. Default `'epoch'`. */
   saveFreq?: 'epoch' | number;

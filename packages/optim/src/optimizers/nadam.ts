@@ -34,6 +34,9 @@ export interface NadamArgs extends OptimizerArgs {
  * ```
  *
  * The products of the schedule depend only on the step, so the optimizer's state is just `m` and `v`.
+ *
+ * Keras 3's Nadam uses `0.96^t` instead of `0.96^(0.004 t)`: its momentum reaches 0.9 within about 100
+ * steps where this one takes thousands, so the two give different weights after the first step.
  */
 export class Nadam extends OptimizerBase {
   readonly className = 'Nadam';

@@ -23,6 +23,21 @@ describe('cp (ALS)', () => {
     expect(decomposition.compressionRatio()).toBeCloseTo(24000 / 273, 6);
   });
 
+  it('fits exact rank-2 tensors of order 2, 4 and 5 (every mode but the last finished from one product)', async () => {
+    for (const [shape, normalizeFactors] of [
+      [[8, 9], false],
+      [[4, 5, 6, 7], true],
+      [[3, 4, 3, 4, 3], false],
+    ] as const) {
+      const x = exactCpTensor(shape, 2, 3);
+      const fit = await cp(x, 2, { seed: 1, nIterMax: 200, normalizeFactors });
+      expect(fit.history!.errors.at(-1)).toBeLessThan(1e-5);
+      expect(await scalar(relativeError(x, fit))).toBeLessThan(1e-5);
+      fit.dispose();
+      x.dispose();
+    }
+  });
+
   it('records a non-increasing error history (up to float32 round-off) and reports each sweep', async () => {
     const x = gaussian([6, 7, 8], 2);
     const seen: number[] = [];

@@ -72,11 +72,25 @@ export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise
   try {
     history = await sweepUntilConverged(tensor, 'tucker()', limits, async () => {
       let projected: tf.Tensor | null = null;
+      let shared: tf.Tensor | null = null; // X ×_1 A_1ᵀ  [r_1, n_2, ..., n_N], after mode 1's update
       try {
         for (let mode = 0; mode < order; mode++) {
           projected?.dispose();
-          // [r_1, ..., n_mode, ..., r_N]
-          projected = multiModeDot(tensor, factors, { skip: mode, transpose: true });
+          if (mode === 0) {
+            // [n_1, r_2, ..., r_N]
+            projected = multiModeDot(tensor, factors, { skip: 0, transpose: true });
+          } else {
+            // every later mode starts from X ×_1 A_1ᵀ (A_1 no longer changes this sweep): one
+            // tensor-sized product per sweep instead of one per mode
+            shared ??= modeDot(tensor, factors[0], 0, { transpose: true });
+            const modes = factors.map((_, k) => k).filter((k) => k !== 0 && k !== mode);
+            // [r_1, ..., n_mode, ..., r_N]
+            projected = multiModeDot(
+              shared,
+              modes.map((k) => factors[k]),
+              { modes, transpose: true },
+            );
+          }
           const unfolded = unfold(projected, mode); // [n_mode, ∏_{k≠mode} r_k]
           const { u } = await svd(unfolded, { rank: ranks[mode], method, computeVt: false }).finally(() =>
             unfolded.dispose(),
@@ -87,7 +101,8 @@ export async function tucker(tensor: tf.Tensor, options: TuckerOptions): Promise
         core?.dispose();
         core = modeDot(projected!, factors[order - 1], order - 1, { transpose: true });
       } finally {
-        projected?.dispose(); // also when an SVD throws (NaN or Infinity in the data)
+        // also when an SVD throws (NaN or Infinity in the data)
+        tf.dispose([...(projected ? [projected] : []), ...(shared ? [shared] : [])]);
       }
       return residualNorm(tensor, core, factors);
     });

@@ -1,7 +1,7 @@
 import { ShapeError, type tf } from '@tensorfold/core';
-import { EigenvalueDecomposition, type Matrix } from 'ml-matrix';
 import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
-import { assertFiniteHost, canonicalSigns, fromHost, toHost } from './host-matrix.js';
+import { assertFiniteFlat, canonicalSignsFlat, leadingColumns } from './host-matrix.js';
+import { leadingSymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 
 /** An eigendecomposition `A = V · diag(values) · Vᵀ`. */
 export interface EighResult {
@@ -14,7 +14,7 @@ export interface EighResult {
 /**
  * Eigendecomposition of a symmetric matrix (NumPy's `eigh`, eigenvalues in descending order).
  *
- * Runs in float64 in JavaScript (`ml-matrix`'s tridiagonal QL): the matrices this package feeds it
+ * Runs in float64 in JavaScript (Householder tridiagonalisation and implicit QL, `symmetric-eigen.ts`): the matrices this package feeds it
  * (Gram matrices of unfoldings, at most a few hundred rows) are far too small for a GPU to help.
  *
  * @param symmetric `[n, n]`, symmetric (only symmetric input gives meaningful results).
@@ -27,18 +27,33 @@ export async function eigh(symmetric: tf.Tensor2D): Promise<EighResult> {
   if (n !== m) {
     throw new ShapeError(`eigh() needs a square matrix but got ${describeShape(symmetric.shape)}.`);
   }
-  const host = await toHost(symmetric);
-  assertFiniteHost(host, 'eigh() input');
-  const { values, vectors } = hostEigh(host);
-  return { values, vectors: fromHost(vectors) };
+  const values = Float64Array.from(await symmetric.data());
+  assertFiniteFlat(values, n, 'eigh() input');
+  const result = flatEigh(values, n);
+  return { values: result.values, vectors: leadingColumns(result.vectors, n, n, n) };
 }
 
-/** {@link eigh} on a host matrix: eigenvalues descending, eigenvectors sign-canonical. */
-export function hostEigh(symmetric: Matrix): { values: Float64Array; vectors: Matrix } {
-  const evd = new EigenvalueDecomposition(symmetric, { assumeSymmetric: true });
-  const ascending = evd.realEigenvalues;
-  const n = ascending.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ascending[b] - ascending[a]);
-  const vectors = evd.eigenvectorMatrix.subMatrixColumn(order);
-  return { values: Float64Array.from(order, (i) => ascending[i]), vectors: canonicalSigns(vectors) };
+/**
+ * {@link eigh} on a row-major float64 `[n, n]` array: eigenvalues descending, eigenvectors (columns of
+ * the row-major `[n, n]` result) sign-canonical.
+ */
+export function flatEigh(
+  symmetric: Float64Array,
+  n: number,
+): { values: Float64Array; vectors: Float64Array } {
+  const { values, vectors } = symmetricEigen(symmetric, n);
+  return { values, vectors: canonicalSignsFlat(vectors, n, n) };
+}
+
+/**
+ * All eigenvalues (descending) and the `count` leading eigenvectors (`[n, count]` row-major,
+ * sign-canonical) of a row-major float64 `[n, n]` symmetric array.
+ */
+export function leadingEigh(
+  symmetric: Float64Array,
+  n: number,
+  count: number,
+): { values: Float64Array; vectors: Float64Array } {
+  const { values, vectors } = leadingSymmetricEigen(symmetric, n, count);
+  return { values, vectors: canonicalSignsFlat(vectors, n, count) };
 }

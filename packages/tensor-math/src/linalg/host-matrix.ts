@@ -55,6 +55,45 @@ export function canonicalSigns(vectors: Matrix): Matrix {
 }
 
 /**
+ * {@link canonicalSigns} on a row-major `[rows, columns]` array (in place): each column's entry of
+ * largest magnitude becomes positive.
+ */
+export function canonicalSignsFlat(values: Float64Array, rows: number, columns: number): Float64Array {
+  for (let j = 0; j < columns; j++) {
+    let best = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = values[i * columns + j];
+      if (Math.abs(v) > Math.abs(best)) best = v;
+    }
+    if (best < 0) for (let i = 0; i < rows; i++) values[i * columns + j] = -values[i * columns + j];
+  }
+  return values;
+}
+
+/** The first `keep` columns of a row-major `[rows, columns]` array, uploaded as a float32 `[rows, keep]` tensor. */
+export function leadingColumns(
+  values: Float64Array,
+  rows: number,
+  columns: number,
+  keep: number,
+): tf.Tensor2D {
+  const out = new Float32Array(rows * keep);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < keep; j++) out[i * keep + j] = values[i * columns + j];
+  return tf.tensor2d(out, [rows, keep], 'float32');
+}
+
+/** Throws a {@link DataError} when a row-major array holds NaN or Infinity (see {@link assertFiniteHost}). */
+export function assertFiniteFlat(values: ArrayLike<number>, columns: number, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new DataError(
+        `${what} holds NaN or Infinity (entry [${Math.floor(i / columns)}, ${i % columns}] is ${values[i]}), or values too large for float32. Clean the data (e.g. replace missing values) before decomposing it.`,
+      );
+    }
+  }
+}
+
+/**
  * Throws a {@link DataError} when `matrix` holds NaN or Infinity: the dense solvers would otherwise
  * return NaN or garbage factors, or fail inside `ml-matrix` with an untyped error.
  *

@@ -54,12 +54,13 @@ export class PyTorchPeer {
   private stderr = '';
 
   /**
-   * Starts the worker with `python`. OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
+   * Starts the worker with `python` running `script` (default: `pytorch_training.py`; another script
+   * speaks the same protocol for other networks). OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
    * is set: PyTorch runs its own intra-op threads, and OpenBLAS's threads on top of them fight for
    * the cores (measured here: LeNet-5 with 2 PyTorch threads took 10x longer per step).
    */
-  constructor(python: string) {
-    this.child = spawn(python, [SCRIPT], {
+  constructor(python: string, script: string = SCRIPT) {
+    this.child = spawn(python, [script], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { OPENBLAS_NUM_THREADS: '1', ...process.env },
     });
@@ -71,7 +72,7 @@ export class PyTorchPeer {
   }
 
   /** Runs `steps` training steps of `network` with `threads` intra-op threads; resolves to their wall seconds. */
-  round(network: NetworkName, steps: number, threads: number): Promise<number> {
+  round(network: NetworkName | string, steps: number, threads: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) =>
         reject(new Error(`The PyTorch peer exited (code ${code}): ${this.stderr.trim()}`));

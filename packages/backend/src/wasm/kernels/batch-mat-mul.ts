@@ -1,6 +1,7 @@
 import {
   _FusedMatMul,
   BatchMatMul,
+  broadcast_util,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
@@ -8,6 +9,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { forgetStalePackedWeights } from './packed-weights.js';
 
 /**
  * Relative cost of transposing one element against XNNPACK packing one element of the weights
@@ -36,8 +38,9 @@ type MatMulAttrs = NamedAttrMap & { transposeA: boolean; transposeB: boolean };
  * - a batch on both sides runs as one product per entry when the products are large enough, else
  *   in the stock loop with the transposes removed.
  */
-export function fastMatMul(stock: KernelConfig): KernelFunc {
-  const fusable = stock.kernelName === _FusedMatMul;
+export function fastMatMul(given: KernelConfig): KernelFunc {
+  const fusable = given.kernelName === _FusedMatMul;
+  const stock = withFreshPackedWeights(given);
   return (args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const attrs = args.attrs as MatMulAttrs;
@@ -51,7 +54,11 @@ export function fastMatMul(stock: KernelConfig): KernelFunc {
     try {
       const m = matrixShape(a, b, attrs);
       // [...batch, rows, cols]
-      const outShape = [...(aBatch >= bBatch ? a.shape : b.shape).slice(0, -2), m.rows, m.cols];
+      const outShape = [
+        ...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
+        m.rows,
+        m.cols,
+      ];
       const plain = (x: TensorInfo, y: TensorInfo) =>
         scope.runConfig(
           stock,
@@ -74,6 +81,28 @@ export function fastMatMul(stock: KernelConfig): KernelFunc {
     } finally {
       scope.dispose();
     }
+  };
+}
+
+/**
+ * The stock kernel, made safe from its shape-blind operator cache: every call that takes XNNPACK's
+ * path (nothing transposed, no batch) first drops operators cached for `b` under another shape (see
+ * {@link forgetStalePackedWeights}).
+ */
+function withFreshPackedWeights(stock: KernelConfig): KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      const attrs = args.attrs as MatMulAttrs;
+      const batched =
+        util.sizeFromShape(a.shape.slice(0, -2)) !== 1 || util.sizeFromShape(b.shape.slice(0, -2)) !== 1;
+      if (!attrs.transposeA && !attrs.transposeB && !batched && b.shape.length >= 2) {
+        const [inner, cols] = b.shape.slice(-2);
+        forgetStalePackedWeights(args.backend as WasmBackendLike, b, inner, cols);
+      }
+      return stock.kernelFunc(args);
+    },
   };
 }
 

@@ -33,6 +33,8 @@ export function leadingAxesSum(stock: KernelConfig): KernelFunc {
     const { axis, keepDims } = args.attrs as NamedAttrMap & { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
     const axes = util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+    if (util.sizeFromShape(x.shape) === 0)
+      return emptyReduction(args.backend as WasmBackendLike, x, axes, keepDims, isMean);
     const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
     if (x.dtype !== 'float32' || !leading || util.sizeFromShape(x.shape) < MIN_ELEMENTS) {
       return stock.kernelFunc(args);
@@ -68,4 +70,25 @@ export function leadingAxesSumConfig(stock: KernelConfig): KernelConfig {
     throw new Error(`leadingAxesSumConfig wraps Sum or Mean, not ${stock.kernelName}.`);
   }
   return { ...stock, kernelFunc: leadingAxesSum(stock) };
+}
+
+/**
+ * The sum or mean over `axes` of an empty tensor: zeros, as on the CPU backend (whose mean of
+ * nothing is 0 too). Stock
+ * tfjs-backend-wasm 4.22 transposes the empty input first, which traps ("divide by zero") and leaves
+ * the WASM module unusable; the gradient of a broadcast op on an empty tensor sums one.
+ */
+function emptyReduction(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  axes: number[],
+  keepDims: boolean,
+  isMean: boolean,
+): TensorInfo {
+  // [...x's shape, reduced axes removed (or 1 with keepDims)]
+  const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
+  const dtype = isMean ? 'float32' : x.dtype;
+  const out = backend.makeOutput(outShape, dtype);
+  backend.typedArrayFromHeap(out).fill(0);
+  return out;
 }

@@ -37,7 +37,7 @@ export interface ConvArgs extends BaseConvArgs {
 }
 
 /** A convolution that mixes all input channels: the base of {@link Conv1D} and {@link Conv2D}. */
-abstract class Conv extends BaseConv {
+export abstract class Conv extends BaseConv {
   readonly filters: number;
   readonly kernelInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;

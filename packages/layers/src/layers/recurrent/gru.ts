@@ -20,7 +20,7 @@ export interface GRUArgs extends RecurrentArgs {
 }
 
 /** Two rows of the base initializer, for the reset-after bias `[2, 3 units]`. */
-class TwoRowBias implements Initializer {
+export class TwoRowBias implements Initializer {
   readonly className = 'TwoRowBias';
   constructor(private readonly base: Initializer) {}
   apply(shape: number[], dtype?: tf.DataType): tf.Tensor {

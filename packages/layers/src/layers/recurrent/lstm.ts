@@ -15,7 +15,7 @@ export interface LSTMArgs extends RecurrentArgs {
 }
 
 /** The bias initializer with the forget block set to ones (Keras's `unit_forget_bias`). Not saved: the layer option is. */
-class UnitForgetBias implements Initializer {
+export class UnitForgetBias implements Initializer {
   readonly className = 'UnitForgetBias';
   constructor(
     private readonly base: Initializer,

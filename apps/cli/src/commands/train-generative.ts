@@ -1,0 +1,165 @@
+import { resolve } from 'node:path';
+import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
+import { ConfigError, type Logs, type Model, type Optimizer, setSeed, tf } from '@tensorfold/core/node';
+import { Autoencoder, dcganAdam, GAN, psnr, VAE } from '@tensorfold/models-gan';
+import { adam, progressBar } from '@tensorfold/optim';
+import { loadDataset } from '../datasets.js';
+import { modelEntry } from '../models.js';
+import { outDirectoryProblem } from '../out-directory.js';
+import type { Output } from '../output.js';
+import { saveModel, type TrainOptions } from './train.js';
+
+/** What a generative training run reports (also the `--json` line). */
+export interface GenerativeResult {
+  model: string;
+  dataset: string;
+  backend: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  params: number;
+  trainSamples: number;
+  testSamples: number;
+  /** The last epoch's training logs (`d_loss`/`g_loss`, or `loss`, `reconstruction_loss`, `kl_loss`). */
+  train: Record<string, number>;
+  /** Held-out figures: the VAE's per-image losses, an autoencoder's loss, a denoiser's PSNR gain. */
+  test: Record<string, number>;
+  seed: number;
+  savedTo?: string;
+}
+
+/** Standard deviation of the corruption a denoising autoencoder is tested on (its training noise). */
+function corruptionOf(model: Autoencoder): number | undefined {
+  const layer = model.layers.find((l) => l.name === 'corruption') as { stddev?: number } | undefined;
+  return layer?.stddev;
+}
+
+/**
+ * `tensorfold train dcgan|vae|autoencoder|denoising-autoencoder --dataset mnist ...`: trains a generative
+ * model of `@tensorfold/models-gan` on a dataset's images (scaled to [-1, 1] for GANs, whose generators
+ * end in tanh), then reports on the test images: the VAE's reconstruction and KL terms and negative ELBO
+ * per image, an autoencoder's loss, a denoising autoencoder's PSNR before and after.
+ */
+export async function trainGenerative(
+  options: TrainOptions & { latent?: number },
+  out: Output,
+): Promise<GenerativeResult> {
+  const entry = modelEntry(options.model);
+  const epochs = options.epochs ?? entry.defaults.epochs;
+  const batchSize = options.batchSize ?? entry.defaults.batchSize;
+  const learningRate = options.lr ?? entry.defaults.learningRate;
+  const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
+  if (outProblem) throw new ConfigError(outProblem);
+  if (options.validationSplit > 0)
+    throw new ConfigError(
+      `--validation-split is for classifiers; ${entry.name} is judged on the test images after training. Leave it out.`,
+    );
+  setSeed(options.seed);
+  await initBackend(options.backend === 'auto' ? {} : { require: options.backend });
+  const backend = backendInfo();
+  out.line(`Backend: ${describeBackend(backend)}`);
+  for (const skipped of backend.skipped) out.line(`  (not ${skipped.name}: ${skipped.reason})`);
+
+  const data = await loadDataset(options.dataset, { limit: options.limit });
+  let model: Model | undefined;
+  const optimizers: Optimizer[] = [];
+  try {
+    out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test images)`);
+    model = (await entry.build({
+      inputShape: data.train.x.shape.slice(1),
+      latentDim: options.latent,
+    })) as Model;
+    out.line(`Model: ${model.name}, ${model.countParams().toLocaleString('en-US')} parameters`);
+    const isGan = model instanceof GAN;
+    // GAN generators end in tanh: their real images live in [-1, 1] too.
+    const trainImages = isGan ? tf.tidy(() => tf.sub(tf.mul(data.train.x, 2), 1)) : data.train.x;
+    try {
+      if (model instanceof GAN) {
+        optimizers.push(dcganAdam(learningRate), dcganAdam(learningRate));
+        model.compile({ generatorOptimizer: optimizers[0], discriminatorOptimizer: optimizers[1] });
+      } else if (model instanceof VAE) {
+        optimizers.push(adam({ learningRate }));
+        model.compile({ optimizer: optimizers[0] });
+      } else {
+        optimizers.push(adam({ learningRate }));
+        model.compile({ optimizer: optimizers[0], loss: 'binaryCrossentropy' });
+      }
+      const bar = progressBar({ stream: out.progress });
+      const fitArgs = { epochs, batchSize, seed: options.seed, callbacks: [bar] };
+      const history =
+        model instanceof GAN || model instanceof VAE
+          ? await model.fit(trainImages, fitArgs)
+          : await model.fit(trainImages, trainImages, fitArgs);
+      const last: Record<string, number> = {};
+      for (const [key, values] of Object.entries(history.history)) last[key] = round(values.at(-1) as number);
+      const test = await testFigures(model, data.test.x);
+      for (const [key, value] of Object.entries(test)) out.line(`Test ${key.replaceAll('_', ' ')}: ${value}`);
+      const result: GenerativeResult = {
+        model: entry.name,
+        dataset: options.dataset,
+        backend: backend.name,
+        epochs: history.epoch.length,
+        batchSize,
+        learningRate,
+        params: model.countParams(),
+        trainSamples: data.train.count,
+        testSamples: data.test.count,
+        train: last,
+        test,
+        seed: options.seed,
+      };
+      if (options.out) {
+        const dir = resolve(options.out);
+        await saveModel(model, dir, false); // a GAN has two optimizers; resuming is not offered
+        result.savedTo = dir;
+        out.line(
+          `Saved the model to ${dir}; make pictures with: tensorfold generate ${options.out} --out samples.png`,
+        );
+      }
+      return result;
+    } finally {
+      if (trainImages !== data.train.x) trainImages.dispose();
+    }
+  } finally {
+    model?.dispose();
+    for (const optimizer of optimizers) optimizer.dispose();
+    data.dispose();
+  }
+}
+
+/** The held-out figures of a trained generative model on `images` (in [0, 1]). */
+async function testFigures(model: Model, images: tf.Tensor): Promise<Record<string, number>> {
+  if (model instanceof VAE) {
+    const logs: Logs = await model.evaluate(images, { batchSize: 500 });
+    return {
+      negative_elbo_per_image: round(logs.loss),
+      reconstruction_loss_per_image: round(logs.reconstruction_loss),
+      kl_loss_per_image: round(logs.kl_loss),
+    };
+  }
+  if (model instanceof Autoencoder) {
+    const noise = corruptionOf(model);
+    if (noise === undefined) {
+      const logs = await model.evaluate(images, images, { batchSize: 500 });
+      return { binary_crossentropy: round(logs.loss) };
+    }
+    const noisy = tf.tidy(() => tf.add(images, tf.randomNormal(images.shape, 0, noise, 'float32', 1)));
+    const denoised = model.predict(noisy, { batchSize: 500 }) as tf.Tensor;
+    try {
+      const before = await psnr(noisy, images);
+      const after = await psnr(denoised, images);
+      return {
+        psnr_noisy_db: round(before),
+        psnr_denoised_db: round(after),
+        psnr_gain_db: round(after - before),
+      };
+    } finally {
+      tf.dispose([noisy, denoised]);
+    }
+  }
+  return {};
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}

@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, DataError } from '@tensorfold/core';
+import { encode as encodePng } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainCommand } from './commands/explain.js';
+import { finetuneCommand } from './commands/finetune.js';
+import { trainCommand } from './commands/train.js';
+import type { Output } from './output.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tensorfold-cli-explain-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const quiet: Output = { line: () => {}, error: () => {}, progress: { write: () => true, isTTY: false } };
+
+function png(size: number, channels: 1 | 3, bright: 'top' | 'bottom', seed: number): Uint8Array {
+  const data = new Uint8Array(size * size * channels);
+  for (let i = 0; i < data.length; i++) {
+    const r = Math.floor(i / channels / size);
+    const lit = bright === 'top' ? r < size / 2 : r >= size / 2;
+    data[i] = (lit ? 200 : 30) + ((seed * 17 + i * 7) % 40);
+  }
+  return encodePng({ width: size, height: size, data, channels });
+}
+
+const saved = join(root, 'model');
+beforeAll(async () => {
+  for (const cls of ['bottom', 'top'] as const) {
+    mkdirSync(join(root, 'data', cls), { recursive: true });
+    for (let i = 0; i < 10; i++) writeFileSync(join(root, 'data', cls, `${i}.png`), png(12, 3, cls, i));
+  }
+  writeFileSync(join(root, 'top.png'), png(12, 3, 'top', 99));
+  writeFileSync(join(root, 'big-gray.png'), png(24, 1, 'top', 5));
+  await trainCommand(
+    {
+      model: 'stackedconvnet',
+      dataset: join(root, 'data'),
+      epochs: 4,
+      batchSize: 4,
+      optimizer: 'adam',
+      validationSplit: 0,
+      backend: 'wasm',
+      seed: 1,
+      json: true,
+      out: saved,
+    },
+    quiet,
+  );
+});
+
+describe('tensorfold explain', () => {
+  it('writes the Grad-CAM heatmap, the feature maps and filter patterns as JSON', async () => {
+    const out = join(root, 'explain');
+    const files = await explainCommand(
+      {
+        model: saved,
+        image: join(root, 'top.png'),
+        out,
+        gradcam: true,
+        activations: true,
+        filters: true,
+        steps: 3,
+      },
+      quiet,
+    );
+    const names = files.map((f) => f.slice(out.length + 1));
+    expect(names).toContain('activations-conv1.json');
+    expect(names.some((n) => /^gradcam-class\d\.json$/.test(n))).toBe(true);
+    expect(names).toContain('filter-pool3-0.json');
+    const cam = JSON.parse(readFileSync(files.find((f) => f.includes('gradcam')) as string, 'utf8'));
+    expect(cam.shape).toEqual([12, 12]);
+    expect(cam.data.length).toBe(144);
+    const maps = JSON.parse(readFileSync(join(out, 'activations-conv1.json'), 'utf8'));
+    expect(maps.shape).toEqual([1, 12, 12, 16]);
+    expect(JSON.parse(readFileSync(join(out, 'explain.json'), 'utf8')).files).toEqual(files);
+  });
+
+  it('says what size the model takes and offers --resize; names unknown layers', async () => {
+    const image = join(root, 'big-gray.png');
+    const out = join(root, 'explain-2');
+    await expect(explainCommand({ model: saved, image, out, gradcam: true }, quiet)).rejects.toThrow(
+      DataError,
+    );
+    await expect(explainCommand({ model: saved, image, out, gradcam: true }, quiet)).rejects.toThrow(
+      /24x24 with 1 channel\(s\), but the model takes 12x12 with 3: pass --resize/,
+    );
+    const files = await explainCommand({ model: saved, image, out, gradcam: true, resize: true }, quiet);
+    expect(files.length).toBe(1);
+    await expect(
+      explainCommand({ model: saved, image, out, activations: true, resize: true, layer: 'conv9' }, quiet),
+    ).rejects.toThrow(/no layer "conv9". Its layers: .*conv1/);
+    await expect(explainCommand({ model: saved, image, out }, quiet)).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('tensorfold finetune', () => {
+  it('puts a new head on the shipped digits base, then fine-tunes it', async () => {
+    const result = await finetuneCommand(
+      {
+        base: 'digits-base',
+        dataset: 'mnist',
+        epochs: 4,
+        batchSize: 32,
+        lr: 1e-3,
+        unfreezeFrom: 'c3',
+        fineTuneEpochs: 1,
+        fineTuneLr: 1e-4,
+        limit: 500,
+        seed: 2,
+        out: join(root, 'tuned'),
+      },
+      quiet,
+    );
+    expect(result.testSamples).toBe(10000);
+    expect(result.headAccuracy).toBeGreaterThan(0.6); // 10 classes: chance is 0.1
+    expect(result.testAccuracy).toBeGreaterThan(0.6);
+    expect(result.savedTo).toBe(join(root, 'tuned'));
+  });
+
+  it("refuses a base whose input size is not the dataset's", async () => {
+    await expect(
+      finetuneCommand(
+        {
+          base: saved,
+          dataset: 'mnist',
+          epochs: 1,
+          batchSize: 32,
+          lr: 1e-3,
+          fineTuneEpochs: 1,
+          fineTuneLr: 1e-4,
+          limit: 10,
+          seed: 2,
+        },
+        quiet,
+      ),
+    ).rejects.toThrow(/takes 12x12x3 images but the dataset has 28x28x1/);
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './test-utils/cli-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tensorfold-generative-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tensorfold train and generate for generative models', () => {
+  it('trains a 2-D VAE on MNIST, reports its test ELBO terms, and draws samples and its latent grid', () => {
+    const out = join(dir, 'vae');
+    const train = runCli([
+      'train',
+      'vae',
+      '--limit',
+      '600',
+      '--epochs',
+      '1',
+      '--latent',
+      '2',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(train.stderr).toContain('Test negative elbo per image');
+    expect(train.code).toBe(0);
+    const result = JSON.parse(train.stdout.trim());
+    expect(result.model).toBe('vae');
+    expect(Object.keys(result.train).sort()).toEqual(['kl_loss', 'loss', 'reconstruction_loss']);
+    expect(result.test.negative_elbo_per_image).toBeCloseTo(
+      result.test.reconstruction_loss_per_image + result.test.kl_loss_per_image,
+      2,
+    );
+
+    const samples = join(dir, 'samples.png');
+    const generated = runCli(['generate', out, '--count', '6', '--seed', '3', '--out', samples]);
+    expect(generated.code).toBe(0);
+    const picture = decode(readFileSync(samples));
+    // 6 samples in a 3 x 2 grid of 28 x 28 digits with 1-pixel gaps.
+    expect([picture.width, picture.height, picture.channels]).toEqual([3 * 29 - 1, 2 * 29 - 1, 1]);
+    const again = join(dir, 'again.png');
+    runCli(['generate', out, '--count', '6', '--seed', '3', '--out', again]);
+    expect(readFileSync(again)).toEqual(readFileSync(samples));
+
+    const grid = join(dir, 'grid.png');
+    expect(runCli(['generate', out, '--latent-grid', '4', '--out', grid]).code).toBe(0);
+    expect(decode(readFileSync(grid)).width).toBe(4 * 29 - 1);
+  }, 300_000);
+
+  it('trains a DCGAN a little, saves both players, and names what generate cannot do', () => {
+    const out = join(dir, 'dcgan');
+    const train = runCli([
+      'train',
+      'dcgan',
+      '--limit',
+      '128',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '64',
+      '--latent',
+      '8',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+    ]);
+    expect(train.stdout).toMatch(/d_loss: [\d.]+ - g_loss: [\d.]+/);
+    expect(train.code).toBe(0);
+    const samples = join(dir, 'gan.png');
+    expect(runCli(['generate', out, '--count', '4', '--out', samples]).code).toBe(0);
+    const grid = runCli(['generate', out, '--latent-grid', '3', '--out', samples]);
+    expect(grid.code).toBe(1);
+    expect(grid.stderr).toContain("--latent-grid walks a VAE's latent space");
+  }, 300_000);
+});

@@ -1,0 +1,89 @@
+/**
+ * The differential fuzz suite: every case of fuzz-cases.ts, on fast-check's seeded random
+ * parameters, on WASM and (where it starts, or when TENSORFOLD_REQUIRE_WEBGPU=1) WebGPU, compared with
+ * the CPU backend. All properties run in one process, one after the other, so a kernel that corrupts
+ * the WASM heap fails the later ones too; the last property runs long random sequences of ops.
+ *
+ * A failure prints fast-check's report: the seed, the path to replay it, and the smallest
+ * (shrunk) parameters that still fail, with the backend and element that differ.
+ * `pnpm fuzz` (FUZZ_RUNS, FUZZ_SEED) runs longer; see the package README.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { PARITY_TOLERANCE } from '../parity/compare.js';
+import type { CaseResult } from '../parity/kernel-cases.js';
+import { backendsForTests } from '../testing.js';
+import { FUZZ_CASES, type FuzzCase } from './fuzz-cases.js';
+import { fuzzConfig } from './fuzz-config.js';
+import { compareOutputs, evaluate, involvesEmpty } from './run-case.js';
+import { sequenceCase, sequenceParams } from './sequence.js';
+
+const config = fuzzConfig();
+const targets = (await backendsForTests()).filter((name) => name !== 'cpu') as Array<'wasm' | 'webgpu'>;
+console.info(
+  `[tensorfold fuzz] seed ${config.seed}, ${config.runs} runs per property, on ${targets.join(', ')} against cpu ` +
+    `(replay: FUZZ_SEED=${config.seed} FUZZ_RUNS=${config.runs})`,
+);
+
+/** fast-check settings shared by every property. */
+const settings = (runs: number) => ({ seed: config.seed, numRuns: runs }) as const;
+
+/**
+ * WebGPU runs leave out: ranks above 6 where WebGPU does not take every rank (see
+ * {@link FuzzCase.maxRank}), and empty tensors (see {@link involvesEmpty}).
+ */
+function skipOnWebgpu(fuzzCase: FuzzCase<unknown>, p: unknown, want: CaseResult): boolean {
+  if (!fuzzCase.webgpuAnyRank && (fuzzCase.maxRank?.(p) ?? 6) > 6) return true;
+  return involvesEmpty(p, want);
+}
+
+/** Per property: a few minutes at most even on SwiftShader when FUZZ_RUNS is large. */
+const TIMEOUT_MS = Math.max(120_000, config.runs * 10_000);
+
+describe('differential fuzz against the CPU backend', () => {
+  for (const fuzzCase of FUZZ_CASES) {
+    it(
+      fuzzCase.name,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(fuzzCase.arbitrary, async (p) => {
+            const want = await evaluate('cpu', fuzzCase, p);
+            for (const backend of targets) {
+              if (backend === 'webgpu' && skipOnWebgpu(fuzzCase, p, want)) continue;
+              const got = await evaluate(backend, fuzzCase, p);
+              const problem = compareOutputs(got, want, PARITY_TOLERANCE[backend], fuzzCase.slack?.(p) ?? 1);
+              if (problem != null) throw new Error(`${backend}: ${problem}`);
+            }
+          }),
+          settings(config.runs),
+        );
+      },
+      TIMEOUT_MS,
+    );
+  }
+
+  it(
+    `long sequences of ${config.sequenceLength} ops reusing earlier results`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(sequenceParams(config.sequenceLength), async (p) => {
+          const want = await evaluate('cpu', sequenceCase, p);
+          // WASM only: the sequences reshape to rank 8, beyond most of tfjs-backend-webgpu's shaders.
+          for (const backend of targets.filter((name) => name === 'wasm')) {
+            const got = await evaluate(backend, sequenceCase, p);
+            const problem = compareOutputs(got, want, PARITY_TOLERANCE[backend], 4);
+            if (problem != null) throw new Error(`${backend}: ${problem}`);
+          }
+        }),
+        settings(Math.max(2, Math.round(config.runs / 4))),
+      );
+      // The heap still works after everything above.
+      const probe = tf.tidy(() => tf.add(tf.ones([3]), 1));
+      const values = Array.from(await probe.data());
+      probe.dispose();
+      if (values.join() !== '2,2,2') throw new Error(`the heap is corrupt: 1 + 1 gave ${values}`);
+    },
+    TIMEOUT_MS,
+  );
+});

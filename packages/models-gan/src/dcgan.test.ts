@@ -1,0 +1,88 @@
+import { initBackend } from '@tensorfold/backend';
+import { loadModel, memoryIO, setSeed, tf } from '@tensorfold/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dcgan, dcganDiscriminator, dcganGenerator } from './dcgan.js';
+import { GAN } from './gan.js';
+
+beforeAll(async () => {
+  await initBackend({ require: 'wasm' });
+});
+
+describe('dcgan', () => {
+  it('makes images of the shape asked for, in [-1, 1], the same for the same seed', () => {
+    for (const imageShape of [
+      [28, 28, 1],
+      [32, 32, 3],
+    ] as [number, number, number][]) {
+      setSeed(1);
+      const model = dcgan({ imageShape, latentDim: 16, filters: 32 });
+      const a = model.sample(3, 11);
+      const b = model.sample(3, 11);
+      expect(a.shape).toEqual([3, ...imageShape]);
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      expect(Math.max(...Array.from(tf.abs(a).dataSync()))).toBeLessThanOrEqual(1);
+      tf.dispose([a, b]);
+      model.dispose();
+    }
+  });
+
+  it('follows the DCGAN guidelines: no pooling, transposed convs, batch norm only in the generator, tanh out', () => {
+    const generator = dcganGenerator({ latentDim: 8 });
+    const discriminator = dcganDiscriminator();
+    const kinds = (layers: { className: string }[]) => layers.map((l) => l.className);
+    expect(kinds(generator.layers)).toContain('Conv2DTranspose');
+    expect(kinds(generator.layers)).toContain('BatchNormalization');
+    expect(kinds(discriminator.layers)).not.toContain('BatchNormalization');
+    expect(kinds([...generator.layers, ...discriminator.layers]).some((k) => k.includes('Pooling'))).toBe(
+      false,
+    );
+    expect(kinds(discriminator.layers).filter((k) => k === 'LeakyReLU')).toHaveLength(2);
+    const last = generator.layers[generator.layers.length - 1];
+    expect((last.getConfig() as { activation: string }).activation).toBe('tanh');
+    generator.dispose();
+    discriminator.dispose();
+  });
+
+  it('says which image shapes its upsampling can reach', () => {
+    expect(() => dcgan({ imageShape: [30, 30, 1] })).toThrow(
+      /multiples of 4; 30x30 is not \(use height 28 or 32, width 28 or 32/,
+    );
+  });
+
+  it('trains both players in one step, the generator through a frozen discriminator, leaking nothing', async () => {
+    setSeed(2);
+    const model = dcgan({ latentDim: 8, filters: 16 });
+    model.compile({ labelSmoothing: 0.1 });
+    const images = tf.randomUniform([16, 28, 28, 1], -1, 1, 'float32', 3);
+    await model.fit(images, { epochs: 1, batchSize: 8 }); // creates the optimizers' state
+    const g0 = model.generator.getWeights();
+    const d0 = model.discriminator.getWeights();
+    const before = tf.memory().numTensors;
+    const history = await model.fit(images, { epochs: 1, batchSize: 8 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Number.isFinite(history.history.d_loss[0])).toBe(true);
+    const changed = (a: tf.Tensor[], b: tf.Tensor[]) =>
+      a.some((t, i) => tf.any(tf.notEqual(t, b[i])).dataSync()[0] === 1);
+    expect(changed(g0, model.generator.getWeights())).toBe(true);
+    expect(changed(d0, model.discriminator.getWeights())).toBe(true);
+    tf.dispose([images, ...g0, ...d0]);
+    model.dispose();
+  });
+
+  it('saves both players in the TensorFlow.js layers format and loads them back as a GAN', async () => {
+    setSeed(4);
+    const model = dcgan({ latentDim: 8, filters: 16, seed: 5 });
+    const io = memoryIO();
+    await model.save(io);
+    const loaded = await loadModel(io);
+    expect(loaded).toBeInstanceOf(GAN);
+    const restored = loaded as GAN;
+    expect(restored.latentDim).toBe(8);
+    const a = model.sample(2, 9);
+    const b = restored.sample(2, 9);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([a, b]);
+    model.dispose();
+    restored.dispose();
+  });
+});

@@ -1,0 +1,151 @@
+import { ConfigError, type Model, sequential } from '@tensorfold/core';
+import {
+  batchNormalization,
+  conv2d,
+  conv2dTranspose,
+  dense,
+  dropout,
+  flatten,
+  leakyReLU,
+  reshape,
+} from '@tensorfold/layers';
+import { GAN } from './gan.js';
+
+/** Options of {@link dcgan} and its two players. */
+export interface DcganArgs {
+  /** Shape of one image `[height, width, channels]`; height and width must be multiples of 4. Default `[28, 28, 1]`. */
+  imageShape?: [number, number, number];
+  /** Size of the latent space. Default 100 (the DCGAN paper's). */
+  latentDim?: number;
+  /** Filters of the generator's first feature map; each upsampling halves them. Default 128. */
+  filters?: number;
+  /** Dropout rate after each discriminator block. Default 0.3. */
+  dropout?: number;
+  /** Slope of the LeakyReLUs for negative inputs. Default 0.2 (the paper's). */
+  leakyAlpha?: number;
+  /** Seed of the latent points drawn while training. Default: the global generator's next seed. */
+  seed?: number | null;
+}
+
+interface Resolved {
+  height: number;
+  width: number;
+  channels: number;
+  latentDim: number;
+  filters: number;
+  rate: number;
+  alpha: number;
+}
+
+/** The number of 2x upsamplings between the generator's first feature map and the image. */
+const UPSAMPLINGS = 2;
+
+function resolve(args: DcganArgs): Resolved {
+  const [height, width, channels] = args.imageShape ?? [28, 28, 1];
+  const factor = 2 ** UPSAMPLINGS;
+  if (![height, width, channels].every((d) => Number.isInteger(d) && d > 0))
+    throw new ConfigError(
+      `imageShape must be three positive integers [height, width, channels], got ${JSON.stringify(args.imageShape)}.`,
+    );
+  if (height % factor !== 0 || width % factor !== 0) {
+    const near = (d: number) =>
+      `${Math.max(factor, Math.floor(d / factor) * factor)} or ${Math.ceil(d / factor) * factor}`;
+    throw new ConfigError(
+      `A DCGAN generator doubles its feature maps ${UPSAMPLINGS} times, so height and width must be multiples of ${factor}; ` +
+        `${height}x${width} is not (use height ${near(height)}, width ${near(width)}, e.g. 28x28 or 32x32, and resize or pad the images).`,
+    );
+  }
+  const latentDim = args.latentDim ?? 100;
+  if (!Number.isInteger(latentDim) || latentDim < 1)
+    throw new ConfigError(`latentDim must be a positive integer, got ${latentDim}.`);
+  const rate = args.dropout ?? 0.3;
+  if (!(rate >= 0 && rate < 1)) throw new ConfigError(`dropout must be in [0, 1), got ${rate}.`);
+  return {
+    height,
+    width,
+    channels,
+    latentDim,
+    filters: args.filters ?? 128,
+    rate,
+    alpha: args.leakyAlpha ?? 0.2,
+  };
+}
+
+/**
+ * The DCGAN generator (Radford et al. 2016, seed 003): latent `[batch, latentDim]` -> dense to a
+ * `h/4 x w/4 x filters` map, then two stride-2 transposed convolutions, batch normalization and
+ * LeakyReLU between, and a tanh output `[batch, h, w, channels]` in [-1, 1] (scale images to [-1, 1]).
+ */
+export function dcganGenerator(args: DcganArgs = {}): Model {
+  const r = resolve(args);
+  const [h, w] = [r.height / 2 ** UPSAMPLINGS, r.width / 2 ** UPSAMPLINGS];
+  return sequential({
+    name: 'generator',
+    layers: [
+      dense({ units: h * w * r.filters, useBias: false, inputShape: [r.latentDim] }),
+      batchNormalization(),
+      leakyReLU({ alpha: r.alpha }),
+      reshape({ targetShape: [h, w, r.filters] }), // [batch, h/4, w/4, filters]
+      conv2dTranspose({ filters: r.filters / 2, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
+      batchNormalization(),
+      leakyReLU({ alpha: r.alpha }), // [batch, h/2, w/2, filters/2]
+      conv2dTranspose({
+        filters: r.channels,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        activation: 'tanh',
+      }),
+    ], // [batch, h, w, channels]
+  });
+}
+
+/**
+ * The DCGAN discriminator: two stride-2 convolutions (no pooling), LeakyReLU and dropout, then one
+ * sigmoid unit `[batch, 1]`: the probability that the image is real.
+ */
+export function dcganDiscriminator(args: DcganArgs = {}): Model {
+  const r = resolve(args);
+  return sequential({
+    name: 'discriminator',
+    layers: [
+      conv2d({
+        filters: r.filters / 2,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        inputShape: [r.height, r.width, r.channels],
+      }),
+      leakyReLU({ alpha: r.alpha }),
+      dropout({ rate: r.rate }),
+      conv2d({ filters: r.filters, kernelSize: 4, strides: 2, padding: 'same' }),
+      leakyReLU({ alpha: r.alpha }),
+      dropout({ rate: r.rate }),
+      flatten(),
+      dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+}
+
+/**
+ * A DCGAN: {@link dcganGenerator} and {@link dcganDiscriminator} as a {@link GAN}, following the paper's
+ * guidelines (strided convolutions instead of pooling, transposed convolutions to upsample, batch norm in
+ * the generator, LeakyReLU in the discriminator, tanh output). Compile it (Adam 2e-4, beta1 0.5 by
+ * default) and fit it on images scaled to [-1, 1].
+ *
+ * @example
+ * const model = dcgan({ imageShape: [28, 28, 1], latentDim: 64 });
+ * model.compile({ labelSmoothing: 0.1 });
+ * await model.fit(imagesInMinusOneToOne, { epochs: 5, batchSize: 64 });
+ * const samples = model.sample(16, 3); // [16, 28, 28, 1], the same for seed 3
+ */
+export function dcgan(args: DcganArgs = {}): GAN {
+  const r = resolve(args);
+  return new GAN({
+    generator: dcganGenerator(args),
+    discriminator: dcganDiscriminator(args),
+    latentDim: r.latentDim,
+    seed: args.seed,
+    name: 'dcgan',
+  });
+}

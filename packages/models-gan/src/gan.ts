@@ -1,0 +1,240 @@
+import {
+  type CompileArgs,
+  ConfigError,
+  input,
+  Model,
+  type ModelBatch,
+  type Optimizer,
+  register,
+  type StepLogs,
+  type SymbolicTensor,
+  seedOrNext,
+  tf,
+} from '@tensorfold/core';
+import { type Adam, adam, binaryCrossentropy } from '@tensorfold/optim';
+import { trainOn } from './train-on.js';
+
+/** Options of {@link gan}. */
+export interface GanArgs {
+  /** Maps latent points `[batch, latentDim]` to samples (images `[batch, h, w, c]`, or points). */
+  generator: Model;
+  /** Maps samples to the probability `[batch, 1]` that they are real (a sigmoid output). */
+  discriminator: Model;
+  /** Size of the latent space. Default: the generator's input size. */
+  latentDim?: number;
+  /** Seed of the latent points drawn while training. Default: the next seed of the global generator. */
+  seed?: number | null;
+  /** Model name. Default `gan`. */
+  name?: string;
+}
+
+/** Options of {@link GAN.compile}. */
+export interface GanCompileArgs {
+  /** Optimizer of the generator. Default Adam(learning rate 2e-4, beta1 0.5), the DCGAN paper's. */
+  generatorOptimizer?: Optimizer;
+  /** Optimizer of the discriminator. Default Adam(learning rate 2e-4, beta1 0.5). */
+  discriminatorOptimizer?: Optimizer;
+  /**
+   * One-sided label smoothing (Salimans et al. 2016): real samples are labelled `1 - labelSmoothing` when
+   * the discriminator learns. Default 0; 0.1 is a common stabilizer.
+   */
+  labelSmoothing?: number;
+  /**
+   * Uniform noise of this size added to the discriminator's labels (seed 002's "add random noise to the
+   * labels" trick). Default 0.
+   */
+  labelNoise?: number;
+}
+
+/**
+ * A generative adversarial network (Goodfellow et al. 2014) as seed 002 (ch. 8) builds it: each step the
+ * discriminator learns to tell real samples (label 1) from generated ones (label 0), then the generator
+ * learns, through the frozen discriminator, to make the discriminator call its samples real. The model's
+ * own graph is that combined model, latent `[batch, latentDim]` -> D(G(z)) `[batch, 1]`, so saving it saves
+ * both players; `fit(realSamples, {epochs, batchSize})` trains, logging `d_loss` and `g_loss`.
+ */
+export class GAN extends Model {
+  static override readonly className: string = 'GAN';
+  readonly generator: Model;
+  readonly discriminator: Model;
+  readonly latentDim: number;
+  private readonly seed: number;
+  private latentStream: number;
+  private generatorOptimizer?: Optimizer;
+  private discriminatorOptimizer?: Optimizer;
+  private ownOptimizers: Optimizer[] = [];
+  private labelSmoothing = 0;
+  private labelNoise = 0;
+
+  constructor(args: GanArgs) {
+    const { generator, discriminator } = args;
+    const latentDim = args.latentDim ?? latentSizeOf(generator);
+    checkPlayers(generator, discriminator, latentDim);
+    const z: SymbolicTensor = input({ shape: [latentDim], name: 'latent' });
+    const score = discriminator.apply(generator.apply(z)) as SymbolicTensor;
+    super({ inputs: z, outputs: score, name: args.name ?? 'gan' });
+    this.generator = generator;
+    this.discriminator = discriminator;
+    this.latentDim = latentDim;
+    this.seed = seedOrNext(args.seed);
+    this.latentStream = this.seed;
+  }
+
+  /** Sets the two optimizers and the stabilizers (see {@link GanCompileArgs}); `fit` needs it first. */
+  override compile(args: GanCompileArgs | CompileArgs = {} as GanCompileArgs): void {
+    const options = args as GanCompileArgs;
+    const rate = (value: number | undefined, what: string) => {
+      if (value !== undefined && !(value >= 0 && value < 1))
+        throw new ConfigError(`${what} must be in [0, 1), got ${value}.`);
+      return value ?? 0;
+    };
+    this.labelSmoothing = rate(options.labelSmoothing, 'labelSmoothing');
+    this.labelNoise = rate(options.labelNoise, 'labelNoise');
+    for (const own of this.ownOptimizers) own.dispose();
+    this.ownOptimizers = [];
+    this.generatorOptimizer = options.generatorOptimizer ?? this.own(dcganAdam());
+    this.discriminatorOptimizer = options.discriminatorOptimizer ?? this.own(dcganAdam());
+    if (this.generatorOptimizer === this.discriminatorOptimizer)
+      throw new ConfigError(
+        'The generator and the discriminator need optimizers of their own (their moments differ); pass two instances.',
+      );
+    // The combined graph's compiled state (its loss) serves evaluate(); the players use their own optimizers.
+    super.compile({ optimizer: this.discriminatorOptimizer, loss: binaryCrossentropy() });
+  }
+
+  private own(optimizer: Optimizer): Optimizer {
+    this.ownOptimizers.push(optimizer);
+    return optimizer;
+  }
+
+  /** Frees the weights, and the state of the optimizers the GAN made itself (yours stay yours). */
+  override dispose(): void {
+    super.dispose();
+    for (const own of this.ownOptimizers) own.dispose();
+    this.ownOptimizers = [];
+  }
+
+  /** `count` latent points `[count, latentDim]` from a standard normal, the same for the same `seed`. */
+  latentPoints(count: number, seed?: number): tf.Tensor2D {
+    const s = seed ?? this.nextLatentSeed();
+    return tf.randomNormal([count, this.latentDim], 0, 1, 'float32', s) as tf.Tensor2D;
+  }
+
+  /** `count` generated samples (inference mode), the same for the same `seed`. The caller disposes them. */
+  sample(count: number, seed?: number): tf.Tensor {
+    return tf.tidy(() => {
+      const z = this.latentPoints(count, seed);
+      return this.generator.forward([z], { training: false })[0];
+    });
+  }
+
+  private nextLatentSeed(): number {
+    this.latentStream = (Math.imul(this.latentStream ^ 0x9e3779b9, 0x85ebca6b) + 1) >>> 0;
+    return this.latentStream;
+  }
+
+  override async trainStep(batch: ModelBatch): Promise<StepLogs> {
+    const real = batch.xs[0]; // [n, ...sample shape]
+    const n = real.shape[0];
+    const dOpt = this.discriminatorOptimizer;
+    const gOpt = this.generatorOptimizer;
+    if (!dOpt || !gOpt) throw new ConfigError('Call compile() before fit().');
+    const loss = binaryCrossentropy();
+    const bce = (target: tf.Tensor, p: tf.Tensor) => tf.mean(loss.call(target, p)) as tf.Scalar;
+
+    // 1. The discriminator: real samples are 1 (less the smoothing), generated ones 0.
+    const fakeZ = this.latentPoints(n);
+    const noiseSeed = this.nextLatentSeed();
+    const dLoss = await trainOn(this.discriminator, dOpt, () => {
+      const fake = this.generator.forward([fakeZ], { training: true })[0];
+      const samples = tf.concat([real, fake], 0); // [2n, ...]
+      const p = this.discriminator.forward([samples], { training: true })[0]; // [2n, 1]
+      let labels = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0);
+      if (this.labelNoise > 0)
+        labels = tf.add(
+          labels,
+          tf.mul(tf.randomUniform([2 * n, 1], -1, 1, 'float32', noiseSeed), this.labelNoise),
+        );
+      return bce(labels, p);
+    });
+    fakeZ.dispose();
+
+    // 2. The generator, through the frozen discriminator: its samples should be called real.
+    const z = this.latentPoints(n);
+    const gLoss = await trainOn(this.generator, gOpt, () => {
+      const fake = this.generator.forward([z], { training: true })[0];
+      const p = this.discriminator.forward([fake], { training: true })[0];
+      return bce(tf.ones([n, 1]), p);
+    });
+    z.dispose();
+    return { d_loss: dLoss, g_loss: gLoss };
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), latentDim: this.latentDim, seed: this.seed };
+  }
+
+  /** Rebuilds a GAN from {@link GAN.getConfig} (weights are loaded afterwards). */
+  static override fromConfig(config: Record<string, unknown>): GAN {
+    const combined = Model.fromConfig(config);
+    const [generator, discriminator] = nestedModels(combined, 2, 'GAN');
+    return new GAN({
+      generator,
+      discriminator,
+      latentDim: config.latentDim as number,
+      seed: config.seed as number,
+      name: combined.name,
+    });
+  }
+}
+
+/** Builds a {@link GAN} from a generator and a discriminator. */
+export function gan(args: GanArgs): GAN {
+  return new GAN(args);
+}
+
+register('layer', 'GAN', (config) => GAN.fromConfig(config));
+
+/** Adam with the DCGAN paper's settings (learning rate 2e-4, beta1 0.5). */
+export function dcganAdam(learningRate = 2e-4): Adam {
+  return adam({ learningRate, beta1: 0.5 });
+}
+
+/** The nested models of a rebuilt composite model, in the order they were applied. */
+export function nestedModels(combined: Model, count: number, what: string): Model[] {
+  const models = combined.layers.filter((layer): layer is Model => layer instanceof Model);
+  if (models.length !== count)
+    throw new ConfigError(`A saved ${what} holds ${count} nested models; this config has ${models.length}.`);
+  return models;
+}
+
+function latentSizeOf(generator: Model): number {
+  const shape = generator.inputs[0]?.shape;
+  if (shape?.length !== 2 || shape[1] == null)
+    throw new ConfigError(
+      `The generator's input must be latent vectors [batch, latentDim]; it takes ${JSON.stringify(shape)}.`,
+    );
+  return shape[1];
+}
+
+function checkPlayers(generator: Model, discriminator: Model, latentDim: number): void {
+  if (!Number.isInteger(latentDim) || latentDim < 1)
+    throw new ConfigError(`latentDim must be a positive integer, got ${latentDim}.`);
+  const gIn = generator.inputs[0].shape;
+  if (gIn[gIn.length - 1] !== latentDim)
+    throw new ConfigError(
+      `latentDim ${latentDim} does not match the generator, whose input is ${JSON.stringify(gIn)}: pass latentDim ${gIn[gIn.length - 1]} or rebuild the generator.`,
+    );
+  const out = discriminator.outputs;
+  const shape = out[0].shape;
+  if (out.length !== 1 || shape.length !== 2 || shape[1] !== 1)
+    throw new ConfigError(
+      `The discriminator must output one probability per sample, [batch, 1]; it outputs ${out.map((o) => JSON.stringify(o.shape)).join(', ')}. End it with dense({units: 1, activation: 'sigmoid'}).`,
+    );
+  const gOut = generator.outputs[0].shape.slice(1);
+  const dIn = discriminator.inputs[0].shape.slice(1);
+  if (JSON.stringify(gOut) !== JSON.stringify(dIn))
+    throw new ConfigError(
+      `The generator makes samples of shape ${JSON.stringify(gOut)} but the discriminator takes ${JSON.stringify(dIn)}.`,
+    );
+}
