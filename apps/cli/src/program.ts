@@ -143,6 +143,11 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
     .option(
+      '--logdir <dir>',
+      'write the run as TensorBoard event files (train/ and validation/ under this directory; tensorboard --logdir DIR shows them)',
+      (value: string) => userPath(value),
+    )
+    .option(
       '--force',
       'save a run whose loss ended far above where it started (diverged) anyway; it still exits 1',
     )
@@ -419,6 +424,7 @@ async function trainClassic(model: string, flags: TrainFlags, command: Command, 
     ['validationSplit', '--validation-split'],
     ['limit', '--limit'],
     ['backend', '--backend'],
+    ['logdir', '--logdir'],
   ];
   const result = await trainClassicCommand(
     {

@@ -1,4 +1,4 @@
-import { accessSync, appendFileSync, closeSync, constants, mkdirSync, openSync } from 'node:fs';
+import { accessSync, appendFileSync, closeSync, constants, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@tensorfold/core';
@@ -20,6 +20,22 @@ let fileCounter = 0;
  * @throws ConfigError when `dir` cannot be created or written, before anything is trained.
  */
 export async function eventFileWriter(dir: string): Promise<EventFileWriter> {
+  const folder = await checkLogdir(dir);
+  const path = join(
+    folder,
+    `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}.${fileCounter++}`,
+  );
+  closeSync(openSync(path, 'a'));
+  return { writer: new EventWriter((records) => appendFileSync(path, records)), path };
+}
+
+/**
+ * Makes `dir` (and its parents) if missing and checks that it can be written; returns its absolute path.
+ * Call it before loading data or training, so a bad log directory costs nothing.
+ *
+ * @throws ConfigError naming the directory and the reason.
+ */
+export async function checkLogdir(dir: string): Promise<string> {
   const folder = resolve(dir);
   try {
     await makeDirectories(folder);
@@ -30,10 +46,5 @@ export async function eventFileWriter(dir: string): Promise<EventFileWriter> {
       { cause: error },
     );
   }
-  const path = join(
-    folder,
-    `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}.${fileCounter++}`,
-  );
-  closeSync(openSync(path, 'a'));
-  return { writer: new EventWriter((records) => appendFileSync(path, records)), path };
+  return folder;
 }

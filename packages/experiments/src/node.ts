@@ -4,6 +4,6 @@
  * @packageDocumentation
  */
 
-export { type EventFileWriter, eventFileWriter } from './event-file.js';
+export { checkLogdir, type EventFileWriter, eventFileWriter } from './event-file.js';
 export * from './index.js';
 export { RunLogger, type RunLoggerArgs, runLogger } from './run-logger.js';

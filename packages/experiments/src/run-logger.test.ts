@@ -60,10 +60,11 @@ describe('runLogger', () => {
     const validation = eventsIn(join(logdir, 'validation'));
     const loss = valuesOf(train, 'epoch_loss');
     expect(loss.map(([step]) => step)).toEqual([0, 1, 2]);
-    loss.forEach(([, v], i) => expect(v.simpleValue).toBeCloseTo(history.history.loss[i], 5));
+    for (const [i, [, v]] of loss.entries()) expect(v.simpleValue).toBeCloseTo(history.history.loss[i], 5);
     const valAccuracy = valuesOf(validation, 'epoch_accuracy');
-    valAccuracy.forEach(([, v], i) => expect(v.simpleValue).toBeCloseTo(history.history.val_accuracy[i], 5));
-    // Batch logs at every batch: 2 training batches (48 samples, batch 20 -> 20 + 20 + 8 = 3) per epoch.
+    for (const [i, [, v]] of valAccuracy.entries())
+      expect(v.simpleValue).toBeCloseTo(history.history.val_accuracy[i], 5);
+    // Batch logs at every batch: 48 training samples in batches of 20 are 3 batches (20 + 20 + 8) per epoch.
     expect(valuesOf(train, 'batch_loss')).toHaveLength(9);
     // One histogram per weight per epoch, holding every value of the weight.
     const kernel = valuesOf(train, model.weights[0].path);

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
 import { ConfigError, type Logs, type Model, type Optimizer, setSeed, tf } from '@tensorfold/core/node';
+import { checkLogdir, runLogger } from '@tensorfold/experiments/node';
 import { Autoencoder, dcganAdam, GAN, psnr, VAE } from '@tensorfold/models-gan';
 import { adam, progressBar } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
-import { saveModel, type TrainOptions } from './train.js';
+import { runHparams, saveModel, type TrainOptions } from './train.js';
 
 /** What a generative training run reports (also the `--json` line). */
 export interface GenerativeResult {
@@ -50,6 +51,7 @@ export async function trainGenerative(
   const learningRate = options.lr ?? entry.defaults.learningRate;
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
+  if (options.logdir !== undefined) await checkLogdir(options.logdir);
   if (options.validationSplit > 0)
     throw new ConfigError(
       `--validation-split is for classifiers; ${entry.name} is judged on the test images after training. Leave it out.`,
@@ -85,7 +87,10 @@ export async function trainGenerative(
         model.compile({ optimizer: optimizers[0], loss: 'binaryCrossentropy' });
       }
       const bar = progressBar({ stream: out.progress });
-      const fitArgs = { epochs, batchSize, seed: options.seed, callbacks: [bar] };
+      const logger = options.logdir
+        ? [runLogger(options.logdir, { hparams: runHparams(options, batchSize, learningRate) })]
+        : [];
+      const fitArgs = { epochs, batchSize, seed: options.seed, callbacks: [...logger, bar] };
       const history =
         model instanceof GAN || model instanceof VAE
           ? await model.fit(trainImages, fitArgs)

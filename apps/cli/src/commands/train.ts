@@ -14,6 +14,7 @@ import {
   TrainingError,
   tf,
 } from '@tensorfold/core/node';
+import { checkLogdir, runLogger } from '@tensorfold/experiments/node';
 import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
@@ -37,6 +38,8 @@ export interface TrainOptions {
   backend: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   seed: number;
   out?: string;
+  /** Write the run as TensorBoard event files under this directory (see `@tensorfold/experiments`). */
+  logdir?: string;
   /**
    * Save a run whose training diverged (its loss ended far above where it started) over `out`
    * anyway. Default `false`: such a run saves nothing. It fails (exit code 1) either way.
@@ -202,6 +205,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
   if (options.history !== undefined) checkHistoryFile(options.history);
+  if (options.logdir !== undefined) await checkLogdir(options.logdir);
   setSeed(options.seed);
 
   // An explicit --backend is used exactly (over TENSORFOLD_BACKEND) or fails saying why; auto picks.
@@ -244,6 +248,8 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     let history: Awaited<ReturnType<Model['fit']>>;
     const validation = options.validationSplit > 0;
     const extras = options.earlyStopping ? [earlyStoppingCallback(options.earlyStopping, validation)] : [];
+    if (options.logdir !== undefined)
+      extras.push(runLogger(options.logdir, { hparams: runHparams(options, batchSize, learningRate) }));
     const callbacks = [
       clock,
       position,
@@ -468,4 +474,20 @@ function round(x: number, digits: number): number {
 async function liveChart(out: Output): Promise<Callback> {
   const { liveHistory } = await import('@tensorfold/viz');
   return liveHistory({ stream: out.progress, metrics: ['loss'], width: 50, height: 8 });
+}
+
+/** What a run's TensorBoard log records as its hyperparameters. */
+export function runHparams(
+  options: Pick<TrainOptions, 'model' | 'dataset' | 'optimizer' | 'seed'>,
+  batchSize: number,
+  learningRate: number,
+): Record<string, string | number> {
+  return {
+    model: options.model,
+    dataset: options.dataset,
+    optimizer: options.optimizer,
+    learning_rate: learningRate,
+    batch_size: batchSize,
+    seed: options.seed,
+  };
 }

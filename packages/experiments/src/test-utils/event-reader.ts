@@ -26,6 +26,7 @@ function masked(bytes: Uint8Array): number {
 }
 
 /** A decoded event (protobufjs's plain-object form, longs as numbers, bytes as Uint8Array). */
+// biome-ignore lint/suspicious/noExplicitAny: protobufjs's decoded objects are untyped; the tests read them field by field.
 export type DecodedEvent = Record<string, any>;
 
 /**
