@@ -40,15 +40,15 @@ describe('tensorfold train and generate for generative models', () => {
     const generated = runCli(['generate', out, '--count', '6', '--seed', '3', '--out', samples]);
     expect(generated.code).toBe(0);
     const picture = decode(readFileSync(samples));
-    // 6 samples in a 3 x 2 grid of 28 x 28 digits with 1-pixel gaps.
-    expect([picture.width, picture.height, picture.channels]).toEqual([3 * 29 - 1, 2 * 29 - 1, 1]);
+    // 6 samples of 28 x 28 in a grid of 3 columns and 2 rows, 2 pixels apart and around.
+    expect([picture.width, picture.height]).toEqual([3 * 30 + 2, 2 * 30 + 2]);
     const again = join(dir, 'again.png');
     runCli(['generate', out, '--count', '6', '--seed', '3', '--out', again]);
     expect(readFileSync(again)).toEqual(readFileSync(samples));
 
     const grid = join(dir, 'grid.png');
     expect(runCli(['generate', out, '--latent-grid', '4', '--out', grid]).code).toBe(0);
-    expect(decode(readFileSync(grid)).width).toBe(4 * 29 - 1);
+    expect(decode(readFileSync(grid)).width).toBe(4 * 28); // edge to edge, as Keras draws it
   }, 300_000);
 
   it('trains a DCGAN a little, saves both players, and names what generate cannot do', () => {

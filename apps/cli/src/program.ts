@@ -302,7 +302,7 @@ Examples:
     .option(
       '--latent-grid <n>',
       "a 2-D VAE's latent space as an N x N lattice of decoded images",
-      integerAtLeast(1, '--latent-grid'),
+      integerAtLeast(2, '--latent-grid'),
     )
     .requiredOption('--out <file.png>', 'where the PNG grid goes', (value: string) => userPath(value))
     .addHelpText(
