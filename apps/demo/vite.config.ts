@@ -13,6 +13,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     modulePreload: { polyfill: false },
+    // dist/.vite/manifest.json: which chunks each page loads (the size benchmark reads it).
+    manifest: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
       output: {

@@ -37,6 +37,6 @@ export const neuronsSchema: StateSchema<NeuronsState> = {
   rate: numberField(0.01, 0.0001, 1),
   adalineGate: choiceField<Gate>('and', GATES),
   epochs: numberField(20, 1, 500, true),
-  seed: numberField(7, 0, 1_000_000, true),
-  madalineRate: numberField(0.1, 0.001, 1),
+  seed: numberField(42, 0, 1_000_000, true),
+  madalineRate: numberField(0.5, 0.001, 1),
 };
