@@ -35,6 +35,14 @@ export const PAGES: readonly PageEntry[] = [
     source: 'seed 002, seed 003, seed 004',
     load: () => import('./pages/playground/PlaygroundPage.svelte'),
   },
+  {
+    id: 'functions',
+    title: 'Activations, losses, optimizers',
+    summary:
+      "Seed 004's activations and their derivatives, BCE and MSE, and six optimizers' paths on 2-D loss surfaces.",
+    source: 'seed 004, seed 002',
+    load: () => import('./pages/functions/FunctionsPage.svelte'),
+  },
 ];
 
 /** The page of a hash's id, or the first page. */

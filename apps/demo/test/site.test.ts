@@ -135,6 +135,34 @@ describe.skipIf(!available)('demo site in Chromium', () => {
         expect(errors).toEqual([]);
         await page.close();
       }, 240_000);
+
+      it("Activations, losses, optimizers: sigmoid'(0) = 0.25, momentum beats SGD in the valley; no errors, no axe violations", async (ctx) => {
+        const { page, errors, label } = await open('functions', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await expect
+          .poll(() => page.getByTestId('activation-values').textContent(), { timeout: 90_000 })
+          .toContain("sigmoid(0) = 0.5, sigmoid'(0) = 0.25");
+        await expect
+          .poll(() => page.getByTestId('final-Adam').textContent(), { timeout: 150_000 })
+          .not.toBe('…');
+        const sgdLoss = Number(await page.getByTestId('final-SGD').textContent());
+        const momentumLoss = Number(await page.getByTestId('final-Momentum').textContent());
+        expect(momentumLoss).toBeLessThan(sgdLoss);
+        expect(sgdLoss).toBeLessThan(6.525); // the start: f(-4.5, 1.5)
+        await page.getByTestId('activation').selectOption('tanh');
+        await expect
+          .poll(() => page.getByTestId('activation-values').textContent())
+          .toContain("tanh'(0) = 1");
+        expect(page.url()).toContain('activation=tanh');
+        await page.screenshot({ path: join(SHOTS, `functions-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 240_000);
     });
   }
 
