@@ -43,6 +43,14 @@ export const PAGES: readonly PageEntry[] = [
     source: 'seed 004, seed 002',
     load: () => import('./pages/functions/FunctionsPage.svelte'),
   },
+  {
+    id: 'tensors',
+    title: 'Tensors',
+    summary:
+      'Outer, Kronecker, Khatri-Rao and Hadamard products; CP, Tucker and tensor-train decompositions of an image.',
+    source: 'seed 000',
+    load: () => import('./pages/tensors/TensorsPage.svelte'),
+  },
 ];
 
 /** The page of a hash's id, or the first page. */

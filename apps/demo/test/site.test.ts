@@ -163,6 +163,31 @@ describe.skipIf(!available)('demo site in Chromium', () => {
         expect(errors).toEqual([]);
         await page.close();
       }, 240_000);
+
+      it('Tensors: the products are right; a higher CP rank lowers the error; no errors, no axe violations', async (ctx) => {
+        const { page, errors, label } = await open('tensors', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await expect
+          .poll(() => page.getByTestId('products').textContent(), { timeout: 90_000 })
+          .toContain('Kronecker A ⊗ B (4 × 4)0102122403043648');
+        const cpError = page.getByTestId('error-CP');
+        await cpError.waitFor({ timeout: 150_000 });
+        const low = Number(await cpError.textContent());
+        await page.getByTestId('ratio-TT').waitFor({ timeout: 150_000 });
+        await page.locator('input[type=range]').first().fill('12');
+        await expect.poll(() => page.url()).toContain('cpRank=12');
+        await expect
+          .poll(async () => Number(await cpError.textContent()), { timeout: 150_000 })
+          .toBeLessThan(low);
+        await page.screenshot({ path: join(SHOTS, `tensors-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 240_000);
     });
   }
 
