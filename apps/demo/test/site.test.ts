@@ -96,7 +96,7 @@ describe.skipIf(!available)('demo site in Chromium', () => {
         await page.close();
       });
 
-      it('Playground: training steps lower the loss; the decision regions are drawn; no errors, no axe violations', async (ctx) => {
+      it('Playground: training steps lower the loss; decision regions and per-neuron views are drawn; no errors, no axe violations', async (ctx) => {
         const { page, errors, label } = await open('playground?dataset=xor&seed=3', backend);
         if (!label.includes(backend)) {
           console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
@@ -130,6 +130,8 @@ describe.skipIf(!available)('demo site in Chromium', () => {
           return seen.size;
         });
         expect(colours).toBeGreaterThan(10);
+        // Per-neuron views: one map per hidden neuron (layers of 4 and 2).
+        expect(await page.locator('[data-testid=neuron-views] canvas').count()).toBe(6);
         await page.screenshot({ path: join(SHOTS, `playground-${backend}.png`), fullPage: true });
         expect(await axeViolations(page)).toEqual([]);
         expect(errors).toEqual([]);

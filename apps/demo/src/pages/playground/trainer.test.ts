@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaults } from '../../lib/url-state';
 import { makeDataset } from './datasets';
 import { playgroundSchema } from './state';
-import { GRID, logLoss, Trainer } from './trainer';
+import { GRID, logLoss, NEURON_GRID, Trainer } from './trainer';
 
 beforeAll(async () => {
   await initBackend({ require: 'wasm' });
@@ -47,6 +47,10 @@ describe('Playground trainer', () => {
     expect(last.trainLoss).toBeLessThan(start.trainLoss);
     expect(a.trainLoss).toHaveLength(9);
     expect(await a.regions()).toHaveLength(GRID * GRID);
+    const neurons = await a.neurons(); // the hidden layers 4 and 2 of the default network
+    expect(neurons.map((n) => n.units)).toEqual([4, 2]);
+    expect(neurons[0].values).toHaveLength(NEURON_GRID * NEURON_GRID * 4);
+    expect(neurons[0].values.every((v) => Math.abs(v) <= 1)).toBe(true); // tanh
     const b = new Trainer(settings);
     await b.record();
     for (let i = 0; i < 8; i++) await b.step();

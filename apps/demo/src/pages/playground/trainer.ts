@@ -13,6 +13,8 @@ import type { PlaygroundState } from './state';
 export const SAMPLES = 200;
 /** The decision map is `GRID` x `GRID` cells over the square. */
 export const GRID = 48;
+/** Each hidden neuron's map is `NEURON_GRID` x `NEURON_GRID` cells. */
+export const NEURON_GRID = 20;
 
 /** Binary cross-entropy of probabilities `p` against labels `y` (0/1), clipped as Keras does. */
 export function logLoss(p: ArrayLike<number>, y: readonly number[]): number {
@@ -128,6 +130,31 @@ export class Trainer {
     }
     this.epoch++;
     return this.record();
+  }
+
+  /**
+   * What every hidden neuron computes over the plane: for each hidden dense layer, its outputs on a
+   * `size` x `size` map (`[size * size * units]`, row-major, the neuron fastest), row 0 at the top.
+   */
+  async neurons(size = NEURON_GRID): Promise<{ units: number; values: Float32Array }[]> {
+    const outputs = tf.tidy(() => {
+      const cells: number[] = [];
+      for (let r = 0; r < size; r++) {
+        for (let c = 0; c < size; c++) cells.push(((c + 0.5) / size) * 2 - 1, 1 - ((r + 0.5) / size) * 2);
+      }
+      let h: tf.Tensor = tf.tensor2d(cells, [size * size, 2]); // [cells, 2]
+      const found: tf.Tensor[] = [];
+      const layers = this.network.layers;
+      for (const layer of layers.slice(0, -1)) {
+        h = layer.apply(h) as tf.Tensor; // inference mode: dropout passes its input through
+        if ((layer.constructor as { className?: string }).className === 'Dense') found.push(h); // [cells, units]
+      }
+      return found;
+    });
+    const values = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+    const result = outputs.map((t, i) => ({ units: t.shape[1] ?? 1, values: values[i] }));
+    tf.dispose(outputs);
+    return result;
   }
 
   /** The probability of the orange class on the `GRID` x `GRID` map, row 0 at the top. */
