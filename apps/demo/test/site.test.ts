@@ -1,0 +1,213 @@
+/**
+ * The built site in a real browser (Debian's Chromium, headless): each page loads with no console
+ * error, its main interaction gives the number the text gives, axe-core finds no accessibility
+ * violation, and a screenshot is saved under `test-results/` for review. On WASM, and on WebGPU
+ * (SwiftShader) where it starts.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGES } from '../src/pages';
+import { APP_DIR, axeViolations, buildSite, CHROMIUM, launch, serveSite, watchErrors } from './site';
+
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.TENSORFOLD_REQUIRE_WEBGPU === '1') {
+    throw new Error(
+      `${CHROMIUM} is missing and TENSORFOLD_REQUIRE_WEBGPU=1: install it (apt-get install chromium).`,
+    );
+  }
+  console.warn(
+    `[tensorfold] demo browser tests skipped: ${CHROMIUM} is missing (Debian: apt-get install chromium).`,
+  );
+}
+
+const SHOTS = join(APP_DIR, 'test-results');
+let browser: Browser;
+let site: { url: string; close: () => Promise<void> };
+
+/** Opens `#hash` on `backend`; resolves when the page shows which backend runs. */
+async function open(
+  hash: string,
+  backend: 'wasm' | 'webgpu',
+): Promise<{ page: Page; errors: string[]; label: string }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(`${site.url}?backend=${backend}#${hash}`);
+  await page
+    .waitForFunction(
+      () => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'),
+      null,
+      { timeout: 60_000 },
+    )
+    .catch(() => undefined);
+  const label = (await page.textContent('[data-testid=backend]')) ?? '';
+  return { page, errors, label };
+}
+
+describe.skipIf(!available)('demo site in Chromium', () => {
+  beforeAll(async () => {
+    // TENSORFOLD_DEMO_PREBUILT=1 tests the dist/ already built (while iterating on the tests only).
+    if (process.env.TENSORFOLD_DEMO_PREBUILT !== '1') await buildSite();
+    mkdirSync(SHOTS, { recursive: true });
+    site = await serveSite();
+    browser = await launch();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('lists every page in the navigation, in the order of src/pages.ts', async () => {
+    const { page, errors } = await open('', 'wasm');
+    const links = await page.locator('nav a').allTextContents();
+    expect(links).toEqual(PAGES.map((p) => p.title));
+    expect(await page.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content')).toMatch(
+      /default-src 'self'/,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    describe(`on ${backend}`, () => {
+      it("Neurons: the fruit perceptron reaches the text's weights after one epoch; AND is computed; no errors, no axe violations", async (ctx) => {
+        const { page, errors, label } = await open('neurons', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await page.getByTestId('fruit-step').waitFor();
+        for (let i = 0; i < 4; i++) await page.getByTestId('fruit-step').click();
+        await expect
+          .poll(() => page.getByTestId('fruit-weights').textContent())
+          .toContain('Step 4 (epoch 1): w = [-27.72, 300.304], w0 = -1229.98');
+        expect(page.url()).toContain('steps=4');
+        expect(await page.getByTestId('logic-correct').textContent()).toContain('4 of 4 rows right');
+        expect(await page.getByTestId('madaline-result').textContent()).toMatch(
+          /Solved XOR after \d+ epochs:\s+0 of 4 rows wrong/,
+        );
+        await page.screenshot({ path: join(SHOTS, `neurons-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      });
+
+      it('Playground: training steps lower the loss; decision regions and per-neuron views are drawn; no errors, no axe violations', async (ctx) => {
+        const { page, errors, label } = await open('playground?dataset=xor&seed=3', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        const stepButton = page.getByTestId('play-step');
+        await expect.poll(() => stepButton.isEnabled(), { timeout: 60_000 }).toBe(true);
+        const before = Number(await page.getByTestId('train-loss').textContent());
+        expect(before).toBeGreaterThan(0.3); // an untrained network: near log 2 = 0.693
+        // SwiftShader compiles its shaders on the CPU: the first step there takes ~25 s on a 2-core machine.
+        const epochs = backend === 'wasm' ? 5 : 1;
+        for (let epoch = 1; epoch <= epochs; epoch++) {
+          await expect.poll(() => stepButton.isEnabled(), { timeout: 60_000 }).toBe(true);
+          await stepButton.click();
+          await expect
+            .poll(() => page.getByTestId('epoch').textContent(), { timeout: 90_000 })
+            .toBe(String(epoch));
+        }
+        const after = Number(await page.getByTestId('train-loss').textContent());
+        expect(after).toBeLessThan(before);
+        expect(page.url()).toContain('dataset=xor');
+        expect(page.url()).toContain('seed=3');
+        // The decision map is painted: the canvas holds more than one colour.
+        const colours = await page.evaluate(() => {
+          const canvas = document.querySelector('figure canvas') as HTMLCanvasElement;
+          const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+          const seen = new Set<number>();
+          for (let i = 0; i < data.length; i += 4 * 97)
+            seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+          return seen.size;
+        });
+        expect(colours).toBeGreaterThan(10);
+        // Per-neuron views: one map per hidden neuron (layers of 4 and 2).
+        expect(await page.locator('[data-testid=neuron-views] canvas').count()).toBe(6);
+        await page.screenshot({ path: join(SHOTS, `playground-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 240_000);
+
+      it("Activations, losses, optimizers: sigmoid'(0) = 0.25, momentum beats SGD in the valley; no errors, no axe violations", async (ctx) => {
+        const { page, errors, label } = await open('functions', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await expect
+          .poll(() => page.getByTestId('activation-values').textContent(), { timeout: 90_000 })
+          .toContain("sigmoid(0) = 0.5, sigmoid'(0) = 0.25");
+        await expect
+          .poll(() => page.getByTestId('final-Adam').textContent(), { timeout: 150_000 })
+          .not.toBe('…');
+        const sgdLoss = Number(await page.getByTestId('final-SGD').textContent());
+        const momentumLoss = Number(await page.getByTestId('final-Momentum').textContent());
+        expect(momentumLoss).toBeLessThan(sgdLoss);
+        expect(sgdLoss).toBeLessThan(6.525); // the start: f(-4.5, 1.5)
+        await page.getByTestId('activation').selectOption('tanh');
+        await expect
+          .poll(() => page.getByTestId('activation-values').textContent())
+          .toContain("tanh'(0) = 1");
+        expect(page.url()).toContain('activation=tanh');
+        await page.screenshot({ path: join(SHOTS, `functions-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 240_000);
+
+      it('Tensors: the products are right; a higher CP rank lowers the error; no errors, no axe violations', async (ctx) => {
+        const { page, errors, label } = await open('tensors', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await expect
+          .poll(() => page.getByTestId('products').textContent(), { timeout: 90_000 })
+          .toContain('Kronecker A ⊗ B (4 × 4)0102122403043648');
+        const cpError = page.getByTestId('error-CP');
+        await cpError.waitFor({ timeout: 150_000 });
+        const low = Number(await cpError.textContent());
+        await page.getByTestId('ratio-TT').waitFor({ timeout: 150_000 });
+        await page.locator('input[type=range]').first().fill('12');
+        await expect.poll(() => page.url()).toContain('cpRank=12');
+        await expect
+          .poll(async () => Number(await cpError.textContent()), { timeout: 150_000 })
+          .toBeLessThan(low);
+        await page.screenshot({ path: join(SHOTS, `tensors-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 240_000);
+    });
+  }
+
+  it('a broken URL state resets to the defaults and says so', async () => {
+    const { page, errors } = await open('neurons?steps=banana&w1=2', 'wasm');
+    expect(await page.getByTestId('reset-notice').textContent()).toContain('steps');
+    expect(await page.getByTestId('fruit-weights').textContent()).toContain('Step 0');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the Playground resets a broken URL (too many neurons) and says so, then writes its state back', async () => {
+    const { page, errors } = await open('playground?layers=4,99&dataset=spiral', 'wasm');
+    expect(await page.getByTestId('reset-notice').textContent()).toContain('layers');
+    expect(await page.getByTestId('dataset').inputValue()).toBe('circle');
+    await page.getByTestId('dataset').selectOption('gaussians');
+    await expect.poll(() => page.url()).toContain('#playground?dataset=gaussians');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
