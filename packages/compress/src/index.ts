@@ -1,9 +1,20 @@
 /**
- * @tensorfold/compress: post-training quantization of trained tensorfold models, in the TF.js
+ * @tensorfold/compress: decomposition compression (SVD, Tucker-2, CP) and post-training quantization
+ * of trained tensorfold models; quantized weights are written in the TF.js
  * weights-manifest formats (float16, affine uint8/uint16) and a per-channel int8 format of its own.
  *
  * @packageDocumentation
  */
+
+export {
+  type DecomposeMethod,
+  type DecomposeOptions,
+  type DecomposeResult,
+  decompose,
+  type LayerReport,
+  METHOD_LAYERS,
+} from './decompose/decompose.js';
+export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
 export { fromFloat16Bits, toFloat16Bits } from './quantize/float16.js';
 export { loadQuantized, readArtifacts } from './quantize/load.js';
 export {
