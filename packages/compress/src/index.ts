@@ -15,6 +15,14 @@ export {
   METHOD_LAYERS,
 } from './decompose/decompose.js';
 export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
+export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
+export {
+  QatDense,
+  type QatDenseArgs,
+  type QuantizationAwareOptions,
+  quantizationAware,
+  stripQuantizationAware,
+} from './qat/qat-dense.js';
 export { fromFloat16Bits, toFloat16Bits } from './quantize/float16.js';
 export { loadQuantized, readArtifacts } from './quantize/load.js';
 export {
