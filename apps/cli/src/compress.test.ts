@@ -114,3 +114,14 @@ describe('tensorfold compress', () => {
     ).rejects.toThrow(/rank 65 of layer "dense" is larger than the layer allows \(32\)/);
   }, 60_000);
 });
+
+describe('tensorfold export', () => {
+  it('writes an ONNX file', async () => {
+    const file = join(tempDir(), 'net.onnx');
+    const lines = await run(['export', saved, '--onnx', file, '--json']);
+    const result = JSON.parse(lines.at(-1) as string);
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBe(result.bytes);
+    expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0x08, 0x07])); // ModelProto field 1 (ir_version) = 7
+  }, 60_000);
+});

@@ -282,6 +282,25 @@ Examples:
     });
 
   program
+    .command('export')
+    .description('Write a saved model as an ONNX file, for ONNX Runtime, Triton and other ONNX tools.')
+    .argument('<saved>', "a saved model's directory", savedModel)
+    .requiredOption('--onnx <file>', 'the ONNX file to write', (value: string) => userPath(value))
+    .option('--json', 'print one line of JSON describing the result on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold export runs/lenet5 --onnx lenet5.onnx`,
+    )
+    .action(async (target: string, flags: { onnx: string; json?: boolean }) => {
+      const { exportCommand } = await import('./commands/export.js');
+      const out = makeOutput(flags.json ?? false);
+      const result = await exportCommand(target, flags, out);
+      if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
+    });
+
+  program
     .command('models')
     .description('List the built-in models and datasets.')
     .action(() => {

@@ -15,6 +15,7 @@ export {
   METHOD_LAYERS,
 } from './decompose/decompose.js';
 export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
+export { exportOnnx, ONNX_LAYERS } from './onnx/export.js';
 export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
 export {
   QatDense,
