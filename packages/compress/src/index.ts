@@ -29,6 +29,7 @@ export { loadQuantized, readArtifacts } from './quantize/load.js';
 export {
   dequantizeArtifacts,
   isQuantized,
+  modelWeightBytes,
   QUANTIZE_DTYPES,
   type QuantizeDtype,
   type QuantizeOptions,

@@ -31,7 +31,9 @@ export async function quantizeCommand(
   out: Output,
 ): Promise<QuantizeResult> {
   const artifacts = await readSaved(target);
-  const { isQuantized, loadQuantized, quantizeArtifacts, weightBytes } = await import('@tensorfold/compress');
+  const { isQuantized, loadQuantized, modelWeightBytes, quantizeArtifacts } = await import(
+    '@tensorfold/compress'
+  );
   if (isQuantized(artifacts))
     throw new ConfigError(
       `${target} is already quantized; quantize the float32 model it came from (quantizing twice only adds rounding error).`,
@@ -40,11 +42,15 @@ export async function quantizeCommand(
   await writeArtifacts(options.out, quantized);
   const result: QuantizeResult = {
     dtype: options.dtype,
-    bytesBefore: weightBytes(artifacts),
-    bytesAfter: weightBytes(quantized),
+    bytesBefore: modelWeightBytes(artifacts),
+    bytesAfter: modelWeightBytes(quantized),
   };
   const rows = [
-    ['weights', 'bytes', ...(options.dataset ? ['test accuracy'] : [])],
+    [
+      'weights',
+      'bytes (model weights; optimizer state left out)',
+      ...(options.dataset ? ['test accuracy'] : []),
+    ],
     ['float32', String(result.bytesBefore)],
     [options.dtype, String(result.bytesAfter)],
   ];

@@ -16,6 +16,7 @@ import { loadQuantized } from './load.js';
 import {
   dequantizeArtifacts,
   isQuantized,
+  modelWeightBytes,
   quantizeArtifacts,
   quantizeModel,
   weightBytes,
@@ -88,6 +89,21 @@ describe('quantizeModel', () => {
     expect(await maxDiff(a, b)).toBeLessThan(0.05);
     tf.dispose([a, b, x]);
     ours.dispose();
+    model.dispose();
+  });
+
+  it('modelWeightBytes leaves optimizer state out', async () => {
+    const model = smallNet();
+    const artifacts = await modelToArtifacts(model);
+    const withState = {
+      ...artifacts,
+      weightSpecs: [
+        ...(artifacts.weightSpecs ?? []),
+        { name: 'iter', shape: [3], dtype: 'float32' as const, group: 'optimizer' as const },
+      ],
+    };
+    expect(modelWeightBytes(withState)).toBe(weightBytes(artifacts));
+    expect(modelWeightBytes(await quantizeModel(model, { dtype: 'uint8' }))).toBe(weightBytes(artifacts) / 4);
     model.dispose();
   });
 

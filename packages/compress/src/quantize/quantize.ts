@@ -40,6 +40,18 @@ export function weightBytes(artifacts: tf.io.ModelArtifacts): number {
   return artifacts.weightData ? new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength : 0;
 }
 
+/** Bytes of the model's own weights in `artifacts` (optimizer state, which a save may include, left out). */
+export function modelWeightBytes(artifacts: tf.io.ModelArtifacts): number {
+  let total = 0;
+  for (const spec of artifacts.weightSpecs ?? []) {
+    if (spec.group === 'optimizer') continue;
+    const q = spec.quantization?.dtype as string | undefined;
+    const per = q === 'uint8' || q === 'int8' ? 1 : q ? 2 : spec.dtype === 'bool' ? 1 : 4;
+    total += count(spec.shape) * per;
+  }
+  return total;
+}
+
 /** Whether any weight of `artifacts` is stored quantized. */
 export function isQuantized(artifacts: tf.io.ModelArtifacts): boolean {
   return (artifacts.weightSpecs ?? []).some((s) => s.quantization != null);
