@@ -105,7 +105,26 @@ describe('tensorfold compress', () => {
     expect(readFileSync(join(out, 'model.json'), 'utf8')).toContain('dense_svd_in');
   }, 180_000);
 
-  it('says what is wrong: no layer of the method, the tt method, a rank too large', async () => {
+  it('--layers picks the layers', async () => {
+    const lines = await run([
+      'compress',
+      saved,
+      '--method',
+      'tucker',
+      '--layers',
+      'conv2d_1',
+      '--rank',
+      '2',
+      '--finetune-epochs',
+      '0',
+      '--json',
+    ]);
+    const result = JSON.parse(lines.at(-1) as string);
+    expect(result.layers.map((l: { layer: string }) => l.layer)).toEqual(['conv2d_1']);
+    expect(result.layers[0].ranks).toEqual([2, 2]);
+  }, 120_000);
+
+  it('says what is wrong: the tt method, a rank too large', async () => {
     await expect(run(['compress', saved, '--method', 'tt', '--finetune-epochs', '0'])).rejects.toThrow(
       ConfigError,
     );

@@ -257,6 +257,15 @@ Examples:
       integerAtLeast(1, '--rank'),
     )
     .option(
+      '--layers <names>',
+      'decompose only these layers (comma-separated names; default: every layer the method takes)',
+      (value: string) =>
+        value
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+    )
+    .option(
       '--finetune-epochs <n>',
       'epochs of fine-tuning after decomposing',
       integerInRange(0, 1000, '--finetune-epochs'),

@@ -20,6 +20,8 @@ export interface CompressCommandOptions {
   energy: number;
   /** A rank for every decomposed layer instead of `energy`. */
   rank?: number;
+  /** Layer names to decompose. Default: every layer the method takes. */
+  layers?: string[];
   finetuneEpochs: number;
   dataset: string;
   /** Fine-tune on the first N training images only. */
@@ -59,6 +61,7 @@ export async function compressCommand(
   const original = await loadQuantized(artifacts, { compile: false });
   const { model, layers } = await decompose(original, {
     method: METHODS[options.method],
+    ...(options.layers ? { layers: options.layers } : {}),
     ...(options.rank !== undefined ? { ranks: options.rank } : { energy: options.energy }),
   });
   try {
