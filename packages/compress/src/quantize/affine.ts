@@ -30,7 +30,7 @@ export function affineQuantize(
   const levels = bits === 8 ? new Uint8Array(values.length) : new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const q = Math.round((values[i] - min) / scale);
-    levels[i] = q < 0 ? 0 : q > top ? top : q;
+    levels[i] = Math.min(top, Math.max(0, q));
   }
   return { levels, params: { scale, min } };
 }
@@ -56,7 +56,7 @@ export function perChannelInt8(
   const levels = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const q = Math.round(values[i] / scales[channelOf(i)]);
-    levels[i] = q < -127 ? -127 : q > 127 ? 127 : q;
+    levels[i] = Math.min(127, Math.max(-127, q));
   }
   return { levels, scales };
 }
