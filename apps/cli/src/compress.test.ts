@@ -124,7 +124,7 @@ describe('tensorfold compress', () => {
     expect(result.layers[0].ranks).toEqual([2, 2]);
   }, 120_000);
 
-  it('says what is wrong: the tt method, a rank too large', async () => {
+  it('says what is wrong: a layer the method cannot take, a rank too large', async () => {
     await expect(run(['compress', saved, '--method', 'tt', '--finetune-epochs', '0'])).rejects.toThrow(
       ConfigError,
     );

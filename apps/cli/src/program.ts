@@ -241,7 +241,7 @@ Examples:
   program
     .command('compress')
     .description(
-      'Decompose the Conv2D (tucker, cp) or Dense (svd) layers of a saved model, fine-tune, and compare.',
+      'Decompose the Conv2D (tucker, cp) or Dense (svd, tt) layers of a saved model, fine-tune, and compare.',
     )
     .argument('<saved>', "a saved model's directory", savedModel)
     .addOption(choiceOption('--method <name>', 'method', ['tucker', 'cp', 'svd', 'tt'], 'tucker'))

@@ -14,7 +14,9 @@ export {
   type LayerReport,
   METHOD_LAYERS,
 } from './decompose/decompose.js';
+export { factorize } from './decompose/dense-tt.js';
 export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
+export { TTDense, type TTDenseArgs } from './decompose/tt-dense.js';
 export { exportOnnx, ONNX_LAYERS } from './onnx/export.js';
 export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
 export {

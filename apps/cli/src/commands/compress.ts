@@ -1,6 +1,6 @@
 /**
  * `tensorfold compress <saved> --method tucker|cp|svd --energy 0.9 --finetune-epochs 2 --dataset mnist
- * --out DIR`: decomposes the model's Conv2D (tucker, cp) or Dense (svd) layers, fine-tunes, and prints
+ * --out DIR`: decomposes the model's Conv2D (tucker, cp) or Dense (svd, tt) layers, fine-tunes, and prints
  * parameters, test accuracy and inference time before and after.
  */
 import { ConfigError, setSeed } from '@tensorfold/core';
@@ -11,7 +11,7 @@ import { fitImagesToModel } from './fit-images.js';
 import { percent, readSaved, table, testModels } from './saved-model.js';
 
 /** The command's method names and the library's. */
-const METHODS = { tucker: 'tucker2', cp: 'cp', svd: 'svd' } as const;
+const METHODS = { tucker: 'tucker2', cp: 'cp', svd: 'svd', tt: 'tt' } as const;
 
 /** Options of {@link compressCommand}. */
 export interface CompressCommandOptions {
@@ -47,10 +47,6 @@ export async function compressCommand(
   options: CompressCommandOptions,
   out: Output,
 ): Promise<CompressResult> {
-  if (options.method === 'tt')
-    throw new ConfigError(
-      'The tensor-train dense layer is not implemented yet; use --method svd for Dense layers, tucker or cp for Conv2D layers.',
-    );
   const artifacts = await readSaved(target);
   const { decompose, fineTune, isQuantized, loadQuantized } = await import('@tensorfold/compress');
   if (isQuantized(artifacts))
@@ -68,7 +64,7 @@ export async function compressCommand(
     const decomposed = layers.filter((l) => l.status === 'decomposed');
     if (decomposed.length === 0)
       throw new ConfigError(
-        `No layer was decomposed: ${layers.length === 0 ? `the model has no ${options.method === 'svd' ? 'Dense' : 'Conv2D'} layer (svd takes Dense, tucker and cp take Conv2D)` : 'each decomposition would have had as many parameters as its layer; lower --energy or give --rank'}.`,
+        `No layer was decomposed: ${layers.length === 0 ? `the model has no ${options.method === 'svd' || options.method === 'tt' ? 'Dense' : 'Conv2D'} layer (svd and tt take Dense, tucker and cp take Conv2D)` : 'each decomposition would have had as many parameters as its layer; lower --energy or give --rank'}.`,
       );
     const [before, justDecomposed] = await testModels([original, model], options.dataset);
     if (options.finetuneEpochs > 0) {

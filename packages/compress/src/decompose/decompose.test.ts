@@ -113,7 +113,7 @@ describe('decompose', () => {
     const model = net();
     const before = tf.memory().numTensors;
     await expect(decompose(model, { method: 'svd', layers: ['c1'] })).rejects.toThrow(
-      /"c1" is a Conv2D; method "svd" decomposes Dense layers \(svd: Dense; tucker2, cp: Conv2D\)/,
+      /"c1" is a Conv2D; method "svd" decomposes Dense layers \(svd, tt: Dense; tucker2, cp: Conv2D\)/,
     );
     await expect(decompose(model, { method: 'cp', layers: ['nope'] })).rejects.toThrow(/no layer "nope"/);
     await expect(decompose(model, { method: 'svd', layers: ['d2'], ranks: 5 })).rejects.toThrow(ShapeError);

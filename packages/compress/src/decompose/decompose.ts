@@ -7,21 +7,27 @@ import { ConfigError, create, type Layer, type Model, type SerializedObject, tf 
 import { cpConv } from './conv-cp.js';
 import { tucker2Conv } from './conv-tucker2.js';
 import { svdDense } from './dense-svd.js';
+import { ttDense } from './dense-tt.js';
+import './tt-dense.js'; // registers TTDense
 import type { RankRequest, Replacement } from './types.js';
 
-/** How layers are decomposed: `svd` for Dense, `tucker2` and `cp` for Conv2D. */
-export type DecomposeMethod = 'svd' | 'tucker2' | 'cp';
+/** How layers are decomposed: `svd` and `tt` for Dense, `tucker2` and `cp` for Conv2D. */
+export type DecomposeMethod = 'svd' | 'tt' | 'tucker2' | 'cp';
 
 /** The layer class each method decomposes. */
 export const METHOD_LAYERS: Record<DecomposeMethod, string> = {
   svd: 'Dense',
+  tt: 'Dense',
   tucker2: 'Conv2D',
   cp: 'Conv2D',
 };
 
 /** Options of {@link decompose}. */
 export interface DecomposeOptions {
-  /** `svd` (Dense -> two Dense), `tucker2` (Conv2D -> 1x1, kxk, 1x1), `cp` (Conv2D -> 1x1, kx1, 1xk, 1x1). */
+  /**
+   * `svd` (Dense -> two Dense), `tt` (Dense -> a registered `TTDense` with 3 cores), `tucker2`
+   * (Conv2D -> 1x1, kxk, 1x1), `cp` (Conv2D -> 1x1, kx1, 1xk, 1x1).
+   */
   method: DecomposeMethod;
   /**
    * Names of the layers to decompose. Default: every layer of the method's class where the
@@ -70,7 +76,7 @@ export async function decompose(model: Model, options: DecomposeOptions): Promis
   const target = METHOD_LAYERS[method];
   if (!target)
     throw new ConfigError(
-      `Unknown decomposition method "${method}"; use svd (Dense), tucker2 or cp (Conv2D).`,
+      `Unknown decomposition method "${method}"; use svd or tt (Dense), tucker2 or cp (Conv2D).`,
     );
   if (model.className !== 'Sequential')
     throw new ConfigError(
@@ -86,7 +92,7 @@ export async function decompose(model: Model, options: DecomposeOptions): Promis
       );
     if (layer.className !== target)
       throw new ConfigError(
-        `Layer "${name}" is a ${layer.className}; method "${method}" decomposes ${target} layers (svd: Dense; tucker2, cp: Conv2D).`,
+        `Layer "${name}" is a ${layer.className}; method "${method}" decomposes ${target} layers (svd, tt: Dense; tucker2, cp: Conv2D).`,
       );
     if (layer.className === 'Conv2D' && layer.getConfig().dataFormat === 'channelsFirst')
       throw new ConfigError(
@@ -164,6 +170,7 @@ function replace(
   request: RankRequest,
 ): Promise<Replacement> {
   if (method === 'svd') return svdDense(config, weights, request);
+  if (method === 'tt') return ttDense(config, weights, request);
   if (method === 'tucker2') return tucker2Conv(config, weights, request);
   return cpConv(config, weights, request);
 }
