@@ -24,6 +24,9 @@ const { version: VERSION } = createRequire(import.meta.url)('../package.json') a
 /** The flags of `tensorfold train`. */
 type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean; latent?: number };
 
+/** The flags of `tensorfold compress`. */
+type CompressFlags = import('./commands/compress.js').CompressCommandOptions & { json?: boolean };
+
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
 function modelName(value: string): string {
   const name = value.toLowerCase();
@@ -47,6 +50,13 @@ function modelOrPath(value: string): string {
   throw new InvalidArgumentError(
     `"${value}" is neither a built-in model (${Object.keys(MODELS).join(', ')}) nor a saved model (no such directory or file: ${path}).`,
   );
+}
+
+/** Accepts a path that exists (a saved model's directory), as an absolute path; else a usage error. */
+function savedModel(value: string): string {
+  const path = userPath(value);
+  if (existsSync(path)) return path;
+  throw new InvalidArgumentError(`"${value}" is not a saved model: no such directory (${path}).`);
 }
 
 /**
@@ -386,6 +396,109 @@ Examples:
         },
         makeOutput(false),
       );
+    });
+
+  program
+    .command('quantize')
+    .description(
+      'Quantize the weights of a saved model (smaller files); with --dataset, test accuracy before and after.',
+    )
+    .argument('<saved>', "a saved model's directory", savedModel)
+    .addOption(choiceOption('--dtype <type>', 'dtype', ['uint8', 'uint16', 'float16', 'int8'], 'uint8'))
+    .requiredOption('--out <dir>', 'write the quantized model to this directory', outDirectory)
+    .option(
+      '--dataset <name>',
+      `test both models on this dataset: ${Object.keys(DATASETS).join(', ')}`,
+      oneOf(Object.keys(DATASETS), '--dataset'),
+    )
+    .option('--json', 'print one line of JSON describing the result on stdout')
+    .addHelpText(
+      'after',
+      `
+uint8, uint16 and float16 files load unchanged in tfjs-layers and tensorfold; int8 (one scale per output
+channel) loads with loadQuantized from @tensorfold/compress.
+
+Examples:
+  tensorfold quantize runs/lenet5 --dtype uint8 --out runs/lenet5-uint8 --dataset mnist`,
+    )
+    .action(
+      async (target: string, flags: { dtype: 'uint8'; out: string; dataset?: string; json?: boolean }) => {
+        const { quantizeCommand } = await import('./commands/quantize.js');
+        const out = makeOutput(flags.json ?? false);
+        const result = await quantizeCommand(target, flags, out);
+        if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
+      },
+    );
+
+  program
+    .command('compress')
+    .description(
+      'Decompose the Conv2D (tucker, cp) or Dense (svd, tt) layers of a saved model, fine-tune, and compare.',
+    )
+    .argument('<saved>', "a saved model's directory", savedModel)
+    .addOption(choiceOption('--method <name>', 'method', ['tucker', 'cp', 'svd', 'tt'], 'tucker'))
+    .option(
+      '--energy <share>',
+      'share of the energy the ranks keep, in (0, 1)',
+      numberFrom(0, 1, '--energy'),
+      0.9,
+    )
+    .option(
+      '--rank <n>',
+      'one rank for every decomposed layer, instead of --energy',
+      integerAtLeast(1, '--rank'),
+    )
+    .option(
+      '--layers <names>',
+      'decompose only these layers (comma-separated names; default: every layer the method takes)',
+      (value: string) =>
+        value
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+    )
+    .option(
+      '--finetune-epochs <n>',
+      'epochs of fine-tuning after decomposing',
+      integerInRange(0, 1000, '--finetune-epochs'),
+      1,
+    )
+    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist', OTHER_DATA_HINT))
+    .option('--limit <n>', 'fine-tune on the first N training samples only', integerAtLeast(1, '--limit'))
+    .option('--seed <n>', 'random seed, 0 to 4294967295', integerInRange(0, 2 ** 32 - 1, '--seed'), 42)
+    .option('--out <dir>', 'save the compressed model to this directory', outDirectory)
+    .option('--json', 'print one line of JSON describing the result on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold compress runs/lenet5 --method tucker --energy 0.9 --finetune-epochs 2 --dataset mnist --out runs/lenet5-tucker
+  tensorfold compress runs/mlp --method svd --rank 16 --out runs/mlp-svd`,
+    )
+    .action(async (target: string, flags: CompressFlags) => {
+      const { compressCommand } = await import('./commands/compress.js');
+      const out = makeOutput(flags.json ?? false);
+      const result = await compressCommand(target, flags, out);
+      if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
+    });
+
+  program
+    .command('export')
+    .description('Write a saved model as an ONNX file, for ONNX Runtime, Triton and other ONNX tools.')
+    .argument('<saved>', "a saved model's directory", savedModel)
+    .requiredOption('--onnx <file>', 'the ONNX file to write', (value: string) => userPath(value))
+    .option('--json', 'print one line of JSON describing the result on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold export runs/lenet5 --onnx lenet5.onnx`,
+    )
+    .action(async (target: string, flags: { onnx: string; json?: boolean }) => {
+      const { exportCommand } = await import('./commands/export.js');
+      const out = makeOutput(flags.json ?? false);
+      const result = await exportCommand(target, flags, out);
+      if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
     });
 
   program

@@ -1,0 +1,41 @@
+/**
+ * @tensorfold/compress: decomposition compression (SVD, Tucker-2, CP) and post-training quantization
+ * of trained tensorfold models; quantized weights are written in the TF.js
+ * weights-manifest formats (float16, affine uint8/uint16) and a per-channel int8 format of its own.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type DecomposeMethod,
+  type DecomposeOptions,
+  type DecomposeResult,
+  decompose,
+  type LayerReport,
+  METHOD_LAYERS,
+} from './decompose/decompose.js';
+export { factorize } from './decompose/dense-tt.js';
+export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
+export { TTDense, type TTDenseArgs } from './decompose/tt-dense.js';
+export { exportOnnx, ONNX_LAYERS } from './onnx/export.js';
+export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
+export {
+  QatDense,
+  type QatDenseArgs,
+  type QuantizationAwareOptions,
+  quantizationAware,
+  stripQuantizationAware,
+} from './qat/qat-dense.js';
+export { fromFloat16Bits, toFloat16Bits } from './quantize/float16.js';
+export { loadQuantized, readArtifacts } from './quantize/load.js';
+export {
+  dequantizeArtifacts,
+  isQuantized,
+  modelWeightBytes,
+  QUANTIZE_DTYPES,
+  type QuantizeDtype,
+  type QuantizeOptions,
+  quantizeArtifacts,
+  quantizeModel,
+  weightBytes,
+} from './quantize/quantize.js';

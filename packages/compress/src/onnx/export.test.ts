@@ -1,0 +1,132 @@
+import '@tensorflow/tfjs-backend-cpu';
+import {
+  ConfigError,
+  model as functional,
+  input,
+  type Model,
+  type SymbolicTensor,
+  sequential,
+  setSeed,
+  tf,
+} from '@tensorfold/core';
+import {
+  activation,
+  add,
+  averagePooling2d,
+  batchNormalization,
+  concatenate,
+  conv2d,
+  dense,
+  depthwiseConv2d,
+  dropout,
+  embedding,
+  flatten,
+  globalAveragePooling2d,
+  lstm,
+  maxPooling2d,
+  reshape,
+  separableConv2d,
+} from '@tensorfold/layers';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnx } from './export.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Runs the exported file in ONNX Runtime and compares with tensorfold's prediction. */
+async function expectSamePredictions(model: Model, x: tf.Tensor, atol = 1e-5): Promise<void> {
+  const bytes = await exportOnnx(model);
+  const session = await ort.InferenceSession.create(bytes);
+  const feed = {
+    [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(await x.data()), x.shape),
+  };
+  const result = await session.run(feed);
+  const theirs = result[session.outputNames[0]];
+  const ours = model.predict(x) as tf.Tensor;
+  expect(Array.from(theirs.dims)).toEqual(ours.shape);
+  const mine = await ours.data();
+  let worst = 0;
+  (theirs.data as Float32Array).forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(v - mine[i]));
+  });
+  expect(worst).toBeLessThanOrEqual(atol);
+  ours.dispose();
+  await session.release();
+}
+
+describe('exportOnnx, run in onnxruntime-node', () => {
+  it('a convnet: conv (valid, same, strided), depthwise, separable, pools, batch norm, dropout, flatten, dense', async () => {
+    setSeed(11);
+    const model = sequential({
+      layers: [
+        conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [9, 9, 2] }),
+        batchNormalization({}),
+        depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: 'relu6' }),
+        separableConv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }),
+        maxPooling2d({ poolSize: 2, padding: 'same' }),
+        averagePooling2d({ poolSize: 1 }),
+        dropout({ rate: 0.5 }),
+        flatten(),
+        dense({ units: 7, activation: 'tanh' }),
+        reshape({ targetShape: [7, 1] }),
+        flatten(),
+        dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    // moving statistics that are not the defaults, so batch norm is really exported
+    const bn = model.layers[1];
+    bn.setWeights([tf.fill([4], 1.5), tf.fill([4], 0.2), tf.fill([4], 0.3), tf.fill([4], 2)]);
+    const x = tf.randomUniform([3, 9, 9, 2], -1, 1, 'float32', 5);
+    await expectSamePredictions(model, x);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('a functional net with add, concatenate, global pooling and a strided conv', async () => {
+    setSeed(12);
+    const inp = input({ shape: [8, 8, 3] });
+    const a = conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(inp) as SymbolicTensor;
+    const bb = conv2d({ filters: 4, kernelSize: 1, activation: 'sigmoid' }).apply(inp) as SymbolicTensor;
+    const sum = add().apply([a, bb]) as SymbolicTensor;
+    const cat = concatenate().apply([sum, inp]) as SymbolicTensor;
+    const strided = conv2d({ filters: 5, kernelSize: 3, strides: 2 }).apply(cat) as SymbolicTensor;
+    const pooled = globalAveragePooling2d({}).apply(strided) as SymbolicTensor;
+    const out = activation({ activation: 'softmax' }).apply(
+      dense({ units: 2 }).apply(pooled),
+    ) as SymbolicTensor;
+    const model = functional({ inputs: inp, outputs: out });
+    const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 6);
+    await expectSamePredictions(model, x);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('an embedding followed by dense layers', async () => {
+    setSeed(13);
+    const model = sequential({
+      layers: [
+        embedding({ inputDim: 20, outputDim: 4, inputLength: 5, inputShape: [5] }),
+        flatten(),
+        dense({ units: 2 }),
+      ],
+    });
+    const x = tf.tensor2d([
+      [1, 2, 3, 19, 0],
+      [5, 5, 6, 7, 8],
+    ]);
+    await expectSamePredictions(model, x);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('names a layer it cannot export and the supported ones', async () => {
+    const model = sequential({ layers: [lstm({ units: 2, inputShape: [3, 2] })] });
+    await expect(exportOnnx(model)).rejects.toThrow(ConfigError);
+    await expect(exportOnnx(model)).rejects.toThrow(
+      /is a LSTM, which exportOnnx cannot convert yet; supported layers: InputLayer, Dense/,
+    );
+    model.dispose();
+  });
+});

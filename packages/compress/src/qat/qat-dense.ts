@@ -1,0 +1,105 @@
+/**
+ * Quantization-aware training of Dense layers: `QatDense` computes `activation(fq(x) . fq(W) + b)`
+ * where `fq` is fake quantization (symmetric, range from the tensor itself: per-tensor int8 weights
+ * and dynamically quantized int8 activations), with straight-through gradients. The weights stay
+ * float32; {@link quantizationAware} swaps Dense layers for it and {@link stripQuantizationAware}
+ * swaps them back (then quantize the trained model with `quantizeModel`).
+ */
+import {
+  ConfigError,
+  create,
+  type LayerInputs,
+  type Model,
+  register,
+  type SerializedObject,
+  tf,
+} from '@tensorfold/core';
+import { Dense, type DenseArgs } from '@tensorfold/layers';
+import { fakeQuantizeDynamic } from './fake-quant.js';
+
+/** Options of {@link QatDense}: Dense's, plus the bit widths. */
+export interface QatDenseArgs extends DenseArgs {
+  /** Bits of the fake-quantized weights. Default 8. */
+  weightBits?: number;
+  /** Bits of the fake-quantized inputs; 0 leaves the inputs in float. Default 8. */
+  activationBits?: number;
+}
+
+/** A Dense layer that trains against 8-bit (by default) weights and inputs. */
+export class QatDense extends Dense {
+  // Dense types its className as the literal 'Dense'; the registered name of this class is 'QatDense'
+  static override readonly className = 'QatDense' as 'Dense';
+  readonly weightBits: number;
+  readonly activationBits: number;
+
+  constructor(args: QatDenseArgs) {
+    super(args);
+    this.weightBits = args.weightBits ?? 8;
+    this.activationBits = args.activationBits ?? 8;
+  }
+
+  override call(inputs: LayerInputs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
+      const kernel = fakeQuantizeDynamic(this.kernel?.read() as tf.Tensor, this.weightBits); // [in, units]
+      const inputDim = kernel.shape[0];
+      const rows = x.rank === 2 ? x : tf.reshape(x, [-1, inputDim]); // [batch * ..., in]
+      const q = this.activationBits > 0 ? fakeQuantizeDynamic(rows, this.activationBits) : rows;
+      const product = tf.matMul(q, kernel); // [batch * ..., units]
+      const bias = this.bias?.read();
+      const y = this.activation.apply(bias ? tf.add(product, bias) : product);
+      return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightBits: this.weightBits, activationBits: this.activationBits };
+  }
+}
+
+register('layer', 'QatDense', (config) => new QatDense(config as unknown as QatDenseArgs));
+
+/** Options of {@link quantizationAware}. */
+export interface QuantizationAwareOptions {
+  /** Bits of weights. Default 8. */
+  weightBits?: number;
+  /** Bits of Dense inputs; 0 keeps them float. Default 8. */
+  activationBits?: number;
+}
+
+function swap(model: Model, from: string, to: string, extra: Record<string, unknown>, drop: string[]): Model {
+  if (model.className !== 'Sequential')
+    throw new ConfigError(
+      `Quantization-aware training rebuilds sequential models; "${model.name}" is a ${model.className}.`,
+    );
+  const config = model.getConfig() as { name: string; layers: SerializedObject[] };
+  const layers = config.layers.map((spec) => {
+    if (spec.className !== from) return spec;
+    const rest = { ...spec.config };
+    for (const key of drop) delete rest[key];
+    return { className: to, config: { ...rest, ...extra } };
+  });
+  const rebuilt = create<Model>('layer', { className: 'Sequential', config: { name: config.name, layers } });
+  for (const [i, layer] of model.layers.entries()) {
+    const values = layer.getWeights();
+    rebuilt.layers[i].setWeights(values);
+    tf.dispose(values);
+  }
+  return rebuilt;
+}
+
+/** A copy of a sequential model with every Dense layer a {@link QatDense} (the same weights). */
+export function quantizationAware(model: Model, options: QuantizationAwareOptions = {}): Model {
+  return swap(
+    model,
+    'Dense',
+    'QatDense',
+    { weightBits: options.weightBits ?? 8, activationBits: options.activationBits ?? 8 },
+    [],
+  );
+}
+
+/** A copy with every {@link QatDense} a plain Dense again (the trained float weights), ready for `quantizeModel`. */
+export function stripQuantizationAware(model: Model): Model {
+  return swap(model, 'QatDense', 'Dense', {}, ['weightBits', 'activationBits']);
+}
