@@ -22,7 +22,11 @@ const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** The flags of `tensorfold train`. */
-type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean; window?: number };
+type TrainFlags = Omit<TrainOptions, 'model'> & {
+  json?: boolean;
+  window?: number;
+  predict?: 'value' | 'change';
+};
 
 /** Accepts a built-in model name (a usage error otherwise, so the exit code is 2). */
 function modelName(value: string): string {
@@ -125,6 +129,11 @@ flag or value, 130 Ctrl-C before training began.`,
       '--window <n>',
       'recurrent models: steps per window (forecaster, default 60 daily / 12 monthly), characters per window (charlm, default 40), tokens per mail (spam, default 200)',
       integerAtLeast(1, '--window'),
+    )
+    .option(
+      '--predict <what>',
+      "forecaster: learn the next 'value' (default) or its 'change' from the window's last value (persistence plus a learned correction)",
+      oneOf(['value', 'change'] as const, '--predict'),
     )
     .addHelpText(
       'after',
@@ -316,6 +325,7 @@ async function trainSequence(model: string, flags: TrainFlags, command: Command,
       limit: flags.limit,
       seed: flags.seed,
       window: flags.window,
+      predict: flags.predict,
       backend: flags.backend,
       out: flags.out,
       json,

@@ -9,7 +9,10 @@ export interface SeriesSplit {
   description: string;
   /** What a value is, e.g. `degrees C`. */
   unit: string;
-  values: number[];
+  /** `[time][features]`; feature 0 is the target. */
+  values: number[][];
+  /** Names of the features. */
+  columns: string[];
   dates: string[];
   /** First step of the validation part. */
   validationStart: number;
@@ -23,15 +26,17 @@ export interface SeriesSplit {
 export async function loadSeries(name: string): Promise<SeriesSplit> {
   const data = await import('@tensorfold/data/node');
   if (name === 'seattle-weather') {
-    const s = await data.loadWeather({ columns: ['temp_max'] });
-    const values = Array.from(await s.values.data());
+    const columns = ['temp_max', 'temp_min', 'precipitation', 'wind'] as const;
+    const s = await data.loadWeather({ columns });
+    const values = (await s.values.array()) as number[][];
     s.dispose();
     const firstOf = (year: string) => s.dates.findIndex((d) => d.startsWith(year));
     return {
       description:
-        'Seattle daily maximum temperature 2012-2015 (train 2012-2013, validation 2014, test 2015)',
+        'Seattle daily weather 2012-2015: maximum temperature to predict, from windows of maximum and minimum temperature, precipitation and wind (train 2012-2013, validation 2014, test 2015)',
       unit: 'degrees C',
       values,
+      columns: [...columns],
       dates: s.dates,
       validationStart: firstOf('2014'),
       testStart: firstOf('2015'),
@@ -45,7 +50,8 @@ export async function loadSeries(name: string): Promise<SeriesSplit> {
     return {
       description: `Microsoft monthly price ${msft.dates[0]} to ${msft.dates[n - 1]}, ${n} months (vega-datasets stocks.csv; train 70%, validation 15%, test 15%, in time order)`,
       unit: 'US dollars',
-      values: Array.from(msft.prices),
+      values: Array.from(msft.prices, (p) => [p]),
+      columns: ['price'],
       dates: msft.dates,
       validationStart: Math.floor(n * 0.7),
       testStart: Math.floor(n * 0.85),
@@ -54,13 +60,14 @@ export async function loadSeries(name: string): Promise<SeriesSplit> {
   }
   if (name === 'sp500') {
     const s = await data.loadStockPrices({ columns: ['close'] });
-    const values = Array.from(await s.values.data());
+    const values = (await s.values.array()) as number[][];
     s.dispose();
     const n = values.length;
     return {
       description: `S&P 500 daily close ${s.dates[0]} to ${s.dates[n - 1]}, ${n} trading days (train 70%, validation 15%, test 15%, in time order)`,
       unit: 'index points',
       values,
+      columns: ['close'],
       dates: s.dates,
       validationStart: Math.floor(n * 0.7),
       testStart: Math.floor(n * 0.85),

@@ -36,6 +36,11 @@ export interface TrainSequenceOptions {
   /** Steps per window (forecaster), characters per window (charlm), tokens per mail (spam). */
   window?: number;
   backend?: 'auto' | 'webgpu' | 'wasm' | 'cpu';
+  /**
+   * Forecaster: what the model learns: `'value'` (default) the next value itself, `'change'` the change
+   * from the window's last value (its forecast is persistence plus a learned correction).
+   */
+  predict?: 'value' | 'change';
   out?: string;
   json: boolean;
 }
@@ -137,23 +142,36 @@ async function forecast(options: TrainSequenceOptions, out: Output, fit: Fit): P
   const data = await loadSeries(options.dataset);
   const window = options.window ?? (data.daily ? 60 : 12);
   out.line(`Data: ${data.description}`);
-  // Whole series checked once (NaN, gaps); scaling fitted on the training steps only.
+  // Whole series checked once (NaN, gaps); each feature scaled to [0, 1] on the training steps only.
   rnn.checkSeries(data.values, data.daily ? data.dates : undefined);
-  const scaling = rnn.minMaxScaling(data.values.slice(0, data.validationStart));
-  const scaled = Array.from(scaling.transform(data.values));
+  const features = data.columns.length;
+  const scalings = data.columns.map((_, c) =>
+    rnn.minMaxScaling(data.values.slice(0, data.validationStart).map((row) => row[c] as number)),
+  );
+  const scaling = scalings[0] as (typeof scalings)[number]; // the target's
+  const scaled = data.values.map((row) =>
+    row.map((v, c) => (v - (scalings[c]?.min ?? 0)) / ((scalings[c]?.max ?? 1) - (scalings[c]?.min ?? 0))),
+  );
   const part = (from: number, to: number) => rnn.windows(scaled.slice(Math.max(0, from), to), { window });
   const train = await part(0, data.validationStart);
   const validation = await part(data.validationStart - window, data.testStart);
   const test = await part(data.testStart - window, scaled.length);
   const limited = options.limit === undefined ? null : limitRows(train.xs, train.ys, options.limit);
   const entry = modelEntry(options.model);
-  const model = (await entry.build({ inputShape: [window, 1] })) as Sequential;
+  const model = (await entry.build({ inputShape: [window, features] })) as Sequential;
   out.line(
-    `Model: ${entry.summary}; window ${window}, ${fit.epochs} epochs, batch ${fit.batchSize}, lr ${fit.learningRate}, seed ${options.seed}`,
+    `Model: ${entry.summary}; window ${window} x ${features} features (${data.columns.join(', ')}), ${fit.epochs} epochs, batch ${fit.batchSize}, lr ${fit.learningRate}, seed ${options.seed}`,
   );
   model.compile({ optimizer: fit.optimizer, loss: 'meanAbsoluteError' });
   const xs = limited?.[0] ?? train.xs;
-  const ys = limited?.[1] ?? train.ys;
+  const change = options.predict === 'change';
+  // With 'change', the targets are y - last value: [samples, 1].
+  const ys = change
+    ? tf.tidy(() => tf.sub(limited?.[1] ?? train.ys, rnn.naiveForecast(xs as tf.Tensor3D)))
+    : (limited?.[1] ?? train.ys);
+  const validationYs = change
+    ? tf.tidy(() => tf.sub(validation.ys, rnn.naiveForecast(validation.xs)))
+    : validation.ys;
   out.line(
     `Training on ${xs.shape[0]} windows, validating on ${validation.xs.shape[0]}, testing on ${test.xs.shape[0]} (${fit.base.backend})`,
   );
@@ -162,13 +180,15 @@ async function forecast(options: TrainSequenceOptions, out: Output, fit: Fit): P
     await model.fit(xs, ys, {
       epochs: fit.epochs,
       batchSize: fit.batchSize,
-      validationData: [validation.xs, validation.ys],
+      validationData: [validation.xs, validationYs],
       verbose: 0,
       callbacks: [new EpochLines(out, fit.epochs)],
     });
     const trainSeconds = (performance.now() - start) / 1000;
-    const predicted = model.predict(test.xs) as tf.Tensor;
     const persistence = rnn.naiveForecast(test.xs);
+    const output = model.predict(test.xs) as tf.Tensor;
+    const predicted = change ? tf.add(output, persistence) : output;
+    if (change) output.dispose();
     const [m, p] = [
       await rnn.forecastErrors(predicted, test.ys),
       await rnn.forecastErrors(persistence, test.ys),
@@ -176,6 +196,7 @@ async function forecast(options: TrainSequenceOptions, out: Output, fit: Fit): P
     tf.dispose([predicted, persistence]);
     const details: Record<string, number | string> = {
       window,
+      predict: options.predict ?? 'value',
       unit: data.unit,
       modelRmse: round(scaling.inverseScale(m.rmse)),
       persistenceRmse: round(scaling.inverseScale(p.rmse)),
@@ -204,7 +225,11 @@ async function forecast(options: TrainSequenceOptions, out: Output, fit: Fit): P
       metric: `test MAE (${data.unit})`,
       details,
     };
-    await save(model, options, out, result, { window, scaling: { min: scaling.min, max: scaling.max } });
+    await save(model, options, out, result, {
+      window,
+      predict: options.predict ?? 'value',
+      scaling: { min: scaling.min, max: scaling.max },
+    });
     return result;
   } finally {
     model.dispose();
@@ -212,6 +237,7 @@ async function forecast(options: TrainSequenceOptions, out: Output, fit: Fit): P
     validation.dispose();
     test.dispose();
     if (limited) tf.dispose(limited);
+    if (change) tf.dispose([ys, validationYs]);
   }
 }
 
