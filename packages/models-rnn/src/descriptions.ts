@@ -18,7 +18,7 @@ export const models: readonly ModelDescription<Sequential>[] = [
       'LSTM(32) over windows of a daily series, next value out; reported beside the persistence ("tomorrow = today") baseline',
     task: 'forecast',
     datasets: ['seattle-weather', 'stocks'],
-    defaults: { epochs: 10, batchSize: 32, learningRate: 1e-3 },
+    defaults: { epochs: 40, batchSize: 32, learningRate: 5e-3 },
     packageName,
     source: 'seed 002 ch. 6 (temperature forecasting), seed 003 (60-day stock windows)',
     async build(options) {
