@@ -157,6 +157,16 @@ Examples:
       const out = makeOutput(json);
       if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
       if (SEQUENCE_TASKS.includes(MODELS[model].task)) return trainSequence(model, flags, command, out);
+      for (const [key, flag] of [
+        ['window', '--window'],
+        ['predict', '--predict'],
+      ])
+        if (command.getOptionValueSource(key) === 'cli') {
+          const { ConfigError } = await import('@tensorfold/core');
+          throw new ConfigError(
+            `${flag} applies to the recurrent models only (${model} is not one); drop it.`,
+          );
+        }
       const { trainCommand } = await import('./commands/train.js');
       // The first Ctrl-C ends training early and keeps the run (test, report, --out); a second one,
       // with this listener gone, quits at once as usual.

@@ -53,6 +53,9 @@ describe('tensorfold train, recurrent models', () => {
       /longer than the series/,
     );
     await expect(run(['train', 'forecaster', '--dataset', 'mnist'])).rejects.toThrow(ConfigError);
+    await expect(run(['train', 'lenet5', '--window', '5'])).rejects.toThrow(
+      /--window applies to the recurrent models only/,
+    );
   });
 
   it('charlm on names saves a model that generate-text continues, the same for the same seed', async () => {
