@@ -2,6 +2,7 @@ import { ConfigError, type tf } from '@tensorfold/core';
 import { type LabeledData, loadFashionMnist, loadMnist, type MnistOptions } from '@tensorfold/data/node';
 import { DATASET_CATALOG, OTHER_DATA_HINT } from './catalog.js';
 import { isFolder, loadImageFolderDataset } from './image-folder-dataset.js';
+import { modelsForDataset } from './models.js';
 
 /** A classification dataset loaded for training: images `[n, h, w, c]` in [0, 1] and class ids `[n]`. */
 export interface LoadedDataset {
@@ -68,4 +69,20 @@ export async function loadDataset(name: string, options: { limit?: number }): Pr
       `Unknown dataset "${name}". Available datasets: ${Object.keys(DATASETS).join(', ')}. ${OTHER_DATA_HINT}`,
     );
   return entry.load(options);
+}
+
+/**
+ * Refuses, before anything starts, a dataset an image classifier cannot train on: a name the CLI knows
+ * for other models (`iris` is for the classic neurons) gets the models that take it, as their
+ * descriptions say.
+ */
+export function checkImageDataset(model: string, dataset: string): void {
+  if (DATASETS[dataset] || isFolder(dataset)) return;
+  const takers = modelsForDataset(dataset);
+  const images = `${Object.keys(DATASETS).join(', ')} or a folder of images with one sub-folder per class`;
+  throw new ConfigError(
+    takers.length > 0
+      ? `${model} trains on images (${images}); "${dataset}" is for ${takers.join(', ')}: tensorfold train ${takers[0]} --dataset ${dataset}.`
+      : `Unknown dataset "${dataset}". ${model} trains on ${images}. ${OTHER_DATA_HINT}`,
+  );
 }

@@ -89,10 +89,19 @@ describe('lenet5-classic', () => {
 
 describe('--dataset', () => {
   it('names the loaders to use for other data', () => {
-    const result = runCli(['train', 'mlp', '--dataset', 'iris']);
+    const result = runCli(['train', 'mlp', '--dataset', 'cifar10']);
     expect(result.stderr).toMatch(
-      /Allowed choices are mnist, fashion-mnist\. For other data, .*loadImageFolder\(dir\).*readCsv\(path\).*loadIris\(\)/,
+      /Allowed choices are mnist, fashion-mnist, .*For other data, .*loadImageFolder\(dir\).*readCsv\(path\).*loadIris\(\)/,
     );
     expect(result.code).toBe(2);
+  });
+
+  it('sends a dataset of other models to the models that take it, before anything starts', () => {
+    const result = runCli(['train', 'mlp', '--dataset', 'iris']);
+    expect(result.stderr).toMatch(
+      /mlp trains on images \(mnist, fashion-mnist or a folder of images.*\); "iris" is for perceptron, adaline.*: tensorfold train perceptron --dataset iris\./,
+    );
+    expect(result.stdout).not.toContain('Backend:');
+    expect(result.code).toBe(1);
   });
 });

@@ -17,3 +17,10 @@ export function imageClassifiers(): string[] {
     .filter((entry) => entry.task === 'classify-images')
     .map((entry) => entry.name);
 }
+
+/** The models whose descriptions list `dataset` among the data they fit. */
+export function modelsForDataset(dataset: string): string[] {
+  return Object.values(MODEL_CATALOG)
+    .filter((entry) => entry.datasets.includes(dataset))
+    .map((entry) => entry.name);
+}

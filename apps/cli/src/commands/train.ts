@@ -16,7 +16,7 @@ import {
 } from '@tensorfold/core/node';
 import { checkLogdir, runLogger } from '@tensorfold/experiments/node';
 import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
-import { loadDataset } from '../datasets.js';
+import { checkImageDataset, loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
 import { outDirectoryProblem } from '../out-directory.js';
@@ -198,6 +198,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       `"${entry.name}" is a ${entry.task} model; this command trains image classifiers (${imageClassifiers().join(', ')}).`,
     );
   }
+  checkImageDataset(entry.name, options.dataset);
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
