@@ -61,7 +61,7 @@ describe('initBackend', () => {
       expect(info.skipped[0].reason.length).toBeGreaterThan(20);
       expect(info.simd).toBe(true);
       expect(info.threads).toBeGreaterThanOrEqual(1);
-      expect(describeBackend(info)).toMatch(/^wasm \(SIMD, \d+ threads?\)$/);
+      expect(describeBackend(info)).toMatch(/^wasm \(SIMD( \+ FMA)?, \d+ threads?\)$/);
     }
     expect(backendInfo()).toEqual(info);
   });
