@@ -16,6 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
+import { setFmaKernelsEnabled, simdKernelsFlavor } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
@@ -58,10 +59,19 @@ const NETWORKS: Network[] = [
 
 /**
  * A side that trains in this process with `build`, on tensorfold's WASM kernels or on the stock ones
- * (`stockKernels`; the kernel set is switched before every round, since sides alternate).
+ * (`kernels: 'stock'`), or on tensorfold's with their SIMD kernels' plain build instead of the FMA one
+ * (`'no-fma'`); the kernel set is switched before every round, since sides alternate.
  */
-function inProcessSide(name: string, build: (network: NetworkName) => Trainable, stockKernels = false): Side {
-  const useKernels = () => (stockKernels ? unregisterWasmKernels() : registerWasmKernels());
+function inProcessSide(
+  name: string,
+  build: (network: NetworkName) => Trainable,
+  kernels: 'tensorfold' | 'stock' | 'no-fma' = 'tensorfold',
+): Side {
+  const useKernels = () => {
+    setFmaKernelsEnabled(kernels !== 'no-fma');
+    if (kernels === 'stock') unregisterWasmKernels();
+    else registerWasmKernels();
+  };
   return {
     name,
     oneThread: true,
@@ -139,6 +149,7 @@ async function measure(
     }
   } finally {
     registerWasmKernels();
+    setFmaKernelsEnabled(true);
     for (const runner of runners.values()) runner?.dispose();
     tf.dispose([x, y]);
   }
@@ -170,8 +181,11 @@ const suite: Suite = {
     const sides: Side[] = [
       inProcessSide('tensorfold', tensorfoldModel),
       inProcessSide('tfjs-layers', tfjsLayersModel),
-      ...(wasm ? [inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, true)] : []),
+      ...(wasm ? [inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, 'stock')] : []),
     ];
+    // Where the SIMD kernels run their FMA build: tensorfold again on their plain SIMD build.
+    const fma = wasm && simdKernelsFlavor() === 'fma';
+    if (fma) sides.push(inProcessSide('tensorfold without FMA', tensorfoldModel, 'no-fma'));
     const torch = findPyTorch();
     const peer = torch.python == null ? null : new PyTorchPeer(torch.python);
     if (peer == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
@@ -222,6 +236,7 @@ const suite: Suite = {
           'tfjs-layers',
           wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
         );
+        if (fma) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
         for (const side of torchSides) row(side.name, side.name);
       }
     } finally {
