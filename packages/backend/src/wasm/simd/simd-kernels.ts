@@ -66,6 +66,11 @@ export interface SimdKernels {
     outHeight: number,
     outWidth: number,
   ): number;
+  /**
+   * The matrix product `out[m, n] = a[m, k] . b[k, n]` (row-major, `out` need not be zeroed), 4 rows
+   * by 8 columns at a time. Needs `m % 4 === 0`, `n % 8 === 0`, `k >= 1`.
+   */
+  matMul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   /** `out[i] = min(max(x[i], lo), hi)` over `n` floats; a NaN stays NaN. */
   clip(x: number, out: number, n: number, lo: number, hi: number): void;
 }
