@@ -61,6 +61,7 @@ describe('WASM matMul by the SIMD kernel (FMA build)', () => {
     expect(await bySimd([6, 40], [40, 16])).toBeNull(); // rows % 4
     expect(await bySimd([16, 40], [40, 10])).toBeNull(); // cols % 8
     expect(await bySimd([2, 8, 40], [2, 40, 16])).toBeNull(); // a batch
+    expect(await bySimd([260, 260], [260, 8])).toBeNull(); // many rows and a large inner size
     expect(await bySimd([40, 16], [40, 16], { transposeA: true })).toBeNull();
     expect(await bySimd([16, 40], [40, 16], { activation: 'relu' })).toBeNull();
   });

@@ -6,6 +6,13 @@ import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
 
 /**
+ * Products with more rows and a larger inner size than this stay on XNNPACK, which packs its
+ * operands: the kernel here re-reads a block of `a` (rows x 128) from the L2 cache for every 8
+ * columns, and at 512x512x512 it measured 0.77-0.83x of XNNPACK (BENCHMARKS.md).
+ */
+const LARGE = 256;
+
+/**
  * The product of a plain `matMul` (nothing transposed, no batch, no bias or activation) by
  * tensorfold's register-blocked SIMD kernel ({@link SimdKernels.matMul}), or null to leave it to
  * XNNPACK. Taken only where the kernels run their FMA build (relaxed SIMD): there the kernel runs
@@ -29,6 +36,7 @@ export function matMulBySimd(
   const batch = [...a.shape.slice(0, -2), ...b.shape.slice(0, -2)];
   if (batch.some((d) => d !== 1) || inner !== innerB || inner < 1) return null;
   if (rows % 4 !== 0 || cols % 8 !== 0 || rows * inner * cols < MIN_MULTIPLY_ADDS) return null;
+  if (rows > LARGE && inner > LARGE) return null;
   if (simdKernelsFlavor() !== 'fma') return null;
   const kernels = simdKernels(backend);
   if (kernels == null) return null;
