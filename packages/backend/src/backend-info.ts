@@ -23,6 +23,11 @@ export interface BackendInfo {
   threads?: number;
   /** WASM only: whether the SIMD build is in use. */
   simd?: boolean;
+  /**
+   * WASM only: whether tensorfold's own SIMD kernels run their fused multiply-add build (relaxed SIMD:
+   * Node 22+, Chrome/Edge 114+, Node 20 with `--experimental-wasm-relaxed-simd`).
+   */
+  fma?: boolean;
   /** WASM only: the kernels this package added or replaced (see `registerWasmKernels`). */
   addedKernels?: string[];
   /** Backends tried before this one and why they were passed over. */
@@ -34,12 +39,13 @@ export interface BackendInfo {
   advice?: string;
 }
 
-/** One line for logs and CLI headers, e.g. `wasm (SIMD, 1 thread)`. */
+/** One line for logs and CLI headers, e.g. `wasm (SIMD, 1 thread)` or `wasm (SIMD + FMA, 1 thread)`. */
 export function describeBackend(info: BackendInfo): string {
   if (info.name === 'webgpu') return `webgpu (${info.adapter ?? 'unknown adapter'})`;
   if (info.name === 'wasm') {
     const threads = info.threads ?? 1;
-    return `wasm (${info.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
+    const simd = info.simd ? (info.fma ? 'SIMD + FMA' : 'SIMD') : 'no SIMD';
+    return `wasm (${simd}, ${threads} thread${threads === 1 ? '' : 's'})`;
   }
   return 'cpu (plain JavaScript)';
 }

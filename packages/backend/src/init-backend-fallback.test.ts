@@ -7,7 +7,7 @@ vi.mock('./start/start-wasm.js', () => ({
   startWasm: async () => {
     throw new BackendError('The WASM backend did not start: fetch failed (simulated).');
   },
-  wasmInfo: () => ({ threads: 1, simd: false, addedKernels: [] }),
+  wasmInfo: () => ({ threads: 1, simd: false, fma: false, addedKernels: [] }),
 }));
 
 const { initBackend } = await import('./init-backend.js');

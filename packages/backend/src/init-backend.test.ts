@@ -61,7 +61,11 @@ describe('initBackend', () => {
       expect(info.skipped[0].reason.length).toBeGreaterThan(20);
       expect(info.simd).toBe(true);
       expect(info.threads).toBeGreaterThanOrEqual(1);
-      expect(describeBackend(info)).toMatch(/^wasm \(SIMD, \d+ threads?\)$/);
+      expect(describeBackend(info)).toMatch(/^wasm \(SIMD( \+ FMA)?, \d+ threads?\)$/);
+      // vitest.config.ts starts Node with relaxed SIMD: the SIMD kernels run their FMA build.
+      expect(info.fma).toBe(true);
+      expect(describeBackend(info)).toMatch(/^wasm \(SIMD \+ FMA, \d+ threads?\)$/);
+      expect(describeBackend({ ...info, fma: false })).toMatch(/^wasm \(SIMD, \d+ threads?\)$/);
     }
     expect(backendInfo()).toEqual(info);
   });

@@ -20,7 +20,12 @@ import { probeBackends } from './available-backends.js';
 import type { BackendName } from './backend-name.js';
 import { environmentVariable } from './environment.js';
 
-export { setSimdKernelsEnabled } from './wasm/simd/simd-kernels.js';
+export {
+  type SimdKernelsFlavor,
+  setFmaKernelsEnabled,
+  setSimdKernelsEnabled,
+  simdKernelsFlavor,
+} from './wasm/simd/simd-kernels.js';
 
 /** Set to `1` to make a missing WebGPU a test failure instead of a skip. */
 export const REQUIRE_WEBGPU_ENV = 'TENSORFOLD_REQUIRE_WEBGPU';

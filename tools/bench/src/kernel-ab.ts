@@ -5,7 +5,7 @@
  * both alike.
  */
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
-import { setSimdKernelsEnabled } from '@tensorfold/backend/testing';
+import { setFmaKernelsEnabled, setSimdKernelsEnabled } from '@tensorfold/backend/testing';
 import type { tf } from '@tensorfold/core';
 
 /** Median milliseconds per run on each side; `stock` is null when the stock kernels cannot run it. */
@@ -54,6 +54,27 @@ export async function timeAgainstNoSimd(
     return { ours: times.ours!, stock: times.stock };
   } finally {
     setSimdKernelsEnabled(true);
+  }
+}
+
+/**
+ * Same-run A/B of tensorfold's SIMD kernels in their relaxed-SIMD FMA build (`ours`) and their plain
+ * SIMD build (`stock`), as {@link timeAgainstStock}. Both sides run the SIMD build where the runtime
+ * has no relaxed SIMD.
+ */
+export async function timeAgainstNoFma(
+  compute: () => tf.Tensor,
+  options: { rounds: number; perRound: number; readBack?: boolean },
+): Promise<KernelTiming> {
+  try {
+    const times = await alternate(
+      compute,
+      { stock: () => setFmaKernelsEnabled(false), ours: () => setFmaKernelsEnabled(true) },
+      options,
+    );
+    return { ours: times.ours!, stock: times.stock };
+  } finally {
+    setFmaKernelsEnabled(true);
   }
 }
 

@@ -74,6 +74,21 @@ const matMulParams: fc.Arbitrary<MatMulParams> = fc.record({
   seed: valueSeed,
 });
 
+/**
+ * Products of the shapes tensorfold's own SIMD matMul kernel takes where relaxed SIMD runs (rows a
+ * multiple of 4, columns of 8, the inner size across its blocks of 128), unbatched: the kernel runs
+ * for the product and for the transposed forms its gradients take.
+ */
+const simdMatMulParams: fc.Arbitrary<MatMulParams> = fc.record({
+  batch: fc.constant([[], []] as [number[], number[]]),
+  m: fc.integer({ min: 1, max: 8 }).map((x) => 4 * x),
+  k: fc.integer({ min: 16, max: 200 }),
+  n: fc.integer({ min: 1, max: 4 }).map((x) => 8 * x),
+  transposeA: fc.boolean(),
+  transposeB: fc.boolean(),
+  seed: valueSeed,
+});
+
 function matMulInputs(p: MatMulParams): [tf.Tensor, tf.Tensor] {
   const a = input([...p.batch[0], ...(p.transposeA ? [p.k, p.m] : [p.m, p.k])], p.seed);
   const b = input([...p.batch[1], ...(p.transposeB ? [p.n, p.k] : [p.k, p.n])], p.seed + 1);
@@ -170,6 +185,12 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
     arbitrary: matMulParams.map((p) => ({ ...p, batch: [p.batch[0], p.batch[0]] as [number[], number[]] })),
     run: (p) => withGradients((a, b) => tf.matMul(a, b, p.transposeA, p.transposeB), matMulInputs(p)),
     slack: (p) => Math.max(1, Math.max(p.k, p.m, p.n, sizeOf(p.batch[0])) / 8),
+  }),
+  fuzzCase({
+    name: "matMul and its gradients on the SIMD kernel's shapes (FMA build where relaxed SIMD runs)",
+    arbitrary: simdMatMulParams,
+    run: (p) => withGradients((a, b) => tf.matMul(a, b, p.transposeA, p.transposeB), matMulInputs(p)),
+    slack: (p) => Math.max(1, Math.max(p.k, p.m, p.n) / 8),
   }),
   fuzzCase({
     name: 'fused matMul (_FusedMatMul): bias, activation, transposes',

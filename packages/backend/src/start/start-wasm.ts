@@ -2,6 +2,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import { registerWasmKernels } from '../wasm/register-kernels.js';
+import { simdKernelsFlavor } from '../wasm/simd/simd-kernels.js';
 
 /** Where the `.wasm` binaries are served from (browser bundles); see tfjs-backend-wasm's `setWasmPaths`. */
 export type WasmPaths = string | Record<string, string>;
@@ -10,6 +11,7 @@ export type WasmPaths = string | Record<string, string>;
 export interface WasmStartInfo {
   threads: number;
   simd: boolean;
+  fma: boolean;
   addedKernels: string[];
 }
 
@@ -42,11 +44,12 @@ export async function startWasm(wasmPaths?: WasmPaths): Promise<WasmStartInfo> {
   return wasmInfo();
 }
 
-/** Threads, SIMD and added kernels of the running WASM backend. */
+/** Threads, SIMD, FMA and added kernels of the running WASM backend. */
 export function wasmInfo(): WasmStartInfo {
   return {
     threads: getThreadsCount(),
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    fma: simdKernelsFlavor() === 'fma',
     addedKernels: [...addedKernels],
   };
 }

@@ -8,6 +8,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { RoundTime } from '../steadiness.js';
 import type { NetworkName } from '../training-models.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'pytorch_training.py');
@@ -72,14 +73,23 @@ export class PyTorchPeer {
   }
 
   /** Runs `steps` training steps of `network` with `threads` intra-op threads; resolves to their wall seconds. */
-  round(network: NetworkName | string, steps: number, threads: number): Promise<number> {
+  async round(network: NetworkName | string, steps: number, threads: number): Promise<number> {
+    return (await this.timedRound(network, steps, threads)).wall;
+  }
+
+  /**
+   * Like {@link PyTorchPeer.round}, with the CPU seconds the worker spent (all its threads; a script
+   * that does not report them gives its wall seconds).
+   */
+  timedRound(network: NetworkName | string, steps: number, threads: number): Promise<RoundTime> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) =>
         reject(new Error(`The PyTorch peer exited (code ${code}): ${this.stderr.trim()}`));
       this.child.once('exit', onExit);
       this.pending.push((line) => {
         this.child.off('exit', onExit);
-        resolve((JSON.parse(line) as { seconds: number }).seconds);
+        const answer = JSON.parse(line) as { seconds: number; cpu_seconds?: number };
+        resolve({ wall: answer.seconds, cpu: answer.cpu_seconds ?? answer.seconds });
       });
       this.child.stdin.write(`${JSON.stringify({ network, steps, threads })}\n`);
     });

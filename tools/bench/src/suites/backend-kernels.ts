@@ -4,11 +4,15 @@
  * kernel-ab.ts; WASM runs kernels synchronously, so results are not read back). Where stock WASM has no kernel at all (Conv2DBackpropFilter), the peer is n/a and
  * the row records tensorfold's time only. Stock MaxPoolGrad is also wrong (it drops the gradient of
  * all-negative windows); it is timed anyway as the kernel tensorfold replaces. Kernels that run on
- * tensorfold's SIMD kernels are timed a second time against tensorfold with those turned off.
+ * tensorfold's SIMD kernels are timed a second time against tensorfold with those turned off, and,
+ * where the runtime has relaxed SIMD (the bench starts Node with it), their FMA build against their
+ * plain SIMD build.
  */
+
+import { simdKernelsFlavor } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
-import { type KernelTiming, timeAgainstNoSimd, timeAgainstStock } from '../kernel-ab.js';
+import { type KernelTiming, timeAgainstNoFma, timeAgainstNoSimd, timeAgainstStock } from '../kernel-ab.js';
 
 interface KernelCase {
   name: string;
@@ -138,6 +142,8 @@ const suite: Suite = {
           'stock WASM has no such kernel',
         );
         if (c.simd) report(await timeAgainstNoSimd(compute, options), 'tensorfold without its SIMD kernels');
+        if (c.simd && simdKernelsFlavor() === 'fma')
+          report(await timeAgainstNoFma(compute, options), 'tensorfold SIMD kernels without FMA');
       } finally {
         tf.dispose(inputs);
       }

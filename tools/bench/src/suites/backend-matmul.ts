@@ -3,11 +3,14 @@
  * batched and mode-n-product shapes, with tensorfold's WASM kernels against the stock
  * tfjs-backend-wasm kernels in the same run, alternating in rounds (see kernel-ab.ts). On
  * WebGPU and CPU tensorfold uses the stock kernels, so the two figures measure the same kernel.
+ * Where relaxed SIMD runs (the bench starts Node with it), each case is timed a second time against
+ * tensorfold with its SIMD kernels' FMA build off: there its own matMul kernel gives way to XNNPACK.
  */
 
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernelsFlavor } from '@tensorfold/backend/testing';
 import type { BenchContext, Suite } from '../harness.js';
-import { timeAgainstStock } from '../kernel-ab.js';
+import { timeAgainstNoFma, timeAgainstStock } from '../kernel-ab.js';
 
 interface MatMulCase {
   name: string;
@@ -61,16 +64,18 @@ function flops(c: MatMulCase): number {
   return 2 * batch * rows * inner * cols;
 }
 
-/** Median GFLOP/s of tensorfold's and the stock kernel over interleaved rounds. */
-async function measure(c: MatMulCase, swap: boolean, rounds: number) {
+/**
+ * Median GFLOP/s of tensorfold's and the stock kernel over interleaved rounds; with `noFma`, of
+ * tensorfold's with and without its FMA build instead.
+ */
+async function measure(c: MatMulCase, swap: boolean, rounds: number, noFma = false) {
   const a = tf.randomUniform(c.a, -1, 1, 'float32', 1);
   const b = tf.randomUniform(c.b, -1, 1, 'float32', 2);
   try {
-    const timing = await timeAgainstStock(() => tf.matMul(a, b, c.transposeA, c.transposeB), {
-      swap,
-      rounds,
-      perRound: 3,
-    });
+    const compute = () => tf.matMul(a, b, c.transposeA, c.transposeB);
+    const timing = noFma
+      ? await timeAgainstNoFma(compute, { rounds, perRound: 3 })
+      : await timeAgainstStock(compute, { swap, rounds, perRound: 3 });
     const gflops = (ms: number) => flops(c) / (ms * 1e6);
     return { ours: gflops(timing.ours), stock: timing.stock === null ? null : gflops(timing.stock) };
   } finally {
@@ -95,6 +100,18 @@ const suite: Suite = {
         higherIsBetter: true,
         note: wasm ? undefined : 'same kernel (tensorfold adds none here)',
       });
+      if (wasm && simdKernelsFlavor() === 'fma') {
+        const fma = await measure(c, wasm, ctx.quick ? 2 : 6, true);
+        ctx.report({
+          suite: 'backend-matmul',
+          case: c.name,
+          unit: 'GFLOP/s',
+          value: fma.ours,
+          peer: fma.stock,
+          peerName: 'tensorfold without FMA (XNNPACK for every product)',
+          higherIsBetter: true,
+        });
+      }
     }
   },
 };

@@ -8,25 +8,39 @@
  * cannot train LeNet-5, which lacks Conv2DBackpropFilter there) and on the kernels
  * `@tensorfold/backend` registers (the same kernels tensorfold runs on, so that ratio isolates
  * layers + optimizer + training loop). The sides alternate in rounds and each reports the median
- * round, so that load from other processes on a shared machine hits all of them alike.
+ * round, so that load from other processes on a shared machine hits all of them alike. PyTorch warms
+ * up every thread setting before its first timed round. Each row's note gives both sides' spread
+ * (interquartile range / median) and, against PyTorch on one thread, the ratio of samples per CPU
+ * second (which other processes' load barely moves); a run is called too busy to judge when the load
+ * average per core, a spread or a one-thread side's wall/CPU time ratio passes `BUSY` (steadiness.ts).
  */
 import { availableParallelism } from 'node:os';
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
+import { setFmaKernelsEnabled, simdKernelsFlavor } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
-import { median } from '../kernel-ab.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
+import {
+  busyReason,
+  loadPerCore,
+  mainThreadCpuSeconds,
+  medianOf,
+  type RoundTime,
+  relativeSpread,
+} from '../steadiness.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 
 /** One network being trained by one side: timed rounds, then cleanup. */
 interface Runner {
-  /** Runs `steps` optimization steps on the suite's batch; resolves to their wall time in seconds. */
-  round(steps: number): Promise<number>;
+  /** Runs `steps` optimization steps on the suite's batch; resolves to their wall and CPU seconds. */
+  round(steps: number): Promise<RoundTime>;
   dispose(): void;
 }
 
 interface Side {
   name: string;
+  /** Whether the side computes on one thread (then its wall/CPU time ratio says how long it waited for a core). */
+  oneThread: boolean;
   /** Builds the network and runs 3 warm-up steps; null when this side cannot train it. */
   start(network: Network, x: tf.Tensor, y: tf.Tensor): Promise<Runner | null>;
 }
@@ -45,12 +59,22 @@ const NETWORKS: Network[] = [
 
 /**
  * A side that trains in this process with `build`, on tensorfold's WASM kernels or on the stock ones
- * (`stockKernels`; the kernel set is switched before every round, since sides alternate).
+ * (`kernels: 'stock'`), or on tensorfold's with their SIMD kernels' plain build instead of the FMA one
+ * (`'no-fma'`); the kernel set is switched before every round, since sides alternate.
  */
-function inProcessSide(name: string, build: (network: NetworkName) => Trainable, stockKernels = false): Side {
-  const useKernels = () => (stockKernels ? unregisterWasmKernels() : registerWasmKernels());
+function inProcessSide(
+  name: string,
+  build: (network: NetworkName) => Trainable,
+  kernels: 'tensorfold' | 'stock' | 'no-fma' = 'tensorfold',
+): Side {
+  const useKernels = () => {
+    setFmaKernelsEnabled(kernels !== 'no-fma');
+    if (kernels === 'stock') unregisterWasmKernels();
+    else registerWasmKernels();
+  };
   return {
     name,
+    oneThread: true,
     async start(network, x, y) {
       useKernels();
       const model = build(network.name);
@@ -64,8 +88,9 @@ function inProcessSide(name: string, build: (network: NetworkName) => Trainable,
         async round(steps) {
           useKernels();
           const start = performance.now();
+          const cpuStart = mainThreadCpuSeconds();
           for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
-          return (performance.now() - start) / 1000;
+          return { wall: (performance.now() - start) / 1000, cpu: mainThreadCpuSeconds() - cpuStart };
         },
         dispose: () => model.dispose(),
       };
@@ -77,45 +102,74 @@ function inProcessSide(name: string, build: (network: NetworkName) => Trainable,
 function pytorchSide(peer: PyTorchPeer, version: string, threads: number): Side {
   return {
     name: `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
+    oneThread: threads === 1,
     async start(network) {
-      await peer.round(network.name, 0, threads);
-      return { round: (steps) => peer.round(network.name, steps, threads), dispose: () => {} };
+      await peer.timedRound(network.name, 0, threads); // builds the network and warms this thread setting up
+      return { round: (steps) => peer.timedRound(network.name, steps, threads), dispose: () => {} };
     },
   };
 }
 
-/** Median samples/s per side over interleaved rounds; null for a side that cannot train the network. */
+/** One side's rounds, summarized. */
+interface SideResult {
+  /** Median samples/s (wall clock). */
+  rate: number;
+  /** Median samples per CPU second. */
+  cpuRate: number;
+  /** Relative spread of the rounds' samples/s (see `relativeSpread`). */
+  spread: number;
+  /** Median wall / CPU time of a round. */
+  wallPerCpu: number;
+}
+
+/** Each side's rounds, interleaved, summarized; null for a side that cannot train the network. */
 async function measure(
   network: Network,
   sides: Side[],
   rounds: number,
   stepsPerRound: number,
-): Promise<Map<string, number | null>> {
+): Promise<{ results: Map<string, SideResult | null>; load: number }> {
   const x = tf.randomUniform([network.batch, ...network.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([network.batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   const runners = new Map<string, Runner | null>();
-  const rates = new Map<string, number[]>();
+  const times = new Map<string, RoundTime[]>();
+  let load = loadPerCore();
   try {
     for (const side of sides) {
       runners.set(side.name, await side.start(network, x, y));
-      rates.set(side.name, []);
+      times.set(side.name, []);
     }
     for (let round = 0; round < rounds; round++) {
       for (const side of sides) {
         const runner = runners.get(side.name);
         if (runner == null) continue;
-        const seconds = await runner.round(stepsPerRound);
-        rates.get(side.name)!.push((stepsPerRound * network.batch) / seconds);
+        times.get(side.name)!.push(await runner.round(stepsPerRound));
       }
+      load = Math.max(load, loadPerCore());
     }
   } finally {
     registerWasmKernels();
+    setFmaKernelsEnabled(true);
     for (const runner of runners.values()) runner?.dispose();
     tf.dispose([x, y]);
   }
-  return new Map(
-    sides.map((side) => [side.name, runners.get(side.name) == null ? null : median(rates.get(side.name)!)]),
+  const samples = stepsPerRound * network.batch;
+  const summarize = (rounds: RoundTime[]): SideResult => {
+    const rates = rounds.map((r) => samples / r.wall);
+    return {
+      rate: medianOf(rates),
+      cpuRate: medianOf(rounds.map((r) => samples / Math.max(r.cpu, 1e-9))),
+      spread: relativeSpread(rates),
+      wallPerCpu: medianOf(rounds.map((r) => r.wall / Math.max(r.cpu, 1e-9))),
+    };
+  };
+  const results = new Map(
+    sides.map((side) => [
+      side.name,
+      runners.get(side.name) == null ? null : summarize(times.get(side.name)!),
+    ]),
   );
+  return { results, load };
 }
 
 const suite: Suite = {
@@ -127,8 +181,11 @@ const suite: Suite = {
     const sides: Side[] = [
       inProcessSide('tensorfold', tensorfoldModel),
       inProcessSide('tfjs-layers', tfjsLayersModel),
-      ...(wasm ? [inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, true)] : []),
+      ...(wasm ? [inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, 'stock')] : []),
     ];
+    // Where the SIMD kernels run their FMA build: tensorfold again on their plain SIMD build.
+    const fma = wasm && simdKernelsFlavor() === 'fma';
+    if (fma) sides.push(inProcessSide('tensorfold without FMA', tensorfoldModel, 'no-fma'));
     const torch = findPyTorch();
     const peer = torch.python == null ? null : new PyTorchPeer(torch.python);
     if (peer == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
@@ -137,23 +194,38 @@ const suite: Suite = {
     const torchSides =
       peer == null ? [] : threadCounts.map((threads) => pytorchSide(peer, torch.version!, threads));
     sides.push(...torchSides);
-    const [rounds, steps] = ctx.quick ? [2, 3] : [7, 8];
+    const [rounds, steps] = ctx.quick ? [3, 3] : [9, 8];
     try {
       for (const network of NETWORKS) {
-        const rates = await measure(network, sides, rounds, steps);
-        const ours = rates.get('tensorfold') ?? null;
+        const { results, load } = await measure(network, sides, rounds, steps);
+        const ours = results.get('tensorfold') ?? null;
         if (ours == null) throw new Error(`tensorfold could not train ${network.label} on ${ctx.backend}.`);
-        const row = (peerSide: string, peerName: string, note?: string) =>
+        const measured = sides.filter((side) => results.get(side.name) != null);
+        const busy = busyReason(
+          load,
+          measured.map((side) => results.get(side.name)!.spread),
+          measured.filter((side) => side.oneThread).map((side) => results.get(side.name)!.wallPerCpu),
+        );
+        const pct = (spread: number) => `±${((spread / 2) * 100).toFixed(0)}%`;
+        const row = (peerSide: string, peerName: string, missing?: string) => {
+          const theirs = results.get(peerSide) ?? null;
+          const notes = [`spread ${pct(ours.spread)} / ${theirs == null ? 'n/a' : pct(theirs.spread)}`];
+          // Samples per CPU second compare one-thread sides even on a busy machine.
+          const oneThreadPeer = sides.find((side) => side.name === peerSide)?.oneThread ?? false;
+          if (theirs != null && oneThreadPeer)
+            notes.push(`per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x`);
+          if (busy != null) notes.push(busy);
           ctx.report({
             suite: 'backend-training',
             case: network.label,
             unit: 'samples/s',
-            value: ours,
-            peer: rates.get(peerSide) ?? null,
+            value: ours.rate,
+            peer: theirs?.rate ?? null,
             peerName,
             higherIsBetter: true,
-            note: rates.get(peerSide) == null ? note : undefined,
+            note: theirs == null ? missing : notes.join('; '),
           });
+        };
         if (wasm)
           row(
             'tfjs-layers on stock wasm',
@@ -164,6 +236,7 @@ const suite: Suite = {
           'tfjs-layers',
           wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
         );
+        if (fma) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
         for (const side of torchSides) row(side.name, side.name);
       }
     } finally {

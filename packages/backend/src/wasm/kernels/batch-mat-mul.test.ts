@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
+import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { fastMatMul } from './batch-mat-mul.js';
 
@@ -39,7 +40,11 @@ function productThroughWrapper(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, 
 describe('WASM BatchMatMul wrapper', () => {
   beforeAll(async () => {
     await useBackend('wasm');
+    // The products reach XNNPACK's kernel here, as without relaxed SIMD: with it, the plain products
+    // of some shapes run on tensorfold's SIMD kernel first (mat-mul-by-simd.test.ts).
+    setFmaKernelsEnabled(false);
   });
+  afterAll(() => setFmaKernelsEnabled(true));
 
   const cases: Array<[string, number[], number[], boolean, boolean, Call[]]> = [
     // dy . W^T with a wide W: computed transposed, (W . dy^T)^T.

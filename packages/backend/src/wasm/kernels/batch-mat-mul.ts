@@ -9,6 +9,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { matMulBySimd } from './mat-mul-by-simd.js';
 import { forgetStalePackedWeights } from './packed-weights.js';
 
 /**
@@ -87,7 +88,8 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
 /**
  * The stock kernel, made safe from its shape-blind operator cache: every call that takes XNNPACK's
  * path (nothing transposed, no batch) first drops operators cached for `b` under another shape (see
- * {@link forgetStalePackedWeights}).
+ * {@link forgetStalePackedWeights}). Where relaxed SIMD is available, plain products of the right
+ * shapes run on tensorfold's own SIMD kernel instead (see {@link matMulBySimd}).
  */
 function withFreshPackedWeights(stock: KernelConfig): KernelConfig {
   return {
@@ -98,6 +100,8 @@ function withFreshPackedWeights(stock: KernelConfig): KernelConfig {
       const batched =
         util.sizeFromShape(a.shape.slice(0, -2)) !== 1 || util.sizeFromShape(b.shape.slice(0, -2)) !== 1;
       if (!attrs.transposeA && !attrs.transposeB && !batched && b.shape.length >= 2) {
+        const own = matMulBySimd(args.backend as WasmBackendLike, args.inputs, args.attrs ?? {});
+        if (own != null) return own;
         const [inner, cols] = b.shape.slice(-2);
         forgetStalePackedWeights(args.backend as WasmBackendLike, b, inner, cols);
       }

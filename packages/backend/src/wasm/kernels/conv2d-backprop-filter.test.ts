@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { simdKernels } from '../simd/simd-kernels.js';
+import { setFmaKernelsEnabled, simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
 import { filterGradientByPatches } from './filter-gradient-by-patches.js';
@@ -101,18 +101,31 @@ async function cpuFilterGradient(c: FilterGradCase, dataFormat: 'NHWC' | 'NCHW' 
   );
 }
 
-/** The SIMD form, on the kernels instantiated for the WASM backend (they need outChannels % 4 === 0). */
-const bySimd: typeof filterGradientByPatches = (scope, x, dy, info) => {
-  const kernels = simdKernels(scope.backend);
-  if (kernels == null) throw new Error('The SIMD kernels did not start on this WASM backend.');
-  return filterGradientBySimd(scope, x, dy, info, kernels);
-};
+/**
+ * The SIMD form, on the kernels instantiated for the WASM backend (they need outChannels % 4 === 0),
+ * in their SIMD build (`fma` false, today's path) or their relaxed-SIMD FMA build.
+ */
+const bySimd =
+  (fma: boolean): typeof filterGradientByPatches =>
+  (scope, x, dy, info) => {
+    setFmaKernelsEnabled(fma);
+    try {
+      const kernels = simdKernels(scope.backend);
+      if (kernels == null) throw new Error('The SIMD kernels did not start on this WASM backend.');
+      // The FMA build needs relaxed SIMD: Node 22+, or Node 20 with the flag vitest.config.ts passes.
+      expect(simdKernelsFlavor()).toBe(fma ? 'fma' : 'simd');
+      return filterGradientBySimd(scope, x, dy, info, kernels);
+    } finally {
+      setFmaKernelsEnabled(true);
+    }
+  };
 
 describe('WASM Conv2DBackpropFilter', () => {
   describe.each([
     ['as a matrix product over patches', filterGradientByPatches, cases],
     ['as a convolution', filterGradientByConvolution, cases],
-    ['by the SIMD kernel', bySimd, cases.filter(([, c]) => c.filterShape[3] % 4 === 0)],
+    ['by the SIMD kernel', bySimd(false), cases.filter(([, c]) => c.filterShape[3] % 4 === 0)],
+    ['by the SIMD kernel, FMA build', bySimd(true), cases.filter(([, c]) => c.filterShape[3] % 4 === 0)],
   ] as const)('%s', (_form, strategy, formCases) => {
     it.each(formCases)('matches the CPU backend: %s', async (_name, c) => {
       const want = await cpuFilterGradient(c);

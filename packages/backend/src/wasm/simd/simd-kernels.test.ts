@@ -1,17 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import wabt from 'wabt';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { SIMD_KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
-import { setSimdKernelsEnabled, simdKernels } from './simd-kernels.js';
+import { FMA_KERNELS_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import {
+  setFmaKernelsEnabled,
+  setSimdKernelsEnabled,
+  simdKernels,
+  simdKernelsFlavor,
+} from './simd-kernels.js';
 
-const bytes = () => Uint8Array.from(atob(SIMD_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+const bytes = (base64 = SIMD_KERNELS_WASM_BASE64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
 describe('the SIMD kernels module', () => {
-  afterEach(() => setSimdKernelsEnabled(true));
+  afterEach(() => {
+    setSimdKernelsEnabled(true);
+    setFmaKernelsEnabled(true);
+    vi.restoreAllMocks();
+  });
 
   it('is what kernels.wat compiles to now (run `pnpm --filter @tensorfold/backend generate` after editing it)', async () => {
     const source = readFileSync(fileURLToPath(new URL('./kernels.wat', import.meta.url)), 'utf8');
@@ -25,6 +34,37 @@ describe('the SIMD kernels module', () => {
 
   it('stays under 4 KB, the largest module browsers compile synchronously on the main thread', () => {
     expect(bytes().length).toBeLessThan(4096);
+    expect(bytes(FMA_KERNELS_WASM_BASE64).length).toBeLessThan(4096);
+  });
+
+  it('has an FMA build that only relaxed SIMD validates (f32x4.relaxed_madd, opcode 0xfd 0x105)', () => {
+    const fma = bytes(FMA_KERNELS_WASM_BASE64);
+    // 0x105 as LEB128 after the SIMD prefix 0xfd: 0x85 0x02.
+    const madds = fma.filter((_, i) => fma[i] === 0xfd && fma[i + 1] === 0x85 && fma[i + 2] === 0x02).length;
+    expect(madds).toBe(15); // the filter gradient's 4 + 2 + 1 accumulators, the matrix product's 8
+    // This process runs with relaxed SIMD (vitest.config.ts): Node 20 without the flag would say false.
+    expect(WebAssembly.validate(fma)).toBe(true);
+    expect(WebAssembly.validate(bytes())).toBe(true);
+  });
+
+  it('runs the FMA build where relaxed SIMD validates, and exactly the SIMD build where it does not', async () => {
+    await useBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    setFmaKernelsEnabled(true);
+    expect(simdKernelsFlavor()).toBe('fma');
+    const fmaKernels = simdKernels(backend);
+    // A runtime without relaxed SIMD (Node 20 without the flag, an older browser).
+    const validate = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    setFmaKernelsEnabled(false);
+    setFmaKernelsEnabled(true); // forgets the compiled module: chosen again, as at start-up
+    expect(simdKernelsFlavor()).toBe('simd');
+    expect(validate).toHaveBeenCalled();
+    const simd = simdKernels(backend);
+    expect(simd).not.toBeNull();
+    expect(simd).not.toBe(fmaKernels);
+    validate.mockRestore();
+    setFmaKernelsEnabled(false);
+    expect(simdKernelsFlavor()).toBe('simd');
   });
 
   it('starts on the WASM backend in Node (so the kernel tests exercise it), and can be turned off', async () => {

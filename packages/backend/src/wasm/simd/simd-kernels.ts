@@ -5,9 +5,16 @@
  * whose memory is shared, a tfjs-backend-wasm that does not export its memory, a page whose content
  * security policy forbids compiling WebAssembly) they keep their other path (JavaScript or
  * XNNPACK), which gives the same results.
+ *
+ * Two builds of the kernels exist (scripts/compile-simd-kernels.mjs): where the runtime validates
+ * relaxed SIMD (Node 22+, Chrome/Edge 114+, Node 20 with `--experimental-wasm-relaxed-simd`) the
+ * FMA build, whose accumulations are fused multiply-adds (`f32x4.relaxed_madd`: one rounding instead
+ * of two, so results differ from the SIMD build in the last bits, and from one machine to another
+ * where the hardware has no FMA); elsewhere the SIMD build, exactly today's path. Chosen once, at
+ * the first use, and reported by {@link simdKernelsFlavor}.
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { SIMD_KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { FMA_KERNELS_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 
 /**
  * The kernels' functions. Pointers are byte offsets into the WASM heap (a heap view's `byteOffset`),
@@ -59,13 +66,22 @@ export interface SimdKernels {
     outHeight: number,
     outWidth: number,
   ): number;
+  /**
+   * The matrix product `out[m, n] = a[m, k] . b[k, n]` (row-major, `out` need not be zeroed), 4 rows
+   * by 8 columns at a time. Needs `m % 4 === 0`, `n % 8 === 0`, `k >= 1`.
+   */
+  matMul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   /** `out[i] = min(max(x[i], lo), hi)` over `n` floats; a NaN stays NaN. */
   clip(x: number, out: number, n: number, lo: number, hi: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+/** Which build of the kernels runs: `'fma'` (relaxed SIMD), `'simd'`, or `'none'` (no WebAssembly SIMD). */
+export type SimdKernelsFlavor = 'fma' | 'simd' | 'none';
+
+let compiled: { module: WebAssembly.Module; flavor: 'fma' | 'simd' } | null | undefined;
+const instances = new WeakMap<WebAssembly.Module, WeakMap<WebAssembly.Memory, SimdKernels>>();
 let enabled = true;
+let fmaAllowed = true;
 
 /**
  * Turns the SIMD kernels off (`false`) or back on, for benchmarks and tests that compare them
@@ -75,18 +91,46 @@ export function setSimdKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** The module, compiled once; null where this runtime has no WebAssembly SIMD. */
-function module(): WebAssembly.Module | null {
+/**
+ * Lets the FMA build be chosen (`true`, the default) or keeps the SIMD build (`false`), as on a
+ * runtime without relaxed SIMD; for benchmarks and tests that compare the two. Takes effect at the
+ * next {@link simdKernels} call.
+ */
+export function setFmaKernelsEnabled(on: boolean): void {
+  if (on !== fmaAllowed) compiled = undefined;
+  fmaAllowed = on;
+}
+
+/** The bytes of a base64 module. */
+function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** The module, compiled once: the FMA build where relaxed SIMD validates, else the SIMD build; null without SIMD. */
+function module(): { module: WebAssembly.Module; flavor: 'fma' | 'simd' } | null {
   if (compiled === undefined) {
-    try {
-      const bytes = Uint8Array.from(atob(SIMD_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-      // Synchronous: browsers allow it on the main thread for modules under 4 KB (a test keeps it so).
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
+    compiled = null;
+    const fma = bytesOf(FMA_KERNELS_WASM_BASE64);
+    const builds = [
+      ...(fmaAllowed && WebAssembly.validate(fma) ? [{ bytes: fma, flavor: 'fma' as const }] : []),
+      { bytes: bytesOf(SIMD_KERNELS_WASM_BASE64), flavor: 'simd' as const },
+    ];
+    for (const { bytes, flavor } of builds) {
+      try {
+        // Synchronous: browsers allow it on the main thread for modules under 4 KB (a test keeps it so).
+        compiled = { module: new WebAssembly.Module(bytes), flavor };
+        break;
+      } catch {
+        // no (relaxed) SIMD here, or a content security policy forbids compiling: try the next build
+      }
     }
   }
   return compiled;
+}
+
+/** Which build of the kernels {@link simdKernels} gives on this runtime (see the module doc). */
+export function simdKernelsFlavor(): SimdKernelsFlavor {
+  return module()?.flavor ?? 'none';
 }
 
 /** The SIMD kernels on `backend`'s memory, or null where they cannot run (see the module doc). */
@@ -94,17 +138,22 @@ export function simdKernels(backend: WasmBackendLike): SimdKernels | null {
   const memory = backend.wasm?.asm?.memory;
   if (!enabled || memory == null || !(memory instanceof WebAssembly.Memory)) return null;
   if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
-  let kernels = instances.get(memory);
+  const compiledModule = module()?.module;
+  if (compiledModule == null) return null;
+  let perMemory = instances.get(compiledModule);
+  if (perMemory == null) {
+    perMemory = new WeakMap();
+    instances.set(compiledModule, perMemory);
+  }
+  let kernels = perMemory.get(memory);
   if (kernels == null) {
-    const compiledModule = module();
-    if (compiledModule == null) return null;
     try {
       kernels = new WebAssembly.Instance(compiledModule, { env: { memory } })
         .exports as unknown as SimdKernels;
     } catch {
       return null; // the memory does not link (a future tfjs-backend-wasm build): keep the other paths
     }
-    instances.set(memory, kernels);
+    perMemory.set(memory, kernels);
   }
   return kernels;
 }

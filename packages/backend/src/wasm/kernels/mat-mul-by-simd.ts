@@ -1,0 +1,65 @@
+import { broadcast_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
+
+/** Below this many multiply-adds XNNPACK's product is left in place (the two are alike on tiny products). */
+const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
+
+/**
+ * Products with more rows and a larger inner size than this stay on XNNPACK, which packs its
+ * operands: the kernel here re-reads a block of `a` (rows x 128) from the L2 cache for every 8
+ * columns, and at 512x512x512 it measured 0.77-0.83x of XNNPACK (BENCHMARKS.md).
+ */
+const LARGE = 256;
+
+/**
+ * The product of a plain `matMul` (nothing transposed, no batch, no bias or activation) by
+ * tensorfold's register-blocked SIMD kernel ({@link SimdKernels.matMul}), or null to leave it to
+ * XNNPACK. Taken only where the kernels run their FMA build (relaxed SIMD): there the kernel runs
+ * the training shapes about 1.6x faster than XNNPACK (BENCHMARKS.md); without relaxed SIMD XNNPACK's
+ * path is kept exactly as it was. Needs rows % 4 === 0 and cols % 8 === 0.
+ *
+ * `a` is `[...ones, rows, inner]`, `b` `[...ones, inner, cols]`; the result `[...ones, rows, cols]`.
+ */
+export function matMulBySimd(
+  backend: WasmBackendLike,
+  inputs: Record<string, TensorInfo | undefined>,
+  attrs: NamedAttrMap,
+): TensorInfo | null {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  if (attrs.transposeA || attrs.transposeB) return null;
+  if (inputs.bias != null || inputs.preluActivationWeights != null) return null;
+  if (attrs.activation != null && attrs.activation !== 'linear') return null;
+  const [rows, inner] = a.shape.slice(-2);
+  const [innerB, cols] = b.shape.slice(-2);
+  const batch = [...a.shape.slice(0, -2), ...b.shape.slice(0, -2)];
+  if (batch.some((d) => d !== 1) || inner !== innerB || inner < 1) return null;
+  if (rows % 4 !== 0 || cols % 8 !== 0 || rows * inner * cols < MIN_MULTIPLY_ADDS) return null;
+  if (rows > LARGE && inner > LARGE) return null;
+  if (simdKernelsFlavor() !== 'fma') return null;
+  const kernels = simdKernels(backend);
+  if (kernels == null) return null;
+  const scope = new KernelScope(backend);
+  try {
+    // [...ones, rows, cols]
+    const outShape = [
+      ...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
+      rows,
+      cols,
+    ];
+    const out = scope.allocate(outShape);
+    // Views after the last allocation: an allocation may move the heap.
+    kernels.matMul(
+      backend.typedArrayFromHeap(a).byteOffset,
+      backend.typedArrayFromHeap(b).byteOffset,
+      backend.typedArrayFromHeap(out).byteOffset,
+      rows,
+      inner,
+      cols,
+    );
+    return scope.finish(out);
+  } finally {
+    scope.dispose();
+  }
+}
