@@ -7,3 +7,11 @@
 export { checkLogdir, type EventFileWriter, eventFileWriter } from './event-file.js';
 export * from './index.js';
 export { RunLogger, type RunLoggerArgs, runLogger } from './run-logger.js';
+export {
+  type Trial,
+  type TuneArgs,
+  type TuneResult,
+  type TuneStrategy,
+  trialPoints,
+  tune,
+} from './tune/tune.js';
