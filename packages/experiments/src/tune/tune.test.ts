@@ -85,6 +85,24 @@ describe('tune', () => {
     result.bestModel.dispose();
   }, 120_000);
 
+  it('runs hyperband: three configurations for one epoch, the best for three, then a bracket of two', async () => {
+    const result = await tune({
+      ...searchArgs(data.x, data.y),
+      strategy: 'hyperband',
+      fit: { epochs: 3, batchSize: 16 },
+      patience: 5,
+      maxTrials: 100,
+    });
+    expect(result.trials.map((t) => t.budget)).toEqual([1, 1, 1, 3, 3, 3]);
+    const first = result.trials.slice(0, 3);
+    const winner = first.reduce((a, b) => (b.score < a.score ? b : a));
+    expect(result.trials[3].hyperparameters).toEqual(winner.hyperparameters);
+    expect(result.trials[3].epochs).toBe(3);
+    expect(result.best.score).toBe(Math.min(...result.trials.map((t) => t.score)));
+    result.bestModel.optimizer.dispose();
+    result.bestModel.dispose();
+  }, 120_000);
+
   it('resumes a killed search where it stopped, with the same trials as an uninterrupted one', async () => {
     const logdir = join(dir, 'killed');
     const script = fileURLToPath(new URL('./killed-search.generated.ts', import.meta.url));

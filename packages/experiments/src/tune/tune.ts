@@ -15,10 +15,11 @@ import {
 import { writeAtomically } from '@tensorfold/core/node';
 import { checkLogdir } from '../event-file.js';
 import { runLogger } from '../run-logger.js';
+import { hyperbandTrial } from './hyperband.js';
 import { checkSpace, gridPoints, type Hyperparameters, type SearchSpace, sampleValue } from './space.js';
 
 /** How {@link tune} picks the trials. */
-export type TuneStrategy = 'random' | 'grid';
+export type TuneStrategy = 'random' | 'grid' | 'hyperband';
 
 /** Options of {@link tune}. */
 export interface TuneArgs {
@@ -33,9 +34,13 @@ export interface TuneArgs {
   objective?: string;
   /** `'max'` or `'min'`; default: `'min'` for names holding `loss` or `error`, `'max'` otherwise. */
   direction?: 'min' | 'max';
-  /** `'random'` (seeded draws, no repeats) or `'grid'` (every point, in order). Default `'random'`. */
+  /**
+   * `'random'` (seeded draws, no repeats), `'grid'` (every point, in order) or `'hyperband'` (brackets of
+   * successive halving: many configurations for few epochs, the best third trained longer, up to
+   * `fit.epochs`; see {@link hyperbandTrial}). Default `'random'`.
+   */
   strategy?: TuneStrategy;
-  /** At most this many trials (a grid smaller than this is tried whole). Default 10. */
+  /** At most this many trials, trainings for hyperband (a grid smaller than this is tried whole). Default 10. */
   maxTrials?: number;
   /** Seed of the draws, the weight initialisation and the shuffling (trial i uses `seed + i`). Default 0. */
   seed?: number;
@@ -62,6 +67,8 @@ export interface TuneArgs {
     /** Samples per batch. Default 32; a hyperparameter named `batchSize` overrides it. */
     batchSize?: number;
   };
+  /** Hyperband's reduction factor: each round keeps the best `1/factor` and trains them `factor` times longer. Default 3. */
+  hyperbandFactor?: number;
   /** Stop a trial after this many epochs without improvement, keeping its best epoch's weights. Default 3. */
   patience?: number;
   /** Called after each finished trial (also the ones read back on resume). Default: none. */
@@ -73,6 +80,8 @@ export interface Trial {
   /** Its 0-based index. */
   id: number;
   hyperparameters: Hyperparameters;
+  /** Its epoch budget: `fit.epochs`, or less in hyperband's first rounds. */
+  budget: number;
   /** The best objective value over its epochs (the one its restored weights have). */
   score: number;
   /** The 0-based epoch of `score`. */
@@ -129,8 +138,11 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
   const objective = args.objective ?? 'val_accuracy';
   const direction = args.direction ?? (/loss|error/.test(objective) ? 'min' : 'max');
   const strategy = args.strategy ?? 'random';
-  if (strategy !== 'random' && strategy !== 'grid')
-    throw new ConfigError(`tune: unknown strategy "${strategy}"; use 'random' or 'grid'.`);
+  if (strategy !== 'random' && strategy !== 'grid' && strategy !== 'hyperband')
+    throw new ConfigError(`tune: unknown strategy "${strategy}"; use 'random', 'grid' or 'hyperband'.`);
+  const factor = args.hyperbandFactor ?? 3;
+  if (!Number.isInteger(factor) || factor < 2)
+    throw new ConfigError(`tune: hyperbandFactor must be an integer >= 2 (got ${factor}).`);
   const maxTrials = args.maxTrials ?? 10;
   if (!Number.isInteger(maxTrials) || maxTrials < 1)
     throw new ConfigError(`tune: maxTrials must be a positive integer (got ${maxTrials}).`);
@@ -147,7 +159,7 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
       `tune: the objective "${objective}" is a validation log; give data.validationData or data.validationSplit.`,
     );
 
-  const points = trialPoints(args.space, strategy, maxTrials, seed);
+  const points = strategy === 'hyperband' ? [] : trialPoints(args.space, strategy, maxTrials, seed);
   const key = JSON.stringify({
     space: args.space,
     objective,
@@ -164,10 +176,24 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
   let bestModel: Model | undefined;
   let best: Trial | undefined = state.best ? state.trials.find((t) => t.id === state.best?.id) : undefined;
   for (const trial of state.trials) args.onTrial?.(trial);
-  const done = new Set(state.trials.map((t) => t.id));
-  for (let id = 0; id < points.length; id++) {
-    if (done.has(id)) continue;
-    const hyperparameters = points[id];
+  // Trials run and are recorded in order, so the state holds trials 0 .. n-1.
+  for (let id = state.trials.length; id < maxTrials; id++) {
+    const planned =
+      strategy === 'hyperband'
+        ? hyperbandTrial(
+            args.space,
+            epochs,
+            factor,
+            seed,
+            id,
+            state.trials.map((t) => t.score),
+            better,
+          )
+        : id < points.length
+          ? { hyperparameters: points[id], epochs }
+          : undefined;
+    if (planned === undefined) break;
+    const hyperparameters = planned.hyperparameters;
     setSeed(seed + id);
     const model = await args.build(hyperparameters);
     const monitor = new TrialMonitor(objective, direction, patience);
@@ -180,7 +206,7 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
       typeof hyperparameters.batchSize === 'number' ? hyperparameters.batchSize : (args.fit?.batchSize ?? 32);
     try {
       await model.fit(args.data.x, args.data.y, {
-        epochs,
+        epochs: planned.epochs,
         batchSize,
         validationData: args.data.validationData,
         validationSplit: args.data.validationSplit,
@@ -201,6 +227,7 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
     const trial: Trial = {
       id,
       hyperparameters,
+      budget: planned.epochs,
       score: monitor.best,
       bestEpoch: monitor.bestEpoch,
       epochs: monitor.epochs,
