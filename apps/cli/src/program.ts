@@ -14,6 +14,7 @@ import {
 } from './options.js';
 import { type Output, processOutput } from './output.js';
 import { writeTo } from './pipe.js';
+import { registerTune } from './tune-command.js';
 import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -406,6 +407,7 @@ Examples:
         out.line(`  ${name.padEnd(14)} ${entry.description}`);
     });
 
+  registerTune(program, makeOutput);
   return program;
 }
 
