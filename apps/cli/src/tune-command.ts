@@ -15,7 +15,9 @@ export function registerTune(program: Command, makeOutput: (json: boolean) => Ou
     .argument('<model>', 'an image classifier (see tensorfold models)', (value: string) => {
       const name = value.toLowerCase();
       if (!(name in MODELS))
-        throw new Error(`Unknown model "${value}". Available models: ${Object.keys(MODELS).join(', ')}.`);
+        throw new InvalidArgumentError(
+          `Unknown model "${value}". Available models: ${Object.keys(MODELS).join(', ')}.`,
+        );
       return name;
     })
     .addOption(
