@@ -7,6 +7,7 @@
 export { checkLogdir, type EventFileWriter, eventFileWriter } from './event-file.js';
 export * from './index.js';
 export { RunLogger, type RunLoggerArgs, runLogger } from './run-logger.js';
+export { type RunData, RunReader } from './run-reader.js';
 export { hyperbandTrial, type PlannedTrial } from './tune/hyperband.js';
 export {
   type Trial,
