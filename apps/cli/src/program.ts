@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerBoard } from './board-command.js';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
 import {
@@ -408,6 +409,7 @@ Examples:
     });
 
   registerTune(program, makeOutput);
+  registerBoard(program, makeOutput);
   return program;
 }
 
