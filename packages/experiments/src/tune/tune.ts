@@ -171,7 +171,9 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
     patience,
   });
   const state: State = logdir ? readState(join(logdir, STATE), key) : { version: 1, key, trials: [] };
-  const better = (a: number, b: number) => (direction === 'max' ? a > b : a < b);
+  // A NaN score (no finite objective in any epoch) is worse than any number.
+  const better = (a: number, b: number) =>
+    Number.isNaN(b) ? !Number.isNaN(a) : direction === 'max' ? a > b : a < b;
 
   let bestModel: Model | undefined;
   let best: Trial | undefined = state.best ? state.trials.find((t) => t.id === state.best?.id) : undefined;
