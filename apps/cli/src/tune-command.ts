@@ -41,8 +41,8 @@ export function registerTune(program: Command, makeOutput: (json: boolean) => Ou
     )
     .option(
       '--strategy <name>',
-      'random, grid or hyperband',
-      oneOf(['random', 'grid', 'hyperband'] as const, '--strategy'),
+      'random, grid, hyperband or bayesian',
+      oneOf(['random', 'grid', 'hyperband', 'bayesian'] as const, '--strategy'),
       'random',
     )
     .option(

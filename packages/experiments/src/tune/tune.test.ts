@@ -103,6 +103,25 @@ describe('tune', () => {
     result.bestModel.dispose();
   }, 120_000);
 
+  it('runs bayesian: random trials first, then the model picks new points', async () => {
+    const run = () =>
+      tune({
+        ...searchArgs(data.x, data.y),
+        strategy: 'bayesian',
+        maxTrials: 5,
+        fit: { epochs: 2, batchSize: 16 },
+      });
+    const result = await run();
+    expect(result.trials).toHaveLength(5);
+    expect(new Set(result.trials.map((t) => JSON.stringify(t.hyperparameters))).size).toBe(5);
+    const again = await run();
+    expect(again.trials.map((t) => t.hyperparameters)).toEqual(result.trials.map((t) => t.hyperparameters));
+    for (const r of [result, again]) {
+      r.bestModel.optimizer.dispose();
+      r.bestModel.dispose();
+    }
+  }, 120_000);
+
   it('resumes a killed search where it stopped, with the same trials as an uninterrupted one', async () => {
     const logdir = join(dir, 'killed');
     const script = fileURLToPath(new URL('./killed-search.generated.ts', import.meta.url));

@@ -15,11 +15,12 @@ import {
 import { writeAtomically } from '@tensorfold/core/node';
 import { checkLogdir } from '../event-file.js';
 import { runLogger } from '../run-logger.js';
+import { bayesianTrial } from './bayesian.js';
 import { hyperbandTrial } from './hyperband.js';
 import { checkSpace, gridPoints, type Hyperparameters, type SearchSpace, sampleValue } from './space.js';
 
 /** How {@link tune} picks the trials. */
-export type TuneStrategy = 'random' | 'grid' | 'hyperband';
+export type TuneStrategy = 'random' | 'grid' | 'hyperband' | 'bayesian';
 
 /** Options of {@link tune}. */
 export interface TuneArgs {
@@ -37,7 +38,8 @@ export interface TuneArgs {
   /**
    * `'random'` (seeded draws, no repeats), `'grid'` (every point, in order) or `'hyperband'` (brackets of
    * successive halving: many configurations for few epochs, the best third trained longer, up to
-   * `fit.epochs`; see {@link hyperbandTrial}). Default `'random'`.
+   * `fit.epochs`; see {@link hyperbandTrial}) or `'bayesian'` (3 random trials, then a Gaussian process's
+   * best expected improvement; see {@link bayesianTrial}). Default `'random'`.
    */
   strategy?: TuneStrategy;
   /** At most this many trials, trainings for hyperband (a grid smaller than this is tried whole). Default 10. */
@@ -138,8 +140,10 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
   const objective = args.objective ?? 'val_accuracy';
   const direction = args.direction ?? (/loss|error/.test(objective) ? 'min' : 'max');
   const strategy = args.strategy ?? 'random';
-  if (strategy !== 'random' && strategy !== 'grid' && strategy !== 'hyperband')
-    throw new ConfigError(`tune: unknown strategy "${strategy}"; use 'random', 'grid' or 'hyperband'.`);
+  if (!['random', 'grid', 'hyperband', 'bayesian'].includes(strategy))
+    throw new ConfigError(
+      `tune: unknown strategy "${strategy}"; use 'random', 'grid', 'hyperband' or 'bayesian'.`,
+    );
   const factor = args.hyperbandFactor ?? 3;
   if (!Number.isInteger(factor) || factor < 2)
     throw new ConfigError(`tune: hyperbandFactor must be an integer >= 2 (got ${factor}).`);
@@ -159,7 +163,10 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
       `tune: the objective "${objective}" is a validation log; give data.validationData or data.validationSplit.`,
     );
 
-  const points = strategy === 'hyperband' ? [] : trialPoints(args.space, strategy, maxTrials, seed);
+  const points =
+    strategy === 'hyperband' || strategy === 'bayesian'
+      ? []
+      : trialPoints(args.space, strategy, maxTrials, seed);
   const key = JSON.stringify({
     space: args.space,
     objective,
@@ -191,9 +198,11 @@ export async function tune(args: TuneArgs): Promise<TuneResult> {
             state.trials.map((t) => t.score),
             better,
           )
-        : id < points.length
-          ? { hyperparameters: points[id], epochs }
-          : undefined;
+        : strategy === 'bayesian'
+          ? { hyperparameters: bayesianTrial(args.space, seed, id, state.trials, { direction }), epochs }
+          : id < points.length
+            ? { hyperparameters: points[id], epochs }
+            : undefined;
     if (planned === undefined) break;
     const hyperparameters = planned.hyperparameters;
     setSeed(seed + id);
