@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerBoard } from './board-command.js';
 import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT } from './catalog.js';
 import type { TrainOptions } from './commands/train.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from './options.js';
 import { type Output, processOutput } from './output.js';
 import { writeTo } from './pipe.js';
+import { registerTune } from './tune-command.js';
 import { userPath } from './user-path.js';
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -587,6 +589,8 @@ Example:
         out.line(`  ${name.padEnd(14)} ${entry.description}`);
     });
 
+  registerTune(program, makeOutput);
+  registerBoard(program, makeOutput);
   return program;
 }
 

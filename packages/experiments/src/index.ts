@@ -13,6 +13,27 @@ export {
   type EnsembleMethod,
   ensemble,
 } from './ensemble.js';
+export {
+  type ReadEvent,
+  type ReadEventsResult,
+  readEventRecords,
+  type SummaryValue,
+} from './event-reader.js';
 export { EventWriter, type RecordSink } from './event-writer.js';
 export { FILE_VERSION, type Histogram, histogramOf } from './summary.js';
 export { tfRecord } from './tfrecord.js';
+export {
+  boolean,
+  checkSpace,
+  choice,
+  type FloatRangeArgs,
+  floatRange,
+  gridPoints,
+  type HpParam,
+  type HpValue,
+  type Hyperparameters,
+  type IntRangeArgs,
+  intRange,
+  type SearchSpace,
+  sampleValue,
+} from './tune/space.js';
