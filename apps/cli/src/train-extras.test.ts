@@ -84,7 +84,7 @@ describe('tensorfold train on an image folder, with --augment, --early-stopping 
         epochs: 60,
         batchSize: 8,
         earlyStopping: 1,
-        lr: 0.05,
+        lr: 0.005,
       },
       quiet,
     );
