@@ -34,6 +34,8 @@ export class Autoencoder extends Model {
   static override readonly className: string = 'Autoencoder';
   readonly encoder: Model;
   readonly decoder: Model;
+  /** Standard deviation of the training-time corruption (a denoising autoencoder), or null for none. */
+  readonly noise: number | null;
 
   constructor(args: { encoder: Model; decoder: Model; noise?: number; seed?: number | null; name?: string }) {
     const { encoder, decoder } = args;
@@ -56,6 +58,7 @@ export class Autoencoder extends Model {
     super({ inputs: x, outputs: out, name: args.name ?? 'autoencoder' });
     this.encoder = encoder;
     this.decoder = decoder;
+    this.noise = args.noise && args.noise > 0 ? args.noise : null;
   }
 
   /** The codes `[batch, latentDim]` of `x` (inference mode). The caller disposes them. */

@@ -3,7 +3,7 @@ import { loadModel, memoryIO, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { adam } from '@tensorfold/optim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoencoder, denoisingAutoencoder } from './autoencoder.js';
+import { type Autoencoder, autoencoder, denoisingAutoencoder } from './autoencoder.js';
 import { psnr } from './sample-quality.js';
 import { VAE, vae } from './vae.js';
 
@@ -110,6 +110,7 @@ describe('autoencoders', () => {
     const io = memoryIO();
     await model.save(io);
     const loaded = await loadModel(io);
+    expect([model.noise, (loaded as Autoencoder).noise]).toEqual([0.5, 0.5]);
     const again = loaded.predict(noisy) as tf.Tensor;
     expect(Array.from(again.dataSync())).toEqual(Array.from(denoised.dataSync()));
     tf.dispose([noisy, denoised, again]);

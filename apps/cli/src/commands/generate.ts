@@ -1,7 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend } from '@tensorfold/backend';
-import { ConfigError, fileSystem, loadModel, type tf, writeAtomically } from '@tensorfold/core/node';
+import {
+  ConfigError,
+  fileSystem,
+  loadModel,
+  type Model,
+  type tf,
+  writeAtomically,
+} from '@tensorfold/core/node';
 import { Autoencoder, GAN, VAE } from '@tensorfold/models-gan';
 import { encodePng, imageGridPng, latentGridRaster } from '@tensorfold/viz';
 import type { Output } from '../output.js';
@@ -69,10 +76,9 @@ export async function generateCommand(
 }
 
 /** `options.count` samples of a GAN or VAE, the same for the same seed. */
-function sampleImages(model: object, options: GenerateOptions): tf.Tensor {
+function sampleImages(model: Model, options: GenerateOptions): tf.Tensor {
   if (model instanceof GAN || model instanceof VAE) return model.sample(options.count, options.seed);
-  const name = (model as { className?: string }).className ?? 'model';
   throw new ConfigError(
-    `${options.model} holds a ${name}, which does not generate from latent points; pass a saved GAN, DCGAN or VAE${model instanceof Autoencoder ? ' (an autoencoder only reconstructs its inputs)' : ''}.`,
+    `${options.model} holds a ${model.className}, which does not generate from latent points; pass a saved GAN, DCGAN or VAE${model instanceof Autoencoder ? ' (an autoencoder only reconstructs its inputs)' : ''}.`,
   );
 }

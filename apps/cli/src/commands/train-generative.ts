@@ -29,12 +29,6 @@ export interface GenerativeResult {
   savedTo?: string;
 }
 
-/** Standard deviation of the corruption a denoising autoencoder is tested on (its training noise). */
-function corruptionOf(model: Autoencoder): number | undefined {
-  const layer = model.layers.find((l) => l.name === 'corruption') as { stddev?: number } | undefined;
-  return layer?.stddev;
-}
-
 /**
  * `tensorfold train dcgan|vae|autoencoder|denoising-autoencoder --dataset mnist ...`: trains a generative
  * model of `@tensorfold/models-gan` on a dataset's images (scaled to [-1, 1] for GANs, whose generators
@@ -143,8 +137,8 @@ async function testFigures(model: Model, images: tf.Tensor): Promise<Record<stri
     };
   }
   if (model instanceof Autoencoder) {
-    const noise = corruptionOf(model);
-    if (noise === undefined) {
+    const noise = model.noise;
+    if (noise === null) {
       const logs = await model.evaluate(images, images, { batchSize: 500 });
       return { binary_crossentropy: round(logs.loss) };
     }
