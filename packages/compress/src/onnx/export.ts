@@ -4,15 +4,13 @@
  * pooling in NCHW: the exporter tracks each tensor's layout and inserts a Transpose only where an op
  * needs the other one, so the file takes and returns tensors shaped as the tensorfold model does.
  */
-import { ConfigError, type Layer, type Model, tf, VERSION } from '@tensorfold/core';
-import {
-  type AttributeValue,
-  DataType,
-  encodeModel,
-  type OnnxNode,
-  type OnnxTensor,
-  type OnnxValue,
-} from './onnx-proto.js';
+import { ConfigError, type Layer, type Model, VERSION } from '@tensorfold/core';
+import type { Bidirectional, RecurrentLayer } from '@tensorfold/layers';
+import type { TTDense } from '../decompose/tt-dense.js';
+import { activate, Builder, pair, type Value, values, weightsOf } from './builder.js';
+import { type AttributeValue, DataType, encodeModel, type OnnxValue } from './onnx-proto.js';
+import { convertBidirectional, convertRecurrent } from './recurrent.js';
+import { convertTTDense } from './tt-dense.js';
 
 /** Layer classes {@link exportOnnx} converts. */
 export const ONNX_LAYERS = [
@@ -39,128 +37,22 @@ export const ONNX_LAYERS = [
   'Add',
   'Concatenate',
   'Embedding',
+  'Masking',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Bidirectional',
+  'TTDense',
 ] as const;
 
-type Layout = 'nhwc' | 'nchw' | 'plain';
-interface Value {
-  name: string;
-  layout: Layout;
-  rank: number;
-}
+/** Layers that make or use a mask themselves; the others pass theirs on when they support masking. */
+const MASK_OWNERS = new Set(['Embedding', 'Masking', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional']);
+
 interface Entry {
   name: string;
   className: string;
   config: Record<string, unknown>;
   inputs: string[];
-}
-
-/** The exporter's state: nodes and initializers so far, unique names. */
-class Builder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxTensor[] = [];
-  private count = 0;
-
-  fresh(base: string): string {
-    return `${base}__${this.count++}`;
-  }
-
-  node(opType: string, inputs: string[], base: string, attributes?: OnnxNode['attributes']): string {
-    const out = this.fresh(base);
-    this.nodes.push({ opType, inputs, outputs: [out], name: out, attributes });
-    return out;
-  }
-
-  floats(base: string, dims: number[], values: Float32Array): string {
-    const name = this.fresh(base);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: DataType.FLOAT,
-      raw: new Uint8Array(values.slice().buffer),
-    });
-    return name;
-  }
-
-  int64s(base: string, values: number[]): string {
-    const name = this.fresh(base);
-    const raw = new Uint8Array(new BigInt64Array(values.map((v) => BigInt(v))).buffer);
-    this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, raw });
-    return name;
-  }
-
-  toNchw(v: Value): Value {
-    if (v.layout !== 'nhwc') return v;
-    return {
-      name: this.node('Transpose', [v.name], 'to_nchw', { perm: { ints: [0, 3, 1, 2] } }),
-      layout: 'nchw',
-      rank: 4,
-    };
-  }
-
-  toNhwc(v: Value): Value {
-    if (v.layout !== 'nchw') return v;
-    return {
-      name: this.node('Transpose', [v.name], 'to_nhwc', { perm: { ints: [0, 2, 3, 1] } }),
-      layout: 'nhwc',
-      rank: 4,
-    };
-  }
-}
-
-/** A tensor's values in a (copied) Float32Array, transposed by `perm` first when given. */
-async function values(t: tf.Tensor, perm?: number[]): Promise<Float32Array> {
-  const x = perm ? tf.transpose(t, perm) : t;
-  const data = (await x.data()) as Float32Array;
-  if (x !== t) x.dispose();
-  return Float32Array.from(data);
-}
-
-function weightsOf(layer: Layer): Record<string, tf.Tensor> {
-  return Object.fromEntries(layer.weights.map((w) => [w.name.split('/').pop() as string, w.read()]));
-}
-
-const pair = (x: unknown, fallback: number): [number, number] =>
-  Array.isArray(x) ? [x[0], x[1]] : typeof x === 'number' ? [x, x] : [fallback, fallback];
-
-function activationName(spec: unknown): string {
-  if (spec == null) return 'linear';
-  if (typeof spec === 'string') return spec;
-  const s = spec as { className?: string };
-  return String(s.className ?? 'linear');
-}
-
-/** Applies a named activation; returns the new value. */
-function activate(b: Builder, v: Value, spec: unknown, where: string): Value {
-  const name = activationName(spec).replace(/_/g, '').toLowerCase();
-  const unary: Record<string, string> = {
-    relu: 'Relu',
-    sigmoid: 'Sigmoid',
-    tanh: 'Tanh',
-    softplus: 'Softplus',
-    softsign: 'Softsign',
-    elu: 'Elu',
-    selu: 'Selu',
-  };
-  if (name === 'linear') return v;
-  if (unary[name]) return { ...v, name: b.node(unary[name], [v.name], where) };
-  if (name === 'softmax') {
-    const u = b.toNhwc(v);
-    return { ...u, name: b.node('Softmax', [u.name], where, { axis: { i: -1 } }) };
-  }
-  if (name === 'relu6') {
-    const lo = b.floats('zero', [], Float32Array.of(0));
-    const hi = b.floats('six', [], Float32Array.of(6));
-    return { ...v, name: b.node('Clip', [v.name, lo, hi], where) };
-  }
-  if (name === 'hardsigmoid')
-    return { ...v, name: b.node('HardSigmoid', [v.name], where, { alpha: { f: 0.2 }, beta: { f: 0.5 } }) };
-  if (name === 'swish') {
-    const s = b.node('Sigmoid', [v.name], where);
-    return { ...v, name: b.node('Mul', [v.name, s], where) };
-  }
-  throw new ConfigError(
-    `Activation "${name}" of ${where} has no ONNX export yet; supported: linear, relu, relu6, sigmoid, hardSigmoid, tanh, softmax, softplus, softsign, elu, selu, swish.`,
-  );
 }
 
 /** The model's layers as entries with input tensor names (one node per layer). */
@@ -229,7 +121,17 @@ export async function exportOnnx(model: Model): Promise<Uint8Array> {
     if (e.className === 'InputLayer') continue;
     const ins = e.inputs.map((n) => valuesByName.get(n) as Value);
     const layer = layerByName.get(e.name) as Layer;
-    valuesByName.set(e.name, await convert(b, e, ins, layer));
+    const out = await convert(b, e, ins, layer);
+    const inputMask = ins.find((v) => v.mask)?.mask;
+    let mask = MASK_OWNERS.has(e.className) ? out.mask : undefined;
+    if (!MASK_OWNERS.has(e.className) && inputMask && layer.supportsMasking) {
+      if (ins.length > 1)
+        throw new ConfigError(
+          `Layer "${e.name}" (${e.className}) merges masked sequences; exportOnnx carries masks through single-input layers only: merge after the recurrent layer (returnSequences false) or drop the mask.`,
+        );
+      mask = inputMask;
+    }
+    valuesByName.set(e.name, { ...out, mask });
   }
   const graphOutputs: OnnxValue[] = [];
   for (const [i, name] of outputs.entries()) {
@@ -429,12 +331,76 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
     case 'Embedding': {
       const indices = b.node('Cast', [x.name], `${name}_indices`, { to: { i: DataType.INT64 } });
       const table = b.floats(`${name}_embeddings`, w.embeddings.shape, await values(w.embeddings));
+      // maskZero: id 0 is padding, [batch, steps] of 1 (real) and 0
+      const mask = c.maskZero
+        ? b.node(
+            'Cast',
+            [
+              b.node(
+                'Not',
+                [b.node('Equal', [indices, b.int64Scalar('zero', 0)], `${name}_is_pad`)],
+                `${name}_real`,
+              ),
+            ],
+            `${name}_mask`,
+            { to: { i: DataType.FLOAT } },
+          )
+        : undefined;
       return {
         name: b.node('Gather', [table, indices], name, { axis: { i: 0 } }),
         layout: 'plain',
         rank: x.rank + 1,
+        mask,
       };
     }
+    case 'Masking': {
+      // a step is real when some feature differs from maskValue; padded steps are zeroed
+      if (x.rank !== 3)
+        throw new ConfigError(
+          `Masking "${name}" takes [batch, steps, features]; exportOnnx supports rank 3 only.`,
+        );
+      const u = x;
+      const differs = b.node(
+        'Cast',
+        [
+          b.node(
+            'Not',
+            [
+              b.node(
+                'Equal',
+                [u.name, b.floats('mask_value', [], Float32Array.of(Number(c.maskValue ?? 0)))],
+                `${name}_eq`,
+              ),
+            ],
+            `${name}_ne`,
+          ),
+        ],
+        `${name}_differs`,
+        { to: { i: DataType.FLOAT } },
+      );
+      const keep = b.node('ReduceMax', [differs], `${name}_keep`, {
+        axes: { ints: [-1] },
+        keepdims: { i: 1 },
+      }); // [batch, steps, 1]
+      const mask = b.node('Squeeze', [keep, b.int64s('axis', [-1])], `${name}_mask`); // [batch, steps]
+      return { ...u, name: b.node('Mul', [u.name, keep], name), mask };
+    }
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU':
+      if (ins.length > 1)
+        throw new ConfigError(
+          `Layer "${name}" takes initial states as inputs; exportOnnx exports recurrent layers that start from zeros.`,
+        );
+      return convertRecurrent(b, layer as RecurrentLayer, b.toNhwc(x), name);
+    case 'Bidirectional':
+      if (ins.length > 1)
+        throw new ConfigError(
+          `Layer "${name}" takes initial states as inputs; exportOnnx exports recurrent layers that start from zeros.`,
+        );
+      return convertBidirectional(b, layer as Bidirectional, b.toNhwc(x), name);
+    case 'TTDense':
+      return convertTTDense(b, layer as TTDense, x, name);
     default:
       throw new ConfigError(
         `Layer "${name}" (${e.className}) has no ONNX export; supported: ${ONNX_LAYERS.join(', ')}.`,
