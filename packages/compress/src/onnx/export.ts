@@ -10,6 +10,7 @@ import type { TTDense } from '../decompose/tt-dense.js';
 import { activate, Builder, pair, type Value, values, weightsOf } from './builder.js';
 import { type AttributeValue, DataType, encodeModel, type OnnxValue } from './onnx-proto.js';
 import { convertBidirectional, convertRecurrent } from './recurrent.js';
+import { convertConv1D, convertGlobalPooling1D, convertPooling1D } from './sequence-ops.js';
 import { convertTTDense } from './tt-dense.js';
 
 /** Layer classes {@link exportOnnx} converts. */
@@ -34,8 +35,19 @@ export const ONNX_LAYERS = [
   'LeakyReLU',
   'ELU',
   'Softmax',
+  'ZeroPadding2D',
   'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
   'Concatenate',
+  'Conv1D',
+  'MaxPooling1D',
+  'AveragePooling1D',
+  'GlobalMaxPooling1D',
+  'GlobalAveragePooling1D',
   'Embedding',
   'Masking',
   'SimpleRNN',
@@ -46,7 +58,16 @@ export const ONNX_LAYERS = [
 ] as const;
 
 /** Layers that make or use a mask themselves; the others pass theirs on when they support masking. */
-const MASK_OWNERS = new Set(['Embedding', 'Masking', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional']);
+const MASK_OWNERS = new Set([
+  'Embedding',
+  'Masking',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Bidirectional',
+  'GlobalAveragePooling1D',
+  'GlobalMaxPooling1D',
+]);
 
 interface Entry {
   name: string;
@@ -303,18 +324,45 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
       };
     case 'Softmax':
       return activate(b, x, 'softmax', name);
-    case 'Add': {
+    case 'Add':
+    case 'Subtract':
+    case 'Multiply':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum': {
       const layout = ins[0].layout;
-      const aligned = ins.map((v) => (layout === 'nchw' ? b.toNchw(v) : b.toNhwc(v)));
-      return {
-        ...aligned[0],
-        name: b.node(
-          'Sum',
-          aligned.map((v) => v.name),
-          name,
-        ),
+      const aligned = ins.map((v) => (layout === 'nchw' ? b.toNchw(v) : b.toNhwc(v))).map((v) => v.name);
+      // Sum, Mean, Max, Min take any number of inputs; Sub and Mul two
+      const variadic: Record<string, string> = {
+        Add: 'Sum',
+        Average: 'Mean',
+        Maximum: 'Max',
+        Minimum: 'Min',
       };
+      let y: string;
+      if (variadic[e.className]) y = b.node(variadic[e.className], aligned, name);
+      else if (e.className === 'Subtract') y = b.node('Sub', aligned, name);
+      else y = aligned.slice(1).reduce((acc, v) => b.node('Mul', [acc, v], name), aligned[0]);
+      return { ...ins[0], layout, name: y };
     }
+    case 'ZeroPadding2D': {
+      const [[top, bottom], [left, right]] = c.padding as [[number, number], [number, number]];
+      if (c.dataFormat === 'channelsFirst')
+        throw new ConfigError(
+          `ZeroPadding2D "${name}" is channelsFirst; exportOnnx takes channelsLast layers.`,
+        );
+      const pads =
+        x.layout === 'nchw' ? [0, 0, top, left, 0, 0, bottom, right] : [0, top, left, 0, 0, bottom, right, 0];
+      return { ...x, name: b.node('Pad', [x.name, b.int64s(`${name}_pads`, pads)], name) };
+    }
+    case 'Conv1D':
+      return convertConv1D(b, layer, c, b.toNhwc(x), name);
+    case 'MaxPooling1D':
+    case 'AveragePooling1D':
+      return convertPooling1D(b, e.className, c, x, name);
+    case 'GlobalMaxPooling1D':
+    case 'GlobalAveragePooling1D':
+      return convertGlobalPooling1D(b, e.className, x, name);
     case 'Concatenate': {
       const aligned = ins.map((v) => b.toNhwc(v));
       const axis = (c.axis as number | undefined) ?? -1;
