@@ -165,11 +165,12 @@ export async function exportOnnx(model: Model): Promise<Uint8Array> {
       shape: model.outputs[i].shape as (number | null)[],
     });
   }
+  const used = new Set(b.nodes.flatMap((n) => n.inputs)); // constants a converter made but no node reads stay out
   return encodeModel(
     {
       name: model.name,
       nodes: b.nodes,
-      initializers: b.initializers,
+      initializers: b.initializers.filter((t) => used.has(t.name)),
       inputs: graphInputs,
       outputs: graphOutputs,
     },

@@ -75,7 +75,6 @@ export function convertPooling1D(
 
 /** GlobalMaxPooling1D, GlobalAveragePooling1D: `[batch, steps, channels]` -> `[batch, channels]`. */
 export function convertGlobalPooling1D(b: Builder, className: string, x: Value, where: string): Value {
-  const axes = b.int64s('axis1', [1]);
   if (className === 'GlobalMaxPooling1D')
     return {
       name: b.node('ReduceMax', [x.name], where, { axes: { ints: [1] }, keepdims: { i: 0 } }),
@@ -89,6 +88,7 @@ export function convertGlobalPooling1D(b: Builder, className: string, x: Value, 
       rank: 2,
     };
   // the mean over the real steps only; a sequence with none gives 0 (its sum is 0; divNoNan)
+  const axes = b.int64s('axis1', [1]);
   const weights = b.node('Unsqueeze', [x.mask, b.int64s('axis2', [2])], `${where}_weights`); // [batch, steps, 1]
   const sum = b.node(
     'ReduceSum',
