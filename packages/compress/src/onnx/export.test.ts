@@ -15,6 +15,7 @@ import {
   batchNormalization,
   concatenate,
   conv2d,
+  conv2dTranspose,
   dense,
   depthwiseConv2d,
   dropout,
@@ -23,6 +24,7 @@ import {
   globalAveragePooling2d,
   layerNormalization,
   maxPooling2d,
+  reLU,
   reshape,
   separableConv2d,
 } from '@tensorfold/layers';
@@ -76,6 +78,28 @@ describe('exportOnnx, run in onnxruntime-node', () => {
     ) as SymbolicTensor;
     const model = functional({ inputs: inp, outputs: out });
     const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 6);
+    await expectSamePredictions(model, x);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('transposed convolutions (same and valid, kernel larger and smaller than the stride) and ReLU(maxValue)', async () => {
+    setSeed(14);
+    const model = sequential({
+      layers: [
+        conv2dTranspose({ filters: 3, kernelSize: 4, strides: 2, padding: 'same', inputShape: [3, 4, 2] }),
+        reLU({ maxValue: 0.5 }),
+        conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, activation: 'tanh' }),
+        conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }), // crops 1: which side matters
+        conv2dTranspose({ filters: 2, kernelSize: [1, 2], strides: [2, 3], padding: 'same' }),
+        conv2dTranspose({ filters: 1, kernelSize: 2, strides: 3, useBias: false }),
+      ],
+    });
+    const bias = model.layers[0].getWeights()[1];
+    const shifted = tf.fill(bias.shape, 0.3);
+    model.layers[0].setWeights([model.layers[0].getWeights()[0], shifted]); // a bias, so output_padding is checked
+    shifted.dispose();
+    const x = tf.randomUniform([2, 3, 4, 2], -1, 1, 'float32', 7);
     await expectSamePredictions(model, x);
     x.dispose();
     model.dispose();

@@ -20,6 +20,7 @@ export const ONNX_LAYERS = [
   'Conv2D',
   'DepthwiseConv2D',
   'SeparableConv2D',
+  'Conv2DTranspose',
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',
@@ -235,6 +236,28 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
       }
       return activate(b, { name: y, layout: 'nchw', rank: 4 }, c.activation, name);
     }
+    case 'Conv2DTranspose': {
+      if (c.dataFormat === 'channelsFirst')
+        throw new ConfigError(`Layer "${name}" is channelsFirst; exportOnnx takes channelsLast layers.`);
+      const u = b.toNchw(x);
+      const [kh, kw, cout, cin] = w.kernel.shape; // [kh, kw, filters, channels] -> [channels, filters, kh, kw]
+      const kernel = b.floats(`${name}_kernel`, [cin, cout, kh, kw], await values(w.kernel, [3, 2, 0, 1]));
+      const bias = w.bias ? [b.floats(`${name}_bias`, w.bias.shape, await values(w.bias))] : [];
+      const [sh, sw] = pair(c.strides, 1);
+      // TensorFlow's output: n s ('same') or n s + max(k - s, 0) ('valid'); ONNX's: s (n - 1) + k - pads +
+      // output_padding. 'same' crops max(k - s, 0), the smaller half first; k < s leaves s - k zeros at the end.
+      const crop = (k: number, st: number) => (c.padding === 'same' ? Math.max(k - st, 0) : 0);
+      const [ch, cw] = [crop(kh, sh), crop(kw, sw)];
+      const y = b.node('ConvTranspose', [u.name, kernel, ...bias], name, {
+        kernel_shape: { ints: [kh, kw] },
+        strides: { ints: [sh, sw] },
+        pads: {
+          ints: [Math.floor(ch / 2), Math.floor(cw / 2), ch - Math.floor(ch / 2), cw - Math.floor(cw / 2)],
+        },
+        output_padding: { ints: [Math.max(sh - kh, 0), Math.max(sw - kw, 0)] },
+      });
+      return activate(b, { name: y, layout: 'nchw', rank: 4 }, c.activation, name);
+    }
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
       const u = b.toNchw(x);
@@ -307,11 +330,14 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
     case 'Activation':
       return activate(b, x, c.activation, name);
     case 'ReLU': {
-      if (c.maxValue != null || (c.threshold ?? 0) !== 0 || (c.negativeSlope ?? 0) !== 0)
+      if ((c.threshold ?? 0) !== 0 || (c.negativeSlope ?? 0) !== 0)
         throw new ConfigError(
-          `ReLU "${name}" has maxValue/threshold/negativeSlope; exportOnnx supports the plain ReLU.`,
+          `ReLU "${name}" has a threshold or negativeSlope; exportOnnx supports ReLU with an optional maxValue.`,
         );
-      return { ...x, name: b.node('Relu', [x.name], name) };
+      if (c.maxValue == null) return { ...x, name: b.node('Relu', [x.name], name) };
+      const lo = b.floats('zero', [], Float32Array.of(0));
+      const hi = b.floats(`${name}_max`, [], Float32Array.of(Number(c.maxValue)));
+      return { ...x, name: b.node('Clip', [x.name, lo, hi], name) };
     }
     case 'LeakyReLU':
       return {
