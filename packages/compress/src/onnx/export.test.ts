@@ -105,6 +105,46 @@ describe('exportOnnx, run in onnxruntime-node', () => {
     model.dispose();
   });
 
+  it('models used as layers (an autoencoder of two sequential parts; a functional model inside a functional one)', async () => {
+    setSeed(15);
+    const encoder = sequential({
+      name: 'encoder',
+      layers: [
+        conv2d({
+          filters: 3,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+          inputShape: [6, 6, 1],
+        }),
+        flatten(),
+        dense({ units: 4 }),
+      ],
+    });
+    const decoder = sequential({
+      name: 'decoder',
+      layers: [
+        dense({ units: 36, activation: 'sigmoid', inputShape: [4] }),
+        reshape({ targetShape: [6, 6, 1] }),
+      ],
+    });
+    const autoencoder = sequential({ layers: [encoder, decoder] });
+    await expect(exportOnnx(autoencoder)).rejects.toThrow(/no inputs yet.*model.build/);
+    autoencoder.build([null, 6, 6, 1]);
+    const x = tf.randomUniform([2, 6, 6, 1], 0, 1, 'float32', 8);
+    await expectSamePredictions(autoencoder, x);
+    const outer = input({ shape: [6, 6, 1] });
+    const code = encoder.apply(outer) as SymbolicTensor;
+    const both = concatenate().apply([
+      code,
+      dense({ units: 2 }).apply(code) as SymbolicTensor,
+    ]) as SymbolicTensor;
+    await expectSamePredictions(functional({ inputs: outer, outputs: both }), x);
+    x.dispose();
+    autoencoder.dispose();
+  });
+
   it('an embedding followed by dense layers', async () => {
     setSeed(13);
     const model = sequential({

@@ -4,7 +4,7 @@
  * pooling in NCHW: the exporter tracks each tensor's layout and inserts a Transpose only where an op
  * needs the other one, so the file takes and returns tensors shaped as the tensorfold model does.
  */
-import { ConfigError, type Layer, type Model, VERSION } from '@tensorfold/core';
+import { ConfigError, type Layer, Model, VERSION } from '@tensorfold/core';
 import type { Bidirectional, RecurrentLayer } from '@tensorfold/layers';
 import type { TTDense } from '../decompose/tt-dense.js';
 import { activate, Builder, pair, type Value, values, weightsOf } from './builder.js';
@@ -114,35 +114,36 @@ function entriesOf(model: Model): { entries: Entry[]; inputs: string[]; outputs:
   return { entries, inputs: names(config.inputLayers), outputs: names(config.outputLayers) };
 }
 
-/**
- * The model as the bytes of an ONNX file (opset 13). Inputs and outputs keep the model's shapes
- * (NHWC images), with a symbolic batch dimension.
- * @throws ConfigError naming the first layer (or activation) that has no ONNX export, and the
- *   supported ones.
- */
-export async function exportOnnx(model: Model): Promise<Uint8Array> {
-  const { entries, inputs, outputs } = entriesOf(model);
-  for (const e of entries)
-    if (!(ONNX_LAYERS as readonly string[]).includes(e.className))
+/** Throws for the first layer (nested models included) that has no converter. */
+function checkSupported(model: Model): void {
+  for (const layer of model.layers) {
+    if (layer instanceof Model) checkSupported(layer);
+    else if (!(ONNX_LAYERS as readonly string[]).includes(layer.className))
       throw new ConfigError(
-        `Layer "${e.name}" is a ${e.className}, which exportOnnx cannot convert yet; supported layers: ${ONNX_LAYERS.join(', ')}.`,
+        `Layer "${layer.name}" is a ${layer.className}, which exportOnnx cannot convert yet; supported layers: ${ONNX_LAYERS.join(', ')}, and models of them used as layers.`,
       );
-  const b = new Builder();
-  const layerByName = new Map(model.layers.map((l) => [l.name, l]));
-  const valuesByName = new Map<string, Value>();
-  const graphInputs: OnnxValue[] = model.inputs.map((t, i) => ({
-    name: inputs[i],
-    dataType: DataType.FLOAT,
-    shape: t.shape as (number | null)[],
-  }));
-  for (const [i, name] of inputs.entries()) {
-    const rank = graphInputs[i].shape.length;
-    valuesByName.set(name, { name, layout: rank === 4 ? 'nhwc' : 'plain', rank });
   }
+}
+
+/** Converts the layers of `model` (a whole model, or one used as a layer) applied to `given`; returns its outputs. */
+async function convertModel(b: Builder, model: Model, given: Value[]): Promise<Value[]> {
+  const { entries, inputs, outputs } = entriesOf(model);
+  const layerByName = new Map(model.layers.map((l) => [l.name, l]));
+  const valuesByName = new Map<string, Value>(inputs.map((name, i) => [name, given[i]]));
   for (const e of entries) {
     if (e.className === 'InputLayer') continue;
     const ins = e.inputs.map((n) => valuesByName.get(n) as Value);
     const layer = layerByName.get(e.name) as Layer;
+    if (layer instanceof Model) {
+      // a model used as a layer: its layers inline, masks carried through
+      const outs = await convertModel(b, layer, ins);
+      if (outs.length !== 1)
+        throw new ConfigError(
+          `Model "${e.name}" is used as a layer with ${outs.length} outputs; exportOnnx inlines nested models with one output.`,
+        );
+      valuesByName.set(e.name, outs[0]);
+      continue;
+    }
     const out = await convert(b, e, ins, layer);
     const inputMask = ins.find((v) => v.mask)?.mask;
     let mask = MASK_OWNERS.has(e.className) ? out.mask : undefined;
@@ -155,9 +156,35 @@ export async function exportOnnx(model: Model): Promise<Uint8Array> {
     }
     valuesByName.set(e.name, { ...out, mask });
   }
+  return outputs.map((name) => valuesByName.get(name) as Value);
+}
+
+/**
+ * The model as the bytes of an ONNX file (opset 13). Inputs and outputs keep the model's shapes
+ * (NHWC images), with a symbolic batch dimension.
+ * @throws ConfigError naming the first layer (or activation) that has no ONNX export, and the
+ *   supported ones.
+ */
+export async function exportOnnx(model: Model): Promise<Uint8Array> {
+  checkSupported(model);
+  if (model.inputs.length === 0)
+    throw new ConfigError(
+      `Model "${model.name}" has no inputs yet (a sequential model that starts with a model learns its input shape on first use): call model.build([null, ...inputShape]) or predict once, then export.`,
+    );
+  const b = new Builder();
+  const { inputs, outputs } = entriesOf(model);
+  const graphInputs: OnnxValue[] = model.inputs.map((t, i) => ({
+    name: inputs[i],
+    dataType: DataType.FLOAT,
+    shape: t.shape as (number | null)[],
+  }));
+  const given = graphInputs.map(
+    (v): Value => ({ name: v.name, layout: v.shape.length === 4 ? 'nhwc' : 'plain', rank: v.shape.length }),
+  );
+  const results = await convertModel(b, model, given);
   const graphOutputs: OnnxValue[] = [];
   for (const [i, name] of outputs.entries()) {
-    const v = b.toNhwc(valuesByName.get(name) as Value);
+    const v = b.toNhwc(results[i]);
     const outName = model.outputNames[i] ?? name;
     b.nodes.push({ opType: 'Identity', inputs: [v.name], outputs: [outName], name: `${outName}__out` });
     graphOutputs.push({
