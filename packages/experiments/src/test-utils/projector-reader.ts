@@ -36,12 +36,12 @@ export function readProjectorConfig(path: string): EmbeddingInfo[] {
     const field = /^(\w+):\s*(.+)$/.exec(line);
     if (open) {
       const child = {};
-      (top[open[1]] ??= []).push(child);
+      top[open[1]] = [...(top[open[1]] ?? []), child];
       stack.push(child);
     } else if (line === '}') stack.pop();
     else if (field) {
       const value = field[2].startsWith('"') ? JSON.parse(field[2]) : Number(field[2]);
-      if (field[1] === 'tensor_shape') (top.tensor_shape ??= []).push(value);
+      if (field[1] === 'tensor_shape') top.tensor_shape = [...(top.tensor_shape ?? []), value];
       else top[field[1]] = value;
     } else throw new Error(`Unreadable config line: ${line}`);
   }
