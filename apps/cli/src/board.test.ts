@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -95,6 +96,29 @@ describe('tensorfold board', () => {
     expect(data.scalars).toHaveLength(1);
     expect(data.scalars[0].svg).toContain('>a<');
     expect(data.scalars[0].svg).toContain('>b<');
+  });
+
+  it('answers only requests addressed to 127.0.0.1 or localhost, and 404 for an embedding not logged', async () => {
+    const served = await startBoard({ logdir: dir });
+    try {
+      const port = new URL(served.url).port;
+      const status = (host: string, path = '/') =>
+        new Promise<number>((resolve, reject) => {
+          const request = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          });
+          request.on('error', reject);
+          request.end();
+        });
+      expect(await status(`127.0.0.1:${port}`)).toBe(200);
+      expect(await status(`localhost:${port}`)).toBe(200);
+      expect(await status(`attacker.example:${port}`)).toBe(403);
+      expect(await status(`127.0.0.1:${port}`, '/api/projector?run=a/train&name=hidden&step=7')).toBe(404);
+      expect(await status(`127.0.0.1:${port}`, '/api/projector?run=a/train&name=hidden')).toBe(200);
+    } finally {
+      await served.close();
+    }
   });
 
   describe.skipIf(!present)('in headless Chromium', () => {

@@ -124,6 +124,8 @@ export async function projection(
       value: await projectEmbedding(vectors, n, d, labels ?? null, `${run}: ${name}, step ${entry.step}`),
     };
     cache.set(entry.tensorPath, cached);
+    // A long run logs many steps: keep the latest few projections.
+    if (cache.size > 32) cache.delete(cache.keys().next().value as string);
   }
   return { ...cached.value, run, name, step: entry.step, steps };
 }
@@ -140,6 +142,12 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     try {
+      // A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) is refused.
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(request.headers.host ?? '')) {
+        response.writeHead(403, { 'content-type': 'text/plain' });
+        response.end('tensorfold board answers only requests addressed to 127.0.0.1 or localhost');
+        return;
+      }
       if (url.pathname === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(BOARD_PAGE);
