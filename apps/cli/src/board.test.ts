@@ -185,6 +185,7 @@ describe('tensorfold board', () => {
       expect(await diagram.locator('path.edge[data-to="merge"]').count()).toBe(2);
       expect(await diagram.textContent()).toContain('Total params: 37');
       expect(await page.locator('#diagrams figure').count()).toBe(1); // run b logged no graph
+      expect(await page.textContent('#diagrams figcaption')).toBe('a/train');
       // The projector: 30 points in both views, three classes in the legend.
       expect(await page.locator('#embedding option').allTextContents()).toEqual(['a/train: hidden']);
       expect(await page.locator('#projector-2d svg g.points circle').count()).toBe(30);

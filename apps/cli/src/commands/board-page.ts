@@ -57,7 +57,7 @@ async function refresh() {
     $('runs').textContent = 'Runs: ' + (data.runs.join(', ') || 'none yet');
     $('scalars').innerHTML = data.scalars.map((c) => '<figure data-tag="' + esc(c.tag) + '">' + c.svg + '</figure>').join('');
     $('histograms').innerHTML = data.histograms.map((c) => '<figure data-tag="' + esc(c.run + ':' + c.tag) + '">' + c.svg + '</figure>').join('');
-    const diagrams = data.diagrams.map((d) => '<figure data-run="' + esc(d.run) + '">' + d.svg + '</figure>').join('');
+    const diagrams = data.diagrams.map((d) => '<figure data-run="' + esc(d.run) + '"><figcaption>' + esc(d.run) + '</figcaption>' + d.svg + '</figure>').join('');
     if (diagrams !== diagramsShown) {
       $('diagrams').innerHTML = diagrams || '<p>No model graph logged.</p>';
       diagramsShown = diagrams;
