@@ -114,7 +114,9 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
           mttkrp: ahead.mttkrp,
           factor: host[0],
           // A_N as the backend saw it (float32) in P, so that both terms describe one model
-          grams: grams.map((g, k) => (k === last ? gramOf(Float32Array.from(host[last]), shape[last], rank) : g)),
+          grams: grams.map((g, k) =>
+            k === last ? gramOf(Float32Array.from(host[last]), shape[last], rank) : g,
+          ),
           weights,
           rank,
           innerSize: shape[last],
