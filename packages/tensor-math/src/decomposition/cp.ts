@@ -48,9 +48,17 @@ export interface CPOptions {
  * proximal term (`(MTTKRP + λ·A)·(V + λI)⁻¹`, `λ = 1e-6·trace(V)/R`, see `proximalSolve`) that keeps
  * the solve stable where `V` is singular or nearly so (a rank above a mode's size, nearly collinear
  * components) and makes every update at least as good as keeping the old factor. The error recorded
- * after each sweep is the true relative residual `‖X − X̂‖/‖X‖` (one extra MTTKRP-sized product), not
- * TensorLy's Gram-matrix estimate, whose cancellation in float32 cannot resolve errors below ~3e-4.
+ * after each sweep is the relative residual `‖X − X̂‖/‖X‖`, computed as TensorLy does without
+ * rebuilding the tensor (`‖X‖² − 2⟨X, X̂⟩ + ‖X̂‖²`) but in float64 on the host, with `⟨X, X̂⟩` from
+ * the next sweep's first MTTKRP (a float32 sum of only `n_N` products per entry, finished in float64;
+ * see `cp-fit.ts`); where the fit is so close that float32 round-off could spoil that difference, the
+ * true residual (one more tensor-sized product). Either way within about 1e-5 of the float64 truth.
  * `history.errors` is non-increasing up to float32 round-off, with or without normalisation.
+ *
+ * A sweep of a 3-way tensor makes two tensor-sized products: `X·A_N`, whose result finishes the
+ * MTTKRPs of modes 1..N-1 on the host in float64, and mode N's with the Khatri-Rao product of the
+ * others. On WASM the factor matrices are widened with zero columns to a multiple of 8 for the SIMD
+ * product kernel (`productWidth`).
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @param rank The number of rank-one terms `R` (>= 1).
