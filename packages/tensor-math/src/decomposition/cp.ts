@@ -11,6 +11,7 @@ import {
   lastModeProduct,
   narrow,
   productWidth,
+  readInto,
   residualNorm,
 } from './cp-products.js';
 import { CPTensor } from './cp-tensor.js';
@@ -101,6 +102,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     let weights: Float64Array = new Float64Array(rank).fill(1);
     // P = X_[∏_{k<N} n_k, n_N] · A_N [∏_{k<N} n_k, width] and mode 1's MTTKRP from it, for the
     // current factors: made at the end of each sweep (its fit needs them) and used by the next
+    let partialBuffer: Float32Array | undefined;
     let ahead = await partialProducts();
     const history = await sweepUntilConverged(
       tensor,
@@ -146,8 +148,9 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     /** `P` (read back) and mode 1's MTTKRP from it, for the current factors. */
     async function partialProducts(): Promise<{ partial: Float32Array; mttkrp: Float64Array }> {
       const product = lastModeProduct(tensor, host[last], rank, width);
-      const partial = (await product.data()) as Float32Array;
-      product.dispose();
+      // one buffer for every sweep: a sweep is done with the last P before the next is read
+      partialBuffer ??= new Float32Array(product.size);
+      const partial = await readInto(product, partialBuffer).finally(() => product.dispose());
       return { partial, mttkrp: frontMttkrp(partial, host, front, 0, rank, width) };
     }
 
