@@ -1,9 +1,14 @@
 import { ConfigError, type Model, tf } from '@tensorfold/core';
-import { asBatch, findLayer, layerOutput, runTo } from './graph-run.js';
+import { gradCamLayer } from './cam-layer.js';
+import { asBatch, layerOutput, runTo } from './graph-run.js';
 
 /** Options of {@link gradCam}. */
 export interface GradCamOptions {
-  /** The convolutional layer to explain. Default: the last layer whose output is `[batch, h, w, c]`. */
+  /**
+   * The layer to explain, one with image output `[batch, h, w, c]`. Default: the last such layer that every
+   * path from the input to the output passes through (after the last residual add or concatenation of
+   * branching models; see {@link gradCamLayer}).
+   */
   layerName?: string;
   /** `'layer'` (default): the heatmap at the layer's resolution; `'input'`: resized bilinearly to the image's. */
   size?: 'layer' | 'input';
@@ -14,11 +19,13 @@ export interface GradCamOptions {
  * convolutional layer's output speaks for `classIndex`. The gradient of the class score with respect to the
  * layer's feature maps is averaged over each map to weigh it; the weighted sum of the maps, through ReLU and
  * divided by its maximum, is the heatmap `[h, w]` in [0, 1] (all zeros when nothing speaks for the class).
- * The caller disposes it.
+ * The gradient runs through the whole graph: on residual and inception-style models it reaches the layer
+ * through every branch that leaves it. The caller disposes it.
  *
  * @param image `[height, width, channels]` or `[1, height, width, channels]` as the model takes it.
  * @param classIndex the output unit to explain, 0-based.
- * @throws ConfigError for an unknown layer (listing the names), a layer without image output, or a bad class.
+ * @throws ConfigError for an unknown layer (listing the names), a layer without image output or that the
+ *   output does not depend on, or a bad class; ShapeError when the image does not fit (`fitImage` resizes).
  */
 export function gradCam(
   model: Model,
@@ -26,18 +33,8 @@ export function gradCam(
   classIndex: number,
   options: GradCamOptions = {},
 ): tf.Tensor2D {
-  const layer = options.layerName
-    ? findLayer(model, options.layerName)
-    : [...model.layers].reverse().find((l) => !Array.isArray(l.output) && l.output.shape.length === 4);
-  if (!layer)
-    throw new ConfigError(
-      `Model "${model.name}" has no layer with image output ([batch, h, w, c]) to explain.`,
-    );
+  const layer = gradCamLayer(model, options.layerName);
   const target = layerOutput(layer);
-  if (target.shape.length !== 4)
-    throw new ConfigError(
-      `Grad-CAM needs a layer with image output [batch, h, w, c]; "${layer.name}" gives [${target.shape.join(', ')}]. Pick a convolutional layer.`,
-    );
   const classes = model.outputs[0].shape.at(-1) as number;
   if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes)
     throw new ConfigError(`classIndex must be an integer from 0 to ${classes - 1}, got ${classIndex}.`);
