@@ -11,6 +11,7 @@ import {
 } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resnetSmall } from '../builders/resnet-small.js';
+import { stackedConvNet } from '../builders/stacked-conv-net.js';
 import { activations } from './activations.js';
 import { gradCamLayer } from './cam-layer.js';
 import { gradCam } from './grad-cam.js';
@@ -157,7 +158,11 @@ describe('Grad-CAM on branching models', () => {
     tf.dispose([image, byDefault, named, branch]);
     const small = resnetSmall({ inputShape: [16, 16, 1], filters: [4, 8], blocksPerStage: 1 });
     expect(gradCamLayer(small).name).toBe('conv3_block1_out');
-    tf.dispose([res, inc, small] as never);
+    // A pooling layer at the end is passed over for the finer map before it (Keras uses block5_conv3 of VGG).
+    const stacked = stackedConvNet({ blocks: 2, inputShape: [16, 16, 1] });
+    expect(stacked.layers.map((l) => l.name)).toContain('pool2');
+    expect(gradCamLayer(stacked).name).toBe('conv2');
+    tf.dispose([res, inc, small, stacked] as never);
   });
 
   it('bad layers: unknown (listing the names), not an image, not on the way to the output, no single cut', () => {

@@ -3,7 +3,8 @@
  * with image output in graph order may sit on one branch only, and its heatmap would then show a part of
  * what the model sees. The default is the last image layer that every path from the input to the class
  * output passes through (the last "cut" of the graph), as Keras's Grad-CAM examples pick `conv5_block3_out`
- * or `mixed10`.
+ * or `mixed10`; a pooling layer after it is passed over for the finer map before it (`block5_conv3` of VGG16,
+ * not `block5_pool`).
  */
 import { ConfigError, InputLayer, type Layer, type Model, type SymbolicTensor } from '@tensorfold/core';
 import { findLayer, layerOutput } from './graph-run.js';
@@ -43,7 +44,8 @@ function isImageLayer(layer: Layer): boolean {
 /**
  * The layer {@link gradCam} explains: `layerName` when given (checked: it must have image output
  * `[batch, h, w, c]` and feed the model's first output), else the last layer with image output that every
- * path from the input to the first output passes through.
+ * path from the input to the first output passes through, not counting pooling layers (unless only pooling
+ * layers are).
  *
  * @throws ConfigError for an unknown name (listing the layers), a layer without image output, a layer the
  *   output does not depend on, or a graph where no single image layer carries everything to the output
@@ -69,7 +71,8 @@ export function gradCamLayer(model: Model, layerName?: string): Layer {
     throw new ConfigError(
       `Model "${model.name}" has no layer with image output ([batch, h, w, c]) to explain.`,
     );
-  const layer = [...imageLayers].reverse().find((l) => isCut(model, layerOutput(l), output));
+  const cuts = [...imageLayers].reverse().filter((l) => isCut(model, layerOutput(l), output));
+  const layer = cuts.find((l) => !/Pooling/.test(l.className)) ?? cuts[0];
   if (!layer)
     throw new ConfigError(
       `No single layer with image output of model "${model.name}" carries everything its output depends on (its branches meet only after pooling); name one with layerName: ${imageLayers.map((l) => l.name).join(', ')}.`,
