@@ -3,6 +3,7 @@ import { ConfigError, input, type Model, model, type SymbolicTensor, setSeed, tf
 import {
   activation,
   add,
+  batchNormalization,
   concatenate,
   conv2d,
   dense,
@@ -10,6 +11,7 @@ import {
   maxPooling2d,
 } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mobileNetV2 } from '../applications/mobilenet-v2.js';
 import { resnetSmall } from '../builders/resnet-small.js';
 import { stackedConvNet } from '../builders/stacked-conv-net.js';
 import { activations } from './activations.js';
@@ -52,13 +54,12 @@ function inceptionNet(): Model {
   const x = input({ shape: [8, 8, 3] });
   const stem = conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'stem' }).apply(x);
   const b1 = conv2d({ filters: 3, kernelSize: 1, activation: 'tanh', name: 'branch1x1' }).apply(stem);
-  const b3 = conv2d({
-    filters: 3,
-    kernelSize: 3,
-    padding: 'same',
-    activation: 'tanh',
-    name: 'branch3x3',
-  }).apply(stem);
+  // The 3x3 branch normalizes without a learned scale, as Inception v3's blocks do (scale: false).
+  const b3 = activation({ activation: 'tanh', name: 'branch3x3_act' }).apply(
+    batchNormalization({ scale: false, name: 'branch3x3_bn' }).apply(
+      conv2d({ filters: 3, kernelSize: 3, padding: 'same', name: 'branch3x3' }).apply(stem),
+    ),
+  );
   const pooled = maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: 'branch_pool' }).apply(stem);
   const bp = conv2d({ filters: 2, kernelSize: 1, activation: 'tanh', name: 'branch_pool_conv' }).apply(
     pooled,
@@ -141,7 +142,7 @@ describe('Grad-CAM on branching models', () => {
     });
   }
 
-  it('picks by default the last image layer that every path to the output passes through', () => {
+  it('picks by default the last image layer that every path to the output passes through', async () => {
     const res = residualNet();
     expect(gradCamLayer(res).name).toBe('res_out');
     const inc = inceptionNet();
@@ -162,7 +163,19 @@ describe('Grad-CAM on branching models', () => {
     const stacked = stackedConvNet({ blocks: 2, inputShape: [16, 16, 1] });
     expect(stacked.layers.map((l) => l.name)).toContain('pool2');
     expect(gradCamLayer(stacked).name).toBe('conv2');
-    tf.dispose([res, inc, small, stacked] as never);
+    // Keras's MobileNetV2 (inverted residual blocks): its last ReLU, explained through every block.
+    const mobile = await mobileNetV2({ inputShape: [32, 32, 3], alpha: 0.35, classes: 3 });
+    expect(gradCamLayer(mobile).name).toBe('out_relu');
+    const picture = tf.randomUniform([32, 32, 3], 0, 1, 'float32', 8);
+    const before = tf.memory().numTensors;
+    const cam = gradCam(mobile, picture, 2, { layerName: 'block_2_add', size: 'input' });
+    expect(cam.shape).toEqual([32, 32]);
+    // Scaled to a maximum of 1 even though an untrained net's gradients there are tiny.
+    expect(Math.max(...cam.dataSync())).toBeCloseTo(1, 5);
+    cam.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    picture.dispose();
+    tf.dispose([res, inc, small, stacked, mobile] as never);
   });
 
   it('bad layers: unknown (listing the names), not an image, not on the way to the output, no single cut', () => {
@@ -220,8 +233,8 @@ describe('activations on branching models', () => {
     const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.addN([r.stem, r.res_conv, r.side_conv]), r.res_add))));
     expect(gap.dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([gap, ...Object.values(r)]);
-    const i = activations(inc, rgb, ['mixed', 'branch1x1', 'branch3x3', 'branch_pool_conv']);
-    const joined = tf.concat([i.branch1x1, i.branch3x3, i.branch_pool_conv], 3);
+    const i = activations(inc, rgb, ['mixed', 'branch1x1', 'branch3x3_act', 'branch_pool_conv']);
+    const joined = tf.concat([i.branch1x1, i.branch3x3_act, i.branch_pool_conv], 3);
     expect(i.mixed.shape).toEqual([1, 8, 8, 8]);
     expect(Array.from(joined.dataSync())).toEqual(Array.from(i.mixed.dataSync()));
     tf.dispose([joined, ...Object.values(i)]);

@@ -49,8 +49,14 @@ export function gradCam(
     const grads = tf.grad(score)(maps); // [1, h, w, c]
     const weights = tf.mean(grads, [1, 2], true); // [1, 1, 1, c]
     let cam = tf.squeeze(tf.relu(tf.sum(tf.mul(maps, weights), 3)), [0]) as tf.Tensor2D; // [h, w]
+    // Divided by its maximum however small (an untrained deep net's gradients can be 1e-14), or all zeros.
     const max = tf.max(cam);
-    cam = tf.where(tf.greater(max, 0), tf.div(cam, tf.maximum(max, 1e-12)), tf.zerosLike(cam)) as tf.Tensor2D;
+    const positive = tf.greater(max, 0);
+    cam = tf.where(
+      positive,
+      tf.div(cam, tf.where(positive, max, tf.onesLike(max))),
+      tf.zerosLike(cam),
+    ) as tf.Tensor2D;
     if (options.size === 'input') {
       const [h, w] = x.shape.slice(1, 3);
       cam = tf.squeeze(
