@@ -10,6 +10,7 @@ import { decode, encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCommand } from './commands/explain.js';
 import type { Output } from './output.js';
+import { buildProgram } from './program.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tensorfold-cli-explain-pictures-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -259,5 +260,32 @@ describe('tensorfold explain draws what the model sees', () => {
     await expect(
       explainCommand({ model: residual, image, out, gradcam: true, layer: 'nope' }, quiet),
     ).rejects.toThrow(/no layer "nope". Its layers: .*stem, branch, block_add, block_out/);
+  });
+
+  it('from the command line: --class, --data, --count, --steps, --layer reach the command', async () => {
+    const out = join(root, 'command-line');
+    const lines: string[] = [];
+    const output = (): Output => ({
+      line: (t) => lines.push(t),
+      error: (t) => lines.push(t),
+      progress: { write: () => true, isTTY: false },
+    });
+    await buildProgram(output).parseAsync(
+      // biome-ignore format: one flag per line reads better
+      ['node', 'tensorfold', 'explain', residual, image, '--gradcam', '--filters', '--class', '2',
+        '--layer', 'stem', '--count', '2', '--steps', '2', '--data', '--out', out],
+    );
+    const summary = JSON.parse(readFileSync(join(out, 'explain.json'), 'utf8'));
+    expect(summary.gradcam).toEqual({ class: 2, layer: 'stem', size: [16, 16] });
+    expect(summary.files.map((f: string) => f.slice(out.length + 1))).toEqual([
+      'gradcam-class2.png',
+      'gradcam-class2.svg',
+      'gradcam-class2.json',
+      'filter-stem-0.json',
+      'filter-stem-1.json',
+      'filters-stem.png',
+      'filters-stem.svg',
+    ]);
+    expect(lines).toContain(`Predicted class ${summary.predicted}; Grad-CAM of class 2 at layer stem.`);
   });
 });
