@@ -172,7 +172,7 @@ describe('tensorfold explain draws what the model sees', () => {
     const stem = JSON.parse(readFileSync(join(out, 'activations-stem.json'), 'utf8'));
     expect(stem.shape).toEqual([1, 16, 16, 4]);
     const t = tf.tensor(stem.data, stem.shape);
-    const fig = await featureMaps(t, { title: 'Feature maps of stem (4 channels, 16x16)' });
+    const fig = await featureMaps(t, { title: 'Feature maps of stem' });
     t.dispose();
     expect(Buffer.from(readFileSync(join(out, 'activations-stem.png')))).toEqual(
       Buffer.from(toPng(fig, { scale: 2 })),
@@ -243,7 +243,7 @@ describe('tensorfold explain draws what the model sees', () => {
     const grid = tf.stack(patterns, 3);
     const fig = await filterGrid(grid, {
       scale: 4,
-      title: 'Patterns that filters of block_out respond to most (3 of 4, 3 steps of gradient ascent)',
+      title: 'Filter patterns of block_out',
     });
     tf.dispose([...patterns, grid]);
     expect(Buffer.from(readFileSync(join(out, 'filters-block_out.png')))).toEqual(
@@ -277,6 +277,7 @@ describe('tensorfold explain draws what the model sees', () => {
     );
     const summary = JSON.parse(readFileSync(join(out, 'explain.json'), 'utf8'));
     expect(summary.gradcam).toEqual({ class: 2, layer: 'stem', size: [16, 16] });
+    expect(summary.filters).toEqual({ layer: 'stem', drawn: 2, of: 4, steps: 2 });
     expect(summary.files.map((f: string) => f.slice(out.length + 1))).toEqual([
       'gradcam-class2.png',
       'gradcam-class2.svg',

@@ -49,6 +49,8 @@ export interface ExplainResult {
   score: number;
   /** Grad-CAM's class and layer, when --gradcam. */
   gradcam?: { class: number; layer: string; size: number[] };
+  /** The layer of --filters, how many of its filters were drawn, and the gradient ascent steps. */
+  filters?: { layer: string; drawn: number; of: number; steps: number };
   /** Every file written, pictures and data. */
   files: string[];
 }
@@ -119,7 +121,7 @@ export async function explainCommand(options: ExplainOptions, out: Output): Prom
               await picture(
                 `activations-${safe(name)}`,
                 await featureMaps(t, {
-                  title: `Feature maps of ${name} (${t.shape[3]} channels, ${t.shape[1]}x${t.shape[2]})`,
+                  title: `Feature maps of ${name}`, // short: a grid of one map is 160 px wide
                 }),
               );
             else
@@ -136,6 +138,7 @@ export async function explainCommand(options: ExplainOptions, out: Output): Prom
         const filters = model.getLayer(layer).outputShape.at(-1) as number;
         const shown = Math.min(filters, count);
         const steps = options.steps ?? 30;
+        result.filters = { layer, drawn: shown, of: filters, steps };
         const patterns: tf.Tensor3D[] = [];
         try {
           for (let f = 0; f < shown; f++) {
@@ -149,7 +152,7 @@ export async function explainCommand(options: ExplainOptions, out: Output): Prom
               `filters-${safe(layer)}`,
               await filterGrid(grid, {
                 scale: Math.max(1, Math.round(64 / Math.max(h, w))),
-                title: `Patterns that filters of ${layer} respond to most (${shown} of ${filters}, ${steps} steps of gradient ascent)`,
+                title: `Filter patterns of ${layer}`,
               }),
             );
           } finally {
