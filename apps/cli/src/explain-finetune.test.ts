@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DataError } from '@tensorfold/core';
-import { encode as encodePng } from 'fast-png';
+import { decode, encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCommand } from './commands/explain.js';
 import { finetuneCommand } from './commands/finetune.js';
@@ -49,7 +49,7 @@ beforeAll(async () => {
 });
 
 describe('tensorfold explain', () => {
-  it('writes the Grad-CAM heatmap, the feature maps and filter patterns as JSON', async () => {
+  it('writes the Grad-CAM heatmap, the feature maps and filter patterns as pictures (and numbers with --data)', async () => {
     const out = join(root, 'explain');
     const files = await explainCommand(
       {
@@ -60,19 +60,27 @@ describe('tensorfold explain', () => {
         activations: true,
         filters: true,
         steps: 3,
+        data: true,
       },
       quiet,
     );
     const names = files.map((f) => f.slice(out.length + 1));
+    for (const name of ['activations-conv1', 'filters-conv3'])
+      expect(names).toEqual(expect.arrayContaining([`${name}.png`, `${name}.svg`]));
     expect(names).toContain('activations-conv1.json');
-    expect(names.some((n) => /^gradcam-class\d\.json$/.test(n))).toBe(true);
-    expect(names).toContain('filter-pool3-0.json');
-    const cam = JSON.parse(readFileSync(files.find((f) => f.includes('gradcam')) as string, 'utf8'));
-    expect(cam.shape).toEqual([12, 12]);
-    expect(cam.data.length).toBe(144);
+    expect(names).toContain('filter-conv3-0.json');
+    const cam = files.find((f) => /gradcam-class\d\.json$/.test(f)) as string;
+    expect(names).toContain(cam.slice(out.length + 1).replace('.json', '.png'));
+    // The heatmap at the resolution of the last conv layer (conv3 of 12x12 images: 3x3), not its pooling.
+    expect(JSON.parse(readFileSync(cam, 'utf8')).shape).toEqual([3, 3]);
     const maps = JSON.parse(readFileSync(join(out, 'activations-conv1.json'), 'utf8'));
     expect(maps.shape).toEqual([1, 12, 12, 16]);
-    expect(JSON.parse(readFileSync(join(out, 'explain.json'), 'utf8')).files).toEqual(files);
+    // 16 feature maps of conv1 in one picture, 2x scale: wider than 4 columns of 12x6 px.
+    const png = decode(readFileSync(join(out, 'activations-conv1.png')));
+    expect(png.width).toBeGreaterThan(4 * 12 * 6 * 2);
+    const summary = JSON.parse(readFileSync(join(out, 'explain.json'), 'utf8'));
+    expect(summary.files).toEqual(files);
+    expect(summary.gradcam.layer).toBe('conv3');
   });
 
   it('says what size the model takes and offers --resize; names unknown layers', async () => {
@@ -85,7 +93,11 @@ describe('tensorfold explain', () => {
       /24x24 with 1 channel\(s\), but the model takes 12x12 with 3: pass --resize/,
     );
     const files = await explainCommand({ model: saved, image, out, gradcam: true, resize: true }, quiet);
-    expect(files.length).toBe(1);
+    expect(files.length).toBe(2); // .png and .svg
+    // The picture shows the image as the model took it: 12x12 RGB (the gray image resized, repeated).
+    const summary = JSON.parse(readFileSync(join(out, 'explain.json'), 'utf8'));
+    expect(summary.gradcam.size).toEqual([3, 3]);
+    expect(readFileSync(files[1], 'utf8')).toMatch(/<image[^>]*width="240"[^>]*height="240"/);
     await expect(
       explainCommand({ model: saved, image, out, activations: true, resize: true, layer: 'conv9' }, quiet),
     ).rejects.toThrow(/no layer "conv9". Its layers: .*conv1/);

@@ -401,7 +401,7 @@ Examples:
   program
     .command('explain')
     .description(
-      'What a saved convnet sees in one image: Grad-CAM heatmap, feature maps, filter patterns (raw JSON until @tensorfold/viz draws them).',
+      'What a saved convnet sees in one image: Grad-CAM heatmap over it, feature maps, filter patterns (PNG and SVG pictures).',
     )
     .argument('<model>', "a saved model's directory or model.json")
     .argument('<image>', 'a PNG or JPEG image')
@@ -409,13 +409,15 @@ Examples:
     .option('--activations', 'the feature maps of every image layer (or --layer)')
     .option(
       '--filters',
-      'the input patterns that the first 16 filters of the last conv layer (or --layer) respond to most',
+      'the input patterns that the first 16 (or --count) filters of the last conv layer (or --layer) respond to most',
     )
     .option('--layer <name>', 'the layer to explain')
     .option('--class <n>', "Grad-CAM's class, 0-based", integerAtLeast(0, '--class'))
     .option('--steps <n>', 'gradient ascent steps of --filters', integerAtLeast(1, '--steps'), 30)
     .option('--resize', "resize the image (and convert its channels) to the model's input")
-    .requiredOption('--out <dir>', 'the folder to write the JSON files to')
+    .option('--count <n>', 'how many filters --filters draws', integerAtLeast(1, '--count'), 16)
+    .option('--data', 'also write the raw numbers as JSON files ({shape, data})')
+    .requiredOption('--out <dir>', 'the folder to write the pictures (.png and .svg) and explain.json to')
     .action(async (modelPath: string, image: string, flags: Record<string, unknown>) => {
       const { explainCommand } = await import('./commands/explain.js');
       await explainCommand(

@@ -36,6 +36,7 @@ export { type StackedConvNetOptions, stackedConvNet } from './builders/stacked-c
 export { type VggSmallOptions, vggSmall } from './builders/vgg-small.js';
 export { models } from './descriptions.js';
 export { activations } from './inspect/activations.js';
+export { gradCamLayer } from './inspect/cam-layer.js';
 export { type FilterPatternOptions, filterPattern } from './inspect/filter-pattern.js';
 export { type GradCamOptions, gradCam } from './inspect/grad-cam.js';
 export { asBatch, findLayer, fitImage } from './inspect/graph-run.js';

@@ -136,6 +136,15 @@ describe('featureMaps and filterGrid', () => {
     await expect(featureMaps(tf.zeros([2, 3, 3, 1]))).rejects.toThrow(/one image's activation/);
   });
 
+  it('draws the 1x1 maps at the end of a convnet at the largest default scale (64 px)', async () => {
+    const act = tf.zeros([1, 1, 1, 3]);
+    const fig = await featureMaps(act);
+    act.dispose();
+    const tiles = byClass(parseSvg(fig.svg), 'tile');
+    expect(tiles).toHaveLength(3);
+    expect(findAll(tiles[0], (n) => n.tag === 'image')[0].attrs.width).toBe('64');
+  });
+
   it('shows conv kernels per output filter, in colour over RGB', async () => {
     const kernel = tf.randomNormal([3, 3, 3, 5], 0, 1, 'float32', 1);
     const fig = await filterGrid(kernel);

@@ -41,7 +41,7 @@ export function gridLayout(tiles: Tile[], options: GridLayoutOptions) {
   if (tiles.length === 0) throw new DataError('There are no pictures to lay out: give at least one image.');
   const h = Math.max(...tiles.map((t) => t.raster.height));
   const w = Math.max(...tiles.map((t) => t.raster.width));
-  const scale = options.scale ?? Math.max(1, Math.round(72 / Math.max(h, w)));
+  const scale = options.scale ?? Math.min(64, Math.max(1, Math.round(72 / Math.max(h, w))));
   if (!(Number.isInteger(scale) && scale >= 1 && scale <= 64))
     throw new ConfigError(
       `scale must be a whole number from 1 to 64 (screen px per image pixel), got ${scale}.`,

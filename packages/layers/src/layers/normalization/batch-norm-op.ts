@@ -32,8 +32,9 @@ export function normalize(
   beta: tf.Tensor | null,
   epsilon: number,
 ): tf.Tensor {
-  if (axis === x.rank - 1)
-    return tf.batchNorm(x, mean, variance, beta ?? undefined, gamma ?? undefined, epsilon);
+  // tfjs's fused batchNorm cannot record a gradient without its scale or offset (it saves the missing
+  // tensor for the backward pass), so it runs only with both; otherwise the ops below, which can.
+  if (axis === x.rank - 1 && gamma && beta) return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
   return tf.tidy(() => {
     const shape = x.shape.map((d, i) => (i === axis ? d : 1));
     const b = (t: tf.Tensor) => tf.reshape(t, shape);

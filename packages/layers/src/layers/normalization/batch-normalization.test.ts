@@ -60,6 +60,10 @@ describe('batchNormalization', () => {
     await checkGradients(batchNormalization({ center: false }), seededUniform([5, 2], 3), training);
     await checkGradients(batchNormalization({ scale: false }), seededUniform([5, 2], 4), training);
     await checkGradients(batchNormalization(), seededUniform([3, 4], 5));
+    // Inference without gamma or beta (Inception v3's scale: false): tfjs's fused batchNorm cannot record
+    // a gradient with a missing scale or offset, which broke Grad-CAM and fine-tuning with frozen layers.
+    await checkGradients(batchNormalization({ scale: false }), seededUniform([5, 2], 6));
+    await checkGradients(batchNormalization({ center: false }), seededUniform([5, 2], 7));
   });
 
   it('matches tfjs-layers in training and inference, including the moving averages', async () => {
