@@ -47,7 +47,6 @@ export {
   modelGraph,
 } from './diagram/model-diagram.js';
 export { type FeatureMapOptions, featureMaps, filterGrid } from './images/feature-maps.js';
-export { type GradCamOptions, type GradCamResult, gradCam } from './images/grad-cam.js';
 export {
   type HeatmapOverlayOptions,
   heatmapOverlay,
