@@ -190,6 +190,62 @@ describe.skipIf(!available)('demo site in Chromium', () => {
         expect(errors).toEqual([]);
         await page.close();
       }, 240_000);
+
+      it('Convnets: LeNet-5 trains on MNIST, a drawn 1 is classified 1, every map and filter and Grad-CAM are drawn; no errors, no axe violations', async (ctx) => {
+        // WASM trains the default run (4,000 images, batches of 32: 125 Adam steps, a few seconds). SwiftShader
+        // compiles every shader on the CPU and takes seconds per step: it trains 2 steps, then loads the
+        // weights trained by scripts/train-weights.sh.
+        const hash = backend === 'wasm' ? 'convnets?seed=2' : 'convnets?seed=2&samples=128&batchSize=64';
+        const { page, errors, label } = await open(hash, backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await expect
+          .poll(() => page.getByTestId('filter-count').textContent(), { timeout: 60_000 })
+          .toBe('136');
+        await page.getByTestId('train').click();
+        await expect
+          .poll(() => page.getByTestId('test-accuracy').count(), { timeout: 200_000, interval: 1000 })
+          .toBe(1);
+        expect(await page.getByTestId('batches').textContent()).toBe(backend === 'wasm' ? '125' : '2');
+        expect(Number(await page.getByTestId('samples-per-second').textContent())).toBeGreaterThan(0);
+        if (backend === 'wasm') {
+          const trained = Number.parseFloat((await page.getByTestId('test-accuracy').textContent()) ?? '');
+          expect(trained).toBeGreaterThan(80);
+        } else {
+          const lastLoss = Number(await page.getByTestId('last-loss').textContent());
+          expect(Number.isFinite(lastLoss)).toBe(true);
+          await page.getByTestId('load-weights').click();
+          await page.getByTestId('loaded-note').waitFor({ timeout: 120_000 });
+          await page.getByTestId('test-accuracy').waitFor({ timeout: 120_000 });
+          const shipped = Number.parseFloat((await page.getByTestId('test-accuracy').textContent()) ?? '');
+          expect(shipped).toBeGreaterThan(95);
+        }
+        // Draw a 1: one stroke down the middle of the pad.
+        const pad = await page.getByTestId('draw-pad').boundingBox();
+        if (!pad) throw new Error('The drawing pad is not on the page.');
+        await page.mouse.move(pad.x + pad.width * 0.52, pad.y + pad.height * 0.15);
+        await page.mouse.down();
+        for (let i = 1; i <= 10; i++)
+          await page.mouse.move(
+            pad.x + pad.width * (0.52 - 0.02 * (i / 10)),
+            pad.y + pad.height * (0.15 + 0.7 * (i / 10)),
+          );
+        await page.mouse.up();
+        await expect.poll(() => page.getByTestId('predicted').textContent(), { timeout: 60_000 }).toBe('1');
+        await page.getByTestId('cam').waitFor();
+        expect(await page.getByTestId('map-count').textContent()).toBe('48'); // c1 8 + s2 8 + c3 16 + s4 16
+        expect(await page.getByTestId('stated-lenet5').textContent()).toBe('62,430');
+        await page.getByTestId('cam-layer').selectOption('c1');
+        await expect.poll(() => page.url()).toContain('camLayer=c1');
+        expect(page.url()).toContain('seed=2');
+        await page.screenshot({ path: join(SHOTS, `convnets-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 300_000);
     });
   }
 
@@ -197,6 +253,56 @@ describe.skipIf(!available)('demo site in Chromium', () => {
     const { page, errors } = await open('neurons?steps=banana&w1=2', 'wasm');
     expect(await page.getByTestId('reset-notice').textContent()).toContain('steps');
     expect(await page.getByTestId('fruit-weights').textContent()).toContain('Step 0');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Convnets: an upload that is not an image is refused with a reason; a huge picture is resized; the gallery counts built models', async () => {
+    const { page, errors } = await open('convnets', 'wasm');
+    const upload = page.getByTestId('upload');
+    await upload.setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a digit'),
+    });
+    expect(await page.getByTestId('upload-problem').textContent()).toContain(
+      '“notes.txt” is not an image (text/plain)',
+    );
+    // A 3000 x 2000 PNG of a dark 7 on white paper, made in the page.
+    const png = await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(3000, 2000);
+      const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, 3000, 2000);
+      ctx.strokeStyle = '#000000';
+      ctx.lineWidth = 120;
+      ctx.beginPath();
+      ctx.moveTo(1100, 400);
+      ctx.lineTo(1900, 400);
+      ctx.lineTo(1400, 1700);
+      ctx.stroke();
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    });
+    await upload.setInputFiles({
+      name: 'seven.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(png, 'base64'),
+    });
+    await expect
+      .poll(() => page.getByTestId('digit-note').textContent())
+      .toContain('“seven.png” is 3000 × 2000 pixels: resized to 280 × 187');
+    expect(await page.getByTestId('upload-problem').count()).toBe(0);
+    await page.getByTestId('predicted').waitFor();
+    await page.getByTestId('count-params').click();
+    await expect
+      .poll(() => page.getByTestId('counted-lenet5').textContent(), { timeout: 60_000 })
+      .toBe('62,430');
+    await expect
+      .poll(() => page.getByTestId('counted-vggsmall').textContent(), { timeout: 60_000 })
+      .toBe(await page.getByTestId('stated-vggsmall').textContent());
     expect(errors).toEqual([]);
     await page.close();
   });
