@@ -52,6 +52,14 @@ export const PAGES: readonly PageEntry[] = [
     load: () => import('./pages/tensors/TensorsPage.svelte'),
   },
   {
+    id: 'regularization',
+    title: 'Regularization and training',
+    summary:
+      'Over- and underfitting curves, early stopping with restored weights, dropout, batch norm, k-fold, augmentation.',
+    source: 'seed 002, seed 004, seed 001',
+    load: () => import('./pages/regularization/RegularizationPage.svelte'),
+  },
+  {
     id: 'convnets',
     title: 'Convnets',
     summary:
