@@ -363,6 +363,18 @@ describe.skipIf(!available)('demo site in Chromium', () => {
     await page.close();
   });
 
+  it('Regularization and Convnets reset a broken URL and say which value was wrong', async () => {
+    for (const [hash, bad] of [
+      ['regularization?units=999&epochs=20', 'units'],
+      ['convnets?samples=99999&camLayer=c9', 'samples, camLayer'],
+    ]) {
+      const { page, errors } = await open(hash, 'wasm');
+      expect(await page.getByTestId('reset-notice').textContent()).toContain(`(${bad})`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('the Playground resets a broken URL (too many neurons) and says so, then writes its state back', async () => {
     const { page, errors } = await open('playground?layers=4,99&dataset=spiral', 'wasm');
     expect(await page.getByTestId('reset-notice').textContent()).toContain('layers');
