@@ -181,7 +181,11 @@ export class DigitClassifier {
       const kernel = layer.trainableWeights[0]?.read();
       if (kernel?.rank !== 4) continue; // [size, size, inputs, outputs]
       const [size, , inputs, outputs] = kernel.shape;
-      result.push({ name: layer.name, size, inputs, outputs, values: (await kernel.data()) as Float32Array });
+      // A copy: training may assign the variable a new value while this one is read back.
+      const copy = kernel.clone();
+      const values = (await copy.data()) as Float32Array;
+      copy.dispose();
+      result.push({ name: layer.name, size, inputs, outputs, values });
     }
     return result;
   }

@@ -41,7 +41,7 @@ export interface Previews {
   names: string[];
 }
 
-/** {@link COPIES} augmented batches of the first {@link PREVIEW_DIGITS} digits, from `settings.augmentSeed`. */
+/** {@link COPIES} augmented batches of the first {@link PREVIEW_DIGITS} digits of `digits`, from `settings.augmentSeed`. */
 export async function previews(digits: DigitSet, settings: RegularizationState): Promise<Previews> {
   const list = augmentations(settings);
   const run = augmenter(list, { seed: settings.augmentSeed });

@@ -86,8 +86,8 @@ describe('capacity and k-fold', () => {
 describe('augmentation previews', () => {
   it('change the digits, the same seed gives the same previews, and zero strengths change nothing', async () => {
     const digits = parseDigits(
-      mnistSubsetFile(MNIST_FILES.trainImages),
-      mnistSubsetFile(MNIST_FILES.trainLabels),
+      mnistSubsetFile(MNIST_FILES.testImages),
+      mnistSubsetFile(MNIST_FILES.testLabels),
     );
     const before = tf.memory().numTensors;
     const a = await previews(digits, base);
