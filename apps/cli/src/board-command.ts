@@ -9,7 +9,7 @@ export function registerBoard(program: Command, makeOutput: (json: boolean) => O
   program
     .command('board')
     .description(
-      'Serve, on 127.0.0.1 only, a page showing the TensorBoard event files under DIR: scalars of the runs overlaid (smoothing, log scale), histograms over time, hyperparameters and model text; live while runs write.',
+      'Serve, on 127.0.0.1 only, a page showing the TensorBoard event files under DIR: scalars of the runs overlaid (smoothing, log scale), histograms over time, hyperparameters and model text, the model diagram of each run, and an embedding projector (PCA in 2-D and 3-D, coloured by label); live while runs write.',
     )
     .argument('<dir>', 'a log directory (train --logdir, tune --logdir)', (value: string) => {
       const path = userPath(value);

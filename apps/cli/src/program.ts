@@ -161,7 +161,7 @@ flag or value, 130 Ctrl-C before training began.`,
     .option('--out <dir>', 'save the trained model to this directory', outDirectory)
     .option(
       '--logdir <dir>',
-      'write the run as TensorBoard event files (train/ and validation/ under this directory; tensorboard --logdir DIR shows them)',
+      'write the run as TensorBoard event files (train/ and validation/ under this directory, with the model graph and, for the projector, the penultimate layer on 256 test images each epoch; tensorfold board DIR or tensorboard --logdir DIR shows them)',
       (value: string) => userPath(value),
     )
     .option(

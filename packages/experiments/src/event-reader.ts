@@ -14,6 +14,8 @@ export type SummaryValue =
       counts: number[];
     }
   | { kind: 'text'; tag: string; text: string }
+  /** A string tensor of a plugin other than `text` (`graph_keras_model`'s model JSON...). */
+  | { kind: 'plugin'; tag: string; plugin: string; text: string }
   | { kind: 'image'; tag: string; width: number; height: number; png: Uint8Array }
   | { kind: 'other'; tag: string };
 
@@ -138,12 +140,14 @@ function decodeValue(buf: Uint8Array): SummaryValue {
   let histo: Uint8Array | undefined;
   let image: Uint8Array | undefined;
   let tensor: Uint8Array | undefined;
+  let plugin = '';
   for (const f of fields(buf)) {
     if (f.no === 1 && f.bytes) tag = text.decode(f.bytes);
     else if (f.no === 2 && f.fixed32) simple = f.fixed32.getFloat32(0, true);
     else if (f.no === 5) histo = f.bytes;
     else if (f.no === 4) image = f.bytes;
     else if (f.no === 8) tensor = f.bytes;
+    else if (f.no === 9 && f.bytes) plugin = pluginName(f.bytes);
   }
   if (simple !== undefined) return { kind: 'scalar', tag, value: simple };
   if (histo) {
@@ -187,8 +191,19 @@ function decodeValue(buf: Uint8Array): SummaryValue {
         }
       }
     }
-    if (strings.length > 0) return { kind: 'text', tag, text: strings.join('\n') };
+    if (strings.length > 0)
+      return plugin === '' || plugin === 'text'
+        ? { kind: 'text', tag, text: strings.join('\n') }
+        : { kind: 'plugin', tag, plugin, text: strings.join('\n') };
     if (floats.length === 1) return { kind: 'scalar', tag, value: floats[0] };
   }
   return { kind: 'other', tag };
+}
+
+/** `SummaryMetadata.plugin_data.plugin_name` ('' when absent). */
+function pluginName(metadata: Uint8Array): string {
+  for (const f of fields(metadata))
+    if (f.no === 1 && f.bytes)
+      for (const d of fields(f.bytes)) if (d.no === 1 && d.bytes) return text.decode(d.bytes);
+  return '';
 }

@@ -5,6 +5,7 @@ import {
   histogramEvent,
   histogramOf,
   imageEvent,
+  pluginStringEvent,
   scalarEvent,
   textEvent,
 } from './summary.js';
@@ -54,6 +55,14 @@ export class EventWriter {
   /** Markdown text at `step`. */
   text(tag: string, text: string, step: number): void {
     this.add(textEvent(tag, text, step, this.clock()));
+  }
+
+  /**
+   * A string for a TensorBoard plugin at `step` (`plugin.name`, with `plugin.content` as its
+   * `plugin_data.content`): {@link EventWriter.text} is the `text` plugin's case.
+   */
+  pluginText(tag: string, text: string, plugin: { name: string; content?: string }, step: number): void {
+    this.add(pluginStringEvent(tag, text, plugin, step, this.clock()));
   }
 
   /** Hands the buffered records to the sink. */

@@ -20,6 +20,23 @@ export {
   type SummaryValue,
 } from './event-reader.js';
 export { EventWriter, type RecordSink } from './event-writer.js';
+export {
+  KERAS_GRAPH_PLUGIN,
+  kerasModelJson,
+  MODEL_GRAPH_PLUGIN,
+  type ModelGraph,
+  modelGraphOf,
+} from './model-graph.js';
+export {
+  formatMetadataTsv,
+  formatProjectorConfig,
+  formatTensorTsv,
+  PROJECTOR_CONFIG,
+  type ProjectorEmbedding,
+  parseMetadataTsv,
+  parseProjectorConfig,
+  parseTensorTsv,
+} from './projector-format.js';
 export { FILE_VERSION, type Histogram, histogramOf } from './summary.js';
 export { tfRecord } from './tfrecord.js';
 export {

@@ -1,7 +1,18 @@
 import { join } from 'node:path';
-import { Callback, computeLosses, type Logs, Model, type SymbolicTensor, tf } from '@tensorfold/core';
+import {
+  Callback,
+  computeLosses,
+  type Layer,
+  type Logs,
+  Model,
+  type SymbolicTensor,
+  tf,
+} from '@tensorfold/core';
+import { type EmbeddingsArgs, embeddingVectors, prepareEmbeddings } from './embedding-snapshot.js';
 import { eventFileWriter } from './event-file.js';
 import type { EventWriter } from './event-writer.js';
+import { KERAS_GRAPH_PLUGIN, kerasModelJson, MODEL_GRAPH_PLUGIN, modelGraphOf } from './model-graph.js';
+import { ProjectorWriter } from './projector-writer.js';
 
 /** Options of {@link runLogger}. */
 export interface RunLoggerArgs {
@@ -27,6 +38,13 @@ export interface RunLoggerArgs {
     tensor: tf.Tensor;
     encodePng: (image: { width: number; height: number; data: Uint8Array; channels: number }) => Uint8Array;
   };
+  /**
+   * Log a layer's vectors for the embedding projector after every `every` epochs: an Embedding layer's
+   * weight, or any layer's activations on `inputs`, with a label per point. Written as TensorBoard's
+   * projector reads them (`train/projector_config.pbtxt`, `train/embeddings/<layer>/<epoch>/tensors.tsv`
+   * and `metadata.tsv`); `tensorfold board` shows them by PCA in 2-D and 3-D. Default: none.
+   */
+  embeddings?: EmbeddingsArgs;
 }
 
 /**
@@ -45,6 +63,7 @@ export class RunLogger extends Callback {
   private validation!: EventWriter;
   private readonly args: RunLoggerArgs;
   private step = 0;
+  private projector?: { writer: ProjectorWriter; layer: Layer; labels?: string[] };
 
   constructor(logdir: string, args: RunLoggerArgs = {}) {
     super();
@@ -54,6 +73,8 @@ export class RunLogger extends Callback {
 
   /** Opens the event files (a logdir that cannot be written fails here, before the first step). */
   override async onTrainBegin(): Promise<void> {
+    // Bad embedding arguments fail before any file is made.
+    const embeddings = this.args.embeddings && (await prepareEmbeddings(this.model, this.args.embeddings));
     this.train = (await eventFileWriter(join(this.logdir, 'train'))).writer;
     this.validation = (await eventFileWriter(join(this.logdir, 'validation'))).writer;
     const lines: string[] = [];
@@ -65,6 +86,9 @@ export class RunLogger extends Callback {
     }
     const table = this.model.summary({ print: () => {} });
     this.train.text('model', `\`\`\`\n${table}\n\`\`\``, 0);
+    this.writeGraph();
+    if (embeddings)
+      this.projector = { writer: await ProjectorWriter.open(join(this.logdir, 'train')), ...embeddings };
     if (this.args.images) this.writeImages(this.args.images);
     this.train.flush();
   }
@@ -76,6 +100,8 @@ export class RunLogger extends Callback {
     }
     const every = this.args.histogramsEvery ?? 1;
     if (every > 0 && (epoch + 1) % every === 0) await this.writeHistograms(epoch);
+    if (this.projector && (epoch + 1) % (this.args.embeddings?.every ?? 1) === 0)
+      await this.writeEmbedding(epoch);
     this.train.flush();
     this.validation.flush();
   }
@@ -94,6 +120,36 @@ export class RunLogger extends Callback {
   protected writeBatch(step: number, logs: Logs): void {
     for (const [key, value] of Object.entries(logs))
       if (key !== 'batch' && key !== 'size') this.train.scalar(`batch_${key}`, value, step);
+  }
+
+  /**
+   * The model's graph, twice: as Keras's JSON under the `graph_keras_model` plugin (TensorBoard's Graphs
+   * tab), and as layers with shapes and parameter counts (the board's diagram). A model whose config
+   * cannot be written (a custom layer without getConfig) still gets the second.
+   */
+  private writeGraph(): void {
+    try {
+      this.train.pluginText(
+        'keras',
+        kerasModelJson(this.model),
+        { name: KERAS_GRAPH_PLUGIN, content: '1' },
+        0,
+      );
+    } catch {
+      // no Keras JSON for this model; the diagram below does not need it
+    }
+    this.train.pluginText(
+      'model_graph',
+      JSON.stringify(modelGraphOf(this.model)),
+      { name: MODEL_GRAPH_PLUGIN },
+      0,
+    );
+  }
+
+  private async writeEmbedding(epoch: number): Promise<void> {
+    const { writer, layer, labels } = this.projector!;
+    const { vectors, n, d } = await embeddingVectors(this.model, layer, this.args.embeddings?.inputs);
+    await writer.write({ name: layer.name, step: epoch, vectors, n, d, ...(labels ? { labels } : {}) });
   }
 
   private async writeHistograms(epoch: number): Promise<void> {

@@ -134,8 +134,24 @@ export function imageEvent(
 
 /** Text (Markdown) for TensorBoard's Text tab: a string tensor tagged with the `text` plugin. */
 export function textEvent(tag: string, text: string, step: number, wallTime: number): Uint8Array {
-  const pluginData = new ProtoWriter().bytes(1, 'text').finish();
-  const metadata = new ProtoWriter().bytes(1, pluginData).finish();
+  return pluginStringEvent(tag, text, { name: 'text' }, step, wallTime);
+}
+
+/**
+ * A scalar string tensor tagged with a plugin (`SummaryMetadata.plugin_data`: its name and content bytes):
+ * the `text` plugin's Markdown, or the `graph_keras_model` plugin's model JSON, which TensorBoard's Graphs
+ * tab draws as the model's conceptual graph.
+ */
+export function pluginStringEvent(
+  tag: string,
+  text: string,
+  plugin: { name: string; content?: string },
+  step: number,
+  wallTime: number,
+): Uint8Array {
+  const data = new ProtoWriter().bytes(1, plugin.name);
+  if (plugin.content !== undefined) data.bytes(2, plugin.content);
+  const metadata = new ProtoWriter().bytes(1, data.finish()).finish();
   const tensor = new ProtoWriter().uint(1, DT_STRING).bytes(2, new Uint8Array(0)).bytes(8, text).finish();
   const v = new ProtoWriter().bytes(1, tag).bytes(9, metadata).bytes(8, tensor).finish();
   return event(wallTime, step, { summary: summary(v) });

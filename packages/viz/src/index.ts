@@ -38,6 +38,10 @@ export { plotSpecToVegaLite, toVegaLite, type VegaLiteSpec } from './charts/vega
 export { classIds, type ReadValues, readValues, type Values } from './data.js';
 export {
   type DiagramBox,
+  type LayerGraph,
+  type LayerGraphNode,
+  layerGraph,
+  layerGraphDiagram,
   type ModelDiagramOptions,
   modelDiagram,
   modelGraph,

@@ -1,11 +1,14 @@
 /**
  * Benchmarks of @tensorfold/experiments on Fashion-MNIST (wasm backend):
  * 1. runLogger's overhead on training: the same seeded MLP trained with and without a runLogger
- *    (epoch scalars and weight histograms every epoch), interleaved, median of the repeats.
+ *    (epoch scalars and weight histograms every epoch; with --embeddings N, also the hidden layer's
+ *    activations on N test images for the projector, as train --logdir logs 256), interleaved, median of
+ *    the repeats.
  * 2. An ensemble of diverse members (two MLPs of other widths and seeds, a small CNN) against its best
  *    member, on the 10,000 test images.
  *
- * pnpm --filter @tensorfold/bench experiments [--train 10000] [--epochs 3] [--repeats 3]
+ * pnpm --filter @tensorfold/bench experiments [--train 10000] [--epochs 3] [--repeats 3] [--embeddings 0]
+ *   [--no-ensemble]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ function flag(name: string, fallback: number): number {
 const trainCount = flag('train', 10000);
 const epochs = flag('epochs', 3);
 const repeats = flag('repeats', 3);
+const embeddingPoints = flag('embeddings', 0);
 
 function mlp(units: number, rate: number): Model {
   return sequential({
@@ -74,20 +78,60 @@ for (let r = 0; r <= repeats; r++) {
   for (const mode of r % 2 === 0 ? (['plain', 'logged'] as const) : (['logged', 'plain'] as const)) {
     setSeed(1);
     const model = compiled(mlp(128, 0));
-    const callbacks = mode === 'logged' ? [runLogger(join(dir, `run-${r}`), { histogramsEvery: 1 })] : [];
+    const embeddings =
+      embeddingPoints > 0
+        ? {
+            embeddings: {
+              layer: model.layers[1].name, // the hidden dense layer
+              inputs: tf.slice(xt, [0], [embeddingPoints]),
+              labels: tf.slice(yt, [0], [embeddingPoints]),
+            },
+          }
+        : {};
+    const callbacks =
+      mode === 'logged' ? [runLogger(join(dir, `run-${r}`), { histogramsEvery: 1, ...embeddings })] : [];
     const start = performance.now();
     await model.fit(x, y, { epochs, batchSize: 64, validationSplit: 0.1, verbose: 0, seed: 1, callbacks });
     if (r > 0) times[mode].push((performance.now() - start) / 1000);
+    if (embeddings.embeddings) tf.dispose([embeddings.embeddings.inputs, embeddings.embeddings.labels]);
     model.optimizer.dispose();
     model.dispose();
   }
 }
-rmSync(dir, { recursive: true, force: true });
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const overhead = median(times.logged) / median(times.plain) - 1;
 console.log(
   `runLogger overhead: plain ${times.plain.map((t) => t.toFixed(2)).join(', ')} s; logged ${times.logged.map((t) => t.toFixed(2)).join(', ')} s; median overhead ${(100 * overhead).toFixed(1)}%`,
 );
+if (embeddingPoints > 0) {
+  // The projector's own cost, timed alone: one epoch end of a logger that writes only the embedding
+  // (activations on the sample, tensors.tsv, metadata.tsv, the config), against a plain epoch's time.
+  setSeed(1);
+  const model = compiled(mlp(128, 0));
+  const inputs = tf.slice(xt, [0], [embeddingPoints]);
+  const labels = tf.slice(yt, [0], [embeddingPoints]);
+  const logger = runLogger(join(dir, 'direct'), {
+    histogramsEvery: 0,
+    embeddings: { layer: model.layers[1].name, inputs, labels },
+  });
+  logger.setModel(model);
+  await logger.onTrainBegin();
+  const snapshots: number[] = [];
+  for (let epoch = 0; epoch < 7; epoch++) {
+    const start = performance.now();
+    await logger.onEpochEnd(epoch, {});
+    snapshots.push(performance.now() - start);
+  }
+  const epochMs = (1000 * median(times.plain)) / epochs;
+  console.log(
+    `projector snapshot (${embeddingPoints} points x 128 values): ${snapshots.map((t) => t.toFixed(0)).join(', ')} ms; median ${median(snapshots).toFixed(0)} ms = ${((100 * median(snapshots)) / epochMs).toFixed(1)}% of a plain epoch (${epochMs.toFixed(0)} ms)`,
+  );
+  tf.dispose([inputs, labels]);
+  model.optimizer.dispose();
+  model.dispose();
+}
+rmSync(dir, { recursive: true, force: true });
+if (process.argv.includes('--no-ensemble')) process.exit(0);
 
 // 2. An ensemble of diverse members against its best member.
 const members: { name: string; model: Model }[] = [];

@@ -1,9 +1,11 @@
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@tensorfold/core';
-import { type RunData, RunReader } from '@tensorfold/experiments/node';
-import { type LineSeries, lineChart } from '@tensorfold/viz';
+import { type RunData, RunReader, readEmbedding } from '@tensorfold/experiments/node';
+import { type LayerGraph, type LineSeries, layerGraphDiagram, lineChart } from '@tensorfold/viz';
 import { BOARD_PAGE } from './board-page.js';
+import { type Projection, projectEmbedding } from './board-projector.js';
 
 /** Options of {@link startBoard}. */
 export interface BoardOptions {
@@ -78,18 +80,74 @@ export function charts(runs: RunData[], smoothing: number, log: boolean) {
   const texts = runs.flatMap((r) =>
     Object.entries(r.texts).map(([tag, text]) => ({ run: r.name, tag, text })),
   );
-  return { runs: runs.map((r) => r.name), scalars, histograms, texts };
+  const diagrams = runs.flatMap((r) => (r.graph ? [{ run: r.name, svg: diagramOf(r.graph) }] : []));
+  // Each run's embeddings by name, with the steps logged (the projector shows one step at a time).
+  const embeddings = runs.flatMap((r) => {
+    const steps = new Map<string, number[]>();
+    for (const e of r.embeddings) steps.set(e.name, [...(steps.get(e.name) ?? []), e.step]);
+    return [...steps].map(([name, list]) => ({ run: r.name, name, steps: list.sort((a, b) => a - b) }));
+  });
+  return { runs: runs.map((r) => r.name), scalars, histograms, texts, diagrams, embeddings };
+}
+
+/** Diagrams drawn once per graph record (the reader keeps a run's graph object until a new one is logged). */
+const diagramCache = new WeakMap<object, string>();
+function diagramOf(graph: LayerGraph): string {
+  let svg = diagramCache.get(graph);
+  if (svg === undefined) {
+    svg = layerGraphDiagram(graph).svg;
+    diagramCache.set(graph, svg);
+  }
+  return svg;
+}
+
+/** The projection of one run's embedding at `step` (the latest when absent), or null when none is logged. */
+export async function projection(
+  runs: RunData[],
+  run: string,
+  name: string,
+  step: number | null,
+  cache: Map<string, { mtime: number; value: Projection }> = new Map(),
+): Promise<(Projection & { run: string; name: string; step: number; steps: number[] }) | null> {
+  const entries = runs.find((r) => r.name === run)?.embeddings.filter((e) => e.name === name) ?? [];
+  if (entries.length === 0) return null;
+  const steps = entries.map((e) => e.step).sort((a, b) => a - b);
+  const chosen = step === null ? steps.at(-1) : step;
+  const entry = entries.find((e) => e.step === chosen);
+  if (!entry) return null;
+  const mtime = statSync(entry.tensorPath).mtimeMs;
+  let cached = cache.get(entry.tensorPath);
+  if (cached?.mtime !== mtime) {
+    const { vectors, n, d, labels } = readEmbedding(entry);
+    cached = {
+      mtime,
+      value: await projectEmbedding(vectors, n, d, labels ?? null, `${run}: ${name}, step ${entry.step}`),
+    };
+    cache.set(entry.tensorPath, cached);
+    // A long run logs many steps: keep the latest few projections.
+    if (cache.size > 32) cache.delete(cache.keys().next().value as string);
+  }
+  return { ...cached.value, run, name, step: entry.step, steps };
 }
 
 /**
  * Serves the board on 127.0.0.1 only: `/` the page, `/api/charts?smoothing=0.6&log=1` the charts of the
- * runs under `logdir`, read again (only what was added) on every request, so the page, which polls, is live.
+ * runs under `logdir` (scalars, histograms, texts, model diagrams, the embeddings logged), read again (only
+ * what was added) on every request, so the page, which polls, is live; `/api/projector?run=R&name=N&step=S`
+ * one embedding projected by PCA (the latest step without `step`).
  */
 export async function startBoard(options: BoardOptions): Promise<Board> {
   const reader = new RunReader(options.logdir);
-  const server: Server = createServer((request, response) => {
+  const projections = new Map<string, { mtime: number; value: Projection }>();
+  const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     try {
+      // A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) is refused.
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(request.headers.host ?? '')) {
+        response.writeHead(403, { 'content-type': 'text/plain' });
+        response.end('tensorfold board answers only requests addressed to 127.0.0.1 or localhost');
+        return;
+      }
       if (url.pathname === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(BOARD_PAGE);
@@ -98,6 +156,20 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
         const body = JSON.stringify(charts(reader.read(), smoothing, url.searchParams.get('log') === '1'));
         response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         response.end(body);
+      } else if (url.pathname === '/api/projector') {
+        const step = url.searchParams.get('step');
+        const value = await projection(
+          reader.read(),
+          url.searchParams.get('run') ?? '',
+          url.searchParams.get('name') ?? '',
+          step === null || step === '' ? null : Number(step),
+          projections,
+        );
+        response.writeHead(value ? 200 : 404, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+        });
+        response.end(JSON.stringify(value ?? { error: 'no such embedding' }));
       } else {
         response.writeHead(404, { 'content-type': 'text/plain' });
         response.end('not found');

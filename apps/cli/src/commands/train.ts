@@ -23,6 +23,7 @@ import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
 import { type FittedImages, fitImagesToModel } from './fit-images.js';
+import { penultimateEmbeddings } from './train-embeddings.js';
 import { augmentedBatches, checkHistoryFile, earlyStoppingCallback, writeHistory } from './train-extras.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
@@ -220,6 +221,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   let model: Model | undefined;
   let images: FittedImages | undefined;
   let optimizer: Optimizer | undefined;
+  let projected: ReturnType<typeof penultimateEmbeddings> = null;
   let result: TrainResult;
   let completed = false;
   try {
@@ -249,8 +251,14 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     let history: Awaited<ReturnType<Model['fit']>>;
     const validation = options.validationSplit > 0;
     const extras = options.earlyStopping ? [earlyStoppingCallback(options.earlyStopping, validation)] : [];
-    if (options.logdir !== undefined)
-      extras.push(runLogger(options.logdir, { hparams: runHparams(options, batchSize, learningRate) }));
+    if (options.logdir !== undefined) {
+      // The penultimate layer's features on test images, for the board's projector (and TensorBoard's).
+      projected = penultimateEmbeddings(model, images.test, data.test.y, data.classNames);
+      const embeddings = projected ? { embeddings: projected.args } : {};
+      extras.push(
+        runLogger(options.logdir, { hparams: runHparams(options, batchSize, learningRate), ...embeddings }),
+      );
+    }
     const callbacks = [
       clock,
       position,
@@ -373,7 +381,13 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     // After a failure the backend may be broken (a WASM heap that ran out): freeing must not replace
     // the error that says what happened.
     releaseAll(
-      [() => model?.dispose(), () => optimizer?.dispose(), () => images?.dispose(), () => data.dispose()],
+      [
+        () => model?.dispose(),
+        () => optimizer?.dispose(),
+        () => images?.dispose(),
+        () => projected?.dispose(),
+        () => data.dispose(),
+      ],
       completed,
     );
   }

@@ -3,7 +3,6 @@ import {
   ConfigError,
   model as functional,
   input,
-  type Model,
   type SymbolicTensor,
   sequential,
   setSeed,
@@ -16,45 +15,26 @@ import {
   batchNormalization,
   concatenate,
   conv2d,
+  conv2dTranspose,
   dense,
   depthwiseConv2d,
   dropout,
   embedding,
   flatten,
   globalAveragePooling2d,
-  lstm,
+  layerNormalization,
   maxPooling2d,
+  reLU,
   reshape,
   separableConv2d,
 } from '@tensorfold/layers';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.js';
+import { expectSamePredictions } from './test-utils/ort.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** Runs the exported file in ONNX Runtime and compares with tensorfold's prediction. */
-async function expectSamePredictions(model: Model, x: tf.Tensor, atol = 1e-5): Promise<void> {
-  const bytes = await exportOnnx(model);
-  const session = await ort.InferenceSession.create(bytes);
-  const feed = {
-    [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(await x.data()), x.shape),
-  };
-  const result = await session.run(feed);
-  const theirs = result[session.outputNames[0]];
-  const ours = model.predict(x) as tf.Tensor;
-  expect(Array.from(theirs.dims)).toEqual(ours.shape);
-  const mine = await ours.data();
-  let worst = 0;
-  (theirs.data as Float32Array).forEach((v, i) => {
-    worst = Math.max(worst, Math.abs(v - mine[i]));
-  });
-  expect(worst).toBeLessThanOrEqual(atol);
-  ours.dispose();
-  await session.release();
-}
 
 describe('exportOnnx, run in onnxruntime-node', () => {
   it('a convnet: conv (valid, same, strided), depthwise, separable, pools, batch norm, dropout, flatten, dense', async () => {
@@ -103,6 +83,68 @@ describe('exportOnnx, run in onnxruntime-node', () => {
     model.dispose();
   });
 
+  it('transposed convolutions (same and valid, kernel larger and smaller than the stride) and ReLU(maxValue)', async () => {
+    setSeed(14);
+    const model = sequential({
+      layers: [
+        conv2dTranspose({ filters: 3, kernelSize: 4, strides: 2, padding: 'same', inputShape: [3, 4, 2] }),
+        reLU({ maxValue: 0.5 }),
+        conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, activation: 'tanh' }),
+        conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }), // crops 1: which side matters
+        conv2dTranspose({ filters: 2, kernelSize: [1, 2], strides: [2, 3], padding: 'same' }),
+        conv2dTranspose({ filters: 1, kernelSize: 2, strides: 3, useBias: false }),
+      ],
+    });
+    const bias = model.layers[0].getWeights()[1];
+    const shifted = tf.fill(bias.shape, 0.3);
+    model.layers[0].setWeights([model.layers[0].getWeights()[0], shifted]); // a bias, so output_padding is checked
+    shifted.dispose();
+    const x = tf.randomUniform([2, 3, 4, 2], -1, 1, 'float32', 7);
+    await expectSamePredictions(model, x);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('models used as layers (an autoencoder of two sequential parts; a functional model inside a functional one)', async () => {
+    setSeed(15);
+    const encoder = sequential({
+      name: 'encoder',
+      layers: [
+        conv2d({
+          filters: 3,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+          inputShape: [6, 6, 1],
+        }),
+        flatten(),
+        dense({ units: 4 }),
+      ],
+    });
+    const decoder = sequential({
+      name: 'decoder',
+      layers: [
+        dense({ units: 36, activation: 'sigmoid', inputShape: [4] }),
+        reshape({ targetShape: [6, 6, 1] }),
+      ],
+    });
+    const autoencoder = sequential({ layers: [encoder, decoder] });
+    await expect(exportOnnx(autoencoder)).rejects.toThrow(/no inputs yet.*model.build/);
+    autoencoder.build([null, 6, 6, 1]);
+    const x = tf.randomUniform([2, 6, 6, 1], 0, 1, 'float32', 8);
+    await expectSamePredictions(autoencoder, x);
+    const outer = input({ shape: [6, 6, 1] });
+    const code = encoder.apply(outer) as SymbolicTensor;
+    const both = concatenate().apply([
+      code,
+      dense({ units: 2 }).apply(code) as SymbolicTensor,
+    ]) as SymbolicTensor;
+    await expectSamePredictions(functional({ inputs: outer, outputs: both }), x);
+    x.dispose();
+    autoencoder.dispose();
+  });
+
   it('an embedding followed by dense layers', async () => {
     setSeed(13);
     const model = sequential({
@@ -122,10 +164,10 @@ describe('exportOnnx, run in onnxruntime-node', () => {
   });
 
   it('names a layer it cannot export and the supported ones', async () => {
-    const model = sequential({ layers: [lstm({ units: 2, inputShape: [3, 2] })] });
+    const model = sequential({ layers: [layerNormalization({ inputShape: [3, 2] })] });
     await expect(exportOnnx(model)).rejects.toThrow(ConfigError);
     await expect(exportOnnx(model)).rejects.toThrow(
-      /is a LSTM, which exportOnnx cannot convert yet; supported layers: InputLayer, Dense/,
+      /is a LayerNormalization, which exportOnnx cannot convert yet; supported layers: InputLayer, Dense.*LSTM, GRU, Bidirectional, TTDense/,
     );
     model.dispose();
   });

@@ -4,15 +4,14 @@
  * pooling in NCHW: the exporter tracks each tensor's layout and inserts a Transpose only where an op
  * needs the other one, so the file takes and returns tensors shaped as the tensorfold model does.
  */
-import { ConfigError, type Layer, type Model, tf, VERSION } from '@tensorfold/core';
-import {
-  type AttributeValue,
-  DataType,
-  encodeModel,
-  type OnnxNode,
-  type OnnxTensor,
-  type OnnxValue,
-} from './onnx-proto.js';
+import { ConfigError, type Layer, Model, VERSION } from '@tensorfold/core';
+import type { Bidirectional, RecurrentLayer } from '@tensorfold/layers';
+import type { TTDense } from '../decompose/tt-dense.js';
+import { activate, Builder, pair, type Value, values, weightsOf } from './builder.js';
+import { type AttributeValue, DataType, encodeModel, type OnnxValue } from './onnx-proto.js';
+import { convertBidirectional, convertRecurrent } from './recurrent.js';
+import { convertConv1D, convertGlobalPooling1D, convertPooling1D } from './sequence-ops.js';
+import { convertTTDense } from './tt-dense.js';
 
 /** Layer classes {@link exportOnnx} converts. */
 export const ONNX_LAYERS = [
@@ -21,6 +20,7 @@ export const ONNX_LAYERS = [
   'Conv2D',
   'DepthwiseConv2D',
   'SeparableConv2D',
+  'Conv2DTranspose',
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',
@@ -36,131 +36,45 @@ export const ONNX_LAYERS = [
   'LeakyReLU',
   'ELU',
   'Softmax',
+  'ZeroPadding2D',
   'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
   'Concatenate',
+  'Conv1D',
+  'MaxPooling1D',
+  'AveragePooling1D',
+  'GlobalMaxPooling1D',
+  'GlobalAveragePooling1D',
   'Embedding',
+  'Masking',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Bidirectional',
+  'TTDense',
 ] as const;
 
-type Layout = 'nhwc' | 'nchw' | 'plain';
-interface Value {
-  name: string;
-  layout: Layout;
-  rank: number;
-}
+/** Layers that make or use a mask themselves; the others pass theirs on when they support masking. */
+const MASK_OWNERS = new Set([
+  'Embedding',
+  'Masking',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Bidirectional',
+  'GlobalAveragePooling1D',
+  'GlobalMaxPooling1D',
+]);
+
 interface Entry {
   name: string;
   className: string;
   config: Record<string, unknown>;
   inputs: string[];
-}
-
-/** The exporter's state: nodes and initializers so far, unique names. */
-class Builder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxTensor[] = [];
-  private count = 0;
-
-  fresh(base: string): string {
-    return `${base}__${this.count++}`;
-  }
-
-  node(opType: string, inputs: string[], base: string, attributes?: OnnxNode['attributes']): string {
-    const out = this.fresh(base);
-    this.nodes.push({ opType, inputs, outputs: [out], name: out, attributes });
-    return out;
-  }
-
-  floats(base: string, dims: number[], values: Float32Array): string {
-    const name = this.fresh(base);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: DataType.FLOAT,
-      raw: new Uint8Array(values.slice().buffer),
-    });
-    return name;
-  }
-
-  int64s(base: string, values: number[]): string {
-    const name = this.fresh(base);
-    const raw = new Uint8Array(new BigInt64Array(values.map((v) => BigInt(v))).buffer);
-    this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, raw });
-    return name;
-  }
-
-  toNchw(v: Value): Value {
-    if (v.layout !== 'nhwc') return v;
-    return {
-      name: this.node('Transpose', [v.name], 'to_nchw', { perm: { ints: [0, 3, 1, 2] } }),
-      layout: 'nchw',
-      rank: 4,
-    };
-  }
-
-  toNhwc(v: Value): Value {
-    if (v.layout !== 'nchw') return v;
-    return {
-      name: this.node('Transpose', [v.name], 'to_nhwc', { perm: { ints: [0, 2, 3, 1] } }),
-      layout: 'nhwc',
-      rank: 4,
-    };
-  }
-}
-
-/** A tensor's values in a (copied) Float32Array, transposed by `perm` first when given. */
-async function values(t: tf.Tensor, perm?: number[]): Promise<Float32Array> {
-  const x = perm ? tf.transpose(t, perm) : t;
-  const data = (await x.data()) as Float32Array;
-  if (x !== t) x.dispose();
-  return Float32Array.from(data);
-}
-
-function weightsOf(layer: Layer): Record<string, tf.Tensor> {
-  return Object.fromEntries(layer.weights.map((w) => [w.name.split('/').pop() as string, w.read()]));
-}
-
-const pair = (x: unknown, fallback: number): [number, number] =>
-  Array.isArray(x) ? [x[0], x[1]] : typeof x === 'number' ? [x, x] : [fallback, fallback];
-
-function activationName(spec: unknown): string {
-  if (spec == null) return 'linear';
-  if (typeof spec === 'string') return spec;
-  const s = spec as { className?: string };
-  return String(s.className ?? 'linear');
-}
-
-/** Applies a named activation; returns the new value. */
-function activate(b: Builder, v: Value, spec: unknown, where: string): Value {
-  const name = activationName(spec).replace(/_/g, '').toLowerCase();
-  const unary: Record<string, string> = {
-    relu: 'Relu',
-    sigmoid: 'Sigmoid',
-    tanh: 'Tanh',
-    softplus: 'Softplus',
-    softsign: 'Softsign',
-    elu: 'Elu',
-    selu: 'Selu',
-  };
-  if (name === 'linear') return v;
-  if (unary[name]) return { ...v, name: b.node(unary[name], [v.name], where) };
-  if (name === 'softmax') {
-    const u = b.toNhwc(v);
-    return { ...u, name: b.node('Softmax', [u.name], where, { axis: { i: -1 } }) };
-  }
-  if (name === 'relu6') {
-    const lo = b.floats('zero', [], Float32Array.of(0));
-    const hi = b.floats('six', [], Float32Array.of(6));
-    return { ...v, name: b.node('Clip', [v.name, lo, hi], where) };
-  }
-  if (name === 'hardsigmoid')
-    return { ...v, name: b.node('HardSigmoid', [v.name], where, { alpha: { f: 0.2 }, beta: { f: 0.5 } }) };
-  if (name === 'swish') {
-    const s = b.node('Sigmoid', [v.name], where);
-    return { ...v, name: b.node('Mul', [v.name, s], where) };
-  }
-  throw new ConfigError(
-    `Activation "${name}" of ${where} has no ONNX export yet; supported: linear, relu, relu6, sigmoid, hardSigmoid, tanh, softmax, softplus, softsign, elu, selu, swish.`,
-  );
 }
 
 /** The model's layers as entries with input tensor names (one node per layer). */
@@ -200,6 +114,51 @@ function entriesOf(model: Model): { entries: Entry[]; inputs: string[]; outputs:
   return { entries, inputs: names(config.inputLayers), outputs: names(config.outputLayers) };
 }
 
+/** Throws for the first layer (nested models included) that has no converter. */
+function checkSupported(model: Model): void {
+  for (const layer of model.layers) {
+    if (layer instanceof Model) checkSupported(layer);
+    else if (!(ONNX_LAYERS as readonly string[]).includes(layer.className))
+      throw new ConfigError(
+        `Layer "${layer.name}" is a ${layer.className}, which exportOnnx cannot convert yet; supported layers: ${ONNX_LAYERS.join(', ')}, and models of them used as layers.`,
+      );
+  }
+}
+
+/** Converts the layers of `model` (a whole model, or one used as a layer) applied to `given`; returns its outputs. */
+async function convertModel(b: Builder, model: Model, given: Value[]): Promise<Value[]> {
+  const { entries, inputs, outputs } = entriesOf(model);
+  const layerByName = new Map(model.layers.map((l) => [l.name, l]));
+  const valuesByName = new Map<string, Value>(inputs.map((name, i) => [name, given[i]]));
+  for (const e of entries) {
+    if (e.className === 'InputLayer') continue;
+    const ins = e.inputs.map((n) => valuesByName.get(n) as Value);
+    const layer = layerByName.get(e.name) as Layer;
+    if (layer instanceof Model) {
+      // a model used as a layer: its layers inline, masks carried through
+      const outs = await convertModel(b, layer, ins);
+      if (outs.length !== 1)
+        throw new ConfigError(
+          `Model "${e.name}" is used as a layer with ${outs.length} outputs; exportOnnx inlines nested models with one output.`,
+        );
+      valuesByName.set(e.name, outs[0]);
+      continue;
+    }
+    const out = await convert(b, e, ins, layer);
+    const inputMask = ins.find((v) => v.mask)?.mask;
+    let mask = MASK_OWNERS.has(e.className) ? out.mask : undefined;
+    if (!MASK_OWNERS.has(e.className) && inputMask && layer.supportsMasking) {
+      if (ins.length > 1)
+        throw new ConfigError(
+          `Layer "${e.name}" (${e.className}) merges masked sequences; exportOnnx carries masks through single-input layers only: merge after the recurrent layer (returnSequences false) or drop the mask.`,
+        );
+      mask = inputMask;
+    }
+    valuesByName.set(e.name, { ...out, mask });
+  }
+  return outputs.map((name) => valuesByName.get(name) as Value);
+}
+
 /**
  * The model as the bytes of an ONNX file (opset 13). Inputs and outputs keep the model's shapes
  * (NHWC images), with a symbolic batch dimension.
@@ -207,33 +166,25 @@ function entriesOf(model: Model): { entries: Entry[]; inputs: string[]; outputs:
  *   supported ones.
  */
 export async function exportOnnx(model: Model): Promise<Uint8Array> {
-  const { entries, inputs, outputs } = entriesOf(model);
-  for (const e of entries)
-    if (!(ONNX_LAYERS as readonly string[]).includes(e.className))
-      throw new ConfigError(
-        `Layer "${e.name}" is a ${e.className}, which exportOnnx cannot convert yet; supported layers: ${ONNX_LAYERS.join(', ')}.`,
-      );
+  checkSupported(model);
+  if (model.inputs.length === 0)
+    throw new ConfigError(
+      `Model "${model.name}" has no inputs yet (a sequential model that starts with a model learns its input shape on first use): call model.build([null, ...inputShape]) or predict once, then export.`,
+    );
   const b = new Builder();
-  const layerByName = new Map(model.layers.map((l) => [l.name, l]));
-  const valuesByName = new Map<string, Value>();
+  const { inputs, outputs } = entriesOf(model);
   const graphInputs: OnnxValue[] = model.inputs.map((t, i) => ({
     name: inputs[i],
     dataType: DataType.FLOAT,
     shape: t.shape as (number | null)[],
   }));
-  for (const [i, name] of inputs.entries()) {
-    const rank = graphInputs[i].shape.length;
-    valuesByName.set(name, { name, layout: rank === 4 ? 'nhwc' : 'plain', rank });
-  }
-  for (const e of entries) {
-    if (e.className === 'InputLayer') continue;
-    const ins = e.inputs.map((n) => valuesByName.get(n) as Value);
-    const layer = layerByName.get(e.name) as Layer;
-    valuesByName.set(e.name, await convert(b, e, ins, layer));
-  }
+  const given = graphInputs.map(
+    (v): Value => ({ name: v.name, layout: v.shape.length === 4 ? 'nhwc' : 'plain', rank: v.shape.length }),
+  );
+  const results = await convertModel(b, model, given);
   const graphOutputs: OnnxValue[] = [];
   for (const [i, name] of outputs.entries()) {
-    const v = b.toNhwc(valuesByName.get(name) as Value);
+    const v = b.toNhwc(results[i]);
     const outName = model.outputNames[i] ?? name;
     b.nodes.push({ opType: 'Identity', inputs: [v.name], outputs: [outName], name: `${outName}__out` });
     graphOutputs.push({
@@ -242,11 +193,12 @@ export async function exportOnnx(model: Model): Promise<Uint8Array> {
       shape: model.outputs[i].shape as (number | null)[],
     });
   }
+  const used = new Set(b.nodes.flatMap((n) => n.inputs)); // constants a converter made but no node reads stay out
   return encodeModel(
     {
       name: model.name,
       nodes: b.nodes,
-      initializers: b.initializers,
+      initializers: b.initializers.filter((t) => used.has(t.name)),
       inputs: graphInputs,
       outputs: graphOutputs,
     },
@@ -309,6 +261,28 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
           y = b.node('Conv', [y, p, ...bias], name, { kernel_shape: { ints: [1, 1] }, group: { i: 1 } });
         }
       }
+      return activate(b, { name: y, layout: 'nchw', rank: 4 }, c.activation, name);
+    }
+    case 'Conv2DTranspose': {
+      if (c.dataFormat === 'channelsFirst')
+        throw new ConfigError(`Layer "${name}" is channelsFirst; exportOnnx takes channelsLast layers.`);
+      const u = b.toNchw(x);
+      const [kh, kw, cout, cin] = w.kernel.shape; // [kh, kw, filters, channels] -> [channels, filters, kh, kw]
+      const kernel = b.floats(`${name}_kernel`, [cin, cout, kh, kw], await values(w.kernel, [3, 2, 0, 1]));
+      const bias = w.bias ? [b.floats(`${name}_bias`, w.bias.shape, await values(w.bias))] : [];
+      const [sh, sw] = pair(c.strides, 1);
+      // TensorFlow's output: n s ('same') or n s + max(k - s, 0) ('valid'); ONNX's: s (n - 1) + k - pads +
+      // output_padding. 'same' crops max(k - s, 0), the smaller half first; k < s leaves s - k zeros at the end.
+      const crop = (k: number, st: number) => (c.padding === 'same' ? Math.max(k - st, 0) : 0);
+      const [ch, cw] = [crop(kh, sh), crop(kw, sw)];
+      const y = b.node('ConvTranspose', [u.name, kernel, ...bias], name, {
+        kernel_shape: { ints: [kh, kw] },
+        strides: { ints: [sh, sw] },
+        pads: {
+          ints: [Math.floor(ch / 2), Math.floor(cw / 2), ch - Math.floor(ch / 2), cw - Math.floor(cw / 2)],
+        },
+        output_padding: { ints: [Math.max(sh - kh, 0), Math.max(sw - kw, 0)] },
+      });
       return activate(b, { name: y, layout: 'nchw', rank: 4 }, c.activation, name);
     }
     case 'MaxPooling2D':
@@ -383,11 +357,14 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
     case 'Activation':
       return activate(b, x, c.activation, name);
     case 'ReLU': {
-      if (c.maxValue != null || (c.threshold ?? 0) !== 0 || (c.negativeSlope ?? 0) !== 0)
+      if ((c.threshold ?? 0) !== 0 || (c.negativeSlope ?? 0) !== 0)
         throw new ConfigError(
-          `ReLU "${name}" has maxValue/threshold/negativeSlope; exportOnnx supports the plain ReLU.`,
+          `ReLU "${name}" has a threshold or negativeSlope; exportOnnx supports ReLU with an optional maxValue.`,
         );
-      return { ...x, name: b.node('Relu', [x.name], name) };
+      if (c.maxValue == null) return { ...x, name: b.node('Relu', [x.name], name) };
+      const lo = b.floats('zero', [], Float32Array.of(0));
+      const hi = b.floats(`${name}_max`, [], Float32Array.of(Number(c.maxValue)));
+      return { ...x, name: b.node('Clip', [x.name, lo, hi], name) };
     }
     case 'LeakyReLU':
       return {
@@ -401,18 +378,45 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
       };
     case 'Softmax':
       return activate(b, x, 'softmax', name);
-    case 'Add': {
+    case 'Add':
+    case 'Subtract':
+    case 'Multiply':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum': {
       const layout = ins[0].layout;
-      const aligned = ins.map((v) => (layout === 'nchw' ? b.toNchw(v) : b.toNhwc(v)));
-      return {
-        ...aligned[0],
-        name: b.node(
-          'Sum',
-          aligned.map((v) => v.name),
-          name,
-        ),
+      const aligned = ins.map((v) => (layout === 'nchw' ? b.toNchw(v) : b.toNhwc(v))).map((v) => v.name);
+      // Sum, Mean, Max, Min take any number of inputs; Sub and Mul two
+      const variadic: Record<string, string> = {
+        Add: 'Sum',
+        Average: 'Mean',
+        Maximum: 'Max',
+        Minimum: 'Min',
       };
+      let y: string;
+      if (variadic[e.className]) y = b.node(variadic[e.className], aligned, name);
+      else if (e.className === 'Subtract') y = b.node('Sub', aligned, name);
+      else y = aligned.slice(1).reduce((acc, v) => b.node('Mul', [acc, v], name), aligned[0]);
+      return { ...ins[0], layout, name: y };
     }
+    case 'ZeroPadding2D': {
+      const [[top, bottom], [left, right]] = c.padding as [[number, number], [number, number]];
+      if (c.dataFormat === 'channelsFirst')
+        throw new ConfigError(
+          `ZeroPadding2D "${name}" is channelsFirst; exportOnnx takes channelsLast layers.`,
+        );
+      const pads =
+        x.layout === 'nchw' ? [0, 0, top, left, 0, 0, bottom, right] : [0, top, left, 0, 0, bottom, right, 0];
+      return { ...x, name: b.node('Pad', [x.name, b.int64s(`${name}_pads`, pads)], name) };
+    }
+    case 'Conv1D':
+      return convertConv1D(b, layer, c, b.toNhwc(x), name);
+    case 'MaxPooling1D':
+    case 'AveragePooling1D':
+      return convertPooling1D(b, e.className, c, x, name);
+    case 'GlobalMaxPooling1D':
+    case 'GlobalAveragePooling1D':
+      return convertGlobalPooling1D(b, e.className, x, name);
     case 'Concatenate': {
       const aligned = ins.map((v) => b.toNhwc(v));
       const axis = (c.axis as number | undefined) ?? -1;
@@ -429,12 +433,76 @@ async function convert(b: Builder, e: Entry, ins: Value[], layer: Layer): Promis
     case 'Embedding': {
       const indices = b.node('Cast', [x.name], `${name}_indices`, { to: { i: DataType.INT64 } });
       const table = b.floats(`${name}_embeddings`, w.embeddings.shape, await values(w.embeddings));
+      // maskZero: id 0 is padding, [batch, steps] of 1 (real) and 0
+      const mask = c.maskZero
+        ? b.node(
+            'Cast',
+            [
+              b.node(
+                'Not',
+                [b.node('Equal', [indices, b.int64Scalar('zero', 0)], `${name}_is_pad`)],
+                `${name}_real`,
+              ),
+            ],
+            `${name}_mask`,
+            { to: { i: DataType.FLOAT } },
+          )
+        : undefined;
       return {
         name: b.node('Gather', [table, indices], name, { axis: { i: 0 } }),
         layout: 'plain',
         rank: x.rank + 1,
+        mask,
       };
     }
+    case 'Masking': {
+      // a step is real when some feature differs from maskValue; padded steps are zeroed
+      if (x.rank !== 3)
+        throw new ConfigError(
+          `Masking "${name}" takes [batch, steps, features]; exportOnnx supports rank 3 only.`,
+        );
+      const u = x;
+      const differs = b.node(
+        'Cast',
+        [
+          b.node(
+            'Not',
+            [
+              b.node(
+                'Equal',
+                [u.name, b.floats('mask_value', [], Float32Array.of(Number(c.maskValue ?? 0)))],
+                `${name}_eq`,
+              ),
+            ],
+            `${name}_ne`,
+          ),
+        ],
+        `${name}_differs`,
+        { to: { i: DataType.FLOAT } },
+      );
+      const keep = b.node('ReduceMax', [differs], `${name}_keep`, {
+        axes: { ints: [-1] },
+        keepdims: { i: 1 },
+      }); // [batch, steps, 1]
+      const mask = b.node('Squeeze', [keep, b.int64s('axis', [-1])], `${name}_mask`); // [batch, steps]
+      return { ...u, name: b.node('Mul', [u.name, keep], name), mask };
+    }
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU':
+      if (ins.length > 1)
+        throw new ConfigError(
+          `Layer "${name}" takes initial states as inputs; exportOnnx exports recurrent layers that start from zeros.`,
+        );
+      return convertRecurrent(b, layer as RecurrentLayer, b.toNhwc(x), name);
+    case 'Bidirectional':
+      if (ins.length > 1)
+        throw new ConfigError(
+          `Layer "${name}" takes initial states as inputs; exportOnnx exports recurrent layers that start from zeros.`,
+        );
+      return convertBidirectional(b, layer as Bidirectional, b.toNhwc(x), name);
+    case 'TTDense':
+      return convertTTDense(b, layer as TTDense, x, name);
     default:
       throw new ConfigError(
         `Layer "${name}" (${e.className}) has no ONNX export; supported: ${ONNX_LAYERS.join(', ')}.`,

@@ -13,7 +13,8 @@ export type AttributeValue =
   | { f: number }
   | { s: string }
   | { ints: number[] }
-  | { floats: number[] };
+  | { floats: number[] }
+  | { strings: string[] };
 
 /** One graph node. */
 export interface OnnxNode {
@@ -42,12 +43,16 @@ export interface OnnxValue {
 
 function attribute(name: string, value: AttributeValue): ProtoWriter {
   const a = new ProtoWriter().string(1, name);
-  // AttributeProto: name 1, f 2, i 3, s 4, floats 7, ints 8, type 20 (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7)
+  // AttributeProto: name 1, f 2, i 3, s 4, floats 7, ints 8, strings 9, type 20
+  // (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7, STRINGS 8)
   if ('i' in value) a.int(3, value.i).int(20, 2);
   else if ('f' in value) a.float(2, value.f).int(20, 1);
   else if ('s' in value) a.string(4, value.s).int(20, 3);
   else if ('ints' in value) a.packedInts(8, value.ints).int(20, 7);
-  else {
+  else if ('strings' in value) {
+    for (const s of value.strings) a.string(9, s);
+    a.int(20, 8);
+  } else {
     for (const f of value.floats) a.float(7, f);
     a.int(20, 6);
   }

@@ -56,6 +56,37 @@ describe('cp (ALS)', () => {
     expect(errors[errors.length - 1]).toBeLessThan(errors[0]);
   });
 
+  it('records the true relative error, within 1e-5 of it, whether from the Gram matrices or the residual', async () => {
+    // loose fits (10% noise) take the Gram-matrix fit; close ones (1e-5 noise) the true residual
+    for (const noise of [0.1, 1e-5]) {
+      const x = tf.tidy(() =>
+        tf.add(exactCpTensor([12, 13, 14], 3, 5), tf.mul(gaussian([12, 13, 14], 6), noise)),
+      );
+      for (const normalizeFactors of [false, true]) {
+        const fit = await cp(x, 3, { seed: 2, nIterMax: 12, tol: 0, normalizeFactors });
+        const [xs, a, b, c, w] = await Promise.all([x, ...fit.factors, fit.weights].map((t) => t.data()));
+        let residual = 0;
+        let norm = 0;
+        for (let i = 0; i < 12; i++) {
+          for (let j = 0; j < 13; j++) {
+            for (let k = 0; k < 14; k++) {
+              let model = 0;
+              for (let r = 0; r < 3; r++) model += w[r] * a[i * 3 + r] * b[j * 3 + r] * c[k * 3 + r];
+              const value = xs[(i * 13 + j) * 14 + k];
+              residual += (value - model) ** 2;
+              norm += value ** 2;
+            }
+          }
+        }
+        const truth = Math.sqrt(residual / norm);
+        const recorded = fit.history!.errors.at(-1)!;
+        expect(Math.abs(recorded - truth)).toBeLessThan(1e-5 * Math.max(truth, 1e-2));
+        fit.dispose();
+      }
+      x.dispose();
+    }
+  });
+
   it('stops on tol, on nIterMax, and when onIteration returns false', async () => {
     const x = exactCpTensor([5, 6, 7], 2, 4);
     const converged = await cp(x, 2, { seed: 1, tol: 1e-3 });

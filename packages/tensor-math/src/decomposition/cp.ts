@@ -1,14 +1,22 @@
 import { Random, seedOrNext, tf } from '@tensorfold/core';
 import { unfold } from '../algebra/unfold.js';
-import { readScalar } from '../linalg/host-matrix.js';
 import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
-import { hostKhatriRao } from '../products/host-khatri-rao.js';
 import { assertInteger } from '../validate.js';
+import { estimatedResidual } from './cp-fit.js';
 import { type CPInit, initialCpFactors } from './cp-init.js';
+import {
+  frontKhatriRao,
+  frontMttkrp,
+  lastModeProduct,
+  narrow,
+  productWidth,
+  readInto,
+  residualNorm,
+} from './cp-products.js';
 import { CPTensor } from './cp-tensor.js';
 import type { IterationCallback } from './decomposition.js';
-import { sweepLimits, sweepUntilConverged } from './sweeps.js';
+import { hostNormSquared, sweepLimits, sweepUntilConverged } from './sweeps.js';
 import { assertDecomposable, assertSeed } from './validate-input.js';
 
 /** Options of {@link cp}. */
@@ -41,9 +49,17 @@ export interface CPOptions {
  * proximal term (`(MTTKRP + λ·A)·(V + λI)⁻¹`, `λ = 1e-6·trace(V)/R`, see `proximalSolve`) that keeps
  * the solve stable where `V` is singular or nearly so (a rank above a mode's size, nearly collinear
  * components) and makes every update at least as good as keeping the old factor. The error recorded
- * after each sweep is the true relative residual `‖X − X̂‖/‖X‖` (one extra MTTKRP-sized product), not
- * TensorLy's Gram-matrix estimate, whose cancellation in float32 cannot resolve errors below ~3e-4.
+ * after each sweep is the relative residual `‖X − X̂‖/‖X‖`, computed as TensorLy does without
+ * rebuilding the tensor (`‖X‖² − 2⟨X, X̂⟩ + ‖X̂‖²`) but in float64 on the host, with `⟨X, X̂⟩` from
+ * the next sweep's first MTTKRP (a float32 sum of only `n_N` products per entry, finished in float64;
+ * see `cp-fit.ts`); where the fit is so close that float32 round-off could spoil that difference, the
+ * true residual (one more tensor-sized product). Either way within about 1e-5 of the float64 truth.
  * `history.errors` is non-increasing up to float32 round-off, with or without normalisation.
+ *
+ * A sweep of a 3-way tensor makes two tensor-sized products: `X·A_N`, whose result finishes the
+ * MTTKRPs of modes 1..N-1 on the host in float64, and mode N's with the Khatri-Rao product of the
+ * others. On WASM the factor matrices are widened with zero columns to a multiple of 8 for the SIMD
+ * product kernel (`productWidth`).
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @param rank The number of rank-one terms `R` (>= 1).
@@ -77,41 +93,73 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   tf.dispose(factors);
   const last = shape.length - 1;
   const front = shape.slice(0, last); // the modes before the last
+  const width = productWidth(rank); // columns of the factor matrices the backend sees
+  const tensorNormSquared = await hostNormSquared(tensor); // ‖X‖², float64
   // the last mode's unfolding [n_N, ∏_{k<N} n_k] (one transpose, made once)
   const lastUnfolding = unfold(tensor, last);
   try {
     const grams = host.map((values, k) => gramOf(values, shape[k], rank)); // [R, R] each
     let weights: Float64Array = new Float64Array(rank).fill(1);
-    const history = await sweepUntilConverged(tensor, 'cp()', limits, async () => {
-      // P = X_[∏_{k<N} n_k, n_N] · A_N  [n_1, ..., n_{N-1}, R]: A_N stays fixed while modes 1..N-1
-      // are updated, so this one product serves all their MTTKRPs, each finished by a small
-      // broadcast multiply and sum
-      const partial = backendProduct(tensor, host[last], rank); // [n_1, ..., n_{N-1}, R]
-      try {
-        for (let mode = 0; mode < last; mode++) {
-          const product = backendContract(partial, host, front, mode, rank); // MTTKRP [n_mode, R]
-          const rhs = await product.data();
-          product.dispose();
-          update(mode, rhs);
+    // P = X_[∏_{k<N} n_k, n_N] · A_N [∏_{k<N} n_k, width] and mode 1's MTTKRP from it, for the
+    // current factors: made at the end of each sweep (its fit needs them) and used by the next
+    let partialBuffer: Float32Array | undefined;
+    let ahead = await partialProducts();
+    const history = await sweepUntilConverged(
+      tensor,
+      'cp()',
+      limits,
+      async () => {
+        // A_N stays fixed while modes 1..N-1 are updated, so P serves all their MTTKRPs
+        update(0, ahead.mttkrp);
+        for (let mode = 1; mode < last; mode++)
+          update(mode, frontMttkrp(ahead.partial, host, front, mode, rank, width));
+        // the last mode: one product with the Khatri-Rao product of the updated A_1..A_{N-1}
+        const padded = frontKhatriRao(host, front, rank, width); // [∏_{k<N} n_k, width]
+        const mttkrp = tf.matMul(lastUnfolding, padded) as tf.Tensor2D; // [n_N, width]
+        padded.dispose();
+        update(last, await readNarrow(mttkrp));
+        ahead = await partialProducts();
+        const estimate = estimatedResidual({
+          tensorNormSquared,
+          mttkrp: ahead.mttkrp,
+          factor: host[0],
+          // A_N as the backend saw it (float32) in P, so that both terms describe one model
+          grams: grams.map((g, k) =>
+            k === last ? gramOf(Float32Array.from(host[last]), shape[last], rank) : g,
+          ),
+          weights,
+          rank,
+          innerSize: shape[last],
+        });
+        if (estimate !== null) return estimate;
+        // a fit too close for the estimate: the true residual (one more tensor-sized product)
+        const others = frontKhatriRao(host, front, rank, rank); // [∏_{k<N} n_k, R]
+        try {
+          return await residualNorm(tensor, others, host[last], rank, normalize ? weights : null);
+        } finally {
+          others.dispose();
         }
-      } finally {
-        partial.dispose();
-      }
-      // the last mode: one product with the Khatri-Rao product of the updated A_1..A_{N-1}, which the
-      // residual then reuses
-      const others = otherKhatriRao(host, shape, last, rank); // [∏_{k<N} n_k, R]
-      try {
-        const product = tf.matMul(lastUnfolding, others); // MTTKRP [n_N, R]
-        const rhs = await product.data();
-        product.dispose();
-        update(last, rhs);
-        return await residualNorm(tensor, others, host[last], rank, normalize ? weights : null);
-      } finally {
-        others.dispose();
-      }
-    });
+      },
+      tensorNormSquared,
+    );
     const result = host.map((values, k) => tf.tensor2d(Float32Array.from(values), [shape[k], rank]));
     return new CPTensor(tf.tensor1d(Float32Array.from(weights)), result, history);
+
+    /** `P` (read back) and mode 1's MTTKRP from it, for the current factors. */
+    async function partialProducts(): Promise<{ partial: Float32Array; mttkrp: Float64Array }> {
+      const product = lastModeProduct(tensor, host[last], rank, width);
+      // one buffer for every sweep: a sweep is done with the last P before the next is read
+      partialBuffer ??= new Float32Array(product.size);
+      const partial = await readInto(product, partialBuffer).finally(() => product.dispose());
+      return { partial, mttkrp: frontMttkrp(partial, host, front, 0, rank, width) };
+    }
+
+    /** Reads an MTTKRP `[n, width]` (and disposes of it): its first `rank` columns, `[n, R]`. */
+    async function readNarrow(mttkrp: tf.Tensor2D): Promise<ArrayLike<number>> {
+      const values = await mttkrp.data();
+      mttkrp.dispose();
+      return width === rank ? values : narrow(values, mttkrp.shape[0], rank, width);
+    }
 
     /** Solves mode `mode`'s normal equations for the MTTKRP `rhs` and stores the new factor. */
     function update(mode: number, rhs: ArrayLike<number>): void {
@@ -130,67 +178,6 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   }
 }
 
-/** `X_[∏_{k<N} n_k, n_N] · A_N` (a plain product in the tensor's own layout), `[n_1, ..., n_{N-1}, R]`. */
-function backendProduct(tensor: tf.Tensor, lastFactor: Float64Array, rank: number): tf.Tensor {
-  const size = lastFactor.length / rank;
-  return tf.tidy(() =>
-    tf.reshape(
-      tf.matMul(
-        tf.reshape(tensor, [tensor.size / size, size]),
-        tf.tensor2d(Float32Array.from(lastFactor), [size, rank], 'float32'),
-      ),
-      [...tensor.shape.slice(0, -1), rank],
-    ),
-  );
-}
-
-/**
- * The MTTKRP of mode `mode` (< N) from `partial = X ×_N A_Nᵀ` `[n_1, ..., n_{N-1}, R]`, viewed as
- * `[before, n_mode, after, R]`: `M[i, r] = Σ_b Σ_a P[b, i, a, r] · L[b, r] · K[a, r]` with `L`, `K` the
- * Khatri-Rao products of the front factors before and after `mode` (built on the host). Small
- * element-wise work (`∏_{k<N} n_k · R`), no tensor-sized product, and never above rank 4 (WASM's
- * element-wise kernels are wrong from rank 7 on).
- */
-function backendContract(
-  partial: tf.Tensor,
-  host: Float64Array[],
-  front: number[],
-  mode: number,
-  rank: number,
-): tf.Tensor {
-  const beforeModes = front.slice(0, mode).map((_, k) => k);
-  const afterModes = front.slice(mode + 1).map((_, k) => mode + 1 + k);
-  const before = beforeModes.reduce((p, k) => p * front[k], 1);
-  const after = afterModes.reduce((p, k) => p * front[k], 1);
-  const left = hostKhatriRao(
-    beforeModes.map((k) => host[k]),
-    beforeModes.map((k) => front[k]),
-    rank,
-  ); // [before, R]
-  const right = hostKhatriRao(
-    afterModes.map((k) => host[k]),
-    afterModes.map((k) => front[k]),
-    rank,
-  ); // [after, R]
-  return tf.tidy(() => {
-    let result = tf.reshape(partial, [before, front[mode], after, rank]);
-    if (before > 1) result = tf.sum(tf.mul(result, tf.tensor4d(left, [before, 1, 1, rank])), 0, true);
-    if (after > 1) result = tf.sum(tf.mul(result, tf.tensor4d(right, [1, 1, after, rank])), 2, true);
-    return tf.reshape(result, [front[mode], rank]);
-  });
-}
-
-/** `khatriRao` of every factor but `skip`'s, `[∏_{k≠skip} n_k, R]`, built on the host and uploaded. */
-function otherKhatriRao(host: Float64Array[], shape: number[], skip: number, rank: number): tf.Tensor2D {
-  const modes = shape.map((_, k) => k).filter((k) => k !== skip);
-  const values = hostKhatriRao(
-    modes.map((k) => host[k]),
-    modes.map((k) => shape[k]),
-    rank,
-  );
-  return tf.tensor2d(values, [values.length / rank, rank], 'float32');
-}
-
 /** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */
 function scaleColumns(values: Float64Array, weights: Float64Array, rank: number): Float64Array {
   return values.map((v, i) => v * weights[i % rank]);
@@ -203,30 +190,4 @@ function normalizeColumns(values: Float64Array, rows: number, rank: number): Flo
   for (let j = 0; j < rank; j++) norms[j] = norms[j] > 0 ? Math.sqrt(norms[j]) : 1;
   for (let i = 0; i < values.length; i++) values[i] /= norms[i % rank];
   return norms;
-}
-
-/**
- * `‖X − X̂‖` in the last mode's layout, which is the tensor's own memory layout: `X` viewed as
- * `[∏_{k<N} n_k, n_N]` minus `K·(A_N·diag(w))ᵀ` with `K = khatriRao(A_1, ..., A_{N-1})`. The transposed
- * last factor is made on the host, so the product is a plain one (no transpose flag), then one fused
- * squared difference and a sum.
- */
-async function residualNorm(
-  tensor: tf.Tensor,
-  others: tf.Tensor2D,
-  lastFactor: Float64Array,
-  rank: number,
-  weights: Float64Array | null,
-): Promise<number> {
-  const size = lastFactor.length / rank;
-  const transposed = new Float32Array(lastFactor.length); // (A_N·diag(w))ᵀ  [R, n_N]
-  for (let i = 0; i < size; i++) {
-    for (let r = 0; r < rank; r++)
-      transposed[r * size + i] = lastFactor[i * rank + r] * (weights ? weights[r] : 1);
-  }
-  const squared = tf.tidy(() => {
-    const approximation = tf.matMul(others, tf.tensor2d(transposed, [rank, size], 'float32')); // [∏, n_N]
-    return tf.sum(tf.squaredDifference(tf.reshape(tensor, approximation.shape), approximation));
-  });
-  return Math.sqrt(Math.max(await readScalar(squared), 0));
 }

@@ -1,6 +1,6 @@
 import { ConfigError, Random, seedOrNext, tf } from '@tensorfold/core';
 import { mttkrp } from '../algebra/mttkrp.js';
-import { readScalar } from '../linalg/host-matrix.js';
+import { sumOfSquares } from '../linalg/sum-of-squares.js';
 import { assertInteger } from '../validate.js';
 import { initialCpFactors } from './cp-init.js';
 import { CPTensor, cpToTensor } from './cp-tensor.js';
@@ -72,8 +72,12 @@ export async function nonNegativeCp(
         factors[mode].dispose();
         factors[mode] = updated;
       }
-      const squared = tf.tidy(() => tf.sum(tf.square(tf.sub(tensor, cpToTensor({ weights, factors })))));
-      return Math.sqrt(Math.max(await readScalar(squared), 0));
+      const approximation = cpToTensor({ weights, factors });
+      try {
+        return Math.sqrt(Math.max(await sumOfSquares(tensor, approximation), 0));
+      } finally {
+        approximation.dispose();
+      }
     });
   } catch (error) {
     tf.dispose([...factors, weights]);

@@ -2,7 +2,7 @@ import { ConfigError, Random, ShapeError, seedOrNext, tf } from '@tensorfold/cor
 import { modeDot } from '../algebra/mode-dot.js';
 import { multiModeDot } from '../algebra/multi-mode-dot.js';
 import { unfold } from '../algebra/unfold.js';
-import { readScalar } from '../linalg/host-matrix.js';
+import { sumOfSquares } from '../linalg/sum-of-squares.js';
 import { type SvdMethod, svd } from '../linalg/svd.js';
 import { describeShape } from '../validate.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
@@ -142,6 +142,10 @@ export async function residualNorm(
   core: tf.Tensor,
   factors: readonly tf.Tensor2D[],
 ): Promise<number> {
-  const squared = tf.tidy(() => tf.sum(tf.square(tf.sub(tensor, tuckerToTensor({ core, factors })))));
-  return Math.sqrt(Math.max(await readScalar(squared), 0));
+  const approximation = tuckerToTensor({ core, factors });
+  try {
+    return Math.sqrt(Math.max(await sumOfSquares(tensor, approximation), 0));
+  } finally {
+    approximation.dispose();
+  }
 }

@@ -24,6 +24,16 @@ export function hostKhatriRao(
   return khatriRaoInto(matrices, rows, rank, columnScale, (n) => new Float32Array(n));
 }
 
+/** {@link hostKhatriRao} into a float64 array (for host-side arithmetic rather than upload). */
+export function hostKhatriRao64(
+  matrices: readonly ArrayLike<number>[],
+  rows: readonly number[],
+  rank: number,
+  columnScale?: ArrayLike<number>,
+): Float64Array {
+  return khatriRaoInto(matrices, rows, rank, columnScale, (n) => new Float64Array(n));
+}
+
 function khatriRaoInto<T extends Float32Array | Float64Array>(
   matrices: readonly ArrayLike<number>[],
   rows: readonly number[],

@@ -3,7 +3,7 @@ import { add, concatenate, conv2d, dense, flatten } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../test-utils/setup.js';
 import { byClass, parseSvg, textOf } from '../test-utils/svg.js';
-import { modelDiagram } from './model-diagram.js';
+import { layerGraph, layerGraphDiagram, modelDiagram } from './model-diagram.js';
 
 beforeAll(useCpu);
 
@@ -57,6 +57,21 @@ describe('modelDiagram', () => {
     const edge = byClass(doc, 'edge').find((e) => e.attrs['data-to'] === 'head')!;
     const end = edge.attrs.d.split(' ').slice(-2).map(Number);
     expect(end[1]).toBeCloseTo(Number(rect('head').y) - 2, 5);
+  });
+
+  it('draws the same picture from the graph as plain data (JSON, as a run log carries it)', () => {
+    const x = input({ shape: [4], name: 'features' });
+    const a = dense({ units: 3, name: 'left' }).apply(x);
+    const b = dense({ units: 2, name: 'right' }).apply(x);
+    const out = concatenate({ name: 'merge' }).apply([a, b] as never);
+    const m = model({ inputs: x, outputs: out as never, name: 'json_graph' });
+    const graph = JSON.parse(JSON.stringify(layerGraph(m)));
+    expect(graph.layers.map((l: { params: number }) => l.params)).toEqual([0, 15, 10, 0]);
+    const names = graph.layers.map((l: { name: string }) => l.name);
+    const edges = graph.edges.map(([p, q]: [number, number]) => `${names[p]}->${names[q]}`);
+    expect(edges.sort()).toEqual(['features->left', 'features->right', 'left->merge', 'right->merge']);
+    expect(graph.totalParams).toBe(25);
+    expect(layerGraphDiagram(graph).svg).toBe(modelDiagram(m).svg);
   });
 });
 

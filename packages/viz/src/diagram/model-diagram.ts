@@ -13,9 +13,38 @@ export interface ModelDiagramOptions {
   title?: string;
 }
 
+/**
+ * One layer of a {@link LayerGraph}: what a diagram box shows. Plain data (JSON), so a run log can carry a
+ * model's graph to a page that draws it without the model.
+ */
+export interface LayerGraphNode {
+  name: string;
+  /** The layer's class (`Dense`, `Conv2D`...). */
+  className: string;
+  /** Shapes of the tensors coming in (`null` for the batch dimension); empty for an input. */
+  inShapes: Shape[];
+  /** Shapes of the tensors going out; empty when unknown (an unbuilt model). */
+  outShapes: Shape[];
+  /** Parameter count (0 for an unbuilt layer). */
+  params: number;
+}
+
+/** A model's layer graph as plain data: what {@link layerGraphDiagram} draws. */
+export interface LayerGraph {
+  /** The model's name. */
+  name: string;
+  /** The layers in graph order (topological: every producer before its consumers). */
+  layers: LayerGraphNode[];
+  /** Connections `[producer index, consumer index]` into `layers`. */
+  edges: [number, number][];
+  /** Parameters of the model, all and trainable. */
+  totalParams: number;
+  trainableParams: number;
+}
+
 /** One box of the diagram. */
 export interface DiagramBox {
-  layer: Layer;
+  layer: LayerGraphNode;
   /** Longest path from an input, in layers (inputs are 0). */
   depth: number;
   lines: string[];
@@ -77,13 +106,39 @@ export function modelGraph(model: Model): {
   return { layers, edges, inShapes, outShapes };
 }
 
+/** The layer graph of `model` as plain data ({@link LayerGraph}), for {@link layerGraphDiagram}. */
+export function layerGraph(model: Model): LayerGraph {
+  const { layers, edges, inShapes, outShapes } = modelGraph(model);
+  return {
+    name: model.name,
+    layers: layers.map((layer, i) => ({
+      name: layer.name,
+      className: layer.className,
+      inShapes: inShapes[i],
+      outShapes: outShapes[i],
+      params: layer.built ? layer.countParams() : 0,
+    })),
+    edges,
+    totalParams: model.weights.reduce((s, w) => s + w.size, 0),
+    trainableParams: model.trainableWeights.reduce((s, w) => s + w.size, 0),
+  };
+}
+
 /**
  * The layer graph of a model as Keras's `plot_model` draws it, without Graphviz: one box per layer
  * (name, class, input and output shapes, parameter count), top to bottom by depth, with arrows for
  * every connection, so branches sit side by side and merges take several arrows.
  */
 export function modelDiagram(model: Model, options: ModelDiagramOptions = {}): Figure {
-  const { layers, edges, inShapes, outShapes } = modelGraph(model);
+  return layerGraphDiagram(layerGraph(model), options);
+}
+
+/**
+ * {@link modelDiagram} from a {@link LayerGraph} (plain data, such as the graph a run log carries), so a
+ * page can draw a model it does not have.
+ */
+export function layerGraphDiagram(graph: LayerGraph, options: ModelDiagramOptions = {}): Figure {
+  const { layers, edges } = graph;
   const depth = new Array<number>(layers.length).fill(0);
   // Graph order is topological, so one pass in order settles every depth.
   for (let i = 0; i < layers.length; i++)
@@ -91,10 +146,10 @@ export function modelDiagram(model: Model, options: ModelDiagramOptions = {}): F
   const boxes: DiagramBox[] = layers.map((layer, i) => {
     const lines = [`${layer.name} (${layer.className})`];
     if (options.shapes ?? true) {
-      if (inShapes[i].length) lines.push(`in:  ${shapesText(inShapes[i])}`);
-      lines.push(`out: ${outShapes[i].length ? shapesText(outShapes[i]) : '?'}`);
+      if (layer.inShapes.length) lines.push(`in:  ${shapesText(layer.inShapes)}`);
+      lines.push(`out: ${layer.outShapes.length ? shapesText(layer.outShapes) : '?'}`);
     }
-    if (options.params ?? true) lines.push(`params: ${formatCount(layer.built ? layer.countParams() : 0)}`);
+    if (options.params ?? true) lines.push(`params: ${formatCount(layer.params)}`);
     const width = Math.max(...lines.map((l) => textWidth(l, FONT))) + 16;
     return { layer, depth: depth[i], lines, x: 0, y: 0, width, height: lines.length * LINE + 10 };
   });
@@ -175,8 +230,8 @@ export function modelDiagram(model: Model, options: ModelDiagramOptions = {}): F
       ),
     ]),
   );
-  const total = model.weights.reduce((s, w) => s + w.size, 0);
-  const trainable = model.trainableWeights.reduce((s, w) => s + w.size, 0);
+  const total = graph.totalParams;
+  const trainable = graph.trainableParams;
   const merges = boxes.filter((_, i) => edges.filter(([, b]) => b === i).length > 1).length;
   const branches = boxes.filter((_, i) => edges.filter(([a]) => a === i).length > 1).length;
   const body = [
@@ -209,8 +264,8 @@ export function modelDiagram(model: Model, options: ModelDiagramOptions = {}): F
   return figure({
     width: right,
     height,
-    title: options.title ?? `Model "${model.name}"`,
-    description: `Layer graph of ${model.name}: ${layers.length} layers in ${levels.length} levels, ${edges.length} connections${branches ? `, ${branches} branching point${branches > 1 ? 's' : ''}` : ''}${merges ? `, ${merges} merge${merges > 1 ? 's' : ''}` : ''}; ${formatCount(total)} parameters. Layers in order: ${layers.map((l) => `${l.name} (${l.className})`).join(', ')}.`,
+    title: options.title ?? `Model "${graph.name}"`,
+    description: `Layer graph of ${graph.name}: ${layers.length} layers in ${levels.length} levels, ${edges.length} connections${branches ? `, ${branches} branching point${branches > 1 ? 's' : ''}` : ''}${merges ? `, ${merges} merge${merges > 1 ? 's' : ''}` : ''}; ${formatCount(total)} parameters. Layers in order: ${layers.map((l) => `${l.name} (${l.className})`).join(', ')}.`,
     body,
   });
 }

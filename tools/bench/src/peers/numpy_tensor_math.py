@@ -4,7 +4,9 @@ The same three decompositions as tensorfold's, written the way a NumPy (TensorLy
 on the same input and the same start, with the same amount of work:
 - CP-ALS: per sweep and mode, MTTKRP as unfold(X, k) @ khatri_rao(other factors), the R x R normal
   matrix as the Hadamard product of the other factors' Gram matrices, solved with np.linalg.solve;
-  after each sweep the true residual norm ||X - X_hat|| (tensorfold records the same);
+  after each sweep the error as TensorLy's parafac computes it, without rebuilding the tensor:
+  ||X||^2 - 2 <X, X_hat> + ||X_hat||^2, the inner product from the last mode's MTTKRP and the new
+  factor, ||X_hat||^2 from the Gram matrices, in float64 (tensorfold does the same, see cp-fit.ts);
 - Tucker-HOOI: HOSVD start (leading left singular vectors of each unfolding), then per sweep and mode
   the tensor projected on the other factors and the leading singular vectors of its unfolding; the core
   and the true residual after each sweep;
@@ -59,7 +61,8 @@ def khatri_rao(matrices):
 
 
 def cp_als(x, factors, sweeps):
-    norm = np.linalg.norm(x)
+    """TensorLy's parafac: the error after each sweep from ||X||, the last MTTKRP and the Gram matrices."""
+    norm_squared = float(np.sum(np.square(x, dtype=np.float64)))
     rank = factors[0].shape[1]
     grams = [f.T.astype(np.float64) @ f.astype(np.float64) for f in factors]
     error = 1.0
@@ -74,8 +77,10 @@ def cp_als(x, factors, sweeps):
             solved = np.linalg.solve(v, mttkrp.T.astype(np.float64)).T
             grams[mode] = solved.T @ solved
             factors[mode] = solved.astype(x.dtype)
-        approx = (factors[0] @ khatri_rao(factors[1:]).T).reshape(x.shape)
-        error = np.linalg.norm(x - approx) / norm
+        # ||X - X_hat||^2 = ||X||^2 - 2 <X, X_hat> + ||X_hat||^2, <X, X_hat> from the last mode's MTTKRP
+        inner = float(np.sum(mttkrp.astype(np.float64) * solved))
+        model = float(np.sum(np.prod(grams, axis=0)))
+        error = np.sqrt(abs(norm_squared - 2 * inner + model) / norm_squared)
     return error
 
 

@@ -140,7 +140,7 @@ async function benchCp(ctx: BenchContext, peer: Peer | null, skipReason: string)
     ctx,
     {
       label: `CP-ALS ${n}^3 rank ${rank}`,
-      per: { count: sweeps, unit: 'time per sweep (50 sweeps, residual each)' },
+      per: { count: sweeps, unit: 'time per sweep (50 sweeps, error each)' },
       async ours() {
         const fit = await cp(x, rank, { init, nIterMax: sweeps, tol: 0 });
         const error = fit.history!.errors.at(-1)!;
