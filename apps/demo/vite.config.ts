@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { mnistSubset } from './build/mnist.js';
 import { contentSecurityPolicy, tfjsWasmFiles } from './build/plugins.js';
 
 /**
@@ -8,7 +9,7 @@ import { contentSecurityPolicy, tfjsWasmFiles } from './build/plugins.js';
  */
 export default defineConfig({
   base: './',
-  plugins: [svelte(), tfjsWasmFiles(), contentSecurityPolicy()],
+  plugins: [svelte(), tfjsWasmFiles(), contentSecurityPolicy(), mnistSubset()],
   resolve: { conditions: ['@tensorfold/source', ...defaultClientConditions] },
   build: {
     target: 'es2022',

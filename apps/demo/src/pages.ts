@@ -51,6 +51,22 @@ export const PAGES: readonly PageEntry[] = [
     source: 'seed 000',
     load: () => import('./pages/tensors/TensorsPage.svelte'),
   },
+  {
+    id: 'regularization',
+    title: 'Regularization and training',
+    summary:
+      'Over- and underfitting curves, early stopping with restored weights, dropout, batch norm, k-fold, augmentation.',
+    source: 'seed 002, seed 004, seed 001',
+    load: () => import('./pages/regularization/RegularizationPage.svelte'),
+  },
+  {
+    id: 'convnets',
+    title: 'Convnets',
+    summary:
+      'LeNet-5 trained live on MNIST; draw a digit, see every feature map and filter, Grad-CAM, the architecture gallery.',
+    source: 'seed 003, seed 004, seed 002',
+    load: () => import('./pages/convnets/ConvnetsPage.svelte'),
+  },
 ];
 
 /** The page of a hash's id, or the first page. */

@@ -46,7 +46,9 @@ for (const page of PAGES) {
   if (!key) throw new Error(`No chunk for page ${page.id} in the manifest.`);
   const own = [...closure(key)].map((k) => manifest[k].file).filter((f) => !shared.has(f));
   const kb = own.reduce((sum, f) => sum + gzipKB(f), 0);
-  console.log(`| ${page.title} | ${kb.toFixed(1)} KB | ${sharedKB.toFixed(1)} KB |`);
+  const over = kb > 150 ? ' (over the 150 KB budget)' : '';
+  if (over) process.exitCode = 1;
+  console.log(`| ${page.title} | ${kb.toFixed(1)} KB${over} | ${sharedKB.toFixed(1)} KB |`);
 }
 
 const site = await serveSite();

@@ -190,6 +190,118 @@ describe.skipIf(!available)('demo site in Chromium', () => {
         expect(errors).toEqual([]);
         await page.close();
       }, 240_000);
+
+      it('Regularization: a big network overfits, early stopping restores the best epoch, the capacity sweep and k-fold run, augmentation changes the digits; no errors, no axe violations', async (ctx) => {
+        // SwiftShader takes ~0.1 s per epoch of this small network: fewer epochs there.
+        const epochs = backend === 'wasm' ? 300 : 40;
+        const { page, errors, label } = await open(`regularization?epochs=${epochs}&patience=20`, backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        // The page trains once when it opens: early stopping ends it and restores the best epoch's weights.
+        await page.getByTestId('early-stopping').waitFor({ timeout: 200_000 });
+        const best = Number(await page.getByTestId('best-epoch').textContent());
+        expect(await page.getByTestId('early-stopping').textContent()).toContain(
+          `restored the weights of epoch ${best}`,
+        );
+        const lowest = Number(
+          /Lowest validation MSE ([\d.]+)/.exec(
+            (await page.locator('figcaption').first().textContent()) ?? '',
+          )?.[1],
+        );
+        const restored = Number(await page.getByTestId('restored-val-loss').textContent());
+        expect(restored).toBeCloseTo(lowest, 3);
+        const first = Number(await page.getByTestId('reg-train-loss').textContent());
+        expect(first).toBeGreaterThan(0);
+        // Without early stopping the big network overfits: training MSE far below validation MSE.
+        await page.getByTestId('patience').fill('0');
+        await expect.poll(() => page.url()).not.toContain('patience=');
+        await page.getByTestId('reg-train').click();
+        await page.getByTestId('final-val-loss').waitFor({ timeout: 200_000 });
+        expect(Number(await page.getByTestId('reg-epoch').textContent())).toBe(epochs);
+        const trainLoss = Number(await page.getByTestId('reg-train-loss').textContent());
+        const valLoss = Number(await page.getByTestId('reg-val-loss').textContent());
+        expect(trainLoss).toBeLessThan(valLoss);
+        // k-fold: one score per fold and their mean.
+        await page.getByTestId('folds').fill('3');
+        await page.getByTestId('run-kfold').click();
+        await page.getByTestId('kfold-mean').waitFor({ timeout: 200_000 });
+        const scores = (await page.getByTestId('fold-score').allTextContents()).map(Number);
+        expect(scores).toHaveLength(3);
+        const mean = Number(await page.getByTestId('kfold-mean').textContent());
+        expect(mean).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / 3, 3);
+        if (backend === 'wasm') {
+          await page.getByTestId('sweep').click();
+          await expect
+            .poll(() => page.locator('[data-testid=capacity-table] tbody tr').count(), { timeout: 200_000 })
+            .toBe(8);
+        }
+        // Augmentation previews: the digits change; no erasing, and they still change (rotation, zoom, shift, noise).
+        await expect
+          .poll(async () => Number(await page.getByTestId('augment-change').textContent()))
+          .toBeGreaterThan(0.01);
+        await page.getByTestId('erasing').fill('0');
+        await expect.poll(() => page.url()).toContain('erasing=0');
+        await page.getByTestId('augment-again').click();
+        await expect.poll(() => page.url()).toContain('augmentSeed=2');
+        await page.screenshot({ path: join(SHOTS, `regularization-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 400_000);
+
+      it('Convnets: LeNet-5 trains on MNIST, a drawn 1 is classified 1, every map and filter and Grad-CAM are drawn; no errors, no axe violations', async (ctx) => {
+        // WASM trains the default run (4,000 images, batches of 32: 125 Adam steps, a few seconds) and draws
+        // with the weights it learned. SwiftShader compiles and runs every shader on the CPU: a forward pass of
+        // the 1,000 test images took over 150 s there, so on WebGPU the page loads the weights trained by
+        // scripts/train-weights.sh instead, and the drawing is classified by them.
+        const { page, errors, label } = await open('convnets?seed=2', backend);
+        if (!label.includes(backend)) {
+          console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
+          await page.close();
+          ctx.skip();
+        }
+        await expect
+          .poll(() => page.getByTestId('filter-count').textContent(), { timeout: 60_000 })
+          .toBe('136');
+        if (backend === 'wasm') {
+          await page.getByTestId('train').click();
+          await expect
+            .poll(() => page.getByTestId('test-accuracy').count(), { timeout: 200_000, interval: 1000 })
+            .toBe(1);
+          expect(await page.getByTestId('batches').textContent()).toBe('125');
+          expect(Number(await page.getByTestId('samples-per-second').textContent())).toBeGreaterThan(0);
+          const trained = Number.parseFloat((await page.getByTestId('test-accuracy').textContent()) ?? '');
+          expect(trained).toBeGreaterThan(80);
+        } else {
+          await page.getByTestId('load-weights').click();
+          await page.getByTestId('loaded-note').waitFor({ timeout: 120_000 });
+        }
+        // Draw a 1: one stroke down the middle of the pad.
+        const pad = await page.getByTestId('draw-pad').boundingBox();
+        if (!pad) throw new Error('The drawing pad is not on the page.');
+        await page.mouse.move(pad.x + pad.width * 0.52, pad.y + pad.height * 0.15);
+        await page.mouse.down();
+        for (let i = 1; i <= 10; i++)
+          await page.mouse.move(
+            pad.x + pad.width * (0.52 - 0.02 * (i / 10)),
+            pad.y + pad.height * (0.15 + 0.7 * (i / 10)),
+          );
+        await page.mouse.up();
+        await expect.poll(() => page.getByTestId('predicted').textContent(), { timeout: 200_000 }).toBe('1');
+        await page.getByTestId('cam').waitFor();
+        expect(await page.getByTestId('map-count').textContent()).toBe('48'); // c1 8 + s2 8 + c3 16 + s4 16
+        expect(await page.getByTestId('stated-lenet5').textContent()).toBe('62,430');
+        await page.getByTestId('cam-layer').selectOption('c1');
+        await expect.poll(() => page.url()).toContain('camLayer=c1');
+        expect(page.url()).toContain('seed=2');
+        await page.screenshot({ path: join(SHOTS, `convnets-${backend}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 300_000);
     });
   }
 
@@ -199,6 +311,68 @@ describe.skipIf(!available)('demo site in Chromium', () => {
     expect(await page.getByTestId('fruit-weights').textContent()).toContain('Step 0');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('Convnets: an upload that is not an image is refused with a reason; a huge picture is resized; the gallery counts built models', async () => {
+    const { page, errors } = await open('convnets', 'wasm');
+    const upload = page.getByTestId('upload');
+    await upload.setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a digit'),
+    });
+    expect(await page.getByTestId('upload-problem').textContent()).toContain(
+      '“notes.txt” is not an image (text/plain)',
+    );
+    // A 3000 x 2000 PNG of a dark 7 on white paper, made in the page.
+    const png = await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(3000, 2000);
+      const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, 3000, 2000);
+      ctx.strokeStyle = '#000000';
+      ctx.lineWidth = 120;
+      ctx.beginPath();
+      ctx.moveTo(1100, 400);
+      ctx.lineTo(1900, 400);
+      ctx.lineTo(1400, 1700);
+      ctx.stroke();
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    });
+    await upload.setInputFiles({
+      name: 'seven.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(png, 'base64'),
+    });
+    await expect
+      .poll(() => page.getByTestId('digit-note').textContent())
+      .toContain('“seven.png” is 3000 × 2000 pixels: resized to 280 × 187');
+    expect(await page.getByTestId('upload-problem').count()).toBe(0);
+    await page.getByTestId('predicted').waitFor();
+    await page.getByTestId('count-params').click();
+    await expect
+      .poll(() => page.getByTestId('counted-lenet5').textContent(), { timeout: 60_000 })
+      .toBe('62,430');
+    await expect
+      .poll(() => page.getByTestId('counted-vggsmall').textContent(), { timeout: 60_000 })
+      .toBe(await page.getByTestId('stated-vggsmall').textContent());
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Regularization and Convnets reset a broken URL and say which value was wrong', async () => {
+    for (const [hash, bad] of [
+      ['regularization?units=999&epochs=20', 'units'],
+      ['convnets?samples=99999&camLayer=c9', 'samples, camLayer'],
+    ]) {
+      const { page, errors } = await open(hash, 'wasm');
+      expect(await page.getByTestId('reset-notice').textContent()).toContain(`(${bad})`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   it('the Playground resets a broken URL (too many neurons) and says so, then writes its state back', async () => {
