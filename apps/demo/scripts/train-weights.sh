@@ -10,5 +10,7 @@ rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 pnpm --silent tensorfold train lenet5 --dataset mnist --epochs 1 --batch-size 64 --seed 1 --backend wasm \
   --out "$out" --json >"$out.json"
-mv "$out.json" "$out/training.json"
+# The record says where the weights lie relative to the repository, not on the machine that made them.
+node -e 'const fs=require("fs"),[src,dst,rel]=process.argv.slice(1);const r=JSON.parse(fs.readFileSync(src,"utf8"));r.savedTo=rel;fs.writeFileSync(dst,JSON.stringify(r)+"\n");fs.rmSync(src)' \
+  "$out.json" "$out/training.json" "$out"
 cat "$out/training.json"
