@@ -7,6 +7,7 @@ import {
   WEBGPU_BINARY_KERNELS,
   WEBGPU_UNARY_KERNELS,
 } from './high-rank.js';
+import { webgpuMaxPool3DGradConfig } from './max-pool-3d-grad.js';
 import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
 import { webgpuTransformConfig } from './transform.js';
 
@@ -15,7 +16,11 @@ import { webgpuTransformConfig } from './transform.js';
  * `Transform` (`tf.image.transform`) with one transform row for a batch, nearest-interpolation ties,
  * and int32 images.
  */
-export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [webgpuTransformConfig];
+export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [
+  webgpuTransformConfig,
+  // Stock MaxPool3DGrad misplaces the gradient when the pool's height and width differ.
+  webgpuMaxPool3DGradConfig,
+];
 
 /**
  * Stock WebGPU kernels wrapped: `AddN` sums in chunks that fit the device's storage-buffer limit
