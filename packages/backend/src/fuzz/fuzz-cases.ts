@@ -16,6 +16,7 @@ import {
   shape,
   valueSeed,
 } from './arbitraries.js';
+import { FUZZ_CASES_3D } from './fuzz-cases-3d.js';
 import { withGradients } from './gradients.js';
 import { type Fill, input, sizeOf } from './values.js';
 
@@ -523,4 +524,5 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
     },
     slack: (p) => Math.max(1, sizeOf(p.shape) / 64),
   }),
+  ...FUZZ_CASES_3D,
 ];
