@@ -1,7 +1,7 @@
 /**
  * The 3D kernels on WASM and WebGPU against the CPU backend, kernel by kernel: on WASM tensorfold's
- * Conv3DBackpropInputV2, Conv3DBackpropFilterV2, MaxPool3D and MaxPool3DGrad and the stock Conv3D,
- * AvgPool3D and AvgPool3DGrad it keeps; on WebGPU tensorfold's MaxPool3DGrad and the stock others;
+ * Conv3D, Conv3DBackpropInputV2, Conv3DBackpropFilterV2 (also in chunks of rows, as for large
+ * volumes), MaxPool3D and MaxPool3DGrad and the stock AvgPool3D and AvgPool3DGrad it keeps; on WebGPU tensorfold's MaxPool3DGrad and the stock others;
  * over odd sizes, strides, dilations, same and valid padding, 1 to 16 channels, pools whose height
  * and width differ, and tied maxima. The CPU backend's MaxPool3DGrad is tensorfold's too: it is
  * checked against an independent formula in max-pool-3d-grad-values.test.ts. The parity suite
@@ -9,9 +9,10 @@
  * gradients. WebGPU is skipped with a notice where it cannot start.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../init-backend.js';
 import { backendsForTests } from '../testing.js';
+import { setStackedChunkFloats } from '../wasm/kernels3d/depth-taps.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../wasm/test-utils/run-kernel.js';
 
 type Triple = [number, number, number];
@@ -136,6 +137,39 @@ describe.each(backends)('3D convolution kernels on %s against the CPU backend', 
       'Conv3DBackpropFilterV2',
       { x: filled(c.x, 1), dy: filled(dy, 3) },
       { strides: c.strides, pad: c.pad, filterShape: c.filter },
+      c.filter,
+    );
+  });
+});
+
+describe.runIf(backends.includes('wasm'))('3D convolution kernels on wasm, in chunks of rows', () => {
+  // A chunk size of 500 floats splits every case into several chunks (one row where a row is larger).
+  beforeAll(() => setStackedChunkFloats(500));
+  afterAll(() => setStackedChunkFloats(undefined));
+
+  it.each(convCases)('Conv3D, Conv3DBackpropInputV2, Conv3DBackpropFilterV2: %s', async (_name, c) => {
+    const window: Triple = [c.filter[0], c.filter[1], c.filter[2]];
+    const dy = outShape(c.x, window, c.strides, c.pad, c.filter[4]);
+    const geometry = { strides: c.strides, pad: c.pad };
+    await expectSameAsCpu(
+      'wasm',
+      'Conv3D',
+      { x: filled(c.x, 1), filter: filled(c.filter, 2) },
+      { ...geometry, dataFormat: 'NDHWC', dilations: 1 },
+      dy,
+    );
+    await expectSameAsCpu(
+      'wasm',
+      'Conv3DBackpropInputV2',
+      { dy: filled(dy, 3), filter: filled(c.filter, 2) },
+      { ...geometry, inputShape: c.x },
+      c.x,
+    );
+    await expectSameAsCpu(
+      'wasm',
+      'Conv3DBackpropFilterV2',
+      { x: filled(c.x, 1), dy: filled(dy, 3) },
+      { ...geometry, filterShape: c.filter },
       c.filter,
     );
   });

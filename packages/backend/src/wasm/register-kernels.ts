@@ -87,7 +87,8 @@ export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
   // Stock ClipByValue turns NaN into the lower bound (hiding a diverged loss) and ignores the upper
   // bound of int32 tensors.
   clipByValueConfig,
-  // Stock Conv3DBackpropInputV2, Conv3DBackpropFilterV2 (strides above 1) and MaxPool3D are wrong.
+  // Stock Conv3DBackpropInputV2, Conv3DBackpropFilterV2 (strides above 1), MaxPool3D and MaxPool3DGrad are
+  // wrong; stock Conv3D is a scalar loop.
   ...WRONG_3D_KERNELS,
 ];
 
