@@ -14,7 +14,7 @@ import { webgpuTransformConfig } from './transform.js';
 /**
  * Stock tfjs-backend-webgpu 4.22 kernels that are replaced because they give wrong results:
  * `Transform` (`tf.image.transform`) with one transform row for a batch, nearest-interpolation ties,
- * and int32 images.
+ * and int32 images; `MaxPool3DGrad` for pools whose height and width differ.
  */
 export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [
   webgpuTransformConfig,

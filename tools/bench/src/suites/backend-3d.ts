@@ -3,9 +3,8 @@
  * convolutions from 8 to 16 channels, 2x2x2 pools), tensorfold's kernels against stock
  * tfjs-backend-wasm's in the same run (alternating rounds, medians; see kernel-ab.ts). Stock
  * Conv3DBackpropInputV2, MaxPool3D and MaxPool3DGrad give wrong values and Conv3DBackpropFilterV2 does
- * at strides above 1; they are timed anyway, as the kernels tensorfold replaces (at stride 1 the
- * stock filter gradient is right: the case where being slower would cost something). Conv3D is
- * stock on both sides: its row gives the run's noise.
+ * at strides above 1; they are timed anyway, as the kernels tensorfold replaces. Stock Conv3D, and
+ * the stock filter gradient at stride 1, are right: there being slower would cost something.
  */
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
@@ -29,7 +28,7 @@ const pool = { filterSize: [2, 2, 2], strides: [2, 2, 2], pad: 'valid' };
 
 const CASES: Array<{ name: string; setup: () => { compute: () => tf.Tensor; inputs: tf.Tensor[] } }> = [
   {
-    name: 'Conv3D (stock both sides: noise), x 4x16x16x16x8, filter 3x3x3x8x16, same',
+    name: 'Conv3D, x 4x16x16x16x8, filter 3x3x3x8x16, same (stock right, a scalar loop)',
     setup: () => {
       const [x, filter] = [uniform(X, 1), uniform(FILTER, 2)];
       const attrs = { ...conv, dataFormat: 'NDHWC', dilations: 1 };

@@ -61,7 +61,8 @@ function maxPool3D(args: {
 
 /**
  * `planes[b * outDepth + od, r, q, c] = max over the window's depth taps d of x[b, d, r - top, q - left, c]`,
- * -Infinity where `(r - top, q - left)` is outside the input or no tap is inside it.
+ * -Infinity where `(r - top, q - left)` is outside the input or no tap is inside it. NaN never wins
+ * (and never reaches the planes, so XNNPACK's pool sees none).
  */
 function depthMaxima(
   x: Float32Array,
@@ -76,27 +77,36 @@ function depthMaxima(
   const rowSize = inWidth * channels;
   const sliceSize = inHeight * rowSize;
   const planeRow = planeWidth * channels;
-  planes.fill(Number.NEGATIVE_INFINITY);
+  const planeSize = planeHeight * planeRow;
+  // Whether the first depth tap writes every element of a plane (no height or width padding).
+  const covered = top === 0 && left === 0 && planeHeight <= inHeight && planeWidth <= inWidth;
+  if (!covered) planes.fill(Number.NEGATIVE_INFINITY);
+  const rowFirst = Math.max(top, 0);
+  const rowLast = Math.min(inHeight + top, planeHeight); // exclusive, in plane rows
+  const colFirst = Math.max(left, 0);
+  const colLast = Math.min(inWidth + left, planeWidth);
+  const span = (colLast - colFirst) * channels; // elements of a plane row the input reaches
   for (let b = 0; b < batchSize; b++) {
     for (let od = 0; od < outDepth; od++) {
-      const plane = (b * outDepth + od) * planeHeight * planeRow;
+      const plane = (b * outDepth + od) * planeSize;
       const first = Math.max(od * strideDepth - front, 0);
       const last = Math.min(od * strideDepth - front + filterDepth, inDepth); // exclusive
-      const rowFirst = Math.max(top, 0);
-      const rowLast = Math.min(inHeight + top, planeHeight); // exclusive, in plane rows
-      const colFirst = Math.max(left, 0);
-      const colLast = Math.min(inWidth + left, planeWidth);
+      if (covered && last <= first) planes.fill(Number.NEGATIVE_INFINITY, plane, plane + planeSize);
       for (let d = first; d < last; d++) {
         const slice = (b * inDepth + d) * sliceSize;
+        const copy = covered && d === first;
         for (let r = rowFirst; r < rowLast; r++) {
-          const from = slice + (r - top) * rowSize;
-          const to = plane + r * planeRow;
-          for (let q = colFirst; q < colLast; q++) {
-            const i = from + (q - left) * channels;
-            const o = to + q * channels;
-            for (let c = 0; c < channels; c++) {
-              const v = x[i + c];
-              if (v > planes[o + c]) planes[o + c] = v;
+          const from = slice + (r - top) * rowSize + (colFirst - left) * channels;
+          const to = plane + r * planeRow + colFirst * channels;
+          if (copy) {
+            for (let k = 0; k < span; k++) {
+              const v = x[from + k];
+              planes[to + k] = Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v;
+            }
+          } else {
+            for (let k = 0; k < span; k++) {
+              const v = x[from + k];
+              if (v > planes[to + k]) planes[to + k] = v;
             }
           }
         }
