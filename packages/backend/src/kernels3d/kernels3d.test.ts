@@ -1,7 +1,7 @@
 /**
  * The 3D kernels on WASM and WebGPU against the CPU backend, kernel by kernel: on WASM tensorfold's
  * Conv3D, Conv3DBackpropInputV2, Conv3DBackpropFilterV2 (also in chunks of rows, as for large
- * volumes), MaxPool3D and MaxPool3DGrad and the stock AvgPool3D and AvgPool3DGrad it keeps; on WebGPU tensorfold's MaxPool3DGrad and the stock others;
+ * volumes), MaxPool3D and MaxPool3DGrad and the stock AvgPool3D and AvgPool3DGrad it keeps; on WebGPU tensorfold's MaxPool3D and MaxPool3DGrad and the stock others;
  * over odd sizes, strides, dilations, same and valid padding, 1 to 16 channels, pools whose height
  * and width differ, and tied maxima. The CPU backend's MaxPool3DGrad is tensorfold's too: it is
  * checked against an independent formula in max-pool-3d-grad-values.test.ts. The parity suite
@@ -243,6 +243,25 @@ describe.each(backends)('3D pooling kernels on %s against the CPU backend', (bac
       c.x,
     );
     await expectSameAsCpu(backend, 'AvgPool3DGrad', { dy, input: poolInput(c) }, attrs, c.x);
+  });
+
+  it('MaxPool3D keeps maxima of -Infinity and below -1e20 (stock WebGPU returned -1e20)', async () => {
+    const values = new Float32Array([
+      -Infinity,
+      -Infinity,
+      -3e30,
+      -2e30,
+      Number.NaN,
+      1,
+      Number.NaN,
+      Number.NaN,
+    ]);
+    const inputs = { x: { values, shape: [1, 2, 2, 2, 1] } };
+    const attrs = { filterSize: [1, 1, 2], strides: [1, 1, 2], pad: 'valid', dataFormat: 'NDHWC' };
+    const want = await runKernelOn('cpu', 'MaxPool3D', inputs, attrs);
+    const got = await runKernelOn(backend, 'MaxPool3D', inputs, attrs);
+    expect(Array.from(want.values)).toEqual([-Infinity, Math.fround(-2e30), 1, -Infinity]);
+    expect(Array.from(got.values)).toEqual(Array.from(want.values));
   });
 
   it('MaxPool3D and its gradient: NaN never wins a window, -Infinity passes the gradient on', async () => {

@@ -3,6 +3,8 @@ import {
   backend_util,
   type KernelConfig,
   type KernelFunc,
+  MaxPool3D,
+  type MaxPool3DAttrs,
   MaxPool3DGrad,
   type MaxPool3DGradAttrs,
   type TensorInfo,
@@ -14,6 +16,16 @@ const WORKGROUP_SIZE = 64;
 /** Uniforms both programs take: the pool's geometry. */
 const GEOMETRY_UNIFORMS =
   'strides : vec3<i32>, pads : vec3<i32>, filterDims : vec3<i32>, inDims : vec3<i32>,';
+
+/** The values of {@link GEOMETRY_UNIFORMS} for a pool's geometry. */
+function geometryUniforms(info: backend_util.Conv3DInfo) {
+  return [
+    { type: 'int32', data: [info.strideDepth, info.strideHeight, info.strideWidth] },
+    { type: 'int32', data: [info.padInfo.front, info.padInfo.top, info.padInfo.left] },
+    { type: 'int32', data: [info.filterDepth, info.filterHeight, info.filterWidth] },
+    { type: 'int32', data: [info.inDepth, info.inHeight, info.inWidth] },
+  ];
+}
 
 /** One thread per element of `outputShape` (the backend splits a dispatch that exceeds its limit). */
 abstract class ElementwiseProgram implements WebGPUProgram {
@@ -34,14 +46,22 @@ abstract class ElementwiseProgram implements WebGPUProgram {
 }
 
 /**
- * For each window of a 3D max pool (one thread per output element, NDHWC), the flat index
- * `(d * inHeight + h) * inWidth + w` of the last input position holding the window's maximum (the
- * CPU backend's `>=` scan), or -1 when the window holds only NaN. Output int32, shaped like the pool's
- * output.
+ * For each window of a 3D max pool (one thread per output element, NDHWC), the CPU backend's scan
+ * (`>=`, NaN skipped): with `output` 'position', the flat index `(d * inHeight + h) * inWidth + w` of
+ * the last input position holding the window's maximum, or -1 when the window holds only NaN (int32);
+ * with 'value', the maximum, -Infinity when the window holds only NaN (float32).
  */
-class MaxPool3DPositionsProgram extends ElementwiseProgram {
+class MaxPool3DScanProgram extends ElementwiseProgram {
   readonly variableNames = ['x'];
-  readonly shaderKey = 'tensorfoldMaxPool3DPositions';
+  readonly shaderKey: string;
+
+  constructor(
+    outputShape: number[],
+    private readonly output: 'position' | 'value',
+  ) {
+    super(outputShape);
+    this.shaderKey = `tensorfoldMaxPool3D_${output}`;
+  }
 
   getUserCode(): string {
     return `
@@ -76,7 +96,11 @@ class MaxPool3DPositionsProgram extends ElementwiseProgram {
               }
             }
           }
-          setOutputAtIndexI32(index, position);
+          ${
+            this.output === 'position'
+              ? 'setOutputAtIndexI32(index, position);'
+              : 'setOutputAtIndex(index, select(-uniforms.INFINITY, best, found));'
+          }
         }
       }
     `;
@@ -85,7 +109,7 @@ class MaxPool3DPositionsProgram extends ElementwiseProgram {
 
 /**
  * The gradient of a 3D max pool: one thread per input element (NDHWC) adds the `dy` of every window
- * that covers it and whose maximum it holds (per {@link MaxPool3DPositionsProgram}).
+ * that covers it and whose maximum it holds (per {@link MaxPool3DScanProgram}).
  */
 class MaxPool3DBackpropProgram extends ElementwiseProgram {
   readonly variableNames = ['dy', 'positions'];
@@ -147,15 +171,10 @@ export const webgpuMaxPool3DGrad: KernelFunc = ({ inputs, attrs, backend }) => {
     dimRoundingMode,
   );
   const gpu = backend as WebGPUBackend;
-  const geometry = [
-    { type: 'int32', data: [info.strideDepth, info.strideHeight, info.strideWidth] },
-    { type: 'int32', data: [info.padInfo.front, info.padInfo.top, info.padInfo.left] },
-    { type: 'int32', data: [info.filterDepth, info.filterHeight, info.filterWidth] },
-    { type: 'int32', data: [info.inDepth, info.inHeight, info.inWidth] },
-  ];
+  const geometry = geometryUniforms(info);
   // [batch, outDepth, outHeight, outWidth, channels]
   const positions = gpu.runWebGPUProgram(
-    new MaxPool3DPositionsProgram(info.outShape),
+    new MaxPool3DScanProgram(info.outShape, 'position'),
     [input],
     'int32',
     geometry,
@@ -171,6 +190,38 @@ export const webgpuMaxPool3DGrad: KernelFunc = ({ inputs, attrs, backend }) => {
   } finally {
     gpu.disposeData(positions.dataId);
   }
+};
+
+/**
+ * `maxPool3d` (NDHWC) for the WebGPU backend. Stock tfjs-backend-webgpu 4.22 starts each window's
+ * maximum at -1e20, so a window whose values are all below it (-Infinity, say) returns -1e20. Here
+ * the maximum starts at -Infinity and skips NaN, as on the CPU backend.
+ */
+export const webgpuMaxPool3D: KernelFunc = ({ inputs, attrs, backend }) => {
+  const { x } = inputs as { x: TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPool3DAttrs;
+  const info = backend_util.computePool3DInfo(
+    x.shape as [number, number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  // [batch, outDepth, outHeight, outWidth, channels]
+  return (backend as WebGPUBackend).runWebGPUProgram(
+    new MaxPool3DScanProgram(info.outShape, 'value'),
+    [x],
+    'float32',
+    geometryUniforms(info),
+  );
+};
+
+/** The WebGPU `MaxPool3D` kernel config (see {@link webgpuMaxPool3D}). */
+export const webgpuMaxPool3DConfig: KernelConfig = {
+  kernelName: MaxPool3D,
+  backendName: 'webgpu',
+  kernelFunc: webgpuMaxPool3D,
 };
 
 /** The WebGPU `MaxPool3DGrad` kernel config (see {@link webgpuMaxPool3DGrad}). */
