@@ -53,11 +53,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * What an error tensorfold did not throw on purpose prints: its message and what to do, not a stack
- * trace (set `TENSORFOLD_DEBUG=1` for that).
+ * What an error tensorfold did not throw on purpose prints: the first line of its message (some
+ * libraries append stack frames to the message itself) and what to do, not a stack trace (set
+ * `TENSORFOLD_DEBUG=1` for that).
  */
 function unexpected(error: unknown): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = text.split('\n', 1)[0].trimEnd();
   if (process.env.TENSORFOLD_DEBUG && error instanceof Error && error.stack) return `${error.stack}\n`;
   return `error: ${message}\nThis is a bug in tensorfold, not in your command: please report it with the command you ran. Run it again with TENSORFOLD_DEBUG=1 to print where it happened.\n`;
 }

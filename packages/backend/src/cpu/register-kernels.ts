@@ -1,13 +1,19 @@
 import '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
+import { cpuMaxPool3DGradConfig } from './max-pool-3d-grad.js';
 import { cpuTransformConfig } from './transform.js';
 
 /**
  * Stock tfjs-backend-cpu 4.22 kernels that are replaced because they give wrong results:
- * `Transform` (`tf.image.transform`) leaves every image after the first of a batch blank.
+ * `Transform` (`tf.image.transform`) leaves every image after the first of a batch blank;
+ * `MaxPool3DGrad` misplaces the gradient of pools whose height and width differ.
  */
-export const REPLACED_CPU_KERNELS: readonly KernelConfig[] = [cpuTransformConfig];
+export const REPLACED_CPU_KERNELS: readonly KernelConfig[] = [
+  cpuTransformConfig,
+  // Stock MaxPool3DGrad misplaces the gradient when the pool's height and width differ.
+  cpuMaxPool3DGradConfig,
+];
 
 const replacement = new KernelReplacement('cpu', { replaced: REPLACED_CPU_KERNELS });
 

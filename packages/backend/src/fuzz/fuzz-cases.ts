@@ -16,6 +16,7 @@ import {
   shape,
   valueSeed,
 } from './arbitraries.js';
+import { FUZZ_CASES_3D } from './fuzz-cases-3d.js';
 import { withGradients } from './gradients.js';
 import { type Fill, input, sizeOf } from './values.js';
 
@@ -174,6 +175,8 @@ const reductionParams = fc.record({
 // ---- the cases -------------------------------------------------------------------------------
 
 export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
+  // First: a 3D kernel that corrupted the WASM heap would fail every property after it.
+  ...FUZZ_CASES_3D,
   fuzzCase({
     name: 'matMul (BatchMatMul): every transpose flag, batch broadcast, weights reused reshaped',
     arbitrary: matMulParams,

@@ -5,6 +5,7 @@
  * results with the CPU backend's.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { KERNEL_CASES_3D } from './kernel-cases-3d.js';
 
 /** How an input is filled. `uniform` is in [-1, 1); `positive` in [0.5, 2) (for log, sqrt, pow...). */
 export type Fill = 'uniform' | 'positive';
@@ -654,6 +655,7 @@ export const KERNEL_CASES: KernelCase[] = [
       return tf.div(m1, tf.add(tf.sqrt(v1), 1e-7));
     },
   },
+  ...KERNEL_CASES_3D,
 ];
 
 /** Deterministic values in [-1, 1) or [0.5, 2) from a string key (same on every backend). */

@@ -231,10 +231,10 @@ describe('registerCpuKernels', () => {
     await useBackend('cpu');
     const ours = tf.getKernel('Transform', 'cpu');
     expect(registerCpuKernels()).toEqual([]);
-    expect(unregisterCpuKernels()).toEqual(['Transform']);
+    expect(unregisterCpuKernels()).toContain('Transform');
     expect(tf.getKernel('Transform', 'cpu')).not.toBe(ours);
     expect(unregisterCpuKernels()).toEqual([]);
-    expect(registerCpuKernels()).toEqual(['Transform']);
+    expect(registerCpuKernels()).toContain('Transform');
     const rows = PER_IMAGE.slice(0, 2);
     const twoImages: Images = { values: IMAGES.values.slice(0, 120), shape: [2, 5, 6, 2] };
     const got = await transformOnBackend(twoImages, rows, 'nearest', 'reflect', 0, undefined);

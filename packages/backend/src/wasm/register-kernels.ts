@@ -29,6 +29,7 @@ import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
+import { WRONG_3D_KERNELS } from './kernels3d/register-3d.js';
 
 /** Kernels stock tfjs-backend-wasm 4.22 lacks and training needs. */
 export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
@@ -86,6 +87,9 @@ export const REPLACED_WASM_KERNELS: readonly KernelConfig[] = [
   // Stock ClipByValue turns NaN into the lower bound (hiding a diverged loss) and ignores the upper
   // bound of int32 tensors.
   clipByValueConfig,
+  // Stock Conv3DBackpropInputV2, Conv3DBackpropFilterV2 (strides above 1), MaxPool3D and MaxPool3DGrad are
+  // wrong; stock Conv3D is a scalar loop.
+  ...WRONG_3D_KERNELS,
 ];
 
 const replacement = new KernelReplacement('wasm', {

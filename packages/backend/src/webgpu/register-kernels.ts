@@ -7,15 +7,22 @@ import {
   WEBGPU_BINARY_KERNELS,
   WEBGPU_UNARY_KERNELS,
 } from './high-rank.js';
+import { webgpuMaxPool3DConfig, webgpuMaxPool3DGradConfig } from './max-pool-3d.js';
 import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
 import { webgpuTransformConfig } from './transform.js';
 
 /**
  * Stock tfjs-backend-webgpu 4.22 kernels that are replaced because they give wrong results:
  * `Transform` (`tf.image.transform`) with one transform row for a batch, nearest-interpolation ties,
- * and int32 images.
+ * and int32 images; `MaxPool3D` below -1e20, `MaxPool3DGrad` for pools whose height and width differ.
  */
-export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [webgpuTransformConfig];
+export const REPLACED_WEBGPU_KERNELS: readonly KernelConfig[] = [
+  webgpuTransformConfig,
+  // Stock MaxPool3D clips maxima below -1e20 (-Infinity too); stock MaxPool3DGrad misplaces the
+  // gradient when the pool's height and width differ.
+  webgpuMaxPool3DConfig,
+  webgpuMaxPool3DGradConfig,
+];
 
 /**
  * Stock WebGPU kernels wrapped: `AddN` sums in chunks that fit the device's storage-buffer limit

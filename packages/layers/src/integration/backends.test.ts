@@ -15,6 +15,7 @@ import {
   average,
   averagePooling1d,
   averagePooling2d,
+  averagePooling3d,
   batchNormalization,
   bidirectional,
   centerCrop,
@@ -22,6 +23,8 @@ import {
   conv1d,
   conv2d,
   conv2dTranspose,
+  conv3d,
+  conv3dTranspose,
   cropping2D,
   dense,
   depthwiseConv2d,
@@ -46,6 +49,7 @@ import {
   maximum,
   maxPooling1d,
   maxPooling2d,
+  maxPooling3d,
   minimum,
   multiply,
   permute,
@@ -238,6 +242,26 @@ const cases: Case[] = [
       // The last step is padding (masked).
       const x = tf.concat([seededUniform([16, 3, 3], 5), tf.zeros([16, 1, 3])], 1);
       return { x, y: tf.reshape(tf.mean(x, [1, 2]), [16, 1]) };
+    },
+  },
+  {
+    name: 'conv3d, conv3dTranspose, maxPooling3d, averagePooling3d',
+    build: () => {
+      const x = input({ shape: [4, 5, 4, 2] });
+      const h = apply(conv3d({ filters: 3, kernelSize: [2, 3, 2], padding: 'same', activation: 'tanh' }), x);
+      const strided = apply(conv3d({ filters: 2, kernelSize: 2, strides: 2 }), h); // [2, 2, 2, 2]
+      const up = apply(conv3dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }), strided);
+      const maxed = apply(maxPooling3d({ poolSize: 2, strides: 1, padding: 'same' }), up);
+      const averaged = apply(
+        averagePooling3d({ poolSize: [3, 2, 3], strides: 2, padding: 'same', dataFormat: 'channelsFirst' }),
+        apply(maxPooling3d({ poolSize: [2, 3, 2], strides: [1, 2, 1] }), h),
+      );
+      const pooled = apply(concatenate(), [apply(flatten(), maxed), apply(flatten(), averaged)]);
+      return model({ inputs: x, outputs: apply(dense({ units: 1 }), pooled) });
+    },
+    data: () => {
+      const x = seededUniform([8, 4, 5, 4, 2], 6);
+      return { x, y: tf.reshape(tf.mean(x, [1, 2, 3, 4]), [8, 1]) };
     },
   },
 ];

@@ -19,7 +19,7 @@ export interface KernelOutput {
  * frees everything, so a test can compare the WASM kernel with the CPU backend's on the same input.
  */
 export async function runKernelOn(
-  backend: 'cpu' | 'wasm',
+  backend: 'cpu' | 'wasm' | 'webgpu',
   name: string,
   inputs: Record<string, KernelInput>,
   attrs: Record<string, unknown>,
