@@ -2,26 +2,27 @@
  * The shipped VAE (2-D latent space, trained by `scripts/train-digits.ts`) and DCGAN generator: decoding a
  * grid of the latent plane, one chosen point, the interpolation between two test digits, and samples.
  */
-import { loadModel, type Model, tf } from '@tensorfold/core';
+import { type Model, tf } from '@tensorfold/core';
 import { psnr, VAE } from '@tensorfold/models-gan';
 import '@tensorfold/layers';
 import { DCGAN_LATENT, type Digits } from '../../lib/digits';
+import { loadShippedModel } from '../../lib/shipped';
 
 /** Cells per side of the latent grid. */
 export const GRID = 10;
 /** The grid spans [-SPAN, SPAN] on both latent axes (the prior is N(0, I)). */
-export const SPAN = 2.5;
+export const SPAN = 3;
 /** Images of an interpolation. */
 export const FRAMES = 8;
 /** DCGAN samples drawn (4 x 4). */
 export const SAMPLES = 16;
 
-/** Loads the shipped VAE. @throws Error when the file holds another kind of model. */
-export async function loadVae(url: string): Promise<VAE> {
-  const model = await loadModel(url);
+/** Loads the shipped VAE (`models/vae/`). @throws Error when the file holds another kind of model. */
+export async function loadVae(): Promise<VAE> {
+  const model = await loadShippedModel('vae');
   if (!(model instanceof VAE)) {
     model.dispose();
-    throw new Error(`${url} holds a ${model.className}, not a VAE: rerun scripts/train-digits.ts vae.`);
+    throw new Error(`models/vae/ holds a ${model.className}, not a VAE: rerun scripts/train-digits.ts vae.`);
   }
   return model;
 }

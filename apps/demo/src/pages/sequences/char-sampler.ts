@@ -2,10 +2,10 @@
  * The shipped character model (an LSTM over first names, trained by `scripts/train-names.ts`), loaded from
  * the site with its vocabulary and training record, and sampled with `@tensorfold/models-rnn`'s `generate`.
  */
-import { loadModel, type Model } from '@tensorfold/core';
+import type { Model } from '@tensorfold/core';
 import { CharVocabulary, generate } from '@tensorfold/models-rnn';
 import '@tensorfold/layers';
-import { fetchJson, type TrainingRecord } from '../../lib/shipped';
+import { fetchJson, loadShippedModel, siteUrl, type TrainingRecord } from '../../lib/shipped';
 import { NAMES_MODEL } from './names-model';
 
 /** The model, its vocabulary and its record. */
@@ -15,12 +15,13 @@ export interface CharSampler {
   record: TrainingRecord;
 }
 
-/** Loads the shipped model from the folder `base` (a URL ending in `/`). */
-export async function loadCharSampler(base: string): Promise<CharSampler> {
+/** Loads the shipped model (`models/names-lstm/`), its vocabulary and its record from the site. */
+export async function loadCharSampler(): Promise<CharSampler> {
+  const folder = `models/${NAMES_MODEL.folder}/`;
   const [model, vocabulary, record] = await Promise.all([
-    loadModel(`${base}model.json`),
-    fetchJson(`${base}vocabulary.json`),
-    fetchJson(`${base}training.json`),
+    loadShippedModel(NAMES_MODEL.folder),
+    fetchJson(siteUrl(`${folder}vocabulary.json`)),
+    fetchJson(siteUrl(`${folder}training.json`)),
   ]);
   return { model, vocabulary: CharVocabulary.fromJSON(vocabulary), record: record as TrainingRecord };
 }
