@@ -1,7 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { mnistSubset } from './build/mnist.js';
-import { contentSecurityPolicy, tfjsWasmFiles } from './build/plugins.js';
+import { contentSecurityPolicy, packageDataFiles, tfjsWasmFiles } from './build/plugins.js';
 
 /**
  * The demo site. `base: './'` makes every URL in the built `dist/` relative, so any static host (or a
@@ -9,7 +9,7 @@ import { contentSecurityPolicy, tfjsWasmFiles } from './build/plugins.js';
  */
 export default defineConfig({
   base: './',
-  plugins: [svelte(), tfjsWasmFiles(), contentSecurityPolicy(), mnistSubset()],
+  plugins: [svelte(), tfjsWasmFiles(), packageDataFiles(), contentSecurityPolicy(), mnistSubset()],
   resolve: { conditions: ['@tensorfold/source', ...defaultClientConditions] },
   build: {
     target: 'es2022',
@@ -21,6 +21,8 @@ export default defineConfig({
       output: {
         // One shared chunk for tfjs and the tensorfold packages; each page keeps its own small chunk.
         manualChunks(id) {
+          // Packages only some pages use stay with those pages.
+          if (/[/\\]packages[/\\](models-rnn|models-gan|compress|data)[/\\]/.test(id)) return undefined;
           if (/node_modules|[/\\]packages[/\\]/.test(id) && !/svelte/.test(id)) return 'tensorfold';
           return undefined;
         },

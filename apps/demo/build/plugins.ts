@@ -2,9 +2,9 @@
  * Vite plugins of the demo site: the WASM files of tfjs-backend-wasm served from the site itself, and
  * the Content-Security-Policy of the built pages.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
 
 /** The files tfjs-backend-wasm loads; served under `wasm/` (pass `wasmPaths: './wasm/'`). */
@@ -39,6 +39,40 @@ export function tfjsWasmFiles(): Plugin {
           source: readFileSync(join(wasmDir(), name)),
         });
       }
+    },
+  };
+}
+
+/** Data files of npm packages the pages read, served under `data/` (the package, its file). */
+export const PACKAGE_DATA_FILES = [{ pkg: 'vega-datasets', file: 'data/seattle-weather.csv' }] as const;
+
+function packageFile(pkg: string, file: string): string {
+  // The package's main file lies in a folder of the package; walk up to the folder holding package.json.
+  const require = createRequire(import.meta.url);
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, file);
+}
+
+/** Serves {@link PACKAGE_DATA_FILES} at `data/<name>` in development and writes them to `dist/data/`. */
+export function packageDataFiles(): Plugin {
+  const byName = new Map(PACKAGE_DATA_FILES.map((f) => [basename(f.file), f]));
+  return {
+    name: 'tensorfold-package-data',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const entry = byName.get(req.url?.split('?')[0].split('/').pop() ?? '');
+        if (!req.url?.includes('/data/') || !entry) return next();
+        res.end(readFileSync(packageFile(entry.pkg, entry.file)));
+      });
+    },
+    generateBundle() {
+      for (const [name, entry] of byName)
+        this.emitFile({
+          type: 'asset',
+          fileName: `data/${name}`,
+          source: readFileSync(packageFile(entry.pkg, entry.file)),
+        });
     },
   };
 }

@@ -67,6 +67,30 @@ export const PAGES: readonly PageEntry[] = [
     source: 'seed 003, seed 004, seed 002',
     load: () => import('./pages/convnets/ConvnetsPage.svelte'),
   },
+  {
+    id: 'sequences',
+    title: 'Sequences',
+    summary:
+      "Tomorrow's temperature forecast by a recurrent network beside the persistence baseline; a character model writing names at a chosen temperature.",
+    source: 'seed 002, seed 003',
+    load: () => import('./pages/sequences/SequencesPage.svelte'),
+  },
+  {
+    id: 'generative',
+    title: 'Generative models',
+    summary:
+      "A 2-D GAN stepped as GAN Lab does; a VAE's latent space (grid and interpolation); DCGAN samples.",
+    source: 'seed 002, seed 003',
+    load: () => import('./pages/generative/GenerativePage.svelte'),
+  },
+  {
+    id: 'compression',
+    title: 'Compression',
+    summary:
+      'A trained LeNet-5 quantized (float16, uint8, int8) and decomposed (SVD, tensor train, Tucker-2, CP): accuracy and size side by side.',
+    source: 'seed 000, seed 001',
+    load: () => import('./pages/compression/CompressionPage.svelte'),
+  },
 ];
 
 /** The page of a hash's id, or the first page. */

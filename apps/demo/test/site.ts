@@ -88,3 +88,24 @@ export async function axeViolations(page: Page): Promise<string[]> {
 function createRequireResolve(specifier: string): string {
   return fileURLToPath(import.meta.resolve(specifier));
 }
+
+/** Opens `#hash` of the site on `backend` in a new page; resolves when the page shows which backend runs. */
+export async function openPage(
+  browser: Browser,
+  siteUrl: string,
+  hash: string,
+  backend: 'wasm' | 'webgpu',
+): Promise<{ page: Page; errors: string[]; label: string }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(`${siteUrl}?backend=${backend}#${hash}`);
+  await page
+    .waitForFunction(
+      () => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'),
+      null,
+      { timeout: 60_000 },
+    )
+    .catch(() => undefined);
+  const label = (await page.textContent('[data-testid=backend]')) ?? '';
+  return { page, errors, label };
+}
