@@ -29,14 +29,6 @@ export interface FuzzCase<P = unknown> {
   run: (p: P) => tf.Tensor[];
   /** Tolerance multiplier for `p` (long sums). Default 1. */
   slack?: (p: P) => number;
-  /**
-   * The largest rank among the inputs and outputs for `p`. WebGPU runs only `p` of rank 6 or less
-   * unless {@link FuzzCase.webgpuAnyRank} (tfjs-backend-webgpu's shaders stop at rank 6; tensorfold
-   * lifts that for element-wise kernels only). Default: 6.
-   */
-  maxRank?: (p: P) => number;
-  /** Whether WebGPU must handle every rank of this case (element-wise kernels). */
-  webgpuAnyRank?: boolean;
 }
 
 function fuzzCase<P>(c: FuzzCase<P>): FuzzCase<unknown> {
@@ -263,8 +255,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   ...binaryOps.map(([name, op, grad, fill]) =>
     fuzzCase({
       name: `${name} with broadcasting${grad ? ', and its gradients' : ''}`,
-      maxRank: (p) => Math.max(p.shapes[0].length, p.shapes[1].length),
-      webgpuAnyRank: !grad,
       arbitrary: fc.record({ shapes: broadcastPair, seed: valueSeed }),
       run: (p) => {
         const a = input(p.shapes[0], p.seed, fill);
@@ -278,8 +268,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   ),
   fuzzCase({
     name: 'unary element-wise ops (relu, sigmoid, tanh, exp, log, clipByValue, clone, cast, ...)',
-    maxRank: (p) => p.shape.length,
-    webgpuAnyRank: true,
     arbitrary: fc.record({ shape: shape(0, 8), op: fc.nat({ max: unaryOps.length - 1 }), seed: valueSeed }),
     run: (p) => {
       const [, op, fill] = unaryOps[p.op];
@@ -288,8 +276,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'relu, sigmoid, tanh gradients',
-    maxRank: (p) => p.shape.length,
-    webgpuAnyRank: true,
     arbitrary: fc.record({ shape: shape(0, 8), seed: valueSeed }),
     run: (p) =>
       withGradients((x) => tf.add(tf.relu(x), tf.mul(tf.sigmoid(x), tf.tanh(x))), [input(p.shape, p.seed)]),
@@ -297,7 +283,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   ...reductions.map(([name, op, grad]) =>
     fuzzCase({
       name: `${name} over random axes${grad ? ' (Sum/Mean wrapped on WASM), and its gradient' : ''}`,
-      maxRank: (p) => p.shape.length,
       arbitrary: reductionParams,
       run: (p) => {
         const axes = axesFrom(p.shape.length, p.mask);
@@ -309,7 +294,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   ),
   fuzzCase({
     name: 'argMax and argMin',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({ shape: shape(1, 8, false), axis: fc.nat(), seed: valueSeed }),
     run: (p) => {
       const x = input(p.shape, p.seed);
@@ -319,7 +303,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'softmax and logSoftmax (last axis)',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({ shape: shape(1, 8, false), seed: valueSeed }),
     run: (p) => {
       const x = input(p.shape, p.seed);
@@ -328,7 +311,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'transpose (Transpose): a random permutation',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({
       shape: shape(0, 8),
       keys: fc.array(fc.double({ noNaN: true }), { minLength: 8, maxLength: 8 }),
@@ -341,7 +323,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'slice (Slice wrapped on WASM) and unstack (Unpack)',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({
       shape: shape(1, 8),
       begins: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }),
@@ -360,7 +341,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'concat (Concat) and stack (Pack) of 1 to 5 tensors',
-    maxRank: (p) => p.shape.length + 1,
     arbitrary: fc.record({
       shape: shape(1, 8),
       axis: fc.nat(),
@@ -381,7 +361,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'gather (GatherV2) and its gradient (UnsortedSegmentSum on WASM)',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({
       shape: shape(1, 6, false),
       axis: fc.nat(),
@@ -400,7 +379,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'pad (PadV2) on every axis, any rank',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({
       shape: shape(1, 8),
       paddings: fc.array(fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 3 })), { minLength: 8, maxLength: 8 }),
@@ -426,15 +404,12 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'addN (AddN, chunked on WebGPU) of 1 to 24 tensors',
-    maxRank: (p) => p.shape.length,
-    webgpuAnyRank: true,
     arbitrary: fc.record({ shape: shape(0, 8), count: fc.integer({ min: 1, max: 24 }), seed: valueSeed }),
     run: (p) => [tf.addN(Array.from({ length: p.count }, (_, i) => input(p.shape, p.seed + i)))],
     slack: (p) => Math.max(1, p.count / 4),
   }),
   fuzzCase({
     name: 'tile (Tile) and reverse (Reverse)',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({
       shape: shape(1, 8),
       reps: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 8, maxLength: 8 }),
@@ -454,7 +429,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'oneHot (OneHot wrapped on WASM) to float32 and int32',
-    maxRank: (p) => p.shape.length + 1,
     arbitrary: fc.record({ shape: shape(0, 4), depth: fc.integer({ min: 2, max: 12 }), seed: valueSeed }),
     run: (p) => {
       const indices = input(p.shape, p.seed, { int: p.depth + 1 });
@@ -466,7 +440,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'where (Select) with broadcasting',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({ shape: shape(0, 8), seed: valueSeed }),
     run: (p) => {
       const x = input(p.shape, p.seed);
@@ -505,7 +478,6 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
   }),
   fuzzCase({
     name: 'batchNorm (FusedBatchNorm)',
-    maxRank: (p) => p.shape.length,
     arbitrary: fc.record({ shape: shape(1, 4, false), seed: valueSeed }),
     run: (p) => {
       const channels = [p.shape[p.shape.length - 1]];

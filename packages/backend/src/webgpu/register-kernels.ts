@@ -1,12 +1,14 @@
-import { AddN, type KernelConfig } from '@tensorflow/tfjs-core';
+import { AddN, type KernelConfig, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
 import { chunkedAddNConfig } from './add-n.js';
+import { ANY_RANK_COPY_WRAPPERS } from './any-rank-copies.js';
 import {
   collapsedBinaryConfig,
   flatUnaryConfig,
   WEBGPU_BINARY_KERNELS,
   WEBGPU_UNARY_KERNELS,
 } from './high-rank.js';
+import { matrixSegmentSumConfig } from './segment-sum.js';
 import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
 import { webgpuTransformConfig } from './transform.js';
 
@@ -29,6 +31,9 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   ...Object.fromEntries(WEBGPU_BINARY_KERNELS.map((name) => [name, collapsedBinaryConfig])),
   // Reductions, argMax/argMin, where, reverse and pad on views of fewer axes (see shape-limits.ts).
   ...SHAPE_LIMIT_WRAPPERS,
+  // Transpose, Slice, StridedSlice, Tile and Unpack at any rank (see any-rank-copies.ts).
+  ...ANY_RANK_COPY_WRAPPERS,
+  [UnsortedSegmentSum]: matrixSegmentSumConfig,
 };
 
 /** Names of the stock WebGPU kernels this package wraps. */
