@@ -2,6 +2,7 @@ import { AddN, type KernelConfig, UnsortedSegmentSum } from '@tensorflow/tfjs-co
 import { KernelReplacement } from '../kernel-replacement.js';
 import { chunkedAddNConfig } from './add-n.js';
 import { ANY_RANK_COPY_WRAPPERS } from './any-rank-copies.js';
+import { ANY_RANK_VIEW_WRAPPERS } from './any-rank-views.js';
 import {
   collapsedBinaryConfig,
   flatUnaryConfig,
@@ -34,6 +35,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   // Transpose, Slice, StridedSlice, Tile and Unpack at any rank (see any-rank-copies.ts).
   ...ANY_RANK_COPY_WRAPPERS,
   [UnsortedSegmentSum]: matrixSegmentSumConfig,
+  // Cumsum, Cumprod, MirrorPad, FusedBatchNorm, Prelu, EluGrad, IsFinite, IsInf (any-rank-views.ts).
+  ...ANY_RANK_VIEW_WRAPPERS,
 };
 
 /** Names of the stock WebGPU kernels this package wraps. */
