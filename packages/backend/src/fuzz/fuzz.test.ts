@@ -20,11 +20,11 @@ import { sequenceCase, sequenceParams } from './sequence.js';
 
 const config = fuzzConfig();
 const targets = (await backendsForTests()).filter((name) => name !== 'cpu') as Array<'wasm' | 'webgpu'>;
-// Every WebGPU kernel on the GPU: tfjs-backend-webgpu otherwise computes small tensors that are still
-// on the CPU with its CPU kernels, and most fuzzed tensors are small.
-if (process.env.FUZZ_GPU_ONLY === '1') tf.env().set('WEBGPU_CPU_FORWARD', false);
+// Every WebGPU kernel on the GPU, not tfjs-backend-cpu's kernels for small tensors (see FuzzConfig).
+if (targets.includes('webgpu') && config.webgpuOnGpu) tf.env().set('WEBGPU_CPU_FORWARD', false);
 console.info(
   `[tensorfold fuzz] seed ${config.seed}, ${config.runs} runs per property, on ${targets.join(', ')} against cpu ` +
+    `${config.webgpuOnGpu ? '' : ', WebGPU forwarding small tensors to CPU kernels'} ` +
     `(replay: FUZZ_SEED=${config.seed} FUZZ_RUNS=${config.runs})`,
 );
 

@@ -69,3 +69,58 @@ describe.skipIf(!hasWebgpu)(
     }
   },
 );
+
+describe.skipIf(!hasWebgpu)(
+  'WebGPU cumsum reversed and mirrorPad at rank 5 (found by the fuzz suite)',
+  () => {
+    const cases: Array<[string, () => tf.Tensor | tf.Tensor[]]> = [
+      // Stock reuses the shader compiled for the first length (18) for the second (3).
+      [
+        'cumsum reversed over lengths 18 then 3, and exclusive',
+        () => [
+          tf.cumsum(ramp([18]), 0, false, true),
+          tf.cumsum(ramp([3]), 0, false, true),
+          tf.cumsum(ramp([3, 5]), 1, true, true),
+          tf.cumprod(ramp([4, 2]), 0, false, true),
+        ],
+      ],
+      // Stock: an invalid pipeline ("cannot index type 'vec5'").
+      [
+        'mirrorPad at rank 5',
+        () =>
+          tf.mirrorPad(
+            ramp([1, 18, 1, 4, 2]),
+            [
+              [0, 0],
+              [2, 1],
+              [0, 0],
+              [1, 1],
+              [0, 0],
+            ],
+            'reflect',
+          ),
+      ],
+      [
+        'mirrorPad of nothing at rank 6',
+        () =>
+          tf.mirrorPad(
+            ramp([2, 3, 1, 2, 1, 2]),
+            [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+              [0, 0],
+              [0, 0],
+              [0, 0],
+            ],
+            'symmetric',
+          ),
+      ],
+    ];
+    for (const [name, f] of cases) {
+      it(`${name} matches the CPU backend`, async () => {
+        await expectWebgpuMatchesCpu(f);
+      });
+    }
+  },
+);

@@ -24,6 +24,9 @@ import {
 import { KernelScope, type WasmBackendLike } from '../wasm/kernel-scope.js';
 import { collapsedBinary, flatUnary, WEBGPU_MAX_RANK } from './high-rank.js';
 
+/** Highest rank whose stock `mirrorPad` shader compiles. */
+const MAX_STOCK_MIRROR_PAD_RANK = 4;
+
 function webgpuScope(backend: unknown): KernelScope {
   return new KernelScope(backend as WasmBackendLike, (name) => getKernel(name, 'webgpu'));
 }
@@ -33,32 +36,39 @@ function aroundAxis(shape: readonly number[], axis: number): number[] {
   return [util.sizeFromShape(shape.slice(0, axis)), shape[axis], util.sizeFromShape(shape.slice(axis + 1))];
 }
 
-/** `cumsum`/`cumprod` along one axis, on the `[before, axis, after]` view. */
+/**
+ * `cumsum`/`cumprod` along one axis, on the `[before, axis, after]` view (stock shaders stop at rank
+ * 4: "Cumulative + for rank 5 is not yet supported"). Reversed ones run forwards between two `reverse`s: stock bakes the axis length into the
+ * shader of a reversed cumulative op but caches it under a key without it, so a later call on
+ * another length reused the first length's shader and read the wrong elements
+ * (`cumsum([a, b, c], 0, false, true)` after one of length 18 gave wrong sums).
+ */
 function cumulativeOnView(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
-    if (x.shape.length <= WEBGPU_MAX_RANK) return stock.kernelFunc(args);
     const attrs = args.attrs as unknown as { axis: number; exclusive: boolean; reverse: boolean };
+    if (x.shape.length <= 3 && !attrs.reverse) return stock.kernelFunc(args);
     const [axis] = util.parseAxisParam(attrs.axis, x.shape);
     const scope = webgpuScope(args.backend);
     try {
-      const out = scope.runConfig(
-        stock,
-        { x: scope.reshape(x, aroundAxis(x.shape, axis)) },
-        { ...attrs, axis: 1 },
-      );
-      return scope.finish(scope.reshape(out, x.shape));
+      const view = scope.reshape(x, aroundAxis(x.shape, axis));
+      const flip = (t: TensorInfo) => (attrs.reverse ? scope.run('Reverse', { x: t }, { dims: [1] }) : t);
+      const out = scope.runConfig(stock, { x: flip(view) }, { ...attrs, axis: 1, reverse: false });
+      return scope.finish(scope.reshape(flip(out), x.shape));
     } finally {
       scope.dispose();
     }
   };
 }
 
-/** `mirrorPad` above rank 6: one padded axis at a time, on `[before, axis, after]` views. */
+/**
+ * `mirrorPad` above rank 4 (stock's shader does not compile at rank 5 and 6: "cannot index type
+ * 'vec5'", and stops at 6): one padded axis at a time, on `[before, axis, after]` views.
+ */
 function mirrorPadByAxis(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
-    if (x.shape.length <= WEBGPU_MAX_RANK) return stock.kernelFunc(args);
+    if (x.shape.length <= MAX_STOCK_MIRROR_PAD_RANK) return stock.kernelFunc(args);
     const { paddings, mode } = args.attrs as unknown as { paddings: Array<[number, number]>; mode: string };
     const scope = webgpuScope(args.backend);
     try {
