@@ -80,6 +80,12 @@ describe.skipIf(!hasWebgpu)('WebGPU copies at any rank', () => {
       'stridedSlice at rank 8, with begin and end masks',
       () => tf.stridedSlice(ramp(r8), [1, 0, 1], [2, 1, 3], [1, 1, 1], 5, 6),
     ],
+    // Found by the fuzz suite: stock's shader is an invalid pipeline at rank 5 (read as zeros).
+    [
+      'stridedSlice at rank 5 with negative steps and masks',
+      () =>
+        tf.stridedSlice(ramp([5, 5, 2, 2, 5]), [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [1, 1, -3, -1, -3], 252, 3),
+    ],
     ['tile at rank 5', () => tf.tile(ramp([2, 1, 3, 2, 2]), [1, 2, 1, 3, 1])],
     ['tile at rank 8', () => tf.tile(ramp(r8), [1, 2, 1, 1, 2, 1, 2, 1])],
     ['broadcastTo at rank 7 (a tile)', () => tf.broadcastTo(ramp([3, 1, 2]), [2, 1, 2, 2, 3, 2, 2])],

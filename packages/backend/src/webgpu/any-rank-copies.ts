@@ -1,7 +1,7 @@
 /**
  * WebGPU kernels that copy elements to new places (`transpose`, `slice`, `stridedSlice`, `tile`,
  * `unstack`) for every rank. Stock tfjs-backend-webgpu 4.22 generates their shaders for rank 6 at
- * most ("GPU for rank 7 is not yet supported"), and `tile` above rank 4 reads the tensor back with a
+ * most ("GPU for rank 7 is not yet supported"; `stridedSlice` at 5 and 6 does not compile), and `tile` above rank 4 reads the tensor back with a
  * synchronous read, which throws in Node ("OffscreenCanvas is not defined") and stalls a page. Here
  * a transpose first merges axes that stay neighbours (the stock shader then runs where 6 or fewer
  * remain); the rest runs on {@link IndexMapProgram}, one program for any rank.
@@ -25,6 +25,12 @@ import { IndexMapProgram, indexMapData, type MappedAxis } from './index-map-prog
 
 /** Highest rank tfjs-backend-webgpu 4.22's shaders index. */
 const MAX_STOCK_RANK = 6;
+
+/**
+ * Highest rank whose stock `stridedSlice` shader compiles (at 5 and 6 an invalid pipeline: "cannot
+ * index type 'vec5'", read as zeros).
+ */
+const MAX_STOCK_STRIDED_SLICE_RANK = 4;
 
 /** Highest rank of stock `tile` on the GPU (above it, stock reads the tensor back synchronously). */
 const MAX_STOCK_TILE_RANK = 4;
@@ -162,7 +168,7 @@ function sliceAnyRank(stock: KernelConfig): KernelFunc {
 function stridedSliceAnyRank(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
-    if (x.shape.length <= MAX_STOCK_RANK) return stock.kernelFunc(args);
+    if (x.shape.length <= MAX_STOCK_STRIDED_SLICE_RANK) return stock.kernelFunc(args);
     const a = args.attrs as unknown as {
       begin: number[];
       end: number[];
