@@ -12,6 +12,7 @@ import {
   Prelu,
   Slice,
   Sum,
+  Transpose,
   Unpack,
 } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
@@ -73,10 +74,11 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
     ]),
   ),
   // Prelu with alpha broadcast on inner axes (stock misreads it): see kernels/prelu.ts; Prelu,
-  // Cumsum and Cumprod of empty tensors (stock traps): see kernels/empty-elementwise.ts.
+  // Cumsum, Cumprod and Transpose of empty tensors (stock traps): see kernels/empty-elementwise.ts.
   [Prelu]: (stock: KernelConfig) => emptyOutputFirstConfig(stock, broadcastPreluConfig),
   [Cumsum]: emptyOutputFirstConfig,
   [Cumprod]: emptyOutputFirstConfig,
+  [Transpose]: emptyOutputFirstConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

@@ -58,13 +58,17 @@ describe('WASM prelu with alpha broadcast on inner axes', () => {
 });
 
 // Found by the fuzz suite: stock WASM traps ("RuntimeError: divide by zero") on these.
-describe('WASM prelu, cumsum and cumprod of empty tensors', () => {
+describe('WASM prelu, cumsum, cumprod and transpose of empty tensors', () => {
   const cases: Array<[string, () => tf.Tensor]> = [
     ['prelu', () => tf.prelu(tf.zeros([0]), tf.zeros([0]))],
     ['prelu with a broadcast alpha', () => tf.prelu(tf.zeros([2, 0, 3]), tf.ones([3]))],
     ['cumsum over an empty axis', () => tf.cumsum(tf.zeros([3, 0, 2]), 1)],
     ['cumsum over a full axis of an empty tensor', () => tf.cumsum(tf.zeros([3, 0, 2, 4, 1]), 2)],
     ['cumprod over a full axis of an empty tensor', () => tf.cumprod(tf.zeros([0, 2]), 1, true, true)],
+    [
+      'transpose of an empty rank-7 tensor',
+      () => tf.transpose(tf.zeros([0, 5, 1, 1, 18, 5, 0]), [0, 1, 2, 3, 4, 6, 5]),
+    ],
   ];
   for (const [name, f] of cases) {
     it(`${name} gives an empty tensor of the CPU backend's shape, and WASM still works after`, async () => {
