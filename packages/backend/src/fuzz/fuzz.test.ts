@@ -23,7 +23,7 @@ const targets = (await backendsForTests()).filter((name) => name !== 'cpu') as A
 // Every WebGPU kernel on the GPU, not tfjs-backend-cpu's kernels for small tensors (see FuzzConfig).
 if (targets.includes('webgpu') && config.webgpuOnGpu) tf.env().set('WEBGPU_CPU_FORWARD', false);
 console.info(
-  `[tensorfold fuzz] seed ${config.seed}, ${config.runs} runs per property, on ${targets.join(', ')} against cpu ` +
+  `[tensorfold fuzz] seed ${config.seed}, ${config.runs} runs per property, on ${targets.join(', ')} against cpu` +
     `${config.webgpuOnGpu ? '' : ', WebGPU forwarding small tensors to CPU kernels'} ` +
     `(replay: FUZZ_SEED=${config.seed} FUZZ_RUNS=${config.runs})`,
 );
