@@ -3,7 +3,12 @@ import { DEFAULT_RUNS, DEFAULT_SEED, fuzzConfig } from './fuzz-config.js';
 
 describe('fuzzConfig', () => {
   it('uses a fixed seed and the default runs in the normal test run', () => {
-    expect(fuzzConfig({})).toEqual({ runs: DEFAULT_RUNS, seed: DEFAULT_SEED, sequenceLength: 40 });
+    expect(fuzzConfig({})).toEqual({
+      runs: DEFAULT_RUNS,
+      seed: DEFAULT_SEED,
+      sequenceLength: 40,
+      webgpuOnGpu: true,
+    });
   });
 
   it('takes FUZZ_RUNS, FUZZ_SEED and FUZZ_SEQUENCE', () => {
@@ -11,7 +16,12 @@ describe('fuzzConfig', () => {
       runs: 500,
       seed: 42,
       sequenceLength: 100,
+      webgpuOnGpu: true,
     });
+  });
+
+  it('keeps tfjs-backend-webgpu forwarding small CPU-held tensors to its CPU kernels with FUZZ_WEBGPU_CPU_FORWARD=1', () => {
+    expect(fuzzConfig({ FUZZ_WEBGPU_CPU_FORWARD: '1' }).webgpuOnGpu).toBe(false);
   });
 
   it('picks a fresh seed for a long run without FUZZ_SEED', () => {

@@ -17,6 +17,13 @@ export interface FuzzConfig {
   seed: number;
   /** Ops per long sequence (`FUZZ_SEQUENCE`, default 40). */
   sequenceLength: number;
+  /**
+   * Whether WebGPU runs every kernel on the GPU (default true). tfjs-backend-webgpu otherwise
+   * computes small tensors still held on the CPU with tfjs-backend-cpu's own kernels (its
+   * `WEBGPU_CPU_FORWARD` flag), which would compare the CPU backend with itself; most fuzzed
+   * tensors are that small. `FUZZ_WEBGPU_CPU_FORWARD=1` keeps tfjs's default.
+   */
+  webgpuOnGpu: boolean;
 }
 
 function positiveInteger(name: string, raw: string | undefined): number | undefined {
@@ -36,5 +43,6 @@ export function fuzzConfig(env: Record<string, string | undefined> = process.env
     runs: runs ?? DEFAULT_RUNS,
     seed: seed ?? (runs != null ? Date.now() % 2 ** 31 : DEFAULT_SEED),
     sequenceLength: positiveInteger('FUZZ_SEQUENCE', env.FUZZ_SEQUENCE) ?? 40,
+    webgpuOnGpu: env.FUZZ_WEBGPU_CPU_FORWARD !== '1',
   };
 }

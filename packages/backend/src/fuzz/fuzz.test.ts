@@ -12,31 +12,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { PARITY_TOLERANCE } from '../parity/compare.js';
-import type { CaseResult } from '../parity/kernel-cases.js';
 import { backendsForTests } from '../testing.js';
-import { FUZZ_CASES, type FuzzCase } from './fuzz-cases.js';
+import { FUZZ_CASES } from './fuzz-cases.js';
 import { fuzzConfig } from './fuzz-config.js';
-import { compareOutputs, evaluate, involvesEmpty } from './run-case.js';
+import { compareOutputs, evaluate } from './run-case.js';
 import { sequenceCase, sequenceParams } from './sequence.js';
 
 const config = fuzzConfig();
 const targets = (await backendsForTests()).filter((name) => name !== 'cpu') as Array<'wasm' | 'webgpu'>;
+// Every WebGPU kernel on the GPU, not tfjs-backend-cpu's kernels for small tensors (see FuzzConfig).
+if (targets.includes('webgpu') && config.webgpuOnGpu) tf.env().set('WEBGPU_CPU_FORWARD', false);
 console.info(
-  `[tensorfold fuzz] seed ${config.seed}, ${config.runs} runs per property, on ${targets.join(', ')} against cpu ` +
+  `[tensorfold fuzz] seed ${config.seed}, ${config.runs} runs per property, on ${targets.join(', ')} against cpu` +
+    `${config.webgpuOnGpu ? '' : ', WebGPU forwarding small tensors to CPU kernels'} ` +
     `(replay: FUZZ_SEED=${config.seed} FUZZ_RUNS=${config.runs})`,
 );
 
 /** fast-check settings shared by every property. */
 const settings = (runs: number) => ({ seed: config.seed, numRuns: runs }) as const;
-
-/**
- * WebGPU runs leave out: ranks above 6 where WebGPU does not take every rank (see
- * {@link FuzzCase.maxRank}), and empty tensors (see {@link involvesEmpty}).
- */
-function skipOnWebgpu(fuzzCase: FuzzCase<unknown>, p: unknown, want: CaseResult): boolean {
-  if (!fuzzCase.webgpuAnyRank && (fuzzCase.maxRank?.(p) ?? 6) > 6) return true;
-  return involvesEmpty(p, want);
-}
 
 /** Per property: a few minutes at most even on SwiftShader when FUZZ_RUNS is large. */
 const TIMEOUT_MS = Math.max(120_000, config.runs * 10_000);
@@ -50,7 +43,6 @@ describe('differential fuzz against the CPU backend', () => {
           fc.asyncProperty(fuzzCase.arbitrary, async (p) => {
             const want = await evaluate('cpu', fuzzCase, p);
             for (const backend of targets) {
-              if (backend === 'webgpu' && skipOnWebgpu(fuzzCase, p, want)) continue;
               const got = await evaluate(backend, fuzzCase, p);
               const problem = compareOutputs(got, want, PARITY_TOLERANCE[backend], fuzzCase.slack?.(p) ?? 1);
               if (problem != null) throw new Error(`${backend}: ${problem}`);
@@ -69,8 +61,7 @@ describe('differential fuzz against the CPU backend', () => {
       await fc.assert(
         fc.asyncProperty(sequenceParams(config.sequenceLength), async (p) => {
           const want = await evaluate('cpu', sequenceCase, p);
-          // WASM only: the sequences reshape to rank 8, beyond most of tfjs-backend-webgpu's shaders.
-          for (const backend of targets.filter((name) => name === 'wasm')) {
+          for (const backend of targets) {
             const got = await evaluate(backend, sequenceCase, p);
             const problem = compareOutputs(got, want, PARITY_TOLERANCE[backend], 4);
             if (problem != null) throw new Error(`${backend}: ${problem}`);

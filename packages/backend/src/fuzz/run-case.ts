@@ -60,25 +60,3 @@ export function compareOutputs(
   }
   return null;
 }
-
-/**
- * Whether `p` builds an empty tensor (a 0 in a shape, an empty index list) or the reference output
- * is empty. tfjs-backend-webgpu 4.22 fails on many of those ("no overload matched for createBuffer",
- * e.g. `sum` over an empty axis, gradients of empty tensors): a known stock limit that tensorfold
- * does not fix yet, so the suite leaves such runs out on WebGPU only.
- */
-export function involvesEmpty(p: unknown, want: CaseResult): boolean {
-  if (want.shapes.some((shape) => shape.includes(0))) return true;
-  const scan = (value: unknown, key: string): boolean => {
-    if (Array.isArray(value)) {
-      if ((key === 'indices' || key === 'lengths') && (value.length === 0 || value.includes(0))) return true;
-      if (['shape', 'shapes', 'batch'].includes(key) && value.includes(0)) return true;
-      return value.some((v) => scan(v, key));
-    }
-    if (value != null && typeof value === 'object') {
-      return Object.entries(value).some(([k, v]) => scan(v, k));
-    }
-    return false;
-  };
-  return scan(p, '');
-}

@@ -3,12 +3,16 @@ import {
   _FusedMatMul,
   BatchMatMul,
   Cast,
+  Cumprod,
+  Cumsum,
   type KernelConfig,
   Mean,
   OneHot,
   PadV2,
+  Prelu,
   Slice,
   Sum,
+  Transpose,
   Unpack,
 } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
@@ -19,12 +23,14 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
+import { broadcastPreluConfig } from './kernels/prelu.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
@@ -68,6 +74,12 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
       (stock: KernelConfig) => wideBroadcastConfig(highRankBinaryConfig(stock)),
     ]),
   ),
+  // Prelu with alpha broadcast on inner axes (stock misreads it): see kernels/prelu.ts; Prelu,
+  // Cumsum, Cumprod and Transpose of empty tensors (stock traps): see kernels/empty-elementwise.ts.
+  [Prelu]: (stock: KernelConfig) => emptyOutputFirstConfig(stock, broadcastPreluConfig),
+  [Cumsum]: emptyOutputFirstConfig,
+  [Cumprod]: emptyOutputFirstConfig,
+  [Transpose]: emptyOutputFirstConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

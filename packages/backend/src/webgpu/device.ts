@@ -1,6 +1,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
+import { acceptEmptyInputs } from './empty-inputs.js';
 
 /**
  * Device limits requested at the adapter's own values. Stock tfjs-backend-webgpu 4.22 asks for six of
@@ -66,7 +67,8 @@ const ownFactories = new WeakSet<object>();
  * error pass silently: WebGPU reports an invalid pipeline or bind group only as an "uncaptured error"
  * event (Dawn prints it, the commands are dropped, outputs read as zeros); the backend made here
  * collects those events and the next read of a tensor (`data()`, `array()`) throws a `BackendError`
- * with their messages. Does nothing when this module's factory is in place, or when a `webgpu`
+ * with their messages; (3) accepts empty inputs of programs whose output is not empty
+ * ({@link acceptEmptyInputs}). Does nothing when this module's factory is in place, or when a `webgpu`
  * backend was already created (it is left running as it is).
  */
 export function registerWebgpuBackendFactory(Backend: WebGPUBackendClass): void {
@@ -94,6 +96,7 @@ async function createBackend(Backend: WebGPUBackendClass): Promise<WebGPUBackend
   });
   const backend = new Backend(device as never, adapter.info as never);
   watchErrors(backend, device);
+  acceptEmptyInputs(backend);
   return backend;
 }
 

@@ -1,6 +1,8 @@
-import { AddN, type KernelConfig } from '@tensorflow/tfjs-core';
+import { AddN, type KernelConfig, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
 import { KernelReplacement } from '../kernel-replacement.js';
 import { chunkedAddNConfig } from './add-n.js';
+import { ANY_RANK_COPY_WRAPPERS } from './any-rank-copies.js';
+import { ANY_RANK_VIEW_WRAPPERS } from './any-rank-views.js';
 import {
   collapsedBinaryConfig,
   flatUnaryConfig,
@@ -8,6 +10,7 @@ import {
   WEBGPU_UNARY_KERNELS,
 } from './high-rank.js';
 import { webgpuMaxPool3DConfig, webgpuMaxPool3DGradConfig } from './max-pool-3d.js';
+import { matrixSegmentSumConfig } from './segment-sum.js';
 import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
 import { webgpuTransformConfig } from './transform.js';
 
@@ -36,6 +39,11 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   ...Object.fromEntries(WEBGPU_BINARY_KERNELS.map((name) => [name, collapsedBinaryConfig])),
   // Reductions, argMax/argMin, where, reverse and pad on views of fewer axes (see shape-limits.ts).
   ...SHAPE_LIMIT_WRAPPERS,
+  // Transpose, Slice, StridedSlice, Tile and Unpack at any rank (see any-rank-copies.ts).
+  ...ANY_RANK_COPY_WRAPPERS,
+  [UnsortedSegmentSum]: matrixSegmentSumConfig,
+  // Cumsum, Cumprod, MirrorPad, FusedBatchNorm, Prelu, EluGrad, IsFinite, IsInf (any-rank-views.ts).
+  ...ANY_RANK_VIEW_WRAPPERS,
 };
 
 /** Names of the stock WebGPU kernels this package wraps. */

@@ -26,6 +26,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../wasm/kernel-scope.js';
 import { collapsePad } from '../wasm/kernels/collapse-axes.js';
+import { emptyReduction } from './empty-reductions.js';
 
 function webgpuScope(backend: unknown): KernelScope {
   return new KernelScope(backend as WasmBackendLike, (name) => getKernel(name, 'webgpu'));
@@ -64,9 +65,10 @@ function collapsedReduction(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const attrs = args.attrs as Record<string, unknown>;
-    if (util.sizeFromShape(x.shape) === 0) return stock.kernelFunc(args);
     const axes = util.parseAxisParam(attrs[axisAttr] as number | number[], x.shape);
     const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (attrs.keepDims ? [1] : []) : [d]));
+    if (util.sizeFromShape(x.shape) === 0)
+      return emptyReduction(args.backend, stock.kernelName, x.dtype, outShape);
     const view = collapseReduction(x.shape, axes);
     const scope = webgpuScope(args.backend);
     const reduce = (t: TensorInfo, over: number[]) =>
@@ -98,6 +100,14 @@ function collapsedArgReduction(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const [axis] = util.parseAxisParam((args.attrs as { axis: number }).axis, x.shape);
+    if (util.sizeFromShape(x.shape) === 0) {
+      return emptyReduction(
+        args.backend,
+        stock.kernelName,
+        x.dtype,
+        x.shape.filter((_, i) => i !== axis),
+      );
+    }
     const before = util.sizeFromShape(x.shape.slice(0, axis));
     const after = util.sizeFromShape(x.shape.slice(axis + 1));
     const scope = webgpuScope(args.backend);
