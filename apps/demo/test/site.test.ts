@@ -375,6 +375,38 @@ describe.skipIf(!available)('demo site in Chromium', () => {
     }
   });
 
+  it('a browser with neither WebGPU nor WASM SIMD falls back to plain WASM, says so, and still trains', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = watchErrors(page);
+    // A stand-in for such a browser (Debian's Chromium has both): before any script runs, navigator.gpu is
+    // removed, and every WebAssembly module holding a SIMD instruction (opcode prefix 0xfd) fails to
+    // validate and to compile, which is how tfjs-backend-wasm and tensorfold's kernels detect SIMD.
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+      const hasSimd = (source: BufferSource) =>
+        new Uint8Array(ArrayBuffer.isView(source) ? source.buffer : source).includes(0xfd);
+      const validate = WebAssembly.validate.bind(WebAssembly);
+      WebAssembly.validate = (source: BufferSource) => !hasSimd(source) && validate(source);
+      const NativeModule = WebAssembly.Module;
+      WebAssembly.Module = function (this: unknown, source: BufferSource) {
+        if (hasSimd(source)) throw new WebAssembly.CompileError('SIMD is not supported here');
+        return new NativeModule(source);
+      } as unknown as typeof WebAssembly.Module;
+    });
+    await page.goto(`${site.url}#playground?dataset=xor&seed=3`);
+    await expect
+      .poll(() => page.textContent('[data-testid=backend]'), { timeout: 60_000 })
+      .toBe('Runs on: wasm (no SIMD, 1 thread)');
+    const stepButton = page.getByTestId('play-step');
+    await expect.poll(() => stepButton.isEnabled(), { timeout: 60_000 }).toBe(true);
+    const before = Number(await page.getByTestId('train-loss').textContent());
+    await stepButton.click();
+    await expect.poll(() => page.getByTestId('epoch').textContent(), { timeout: 90_000 }).toBe('1');
+    expect(Number(await page.getByTestId('train-loss').textContent())).toBeLessThan(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
   it('the Playground resets a broken URL (too many neurons) and says so, then writes its state back', async () => {
     const { page, errors } = await open('playground?layers=4,99&dataset=spiral', 'wasm');
     expect(await page.getByTestId('reset-notice').textContent()).toContain('layers');
