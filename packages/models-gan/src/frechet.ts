@@ -1,10 +1,11 @@
-import { DataError } from '@tensorfold/core';
+import { DataError, symmetricEigen } from '@tensorfold/core';
 
 /**
  * The Fréchet distance between two Gaussians fitted to feature vectors (the FID of Heusel et al. 2017,
  * computed on any network's features): `|mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2))`. The trace of the
  * matrix square root is taken as `sum sqrt(eig(A S2 A))` with `A = S1^(1/2)`, both from symmetric
- * eigendecompositions in float64 (Jacobi rotations), so it needs no general matrix square root.
+ * eigendecompositions in float64 (`symmetricEigen` of `@tensorfold/core`), so it needs no general matrix
+ * square root.
  *
  * @param a Features of one sample, `n` rows of `d` values (row-major, `n * d` long).
  * @param b Features of the other sample, `m` rows of `d` values.
@@ -71,52 +72,4 @@ function symmetricFunction(a: Float64Array, d: number, f: (x: number) => number)
     }
   }
   return out;
-}
-
-/**
- * Eigenvalues and eigenvectors (columns of `vectors`) of a symmetric matrix by cyclic Jacobi rotations,
- * in float64: slow for large `d`, exact enough for the ~100-dimensional features it serves.
- */
-export function symmetricEigen(
-  input: Float64Array,
-  d: number,
-): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(input);
-  const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) v[i * d + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += a[p * d + q] ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < d; p++)
-      for (let q = p + 1; q < d; q++) {
-        const apq = a[p * d + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * d + q] - a[p * d + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = a[k * d + p];
-          const akq = a[k * d + q];
-          a[k * d + p] = c * akp - s * akq;
-          a[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = a[p * d + k];
-          const aqk = a[q * d + k];
-          a[p * d + k] = c * apk - s * aqk;
-          a[q * d + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = v[k * d + p];
-          const vkq = v[k * d + q];
-          v[k * d + p] = c * vkp - s * vkq;
-          v[k * d + q] = s * vkp + c * vkq;
-        }
-      }
-  }
-  const values = new Float64Array(d);
-  for (let i = 0; i < d; i++) values[i] = a[i * d + i];
-  return { values, vectors: v };
 }

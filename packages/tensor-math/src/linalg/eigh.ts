@@ -1,7 +1,6 @@
-import { ShapeError, type tf } from '@tensorfold/core';
+import { leadingSymmetricEigen, ShapeError, symmetricEigen, type tf } from '@tensorfold/core';
 import { assertNonEmptyMatrix, assertRank, describeShape } from '../validate.js';
 import { assertFiniteFlat, canonicalSignsFlat, leadingColumns } from './host-matrix.js';
-import { leadingSymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 
 /** An eigendecomposition `A = V · diag(values) · Vᵀ`. */
 export interface EighResult {
@@ -14,7 +13,7 @@ export interface EighResult {
 /**
  * Eigendecomposition of a symmetric matrix (NumPy's `eigh`, eigenvalues in descending order).
  *
- * Runs in float64 in JavaScript (Householder tridiagonalisation and implicit QL, `symmetric-eigen.ts`): the matrices this package feeds it
+ * Runs in float64 in JavaScript (Householder tridiagonalisation and implicit QL, `symmetricEigen` of `@tensorfold/core`): the matrices this package feeds it
  * (Gram matrices of unfoldings, at most a few hundred rows) are far too small for a GPU to help.
  *
  * @param symmetric `[n, n]`, symmetric (only symmetric input gives meaningful results).

@@ -114,7 +114,7 @@ async function hostSvd(matrix: tf.Tensor2D, rank: number, computeVt: boolean): P
 
 /**
  * The host path for the left side of a wide matrix (`m <= n`, no `vt`): `M·Mᵀ` `[m, m]` summed in
- * float64 on the host, then its eigendecomposition (`symmetric-eigen.ts`). Several times faster than
+ * float64 on the host, then its eigendecomposition (`symmetricEigen` of `@tensorfold/core`). Several times faster than
  * `ml-matrix`'s Golub-Kahan SVD, and as exact for float32 input: squaring in float64 keeps singular
  * values down to ~1e-8 of the largest (the float32 input itself carries only ~1e-7).
  */

@@ -1,7 +1,8 @@
-import { Random } from '@tensorfold/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { leadingSymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
+import { Random } from '../random/random.js';
+import { leadingSymmetricEigen } from './leading-symmetric-eigen.js';
+import { symmetricEigen } from './symmetric-eigen.js';
 
 /** A seeded symmetric `[n, n]` matrix: `B·Bᵀ` (positive semi-definite, rank `rank`) or `B + Bᵀ`. */
 function symmetric(
