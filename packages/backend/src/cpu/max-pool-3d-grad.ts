@@ -1,6 +1,5 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import {
-  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPool3DGrad,
@@ -9,6 +8,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { maxPool3DGradValues } from '../kernels3d/max-pool-3d-grad-values.js';
+import { pool3DInfo } from '../kernels3d/pool-3d-info.js';
 
 /**
  * `MaxPool3DGrad` (the gradient of `maxPool3d`) for the CPU backend. Stock tfjs-backend-cpu 4.22
@@ -20,15 +20,7 @@ import { maxPool3DGradValues } from '../kernels3d/max-pool-3d-grad-values.js';
  */
 export const cpuMaxPool3DGrad: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPool3DGradAttrs;
-  const info = backend_util.computePool3DInfo(
-    input.shape as [number, number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = pool3DInfo(input.shape, attrs as unknown as MaxPool3DGradAttrs);
   const cpu = backend as MathBackendCPU;
   const dx = new Float32Array(util.sizeFromShape(input.shape)); // [batch, depth, height, width, channels]
   maxPool3DGradValues(

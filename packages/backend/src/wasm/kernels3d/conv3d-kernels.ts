@@ -74,6 +74,25 @@ function copyInto(backend: WasmBackendLike, source: TensorInfo, target: TensorIn
 }
 
 /**
+ * Runs `step` on each chunk of rows `[first, end)` (see `rowChunks`) in a scope of its own, disposed
+ * after the step, so that a chunk's stacked taps are freed before the next chunk is stacked.
+ */
+function forEachRowChunk(
+  backend: WasmBackendLike,
+  chunks: Array<[number, number]>,
+  step: (chunk: KernelScope, first: number, end: number) => void,
+): void {
+  for (const [first, end] of chunks) {
+    const chunk = new KernelScope(backend);
+    try {
+      step(chunk, first, end);
+    } finally {
+      chunk.dispose();
+    }
+  }
+}
+
+/**
  * `conv3d` (NDHWC). Stock tfjs-backend-wasm 4.22 computes it right but in a scalar loop (a 3x3x3
  * convolution from 8 to 16 channels over 4x16x16x16 took 0.8 s); here it is one XNNPACK 2D
  * convolution over the stacked depth taps (dilations included: along depth in the stacking, along
@@ -111,19 +130,10 @@ function conv3D(args: {
     }
     const out = scope.allocate(outShape);
     const rowSize = outHeight * outWidth * outChannels;
-    for (const [first, end] of chunks) {
-      const chunk = new KernelScope(args.backend);
-      try {
-        const y = chunk.run(
-          'Conv2D',
-          { x: stackedRows(chunk, x, info, first, end), filter: filter2d },
-          attrs,
-        );
-        copyInto(args.backend, y, out, first * rowSize);
-      } finally {
-        chunk.dispose();
-      }
-    }
+    forEachRowChunk(args.backend, chunks, (chunk, first, end) => {
+      const y = chunk.run('Conv2D', { x: stackedRows(chunk, x, info, first, end), filter: filter2d }, attrs);
+      copyInto(args.backend, y, out, first * rowSize);
+    });
     return scope.finish(out);
   } finally {
     scope.dispose();
@@ -153,33 +163,28 @@ function conv3DBackpropInput(args: {
     const dy4 = scope.reshape(dy, [batchSize * outDepth, outHeight, outWidth, outChannels]);
     const dx = scope.allocate([...inputShape]); // [batch, inDepth, inHeight, inWidth, inChannels]
     (args.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
-    for (const [first, end] of rowChunks(taps)) {
-      const chunk = new KernelScope(args.backend);
-      try {
-        // [end - first, inHeight, inWidth, filterDepth * inChannels]
-        const stackedGradient = chunk.run(
-          'Conv2DBackpropInput',
-          { dy: rowsOf(chunk, dy4, first, end), filter: filter2d },
-          {
-            inputShape: [end - first, inHeight, inWidth, info.filterDepth * inChannels],
-            strides: [info.strideHeight, info.strideWidth],
-            pad: planePadding(info),
-            dataFormat: 'NHWC',
-            dimRoundingMode: undefined,
-          } as unknown as NamedAttrMap,
-        );
-        const heap = args.backend;
-        unstackDepthTaps(
-          heap.typedArrayFromHeap(stackedGradient) as Float32Array,
-          taps,
-          heap.typedArrayFromHeap(dx) as Float32Array,
-          first,
-          end,
-        );
-      } finally {
-        chunk.dispose();
-      }
-    }
+    forEachRowChunk(args.backend, rowChunks(taps), (chunk, first, end) => {
+      // [end - first, inHeight, inWidth, filterDepth * inChannels]
+      const stackedGradient = chunk.run(
+        'Conv2DBackpropInput',
+        { dy: rowsOf(chunk, dy4, first, end), filter: filter2d },
+        {
+          inputShape: [end - first, inHeight, inWidth, info.filterDepth * inChannels],
+          strides: [info.strideHeight, info.strideWidth],
+          pad: planePadding(info),
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+        } as unknown as NamedAttrMap,
+      );
+      const heap = args.backend;
+      unstackDepthTaps(
+        heap.typedArrayFromHeap(stackedGradient) as Float32Array,
+        taps,
+        heap.typedArrayFromHeap(dx) as Float32Array,
+        first,
+        end,
+      );
+    });
     return scope.finish(dx);
   } finally {
     scope.dispose();
@@ -222,24 +227,20 @@ function conv3DBackpropFilter(args: {
         attrs,
       );
     } else {
-      gradient = scope.allocate([fh, fw, fd * ci, co]);
-      const sum = args.backend.typedArrayFromHeap(gradient) as Float32Array;
-      sum.fill(0);
-      for (const [first, end] of chunks) {
-        const chunk = new KernelScope(args.backend);
-        try {
-          const part = chunk.run(
-            'Conv2DBackpropFilter',
-            { x: stackedRows(chunk, x, info, first, end), dy: rowsOf(chunk, dy4, first, end) },
-            attrs,
-          );
-          const total = args.backend.typedArrayFromHeap(gradient) as Float32Array;
-          const values = args.backend.typedArrayFromHeap(part) as Float32Array;
-          for (let i = 0; i < values.length; i++) total[i] += values[i];
-        } finally {
-          chunk.dispose();
-        }
-      }
+      const sum = scope.allocate([fh, fw, fd * ci, co]);
+      (args.backend.typedArrayFromHeap(sum) as Float32Array).fill(0);
+      forEachRowChunk(args.backend, chunks, (chunk, first, end) => {
+        const part = chunk.run(
+          'Conv2DBackpropFilter',
+          { x: stackedRows(chunk, x, info, first, end), dy: rowsOf(chunk, dy4, first, end) },
+          attrs,
+        );
+        // views after the chunk's allocations: an allocation may move the heap
+        const total = args.backend.typedArrayFromHeap(sum) as Float32Array;
+        const values = args.backend.typedArrayFromHeap(part) as Float32Array;
+        for (let i = 0; i < values.length; i++) total[i] += values[i];
+      });
+      gradient = sum;
     }
     // [fd, fh, fw, ci, co]
     return scope.finish(scope.transpose(scope.reshape(gradient, [fh, fw, fd, ci, co]), [2, 0, 1, 3, 4]));

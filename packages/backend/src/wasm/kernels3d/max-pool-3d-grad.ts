@@ -1,5 +1,4 @@
 import {
-  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPool3DGrad,
@@ -7,6 +6,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { maxPool3DGradValues } from '../../kernels3d/max-pool-3d-grad-values.js';
+import { pool3DInfo } from '../../kernels3d/pool-3d-info.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 
 /**
@@ -20,15 +20,7 @@ function maxPool3DGrad(args: {
   attrs: MaxPool3DGradAttrs;
 }): TensorInfo {
   const { dy, input } = args.inputs;
-  const { filterSize, strides, pad, dimRoundingMode } = args.attrs;
-  const info = backend_util.computePool3DInfo(
-    input.shape as [number, number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = pool3DInfo(input.shape, args.attrs);
   const { backend } = args;
   const out = backend.makeOutput(input.shape, 'float32');
   // Views after the last allocation: an allocation may move the heap.

@@ -1,5 +1,5 @@
 import {
-  backend_util,
+  type backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPool3D,
@@ -7,6 +7,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { pool3DInfo } from '../../kernels3d/pool-3d-info.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 
 /**
@@ -22,15 +23,7 @@ function maxPool3D(args: {
   attrs: MaxPool3DAttrs;
 }): TensorInfo {
   const { x } = args.inputs;
-  const { filterSize, strides, pad, dimRoundingMode } = args.attrs;
-  const info = backend_util.computePool3DInfo(
-    x.shape as [number, number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = pool3DInfo(x.shape, args.attrs);
   const { batchSize, outDepth, outHeight, outWidth, inChannels } = info;
   // The planes' extents: exactly what the 2D pool's windows cover.
   const planeHeight = (outHeight - 1) * info.strideHeight + info.filterHeight;
