@@ -65,6 +65,20 @@ function rowsOf(scope: KernelScope, t: TensorInfo, first: number, end: number): 
   );
 }
 
+/**
+ * The attributes of the equivalent 2D convolution (NHWC, the 3D convolution's height and width
+ * strides and padding) with `extra` (dilations, `inputShape` or `filterShape`).
+ */
+function planeAttrs(info: ReturnType<typeof conv3DGeometry>, extra: Record<string, number[]>): NamedAttrMap {
+  return {
+    strides: [info.strideHeight, info.strideWidth],
+    pad: planePadding(info),
+    dataFormat: 'NHWC',
+    dimRoundingMode: undefined,
+    ...extra,
+  } as unknown as NamedAttrMap;
+}
+
 /** Views of `source`'s values written into `target` from element `offset` (after every allocation). */
 function copyInto(backend: WasmBackendLike, source: TensorInfo, target: TensorInfo, offset: number): void {
   (backend.typedArrayFromHeap(target) as Float32Array).set(
@@ -107,13 +121,7 @@ function conv3D(args: {
   const { strides, pad, dilations } = args.attrs;
   const info = conv3DGeometry(x.shape, filter.shape, strides, pad, dilations);
   const { batchSize, outDepth, outHeight, outWidth, outChannels } = info;
-  const attrs = {
-    strides: [info.strideHeight, info.strideWidth],
-    dilations: [info.dilationHeight, info.dilationWidth],
-    pad: planePadding(info),
-    dataFormat: 'NHWC',
-    dimRoundingMode: undefined,
-  } as unknown as NamedAttrMap;
+  const attrs = planeAttrs(info, { dilations: [info.dilationHeight, info.dilationWidth] });
   const chunks = rowChunks(depthTaps(info));
   const scope = new KernelScope(args.backend);
   try {
@@ -168,13 +176,7 @@ function conv3DBackpropInput(args: {
       const stackedGradient = chunk.run(
         'Conv2DBackpropInput',
         { dy: rowsOf(chunk, dy4, first, end), filter: filter2d },
-        {
-          inputShape: [end - first, inHeight, inWidth, info.filterDepth * inChannels],
-          strides: [info.strideHeight, info.strideWidth],
-          pad: planePadding(info),
-          dataFormat: 'NHWC',
-          dimRoundingMode: undefined,
-        } as unknown as NamedAttrMap,
+        planeAttrs(info, { inputShape: [end - first, inHeight, inWidth, info.filterDepth * inChannels] }),
       );
       const heap = args.backend;
       unstackDepthTaps(
@@ -207,13 +209,7 @@ function conv3DBackpropFilter(args: {
   const info = conv3DGeometry(x.shape, filterShape, strides, pad);
   const [fd, fh, fw, ci, co] = filterShape;
   const { batchSize, outDepth, outHeight, outWidth } = info;
-  const attrs = {
-    filterShape: [fh, fw, fd * ci, co],
-    strides: [info.strideHeight, info.strideWidth],
-    pad: planePadding(info),
-    dataFormat: 'NHWC',
-    dimRoundingMode: undefined,
-  } as unknown as NamedAttrMap;
+  const attrs = planeAttrs(info, { filterShape: [fh, fw, fd * ci, co] });
   const chunks = rowChunks(depthTaps(info));
   const scope = new KernelScope(args.backend);
   try {
