@@ -3,7 +3,7 @@
  * reduction to tridiagonal form, then the implicit QL algorithm with shifts (the EISPACK `tred2` /
  * `tql2` pair, as in Golub & Van Loan §8.3). The same algorithm `ml-matrix` runs, without its
  * per-element `Matrix` accessors: 3–5x faster on the 100x100 Gram matrices of Tucker's sweeps, and
- * 3–14x faster than the cyclic Jacobi rotations models-gan's Fréchet distance had, at equal or better
+ * 3–28x faster than the cyclic Jacobi rotations models-gan's Fréchet distance had, at equal or better
  * accuracy (64- to 256-square matrices, ill-conditioned, graded, degenerate and rank-deficient ones).
  */
 import { diagonalize, tridiagonalize } from './tridiagonal.js';
