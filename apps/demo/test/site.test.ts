@@ -4,7 +4,7 @@
  * violation, and a screenshot is saved under `test-results/` for review. On WASM, and on WebGPU
  * (SwiftShader) where it starts.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,8 +255,9 @@ describe.skipIf(!available)('demo site in Chromium', () => {
       it('Convnets: LeNet-5 trains on MNIST, a drawn 1 is classified 1, every map and filter and Grad-CAM are drawn; no errors, no axe violations', async (ctx) => {
         // WASM trains the default run (4,000 images, batches of 32: 125 Adam steps, a few seconds) and draws
         // with the weights it learned. SwiftShader compiles and runs every shader on the CPU: a forward pass of
-        // the 1,000 test images took over 150 s there, so on WebGPU the page loads the weights trained by
-        // scripts/train-weights.sh instead, and the drawing is classified by them.
+        // the 1,000 test images took over 150 s there, so on WebGPU the page loads the shipped LeNet-5
+        // (public/models/lenet5/, by scripts/train-digits.ts lenet5, the Compression page's) instead, and the
+        // drawing is classified by it.
         const { page, errors, label } = await open('convnets?seed=2', backend);
         if (!label.includes(backend)) {
           console.warn(`[tensorfold] ${backend} did not start in Chromium (${label}); skipped.`);
@@ -278,8 +279,16 @@ describe.skipIf(!available)('demo site in Chromium', () => {
         } else {
           await page.getByTestId('load-weights').click();
           await page.getByTestId('loaded-note').waitFor({ timeout: 120_000 });
+          // The page shows the weights' training.json: its command and its measured accuracy.
+          const shipped = JSON.parse(
+            readFileSync(join(APP_DIR, 'public', 'models', 'lenet5', 'training.json'), 'utf8'),
+          ) as { command: string; result: { testAccuracy: number } };
+          const shown = (await page.getByTestId('weights-record').textContent()) ?? '';
+          expect(shown).toContain(shipped.command);
+          expect(shown).toContain(`${Number((shipped.result.testAccuracy * 100).toFixed(1))}% accuracy`);
         }
         // Draw a 1: one stroke down the middle of the pad.
+        await page.getByTestId('draw-pad').scrollIntoViewIfNeeded();
         const pad = await page.getByTestId('draw-pad').boundingBox();
         if (!pad) throw new Error('The drawing pad is not on the page.');
         await page.mouse.move(pad.x + pad.width * 0.52, pad.y + pad.height * 0.15);

@@ -18,6 +18,7 @@ label { margin-right: 1rem; }
 #legend i { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; margin-right: .25rem; vertical-align: middle; }
 </style></head>
 <body>
+<main>
 <h1>tensorfold board</h1>
 <p><label>Smoothing <input id="smoothing" type="range" min="0" max="0.95" step="0.05" value="0"> <span id="smoothing-value">0</span></label>
 <label><input id="log" type="checkbox"> log scale</label> <span id="status">loading</span></p>
@@ -42,6 +43,7 @@ label { margin-right: 1rem; }
 </div>
 </div>
 <h2>Text</h2><div id="texts"></div>
+</main>
 <script>
 const $ = (id) => document.getElementById(id);
 let polls = 0;

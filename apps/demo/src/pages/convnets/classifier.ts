@@ -134,7 +134,8 @@ export class DigitClassifier {
 
   /**
    * Puts the weights saved at `source` into the network, by layer name (a `model.json` URL or an IO
-   * handler): the ones `scripts/train-weights.sh` trains. A file for another network changes nothing.
+   * handler): the ones `scripts/train-digits.ts lenet5` trains (`public/models/lenet5/`). A file for
+   * another network changes nothing.
    */
   async loadWeights(source: string | tf.io.IOHandler): Promise<void> {
     await loadWeightsByName(this.model, typeof source === 'string' ? tf.io.http(source) : source);

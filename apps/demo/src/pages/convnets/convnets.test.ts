@@ -6,6 +6,7 @@ import { models } from '@tensorfold/models-cnn/descriptions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MNIST_FILES, MNIST_SUBSET, mnistSubsetFile } from '../../../build/mnist';
 import { type DigitSet, parseDigits } from '../../lib/mnist';
+import type { TrainingRecord } from '../../lib/shipped';
 import { DigitClassifier, digitTensor, SIDE } from './classifier';
 import { fitSize, inkFromRgba, looksLikeImage, toMnist } from './digit';
 import { countBuilt, galleryRows, statedParams } from './gallery';
@@ -131,16 +132,10 @@ describe('the LeNet-5 of the page', () => {
 });
 
 describe('the weights the page ships', () => {
-  it("are those scripts/train-weights.sh recorded, and classify the subset's test images", async () => {
-    const dir = new URL('../../../public/weights/lenet5/', import.meta.url).pathname;
-    const record = JSON.parse(readFileSync(`${dir}training.json`, 'utf8'));
-    expect(record).toMatchObject({
-      model: 'lenet5',
-      dataset: 'mnist',
-      trainSamples: 60000,
-      testSamples: 10000,
-    });
-    expect(record.testAccuracy).toBeGreaterThan(0.97);
+  const dir = new URL('../../../public/models/lenet5/', import.meta.url).pathname;
+  const record = JSON.parse(readFileSync(`${dir}training.json`, 'utf8')) as TrainingRecord;
+  /** A LeNet-5 of the page holding the shipped weights (the settings only shape the optimizer). */
+  async function shipped(): Promise<DigitClassifier> {
     const c = await DigitClassifier.create({
       samples: 100,
       epochs: 1,
@@ -149,7 +144,49 @@ describe('the weights the page ships', () => {
       seed: 1,
     });
     await c.loadWeights(fileSystem(dir));
+    return c;
+  }
+
+  it("are those scripts/train-digits.ts recorded (the Compression page's), and classify the subset's test images", async () => {
+    expect(record.command).toContain('apps/demo/scripts/train-digits.ts lenet5');
+    expect(record.data).toMatch(/MNIST training images/);
+    expect(record.result.parameters).toBe(62430);
+    expect(record.result.testAccuracy).toBeGreaterThan(0.95);
+    // No optimizer state shipped: the weights file holds the 62,430 float32 parameters, nothing more.
+    const manifest = JSON.parse(readFileSync(`${dir}model.json`, 'utf8'));
+    const specs = manifest.weightsManifest.flatMap((g: { weights: { shape: number[] }[] }) => g.weights);
+    expect(
+      specs.reduce((n: number, w: { shape: number[] }) => n + w.shape.reduce((a, b) => a * b, 1), 0),
+    ).toBe(62430);
+    const c = await shipped();
+    // The script tested on the first 500 MNIST test images, which begin the subset's 1,000.
+    expect(await c.accuracy(test, 500)).toBeCloseTo(Number(record.result.testAccuracy), 3);
     expect(await c.accuracy(test)).toBeGreaterThan(0.95);
+    c.dispose();
+  });
+
+  it('classify a drawn 1 (the stroke of the browser test, drawn as the pad draws it) as 1', async () => {
+    // The pad: 280 x 280, black; a white round-capped stroke 20 px wide from (52%, 15%) to (50%, 85%).
+    const size = 280;
+    const [x0, y0, x1, y1] = [0.52 * size, 0.15 * size, 0.5 * size, 0.85 * size];
+    const rgba = new Uint8ClampedArray(size * size * 4);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const [px, py] = [x + 0.5, y + 0.5];
+        const t = Math.max(
+          0,
+          Math.min(1, ((px - x0) * (x1 - x0) + (py - y0) * (y1 - y0)) / ((x1 - x0) ** 2 + (y1 - y0) ** 2)),
+        );
+        const distance = Math.hypot(px - (x0 + t * (x1 - x0)), py - (y0 + t * (y1 - y0)));
+        const v = Math.round(255 * Math.max(0, Math.min(1, 10.5 - distance))); // anti-aliased edge
+        rgba.set([v, v, v, 255], 4 * (y * size + x));
+      }
+    }
+    const image = toMnist(inkFromRgba(rgba, size, size), size, size);
+    if (!image) throw new Error('The stroke gave no digit.');
+    const c = await shipped();
+    const p = await c.classify(image);
+    expect(p.indexOf(Math.max(...p))).toBe(1);
     c.dispose();
   });
 });
