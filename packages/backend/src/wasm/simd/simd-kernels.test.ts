@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import wabt from 'wabt';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { FMA_KERNELS_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/kernels-wasm.js';
 import {
   setFmaKernelsEnabled,
   setSimdKernelsEnabled,
@@ -13,7 +13,7 @@ import {
   simdKernelsFlavor,
 } from './simd-kernels.js';
 
-const bytes = (base64 = SIMD_KERNELS_WASM_BASE64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+const bytes = (base64 = SIMD_WASM_BASE64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
 describe('the SIMD kernels module', () => {
   afterEach(() => {
@@ -22,23 +22,34 @@ describe('the SIMD kernels module', () => {
     vi.restoreAllMocks();
   });
 
-  it('is what kernels.wat compiles to now (run `pnpm --filter @tensorfold/backend generate` after editing it)', async () => {
-    const source = readFileSync(fileURLToPath(new URL('./kernels.wat', import.meta.url)), 'utf8');
-    const module = (await wabt()).parseWat('kernels.wat', source, { simd: true });
-    try {
-      expect(Buffer.from(module.toBinary({}).buffer).equals(Buffer.from(bytes()))).toBe(true);
-    } finally {
-      module.destroy();
-    }
-  });
+  const watFiles = readdirSync(fileURLToPath(new URL('.', import.meta.url))).filter((f) =>
+    f.endsWith('.wat'),
+  );
 
-  it('stays under 4 KB, the largest module browsers compile synchronously on the main thread', () => {
-    expect(bytes().length).toBeLessThan(4096);
-    expect(bytes(FMA_KERNELS_WASM_BASE64).length).toBeLessThan(4096);
-  });
+  it.each(watFiles)(
+    'is what %s compiles to now (run `pnpm --filter @tensorfold/backend generate` after editing it), under 4 KB',
+    async (file) => {
+      const source = readFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), 'utf8');
+      const generated = (await import(`./generated/${file.replace(/\.wat$/, '-wasm.js')}`)) as {
+        SIMD_WASM_BASE64: string;
+        FMA_WASM_BASE64: string;
+      };
+      const module = (await wabt()).parseWat(file, source, { simd: true, threads: true });
+      try {
+        expect(
+          Buffer.from(module.toBinary({}).buffer).equals(Buffer.from(bytes(generated.SIMD_WASM_BASE64))),
+        ).toBe(true);
+      } finally {
+        module.destroy();
+      }
+      // 4 KB: the largest module browsers compile synchronously on the main thread.
+      expect(bytes(generated.SIMD_WASM_BASE64).length).toBeLessThan(4096);
+      expect(bytes(generated.FMA_WASM_BASE64).length).toBeLessThan(4096);
+    },
+  );
 
   it('has an FMA build that only relaxed SIMD validates (f32x4.relaxed_madd, opcode 0xfd 0x105)', () => {
-    const fma = bytes(FMA_KERNELS_WASM_BASE64);
+    const fma = bytes(FMA_WASM_BASE64);
     // 0x105 as LEB128 after the SIMD prefix 0xfd: 0x85 0x02.
     const madds = fma.filter((_, i) => fma[i] === 0xfd && fma[i + 1] === 0x85 && fma[i + 2] === 0x02).length;
     expect(madds).toBe(15); // the filter gradient's 4 + 2 + 1 accumulators, the matrix product's 8
