@@ -92,7 +92,7 @@ describe('CP sweep pieces', () => {
         for (let mode = 0; mode < front.length; mode++) {
           await expectClose(frontMttkrp(partial, host, front, mode, rank, stride), mttkrp(x, factors, mode));
           await expectClose(
-            await frontMttkrpOnBackend(product, host, front, mode, rank),
+            await frontMttkrpOnBackend(product, ones, host, front, mode, rank),
             mttkrp(x, factors, mode),
           );
         }

@@ -246,6 +246,7 @@ export function frontMttkrp(
  */
 export async function frontMttkrpOnBackend(
   partial: tf.Tensor2D,
+  ones: tf.Tensor2D,
   host: readonly Float64Array[],
   front: readonly number[],
   mode: number,
@@ -253,10 +254,13 @@ export async function frontMttkrpOnBackend(
 ): Promise<Float64Array> {
   const n = front[mode];
   const rows = partial.shape[0];
-  // the Khatri-Rao products of the factors before and after `mode`, transposed: [rows, ·]
+  // the Khatri-Rao products of the factors before and after `mode`, transposed: [rows, ·]; with no
+  // factor the [rows, 1] ones, with one the factor itself
   const side = (from: number, to: number): tf.Tensor2D => {
+    if (from === to) return ones;
     const count = front.slice(from, to).reduce((p, k) => p * k, 1);
-    const values = hostKhatriRao64(host.slice(from, to), front.slice(from, to), rank); // [count, R]
+    const values =
+      to - from === 1 ? host[from] : hostKhatriRao64(host.slice(from, to), front.slice(from, to), rank);
     return tf.tensor2d(transposedFactor(values, count, rank, rows), [rows, count], 'float32');
   };
   const mttkrp = tf.tidy(() => rowContraction(partial, side(0, mode), side(mode + 1, front.length), n)); // [rows, n]

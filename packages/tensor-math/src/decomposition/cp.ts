@@ -140,7 +140,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
               mode,
               partial instanceof Float32Array
                 ? frontMttkrp(partial, host, front, mode, rank, stride)
-                : await frontMttkrpOnBackend(partial, host, front, mode, rank),
+                : await frontMttkrpOnBackend(partial, ones, host, front, mode, rank),
             );
           }
         } finally {
@@ -186,7 +186,10 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
       const product = lastModePartial(lastUnfolding, ones, host[last], rank);
       if (onBackend) {
         try {
-          return { partial: product, mttkrp: await frontMttkrpOnBackend(product, host, front, 0, rank) };
+          return {
+            partial: product,
+            mttkrp: await frontMttkrpOnBackend(product, ones, host, front, 0, rank),
+          };
         } catch (error) {
           product.dispose();
           throw error;
