@@ -61,10 +61,13 @@ export interface CPOptions {
  * true residual (one more tensor-sized product). Either way within about 1e-5 of the float64 truth.
  * `history.errors` is non-increasing up to float32 round-off, with or without normalisation.
  *
- * A sweep of a 3-way tensor makes two tensor-sized products: `X·A_N`, whose result finishes the
- * MTTKRPs of modes 1..N-1 on the host in float64, and mode N's with the Khatri-Rao product of the
- * others. On WASM the factor matrices are widened with zero columns to a multiple of 8 for the SIMD
- * product kernel (`productWidth`).
+ * A sweep of a 3-way tensor makes two tensor-sized products, both Khatri-Rao contractions (a
+ * transposed MTTKRP that never forms the Khatri-Rao matrix, see `khatriRaoContraction`):
+ * `Pᵀ = A_Nᵀ·X_(N)`, from which the MTTKRPs of modes 1..N-1 are finished in float64 sums, and mode
+ * N's with the updated `A_1..A_{N-1}`. The backend sees the factors transposed (`[R, n_k]`). On WASM
+ * `@tensorfold/backend`'s kernels run both products and the float64 sums on the backend (`Pᵀ` is
+ * never read back), with the rank rounded up to an even row count (`productRows`); elsewhere tfjs
+ * products and host sums compute the same.
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @param rank The number of rank-one terms `R` (>= 1).
