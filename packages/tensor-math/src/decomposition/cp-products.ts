@@ -61,8 +61,9 @@ export function untransposed(values: ArrayLike<number>, n: number, rank: number)
 /**
  * Copies a float32 tensor's values into `target` (of the tensor's size). On WASM straight from the heap
  * (`typedArrayFromHeap`, a view, no copy): there `data()` slices a new buffer per call, and for the
- * 256 KB of `P` at 64^3 reading into one reused buffer made a sweep about 10% faster (same-process
- * A/B, median of 15 fits). Elsewhere `await data()`.
+ * 256 KB of the partial product at 64^3 reading into one reused buffer made a sweep about 10% faster
+ * (same-process A/B, median of 15 fits). Elsewhere `await data()`. (Where the row contraction kernel
+ * runs, `cp` reads no partial product back.)
  */
 export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise<Float32Array> {
   const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
