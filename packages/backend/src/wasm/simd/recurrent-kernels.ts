@@ -1,0 +1,59 @@
+/**
+ * The fused LSTM's step kernels (`recurrent.wat` beside this file), loaded by {@link SimdModule}
+ * (see simd-module.ts for when they run). The driver that loops over time is
+ * src/wasm/kernels/fused-lstm.ts.
+ */
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/recurrent-wasm.js';
+import { SimdModule } from './simd-module.js';
+
+/**
+ * The functions. Pointers are byte offsets into the WASM heap; every block is `n` floats
+ * (`n % 4 === 0`), the features × batch matrix of one step; a gates block is 4 such blocks in the
+ * order i, f, c, o. A `mask` pointer of 0 means no mask (every step real); where `mask <= 0.5` the
+ * step is padding.
+ */
+export interface RecurrentKernels {
+  /**
+   * One LSTM step, forward: `z` holds `Uᵀ h_{t-1}` for the 4 gates and `x` the step's input
+   * projection; `z` gets the activated gates `σ(i), σ(f), tanh(g), σ(o)` of `z + x`, `tcOut` gets
+   * `tanh(c)` of the new cell `c = f c_{t-1} + i g`, and `cOut`, `hOut` get the new states
+   * (`h = o tanh(c)`), or `cPrev`, `hPrev` where the mask says padding.
+   */
+  lstmForward(
+    z: number,
+    x: number,
+    cPrev: number,
+    hPrev: number,
+    mask: number,
+    cOut: number,
+    hOut: number,
+    tcOut: number,
+    n: number,
+  ): void;
+  /**
+   * One LSTM step, backward: with `dh = dhNext + dhRec + dy` (`dy` 0: none) and the step's
+   * activated `gates`, `tanh(c)` (`tc`) and previous cell `cPrev`, writes the gates' pre-activation
+   * gradient to `dz`, the previous cell's gradient over `dcNext`, and over `dhNext` the part of the
+   * previous output's gradient that a padding step passes through (the caller adds `U dz` next).
+   */
+  lstmBackward(
+    gates: number,
+    tc: number,
+    cPrev: number,
+    dy: number,
+    mask: number,
+    dhNext: number,
+    dhRec: number,
+    dcNext: number,
+    dz: number,
+    n: number,
+  ): void;
+}
+
+const recurrentModule = new SimdModule<RecurrentKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);
+
+/** The step kernels on `backend`'s memory, or null where they cannot run (see simd-module.ts). */
+export function recurrentKernels(backend: WasmBackendLike): RecurrentKernels | null {
+  return recurrentModule.on(backend);
+}

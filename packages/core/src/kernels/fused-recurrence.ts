@@ -1,0 +1,38 @@
+/**
+ * Names and contracts of the fused recurrent kernels: a whole LSTM sequence (forward) and its
+ * backward pass through time, each one kernel for tfjs. `@tensorfold/layers` runs them when the
+ * active backend has them registered (`tf.getKernel(name, tf.getBackend())`) and keeps its
+ * op-by-op recurrence otherwise; `@tensorfold/backend` registers them (today on WASM).
+ *
+ * Layout, as the layers' recurrences: T steps, B samples, U units; every tensor is float32 and
+ * features × batch per step (`[..., U, B]`); gates in Keras's order i, f, c, o. The activations are
+ * fixed: sigmoid for the gates, tanh for the candidate and the cell output (Keras's defaults).
+ */
+
+/**
+ * The LSTM over all steps. Inputs: `projection` (`x W + b` for every step, `[T, 4U, B]`), `kernel`
+ * (the recurrent kernel `[U, 4U]`), `h0` and `c0` (`[U, B]`), and optionally `mask` (`[T, U, B]`, 1
+ * where a step is real, 0 where it is padding and the states are carried over). Attributes:
+ * {@link FusedLstmAttrs}. Outputs: the packed states `[T + 1, U, B]` (h after every step, then the
+ * final c), and a float32 `reserve` vector that only {@link FUSED_LSTM_GRAD} reads (what the backward
+ * pass needs, in the backend's own layout, as cuDNN's reserve space).
+ */
+export const FUSED_LSTM = 'TensorfoldFusedLstm';
+
+/**
+ * The backward pass of {@link FUSED_LSTM}. Inputs: `dy` (the packed output's gradient,
+ * `[T + 1, U, B]`) and the forward's `reserve`. Attributes: {@link FusedLstmAttrs}. Outputs, in
+ * order: the gradients of `projection` `[T, 4U, B]`, `kernel` `[U, 4U]`, `h0` and `c0` `[U, B]`.
+ */
+export const FUSED_LSTM_GRAD = 'TensorfoldFusedLstmGrad';
+
+/** Attributes of {@link FUSED_LSTM} and {@link FUSED_LSTM_GRAD}. */
+export interface FusedLstmAttrs {
+  /**
+   * Whether the output of every step reaches the loss (`returnSequences`); with false the backward
+   * pass reads only the last step's part of `dy`. The forward ignores it.
+   */
+  allOutputsUsed: boolean;
+  /** Whether the forward got a `mask` (the backward needs to know; it reads the mask from the reserve). */
+  masked: boolean;
+}
