@@ -78,6 +78,20 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
         h[dhn + e] = real ? 0 : dh;
       }
     },
+    matMulTransposedAdd(a, b, out, m, k, n, steps, aStep, bStep) {
+      const h = heap();
+      const of = out >> 2;
+      for (let s = 0; s < steps; s++) {
+        const [af, bf] = [(a + s * aStep) >> 2, (b + s * bStep) >> 2];
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let sum = 0;
+            for (let p = 0; p < k; p++) sum += (h[af + i * k + p] as number) * (h[bf + j * k + p] as number);
+            h[of + i * n + j] = (h[of + i * n + j] as number) + sum;
+          }
+        }
+      }
+    },
   };
 }
 

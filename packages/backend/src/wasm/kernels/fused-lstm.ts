@@ -21,6 +21,9 @@ import { type RecurrentKernels, recurrentKernels } from '../simd/recurrent-kerne
 import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
 import { scalarMatMul, scalarRecurrentKernels } from './fused-lstm-scalar.js';
 
+/** Steps whose kernel gradients the backward pass sums in one call (their h and dz stay in the cache). */
+const CHUNK = 8;
+
 /** Sizes of one fused LSTM. */
 interface Dims {
   steps: number;
@@ -224,8 +227,6 @@ const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) =>
     const dz = scope.allocate([steps * 4 * d.block]); // [T, 4Up, Bp]
     const dyPadded = scope.allocate([(steps + 1) * d.block]); // [T + 1, Up, Bp]
     const carry = scope.allocate([3 * d.block]); // dhNext, dhRec, dcNext
-    const hByUnit = scope.allocate([d.up * steps * d.bp]); // [Up, T × Bp]
-    const dzByBatch = scope.allocate([steps * d.bp * 4 * d.up]); // [T × Bp, 4Up]
     const dKernel = scope.allocate([4 * d.up * d.up]); // [Up, 4Up]
     const { step, matMul } = kernelsOf(backend);
     const heap = heapOf(backend);
@@ -238,6 +239,8 @@ const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) =>
     const dyIn = at(backend, dy as TensorInfo);
     heap.fill(0, dyp, dyp + (steps + 1) * d.block);
     heap.fill(0, dhNext, dhNext + 3 * d.block);
+    const dk = at(backend, dKernel);
+    heap.fill(0, dk, dk + 4 * d.up * d.up);
     for (let t = allOutputsUsed ? 0 : steps - 1; t <= steps; t++) {
       copyRows(heap, dyIn + t * units * batch, batch, dyp + t * d.block, d.bp, units, batch);
     }
@@ -257,22 +260,24 @@ const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) =>
         bytes(dzt),
         d.block,
       );
-      matMul(bytes(r + layout.kernel), bytes(dzt), bytes(dhRec), d.up, 4 * d.up, d.bp); // U dz
-    }
-    // dKernel = Σ_t h_t dz_tᵀ as one product [Up, T × Bp] · [T × Bp, 4Up].
-    const hu = at(backend, hByUnit);
-    const dzb = at(backend, dzByBatch);
-    for (let t = 0; t < steps; t++) {
-      copyRows(heap, r + layout.h + t * d.block, d.bp, hu + t * d.bp, steps * d.bp, d.up, d.bp);
-      const from = dzp + t * 4 * d.block;
-      const to = dzb + t * d.bp * 4 * d.up;
-      for (let j = 0; j < 4 * d.up; j++) {
-        const row = from + j * d.bp;
-        for (let b = 0; b < d.bp; b++) heap[to + b * 4 * d.up + j] = heap[row + b] as number;
+      matMul(bytes(r + layout.kernel), bytes(dzt), bytes(dhRec), d.up, 4 * d.up, d.bp);
+      // dKernel += Σ h_s dz_sᵀ over the steps s from t up to the last one added, every CHUNK steps
+      // (while they are in the cache; fewer sums across lanes than one step at a time).
+      if (t % CHUNK === 0) {
+        const chunk = Math.min(CHUNK, steps - t);
+        step.matMulTransposedAdd(
+          bytes(r + layout.h + t * d.block),
+          bytes(dzt),
+          bytes(dk),
+          d.up,
+          d.bp,
+          4 * d.up,
+          chunk,
+          bytes(d.block),
+          bytes(4 * d.block),
+        );
       }
     }
-    const dk = at(backend, dKernel);
-    matMul(bytes(hu), bytes(dzb), bytes(dk), d.up, steps * d.bp, 4 * d.up);
     const [dProjection, dKernelOut, dh0, dc0] = outputs;
     copyGates(heap, at(backend, dProjection), dzp, steps, d, false);
     const dko = at(backend, dKernelOut);

@@ -49,6 +49,22 @@ export interface RecurrentKernels {
     dz: number,
     n: number,
   ): void;
+  /**
+   * `out[i, j] += Σ_s Σ_p a_s[i, p] b_s[j, p]`: the products `a_s b_sᵀ` of `a_s [m, k]` at
+   * `a + s aStep` and `b_s [n, k]` at `b + s bStep` (row-major; steps in bytes) for `s < steps`,
+   * summed and added to `out [m, n]`. Needs `m % 4 === 0`, `n % 2 === 0`, `k % 4 === 0`, `steps >= 1`.
+   */
+  matMulTransposedAdd(
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    steps: number,
+    aStep: number,
+    bStep: number,
+  ): void;
 }
 
 const recurrentModule = new SimdModule<RecurrentKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);

@@ -6,37 +6,41 @@
 (module
   (import "env" "memory" (memory 0))
 
-  ;; e^x, lane-wise, to about 2 ulp (Cephes expf: x = k ln2 + r with |r| <= ln2 / 2, a degree-6
-  ;; polynomial for e^r, 2^k put in the exponent bits). x is clamped to [-87.3, 88.3], so no lane
-  ;; underflows to a denormal or overflows (e^88.3 ~ 2.2e38).
-  (func $exp (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87.3))) (f32x4.splat (f32.const 88.3))))
-    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504)))))
-    (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375))))
-      (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
-    (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
-    (local.set $p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
-      (f32x4.splat (f32.const 1))))
-    (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
-
-  ;; 1 / (1 + e^-x)
-  (func $sigmoid (param $x v128) (result v128)
-    (f32x4.div (f32x4.splat (f32.const 1))
-      (f32x4.add (f32x4.splat (f32.const 1)) (call $exp (f32x4.neg (local.get $x))))))
-
-  ;; tanh x = 2 sigmoid(2x) - 1 (absolute error about 1e-7)
+  ;; tanh x, lane-wise, as a rational function of x (the odd degree-13 / even degree-6 minimax
+  ;; approximation that Eigen uses for float): absolute error below 4e-7, exactly +-1 beyond |x| = 7.9
+  ;; (x is clamped there). Written so that the FMA build fuses each Horner step ($acc: see
+  ;; scripts/compile-simd-kernels.mjs).
   (func $tanh (param $x v128) (result v128)
-    (f32x4.sub
-      (f32x4.div (f32x4.splat (f32.const 2))
-        (f32x4.add (f32x4.splat (f32.const 1)) (call $exp (f32x4.mul (local.get $x) (f32x4.splat (f32.const -2))))))
-      (f32x4.splat (f32.const 1))))
+    (local $x2 v128) (local $p v128) (local $q v128) (local $acc v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -7.90531110763549805)))
+      (f32x4.splat (f32.const 7.90531110763549805))))
+    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p (f32x4.splat (f32.const -2.76076847742355e-16)))
+    (local.set $acc (f32x4.splat (f32.const 2.00018790482477e-13)))
+    (local.set $p (f32x4.add (local.get $acc) (f32x4.mul (local.get $p) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const -8.60467152213735e-11)))
+    (local.set $p (f32x4.add (local.get $acc) (f32x4.mul (local.get $p) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const 5.12229709037114e-08)))
+    (local.set $p (f32x4.add (local.get $acc) (f32x4.mul (local.get $p) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const 1.48572235717979e-05)))
+    (local.set $p (f32x4.add (local.get $acc) (f32x4.mul (local.get $p) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const 6.37261928875436e-04)))
+    (local.set $p (f32x4.add (local.get $acc) (f32x4.mul (local.get $p) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const 4.89352455891786e-03)))
+    (local.set $p (f32x4.add (local.get $acc) (f32x4.mul (local.get $p) (local.get $x2))))
+    (local.set $q (f32x4.splat (f32.const 1.19825839466702e-06)))
+    (local.set $acc (f32x4.splat (f32.const 1.18534705686654e-04)))
+    (local.set $q (f32x4.add (local.get $acc) (f32x4.mul (local.get $q) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const 2.26843463243900e-03)))
+    (local.set $q (f32x4.add (local.get $acc) (f32x4.mul (local.get $q) (local.get $x2))))
+    (local.set $acc (f32x4.splat (f32.const 4.89352518554385e-03)))
+    (local.set $q (f32x4.add (local.get $acc) (f32x4.mul (local.get $q) (local.get $x2))))
+    (f32x4.div (f32x4.mul (local.get $p) (local.get $x)) (local.get $q)))
+
+  ;; 1 / (1 + e^-x) = (1 + tanh(x / 2)) / 2
+  (func $sigmoid (param $x v128) (result v128)
+    (f32x4.add (f32x4.splat (f32.const 0.5))
+      (f32x4.mul (f32x4.splat (f32.const 0.5)) (call $tanh (f32x4.mul (local.get $x) (f32x4.splat (f32.const 0.5)))))))
 
   ;; y (1 - y): the sigmoid's derivative from its output
   (func $dsig (param $y v128) (result v128)
@@ -123,4 +127,75 @@
       (v128.store (i32.add (local.get $dhNext) (local.get $k)) (v128.andnot (local.get $dh) (local.get $m)))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $next))))
+
+  ;; out[i, j] += sum over s < steps of a_s[i, :] . b_s[j, :] for i < m, j < n, where a_s = a + s aStep
+  ;; ([m, k]) and b_s = b + s bStep ([n, k]), strides in bytes: the products a_s . b_sT, summed and
+  ;; accumulated. Needs m % 4 == 0, n % 2 == 0, k % 4 == 0, steps >= 1. 4 rows of a by 2 rows of b in
+  ;; 8 vector accumulators along k and the steps, each summed across its lanes at the end.
+  (func (export "matMulTransposedAdd") (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $steps i32) (param $aStep i32) (param $bStep i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $kb i32) (local $ap i32) (local $bp i32) (local $op i32) (local $s i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $kb (i32.shl (local.get $k) (i32.const 2)))
+    (block $iDone (loop $iNext
+      (br_if $iDone (i32.ge_u (local.get $i) (local.get $m)))
+      (local.set $j (i32.const 0))
+      (block $jDone (loop $jNext
+        (br_if $jDone (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
+        (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
+        (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
+        (local.set $acc6 (v128.const i32x4 0 0 0 0)) (local.set $acc7 (v128.const i32x4 0 0 0 0))
+        (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $kb))))
+        (local.set $bp (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $kb))))
+        (local.set $s (local.get $steps))
+        (loop $sNext
+        (local.set $p (i32.const 0))
+        (loop $pNext
+          (local.set $b0 (v128.load (i32.add (local.get $bp) (local.get $p))))
+          (local.set $b1 (v128.load (i32.add (i32.add (local.get $bp) (local.get $kb)) (local.get $p))))
+          (local.set $a0 (v128.load (i32.add (local.get $ap) (local.get $p))))
+          (local.set $a1 (v128.load (i32.add (i32.add (local.get $ap) (local.get $kb)) (local.get $p))))
+          (local.set $a2 (v128.load (i32.add (i32.add (local.get $ap) (i32.shl (local.get $kb) (i32.const 1))) (local.get $p))))
+          (local.set $a3 (v128.load (i32.add (i32.add (local.get $ap) (i32.mul (local.get $kb) (i32.const 3))) (local.get $p))))
+          (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $a0) (local.get $b0))))
+          (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $a0) (local.get $b1))))
+          (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $a1) (local.get $b0))))
+          (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $a1) (local.get $b1))))
+          (local.set $acc4 (f32x4.add (local.get $acc4) (f32x4.mul (local.get $a2) (local.get $b0))))
+          (local.set $acc5 (f32x4.add (local.get $acc5) (f32x4.mul (local.get $a2) (local.get $b1))))
+          (local.set $acc6 (f32x4.add (local.get $acc6) (f32x4.mul (local.get $a3) (local.get $b0))))
+          (local.set $acc7 (f32x4.add (local.get $acc7) (f32x4.mul (local.get $a3) (local.get $b1))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br_if $pNext (i32.lt_u (local.get $p) (local.get $kb))))
+        (local.set $ap (i32.add (local.get $ap) (local.get $aStep)))
+        (local.set $bp (i32.add (local.get $bp) (local.get $bStep)))
+        (local.set $s (i32.sub (local.get $s) (i32.const 1)))
+        (br_if $sNext (local.get $s)))
+        ;; out row i gets (acc0, acc1) at columns j, j + 1; rows i + 1..3 the next pairs
+        (local.set $op (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
+        (call $addPair (local.get $op) (local.get $acc0) (local.get $acc1))
+        (local.set $op (i32.add (local.get $op) (i32.shl (local.get $n) (i32.const 2))))
+        (call $addPair (local.get $op) (local.get $acc2) (local.get $acc3))
+        (local.set $op (i32.add (local.get $op) (i32.shl (local.get $n) (i32.const 2))))
+        (call $addPair (local.get $op) (local.get $acc4) (local.get $acc5))
+        (local.set $op (i32.add (local.get $op) (i32.shl (local.get $n) (i32.const 2))))
+        (call $addPair (local.get $op) (local.get $acc6) (local.get $acc7))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $jNext)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $iNext))))
+
+  ;; out[0] += the lanes of x summed, out[1] += those of y: sums of the (x, y) lanes pairwise in one vector
+  (func $addPair (param $out i32) (param $x v128) (param $y v128)
+    (local $s v128)
+    ;; s = (x0 + x2, x1 + x3, y0 + y2, y1 + y3)
+    (local.set $s (f32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y))))
+    ;; (s0 + s1, s2 + s3) in lanes 0 and 2
+    (local.set $s (f32x4.add (local.get $s) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $s) (local.get $s))))
+    (f32.store (local.get $out) (f32.add (f32.load (local.get $out)) (f32x4.extract_lane 0 (local.get $s))))
+    (f32.store offset=4 (local.get $out) (f32.add (f32.load offset=4 (local.get $out)) (f32x4.extract_lane 2 (local.get $s)))))
 )

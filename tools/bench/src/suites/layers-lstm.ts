@@ -1,0 +1,182 @@
+/**
+ * One training step of an LSTM(50) on a batch of 32 x 60 steps x 5 features (forward, backward through
+ * time, Adam), with the last step's output through dense(1) and a squared-error loss: tensorfold with
+ * its fused LSTM kernels (registered by @tensorfold/backend on WASM), against the same layer on its
+ * op-by-op recurrence (the fused kernels unregistered for those rounds), against tfjs-layers with the
+ * same weights, and against PyTorch 1.13 on one CPU thread (nn.LSTM, `peers/pytorch_lstm.py`) where
+ * `python3` imports torch. Also the inference time, fused against op-by-op.
+ *
+ * All sides run in alternating rounds on the same machine (median over rounds); tensorfold and
+ * tfjs-layers share tfjs-core's Adam.
+ *
+ * `pnpm --filter @tensorfold/bench bench layers-lstm --backend wasm`
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { FUSED_LSTM, FUSED_LSTM_GRAD, type Layer, tf } from '@tensorfold/core';
+import { dense, lstm } from '@tensorfold/layers';
+import type { BenchContext, Suite } from '../harness.js';
+import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
+
+const SCRIPT = new URL('../peers/pytorch_lstm.py', import.meta.url).pathname;
+
+/** A side: how to run one step (resolves when its results are read back). */
+type Side = () => Promise<void>;
+
+interface Variables {
+  read(): tf.Variable;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Runs `f` with the fused LSTM kernels unregistered (the op-by-op recurrence), then puts them back. */
+async function opByOp<T>(backend: string, f: () => Promise<T>): Promise<T> {
+  const configs = [FUSED_LSTM, FUSED_LSTM_GRAD]
+    .map((name) => tf.getKernel(name, backend))
+    .filter((c): c is tf.KernelConfig => c != null);
+  for (const config of configs) tf.unregisterKernel(config.kernelName, backend);
+  try {
+    return await f();
+  } finally {
+    for (const config of configs) tf.registerKernel(config);
+  }
+}
+
+/** A training step `loss = mean((head(lstm(x)) - y)²)`, minimized by `optimizer` over `variables`. */
+function trainStep(
+  forward: (x: tf.Tensor) => tf.Tensor,
+  variables: tf.Variable[],
+  x: tf.Tensor,
+  y: tf.Tensor,
+): Side {
+  const optimizer = tf.train.adam(1e-3);
+  return async () => {
+    const cost = optimizer.minimize(
+      () => tf.mean(tf.square(tf.sub(forward(x), y))) as tf.Scalar,
+      true,
+      variables,
+    ) as tf.Scalar;
+    await cost.data();
+    cost.dispose();
+  };
+}
+
+async function runSuite(ctx: BenchContext): Promise<void> {
+  const x = tf.randomUniform([32, 60, 5], -1, 1, 'float32', 2);
+  const y = tf.randomUniform([32, 1], 0, 1, 'float32', 3);
+  const ours: Layer[] = [lstm({ units: 50, seed: 1 }), dense({ units: 1 })];
+  const theirs = [
+    tfl.layers.lstm({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
+    tfl.layers.dense({ units: 1 }),
+  ];
+  const ourForward = (v: tf.Tensor) =>
+    ours[1]?.apply(ours[0]?.apply(v, { training: true }) as tf.Tensor) as tf.Tensor;
+  const theirForward = (v: tf.Tensor) => theirs[1]?.apply(theirs[0]?.apply(v) as tf.Tensor) as tf.Tensor;
+  tf.dispose([ourForward(x), theirForward(x)]);
+  ours.forEach((layer, i) => {
+    const weights = layer.getWeights();
+    theirs[i]?.setWeights(weights);
+    tf.dispose(weights);
+  });
+  const ourVariables = ours.flatMap((l) => l.trainableWeights.map((w) => w.variable));
+  const theirVariables = theirs.flatMap((l) =>
+    l.trainableWeights.map((w) => (w as unknown as Variables).read()),
+  );
+  const fusedStep = trainStep(ourForward, ourVariables, x, y);
+  const opStep = trainStep(ourForward, ourVariables, x, y);
+  const tfjsStep = trainStep(theirForward, theirVariables, x, y);
+  const fusedRegistered = tf.getKernel(FUSED_LSTM, ctx.backend) != null;
+
+  const torch = findPyTorch();
+  const peer = torch.python ? new PyTorchPeer(torch.python, SCRIPT) : null;
+  const [rounds, steps] = ctx.quick ? [3, 2] : [7, 5];
+  const times = { fused: [] as number[], op: [] as number[], tfjs: [] as number[], torch: [] as number[] };
+  const timed = async (step: Side) => {
+    const start = performance.now();
+    for (let k = 0; k < steps; k++) await step();
+    return (performance.now() - start) / steps;
+  };
+  try {
+    // Warm-up: each side twice (builds the optimizers' slots and the kernels' caches).
+    for (let i = 0; i < 2; i++) {
+      await fusedStep();
+      await opByOp(ctx.backend, opStep);
+      await tfjsStep();
+    }
+    if (peer) await peer.round('lstm', 1, 1);
+    for (let r = 0; r < rounds; r++) {
+      const sides: Array<() => Promise<void>> = [
+        async () => void times.fused.push(await timed(fusedStep)),
+        async () => void times.op.push(await opByOp(ctx.backend, () => timed(opStep))),
+        async () => void times.tfjs.push(await timed(tfjsStep)),
+        async () => {
+          if (peer) times.torch.push(((await peer.round('lstm', steps, 1)) * 1000) / steps);
+        },
+      ];
+      // Rotate the order, so no side always runs first after another's garbage.
+      for (let s = 0; s < sides.length; s++) await (sides[(s + r) % sides.length] as () => Promise<void>)();
+    }
+  } finally {
+    peer?.close();
+  }
+  const fused = median(times.fused);
+  const note = fusedRegistered ? undefined : `no fused LSTM kernels on ${ctx.backend}: both sides op-by-op`;
+  const row = (against: string, peerValue: number | null, peerName: string, extra?: string) =>
+    ctx.report({
+      suite: 'layers-lstm',
+      case: `lstm(50) 32x60x5 + dense(1), Adam step, fused vs ${against}`,
+      unit: 'ms',
+      value: fused,
+      peer: peerValue,
+      peerName,
+      higherIsBetter: false,
+      ...((note ?? extra) ? { note: [note, extra].filter(Boolean).join('; ') } : {}),
+    });
+  row('op-by-op', median(times.op), 'tensorfold op-by-op');
+  row('tfjs-layers', median(times.tfjs), 'tfjs-layers');
+  row(
+    'PyTorch',
+    peer ? median(times.torch) : null,
+    `PyTorch ${torch.version ?? ''} 1 thread`.replace('  ', ' '),
+    peer ? undefined : torch.reason,
+  );
+
+  // Inference, fused against op-by-op.
+  const infer = async () => {
+    const out = ours[0]?.apply(x) as tf.Tensor;
+    await out.data();
+    out.dispose();
+  };
+  const inference = { fused: [] as number[], op: [] as number[] };
+  await infer();
+  await opByOp(ctx.backend, infer);
+  for (let r = 0; r < rounds; r++) {
+    inference.fused.push(await timed(infer));
+    inference.op.push(await opByOp(ctx.backend, () => timed(infer)));
+  }
+  ctx.report({
+    suite: 'layers-lstm',
+    case: 'lstm(50) 32x60x5 inference, fused vs op-by-op',
+    unit: 'ms',
+    value: median(inference.fused),
+    peer: median(inference.op),
+    peerName: 'tensorfold op-by-op',
+    higherIsBetter: false,
+    ...(note ? { note } : {}),
+  });
+  for (const layer of ours) layer.dispose();
+  for (const layer of theirs) layer.dispose();
+  tf.dispose([x, y]);
+}
+
+const suite: Suite = {
+  name: 'layers-lstm',
+  description:
+    'an LSTM(50) training step (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
+  backends: ['wasm', 'cpu', 'webgpu'],
+  run: runSuite,
+};
+
+export default suite;
