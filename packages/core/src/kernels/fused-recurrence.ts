@@ -1,28 +1,33 @@
 /**
- * Names and contracts of the fused recurrent kernels: a whole LSTM sequence (forward) and its
- * backward pass through time, each one kernel for tfjs. `@tensorfold/layers` runs them when the
- * active backend has them registered (`tf.getKernel(name, tf.getBackend())`) and keeps its
- * op-by-op recurrence otherwise; `@tensorfold/backend` registers them (today on WASM).
+ * Names and contracts of the fused recurrent kernels: a whole LSTM layer over a sequence (input
+ * projection and recurrence, forward) and its backward pass through time, each one kernel for tfjs.
+ * `@tensorfold/layers` runs them when the active backend has them registered
+ * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
+ * `@tensorfold/backend` registers them (today on WASM).
  *
- * Layout, as the layers' recurrences: T steps, B samples, U units; every tensor is float32 and
- * features × batch per step (`[..., U, B]`); gates in Keras's order i, f, c, o. The activations are
- * fixed: sigmoid for the gates, tanh for the candidate and the cell output (Keras's defaults).
+ * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
+ * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.
+ * The activations are fixed: sigmoid for the gates, tanh for the candidate and the cell output
+ * (Keras's defaults).
  */
 
 /**
- * The LSTM over all steps. Inputs: `projection` (`x W + b` for every step, `[T, 4U, B]`), `kernel`
- * (the recurrent kernel `[U, 4U]`), `h0` and `c0` (`[U, B]`), and optionally `mask` (`[T, U, B]`, 1
- * where a step is real, 0 where it is padding and the states are carried over). Attributes:
- * {@link FusedLstmAttrs}. Outputs: the packed states `[T + 1, U, B]` (h after every step, then the
- * final c), and a float32 `reserve` vector that only {@link FUSED_LSTM_GRAD} reads (what the backward
- * pass needs, in the backend's own layout, as cuDNN's reserve space).
+ * The LSTM over all steps. Inputs: `x` (the input sequence, time-major, `[T, F, B]`), `kernel`
+ * (`[F, 4U]`), `recurrentKernel` (`[U, 4U]`), optionally `bias` (`[4U]`; absent: zero), `h0` and `c0`
+ * (`[U, B]`), and optionally `mask` (`[T, U, B]`, 1 where a step is real, 0 where it is padding and
+ * the states are carried over). Attributes: {@link FusedLstmAttrs}. Outputs: the packed states
+ * `[T + 1, U, B]` (h after every step, then the final c), and a float32 `reserve` vector that only
+ * {@link FUSED_LSTM_GRAD} reads (what the backward pass needs, in the backend's own layout, as
+ * cuDNN's reserve space).
  */
 export const FUSED_LSTM = 'TensorfoldFusedLstm';
 
 /**
  * The backward pass of {@link FUSED_LSTM}. Inputs: `dy` (the packed output's gradient,
- * `[T + 1, U, B]`) and the forward's `reserve`. Attributes: {@link FusedLstmAttrs}. Outputs, in
- * order: the gradients of `projection` `[T, 4U, B]`, `kernel` `[U, 4U]`, `h0` and `c0` `[U, B]`.
+ * `[T + 1, U, B]`) and the forward's `reserve`. Attributes: {@link FusedLstmAttrs}, as the forward
+ * got them. Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 4U]`,
+ * `recurrentKernel` `[U, 4U]`, `bias` `[4U]` (given even where the forward had none), `h0` and `c0`
+ * `[U, B]`.
  */
 export const FUSED_LSTM_GRAD = 'TensorfoldFusedLstmGrad';
 
@@ -33,6 +38,8 @@ export interface FusedLstmAttrs {
    * pass reads only the last step's part of `dy`. The forward ignores it.
    */
   allOutputsUsed: boolean;
-  /** Whether the forward got a `mask` (the backward needs to know; it reads the mask from the reserve). */
+  /** Whether the forward got a `mask` (the backward reads it from the reserve). */
   masked: boolean;
+  /** F, the input's features (the backward cannot see `x`). */
+  features: number;
 }

@@ -17,10 +17,10 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
         (p) => p >> 2,
       ) as number[] as [number, number, number, number, number, number, number, number];
       for (let e = 0; e < n; e++) {
-        const i = sigmoid((h[zf + e] as number) + (h[xf + e] as number));
-        const f = sigmoid((h[zf + n + e] as number) + (h[xf + n + e] as number));
-        const g = Math.tanh((h[zf + 2 * n + e] as number) + (h[xf + 2 * n + e] as number));
-        const o = sigmoid((h[zf + 3 * n + e] as number) + (h[xf + 3 * n + e] as number));
+        const i = sigmoid((h[zf + e] as number) + (x === 0 ? 0 : (h[xf + e] as number)));
+        const f = sigmoid((h[zf + n + e] as number) + (x === 0 ? 0 : (h[xf + n + e] as number)));
+        const g = Math.tanh((h[zf + 2 * n + e] as number) + (x === 0 ? 0 : (h[xf + 2 * n + e] as number)));
+        const o = sigmoid((h[zf + 3 * n + e] as number) + (x === 0 ? 0 : (h[xf + 3 * n + e] as number)));
         h[zf + e] = i;
         h[zf + n + e] = f;
         h[zf + 2 * n + e] = g;

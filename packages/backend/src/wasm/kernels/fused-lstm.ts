@@ -1,18 +1,26 @@
 /**
  * The fused LSTM on WASM ({@link FUSED_LSTM} and {@link FUSED_LSTM_GRAD} of @tensorfold/core): one
- * tfjs kernel runs the whole sequence, a JavaScript loop over the time steps that calls, on the
- * WASM heap and with no tfjs dispatch per step, the SIMD matrix product of kernels.wat (the
- * recurrent product of all four gates) and the step kernels of recurrent.wat (gates, cell, state,
- * and their gradients).
+ * tfjs kernel runs the whole sequence, input projection included, and one its backward pass through
+ * time: a JavaScript loop over the time steps that calls, on the WASM heap and with no tfjs dispatch
+ * per step, the SIMD matrix product of kernels.wat and the step kernels of recurrent.wat.
  *
- * Padding: the SIMD product needs rows % 4 and columns % 8, so the loop works on a copy whose units
- * are padded to `Up` (a multiple of 4) and batch to `Bp` (a multiple of 8), with zeros. Zero
- * projection, zero starting state and zero kernel rows keep every padded unit and sample at zero
- * through the forward and backward passes, so they add nothing to the gradients.
+ * Each step is one product of all the weights with the stacked `[h; x; 1]` (cuDNN's form: the
+ * recurrent kernel, the input kernel and the bias side by side, `[4U, U + F + 1]`), then the gates,
+ * cell and state; backward, one product `[U; W] dz` gives the state's and the input's gradients, and
+ * the weights' gradients are the sums `Σ [h; x; 1] dzᵀ`, added every few steps. Layout: every step
+ * is features × batch (`[rows, B]`), as the layers' recurrences.
+ *
+ * Padding: the SIMD product needs columns % 8 and rows % 4, so the batch is padded to `Bp` (a
+ * multiple of 8) and the backward's product runs with `[U; W]` padded to a multiple of 4 rows, all
+ * with zeros; zero inputs, zero starting states and a zero "1" row there keep every padded sample at
+ * zero through both passes, so they add nothing to the gradients. The weight gradient sums a
+ * multiple of 4 rows of `[h; x; 1]` (the extra rows read the next step's, always there, and are
+ * dropped).
  *
  * The reserve (the forward's second output, read by the backward) holds, in floats:
- * `kernel [Up, 4Up] | mask [T, Up, Bp] (if masked) | gates [T, 4Up, Bp] | h [T + 1, Up, Bp] |
- * c [T + 1, Up, Bp] | tanh(c) [T, Up, Bp]`, where `h[t]`, `c[t]` are the states before step t.
+ * `[U; W] [R, 4U] | mask [T, U, Bp] (if masked) | gates [T, 4U, Bp] | [h; x; 1] [T + 1, E, Bp] |
+ * c [T + 1, U, Bp] | tanh(c) [T, U, Bp]`, with `E = U + F + 1`, `R` = U + F rounded up to a multiple
+ * of 4, and `h[t]`, `c[t]` the states before step t.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError, FUSED_LSTM, FUSED_LSTM_GRAD, type FusedLstmAttrs } from '@tensorfold/core';
@@ -21,37 +29,54 @@ import { type RecurrentKernels, recurrentKernels } from '../simd/recurrent-kerne
 import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
 import { scalarMatMul, scalarRecurrentKernels } from './fused-lstm-scalar.js';
 
-/** Steps whose kernel gradients the backward pass sums in one call (their h and dz stay in the cache). */
+/** Steps whose weight gradients the backward pass sums in one call (their inputs stay in the cache). */
 const CHUNK = 8;
+
+const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
 /** Sizes of one fused LSTM. */
 interface Dims {
   steps: number;
   units: number;
+  features: number;
   batch: number;
-  /** Units padded to a multiple of 4. */
-  up: number;
   /** Batch padded to a multiple of 8. */
   bp: number;
-  /** Floats of one padded state block, `up × bp`. */
+  /** Rows of a step's stacked `[h; x; 1]`: U + F + 1. */
+  e: number;
+  /** Rows of the backward's `[U; W]`: U + F rounded up to a multiple of 4. */
+  r: number;
+  /** Rows of the weights' gradient `[dU; dW; db]`: E rounded up to a multiple of 4. */
+  g: number;
+  /** Floats of one state block, `U × Bp`. */
   block: number;
 }
 
-function dims(steps: number, units: number, batch: number): Dims {
-  const up = Math.ceil(units / 4) * 4;
-  const bp = Math.ceil(batch / 8) * 8;
-  return { steps, units, batch, up, bp, block: up * bp };
+function dims(steps: number, units: number, features: number, batch: number): Dims {
+  const bp = roundUp(batch, 8);
+  const e = units + features + 1;
+  return {
+    steps,
+    units,
+    features,
+    batch,
+    bp,
+    e,
+    r: roundUp(units + features, 4),
+    g: roundUp(e, 4),
+    block: units * bp,
+  };
 }
 
 /** Float offsets of the reserve's parts (see the module doc), and its length. */
 function reserveLayout(d: Dims, masked: boolean) {
-  const kernel = 0;
-  const mask = kernel + 4 * d.up * d.up;
+  const weights = 0;
+  const mask = weights + d.r * 4 * d.units;
   const gates = mask + (masked ? d.steps * d.block : 0);
-  const h = gates + 4 * d.steps * d.block;
-  const c = h + (d.steps + 1) * d.block;
+  const hx = gates + 4 * d.steps * d.block;
+  const c = hx + (d.steps + 1) * d.e * d.bp;
   const tc = c + (d.steps + 1) * d.block;
-  return { kernel, mask, gates, h, c, tc, length: tc + d.steps * d.block };
+  return { weights, mask, gates, hx, c, tc, length: tc + d.steps * d.block };
 }
 
 /** The kernels to run: the SIMD ones, or their scalar JavaScript equivalents where SIMD cannot run. */
@@ -87,26 +112,6 @@ function copyRows(
     heap.copyWithin(dst + r * dstStride, src + r * srcStride, src + r * srcStride + cols);
 }
 
-/**
- * Copies a `[n, 4U, B]` gates tensor to or from its padded `[n, 4Up, Bp]` form (`toPadded`), gate
- * block by gate block. The padded side's pads are left as they are.
- */
-function copyGates(
-  heap: Float32Array,
-  plain: number,
-  padded: number,
-  n: number,
-  d: Dims,
-  toPadded: boolean,
-): void {
-  for (let s = 0; s < n * 4; s++) {
-    const p = plain + s * d.units * d.batch;
-    const q = padded + s * d.up * d.bp;
-    if (toPadded) copyRows(heap, p, d.batch, q, d.bp, d.units, d.batch);
-    else copyRows(heap, q, d.bp, p, d.batch, d.units, d.batch);
-  }
-}
-
 /** A float view of the whole WASM heap (take it after the last allocation: an allocation may move the heap). */
 function heapOf(backend: WasmBackendLike): Float32Array {
   const memory = backend.wasm?.asm?.memory;
@@ -126,76 +131,76 @@ function at(backend: WasmBackendLike, info: TensorInfo): number {
 
 const fusedLstm: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
   const backend = kernelBackend as WasmBackendLike;
-  const { projection, kernel, h0, c0, mask } = inputs as Record<string, TensorInfo | undefined>;
-  const { masked } = attrs as unknown as FusedLstmAttrs;
-  const [steps, , batch] = (projection as TensorInfo).shape;
-  const units = (kernel as TensorInfo).shape[0];
-  const d = dims(steps, units, batch);
-  const layout = reserveLayout(d, masked && mask != null);
+  const { x, kernel, recurrentKernel, bias, h0, c0, mask } = inputs as Record<string, TensorInfo | undefined>;
+  const masked = (attrs as unknown as FusedLstmAttrs).masked && mask != null;
+  const [steps, features, batch] = (x as TensorInfo).shape as [number, number, number];
+  const units = (recurrentKernel as TensorInfo).shape[0] as number;
+  const d = dims(steps, units, features, batch);
+  const layout = reserveLayout(d, masked);
   const scope = new KernelScope(backend);
   const packed = backend.makeOutput([steps + 1, units, batch], 'float32');
   const reserve = backend.makeOutput([layout.length], 'float32');
   try {
-    const kernelT = scope.allocate([4 * d.up * d.up]); // [4Up, Up]
-    const x = scope.allocate([steps * 4 * d.block]); // [T, 4Up, Bp]
+    const forwardWeights = scope.allocate([4 * units * d.e]); // [4U, E]: [Uᵀ | Wᵀ | b]
     const { step, matMul } = kernelsOf(backend);
     // Views after the last allocation: an allocation may move the heap.
     const heap = heapOf(backend);
     const r = at(backend, reserve);
-    const kt = at(backend, kernelT);
-    const xp = at(backend, x);
-    const k = at(backend, kernel as TensorInfo);
-    heap.fill(0, r, r + layout.gates); // padded kernel and mask
-    heap.fill(0, r + layout.h, r + layout.h + d.block); // h0
-    heap.fill(0, r + layout.c, r + layout.c + d.block); // c0
-    heap.fill(0, kt, kt + 4 * d.up * d.up);
-    heap.fill(0, xp, xp + steps * 4 * d.block);
-    // kernel [U, 4U] → padded [Up, 4Up] (for the backward) and its transpose [4Up, Up].
-    for (let u = 0; u < units; u++) {
-      for (let gate = 0; gate < 4; gate++) {
-        for (let v = 0; v < units; v++) {
-          const value = heap[k + u * 4 * units + gate * units + v] as number;
-          heap[r + layout.kernel + u * 4 * d.up + gate * d.up + v] = value;
-          heap[kt + (gate * d.up + v) * d.up + u] = value;
-        }
-      }
+    const fw = at(backend, forwardWeights);
+    const [u0, w0, b0] = [recurrentKernel, kernel, bias].map((t) => (t ? at(backend, t) : -1)) as [
+      number,
+      number,
+      number,
+    ];
+    const width = 4 * units;
+    // [U; W] [R, 4U] for the backward (pad rows zero), and its transpose with the bias [4U, E].
+    heap.copyWithin(r + layout.weights, u0, u0 + units * width);
+    heap.copyWithin(r + layout.weights + units * width, w0, w0 + features * width);
+    heap.fill(0, r + layout.weights + (units + features) * width, r + layout.mask);
+    for (let j = 0; j < width; j++) {
+      const row = fw + j * d.e;
+      for (let u = 0; u < units + features; u++)
+        heap[row + u] = heap[r + layout.weights + u * width + j] as number;
+      heap[row + units + features] = b0 < 0 ? 0 : (heap[b0 + j] as number);
     }
-    copyGates(heap, at(backend, projection as TensorInfo), xp, steps, d, true);
-    copyRows(heap, at(backend, h0 as TensorInfo), batch, r + layout.h, d.bp, units, batch);
+    // [h; x; 1] for every step: h0, then each step's x and ones (zero in the batch's padding).
+    const hx = r + layout.hx;
+    const stride = d.e * d.bp;
+    heap.fill(0, hx, hx + (steps + 1) * stride);
+    copyRows(heap, at(backend, h0 as TensorInfo), batch, hx, d.bp, units, batch);
+    const xs = at(backend, x as TensorInfo);
+    for (let t = 0; t < steps; t++) {
+      const block = hx + t * stride + units * d.bp;
+      copyRows(heap, xs + t * features * batch, batch, block, d.bp, features, batch);
+      heap.fill(1, block + features * d.bp, block + features * d.bp + batch);
+    }
+    if (d.bp !== batch) heap.fill(0, r + layout.c, r + layout.c + d.block);
     copyRows(heap, at(backend, c0 as TensorInfo), batch, r + layout.c, d.bp, units, batch);
-    if (masked && mask != null) {
-      copyRows(heap, at(backend, mask), batch, r + layout.mask, d.bp, steps * units, batch);
-      // The padded rows of every step: copyRows wrote the steps' rows back to back, so spread them.
-      if (d.up !== units) {
-        for (let t = steps - 1; t >= 0; t--) {
-          const from = r + layout.mask + t * units * d.bp;
-          const to = r + layout.mask + t * d.block;
-          heap.copyWithin(to, from, from + units * d.bp);
-          heap.fill(0, to + units * d.bp, to + d.block);
-        }
-      }
+    if (masked) {
+      if (d.bp !== batch) heap.fill(0, r + layout.mask, r + layout.gates);
+      copyRows(heap, at(backend, mask as TensorInfo), batch, r + layout.mask, d.bp, steps * units, batch);
     }
     const bytes = (floats: number) => floats * 4;
     for (let t = 0; t < steps; t++) {
       const gates = r + layout.gates + t * 4 * d.block;
-      const hPrev = r + layout.h + t * d.block;
+      const hPrev = hx + t * stride;
       const cPrev = r + layout.c + t * d.block;
-      matMul(bytes(kt), bytes(hPrev), bytes(gates), 4 * d.up, d.up, d.bp);
+      matMul(bytes(fw), bytes(hPrev), bytes(gates), width, d.e, d.bp);
       step.lstmForward(
         bytes(gates),
-        bytes(xp + t * 4 * d.block),
+        0,
         bytes(cPrev),
         bytes(hPrev),
-        masked && mask != null ? bytes(r + layout.mask + t * d.block) : 0,
+        masked ? bytes(r + layout.mask + t * d.block) : 0,
         bytes(cPrev + d.block),
-        bytes(hPrev + d.block),
+        bytes(hPrev + stride),
         bytes(r + layout.tc + t * d.block),
         d.block,
       );
     }
     const out = at(backend, packed);
     for (let t = 0; t < steps; t++) {
-      copyRows(heap, r + layout.h + (t + 1) * d.block, d.bp, out + t * units * batch, batch, units, batch);
+      copyRows(heap, hx + (t + 1) * stride, d.bp, out + t * units * batch, batch, units, batch);
     }
     copyRows(heap, r + layout.c + steps * d.block, d.bp, out + steps * units * batch, batch, units, batch);
     return [packed, reserve];
@@ -211,40 +216,43 @@ const fusedLstm: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
 const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
   const backend = kernelBackend as WasmBackendLike;
   const { dy, reserve } = inputs as Record<string, TensorInfo>;
-  const { allOutputsUsed, masked } = attrs as unknown as FusedLstmAttrs;
-  const [stepsPlusOne, units, batch] = (dy as TensorInfo).shape;
+  const { allOutputsUsed, masked, features } = attrs as unknown as FusedLstmAttrs;
+  const [stepsPlusOne, units, batch] = (dy as TensorInfo).shape as [number, number, number];
   const steps = stepsPlusOne - 1;
-  const d = dims(steps, units, batch);
+  const d = dims(steps, units, features, batch);
   const layout = reserveLayout(d, masked);
+  const width = 4 * units;
   const scope = new KernelScope(backend);
   const outputs = [
-    backend.makeOutput([steps, 4 * units, batch], 'float32'),
-    backend.makeOutput([units, 4 * units], 'float32'),
+    backend.makeOutput([steps, features, batch], 'float32'),
+    backend.makeOutput([features, width], 'float32'),
+    backend.makeOutput([units, width], 'float32'),
+    backend.makeOutput([width], 'float32'),
     backend.makeOutput([units, batch], 'float32'),
     backend.makeOutput([units, batch], 'float32'),
-  ] as [TensorInfo, TensorInfo, TensorInfo, TensorInfo];
+  ] as [TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo, TensorInfo];
   try {
-    const dz = scope.allocate([steps * 4 * d.block]); // [T, 4Up, Bp]
-    const dyPadded = scope.allocate([(steps + 1) * d.block]); // [T + 1, Up, Bp]
-    const carry = scope.allocate([3 * d.block]); // dhNext, dhRec, dcNext
-    const dKernel = scope.allocate([4 * d.up * d.up]); // [Up, 4Up]
+    const dz = scope.allocate([steps * 4 * d.block]); // [T, 4U, Bp]
+    const dyPadded = scope.allocate([(steps + 1) * d.block]); // [T + 1, U, Bp]
+    const carry = scope.allocate([2 * d.block + d.r * d.bp]); // dhNext, dcNext [U, Bp]; [dh; dx] [R, Bp]
+    const dWeights = scope.allocate([d.g * width]); // [G, 4U]: [dU; dW; db; pad]
     const { step, matMul } = kernelsOf(backend);
     const heap = heapOf(backend);
+    const [dx, dKernel, dRecurrentKernel, dBias, dh0, dc0] = outputs;
     const r = at(backend, reserve as TensorInfo);
     const dzp = at(backend, dz);
     const dyp = at(backend, dyPadded);
+    if (d.bp !== batch) heap.fill(0, dyp, dyp + (steps + 1) * d.block);
+    copyRows(heap, at(backend, dy as TensorInfo), batch, dyp, d.bp, (steps + 1) * units, batch);
     const dhNext = at(backend, carry);
-    const dhRec = dhNext + d.block;
-    const dcNext = dhRec + d.block;
-    const dyIn = at(backend, dy as TensorInfo);
-    heap.fill(0, dyp, dyp + (steps + 1) * d.block);
-    heap.fill(0, dhNext, dhNext + 3 * d.block);
-    const dk = at(backend, dKernel);
-    heap.fill(0, dk, dk + 4 * d.up * d.up);
-    for (let t = allOutputsUsed ? 0 : steps - 1; t <= steps; t++) {
-      copyRows(heap, dyIn + t * units * batch, batch, dyp + t * d.block, d.bp, units, batch);
-    }
+    const dcNext = dhNext + d.block;
+    const dhRec = dcNext + d.block;
+    heap.fill(0, dhNext, dhRec + d.r * d.bp);
+    const dw = at(backend, dWeights);
+    heap.fill(0, dw, dw + d.g * width);
     heap.copyWithin(dcNext, dyp + steps * d.block, dyp + (steps + 1) * d.block);
+    const dxOut = at(backend, dx);
+    const stride = d.e * d.bp;
     const bytes = (floats: number) => floats * 4;
     for (let t = steps - 1; t >= 0; t--) {
       const dzt = dzp + t * 4 * d.block;
@@ -260,36 +268,28 @@ const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) =>
         bytes(dzt),
         d.block,
       );
-      matMul(bytes(r + layout.kernel), bytes(dzt), bytes(dhRec), d.up, 4 * d.up, d.bp);
-      // dKernel += Σ h_s dz_sᵀ over the steps s from t up to the last one added, every CHUNK steps
-      // (while they are in the cache; fewer sums across lanes than one step at a time).
+      // [dh; dx] = [U; W] dz: the previous state's gradient (rows of U) and this step's input's.
+      matMul(bytes(r + layout.weights), bytes(dzt), bytes(dhRec), d.r, width, d.bp);
+      copyRows(heap, dhRec + units * d.bp, d.bp, dxOut + t * features * batch, batch, features, batch);
+      // [dU; dW; db] += Σ [h; x; 1]_s dz_sᵀ over the steps s from t up to the last ones added, every
+      // CHUNK steps (while they are in the cache; fewer sums across lanes than one step at a time).
       if (t % CHUNK === 0) {
-        const chunk = Math.min(CHUNK, steps - t);
         step.matMulTransposedAdd(
-          bytes(r + layout.h + t * d.block),
+          bytes(r + layout.hx + t * stride),
           bytes(dzt),
-          bytes(dk),
-          d.up,
+          bytes(dw),
+          d.g,
           d.bp,
-          4 * d.up,
-          chunk,
-          bytes(d.block),
+          width,
+          Math.min(CHUNK, steps - t),
+          bytes(stride),
           bytes(4 * d.block),
         );
       }
     }
-    const [dProjection, dKernelOut, dh0, dc0] = outputs;
-    copyGates(heap, at(backend, dProjection), dzp, steps, d, false);
-    const dko = at(backend, dKernelOut);
-    for (let u = 0; u < units; u++) {
-      for (let gate = 0; gate < 4; gate++) {
-        heap.copyWithin(
-          dko + u * 4 * units + gate * units,
-          dk + u * 4 * d.up + gate * d.up,
-          dk + u * 4 * d.up + gate * d.up + units,
-        );
-      }
-    }
+    heap.copyWithin(at(backend, dRecurrentKernel), dw, dw + units * width);
+    heap.copyWithin(at(backend, dKernel), dw + units * width, dw + (units + features) * width);
+    heap.copyWithin(at(backend, dBias), dw + (units + features) * width, dw + (units + features + 1) * width);
     const dh = at(backend, dh0);
     for (let u = 0; u < units; u++) {
       for (let b = 0; b < batch; b++) {

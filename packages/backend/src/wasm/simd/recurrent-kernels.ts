@@ -15,8 +15,8 @@ import { SimdModule } from './simd-module.js';
  */
 export interface RecurrentKernels {
   /**
-   * One LSTM step, forward: `z` holds `Uᵀ h_{t-1}` for the 4 gates and `x` the step's input
-   * projection; `z` gets the activated gates `σ(i), σ(f), tanh(g), σ(o)` of `z + x`, `tcOut` gets
+   * One LSTM step, forward: `z` holds the 4 gates' pre-activations (`Uᵀ h_{t-1}`, and with `x` 0
+   * everything else) and `x` the step's input projection to add (0: none); `z` gets the activated gates `σ(i), σ(f), tanh(g), σ(o)` of `z + x`, `tcOut` gets
    * `tanh(c)` of the new cell `c = f c_{t-1} + i g`, and `cOut`, `hOut` get the new states
    * (`h = o tanh(c)`), or `cPrev`, `hPrev` where the mask says padding.
    */

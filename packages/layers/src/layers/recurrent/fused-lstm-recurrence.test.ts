@@ -26,6 +26,27 @@ function opByOp<T>(f: () => T): T {
   }
 }
 
+/** How many times `f` ran the fused forward kernel. */
+function countingFusedCalls(f: () => void): number {
+  const config = tf.getKernel(FUSED_LSTM, 'wasm') as tf.KernelConfig;
+  let count = 0;
+  tf.unregisterKernel(FUSED_LSTM, 'wasm');
+  tf.registerKernel({
+    ...config,
+    kernelFunc: (args) => {
+      count++;
+      return config.kernelFunc(args);
+    },
+  });
+  try {
+    f();
+  } finally {
+    tf.unregisterKernel(FUSED_LSTM, 'wasm');
+    tf.registerKernel(config);
+  }
+  return count;
+}
+
 /** A [batch, steps] mask with padding at the end of some samples and in the middle of others. */
 function sampleMask(batch: number, steps: number): tf.Tensor {
   const values: boolean[] = [];
@@ -125,27 +146,29 @@ describe.runIf(hasWasm)('fused LSTM on WASM against the op-by-op recurrence', ()
   beforeAll(() => useBackend('wasm'));
   afterAll(useCpu);
 
-  it('is registered and taken for the default activations only, without recurrent dropout', () => {
-    const x = tf.zeros([2, 3, 1]);
-    const inputs = {
-      inputProjection: tf.zeros([3, 8, 2]) as tf.Tensor3D,
-      recurrentKernel: tf.zeros([2, 8]) as tf.Tensor2D,
-      initialStates: [],
-      mask: null,
-      recurrentMask: null,
-    };
+  it('is taken for the default activations only, without recurrent dropout', () => {
     const lstmOf = (args: Partial<LSTMArgs>) => new LSTM({ units: 2, ...args });
-    expect(canFuseLstm(inputs, lstmOf({}).activation, lstmOf({}).recurrentActivation)).toBe(true);
-    const relu = lstmOf({ activation: 'relu' });
-    expect(canFuseLstm(inputs, relu.activation, relu.recurrentActivation)).toBe(false);
-    const hard = lstmOf({ recurrentActivation: 'hardSigmoid' });
-    expect(canFuseLstm(inputs, hard.activation, hard.recurrentActivation)).toBe(false);
-    const dropped = { ...inputs, recurrentMask: tf.ones([2, 2]) as tf.Tensor2D };
-    expect(canFuseLstm(dropped, lstmOf({}).activation, lstmOf({}).recurrentActivation)).toBe(false);
-    expect(opByOp(() => canFuseLstm(inputs, lstmOf({}).activation, lstmOf({}).recurrentActivation))).toBe(
-      false,
-    );
-    tf.dispose([x, inputs.inputProjection, inputs.recurrentKernel, dropped.recurrentMask]);
+    const fusable = (args: Partial<LSTMArgs>) => {
+      const layer = lstmOf(args);
+      return canFuseLstm(layer.activation, layer.recurrentActivation);
+    };
+    expect(fusable({})).toBe(true);
+    expect(fusable({ activation: 'relu' })).toBe(false);
+    expect(fusable({ recurrentActivation: 'hardSigmoid' })).toBe(false);
+    expect(opByOp(() => fusable({}))).toBe(false);
+    const x = seededUniform([3, 4, 2], 1);
+    const calls = (args: Partial<LSTMArgs>, training: boolean) =>
+      countingFusedCalls(() => {
+        const layer = lstmOf({ seed: 1, ...args });
+        tf.dispose(layer.apply(x, { training }));
+        layer.dispose();
+      });
+    expect(calls({}, true)).toBe(1);
+    expect(calls({ dropout: 0.5 }, true)).toBe(1); // input dropout: applied to x, before the kernel
+    expect(calls({ recurrentDropout: 0.5 }, true)).toBe(0);
+    expect(calls({ recurrentDropout: 0.5 }, false)).toBe(1); // no dropout at inference
+    expect(calls({ activation: 'relu' }, false)).toBe(0);
+    x.dispose();
   });
 
   for (const c of cases) {

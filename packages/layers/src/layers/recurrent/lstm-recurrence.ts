@@ -8,7 +8,6 @@
  */
 import { type Activation, tf } from '@tensorfold/core';
 import { derivativeFromOutput } from './activation-derivatives.js';
-import { canFuseLstm, fusedLstm } from './fused-lstm-recurrence.js';
 import {
   customRecurrence,
   lastStep,
@@ -158,9 +157,9 @@ function backward(
 
 /**
  * The LSTM over all steps. `initialStates` are `[h0, c0]`; `finalStates` are `[h_T, c_T]`.
- * Runs the fused kernels where the backend has them and the activations are Keras's defaults (see
- * fused-lstm-recurrence.ts); else the op-by-op loop, with the hand-written gradient when both
- * activations have an output-form derivative, else tfjs's automatic differentiation of the same loop.
+ * Uses the hand-written gradient when both activations have an output-form derivative, else
+ * tfjs's automatic differentiation of the same loop. (Where the backend has the fused LSTM
+ * kernels, the layer runs them instead: fused-lstm-recurrence.ts.)
  */
 export function lstmRecurrence(
   inputs: RecurrenceInputs,
@@ -169,59 +168,57 @@ export function lstmRecurrence(
 ): RecurrenceResult {
   const steps = inputs.inputProjection.shape[0];
   const custom = derivativeFromOutput(activation) && derivativeFromOutput(recurrentActivation);
-  const packed = canFuseLstm(inputs, activation, recurrentActivation)
-    ? fusedLstm(inputs)
-    : !custom
-      ? forward(inputs, activation, recurrentActivation, false).packed
-      : customRecurrence(
-          [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],
-          inputs,
-          ([inputProjection, recurrentKernel, h0, c0], masks, keep) => {
-            const run = forward(
-              {
-                inputProjection: inputProjection as tf.Tensor3D,
-                recurrentKernel: recurrentKernel as tf.Tensor2D,
-                initialStates: [h0 as tf.Tensor2D, c0 as tf.Tensor2D],
-                ...masks,
-              },
-              activation,
-              recurrentActivation,
-              keep,
-            );
-            const k = run.kept;
-            return {
-              value: run.packed,
-              kept: k && [
-                recurrentKernel,
-                k.i,
-                k.f,
-                k.g,
-                k.o,
-                k.cellOutputs,
-                k.previousCells,
-                k.recurrentInputs,
-              ],
-            };
-          },
-          (dy, [kernel, i, f, g, o, cellOutputs, previousCells, recurrentInputs], masks) =>
-            backward(
-              dy,
-              {
-                kernel: kernel as tf.Tensor2D,
-                i,
-                f,
-                g,
-                o,
-                cellOutputs,
-                previousCells,
-                recurrentInputs,
-                ...masks,
-                allOutputsUsed: inputs.allOutputsUsed ?? true,
-              },
-              activation,
-              recurrentActivation,
-            ),
-        );
+  const packed = !custom
+    ? forward(inputs, activation, recurrentActivation, false).packed
+    : customRecurrence(
+        [inputs.inputProjection, inputs.recurrentKernel, inputs.initialStates[0], inputs.initialStates[1]],
+        inputs,
+        ([inputProjection, recurrentKernel, h0, c0], masks, keep) => {
+          const run = forward(
+            {
+              inputProjection: inputProjection as tf.Tensor3D,
+              recurrentKernel: recurrentKernel as tf.Tensor2D,
+              initialStates: [h0 as tf.Tensor2D, c0 as tf.Tensor2D],
+              ...masks,
+            },
+            activation,
+            recurrentActivation,
+            keep,
+          );
+          const k = run.kept;
+          return {
+            value: run.packed,
+            kept: k && [
+              recurrentKernel,
+              k.i,
+              k.f,
+              k.g,
+              k.o,
+              k.cellOutputs,
+              k.previousCells,
+              k.recurrentInputs,
+            ],
+          };
+        },
+        (dy, [kernel, i, f, g, o, cellOutputs, previousCells, recurrentInputs], masks) =>
+          backward(
+            dy,
+            {
+              kernel: kernel as tf.Tensor2D,
+              i,
+              f,
+              g,
+              o,
+              cellOutputs,
+              previousCells,
+              recurrentInputs,
+              ...masks,
+              allOutputsUsed: inputs.allOutputsUsed ?? true,
+            },
+            activation,
+            recurrentActivation,
+          ),
+      );
   const { sequence, extras } = unpack(packed, steps, 1);
   return { sequence, finalStates: [lastStep(sequence), extras[0]] };
 }
