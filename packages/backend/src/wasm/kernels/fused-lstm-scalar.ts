@@ -1,5 +1,5 @@
 /**
- * Scalar JavaScript equivalents of the fused LSTM's SIMD functions (recurrent.wat's step kernels
+ * Scalar JavaScript equivalents of the fused recurrences' SIMD functions (recurrent.wat's step kernels
  * and kernels.wat's matMul), same contracts and byte-offset pointers, for runtimes where the SIMD
  * modules cannot run (see simd-module.ts): the fused kernels then give the same results, slower.
  */
@@ -75,6 +75,26 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
         h[dzf + 2 * n + e] = dcNew * i * (1 - g * g);
         h[dzf + 3 * n + e] = dhNew * t * o * (1 - o);
         h[dcn + e] = dcNew * f + (real ? 0 : dc);
+        h[dhn + e] = real ? 0 : dh;
+      }
+    },
+    rnnForward(z, hPrev, mask, hOut, n) {
+      const h = heap();
+      const [zf, hp, mf, ho] = [z >> 2, hPrev >> 2, mask >> 2, hOut >> 2];
+      for (let e = 0; e < n; e++) {
+        const value = Math.tanh(h[zf + e] as number);
+        h[zf + e] = value;
+        h[ho + e] = mask === 0 || (h[mf + e] as number) > 0.5 ? value : (h[hp + e] as number);
+      }
+    },
+    rnnBackward(hs, dy, mask, dhNext, dhRec, dz, n) {
+      const h = heap();
+      const [hf, dyf, mf, dhn, dhr, dzf] = [hs >> 2, dy >> 2, mask >> 2, dhNext >> 2, dhRec >> 2, dz >> 2];
+      for (let e = 0; e < n; e++) {
+        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
+        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const value = h[hf + e] as number;
+        h[dzf + e] = real ? dh * (1 - value * value) : 0;
         h[dhn + e] = real ? 0 : dh;
       }
     },

@@ -23,50 +23,20 @@
  * of 4, and `h[t]`, `c[t]` the states before step t.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { BackendError, FUSED_LSTM, FUSED_LSTM_GRAD, type FusedLstmAttrs } from '@tensorfold/core';
+import { FUSED_LSTM, FUSED_LSTM_GRAD, type FusedLstmAttrs } from '@tensorfold/core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { type RecurrentKernels, recurrentKernels } from '../simd/recurrent-kernels.js';
-import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
-import { scalarMatMul, scalarRecurrentKernels } from './fused-lstm-scalar.js';
-
-/** Steps whose weight gradients the backward pass sums in one call (their inputs stay in the cache). */
-const CHUNK = 8;
-
-const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
-
-/** Sizes of one fused LSTM. */
-interface Dims {
-  steps: number;
-  units: number;
-  features: number;
-  batch: number;
-  /** Batch padded to a multiple of 8. */
-  bp: number;
-  /** Rows of a step's stacked `[h; x; 1]`: U + F + 1. */
-  e: number;
-  /** Rows of the backward's `[U; W]`: U + F rounded up to a multiple of 4. */
-  r: number;
-  /** Rows of the weights' gradient `[dU; dW; db]`: E rounded up to a multiple of 4. */
-  g: number;
-  /** Floats of one state block, `U × Bp`. */
-  block: number;
-}
-
-function dims(steps: number, units: number, features: number, batch: number): Dims {
-  const bp = roundUp(batch, 8);
-  const e = units + features + 1;
-  return {
-    steps,
-    units,
-    features,
-    batch,
-    bp,
-    e,
-    r: roundUp(units + features, 4),
-    g: roundUp(e, 4),
-    block: units * bp,
-  };
-}
+import {
+  at,
+  CHUNK,
+  copyRows,
+  type Dims,
+  dims,
+  heapOf,
+  kernelsOf,
+  splitWeightGradients,
+  stackInputs,
+  stackWeights,
+} from './fused-recurrence-heap.js';
 
 /** Float offsets of the reserve's parts (see the module doc), and its length. */
 function reserveLayout(d: Dims, masked: boolean) {
@@ -77,56 +47,6 @@ function reserveLayout(d: Dims, masked: boolean) {
   const c = hx + (d.steps + 1) * d.e * d.bp;
   const tc = c + (d.steps + 1) * d.block;
   return { weights, mask, gates, hx, c, tc, length: tc + d.steps * d.block };
-}
-
-/** The kernels to run: the SIMD ones, or their scalar JavaScript equivalents where SIMD cannot run. */
-function kernelsOf(backend: WasmBackendLike): {
-  step: RecurrentKernels;
-  matMul: SimdKernels['matMul'];
-} {
-  const step = recurrentKernels(backend);
-  const simd = simdKernels(backend);
-  if (step != null && simd != null) return { step, matMul: simd.matMul };
-  const heap = () => heapOf(backend);
-  return { step: scalarRecurrentKernels(heap), matMul: scalarMatMul(heap) };
-}
-
-/**
- * Copies `rows` rows of `cols` floats, from rows `srcStride` apart at `src` to rows `dstStride`
- * apart at `dst` (float offsets into `heap`): one move when both are contiguous.
- */
-function copyRows(
-  heap: Float32Array,
-  src: number,
-  srcStride: number,
-  dst: number,
-  dstStride: number,
-  rows: number,
-  cols: number,
-): void {
-  if (srcStride === cols && dstStride === cols) {
-    heap.copyWithin(dst, src, src + rows * cols);
-    return;
-  }
-  for (let r = 0; r < rows; r++)
-    heap.copyWithin(dst + r * dstStride, src + r * srcStride, src + r * srcStride + cols);
-}
-
-/** A float view of the whole WASM heap (take it after the last allocation: an allocation may move the heap). */
-function heapOf(backend: WasmBackendLike): Float32Array {
-  const memory = backend.wasm?.asm?.memory;
-  if (memory == null) {
-    throw new BackendError(
-      'The fused LSTM needs the memory of tfjs-backend-wasm, which this build does not export. ' +
-        'Use the @tensorflow/tfjs-backend-wasm version that @tensorfold/backend declares (see its package.json).',
-    );
-  }
-  return new Float32Array(memory.buffer);
-}
-
-/** Float offset of a tensor on the heap. */
-function at(backend: WasmBackendLike, info: TensorInfo): number {
-  return backend.typedArrayFromHeap(info).byteOffset >> 2;
 }
 
 const fusedLstm: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
@@ -147,33 +67,12 @@ const fusedLstm: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
     const heap = heapOf(backend);
     const r = at(backend, reserve);
     const fw = at(backend, forwardWeights);
-    const [u0, w0, b0] = [recurrentKernel, kernel, bias].map((t) => (t ? at(backend, t) : -1)) as [
-      number,
-      number,
-      number,
-    ];
     const width = 4 * units;
-    // [U; W] [R, 4U] for the backward (pad rows zero), and its transpose with the bias [4U, E].
-    heap.copyWithin(r + layout.weights, u0, u0 + units * width);
-    heap.copyWithin(r + layout.weights + units * width, w0, w0 + features * width);
-    heap.fill(0, r + layout.weights + (units + features) * width, r + layout.mask);
-    for (let j = 0; j < width; j++) {
-      const row = fw + j * d.e;
-      for (let u = 0; u < units + features; u++)
-        heap[row + u] = heap[r + layout.weights + u * width + j] as number;
-      heap[row + units + features] = b0 < 0 ? 0 : (heap[b0 + j] as number);
-    }
-    // [h; x; 1] for every step: h0, then each step's x and ones (zero in the batch's padding).
+    const offsets = [recurrentKernel, kernel, bias].map((t) => (t ? at(backend, t) : -1));
+    stackWeights(heap, d, width, offsets as [number, number, number], r + layout.weights, fw);
     const hx = r + layout.hx;
     const stride = d.e * d.bp;
-    heap.fill(0, hx, hx + (steps + 1) * stride);
-    copyRows(heap, at(backend, h0 as TensorInfo), batch, hx, d.bp, units, batch);
-    const xs = at(backend, x as TensorInfo);
-    for (let t = 0; t < steps; t++) {
-      const block = hx + t * stride + units * d.bp;
-      copyRows(heap, xs + t * features * batch, batch, block, d.bp, features, batch);
-      heap.fill(1, block + features * d.bp, block + features * d.bp + batch);
-    }
+    stackInputs(heap, d, at(backend, x as TensorInfo), at(backend, h0 as TensorInfo), hx);
     if (d.bp !== batch) heap.fill(0, r + layout.c, r + layout.c + d.block);
     copyRows(heap, at(backend, c0 as TensorInfo), batch, r + layout.c, d.bp, units, batch);
     if (masked) {
@@ -287,9 +186,11 @@ const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) =>
         );
       }
     }
-    heap.copyWithin(at(backend, dRecurrentKernel), dw, dw + units * width);
-    heap.copyWithin(at(backend, dKernel), dw + units * width, dw + (units + features) * width);
-    heap.copyWithin(at(backend, dBias), dw + (units + features) * width, dw + (units + features + 1) * width);
+    splitWeightGradients(heap, d, width, dw, [
+      at(backend, dRecurrentKernel),
+      at(backend, dKernel),
+      at(backend, dBias),
+    ]);
     const dh = at(backend, dh0);
     for (let u = 0; u < units; u++) {
       for (let b = 0; b < batch; b++) {

@@ -1,7 +1,7 @@
 /**
- * The fused LSTM's step kernels (`recurrent.wat` beside this file), loaded by {@link SimdModule}
- * (see simd-module.ts for when they run). The driver that loops over time is
- * src/wasm/kernels/fused-lstm.ts.
+ * The fused recurrences' step kernels (`recurrent.wat` beside this file), loaded by
+ * {@link SimdModule} (see simd-module.ts for when they run). The drivers that loop over time are
+ * src/wasm/kernels/fused-lstm.ts and fused-simple-rnn.ts.
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/recurrent-wasm.js';
@@ -46,6 +46,25 @@ export interface RecurrentKernels {
     dhNext: number,
     dhRec: number,
     dcNext: number,
+    dz: number,
+    n: number,
+  ): void;
+  /**
+   * One simple RNN step, forward: `z` (the step's pre-activation) becomes `tanh(z)`, and `hOut` gets
+   * it, or `hPrev` where the mask says padding.
+   */
+  rnnForward(z: number, hPrev: number, mask: number, hOut: number, n: number): void;
+  /**
+   * One simple RNN step, backward: with `dh = dhNext + dhRec + dy` (`dy` 0: none) and the step's
+   * activated `h` (before masking), writes `dh (1 - h²)` to `dz` (0 where padding) and over `dhNext`
+   * the part of `dh` that a padding step passes through (the caller adds `U dz` next).
+   */
+  rnnBackward(
+    h: number,
+    dy: number,
+    mask: number,
+    dhNext: number,
+    dhRec: number,
     dz: number,
     n: number,
   ): void;

@@ -1,7 +1,8 @@
-;; tensorfold's fused LSTM step kernels (WebAssembly SIMD): the element-wise part of one time step of
-;; the LSTM, forward and backward, over features x batch blocks of n floats (n % 4 == 0). The
-;; recurrent products between the steps run on the matMul of kernels.wat; the driver that loops over
-;; time is src/wasm/kernels/fused-lstm.ts. Compiled by scripts/compile-simd-kernels.mjs to
+;; tensorfold's fused recurrent step kernels (WebAssembly SIMD): the element-wise part of one time
+;; step of the LSTM and the simple RNN, forward and backward, over features x batch blocks of n floats
+;; (n % 4 == 0), and the weights' gradient. The products between the steps run on the matMul of
+;; kernels.wat; the drivers that loop over time are src/wasm/kernels/fused-lstm.ts and
+;; fused-simple-rnn.ts. Compiled by scripts/compile-simd-kernels.mjs to
 ;; src/wasm/simd/generated/; loaded by recurrent-kernels.ts, which also holds each function's contract.
 (module
   (import "env" "memory" (memory 0))
@@ -201,4 +202,42 @@
     (local.set $s (f32x4.add (local.get $s) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $s) (local.get $s))))
     (f32.store (local.get $out) (f32.add (f32.load (local.get $out)) (f32x4.extract_lane 0 (local.get $s))))
     (f32.store offset=4 (local.get $out) (f32.add (f32.load offset=4 (local.get $out)) (f32x4.extract_lane 2 (local.get $s)))))
+
+  ;; One simple RNN step, forward: z <- tanh(z) (z holds the step's pre-activation), and hOut gets
+  ;; it, or hPrev where the mask says padding (mask 0: none).
+  (func (export "rnnForward") (param $z i32) (param $hPrev i32) (param $mask i32) (param $hOut i32) (param $n i32)
+    (local $k i32) (local $nb i32) (local $h v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $k) (local.get $nb)))
+      (local.set $h (call $tanh (v128.load (i32.add (local.get $z) (local.get $k)))))
+      (v128.store (i32.add (local.get $z) (local.get $k)) (local.get $h))
+      (if (local.get $mask) (then
+        (local.set $h (v128.bitselect (local.get $h) (v128.load (i32.add (local.get $hPrev) (local.get $k)))
+          (f32x4.gt (v128.load (i32.add (local.get $mask) (local.get $k))) (f32x4.splat (f32.const 0.5)))))))
+      (v128.store (i32.add (local.get $hOut) (local.get $k)) (local.get $h))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $next))))
+
+  ;; One simple RNN step, backward: with dh = dhNext + dhRec + dy (dy 0: none) and the step's
+  ;; activated h, dz gets dh (1 - h^2) where the step is real (0 where padding), and dhNext the part
+  ;; of dh a padding step passes through.
+  (func (export "rnnBackward") (param $h i32) (param $dy i32) (param $mask i32) (param $dhNext i32)
+    (param $dhRec i32) (param $dz i32) (param $n i32)
+    (local $k i32) (local $nb i32) (local $dh v128) (local $m v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $k) (local.get $nb)))
+      (local.set $dh (f32x4.add (v128.load (i32.add (local.get $dhNext) (local.get $k)))
+        (v128.load (i32.add (local.get $dhRec) (local.get $k)))))
+      (if (local.get $dy) (then
+        (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dy) (local.get $k)))))))
+      (local.set $m (v128.const i32x4 -1 -1 -1 -1))
+      (if (local.get $mask) (then
+        (local.set $m (f32x4.gt (v128.load (i32.add (local.get $mask) (local.get $k))) (f32x4.splat (f32.const 0.5))))))
+      (v128.store (i32.add (local.get $dz) (local.get $k))
+        (v128.and (local.get $m) (f32x4.mul (local.get $dh) (call $dtanh (v128.load (i32.add (local.get $h) (local.get $k)))))))
+      (v128.store (i32.add (local.get $dhNext) (local.get $k)) (v128.andnot (local.get $dh) (local.get $m)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $next))))
 )
