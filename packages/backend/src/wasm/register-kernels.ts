@@ -26,6 +26,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-ba
 import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
+import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
@@ -44,9 +45,12 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
-  // The fused LSTM (the whole sequence in one kernel, forward and backward): kernels/fused-lstm.ts.
+  // The fused LSTM and simple RNN (a whole layer over the sequence in one kernel, forward and
+  // backward): kernels/fused-lstm.ts, kernels/fused-simple-rnn.ts.
   fusedLstmConfig,
   fusedLstmGradConfig,
+  fusedSimpleRnnConfig,
+  fusedSimpleRnnGradConfig,
 ];
 
 /**

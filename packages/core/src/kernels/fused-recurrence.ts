@@ -1,21 +1,22 @@
 /**
- * Names and contracts of the fused recurrent kernels: a whole LSTM layer over a sequence (input
- * projection and recurrence, forward) and its backward pass through time, each one kernel for tfjs.
+ * Names and contracts of the fused recurrent kernels: a whole LSTM or simple RNN layer over a
+ * sequence (input projection and recurrence, forward) and its backward pass through time, each one
+ * kernel for tfjs.
  * `@tensorfold/layers` runs them when the active backend has them registered
  * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
  * `@tensorfold/backend` registers them (today on WASM).
  *
  * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
  * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.
- * The activations are fixed: sigmoid for the gates, tanh for the candidate and the cell output
- * (Keras's defaults).
+ * The activations are fixed: sigmoid for the gates, tanh for the candidate, the cell output and the
+ * simple RNN's state (Keras's defaults).
  */
 
 /**
  * The LSTM over all steps. Inputs: `x` (the input sequence, time-major, `[T, F, B]`), `kernel`
  * (`[F, 4U]`), `recurrentKernel` (`[U, 4U]`), optionally `bias` (`[4U]`; absent: zero), `h0` and `c0`
  * (`[U, B]`), and optionally `mask` (`[T, U, B]`, 1 where a step is real, 0 where it is padding and
- * the states are carried over). Attributes: {@link FusedLstmAttrs}. Outputs: the packed states
+ * the states are carried over). Attributes: {@link FusedRecurrenceAttrs}. Outputs: the packed states
  * `[T + 1, U, B]` (h after every step, then the final c), and a float32 `reserve` vector that only
  * {@link FUSED_LSTM_GRAD} reads (what the backward pass needs, in the backend's own layout, as
  * cuDNN's reserve space).
@@ -24,15 +25,30 @@ export const FUSED_LSTM = 'TensorfoldFusedLstm';
 
 /**
  * The backward pass of {@link FUSED_LSTM}. Inputs: `dy` (the packed output's gradient,
- * `[T + 1, U, B]`) and the forward's `reserve`. Attributes: {@link FusedLstmAttrs}, as the forward
+ * `[T + 1, U, B]`) and the forward's `reserve`. Attributes: {@link FusedRecurrenceAttrs}, as the forward
  * got them. Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 4U]`,
  * `recurrentKernel` `[U, 4U]`, `bias` `[4U]` (given even where the forward had none), `h0` and `c0`
  * `[U, B]`.
  */
 export const FUSED_LSTM_GRAD = 'TensorfoldFusedLstmGrad';
 
-/** Attributes of {@link FUSED_LSTM} and {@link FUSED_LSTM_GRAD}. */
-export interface FusedLstmAttrs {
+/**
+ * The simple RNN (`h = tanh(x W + h U + b)`) over all steps, as {@link FUSED_LSTM} with one gate and
+ * no cell. Inputs: `x` `[T, F, B]`, `kernel` `[F, U]`, `recurrentKernel` `[U, U]`, optionally `bias`
+ * `[U]`, `h0` `[U, B]`, optionally `mask` `[T, U, B]`. Attributes: {@link FusedRecurrenceAttrs}.
+ * Outputs: h after every step `[T, U, B]`, and the `reserve` for {@link FUSED_SIMPLE_RNN_GRAD}.
+ */
+export const FUSED_SIMPLE_RNN = 'TensorfoldFusedSimpleRnn';
+
+/**
+ * The backward pass of {@link FUSED_SIMPLE_RNN}. Inputs: `dy` (`[T, U, B]`) and the `reserve`.
+ * Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, U]`, `recurrentKernel`
+ * `[U, U]`, `bias` `[U]` (given even where the forward had none) and `h0` `[U, B]`.
+ */
+export const FUSED_SIMPLE_RNN_GRAD = 'TensorfoldFusedSimpleRnnGrad';
+
+/** Attributes of the fused recurrent kernels and their backward passes. */
+export interface FusedRecurrenceAttrs {
   /**
    * Whether the output of every step reaches the loss (`returnSequences`); with false the backward
    * pass reads only the last step's part of `dy`. The forward ignores it.

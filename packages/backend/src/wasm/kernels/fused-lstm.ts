@@ -23,7 +23,7 @@
  * of 4, and `h[t]`, `c[t]` the states before step t.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { FUSED_LSTM, FUSED_LSTM_GRAD, type FusedLstmAttrs } from '@tensorfold/core';
+import { FUSED_LSTM, FUSED_LSTM_GRAD, type FusedRecurrenceAttrs } from '@tensorfold/core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import {
   at,
@@ -52,7 +52,7 @@ function reserveLayout(d: Dims, masked: boolean) {
 const fusedLstm: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
   const backend = kernelBackend as WasmBackendLike;
   const { x, kernel, recurrentKernel, bias, h0, c0, mask } = inputs as Record<string, TensorInfo | undefined>;
-  const masked = (attrs as unknown as FusedLstmAttrs).masked && mask != null;
+  const masked = (attrs as unknown as FusedRecurrenceAttrs).masked && mask != null;
   const [steps, features, batch] = (x as TensorInfo).shape as [number, number, number];
   const units = (recurrentKernel as TensorInfo).shape[0] as number;
   const d = dims(steps, units, features, batch);
@@ -115,7 +115,7 @@ const fusedLstm: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
 const fusedLstmGrad: KernelFunc = ({ inputs, attrs, backend: kernelBackend }) => {
   const backend = kernelBackend as WasmBackendLike;
   const { dy, reserve } = inputs as Record<string, TensorInfo>;
-  const { allOutputsUsed, masked, features } = attrs as unknown as FusedLstmAttrs;
+  const { allOutputsUsed, masked, features } = attrs as unknown as FusedRecurrenceAttrs;
   const [stepsPlusOne, units, batch] = (dy as TensorInfo).shape as [number, number, number];
   const steps = stepsPlusOne - 1;
   const d = dims(steps, units, features, batch);

@@ -1,6 +1,6 @@
 import { type Activation, type Initializer, type LayerWeight, register, tf } from '@tensorfold/core';
 import { type ActivationSpec, getActivation, serializeActivation } from '../../activations/registry.js';
-import { canFuseLstm, fusedLstm } from './fused-lstm-recurrence.js';
+import { canFuseLstm, fusedLstm } from './fused-recurrence.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
 import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
 import { type RecurrentArgs, RecurrentLayer } from './recurrent-base.js';

@@ -1,16 +1,24 @@
 /**
- * The fused LSTM kernels on WASM: one step against its formula, and the SIMD build against the
- * scalar JavaScript path (what runs where the SIMD modules cannot), forward and backward, with and
- * without masks, bias and batch padding. The layer-level tests against the op-by-op recurrence are
- * in @tensorfold/layers (fused-lstm-recurrence.test.ts).
+ * The fused LSTM and simple RNN kernels on WASM: one LSTM step against its formula, and the SIMD
+ * build against the scalar JavaScript path (what runs where the SIMD modules cannot), forward and
+ * backward, with and without masks, bias and batch padding. The layer-level tests against the
+ * op-by-op recurrences are in @tensorfold/layers (fused-recurrence.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_LSTM, FUSED_LSTM_GRAD, type FusedLstmAttrs } from '@tensorfold/core';
+import {
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  type FusedRecurrenceAttrs,
+} from '@tensorfold/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { setSimdKernelsEnabled } from '../simd/simd-kernels.js';
 
 interface Sizes {
+  /** 4 for the LSTM, 1 for the simple RNN. */
+  gates: number;
   steps: number;
   features: number;
   units: number;
@@ -24,24 +32,24 @@ async function run(s: Sizes): Promise<number[][]> {
   const before = tf.memory().numTensors;
   const inputs: tf.NamedTensorMap = {
     x: tf.randomUniform([s.steps, s.features, s.batch], -2, 2, 'float32', 1),
-    kernel: tf.randomUniform([s.features, 4 * s.units], -0.5, 0.5, 'float32', 2),
-    recurrentKernel: tf.randomUniform([s.units, 4 * s.units], -0.5, 0.5, 'float32', 3),
+    kernel: tf.randomUniform([s.features, s.gates * s.units], -0.5, 0.5, 'float32', 2),
+    recurrentKernel: tf.randomUniform([s.units, s.gates * s.units], -0.5, 0.5, 'float32', 3),
     h0: tf.randomUniform([s.units, s.batch], -1, 1, 'float32', 4),
-    c0: tf.randomUniform([s.units, s.batch], -1, 1, 'float32', 5),
   };
-  if (s.bias) inputs.bias = tf.randomUniform([4 * s.units], -1, 1, 'float32', 6);
+  if (s.gates === 4) inputs.c0 = tf.randomUniform([s.units, s.batch], -1, 1, 'float32', 5);
+  if (s.bias) inputs.bias = tf.randomUniform([s.gates * s.units], -1, 1, 'float32', 6);
   if (s.masked) {
     inputs.mask = tf.tidy(() => {
       const real = tf.less(tf.randomUniform([s.steps, 1, s.batch], 0, 1, 'float32', 7), 0.7);
       return tf.cast(tf.tile(real, [1, s.units, 1]), 'float32');
     });
   }
-  const attrs: FusedLstmAttrs = { allOutputsUsed: true, masked: s.masked, features: s.features };
-  const [packed, reserve] = tf.engine().runKernel(FUSED_LSTM, inputs, attrs as never) as tf.Tensor[];
+  const attrs: FusedRecurrenceAttrs = { allOutputsUsed: true, masked: s.masked, features: s.features };
+  const [forward, backward] =
+    s.gates === 4 ? [FUSED_LSTM, FUSED_LSTM_GRAD] : [FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD];
+  const [packed, reserve] = tf.engine().runKernel(forward, inputs, attrs as never) as tf.Tensor[];
   const dy = tf.randomUniform((packed as tf.Tensor).shape, -1, 1, 'float32', 8);
-  const grads = tf
-    .engine()
-    .runKernel(FUSED_LSTM_GRAD, { dy, reserve } as never, attrs as never) as tf.Tensor[];
+  const grads = tf.engine().runKernel(backward, { dy, reserve } as never, attrs as never) as tf.Tensor[];
   const out = await Promise.all([packed as tf.Tensor, ...grads].map(async (t) => Array.from(await t.data())));
   tf.dispose([packed as tf.Tensor, reserve as tf.Tensor, dy, ...grads, ...Object.values(inputs)]);
   expect(tf.memory().numTensors).toBe(before);
@@ -50,7 +58,7 @@ async function run(s: Sizes): Promise<number[][]> {
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
-describe('fused LSTM kernels on WASM', () => {
+describe('fused recurrent kernels on WASM', () => {
   beforeAll(() => useBackend('wasm'));
   afterEach(() => setSimdKernelsEnabled(true));
 
@@ -87,17 +95,18 @@ describe('fused LSTM kernels on WASM', () => {
     tf.dispose([packed as tf.Tensor, reserve as tf.Tensor, ...Object.values(inputs)]);
   });
 
-  const cases: Sizes[] = [
-    { steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false },
-    { steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true },
-    { steps: 9, features: 1, units: 6, batch: 10, bias: false, masked: false },
-    { steps: 3, features: 4, units: 3, batch: 16, bias: false, masked: true },
-  ];
+  const cases: Sizes[] = [4, 1].flatMap((gates) => [
+    { gates, steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false },
+    { gates, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true },
+    { gates, steps: 9, features: 1, units: 6, batch: 10, bias: false, masked: false },
+    { gates, steps: 3, features: 4, units: 3, batch: 16, bias: false, masked: true },
+  ]);
   it.each(cases)('SIMD and scalar JavaScript agree, forward and backward: %o', async (sizes) => {
     const simd = await run(sizes);
     setSimdKernelsEnabled(false);
     const scalar = await run(sizes);
-    expect(simd.length).toBe(7); // packed, dx, dKernel, dRecurrentKernel, dBias, dh0, dc0
+    // packed (or h), dx, dKernel, dRecurrentKernel, dBias, dh0 (and dc0)
+    expect(simd.length).toBe(sizes.gates === 4 ? 7 : 6);
     simd.forEach((values, k) => {
       const other = scalar[k] as number[];
       expect(values.length).toBe(other.length);
