@@ -1,10 +1,11 @@
 """PyTorch peer of the layers-lstm suite (tools/bench/src/suites/layers-lstm.ts).
 
-One training step of an LSTM(50) on a batch of 32 sequences of 60 steps and 5 features, as the suite's
-tensorfold network: nn.LSTM(5, 50) (PyTorch's fused recurrence on the CPU), the last step's output through
-Linear(50, 1), mean squared error against fixed targets, Adam (learning rate 1e-3).
+One training step of an LSTM(50) ("lstm") or a tanh RNN(50) ("rnn") on a batch of 32 sequences of 60
+steps and 5 features, as the suite's tensorfold networks: nn.LSTM(5, 50) or nn.RNN(5, 50) (PyTorch's
+own recurrences on the CPU), the last step's output through Linear(50, 1), mean squared error against
+fixed targets, Adam (learning rate 1e-3).
 
-Protocol (the one pytorch_training.py speaks): the suite writes {"network": "lstm", "steps": N,
+Protocol (the one pytorch_training.py speaks): the suite writes {"network": "lstm" | "rnn", "steps": N,
 "threads": T} on stdin; this process runs N steps with T intra-op threads and answers {"seconds": S,
 "cpu_seconds": C}. The first request warms up with untimed steps for at least WARMUP_SECONDS.
 """
@@ -20,11 +21,12 @@ WARMUP_STEPS = 5
 
 
 class Trainer:
-    def __init__(self):
+    def __init__(self, network):
         generator = torch.Generator().manual_seed(1)
         self.x = torch.rand((32, 60, 5), generator=generator) * 2 - 1
         self.y = torch.rand((32, 1), generator=generator)
-        self.lstm = nn.LSTM(5, 50, batch_first=True)
+        cell = nn.LSTM if network == "lstm" else nn.RNN
+        self.lstm = cell(5, 50, batch_first=True)
         self.head = nn.Linear(50, 1)
         params = list(self.lstm.parameters()) + list(self.head.parameters())
         self.optimizer = torch.optim.Adam(params, lr=1e-3)
@@ -50,11 +52,15 @@ class Trainer:
 
 
 def main():
-    trainer = Trainer()
+    trainers = {}
     for line in sys.stdin:
         request = json.loads(line)
         threads = int(request["threads"])
         torch.set_num_threads(threads)
+        network = request["network"]
+        if network not in trainers:
+            trainers[network] = Trainer(network)
+        trainer = trainers[network]
         trainer.warm_up(threads)
         start, cpu_start = time.perf_counter(), time.process_time()
         trainer.run(int(request["steps"]))

@@ -1,10 +1,11 @@
 /**
- * One training step of an LSTM(50) on a batch of 32 x 60 steps x 5 features (forward, backward through
- * time, Adam), with the last step's output through dense(1) and a squared-error loss: tensorfold with
- * its fused LSTM kernels (registered by @tensorfold/backend on WASM), against the same layer on its
- * op-by-op recurrence (the fused kernels unregistered for those rounds), against tfjs-layers with the
- * same weights, and against PyTorch 1.13 on one CPU thread (nn.LSTM, `peers/pytorch_lstm.py`) where
- * `python3` imports torch. Also the inference time, fused against op-by-op.
+ * One training step of an LSTM(50), and of a simpleRNN(50), on a batch of 32 x 60 steps x 5 features
+ * (forward, backward through time, Adam), with the last step's output through dense(1) and a
+ * squared-error loss: tensorfold with its fused kernels (registered by @tensorfold/backend on WASM),
+ * against the same layer on its op-by-op recurrence (the fused kernels unregistered for those
+ * rounds), against tfjs-layers with the same weights, and against PyTorch 1.13 on one CPU thread
+ * (nn.LSTM, nn.RNN; `peers/pytorch_lstm.py`) where `python3` imports torch. Also the inference time,
+ * fused against op-by-op.
  *
  * All sides run in alternating rounds on the same machine (median over rounds); tensorfold and
  * tfjs-layers share tfjs-core's Adam.
@@ -12,8 +13,15 @@
  * `pnpm --filter @tensorfold/bench bench layers-lstm --backend wasm`
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { FUSED_LSTM, FUSED_LSTM_GRAD, type Layer, tf } from '@tensorfold/core';
-import { dense, lstm } from '@tensorfold/layers';
+import {
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  type Layer,
+  tf,
+} from '@tensorfold/core';
+import { dense, lstm, simpleRNN } from '@tensorfold/layers';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 
@@ -31,9 +39,9 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-/** Runs `f` with the fused LSTM kernels unregistered (the op-by-op recurrence), then puts them back. */
+/** Runs `f` with the fused recurrent kernels unregistered (the op-by-op recurrence), then puts them back. */
 async function opByOp<T>(backend: string, f: () => Promise<T>): Promise<T> {
-  const configs = [FUSED_LSTM, FUSED_LSTM_GRAD]
+  const configs = [FUSED_LSTM, FUSED_LSTM_GRAD, FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD]
     .map((name) => tf.getKernel(name, backend))
     .filter((c): c is tf.KernelConfig => c != null);
   for (const config of configs) tf.unregisterKernel(config.kernelName, backend);
@@ -63,14 +71,41 @@ function trainStep(
   };
 }
 
-async function runSuite(ctx: BenchContext): Promise<void> {
+/** One recurrent layer to time. */
+interface Case {
+  /** How the rows name it. */
+  label: string;
+  ours: () => Layer;
+  theirs: () => tfl.layers.Layer;
+  /** The PyTorch peer's network. */
+  torch: 'lstm' | 'rnn';
+  /** Its fused forward kernel. */
+  kernel: string;
+}
+
+const cases: Case[] = [
+  {
+    label: 'lstm(50)',
+    ours: () => lstm({ units: 50, seed: 1 }),
+    theirs: () =>
+      tfl.layers.lstm({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
+    torch: 'lstm',
+    kernel: FUSED_LSTM,
+  },
+  {
+    label: 'simpleRNN(50)',
+    ours: () => simpleRNN({ units: 50, seed: 1 }),
+    theirs: () => tfl.layers.simpleRNN({ units: 50, recurrentInitializer: 'glorotUniform' }),
+    torch: 'rnn',
+    kernel: FUSED_SIMPLE_RNN,
+  },
+];
+
+async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   const x = tf.randomUniform([32, 60, 5], -1, 1, 'float32', 2);
   const y = tf.randomUniform([32, 1], 0, 1, 'float32', 3);
-  const ours: Layer[] = [lstm({ units: 50, seed: 1 }), dense({ units: 1 })];
-  const theirs = [
-    tfl.layers.lstm({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
-    tfl.layers.dense({ units: 1 }),
-  ];
+  const ours: Layer[] = [c.ours(), dense({ units: 1 })];
+  const theirs = [c.theirs(), tfl.layers.dense({ units: 1 })];
   const ourForward = (v: tf.Tensor) =>
     ours[1]?.apply(ours[0]?.apply(v, { training: true }) as tf.Tensor) as tf.Tensor;
   const theirForward = (v: tf.Tensor) => theirs[1]?.apply(theirs[0]?.apply(v) as tf.Tensor) as tf.Tensor;
@@ -87,7 +122,7 @@ async function runSuite(ctx: BenchContext): Promise<void> {
   const fusedStep = trainStep(ourForward, ourVariables, x, y);
   const opStep = trainStep(ourForward, ourVariables, x, y);
   const tfjsStep = trainStep(theirForward, theirVariables, x, y);
-  const fusedRegistered = tf.getKernel(FUSED_LSTM, ctx.backend) != null;
+  const fusedRegistered = tf.getKernel(c.kernel, ctx.backend) != null;
 
   const torch = findPyTorch();
   const peer = torch.python ? new PyTorchPeer(torch.python, SCRIPT) : null;
@@ -111,7 +146,7 @@ async function runSuite(ctx: BenchContext): Promise<void> {
       await opByOp(ctx.backend, opStep);
       await tfjsStep();
     }
-    if (peer) await peer.round('lstm', 1, 1);
+    if (peer) await peer.round(c.torch, 1, 1);
     for (let r = 0; r < rounds; r++) {
       const sides: Array<() => Promise<void>> = [
         async () => void times.fused.push(await timed(fusedStep, cpuTimes.fused)),
@@ -119,7 +154,7 @@ async function runSuite(ctx: BenchContext): Promise<void> {
         async () => void times.tfjs.push(await timed(tfjsStep)),
         async () => {
           if (!peer) return;
-          const round = await peer.timedRound('lstm', steps, 1);
+          const round = await peer.timedRound(c.torch, steps, 1);
           times.torch.push((round.wall * 1000) / steps);
           cpuTimes.torch.push((round.cpu * 1000) / steps);
         },
@@ -131,11 +166,11 @@ async function runSuite(ctx: BenchContext): Promise<void> {
     peer?.close();
   }
   const fused = median(times.fused);
-  const note = fusedRegistered ? undefined : `no fused LSTM kernels on ${ctx.backend}: both sides op-by-op`;
+  const note = fusedRegistered ? undefined : `no fused kernels on ${ctx.backend}: both sides op-by-op`;
   const row = (against: string, peerValue: number | null, peerName: string, extra?: string) =>
     ctx.report({
       suite: 'layers-lstm',
-      case: `lstm(50) 32x60x5 + dense(1), Adam step, fused vs ${against}`,
+      case: `${c.label} 32x60x5 + dense(1), Adam step, fused vs ${against}`,
       unit: 'ms',
       value: fused,
       peer: peerValue,
@@ -157,7 +192,7 @@ async function runSuite(ctx: BenchContext): Promise<void> {
     // loaded machine, where either side may wait for a core.
     ctx.report({
       suite: 'layers-lstm',
-      case: 'lstm(50) 32x60x5 + dense(1), Adam step, fused vs PyTorch, CPU time',
+      case: `${c.label} 32x60x5 + dense(1), Adam step, fused vs PyTorch, CPU time`,
       unit: 'ms',
       value: median(cpuTimes.fused),
       peer: median(cpuTimes.torch),
@@ -182,7 +217,7 @@ async function runSuite(ctx: BenchContext): Promise<void> {
   }
   ctx.report({
     suite: 'layers-lstm',
-    case: 'lstm(50) 32x60x5 inference, fused vs op-by-op',
+    case: `${c.label} 32x60x5 inference, fused vs op-by-op`,
     unit: 'ms',
     value: median(inference.fused),
     peer: median(inference.op),
@@ -198,9 +233,11 @@ async function runSuite(ctx: BenchContext): Promise<void> {
 const suite: Suite = {
   name: 'layers-lstm',
   description:
-    'an LSTM(50) training step (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
+    'LSTM(50) and simpleRNN(50) training steps (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
   backends: ['wasm', 'cpu', 'webgpu'],
-  run: runSuite,
+  async run(ctx) {
+    for (const c of cases) await runCase(ctx, c);
+  },
 };
 
 export default suite;
