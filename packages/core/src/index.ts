@@ -35,6 +35,8 @@ export type { Metric, MetricSpec } from './interfaces/metric.js';
 export type { NamedTensor, Optimizer, VariableGradient } from './interfaces/optimizer.js';
 export type { Regularizer } from './interfaces/regularizer.js';
 export {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,

@@ -25,6 +25,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-b
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
+import { fusedGruConfig, fusedGruGradConfig } from './kernels/fused-gru.js';
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
@@ -45,12 +46,14 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
-  // The fused LSTM and simple RNN (a whole layer over the sequence in one kernel, forward and
-  // backward): kernels/fused-lstm.ts, kernels/fused-simple-rnn.ts.
+  // The fused LSTM, simple RNN and GRU (a whole layer over the sequence in one kernel, forward and
+  // backward): kernels/fused-lstm.ts, fused-simple-rnn.ts, fused-gru.ts.
   fusedLstmConfig,
   fusedLstmGradConfig,
   fusedSimpleRnnConfig,
   fusedSimpleRnnGradConfig,
+  fusedGruConfig,
+  fusedGruGradConfig,
 ];
 
 /**

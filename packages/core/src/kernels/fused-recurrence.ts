@@ -1,5 +1,5 @@
 /**
- * Names and contracts of the fused recurrent kernels: a whole LSTM or simple RNN layer over a
+ * Names and contracts of the fused recurrent kernels: a whole LSTM, simple RNN or GRU layer over a
  * sequence (input projection and recurrence, forward) and its backward pass through time, each one
  * kernel for tfjs.
  * `@tensorfold/layers` runs them when the active backend has them registered
@@ -46,6 +46,23 @@ export const FUSED_SIMPLE_RNN = 'TensorfoldFusedSimpleRnn';
  * `[U, U]`, `bias` `[U]` (given even where the forward had none) and `h0` `[U, B]`.
  */
 export const FUSED_SIMPLE_RNN_GRAD = 'TensorfoldFusedSimpleRnnGrad';
+
+/**
+ * The GRU in its reset-after form (Keras's `resetAfter: true`; gates z, r, h:
+ * `ĥ = tanh(x W_h + b_h + r (h U_h + b'_h))`, `h = z h_{t-1} + (1 − z) ĥ`) over all steps. Inputs:
+ * `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel` `[U, 3U]`, optionally `bias` `[2, 3U]`
+ * (the input bias, then the recurrent bias), `h0` `[U, B]`, optionally `mask` `[T, U, B]`.
+ * Attributes: {@link FusedRecurrenceAttrs}. Outputs: h after every step `[T, U, B]`, and the
+ * `reserve` for {@link FUSED_GRU_GRAD}.
+ */
+export const FUSED_GRU = 'TensorfoldFusedGru';
+
+/**
+ * The backward pass of {@link FUSED_GRU}. Inputs: `dy` (`[T, U, B]`) and the `reserve`. Outputs, in
+ * order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel` `[U, 3U]`, `bias`
+ * `[2, 3U]` (given even where the forward had none) and `h0` `[U, B]`.
+ */
+export const FUSED_GRU_GRAD = 'TensorfoldFusedGruGrad';
 
 /** Attributes of the fused recurrent kernels and their backward passes. */
 export interface FusedRecurrenceAttrs {

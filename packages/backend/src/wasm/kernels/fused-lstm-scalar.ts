@@ -98,6 +98,49 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
         h[dhn + e] = real ? 0 : dh;
       }
     },
+    gruForward(p, hPrev, mask, hOut, n) {
+      const h = heap();
+      const [pf, hp, mf, ho] = [p >> 2, hPrev >> 2, mask >> 2, hOut >> 2];
+      for (let e = 0; e < n; e++) {
+        const z = sigmoid(h[pf + e] as number);
+        const r = sigmoid(h[pf + n + e] as number);
+        const hh = Math.tanh((h[pf + 3 * n + e] as number) + r * (h[pf + 2 * n + e] as number));
+        h[pf + e] = z;
+        h[pf + n + e] = r;
+        h[pf + 3 * n + e] = hh;
+        const previous = h[hp + e] as number;
+        h[ho + e] = mask === 0 || (h[mf + e] as number) > 0.5 ? z * previous + (1 - z) * hh : previous;
+      }
+    },
+    gruBackward(g, hPrev, dy, mask, dhNext, dhRec, dp, n) {
+      const h = heap();
+      const [gf, hp, dyf, mf, dhn, dhr, dpf] = [g, hPrev, dy, mask, dhNext, dhRec, dp].map((q) => q >> 2) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      for (let e = 0; e < n; e++) {
+        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
+        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const dhNew = real ? dh : 0;
+        const [z, r, p2, hh] = [h[gf + e], h[gf + n + e], h[gf + 2 * n + e], h[gf + 3 * n + e]] as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        const pre = dhNew * (1 - z) * (1 - hh * hh);
+        h[dpf + e] = dhNew * ((h[hp + e] as number) - hh) * z * (1 - z);
+        h[dpf + n + e] = pre * p2 * r * (1 - r);
+        h[dpf + 2 * n + e] = pre * r;
+        h[dpf + 3 * n + e] = pre;
+        h[dhn + e] = dhNew * z + (real ? 0 : dh);
+      }
+    },
     matMulTransposedAdd(a, b, out, m, k, n, steps, aStep, bStep) {
       const h = heap();
       const of = out >> 2;

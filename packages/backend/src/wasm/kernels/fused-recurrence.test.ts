@@ -1,11 +1,13 @@
 /**
- * The fused LSTM and simple RNN kernels on WASM: one LSTM step against its formula, and the SIMD
+ * The fused LSTM, GRU and simple RNN kernels on WASM: one LSTM step against its formula, and the SIMD
  * build against the scalar JavaScript path (what runs where the SIMD modules cannot), forward and
  * backward, with and without masks, bias and batch padding. The layer-level tests against the
  * op-by-op recurrences are in @tensorfold/layers (fused-recurrence.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -17,7 +19,7 @@ import { useBackend } from '../../init-backend.js';
 import { setSimdKernelsEnabled } from '../simd/simd-kernels.js';
 
 interface Sizes {
-  /** 4 for the LSTM, 1 for the simple RNN. */
+  /** 4 for the LSTM, 3 for the GRU (reset after), 1 for the simple RNN. */
   gates: number;
   steps: number;
   features: number;
@@ -37,7 +39,10 @@ async function run(s: Sizes): Promise<number[][]> {
     h0: tf.randomUniform([s.units, s.batch], -1, 1, 'float32', 4),
   };
   if (s.gates === 4) inputs.c0 = tf.randomUniform([s.units, s.batch], -1, 1, 'float32', 5);
-  if (s.bias) inputs.bias = tf.randomUniform([s.gates * s.units], -1, 1, 'float32', 6);
+  if (s.bias) {
+    const shape = s.gates === 3 ? [2, 3 * s.units] : [s.gates * s.units];
+    inputs.bias = tf.randomUniform(shape, -1, 1, 'float32', 6);
+  }
   if (s.masked) {
     inputs.mask = tf.tidy(() => {
       const real = tf.less(tf.randomUniform([s.steps, 1, s.batch], 0, 1, 'float32', 7), 0.7);
@@ -45,8 +50,11 @@ async function run(s: Sizes): Promise<number[][]> {
     });
   }
   const attrs: FusedRecurrenceAttrs = { allOutputsUsed: true, masked: s.masked, features: s.features };
-  const [forward, backward] =
-    s.gates === 4 ? [FUSED_LSTM, FUSED_LSTM_GRAD] : [FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD];
+  const [forward, backward] = {
+    4: [FUSED_LSTM, FUSED_LSTM_GRAD],
+    3: [FUSED_GRU, FUSED_GRU_GRAD],
+    1: [FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD],
+  }[s.gates] as [string, string];
   const [packed, reserve] = tf.engine().runKernel(forward, inputs, attrs as never) as tf.Tensor[];
   const dy = tf.randomUniform((packed as tf.Tensor).shape, -1, 1, 'float32', 8);
   const grads = tf.engine().runKernel(backward, { dy, reserve } as never, attrs as never) as tf.Tensor[];
@@ -95,7 +103,7 @@ describe('fused recurrent kernels on WASM', () => {
     tf.dispose([packed as tf.Tensor, reserve as tf.Tensor, ...Object.values(inputs)]);
   });
 
-  const cases: Sizes[] = [4, 1].flatMap((gates) => [
+  const cases: Sizes[] = [4, 3, 1].flatMap((gates) => [
     { gates, steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false },
     { gates, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true },
     { gates, steps: 9, features: 1, units: 6, batch: 10, bias: false, masked: false },

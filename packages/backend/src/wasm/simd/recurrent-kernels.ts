@@ -1,7 +1,7 @@
 /**
  * The fused recurrences' step kernels (`recurrent.wat` beside this file), loaded by
  * {@link SimdModule} (see simd-module.ts for when they run). The drivers that loop over time are
- * src/wasm/kernels/fused-lstm.ts and fused-simple-rnn.ts.
+ * src/wasm/kernels/fused-lstm.ts, fused-simple-rnn.ts and fused-gru.ts.
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/recurrent-wasm.js';
@@ -66,6 +66,29 @@ export interface RecurrentKernels {
     dhNext: number,
     dhRec: number,
     dz: number,
+    n: number,
+  ): void;
+  /**
+   * One GRU step (reset after), forward: `p` holds 4 blocks of pre-activations, `x_z + U_zᵀh + b_z`,
+   * the same for r, `U_hᵀh + b'_h` and `x_h + b_h`; with `z = σ(p0)`, `r = σ(p1)`,
+   * `ĥ = tanh(p3 + r p2)`, blocks 0, 1, 3 get z, r, ĥ (block 2 stays) and `hOut` gets
+   * `z hPrev + (1 − z) ĥ`, or `hPrev` where the mask says padding.
+   */
+  gruForward(p: number, hPrev: number, mask: number, hOut: number, n: number): void;
+  /**
+   * One GRU step, backward: with `dh = dhNext + dhRec + dy` (`dy` 0: none), the blocks `g` that
+   * {@link RecurrentKernels.gruForward} left and `hPrev`, writes the 4 blocks' pre-activation
+   * gradients to `dp` and over `dhNext` the part of the previous output's gradient outside the
+   * products (`dh z`, or `dh` where padding; the caller adds `U dp` next).
+   */
+  gruBackward(
+    g: number,
+    hPrev: number,
+    dy: number,
+    mask: number,
+    dhNext: number,
+    dhRec: number,
+    dp: number,
     n: number,
   ): void;
   /**

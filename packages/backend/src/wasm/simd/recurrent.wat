@@ -1,8 +1,8 @@
 ;; tensorfold's fused recurrent step kernels (WebAssembly SIMD): the element-wise part of one time
-;; step of the LSTM and the simple RNN, forward and backward, over features x batch blocks of n floats
+;; step of the LSTM, the simple RNN and the GRU, forward and backward, over features x batch blocks of n floats
 ;; (n % 4 == 0), and the weights' gradient. The products between the steps run on the matMul of
-;; kernels.wat; the drivers that loop over time are src/wasm/kernels/fused-lstm.ts and
-;; fused-simple-rnn.ts. Compiled by scripts/compile-simd-kernels.mjs to
+;; kernels.wat; the drivers that loop over time are src/wasm/kernels/fused-lstm.ts,
+;; fused-simple-rnn.ts and fused-gru.ts. Compiled by scripts/compile-simd-kernels.mjs to
 ;; src/wasm/simd/generated/; loaded by recurrent-kernels.ts, which also holds each function's contract.
 (module
   (import "env" "memory" (memory 0))
@@ -238,6 +238,70 @@
       (v128.store (i32.add (local.get $dz) (local.get $k))
         (v128.and (local.get $m) (f32x4.mul (local.get $dh) (call $dtanh (v128.load (i32.add (local.get $h) (local.get $k)))))))
       (v128.store (i32.add (local.get $dhNext) (local.get $k)) (v128.andnot (local.get $dh) (local.get $m)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $next))))
+
+  ;; One GRU step (reset after, Keras's resetAfter), forward: p holds 4 blocks of pre-activations,
+  ;; p0 = x_z + U_z h + b_z, p1 = the same for r, p2 = U_h h + b'_h, p3 = x_h + b_h. Computes
+  ;; z = sigmoid(p0), r = sigmoid(p1), hh = tanh(p3 + r p2), h = z hPrev + (1 - z) hh; p0, p1, p3 get
+  ;; z, r, hh (p2 stays), and hOut gets h, or hPrev where the mask says padding (mask 0: none).
+  (func (export "gruForward") (param $p i32) (param $hPrev i32) (param $mask i32) (param $hOut i32) (param $n i32)
+    (local $k i32) (local $nb i32) (local $pk i32) (local $z v128) (local $r v128) (local $hh v128) (local $hp v128) (local $h v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $k) (local.get $nb)))
+      (local.set $pk (i32.add (local.get $p) (local.get $k)))
+      (local.set $z (call $sigmoid (v128.load (local.get $pk))))
+      (local.set $r (call $sigmoid (v128.load (i32.add (local.get $pk) (local.get $nb)))))
+      (local.set $hh (call $tanh (f32x4.add (v128.load (i32.add (local.get $pk) (i32.mul (local.get $nb) (i32.const 3))))
+        (f32x4.mul (local.get $r) (v128.load (i32.add (local.get $pk) (i32.shl (local.get $nb) (i32.const 1))))))))
+      (v128.store (local.get $pk) (local.get $z))
+      (v128.store (i32.add (local.get $pk) (local.get $nb)) (local.get $r))
+      (v128.store (i32.add (local.get $pk) (i32.mul (local.get $nb) (i32.const 3))) (local.get $hh))
+      (local.set $hp (v128.load (i32.add (local.get $hPrev) (local.get $k))))
+      (local.set $h (f32x4.add (local.get $hh) (f32x4.mul (local.get $z) (f32x4.sub (local.get $hp) (local.get $hh)))))
+      (if (local.get $mask) (then
+        (local.set $h (v128.bitselect (local.get $h) (local.get $hp)
+          (f32x4.gt (v128.load (i32.add (local.get $mask) (local.get $k))) (f32x4.splat (f32.const 0.5)))))))
+      (v128.store (i32.add (local.get $hOut) (local.get $k)) (local.get $h))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $next))))
+
+  ;; One GRU step (reset after), backward: with dh = dhNext + dhRec + dy (dy 0: none), the step's
+  ;; z, r, p2, hh in g (as gruForward left them) and hPrev, writes the 4 blocks' pre-activation
+  ;; gradients to dp, and over dhNext the part of the previous output's gradient that does not go
+  ;; through the products: dh z where the step is real, dh where it is padding.
+  (func (export "gruBackward") (param $g i32) (param $hPrev i32) (param $dy i32) (param $mask i32)
+    (param $dhNext i32) (param $dhRec i32) (param $dp i32) (param $n i32)
+    (local $k i32) (local $nb i32) (local $gk i32) (local $dk i32) (local $dh v128) (local $dhNew v128) (local $m v128)
+    (local $z v128) (local $r v128) (local $hh v128) (local $pre v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $k) (local.get $nb)))
+      (local.set $dh (f32x4.add (v128.load (i32.add (local.get $dhNext) (local.get $k)))
+        (v128.load (i32.add (local.get $dhRec) (local.get $k)))))
+      (if (local.get $dy) (then
+        (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dy) (local.get $k)))))))
+      (local.set $m (v128.const i32x4 -1 -1 -1 -1))
+      (if (local.get $mask) (then
+        (local.set $m (f32x4.gt (v128.load (i32.add (local.get $mask) (local.get $k))) (f32x4.splat (f32.const 0.5))))))
+      (local.set $dhNew (v128.and (local.get $dh) (local.get $m)))
+      (local.set $gk (i32.add (local.get $g) (local.get $k)))
+      (local.set $z (v128.load (local.get $gk)))
+      (local.set $r (v128.load (i32.add (local.get $gk) (local.get $nb))))
+      (local.set $hh (v128.load (i32.add (local.get $gk) (i32.mul (local.get $nb) (i32.const 3)))))
+      (local.set $dk (i32.add (local.get $dp) (local.get $k)))
+      (v128.store (local.get $dk) (f32x4.mul (f32x4.mul (local.get $dhNew)
+        (f32x4.sub (v128.load (i32.add (local.get $hPrev) (local.get $k))) (local.get $hh))) (call $dsig (local.get $z))))
+      ;; the candidate's pre-activation gradient: dh (1 - z) (1 - hh^2)
+      (local.set $pre (f32x4.mul (f32x4.sub (local.get $dhNew) (f32x4.mul (local.get $dhNew) (local.get $z)))
+        (call $dtanh (local.get $hh))))
+      (v128.store (i32.add (local.get $dk) (local.get $nb)) (f32x4.mul (f32x4.mul (local.get $pre)
+        (v128.load (i32.add (local.get $gk) (i32.shl (local.get $nb) (i32.const 1))))) (call $dsig (local.get $r))))
+      (v128.store (i32.add (local.get $dk) (i32.shl (local.get $nb) (i32.const 1))) (f32x4.mul (local.get $pre) (local.get $r)))
+      (v128.store (i32.add (local.get $dk) (i32.mul (local.get $nb) (i32.const 3))) (local.get $pre))
+      (v128.store (i32.add (local.get $dhNext) (local.get $k))
+        (f32x4.add (f32x4.mul (local.get $dhNew) (local.get $z)) (v128.andnot (local.get $dh) (local.get $m))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $next))))
 )

@@ -8,6 +8,8 @@
 import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
 import {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -17,17 +19,31 @@ import {
 } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
-import { canFuseLstm, canFuseSimpleRnn } from './fused-recurrence.js';
+import { canFuseGru, canFuseLstm, canFuseSimpleRnn } from './fused-recurrence.js';
+import { GRU } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { RecurrentLayer } from './recurrent-base.js';
 import { SimpleRNN } from './simple-rnn.js';
 
-const FUSED = [FUSED_LSTM, FUSED_LSTM_GRAD, FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD];
+const FUSED = [
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+];
 
 /** The layers with fused kernels, and the name of each one's forward kernel. */
 const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentLayer; forward: string }> = [
   { name: 'lstm', make: (args) => new LSTM({ units: 4, ...args } as LSTMArgs), forward: FUSED_LSTM },
   { name: 'simpleRNN', make: (args) => new SimpleRNN({ units: 4, ...args }), forward: FUSED_SIMPLE_RNN },
+  {
+    name: 'gru (resetAfter)',
+    // A random recurrent bias, so that its gradient is tested too (the default starts at zero).
+    make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU,
+  },
 ];
 
 const hasWasm = (await backendsForTests()).includes('wasm');
@@ -176,6 +192,13 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
     expect(canFuseSimpleRnn(new SimpleRNN({ units: 2 }).activation)).toBe(true);
     expect(canFuseSimpleRnn(new SimpleRNN({ units: 2, activation: 'relu' }).activation)).toBe(false);
     expect(opByOp(() => canFuseSimpleRnn(new SimpleRNN({ units: 2 }).activation))).toBe(false);
+    const gruFusable = (resetAfter: boolean, activation = 'tanh') => {
+      const layer = new GRU({ units: 2, resetAfter, activation: activation as never });
+      return canFuseGru(layer.resetAfter, layer.activation, layer.recurrentActivation);
+    };
+    expect(gruFusable(true)).toBe(true);
+    expect(gruFusable(false)).toBe(false); // reset before: op-by-op
+    expect(gruFusable(true, 'relu')).toBe(false);
   });
 
   for (const kind of kinds) {

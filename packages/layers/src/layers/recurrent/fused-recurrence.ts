@@ -1,14 +1,17 @@
 /**
- * The LSTM and simple RNN layers as one fused kernel each ({@link FUSED_LSTM}, {@link FUSED_SIMPLE_RNN}
- * of @tensorfold/core: the input projection and the recurrence over the whole sequence, and the
+ * The LSTM, simple RNN and GRU layers as one fused kernel each ({@link FUSED_LSTM},
+ * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} of @tensorfold/core: the input projection and the recurrence over the whole sequence, and the
  * backward pass through time, each one kernel), where the active backend registers them
  * (`@tensorfold/backend` does on WASM). They cover Keras's default activations only (sigmoid gates;
- * tanh for the candidate, the cell output and the simple RNN's state) and no recurrent dropout;
- * everything else keeps the op-by-op recurrences (lstm-recurrence.ts, simple-rnn-recurrence.ts),
+ * tanh for the candidate, the cell output and the simple RNN's state), the GRU's reset-after form
+ * only, and no recurrent dropout; everything else keeps the op-by-op recurrences (lstm-recurrence.ts,
+ * simple-rnn-recurrence.ts, gru-recurrence.ts),
  * which are also the reference the fused kernels are tested against.
  */
 import {
   type Activation,
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -26,8 +29,8 @@ export interface FusedInputs {
   kernel: tf.Tensor2D;
   /** The recurrent kernel `[U, G × U]`. */
   recurrentKernel: tf.Tensor2D;
-  /** The bias `[G × U]`, or null. */
-  bias: tf.Tensor1D | null;
+  /** The bias `[G × U]` (the GRU's `[2, 3U]`: input bias, recurrent bias), or null. */
+  bias: tf.Tensor | null;
   /** Starting states, each `[U, B]`: `[h, c]` for the LSTM, `[h]` for the simple RNN. */
   initialStates: tf.Tensor2D[];
   /** 1 where a step is real, 0 where it is padding: `[T, U, B]`, or null. */
@@ -53,6 +56,20 @@ export function canFuseLstm(activation: Activation, recurrentActivation: Activat
 /** Whether {@link fusedSimpleRnn} runs this activation on the active backend. */
 export function canFuseSimpleRnn(activation: Activation): boolean {
   return activation.className === 'tanh' && registered(FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD);
+}
+
+/** Whether {@link fusedGru} runs a GRU of this form and these activations on the active backend. */
+export function canFuseGru(
+  resetAfter: boolean,
+  activation: Activation,
+  recurrentActivation: Activation,
+): boolean {
+  return (
+    resetAfter &&
+    activation.className === 'tanh' &&
+    recurrentActivation.className === 'sigmoid' &&
+    registered(FUSED_GRU, FUSED_GRU_GRAD)
+  );
 }
 
 /** Runs the forward kernel `forward` (with its gradient `backward`) on `inputs`: its first output. */
@@ -109,5 +126,11 @@ export function fusedLstm(inputs: FusedInputs): RecurrenceResult {
 /** The simple RNN over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T]`. */
 export function fusedSimpleRnn(inputs: FusedInputs): RecurrenceResult {
   const sequence = runFused(FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD, inputs) as tf.Tensor3D;
+  return { sequence, finalStates: [lastStep(sequence)] };
+}
+
+/** The GRU (reset after) over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T]`. */
+export function fusedGru(inputs: FusedInputs): RecurrenceResult {
+  const sequence = runFused(FUSED_GRU, FUSED_GRU_GRAD, inputs) as tf.Tensor3D;
   return { sequence, finalStates: [lastStep(sequence)] };
 }
