@@ -1,11 +1,11 @@
 """PyTorch peer of the layers-lstm suite (tools/bench/src/suites/layers-lstm.ts).
 
-One training step of an LSTM(50) ("lstm") or a tanh RNN(50) ("rnn") on a batch of 32 sequences of 60
-steps and 5 features, as the suite's tensorfold networks: nn.LSTM(5, 50) or nn.RNN(5, 50) (PyTorch's
+One training step of an LSTM(50) ("lstm"), a tanh RNN(50) ("rnn") or a GRU(50) ("gru") on a batch of 32
+sequences of 60 steps and 5 features, as the suite's tensorfold networks: nn.LSTM, nn.RNN or nn.GRU (PyTorch's
 own recurrences on the CPU), the last step's output through Linear(50, 1), mean squared error against
 fixed targets, Adam (learning rate 1e-3).
 
-Protocol (the one pytorch_training.py speaks): the suite writes {"network": "lstm" | "rnn", "steps": N,
+Protocol (the one pytorch_training.py speaks): the suite writes {"network": "lstm" | "rnn" | "gru", "steps": N,
 "threads": T} on stdin; this process runs N steps with T intra-op threads and answers {"seconds": S,
 "cpu_seconds": C}. The first request warms up with untimed steps for at least WARMUP_SECONDS.
 """
@@ -25,7 +25,7 @@ class Trainer:
         generator = torch.Generator().manual_seed(1)
         self.x = torch.rand((32, 60, 5), generator=generator) * 2 - 1
         self.y = torch.rand((32, 1), generator=generator)
-        cell = nn.LSTM if network == "lstm" else nn.RNN
+        cell = {"lstm": nn.LSTM, "rnn": nn.RNN, "gru": nn.GRU}[network]
         self.lstm = cell(5, 50, batch_first=True)
         self.head = nn.Linear(50, 1)
         params = list(self.lstm.parameters()) + list(self.head.parameters())

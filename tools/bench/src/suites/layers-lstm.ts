@@ -1,10 +1,11 @@
 /**
- * One training step of an LSTM(50), and of a simpleRNN(50), on a batch of 32 x 60 steps x 5 features
+ * One training step of an LSTM(50), a simpleRNN(50) and a GRU(50) (reset after) on a batch of 32 x 60 x 5
  * (forward, backward through time, Adam), with the last step's output through dense(1) and a
  * squared-error loss: tensorfold with its fused kernels (registered by @tensorfold/backend on WASM),
  * against the same layer on its op-by-op recurrence (the fused kernels unregistered for those
  * rounds), against tfjs-layers with the same weights, and against PyTorch 1.13 on one CPU thread
- * (nn.LSTM, nn.RNN; `peers/pytorch_lstm.py`) where `python3` imports torch. Also the inference time,
+ * (nn.LSTM, nn.RNN, nn.GRU; `peers/pytorch_lstm.py`) where `python3` imports torch. tfjs-layers has no
+ * reset-after GRU: its row times its reset-before GRU with its own weights. Also the inference time,
  * fused against op-by-op.
  *
  * All sides run in alternating rounds on the same machine (median over rounds); tensorfold and
@@ -14,6 +15,8 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -21,7 +24,7 @@ import {
   type Layer,
   tf,
 } from '@tensorfold/core';
-import { dense, lstm, simpleRNN } from '@tensorfold/layers';
+import { dense, gru, lstm, simpleRNN } from '@tensorfold/layers';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 
@@ -41,7 +44,14 @@ function median(values: number[]): number {
 
 /** Runs `f` with the fused recurrent kernels unregistered (the op-by-op recurrence), then puts them back. */
 async function opByOp<T>(backend: string, f: () => Promise<T>): Promise<T> {
-  const configs = [FUSED_LSTM, FUSED_LSTM_GRAD, FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD]
+  const configs = [
+    FUSED_LSTM,
+    FUSED_LSTM_GRAD,
+    FUSED_SIMPLE_RNN,
+    FUSED_SIMPLE_RNN_GRAD,
+    FUSED_GRU,
+    FUSED_GRU_GRAD,
+  ]
     .map((name) => tf.getKernel(name, backend))
     .filter((c): c is tf.KernelConfig => c != null);
   for (const config of configs) tf.unregisterKernel(config.kernelName, backend);
@@ -78,7 +88,9 @@ interface Case {
   ours: () => Layer;
   theirs: () => tfl.layers.Layer;
   /** The PyTorch peer's network. */
-  torch: 'lstm' | 'rnn';
+  torch: 'lstm' | 'rnn' | 'gru';
+  /** Whether tfjs-layers gets our weights (false where its layer differs: its GRU has no reset-after form). */
+  sameWeights: boolean;
   /** Its fused forward kernel. */
   kernel: string;
 }
@@ -91,6 +103,7 @@ const cases: Case[] = [
       tfl.layers.lstm({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
     torch: 'lstm',
     kernel: FUSED_LSTM,
+    sameWeights: true,
   },
   {
     label: 'simpleRNN(50)',
@@ -98,6 +111,17 @@ const cases: Case[] = [
     theirs: () => tfl.layers.simpleRNN({ units: 50, recurrentInitializer: 'glorotUniform' }),
     torch: 'rnn',
     kernel: FUSED_SIMPLE_RNN,
+    sameWeights: true,
+  },
+  {
+    label: 'gru(50) resetAfter',
+    ours: () => gru({ units: 50, resetAfter: true, seed: 1 }),
+    // tfjs-layers has only the reset-before GRU: same shapes and work per step, its own weights.
+    theirs: () =>
+      tfl.layers.gru({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
+    torch: 'gru',
+    kernel: FUSED_GRU,
+    sameWeights: false,
   },
 ];
 
@@ -111,6 +135,7 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   const theirForward = (v: tf.Tensor) => theirs[1]?.apply(theirs[0]?.apply(v) as tf.Tensor) as tf.Tensor;
   tf.dispose([ourForward(x), theirForward(x)]);
   ours.forEach((layer, i) => {
+    if (!c.sameWeights && i === 0) return;
     const weights = layer.getWeights();
     theirs[i]?.setWeights(weights);
     tf.dispose(weights);
@@ -179,7 +204,7 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
       ...((note ?? extra) ? { note: [note, extra].filter(Boolean).join('; ') } : {}),
     });
   row('op-by-op', median(times.op), 'tensorfold op-by-op');
-  row('tfjs-layers', median(times.tfjs), 'tfjs-layers');
+  row('tfjs-layers', median(times.tfjs), c.sameWeights ? 'tfjs-layers' : 'tfjs-layers, reset-before GRU');
   row(
     'PyTorch',
     peer ? median(times.torch) : null,
@@ -233,7 +258,7 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
 const suite: Suite = {
   name: 'layers-lstm',
   description:
-    'LSTM(50) and simpleRNN(50) training steps (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
+    'LSTM(50), simpleRNN(50) and GRU(50) training steps (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
   backends: ['wasm', 'cpu', 'webgpu'],
   async run(ctx) {
     for (const c of cases) await runCase(ctx, c);
