@@ -166,7 +166,7 @@ export abstract class RecurrentLayer extends Layer {
 
   /**
    * The whole layer over the sequence by a fused kernel of the active backend (see
-   * fused-lstm-recurrence.ts), or null where there is none for this layer's options; then the
+   * fused-recurrence.ts), or null where there is none for this layer's options; then the
    * op-by-op recurrence runs. `x` is time-major `[steps, batch, features]` (reversed for
    * goBackwards, input dropout applied); the states and the mask as {@link RecurrenceInputs} has
    * them. Not called with recurrent dropout. Default: null.
