@@ -8,7 +8,7 @@ import { BackendError } from '@tensorfold/core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { type RecurrentKernels, recurrentKernels } from '../simd/recurrent-kernels.js';
 import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
-import { scalarMatMul, scalarRecurrentKernels } from './fused-lstm-scalar.js';
+import { scalarMatMul, scalarRecurrentKernels } from './fused-recurrence-scalar.js';
 
 /** Steps whose weight gradients the backward pass sums in one call (their inputs stay in the cache). */
 export const CHUNK = 8;
