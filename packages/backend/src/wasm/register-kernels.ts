@@ -25,6 +25,9 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-b
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
+import { fusedGruConfig, fusedGruGradConfig } from './kernels/fused-gru.js';
+import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
+import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
@@ -48,6 +51,14 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   // tensorfold's own: CP-ALS's contractions (tensor-math runs them where they are registered)
   khatriRaoContractionConfig,
   rowContractionConfig,
+  // The fused LSTM, simple RNN and GRU (a whole layer over the sequence in one kernel, forward and
+  // backward): kernels/fused-lstm.ts, fused-simple-rnn.ts, fused-gru.ts.
+  fusedLstmConfig,
+  fusedLstmGradConfig,
+  fusedSimpleRnnConfig,
+  fusedSimpleRnnGradConfig,
+  fusedGruConfig,
+  fusedGruGradConfig,
 ];
 
 /**
