@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { matMulBySimd } from './mat-mul-by-simd.js';
+import { matMulByThreads } from './mat-mul-by-threads.js';
 import { forgetStalePackedWeights } from './packed-weights.js';
 
 /**
@@ -46,6 +47,8 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const attrs = args.attrs as MatMulAttrs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args);
+    const threaded = matMulByThreads(args.backend as WasmBackendLike, args.inputs, attrs);
+    if (threaded != null) return threaded;
     const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
     const bBatch = util.sizeFromShape(b.shape.slice(0, -2));
     if (!attrs.transposeA && !attrs.transposeB && aBatch === 1 && bBatch === 1) return stock.kernelFunc(args);

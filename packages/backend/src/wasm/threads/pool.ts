@@ -1,0 +1,215 @@
+/**
+ * tensorfold's WASM thread pool: `threads - 1` workers and the calling thread share one
+ * WebAssembly.Memory (a SharedArrayBuffer) on which they run the same module's kernels, each job cut
+ * into chunks that every thread claims until none is left (work stealing: a worker the operating
+ * system does not schedule simply claims nothing, and the caller does its share). Each chunk is one
+ * call of an exported function, so an output element is computed by the same code in the same order
+ * whichever thread claims it: results have the same bits for any number of threads.
+ *
+ * Synchronisation is `Atomics.wait`/`notify` on a small control block (worker-source.ts), not
+ * messages. Workers are unref'd: they never keep a process alive. Node only for now (browsers would
+ * need Web Workers and a main thread that may not block).
+ */
+import { NODE_WORKER_SOURCE } from './worker-source.js';
+
+const WAKE = 0;
+const JOB = 1;
+const DONE = 2;
+const STOP = 3;
+const PARAMS = 8;
+/** Chunks per job at most (JOB keeps the next chunk in 8 bits). */
+export const MAX_CHUNKS = 255;
+/** i32 arguments per call after the chunk index. */
+const MAX_ARGS = 12;
+const PAGE = 65536;
+
+/** The part of Node's `Worker` the pool uses. */
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  once(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
+}
+
+type ChunkFunction = (chunk: number, ...args: number[]) => void;
+
+/** A running pool: see the module doc. */
+export class ThreadPool<T extends object> {
+  private seq = 0;
+  private readonly fns: ChunkFunction[];
+  private closed = false;
+
+  private constructor(
+    /** Threads that run jobs, the caller's included. */
+    readonly threads: number,
+    /** The shared memory the kernels work on. */
+    readonly memory: WebAssembly.Memory,
+    /** Each module's exports on that memory, for the calling thread. */
+    readonly kernels: readonly T[],
+    private readonly names: readonly string[],
+    private readonly control: Int32Array,
+    private readonly workers: NodeWorker[],
+  ) {
+    this.fns = kernels.flatMap((exports) =>
+      names.map((name) => (exports as Record<string, ChunkFunction>)[name]),
+    );
+  }
+
+  /**
+   * Starts `threads - 1` workers running `modules` (each imports `env.memory`, shared, at most
+   * `maxPages` pages: for example a module's SIMD and FMA builds) and resolves once each has
+   * instantiated them; null where threads cannot run here (not Node, no SharedArrayBuffer,
+   * `threads < 2`, or a worker failed to start).
+   *
+   * @param names The exported functions jobs may call.
+   */
+  static async start<T extends object>(
+    threads: number,
+    modules: readonly WebAssembly.Module[],
+    maxPages: number,
+    names: readonly string[],
+  ): Promise<ThreadPool<T> | null> {
+    if (threads < 2 || typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined')
+      return null;
+    const workerThreads = await importWorkerThreads();
+    if (workerThreads == null) return null;
+    let memory: WebAssembly.Memory;
+    let kernels: T[];
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
+      kernels = modules.map(
+        (module) => new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as T,
+      );
+    } catch {
+      return null; // no shared WebAssembly memory here
+    }
+    const control = new Int32Array(new SharedArrayBuffer(4 * (PARAMS + 2 * 16)));
+    const workers: NodeWorker[] = [];
+    try {
+      for (let i = 1; i < threads; i++) {
+        const worker = new workerThreads.Worker(NODE_WORKER_SOURCE, {
+          eval: true,
+          workerData: { modules, memory, control: control.buffer, names },
+        }) as NodeWorker;
+        workers.push(worker);
+        worker.unref();
+      }
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              worker.once('message', () => resolve());
+              worker.once('error', reject);
+              worker.once('exit', () => reject(new Error('a pool worker exited before it was ready')));
+            }),
+        ),
+      );
+    } catch {
+      Atomics.store(control, STOP, 1);
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      return null;
+    }
+    return new ThreadPool<T>(threads, memory, kernels, names, control, workers);
+  }
+
+  /** Grows the shared memory to at least `bytes`; false where its maximum is smaller. */
+  reserve(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    try {
+      this.memory.grow(Math.ceil((bytes - have) / PAGE));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Runs `name(chunk, ...args)` of module `moduleIndex` for every chunk in `[0, chunks)` on all
+   * threads and returns when all are done. `args` are at most 12 i32 values; `chunks` at most
+   * {@link MAX_CHUNKS}.
+   */
+  run(moduleIndex: number, name: string, chunks: number, args: readonly number[]): void {
+    if (this.closed) throw new Error('The WASM thread pool was closed.');
+    if (chunks > MAX_CHUNKS || args.length > MAX_ARGS) {
+      throw new Error(`A pool job takes at most ${MAX_CHUNKS} chunks and ${MAX_ARGS} arguments.`);
+    }
+    if (chunks <= 0) return;
+    const ctl = this.control;
+    this.seq = (this.seq + 1) & 0x7fffff;
+    const base = PARAMS + 16 * (this.seq & 1);
+    ctl[base] = chunks;
+    const index = this.names.indexOf(name);
+    if (index < 0 || moduleIndex < 0 || moduleIndex >= this.kernels.length) {
+      throw new Error(`The pool has no job function ${name} in module ${moduleIndex}.`);
+    }
+    ctl[base + 1] = moduleIndex * this.names.length + index;
+    for (let i = 0; i < args.length; i++) ctl[base + 2 + i] = args[i];
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, JOB, this.seq << 8);
+    Atomics.add(ctl, WAKE, 1);
+    Atomics.notify(ctl, WAKE);
+    this.claim();
+    for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) {
+      Atomics.wait(ctl, DONE, done);
+    }
+  }
+
+  /** The claim loop of worker-source.ts, on this thread. */
+  private claim(): void {
+    const ctl = this.control;
+    for (;;) {
+      const v = Atomics.load(ctl, JOB);
+      const chunk = v & 255;
+      const base = PARAMS + 16 * ((v >>> 8) & 1);
+      const chunks = ctl[base];
+      if (chunk >= chunks) return;
+      if (Atomics.compareExchange(ctl, JOB, v, v + 1) !== v) continue;
+      const p = ctl;
+      const fn = this.fns[p[base + 1]];
+      fn(
+        chunk,
+        p[base + 2],
+        p[base + 3],
+        p[base + 4],
+        p[base + 5],
+        p[base + 6],
+        p[base + 7],
+        p[base + 8],
+        p[base + 9],
+        p[base + 10],
+        p[base + 11],
+        p[base + 12],
+        p[base + 13],
+      );
+      if (Atomics.add(ctl, DONE, 1) + 1 === chunks) return;
+    }
+  }
+
+  /** Stops the workers and frees them; the pool cannot run jobs afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, STOP, 1);
+    Atomics.add(this.control, WAKE, 1);
+    Atomics.notify(this.control, WAKE);
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Node's `worker_threads`, or null outside Node. */
+async function importWorkerThreads(): Promise<{
+  Worker: new (source: string, options: object) => unknown;
+} | null> {
+  const isNode =
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
+    'string';
+  if (!isNode) return null;
+  try {
+    const specifier = 'node:worker_threads';
+    return (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (source: string, options: object) => unknown;
+    };
+  } catch {
+    return null;
+  }
+}
