@@ -39,7 +39,9 @@ async function byThreads(c: Case) {
   const a = tf.tensor(sequence(size(c.a), 1), c.a);
   const b = tf.tensor(sequence(size(c.b), 2), c.b);
   try {
-    const out = matMulByThreads(tf.backend() as unknown as WasmBackendLike, { a, b }, { ...c.attrs });
+    const out = matMulByThreads(tf.backend() as unknown as WasmBackendLike, { a, b }, {
+      ...c.attrs,
+    } as tf.NamedAttrMap);
     if (out == null) return null;
     const result = tf.engine().makeTensorFromTensorInfo(out);
     const values = Float32Array.from(await result.data());
@@ -57,15 +59,15 @@ const CASES: [string, Case][] = [
   ['its weight gradient (transposeA)', { a: [128, 784], b: [128, 256], attrs: { transposeA: true } }],
   [
     'both transposed, sizes off the 4 x 8 tiles',
-    { a: [67, 101], b: [99, 67], attrs: { transposeA: true, transposeB: true } },
+    { a: [160, 101], b: [99, 160], attrs: { transposeA: true, transposeB: true } },
   ],
-  ['rows and columns off the tiles', { a: [102, 130], b: [130, 70] }],
-  ['a batch on a folded into rows', { a: [3, 40, 64], b: [64, 72] }],
+  ['rows and columns off the tiles', { a: [102, 130], b: [130, 90] }],
+  ['a batch on a folded into rows', { a: [3, 40, 128], b: [128, 72] }],
   [
     'a dense layer: bias and relu fused',
     { a: [96, 200], b: [200, 100], bias: [100], attrs: { activation: 'relu' } },
   ],
-  ['a bias without activation', { a: [64, 128], b: [128, 64], bias: [64] }],
+  ['a bias without activation', { a: [64, 256], b: [256, 64], bias: [64] }],
 ];
 
 describe('WASM matMul on 2 threads', () => {
@@ -92,6 +94,8 @@ describe('WASM matMul on 2 threads', () => {
   });
 
   it.each(CASES.filter(([, c]) => c.bias == null))('takes the product itself: %s', async (_name, c) => {
+    const work = c.a.reduce((x, y) => x * y, 1) * c.b[c.attrs?.transposeB ? 0 : 1];
+    expect(work).toBeGreaterThanOrEqual(THREADED_MIN_MULTIPLY_ADDS);
     expect(await byThreads(c)).not.toBeNull();
   });
 
@@ -111,7 +115,7 @@ describe('WASM matMul on 2 threads', () => {
   });
 
   it('gives the same bits as the one-thread SIMD kernel where that runs (FMA build, plain products)', async () => {
-    const c = { a: [64, 96], b: [96, 64] };
+    const c = { a: [64, 256], b: [256, 64] };
     const two = await run('wasm', c);
     await setWasmThreads(1);
     const one = await run('wasm', c);
@@ -120,11 +124,10 @@ describe('WASM matMul on 2 threads', () => {
   });
 
   it('leaves small products, batches on b, other activations and prelu to one thread', async () => {
-    expect(THREADED_MIN_MULTIPLY_ADDS).toBeGreaterThan(32 * 32 * 32);
-    expect(await byThreads({ a: [32, 32], b: [32, 32] })).toBeNull();
-    expect(await byThreads({ a: [2, 64, 64], b: [2, 64, 64] })).toBeNull();
-    expect(await byThreads({ a: [2, 64, 64], b: [64, 64], attrs: { transposeA: true } })).toBeNull();
-    expect(await byThreads({ a: [64, 128], b: [128, 64], attrs: { activation: 'elu' } })).toBeNull();
+    expect(await byThreads({ a: [64, 128], b: [128, 64] })).toBeNull(); // under THREADED_MIN_MULTIPLY_ADDS
+    expect(await byThreads({ a: [2, 128, 128], b: [2, 128, 128] })).toBeNull();
+    expect(await byThreads({ a: [2, 128, 128], b: [128, 128], attrs: { transposeA: true } })).toBeNull();
+    expect(await byThreads({ a: [128, 128], b: [128, 128], attrs: { activation: 'elu' } })).toBeNull();
   });
 
   it('keeps NaN and infinities as the CPU backend does', async () => {

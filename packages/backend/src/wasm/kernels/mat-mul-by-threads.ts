@@ -4,9 +4,20 @@ import { threadPool } from '../threads/wasm-threads.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
- * the operands costs more than the second thread saves (measured crossover, BENCHMARKS.md).
+ * the operands costs more than the second thread saves (crossover measured with `pnpm bench
+ * backend-threads`, BENCHMARKS.md).
  */
-export const THREADED_MIN_MULTIPLY_ADDS = 64 * 64 * 64;
+export const THREADED_MIN_MULTIPLY_ADDS = 128 * 128 * 64;
+
+let minimum = THREADED_MIN_MULTIPLY_ADDS;
+
+/**
+ * Sets the size from which products run on the pool (multiply-adds; default
+ * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover.
+ */
+export function setThreadedMatMulMinimum(multiplyAdds: number = THREADED_MIN_MULTIPLY_ADDS): void {
+  minimum = multiplyAdds;
+}
 
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
@@ -54,7 +65,7 @@ export function matMulByThreads(
   const k = transposeA ? a0 : a1;
   const n = transposeB ? b0 : b1;
   if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
-  if (m * k * n < THREADED_MIN_MULTIPLY_ADDS) return null;
+  if (m * k * n < minimum) return null;
   if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n)) return null;
 
   const layout = layoutOf(m, k, n, transposeA);

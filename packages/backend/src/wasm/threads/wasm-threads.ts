@@ -46,6 +46,16 @@ interface Running {
 }
 
 let running: Running | null = null;
+let enabled = true;
+
+/**
+ * Keeps the pool but runs every kernel on the calling thread (`false`), exactly as with 1 thread, or
+ * lets the pool run again (`true`, the default); for benchmarks and tests that compare the two
+ * without restarting workers.
+ */
+export function setThreadedKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
 let pending: Promise<number> = Promise.resolve(1);
 
 /**
@@ -124,9 +134,9 @@ export function setWasmThreads(requested: number | 'auto'): Promise<number> {
   return next;
 }
 
-/** The number of threads tensorfold's WASM kernels use now (1 without a pool). */
+/** The number of threads tensorfold's WASM kernels use now (1 without a pool, or with it held off). */
 export function wasmThreads(): number {
-  return running?.pool.threads ?? 1;
+  return enabled ? (running?.pool.threads ?? 1) : 1;
 }
 
 /**
@@ -134,7 +144,7 @@ export function wasmThreads(): number {
  * FMA), or null when no pool runs.
  */
 export function threadPool(): { pool: ThreadPool<ThreadedMatMulKernels>; build: number } | null {
-  if (running == null) return null;
+  if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
   if (flavor === 'none') return null;
   const build = running.flavors.indexOf(flavor);
