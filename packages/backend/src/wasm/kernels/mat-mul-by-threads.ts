@@ -1,6 +1,6 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { threadPool } from '../threads/wasm-threads.js';
+import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
@@ -47,7 +47,7 @@ export function matMulByThreads(
   inputs: Record<string, TensorInfo | undefined>,
   attrs: NamedAttrMap,
 ): TensorInfo | null {
-  const running = threadPool();
+  const running = threadPool('matMul');
   if (running == null) return null;
   const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
@@ -128,7 +128,7 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
 /** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
 function multiply(
   backend: WasmBackendLike,
-  { pool, build }: NonNullable<ReturnType<typeof threadPool>>,
+  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
   tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
   at: Layout,
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
@@ -136,7 +136,6 @@ function multiply(
   const { m, k, n, mPad, nPad } = at;
   // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
   const heap = new Float32Array(pool.memory.buffer);
-  const kernels = pool.kernels[build];
   const a = backend.typedArrayFromHeap(tensors.a) as Float32Array;
   if (options.transposeA) {
     heap.set(a, at.raw);

@@ -16,6 +16,7 @@ const WAKE = 0;
 const JOB = 1;
 const DONE = 2;
 const STOP = 3;
+const FAILED = 4;
 const PARAMS = 8;
 /** Chunks per job at most (JOB keeps the next chunk in 8 bits). */
 export const MAX_CHUNKS = 255;
@@ -145,13 +146,22 @@ export class ThreadPool<T extends object> {
     ctl[base + 1] = moduleIndex * this.names.length + index;
     for (let i = 0; i < args.length; i++) ctl[base + 2 + i] = args[i];
     Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, JOB, this.seq << 8);
     Atomics.add(ctl, WAKE, 1);
     Atomics.notify(ctl, WAKE);
-    this.claim();
+    let failure: unknown = null;
+    try {
+      this.claim();
+    } catch (error) {
+      failure = error; // still wait: the workers may be writing the shared memory
+    }
     for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
+    if (failure != null) throw failure;
+    if (Atomics.load(ctl, FAILED) !== 0)
+      throw new Error(`${name} failed on a worker thread (a WebAssembly trap).`);
   }
 
   /** The claim loop of worker-source.ts, on this thread. */
@@ -166,23 +176,47 @@ export class ThreadPool<T extends object> {
       if (Atomics.compareExchange(ctl, JOB, v, v + 1) !== v) continue;
       const p = ctl;
       const fn = this.fns[p[base + 1]];
-      fn(
-        chunk,
-        p[base + 2],
-        p[base + 3],
-        p[base + 4],
-        p[base + 5],
-        p[base + 6],
-        p[base + 7],
-        p[base + 8],
-        p[base + 9],
-        p[base + 10],
-        p[base + 11],
-        p[base + 12],
-        p[base + 13],
-      );
+      try {
+        fn(
+          chunk,
+          p[base + 2],
+          p[base + 3],
+          p[base + 4],
+          p[base + 5],
+          p[base + 6],
+          p[base + 7],
+          p[base + 8],
+          p[base + 9],
+          p[base + 10],
+          p[base + 11],
+          p[base + 12],
+          p[base + 13],
+        );
+      } catch (error) {
+        this.abandon(chunks);
+        throw error;
+      }
       if (Atomics.add(ctl, DONE, 1) + 1 === chunks) return;
     }
+  }
+
+  /**
+   * After a call on this thread threw: takes every chunk nobody claimed yet, without running them,
+   * and counts them and the failed one as done, so that the job ends when the workers' chunks do.
+   */
+  private abandon(chunks: number): void {
+    const ctl = this.control;
+    let left = 0;
+    for (;;) {
+      const v = Atomics.load(ctl, JOB);
+      const chunk = v & 255;
+      if (chunk >= chunks) break;
+      if (Atomics.compareExchange(ctl, JOB, v, v - chunk + chunks) === v) {
+        left = chunks - chunk;
+        break;
+      }
+    }
+    Atomics.add(ctl, DONE, left + 1);
   }
 
   /** Stops the workers and frees them; the pool cannot run jobs afterwards. */

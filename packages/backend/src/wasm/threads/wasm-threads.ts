@@ -4,7 +4,8 @@
  */
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
-import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from '../simd/generated/threaded-mat-mul-wasm.js';
+import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
+import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { ThreadPool } from './pool.js';
 
@@ -36,13 +37,28 @@ export interface ThreadedMatMulKernels {
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
-/** The job functions of the pool. */
-const JOB_FUNCTIONS = ['matMulChunk'] as const;
+/** The functions of threaded-filter-gradient.wat. */
+export interface ThreadedFilterGradientKernels {
+  /**
+   * Chunk `chunk` of a filter gradient: kernels.wat's `filterGradient` over the filter taps
+   * `[chunk * per, (chunk + 1) * per)`, its 18 arguments and then `per` as i32 at `params`.
+   */
+  filterGradientChunk(chunk: number, params: number): void;
+}
 
-/** The pool, the builds it runs ('simd' at index 0, 'fma' at 1 where relaxed SIMD validates), and the thread count. */
+/** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
+const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm } as const;
+
+/** A module of the pool. */
+export type PoolModule = keyof typeof MODULES;
+
+/** The job functions of the pool (each module has one of them). */
+const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk'] as const;
+
+/** The pool and which of its modules is which (module, build). */
 interface Running {
-  pool: ThreadPool<ThreadedMatMulKernels>;
-  flavors: ('simd' | 'fma')[];
+  pool: ThreadPool<object>;
+  builds: { module: PoolModule; flavor: 'simd' | 'fma' }[];
 }
 
 let running: Running | null = null;
@@ -90,24 +106,26 @@ export function requestedThreads(option: number | 'auto' | undefined): number | 
   return count;
 }
 
-/** Both builds of the module that validate here, SIMD first; empty without WebAssembly SIMD. */
-function compileBuilds(): { modules: WebAssembly.Module[]; flavors: ('simd' | 'fma')[] } {
+/** Every module's builds that validate here, SIMD first; empty without WebAssembly SIMD. */
+function compileBuilds(): { modules: WebAssembly.Module[]; builds: Running['builds'] } {
   const modules: WebAssembly.Module[] = [];
-  const flavors: ('simd' | 'fma')[] = [];
-  for (const [flavor, base64] of [
-    ['simd', SIMD_WASM_BASE64],
-    ['fma', FMA_WASM_BASE64],
-  ] as const) {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) continue;
-    try {
-      modules.push(new WebAssembly.Module(bytes));
-      flavors.push(flavor);
-    } catch {
-      // a content security policy forbids compiling: no threads
+  const builds: Running['builds'] = [];
+  for (const [module, wasm] of Object.entries(MODULES) as [PoolModule, typeof matMulWasm][]) {
+    for (const [flavor, base64] of [
+      ['simd', wasm.SIMD_WASM_BASE64],
+      ['fma', wasm.FMA_WASM_BASE64],
+    ] as const) {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      if (!WebAssembly.validate(bytes)) continue;
+      try {
+        modules.push(new WebAssembly.Module(bytes));
+        builds.push({ module, flavor });
+      } catch {
+        // a content security policy forbids compiling: no threads
+      }
     }
   }
-  return { modules, flavors };
+  return { modules, builds };
 }
 
 /**
@@ -123,11 +141,11 @@ export function setWasmThreads(requested: number | 'auto'): Promise<number> {
     running = null;
     await old?.pool.close();
     if (threads < 2) return 1;
-    const { modules, flavors } = compileBuilds();
-    if (modules.length === 0) return 1;
-    const pool = await ThreadPool.start<ThreadedMatMulKernels>(threads, modules, MAX_PAGES, JOB_FUNCTIONS);
+    const { modules, builds } = compileBuilds();
+    if (builds.filter((build) => build.flavor === 'simd').length < Object.keys(MODULES).length) return 1;
+    const pool = await ThreadPool.start<object>(threads, modules, MAX_PAGES, JOB_FUNCTIONS);
     if (pool == null) return 1;
-    running = { pool, flavors };
+    running = { pool, builds };
     return threads;
   });
   pending = next.catch(() => 1);
@@ -139,14 +157,23 @@ export function wasmThreads(): number {
   return enabled ? (running?.pool.threads ?? 1) : 1;
 }
 
+/** What {@link threadPool} gives: the pool, the module's index in it, and its exports on this thread. */
+export interface PoolUse<T> {
+  pool: ThreadPool<object>;
+  build: number;
+  kernels: T;
+}
+
 /**
- * The pool and the index of the build that matches the one-thread kernels' (FMA where they run
- * FMA), or null when no pool runs.
+ * The pool and the build of `module` that matches the one-thread kernels' (FMA where they run FMA),
+ * or null when no pool runs (or it is held off).
  */
-export function threadPool(): { pool: ThreadPool<ThreadedMatMulKernels>; build: number } | null {
+export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
+export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
+export function threadPool(module: PoolModule): PoolUse<object> | null {
   if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
   if (flavor === 'none') return null;
-  const build = running.flavors.indexOf(flavor);
-  return build < 0 ? null : { pool: running.pool, build };
+  const build = running.builds.findIndex((b) => b.module === module && b.flavor === flavor);
+  return build < 0 ? null : { pool: running.pool, build, kernels: running.pool.kernels[build] };
 }

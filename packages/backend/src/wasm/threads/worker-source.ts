@@ -7,6 +7,8 @@
  * - `[1]` JOB: `seq << 8 | nextChunk`; a thread claims a chunk by a compare-exchange that bumps it;
  * - `[2]` DONE: chunks finished in the current job; the thread that finishes the last notifies it;
  * - `[3]` STOP: 1 asks the workers to leave;
+ * - `[4]` FAILED: set to 1 by a worker whose call threw (a trap); the chunk still counts as done, and
+ *   the main thread throws once the job ends;
  * - `[8 + 16 * (seq & 1)]` the job's parameters: chunk count, function index, then up to 12 i32
  *   arguments (two blocks, so that the main thread writes job seq + 1 while a late worker may still
  *   read job seq; a worker's claim succeeds only while JOB still holds the seq it read them under).
@@ -27,7 +29,11 @@ function claim(ctl, fns) {
     const a0 = p[0], a1 = p[1], a2 = p[2], a3 = p[3], a4 = p[4], a5 = p[5];
     const a6 = p[6], a7 = p[7], a8 = p[8], a9 = p[9], a10 = p[10], a11 = p[11];
     if (Atomics.compareExchange(ctl, 1, v, v + 1) !== v) continue;
-    fn(chunk, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    try {
+      fn(chunk, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    } catch {
+      Atomics.store(ctl, 4, 1);
+    }
     if (Atomics.add(ctl, 2, 1) + 1 === chunks) Atomics.notify(ctl, 2);
   }
 }`;
