@@ -123,6 +123,17 @@ describe('WASM matMul on 2 threads', () => {
     expect(Buffer.from(one.values.buffer).equals(Buffer.from(two.values.buffer))).toBe(true);
   });
 
+  it('runs each product of a batch on both sides on the pool (one per entry), as the CPU backend computes', async () => {
+    const c = { a: [2, 128, 96], b: [2, 96, 128], attrs: { transposeB: false } };
+    const want = await run('cpu', c);
+    const got = await run('wasm', c);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+    await setWasmThreads(3);
+    const three = await run('wasm', c);
+    await setWasmThreads(2);
+    expect(Buffer.from(three.values.buffer).equals(Buffer.from(got.values.buffer))).toBe(true);
+  });
+
   it('leaves small products, batches on b, other activations and prelu to one thread', async () => {
     expect(await byThreads({ a: [64, 128], b: [128, 64] })).toBeNull(); // under THREADED_MIN_MULTIPLY_ADDS
     expect(await byThreads({ a: [2, 128, 128], b: [2, 128, 128] })).toBeNull();
