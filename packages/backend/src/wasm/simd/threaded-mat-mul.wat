@@ -15,11 +15,7 @@
   ;; Needs m, chunkRows % 4 == 0; n, chunkCols % 8 == 0; k >= 1.
   (func (export "matMulChunk") (param $c i32) (param $a i32) (param $bp i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32) (param $chunk i32) (param $chunkCols i32) (param $bias i32) (param $flags i32)
-    (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32) (local $blocks i32) (local $j i32) (local $i i32) (local $ap i32) (local $bq i32) (local $bptr i32)
-    (local $op i32) (local $rowA i32) (local $rowO i32) (local $kEnd i32) (local $k0 i32) (local $kc i32)
-    (local $b0 v128) (local $b1 v128) (local $av v128)
-    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
-    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32) (local $blocks i32)
     (local.set $blocks (i32.div_u (i32.add (local.get $m) (i32.sub (local.get $chunk) (i32.const 1))) (local.get $chunk)))
     (local.set $j0 (i32.mul (i32.div_u (local.get $c) (local.get $blocks)) (local.get $chunkCols)))
     (local.set $j1 (i32.add (local.get $j0) (local.get $chunkCols)))
@@ -27,6 +23,17 @@
     (local.set $i0 (i32.mul (i32.rem_u (local.get $c) (local.get $blocks)) (local.get $chunk)))
     (local.set $i1 (i32.add (local.get $i0) (local.get $chunk)))
     (if (i32.gt_u (local.get $i1) (local.get $m)) (then (local.set $i1 (local.get $m))))
+    (call $tile (local.get $a) (local.get $bp) (local.get $out) (local.get $k) (local.get $n)
+      (local.get $i0) (local.get $i1) (local.get $j0) (local.get $j1) (local.get $bias) (local.get $flags)))
+
+  ;; Rows [i0, i1) and columns [j0, j1) of out[., n] = a[., k] . B (panels), then bias and relu (flags).
+  (func $tile (param $a i32) (param $bp i32) (param $out i32) (param $k i32) (param $n i32)
+    (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $bias i32) (param $flags i32)
+    (local $j i32) (local $i i32) (local $ap i32) (local $bq i32) (local $bptr i32)
+    (local $op i32) (local $rowA i32) (local $rowO i32) (local $kEnd i32) (local $k0 i32) (local $kc i32)
+    (local $b0 v128) (local $b1 v128) (local $av v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
     (local.set $rowO (i32.shl (local.get $n) (i32.const 2)))
     (local.set $k0 (i32.const 0))
@@ -111,6 +118,81 @@
         (br $rowNext)))
       (local.set $op (i32.add (local.get $op) (local.get $rowO)))
       (br $eNext))))
+
+  ;; Chunk c of a convolution as a product of image patches and the filter: for the output positions
+  ;; r in [c * chunkRows, (c + 1) * chunkRows) (r = (b * outH + oh) * outW + ow; rows from m on, up to
+  ;; a multiple of 4, are zeros) writes patches[r, (kh, kw, ci)] = x[b, oh*sH + kh*dH - pT,
+  ;; ow*sW + kw*dW - pL, ci] (zero in the padding), then the rows' product with the filter's panels
+  ;; (the tile above, all columns, bias and relu by flags). Its arguments lie as i32 at p: x, patches,
+  ;; panels, out, bias, flags, inH, inW, inC, outH, outW, fH, fW, sH, sW, dH, dW, pT, pL, n, chunkRows, m.
+  (func (export "convChunk") (param $c i32) (param $p i32)
+    (local $r i32) (local $i0 i32) (local $i1 i32) (local $k i32) (local $dst i32) (local $q i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
+    (local $src i32) (local $end i32) (local $inC i32)
+    (local.set $inC (i32.load offset=32 (local.get $p)))
+    (local.set $k (i32.mul (i32.mul (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p))) (local.get $inC)))
+    (local.set $i0 (i32.mul (local.get $c) (i32.load offset=80 (local.get $p))))
+    (local.set $i1 (i32.add (local.get $i0) (i32.load offset=80 (local.get $p))))
+    ;; up to m rounded up to a multiple of 4
+    (local.set $end (i32.and (i32.add (i32.load offset=84 (local.get $p)) (i32.const 3)) (i32.const -4)))
+    (if (i32.gt_u (local.get $i1) (local.get $end)) (then (local.set $i1 (local.get $end))))
+    (local.set $r (local.get $i0))
+    (block $rDone (loop $rNext
+      (br_if $rDone (i32.ge_u (local.get $r) (local.get $i1)))
+      (local.set $dst (i32.add (i32.load offset=4 (local.get $p)) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))))
+      (if (i32.ge_u (local.get $r) (i32.load offset=84 (local.get $p)))
+        (then (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $k) (i32.const 2))))
+        (else
+          ;; r = (b * outH + oh) * outW + ow
+          (local.set $q (i32.div_u (local.get $r) (i32.load offset=40 (local.get $p))))
+          (local.set $ow (i32.sub (local.get $r) (i32.mul (local.get $q) (i32.load offset=40 (local.get $p)))))
+          (local.set $b (i32.div_u (local.get $q) (i32.load offset=36 (local.get $p))))
+          (local.set $oh (i32.sub (local.get $q) (i32.mul (local.get $b) (i32.load offset=36 (local.get $p)))))
+          (local.set $kh (i32.const 0))
+          (block $khDone (loop $khNext
+            (br_if $khDone (i32.ge_u (local.get $kh) (i32.load offset=44 (local.get $p))))
+            (local.set $ih (i32.sub (i32.add (i32.mul (local.get $oh) (i32.load offset=52 (local.get $p)))
+              (i32.mul (local.get $kh) (i32.load offset=60 (local.get $p)))) (i32.load offset=68 (local.get $p))))
+            (local.set $kw (i32.const 0))
+            (block $kwDone (loop $kwNext
+              (br_if $kwDone (i32.ge_u (local.get $kw) (i32.load offset=48 (local.get $p))))
+              (local.set $iw (i32.sub (i32.add (i32.mul (local.get $ow) (i32.load offset=56 (local.get $p)))
+                (i32.mul (local.get $kw) (i32.load offset=64 (local.get $p)))) (i32.load offset=72 (local.get $p))))
+              (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $inC) (i32.const 2))))
+              ;; unsigned compares: a negative row or column is huge, so it reads as padding
+              (if (i32.and (i32.lt_u (local.get $ih) (i32.load offset=24 (local.get $p)))
+                    (i32.lt_u (local.get $iw) (i32.load offset=28 (local.get $p))))
+                (then
+                  (local.set $src (i32.add (i32.load (local.get $p)) (i32.shl (i32.mul (i32.add (i32.mul (i32.add
+                    (i32.mul (local.get $b) (i32.load offset=24 (local.get $p))) (local.get $ih))
+                    (i32.load offset=28 (local.get $p))) (local.get $iw)) (local.get $inC)) (i32.const 2))))
+                  (block $vDone (loop $vNext
+                    (br_if $vDone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+                    (v128.store (local.get $dst) (v128.load (local.get $src)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                    (br $vNext)))
+                  (block $sDone (loop $sNext
+                    (br_if $sDone (i32.ge_u (local.get $dst) (local.get $end)))
+                    (f32.store (local.get $dst) (f32.load (local.get $src)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                    (br $sNext))))
+                (else
+                  (block $zDone (loop $zNext
+                    (br_if $zDone (i32.ge_u (local.get $dst) (local.get $end)))
+                    (f32.store (local.get $dst) (f32.const 0))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                    (br $zNext)))))
+              (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+              (br $kwNext)))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br $khNext)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rNext)))
+    (call $tile (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+      (local.get $k) (i32.load offset=76 (local.get $p)) (local.get $i0) (local.get $i1) (i32.const 0)
+      (i32.load offset=76 (local.get $p)) (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p))))
 
   ;; B[k, n] (row-major at b; with transposed = 1, B^T[n, k] lies at b) into panels of 8 columns at bp
   ;; (see matMulChunk), the last one filled up with zeros: ceil(n / 8) * k * 8 floats.

@@ -35,6 +35,11 @@ export interface ThreadedMatMulKernels {
   packPanels(b: number, panels: number, inner: number, cols: number, transposed: number): void;
   /** `dst[c, r] = src[r, c]` for `src[rows, cols]`. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  /**
+   * Chunk `chunk` of a convolution as image patches times the filter's panels; its 22 arguments lie
+   * as i32 at `params` (see the .wat).
+   */
+  convChunk(chunk: number, params: number): void;
 }
 
 /** The functions of threaded-filter-gradient.wat. */
@@ -53,7 +58,7 @@ const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm } as co
 export type PoolModule = keyof typeof MODULES;
 
 /** The job functions of the pool (each module has one of them). */
-const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk'] as const;
+const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk'] as const;
 
 /** The pool and which of its modules is which (module, build). */
 interface Running {
