@@ -20,10 +20,10 @@ interface Case {
 // Each at least THREADED_CONV_MIN_MULTIPLY_ADDS (checked below), so that the pool takes it.
 const CASES: [string, Case][] = [
   [
-    'LeNet-5 first layer (3x3x1 to 8, same, bias, relu)',
+    '3x3x8 to 8, same, bias, relu',
     {
-      x: [64, 28, 28, 1],
-      filter: [3, 3, 1, 8],
+      x: [32, 28, 28, 8],
+      filter: [3, 3, 8, 8],
       strides: [1, 1],
       pad: 'same',
       bias: true,
@@ -43,17 +43,17 @@ const CASES: [string, Case][] = [
   ],
   [
     'stride 2, same, 12 channels (off the 8-column panels), odd sizes',
-    { x: [16, 33, 31, 6], filter: [3, 3, 6, 12], strides: [2, 2], pad: 'same' },
+    { x: [16, 33, 31, 8], filter: [3, 3, 8, 12], strides: [2, 2], pad: 'same' },
   ],
   [
     'dilation 2, no bias',
-    { x: [16, 24, 24, 4], filter: [3, 3, 4, 8], strides: [1, 1], pad: 'valid', dilations: [2, 2] },
+    { x: [16, 24, 24, 8], filter: [3, 3, 8, 8], strides: [1, 1], pad: 'valid', dilations: [2, 2] },
   ],
   [
     'explicit padding wider than the filter, bias without activation',
     {
-      x: [16, 20, 19, 5],
-      filter: [3, 3, 5, 16],
+      x: [16, 20, 19, 8],
+      filter: [3, 3, 8, 16],
       strides: [1, 2],
       pad: [
         [0, 0],
@@ -176,7 +176,7 @@ describe('WASM Conv2D on 2 threads', () => {
     }
   });
 
-  it('leaves small convolutions, channels first and other activations to XNNPACK', async () => {
+  it('leaves small convolutions, small patches, channels first and other activations to XNNPACK', async () => {
     await useBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackendLike;
     const x = tf.ones([1, 8, 8, 1]);
@@ -185,6 +185,9 @@ describe('WASM Conv2D on 2 threads', () => {
     const filter2 = tf.ones([5, 5, 8, 16]);
     const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
     expect(convByThreads(backend, { x, filter }, attrs as never)).toBeNull();
+    const wide = tf.ones([64, 28, 28, 1]);
+    expect(convByThreads(backend, { x: wide, filter }, attrs as never)).toBeNull(); // a 3x3x1 patch
+    wide.dispose();
     expect(
       convByThreads(backend, { x: big, filter: filter2 }, { ...attrs, activation: 'elu' } as never),
     ).toBeNull();

@@ -126,73 +126,88 @@
   ;; (the tile above, all columns, bias and relu by flags). Its arguments lie as i32 at p: x, patches,
   ;; panels, out, bias, flags, inH, inW, inC, outH, outW, fH, fW, sH, sW, dH, dW, pT, pL, n, chunkRows, m.
   (func (export "convChunk") (param $c i32) (param $p i32)
-    (local $r i32) (local $i0 i32) (local $i1 i32) (local $k i32) (local $dst i32) (local $q i32)
-    (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
-    (local $src i32) (local $end i32) (local $inC i32)
-    (local.set $inC (i32.load offset=32 (local.get $p)))
-    (local.set $k (i32.mul (i32.mul (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p))) (local.get $inC)))
+    (local $r i32) (local $r0 i32) (local $r1 i32) (local $i0 i32) (local $i1 i32) (local $k i32) (local $dst i32)
+    (local $q i32) (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32)
+    (local $iw i32) (local $src i32) (local $end i32) (local $rowBytes i32)
+    (local $x i32) (local $patches i32) (local $m i32) (local $inH i32) (local $inW i32) (local $inC i32)
+    (local $outH i32) (local $outW i32) (local $fH i32) (local $fW i32) (local $sH i32) (local $sW i32)
+    (local $dH i32) (local $dW i32) (local $pT i32) (local $pL i32)
+    (local.set $x (i32.load (local.get $p))) (local.set $patches (i32.load offset=4 (local.get $p)))
+    (local.set $inH (i32.load offset=24 (local.get $p))) (local.set $inW (i32.load offset=28 (local.get $p)))
+    (local.set $inC (i32.load offset=32 (local.get $p))) (local.set $outH (i32.load offset=36 (local.get $p)))
+    (local.set $outW (i32.load offset=40 (local.get $p))) (local.set $fH (i32.load offset=44 (local.get $p)))
+    (local.set $fW (i32.load offset=48 (local.get $p))) (local.set $sH (i32.load offset=52 (local.get $p)))
+    (local.set $sW (i32.load offset=56 (local.get $p))) (local.set $dH (i32.load offset=60 (local.get $p)))
+    (local.set $dW (i32.load offset=64 (local.get $p))) (local.set $pT (i32.load offset=68 (local.get $p)))
+    (local.set $pL (i32.load offset=72 (local.get $p))) (local.set $m (i32.load offset=84 (local.get $p)))
+    (local.set $k (i32.mul (i32.mul (local.get $fH) (local.get $fW)) (local.get $inC)))
+    (local.set $rowBytes (i32.shl (local.get $inC) (i32.const 2)))
     (local.set $i0 (i32.mul (local.get $c) (i32.load offset=80 (local.get $p))))
     (local.set $i1 (i32.add (local.get $i0) (i32.load offset=80 (local.get $p))))
     ;; up to m rounded up to a multiple of 4
-    (local.set $end (i32.and (i32.add (i32.load offset=84 (local.get $p)) (i32.const 3)) (i32.const -4)))
+    (local.set $end (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)))
     (if (i32.gt_u (local.get $i1) (local.get $end)) (then (local.set $i1 (local.get $end))))
-    (local.set $r (local.get $i0))
-    (block $rDone (loop $rNext
-      (br_if $rDone (i32.ge_u (local.get $r) (local.get $i1)))
-      (local.set $dst (i32.add (i32.load offset=4 (local.get $p)) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))))
-      (if (i32.ge_u (local.get $r) (i32.load offset=84 (local.get $p)))
-        (then (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $k) (i32.const 2))))
-        (else
-          ;; r = (b * outH + oh) * outW + ow
-          (local.set $q (i32.div_u (local.get $r) (i32.load offset=40 (local.get $p))))
-          (local.set $ow (i32.sub (local.get $r) (i32.mul (local.get $q) (i32.load offset=40 (local.get $p)))))
-          (local.set $b (i32.div_u (local.get $q) (i32.load offset=36 (local.get $p))))
-          (local.set $oh (i32.sub (local.get $q) (i32.mul (local.get $b) (i32.load offset=36 (local.get $p)))))
-          (local.set $kh (i32.const 0))
-          (block $khDone (loop $khNext
-            (br_if $khDone (i32.ge_u (local.get $kh) (i32.load offset=44 (local.get $p))))
-            (local.set $ih (i32.sub (i32.add (i32.mul (local.get $oh) (i32.load offset=52 (local.get $p)))
-              (i32.mul (local.get $kh) (i32.load offset=60 (local.get $p)))) (i32.load offset=68 (local.get $p))))
-            (local.set $kw (i32.const 0))
-            (block $kwDone (loop $kwNext
-              (br_if $kwDone (i32.ge_u (local.get $kw) (i32.load offset=48 (local.get $p))))
-              (local.set $iw (i32.sub (i32.add (i32.mul (local.get $ow) (i32.load offset=56 (local.get $p)))
-                (i32.mul (local.get $kw) (i32.load offset=64 (local.get $p)))) (i32.load offset=72 (local.get $p))))
-              (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $inC) (i32.const 2))))
-              ;; unsigned compares: a negative row or column is huge, so it reads as padding
-              (if (i32.and (i32.lt_u (local.get $ih) (i32.load offset=24 (local.get $p)))
-                    (i32.lt_u (local.get $iw) (i32.load offset=28 (local.get $p))))
-                (then
-                  (local.set $src (i32.add (i32.load (local.get $p)) (i32.shl (i32.mul (i32.add (i32.mul (i32.add
-                    (i32.mul (local.get $b) (i32.load offset=24 (local.get $p))) (local.get $ih))
-                    (i32.load offset=28 (local.get $p))) (local.get $iw)) (local.get $inC)) (i32.const 2))))
-                  (block $vDone (loop $vNext
-                    (br_if $vDone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
-                    (v128.store (local.get $dst) (v128.load (local.get $src)))
-                    (local.set $src (i32.add (local.get $src) (i32.const 16)))
-                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-                    (br $vNext)))
-                  (block $sDone (loop $sNext
-                    (br_if $sDone (i32.ge_u (local.get $dst) (local.get $end)))
-                    (f32.store (local.get $dst) (f32.load (local.get $src)))
-                    (local.set $src (i32.add (local.get $src) (i32.const 4)))
-                    (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-                    (br $sNext))))
-                (else
-                  (block $zDone (loop $zNext
-                    (br_if $zDone (i32.ge_u (local.get $dst) (local.get $end)))
-                    (f32.store (local.get $dst) (f32.const 0))
-                    (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-                    (br $zNext)))))
-              (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
-              (br $kwNext)))
-            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
-            (br $khNext)))))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rNext)))
-    (call $tile (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
-      (local.get $k) (i32.load offset=76 (local.get $p)) (local.get $i0) (local.get $i1) (i32.const 0)
-      (i32.load offset=76 (local.get $p)) (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p))))
+    ;; blocks of 32 rows: their patches stay in the cache between being written and multiplied
+    (local.set $r0 (local.get $i0))
+    (block $blockDone (loop $blockNext
+      (br_if $blockDone (i32.ge_u (local.get $r0) (local.get $i1)))
+      (local.set $r1 (i32.add (local.get $r0) (i32.const 32)))
+      (if (i32.gt_u (local.get $r1) (local.get $i1)) (then (local.set $r1 (local.get $i1))))
+      (local.set $r (local.get $r0))
+      (block $rDone (loop $rNext
+        (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $dst (i32.add (local.get $patches) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))))
+        (if (i32.ge_u (local.get $r) (local.get $m))
+          (then (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $k) (i32.const 2))))
+          (else
+            ;; r = (b * outH + oh) * outW + ow
+            (local.set $q (i32.div_u (local.get $r) (local.get $outW)))
+            (local.set $ow (i32.sub (local.get $r) (i32.mul (local.get $q) (local.get $outW))))
+            (local.set $b (i32.div_u (local.get $q) (local.get $outH)))
+            (local.set $oh (i32.sub (local.get $q) (i32.mul (local.get $b) (local.get $outH))))
+            (local.set $kh (i32.const 0))
+            (block $khDone (loop $khNext
+              (br_if $khDone (i32.ge_u (local.get $kh) (local.get $fH)))
+              (local.set $ih (i32.sub (i32.add (i32.mul (local.get $oh) (local.get $sH)) (i32.mul (local.get $kh) (local.get $dH)))
+                (local.get $pT)))
+              (local.set $kw (i32.const 0))
+              (block $kwDone (loop $kwNext
+                (br_if $kwDone (i32.ge_u (local.get $kw) (local.get $fW)))
+                (local.set $iw (i32.sub (i32.add (i32.mul (local.get $ow) (local.get $sW)) (i32.mul (local.get $kw) (local.get $dW)))
+                  (local.get $pL)))
+                (local.set $end (i32.add (local.get $dst) (local.get $rowBytes)))
+                ;; unsigned compares: a negative row or column is huge, so it reads as padding
+                (if (i32.and (i32.lt_u (local.get $ih) (local.get $inH)) (i32.lt_u (local.get $iw) (local.get $inW)))
+                  (then
+                    (local.set $src (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (i32.add
+                      (i32.mul (local.get $b) (local.get $inH)) (local.get $ih)) (local.get $inW)) (local.get $iw))
+                      (local.get $rowBytes))))
+                    (block $vDone (loop $vNext
+                      (br_if $vDone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+                      (v128.store (local.get $dst) (v128.load (local.get $src)))
+                      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                      (br $vNext)))
+                    (block $sDone (loop $sNext
+                      (br_if $sDone (i32.ge_u (local.get $dst) (local.get $end)))
+                      (f32.store (local.get $dst) (f32.load (local.get $src)))
+                      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                      (br $sNext))))
+                  (else
+                    (memory.fill (local.get $dst) (i32.const 0) (local.get $rowBytes))
+                    (local.set $dst (local.get $end))))
+                (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                (br $kwNext)))
+              (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+              (br $khNext)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rNext)))
+      (call $tile (local.get $patches) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+        (local.get $k) (i32.load offset=76 (local.get $p)) (local.get $r0) (local.get $r1) (i32.const 0)
+        (i32.load offset=76 (local.get $p)) (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p)))
+      (local.set $r0 (local.get $r1))
+      (br $blockNext))))
 
   ;; B[k, n] (row-major at b; with transposed = 1, B^T[n, k] lies at b) into panels of 8 columns at bp
   ;; (see matMulChunk), the last one filled up with zeros: ceil(n / 8) * k * 8 floats.
