@@ -174,24 +174,10 @@ export class ThreadPool<T extends object> {
       const chunks = ctl[base];
       if (chunk >= chunks) return;
       if (Atomics.compareExchange(ctl, JOB, v, v + 1) !== v) continue;
-      const p = ctl;
-      const fn = this.fns[p[base + 1]];
+      const fn = this.fns[ctl[base + 1]];
+      const a = ctl.subarray(base + 2, base + 2 + MAX_ARGS);
       try {
-        fn(
-          chunk,
-          p[base + 2],
-          p[base + 3],
-          p[base + 4],
-          p[base + 5],
-          p[base + 6],
-          p[base + 7],
-          p[base + 8],
-          p[base + 9],
-          p[base + 10],
-          p[base + 11],
-          p[base + 12],
-          p[base + 13],
-        );
+        fn(chunk, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
       } catch (error) {
         this.abandon(chunks);
         throw error;
