@@ -26,12 +26,13 @@ export interface InitBackendOptions {
   /** Browser bundles only: where the `.wasm` files of tfjs-backend-wasm are served (a folder URL or a map). */
   wasmPaths?: WasmPaths;
   /**
-   * WASM only: how many threads tensorfold's own kernels (the matrix products) run on: the calling
-   * thread and `threads - 1` workers sharing a SharedArrayBuffer; 1 keeps everything on the calling
-   * thread (exactly the one-thread paths). `'auto'`: every core, at most 4. Overrides the
-   * `TENSORFOLD_WASM_THREADS` environment variable. Where threads cannot run (a browser, no
-   * SharedArrayBuffer, no WebAssembly SIMD) it runs on 1; `backendInfo().threads` says how many run.
-   * Default: `'auto'`.
+   * WASM only: how many threads tensorfold's own kernels (matrix products, convolutions and their
+   * filter gradient) run on: the calling thread and `threads - 1` workers sharing a
+   * SharedArrayBuffer (Node's `worker_threads`; Web Workers in a cross-origin isolated page); 1 keeps
+   * everything on the calling thread (exactly the one-thread paths). `'auto'`: every core, at most 4.
+   * Overrides the `TENSORFOLD_WASM_THREADS` environment variable. Where threads cannot run (a page
+   * that is not cross-origin isolated, no SharedArrayBuffer, no WebAssembly SIMD) it runs on 1;
+   * `backendInfo().threads` says how many run. Default: `'auto'`.
    */
   threads?: number | 'auto';
 }

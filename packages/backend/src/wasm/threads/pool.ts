@@ -7,10 +7,10 @@
  * whichever thread claims it: results have the same bits for any number of threads.
  *
  * Synchronisation is `Atomics.wait`/`notify` on a small control block (worker-source.ts), not
- * messages. Workers are unref'd: they never keep a process alive. Node only for now (browsers would
- * need Web Workers and a main thread that may not block).
+ * messages; a browser's main thread, which may not block, spins on the control block instead while
+ * the workers finish. Workers (spawn-workers.ts) run in Node, or in cross-origin isolated pages.
  */
-import { NODE_WORKER_SOURCE } from './worker-source.js';
+import { canBlock, type PoolWorker, spawnWorkers } from './spawn-workers.js';
 
 const WAKE = 0;
 const JOB = 1;
@@ -24,13 +24,6 @@ export const MAX_CHUNKS = 255;
 const MAX_ARGS = 12;
 const PAGE = 65536;
 
-/** The part of Node's `Worker` the pool uses. */
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  once(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
-}
-
 type ChunkFunction = (chunk: number, ...args: number[]) => void;
 
 /** A running pool: see the module doc. */
@@ -38,6 +31,7 @@ export class ThreadPool<T extends object> {
   private seq = 0;
   private readonly fns: ChunkFunction[];
   private closed = false;
+  private readonly blocking = canBlock();
 
   private constructor(
     /** Threads that run jobs, the caller's included. */
@@ -48,7 +42,7 @@ export class ThreadPool<T extends object> {
     readonly kernels: readonly T[],
     private readonly names: readonly string[],
     private readonly control: Int32Array,
-    private readonly workers: NodeWorker[],
+    private readonly workers: PoolWorker[],
   ) {
     this.fns = kernels.flatMap((exports) =>
       names.map((name) => (exports as Record<string, ChunkFunction>)[name]),
@@ -58,7 +52,7 @@ export class ThreadPool<T extends object> {
   /**
    * Starts `threads - 1` workers running `modules` (each imports `env.memory`, shared, at most
    * `maxPages` pages: for example a module's SIMD and FMA builds) and resolves once each has
-   * instantiated them; null where threads cannot run here (not Node, no SharedArrayBuffer,
+   * instantiated them; null where threads cannot run here (no SharedArrayBuffer, no workers,
    * `threads < 2`, or a worker failed to start).
    *
    * @param names The exported functions jobs may call.
@@ -71,8 +65,6 @@ export class ThreadPool<T extends object> {
   ): Promise<ThreadPool<T> | null> {
     if (threads < 2 || typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined')
       return null;
-    const workerThreads = await importWorkerThreads();
-    if (workerThreads == null) return null;
     let memory: WebAssembly.Memory;
     let kernels: T[];
     try {
@@ -84,26 +76,10 @@ export class ThreadPool<T extends object> {
       return null; // no shared WebAssembly memory here
     }
     const control = new Int32Array(new SharedArrayBuffer(4 * (PARAMS + 2 * 16)));
-    const workers: NodeWorker[] = [];
+    const workers = await spawnWorkers(threads - 1, { modules, memory, control: control.buffer, names });
+    if (workers == null) return null;
     try {
-      for (let i = 1; i < threads; i++) {
-        const worker = new workerThreads.Worker(NODE_WORKER_SOURCE, {
-          eval: true,
-          workerData: { modules, memory, control: control.buffer, names },
-        }) as NodeWorker;
-        workers.push(worker);
-        worker.unref();
-      }
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve, reject) => {
-              worker.once('message', () => resolve());
-              worker.once('error', reject);
-              worker.once('exit', () => reject(new Error('a pool worker exited before it was ready')));
-            }),
-        ),
-      );
+      await Promise.all(workers.map((worker) => worker.ready));
     } catch {
       Atomics.store(control, STOP, 1);
       await Promise.all(workers.map((worker) => worker.terminate()));
@@ -157,7 +133,7 @@ export class ThreadPool<T extends object> {
       failure = error; // still wait: the workers may be writing the shared memory
     }
     for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) {
-      Atomics.wait(ctl, DONE, done);
+      if (this.blocking) Atomics.wait(ctl, DONE, done);
     }
     if (failure != null) throw failure;
     if (Atomics.load(ctl, FAILED) !== 0)
@@ -213,23 +189,5 @@ export class ThreadPool<T extends object> {
     Atomics.add(this.control, WAKE, 1);
     Atomics.notify(this.control, WAKE);
     await Promise.all(this.workers.map((worker) => worker.terminate()));
-  }
-}
-
-/** Node's `worker_threads`, or null outside Node. */
-async function importWorkerThreads(): Promise<{
-  Worker: new (source: string, options: object) => unknown;
-} | null> {
-  const isNode =
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
-    'string';
-  if (!isNode) return null;
-  try {
-    const specifier = 'node:worker_threads';
-    return (await import(/* @vite-ignore */ specifier)) as {
-      Worker: new (source: string, options: object) => unknown;
-    };
-  } catch {
-    return null;
   }
 }

@@ -38,6 +38,16 @@ function claim(ctl, fns) {
   }
 }`;
 
+/** The loop that serves jobs once the modules are instantiated (`ctl`, `fns` in scope). */
+const SERVE = `
+let seen = Atomics.load(ctl, 0);
+while (Atomics.load(ctl, 3) === 0) {
+  Atomics.wait(ctl, 0, seen);
+  seen = Atomics.load(ctl, 0);
+  if (Atomics.load(ctl, 3) !== 0) break;
+  claim(ctl, fns);
+}`;
+
 /** Node's worker: instantiates the modules on the shared memory (function index: module * names + name), says it is ready, then serves jobs. */
 export const NODE_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -49,12 +59,23 @@ const fns = modules.flatMap((module) => {
   return names.map((name) => exports[name]);
 });
 parentPort.postMessage('ready');
-let seen = Atomics.load(ctl, 0);
-while (Atomics.load(ctl, 3) === 0) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  if (Atomics.load(ctl, 3) !== 0) break;
-  claim(ctl, fns);
-}
+${SERVE}
 parentPort.close();
+`;
+
+/** A Web Worker (a cross-origin isolated page): the same, with its data in its first message. */
+export const BROWSER_WORKER_SOURCE = `
+${CLAIM_LOOP}
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { modules, memory, control, names } = event.data;
+  const ctl = new Int32Array(control);
+  const fns = modules.flatMap((module) => {
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    return names.map((name) => exports[name]);
+  });
+  self.postMessage('ready');
+  ${SERVE}
+  self.close();
+};
 `;
