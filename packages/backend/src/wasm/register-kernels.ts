@@ -3,8 +3,10 @@ import {
   _FusedMatMul,
   BatchMatMul,
   Cast,
+  Conv2D,
   Cumprod,
   Cumsum,
+  FusedConv2D,
   type KernelConfig,
   Mean,
   OneHot,
@@ -19,6 +21,7 @@ import { KernelReplacement } from '../kernel-replacement.js';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { sameTypeCastConfig } from './kernels/cast.js';
 import { clipByValueConfig } from './kernels/clip-by-value.js';
+import { threadedConvConfig } from './kernels/conv-by-threads.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
@@ -96,6 +99,9 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Cumsum]: emptyOutputFirstConfig,
   [Cumprod]: emptyOutputFirstConfig,
   [Transpose]: emptyOutputFirstConfig,
+  // Conv2D and FusedConv2D on the thread pool where one runs (see kernels/conv-by-threads.ts).
+  [Conv2D]: (stock: KernelConfig) => threadedConvConfig(explicitSamePaddingConfig(stock)),
+  [FusedConv2D]: (stock: KernelConfig) => threadedConvConfig(explicitSamePaddingConfig(stock)),
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
