@@ -54,6 +54,51 @@ const cases: Array<[string, FilterGradCase]> = [
   ],
 ];
 
+/**
+ * Cases the register-blocked SIMD kernel takes (input channels a multiple of 4, output channels of 8):
+ * strides 1 to 3 on each axis, filters from 1x1 to 5x4, odd and even sizes, 'valid', 'same' and
+ * explicit padding (some wider than the filter), 4 or 8 input and 8, 16 or 24 output channels.
+ */
+function blockedCases(): Array<[string, FilterGradCase]> {
+  const out: Array<[string, FilterGradCase]> = [];
+  const filters: Array<[number, number]> = [
+    [1, 1],
+    [2, 3],
+    [4, 4],
+    [5, 4],
+  ];
+  const pads: Pad[] = [
+    'valid',
+    'same',
+    [
+      [0, 0],
+      [5, 1],
+      [0, 6],
+      [0, 0],
+    ],
+  ];
+  let n = 0;
+  for (const sh of [1, 2, 3]) {
+    for (const sw of [1, 2, 3]) {
+      for (const [fh, fw] of filters) {
+        for (const pad of pads) {
+          n++;
+          const c: FilterGradCase = {
+            xShape: [1 + (n % 2), 6 + (n % 4), 5 + (n % 5), 4 * (1 + (n % 2))],
+            filterShape: [fh, fw, 4 * (1 + (n % 2)), 8 * (1 + (n % 3))],
+            strides: [sh, sw],
+            pad,
+          };
+          const [, oh, ow] = dyShapeOf(c);
+          if (oh < 1 || ow < 1) continue;
+          out.push([`blocked: ${JSON.stringify(c)}`, c]);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** The forward output shape, from tfjs's own shape rules. */
@@ -120,12 +165,14 @@ const bySimd =
     }
   };
 
+const simdCases = [...cases.filter(([, c]) => c.filterShape[3] % 4 === 0), ...blockedCases()];
+
 describe('WASM Conv2DBackpropFilter', () => {
   describe.each([
     ['as a matrix product over patches', filterGradientByPatches, cases],
     ['as a convolution', filterGradientByConvolution, cases],
-    ['by the SIMD kernel', bySimd(false), cases.filter(([, c]) => c.filterShape[3] % 4 === 0)],
-    ['by the SIMD kernel, FMA build', bySimd(true), cases.filter(([, c]) => c.filterShape[3] % 4 === 0)],
+    ['by the SIMD kernel', bySimd(false), simdCases],
+    ['by the SIMD kernel, FMA build', bySimd(true), simdCases],
   ] as const)('%s', (_form, strategy, formCases) => {
     it.each(formCases)('matches the CPU backend: %s', async (_name, c) => {
       const want = await cpuFilterGradient(c);

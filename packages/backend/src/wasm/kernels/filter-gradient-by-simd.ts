@@ -1,11 +1,15 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
+import { blockedFilterGradient } from '../simd/filter-gradient-blocked.js';
 import type { SimdKernels } from '../simd/simd-kernels.js';
 
 /**
  * The filter gradient of a convolution by tensorfold's SIMD kernel ({@link SimdKernels.filterGradient}),
  * straight from `x` and `dy` where they lie: no patch matrix, no packed copy of `dy`. Needs
- * `outChannels % 4 === 0`.
+ * `outChannels % 4 === 0`. Where the input channels are a multiple of 4 and the output channels of 8,
+ * the register-blocked kernel ({@link blockedFilterGradient}) runs instead: measured (2-core AMD
+ * EPYC, loaded, min of 8) on a DCGAN discriminator's second layer (64x14x14x64, 4x4 stride 2 to 128)
+ * in about half the time.
  *
  * `x` is `[batch, height, width, inChannels]`, `dy` `[batch, outHeight, outWidth, outChannels]`;
  * the result is `[filterHeight, filterWidth, inChannels, outChannels]`.
@@ -22,7 +26,18 @@ export function filterGradientBySimd(
   const { backend } = scope;
   const grad = backend.typedArrayFromHeap(out);
   grad.fill(0);
-  kernels.filterGradient(
+  const blocked =
+    info.inChannels > 0 &&
+    info.inChannels % 4 === 0 &&
+    info.outChannels > 0 &&
+    info.outChannels % 8 === 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0
+      ? blockedFilterGradient(backend)
+      : null;
+  const run = blocked ? blocked.filterGradientBlocked.bind(blocked) : kernels.filterGradient.bind(kernels);
+  if (info.batchSize === 0) return out;
+  run(
     backend.typedArrayFromHeap(x).byteOffset,
     backend.typedArrayFromHeap(dy).byteOffset,
     grad.byteOffset,

@@ -1,0 +1,85 @@
+/**
+ * `node --experimental-wasm-relaxed-simd --conditions=@tensorfold/source --import tsx src/profile-dcgan.ts [steps] [--backend wasm]`
+ *
+ * Where a DCGAN training step's time goes (the `models-gan` bench's network: 28x28x1, latent 100, 128
+ * filters, batch 64; one step trains the discriminator on 64 real and 64 generated images, then the
+ * generator): runs `steps` profiled steps (`tf.profile`), keeps each kernel call's fastest time over
+ * them (the machines we run on are shared: the minimum is the kernel's own cost) and prints the totals
+ * per kernel and per call shape, next to the step's wall time.
+ */
+import { tf } from '@tensorfold/core';
+import { dcgan } from '@tensorfold/models-gan';
+import { adam } from '@tensorfold/optim';
+import { useBackend } from './backends.js';
+
+async function main() {
+  const args = process.argv.slice(2);
+  const backendAt = args.indexOf('--backend');
+  const backend = backendAt >= 0 ? args.splice(backendAt, 2)[1] : 'wasm';
+  const steps = Number(args[0] ?? '5');
+  console.log(`backend: ${await useBackend(backend)}`);
+  const model = dcgan({ latentDim: 100, filters: 128, seed: 1 });
+  const optimizers = [adam({ learningRate: 2e-4, beta1: 0.5 }), adam({ learningRate: 2e-4, beta1: 0.5 })];
+  model.compile({
+    generatorOptimizer: optimizers[0],
+    discriminatorOptimizer: optimizers[1],
+    labelSmoothing: 0.1,
+  });
+  const x = tf.randomUniform([64, 28, 28, 1], -1, 1, 'float32', 1); // [batch, 28, 28, 1]
+  const batch = { xs: [x], ys: [], size: 64 };
+  const step = async () => {
+    await model.runTrainStep(batch);
+    model.metricsState.reset();
+  };
+  for (let i = 0; i < 2; i++) await step();
+
+  const fastest: Array<{ key: string; ms: number }> = [];
+  for (let i = 0; i < steps; i++) {
+    const info = await tf.profile(step);
+    for (const [k, kernel] of info.kernels.entries()) {
+      const ms = (await kernel.kernelTimeMs) as number;
+      const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)}`;
+      if (fastest[k] == null) fastest[k] = { key, ms };
+      else fastest[k].ms = Math.min(fastest[k].ms, ms);
+    }
+  }
+  const wall: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    await step();
+    wall.push(performance.now() - start);
+  }
+  model.dispose();
+  for (const o of optimizers) o.dispose();
+  x.dispose();
+
+  wall.sort((a, b) => a - b);
+  const total = fastest.reduce((sum, k) => sum + k.ms, 0);
+  console.log(
+    `DCGAN step wall time (ms): min ${wall[0].toFixed(0)}, median ${wall[wall.length >> 1].toFixed(0)}`,
+  );
+  console.log(
+    `sum of each kernel call's fastest time: ${total.toFixed(0)} ms over ${fastest.length} calls\n`,
+  );
+  const byName = new Map<string, { ms: number; calls: number }>();
+  const byCall = new Map<string, { ms: number; calls: number }>();
+  for (const k of fastest) {
+    for (const [map, key] of [
+      [byName, k.key.split(' ')[0]],
+      [byCall, k.key],
+    ] as const) {
+      const entry = map.get(key) ?? { ms: 0, calls: 0 };
+      entry.ms += k.ms;
+      entry.calls++;
+      map.set(key, entry);
+    }
+  }
+  console.log('| kernel | ms per step | calls |\n|---|---|---|');
+  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
+    console.log(`| ${name} | ${e.ms.toFixed(1)} | ${e.calls} |`);
+  console.log('\n| kernel and input shapes | ms per step | calls |\n|---|---|---|');
+  for (const [key, e] of [...byCall].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
+    console.log(`| ${key} | ${e.ms.toFixed(1)} | ${e.calls} |`);
+}
+
+main();
