@@ -27,6 +27,7 @@ import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
+import { INT8_WASM_KERNELS } from './kernels/int8.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
@@ -43,6 +44,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
+  ...INT8_WASM_KERNELS,
 ];
 
 /**

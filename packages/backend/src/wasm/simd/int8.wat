@@ -1,0 +1,278 @@
+;; tensorfold's integer inference kernels (int8 weights, dynamically quantized int8 activations,
+;; int32 accumulation). They run on tfjs-backend-wasm's memory (env.memory); every pointer is a byte
+;; offset into it. Compiled by scripts/compile-simd-kernels.mjs; int8-kernels.ts holds the contracts.
+;;
+;; Integers are held as int16 so that i32x4.dot_i16x8_s multiplies 8 pairs and adds them pairwise
+;; into 4 int32 lanes. Weights come two to an int32 (low half: row 2r of the kernel, high half: row
+;; 2r + 1); an activation pair is splatted over the 4 lanes, so one dot
+;; gives 4 columns' sums over 2 rows of k. The weights come in blocks of 8 columns ([pairs, 8] each),
+;; so that a block's pairs are read in order.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
+  ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
+  ;; scales[i] = max / 127 (0 for a row of zeros, whose levels are all 0). Rows of `out` are kPad apart.
+  (func (export "quantizeRows")
+    (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
+    (local $i i32) (local $p i32) (local $end i32) (local $t i32)
+    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128)
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $m (v128.const i32x4 0 0 0 0))
+      (local.set $p (local.get $x))
+      (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))
+      (block $vd (loop $v
+        (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $v)))
+      (local.set $max (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+        (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+      (block $sd (loop $s
+        (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $max (f32.max (local.get $max) (f32.abs (f32.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $s)))
+      (local.set $inv (f32.const 0))
+      (if (f32.gt (local.get $max) (f32.const 0))
+        (then (local.set $inv (f32.div (f32.const 127) (local.get $max)))))
+      (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
+      (local.set $invV (f32x4.splat (local.get $inv)))
+      ;; 8 levels at a time
+      (local.set $t (i32.const 0))
+      (block $qd (loop $q
+        (br_if $qd (i32.gt_s (i32.add (local.get $t) (i32.const 8)) (local.get $k)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1)))
+          (i16x8.narrow_i32x4_s
+            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+              (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+              (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 8)))
+        (br $q)))
+      ;; the tail, then the zero padding
+      (block $td (loop $tl
+        (br_if $td (i32.ge_s (local.get $t) (local.get $kPad)))
+        (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1)))
+          (select
+            (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
+              (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+            (i32.const 0)
+            (i32.lt_s (local.get $t) (local.get $k))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $tl)))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $out (i32.add (local.get $out) (i32.shl (local.get $kPad) (i32.const 1))))
+      (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $row))))
+
+  ;; Writes out[col .. min(col + 4, n)) = act(float(acc) * rowScale * colScales[col..] + bias[col..]).
+  (func $finish
+    (param $acc v128) (param $out i32) (param $col i32) (param $n i32) (param $colScales i32)
+    (param $bias i32) (param $rowScale f32) (param $relu i32)
+    (local $y v128) (local $left i32)
+    (local.set $left (i32.sub (local.get $n) (local.get $col)))
+    (if (i32.le_s (local.get $left) (i32.const 0)) (then (return)))
+    (local.set $col (i32.shl (local.get $col) (i32.const 2)))
+    (local.set $y (f32x4.add
+      (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc))
+        (f32x4.mul (f32x4.splat (local.get $rowScale)) (v128.load (i32.add (local.get $colScales) (local.get $col)))))
+      (v128.load (i32.add (local.get $bias) (local.get $col)))))
+    (if (local.get $relu) (then (local.set $y (f32x4.max (local.get $y) (v128.const i32x4 0 0 0 0)))))
+    (local.set $out (i32.add (local.get $out) (local.get $col)))
+    (if (i32.ge_s (local.get $left) (i32.const 4)) (then (v128.store (local.get $out) (local.get $y)) (return)))
+    (f32.store (local.get $out) (f32x4.extract_lane 0 (local.get $y)))
+    (if (i32.ge_s (local.get $left) (i32.const 2))
+      (then (f32.store offset=4 (local.get $out) (f32x4.extract_lane 1 (local.get $y)))))
+    (if (i32.ge_s (local.get $left) (i32.const 3))
+      (then (f32.store offset=8 (local.get $out) (f32x4.extract_lane 2 (local.get $y))))))
+
+  ;; out[i, j] = act(sum_k a[i, k] w[k, j] * rowScales[i] * colScales[j] + bias[j]) for i < m, j < n.
+  ;; a: int16 [m, 2 * pairs]; w: int32 [nPad / 8, pairs, 8] (weight pairs, 8 columns a block, zero past n);
+  ;; colScales, bias: float32 [nPad]; out: float32 [m, n]. Row i's scale is at rowScales + i * rowStep
+  ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
+  (func (export "gemm")
+    (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
+    (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
+    (param $relu i32)
+    (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
+    (local $o i32) (local $s i32)
+    (local $w0 v128) (local $w1 v128) (local $x v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
+    (local.set $wStep (i32.shl (local.get $pairs) (i32.const 5)))
+    (local.set $last (i32.add (local.get $a) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rowBytes))))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_s (local.get $j) (local.get $nPad)))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_s (local.get $i) (local.get $m)))
+        ;; rows i..i+3, the ones past m read row m-1 (their sums are not written)
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $a1 (select (i32.add (local.get $a0) (local.get $rowBytes)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m))))
+        (local.set $a2 (select (i32.add (local.get $a1) (local.get $rowBytes)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))))
+        (local.set $a3 (select (i32.add (local.get $a2) (local.get $rowBytes)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m))))
+        (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
+        (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
+        (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
+        (local.set $acc6 (v128.const i32x4 0 0 0 0)) (local.set $acc7 (v128.const i32x4 0 0 0 0))
+        ;; the block of columns j..j+7 of w, two pairs of k a turn, then the odd one
+        (local.set $wp (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $wStep))))
+        (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
+        (block $kd (loop $kl
+          (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
+          (local.set $w0 (v128.load offset=0 (local.get $wp)))
+          (local.set $w1 (v128.load offset=16 (local.get $wp)))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+          (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+          (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+          (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+          (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $w0 (v128.load offset=32 (local.get $wp)))
+          (local.set $w1 (v128.load offset=48 (local.get $wp)))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+          (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a1)))
+          (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a2)))
+          (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
+          (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+          (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
+          (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
+          (local.set $a3 (i32.add (local.get $a3) (i32.const 8)))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+          (br $kl)))
+        (if (i32.and (local.get $pairs) (i32.const 1)) (then
+          (local.set $w0 (v128.load offset=0 (local.get $wp)))
+          (local.set $w1 (v128.load offset=16 (local.get $wp)))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+          (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+          (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+          (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+          (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+        ))
+        ;; out[i, j], row scale at rowScales + i * rowStep
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+        (local.set $s (i32.add (local.get $rowScales) (i32.mul (local.get $i) (local.get $rowStep))))
+        (call $finish (local.get $acc0) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+          (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+        (call $finish (local.get $acc1) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+          (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m)) (then
+          (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+          (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+          (call $finish (local.get $acc2) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+            (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+          (call $finish (local.get $acc3) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+            (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m)) (then
+          (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+          (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+          (call $finish (local.get $acc4) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+            (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+          (call $finish (local.get $acc5) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+            (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m)) (then
+          (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+          (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+          (call $finish (local.get $acc6) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+            (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+          (call $finish (local.get $acc7) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+            (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $il)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $jl))))
+
+  ;; Copies `bytes` bytes 16 at a time (`bytes` rounded up: up to 15 more are read and written).
+  (func $copy (param $dst i32) (param $src i32) (param $bytes i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (if (result v128) (local.get $src)
+        (then (v128.load (local.get $src))) (else (v128.const i32x4 0 0 0 0))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (if (local.get $src) (then (local.set $src (i32.add (local.get $src) (i32.const 16)))))
+      (br $l))))
+
+  ;; The patches of `count` output positions from `first` (row-major over [outH, outW]) of one int16
+  ;; image q [inH, inW, cin]: out[p, (dy * fW + dx) * cin + c] = q[oy*sH - padTop + dy, ox*sW - padLeft + dx, c]
+  ;; (0 in the padding), rows `rowBytes` apart. Writes and reads up to 15 bytes past each piece (the
+  ;; next piece overwrites them): the caller leaves 16 bytes to spare after `out` and after q's end.
+  (func (export "im2col")
+    (param $q i32) (param $out i32) (param $first i32) (param $count i32) (param $inH i32) (param $inW i32)
+    (param $cin i32) (param $outW i32) (param $fH i32) (param $fW i32) (param $sH i32) (param $sW i32)
+    (param $padTop i32) (param $padLeft i32) (param $rowBytes i32)
+    (local $p i32) (local $pos i32) (local $y0 i32) (local $x0 i32) (local $dy i32) (local $dx i32)
+    (local $iy i32) (local $ix i32) (local $dst i32) (local $pixel i32)
+    (local.set $pixel (i32.shl (local.get $cin) (i32.const 1)))
+    (block $pd (loop $pl
+      (br_if $pd (i32.ge_s (local.get $p) (local.get $count)))
+      (local.set $pos (i32.add (local.get $first) (local.get $p)))
+      (local.set $y0 (i32.sub (i32.mul (i32.div_u (local.get $pos) (local.get $outW)) (local.get $sH)) (local.get $padTop)))
+      (local.set $x0 (i32.sub (i32.mul (i32.rem_u (local.get $pos) (local.get $outW)) (local.get $sW)) (local.get $padLeft)))
+      (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $rowBytes))))
+      (local.set $dy (i32.const 0))
+      (block $yd (loop $yl
+        (br_if $yd (i32.ge_s (local.get $dy) (local.get $fH)))
+        (local.set $iy (i32.add (local.get $y0) (local.get $dy)))
+        (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH))
+              (i32.and (i32.ge_s (local.get $x0) (i32.const 0))
+                (i32.le_s (i32.add (local.get $x0) (local.get $fW)) (local.get $inW))))
+          (then
+            ;; the whole row of the window lies in the image: one piece
+            (call $copy (local.get $dst)
+              (i32.add (local.get $q) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $x0))
+                (local.get $pixel)))
+              (i32.mul (local.get $fW) (local.get $pixel)))
+            (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $fW) (local.get $pixel)))))
+          (else
+            (local.set $dx (i32.const 0))
+            (block $xd (loop $xl
+              (br_if $xd (i32.ge_s (local.get $dx) (local.get $fW)))
+              (local.set $ix (i32.add (local.get $x0) (local.get $dx)))
+              (call $copy (local.get $dst)
+                (select
+                  (i32.add (local.get $q) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $inW)) (local.get $ix))
+                    (local.get $pixel)))
+                  (i32.const 0)
+                  (i32.and (i32.lt_u (local.get $iy) (local.get $inH)) (i32.lt_u (local.get $ix) (local.get $inW))))
+                (local.get $pixel))
+              (local.set $dst (i32.add (local.get $dst) (local.get $pixel)))
+              (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
+              (br $xl)))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+        (br $yl)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $pl))))
+)
