@@ -113,13 +113,19 @@ describe.each([
   afterAll(() => setSimdKernelsEnabled(true));
 
   it(`runs ${backend === 'wasm' && simd ? 'the SIMD module' : 'no SIMD module'}`, () => {
-    const module = backend === 'wasm' ? int8Simd(tf.backend() as unknown as WasmBackendLike) : null;
+    const wasm = tf.backend() as unknown as WasmBackendLike;
+    const module = backend === 'wasm' ? int8Simd(wasm) : null;
     expect(module != null).toBe(backend === 'wasm' && simd);
   });
 
-  it.each(shapes)('matMul [%i, %i] x [%i, ...] gives the reference to the last bit', async (m, k, n) => {
+  it.each(
+    shapes.flatMap(([m, k, n]) => [
+      [m, k, n, 'signed'],
+      [m, k, n, 'non-negative'],
+    ]),
+  )('matMul [%i, %i] x [%i, ...] of %s inputs gives the reference to the last bit', async (m, k, n, sign) => {
     const before = tf.memory().numTensors;
-    const xs = numbers(m * k, m + k);
+    const xs = numbers(m * k, m + k).map((v) => (sign === 'signed' ? v : Math.abs(v)));
     const { packed } = packedLevels(k, n, n);
     const scales = Float32Array.from(numbers(n, 5), (v) => Math.abs(v) * 0.01 + 1e-3);
     const bias = numbers(n, 6);

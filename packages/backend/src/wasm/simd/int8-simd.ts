@@ -31,7 +31,7 @@ export interface Int8Simd {
     bias: number,
     relu: number,
   ): void;
-  /** The int16 patches of `count` output positions from `first` of one int16 image (see int8.wat). */
+  /** The patches of `count` output positions from `first` of one image of `pixelBytes` a position (see int8.wat). */
   im2col(
     q: number,
     out: number,
@@ -39,7 +39,7 @@ export interface Int8Simd {
     count: number,
     inH: number,
     inW: number,
-    inC: number,
+    pixelBytes: number,
     outW: number,
     fH: number,
     fW: number,

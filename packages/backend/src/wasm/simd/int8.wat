@@ -225,17 +225,16 @@
       (if (local.get $src) (then (local.set $src (i32.add (local.get $src) (i32.const 16)))))
       (br $l))))
 
-  ;; The patches of `count` output positions from `first` (row-major over [outH, outW]) of one int16
-  ;; image q [inH, inW, cin]: out[p, (dy * fW + dx) * cin + c] = q[oy*sH - padTop + dy, ox*sW - padLeft + dx, c]
+  ;; The patches of `count` output positions from `first` (row-major over [outH, outW]) of one image
+  ;; q [inH, inW, cin] of `pixel` bytes a position (int16 levels: 2 cin, bytes: cin): out[p, (dy * fW + dx) * cin + c] = q[oy*sH - padTop + dy, ox*sW - padLeft + dx, c]
   ;; (0 in the padding), rows `rowBytes` apart. Writes and reads up to 15 bytes past each piece (the
   ;; next piece overwrites them): the caller leaves 16 bytes to spare after `out` and after q's end.
   (func (export "im2col")
     (param $q i32) (param $out i32) (param $first i32) (param $count i32) (param $inH i32) (param $inW i32)
-    (param $cin i32) (param $outW i32) (param $fH i32) (param $fW i32) (param $sH i32) (param $sW i32)
+    (param $pixel i32) (param $outW i32) (param $fH i32) (param $fW i32) (param $sH i32) (param $sW i32)
     (param $padTop i32) (param $padLeft i32) (param $rowBytes i32)
     (local $p i32) (local $pos i32) (local $y0 i32) (local $x0 i32) (local $dy i32) (local $dx i32)
-    (local $iy i32) (local $ix i32) (local $dst i32) (local $pixel i32)
-    (local.set $pixel (i32.shl (local.get $cin) (i32.const 1)))
+    (local $iy i32) (local $ix i32) (local $dst i32)
     (block $pd (loop $pl
       (br_if $pd (i32.ge_s (local.get $p) (local.get $count)))
       (local.set $pos (i32.add (local.get $first) (local.get $p)))
