@@ -13,6 +13,13 @@ export interface QuantizeForInferenceOptions {
    * convolution covers (channels last, no dilation); the others stay float.
    */
   layers?: string[];
+  /**
+   * Layers not named in `layers` whose outputs each sum fewer inputs than this (a Dense's input
+   * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
+   * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
+   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Default 32.
+   */
+  minInputs?: number;
 }
 
 /** Why a Conv2D (config) cannot become an Int8Conv2D, or null when it can. */
@@ -52,12 +59,22 @@ function replacement(spec: SerializedObject): SerializedObject | string {
   return `it is a ${spec.className}; only Dense and Conv2D layers have int8 forms`;
 }
 
+/** How many inputs each output of a Dense or Conv2D sums: its kernel's size over its last axis. */
+function inputsPerOutput(layer: Layer): number {
+  const weights = layer.getWeights();
+  const kernel = weights[0];
+  const inputs = kernel ? kernel.size / kernel.shape[kernel.rank - 1] : 0;
+  tf.dispose(weights);
+  return inputs;
+}
+
 /**
  * A copy of a sequential model for integer inference: each Dense becomes an `Int8Dense` and each
  * Conv2D an `Int8Conv2D` (per-output-channel int8 weights, as `quantizeModel(..., {dtype: 'int8'})`
  * stores them; activations quantized per row or per image as they arrive; int32 sums), on the
  * kernels `@tensorfold/backend` registers for WASM (SIMD), WebGPU and CPU, and tensor ops elsewhere.
- * The other layers (pooling, batch norm, activations, softmax) stay float. The copy is for inference:
+ * The other layers (pooling, batch norm, activations, softmax) stay float, and so do layers with
+ * fewer than `minInputs` inputs per output unless named. The copy is for inference:
  * its int8 layers do not train.
  *
  * @throws ConfigError for a functional model, an unbuilt one, or a layer in `options.layers` that is
@@ -79,10 +96,15 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     const r = replacement(spec);
     if (typeof r === 'string') throw new ConfigError(`quantizeForInference cannot replace "${name}": ${r}.`);
   }
-  const replaced = config.layers.map((spec) => {
+  const minInputs = options.minInputs ?? 32;
+  if (!Number.isFinite(minInputs) || minInputs < 0)
+    throw new ConfigError(`quantizeForInference: minInputs must be a number >= 0, got ${minInputs}.`);
+  const replaced = config.layers.map((spec, i) => {
     if (wanted && !wanted.includes((spec.config as { name: string }).name)) return null;
     const r = replacement(spec);
-    return typeof r === 'string' ? null : r;
+    if (typeof r === 'string') return null;
+    if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
+    return r;
   });
   const layers = config.layers.map((spec, i) => replaced[i] ?? spec);
   const rebuilt = create<Model>('layer', { className: 'Sequential', config: { name: config.name, layers } });
