@@ -125,6 +125,7 @@ describe.each([
     ]),
   )('matMul [%i, %i] x [%i, ...] of %s inputs gives the reference to the last bit', async (m, k, n, sign) => {
     const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
     const xs = numbers(m * k, m + k).map((v) => (sign === 'signed' ? v : Math.abs(v)));
     const { packed } = packedLevels(k, n, n);
     const scales = Float32Array.from(numbers(n, 5), (v) => Math.abs(v) * 0.01 + 1e-3);
@@ -143,6 +144,8 @@ describe.each([
       tf.dispose([y, ...Object.values(inputs)]);
     }
     expect(tf.memory().numTensors).toBe(before);
+    // and the kernels' scratch is freed: the backend holds no more buffers than before
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
   });
 
   it('matMul of a zero row gives the bias', async () => {
@@ -162,13 +165,19 @@ describe.each([
     y.dispose();
   });
 
-  it.each(convCases)('conv2d %j gives the reference to the last bit', async ({ x: shape, n, attrs }) => {
+  it.each(
+    convCases.flatMap((c) => [
+      { ...c, sign: 'signed' },
+      { ...c, sign: 'non-negative' },
+    ]),
+  )('conv2d %j gives the reference to the last bit', async ({ x: shape, n, attrs, sign }) => {
     const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
     const k = attrs.kernelSize[0] * attrs.kernelSize[1] * shape[3];
     const xs = numbers(
       shape.reduce((a, b) => a * b, 1),
       k,
-    );
+    ).map((v) => (sign === 'signed' ? v : Math.abs(v)));
     const { packed } = packedLevels(k, n, n + 1);
     const scales = Float32Array.from(numbers(n, 5), (v) => Math.abs(v) * 0.01 + 1e-3);
     const bias = numbers(n, 6);
@@ -185,5 +194,6 @@ describe.each([
     expectClose((await y.data()) as Float32Array, expected, backend);
     tf.dispose([y, ...Object.values(inputs)]);
     expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
   });
 });

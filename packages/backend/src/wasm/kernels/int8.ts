@@ -5,9 +5,9 @@
  * over patches gathered a tile at a time. Without WebAssembly SIMD, the JavaScript reference computes
  * the same numbers.
  *
- * (A relaxed-SIMD product, `i32x4.relaxed_dot_i8x16_i7x16_add_s` on byte levels of non-negative
- * inputs, 16 multiply-adds an instruction, fits the `Product` shape below; it was left out because
- * Node 20's V8 11.3 behind `--experimental-wasm-relaxed-simd` returns twice the specified sums.)
+ * (Relaxed SIMD's `i32x4.relaxed_dot_i8x16_i7x16_add_s`, 16 multiply-adds an instruction on the byte
+ * levels of non-negative inputs, was tried and left out: Node 20's V8 11.3 behind
+ * `--experimental-wasm-relaxed-simd` returns twice the specified sums.)
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
@@ -24,7 +24,7 @@ import {
   int8MatMulReference,
 } from '../../int8/reference.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { type Int8Simd, int8Simd } from '../simd/int8-simd.js';
+import { int8Simd } from '../simd/int8-simd.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
@@ -48,41 +48,19 @@ function checkPacked(w: TensorInfo, k: number, n: number, kernel: string): void 
     );
 }
 
-/** One way of computing the product: its module's functions and the sizes of its levels and weights. */
-interface Product {
-  /** The module (int8.wat's functions, or int8-relaxed.wat's, which have the same signatures). */
-  kernels: Pick<Int8Simd, 'gemm'> & {
-    quantizeRows(x: number, rows: number, k: number, out: number, kPad: number, scales: number): unknown;
-  };
-  /** Bytes of one level. */
-  levelBytes: 1 | 2;
-  /** Levels of k per int32 of the weights the product reads (2: int16 pairs, 4: int8 quads). */
-  perWord: 2 | 4;
-  /** Re-lays the packed weights for the product, or null to read them as they are. */
-  pack: ((w: number, out: number, blocks: number, pairs: number) => void) | null;
-}
-
-/** The products to try in order on this backend (none without WebAssembly SIMD). */
-function products(wasm: WasmBackendLike): Product[] {
-  const simd = int8Simd(wasm);
-  return simd == null ? [] : [{ kernels: simd, levelBytes: 2, perWord: 2, pack: null }];
-}
-
-/** Scratch of a product: the quantized levels, the weights as it reads them, padded scales and bias. */
+/** Scratch of a product: the quantized levels, scales and bias padded to whole blocks, and `extra`. */
 function scratch(
   scope: KernelScope,
-  product: Product,
   all: Int8Inputs,
   n: number,
   levelWords: number,
   extra: Record<string, number[]>,
 ) {
   const [blocks, pairs] = all.w.shape;
-  const depth = Math.ceil((pairs * 2) / product.perWord); // pairs or quads
   const nPad = blocks * 8;
   const tensors: Record<string, TensorInfo> = {
     levels: scope.allocate([levelWords], 'int32'),
-    w: product.pack ? scope.allocate([blocks * depth * 8], 'int32') : all.w,
+    w: all.w,
     scales: nPad === n ? all.scales : scope.allocate([nPad]),
     bias: nPad === n ? all.bias : scope.allocate([nPad]),
   };
@@ -97,7 +75,7 @@ function scratch(
   }
   // Byte offsets, taken once after the last allocation (an allocation may move the heap).
   const at = Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, heap(t).byteOffset]));
-  return { at, blocks, pairs, depth, nPad, rowBytes: depth * 4 };
+  return { at, pairs, nPad, rowBytes: pairs * 4 };
 }
 
 const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -114,30 +92,19 @@ const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
   try {
     const out = scope.allocate([...x.shape.slice(0, -1), n]); // [..., n]
     if (m * n === 0) return scope.finish(out);
-    for (const product of products(wasm)) {
-      const depth = Math.ceil(Math.ceil(k / 2) * (2 / product.perWord));
-      const s = scratch(scope, product, all, n, m * depth, { rowScales: [m] });
-      const xAt = heap(x).byteOffset;
+    const simd = int8Simd(wasm);
+    if (simd != null) {
+      const s = scratch(scope, all, n, m * Math.ceil(k / 2), { rowScales: [m] });
       const outAt = heap(out).byteOffset;
-      // The relaxed product returns 1 for inputs with negative numbers: the next product takes them.
-      const levels = product.kernels.quantizeRows(
-        xAt,
-        m,
-        k,
-        s.at.levels,
-        s.rowBytes / product.levelBytes,
-        s.at.rowScales,
-      );
-      if (levels === 1) continue;
-      product.pack?.(heap(all.w).byteOffset, s.at.w, s.blocks, s.pairs);
+      simd.quantizeRows(heap(x).byteOffset, m, k, s.at.levels, 2 * s.pairs, s.at.rowScales);
       const rows = blockRows(BLOCK_BYTES, s.rowBytes, m);
       for (let i = 0; i < m; i += rows) {
-        product.kernels.gemm(
+        simd.gemm(
           s.at.levels + i * s.rowBytes,
           s.at.w,
           outAt + i * n * 4,
           Math.min(rows, m - i),
-          s.depth,
+          s.pairs,
           n,
           s.nPad,
           s.at.rowScales + i * 4,
@@ -173,32 +140,28 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
     const positions = g.outH * g.outW;
     if (g.batch * positions * g.outC === 0) return scope.finish(out);
     const image = g.inH * g.inW * g.inC;
-    for (const product of products(wasm)) {
-      const depth = Math.ceil(Math.ceil(k / 2) * (2 / product.perWord));
-      const tile = blockRows(TILE_BYTES, depth * 4, positions);
-      // The levels of every image, one tile of patches, 16 bytes to spare after each (int8.wat's copies).
-      const levelWords = Math.ceil((g.batch * image * product.levelBytes) / 4) + 4;
-      const s = scratch(scope, product, all, g.outC, levelWords, {
-        patches: [tile * depth + 4],
+    const simd = int8Simd(wasm);
+    if (simd != null) {
+      const pairs = Math.ceil(k / 2);
+      const tile = blockRows(TILE_BYTES, pairs * 4, positions);
+      // The int16 levels of every image, one tile of patches, 16 bytes to spare after each (int8.wat's copies).
+      const s = scratch(scope, all, g.outC, Math.ceil((g.batch * image) / 2) + 4, {
+        patches: [tile * pairs + 4],
         imageScales: [g.batch],
       });
-      const [xAt, outAt] = [heap(x).byteOffset, heap(out).byteOffset];
-      const levels = product.kernels.quantizeRows(xAt, g.batch, image, s.at.levels, image, s.at.imageScales);
-      if (levels === 1) continue;
-      product.pack?.(heap(all.w).byteOffset, s.at.w, s.blocks, s.pairs);
-      const im2col = (int8Simd(wasm) as Int8Simd).im2col;
-      const pixel = g.inC * product.levelBytes;
+      const outAt = heap(out).byteOffset;
+      simd.quantizeRows(heap(x).byteOffset, g.batch, image, s.at.levels, image, s.at.imageScales);
       for (let b = 0; b < g.batch; b++) {
         for (let first = 0; first < positions; first += tile) {
           const count = Math.min(tile, positions - first);
-          im2col(
-            s.at.levels + b * image * product.levelBytes,
+          simd.im2col(
+            s.at.levels + b * image * 2,
             s.at.patches,
             first,
             count,
             g.inH,
             g.inW,
-            pixel,
+            g.inC * 2,
             g.outW,
             g.fH,
             g.fW,
@@ -208,12 +171,12 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
             g.padLeft,
             s.rowBytes,
           );
-          product.kernels.gemm(
+          simd.gemm(
             s.at.patches,
             s.at.w,
             outAt + (b * positions + first) * g.outC * 4,
             count,
-            s.depth,
+            s.pairs,
             g.outC,
             s.nPad,
             s.at.imageScales + b * 4,

@@ -262,7 +262,8 @@
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
       (br $jl))))
 
-  ;; Copies `bytes` bytes 16 at a time (`bytes` rounded up: up to 15 more are read and written).
+  ;; Copies `bytes` bytes from src (src 0: writes zeros) 16 at a time (`bytes` rounded up: up to 15
+  ;; more are read and written).
   (func $copy (param $dst i32) (param $src i32) (param $bytes i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
