@@ -15,7 +15,7 @@ import {
   setSeed,
   tf,
 } from '@tensorfold/core';
-import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
+import { activation, batchNormalization, conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Int8Conv2D } from './int8-conv2d.js';
 import { Int8Dense } from './int8-dense.js';
@@ -184,6 +184,50 @@ describe('Int8 layers', () => {
     expect(Array.from(await b.data())).toEqual(Array.from(await c.data()));
     const [fa, fb] = [await a.data(), await b.data()];
     for (let i = 0; i < fa.length; i++) expect(Math.abs(fa[i] - fb[i])).toBeLessThan(0.02);
+    tf.dispose([x, a, b, c]);
+  });
+
+  it('folds a batch norm and a ReLU after an int8 layer into it, computing the same', async () => {
+    setSeed(5);
+    const float = sequential({
+      layers: [
+        conv2d({ filters: 8, kernelSize: 3, useBias: false, inputShape: [6, 6, 4], name: 'c' }),
+        batchNormalization({ name: 'c_bn' }),
+        activation({ activation: 'relu', name: 'c_relu' }),
+        flatten(),
+        dense({ units: 12, name: 'd' }),
+        batchNormalization({ name: 'd_bn', center: false }),
+        activation({ activation: 'relu', name: 'd_relu' }),
+        dense({ units: 3, name: 'out' }),
+      ],
+    });
+    // moving statistics and affine parameters far from the identity
+    for (const name of ['c_bn', 'd_bn']) {
+      const layer = float.layers.find((l) => l.name === name)!;
+      const shapes = layer.getWeights().map((w) => {
+        const shape = w.shape;
+        w.dispose();
+        return shape;
+      });
+      const values = shapes.map((shape, i) =>
+        tf.add(tf.randomUniform(shape, 0.5, 2, 'float32', i), i === shapes.length - 2 ? -1 : 0),
+      );
+      layer.setWeights(values);
+      tf.dispose(values);
+    }
+    const folded = quantizeForInference(float);
+    const unfolded = quantizeForInference(float, { fold: false });
+    // out sums 12 inputs: under minInputs, it stays float
+    expect(folded.layers.map((l) => l.className)).toEqual(['Int8Conv2D', 'Flatten', 'Int8Dense', 'Dense']);
+    expect(unfolded.layers).toHaveLength(8);
+    const x = tf.tensor4d(numbers(4 * 144, 11), [4, 6, 6, 4]);
+    const [a, b, c] = [float, folded, unfolded].map((m) => m.predict(x) as tf.Tensor);
+    const [fa, fb, fc] = [await a.data(), await b.data(), await c.data()];
+    const scale = Math.max(...Array.from(fa, Math.abs));
+    for (let i = 0; i < fa.length; i++) {
+      expect(Math.abs(fb[i] - fa[i])).toBeLessThan(0.03 * scale); // int8 rounding
+      expect(Math.abs(fb[i] - fc[i])).toBeLessThan(1e-3 * scale); // folding changes float rounding only
+    }
     tf.dispose([x, a, b, c]);
   });
 

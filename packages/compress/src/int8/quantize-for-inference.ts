@@ -20,6 +20,75 @@ export interface QuantizeForInferenceOptions {
    * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Default 32.
    */
   minInputs?: number;
+  /**
+   * Fold a BatchNormalization over the channels right after a replaced layer (with a linear
+   * activation) into the int8 layer's scales and bias, and a ReLU `Activation` after them into its
+   * kernel: the model loses two float passes over the activations, and computes the same (to float
+   * rounding). Default `true`.
+   */
+  fold?: boolean;
+}
+
+/** One layer of the rebuilt model: its spec, the original layer it comes from, what was folded into it. */
+interface Step {
+  spec: SerializedObject;
+  source: number;
+  int8: boolean;
+  batchNorm?: number;
+}
+
+/** Whether `spec` is a BatchNormalization over the last axis of a `rank`-dimensional output. */
+function channelNorm(spec: SerializedObject | undefined, rank: number): boolean {
+  if (spec?.className !== 'BatchNormalization') return false;
+  const axis = (spec.config as { axis?: number }).axis ?? -1;
+  return axis === -1 || axis === rank - 1;
+}
+
+/** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
+function plan(specs: SerializedObject[], replaced: Array<SerializedObject | null>, fold: boolean): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const int8 = replaced[i];
+    if (!int8) {
+      steps.push({ spec: specs[i], source: i, int8: false });
+      continue;
+    }
+    const config = { ...(int8.config as Record<string, unknown>) };
+    const step: Step = { spec: { className: int8.className, config }, source: i, int8: true };
+    const linear = (config.activation ?? 'linear') === 'linear';
+    if (fold && linear && channelNorm(specs[i + 1], int8.className === 'Int8Conv2D' ? 4 : 2)) {
+      step.batchNorm = ++i;
+      config.useBias = true;
+      const next = specs[i + 1];
+      if (
+        next?.className === 'Activation' &&
+        (next.config as { activation?: unknown }).activation === 'relu'
+      ) {
+        config.activation = 'relu';
+        i++;
+      }
+    }
+    steps.push(step);
+  }
+  return steps;
+}
+
+/** `[scales * g, (bias - mean) * g + beta]` with `g = gamma / sqrt(variance + epsilon)`: a batch norm folded in. */
+function foldBatchNorm(norm: Layer, scales: tf.Tensor, bias: tf.Tensor): tf.Tensor[] {
+  const { center, scale, epsilon } = norm.getConfig() as { center: boolean; scale: boolean; epsilon: number };
+  const weights = norm.getWeights();
+  try {
+    return tf.tidy(() => {
+      let at = 0;
+      const gamma = scale ? weights[at++] : tf.onesLike(scales);
+      const beta = center ? weights[at++] : tf.zerosLike(scales);
+      const [mean, variance] = [weights[at], weights[at + 1]];
+      const g = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon))); // [channels]
+      return [tf.mul(scales, g), tf.add(tf.mul(tf.sub(bias, mean), g), beta)];
+    });
+  } finally {
+    tf.dispose(weights);
+  }
 }
 
 /** Why a Conv2D (config) cannot become an Int8Conv2D, or null when it can. */
@@ -73,8 +142,9 @@ function inputsPerOutput(layer: Layer): number {
  * Conv2D an `Int8Conv2D` (per-output-channel int8 weights, as `quantizeModel(..., {dtype: 'int8'})`
  * stores them; activations quantized per row or per image as they arrive; int32 sums), on the
  * kernels `@tensorfold/backend` registers for WASM (SIMD), WebGPU and CPU, and tensor ops elsewhere.
- * The other layers (pooling, batch norm, activations, softmax) stay float, and so do layers with
- * fewer than `minInputs` inputs per output unless named. The copy is for inference:
+ * A batch norm and a ReLU right after an int8 layer are folded into it (`fold`); the other layers
+ * (pooling, activations, softmax) stay float, and so do layers with fewer than `minInputs` inputs
+ * per output unless named. The copy is for inference:
  * its int8 layers do not train.
  *
  * @throws ConfigError for a functional model, an unbuilt one, or a layer in `options.layers` that is
@@ -106,16 +176,29 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
     return r;
   });
-  const layers = config.layers.map((spec, i) => replaced[i] ?? spec);
+  const steps = plan(config.layers, replaced, options.fold ?? true);
+  const layers = steps.map((step) => step.spec);
   const rebuilt = create<Model>('layer', { className: 'Sequential', config: { name: config.name, layers } });
   rebuilt.layers.forEach((layer: Layer, i: number) => {
     if (!layer.built)
       throw new ConfigError(
         `quantizeForInference needs a built model ("${model.name}" has no input shape yet): give its first layer an inputShape or call model.build([null, ...shape]).`,
       );
-    const values = model.layers[i].getWeights();
-    if (replaced[i]) (layer as Int8Dense | Int8Conv2D).setFloatWeights(values[0], values[1]);
-    else layer.setWeights(values);
+    const { source, int8, batchNorm } = steps[i];
+    const values = model.layers[source].getWeights();
+    if (!int8) layer.setWeights(values);
+    else {
+      const units = values[0].shape[values[0].rank - 1];
+      const bias = values[1] ?? tf.zeros([units]);
+      (layer as Int8Dense | Int8Conv2D).setFloatWeights(values[0], bias);
+      if (values[1] == null) bias.dispose();
+      if (batchNorm != null) {
+        const [packed, scales, shift] = layer.getWeights();
+        const folded = foldBatchNorm(model.layers[batchNorm], scales, shift);
+        layer.setWeights([packed, ...folded]);
+        tf.dispose([packed, scales, shift, ...folded]);
+      }
+    }
     tf.dispose(values);
   });
   return rebuilt;
