@@ -61,7 +61,7 @@ function compile(name, wat, features) {
   let module;
   try {
     module = toolkit.parseWat(name, wat, features);
-    module.validate();
+    module.validate(features);
     return Buffer.from(module.toBinary({}).buffer).toString('base64');
   } finally {
     module?.destroy();

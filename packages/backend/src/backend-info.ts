@@ -19,7 +19,11 @@ export interface BackendInfo {
   adapter?: string;
   /** WebGPU only: true for a CPU-emulated adapter such as SwiftShader (correct but slow). */
   softwareAdapter?: boolean;
-  /** WASM only: XNNPACK worker threads (1 in Node, where tfjs-backend-wasm 4.22 runs single-threaded). */
+  /**
+   * WASM only: threads the kernels run on: tensorfold's own thread pool (its matrix products; see
+   * `initBackend`'s `threads`), else XNNPACK's (1 in Node, where tfjs-backend-wasm 4.22 runs
+   * single-threaded).
+   */
   threads?: number;
   /** WASM only: whether the SIMD build is in use. */
   simd?: boolean;

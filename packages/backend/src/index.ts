@@ -37,6 +37,7 @@ export {
   unregisterWasmKernels,
   WRAPPED_WASM_KERNELS,
 } from './wasm/register-kernels.js';
+export { setWasmThreads, WASM_THREADS_ENV, wasmThreads } from './wasm/threads/wasm-threads.js';
 export {
   REPLACED_WEBGPU_KERNELS,
   registerWebgpuKernels,

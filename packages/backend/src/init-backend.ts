@@ -7,6 +7,7 @@ import { environmentVariable, isNode } from './environment.js';
 import { startCpu } from './start/start-cpu.js';
 import { startWasm, type WasmPaths, wasmInfo } from './start/start-wasm.js';
 import { startWebgpu, type WebgpuStartInfo } from './start/start-webgpu.js';
+import { requestedThreads } from './wasm/threads/wasm-threads.js';
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
@@ -24,6 +25,16 @@ export interface InitBackendOptions {
   require?: BackendName;
   /** Browser bundles only: where the `.wasm` files of tfjs-backend-wasm are served (a folder URL or a map). */
   wasmPaths?: WasmPaths;
+  /**
+   * WASM only: how many threads tensorfold's own kernels (matrix products, convolutions and their
+   * filter gradient) run on: the calling thread and `threads - 1` workers sharing a
+   * SharedArrayBuffer (Node's `worker_threads`; Web Workers in a cross-origin isolated page); 1 keeps
+   * everything on the calling thread (exactly the one-thread paths). `'auto'`: every core, at most 4.
+   * Overrides the `TENSORFOLD_WASM_THREADS` environment variable. Where threads cannot run (a page
+   * that is not cross-origin isolated, no SharedArrayBuffer, no WebAssembly SIMD) it runs on 1;
+   * `backendInfo().threads` says how many run. Default: `'auto'`.
+   */
+  threads?: number | 'auto';
 }
 
 /** The environment variable that forces a backend (`webgpu`, `wasm` or `cpu`). */
@@ -78,11 +89,12 @@ export function backendInfo(): BackendInfo {
 
 async function start(options: InitBackendOptions): Promise<BackendInfo> {
   const plan = choosePlan(options);
+  const threads = requestedThreads(options.threads);
   const skipped: SkippedBackend[] = [];
   for (const name of plan.order) {
     const strict = plan.strict || (name === plan.order[0] && plan.chosenBy === 'preferred');
     try {
-      const details = await startOne(name, { strict, wasmPaths: options.wasmPaths });
+      const details = await startOne(name, { strict, wasmPaths: options.wasmPaths, threads });
       const chosenBy = plan.chosenBy === 'preferred' && name !== plan.order[0] ? 'auto' : plan.chosenBy;
       active = { name, chosenBy, platform: platform(), ...details, skipped };
       if (name === 'cpu') {
@@ -139,7 +151,7 @@ function choosePlan(options: InitBackendOptions): Plan {
 /** Starts one backend; `strict` accepts a software WebGPU adapter (and looks for one). */
 async function startOne(
   name: BackendName,
-  options: { strict: boolean; wasmPaths?: WasmPaths },
+  options: { strict: boolean; wasmPaths?: WasmPaths; threads: number | 'auto' },
 ): Promise<Partial<BackendInfo>> {
   if (name === 'webgpu') {
     const info: WebgpuStartInfo = await startWebgpu({
@@ -148,7 +160,7 @@ async function startOne(
     });
     return { adapter: info.adapter, softwareAdapter: info.softwareAdapter };
   }
-  if (name === 'wasm') return startWasm(options.wasmPaths);
+  if (name === 'wasm') return startWasm(options.wasmPaths, options.threads);
   await startCpu();
   return {};
 }

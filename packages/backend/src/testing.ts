@@ -20,12 +20,14 @@ import { probeBackends } from './available-backends.js';
 import type { BackendName } from './backend-name.js';
 import { environmentVariable } from './environment.js';
 
+export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,
   setSimdKernelsEnabled,
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
+export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';
 
 /** Set to `1` to make a missing WebGPU a test failure instead of a skip. */
 export const REQUIRE_WEBGPU_ENV = 'TENSORFOLD_REQUIRE_WEBGPU';

@@ -34,6 +34,15 @@ export type { Loss, LossFunction } from './interfaces/loss.js';
 export type { Metric, MetricSpec } from './interfaces/metric.js';
 export type { NamedTensor, Optimizer, VariableGradient } from './interfaces/optimizer.js';
 export type { Regularizer } from './interfaces/regularizer.js';
+export {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  type FusedRecurrenceAttrs,
+} from './kernels/fused-recurrence.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';
 export type {

@@ -5,7 +5,11 @@
  * both alike.
  */
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
-import { setFmaKernelsEnabled, setSimdKernelsEnabled } from '@tensorfold/backend/testing';
+import {
+  setFmaKernelsEnabled,
+  setSimdKernelsEnabled,
+  setThreadedKernelsEnabled,
+} from '@tensorfold/backend/testing';
 import type { tf } from '@tensorfold/core';
 
 /** Median milliseconds per run on each side; `stock` is null when the stock kernels cannot run it. */
@@ -75,6 +79,26 @@ export async function timeAgainstNoFma(
     return { ours: times.ours!, stock: times.stock };
   } finally {
     setFmaKernelsEnabled(true);
+  }
+}
+
+/**
+ * Same-run A/B of tensorfold's WASM kernels on the thread pool (`ours`) and on the calling thread
+ * alone (`stock`: exactly the one-thread paths), as {@link timeAgainstStock}.
+ */
+export async function timeAgainstOneThread(
+  compute: () => tf.Tensor,
+  options: { rounds: number; perRound: number; readBack?: boolean },
+): Promise<KernelTiming> {
+  try {
+    const times = await alternate(
+      compute,
+      { stock: () => setThreadedKernelsEnabled(false), ours: () => setThreadedKernelsEnabled(true) },
+      options,
+    );
+    return { ours: times.ours!, stock: times.stock };
+  } finally {
+    setThreadedKernelsEnabled(true);
   }
 }
 

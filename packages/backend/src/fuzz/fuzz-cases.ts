@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
+import { KHATRI_RAO_CONTRACTION } from '../wasm/kernels/khatri-rao-contraction.js';
+import { ROW_CONTRACTION } from '../wasm/kernels/row-contraction.js';
 import {
   axesFrom,
   broadcastPair,
@@ -584,4 +586,51 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
       return [tf.stridedSlice(x, begin, end, steps, p.beginMask, p.endMask)];
     },
   }),
+  fuzzCase({
+    name: "CP-ALS's contractions (TensorfoldKhatriRaoContraction, TensorfoldRowContraction on WASM; tfjs ops elsewhere)",
+    arbitrary: fc.record({
+      rows: fc.integer({ min: 1, max: 12 }),
+      before: fc.integer({ min: 1, max: 9 }),
+      after: fc.integer({ min: 1, max: 9 }),
+      cols: dimension,
+      pad: fc.integer({ min: 0, max: 17 }),
+      seed: valueSeed,
+    }),
+    run: (p) => {
+      const x = input([p.before, p.after, p.cols], p.seed);
+      const left = input([p.rows, p.before], p.seed + 1);
+      const right = input([p.rows, p.after], p.seed + 2);
+      const pRow = input([p.rows, p.before * p.cols * p.after + p.pad], p.seed + 3);
+      return [
+        khatriRaoContractionAnywhere(x, left, right),
+        rowContractionAnywhere(pRow, left, right, p.cols),
+      ];
+    },
+    slack: (p) => Math.max(1, (p.before * p.after) / 8),
+  }),
 ];
+
+/** The Khatri-Rao contraction kernel where it is registered, else the same sums in tfjs ops. */
+function khatriRaoContractionAnywhere(x: tf.Tensor, left: tf.Tensor, right: tf.Tensor): tf.Tensor {
+  if (tf.getKernel(KHATRI_RAO_CONTRACTION, tf.getBackend())) {
+    return tf.engine().runKernel(KHATRI_RAO_CONTRACTION, { x, left, right }, {}) as tf.Tensor;
+  }
+  const [before, after, cols] = x.shape;
+  const rows = left.shape[0];
+  const khatriRao = tf.reshape(
+    tf.mul(tf.reshape(left, [rows, before, 1]), tf.reshape(right, [rows, 1, after])),
+    [rows, before * after],
+  );
+  return tf.matMul(khatriRao, tf.reshape(x, [before * after, cols]));
+}
+
+/** The row contraction kernel where it is registered, else the same sums in tfjs ops. */
+function rowContractionAnywhere(p: tf.Tensor, left: tf.Tensor, right: tf.Tensor, size: number): tf.Tensor {
+  if (tf.getKernel(ROW_CONTRACTION, tf.getBackend())) {
+    return tf.engine().runKernel(ROW_CONTRACTION, { p, left, right }, { size }) as tf.Tensor;
+  }
+  const [rows, before, after] = [p.shape[0], left.shape[1] as number, right.shape[1] as number];
+  const used = tf.reshape(tf.slice(p, [0, 0], [rows, before * size * after]), [rows, before, size, after]);
+  const inner = tf.sum(tf.mul(used, tf.reshape(right, [rows, 1, 1, after])), 3); // [rows, before, size]
+  return tf.sum(tf.mul(inner, tf.reshape(left, [rows, before, 1])), 1); // [rows, size]
+}

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import { registerWasmKernels } from '../wasm/register-kernels.js';
 import { simdKernelsFlavor } from '../wasm/simd/simd-kernels.js';
+import { setWasmThreads, wasmThreads } from '../wasm/threads/wasm-threads.js';
 
 /** Where the `.wasm` binaries are served from (browser bundles); see tfjs-backend-wasm's `setWasmPaths`. */
 export type WasmPaths = string | Record<string, string>;
@@ -20,9 +21,10 @@ let addedKernels: string[] = [];
 
 /**
  * Starts tfjs-backend-wasm (XNNPACK, SIMD where the engine supports it) after completing it with the
- * kernels training needs (see `registerWasmKernels`).
+ * kernels training needs (see `registerWasmKernels`), and tensorfold's thread pool with `threads`
+ * threads (1: none; see wasm/threads/wasm-threads.ts).
  */
-export async function startWasm(wasmPaths?: WasmPaths): Promise<WasmStartInfo> {
+export async function startWasm(wasmPaths?: WasmPaths, threads: number | 'auto' = 1): Promise<WasmStartInfo> {
   addedKernels = [...new Set([...addedKernels, ...registerWasmKernels()])];
   if (wasmPaths != null && !pathsSet) {
     setWasmPaths(wasmPaths);
@@ -41,13 +43,14 @@ export async function startWasm(wasmPaths?: WasmPaths): Promise<WasmStartInfo> {
     );
   }
   await tf.ready();
+  await setWasmThreads(threads);
   return wasmInfo();
 }
 
 /** Threads, SIMD, FMA and added kernels of the running WASM backend. */
 export function wasmInfo(): WasmStartInfo {
   return {
-    threads: getThreadsCount(),
+    threads: Math.max(getThreadsCount(), wasmThreads()),
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     fma: simdKernelsFlavor() === 'fma',
     addedKernels: [...addedKernels],

@@ -3,8 +3,10 @@ import {
   _FusedMatMul,
   BatchMatMul,
   Cast,
+  Conv2D,
   Cumprod,
   Cumsum,
+  FusedConv2D,
   type KernelConfig,
   Mean,
   OneHot,
@@ -19,19 +21,25 @@ import { KernelReplacement } from '../kernel-replacement.js';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { sameTypeCastConfig } from './kernels/cast.js';
 import { clipByValueConfig } from './kernels/clip-by-value.js';
+import { threadedConvConfig } from './kernels/conv-by-threads.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
+import { fusedGruConfig, fusedGruGradConfig } from './kernels/fused-gru.js';
+import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
+import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { INT8_WASM_KERNELS } from './kernels/int8.js';
+import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
+import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
@@ -44,6 +52,17 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  // tensorfold's own: CP-ALS's contractions (tensor-math runs them where they are registered)
+  khatriRaoContractionConfig,
+  rowContractionConfig,
+  // The fused LSTM, simple RNN and GRU (a whole layer over the sequence in one kernel, forward and
+  // backward): kernels/fused-lstm.ts, fused-simple-rnn.ts, fused-gru.ts.
+  fusedLstmConfig,
+  fusedLstmGradConfig,
+  fusedSimpleRnnConfig,
+  fusedSimpleRnnGradConfig,
+  fusedGruConfig,
+  fusedGruGradConfig,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
   ...INT8_WASM_KERNELS,
 ];
@@ -83,6 +102,9 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Cumsum]: emptyOutputFirstConfig,
   [Cumprod]: emptyOutputFirstConfig,
   [Transpose]: emptyOutputFirstConfig,
+  // Conv2D and FusedConv2D on the thread pool where one runs (see kernels/conv-by-threads.ts).
+  [Conv2D]: (stock: KernelConfig) => threadedConvConfig(explicitSamePaddingConfig(stock)),
+  [FusedConv2D]: (stock: KernelConfig) => threadedConvConfig(explicitSamePaddingConfig(stock)),
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

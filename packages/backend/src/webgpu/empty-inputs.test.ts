@@ -53,3 +53,46 @@ describe.skipIf(!hasWebgpu)('WebGPU programs with empty inputs and non-empty out
     });
   }
 });
+
+// Stock tfjs-backend-webgpu 4.22 throws "Size(100) must match the product of shape 0,25,4" for a
+// Conv2D of zero images (its im2col path); see empty-batch.ts.
+describe.skipIf(!hasWebgpu)('WebGPU convolutions of an empty batch', () => {
+  const images = () => tf.add(tf.zeros([0, 5, 5, 2]), 1) as tf.Tensor4D;
+  const filter = () => ramp([3, 3, 2, 4]) as tf.Tensor4D;
+  const cases: Array<[string, () => tf.Tensor | tf.Tensor[]]> = [
+    ['conv2d (empty [0, 5, 5, 4])', () => tf.conv2d(images(), filter(), 1, 'same')],
+    ['conv2d at stride 2, valid', () => tf.conv2d(images(), filter(), 2, 'valid')],
+    [
+      'fused conv2d with bias and relu',
+      () =>
+        tf.fused.conv2d({
+          x: images(),
+          filter: filter(),
+          strides: 1,
+          pad: 'same',
+          bias: tf.ones([4]),
+          activation: 'relu',
+        }),
+    ],
+    [
+      'gradients with respect to the images (empty) and the filter (zeros)',
+      () =>
+        tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+          tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same')),
+        )([images(), filter()]),
+    ],
+    [
+      'depthwise conv2d, pooling and resize',
+      () => [
+        tf.depthwiseConv2d(images(), ramp([3, 3, 2, 1]) as tf.Tensor4D, 1, 'same'),
+        tf.maxPool(images(), 2, 2, 'valid'),
+        tf.image.resizeBilinear(images(), [10, 10]),
+      ],
+    ],
+  ];
+  for (const [name, f] of cases) {
+    it(`${name} matches the CPU backend`, async () => {
+      await expectWebgpuMatchesCpu(f);
+    });
+  }
+});

@@ -3,6 +3,7 @@ import { KernelReplacement } from '../kernel-replacement.js';
 import { chunkedAddNConfig } from './add-n.js';
 import { ANY_RANK_COPY_WRAPPERS } from './any-rank-copies.js';
 import { ANY_RANK_VIEW_WRAPPERS } from './any-rank-views.js';
+import { EMPTY_BATCH_WRAPPERS } from './empty-batch.js';
 import {
   collapsedBinaryConfig,
   flatUnaryConfig,
@@ -45,6 +46,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [UnsortedSegmentSum]: matrixSegmentSumConfig,
   // Cumsum, Cumprod, MirrorPad, FusedBatchNorm, Prelu, EluGrad, IsFinite, IsInf (any-rank-views.ts).
   ...ANY_RANK_VIEW_WRAPPERS,
+  // Conv2D, FusedConv2D and their gradients over an empty batch (empty-batch.ts).
+  ...EMPTY_BATCH_WRAPPERS,
 };
 
 /** Names of the stock WebGPU kernels this package wraps. */

@@ -1,17 +1,26 @@
 /**
  * CP-ALS's sweep pieces (cp-products.ts, cp-fit.ts, linalg/sum-of-squares.ts) against the plain
- * definitions: the host-finished MTTKRPs against `mttkrp`, the widened factor matrices, the fit from
- * the Gram matrices against the true residual, and the short-chain sum against a float64 sum.
+ * definitions: the MTTKRPs finished on the host and on the backend against `mttkrp`, the last mode's
+ * against `mttkrp` too, the transposed factor matrices, the fit from the Gram matrices against the
+ * true residual, and the short-chain sum against a float64 sum.
  */
 import { tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mttkrp } from '../algebra/mttkrp.js';
+import { unfold } from '../algebra/unfold.js';
 import { gramOf } from '../linalg/normal-equations.js';
 import { sumOfSquares } from '../linalg/sum-of-squares.js';
 import { useTestBackend } from '../test-utils/setup.js';
 import { gaussian } from '../test-utils/synthetic.js';
 import { estimatedResidual } from './cp-fit.js';
-import { frontMttkrp, lastModeProduct, narrow, widen } from './cp-products.js';
+import {
+  frontMttkrp,
+  frontMttkrpOnBackend,
+  lastModeMttkrp,
+  lastModePartial,
+  transposedFactor,
+  untransposed,
+} from './cp-products.js';
 import { cpToTensor } from './cp-tensor.js';
 
 beforeAll(useTestBackend);
@@ -33,14 +42,14 @@ function float64Sum(values: ArrayLike<number>): number {
 }
 
 describe('CP sweep pieces', () => {
-  it('widen and narrow add and drop zero columns', () => {
+  it('transposedFactor and untransposed transpose, adding and dropping zero rows', () => {
     const values = [1, 2, 3, 4, 5, 6]; // [2, 3]
-    const wide = widen(values, 2, 3, 8);
-    expect(Array.from(wide)).toEqual([1, 2, 3, 0, 0, 0, 0, 0, 4, 5, 6, 0, 0, 0, 0, 0]);
-    expect(Array.from(narrow(wide, 2, 3, 8))).toEqual(values);
+    const transposed = transposedFactor(values, 2, 3, 4); // [4, 2]
+    expect(Array.from(transposed)).toEqual([1, 4, 2, 5, 3, 6, 0, 0]);
+    expect(Array.from(untransposed(transposed, 2, 3))).toEqual(values);
   });
 
-  it('frontMttkrp finishes every front mode of order 2 to 5 from one product, as mttkrp computes it', async () => {
+  it('the front MTTKRPs (host and backend) and the last mode one of order 2 to 5 agree with mttkrp', async () => {
     const rank = 3;
     for (const shape of [
       [5, 4],
@@ -50,24 +59,48 @@ describe('CP sweep pieces', () => {
     ]) {
       const x = gaussian(shape, 7);
       const host = await hostFactors(shape, rank, 20);
+      const last = shape.length - 1;
       const front = shape.slice(0, -1);
-      for (const width of [rank, 8]) {
-        const product = lastModeProduct(x, host[shape.length - 1], rank, width);
-        expect(product.shape).toEqual([front.reduce((p, n) => p * n, 1), width]);
-        const partial = (await product.data()) as Float32Array;
-        product.dispose();
+      const size = x.size / shape[last];
+      const factors = host.map((v, k) => tf.tensor2d(Float32Array.from(v), [shape[k], rank]));
+      const expectClose = async (got: ArrayLike<number>, expected: tf.Tensor) => {
+        const want = await expected.data();
+        expected.dispose();
+        expect(got.length).toBe(want.length);
+        const scale = Math.max(...Array.from(want, Math.abs));
+        for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * scale);
+      };
+      // with a zero row (an even row count) and with padded rows of Pᵀ
+      for (const [rows, stride] of [
+        [rank, size],
+        [rank + 1, size + 16],
+      ]) {
+        const [unfolding, view, ones] = tf.tidy(() => [
+          tf.reshape(
+            tf.pad(unfold(x, last), [
+              [0, 0],
+              [0, stride - size],
+            ]),
+            [1, shape[last], stride],
+          ) as tf.Tensor3D,
+          tf.reshape(x, [size / shape[last - 1], shape[last - 1], shape[last]]) as tf.Tensor3D,
+          tf.ones([rows, 1]) as tf.Tensor2D,
+        ]);
+        const product = lastModePartial(unfolding, ones, host[last], rank);
+        expect(product.shape).toEqual([rows, stride]);
+        const partial = Float32Array.from(await product.data());
         for (let mode = 0; mode < front.length; mode++) {
-          const factors = host.map((v, k) => tf.tensor2d(Float32Array.from(v), [shape[k], rank]));
-          const expected = mttkrp(x, factors, mode);
-          const want = await expected.data();
-          const got = frontMttkrp(partial, host, front, mode, rank, width);
-          expect(got.length).toBe(want.length);
-          const scale = Math.max(...Array.from(want, Math.abs));
-          for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * scale);
-          tf.dispose([expected, ...factors]);
+          await expectClose(frontMttkrp(partial, host, front, mode, rank, stride), mttkrp(x, factors, mode));
+          await expectClose(
+            await frontMttkrpOnBackend(product, ones, host, front, mode, rank),
+            mttkrp(x, factors, mode),
+          );
         }
+        const lastMode = lastModeMttkrp(view, ones, host, front, rank); // [rows, n_N]
+        await expectClose(untransposed(await lastMode.data(), shape[last], rank), mttkrp(x, factors, last));
+        tf.dispose([product, lastMode, unfolding, view, ones]);
       }
-      x.dispose();
+      tf.dispose([x, ...factors]);
     }
   });
 
@@ -86,12 +119,16 @@ describe('CP sweep pieces', () => {
       const x = tf.tidy(() => tf.add(model, tf.mul(gaussian(shape, 40), noise)));
       const xValues = await x.data();
       const tensorNormSquared = float64Sum(Array.from(xValues, (v) => v * v));
-      const product = lastModeProduct(x, host[2], rank, rank);
-      const partial = (await product.data()) as Float32Array;
-      product.dispose();
+      const [unfolding, ones] = tf.tidy(() => [
+        tf.reshape(unfold(x, 2), [1, shape[2], shape[0] * shape[1]]) as tf.Tensor3D,
+        tf.ones([rank, 1]) as tf.Tensor2D,
+      ]);
+      const product = lastModePartial(unfolding, ones, host[2], rank);
+      const partial = Float32Array.from(await product.data());
+      tf.dispose([product, unfolding, ones]);
       const estimate = estimatedResidual({
         tensorNormSquared,
-        mttkrp: frontMttkrp(partial, host, shape.slice(0, -1), 0, rank, rank),
+        mttkrp: frontMttkrp(partial, host, shape.slice(0, -1), 0, rank, shape[0] * shape[1]),
         factor: host[0],
         grams,
         weights,

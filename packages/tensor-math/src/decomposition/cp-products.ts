@@ -1,38 +1,59 @@
 /**
  * The tensor-sized products of a CP-ALS sweep (see `cp.ts`), and the host-side contractions that
  * finish the MTTKRPs from them. The factors live on the host in float64 (`[n_k, R]`, row-major); the
- * backend sees them as float32 matrices whose column count is {@link productWidth}.
+ * backend sees them transposed, as float32 matrices `[rows, n_k]` (one row per component, then
+ * zero rows up to {@link productRows}), in {@link khatriRaoContraction}s, whose results are
+ * transposed too: `[rows, ·]`.
  */
 import { tf } from '@tensorfold/core';
 import { sumOfSquares } from '../linalg/sum-of-squares.js';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
+import {
+  khatriRaoContraction,
+  khatriRaoContractionKernelActive,
+} from '../products/khatri-rao-contraction.js';
+import { rowContraction } from '../products/row-contraction.js';
 
 /**
- * The column count of the factor matrices handed to the backend for a rank `rank`: on WASM the rank
- * rounded up to a multiple of 8, with zero columns after the first `rank`. There a product with a
- * multiple of 8 columns runs on tensorfold's register-blocked SIMD kernel (8 columns per tile),
- * while XNNPACK's product with 10 columns took about twice as long at 64^3 rank 10 (BENCHMARKS.md);
- * the zero columns change no value of the first `rank` ones (they add exact zeros). Elsewhere the
- * rank itself (on the CPU backend padding would only add work).
+ * The row count of the transposed factor matrices handed to the backend for a rank `rank`: where
+ * the Khatri-Rao contraction kernel runs (WASM), the rank rounded up to an even number (the kernel
+ * takes rows in pairs; a zero row adds exact zeros to nothing but itself); elsewhere the rank.
  */
-export function productWidth(rank: number): number {
-  return tf.getBackend() === 'wasm' ? Math.ceil(rank / 8) * 8 : rank;
+export function productRows(rank: number): number {
+  return khatriRaoContractionKernelActive() ? rank + (rank % 2) : rank;
 }
 
-/** A row-major `[rows, rank]` matrix widened to `[rows, width]` with zero columns, as float32 for upload. */
-export function widen(values: ArrayLike<number>, rows: number, rank: number, width: number): Float32Array {
-  const out = new Float32Array(rows * width);
-  for (let i = 0; i < rows; i++) {
-    for (let r = 0; r < rank; r++) out[i * width + r] = values[i * rank + r];
+/**
+ * The row length to give the last mode's unfolding `[n_N, size]` (`size = ∏_{k<N} n_k`) for
+ * {@link lastModePartial}: `size`, plus 16 zero columns where the kernel runs and a row is a
+ * multiple of 256 bytes. The kernel walks down the unfolding's rows 64 bytes at a time; at a row
+ * length of a power of two those 64-byte pieces all fall in the same few cache sets and evict each
+ * other (at 64^3 rank 10 on WASM the product took twice as long, 356 µs against 177 µs of CPU time
+ * with the padding, same process).
+ */
+export function partialStride(size: number): number {
+  return khatriRaoContractionKernelActive() && size % 64 === 0 ? size + 16 : size;
+}
+
+/** A row-major `[n, rank]` matrix transposed to `[rows, n]` (zero rows after the first `rank`), float32 for upload. */
+export function transposedFactor(
+  values: ArrayLike<number>,
+  n: number,
+  rank: number,
+  rows: number,
+): Float32Array {
+  const out = new Float32Array(rows * n);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < rank; r++) out[r * n + i] = values[i * rank + r];
   }
   return out;
 }
 
-/** The first `rank` columns of a row-major `[rows, width]` matrix, `[rows, rank]`. */
-export function narrow(values: ArrayLike<number>, rows: number, rank: number, width: number): Float64Array {
-  const out = new Float64Array(rows * rank);
-  for (let i = 0; i < rows; i++) {
-    for (let r = 0; r < rank; r++) out[i * rank + r] = values[i * width + r];
+/** The first `rank` rows of a row-major `[rows, n]` matrix, transposed: `[n, rank]`, float64. */
+export function untransposed(values: ArrayLike<number>, n: number, rank: number): Float64Array {
+  const out = new Float64Array(n * rank);
+  for (let r = 0; r < rank; r++) {
+    for (let i = 0; i < n; i++) out[i * rank + r] = values[r * n + i];
   }
   return out;
 }
@@ -40,8 +61,9 @@ export function narrow(values: ArrayLike<number>, rows: number, rank: number, wi
 /**
  * Copies a float32 tensor's values into `target` (of the tensor's size). On WASM straight from the heap
  * (`typedArrayFromHeap`, a view, no copy): there `data()` slices a new buffer per call, and for the
- * 256 KB of `P` at 64^3 reading into one reused buffer made a sweep about 10% faster (same-process
- * A/B, median of 15 fits). Elsewhere `await data()`.
+ * 256 KB of the partial product at 64^3 reading into one reused buffer made a sweep about 10% faster
+ * (same-process A/B, median of 15 fits). Elsewhere `await data()`. (Where the row contraction kernel
+ * runs, `cp` reads no partial product back.)
  */
 export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise<Float32Array> {
   const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
@@ -54,42 +76,76 @@ export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise
 }
 
 /**
- * `P = X_[∏_{k<N} n_k, n_N] · A_N` (a plain product in the tensor's own memory layout),
- * `[∏_{k<N} n_k, width]`; columns from `rank` on are zero.
+ * `Pᵀ = A_Nᵀ · X_(N)` `[rows, stride]` (zero rows from `rank` on; the columns after `∏_{k<N} n_k`
+ * are zero too): the tensor times the last factor, transposed, from the last mode's unfolding viewed
+ * as `[1, n_N, stride]` (`lastUnfolding`, see {@link partialStride}) and the `[rows, 1]` ones (`ones`).
  */
-export function lastModeProduct(
-  tensor: tf.Tensor,
+export function lastModePartial(
+  lastUnfolding: tf.Tensor3D,
+  ones: tf.Tensor2D,
   lastFactor: Float64Array,
   rank: number,
-  width: number,
 ): tf.Tensor2D {
-  const size = lastFactor.length / rank;
+  const [, size] = lastUnfolding.shape;
+  const rows = ones.shape[0];
   return tf.tidy(() =>
-    tf.matMul(
-      tf.reshape(tensor, [tensor.size / size, size]),
-      tf.tensor2d(widen(lastFactor, size, rank, width), [size, width], 'float32'),
+    khatriRaoContraction(
+      lastUnfolding,
+      ones,
+      tf.tensor2d(transposedFactor(lastFactor, size, rank, rows), [rows, size], 'float32'),
     ),
   );
 }
 
 /**
- * `khatriRao(A_1, ..., A_{N-1})` of the front factors `[∏_{k<N} n_k, columns]`, by broadcast
- * multiplications on the backend (one per factor after the first; on WASM at 64^2 x 10 about 90 µs,
- * against about 280 µs to build it in JavaScript and upload it). `columns` is `rank` or `width`
- * (then with zero columns from `rank` on).
+ * The last mode's MTTKRP, transposed, `[rows, n_N]` (zero rows from `rank` on), from the tensor
+ * viewed as `[∏_{k<N-1} n_k, n_{N-1}, n_N]` (`view`): `khatriRao(A_1, ..., A_{N-2})` on the left and
+ * `A_{N-1}` on the right, both transposed; with one front mode the left is the `[rows, 1]` ones.
+ */
+export function lastModeMttkrp(
+  view: tf.Tensor3D,
+  ones: tf.Tensor2D,
+  host: readonly Float64Array[],
+  front: readonly number[],
+  rank: number,
+): tf.Tensor2D {
+  const [before, after] = view.shape;
+  const rows = ones.shape[0];
+  const inner = front.length - 1; // A_{N-1}
+  return tf.tidy(() => {
+    const left =
+      inner === 0
+        ? ones
+        : tf.tensor2d(
+            transposedFactor(
+              inner === 1 ? host[0] : hostKhatriRao64(host.slice(0, inner), front.slice(0, inner), rank),
+              before,
+              rank,
+              rows,
+            ),
+            [rows, before],
+            'float32',
+          );
+    const right = tf.tensor2d(transposedFactor(host[inner], after, rank, rows), [rows, after], 'float32');
+    return khatriRaoContraction(view, left, right);
+  });
+}
+
+/**
+ * `khatriRao(A_1, ..., A_{N-1})` of the front factors, `[∏_{k<N} n_k, R]`, by broadcast
+ * multiplications on the backend (one per factor after the first), for the true residual.
  */
 export function frontKhatriRao(
   host: readonly Float64Array[],
   front: readonly number[],
   rank: number,
-  columns: number,
 ): tf.Tensor2D {
   return tf.tidy(() => {
-    let result = tf.tensor2d(widen(host[0], front[0], rank, columns), [front[0], columns]);
+    let result = tf.tensor2d(Float32Array.from(host[0]), [front[0], rank]);
     for (let k = 1; k < front.length; k++) {
       const rows = result.shape[0];
-      const factor = tf.tensor3d(widen(host[k], front[k], rank, columns), [1, front[k], columns]);
-      result = tf.reshape(tf.mul(tf.reshape(result, [rows, 1, columns]), factor), [rows * front[k], columns]);
+      const factor = tf.tensor3d(Float32Array.from(host[k]), [1, front[k], rank]);
+      result = tf.reshape(tf.mul(tf.reshape(result, [rows, 1, rank]), factor), [rows * front[k], rank]);
     }
     return result;
   });
@@ -123,13 +179,12 @@ export async function residualNorm(
 }
 
 /**
- * The MTTKRP of front mode `mode` (< N-1) from `P = X ×_N A_Nᵀ` (read back, `[∏_{k<N} n_k, width]`),
- * viewed as `[before, n_mode, after, width]`:
- * `M[i, r] = Σ_b L[b, r] · Σ_a P[b, i, a, r] · K[a, r]`, with `L`, `K` the Khatri-Rao products of the
- * front factors before and after `mode`. In float64 on the host: `∏_{k<N} n_k · R` multiply-adds,
- * with no float32 round-off beyond the product's own (which lets `cp` compute its fit from it). On
- * WASM at 64^3 rank 10 each of the two modes takes 65-80 µs here, against about 110 µs for the
- * backend's broadcast multiply, sum and read.
+ * The MTTKRP of front mode `mode` (< N-1) from `Pᵀ = A_Nᵀ · X_(N)` (read back, `[rows, stride]`),
+ * the first `∏_{k<N} n_k` values of each row viewed as `[before, n_mode, after]`:
+ * `M[i, r] = Σ_b L[b, r] · Σ_a Pᵀ[r, b, i, a] · K[a, r]`, with `L`, `K` the Khatri-Rao products of
+ * the front factors before and after `mode`. In float64 on the host, `∏_{k<N} n_k · R` multiply-adds
+ * over contiguous runs of `Pᵀ`, with no float32 round-off beyond the product's own (which lets `cp`
+ * compute its fit from it).
  *
  * @returns `M` `[n_mode, R]`, row-major, float64.
  */
@@ -139,100 +194,89 @@ export function frontMttkrp(
   front: readonly number[],
   mode: number,
   rank: number,
-  width: number,
-): Float64Array {
-  const beforeModes = front.slice(0, mode).map((_, k) => k);
-  const afterModes = front.slice(mode + 1).map((_, k) => mode + 1 + k);
-  const before = beforeModes.reduce((p, k) => p * front[k], 1);
-  const after = afterModes.reduce((p, k) => p * front[k], 1);
-  const khatriRaoOf = (modes: number[]) =>
-    hostKhatriRao64(
-      modes.map((k) => host[k]),
-      modes.map((k) => front[k]),
-      rank,
-    );
-  const rows = before * front[mode];
-  if (after === 1) return sumOverBefore(partial, width, khatriRaoOf(beforeModes), before, front[mode], rank);
-  const inner = sumOverAfter(partial, width, khatriRaoOf(afterModes), rows, after, rank); // [before, n_mode, R]
-  return before === 1
-    ? inner
-    : sumOverBefore(inner, rank, khatriRaoOf(beforeModes), before, front[mode], rank);
-}
-
-/**
- * `Q[j, r] = Σ_a P[j, a, r] · K[a, r]` for `P` `[rows, after, stride]` (row-major) and `K` `[after, R]`:
- * `[rows, R]`, float64. Each sum in two float64 accumulators (a dependency chain half as long).
- */
-function sumOverAfter(
-  partial: Float32Array,
   stride: number,
-  right: Float64Array,
-  rows: number,
-  after: number,
-  rank: number,
 ): Float64Array {
-  const out = new Float64Array(rows * rank);
-  const step = 2 * stride;
-  const rightStep = 2 * rank;
-  for (let j = 0; j < rows; j++) {
-    const base = j * after * stride;
-    for (let r = 0; r < rank; r++) {
-      let even = 0;
-      let odd = 0;
-      let offset = base + r;
-      let k = r;
-      let a = 0;
-      for (; a + 1 < after; a += 2, offset += step, k += rightStep) {
-        even += partial[offset] * right[k];
-        odd += partial[offset + stride] * right[k + rank];
+  const n = front[mode];
+  const size = front.reduce((p, k) => p * k, 1); // the used part of a row of Pᵀ
+  const before = front.slice(0, mode).reduce((p, k) => p * k, 1);
+  const after = size / (before * n);
+  // the Khatri-Rao products of the factors before and after `mode`, transposed: [R, before], [R, after]
+  const transposedKhatriRao = (from: number, to: number, count: number): Float64Array | null =>
+    from === to
+      ? null
+      : transposed64(hostKhatriRao64(host.slice(from, to), front.slice(from, to), rank), count, rank);
+  const left = transposedKhatriRao(0, mode, before);
+  const right = transposedKhatriRao(mode + 1, front.length, after);
+  const out = new Float64Array(n * rank);
+  const column = new Float64Array(n); // M[·, r]
+  for (let r = 0; r < rank; r++) {
+    column.fill(0);
+    const base = r * stride;
+    for (let b = 0; b < before; b++) {
+      const scale = left === null ? 1 : left[r * before + b];
+      let offset = base + b * n * after;
+      if (right === null) {
+        // after = 1: Pᵀ[r, b, ·] is M's column
+        for (let i = 0; i < n; i++) column[i] += scale * partial[offset + i];
+        continue;
       }
-      if (a < after) even += partial[offset] * right[k];
-      out[j * rank + r] = even + odd;
+      const weights = r * after;
+      for (let i = 0; i < n; i++, offset += after) {
+        let even = 0;
+        let odd = 0;
+        let a = 0;
+        for (; a + 1 < after; a += 2) {
+          even += partial[offset + a] * right[weights + a];
+          odd += partial[offset + a + 1] * right[weights + a + 1];
+        }
+        if (a < after) even += partial[offset + a] * right[weights + a];
+        column[i] += scale * (even + odd);
+      }
     }
+    for (let i = 0; i < n; i++) out[i * rank + r] = column[i];
   }
   return out;
 }
 
 /**
- * `M[i, r] = Σ_b Q[b, i, r] · L[b, r]` for `Q` `[before, n, stride]` (row-major) and `L` `[before, R]`:
- * `[n, R]`, float64. Four `b` at a time, so each output row is loaded and stored a quarter as often.
+ * {@link frontMttkrp} on the backend, from `Pᵀ` where it lies (`partial`, `[rows, stride]`), by the
+ * row contraction kernel: the same float64 sums, with the Khatri-Rao products of the other front
+ * factors rounded to float32 (as the last factor is in `Pᵀ`) and the result rounded once.
+ *
+ * @returns `M` `[n_mode, R]`, row-major, float64.
  */
-function sumOverBefore(
-  source: Float32Array | Float64Array,
-  stride: number,
-  left: Float64Array,
-  before: number,
-  n: number,
+export async function frontMttkrpOnBackend(
+  partial: tf.Tensor2D,
+  ones: tf.Tensor2D,
+  host: readonly Float64Array[],
+  front: readonly number[],
+  mode: number,
   rank: number,
-): Float64Array {
-  const out = new Float64Array(n * rank);
-  const slab = n * stride; // one b
-  let b = 0;
-  for (; b + 3 < before; b += 4) {
-    const l0 = b * rank;
-    const l1 = l0 + rank;
-    const l2 = l1 + rank;
-    const l3 = l2 + rank;
-    let offset = b * slab;
-    for (let i = 0; i < n; i++, offset += stride) {
-      const o = i * rank;
-      for (let r = 0; r < rank; r++) {
-        const at = offset + r;
-        out[o + r] +=
-          source[at] * left[l0 + r] +
-          source[at + slab] * left[l1 + r] +
-          source[at + 2 * slab] * left[l2 + r] +
-          source[at + 3 * slab] * left[l3 + r];
-      }
-    }
+): Promise<Float64Array> {
+  const n = front[mode];
+  const rows = partial.shape[0];
+  // the Khatri-Rao products of the factors before and after `mode`, transposed: [rows, ·]; with no
+  // factor the [rows, 1] ones, with one the factor itself
+  const side = (from: number, to: number): tf.Tensor2D => {
+    if (from === to) return ones;
+    const count = front.slice(from, to).reduce((p, k) => p * k, 1);
+    const values =
+      to - from === 1 ? host[from] : hostKhatriRao64(host.slice(from, to), front.slice(from, to), rank);
+    return tf.tensor2d(transposedFactor(values, count, rank, rows), [rows, count], 'float32');
+  };
+  const mttkrp = tf.tidy(() => rowContraction(partial, side(0, mode), side(mode + 1, front.length), n)); // [rows, n]
+  try {
+    return untransposed(await mttkrp.data(), n, rank);
+  } finally {
+    mttkrp.dispose();
   }
-  for (; b < before; b++) {
-    const l0 = b * rank;
-    let offset = b * slab;
-    for (let i = 0; i < n; i++, offset += stride) {
-      const o = i * rank;
-      for (let r = 0; r < rank; r++) out[o + r] += source[offset + r] * left[l0 + r];
-    }
+}
+
+/** A row-major `[count, R]` float64 matrix transposed to `[R, count]`. */
+function transposed64(values: Float64Array, count: number, rank: number): Float64Array {
+  const out = new Float64Array(rank * count);
+  for (let i = 0; i < count; i++) {
+    for (let r = 0; r < rank; r++) out[r * count + i] = values[i * rank + r];
   }
   return out;
 }

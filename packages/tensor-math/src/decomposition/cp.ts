@@ -2,17 +2,22 @@ import { Random, seedOrNext, tf } from '@tensorfold/core';
 import { unfold } from '../algebra/unfold.js';
 import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
+import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
+import { rowContractionKernelActive } from '../products/row-contraction.js';
 import { assertInteger } from '../validate.js';
 import { estimatedResidual } from './cp-fit.js';
 import { type CPInit, initialCpFactors } from './cp-init.js';
 import {
   frontKhatriRao,
   frontMttkrp,
-  lastModeProduct,
-  narrow,
-  productWidth,
+  frontMttkrpOnBackend,
+  lastModeMttkrp,
+  lastModePartial,
+  partialStride,
+  productRows,
   readInto,
   residualNorm,
+  untransposed,
 } from './cp-products.js';
 import { CPTensor } from './cp-tensor.js';
 import type { IterationCallback } from './decomposition.js';
@@ -56,10 +61,13 @@ export interface CPOptions {
  * true residual (one more tensor-sized product). Either way within about 1e-5 of the float64 truth.
  * `history.errors` is non-increasing up to float32 round-off, with or without normalisation.
  *
- * A sweep of a 3-way tensor makes two tensor-sized products: `X·A_N`, whose result finishes the
- * MTTKRPs of modes 1..N-1 on the host in float64, and mode N's with the Khatri-Rao product of the
- * others. On WASM the factor matrices are widened with zero columns to a multiple of 8 for the SIMD
- * product kernel (`productWidth`).
+ * A sweep of a 3-way tensor makes two tensor-sized products, both Khatri-Rao contractions (a
+ * transposed MTTKRP that never forms the Khatri-Rao matrix, see `khatriRaoContraction`):
+ * `Pᵀ = A_Nᵀ·X_(N)`, from which the MTTKRPs of modes 1..N-1 are finished in float64 sums, and mode
+ * N's with the updated `A_1..A_{N-1}`. The backend sees the factors transposed (`[R, n_k]`). On WASM
+ * `@tensorfold/backend`'s kernels run both products and the float64 sums on the backend (`Pᵀ` is
+ * never read back), with the rank rounded up to an even row count (`productRows`); elsewhere tfjs
+ * products and host sums compute the same.
  *
  * @param tensor `[n_1, ..., n_N]`, float32, N >= 2.
  * @param rank The number of rank-one terms `R` (>= 1).
@@ -93,47 +101,78 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   tf.dispose(factors);
   const last = shape.length - 1;
   const front = shape.slice(0, last); // the modes before the last
-  const width = productWidth(rank); // columns of the factor matrices the backend sees
+  const frontSize = tensor.size / shape[last]; // ∏_{k<N} n_k
+  const rows = productRows(rank); // rows of the transposed factor matrices the backend sees
+  const stride = partialStride(frontSize); // row length of the last mode's unfolding and of Pᵀ
   const tensorNormSquared = await hostNormSquared(tensor); // ‖X‖², float64
-  // the last mode's unfolding [n_N, ∏_{k<N} n_k] (one transpose, made once)
-  const lastUnfolding = unfold(tensor, last);
+  // made once: the last mode's unfolding [1, n_N, stride] (one transpose), the tensor viewed
+  // as [∏_{k<N-1} n_k, n_{N-1}, n_N] (no copy) and the [rows, 1] ones of the contractions' left side
+  const [lastUnfolding, view, ones] = tf.tidy(() => [
+    tf.reshape(
+      tf.pad(unfold(tensor, last), [
+        [0, 0],
+        [0, stride - frontSize],
+      ]),
+      [1, shape[last], stride],
+    ) as tf.Tensor3D,
+    tf.reshape(tensor, [frontSize / shape[last - 1], shape[last - 1], shape[last]]) as tf.Tensor3D,
+    tf.ones([rows, 1]) as tf.Tensor2D,
+  ]);
+  let ahead: Partial | undefined; // see below
   try {
     const grams = host.map((values, k) => gramOf(values, shape[k], rank)); // [R, R] each
     let weights: Float64Array = new Float64Array(rank).fill(1);
-    // P = X_[∏_{k<N} n_k, n_N] · A_N [∏_{k<N} n_k, width] and mode 1's MTTKRP from it, for the
-    // current factors: made at the end of each sweep (its fit needs them) and used by the next
+    // Pᵀ = A_Nᵀ · X_(N) [rows, stride] and mode 1's MTTKRP from it, for the current factors:
+    // made at the end of each sweep (its fit needs them) and used by the next. Where the row
+    // contraction kernel runs, Pᵀ stays on the backend; elsewhere it is read back into one buffer.
+    const onBackend = rowContractionKernelActive();
     let partialBuffer: Float32Array | undefined;
-    let ahead = await partialProducts();
+    ahead = await partialProducts();
     const history = await sweepUntilConverged(
       tensor,
       'cp()',
       limits,
       async () => {
-        // A_N stays fixed while modes 1..N-1 are updated, so P serves all their MTTKRPs
-        update(0, ahead.mttkrp);
-        for (let mode = 1; mode < last; mode++)
-          update(mode, frontMttkrp(ahead.partial, host, front, mode, rank, width));
-        // the last mode: one product with the Khatri-Rao product of the updated A_1..A_{N-1}
-        const padded = frontKhatriRao(host, front, rank, width); // [∏_{k<N} n_k, width]
-        const mttkrp = tf.matMul(lastUnfolding, padded) as tf.Tensor2D; // [n_N, width]
-        padded.dispose();
-        update(last, await readNarrow(mttkrp));
+        // A_N stays fixed while modes 1..N-1 are updated, so Pᵀ serves all their MTTKRPs
+        const { partial, mttkrp: first } = ahead!;
+        ahead = undefined;
+        try {
+          update(0, first);
+          for (let mode = 1; mode < last; mode++) {
+            update(
+              mode,
+              partial instanceof Float32Array
+                ? frontMttkrp(partial, host, front, mode, rank, stride)
+                : await frontMttkrpOnBackend(partial, ones, host, front, mode, rank),
+            );
+          }
+        } finally {
+          if (!(partial instanceof Float32Array)) partial.dispose();
+        }
+        // the last mode: one Khatri-Rao contraction with the updated A_1..A_{N-1}
+        const mttkrp = lastModeMttkrp(view, ones, host, front, rank); // [rows, n_N]
+        const values = await mttkrp.data();
+        mttkrp.dispose();
+        update(last, untransposed(values, shape[last], rank));
         ahead = await partialProducts();
         const estimate = estimatedResidual({
           tensorNormSquared,
           mttkrp: ahead.mttkrp,
           factor: host[0],
-          // A_N as the backend saw it (float32) in P, so that both terms describe one model
-          grams: grams.map((g, k) =>
-            k === last ? gramOf(Float32Array.from(host[last]), shape[last], rank) : g,
-          ),
+          // the factors as the backend saw them (float32), so that both terms describe one model:
+          // A_N in Pᵀ; on the backend also khatriRao(A_2, ..., A_{N-1}) in mode 1's contraction
+          grams: [
+            grams[0],
+            ...(onBackend ? [roundedKhatriRaoGram(host, front, rank)] : grams.slice(1, last)),
+            gramOf(Float32Array.from(host[last]), shape[last], rank),
+          ],
           weights,
           rank,
           innerSize: shape[last],
         });
         if (estimate !== null) return estimate;
         // a fit too close for the estimate: the true residual (one more tensor-sized product)
-        const others = frontKhatriRao(host, front, rank, rank); // [∏_{k<N} n_k, R]
+        const others = frontKhatriRao(host, front, rank); // [∏_{k<N} n_k, R]
         try {
           return await residualNorm(tensor, others, host[last], rank, normalize ? weights : null);
         } finally {
@@ -145,20 +184,24 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     const result = host.map((values, k) => tf.tensor2d(Float32Array.from(values), [shape[k], rank]));
     return new CPTensor(tf.tensor1d(Float32Array.from(weights)), result, history);
 
-    /** `P` (read back) and mode 1's MTTKRP from it, for the current factors. */
-    async function partialProducts(): Promise<{ partial: Float32Array; mttkrp: Float64Array }> {
-      const product = lastModeProduct(tensor, host[last], rank, width);
-      // one buffer for every sweep: a sweep is done with the last P before the next is read
+    /** `Pᵀ` (on the backend or read back) and mode 1's MTTKRP from it, for the current factors. */
+    async function partialProducts(): Promise<Partial> {
+      const product = lastModePartial(lastUnfolding, ones, host[last], rank);
+      if (onBackend) {
+        try {
+          return {
+            partial: product,
+            mttkrp: await frontMttkrpOnBackend(product, ones, host, front, 0, rank),
+          };
+        } catch (error) {
+          product.dispose();
+          throw error;
+        }
+      }
+      // one buffer for every sweep: a sweep is done with the last Pᵀ before the next is read
       partialBuffer ??= new Float32Array(product.size);
       const partial = await readInto(product, partialBuffer).finally(() => product.dispose());
-      return { partial, mttkrp: frontMttkrp(partial, host, front, 0, rank, width) };
-    }
-
-    /** Reads an MTTKRP `[n, width]` (and disposes of it): its first `rank` columns, `[n, R]`. */
-    async function readNarrow(mttkrp: tf.Tensor2D): Promise<ArrayLike<number>> {
-      const values = await mttkrp.data();
-      mttkrp.dispose();
-      return width === rank ? values : narrow(values, mttkrp.shape[0], rank, width);
+      return { partial, mttkrp: frontMttkrp(partial, host, front, 0, rank, stride) };
     }
 
     /** Solves mode `mode`'s normal equations for the MTTKRP `rhs` and stores the new factor. */
@@ -174,8 +217,32 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
       grams[mode] = gramOf(solved, rows, rank);
     }
   } finally {
-    lastUnfolding.dispose();
+    if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) ahead.partial.dispose();
+    tf.dispose([lastUnfolding, view, ones]);
   }
+}
+
+/** `Pᵀ` (read back, or a tensor on the backend) and mode 1's MTTKRP from it. */
+interface Partial {
+  partial: Float32Array | tf.Tensor2D;
+  mttkrp: Float64Array;
+}
+
+/**
+ * The `[R, R]` Gram matrix of `khatriRao(A_2, ..., A_{N-1})` rounded to float32, as the row
+ * contraction kernel sees it (the Hadamard product of the factors' Gram matrices up to that rounding).
+ */
+function roundedKhatriRaoGram(
+  host: readonly Float64Array[],
+  front: readonly number[],
+  rank: number,
+): Float64Array {
+  const count = front.slice(1).reduce((p, n) => p * n, 1);
+  return gramOf(
+    Float32Array.from(hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank)),
+    count,
+    rank,
+  );
 }
 
 /** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */

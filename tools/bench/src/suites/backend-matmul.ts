@@ -5,12 +5,15 @@
  * WebGPU and CPU tensorfold uses the stock kernels, so the two figures measure the same kernel.
  * Where relaxed SIMD runs (the bench starts Node with it), each case is timed a second time against
  * tensorfold with its SIMD kernels' FMA build off: there its own matMul kernel gives way to XNNPACK.
+ * Where tensorfold's WASM thread pool runs (`TENSORFOLD_WASM_THREADS`, default every core up to 4), a
+ * third time against tensorfold on the calling thread alone.
  */
 
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmThreads } from '@tensorfold/backend';
 import { simdKernelsFlavor } from '@tensorfold/backend/testing';
 import type { BenchContext, Suite } from '../harness.js';
-import { timeAgainstNoFma, timeAgainstStock } from '../kernel-ab.js';
+import { timeAgainstNoFma, timeAgainstOneThread, timeAgainstStock } from '../kernel-ab.js';
 
 interface MatMulCase {
   name: string;
@@ -68,14 +71,22 @@ function flops(c: MatMulCase): number {
  * Median GFLOP/s of tensorfold's and the stock kernel over interleaved rounds; with `noFma`, of
  * tensorfold's with and without its FMA build instead.
  */
-async function measure(c: MatMulCase, swap: boolean, rounds: number, noFma = false) {
+async function measure(
+  c: MatMulCase,
+  swap: boolean,
+  rounds: number,
+  against: 'stock' | 'no-fma' | 'one-thread' = 'stock',
+) {
   const a = tf.randomUniform(c.a, -1, 1, 'float32', 1);
   const b = tf.randomUniform(c.b, -1, 1, 'float32', 2);
   try {
     const compute = () => tf.matMul(a, b, c.transposeA, c.transposeB);
-    const timing = noFma
-      ? await timeAgainstNoFma(compute, { rounds, perRound: 3 })
-      : await timeAgainstStock(compute, { swap, rounds, perRound: 3 });
+    const timing =
+      against === 'no-fma'
+        ? await timeAgainstNoFma(compute, { rounds, perRound: 3 })
+        : against === 'one-thread'
+          ? await timeAgainstOneThread(compute, { rounds, perRound: 3 })
+          : await timeAgainstStock(compute, { swap, rounds, perRound: 3 });
     const gflops = (ms: number) => flops(c) / (ms * 1e6);
     return { ours: gflops(timing.ours), stock: timing.stock === null ? null : gflops(timing.stock) };
   } finally {
@@ -101,7 +112,7 @@ const suite: Suite = {
         note: wasm ? undefined : 'same kernel (tensorfold adds none here)',
       });
       if (wasm && simdKernelsFlavor() === 'fma') {
-        const fma = await measure(c, wasm, ctx.quick ? 2 : 6, true);
+        const fma = await measure(c, wasm, ctx.quick ? 2 : 6, 'no-fma');
         ctx.report({
           suite: 'backend-matmul',
           case: c.name,
@@ -109,6 +120,19 @@ const suite: Suite = {
           value: fma.ours,
           peer: fma.stock,
           peerName: 'tensorfold without FMA (XNNPACK for every product)',
+          higherIsBetter: true,
+        });
+      }
+      const threads = wasm ? wasmThreads() : 1;
+      if (threads > 1) {
+        const pool = await measure(c, wasm, ctx.quick ? 2 : 6, 'one-thread');
+        ctx.report({
+          suite: 'backend-matmul',
+          case: c.name,
+          unit: 'GFLOP/s',
+          value: pool.ours,
+          peer: pool.stock,
+          peerName: `tensorfold on 1 thread (against ${threads})`,
           higherIsBetter: true,
         });
       }

@@ -15,8 +15,12 @@
  * average per core, a spread or a one-thread side's wall/CPU time ratio passes `BUSY` (steadiness.ts).
  */
 import { availableParallelism } from 'node:os';
-import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
-import { setFmaKernelsEnabled, simdKernelsFlavor } from '@tensorfold/backend/testing';
+import { registerWasmKernels, unregisterWasmKernels, wasmThreads } from '@tensorfold/backend';
+import {
+  setFmaKernelsEnabled,
+  setThreadedKernelsEnabled,
+  simdKernelsFlavor,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
@@ -60,21 +64,24 @@ const NETWORKS: Network[] = [
 /**
  * A side that trains in this process with `build`, on tensorfold's WASM kernels or on the stock ones
  * (`kernels: 'stock'`), or on tensorfold's with their SIMD kernels' plain build instead of the FMA one
- * (`'no-fma'`); the kernel set is switched before every round, since sides alternate.
+ * (`'no-fma'`); `oneThread` keeps tensorfold's thread pool off (its kernels on the calling thread
+ * alone). The kernel set is switched before every round, since sides alternate.
  */
 function inProcessSide(
   name: string,
   build: (network: NetworkName) => Trainable,
   kernels: 'tensorfold' | 'stock' | 'no-fma' = 'tensorfold',
+  oneThread = false,
 ): Side {
   const useKernels = () => {
     setFmaKernelsEnabled(kernels !== 'no-fma');
+    setThreadedKernelsEnabled(!oneThread);
     if (kernels === 'stock') unregisterWasmKernels();
     else registerWasmKernels();
   };
   return {
     name,
-    oneThread: true,
+    oneThread: oneThread || wasmThreads() === 1,
     async start(network, x, y) {
       useKernels();
       const model = build(network.name);
@@ -150,6 +157,7 @@ async function measure(
   } finally {
     registerWasmKernels();
     setFmaKernelsEnabled(true);
+    setThreadedKernelsEnabled(true);
     for (const runner of runners.values()) runner?.dispose();
     tf.dispose([x, y]);
   }
@@ -186,6 +194,14 @@ const suite: Suite = {
     // Where the SIMD kernels run their FMA build: tensorfold again on their plain SIMD build.
     const fma = wasm && simdKernelsFlavor() === 'fma';
     if (fma) sides.push(inProcessSide('tensorfold without FMA', tensorfoldModel, 'no-fma'));
+    // Where tensorfold's thread pool runs: tensorfold on the calling thread alone, with and without FMA
+    // (so that each lever shows alone and together).
+    const threads = wasm ? wasmThreads() : 1;
+    if (threads > 1) {
+      sides.push(inProcessSide('tensorfold on 1 thread', tensorfoldModel, 'tensorfold', true));
+      if (fma)
+        sides.push(inProcessSide('tensorfold on 1 thread without FMA', tensorfoldModel, 'no-fma', true));
+    }
     const torch = findPyTorch();
     const peer = torch.python == null ? null : new PyTorchPeer(torch.python);
     if (peer == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
@@ -212,7 +228,7 @@ const suite: Suite = {
           const notes = [`spread ${pct(ours.spread)} / ${theirs == null ? 'n/a' : pct(theirs.spread)}`];
           // Samples per CPU second compare one-thread sides even on a busy machine.
           const oneThreadPeer = sides.find((side) => side.name === peerSide)?.oneThread ?? false;
-          if (theirs != null && oneThreadPeer)
+          if (theirs != null && oneThreadPeer && threads === 1)
             notes.push(`per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x`);
           if (busy != null) notes.push(busy);
           ctx.report({
@@ -237,6 +253,14 @@ const suite: Suite = {
           wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
         );
         if (fma) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
+        if (threads > 1) {
+          row('tensorfold on 1 thread', `tensorfold on 1 thread (against ${threads})`);
+          if (fma)
+            row(
+              'tensorfold on 1 thread without FMA',
+              `tensorfold on 1 thread without FMA (against ${threads} with FMA)`,
+            );
+        }
         for (const side of torchSides) row(side.name, side.name);
       }
     } finally {

@@ -260,6 +260,15 @@ async function benchSvdPaths(ctx: BenchContext): Promise<void> {
   }
 }
 
+/**
+ * Whether to run a case: all of them unless `TENSOR_MATH_CASES` names some (comma-separated: `cp`,
+ * `tucker`, `tt`, `svd`), e.g. `TENSOR_MATH_CASES=cp pnpm bench tensor-math` for CP-ALS alone.
+ */
+function wanted(name: string): boolean {
+  const cases = process.env.TENSOR_MATH_CASES;
+  return !cases || cases.split(',').some((c) => c.trim() === name);
+}
+
 const suite: Suite = {
   name: 'tensor-math',
   description: 'CP-ALS, Tucker-HOOI and TT-SVD beside single-threaded NumPy; the two SVD paths',
@@ -276,14 +285,14 @@ const suite: Suite = {
       console.log(`tensor-math: NumPy peer skipped: ${probe.reason}.`);
     }
     try {
-      await benchCp(ctx, peer, probe.reason);
-      await benchTucker(ctx, peer, probe.reason);
-      await benchTensorTrain(ctx, peer, probe.reason);
+      if (wanted('cp')) await benchCp(ctx, peer, probe.reason);
+      if (wanted('tucker')) await benchTucker(ctx, peer, probe.reason);
+      if (wanted('tt')) await benchTensorTrain(ctx, peer, probe.reason);
     } finally {
       peer?.numpy.close();
       if (peer) rmSync(peer.dir, { recursive: true, force: true });
     }
-    await benchSvdPaths(ctx);
+    if (wanted('svd')) await benchSvdPaths(ctx);
   },
 };
 

@@ -19,11 +19,13 @@ const WASM_FILES = [
 ];
 
 /**
- * Bundles `page.ts` (with tfjs-core, the WebGPU and WASM backends and this package's sources) and
- * serves it on an ephemeral localhost port, with tfjs-backend-wasm's `.wasm` files under `/wasm/`.
+ * Bundles `page` (default `page.ts`, with tfjs-core, the WebGPU and WASM backends and this package's
+ * sources) and serves it on an ephemeral localhost port, with tfjs-backend-wasm's `.wasm` files under
+ * `/wasm/`; with `isolated`, cross-origin isolated (the COOP and COEP headers that let a page have
+ * SharedArrayBuffer).
  */
-export async function servePage(): Promise<PageServer> {
-  const entry = fileURLToPath(new URL('./page.ts', import.meta.url));
+export async function servePage(options: { page?: string; isolated?: boolean } = {}): Promise<PageServer> {
+  const entry = fileURLToPath(new URL(`./${options.page ?? 'page.ts'}`, import.meta.url));
   const bundle = await build({
     entryPoints: [entry],
     bundle: true,
@@ -57,7 +59,10 @@ export async function servePage(): Promise<PageServer> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': file.type }).end(file.body);
+    const isolation = options.isolated
+      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+      : {};
+    response.writeHead(200, { 'content-type': file.type, ...isolation }).end(file.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

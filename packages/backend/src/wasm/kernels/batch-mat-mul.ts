@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { matMulBySimd } from './mat-mul-by-simd.js';
+import { matMulByThreads } from './mat-mul-by-threads.js';
 import { forgetStalePackedWeights } from './packed-weights.js';
 
 /**
@@ -46,6 +47,8 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const attrs = args.attrs as MatMulAttrs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args);
+    const threaded = matMulByThreads(args.backend as WasmBackendLike, args.inputs, attrs);
+    if (threaded != null) return threaded;
     const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
     const bBatch = util.sizeFromShape(b.shape.slice(0, -2));
     if (!attrs.transposeA && !attrs.transposeB && aBatch === 1 && bBatch === 1) return stock.kernelFunc(args);
@@ -88,8 +91,10 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
 /**
  * The stock kernel, made safe from its shape-blind operator cache: every call that takes XNNPACK's
  * path (nothing transposed, no batch) first drops operators cached for `b` under another shape (see
- * {@link forgetStalePackedWeights}). Where relaxed SIMD is available, plain products of the right
- * shapes run on tensorfold's own SIMD kernel instead (see {@link matMulBySimd}).
+ * {@link forgetStalePackedWeights}). Plain products large enough run on the thread pool where one
+ * runs (see {@link matMulByThreads}: the products {@link fastMatMul} composes batched products of,
+ * one per entry, among them); where relaxed SIMD is available, plain products of the right shapes
+ * run on tensorfold's own SIMD kernel (see {@link matMulBySimd}).
  */
 function withFreshPackedWeights(stock: KernelConfig): KernelConfig {
   return {
@@ -100,7 +105,9 @@ function withFreshPackedWeights(stock: KernelConfig): KernelConfig {
       const batched =
         util.sizeFromShape(a.shape.slice(0, -2)) !== 1 || util.sizeFromShape(b.shape.slice(0, -2)) !== 1;
       if (!attrs.transposeA && !attrs.transposeB && !batched && b.shape.length >= 2) {
-        const own = matMulBySimd(args.backend as WasmBackendLike, args.inputs, args.attrs ?? {});
+        const own =
+          matMulByThreads(args.backend as WasmBackendLike, args.inputs, args.attrs ?? {}) ??
+          matMulBySimd(args.backend as WasmBackendLike, args.inputs, args.attrs ?? {});
         if (own != null) return own;
         const [inner, cols] = b.shape.slice(-2);
         forgetStalePackedWeights(args.backend as WasmBackendLike, b, inner, cols);

@@ -12,6 +12,7 @@ import { conv2DGeometry } from './convolution-geometry.js';
 import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
 import { filterGradientByPatches } from './filter-gradient-by-patches.js';
 import { filterGradientBySimd } from './filter-gradient-by-simd.js';
+import { filterGradientByThreads } from './filter-gradient-by-threads.js';
 
 /**
  * Without the SIMD kernel (see {@link conv2DBackpropFilter}): up to this ratio of filter taps (`filterHeight * filterWidth * inChannels`) to output channels,
@@ -31,7 +32,7 @@ const PATCHES_MAX_FLOATS = 2 ** 26;
  * The gradient of `conv2d` with respect to its filter, which stock tfjs-backend-wasm lacks:
  * `dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*s + kh - pt, ow*s + kw - pl, ci] * dy[b, oh, ow, co]`.
  * Computed by tensorfold's SIMD kernel where it runs and the output channels are a multiple of 4
- * ({@link filterGradientBySimd}); otherwise by XNNPACK, as a matrix product over image patches for
+ * ({@link filterGradientBySimd}; on every thread of the pool where one runs, {@link filterGradientByThreads}); otherwise by XNNPACK, as a matrix product over image patches for
  * layers with few input channels ({@link filterGradientByPatches}) or as a convolution
  * ({@link filterGradientByConvolution}).
  *
@@ -56,7 +57,10 @@ function conv2DBackpropFilter(args: {
     const xNhwc = channelsLast ? x : scope.transpose(x, [0, 2, 3, 1]);
     const dyNhwc = channelsLast ? dy : scope.transpose(dy, [0, 2, 3, 1]);
     const simd = info.outChannels % 4 === 0 ? simdKernels(args.backend) : null;
-    if (simd != null) return scope.finish(filterGradientBySimd(scope, xNhwc, dyNhwc, info, simd));
+    if (simd != null) {
+      const threaded = filterGradientByThreads(scope, xNhwc, dyNhwc, info);
+      return scope.finish(threaded ?? filterGradientBySimd(scope, xNhwc, dyNhwc, info, simd));
+    }
     const taps = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.batchSize * info.outHeight * info.outWidth;
     const byPatches =

@@ -70,8 +70,12 @@ export class SimdModule<T extends object> {
     this.instances = new WeakMap();
   }
 
-  /** The module, compiled once: the FMA build where relaxed SIMD validates, else the SIMD build; null without SIMD. */
-  private module(): { module: WebAssembly.Module; flavor: 'fma' | 'simd' } | null {
+  /**
+   * The module, compiled once: the FMA build where relaxed SIMD validates, else the SIMD build; null
+   * without SIMD. Public for modules instantiated on another memory than tfjs-backend-wasm's (the
+   * thread pool's shared memory).
+   */
+  module(): { module: WebAssembly.Module; flavor: 'fma' | 'simd' } | null {
     if (this.compiled === undefined) {
       this.compiled = null;
       const fma = bytesOf(this.fmaBase64);

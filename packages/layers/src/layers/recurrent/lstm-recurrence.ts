@@ -158,7 +158,8 @@ function backward(
 /**
  * The LSTM over all steps. `initialStates` are `[h0, c0]`; `finalStates` are `[h_T, c_T]`.
  * Uses the hand-written gradient when both activations have an output-form derivative, else
- * tfjs's automatic differentiation of the same loop.
+ * tfjs's automatic differentiation of the same loop. (Where the backend has the fused LSTM
+ * kernels, the layer runs them instead: fused-recurrence.ts.)
  */
 export function lstmRecurrence(
   inputs: RecurrenceInputs,

@@ -164,6 +164,37 @@ export abstract class RecurrentLayer extends Layer {
   /** Runs the recurrence (the input projection already includes the input bias). */
   protected abstract recur(inputs: RecurrenceInputs): RecurrenceResult;
 
+  /**
+   * The whole layer over the sequence by a fused kernel of the active backend (see
+   * fused-recurrence.ts), or null where there is none for this layer's options; then the
+   * op-by-op recurrence runs. `x` is time-major `[steps, batch, features]` (reversed for
+   * goBackwards, input dropout applied); the states and the mask as {@link RecurrenceInputs} has
+   * them. Not called with recurrent dropout. Default: null.
+   */
+  protected fused(
+    _x: tf.Tensor3D,
+    _initialStates: tf.Tensor2D[],
+    _mask: tf.Tensor3D | null,
+  ): RecurrenceResult | null {
+    return null;
+  }
+
+  /** `x W + b` for every step, `[steps, gates × units, batch]`, from the time-major `x` `[steps, batch, features]`. */
+  private project(xt: tf.Tensor3D): tf.Tensor3D {
+    const [steps, batch, features] = xt.shape;
+    const bias = this.inputBias();
+    const flat = tf.reshape(xt, [steps * batch, features]) as tf.Tensor2D;
+    const product = tf.fused.matMul({
+      a: flat,
+      b: (this.kernel as LayerWeight).read() as tf.Tensor2D,
+      bias: bias ?? undefined,
+    });
+    return tf.transpose(
+      tf.reshape(product, [steps, batch, this.gates * this.units]),
+      [0, 2, 1],
+    ) as tf.Tensor3D;
+  }
+
   /** The bias added to the input projection: `[gates × units]`, or null. */
   protected inputBias(): tf.Tensor | null {
     return this.bias ? this.bias.read() : null;
@@ -216,7 +247,7 @@ export abstract class RecurrentLayer extends Layer {
     }
     const training = options.training ?? false;
     return tf.tidy(() => {
-      const [batch, steps, features] = x.shape;
+      const [batch, , features] = x.shape;
       const units = this.units;
       // The recurrences work features × batch per step (see recurrence.ts).
       const initialStates = this.initialStates(given, batch).map((s) => tf.transpose(s) as tf.Tensor2D); // [units, batch]
@@ -229,31 +260,22 @@ export abstract class RecurrentLayer extends Layer {
       if (training && this.dropout > 0) {
         xt = tf.mul(xt, dropoutMask([batch, features], this.dropout, this.stream.random)); // one mask for all steps
       }
-      const bias = this.inputBias();
-      const flat = tf.reshape(xt, [steps * batch, features]) as tf.Tensor2D;
-      const product = tf.fused.matMul({
-        a: flat,
-        b: (this.kernel as LayerWeight).read() as tf.Tensor2D,
-        bias: bias ?? undefined,
-      });
-      // [steps, gates × units, batch]
-      const projection = tf.transpose(
-        tf.reshape(product, [steps, batch, this.gates * units]),
-        [0, 2, 1],
-      ) as tf.Tensor3D;
       const recurrentMask =
         training && this.recurrentDropout > 0
           ? (dropoutMask([units, batch], this.recurrentDropout, this.stream.random) as tf.Tensor2D)
           : null;
       const stepMask = maskT ? (tf.tile(tf.expandDims(maskT, 1), [1, units, 1]) as tf.Tensor3D) : null; // [steps, units, batch]
-      const result = this.recur({
-        inputProjection: projection,
-        recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
-        initialStates,
-        mask: stepMask,
-        recurrentMask,
-        allOutputsUsed: this.returnSequences,
-      });
+      const fused = recurrentMask ? null : this.fused(xt as tf.Tensor3D, initialStates, stepMask);
+      const result =
+        fused ??
+        this.recur({
+          inputProjection: this.project(xt as tf.Tensor3D),
+          recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
+          initialStates,
+          mask: stepMask,
+          recurrentMask,
+          allOutputsUsed: this.returnSequences,
+        });
       const output = this.returnSequences
         ? tf.transpose(result.sequence, [2, 0, 1])
         : tf.transpose(result.finalStates[0]);

@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeBackend } from '../../backend-info.js';
+import { backendInfo, initBackend, useBackend } from '../../init-backend.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
+import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { setWasmThreads, wasmThreads } from '../threads/wasm-threads.js';
+import { matMulByThreads, THREADED_MIN_MULTIPLY_ADDS, tiles } from './mat-mul-by-threads.js';
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+interface Case {
+  a: number[];
+  b: number[];
+  attrs?: Record<string, unknown>;
+  bias?: number[];
+}
+
+/** The registered kernel (`_FusedMatMul` with a bias or activation, else `BatchMatMul`) on `backend`. */
+function run(backend: 'cpu' | 'wasm', c: Case) {
+  const inputs = {
+    a: { values: sequence(size(c.a), 1), shape: c.a },
+    b: { values: sequence(size(c.b), 2), shape: c.b },
+    ...(c.bias != null ? { bias: { values: sequence(size(c.bias), 3), shape: c.bias } } : {}),
+  };
+  const fused = c.bias != null || c.attrs?.activation != null;
+  return runKernelOn(backend, fused ? '_FusedMatMul' : 'BatchMatMul', inputs, {
+    transposeA: false,
+    transposeB: false,
+    ...c.attrs,
+  });
+}
+
+/** `matMulByThreads` itself on fresh operands: null where it leaves the product to one thread. */
+async function byThreads(c: Case) {
+  await useBackend('wasm');
+  const before = tf.memory().numTensors;
+  const a = tf.tensor(sequence(size(c.a), 1), c.a);
+  const b = tf.tensor(sequence(size(c.b), 2), c.b);
+  try {
+    const out = matMulByThreads(tf.backend() as unknown as WasmBackendLike, { a, b }, {
+      ...c.attrs,
+    } as tf.NamedAttrMap);
+    if (out == null) return null;
+    const result = tf.engine().makeTensorFromTensorInfo(out);
+    const values = Float32Array.from(await result.data());
+    result.dispose();
+    return values;
+  } finally {
+    tf.dispose([a, b]);
+    expect(tf.memory().numTensors).toBe(before);
+  }
+}
+
+const CASES: [string, Case][] = [
+  ['an MLP forward product', { a: [128, 784], b: [784, 256] }],
+  ['its input gradient (transposeB)', { a: [128, 256], b: [784, 256], attrs: { transposeB: true } }],
+  ['its weight gradient (transposeA)', { a: [128, 784], b: [128, 256], attrs: { transposeA: true } }],
+  [
+    'both transposed, sizes off the 4 x 8 tiles',
+    { a: [160, 101], b: [99, 160], attrs: { transposeA: true, transposeB: true } },
+  ],
+  ['rows and columns off the tiles', { a: [102, 130], b: [130, 90] }],
+  ['a batch on a folded into rows', { a: [3, 40, 128], b: [128, 72] }],
+  [
+    'a dense layer: bias and relu fused',
+    { a: [96, 200], b: [200, 100], bias: [100], attrs: { activation: 'relu' } },
+  ],
+  ['a bias without activation', { a: [64, 256], b: [256, 64], bias: [64] }],
+];
+
+describe('WASM matMul on 2 threads', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    expect(await setWasmThreads(2)).toBe(2);
+  });
+  afterAll(async () => {
+    setFmaKernelsEnabled(true);
+    await setWasmThreads(1);
+  });
+
+  it('reports its threads', () => {
+    expect(wasmThreads()).toBe(2);
+    expect(backendInfo().threads).toBe(2);
+    expect(describeBackend(backendInfo())).toMatch(/^wasm \(SIMD( \+ FMA)?, 2 threads\)$/);
+  });
+
+  it.each(CASES)('matches the CPU backend: %s', async (_name, c) => {
+    const want = await run('cpu', c);
+    const got = await run('wasm', c);
+    expect(got.shape).toEqual(want.shape);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it.each(CASES.filter(([, c]) => c.bias == null))('takes the product itself: %s', async (_name, c) => {
+    const work = c.a.reduce((x, y) => x * y, 1) * c.b[c.attrs?.transposeB ? 0 : 1];
+    expect(work).toBeGreaterThanOrEqual(THREADED_MIN_MULTIPLY_ADDS);
+    expect(await byThreads(c)).not.toBeNull();
+  });
+
+  it('gives the same bits on 2 and 3 threads, FMA build and SIMD build', async () => {
+    for (const fma of [true, false]) {
+      setFmaKernelsEnabled(fma);
+      for (const [, c] of CASES) {
+        await setWasmThreads(2);
+        const two = await run('wasm', c);
+        await setWasmThreads(3);
+        const three = await run('wasm', c);
+        expect(Buffer.from(three.values.buffer).equals(Buffer.from(two.values.buffer))).toBe(true);
+      }
+    }
+    setFmaKernelsEnabled(true);
+    await setWasmThreads(2);
+  });
+
+  it('gives the same bits as the one-thread SIMD kernel where that runs (FMA build, plain products)', async () => {
+    const c = { a: [64, 256], b: [256, 64] };
+    const two = await run('wasm', c);
+    await setWasmThreads(1);
+    const one = await run('wasm', c);
+    await setWasmThreads(2);
+    expect(Buffer.from(one.values.buffer).equals(Buffer.from(two.values.buffer))).toBe(true);
+  });
+
+  it('runs each product of a batch on both sides on the pool (one per entry), as the CPU backend computes', async () => {
+    const c = { a: [2, 128, 96], b: [2, 96, 128], attrs: { transposeB: false } };
+    const want = await run('cpu', c);
+    const got = await run('wasm', c);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+    await setWasmThreads(3);
+    const three = await run('wasm', c);
+    await setWasmThreads(2);
+    expect(Buffer.from(three.values.buffer).equals(Buffer.from(got.values.buffer))).toBe(true);
+  });
+
+  it('leaves small products, batches on b, other activations and prelu to one thread', async () => {
+    expect(await byThreads({ a: [64, 128], b: [128, 64] })).toBeNull(); // under THREADED_MIN_MULTIPLY_ADDS
+    expect(await byThreads({ a: [2, 128, 128], b: [2, 128, 128] })).toBeNull();
+    expect(await byThreads({ a: [2, 128, 128], b: [128, 128], attrs: { transposeA: true } })).toBeNull();
+    expect(await byThreads({ a: [128, 128], b: [128, 128], attrs: { activation: 'elu' } })).toBeNull();
+  });
+
+  it('keeps NaN and infinities as the CPU backend does', async () => {
+    const values = sequence(96 * 128, 4);
+    values[5] = Number.NaN;
+    values[300] = Number.POSITIVE_INFINITY;
+    const inputs = {
+      a: { values, shape: [96, 128] },
+      b: { values: sequence(128 * 64, 5), shape: [128, 64] },
+    };
+    const attrs = { transposeA: false, transposeB: false };
+    const want = await runKernelOn('cpu', 'BatchMatMul', inputs, attrs);
+    const got = await runKernelOn('wasm', 'BatchMatMul', inputs, attrs);
+    for (let i = 0; i < want.values.length; i++) {
+      if (!Number.isFinite(want.values[i])) expect(got.values[i]).toBe(want.values[i]);
+    }
+  });
+});
+
+describe('tiles', () => {
+  it('cuts tall outputs across rows and wide ones across columns, in whole 4 x 8 blocks', () => {
+    expect(tiles(784, 512, 2)).toEqual({ chunkRows: 100, chunkCols: 512, chunks: 8 });
+    expect(tiles(128, 784, 2)).toEqual({ chunkRows: 128, chunkCols: 104, chunks: 8 });
+    expect(tiles(8, 8, 4)).toEqual({ chunkRows: 4, chunkCols: 8, chunks: 2 });
+  });
+});
+
+describe('initBackend({ threads })', () => {
+  afterAll(async () => {
+    await setWasmThreads(1);
+  });
+
+  it('starts the pool, and 1 stops it', async () => {
+    expect((await initBackend({ require: 'wasm', threads: 2 })).threads).toBe(2);
+    expect((await initBackend({ require: 'wasm', threads: 1 })).threads).toBe(1);
+    expect(wasmThreads()).toBe(1);
+  });
+
+  it('refuses a thread count that is not a whole number', async () => {
+    await expect(initBackend({ require: 'wasm', threads: 0 })).rejects.toThrow(/whole number of threads/);
+    await expect(initBackend({ require: 'wasm', threads: 1.5 })).rejects.toThrow(/whole number of threads/);
+  });
+});

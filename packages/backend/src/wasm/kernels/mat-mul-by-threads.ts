@@ -1,0 +1,192 @@
+import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
+
+/**
+ * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
+ * the operands costs more than the second thread saves (crossover measured with `pnpm bench
+ * backend-threads`, BENCHMARKS.md).
+ */
+export const THREADED_MIN_MULTIPLY_ADDS = 128 * 128 * 64;
+
+let minimum = THREADED_MIN_MULTIPLY_ADDS;
+
+/**
+ * Sets the size from which products run on the pool (multiply-adds; default
+ * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover.
+ */
+export function setThreadedMatMulMinimum(multiplyAdds: number = THREADED_MIN_MULTIPLY_ADDS): void {
+  minimum = multiplyAdds;
+}
+
+/** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Floats, rounded up to a multiple of 16 (64 bytes, a cache line). */
+function aligned(floats: number): number {
+  return Math.ceil(floats / 16) * 16;
+}
+
+/**
+ * `op(a) . op(b)` (`transposeA`, `transposeB`; plus a per-column bias and a relu for `_FusedMatMul`)
+ * on every thread of the pool (threads/wasm-threads.ts), or null to leave the product to the
+ * one-thread paths: no pool, a product under {@link THREADED_MIN_MULTIPLY_ADDS}, a batch on `b` or
+ * a transposed batched `a`, another activation, or operands larger than the pool's memory.
+ *
+ * The operands are copied into the pool's shared memory (tfjs-backend-wasm's heap is not shared),
+ * `op(a)` as rows (padded to a multiple of 4 with zeros) and `op(b)` in panels of 8 columns; every
+ * thread claims tiles of the output; the result is copied back. Each output element is one tile's
+ * sum over the inner axis in order, whichever thread computes it: the same bits for any number of
+ * threads, and the same as the one-thread SIMD kernel (mat-mul-by-simd.ts) of the same build.
+ *
+ * `a` is `[...batch, rows, inner]` (`[inner, rows]` with transposeA, no batch then), `b` `[inner, cols]`
+ * (`[cols, inner]` with transposeB); the result `[...batch, rows, cols]`.
+ */
+export function matMulByThreads(
+  backend: WasmBackendLike,
+  inputs: Record<string, TensorInfo | undefined>,
+  attrs: NamedAttrMap,
+): TensorInfo | null {
+  const running = threadPool('matMul');
+  if (running == null) return null;
+  const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  if (inputs.preluActivationWeights != null) return null;
+  const activation = attrs.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  const transposeA = attrs.transposeA === true;
+  const transposeB = attrs.transposeB === true;
+  const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
+  if (util.sizeFromShape(b.shape.slice(0, -2)) !== 1 || (transposeA && aBatch !== 1)) return null;
+  const [a0, a1] = a.shape.slice(-2);
+  const [b0, b1] = b.shape.slice(-2);
+  const rowsPerEntry = transposeA ? a1 : a0;
+  const m = rowsPerEntry * aBatch;
+  const k = transposeA ? a0 : a1;
+  const n = transposeB ? b0 : b1;
+  if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
+  if (m * k * n < minimum) return null;
+  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n)) return null;
+
+  const layout = layoutOf(m, k, n, transposeA);
+  if (layout.bytes > 2 ** 31 || !running.pool.reserve(layout.bytes)) return null;
+
+  // [...batch, rows, cols]
+  const outShape = [
+    ...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
+    rowsPerEntry,
+    n,
+  ];
+  const out = backend.makeOutput(outShape, 'float32');
+  try {
+    multiply(backend, running, { a, b, bias, out }, layout, {
+      transposeA,
+      transposeB,
+      relu: activation === 'relu',
+    });
+  } catch (error) {
+    backend.disposeData(out.dataId);
+    throw error;
+  }
+  return out;
+}
+
+/** Where a product's parts lie in the pool's memory, in floats, and its padded sizes. */
+interface Layout {
+  m: number;
+  k: number;
+  n: number;
+  /** Rows rounded up to a multiple of 4, columns to a multiple of 8. */
+  mPad: number;
+  nPad: number;
+  /** `op(a)` as `[mPad, k]` rows. */
+  rows: number;
+  /** `op(b)` in panels of 8 columns. */
+  panels: number;
+  /** The output, `[mPad, nPad]`. */
+  out: number;
+  /** The bias, `[nPad]`. */
+  bias: number;
+  /** An operand as given, before it is transposed or packed. */
+  raw: number;
+  /** Memory needed in all. */
+  bytes: number;
+}
+
+function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout {
+  const mPad = Math.ceil(m / 4) * 4;
+  const nPad = Math.ceil(n / 8) * 8;
+  const rows = 0;
+  const panels = rows + aligned(mPad * k);
+  const out = panels + aligned(nPad * k);
+  const bias = out + aligned(mPad * nPad);
+  const raw = bias + aligned(nPad);
+  const bytes = 4 * (raw + Math.max(transposeA ? m * k : 0, k * n));
+  return { m, k, n, mPad, nPad, rows, panels, out, bias, raw, bytes };
+}
+
+/** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
+function multiply(
+  backend: WasmBackendLike,
+  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
+  tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
+  at: Layout,
+  options: { transposeA: boolean; transposeB: boolean; relu: boolean },
+): void {
+  const { m, k, n, mPad, nPad } = at;
+  // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
+  const heap = new Float32Array(pool.memory.buffer);
+  const a = backend.typedArrayFromHeap(tensors.a) as Float32Array;
+  if (options.transposeA) {
+    heap.set(a, at.raw);
+    kernels.transpose(at.raw * 4, at.rows * 4, k, m);
+  } else {
+    heap.set(a, at.rows);
+  }
+  heap.fill(0, at.rows + m * k, at.rows + mPad * k);
+  heap.set(backend.typedArrayFromHeap(tensors.b) as Float32Array, at.raw);
+  kernels.packPanels(at.raw * 4, at.panels * 4, k, n, options.transposeB ? 1 : 0);
+  if (tensors.bias != null) {
+    heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
+    heap.fill(0, at.bias + n, at.bias + nPad);
+  }
+  const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
+  const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
+  pool.run(build, 'matMulChunk', chunks, [
+    at.rows * 4,
+    at.panels * 4,
+    at.out * 4,
+    mPad,
+    k,
+    nPad,
+    chunkRows,
+    chunkCols,
+    at.bias * 4,
+    flags,
+  ]);
+  const result = backend.typedArrayFromHeap(tensors.out) as Float32Array;
+  if (nPad === n) {
+    result.set(heap.subarray(at.out, at.out + m * n));
+  } else {
+    for (let i = 0; i < m; i++) result.set(heap.subarray(at.out + i * nPad, at.out + i * nPad + n), i * n);
+  }
+}
+
+/**
+ * How the output `[rows, cols]` is cut into tiles: across the rows when `b` is the smaller operand
+ * (each tile re-reads all of `b`), else across the columns (each re-reads all of `a`); about
+ * {@link CHUNKS_PER_THREAD} tiles per thread, in multiples of 4 rows or 8 columns.
+ */
+export function tiles(
+  rows: number,
+  cols: number,
+  threads: number,
+): { chunkRows: number; chunkCols: number; chunks: number } {
+  const wanted = threads * CHUNKS_PER_THREAD;
+  if (rows >= cols) {
+    const chunkRows = Math.ceil(rows / 4 / wanted) * 4;
+    return { chunkRows, chunkCols: cols, chunks: Math.ceil(rows / chunkRows) };
+  }
+  const chunkCols = Math.ceil(cols / 8 / wanted) * 8;
+  return { chunkRows: rows, chunkCols, chunks: Math.ceil(cols / chunkCols) };
+}

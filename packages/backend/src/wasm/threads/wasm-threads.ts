@@ -1,0 +1,184 @@
+/**
+ * How many threads tensorfold's own WASM kernels use, and the pool that runs them (pool.ts) on the
+ * shared memory of threaded-mat-mul.wat. One pool per process; `setWasmThreads` replaces it.
+ */
+import { ConfigError } from '@tensorfold/core';
+import { environmentVariable, isNode } from '../../environment.js';
+import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
+import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
+import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { ThreadPool } from './pool.js';
+
+/** The environment variable that sets the number of threads (`1`, `2`, ... or `auto`). */
+export const WASM_THREADS_ENV = 'TENSORFOLD_WASM_THREADS';
+
+/** The shared memory's maximum: 16384 pages of 64 KiB (1 GiB), as threaded-mat-mul.wat declares. */
+const MAX_PAGES = 16384;
+
+/** The functions of threaded-mat-mul.wat (pointers are byte offsets into the pool's memory). */
+export interface ThreadedMatMulKernels {
+  /** One tile of a product on packed panels (see the .wat), then bias (flags bit 0) and relu (bit 1). */
+  matMulChunk(
+    chunk: number,
+    a: number,
+    panels: number,
+    out: number,
+    rows: number,
+    inner: number,
+    cols: number,
+    chunkRows: number,
+    chunkCols: number,
+    bias: number,
+    flags: number,
+  ): void;
+  /** `B[inner, cols]` (or, with `transposed` 1, `B^T[cols, inner]`) into zero-padded panels of 8 columns. */
+  packPanels(b: number, panels: number, inner: number, cols: number, transposed: number): void;
+  /** `dst[c, r] = src[r, c]` for `src[rows, cols]`. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  /**
+   * Chunk `chunk` of a convolution as image patches times the filter's panels; its 22 arguments lie
+   * as i32 at `params` (see the .wat).
+   */
+  convChunk(chunk: number, params: number): void;
+}
+
+/** The functions of threaded-filter-gradient.wat. */
+export interface ThreadedFilterGradientKernels {
+  /**
+   * Chunk `chunk` of a filter gradient: kernels.wat's `filterGradient` over the filter taps
+   * `[chunk * per, (chunk + 1) * per)`, its 18 arguments and then `per` as i32 at `params`.
+   */
+  filterGradientChunk(chunk: number, params: number): void;
+}
+
+/** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
+const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm } as const;
+
+/** A module of the pool. */
+export type PoolModule = keyof typeof MODULES;
+
+/** The job functions of the pool (each module has one of them). */
+const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk'] as const;
+
+/** The pool and which of its modules is which (module, build). */
+interface Running {
+  pool: ThreadPool<object>;
+  builds: { module: PoolModule; flavor: 'simd' | 'fma' }[];
+}
+
+let running: Running | null = null;
+let enabled = true;
+
+/**
+ * Keeps the pool but runs every kernel on the calling thread (`false`), exactly as with 1 thread, or
+ * lets the pool run again (`true`, the default); for benchmarks and tests that compare the two
+ * without restarting workers.
+ */
+export function setThreadedKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+let pending: Promise<number> = Promise.resolve(1);
+
+/**
+ * The thread count `auto` stands for: every core the runtime reports, at most 4 (products of
+ * training's sizes gain little beyond).
+ */
+export async function autoThreads(): Promise<number> {
+  let cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (cores == null && isNode()) {
+    const osName = 'node:os';
+    const os = (await import(/* @vite-ignore */ osName)) as typeof import('node:os');
+    cores = os.availableParallelism();
+  }
+  return Math.max(1, Math.min(4, cores ?? 1));
+}
+
+/**
+ * The thread count asked for by `option` (initBackend's `threads`), else by the
+ * `TENSORFOLD_WASM_THREADS` environment variable, else `'auto'`. Throws a `ConfigError` for anything
+ * but a positive integer or `'auto'`.
+ */
+export function requestedThreads(option: number | 'auto' | undefined): number | 'auto' {
+  const source = option != null ? 'initBackend({ threads })' : `The environment variable ${WASM_THREADS_ENV}`;
+  const value = option ?? environmentVariable(WASM_THREADS_ENV) ?? 'auto';
+  if (value === 'auto') return 'auto';
+  const count = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new ConfigError(
+      `${source} must be a whole number of threads (1 or more) or 'auto', not ${String(value)}.`,
+    );
+  }
+  return count;
+}
+
+/** Every module's builds that validate here, SIMD first; empty without WebAssembly SIMD. */
+function compileBuilds(): { modules: WebAssembly.Module[]; builds: Running['builds'] } {
+  const modules: WebAssembly.Module[] = [];
+  const builds: Running['builds'] = [];
+  for (const [module, wasm] of Object.entries(MODULES) as [PoolModule, typeof matMulWasm][]) {
+    for (const [flavor, base64] of [
+      ['simd', wasm.SIMD_WASM_BASE64],
+      ['fma', wasm.FMA_WASM_BASE64],
+    ] as const) {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      if (!WebAssembly.validate(bytes)) continue;
+      try {
+        modules.push(new WebAssembly.Module(bytes));
+        builds.push({ module, flavor });
+      } catch {
+        // a content security policy forbids compiling: no threads
+      }
+    }
+  }
+  return { modules, builds };
+}
+
+/**
+ * Makes tensorfold's WASM kernels use `requested` threads (`'auto'`: {@link autoThreads}) (the caller's and `threads - 1` workers);
+ * 1 stops the workers and restores the one-thread paths exactly. Resolves to the number of threads
+ * now in use: 1 where threads cannot run (no SharedArrayBuffer, not Node, no WebAssembly SIMD).
+ */
+export function setWasmThreads(requested: number | 'auto'): Promise<number> {
+  const next = pending.then(async () => {
+    const threads = requested === 'auto' ? await autoThreads() : requested;
+    if (running != null && running.pool.threads === threads) return threads;
+    const old = running;
+    running = null;
+    await old?.pool.close();
+    if (threads < 2) return 1;
+    const { modules, builds } = compileBuilds();
+    if (builds.filter((build) => build.flavor === 'simd').length < Object.keys(MODULES).length) return 1;
+    const pool = await ThreadPool.start<object>(threads, modules, MAX_PAGES, JOB_FUNCTIONS);
+    if (pool == null) return 1;
+    running = { pool, builds };
+    return threads;
+  });
+  pending = next.catch(() => 1);
+  return next;
+}
+
+/** The number of threads tensorfold's WASM kernels use now (1 without a pool, or with it held off). */
+export function wasmThreads(): number {
+  return enabled ? (running?.pool.threads ?? 1) : 1;
+}
+
+/** What {@link threadPool} gives: the pool, the module's index in it, and its exports on this thread. */
+export interface PoolUse<T> {
+  pool: ThreadPool<object>;
+  build: number;
+  kernels: T;
+}
+
+/**
+ * The pool and the build of `module` that matches the one-thread kernels' (FMA where they run FMA),
+ * or null when no pool runs (or it is held off).
+ */
+export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
+export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
+export function threadPool(module: PoolModule): PoolUse<object> | null {
+  if (running == null || !enabled) return null;
+  const flavor = simdKernelsFlavor();
+  if (flavor === 'none') return null;
+  const build = running.builds.findIndex((b) => b.module === module && b.flavor === flavor);
+  return build < 0 ? null : { pool: running.pool, build, kernels: running.pool.kernels[build] };
+}

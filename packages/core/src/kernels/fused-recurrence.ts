@@ -1,0 +1,78 @@
+/**
+ * Names and contracts of the fused recurrent kernels: a whole LSTM, simple RNN or GRU layer over a
+ * sequence (input projection and recurrence, forward) and its backward pass through time, each one
+ * kernel for tfjs.
+ * `@tensorfold/layers` runs them when the active backend has them registered
+ * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
+ * `@tensorfold/backend` registers them (today on WASM).
+ *
+ * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
+ * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.
+ * The activations are fixed: sigmoid for the gates, tanh for the candidate, the cell output and the
+ * simple RNN's state (Keras's defaults).
+ */
+
+/**
+ * The LSTM over all steps. Inputs: `x` (the input sequence, time-major, `[T, F, B]`), `kernel`
+ * (`[F, 4U]`), `recurrentKernel` (`[U, 4U]`), optionally `bias` (`[4U]`; absent: zero), `h0` and `c0`
+ * (`[U, B]`), and optionally `mask` (`[T, U, B]`, 1 where a step is real, 0 where it is padding and
+ * the states are carried over). Attributes: {@link FusedRecurrenceAttrs}. Outputs: the packed states
+ * `[T + 1, U, B]` (h after every step, then the final c), and a float32 `reserve` vector that only
+ * {@link FUSED_LSTM_GRAD} reads (what the backward pass needs, in the backend's own layout, as
+ * cuDNN's reserve space).
+ */
+export const FUSED_LSTM = 'TensorfoldFusedLstm';
+
+/**
+ * The backward pass of {@link FUSED_LSTM}. Inputs: `dy` (the packed output's gradient,
+ * `[T + 1, U, B]`) and the forward's `reserve`. Attributes: {@link FusedRecurrenceAttrs}, as the forward
+ * got them. Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 4U]`,
+ * `recurrentKernel` `[U, 4U]`, `bias` `[4U]` (given even where the forward had none), `h0` and `c0`
+ * `[U, B]`.
+ */
+export const FUSED_LSTM_GRAD = 'TensorfoldFusedLstmGrad';
+
+/**
+ * The simple RNN (`h = tanh(x W + h U + b)`) over all steps, as {@link FUSED_LSTM} with one gate and
+ * no cell. Inputs: `x` `[T, F, B]`, `kernel` `[F, U]`, `recurrentKernel` `[U, U]`, optionally `bias`
+ * `[U]`, `h0` `[U, B]`, optionally `mask` `[T, U, B]`. Attributes: {@link FusedRecurrenceAttrs}.
+ * Outputs: h after every step `[T, U, B]`, and the `reserve` for {@link FUSED_SIMPLE_RNN_GRAD}.
+ */
+export const FUSED_SIMPLE_RNN = 'TensorfoldFusedSimpleRnn';
+
+/**
+ * The backward pass of {@link FUSED_SIMPLE_RNN}. Inputs: `dy` (`[T, U, B]`) and the `reserve`.
+ * Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, U]`, `recurrentKernel`
+ * `[U, U]`, `bias` `[U]` (given even where the forward had none) and `h0` `[U, B]`.
+ */
+export const FUSED_SIMPLE_RNN_GRAD = 'TensorfoldFusedSimpleRnnGrad';
+
+/**
+ * The GRU in its reset-after form (Keras's `resetAfter: true`; gates z, r, h:
+ * `ĥ = tanh(x W_h + b_h + r (h U_h + b'_h))`, `h = z h_{t-1} + (1 − z) ĥ`) over all steps. Inputs:
+ * `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel` `[U, 3U]`, optionally `bias` `[2, 3U]`
+ * (the input bias, then the recurrent bias), `h0` `[U, B]`, optionally `mask` `[T, U, B]`.
+ * Attributes: {@link FusedRecurrenceAttrs}. Outputs: h after every step `[T, U, B]`, and the
+ * `reserve` for {@link FUSED_GRU_GRAD}.
+ */
+export const FUSED_GRU = 'TensorfoldFusedGru';
+
+/**
+ * The backward pass of {@link FUSED_GRU}. Inputs: `dy` (`[T, U, B]`) and the `reserve`. Outputs, in
+ * order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel` `[U, 3U]`, `bias`
+ * `[2, 3U]` (given even where the forward had none) and `h0` `[U, B]`.
+ */
+export const FUSED_GRU_GRAD = 'TensorfoldFusedGruGrad';
+
+/** Attributes of the fused recurrent kernels and their backward passes. */
+export interface FusedRecurrenceAttrs {
+  /**
+   * Whether the output of every step reaches the loss (`returnSequences`); with false the backward
+   * pass reads only the last step's part of `dy`. The forward ignores it.
+   */
+  allOutputsUsed: boolean;
+  /** Whether the forward got a `mask` (the backward reads it from the reserve). */
+  masked: boolean;
+  /** F, the input's features (the backward cannot see `x`). */
+  features: number;
+}

@@ -1,0 +1,288 @@
+/**
+ * The fused LSTM and simple RNN kernels (@tensorfold/backend registers them on WASM) against the
+ * op-by-op recurrences they replace: outputs, final states and the gradients of the input, every weight and
+ * the initial states, with masks, goBackwards, returnSequences and initial states carried from one
+ * batch to the next (the layers' form of statefulness), shapes whose units and batch need padding,
+ * and no tensor leaks.
+ */
+import { useBackend } from '@tensorfold/backend';
+import { backendsForTests } from '@tensorfold/backend/testing';
+import {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  type Layer,
+  tf,
+} from '@tensorfold/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
+import { canFuseGru, canFuseLstm, canFuseSimpleRnn } from './fused-recurrence.js';
+import { GRU } from './gru.js';
+import { LSTM, type LSTMArgs } from './lstm.js';
+import type { RecurrentLayer } from './recurrent-base.js';
+import { SimpleRNN } from './simple-rnn.js';
+
+const FUSED = [
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+];
+
+/** The layers with fused kernels, and the name of each one's forward kernel. */
+const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentLayer; forward: string }> = [
+  { name: 'lstm', make: (args) => new LSTM({ units: 4, ...args } as LSTMArgs), forward: FUSED_LSTM },
+  { name: 'simpleRNN', make: (args) => new SimpleRNN({ units: 4, ...args }), forward: FUSED_SIMPLE_RNN },
+  {
+    name: 'gru (resetAfter)',
+    // A random recurrent bias, so that its gradient is tested too (the default starts at zero).
+    make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU,
+  },
+];
+
+const hasWasm = (await backendsForTests()).includes('wasm');
+
+/** Runs `f` with the fused kernels unregistered (the op-by-op path), then registers them again. */
+function opByOp<T>(f: () => T): T {
+  const configs = FUSED.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
+  for (const config of configs) tf.unregisterKernel(config.kernelName, 'wasm');
+  try {
+    return f();
+  } finally {
+    for (const config of configs) tf.registerKernel(config);
+  }
+}
+
+/** How many times `f` ran the fused forward kernel `name`. */
+function countingFusedCalls(name: string, f: () => void): number {
+  const config = tf.getKernel(name, 'wasm') as tf.KernelConfig;
+  let count = 0;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    ...config,
+    kernelFunc: (args) => {
+      count++;
+      return config.kernelFunc(args);
+    },
+  });
+  try {
+    f();
+  } finally {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(config);
+  }
+  return count;
+}
+
+/** A [batch, steps] mask with padding at the end of some samples and in the middle of others. */
+function sampleMask(batch: number, steps: number): tf.Tensor {
+  const values: boolean[] = [];
+  for (let b = 0; b < batch; b++)
+    for (let t = 0; t < steps; t++) values.push(b % 3 === 0 ? true : b % 3 === 1 ? t < 2 : t !== 1);
+  return tf.tensor2d(values, [batch, steps], 'bool');
+}
+
+interface Case {
+  name: string;
+  args: Partial<LSTMArgs>;
+  batch: number;
+  steps: number;
+  features: number;
+  masked?: boolean;
+  withStates?: boolean;
+}
+
+/**
+ * Everything the layer computes on `x` (outputs, then final states with returnState) and the
+ * gradients of a random projection of them with respect to x, the weights and the initial states.
+ */
+function run(layer: Layer, c: Case, x: tf.Tensor): tf.Tensor[] {
+  return tf.tidy(() => {
+    const { units, stateCount } = layer as RecurrentLayer;
+    const states = c.withStates
+      ? Array.from({ length: stateCount }, (_, i) => seededUniform([c.batch, units], 5 + i))
+      : undefined;
+    const mask = c.masked ? sampleMask(c.batch, c.steps) : undefined;
+    const loss = (input: tf.Tensor, initial: tf.Tensor[]) => {
+      const out = layer.apply(input, {
+        ...(mask ? { mask } : {}),
+        ...(initial.length > 0 ? { initialState: initial } : {}),
+      } as never) as tf.Tensor | tf.Tensor[];
+      const list = Array.isArray(out) ? out : [out];
+      return {
+        list,
+        value: tf.addN(list.map((t, i) => tf.sum(tf.mul(t, seededUniform(t.shape, 10 + i))))) as tf.Scalar,
+      };
+    };
+    const outputs = loss(x, states ?? []).list;
+    const variables = [x, ...(states ?? [])].map((t) => tf.variable(t));
+    const [xv, ...stateVariables] = variables as [tf.Variable, ...tf.Variable[]];
+    const list = [xv, ...layer.trainableWeights.map((w) => w.read()), ...stateVariables];
+    const { value, grads: named } = tf.variableGrads(() => loss(xv, stateVariables).value, list);
+    const grads = list.map((v) => named[v.name] as tf.Tensor);
+    value.dispose();
+    tf.dispose(variables);
+    return [...outputs, ...grads];
+  });
+}
+
+const cases: Case[] = [
+  { name: 'last output', args: { units: 8 }, batch: 8, steps: 5, features: 3 },
+  {
+    name: 'returnSequences, padded units and batch',
+    args: { units: 5, returnSequences: true },
+    batch: 3,
+    steps: 4,
+    features: 2,
+  },
+  {
+    name: 'returnState, initial states',
+    args: { units: 6, returnState: true },
+    batch: 5,
+    steps: 6,
+    features: 4,
+    withStates: true,
+  },
+  {
+    name: 'masked',
+    args: { units: 4, returnSequences: true, returnState: true },
+    batch: 6,
+    steps: 5,
+    features: 2,
+    masked: true,
+  },
+  { name: 'masked, last output', args: { units: 7 }, batch: 9, steps: 5, features: 3, masked: true },
+  {
+    name: 'goBackwards, masked',
+    args: { units: 4, goBackwards: true, returnSequences: true },
+    batch: 4,
+    steps: 5,
+    features: 2,
+    masked: true,
+  },
+  {
+    name: 'no bias, goBackwards',
+    args: { units: 12, useBias: false, goBackwards: true },
+    batch: 16,
+    steps: 3,
+    features: 1,
+  },
+];
+
+describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurrences', () => {
+  beforeAll(() => useBackend('wasm'));
+  afterAll(useCpu);
+
+  it('are taken for the default activations only, without recurrent dropout', () => {
+    const lstmOf = (args: Partial<LSTMArgs>) => new LSTM({ units: 2, ...args });
+    const fusable = (args: Partial<LSTMArgs>) => {
+      const layer = lstmOf(args);
+      return canFuseLstm(layer.activation, layer.recurrentActivation);
+    };
+    expect(fusable({})).toBe(true);
+    expect(fusable({ activation: 'relu' })).toBe(false);
+    expect(fusable({ recurrentActivation: 'hardSigmoid' })).toBe(false);
+    expect(opByOp(() => fusable({}))).toBe(false);
+    expect(canFuseSimpleRnn(new SimpleRNN({ units: 2 }).activation)).toBe(true);
+    expect(canFuseSimpleRnn(new SimpleRNN({ units: 2, activation: 'relu' }).activation)).toBe(false);
+    expect(opByOp(() => canFuseSimpleRnn(new SimpleRNN({ units: 2 }).activation))).toBe(false);
+    const gruFusable = (resetAfter: boolean, activation = 'tanh') => {
+      const layer = new GRU({ units: 2, resetAfter, activation: activation as never });
+      return canFuseGru(layer.resetAfter, layer.activation, layer.recurrentActivation);
+    };
+    expect(gruFusable(true)).toBe(true);
+    expect(gruFusable(false)).toBe(false); // reset before: op-by-op
+    expect(gruFusable(true, 'relu')).toBe(false);
+  });
+
+  for (const kind of kinds) {
+    it(`${kind.name}: the fused kernel runs for the default activations, input dropout and no recurrent dropout`, () => {
+      const x = seededUniform([3, 4, 2], 1);
+      const calls = (args: Partial<LSTMArgs>, training: boolean) =>
+        countingFusedCalls(kind.forward, () => {
+          const layer = kind.make({ seed: 1, ...args });
+          tf.dispose(layer.apply(x, { training }));
+          layer.dispose();
+        });
+      expect(calls({}, true)).toBe(1);
+      expect(calls({ dropout: 0.5 }, true)).toBe(1); // input dropout: applied to x, before the kernel
+      expect(calls({ recurrentDropout: 0.5 }, true)).toBe(0);
+      expect(calls({ recurrentDropout: 0.5 }, false)).toBe(1); // no dropout at inference
+      expect(calls({ activation: 'relu' }, false)).toBe(0);
+      x.dispose();
+    });
+
+    for (const c of cases) {
+      it(`${kind.name}, ${c.name}: outputs and gradients agree`, async () => {
+        const layer = kind.make({ ...c.args, seed: 3 });
+        const x = seededUniform([c.batch, c.steps, c.features], 1, -2, 2);
+        const fused = run(layer, c, x);
+        const reference = opByOp(() => run(layer, c, x));
+        expect(fused.length).toBe(reference.length);
+        for (let i = 0; i < fused.length; i++) {
+          const a = fused[i] as tf.Tensor;
+          const b = reference[i] as tf.Tensor;
+          expect(a.shape).toEqual(b.shape);
+          const [av, bv] = [await a.data(), await b.data()];
+          let worst = 0;
+          for (let j = 0; j < av.length; j++)
+            worst = Math.max(worst, Math.abs(av[j] - bv[j]) / (1 + Math.abs(bv[j])));
+          expect(worst, `tensor ${i} of ${c.name}`).toBeLessThan(2e-5);
+          expect(
+            Array.from(bv).some((v) => v !== 0),
+            `tensor ${i} of ${c.name} is not all zero`,
+          ).toBe(true);
+        }
+        tf.dispose([...fused, ...reference, x]);
+        layer.dispose();
+      });
+    }
+
+    it(`${kind.name}: carries states from one batch to the next as the op-by-op path does`, async () => {
+      const layer = kind.make({ units: 6, returnState: true, seed: 4 });
+      const chunks = [seededUniform([4, 3, 2], 7), seededUniform([4, 3, 2], 8)];
+      const carry = () => {
+        let states: tf.Tensor[] | undefined;
+        const outs: tf.Tensor[] = [];
+        for (const chunk of chunks) {
+          const [y, ...finalStates] = layer.apply(
+            chunk,
+            states ? ({ initialState: states } as never) : {},
+          ) as unknown as tf.Tensor[];
+          tf.dispose(states);
+          states = finalStates;
+          outs.push(y as tf.Tensor);
+        }
+        tf.dispose(states);
+        return tf.stack(outs);
+      };
+      const fused = carry();
+      const reference = opByOp(carry);
+      const diff = tf.max(tf.abs(tf.sub(fused, reference)));
+      expect((await diff.data())[0]).toBeLessThan(1e-5);
+      tf.dispose([fused, reference, diff, ...chunks]);
+      layer.dispose();
+    });
+
+    it(`${kind.name}: leaks no tensors, in inference and in a training step`, async () => {
+      const layer = kind.make({ units: 5, returnSequences: true, seed: 2 });
+      const x = seededUniform([3, 4, 2], 1);
+      expect(await leakedTensors(() => layer.apply(x))).toBe(0);
+      const step = () =>
+        tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x))) as tf.Scalar);
+          tf.dispose(grads);
+          return value;
+        });
+      expect(await leakedTensors(step)).toBe(0);
+      x.dispose();
+      layer.dispose();
+    });
+  }
+});

@@ -1,0 +1,136 @@
+/**
+ * The LSTM, simple RNN and GRU layers as one fused kernel each ({@link FUSED_LSTM},
+ * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} of @tensorfold/core: the input projection and the recurrence over the whole sequence, and the
+ * backward pass through time, each one kernel), where the active backend registers them
+ * (`@tensorfold/backend` does on WASM). They cover Keras's default activations only (sigmoid gates;
+ * tanh for the candidate, the cell output and the simple RNN's state), the GRU's reset-after form
+ * only, and no recurrent dropout; everything else keeps the op-by-op recurrences (lstm-recurrence.ts,
+ * simple-rnn-recurrence.ts, gru-recurrence.ts),
+ * which are also the reference the fused kernels are tested against.
+ */
+import {
+  type Activation,
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  type FusedRecurrenceAttrs,
+  tf,
+} from '@tensorfold/core';
+import { customRecurrence, lastStep, type RecurrenceResult, unpack } from './recurrence.js';
+
+/** What a fused recurrence takes. Shapes: T steps, B samples, F features, U units, G gates. */
+export interface FusedInputs {
+  /** The input, time-major: `[T, B, F]`. */
+  x: tf.Tensor3D;
+  /** The input kernel `[F, G × U]`. */
+  kernel: tf.Tensor2D;
+  /** The recurrent kernel `[U, G × U]`. */
+  recurrentKernel: tf.Tensor2D;
+  /** The bias `[G × U]` (the GRU's `[2, 3U]`: input bias, recurrent bias), or null. */
+  bias: tf.Tensor | null;
+  /** Starting states, each `[U, B]`: `[h, c]` for the LSTM, `[h]` for the simple RNN. */
+  initialStates: tf.Tensor2D[];
+  /** 1 where a step is real, 0 where it is padding: `[T, U, B]`, or null. */
+  mask: tf.Tensor3D | null;
+  /** Whether every step's output reaches the loss (`returnSequences`). */
+  allOutputsUsed: boolean;
+}
+
+/** Whether the active backend registers both kernels of a fused recurrence. */
+function registered(forward: string, backward: string): boolean {
+  return tf.getKernel(forward, tf.getBackend()) != null && tf.getKernel(backward, tf.getBackend()) != null;
+}
+
+/** Whether {@link fusedLstm} runs these activations on the active backend. */
+export function canFuseLstm(activation: Activation, recurrentActivation: Activation): boolean {
+  return (
+    activation.className === 'tanh' &&
+    recurrentActivation.className === 'sigmoid' &&
+    registered(FUSED_LSTM, FUSED_LSTM_GRAD)
+  );
+}
+
+/** Whether {@link fusedSimpleRnn} runs this activation on the active backend. */
+export function canFuseSimpleRnn(activation: Activation): boolean {
+  return activation.className === 'tanh' && registered(FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD);
+}
+
+/** Whether {@link fusedGru} runs a GRU of this form and these activations on the active backend. */
+export function canFuseGru(
+  resetAfter: boolean,
+  activation: Activation,
+  recurrentActivation: Activation,
+): boolean {
+  return (
+    resetAfter &&
+    activation.className === 'tanh' &&
+    recurrentActivation.className === 'sigmoid' &&
+    registered(FUSED_GRU, FUSED_GRU_GRAD)
+  );
+}
+
+/** Runs the forward kernel `forward` (with its gradient `backward`) on `inputs`: its first output. */
+function runFused(forward: string, backward: string, inputs: FusedInputs): tf.Tensor {
+  const { bias } = inputs;
+  const features = inputs.x.shape[2];
+  const attrs: FusedRecurrenceAttrs = {
+    allOutputsUsed: inputs.allOutputsUsed,
+    masked: inputs.mask != null,
+    features,
+  };
+  const namedAttrs = attrs as unknown as tf.NamedAttrMap;
+  const states = inputs.initialStates.length;
+  const xT = tf.transpose(inputs.x, [0, 2, 1]); // [T, F, B]
+  const required = [
+    xT,
+    inputs.kernel,
+    inputs.recurrentKernel,
+    ...(bias ? [bias] : []),
+    ...inputs.initialStates,
+  ];
+  return customRecurrence(
+    required,
+    { mask: inputs.mask, recurrentMask: null },
+    (args, masks, keep) => {
+      const [x, kernel, recurrentKernel] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [h0, c0] = args.slice(bias ? 4 : 3) as [tf.Tensor, tf.Tensor?];
+      const named: tf.NamedTensorMap = { x, kernel, recurrentKernel, h0 };
+      if (c0) named.c0 = c0;
+      if (bias) named.bias = args[3] as tf.Tensor;
+      if (masks.mask) named.mask = masks.mask;
+      const [value, reserve] = tf.engine().runKernel(forward, named, namedAttrs) as [tf.Tensor, tf.Tensor];
+      return { value, kept: keep ? [reserve] : null };
+    },
+    (dy, [reserve]) => {
+      // [dx, dKernel, dRecurrentKernel, dBias, ...dStates]
+      const grads = tf
+        .engine()
+        .runKernel(backward, { dy, reserve } as tf.NamedTensorMap, namedAttrs) as tf.Tensor[];
+      const [dx, dKernel, dRecurrentKernel, dBias] = grads as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      if (!bias) dBias.dispose();
+      return [dx, dKernel, dRecurrentKernel, ...(bias ? [dBias] : []), ...grads.slice(4, 4 + states)];
+    },
+  );
+}
+
+/** The LSTM over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T, c_T]`. */
+export function fusedLstm(inputs: FusedInputs): RecurrenceResult {
+  const packed = runFused(FUSED_LSTM, FUSED_LSTM_GRAD, inputs); // [T + 1, U, B]: every h, then c_T
+  const { sequence, extras } = unpack(packed, inputs.x.shape[0], 1);
+  return { sequence, finalStates: [lastStep(sequence), extras[0] as tf.Tensor2D] };
+}
+
+/** The simple RNN over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T]`. */
+export function fusedSimpleRnn(inputs: FusedInputs): RecurrenceResult {
+  const sequence = runFused(FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD, inputs) as tf.Tensor3D;
+  return { sequence, finalStates: [lastStep(sequence)] };
+}
+
+/** The GRU (reset after) over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T]`. */
+export function fusedGru(inputs: FusedInputs): RecurrenceResult {
+  const sequence = runFused(FUSED_GRU, FUSED_GRU_GRAD, inputs) as tf.Tensor3D;
+  return { sequence, finalStates: [lastStep(sequence)] };
+}
