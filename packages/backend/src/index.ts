@@ -21,6 +21,14 @@ export {
   initBackend,
   useBackend,
 } from './init-backend.js';
+export {
+  INT8_CONV2D,
+  INT8_MAT_MUL,
+  type Int8Activation,
+  type Int8Conv2DAttrs,
+  type Int8MatMulAttrs,
+  packInt8Levels,
+} from './int8/int8-kernels.js';
 export type { WasmPaths } from './start/start-wasm.js';
 export {
   ADDED_WASM_KERNELS,

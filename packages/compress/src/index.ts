@@ -17,6 +17,19 @@ export {
 export { factorize } from './decompose/dense-tt.js';
 export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
 export { TTDense, type TTDenseArgs } from './decompose/tt-dense.js';
+export { Int8Conv2D, type Int8Conv2DArgs } from './int8/int8-conv2d.js';
+export { Int8Dense, type Int8DenseArgs } from './int8/int8-dense.js';
+export {
+  type FusedInt8Activation,
+  INT8_CONV2D,
+  INT8_MAT_MUL,
+  type Int8ConvOptions,
+  int8Conv2D,
+  int8MatMul,
+  packLevels,
+  unpackLevels,
+} from './int8/int8-ops.js';
+export { type QuantizeForInferenceOptions, quantizeForInference } from './int8/quantize-for-inference.js';
 export { exportOnnx, ONNX_LAYERS } from './onnx/export.js';
 export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
 export {

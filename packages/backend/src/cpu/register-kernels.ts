@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { INT8_CPU_KERNELS } from '../int8/cpu.js';
 import { KernelReplacement } from '../kernel-replacement.js';
 import { cpuMaxPool3DGradConfig } from './max-pool-3d-grad.js';
 import { cpuTransformConfig } from './transform.js';
@@ -15,7 +16,11 @@ export const REPLACED_CPU_KERNELS: readonly KernelConfig[] = [
   cpuMaxPool3DGradConfig,
 ];
 
-const replacement = new KernelReplacement('cpu', { replaced: REPLACED_CPU_KERNELS });
+const replacement = new KernelReplacement('cpu', {
+  replaced: REPLACED_CPU_KERNELS,
+  // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
+  added: INT8_CPU_KERNELS,
+});
 
 /**
  * Replaces the CPU kernels in {@link REPLACED_CPU_KERNELS}. Safe to call any number of times, before

@@ -33,6 +33,7 @@ import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
+import { INT8_WASM_KERNELS } from './kernels/int8.js';
 import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -62,6 +63,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   fusedSimpleRnnGradConfig,
   fusedGruConfig,
   fusedGruGradConfig,
+  // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
+  ...INT8_WASM_KERNELS,
 ];
 
 /**

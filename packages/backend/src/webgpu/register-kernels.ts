@@ -10,6 +10,7 @@ import {
   WEBGPU_BINARY_KERNELS,
   WEBGPU_UNARY_KERNELS,
 } from './high-rank.js';
+import { INT8_WEBGPU_KERNELS } from './int8.js';
 import { webgpuMaxPool3DConfig, webgpuMaxPool3DGradConfig } from './max-pool-3d.js';
 import { matrixSegmentSumConfig } from './segment-sum.js';
 import { SHAPE_LIMIT_WRAPPERS } from './shape-limits.js';
@@ -52,7 +53,12 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
 /** Names of the stock WebGPU kernels this package wraps. */
 export const WRAPPED_WEBGPU_KERNELS: readonly string[] = Object.keys(WRAPPERS);
 
-const replacement = new KernelReplacement('webgpu', { replaced: REPLACED_WEBGPU_KERNELS, wrapped: WRAPPERS });
+const replacement = new KernelReplacement('webgpu', {
+  replaced: REPLACED_WEBGPU_KERNELS,
+  wrapped: WRAPPERS,
+  // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
+  added: INT8_WEBGPU_KERNELS,
+});
 
 /**
  * Replaces the WebGPU kernels in {@link REPLACED_WEBGPU_KERNELS} and wraps those in

@@ -4,11 +4,17 @@
  * convolution replaced by a Tucker-2 and by a CP sequence (ranks fixed, so the shapes do not depend
  * on trained weights). The original and the decomposed model run in alternating rounds; each figure
  * is the median.
+ *
+ * Then integer inference: the same MLP and LeNet-5, and the small VGG-style net of the Fashion-MNIST
+ * rows (vggSmall, filters 16 and 32, dense 128), float32 against `quantizeForInference` (int8 Dense and
+ * Conv2D), alternating, 1000 images; the note gives the ratio of the process's CPU time too, which a
+ * loaded machine disturbs less than the wall clock.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DecomposeOptions, decompose } from '@tensorfold/compress';
+import { type DecomposeOptions, decompose, quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed } from '@tensorfold/core';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
+import { vggSmall } from '@tensorfold/models-cnn';
 import type { BenchContext, Suite } from '../harness.js';
 
 function mlp(): Model {
@@ -67,11 +73,64 @@ async function msPer1000(model: Model, x: tf.Tensor): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Milliseconds of wall clock and of the process's CPU time per 1000 images. */
+async function timed(model: Model, x: tf.Tensor): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const wall = await msPer1000(model, x);
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: ((used.user + used.system) / 1000 / x.shape[0]) * 1000 };
+}
+
+const int8Cases: Array<{ name: string; build: () => Model; input: number[] }> = [
+  { name: 'MLP 784-512-256-10, int8 inference', build: mlp, input: [784] },
+  { name: 'LeNet-5, int8 inference', build: lenet, input: [28, 28, 1] },
+  {
+    name: 'VGG-style (vggSmall 16-32, dense 128), int8 inference',
+    build: () => vggSmall({ filters: [16, 32], denseUnits: 128 }),
+    input: [28, 28, 1],
+  },
+];
+
+async function int8Inference(ctx: BenchContext, rounds: number): Promise<void> {
+  for (const c of int8Cases) {
+    setSeed(1);
+    const float = c.build();
+    const int8 = quantizeForInference(float);
+    const x = tf.randomUniform([1000, ...c.input]);
+    await timed(float, x); // warm-up
+    await timed(int8, x);
+    const ours: Array<{ wall: number; cpu: number }> = [];
+    const peer: Array<{ wall: number; cpu: number }> = [];
+    for (let r = 0; r < rounds; r++) {
+      ours.push(await timed(int8, x));
+      peer.push(await timed(float, x));
+    }
+    const cpuRatio = median(peer.map((t) => t.cpu)) / median(ours.map((t) => t.cpu));
+    ctx.report({
+      suite: 'compress',
+      case: c.name,
+      unit: 'ms/1000 images',
+      value: median(ours.map((t) => t.wall)),
+      peer: median(peer.map((t) => t.wall)),
+      peerName: 'the float32 model',
+      higherIsBetter: false,
+      note: `CPU time ${median(ours.map((t) => t.cpu)).toFixed(1)} vs ${median(peer.map((t) => t.cpu)).toFixed(1)} ms: ${cpuRatio.toFixed(2)}x`,
+    });
+    x.dispose();
+    float.dispose();
+    int8.dispose();
+  }
+}
+
 const suite: Suite = {
   name: 'compress',
-  description: 'predict time of SVD / Tucker-2 / CP decomposed models against the original',
+  description:
+    'predict time of SVD / Tucker-2 / CP decomposed models against the original, and of int8 inference against float32 (COMPRESS_CASES=int8: only those)',
   async run(ctx: BenchContext) {
     const rounds = ctx.quick ? 3 : 9;
+    const only = process.env.COMPRESS_CASES;
+    if (only !== 'decomposed') await int8Inference(ctx, rounds);
+    if (only === 'int8') return;
     for (const c of cases) {
       setSeed(1);
       const original = c.build();

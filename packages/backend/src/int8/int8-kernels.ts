@@ -1,0 +1,65 @@
+/**
+ * The integer inference kernels: names, inputs and attributes. `@tensorfold/compress` (its `Int8Dense`
+ * and `Int8Conv2D` layers) runs them by these names where they are registered (CPU, WASM, WebGPU,
+ * after `initBackend`), and the same computation in tensor ops elsewhere.
+ *
+ * Weights are int8 levels in [-127, 127] stored two to an int32, in blocks of 8 columns: element
+ * `[c, r, l]` of the int32 tensor `w` `[ceil(N / 8), ceil(K / 2), 8]` holds the levels of rows `2r`
+ * (low 16 bits) and `2r + 1` (high 16 bits) of column `8c + l` of the `[K, N]` kernel, each as a
+ * signed 16-bit number (0 past row K and past column N; N is the length of `scales`). This is the
+ * layout WASM's `i32x4.dot_i16x8_s` reads as it lies (see `packInt8Levels`). For a convolution, K runs
+ * over `[filterHeight, filterWidth, inChannels]` (the kernel reshaped to `[K, outChannels]`).
+ *
+ * Activations are quantized on the fly, symmetric, one scale per row of a dense input (per image of a
+ * convolution's): `s = max |x| / 127`, `q = round(x * (127 / max |x|))` (round half to even) in
+ * [-127, 127]. Products are summed in int32 and the result is
+ * `y = act(sum q * level * (s * scales[j]) + bias[j])`, `act` the identity or ReLU.
+ */
+
+/**
+ * `y [..., n] = act(quantized(x [..., k]) . levels(w) * scales + bias)`. Inputs `x` float32, `w` int32,
+ * `scales` and `bias` float32 `[n]`; attributes {@link Int8MatMulAttrs}.
+ */
+export const INT8_MAT_MUL = 'TensorfoldInt8MatMul';
+
+/**
+ * `y [batch, outH, outW, n] = act(conv2d(quantized(x [batch, inH, inW, inChannels]), levels(w)) * scales + bias)`.
+ * Inputs `x`, `w`, `scales`, `bias`; attributes {@link Int8Conv2DAttrs}.
+ */
+export const INT8_CONV2D = 'TensorfoldInt8Conv2D';
+
+/** The fused activations of the int8 kernels. */
+export type Int8Activation = 'linear' | 'relu';
+
+/** Attributes of {@link INT8_MAT_MUL}. */
+export interface Int8MatMulAttrs {
+  /** `'relu'` clamps the result at 0. Default `'linear'`. */
+  activation?: Int8Activation;
+}
+
+/** Attributes of {@link INT8_CONV2D} (channels last, no dilation). */
+export interface Int8Conv2DAttrs extends Int8MatMulAttrs {
+  /** `[filterHeight, filterWidth]`. */
+  kernelSize: [number, number];
+  /** `[strideHeight, strideWidth]`. */
+  strides: [number, number];
+  /** `'valid'` or `'same'` (TensorFlow's: the extra row or column of padding goes after). */
+  padding: 'valid' | 'same';
+}
+
+/**
+ * Packs int8 levels `[k, n]` (row-major) into the layout of the kernels' `w` (see the module doc):
+ * `[ceil(n / 8), ceil(k / 2), 8]` int32.
+ */
+export function packInt8Levels(levels: ArrayLike<number>, k: number, n: number): Int32Array {
+  const pairs = Math.ceil(k / 2);
+  const packed = new Int32Array(Math.ceil(n / 8) * pairs * 8);
+  for (let t = 0; t < k; t++) {
+    for (let j = 0; j < n; j++) {
+      const at = ((j >> 3) * pairs + (t >> 1)) * 8 + (j & 7);
+      const level = levels[t * n + j];
+      packed[at] = t & 1 ? (packed[at] & 0xffff) | (level << 16) : (packed[at] & ~0xffff) | (level & 0xffff);
+    }
+  }
+  return packed;
+}

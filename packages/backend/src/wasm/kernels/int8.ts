@@ -1,0 +1,204 @@
+/**
+ * The integer inference kernels on WASM (see ../../int8/int8-kernels.ts). Activations are quantized
+ * to int16 levels and products summed in int32 by the SIMD module int8.wat (`i32x4.dot_i16x8_s`:
+ * 8 multiply-adds an instruction), 4 rows by 8 columns at a time; a convolution is the same product
+ * over patches gathered a tile at a time. Without WebAssembly SIMD, the JavaScript reference computes
+ * the same numbers.
+ *
+ * (Relaxed SIMD's `i32x4.relaxed_dot_i8x16_i7x16_add_s`, 16 multiply-adds an instruction on the byte
+ * levels of non-negative inputs, was tried and left out: Node 20's V8 11.3 behind
+ * `--experimental-wasm-relaxed-simd` returns twice the specified sums.)
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
+import {
+  INT8_CONV2D,
+  INT8_MAT_MUL,
+  type Int8Conv2DAttrs,
+  type Int8MatMulAttrs,
+} from '../../int8/int8-kernels.js';
+import {
+  type Int8ConvGeometry,
+  int8Conv2DReference,
+  int8ConvGeometry,
+  int8MatMulReference,
+} from '../../int8/reference.js';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { int8Simd } from '../simd/int8-simd.js';
+
+type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
+
+/** Bytes of levels a block of rows is sized to (they stay in the L2 cache while w streams by). */
+const BLOCK_BYTES = 64 * 1024;
+
+/** Bytes of one convolution tile of patches (it stays in the L1/L2 cache for the product). */
+const TILE_BYTES = 32 * 1024;
+
+/** Rows of `rowBytes` each that fit `bytes`: a multiple of 4, at least 4, at most `rows`. */
+function blockRows(bytes: number, rowBytes: number, rows: number): number {
+  return Math.min(rows, Math.max(4, Math.floor(bytes / Math.max(1, rowBytes)) & ~3));
+}
+
+/** Checks that `w` is the packed int32 `[ceil(n / 8), ceil(k / 2), 8]` (see int8-kernels.ts). */
+function checkPacked(w: TensorInfo, k: number, n: number, kernel: string): void {
+  const expected = [Math.ceil(n / 8), Math.ceil(k / 2), 8];
+  if (w.dtype !== 'int32' || w.shape.join() !== expected.join())
+    throw new BackendError(
+      `${kernel}: the weights must be int32 [${expected}] (two int8 levels each, blocks of 8 columns) for ${k} inputs and ${n} outputs, got ${w.dtype} [${w.shape}].`,
+    );
+}
+
+/** Scratch of a product: the quantized levels, scales and bias padded to whole blocks, and `extra`. */
+function scratch(
+  scope: KernelScope,
+  all: Int8Inputs,
+  n: number,
+  levelWords: number,
+  extra: Record<string, number[]>,
+) {
+  const [blocks, pairs] = all.w.shape;
+  const nPad = blocks * 8;
+  const tensors: Record<string, TensorInfo> = {
+    levels: scope.allocate([levelWords], 'int32'),
+    w: all.w,
+    scales: nPad === n ? all.scales : scope.allocate([nPad]),
+    bias: nPad === n ? all.bias : scope.allocate([nPad]),
+  };
+  for (const [name, shape] of Object.entries(extra)) tensors[name] = scope.allocate(shape);
+  const heap = (t: TensorInfo) => scope.backend.typedArrayFromHeap(t);
+  if (nPad !== n) {
+    for (const name of ['scales', 'bias'] as const) {
+      const target = heap(tensors[name]);
+      target.fill(0);
+      target.set(heap(all[name]));
+    }
+  }
+  // Byte offsets, taken once after the last allocation (an allocation may move the heap).
+  const at = Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, heap(t).byteOffset]));
+  return { at, pairs, nPad, rowBytes: pairs * 4 };
+}
+
+const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as unknown as WasmBackendLike;
+  const all = inputs as unknown as Int8Inputs;
+  const { x } = all;
+  const k = x.shape[x.shape.length - 1];
+  const m = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const n = all.scales.shape[0];
+  checkPacked(all.w, k, n, INT8_MAT_MUL);
+  const relu = (attrs as unknown as Int8MatMulAttrs).activation === 'relu' ? 1 : 0;
+  const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
+  const scope = new KernelScope(wasm);
+  try {
+    const out = scope.allocate([...x.shape.slice(0, -1), n]); // [..., n]
+    if (m * n === 0) return scope.finish(out);
+    const simd = int8Simd(wasm);
+    if (simd != null) {
+      const s = scratch(scope, all, n, m * Math.ceil(k / 2), { rowScales: [m] });
+      const outAt = heap(out).byteOffset;
+      simd.quantizeRows(heap(x).byteOffset, m, k, s.at.levels, 2 * s.pairs, s.at.rowScales);
+      const rows = blockRows(BLOCK_BYTES, s.rowBytes, m);
+      for (let i = 0; i < m; i += rows) {
+        simd.gemm(
+          s.at.levels + i * s.rowBytes,
+          s.at.w,
+          outAt + i * n * 4,
+          Math.min(rows, m - i),
+          s.pairs,
+          n,
+          s.nPad,
+          s.at.rowScales + i * 4,
+          4,
+          s.at.scales,
+          s.at.bias,
+          relu,
+        );
+      }
+      return scope.finish(out);
+    }
+    const { w, scales, bias } = all;
+    heap(out).set(int8MatMulReference(heap(x), m, k, heap(w), n, heap(scales), heap(bias), relu === 1));
+    return scope.finish(out);
+  } finally {
+    scope.dispose();
+  }
+};
+
+const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as unknown as WasmBackendLike;
+  const all = inputs as unknown as Int8Inputs;
+  const { x } = all;
+  const convAttrs = attrs as unknown as Int8Conv2DAttrs;
+  const g: Int8ConvGeometry = int8ConvGeometry(x.shape, all.scales.shape[0], convAttrs);
+  const k = g.fH * g.fW * g.inC;
+  checkPacked(all.w, k, g.outC, INT8_CONV2D);
+  const relu = convAttrs.activation === 'relu' ? 1 : 0;
+  const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
+  const scope = new KernelScope(wasm);
+  try {
+    const out = scope.allocate([g.batch, g.outH, g.outW, g.outC]);
+    const positions = g.outH * g.outW;
+    if (g.batch * positions * g.outC === 0) return scope.finish(out);
+    const image = g.inH * g.inW * g.inC;
+    const simd = int8Simd(wasm);
+    if (simd != null) {
+      const pairs = Math.ceil(k / 2);
+      const tile = blockRows(TILE_BYTES, pairs * 4, positions);
+      // The int16 levels of every image, one tile of patches, 16 bytes to spare after each (int8.wat's copies).
+      const s = scratch(scope, all, g.outC, Math.ceil((g.batch * image) / 2) + 4, {
+        patches: [tile * pairs + 4],
+        imageScales: [g.batch],
+      });
+      const outAt = heap(out).byteOffset;
+      simd.quantizeRows(heap(x).byteOffset, g.batch, image, s.at.levels, image, s.at.imageScales);
+      for (let b = 0; b < g.batch; b++) {
+        for (let first = 0; first < positions; first += tile) {
+          const count = Math.min(tile, positions - first);
+          simd.im2col(
+            s.at.levels + b * image * 2,
+            s.at.patches,
+            first,
+            count,
+            g.inH,
+            g.inW,
+            g.inC * 2,
+            g.outW,
+            g.fH,
+            g.fW,
+            g.sH,
+            g.sW,
+            g.padTop,
+            g.padLeft,
+            s.rowBytes,
+          );
+          simd.gemm(
+            s.at.patches,
+            s.at.w,
+            outAt + (b * positions + first) * g.outC * 4,
+            count,
+            s.pairs,
+            g.outC,
+            s.nPad,
+            s.at.imageScales + b * 4,
+            0,
+            s.at.scales,
+            s.at.bias,
+            relu,
+          );
+        }
+      }
+      return scope.finish(out);
+    }
+    const { w, scales, bias } = all;
+    heap(out).set(int8Conv2DReference(heap(x), g, heap(w), heap(scales), heap(bias), relu === 1));
+    return scope.finish(out);
+  } finally {
+    scope.dispose();
+  }
+};
+
+/** The int8 kernels of the WASM backend. */
+export const INT8_WASM_KERNELS: readonly KernelConfig[] = [
+  { kernelName: INT8_MAT_MUL, backendName: 'wasm', kernelFunc: matMul },
+  { kernelName: INT8_CONV2D, backendName: 'wasm', kernelFunc: conv2d },
+];

@@ -1,0 +1,128 @@
+/**
+ * `Int8Dense`: a Dense layer for inference on int8 weights (one scale per unit) and int8 activations
+ * quantized on the fly (one scale per row), summed in int32 (see int8-ops.ts).
+ */
+import {
+  type Activation,
+  ConfigError,
+  Layer,
+  type LayerArgs,
+  type LayerInputs,
+  type LayerWeight,
+  register,
+  type Shape,
+  ShapeError,
+  tf,
+} from '@tensorfold/core';
+import { getActivation, initializers, serializeActivation } from '@tensorfold/layers';
+import { int8Weights as int8WeightsOf } from './int8-levels.js';
+import { type FusedInt8Activation, int8MatMul } from './int8-ops.js';
+
+/** Options of {@link Int8Dense}. */
+export interface Int8DenseArgs extends LayerArgs {
+  /** Number of output units. */
+  units: number;
+  /** Applied to the result; `'relu'` and `'linear'` run inside the int8 kernel. Default `'linear'`. */
+  activation?: string;
+  /** Whether the layer adds a bias (float32). Default `true`. */
+  useBias?: boolean;
+}
+
+/** The activation the int8 kernels apply themselves, or null for one applied after them. */
+export function fusedInt8(activation: Activation): FusedInt8Activation | null {
+  const name = serializeActivation(activation);
+  return name === 'relu' || name === 'linear' ? name : null;
+}
+
+/**
+ * A fully connected layer computed in integers: `activation(q(x) . W_q * scales + bias)`. For
+ * inference only (its weights are not trainable). Build it from a trained Dense with
+ * `quantizeForInference`, or set its weights with {@link Int8Dense.setFloatWeights}.
+ *
+ * Input shape: `[batch, ..., inputDim]`. Output shape: `[batch, ..., units]`.
+ * Weights: `kernel` int32 `[ceil(units / 8), ceil(inputDim / 2), 8]` (packed int8 levels),
+ * `scales [units]`, `bias [units]`.
+ */
+export class Int8Dense extends Layer {
+  static override readonly className = 'Int8Dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  kernel: LayerWeight | null = null;
+  scales: LayerWeight | null = null;
+  bias: LayerWeight | null = null;
+
+  constructor(args: Int8DenseArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units < 1)
+      throw new ConfigError(`Int8Dense needs units, a positive integer; got ${JSON.stringify(args.units)}.`);
+    this.units = args.units;
+    this.activation = getActivation(args.activation);
+    this.useBias = args.useBias ?? true;
+    this.trainable = false;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const inputDim = shape[shape.length - 1];
+    if (inputDim == null)
+      throw new ShapeError(
+        `Int8Dense "${this.name}" needs the size of its input's last axis; give the model an inputShape.`,
+      );
+    const packed = [Math.ceil(this.units / 8), Math.ceil(inputDim / 2), 8];
+    this.kernel = this.addWeight('kernel', packed, initializers.zeros(), {
+      trainable: false,
+      dtype: 'int32',
+    });
+    this.scales = this.addWeight('scales', [this.units], initializers.ones(), { trainable: false });
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.units], initializers.zeros(), { trainable: false });
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
+  }
+
+  /** Quantizes a float kernel `[inputDim, units]` (per unit, symmetric) and sets it with `bias`. */
+  setFloatWeights(kernel: tf.Tensor, bias?: tf.Tensor): void {
+    if (!this.built) {
+      this.build([null, kernel.shape[0]]);
+      this.built = true;
+    }
+    const { packed, scales } = int8WeightsOf(kernel);
+    this.setWeights([packed, scales, ...(this.useBias && bias ? [bias] : [])]);
+    tf.dispose([packed, scales]);
+  }
+
+  call(inputs: LayerInputs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
+      const inputDim = x.shape[x.rank - 1];
+      const rows = (x.rank === 2 ? x : tf.reshape(x, [-1, inputDim])) as tf.Tensor2D; // [batch * ..., in]
+      const bias = (this.bias?.read() ?? tf.zeros([this.units])) as tf.Tensor1D;
+      const fused = fusedInt8(this.activation);
+      const product = int8MatMul(
+        rows,
+        (this.kernel as LayerWeight).read(),
+        (this.scales as LayerWeight).read() as tf.Tensor1D,
+        bias,
+        fused ?? 'linear',
+      ); // [batch * ..., units]
+      const y = fused ? product : this.activation.apply(product);
+      return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+    };
+  }
+}
+
+register('layer', 'Int8Dense', (config) => new Int8Dense(config as unknown as Int8DenseArgs));

@@ -1,0 +1,142 @@
+/**
+ * Integer inference ops: a product and a convolution of dynamically quantized int8 activations by
+ * int8 weights with int32 sums. Where `@tensorfold/backend` registered its kernels for the active
+ * backend (CPU, WASM SIMD, WebGPU) they run them by name; elsewhere the same computation runs in
+ * tensor ops (float32 arithmetic on whole numbers, exact while the sums stay below 2^24).
+ *
+ * The kernels' contract (kept in step with `@tensorfold/backend`'s int8-kernels.ts, which a test checks):
+ * weights are int8 levels in [-127, 127], two to an int32 (rows 2r and 2r + 1 of the `[k, n]` kernel
+ * in the low and high 16 bits), in blocks of 8 columns: `[ceil(n / 8), ceil(k / 2), 8]` ({@link packLevels});
+ * activations are quantized per row (dense) or per image (convolution): `s = max |x| / 127`,
+ * `q = round(x * (127 / max |x|))`; the result is `act(sum q * level * s * scales[j] + bias[j])`.
+ */
+import { tf } from '@tensorfold/core';
+
+/** The kernel name of the int8 product (as `@tensorfold/backend` registers it). */
+export const INT8_MAT_MUL = 'TensorfoldInt8MatMul';
+/** The kernel name of the int8 convolution (as `@tensorfold/backend` registers it). */
+export const INT8_CONV2D = 'TensorfoldInt8Conv2D';
+
+/** Activations the int8 kernels apply themselves. */
+export type FusedInt8Activation = 'linear' | 'relu';
+
+/** Packs int8 levels `[k, n]` (row-major) into the kernels' int32 layout `[ceil(n / 8), ceil(k / 2), 8]`. */
+export function packLevels(levels: ArrayLike<number>, k: number, n: number): Int32Array {
+  const pairs = Math.ceil(k / 2);
+  const packed = new Int32Array(Math.ceil(n / 8) * pairs * 8);
+  for (let t = 0; t < k; t++) {
+    for (let j = 0; j < n; j++) {
+      const at = ((j >> 3) * pairs + (t >> 1)) * 8 + (j & 7);
+      const level = levels[t * n + j];
+      packed[at] = t & 1 ? (packed[at] & 0xffff) | (level << 16) : (packed[at] & ~0xffff) | (level & 0xffff);
+    }
+  }
+  return packed;
+}
+
+/** The levels `[k, n]` of packed weights, as float32 whole numbers (tensor ops: any backend). */
+export function unpackLevels(w: tf.Tensor, k: number, n: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [blocks, pairs] = w.shape; // [blocks, pairs, 8]
+    const pair = tf.cast(w, 'float32'); // exact: |pair| < 2^23
+    const high = tf.floor(tf.div(pair, 65536));
+    const low16 = tf.sub(pair, tf.mul(high, 65536)); // [0, 65536)
+    const low = tf.where(tf.greaterEqual(low16, 32768), tf.sub(low16, 65536), low16);
+    // [blocks, pairs, 2, 8] -> [pairs, 2, blocks, 8] -> [2 pairs, 8 blocks]
+    const rows = tf.reshape(tf.transpose(tf.stack([low, high], 2), [1, 2, 0, 3]), [2 * pairs, 8 * blocks]);
+    return tf.slice(rows, [0, 0], [k, n]) as tf.Tensor2D;
+  });
+}
+
+/** `[levels, scale]` of `x` quantized with one scale per slice along `axes` reduced (`keepDims`). */
+function quantizeActivations(x: tf.Tensor, axes: number[]): [tf.Tensor, tf.Tensor] {
+  const max = tf.max(tf.abs(x), axes, true);
+  const inverse = tf.where(tf.greater(max, 0), tf.div(127, max), tf.zerosLike(max));
+  return [tf.round(tf.mul(x, inverse)), tf.div(max, 127)];
+}
+
+function finish(
+  sums: tf.Tensor,
+  scale: tf.Tensor,
+  scales: tf.Tensor,
+  bias: tf.Tensor,
+  activation: FusedInt8Activation,
+): tf.Tensor {
+  const y = tf.add(tf.mul(sums, tf.mul(scale, scales)), bias);
+  return activation === 'relu' ? tf.relu(y) : y;
+}
+
+/** Whether the active backend has the kernel `name` (registered by `@tensorfold/backend`). */
+export function hasInt8Kernel(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) != null;
+}
+
+/**
+ * `act(quantized(x) . levels(w) * scales + bias)`: `x [m, k]` float32, `w` packed int32, `scales` and
+ * `bias` `[n]`; returns `[m, n]`. The kernel where registered, tensor ops elsewhere (or with `ops`).
+ */
+export function int8MatMul(
+  x: tf.Tensor2D,
+  w: tf.Tensor,
+  scales: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  activation: FusedInt8Activation = 'linear',
+  ops = !hasInt8Kernel(INT8_MAT_MUL),
+): tf.Tensor2D {
+  if (!ops)
+    return tf
+      .engine()
+      .runKernel(INT8_MAT_MUL, { x, w, scales, bias }, { activation } as never) as tf.Tensor2D;
+  return tf.tidy(() => {
+    const [levels, scale] = quantizeActivations(x, [1]); // [m, k], [m, 1]
+    const sums = tf.matMul(levels as tf.Tensor2D, unpackLevels(w, x.shape[1], scales.shape[0]));
+    return finish(sums, scale, scales, bias, activation) as tf.Tensor2D;
+  });
+}
+
+/** Geometry of {@link int8Conv2D}. */
+export interface Int8ConvOptions {
+  /** `[filterHeight, filterWidth]`. */
+  kernelSize: [number, number];
+  /** `[strideHeight, strideWidth]`. */
+  strides: [number, number];
+  /** `'valid'` or `'same'`. */
+  padding: 'valid' | 'same';
+  /** Applied by the kernel. Default `'linear'`. */
+  activation?: FusedInt8Activation;
+}
+
+/**
+ * The int8 convolution of `x [batch, height, width, inChannels]` (one activation scale per image) by
+ * packed weights of the `[kh, kw, inChannels, n]` kernel; returns `[batch, outHeight, outWidth, n]`.
+ */
+export function int8Conv2D(
+  x: tf.Tensor4D,
+  w: tf.Tensor,
+  scales: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  options: Int8ConvOptions,
+  ops = !hasInt8Kernel(INT8_CONV2D),
+): tf.Tensor4D {
+  const { kernelSize, strides, padding, activation = 'linear' } = options;
+  if (!ops)
+    return tf.engine().runKernel(INT8_CONV2D, { x, w, scales, bias }, {
+      kernelSize,
+      strides,
+      padding,
+      activation,
+    } as never) as tf.Tensor4D;
+  return tf.tidy(() => {
+    const [levels, scale] = quantizeActivations(x, [1, 2, 3]); // [b, h, w, c], [b, 1, 1, 1]
+    const inChannels = x.shape[3];
+    const n = scales.shape[0];
+    const filter = tf.reshape(unpackLevels(w, kernelSize[0] * kernelSize[1] * inChannels, n), [
+      kernelSize[0],
+      kernelSize[1],
+      inChannels,
+      n,
+    ]) as tf.Tensor4D;
+    const sums = tf.conv2d(levels as tf.Tensor4D, filter, strides, padding);
+    return finish(sums, scale, scales, bias, activation) as tf.Tensor4D;
+  });
+}

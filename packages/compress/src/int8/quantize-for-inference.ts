@@ -1,0 +1,205 @@
+/**
+ * `quantizeForInference`: a copy of a trained sequential model whose Dense and Conv2D layers compute
+ * in integers (int8 weights, int8 activations quantized on the fly, int32 sums).
+ */
+import { ConfigError, create, type Layer, type Model, type SerializedObject, tf } from '@tensorfold/core';
+import type { Int8Conv2D } from './int8-conv2d.js';
+import type { Int8Dense } from './int8-dense.js';
+
+/** Options of {@link quantizeForInference}. */
+export interface QuantizeForInferenceOptions {
+  /**
+   * Names of the layers to replace. Default: every Dense layer and every Conv2D layer that the int8
+   * convolution covers (channels last, no dilation); the others stay float.
+   */
+  layers?: string[];
+  /**
+   * Layers not named in `layers` whose outputs each sum fewer inputs than this (a Dense's input
+   * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
+   * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
+   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Default 32.
+   */
+  minInputs?: number;
+  /**
+   * Fold a BatchNormalization over the channels right after a replaced layer (with a linear
+   * activation) into the int8 layer's scales and bias, and a ReLU `Activation` after them into its
+   * kernel: the model loses two float passes over the activations, and computes the same (to float
+   * rounding). Default `true`.
+   */
+  fold?: boolean;
+}
+
+/** One layer of the rebuilt model: its spec, the original layer it comes from, what was folded into it. */
+interface Step {
+  spec: SerializedObject;
+  source: number;
+  int8: boolean;
+  batchNorm?: number;
+}
+
+/** Whether `spec` is a BatchNormalization over the last axis of a `rank`-dimensional output. */
+function channelNorm(spec: SerializedObject | undefined, rank: number): boolean {
+  if (spec?.className !== 'BatchNormalization') return false;
+  const axis = (spec.config as { axis?: number }).axis ?? -1;
+  return axis === -1 || axis === rank - 1;
+}
+
+/** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
+function plan(specs: SerializedObject[], replaced: Array<SerializedObject | null>, fold: boolean): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const int8 = replaced[i];
+    if (!int8) {
+      steps.push({ spec: specs[i], source: i, int8: false });
+      continue;
+    }
+    const config = { ...(int8.config as Record<string, unknown>) };
+    const step: Step = { spec: { className: int8.className, config }, source: i, int8: true };
+    const linear = (config.activation ?? 'linear') === 'linear';
+    if (fold && linear && channelNorm(specs[i + 1], int8.className === 'Int8Conv2D' ? 4 : 2)) {
+      step.batchNorm = ++i;
+      config.useBias = true;
+      const next = specs[i + 1];
+      if (
+        next?.className === 'Activation' &&
+        (next.config as { activation?: unknown }).activation === 'relu'
+      ) {
+        config.activation = 'relu';
+        i++;
+      }
+    }
+    steps.push(step);
+  }
+  return steps;
+}
+
+/** `[scales * g, (bias - mean) * g + beta]` with `g = gamma / sqrt(variance + epsilon)`: a batch norm folded in. */
+function foldBatchNorm(norm: Layer, scales: tf.Tensor, bias: tf.Tensor): tf.Tensor[] {
+  const { center, scale, epsilon } = norm.getConfig() as { center: boolean; scale: boolean; epsilon: number };
+  const weights = norm.getWeights();
+  try {
+    return tf.tidy(() => {
+      let at = 0;
+      const gamma = scale ? weights[at++] : tf.onesLike(scales);
+      const beta = center ? weights[at++] : tf.zerosLike(scales);
+      const [mean, variance] = [weights[at], weights[at + 1]];
+      const g = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon))); // [channels]
+      return [tf.mul(scales, g), tf.add(tf.mul(tf.sub(bias, mean), g), beta)];
+    });
+  } finally {
+    tf.dispose(weights);
+  }
+}
+
+/** Why a Conv2D (config) cannot become an Int8Conv2D, or null when it can. */
+function convProblem(config: Record<string, unknown>): string | null {
+  if ((config.dataFormat ?? 'channelsLast') !== 'channelsLast') return 'it is channels-first';
+  const dilation = config.dilationRate;
+  if ((Array.isArray(dilation) ? dilation : [dilation ?? 1]).some((d) => d !== 1)) return 'it is dilated';
+  if (config.padding !== 'valid' && config.padding !== 'same')
+    return `its padding is ${String(config.padding)}`;
+  return null;
+}
+
+/** The spec of the int8 layer that replaces `spec`, or a reason why it cannot. */
+function replacement(spec: SerializedObject): SerializedObject | string {
+  const c = spec.config as Record<string, unknown>;
+  const common = {
+    name: c.name,
+    activation: c.activation,
+    useBias: c.useBias,
+    ...(c.batchInputShape ? { batchInputShape: c.batchInputShape } : {}),
+  };
+  if (spec.className === 'Dense') return { className: 'Int8Dense', config: { ...common, units: c.units } };
+  if (spec.className === 'Conv2D') {
+    const problem = convProblem(c);
+    if (problem) return `Int8Conv2D does not cover it: ${problem}`;
+    return {
+      className: 'Int8Conv2D',
+      config: {
+        ...common,
+        filters: c.filters,
+        kernelSize: c.kernelSize,
+        strides: c.strides,
+        padding: c.padding,
+      },
+    };
+  }
+  return `it is a ${spec.className}; only Dense and Conv2D layers have int8 forms`;
+}
+
+/** How many inputs each output of a Dense or Conv2D sums: its kernel's size over its last axis. */
+function inputsPerOutput(layer: Layer): number {
+  const weights = layer.getWeights();
+  const kernel = weights[0];
+  const inputs = kernel ? kernel.size / kernel.shape[kernel.rank - 1] : 0;
+  tf.dispose(weights);
+  return inputs;
+}
+
+/**
+ * A copy of a sequential model for integer inference: each Dense becomes an `Int8Dense` and each
+ * Conv2D an `Int8Conv2D` (per-output-channel int8 weights, as `quantizeModel(..., {dtype: 'int8'})`
+ * stores them; activations quantized per row or per image as they arrive; int32 sums), on the
+ * kernels `@tensorfold/backend` registers for WASM (SIMD), WebGPU and CPU, and tensor ops elsewhere.
+ * A batch norm and a ReLU right after an int8 layer are folded into it (`fold`); the other layers
+ * (pooling, activations, softmax) stay float, and so do layers with fewer than `minInputs` inputs
+ * per output unless named. The copy is for inference:
+ * its int8 layers do not train.
+ *
+ * @throws ConfigError for a functional model, an unbuilt one, or a layer in `options.layers` that is
+ *   missing or has no int8 form (the message says why).
+ */
+export function quantizeForInference(model: Model, options: QuantizeForInferenceOptions = {}): Model {
+  if (model.className !== 'Sequential')
+    throw new ConfigError(
+      `quantizeForInference rebuilds sequential models; "${model.name}" is a ${model.className}.`,
+    );
+  const config = model.getConfig() as { name: string; layers: SerializedObject[] };
+  const wanted = options.layers;
+  for (const name of wanted ?? []) {
+    const spec = config.layers.find((s) => (s.config as { name?: string }).name === name);
+    if (!spec)
+      throw new ConfigError(
+        `quantizeForInference: the model has no layer "${name}"; its layers: ${config.layers.map((s) => (s.config as { name: string }).name).join(', ')}.`,
+      );
+    const r = replacement(spec);
+    if (typeof r === 'string') throw new ConfigError(`quantizeForInference cannot replace "${name}": ${r}.`);
+  }
+  const minInputs = options.minInputs ?? 32;
+  if (!Number.isFinite(minInputs) || minInputs < 0)
+    throw new ConfigError(`quantizeForInference: minInputs must be a number >= 0, got ${minInputs}.`);
+  const replaced = config.layers.map((spec, i) => {
+    if (wanted && !wanted.includes((spec.config as { name: string }).name)) return null;
+    const r = replacement(spec);
+    if (typeof r === 'string') return null;
+    if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
+    return r;
+  });
+  const steps = plan(config.layers, replaced, options.fold ?? true);
+  const layers = steps.map((step) => step.spec);
+  const rebuilt = create<Model>('layer', { className: 'Sequential', config: { name: config.name, layers } });
+  rebuilt.layers.forEach((layer: Layer, i: number) => {
+    if (!layer.built)
+      throw new ConfigError(
+        `quantizeForInference needs a built model ("${model.name}" has no input shape yet): give its first layer an inputShape or call model.build([null, ...shape]).`,
+      );
+    const { source, int8, batchNorm } = steps[i];
+    const values = model.layers[source].getWeights();
+    if (!int8) layer.setWeights(values);
+    else {
+      const units = values[0].shape[values[0].rank - 1];
+      const bias = values[1] ?? tf.zeros([units]);
+      (layer as Int8Dense | Int8Conv2D).setFloatWeights(values[0], bias);
+      if (values[1] == null) bias.dispose();
+      if (batchNorm != null) {
+        const [packed, scales, shift] = layer.getWeights();
+        const folded = foldBatchNorm(model.layers[batchNorm], scales, shift);
+        layer.setWeights([packed, ...folded]);
+        tf.dispose([packed, scales, shift, ...folded]);
+      }
+    }
+    tf.dispose(values);
+  });
+  return rebuilt;
+}
