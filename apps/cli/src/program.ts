@@ -6,12 +6,15 @@ import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT }
 import type { TrainOptions } from './commands/train.js';
 import {
   choiceOption,
+  FILTER_MODELS,
   integerAtLeast,
   integerInRange,
+  LR_SCHEDULES,
   numberFrom,
   oneOf,
   outDirectory,
   positiveFloat32,
+  positiveIntegerList,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
 import { writeTo } from './pipe.js';
@@ -181,6 +184,19 @@ flag or value, 130 Ctrl-C before training began.`,
       integerAtLeast(1, '--early-stopping'),
     )
     .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
+    .option(
+      '--filters <list>',
+      `filters of each conv block, comma-separated (e.g. 16,32,64); image models ${FILTER_MODELS.join(', ')} only`,
+      positiveIntegerList('--filters'),
+    )
+    .addOption(
+      choiceOption(
+        '--lr-schedule <name>',
+        'learning rate over the run: constant, or cosine (decays from --lr to 0 over all the steps of --epochs, as Keras CosineDecay)',
+        LR_SCHEDULES,
+        'constant',
+      ),
+    )
     .option(
       '--window <n>',
       'recurrent models: steps per window (forecaster, default 60 daily / 12 monthly), characters per window (charlm, default 40), tokens per mail (spam, default 200)',
