@@ -15,14 +15,7 @@ import {
   tf,
 } from '@tensorfold/core/node';
 import { checkLogdir, runLogger } from '@tensorfold/experiments/node';
-import {
-  adam,
-  cosineDecay,
-  type LearningRateSchedule,
-  type ProgressBar,
-  progressBar,
-  sgd,
-} from '@tensorfold/optim';
+import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { checkImageDataset, loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
