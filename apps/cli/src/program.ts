@@ -397,6 +397,10 @@ Examples:
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
     .option('--seed <n>', 'random seed', integerInRange(0, 2 ** 32 - 1, '--seed'), 42)
     .option('--out <dir>', 'save the model to this directory', outDirectory)
+    .option(
+      '--resize',
+      "resize images of another size than the base's inside the model (a Resizing layer, and gray/RGB conversion), as Keras users put a Resizing layer before a base",
+    )
     .option('--json', 'print one line of JSON describing the run')
     .action(async (base: string, flags: Record<string, unknown> & { json?: boolean }) => {
       const out = makeOutput(flags.json ?? false);
