@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { trainCommand } from './commands/train.js';
 import { learningRateOver } from './commands/train-extras.js';
 import type { Output } from './output.js';
+import { buildProgram } from './program.js';
 
 const quiet: Output = {
   line: () => {},
@@ -58,5 +59,38 @@ describe('tensorfold train --filters and --lr-schedule', () => {
     expect(cosine.at(50)).toBeCloseTo(5e-4, 9);
     expect(cosine.at(100)).toBeCloseTo(0, 9);
     expect(cosine.at(150)).toBeCloseTo(0, 9);
+  });
+
+  it('parses --filters, --lr-schedule and finetune --resize on the command line', () => {
+    const program = buildProgram();
+    const seen: Record<string, Record<string, unknown>> = {};
+    for (const command of program.commands)
+      command.action((_target: string, flags: Record<string, unknown>) => {
+        seen[command.name()] = flags;
+      });
+    program.parse([
+      'node',
+      'tensorfold',
+      'train',
+      'vggsmall',
+      '--filters',
+      '16,32,64',
+      '--lr-schedule',
+      'COSINE',
+    ]);
+    expect(seen.train.filters).toEqual([16, 32, 64]);
+    expect(seen.train.lrSchedule).toBe('cosine');
+    program.parse(['node', 'tensorfold', 'train', 'vggsmall']);
+    expect(seen.train.lrSchedule).toBe('constant');
+    program.parse([
+      'node',
+      'tensorfold',
+      'finetune',
+      'digits-base',
+      '--dataset',
+      'fashion-mnist',
+      '--resize',
+    ]);
+    expect(seen.finetune.resize).toBe(true);
   });
 });
