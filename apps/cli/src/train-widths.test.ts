@@ -40,6 +40,8 @@ describe('tensorfold train --filters and --lr-schedule', () => {
     expected.dispose();
     expect(result.params).not.toBe(586_282); // not the default widths
     expect(Number.isFinite(result.testLoss)).toBe(true);
+    expect(result.filters).toEqual([4, 8]);
+    expect(result.lrSchedule).toBe('cosine');
   });
 
   it('refuses --filters for a model with fixed widths', async () => {

@@ -113,6 +113,10 @@ export interface TrainResult {
   interrupted?: true;
   /** Where `--history` wrote the per-epoch logs. */
   historyFile?: string;
+  /** `--lr-schedule`, when not constant. */
+  lrSchedule?: 'cosine';
+  /** `--filters`, when given. */
+  filters?: number[];
 }
 
 /**
@@ -370,6 +374,8 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       testLoss: round(test.loss, 4),
       testAccuracy: round(test.accuracy, 4),
       seed: options.seed,
+      ...(options.lrSchedule === 'cosine' ? { lrSchedule: 'cosine' as const } : {}),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
       ...(stopper?.stopped ? { interrupted: true as const } : {}),
     };
     if (stopper?.stopped) out.line(`Training was interrupted after ${history.epoch.length} epoch(s).`);
