@@ -6,6 +6,7 @@ import { decode, encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCommand } from './commands/explain.js';
 import { finetuneCommand } from './commands/finetune.js';
+import { loadSavedModel } from './commands/load-saved.js';
 import { trainCommand } from './commands/train.js';
 import type { Output } from './output.js';
 
@@ -145,6 +146,36 @@ describe('tensorfold finetune', () => {
         },
         quiet,
       ),
-    ).rejects.toThrow(/takes 12x12x3 images but the dataset has 28x28x1/);
+    ).rejects.toThrow(/takes 12x12x3 images but the dataset has 28x28x1; pass --resize/);
+  });
+
+  it('with --resize, fine-tunes the 28x28 gray digits base on 12x12 RGB images, resized inside the model', async () => {
+    const result = await finetuneCommand(
+      {
+        base: 'digits-base',
+        dataset: join(root, 'data'),
+        epochs: 6,
+        batchSize: 4,
+        lr: 3e-3,
+        unfreezeFrom: 'c3',
+        fineTuneEpochs: 1,
+        fineTuneLr: 1e-4,
+        seed: 2,
+        resize: true,
+        out: join(root, 'resized'),
+      },
+      quiet,
+    );
+    expect(result.resizedFrom).toEqual([12, 12, 3]);
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.75); // 2 classes (bright top or bottom half)
+    const reloaded = await loadSavedModel(join(root, 'resized'));
+    expect(reloaded.inputs[0].shape).toEqual([null, 12, 12, 3]);
+    expect(reloaded.layers.map((l) => l.name).slice(0, 4)).toEqual([
+      'input_images',
+      'input_resizing',
+      'input_channels',
+      'c1',
+    ]);
+    reloaded.dispose();
   });
 });

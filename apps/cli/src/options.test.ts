@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { integerAtLeast, integerInRange, numberFrom, oneOf, positiveFloat32 } from './options.js';
+import {
+  integerAtLeast,
+  integerInRange,
+  numberFrom,
+  oneOf,
+  positiveFloat32,
+  positiveIntegerList,
+} from './options.js';
 
 describe('flag parsers', () => {
   it('accept good values and reject bad ones with a message naming the fix', () => {
@@ -25,5 +32,10 @@ describe('flag parsers', () => {
     const backend = oneOf(['auto', 'cpu'] as const, '--backend');
     expect(backend('CPU')).toBe('cpu');
     expect(() => backend('gpu')).toThrow(/one of auto, cpu/);
+    const filters = positiveIntegerList('--filters');
+    expect(filters('16,32, 64')).toEqual([16, 32, 64]);
+    expect(filters('8')).toEqual([8]);
+    for (const bad of ['', '16,,32', '16,0', '16,-2', '1.5', 'a,b', '16;32'])
+      expect(() => filters(bad)).toThrow(/--filters must be whole numbers >= 1 separated by commas/);
   });
 });

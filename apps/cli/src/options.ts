@@ -54,6 +54,19 @@ export function numberFrom(low: number, high: number, what: string) {
   };
 }
 
+/** Parses a comma-separated list of whole numbers >= 1 (`16,32,64`), with a message that says what to pass. */
+export function positiveIntegerList(what: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((part) => part.trim());
+    const numbers = parts.map(Number);
+    if (parts.some((part, i) => !/^\d+$/.test(part) || !Number.isSafeInteger(numbers[i]) || numbers[i] < 1))
+      throw new InvalidArgumentError(
+        `${what} must be whole numbers >= 1 separated by commas (e.g. 16,32,64), got "${value}".`,
+      );
+    return numbers;
+  };
+}
+
 /** Accepts one of `choices` (case-insensitive). */
 export function oneOf<T extends string>(choices: readonly T[], what: string) {
   return (value: string): T => {
@@ -96,3 +109,9 @@ export function choiceOption(
       return choice;
     });
 }
+
+/** The image models whose builders take `filters` per conv block (`tensorfold train --filters`). */
+export const FILTER_MODELS = ['stackedconvnet', 'vggsmall', 'resnetsmall'];
+
+/** The learning-rate schedules of `tensorfold train --lr-schedule`. */
+export const LR_SCHEDULES = ['constant', 'cosine'];

@@ -6,12 +6,15 @@ import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT }
 import type { TrainOptions } from './commands/train.js';
 import {
   choiceOption,
+  FILTER_MODELS,
   integerAtLeast,
   integerInRange,
+  LR_SCHEDULES,
   numberFrom,
   oneOf,
   outDirectory,
   positiveFloat32,
+  positiveIntegerList,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
 import { writeTo } from './pipe.js';
@@ -181,6 +184,19 @@ flag or value, 130 Ctrl-C before training began.`,
       integerAtLeast(1, '--early-stopping'),
     )
     .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
+    .option(
+      '--filters <list>',
+      `filters of each conv block, comma-separated (e.g. 16,32,64); image models ${FILTER_MODELS.join(', ')} only`,
+      positiveIntegerList('--filters'),
+    )
+    .addOption(
+      choiceOption(
+        '--lr-schedule <name>',
+        'learning rate over the run: constant, or cosine (decays from --lr to 0 over all the steps of --epochs, as Keras CosineDecay)',
+        LR_SCHEDULES,
+        'constant',
+      ),
+    )
     .option(
       '--window <n>',
       'recurrent models: steps per window (forecaster, default 60 daily / 12 monthly), characters per window (charlm, default 40), tokens per mail (spam, default 200)',
@@ -381,6 +397,10 @@ Examples:
     .option('--limit <n>', 'use only the first N training samples', integerAtLeast(1, '--limit'))
     .option('--seed <n>', 'random seed', integerInRange(0, 2 ** 32 - 1, '--seed'), 42)
     .option('--out <dir>', 'save the model to this directory', outDirectory)
+    .option(
+      '--resize',
+      "resize images of another size than the base's inside the model (a Resizing layer, and gray/RGB conversion), as Keras users put a Resizing layer before a base",
+    )
     .option('--json', 'print one line of JSON describing the run')
     .action(async (base: string, flags: Record<string, unknown> & { json?: boolean }) => {
       const out = makeOutput(flags.json ?? false);

@@ -46,7 +46,7 @@ export const models: readonly ModelDescription<Model>[] = [
     defaults: { epochs: 10, batchSize: 32, learningRate: 1e-3 },
     packageName,
     source: 'seed 000 (rock-paper-scissors CNN)',
-    async build({ numClasses, inputShape, blocks, dropout }) {
+    async build({ numClasses, inputShape, blocks, dropout, filters }) {
       const { stackedConvNet } = await import('./builders/stacked-conv-net.js');
       const shape = inputShape ?? [28, 28, 1];
       // Four valid blocks do not fit 28x28 images: small images get same padding.
@@ -57,6 +57,7 @@ export const models: readonly ModelDescription<Model>[] = [
         padding,
         ...(typeof blocks === 'number' ? { blocks } : {}),
         ...(typeof dropout === 'number' ? { dropout } : {}),
+        ...(Array.isArray(filters) ? { filters: filters as number[] } : {}),
       });
     },
   },
@@ -83,9 +84,10 @@ export const models: readonly ModelDescription<Model>[] = [
     defaults: { epochs: 15, batchSize: 64, learningRate: 1e-3 },
     packageName,
     source: 'seed 004 (VGG), seed 002 ch. 5',
-    async build({ numClasses, inputShape }) {
+    async build({ numClasses, inputShape, filters }) {
       const { vggSmall } = await import('./builders/vgg-small.js');
-      return vggSmall({ numClasses, inputShape: inputShape ?? [28, 28, 1] });
+      const widths = Array.isArray(filters) ? { filters: filters as number[] } : {};
+      return vggSmall({ numClasses, inputShape: inputShape ?? [28, 28, 1], ...widths });
     },
   },
   {
@@ -96,9 +98,10 @@ export const models: readonly ModelDescription<Model>[] = [
     defaults: { epochs: 15, batchSize: 64, learningRate: 1e-3 },
     packageName,
     source: 'seed 002 ch. 7 (residual connections), seed 004 (ResNet)',
-    async build({ numClasses, inputShape }) {
+    async build({ numClasses, inputShape, filters }) {
       const { resnetSmall } = await import('./builders/resnet-small.js');
-      return resnetSmall({ numClasses, inputShape: inputShape ?? [28, 28, 1] });
+      const widths = Array.isArray(filters) ? { filters: filters as number[] } : {};
+      return resnetSmall({ numClasses, inputShape: inputShape ?? [28, 28, 1], ...widths });
     },
   },
   {

@@ -1,30 +1,55 @@
 /**
- * `pnpm --filter @tensorfold/bench profile [mlp|lenet5] [tensorfold|tfjs-layers] [steps] [--backend wasm]`
+ * `pnpm --filter @tensorfold/bench profile [mlp|lenet5|vggsmall|resnetsmall] [tensorfold|tfjs-layers] [steps] [--backend wasm]`
  *
  * Where a training step's time goes: runs `steps` profiled training steps (`tf.profile`) of the
  * benchmark network, keeps each kernel call's fastest time over the steps (the machines we run on
  * are shared: the minimum is the kernel's own cost, the rest is other processes), and prints the
  * totals per kernel and the heaviest calls, next to the step's wall time with and without profiling.
  * A composite tfjs op recorded with its inner kernel (`fusedMatMul__op` around `_FusedMatMul`) is
- * counted twice in the sum.
+ * counted twice in the sum. vggsmall and resnetsmall are the cnn-training suite's networks (models-cnn's
+ * `vggSmall({dropout: 0})` and `resnetSmall()`, batch 32; tfjs-layers trains the same saved network).
  */
-import { tf } from '@tensorfold/core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { memoryIO, tf } from '@tensorfold/core';
+import '@tensorfold/layers';
+import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
+import { adam } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
-import { type NetworkName, tensorfoldModel, tfjsLayersModel } from './training-models.js';
+import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from './training-models.js';
+
+const NETWORKS = ['mlp', 'lenet5', 'vggsmall', 'resnetsmall'];
+
+/** A models-cnn network (tensorfold), or the same saved network loaded by tfjs-layers; Adam 1e-3. */
+async function cnnModel(network: 'vggsmall' | 'resnetsmall', side: string): Promise<Trainable> {
+  const ours = network === 'vggsmall' ? vggSmall({ dropout: 0 }) : resnetSmall();
+  if (side === 'tensorfold') {
+    const optimizer = adam({ learningRate: 1e-3 });
+    ours.compile({ optimizer, loss: 'categoricalCrossentropy' });
+    return { trainOnBatch: (x, y) => ours.trainOnBatch(x, y), dispose: () => ours.dispose() };
+  }
+  const io = memoryIO();
+  await ours.save(io);
+  ours.dispose();
+  const theirs = await tfl.loadLayersModel(tf.io.fromMemory(io.artifacts as tf.io.ModelArtifacts));
+  theirs.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  return { trainOnBatch: (x, y) => theirs.trainOnBatch(x, y), dispose: () => theirs.dispose() };
+}
 
 async function main() {
   const args = process.argv.slice(2);
   const backendAt = args.indexOf('--backend');
   const backend = backendAt >= 0 ? args.splice(backendAt, 2)[1] : 'wasm';
   const [network = 'lenet5', side = 'tensorfold', stepsArg = '30'] = args;
-  if (network !== 'mlp' && network !== 'lenet5')
-    throw new Error(`Unknown network ${network}: mlp or lenet5.`);
+  if (!NETWORKS.includes(network)) throw new Error(`Unknown network ${network}: ${NETWORKS.join(', ')}.`);
   if (side !== 'tensorfold' && side !== 'tfjs-layers')
     throw new Error(`Unknown side ${side}: tensorfold or tfjs-layers.`);
   const steps = Number(stepsArg);
   console.log(`backend: ${await useBackend(backend)}`);
-  const batch = network === 'mlp' ? 128 : 64;
-  const model = (side === 'tensorfold' ? tensorfoldModel : tfjsLayersModel)(network as NetworkName);
+  const cnn = network === 'vggsmall' || network === 'resnetsmall';
+  const batch = network === 'mlp' ? 128 : cnn ? 32 : 64;
+  const model = cnn
+    ? await cnnModel(network, side)
+    : (side === 'tensorfold' ? tensorfoldModel : tfjsLayersModel)(network as NetworkName);
   const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);

@@ -1,7 +1,9 @@
 /**
  * `tensorfold finetune <saved base | digits-base> --dataset ...`: Keras's two transfer recipes on the command
  * line. A new head on the frozen base trains for `--epochs`; with `--unfreeze-from LAYER`, the base from that
- * layer on then trains with the head for `--fine-tune-epochs` at `--fine-tune-lr`. Reports test accuracy and
+ * layer on then trains with the head for `--fine-tune-epochs` at `--fine-tune-lr`. With `--resize`, images of
+ * another size or channel count than the base's are resized inside the model (a `Resizing` layer and a channel
+ * conversion in front of a copy of the base, see `featureExtractor`'s `inputShape`). Reports test accuracy and
  * saves with `--out`.
  */
 import { resolve } from 'node:path';
@@ -27,6 +29,11 @@ export interface FinetuneOptions {
   limit?: number;
   seed: number;
   out?: string;
+  /**
+   * Resize the dataset's images to the base's input size (and convert gray/RGB channels) inside the model,
+   * when they differ. Default `false`: a dataset of another shape is refused, saying so.
+   */
+  resize?: boolean;
 }
 
 /** What a fine-tuning run reports. */
@@ -38,6 +45,8 @@ export interface FinetuneResult {
   testSamples: number;
   headAccuracy: number;
   testAccuracy: number;
+  /** The images' shape when `--resize` made them fit the base, e.g. `[12, 12, 3]`. */
+  resizedFrom?: number[];
   savedTo?: string;
 }
 
@@ -57,11 +66,16 @@ export async function finetuneCommand(options: FinetuneOptions, out: Output): Pr
     out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test samples)`);
     const want = base.inputs[0].shape.slice(1).join('x');
     const have = data.train.x.shape.slice(1).join('x');
-    if (want !== have)
+    if (want !== have && !options.resize)
       throw new ConfigError(
-        `The base takes ${want} images but the dataset has ${have}; pick a dataset of that size.`,
+        `The base takes ${want} images but the dataset has ${have}; pass --resize to resize them inside the model (and convert gray/RGB), or pick a dataset of that size.`,
       );
-    model = featureExtractor(base, { head: { numClasses: data.numClasses } });
+    const inputShape = data.train.x.shape.slice(1);
+    if (want !== have) out.line(`Resizing: ${have} images to the base's ${want} inside the model`);
+    model = featureExtractor(base, {
+      head: { numClasses: data.numClasses },
+      ...(want !== have ? { inputShape } : {}),
+    });
     model.compile({
       optimizer: adam({ learningRate: options.lr }),
       loss: 'sparseCategoricalCrossentropy',
@@ -88,6 +102,7 @@ export async function finetuneCommand(options: FinetuneOptions, out: Output): Pr
       testSamples: data.test.count,
       headAccuracy: Math.round(head.accuracy * 1e4) / 1e4,
       testAccuracy: Math.round(final.accuracy * 1e4) / 1e4,
+      ...(want !== have ? { resizedFrom: inputShape } : {}),
     };
     if (options.out) {
       const dir = resolve(options.out);

@@ -1,5 +1,5 @@
 /**
- * What `tensorfold train --augment --early-stopping N --history FILE` adds to a run: the augmented batches,
+ * What `tensorfold train --augment --early-stopping N --history FILE --lr-schedule cosine` adds to a run: the augmented batches,
  * the early-stopping callback (restoring the best weights, as seed 000's rock-paper-scissors example does),
  * and the per-epoch logs written as JSON.
  */
@@ -20,7 +20,7 @@ import {
   randomTranslation,
   randomZoom,
 } from '@tensorfold/data';
-import { earlyStopping } from '@tensorfold/optim';
+import { cosineDecay, earlyStopping, type LearningRateSchedule } from '@tensorfold/optim';
 
 /**
  * Seeded, shuffled batches of `x`/`y` with random rotation (±10°), zoom (±10%) and shift (±10%) per batch,
@@ -71,4 +71,18 @@ export async function writeHistory(
 ): Promise<void> {
   const body = { epoch: history.epoch.map((e) => e + 1), ...history.history };
   await writeAtomically(resolve(file), `${JSON.stringify(body, null, 2)}\n`);
+}
+
+/**
+ * The optimizer's learning rate for `--lr-schedule`: the number itself when constant, or a cosine decay
+ * from it to 0 over `steps` (every batch of every epoch), the schedule that ends a fixed budget of epochs
+ * at a low rate, where the weights settle.
+ */
+export function learningRateOver(
+  schedule: 'constant' | 'cosine' | undefined,
+  learningRate: number,
+  steps: number,
+): number | LearningRateSchedule {
+  if (schedule === undefined || schedule === 'constant') return learningRate;
+  return cosineDecay({ initialLearningRate: learningRate, decaySteps: Math.max(1, steps) });
 }

@@ -19,12 +19,19 @@ import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { checkImageDataset, loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
+import { FILTER_MODELS } from '../options.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
 import { type FittedImages, fitImagesToModel } from './fit-images.js';
 import { penultimateEmbeddings } from './train-embeddings.js';
-import { augmentedBatches, checkHistoryFile, earlyStoppingCallback, writeHistory } from './train-extras.js';
+import {
+  augmentedBatches,
+  checkHistoryFile,
+  earlyStoppingCallback,
+  learningRateOver,
+  writeHistory,
+} from './train-extras.js';
 
 /** Options of `tensorfold train` (see `program.ts` for the flags). */
 export interface TrainOptions {
@@ -57,6 +64,16 @@ export interface TrainOptions {
   earlyStopping?: number;
   /** Write the per-epoch logs to this JSON file. */
   history?: string;
+  /**
+   * Filters of each conv block of `stackedconvnet`, `vggsmall` or `resnetsmall` (e.g. `[16, 32, 64]`).
+   * Default: the builder's own. Other models refuse it.
+   */
+  filters?: number[];
+  /**
+   * The learning rate over the run: `'constant'` (default), or `'cosine'`, which decays it from `lr` to 0
+   * over every step of the run (epochs x batches per epoch), as Keras's `CosineDecay`.
+   */
+  lrSchedule?: 'constant' | 'cosine';
   /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
    * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
@@ -96,6 +113,10 @@ export interface TrainResult {
   interrupted?: true;
   /** Where `--history` wrote the per-epoch logs. */
   historyFile?: string;
+  /** `--lr-schedule`, when not constant. */
+  lrSchedule?: 'cosine';
+  /** `--filters`, when given. */
+  filters?: number[];
 }
 
 /**
@@ -200,6 +221,10 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     );
   }
   checkImageDataset(entry.name, options.dataset);
+  if (options.filters !== undefined && !FILTER_MODELS.includes(entry.name))
+    throw new ConfigError(
+      `--filters applies to ${FILTER_MODELS.join(', ')} (their conv blocks); ${entry.name} has fixed widths, drop it.`,
+    );
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
@@ -230,12 +255,23 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     model = (await entry.build({
       numClasses: data.numClasses,
       inputShape: data.train.x.shape.slice(1),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
     })) as Model;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
     images = fitImagesToModel(model, data.train.x, data.test.x);
     if (images.note) out.line(`Data: ${images.note}`);
-    optimizer = options.optimizer === 'sgd' ? sgd({ learningRate, momentum: 0.9 }) : adam({ learningRate });
+    const validation = options.validationSplit > 0;
+    const trainCount = validation
+      ? Math.floor(data.train.count * (1 - options.validationSplit))
+      : data.train.count;
+    const rate = learningRateOver(
+      options.lrSchedule,
+      learningRate,
+      epochs * Math.ceil(trainCount / batchSize),
+    );
+    optimizer =
+      options.optimizer === 'sgd' ? sgd({ learningRate: rate, momentum: 0.9 }) : adam({ learningRate: rate });
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
     const clock = new TrainingClock();
@@ -249,7 +285,6 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     state.bar = bar;
     state.training = true;
     let history: Awaited<ReturnType<Model['fit']>>;
-    const validation = options.validationSplit > 0;
     const extras = options.earlyStopping ? [earlyStoppingCallback(options.earlyStopping, validation)] : [];
     if (options.logdir !== undefined) {
       // The penultimate layer's features on test images, for the board's projector (and TensorBoard's).
@@ -271,7 +306,6 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       if (options.augment) {
         // Augmented batches come from a dataset, so the validation split is taken here (the last part, as fit does).
         const n = data.train.count;
-        const trainCount = validation ? Math.floor(n * (1 - options.validationSplit)) : n;
         const [xTrain, xVal] = tf.split(images.train, validation ? [trainCount, n - trainCount] : [n]);
         const [yTrain, yVal] = tf.split(data.train.y, validation ? [trainCount, n - trainCount] : [n]);
         try {
@@ -340,6 +374,8 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       testLoss: round(test.loss, 4),
       testAccuracy: round(test.accuracy, 4),
       seed: options.seed,
+      ...(options.lrSchedule === 'cosine' ? { lrSchedule: 'cosine' as const } : {}),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
       ...(stopper?.stopped ? { interrupted: true as const } : {}),
     };
     if (stopper?.stopped) out.line(`Training was interrupted after ${history.epoch.length} epoch(s).`);

@@ -12,7 +12,11 @@ import { checkClasses, checkCounts, checkImageShape, checkRate } from './checks.
 
 /** Options of {@link vggSmall}. */
 export interface VggSmallOptions {
-  /** Filters of each block (two 3x3 convs, then max-pool 2). Default `[32, 64, 128]`. */
+  /**
+   * Filters of each block (two 3x3 convs, then max-pool 2). Default `[32, 64, 128]`. The cost grows with the
+   * square of the widths: `[16, 32, 64]` does a quarter of the work and trained 3.3x faster here (WASM, 1
+   * thread, batch 64: 426 against 127 samples/s), the width to try first where time is short.
+   */
   filters?: readonly number[];
   /** Batch normalization after each convolution (before ReLU). Default true. */
   batchNorm?: boolean;

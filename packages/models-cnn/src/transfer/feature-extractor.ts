@@ -1,6 +1,7 @@
 import { ConfigError, type Layer, type Model, model, type SymbolicTensor } from '@tensorfold/core';
 import { dense, dropout as dropoutLayer, flatten, globalAveragePooling2d } from '@tensorfold/layers';
 import { findLayer, layerOutput } from '../inspect/graph-run.js';
+import { resizedBase } from './resized-base.js';
 
 /** The new classifier head of {@link featureExtractor}. */
 export interface HeadOptions {
@@ -25,6 +26,16 @@ export interface FeatureExtractorOptions {
   from?: string;
   /** Freeze the base (its layers stop training). Default true. */
   freeze?: boolean;
+  /**
+   * Shape `[height, width, channels]` of the new task's images when it is not the base's input shape, e.g.
+   * `[64, 64, 3]` photos on a base trained on `[28, 28, 1]` digits. The model then starts with `input_images`
+   * of this shape, `input_resizing` (a `Resizing` layer to the base's height and width, as Keras users put
+   * one in front of a base) and, when the channels differ, `input_channels` (a frozen 1x1 convolution:
+   * gray repeated into each channel, or the mean of the channels into gray), followed by copies of the base's
+   * layers (same names and weights; then the base itself is neither shared nor frozen). Default: the base's
+   * input shape (no resizing, the base's layers shared).
+   */
+  inputShape?: readonly number[];
   /** Model name. Default `<base name>_transfer`. */
   name?: string;
 }
@@ -32,8 +43,9 @@ export interface FeatureExtractorOptions {
 /**
  * Keras's first transfer recipe (seed 002 ch. 5, seed 003 5.6): a pretrained convolutional base, frozen,
  * with a new classifier head on its features. The new model shares the base's layers (freezing them freezes
- * them in `base` too, as in Keras); compile and train it, then {@link fineTune} it.
- * Input as the base's, output `[batch, numClasses]`.
+ * them in `base` too, as in Keras); compile and train it, then {@link fineTune} it. With `inputShape`, images
+ * of another size or channel count are resized inside the model (then the layers are copies of the base's).
+ * Input as the base's (or `[batch, ...inputShape]`), output `[batch, numClasses]`.
  *
  * @example
  * const model = featureExtractor(base, { head: { numClasses: 5 } });
@@ -61,8 +73,14 @@ export function featureExtractor(base: Model, options: FeatureExtractorOptions):
         (l) => !Array.isArray(l.output) && l.output.shape.length === 4 && l !== base.inputs[0].sourceLayer,
       );
   if (!cut) throw new ConfigError(`Base "${base.name}" has no layer with image output; name one with from.`);
-  const features = layerOutput(cut);
-  const baseLayers = base.layers.slice(0, base.layers.indexOf(cut) + 1);
+  const own = base.inputs[0].shape.slice(1); // the base's [h, w, c]
+  const resize =
+    options.inputShape !== undefined &&
+    (options.inputShape.length !== own.length || options.inputShape.some((d, i) => d !== own[i]));
+  const copy = resize ? resizedBase(base, cut, options.inputShape as readonly number[]) : null;
+  const features = copy ? copy.features : layerOutput(cut);
+  const inputs = copy ? copy.inputs : base.inputs;
+  const baseLayers = copy ? [...copy.copies.values()] : base.layers.slice(0, base.layers.indexOf(cut) + 1);
   if (freeze) for (const layer of baseLayers) layer.trainable = false;
   let x: SymbolicTensor =
     features.shape.length === 4
@@ -76,5 +94,5 @@ export function featureExtractor(base: Model, options: FeatureExtractorOptions):
   });
   if (dropout > 0) x = dropoutLayer({ rate: dropout, name: 'head_dropout' }).apply(x);
   const outputs = dense({ units: numClasses, activation: 'softmax', name: 'head_predictions' }).apply(x);
-  return model({ inputs: base.inputs, outputs, name });
+  return model({ inputs, outputs, name });
 }

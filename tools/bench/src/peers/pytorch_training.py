@@ -6,6 +6,14 @@ Trains the suite's two networks with PyTorch on the CPU, layer for layer the sam
   ReLU, Adam (1e-3), cross-entropy, batch 64 (62,430 parameters), in PyTorch's own NCHW layout.
 The softmax sits inside the loss (`CrossEntropyLoss`), as PyTorch users write it.
 
+And two deeper networks of the cnn-training suite (tools/bench/src/suites/cnn-training.ts), as
+`@tensorfold/models-cnn` builds them on 28x28x1 images, batch 32, Adam (1e-3); batch normalization
+with Keras's epsilon (1e-3) and momentum (0.99, which is PyTorch's momentum 0.01):
+- "vggsmall": `vggSmall({dropout: 0})`: 3 blocks of (conv 3x3 no bias, BN, ReLU) x2 + max-pool 2 with
+  32/64/128 filters, flatten, dense 256 (no bias), BN, ReLU, dense 10 (586,282 parameters);
+- "resnetsmall": `resnetSmall()`: conv 3x3 16 + BN + ReLU stem, 3 stages (16/32/64) of 2 basic residual
+  blocks (strided 1x1 projection + BN where the shape changes), global average pool, dense 10.
+
 Protocol, one JSON object per line: the suite writes {"network": "mlp" | "lenet5", "steps": N,
 "threads": T} on stdin; this process runs N optimization steps on a fixed random batch with T
 intra-op threads and answers {"seconds": S, "cpu_seconds": C} (wall time of the N steps, and the CPU
@@ -21,12 +29,62 @@ import time
 import torch
 from torch import nn
 
-BATCH = {"mlp": 128, "lenet5": 64}
+BATCH = {"mlp": 128, "lenet5": 64, "vggsmall": 32, "resnetsmall": 32}
 WARMUP_SECONDS = 1.0
 WARMUP_STEPS = 5
 
 
+def bn(channels, dims=2):
+    """Batch normalization with Keras's defaults (epsilon 1e-3, moving-average momentum 0.99)."""
+    kind = nn.BatchNorm2d if dims == 2 else nn.BatchNorm1d
+    return kind(channels, eps=1e-3, momentum=0.01)
+
+
+def vgg_small():
+    layers, channels = [], 1
+    for filters in (32, 64, 128):
+        for _ in range(2):
+            layers += [nn.Conv2d(channels, filters, 3, padding=1, bias=False), bn(filters), nn.ReLU()]
+            channels = filters
+        layers.append(nn.MaxPool2d(2))
+    return nn.Sequential(
+        *layers, nn.Flatten(),
+        nn.Linear(128 * 3 * 3, 256, bias=False), bn(256, dims=1), nn.ReLU(),
+        nn.Linear(256, 10),
+    )
+
+
+class BasicBlock(nn.Module):
+    """He et al.'s basic block as models-cnn's `basicBlock`: conv-BN-ReLU-conv-BN + shortcut, ReLU."""
+
+    def __init__(self, channels, filters, stride):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, filters, 3, stride=stride, padding=1, bias=False), bn(filters), nn.ReLU(),
+            nn.Conv2d(filters, filters, 3, padding=1, bias=False), bn(filters),
+        )
+        self.shortcut = nn.Identity()
+        if stride != 1 or channels != filters:
+            self.shortcut = nn.Sequential(nn.Conv2d(channels, filters, 1, stride=stride, bias=False), bn(filters))
+
+    def forward(self, x):
+        return torch.relu(self.shortcut(x) + self.body(x))
+
+
+def resnet_small():
+    layers, channels = [nn.Conv2d(1, 16, 3, padding=1, bias=False), bn(16), nn.ReLU()], 16
+    for stage, filters in enumerate((16, 32, 64)):
+        for block in range(2):
+            layers.append(BasicBlock(channels, filters, 2 if stage > 0 and block == 0 else 1))
+            channels = filters
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+
+
 def build(network):
+    if network == "vggsmall":
+        return vgg_small()
+    if network == "resnetsmall":
+        return resnet_small()
     if network == "mlp":
         return nn.Sequential(
             nn.Linear(784, 512), nn.ReLU(),

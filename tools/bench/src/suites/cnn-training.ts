@@ -5,6 +5,11 @@
  * (1e-3) and categorical cross-entropy on a fixed random batch of 32, on the same backend in the same process;
  * the sides alternate in rounds and each reports its median round. On WASM tfjs-layers runs on the kernels
  * `@tensorfold/backend` registers (stock tfjs-wasm cannot train convnets: no Conv2DBackpropFilter).
+ *
+ * vggSmall and resnetSmall also train in PyTorch on the CPU with one thread (as tensorfold's WASM runs),
+ * where `python3` imports torch: the same layers (`pytorch_training.py`), its rounds alternating with the
+ * other two sides, and a second row gives tensorfold's ratio to it. `CNN_TRAINING_NETWORKS=vggsmall,resnetsmall`
+ * measures only the networks whose labels start with those names (case-insensitive), for a short rerun.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Model, memoryIO, tf } from '@tensorfold/core';
@@ -13,10 +18,13 @@ import { cifarCnn, mobileNetSmall, resnetSmall, stackedConvNet, vggSmall } from 
 import { adam } from '@tensorfold/optim';
 import type { BenchContext, Suite } from '../harness.js';
 import { median } from '../kernel-ab.js';
+import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 
 interface Network {
   label: string;
   build(): Model;
+  /** The network's name in `pytorch_training.py`, where PyTorch trains it too. */
+  torch?: string;
 }
 
 const NETWORKS: Network[] = [
@@ -25,12 +33,27 @@ const NETWORKS: Network[] = [
     build: () => stackedConvNet({ blocks: 3, inputShape: [28, 28, 1], numClasses: 10, padding: 'same' }),
   },
   { label: 'cifarCnn, 32x32x3', build: () => cifarCnn({ dropout: 0 }) },
-  { label: 'vggSmall (BN), 28x28x1', build: () => vggSmall({ dropout: 0 }) },
-  { label: 'resnetSmall, 28x28x1', build: () => resnetSmall() },
+  { label: 'vggSmall (BN), 28x28x1', build: () => vggSmall({ dropout: 0 }), torch: 'vggsmall' },
+  { label: 'resnetSmall, 28x28x1', build: () => resnetSmall(), torch: 'resnetsmall' },
   { label: 'mobileNetSmall, 28x28x1', build: () => mobileNetSmall({ dropout: 0 }) },
 ];
 
 const BATCH = 32;
+
+/** The networks `CNN_TRAINING_NETWORKS` (comma-separated label prefixes) picks; all when unset. */
+function chosenNetworks(): Network[] {
+  const wanted = (process.env.CNN_TRAINING_NETWORKS ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  if (wanted.length === 0) return NETWORKS;
+  const chosen = NETWORKS.filter((n) => wanted.some((w) => n.label.toLowerCase().startsWith(w)));
+  if (chosen.length === 0)
+    throw new Error(
+      `CNN_TRAINING_NETWORKS=${process.env.CNN_TRAINING_NETWORKS} names none of: ${NETWORKS.map((n) => n.label).join('; ')}.`,
+    );
+  return chosen;
+}
 
 const suite: Suite = {
   name: 'cnn-training',
@@ -38,48 +61,83 @@ const suite: Suite = {
   backends: ['wasm', 'cpu'],
   async run(ctx: BenchContext) {
     const [rounds, steps] = ctx.quick ? [2, 2] : [5, 4];
-    for (const network of NETWORKS) {
-      const ours = network.build();
-      const io = memoryIO();
-      await ours.save(io);
-      const theirs = await tfl.loadLayersModel(tf.io.fromMemory(io.artifacts as tf.io.ModelArtifacts));
-      const ourOptimizer = adam({ learningRate: 1e-3 });
-      ours.compile({ optimizer: ourOptimizer, loss: 'categoricalCrossentropy' });
-      const theirOptimizer = tf.train.adam(1e-3);
-      theirs.compile({ optimizer: theirOptimizer, loss: 'categoricalCrossentropy' });
-      const shape = ours.inputs[0].shape.slice(1) as number[];
-      const x = tf.randomUniform([BATCH, ...shape], 0, 1, 'float32', 1);
-      const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
-      const sides = [
-        { name: 'tensorfold', step: () => ours.trainOnBatch(x, y), rates: [] as number[] },
-        { name: 'tfjs-layers', step: () => theirs.trainOnBatch(x, y), rates: [] as number[] },
-      ];
-      try {
-        for (const side of sides) for (let i = 0; i < 2; i++) await side.step();
-        for (let r = 0; r < rounds; r++)
-          for (const side of sides) {
-            const start = performance.now();
-            for (let i = 0; i < steps; i++) await side.step();
-            side.rates.push((steps * BATCH) / ((performance.now() - start) / 1000));
-          }
-      } finally {
-        ours.dispose();
-        ourOptimizer.dispose();
-        theirs.dispose();
-        theirOptimizer.dispose();
-        tf.dispose([x, y]);
-      }
-      ctx.report({
-        suite: 'cnn-training',
-        case: `${network.label}, Adam, batch ${BATCH}`,
-        unit: 'samples/s',
-        value: median(sides[0].rates),
-        peer: median(sides[1].rates),
-        peerName: `tfjs-layers on ${ctx.backend === 'wasm' ? "@tensorfold/backend's wasm kernels" : ctx.backend}`,
-        higherIsBetter: true,
-      });
+    const networks = chosenNetworks();
+    const torch = networks.some((n) => n.torch) ? findPyTorch() : null;
+    if (torch && torch.python == null) console.log(`cnn-training: no PyTorch peer: ${torch.reason}.`);
+    const peer = torch?.python ? new PyTorchPeer(torch.python) : null;
+    try {
+      for (const network of networks) await measureNetwork(ctx, network, rounds, steps, peer, torch?.version);
+    } finally {
+      peer?.close();
     }
   },
 };
+
+/** One network's rounds: tensorfold, tfjs-layers and (where it has a `torch` name) PyTorch, alternating. */
+async function measureNetwork(
+  ctx: BenchContext,
+  network: Network,
+  rounds: number,
+  steps: number,
+  peer: PyTorchPeer | null,
+  torchVersion: string | null | undefined,
+): Promise<void> {
+  const ours = network.build();
+  const io = memoryIO();
+  await ours.save(io);
+  const theirs = await tfl.loadLayersModel(tf.io.fromMemory(io.artifacts as tf.io.ModelArtifacts));
+  const ourOptimizer = adam({ learningRate: 1e-3 });
+  ours.compile({ optimizer: ourOptimizer, loss: 'categoricalCrossentropy' });
+  const theirOptimizer = tf.train.adam(1e-3);
+  theirs.compile({ optimizer: theirOptimizer, loss: 'categoricalCrossentropy' });
+  const shape = ours.inputs[0].shape.slice(1) as number[];
+  const x = tf.randomUniform([BATCH, ...shape], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  // Each side runs `n` steps and answers their wall seconds.
+  const timed = (step: () => Promise<unknown>) => async (n: number) => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) await step();
+    return (performance.now() - start) / 1000;
+  };
+  const sides = [
+    { name: 'tensorfold', steps: timed(() => ours.trainOnBatch(x, y)), rates: [] as number[] },
+    { name: 'tfjs-layers', steps: timed(() => theirs.trainOnBatch(x, y)), rates: [] as number[] },
+  ];
+  const torchName = network.torch;
+  if (peer && torchName) {
+    await peer.round(torchName, 0, 1); // builds the network and warms it up (see pytorch_training.py)
+    sides.push({ name: 'pytorch', steps: (n) => peer.round(torchName, n, 1), rates: [] });
+  }
+  try {
+    for (const side of sides) await side.steps(2);
+    for (let r = 0; r < rounds; r++)
+      for (const side of sides) side.rates.push((steps * BATCH) / (await side.steps(steps)));
+  } finally {
+    ours.dispose();
+    ourOptimizer.dispose();
+    theirs.dispose();
+    theirOptimizer.dispose();
+    tf.dispose([x, y]);
+  }
+  ctx.report({
+    suite: 'cnn-training',
+    case: `${network.label}, Adam, batch ${BATCH}`,
+    unit: 'samples/s',
+    value: median(sides[0].rates),
+    peer: median(sides[1].rates),
+    peerName: `tfjs-layers on ${ctx.backend === 'wasm' ? "@tensorfold/backend's wasm kernels" : ctx.backend}`,
+    higherIsBetter: true,
+  });
+  if (sides[2])
+    ctx.report({
+      suite: 'cnn-training',
+      case: `${network.label}, Adam, batch ${BATCH}`,
+      unit: 'samples/s',
+      value: median(sides[0].rates),
+      peer: median(sides[2].rates),
+      peerName: `PyTorch ${torchVersion} CPU, 1 thread`,
+      higherIsBetter: true,
+    });
+}
 
 export default suite;
