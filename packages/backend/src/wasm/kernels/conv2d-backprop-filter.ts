@@ -11,7 +11,7 @@ import { simdKernels } from '../simd/simd-kernels.js';
 import { conv2DGeometry } from './convolution-geometry.js';
 import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
 import { filterGradientByPatches } from './filter-gradient-by-patches.js';
-import { filterGradientBySimd } from './filter-gradient-by-simd.js';
+import { filterGradientBySimd, usesBlockedFilterGradient } from './filter-gradient-by-simd.js';
 import { filterGradientByThreads } from './filter-gradient-by-threads.js';
 
 /**
@@ -58,7 +58,12 @@ function conv2DBackpropFilter(args: {
     const dyNhwc = channelsLast ? dy : scope.transpose(dy, [0, 2, 3, 1]);
     const simd = info.outChannels % 4 === 0 ? simdKernels(args.backend) : null;
     if (simd != null) {
-      const threaded = filterGradientByThreads(scope, xNhwc, dyNhwc, info);
+      // The register-blocked kernel on one thread beat the pool, which runs the unblocked kernel on
+      // each thread: LeNet-5's second layer 1.05 ms against 1.44 ms (`pnpm bench backend-threads`,
+      // quiet machine). So the pool takes only the shapes the blocked kernel does not.
+      const threaded = usesBlockedFilterGradient(info)
+        ? null
+        : filterGradientByThreads(scope, xNhwc, dyNhwc, info);
       return scope.finish(threaded ?? filterGradientBySimd(scope, xNhwc, dyNhwc, info, simd));
     }
     const taps = info.filterHeight * info.filterWidth * info.inChannels;

@@ -3,6 +3,18 @@ import type { KernelScope } from '../kernel-scope.js';
 import { blockedFilterGradient } from '../simd/filter-gradient-blocked.js';
 import type { SimdKernels } from '../simd/simd-kernels.js';
 
+/** Whether {@link filterGradientBySimd} runs the register-blocked kernel for `info` (where SIMD runs). */
+export function usesBlockedFilterGradient(info: backend_util.Conv2DInfo): boolean {
+  return (
+    info.inChannels > 0 &&
+    info.inChannels % 4 === 0 &&
+    info.outChannels > 0 &&
+    info.outChannels % 8 === 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0
+  );
+}
+
 /**
  * The filter gradient of a convolution by tensorfold's SIMD kernel ({@link SimdKernels.filterGradient}),
  * straight from `x` and `dy` where they lie: no patch matrix, no packed copy of `dy`. Needs
@@ -26,15 +38,7 @@ export function filterGradientBySimd(
   const { backend } = scope;
   const grad = backend.typedArrayFromHeap(out);
   grad.fill(0);
-  const blocked =
-    info.inChannels > 0 &&
-    info.inChannels % 4 === 0 &&
-    info.outChannels > 0 &&
-    info.outChannels % 8 === 0 &&
-    info.outHeight > 0 &&
-    info.outWidth > 0
-      ? blockedFilterGradient(backend)
-      : null;
+  const blocked = usesBlockedFilterGradient(info) ? blockedFilterGradient(backend) : null;
   const run = blocked ? blocked.filterGradientBlocked.bind(blocked) : kernels.filterGradient.bind(kernels);
   if (info.batchSize === 0) return out;
   run(
