@@ -42,6 +42,27 @@ export async function timeAgainstStock(
 }
 
 /**
+ * Same-run A/B of one switch of tensorfold's kernels: on (`ours`) against off (`stock`), alternating
+ * rounds as {@link timeAgainstStock}; the switch is left on afterwards.
+ */
+async function timeWithSwitch(
+  compute: () => tf.Tensor,
+  setEnabled: (on: boolean) => unknown,
+  options: { rounds: number; perRound: number; readBack?: boolean },
+): Promise<KernelTiming> {
+  try {
+    const times = await alternate(
+      compute,
+      { stock: () => setEnabled(false), ours: () => setEnabled(true) },
+      options,
+    );
+    return { ours: times.ours!, stock: times.stock };
+  } finally {
+    setEnabled(true);
+  }
+}
+
+/**
  * Same-run A/B of tensorfold's WASM kernels with their SIMD kernels on (`ours`) and off (`stock`:
  * the JavaScript and XNNPACK paths they replace), as {@link timeAgainstStock}.
  */
@@ -49,16 +70,7 @@ export async function timeAgainstNoSimd(
   compute: () => tf.Tensor,
   options: { rounds: number; perRound: number; readBack?: boolean },
 ): Promise<KernelTiming> {
-  try {
-    const times = await alternate(
-      compute,
-      { stock: () => setSimdKernelsEnabled(false), ours: () => setSimdKernelsEnabled(true) },
-      options,
-    );
-    return { ours: times.ours!, stock: times.stock };
-  } finally {
-    setSimdKernelsEnabled(true);
-  }
+  return timeWithSwitch(compute, setSimdKernelsEnabled, options);
 }
 
 /**
@@ -70,16 +82,7 @@ export async function timeAgainstNoFma(
   compute: () => tf.Tensor,
   options: { rounds: number; perRound: number; readBack?: boolean },
 ): Promise<KernelTiming> {
-  try {
-    const times = await alternate(
-      compute,
-      { stock: () => setFmaKernelsEnabled(false), ours: () => setFmaKernelsEnabled(true) },
-      options,
-    );
-    return { ours: times.ours!, stock: times.stock };
-  } finally {
-    setFmaKernelsEnabled(true);
-  }
+  return timeWithSwitch(compute, setFmaKernelsEnabled, options);
 }
 
 /**
@@ -90,16 +93,7 @@ export async function timeAgainstOneThread(
   compute: () => tf.Tensor,
   options: { rounds: number; perRound: number; readBack?: boolean },
 ): Promise<KernelTiming> {
-  try {
-    const times = await alternate(
-      compute,
-      { stock: () => setThreadedKernelsEnabled(false), ours: () => setThreadedKernelsEnabled(true) },
-      options,
-    );
-    return { ours: times.ours!, stock: times.stock };
-  } finally {
-    setThreadedKernelsEnabled(true);
-  }
+  return timeWithSwitch(compute, setThreadedKernelsEnabled, options);
 }
 
 /**
