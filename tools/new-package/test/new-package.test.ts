@@ -82,6 +82,8 @@ describe('pnpm new-package', () => {
       /```ts\n[\s\S]*from '@tensorfold\/demo-widgets'/,
     );
 
+    // The package beside it that vitest.shared.ts takes its per-test seeding from.
+    symlinkSync(join(repo, 'packages', 'core'), join(root, 'packages', 'core'), 'dir');
     // What `pnpm install` would link.
     mkdirSync(join(root, 'node_modules', '@tensorfold'), { recursive: true });
     symlinkSync(join(repo, 'packages', 'core'), join(root, 'node_modules', '@tensorfold', 'core'), 'dir');
