@@ -29,6 +29,10 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-ba
 import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
 import { fusedGruConfig, fusedGruGradConfig } from './kernels/fused-gru.js';
+import {
+  fusedGruResetBeforeConfig,
+  fusedGruResetBeforeGradConfig,
+} from './kernels/fused-gru-reset-before.js';
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
@@ -63,6 +67,9 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   fusedSimpleRnnGradConfig,
   fusedGruConfig,
   fusedGruGradConfig,
+  // The reset-before GRU (the GRU layer's default form): kernels/fused-gru-reset-before.ts.
+  fusedGruResetBeforeConfig,
+  fusedGruResetBeforeGradConfig,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
   ...INT8_WASM_KERNELS,
 ];

@@ -1,6 +1,6 @@
 /**
- * Names and contracts of the fused recurrent kernels: a whole LSTM, simple RNN or GRU layer over a
- * sequence (input projection and recurrence, forward) and its backward pass through time, each one
+ * Names and contracts of the fused recurrent kernels: a whole LSTM, simple RNN or GRU (either form)
+ * layer over a sequence (input projection and recurrence, forward) and its backward pass through time, each one
  * kernel for tfjs.
  * `@tensorfold/layers` runs them when the active backend has them registered
  * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
@@ -63,6 +63,23 @@ export const FUSED_GRU = 'TensorfoldFusedGru';
  * `[2, 3U]` (given even where the forward had none) and `h0` `[U, B]`.
  */
 export const FUSED_GRU_GRAD = 'TensorfoldFusedGruGrad';
+
+/**
+ * The GRU in its reset-before form (Keras's `resetAfter: false`, TensorFlow.js's only form, and
+ * tensorfold's default; gates z, r, h: `z = σ(x W_z + h U_z + b_z)`, `r` the same,
+ * `ĥ = tanh(x W_h + b_h + (r ⊙ h) U_h)`, `h = z h_{t-1} + (1 − z) ĥ`) over all steps. Inputs:
+ * `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel` `[U, 3U]`, optionally `bias` `[3U]`,
+ * `h0` `[U, B]`, optionally `mask` `[T, U, B]`. Attributes: {@link FusedRecurrenceAttrs}. Outputs:
+ * h after every step `[T, U, B]`, and the `reserve` for {@link FUSED_GRU_RESET_BEFORE_GRAD}.
+ */
+export const FUSED_GRU_RESET_BEFORE = 'TensorfoldFusedGruResetBefore';
+
+/**
+ * The backward pass of {@link FUSED_GRU_RESET_BEFORE}. Inputs: `dy` (`[T, U, B]`) and the `reserve`.
+ * Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel`
+ * `[U, 3U]`, `bias` `[3U]` (given even where the forward had none) and `h0` `[U, B]`.
+ */
+export const FUSED_GRU_RESET_BEFORE_GRAD = 'TensorfoldFusedGruResetBeforeGrad';
 
 /** Attributes of the fused recurrent kernels and their backward passes. */
 export interface FusedRecurrenceAttrs {

@@ -1,8 +1,9 @@
 /**
- * Scalar JavaScript equivalents of the fused recurrences' SIMD functions (recurrent.wat's step kernels
- * and kernels.wat's matMul), same contracts and byte-offset pointers, for runtimes where the SIMD
+ * Scalar JavaScript equivalents of the fused recurrences' SIMD functions (the step kernels of
+ * recurrent.wat and gru-reset-before.wat, and kernels.wat's matMul), same contracts and byte-offset pointers, for runtimes where the SIMD
  * modules cannot run (see simd-module.ts): the fused kernels then give the same results, slower.
  */
+import type { GruResetBeforeKernels } from '../simd/gru-reset-before-kernels.js';
 import type { RecurrentKernels } from '../simd/recurrent-kernels.js';
 import type { SimdKernels } from '../simd/simd-kernels.js';
 
@@ -173,5 +174,63 @@ export function scalarMatMul(heap: () => Float32Array): SimdKernels['matMul'] {
           h[target + j] = (h[target + j] as number) + scale * (h[row + j] as number);
       }
     }
+  };
+}
+
+/** The reset-before GRU's step kernels (gru-reset-before.wat) on the heap that `heap()` views. */
+export function scalarGruResetBeforeKernels(heap: () => Float32Array): GruResetBeforeKernels {
+  return {
+    gatesForward(p, hPrev, rh, n) {
+      const h = heap();
+      const [pf, hp, rf] = [p >> 2, hPrev >> 2, rh >> 2];
+      for (let e = 0; e < n; e++) {
+        h[pf + e] = sigmoid(h[pf + e] as number);
+        const r = sigmoid(h[pf + n + e] as number);
+        h[pf + n + e] = r;
+        h[rf + e] = r * (h[hp + e] as number);
+      }
+    },
+    stateForward(p, q, hPrev, mask, hOut, n) {
+      const h = heap();
+      const [pf, qf, hp, mf, ho] = [p >> 2, q >> 2, hPrev >> 2, mask >> 2, hOut >> 2];
+      for (let e = 0; e < n; e++) {
+        const hh = Math.tanh((h[pf + 2 * n + e] as number) + (h[qf + e] as number));
+        h[pf + 2 * n + e] = hh;
+        const previous = h[hp + e] as number;
+        const z = h[pf + e] as number;
+        h[ho + e] = mask === 0 || (h[mf + e] as number) > 0.5 ? hh + z * (previous - hh) : previous;
+      }
+    },
+    stateBackward(g, hPrev, dy, mask, dhNext, dhRec, dp, n) {
+      const h = heap();
+      const [gf, hp, dyf, mf, dhn, dhr, dpf] = [g, hPrev, dy, mask, dhNext, dhRec, dp].map((q) => q >> 2) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      for (let e = 0; e < n; e++) {
+        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
+        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const dhNew = real ? dh : 0;
+        const [z, hh] = [h[gf + e] as number, h[gf + 2 * n + e] as number];
+        h[dpf + e] = dhNew * ((h[hp + e] as number) - hh) * z * (1 - z);
+        h[dpf + 2 * n + e] = dhNew * (1 - z) * (1 - hh * hh);
+        h[dhn + e] = dhNew * z + (real ? 0 : dh);
+      }
+    },
+    gatesBackward(g, hPrev, drh, dhNext, dp, n) {
+      const h = heap();
+      const [gf, hp, df, dhn, dpf] = [g >> 2, hPrev >> 2, drh >> 2, dhNext >> 2, dp >> 2];
+      for (let e = 0; e < n; e++) {
+        const r = h[gf + n + e] as number;
+        const d = h[df + e] as number;
+        h[dpf + n + e] = d * (h[hp + e] as number) * r * (1 - r);
+        h[dhn + e] = (h[dhn + e] as number) + d * r;
+      }
+    },
   };
 }

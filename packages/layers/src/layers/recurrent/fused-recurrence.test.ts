@@ -10,6 +10,8 @@ import { backendsForTests } from '@tensorfold/backend/testing';
 import {
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -32,6 +34,8 @@ const FUSED = [
   FUSED_SIMPLE_RNN_GRAD,
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
 ];
 
 /** The layers with fused kernels, and the name of each one's forward kernel. */
@@ -43,6 +47,11 @@ const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentL
     // A random recurrent bias, so that its gradient is tested too (the default starts at zero).
     make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
     forward: FUSED_GRU,
+  },
+  {
+    name: 'gru (reset before, the default)',
+    make: (args) => new GRU({ units: 4, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU_RESET_BEFORE,
   },
 ];
 
@@ -197,8 +206,10 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
       return canFuseGru(layer.resetAfter, layer.activation, layer.recurrentActivation);
     };
     expect(gruFusable(true)).toBe(true);
-    expect(gruFusable(false)).toBe(false); // reset before: op-by-op
+    expect(gruFusable(false)).toBe(true);
     expect(gruFusable(true, 'relu')).toBe(false);
+    expect(gruFusable(false, 'relu')).toBe(false);
+    expect(opByOp(() => gruFusable(false))).toBe(false);
   });
 
   for (const kind of kinds) {

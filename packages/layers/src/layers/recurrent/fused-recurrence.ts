@@ -1,17 +1,20 @@
 /**
  * The LSTM, simple RNN and GRU layers as one fused kernel each ({@link FUSED_LSTM},
- * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} of @tensorfold/core: the input projection and the recurrence over the whole sequence, and the
- * backward pass through time, each one kernel), where the active backend registers them
- * (`@tensorfold/backend` does on WASM). They cover Keras's default activations only (sigmoid gates;
- * tanh for the candidate, the cell output and the simple RNN's state), the GRU's reset-after form
- * only, and no recurrent dropout; everything else keeps the op-by-op recurrences (lstm-recurrence.ts,
- * simple-rnn-recurrence.ts, gru-recurrence.ts),
+ * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} and {@link FUSED_GRU_RESET_BEFORE} of @tensorfold/core:
+ * the input projection and the recurrence over the whole sequence, and the backward pass through
+ * time, each one kernel), where the active backend registers them (`@tensorfold/backend` does on
+ * WASM). They cover Keras's default activations only (sigmoid gates; tanh for the candidate, the
+ * cell output and the simple RNN's state), both forms of the GRU, and no recurrent dropout;
+ * everything else keeps the op-by-op recurrences (lstm-recurrence.ts, simple-rnn-recurrence.ts,
+ * gru-recurrence.ts),
  * which are also the reference the fused kernels are tested against.
  */
 import {
   type Activation,
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -29,7 +32,7 @@ export interface FusedInputs {
   kernel: tf.Tensor2D;
   /** The recurrent kernel `[U, G × U]`. */
   recurrentKernel: tf.Tensor2D;
-  /** The bias `[G × U]` (the GRU's `[2, 3U]`: input bias, recurrent bias), or null. */
+  /** The bias `[G × U]` (the reset-after GRU's `[2, 3U]`: input bias, recurrent bias), or null. */
   bias: tf.Tensor | null;
   /** Starting states, each `[U, B]`: `[h, c]` for the LSTM, `[h]` for the simple RNN. */
   initialStates: tf.Tensor2D[];
@@ -65,10 +68,11 @@ export function canFuseGru(
   recurrentActivation: Activation,
 ): boolean {
   return (
-    resetAfter &&
     activation.className === 'tanh' &&
     recurrentActivation.className === 'sigmoid' &&
-    registered(FUSED_GRU, FUSED_GRU_GRAD)
+    (resetAfter
+      ? registered(FUSED_GRU, FUSED_GRU_GRAD)
+      : registered(FUSED_GRU_RESET_BEFORE, FUSED_GRU_RESET_BEFORE_GRAD))
   );
 }
 
@@ -129,8 +133,14 @@ export function fusedSimpleRnn(inputs: FusedInputs): RecurrenceResult {
   return { sequence, finalStates: [lastStep(sequence)] };
 }
 
-/** The GRU (reset after) over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T]`. */
-export function fusedGru(inputs: FusedInputs): RecurrenceResult {
-  const sequence = runFused(FUSED_GRU, FUSED_GRU_GRAD, inputs) as tf.Tensor3D;
+/**
+ * The GRU over all steps by the fused kernels, reset after (`resetAfter`, the default here) or
+ * before: h after every step `[T, U, B]`, and `[h_T]`.
+ */
+export function fusedGru(inputs: FusedInputs, resetAfter = true): RecurrenceResult {
+  const [forward, backward] = resetAfter
+    ? [FUSED_GRU, FUSED_GRU_GRAD]
+    : [FUSED_GRU_RESET_BEFORE, FUSED_GRU_RESET_BEFORE_GRAD];
+  const sequence = runFused(forward, backward, inputs) as tf.Tensor3D;
   return { sequence, finalStates: [lastStep(sequence)] };
 }

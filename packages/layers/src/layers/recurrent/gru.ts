@@ -91,15 +91,18 @@ export class GRU extends RecurrentLayer {
     mask: tf.Tensor3D | null,
   ): RecurrenceResult | null {
     if (!canFuseGru(this.resetAfter, this.activation, this.recurrentActivation)) return null;
-    return fusedGru({
-      x,
-      kernel: (this.kernel as LayerWeight).read() as tf.Tensor2D,
-      recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
-      bias: this.bias ? this.bias.read() : null,
-      initialStates,
-      mask,
-      allOutputsUsed: this.returnSequences,
-    });
+    return fusedGru(
+      {
+        x,
+        kernel: (this.kernel as LayerWeight).read() as tf.Tensor2D,
+        recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
+        bias: this.bias ? this.bias.read() : null,
+        initialStates,
+        mask,
+        allOutputsUsed: this.returnSequences,
+      },
+      this.resetAfter,
+    );
   }
 
   protected recur(inputs: RecurrenceInputs): RecurrenceResult {
