@@ -67,7 +67,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   fusedSimpleRnnGradConfig,
   fusedGruConfig,
   fusedGruGradConfig,
-  // The reset-before GRU (the GRU layer's default form): kernels/fused-gru-reset-before.ts.
+  // The reset-before GRU (the GRU layer's default form): kernels/fused-gru-reset-before.ts. All four
+  // run on kernels/fused-recurrence-driver.ts.
   fusedGruResetBeforeConfig,
   fusedGruResetBeforeGradConfig,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts

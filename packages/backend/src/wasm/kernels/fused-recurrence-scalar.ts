@@ -9,6 +9,25 @@ import type { SimdKernels } from '../simd/simd-kernels.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/**
+ * At element `e` of a backward step: the state's gradient `dhNext + dhRec + dy` (`dy` 0: none) and
+ * whether the step is real there (`mask` 0: none). Pointers in bytes.
+ */
+function incoming(
+  h: Float32Array,
+  e: number,
+  dhNext: number,
+  dhRec: number,
+  dy: number,
+  mask: number,
+): [number, boolean] {
+  const dh =
+    (h[(dhNext >> 2) + e] as number) +
+    (h[(dhRec >> 2) + e] as number) +
+    (dy === 0 ? 0 : (h[(dy >> 2) + e] as number));
+  return [dh, mask === 0 || (h[(mask >> 2) + e] as number) > 0.5];
+}
+
 /** The step kernels on the heap that `heap()` views (taken at each call: the heap may move). */
 export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKernels {
   return {
@@ -37,20 +56,7 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
     },
     lstmBackward(gates, tc, cPrev, dy, mask, dhNext, dhRec, dcNext, dz, n) {
       const h = heap();
-      const [gf, tcf, cp, dyf, mf, dhn, dhr, dcn, dzf] = [
-        gates,
-        tc,
-        cPrev,
-        dy,
-        mask,
-        dhNext,
-        dhRec,
-        dcNext,
-        dz,
-      ].map((p) => p >> 2) as number[] as [
-        number,
-        number,
-        number,
+      const [gf, tcf, cp, dhn, dcn, dzf] = [gates, tc, cPrev, dhNext, dcNext, dz].map((p) => p >> 2) as [
         number,
         number,
         number,
@@ -59,8 +65,7 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
         number,
       ];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const [i, f, g, o] = [h[gf + e], h[gf + n + e], h[gf + 2 * n + e], h[gf + 3 * n + e]] as [
           number,
           number,
@@ -90,10 +95,9 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
     },
     rnnBackward(hs, dy, mask, dhNext, dhRec, dz, n) {
       const h = heap();
-      const [hf, dyf, mf, dhn, dhr, dzf] = [hs >> 2, dy >> 2, mask >> 2, dhNext >> 2, dhRec >> 2, dz >> 2];
+      const [hf, dhn, dzf] = [hs >> 2, dhNext >> 2, dz >> 2];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const value = h[hf + e] as number;
         h[dzf + e] = real ? dh * (1 - value * value) : 0;
         h[dhn + e] = real ? 0 : dh;
@@ -115,18 +119,9 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
     },
     gruBackward(g, hPrev, dy, mask, dhNext, dhRec, dp, n) {
       const h = heap();
-      const [gf, hp, dyf, mf, dhn, dhr, dpf] = [g, hPrev, dy, mask, dhNext, dhRec, dp].map((q) => q >> 2) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const [gf, hp, dhn, dpf] = [g >> 2, hPrev >> 2, dhNext >> 2, dp >> 2];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const dhNew = real ? dh : 0;
         const [z, r, p2, hh] = [h[gf + e], h[gf + n + e], h[gf + 2 * n + e], h[gf + 3 * n + e]] as [
           number,
@@ -203,18 +198,9 @@ export function scalarGruResetBeforeKernels(heap: () => Float32Array): GruResetB
     },
     stateBackward(g, hPrev, dy, mask, dhNext, dhRec, dp, n) {
       const h = heap();
-      const [gf, hp, dyf, mf, dhn, dhr, dpf] = [g, hPrev, dy, mask, dhNext, dhRec, dp].map((q) => q >> 2) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const [gf, hp, dhn, dpf] = [g >> 2, hPrev >> 2, dhNext >> 2, dp >> 2];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const dhNew = real ? dh : 0;
         const [z, hh] = [h[gf + e] as number, h[gf + 2 * n + e] as number];
         h[dpf + e] = dhNew * ((h[hp + e] as number) - hh) * z * (1 - z);
