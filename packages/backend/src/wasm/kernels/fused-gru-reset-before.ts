@@ -30,6 +30,7 @@ export const gruResetBeforeCell: FusedCell = {
   backward: FUSED_GRU_RESET_BEFORE_GRAD,
   gates: 3,
   width: (units) => roundUp(3 * units, 4),
+  writtenRows: (units) => 3 * units,
   extraRows: (units) => units,
   ownReserve: (d) => roundUp(d.units, 4) * d.units,
   scratch: (d) => roundUp(d.units, 4) * (d.bp + d.units),

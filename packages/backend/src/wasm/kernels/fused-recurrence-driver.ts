@@ -106,6 +106,11 @@ export interface FusedCell {
   cellState?: boolean;
   /** Rows of a step's pre-activations (a multiple of 4). */
   width(units: number): number;
+  /**
+   * Rows of `dp` that {@link FusedCell.backwardStep} writes (the rest of `width`, padding, is kept
+   * zero by the driver). Default `width`.
+   */
+  writtenRows?(units: number): number;
   /** Rows the cell adds after each step's `[h; x; 1]` in the stack. Default none. */
   extraRows?(units: number): number;
   /** Floats of the reserve's part of its own. Default none. */
@@ -279,7 +284,7 @@ function backwardKernel(cell: FusedCell): KernelFunc {
       ];
       const dpp = at(backend, dp);
       // The rows past the gates' (padding) stay zero: [U; W] dp and the weight gradient read them.
-      const written = cell.gates * units * d.bp;
+      const written = (cell.writtenRows?.(units) ?? width) * d.bp;
       for (let t = 0; t < steps; t++)
         heap.fill(0, dpp + t * width * d.bp + written, dpp + (t + 1) * width * d.bp);
       const dyp = at(backend, dyPadded);

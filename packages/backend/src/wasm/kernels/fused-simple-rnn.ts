@@ -23,6 +23,7 @@ export const simpleRnnCell: FusedCell = {
   backward: FUSED_SIMPLE_RNN_GRAD,
   gates: 1,
   width: (units) => roundUp(units, 4),
+  writtenRows: (units) => units,
   biasShape: (units) => [units],
   spread(heap, d, width, [recurrentKernel, kernel, bias], to) {
     heap.fill(0, to, to + d.e * width);
