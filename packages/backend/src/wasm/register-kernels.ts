@@ -34,6 +34,7 @@ import {
   fusedGruResetBeforeGradConfig,
 } from './kernels/fused-gru-reset-before.js';
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
+import { fusedRecurrentDropoutConfig } from './kernels/fused-recurrence-driver.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
@@ -71,6 +72,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   // run on kernels/fused-recurrence-driver.ts.
   fusedGruResetBeforeConfig,
   fusedGruResetBeforeGradConfig,
+  // Marks that the four take recurrent dropout (a recurrentMask input).
+  fusedRecurrentDropoutConfig,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
   ...INT8_WASM_KERNELS,
 ];

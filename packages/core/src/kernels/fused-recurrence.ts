@@ -81,6 +81,16 @@ export const FUSED_GRU_RESET_BEFORE = 'TensorfoldFusedGruResetBefore';
  */
 export const FUSED_GRU_RESET_BEFORE_GRAD = 'TensorfoldFusedGruResetBeforeGrad';
 
+/**
+ * Registered (never run) on a backend whose fused recurrent forward kernels (all four) also take
+ * recurrent dropout: an optional input `recurrentMask` `[U, B]` (Keras's one mask per sequence),
+ * multiplied into h before every recurrent product (all of the step's products; the state that is
+ * carried, `z h` of the GRU and a padding step's copy, stays unmasked), with
+ * {@link FusedRecurrenceAttrs.recurrentMasked} set; their backward passes then read it from the
+ * reserve. Where it is not registered, `@tensorfold/layers` runs recurrent dropout op-by-op.
+ */
+export const FUSED_RECURRENT_DROPOUT = 'TensorfoldFusedRecurrentDropout';
+
 /** Attributes of the fused recurrent kernels and their backward passes. */
 export interface FusedRecurrenceAttrs {
   /**
@@ -92,4 +102,9 @@ export interface FusedRecurrenceAttrs {
   masked: boolean;
   /** F, the input's features (the backward cannot see `x`). */
   features: number;
+  /**
+   * Whether the forward got a `recurrentMask` (see {@link FUSED_RECURRENT_DROPOUT}; the backward
+   * reads it from the reserve). Default false.
+   */
+  recurrentMasked?: boolean;
 }

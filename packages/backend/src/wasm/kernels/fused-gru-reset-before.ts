@@ -17,11 +17,13 @@
 import { FUSED_GRU_RESET_BEFORE, FUSED_GRU_RESET_BEFORE_GRAD } from '@tensorfold/core';
 import {
   bytes,
+  dropAt,
   type FusedCell,
   fusedRecurrenceConfigs,
   gatesAt,
   maskAt,
   stackAt,
+  stateAt,
 } from './fused-recurrence-driver.js';
 import { copyRows, roundUp } from './fused-recurrence-heap.js';
 
@@ -60,6 +62,7 @@ export const gruResetBeforeCell: FusedCell = {
   forwardStep(run, t) {
     const { d, scratch } = run;
     const { gruResetBefore, matMul } = run.kernels;
+    // h: the stack's rows (h ⊙ m with recurrent dropout), what the products read.
     const [gates, h] = [bytes(gatesAt(run, t)), stackAt(run, t)];
     const rh = h + d.e * d.bp;
     const up = roundUp(d.units, 4);
@@ -69,20 +72,21 @@ export const gruResetBeforeCell: FusedCell = {
     gruResetBefore.stateForward(
       gates,
       bytes(scratch),
-      bytes(h),
+      bytes(stateAt(run, t)),
       maskAt(run, t),
-      bytes(stackAt(run, t + 1)),
+      bytes(stateAt(run, t + 1)),
       d.block,
     );
   },
   backwardStep(run, t, at) {
     const { d, scratch, own } = run;
     const { gruResetBefore, matMul } = run.kernels;
-    const [gates, h] = [bytes(gatesAt(run, t)), bytes(stackAt(run, t))];
+    const gates = bytes(gatesAt(run, t));
+    const [h, hIn] = [bytes(stateAt(run, t)), bytes(stackAt(run, t))];
     gruResetBefore.stateBackward(gates, h, at.dy, maskAt(run, t), at.dhNext, at.dhRec, at.dp, d.block);
     // d(r ⊙ h) = U_h dĥ: [Up, U] · [U, Bp]
     matMul(bytes(own), at.dp + bytes(2 * d.block), bytes(scratch), roundUp(d.units, 4), d.units, d.bp);
-    gruResetBefore.gatesBackward(gates, h, bytes(scratch), at.dhNext, at.dp, d.block);
+    gruResetBefore.gatesBackward(gates, hIn, bytes(scratch), dropAt(run), at.dhNext, at.dp, d.block);
   },
   // U's gradient: blocks z, r from the rows of h, block h from the rows of r ⊙ h.
   gather({ heap, d, width }, dw, [dRecurrentKernel, dKernel, dBias]) {

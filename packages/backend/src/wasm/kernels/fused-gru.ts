@@ -16,7 +16,7 @@ import {
   fusedRecurrenceConfigs,
   gatesAt,
   maskAt,
-  stackAt,
+  stateAt,
 } from './fused-recurrence-driver.js';
 
 /**
@@ -79,16 +79,16 @@ export const gruCell: FusedCell = {
   forwardStep(run, t) {
     run.kernels.step.gruForward(
       bytes(gatesAt(run, t)),
-      bytes(stackAt(run, t)),
+      bytes(stateAt(run, t)),
       maskAt(run, t),
-      bytes(stackAt(run, t + 1)),
+      bytes(stateAt(run, t + 1)),
       run.d.block,
     );
   },
   backwardStep(run, t, at) {
     run.kernels.step.gruBackward(
       bytes(gatesAt(run, t)),
-      bytes(stackAt(run, t)),
+      bytes(stateAt(run, t)),
       at.dy,
       maskAt(run, t),
       at.dhNext,

@@ -13,7 +13,7 @@ import {
   fusedRecurrenceConfigs,
   gatesAt,
   maskAt,
-  stackAt,
+  stateAt,
 } from './fused-recurrence-driver.js';
 
 /** Float offset of c before step t, and of tanh(c) after it. */
@@ -35,10 +35,10 @@ export const lstmCell: FusedCell = {
       bytes(gatesAt(run, t)),
       0,
       bytes(cPrev),
-      bytes(stackAt(run, t)),
+      bytes(stateAt(run, t)),
       maskAt(run, t),
       bytes(cPrev + d.block),
-      bytes(stackAt(run, t + 1)),
+      bytes(stateAt(run, t + 1)),
       bytes(tanhCAt(own, d.block, d.steps, t)),
       d.block,
     );

@@ -21,14 +21,19 @@
  * The weight gradient sums a multiple of 4 rows of the stack (the extra rows read the next step's,
  * always there, and are dropped).
  *
+ * Recurrent dropout (an input `recurrentMask` `[U, B]`, see FUSED_RECURRENT_DROPOUT of
+ * @tensorfold/core): the stack's h rows then hold `h ⊙ m`, what the products read, and the states
+ * themselves (what the cells carry and the outputs copy) lie apart; backward, the state's gradient
+ * from the products is multiplied by m.
+ *
  * The reserve (the forward's second output, read by the backward) holds, in floats:
  * `[U; W] [R, width] | mask [T, U, Bp] (if masked) | pre-activations [T, width, Bp] |
- * stack [T + 1, rows, Bp] | the cell's own part`, with `E = U + F + 1`, `R` = U + F rounded up to
- * a multiple of 4, `rows` = E and the cell's added rows, and block t of the stack holding the
- * state before step t.
+ * stack [T + 1, rows, Bp] | the cell's own part | with recurrent dropout, m [U, Bp] and the states
+ * [T + 1, U, Bp]`, with `E = U + F + 1`, `R` = U + F rounded up to a multiple of 4, `rows` = E and
+ * the cell's added rows, and block t of the stack holding the state before step t.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { FusedRecurrenceAttrs } from '@tensorfold/core';
+import { BackendError, FUSED_RECURRENT_DROPOUT, type FusedRecurrenceAttrs } from '@tensorfold/core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import {
   at,
@@ -68,6 +73,10 @@ export interface FusedRun {
   own: number;
   /** The cell's scratch ({@link FusedCell.scratch} floats), or -1. */
   scratch: number;
+  /** The recurrent dropout mask `[U, Bp]`, or -1 where none. */
+  drop: number;
+  /** With recurrent dropout, the states `[T + 1, U, Bp]` (the stack's h rows are then masked), or -1. */
+  states: number;
 }
 
 /** Float offset of step `t`'s pre-activations. */
@@ -76,6 +85,14 @@ export const gatesAt = (run: FusedRun, t: number) => run.gates + t * run.width *
 export const stackAt = (run: FusedRun, t: number) => run.hx + t * run.stride;
 /** Byte offset of step `t`'s mask, or 0 where unmasked (the step kernels' "none"). */
 export const maskAt = (run: FusedRun, t: number) => (run.mask < 0 ? 0 : bytes(run.mask + t * run.d.block));
+/**
+ * Float offset of the state before step `t` `[U, Bp]`, as the cell carries it: the stack's h rows,
+ * or with recurrent dropout (where those hold `h ⊙ m`) the states apart.
+ */
+export const stateAt = (run: FusedRun, t: number) =>
+  run.states < 0 ? stackAt(run, t) : run.states + t * run.d.block;
+/** Byte offset of the recurrent dropout mask, or 0 where none. */
+export const dropAt = (run: FusedRun) => (run.drop < 0 ? 0 : bytes(run.drop));
 
 /** Byte offsets a cell's backward step reads and writes; `dy` is 0 where the step's output has no gradient. */
 export interface BackwardStep {
@@ -141,14 +158,36 @@ export interface FusedCell {
   gather?(run: FusedRun, dw: number, outputs: [number, number, number]): void;
 }
 
+/** What the forward got besides its required inputs. */
+interface Options {
+  masked: boolean;
+  dropped: boolean;
+}
+
 /** Float offsets of the reserve's parts (see the module doc), relative to its start, and its length. */
-function reserveLayout(cell: FusedCell, d: Dims, width: number, masked: boolean) {
+function reserveLayout(cell: FusedCell, d: Dims, width: number, { masked, dropped }: Options) {
   const weights = 0;
   const mask = weights + d.r * width;
   const gates = mask + (masked ? d.steps * d.block : 0);
   const hx = gates + d.steps * width * d.bp;
   const own = hx + (d.steps + 1) * d.rows * d.bp;
-  return { weights, mask, gates, hx, own, length: own + (cell.ownReserve?.(d) ?? 0) };
+  const drop = own + (cell.ownReserve?.(d) ?? 0);
+  const states = drop + d.block;
+  return {
+    weights,
+    mask,
+    gates,
+    hx,
+    own,
+    drop,
+    states,
+    length: dropped ? states + (d.steps + 1) * d.block : drop,
+  };
+}
+
+/** `heap[to + i] = heap[from + i] · heap[by + i]` for `i < n` (float offsets; `to` may be `from`). */
+function multiply(heap: Float32Array, from: number, by: number, to: number, n: number): void {
+  for (let i = 0; i < n; i++) heap[to + i] = (heap[from + i] as number) * (heap[by + i] as number);
 }
 
 /** The sizes, layout and view of one run of `cell` on `reserve`. */
@@ -156,12 +195,12 @@ function runOf(
   cell: FusedCell,
   backend: WasmBackendLike,
   d: Dims,
-  masked: boolean,
+  options: Options,
   reserve: TensorInfo,
   scratch: TensorInfo | null,
 ): FusedRun {
   const width = cell.width(d.units);
-  const layout = reserveLayout(cell, d, width, masked);
+  const layout = reserveLayout(cell, d, width, options);
   const r = at(backend, reserve);
   return {
     kernels: kernelsOf(backend),
@@ -170,35 +209,41 @@ function runOf(
     width,
     stride: d.rows * d.bp,
     weights: r + layout.weights,
-    mask: masked ? r + layout.mask : -1,
+    mask: options.masked ? r + layout.mask : -1,
     gates: r + layout.gates,
     hx: r + layout.hx,
     own: r + layout.own,
     scratch: scratch ? at(backend, scratch) : -1,
+    drop: options.dropped ? r + layout.drop : -1,
+    states: options.dropped ? r + layout.states : -1,
   };
 }
 
 function forwardKernel(cell: FusedCell): KernelFunc {
   return ({ inputs, attrs, backend: kernelBackend }) => {
     const backend = kernelBackend as WasmBackendLike;
-    const { x, kernel, recurrentKernel, bias, h0, c0, mask } = inputs as Record<
+    const { x, kernel, recurrentKernel, bias, h0, c0, mask, recurrentMask } = inputs as Record<
       string,
       TensorInfo | undefined
     >;
-    const masked = (attrs as unknown as FusedRecurrenceAttrs).masked && mask != null;
+    const named = attrs as unknown as FusedRecurrenceAttrs;
+    const options = {
+      masked: named.masked && mask != null,
+      dropped: named.recurrentMasked === true && recurrentMask != null,
+    };
     const [steps, features, batch] = (x as TensorInfo).shape as [number, number, number];
     const units = (recurrentKernel as TensorInfo).shape[0] as number;
     const d = dims(steps, units, features, batch, cell.extraRows?.(units) ?? 0);
     const width = cell.width(units);
     const scope = new KernelScope(backend);
     const output = backend.makeOutput([steps + (cell.cellState ? 1 : 0), units, batch], 'float32');
-    const reserve = backend.makeOutput([reserveLayout(cell, d, width, masked).length], 'float32');
+    const reserve = backend.makeOutput([reserveLayout(cell, d, width, options).length], 'float32');
     try {
       const forwardWeights = scope.allocate([width * d.e]); // [width, E]: [Uᵀ | Wᵀ | b]
       const spread = cell.spread ? scope.allocate([d.e * width]) : null; // [U; W; b] [E, width]
       const scratch = cell.scratch ? scope.allocate([cell.scratch(d)]) : null;
       // Views after the last allocation: an allocation may move the heap.
-      const run = runOf(cell, backend, d, masked, reserve, scratch);
+      const run = runOf(cell, backend, d, options, reserve, scratch);
       const { heap } = run;
       const { matMul } = run.kernels;
       const fw = at(backend, forwardWeights);
@@ -220,17 +265,25 @@ function forwardKernel(cell: FusedCell): KernelFunc {
         if (d.bp !== batch) heap.fill(0, run.own, run.own + d.block);
         copyRows(heap, at(backend, c0 as TensorInfo), batch, run.own, d.bp, units, batch);
       }
-      if (masked) {
+      if (options.masked) {
         if (d.bp !== batch) heap.fill(0, run.mask, run.mask + steps * d.block);
         copyRows(heap, at(backend, mask as TensorInfo), batch, run.mask, d.bp, steps * units, batch);
+      }
+      if (options.dropped) {
+        if (d.bp !== batch) heap.fill(0, run.drop, run.drop + d.block);
+        copyRows(heap, at(backend, recurrentMask as TensorInfo), batch, run.drop, d.bp, units, batch);
+        heap.copyWithin(run.states, run.hx, run.hx + d.block);
+        multiply(heap, run.hx, run.drop, run.hx, d.block);
       }
       for (let t = 0; t < steps; t++) {
         matMul(bytes(fw), bytes(stackAt(run, t)), bytes(gatesAt(run, t)), width, d.e, d.bp);
         cell.forwardStep(run, t);
+        // The next product reads h ⊙ m.
+        if (options.dropped) multiply(heap, stateAt(run, t + 1), run.drop, stackAt(run, t + 1), d.block);
       }
       const out = at(backend, output);
       for (let t = 0; t < steps; t++) {
-        copyRows(heap, stackAt(run, t + 1), d.bp, out + t * units * batch, batch, units, batch);
+        copyRows(heap, stateAt(run, t + 1), d.bp, out + t * units * batch, batch, units, batch);
       }
       if (cell.cellState) {
         const cLast = run.own + steps * d.block;
@@ -251,7 +304,8 @@ function backwardKernel(cell: FusedCell): KernelFunc {
   return ({ inputs, attrs, backend: kernelBackend }) => {
     const backend = kernelBackend as WasmBackendLike;
     const { dy, reserve } = inputs as Record<string, TensorInfo>;
-    const { allOutputsUsed, masked, features } = attrs as unknown as FusedRecurrenceAttrs;
+    const { allOutputsUsed, masked, features, recurrentMasked } = attrs as unknown as FusedRecurrenceAttrs;
+    const options = { masked, dropped: recurrentMasked === true };
     const [outputSteps, units, batch] = (dy as TensorInfo).shape as [number, number, number];
     const steps = outputSteps - (cell.cellState ? 1 : 0);
     const d = dims(steps, units, features, batch, cell.extraRows?.(units) ?? 0);
@@ -271,7 +325,7 @@ function backwardKernel(cell: FusedCell): KernelFunc {
       const carry = scope.allocate([2 * d.block + d.r * d.bp]); // dhNext, dcNext [U, Bp]; [dh; dx] [R, Bp]
       const dWeights = scope.allocate([d.g * width]); // [G, width]: [dU; dW; db; added rows]
       const scratch = cell.scratch ? scope.allocate([cell.scratch(d)]) : null;
-      const run = runOf(cell, backend, d, masked, reserve as TensorInfo, scratch);
+      const run = runOf(cell, backend, d, options, reserve as TensorInfo, scratch);
       const { heap } = run;
       const { step, matMul } = run.kernels;
       const [dx, dKernel, dRecurrentKernel, dBias, dh0, dc0] = outputs as [
@@ -309,6 +363,7 @@ function backwardKernel(cell: FusedCell): KernelFunc {
         });
         // [dh; dx] = [U; W] dp: the previous state's gradient (rows of U) and this step's input's.
         matMul(bytes(run.weights), bytes(dpt), bytes(dhRec), d.r, width, d.bp);
+        if (options.dropped) multiply(heap, dhRec, run.drop, dhRec, d.block); // the products read h ⊙ m
         copyRows(heap, dhRec + units * d.bp, d.bp, dxOut + t * features * batch, batch, features, batch);
         // [dU; dW; db] += Σ [h; x; 1]_s dp_sᵀ over the steps s from t up to the last ones added, every
         // CHUNK steps (while they are in the cache; fewer sums across lanes than one step at a time).
@@ -350,6 +405,20 @@ function backwardKernel(cell: FusedCell): KernelFunc {
     }
   };
 }
+
+/**
+ * The marker that says the fused recurrences on WASM take recurrent dropout (see
+ * FUSED_RECURRENT_DROPOUT of @tensorfold/core): registered, never run.
+ */
+export const fusedRecurrentDropoutConfig: KernelConfig = {
+  kernelName: FUSED_RECURRENT_DROPOUT,
+  backendName: 'wasm',
+  kernelFunc: () => {
+    throw new BackendError(
+      `${FUSED_RECURRENT_DROPOUT} only marks that the fused recurrent kernels take a recurrentMask: run those instead.`,
+    );
+  },
+};
 
 /** The forward and backward kernel configs of `cell` on WASM. */
 export function fusedRecurrenceConfigs(cell: FusedCell): [KernelConfig, KernelConfig] {

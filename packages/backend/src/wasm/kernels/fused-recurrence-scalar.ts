@@ -208,14 +208,14 @@ export function scalarGruResetBeforeKernels(heap: () => Float32Array): GruResetB
         h[dhn + e] = dhNew * z + (real ? 0 : dh);
       }
     },
-    gatesBackward(g, hPrev, drh, dhNext, dp, n) {
+    gatesBackward(g, hPrev, drh, drop, dhNext, dp, n) {
       const h = heap();
-      const [gf, hp, df, dhn, dpf] = [g >> 2, hPrev >> 2, drh >> 2, dhNext >> 2, dp >> 2];
+      const [gf, hp, df, dr, dhn, dpf] = [g >> 2, hPrev >> 2, drh >> 2, drop >> 2, dhNext >> 2, dp >> 2];
       for (let e = 0; e < n; e++) {
         const r = h[gf + n + e] as number;
         const d = h[df + e] as number;
         h[dpf + n + e] = d * (h[hp + e] as number) * r * (1 - r);
-        h[dhn + e] = (h[dhn + e] as number) + d * r;
+        h[dhn + e] = (h[dhn + e] as number) + d * r * (drop === 0 ? 1 : (h[dr + e] as number));
       }
     },
   };

@@ -40,6 +40,8 @@ interface Sizes {
   batch: number;
   bias: boolean;
   masked: boolean;
+  /** Recurrent dropout: a recurrentMask input. */
+  dropped?: boolean;
 }
 
 /** Every output of the forward and backward kernels on seeded inputs, as arrays. */
@@ -62,7 +64,17 @@ async function run(s: Sizes): Promise<number[][]> {
       return tf.cast(tf.tile(real, [1, s.units, 1]), 'float32');
     });
   }
-  const attrs: FusedRecurrenceAttrs = { allOutputsUsed: true, masked: s.masked, features: s.features };
+  if (s.dropped) {
+    inputs.recurrentMask = tf.tidy(() =>
+      tf.div(tf.cast(tf.less(tf.randomUniform([s.units, s.batch], 0, 1, 'float32', 9), 0.6), 'float32'), 0.6),
+    );
+  }
+  const attrs: FusedRecurrenceAttrs = {
+    allOutputsUsed: true,
+    masked: s.masked,
+    features: s.features,
+    recurrentMasked: s.dropped === true,
+  };
   const [forward, backward] = cell.kernels as [string, string];
   const [packed, reserve] = tf.engine().runKernel(forward, inputs, attrs as never) as tf.Tensor[];
   const dy = tf.randomUniform((packed as tf.Tensor).shape, -1, 1, 'float32', 8);
@@ -117,6 +129,7 @@ describe('fused recurrent kernels on WASM', () => {
     { cell, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true },
     { cell, steps: 9, features: 1, units: 6, batch: 10, bias: false, masked: false },
     { cell, steps: 3, features: 4, units: 3, batch: 16, bias: false, masked: true },
+    { cell, steps: 6, features: 3, units: 5, batch: 5, bias: true, masked: true, dropped: true },
   ]);
   it.each(cases)('SIMD and scalar JavaScript agree, forward and backward: %o', async (sizes) => {
     const simd = await run(sizes);

@@ -14,7 +14,7 @@ import {
   fusedRecurrenceConfigs,
   gatesAt,
   maskAt,
-  stackAt,
+  stateAt,
 } from './fused-recurrence-driver.js';
 import { copyRows, roundUp } from './fused-recurrence-heap.js';
 
@@ -35,9 +35,9 @@ export const simpleRnnCell: FusedCell = {
     const z = gatesAt(run, t);
     run.kernels.step.rnnForward(
       bytes(z),
-      bytes(stackAt(run, t)),
+      bytes(stateAt(run, t)),
       maskAt(run, t),
-      bytes(stackAt(run, t + 1)),
+      bytes(stateAt(run, t + 1)),
       run.d.block,
     );
   },

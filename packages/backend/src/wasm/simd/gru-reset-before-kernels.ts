@@ -41,9 +41,18 @@ export interface GruResetBeforeKernels {
   ): void;
   /**
    * Backward, second half, with `drh = U_h dp2` (the gradient of `r ⊙ hPrev`): `dp`'s block 1 gets
-   * r's pre-activation gradient `drh hPrev r (1 − r)`, and `dhNext += drh r`.
+   * r's pre-activation gradient `drh hPrev r (1 − r)`, and `dhNext += drh r`, times the recurrent
+   * dropout mask `drop` (0: none; `hPrev` is then the masked state).
    */
-  gatesBackward(g: number, hPrev: number, drh: number, dhNext: number, dp: number, n: number): void;
+  gatesBackward(
+    g: number,
+    hPrev: number,
+    drh: number,
+    drop: number,
+    dhNext: number,
+    dp: number,
+    n: number,
+  ): void;
 }
 
 const gruResetBeforeModule = new SimdModule<GruResetBeforeKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);

@@ -117,9 +117,10 @@
       (br $next))))
 
   ;; Backward, second half, with drh = U_h dp2 (the gradient of r hPrev): dp's block 1 gets
-  ;; drh hPrev r (1 - r), and dhNext += drh r.
-  (func (export "gatesBackward") (param $g i32) (param $hPrev i32) (param $drh i32) (param $dhNext i32) (param $dp i32) (param $n i32)
-    (local $k i32) (local $nb i32) (local $r v128) (local $d v128)
+  ;; drh hPrev r (1 - r), and dhNext += drh r, times the recurrent dropout mask drop (0: none).
+  (func (export "gatesBackward") (param $g i32) (param $hPrev i32) (param $drh i32) (param $drop i32) (param $dhNext i32)
+    (param $dp i32) (param $n i32)
+    (local $k i32) (local $nb i32) (local $r v128) (local $d v128) (local $back v128)
     (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $k) (local.get $nb)))
@@ -127,8 +128,11 @@
       (local.set $d (v128.load (i32.add (local.get $drh) (local.get $k))))
       (v128.store (i32.add (i32.add (local.get $dp) (local.get $k)) (local.get $nb)) (f32x4.mul (f32x4.mul (local.get $d)
         (v128.load (i32.add (local.get $hPrev) (local.get $k)))) (call $dsig (local.get $r))))
+      (local.set $back (f32x4.mul (local.get $d) (local.get $r)))
+      (if (local.get $drop) (then
+        (local.set $back (f32x4.mul (local.get $back) (v128.load (i32.add (local.get $drop) (local.get $k)))))))
       (v128.store (i32.add (local.get $dhNext) (local.get $k))
-        (f32x4.add (v128.load (i32.add (local.get $dhNext) (local.get $k))) (f32x4.mul (local.get $d) (local.get $r))))
+        (f32x4.add (v128.load (i32.add (local.get $dhNext) (local.get $k))) (local.get $back)))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $next))))
 )
