@@ -7,8 +7,10 @@
  * rounds), against tfjs-layers with the same weights, and against PyTorch 1.13 on one CPU thread
  * (nn.LSTM, nn.RNN, nn.GRU; `peers/pytorch_lstm.py`) where `python3` imports torch. tfjs-layers has no
  * reset-after GRU: that row times its reset-before GRU with its own weights; the reset-before row gets
- * our weights. PyTorch has only the reset-after GRU (nn.GRU): both GRU rows time it. Also the inference
- * time, fused against op-by-op.
+ * our weights. PyTorch has only the reset-after GRU (nn.GRU): both GRU rows time it. The LSTM with
+ * recurrent dropout (one mask per sequence, in training; tfjs-layers draws its own) runs against
+ * nn.LSTM without it (PyTorch has no recurrent dropout). Also the inference time, fused against
+ * op-by-op.
  *
  * All sides run in alternating rounds on the same machine (median over rounds); tensorfold and
  * tfjs-layers share tfjs-core's Adam.
@@ -138,6 +140,21 @@ const cases: Case[] = [
     kernel: FUSED_GRU_RESET_BEFORE,
     sameWeights: true,
   },
+  {
+    label: 'lstm(50) recurrentDropout 0.2',
+    ours: () => lstm({ units: 50, recurrentDropout: 0.2, seed: 1 }),
+    theirs: () =>
+      tfl.layers.lstm({
+        units: 50,
+        recurrentDropout: 0.2,
+        recurrentActivation: 'sigmoid',
+        recurrentInitializer: 'glorotUniform',
+      }),
+    // nn.LSTM has no recurrent dropout: its row times the plain LSTM.
+    torch: 'lstm',
+    kernel: FUSED_LSTM,
+    sameWeights: true,
+  },
 ];
 
 async function runCase(ctx: BenchContext, c: Case): Promise<void> {
@@ -147,7 +164,8 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   const theirs = [c.theirs(), tfl.layers.dense({ units: 1 })];
   const ourForward = (v: tf.Tensor) =>
     ours[1]?.apply(ours[0]?.apply(v, { training: true }) as tf.Tensor) as tf.Tensor;
-  const theirForward = (v: tf.Tensor) => theirs[1]?.apply(theirs[0]?.apply(v) as tf.Tensor) as tf.Tensor;
+  const theirForward = (v: tf.Tensor) =>
+    theirs[1]?.apply(theirs[0]?.apply(v, { training: true }) as tf.Tensor) as tf.Tensor;
   tf.dispose([ourForward(x), theirForward(x)]);
   ours.forEach((layer, i) => {
     if (!c.sameWeights && i === 0) return;
