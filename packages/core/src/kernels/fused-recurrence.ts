@@ -9,7 +9,8 @@
  * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
  * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.
  * The activations are fixed: sigmoid for the gates, tanh for the candidate, the cell output and the
- * simple RNN's state (Keras's defaults).
+ * simple RNN's state (Keras's defaults). Where a backend registers {@link FUSED_RECURRENT_DROPOUT},
+ * every forward kernel below also takes an optional `recurrentMask` `[U, B]` (recurrent dropout).
  */
 
 /**
