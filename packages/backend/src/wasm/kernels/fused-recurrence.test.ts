@@ -124,6 +124,41 @@ describe('fused recurrent kernels on WASM', () => {
     tf.dispose([packed as tf.Tensor, reserve as tf.Tensor, ...Object.values(inputs)]);
   });
 
+  it('compute one step as the reset-before GRU formula says', async () => {
+    // Two units (so that r ⊙ h before U_h differs from r after it), one feature, one sample.
+    const w = [0.3, -0.2, 0.5, 0.1, -0.6, 0.8]; // [1, 3U]: z, r, h blocks
+    const u = [
+      [0.4, 0.6, -0.7, 0.2, 0.9, -0.5],
+      [-0.3, 0.5, 0.2, -0.8, 0.6, 0.7],
+    ]; // [U, 3U]
+    const b = [0.1, 1, -0.1, 0.3, 0.2, -0.4];
+    const [x, h0] = [0.7, [-0.4, 0.9]];
+    const pre = (gate: number, j: number, h: number[]) =>
+      (w[gate * 2 + j] as number) * x +
+      (b[gate * 2 + j] as number) +
+      h.reduce((sum, hi, i) => sum + hi * ((u[i] as number[])[gate * 2 + j] as number), 0);
+    const z = [0, 1].map((j) => sigmoid(pre(0, j, h0)));
+    const r = [0, 1].map((j) => sigmoid(pre(1, j, h0)));
+    const rh = h0.map((hi, i) => hi * (r[i] as number));
+    const expected = [0, 1].map((j) => {
+      const candidate = Math.tanh(pre(2, j, rh));
+      return (z[j] as number) * (h0[j] as number) + (1 - (z[j] as number)) * candidate;
+    });
+    const inputs = {
+      x: tf.tensor3d([[[x]]]),
+      kernel: tf.tensor2d([w]),
+      recurrentKernel: tf.tensor2d(u),
+      bias: tf.tensor1d(b),
+      h0: tf.tensor2d(h0.map((v) => [v])),
+    };
+    const attrs = { allOutputsUsed: true, masked: false, features: 1 };
+    const [h, reserve] = tf.engine().runKernel(FUSED_GRU_RESET_BEFORE, inputs, attrs as never) as tf.Tensor[];
+    const values = await (h as tf.Tensor).data();
+    expect(values[0]).toBeCloseTo(expected[0] as number, 6);
+    expect(values[1]).toBeCloseTo(expected[1] as number, 6);
+    tf.dispose([h as tf.Tensor, reserve as tf.Tensor, ...Object.values(inputs)]);
+  });
+
   const cases: Sizes[] = (Object.keys(cells) as Array<keyof typeof cells>).flatMap((cell) => [
     { cell, steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false },
     { cell, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true },
