@@ -37,8 +37,11 @@ export type { Regularizer } from './interfaces/regularizer.js';
 export {
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
+  FUSED_RECURRENT_DROPOUT,
   FUSED_SIMPLE_RNN,
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,

@@ -29,7 +29,12 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-ba
 import { emptyOutputFirstConfig } from './kernels/empty-elementwise.js';
 import { explicitSamePaddingConfig, SAME_PADDING_KERNELS } from './kernels/explicit-same-padding.js';
 import { fusedGruConfig, fusedGruGradConfig } from './kernels/fused-gru.js';
+import {
+  fusedGruResetBeforeConfig,
+  fusedGruResetBeforeGradConfig,
+} from './kernels/fused-gru-reset-before.js';
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
+import { fusedRecurrentDropoutConfig } from './kernels/fused-recurrence-driver.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
@@ -63,6 +68,12 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   fusedSimpleRnnGradConfig,
   fusedGruConfig,
   fusedGruGradConfig,
+  // The reset-before GRU (the GRU layer's default form): kernels/fused-gru-reset-before.ts. All four
+  // run on kernels/fused-recurrence-driver.ts.
+  fusedGruResetBeforeConfig,
+  fusedGruResetBeforeGradConfig,
+  // Marks that the four take recurrent dropout (a recurrentMask input).
+  fusedRecurrentDropoutConfig,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
   ...INT8_WASM_KERNELS,
 ];

@@ -1,6 +1,6 @@
 /**
- * Names and contracts of the fused recurrent kernels: a whole LSTM, simple RNN or GRU layer over a
- * sequence (input projection and recurrence, forward) and its backward pass through time, each one
+ * Names and contracts of the fused recurrent kernels: a whole LSTM, simple RNN or GRU (either form)
+ * layer over a sequence (input projection and recurrence, forward) and its backward pass through time, each one
  * kernel for tfjs.
  * `@tensorfold/layers` runs them when the active backend has them registered
  * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
@@ -9,7 +9,8 @@
  * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
  * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.
  * The activations are fixed: sigmoid for the gates, tanh for the candidate, the cell output and the
- * simple RNN's state (Keras's defaults).
+ * simple RNN's state (Keras's defaults). Where a backend registers {@link FUSED_RECURRENT_DROPOUT},
+ * every forward kernel below also takes an optional `recurrentMask` `[U, B]` (recurrent dropout).
  */
 
 /**
@@ -64,6 +65,33 @@ export const FUSED_GRU = 'TensorfoldFusedGru';
  */
 export const FUSED_GRU_GRAD = 'TensorfoldFusedGruGrad';
 
+/**
+ * The GRU in its reset-before form (Keras's `resetAfter: false`, TensorFlow.js's only form, and
+ * tensorfold's default; gates z, r, h: `z = σ(x W_z + h U_z + b_z)`, `r` the same,
+ * `ĥ = tanh(x W_h + b_h + (r ⊙ h) U_h)`, `h = z h_{t-1} + (1 − z) ĥ`) over all steps. Inputs:
+ * `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel` `[U, 3U]`, optionally `bias` `[3U]`,
+ * `h0` `[U, B]`, optionally `mask` `[T, U, B]`. Attributes: {@link FusedRecurrenceAttrs}. Outputs:
+ * h after every step `[T, U, B]`, and the `reserve` for {@link FUSED_GRU_RESET_BEFORE_GRAD}.
+ */
+export const FUSED_GRU_RESET_BEFORE = 'TensorfoldFusedGruResetBefore';
+
+/**
+ * The backward pass of {@link FUSED_GRU_RESET_BEFORE}. Inputs: `dy` (`[T, U, B]`) and the `reserve`.
+ * Outputs, in order: the gradients of `x` `[T, F, B]`, `kernel` `[F, 3U]`, `recurrentKernel`
+ * `[U, 3U]`, `bias` `[3U]` (given even where the forward had none) and `h0` `[U, B]`.
+ */
+export const FUSED_GRU_RESET_BEFORE_GRAD = 'TensorfoldFusedGruResetBeforeGrad';
+
+/**
+ * Registered (never run) on a backend whose fused recurrent forward kernels (all four) also take
+ * recurrent dropout: an optional input `recurrentMask` `[U, B]` (Keras's one mask per sequence),
+ * multiplied into h before every recurrent product (all of the step's products; the state that is
+ * carried, `z h` of the GRU and a padding step's copy, stays unmasked), with
+ * {@link FusedRecurrenceAttrs.recurrentMasked} set; their backward passes then read it from the
+ * reserve. Where it is not registered, `@tensorfold/layers` runs recurrent dropout op-by-op.
+ */
+export const FUSED_RECURRENT_DROPOUT = 'TensorfoldFusedRecurrentDropout';
+
 /** Attributes of the fused recurrent kernels and their backward passes. */
 export interface FusedRecurrenceAttrs {
   /**
@@ -75,4 +103,9 @@ export interface FusedRecurrenceAttrs {
   masked: boolean;
   /** F, the input's features (the backward cannot see `x`). */
   features: number;
+  /**
+   * Whether the forward got a `recurrentMask` (see {@link FUSED_RECURRENT_DROPOUT}; the backward
+   * reads it from the reserve). Default false.
+   */
+  recurrentMasked?: boolean;
 }

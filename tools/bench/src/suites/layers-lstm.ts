@@ -1,12 +1,16 @@
 /**
- * One training step of an LSTM(50), a simpleRNN(50) and a GRU(50) (reset after) on a batch of 32 x 60 x 5
+ * One training step of an LSTM(50), a simpleRNN(50) and a GRU(50) (reset after, and reset before: the
+ * layer's default) on a batch of 32 x 60 x 5
  * (forward, backward through time, Adam), with the last step's output through dense(1) and a
  * squared-error loss: tensorfold with its fused kernels (registered by @tensorfold/backend on WASM),
  * against the same layer on its op-by-op recurrence (the fused kernels unregistered for those
  * rounds), against tfjs-layers with the same weights, and against PyTorch 1.13 on one CPU thread
  * (nn.LSTM, nn.RNN, nn.GRU; `peers/pytorch_lstm.py`) where `python3` imports torch. tfjs-layers has no
- * reset-after GRU: its row times its reset-before GRU with its own weights. Also the inference time,
- * fused against op-by-op.
+ * reset-after GRU: that row times its reset-before GRU with its own weights; the reset-before row gets
+ * our weights. PyTorch has only the reset-after GRU (nn.GRU): both GRU rows time it. The LSTM with
+ * recurrent dropout (one mask per sequence, in training; tfjs-layers draws its own) runs against
+ * nn.LSTM without it (PyTorch has no recurrent dropout). Also the inference time, fused against
+ * op-by-op.
  *
  * All sides run in alternating rounds on the same machine (median over rounds); tensorfold and
  * tfjs-layers share tfjs-core's Adam.
@@ -17,6 +21,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -51,6 +57,8 @@ async function opByOp<T>(backend: string, f: () => Promise<T>): Promise<T> {
     FUSED_SIMPLE_RNN_GRAD,
     FUSED_GRU,
     FUSED_GRU_GRAD,
+    FUSED_GRU_RESET_BEFORE,
+    FUSED_GRU_RESET_BEFORE_GRAD,
   ]
     .map((name) => tf.getKernel(name, backend))
     .filter((c): c is tf.KernelConfig => c != null);
@@ -123,6 +131,30 @@ const cases: Case[] = [
     kernel: FUSED_GRU,
     sameWeights: false,
   },
+  {
+    label: 'gru(50) resetBefore',
+    ours: () => gru({ units: 50, seed: 1 }),
+    theirs: () =>
+      tfl.layers.gru({ units: 50, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
+    torch: 'gru',
+    kernel: FUSED_GRU_RESET_BEFORE,
+    sameWeights: true,
+  },
+  {
+    label: 'lstm(50) recurrentDropout 0.2',
+    ours: () => lstm({ units: 50, recurrentDropout: 0.2, seed: 1 }),
+    theirs: () =>
+      tfl.layers.lstm({
+        units: 50,
+        recurrentDropout: 0.2,
+        recurrentActivation: 'sigmoid',
+        recurrentInitializer: 'glorotUniform',
+      }),
+    // nn.LSTM has no recurrent dropout: its row times the plain LSTM.
+    torch: 'lstm',
+    kernel: FUSED_LSTM,
+    sameWeights: true,
+  },
 ];
 
 async function runCase(ctx: BenchContext, c: Case): Promise<void> {
@@ -132,7 +164,8 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   const theirs = [c.theirs(), tfl.layers.dense({ units: 1 })];
   const ourForward = (v: tf.Tensor) =>
     ours[1]?.apply(ours[0]?.apply(v, { training: true }) as tf.Tensor) as tf.Tensor;
-  const theirForward = (v: tf.Tensor) => theirs[1]?.apply(theirs[0]?.apply(v) as tf.Tensor) as tf.Tensor;
+  const theirForward = (v: tf.Tensor) =>
+    theirs[1]?.apply(theirs[0]?.apply(v, { training: true }) as tf.Tensor) as tf.Tensor;
   tf.dispose([ourForward(x), theirForward(x)]);
   ours.forEach((layer, i) => {
     if (!c.sameWeights && i === 0) return;
@@ -258,7 +291,7 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
 const suite: Suite = {
   name: 'layers-lstm',
   description:
-    'LSTM(50), simpleRNN(50) and GRU(50) training steps (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
+    'LSTM(50), simpleRNN(50) and GRU(50) (both forms) training steps (32x60x5, Adam): fused kernels against op-by-op, tfjs-layers and PyTorch on one thread',
   backends: ['wasm', 'cpu', 'webgpu'],
   async run(ctx) {
     for (const c of cases) await runCase(ctx, c);

@@ -1,14 +1,19 @@
 /**
- * What the fused recurrences on WASM (fused-lstm.ts, fused-simple-rnn.ts) share: their sizes and
- * padding, the kernels they call (SIMD, or scalar JavaScript where SIMD cannot run), views of the
- * WASM heap, and the stacking of the weights `[U | W | b]` and of each step's `[h; x; 1]`.
+ * What the fused recurrences on WASM (fused-recurrence-driver.ts and its cells) share: their sizes
+ * and padding, the kernels they call (SIMD, or scalar JavaScript where SIMD cannot run), views of
+ * the WASM heap, and the stacking of the weights `[U | W | b]` and of each step's `[h; x; 1]`.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import { type GruResetBeforeKernels, gruResetBeforeKernels } from '../simd/gru-reset-before-kernels.js';
 import { type RecurrentKernels, recurrentKernels } from '../simd/recurrent-kernels.js';
 import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
-import { scalarMatMul, scalarRecurrentKernels } from './fused-recurrence-scalar.js';
+import {
+  scalarGruResetBeforeKernels,
+  scalarMatMul,
+  scalarRecurrentKernels,
+} from './fused-recurrence-scalar.js';
 
 /** Steps whose weight gradients the backward pass sums in one call (their inputs stay in the cache). */
 export const CHUNK = 8;
@@ -26,16 +31,21 @@ export interface Dims {
   bp: number;
   /** Rows of a step's stacked `[h; x; 1]`: U + F + 1. */
   e: number;
+  /** Rows of a step's block in the stack: E, and the rows a cell adds after them. */
+  rows: number;
   /** Rows of the backward's `[U; W]`: U + F rounded up to a multiple of 4. */
   r: number;
-  /** Rows of the weights' gradient `[dU; dW; db]`: E rounded up to a multiple of 4. */
+  /** Rows of the weights' gradient `[dU; dW; db; added rows]`: the block's rows rounded up to a multiple of 4. */
   g: number;
   /** Floats of one state block, `U × Bp`. */
   block: number;
 }
 
-/** The sizes of a recurrence of `steps` steps, `units` units, `features` input features and `batch` samples. */
-export function dims(steps: number, units: number, features: number, batch: number): Dims {
+/**
+ * The sizes of a recurrence of `steps` steps, `units` units, `features` input features and `batch`
+ * samples, whose cell adds `extraRows` rows to each step's block of the stack.
+ */
+export function dims(steps: number, units: number, features: number, batch: number, extraRows = 0): Dims {
   const bp = roundUp(batch, 8);
   const e = units + features + 1;
   return {
@@ -45,22 +55,35 @@ export function dims(steps: number, units: number, features: number, batch: numb
     batch,
     bp,
     e,
+    rows: e + extraRows,
     r: roundUp(units + features, 4),
-    g: roundUp(e, 4),
+    g: roundUp(e + extraRows, 4),
     block: units * bp,
   };
 }
 
-/** The kernels to run: the SIMD ones, or their scalar JavaScript equivalents where SIMD cannot run. */
-export function kernelsOf(backend: WasmBackendLike): {
+/** The kernels a fused recurrence calls. */
+export interface FusedKernels {
+  /** The step kernels of the LSTM, simple RNN and reset-after GRU, and the weights' gradient. */
   step: RecurrentKernels;
+  /** The step kernels of the reset-before GRU. */
+  gruResetBefore: GruResetBeforeKernels;
   matMul: SimdKernels['matMul'];
-} {
+}
+
+/** The kernels to run: the SIMD ones, or their scalar JavaScript equivalents where SIMD cannot run. */
+export function kernelsOf(backend: WasmBackendLike): FusedKernels {
   const step = recurrentKernels(backend);
+  const gruResetBefore = gruResetBeforeKernels(backend);
   const simd = simdKernels(backend);
-  if (step != null && simd != null) return { step, matMul: simd.matMul };
+  if (step != null && gruResetBefore != null && simd != null)
+    return { step, gruResetBefore, matMul: simd.matMul };
   const heap = () => heapOf(backend);
-  return { step: scalarRecurrentKernels(heap), matMul: scalarMatMul(heap) };
+  return {
+    step: scalarRecurrentKernels(heap),
+    gruResetBefore: scalarGruResetBeforeKernels(heap),
+    matMul: scalarMatMul(heap),
+  };
 }
 
 /**
@@ -126,12 +149,12 @@ export function stackWeights(
 }
 
 /**
- * Fills the `[T + 1, E, Bp]` stack `hx` of every step's `[h; x; 1]`: h0 `[U, B]` in the first
- * block's h rows, each step's x (from `x [T, F, B]`) and ones, zero everywhere else (the batch's
- * padding, and the h rows that the forward pass writes).
+ * Fills the `[T + 1, rows, Bp]` stack `hx` of every step's `[h; x; 1]` (and the cell's added rows):
+ * h0 `[U, B]` in the first block's h rows, each step's x (from `x [T, F, B]`) and ones, zero
+ * everywhere else (the batch's padding, and the rows that the forward pass writes).
  */
 export function stackInputs(heap: Float32Array, d: Dims, x: number, h0: number, hx: number): void {
-  const stride = d.e * d.bp;
+  const stride = d.rows * d.bp;
   heap.fill(0, hx, hx + (d.steps + 1) * stride);
   copyRows(heap, h0, d.batch, hx, d.bp, d.units, d.batch);
   for (let t = 0; t < d.steps; t++) {

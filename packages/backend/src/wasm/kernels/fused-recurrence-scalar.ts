@@ -1,12 +1,32 @@
 /**
- * Scalar JavaScript equivalents of the fused recurrences' SIMD functions (recurrent.wat's step kernels
- * and kernels.wat's matMul), same contracts and byte-offset pointers, for runtimes where the SIMD
+ * Scalar JavaScript equivalents of the fused recurrences' SIMD functions (the step kernels of
+ * recurrent.wat and gru-reset-before.wat, and kernels.wat's matMul), same contracts and byte-offset pointers, for runtimes where the SIMD
  * modules cannot run (see simd-module.ts): the fused kernels then give the same results, slower.
  */
+import type { GruResetBeforeKernels } from '../simd/gru-reset-before-kernels.js';
 import type { RecurrentKernels } from '../simd/recurrent-kernels.js';
 import type { SimdKernels } from '../simd/simd-kernels.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * At element `e` of a backward step: the state's gradient `dhNext + dhRec + dy` (`dy` 0: none) and
+ * whether the step is real there (`mask` 0: none). Pointers in bytes.
+ */
+function incoming(
+  h: Float32Array,
+  e: number,
+  dhNext: number,
+  dhRec: number,
+  dy: number,
+  mask: number,
+): [number, boolean] {
+  const dh =
+    (h[(dhNext >> 2) + e] as number) +
+    (h[(dhRec >> 2) + e] as number) +
+    (dy === 0 ? 0 : (h[(dy >> 2) + e] as number));
+  return [dh, mask === 0 || (h[(mask >> 2) + e] as number) > 0.5];
+}
 
 /** The step kernels on the heap that `heap()` views (taken at each call: the heap may move). */
 export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKernels {
@@ -36,20 +56,7 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
     },
     lstmBackward(gates, tc, cPrev, dy, mask, dhNext, dhRec, dcNext, dz, n) {
       const h = heap();
-      const [gf, tcf, cp, dyf, mf, dhn, dhr, dcn, dzf] = [
-        gates,
-        tc,
-        cPrev,
-        dy,
-        mask,
-        dhNext,
-        dhRec,
-        dcNext,
-        dz,
-      ].map((p) => p >> 2) as number[] as [
-        number,
-        number,
-        number,
+      const [gf, tcf, cp, dhn, dcn, dzf] = [gates, tc, cPrev, dhNext, dcNext, dz].map((p) => p >> 2) as [
         number,
         number,
         number,
@@ -58,8 +65,7 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
         number,
       ];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const [i, f, g, o] = [h[gf + e], h[gf + n + e], h[gf + 2 * n + e], h[gf + 3 * n + e]] as [
           number,
           number,
@@ -89,10 +95,9 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
     },
     rnnBackward(hs, dy, mask, dhNext, dhRec, dz, n) {
       const h = heap();
-      const [hf, dyf, mf, dhn, dhr, dzf] = [hs >> 2, dy >> 2, mask >> 2, dhNext >> 2, dhRec >> 2, dz >> 2];
+      const [hf, dhn, dzf] = [hs >> 2, dhNext >> 2, dz >> 2];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const value = h[hf + e] as number;
         h[dzf + e] = real ? dh * (1 - value * value) : 0;
         h[dhn + e] = real ? 0 : dh;
@@ -114,18 +119,9 @@ export function scalarRecurrentKernels(heap: () => Float32Array): RecurrentKerne
     },
     gruBackward(g, hPrev, dy, mask, dhNext, dhRec, dp, n) {
       const h = heap();
-      const [gf, hp, dyf, mf, dhn, dhr, dpf] = [g, hPrev, dy, mask, dhNext, dhRec, dp].map((q) => q >> 2) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const [gf, hp, dhn, dpf] = [g >> 2, hPrev >> 2, dhNext >> 2, dp >> 2];
       for (let e = 0; e < n; e++) {
-        const dh = (h[dhn + e] as number) + (h[dhr + e] as number) + (dy === 0 ? 0 : (h[dyf + e] as number));
-        const real = mask === 0 || (h[mf + e] as number) > 0.5;
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
         const dhNew = real ? dh : 0;
         const [z, r, p2, hh] = [h[gf + e], h[gf + n + e], h[gf + 2 * n + e], h[gf + 3 * n + e]] as [
           number,
@@ -173,5 +169,54 @@ export function scalarMatMul(heap: () => Float32Array): SimdKernels['matMul'] {
           h[target + j] = (h[target + j] as number) + scale * (h[row + j] as number);
       }
     }
+  };
+}
+
+/** The reset-before GRU's step kernels (gru-reset-before.wat) on the heap that `heap()` views. */
+export function scalarGruResetBeforeKernels(heap: () => Float32Array): GruResetBeforeKernels {
+  return {
+    gatesForward(p, hPrev, rh, n) {
+      const h = heap();
+      const [pf, hp, rf] = [p >> 2, hPrev >> 2, rh >> 2];
+      for (let e = 0; e < n; e++) {
+        h[pf + e] = sigmoid(h[pf + e] as number);
+        const r = sigmoid(h[pf + n + e] as number);
+        h[pf + n + e] = r;
+        h[rf + e] = r * (h[hp + e] as number);
+      }
+    },
+    stateForward(p, q, hPrev, mask, hOut, n) {
+      const h = heap();
+      const [pf, qf, hp, mf, ho] = [p >> 2, q >> 2, hPrev >> 2, mask >> 2, hOut >> 2];
+      for (let e = 0; e < n; e++) {
+        const hh = Math.tanh((h[pf + 2 * n + e] as number) + (h[qf + e] as number));
+        h[pf + 2 * n + e] = hh;
+        const previous = h[hp + e] as number;
+        const z = h[pf + e] as number;
+        h[ho + e] = mask === 0 || (h[mf + e] as number) > 0.5 ? hh + z * (previous - hh) : previous;
+      }
+    },
+    stateBackward(g, hPrev, dy, mask, dhNext, dhRec, dp, n) {
+      const h = heap();
+      const [gf, hp, dhn, dpf] = [g >> 2, hPrev >> 2, dhNext >> 2, dp >> 2];
+      for (let e = 0; e < n; e++) {
+        const [dh, real] = incoming(h, e, dhNext, dhRec, dy, mask);
+        const dhNew = real ? dh : 0;
+        const [z, hh] = [h[gf + e] as number, h[gf + 2 * n + e] as number];
+        h[dpf + e] = dhNew * ((h[hp + e] as number) - hh) * z * (1 - z);
+        h[dpf + 2 * n + e] = dhNew * (1 - z) * (1 - hh * hh);
+        h[dhn + e] = dhNew * z + (real ? 0 : dh);
+      }
+    },
+    gatesBackward(g, hPrev, drh, drop, dhNext, dp, n) {
+      const h = heap();
+      const [gf, hp, df, dr, dhn, dpf] = [g >> 2, hPrev >> 2, drh >> 2, drop >> 2, dhNext >> 2, dp >> 2];
+      for (let e = 0; e < n; e++) {
+        const r = h[gf + n + e] as number;
+        const d = h[df + e] as number;
+        h[dpf + n + e] = d * (h[hp + e] as number) * r * (1 - r);
+        h[dhn + e] = (h[dhn + e] as number) + d * r * (drop === 0 ? 1 : (h[dr + e] as number));
+      }
+    },
   };
 }

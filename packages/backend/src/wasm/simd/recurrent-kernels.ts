@@ -1,7 +1,8 @@
 /**
  * The fused recurrences' step kernels (`recurrent.wat` beside this file), loaded by
- * {@link SimdModule} (see simd-module.ts for when they run). The drivers that loop over time are
- * src/wasm/kernels/fused-lstm.ts, fused-simple-rnn.ts and fused-gru.ts.
+ * {@link SimdModule} (see simd-module.ts for when they run). The driver that loops over time is
+ * src/wasm/kernels/fused-recurrence-driver.ts (cells in fused-lstm.ts, fused-simple-rnn.ts and
+ * fused-gru.ts).
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/recurrent-wasm.js';

@@ -1,8 +1,8 @@
 ;; tensorfold's fused recurrent step kernels (WebAssembly SIMD): the element-wise part of one time
 ;; step of the LSTM, the simple RNN and the GRU, forward and backward, over features x batch blocks of n floats
 ;; (n % 4 == 0), and the weights' gradient. The products between the steps run on the matMul of
-;; kernels.wat; the drivers that loop over time are src/wasm/kernels/fused-lstm.ts,
-;; fused-simple-rnn.ts and fused-gru.ts. Compiled by scripts/compile-simd-kernels.mjs to
+;; kernels.wat; the driver that loops over time is src/wasm/kernels/fused-recurrence-driver.ts (cells
+;; in fused-lstm.ts, fused-simple-rnn.ts and fused-gru.ts). Compiled by scripts/compile-simd-kernels.mjs to
 ;; src/wasm/simd/generated/; loaded by recurrent-kernels.ts, which also holds each function's contract.
 (module
   (import "env" "memory" (memory 0))

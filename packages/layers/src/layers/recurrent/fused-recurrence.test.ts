@@ -1,17 +1,20 @@
 /**
- * The fused LSTM and simple RNN kernels (@tensorfold/backend registers them on WASM) against the
- * op-by-op recurrences they replace: outputs, final states and the gradients of the input, every weight and
- * the initial states, with masks, goBackwards, returnSequences and initial states carried from one
- * batch to the next (the layers' form of statefulness), shapes whose units and batch need padding,
- * and no tensor leaks.
+ * The fused LSTM, simple RNN and GRU (both forms) kernels (@tensorfold/backend registers them on
+ * WASM) against the op-by-op recurrences they replace: outputs, final states and the gradients of
+ * the input, every weight and the initial states, with masks, goBackwards, returnSequences, recurrent
+ * dropout and initial states carried from one batch to the next (the layers' form of statefulness),
+ * shapes whose units and batch need padding, and no tensor leaks.
  */
 import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
 import {
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
+  FUSED_RECURRENT_DROPOUT,
   FUSED_SIMPLE_RNN,
   FUSED_SIMPLE_RNN_GRAD,
   type Layer,
@@ -32,6 +35,8 @@ const FUSED = [
   FUSED_SIMPLE_RNN_GRAD,
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
 ];
 
 /** The layers with fused kernels, and the name of each one's forward kernel. */
@@ -44,13 +49,18 @@ const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentL
     make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
     forward: FUSED_GRU,
   },
+  {
+    name: 'gru (reset before, the default)',
+    make: (args) => new GRU({ units: 4, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU_RESET_BEFORE,
+  },
 ];
 
 const hasWasm = (await backendsForTests()).includes('wasm');
 
-/** Runs `f` with the fused kernels unregistered (the op-by-op path), then registers them again. */
-function opByOp<T>(f: () => T): T {
-  const configs = FUSED.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
+/** Runs `f` with the kernels `names` unregistered (all fused ones: the op-by-op path), then registers them again. */
+function opByOp<T>(f: () => T, names = [...FUSED, FUSED_RECURRENT_DROPOUT]): T {
+  const configs = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
   for (const config of configs) tf.unregisterKernel(config.kernelName, 'wasm');
   try {
     return f();
@@ -96,6 +106,8 @@ interface Case {
   features: number;
   masked?: boolean;
   withStates?: boolean;
+  /** Run in training mode (dropout on). */
+  training?: boolean;
 }
 
 /**
@@ -111,6 +123,7 @@ function run(layer: Layer, c: Case, x: tf.Tensor): tf.Tensor[] {
     const mask = c.masked ? sampleMask(c.batch, c.steps) : undefined;
     const loss = (input: tf.Tensor, initial: tf.Tensor[]) => {
       const out = layer.apply(input, {
+        ...(c.training ? { training: true } : {}),
         ...(mask ? { mask } : {}),
         ...(initial.length > 0 ? { initialState: initial } : {}),
       } as never) as tf.Tensor | tf.Tensor[];
@@ -173,6 +186,24 @@ const cases: Case[] = [
     steps: 3,
     features: 1,
   },
+  {
+    name: 'recurrent and input dropout, masked, initial states',
+    args: { units: 5, recurrentDropout: 0.4, dropout: 0.3, returnSequences: true, returnState: true },
+    batch: 6,
+    steps: 5,
+    features: 3,
+    masked: true,
+    withStates: true,
+    training: true,
+  },
+  {
+    name: 'recurrent dropout, goBackwards, last output',
+    args: { units: 8, recurrentDropout: 0.5, goBackwards: true },
+    batch: 9,
+    steps: 4,
+    features: 2,
+    training: true,
+  },
 ];
 
 describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurrences', () => {
@@ -197,8 +228,17 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
       return canFuseGru(layer.resetAfter, layer.activation, layer.recurrentActivation);
     };
     expect(gruFusable(true)).toBe(true);
-    expect(gruFusable(false)).toBe(false); // reset before: op-by-op
+    expect(gruFusable(false)).toBe(true);
     expect(gruFusable(true, 'relu')).toBe(false);
+    expect(gruFusable(false, 'relu')).toBe(false);
+    expect(opByOp(() => gruFusable(false))).toBe(false);
+    // Recurrent dropout: where the backend marks that its fused kernels take the mask.
+    const layer = lstmOf({});
+    expect(canFuseLstm(layer.activation, layer.recurrentActivation, true)).toBe(true);
+    const withoutDropout = (f: () => boolean) => opByOp(f, [FUSED_RECURRENT_DROPOUT]);
+    expect(withoutDropout(() => canFuseLstm(layer.activation, layer.recurrentActivation, true))).toBe(false);
+    expect(withoutDropout(() => canFuseLstm(layer.activation, layer.recurrentActivation))).toBe(true);
+    expect(withoutDropout(() => canFuseSimpleRnn(new SimpleRNN({ units: 2 }).activation, true))).toBe(false);
   });
 
   for (const kind of kinds) {
@@ -212,18 +252,25 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
         });
       expect(calls({}, true)).toBe(1);
       expect(calls({ dropout: 0.5 }, true)).toBe(1); // input dropout: applied to x, before the kernel
-      expect(calls({ recurrentDropout: 0.5 }, true)).toBe(0);
+      expect(calls({ recurrentDropout: 0.5 }, true)).toBe(1);
       expect(calls({ recurrentDropout: 0.5 }, false)).toBe(1); // no dropout at inference
+      // A backend whose fused kernels take no recurrent dropout mask: op-by-op while training.
+      expect(opByOp(() => calls({ recurrentDropout: 0.5 }, true), [FUSED_RECURRENT_DROPOUT])).toBe(0);
       expect(calls({ activation: 'relu' }, false)).toBe(0);
       x.dispose();
     });
 
     for (const c of cases) {
       it(`${kind.name}, ${c.name}: outputs and gradients agree`, async () => {
-        const layer = kind.make({ ...c.args, seed: 3 });
         const x = seededUniform([c.batch, c.steps, c.features], 1, -2, 2);
+        // Two layers with the same weights and the same dropout seed: the same masks in both runs.
+        const [layer, twin] = [kind.make({ ...c.args, seed: 3 }), kind.make({ ...c.args, seed: 3 })];
+        tf.dispose([layer.apply(x), twin.apply(x)] as tf.Tensor[]); // builds them (no dropout outside training)
+        const weights = layer.getWeights();
+        twin.setWeights(weights);
+        tf.dispose(weights);
         const fused = run(layer, c, x);
-        const reference = opByOp(() => run(layer, c, x));
+        const reference = opByOp(() => run(twin, c, x));
         expect(fused.length).toBe(reference.length);
         for (let i = 0; i < fused.length; i++) {
           const a = fused[i] as tf.Tensor;
@@ -241,6 +288,7 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
         }
         tf.dispose([...fused, ...reference, x]);
         layer.dispose();
+        twin.dispose();
       });
     }
 

@@ -1,19 +1,23 @@
 /**
  * The LSTM, simple RNN and GRU layers as one fused kernel each ({@link FUSED_LSTM},
- * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} of @tensorfold/core: the input projection and the recurrence over the whole sequence, and the
- * backward pass through time, each one kernel), where the active backend registers them
- * (`@tensorfold/backend` does on WASM). They cover Keras's default activations only (sigmoid gates;
- * tanh for the candidate, the cell output and the simple RNN's state), the GRU's reset-after form
- * only, and no recurrent dropout; everything else keeps the op-by-op recurrences (lstm-recurrence.ts,
- * simple-rnn-recurrence.ts, gru-recurrence.ts),
+ * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} and {@link FUSED_GRU_RESET_BEFORE} of @tensorfold/core:
+ * the input projection and the recurrence over the whole sequence, and the backward pass through
+ * time, each one kernel), where the active backend registers them (`@tensorfold/backend` does on
+ * WASM). They cover Keras's default activations only (sigmoid gates; tanh for the candidate, the
+ * cell output and the simple RNN's state), both forms of the GRU, and recurrent dropout where the
+ * backend registers {@link FUSED_RECURRENT_DROPOUT}; everything else keeps the op-by-op recurrences
+ * (lstm-recurrence.ts, simple-rnn-recurrence.ts, gru-recurrence.ts),
  * which are also the reference the fused kernels are tested against.
  */
 import {
   type Activation,
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
+  FUSED_RECURRENT_DROPOUT,
   FUSED_SIMPLE_RNN,
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,
@@ -29,46 +33,76 @@ export interface FusedInputs {
   kernel: tf.Tensor2D;
   /** The recurrent kernel `[U, G × U]`. */
   recurrentKernel: tf.Tensor2D;
-  /** The bias `[G × U]` (the GRU's `[2, 3U]`: input bias, recurrent bias), or null. */
+  /** The bias `[G × U]` (the reset-after GRU's `[2, 3U]`: input bias, recurrent bias), or null. */
   bias: tf.Tensor | null;
   /** Starting states, each `[U, B]`: `[h, c]` for the LSTM, `[h]` for the simple RNN. */
   initialStates: tf.Tensor2D[];
   /** 1 where a step is real, 0 where it is padding: `[T, U, B]`, or null. */
   mask: tf.Tensor3D | null;
+  /**
+   * Recurrent dropout: `[U, B]`, multiplied into h before the recurrent products at every step, or
+   * null (default). Only where the `canFuse…` check was told of it.
+   */
+  recurrentMask?: tf.Tensor2D | null;
   /** Whether every step's output reaches the loss (`returnSequences`). */
   allOutputsUsed: boolean;
 }
 
-/** Whether the active backend registers both kernels of a fused recurrence. */
-function registered(forward: string, backward: string): boolean {
-  return tf.getKernel(forward, tf.getBackend()) != null && tf.getKernel(backward, tf.getBackend()) != null;
+/**
+ * Whether the active backend registers both kernels of a fused recurrence, and, with
+ * `recurrentDropout`, takes a recurrent dropout mask in them ({@link FUSED_RECURRENT_DROPOUT}).
+ */
+function registered(forward: string, backward: string, recurrentDropout: boolean): boolean {
+  const has = (name: string) => tf.getKernel(name, tf.getBackend()) != null;
+  return has(forward) && has(backward) && (!recurrentDropout || has(FUSED_RECURRENT_DROPOUT));
 }
 
-/** Whether {@link fusedLstm} runs these activations on the active backend. */
-export function canFuseLstm(activation: Activation, recurrentActivation: Activation): boolean {
+/**
+ * Whether {@link fusedLstm} runs these activations on the active backend, with a recurrent dropout
+ * mask if `recurrentDropout` (default false).
+ */
+export function canFuseLstm(
+  activation: Activation,
+  recurrentActivation: Activation,
+  recurrentDropout = false,
+): boolean {
   return (
     activation.className === 'tanh' &&
     recurrentActivation.className === 'sigmoid' &&
-    registered(FUSED_LSTM, FUSED_LSTM_GRAD)
+    registered(FUSED_LSTM, FUSED_LSTM_GRAD, recurrentDropout)
   );
 }
 
-/** Whether {@link fusedSimpleRnn} runs this activation on the active backend. */
-export function canFuseSimpleRnn(activation: Activation): boolean {
-  return activation.className === 'tanh' && registered(FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD);
+/**
+ * Whether {@link fusedSimpleRnn} runs this activation on the active backend, with a recurrent
+ * dropout mask if `recurrentDropout` (default false).
+ */
+export function canFuseSimpleRnn(activation: Activation, recurrentDropout = false): boolean {
+  return (
+    activation.className === 'tanh' && registered(FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD, recurrentDropout)
+  );
 }
 
-/** Whether {@link fusedGru} runs a GRU of this form and these activations on the active backend. */
+/** The fused GRU's forward and backward kernels, in the reset-after or the reset-before form. */
+function gruKernels(resetAfter: boolean): [string, string] {
+  return resetAfter ? [FUSED_GRU, FUSED_GRU_GRAD] : [FUSED_GRU_RESET_BEFORE, FUSED_GRU_RESET_BEFORE_GRAD];
+}
+
+/**
+ * Whether {@link fusedGru} runs a GRU of this form and these activations on the active backend, with
+ * a recurrent dropout mask if `recurrentDropout` (default false).
+ */
 export function canFuseGru(
   resetAfter: boolean,
   activation: Activation,
   recurrentActivation: Activation,
+  recurrentDropout = false,
 ): boolean {
+  const [forward, backward] = gruKernels(resetAfter);
   return (
-    resetAfter &&
     activation.className === 'tanh' &&
     recurrentActivation.className === 'sigmoid' &&
-    registered(FUSED_GRU, FUSED_GRU_GRAD)
+    registered(forward, backward, recurrentDropout)
   );
 }
 
@@ -76,10 +110,12 @@ export function canFuseGru(
 function runFused(forward: string, backward: string, inputs: FusedInputs): tf.Tensor {
   const { bias } = inputs;
   const features = inputs.x.shape[2];
+  const recurrentMask = inputs.recurrentMask ?? null;
   const attrs: FusedRecurrenceAttrs = {
     allOutputsUsed: inputs.allOutputsUsed,
     masked: inputs.mask != null,
     features,
+    recurrentMasked: recurrentMask != null,
   };
   const namedAttrs = attrs as unknown as tf.NamedAttrMap;
   const states = inputs.initialStates.length;
@@ -93,7 +129,7 @@ function runFused(forward: string, backward: string, inputs: FusedInputs): tf.Te
   ];
   return customRecurrence(
     required,
-    { mask: inputs.mask, recurrentMask: null },
+    { mask: inputs.mask, recurrentMask },
     (args, masks, keep) => {
       const [x, kernel, recurrentKernel] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
       const [h0, c0] = args.slice(bias ? 4 : 3) as [tf.Tensor, tf.Tensor?];
@@ -101,6 +137,7 @@ function runFused(forward: string, backward: string, inputs: FusedInputs): tf.Te
       if (c0) named.c0 = c0;
       if (bias) named.bias = args[3] as tf.Tensor;
       if (masks.mask) named.mask = masks.mask;
+      if (masks.recurrentMask) named.recurrentMask = masks.recurrentMask;
       const [value, reserve] = tf.engine().runKernel(forward, named, namedAttrs) as [tf.Tensor, tf.Tensor];
       return { value, kept: keep ? [reserve] : null };
     },
@@ -129,8 +166,12 @@ export function fusedSimpleRnn(inputs: FusedInputs): RecurrenceResult {
   return { sequence, finalStates: [lastStep(sequence)] };
 }
 
-/** The GRU (reset after) over all steps by the fused kernels: h after every step `[T, U, B]`, and `[h_T]`. */
-export function fusedGru(inputs: FusedInputs): RecurrenceResult {
-  const sequence = runFused(FUSED_GRU, FUSED_GRU_GRAD, inputs) as tf.Tensor3D;
+/**
+ * The GRU over all steps by the fused kernels, reset after (`resetAfter`, the default here) or
+ * before: h after every step `[T, U, B]`, and `[h_T]`.
+ */
+export function fusedGru(inputs: FusedInputs, resetAfter = true): RecurrenceResult {
+  const [forward, backward] = gruKernels(resetAfter);
+  const sequence = runFused(forward, backward, inputs) as tf.Tensor3D;
   return { sequence, finalStates: [lastStep(sequence)] };
 }

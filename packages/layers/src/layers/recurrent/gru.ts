@@ -1,6 +1,6 @@
 import { type Activation, type Initializer, type LayerWeight, register, tf } from '@tensorfold/core';
 import { type ActivationSpec, getActivation, serializeActivation } from '../../activations/registry.js';
-import { canFuseGru, fusedGru } from './fused-recurrence.js';
+import { canFuseGru, type FusedInputs, fusedGru } from './fused-recurrence.js';
 import { gruRecurrence } from './gru-recurrence.js';
 import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
 import { type RecurrentArgs, RecurrentLayer } from './recurrent-base.js';
@@ -85,21 +85,10 @@ export class GRU extends RecurrentLayer {
     return this.resetAfter ? this.biasRow(0) : this.bias.read();
   }
 
-  protected override fused(
-    x: tf.Tensor3D,
-    initialStates: tf.Tensor2D[],
-    mask: tf.Tensor3D | null,
-  ): RecurrenceResult | null {
-    if (!canFuseGru(this.resetAfter, this.activation, this.recurrentActivation)) return null;
-    return fusedGru({
-      x,
-      kernel: (this.kernel as LayerWeight).read() as tf.Tensor2D,
-      recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
-      bias: this.bias ? this.bias.read() : null,
-      initialStates,
-      mask,
-      allOutputsUsed: this.returnSequences,
-    });
+  protected override fused(inputs: FusedInputs): RecurrenceResult | null {
+    const { resetAfter, activation, recurrentActivation } = this;
+    if (!canFuseGru(resetAfter, activation, recurrentActivation, inputs.recurrentMask != null)) return null;
+    return fusedGru(inputs, resetAfter);
   }
 
   protected recur(inputs: RecurrenceInputs): RecurrenceResult {

@@ -1,6 +1,6 @@
-import { type Activation, type Initializer, type LayerWeight, register, tf } from '@tensorfold/core';
+import { type Activation, type Initializer, register, tf } from '@tensorfold/core';
 import { type ActivationSpec, getActivation, serializeActivation } from '../../activations/registry.js';
-import { canFuseLstm, fusedLstm } from './fused-recurrence.js';
+import { canFuseLstm, type FusedInputs, fusedLstm } from './fused-recurrence.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
 import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
 import { type RecurrentArgs, RecurrentLayer } from './recurrent-base.js';
@@ -41,7 +41,7 @@ export class UnitForgetBias implements Initializer {
  * input, forget and output gates, which lets gradients survive long sequences (the stock and
  * text-generation models of the texts).
  *
- * With the default activations (tanh, sigmoid) and no recurrent dropout, runs as one fused kernel
+ * With the default activations (tanh, sigmoid), runs as one fused kernel
  * where the backend has it (`@tensorfold/backend` registers it on WASM): the whole sequence and its
  * backward pass through time, each one kernel. Otherwise one fused loop of tfjs ops with a
  * hand-written gradient: per step one product with the recurrent kernel (all four gates at once)
@@ -79,21 +79,9 @@ export class LSTM extends RecurrentLayer {
     this.addBiasWeight([4 * this.units], init);
   }
 
-  protected override fused(
-    x: tf.Tensor3D,
-    initialStates: tf.Tensor2D[],
-    mask: tf.Tensor3D | null,
-  ): RecurrenceResult | null {
-    if (!canFuseLstm(this.activation, this.recurrentActivation)) return null;
-    return fusedLstm({
-      x,
-      kernel: (this.kernel as LayerWeight).read() as tf.Tensor2D,
-      recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
-      bias: this.bias ? (this.bias.read() as tf.Tensor1D) : null,
-      initialStates,
-      mask,
-      allOutputsUsed: this.returnSequences,
-    });
+  protected override fused(inputs: FusedInputs): RecurrenceResult | null {
+    if (!canFuseLstm(this.activation, this.recurrentActivation, inputs.recurrentMask != null)) return null;
+    return fusedLstm(inputs);
   }
 
   protected recur(inputs: RecurrenceInputs): RecurrenceResult {

@@ -28,6 +28,7 @@ import { SeededStream } from '../../initializers/sampling.js';
 import { numberInRange, positiveInteger } from '../../utils/args.js';
 import { firstMask, getRegularizer, type RegularizerSpec, serializeOption } from '../../utils/layer-utils.js';
 import { dropoutMask } from '../../utils/noise.js';
+import type { FusedInputs } from './fused-recurrence.js';
 import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
 
 /** Options every recurrent layer takes (the names of TensorFlow.js's recurrent layers). */
@@ -167,15 +168,11 @@ export abstract class RecurrentLayer extends Layer {
   /**
    * The whole layer over the sequence by a fused kernel of the active backend (see
    * fused-recurrence.ts), or null where there is none for this layer's options; then the
-   * op-by-op recurrence runs. `x` is time-major `[steps, batch, features]` (reversed for
-   * goBackwards, input dropout applied); the states and the mask as {@link RecurrenceInputs} has
-   * them. Not called with recurrent dropout. Default: null.
+   * op-by-op recurrence runs. The input `x` is time-major (reversed for goBackwards, input dropout
+   * applied); the states, the mask and the recurrent dropout mask as {@link RecurrenceInputs} has
+   * them. Default: null.
    */
-  protected fused(
-    _x: tf.Tensor3D,
-    _initialStates: tf.Tensor2D[],
-    _mask: tf.Tensor3D | null,
-  ): RecurrenceResult | null {
+  protected fused(_inputs: FusedInputs): RecurrenceResult | null {
     return null;
   }
 
@@ -265,7 +262,16 @@ export abstract class RecurrentLayer extends Layer {
           ? (dropoutMask([units, batch], this.recurrentDropout, this.stream.random) as tf.Tensor2D)
           : null;
       const stepMask = maskT ? (tf.tile(tf.expandDims(maskT, 1), [1, units, 1]) as tf.Tensor3D) : null; // [steps, units, batch]
-      const fused = recurrentMask ? null : this.fused(xt as tf.Tensor3D, initialStates, stepMask);
+      const fused = this.fused({
+        x: xt as tf.Tensor3D,
+        kernel: (this.kernel as LayerWeight).read() as tf.Tensor2D,
+        recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
+        bias: this.bias ? this.bias.read() : null,
+        initialStates,
+        mask: stepMask,
+        recurrentMask,
+        allOutputsUsed: this.returnSequences,
+      });
       const result =
         fused ??
         this.recur({

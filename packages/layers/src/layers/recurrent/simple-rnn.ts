@@ -1,5 +1,5 @@
-import { type LayerWeight, register, type tf } from '@tensorfold/core';
-import { canFuseSimpleRnn, fusedSimpleRnn } from './fused-recurrence.js';
+import { register } from '@tensorfold/core';
+import { canFuseSimpleRnn, type FusedInputs, fusedSimpleRnn } from './fused-recurrence.js';
 import type { RecurrenceInputs, RecurrenceResult } from './recurrence.js';
 import { type RecurrentArgs, RecurrentLayer } from './recurrent-base.js';
 import { simpleRnnRecurrence } from './simple-rnn-recurrence.js';
@@ -10,7 +10,7 @@ export type SimpleRNNArgs = RecurrentArgs;
 /**
  * A fully connected recurrent layer (Elman network): `h_t = act(x_t W + h_{t-1} U + b)`.
  *
- * With the default activation (tanh) and no recurrent dropout, runs as one fused kernel where the
+ * With the default activation (tanh), runs as one fused kernel where the
  * backend has it (`@tensorfold/backend` registers it on WASM); otherwise one loop of tfjs ops with a
  * hand-written gradient.
  *
@@ -30,21 +30,9 @@ export class SimpleRNN extends RecurrentLayer {
     this.addBiasWeight([this.units], this.biasInitializer);
   }
 
-  protected override fused(
-    x: tf.Tensor3D,
-    initialStates: tf.Tensor2D[],
-    mask: tf.Tensor3D | null,
-  ): RecurrenceResult | null {
-    if (!canFuseSimpleRnn(this.activation)) return null;
-    return fusedSimpleRnn({
-      x,
-      kernel: (this.kernel as LayerWeight).read() as tf.Tensor2D,
-      recurrentKernel: (this.recurrentKernel as LayerWeight).read() as tf.Tensor2D,
-      bias: this.bias ? (this.bias.read() as tf.Tensor1D) : null,
-      initialStates,
-      mask,
-      allOutputsUsed: this.returnSequences,
-    });
+  protected override fused(inputs: FusedInputs): RecurrenceResult | null {
+    if (!canFuseSimpleRnn(this.activation, inputs.recurrentMask != null)) return null;
+    return fusedSimpleRnn(inputs);
   }
 
   protected recur(inputs: RecurrenceInputs): RecurrenceResult {
