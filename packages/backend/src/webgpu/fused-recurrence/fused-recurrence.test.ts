@@ -1,0 +1,135 @@
+/**
+ * The fused LSTM, simple RNN and GRU kernels on WebGPU against the same kernels on WASM (the
+ * reference WASM build, itself tested against the layers' op-by-op recurrences): every output of
+ * the forward and the backward pass, with and without bias and mask, every output used or only the
+ * last, sizes that fit no workgroup evenly, both ways of running the steps (a dispatch per step and
+ * one persistent workgroup), and no tensor or GPU buffer left behind. The layer-level tests against
+ * the op-by-op path on WebGPU are in @tensorfold/layers (fused-recurrence-webgpu.test.ts).
+ */
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  type FusedRecurrenceAttrs,
+} from '@tensorfold/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import { backendsForTests } from '../../testing.js';
+import { type RecurrenceMode, setRecurrenceMode } from './programs.js';
+
+interface Sizes {
+  /** 4 for the LSTM, 3 for the GRU (reset after), 1 for the simple RNN. */
+  gates: number;
+  steps: number;
+  features: number;
+  units: number;
+  batch: number;
+  bias: boolean;
+  masked: boolean;
+  allOutputsUsed: boolean;
+}
+
+/** Seeded values in [lo, hi). */
+function values(size: number, seed: number, lo: number, hi: number): Float32Array {
+  const out = new Float32Array(size);
+  let state = seed * 2654435761;
+  for (let i = 0; i < size; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    out[i] = lo + ((hi - lo) * state) / 2147483648;
+  }
+  return out;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Every output of the forward and backward kernels on seeded inputs, as arrays, on the active backend. */
+async function run(s: Sizes): Promise<number[][]> {
+  const before = tf.memory().numTensors;
+  const ids = tf.getBackend() === 'webgpu' ? (tf.backend() as WebGPUBackend).numDataIds() : 0;
+  const make = (shape: number[], seed: number, lo: number, hi: number) =>
+    tf.tensor(values(size(shape), seed, lo, hi), shape);
+  const inputs: tf.NamedTensorMap = {
+    x: make([s.steps, s.features, s.batch], 1, -2, 2),
+    kernel: make([s.features, s.gates * s.units], 2, -0.5, 0.5),
+    recurrentKernel: make([s.units, s.gates * s.units], 3, -0.5, 0.5),
+    h0: make([s.units, s.batch], 4, -1, 1),
+  };
+  if (s.gates === 4) inputs.c0 = make([s.units, s.batch], 5, -1, 1);
+  if (s.bias) inputs.bias = make(s.gates === 3 ? [2, 3 * s.units] : [s.gates * s.units], 6, -1, 1);
+  if (s.masked) {
+    const real = values(s.steps * s.batch, 7, 0, 1);
+    const mask = new Float32Array(s.steps * s.units * s.batch);
+    for (let t = 0; t < s.steps; t++)
+      for (let u = 0; u < s.units; u++)
+        for (let b = 0; b < s.batch; b++)
+          mask[(t * s.units + u) * s.batch + b] = (real[t * s.batch + b] as number) < 0.7 ? 1 : 0;
+    inputs.mask = tf.tensor(mask, [s.steps, s.units, s.batch]);
+  }
+  const attrs: FusedRecurrenceAttrs = {
+    allOutputsUsed: s.allOutputsUsed,
+    masked: s.masked,
+    features: s.features,
+  };
+  const [forward, backward] = {
+    4: [FUSED_LSTM, FUSED_LSTM_GRAD],
+    3: [FUSED_GRU, FUSED_GRU_GRAD],
+    1: [FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD],
+  }[s.gates] as [string, string];
+  const [packed, reserve] = tf.engine().runKernel(forward, inputs, attrs as never) as tf.Tensor[];
+  const dy = make((packed as tf.Tensor).shape, 8, -1, 1);
+  const grads = tf.engine().runKernel(backward, { dy, reserve } as never, attrs as never) as tf.Tensor[];
+  const out = await Promise.all([packed as tf.Tensor, ...grads].map(async (t) => Array.from(await t.data())));
+  tf.dispose([packed as tf.Tensor, reserve as tf.Tensor, dy, ...grads, ...Object.values(inputs)]);
+  expect(tf.memory().numTensors).toBe(before);
+  if (tf.getBackend() === 'webgpu') expect((tf.backend() as WebGPUBackend).numDataIds()).toBe(ids);
+  return out;
+}
+
+const available = await backendsForTests();
+const hasWebgpu = available.includes('webgpu') && available.includes('wasm');
+
+/** Expects `got` within 2e-5 relative of `want`, output by output, and not all zero. */
+function expectClose(got: number[][], want: number[][], s: Sizes): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((values, k) => {
+    const other = want[k] as number[];
+    expect(values.length, `output ${k}`).toBe(other.length);
+    let worst = 0;
+    values.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(v - (other[j] as number)) / (1 + Math.abs(other[j] as number)));
+    });
+    expect(worst, `output ${k}`).toBeLessThan(2e-5);
+    expect(values.some((v) => v !== 0) || (k === 4 && !s.bias), `output ${k} is not all zero`).toBe(true);
+  });
+}
+
+const cases: Sizes[] = [4, 3, 1].flatMap((gates) => [
+  { gates, steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false, allOutputsUsed: true },
+  { gates, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true, allOutputsUsed: true },
+  { gates, steps: 7, features: 1, units: 6, batch: 11, bias: false, masked: false, allOutputsUsed: false },
+  { gates, steps: 3, features: 4, units: 3, batch: 17, bias: false, masked: true, allOutputsUsed: false },
+]);
+
+describe.skipIf(!hasWebgpu)('fused recurrent kernels on WebGPU against WASM', () => {
+  let previous: RecurrenceMode = 'auto';
+  afterAll(() => {
+    setRecurrenceMode(previous);
+  });
+
+  for (const mode of ['per-step', 'persistent'] as const) {
+    it.each(cases)(`${mode}: forward and backward agree with WASM: %o`, async (sizes) => {
+      await useBackend('wasm');
+      const want = await run(sizes);
+      await useBackend('webgpu');
+      previous = setRecurrenceMode(mode);
+      const got = await run(sizes);
+      setRecurrenceMode(previous);
+      expectClose(got, want, sizes);
+    });
+  }
+});
