@@ -167,7 +167,7 @@ function backwardKernel(cell: Cell): KernelFunc {
     const program = (key: string, names: string[], shape: number[], count: number, code: string) =>
       new RecurrenceProgram(`${cell.kind}_${key}`, names, shape, count, code);
     try {
-      const persistent = runsPersistent(cell, units, batch);
+      const persistent = runsPersistent(backend, cell, units, batch);
       const step = new RecurrenceProgram(
         `${cell.kind}_backward_${masked}_${allOutputsUsed}_${persistent}`,
         ['inReserve', 'inDy'],

@@ -127,7 +127,7 @@ function runRecurrence(
   const stateInputs = [h0, ...(cell.hasCell ? [c0] : []), ...(masked ? [mask] : [])];
   runProgram(backend, states, stateInputs, reserve, uniformsOf(d, layout, null, stateCount));
 
-  const persistent = runsPersistent(cell, d.units, d.batch);
+  const persistent = runsPersistent(backend, cell, d.units, d.batch);
   const step = new RecurrenceProgram(
     `${cell.kind}_forward_${masked}_${persistent}`,
     ['inRecurrent'],

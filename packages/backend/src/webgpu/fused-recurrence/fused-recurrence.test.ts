@@ -17,10 +17,16 @@ import {
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,
 } from '@tensorfold/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { backendsForTests } from '../../testing.js';
-import { type RecurrenceMode, setRecurrenceMode } from './programs.js';
+import { CELLS } from './cells.js';
+import {
+  PERSISTENT_MAX_MULTIPLY_ADDS,
+  type RecurrenceMode,
+  runsPersistent,
+  setRecurrenceMode,
+} from './programs.js';
 
 interface Sizes {
   /** 4 for the LSTM, 3 for the GRU (reset after), 1 for the simple RNN. */
@@ -114,6 +120,32 @@ const cases: Sizes[] = [4, 3, 1].flatMap((gates) => [
   { gates, steps: 7, features: 1, units: 6, batch: 11, bias: false, masked: false, allOutputsUsed: false },
   { gates, steps: 3, features: 4, units: 3, batch: 17, bias: false, masked: true, allOutputsUsed: false },
 ]);
+
+describe('how the steps are dispatched', () => {
+  afterEach(() => {
+    setRecurrenceMode('auto');
+  });
+  const gpu = { adapterInfo: { vendor: 'nvidia', architecture: 'ampere' } } as unknown as WebGPUBackend;
+  const swiftShader = {
+    adapterInfo: { vendor: 'google', architecture: 'swiftshader' },
+  } as unknown as WebGPUBackend;
+
+  it('auto: one persistent workgroup for small steps on a GPU, a dispatch per step otherwise', () => {
+    expect(runsPersistent(gpu, CELLS.lstm, 50, 32)).toBe(true); // 4·50·50·32 = 320,000
+    expect(4 * 50 * 50 * 32).toBeLessThanOrEqual(PERSISTENT_MAX_MULTIPLY_ADDS);
+    expect(runsPersistent(gpu, CELLS.lstm, 128, 64)).toBe(false);
+    expect(runsPersistent(gpu, CELLS.simpleRnn, 128, 32)).toBe(true);
+    expect(runsPersistent(swiftShader, CELLS.lstm, 50, 32)).toBe(false);
+    expect(runsPersistent(swiftShader, CELLS.simpleRnn, 2, 2)).toBe(false);
+  });
+
+  it('a set mode holds for every size and adapter', () => {
+    expect(setRecurrenceMode('persistent')).toBe('auto');
+    expect(runsPersistent(swiftShader, CELLS.gru, 512, 512)).toBe(true);
+    expect(setRecurrenceMode('per-step')).toBe('persistent');
+    expect(runsPersistent(gpu, CELLS.gru, 2, 2)).toBe(false);
+  });
+});
 
 describe.skipIf(!hasWebgpu)('fused recurrent kernels on WebGPU against WASM', () => {
   let previous: RecurrenceMode = 'auto';

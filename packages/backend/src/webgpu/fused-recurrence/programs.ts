@@ -10,6 +10,7 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
+import { isSoftwareAdapter } from '../../start/software-icd.js';
 import { ACTIVATIONS_WGSL, type Cell } from './cells.js';
 import { UNIFORMS_WGSL } from './layout.js';
 
@@ -22,15 +23,17 @@ const PERSISTENT_WORKGROUP = 256;
 /**
  * How the recurrence's time steps are dispatched: `per-step` (one dispatch per step, all recorded
  * in one submission), `persistent` (one workgroup loops over all steps in one dispatch), or `auto`:
- * persistent where a step's recurrent product has at most {@link PERSISTENT_MAX_MULTIPLY_ADDS}
- * multiply-adds.
+ * per step on a software adapter (SwiftShader runs workgroups on CPU threads, so one workgroup is
+ * one thread: per step measured faster there, see BENCHMARKS.md), and on a GPU persistent where a
+ * step's recurrent product has at most {@link PERSISTENT_MAX_MULTIPLY_ADDS} multiply-adds (it then
+ * takes a few microseconds on one compute unit, less than a dispatch costs), per step above.
  */
 export type RecurrenceMode = 'auto' | 'per-step' | 'persistent';
 
 /**
- * The largest recurrent product per step (G·U·U·B multiply-adds, G the gate blocks) that `auto` runs
- * in one persistent workgroup; larger ones get a dispatch per step, which spreads a step over the
- * whole GPU.
+ * The largest recurrent product per step (P·U·U·B multiply-adds, P the kernels' column blocks) that
+ * `auto` runs in one persistent workgroup on a GPU; larger ones get a dispatch per step, which
+ * spreads a step over the whole GPU.
  */
 export const PERSISTENT_MAX_MULTIPLY_ADDS = 1 << 19;
 
@@ -43,9 +46,11 @@ export function setRecurrenceMode(next: RecurrenceMode): RecurrenceMode {
   return previous;
 }
 
-/** Whether a recurrence of this cell and size runs as one persistent workgroup. */
-export function runsPersistent(cell: Cell, units: number, batch: number): boolean {
+/** Whether a recurrence of this cell and size runs as one persistent workgroup on `backend`. */
+export function runsPersistent(backend: WebGPUBackend, cell: Cell, units: number, batch: number): boolean {
   if (mode !== 'auto') return mode === 'persistent';
+  const info = (backend as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  if (isSoftwareAdapter({ architecture: info?.architecture, description: info?.vendor })) return false;
   return cell.projections * units * units * batch <= PERSISTENT_MAX_MULTIPLY_ADDS;
 }
 
