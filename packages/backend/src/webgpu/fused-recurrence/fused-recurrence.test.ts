@@ -9,6 +9,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  BackendError,
   FUSED_GRU,
   FUSED_GRU_GRAD,
   FUSED_LSTM,
@@ -24,6 +25,8 @@ import { CELLS } from './cells.js';
 import {
   PERSISTENT_MAX_MULTIPLY_ADDS,
   type RecurrenceMode,
+  RecurrenceProgram,
+  runProgram,
   runsPersistent,
   setRecurrenceMode,
 } from './programs.js';
@@ -144,6 +147,44 @@ describe('how the steps are dispatched', () => {
     expect(runsPersistent(swiftShader, CELLS.gru, 512, 512)).toBe(true);
     expect(setRecurrenceMode('per-step')).toBe('persistent');
     expect(runsPersistent(gpu, CELLS.gru, 2, 2)).toBe(false);
+  });
+});
+
+describe("the device's limits", () => {
+  /** A backend stand-in with these limits that records the programs it is asked to run. */
+  const deviceWith = (limits: Record<string, number>) => {
+    const ran: string[] = [];
+    const backend = {
+      device: { limits },
+      runWebGPUProgram: (program: RecurrenceProgram) => void ran.push(program.shaderKey),
+    } as unknown as WebGPUBackend;
+    return { backend, ran };
+  };
+  const info = (shape: number[]) => ({ dataId: {}, shape, dtype: 'float32' }) as tf.TensorInfo;
+  const program = new RecurrenceProgram('test', ['inA', 'inB', 'inC'], [4], 4, 'fn main(index : i32) {}');
+
+  it('runs a program whose storage buffers fit the per-stage limit', () => {
+    const { backend, ran } = deviceWith({
+      maxStorageBuffersPerShaderStage: 4,
+      maxStorageBufferBindingSize: 64,
+    });
+    runProgram(backend, program, [info([2]), info([2]), info([2])], info([4]), []);
+    expect(ran).toEqual(['tensorfoldFusedRecurrence_test']);
+  });
+
+  it('refuses a program with more storage buffers than the device binds, saying what to do', () => {
+    const { backend, ran } = deviceWith({ maxStorageBuffersPerShaderStage: 3 });
+    expect(() => runProgram(backend, program, [info([2]), info([2]), info([2])], info([4]), [])).toThrow(
+      /binds 4 storage buffers; this WebGPU device allows 3 per shader stage\. Use the WASM or CPU backend/,
+    );
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses a buffer above the largest binding, as a BackendError', () => {
+    const { backend } = deviceWith({ maxStorageBuffersPerShaderStage: 8, maxStorageBufferBindingSize: 64 });
+    expect(() => runProgram(backend, program, [info([17]), info([2]), info([2])], info([4]), [])).toThrow(
+      BackendError,
+    );
   });
 });
 

@@ -49,7 +49,8 @@ export function setRecurrenceMode(next: RecurrenceMode): RecurrenceMode {
 /** Whether a recurrence of this cell and size runs as one persistent workgroup on `backend`. */
 export function runsPersistent(backend: WebGPUBackend, cell: Cell, units: number, batch: number): boolean {
   if (mode !== 'auto') return mode === 'persistent';
-  const info = (backend as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  const info = (backend as unknown as { adapterInfo?: { vendor?: string; architecture?: string } })
+    .adapterInfo;
   if (isSoftwareAdapter({ architecture: info?.architecture, description: info?.vendor })) return false;
   return cell.projections * units * units * batch <= PERSISTENT_MAX_MULTIPLY_ADDS;
 }
