@@ -14,7 +14,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { FusedRecurrenceAttrs } from '@tensorfold/core';
 import type { Cell } from './cells.js';
 import { type Dims, reserveLayout, uniformsOf, workLayout } from './layout.js';
-import { isRealWgsl, RecurrenceProgram, runProgram, runsPersistent, stepsMain } from './programs.js';
+import { RecurrenceProgram, runProgram, runsPersistent } from './programs.js';
+import { backwardStepCode, stepThreads } from './steps.js';
 
 /** WGSL `fn recurrentGradient(s, e)`: `Σ_j R[u, j] dz_s[j, b]` with dz in `buffer`. */
 function recurrentGradientWgsl(cell: Cell, buffer: string): string {
@@ -33,17 +34,6 @@ function recurrentGradientWgsl(cell: Cell, buffer: string): string {
       }
       return sum;
     }`;
-}
-
-/** WGSL of the step program (part 1 of the module doc). */
-function stepCode(cell: Cell, masked: boolean, allOutputs: boolean, persistent: boolean): string {
-  return [
-    `const ALL_OUTPUTS = ${allOutputs};`,
-    isRealWgsl(masked, 'inReserve'),
-    recurrentGradientWgsl(cell, 'result'),
-    cell.stepBackward,
-    stepsMain('stepBackward', persistent, true),
-  ].join('\n');
 }
 
 /** WGSL prelude of the programs over all steps: sizes, and `dzAt(t, row, b)`. */
@@ -109,16 +99,10 @@ function inputGradientCode(cell: Cell): string {
 }
 
 /**
- * WGSL of a weight's gradient `[rows, P·U]`, summed over steps and samples: `kernel` (`Σ x dzᵀ`),
- * `recurrent` (`Σ h dzᵀ`, h the state before each step) or `bias` (`Σ dz`; the GRU's `[2, 3U]`:
- * the input bias's, then the recurrent bias's).
+ * WGSL of the bias's gradient `[P·U]` (the GRU's `[2, 3U]`: the input bias's, then the recurrent
+ * bias's), `Σ dz` over steps and samples.
  */
-function weightGradientCode(cell: Cell, which: 'kernel' | 'recurrent' | 'bias'): string {
-  const [row, factor] = {
-    kernel: ['gateRow(j)', 'inReserve[uniforms.oX + (t * uniforms.features + k) * B + b]'],
-    recurrent: ['j', 'inReserve[uniforms.oH + (t * uniforms.units + k) * B + b]'],
-    bias: ['select(j, gateRow(j), k == 0)', '1.0'],
-  }[which];
+function biasGradientCode(cell: Cell): string {
   return `
     ${allStepsPrelude(cell)}
     fn main(index : i32) {
@@ -129,14 +113,76 @@ function weightGradientCode(cell: Cell, which: 'kernel' | 'recurrent' | 'bias'):
       let PU = ${cell.projections} * uniforms.units;
       let k = index / PU;
       let j = index - k * PU;
-      let row = ${row};
+      let row = select(j, gateRow(j), k == 0);
       var sum = 0.0;
       for (var t = 0; t < uniforms.steps; t = t + 1) {
         for (var b = 0; b < B; b = b + 1) {
-          sum = sum + ${factor} * dzAt(t, row, b);
+          sum = sum + dzAt(t, row, b);
         }
       }
       result[index] = sum;
+    }`;
+}
+
+/** Rows and columns of the 4 × 4 block of a weight's gradient that one thread sums. */
+const TILE = 4;
+
+/** Threads of {@link weightGradientCode}: one per 4 × 4 block of `[rows, columns]`. */
+function weightGradientThreads(rows: number, columns: number): number {
+  return Math.ceil(rows / TILE) * Math.ceil(columns / TILE);
+}
+
+/**
+ * WGSL of a kernel's gradient `[rows, P·U]`, summed over steps and samples: `kernel` (`Σ x dzᵀ`,
+ * rows F) or `recurrent` (`Σ h dzᵀ`, h the state before each step, rows U). Each thread sums a 4 × 4
+ * block (8 loads for 16 multiply-adds); rows and columns past the end are clamped and not written.
+ */
+function weightGradientCode(cell: Cell, which: 'kernel' | 'recurrent'): string {
+  const [rows, gateRow, source] = {
+    kernel: ['uniforms.features', 'gateRow', 'uniforms.oX + t * uniforms.features * B'],
+    recurrent: ['uniforms.units', '', 'uniforms.oH + t * uniforms.units * B'],
+  }[which];
+  return `
+    ${allStepsPrelude(cell)}
+    fn main(index : i32) {
+      if (index >= uniforms.count) {
+        return;
+      }
+      let B = uniforms.batch;
+      let G = ${cell.gates} * uniforms.units;
+      let rows = ${rows};
+      let PU = ${cell.projections} * uniforms.units;
+      let columnBlocks = (PU + 3) / 4;
+      let k0 = (index / columnBlocks) * 4;
+      let j0 = (index - (index / columnBlocks) * columnBlocks) * 4;
+      let k = vec4<i32>(min(k0, rows - 1), min(k0 + 1, rows - 1), min(k0 + 2, rows - 1), min(k0 + 3, rows - 1));
+      let j = vec4<i32>(min(j0, PU - 1), min(j0 + 1, PU - 1), min(j0 + 2, PU - 1), min(j0 + 3, PU - 1));
+      let dzRows = vec4<i32>(${gateRow}(j.x), ${gateRow}(j.y), ${gateRow}(j.z), ${gateRow}(j.w)) * B;
+      let factorRows = k * B;
+      // [4 rows] of [4 columns]
+      var acc = array<vec4<f32>, 4>(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+      for (var t = 0; t < uniforms.steps; t = t + 1) {
+        let dzStep = uniforms.oDZ + t * G * B;
+        let origin = ${source};
+        for (var b = 0; b < B; b = b + 1) {
+          let dz = vec4<f32>(
+            inWork[dzStep + dzRows.x + b],
+            inWork[dzStep + dzRows.y + b],
+            inWork[dzStep + dzRows.z + b],
+            inWork[dzStep + dzRows.w + b]);
+          acc[0] = acc[0] + inReserve[origin + factorRows.x + b] * dz;
+          acc[1] = acc[1] + inReserve[origin + factorRows.y + b] * dz;
+          acc[2] = acc[2] + inReserve[origin + factorRows.z + b] * dz;
+          acc[3] = acc[3] + inReserve[origin + factorRows.w + b] * dz;
+        }
+      }
+      for (var r = 0; r < 4; r = r + 1) {
+        for (var c = 0; c < 4; c = c + 1) {
+          if (k0 + r < rows && j0 + c < PU) {
+            result[(k0 + r) * PU + j0 + c] = acc[r][c];
+          }
+        }
+      }
     }`;
 }
 
@@ -168,19 +214,20 @@ function backwardKernel(cell: Cell): KernelFunc {
       new RecurrenceProgram(`${cell.kind}_${key}`, names, shape, count, code);
     try {
       const persistent = runsPersistent(backend, cell, units, batch);
+      const threads = stepThreads(units, batch);
       const step = new RecurrenceProgram(
         `${cell.kind}_backward_${masked}_${allOutputsUsed}_${persistent}`,
         ['inReserve', 'inDy'],
         [work.length],
-        block,
-        stepCode(cell, masked, allOutputsUsed, persistent),
+        threads,
+        backwardStepCode(cell, masked, allOutputsUsed, persistent),
         persistent,
       );
       if (persistent) {
-        runProgram(backend, step, [reserve, dy], workInfo, uniforms(block));
+        runProgram(backend, step, [reserve, dy], workInfo, uniforms(threads));
       } else {
         for (let t = steps - 1; t >= 0; t--)
-          runProgram(backend, step, [reserve, dy], workInfo, uniforms(block, t));
+          runProgram(backend, step, [reserve, dy], workInfo, uniforms(threads, t));
       }
       const both = [reserve, workInfo];
       const [dx, dKernel, dRecurrent, dBias, dh0, dc0] = outputs as TensorInfo[];
@@ -195,9 +242,22 @@ function backwardKernel(cell: Cell): KernelFunc {
           uniforms(sized(output)),
         );
       runAll('dx', dx as TensorInfo, inputGradientCode(cell));
-      runAll('dKernel', dKernel as TensorInfo, weightGradientCode(cell, 'kernel'));
-      runAll('dRecurrent', dRecurrent as TensorInfo, weightGradientCode(cell, 'recurrent'));
-      runAll('dBias', dBias as TensorInfo, weightGradientCode(cell, 'bias'), true);
+      for (const [key, output, rows] of [
+        ['kernel', dKernel, features],
+        ['recurrent', dRecurrent, units],
+      ] as const) {
+        const threads = weightGradientThreads(rows, width);
+        const code = weightGradientCode(cell, key);
+        const weights = program(
+          `d_${key}`,
+          ['inReserve', 'inWork'],
+          (output as TensorInfo).shape,
+          threads,
+          code,
+        );
+        runProgram(backend, weights, both, output as TensorInfo, uniforms(threads));
+      }
+      runAll('dBias', dBias as TensorInfo, biasGradientCode(cell), true);
       runAll('dh0', dh0 as TensorInfo, initialStateCode(cell));
       if (dc0) {
         const cellProgram = program('dc0', ['inWork', 'inDy'], dc0.shape, block, INITIAL_CELL_CODE);

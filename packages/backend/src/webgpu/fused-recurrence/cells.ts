@@ -1,13 +1,15 @@
 /**
  * The three cells of the fused recurrences on WebGPU (LSTM, simple RNN, GRU with reset after), each
  * as the WGSL of one element `e = u·B + b` (unit u, sample b) of one time step, forward and backward,
- * plus how its input projection maps onto its gate rows. The programs (programs.ts) wrap these in a
- * dispatch per step or in a single-workgroup loop over the steps.
+ * plus how its input projection maps onto its gate rows. The recurrent products come in as arguments
+ * (steps.ts computes them for 4 samples at a time); the programs (programs.ts) run the steps as a
+ * dispatch per step or as a single-workgroup loop over the steps.
  *
  * WGSL names the snippets may use: `uniforms` (layout.ts's fields), `isReal(t, e)` (false where the
- * mask says padding), `sigmoidOf`, `tanhOf`; forward: `result` (the reserve) and `inRecurrent` (the
- * recurrent kernel `[U, P·U]`); backward: `result` (the work buffer), `inReserve`, `inDy`,
- * `recurrentGradient(s, e)` (the state gradient `Σ_j R[u, j] dz_s[j, b]`) and `ALL_OUTPUTS`.
+ * mask says padding), `sigmoidOf`, `tanhOf`; forward: `result` (the reserve), and `rec`, the recurrent
+ * products `h R` of the element's gates (x, y, z, w in gate order); backward: `result` (the work
+ * buffer), `inReserve`, `inDy`, `dhRec` (the state gradient from step t + 1 through the recurrent
+ * kernel, `Σ_j R[u, j] dz_{t+1}[j, b]`; 0 at the last step) and `ALL_OUTPUTS`.
  */
 import {
   FUSED_GRU,
@@ -38,9 +40,9 @@ export interface Cell {
    * scope), for the GRU: presets the recurrent candidate block with its recurrent bias.
    */
   afterProjection: (bias: boolean) => string;
-  /** WGSL `fn stepForward(t: i32, e: i32)`. */
+  /** WGSL `fn stepForward(t : i32, e : i32, rec : vec4<f32>)`. */
   stepForward: string;
-  /** WGSL `fn stepBackward(t: i32, e: i32)`. */
+  /** WGSL `fn stepBackward(t : i32, e : i32, dhRec : f32)`. */
   stepBackward: string;
 }
 
@@ -67,7 +69,7 @@ function stateGradient(dyStride: string): string {
     let last = t == uniforms.steps - 1;
     var dh = 0.0;
     if (!last) {
-      dh = result[uniforms.oDH + e] + recurrentGradient(t + 1, e);
+      dh = result[uniforms.oDH + e] + dhRec;
     }
     if (ALL_OUTPUTS || last) {
       dh = dh + inDy[t * ${dyStride} + e];
@@ -88,26 +90,14 @@ const LSTM: Cell = {
   afterProjection: () => '',
   // z = x W + b + h R; i, f, o = σ, g = tanh; c = f c' + i g; h = o tanh(c) (carried on padding).
   stepForward: `
-  fn stepForward(t : i32, e : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let UB = U * B;
-    let u = e / B;
-    let b = e - u * B;
+  fn stepForward(t : i32, e : i32, rec : vec4<f32>) {
+    let UB = uniforms.units * uniforms.batch;
     let zt = uniforms.oZ + t * 4 * UB;
     let hp = uniforms.oH + t * UB;
-    var a0 = result[zt + e];
-    var a1 = result[zt + UB + e];
-    var a2 = result[zt + 2 * UB + e];
-    var a3 = result[zt + 3 * UB + e];
-    for (var k = 0; k < U; k++) {
-      let hv = result[hp + k * B + b];
-      let row = k * 4 * U + u;
-      a0 = a0 + inRecurrent[row] * hv;
-      a1 = a1 + inRecurrent[row + U] * hv;
-      a2 = a2 + inRecurrent[row + 2 * U] * hv;
-      a3 = a3 + inRecurrent[row + 3 * U] * hv;
-    }
+    let a0 = result[zt + e] + rec.x;
+    let a1 = result[zt + UB + e] + rec.y;
+    let a2 = result[zt + 2 * UB + e] + rec.z;
+    let a3 = result[zt + 3 * UB + e] + rec.w;
     let ig = sigmoidOf(a0);
     let fg = sigmoidOf(a1);
     let gg = tanhOf(a2);
@@ -125,7 +115,7 @@ const LSTM: Cell = {
     result[hp + UB + e] = select(result[hp + e], og * tc, real);
   }`,
   stepBackward: `
-  fn stepBackward(t : i32, e : i32) {
+  fn stepBackward(t : i32, e : i32, dhRec : f32) {
     let UB = uniforms.units * uniforms.batch;
     ${stateGradient('UB')}
     var dc = 0.0;
@@ -163,24 +153,16 @@ const SIMPLE_RNN: Cell = {
   afterProjection: () => '',
   // h = tanh(x W + b + h R) (carried on padding); the gates keep tanh's value.
   stepForward: `
-  fn stepForward(t : i32, e : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let UB = U * B;
-    let u = e / B;
-    let b = e - u * B;
+  fn stepForward(t : i32, e : i32, rec : vec4<f32>) {
+    let UB = uniforms.units * uniforms.batch;
     let zt = uniforms.oZ + t * UB;
     let hp = uniforms.oH + t * UB;
-    var a = result[zt + e];
-    for (var k = 0; k < U; k++) {
-      a = a + inRecurrent[k * U + u] * result[hp + k * B + b];
-    }
-    let v = tanhOf(a);
+    let v = tanhOf(result[zt + e] + rec.x);
     result[zt + e] = v;
     result[hp + UB + e] = select(result[hp + e], v, isReal(t, e));
   }`,
   stepBackward: `
-  fn stepBackward(t : i32, e : i32) {
+  fn stepBackward(t : i32, e : i32, dhRec : f32) {
     let UB = uniforms.units * uniforms.batch;
     ${stateGradient('UB')}
     let v = inReserve[uniforms.oZ + t * UB + e];
@@ -211,25 +193,14 @@ const GRU: Cell = {
     }`,
   // z, r = σ; ĥ = tanh(x W_h + b_h + r (h R_h + b'_h)); h = z h' + (1 − z) ĥ (carried on padding).
   stepForward: `
-  fn stepForward(t : i32, e : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let UB = U * B;
-    let u = e / B;
-    let b = e - u * B;
+  fn stepForward(t : i32, e : i32, rec : vec4<f32>) {
+    let UB = uniforms.units * uniforms.batch;
     let zt = uniforms.oZ + t * 4 * UB;
     let hp = uniforms.oH + t * UB;
-    var az = result[zt + e];
-    var ar = result[zt + UB + e];
-    var ah = result[zt + 2 * UB + e];
+    let az = result[zt + e] + rec.x;
+    let ar = result[zt + UB + e] + rec.y;
+    let ah = result[zt + 2 * UB + e] + rec.z;
     let xh = result[zt + 3 * UB + e];
-    for (var k = 0; k < U; k++) {
-      let hv = result[hp + k * B + b];
-      let row = k * 3 * U + u;
-      az = az + inRecurrent[row] * hv;
-      ar = ar + inRecurrent[row + U] * hv;
-      ah = ah + inRecurrent[row + 2 * U] * hv;
-    }
     let z = sigmoidOf(az);
     let r = sigmoidOf(ar);
     let hh = tanhOf(xh + r * ah);
@@ -242,7 +213,7 @@ const GRU: Cell = {
   }`,
   // dz blocks: z's and r's pre-activations, the recurrent part a, the input part (x W_h + b_h).
   stepBackward: `
-  fn stepBackward(t : i32, e : i32) {
+  fn stepBackward(t : i32, e : i32, dhRec : f32) {
     let UB = uniforms.units * uniforms.batch;
     ${stateGradient('UB')}
     let zt = uniforms.oZ + t * 4 * UB;

@@ -14,7 +14,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { FusedRecurrenceAttrs } from '@tensorfold/core';
 import type { Cell } from './cells.js';
 import { type Dims, type ReserveLayout, reserveLayout, uniformsOf } from './layout.js';
-import { isRealWgsl, RecurrenceProgram, runProgram, runsPersistent, stepsMain } from './programs.js';
+import { RecurrenceProgram, runProgram, runsPersistent } from './programs.js';
+import { forwardStepCode, stepThreads } from './steps.js';
 
 /** WGSL of program 1: kernel copies, `x`'s copy and the projection into the gate rows. */
 function projectionCode(cell: Cell, bias: boolean): string {
@@ -128,19 +129,20 @@ function runRecurrence(
   runProgram(backend, states, stateInputs, reserve, uniformsOf(d, layout, null, stateCount));
 
   const persistent = runsPersistent(backend, cell, d.units, d.batch);
+  const threads = stepThreads(d.units, d.batch);
   const step = new RecurrenceProgram(
     `${cell.kind}_forward_${masked}_${persistent}`,
     ['inRecurrent'],
     [layout.length],
-    block,
-    `${isRealWgsl(masked, 'result')}\n${cell.stepForward}\n${stepsMain('stepForward', persistent, false)}`,
+    threads,
+    forwardStepCode(cell, masked, persistent),
     persistent,
   );
   if (persistent) {
-    runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, block));
+    runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, threads));
   } else {
     for (let t = 0; t < d.steps; t++) {
-      runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, block, t));
+      runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, threads, t));
     }
   }
 }

@@ -137,15 +137,16 @@ export function isRealWgsl(masked: boolean, buffer: string): string {
 }
 
 /**
- * WGSL `fn main(index : i32)` calling `fn step(t, e)` for every element of every step: one step
- * (`uniforms.step`) per dispatch, or all of them in a persistent workgroup, forward or backward in time.
+ * WGSL `fn main(index : i32)` calling `fn stepQuad(t, index)` (steps.ts) for every thread's share of
+ * every step: one step (`uniforms.step`) per dispatch, or all of them in a persistent workgroup,
+ * forward or backward in time.
  */
-export function stepsMain(step: string, persistent: boolean, backward: boolean): string {
+export function stepsMain(persistent: boolean, backward: boolean): string {
   if (!persistent) {
     return `
       fn main(index : i32) {
         if (index < uniforms.count) {
-          ${step}(uniforms.step, index);
+          stepQuad(uniforms.step, index);
         }
       }`;
   }
@@ -156,7 +157,7 @@ export function stepsMain(step: string, persistent: boolean, backward: boolean):
     fn main(index : i32) {
       ${loop} {
         for (var e = index; e < uniforms.count; e = e + ${PERSISTENT_WORKGROUP}) {
-          ${step}(t, e);
+          stepQuad(t, e);
         }
         storageBarrier();
       }
