@@ -1,6 +1,6 @@
 /**
  * The fused recurrences on WebGPU, the two ways they run their time steps: one dispatch per step (all
- * recorded in one submission) against one persistent workgroup that loops over the steps (one
+ * recorded back to back) against one persistent workgroup that loops over the steps (one
  * dispatch). Times one forward and one backward pass through time of the fused kernels
  * (`runKernel`, read back), median over alternating rounds, for the layers-lstm sizes (50 units,
  * 32 x 60 x 5) and one larger LSTM.

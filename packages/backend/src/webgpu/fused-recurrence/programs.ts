@@ -21,12 +21,12 @@ const WORKGROUP = 64;
 const PERSISTENT_WORKGROUP = 256;
 
 /**
- * How the recurrence's time steps are dispatched: `per-step` (one dispatch per step, all recorded
- * in one submission), `persistent` (one workgroup loops over all steps in one dispatch), or `auto`:
- * per step on a software adapter (SwiftShader runs workgroups on CPU threads, so one workgroup is
- * one thread: per step measured faster there, see BENCHMARKS.md), and on a GPU persistent where a
- * step's recurrent product has at most {@link PERSISTENT_MAX_MULTIPLY_ADDS} multiply-adds (it then
- * takes a few microseconds on one compute unit, less than a dispatch costs), per step above.
+ * How the recurrence's time steps are dispatched: `per-step` (one dispatch per step, recorded back to
+ * back, no read-back between steps), `persistent` (one workgroup loops over all steps in one
+ * dispatch), or `auto`: per step on a software adapter (SwiftShader runs a workgroup on one CPU
+ * thread; per step measured faster there, see BENCHMARKS.md), and on a GPU persistent where a step's
+ * recurrent product has at most {@link PERSISTENT_MAX_MULTIPLY_ADDS} multiply-adds (expected to cost
+ * one compute unit less per step than a dispatch costs; not yet measured on a GPU), per step above.
  */
 export type RecurrenceMode = 'auto' | 'per-step' | 'persistent';
 
