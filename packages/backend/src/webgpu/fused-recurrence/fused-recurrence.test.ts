@@ -194,6 +194,41 @@ describe.skipIf(!hasWebgpu)('fused recurrent kernels on WebGPU against WASM', ()
     setRecurrenceMode(previous);
   });
 
+  it('an LSTM over no steps passes the starting states through, forward and backward', async () => {
+    await useBackend('webgpu');
+    const before = tf.memory().numTensors;
+    const [units, batch] = [3, 2];
+    const c0 = tf.tensor2d([1, 2, 3, 4, 5, 6], [units, batch]);
+    const inputs = {
+      x: tf.zeros([0, 2, batch]),
+      kernel: tf.ones([2, 4 * units]),
+      recurrentKernel: tf.ones([units, 4 * units]),
+      h0: tf.ones([units, batch]),
+      c0,
+    };
+    const attrs = { allOutputsUsed: true, masked: false, features: 2 };
+    const [packed, reserve] = tf.engine().runKernel(FUSED_LSTM, inputs, attrs as never) as tf.Tensor[];
+    expect((packed as tf.Tensor).shape).toEqual([1, units, batch]);
+    expect(Array.from(await (packed as tf.Tensor).data())).toEqual([1, 2, 3, 4, 5, 6]);
+    const dy = tf.tensor3d([6, 5, 4, 3, 2, 1], [1, units, batch]);
+    const grads = tf
+      .engine()
+      .runKernel(FUSED_LSTM_GRAD, { dy, reserve } as never, attrs as never) as tf.Tensor[];
+    const values = await Promise.all(grads.map(async (t) => Array.from(await t.data())));
+    expect(grads.map((t) => t.shape)).toEqual([
+      [0, 2, batch],
+      [2, 12],
+      [units, 12],
+      [12],
+      [units, batch],
+      [units, batch],
+    ]);
+    expect(values.slice(0, 5).every((v) => v.every((e) => e === 0))).toBe(true);
+    expect(values[5]).toEqual([6, 5, 4, 3, 2, 1]);
+    tf.dispose([packed as tf.Tensor, reserve as tf.Tensor, dy, ...grads, ...Object.values(inputs)]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   for (const mode of ['per-step', 'persistent'] as const) {
     it.each(cases)(`${mode}: forward and backward agree with WASM: %o`, async (sizes) => {
       await useBackend('wasm');
