@@ -28,6 +28,10 @@ export {
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
 export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';
+export {
+  type RecurrenceMode as WebgpuRecurrenceMode,
+  setRecurrenceMode as setWebgpuRecurrenceMode,
+} from './webgpu/fused-recurrence/programs.js';
 
 /** Set to `1` to make a missing WebGPU a test failure instead of a skip. */
 export const REQUIRE_WEBGPU_ENV = 'TENSORFOLD_REQUIRE_WEBGPU';

@@ -4,6 +4,7 @@ import { chunkedAddNConfig } from './add-n.js';
 import { ANY_RANK_COPY_WRAPPERS } from './any-rank-copies.js';
 import { ANY_RANK_VIEW_WRAPPERS } from './any-rank-views.js';
 import { EMPTY_BATCH_WRAPPERS } from './empty-batch.js';
+import { FUSED_RECURRENCE_WEBGPU_KERNELS } from './fused-recurrence/index.js';
 import {
   collapsedBinaryConfig,
   flatUnaryConfig,
@@ -57,7 +58,11 @@ const replacement = new KernelReplacement('webgpu', {
   replaced: REPLACED_WEBGPU_KERNELS,
   wrapped: WRAPPERS,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
-  added: INT8_WEBGPU_KERNELS,
+  added: [
+    ...INT8_WEBGPU_KERNELS,
+    // the fused LSTM, simple RNN and GRU, forward and backward (fused-recurrence/)
+    ...FUSED_RECURRENCE_WEBGPU_KERNELS,
+  ],
 });
 
 /**
