@@ -4,7 +4,7 @@
  * kernel for tfjs.
  * `@tensorfold/layers` runs them when the active backend has them registered
  * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
- * `@tensorfold/backend` registers them (today on WASM).
+ * `@tensorfold/backend` registers them: every pair on WASM; LSTM, simple RNN and reset-after GRU on WebGPU.
  *
  * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
  * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.
