@@ -3,7 +3,7 @@
  * to int16 levels and products summed in int32 by the SIMD module int8.wat (`i32x4.dot_i16x8_s`:
  * 8 multiply-adds an instruction), 4 rows by 8 columns at a time; a convolution is the same product
  * over patches gathered a tile at a time. Without WebAssembly SIMD, the JavaScript reference computes
- * the same numbers.
+ * the same numbers. Large products and convolutions run on the thread pool (int8-by-threads.ts).
  *
  * (Relaxed SIMD's `i32x4.relaxed_dot_i8x16_i7x16_add_s`, 16 multiply-adds an instruction on the byte
  * levels of non-negative inputs, was tried and left out: Node 20's V8 11.3 behind
@@ -25,6 +25,7 @@ import {
 } from '../../int8/reference.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
+import { int8Conv2DByThreads, int8MatMulByThreads } from './int8-by-threads.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
@@ -92,6 +93,7 @@ const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
   try {
     const out = scope.allocate([...x.shape.slice(0, -1), n]); // [..., n]
     if (m * n === 0) return scope.finish(out);
+    if (int8MatMulByThreads(wasm, all, out, m, k, n, relu === 1)) return scope.finish(out);
     const simd = int8Simd(wasm);
     if (simd != null) {
       const s = scratch(scope, all, n, m * Math.ceil(k / 2), { rowScales: [m] });
@@ -139,6 +141,7 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
     const out = scope.allocate([g.batch, g.outH, g.outW, g.outC]);
     const positions = g.outH * g.outW;
     if (g.batch * positions * g.outC === 0) return scope.finish(out);
+    if (int8Conv2DByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
     const image = g.inH * g.inW * g.inC;
     const simd = int8Simd(wasm);
     if (simd != null) {

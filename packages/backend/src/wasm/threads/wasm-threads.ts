@@ -5,6 +5,7 @@
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
+import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { ThreadPool } from './pool.js';
@@ -51,14 +52,54 @@ export interface ThreadedFilterGradientKernels {
   filterGradientChunk(chunk: number, params: number): void;
 }
 
+/** The functions of threaded-int8.wat (the integer inference kernels; see kernels/int8-by-threads.ts). */
+export interface ThreadedInt8Kernels {
+  /** Rows `[chunk * chunkRows, ...)` of an int8 product: quantized, multiplied, finished (see the .wat). */
+  int8MatMulChunk(
+    chunk: number,
+    x: number,
+    levels: number,
+    w: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    nPad: number,
+    colScales: number,
+    bias: number,
+    relu: number,
+    chunkRows: number,
+  ): void;
+  /** Rows `[chunk * chunkRows, ...)` of int8.wat's `quantizeRows`. */
+  int8QuantizeChunk(
+    chunk: number,
+    x: number,
+    rows: number,
+    k: number,
+    out: number,
+    kPad: number,
+    scales: number,
+    chunkRows: number,
+  ): void;
+  /** Chunk `chunk` of an int8 convolution; its 25 arguments lie as i32 at `params` (see the .wat). */
+  int8ConvChunk(chunk: number, params: number): void;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
-const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm } as const;
+const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm, int8: int8Wasm } as const;
 
 /** A module of the pool. */
 export type PoolModule = keyof typeof MODULES;
 
 /** The job functions of the pool (each module has one of them). */
-const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk'] as const;
+const JOB_FUNCTIONS = [
+  'matMulChunk',
+  'filterGradientChunk',
+  'convChunk',
+  'int8MatMulChunk',
+  'int8QuantizeChunk',
+  'int8ConvChunk',
+] as const;
 
 /** The pool and which of its modules is which (module, build). */
 interface Running {
@@ -175,6 +216,7 @@ export interface PoolUse<T> {
  */
 export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
 export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
+export function threadPool(module: 'int8'): PoolUse<ThreadedInt8Kernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
