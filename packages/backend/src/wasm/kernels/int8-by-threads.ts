@@ -9,7 +9,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Int8ConvGeometry } from '../../int8/reference.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { threadPool } from '../threads/wasm-threads.js';
+import { type PoolUse, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
 
 /**
  * Below this many multiply-adds an int8 product or convolution stays on one thread: waking the
@@ -36,6 +36,25 @@ const TILE_BYTES = 32 * 1024;
 /** Bytes rounded up to a multiple of 64 (a cache line). */
 const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
+/** Inputs of fewer floats are quantized by the calling thread alone: waking the workers costs more. */
+const POOLED_QUANTIZE_FLOATS = 1 << 16;
+
+/** How the quantization job cuts `rows` rows of `rowFloats`: one chunk (this thread) for small inputs. */
+function quantizeChunks(rows: number, rowFloats: number, threads: number) {
+  if (rows * rowFloats < POOLED_QUANTIZE_FLOATS) return { chunkRows: rows, chunks: 1 };
+  const chunkRows = Math.ceil(rows / Math.min(rows, threads * CHUNKS_PER_THREAD));
+  return { chunkRows, chunks: Math.ceil(rows / chunkRows) };
+}
+
+/** int8QuantizeChunk's arguments after the chunk: x, rows, k, out, kPad, scales, chunkRows, out8, kPad8, flags. */
+type QuantizeArgs = [number, number, number, number, number, number, number, number, number, number];
+
+/** Runs int8QuantizeChunk over `chunks` chunks: on the pool, or on this thread where it is one. */
+function quantize(running: PoolUse<ThreadedInt8Kernels>, chunks: number, args: QuantizeArgs): void {
+  if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, args);
+  else running.kernels.int8QuantizeChunk(0, ...args);
+}
+
 /** The operands of an int8 kernel (see ../../int8/int8-kernels.ts). */
 export interface Int8Operands {
   x: TensorInfo;
@@ -52,8 +71,67 @@ function setPadded(heap: Float32Array, values: Float32Array, at: number, nPad: n
 }
 
 /**
+ * Packed int16 weight pairs `w [blocks, pairs, 8]` (int32: low half row 2p, high half row 2p + 1)
+ * as the byte products read them: `[blocks, ceil(pairs / 2), 8 columns, 4 rows]`, int8, zero past
+ * the last pair (as int8.wat's packQuads).
+ */
+export function packQuadBytes(w: Int32Array, blocks: number, pairs: number): Int8Array {
+  const quads = Math.ceil(pairs / 2);
+  const out = new Int8Array(blocks * quads * 32);
+  for (let b = 0; b < blocks; b++)
+    for (let p = 0; p < pairs; p++)
+      for (let c = 0; c < 8; c++) {
+        const v = w[(b * pairs + p) * 8 + c];
+        const at = ((b * quads + (p >> 1)) * 8 + c) * 4 + (p & 1) * 2;
+        out[at] = (v << 16) >> 16;
+        out[at + 1] = v >> 16;
+      }
+  return out;
+}
+
+/**
+ * The byte weights of each weight tensor, packed once: tfjs gives every new tensor data a new data
+ * id and never rewrites one.
+ */
+const byteWeights = new WeakMap<object, Int8Array>();
+
+/** `w`'s weights as bytes, from {@link byteWeights} or packed now. */
+function bytesOf(backend: WasmBackendLike, w: TensorInfo): Int8Array {
+  let packed = byteWeights.get(w.dataId);
+  if (packed == null) {
+    packed = packQuadBytes(backend.typedArrayFromHeap(w) as Int32Array, w.shape[0], w.shape[1]);
+    byteWeights.set(w.dataId, packed);
+  }
+  return packed;
+}
+
+/**
+ * How the output `[rows, cols]` of a product is cut into tiles: across the rows when there are at
+ * least as many rows as columns (each tile reads all of w), else across the columns (each reads all
+ * of the rows; a batch of 32 rows no longer streams all of w once per thread); about
+ * {@link CHUNKS_PER_THREAD} tiles per thread, in multiples of 4 rows or 8 columns.
+ */
+export function int8Tiles(
+  rows: number,
+  cols: number,
+  threads: number,
+): { chunkRows: number; chunkCols: number; chunks: number } {
+  const wanted = threads * CHUNKS_PER_THREAD;
+  const nPad = Math.ceil(cols / 8) * 8;
+  if (rows >= cols) {
+    const chunkRows = Math.ceil(rows / 4 / wanted) * 4;
+    return { chunkRows, chunkCols: nPad, chunks: Math.ceil(rows / chunkRows) };
+  }
+  const chunkCols = Math.ceil(nPad / 8 / wanted) * 8;
+  return { chunkRows: rows, chunkCols, chunks: Math.ceil(nPad / chunkCols) };
+}
+
+/**
  * `out [m, n] = act(q(x) . w * scales + bias)` on the pool into `out` (float32 `[..., n]`, already
  * allocated on the backend); false to leave it to one thread (no pool, too small, memory short).
+ * The rows are quantized by one job, multiplied by tiles in another. Where the FMA build runs
+ * (relaxed SIMD) and no x is negative, byte levels are multiplied with relaxed dot products (16
+ * multiply-adds an instruction, the same sums).
  */
 export function int8MatMulByThreads(
   backend: WasmBackendLike,
@@ -66,47 +144,78 @@ export function int8MatMulByThreads(
 ): boolean {
   const running = threadPool('int8');
   if (running == null || m * k * n < minimum || m < 8) return false;
-  const { pool, build } = running;
+  const { pool, build, kernels } = running;
   const [blocks, pairs] = all.w.shape;
+  const quads = Math.ceil(pairs / 2);
+  const relaxed = kernels.hasBytes != null;
   const nPad = blocks * 8;
-  // Bytes of the pool's memory: x, the levels and their row scales, w, scales, bias, out.
-  const X = 0;
+  const rowChunking = quantizeChunks(m, k, pool.threads);
+  const rowChunks = rowChunking.chunks;
+  // Bytes of the pool's memory: the 14 arguments, the quantization's flags, x, the int16 levels,
+  // the row scales, the byte levels, w (int16 pairs, or bytes), scales, bias, out.
+  const PARAMS = 0;
+  const FLAGS = PARAMS + 64;
+  const X = FLAGS + aligned(rowChunks * 4);
   const LEVELS = X + aligned(m * k * 4);
-  const W = LEVELS + aligned(m * pairs * 4 + m * 4);
-  const SCALES = W + aligned(nPad * pairs * 4);
+  const ROW_SCALES = LEVELS + aligned(m * pairs * 4);
+  const LEVELS8 = ROW_SCALES + aligned(m * 4);
+  const W = LEVELS8 + (relaxed ? aligned(m * quads * 4 + 16) : 0);
+  const SCALES = W + aligned(nPad * pairs * 4); // room for either form of w
   const BIAS = SCALES + aligned(nPad * 4);
   const OUT = BIAS + aligned(nPad * 4);
-  const bytes = OUT + m * n * 4;
-  if (bytes > 2 ** 31 || !pool.reserve(bytes)) return false;
+  const size = OUT + m * n * 4;
+  if (size > 2 ** 31 || !pool.reserve(size)) return false;
   // Views after the last allocation (reserve may grow the pool's memory).
   const floats = new Float32Array(pool.memory.buffer);
+  const ints = new Int32Array(pool.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   floats.set(view(all.x) as Float32Array, X / 4);
-  new Int32Array(pool.memory.buffer).set(view(all.w) as Int32Array, W / 4);
-  setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
-  setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
-  const chunkRows = Math.ceil(m / 4 / (pool.threads * CHUNKS_PER_THREAD)) * 4;
-  pool.run(build, 'int8MatMulChunk', Math.ceil(m / chunkRows), [
+  quantize(running, rowChunks, [
     X,
-    LEVELS,
-    W,
-    OUT,
     m,
     k,
-    n,
-    nPad,
-    SCALES,
-    BIAS,
-    relu ? 1 : 0,
-    chunkRows,
+    LEVELS,
+    2 * pairs,
+    ROW_SCALES,
+    rowChunking.chunkRows,
+    relaxed ? LEVELS8 : 0,
+    4 * quads,
+    FLAGS,
   ]);
+  const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + rowChunks).every((f) => f === 0);
+  if (bytes) new Int8Array(pool.memory.buffer).set(bytesOf(backend, all.w), W);
+  else ints.set(view(all.w) as Int32Array, W / 4);
+  setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
+  setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
+  const { chunkRows, chunkCols, chunks } = int8Tiles(m, n, pool.threads);
+  ints.set(
+    [
+      bytes ? LEVELS8 : LEVELS,
+      ROW_SCALES,
+      W,
+      OUT,
+      m,
+      bytes ? quads : pairs,
+      n,
+      nPad,
+      SCALES,
+      BIAS,
+      relu ? 1 : 0,
+      bytes ? 1 : 0,
+      chunkRows,
+      chunkCols,
+    ],
+    PARAMS / 4,
+  );
+  pool.run(build, 'int8GemmChunk', chunks, [PARAMS]);
   (view(out) as Float32Array).set(floats.subarray(OUT / 4, OUT / 4 + m * n));
   return true;
 }
 
 /**
  * An int8 convolution (geometry `g`) on the pool into `out` (float32 `[batch, outH, outW, outC]`,
- * already allocated); false to leave it to one thread.
+ * already allocated); false to leave it to one thread. Byte products (see above) where the FMA build
+ * runs and no input is negative.
  */
 export function int8Conv2DByThreads(
   backend: WasmBackendLike,
@@ -120,37 +229,40 @@ export function int8Conv2DByThreads(
   const total = g.batch * positions;
   const k = g.fH * g.fW * g.inC;
   if (running == null || total * k * g.outC < minimum || total < 8) return false;
-  const { pool, build } = running;
+  const { pool, build, kernels } = running;
   const [blocks, pairs] = all.w.shape;
+  const relaxed = kernels.hasBytes != null;
   const nPad = blocks * 8;
-  const rowBytes = pairs * 4;
   const image = g.inH * g.inW * g.inC;
-  const tile = Math.min(positions, Math.max(4, Math.floor(TILE_BYTES / rowBytes) & ~3));
+  // Sized for int16 levels (2 bytes a level), which take more room than bytes.
+  const tile = Math.min(positions, Math.max(4, Math.floor(TILE_BYTES / (pairs * 4)) & ~3));
   const chunks = Math.min(total, pool.threads * CHUNKS_PER_THREAD);
   const per = Math.ceil(total / chunks);
-  const patchStride = aligned(tile * rowBytes + 16);
-  // Bytes: the 25 arguments, x, its levels (16 bytes to spare for im2col's reads), the image scales,
-  // w, scales, bias, each chunk's patches, out.
+  const patchStride = aligned(tile * pairs * 4 + 16);
+  const { chunkRows: imageChunkRows, chunks: imageChunks } = quantizeChunks(g.batch, image, pool.threads);
+  // Bytes: the 26 arguments, x, its levels (int16, then bytes; 16 bytes to spare for im2col's reads),
+  // the image scales, the quantization's flags, w, w as bytes, scales, bias, each chunk's patches, out.
   const PARAMS = 0;
   const X = PARAMS + 128;
   const LEVELS = X + aligned(g.batch * image * 4);
-  const IMAGE_SCALES = LEVELS + aligned(g.batch * image * 2 + 16);
-  const W = IMAGE_SCALES + aligned(g.batch * 4);
-  const SCALES = W + aligned(nPad * pairs * 4);
+  const LEVELS8 = LEVELS + aligned(g.batch * image * 2 + 16);
+  const IMAGE_SCALES = LEVELS8 + (relaxed ? aligned(g.batch * image + 16) : 0);
+  const FLAGS = IMAGE_SCALES + aligned(g.batch * 4);
+  const W = FLAGS + aligned(imageChunks * 4);
+  const SCALES = W + aligned(nPad * pairs * 4); // room for either form of w
   const BIAS = SCALES + aligned(nPad * 4);
   const PATCHES = BIAS + aligned(nPad * 4);
   const OUT = PATCHES + chunks * patchStride;
-  const bytes = OUT + total * g.outC * 4;
-  if (bytes > 2 ** 31 || !pool.reserve(bytes)) return false;
+  const size = OUT + total * g.outC * 4;
+  if (size > 2 ** 31 || !pool.reserve(size)) return false;
   const floats = new Float32Array(pool.memory.buffer);
+  const ints = new Int32Array(pool.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   floats.set(view(all.x) as Float32Array, X / 4);
-  new Int32Array(pool.memory.buffer).set(view(all.w) as Int32Array, W / 4);
   setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
   setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
-  // [batch, inH, inW, inC] as int16 levels, one scale per image
-  const imageChunkRows = Math.ceil(g.batch / (pool.threads * CHUNKS_PER_THREAD));
-  pool.run(build, 'int8QuantizeChunk', Math.ceil(g.batch / imageChunkRows), [
+  // [batch, inH, inW, inC] as int16 levels (and bytes), one scale per image
+  quantize(running, imageChunks, [
     X,
     g.batch,
     image,
@@ -158,34 +270,44 @@ export function int8Conv2DByThreads(
     image,
     IMAGE_SCALES,
     imageChunkRows,
+    relaxed ? LEVELS8 : 0,
+    image,
+    FLAGS,
   ]);
-  new Int32Array(pool.memory.buffer, PARAMS, 25).set([
-    LEVELS,
-    PATCHES,
-    W,
-    OUT,
-    IMAGE_SCALES,
-    SCALES,
-    BIAS,
-    relu ? 1 : 0,
-    g.inH,
-    g.inW,
-    g.inC,
-    g.outH,
-    g.outW,
-    g.fH,
-    g.fW,
-    g.sH,
-    g.sW,
-    g.padTop,
-    g.padLeft,
-    g.outC,
-    nPad,
-    per,
-    total,
-    tile,
-    patchStride,
-  ]);
+  const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + imageChunks).every((f) => f === 0);
+  if (bytes) new Int8Array(pool.memory.buffer).set(bytesOf(backend, all.w), W);
+  else ints.set(view(all.w) as Int32Array, W / 4);
+  ints.set(
+    [
+      bytes ? LEVELS8 : LEVELS,
+      PATCHES,
+      W,
+      OUT,
+      IMAGE_SCALES,
+      SCALES,
+      BIAS,
+      relu ? 1 : 0,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.fH,
+      g.fW,
+      g.sH,
+      g.sW,
+      g.padTop,
+      g.padLeft,
+      g.outC,
+      nPad,
+      per,
+      total,
+      tile,
+      patchStride,
+      bytes ? 1 : 0,
+    ],
+    PARAMS / 4,
+  );
   pool.run(build, 'int8ConvChunk', Math.ceil(total / per), [PARAMS]);
   (view(out) as Float32Array).set(floats.subarray(OUT / 4, OUT / 4 + total * g.outC));
   return true;

@@ -12,10 +12,17 @@
   ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
   ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
   ;; scales[i] = max / 127 (0 for a row of zeros, whose levels are all 0). Rows of `out` are kPad apart.
+  ;; Where out8 is not 0, writes the same levels as bytes there too (rows kPad8 >= kPad apart, zero
+  ;; from k on; right only for levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
   (func $quantizeRows
     (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
-    (local $i i32) (local $p i32) (local $end i32) (local $t i32)
-    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128)
+    (param $out8 i32) (param $kPad8 i32) (result i32)
+    (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
+    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $low v128) (local $tEnd i32)
+    (local $level i32)
+    (local.set $low (v128.const i32x4 0 0 0 0))
+    (local.set $tEnd (select (local.get $kPad8) (local.get $kPad)
+      (i32.and (i32.ne (local.get $out8) (i32.const 0)) (i32.gt_s (local.get $kPad8) (local.get $kPad)))))
     (block $done (loop $row
       (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
       (local.set $m (v128.const i32x4 0 0 0 0))
@@ -23,7 +30,9 @@
       (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))
       (block $vd (loop $v
         (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $p)))))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (local.get $v))))
+        (local.set $low (f32x4.min (local.get $low) (local.get $v)))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $v)))
       (local.set $max (f32.max
@@ -33,6 +42,7 @@
       (block $sd (loop $s
         (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $max (f32.max (local.get $max) (f32.abs (f32.load (local.get $p)))))
+        (local.set $low (f32x4.min (local.get $low) (f32x4.splat (f32.load (local.get $p)))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $s)))
       (local.set $inv (f32.const 0))
@@ -44,30 +54,39 @@
       (local.set $t (i32.const 0))
       (block $qd (loop $q
         (br_if $qd (i32.gt_s (i32.add (local.get $t) (i32.const 8)) (local.get $k)))
-        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1)))
-          (i16x8.narrow_i32x4_s
-            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
-              (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
-            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
-              (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
+        (local.set $lo (i16x8.narrow_i32x4_s
+          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+            (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+            (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
+        (if (local.get $out8) (then
+          (v128.store64_lane 0 (i32.add (local.get $out8) (local.get $t))
+            (i8x16.narrow_i16x8_u (local.get $lo) (local.get $lo)))))
         (local.set $t (i32.add (local.get $t) (i32.const 8)))
         (br $q)))
       ;; the tail, then the zero padding
       (block $td (loop $tl
-        (br_if $td (i32.ge_s (local.get $t) (local.get $kPad)))
-        (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1)))
-          (select
-            (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
-              (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
-            (i32.const 0)
-            (i32.lt_s (local.get $t) (local.get $k))))
+        (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
+        (local.set $level (select
+          (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
+            (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+          (i32.const 0)
+          (i32.lt_s (local.get $t) (local.get $k))))
+        (if (i32.lt_s (local.get $t) (local.get $kPad)) (then
+          (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $level))))
+        (if (local.get $out8) (then
+          (i32.store8 (i32.add (local.get $out8) (local.get $t)) (local.get $level))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $tl)))
       (local.set $x (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
       (local.set $out (i32.add (local.get $out) (i32.shl (local.get $kPad) (i32.const 1))))
+      (if (local.get $out8) (then (local.set $out8 (i32.add (local.get $out8) (local.get $kPad8)))))
       (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $row))))
+      (br $row)))
+    ;; some x < 0 (or NaN: the min is NaN, not >= 0)
+    (v128.any_true (v128.not (f32x4.ge (local.get $low) (v128.const i32x4 0 0 0 0)))))
 
   ;; Writes out[col .. min(col + 4, n)) = act(float(acc) * rowScale * colScales[col..] + bias[col..]).
   (func $finish
@@ -97,7 +116,7 @@
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
-    (param $relu i32)
+    (param $relu i32) (param $bytes i32) (param $stride i32)
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
     (local $o i32) (local $s i32)
@@ -135,6 +154,32 @@
         ;; the block of columns j..j+7 of w, two pairs of k a turn, then the odd one
         (local.set $wp (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $wStep))))
         (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
+        ;; byte levels (the FMA build): 4 levels of k a unit, relaxed i8 dot products summed pairwise
+;;fma         (if (local.get $bytes) (then
+;;fma         (local.set $end (i32.add (local.get $a0) (local.get $rowBytes)))
+;;fma         (block $bd (loop $bl
+;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
+;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
+;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+;;fma           (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+;;fma           (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+;;fma           (br $bl)))
+;;fma         ) (else
         (block $kd (loop $kl
           (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
           (local.set $w0 (v128.load offset=0 (local.get $wp)))
@@ -187,8 +232,9 @@
           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
         ))
+;;fma         ))
         ;; out[i, j], row scale at rowScales + i * rowStep
-        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 2))))
         (local.set $s (i32.add (local.get $rowScales) (i32.mul (local.get $i) (local.get $rowStep))))
         (if (i32.and (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m))
               (i32.le_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
@@ -201,7 +247,7 @@
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
             (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
             (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
             (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
             (local.set $x (f32x4.splat (f32.load (local.get $s))))
             (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc2))
@@ -210,7 +256,7 @@
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
             (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
             (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
             (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
             (local.set $x (f32x4.splat (f32.load (local.get $s))))
             (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc4))
@@ -219,7 +265,7 @@
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
             (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
             (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
             (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
             (local.set $x (f32x4.splat (f32.load (local.get $s))))
             (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc6))
@@ -235,21 +281,21 @@
             (call $finish (local.get $acc1) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
               (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
             (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m)) (then
-              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
               (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
               (call $finish (local.get $acc2) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
                 (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
               (call $finish (local.get $acc3) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
                 (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
             (if (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m)) (then
-              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
               (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
               (call $finish (local.get $acc4) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
                 (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
               (call $finish (local.get $acc5) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
                 (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
             (if (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m)) (then
-              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
               (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
               (call $finish (local.get $acc6) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
                 (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
@@ -325,66 +371,77 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $pl))))
 
-  ;; Chunk c of out[m, n] = act(q(x) . w * rowScale * colScales + bias): rows [c * chunkRows, ...) of
-  ;; x (float32 [m, k]) are quantized to levels (int16 [m, 2 * pairs], their scales right after the
-  ;; levels, [m] floats), then multiplied with w ([nPad / 8, pairs, 8] int32) in blocks of rows that
-  ;; fit 64 KiB (they stay in the cache while w streams by).
-  (func (export "int8MatMulChunk") (param $c i32) (param $x i32) (param $levels i32) (param $w i32)
-    (param $out i32) (param $m i32) (param $k i32) (param $n i32) (param $nPad i32) (param $colScales i32)
-    (param $bias i32) (param $relu i32) (param $chunkRows i32)
-    (local $i0 i32) (local $i1 i32) (local $pairs i32) (local $rowBytes i32) (local $rs i32) (local $block i32)
-    (local $rows i32)
-    (local.set $i0 (i32.mul (local.get $c) (local.get $chunkRows)))
-    (if (i32.ge_s (local.get $i0) (local.get $m)) (then (return)))
-    (local.set $i1 (select (local.get $m) (i32.add (local.get $i0) (local.get $chunkRows))
-      (i32.gt_s (i32.add (local.get $i0) (local.get $chunkRows)) (local.get $m))))
-    (local.set $pairs (i32.shr_u (i32.add (local.get $k) (i32.const 1)) (i32.const 1)))
-    (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
-    (local.set $rs (i32.add (local.get $levels) (i32.mul (local.get $m) (local.get $rowBytes))))
-    (call $quantizeRows
-      (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i0) (local.get $k)) (i32.const 2)))
-      (i32.sub (local.get $i1) (local.get $i0)) (local.get $k)
-      (i32.add (local.get $levels) (i32.mul (local.get $i0) (local.get $rowBytes)))
-      (i32.shl (local.get $pairs) (i32.const 1))
-      (i32.add (local.get $rs) (i32.shl (local.get $i0) (i32.const 2))))
+  ;; Tile c of out[m, n] = act(a . w * rowScales * colScales + bias), the i32 arguments at $p: 0 a
+  ;; (levels [m, 4 * units] bytes: int16 pairs, or 4 bytes where 11 bytes is 1), 1 rowScales [m], 2 w
+  ;; ([nPad / 8, units, 8] units), 3 out, 4 m, 5 units, 6 n, 7 nPad, 8 colScales, 9 bias, 10 relu,
+  ;; 11 bytes, 12 chunkRows, 13 chunkCols (a multiple of 8). Tile c is row block c % ceil(m /
+  ;; chunkRows), column block c / ceil(m / chunkRows); its rows go in blocks that fit 64 KiB (they
+  ;; stay in the cache while w streams by).
+  (func (export "int8GemmChunk") (param $c i32) (param $p i32)
+    (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32) (local $m i32) (local $n i32)
+    (local $units i32) (local $rowBytes i32) (local $blocks i32) (local $block i32) (local $rows i32)
+    (local.set $m (i32.load offset=16 (local.get $p)))
+    (local.set $n (i32.load offset=24 (local.get $p)))
+    (local.set $units (i32.load offset=20 (local.get $p)))
+    (local.set $rowBytes (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $blocks (i32.div_u (i32.add (local.get $m) (i32.sub (i32.load offset=48 (local.get $p)) (i32.const 1)))
+      (i32.load offset=48 (local.get $p))))
+    (local.set $i0 (i32.mul (i32.rem_u (local.get $c) (local.get $blocks)) (i32.load offset=48 (local.get $p))))
+    (local.set $i1 (i32.add (local.get $i0) (i32.load offset=48 (local.get $p))))
+    (if (i32.gt_s (local.get $i1) (local.get $m)) (then (local.set $i1 (local.get $m))))
+    (local.set $j0 (i32.mul (i32.div_u (local.get $c) (local.get $blocks)) (i32.load offset=52 (local.get $p))))
+    (local.set $j1 (i32.add (local.get $j0) (i32.load offset=52 (local.get $p))))
+    (if (i32.gt_s (local.get $j1) (i32.load offset=28 (local.get $p))) (then (local.set $j1 (i32.load offset=28 (local.get $p)))))
+    (if (i32.ge_s (local.get $j0) (local.get $n)) (then (return)))
     (local.set $block (i32.and (i32.div_u (i32.const 65536) (local.get $rowBytes)) (i32.const -4)))
     (if (i32.lt_s (local.get $block) (i32.const 4)) (then (local.set $block (i32.const 4))))
     (block $d (loop $l
       (br_if $d (i32.ge_s (local.get $i0) (local.get $i1)))
       (local.set $rows (select (i32.sub (local.get $i1) (local.get $i0)) (local.get $block)
         (i32.lt_s (i32.sub (local.get $i1) (local.get $i0)) (local.get $block))))
-      (call $gemm (i32.add (local.get $levels) (i32.mul (local.get $i0) (local.get $rowBytes))) (local.get $w)
-        (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i0) (local.get $n)) (i32.const 2)))
-        (local.get $rows) (local.get $pairs) (local.get $n) (local.get $nPad)
-        (i32.add (local.get $rs) (i32.shl (local.get $i0) (i32.const 2))) (i32.const 4)
-        (local.get $colScales) (local.get $bias) (local.get $relu))
+      (call $gemm
+        (i32.add (i32.load (local.get $p)) (i32.mul (local.get $i0) (local.get $rowBytes)))
+        (i32.add (i32.load offset=8 (local.get $p)) (i32.mul (i32.shr_u (local.get $j0) (i32.const 3)) (i32.shl (local.get $rowBytes) (i32.const 3))))
+        (i32.add (i32.load offset=12 (local.get $p)) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $n)) (local.get $j0)) (i32.const 2)))
+        (local.get $rows) (local.get $units) (i32.sub (local.get $n) (local.get $j0)) (i32.sub (local.get $j1) (local.get $j0))
+        (i32.add (i32.load offset=4 (local.get $p)) (i32.shl (local.get $i0) (i32.const 2))) (i32.const 4)
+        (i32.add (i32.load offset=32 (local.get $p)) (i32.shl (local.get $j0) (i32.const 2)))
+        (i32.add (i32.load offset=36 (local.get $p)) (i32.shl (local.get $j0) (i32.const 2)))
+        (i32.load offset=40 (local.get $p)) (i32.load offset=44 (local.get $p)) (local.get $n))
       (local.set $i0 (i32.add (local.get $i0) (local.get $block)))
       (br $l))))
 
-  ;; Chunk c of quantizeRows over rows [c * chunkRows, ...) of x [rows, k] (levels kPad apart at out).
+  ;; Chunk c of quantizeRows over rows [c * chunkRows, ...) of x [rows, k] (levels kPad apart at out,
+  ;; and as bytes kPad8 apart at out8 where it is not 0); flags[c] = 1 where those rows have some x < 0.
   (func (export "int8QuantizeChunk") (param $c i32) (param $x i32) (param $rows i32) (param $k i32)
-    (param $out i32) (param $kPad i32) (param $scales i32) (param $chunkRows i32)
+    (param $out i32) (param $kPad i32) (param $scales i32) (param $chunkRows i32) (param $out8 i32)
+    (param $kPad8 i32) (param $flags i32)
     (local $i0 i32) (local $count i32)
     (local.set $i0 (i32.mul (local.get $c) (local.get $chunkRows)))
     (local.set $count (i32.sub (local.get $rows) (local.get $i0)))
     (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
     (if (i32.gt_s (local.get $count) (local.get $chunkRows)) (then (local.set $count (local.get $chunkRows))))
-    (call $quantizeRows
+    (i32.store (i32.add (local.get $flags) (i32.shl (local.get $c) (i32.const 2))) (call $quantizeRows
       (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i0) (local.get $k)) (i32.const 2)))
       (local.get $count) (local.get $k)
       (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i0) (local.get $kPad)) (i32.const 1)))
       (local.get $kPad)
-      (i32.add (local.get $scales) (i32.shl (local.get $i0) (i32.const 2)))))
+      (i32.add (local.get $scales) (i32.shl (local.get $i0) (i32.const 2)))
+      (select (i32.add (local.get $out8) (i32.mul (local.get $i0) (local.get $kPad8))) (i32.const 0) (local.get $out8))
+      (local.get $kPad8))))
 
   ;; Chunk c of an int8 convolution over the output positions [c * per, ...) of all images (flattened
   ;; [batch, outH * outW]): tiles of at most `tile` positions of one image, their patches gathered by
   ;; im2col into this chunk's own buffer (patches + c * patchStride), times w. The i32 arguments at $p:
-  ;; 0 levels (int16 images, quantized), 1 patches, 2 w, 3 out, 4 imageScales, 5 colScales, 6 bias,
-  ;; 7 relu, 8 inH, 9 inW, 10 inC, 11 outH, 12 outW, 13 fH, 14 fW, 15 sH, 16 sW, 17 padTop, 18 padLeft,
-  ;; 19 n, 20 nPad, 21 per, 22 total positions, 23 tile, 24 patchStride.
+  ;; 0 levels (the quantized images: int16, or bytes where 25 bytes is 1), 1 patches, 2 w (packed as the
+  ;; levels are), 3 out, 4 imageScales, 5 colScales, 6 bias, 7 relu, 8 inH, 9 inW, 10 inC, 11 outH,
+  ;; 12 outW, 13 fH, 14 fW, 15 sH, 16 sW, 17 padTop, 18 padLeft, 19 n, 20 nPad, 21 per, 22 total
+  ;; positions, 23 tile, 24 patchStride, 25 bytes.
   (func (export "int8ConvChunk") (param $c i32) (param $p i32)
     (local $pos i32) (local $end i32) (local $buf i32) (local $positions i32) (local $image i32)
-    (local $pairs i32) (local $rowBytes i32) (local $b i32) (local $first i32) (local $count i32)
+    (local $units i32) (local $rowBytes i32) (local $b i32) (local $first i32) (local $count i32)
+    (local $bytes i32) (local $k i32)
+    (local.set $bytes (i32.load offset=100 (local.get $p)))
     (local.set $pos (i32.mul (local.get $c) (i32.load offset=84 (local.get $p))))
     (local.set $end (i32.add (local.get $pos) (i32.load offset=84 (local.get $p))))
     (if (i32.gt_s (local.get $end) (i32.load offset=88 (local.get $p)))
@@ -392,11 +449,14 @@
     (local.set $buf (i32.add (i32.load offset=4 (local.get $p))
       (i32.mul (local.get $c) (i32.load offset=96 (local.get $p)))))
     (local.set $positions (i32.mul (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p))))
-    (local.set $image (i32.mul (i32.mul (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p)))
+    ;; bytes of one image's levels, and of a patch row (units of 4 bytes: 2 int16 levels or 4 bytes)
+    (local.set $image (i32.shl (i32.mul (i32.mul (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p)))
+      (i32.load offset=40 (local.get $p))) (i32.eqz (local.get $bytes))))
+    (local.set $k (i32.mul (i32.mul (i32.load offset=52 (local.get $p)) (i32.load offset=56 (local.get $p)))
       (i32.load offset=40 (local.get $p))))
-    (local.set $pairs (i32.shr_u (i32.add (i32.mul (i32.mul (i32.load offset=52 (local.get $p))
-      (i32.load offset=56 (local.get $p))) (i32.load offset=40 (local.get $p))) (i32.const 1)) (i32.const 1)))
-    (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
+    (local.set $units (select (i32.shr_u (i32.add (local.get $k) (i32.const 3)) (i32.const 2))
+      (i32.shr_u (i32.add (local.get $k) (i32.const 1)) (i32.const 1)) (local.get $bytes)))
+    (local.set $rowBytes (i32.shl (local.get $units) (i32.const 2)))
     (block $d (loop $l
       (br_if $d (i32.ge_s (local.get $pos) (local.get $end)))
       (local.set $b (i32.div_u (local.get $pos) (local.get $positions)))
@@ -407,19 +467,24 @@
       (if (i32.gt_s (local.get $count) (i32.load offset=92 (local.get $p)))
         (then (local.set $count (i32.load offset=92 (local.get $p)))))
       (call $im2col
-        (i32.add (i32.load (local.get $p)) (i32.shl (i32.mul (local.get $b) (local.get $image)) (i32.const 1)))
+        (i32.add (i32.load (local.get $p)) (i32.mul (local.get $b) (local.get $image)))
         (local.get $buf) (local.get $first) (local.get $count)
         (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p))
-        (i32.shl (i32.load offset=40 (local.get $p)) (i32.const 1))
+        (i32.shl (i32.load offset=40 (local.get $p)) (i32.eqz (local.get $bytes)))
         (i32.load offset=48 (local.get $p)) (i32.load offset=52 (local.get $p)) (i32.load offset=56 (local.get $p))
         (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p))
         (i32.load offset=68 (local.get $p)) (i32.load offset=72 (local.get $p)) (local.get $rowBytes))
       (call $gemm (local.get $buf) (i32.load offset=8 (local.get $p))
         (i32.add (i32.load offset=12 (local.get $p))
           (i32.shl (i32.mul (local.get $pos) (i32.load offset=76 (local.get $p))) (i32.const 2)))
-        (local.get $count) (local.get $pairs) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p))
+        (local.get $count) (local.get $units) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p))
         (i32.add (i32.load offset=16 (local.get $p)) (i32.shl (local.get $b) (i32.const 2))) (i32.const 0)
-        (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p)))
+        (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p))
+        (local.get $bytes) (i32.load offset=76 (local.get $p)))
       (local.set $pos (i32.add (local.get $pos) (local.get $count)))
       (br $l))))
+
+  ;; Whether this build multiplies byte levels (the FMA build only; the caller packs the weights as
+  ;; bytes itself, kernels/int8-by-threads.ts).
+;;fma   (func (export "hasBytes") (result i32) (i32.const 1))
 )

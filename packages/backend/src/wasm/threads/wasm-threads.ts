@@ -54,23 +54,12 @@ export interface ThreadedFilterGradientKernels {
 
 /** The functions of threaded-int8.wat (the integer inference kernels; see kernels/int8-by-threads.ts). */
 export interface ThreadedInt8Kernels {
-  /** Rows `[chunk * chunkRows, ...)` of an int8 product: quantized, multiplied, finished (see the .wat). */
-  int8MatMulChunk(
-    chunk: number,
-    x: number,
-    levels: number,
-    w: number,
-    out: number,
-    m: number,
-    k: number,
-    n: number,
-    nPad: number,
-    colScales: number,
-    bias: number,
-    relu: number,
-    chunkRows: number,
-  ): void;
-  /** Rows `[chunk * chunkRows, ...)` of int8.wat's `quantizeRows`. */
+  /** Tile `chunk` of an int8 product of quantized rows; its 14 arguments lie as i32 at `params` (see the .wat). */
+  int8GemmChunk(chunk: number, params: number): void;
+  /**
+   * Rows `[chunk * chunkRows, ...)` of int8.wat's `quantizeRows` (and byte levels `kPad8` apart at
+   * `out8` where it is not 0); `flags[chunk]` = 1 where those rows have a negative value.
+   */
   int8QuantizeChunk(
     chunk: number,
     x: number,
@@ -80,9 +69,14 @@ export interface ThreadedInt8Kernels {
     kPad: number,
     scales: number,
     chunkRows: number,
+    out8: number,
+    kPad8: number,
+    flags: number,
   ): void;
-  /** Chunk `chunk` of an int8 convolution; its 25 arguments lie as i32 at `params` (see the .wat). */
+  /** Chunk `chunk` of an int8 convolution; its 26 arguments lie as i32 at `params` (see the .wat). */
   int8ConvChunk(chunk: number, params: number): void;
+  /** 1 in the FMA build (relaxed SIMD), which multiplies byte levels; absent from the SIMD build. */
+  hasBytes?(): number;
 }
 
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
@@ -96,7 +90,7 @@ const JOB_FUNCTIONS = [
   'matMulChunk',
   'filterGradientChunk',
   'convChunk',
-  'int8MatMulChunk',
+  'int8GemmChunk',
   'int8QuantizeChunk',
   'int8ConvChunk',
 ] as const;
