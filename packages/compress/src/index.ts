@@ -29,6 +29,7 @@ export {
   packLevels,
   unpackLevels,
 } from './int8/int8-ops.js';
+export { type LoadForInferenceOptions, loadForInference } from './int8/load-for-inference.js';
 export { type QuantizeForInferenceOptions, quantizeForInference } from './int8/quantize-for-inference.js';
 export { exportOnnx, ONNX_LAYERS } from './onnx/export.js';
 export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
