@@ -5,7 +5,8 @@
 ;;
 ;; Sums are int32 and exact, and each output element is finished by the same code whichever thread
 ;; claims it: the result has the same bits for any number of threads, and as int8.wat's one-thread path.
-;; Keep the three copied functions in step with int8.wat.
+;; Keep the copied functions in step with int8.wat (gemm here takes the output's row stride apart
+;; from its column count, for tiles across columns).
 (module
   (import "env" "memory" (memory 1 16384 shared))
 
@@ -113,6 +114,8 @@
   ;; a: int16 [m, 2 * pairs]; w: int32 [nPad / 8, pairs, 8] (weight pairs, 8 columns a block, zero past n);
   ;; colScales, bias: float32 [nPad]; out: float32 [m, n]. Row i's scale is at rowScales + i * rowStep
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
+  ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
+  ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
