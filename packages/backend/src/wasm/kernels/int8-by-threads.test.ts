@@ -210,3 +210,37 @@ describe('packQuadBytes', () => {
           }
   });
 });
+
+describe('the byte weights kept in the pool memory', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    setThreadedInt8Minimum(0);
+    expect(await setWasmThreads(2)).toBe(2);
+  });
+  afterAll(async () => {
+    setThreadedInt8Minimum();
+    await setWasmThreads(1);
+  });
+
+  it('are copied in again after another kernel had the pool (a float product over them)', async () => {
+    const [m, k, n] = [16, 40, 24];
+    const o = operands([m, k], k, n, 21, 'non-negative');
+    const inputs = tensorsOf(o, [m, k], k, n);
+    const expected = Array.from(int8MatMulReference(o.x, m, k, o.packed, n, o.scales, o.bias, false));
+    const product = async () => {
+      const y = tf.engine().runKernel(INT8_MAT_MUL, inputs, {}) as tf.Tensor;
+      const values = Array.from(await y.data());
+      y.dispose();
+      return values;
+    };
+    expect(await product()).toEqual(expected);
+    expect(await product()).toEqual(expected); // the kept weights
+    // a float product on the pool writes its operands over the whole memory in use
+    const a = tf.randomUniform([512, 512], 0, 1, 'float32', 1);
+    const floatProduct = tf.matMul(a, a);
+    await floatProduct.data();
+    tf.dispose([a, floatProduct]);
+    expect(await product()).toEqual(expected);
+    tf.dispose(Object.values(inputs));
+  });
+});

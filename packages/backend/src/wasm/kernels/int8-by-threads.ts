@@ -9,7 +9,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Int8ConvGeometry } from '../../int8/reference.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { type PoolUse, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
+import type { ThreadPool } from '../threads/pool.js';
+import { type PoolUse, poolHandouts, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
 
 /**
  * Below this many multiply-adds an int8 product or convolution stays on one thread: waking the
@@ -106,6 +107,80 @@ function bytesOf(backend: WasmBackendLike, w: TensorInfo): Int8Array {
 }
 
 /**
+ * Byte weights kept in the pool's shared memory between calls (so that a layer's 400 KB are not
+ * copied in again for every batch): above every int8 call's own scratch, and only while no other
+ * kernel has had the pool since the last int8 call ({@link poolHandouts}).
+ */
+interface Kept {
+  memory: WebAssembly.Memory;
+  /** poolHandouts() at the last int8 call. */
+  handout: number;
+  /** Where the kept weights start and end (bytes). */
+  base: number;
+  end: number;
+  at: Map<object, number>;
+}
+
+let kept: Kept | null = null;
+
+/** The most bytes of weights kept (then the oldest are dropped, all at once). */
+const KEPT_BYTES = 64 << 20;
+
+/**
+ * Called by each int8 call on the pool once it knows its scratch (`[0, scratch)` bytes), right after
+ * `threadPool`: keeps the kept weights where they are still intact and above the scratch, else
+ * forgets them.
+ */
+function keepWeights(pool: ThreadPool<object>, scratch: number): Kept {
+  const handout = poolHandouts();
+  if (kept == null || kept.memory !== pool.memory || kept.handout !== handout - 1 || scratch > kept.base) {
+    const base = Math.ceil(Math.max(scratch, kept?.memory === pool.memory ? kept.base : 0) / 65536) * 65536;
+    kept = { memory: pool.memory, handout, base, end: base, at: new Map() };
+  }
+  kept.handout = handout;
+  return kept;
+}
+
+/** Where `w`'s byte weights lie in the pool's memory (copied in now if they are not kept), or null where the memory is short. */
+function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: TensorInfo): number | null {
+  const k = kept as Kept;
+  let at = k.at.get(w.dataId);
+  if (at != null) return at;
+  const packed = bytesOf(backend, w);
+  if (k.end + packed.length - k.base > KEPT_BYTES) {
+    k.at.clear();
+    k.end = k.base;
+  }
+  if (!pool.reserve(k.end + packed.length)) return null;
+  at = k.end;
+  new Int8Array(pool.memory.buffer).set(packed, at);
+  k.at.set(w.dataId, at);
+  k.end = aligned(at + packed.length);
+  return at;
+}
+
+/**
+ * Puts `w` where a product reads it and returns the address: byte weights kept in the pool's memory
+ * (`bytes`; copied to `scratch` where the memory is short), or the int16 pairs copied to `scratch`.
+ */
+function placeWeights(
+  pool: ThreadPool<object>,
+  backend: WasmBackendLike,
+  w: TensorInfo,
+  bytes: boolean,
+  scratch: number,
+): number {
+  if (bytes) {
+    const at = keptBytes(pool, backend, w);
+    if (at != null) return at;
+    new Int8Array(pool.memory.buffer).set(bytesOf(backend, w), scratch);
+  } else {
+    new Int32Array(pool.memory.buffer).set(backend.typedArrayFromHeap(w) as Int32Array, scratch / 4);
+  }
+  return scratch;
+}
+
+/**
  * How the output `[rows, cols]` of a product is cut into tiles: across the rows when there are at
  * least as many rows as columns (each tile reads all of w), else across the columns (each reads all
  * of the rows; a batch of 32 rows no longer streams all of w once per thread); about
@@ -142,8 +217,9 @@ export function int8MatMulByThreads(
   n: number,
   relu: boolean,
 ): boolean {
+  if (m * k * n < minimum || m < 8) return false;
   const running = threadPool('int8');
-  if (running == null || m * k * n < minimum || m < 8) return false;
+  if (running == null) return false;
   const { pool, build, kernels } = running;
   const [blocks, pairs] = all.w.shape;
   const quads = Math.ceil(pairs / 2);
@@ -165,6 +241,7 @@ export function int8MatMulByThreads(
   const OUT = BIAS + aligned(nPad * 4);
   const size = OUT + m * n * 4;
   if (size > 2 ** 31 || !pool.reserve(size)) return false;
+  keepWeights(pool, size);
   // Views after the last allocation (reserve may grow the pool's memory).
   const floats = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
@@ -183,16 +260,15 @@ export function int8MatMulByThreads(
     FLAGS,
   ]);
   const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + rowChunks).every((f) => f === 0);
-  if (bytes) new Int8Array(pool.memory.buffer).set(bytesOf(backend, all.w), W);
-  else ints.set(view(all.w) as Int32Array, W / 4);
+  const weights = placeWeights(pool, backend, all.w, bytes, W);
   setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
   setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
   const { chunkRows, chunkCols, chunks } = int8Tiles(m, n, pool.threads);
-  ints.set(
+  new Int32Array(pool.memory.buffer).set(
     [
       bytes ? LEVELS8 : LEVELS,
       ROW_SCALES,
-      W,
+      weights,
       OUT,
       m,
       bytes ? quads : pairs,
@@ -208,7 +284,7 @@ export function int8MatMulByThreads(
     PARAMS / 4,
   );
   pool.run(build, 'int8GemmChunk', chunks, [PARAMS]);
-  (view(out) as Float32Array).set(floats.subarray(OUT / 4, OUT / 4 + m * n));
+  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * n));
   return true;
 }
 
@@ -224,11 +300,12 @@ export function int8Conv2DByThreads(
   g: Int8ConvGeometry,
   relu: boolean,
 ): boolean {
-  const running = threadPool('int8');
   const positions = g.outH * g.outW;
   const total = g.batch * positions;
   const k = g.fH * g.fW * g.inC;
-  if (running == null || total * k * g.outC < minimum || total < 8) return false;
+  if (total * k * g.outC < minimum || total < 8) return false;
+  const running = threadPool('int8');
+  if (running == null) return false;
   const { pool, build, kernels } = running;
   const [blocks, pairs] = all.w.shape;
   const relaxed = kernels.hasBytes != null;
@@ -255,6 +332,7 @@ export function int8Conv2DByThreads(
   const OUT = PATCHES + chunks * patchStride;
   const size = OUT + total * g.outC * 4;
   if (size > 2 ** 31 || !pool.reserve(size)) return false;
+  keepWeights(pool, size);
   const floats = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
@@ -275,13 +353,12 @@ export function int8Conv2DByThreads(
     FLAGS,
   ]);
   const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + imageChunks).every((f) => f === 0);
-  if (bytes) new Int8Array(pool.memory.buffer).set(bytesOf(backend, all.w), W);
-  else ints.set(view(all.w) as Int32Array, W / 4);
-  ints.set(
+  const weights = placeWeights(pool, backend, all.w, bytes, W);
+  new Int32Array(pool.memory.buffer).set(
     [
       bytes ? LEVELS8 : LEVELS,
       PATCHES,
-      W,
+      weights,
       OUT,
       IMAGE_SCALES,
       SCALES,
@@ -309,6 +386,6 @@ export function int8Conv2DByThreads(
     PARAMS / 4,
   );
   pool.run(build, 'int8ConvChunk', Math.ceil(total / per), [PARAMS]);
-  (view(out) as Float32Array).set(floats.subarray(OUT / 4, OUT / 4 + total * g.outC));
+  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, total * g.outC));
   return true;
 }

@@ -216,5 +216,18 @@ export function threadPool(module: PoolModule): PoolUse<object> | null {
   const flavor = simdKernelsFlavor();
   if (flavor === 'none') return null;
   const build = running.builds.findIndex((b) => b.module === module && b.flavor === flavor);
-  return build < 0 ? null : { pool: running.pool, build, kernels: running.pool.kernels[build] };
+  if (build < 0) return null;
+  handouts++;
+  return { pool: running.pool, build, kernels: running.pool.kernels[build] };
+}
+
+let handouts = 0;
+
+/**
+ * How many times {@link threadPool} has handed the pool out (every kernel asks for it at each call,
+ * before it writes the shared memory): a kernel that keeps data in that memory between its own calls
+ * knows, where the count moved by its own call only, that no other kernel wrote there since.
+ */
+export function poolHandouts(): number {
+  return handouts;
 }
