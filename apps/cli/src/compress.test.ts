@@ -75,6 +75,38 @@ describe('tensorfold quantize', () => {
   }, 120_000);
 });
 
+describe('tensorfold evaluate', () => {
+  it('runs an int8 file on the int8 kernels beside float32: accuracy and throughput', async () => {
+    const int8 = join(tempDir(), 'int8');
+    const quantized = await run(['quantize', saved, '--dtype', 'int8', '--out', int8]);
+    expect(quantized.join('\n')).toContain(`tensorfold evaluate ${int8}`);
+    const lines = await run(['evaluate', int8, '--dataset', 'mnist', '--limit', '256', '--json']);
+    const result = JSON.parse(lines.at(-1) as string);
+    expect(result).toMatchObject({ dataset: 'mnist', weights: 'int8', images: 256 });
+    expect(result.rows.map((r: { model: string }) => r.model)).toEqual(['float32', 'int8 kernels']);
+    // conv2d (3x3x1: 9 inputs) stays float; the others run on the int8 kernels
+    expect(result.int8Layers).toEqual(['conv2d_1', 'dense', 'dense_1']);
+    const [float, q] = result.rows;
+    expect(Math.abs(float.accuracy - q.accuracy)).toBeLessThan(0.05); // an untrained net: chance level, close predictions
+    expect(q.imagesPerSecond).toBeGreaterThan(0);
+    expect(result.speedup).toBeCloseTo(float.msPer1000 / q.msPer1000, 6);
+    expect(lines.join('\n')).toMatch(
+      /int8 kernels \(conv2d_1, dense, dense_1\): [\d.]+x the float32 throughput/,
+    );
+  }, 120_000);
+
+  it('tests a float32 model alone, or also on the int8 kernels with --int8', async () => {
+    const alone = JSON.parse((await run(['evaluate', saved, '--limit', '64', '--json'])).at(-1) as string);
+    expect(alone.rows.map((r: { model: string }) => r.model)).toEqual(['float32']);
+    expect(alone.weights).toBe('float32');
+    expect(alone.speedup).toBeUndefined();
+    const both = JSON.parse(
+      (await run(['evaluate', saved, '--int8', '--limit', '64', '--json'])).at(-1) as string,
+    );
+    expect(both.rows).toHaveLength(2);
+  }, 120_000);
+});
+
 describe('tensorfold compress', () => {
   it('decomposes the Dense layers by SVD, fine-tunes, prints the table and saves', async () => {
     const out = join(tempDir(), 'c');

@@ -469,7 +469,8 @@ Examples:
       'after',
       `
 uint8, uint16 and float16 files load unchanged in tfjs-layers and tensorfold; int8 (one scale per output
-channel) loads with loadQuantized from @tensorfold/compress.
+channel) loads with loadQuantized or loadForInference from @tensorfold/compress, and runs on the int8
+kernels with \`tensorfold evaluate DIR\`.
 
 Examples:
   tensorfold quantize runs/lenet5 --dtype uint8 --out runs/lenet5-uint8 --dataset mnist`,
@@ -553,6 +554,33 @@ Examples:
       const result = await exportCommand(target, flags, out);
       if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
     });
+
+  program
+    .command('evaluate')
+    .description(
+      'Test accuracy and inference speed of a saved image classifier; int8 files (quantize --dtype int8) also on the int8 kernels, beside float32.',
+    )
+    .argument('<saved>', "a saved model's directory", savedModel)
+    .addOption(choiceOption('--dataset <name>', 'dataset', Object.keys(DATASETS), 'mnist', OTHER_DATA_HINT))
+    .option('--int8', 'also run a float32 model on the int8 kernels (Int8Dense, Int8Conv2D)')
+    .option('--limit <n>', 'test on the first N test images only', integerAtLeast(1, '--limit'))
+    .option('--json', 'print one line of JSON describing the result on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tensorfold quantize runs/lenet5 --dtype int8 --out runs/lenet5-int8
+  tensorfold evaluate runs/lenet5-int8 --dataset mnist
+  tensorfold evaluate runs/mlp --int8 --dataset mnist --limit 2000`,
+    )
+    .action(
+      async (target: string, flags: { dataset: string; int8?: boolean; limit?: number; json?: boolean }) => {
+        const { evaluateCommand } = await import('./commands/evaluate.js');
+        const out = makeOutput(flags.json ?? false);
+        const result = await evaluateCommand(target, flags, out);
+        if (flags.json) (out.data ?? out.line)(JSON.stringify(result));
+      },
+    );
 
   program
     .command('generate-text')

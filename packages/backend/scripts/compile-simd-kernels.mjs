@@ -9,6 +9,8 @@
 //   (f32x4.mul A B))` rewritten to the relaxed-SIMD fused multiply-add `(f32x4.relaxed_madd A B
 //   (local.get $acc…))`. Runtimes without relaxed SIMD (Node 20 without
 //   --experimental-wasm-relaxed-simd, older browsers) fail to validate it and keep the SIMD module.
+//   Lines that start with `;;fma ` are code of the FMA module only (the comment mark is dropped
+//   there): kernels that need other relaxed-SIMD instructions (threaded-int8.wat's byte dot products).
 //
 // Output: src/wasm/simd/generated/<name>-wasm.ts for each <name>.wat, both modules as base64 strings. Git ignores it;
 // `pnpm install` regenerates it (root postinstall) and `build` runs this first, so dist carries it.
@@ -54,6 +56,16 @@ function fusedMultiplyAdds(text) {
   return { text: out + text.slice(from), count };
 }
 
+/** `text` with the `;;fma ` mark dropped from each line that starts with it, and how many it uncommented. */
+function fmaOnlyLines(text) {
+  let count = 0;
+  const out = text.replace(/^([ \t]*);;fma /gm, (_, indent) => {
+    count++;
+    return indent;
+  });
+  return { text: out, count };
+}
+
 const toolkit = await wabt();
 
 /** The binary of `wat`, parsed with `features`. */
@@ -73,9 +85,10 @@ function generate(file) {
   const source = readFileSync(join(simdDir, file), 'utf8');
   const features = { simd: true, threads: true };
   const simd = compile(file, source, features);
-  const fused = fusedMultiplyAdds(source);
+  const fmaOnly = fmaOnlyLines(source);
+  const fused = fusedMultiplyAdds(fmaOnly.text);
   const fma =
-    fused.count === 0
+    fused.count + fmaOnly.count === 0
       ? simd
       : compile(`${file} (relaxed_madd)`, fused.text, { ...features, relaxed_simd: true });
   return (

@@ -29,9 +29,11 @@ export {
   packLevels,
   unpackLevels,
 } from './int8/int8-ops.js';
+export { type LoadForInferenceOptions, loadForInference } from './int8/load-for-inference.js';
 export { type QuantizeForInferenceOptions, quantizeForInference } from './int8/quantize-for-inference.js';
 export { exportOnnx, ONNX_LAYERS } from './onnx/export.js';
-export { fakeQuantize, fakeQuantizeDynamic } from './qat/fake-quant.js';
+export { fakeQuantize, fakeQuantizeDynamic, fakeQuantizeSymmetric } from './qat/fake-quant.js';
+export { QatConv2D, type QatConv2DArgs } from './qat/qat-conv2d.js';
 export {
   QatDense,
   type QatDenseArgs,

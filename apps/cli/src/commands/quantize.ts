@@ -70,7 +70,7 @@ export async function quantizeCommand(
   }
   table(rows, out.line);
   out.line(
-    `saved to ${options.out} (${(result.bytesBefore / result.bytesAfter).toFixed(2)}x smaller weights)${options.dtype === 'int8' ? '; int8 files load with loadQuantized from @tensorfold/compress, not in tfjs-layers' : ''}`,
+    `saved to ${options.out} (${(result.bytesBefore / result.bytesAfter).toFixed(2)}x smaller weights)${options.dtype === 'int8' ? `; int8 files load with loadQuantized or loadForInference (the int8 kernels) from @tensorfold/compress, not in tfjs-layers; run it on the int8 kernels: tensorfold evaluate ${options.out} --dataset ${options.dataset ?? 'mnist'}` : ''}`,
   );
   return result;
 }

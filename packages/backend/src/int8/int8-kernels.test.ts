@@ -116,6 +116,8 @@ describe.each([
     const wasm = tf.backend() as unknown as WasmBackendLike;
     const module = backend === 'wasm' ? int8Simd(wasm) : null;
     expect(module != null).toBe(backend === 'wasm' && simd);
+    // the FMA build (relaxed SIMD: on in these tests) multiplies non-negative inputs as bytes
+    expect(module?.packQuads != null).toBe(backend === 'wasm' && simd);
   });
 
   it.each(

@@ -55,3 +55,27 @@ export function fakeQuantizeDynamic(x: tf.Tensor, bits = 8): tf.Tensor {
     return fakeQuantize(x, tf.neg(range) as tf.Scalar, range, bits);
   });
 }
+
+/**
+ * Symmetric fake quantization with one scale per slice, as the int8 layers quantize: levels in
+ * `[-(2^(bits-1) - 1), 2^(bits-1) - 1]` (int8: [-127, 127]), the scale of each slice its largest
+ * `|x|` over `axes` divided by the top level (the slices are the other axes: `axes` [0, 1, 2] of a
+ * convolution's kernel `[kh, kw, in, filters]` give one scale per filter; [1, 2, 3] of images
+ * `[batch, h, w, c]` one per image). Nothing is clipped, so the straight-through gradient is `dy`
+ * everywhere (the scales, taken from `x`, get none).
+ * @param axes the axes each scale covers
+ * @param bits 2 to 16. Default 8.
+ */
+export function fakeQuantizeSymmetric(x: tf.Tensor, axes: number[], bits = 8): tf.Tensor {
+  if (!Number.isInteger(bits) || bits < 2 || bits > 16)
+    throw new ConfigError(`bits must be a whole number from 2 to 16, got ${bits}.`);
+  const top = 2 ** (bits - 1) - 1;
+  const forward = (input: tf.Tensor) => {
+    const value = tf.tidy(() => {
+      const scale = tf.maximum(tf.div(tf.max(tf.abs(input), axes, true), top), 1e-30); // 1 along axes
+      return tf.mul(tf.round(tf.div(input, scale)), scale);
+    });
+    return { value, gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
+  };
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(x);
+}

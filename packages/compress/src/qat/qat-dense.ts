@@ -1,9 +1,10 @@
 /**
- * Quantization-aware training of Dense layers: `QatDense` computes `activation(fq(x) . fq(W) + b)`
+ * Quantization-aware training of Dense and Conv2D layers (qat-conv2d.ts): `QatDense` computes `activation(fq(x) . fq(W) + b)`
  * where `fq` is fake quantization (symmetric, range from the tensor itself: per-tensor int8 weights
  * and dynamically quantized int8 activations), with straight-through gradients. The weights stay
- * float32; {@link quantizationAware} swaps Dense layers for it and {@link stripQuantizationAware}
- * swaps them back (then quantize the trained model with `quantizeModel`).
+ * float32; {@link quantizationAware} swaps Dense layers for it and Conv2D layers for `QatConv2D`,
+ * and {@link stripQuantizationAware} swaps them back (then quantize the trained model with
+ * `quantizeModel`, or run it on the int8 kernels with `quantizeForInference`).
  */
 import {
   ConfigError,
@@ -16,6 +17,7 @@ import {
 } from '@tensorfold/core';
 import { Dense, type DenseArgs } from '@tensorfold/layers';
 import { fakeQuantizeDynamic } from './fake-quant.js';
+import './qat-conv2d.js'; // registers QatConv2D, which quantizationAware builds by name
 
 /** Options of {@link QatDense}: Dense's, plus the bit widths. */
 export interface QatDenseArgs extends DenseArgs {
@@ -63,18 +65,25 @@ register('layer', 'QatDense', (config) => new QatDense(config as unknown as QatD
 export interface QuantizationAwareOptions {
   /** Bits of weights. Default 8. */
   weightBits?: number;
-  /** Bits of Dense inputs; 0 keeps them float. Default 8. */
+  /** Bits of Dense and Conv2D inputs; 0 keeps them float. Default 8. */
   activationBits?: number;
 }
 
-function swap(model: Model, from: string, to: string, extra: Record<string, unknown>, drop: string[]): Model {
+/** A copy of a sequential model with the layers of each class in `classes` rebuilt as the class it maps to. */
+function swap(
+  model: Model,
+  classes: Record<string, string>,
+  extra: Record<string, unknown>,
+  drop: string[],
+): Model {
   if (model.className !== 'Sequential')
     throw new ConfigError(
       `Quantization-aware training rebuilds sequential models; "${model.name}" is a ${model.className}.`,
     );
   const config = model.getConfig() as { name: string; layers: SerializedObject[] };
   const layers = config.layers.map((spec) => {
-    if (spec.className !== from) return spec;
+    const to = classes[spec.className];
+    if (to == null) return spec;
     const rest = { ...spec.config };
     for (const key of drop) delete rest[key];
     return { className: to, config: { ...rest, ...extra } };
@@ -88,18 +97,23 @@ function swap(model: Model, from: string, to: string, extra: Record<string, unkn
   return rebuilt;
 }
 
-/** A copy of a sequential model with every Dense layer a {@link QatDense} (the same weights). */
+/**
+ * A copy of a sequential model with every Dense layer a {@link QatDense} and every Conv2D a
+ * `QatConv2D` (the same weights), to fine-tune against int8 rounding.
+ */
 export function quantizationAware(model: Model, options: QuantizationAwareOptions = {}): Model {
   return swap(
     model,
-    'Dense',
-    'QatDense',
+    { Dense: 'QatDense', Conv2D: 'QatConv2D' },
     { weightBits: options.weightBits ?? 8, activationBits: options.activationBits ?? 8 },
     [],
   );
 }
 
-/** A copy with every {@link QatDense} a plain Dense again (the trained float weights), ready for `quantizeModel`. */
+/**
+ * A copy with every {@link QatDense} a plain Dense and every `QatConv2D` a Conv2D again (the trained
+ * float weights), ready for `quantizeModel` or `quantizeForInference`.
+ */
 export function stripQuantizationAware(model: Model): Model {
-  return swap(model, 'QatDense', 'Dense', {}, ['weightBits', 'activationBits']);
+  return swap(model, { QatDense: 'Dense', QatConv2D: 'Conv2D' }, {}, ['weightBits', 'activationBits']);
 }

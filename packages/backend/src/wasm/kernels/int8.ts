@@ -3,11 +3,12 @@
  * to int16 levels and products summed in int32 by the SIMD module int8.wat (`i32x4.dot_i16x8_s`:
  * 8 multiply-adds an instruction), 4 rows by 8 columns at a time; a convolution is the same product
  * over patches gathered a tile at a time. Without WebAssembly SIMD, the JavaScript reference computes
- * the same numbers.
+ * the same numbers. Large products and convolutions run on the thread pool (int8-by-threads.ts).
  *
- * (Relaxed SIMD's `i32x4.relaxed_dot_i8x16_i7x16_add_s`, 16 multiply-adds an instruction on the byte
- * levels of non-negative inputs, was tried and left out: Node 20's V8 11.3 behind
- * `--experimental-wasm-relaxed-simd` returns twice the specified sums.)
+ * Where relaxed SIMD runs (the FMA build) and no input is negative, the levels are multiplied as
+ * bytes with `i16x8.relaxed_dot_i8x16_i7x16_s` (16 multiply-adds an instruction) and summed pairwise
+ * into int32: the same sums. (`i32x4.relaxed_dot_i8x16_i7x16_add_s`, one instruction fewer, is left
+ * out: Node 20's V8 11.3 behind `--experimental-wasm-relaxed-simd` returns twice the specified sums.)
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
@@ -25,6 +26,7 @@ import {
 } from '../../int8/reference.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
+import { int8Conv2DByThreads, int8MatMulByThreads } from './int8-by-threads.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
@@ -92,19 +94,40 @@ const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
   try {
     const out = scope.allocate([...x.shape.slice(0, -1), n]); // [..., n]
     if (m * n === 0) return scope.finish(out);
+    if (int8MatMulByThreads(wasm, all, out, m, k, n, relu === 1)) return scope.finish(out);
     const simd = int8Simd(wasm);
     if (simd != null) {
-      const s = scratch(scope, all, n, m * Math.ceil(k / 2), { rowScales: [m] });
+      const quads = Math.ceil(k / 4);
+      const relaxed = simd.packQuads != null;
+      // with relaxed SIMD, room for the levels as bytes and the weights as bytes too
+      const bytesScratch: Record<string, number[]> = relaxed
+        ? { levels8: [m * quads + 4], w8: [all.w.shape[0] * 8 * quads] }
+        : {};
+      const s = scratch(scope, all, n, m * Math.ceil(k / 2), { rowScales: [m], ...bytesScratch });
       const outAt = heap(out).byteOffset;
-      simd.quantizeRows(heap(x).byteOffset, m, k, s.at.levels, 2 * s.pairs, s.at.rowScales);
-      const rows = blockRows(BLOCK_BYTES, s.rowBytes, m);
+      const negative = simd.quantizeRows(
+        heap(x).byteOffset,
+        m,
+        k,
+        s.at.levels,
+        2 * s.pairs,
+        s.at.rowScales,
+        relaxed ? s.at.levels8 : 0,
+        4 * quads,
+      );
+      // byte products where no input is negative (the same sums)
+      const bytes = relaxed && negative === 0;
+      if (bytes) simd.packQuads?.(s.at.w, s.at.w8, all.w.shape[0], s.pairs);
+      const units = bytes ? quads : s.pairs;
+      const levels = bytes ? s.at.levels8 : s.at.levels;
+      const rows = blockRows(BLOCK_BYTES, units * 4, m);
       for (let i = 0; i < m; i += rows) {
         simd.gemm(
-          s.at.levels + i * s.rowBytes,
-          s.at.w,
+          levels + i * units * 4,
+          bytes ? s.at.w8 : s.at.w,
           outAt + i * n * 4,
           Math.min(rows, m - i),
-          s.pairs,
+          units,
           n,
           s.nPad,
           s.at.rowScales + i * 4,
@@ -112,6 +135,7 @@ const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
           s.at.scales,
           s.at.bias,
           relu,
+          bytes ? 1 : 0,
         );
       }
       return scope.finish(out);
@@ -139,29 +163,50 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
     const out = scope.allocate([g.batch, g.outH, g.outW, g.outC]);
     const positions = g.outH * g.outW;
     if (g.batch * positions * g.outC === 0) return scope.finish(out);
+    if (int8Conv2DByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
     const image = g.inH * g.inW * g.inC;
     const simd = int8Simd(wasm);
     if (simd != null) {
       const pairs = Math.ceil(k / 2);
-      const tile = blockRows(TILE_BYTES, pairs * 4, positions);
-      // The int16 levels of every image, one tile of patches, 16 bytes to spare after each (int8.wat's copies).
+      const quads = Math.ceil(k / 4);
+      const relaxed = simd.packQuads != null;
+      const tile = blockRows(TILE_BYTES, pairs * 4, positions); // sized for int16 levels, the larger
+      // The int16 levels of every image (and bytes, with relaxed SIMD), one tile of patches, 16 bytes
+      // to spare after each (int8.wat's copies).
+      const bytesScratch: Record<string, number[]> = relaxed
+        ? { levels8: [Math.ceil((g.batch * image) / 4) + 4], w8: [all.w.shape[0] * 8 * quads] }
+        : {};
       const s = scratch(scope, all, g.outC, Math.ceil((g.batch * image) / 2) + 4, {
         patches: [tile * pairs + 4],
         imageScales: [g.batch],
+        ...bytesScratch,
       });
       const outAt = heap(out).byteOffset;
-      simd.quantizeRows(heap(x).byteOffset, g.batch, image, s.at.levels, image, s.at.imageScales);
+      const negative = simd.quantizeRows(
+        heap(x).byteOffset,
+        g.batch,
+        image,
+        s.at.levels,
+        image,
+        s.at.imageScales,
+        relaxed ? s.at.levels8 : 0,
+        image,
+      );
+      const bytes = relaxed && negative === 0;
+      if (bytes) simd.packQuads?.(s.at.w, s.at.w8, all.w.shape[0], pairs);
+      const size = bytes ? 1 : 2; // bytes a level
+      const units = bytes ? quads : pairs;
       for (let b = 0; b < g.batch; b++) {
         for (let first = 0; first < positions; first += tile) {
           const count = Math.min(tile, positions - first);
           simd.im2col(
-            s.at.levels + b * image * 2,
+            (bytes ? s.at.levels8 : s.at.levels) + b * image * size,
             s.at.patches,
             first,
             count,
             g.inH,
             g.inW,
-            g.inC * 2,
+            g.inC * size,
             g.outW,
             g.fH,
             g.fW,
@@ -169,14 +214,14 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
             g.sW,
             g.padTop,
             g.padLeft,
-            s.rowBytes,
+            units * 4,
           );
           simd.gemm(
             s.at.patches,
-            s.at.w,
+            bytes ? s.at.w8 : s.at.w,
             outAt + (b * positions + first) * g.outC * 4,
             count,
-            s.pairs,
+            units,
             g.outC,
             s.nPad,
             s.at.imageScales + b * 4,
@@ -184,6 +229,7 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
             s.at.scales,
             s.at.bias,
             relu,
+            bytes ? 1 : 0,
           );
         }
       }

@@ -9,13 +9,29 @@ import { SimdModule } from './simd-module.js';
 /** The int8 module's functions. */
 export interface Int8Simd {
   /**
-   * Quantizes `rows` rows of `k` floats at `x` to int16 levels (rows `kPad` apart at `out`, zero
-   * past `k`) and writes each row's scale (`max |x| / 127`) to `scales`.
+   * The int16 weight pairs `[blocks, pairs, 8]` as bytes `[blocks, ceil(pairs / 2), 8, 4]`; in the
+   * FMA build only (relaxed SIMD), whose byte products it marks.
    */
-  quantizeRows(x: number, rows: number, k: number, out: number, kPad: number, scales: number): void;
+  packQuads?(w: number, w8: number, blocks: number, pairs: number): void;
+  /**
+   * Quantizes `rows` rows of `k` floats at `x` to int16 levels (rows `kPad` apart at `out`, zero
+   * past `k`) and writes each row's scale (`max |x| / 127`) to `scales`; where `out8` is not 0, the
+   * same levels as bytes there too (rows `kPad8` apart). Returns 1 where some x is negative (or NaN).
+   */
+  quantizeRows(
+    x: number,
+    rows: number,
+    k: number,
+    out: number,
+    kPad: number,
+    scales: number,
+    out8: number,
+    kPad8: number,
+  ): number;
   /**
    * `out [m, n] = act(a [m, 2 pairs] . w [pairs, nPad] * rowScale * colScales + bias)`; int32 sums;
-   * `nPad % 8 === 0`; row i's scale at `rowScales + i * rowStep`.
+   * `nPad % 8 === 0`; row i's scale at `rowScales + i * rowStep`. With `bytes` 1 (the FMA build),
+   * `pairs` counts units of 4 byte levels and `w` is {@link Int8Simd.packQuads}'s layout.
    */
   gemm(
     a: number,
@@ -30,6 +46,7 @@ export interface Int8Simd {
     colScales: number,
     bias: number,
     relu: number,
+    bytes: number,
   ): void;
   /** The patches of `count` output positions from `first` of one image of `pixelBytes` a position (see int8.wat). */
   im2col(

@@ -7,16 +7,29 @@
 ;; 2r + 1); an activation pair is splatted over the 4 lanes, so one dot
 ;; gives 4 columns' sums over 2 rows of k. The weights come in blocks of 8 columns ([pairs, 8] each),
 ;; so that a block's pairs are read in order.
+;;
+;; The FMA build (relaxed SIMD; lines marked `;;fma `) also multiplies byte levels: where no input is
+;; negative, levels in [0, 127] and the weights repacked by packQuads as 4 bytes of k per column go
+;; through i16x8.relaxed_dot_i8x16_i7x16_s (16 multiply-adds an instruction, deterministic for a
+;; second operand in [0, 127]) and i32x4.extadd_pairwise_i16x8_s: the same int32 sums.
+;; threaded-int8.wat holds copies of these functions for the thread pool; keep them in step.
 (module
   (import "env" "memory" (memory 0))
 
   ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
   ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
   ;; scales[i] = max / 127 (0 for a row of zeros, whose levels are all 0). Rows of `out` are kPad apart.
+  ;; Where out8 is not 0, writes the same levels as bytes there too (rows kPad8 >= kPad apart, zero
+  ;; from k on; right only for levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
   (func (export "quantizeRows")
     (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
-    (local $i i32) (local $p i32) (local $end i32) (local $t i32)
-    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128)
+    (param $out8 i32) (param $kPad8 i32) (result i32)
+    (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
+    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $low v128) (local $tEnd i32)
+    (local $level i32)
+    (local.set $low (v128.const i32x4 0 0 0 0))
+    (local.set $tEnd (select (local.get $kPad8) (local.get $kPad)
+      (i32.and (i32.ne (local.get $out8) (i32.const 0)) (i32.gt_s (local.get $kPad8) (local.get $kPad)))))
     (block $done (loop $row
       (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
       (local.set $m (v128.const i32x4 0 0 0 0))
@@ -24,7 +37,9 @@
       (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))
       (block $vd (loop $v
         (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $p)))))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (local.get $v))))
+        (local.set $low (f32x4.min (local.get $low) (local.get $v)))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $v)))
       (local.set $max (f32.max
@@ -34,6 +49,7 @@
       (block $sd (loop $s
         (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $max (f32.max (local.get $max) (f32.abs (f32.load (local.get $p)))))
+        (local.set $low (f32x4.min (local.get $low) (f32x4.splat (f32.load (local.get $p)))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $s)))
       (local.set $inv (f32.const 0))
@@ -45,30 +61,39 @@
       (local.set $t (i32.const 0))
       (block $qd (loop $q
         (br_if $qd (i32.gt_s (i32.add (local.get $t) (i32.const 8)) (local.get $k)))
-        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1)))
-          (i16x8.narrow_i32x4_s
-            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
-              (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
-            (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
-              (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
+        (local.set $lo (i16x8.narrow_i32x4_s
+          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+            (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+            (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
+        (if (local.get $out8) (then
+          (v128.store64_lane 0 (i32.add (local.get $out8) (local.get $t))
+            (i8x16.narrow_i16x8_u (local.get $lo) (local.get $lo)))))
         (local.set $t (i32.add (local.get $t) (i32.const 8)))
         (br $q)))
       ;; the tail, then the zero padding
       (block $td (loop $tl
-        (br_if $td (i32.ge_s (local.get $t) (local.get $kPad)))
-        (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1)))
-          (select
-            (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
-              (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
-            (i32.const 0)
-            (i32.lt_s (local.get $t) (local.get $k))))
+        (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
+        (local.set $level (select
+          (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
+            (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+          (i32.const 0)
+          (i32.lt_s (local.get $t) (local.get $k))))
+        (if (i32.lt_s (local.get $t) (local.get $kPad)) (then
+          (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $level))))
+        (if (local.get $out8) (then
+          (i32.store8 (i32.add (local.get $out8) (local.get $t)) (local.get $level))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $tl)))
       (local.set $x (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
       (local.set $out (i32.add (local.get $out) (i32.shl (local.get $kPad) (i32.const 1))))
+      (if (local.get $out8) (then (local.set $out8 (i32.add (local.get $out8) (local.get $kPad8)))))
       (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $row))))
+      (br $row)))
+    ;; some x < 0 (or NaN: the min is NaN, not >= 0)
+    (v128.any_true (v128.not (f32x4.ge (local.get $low) (v128.const i32x4 0 0 0 0)))))
 
   ;; Writes out[col .. min(col + 4, n)) = act(float(acc) * rowScale * colScales[col..] + bias[col..]).
   (func $finish
@@ -95,10 +120,12 @@
   ;; a: int16 [m, 2 * pairs]; w: int32 [nPad / 8, pairs, 8] (weight pairs, 8 columns a block, zero past n);
   ;; colScales, bias: float32 [nPad]; out: float32 [m, n]. Row i's scale is at rowScales + i * rowStep
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
+  ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
+  ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes].
   (func (export "gemm")
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
-    (param $relu i32)
+    (param $relu i32) (param $bytes i32)
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
     (local $o i32) (local $s i32)
@@ -136,6 +163,61 @@
         ;; the block of columns j..j+7 of w, two pairs of k a turn, then the odd one
         (local.set $wp (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $wStep))))
         (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
+        ;; byte levels (the FMA build): 4 levels of k a unit, relaxed i8 dot products summed pairwise
+;;fma         (if (local.get $bytes) (then
+;;fma         (block $bd (loop $bl
+;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
+;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
+;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $w0 (v128.load offset=32 (local.get $wp)))
+;;fma           (local.set $w1 (v128.load offset=48 (local.get $wp)))
+;;fma           (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=4 (local.get $a1)))
+;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=4 (local.get $a2)))
+;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
+;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
+;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
+;;fma           (local.set $a3 (i32.add (local.get $a3) (i32.const 8)))
+;;fma           (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+;;fma           (br $bl)))
+;;fma         (if (i32.and (local.get $pairs) (i32.const 1)) (then
+;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
+;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma         ))
+;;fma         ) (else
         (block $kd (loop $kl
           (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
           (local.set $w0 (v128.load offset=0 (local.get $wp)))
@@ -188,6 +270,7 @@
           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
         ))
+;;fma         ))
         ;; out[i, j], row scale at rowScales + i * rowStep
         (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
         (local.set $s (i32.add (local.get $rowScales) (i32.mul (local.get $i) (local.get $rowStep))))
@@ -325,4 +408,32 @@
         (br $yl)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $pl))))
+
+  ;; The packed int16 weight pairs w [blocks, pairs, 8] as bytes w8 [blocks, quads, 8 columns x 4 levels]
+  ;; (quads = ceil(pairs / 2), zero past the last pair) for the byte products. FMA build only (its
+  ;; presence tells the caller that the byte products exist).
+;;fma   (func (export "packQuads") (param $w i32) (param $w8 i32) (param $blocks i32) (param $pairs i32)
+;;fma     (local $b i32) (local $q i32) (local $src i32) (local $odd v128) (local $odd2 v128)
+;;fma     (block $bd (loop $bl
+;;fma       (br_if $bd (i32.ge_u (local.get $b) (local.get $blocks)))
+;;fma       (local.set $src (i32.add (local.get $w) (i32.mul (local.get $b) (i32.shl (local.get $pairs) (i32.const 5)))))
+;;fma       (local.set $q (i32.const 0))
+;;fma       (block $qd (loop $ql
+;;fma         (br_if $qd (i32.ge_u (i32.shl (local.get $q) (i32.const 1)) (local.get $pairs)))
+;;fma         ;; pairs 2q and 2q + 1 (zeros past the last)
+;;fma         (local.set $odd (v128.const i32x4 0 0 0 0))
+;;fma         (local.set $odd2 (v128.const i32x4 0 0 0 0))
+;;fma         (if (i32.lt_u (i32.add (i32.shl (local.get $q) (i32.const 1)) (i32.const 1)) (local.get $pairs)) (then
+;;fma           (local.set $odd (v128.load offset=32 (local.get $src)))
+;;fma           (local.set $odd2 (v128.load offset=48 (local.get $src)))))
+;;fma         (v128.store (local.get $w8) (i8x16.shuffle 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15
+;;fma           (i8x16.narrow_i16x8_s (v128.load (local.get $src)) (local.get $odd)) (v128.const i32x4 0 0 0 0)))
+;;fma         (v128.store offset=16 (local.get $w8) (i8x16.shuffle 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15
+;;fma           (i8x16.narrow_i16x8_s (v128.load offset=16 (local.get $src)) (local.get $odd2)) (v128.const i32x4 0 0 0 0)))
+;;fma         (local.set $src (i32.add (local.get $src) (i32.const 64)))
+;;fma         (local.set $w8 (i32.add (local.get $w8) (i32.const 32)))
+;;fma         (local.set $q (i32.add (local.get $q) (i32.const 1)))
+;;fma         (br $ql)))
+;;fma       (local.set $b (i32.add (local.get $b) (i32.const 1)))
+;;fma       (br $bl))))
 )

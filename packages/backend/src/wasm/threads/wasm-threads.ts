@@ -5,6 +5,7 @@
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
+import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { ThreadPool } from './pool.js';
@@ -51,14 +52,48 @@ export interface ThreadedFilterGradientKernels {
   filterGradientChunk(chunk: number, params: number): void;
 }
 
+/** The functions of threaded-int8.wat (the integer inference kernels; see kernels/int8-by-threads.ts). */
+export interface ThreadedInt8Kernels {
+  /** Tile `chunk` of an int8 product of quantized rows; its 14 arguments lie as i32 at `params` (see the .wat). */
+  int8GemmChunk(chunk: number, params: number): void;
+  /**
+   * Rows `[chunk * chunkRows, ...)` of int8.wat's `quantizeRows` (and byte levels `kPad8` apart at
+   * `out8` where it is not 0); `flags[chunk]` = 1 where those rows have a negative value.
+   */
+  int8QuantizeChunk(
+    chunk: number,
+    x: number,
+    rows: number,
+    k: number,
+    out: number,
+    kPad: number,
+    scales: number,
+    chunkRows: number,
+    out8: number,
+    kPad8: number,
+    flags: number,
+  ): void;
+  /** Chunk `chunk` of an int8 convolution; its 26 arguments lie as i32 at `params` (see the .wat). */
+  int8ConvChunk(chunk: number, params: number): void;
+  /** 1 in the FMA build (relaxed SIMD), which multiplies byte levels; absent from the SIMD build. */
+  hasBytes?(): number;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
-const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm } as const;
+const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm, int8: int8Wasm } as const;
 
 /** A module of the pool. */
 export type PoolModule = keyof typeof MODULES;
 
 /** The job functions of the pool (each module has one of them). */
-const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk'] as const;
+const JOB_FUNCTIONS = [
+  'matMulChunk',
+  'filterGradientChunk',
+  'convChunk',
+  'int8GemmChunk',
+  'int8QuantizeChunk',
+  'int8ConvChunk',
+] as const;
 
 /** The pool and which of its modules is which (module, build). */
 interface Running {
@@ -175,10 +210,24 @@ export interface PoolUse<T> {
  */
 export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
 export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
+export function threadPool(module: 'int8'): PoolUse<ThreadedInt8Kernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
   if (flavor === 'none') return null;
   const build = running.builds.findIndex((b) => b.module === module && b.flavor === flavor);
-  return build < 0 ? null : { pool: running.pool, build, kernels: running.pool.kernels[build] };
+  if (build < 0) return null;
+  handouts++;
+  return { pool: running.pool, build, kernels: running.pool.kernels[build] };
+}
+
+let handouts = 0;
+
+/**
+ * How many times {@link threadPool} has handed the pool out (every kernel asks for it at each call,
+ * before it writes the shared memory): a kernel that keeps data in that memory between its own calls
+ * knows, where the count moved by its own call only, that no other kernel wrote there since.
+ */
+export function poolHandouts(): number {
+  return handouts;
 }

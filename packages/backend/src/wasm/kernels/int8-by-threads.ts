@@ -1,0 +1,391 @@
+/**
+ * The int8 kernels (int8.ts) on every thread of tensorfold's WASM pool (threads/wasm-threads.ts), as
+ * the float matMul and conv2d run there: `x`, the packed weights, scales and bias are copied into the
+ * pool's shared memory (tfjs-backend-wasm's heap is not shared), every thread claims chunks of output
+ * rows (a product) or positions (a convolution) and quantizes, gathers and multiplies them with
+ * threaded-int8.wat, and the result is copied back. Sums are exact int32 and each element is finished
+ * by the same code: the same bits for any number of threads, and as the one-thread SIMD path.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { Int8ConvGeometry } from '../../int8/reference.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
+import type { ThreadPool } from '../threads/pool.js';
+import { type PoolUse, poolHandouts, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
+
+/**
+ * Below this many multiply-adds an int8 product or convolution stays on one thread: waking the
+ * workers and copying the operands cost more than a second thread saves.
+ */
+export const THREADED_INT8_MIN_MULTIPLY_ADDS = 2 ** 20;
+
+let minimum = THREADED_INT8_MIN_MULTIPLY_ADDS;
+
+/**
+ * Sets the size from which int8 kernels run on the pool (multiply-adds; default
+ * {@link THREADED_INT8_MIN_MULTIPLY_ADDS}); 0 sends every one there (tests of the threaded path).
+ */
+export function setThreadedInt8Minimum(multiplyAdds: number = THREADED_INT8_MIN_MULTIPLY_ADDS): void {
+  minimum = multiplyAdds;
+}
+
+/** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Bytes of one convolution tile of patches (as int8.ts: it stays in the L1/L2 cache). */
+const TILE_BYTES = 32 * 1024;
+
+/** Bytes rounded up to a multiple of 64 (a cache line). */
+const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/** Inputs of fewer floats are quantized by the calling thread alone: waking the workers costs more. */
+const POOLED_QUANTIZE_FLOATS = 1 << 16;
+
+/** How the quantization job cuts `rows` rows of `rowFloats`: one chunk (this thread) for small inputs. */
+function quantizeChunks(rows: number, rowFloats: number, threads: number) {
+  if (rows * rowFloats < POOLED_QUANTIZE_FLOATS) return { chunkRows: rows, chunks: 1 };
+  const chunkRows = Math.ceil(rows / Math.min(rows, threads * CHUNKS_PER_THREAD));
+  return { chunkRows, chunks: Math.ceil(rows / chunkRows) };
+}
+
+/** int8QuantizeChunk's arguments after the chunk: x, rows, k, out, kPad, scales, chunkRows, out8, kPad8, flags. */
+type QuantizeArgs = [number, number, number, number, number, number, number, number, number, number];
+
+/** Runs int8QuantizeChunk over `chunks` chunks: on the pool, or on this thread where it is one. */
+function quantize(running: PoolUse<ThreadedInt8Kernels>, chunks: number, args: QuantizeArgs): void {
+  if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, args);
+  else running.kernels.int8QuantizeChunk(0, ...args);
+}
+
+/** The operands of an int8 kernel (see ../../int8/int8-kernels.ts). */
+export interface Int8Operands {
+  x: TensorInfo;
+  /** Packed levels, int32 `[nPad / 8, pairs, 8]`. */
+  w: TensorInfo;
+  scales: TensorInfo;
+  bias: TensorInfo;
+}
+
+/** Copies scales and bias (`[n]`) into the pool's memory at `at` floats, zero-padded to `nPad`. */
+function setPadded(heap: Float32Array, values: Float32Array, at: number, nPad: number): void {
+  heap.set(values, at);
+  heap.fill(0, at + values.length, at + nPad);
+}
+
+/**
+ * Packed int16 weight pairs `w [blocks, pairs, 8]` (int32: low half row 2p, high half row 2p + 1)
+ * as the byte products read them: `[blocks, ceil(pairs / 2), 8 columns, 4 rows]`, int8, zero past
+ * the last pair (as int8.wat's packQuads).
+ */
+export function packQuadBytes(w: Int32Array, blocks: number, pairs: number): Int8Array {
+  const quads = Math.ceil(pairs / 2);
+  const out = new Int8Array(blocks * quads * 32);
+  for (let b = 0; b < blocks; b++)
+    for (let p = 0; p < pairs; p++)
+      for (let c = 0; c < 8; c++) {
+        const v = w[(b * pairs + p) * 8 + c];
+        const at = ((b * quads + (p >> 1)) * 8 + c) * 4 + (p & 1) * 2;
+        out[at] = (v << 16) >> 16;
+        out[at + 1] = v >> 16;
+      }
+  return out;
+}
+
+/**
+ * The byte weights of each weight tensor, packed once: tfjs gives every new tensor data a new data
+ * id and never rewrites one.
+ */
+const byteWeights = new WeakMap<object, Int8Array>();
+
+/** `w`'s weights as bytes, from {@link byteWeights} or packed now. */
+function bytesOf(backend: WasmBackendLike, w: TensorInfo): Int8Array {
+  let packed = byteWeights.get(w.dataId);
+  if (packed == null) {
+    packed = packQuadBytes(backend.typedArrayFromHeap(w) as Int32Array, w.shape[0], w.shape[1]);
+    byteWeights.set(w.dataId, packed);
+  }
+  return packed;
+}
+
+/**
+ * Byte weights kept in the pool's shared memory between calls (so that a layer's 400 KB are not
+ * copied in again for every batch): above every int8 call's own scratch, and only while no other
+ * kernel has had the pool since the last int8 call ({@link poolHandouts}).
+ */
+interface Kept {
+  memory: WebAssembly.Memory;
+  /** poolHandouts() at the last int8 call. */
+  handout: number;
+  /** Where the kept weights start and end (bytes). */
+  base: number;
+  end: number;
+  at: Map<object, number>;
+}
+
+let kept: Kept | null = null;
+
+/** The most bytes of weights kept (then the oldest are dropped, all at once). */
+const KEPT_BYTES = 64 << 20;
+
+/**
+ * Called by each int8 call on the pool once it knows its scratch (`[0, scratch)` bytes), right after
+ * `threadPool`: keeps the kept weights where they are still intact and above the scratch, else
+ * forgets them.
+ */
+function keepWeights(pool: ThreadPool<object>, scratch: number): Kept {
+  const handout = poolHandouts();
+  if (kept == null || kept.memory !== pool.memory || kept.handout !== handout - 1 || scratch > kept.base) {
+    const base = Math.ceil(Math.max(scratch, kept?.memory === pool.memory ? kept.base : 0) / 65536) * 65536;
+    kept = { memory: pool.memory, handout, base, end: base, at: new Map() };
+  }
+  kept.handout = handout;
+  return kept;
+}
+
+/** Where `w`'s byte weights lie in the pool's memory (copied in now if they are not kept), or null where the memory is short. */
+function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: TensorInfo): number | null {
+  const k = kept as Kept;
+  let at = k.at.get(w.dataId);
+  if (at != null) return at;
+  const packed = bytesOf(backend, w);
+  if (k.end + packed.length - k.base > KEPT_BYTES) {
+    k.at.clear();
+    k.end = k.base;
+  }
+  if (!pool.reserve(k.end + packed.length)) return null;
+  at = k.end;
+  new Int8Array(pool.memory.buffer).set(packed, at);
+  k.at.set(w.dataId, at);
+  k.end = aligned(at + packed.length);
+  return at;
+}
+
+/**
+ * Puts `w` where a product reads it and returns the address: byte weights kept in the pool's memory
+ * (`bytes`; copied to `scratch` where the memory is short), or the int16 pairs copied to `scratch`.
+ */
+function placeWeights(
+  pool: ThreadPool<object>,
+  backend: WasmBackendLike,
+  w: TensorInfo,
+  bytes: boolean,
+  scratch: number,
+): number {
+  if (bytes) {
+    const at = keptBytes(pool, backend, w);
+    if (at != null) return at;
+    new Int8Array(pool.memory.buffer).set(bytesOf(backend, w), scratch);
+  } else {
+    new Int32Array(pool.memory.buffer).set(backend.typedArrayFromHeap(w) as Int32Array, scratch / 4);
+  }
+  return scratch;
+}
+
+/**
+ * How the output `[rows, cols]` of a product is cut into tiles: across the rows when there are at
+ * least as many rows as columns (each tile reads all of w), else across the columns (each reads all
+ * of the rows; a batch of 32 rows no longer streams all of w once per thread); about
+ * {@link CHUNKS_PER_THREAD} tiles per thread, in multiples of 4 rows or 8 columns.
+ */
+export function int8Tiles(
+  rows: number,
+  cols: number,
+  threads: number,
+): { chunkRows: number; chunkCols: number; chunks: number } {
+  const wanted = threads * CHUNKS_PER_THREAD;
+  const nPad = Math.ceil(cols / 8) * 8;
+  if (rows >= cols) {
+    const chunkRows = Math.ceil(rows / 4 / wanted) * 4;
+    return { chunkRows, chunkCols: nPad, chunks: Math.ceil(rows / chunkRows) };
+  }
+  const chunkCols = Math.ceil(nPad / 8 / wanted) * 8;
+  return { chunkRows: rows, chunkCols, chunks: Math.ceil(nPad / chunkCols) };
+}
+
+/**
+ * `out [m, n] = act(q(x) . w * scales + bias)` on the pool into `out` (float32 `[..., n]`, already
+ * allocated on the backend); false to leave it to one thread (no pool, too small, memory short).
+ * The rows are quantized by one job, multiplied by tiles in another. Where the FMA build runs
+ * (relaxed SIMD) and no x is negative, byte levels are multiplied with relaxed dot products (16
+ * multiply-adds an instruction, the same sums).
+ */
+export function int8MatMulByThreads(
+  backend: WasmBackendLike,
+  all: Int8Operands,
+  out: TensorInfo,
+  m: number,
+  k: number,
+  n: number,
+  relu: boolean,
+): boolean {
+  if (m * k * n < minimum || m < 8) return false;
+  const running = threadPool('int8');
+  if (running == null) return false;
+  const { pool, build, kernels } = running;
+  const [blocks, pairs] = all.w.shape;
+  const quads = Math.ceil(pairs / 2);
+  const relaxed = kernels.hasBytes != null;
+  const nPad = blocks * 8;
+  const rowChunking = quantizeChunks(m, k, pool.threads);
+  const rowChunks = rowChunking.chunks;
+  // Bytes of the pool's memory: the 14 arguments, the quantization's flags, x, the int16 levels,
+  // the row scales, the byte levels, w (int16 pairs, or bytes), scales, bias, out.
+  const PARAMS = 0;
+  const FLAGS = PARAMS + 64;
+  const X = FLAGS + aligned(rowChunks * 4);
+  const LEVELS = X + aligned(m * k * 4);
+  const ROW_SCALES = LEVELS + aligned(m * pairs * 4);
+  const LEVELS8 = ROW_SCALES + aligned(m * 4);
+  const W = LEVELS8 + (relaxed ? aligned(m * quads * 4 + 16) : 0);
+  const SCALES = W + aligned(nPad * pairs * 4); // room for either form of w
+  const BIAS = SCALES + aligned(nPad * 4);
+  const OUT = BIAS + aligned(nPad * 4);
+  const size = OUT + m * n * 4;
+  if (size > 2 ** 31 || !pool.reserve(size)) return false;
+  keepWeights(pool, size);
+  // Views after the last allocation (reserve may grow the pool's memory).
+  const floats = new Float32Array(pool.memory.buffer);
+  const ints = new Int32Array(pool.memory.buffer);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  floats.set(view(all.x) as Float32Array, X / 4);
+  quantize(running, rowChunks, [
+    X,
+    m,
+    k,
+    LEVELS,
+    2 * pairs,
+    ROW_SCALES,
+    rowChunking.chunkRows,
+    relaxed ? LEVELS8 : 0,
+    4 * quads,
+    FLAGS,
+  ]);
+  const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + rowChunks).every((f) => f === 0);
+  const weights = placeWeights(pool, backend, all.w, bytes, W);
+  setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
+  setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
+  const { chunkRows, chunkCols, chunks } = int8Tiles(m, n, pool.threads);
+  new Int32Array(pool.memory.buffer).set(
+    [
+      bytes ? LEVELS8 : LEVELS,
+      ROW_SCALES,
+      weights,
+      OUT,
+      m,
+      bytes ? quads : pairs,
+      n,
+      nPad,
+      SCALES,
+      BIAS,
+      relu ? 1 : 0,
+      bytes ? 1 : 0,
+      chunkRows,
+      chunkCols,
+    ],
+    PARAMS / 4,
+  );
+  pool.run(build, 'int8GemmChunk', chunks, [PARAMS]);
+  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * n));
+  return true;
+}
+
+/**
+ * An int8 convolution (geometry `g`) on the pool into `out` (float32 `[batch, outH, outW, outC]`,
+ * already allocated); false to leave it to one thread. Byte products (see above) where the FMA build
+ * runs and no input is negative.
+ */
+export function int8Conv2DByThreads(
+  backend: WasmBackendLike,
+  all: Int8Operands,
+  out: TensorInfo,
+  g: Int8ConvGeometry,
+  relu: boolean,
+): boolean {
+  const positions = g.outH * g.outW;
+  const total = g.batch * positions;
+  const k = g.fH * g.fW * g.inC;
+  if (total * k * g.outC < minimum || total < 8) return false;
+  const running = threadPool('int8');
+  if (running == null) return false;
+  const { pool, build, kernels } = running;
+  const [blocks, pairs] = all.w.shape;
+  const relaxed = kernels.hasBytes != null;
+  const nPad = blocks * 8;
+  const image = g.inH * g.inW * g.inC;
+  // Sized for int16 levels (2 bytes a level), which take more room than bytes.
+  const tile = Math.min(positions, Math.max(4, Math.floor(TILE_BYTES / (pairs * 4)) & ~3));
+  const chunks = Math.min(total, pool.threads * CHUNKS_PER_THREAD);
+  const per = Math.ceil(total / chunks);
+  const patchStride = aligned(tile * pairs * 4 + 16);
+  const { chunkRows: imageChunkRows, chunks: imageChunks } = quantizeChunks(g.batch, image, pool.threads);
+  // Bytes: the 26 arguments, x, its levels (int16, then bytes; 16 bytes to spare for im2col's reads),
+  // the image scales, the quantization's flags, w, w as bytes, scales, bias, each chunk's patches, out.
+  const PARAMS = 0;
+  const X = PARAMS + 128;
+  const LEVELS = X + aligned(g.batch * image * 4);
+  const LEVELS8 = LEVELS + aligned(g.batch * image * 2 + 16);
+  const IMAGE_SCALES = LEVELS8 + (relaxed ? aligned(g.batch * image + 16) : 0);
+  const FLAGS = IMAGE_SCALES + aligned(g.batch * 4);
+  const W = FLAGS + aligned(imageChunks * 4);
+  const SCALES = W + aligned(nPad * pairs * 4); // room for either form of w
+  const BIAS = SCALES + aligned(nPad * 4);
+  const PATCHES = BIAS + aligned(nPad * 4);
+  const OUT = PATCHES + chunks * patchStride;
+  const size = OUT + total * g.outC * 4;
+  if (size > 2 ** 31 || !pool.reserve(size)) return false;
+  keepWeights(pool, size);
+  const floats = new Float32Array(pool.memory.buffer);
+  const ints = new Int32Array(pool.memory.buffer);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  floats.set(view(all.x) as Float32Array, X / 4);
+  setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
+  setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
+  // [batch, inH, inW, inC] as int16 levels (and bytes), one scale per image
+  quantize(running, imageChunks, [
+    X,
+    g.batch,
+    image,
+    LEVELS,
+    image,
+    IMAGE_SCALES,
+    imageChunkRows,
+    relaxed ? LEVELS8 : 0,
+    image,
+    FLAGS,
+  ]);
+  const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + imageChunks).every((f) => f === 0);
+  const weights = placeWeights(pool, backend, all.w, bytes, W);
+  new Int32Array(pool.memory.buffer).set(
+    [
+      bytes ? LEVELS8 : LEVELS,
+      PATCHES,
+      weights,
+      OUT,
+      IMAGE_SCALES,
+      SCALES,
+      BIAS,
+      relu ? 1 : 0,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.fH,
+      g.fW,
+      g.sH,
+      g.sW,
+      g.padTop,
+      g.padLeft,
+      g.outC,
+      nPad,
+      per,
+      total,
+      tile,
+      patchStride,
+      bytes ? 1 : 0,
+    ],
+    PARAMS / 4,
+  );
+  pool.run(build, 'int8ConvChunk', Math.ceil(total / per), [PARAMS]);
+  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, total * g.outC));
+  return true;
+}
