@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { directConv, setDirectConvEnabled } from '../simd/direct-conv.js';
+import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
+import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { setWasmThreads } from '../threads/wasm-threads.js';
+import { directConvFits } from './conv-by-simd.js';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | number[][];
+
+interface Case {
+  xShape: Shape4;
+  filterShape: Shape4;
+  pad: Pad;
+}
+
+// Forward: output channels a multiple of 8. The input gradient takes the direct path where the
+// input channels are a multiple of 8 (LeNet-5's second layer, the two odd cases), else XNNPACK.
+const CASES: [string, Case][] = [
+  [
+    'LeNet-5 first layer (3x3x1 to 8, same)',
+    { xShape: [4, 28, 28, 1], filterShape: [3, 3, 1, 8], pad: 'same' },
+  ],
+  [
+    'LeNet-5 second layer (5x5x8 to 16, valid)',
+    { xShape: [3, 14, 14, 8], filterShape: [5, 5, 8, 16], pad: 'valid' },
+  ],
+  ['odd sizes, 3x4 same', { xShape: [3, 9, 11, 8], filterShape: [3, 4, 8, 8], pad: 'same' }],
+  [
+    'explicit padding wider than the filter, 24 channels',
+    {
+      xShape: [2, 7, 6, 16],
+      filterShape: [2, 2, 16, 24],
+      pad: [
+        [0, 0],
+        [3, 1],
+        [0, 2],
+        [0, 0],
+      ],
+    },
+  ],
+  ['a filter wider than the image', { xShape: [2, 3, 2, 8], filterShape: [4, 5, 8, 8], pad: 'same' }],
+];
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const infoOf = (c: Case) => tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, 1, 1, c.pad as 'same');
+const convAttrs = (c: Case) => ({
+  strides: [1, 1],
+  pad: c.pad,
+  dataFormat: 'NHWC',
+  dilations: [1, 1],
+  dimRoundingMode: undefined,
+});
+
+function forward(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
+  const inputs = {
+    x: { values: sequence(size(c.xShape), 1), shape: c.xShape },
+    filter: { values: sequence(size(c.filterShape), 2), shape: c.filterShape },
+    ...(fused ? { bias: { values: sequence(c.filterShape[3], 3), shape: [c.filterShape[3]] } } : {}),
+  };
+  return fused
+    ? runKernelOn(backend, 'FusedConv2D', inputs, { ...convAttrs(c), activation: 'relu' })
+    : runKernelOn(backend, 'Conv2D', inputs, convAttrs(c));
+}
+
+function inputGradient(backend: 'cpu' | 'wasm', c: Case) {
+  const dyShape = infoOf(c).outShape;
+  return runKernelOn(
+    backend,
+    'Conv2DBackpropInput',
+    {
+      dy: { values: sequence(size(dyShape), 4), shape: dyShape },
+      filter: { values: sequence(size(c.filterShape), 2), shape: c.filterShape },
+    },
+    { ...convAttrs(c), inputShape: c.xShape },
+  );
+}
+
+const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+
+describe('WASM convolutions by the direct SIMD kernel', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    await setWasmThreads(1);
+  });
+  afterAll(async () => {
+    setFmaKernelsEnabled(true);
+    setDirectConvEnabled(true);
+    await setWasmThreads('auto');
+  });
+
+  it('runs here, for every case', async () => {
+    await useBackend('wasm');
+    expect(directConv(tf.backend() as unknown as WasmBackendLike)).not.toBeNull();
+    for (const [, c] of CASES) expect(directConvFits(infoOf(c))).toBe(true);
+  });
+
+  describe.each([true, false])('FMA build %s', (fma) => {
+    beforeAll(() => setFmaKernelsEnabled(fma));
+
+    it.each(CASES)('Conv2D and FusedConv2D (bias, relu) match the CPU backend: %s', async (_name, c) => {
+      for (const fused of [false, true]) {
+        const want = await forward('cpu', c, fused);
+        const got = await forward('wasm', c, fused);
+        expect(got.shape).toEqual(want.shape);
+        expect(worstExcess(got.values, want.values, 1e-5)).toBeLessThanOrEqual(1e-5);
+      }
+    });
+
+    it.each(CASES)('Conv2DBackpropInput matches the CPU backend: %s', async (_name, c) => {
+      const want = await inputGradient('cpu', c);
+      const got = await inputGradient('wasm', c);
+      expect(got.shape).toEqual(c.xShape);
+      expect(worstExcess(got.values, want.values, 1e-5)).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
+  it('gives the same bits on 1 and 2 threads, and differs from the path it replaces', async () => {
+    const [, lenet] = CASES[1];
+    await setWasmThreads(1);
+    const one = [await forward('wasm', lenet, true), await inputGradient('wasm', lenet)];
+    await setWasmThreads(2);
+    const two = [await forward('wasm', lenet, true), await inputGradient('wasm', lenet)];
+    for (let i = 0; i < 2; i++) expect(same(one[i].values, two[i].values)).toBe(true);
+    await setWasmThreads(1);
+    setDirectConvEnabled(false);
+    const xnnpack = await inputGradient('wasm', lenet);
+    setDirectConvEnabled(true);
+    // The same values to rounding, summed in another order: the direct kernel did run.
+    expect(worstExcess(xnnpack.values, one[1].values, 1e-5)).toBeLessThanOrEqual(1e-5);
+    expect(same(xnnpack.values, one[1].values)).toBe(false);
+  });
+});

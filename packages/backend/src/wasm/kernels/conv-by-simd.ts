@@ -1,0 +1,178 @@
+import {
+  backend_util,
+  type Conv2DAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
+import type { KernelScope, WasmBackendLike } from '../kernel-scope.js';
+import { directConv } from '../simd/direct-conv.js';
+
+/**
+ * Above this many multiply-adds per output position (`filterHeight * filterWidth * inChannels`) the
+ * direct kernel leaves a convolution to XNNPACK or the pool, whose packed panels reuse more of each
+ * load. LeNet-5's layers have 9 and 200.
+ */
+export const DIRECT_CONV_MAX_PATCH = 512;
+
+/** Whether the direct kernel computes a convolution of this geometry (where SIMD runs). */
+export function directConvFits(info: backend_util.Conv2DInfo): boolean {
+  return (
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.dataFormat === 'channelsLast' &&
+    info.outChannels % 8 === 0 &&
+    info.batchSize > 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0 &&
+    info.inChannels > 0 &&
+    info.filterHeight * info.filterWidth * info.inChannels <= DIRECT_CONV_MAX_PATCH
+  );
+}
+
+/**
+ * `Conv2D` and `FusedConv2D` (per-channel bias, linear or relu) at stride 1 by tensorfold's direct
+ * SIMD kernel ({@link directConv}): each output position's sum over (kh, kw, ci) in order, straight
+ * from `x` on the heap. Null to leave it to the next path: no SIMD, strided or dilated, channels
+ * first, output channels not a multiple of 8, a patch above {@link DIRECT_CONV_MAX_PATCH}, another
+ * activation, a prelu.
+ *
+ * `x` is `[batch, height, width, inChannels]`, `filter` `[filterHeight, filterWidth, inChannels,
+ * outChannels]`; the result `[batch, outHeight, outWidth, outChannels]`.
+ */
+export function convBySimd(
+  backend: WasmBackendLike,
+  inputs: Record<string, TensorInfo | undefined>,
+  attrs: NamedAttrMap,
+): TensorInfo | null {
+  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return null;
+  if (inputs.preluActivationWeights != null || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
+  const activation = attrs.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  const conv = attrs as unknown as Conv2DAttrs;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    conv.strides,
+    conv.dilations ?? 1,
+    conv.pad,
+    conv.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  if (!directConvFits(info)) return null;
+  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== info.outChannels)) {
+    return null;
+  }
+  const kernels = directConv(backend);
+  if (kernels == null) return null;
+  const out = backend.makeOutput(info.outShape, 'float32');
+  // Views after the last allocation: an allocation may move the heap.
+  const offset = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+  const flags = (bias != null ? 1 : 0) | (activation === 'relu' ? 2 : 0);
+  kernels.directConv(
+    offset(x),
+    offset(filter),
+    bias != null ? offset(bias) : 0,
+    offset(out),
+    flags,
+    0,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
+  return out;
+}
+
+/**
+ * The input gradient of a stride-1 convolution by the direct kernel: `dy` correlated with the filter
+ * flipped in space and with its channel axes swapped (packed here, `[fH, fW, outChannels,
+ * inChannels]`), padded by `filter - 1 - padding` on each side, which the kernel skips instead of
+ * multiplying zeros. Null where {@link directConvFits} says no for that correlation (input
+ * channels not a multiple of 8, ...) or SIMD does not run.
+ *
+ * `dy` is `[batch, outHeight, outWidth, outChannels]`, `filter` `[fH, fW, inChannels, outChannels]`;
+ * the result `[batch, inHeight, inWidth, inChannels]`.
+ */
+export function inputGradientBySimd(
+  scope: KernelScope,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo | null {
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const { filterHeight: fH, filterWidth: fW, inChannels: inC, outChannels: outC } = info;
+  // The correlation's geometry: dy in, dx out.
+  const fits =
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    inC % 8 === 0 &&
+    info.batchSize > 0 &&
+    info.inHeight > 0 &&
+    info.inWidth > 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0 &&
+    outC > 0 &&
+    fH * fW * outC <= DIRECT_CONV_MAX_PATCH;
+  if (!fits) return null;
+  const kernels = directConv(scope.backend);
+  if (kernels == null) return null;
+  const packed = scope.allocate([fH, fW, outC, inC]);
+  const dx = scope.allocate([info.batchSize, info.inHeight, info.inWidth, inC]);
+  // Views after the last allocation: an allocation may move the heap.
+  const { backend } = scope;
+  const w = backend.typedArrayFromHeap(filter) as Float32Array;
+  const flipped = backend.typedArrayFromHeap(packed) as Float32Array;
+  // flipped[kh, kw, co, ci] = w[fH - 1 - kh, fW - 1 - kw, ci, co]
+  for (let kh = 0; kh < fH; kh++) {
+    for (let kw = 0; kw < fW; kw++) {
+      const from = ((fH - 1 - kh) * fW + (fW - 1 - kw)) * inC * outC;
+      const to = (kh * fW + kw) * outC * inC;
+      for (let ci = 0; ci < inC; ci++) {
+        for (let co = 0; co < outC; co++) flipped[to + co * inC + ci] = w[from + ci * outC + co];
+      }
+    }
+  }
+  kernels.directConv(
+    backend.typedArrayFromHeap(dy).byteOffset,
+    flipped.byteOffset,
+    0,
+    backend.typedArrayFromHeap(dx).byteOffset,
+    0,
+    0,
+    info.batchSize,
+    info.outHeight,
+    info.outWidth,
+    outC,
+    info.inHeight,
+    info.inWidth,
+    inC,
+    fH,
+    fW,
+    fH - 1 - info.padInfo.top,
+    fW - 1 - info.padInfo.left,
+  );
+  return dx;
+}
+
+/** Wraps the stock (or already wrapped) `Conv2D` or `FusedConv2D` config with {@link convBySimd}. */
+export function directConvConfig(stock: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) =>
+    convBySimd(args.backend as WasmBackendLike, args.inputs, args.attrs ?? {}) ?? stock.kernelFunc(args);
+  return { ...stock, kernelFunc };
+}
