@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { directConv, setDirectConvEnabled } from '../simd/direct-conv.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
-import { setWasmThreads } from '../threads/wasm-threads.js';
+import { setWasmThreads, threadPool } from '../threads/wasm-threads.js';
 import { directConvFits } from './conv-by-simd.js';
 
 type Shape4 = [number, number, number, number];
@@ -79,12 +81,44 @@ function inputGradient(backend: 'cpu' | 'wasm', c: Case) {
   );
 }
 
+/**
+ * Forward (FusedConv2D, bias, relu) and input gradient on WASM with `threads` threads (runKernelOn's
+ * backend switch would restart the pool at its default), read back; leaks nothing.
+ */
+async function bothOnThreads(c: Case, threads: number): Promise<{ values: Float32Array[]; jobs: string[] }> {
+  await useBackend('wasm');
+  expect(await setWasmThreads(threads)).toBe(threads);
+  const pool = threadPool('directConv')?.pool;
+  const run = pool != null ? vi.spyOn(pool, 'run') : null;
+  const before = tf.memory().numTensors;
+  const dyShape = infoOf(c).outShape;
+  const x = tf.tensor(sequence(size(c.xShape), 1), c.xShape);
+  const filter = tf.tensor(sequence(size(c.filterShape), 2), c.filterShape);
+  const bias = tf.tensor(sequence(c.filterShape[3], 3), [c.filterShape[3]]);
+  const dy = tf.tensor(sequence(size(dyShape), 4), dyShape);
+  const engine = tf.engine();
+  const y = engine.runKernel('FusedConv2D', { x, filter, bias }, {
+    ...convAttrs(c),
+    activation: 'relu',
+  } as never) as tf.Tensor;
+  const dx = engine.runKernel('Conv2DBackpropInput', { dy, filter }, {
+    ...convAttrs(c),
+    inputShape: c.xShape,
+  } as never) as tf.Tensor;
+  const values = [(await y.data()) as Float32Array, (await dx.data()) as Float32Array];
+  tf.dispose([x, filter, bias, dy, y, dx]);
+  expect(tf.memory().numTensors).toBe(before);
+  const jobs = run?.mock.calls.map((call) => call[1]) ?? [];
+  run?.mockRestore();
+  return { values, jobs };
+}
+
 const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
 
 describe('WASM convolutions by the direct SIMD kernel', () => {
+  // runKernelOn starts the backend at its default threads (`auto`); bothOnThreads sets them.
   beforeAll(async () => {
     await useBackend('wasm');
-    await setWasmThreads(1);
   });
   afterAll(async () => {
     setFmaKernelsEnabled(true);
@@ -118,19 +152,37 @@ describe('WASM convolutions by the direct SIMD kernel', () => {
     });
   });
 
-  it('gives the same bits on 1 and 2 threads, and differs from the path it replaces', async () => {
+  it('splits LeNet-5 sizes by images on 2 and 3 threads, with the same bits as on 1 thread', async () => {
+    const lenet: Case = { xShape: [9, 14, 14, 8], filterShape: [5, 5, 8, 16], pad: 'valid' };
+    for (const fma of [true, false]) {
+      setFmaKernelsEnabled(fma);
+      const one = await bothOnThreads(lenet, 1);
+      expect(one.jobs).toEqual([]);
+      for (const threads of [2, 3]) {
+        const many = await bothOnThreads(lenet, threads);
+        expect(many.jobs).toEqual(['directConvChunk', 'directConvChunk']);
+        for (let i = 0; i < 2; i++) expect(same(one.values[i], many.values[i])).toBe(true);
+      }
+    }
+    setFmaKernelsEnabled(true);
+    await setWasmThreads(1);
+  });
+
+  it('differs in the last bits from the XNNPACK path it replaces (so it did run)', async () => {
     const [, lenet] = CASES[1];
-    await setWasmThreads(1);
-    const one = [await forward('wasm', lenet, true), await inputGradient('wasm', lenet)];
-    await setWasmThreads(2);
-    const two = [await forward('wasm', lenet, true), await inputGradient('wasm', lenet)];
-    for (let i = 0; i < 2; i++) expect(same(one[i].values, two[i].values)).toBe(true);
-    await setWasmThreads(1);
+    const direct = await inputGradient('wasm', lenet);
     setDirectConvEnabled(false);
     const xnnpack = await inputGradient('wasm', lenet);
     setDirectConvEnabled(true);
-    // The same values to rounding, summed in another order: the direct kernel did run.
-    expect(worstExcess(xnnpack.values, one[1].values, 1e-5)).toBeLessThanOrEqual(1e-5);
-    expect(same(xnnpack.values, one[1].values)).toBe(false);
+    expect(worstExcess(xnnpack.values, direct.values, 1e-5)).toBeLessThanOrEqual(1e-5);
+    expect(same(xnnpack.values, direct.values)).toBe(false);
+  });
+
+  it("keeps threaded-direct-conv.wat's function the same as direct-conv.wat's", () => {
+    const body = (file: string) => {
+      const text = readFileSync(fileURLToPath(new URL(`../simd/${file}`, import.meta.url)), 'utf8');
+      return text.slice(text.indexOf('(param $x i32)'));
+    };
+    expect(body('threaded-direct-conv.wat')).toBe(body('direct-conv.wat'));
   });
 });

@@ -8,7 +8,8 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import type { KernelScope, WasmBackendLike } from '../kernel-scope.js';
-import { directConv } from '../simd/direct-conv.js';
+import { type DirectConv, directConv } from '../simd/direct-conv.js';
+import { threadPool } from '../threads/wasm-threads.js';
 
 /**
  * Above this many multiply-adds per output position (`filterHeight * filterWidth * inChannels`) the
@@ -16,6 +17,88 @@ import { directConv } from '../simd/direct-conv.js';
  * load. LeNet-5's layers have 9 and 200.
  */
 export const DIRECT_CONV_MAX_PATCH = 512;
+
+/**
+ * From this many multiply-adds per output position, and this many in all, a direct convolution of 2+
+ * images is split by images on the thread pool where one runs: below them the copies in and out of
+ * the pool's memory cost more than a second thread gains (LeNet-5's first layer, 9 per position,
+ * writes 8 floats per input float).
+ */
+export const THREADED_DIRECT_MIN_PATCH = 64;
+export const THREADED_DIRECT_MIN_MULTIPLY_ADDS = 2 ** 20;
+
+/** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Floats, rounded up to a multiple of 16 (64 bytes). */
+const aligned = (floats: number) => Math.ceil(floats / 16) * 16;
+
+/** One direct convolution's operands (tensors on the WASM heap) and geometry. */
+interface DirectCall {
+  x: TensorInfo;
+  w: TensorInfo;
+  bias: TensorInfo | null;
+  out: TensorInfo;
+  flags: number;
+  /** batch, inH, inW, inC, outH, outW, outC, fH, fW, padTop, padLeft */
+  geometry: [number, number, number, number, number, number, number, number, number, number, number];
+}
+
+/**
+ * Runs one direct convolution: on the thread pool split by images (x, w and the bias copied into its
+ * memory, the output copied back) where one runs and the convolution is large enough, else on this
+ * thread on the heap. Each image is computed by the same function in the same order either way: the
+ * same bits for any number of threads.
+ */
+function runDirect(backend: WasmBackendLike, kernels: DirectConv, call: DirectCall): void {
+  const { x, w, bias, out, flags, geometry } = call;
+  const [batch, , , inC, outH, outW, outC, fH, fW] = geometry;
+  const patch = fH * fW * inC;
+  const running = batch >= 2 && patch >= THREADED_DIRECT_MIN_PATCH ? threadPool('directConv') : null;
+  if (running != null && batch * outH * outW * outC * patch >= THREADED_DIRECT_MIN_MULTIPLY_ADDS) {
+    const { pool, build } = running;
+    const size = (t: TensorInfo) => util.sizeFromShape(t.shape);
+    // The pool's memory, in floats: arguments, x, w, the bias, the output.
+    const PARAMS = 0;
+    const X = PARAMS + 32;
+    const W = X + aligned(size(x));
+    const BIAS = W + aligned(size(w));
+    const OUT = BIAS + aligned(outC);
+    const bytes = 4 * (OUT + size(out));
+    if (bytes <= 2 ** 31 && pool.reserve(bytes)) {
+      // Views after the last allocation: reserving may move the pool's memory.
+      const heap = new Float32Array(pool.memory.buffer);
+      heap.set(backend.typedArrayFromHeap(x) as Float32Array, X);
+      heap.set(backend.typedArrayFromHeap(w) as Float32Array, W);
+      if (bias != null) heap.set(backend.typedArrayFromHeap(bias) as Float32Array, BIAS);
+      const per = Math.ceil(batch / (pool.threads * CHUNKS_PER_THREAD));
+      new Int32Array(pool.memory.buffer, PARAMS * 4, 17).set([
+        X * 4,
+        W * 4,
+        BIAS * 4,
+        OUT * 4,
+        flags,
+        ...geometry,
+        per,
+      ]);
+      pool.run(build, 'directConvChunk', Math.ceil(batch / per), [PARAMS * 4]);
+      (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(OUT, OUT + size(out)));
+      return;
+    }
+  }
+  const offset = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+  const [, ...sizes] = geometry;
+  kernels.directConv(
+    offset(x),
+    offset(w),
+    bias != null ? offset(bias) : 0,
+    offset(out),
+    flags,
+    0,
+    batch,
+    ...sizes,
+  );
+}
 
 /** Whether the direct kernel computes a convolution of this geometry (where SIMD runs). */
 export function directConvFits(info: backend_util.Conv2DInfo): boolean {
@@ -72,28 +155,31 @@ export function convBySimd(
   const kernels = directConv(backend);
   if (kernels == null) return null;
   const out = backend.makeOutput(info.outShape, 'float32');
-  // Views after the last allocation: an allocation may move the heap.
-  const offset = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  const flags = (bias != null ? 1 : 0) | (activation === 'relu' ? 2 : 0);
-  kernels.directConv(
-    offset(x),
-    offset(filter),
-    bias != null ? offset(bias) : 0,
-    offset(out),
-    flags,
-    0,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  );
+  try {
+    runDirect(backend, kernels, {
+      x,
+      w: filter,
+      bias: bias ?? null,
+      out,
+      flags: (bias != null ? 1 : 0) | (activation === 'relu' ? 2 : 0),
+      geometry: [
+        info.batchSize,
+        info.inHeight,
+        info.inWidth,
+        info.inChannels,
+        info.outHeight,
+        info.outWidth,
+        info.outChannels,
+        info.filterHeight,
+        info.filterWidth,
+        info.padInfo.top,
+        info.padInfo.left,
+      ],
+    });
+  } catch (error) {
+    backend.disposeData(out.dataId);
+    throw error;
+  }
   return out;
 }
 
@@ -148,25 +234,26 @@ export function inputGradientBySimd(
       }
     }
   }
-  kernels.directConv(
-    backend.typedArrayFromHeap(dy).byteOffset,
-    flipped.byteOffset,
-    0,
-    backend.typedArrayFromHeap(dx).byteOffset,
-    0,
-    0,
-    info.batchSize,
-    info.outHeight,
-    info.outWidth,
-    outC,
-    info.inHeight,
-    info.inWidth,
-    inC,
-    fH,
-    fW,
-    fH - 1 - info.padInfo.top,
-    fW - 1 - info.padInfo.left,
-  );
+  runDirect(backend, kernels, {
+    x: dy,
+    w: packed,
+    bias: null,
+    out: dx,
+    flags: 0,
+    geometry: [
+      info.batchSize,
+      info.outHeight,
+      info.outWidth,
+      outC,
+      info.inHeight,
+      info.inWidth,
+      inC,
+      fH,
+      fW,
+      fH - 1 - info.padInfo.top,
+      fW - 1 - info.padInfo.left,
+    ],
+  });
   return dx;
 }
 

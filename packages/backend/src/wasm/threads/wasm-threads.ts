@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
+import * as directConvWasm from '../simd/generated/threaded-direct-conv-wasm.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
@@ -51,14 +52,28 @@ export interface ThreadedFilterGradientKernels {
   filterGradientChunk(chunk: number, params: number): void;
 }
 
+/** The function of threaded-direct-conv.wat. */
+export interface ThreadedDirectConvKernels {
+  /**
+   * Chunk `chunk` of a direct stride-1 convolution (direct-conv.wat's `directConv`): images
+   * `[chunk * per, (chunk + 1) * per)`, its 16 arguments but `b0` and `count`, then `per`, as i32 at
+   * `params`.
+   */
+  directConvChunk(chunk: number, params: number): void;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
-const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm } as const;
+const MODULES = {
+  matMul: matMulWasm,
+  filterGradient: filterGradientWasm,
+  directConv: directConvWasm,
+} as const;
 
 /** A module of the pool. */
 export type PoolModule = keyof typeof MODULES;
 
 /** The job functions of the pool (each module has one of them). */
-const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk'] as const;
+const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk', 'directConvChunk'] as const;
 
 /** The pool and which of its modules is which (module, build). */
 interface Running {
@@ -175,6 +190,7 @@ export interface PoolUse<T> {
  */
 export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
 export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
+export function threadPool(module: 'directConv'): PoolUse<ThreadedDirectConvKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
