@@ -42,11 +42,18 @@ const directModule = new SimdModule<DirectConv>(SIMD_WASM_BASE64, FMA_WASM_BASE6
 let directEnabled = true;
 
 /**
- * Turns the direct convolution off (`false`: the convolutions go back to XNNPACK or the pool, the input
- * gradient to its XNNPACK correlation) or back on; for same-run A/B benchmarks and tests. On by default.
+ * Turns the direct convolution kernels off (`false`: the convolutions go back to XNNPACK or the pool,
+ * the input gradient to its XNNPACK correlation, a first layer's filter gradient to kernels.wat's
+ * `filterGradient` or the pool; see filter-gradient-rows.ts) or back on; for same-run A/B benchmarks
+ * and tests. On by default.
  */
 export function setDirectConvEnabled(on: boolean): void {
   directEnabled = on;
+}
+
+/** Whether {@link setDirectConvEnabled} left the direct kernels on. */
+export function directConvEnabled(): boolean {
+  return directEnabled;
 }
 
 /** The direct convolution on `backend`'s memory, or null where it cannot run (see simd-module.ts). */
