@@ -5,6 +5,7 @@
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
 import * as directConvWasm from '../simd/generated/threaded-direct-conv-wasm.js';
+import * as blockedFilterGradientWasm from '../simd/generated/threaded-filter-gradient-blocked-wasm.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
@@ -62,18 +63,35 @@ export interface ThreadedDirectConvKernels {
   directConvChunk(chunk: number, params: number): void;
 }
 
+/** The function of threaded-filter-gradient-blocked.wat. */
+export interface ThreadedBlockedFilterGradientKernels {
+  /**
+   * Chunk `chunk` of a register-blocked filter gradient: images `[chunk * per, (chunk + 1) * per)`
+   * into the chunk's own partial gradient; filterGradientBlocked's 18 arguments, then `per`, as i32
+   * at `params`.
+   */
+  filterGradientBlockedChunk(chunk: number, params: number): void;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
 const MODULES = {
   matMul: matMulWasm,
   filterGradient: filterGradientWasm,
   directConv: directConvWasm,
+  blockedFilterGradient: blockedFilterGradientWasm,
 } as const;
 
 /** A module of the pool. */
 export type PoolModule = keyof typeof MODULES;
 
 /** The job functions of the pool (each module has one of them). */
-const JOB_FUNCTIONS = ['matMulChunk', 'filterGradientChunk', 'convChunk', 'directConvChunk'] as const;
+const JOB_FUNCTIONS = [
+  'matMulChunk',
+  'filterGradientChunk',
+  'convChunk',
+  'directConvChunk',
+  'filterGradientBlockedChunk',
+] as const;
 
 /** The pool and which of its modules is which (module, build). */
 interface Running {
@@ -191,6 +209,9 @@ export interface PoolUse<T> {
 export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
 export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
 export function threadPool(module: 'directConv'): PoolUse<ThreadedDirectConvKernels> | null;
+export function threadPool(
+  module: 'blockedFilterGradient',
+): PoolUse<ThreadedBlockedFilterGradientKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
