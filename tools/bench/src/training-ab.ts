@@ -1,8 +1,9 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp] [direct|threads|fma] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma] [rounds] [steps]`
  *
- * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a backend
- * benchmark network (training-models.ts: LeNet-5 at batch 64, the MLP at 128, Adam): `rounds` rounds
+ * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
+ * network (training-models.ts: LeNet-5 at batch 64, the MLP at 128; the cnn-training suite's
+ * `vggSmall({ dropout: 0 })` and `resnetSmall()` at 32; Adam): `rounds` rounds
  * (default 20, after one warm-up round) of `steps` steps (default 4) with the switch on, then off,
  * alternating, so that load from other processes hits both sides alike. Prints each side's median
  * step time and the process's CPU time per step (every thread of the process: what the switch costs
@@ -18,9 +19,11 @@ import {
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
+import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
+import { adam } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
 import { median } from './kernel-ab.js';
-import { type NetworkName, tensorfoldModel } from './training-models.js';
+import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {
   direct: setDirectConvEnabled,
@@ -28,17 +31,26 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   fma: setFmaKernelsEnabled,
 };
 
+/** models-cnn's network as the cnn-training suite trains it (no dropout, Adam 1e-3). */
+function cnnModel(network: 'vggsmall' | 'resnetsmall'): Trainable {
+  const model = network === 'vggsmall' ? vggSmall({ dropout: 0 }) : resnetSmall();
+  model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+  return { trainOnBatch: (x, y) => model.trainOnBatch(x, y), dispose: () => model.dispose() };
+}
+
 async function main() {
   const [network = 'lenet5', name = 'direct', roundsArg = '20', stepsArg = '4'] = process.argv.slice(2);
-  if (network !== 'lenet5' && network !== 'mlp')
-    throw new Error(`Unknown network ${network}: lenet5 or mlp.`);
+  const cnn = network === 'vggsmall' || network === 'resnetsmall';
+  if (network !== 'lenet5' && network !== 'mlp' && !cnn) {
+    throw new Error(`Unknown network ${network}: lenet5, mlp, vggsmall or resnetsmall.`);
+  }
   const setSwitch = SWITCHES[name];
   if (setSwitch == null) throw new Error(`Unknown switch ${name}: ${Object.keys(SWITCHES).join(', ')}.`);
   const rounds = Number(roundsArg);
   const steps = Number(stepsArg);
   console.log(`backend: ${await useBackend('wasm')}`);
-  const batch = network === 'mlp' ? 128 : 64;
-  const model = tensorfoldModel(network as NetworkName);
+  const batch = network === 'mlp' ? 128 : cnn ? 32 : 64;
+  const model = cnn ? cnnModel(network) : tensorfoldModel(network as NetworkName);
   const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };
