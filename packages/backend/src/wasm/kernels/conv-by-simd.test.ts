@@ -8,7 +8,7 @@ import { directConv, setDirectConvEnabled } from '../simd/direct-conv.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads, threadPool } from '../threads/wasm-threads.js';
-import { directConvFits } from './conv-by-simd.js';
+import { convBySimd, directConvFits } from './conv-by-simd.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number[][];
@@ -184,5 +184,31 @@ describe('WASM convolutions by the direct SIMD kernel', () => {
       return text.slice(text.indexOf('(param $x i32)'));
     };
     expect(body('threaded-direct-conv.wat')).toBe(body('direct-conv.wat'));
+  });
+});
+
+describe('the direct kernel beside the thread pool', () => {
+  afterAll(async () => {
+    await setWasmThreads('auto');
+  });
+
+  it('leaves more than 64 output channels to the pool where one runs, and takes them on one thread', async () => {
+    const c: Case = { xShape: [2, 6, 6, 8], filterShape: [1, 1, 8, 72], pad: 'valid' };
+    await useBackend('wasm');
+    const inputs = {
+      x: tf.tensor(sequence(size(c.xShape), 1), c.xShape),
+      filter: tf.tensor(sequence(size(c.filterShape), 2), c.filterShape),
+    };
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    try {
+      for (const threads of [2, 1]) {
+        expect(await setWasmThreads(threads)).toBe(threads);
+        const out = convBySimd(backend, inputs, convAttrs(c) as unknown as tf.NamedAttrMap);
+        expect(out == null).toBe(threads > 1);
+        if (out != null) backend.disposeData(out.dataId);
+      }
+    } finally {
+      tf.dispose(Object.values(inputs));
+    }
   });
 });

@@ -27,6 +27,14 @@ export const DIRECT_CONV_MAX_PATCH = 512;
 export const THREADED_DIRECT_MIN_PATCH = 64;
 export const THREADED_DIRECT_MIN_MULTIPLY_ADDS = 2 ** 20;
 
+/**
+ * Where the thread pool runs, convolutions with more output channels than this go to its packed
+ * panels (conv-by-threads.ts) instead: at 2 threads (min of 20 interleaved calls, loaded 2-core AMD
+ * EPYC) 1x1x64 to 256 ran 0.54x and 3x3x32 to 128 0.89x there, 1x1x256 to 64 1.15x (on one thread the
+ * direct kernel beat XNNPACK on all three, 1.13x to 1.31x).
+ */
+export const DIRECT_MAX_CHANNELS_BESIDE_POOL = 64;
+
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -121,8 +129,8 @@ export function directConvFits(info: backend_util.Conv2DInfo): boolean {
  * `Conv2D` and `FusedConv2D` (per-channel bias, linear or relu) at stride 1 by tensorfold's direct
  * SIMD kernel ({@link directConv}): each output position's sum over (kh, kw, ci) in order, straight
  * from `x` on the heap. Null to leave it to the next path: no SIMD, strided or dilated, channels
- * first, output channels not a multiple of 8, a patch above {@link DIRECT_CONV_MAX_PATCH}, another
- * activation, a prelu.
+ * first, output channels not a multiple of 8 (or above {@link DIRECT_MAX_CHANNELS_BESIDE_POOL} where
+ * the pool runs), a patch above {@link DIRECT_CONV_MAX_PATCH}, another activation, a prelu.
  *
  * `x` is `[batch, height, width, inChannels]`, `filter` `[filterHeight, filterWidth, inChannels,
  * outChannels]`; the result `[batch, outHeight, outWidth, outChannels]`.
@@ -149,6 +157,7 @@ export function convBySimd(
     'channelsLast',
   );
   if (!directConvFits(info)) return null;
+  if (info.outChannels > DIRECT_MAX_CHANNELS_BESIDE_POOL && threadPool('matMul') != null) return null;
   if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== info.outChannels)) {
     return null;
   }
@@ -216,6 +225,8 @@ export function inputGradientBySimd(
     outC > 0 &&
     fH * fW * outC <= DIRECT_CONV_MAX_PATCH;
   if (!fits) return null;
+  // The correlation's output channels are the convolution's input channels.
+  if (inC > DIRECT_MAX_CHANNELS_BESIDE_POOL && threadPool('matMul') != null) return null;
   const kernels = directConv(scope.backend);
   if (kernels == null) return null;
   const packed = scope.allocate([fH, fW, outC, inC]);
