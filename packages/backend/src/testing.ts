@@ -21,6 +21,7 @@ import type { BackendName } from './backend-name.js';
 import { environmentVariable } from './environment.js';
 
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
+export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,

@@ -6,6 +6,7 @@
  */
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import {
+  setDirectConvEnabled,
   setFmaKernelsEnabled,
   setSimdKernelsEnabled,
   setThreadedKernelsEnabled,
@@ -94,6 +95,17 @@ export async function timeAgainstOneThread(
   options: { rounds: number; perRound: number; readBack?: boolean },
 ): Promise<KernelTiming> {
   return timeWithSwitch(compute, setThreadedKernelsEnabled, options);
+}
+
+/**
+ * Same-run A/B of tensorfold's direct convolution kernels on (`ours`) and off (`stock`: XNNPACK, the
+ * pool's patches, the general filter gradient), as {@link timeAgainstStock}.
+ */
+export async function timeAgainstNoDirect(
+  compute: () => tf.Tensor,
+  options: { rounds: number; perRound: number; readBack?: boolean },
+): Promise<KernelTiming> {
+  return timeWithSwitch(compute, setDirectConvEnabled, options);
 }
 
 /**

@@ -21,6 +21,7 @@ import { KernelReplacement } from '../kernel-replacement.js';
 import { fastMatMulConfig } from './kernels/batch-mat-mul.js';
 import { sameTypeCastConfig } from './kernels/cast.js';
 import { clipByValueConfig } from './kernels/clip-by-value.js';
+import { directConvConfig } from './kernels/conv-by-simd.js';
 import { threadedConvConfig } from './kernels/conv-by-threads.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
@@ -113,9 +114,11 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Cumsum]: emptyOutputFirstConfig,
   [Cumprod]: emptyOutputFirstConfig,
   [Transpose]: emptyOutputFirstConfig,
-  // Conv2D and FusedConv2D on the thread pool where one runs (see kernels/conv-by-threads.ts).
-  [Conv2D]: (stock: KernelConfig) => threadedConvConfig(explicitSamePaddingConfig(stock)),
-  [FusedConv2D]: (stock: KernelConfig) => threadedConvConfig(explicitSamePaddingConfig(stock)),
+  // Conv2D and FusedConv2D: small stride-1 ones by the direct SIMD kernel (kernels/conv-by-simd.ts),
+  // others on the thread pool where one runs (see kernels/conv-by-threads.ts).
+  [Conv2D]: (stock: KernelConfig) => directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
+  [FusedConv2D]: (stock: KernelConfig) =>
+    directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

@@ -11,8 +11,9 @@ import { simdKernels } from '../simd/simd-kernels.js';
 import { conv2DGeometry } from './convolution-geometry.js';
 import { filterGradientByConvolution } from './filter-gradient-by-convolution.js';
 import { filterGradientByPatches } from './filter-gradient-by-patches.js';
+import { filterGradientByRows } from './filter-gradient-by-rows.js';
 import { filterGradientBySimd, usesBlockedFilterGradient } from './filter-gradient-by-simd.js';
-import { filterGradientByThreads } from './filter-gradient-by-threads.js';
+import { blockedFilterGradientByThreads, filterGradientByThreads } from './filter-gradient-by-threads.js';
 
 /**
  * Without the SIMD kernel (see {@link conv2DBackpropFilter}): up to this ratio of filter taps (`filterHeight * filterWidth * inChannels`) to output channels,
@@ -58,11 +59,15 @@ function conv2DBackpropFilter(args: {
     const dyNhwc = channelsLast ? dy : scope.transpose(dy, [0, 2, 3, 1]);
     const simd = info.outChannels % 4 === 0 ? simdKernels(args.backend) : null;
     if (simd != null) {
-      // The register-blocked kernel on one thread beat the pool, which runs the unblocked kernel on
-      // each thread: LeNet-5's second layer 1.05 ms against 1.44 ms (`pnpm bench backend-threads`,
-      // quiet machine). So the pool takes only the shapes the blocked kernel does not.
+      // Few input channels (a first layer) take the kernel over runs of taps, on one thread: LeNet-5's
+      // first layer 0.32 ms against 0.43 ms (kernels/filter-gradient-by-rows.ts; loaded machine).
+      const rows = filterGradientByRows(scope, xNhwc, dyNhwc, info);
+      if (rows != null) return scope.finish(rows);
+      // On the pool, the register-blocked kernel splits by images (partial gradients): the pool's
+      // unblocked kernel split by taps lost to the blocked one on one thread (LeNet-5's second layer,
+      // 1.44 against 1.05 ms, quiet machine). Other shapes split by filter taps.
       const threaded = usesBlockedFilterGradient(info)
-        ? null
+        ? blockedFilterGradientByThreads(scope, xNhwc, dyNhwc, info)
         : filterGradientByThreads(scope, xNhwc, dyNhwc, info);
       return scope.finish(threaded ?? filterGradientBySimd(scope, xNhwc, dyNhwc, info, simd));
     }

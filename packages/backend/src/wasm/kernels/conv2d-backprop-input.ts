@@ -7,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { inputGradientBySimd } from './conv-by-simd.js';
 import { conv2DGeometry } from './convolution-geometry.js';
 import { correlationPaddings } from './correlation-padding.js';
 import { explicitPadding } from './filter-gradient-padding.js';
@@ -54,6 +55,9 @@ function conv2DBackpropInput(args: {
           : inputGradientByPhases(scope, dyNhwc, filter, info);
       return scope.finish(channelsLast ? dx : scope.transpose(dx, [0, 3, 1, 2]));
     }
+    // [batch, inHeight, inWidth, inChannels], small stride-1 convolutions (LeNet-5's) without the padding.
+    const direct = inputGradientBySimd(scope, dyNhwc, filter, info);
+    if (direct != null) return scope.finish(channelsLast ? direct : scope.transpose(direct, [0, 3, 1, 2]));
     const padding = correlationPaddings(info, dyNhwc.shape);
     const cropped = scope.crop(dyNhwc, padding);
     // [filterHeight, filterWidth, outChannels, inChannels], flipped in space.

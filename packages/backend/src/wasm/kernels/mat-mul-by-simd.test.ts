@@ -57,13 +57,45 @@ describe('WASM matMul by the SIMD kernel (FMA build)', () => {
     expect(worstExcess(got!.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
   });
 
-  it('leaves shapes it cannot take, transposes, bias and activations to XNNPACK', async () => {
+  it.each([
+    ['bias and relu', [16, 40], [40, 24], [24], 'relu'],
+    ['bias [1, cols], linear', [8, 130], [130, 16], [1, 16], 'linear'],
+    ['relu without bias', [8, 64], [64, 8], null, 'relu'],
+  ] as const)(
+    "adds _FusedMatMul's %s as the CPU backend does",
+    async (_name, aShape, bShape, biasShape, activation) => {
+      const inputs = {
+        a: { values: sequence(size([...aShape]), 1), shape: [...aShape] },
+        b: { values: sequence(size([...bShape]), 2), shape: [...bShape] },
+        ...(biasShape != null
+          ? { bias: { values: sequence(size([...biasShape]), 3), shape: [...biasShape] } }
+          : {}),
+      };
+      const attrs = { transposeA: false, transposeB: false, activation };
+      const want = await runKernelOn('cpu', '_FusedMatMul', inputs, attrs);
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const tensors = Object.fromEntries(
+        Object.entries(inputs).map(([key, input]) => [key, tf.tensor(input.values, input.shape)]),
+      );
+      const out = matMulBySimd(tf.backend() as unknown as WasmBackendLike, tensors, attrs);
+      expect(out).not.toBeNull();
+      const result = tf.engine().makeTensorFromTensorInfo(out!);
+      const got = Float32Array.from(await result.data());
+      tf.dispose([result, ...Object.values(tensors)]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(worstExcess(got, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+      if (activation === 'relu') expect(got.some((v) => v === 0)).toBe(true);
+    },
+  );
+
+  it('leaves shapes it cannot take, transposes, a bias per row and other activations to XNNPACK', async () => {
     expect(await bySimd([6, 40], [40, 16])).toBeNull(); // rows % 4
     expect(await bySimd([16, 40], [40, 10])).toBeNull(); // cols % 8
     expect(await bySimd([2, 8, 40], [2, 40, 16])).toBeNull(); // a batch
     expect(await bySimd([260, 260], [260, 8])).toBeNull(); // many rows and a large inner size
     expect(await bySimd([40, 16], [40, 16], { transposeA: true })).toBeNull();
-    expect(await bySimd([16, 40], [40, 16], { activation: 'relu' })).toBeNull();
+    expect(await bySimd([16, 40], [40, 16], { activation: 'elu' })).toBeNull();
   });
 
   it('is not taken without relaxed SIMD: XNNPACK runs, exactly as before', async () => {

@@ -1,5 +1,6 @@
-import { broadcast_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { biasRelu } from '../simd/bias-relu.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (the two are alike on tiny products). */
@@ -13,8 +14,8 @@ const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
 const LARGE = 256;
 
 /**
- * The product of a plain `matMul` (nothing transposed, no batch, no bias or activation) by
- * tensorfold's register-blocked SIMD kernel ({@link SimdKernels.matMul}), or null to leave it to
+ * The product of a plain `matMul` (nothing transposed, no batch; `_FusedMatMul`'s per-column bias
+ * and relu added after it) by tensorfold's register-blocked SIMD kernel ({@link SimdKernels.matMul}), or null to leave it to
  * XNNPACK. Taken only where the kernels run their FMA build (relaxed SIMD): there the kernel runs
  * the training shapes about 1.6x faster than XNNPACK (BENCHMARKS.md); without relaxed SIMD XNNPACK's
  * path is kept exactly as it was. Needs rows % 4 === 0 and cols % 8 === 0.
@@ -29,17 +30,26 @@ export function matMulBySimd(
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   if (attrs.transposeA || attrs.transposeB) return null;
-  if (inputs.bias != null || inputs.preluActivationWeights != null) return null;
-  if (attrs.activation != null && attrs.activation !== 'linear') return null;
+  const bias = inputs.bias;
+  if (inputs.preluActivationWeights != null) return null;
+  const activation = attrs.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
   const [rows, inner] = a.shape.slice(-2);
   const [innerB, cols] = b.shape.slice(-2);
   const batch = [...a.shape.slice(0, -2), ...b.shape.slice(0, -2)];
   if (batch.some((d) => d !== 1) || inner !== innerB || inner < 1) return null;
   if (rows % 4 !== 0 || cols % 8 !== 0 || rows * inner * cols < MIN_MULTIPLY_ADDS) return null;
   if (rows > LARGE && inner > LARGE) return null;
+  if (
+    bias != null &&
+    (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== cols || bias.shape.at(-1) !== cols)
+  ) {
+    return null; // a bias per row, or broadcast otherwise: XNNPACK's path
+  }
   if (simdKernelsFlavor() !== 'fma') return null;
   const kernels = simdKernels(backend);
-  if (kernels == null) return null;
+  const epilogue = biasRelu(backend);
+  if (kernels == null || epilogue == null) return null;
   const scope = new KernelScope(backend);
   try {
     // [...ones, rows, cols]
@@ -58,6 +68,16 @@ export function matMulBySimd(
       inner,
       cols,
     );
+    if (bias != null || activation === 'relu') {
+      // A dense layer's bias and relu, in one pass over the product (still in cache for its sizes).
+      epilogue.biasRelu(
+        backend.typedArrayFromHeap(out).byteOffset,
+        bias != null ? backend.typedArrayFromHeap(bias).byteOffset : 0,
+        rows,
+        cols,
+        (bias != null ? 1 : 0) | (activation === 'relu' ? 2 : 0),
+      );
+    }
     return scope.finish(out);
   } finally {
     scope.dispose();

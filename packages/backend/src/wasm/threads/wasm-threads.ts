@@ -4,6 +4,8 @@
  */
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
+import * as directConvWasm from '../simd/generated/threaded-direct-conv-wasm.js';
+import * as blockedFilterGradientWasm from '../simd/generated/threaded-filter-gradient-blocked-wasm.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
 import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
@@ -79,8 +81,34 @@ export interface ThreadedInt8Kernels {
   hasBytes?(): number;
 }
 
+/** The function of threaded-direct-conv.wat. */
+export interface ThreadedDirectConvKernels {
+  /**
+   * Chunk `chunk` of a direct stride-1 convolution (direct-conv.wat's `directConv`): images
+   * `[chunk * per, (chunk + 1) * per)`, its 16 arguments but `b0` and `count`, then `per`, as i32 at
+   * `params`.
+   */
+  directConvChunk(chunk: number, params: number): void;
+}
+
+/** The function of threaded-filter-gradient-blocked.wat. */
+export interface ThreadedBlockedFilterGradientKernels {
+  /**
+   * Chunk `chunk` of a register-blocked filter gradient: images `[chunk * per, (chunk + 1) * per)`
+   * into the chunk's own partial gradient; filterGradientBlocked's 18 arguments, then `per`, as i32
+   * at `params`.
+   */
+  filterGradientBlockedChunk(chunk: number, params: number): void;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
-const MODULES = { matMul: matMulWasm, filterGradient: filterGradientWasm, int8: int8Wasm } as const;
+const MODULES = {
+  matMul: matMulWasm,
+  filterGradient: filterGradientWasm,
+  int8: int8Wasm,
+  directConv: directConvWasm,
+  blockedFilterGradient: blockedFilterGradientWasm,
+} as const;
 
 /** A module of the pool. */
 export type PoolModule = keyof typeof MODULES;
@@ -93,6 +121,8 @@ const JOB_FUNCTIONS = [
   'int8GemmChunk',
   'int8QuantizeChunk',
   'int8ConvChunk',
+  'directConvChunk',
+  'filterGradientBlockedChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
@@ -211,6 +241,10 @@ export interface PoolUse<T> {
 export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
 export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
 export function threadPool(module: 'int8'): PoolUse<ThreadedInt8Kernels> | null;
+export function threadPool(module: 'directConv'): PoolUse<ThreadedDirectConvKernels> | null;
+export function threadPool(
+  module: 'blockedFilterGradient',
+): PoolUse<ThreadedBlockedFilterGradientKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   if (running == null || !enabled) return null;
   const flavor = simdKernelsFlavor();

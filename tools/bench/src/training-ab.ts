@@ -1,0 +1,102 @@
+/**
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma] [rounds] [steps]`
+ *
+ * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
+ * network (training-models.ts: LeNet-5 at batch 64, the MLP at 128; the cnn-training suite's
+ * `vggSmall({ dropout: 0 })` and `resnetSmall()` at 32; Adam): `rounds` rounds
+ * (default 20, after one warm-up round) of `steps` steps (default 4) with the switch on, then off,
+ * alternating, so that load from other processes hits both sides alike. Prints each side's median
+ * step time and the process's CPU time per step (every thread of the process: what the switch costs
+ * in CPU, which other processes' load barely moves), and the ratios (> 1: the switch on is faster).
+ *
+ * Switches: `direct` the direct SIMD convolution (conv-by-simd.ts; off: XNNPACK or the pool),
+ * `threads` the thread pool (off: exactly the one-thread paths; run with TENSORFOLD_WASM_THREADS=2),
+ * `fma` the relaxed-SIMD builds (off: the plain SIMD builds).
+ */
+import {
+  setDirectConvEnabled,
+  setFmaKernelsEnabled,
+  setThreadedKernelsEnabled,
+} from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
+import { adam } from '@tensorfold/optim';
+import { useBackend } from './backends.js';
+import { median } from './kernel-ab.js';
+import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';
+
+const SWITCHES: Record<string, (on: boolean) => void> = {
+  direct: setDirectConvEnabled,
+  threads: setThreadedKernelsEnabled,
+  fma: setFmaKernelsEnabled,
+};
+
+/** models-cnn's network as the cnn-training suite trains it (no dropout, Adam 1e-3). */
+function cnnModel(network: 'vggsmall' | 'resnetsmall'): Trainable {
+  const model = network === 'vggsmall' ? vggSmall({ dropout: 0 }) : resnetSmall();
+  model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+  return { trainOnBatch: (x, y) => model.trainOnBatch(x, y), dispose: () => model.dispose() };
+}
+
+async function main() {
+  const [network = 'lenet5', name = 'direct', roundsArg = '20', stepsArg = '4'] = process.argv.slice(2);
+  const cnn = network === 'vggsmall' || network === 'resnetsmall';
+  if (network !== 'lenet5' && network !== 'mlp' && !cnn) {
+    throw new Error(`Unknown network ${network}: lenet5, mlp, vggsmall or resnetsmall.`);
+  }
+  const setSwitch = SWITCHES[name];
+  if (setSwitch == null) throw new Error(`Unknown switch ${name}: ${Object.keys(SWITCHES).join(', ')}.`);
+  const rounds = Number(roundsArg);
+  const steps = Number(stepsArg);
+  console.log(`backend: ${await useBackend('wasm')}`);
+  const batch = network === 'mlp' ? 128 : cnn ? 32 : 64;
+  const model = cnn ? cnnModel(network) : tensorfoldModel(network as NetworkName);
+  const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  try {
+    for (let round = 0; round <= rounds; round++) {
+      for (const side of ['off', 'on'] as const) {
+        setSwitch(side === 'on');
+        const cpuStart = process.cpuUsage();
+        let roundWall = 0;
+        for (let i = 0; i < steps; i++) {
+          const start = performance.now();
+          await model.trainOnBatch(x, y);
+          const ms = performance.now() - start;
+          roundWall += ms;
+          if (round > 0) wall[side].push(ms);
+        }
+        const used = process.cpuUsage(cpuStart);
+        if (round > 0 && roundWall > 0) cpu[side].push((used.user + used.system) / 1000 / steps);
+      }
+    }
+  } finally {
+    setSwitch(true);
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+  const fmt = (v: number) => v.toFixed(2);
+  const min = (v: number[]) => Math.min(...v);
+  console.log(`${network}, batch ${batch}, switch ${name}: ${rounds} rounds of ${steps} steps per side`);
+  console.log('| side | step ms, median | step ms, min | process CPU ms per step, median |');
+  console.log('|---|---|---|---|');
+  for (const side of ['on', 'off'] as const) {
+    console.log(
+      `| ${name} ${side} | ${fmt(median(wall[side]))} | ${fmt(min(wall[side]))} | ${fmt(median(cpu[side]))} |`,
+    );
+  }
+  console.log(
+    `on against off: ${(median(wall.off) / median(wall.on)).toFixed(2)}x wall (median), ` +
+      `${(min(wall.off) / min(wall.on)).toFixed(2)}x (min), ${(median(cpu.off) / median(cpu.on)).toFixed(2)}x CPU time`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
