@@ -1,6 +1,5 @@
 import {
-  backend_util,
-  type Conv2DAttrs,
+  type backend_util,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
@@ -10,6 +9,7 @@ import {
 import type { KernelScope, WasmBackendLike } from '../kernel-scope.js';
 import { type DirectConv, directConv } from '../simd/direct-conv.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { simpleConvolution } from './convolution-geometry.js';
 
 /**
  * Above this many multiply-adds per output position (`filterHeight * filterWidth * inChannels`) the
@@ -140,27 +140,11 @@ export function convBySimd(
   inputs: Record<string, TensorInfo | undefined>,
   attrs: NamedAttrMap,
 ): TensorInfo | null {
-  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return null;
-  if (inputs.preluActivationWeights != null || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-  const activation = attrs.activation ?? 'linear';
-  if (activation !== 'linear' && activation !== 'relu') return null;
-  const conv = attrs as unknown as Conv2DAttrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    conv.strides,
-    conv.dilations ?? 1,
-    conv.pad,
-    conv.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const conv = simpleConvolution(inputs, attrs);
+  if (conv == null) return null;
+  const { x, filter, bias, activation, info } = conv;
   if (!directConvFits(info)) return null;
   if (info.outChannels > DIRECT_MAX_CHANNELS_BESIDE_POOL && threadPool('matMul') != null) return null;
-  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== info.outChannels)) {
-    return null;
-  }
   const kernels = directConv(backend);
   if (kernels == null) return null;
   const out = backend.makeOutput(info.outShape, 'float32');

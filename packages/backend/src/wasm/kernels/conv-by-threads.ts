@@ -1,6 +1,4 @@
 import {
-  backend_util,
-  type Conv2DAttrs,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
@@ -9,6 +7,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { simpleConvolution } from './convolution-geometry.js';
 
 /** Below this many multiply-adds a convolution stays on XNNPACK, one thread. */
 export const THREADED_CONV_MIN_MULTIPLY_ADDS = 2 ** 20;
@@ -47,27 +46,13 @@ export function convByThreads(
 ): TensorInfo | null {
   const running = threadPool('matMul');
   if (running == null) return null;
-  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return null;
-  if (inputs.preluActivationWeights != null || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-  const activation = attrs.activation ?? 'linear';
-  if (activation !== 'linear' && activation !== 'relu') return null;
-  const conv = attrs as unknown as Conv2DAttrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    conv.strides,
-    conv.dilations ?? 1,
-    conv.pad,
-    conv.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const conv = simpleConvolution(inputs, attrs);
+  if (conv == null) return null;
+  const { x, filter, bias, activation, info } = conv;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const n = info.outChannels;
   const m = info.batchSize * info.outHeight * info.outWidth;
   if (m < 1 || k < MIN_PATCH || n < MIN_CHANNELS || m * k * n < THREADED_CONV_MIN_MULTIPLY_ADDS) return null;
-  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n)) return null;
 
   const { pool, build, kernels } = running;
   const mPad = Math.ceil(m / 4) * 4;

@@ -1,8 +1,13 @@
 import {
   backend_util,
+  type Conv2DAttrs,
   type Conv2DBackpropInputAttrs,
   type DepthwiseConv2dNativeBackpropInputAttrs,
+  type NamedAttrMap,
+  type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
+import type { SimdKernels } from '../simd/simd-kernels.js';
 
 type Shape4D = [number, number, number, number];
 
@@ -46,4 +51,78 @@ export function depthwiseGeometry(
     attrs.dimRoundingMode,
     true,
   );
+}
+
+/** A forward `Conv2D` or `FusedConv2D` that tensorfold's own convolution kernels can take. */
+export interface SimpleConvolution {
+  /** The input `[batch, height, width, inChannels]`. */
+  x: TensorInfo;
+  /** The filter `[filterHeight, filterWidth, inChannels, outChannels]`. */
+  filter: TensorInfo;
+  /** `FusedConv2D`'s per-channel bias `[outChannels]`, float32; absent for `Conv2D`. */
+  bias?: TensorInfo;
+  /** What follows the sum and the bias. */
+  activation: 'linear' | 'relu';
+  /** Its geometry (NHWC). */
+  info: backend_util.Conv2DInfo;
+}
+
+/**
+ * The convolution a `Conv2D` or `FusedConv2D` call asks for, where it is the kind that tensorfold's
+ * own kernels run: float32, NHWC, no prelu, a linear or relu activation, a float32 bias of one value per
+ * output channel. Null for anything else (the caller leaves it to XNNPACK).
+ */
+export function simpleConvolution(
+  inputs: Record<string, TensorInfo | undefined>,
+  attrs: NamedAttrMap,
+): SimpleConvolution | null {
+  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return null;
+  if (inputs.preluActivationWeights != null || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
+  const activation = attrs.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  const conv = attrs as unknown as Conv2DAttrs;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4D,
+    filter.shape as Shape4D,
+    conv.strides,
+    conv.dilations ?? 1,
+    conv.pad,
+    conv.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== info.outChannels)) {
+    return null;
+  }
+  return { x, filter, bias, activation: activation as SimpleConvolution['activation'], info };
+}
+
+/** The sizes of {@link filterGradientSizes}: the filter-gradient kernel's parameters after its three pointers. */
+type FilterGradientSizes =
+  Parameters<SimdKernels['filterGradient']> extends [number, number, number, ...infer Sizes] ? Sizes : never;
+
+/**
+ * The 15 sizes a filter-gradient kernel takes after its three pointers, in its order: batch, input
+ * height, width and channels, output height, width and channels, filter height and width, strides,
+ * dilations, top and left padding.
+ */
+export function filterGradientSizes(info: backend_util.Conv2DInfo): FilterGradientSizes {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
 }

@@ -2,6 +2,7 @@ import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
 import { blockedFilterGradient } from '../simd/filter-gradient-blocked.js';
 import type { SimdKernels } from '../simd/simd-kernels.js';
+import { filterGradientSizes } from './convolution-geometry.js';
 
 /** Whether {@link filterGradientBySimd} runs the register-blocked kernel for `info` (where SIMD runs). */
 export function usesBlockedFilterGradient(info: backend_util.Conv2DInfo): boolean {
@@ -45,21 +46,7 @@ export function filterGradientBySimd(
     backend.typedArrayFromHeap(x).byteOffset,
     backend.typedArrayFromHeap(dy).byteOffset,
     grad.byteOffset,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...filterGradientSizes(info),
   );
   return out;
 }

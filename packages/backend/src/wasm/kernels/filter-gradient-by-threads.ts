@@ -1,6 +1,7 @@
 import { type backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { filterGradientSizes } from './convolution-geometry.js';
 
 /**
  * Below this many multiply-adds a filter gradient stays on the calling thread (waking a worker and
@@ -59,21 +60,7 @@ export function filterGradientByThreads(
     X * 4,
     DY * 4,
     OUT * 4,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...filterGradientSizes(info),
     per,
   ]);
   pool.run(build, 'filterGradientChunk', Math.ceil(taps / per), [PARAMS * 4]);
@@ -134,21 +121,7 @@ export function blockedFilterGradientByThreads(
     X * 4,
     DY * 4,
     OUT * 4,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...filterGradientSizes(info),
     per,
   ]);
   pool.run(build, 'filterGradientBlockedChunk', chunks, [PARAMS * 4]);
