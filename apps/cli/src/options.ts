@@ -115,3 +115,6 @@ export const FILTER_MODELS = ['stackedconvnet', 'vggsmall', 'resnetsmall'];
 
 /** The learning-rate schedules of `tensorfold train --lr-schedule`. */
 export const LR_SCHEDULES = ['constant', 'cosine'];
+
+/** The image models whose builders take a `dropout` rate (`tensorfold train --dropout`). */
+export const DROPOUT_MODELS = ['stackedconvnet', 'vggsmall'];

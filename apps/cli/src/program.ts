@@ -6,6 +6,7 @@ import { DATASET_CATALOG as DATASETS, MODEL_CATALOG as MODELS, OTHER_DATA_HINT }
 import type { TrainOptions } from './commands/train.js';
 import {
   choiceOption,
+  DROPOUT_MODELS,
   FILTER_MODELS,
   integerAtLeast,
   integerInRange,
@@ -196,6 +197,11 @@ flag or value, 130 Ctrl-C before training began.`,
         LR_SCHEDULES,
         'constant',
       ),
+    )
+    .option(
+      '--dropout <rate>',
+      `dropout rate after each conv block, 0 to <1 (vggsmall's head uses twice it, at most 0.5); image models ${DROPOUT_MODELS.join(', ')} only (default: the builder's own, 0.25 for vggsmall)`,
+      numberFrom(0, 1, '--dropout'),
     )
     .option(
       '--window <n>',

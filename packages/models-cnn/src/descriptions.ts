@@ -84,10 +84,11 @@ export const models: readonly ModelDescription<Model>[] = [
     defaults: { epochs: 15, batchSize: 64, learningRate: 1e-3 },
     packageName,
     source: 'seed 004 (VGG), seed 002 ch. 5',
-    async build({ numClasses, inputShape, filters }) {
+    async build({ numClasses, inputShape, filters, dropout }) {
       const { vggSmall } = await import('./builders/vgg-small.js');
       const widths = Array.isArray(filters) ? { filters: filters as number[] } : {};
-      return vggSmall({ numClasses, inputShape: inputShape ?? [28, 28, 1], ...widths });
+      const rate = typeof dropout === 'number' ? { dropout } : {};
+      return vggSmall({ numClasses, inputShape: inputShape ?? [28, 28, 1], ...widths, ...rate });
     },
   },
   {

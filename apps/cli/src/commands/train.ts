@@ -19,7 +19,7 @@ import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { checkImageDataset, loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
-import { FILTER_MODELS } from '../options.js';
+import { DROPOUT_MODELS, FILTER_MODELS } from '../options.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
@@ -75,6 +75,11 @@ export interface TrainOptions {
    */
   lrSchedule?: 'constant' | 'cosine';
   /**
+   * Dropout rate after each conv block of `stackedconvnet` or `vggsmall`, in [0, 1) (vggsmall's head uses
+   * `min(2 * dropout, 0.5)`). Default: the builder's own (0.25 for vggsmall). Other models refuse it.
+   */
+  dropout?: number;
+  /**
    * Stops training early when aborted (the CLI aborts it on Ctrl-C): the current batch finishes, then
    * the run tests, reports and saves as usual, with `interrupted: true` in the result. Aborted before
    * training begins (while the backend starts or the data loads), the run throws an `InterruptedError`
@@ -117,6 +122,8 @@ export interface TrainResult {
   lrSchedule?: 'cosine';
   /** `--filters`, when given. */
   filters?: number[];
+  /** `--dropout`, when given. */
+  dropout?: number;
 }
 
 /**
@@ -225,6 +232,10 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     throw new ConfigError(
       `--filters applies to ${FILTER_MODELS.join(', ')} (their conv blocks); ${entry.name} has fixed widths, drop it.`,
     );
+  if (options.dropout !== undefined && !DROPOUT_MODELS.includes(entry.name))
+    throw new ConfigError(
+      `--dropout applies to ${DROPOUT_MODELS.join(', ')} (the rate after each conv block); ${entry.name} has its own fixed dropout or none, drop it.`,
+    );
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
@@ -256,6 +267,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       numClasses: data.numClasses,
       inputShape: data.train.x.shape.slice(1),
       ...(options.filters !== undefined ? { filters: options.filters } : {}),
+      ...(options.dropout !== undefined ? { dropout: options.dropout } : {}),
     })) as Model;
     const params = model.countParams();
     out.line(`Model: ${model.name}, ${params.toLocaleString('en-US')} parameters`);
@@ -376,6 +388,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       seed: options.seed,
       ...(options.lrSchedule === 'cosine' ? { lrSchedule: 'cosine' as const } : {}),
       ...(options.filters !== undefined ? { filters: options.filters } : {}),
+      ...(options.dropout !== undefined ? { dropout: options.dropout } : {}),
       ...(stopper?.stopped ? { interrupted: true as const } : {}),
     };
     if (stopper?.stopped) out.line(`Training was interrupted after ${history.epoch.length} epoch(s).`);
