@@ -2,7 +2,8 @@
  * Trains a DCGAN on the 60,000 MNIST training digits and judges its samples after every epoch with a
  * trained MNIST classifier (tensorfold's LeNet-5): mean confidence, the share classified with confidence
  * > 0.9, the classes covered (>= 5% of the samples each) and the Fréchet distance between the classifier's
- * penultimate features of 2,000 samples and of 2,000 real test digits. Both the last step's generator and
+ * penultimate features of 2,000 samples and of 2,000 real test digits; 2,000 real training digits are
+ * scored the same way first, as the yardstick (`--epochs 0` prints only that). Both the last step's generator and
  * an exponential moving average of its weights (`WeightAverage`, `--ema`) are judged, on the same latent
  * points.
  *
@@ -53,6 +54,13 @@ const judged = await judge.evaluate(test.xs, test.ys, { batchSize: 500 });
 console.error(`Judge: ${(judged.accuracy * 100).toFixed(2)}% on the ${test.xs.shape[0]} test digits`);
 const real = tf.tidy(() => tf.slice(test.xs, 0, 2000)); // [2000, 28, 28, 1], the Fréchet reference
 test.dispose();
+// The yardstick: how the judge scores 2,000 real training digits against the same reference.
+const realSample = tf.tidy(() => tf.slice(train.xs, 0, Math.min(2000, train.xs.shape[0]))); // [<=2000, 28, 28, 1]
+const realScore = await classifierScore(judge, realSample, { realImages: real });
+realSample.dispose();
+console.error(
+  `Real training digits: ${(realScore.confidentShare * 100).toFixed(1)}% with confidence > 0.9, Fréchet ${realScore.frechetDistance?.toFixed(2)}`,
+);
 const images = tf.tidy(() => tf.sub(tf.mul(train.xs, 2), 1)); // [n, 28, 28, 1] in [-1, 1]
 train.dispose();
 
@@ -127,7 +135,7 @@ for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
   if (values.json)
     await writeAtomically(
       values.json,
-      `${JSON.stringify({ backend, judgeAccuracy: judged.accuracy, options: values, epochs: lines }, null, 1)}\n`,
+      `${JSON.stringify({ backend, judgeAccuracy: judged.accuracy, realScore, options: values, epochs: lines }, null, 1)}\n`,
     );
   if (values.out) {
     await model.save(fileSystem(`${values.out}/gan`));
