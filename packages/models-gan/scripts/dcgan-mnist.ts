@@ -43,6 +43,9 @@ const { values } = parseArgs({
 if (!values.judge)
   throw new Error('Pass --judge DIR: a saved MNIST classifier (see the header of this script).');
 
+if (values.minutes !== undefined && !(Number(values.minutes) > 0))
+  throw new Error(`--minutes must be a number > 0, got ${values.minutes}; leave it out for no budget.`);
+
 await initBackend();
 const backend = describeBackend(backendInfo());
 console.error(`Backend: ${backend}`);
