@@ -10,10 +10,12 @@
  *   pnpm tensorfold train lenet5 --epochs 12 --seed 1 --lr-schedule cosine --out runs/judge   # the judge
  *   node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/dcgan-mnist.ts \
  *     --judge runs/judge --epochs 5 [--limit N] [--filters 128] [--latent-dim 100] [--ema 0.999] \
- *     [--minutes M] [--json FILE] [--out DIR]
+ *     [--minutes M] [--json FILE] [--out DIR] [--resume DIR --initial-epoch N]
  *
  * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
  * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
+ * `--resume DIR --initial-epoch N` goes on from the GAN saved in DIR/gan after epoch N (the saved model has
+ * no optimizer state: both Adams, the weight average and the stream of latent points start afresh) and trains epochs N+1 to `--epochs`.
  * Prints one JSON line per epoch (also written to `--json FILE`, rewritten atomically each epoch) and
  * Markdown tables at the end (for BENCHMARKS.md).
  */
@@ -23,7 +25,14 @@ import { fileSystem, loadModel, type Model, setSeed, tf, writeAtomically } from 
 import { loadMnist } from '@tensorfold/data/node';
 import '@tensorfold/layers';
 import '@tensorfold/optim';
-import { type ClassifierScore, classifierScore, dcgan, dcganGenerator, WeightAverage } from '../src/index.js';
+import {
+  type ClassifierScore,
+  classifierScore,
+  dcgan,
+  dcganGenerator,
+  type GAN,
+  WeightAverage,
+} from '../src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +47,8 @@ const { values } = parseArgs({
     minutes: { type: 'string' },
     json: { type: 'string' },
     out: { type: 'string' },
+    resume: { type: 'string' },
+    'initial-epoch': { type: 'string', default: '0' },
   },
 });
 if (!values.judge)
@@ -72,7 +83,11 @@ const args = {
   filters: Number(values.filters),
   seed: Number(values.seed),
 };
-const model = dcgan(args);
+const model = values.resume ? ((await loadModel(fileSystem(`${values.resume}/gan`))) as GAN) : dcgan(args);
+if (model.latentDim !== args.latentDim)
+  throw new Error(
+    `The GAN in ${values.resume} has latent size ${model.latentDim}: pass --latent-dim ${model.latentDim}.`,
+  );
 model.compile({ labelSmoothing: 0.1 });
 const decay = Number(values.ema);
 const average = decay > 0 ? new WeightAverage(model.generator, { decay }) : null;
@@ -99,9 +114,10 @@ const averageRows: string[] = [];
 const lines: Record<string, unknown>[] = [];
 const started = performance.now();
 let last = 0;
-for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
+const first = Number(values['initial-epoch']) + 1;
+for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
   const elapsed = (performance.now() - started) / 1000;
-  if (epoch > 1 && elapsed + last > budget) {
+  if (epoch > first && elapsed + last > budget) {
     console.error(
       `Stopping before epoch ${epoch}: ${Math.round(elapsed)} s spent, the last epoch took ${Math.round(last)} s, the budget is ${budget} s.`,
     );
