@@ -2,21 +2,37 @@
  * Trains a DCGAN on the 60,000 MNIST training digits and judges its samples after every epoch with a
  * trained MNIST classifier (tensorfold's LeNet-5): mean confidence, the share classified with confidence
  * > 0.9, the classes covered (>= 5% of the samples each) and the Fréchet distance between the classifier's
- * penultimate features of 2,000 samples and of 2,000 real test digits.
+ * penultimate features of 2,000 samples and of 2,000 real test digits; 2,000 real training digits are
+ * scored the same way first, as the yardstick (`--epochs 0` prints only that). Both the last step's generator and
+ * an exponential moving average of its weights (`WeightAverage`, `--ema`) are judged, on the same latent
+ * points.
  *
- *   pnpm tensorfold train lenet5 --epochs 6 --out runs/judge      # the judge (>= 99% on the test digits)
+ *   pnpm tensorfold train lenet5 --epochs 12 --seed 1 --lr-schedule cosine --out runs/judge   # the judge
  *   node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/dcgan-mnist.ts \
- *     --judge runs/judge --epochs 5 [--limit N] [--filters 128] [--latent-dim 100] [--out runs/dcgan]
+ *     --judge runs/judge --epochs 5 [--limit N] [--filters 128] [--latent-dim 100] [--ema 0.999] \
+ *     [--minutes M] [--json FILE] [--out DIR] [--resume DIR --initial-epoch N]
  *
- * Prints one JSON line per epoch and a Markdown table at the end (for BENCHMARKS.md).
+ * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
+ * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
+ * `--resume DIR --initial-epoch N` goes on from the GAN saved in DIR/gan after epoch N (the saved model has
+ * no optimizer state: both Adams, the weight average and the stream of latent points start afresh) and trains epochs N+1 to `--epochs`.
+ * Prints one JSON line per epoch (also written to `--json FILE`, rewritten atomically each epoch) and
+ * Markdown tables at the end (for BENCHMARKS.md).
  */
 import { parseArgs } from 'node:util';
 import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
-import { fileSystem, loadModel, type Model, setSeed, tf } from '@tensorfold/core/node';
+import { fileSystem, loadModel, type Model, setSeed, tf, writeAtomically } from '@tensorfold/core/node';
 import { loadMnist } from '@tensorfold/data/node';
 import '@tensorfold/layers';
 import '@tensorfold/optim';
-import { classifierScore, dcgan } from '../src/index.js';
+import {
+  type ClassifierScore,
+  classifierScore,
+  dcgan,
+  dcganGenerator,
+  type GAN,
+  WeightAverage,
+} from '../src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,58 +43,142 @@ const { values } = parseArgs({
     filters: { type: 'string', default: '128' },
     'batch-size': { type: 'string', default: '64' },
     seed: { type: 'string', default: '1' },
+    ema: { type: 'string', default: '0.999' },
+    minutes: { type: 'string' },
+    json: { type: 'string' },
     out: { type: 'string' },
+    resume: { type: 'string' },
+    'initial-epoch': { type: 'string', default: '0' },
   },
 });
 if (!values.judge)
   throw new Error('Pass --judge DIR: a saved MNIST classifier (see the header of this script).');
 
+if (values.minutes !== undefined && !(Number(values.minutes) > 0))
+  throw new Error(`--minutes must be a number > 0, got ${values.minutes}; leave it out for no budget.`);
+
 await initBackend();
-console.error(`Backend: ${describeBackend(backendInfo())}`);
+const backend = describeBackend(backendInfo());
+console.error(`Backend: ${backend}`);
 setSeed(Number(values.seed));
 const judge = (await loadModel(fileSystem(values.judge))) as Model;
 const train = await loadMnist({ split: 'train', limit: values.limit ? Number(values.limit) : undefined });
-const test = await loadMnist({ split: 'test', limit: 2000 });
+const test = await loadMnist({ split: 'test' });
 const judged = await judge.evaluate(test.xs, test.ys, { batchSize: 500 });
-console.error(`Judge: ${(judged.accuracy * 100).toFixed(2)}% on 2,000 test digits`);
+console.error(`Judge: ${(judged.accuracy * 100).toFixed(2)}% on the ${test.xs.shape[0]} test digits`);
+const real = tf.tidy(() => tf.slice(test.xs, 0, 2000)); // [2000, 28, 28, 1], the Fréchet reference
+test.dispose();
+// The yardstick: how the judge scores 2,000 real training digits against the same reference.
+const realSample = tf.tidy(() => tf.slice(train.xs, 0, Math.min(2000, train.xs.shape[0]))); // [<=2000, 28, 28, 1]
+const realScore = await classifierScore(judge, realSample, { realImages: real });
+realSample.dispose();
+console.error(
+  `Real training digits: ${(realScore.confidentShare * 100).toFixed(1)}% with confidence > 0.9, Fréchet ${realScore.frechetDistance?.toFixed(2)}`,
+);
 const images = tf.tidy(() => tf.sub(tf.mul(train.xs, 2), 1)); // [n, 28, 28, 1] in [-1, 1]
 train.dispose();
 
-const model = dcgan({
+const args = {
   latentDim: Number(values['latent-dim']),
   filters: Number(values.filters),
   seed: Number(values.seed),
-});
+};
+const model = values.resume ? ((await loadModel(fileSystem(`${values.resume}/gan`))) as GAN) : dcgan(args);
+if (model.latentDim !== args.latentDim)
+  throw new Error(
+    `The GAN in ${values.resume} has latent size ${model.latentDim}: pass --latent-dim ${model.latentDim}.`,
+  );
 model.compile({ labelSmoothing: 0.1 });
+const decay = Number(values.ema);
+const average = decay > 0 ? new WeightAverage(model.generator, { decay }) : null;
+const averaged = average ? dcganGenerator(args) : null; // the averaged weights are copied in to sample
+const budget = values.minutes ? Number(values.minutes) * 60 : Number.POSITIVE_INFINITY;
+
+/** The judge's score of 2,000 samples of `generator` from fixed latent points. */
+async function judgeGenerator(generator: Model): Promise<ClassifierScore> {
+  const z = tf.randomNormal([2000, args.latentDim], 0, 1, 'float32', 12345); // [2000, latentDim]
+  const samples = tf.tidy(() => {
+    const x = generator.forward([z], { training: false })[0]; // [2000, 28, 28, 1] in [-1, 1]
+    return tf.div(tf.add(x, 1), 2); // [0, 1], the judge's range
+  });
+  z.dispose();
+  const score = await classifierScore(judge, samples, { realImages: real });
+  samples.dispose();
+  return score;
+}
+
+const row = (epoch: number, s: ClassifierScore, extra: string) =>
+  `| ${epoch} | ${extra}${(s.meanConfidence * 100).toFixed(1)}% | ${(s.confidentShare * 100).toFixed(1)}% | ${s.classesCovered}/10 (min ${(Math.min(...s.classShares) * 100).toFixed(1)}%) | ${s.frechetDistance?.toFixed(2)} |`;
 const rows: string[] = [];
-for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
+const averageRows: string[] = [];
+const lines: Record<string, unknown>[] = [];
+const started = performance.now();
+let last = 0;
+const first = Number(values['initial-epoch']) + 1;
+for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
+  const elapsed = (performance.now() - started) / 1000;
+  if (epoch > first && elapsed + last > budget) {
+    console.error(
+      `Stopping before epoch ${epoch}: ${Math.round(elapsed)} s spent, the last epoch took ${Math.round(last)} s, the budget is ${budget} s.`,
+    );
+    break;
+  }
   const start = performance.now();
   const history = await model.fit(images, {
     epochs: 1,
     batchSize: Number(values['batch-size']),
     seed: epoch,
+    callbacks: average ? [average] : [],
   });
-  const seconds = (performance.now() - start) / 1000;
-  const samples = tf.tidy(() => tf.div(tf.add(model.sample(2000, 12345), 1), 2)); // [0, 1], fixed latents
-  const score = await classifierScore(judge, samples, { realImages: test.xs });
-  samples.dispose();
+  last = (performance.now() - start) / 1000;
+  const score = await judgeGenerator(model.generator);
+  let averageScore: ClassifierScore | undefined;
+  if (average && averaged) {
+    average.copyInto(averaged);
+    averageScore = await judgeGenerator(averaged);
+  }
   const line = {
     epoch,
-    seconds: Math.round(seconds),
+    seconds: Math.round(last),
     d_loss: history.history.d_loss[0],
     g_loss: history.history.g_loss[0],
     ...score,
+    average: averageScore,
   };
   console.log(JSON.stringify(line));
+  lines.push(line);
   rows.push(
-    `| ${epoch} | ${line.d_loss.toFixed(3)} | ${line.g_loss.toFixed(3)} | ${(score.meanConfidence * 100).toFixed(1)}% | ${(score.confidentShare * 100).toFixed(1)}% | ${score.classesCovered}/10 (min ${(Math.min(...score.classShares) * 100).toFixed(1)}%) | ${score.frechetDistance?.toFixed(2)} | ${Math.round(seconds)} |`,
+    row(epoch, score, `${line.d_loss.toFixed(3)} | ${line.g_loss.toFixed(3)} | ${Math.round(last)} | `),
   );
+  if (averageScore) averageRows.push(row(epoch, averageScore, ''));
+  if (values.json)
+    await writeAtomically(
+      values.json,
+      `${JSON.stringify({ backend, judgeAccuracy: judged.accuracy, realScore, options: values, epochs: lines }, null, 1)}\n`,
+    );
+  if (values.out) {
+    await model.save(fileSystem(`${values.out}/gan`));
+    if (averaged) await averaged.save(fileSystem(`${values.out}/generator-average`));
+  }
 }
-if (values.out) await model.save(fileSystem(values.out));
+const columns = '| mean confidence | confidence > 0.9 | classes >= 5% | Fréchet (LeNet-5 features) |';
 console.log(
   [
-    '| epoch | d_loss | g_loss | mean confidence | confidence > 0.9 | classes >= 5% | Fréchet (LeNet-5 features) | s |',
+    "The last step's generator:",
+    '',
+    `| epoch | d_loss | g_loss | s ${columns}`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n'),
 );
+if (averageRows.length > 0)
+  console.log(
+    [
+      '',
+      `The averaged generator (decay ${decay}):`,
+      '',
+      `| epoch ${columns}`,
+      '| --- | --- | --- | --- | --- |',
+      ...averageRows,
+    ].join('\n'),
+  );

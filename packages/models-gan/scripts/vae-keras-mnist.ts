@@ -7,15 +7,16 @@
  * (one latent sample per image: the negative ELBO per image is the test loss).
  *
  *   nice -n 19 node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/vae-keras-mnist.ts \
- *     --epochs 3 [--limit N] [--latent-dim 2] [--seed 1]
+ *     --epochs 3 [--limit N] [--latent-dim 2] [--seed 1] [--json FILE]
  *
  * Keras's example trains on all 70,000 digits (training and test together) for 30 epochs, so it has no
  * held-out figure; compare its logged training means with this script's training columns.
- * Prints one JSON line per epoch and a Markdown table at the end (for BENCHMARKS.md).
+ * Prints one JSON line per epoch (also written to `--json FILE`, rewritten atomically each epoch) and a
+ * Markdown table at the end (for BENCHMARKS.md).
  */
 import { parseArgs } from 'node:util';
 import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
-import { input, Model, type SymbolicTensor, setSeed } from '@tensorfold/core/node';
+import { input, Model, type SymbolicTensor, setSeed, writeAtomically } from '@tensorfold/core/node';
 import { loadMnist } from '@tensorfold/data/node';
 import { conv2d, conv2dTranspose, dense, flatten, reshape } from '@tensorfold/layers';
 import '@tensorfold/optim';
@@ -28,12 +29,14 @@ const { values } = parseArgs({
     'latent-dim': { type: 'string', default: '2' },
     'batch-size': { type: 'string', default: '128' },
     seed: { type: 'string', default: '1' },
+    json: { type: 'string' },
   },
 });
 const latentDim = Number(values['latent-dim']);
 
 await initBackend();
-console.error(`Backend: ${describeBackend(backendInfo())}`);
+const backend = describeBackend(backendInfo());
+console.error(`Backend: ${backend}`);
 setSeed(Number(values.seed));
 const train = await loadMnist({ split: 'train', limit: values.limit ? Number(values.limit) : undefined });
 const test = await loadMnist({ split: 'test' });
@@ -73,6 +76,7 @@ function kerasDecoder(): Model {
 const model = vae({ encoder: kerasEncoder(), decoder: kerasDecoder(), seed: Number(values.seed) });
 model.compile();
 const rows: string[] = [];
+const lines: Record<string, number>[] = [];
 const f = (v: number) => v.toFixed(2);
 for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
   const start = performance.now();
@@ -94,6 +98,12 @@ for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
     test_kl_loss: held.kl_loss,
   };
   console.log(JSON.stringify(line));
+  lines.push(line);
+  if (values.json)
+    await writeAtomically(
+      values.json,
+      `${JSON.stringify({ backend, options: values, epochs: lines }, null, 1)}\n`,
+    );
   rows.push(
     `| ${epoch} | ${f(line.loss)} | ${f(line.reconstruction_loss)} | ${f(line.kl_loss)} | ${f(line.test_reconstruction_loss)} | ${f(line.test_kl_loss)} | ${f(-line.test_loss)} | ${Math.round(seconds)} |`,
   );

@@ -39,3 +39,4 @@ export {
 } from './toy-data.js';
 export { type ToyGanArgs, toyGan } from './toy-gan.js';
 export { VAE, type VaeArgs, type VaeCompileArgs, vae } from './vae.js';
+export { WeightAverage, type WeightAverageArgs } from './weight-average.js';
