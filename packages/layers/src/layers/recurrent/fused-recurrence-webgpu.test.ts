@@ -19,6 +19,12 @@ import {
   tf,
 } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  countingFusedCalls,
+  type FusedCase,
+  sampleMask,
+  unregisterKernels,
+} from '../../test-utils/fused-recurrence.js';
 import { seededUniform, useCpu } from '../../test-utils/setup.js';
 import { GRU } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
@@ -49,52 +55,12 @@ const hasWebgpu = backends.includes('webgpu') && backends.includes('wasm');
 
 /** Runs `f` with the fused kernels unregistered on WebGPU (the op-by-op path), then registers them again. */
 async function opByOp<T>(f: () => T | Promise<T>): Promise<T> {
-  const configs = FUSED.map((name) => tf.getKernel(name, 'webgpu') as tf.KernelConfig);
-  for (const config of configs) tf.unregisterKernel(config.kernelName, 'webgpu');
+  const registerAgain = unregisterKernels('webgpu', FUSED);
   try {
     return await f();
   } finally {
-    for (const config of configs) tf.registerKernel(config);
+    registerAgain();
   }
-}
-
-/** How many times `f` ran the fused forward kernel `name` on WebGPU. */
-function countingFusedCalls(name: string, f: () => void): number {
-  const config = tf.getKernel(name, 'webgpu') as tf.KernelConfig;
-  let count = 0;
-  tf.unregisterKernel(name, 'webgpu');
-  tf.registerKernel({
-    ...config,
-    kernelFunc: (args) => {
-      count++;
-      return config.kernelFunc(args);
-    },
-  });
-  try {
-    f();
-  } finally {
-    tf.unregisterKernel(name, 'webgpu');
-    tf.registerKernel(config);
-  }
-  return count;
-}
-
-/** A [batch, steps] mask with padding at the end of some samples and in the middle of others. */
-function sampleMask(batch: number, steps: number): tf.Tensor {
-  const values: boolean[] = [];
-  for (let b = 0; b < batch; b++)
-    for (let t = 0; t < steps; t++) values.push(b % 3 === 0 ? true : b % 3 === 1 ? t < 2 : t !== 1);
-  return tf.tensor2d(values, [batch, steps], 'bool');
-}
-
-interface Case {
-  name: string;
-  args: Partial<LSTMArgs>;
-  batch: number;
-  steps: number;
-  features: number;
-  masked?: boolean;
-  withStates?: boolean;
 }
 
 /**
@@ -102,7 +68,7 @@ interface Case {
  * gradients of a random projection of them with respect to x, the weights and the initial states,
  * read back as arrays (`await data()`, as WebGPU needs).
  */
-async function run(layer: Layer, c: Case, xValues: Float32Array): Promise<number[][]> {
+async function run(layer: Layer, c: FusedCase, xValues: Float32Array): Promise<number[][]> {
   const x = tf.tensor3d(xValues, [c.batch, c.steps, c.features]);
   const results = tf.tidy(() => {
     const { units, stateCount } = layer as RecurrentLayer;
@@ -136,7 +102,7 @@ async function run(layer: Layer, c: Case, xValues: Float32Array): Promise<number
   return out;
 }
 
-const cases: Case[] = [
+const cases: FusedCase[] = [
   { name: 'last output', args: { units: 8 }, batch: 8, steps: 5, features: 3 },
   {
     name: 'returnSequences, odd units and batch',
@@ -204,7 +170,7 @@ describe.runIf(hasWebgpu)('fused recurrences on WebGPU', () => {
       await useBackend('webgpu');
       const x = seededUniform([3, 4, 2], 1);
       const calls = (args: Partial<LSTMArgs>) =>
-        countingFusedCalls(kind.forward, () => {
+        countingFusedCalls('webgpu', kind.forward, () => {
           const layer = kind.make({ seed: 1, ...args });
           tf.dispose(layer.apply(x, { training: true }));
           layer.dispose();

@@ -21,6 +21,12 @@ import {
   tf,
 } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  countingFusedCalls,
+  type FusedCase,
+  sampleMask,
+  unregisterKernels,
+} from '../../test-utils/fused-recurrence.js';
 import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
 import { canFuseGru, canFuseLstm, canFuseSimpleRnn } from './fused-recurrence.js';
 import { GRU } from './gru.js';
@@ -60,61 +66,19 @@ const hasWasm = (await backendsForTests()).includes('wasm');
 
 /** Runs `f` with the kernels `names` unregistered (all fused ones: the op-by-op path), then registers them again. */
 function opByOp<T>(f: () => T, names = [...FUSED, FUSED_RECURRENT_DROPOUT]): T {
-  const configs = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
-  for (const config of configs) tf.unregisterKernel(config.kernelName, 'wasm');
+  const registerAgain = unregisterKernels('wasm', names);
   try {
     return f();
   } finally {
-    for (const config of configs) tf.registerKernel(config);
+    registerAgain();
   }
-}
-
-/** How many times `f` ran the fused forward kernel `name`. */
-function countingFusedCalls(name: string, f: () => void): number {
-  const config = tf.getKernel(name, 'wasm') as tf.KernelConfig;
-  let count = 0;
-  tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({
-    ...config,
-    kernelFunc: (args) => {
-      count++;
-      return config.kernelFunc(args);
-    },
-  });
-  try {
-    f();
-  } finally {
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel(config);
-  }
-  return count;
-}
-
-/** A [batch, steps] mask with padding at the end of some samples and in the middle of others. */
-function sampleMask(batch: number, steps: number): tf.Tensor {
-  const values: boolean[] = [];
-  for (let b = 0; b < batch; b++)
-    for (let t = 0; t < steps; t++) values.push(b % 3 === 0 ? true : b % 3 === 1 ? t < 2 : t !== 1);
-  return tf.tensor2d(values, [batch, steps], 'bool');
-}
-
-interface Case {
-  name: string;
-  args: Partial<LSTMArgs>;
-  batch: number;
-  steps: number;
-  features: number;
-  masked?: boolean;
-  withStates?: boolean;
-  /** Run in training mode (dropout on). */
-  training?: boolean;
 }
 
 /**
  * Everything the layer computes on `x` (outputs, then final states with returnState) and the
  * gradients of a random projection of them with respect to x, the weights and the initial states.
  */
-function run(layer: Layer, c: Case, x: tf.Tensor): tf.Tensor[] {
+function run(layer: Layer, c: FusedCase, x: tf.Tensor): tf.Tensor[] {
   return tf.tidy(() => {
     const { units, stateCount } = layer as RecurrentLayer;
     const states = c.withStates
@@ -145,7 +109,7 @@ function run(layer: Layer, c: Case, x: tf.Tensor): tf.Tensor[] {
   });
 }
 
-const cases: Case[] = [
+const cases: FusedCase[] = [
   { name: 'last output', args: { units: 8 }, batch: 8, steps: 5, features: 3 },
   {
     name: 'returnSequences, padded units and batch',
@@ -245,7 +209,7 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
     it(`${kind.name}: the fused kernel runs for the default activations, input dropout and no recurrent dropout`, () => {
       const x = seededUniform([3, 4, 2], 1);
       const calls = (args: Partial<LSTMArgs>, training: boolean) =>
-        countingFusedCalls(kind.forward, () => {
+        countingFusedCalls('wasm', kind.forward, () => {
           const layer = kind.make({ seed: 1, ...args });
           tf.dispose(layer.apply(x, { training }));
           layer.dispose();
