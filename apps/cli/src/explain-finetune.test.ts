@@ -8,11 +8,10 @@ import { explainCommand } from './commands/explain.js';
 import { finetuneCommand } from './commands/finetune.js';
 import { loadSavedModel } from './commands/load-saved.js';
 import { trainCommand } from './commands/train.js';
-import type { Output } from './output.js';
+import { quietOutput as quiet } from './test-utils/quiet-output.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tensorfold-cli-explain-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const quiet: Output = { line: () => {}, error: () => {}, progress: { write: () => true, isTTY: false } };
 
 function png(size: number, channels: 1 | 3, bright: 'top' | 'bottom', seed: number): Uint8Array {
   const data = new Uint8Array(size * size * channels);

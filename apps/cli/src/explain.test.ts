@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCommand } from './commands/explain.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
+import { quietOutput as quiet } from './test-utils/quiet-output.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tensorfold-cli-explain-pictures-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const quiet: Output = { line: () => {}, error: () => {}, progress: { write: () => true, isTTY: false } };
 
 const SIZE = 16;
 /** Where the bright square of the test image lies: rows 2-5, columns 9-12. */

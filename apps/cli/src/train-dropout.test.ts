@@ -4,14 +4,8 @@ import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { trainCommand } from './commands/train.js';
 import { numberFrom } from './options.js';
-import type { Output } from './output.js';
 import { buildProgram } from './program.js';
-
-const quiet: Output = {
-  line: () => {},
-  error: () => {},
-  progress: { write: () => true, isTTY: false },
-};
+import { quietOutput as quiet } from './test-utils/quiet-output.js';
 
 const base = {
   optimizer: 'adam' as const,

@@ -5,16 +5,10 @@ import { ConfigError, DataError } from '@tensorfold/core';
 import { encode as encodePng } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainCommand } from './commands/train.js';
-import type { Output } from './output.js';
+import { quietOutput as quiet } from './test-utils/quiet-output.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tensorfold-cli-folders-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const quiet: Output = {
-  line: () => {},
-  error: () => {},
-  progress: { write: () => true, isTTY: false },
-};
 
 /** A 12x12 RGB PNG: class "top" is bright in its top half, "bottom" in its bottom half, with noise. */
 function png(bright: 'top' | 'bottom', seed: number): Uint8Array {

@@ -3,14 +3,8 @@ import { vggSmall } from '@tensorfold/models-cnn';
 import { describe, expect, it } from 'vitest';
 import { trainCommand } from './commands/train.js';
 import { learningRateOver } from './commands/train-extras.js';
-import type { Output } from './output.js';
 import { buildProgram } from './program.js';
-
-const quiet: Output = {
-  line: () => {},
-  error: () => {},
-  progress: { write: () => true, isTTY: false },
-};
+import { quietOutput as quiet } from './test-utils/quiet-output.js';
 
 const base = {
   optimizer: 'adam' as const,
