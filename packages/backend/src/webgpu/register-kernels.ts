@@ -60,7 +60,7 @@ const replacement = new KernelReplacement('webgpu', {
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
   added: [
     ...INT8_WEBGPU_KERNELS,
-    // the fused LSTM, simple RNN and GRU, forward and backward (fused-recurrence/)
+    // the fused LSTM, simple RNN and GRU (both forms), forward and backward (fused-recurrence/)
     ...FUSED_RECURRENCE_WEBGPU_KERNELS,
   ],
 });

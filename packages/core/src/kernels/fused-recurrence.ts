@@ -4,7 +4,8 @@
  * kernel for tfjs.
  * `@tensorfold/layers` runs them when the active backend has them registered
  * (`tf.getKernel(name, tf.getBackend())`) and keeps its op-by-op recurrence otherwise;
- * `@tensorfold/backend` registers them: every pair on WASM; LSTM, simple RNN and reset-after GRU on WebGPU.
+ * `@tensorfold/backend` registers them: every pair on WASM and on WebGPU ({@link FUSED_RECURRENT_DROPOUT}
+ * on WASM only).
  *
  * Layout, as the layers' recurrences: T steps, B samples, F input features, U units; every tensor
  * is float32 and features × batch per step (`[..., rows, B]`); gates in Keras's order i, f, c, o.

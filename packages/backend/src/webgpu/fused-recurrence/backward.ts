@@ -1,6 +1,7 @@
 /**
  * The backward kernels of the fused recurrences on WebGPU ({@link FUSED_LSTM_GRAD},
- * {@link FUSED_SIMPLE_RNN_GRAD}, {@link FUSED_GRU_GRAD} of @tensorfold/core), from the forward's
+ * {@link FUSED_SIMPLE_RNN_GRAD}, {@link FUSED_GRU_GRAD}, {@link FUSED_GRU_RESET_BEFORE_GRAD} of
+ * @tensorfold/core), from the forward's
  * reserve (forward.ts):
  *
  * 1. back through time, into a work buffer: per step, the state's gradient (carried, from the step
@@ -17,7 +18,10 @@ import { type Dims, reserveLayout, uniformsOf, workLayout } from './layout.js';
 import { RecurrenceProgram, runProgram, runsPersistent } from './programs.js';
 import { backwardStepCode, stepThreads } from './steps.js';
 
-/** WGSL `fn recurrentGradient(s, e)`: `Σ_j R[u, j] dz_s[j, b]` with dz in `buffer`. */
+/**
+ * WGSL `fn recurrentGradient(s, e)`: `Σ_j R[u, j] dz_s[j, b]` with dz in `buffer` (over the cell's
+ * `stateColumns` where it has two phases).
+ */
 function recurrentGradientWgsl(cell: Cell, buffer: string): string {
   return `
     fn recurrentGradient(s : i32, e : i32) -> f32 {
@@ -29,7 +33,7 @@ function recurrentGradientWgsl(cell: Cell, buffer: string): string {
       let dz = uniforms.oDZ + s * ${cell.gates} * U * B + b;
       let r = uniforms.oR + u * PU;
       var sum = 0.0;
-      for (var j = 0; j < PU; j = j + 1) {
+      for (var j = 0; j < ${cell.phases?.stateColumns ?? 'PU'}; j = j + 1) {
         sum = sum + inReserve[r + j] * ${buffer}[dz + j * B];
       }
       return sum;
@@ -142,6 +146,9 @@ function weightGradientCode(cell: Cell, which: 'kernel' | 'recurrent'): string {
     kernel: ['uniforms.features', 'gateRow', 'uniforms.oX + t * uniforms.features * B'],
     recurrent: ['uniforms.units', '', 'uniforms.oH + t * uniforms.units * B'],
   }[which];
+  // The reset-before GRU's candidate columns (2U … 3U) of the recurrent kernel: Σ (r ⊙ h) dĥᵀ, with
+  // r ⊙ h the reserve's gate block 3.
+  const candidateFromRh = which === 'recurrent' && cell.kind === 'gruResetBefore';
   return `
     ${allStepsPrelude(cell)}
     fn main(index : i32) {
@@ -159,6 +166,7 @@ function weightGradientCode(cell: Cell, which: 'kernel' | 'recurrent'): string {
       let j = vec4<i32>(min(j0, PU - 1), min(j0 + 1, PU - 1), min(j0 + 2, PU - 1), min(j0 + 3, PU - 1));
       let dzRows = vec4<i32>(${gateRow}(j.x), ${gateRow}(j.y), ${gateRow}(j.z), ${gateRow}(j.w)) * B;
       let factorRows = k * B;
+      ${candidateFromRh ? 'let candidate = select(vec4<f32>(0.0), vec4<f32>(1.0), j >= vec4<i32>(2 * uniforms.units));' : ''}
       // [4 rows] of [4 columns]
       var acc = array<vec4<f32>, 4>(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
       for (var t = 0; t < uniforms.steps; t = t + 1) {
@@ -170,10 +178,20 @@ function weightGradientCode(cell: Cell, which: 'kernel' | 'recurrent'): string {
             inWork[dzStep + dzRows.y + b],
             inWork[dzStep + dzRows.z + b],
             inWork[dzStep + dzRows.w + b]);
-          acc[0] = acc[0] + inReserve[origin + factorRows.x + b] * dz;
+${
+  candidateFromRh
+    ? `          let dzH = dz * (1.0 - candidate);
+          let dzC = dz * candidate;
+          let rh = uniforms.oZ + (t * ${cell.gates} + 3) * uniforms.units * B;
+          acc[0] = acc[0] + inReserve[origin + factorRows.x + b] * dzH + inReserve[rh + factorRows.x + b] * dzC;
+          acc[1] = acc[1] + inReserve[origin + factorRows.y + b] * dzH + inReserve[rh + factorRows.y + b] * dzC;
+          acc[2] = acc[2] + inReserve[origin + factorRows.z + b] * dzH + inReserve[rh + factorRows.z + b] * dzC;
+          acc[3] = acc[3] + inReserve[origin + factorRows.w + b] * dzH + inReserve[rh + factorRows.w + b] * dzC;`
+    : `          acc[0] = acc[0] + inReserve[origin + factorRows.x + b] * dz;
           acc[1] = acc[1] + inReserve[origin + factorRows.y + b] * dz;
           acc[2] = acc[2] + inReserve[origin + factorRows.z + b] * dz;
-          acc[3] = acc[3] + inReserve[origin + factorRows.w + b] * dz;
+          acc[3] = acc[3] + inReserve[origin + factorRows.w + b] * dz;`
+}
         }
       }
       for (var r = 0; r < 4; r = r + 1) {
@@ -215,19 +233,29 @@ function backwardKernel(cell: Cell): KernelFunc {
     try {
       const persistent = runsPersistent(backend, cell, units, batch);
       const threads = stepThreads(units, batch);
-      const step = new RecurrenceProgram(
-        `${cell.kind}_backward_${masked}_${allOutputsUsed}_${persistent}`,
-        ['inReserve', 'inDy'],
-        [work.length],
-        threads,
-        backwardStepCode(cell, masked, allOutputsUsed, persistent),
-        persistent,
+      // One program per phase of a step (two for a two-phase cell run a dispatch per step).
+      const phases: Array<0 | 1> = cell.phases && !persistent ? [0, 1] : [0];
+      const stepPrograms = phases.map(
+        (phase) =>
+          new RecurrenceProgram(
+            `${cell.kind}_backward_${masked}_${allOutputsUsed}_${persistent}_${phase}`,
+            // A second phase reads only the reserve (WebGPU rejects a bound buffer the shader never reads).
+            phase === 1 ? ['inReserve'] : ['inReserve', 'inDy'],
+            [work.length],
+            threads,
+            backwardStepCode(cell, masked, allOutputsUsed, persistent, phase),
+            persistent,
+          ),
       );
       if (persistent) {
-        runProgram(backend, step, [reserve, dy], workInfo, uniforms(threads));
+        runProgram(backend, stepPrograms[0] as RecurrenceProgram, [reserve, dy], workInfo, uniforms(threads));
       } else {
-        for (let t = steps - 1; t >= 0; t--)
-          runProgram(backend, step, [reserve, dy], workInfo, uniforms(threads, t));
+        for (let t = steps - 1; t >= 0; t--) {
+          for (const [phase, step] of stepPrograms.entries()) {
+            const stepInputs = phase === 1 ? [reserve] : [reserve, dy];
+            runProgram(backend, step, stepInputs as TensorInfo[], workInfo, uniforms(threads, t));
+          }
+        }
       }
       const both = [reserve, workInfo];
       const [dx, dKernel, dRecurrent, dBias, dh0, dc0] = outputs as TensorInfo[];

@@ -1,5 +1,6 @@
 /**
- * The three cells of the fused recurrences on WebGPU (LSTM, simple RNN, GRU with reset after), each
+ * The cells of the fused recurrences on WebGPU (LSTM, simple RNN, GRU with reset after; the GRU with
+ * reset before, whose steps run in two phases, is in gru-reset-before.ts), each
  * as the WGSL of one element `e = u·B + b` (unit u, sample b) of one time step, forward and backward,
  * plus how its input projection maps onto its gate rows. The recurrent products come in as arguments
  * (steps.ts computes them for 4 samples at a time); the programs (programs.ts) run the steps as a
@@ -22,7 +23,7 @@ import {
 
 /** One recurrent cell's fused programs. */
 export interface Cell {
-  kind: 'lstm' | 'gru' | 'simpleRnn';
+  kind: 'lstm' | 'gru' | 'gruResetBefore' | 'simpleRnn';
   forwardName: string;
   backwardName: string;
   /** P: the kernels' column blocks (`[F, P·U]`, `[U, P·U]`): 4 (LSTM), 3 (GRU), 1 (simple RNN). */
@@ -44,6 +45,16 @@ export interface Cell {
   stepForward: string;
   /** WGSL `fn stepBackward(t : i32, e : i32, dhRec : f32)`. */
   stepBackward: string;
+  /**
+   * For a cell whose step needs all units' results of a first phase before its second (the
+   * reset-before GRU): per phase, forward and backward, the WGSL of `fn stepQuad0(t, index)` and
+   * of `fn stepQuad1(t, index)` with what it calls beyond `stepForward` / `stepBackward` (which
+   * serve phase 0; a dispatch of phase 1 includes only its own part, whose backward reads nothing
+   * but `inReserve`), in place of steps.ts's one `stepQuad`; and `stateColumns`, the WGSL count of
+   * the recurrent kernel's columns whose `dz` of step t + 1 the state gradient reads (`U`, `PU` in
+   * scope; the cell carries the rest itself). Absent: one phase, all `P·U` columns.
+   */
+  phases?: { forward: [string, string]; backward: [string, string]; stateColumns: string };
 }
 
 /** WGSL helpers every program includes. */
@@ -64,7 +75,7 @@ export const ACTIVATIONS_WGSL = `
  * recurrent kernel from step t + 1, and from this step's output), and `dhNew`, its part that reaches
  * this step (zero on padding).
  */
-function stateGradient(dyStride: string): string {
+export function stateGradient(dyStride: string): string {
   return `
     let last = t == uniforms.steps - 1;
     var dh = 0.0;

@@ -1,6 +1,6 @@
 /**
  * The forward kernels of the fused recurrences on WebGPU ({@link FUSED_LSTM}, {@link FUSED_SIMPLE_RNN},
- * {@link FUSED_GRU} of @tensorfold/core). Four kinds of program, all writing into the reserve but the last:
+ * {@link FUSED_GRU}, {@link FUSED_GRU_RESET_BEFORE} of @tensorfold/core). Four kinds of program, all writing into the reserve but the last:
  *
  * 1. the input projection `x W + b` of every step at once (one thread per element), with copies of
  *    the kernels and of `x` that the backward pass needs;
@@ -130,19 +130,31 @@ function runRecurrence(
 
   const persistent = runsPersistent(backend, cell, d.units, d.batch);
   const threads = stepThreads(d.units, d.batch);
-  const step = new RecurrenceProgram(
-    `${cell.kind}_forward_${masked}_${persistent}`,
-    ['inRecurrent'],
-    [layout.length],
-    threads,
-    forwardStepCode(cell, masked, persistent),
-    persistent,
+  // One program per phase of a step (two for a two-phase cell run a dispatch per step).
+  const phases: Array<0 | 1> = cell.phases && !persistent ? [0, 1] : [0];
+  const programs = phases.map(
+    (phase) =>
+      new RecurrenceProgram(
+        `${cell.kind}_forward_${masked}_${persistent}_${phase}`,
+        ['inRecurrent'],
+        [layout.length],
+        threads,
+        forwardStepCode(cell, masked, persistent, phase),
+        persistent,
+      ),
   );
   if (persistent) {
-    runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, threads));
+    runProgram(
+      backend,
+      programs[0] as RecurrenceProgram,
+      [recurrentKernel],
+      reserve,
+      uniformsOf(d, layout, null, threads),
+    );
   } else {
     for (let t = 0; t < d.steps; t++) {
-      runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, threads, t));
+      for (const step of programs)
+        runProgram(backend, step, [recurrentKernel], reserve, uniformsOf(d, layout, null, threads, t));
     }
   }
 }

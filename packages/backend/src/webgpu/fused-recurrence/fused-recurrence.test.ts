@@ -1,5 +1,5 @@
 /**
- * The fused LSTM, simple RNN and GRU kernels on WebGPU against the same kernels on WASM (the
+ * The fused LSTM, simple RNN and GRU (reset after and reset before) kernels on WebGPU against the same kernels on WASM (the
  * reference WASM build, itself tested against the layers' op-by-op recurrences): every output of
  * the forward and the backward pass, with and without bias and mask, every output used or only the
  * last, sizes that fit no workgroup evenly, both ways of running the steps (a dispatch per step and
@@ -12,6 +12,8 @@ import {
   BackendError,
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -32,8 +34,10 @@ import {
 } from './programs.js';
 
 interface Sizes {
-  /** 4 for the LSTM, 3 for the GRU (reset after), 1 for the simple RNN. */
+  /** 4 for the LSTM, 3 for the GRU, 1 for the simple RNN. */
   gates: number;
+  /** The GRU in its reset-before form (bias `[3U]`) rather than reset after (bias `[2, 3U]`). */
+  resetBefore?: boolean;
   steps: number;
   features: number;
   units: number;
@@ -69,7 +73,8 @@ async function run(s: Sizes): Promise<number[][]> {
     h0: make([s.units, s.batch], 4, -1, 1),
   };
   if (s.gates === 4) inputs.c0 = make([s.units, s.batch], 5, -1, 1);
-  if (s.bias) inputs.bias = make(s.gates === 3 ? [2, 3 * s.units] : [s.gates * s.units], 6, -1, 1);
+  if (s.bias)
+    inputs.bias = make(s.gates === 3 && !s.resetBefore ? [2, 3 * s.units] : [s.gates * s.units], 6, -1, 1);
   if (s.masked) {
     const real = values(s.steps * s.batch, 7, 0, 1);
     const mask = new Float32Array(s.steps * s.units * s.batch);
@@ -84,11 +89,13 @@ async function run(s: Sizes): Promise<number[][]> {
     masked: s.masked,
     features: s.features,
   };
-  const [forward, backward] = {
-    4: [FUSED_LSTM, FUSED_LSTM_GRAD],
-    3: [FUSED_GRU, FUSED_GRU_GRAD],
-    1: [FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD],
-  }[s.gates] as [string, string];
+  const [forward, backward] = s.resetBefore
+    ? [FUSED_GRU_RESET_BEFORE, FUSED_GRU_RESET_BEFORE_GRAD]
+    : ({
+        4: [FUSED_LSTM, FUSED_LSTM_GRAD],
+        3: [FUSED_GRU, FUSED_GRU_GRAD],
+        1: [FUSED_SIMPLE_RNN, FUSED_SIMPLE_RNN_GRAD],
+      }[s.gates] as [string, string]);
   const [packed, reserve] = tf.engine().runKernel(forward, inputs, attrs as never) as tf.Tensor[];
   const dy = make((packed as tf.Tensor).shape, 8, -1, 1);
   const grads = tf.engine().runKernel(backward, { dy, reserve } as never, attrs as never) as tf.Tensor[];
@@ -117,11 +124,17 @@ function expectClose(got: number[][], want: number[][], s: Sizes): void {
   });
 }
 
-const cases: Sizes[] = [4, 3, 1].flatMap((gates) => [
-  { gates, steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false, allOutputsUsed: true },
-  { gates, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true, allOutputsUsed: true },
-  { gates, steps: 7, features: 1, units: 6, batch: 11, bias: false, masked: false, allOutputsUsed: false },
-  { gates, steps: 3, features: 4, units: 3, batch: 17, bias: false, masked: true, allOutputsUsed: false },
+const cells: Array<Pick<Sizes, 'gates' | 'resetBefore'>> = [
+  { gates: 4 },
+  { gates: 3 },
+  { gates: 3, resetBefore: true },
+  { gates: 1 },
+];
+const cases: Sizes[] = cells.flatMap((cell) => [
+  { ...cell, steps: 5, features: 3, units: 8, batch: 8, bias: true, masked: false, allOutputsUsed: true },
+  { ...cell, steps: 4, features: 2, units: 5, batch: 3, bias: true, masked: true, allOutputsUsed: true },
+  { ...cell, steps: 7, features: 1, units: 6, batch: 11, bias: false, masked: false, allOutputsUsed: false },
+  { ...cell, steps: 3, features: 4, units: 3, batch: 17, bias: false, masked: true, allOutputsUsed: false },
 ]);
 
 describe('how the steps are dispatched', () => {

@@ -139,27 +139,33 @@ export function isRealWgsl(masked: boolean, buffer: string): string {
 /**
  * WGSL `fn main(index : i32)` calling `fn stepQuad(t, index)` (steps.ts) for every thread's share of
  * every step: one step (`uniforms.step`) per dispatch, or all of them in a persistent workgroup,
- * forward or backward in time.
+ * forward or backward in time. A two-phase cell (`phase` not null) has `stepQuad0` and `stepQuad1`:
+ * per dispatch, the one of `phase`; persistent, both, with a storage barrier after each.
  */
-export function stepsMain(persistent: boolean, backward: boolean): string {
+export function stepsMain(persistent: boolean, backward: boolean, phase: 0 | 1 | null = null): string {
   if (!persistent) {
     return `
       fn main(index : i32) {
         if (index < uniforms.count) {
-          stepQuad(uniforms.step, index);
+          stepQuad${phase ?? ''}(uniforms.step, index);
         }
       }`;
   }
+  const phases = phase == null ? [''] : ['0', '1'];
   const loop = backward
     ? 'for (var t = uniforms.steps - 1; t >= 0; t = t - 1)'
     : 'for (var t = 0; t < uniforms.steps; t = t + 1)';
   return `
     fn main(index : i32) {
-      ${loop} {
+      ${loop} {${phases
+        .map(
+          (p) => `
         for (var e = index; e < uniforms.count; e = e + ${PERSISTENT_WORKGROUP}) {
-          stepQuad(t, e);
+          stepQuad${p}(t, e);
         }
-        storageBarrier();
+        storageBarrier();`,
+        )
+        .join('')}
       }
     }`;
 }

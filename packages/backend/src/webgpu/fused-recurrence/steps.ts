@@ -33,8 +33,19 @@ const SHARED = `
     return (index - unitOf(index) * ((uniforms.batch + 3) / 4)) * 4;
   }`;
 
-/** WGSL of the forward step program (output: the reserve; input: `inRecurrent`). */
-export function forwardStepCode(cell: Cell, masked: boolean, persistent: boolean): string {
+/**
+ * WGSL of the forward step program (output: the reserve; input: `inRecurrent`); for a two-phase
+ * cell, of its `phase` (both when persistent).
+ */
+export function forwardStepCode(cell: Cell, masked: boolean, persistent: boolean, phase: 0 | 1 = 0): string {
+  if (cell.phases) {
+    return `
+    ${SHARED}
+    ${isRealWgsl(masked, 'result')}
+    ${persistent || phase === 0 ? `${cell.stepForward}\n${cell.phases.forward[0]}` : ''}
+    ${persistent || phase === 1 ? cell.phases.forward[1] : ''}
+    ${stepsMain(persistent, false, phase)}`;
+  }
   const gates = Array.from({ length: cell.projections }, (_, g) => g);
   return `
     ${SHARED}
@@ -63,13 +74,26 @@ export function forwardStepCode(cell: Cell, masked: boolean, persistent: boolean
     ${stepsMain(persistent, false)}`;
 }
 
-/** WGSL of the backward step program (output: the work buffer; inputs: `inReserve`, `inDy`). */
+/**
+ * WGSL of the backward step program (output: the work buffer; inputs: `inReserve`, `inDy`); for a
+ * two-phase cell, of its `phase` (both when persistent).
+ */
 export function backwardStepCode(
   cell: Cell,
   masked: boolean,
   allOutputs: boolean,
   persistent: boolean,
+  phase: 0 | 1 = 0,
 ): string {
+  if (cell.phases) {
+    return `
+    const ALL_OUTPUTS = ${allOutputs};
+    ${SHARED}
+    ${isRealWgsl(masked, 'inReserve')}
+    ${persistent || phase === 0 ? `${cell.stepBackward}\n${cell.phases.backward[0]}` : ''}
+    ${persistent || phase === 1 ? cell.phases.backward[1] : ''}
+    ${stepsMain(persistent, true, phase)}`;
+  }
   return `
     const ALL_OUTPUTS = ${allOutputs};
     ${SHARED}

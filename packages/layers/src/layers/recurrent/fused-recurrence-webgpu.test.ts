@@ -1,7 +1,8 @@
 /**
- * The fused LSTM, simple RNN and GRU kernels on WebGPU (@tensorfold/backend registers them) against
- * the op-by-op recurrences on WebGPU and against the fused kernels on WASM: outputs, final states and
- * the gradients of the input, every weight and the initial states, with masks, goBackwards,
+ * The fused LSTM, simple RNN and GRU (reset after and reset before) kernels on WebGPU
+ * (@tensorfold/backend registers them) against the op-by-op recurrences on WebGPU and against the
+ * fused kernels on WASM: outputs, final states and the gradients of the input, every weight and the
+ * initial states, with masks, goBackwards,
  * returnSequences, returnState, initial states, sizes that fit no workgroup evenly, states carried
  * from batch to batch, and no tensor or GPU buffer leaks. Skipped with a notice where WebGPU cannot
  * start (see @tensorfold/backend/testing).
@@ -11,6 +12,8 @@ import { backendsForTests } from '@tensorfold/backend/testing';
 import {
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
   FUSED_LSTM_GRAD,
   FUSED_SIMPLE_RNN,
@@ -38,6 +41,8 @@ const FUSED = [
   FUSED_SIMPLE_RNN_GRAD,
   FUSED_GRU,
   FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
 ];
 
 const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentLayer; forward: string }> = [
@@ -47,6 +52,11 @@ const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentL
     name: 'gru (resetAfter)',
     make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
     forward: FUSED_GRU,
+  },
+  {
+    name: 'gru (reset before, the default)',
+    make: (args) => new GRU({ units: 4, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU_RESET_BEFORE,
   },
 ];
 

@@ -3,7 +3,7 @@
  * {@link FUSED_SIMPLE_RNN}, {@link FUSED_GRU} and {@link FUSED_GRU_RESET_BEFORE} of @tensorfold/core:
  * the input projection and the recurrence over the whole sequence, and the backward pass through
  * time, each one kernel), where the active backend registers them (`@tensorfold/backend` does on
- * WASM, and on WebGPU for all but the reset-before GRU). They cover Keras's default activations only (sigmoid gates; tanh for the candidate, the
+ * WASM and on WebGPU). They cover Keras's default activations only (sigmoid gates; tanh for the candidate, the
  * cell output and the simple RNN's state), both forms of the GRU, and recurrent dropout where the
  * backend registers {@link FUSED_RECURRENT_DROPOUT}; everything else keeps the op-by-op recurrences
  * (lstm-recurrence.ts, simple-rnn-recurrence.ts, gru-recurrence.ts),
