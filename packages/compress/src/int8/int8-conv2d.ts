@@ -3,10 +3,7 @@
  * scale per filter) and int8 activations quantized on the fly (one scale per image), summed in int32.
  */
 import {
-  type Activation,
   ConfigError,
-  Layer,
-  type LayerArgs,
   type LayerInputs,
   type LayerWeight,
   register,
@@ -14,13 +11,13 @@ import {
   ShapeError,
   tf,
 } from '@tensorfold/core';
-import { getActivation, initializers, serializeActivation } from '@tensorfold/layers';
+import { serializeActivation } from '@tensorfold/layers';
 import { fusedInt8 } from './int8-dense.js';
-import { int8Weights } from './int8-levels.js';
+import { Int8Layer, type Int8LayerArgs } from './int8-layer.js';
 import { int8Conv2D } from './int8-ops.js';
 
 /** Options of {@link Int8Conv2D}. */
-export interface Int8Conv2DArgs extends LayerArgs {
+export interface Int8Conv2DArgs extends Int8LayerArgs {
   /** Number of filters (output channels). */
   filters: number;
   /** `[height, width]` of the window, or one number for both. */
@@ -29,10 +26,6 @@ export interface Int8Conv2DArgs extends LayerArgs {
   strides?: number | number[];
   /** `'valid'` (default) or `'same'` (TensorFlow's: the extra padding row or column after). */
   padding?: 'valid' | 'same';
-  /** Applied to the result; `'relu'` and `'linear'` run inside the int8 kernel. Default `'linear'`. */
-  activation?: string;
-  /** Whether the layer adds a bias (float32). Default `true`. */
-  useBias?: boolean;
 }
 
 const pair = (v: number | number[], what: string): [number, number] => {
@@ -52,17 +45,12 @@ const pair = (v: number | number[], what: string): [number, number] => {
  * Weights: `kernel` int32 `[ceil(filters / 8), ceil(kh * kw * inChannels / 2), 8]` (packed int8 levels),
  * `scales [filters]`, `bias [filters]`.
  */
-export class Int8Conv2D extends Layer {
+export class Int8Conv2D extends Int8Layer {
   static override readonly className = 'Int8Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: 'valid' | 'same';
-  readonly activation: Activation;
-  readonly useBias: boolean;
-  kernel: LayerWeight | null = null;
-  scales: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
 
   constructor(args: Int8Conv2DArgs) {
     super(args);
@@ -77,9 +65,6 @@ export class Int8Conv2D extends Layer {
     if (padding !== 'valid' && padding !== 'same')
       throw new ConfigError(`Int8Conv2D padding must be 'valid' or 'same'; got ${JSON.stringify(padding)}.`);
     this.padding = padding;
-    this.activation = getActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.trainable = false;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -89,27 +74,13 @@ export class Int8Conv2D extends Layer {
       throw new ShapeError(
         `Int8Conv2D "${this.name}" takes [batch, height, width, channels] with known channels; got [${shape}].`,
       );
-    const k = this.kernelSize[0] * this.kernelSize[1] * channels;
-    const packed = [Math.ceil(this.filters / 8), Math.ceil(k / 2), 8];
-    this.kernel = this.addWeight('kernel', packed, initializers.zeros(), {
-      trainable: false,
-      dtype: 'int32',
-    });
-    this.scales = this.addWeight('scales', [this.filters], initializers.ones(), { trainable: false });
-    if (this.useBias)
-      this.bias = this.addWeight('bias', [this.filters], initializers.zeros(), { trainable: false });
+    this.addInt8Weights(this.filters, this.kernelSize[0] * this.kernelSize[1] * channels);
     this.inputSpec = { ndim: 4, axes: { [-1]: channels } };
   }
 
-  /** Quantizes a float kernel `[kh, kw, inChannels, filters]` (per filter, symmetric) and sets it with `bias`. */
-  setFloatWeights(kernel: tf.Tensor, bias?: tf.Tensor): void {
-    if (!this.built) {
-      this.build([null, null, null, kernel.shape[2] as number]);
-      this.built = true;
-    }
-    const { packed, scales } = int8Weights(kernel);
-    this.setWeights([packed, scales, ...(this.useBias && bias ? [bias] : [])]);
-    tf.dispose([packed, scales]);
+  /** A float kernel is `[kh, kw, inChannels, filters]`. */
+  protected inputShapeOfKernel(kernelShape: readonly number[]): Shape {
+    return [null, null, null, kernelShape[2]];
   }
 
   call(inputs: LayerInputs): tf.Tensor {

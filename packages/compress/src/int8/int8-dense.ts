@@ -5,8 +5,6 @@
 import {
   type Activation,
   ConfigError,
-  Layer,
-  type LayerArgs,
   type LayerInputs,
   type LayerWeight,
   register,
@@ -14,18 +12,14 @@ import {
   ShapeError,
   tf,
 } from '@tensorfold/core';
-import { getActivation, initializers, serializeActivation } from '@tensorfold/layers';
-import { int8Weights as int8WeightsOf } from './int8-levels.js';
+import { serializeActivation } from '@tensorfold/layers';
+import { Int8Layer, type Int8LayerArgs } from './int8-layer.js';
 import { type FusedInt8Activation, int8MatMul } from './int8-ops.js';
 
 /** Options of {@link Int8Dense}. */
-export interface Int8DenseArgs extends LayerArgs {
+export interface Int8DenseArgs extends Int8LayerArgs {
   /** Number of output units. */
   units: number;
-  /** Applied to the result; `'relu'` and `'linear'` run inside the int8 kernel. Default `'linear'`. */
-  activation?: string;
-  /** Whether the layer adds a bias (float32). Default `true`. */
-  useBias?: boolean;
 }
 
 /** The activation the int8 kernels apply themselves, or null for one applied after them. */
@@ -43,23 +37,15 @@ export function fusedInt8(activation: Activation): FusedInt8Activation | null {
  * Weights: `kernel` int32 `[ceil(units / 8), ceil(inputDim / 2), 8]` (packed int8 levels),
  * `scales [units]`, `bias [units]`.
  */
-export class Int8Dense extends Layer {
+export class Int8Dense extends Int8Layer {
   static override readonly className = 'Int8Dense';
   readonly units: number;
-  readonly activation: Activation;
-  readonly useBias: boolean;
-  kernel: LayerWeight | null = null;
-  scales: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
 
   constructor(args: Int8DenseArgs) {
     super(args);
     if (!Number.isInteger(args.units) || args.units < 1)
       throw new ConfigError(`Int8Dense needs units, a positive integer; got ${JSON.stringify(args.units)}.`);
     this.units = args.units;
-    this.activation = getActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.trainable = false;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -69,26 +55,13 @@ export class Int8Dense extends Layer {
       throw new ShapeError(
         `Int8Dense "${this.name}" needs the size of its input's last axis; give the model an inputShape.`,
       );
-    const packed = [Math.ceil(this.units / 8), Math.ceil(inputDim / 2), 8];
-    this.kernel = this.addWeight('kernel', packed, initializers.zeros(), {
-      trainable: false,
-      dtype: 'int32',
-    });
-    this.scales = this.addWeight('scales', [this.units], initializers.ones(), { trainable: false });
-    if (this.useBias)
-      this.bias = this.addWeight('bias', [this.units], initializers.zeros(), { trainable: false });
+    this.addInt8Weights(this.units, inputDim);
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
 
-  /** Quantizes a float kernel `[inputDim, units]` (per unit, symmetric) and sets it with `bias`. */
-  setFloatWeights(kernel: tf.Tensor, bias?: tf.Tensor): void {
-    if (!this.built) {
-      this.build([null, kernel.shape[0]]);
-      this.built = true;
-    }
-    const { packed, scales } = int8WeightsOf(kernel);
-    this.setWeights([packed, scales, ...(this.useBias && bias ? [bias] : [])]);
-    tf.dispose([packed, scales]);
+  /** A float kernel is `[inputDim, units]`. */
+  protected inputShapeOfKernel(kernelShape: readonly number[]): Shape {
+    return [null, kernelShape[0]];
   }
 
   call(inputs: LayerInputs): tf.Tensor {
