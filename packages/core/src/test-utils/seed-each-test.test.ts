@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { globalRandom } from '../random/global-seed.js';
-import { seedOfName } from './seed-each-test.js';
+import { Random } from '../random/random.js';
+import { seedOfName } from './seed-of-name.js';
 
 // Two draws from the global generator, taken at the start of a test.
 const firstDraws = () => [globalRandom().nextSeed(), globalRandom().nextSeed()];
@@ -20,5 +21,10 @@ describe('every test starts from a seed of its own name', () => {
   it('gives other names other seeds', () => {
     expect(seedOfName('a > b')).not.toBe(seedOfName('a > c'));
     expect(firstDraws()).not.toEqual(seen[0]);
+  });
+
+  it('is seeded from its full name', () => {
+    const name = expect.getState().currentTestName ?? '';
+    expect(globalRandom().nextSeed()).toBe(new Random(seedOfName(name)).nextSeed());
   });
 });

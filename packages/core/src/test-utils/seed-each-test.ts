@@ -4,13 +4,7 @@
 // tests ran before it in the same file. A test that needs other draws calls setSeed itself.
 import { beforeEach, expect } from 'vitest';
 import { setSeed } from '../random/global-seed.js';
-
-/** FNV-1a hash of a string: a 32-bit seed that depends on the name only. */
-export function seedOfName(name: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return hash;
-}
+import { seedOfName } from './seed-of-name.js';
 
 beforeEach(() => {
   setSeed(seedOfName(expect.getState().currentTestName ?? ''));
