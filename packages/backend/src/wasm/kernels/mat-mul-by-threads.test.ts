@@ -5,7 +5,8 @@ import { backendInfo, initBackend, useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
-import { setWasmThreads, wasmThreads } from '../threads/wasm-threads.js';
+import * as threadedMatMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
+import { setWasmThreads, type ThreadedMatMulKernels, wasmThreads } from '../threads/wasm-threads.js';
 import { matMulByThreads, THREADED_MIN_MULTIPLY_ADDS, tiles } from './mat-mul-by-threads.js';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -154,6 +155,30 @@ describe('WASM matMul on 2 threads', () => {
     const got = await runKernelOn('wasm', 'BatchMatMul', inputs, attrs);
     for (let i = 0; i < want.values.length; i++) {
       if (!Number.isFinite(want.values[i])) expect(got.values[i]).toBe(want.values[i]);
+    }
+  });
+});
+
+describe('packPanels of a transposed b', () => {
+  it('pads the last panel with zeros without reading past b, even where b ends at the end of the memory', () => {
+    // b^T [n = 9, k = 1000] in the last bytes of a 2-page memory; its 2 panels of 8 columns at 0. The
+    // 7 padding columns lie 4,000 to 28,000 bytes past b's end, that is past the memory's end (a Tucker
+    // unfolding of 100^3 with rank 10 trapped there on 2 threads).
+    const [n, k] = [9, 1000];
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+    const module = new WebAssembly.Module(Buffer.from(threadedMatMulWasm.SIMD_WASM_BASE64, 'base64'));
+    const kernels = new WebAssembly.Instance(module, { env: { memory } })
+      .exports as unknown as ThreadedMatMulKernels;
+    const heap = new Float32Array(memory.buffer);
+    const bAt = heap.length - n * k; // floats
+    heap.fill(Number.NaN, 0, bAt);
+    heap.set(sequence(n * k, 6), bAt);
+    kernels.packPanels(bAt * 4, 0, k, n, 1);
+    for (let col = 0; col < 16; col++) {
+      for (const p of [0, 1, k - 1]) {
+        const packed = heap[Math.floor(col / 8) * k * 8 + p * 8 + (col % 8)];
+        expect(packed).toBe(col < n ? heap[bAt + col * k + p] : 0);
+      }
     }
   });
 });

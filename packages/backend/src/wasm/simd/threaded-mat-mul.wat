@@ -224,13 +224,22 @@
             (i32.shl (i32.and (local.get $col) (i32.const 7)) (i32.const 2))))
           (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $col) (local.get $k)) (i32.const 2))))
           (local.set $end (i32.add (local.get $dst) (local.get $panel)))
-          (block $pDone (loop $pNext
-            (br_if $pDone (i32.ge_u (local.get $dst) (local.get $end)))
-            (f32.store (local.get $dst)
-              (select (f32.load (local.get $src)) (f32.const 0) (i32.lt_u (local.get $col) (local.get $n))))
-            (local.set $src (i32.add (local.get $src) (i32.const 4)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
-            (br $pNext)))
+          ;; the padding columns (col >= n) get zeros without reading B: rows past its end may lie past
+          ;; the memory's end (a `select` would still load them)
+          (if (i32.lt_u (local.get $col) (local.get $n))
+            (then
+              (block $pDone (loop $pNext
+                (br_if $pDone (i32.ge_u (local.get $dst) (local.get $end)))
+                (f32.store (local.get $dst) (f32.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (br $pNext))))
+            (else
+              (block $zDone (loop $zNext
+                (br_if $zDone (i32.ge_u (local.get $dst) (local.get $end)))
+                (f32.store (local.get $dst) (f32.const 0))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (br $zNext)))))
           (local.set $col (i32.add (local.get $col) (i32.const 1)))
           (br $cNext)))
         (return)))
