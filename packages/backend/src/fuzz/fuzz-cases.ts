@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { KHATRI_RAO_CONTRACTION } from '../wasm/kernels/khatri-rao-contraction.js';
+import { setThreadedMatMulMinimum } from '../wasm/kernels/mat-mul-by-threads.js';
 import { ROW_CONTRACTION } from '../wasm/kernels/row-contraction.js';
 import {
   axesFrom,
@@ -205,6 +206,24 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
     arbitrary: simdMatMulParams,
     run: (p) => withGradients((a, b) => tf.matMul(a, b, p.transposeA, p.transposeB), matMulInputs(p)),
     slack: (p) => Math.max(1, Math.max(p.k, p.m, p.n) / 8),
+  }),
+  fuzzCase({
+    name: 'matMul and its gradients on the WASM thread pool at every size (where it runs: 2+ threads)',
+    arbitrary: matMulParams.map((p) => ({ ...p, batch: [p.batch[0], []] as [number[], number[]] })),
+    run: (p) => {
+      setThreadedMatMulMinimum(1); // products of any size take the pool's path, not only large ones
+      try {
+        const [a, b] = matMulInputs(p); // a batch on a only: the pool folds it into rows
+        const plain = { ...p, batch: [[], []] as [number[], number[]] }; // tfjs's gradient needs equal batches
+        return [
+          tf.matMul(a, b, p.transposeA, p.transposeB),
+          ...withGradients((x, y) => tf.matMul(x, y, p.transposeA, p.transposeB), matMulInputs(plain)),
+        ];
+      } finally {
+        setThreadedMatMulMinimum();
+      }
+    },
+    slack: (p) => Math.max(1, Math.max(p.k, p.m, p.n, sizeOf(p.batch[0])) / 8),
   }),
   fuzzCase({
     name: 'fused matMul (_FusedMatMul): bias, activation, transposes',
