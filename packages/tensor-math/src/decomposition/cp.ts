@@ -17,8 +17,8 @@ import {
   productRows,
   readInto,
   residualNorm,
-  untransposed,
 } from './cp-products.js';
+import { FactorSides, readTransposed } from './cp-sides.js';
 import { CPTensor } from './cp-tensor.js';
 import type { IterationCallback } from './decomposition.js';
 import { hostNormSquared, sweepLimits, sweepUntilConverged } from './sweeps.js';
@@ -105,9 +105,9 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   const rows = productRows(rank); // rows of the transposed factor matrices the backend sees
   const stride = partialStride(frontSize); // row length of the last mode's unfolding and of Pᵀ
   const tensorNormSquared = await hostNormSquared(tensor); // ‖X‖², float64
-  // made once: the last mode's unfolding [1, n_N, stride] (one transpose), the tensor viewed
-  // as [∏_{k<N-1} n_k, n_{N-1}, n_N] (no copy) and the [rows, 1] ones of the contractions' left side
-  const [lastUnfolding, view, ones] = tf.tidy(() => [
+  // made once: the last mode's unfolding [1, n_N, stride] (one transpose) and the tensor viewed
+  // as [∏_{k<N-1} n_k, n_{N-1}, n_N] (no copy)
+  const [lastUnfolding, view] = tf.tidy(() => [
     tf.reshape(
       tf.pad(unfold(tensor, last), [
         [0, 0],
@@ -116,8 +116,9 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
       [1, shape[last], stride],
     ) as tf.Tensor3D,
     tf.reshape(tensor, [frontSize / shape[last - 1], shape[last - 1], shape[last]]) as tf.Tensor3D,
-    tf.ones([rows, 1]) as tf.Tensor2D,
   ]);
+  // the factors as the backend sees them, transposed, kept between sweeps (see cp-sides.ts)
+  const sides = new FactorSides(host, shape, rank, rows);
   let ahead: Partial | undefined; // see below
   try {
     const grams = host.map((values, k) => gramOf(values, shape[k], rank)); // [R, R] each
@@ -143,17 +144,19 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
               mode,
               partial instanceof Float32Array
                 ? frontMttkrp(partial, host, front, mode, rank, stride)
-                : await frontMttkrpOnBackend(partial, ones, host, front, mode, rank),
+                : await frontMttkrpOnBackend(partial, sides, front, mode, rank),
             );
           }
         } finally {
           if (!(partial instanceof Float32Array)) partial.dispose();
         }
         // the last mode: one Khatri-Rao contraction with the updated A_1..A_{N-1}
-        const mttkrp = lastModeMttkrp(view, ones, host, front, rank); // [rows, n_N]
-        const values = await mttkrp.data();
-        mttkrp.dispose();
-        update(last, untransposed(values, shape[last], rank));
+        const mttkrp = lastModeMttkrp(view, sides); // [rows, n_N]
+        try {
+          update(last, await readTransposed(mttkrp, rank));
+        } finally {
+          mttkrp.dispose();
+        }
         ahead = await partialProducts();
         const estimate = estimatedResidual({
           tensorNormSquared,
@@ -164,7 +167,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
           grams: [
             grams[0],
             ...(onBackend ? [roundedKhatriRaoGram(host, front, rank)] : grams.slice(1, last)),
-            gramOf(Float32Array.from(host[last]), shape[last], rank),
+            gramOf(roundedToFloat32(host[last]), shape[last], rank),
           ],
           weights,
           rank,
@@ -186,12 +189,12 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
 
     /** `Pᵀ` (on the backend or read back) and mode 1's MTTKRP from it, for the current factors. */
     async function partialProducts(): Promise<Partial> {
-      const product = lastModePartial(lastUnfolding, ones, host[last], rank);
+      const product = lastModePartial(lastUnfolding, sides);
       if (onBackend) {
         try {
           return {
             partial: product,
-            mttkrp: await frontMttkrpOnBackend(product, ones, host, front, 0, rank),
+            mttkrp: await frontMttkrpOnBackend(product, sides, front, 0, rank),
           };
         } catch (error) {
           product.dispose();
@@ -218,7 +221,8 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     }
   } finally {
     if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) ahead.partial.dispose();
-    tf.dispose([lastUnfolding, view, ones]);
+    sides.dispose();
+    tf.dispose([lastUnfolding, view]);
   }
 }
 
@@ -239,10 +243,19 @@ function roundedKhatriRaoGram(
 ): Float64Array {
   const count = front.slice(1).reduce((p, n) => p * n, 1);
   return gramOf(
-    Float32Array.from(hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank)),
+    roundedToFloat32(hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank)),
     count,
     rank,
   );
+}
+
+/**
+ * `values` rounded to float32, kept in a float64 array (so that {@link gramOf} sees one element type).
+ */
+function roundedToFloat32(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.fround(values[i]);
+  return out;
 }
 
 /** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */
