@@ -13,7 +13,8 @@ import {
   khatriRaoContractionKernelActive,
 } from '../products/khatri-rao-contraction.js';
 import { rowContraction } from '../products/row-contraction.js';
-import { type FactorSides, heapBackend, readTransposed } from './cp-sides.js';
+import { type FactorSides, readTransposed } from './cp-sides.js';
+import { float32Values } from './heap-view.js';
 
 /**
  * The row count of the transposed factor matrices handed to the backend for a rank `rank`: where
@@ -44,8 +45,7 @@ export function partialStride(size: number): number {
  * runs, `cp` reads no partial product back.)
  */
 export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise<Float32Array> {
-  const heap = heapBackend();
-  target.set(heap !== null ? heap.typedArrayFromHeap(tensor) : await tensor.data());
+  target.set(await float32Values(tensor));
   return target;
 }
 

@@ -8,21 +8,7 @@
  */
 import { tf } from '@tensorfold/core';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
-
-/** The part of tfjs-backend-wasm's backend that shows a tensor's memory. */
-interface HeapBackend {
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-/**
- * The active backend where it shows a float32 tensor's memory as a view (`wasm`: the view is the
- * tensor, valid until the next allocation on the heap), else null.
- */
-export function heapBackend(): HeapBackend | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as unknown as Partial<HeapBackend>;
-  return typeof backend.typedArrayFromHeap === 'function' ? (backend as HeapBackend) : null;
-}
+import { float32Values, heapBackend } from './heap-view.js';
 
 /** One side matrix: its tensor and the host factors it was written from. */
 interface Side {
@@ -107,8 +93,7 @@ function writeTransposed(values: Float64Array, n: number, rank: number, out: Flo
  * tensor is left to the caller. On WASM straight from the heap (no copy through `data()`).
  */
 export async function readTransposed(tensor: tf.Tensor2D, rank: number): Promise<Float64Array> {
-  const heap = heapBackend();
-  const values = heap !== null ? heap.typedArrayFromHeap(tensor) : ((await tensor.data()) as Float32Array);
+  const values = await float32Values(tensor);
   const n = tensor.shape[1];
   const out = new Float64Array(n * rank);
   for (let r = 0; r < rank; r++) {
