@@ -10,12 +10,14 @@ import { mttkrp } from '../algebra/mttkrp.js';
 import { unfold } from '../algebra/unfold.js';
 import { gramOf } from '../linalg/normal-equations.js';
 import { sumOfSquares } from '../linalg/sum-of-squares.js';
+import { releaseKernelOutput } from '../products/contraction-kernels.js';
 import { useTestBackend } from '../test-utils/setup.js';
 import { gaussian } from '../test-utils/synthetic.js';
 import { estimatedResidual } from './cp-fit.js';
 import { frontMttkrp, frontMttkrpOnBackend, lastModeMttkrp, lastModePartial } from './cp-products.js';
 import { FactorSides, readTransposed } from './cp-sides.js';
 import { cpToTensor } from './cp-tensor.js';
+import { float32Values } from './heap-view.js';
 
 beforeAll(useTestBackend);
 
@@ -93,7 +95,7 @@ describe('CP sweep pieces', () => {
         ]);
         const product = lastModePartial(unfolding, sides);
         expect(product.shape).toEqual([rows, stride]);
-        const partial = Float32Array.from(await product.data());
+        const partial = Float32Array.from(await float32Values(product));
         for (let mode = 0; mode < front.length; mode++) {
           await expectClose(frontMttkrp(partial, host, front, mode, rank, stride), mttkrp(x, factors, mode));
           await expectClose(
@@ -103,7 +105,9 @@ describe('CP sweep pieces', () => {
         }
         const lastMode = lastModeMttkrp(view, sides); // [rows, n_N]
         await expectClose(await readTransposed(lastMode, rank), mttkrp(x, factors, last));
-        tf.dispose([product, lastMode, unfolding, view]);
+        tf.dispose([unfolding, view]);
+        releaseKernelOutput(product);
+        releaseKernelOutput(lastMode);
         sides.dispose();
       }
       tf.dispose([x, ...factors]);
@@ -130,8 +134,9 @@ describe('CP sweep pieces', () => {
       );
       const sides = new FactorSides(host, shape, rank, rank);
       const product = lastModePartial(unfolding, sides);
-      const partial = Float32Array.from(await product.data());
-      tf.dispose([product, unfolding]);
+      const partial = Float32Array.from(await float32Values(product));
+      tf.dispose(unfolding);
+      releaseKernelOutput(product);
       sides.dispose();
       const estimate = estimatedResidual({
         tensorNormSquared,

@@ -7,12 +7,18 @@
  */
 import { tf } from '@tensorfold/core';
 import { sumOfSquares } from '../linalg/sum-of-squares.js';
+import { releaseKernelOutput, runKernelDirectly } from '../products/contraction-kernels.js';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
 import {
+  KHATRI_RAO_CONTRACTION_KERNEL,
   khatriRaoContraction,
   khatriRaoContractionKernelActive,
 } from '../products/khatri-rao-contraction.js';
-import { rowContraction } from '../products/row-contraction.js';
+import {
+  ROW_CONTRACTION_KERNEL,
+  rowContraction,
+  rowContractionKernelActive,
+} from '../products/row-contraction.js';
 import { type FactorSides, readTransposed } from './cp-sides.js';
 import { float32Values } from './heap-view.js';
 
@@ -44,7 +50,7 @@ export function partialStride(size: number): number {
  * (same-process A/B, median of 15 fits). Elsewhere `await data()`. (Where the row contraction kernel
  * runs, `cp` reads no partial product back.)
  */
-export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise<Float32Array> {
+export async function readInto(tensor: tf.TensorInfo, target: Float32Array): Promise<Float32Array> {
   target.set(await float32Values(tensor));
   return target;
 }
@@ -54,9 +60,9 @@ export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise
  * are zero too): the tensor times the last factor, transposed, from the last mode's unfolding viewed
  * as `[1, n_N, stride]` (`lastUnfolding`, see {@link partialStride}) and `sides` (the last factor's).
  */
-export function lastModePartial(lastUnfolding: tf.Tensor3D, sides: FactorSides): tf.Tensor2D {
+export function lastModePartial(lastUnfolding: tf.Tensor3D, sides: FactorSides): tf.TensorInfo {
   const order = sides.order;
-  return khatriRaoContraction(lastUnfolding, sides.ones, sides.side(order - 1, order));
+  return contract(lastUnfolding, sides.ones, sides.side(order - 1, order));
 }
 
 /**
@@ -64,9 +70,19 @@ export function lastModePartial(lastUnfolding: tf.Tensor3D, sides: FactorSides):
  * viewed as `[∏_{k<N-1} n_k, n_{N-1}, n_N]` (`view`): `khatriRao(A_1, ..., A_{N-2})` on the left and
  * `A_{N-1}` on the right, both transposed (from `sides`); with one front mode the left is the ones.
  */
-export function lastModeMttkrp(view: tf.Tensor3D, sides: FactorSides): tf.Tensor2D {
+export function lastModeMttkrp(view: tf.Tensor3D, sides: FactorSides): tf.TensorInfo {
   const inner = sides.order - 2; // A_{N-1}
-  return khatriRaoContraction(view, sides.side(0, inner), sides.side(inner, inner + 1));
+  return contract(view, sides.side(0, inner), sides.side(inner, inner + 1));
+}
+
+/**
+ * {@link khatriRaoContraction}; where the kernel is registered, run directly (see
+ * `runKernelDirectly`): free the result with `releaseKernelOutput`.
+ */
+function contract(x: tf.Tensor3D, left: tf.Tensor2D, right: tf.Tensor2D): tf.TensorInfo {
+  return khatriRaoContractionKernelActive()
+    ? runKernelDirectly(KHATRI_RAO_CONTRACTION_KERNEL, { x, left, right })
+    : khatriRaoContraction(x, left, right);
 }
 
 /**
@@ -184,22 +200,20 @@ export function frontMttkrp(
  * @returns `M` `[n_mode, R]`, row-major, float64.
  */
 export async function frontMttkrpOnBackend(
-  partial: tf.Tensor2D,
+  partial: tf.TensorInfo,
   sides: FactorSides,
   front: readonly number[],
   mode: number,
   rank: number,
 ): Promise<Float64Array> {
-  const mttkrp = rowContraction(
-    partial,
-    sides.side(0, mode),
-    sides.side(mode + 1, front.length),
-    front[mode],
-  ); // [rows, n]
+  const [left, right] = [sides.side(0, mode), sides.side(mode + 1, front.length)];
+  const mttkrp = rowContractionKernelActive()
+    ? runKernelDirectly(ROW_CONTRACTION_KERNEL, { p: partial, left, right }, { size: front[mode] })
+    : rowContraction(partial as tf.Tensor2D, left, right, front[mode]); // [rows, n]
   try {
     return await readTransposed(mttkrp, rank);
   } finally {
-    mttkrp.dispose();
+    releaseKernelOutput(mttkrp);
   }
 }
 

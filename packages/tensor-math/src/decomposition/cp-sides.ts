@@ -92,7 +92,7 @@ function writeTransposed(values: Float64Array, n: number, rank: number, out: Flo
  * The first `rank` rows of a float32 `[rows, n]` result, transposed to `[n, rank]`, float64; the
  * tensor is left to the caller. On WASM straight from the heap (no copy through `data()`).
  */
-export async function readTransposed(tensor: tf.Tensor2D, rank: number): Promise<Float64Array> {
+export async function readTransposed(tensor: tf.TensorInfo, rank: number): Promise<Float64Array> {
   const values = await float32Values(tensor);
   const n = tensor.shape[1];
   const out = new Float64Array(n * rank);

@@ -2,6 +2,7 @@ import { Random, seedOrNext, tf } from '@tensorfold/core';
 import { unfold } from '../algebra/unfold.js';
 import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
+import { releaseKernelOutput } from '../products/contraction-kernels.js';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
 import { rowContractionKernelActive } from '../products/row-contraction.js';
 import { assertInteger } from '../validate.js';
@@ -148,14 +149,14 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
             );
           }
         } finally {
-          if (!(partial instanceof Float32Array)) partial.dispose();
+          if (!(partial instanceof Float32Array)) releaseKernelOutput(partial);
         }
         // the last mode: one Khatri-Rao contraction with the updated A_1..A_{N-1}
         const mttkrp = lastModeMttkrp(view, sides); // [rows, n_N]
         try {
           update(last, await readTransposed(mttkrp, rank));
         } finally {
-          mttkrp.dispose();
+          releaseKernelOutput(mttkrp);
         }
         ahead = await partialProducts();
         const estimate = estimatedResidual({
@@ -197,13 +198,13 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
             mttkrp: await frontMttkrpOnBackend(product, sides, front, 0, rank),
           };
         } catch (error) {
-          product.dispose();
+          releaseKernelOutput(product);
           throw error;
         }
       }
       // one buffer for every sweep: a sweep is done with the last Pᵀ before the next is read
-      partialBuffer ??= new Float32Array(product.size);
-      const partial = await readInto(product, partialBuffer).finally(() => product.dispose());
+      partialBuffer ??= new Float32Array(product.shape[0] * product.shape[1]);
+      const partial = await readInto(product, partialBuffer).finally(() => releaseKernelOutput(product));
       return { partial, mttkrp: frontMttkrp(partial, host, front, 0, rank, stride) };
     }
 
@@ -220,7 +221,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
       grams[mode] = gramOf(solved, rows, rank);
     }
   } finally {
-    if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) ahead.partial.dispose();
+    if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) releaseKernelOutput(ahead.partial);
     sides.dispose();
     tf.dispose([lastUnfolding, view]);
   }
@@ -228,7 +229,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
 
 /** `Pᵀ` (read back, or a tensor on the backend) and mode 1's MTTKRP from it. */
 interface Partial {
-  partial: Float32Array | tf.Tensor2D;
+  partial: Float32Array | tf.TensorInfo;
   mttkrp: Float64Array;
 }
 

@@ -22,9 +22,11 @@ export function heapBackend(): HeapBackend | null {
 
 /**
  * A float32 tensor's values: on WASM a view of its memory (read it before the next tensor is made;
- * never write it), elsewhere `await data()`.
+ * never write it), also of a kernel output that is not a tensor (`runKernelDirectly`); elsewhere
+ * `await data()`.
  */
-export async function float32Values(tensor: tf.Tensor): Promise<Float32Array> {
+export async function float32Values(tensor: tf.TensorInfo): Promise<Float32Array> {
   const heap = heapBackend();
-  return heap !== null ? heap.typedArrayFromHeap(tensor) : ((await tensor.data()) as Float32Array);
+  if (heap !== null) return heap.typedArrayFromHeap(tensor);
+  return (await (tensor as tf.Tensor).data()) as Float32Array; // off WASM every result is a tensor
 }
