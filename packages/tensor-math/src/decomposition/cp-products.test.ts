@@ -38,7 +38,7 @@ function float64Sum(values: ArrayLike<number>): number {
 }
 
 describe('CP sweep pieces', () => {
-  it('FactorSides transposes the factors (zero rows after the rank), remakes a side only for a replaced factor, and readTransposed undoes it', async () => {
+  it('FactorSides transposes the factors (zero rows after the rank), remakes a side only for a changed factor, and readTransposed undoes it', async () => {
     const host = [Float64Array.from([1, 2, 3, 4, 5, 6]), Float64Array.from([7, 8, 9])]; // [2, 3], [1, 3]
     const sides = new FactorSides(host, [2, 1], 3, 4);
     const first = sides.side(0, 1); // [4, 2]
@@ -49,6 +49,8 @@ describe('CP sweep pieces', () => {
     expect(sides.side(0, 1)).toBe(first); // unchanged factors: the same side, not a new upload
     const before = tf.memory().numTensors;
     host[0] = Float64Array.from([-1, -2, -3, -4, -5, -6]);
+    expect(Array.from(await sides.side(0, 1).data())).toEqual([1, 4, 2, 5, 3, 6, 0, 0]); // not told yet
+    sides.changed(0);
     const second = sides.side(0, 1);
     expect(Array.from(await second.data())).toEqual([-1, -4, -2, -5, -3, -6, 0, 0]);
     expect(tf.memory().numTensors).toBe(before); // rewritten in place (WASM) or replaced, never leaked

@@ -197,6 +197,7 @@ export function frontMttkrp(
  * row contraction kernel: the same float64 sums, with the Khatri-Rao products of the other front
  * factors rounded to float32 (as the last factor is in `Pᵀ`; from `sides`) and the result rounded once.
  *
+ * @param target where to write `M` (default: a new array)
  * @returns `M` `[n_mode, R]`, row-major, float64.
  */
 export async function frontMttkrpOnBackend(
@@ -205,13 +206,14 @@ export async function frontMttkrpOnBackend(
   front: readonly number[],
   mode: number,
   rank: number,
+  target?: Float64Array,
 ): Promise<Float64Array> {
   const [left, right] = [sides.side(0, mode), sides.side(mode + 1, front.length)];
   const mttkrp = rowContractionKernelActive()
     ? runKernelDirectly(ROW_CONTRACTION_KERNEL, { p: partial, left, right }, { size: front[mode] })
     : rowContraction(partial as tf.Tensor2D, left, right, front[mode]); // [rows, n]
   try {
-    return await readTransposed(mttkrp, rank);
+    return await readTransposed(mttkrp, rank, target);
   } finally {
     releaseKernelOutput(mttkrp);
   }

@@ -10,22 +10,23 @@ import { tf } from '@tensorfold/core';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
 import { float32Values, heapBackend } from './heap-view.js';
 
-/** One side matrix: its tensor and the host factors it was written from. */
+/** One side matrix: its tensor and the versions of the host factors it was written from. */
 interface Side {
   tensor: tf.Tensor2D;
-  sources: Float64Array[];
+  versions: number[];
 }
 
 /**
  * The transposed Khatri-Rao products of runs of neighbouring factors, `(A_from ⊙ ... ⊙ A_{to-1})ᵀ`,
  * as float32 `[rows, ∏_{from≤k<to} n_k]` tensors on the backend, for the contractions of a sweep.
- * It reads the factors from `host` (the caller's array, whose entries CP-ALS replaces with each
- * update) and makes a side again only when an entry it was made from was replaced.
+ * It reads the factors from `host` (the caller's array) and makes a side again only when a factor
+ * it was made from has {@link FactorSides.changed} since.
  */
 export class FactorSides {
   /** `[rows, 1]` ones: the side of an empty run of factors. */
   readonly ones: tf.Tensor2D;
   private readonly sides = new Map<number, Side>();
+  private readonly versions: number[];
 
   /**
    * @param host the factors `[n_k, R]`, row-major, float64 (read at each {@link side} call)
@@ -40,6 +41,12 @@ export class FactorSides {
     readonly rows: number,
   ) {
     this.ones = tf.ones([rows, 1]);
+    this.versions = shape.map(() => 0);
+  }
+
+  /** Says that factor `mode` changed (its entry in `host` was replaced or written). */
+  changed(mode: number): void {
+    this.versions[mode]++;
   }
 
   /** The tensor's order `N`. */
@@ -52,8 +59,9 @@ export class FactorSides {
     if (from === to) return this.ones;
     const key = from * this.shape.length + to;
     const current = this.sides.get(key);
+    const versions = this.versions.slice(from, to);
+    if (current !== undefined && versions.every((v, i) => v === current.versions[i])) return current.tensor;
     const sources = this.host.slice(from, to);
-    if (current !== undefined && sources.every((s, i) => s === current.sources[i])) return current.tensor;
     const count = this.shape.slice(from, to).reduce((p, n) => p * n, 1);
     const values =
       to - from === 1 ? sources[0] : hostKhatriRao64(sources, this.shape.slice(from, to), this.rank);
@@ -61,14 +69,14 @@ export class FactorSides {
     if (current !== undefined && heap !== null) {
       // in place: the zero rows from `rank` on stay as they are
       writeTransposed(values, count, this.rank, heap.typedArrayFromHeap(current.tensor));
-      current.sources = sources;
+      current.versions = versions;
       return current.tensor;
     }
     current?.tensor.dispose();
     const out = new Float32Array(this.rows * count);
     writeTransposed(values, count, this.rank, out);
     const tensor = tf.tensor2d(out, [this.rows, count], 'float32');
-    this.sides.set(key, { tensor, sources });
+    this.sides.set(key, { tensor, versions });
     return tensor;
   }
 
@@ -89,13 +97,18 @@ function writeTransposed(values: Float64Array, n: number, rank: number, out: Flo
 }
 
 /**
- * The first `rank` rows of a float32 `[rows, n]` result, transposed to `[n, rank]`, float64; the
- * tensor is left to the caller. On WASM straight from the heap (no copy through `data()`).
+ * The first `rank` rows of a float32 `[rows, n]` result, transposed to `[n, rank]`, float64, into
+ * `target` (default: a new array); the tensor is left to the caller. On WASM straight from the heap
+ * (no copy through `data()`).
  */
-export async function readTransposed(tensor: tf.TensorInfo, rank: number): Promise<Float64Array> {
+export async function readTransposed(
+  tensor: tf.TensorInfo,
+  rank: number,
+  target?: Float64Array,
+): Promise<Float64Array> {
   const values = await float32Values(tensor);
   const n = tensor.shape[1];
-  const out = new Float64Array(n * rank);
+  const out = target ?? new Float64Array(n * rank);
   for (let r = 0; r < rank; r++) {
     const row = r * n;
     for (let i = 0, o = r; i < n; i++, o += rank) out[o] = values[row + i];

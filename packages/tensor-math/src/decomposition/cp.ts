@@ -123,6 +123,20 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   let ahead: Partial | undefined; // see below
   try {
     const grams = host.map((values, k) => gramOf(values, shape[k], rank)); // [R, R] each
+    // every array a sweep fills, made once (in V8 a typed array above 64 bytes lives off the
+    // JavaScript heap: a calloc each, and work for the collector's helper threads when it dies):
+    // each mode's MTTKRP, a second factor buffer per mode for the solve to write (the current one
+    // is its anchor), the normal matrix, and the float32-rounded copies and Gram matrices of the fit
+    const mttkrps = shape.map((n) => new Float64Array(n * rank)); // [n_k, R] each
+    const spare: Float64Array[] = shape.map((n) => new Float64Array(n * rank)); // [n_k, R] each
+    const normalMatrix = new Float64Array(rank * rank);
+    const middleCount = front.slice(1).reduce((p, n) => p * n, 1); // ∏_{0<k<N-1} n_k
+    const fit = {
+      middle: new Float64Array(middleCount * rank),
+      last: new Float64Array(shape[last] * rank),
+      middleGram: new Float64Array(rank * rank),
+      lastGram: new Float64Array(rank * rank),
+    };
     let weights: Float64Array = new Float64Array(rank).fill(1);
     // Pᵀ = A_Nᵀ · X_(N) [rows, stride] and mode 1's MTTKRP from it, for the current factors:
     // made at the end of each sweep (its fit needs them) and used by the next. Where the row
@@ -145,7 +159,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
               mode,
               partial instanceof Float32Array
                 ? frontMttkrp(partial, host, front, mode, rank, stride)
-                : await frontMttkrpOnBackend(partial, sides, front, mode, rank),
+                : await frontMttkrpOnBackend(partial, sides, front, mode, rank, mttkrps[mode]),
             );
           }
         } finally {
@@ -154,7 +168,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
         // the last mode: one Khatri-Rao contraction with the updated A_1..A_{N-1}
         const mttkrp = lastModeMttkrp(view, sides); // [rows, n_N]
         try {
-          update(last, await readTransposed(mttkrp, rank));
+          update(last, await readTransposed(mttkrp, rank, mttkrps[last]));
         } finally {
           releaseKernelOutput(mttkrp);
         }
@@ -167,8 +181,10 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
           // A_N in Pᵀ; on the backend also khatriRao(A_2, ..., A_{N-1}) in mode 1's contraction
           grams: [
             grams[0],
-            ...(onBackend ? [roundedKhatriRaoGram(host, front, rank)] : grams.slice(1, last)),
-            gramOf(roundedToFloat32(host[last]), shape[last], rank),
+            ...(onBackend
+              ? [gramOf(roundedMiddle(host, front, rank, fit.middle), middleCount, rank, fit.middleGram)]
+              : grams.slice(1, last)),
+            gramOf(roundedInto(host[last], fit.last), shape[last], rank, fit.lastGram),
           ],
           weights,
           rank,
@@ -195,7 +211,7 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
         try {
           return {
             partial: product,
-            mttkrp: await frontMttkrpOnBackend(product, sides, front, 0, rank),
+            mttkrp: await frontMttkrpOnBackend(product, sides, front, 0, rank, mttkrps[0]),
           };
         } catch (error) {
           releaseKernelOutput(product);
@@ -212,13 +228,15 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     function update(mode: number, rhs: ArrayLike<number>): void {
       const rows = shape[mode];
       // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = (MTTKRP + λ·A_mode) · (V + λI)⁻¹
-      const normalMatrix = hadamardExcept(grams, mode, rank);
+      hadamardExcept(grams, mode, rank, normalMatrix);
       // the model's current A_mode: with normalisation the scale sits in the weights
       const anchor = normalize ? scaleColumns(host[mode], weights, rank) : host[mode];
-      const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank); // [n_mode, R]
+      const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank, spare[mode]); // [n_mode, R]
       if (normalize) weights = normalizeColumns(solved, rows, rank);
+      spare[mode] = host[mode];
       host[mode] = solved;
-      grams[mode] = gramOf(solved, rows, rank);
+      sides.changed(mode);
+      gramOf(solved, rows, rank, grams[mode]);
     }
   } finally {
     if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) releaseKernelOutput(ahead.partial);
@@ -234,29 +252,28 @@ interface Partial {
 }
 
 /**
- * The `[R, R]` Gram matrix of `khatriRao(A_2, ..., A_{N-1})` rounded to float32, as the row
- * contraction kernel sees it (the Hadamard product of the factors' Gram matrices up to that rounding).
+ * `khatriRao(A_2, ..., A_{N-1})` `[∏, R]` rounded to float32 into `target`, as the row contraction
+ * kernel sees it (its Gram matrix is the Hadamard product of the factors' up to that rounding);
+ * for a 3-way tensor `A_2` itself.
  */
-function roundedKhatriRaoGram(
+function roundedMiddle(
   host: readonly Float64Array[],
   front: readonly number[],
   rank: number,
+  target: Float64Array,
 ): Float64Array {
-  const count = front.slice(1).reduce((p, n) => p * n, 1);
-  return gramOf(
-    roundedToFloat32(hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank)),
-    count,
-    rank,
-  );
+  const values =
+    front.length === 2 ? host[1] : hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank);
+  return roundedInto(values, target);
 }
 
 /**
- * `values` rounded to float32, kept in a float64 array (so that {@link gramOf} sees one element type).
+ * `values` rounded to float32 into `target` (of the same length), kept in float64 (so that
+ * {@link gramOf} sees one element type).
  */
-function roundedToFloat32(values: Float64Array): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.fround(values[i]);
-  return out;
+function roundedInto(values: Float64Array, target: Float64Array): Float64Array {
+  for (let i = 0; i < values.length; i++) target[i] = Math.fround(values[i]);
+  return target;
 }
 
 /** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */

@@ -18,9 +18,16 @@ export const PROXIMAL_WEIGHT = 1e-6;
  * `AᵀA` `[columns, columns]` of a row-major `[rows, columns]` matrix, in float64: each entry one dot
  * product down two columns, summed in row order. Give a `Float64Array` where speed matters (CP-ALS
  * calls it several times a sweep): one element type keeps the loop monomorphic.
+ *
+ * @param out where to write it (every entry is written). Default: a new array.
  */
-export function gramOf(values: ArrayLike<number>, rows: number, columns: number): Float64Array {
-  const gram = new Float64Array(columns * columns);
+export function gramOf(
+  values: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  out?: Float64Array,
+): Float64Array {
+  const gram = out ?? new Float64Array(columns * columns);
   const end = rows * columns;
   for (let r = 0; r < columns; r++) {
     // four entries of row r at a time (independent sums, so they pipeline), each in row order
@@ -52,9 +59,17 @@ export function gramOf(values: ArrayLike<number>, rows: number, columns: number)
   return gram;
 }
 
-/** The element-wise product of every `[R, R]` matrix in `grams` except the one at `skip`. */
-export function hadamardExcept(grams: readonly Float64Array[], skip: number, rank: number): Float64Array {
-  const result = new Float64Array(rank * rank).fill(1);
+/**
+ * The element-wise product of every `[R, R]` matrix in `grams` except the one at `skip`, into `out`
+ * (default: a new array).
+ */
+export function hadamardExcept(
+  grams: readonly Float64Array[],
+  skip: number,
+  rank: number,
+  out?: Float64Array,
+): Float64Array {
+  const result = (out ?? new Float64Array(rank * rank)).fill(1);
   grams.forEach((g, k) => {
     if (k === skip) return;
     for (let i = 0; i < result.length; i++) result[i] *= g[i];
@@ -81,6 +96,7 @@ export function hadamardExcept(grams: readonly Float64Array[], skip: number, ran
  * @param normal `V` `[R, R]`, symmetric positive semi-definite, row-major.
  * @param rhs `M` `[rows, R]`, row-major (float32 from the backend, or float64).
  * @param anchor the current factor `[rows, R]` (the model's current value of `A`), row-major.
+ * @param out where to write `A` (not `rhs` or `anchor`). Default: a new array.
  * @returns `A` `[rows, R]`, row-major, float64.
  * @throws DataError when `V` holds NaN or Infinity (no shift makes it positive definite).
  */
@@ -90,11 +106,13 @@ export function proximalSolve(
   anchor: ArrayLike<number>,
   rows: number,
   rank: number,
+  out?: Float64Array,
 ): Float64Array {
+  const work = scratchFor(rank);
   let trace = 0;
   for (let r = 0; r < rank; r++) trace += normal[r * rank + r];
   let lambda = PROXIMAL_WEIGHT * (trace > 0 && Number.isFinite(trace) ? trace / rank : 1);
-  let factor = cholesky(normal, rank, lambda);
+  let factor = cholesky(normal, rank, lambda, work.l);
   for (let retry = 0; factor === null; retry++) {
     if (retry === 20 || !Number.isFinite(lambda)) {
       throw new DataError(
@@ -102,15 +120,15 @@ export function proximalSolve(
       );
     }
     lambda *= 10;
-    factor = cholesky(normal, rank, lambda);
+    factor = cholesky(normal, rank, lambda, work.l);
   }
   // A = (M + λ·anchor)·W with W = (V + λI)⁻¹ = L⁻ᵀL⁻¹, made once: a row's R products are then
   // independent sums (row-by-row triangular solves chain every step on the one before, about 4x
   // slower at R = 10 in V8), and W's round-off is that of the solves (λ bounds its condition)
-  const inverse = inverseFromCholesky(factor, rank); // [R, R]
-  const out = new Float64Array(rows * rank);
-  const b = new Float64Array(rank);
-  for (let offset = 0; offset < out.length; offset += rank) {
+  const inverse = inverseFromCholesky(factor, rank, work.inverse, work.lInverse); // [R, R]
+  const result = out ?? new Float64Array(rows * rank);
+  const b = work.b;
+  for (let offset = 0; offset < result.length; offset += rank) {
     for (let i = 0; i < rank; i++) b[i] = rhs[offset + i] + lambda * anchor[offset + i];
     // four outputs at a time, each summed over i in order
     let j = 0;
@@ -126,26 +144,31 @@ export function proximalSolve(
         s2 += v * inverse[w + 2];
         s3 += v * inverse[w + 3];
       }
-      out[offset + j] = s0;
-      out[offset + j + 1] = s1;
-      out[offset + j + 2] = s2;
-      out[offset + j + 3] = s3;
+      result[offset + j] = s0;
+      result[offset + j + 1] = s1;
+      result[offset + j + 2] = s2;
+      result[offset + j + 3] = s3;
     }
     for (; j < rank; j++) {
       let sum = 0;
       for (let i = 0, w = j; i < rank; i++, w += rank) sum += b[i] * inverse[w];
-      out[offset + j] = sum;
+      result[offset + j] = sum;
     }
   }
-  return out;
+  return result;
 }
 
 /**
  * The lower Cholesky factor `L` of `V + shift·I` (row-major `[R, R]`), or null when a pivot is not
  * positive (the shifted matrix is not numerically positive definite).
  */
-export function cholesky(matrix: Float64Array, size: number, shift: number): Float64Array | null {
-  const l = new Float64Array(size * size);
+export function cholesky(
+  matrix: Float64Array,
+  size: number,
+  shift: number,
+  out?: Float64Array,
+): Float64Array | null {
+  const l = out ?? new Float64Array(size * size); // only the lower triangle is written and read
   for (let i = 0; i < size; i++) {
     const li = i * size;
     for (let j = 0; j <= i; j++) {
@@ -163,10 +186,18 @@ export function cholesky(matrix: Float64Array, size: number, shift: number): Flo
   return l;
 }
 
-/** `(L·Lᵀ)⁻¹ = L⁻ᵀ·L⁻¹` `[size, size]`, symmetric, from a lower Cholesky factor `L` (row-major). */
-export function inverseFromCholesky(l: Float64Array, size: number): Float64Array {
-  // L⁻¹, lower triangular, one column at a time by forward substitution
-  const lInverse = new Float64Array(size * size);
+/**
+ * `(L·Lᵀ)⁻¹ = L⁻ᵀ·L⁻¹` `[size, size]`, symmetric, from a lower Cholesky factor `L` (row-major), into
+ * `out` (default: a new array), with `work` `[size, size]` for `L⁻¹` (default: a new array).
+ */
+export function inverseFromCholesky(
+  l: Float64Array,
+  size: number,
+  out?: Float64Array,
+  work?: Float64Array,
+): Float64Array {
+  // L⁻¹, lower triangular (only that triangle is written and read), one column at a time
+  const lInverse = work ?? new Float64Array(size * size);
   for (let j = 0; j < size; j++) {
     lInverse[j * size + j] = 1 / l[j * size + j];
     for (let i = j + 1; i < size; i++) {
@@ -176,7 +207,7 @@ export function inverseFromCholesky(l: Float64Array, size: number): Float64Array
     }
   }
   // W[i, j] = Σ_{k ≥ max(i, j)} L⁻¹[k, i] · L⁻¹[k, j]
-  const inverse = new Float64Array(size * size);
+  const inverse = out ?? new Float64Array(size * size);
   for (let i = 0; i < size; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = 0;
@@ -186,4 +217,26 @@ export function inverseFromCholesky(l: Float64Array, size: number): Float64Array
     }
   }
   return inverse;
+}
+
+/**
+ * {@link proximalSolve}'s `R x R` work arrays, kept for the last rank solved: CP-ALS solves three
+ * or more times a sweep, and in V8 a typed array above 64 bytes is allocated off the JavaScript heap
+ * (a `calloc`, and work for the garbage collector's helper threads when it dies).
+ */
+let scratch:
+  | { size: number; l: Float64Array; lInverse: Float64Array; inverse: Float64Array; b: Float64Array }
+  | undefined;
+
+function scratchFor(size: number): NonNullable<typeof scratch> {
+  if (scratch?.size !== size) {
+    scratch = {
+      size,
+      l: new Float64Array(size * size),
+      lInverse: new Float64Array(size * size),
+      inverse: new Float64Array(size * size),
+      b: new Float64Array(size),
+    };
+  }
+  return scratch;
 }
