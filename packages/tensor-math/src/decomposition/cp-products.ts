@@ -20,7 +20,7 @@ import {
   rowContractionKernelActive,
 } from '../products/row-contraction.js';
 import { type FactorSides, readTransposed } from './cp-sides.js';
-import { float32Values } from './heap-view.js';
+import { heapView } from './heap-view.js';
 
 /**
  * The row count of the transposed factor matrices handed to the backend for a rank `rank`: where
@@ -51,7 +51,7 @@ export function partialStride(size: number): number {
  * runs, `cp` reads no partial product back.)
  */
 export async function readInto(tensor: tf.TensorInfo, target: Float32Array): Promise<Float32Array> {
-  target.set(await float32Values(tensor));
+  target.set(heapView(tensor) ?? (await (tensor as tf.Tensor).data()));
   return target;
 }
 

@@ -8,7 +8,7 @@
  */
 import { tf } from '@tensorfold/core';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
-import { float32Values, heapBackend } from './heap-view.js';
+import { heapBackend, heapView } from './heap-view.js';
 
 /** One side matrix: its tensor and the versions of the host factors it was written from. */
 interface Side {
@@ -106,7 +106,7 @@ export async function readTransposed(
   rank: number,
   target?: Float64Array,
 ): Promise<Float64Array> {
-  const values = await float32Values(tensor);
+  const values = heapView(tensor) ?? ((await (tensor as tf.Tensor).data()) as Float32Array);
   const n = tensor.shape[1];
   const out = target ?? new Float64Array(n * rank);
   for (let r = 0; r < rank; r++) {

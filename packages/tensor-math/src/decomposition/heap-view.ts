@@ -21,12 +21,12 @@ export function heapBackend(): HeapBackend | null {
 }
 
 /**
- * A float32 tensor's values: on WASM a view of its memory (read it before the next tensor is made;
- * never write it), also of a kernel output that is not a tensor (`runKernelDirectly`); elsewhere
- * `await data()`.
+ * A float32 tensor's values as a view of the WASM heap (also a kernel output that is not a tensor,
+ * see `runKernelDirectly`), or null off WASM. Read it at once, in the same synchronous stretch: the
+ * next allocation on the heap may grow it and detach the view, and across an `await` other code may
+ * allocate. Never write it.
  */
-export async function float32Values(tensor: tf.TensorInfo): Promise<Float32Array> {
-  const heap = heapBackend();
-  if (heap !== null) return heap.typedArrayFromHeap(tensor);
-  return (await (tensor as tf.Tensor).data()) as Float32Array; // off WASM every result is a tensor
+export function heapView(tensor: tf.TensorInfo): Float32Array | null {
+  // callers: `heapView(t) ?? (await t.data())`, which awaits nothing where the view exists
+  return heapBackend()?.typedArrayFromHeap(tensor) ?? null;
 }
