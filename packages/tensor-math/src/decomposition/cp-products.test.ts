@@ -10,18 +10,14 @@ import { mttkrp } from '../algebra/mttkrp.js';
 import { unfold } from '../algebra/unfold.js';
 import { gramOf } from '../linalg/normal-equations.js';
 import { sumOfSquares } from '../linalg/sum-of-squares.js';
+import { releaseKernelOutput } from '../products/contraction-kernels.js';
 import { useTestBackend } from '../test-utils/setup.js';
 import { gaussian } from '../test-utils/synthetic.js';
 import { estimatedResidual } from './cp-fit.js';
-import {
-  frontMttkrp,
-  frontMttkrpOnBackend,
-  lastModeMttkrp,
-  lastModePartial,
-  transposedFactor,
-  untransposed,
-} from './cp-products.js';
+import { frontMttkrp, frontMttkrpOnBackend, lastModeMttkrp, lastModePartial } from './cp-products.js';
+import { FactorSides, readTransposed } from './cp-sides.js';
 import { cpToTensor } from './cp-tensor.js';
+import { heapView } from './heap-view.js';
 
 beforeAll(useTestBackend);
 
@@ -42,11 +38,24 @@ function float64Sum(values: ArrayLike<number>): number {
 }
 
 describe('CP sweep pieces', () => {
-  it('transposedFactor and untransposed transpose, adding and dropping zero rows', () => {
-    const values = [1, 2, 3, 4, 5, 6]; // [2, 3]
-    const transposed = transposedFactor(values, 2, 3, 4); // [4, 2]
-    expect(Array.from(transposed)).toEqual([1, 4, 2, 5, 3, 6, 0, 0]);
-    expect(Array.from(untransposed(transposed, 2, 3))).toEqual(values);
+  it('FactorSides transposes the factors (zero rows after the rank), remakes a side only for a changed factor, and readTransposed undoes it', async () => {
+    const host = [Float64Array.from([1, 2, 3, 4, 5, 6]), Float64Array.from([7, 8, 9])]; // [2, 3], [1, 3]
+    const sides = new FactorSides(host, [2, 1], 3, 4);
+    const first = sides.side(0, 1); // [4, 2]
+    expect(Array.from(await first.data())).toEqual([1, 4, 2, 5, 3, 6, 0, 0]);
+    expect(Array.from(await readTransposed(first, 3))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(await sides.side(0, 2).data())).toEqual([7, 28, 16, 40, 27, 54, 0, 0]); // (A_1 ⊙ A_2)ᵀ
+    expect(sides.side(1, 1)).toBe(sides.ones);
+    expect(sides.side(0, 1)).toBe(first); // unchanged factors: the same side, not a new upload
+    const before = tf.memory().numTensors;
+    host[0] = Float64Array.from([-1, -2, -3, -4, -5, -6]);
+    expect(Array.from(await sides.side(0, 1).data())).toEqual([1, 4, 2, 5, 3, 6, 0, 0]); // not told yet
+    sides.changed(0);
+    const second = sides.side(0, 1);
+    expect(Array.from(await second.data())).toEqual([-1, -4, -2, -5, -3, -6, 0, 0]);
+    expect(tf.memory().numTensors).toBe(before); // rewritten in place (WASM) or replaced, never leaked
+    sides.dispose();
+    expect(tf.memory().numTensors).toBe(before - 3); // two sides and the ones
   });
 
   it('the front MTTKRPs (host and backend) and the last mode one of order 2 to 5 agree with mttkrp', async () => {
@@ -75,7 +84,8 @@ describe('CP sweep pieces', () => {
         [rank, size],
         [rank + 1, size + 16],
       ]) {
-        const [unfolding, view, ones] = tf.tidy(() => [
+        const sides = new FactorSides(host, shape, rank, rows);
+        const [unfolding, view] = tf.tidy(() => [
           tf.reshape(
             tf.pad(unfold(x, last), [
               [0, 0],
@@ -84,21 +94,23 @@ describe('CP sweep pieces', () => {
             [1, shape[last], stride],
           ) as tf.Tensor3D,
           tf.reshape(x, [size / shape[last - 1], shape[last - 1], shape[last]]) as tf.Tensor3D,
-          tf.ones([rows, 1]) as tf.Tensor2D,
         ]);
-        const product = lastModePartial(unfolding, ones, host[last], rank);
+        const product = lastModePartial(unfolding, sides);
         expect(product.shape).toEqual([rows, stride]);
-        const partial = Float32Array.from(await product.data());
+        const partial = Float32Array.from(heapView(product) ?? (await (product as tf.Tensor).data()));
         for (let mode = 0; mode < front.length; mode++) {
           await expectClose(frontMttkrp(partial, host, front, mode, rank, stride), mttkrp(x, factors, mode));
           await expectClose(
-            await frontMttkrpOnBackend(product, ones, host, front, mode, rank),
+            await frontMttkrpOnBackend(product, sides, front, mode, rank),
             mttkrp(x, factors, mode),
           );
         }
-        const lastMode = lastModeMttkrp(view, ones, host, front, rank); // [rows, n_N]
-        await expectClose(untransposed(await lastMode.data(), shape[last], rank), mttkrp(x, factors, last));
-        tf.dispose([product, lastMode, unfolding, view, ones]);
+        const lastMode = lastModeMttkrp(view, sides); // [rows, n_N]
+        await expectClose(await readTransposed(lastMode, rank), mttkrp(x, factors, last));
+        tf.dispose([unfolding, view]);
+        releaseKernelOutput(product);
+        releaseKernelOutput(lastMode);
+        sides.dispose();
       }
       tf.dispose([x, ...factors]);
     }
@@ -119,13 +131,15 @@ describe('CP sweep pieces', () => {
       const x = tf.tidy(() => tf.add(model, tf.mul(gaussian(shape, 40), noise)));
       const xValues = await x.data();
       const tensorNormSquared = float64Sum(Array.from(xValues, (v) => v * v));
-      const [unfolding, ones] = tf.tidy(() => [
-        tf.reshape(unfold(x, 2), [1, shape[2], shape[0] * shape[1]]) as tf.Tensor3D,
-        tf.ones([rank, 1]) as tf.Tensor2D,
-      ]);
-      const product = lastModePartial(unfolding, ones, host[2], rank);
-      const partial = Float32Array.from(await product.data());
-      tf.dispose([product, unfolding, ones]);
+      const unfolding = tf.tidy(
+        () => tf.reshape(unfold(x, 2), [1, shape[2], shape[0] * shape[1]]) as tf.Tensor3D,
+      );
+      const sides = new FactorSides(host, shape, rank, rank);
+      const product = lastModePartial(unfolding, sides);
+      const partial = Float32Array.from(heapView(product) ?? (await (product as tf.Tensor).data()));
+      tf.dispose(unfolding);
+      releaseKernelOutput(product);
+      sides.dispose();
       const estimate = estimatedResidual({
         tensorNormSquared,
         mttkrp: frontMttkrp(partial, host, shape.slice(0, -1), 0, rank, shape[0] * shape[1]),

@@ -2,17 +2,25 @@
  * The tensor-sized products of a CP-ALS sweep (see `cp.ts`), and the host-side contractions that
  * finish the MTTKRPs from them. The factors live on the host in float64 (`[n_k, R]`, row-major); the
  * backend sees them transposed, as float32 matrices `[rows, n_k]` (one row per component, then
- * zero rows up to {@link productRows}), in {@link khatriRaoContraction}s, whose results are
- * transposed too: `[rows, ·]`.
+ * zero rows up to {@link productRows}; kept between sweeps by `FactorSides`, cp-sides.ts), in
+ * {@link khatriRaoContraction}s, whose results are transposed too: `[rows, ·]`.
  */
 import { tf } from '@tensorfold/core';
 import { sumOfSquares } from '../linalg/sum-of-squares.js';
+import { releaseKernelOutput, runKernelDirectly } from '../products/contraction-kernels.js';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
 import {
+  KHATRI_RAO_CONTRACTION_KERNEL,
   khatriRaoContraction,
   khatriRaoContractionKernelActive,
 } from '../products/khatri-rao-contraction.js';
-import { rowContraction } from '../products/row-contraction.js';
+import {
+  ROW_CONTRACTION_KERNEL,
+  rowContraction,
+  rowContractionKernelActive,
+} from '../products/row-contraction.js';
+import { type FactorSides, readTransposed } from './cp-sides.js';
+import { heapView } from './heap-view.js';
 
 /**
  * The row count of the transposed factor matrices handed to the backend for a rank `rank`: where
@@ -35,29 +43,6 @@ export function partialStride(size: number): number {
   return khatriRaoContractionKernelActive() && size % 64 === 0 ? size + 16 : size;
 }
 
-/** A row-major `[n, rank]` matrix transposed to `[rows, n]` (zero rows after the first `rank`), float32 for upload. */
-export function transposedFactor(
-  values: ArrayLike<number>,
-  n: number,
-  rank: number,
-  rows: number,
-): Float32Array {
-  const out = new Float32Array(rows * n);
-  for (let i = 0; i < n; i++) {
-    for (let r = 0; r < rank; r++) out[r * n + i] = values[i * rank + r];
-  }
-  return out;
-}
-
-/** The first `rank` rows of a row-major `[rows, n]` matrix, transposed: `[n, rank]`, float64. */
-export function untransposed(values: ArrayLike<number>, n: number, rank: number): Float64Array {
-  const out = new Float64Array(n * rank);
-  for (let r = 0; r < rank; r++) {
-    for (let i = 0; i < n; i++) out[i * rank + r] = values[r * n + i];
-  }
-  return out;
-}
-
 /**
  * Copies a float32 tensor's values into `target` (of the tensor's size). On WASM straight from the heap
  * (`typedArrayFromHeap`, a view, no copy): there `data()` slices a new buffer per call, and for the
@@ -65,70 +50,39 @@ export function untransposed(values: ArrayLike<number>, n: number, rank: number)
  * (same-process A/B, median of 15 fits). Elsewhere `await data()`. (Where the row contraction kernel
  * runs, `cp` reads no partial product back.)
  */
-export async function readInto(tensor: tf.Tensor, target: Float32Array): Promise<Float32Array> {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
-  if (tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') {
-    target.set(backend.typedArrayFromHeap(tensor));
-  } else {
-    target.set(await tensor.data());
-  }
+export async function readInto(tensor: tf.TensorInfo, target: Float32Array): Promise<Float32Array> {
+  target.set(heapView(tensor) ?? (await (tensor as tf.Tensor).data()));
   return target;
 }
 
 /**
  * `Pᵀ = A_Nᵀ · X_(N)` `[rows, stride]` (zero rows from `rank` on; the columns after `∏_{k<N} n_k`
  * are zero too): the tensor times the last factor, transposed, from the last mode's unfolding viewed
- * as `[1, n_N, stride]` (`lastUnfolding`, see {@link partialStride}) and the `[rows, 1]` ones (`ones`).
+ * as `[1, n_N, stride]` (`lastUnfolding`, see {@link partialStride}) and `sides` (the last factor's).
  */
-export function lastModePartial(
-  lastUnfolding: tf.Tensor3D,
-  ones: tf.Tensor2D,
-  lastFactor: Float64Array,
-  rank: number,
-): tf.Tensor2D {
-  const [, size] = lastUnfolding.shape;
-  const rows = ones.shape[0];
-  return tf.tidy(() =>
-    khatriRaoContraction(
-      lastUnfolding,
-      ones,
-      tf.tensor2d(transposedFactor(lastFactor, size, rank, rows), [rows, size], 'float32'),
-    ),
-  );
+export function lastModePartial(lastUnfolding: tf.Tensor3D, sides: FactorSides): tf.TensorInfo {
+  const order = sides.order;
+  return contract(lastUnfolding, sides.ones, sides.side(order - 1, order));
 }
 
 /**
  * The last mode's MTTKRP, transposed, `[rows, n_N]` (zero rows from `rank` on), from the tensor
  * viewed as `[∏_{k<N-1} n_k, n_{N-1}, n_N]` (`view`): `khatriRao(A_1, ..., A_{N-2})` on the left and
- * `A_{N-1}` on the right, both transposed; with one front mode the left is the `[rows, 1]` ones.
+ * `A_{N-1}` on the right, both transposed (from `sides`); with one front mode the left is the ones.
  */
-export function lastModeMttkrp(
-  view: tf.Tensor3D,
-  ones: tf.Tensor2D,
-  host: readonly Float64Array[],
-  front: readonly number[],
-  rank: number,
-): tf.Tensor2D {
-  const [before, after] = view.shape;
-  const rows = ones.shape[0];
-  const inner = front.length - 1; // A_{N-1}
-  return tf.tidy(() => {
-    const left =
-      inner === 0
-        ? ones
-        : tf.tensor2d(
-            transposedFactor(
-              inner === 1 ? host[0] : hostKhatriRao64(host.slice(0, inner), front.slice(0, inner), rank),
-              before,
-              rank,
-              rows,
-            ),
-            [rows, before],
-            'float32',
-          );
-    const right = tf.tensor2d(transposedFactor(host[inner], after, rank, rows), [rows, after], 'float32');
-    return khatriRaoContraction(view, left, right);
-  });
+export function lastModeMttkrp(view: tf.Tensor3D, sides: FactorSides): tf.TensorInfo {
+  const inner = sides.order - 2; // A_{N-1}
+  return contract(view, sides.side(0, inner), sides.side(inner, inner + 1));
+}
+
+/**
+ * {@link khatriRaoContraction}; where the kernel is registered, run directly (see
+ * `runKernelDirectly`): free the result with `releaseKernelOutput`.
+ */
+function contract(x: tf.Tensor3D, left: tf.Tensor2D, right: tf.Tensor2D): tf.TensorInfo {
+  return khatriRaoContractionKernelActive()
+    ? runKernelDirectly(KHATRI_RAO_CONTRACTION_KERNEL, { x, left, right })
+    : khatriRaoContraction(x, left, right);
 }
 
 /**
@@ -241,34 +195,27 @@ export function frontMttkrp(
 /**
  * {@link frontMttkrp} on the backend, from `Pᵀ` where it lies (`partial`, `[rows, stride]`), by the
  * row contraction kernel: the same float64 sums, with the Khatri-Rao products of the other front
- * factors rounded to float32 (as the last factor is in `Pᵀ`) and the result rounded once.
+ * factors rounded to float32 (as the last factor is in `Pᵀ`; from `sides`) and the result rounded once.
  *
+ * @param target where to write `M` (default: a new array)
  * @returns `M` `[n_mode, R]`, row-major, float64.
  */
 export async function frontMttkrpOnBackend(
-  partial: tf.Tensor2D,
-  ones: tf.Tensor2D,
-  host: readonly Float64Array[],
+  partial: tf.TensorInfo,
+  sides: FactorSides,
   front: readonly number[],
   mode: number,
   rank: number,
+  target?: Float64Array,
 ): Promise<Float64Array> {
-  const n = front[mode];
-  const rows = partial.shape[0];
-  // the Khatri-Rao products of the factors before and after `mode`, transposed: [rows, ·]; with no
-  // factor the [rows, 1] ones, with one the factor itself
-  const side = (from: number, to: number): tf.Tensor2D => {
-    if (from === to) return ones;
-    const count = front.slice(from, to).reduce((p, k) => p * k, 1);
-    const values =
-      to - from === 1 ? host[from] : hostKhatriRao64(host.slice(from, to), front.slice(from, to), rank);
-    return tf.tensor2d(transposedFactor(values, count, rank, rows), [rows, count], 'float32');
-  };
-  const mttkrp = tf.tidy(() => rowContraction(partial, side(0, mode), side(mode + 1, front.length), n)); // [rows, n]
+  const [left, right] = [sides.side(0, mode), sides.side(mode + 1, front.length)];
+  const mttkrp = rowContractionKernelActive()
+    ? runKernelDirectly(ROW_CONTRACTION_KERNEL, { p: partial, left, right }, { size: front[mode] })
+    : rowContraction(partial as tf.Tensor2D, left, right, front[mode]); // [rows, n]
   try {
-    return untransposed(await mttkrp.data(), n, rank);
+    return await readTransposed(mttkrp, rank, target);
   } finally {
-    mttkrp.dispose();
+    releaseKernelOutput(mttkrp);
   }
 }
 

@@ -162,13 +162,15 @@ describe('cp (ALS)', () => {
     expect(tf.memory().numTensors).toBe(before + 5); // the two zeros and the three fill tensors made above
   });
 
-  it('leaks no tensors across sweeps', async () => {
+  it('leaks no tensors across sweeps, nor backend buffers (the kernels CP runs without the engine)', async () => {
     const x = gaussian([5, 6, 7], 12);
     const before = tf.memory().numTensors;
+    const buffers = tf.backend().numDataIds();
     const decomposition = await cp(x, 3, { seed: 1, nIterMax: 10 });
     expect(tf.memory().numTensors).toBe(before + 4); // weights + 3 factors
     decomposition.dispose();
     expect(tf.memory().numTensors).toBe(before);
+    expect(tf.backend().numDataIds()).toBe(buffers);
   });
 
   it('cpToTensor is the weighted sum of outer products', async () => {

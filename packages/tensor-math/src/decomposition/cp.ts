@@ -2,6 +2,7 @@ import { Random, seedOrNext, tf } from '@tensorfold/core';
 import { unfold } from '../algebra/unfold.js';
 import { gramOf, hadamardExcept, proximalSolve } from '../linalg/normal-equations.js';
 import type { SvdMethod } from '../linalg/svd.js';
+import { releaseKernelOutput } from '../products/contraction-kernels.js';
 import { hostKhatriRao64 } from '../products/host-khatri-rao.js';
 import { rowContractionKernelActive } from '../products/row-contraction.js';
 import { assertInteger } from '../validate.js';
@@ -17,8 +18,8 @@ import {
   productRows,
   readInto,
   residualNorm,
-  untransposed,
 } from './cp-products.js';
+import { FactorSides, readTransposed } from './cp-sides.js';
 import { CPTensor } from './cp-tensor.js';
 import type { IterationCallback } from './decomposition.js';
 import { hostNormSquared, sweepLimits, sweepUntilConverged } from './sweeps.js';
@@ -105,9 +106,9 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
   const rows = productRows(rank); // rows of the transposed factor matrices the backend sees
   const stride = partialStride(frontSize); // row length of the last mode's unfolding and of Pᵀ
   const tensorNormSquared = await hostNormSquared(tensor); // ‖X‖², float64
-  // made once: the last mode's unfolding [1, n_N, stride] (one transpose), the tensor viewed
-  // as [∏_{k<N-1} n_k, n_{N-1}, n_N] (no copy) and the [rows, 1] ones of the contractions' left side
-  const [lastUnfolding, view, ones] = tf.tidy(() => [
+  // made once: the last mode's unfolding [1, n_N, stride] (one transpose) and the tensor viewed
+  // as [∏_{k<N-1} n_k, n_{N-1}, n_N] (no copy)
+  const [lastUnfolding, view] = tf.tidy(() => [
     tf.reshape(
       tf.pad(unfold(tensor, last), [
         [0, 0],
@@ -116,11 +117,26 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
       [1, shape[last], stride],
     ) as tf.Tensor3D,
     tf.reshape(tensor, [frontSize / shape[last - 1], shape[last - 1], shape[last]]) as tf.Tensor3D,
-    tf.ones([rows, 1]) as tf.Tensor2D,
   ]);
+  // the factors as the backend sees them, transposed, kept between sweeps (see cp-sides.ts)
+  const sides = new FactorSides(host, shape, rank, rows);
   let ahead: Partial | undefined; // see below
   try {
     const grams = host.map((values, k) => gramOf(values, shape[k], rank)); // [R, R] each
+    // every array a sweep fills, made once (in V8 a typed array above 64 bytes lives off the
+    // JavaScript heap: a calloc each, and work for the collector's helper threads when it dies):
+    // each mode's MTTKRP, a second factor buffer per mode for the solve to write (the current one
+    // is its anchor), the normal matrix, and the float32-rounded copies and Gram matrices of the fit
+    const mttkrps = shape.map((n) => new Float64Array(n * rank)); // [n_k, R] each
+    const spare: Float64Array[] = shape.map((n) => new Float64Array(n * rank)); // [n_k, R] each
+    const normalMatrix = new Float64Array(rank * rank);
+    const middleCount = front.slice(1).reduce((p, n) => p * n, 1); // ∏_{0<k<N-1} n_k
+    const fit = {
+      middle: new Float64Array(middleCount * rank),
+      last: new Float64Array(shape[last] * rank),
+      middleGram: new Float64Array(rank * rank),
+      lastGram: new Float64Array(rank * rank),
+    };
     let weights: Float64Array = new Float64Array(rank).fill(1);
     // Pᵀ = A_Nᵀ · X_(N) [rows, stride] and mode 1's MTTKRP from it, for the current factors:
     // made at the end of each sweep (its fit needs them) and used by the next. Where the row
@@ -143,17 +159,19 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
               mode,
               partial instanceof Float32Array
                 ? frontMttkrp(partial, host, front, mode, rank, stride)
-                : await frontMttkrpOnBackend(partial, ones, host, front, mode, rank),
+                : await frontMttkrpOnBackend(partial, sides, front, mode, rank, mttkrps[mode]),
             );
           }
         } finally {
-          if (!(partial instanceof Float32Array)) partial.dispose();
+          if (!(partial instanceof Float32Array)) releaseKernelOutput(partial);
         }
         // the last mode: one Khatri-Rao contraction with the updated A_1..A_{N-1}
-        const mttkrp = lastModeMttkrp(view, ones, host, front, rank); // [rows, n_N]
-        const values = await mttkrp.data();
-        mttkrp.dispose();
-        update(last, untransposed(values, shape[last], rank));
+        const mttkrp = lastModeMttkrp(view, sides); // [rows, n_N]
+        try {
+          update(last, await readTransposed(mttkrp, rank, mttkrps[last]));
+        } finally {
+          releaseKernelOutput(mttkrp);
+        }
         ahead = await partialProducts();
         const estimate = estimatedResidual({
           tensorNormSquared,
@@ -163,8 +181,10 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
           // A_N in Pᵀ; on the backend also khatriRao(A_2, ..., A_{N-1}) in mode 1's contraction
           grams: [
             grams[0],
-            ...(onBackend ? [roundedKhatriRaoGram(host, front, rank)] : grams.slice(1, last)),
-            gramOf(Float32Array.from(host[last]), shape[last], rank),
+            ...(onBackend
+              ? [gramOf(roundedMiddle(host, front, rank, fit.middle), middleCount, rank, fit.middleGram)]
+              : grams.slice(1, last)),
+            gramOf(roundedInto(host[last], fit.last), shape[last], rank, fit.lastGram),
           ],
           weights,
           rank,
@@ -186,21 +206,21 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
 
     /** `Pᵀ` (on the backend or read back) and mode 1's MTTKRP from it, for the current factors. */
     async function partialProducts(): Promise<Partial> {
-      const product = lastModePartial(lastUnfolding, ones, host[last], rank);
+      const product = lastModePartial(lastUnfolding, sides);
       if (onBackend) {
         try {
           return {
             partial: product,
-            mttkrp: await frontMttkrpOnBackend(product, ones, host, front, 0, rank),
+            mttkrp: await frontMttkrpOnBackend(product, sides, front, 0, rank, mttkrps[0]),
           };
         } catch (error) {
-          product.dispose();
+          releaseKernelOutput(product);
           throw error;
         }
       }
       // one buffer for every sweep: a sweep is done with the last Pᵀ before the next is read
-      partialBuffer ??= new Float32Array(product.size);
-      const partial = await readInto(product, partialBuffer).finally(() => product.dispose());
+      partialBuffer ??= new Float32Array(product.shape[0] * product.shape[1]);
+      const partial = await readInto(product, partialBuffer).finally(() => releaseKernelOutput(product));
       return { partial, mttkrp: frontMttkrp(partial, host, front, 0, rank, stride) };
     }
 
@@ -208,41 +228,52 @@ export async function cp(tensor: tf.Tensor, rank: number, options: CPOptions = {
     function update(mode: number, rhs: ArrayLike<number>): void {
       const rows = shape[mode];
       // V = ⊛_{k≠mode} A_kᵀA_k  [R, R];  A_mode = (MTTKRP + λ·A_mode) · (V + λI)⁻¹
-      const normalMatrix = hadamardExcept(grams, mode, rank);
+      hadamardExcept(grams, mode, rank, normalMatrix);
       // the model's current A_mode: with normalisation the scale sits in the weights
       const anchor = normalize ? scaleColumns(host[mode], weights, rank) : host[mode];
-      const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank); // [n_mode, R]
+      const solved = proximalSolve(normalMatrix, rhs, anchor, rows, rank, spare[mode]); // [n_mode, R]
       if (normalize) weights = normalizeColumns(solved, rows, rank);
+      spare[mode] = host[mode];
       host[mode] = solved;
-      grams[mode] = gramOf(solved, rows, rank);
+      sides.changed(mode);
+      gramOf(solved, rows, rank, grams[mode]);
     }
   } finally {
-    if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) ahead.partial.dispose();
-    tf.dispose([lastUnfolding, view, ones]);
+    if (ahead !== undefined && !(ahead.partial instanceof Float32Array)) releaseKernelOutput(ahead.partial);
+    sides.dispose();
+    tf.dispose([lastUnfolding, view]);
   }
 }
 
 /** `Pᵀ` (read back, or a tensor on the backend) and mode 1's MTTKRP from it. */
 interface Partial {
-  partial: Float32Array | tf.Tensor2D;
+  partial: Float32Array | tf.TensorInfo;
   mttkrp: Float64Array;
 }
 
 /**
- * The `[R, R]` Gram matrix of `khatriRao(A_2, ..., A_{N-1})` rounded to float32, as the row
- * contraction kernel sees it (the Hadamard product of the factors' Gram matrices up to that rounding).
+ * `khatriRao(A_2, ..., A_{N-1})` `[∏, R]` rounded to float32 into `target`, as the row contraction
+ * kernel sees it (its Gram matrix is the Hadamard product of the factors' up to that rounding);
+ * for a 3-way tensor `A_2` itself.
  */
-function roundedKhatriRaoGram(
+function roundedMiddle(
   host: readonly Float64Array[],
   front: readonly number[],
   rank: number,
+  target: Float64Array,
 ): Float64Array {
-  const count = front.slice(1).reduce((p, n) => p * n, 1);
-  return gramOf(
-    Float32Array.from(hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank)),
-    count,
-    rank,
-  );
+  const values =
+    front.length === 2 ? host[1] : hostKhatriRao64(host.slice(1, front.length), front.slice(1), rank);
+  return roundedInto(values, target);
+}
+
+/**
+ * `values` rounded to float32 into `target` (of the same length), kept in float64 (so that
+ * {@link gramOf} sees one element type).
+ */
+function roundedInto(values: Float64Array, target: Float64Array): Float64Array {
+  for (let i = 0; i < values.length; i++) target[i] = Math.fround(values[i]);
+  return target;
 }
 
 /** `A·diag(w)` of a row-major `[rows, R]` matrix, as a new array. */

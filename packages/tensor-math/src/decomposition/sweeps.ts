@@ -1,6 +1,7 @@
 import type { tf } from '@tensorfold/core';
 import { assertInteger, assertNonNegative } from '../validate.js';
 import type { FitHistory, IterationCallback } from './decomposition.js';
+import { heapView } from './heap-view.js';
 import { assertFiniteValue } from './validate-input.js';
 
 /** When an iterative decomposition stops (see {@link sweepUntilConverged}). */
@@ -69,9 +70,9 @@ export async function sweepUntilConverged(
   return history;
 }
 
-/** `‖X‖²`, summed in float64 on the host. */
+/** `‖X‖²`, summed in float64 on the host (on WASM from the tensor's memory, no copy). */
 export async function hostNormSquared(tensor: tf.Tensor): Promise<number> {
-  const values = await tensor.data();
+  const values = (tensor.dtype === 'float32' ? heapView(tensor) : null) ?? (await tensor.data());
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
   return sum;

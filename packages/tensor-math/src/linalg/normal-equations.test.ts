@@ -1,6 +1,13 @@
 import { DataError } from '@tensorfold/core';
 import { describe, expect, it } from 'vitest';
-import { cholesky, gramOf, hadamardExcept, PROXIMAL_WEIGHT, proximalSolve } from './normal-equations.js';
+import {
+  cholesky,
+  gramOf,
+  hadamardExcept,
+  inverseFromCholesky,
+  PROXIMAL_WEIGHT,
+  proximalSolve,
+} from './normal-equations.js';
 
 /** `[rows, columns]` row-major product `a·b`. */
 function multiply(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, inner: number, columns: number) {
@@ -47,6 +54,33 @@ describe('normal equations', () => {
     };
     expect(misfit(solved)).toBeLessThanOrEqual(misfit(anchor));
     for (const value of solved) expect(Math.abs(value)).toBeLessThan(100);
+  });
+
+  it('inverseFromCholesky inverts L·Lᵀ, and proximalSolve satisfies (V + λI)·Aᵀ = (M + λ·anchor)ᵀ at rank 10', () => {
+    let seed = 1;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const rank = 10;
+    const rows = 7;
+    const k = Float64Array.from({ length: 30 * rank }, random); // [30, R]
+    const v = gramOf(k, 30, rank);
+    const l = cholesky(v, rank, 0)!;
+    const product = multiply(v, inverseFromCholesky(l, rank), rank, rank, rank);
+    for (let i = 0; i < rank; i++)
+      for (let j = 0; j < rank; j++)
+        expect(Math.abs(product[i * rank + j] - (i === j ? 1 : 0))).toBeLessThan(1e-12);
+    const m = Float64Array.from({ length: rows * rank }, random);
+    const anchor = Float64Array.from({ length: rows * rank }, random);
+    const solved = proximalSolve(v, m, anchor, rows, rank);
+    let trace = 0;
+    for (let r = 0; r < rank; r++) trace += v[r * rank + r];
+    const lambda = (PROXIMAL_WEIGHT * trace) / rank;
+    const shifted = Float64Array.from(v, (value, i) => value + (i % (rank + 1) === 0 ? lambda : 0));
+    const back = multiply(solved, shifted, rows, rank, rank); // A·(V + λI), V symmetric
+    for (let i = 0; i < rows * rank; i++)
+      expect(Math.abs(back[i] - (m[i] + lambda * anchor[i]))).toBeLessThan(1e-12);
   });
 
   it('cholesky refuses a matrix that is not positive definite; proximalSolve refuses NaN', () => {
