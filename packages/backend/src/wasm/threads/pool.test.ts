@@ -1,6 +1,7 @@
 import { BackendError } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SIMD_WASM_BASE64 } from '../simd/generated/threaded-mat-mul-wasm.js';
+import { faultyMatMul, firstFailure, THROW_HOLDING_A_CHUNK } from '../test-utils/pool-faults.js';
 import { MAX_CHUNKS, ThreadPool } from './pool.js';
 import type { ThreadedMatMulKernels } from './wasm-threads.js';
 
@@ -27,46 +28,6 @@ function product(pool: ThreadPool<ThreadedMatMulKernels>, k: number, chunks: num
   for (let p = 0; p < k; p++) for (let j = 0; j < 8; j++) heap[P + p * 8 + j] = j;
   pool.run(0, 'matMulChunk', chunks, [A * 4, P * 4, OUT * 4, 16, k, 8, 16 / chunks, 8, 0, 0]);
   return heap.slice(OUT, OUT + 16 * 8);
-}
-
-/** A worker prelude that wraps matMulChunk: `fault` runs (in the worker) where flags has bit 8 set. */
-function faultyMatMul(fault: string): string {
-  return `
-const RealInstance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
-  const exports = { ...new RealInstance(module, imports).exports };
-  const real = exports.matMulChunk;
-  exports.matMulChunk = (chunk, a, p, o, m, k, n, cr, cc, bias, flags) => {
-    if (flags & 256) { ${fault} }
-    real(chunk, a, p, o, m, k, n, cr, cc, bias, flags);
-  };
-  return { exports };
-};
-`;
-}
-
-/**
- * A long job whose worker chunks run `faultyMatMul`'s fault: out[16, 4096] = a[16, 1024] . B[1024,
- * 4096] in 2 chunks of 8 rows (33M multiply-adds each, so that a worker claims one while the caller
- * runs the other); its values do not matter.
- */
-function faultyJob(pool: ThreadPool<ThreadedMatMulKernels>): void {
-  const [k, n] = [1024, 4096];
-  const [A, P, OUT] = [0, 16 * k * 4, (16 * k + k * n) * 4];
-  if (!pool.reserve(OUT + 16 * n * 4)) throw new Error('no memory for the job');
-  pool.run(0, 'matMulChunk', 2, [A, P, OUT, 16, k, n, 8, n, 0, 256]);
-}
-
-/** Runs faultyJob until it throws (a worker claimed a chunk; at most 50 tries): the error. */
-function firstFailure(pool: ThreadPool<ThreadedMatMulKernels>): unknown {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      faultyJob(pool);
-    } catch (error) {
-      return error;
-    }
-  }
-  return null;
 }
 
 /** Waits (at most 5 s) until the pool's `broken` matches `reason`; then that reason. */
@@ -123,6 +84,14 @@ describe('ThreadPool', () => {
     expect(pool.broken).not.toBeNull();
     // broken for good: a later job throws at once, before running anything
     expect(() => product(pool, 3, 4)).toThrow(/cannot run on it/);
+  });
+
+  it('throws a BackendError where a worker throws holding a chunk (an uncaught error, flagged by the worker)', async () => {
+    const pool = (await start(2, 512, faultyMatMul(THROW_HOLDING_A_CHUNK)))!;
+    const error = firstFailure(pool);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toMatch(/stopped while matMulChunk ran on it/);
+    expect(pool.broken).toBe('a worker exited, was terminated or threw'); // its own flag, or the watchdog's
   });
 
   it('breaks when a worker throws outside its calls (an uncaught error)', async () => {
