@@ -25,7 +25,7 @@ describe.skipIf(!present)('WASM threads in headless Chromium', () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it('runs the pool on Web Workers in a cross-origin isolated page, with the same bits on 2 and 3 threads', async () => {
+  it('runs the pool on Web Workers in a cross-origin isolated page, with the same bits on 2 and 3 threads, and stops spinning where a worker dies', async () => {
     server = await servePage({ page: 'threads-page.ts', isolated: true });
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
