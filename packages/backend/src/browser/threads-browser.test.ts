@@ -1,7 +1,8 @@
 /**
  * The browser threads test: in a cross-origin isolated page of headless Chromium, `initBackend({
  * threads: 2 })` starts tensorfold's WASM thread pool on Web Workers, a product on it matches a plain
- * JavaScript reference, and 3 threads give the same bits as 2. Skipped with a notice where
+ * JavaScript reference, and 3 threads give the same bits as 2; a worker that throws holding a chunk
+ * ends the main thread's spin with a BackendError. Skipped with a notice where
  * `/usr/bin/chromium` is missing. Never downloads a browser.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type PageServer, servePage } from './test-utils/serve-page.js';
-import type { ThreadsReport } from './test-utils/threads-page.js';
+import type { LostWorkerReport, ThreadsReport } from './test-utils/threads-page.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -24,7 +25,7 @@ describe.skipIf(!present)('WASM threads in headless Chromium', () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it('runs the pool on Web Workers in a cross-origin isolated page, with the same bits on 2 and 3 threads', async () => {
+  it('runs the pool on Web Workers in a cross-origin isolated page, with the same bits on 2 and 3 threads, and stops spinning where a worker dies', async () => {
     server = await servePage({ page: 'threads-page.ts', isolated: true });
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -52,6 +53,14 @@ describe.skipIf(!present)('WASM threads in headless Chromium', () => {
       expect(report.pooled).toBe(true);
       expect(report.maxError).toBeLessThan(1e-3);
       expect(report.sameBits).toBe(true);
+      // A worker that throws holding a chunk ends the main thread's spin with a BackendError.
+      const lost = (await page.evaluate(() =>
+        (globalThis as unknown as { runLostWorkerCheck(): Promise<unknown> }).runLostWorkerCheck(),
+      )) as LostWorkerReport;
+      expect(lost.error).toMatch(/stopped while matMulChunk ran on it/);
+      expect(lost.backendError).toBe(true);
+      expect(lost.broken).not.toBeNull();
+      expect(lost.laterThrows).toBe(true);
     } finally {
       await browser.close();
     }

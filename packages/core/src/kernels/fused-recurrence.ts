@@ -93,6 +93,22 @@ export const FUSED_GRU_RESET_BEFORE_GRAD = 'TensorfoldFusedGruResetBeforeGrad';
  */
 export const FUSED_RECURRENT_DROPOUT = 'TensorfoldFusedRecurrentDropout';
 
+/**
+ * Every fused recurrent kernel above, each forward kernel followed by its backward pass (not the
+ * {@link FUSED_RECURRENT_DROPOUT} marker, which never runs): what to unregister to run the layers'
+ * op-by-op recurrences instead, in tests and benchmarks.
+ */
+export const FUSED_RECURRENCE_KERNELS = [
+  FUSED_LSTM,
+  FUSED_LSTM_GRAD,
+  FUSED_SIMPLE_RNN,
+  FUSED_SIMPLE_RNN_GRAD,
+  FUSED_GRU,
+  FUSED_GRU_GRAD,
+  FUSED_GRU_RESET_BEFORE,
+  FUSED_GRU_RESET_BEFORE_GRAD,
+] as const;
+
 /** Attributes of the fused recurrent kernels and their backward passes. */
 export interface FusedRecurrenceAttrs {
   /**

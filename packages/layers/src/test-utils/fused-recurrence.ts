@@ -1,6 +1,9 @@
 // What the fused-recurrence tests share, whatever backend runs the fused kernels (WASM or WebGPU).
-import { tf } from '@tensorfold/core';
-import type { LSTMArgs } from '../layers/recurrent/lstm.js';
+import { FUSED_GRU, FUSED_GRU_RESET_BEFORE, FUSED_LSTM, FUSED_SIMPLE_RNN, tf } from '@tensorfold/core';
+import { GRU } from '../layers/recurrent/gru.js';
+import { LSTM, type LSTMArgs } from '../layers/recurrent/lstm.js';
+import type { RecurrentLayer } from '../layers/recurrent/recurrent-base.js';
+import { SimpleRNN } from '../layers/recurrent/simple-rnn.js';
 
 /** One configuration a fused recurrence is compared on. */
 export interface FusedCase {
@@ -14,6 +17,30 @@ export interface FusedCase {
   /** Run in training mode (dropout on). */
   training?: boolean;
 }
+
+/** A layer with a fused kernel: how to make it (4 units unless `args` say) and its forward kernel's name. */
+export interface FusedKind {
+  name: string;
+  make: (args: Partial<LSTMArgs>) => RecurrentLayer;
+  forward: string;
+}
+
+/** The layers with fused kernels, and the name of each one's forward kernel. */
+export const fusedKinds: readonly FusedKind[] = [
+  { name: 'lstm', make: (args) => new LSTM({ units: 4, ...args } as LSTMArgs), forward: FUSED_LSTM },
+  { name: 'simpleRNN', make: (args) => new SimpleRNN({ units: 4, ...args }), forward: FUSED_SIMPLE_RNN },
+  {
+    name: 'gru (resetAfter)',
+    // A random recurrent bias, so that its gradient is tested too (the default starts at zero).
+    make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU,
+  },
+  {
+    name: 'gru (reset before, the default)',
+    make: (args) => new GRU({ units: 4, biasInitializer: 'randomNormal', ...args }),
+    forward: FUSED_GRU_RESET_BEFORE,
+  },
+];
 
 /**
  * Unregisters the kernels `names` on `backend` (the layers then take their op-by-op recurrences) and

@@ -20,13 +20,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   FUSED_GRU,
-  FUSED_GRU_GRAD,
   FUSED_GRU_RESET_BEFORE,
-  FUSED_GRU_RESET_BEFORE_GRAD,
   FUSED_LSTM,
-  FUSED_LSTM_GRAD,
+  FUSED_RECURRENCE_KERNELS,
   FUSED_SIMPLE_RNN,
-  FUSED_SIMPLE_RNN_GRAD,
   type Layer,
   tf,
 } from '@tensorfold/core';
@@ -50,18 +47,9 @@ function median(values: number[]): number {
 
 /** Runs `f` with the fused recurrent kernels unregistered (the op-by-op recurrence), then puts them back. */
 async function opByOp<T>(backend: string, f: () => Promise<T>): Promise<T> {
-  const configs = [
-    FUSED_LSTM,
-    FUSED_LSTM_GRAD,
-    FUSED_SIMPLE_RNN,
-    FUSED_SIMPLE_RNN_GRAD,
-    FUSED_GRU,
-    FUSED_GRU_GRAD,
-    FUSED_GRU_RESET_BEFORE,
-    FUSED_GRU_RESET_BEFORE_GRAD,
-  ]
-    .map((name) => tf.getKernel(name, backend))
-    .filter((c): c is tf.KernelConfig => c != null);
+  const configs = FUSED_RECURRENCE_KERNELS.map((name) => tf.getKernel(name, backend)).filter(
+    (c): c is tf.KernelConfig => c != null,
+  );
   for (const config of configs) tf.unregisterKernel(config.kernelName, backend);
   try {
     return await f();

@@ -4,12 +4,20 @@
  * convolution's filter gradient on the pool, and reports how far they are from a plain JavaScript
  * reference and whether 3 threads give the same bits.
  */
-import { tf } from '@tensorfold/core';
+import { BackendError, tf } from '@tensorfold/core';
 import { describeBackend } from '../../backend-info.js';
 import { initBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../../wasm/kernel-scope.js';
 import { matMulByThreads } from '../../wasm/kernels/mat-mul-by-threads.js';
-import { setWasmThreads, wasmThreads } from '../../wasm/threads/wasm-threads.js';
+import { SIMD_WASM_BASE64 } from '../../wasm/simd/generated/threaded-mat-mul-wasm.js';
+import {
+  faultyJob,
+  faultyMatMul,
+  firstFailure,
+  THROW_HOLDING_A_CHUNK,
+} from '../../wasm/test-utils/pool-faults.js';
+import { ThreadPool } from '../../wasm/threads/pool.js';
+import { setWasmThreads, type ThreadedMatMulKernels, wasmThreads } from '../../wasm/threads/wasm-threads.js';
 
 /** What the page reports back to the test. */
 export interface ThreadsReport {
@@ -65,4 +73,48 @@ async function runThreadChecks(options: { wasmPaths: string }): Promise<ThreadsR
   };
 }
 
+/** What the page reports of a pool whose worker throws holding a chunk (see pool-faults.ts). */
+export interface LostWorkerReport {
+  /** The error's class and message, or null where no job failed. */
+  error: string | null;
+  /** Whether the error is @tensorfold/core's BackendError. */
+  backendError: boolean;
+  /** The pool's `broken` afterwards. */
+  broken: string | null;
+  /** Whether a later job throws at once (the pool is stopped). */
+  laterThrows: boolean;
+}
+
+/**
+ * Starts a 2-thread pool whose worker throws an uncaught error while it holds a chunk, runs jobs until
+ * one fails: the main thread, which spins here (it may not block), must stop spinning and throw.
+ */
+async function runLostWorkerCheck(): Promise<LostWorkerReport> {
+  const module = new WebAssembly.Module(Uint8Array.from(atob(SIMD_WASM_BASE64), (c) => c.charCodeAt(0)));
+  const pool = await ThreadPool.start<ThreadedMatMulKernels>(
+    2,
+    [module],
+    512,
+    ['matMulChunk'],
+    faultyMatMul(THROW_HOLDING_A_CHUNK),
+  );
+  if (pool == null) throw new Error('no pool in this page');
+  const error = firstFailure(pool);
+  let laterThrows = false;
+  try {
+    faultyJob(pool);
+  } catch {
+    laterThrows = true;
+  }
+  await pool.close();
+  return {
+    error: error instanceof Error ? `${error.constructor.name}: ${error.message}` : null,
+    backendError: error instanceof BackendError,
+    broken: pool.broken,
+    laterThrows,
+  };
+}
+
 (globalThis as unknown as { runThreadChecks: typeof runThreadChecks }).runThreadChecks = runThreadChecks;
+(globalThis as unknown as { runLostWorkerCheck: typeof runLostWorkerCheck }).runLostWorkerCheck =
+  runLostWorkerCheck;

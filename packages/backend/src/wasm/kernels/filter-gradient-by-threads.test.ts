@@ -5,6 +5,7 @@ import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
+import { usesBlockedFilterGradient } from './filter-gradient-by-simd.js';
 import {
   filterGradientByThreads,
   THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS,
@@ -112,7 +113,10 @@ describe('WASM Conv2DBackpropFilter on 2 threads', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('gives the same bits on 1, 2 and 3 threads, FMA build and SIMD build', async () => {
+  // The register-blocked shapes (input channels 4k, output channels 8k) split by images on the pool:
+  // their partial gradients are added in another order than one thread's sum (same bits on 2 and
+  // more threads, within rounding of one thread's; filter-gradient-blocked-by-threads.test.ts).
+  it('gives the same bits on 1, 2 and 3 threads (within rounding on 1 for the blocked shapes), FMA build and SIMD build', async () => {
     for (const fma of [true, false]) {
       setFmaKernelsEnabled(fma);
       for (const [, c] of CASES) {
@@ -122,7 +126,11 @@ describe('WASM Conv2DBackpropFilter on 2 threads', () => {
         const two = await run('wasm', c);
         await setWasmThreads(3);
         const three = await run('wasm', c);
-        expect(same(one.values, two.values)).toBe(true);
+        if (usesBlockedFilterGradient(infoOf(c))) {
+          expect(worstExcess(one.values, two.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+        } else {
+          expect(same(one.values, two.values)).toBe(true);
+        }
         expect(same(three.values, two.values)).toBe(true);
       }
     }

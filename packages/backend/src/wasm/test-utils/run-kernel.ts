@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../init-backend.js';
+import { initBackend } from '../../init-backend.js';
+import { wasmThreadsSetting } from '../threads/wasm-threads.js';
 
 /** A kernel input given as plain values, so the same input can be built on every backend. */
 export interface KernelInput {
@@ -17,6 +18,7 @@ export interface KernelOutput {
 /**
  * Runs kernel `name` on `backend` (switching to it) with `inputs` built there, reads the output and
  * frees everything, so a test can compare the WASM kernel with the CPU backend's on the same input.
+ * The WASM thread count set before (`setWasmThreads`) stays in force.
  */
 export async function runKernelOn(
   backend: 'cpu' | 'wasm' | 'webgpu',
@@ -24,7 +26,9 @@ export async function runKernelOn(
   inputs: Record<string, KernelInput>,
   attrs: Record<string, unknown>,
 ): Promise<KernelOutput> {
-  await useBackend(backend);
+  // initBackend starts WASM's pool at `threads` (default: TENSORFOLD_WASM_THREADS, else 'auto'):
+  // pass the setting in force, so that a test's setWasmThreads(n) holds across calls.
+  await initBackend({ require: backend, threads: wasmThreadsSetting() });
   const before = tf.memory().numTensors;
   const tensors = Object.fromEntries(
     Object.entries(inputs).map(([key, input]) => [

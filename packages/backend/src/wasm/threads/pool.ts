@@ -8,21 +8,38 @@
  *
  * Synchronisation is `Atomics.wait`/`notify` on a small control block (worker-source.ts), not
  * messages; a browser's main thread, which may not block, spins on the control block instead while
- * the workers finish. Workers (spawn-workers.ts) run in Node, or in cross-origin isolated pages.
+ * the workers finish (see {@link ThreadPool.run}). Workers (spawn-workers.ts) run in Node, or in
+ * cross-origin isolated pages.
+ *
+ * A worker that dies (terminated, `process.exit`, an uncaught error, out of memory) is noticed without
+ * a timeout: it flags LOST in the control block and ends the wait on DONE, by itself where it still
+ * runs code, else Node's watchdog thread, whose end of a MessageChannel closes with the worker
+ * (spawn-workers.ts); the worker's `exit`/`error` events on this thread do the same between jobs.
+ * The job being waited on then throws a `BackendError`, and the pool is broken for good: every later
+ * `run` throws at once, and wasm-threads.ts stops handing it out (one-thread paths) until a new pool
+ * is started.
  */
-import { canBlock, type PoolWorker, spawnWorkers } from './spawn-workers.js';
+import { BackendError } from '@tensorfold/core';
+import { canBlock, type PoolWorkers, spawnWorkers } from './spawn-workers.js';
 
 const WAKE = 0;
 const JOB = 1;
 const DONE = 2;
 const STOP = 3;
 const FAILED = 4;
+const LOST = 5;
 const PARAMS = 8;
+/** Or-ed into DONE where a worker is lost: ends every wait on DONE (a job has far fewer chunks). */
+const LOST_DONE = 1 << 30;
+/** DONE's count of finished chunks, without LOST_DONE. */
+const COUNT = LOST_DONE - 1;
 /** Chunks per job at most (JOB keeps the next chunk in 8 bits). */
 export const MAX_CHUNKS = 255;
 /** i32 arguments per call after the chunk index. */
 const MAX_ARGS = 12;
 const PAGE = 65536;
+/** The reason given where a worker flagged its loss itself, or the watchdog did (no exit code yet). */
+const GONE = 'a worker exited, was terminated or threw';
 
 type ChunkFunction = (chunk: number, ...args: number[]) => void;
 
@@ -31,7 +48,11 @@ export class ThreadPool<T extends object> {
   private seq = 0;
   private readonly fns: ChunkFunction[];
   private closed = false;
+  /** Why the pool broke (a worker was lost), or null while it is whole. */
+  private lostReason: string | null = null;
   private readonly blocking = canBlock();
+  /** Atomics.pause (ES2025) where the engine has it: a hint to the core while the main thread spins. */
+  private readonly pause = (Atomics as { pause?: () => void }).pause?.bind(Atomics);
 
   private constructor(
     /** Threads that run jobs, the caller's included. */
@@ -42,11 +63,32 @@ export class ThreadPool<T extends object> {
     readonly kernels: readonly T[],
     private readonly names: readonly string[],
     private readonly control: Int32Array,
-    private readonly workers: PoolWorker[],
+    private readonly workers: PoolWorkers,
   ) {
     this.fns = kernels.flatMap((exports) =>
       names.map((name) => (exports as Record<string, ChunkFunction>)[name]),
     );
+    const count = workers.workers.length;
+    workers.workers.forEach((worker, i) => {
+      worker.onLost((how) => this.markLost(`worker ${i + 1} of ${count} ${how}`));
+    });
+  }
+
+  /**
+   * Why the pool is broken (a worker died: `'worker 1 of 2 exited with code 1'`), or null while
+   * every worker runs. A broken pool runs no job again.
+   */
+  get broken(): string | null {
+    return this.lostReason ?? (Atomics.load(this.control, LOST) !== 0 ? GONE : null);
+  }
+
+  /** Flags the pool broken (from this thread: a worker's exit or error event). */
+  private markLost(reason: string): void {
+    if (this.closed) return;
+    this.lostReason ??= reason;
+    Atomics.store(this.control, LOST, 1);
+    Atomics.or(this.control, DONE, LOST_DONE);
+    Atomics.notify(this.control, DONE);
   }
 
   /**
@@ -56,12 +98,14 @@ export class ThreadPool<T extends object> {
    * `threads < 2`, or a worker failed to start).
    *
    * @param names The exported functions jobs may call.
+   * @param workerPrelude For tests only: source code each worker runs first (to inject a fault).
    */
   static async start<T extends object>(
     threads: number,
     modules: readonly WebAssembly.Module[],
     maxPages: number,
     names: readonly string[],
+    workerPrelude = '',
   ): Promise<ThreadPool<T> | null> {
     if (threads < 2 || typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined')
       return null;
@@ -76,13 +120,17 @@ export class ThreadPool<T extends object> {
       return null; // no shared WebAssembly memory here
     }
     const control = new Int32Array(new SharedArrayBuffer(4 * (PARAMS + 2 * 16)));
-    const workers = await spawnWorkers(threads - 1, { modules, memory, control: control.buffer, names });
+    const workers = await spawnWorkers(
+      threads - 1,
+      { modules, memory, control: control.buffer, names },
+      workerPrelude,
+    );
     if (workers == null) return null;
     try {
-      await Promise.all(workers.map((worker) => worker.ready));
+      await Promise.all(workers.workers.map((worker) => worker.ready));
     } catch {
       Atomics.store(control, STOP, 1);
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await workers.terminate();
       return null;
     }
     return new ThreadPool<T>(threads, memory, kernels, names, control, workers);
@@ -103,9 +151,18 @@ export class ThreadPool<T extends object> {
   /**
    * Runs `name(chunk, ...args)` of module `moduleIndex` for every chunk in `[0, chunks)` on all
    * threads and returns when all are done. `args` are at most 12 i32 values; `chunks` at most
-   * {@link MAX_CHUNKS}.
+   * {@link MAX_CHUNKS}. Throws a `BackendError` where a worker died (before or during the job): its
+   * chunk never ends, so the job's result is lost, and the pool is broken for good.
+   *
+   * Once this thread has claimed its last chunk it waits for the workers' chunks in flight: with
+   * `Atomics.wait` where it may block; on a browser's main thread, which may not (`Atomics.wait`
+   * throws there), it spins. It cannot yield instead (`Atomics.waitAsync`, a promise): tfjs kernels
+   * return their outputs synchronously. The spin lasts as long as the slowest worker's chunk in flight
+   * (a job is cut into about 4 chunks per thread, so about a quarter of a thread's share), and ends
+   * at once where a worker is lost.
    */
   run(moduleIndex: number, name: string, chunks: number, args: readonly number[]): void {
+    this.throwIfBroken(name, 'before');
     if (this.closed) throw new Error('The WASM thread pool was closed.');
     if (chunks > MAX_CHUNKS || args.length > MAX_ARGS) {
       throw new Error(`A pool job takes at most ${MAX_CHUNKS} chunks and ${MAX_ARGS} arguments.`);
@@ -132,8 +189,17 @@ export class ThreadPool<T extends object> {
     } catch (error) {
       failure = error; // still wait: the workers may be writing the shared memory
     }
-    for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) {
+    // LOST is read before each wait, and a loss also changes DONE: a wait never misses one.
+    for (let done = Atomics.load(ctl, DONE); (done & COUNT) < chunks; done = Atomics.load(ctl, DONE)) {
+      if (Atomics.load(ctl, LOST) !== 0) break;
       if (this.blocking) Atomics.wait(ctl, DONE, done);
+      else this.pause?.();
+    }
+    if ((Atomics.load(ctl, DONE) & COUNT) < chunks) {
+      // A worker was lost with chunks in flight that may never end (a loss once every chunk was
+      // done leaves this job whole, and breaks the next).
+      if (failure == null) this.abandon(chunks, false); // no worker claims what is left
+      this.throwIfBroken(name, 'during');
     }
     if (failure != null) throw failure;
     if (Atomics.load(ctl, FAILED) !== 0)
@@ -162,11 +228,29 @@ export class ThreadPool<T extends object> {
     }
   }
 
+  /** Throws the BackendError of a broken pool: a worker was lost before or while job `name` ran. */
+  private throwIfBroken(name: string, when: 'before' | 'during'): void {
+    const reason = this.broken;
+    if (reason == null) return;
+    void this.close();
+    const what =
+      when === 'during'
+        ? `while ${name} ran on it (${reason}), so this call's result is lost`
+        : `(${reason}), so ${name} cannot run on it`;
+    throw new BackendError(
+      `A worker of tensorfold's WASM thread pool stopped ${what}. The pool is stopped and later ` +
+        'calls run on the calling thread alone: run the computation again. To use threads again, ' +
+        'call setWasmThreads(n) or initBackend({ threads }); where workers keep stopping, use 1 ' +
+        'thread (threads: 1, or TENSORFOLD_WASM_THREADS=1).',
+    );
+  }
+
   /**
-   * After a call on this thread threw: takes every chunk nobody claimed yet, without running them,
-   * and counts them and the failed one as done, so that the job ends when the workers' chunks do.
+   * After a call on this thread threw (or a worker was lost: `failed` false): takes every chunk nobody
+   * claimed yet, without running them, and counts them (and the failed one) as done, so that the job
+   * ends when the workers' chunks do.
    */
-  private abandon(chunks: number): void {
+  private abandon(chunks: number, failed = true): void {
     const ctl = this.control;
     let left = 0;
     for (;;) {
@@ -178,16 +262,17 @@ export class ThreadPool<T extends object> {
         break;
       }
     }
-    Atomics.add(ctl, DONE, left + 1);
+    Atomics.add(ctl, DONE, left + (failed ? 1 : 0));
   }
 
   /** Stops the workers and frees them; the pool cannot run jobs afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.lostReason = this.broken;
     Atomics.store(this.control, STOP, 1);
     Atomics.add(this.control, WAKE, 1);
     Atomics.notify(this.control, WAKE);
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    await this.workers.terminate();
   }
 }

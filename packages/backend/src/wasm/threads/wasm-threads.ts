@@ -143,6 +143,25 @@ export function setThreadedKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 let pending: Promise<number> = Promise.resolve(1);
+/** What setWasmThreads was last asked for (undefined before its first call). */
+let setting: number | 'auto' | undefined;
+
+/**
+ * The thread count last asked of {@link setWasmThreads} (a number or `'auto'`, as given), or
+ * undefined before any: what to pass to `initBackend({ threads })` to keep the setting in force.
+ */
+export function wasmThreadsSetting(): number | 'auto' | undefined {
+  return setting;
+}
+
+/** The running pool, or null; a pool broken by a lost worker is dropped (and stopped) here. */
+function whole(): Running | null {
+  if (running?.pool.broken != null) {
+    void running.pool.close();
+    running = null;
+  }
+  return running;
+}
 
 /**
  * The thread count `auto` stands for: every core the runtime reports, at most 4 (products of
@@ -204,9 +223,10 @@ function compileBuilds(): { modules: WebAssembly.Module[]; builds: Running['buil
  * now in use: 1 where threads cannot run (no SharedArrayBuffer, not Node, no WebAssembly SIMD).
  */
 export function setWasmThreads(requested: number | 'auto'): Promise<number> {
+  setting = requested;
   const next = pending.then(async () => {
     const threads = requested === 'auto' ? await autoThreads() : requested;
-    if (running != null && running.pool.threads === threads) return threads;
+    if (whole()?.pool.threads === threads) return threads;
     const old = running;
     running = null;
     await old?.pool.close();
@@ -222,9 +242,12 @@ export function setWasmThreads(requested: number | 'auto'): Promise<number> {
   return next;
 }
 
-/** The number of threads tensorfold's WASM kernels use now (1 without a pool, or with it held off). */
+/**
+ * The number of threads tensorfold's WASM kernels use now (1 without a pool, with it held off, or
+ * after a worker of it died: see pool.ts).
+ */
 export function wasmThreads(): number {
-  return enabled ? (running?.pool.threads ?? 1) : 1;
+  return enabled ? (whole()?.pool.threads ?? 1) : 1;
 }
 
 /** What {@link threadPool} gives: the pool, the module's index in it, and its exports on this thread. */
@@ -236,7 +259,7 @@ export interface PoolUse<T> {
 
 /**
  * The pool and the build of `module` that matches the one-thread kernels' (FMA where they run FMA),
- * or null when no pool runs (or it is held off).
+ * or null when no pool runs (or it is held off, or a worker of it died).
  */
 export function threadPool(module: 'matMul'): PoolUse<ThreadedMatMulKernels> | null;
 export function threadPool(module: 'filterGradient'): PoolUse<ThreadedFilterGradientKernels> | null;
@@ -246,13 +269,14 @@ export function threadPool(
   module: 'blockedFilterGradient',
 ): PoolUse<ThreadedBlockedFilterGradientKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
-  if (running == null || !enabled) return null;
+  const current = whole();
+  if (current == null || !enabled) return null;
   const flavor = simdKernelsFlavor();
   if (flavor === 'none') return null;
-  const build = running.builds.findIndex((b) => b.module === module && b.flavor === flavor);
+  const build = current.builds.findIndex((b) => b.module === module && b.flavor === flavor);
   if (build < 0) return null;
   handouts++;
-  return { pool: running.pool, build, kernels: running.pool.kernels[build] };
+  return { pool: current.pool, build, kernels: current.pool.kernels[build] };
 }
 
 let handouts = 0;

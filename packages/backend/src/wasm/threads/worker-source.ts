@@ -9,6 +9,9 @@
  * - `[3]` STOP: 1 asks the workers to leave;
  * - `[4]` FAILED: set to 1 by a worker whose call threw (a trap); the chunk still counts as done, and
  *   the main thread throws once the job ends;
+ * - `[5]` LOST: set to 1 where a worker stopped for good (its serving loop threw, or, in Node, the
+ *   watchdog saw its thread end while STOP was 0); `1 << 30` is then or-ed into DONE and DONE
+ *   notified, which ends the main thread's wait whatever the job's count;
  * - `[8 + 16 * (seq & 1)]` the job's parameters: chunk count, function index, then up to 12 i32
  *   arguments (two blocks, so that the main thread writes job seq + 1 while a late worker may still
  *   read job seq; a worker's claim succeeds only while JOB still holds the seq it read them under).
@@ -38,21 +41,56 @@ function claim(ctl, fns) {
   }
 }`;
 
-/** The loop that serves jobs once the modules are instantiated (`ctl`, `fns` in scope). */
-const SERVE = `
-let seen = Atomics.load(ctl, 0);
-while (Atomics.load(ctl, 3) === 0) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  if (Atomics.load(ctl, 3) !== 0) break;
-  claim(ctl, fns);
+/** Flags this worker lost (see LOST above) and wakes the main thread. */
+const LOST = `
+function lost(ctl) {
+  Atomics.store(ctl, 5, 1);
+  Atomics.or(ctl, 2, 1 << 30);
+  Atomics.notify(ctl, 2);
 }`;
 
-/** Node's worker: instantiates the modules on the shared memory (function index: module * names + name), says it is ready, then serves jobs. */
+/**
+ * The loop that serves jobs once the modules are instantiated (`ctl`, `fns` in scope); an error that
+ * escapes it (none is expected: the claim loop catches its calls') flags the worker lost first.
+ */
+const SERVE = `
+try {
+  let seen = Atomics.load(ctl, 0);
+  while (Atomics.load(ctl, 3) === 0) {
+    Atomics.wait(ctl, 0, seen);
+    seen = Atomics.load(ctl, 0);
+    if (Atomics.load(ctl, 3) !== 0) break;
+    claim(ctl, fns);
+  }
+} catch (error) {
+  lost(ctl);
+  throw error;
+}`;
+
+/**
+ * Node's watchdog (see spawn-workers.ts): flags a worker lost when its thread ends (its port closes)
+ * while the pool is not stopping.
+ */
+export const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+${LOST}
+const ctl = new Int32Array(workerData.control);
+for (const port of workerData.ports) {
+  port.on('message', () => {}); // keeps the port, and so this thread, listening
+  port.once('close', () => {
+    if (Atomics.load(ctl, 3) === 0) lost(ctl);
+  });
+}`;
+
+/**
+ * Node's worker: instantiates the modules on the shared memory (function index: module * names +
+ * name), says it is ready, then serves jobs; `watch` is its end of the watchdog's channel.
+ */
 export const NODE_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 ${CLAIM_LOOP}
-const { modules, memory, control, names } = workerData;
+${LOST}
+const { modules, memory, control, names, watch } = workerData;
 const ctl = new Int32Array(control);
 const fns = modules.flatMap((module) => {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -60,12 +98,14 @@ const fns = modules.flatMap((module) => {
 });
 parentPort.postMessage('ready');
 ${SERVE}
+watch.close();
 parentPort.close();
 `;
 
 /** A Web Worker (a cross-origin isolated page): the same, with its data in its first message. */
 export const BROWSER_WORKER_SOURCE = `
 ${CLAIM_LOOP}
+${LOST}
 self.onmessage = (event) => {
   self.onmessage = null;
   const { modules, memory, control, names } = event.data;

@@ -89,6 +89,16 @@ export function stateGradient(dyStride: string): string {
     let dhNew = select(0.0, dh, real);`;
 }
 
+/**
+ * The projection of a cell whose every projection column j feeds gate row j, with bias `[P·U]`
+ * (all but the reset-after GRU's).
+ */
+export const GATE_PER_COLUMN: Pick<Cell, 'gateRow' | 'projectionBias' | 'afterProjection'> = {
+  gateRow: 'fn gateRow(j : i32) -> i32 { return j; }',
+  projectionBias: 'inBias[j]',
+  afterProjection: () => '',
+};
+
 const LSTM: Cell = {
   kind: 'lstm',
   forwardName: FUSED_LSTM,
@@ -96,9 +106,7 @@ const LSTM: Cell = {
   projections: 4,
   gates: 4,
   hasCell: true,
-  gateRow: 'fn gateRow(j : i32) -> i32 { return j; }',
-  projectionBias: 'inBias[j]',
-  afterProjection: () => '',
+  ...GATE_PER_COLUMN,
   // z = x W + b + h R; i, f, o = σ, g = tanh; c = f c' + i g; h = o tanh(c) (carried on padding).
   stepForward: `
   fn stepForward(t : i32, e : i32, rec : vec4<f32>) {
@@ -159,9 +167,7 @@ const SIMPLE_RNN: Cell = {
   projections: 1,
   gates: 1,
   hasCell: false,
-  gateRow: 'fn gateRow(j : i32) -> i32 { return j; }',
-  projectionBias: 'inBias[j]',
-  afterProjection: () => '',
+  ...GATE_PER_COLUMN,
   // h = tanh(x W + b + h R) (carried on padding); the gates keep tanh's value.
   stepForward: `
   fn stepForward(t : i32, e : i32, rec : vec4<f32>) {

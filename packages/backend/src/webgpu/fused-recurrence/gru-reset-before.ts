@@ -16,17 +16,14 @@
  * (the fourth unused).
  */
 import { FUSED_GRU_RESET_BEFORE, FUSED_GRU_RESET_BEFORE_GRAD } from '@tensorfold/core';
-import { type Cell, stateGradient } from './cells.js';
+import { type Cell, GATE_PER_COLUMN, stateGradient } from './cells.js';
+import { quadFunction } from './steps.js';
 
 /** The phases of a forward step, for a thread's unit u and 4 samples (see the module doc). */
-const FORWARD_QUAD0 = `
-  fn stepQuad0(t : i32, index : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let PU = 3 * U;
-    let u = unitOf(index);
-    let b0 = firstSampleOf(index);
-    let hp = uniforms.oH + t * U * B;
+const FORWARD_QUAD0 = quadFunction(
+  'stepQuad0',
+  3,
+  `let hp = uniforms.oH + t * U * B;
     // z's and r's recurrent products, [4 samples] each
     var accZ = vec4<f32>(0.0);
     var accR = vec4<f32>(0.0);
@@ -35,42 +32,26 @@ const FORWARD_QUAD0 = `
       let r = k * PU + u;
       accZ = accZ + inRecurrent[r] * hv;
       accR = accR + inRecurrent[r + U] * hv;
-    }
-    for (var i = 0; i < 4; i = i + 1) {
-      if (b0 + i < B) {
-        stepForward0(t, u * B + b0 + i, accZ[i], accR[i]);
-      }
-    }
-  }`;
-const FORWARD_QUAD1 = `
-  fn stepQuad1(t : i32, index : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let PU = 3 * U;
-    let u = unitOf(index);
-    let b0 = firstSampleOf(index);
-    let rh = uniforms.oZ + (t * 4 + 3) * U * B;
+    }`,
+  'stepForward0(t, u * B + b0 + i, accZ[i], accR[i])',
+);
+const FORWARD_QUAD1 = quadFunction(
+  'stepQuad1',
+  3,
+  `let rh = uniforms.oZ + (t * 4 + 3) * U * B;
     // (r ⊙ h) U_h, [4 samples]
     var acc = vec4<f32>(0.0);
     for (var k = 0; k < U; k = k + 1) {
       acc = acc + inRecurrent[k * PU + 2 * U + u] * fourSamples(rh + k * B, b0);
-    }
-    for (var i = 0; i < 4; i = i + 1) {
-      if (b0 + i < B) {
-        stepForward1(t, u * B + b0 + i, acc[i]);
-      }
-    }
-  }`;
+    }`,
+  'stepForward1(t, u * B + b0 + i, acc[i])',
+);
 
 /** The phases of a backward step, for a thread's unit u and 4 samples (see the module doc). */
-const BACKWARD_QUAD0 = `
-  fn stepQuad0(t : i32, index : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let PU = 3 * U;
-    let u = unitOf(index);
-    let b0 = firstSampleOf(index);
-    // [U_z | U_r] [dz_z; dz_r] of step t + 1
+const BACKWARD_QUAD0 = quadFunction(
+  'stepQuad0',
+  3,
+  `// [U_z | U_r] [dz_z; dz_r] of step t + 1
     var rec = vec4<f32>(0.0);
     if (t < uniforms.steps - 1) {
       let dz = uniforms.oDZ + (t + 1) * 4 * U * B;
@@ -78,33 +59,21 @@ const BACKWARD_QUAD0 = `
       for (var j = 0; j < 2 * U; j = j + 1) {
         rec = rec + inReserve[r + j] * fourSamples(dz + j * B, b0);
       }
-    }
-    for (var i = 0; i < 4; i = i + 1) {
-      if (b0 + i < B) {
-        stepBackward(t, u * B + b0 + i, rec[i]);
-      }
-    }
-  }`;
-const BACKWARD_QUAD1 = `
-  fn stepQuad1(t : i32, index : i32) {
-    let U = uniforms.units;
-    let B = uniforms.batch;
-    let PU = 3 * U;
-    let u = unitOf(index);
-    let b0 = firstSampleOf(index);
-    // g = U_h dĥ of this step, [4 samples]
+    }`,
+  'stepBackward(t, u * B + b0 + i, rec[i])',
+);
+const BACKWARD_QUAD1 = quadFunction(
+  'stepQuad1',
+  3,
+  `// g = U_h dĥ of this step, [4 samples]
     let dh = uniforms.oDZ + (t * 4 + 2) * U * B;
     let r = uniforms.oR + u * PU + 2 * U;
     var g = vec4<f32>(0.0);
     for (var j = 0; j < U; j = j + 1) {
       g = g + inReserve[r + j] * fourSamples(dh + j * B, b0);
-    }
-    for (var i = 0; i < 4; i = i + 1) {
-      if (b0 + i < B) {
-        stepBackward1(t, u * B + b0 + i, g[i]);
-      }
-    }
-  }`;
+    }`,
+  'stepBackward1(t, u * B + b0 + i, g[i])',
+);
 
 export const GRU_RESET_BEFORE: Cell = {
   kind: 'gruResetBefore',
@@ -113,10 +82,8 @@ export const GRU_RESET_BEFORE: Cell = {
   projections: 3,
   gates: 4,
   hasCell: false,
-  gateRow: 'fn gateRow(j : i32) -> i32 { return j; }',
   // bias [3U]
-  projectionBias: 'inBias[j]',
-  afterProjection: () => '',
+  ...GATE_PER_COLUMN,
   // Phase 0 here, phase 1 in `phases`.
   // z, r = σ (phase 0, with r ⊙ h); ĥ = tanh(x W_h + b_h + (r ⊙ h) U_h), h = z h' + (1 − z) ĥ
   // (phase 1; carried on padding).

@@ -34,6 +34,29 @@ const SHARED = `
   }`;
 
 /**
+ * WGSL of `fn name(t, index)`, a step (or phase) for one thread: its unit `u` and the 4 samples from
+ * `b0`. `body` computes the 4 samples' products, with `U`, `B`, `PU` (`projections` × U), `u` and
+ * `b0` in scope; then `step`, a call that reads `e = u * B + b0 + i` and the sample `i` of the
+ * products, runs for each sample inside the batch.
+ */
+export function quadFunction(name: string, projections: number, body: string, step: string): string {
+  return `
+  fn ${name}(t : i32, index : i32) {
+    let U = uniforms.units;
+    let B = uniforms.batch;
+    let PU = ${projections} * U;
+    let u = unitOf(index);
+    let b0 = firstSampleOf(index);
+    ${body}
+    for (var i = 0; i < 4; i = i + 1) {
+      if (b0 + i < B) {
+        ${step};
+      }
+    }
+  }`;
+}
+
+/**
  * WGSL of the forward step program (output: the reserve; input: `inRecurrent`); for a two-phase
  * cell, of its `phase` (both when persistent).
  */
@@ -51,26 +74,19 @@ export function forwardStepCode(cell: Cell, masked: boolean, persistent: boolean
     ${SHARED}
     ${isRealWgsl(masked, 'result')}
     ${cell.stepForward}
-    fn stepQuad(t : i32, index : i32) {
-      let U = uniforms.units;
-      let B = uniforms.batch;
-      let PU = ${cell.projections} * U;
-      let u = unitOf(index);
-      let b0 = firstSampleOf(index);
-      let hp = uniforms.oH + t * U * B;
+    ${quadFunction(
+      'stepQuad',
+      cell.projections,
+      `let hp = uniforms.oH + t * U * B;
       // [gate] of [4 samples]
       var acc = array<vec4<f32>, 4>(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
       for (var k = 0; k < U; k = k + 1) {
         let hv = fourSamples(hp + k * B, b0);
         let r = k * PU + u;
         ${gates.map((g) => `acc[${g}] = acc[${g}] + inRecurrent[r + ${g} * U] * hv;`).join('\n        ')}
-      }
-      for (var i = 0; i < 4; i = i + 1) {
-        if (b0 + i < B) {
-          stepForward(t, u * B + b0 + i, vec4<f32>(acc[0][i], acc[1][i], acc[2][i], acc[3][i]));
-        }
-      }
-    }
+      }`,
+      'stepForward(t, u * B + b0 + i, vec4<f32>(acc[0][i], acc[1][i], acc[2][i], acc[3][i]))',
+    )}
     ${stepsMain(persistent, false)}`;
 }
 
@@ -99,25 +115,18 @@ export function backwardStepCode(
     ${SHARED}
     ${isRealWgsl(masked, 'inReserve')}
     ${cell.stepBackward}
-    fn stepQuad(t : i32, index : i32) {
-      let U = uniforms.units;
-      let B = uniforms.batch;
-      let PU = ${cell.projections} * U;
-      let u = unitOf(index);
-      let b0 = firstSampleOf(index);
-      var rec = vec4<f32>(0.0);
+    ${quadFunction(
+      'stepQuad',
+      cell.projections,
+      `var rec = vec4<f32>(0.0);
       if (t < uniforms.steps - 1) {
         let dz = uniforms.oDZ + (t + 1) * ${cell.gates} * U * B;
         let r = uniforms.oR + u * PU;
         for (var j = 0; j < PU; j = j + 1) {
           rec = rec + inReserve[r + j] * fourSamples(dz + j * B, b0);
         }
-      }
-      for (var i = 0; i < 4; i = i + 1) {
-        if (b0 + i < B) {
-          stepBackward(t, u * B + b0 + i, rec[i]);
-        }
-      }
-    }
+      }`,
+      'stepBackward(t, u * B + b0 + i, rec[i])',
+    )}
     ${stepsMain(persistent, true)}`;
 }

@@ -9,63 +9,25 @@
  */
 import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
-import {
-  FUSED_GRU,
-  FUSED_GRU_GRAD,
-  FUSED_GRU_RESET_BEFORE,
-  FUSED_GRU_RESET_BEFORE_GRAD,
-  FUSED_LSTM,
-  FUSED_LSTM_GRAD,
-  FUSED_SIMPLE_RNN,
-  FUSED_SIMPLE_RNN_GRAD,
-  type Layer,
-  tf,
-} from '@tensorfold/core';
+import { FUSED_RECURRENCE_KERNELS, type Layer, tf } from '@tensorfold/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   countingFusedCalls,
   type FusedCase,
+  fusedKinds as kinds,
   sampleMask,
   unregisterKernels,
 } from '../../test-utils/fused-recurrence.js';
 import { seededUniform, useCpu } from '../../test-utils/setup.js';
-import { GRU } from './gru.js';
-import { LSTM, type LSTMArgs } from './lstm.js';
+import type { LSTMArgs } from './lstm.js';
 import type { RecurrentLayer } from './recurrent-base.js';
-import { SimpleRNN } from './simple-rnn.js';
-
-const FUSED = [
-  FUSED_LSTM,
-  FUSED_LSTM_GRAD,
-  FUSED_SIMPLE_RNN,
-  FUSED_SIMPLE_RNN_GRAD,
-  FUSED_GRU,
-  FUSED_GRU_GRAD,
-  FUSED_GRU_RESET_BEFORE,
-  FUSED_GRU_RESET_BEFORE_GRAD,
-];
-
-const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentLayer; forward: string }> = [
-  { name: 'lstm', make: (args) => new LSTM({ units: 4, ...args } as LSTMArgs), forward: FUSED_LSTM },
-  { name: 'simpleRNN', make: (args) => new SimpleRNN({ units: 4, ...args }), forward: FUSED_SIMPLE_RNN },
-  {
-    name: 'gru (resetAfter)',
-    make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
-    forward: FUSED_GRU,
-  },
-  {
-    name: 'gru (reset before, the default)',
-    make: (args) => new GRU({ units: 4, biasInitializer: 'randomNormal', ...args }),
-    forward: FUSED_GRU_RESET_BEFORE,
-  },
-];
 
 const backends = await backendsForTests();
 const hasWebgpu = backends.includes('webgpu') && backends.includes('wasm');
 
 /** Runs `f` with the fused kernels unregistered on WebGPU (the op-by-op path), then registers them again. */
 async function opByOp<T>(f: () => T | Promise<T>): Promise<T> {
-  const registerAgain = unregisterKernels('webgpu', FUSED);
+  const registerAgain = unregisterKernels('webgpu', FUSED_RECURRENCE_KERNELS);
   try {
     return await f();
   } finally {

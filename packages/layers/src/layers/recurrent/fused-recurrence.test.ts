@@ -7,23 +7,12 @@
  */
 import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
-import {
-  FUSED_GRU,
-  FUSED_GRU_GRAD,
-  FUSED_GRU_RESET_BEFORE,
-  FUSED_GRU_RESET_BEFORE_GRAD,
-  FUSED_LSTM,
-  FUSED_LSTM_GRAD,
-  FUSED_RECURRENT_DROPOUT,
-  FUSED_SIMPLE_RNN,
-  FUSED_SIMPLE_RNN_GRAD,
-  type Layer,
-  tf,
-} from '@tensorfold/core';
+import { FUSED_RECURRENCE_KERNELS, FUSED_RECURRENT_DROPOUT, type Layer, tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countingFusedCalls,
   type FusedCase,
+  fusedKinds as kinds,
   sampleMask,
   unregisterKernels,
 } from '../../test-utils/fused-recurrence.js';
@@ -34,38 +23,10 @@ import { LSTM, type LSTMArgs } from './lstm.js';
 import type { RecurrentLayer } from './recurrent-base.js';
 import { SimpleRNN } from './simple-rnn.js';
 
-const FUSED = [
-  FUSED_LSTM,
-  FUSED_LSTM_GRAD,
-  FUSED_SIMPLE_RNN,
-  FUSED_SIMPLE_RNN_GRAD,
-  FUSED_GRU,
-  FUSED_GRU_GRAD,
-  FUSED_GRU_RESET_BEFORE,
-  FUSED_GRU_RESET_BEFORE_GRAD,
-];
-
-/** The layers with fused kernels, and the name of each one's forward kernel. */
-const kinds: Array<{ name: string; make: (args: Partial<LSTMArgs>) => RecurrentLayer; forward: string }> = [
-  { name: 'lstm', make: (args) => new LSTM({ units: 4, ...args } as LSTMArgs), forward: FUSED_LSTM },
-  { name: 'simpleRNN', make: (args) => new SimpleRNN({ units: 4, ...args }), forward: FUSED_SIMPLE_RNN },
-  {
-    name: 'gru (resetAfter)',
-    // A random recurrent bias, so that its gradient is tested too (the default starts at zero).
-    make: (args) => new GRU({ units: 4, resetAfter: true, biasInitializer: 'randomNormal', ...args }),
-    forward: FUSED_GRU,
-  },
-  {
-    name: 'gru (reset before, the default)',
-    make: (args) => new GRU({ units: 4, biasInitializer: 'randomNormal', ...args }),
-    forward: FUSED_GRU_RESET_BEFORE,
-  },
-];
-
 const hasWasm = (await backendsForTests()).includes('wasm');
 
 /** Runs `f` with the kernels `names` unregistered (all fused ones: the op-by-op path), then registers them again. */
-function opByOp<T>(f: () => T, names = [...FUSED, FUSED_RECURRENT_DROPOUT]): T {
+function opByOp<T>(f: () => T, names = [...FUSED_RECURRENCE_KERNELS, FUSED_RECURRENT_DROPOUT]): T {
   const registerAgain = unregisterKernels('wasm', names);
   try {
     return f();
