@@ -1,0 +1,163 @@
+/**
+ * A direct int8 convolution on tensorfold's WASM pool (threaded-int8-direct.wat), for the FMA build
+ * (relaxed SIMD byte products): the images are cut among the threads, and each thread quantizes its
+ * images itself (one scale per image, into a zero-bordered byte copy) and multiplies the window rows
+ * straight from that copy with the epilogue fused: no separate quantization job, no patch buffer, no
+ * int16 levels. The sums are the same int32 as the im2col path's (int8-by-threads.ts), so the result has
+ * the same bits. Inputs with a negative value (or NaN) are left to that path (byte products need levels
+ * in 0..127), as are runs without a pool, without relaxed SIMD, or with fewer images than threads.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { type Int8ConvGeometry, levelAt } from '../../int8/reference.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { threadPool } from '../threads/wasm-threads.js';
+import { type Int8Operands, threadedInt8Minimum } from './int8-by-threads.js';
+
+/** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Bytes rounded up to a multiple of 64 (a cache line). */
+const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/** Units of 4 bytes of one window row (`fW * inC` levels, zero-padded). */
+const rowUnitsOf = (g: Int8ConvGeometry) => Math.ceil((g.fW * g.inC) / 4);
+
+/**
+ * Packed int16 weight pairs `w [blocks, pairs, 8]` of a `[fH, fW, inC, n]` kernel as the direct
+ * kernel reads them: bytes `[blocks, fH, rowUnits, 8 columns, 4]`, window row `fh`'s `fW * inC` levels
+ * zero-padded to `rowUnits` units of 4.
+ */
+export function packDirectBytes(
+  w: Int32Array,
+  blocks: number,
+  pairs: number,
+  g: Int8ConvGeometry,
+): Int8Array {
+  const rowUnits = rowUnitsOf(g);
+  const rowLevels = g.fW * g.inC;
+  const out = new Int8Array(blocks * g.fH * rowUnits * 32);
+  for (let b = 0; b < blocks; b++)
+    for (let fh = 0; fh < g.fH; fh++)
+      for (let r = 0; r < rowLevels; r++)
+        for (let col = 0; col < 8; col++) {
+          const at = (((b * g.fH + fh) * rowUnits + (r >> 2)) * 8 + col) * 4 + (r & 3);
+          out[at] = levelAt(w, pairs, fh * rowLevels + r, b * 8 + col);
+        }
+  return out;
+}
+
+let enabled = true;
+
+/**
+ * Turns the direct kernel off (`false`: convolutions take the im2col path of int8-by-threads.ts) or
+ * back on (the default); for A/B benchmarks.
+ */
+export function setInt8DirectConvEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** The direct bytes of each weight tensor (by data id; tfjs never rewrites one), per geometry. */
+const packedWeights = new WeakMap<object, { key: string; bytes: Int8Array }>();
+
+function directBytes(backend: WasmBackendLike, w: TensorInfo, g: Int8ConvGeometry): Int8Array {
+  const key = `${g.fH},${g.fW},${g.inC}`;
+  const hit = packedWeights.get(w.dataId);
+  if (hit?.key === key) return hit.bytes;
+  const bytes = packDirectBytes(backend.typedArrayFromHeap(w) as Int32Array, w.shape[0], w.shape[1], g);
+  packedWeights.set(w.dataId, { key, bytes });
+  return bytes;
+}
+
+/**
+ * The int8 convolution (geometry `g`) of `all` into `out` (float32 `[batch, outH, outW, outC]`,
+ * already allocated) by the direct kernel; false to leave it to the other paths (see the module doc).
+ * With `pool`, a 2 x 2 max pool (stride 2, floored) of the activations: `out` is then
+ * `[batch, floor(outH / 2), floor(outW / 2), outC]`.
+ */
+export function int8DirectConvByThreads(
+  backend: WasmBackendLike,
+  all: Int8Operands,
+  out: TensorInfo,
+  g: Int8ConvGeometry,
+  relu: boolean,
+  pool = false,
+): boolean {
+  const positions = g.outH * g.outW;
+  const outPositions = pool ? Math.floor(g.outH / 2) * Math.floor(g.outW / 2) : positions;
+  const k = g.fH * g.fW * g.inC;
+  if (!enabled || g.batch * positions * k * g.outC < threadedInt8Minimum()) return false;
+  const running = threadPool('int8Direct');
+  if (running == null || g.batch < running.pool.threads) return false;
+  // byte products only where relaxed SIMD runs (the int8 module's FMA build says so)
+  if (threadPool('int8')?.kernels.hasBytes == null) return false;
+  const { pool: threads, build } = running;
+  const nPad = all.w.shape[0] * 8;
+  const chunks = Math.min(g.batch, threads.threads * CHUNKS_PER_THREAD);
+  const per = Math.ceil(g.batch / chunks);
+  const used = Math.ceil(g.batch / per);
+  const image = g.inH * g.inW * g.inC;
+  // the zero-bordered copy: every window row it reads, and the input's rows and columns
+  const pH = Math.max(g.padTop + g.inH, (g.outH - 1) * g.sH + g.fH);
+  const pW = Math.max(g.padLeft + g.inW, (g.outW - 1) * g.sW + g.fW);
+  const qBytes = Math.ceil((pH * pW * g.inC) / 16) * 16;
+  const qStride = aligned(qBytes + 16); // 16 to spare: a window row reads up to 3 bytes past its end
+  const bytes = directBytes(backend, all.w, g);
+  const PARAMS = 0;
+  const FLAGS = PARAMS + 128;
+  const X = FLAGS + aligned(used * 4);
+  const W = X + aligned(g.batch * image * 4);
+  const SCALES = W + aligned(bytes.length);
+  const BIAS = SCALES + aligned(nPad * 4);
+  const Q = BIAS + aligned(nPad * 4);
+  const OUT = Q + used * qStride;
+  const size = OUT + g.batch * outPositions * g.outC * 4;
+  if (size > 2 ** 31 || !threads.reserve(size)) return false;
+  const buffer = threads.memory.buffer;
+  const floats = new Float32Array(buffer);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  floats.set(view(all.x), X / 4);
+  new Int8Array(buffer).set(bytes, W);
+  floats.set(view(all.scales), SCALES / 4);
+  floats.fill(0, SCALES / 4 + g.outC, SCALES / 4 + nPad);
+  floats.set(view(all.bias), BIAS / 4);
+  floats.fill(0, BIAS / 4 + g.outC, BIAS / 4 + nPad);
+  const ints = new Int32Array(buffer);
+  ints.fill(0, FLAGS / 4, FLAGS / 4 + used);
+  ints.set(
+    [
+      X,
+      Q,
+      qStride,
+      W,
+      OUT,
+      SCALES,
+      BIAS,
+      relu ? 1 : 0,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.fH,
+      g.sH,
+      g.sW,
+      g.padTop,
+      g.padLeft,
+      g.outC,
+      nPad,
+      per,
+      g.batch,
+      FLAGS,
+      pW,
+      rowUnitsOf(g),
+      qBytes,
+      pool ? 1 : 0,
+    ],
+    PARAMS / 4,
+  );
+  threads.run(build, 'int8DirectConvChunk', used, [PARAMS]);
+  // an image with a negative input was left undone: the im2col path does the whole call
+  if (new Int32Array(threads.memory.buffer, FLAGS, used).some((flag) => flag !== 0)) return false;
+  view(out).set(new Float32Array(threads.memory.buffer, OUT, g.batch * outPositions * g.outC));
+  return true;
+}
