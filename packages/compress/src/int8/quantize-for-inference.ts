@@ -24,7 +24,9 @@ export interface QuantizeForInferenceOptions {
    * Fold a BatchNormalization over the channels right after a replaced layer (with a linear
    * activation) into the int8 layer's scales and bias, and a ReLU `Activation` after them into its
    * kernel: the model loses two float passes over the activations, and computes the same (to float
-   * rounding). Default `true`.
+   * rounding). Likewise a MaxPooling2D of 2 x 2 windows, stride 2, `'valid'` padding, channels last,
+   * right after a replaced Conv2D (after what was folded into it): it becomes the `Int8Conv2D`'s
+   * `maxPool`, fused into the convolution on WASM (the same numbers: a max is exact). Default `true`.
    */
   fold?: boolean;
 }
@@ -42,6 +44,20 @@ function channelNorm(spec: SerializedObject | undefined, rank: number): boolean 
   if (spec?.className !== 'BatchNormalization') return false;
   const axis = (spec.config as { axis?: number }).axis ?? -1;
   return axis === -1 || axis === rank - 1;
+}
+
+/** Whether `spec` is a MaxPooling2D that an Int8Conv2D's `maxPool` computes (2 x 2, stride 2, valid, channels last). */
+function maxPool2x2(spec: SerializedObject | undefined): boolean {
+  if (spec?.className !== 'MaxPooling2D') return false;
+  const c = spec.config as Record<string, unknown>;
+  const pair = (v: unknown) => (Array.isArray(v) ? (v.length === 1 ? [v[0], v[0]] : v) : [v, v]);
+  const size = pair(c.poolSize ?? 2);
+  const strides = c.strides == null ? size : pair(c.strides);
+  return (
+    [...size, ...strides].every((d) => d === 2) &&
+    (c.padding ?? 'valid') === 'valid' &&
+    (c.dataFormat ?? 'channelsLast') === 'channelsLast'
+  );
 }
 
 /** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
@@ -67,6 +83,10 @@ function plan(specs: SerializedObject[], replaced: Array<SerializedObject | null
         config.activation = 'relu';
         i++;
       }
+    }
+    if (fold && int8.className === 'Int8Conv2D' && maxPool2x2(specs[i + 1])) {
+      config.maxPool = true;
+      i++;
     }
     steps.push(step);
   }

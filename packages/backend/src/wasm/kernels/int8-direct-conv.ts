@@ -56,6 +56,33 @@ export function setInt8DirectConvEnabled(on: boolean): void {
   enabled = on;
 }
 
+/**
+ * Where each tile's 4 windows start in the zero-bordered copy (bytes; `pW` its width): output positions
+ * `4t .. 4t + 3` (past the last, the last one's), or with `pool` the 2 x 2 windows of pooled output `t`.
+ */
+export function windowTable(g: Int8ConvGeometry, pW: number, pool: boolean): Int32Array {
+  const at = (oy: number, ox: number) => (oy * g.sH * pW + ox * g.sW) * g.inC;
+  if (pool) {
+    const [ph, pw] = [Math.floor(g.outH / 2), Math.floor(g.outW / 2)];
+    const table = new Int32Array(4 * ph * pw);
+    for (let py = 0, t = 0; py < ph; py++)
+      for (let px = 0; px < pw; px++, t += 4) {
+        table[t] = at(2 * py, 2 * px);
+        table[t + 1] = at(2 * py, 2 * px + 1);
+        table[t + 2] = at(2 * py + 1, 2 * px);
+        table[t + 3] = at(2 * py + 1, 2 * px + 1);
+      }
+    return table;
+  }
+  const positions = g.outH * g.outW;
+  const table = new Int32Array(4 * Math.ceil(positions / 4));
+  for (let i = 0; i < table.length; i++) {
+    const pos = Math.min(i, positions - 1);
+    table[i] = at(Math.floor(pos / g.outW), pos % g.outW);
+  }
+  return table;
+}
+
 /** The direct bytes of each weight tensor (by data id; tfjs never rewrites one), per geometry. */
 const packedWeights = new WeakMap<object, { key: string; bytes: Int8Array }>();
 
@@ -102,8 +129,10 @@ export function int8DirectConvByThreads(
   const qBytes = Math.ceil((pH * pW * g.inC) / 16) * 16;
   const qStride = aligned(qBytes + 16); // 16 to spare: a window row reads up to 3 bytes past its end
   const bytes = directBytes(backend, all.w, g);
+  const table = windowTable(g, pW, pool);
   const PARAMS = 0;
-  const FLAGS = PARAMS + 128;
+  const TABLE = PARAMS + 128;
+  const FLAGS = TABLE + aligned(table.length * 4);
   const X = FLAGS + aligned(used * 4);
   const W = X + aligned(g.batch * image * 4);
   const SCALES = W + aligned(bytes.length);
@@ -123,6 +152,7 @@ export function int8DirectConvByThreads(
   floats.fill(0, BIAS / 4 + g.outC, BIAS / 4 + nPad);
   const ints = new Int32Array(buffer);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + used);
+  ints.set(table, TABLE / 4);
   ints.set(
     [
       X,
@@ -152,6 +182,7 @@ export function int8DirectConvByThreads(
       rowUnitsOf(g),
       qBytes,
       pool ? 1 : 0,
+      TABLE,
     ],
     PARAMS / 4,
   );

@@ -43,13 +43,15 @@
   ;; 8 inH, 9 inW, 10 inC, 11 outH, 12 outW, 13 fH, 14 sH, 15 sW, 16 padTop, 17 padLeft, 18 n, 19 nPad,
   ;; 20 per, 21 batch, 22 flags (i32 [chunks]: 1 where an image had x < 0), 23 pW (the copy's width,
   ;; padding included), 24 rowUnits, 25 qBytes (the copy's bytes, a multiple of 16), 26 pool (1: a 2 x 2
-  ;; max pool, stride 2, after the activation; out is then [batch, outH / 2, outW / 2, n], floored).
+  ;; max pool, stride 2, after the activation; out is then [batch, outH / 2, outW / 2, n], floored), 27 table
+  ;; (i32: for each tile, where its 4 windows start in the copy, bytes from q: output positions 4t .. 4t + 3,
+  ;; the last one's past the end; with pool, the 2 x 2 windows of pooled output t).
   (func (export "int8DirectConvChunk") (param $c i32) (param $p i32)
     (local $img i32) (local $imgEnd i32) (local $q i32) (local $t i32) (local $end i32) (local $xi i32)
     (local $image i32) (local $rowFloats i32) (local $pixRow i32) (local $positions i32) (local $inC i32)
     (local $n i32) (local $units i32) (local $y i32) (local $src i32) (local $dst i32)
     (local $max f32) (local $inv f32) (local $scale f32) (local $invV v128) (local $mv v128) (local $low v128)
-    (local $j i32) (local $pos i32) (local $r i32) (local $tiles i32) (local $pool i32) (local $pw i32) (local $sv v128) (local $fh i32) (local $wb i32) (local $wp i32)
+    (local $j i32) (local $pos i32) (local $r i32) (local $tiles i32) (local $pool i32) (local $pw i32) (local $sv v128) (local $tp i32) (local $fh i32) (local $wb i32) (local $wp i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $e i32) (local $o i32)
     (local $w0 v128) (local $w1 v128) (local $x v128) (local $floor v128)
     (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128)
@@ -159,23 +161,15 @@
         (local.set $wb (i32.add (i32.load offset=12 (local.get $p))
           (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (i32.shl (i32.mul (i32.load offset=52 (local.get $p)) (local.get $units)) (i32.const 5)))))
         (local.set $pos (i32.const 0))
+        (local.set $tp (i32.load offset=108 (local.get $p)))
         (block $pd (loop $pl
           (br_if $pd (i32.ge_s (local.get $pos) (local.get $tiles)))
-          (if (local.get $pool) (then
-            ;; pooled output (py, px): the windows of (2py, 2px), (2py, 2px + 1), (2py + 1, 2px), (2py + 1, 2px + 1)
-            (local.set $r (i32.shl (i32.div_u (local.get $pos) (local.get $pw)) (i32.const 1)))
-            (local.set $e (i32.shl (i32.rem_u (local.get $pos) (local.get $pw)) (i32.const 1)))
-            (local.set $a0 (call $at (local.get $p) (local.get $q) (local.get $r) (local.get $e) (local.get $pixRow)))
-            (local.set $a1 (call $at (local.get $p) (local.get $q) (local.get $r) (i32.add (local.get $e) (i32.const 1)) (local.get $pixRow)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (local.set $a2 (call $at (local.get $p) (local.get $q) (local.get $r) (local.get $e) (local.get $pixRow)))
-            (local.set $a3 (call $at (local.get $p) (local.get $q) (local.get $r) (i32.add (local.get $e) (i32.const 1)) (local.get $pixRow))))
-          (else
-            ;; output positions pos..pos+3 (past the last position: the last one's)
-            (local.set $a0 (call $origin (local.get $p) (local.get $q) (local.get $pos) (local.get $positions) (local.get $pixRow)))
-            (local.set $a1 (call $origin (local.get $p) (local.get $q) (i32.add (local.get $pos) (i32.const 1)) (local.get $positions) (local.get $pixRow)))
-            (local.set $a2 (call $origin (local.get $p) (local.get $q) (i32.add (local.get $pos) (i32.const 2)) (local.get $positions) (local.get $pixRow)))
-            (local.set $a3 (call $origin (local.get $p) (local.get $q) (i32.add (local.get $pos) (i32.const 3)) (local.get $positions) (local.get $pixRow)))))
+          ;; where the tile's 4 windows start in the copy (offsets from the table)
+          (local.set $a0 (i32.add (local.get $q) (i32.load (local.get $tp))))
+          (local.set $a1 (i32.add (local.get $q) (i32.load offset=4 (local.get $tp))))
+          (local.set $a2 (i32.add (local.get $q) (i32.load offset=8 (local.get $tp))))
+          (local.set $a3 (i32.add (local.get $q) (i32.load offset=12 (local.get $tp))))
+          (local.set $tp (i32.add (local.get $tp) (i32.const 16)))
           (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
           (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
           (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
@@ -272,18 +266,4 @@
         (br $jl)))
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br $images))))
-
-;; Where the window of output position pos (at most positions - 1) starts in the copy q.
-  (func $origin (param $p i32) (param $q i32) (param $pos i32) (param $positions i32) (param $pixRow i32)
-    (result i32)
-    (if (i32.ge_s (local.get $pos) (local.get $positions))
-      (then (local.set $pos (i32.sub (local.get $positions) (i32.const 1)))))
-    (call $at (local.get $p) (local.get $q) (i32.div_u (local.get $pos) (i32.load offset=48 (local.get $p)))
-      (i32.rem_u (local.get $pos) (i32.load offset=48 (local.get $p))) (local.get $pixRow)))
-
-  ;; Where the window of output row oy, column ox starts in the copy q.
-  (func $at (param $p i32) (param $q i32) (param $oy i32) (param $ox i32) (param $pixRow i32) (result i32)
-    (i32.add (local.get $q) (i32.add
-      (i32.mul (i32.mul (local.get $oy) (i32.load offset=56 (local.get $p))) (local.get $pixRow))
-      (i32.mul (i32.mul (local.get $ox) (i32.load offset=60 (local.get $p))) (i32.load offset=40 (local.get $p))))))
 )
