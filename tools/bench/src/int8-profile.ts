@@ -80,8 +80,44 @@ async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
     console.log(`  ${(v / 3).toFixed(2).padStart(7)} ms  ${k}`);
 }
 
+/** `ab`: CPU time of the float model and of int8 copies (default; `minInputs` 32 for all), 15 alternating rounds. */
+async function ab(name: string): Promise<void> {
+  const [build, input] = builders[name];
+  setSeed(1);
+  const float = build();
+  const variants: Record<string, Model> = {
+    float,
+    int8: quantizeForInference(float),
+    'int8 unfolded': quantizeForInference(float, { fold: false }),
+    'int8, dense under 16384 weights float': quantizeForInference(float, {
+      layers: float.layers
+        .filter((l) => l.className === 'Conv2D' || (l.className === 'Dense' && l.countParams() >= 16384))
+        .map((l) => l.name),
+    }),
+  };
+  const x = tf.randomUniform([1000, ...input]);
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let r = 0; r < 16; r++)
+    for (const [k, m] of Object.entries(variants)) {
+      const before = process.cpuUsage();
+      const y = m.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      const used = process.cpuUsage(before);
+      if (r > 0) cpu[k].push((used.user + used.system) / 1000);
+    }
+  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  for (const k of Object.keys(cpu))
+    console.log(`${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x)`);
+  x.dispose();
+}
+
 async function main() {
   await initBackend({ require: 'wasm' });
+  if (process.argv[3] === 'ab') {
+    for (const name of process.argv[2].split(',')) await ab(name);
+    process.exit(0);
+  }
   wrapKernels();
   for (const name of (process.argv[2] ?? 'lenet').split(',')) {
     const [build, input] = builders[name];

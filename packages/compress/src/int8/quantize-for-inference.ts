@@ -60,6 +60,18 @@ function maxPool2x2(spec: SerializedObject | undefined): boolean {
   );
 }
 
+/** Whether a foldable 2 x 2 max pool follows layer `i` (after a batch norm and a ReLU that fold in). */
+function poolFollows(specs: SerializedObject[], i: number): boolean {
+  let next = i + 1;
+  const linear = ((specs[i].config as { activation?: unknown }).activation ?? 'linear') === 'linear';
+  if (linear && channelNorm(specs[next], 4)) {
+    next++;
+    const act = specs[next];
+    if (act?.className === 'Activation' && (act.config as { activation?: unknown }).activation === 'relu') next++;
+  }
+  return maxPool2x2(specs[next]);
+}
+
 /** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
 function plan(specs: SerializedObject[], replaced: Array<SerializedObject | null>, fold: boolean): Step[] {
   const steps: Step[] = [];
@@ -193,7 +205,9 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     if (wanted && !wanted.includes((spec.config as { name: string }).name)) return null;
     const r = replacement(spec);
     if (typeof r === 'string') return null;
-    if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
+    // a Conv2D whose 2 x 2 max pool folds in stays int8 however few its inputs (the fused pool saves more)
+    const pooled = (options.fold ?? true) && r.className === 'Int8Conv2D' && poolFollows(config.layers, i);
+    if (!wanted && !pooled && inputsPerOutput(model.layers[i]) < minInputs) return null;
     return r;
   });
   const steps = plan(config.layers, replaced, options.fold ?? true);

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
@@ -14,7 +17,12 @@ import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
 import { maxPool2x2 } from './int8-conv-pool.js';
-import { int8DirectConvByThreads, packDirectBytes, setInt8DirectConvEnabled } from './int8-direct-conv.js';
+import {
+  int8DirectConvByThreads,
+  int8DirectConvOnHeap,
+  packDirectBytes,
+  setInt8DirectConvEnabled,
+} from './int8-direct-conv.js';
 
 /** x (non-negative unless `signed`), random levels [k, n] packed, scales and bias, as tensors. */
 function operands(xShape: number[], k: number, n: number, seed: number, signed = false) {
@@ -132,6 +140,23 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
   );
 
   it('leaves a batch with a negative input, and one with fewer images than threads, to the other paths', async () => {
+    expect(await setWasmThreads(1)).toBe(1);
+    {
+      // one thread: a negative input is flagged
+      const o = operands([2, 6, 6, 4], 36, 8, 9, true);
+      const g = int8ConvGeometry([2, 6, 6, 4], 8, { kernelSize: [3, 3], strides: [1, 1], padding: 'same' });
+      const inputs = {
+        x: tf.tensor(o.x, [2, 6, 6, 4]),
+        w: tf.tensor(o.packed, [1, 18, 8], 'int32'),
+        scales: tf.tensor1d(o.scales),
+        bias: tf.tensor1d(o.bias),
+      };
+      const out = tf.zeros([2, 6, 6, 8]);
+      expect(int8DirectConvOnHeap(tf.backend() as unknown as WasmBackendLike, inputs, out, g, false)).toBe(
+        false,
+      );
+      tf.dispose([out, ...Object.values(inputs)]);
+    }
     expect(await setWasmThreads(2)).toBe(2);
     const wasm = tf.backend() as unknown as WasmBackendLike;
     const attrs: Int8Conv2DAttrs = { kernelSize: [3, 3], strides: [1, 1], padding: 'same' };
@@ -171,10 +196,25 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
       };
       const out = tf.zeros([4, 8, 8, 8]);
       expect(int8DirectConvByThreads(wasm, inputs, out, g, false)).toBe(false);
+      expect(int8DirectConvOnHeap(wasm, inputs, out, g, false)).toBe(false);
       tf.dispose([out, ...Object.values(inputs)]);
     } finally {
       setFmaKernelsEnabled(true);
     }
+  });
+});
+
+describe('int8-direct.wat', () => {
+  it("is threaded-int8-direct.wat's code on tfjs-backend-wasm's memory, line for line", () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'simd');
+    const body = (file: string) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      return text
+        .slice(text.indexOf('(module'))
+        .split('\n')
+        .filter((line) => !line.includes('(import "env" "memory"'));
+    };
+    expect(body('int8-direct.wat')).toEqual(body('threaded-int8-direct.wat'));
   });
 });
 

@@ -9,7 +9,9 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { type Int8ConvGeometry, levelAt } from '../../int8/reference.js';
-import type { WasmBackendLike } from '../kernel-scope.js';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from '../simd/generated/int8-direct-wasm.js';
+import { SimdModule } from '../simd/simd-module.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { type Int8Operands, threadedInt8Minimum } from './int8-by-threads.js';
 
@@ -95,6 +97,137 @@ function directBytes(backend: WasmBackendLike, w: TensorInfo, g: Int8ConvGeometr
   return bytes;
 }
 
+/** int8-direct.wat's export (threaded-int8-direct.wat's, on tfjs-backend-wasm's memory). */
+interface Int8DirectKernels {
+  int8DirectConvChunk(chunk: number, params: number): void;
+}
+
+const oneThread = new SimdModule<Int8DirectKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);
+
+/** What a call needs besides the operands: the copy's geometry, the packed weights, the window table. */
+function layoutOf(backend: WasmBackendLike, all: Int8Operands, g: Int8ConvGeometry, pool: boolean) {
+  // the zero-bordered copy: every window row it reads, and the input's rows and columns
+  const pH = Math.max(g.padTop + g.inH, (g.outH - 1) * g.sH + g.fH);
+  const pW = Math.max(g.padLeft + g.inW, (g.outW - 1) * g.sW + g.fW);
+  const qBytes = Math.ceil((pH * pW * g.inC) / 16) * 16;
+  return {
+    pW,
+    qBytes,
+    qStride: aligned(qBytes + 16), // 16 to spare: a window row reads up to 3 bytes past its end
+    bytes: directBytes(backend, all.w, g),
+    table: windowTable(g, pW, pool),
+    nPad: all.w.shape[0] * 8,
+  };
+}
+
+/** The chunk function's 28 arguments (see the .wat). */
+function params(
+  g: Int8ConvGeometry,
+  at: {
+    x: number;
+    q: number;
+    w: number;
+    out: number;
+    scales: number;
+    bias: number;
+    flags: number;
+    table: number;
+  },
+  layout: ReturnType<typeof layoutOf>,
+  relu: boolean,
+  pool: boolean,
+  per: number,
+): number[] {
+  return [
+    at.x,
+    at.q,
+    layout.qStride,
+    at.w,
+    at.out,
+    at.scales,
+    at.bias,
+    relu ? 1 : 0,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.fH,
+    g.sH,
+    g.sW,
+    g.padTop,
+    g.padLeft,
+    g.outC,
+    layout.nPad,
+    per,
+    g.batch,
+    at.flags,
+    layout.pW,
+    rowUnitsOf(g),
+    layout.qBytes,
+    pool ? 1 : 0,
+    at.table,
+  ];
+}
+
+/**
+ * The direct kernel on one thread, on tfjs-backend-wasm's heap (int8-direct.wat; FMA build only):
+ * `x` and `out` where they lie, the rest in scratch tensors. False where it does not run (see
+ * {@link int8DirectConvByThreads}).
+ */
+export function int8DirectConvOnHeap(
+  backend: WasmBackendLike,
+  all: Int8Operands,
+  out: TensorInfo,
+  g: Int8ConvGeometry,
+  relu: boolean,
+  pool = false,
+): boolean {
+  if (!enabled || g.batch === 0) return false;
+  const kernels = oneThread.on(backend);
+  if (kernels == null || oneThread.flavor() !== 'fma') return false;
+  const layout = layoutOf(backend, all, g, pool);
+  const scope = new KernelScope(backend);
+  try {
+    const t = {
+      params: scope.allocate([32], 'int32'),
+      table: scope.allocate([layout.table.length], 'int32'),
+      flags: scope.allocate([1], 'int32'),
+      q: scope.allocate([layout.qStride / 4], 'int32'),
+      w: scope.allocate([Math.ceil(layout.bytes.length / 4)], 'int32'),
+      scales: scope.allocate([layout.nPad]),
+      bias: scope.allocate([layout.nPad]),
+    };
+    // views after the last allocation (an allocation may move the heap)
+    const heap = (info: TensorInfo) => backend.typedArrayFromHeap(info);
+    const offset = (info: TensorInfo) => heap(info).byteOffset;
+    heap(t.table).set(layout.table);
+    heap(t.flags).fill(0);
+    const w = heap(t.w);
+    new Int8Array(w.buffer, w.byteOffset, layout.bytes.length).set(layout.bytes);
+    for (const name of ['scales', 'bias'] as const) {
+      const padded = heap(t[name]);
+      padded.fill(0);
+      padded.set(heap(all[name]));
+    }
+    const at = {
+      x: offset(all.x),
+      q: offset(t.q),
+      w: offset(t.w),
+      out: offset(out),
+      scales: offset(t.scales),
+      bias: offset(t.bias),
+      flags: offset(t.flags),
+      table: offset(t.table),
+    };
+    heap(t.params).set(params(g, at, layout, relu, pool, g.batch));
+    kernels.int8DirectConvChunk(0, offset(t.params));
+    return heap(t.flags)[0] === 0;
+  } finally {
+    scope.dispose();
+  }
+}
+
 /**
  * The int8 convolution (geometry `g`) of `all` into `out` (float32 `[batch, outH, outW, outC]`,
  * already allocated) by the direct kernel; false to leave it to the other paths (see the module doc).
@@ -118,26 +251,20 @@ export function int8DirectConvByThreads(
   // byte products only where relaxed SIMD runs (the int8 module's FMA build says so)
   if (threadPool('int8')?.kernels.hasBytes == null) return false;
   const { pool: threads, build } = running;
-  const nPad = all.w.shape[0] * 8;
   const chunks = Math.min(g.batch, threads.threads * CHUNKS_PER_THREAD);
   const per = Math.ceil(g.batch / chunks);
   const used = Math.ceil(g.batch / per);
   const image = g.inH * g.inW * g.inC;
-  // the zero-bordered copy: every window row it reads, and the input's rows and columns
-  const pH = Math.max(g.padTop + g.inH, (g.outH - 1) * g.sH + g.fH);
-  const pW = Math.max(g.padLeft + g.inW, (g.outW - 1) * g.sW + g.fW);
-  const qBytes = Math.ceil((pH * pW * g.inC) / 16) * 16;
-  const qStride = aligned(qBytes + 16); // 16 to spare: a window row reads up to 3 bytes past its end
-  const bytes = directBytes(backend, all.w, g);
-  const table = windowTable(g, pW, pool);
+  const layout = layoutOf(backend, all, g, pool);
+  const { bytes, table, qStride } = layout;
   const PARAMS = 0;
   const TABLE = PARAMS + 128;
   const FLAGS = TABLE + aligned(table.length * 4);
   const X = FLAGS + aligned(used * 4);
   const W = X + aligned(g.batch * image * 4);
   const SCALES = W + aligned(bytes.length);
-  const BIAS = SCALES + aligned(nPad * 4);
-  const Q = BIAS + aligned(nPad * 4);
+  const BIAS = SCALES + aligned(layout.nPad * 4);
+  const Q = BIAS + aligned(layout.nPad * 4);
   const OUT = Q + used * qStride;
   const size = OUT + g.batch * outPositions * g.outC * 4;
   if (size > 2 ** 31 || !threads.reserve(size)) return false;
@@ -147,43 +274,21 @@ export function int8DirectConvByThreads(
   floats.set(view(all.x), X / 4);
   new Int8Array(buffer).set(bytes, W);
   floats.set(view(all.scales), SCALES / 4);
-  floats.fill(0, SCALES / 4 + g.outC, SCALES / 4 + nPad);
+  floats.fill(0, SCALES / 4 + g.outC, SCALES / 4 + layout.nPad);
   floats.set(view(all.bias), BIAS / 4);
-  floats.fill(0, BIAS / 4 + g.outC, BIAS / 4 + nPad);
+  floats.fill(0, BIAS / 4 + g.outC, BIAS / 4 + layout.nPad);
   const ints = new Int32Array(buffer);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + used);
   ints.set(table, TABLE / 4);
   ints.set(
-    [
-      X,
-      Q,
-      qStride,
-      W,
-      OUT,
-      SCALES,
-      BIAS,
-      relu ? 1 : 0,
-      g.inH,
-      g.inW,
-      g.inC,
-      g.outH,
-      g.outW,
-      g.fH,
-      g.sH,
-      g.sW,
-      g.padTop,
-      g.padLeft,
-      g.outC,
-      nPad,
+    params(
+      g,
+      { x: X, q: Q, w: W, out: OUT, scales: SCALES, bias: BIAS, flags: FLAGS, table: TABLE },
+      layout,
+      relu,
+      pool,
       per,
-      g.batch,
-      FLAGS,
-      pW,
-      rowUnitsOf(g),
-      qBytes,
-      pool ? 1 : 0,
-      TABLE,
-    ],
+    ),
     PARAMS / 4,
   );
   threads.run(build, 'int8DirectConvChunk', used, [PARAMS]);

@@ -27,7 +27,7 @@ import {
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
 import { int8Conv2DByThreads, int8MatMulByThreads } from './int8-by-threads.js';
-import { int8DirectConvByThreads } from './int8-direct-conv.js';
+import { int8DirectConvByThreads, int8DirectConvOnHeap } from './int8-direct-conv.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
@@ -166,6 +166,7 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
     if (g.batch * positions * g.outC === 0) return scope.finish(out);
     if (int8DirectConvByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
     if (int8Conv2DByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
+    if (int8DirectConvOnHeap(wasm, all, out, g, relu === 1)) return scope.finish(out);
     const image = g.inH * g.inW * g.inC;
     const simd = int8Simd(wasm);
     if (simd != null) {
