@@ -17,7 +17,9 @@ export interface QuantizeForInferenceOptions {
    * Layers not named in `layers` whose outputs each sum fewer inputs than this (a Dense's input
    * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
-   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Default 32.
+   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Except a Conv2D whose 2 x 2 max pool folds in
+   * (`fold`): its fused pool saves more than its small product loses (LeNet-5's first convolution and
+   * its pool: 1.25x on WASM, BENCHMARKS.md). Default 32.
    */
   minInputs?: number;
   /**
