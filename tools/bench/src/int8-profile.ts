@@ -1,7 +1,9 @@
 /**
- * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg]`: where an int8 forward spends its
- * CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU time), beside the float32 model's, for
- * 1000 random images through `predict` (batches of 32), 5 rounds each, totals of the last 3.
+ * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab]`: where an int8 forward
+ * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
+ * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
+ * passes each, totals of the last 3. With `ab`: the CPU time of whole passes of the float32 model and
+ * of int8 copies (default, unfolded, small dense layers float), 15 alternating rounds, medians.
  */
 import { initBackend } from '@tensorfold/backend';
 import { quantizeForInference } from '@tensorfold/compress';
@@ -134,7 +136,6 @@ async function main() {
     await run(int8, x, `${name} int8`);
     await run(float, x, `${name} float32`);
     await run(int8, x, `${name} int8`);
-    console.log(JSON.stringify((globalThis as { prof?: unknown }).prof));
     tf.dispose([x]);
     float.dispose();
     int8.dispose();
