@@ -69,7 +69,8 @@ function poolFollows(specs: SerializedObject[], i: number): boolean {
   if (linear && channelNorm(specs[next], 4)) {
     next++;
     const act = specs[next];
-    if (act?.className === 'Activation' && (act.config as { activation?: unknown }).activation === 'relu') next++;
+    if (act?.className === 'Activation' && (act.config as { activation?: unknown }).activation === 'relu')
+      next++;
   }
   return maxPool2x2(specs[next]);
 }
