@@ -5,7 +5,10 @@
  * straight from that copy with the epilogue fused: no separate quantization job, no patch buffer, no
  * int16 levels. The sums are the same int32 as the im2col path's (int8-by-threads.ts), so the result has
  * the same bits. Inputs with a negative value (or NaN) are left to that path (byte products need levels
- * in 0..127), as are runs without a pool, without relaxed SIMD, or with fewer images than threads.
+ * in 0..127), as are runs without relaxed SIMD, or with fewer images than threads. Without a pool (or
+ * under its minimum size) the same kernel runs on one thread on tfjs-backend-wasm's heap
+ * (int8-direct.wat, {@link int8DirectConvOnHeap}). With `pool`, a 2 x 2 max pool runs in the epilogue:
+ * each tile is the 4 windows of one pooled output, finished, then the largest kept.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { type Int8ConvGeometry, levelAt } from '../../int8/reference.js';
