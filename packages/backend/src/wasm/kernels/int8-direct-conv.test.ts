@@ -181,6 +181,29 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
     }
   });
 
+  it('is not tried again for weights whose input was negative once (on the pool and on one thread)', async () => {
+    const attrs: Int8Conv2DAttrs = { kernelSize: [3, 3], strides: [1, 1], padding: 'same' };
+    const g = int8ConvGeometry([4, 8, 8, 4], 8, attrs);
+    const wasm = tf.backend() as unknown as WasmBackendLike;
+    for (const threads of [2, 1]) {
+      expect(await setWasmThreads(threads)).toBe(threads);
+      const direct = threads === 2 ? int8DirectConvByThreads : int8DirectConvOnHeap;
+      const signed = operands([4, 8, 8, 4], 36, 8, 13, true);
+      const positive = operands([4, 8, 8, 4], 36, 8, 13);
+      const w = tf.tensor(signed.packed, [1, 18, 8], 'int32');
+      const scales = tf.tensor1d(signed.scales);
+      const bias = tf.tensor1d(signed.bias);
+      const [xs, xp] = [tf.tensor(signed.x, [4, 8, 8, 4]), tf.tensor(positive.x, [4, 8, 8, 4])];
+      const out = tf.zeros([4, 8, 8, 8]);
+      const otherW = tf.tensor(signed.packed, [1, 18, 8], 'int32');
+      expect(direct(wasm, { x: xp, w, scales, bias }, out, g, false)).toBe(true);
+      expect(direct(wasm, { x: xs, w, scales, bias }, out, g, false)).toBe(false);
+      expect(direct(wasm, { x: xp, w, scales, bias }, out, g, false)).toBe(false);
+      expect(direct(wasm, { x: xp, w: otherW, scales, bias }, out, g, false)).toBe(true);
+      tf.dispose([w, otherW, scales, bias, xs, xp, out]);
+    }
+  });
+
   it('is not used without relaxed SIMD (the SIMD build)', async () => {
     expect(await setWasmThreads(2)).toBe(2);
     setFmaKernelsEnabled(false);

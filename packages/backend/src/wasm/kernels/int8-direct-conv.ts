@@ -5,7 +5,8 @@
  * straight from that copy with the epilogue fused: no separate quantization job, no patch buffer, no
  * int16 levels. The sums are the same int32 as the im2col path's (int8-by-threads.ts), so the result has
  * the same bits. Inputs with a negative value (or NaN) are left to that path (byte products need levels
- * in 0..127), as are runs without relaxed SIMD, or with fewer images than threads. Without a pool (or
+ * in 0..127; a layer's weights that met one are not tried again), as are runs without relaxed SIMD, or
+ * with fewer images than threads. Without a pool (or
  * under its minimum size) the same kernel runs on one thread on tfjs-backend-wasm's heap
  * (int8-direct.wat, {@link int8DirectConvOnHeap}). With `pool`, a 2 x 2 max pool runs in the epilogue:
  * each tile is the 4 windows of one pooled output, finished, then the largest kept.
@@ -87,6 +88,13 @@ export function windowTable(g: Int8ConvGeometry, pW: number, pool: boolean): Int
   }
   return table;
 }
+
+/**
+ * The weight tensors (data ids) whose convolution met a negative input: the direct kernel, which
+ * finds that out only after quantizing (and, on other threads, multiplying), is not tried for them
+ * again (a layer after a linear or tanh activation gets signed inputs every time).
+ */
+const signedInputs = new WeakSet<object>();
 
 /** The direct bytes of each weight tensor (by data id; tfjs never rewrites one), per geometry. */
 const packedWeights = new WeakMap<object, { key: string; bytes: Int8Array }>();
@@ -186,7 +194,7 @@ export function int8DirectConvOnHeap(
   relu: boolean,
   pool = false,
 ): boolean {
-  if (!enabled || g.batch === 0) return false;
+  if (!enabled || g.batch === 0 || signedInputs.has(all.w.dataId)) return false;
   const kernels = oneThread.on(backend);
   if (kernels == null || oneThread.flavor() !== 'fma') return false;
   const layout = layoutOf(backend, all, g, pool);
@@ -225,7 +233,9 @@ export function int8DirectConvOnHeap(
     };
     heap(t.params).set(params(g, at, layout, relu, pool, g.batch));
     kernels.int8DirectConvChunk(0, offset(t.params));
-    return heap(t.flags)[0] === 0;
+    if (heap(t.flags)[0] === 0) return true;
+    signedInputs.add(all.w.dataId);
+    return false;
   } finally {
     scope.dispose();
   }
@@ -248,7 +258,8 @@ export function int8DirectConvByThreads(
   const positions = g.outH * g.outW;
   const outPositions = pool ? Math.floor(g.outH / 2) * Math.floor(g.outW / 2) : positions;
   const k = g.fH * g.fW * g.inC;
-  if (!enabled || g.batch * positions * k * g.outC < threadedInt8Minimum()) return false;
+  if (!enabled || signedInputs.has(all.w.dataId) || g.batch * positions * k * g.outC < threadedInt8Minimum())
+    return false;
   const running = threadPool('int8Direct');
   if (running == null || g.batch < running.pool.threads) return false;
   // byte products only where relaxed SIMD runs (the int8 module's FMA build says so)
@@ -296,7 +307,10 @@ export function int8DirectConvByThreads(
   );
   threads.run(build, 'int8DirectConvChunk', used, [PARAMS]);
   // an image with a negative input was left undone: the im2col path does the whole call
-  if (new Int32Array(threads.memory.buffer, FLAGS, used).some((flag) => flag !== 0)) return false;
+  if (new Int32Array(threads.memory.buffer, FLAGS, used).some((flag) => flag !== 0)) {
+    signedInputs.add(all.w.dataId);
+    return false;
+  }
   view(out).set(new Float32Array(threads.memory.buffer, OUT, g.batch * outPositions * g.outC));
   return true;
 }
