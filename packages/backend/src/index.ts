@@ -23,6 +23,7 @@ export {
 } from './init-backend.js';
 export {
   INT8_CONV2D,
+  INT8_CONV2D_MAX_POOL,
   INT8_MAT_MUL,
   type Int8Activation,
   type Int8Conv2DAttrs,

@@ -23,6 +23,7 @@ export { Int8Layer, type Int8LayerArgs } from './int8/int8-layer.js';
 export {
   type FusedInt8Activation,
   INT8_CONV2D,
+  INT8_CONV2D_MAX_POOL,
   INT8_MAT_MUL,
   type Int8ConvOptions,
   int8Conv2D,

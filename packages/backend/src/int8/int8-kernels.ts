@@ -28,6 +28,14 @@ export const INT8_MAT_MUL = 'TensorfoldInt8MatMul';
  */
 export const INT8_CONV2D = 'TensorfoldInt8Conv2D';
 
+/**
+ * {@link INT8_CONV2D} followed by a 2 x 2 max pool (stride 2, `'valid'`: a last odd row or column is
+ * dropped): `y [batch, floor(outH / 2), floor(outW / 2), n]`. Same inputs and attributes. Registered on
+ * WASM only (fused there into the direct convolution's epilogue); elsewhere `@tensorfold/compress`
+ * runs {@link INT8_CONV2D} and a max pool.
+ */
+export const INT8_CONV2D_MAX_POOL = 'TensorfoldInt8Conv2DMaxPool';
+
 /** The fused activations of the int8 kernels. */
 export type Int8Activation = 'linear' | 'relu';
 

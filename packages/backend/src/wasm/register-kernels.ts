@@ -40,6 +40,7 @@ import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { INT8_WASM_KERNELS } from './kernels/int8.js';
+import { INT8_POOL_WASM_KERNELS } from './kernels/int8-conv-pool.js';
 import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -77,6 +78,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   fusedRecurrentDropoutConfig,
   // tensorfold's own: integer (int8) inference, see ../int8/int8-kernels.ts
   ...INT8_WASM_KERNELS,
+  // an int8 convolution with a 2 x 2 max pool fused (kernels/int8-conv-pool.ts)
+  ...INT8_POOL_WASM_KERNELS,
 ];
 
 /**

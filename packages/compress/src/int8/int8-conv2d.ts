@@ -26,6 +26,12 @@ export interface Int8Conv2DArgs extends Int8LayerArgs {
   strides?: number | number[];
   /** `'valid'` (default) or `'same'` (TensorFlow's: the extra padding row or column after). */
   padding?: 'valid' | 'same';
+  /**
+   * A 2 x 2 max pool (stride 2, `'valid'`) after the activation, as a MaxPooling2D layer with
+   * `poolSize: 2` would compute it; fused into the kernel on WASM (`quantizeForInference` folds such a
+   * layer in). Default `false`.
+   */
+  maxPool?: boolean;
 }
 
 const pair = (v: number | number[], what: string): [number, number] => {
@@ -41,7 +47,8 @@ const pair = (v: number | number[], what: string): [number, number] => {
  * A 2D convolution computed in integers: `activation(conv(q(x), W_q) * scales + bias)`. Inference
  * only. Build it from a trained Conv2D with `quantizeForInference`, or with {@link Int8Conv2D.setFloatWeights}.
  *
- * Input shape: `[batch, height, width, inChannels]`. Output shape: `[batch, outHeight, outWidth, filters]`.
+ * Input shape: `[batch, height, width, inChannels]`. Output shape: `[batch, outHeight, outWidth, filters]`
+ * (each of outHeight and outWidth halved, floored, with `maxPool`).
  * Weights: `kernel` int32 `[ceil(filters / 8), ceil(kh * kw * inChannels / 2), 8]` (packed int8 levels),
  * `scales [filters]`, `bias [filters]`.
  */
@@ -51,6 +58,7 @@ export class Int8Conv2D extends Int8Layer {
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: 'valid' | 'same';
+  readonly maxPool: boolean;
 
   constructor(args: Int8Conv2DArgs) {
     super(args);
@@ -65,6 +73,7 @@ export class Int8Conv2D extends Int8Layer {
     if (padding !== 'valid' && padding !== 'same')
       throw new ConfigError(`Int8Conv2D padding must be 'valid' or 'same'; got ${JSON.stringify(padding)}.`);
     this.padding = padding;
+    this.maxPool = args.maxPool ?? false;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -88,6 +97,21 @@ export class Int8Conv2D extends Int8Layer {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D; // [batch, h, w, c]
       const bias = (this.bias?.read() ?? tf.zeros([this.filters])) as tf.Tensor1D;
       const fused = fusedInt8(this.activation);
+      if (this.maxPool && !fused) {
+        // the activation runs between the convolution and the pool
+        const y = int8Conv2D(
+          x,
+          (this.kernel as LayerWeight).read(),
+          (this.scales as LayerWeight).read() as tf.Tensor1D,
+          bias,
+          {
+            kernelSize: this.kernelSize,
+            strides: this.strides,
+            padding: this.padding,
+          },
+        );
+        return tf.maxPool(this.activation.apply(y) as tf.Tensor4D, 2, 2, 'valid');
+      }
       const y = int8Conv2D(
         x,
         (this.kernel as LayerWeight).read(),
@@ -98,8 +122,9 @@ export class Int8Conv2D extends Int8Layer {
           strides: this.strides,
           padding: this.padding,
           activation: fused ?? 'linear',
+          maxPool: this.maxPool,
         },
-      ); // [batch, outH, outW, filters]
+      ); // [batch, outH, outW, filters] (halved with maxPool)
       return fused ? y : this.activation.apply(y);
     });
   }
@@ -113,7 +138,8 @@ export class Int8Conv2D extends Int8Layer {
         ? Math.ceil(d / s)
         : Math.max(0, Math.floor((d - this.kernelSize[i]) / s) + 1);
     };
-    return [shape[0], size(shape[1], 0), size(shape[2], 1), this.filters];
+    const pooled = (d: number | null) => (d == null || !this.maxPool ? d : Math.floor(d / 2));
+    return [shape[0], pooled(size(shape[1], 0)), pooled(size(shape[2], 1)), this.filters];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -123,6 +149,7 @@ export class Int8Conv2D extends Int8Layer {
       kernelSize: this.kernelSize,
       strides: this.strides,
       padding: this.padding,
+      ...(this.maxPool ? { maxPool: true } : {}),
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
     };

@@ -17,6 +17,12 @@ export const INT8_MAT_MUL = 'TensorfoldInt8MatMul';
 /** The kernel name of the int8 convolution (as `@tensorfold/backend` registers it). */
 export const INT8_CONV2D = 'TensorfoldInt8Conv2D';
 
+/**
+ * The kernel name of the int8 convolution followed by a 2 x 2 max pool (stride 2, `'valid'`), as
+ * `@tensorfold/backend` registers it on WASM (fused there).
+ */
+export const INT8_CONV2D_MAX_POOL = 'TensorfoldInt8Conv2DMaxPool';
+
 /** Activations the int8 kernels apply themselves. */
 export type FusedInt8Activation = 'linear' | 'relu';
 
@@ -104,11 +110,18 @@ export interface Int8ConvOptions {
   padding: 'valid' | 'same';
   /** Applied by the kernel. Default `'linear'`. */
   activation?: FusedInt8Activation;
+  /**
+   * A 2 x 2 max pool (stride 2, `'valid'`: an odd last row or column dropped) after the activation:
+   * fused into the convolution where the backend registered {@link INT8_CONV2D_MAX_POOL} (WASM),
+   * `tf.maxPool` after it elsewhere. Default `false`.
+   */
+  maxPool?: boolean;
 }
 
 /**
  * The int8 convolution of `x [batch, height, width, inChannels]` (one activation scale per image) by
- * packed weights of the `[kh, kw, inChannels, n]` kernel; returns `[batch, outHeight, outWidth, n]`.
+ * packed weights of the `[kh, kw, inChannels, n]` kernel; returns `[batch, outHeight, outWidth, n]`
+ * (`[batch, floor(outHeight / 2), floor(outWidth / 2), n]` with `maxPool`).
  */
 export function int8Conv2D(
   x: tf.Tensor4D,
@@ -118,7 +131,19 @@ export function int8Conv2D(
   options: Int8ConvOptions,
   ops = !hasInt8Kernel(INT8_CONV2D),
 ): tf.Tensor4D {
-  const { kernelSize, strides, padding, activation = 'linear' } = options;
+  const { kernelSize, strides, padding, activation = 'linear', maxPool = false } = options;
+  if (maxPool) {
+    if (!ops && hasInt8Kernel(INT8_CONV2D_MAX_POOL))
+      return tf.engine().runKernel(INT8_CONV2D_MAX_POOL, { x, w, scales, bias }, {
+        kernelSize,
+        strides,
+        padding,
+        activation,
+      } as never) as tf.Tensor4D;
+    return tf.tidy(() =>
+      tf.maxPool(int8Conv2D(x, w, scales, bias, { ...options, maxPool: false }, ops), 2, 2, 'valid'),
+    );
+  }
   if (!ops)
     return tf.engine().runKernel(INT8_CONV2D, { x, w, scales, bias }, {
       kernelSize,

@@ -123,17 +123,29 @@ describe.each(backends)('int8 inference on %s', (backend) => {
 
   it('Int8Dense and Int8Conv2D follow Dense and Conv2D within the rounding', async () => {
     const float = lenetLike();
-    // c1 sums 9 inputs an output: below the default minInputs (32) it stays float
-    expect(quantizeForInference(float).layers[0].className).toBe('Conv2D');
+    // c1 sums 9 inputs an output, below the default minInputs (32), but its 2 x 2 max pool folds in:
+    // it is replaced all the same; c2 (54 inputs) is, f1 (36) is, out (20) stays float
+    expect(quantizeForInference(float).layers.map((l) => l.className)).toEqual([
+      'Int8Conv2D',
+      'Int8Conv2D',
+      'Flatten',
+      'Int8Dense',
+      'Dense',
+    ]);
+    // without folding, c1 stays float
+    expect(quantizeForInference(float, { fold: false }).layers[0].className).toBe('Conv2D');
     const int8 = quantizeForInference(float, { minInputs: 0 });
+    // the 2 x 2 max pool after c1 is folded into it
     expect(int8.layers.map((l) => l.className)).toEqual([
       'Int8Conv2D',
-      'MaxPooling2D',
       'Int8Conv2D',
       'Flatten',
       'Int8Dense',
       'Int8Dense',
     ]);
+    expect((int8.layers[0] as Int8Conv2D).maxPool).toBe(true);
+    const unfolded = quantizeForInference(float, { minInputs: 0, fold: false });
+    expect(unfolded.layers[1].className).toBe('MaxPooling2D');
     const x = tf.tensor4d(
       numbers(8 * 144, 7).map((v) => Math.abs(v)),
       [8, 12, 12, 1],
@@ -147,9 +159,13 @@ describe.each(backends)('int8 inference on %s', (backend) => {
     for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i] - b[i]));
     expect(largest).toBeGreaterThan(0); // it is not the float model
     expect(largest).toBeLessThan(0.01); // probabilities within 1e-2
-    tf.dispose([x, yf, yq]);
+    // the fused pool computes what the MaxPooling2D layer does (a max is exact)
+    const yu = unfolded.predict(x) as tf.Tensor;
+    expect(Array.from(await yu.data())).toEqual(Array.from(b));
+    tf.dispose([x, yf, yq, yu]);
     float.dispose();
     int8.dispose();
+    unfolded.dispose();
   });
 });
 
@@ -229,6 +245,58 @@ describe('Int8 layers', () => {
       expect(Math.abs(fb[i] - fc[i])).toBeLessThan(1e-3 * scale); // folding changes float rounding only
     }
     tf.dispose([x, a, b, c]);
+  });
+
+  it('folds a 2 x 2 max pool after an int8 convolution into it (after its batch norm and ReLU), and saves and loads it', async () => {
+    setSeed(6);
+    const float = sequential({
+      layers: [
+        conv2d({ filters: 8, kernelSize: 3, inputShape: [7, 7, 4], name: 'c1' }),
+        batchNormalization({ name: 'c1_bn' }),
+        activation({ activation: 'relu', name: 'c1_relu' }),
+        maxPooling2d({ poolSize: 2, name: 'p1' }), // 5 x 5 -> 2 x 2: the odd last row and column dropped
+        conv2d({ filters: 4, kernelSize: 1, activation: 'sigmoid', name: 'c2' }), // applied before the pool
+        maxPooling2d({ poolSize: [2, 2], strides: 2, name: 'p2' }),
+        conv2d({ filters: 4, kernelSize: 1, name: 'c3' }),
+        maxPooling2d({ poolSize: 1, strides: 1, name: 'p3' }), // not 2 x 2: stays
+        flatten(),
+        dense({ units: 3, name: 'out' }),
+      ],
+    });
+    const folded = quantizeForInference(float, { minInputs: 0 });
+    expect(folded.layers.map((l) => l.className)).toEqual([
+      'Int8Conv2D',
+      'Int8Conv2D',
+      'Int8Conv2D',
+      'MaxPooling2D',
+      'Flatten',
+      'Int8Dense',
+    ]);
+    expect(folded.layers.map((l) => (l as Int8Conv2D).maxPool)).toEqual([
+      true,
+      true,
+      false,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const unfolded = quantizeForInference(float, { minInputs: 0, fold: false });
+    expect(unfolded.layers).toHaveLength(10);
+    const io = memoryIO();
+    await folded.save(io);
+    const loaded = await loadModel(io);
+    expect((loaded.layers[0] as Int8Conv2D).maxPool).toBe(true);
+    const x = tf.tensor4d(numbers(3 * 196, 12), [3, 7, 7, 4]);
+    const [a, b, c, d] = [float, folded, unfolded, loaded].map((m) => m.predict(x) as tf.Tensor);
+    const [fa, fb, fc, fd] = await Promise.all([a, b, c, d].map((t) => t.data()));
+    expect(b.shape).toEqual([3, 3]);
+    expect(Array.from(fd)).toEqual(Array.from(fb));
+    const scale = Math.max(...Array.from(fa, Math.abs));
+    for (let i = 0; i < fa.length; i++) {
+      expect(Math.abs(fb[i] - fa[i])).toBeLessThan(0.03 * scale); // int8 rounding
+      expect(Math.abs(fb[i] - fc[i])).toBeLessThan(1e-3 * scale); // folding changes float rounding only
+    }
+    tf.dispose([x, a, b, c, d]);
   });
 
   it('names what it cannot replace, and refuses functional models', () => {

@@ -54,18 +54,22 @@ describe('loadForInference', () => {
     float.dispose();
   });
 
-  it('takes a float32 save too (an IO handler), keeping layers of under 32 inputs float by default', async () => {
+  it('takes a float32 save too (an IO handler), keeping layers of under 32 inputs float by default (not a convolution whose 2 x 2 max pool folds in)', async () => {
     const float = net();
     const io = memoryIO();
     await float.save(io);
     const int8 = await loadForInference(io);
-    expect(int8.layers.map((l) => l.className)).toEqual([
+    expect(int8.layers.map((l) => l.className)).toEqual(['Int8Conv2D', 'Flatten', 'Int8Dense', 'Dense']);
+    expect((int8.layers[0] as Int8Conv2D).maxPool).toBe(true);
+    const unfolded = await loadForInference(io, { fold: false });
+    expect(unfolded.layers.map((l) => l.className)).toEqual([
       'Conv2D',
       'MaxPooling2D',
       'Flatten',
       'Int8Dense',
       'Dense',
     ]);
+    unfolded.dispose();
     int8.dispose();
     float.dispose();
   });

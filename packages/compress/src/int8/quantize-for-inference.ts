@@ -17,14 +17,18 @@ export interface QuantizeForInferenceOptions {
    * Layers not named in `layers` whose outputs each sum fewer inputs than this (a Dense's input
    * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
-   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Default 32.
+   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Except a Conv2D whose 2 x 2 max pool folds in
+   * (`fold`): its fused pool saves more than its small product loses (LeNet-5's first convolution and
+   * its pool: 1.25x on WASM, BENCHMARKS.md). Default 32.
    */
   minInputs?: number;
   /**
    * Fold a BatchNormalization over the channels right after a replaced layer (with a linear
    * activation) into the int8 layer's scales and bias, and a ReLU `Activation` after them into its
    * kernel: the model loses two float passes over the activations, and computes the same (to float
-   * rounding). Default `true`.
+   * rounding). Likewise a MaxPooling2D of 2 x 2 windows, stride 2, `'valid'` padding, channels last,
+   * right after a replaced Conv2D (after what was folded into it): it becomes the `Int8Conv2D`'s
+   * `maxPool`, fused into the convolution on WASM (the same numbers: a max is exact). Default `true`.
    */
   fold?: boolean;
 }
@@ -42,6 +46,33 @@ function channelNorm(spec: SerializedObject | undefined, rank: number): boolean 
   if (spec?.className !== 'BatchNormalization') return false;
   const axis = (spec.config as { axis?: number }).axis ?? -1;
   return axis === -1 || axis === rank - 1;
+}
+
+/** Whether `spec` is a MaxPooling2D that an Int8Conv2D's `maxPool` computes (2 x 2, stride 2, valid, channels last). */
+function maxPool2x2(spec: SerializedObject | undefined): boolean {
+  if (spec?.className !== 'MaxPooling2D') return false;
+  const c = spec.config as Record<string, unknown>;
+  const pair = (v: unknown) => (Array.isArray(v) ? (v.length === 1 ? [v[0], v[0]] : v) : [v, v]);
+  const size = pair(c.poolSize ?? 2);
+  const strides = c.strides == null ? size : pair(c.strides);
+  return (
+    [...size, ...strides].every((d) => d === 2) &&
+    (c.padding ?? 'valid') === 'valid' &&
+    (c.dataFormat ?? 'channelsLast') === 'channelsLast'
+  );
+}
+
+/** Whether a foldable 2 x 2 max pool follows layer `i` (after a batch norm and a ReLU that fold in). */
+function poolFollows(specs: SerializedObject[], i: number): boolean {
+  let next = i + 1;
+  const linear = ((specs[i].config as { activation?: unknown }).activation ?? 'linear') === 'linear';
+  if (linear && channelNorm(specs[next], 4)) {
+    next++;
+    const act = specs[next];
+    if (act?.className === 'Activation' && (act.config as { activation?: unknown }).activation === 'relu')
+      next++;
+  }
+  return maxPool2x2(specs[next]);
 }
 
 /** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
@@ -67,6 +98,10 @@ function plan(specs: SerializedObject[], replaced: Array<SerializedObject | null
         config.activation = 'relu';
         i++;
       }
+    }
+    if (fold && int8.className === 'Int8Conv2D' && maxPool2x2(specs[i + 1])) {
+      config.maxPool = true;
+      i++;
     }
     steps.push(step);
   }
@@ -173,7 +208,9 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     if (wanted && !wanted.includes((spec.config as { name: string }).name)) return null;
     const r = replacement(spec);
     if (typeof r === 'string') return null;
-    if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
+    // a Conv2D whose 2 x 2 max pool folds in stays int8 however few its inputs (the fused pool saves more)
+    const pooled = (options.fold ?? true) && r.className === 'Int8Conv2D' && poolFollows(config.layers, i);
+    if (!wanted && !pooled && inputsPerOutput(model.layers[i]) < minInputs) return null;
     return r;
   });
   const steps = plan(config.layers, replaced, options.fold ?? true);

@@ -7,8 +7,8 @@
  *
  * Then integer inference: the same MLP and LeNet-5, and the small VGG-style net of the Fashion-MNIST
  * rows (vggSmall, filters 16 and 32, dense 128), float32 against `quantizeForInference` (int8 Dense and
- * Conv2D), alternating, 1000 images; the note gives the ratio of the process's CPU time too, which a
- * loaded machine disturbs less than the wall clock.
+ * Conv2D), alternating, 1000 images, 15 rounds; the note gives the ratio of the process's CPU time too,
+ * which a loaded machine disturbs less than the wall clock, and the spread of the rounds' ratios.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DecomposeOptions, decompose, quantizeForInference } from '@tensorfold/compress';
@@ -106,6 +106,11 @@ async function int8Inference(ctx: BenchContext, rounds: number): Promise<void> {
       peer.push(await timed(float, x));
     }
     const cpuRatio = median(peer.map((t) => t.cpu)) / median(ours.map((t) => t.cpu));
+    // the spread: each round's ratio (float32 / int8, the two measured back to back), lowest to highest
+    const spread = (key: 'wall' | 'cpu') => {
+      const ratios = ours.map((t, r) => peer[r][key] / t[key]).sort((a, b) => a - b);
+      return `${ratios[0].toFixed(2)}-${ratios[ratios.length - 1].toFixed(2)}x`;
+    };
     ctx.report({
       suite: 'compress',
       case: c.name,
@@ -114,7 +119,7 @@ async function int8Inference(ctx: BenchContext, rounds: number): Promise<void> {
       peer: median(peer.map((t) => t.wall)),
       peerName: 'the float32 model',
       higherIsBetter: false,
-      note: `CPU time ${median(ours.map((t) => t.cpu)).toFixed(1)} vs ${median(peer.map((t) => t.cpu)).toFixed(1)} ms: ${cpuRatio.toFixed(2)}x`,
+      note: `CPU time ${median(ours.map((t) => t.cpu)).toFixed(1)} vs ${median(peer.map((t) => t.cpu)).toFixed(1)} ms: ${cpuRatio.toFixed(2)}x; rounds (${rounds}) wall ${spread('wall')}, CPU ${spread('cpu')}`,
     });
     x.dispose();
     float.dispose();
@@ -128,8 +133,9 @@ const suite: Suite = {
     'predict time of SVD / Tucker-2 / CP decomposed models against the original, and of int8 inference against float32 (COMPRESS_CASES=int8: only those)',
   async run(ctx: BenchContext) {
     const rounds = ctx.quick ? 3 : 9;
+    const int8Rounds = ctx.quick ? 3 : 15;
     const only = process.env.COMPRESS_CASES;
-    if (only !== 'decomposed') await int8Inference(ctx, rounds);
+    if (only !== 'decomposed') await int8Inference(ctx, int8Rounds);
     if (only === 'int8') return;
     for (const c of cases) {
       setSeed(1);

@@ -28,6 +28,11 @@ export function setThreadedInt8Minimum(multiplyAdds: number = THREADED_INT8_MIN_
   minimum = multiplyAdds;
 }
 
+/** The size from which int8 kernels run on the pool (see {@link setThreadedInt8Minimum}). */
+export function threadedInt8Minimum(): number {
+  return minimum;
+}
+
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
 

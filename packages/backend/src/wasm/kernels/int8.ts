@@ -27,6 +27,7 @@ import {
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
 import { int8Conv2DByThreads, int8MatMulByThreads } from './int8-by-threads.js';
+import { int8DirectConvByThreads, int8DirectConvOnHeap } from './int8-direct-conv.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
@@ -50,7 +51,11 @@ function checkPacked(w: TensorInfo, k: number, n: number, kernel: string): void 
     );
 }
 
-/** Scratch of a product: the quantized levels, scales and bias padded to whole blocks, and `extra`. */
+/**
+ * Scratch of a product in one allocation (fewer heap allocations: they cost more than a small
+ * product): the quantized levels, scales and bias padded to whole blocks (where n is not a multiple
+ * of 8), and `extra` (sizes in 4-byte words); each region 16-byte aligned.
+ */
 function scratch(
   scope: KernelScope,
   all: Int8Inputs,
@@ -60,23 +65,32 @@ function scratch(
 ) {
   const [blocks, pairs] = all.w.shape;
   const nPad = blocks * 8;
-  const tensors: Record<string, TensorInfo> = {
-    levels: scope.allocate([levelWords], 'int32'),
-    w: all.w,
-    scales: nPad === n ? all.scales : scope.allocate([nPad]),
-    bias: nPad === n ? all.bias : scope.allocate([nPad]),
-  };
-  for (const [name, shape] of Object.entries(extra)) tensors[name] = scope.allocate(shape);
-  const heap = (t: TensorInfo) => scope.backend.typedArrayFromHeap(t);
-  if (nPad !== n) {
-    for (const name of ['scales', 'bias'] as const) {
-      const target = heap(tensors[name]);
-      target.fill(0);
-      target.set(heap(all[name]));
-    }
+  const padded = nPad !== n;
+  const words: Record<string, number> = { levels: levelWords };
+  if (padded) Object.assign(words, { scales: nPad, bias: nPad });
+  for (const [name, shape] of Object.entries(extra)) words[name] = shape[0];
+  const offsets: Record<string, number> = {};
+  let total = 0;
+  for (const [name, count] of Object.entries(words)) {
+    offsets[name] = total;
+    total += Math.ceil(count / 4) * 4;
   }
-  // Byte offsets, taken once after the last allocation (an allocation may move the heap).
-  const at = Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, heap(t).byteOffset]));
+  const buffer = scope.allocate([total + 4], 'int32');
+  const heap = (t: TensorInfo) => scope.backend.typedArrayFromHeap(t);
+  // Byte offsets, taken after the last allocation (an allocation may move the heap), 16-byte aligned.
+  const base = Math.ceil(heap(buffer).byteOffset / 16) * 16;
+  const at: Record<string, number> = { w: heap(all.w).byteOffset };
+  for (const [name, offset] of Object.entries(offsets)) at[name] = base + offset * 4;
+  if (padded) {
+    const floats = new Float32Array(heap(buffer).buffer);
+    for (const name of ['scales', 'bias'] as const) {
+      floats.fill(0, at[name] / 4, at[name] / 4 + nPad);
+      floats.set(heap(all[name]) as Float32Array, at[name] / 4);
+    }
+  } else {
+    at.scales = heap(all.scales).byteOffset;
+    at.bias = heap(all.bias).byteOffset;
+  }
   return { at, pairs, nPad, rowBytes: pairs * 4 };
 }
 
@@ -163,7 +177,9 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
     const out = scope.allocate([g.batch, g.outH, g.outW, g.outC]);
     const positions = g.outH * g.outW;
     if (g.batch * positions * g.outC === 0) return scope.finish(out);
+    if (int8DirectConvByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
     if (int8Conv2DByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
+    if (int8DirectConvOnHeap(wasm, all, out, g, relu === 1)) return scope.finish(out);
     const image = g.inH * g.inW * g.inC;
     const simd = int8Simd(wasm);
     if (simd != null) {

@@ -7,6 +7,7 @@ import { environmentVariable, isNode } from '../../environment.js';
 import * as directConvWasm from '../simd/generated/threaded-direct-conv-wasm.js';
 import * as blockedFilterGradientWasm from '../simd/generated/threaded-filter-gradient-blocked-wasm.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
+import * as int8DirectWasm from '../simd/generated/threaded-int8-direct-wasm.js';
 import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
@@ -101,6 +102,15 @@ export interface ThreadedBlockedFilterGradientKernels {
   filterGradientBlockedChunk(chunk: number, params: number): void;
 }
 
+/** The function of threaded-int8-direct.wat (kernels/int8-direct-conv.ts). */
+export interface ThreadedInt8DirectKernels {
+  /**
+   * Chunk `chunk` of a direct int8 convolution: images `[chunk * per, (chunk + 1) * per)`, each
+   * quantized by the chunk itself; its 26 arguments lie as i32 at `params` (see the .wat).
+   */
+  int8DirectConvChunk(chunk: number, params: number): void;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
 const MODULES = {
   matMul: matMulWasm,
@@ -108,6 +118,7 @@ const MODULES = {
   int8: int8Wasm,
   directConv: directConvWasm,
   blockedFilterGradient: blockedFilterGradientWasm,
+  int8Direct: int8DirectWasm,
 } as const;
 
 /** A module of the pool. */
@@ -123,6 +134,7 @@ const JOB_FUNCTIONS = [
   'int8ConvChunk',
   'directConvChunk',
   'filterGradientBlockedChunk',
+  'int8DirectConvChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
@@ -268,6 +280,7 @@ export function threadPool(module: 'directConv'): PoolUse<ThreadedDirectConvKern
 export function threadPool(
   module: 'blockedFilterGradient',
 ): PoolUse<ThreadedBlockedFilterGradientKernels> | null;
+export function threadPool(module: 'int8Direct'): PoolUse<ThreadedInt8DirectKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   const current = whole();
   if (current == null || !enabled) return null;

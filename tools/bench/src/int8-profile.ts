@@ -1,0 +1,146 @@
+/**
+ * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab]`: where an int8 forward
+ * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
+ * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
+ * passes each, totals of the last 3. With `ab`: the CPU time of whole passes of the float32 model and
+ * of int8 copies (default, unfolded, small dense layers float), 15 alternating rounds, medians.
+ */
+import { initBackend } from '@tensorfold/backend';
+import { quantizeForInference } from '@tensorfold/compress';
+import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
+import { vggSmall } from '@tensorfold/models-cnn';
+
+const builders: Record<string, [() => Model, number[]]> = {
+  mlp: [
+    () =>
+      sequential({
+        layers: [
+          dense({ units: 512, activation: 'relu', inputShape: [784] }),
+          dense({ units: 256, activation: 'relu' }),
+          dense({ units: 10, activation: 'softmax' }),
+        ],
+      }),
+    [784],
+  ],
+  lenet: [
+    () =>
+      sequential({
+        layers: [
+          conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
+          maxPooling2d({ poolSize: 2 }),
+          conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+          maxPooling2d({ poolSize: 2 }),
+          flatten(),
+          dense({ units: 120, activation: 'relu' }),
+          dense({ units: 84, activation: 'relu' }),
+          dense({ units: 10, activation: 'softmax' }),
+        ],
+      }),
+    [28, 28, 1],
+  ],
+  vgg: [() => vggSmall({ filters: [16, 32], denseUnits: 128 }), [28, 28, 1]],
+};
+
+const times = new Map<string, number>();
+let counting = false;
+
+function wrapKernels(): void {
+  for (const config of tf.getKernelsForBackend('wasm')) {
+    const inner = config.kernelFunc;
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const start = process.cpuUsage();
+        const out = inner(args);
+        if (counting) {
+          const used = process.cpuUsage(start);
+          const key = `${config.kernelName} ${args.inputs.x?.shape ?? args.inputs.a?.shape ?? ''}`;
+          times.set(key, (times.get(key) ?? 0) + (used.user + used.system) / 1000);
+        }
+        return out;
+      },
+    });
+  }
+}
+
+async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
+  times.clear();
+  let wall = 0;
+  for (let r = 0; r < 5; r++) {
+    counting = r >= 2;
+    const start = performance.now();
+    const y = model.predict(x) as tf.Tensor;
+    await y.data();
+    y.dispose();
+    if (counting) wall += performance.now() - start;
+  }
+  counting = false;
+  const total = [...times.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `${label}: ${(wall / 3).toFixed(1)} ms a pass (wall), kernels ${(total / 3).toFixed(1)} ms of CPU time`,
+  );
+  for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, 14))
+    console.log(`  ${(v / 3).toFixed(2).padStart(7)} ms  ${k}`);
+}
+
+/** `ab`: CPU time of the float model and of int8 copies (default; `minInputs` 32 for all), 15 alternating rounds. */
+async function ab(name: string): Promise<void> {
+  const [build, input] = builders[name];
+  setSeed(1);
+  const float = build();
+  const variants: Record<string, Model> = {
+    float,
+    int8: quantizeForInference(float),
+    'int8 unfolded': quantizeForInference(float, { fold: false }),
+    'int8, dense under 16384 weights float': quantizeForInference(float, {
+      layers: float.layers
+        .filter((l) => l.className === 'Conv2D' || (l.className === 'Dense' && l.countParams() >= 16384))
+        .map((l) => l.name),
+    }),
+  };
+  const x = tf.randomUniform([1000, ...input]);
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let r = 0; r < 16; r++)
+    for (const [k, m] of Object.entries(variants)) {
+      const before = process.cpuUsage();
+      const y = m.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      const used = process.cpuUsage(before);
+      if (r > 0) cpu[k].push((used.user + used.system) / 1000);
+    }
+  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  for (const k of Object.keys(cpu))
+    console.log(
+      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x)`,
+    );
+  x.dispose();
+}
+
+async function main() {
+  await initBackend({ require: 'wasm' });
+  if (process.argv[3] === 'ab') {
+    for (const name of process.argv[2].split(',')) await ab(name);
+    process.exit(0);
+  }
+  wrapKernels();
+  for (const name of (process.argv[2] ?? 'lenet').split(',')) {
+    const [build, input] = builders[name];
+    setSeed(1);
+    const float = build();
+    const int8 = quantizeForInference(float);
+    const x = tf.randomUniform([1000, ...input]);
+    await run(float, x, `${name} float32`);
+    await run(int8, x, `${name} int8`);
+    await run(float, x, `${name} float32`);
+    await run(int8, x, `${name} int8`);
+    tf.dispose([x]);
+    float.dispose();
+    int8.dispose();
+  }
+  process.exit(0);
+}
+
+main();
