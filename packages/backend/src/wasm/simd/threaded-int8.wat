@@ -69,11 +69,11 @@
       ;; the tail, then the zero padding
       (block $td (loop $tl
         (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
-        (local.set $level (select
-          (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
-            (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
-          (i32.const 0)
-          (i32.lt_s (local.get $t) (local.get $k))))
+        ;; levels past k are 0, without loading past x's row (a `select` would load them)
+        (local.set $level (i32.const 0))
+        (if (i32.lt_s (local.get $t) (local.get $k)) (then
+          (local.set $level (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
+            (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))))))))
         (if (i32.lt_s (local.get $t) (local.get $kPad)) (then
           (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $level))))
         (if (local.get $out8) (then
