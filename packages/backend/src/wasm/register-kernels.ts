@@ -8,11 +8,13 @@ import {
   Cumsum,
   FusedConv2D,
   type KernelConfig,
+  MaxPool,
   Mean,
   OneHot,
   PadV2,
   Prelu,
   Slice,
+  Step,
   Sum,
   Transpose,
   Unpack,
@@ -44,6 +46,7 @@ import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js'
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
+import { maxPoolPairsConfig, simdStepConfig } from './kernels/pool-step.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
@@ -119,6 +122,9 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Conv2D]: (stock: KernelConfig) => directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
   [FusedConv2D]: (stock: KernelConfig) =>
     directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
+  // MaxPool over 2x2 windows at stride 2 and Step (relu's gradient mask) by SIMD: kernels/pool-step.ts.
+  [MaxPool]: maxPoolPairsConfig,
+  [Step]: simdStepConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
