@@ -14,7 +14,6 @@ import {
   PadV2,
   Prelu,
   Slice,
-  Step,
   Sum,
   Transpose,
   Unpack,
@@ -45,8 +44,8 @@ import { INT8_WASM_KERNELS } from './kernels/int8.js';
 import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { maxPoolPairsConfig } from './kernels/max-pool-pairs.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
-import { maxPoolPairsConfig, simdStepConfig } from './kernels/pool-step.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
@@ -122,9 +121,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Conv2D]: (stock: KernelConfig) => directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
   [FusedConv2D]: (stock: KernelConfig) =>
     directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
-  // MaxPool over 2x2 windows at stride 2 and Step (relu's gradient mask) by SIMD: kernels/pool-step.ts.
+  // MaxPool over 2x2 windows at stride 2 by SIMD: kernels/max-pool-pairs.ts.
   [MaxPool]: maxPoolPairsConfig,
-  [Step]: simdStepConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

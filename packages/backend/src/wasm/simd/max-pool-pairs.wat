@@ -1,9 +1,7 @@
-;; Two streaming kernels of a convnet's training step, on tensors in the memory of tfjs-backend-wasm
-;; (pointers are byte offsets, every tensor float32):
-;; - maxPoolPairs: max pooling over 2x2 windows at stride 2 that lie inside the image, 4 channels at a
-;;   time. Each window's maximum starts at -Infinity and takes a value only where it is larger
-;;   (f32x4.pmax), as the CPU backend compares: a NaN is passed over, a window of NaN gives -Infinity.
-;; - step: out = x > 0 ? 1 : alpha, NaN stays NaN (relu's gradient mask), 4 at a time, then one.
+;; maxPoolPairs: max pooling over 2x2 windows at stride 2 that lie inside the image, 4 channels at a
+;; time, on tensors in the memory of tfjs-backend-wasm (pointers are byte offsets, float32). Each
+;; window's maximum starts at -Infinity and takes a value only where it is larger (f32x4.pmax), as the
+;; CPU backend compares: a NaN is passed over, a window of NaN gives -Infinity.
 (module
   (import "env" "memory" (memory 0))
   (func (export "maxPoolPairs")
@@ -46,31 +44,4 @@
         (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
         (br $ohNext)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br $batchNext))))
-  (func (export "step") (param $x i32) (param $out i32) (param $n i32) (param $alpha f32)
-    (local $end i32) (local $end4 i32) (local $v v128) (local $a v128) (local $s f32)
-    (local.set $a (f32x4.splat (local.get $alpha)))
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $vDone (loop $vNext
-      (br_if $vDone (i32.ge_u (local.get $x) (local.get $end4)))
-      (local.set $v (v128.load (local.get $x)))
-      ;; 1 where x > 0, else alpha; then x itself where x is NaN
-      (v128.store (local.get $out)
-        (v128.bitselect (local.get $v)
-          (v128.bitselect (v128.const f32x4 1 1 1 1) (local.get $a)
-            (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)))
-          (f32x4.ne (local.get $v) (local.get $v))))
-      (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $out (i32.add (local.get $out) (i32.const 16)))
-      (br $vNext)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-      (local.set $s (f32.load (local.get $x)))
-      (f32.store (local.get $out)
-        (select (local.get $s)
-          (select (f32.const 1) (local.get $alpha) (f32.gt (local.get $s) (f32.const 0)))
-          (f32.ne (local.get $s) (local.get $s))))
-      (local.set $x (i32.add (local.get $x) (i32.const 4)))
-      (local.set $out (i32.add (local.get $out) (i32.const 4)))
-      (br $next)))))
+      (br $batchNext)))))

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { poolStepKernels, setPoolStepKernelsEnabled } from '../simd/pool-step.js';
+import { maxPoolPairsKernel, setMaxPoolPairsEnabled } from '../simd/max-pool-pairs.js';
 import { type KernelInput, runKernelOn, sequence } from '../test-utils/run-kernel.js';
 
-afterEach(() => setPoolStepKernelsEnabled(true));
+afterEach(() => setMaxPoolPairsEnabled(true));
 
 /** The kernel's output on WASM and on the CPU backend, as arrays (NaN, -0 and -Infinity kept). */
 async function onBoth(name: string, inputs: Record<string, KernelInput>, attrs: Record<string, unknown>) {
@@ -23,10 +23,10 @@ function awkward(size: number, seed: number): Float32Array {
   );
 }
 
-describe('WASM MaxPool over 2x2 windows at stride 2 (pool-step.wat)', () => {
+describe('WASM MaxPool over 2x2 windows at stride 2 (max-pool-pairs.wat)', () => {
   it('runs where WebAssembly SIMD does', async () => {
     await useBackend('wasm');
-    expect(poolStepKernels(tf.backend() as unknown as WasmBackendLike)).not.toBeNull();
+    expect(maxPoolPairsKernel(tf.backend() as unknown as WasmBackendLike)).not.toBeNull();
   });
 
   const cases: Array<[string, [number, number, number, number], 'valid' | 'same']> = [
@@ -86,38 +86,8 @@ describe('WASM MaxPool over 2x2 windows at stride 2 (pool-step.wat)', () => {
     const x = { values: sequence(2 * 9 * 9 * 4, 5), shape: [2, 9, 9, 4] };
     const attrs = { filterSize: 3, strides: 2, pad: 'valid' };
     const on = await runKernelOn('wasm', 'MaxPool', { x }, attrs);
-    setPoolStepKernelsEnabled(false);
+    setMaxPoolPairsEnabled(false);
     const off = await runKernelOn('wasm', 'MaxPool', { x }, attrs);
     expect(Array.from(on.values)).toEqual(Array.from(off.values));
-  });
-});
-
-describe('WASM Step (pool-step.wat)', () => {
-  it.each([1, 3, 4, 5, 8, 11, 401])(
-    'gives the CPU backend values for %i elements (the last n % 4 one at a time)',
-    async (size) => {
-      for (const alpha of [0, 0.3]) {
-        const x = { values: awkward(size, size + 1), shape: [size] };
-        const { got, want } = await onBoth('Step', { x }, { alpha });
-        expect(got).toEqual(want);
-      }
-    },
-  );
-
-  it("trains relu's gradient the same as the CPU backend", async () => {
-    const grads: number[][] = [];
-    for (const backend of ['cpu', 'wasm'] as const) {
-      await useBackend(backend);
-      const before = tf.memory().numTensors;
-      const x = tf.tensor(
-        awkward(64 * 6, 9).map((v) => (Number.isFinite(v) ? v : 0.5)),
-        [8, 8, 6],
-      );
-      const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), t)))(x);
-      grads.push(Array.from(await dx.data()));
-      tf.dispose([x, dx]);
-      expect(tf.memory().numTensors).toBe(before);
-    }
-    expect(grads[1]).toEqual(grads[0]);
   });
 });

@@ -3,12 +3,11 @@ import {
   type KernelConfig,
   type KernelFunc,
   type MaxPoolAttrs,
-  type StepAttrs,
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { poolStepKernels } from '../simd/pool-step.js';
+import { maxPoolPairsKernel } from '../simd/max-pool-pairs.js';
 
 /**
  * Whether every window of `info` is 2x2 at stride 2 and lies wholly inside the image (every
@@ -31,9 +30,9 @@ function isTiledByPairs(info: backend_util.Conv2DInfo): boolean {
 
 /**
  * `MaxPool` over 2x2 windows at stride 2 inside the image, with a multiple of 4 channels, by
- * tensorfold's SIMD kernel (pool-step.wat); every other pooling goes to `stock`. Same values as the CPU
- * backend (a NaN is passed over, as it compares). LeNet-5's first pool (64x28x28x8): see BENCHMARKS.md
- * (branch wip/lenet-speed).
+ * tensorfold's SIMD kernel (max-pool-pairs.wat); every other pooling goes to `stock`. Same values as the CPU
+ * backend (a NaN is passed over, as it compares). LeNet-5's first pool (64x28x28x8): 0.06 ms against
+ * stock's 0.18-0.21 (`pnpm bench backend-kernels`, one thread).
  */
 export function maxPoolPairsConfig(stock: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -53,11 +52,11 @@ export function maxPoolPairsConfig(stock: KernelConfig): KernelConfig {
     );
     // No window (an image smaller than the pool): stock traps on the empty output.
     if (util.sizeFromShape(info.outShape) === 0) return backend.makeOutput(info.outShape, 'float32');
-    const kernels = isTiledByPairs(info) && info.inChannels % 4 === 0 ? poolStepKernels(backend) : null;
-    if (kernels == null) return stock.kernelFunc(args);
+    const kernel = isTiledByPairs(info) && info.inChannels % 4 === 0 ? maxPoolPairsKernel(backend) : null;
+    if (kernel == null) return stock.kernelFunc(args);
     const out = backend.makeOutput(info.outShape, 'float32');
     // Views after the last allocation: an allocation may move the heap.
-    kernels.maxPoolPairs(
+    kernel.maxPoolPairs(
       (backend.typedArrayFromHeap(x) as Float32Array).byteOffset,
       (backend.typedArrayFromHeap(out) as Float32Array).byteOffset,
       info.batchSize,
@@ -66,30 +65,6 @@ export function maxPoolPairsConfig(stock: KernelConfig): KernelConfig {
       info.inChannels,
       info.outHeight,
       info.outWidth,
-    );
-    return out;
-  };
-  return { ...stock, kernelFunc };
-}
-
-/**
- * `Step` (`x > 0 ? 1 : alpha`, NaN kept: relu's gradient mask) on float32 tensors by tensorfold's SIMD
- * kernel (pool-step.wat); stock tfjs-backend-wasm runs it as a scalar loop. Other dtypes go to `stock`.
- */
-export function simdStepConfig(stock: KernelConfig): KernelConfig {
-  const kernelFunc: KernelFunc = (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    const { alpha } = args.attrs as unknown as StepAttrs;
-    const backend = args.backend as WasmBackendLike;
-    const size = util.sizeFromShape(x.shape);
-    const kernels = x.dtype === 'float32' && size > 0 ? poolStepKernels(backend) : null;
-    if (kernels == null) return stock.kernelFunc(args);
-    const out = backend.makeOutput(x.shape, 'float32');
-    kernels.step(
-      (backend.typedArrayFromHeap(x) as Float32Array).byteOffset,
-      (backend.typedArrayFromHeap(out) as Float32Array).byteOffset,
-      size,
-      alpha,
     );
     return out;
   };
