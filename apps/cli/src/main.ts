@@ -4,6 +4,8 @@
  * error, a backend that cannot start), 2 a usage error (unknown command, bad flag or value), 130 a run
  * stopped by Ctrl-C before training began.
  */
+// First: relaxed SIMD on (Node 20) before any WebAssembly module compiles.
+import './enable-relaxed-simd.js';
 import { CommanderError } from 'commander';
 import { writeTo } from './pipe.js';
 import { buildProgram } from './program.js';

@@ -22,6 +22,7 @@ import { environmentVariable } from './environment.js';
 
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
+export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,

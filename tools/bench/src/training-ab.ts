@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
  * network (training-models.ts: LeNet-5 at batch 64, the MLP at 128; the cnn-training suite's
@@ -11,11 +11,13 @@
  *
  * Switches: `direct` the direct SIMD convolution (conv-by-simd.ts; off: XNNPACK or the pool),
  * `threads` the thread pool (off: exactly the one-thread paths; run with TENSORFOLD_WASM_THREADS=2),
- * `fma` the relaxed-SIMD builds (off: the plain SIMD builds).
+ * `fma` the relaxed-SIMD builds (off: the plain SIMD builds), `maxpool` the SIMD MaxPool over 2x2 windows
+ * (max-pool-pairs.ts; off: stock tfjs-backend-wasm's).
  */
 import {
   setDirectConvEnabled,
   setFmaKernelsEnabled,
+  setMaxPoolPairsEnabled,
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
@@ -29,6 +31,7 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   direct: setDirectConvEnabled,
   threads: setThreadedKernelsEnabled,
   fma: setFmaKernelsEnabled,
+  maxpool: setMaxPoolPairsEnabled,
 };
 
 /** models-cnn's network as the cnn-training suite trains it (no dropout, Adam 1e-3). */

@@ -157,6 +157,7 @@ const unaryOps: Array<[string, (x: tf.Tensor) => tf.Tensor, Fill?]> = [
   ['abs', tf.abs],
   ['neg', tf.neg],
   ['clipByValue', (x) => tf.clipByValue(x, -0.5, 0.5)],
+  ['step', (x) => tf.add(tf.step(x), tf.step(x, 0.3))],
   ['clone', (x) => tf.mul(tf.clone(x), 2)],
   ['cast float32 to float32', (x) => tf.add(tf.cast(x, 'float32'), 1)],
   ['cast to int32 and back', (x) => tf.cast(tf.cast(tf.mul(x, 4), 'int32'), 'float32')],
@@ -281,6 +282,17 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
     run: (g) =>
       withGradients(
         (x) => tf.maxPool(t4(x), [g.filterHeight, g.filterWidth], g.strides, g.pad),
+        [input([g.batch, g.height, g.width, g.inChannels], g.seed)],
+      ),
+  }),
+  fuzzCase({
+    name: 'maxPool 2x2 at stride 2 on 4k channels and its gradient (the SIMD MaxPool and MaxPoolGrad on WASM)',
+    arbitrary: convGeometry
+      .map((g) => ({ ...g, inChannels: 4 * (1 + (g.inChannels % 4)) }))
+      .filter((g) => g.pad === 'same' || (g.height >= 2 && g.width >= 2)),
+    run: (g) =>
+      withGradients(
+        (x) => tf.maxPool(t4(x), 2, 2, g.pad),
         [input([g.batch, g.height, g.width, g.inChannels], g.seed)],
       ),
   }),

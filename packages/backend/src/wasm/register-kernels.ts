@@ -8,6 +8,7 @@ import {
   Cumsum,
   FusedConv2D,
   type KernelConfig,
+  MaxPool,
   Mean,
   OneHot,
   PadV2,
@@ -44,6 +45,7 @@ import { INT8_POOL_WASM_KERNELS } from './kernels/int8-conv-pool.js';
 import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { maxPoolPairsConfig } from './kernels/max-pool-pairs.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
@@ -122,6 +124,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Conv2D]: (stock: KernelConfig) => directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
   [FusedConv2D]: (stock: KernelConfig) =>
     directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
+  // MaxPool over 2x2 windows at stride 2 by SIMD: kernels/max-pool-pairs.ts.
+  [MaxPool]: maxPoolPairsConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

@@ -113,6 +113,14 @@ const CASES: KernelCase[] = [
       return { compute: () => tf.clone(x), inputs: [x] };
     },
   },
+  {
+    simd: true,
+    name: 'MaxPool, 1st pool (64x28x28x8, 2x2)',
+    setup: () => {
+      const x = tf.relu(uniform([64, 28, 28, 8], 14));
+      return { compute: () => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), inputs: [x] };
+    },
+  },
 ];
 
 const suite: Suite = {

@@ -44,12 +44,15 @@ function maxPoolGrad(args: {
   const out = backend.makeOutput(input.shape, 'float32');
   // Views after the last allocation: an allocation may move the heap.
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
-  dx.fill(0);
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const y = backend.typedArrayFromHeap(output) as Float32Array;
   const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;
   const pairs = isTiledByPairs(info);
   const simd = pairs && info.inChannels % 4 === 0 ? simdKernels(backend) : null;
+  // The SIMD kernel writes all four positions of every window: where the windows tile the whole
+  // image (even sizes), it writes every element of dx and needs no zeros first.
+  const tilesAll = simd != null && info.inHeight === 2 * info.outHeight && info.inWidth === 2 * info.outWidth;
+  if (!tilesAll) dx.fill(0);
   // The SIMD kernel reports a NaN or -Infinity maximum instead of scanning for the largest number:
   // the JavaScript path then redoes the whole input (it writes the same values where the kernel wrote).
   const simdDone =
@@ -66,7 +69,10 @@ function maxPoolGrad(args: {
       info.outHeight,
       info.outWidth,
     ) === 0;
-  if (!simdDone) (pairs ? scatterToPairMaxima : scatterToWindowMaxima)(x, y, dyValues, dx, info);
+  if (!simdDone) {
+    if (tilesAll) dx.fill(0);
+    (pairs ? scatterToPairMaxima : scatterToWindowMaxima)(x, y, dyValues, dx, info);
+  }
   return out;
 }
 
