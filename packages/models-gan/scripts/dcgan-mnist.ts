@@ -28,7 +28,7 @@ import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
 import { fileSystem, loadModel, type Model, setSeed, tf, writeAtomically } from '@tensorfold/core/node';
 import { loadMnist } from '@tensorfold/data/node';
 import '@tensorfold/layers';
-import { adam, cosineDecay, type LearningRateSchedule } from '@tensorfold/optim';
+import { cosineDecay, type LearningRateSchedule } from '@tensorfold/optim';
 import {
   type ClassifierScore,
   classifierScore,
@@ -122,8 +122,7 @@ const rate = schedule();
 const rateAfter = (steps: number) => (typeof rate === 'number' ? rate : rate.at(steps));
 model.compile({
   labelSmoothing: Number(values['label-smoothing']),
-  generatorOptimizer: adam({ learningRate: schedule(), beta1: 0.5 }),
-  discriminatorOptimizer: adam({ learningRate: schedule(), beta1: 0.5 }),
+  learningRate: rate, // both players' default Adam (beta1 0.5)
 });
 const decay = Number(values.ema);
 const average = decay > 0 ? new WeightAverage(model.generator, { decay }) : null;
