@@ -11,11 +11,13 @@
  *   node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/dcgan-mnist.ts \
  *     --judge runs/judge --epochs 5 [--limit N] [--filters 128] [--latent-dim 100] [--ema 0.999] \
  *     [--minutes M] [--json FILE] [--out DIR] [--resume DIR --initial-epoch N] [--batch-size 64] \
- *     [--learning-rate 2e-4] [--decay-from E] [--label-smoothing 0.1]
+ *     [--learning-rate 2e-4] [--decay-from E] [--label-smoothing 0.1] [--dropout 0.3]
  *
  * Both players use Adam (beta1 0.5) at `--learning-rate`. `--decay-from E` holds that rate until the end
  * of epoch E, then lowers both players' rates along a half cosine to 0 at the end of epoch `--epochs`
  * (`cosineDecay` with a constant warm-up; per step, so `--minutes` should leave room for every epoch).
+ * `--dropout` is the discriminator's dropout rate after each block (`dcgan({dropout})`; a resumed GAN keeps
+ * the rate it was saved with).
  * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
  * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
  * `--resume DIR --initial-epoch N` goes on from the GAN saved in DIR/gan after epoch N (the saved model has
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     'learning-rate': { type: 'string', default: '2e-4' },
     'decay-from': { type: 'string' },
     'label-smoothing': { type: 'string', default: '0.1' },
+    dropout: { type: 'string', default: '0.3' },
   },
 });
 if (!values.judge)
@@ -88,6 +91,7 @@ train.dispose();
 const args = {
   latentDim: Number(values['latent-dim']),
   filters: Number(values.filters),
+  dropout: Number(values.dropout),
   seed: Number(values.seed),
 };
 const model = values.resume ? ((await loadModel(fileSystem(`${values.resume}/gan`))) as GAN) : dcgan(args);
