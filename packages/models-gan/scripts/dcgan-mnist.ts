@@ -10,8 +10,14 @@
  *   pnpm tensorfold train lenet5 --epochs 12 --seed 1 --lr-schedule cosine --out runs/judge   # the judge
  *   node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/dcgan-mnist.ts \
  *     --judge runs/judge --epochs 5 [--limit N] [--filters 128] [--latent-dim 100] [--ema 0.999] \
- *     [--minutes M] [--json FILE] [--out DIR] [--resume DIR --initial-epoch N]
+ *     [--minutes M] [--json FILE] [--out DIR] [--resume DIR --initial-epoch N] [--batch-size 64] \
+ *     [--learning-rate 2e-4] [--decay-from E] [--label-smoothing 0.1] [--dropout 0.3]
  *
+ * Both players use Adam (beta1 0.5) at `--learning-rate`. `--decay-from E` holds that rate until the end
+ * of epoch E, then lowers both players' rates along a half cosine to 0 at the end of epoch `--epochs`
+ * (`cosineDecay` with a constant warm-up; per step, so `--minutes` should leave room for every epoch).
+ * `--dropout` is the discriminator's dropout rate after each block (`dcgan({dropout})`; a resumed GAN keeps
+ * the rate it was saved with).
  * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
  * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
  * `--resume DIR --initial-epoch N` goes on from the GAN saved in DIR/gan after epoch N (the saved model has
@@ -24,7 +30,7 @@ import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
 import { fileSystem, loadModel, type Model, setSeed, tf, writeAtomically } from '@tensorfold/core/node';
 import { loadMnist } from '@tensorfold/data/node';
 import '@tensorfold/layers';
-import '@tensorfold/optim';
+import { cosineDecay, type LearningRateSchedule } from '@tensorfold/optim';
 import {
   type ClassifierScore,
   classifierScore,
@@ -49,6 +55,10 @@ const { values } = parseArgs({
     out: { type: 'string' },
     resume: { type: 'string' },
     'initial-epoch': { type: 'string', default: '0' },
+    'learning-rate': { type: 'string', default: '2e-4' },
+    'decay-from': { type: 'string' },
+    'label-smoothing': { type: 'string', default: '0.1' },
+    dropout: { type: 'string', default: '0.3' },
   },
 });
 if (!values.judge)
@@ -81,6 +91,7 @@ train.dispose();
 const args = {
   latentDim: Number(values['latent-dim']),
   filters: Number(values.filters),
+  dropout: Number(values.dropout),
   seed: Number(values.seed),
 };
 const model = values.resume ? ((await loadModel(fileSystem(`${values.resume}/gan`))) as GAN) : dcgan(args);
@@ -88,7 +99,35 @@ if (model.latentDim !== args.latentDim)
   throw new Error(
     `The GAN in ${values.resume} has latent size ${model.latentDim}: pass --latent-dim ${model.latentDim}.`,
   );
-model.compile({ labelSmoothing: 0.1 });
+const batchSize = Number(values['batch-size']);
+const stepsPerEpoch = Math.ceil(images.shape[0] / batchSize);
+const initialEpoch = Number(values['initial-epoch']);
+const learningRate = Number(values['learning-rate']);
+/** Both players' rate: constant, or held until epoch `--decay-from` and then a half cosine to 0. */
+function schedule(): number | LearningRateSchedule {
+  if (values['decay-from'] === undefined) return learningRate;
+  const from = Number(values['decay-from']);
+  const epochs = Number(values.epochs);
+  if (!(Number.isInteger(from) && from >= 0 && from < epochs))
+    throw new Error(`--decay-from must be an epoch in [0, --epochs), got ${values['decay-from']}.`);
+  // The optimizers count steps from 0 in this run (a resumed run starts after --initial-epoch).
+  const hold = Math.max(0, from - initialEpoch) * stepsPerEpoch;
+  const decaySteps = (epochs - Math.max(from, initialEpoch)) * stepsPerEpoch;
+  return hold > 0
+    ? cosineDecay({
+        initialLearningRate: learningRate,
+        warmupTarget: learningRate,
+        warmupSteps: hold,
+        decaySteps,
+      })
+    : cosineDecay({ initialLearningRate: learningRate, decaySteps });
+}
+const rate = schedule();
+const rateAfter = (steps: number) => (typeof rate === 'number' ? rate : rate.at(steps));
+model.compile({
+  labelSmoothing: Number(values['label-smoothing']),
+  learningRate: rate, // both players' default Adam (beta1 0.5)
+});
 const decay = Number(values.ema);
 const average = decay > 0 ? new WeightAverage(model.generator, { decay }) : null;
 const averaged = average ? dcganGenerator(args) : null; // the averaged weights are copied in to sample
@@ -114,7 +153,7 @@ const averageRows: string[] = [];
 const lines: Record<string, unknown>[] = [];
 const started = performance.now();
 let last = 0;
-const first = Number(values['initial-epoch']) + 1;
+const first = initialEpoch + 1;
 for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
   const elapsed = (performance.now() - started) / 1000;
   if (epoch > first && elapsed + last > budget) {
@@ -126,7 +165,7 @@ for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
   const start = performance.now();
   const history = await model.fit(images, {
     epochs: 1,
-    batchSize: Number(values['batch-size']),
+    batchSize,
     seed: epoch,
     callbacks: average ? [average] : [],
   });
@@ -142,6 +181,7 @@ for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
     seconds: Math.round(last),
     d_loss: history.history.d_loss[0],
     g_loss: history.history.g_loss[0],
+    learning_rate: rateAfter((epoch - initialEpoch) * stepsPerEpoch),
     ...score,
     average: averageScore,
   };

@@ -1,5 +1,6 @@
 import { initBackend } from '@tensorfold/backend';
-import { loadModel, memoryIO, setSeed, tf } from '@tensorfold/core';
+import { ConfigError, loadModel, memoryIO, setSeed, tf } from '@tensorfold/core';
+import { piecewiseConstantDecay } from '@tensorfold/optim';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dcgan, dcganDiscriminator, dcganGenerator } from './dcgan.js';
 import { GAN } from './gan.js';
@@ -66,6 +67,30 @@ describe('dcgan', () => {
     expect(changed(g0, model.generator.getWeights())).toBe(true);
     expect(changed(d0, model.discriminator.getWeights())).toBe(true);
     tf.dispose([images, ...g0, ...d0]);
+    model.dispose();
+  });
+
+  it("sets both default Adams' learning rate, a schedule evaluated per step", async () => {
+    setSeed(6);
+    const model = dcgan({ latentDim: 8, filters: 16 });
+    // 1e-3 for the first step (step 0), then 0: the second fit moves no trainable weight.
+    model.compile({ learningRate: piecewiseConstantDecay({ boundaries: [0], values: [1e-3, 0] }) });
+    const images = tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 7);
+    const trainable = () =>
+      [model.generator, model.discriminator].flatMap((m) =>
+        m.trainableWeights.map((w) => tf.clone(w.read())),
+      );
+    const w0 = trainable();
+    await model.fit(images, { epochs: 1, batchSize: 8 }); // step 0, at 1e-3
+    const w1 = trainable();
+    await model.fit(images, { epochs: 1, batchSize: 8 }); // step 1, at 0
+    const w2 = trainable();
+    const moved = (a: tf.Tensor[], b: tf.Tensor[]) =>
+      a.map((t, i) => tf.any(tf.notEqual(t, b[i])).dataSync()[0] === 1);
+    expect(moved(w0, w1).every(Boolean)).toBe(true); // every weight of both players moved at 1e-3
+    expect(moved(w1, w2).some(Boolean)).toBe(false);
+    expect(() => model.compile({ learningRate: -1 })).toThrow(ConfigError);
+    tf.dispose([images, ...w0, ...w1, ...w2]);
     model.dispose();
   });
 

@@ -11,7 +11,7 @@ import {
   seedOrNext,
   tf,
 } from '@tensorfold/core';
-import { type Adam, adam, binaryCrossentropy } from '@tensorfold/optim';
+import { type Adam, adam, binaryCrossentropy, type LearningRateSchedule } from '@tensorfold/optim';
 import { trainOn } from './train-on.js';
 
 /** Options of {@link gan}. */
@@ -34,6 +34,12 @@ export interface GanCompileArgs {
   generatorOptimizer?: Optimizer;
   /** Optimizer of the discriminator. Default Adam(learning rate 2e-4, beta1 0.5). */
   discriminatorOptimizer?: Optimizer;
+  /**
+   * Learning rate of the default Adams (those of the players you pass no optimizer for): a number, or a
+   * schedule evaluated at every step, e.g. `cosineDecay` to lower both players' rates toward the end of the
+   * run. Each Adam counts its own steps from 0 (one per training step). Default 2e-4 (the DCGAN paper's).
+   */
+  learningRate?: number | LearningRateSchedule;
   /**
    * One-sided label smoothing (Salimans et al. 2016): real samples are labelled `1 - labelSmoothing` when
    * the discriminator learns. Default 0; 0.1 is a common stabilizer.
@@ -90,10 +96,13 @@ export class GAN extends Model {
     };
     this.labelSmoothing = rate(options.labelSmoothing, 'labelSmoothing');
     this.labelNoise = rate(options.labelNoise, 'labelNoise');
+    const lr = options.learningRate;
+    if (typeof lr === 'number' && !(lr >= 0 && Number.isFinite(lr)))
+      throw new ConfigError(`learningRate must be a finite number >= 0 or a schedule, got ${lr}.`);
     for (const own of this.ownOptimizers) own.dispose();
     this.ownOptimizers = [];
-    this.generatorOptimizer = options.generatorOptimizer ?? this.own(dcganAdam());
-    this.discriminatorOptimizer = options.discriminatorOptimizer ?? this.own(dcganAdam());
+    this.generatorOptimizer = options.generatorOptimizer ?? this.own(dcganAdam(lr));
+    this.discriminatorOptimizer = options.discriminatorOptimizer ?? this.own(dcganAdam(lr));
     if (this.generatorOptimizer === this.discriminatorOptimizer)
       throw new ConfigError(
         'The generator and the discriminator need optimizers of their own (their moments differ); pass two instances.',
@@ -195,8 +204,8 @@ export function gan(args: GanArgs): GAN {
 
 register('layer', 'GAN', (config) => GAN.fromConfig(config));
 
-/** Adam with the DCGAN paper's settings (learning rate 2e-4, beta1 0.5). */
-export function dcganAdam(learningRate = 2e-4): Adam {
+/** Adam with the DCGAN paper's settings (learning rate 2e-4, beta1 0.5); `learningRate` may be a schedule. */
+export function dcganAdam(learningRate: number | LearningRateSchedule = 2e-4): Adam {
   return adam({ learningRate, beta1: 0.5 });
 }
 
