@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend } from '../../backend-info.js';
 import { backendInfo, initBackend, useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import * as threadedMatMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
-import * as threadedMatMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { setWasmThreads, type ThreadedMatMulKernels, wasmThreads } from '../threads/wasm-threads.js';
 import { matMulByThreads, THREADED_MIN_MULTIPLY_ADDS, tiles } from './mat-mul-by-threads.js';
 
