@@ -14,7 +14,7 @@ import {
 import { serializeActivation } from '@tensorfold/layers';
 import { fusedInt8 } from './int8-dense.js';
 import { Int8Layer, type Int8LayerArgs } from './int8-layer.js';
-import { int8Conv2D } from './int8-ops.js';
+import { type FusedInt8Activation, int8Conv2D } from './int8-ops.js';
 
 /** Options of {@link Int8Conv2D}. */
 export interface Int8Conv2DArgs extends Int8LayerArgs {
@@ -97,34 +97,18 @@ export class Int8Conv2D extends Int8Layer {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D; // [batch, h, w, c]
       const bias = (this.bias?.read() ?? tf.zeros([this.filters])) as tf.Tensor1D;
       const fused = fusedInt8(this.activation);
-      if (this.maxPool && !fused) {
-        // the activation runs between the convolution and the pool
-        const y = int8Conv2D(
+      const convolve = (epilogue: { activation?: FusedInt8Activation; maxPool?: boolean }) =>
+        int8Conv2D(
           x,
           (this.kernel as LayerWeight).read(),
           (this.scales as LayerWeight).read() as tf.Tensor1D,
           bias,
-          {
-            kernelSize: this.kernelSize,
-            strides: this.strides,
-            padding: this.padding,
-          },
-        );
-        return tf.maxPool(this.activation.apply(y) as tf.Tensor4D, 2, 2, 'valid');
-      }
-      const y = int8Conv2D(
-        x,
-        (this.kernel as LayerWeight).read(),
-        (this.scales as LayerWeight).read() as tf.Tensor1D,
-        bias,
-        {
-          kernelSize: this.kernelSize,
-          strides: this.strides,
-          padding: this.padding,
-          activation: fused ?? 'linear',
-          maxPool: this.maxPool,
-        },
-      ); // [batch, outH, outW, filters] (halved with maxPool)
+          { kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, ...epilogue },
+        ); // [batch, outH, outW, filters] (halved with maxPool)
+      // an activation the kernel cannot fuse runs between the convolution and the pool
+      if (this.maxPool && !fused)
+        return tf.maxPool(this.activation.apply(convolve({})) as tf.Tensor4D, 2, 2, 'valid');
+      const y = convolve({ activation: fused ?? 'linear', maxPool: this.maxPool });
       return fused ? y : this.activation.apply(y);
     });
   }

@@ -126,3 +126,22 @@ export function filterGradientSizes(info: backend_util.Conv2DInfo): FilterGradie
     info.padInfo.left,
   ];
 }
+
+/**
+ * Whether every window of `info` is 2x2 at stride 2 and lies wholly inside the image (every
+ * `maxPooling2d` with the default pool and `'valid'` padding, or `'same'` on even sizes).
+ */
+export function isTiledByPairs(info: backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    2 * info.outHeight <= info.inHeight &&
+    2 * info.outWidth <= info.inWidth
+  );
+}

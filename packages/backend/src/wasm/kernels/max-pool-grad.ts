@@ -9,6 +9,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { simdKernels } from '../simd/simd-kernels.js';
+import { isTiledByPairs } from './convolution-geometry.js';
 
 /**
  * The gradient of `maxPool`: each window's `dy` goes to the first position (in row-major window
@@ -74,20 +75,6 @@ function maxPoolGrad(args: {
     (pairs ? scatterToPairMaxima : scatterToWindowMaxima)(x, y, dyValues, dx, info);
   }
   return out;
-}
-
-/** Whether every window is 2x2 at stride 2 and lies wholly inside the image (no padding). */
-function isTiledByPairs(info: backend_util.Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 2 &&
-    info.filterWidth === 2 &&
-    info.strideHeight === 2 &&
-    info.strideWidth === 2 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0 &&
-    info.outHeight * 2 <= info.inHeight &&
-    info.outWidth * 2 <= info.inWidth
-  );
 }
 
 /**

@@ -8,25 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { maxPoolPairsKernel } from '../simd/max-pool-pairs.js';
-
-/**
- * Whether every window of `info` is 2x2 at stride 2 and lies wholly inside the image (every
- * `maxPooling2d` with the default pool and `'valid'` padding, or `'same'` on even sizes).
- */
-function isTiledByPairs(info: backend_util.Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 2 &&
-    info.filterWidth === 2 &&
-    info.strideHeight === 2 &&
-    info.strideWidth === 2 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0 &&
-    2 * info.outHeight <= info.inHeight &&
-    2 * info.outWidth <= info.inWidth
-  );
-}
+import { isTiledByPairs } from './convolution-geometry.js';
 
 /**
  * `MaxPool` over 2x2 windows at stride 2 inside the image, with a multiple of 4 channels, by
