@@ -44,7 +44,7 @@ export interface EvaluateResult {
   rows: EvaluateRow[];
   /** Int8 throughput over float32 throughput, where both ran. */
   speedup?: number;
-  /** The layers that run on the int8 kernels (the others, under 32 inputs an output, stay float). */
+  /** The layers that run on the int8 kernels (the others stay float: under 32 inputs an output, unless a 2 x 2 max pool folds in). */
   int8Layers?: string[];
 }
 

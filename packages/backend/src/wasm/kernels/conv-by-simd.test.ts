@@ -116,7 +116,7 @@ async function bothOnThreads(c: Case, threads: number): Promise<{ values: Float3
 const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
 
 describe('WASM convolutions by the direct SIMD kernel', () => {
-  // runKernelOn starts the backend at its default threads (`auto`); bothOnThreads sets them.
+  // runKernelOn keeps the thread setting last given to setWasmThreads; bothOnThreads sets them.
   beforeAll(async () => {
     await useBackend('wasm');
   });
