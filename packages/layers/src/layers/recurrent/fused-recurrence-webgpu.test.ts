@@ -15,12 +15,11 @@ import {
   countingFusedCalls,
   type FusedCase,
   fusedKinds as kinds,
-  sampleMask,
+  outputsAndGradients,
   unregisterKernels,
 } from '../../test-utils/fused-recurrence.js';
 import { seededUniform, useCpu } from '../../test-utils/setup.js';
 import type { LSTMArgs } from './lstm.js';
-import type { RecurrentLayer } from './recurrent-base.js';
 
 const backends = await backendsForTests();
 const hasWebgpu = backends.includes('webgpu') && backends.includes('wasm');
@@ -42,33 +41,7 @@ async function opByOp<T>(f: () => T | Promise<T>): Promise<T> {
  */
 async function run(layer: Layer, c: FusedCase, xValues: Float32Array): Promise<number[][]> {
   const x = tf.tensor3d(xValues, [c.batch, c.steps, c.features]);
-  const results = tf.tidy(() => {
-    const { units, stateCount } = layer as RecurrentLayer;
-    const states = c.withStates
-      ? Array.from({ length: stateCount }, (_, i) => seededUniform([c.batch, units], 5 + i))
-      : undefined;
-    const mask = c.masked ? sampleMask(c.batch, c.steps) : undefined;
-    const loss = (input: tf.Tensor, initial: tf.Tensor[]) => {
-      const out = layer.apply(input, {
-        ...(mask ? { mask } : {}),
-        ...(initial.length > 0 ? { initialState: initial } : {}),
-      } as never) as tf.Tensor | tf.Tensor[];
-      const list = Array.isArray(out) ? out : [out];
-      return {
-        list,
-        value: tf.addN(list.map((t, i) => tf.sum(tf.mul(t, seededUniform(t.shape, 10 + i))))) as tf.Scalar,
-      };
-    };
-    const outputs = loss(x, states ?? []).list;
-    const variables = [x, ...(states ?? [])].map((t) => tf.variable(t));
-    const [xv, ...stateVariables] = variables as [tf.Variable, ...tf.Variable[]];
-    const list = [xv, ...layer.trainableWeights.map((w) => w.read()), ...stateVariables];
-    const { value, grads: named } = tf.variableGrads(() => loss(xv, stateVariables).value, list);
-    const grads = list.map((v) => named[v.name] as tf.Tensor);
-    value.dispose();
-    tf.dispose(variables);
-    return [...outputs, ...grads];
-  });
+  const results = outputsAndGradients(layer, c, x);
   const out = await Promise.all(results.map(async (t) => Array.from(await t.data())));
   tf.dispose([...results, x]);
   return out;

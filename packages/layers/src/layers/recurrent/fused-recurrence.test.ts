@@ -7,20 +7,19 @@
  */
 import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
-import { FUSED_RECURRENCE_KERNELS, FUSED_RECURRENT_DROPOUT, type Layer, tf } from '@tensorfold/core';
+import { FUSED_RECURRENCE_KERNELS, FUSED_RECURRENT_DROPOUT, tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countingFusedCalls,
   type FusedCase,
   fusedKinds as kinds,
-  sampleMask,
+  outputsAndGradients,
   unregisterKernels,
 } from '../../test-utils/fused-recurrence.js';
 import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
 import { canFuseGru, canFuseLstm, canFuseSimpleRnn } from './fused-recurrence.js';
 import { GRU } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
-import type { RecurrentLayer } from './recurrent-base.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 const hasWasm = (await backendsForTests()).includes('wasm');
@@ -33,41 +32,6 @@ function opByOp<T>(f: () => T, names = [...FUSED_RECURRENCE_KERNELS, FUSED_RECUR
   } finally {
     registerAgain();
   }
-}
-
-/**
- * Everything the layer computes on `x` (outputs, then final states with returnState) and the
- * gradients of a random projection of them with respect to x, the weights and the initial states.
- */
-function run(layer: Layer, c: FusedCase, x: tf.Tensor): tf.Tensor[] {
-  return tf.tidy(() => {
-    const { units, stateCount } = layer as RecurrentLayer;
-    const states = c.withStates
-      ? Array.from({ length: stateCount }, (_, i) => seededUniform([c.batch, units], 5 + i))
-      : undefined;
-    const mask = c.masked ? sampleMask(c.batch, c.steps) : undefined;
-    const loss = (input: tf.Tensor, initial: tf.Tensor[]) => {
-      const out = layer.apply(input, {
-        ...(c.training ? { training: true } : {}),
-        ...(mask ? { mask } : {}),
-        ...(initial.length > 0 ? { initialState: initial } : {}),
-      } as never) as tf.Tensor | tf.Tensor[];
-      const list = Array.isArray(out) ? out : [out];
-      return {
-        list,
-        value: tf.addN(list.map((t, i) => tf.sum(tf.mul(t, seededUniform(t.shape, 10 + i))))) as tf.Scalar,
-      };
-    };
-    const outputs = loss(x, states ?? []).list;
-    const variables = [x, ...(states ?? [])].map((t) => tf.variable(t));
-    const [xv, ...stateVariables] = variables as [tf.Variable, ...tf.Variable[]];
-    const list = [xv, ...layer.trainableWeights.map((w) => w.read()), ...stateVariables];
-    const { value, grads: named } = tf.variableGrads(() => loss(xv, stateVariables).value, list);
-    const grads = list.map((v) => named[v.name] as tf.Tensor);
-    value.dispose();
-    tf.dispose(variables);
-    return [...outputs, ...grads];
-  });
 }
 
 const cases: FusedCase[] = [
@@ -194,8 +158,8 @@ describe.runIf(hasWasm)('fused recurrences on WASM against the op-by-op recurren
         const weights = layer.getWeights();
         twin.setWeights(weights);
         tf.dispose(weights);
-        const fused = run(layer, c, x);
-        const reference = opByOp(() => run(twin, c, x));
+        const fused = outputsAndGradients(layer, c, x);
+        const reference = opByOp(() => outputsAndGradients(twin, c, x));
         expect(fused.length).toBe(reference.length);
         for (let i = 0; i < fused.length; i++) {
           const a = fused[i] as tf.Tensor;
