@@ -24,9 +24,11 @@ export {
 export {
   INT8_CONV2D,
   INT8_CONV2D_MAX_POOL,
+  INT8_DENSE_CHAIN,
   INT8_MAT_MUL,
   type Int8Activation,
   type Int8Conv2DAttrs,
+  type Int8DenseChainAttrs,
   type Int8MatMulAttrs,
   packInt8Levels,
 } from './int8/int8-kernels.js';

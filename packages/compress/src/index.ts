@@ -19,14 +19,18 @@ export { type FineTuneOptions, fineTune } from './decompose/fine-tune.js';
 export { TTDense, type TTDenseArgs } from './decompose/tt-dense.js';
 export { Int8Conv2D, type Int8Conv2DArgs } from './int8/int8-conv2d.js';
 export { Int8Dense, type Int8DenseArgs } from './int8/int8-dense.js';
+export { Int8DenseStack, type Int8DenseStackArgs } from './int8/int8-dense-stack.js';
 export { Int8Layer, type Int8LayerArgs } from './int8/int8-layer.js';
 export {
   type FusedInt8Activation,
   INT8_CONV2D,
   INT8_CONV2D_MAX_POOL,
+  INT8_DENSE_CHAIN,
   INT8_MAT_MUL,
+  type Int8ChainLayer,
   type Int8ConvOptions,
   int8Conv2D,
+  int8DenseChain,
   int8MatMul,
   packLevels,
   unpackLevels,

@@ -3,7 +3,8 @@
  * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
  * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
  * passes each, totals of the last 3. With `ab`: the CPU time of whole passes of the float32 model and
- * of int8 copies (default, unfolded, small dense layers float), 15 alternating rounds, medians.
+ * of int8 copies (default, unchained dense layers, unfolded, small dense layers float), 15 alternating
+ * rounds, medians.
  */
 import { initBackend } from '@tensorfold/backend';
 import { quantizeForInference } from '@tensorfold/compress';
@@ -93,6 +94,7 @@ async function ab(name: string): Promise<void> {
   const variants: Record<string, Model> = {
     float,
     int8: quantizeForInference(float),
+    'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
     'int8, dense under 16384 weights float': quantizeForInference(float, {
       layers: float.layers

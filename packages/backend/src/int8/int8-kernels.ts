@@ -71,3 +71,19 @@ export function packInt8Levels(levels: ArrayLike<number>, k: number, n: number):
   }
   return packed;
 }
+
+/**
+ * A stack of int8 dense layers in one call: `y = act_L(... act_1(q(x) . levels(w_1) * scales_1 + bias_1) ...)`,
+ * each layer's float output quantized per row as {@link INT8_MAT_MUL} quantizes its input (so the result
+ * is the same as the layers' {@link INT8_MAT_MUL} calls one after another), without leaving the kernel
+ * between layers. Inputs `x [..., k_1]` and, for layer `i` from 0, `w<i>`, `scales<i>`, `bias<i>` (as
+ * {@link INT8_MAT_MUL}'s, with `k_{i+1} = n_i`); attributes {@link Int8DenseChainAttrs}; output `[..., n_L]`.
+ * Registered on WASM; elsewhere `@tensorfold/compress` calls {@link INT8_MAT_MUL} once a layer.
+ */
+export const INT8_DENSE_CHAIN = 'TensorfoldInt8DenseChain';
+
+/** Attributes of {@link INT8_DENSE_CHAIN}. */
+export interface Int8DenseChainAttrs {
+  /** Each layer's fused activation, first layer first; its length is the number of layers. */
+  activations: Int8Activation[];
+}

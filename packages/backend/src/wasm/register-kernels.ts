@@ -42,6 +42,7 @@ import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } fro
 import { identityConfig } from './kernels/identity.js';
 import { INT8_WASM_KERNELS } from './kernels/int8.js';
 import { INT8_POOL_WASM_KERNELS } from './kernels/int8-conv-pool.js';
+import { INT8_CHAIN_WASM_KERNELS } from './kernels/int8-dense-chain.js';
 import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js';
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -82,6 +83,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   ...INT8_WASM_KERNELS,
   // an int8 convolution with a 2 x 2 max pool fused (kernels/int8-conv-pool.ts)
   ...INT8_POOL_WASM_KERNELS,
+  // a stack of int8 dense layers in one call (kernels/int8-dense-chain.ts)
+  ...INT8_CHAIN_WASM_KERNELS,
 ];
 
 /**

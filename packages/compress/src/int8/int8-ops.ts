@@ -165,3 +165,43 @@ export function int8Conv2D(
     return finish(sums, scale, scales, bias, activation) as tf.Tensor4D;
   });
 }
+
+/** The kernel name of a stack of int8 dense layers in one call (as `@tensorfold/backend` registers it on WASM). */
+export const INT8_DENSE_CHAIN = 'TensorfoldInt8DenseChain';
+
+/** One layer of {@link int8DenseChain}: packed weights, `scales` and `bias` `[n]`, its fused activation. */
+export interface Int8ChainLayer {
+  w: tf.Tensor;
+  scales: tf.Tensor1D;
+  bias: tf.Tensor1D;
+  activation: FusedInt8Activation;
+}
+
+/**
+ * {@link int8MatMul} layer after layer: `x [m, k]` through `layers` (each layer's `k` the `n` before
+ * it), each float output quantized per row again for the next; returns `[m, n_last]`. One kernel call
+ * where the backend registered {@link INT8_DENSE_CHAIN} (WASM: the outputs between layers never leave
+ * the kernel's memory), else one {@link int8MatMul} a layer; the same numbers either way.
+ */
+export function int8DenseChain(
+  x: tf.Tensor2D,
+  layers: Int8ChainLayer[],
+  ops = !hasInt8Kernel(INT8_DENSE_CHAIN),
+): tf.Tensor2D {
+  if (!ops) {
+    const inputs: Record<string, tf.Tensor> = { x };
+    layers.forEach((l, i) => {
+      inputs[`w${i}`] = l.w;
+      inputs[`scales${i}`] = l.scales;
+      inputs[`bias${i}`] = l.bias;
+    });
+    return tf.engine().runKernel(
+      INT8_DENSE_CHAIN,
+      inputs as never,
+      {
+        activations: layers.map((l) => l.activation),
+      } as never,
+    ) as tf.Tensor2D;
+  }
+  return tf.tidy(() => layers.reduce((y, l) => int8MatMul(y, l.w, l.scales, l.bias, l.activation), x));
+}

@@ -1,5 +1,6 @@
 import {
   INT8_CONV2D as BACKEND_CONV2D,
+  INT8_DENSE_CHAIN as BACKEND_DENSE_CHAIN,
   INT8_MAT_MUL as BACKEND_MAT_MUL,
   packInt8Levels,
   useBackend,
@@ -22,6 +23,7 @@ import { Int8Dense } from './int8-dense.js';
 import {
   hasInt8Kernel,
   INT8_CONV2D,
+  INT8_DENSE_CHAIN,
   INT8_MAT_MUL,
   int8Conv2D,
   int8MatMul,
@@ -64,7 +66,11 @@ function lenetLike() {
 
 describe('the int8 kernel contract', () => {
   it('has the names and the weight layout of @tensorfold/backend', () => {
-    expect([INT8_MAT_MUL, INT8_CONV2D]).toEqual([BACKEND_MAT_MUL, BACKEND_CONV2D]);
+    expect([INT8_MAT_MUL, INT8_CONV2D, INT8_DENSE_CHAIN]).toEqual([
+      BACKEND_MAT_MUL,
+      BACKEND_CONV2D,
+      BACKEND_DENSE_CHAIN,
+    ]);
     const levels = Int8Array.from(numbers(7 * 11, 1), (v) => Math.round(v * 127));
     expect(Array.from(packLevels(levels, 7, 11))).toEqual(Array.from(packInt8Levels(levels, 7, 11)));
   });
@@ -135,14 +141,15 @@ describe.each(backends)('int8 inference on %s', (backend) => {
     // without folding, c1 stays float
     expect(quantizeForInference(float, { fold: false }).layers[0].className).toBe('Conv2D');
     const int8 = quantizeForInference(float, { minInputs: 0 });
-    // the 2 x 2 max pool after c1 is folded into it
+    // the 2 x 2 max pool after c1 is folded into it; f1 and out run as one stack
     expect(int8.layers.map((l) => l.className)).toEqual([
       'Int8Conv2D',
       'Int8Conv2D',
       'Flatten',
-      'Int8Dense',
-      'Int8Dense',
+      'Int8DenseStack',
     ]);
+    const unchained = quantizeForInference(float, { minInputs: 0, chain: false });
+    expect(unchained.layers.map((l) => l.className).slice(3)).toEqual(['Int8Dense', 'Int8Dense']);
     expect((int8.layers[0] as Int8Conv2D).maxPool).toBe(true);
     const unfolded = quantizeForInference(float, { minInputs: 0, fold: false });
     expect(unfolded.layers[1].className).toBe('MaxPooling2D');
@@ -162,10 +169,14 @@ describe.each(backends)('int8 inference on %s', (backend) => {
     // the fused pool computes what the MaxPooling2D layer does (a max is exact)
     const yu = unfolded.predict(x) as tf.Tensor;
     expect(Array.from(await yu.data())).toEqual(Array.from(b));
-    tf.dispose([x, yf, yq, yu]);
+    // the stack computes what the Int8Dense layers do, one call each
+    const yc = unchained.predict(x) as tf.Tensor;
+    expect(Array.from(await yc.data())).toEqual(Array.from(b));
+    tf.dispose([x, yf, yq, yu, yc]);
     float.dispose();
     int8.dispose();
     unfolded.dispose();
+    unchained.dispose();
   });
 });
 

@@ -8,7 +8,7 @@ import { type QuantizeForInferenceOptions, quantizeForInference } from './quanti
 
 /**
  * Options of {@link loadForInference}: `loadModel`'s (`strict`, `allowNonFinite`) and
- * `quantizeForInference`'s (`layers`, `minInputs`, `fold`). The copy is not compiled: compile it to
+ * `quantizeForInference`'s (`layers`, `minInputs`, `fold`, `chain`). The copy is not compiled: compile it to
  * call `evaluate`.
  */
 export interface LoadForInferenceOptions extends Omit<LoadOptions, 'compile'>, QuantizeForInferenceOptions {}
@@ -27,10 +27,10 @@ export async function loadForInference(
   source: ModelDestination | tf.io.ModelArtifacts,
   options: LoadForInferenceOptions = {},
 ): Promise<Model> {
-  const { layers, minInputs, fold, ...load } = options;
+  const { layers, minInputs, fold, chain, ...load } = options;
   const float = await loadQuantized(await readArtifacts(source), { ...load, compile: false });
   try {
-    return quantizeForInference(float, { layers, minInputs, fold });
+    return quantizeForInference(float, { layers, minInputs, fold, chain });
   } finally {
     float.dispose();
   }

@@ -3,6 +3,7 @@
  * in integers (int8 weights, int8 activations quantized on the fly, int32 sums).
  */
 import { ConfigError, create, type Layer, type Model, type SerializedObject, tf } from '@tensorfold/core';
+import { chainDenseLayers } from './chain-dense.js';
 import type { Int8Conv2D } from './int8-conv2d.js';
 import type { Int8Dense } from './int8-dense.js';
 
@@ -31,6 +32,14 @@ export interface QuantizeForInferenceOptions {
    * `maxPool`, fused into the convolution on WASM (the same numbers: a max is exact). Default `true`.
    */
   fold?: boolean;
+  /**
+   * Run consecutive int8 Dense layers (each but the last with a ReLU or linear activation, nothing but
+   * Dropout layers between them) as one `Int8DenseStack`: one kernel call for the run, whose
+   * activations between layers stay in the kernel's memory on WASM (elsewhere one call a layer). The
+   * same numbers as the separate `Int8Dense` layers; the Dropout layers between them (identity in
+   * inference) are left out. Default `true`.
+   */
+  chain?: boolean;
 }
 
 /** One layer of the rebuilt model: its spec, the original layer it comes from, what was folded into it. */
@@ -179,7 +188,7 @@ function inputsPerOutput(layer: Layer): number {
  * kernels `@tensorfold/backend` registers for WASM (SIMD), WebGPU and CPU, and tensor ops elsewhere.
  * A batch norm and a ReLU right after an int8 layer are folded into it (`fold`); the other layers
  * (pooling, activations, softmax) stay float, and so do layers with fewer than `minInputs` inputs
- * per output unless named. The copy is for inference:
+ * per output unless named. Consecutive int8 Dense layers become one `Int8DenseStack` (`chain`). The copy is for inference:
  * its int8 layers do not train.
  *
  * @throws ConfigError for a functional model, an unbuilt one, or a layer in `options.layers` that is
@@ -238,5 +247,8 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     }
     tf.dispose(values);
   });
-  return rebuilt;
+  if (options.chain === false) return rebuilt;
+  const chained = chainDenseLayers(rebuilt);
+  if (chained !== rebuilt) rebuilt.dispose();
+  return chained;
 }

@@ -40,23 +40,23 @@ const CHUNKS_PER_THREAD = 4;
 const TILE_BYTES = 32 * 1024;
 
 /** Bytes rounded up to a multiple of 64 (a cache line). */
-const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
+export const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 /** Inputs of fewer floats are quantized by the calling thread alone: waking the workers costs more. */
 const POOLED_QUANTIZE_FLOATS = 1 << 16;
 
 /** How the quantization job cuts `rows` rows of `rowFloats`: one chunk (this thread) for small inputs. */
-function quantizeChunks(rows: number, rowFloats: number, threads: number) {
+export function quantizeChunks(rows: number, rowFloats: number, threads: number) {
   if (rows * rowFloats < POOLED_QUANTIZE_FLOATS) return { chunkRows: rows, chunks: 1 };
   const chunkRows = Math.ceil(rows / Math.min(rows, threads * CHUNKS_PER_THREAD));
   return { chunkRows, chunks: Math.ceil(rows / chunkRows) };
 }
 
 /** int8QuantizeChunk's arguments after the chunk: x, rows, k, out, kPad, scales, chunkRows, out8, kPad8, flags. */
-type QuantizeArgs = [number, number, number, number, number, number, number, number, number, number];
+export type QuantizeArgs = [number, number, number, number, number, number, number, number, number, number];
 
 /** Runs int8QuantizeChunk over `chunks` chunks: on the pool, or on this thread where it is one. */
-function quantize(running: PoolUse<ThreadedInt8Kernels>, chunks: number, args: QuantizeArgs): void {
+export function quantize(running: PoolUse<ThreadedInt8Kernels>, chunks: number, args: QuantizeArgs): void {
   if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, args);
   else running.kernels.int8QuantizeChunk(0, ...args);
 }
@@ -71,7 +71,7 @@ export interface Int8Operands {
 }
 
 /** Copies scales and bias (`[n]`) into the pool's memory at `at` floats, zero-padded to `nPad`. */
-function setPadded(heap: Float32Array, values: Float32Array, at: number, nPad: number): void {
+export function setPadded(heap: Float32Array, values: Float32Array, at: number, nPad: number): void {
   heap.set(values, at);
   heap.fill(0, at + values.length, at + nPad);
 }
@@ -116,7 +116,7 @@ function bytesOf(backend: WasmBackendLike, w: TensorInfo): Int8Array {
  * copied in again for every batch): above every int8 call's own scratch, and only while no other
  * kernel has had the pool since the last int8 call ({@link poolHandouts}).
  */
-interface Kept {
+export interface Kept {
   memory: WebAssembly.Memory;
   /** poolHandouts() at the last int8 call. */
   handout: number;
@@ -136,7 +136,7 @@ const KEPT_BYTES = 64 << 20;
  * `threadPool`: keeps the kept weights where they are still intact and above the scratch, else
  * forgets them.
  */
-function keepWeights(pool: ThreadPool<object>, scratch: number): Kept {
+export function keepWeights(pool: ThreadPool<object>, scratch: number): Kept {
   const handout = poolHandouts();
   if (kept == null || kept.memory !== pool.memory || kept.handout !== handout - 1 || scratch > kept.base) {
     const base = Math.ceil(Math.max(scratch, kept?.memory === pool.memory ? kept.base : 0) / 65536) * 65536;
@@ -168,7 +168,7 @@ function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: Tensor
  * Puts `w` where a product reads it and returns the address: byte weights kept in the pool's memory
  * (`bytes`; copied to `scratch` where the memory is short), or the int16 pairs copied to `scratch`.
  */
-function placeWeights(
+export function placeWeights(
   pool: ThreadPool<object>,
   backend: WasmBackendLike,
   w: TensorInfo,

@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import {
+  INT8_DENSE_CHAIN,
+  INT8_MAT_MUL,
+  type Int8Activation,
+  packInt8Levels,
+} from '../../int8/int8-kernels.js';
+import { int8MatMulReference } from '../../int8/reference.js';
+import { setFmaKernelsEnabled } from '../simd/simd-module.js';
+import { sequence } from '../test-utils/run-kernel.js';
+import { setWasmThreads } from '../threads/wasm-threads.js';
+import { setThreadedInt8Minimum } from './int8-by-threads.js';
+
+/** A stack's operands: x `[m, sizes[0]]` and, per layer, packed random levels, scales and bias. */
+function stack(m: number, sizes: number[], seed: number, signedInput: boolean) {
+  const x = sequence(m * sizes[0], seed).map((v) => (signedInput ? v : Math.abs(v))); // [m, k0]
+  const layers = sizes.slice(1).map((n, i) => {
+    const k = sizes[i];
+    const levels = Int8Array.from(sequence(k * n, seed + 10 * i + 1), (v) => Math.round(v * 127));
+    return {
+      k,
+      n,
+      packed: packInt8Levels(levels, k, n),
+      scales: Float32Array.from(sequence(n, seed + 10 * i + 2), (v) => Math.abs(v) * 0.02 + 1e-3),
+      bias: sequence(n, seed + 10 * i + 3),
+    };
+  });
+  return { x, layers };
+}
+
+type Stack = ReturnType<typeof stack>;
+
+function tensors(s: Stack, m: number) {
+  const inputs: Record<string, tf.Tensor> = { x: tf.tensor2d(s.x, [m, s.layers[0].k]) };
+  s.layers.forEach((l, i) => {
+    inputs[`w${i}`] = tf.tensor(l.packed, [Math.ceil(l.n / 8), Math.ceil(l.k / 2), 8], 'int32');
+    inputs[`scales${i}`] = tf.tensor1d(l.scales);
+    inputs[`bias${i}`] = tf.tensor1d(l.bias);
+  });
+  return inputs;
+}
+
+/** The chain kernel's result, and the layers' INT8_MAT_MUL calls one after another; nothing left behind. */
+async function both(s: Stack, m: number, activations: Int8Activation[]) {
+  const before = tf.memory().numTensors;
+  const dataIds = tf.engine().backend.numDataIds();
+  const inputs = tensors(s, m);
+  const chained = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+  const chain = (await chained.data()) as Float32Array;
+  let y = inputs.x;
+  const steps: tf.Tensor[] = [];
+  s.layers.forEach((_, i) => {
+    y = tf
+      .engine()
+      .runKernel(
+        INT8_MAT_MUL,
+        { x: y, w: inputs[`w${i}`], scales: inputs[`scales${i}`], bias: inputs[`bias${i}`] },
+        { activation: activations[i] } as never,
+      ) as tf.Tensor;
+    steps.push(y);
+  });
+  const layered = (await y.data()) as Float32Array;
+  tf.dispose([chained, ...steps, ...Object.values(inputs)]);
+  expect(tf.memory().numTensors).toBe(before);
+  expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  return { chain, layered };
+}
+
+/** The reference: int8MatMulReference a layer, each output quantized again by the next. */
+function reference(s: Stack, m: number, activations: Int8Activation[]): Float32Array {
+  let values: ArrayLike<number> = s.x;
+  s.layers.forEach((l, i) => {
+    values = int8MatMulReference(values, m, l.k, l.packed, l.n, l.scales, l.bias, activations[i] === 'relu');
+  });
+  return values as Float32Array;
+}
+
+const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+const cases: Array<{ m: number; sizes: number[]; activations: Int8Activation[]; signed: boolean }> = [
+  // the MLP of the benchmarks at predict's batch
+  { m: 32, sizes: [784, 512, 256, 10], activations: ['relu', 'relu', 'linear'], signed: false },
+  // a linear hidden layer: negative inputs to the next (the int16 products there)
+  { m: 13, sizes: [60, 40, 21, 5], activations: ['linear', 'relu', 'linear'], signed: false },
+  { m: 40, sizes: [33, 17, 9], activations: ['relu', 'relu'], signed: true },
+  { m: 5, sizes: [400, 120, 84, 10], activations: ['relu', 'relu', 'linear'], signed: false },
+  { m: 9, sizes: [12, 7], activations: ['relu'], signed: false },
+];
+
+describe.each([
+  ['FMA', true],
+  ['SIMD', false],
+] as const)('TensorfoldInt8DenseChain on WASM (%s build)', (_build, fma) => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    setFmaKernelsEnabled(fma);
+  });
+  afterAll(async () => {
+    setThreadedInt8Minimum();
+    setFmaKernelsEnabled(true);
+    await setWasmThreads(1);
+  });
+
+  it.each(cases)(
+    'gives the bits of the layers one call each and of the reference: %j, on 1 and 2 threads',
+    async ({ m, sizes, activations, signed }) => {
+      const s = stack(m, sizes, m + sizes[0], signed);
+      const expected = reference(s, m, activations);
+      for (const [threads, minimum] of [
+        [1, undefined],
+        [2, 0], // every layer on the pool
+        [2, undefined], // small layers on the calling thread
+        [3, 0],
+      ] as const) {
+        expect(await setWasmThreads(threads)).toBe(threads);
+        setThreadedInt8Minimum(minimum);
+        const { chain, layered } = await both(s, m, activations);
+        expect(bits(chain).equals(bits(layered))).toBe(true);
+        expect(Array.from(chain)).toEqual(Array.from(expected));
+      }
+    },
+  );
+
+  it('keeps a stack of the same layers right for a second batch and after a float product had the pool', async () => {
+    expect(await setWasmThreads(2)).toBe(2);
+    setThreadedInt8Minimum(0);
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    const s = stack(16, [50, 30, 12], 7, false);
+    const expected = Array.from(reference(s, 16, activations));
+    const inputs = tensors(s, 16);
+    const run = async () => {
+      const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+      const values = Array.from(await y.data());
+      y.dispose();
+      return values;
+    };
+    expect(await run()).toEqual(expected);
+    expect(await run()).toEqual(expected); // the weights kept in the pool's memory
+    const a = tf.randomUniform([512, 512], 0, 1, 'float32', 1);
+    const product = tf.matMul(a, a);
+    await product.data();
+    tf.dispose([a, product]);
+    expect(await run()).toEqual(expected);
+    tf.dispose(Object.values(inputs));
+  });
+
+  it('says which input is missing or mis-shaped', async () => {
+    await setWasmThreads(1);
+    const s = stack(4, [8, 6, 3], 3, false);
+    const inputs = tensors(s, 4);
+    const { w1: _, ...missing } = inputs;
+    expect(() =>
+      tf.engine().runKernel(INT8_DENSE_CHAIN, missing, { activations: ['relu', 'linear'] } as never),
+    ).toThrow(/layer 1 needs inputs w1/);
+    expect(() =>
+      tf.engine().runKernel(INT8_DENSE_CHAIN, { ...inputs, w1: inputs.w0 }, {
+        activations: ['relu', 'linear'],
+      } as never),
+    ).toThrow(/layer 1's weights must be int32 \[1,3,8\]/);
+    expect(() => tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations: [] } as never)).toThrow(
+      /needs attrs.activations/,
+    );
+    tf.dispose(Object.values(inputs));
+  });
+});

@@ -1,0 +1,286 @@
+/**
+ * `TensorfoldInt8DenseChain` on WASM (see ../../int8/int8-kernels.ts): a stack of int8 dense layers in
+ * one kernel call. Each layer's float output stays where the kernel wrote it (the pool's shared memory,
+ * or one scratch buffer on tfjs-backend-wasm's heap) and is quantized there for the next layer, by the
+ * same functions as {@link INT8_MAT_MUL}'s (threaded-int8.wat / int8.wat): no copy out and back in
+ * between layers, no tensor, no engine call, and on the pool the byte weights of every layer stay in
+ * the shared memory between batches. The result has the same bits as the layers' {@link INT8_MAT_MUL}
+ * calls one after another (same quantization, same int32 sums, same epilogue).
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '@tensorfold/core';
+import { INT8_DENSE_CHAIN, INT8_MAT_MUL, type Int8DenseChainAttrs } from '../../int8/int8-kernels.js';
+import { int8MatMulReference } from '../../int8/reference.js';
+import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { int8Simd } from '../simd/int8-simd.js';
+import { threadPool } from '../threads/wasm-threads.js';
+import {
+  aligned,
+  int8Tiles,
+  keepWeights,
+  placeWeights,
+  quantize,
+  quantizeChunks,
+  setPadded,
+  threadedInt8Minimum,
+} from './int8-by-threads.js';
+
+/** One layer of the chain: its operands and sizes (k inputs, n outputs). */
+export interface ChainLayer {
+  w: TensorInfo;
+  scales: TensorInfo;
+  bias: TensorInfo;
+  k: number;
+  n: number;
+  relu: boolean;
+}
+
+/** Bytes of levels a block of rows is sized to on one thread (as int8.ts). */
+const BLOCK_BYTES = 64 * 1024;
+
+/** The layers of a chain call, checked: each w packed for its k and n, each k the n before it. */
+export function chainLayers(inputs: Record<string, TensorInfo>, attrs: Int8DenseChainAttrs): ChainLayer[] {
+  const { x } = inputs;
+  const activations = attrs.activations;
+  if (!Array.isArray(activations) || activations.length === 0)
+    throw new BackendError(
+      `${INT8_DENSE_CHAIN} needs attrs.activations, one per layer ('linear' or 'relu').`,
+    );
+  let k = x.shape[x.shape.length - 1];
+  return activations.map((activation, i) => {
+    const [w, scales, bias] = [inputs[`w${i}`], inputs[`scales${i}`], inputs[`bias${i}`]];
+    if (w == null || scales == null || bias == null)
+      throw new BackendError(`${INT8_DENSE_CHAIN}: layer ${i} needs inputs w${i}, scales${i} and bias${i}.`);
+    const n = scales.shape[0];
+    const expected = [Math.ceil(n / 8), Math.ceil(k / 2), 8];
+    if (w.dtype !== 'int32' || w.shape.join() !== expected.join())
+      throw new BackendError(
+        `${INT8_DENSE_CHAIN}: layer ${i}'s weights must be int32 [${expected}] for ${k} inputs and ${n} outputs, got ${w.dtype} [${w.shape}].`,
+      );
+    const layer = { w, scales, bias, k, n, relu: activation === 'relu' };
+    k = n;
+    return layer;
+  });
+}
+
+/**
+ * The chain on the pool into `out` (float32 `[m, n_last]`, allocated); false to leave it to one thread
+ * (no pool, too small, memory short). Per layer: its input rows quantized (on this thread where small),
+ * the tiles of its product on the pool (on this thread below the threaded minimum), its output kept
+ * in the shared memory for the next layer; only the last is copied out.
+ */
+export function int8DenseChainByThreads(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  layers: ChainLayer[],
+  out: TensorInfo,
+  m: number,
+): boolean {
+  const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
+  if (work < threadedInt8Minimum() || m < 8) return false;
+  const running = threadPool('int8');
+  if (running == null) return false;
+  const { pool, build, kernels } = running;
+  const relaxed = kernels.hasBytes != null;
+  const sizes = layers.map((l) => {
+    const [blocks, pairs] = l.w.shape;
+    return { pairs, quads: Math.ceil(pairs / 2), nPad: blocks * 8 };
+  });
+  const most = (f: (i: number) => number) => Math.max(...layers.map((_, i) => f(i)));
+  const flagWords = most((i) => quantizeChunks(m, layers[i].k, pool.threads).chunks);
+  // Bytes of the pool's memory: each layer's 14 arguments, the quantization's flags, x, two outputs
+  // (a layer's, the next one's), the int16 levels, the row scales, the byte levels, w (int16 pairs,
+  // or bytes where they cannot be kept), each layer's scales and bias.
+  const PARAMS = 0;
+  const FLAGS = PARAMS + 64 * layers.length;
+  const X = FLAGS + aligned(flagWords * 4);
+  const Y = [X + aligned(m * layers[0].k * 4)];
+  Y.push(Y[0] + aligned(m * most((i) => layers[i].n) * 4));
+  const LEVELS = Y[1] + aligned(m * most((i) => layers[i].n) * 4);
+  const ROW_SCALES = LEVELS + aligned(m * most((i) => sizes[i].pairs) * 4);
+  const LEVELS8 = ROW_SCALES + aligned(m * 4);
+  const W = LEVELS8 + (relaxed ? aligned(m * most((i) => sizes[i].quads) * 4 + 16) : 0);
+  let end = W + aligned(most((i) => sizes[i].nPad * sizes[i].pairs * 4));
+  const SCALES = sizes.map((s) => {
+    const at = end;
+    end += 2 * aligned(s.nPad * 4); // scales, then bias
+    return at;
+  });
+  if (end > 2 ** 31 || !pool.reserve(end)) return false;
+  keepWeights(pool, end);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  new Float32Array(pool.memory.buffer).set(view(x) as Float32Array, X / 4);
+  let input = X;
+  layers.forEach((layer, i) => {
+    const { pairs, quads, nPad } = sizes[i];
+    const output = Y[i % 2];
+    const chunking = quantizeChunks(m, layer.k, pool.threads);
+    quantize(running, chunking.chunks, [
+      input,
+      m,
+      layer.k,
+      LEVELS,
+      2 * pairs,
+      ROW_SCALES,
+      chunking.chunkRows,
+      relaxed ? LEVELS8 : 0,
+      4 * quads,
+      FLAGS,
+    ]);
+    const flags = new Int32Array(pool.memory.buffer, FLAGS, chunking.chunks);
+    const bytes = relaxed && flags.every((f) => f === 0);
+    const weights = placeWeights(pool, backend, layer.w, bytes, W);
+    const floats = new Float32Array(pool.memory.buffer);
+    setPadded(floats, view(layer.scales) as Float32Array, SCALES[i] / 4, nPad);
+    setPadded(floats, view(layer.bias) as Float32Array, SCALES[i] / 4 + aligned(nPad * 4) / 4, nPad);
+    const { chunkRows, chunkCols, chunks } = int8Tiles(m, layer.n, pool.threads);
+    const params = PARAMS + 64 * i;
+    new Int32Array(pool.memory.buffer).set(
+      [
+        bytes ? LEVELS8 : LEVELS,
+        ROW_SCALES,
+        weights,
+        output,
+        m,
+        bytes ? quads : pairs,
+        layer.n,
+        nPad,
+        SCALES[i],
+        SCALES[i] + aligned(nPad * 4),
+        layer.relu ? 1 : 0,
+        bytes ? 1 : 0,
+        chunkRows,
+        chunkCols,
+      ],
+      params / 4,
+    );
+    if (m * layer.k * layer.n >= threadedInt8Minimum()) pool.run(build, 'int8GemmChunk', chunks, [params]);
+    else for (let c = 0; c < chunks; c++) kernels.int8GemmChunk(c, params);
+    input = output;
+  });
+  const last = layers[layers.length - 1];
+  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, input, m * last.n));
+  return true;
+}
+
+/**
+ * The chain on one thread with int8.wat on tfjs-backend-wasm's heap, into `out`: one scratch
+ * allocation holds the levels, row scales, two float outputs and each layer's padded scales and bias.
+ * False where WebAssembly SIMD is missing.
+ */
+function chainOnHeap(
+  scope: KernelScope,
+  x: TensorInfo,
+  layers: ChainLayer[],
+  out: TensorInfo,
+  m: number,
+): boolean {
+  const wasm = scope.backend;
+  const simd = int8Simd(wasm);
+  if (simd == null) return false;
+  const relaxed = simd.packQuads != null;
+  const sizes = layers.map((l) => {
+    const [blocks, pairs] = l.w.shape;
+    return { blocks, pairs, quads: Math.ceil(pairs / 2), nPad: blocks * 8 };
+  });
+  const most = (f: (i: number) => number) => Math.max(...layers.map((_, i) => f(i)));
+  // 4-byte words of each region, each 16-byte aligned
+  const words: Array<[string, number]> = [
+    ['levels', m * most((i) => sizes[i].pairs)],
+    ['levels8', relaxed ? m * most((i) => sizes[i].quads) + 4 : 0],
+    ['rowScales', m],
+    ['y0', m * most((i) => layers[i].n)],
+    ['y1', m * most((i) => layers[i].n)],
+    ['w8', relaxed ? most((i) => sizes[i].blocks * 8 * sizes[i].quads) : 0],
+    ...sizes.flatMap(
+      (s, i): Array<[string, number]> => [
+        [`scales${i}`, s.nPad],
+        [`bias${i}`, s.nPad],
+      ],
+    ),
+  ];
+  let total = 0;
+  const offsets: Record<string, number> = {};
+  for (const [name, count] of words) {
+    offsets[name] = total;
+    total += Math.ceil(count / 4) * 4;
+  }
+  const buffer = scope.allocate([total + 4], 'int32');
+  const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
+  // byte offsets after the last allocation (it may move the heap)
+  const base = Math.ceil(heap(buffer).byteOffset / 16) * 16;
+  const at = (name: string) => base + offsets[name] * 4;
+  const floats = new Float32Array(heap(buffer).buffer);
+  layers.forEach((l, i) => {
+    setPadded(floats, heap(l.scales) as Float32Array, at(`scales${i}`) / 4, sizes[i].nPad);
+    setPadded(floats, heap(l.bias) as Float32Array, at(`bias${i}`) / 4, sizes[i].nPad);
+  });
+  let input = heap(x).byteOffset;
+  layers.forEach((layer, i) => {
+    const { blocks, pairs, quads, nPad } = sizes[i];
+    const output = i === layers.length - 1 ? heap(out).byteOffset : at(`y${i % 2}`);
+    const negative = simd.quantizeRows(
+      input,
+      m,
+      layer.k,
+      at('levels'),
+      2 * pairs,
+      at('rowScales'),
+      relaxed ? at('levels8') : 0,
+      4 * quads,
+    );
+    const bytes = relaxed && negative === 0;
+    if (bytes) simd.packQuads?.(heap(layer.w).byteOffset, at('w8'), blocks, pairs);
+    const units = bytes ? quads : pairs;
+    const levels = bytes ? at('levels8') : at('levels');
+    const rows = Math.min(m, Math.max(4, Math.floor(BLOCK_BYTES / (units * 4)) & ~3));
+    for (let r = 0; r < m; r += rows)
+      simd.gemm(
+        levels + r * units * 4,
+        bytes ? at('w8') : heap(layer.w).byteOffset,
+        output + r * layer.n * 4,
+        Math.min(rows, m - r),
+        units,
+        layer.n,
+        nPad,
+        at('rowScales') + r * 4,
+        4,
+        at(`scales${i}`),
+        at(`bias${i}`),
+        layer.relu ? 1 : 0,
+        bytes ? 1 : 0,
+      );
+    input = output;
+  });
+  return true;
+}
+
+const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as unknown as WasmBackendLike;
+  const all = inputs as unknown as Record<string, TensorInfo>;
+  const { x } = all;
+  const layers = chainLayers(all, attrs as unknown as Int8DenseChainAttrs);
+  const m = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const last = layers[layers.length - 1];
+  const scope = new KernelScope(wasm);
+  try {
+    const out = scope.allocate([...x.shape.slice(0, -1), last.n]); // [..., n_last]
+    if (m * last.n === 0) return scope.finish(out);
+    if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);
+    if (chainOnHeap(scope, x, layers, out, m)) return scope.finish(out);
+    // no SIMD: the reference, layer by layer
+    const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
+    let values: ArrayLike<number> = heap(x);
+    for (const l of layers)
+      values = int8MatMulReference(values, m, l.k, heap(l.w), l.n, heap(l.scales), heap(l.bias), l.relu);
+    (heap(out) as Float32Array).set(values);
+    return scope.finish(out);
+  } finally {
+    scope.dispose();
+  }
+};
+
+/** The WASM kernel of a stack of int8 dense layers (the same numbers as {@link INT8_MAT_MUL} a layer). */
+export const INT8_CHAIN_WASM_KERNELS: readonly KernelConfig[] = [
+  { kernelName: INT8_DENSE_CHAIN, backendName: 'wasm', kernelFunc: denseChain },
+];
