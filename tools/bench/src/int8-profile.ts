@@ -86,6 +86,14 @@ async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
     console.log(`  ${(v / 3).toFixed(2).padStart(7)} ms  ${k}`);
 }
 
+/** How many inputs each output of a Dense or Conv2D sums. */
+function inputsOf(layer: Model['layers'][number]): number {
+  const [kernel, ...rest] = layer.getWeights();
+  const inputs = kernel.size / kernel.shape[kernel.rank - 1];
+  tf.dispose([kernel, ...rest]);
+  return inputs;
+}
+
 /** `ab`: CPU time of the float model and of int8 copies (default; `minInputs` 32 for all), 15 alternating rounds. */
 async function ab(name: string): Promise<void> {
   const [build, input] = builders[name];
@@ -96,6 +104,11 @@ async function ab(name: string): Promise<void> {
     int8: quantizeForInference(float),
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
+    'int8, convolutions under 32 inputs float': quantizeForInference(float, {
+      layers: float.layers
+        .filter((l) => l.className === 'Dense' || (l.className === 'Conv2D' && inputsOf(l) >= 32))
+        .map((l) => l.name),
+    }),
     'int8, dense under 16384 weights float': quantizeForInference(float, {
       layers: float.layers
         .filter((l) => l.className === 'Conv2D' || (l.className === 'Dense' && l.countParams() >= 16384))

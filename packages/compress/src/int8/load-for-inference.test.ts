@@ -4,7 +4,7 @@ import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quantizeModel } from '../quantize/quantize.js';
 import { Int8Conv2D } from './int8-conv2d.js';
-import { Int8Dense } from './int8-dense.js';
+import { Int8DenseStack } from './int8-dense-stack.js';
 import { loadForInference } from './load-for-inference.js';
 import { quantizeForInference } from './quantize-for-inference.js';
 
@@ -34,7 +34,7 @@ describe('loadForInference', () => {
     const direct = quantizeForInference(float, { minInputs: 0 });
     expect(int8.layers.map((l) => l.className)).toEqual(direct.layers.map((l) => l.className));
     expect(int8.layers[0]).toBeInstanceOf(Int8Conv2D);
-    expect(int8.layers.at(-1)).toBeInstanceOf(Int8Dense);
+    expect(int8.layers.at(-1)).toBeInstanceOf(Int8DenseStack); // f1 and out in one call
     for (let i = 0; i < int8.layers.length; i++) {
       const [a, b] = [int8.layers[i].getWeights(), direct.layers[i].getWeights()];
       for (let w = 0; w < a.length; w++) {
@@ -54,16 +54,26 @@ describe('loadForInference', () => {
     float.dispose();
   });
 
-  it('takes a float32 save too (an IO handler), keeping layers of under 32 inputs float by default (not a convolution whose 2 x 2 max pool folds in)', async () => {
+  it('takes a float32 save too (an IO handler), keeping layers of under 32 inputs float by default (a pooled convolution too)', async () => {
     const float = net();
     const io = memoryIO();
     await float.save(io);
     const int8 = await loadForInference(io);
-    expect(int8.layers.map((l) => l.className)).toEqual(['Int8Conv2D', 'Flatten', 'Int8Dense', 'Dense']);
-    expect((int8.layers[0] as Int8Conv2D).maxPool).toBe(true);
-    const unfolded = await loadForInference(io, { fold: false });
-    expect(unfolded.layers.map((l) => l.className)).toEqual([
+    expect(int8.layers.map((l) => l.className)).toEqual([
       'Conv2D',
+      'MaxPooling2D',
+      'Flatten',
+      'Int8Dense',
+      'Dense',
+    ]);
+    // named, c1 (18 inputs) is replaced, with its max pool folded in
+    const named = await loadForInference(io, { layers: ['c1', 'f1'] });
+    expect(named.layers.map((l) => l.className)).toEqual(['Int8Conv2D', 'Flatten', 'Int8Dense', 'Dense']);
+    expect((named.layers[0] as Int8Conv2D).maxPool).toBe(true);
+    named.dispose();
+    const unfolded = await loadForInference(io, { layers: ['c1', 'f1'], fold: false });
+    expect(unfolded.layers.map((l) => l.className)).toEqual([
+      'Int8Conv2D',
       'MaxPooling2D',
       'Flatten',
       'Int8Dense',

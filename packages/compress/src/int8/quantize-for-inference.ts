@@ -18,9 +18,10 @@ export interface QuantizeForInferenceOptions {
    * Layers not named in `layers` whose outputs each sum fewer inputs than this (a Dense's input
    * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
-   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Except a Conv2D whose 2 x 2 max pool folds in
-   * (`fold`): its fused pool saves more than its small product loses (LeNet-5's first convolution and
-   * its pool: 1.25x on WASM, BENCHMARKS.md). Default 32.
+   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Also where its 2 x 2 max pool would fold in:
+   * whole LeNet-5 passes on WASM ran 1.40-1.52x float32's with that convolution float and its pool
+   * separate, 1.25-1.29x with both int8 and fused (BENCHMARKS.md, branch wip/int8-chain); name the layer
+   * in `layers` to replace it all the same. Default 32.
    */
   minInputs?: number;
   /**
@@ -69,19 +70,6 @@ function maxPool2x2(spec: SerializedObject | undefined): boolean {
     (c.padding ?? 'valid') === 'valid' &&
     (c.dataFormat ?? 'channelsLast') === 'channelsLast'
   );
-}
-
-/** Whether a foldable 2 x 2 max pool follows layer `i` (after a batch norm and a ReLU that fold in). */
-function poolFollows(specs: SerializedObject[], i: number): boolean {
-  let next = i + 1;
-  const linear = ((specs[i].config as { activation?: unknown }).activation ?? 'linear') === 'linear';
-  if (linear && channelNorm(specs[next], 4)) {
-    next++;
-    const act = specs[next];
-    if (act?.className === 'Activation' && (act.config as { activation?: unknown }).activation === 'relu')
-      next++;
-  }
-  return maxPool2x2(specs[next]);
 }
 
 /** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
@@ -217,9 +205,7 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     if (wanted && !wanted.includes((spec.config as { name: string }).name)) return null;
     const r = replacement(spec);
     if (typeof r === 'string') return null;
-    // a Conv2D whose 2 x 2 max pool folds in stays int8 however few its inputs (the fused pool saves more)
-    const pooled = (options.fold ?? true) && r.className === 'Int8Conv2D' && poolFollows(config.layers, i);
-    if (!wanted && !pooled && inputsPerOutput(model.layers[i]) < minInputs) return null;
+    if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
     return r;
   });
   const steps = plan(config.layers, replaced, options.fold ?? true);
