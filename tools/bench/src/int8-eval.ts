@@ -1,5 +1,6 @@
 /**
- * `pnpm --filter @tensorfold/bench int8-eval <saved model dir> [--dataset mnist|fashion-mnist] [--backend wasm]`
+ * `pnpm --filter @tensorfold/bench int8-eval <saved model dir> [--dataset mnist|fashion-mnist] [--backend wasm]
+ *   [--min-inputs N] [--chain false]` (the last two: `quantizeForInference`'s options; default its defaults)
  *
  * Integer inference of a trained model beside its float32 self, on the 10,000 test images: test
  * accuracy of both, how often they pick the same class, the largest difference of their outputs, and
@@ -54,11 +55,16 @@ async function main() {
   const args = process.argv.slice(2);
   const dataset = option(args, '--dataset', 'mnist');
   const backend = option(args, '--backend', 'wasm') as 'wasm' | 'cpu' | 'webgpu';
+  const minInputs = option(args, '--min-inputs', '');
+  const chain = option(args, '--chain', 'true') !== 'false';
   const dir = args[0];
   if (!dir) throw new Error('Give the directory of a saved model.');
   await initBackend({ require: backend });
   const float = await loadModel(`file://${resolve(dir)}`);
-  const int8 = quantizeForInference(float);
+  const int8 = quantizeForInference(float, {
+    ...(minInputs === '' ? {} : { minInputs: Number(minInputs) }),
+    chain,
+  });
   const test = await (dataset === 'fashion-mnist' ? loadFashionMnist : loadMnist)({ split: 'test' });
   const inputShape = float.inputs[0].shape.slice(1) as number[];
   const xs = tf.reshape(test.xs, [test.count, ...inputShape]);

@@ -1,14 +1,15 @@
 /**
- * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab]`: where an int8 forward
+ * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab] [mnist]`: where an int8 forward
  * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
  * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
- * passes each, totals of the last 3. With `ab`: the CPU time of whole passes of the float32 model and
+ * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time of whole passes of the float32 model and
  * of int8 copies (default, unchained dense layers, unfolded, small dense layers float), 15 alternating
  * rounds, medians.
  */
 import { initBackend } from '@tensorfold/backend';
 import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { loadMnist } from '@tensorfold/data/node';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
 
@@ -86,15 +87,19 @@ async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
     console.log(`  ${(v / 3).toFixed(2).padStart(7)} ms  ${k}`);
 }
 
-/** How many inputs each output of a Dense or Conv2D sums. */
-function inputsOf(layer: Model['layers'][number]): number {
-  const [kernel, ...rest] = layer.getWeights();
-  const inputs = kernel.size / kernel.shape[kernel.rank - 1];
-  tf.dispose([kernel, ...rest]);
-  return inputs;
+/** 1000 images: random in [0, 1), or with `mnist` among the arguments the first 1000 MNIST test digits. */
+async function inputs(shape: number[]): Promise<tf.Tensor> {
+  if (!process.argv.includes('mnist')) return tf.randomUniform([1000, ...shape]);
+  const test = await loadMnist({ split: 'test', limit: 1000 });
+  const x = tf.reshape(test.xs, [1000, ...shape]);
+  test.dispose();
+  return x;
 }
 
-/** `ab`: CPU time of the float model and of int8 copies (default; `minInputs` 32 for all), 15 alternating rounds. */
+/**
+ * `ab`: CPU time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
+ * running every variant once, starting one variant later than the round before.
+ */
 async function ab(name: string): Promise<void> {
   const [build, input] = builders[name];
   setSeed(1);
@@ -104,21 +109,19 @@ async function ab(name: string): Promise<void> {
     int8: quantizeForInference(float),
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
-    'int8, convolutions under 32 inputs float': quantizeForInference(float, {
-      layers: float.layers
-        .filter((l) => l.className === 'Dense' || (l.className === 'Conv2D' && inputsOf(l) >= 32))
-        .map((l) => l.name),
-    }),
+    'int8, every layer (minInputs 0)': quantizeForInference(float, { minInputs: 0 }),
     'int8, dense under 16384 weights float': quantizeForInference(float, {
       layers: float.layers
         .filter((l) => l.className === 'Conv2D' || (l.className === 'Dense' && l.countParams() >= 16384))
         .map((l) => l.name),
     }),
   };
-  const x = tf.randomUniform([1000, ...input]);
+  const x = await inputs(input);
   const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const entries = Object.entries(variants);
+  // each round starts one variant later: no variant always runs right after the same one
   for (let r = 0; r < 16; r++)
-    for (const [k, m] of Object.entries(variants)) {
+    for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       const before = process.cpuUsage();
       const y = m.predict(x) as tf.Tensor;
       await y.data();
@@ -146,7 +149,7 @@ async function main() {
     setSeed(1);
     const float = build();
     const int8 = quantizeForInference(float);
-    const x = tf.randomUniform([1000, ...input]);
+    const x = await inputs(input);
     await run(float, x, `${name} float32`);
     await run(int8, x, `${name} int8`);
     await run(float, x, `${name} float32`);
