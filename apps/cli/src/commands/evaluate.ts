@@ -44,7 +44,7 @@ export interface EvaluateResult {
   rows: EvaluateRow[];
   /** Int8 throughput over float32 throughput, where both ran. */
   speedup?: number;
-  /** The layers that run on the int8 kernels (the others stay float: under 32 inputs an output, unless a 2 x 2 max pool folds in). */
+  /** The layers that run on the int8 kernels (the others stay float: under 32 inputs an output), by their names in the saved model. */
   int8Layers?: string[];
 }
 
@@ -111,7 +111,10 @@ export async function evaluateCommand(
           ...(rows.length > 1
             ? {
                 speedup: rows[0].msPer1000 / rows[1].msPer1000,
-                int8Layers: models[1].layers.filter((l) => l.className.startsWith('Int8')).map((l) => l.name),
+                int8Layers: models[1].layers
+                  .filter((l) => l.className.startsWith('Int8'))
+                  // an Int8DenseStack stands for several Dense layers
+                  .flatMap((l) => (l as { layerNames?: string[] }).layerNames ?? [l.name]),
               }
             : {}),
         };

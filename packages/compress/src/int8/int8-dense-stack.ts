@@ -13,11 +13,10 @@ import {
   register,
   type SerializedObject,
   type Shape,
-  ShapeError,
   tf,
 } from '@tensorfold/core';
 import { getActivation, initializers, serializeActivation } from '@tensorfold/layers';
-import { fusedInt8 } from './int8-dense.js';
+import { fusedInt8, lastAxis } from './int8-dense.js';
 import { type Int8ChainLayer, int8DenseChain } from './int8-ops.js';
 
 /** Options of {@link Int8DenseStack}: one entry per layer, first layer first. */
@@ -83,12 +82,7 @@ export class Int8DenseStack extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const inputDim = shape[shape.length - 1];
-    if (inputDim == null)
-      throw new ShapeError(
-        `Int8DenseStack "${this.name}" needs the size of its input's last axis; give the model an inputShape.`,
-      );
+    const inputDim = lastAxis(inputShape, `Int8DenseStack "${this.name}"`);
     let k = inputDim;
     this.units.forEach((n, i) => {
       const kernel = this.addWeight(

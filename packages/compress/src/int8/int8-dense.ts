@@ -28,6 +28,15 @@ export function fusedInt8(activation: Activation): FusedInt8Activation | null {
   return name === 'relu' || name === 'linear' ? name : null;
 }
 
+/** The size of the last axis of a dense layer's input shape; `layer` (its class and name) is said in the error. */
+export function lastAxis(inputShape: Shape | Shape[], layer: string): number {
+  const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  const inputDim = shape[shape.length - 1];
+  if (inputDim == null)
+    throw new ShapeError(`${layer} needs the size of its input's last axis; give the model an inputShape.`);
+  return inputDim;
+}
+
 /**
  * A fully connected layer computed in integers: `activation(q(x) . W_q * scales + bias)`. For
  * inference only (its weights are not trainable). Build it from a trained Dense with
@@ -49,12 +58,7 @@ export class Int8Dense extends Int8Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const inputDim = shape[shape.length - 1];
-    if (inputDim == null)
-      throw new ShapeError(
-        `Int8Dense "${this.name}" needs the size of its input's last axis; give the model an inputShape.`,
-      );
+    const inputDim = lastAxis(inputShape, `Int8Dense "${this.name}"`);
     this.addInt8Weights(this.units, inputDim);
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
