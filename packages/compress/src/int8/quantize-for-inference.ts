@@ -19,9 +19,9 @@ export interface QuantizeForInferenceOptions {
    * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
    * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Also where its 2 x 2 max pool would fold in:
-   * whole LeNet-5 passes on WASM ran 1.40-1.52x float32's with that convolution float and its pool
-   * separate, 1.25-1.29x with both int8 and fused (BENCHMARKS.md, branch wip/int8-chain); name the layer
-   * in `layers` to replace it all the same. Default 32.
+   * LeNet-5's first convolution with its pool ran 1.4x faster in float32 than int8 with the pool fused
+   * (WASM, BENCHMARKS.md, branch wip/int8-chain); name the layer in `layers` to replace it all the
+   * same. Default 32.
    */
   minInputs?: number;
   /**
