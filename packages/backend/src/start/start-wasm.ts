@@ -55,7 +55,10 @@ export async function startWasm(wasmPaths?: WasmPaths, threads: number | 'auto' 
  */
 export function liveWasmThreads(): Pick<WasmStartInfo, 'threads' | 'threadPoolLost'> {
   const lost = wasmThreadsLost();
-  return { threads: Math.max(getThreadsCount(), wasmThreads()), ...(lost != null ? { threadPoolLost: lost } : {}) };
+  return {
+    threads: Math.max(getThreadsCount(), wasmThreads()),
+    ...(lost != null ? { threadPoolLost: lost } : {}),
+  };
 }
 
 /** Threads, SIMD, FMA and added kernels of the running WASM backend. */

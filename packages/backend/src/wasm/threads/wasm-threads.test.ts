@@ -4,7 +4,13 @@ import { describeBackend } from '../../backend-info.js';
 import { backendInfo, initBackend } from '../../init-backend.js';
 import { runKernelOn, sequence } from '../test-utils/run-kernel.js';
 import type { ThreadPool } from './pool.js';
-import { setWasmThreads, threadPool, wasmThreads, wasmThreadsLost, wasmThreadsSetting } from './wasm-threads.js';
+import {
+  setWasmThreads,
+  threadPool,
+  wasmThreads,
+  wasmThreadsLost,
+  wasmThreadsSetting,
+} from './wasm-threads.js';
 
 /** [192, 256] . [256, 128] (6.3M multiply-adds: on the pool where it runs), read back. */
 async function product(): Promise<Float32Array> {
