@@ -32,7 +32,7 @@ function onThePool<T>(f: () => T): T {
 }
 
 /** Channels: any small count (not a multiple of 4: the one-thread fallbacks), or multiples of 4 and 8. */
-const channels = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(4, 8, 12, 16, 24));
+const channels = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(4, 8, 12, 16));
 
 /** A convolution's geometry for the pool's kernels: dilation (forward only) where the strides are 1. */
 interface PoolConv {
@@ -57,10 +57,10 @@ function poolConv(strideOne: boolean): fc.Arbitrary<PoolConv> {
   return fc
     .record({
       batch: fc.integer({ min: 1, max: 3 }),
-      height: fc.integer({ min: 1, max: 15 }),
-      width: fc.integer({ min: 1, max: 15 }),
+      height: fc.integer({ min: 1, max: 12 }),
+      width: fc.integer({ min: 1, max: 12 }),
       inChannels: channels,
-      outChannels: strideOne ? fc.constantFrom(8, 16, 24, 32) : channels,
+      outChannels: strideOne ? fc.constantFrom(8, 16, 24) : channels,
       filterHeight: fc.integer({ min: 1, max: 5 }),
       filterWidth: fc.integer({ min: 1, max: 5 }),
       strides: fc.tuple(stride, stride),
