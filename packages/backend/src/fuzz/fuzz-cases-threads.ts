@@ -4,7 +4,9 @@
  * one split by images), and the int8 kernels, run with `setThreadedKernelMinimum(1)` so that they take
  * the pool at every fuzzed size, not only above their thresholds (2^20 multiply-adds, which the fuzzed
  * shapes never reach). The setter changes nothing on the CPU reference or WebGPU, and nothing where no
- * pool runs (1 thread): the cases then test the one-thread paths.
+ * pool runs (1 thread): the cases then test the one-thread paths. The convolution cases run on WASM
+ * only (WebGPU's convolutions have their own property); the int8 ones on WebGPU too (no other
+ * property has them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
@@ -140,12 +142,14 @@ export const FUZZ_CASES_THREADS: ReadonlyArray<FuzzCase<unknown>> = [
     arbitrary: poolConv(false),
     run: (g) => convOnThePool(g as PoolConv),
     slack: (g) => convSlack(g as PoolConv),
+    only: ['wasm'], // WebGPU's convolutions: the conv2d property of fuzz-cases.ts
   },
   {
     name: 'stride-1 conv2d on the WASM pool at every size (direct kernel, blocked filter gradient), and its gradients',
     arbitrary: poolConv(true),
     run: (g) => convOnThePool(g as PoolConv),
     slack: (g) => convSlack(g as PoolConv),
+    only: ['wasm'], // WebGPU's convolutions: the conv2d property of fuzz-cases.ts
   },
   {
     name: 'int8 matMul (TensorfoldInt8MatMul) on the WASM pool at every size, signed and non-negative inputs',

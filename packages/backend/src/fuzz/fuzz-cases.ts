@@ -35,6 +35,8 @@ export interface FuzzCase<P = unknown> {
   run: (p: P) => tf.Tensor[];
   /** Tolerance multiplier for `p` (long sums). Default 1. */
   slack?: (p: P) => number;
+  /** The backends compared with the CPU (those that start here); default WASM and WebGPU. */
+  only?: ReadonlyArray<'wasm' | 'webgpu'>;
 }
 
 function fuzzCase<P>(c: FuzzCase<P>): FuzzCase<unknown> {
