@@ -18,7 +18,7 @@ import {
   packInt8Levels,
 } from '../int8/int8-kernels.js';
 import { setThreadedKernelMinimum } from '../wasm/threads/threaded-minimum.js';
-import { capSize, dimension, valueSeed } from './arbitraries.js';
+import { type ConvGeometry, capSize, dimension, valueSeed } from './arbitraries.js';
 import type { FuzzCase } from './fuzz-cases.js';
 import { withGradients } from './gradients.js';
 import { type Fill, input, random } from './values.js';
@@ -37,20 +37,10 @@ function onThePool<T>(f: () => T): T {
 const channels = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(4, 8, 12, 16));
 
 /** A convolution's geometry for the pool's kernels: dilation (forward only) where the strides are 1. */
-interface PoolConv {
-  batch: number;
-  height: number;
-  width: number;
-  inChannels: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  strides: [number, number];
+interface PoolConv extends ConvGeometry {
   dilations: [number, number];
-  pad: 'same' | 'valid';
   bias: boolean;
   relu: boolean;
-  seed: number;
 }
 
 /** Geometries whose 'valid' filter (dilated) fits the image; `strideOne` keeps the direct kernel's strides. */
