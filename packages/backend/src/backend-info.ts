@@ -22,9 +22,17 @@ export interface BackendInfo {
   /**
    * WASM only: threads the kernels run on: tensorfold's own thread pool (its matrix products; see
    * `initBackend`'s `threads`), else XNNPACK's (1 in Node, where tfjs-backend-wasm 4.22 runs
-   * single-threaded).
+   * single-threaded). Read when `backendInfo()` is called: 1 once a worker of the pool died (see
+   * `threadPoolLost`), the new count after `setWasmThreads`.
    */
   threads?: number;
+  /**
+   * WASM only, where tensorfold's thread pool was lost: why (a worker died, e.g. `'worker 1 of 2
+   * exited with code 1'`). The kernels then run on one thread, with the same results, until
+   * `setWasmThreads` or `initBackend` starts the pool again. Absent while the pool runs or none was
+   * started.
+   */
+  threadPoolLost?: string;
   /** WASM only: whether the SIMD build is in use. */
   simd?: boolean;
   /**

@@ -5,7 +5,7 @@ import { BACKEND_NAMES, type BackendName, parseBackendName } from './backend-nam
 import { cpuAdvice } from './cpu-advice.js';
 import { environmentVariable, isNode } from './environment.js';
 import { startCpu } from './start/start-cpu.js';
-import { startWasm, type WasmPaths, wasmInfo } from './start/start-wasm.js';
+import { liveWasmThreads, startWasm, type WasmPaths, wasmInfo } from './start/start-wasm.js';
 import { startWebgpu, type WebgpuStartInfo } from './start/start-webgpu.js';
 import { requestedThreads } from './wasm/threads/wasm-threads.js';
 
@@ -79,7 +79,12 @@ export async function useBackend(name: BackendName): Promise<BackendInfo> {
  */
 export function backendInfo(): BackendInfo {
   const current = tf.getBackend();
-  if (active != null && active.name === current) return active;
+  if (active != null && active.name === current) {
+    if (current !== 'wasm') return active;
+    // The thread count as it is now (a lost worker, setWasmThreads since), not as at start-up.
+    const { threadPoolLost: _startUp, ...started } = active;
+    return { ...started, ...liveWasmThreads() };
+  }
   if (current === 'wasm')
     return { name: 'wasm', chosenBy: 'auto', platform: platform(), ...wasmInfo(), skipped: [] };
   if (current === 'cpu' || current === 'webgpu')

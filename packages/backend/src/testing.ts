@@ -29,6 +29,7 @@ export {
   setSimdKernelsEnabled,
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
+export { setThreadedKernelMinimum } from './wasm/threads/threaded-minimum.js';
 export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';
 export {
   type RecurrenceMode as WebgpuRecurrenceMode,

@@ -21,6 +21,7 @@ import {
   valueSeed,
 } from './arbitraries.js';
 import { FUZZ_CASES_3D } from './fuzz-cases-3d.js';
+import { FUZZ_CASES_THREADS } from './fuzz-cases-threads.js';
 import { withGradients } from './gradients.js';
 import { type Fill, input, sizeOf } from './values.js';
 
@@ -34,6 +35,8 @@ export interface FuzzCase<P = unknown> {
   run: (p: P) => tf.Tensor[];
   /** Tolerance multiplier for `p` (long sums). Default 1. */
   slack?: (p: P) => number;
+  /** The backends compared with the CPU (those that start here); default WASM and WebGPU. */
+  only?: ReadonlyArray<'wasm' | 'webgpu'>;
 }
 
 function fuzzCase<P>(c: FuzzCase<P>): FuzzCase<unknown> {
@@ -226,6 +229,7 @@ export const FUZZ_CASES: ReadonlyArray<FuzzCase<unknown>> = [
     },
     slack: (p) => Math.max(1, Math.max(p.k, p.m, p.n, sizeOf(p.batch[0])) / 8),
   }),
+  ...FUZZ_CASES_THREADS,
   fuzzCase({
     name: 'fused matMul (_FusedMatMul): bias, activation, transposes',
     arbitrary: fc.record({

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import { registerWasmKernels } from '../wasm/register-kernels.js';
 import { simdKernelsFlavor } from '../wasm/simd/simd-kernels.js';
-import { setWasmThreads, wasmThreads } from '../wasm/threads/wasm-threads.js';
+import { setWasmThreads, wasmThreads, wasmThreadsLost } from '../wasm/threads/wasm-threads.js';
 
 /** Where the `.wasm` binaries are served from (browser bundles); see tfjs-backend-wasm's `setWasmPaths`. */
 export type WasmPaths = string | Record<string, string>;
@@ -11,6 +11,8 @@ export type WasmPaths = string | Record<string, string>;
 /** What the WASM backend reports once started. */
 export interface WasmStartInfo {
   threads: number;
+  /** Why tensorfold's thread pool was lost (a worker died), where it was; see `BackendInfo`. */
+  threadPoolLost?: string;
   simd: boolean;
   fma: boolean;
   addedKernels: string[];
@@ -47,10 +49,22 @@ export async function startWasm(wasmPaths?: WasmPaths, threads: number | 'auto' 
   return wasmInfo();
 }
 
+/**
+ * The threads the WASM kernels run on now (tensorfold's pool, else XNNPACK's) and, where a worker of
+ * the pool died since it started, why: read at each call, not at start-up.
+ */
+export function liveWasmThreads(): Pick<WasmStartInfo, 'threads' | 'threadPoolLost'> {
+  const lost = wasmThreadsLost();
+  return {
+    threads: Math.max(getThreadsCount(), wasmThreads()),
+    ...(lost != null ? { threadPoolLost: lost } : {}),
+  };
+}
+
 /** Threads, SIMD, FMA and added kernels of the running WASM backend. */
 export function wasmInfo(): WasmStartInfo {
   return {
-    threads: Math.max(getThreadsCount(), wasmThreads()),
+    ...liveWasmThreads(),
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     fma: simdKernelsFlavor() === 'fma',
     addedKernels: [...addedKernels],

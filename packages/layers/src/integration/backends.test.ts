@@ -316,7 +316,10 @@ describe.each(others)('every layer on %s', (backend) => {
           tolerance[backend] * 10,
         );
       });
-      await expectTrains(backend, c.build, c.data, { epochs: 3, improvement: 0.99 });
+      // One batch of all 16 examples (3 steps, not 6): on WebGPU (SwiftShader) the time goes with the
+      // steps, and the full batch lowers the loss more (the convolutions' case to 0.975 of the first
+      // loss on CPU and WASM, against 0.989 in 6 steps of 8).
+      await expectTrains(backend, c.build, c.data, { epochs: 3, batchSize: 16, improvement: 0.99 });
     }, 240_000);
   }
 });

@@ -105,8 +105,9 @@ describe('LeNet-5', () => {
         backend,
         lenet5,
         () => {
-          // 12 random "images"; the target is a one-hot of which quadrant is brightest.
-          const x = seededUniform([12, 28, 28, 1], 3, 0, 1);
+          // 6 random "images" (12 took twice the time, the CPU's convolutions; the loss fell less, to
+          // 0.977 of the first against 0.961 here); the target is a one-hot of which quadrant is brightest.
+          const x = seededUniform([6, 28, 28, 1], 3, 0, 1);
           const quadrants = tf.stack(
             [
               tf.mean(tf.slice(x, [0, 0, 0, 0], [-1, 14, 14, 1]), [1, 2, 3]),
@@ -119,7 +120,7 @@ describe('LeNet-5', () => {
           const y = tf.oneHot(tf.argMax(quadrants, 1), 10);
           return { x, y: tf.cast(y, 'float32') };
         },
-        { epochs: 3, batchSize: 6, learningRate: 0.5, improvement: 0.99 },
+        { epochs: 3, batchSize: 3, learningRate: 0.5, improvement: 0.99 },
       );
     });
   }

@@ -8,6 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { KernelScope, WasmBackendLike } from '../kernel-scope.js';
 import { type DirectConv, directConv } from '../simd/direct-conv.js';
+import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { simpleConvolution } from './convolution-geometry.js';
 
@@ -62,8 +63,12 @@ function runDirect(backend: WasmBackendLike, kernels: DirectConv, call: DirectCa
   const { x, w, bias, out, flags, geometry } = call;
   const [batch, , , inC, outH, outW, outC, fH, fW] = geometry;
   const patch = fH * fW * inC;
-  const running = batch >= 2 && patch >= THREADED_DIRECT_MIN_PATCH ? threadPool('directConv') : null;
-  if (running != null && batch * outH * outW * outC * patch >= THREADED_DIRECT_MIN_MULTIPLY_ADDS) {
+  const large = threadedSizeRulesWaived() || (batch >= 2 && patch >= THREADED_DIRECT_MIN_PATCH);
+  const running = large ? threadPool('directConv') : null;
+  if (
+    running != null &&
+    batch * outH * outW * outC * patch >= threadedMinimum(THREADED_DIRECT_MIN_MULTIPLY_ADDS)
+  ) {
     const { pool, build } = running;
     const size = (t: TensorInfo) => util.sizeFromShape(t.shape);
     // The pool's memory, in floats: arguments, x, w, the bias, the output.

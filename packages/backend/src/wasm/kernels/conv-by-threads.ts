@@ -6,6 +6,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { simpleConvolution } from './convolution-geometry.js';
 
@@ -52,7 +53,8 @@ export function convByThreads(
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const n = info.outChannels;
   const m = info.batchSize * info.outHeight * info.outWidth;
-  if (m < 1 || k < MIN_PATCH || n < MIN_CHANNELS || m * k * n < THREADED_CONV_MIN_MULTIPLY_ADDS) return null;
+  if (m < 1 || m * k * n < threadedMinimum(THREADED_CONV_MIN_MULTIPLY_ADDS)) return null;
+  if (!threadedSizeRulesWaived() && (k < MIN_PATCH || n < MIN_CHANNELS)) return null;
 
   const { pool, build, kernels } = running;
   const mPad = Math.ceil(m / 4) * 4;

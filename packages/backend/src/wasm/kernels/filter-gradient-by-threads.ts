@@ -1,5 +1,6 @@
 import { type backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
+import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { filterGradientSizes } from './convolution-geometry.js';
 
@@ -34,7 +35,8 @@ export function filterGradientByThreads(
   const taps = info.filterHeight * info.filterWidth;
   const outSize = taps * info.inChannels * info.outChannels;
   const work = outSize * info.batchSize * info.outHeight * info.outWidth;
-  if (taps < 2 || work < THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS) return null;
+  if (work < threadedMinimum(THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS)) return null;
+  if (taps < 2 && !threadedSizeRulesWaived()) return null;
   const { pool, build } = running;
   const xSize = util.sizeFromShape(x.shape);
   const dySize = util.sizeFromShape(dy.shape);
@@ -92,10 +94,10 @@ export function blockedFilterGradientByThreads(
   info: backend_util.Conv2DInfo,
 ): TensorInfo | null {
   const running = threadPool('blockedFilterGradient');
-  if (running == null || info.batchSize < 2) return null;
+  if (running == null || (info.batchSize < 2 && !threadedSizeRulesWaived())) return null;
   const outSize = info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
   const work = outSize * info.batchSize * info.outHeight * info.outWidth;
-  if (work < THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS) return null;
+  if (work < threadedMinimum(THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS)) return null;
   const { pool, build } = running;
   const per = Math.ceil(info.batchSize / BLOCKED_CHUNKS);
   const chunks = Math.ceil(info.batchSize / per);

@@ -10,6 +10,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Int8ConvGeometry } from '../../int8/reference.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import type { ThreadPool } from '../threads/pool.js';
+import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { type PoolUse, poolHandouts, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
 
 /**
@@ -28,9 +29,12 @@ export function setThreadedInt8Minimum(multiplyAdds: number = THREADED_INT8_MIN_
   minimum = multiplyAdds;
 }
 
-/** The size from which int8 kernels run on the pool (see {@link setThreadedInt8Minimum}). */
+/**
+ * The size from which int8 kernels run on the pool (see {@link setThreadedInt8Minimum}, and
+ * threads/threaded-minimum.ts, which overrides it).
+ */
 export function threadedInt8Minimum(): number {
-  return minimum;
+  return threadedMinimum(minimum);
 }
 
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
@@ -47,7 +51,8 @@ const POOLED_QUANTIZE_FLOATS = 1 << 16;
 
 /** How the quantization job cuts `rows` rows of `rowFloats`: one chunk (this thread) for small inputs. */
 export function quantizeChunks(rows: number, rowFloats: number, threads: number) {
-  if (rows * rowFloats < POOLED_QUANTIZE_FLOATS) return { chunkRows: rows, chunks: 1 };
+  if (rows * rowFloats < POOLED_QUANTIZE_FLOATS && !threadedSizeRulesWaived())
+    return { chunkRows: rows, chunks: 1 };
   const chunkRows = Math.ceil(rows / Math.min(rows, threads * CHUNKS_PER_THREAD));
   return { chunkRows, chunks: Math.ceil(rows / chunkRows) };
 }
@@ -222,7 +227,7 @@ export function int8MatMulByThreads(
   n: number,
   relu: boolean,
 ): boolean {
-  if (m * k * n < minimum || m < 8) return false;
+  if (m * k * n < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
   if (running == null) return false;
   const { pool, build, kernels } = running;
@@ -308,7 +313,7 @@ export function int8Conv2DByThreads(
   const positions = g.outH * g.outW;
   const total = g.batch * positions;
   const k = g.fH * g.fW * g.inC;
-  if (total * k * g.outC < minimum || total < 8) return false;
+  if (total * k * g.outC < threadedInt8Minimum() || (total < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
   if (running == null) return false;
   const { pool, build, kernels } = running;

@@ -13,6 +13,7 @@ import { INT8_DENSE_CHAIN, INT8_MAT_MUL, type Int8DenseChainAttrs } from '../../
 import { int8MatMulReference } from '../../int8/reference.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
+import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import {
   aligned,
@@ -77,7 +78,7 @@ export function int8DenseChainByThreads(
   m: number,
 ): boolean {
   const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
-  if (work < threadedInt8Minimum() || m < 8) return false;
+  if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
   if (running == null) return false;
   const { pool, build, kernels } = running;

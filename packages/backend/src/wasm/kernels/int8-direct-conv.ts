@@ -16,6 +16,7 @@ import { type Int8ConvGeometry, levelAt } from '../../int8/reference.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from '../simd/generated/int8-direct-wasm.js';
 import { SimdModule } from '../simd/simd-module.js';
+import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { type Int8Operands, threadedInt8Minimum } from './int8-by-threads.js';
 
@@ -261,7 +262,7 @@ export function int8DirectConvByThreads(
   if (!enabled || signedInputs.has(all.w.dataId) || g.batch * positions * k * g.outC < threadedInt8Minimum())
     return false;
   const running = threadPool('int8Direct');
-  if (running == null || g.batch < running.pool.threads) return false;
+  if (running == null || (g.batch < running.pool.threads && !threadedSizeRulesWaived())) return false;
   // byte products only where relaxed SIMD runs (the int8 module's FMA build says so)
   if (threadPool('int8')?.kernels.hasBytes == null) return false;
   const { pool: threads, build } = running;

@@ -1,5 +1,6 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import { threadedMinimum } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
 
 /**
@@ -65,7 +66,7 @@ export function matMulByThreads(
   const k = transposeA ? a0 : a1;
   const n = transposeB ? b0 : b1;
   if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
-  if (m * k * n < minimum) return null;
+  if (m * k * n < threadedMinimum(minimum)) return null;
   if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n)) return null;
 
   const layout = layoutOf(m, k, n, transposeA);

@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../init-backend.js';
+import { describeBackend } from '../../backend-info.js';
+import { backendInfo, initBackend } from '../../init-backend.js';
 import { runKernelOn, sequence } from '../test-utils/run-kernel.js';
 import type { ThreadPool } from './pool.js';
-import { setWasmThreads, threadPool, wasmThreads, wasmThreadsSetting } from './wasm-threads.js';
+import {
+  setWasmThreads,
+  threadPool,
+  wasmThreads,
+  wasmThreadsLost,
+  wasmThreadsSetting,
+} from './wasm-threads.js';
 
 /** [192, 256] . [256, 128] (6.3M multiply-adds: on the pool where it runs), read back. */
 async function product(): Promise<Float32Array> {
@@ -49,6 +56,25 @@ describe('the WASM thread pool', () => {
     expect(await setWasmThreads(2)).toBe(2);
     expect(threadPool('matMul')?.pool).not.toBe(pool);
     expect(await product()).toEqual(onPool);
+  });
+
+  it("backendInfo() gives the threads as they are now: 1 and the pool's loss once a worker died, 2 once restarted", async () => {
+    expect(await setWasmThreads(2)).toBe(2);
+    expect(backendInfo().threads).toBe(2);
+    expect(backendInfo().threadPoolLost).toBeUndefined();
+    const pool = threadPool('matMul')?.pool;
+    if (pool == null) throw new Error('no pool: this runtime runs no WASM threads');
+    await killWorker(pool);
+    const info = backendInfo();
+    expect(info.threads).toBe(1);
+    expect(info.threadPoolLost).toMatch(/exited with code 1|a worker exited/);
+    expect(wasmThreadsLost()).toBe(info.threadPoolLost);
+    expect(describeBackend(info)).toMatch(/, 1 thread\)$/);
+    expect(await setWasmThreads(2)).toBe(2);
+    expect(backendInfo().threads).toBe(2);
+    expect(backendInfo().threadPoolLost).toBeUndefined();
+    expect(await setWasmThreads(1)).toBe(1);
+    expect(backendInfo().threads).toBe(1);
   });
 
   it('keeps the thread count set before through runKernelOn (not back to auto)', async () => {

@@ -166,13 +166,27 @@ export function wasmThreadsSetting(): number | 'auto' | undefined {
   return setting;
 }
 
+/** Why the last pool stopped running (a worker died), until setWasmThreads replaces it; else null. */
+let lost: string | null = null;
+
 /** The running pool, or null; a pool broken by a lost worker is dropped (and stopped) here. */
 function whole(): Running | null {
   if (running?.pool.broken != null) {
+    lost = running.pool.broken;
     void running.pool.close();
     running = null;
   }
   return running;
+}
+
+/**
+ * Why tensorfold's thread pool was lost (`'worker 1 of 2 exited with code 1'`): a worker died, and
+ * the kernels run on one thread since; null while the pool runs, without one, and after
+ * {@link setWasmThreads} (or `initBackend`) has started or stopped the pool again.
+ */
+export function wasmThreadsLost(): string | null {
+  whole();
+  return lost;
 }
 
 /**
@@ -239,6 +253,7 @@ export function setWasmThreads(requested: number | 'auto'): Promise<number> {
   const next = pending.then(async () => {
     const threads = requested === 'auto' ? await autoThreads() : requested;
     if (whole()?.pool.threads === threads) return threads;
+    lost = null;
     const old = running;
     running = null;
     await old?.pool.close();
