@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BUSY, busyReason, medianOf, pairedRatios, relativeSpread, summarize } from './steadiness.js';
+import {
+  BUSY,
+  busyReason,
+  groupedSummary,
+  medianOf,
+  pairedRatios,
+  relativeSpread,
+  summarize,
+} from './steadiness.js';
 
 describe('summarize', () => {
   it('gives the median, quartiles (measured values) and range', () => {
@@ -85,5 +93,26 @@ describe('busyReason', () => {
     expect(busyReason({ ...quiet, spreads: [BUSY.spread + 0.01] })).not.toBeNull();
     expect(busyReason({ ...quiet, wallPerCpu: [BUSY.wallPerCpu + 0.01] })).not.toBeNull();
     expect(busyReason({ ...quiet, ownDuringPeerCores: BUSY.ownDuringPeerCores + 0.01 })).not.toBeNull();
+  });
+});
+
+describe('groupedSummary', () => {
+  it("weighs each process's median alike and measures the spread within processes", () => {
+    // Process 0 in the slow mode (about 5,600), process 1 in the fast one (about 7,900), rounds alternating.
+    const slow = [5400, 5600, 5500, 5800, 5700];
+    const fast = [7700, 7900, 8000, 7800, 8100];
+    const rates = slow.flatMap((s, i) => [s, fast[i]]);
+    const processes = slow.flatMap(() => [0, 1]);
+    const summary = groupedSummary(rates, processes);
+    expect(summary.medians).toEqual([5600, 7900]);
+    expect(summary.centre).toBe(6750);
+    expect(summary.withinSpread).toBeCloseTo((200 / 5600 + 200 / 7900) / 2);
+    // All rounds together look far noisier than any process's rounds are.
+    expect(relativeSpread(rates)).toBeGreaterThan(BUSY.spread);
+  });
+
+  it('refuses values without a process each', () => {
+    expect(() => groupedSummary([1, 2], [0])).toThrow(RangeError);
+    expect(() => groupedSummary([], [])).toThrow(RangeError);
   });
 });

@@ -66,6 +66,43 @@ export function pairedRatios(ours: number[], theirs: number[]): number[] {
   return Array.from({ length: n }, (_, i) => ours[i] / theirs[i]);
 }
 
+/** Rounds measured in several processes (see {@link groupedSummary}). */
+export interface GroupedSummary {
+  /** The mean of the processes' median rounds: each process weighs the same. */
+  centre: number;
+  /** Each process's median round, in process order (processes with no round left out). */
+  medians: number[];
+  /** The mean of the processes' relative spreads (see {@link relativeSpread}): the rounds' own noise. */
+  withinSpread: number;
+}
+
+/**
+ * Summarizes `values` measured in several processes, `groups[i]` naming the process of `values[i]`.
+ * Where a process's speed is one draw that holds for its lifetime (the PyTorch peer's is, on the
+ * bench machine: two modes 1.4x apart), the median of all rounds jumps from one mode to the other
+ * with the draws; the mean of the processes' medians moves by a fraction of that, and the spread
+ * within each process still says how noisy the rounds were.
+ */
+export function groupedSummary(values: number[], groups: number[]): GroupedSummary {
+  if (values.length === 0 || values.length !== groups.length)
+    throw new RangeError(
+      `groupedSummary needs one group per value (got ${values.length} values, ${groups.length} groups).`,
+    );
+  const byGroup = new Map<number, number[]>();
+  values.forEach((v, i) => {
+    const list = byGroup.get(groups[i]) ?? [];
+    list.push(v);
+    byGroup.set(groups[i], list);
+  });
+  const lists = [...byGroup.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+  const medians = lists.map(medianOf);
+  return {
+    centre: medians.reduce((sum, m) => sum + m, 0) / medians.length,
+    medians,
+    withinSpread: lists.reduce((sum, list) => sum + relativeSpread(list), 0) / lists.length,
+  };
+}
+
 /** The 1-minute load average per core (1 = every core busy on average). */
 export function loadPerCore(): number {
   return loadavg()[0] / availableParallelism();

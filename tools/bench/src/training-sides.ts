@@ -26,6 +26,11 @@ export interface Runner extends RoundRunner {
    * sides in another process, whose rounds our threads should leave alone).
    */
   ownCoresDuringRounds?(): number | null;
+  /**
+   * For sides measured in several processes: the process of each round so far (warm-up rounds
+   * included; the caller keeps the last ones, which match its timed rounds).
+   */
+  processes?(): number[];
 }
 
 export interface Side {
@@ -84,24 +89,29 @@ export function inProcessSide(
 }
 
 /**
- * PyTorch on the CPU with `threads` intra-op threads, in a worker process shared by its sides. Each
- * round spreads its steps over `builds` fresh copies of the network (see pytorch_training.py: one
- * copy's speed is one draw of where its buffers land in memory). The worker warms each thread
- * setting up itself, at its first request.
+ * PyTorch on the CPU with `threads` intra-op threads, in worker processes shared by its sides: round
+ * r runs in process r mod P, so that the rounds draw P processes' speeds (one process keeps its
+ * speed for its lifetime; on the bench machine two processes differ by up to 1.4x, see BENCHMARKS.md,
+ * "The PyTorch peer's yardstick"). Each process warms each thread setting up itself, at its first
+ * request.
  */
-export function pytorchSide(peer: PyTorchPeer, version: string, threads: number, builds: number): Side {
+export function pytorchSide(peers: PyTorchPeer[], version: string, threads: number): Side {
   return {
     name: `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
     oneThread: threads === 1,
     async start(network) {
-      await peer.timedRound(network, 0, threads); // builds the network and warms this thread setting up
+      // Builds the network and warms this thread setting up in every process.
+      for (const peer of peers) await peer.timedRound(network, 0, threads);
+      const processes: number[] = [];
       let ownCpu = 0;
       let wall = 0;
       return {
         async round(steps) {
-          // Our CPU time over the whole request (the untimed builds too) against its wall time.
+          const process = processes.length % peers.length;
+          processes.push(process);
+          // Our CPU time over the whole request against its wall time.
           const [before, start] = [processCpuSeconds('self'), performance.now()];
-          const time = await peer.timedRound(network, steps, threads, builds);
+          const time = await peers[process].timedRound(network, steps, threads);
           const after = processCpuSeconds('self');
           if (before != null && after != null) {
             ownCpu += after - before;
@@ -109,6 +119,7 @@ export function pytorchSide(peer: PyTorchPeer, version: string, threads: number,
           }
           return time;
         },
+        processes: () => processes.slice(),
         ownCoresDuringRounds: () => (wall > 0 ? ownCpu / wall : null),
         dispose: () => {},
       };

@@ -84,15 +84,9 @@ export class PyTorchPeer {
 
   /**
    * Like {@link PyTorchPeer.round}, with the CPU seconds the worker spent (all its threads; a script
-   * that does not report them gives its wall seconds). With `builds` (`pytorch_training.py` only), the
-   * steps are spread over that many fresh copies of the network, built untimed (see that script).
+   * that does not report them gives its wall seconds).
    */
-  timedRound(
-    network: NetworkName | string,
-    steps: number,
-    threads: number,
-    builds?: number,
-  ): Promise<RoundTime> {
+  timedRound(network: NetworkName | string, steps: number, threads: number): Promise<RoundTime> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) =>
         reject(new Error(`The PyTorch peer exited (code ${code}): ${this.stderr.trim()}`));
@@ -102,7 +96,7 @@ export class PyTorchPeer {
         const answer = JSON.parse(line) as { seconds: number; cpu_seconds?: number };
         resolve({ wall: answer.seconds, cpu: answer.cpu_seconds ?? answer.seconds });
       });
-      this.child.stdin.write(`${JSON.stringify({ network, steps, threads, builds })}\n`);
+      this.child.stdin.write(`${JSON.stringify({ network, steps, threads })}\n`);
     });
   }
 

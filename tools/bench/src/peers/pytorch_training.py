@@ -17,11 +17,7 @@ with Keras's epsilon (1e-3) and momentum (0.99, which is PyTorch's momentum 0.01
 Protocol, one JSON object per line: the suite writes {"network": "mlp" | "lenet5", "steps": N,
 "threads": T} on stdin; this process runs N optimization steps on a fixed random batch with T
 intra-op threads and answers {"seconds": S, "cpu_seconds": C} (wall time of the N steps, and the CPU
-time this process spent in them, all its threads) on stdout. With "builds": B (B >= 1) the N steps are
-spread over B fresh copies of the network (model, optimizer and batch built anew, FRESH_UNTIMED_STEPS
-untimed steps each first, and dropped after): on the bench machine a PyTorch step's speed depends on
-where its buffers land in memory, by up to 1.4x between two copies built in the same process (see
-BENCHMARKS.md, "The PyTorch peer's yardstick"), so one copy is one draw; B copies a round average it. The first request for a network builds it;
+time this process spent in them, all its threads) on stdout. The first request for a network builds it;
 the first request for a (network, threads) pair warms that setting up with untimed steps for at least
 WARMUP_SECONDS (and WARMUP_STEPS steps): switching the thread count re-sizes PyTorch's thread pool,
 and a cold pool or cold caches once made a round 4x slower than the next. It exits when stdin closes.
@@ -36,7 +32,6 @@ from torch import nn
 BATCH = {"mlp": 128, "lenet5": 64, "vggsmall": 32, "resnetsmall": 32}
 WARMUP_SECONDS = 1.0
 WARMUP_STEPS = 5
-FRESH_UNTIMED_STEPS = 2
 
 
 def bn(channels, dims=2):
@@ -135,13 +130,6 @@ class Trainer:
             self.optimizer.step()
 
 
-def timed(trainer, steps):
-    """Wall and CPU seconds (all threads) of `steps` steps of `trainer`."""
-    start, cpu_start = time.perf_counter(), time.process_time()
-    trainer.run(steps)
-    return time.perf_counter() - start, time.process_time() - cpu_start
-
-
 def main():
     trainers = {}
     for line in sys.stdin:
@@ -152,17 +140,9 @@ def main():
         if network not in trainers:
             trainers[network] = Trainer(network)
         trainers[network].warm_up(threads)
-        steps, builds = int(request["steps"]), int(request.get("builds", 0))
-        if builds < 1:
-            seconds, cpu_seconds = timed(trainers[network], steps)
-        else:
-            seconds = cpu_seconds = 0.0
-            for i in range(builds):
-                fresh = Trainer(network)
-                fresh.run(FRESH_UNTIMED_STEPS)
-                wall, cpu = timed(fresh, steps * (i + 1) // builds - steps * i // builds)
-                seconds, cpu_seconds = seconds + wall, cpu_seconds + cpu
-                del fresh
+        start, cpu_start = time.perf_counter(), time.process_time()
+        trainers[network].run(int(request["steps"]))
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
         print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds}), flush=True)
 
 

@@ -36,6 +36,8 @@ import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 import {
   busyReason,
+  type GroupedSummary,
+  groupedSummary,
   medianOf,
   pairedRatios,
   type RoundTime,
@@ -73,8 +75,11 @@ function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] 
   return wanted as T[];
 }
 
-/** Rounds, steps per round and PyTorch builds per round: full and `--quick`. */
-const PLAN = { full: { rounds: 15, steps: 16, builds: 4 }, quick: { rounds: 3, steps: 4, builds: 2 } };
+/**
+ * Timed rounds, steps per round and PyTorch worker processes, full and `--quick`: 16 rounds give each
+ * of 4 processes 4 rounds (a full run takes about 2 minutes on the quiet 2-core machine).
+ */
+const PLAN = { full: { rounds: 16, steps: 16, processes: 4 }, quick: { rounds: 4, steps: 4, processes: 2 } };
 
 /** One side's rounds, summarized. */
 interface SideResult {
@@ -82,6 +87,12 @@ interface SideResult {
   rates: number[];
   /** Summary of `rates`. */
   rate: Summary;
+  /** The side's figure: the median round, or for a side in several processes their mean (see `grouped`). */
+  centre: number;
+  /** For a side measured in several processes: its rounds by process. */
+  grouped: GroupedSummary | null;
+  /** The rounds' own noise: their relative spread, within each process for a side in several. */
+  spread: number;
   /** Median samples per CPU second. */
   cpuRate: number;
   /** Total wall / total CPU time of the rounds. */
@@ -108,9 +119,14 @@ async function measure(
     const summarizeSide = (runner: Runner, times: RoundTime[]): SideResult => {
       const rates = times.map((r) => samples / r.wall);
       const total = (key: keyof RoundTime) => times.reduce((sum, r) => sum + r[key], 0);
+      const processes = runner.processes?.().slice(-times.length);
+      const grouped = processes == null ? null : groupedSummary(rates, processes);
       return {
         rates,
         rate: summarize(rates),
+        centre: grouped?.centre ?? medianOf(rates),
+        grouped,
+        spread: grouped?.withinSpread ?? relativeSpread(rates),
         cpuRate: medianOf(times.map((r) => samples / Math.max(r.cpu, 1e-9))),
         wallPerCpu: total('wall') / Math.max(total('cpu'), 1e-9),
         ownCores: runner.ownCoresDuringRounds?.() ?? null,
@@ -143,8 +159,8 @@ const suite: Suite = {
     'MLP and LeNet-5 training samples/s: tensorfold (core + layers + optim) vs tfjs-layers, and vs PyTorch CPU where python3 has torch',
   async run(ctx: BenchContext) {
     const wasm = ctx.backend === 'wasm';
-    const peers = chosen('BACKEND_TRAINING_PEERS', PEERS);
-    const want = (kind: PeerKind) => peers.includes(kind);
+    const peerKinds = chosen('BACKEND_TRAINING_PEERS', PEERS);
+    const want = (kind: PeerKind) => peerKinds.includes(kind);
     const networks = chosen(
       'BACKEND_TRAINING_NETWORKS',
       NETWORKS.map((n) => n.name),
@@ -179,16 +195,16 @@ const suite: Suite = {
     }
     const plan = ctx.quick ? PLAN.quick : PLAN.full;
     const torch = want('pytorch') ? findPyTorch() : null;
-    const peer = torch?.python == null ? null : new PyTorchPeer(torch.python);
-    if (torch != null && peer == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
+    const python = torch?.python;
+    const peers = python == null ? [] : Array.from({ length: plan.processes }, () => new PyTorchPeer(python));
+    if (torch != null && python == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
     // PyTorch with a thread per core and with one, as tensorfold's WASM runs.
     const threadCounts = [...new Set([availableParallelism(), 1])];
-    const torchSides =
-      peer == null ? [] : threadCounts.map((t) => pytorchSide(peer, torch!.version!, t, plan.builds));
+    const torchSides = peers.length ? threadCounts.map((t) => pytorchSide(peers, torch!.version!, t)) : [];
     sides.push(...torchSides);
     try {
       for (const network of networks) {
-        const pids = peer?.pid == null ? [] : [peer.pid];
+        const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
         const { results, load, othersCores } = await measure(network, sides, plan, pids);
         const ours = results.get('tensorfold') ?? null;
         if (ours == null) throw new Error(`tensorfold could not train ${network.label} on ${ctx.backend}.`);
@@ -201,19 +217,27 @@ const suite: Suite = {
             return;
           }
           const ratio = summarize(pairedRatios(ours.rates, theirs.rates));
-          const notes = [
-            `IQR ${iqr(ours.rate)} / ${iqr(theirs.rate)}`,
-            `by round ${ratio.median.toFixed(2)}x (IQR ${iqr(ratio, true)})`,
-          ];
+          const notes = [`IQR ${iqr(ours.rate)} / ${iqr(theirs.rate)}`];
+          if (theirs.grouped != null) {
+            const medians = theirs.grouped.medians;
+            notes.push(
+              `mean of ${medians.length} processes' medians (${Math.round(Math.min(...medians))}-${Math.round(Math.max(...medians))})`,
+            );
+          }
+          notes.push(`by round ${ratio.median.toFixed(2)}x (IQR ${iqr(ratio, true)})`);
           // Samples per CPU second compare one-thread sides even on a busy machine.
           if (side.oneThread && oursSide.oneThread)
-            notes.push(`per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x`);
+            notes.push(
+              `per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x (${Math.round(ours.cpuRate)} / ${Math.round(theirs.cpuRate)})`,
+            );
           if (othersCores != null) notes.push(`others ${othersCores.toFixed(2)} cores`);
+          if (theirs.ownCores != null)
+            notes.push(`bench during its rounds ${theirs.ownCores.toFixed(2)} cores`);
           const busy = busyReason({
             load,
             othersCores,
             ownDuringPeerCores: theirs.ownCores,
-            spreads: [ours.rates, theirs.rates, pairedRatios(ours.rates, theirs.rates)].map(relativeSpread),
+            spreads: [ours.spread, theirs.spread],
             wallPerCpu: [oursSide, side]
               .filter((s) => s.oneThread)
               .map((s) => results.get(s.name)!.wallPerCpu),
@@ -254,7 +278,7 @@ const suite: Suite = {
         for (const side of torchSides) row(side.name, side.name);
       }
     } finally {
-      peer?.close();
+      for (const peer of peers) peer.close();
     }
   },
 };
@@ -265,8 +289,8 @@ function base(network: Network, ours: SideResult, theirs: SideResult | null, pee
     suite: 'backend-training',
     case: network.label,
     unit: 'samples/s',
-    value: ours.rate.median,
-    peer: theirs?.rate.median ?? null,
+    value: ours.centre,
+    peer: theirs?.centre ?? null,
     peerName,
     higherIsBetter: true,
   };
