@@ -93,7 +93,7 @@ interface SideResult {
   grouped: GroupedSummary | null;
   /** The rounds' own noise: their relative spread, within each process for a side in several. */
   spread: number;
-  /** Median samples per CPU second. */
+  /** Median samples per CPU second (the mean of the processes' medians for a side in several). */
   cpuRate: number;
   /** Total wall / total CPU time of the rounds. */
   wallPerCpu: number;
@@ -118,6 +118,7 @@ async function measure(
     const samples = plan.steps * network.batch;
     const summarizeSide = (runner: Runner, times: RoundTime[]): SideResult => {
       const rates = times.map((r) => samples / r.wall);
+      const cpuRates = times.map((r) => samples / Math.max(r.cpu, 1e-9));
       const total = (key: keyof RoundTime) => times.reduce((sum, r) => sum + r[key], 0);
       const processes = runner.processes?.().slice(-times.length);
       const grouped = processes == null ? null : groupedSummary(rates, processes);
@@ -127,7 +128,7 @@ async function measure(
         centre: grouped?.centre ?? medianOf(rates),
         grouped,
         spread: grouped?.withinSpread ?? relativeSpread(rates),
-        cpuRate: medianOf(times.map((r) => samples / Math.max(r.cpu, 1e-9))),
+        cpuRate: processes == null ? medianOf(cpuRates) : groupedSummary(cpuRates, processes).centre,
         wallPerCpu: total('wall') / Math.max(total('cpu'), 1e-9),
         ownCores: runner.ownCoresDuringRounds?.() ?? null,
       };
