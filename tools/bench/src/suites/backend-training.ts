@@ -95,12 +95,29 @@ interface SideResult {
   grouped: GroupedSummary | null;
   /** The rounds' own noise: their relative spread, within each process for a side in several. */
   spread: number;
-  /** Median samples per CPU second (the mean of the processes' medians for a side in several). */
+  /** Samples per CPU second over all rounds (the mean over processes for a side in several). */
   cpuRate: number;
   /** Total wall / total CPU time of the rounds. */
   wallPerCpu: number;
   /** Cores the bench's own process used during this side's rounds (sides in another process). */
   ownCores: number | null;
+}
+
+/**
+ * Samples per CPU second over all `times` (total samples / total CPU time: a round's CPU time is
+ * counted in 10 ms ticks, too coarse for a round's own ratio), or the mean over processes of each
+ * process's figure when `processes` gives the process of each round.
+ */
+function samplesPerCpuSecond(times: RoundTime[], samplesPerRound: number, processes?: number[]): number {
+  const rate = (list: RoundTime[]) =>
+    (samplesPerRound * list.length) /
+    Math.max(
+      list.reduce((sum, r) => sum + r.cpu, 0),
+      1e-9,
+    );
+  if (processes == null) return rate(times);
+  const byProcess = [...new Set(processes)].map((p) => times.filter((_, i) => processes[i] === p));
+  return byProcess.reduce((sum, list) => sum + rate(list), 0) / byProcess.length;
 }
 
 /** Each side's rounds, alternated and summarized; null for a side that cannot train the network. */
@@ -120,7 +137,6 @@ async function measure(
     const samples = plan.steps * network.batch;
     const summarizeSide = (runner: Runner, times: RoundTime[]): SideResult => {
       const rates = times.map((r) => samples / r.wall);
-      const cpuRates = times.map((r) => samples / Math.max(r.cpu, 1e-9));
       const total = (key: keyof RoundTime) => times.reduce((sum, r) => sum + r[key], 0);
       const processes = runner.processes?.().slice(-times.length);
       const grouped = processes == null ? null : groupedSummary(rates, processes);
@@ -130,7 +146,7 @@ async function measure(
         centre: grouped?.centre ?? medianOf(rates),
         grouped,
         spread: grouped?.withinSpread ?? relativeSpread(rates),
-        cpuRate: processes == null ? medianOf(cpuRates) : groupedSummary(cpuRates, processes).centre,
+        cpuRate: samplesPerCpuSecond(times, samples, processes),
         wallPerCpu: total('wall') / Math.max(total('cpu'), 1e-9),
         ownCores: runner.ownCoresDuringRounds?.() ?? null,
       };
