@@ -79,7 +79,8 @@ function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] 
 
 /**
  * Timed rounds, steps per round and PyTorch worker processes, full and `--quick`: 16 rounds give each
- * of 4 processes 4 rounds (a full run takes about 2 minutes on the quiet 2-core machine).
+ * of 4 processes 4 rounds (a full run should take 2-3 minutes on the quiet 2-core machine: estimated
+ * from the old 31 s run, not measured quiet).
  */
 const PLAN = { full: { rounds: 16, steps: 16, processes: 4 }, quick: { rounds: 4, steps: 4, processes: 2 } };
 
