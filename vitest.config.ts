@@ -6,6 +6,6 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'tools/readme-examples', 'tools/new-package'],
+    projects: ['packages/*', 'apps/*', 'tools/readme-examples', 'tools/new-package', 'tools/bench'],
   },
 });

@@ -30,6 +30,11 @@ export interface BenchRow {
   /** Whether a larger value is better (throughput) or smaller (time). */
   higherIsBetter: boolean;
   note?: string;
+  /**
+   * False when the suite found the machine too busy to judge this comparison (its note says why);
+   * the table then marks the ratio "not judged". Unset: the suite does not judge steadiness.
+   */
+  judged?: boolean;
 }
 
 /** A benchmark suite: a file in src/suites/ whose default export is one of these. */

@@ -3,8 +3,8 @@
  * cores away at random, so wall-clock rounds swing. These helpers summarize repeated rounds (median
  * and spread), read the machine's load, and turn both into a verdict a suite prints beside its rows.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { processCpuSeconds } from './cpu-time.js';
 
 /** One timed round: wall seconds and the CPU seconds the measured process spent in it. */
 export interface RoundTime {
@@ -18,16 +18,89 @@ export function medianOf(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
+/** Median, quartiles and range of a sample. */
+export interface Summary {
+  median: number;
+  /** First quartile. */
+  q1: number;
+  /** Third quartile. */
+  q3: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * The median, quartiles and range of `values` (at least one). The quartiles are order statistics (the
+ * value at rank round(q * (n - 1)) of the sorted sample), so each is one of the measured rounds.
+ */
+export function summarize(values: number[]): Summary {
+  if (values.length === 0) throw new RangeError('summarize needs at least one value.');
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
+  return {
+    median: medianOf(values),
+    q1: at(0.25),
+    q3: at(0.75),
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
+}
+
 /**
  * The relative spread of `values`: (third quartile - first quartile) / median, 0 for fewer than
  * 2 values. 0.05 means the middle half of the rounds lies within 5% of the median's size.
  */
 export function relativeSpread(values: number[]): number {
   if (values.length < 2) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
-  const mid = medianOf(values);
-  return mid === 0 ? 0 : (at(0.75) - at(0.25)) / mid;
+  const { q1, q3, median } = summarize(values);
+  return median === 0 ? 0 : (q3 - q1) / median;
+}
+
+/**
+ * Round-by-round ratios `ours[i] / theirs[i]` of two sides' figures (rates: higher is better) measured
+ * in the same rounds, so that each ratio compares two measurements taken seconds apart. Both arrays
+ * hold one figure per round, in round order; the shorter one decides how many ratios there are.
+ */
+export function pairedRatios(ours: number[], theirs: number[]): number[] {
+  const n = Math.min(ours.length, theirs.length);
+  return Array.from({ length: n }, (_, i) => ours[i] / theirs[i]);
+}
+
+/** Rounds measured in several processes (see {@link groupedSummary}). */
+export interface GroupedSummary {
+  /** The mean of the processes' median rounds: each process weighs the same. */
+  centre: number;
+  /** Each process's median round, in process order (processes with no round left out). */
+  medians: number[];
+  /** The mean of the processes' relative spreads (see {@link relativeSpread}): the rounds' own noise. */
+  withinSpread: number;
+}
+
+/**
+ * Summarizes `values` measured in several processes, `groups[i]` naming the process of `values[i]`.
+ * Where a process's speed is one draw that holds for its lifetime (the PyTorch peer's is, on the
+ * bench machine: two modes 1.4x apart), the median of all rounds jumps from one mode to the other
+ * with the draws; the mean of the processes' medians moves by a fraction of that, and the spread
+ * within each process still says how noisy the rounds were.
+ */
+export function groupedSummary(values: number[], groups: number[]): GroupedSummary {
+  if (values.length === 0 || values.length !== groups.length)
+    throw new RangeError(
+      `groupedSummary needs one group per value (got ${values.length} values, ${groups.length} groups).`,
+    );
+  const byGroup = new Map<number, number[]>();
+  values.forEach((v, i) => {
+    const list = byGroup.get(groups[i]) ?? [];
+    list.push(v);
+    byGroup.set(groups[i], list);
+  });
+  const lists = [...byGroup.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+  const medians = lists.map(medianOf);
+  return {
+    centre: medians.reduce((sum, m) => sum + m, 0) / medians.length,
+    medians,
+    withinSpread: lists.reduce((sum, list) => sum + relativeSpread(list), 0) / lists.length,
+  };
 }
 
 /** The 1-minute load average per core (1 = every core busy on average). */
@@ -35,24 +108,64 @@ export function loadPerCore(): number {
   return loadavg()[0] / availableParallelism();
 }
 
-/** Thresholds above which a run is called too busy to judge. */
+/**
+ * Thresholds above which a run is called too busy to judge (issue 22; see BENCHMARKS.md, "The PyTorch
+ * peer's yardstick", for the measurements behind them).
+ */
 export const BUSY = {
-  /** 1-minute load average per core. */
+  /**
+   * 1-minute load average per core, used only where the CPU time of other processes cannot be read
+   * (no /proc): it counts the bench's own threads too, and lags a minute behind.
+   */
   loadPerCore: 1,
-  /** Relative spread (see {@link relativeSpread}) of a side's rounds. */
+  /**
+   * CPU time other processes took during the rounds, in cores (CPU seconds per wall second). 0.2 is a
+   * tenth of a 2-core machine: a one-thread side that shares its core with that much loses up to 20%
+   * in the rounds where it is hit. An idle machine shows 0.01-0.05 (kernel threads, agents).
+   */
+  othersCores: 0.2,
+  /**
+   * CPU time the bench's own process took while the PyTorch peer ran its rounds, in cores: above it,
+   * our thread pool or V8's background threads (garbage collection, compilation) competed with it.
+   */
+  ownDuringPeerCores: 0.1,
+  /** Relative spread (see {@link relativeSpread}) of a side's rounds or of the round-by-round ratios. */
   spread: 0.15,
-  /** Median wall / CPU time of a one-thread side: above it, the process waited for a core. */
-  wallPerCpu: 1.3,
+  /**
+   * Total wall / total CPU time of a one-thread side's rounds: above it, the side waited for a core
+   * for more than 15% of its wall time, more than the spread accepted.
+   */
+  wallPerCpu: 1.15,
 } as const;
 
+/** What {@link busyReason} judges: what was measured about the machine and the rounds. */
+export interface RunConditions {
+  /** The largest 1-minute load average per core seen during the run. */
+  load: number;
+  /** Cores' worth of CPU time other processes took during the rounds; null where it cannot be read. */
+  othersCores: number | null;
+  /** Cores' worth of CPU time the bench's own process took during the peer's rounds; null if unknown. */
+  ownDuringPeerCores?: number | null;
+  /** The relative spread of each side's rounds and of each round-by-round ratio. */
+  spreads: number[];
+  /** Total wall / total CPU time of each one-thread side. */
+  wallPerCpu: number[];
+}
+
 /**
- * Why the machine was too busy to judge wall-clock ratios, or null when it was quiet enough.
- * `load` is the load per core seen during the run (its largest reading), `spreads` the relative
- * spread of each side's rounds, `wallPerCpu` the median wall/CPU ratio of each one-thread side.
+ * Why the machine was too busy to judge wall-clock ratios, or null when it was quiet enough (every
+ * measure within {@link BUSY}). The load average counts only where `othersCores` is unknown.
  */
-export function busyReason(load: number, spreads: number[], wallPerCpu: number[]): string | null {
+export function busyReason(conditions: RunConditions): string | null {
+  const { load, othersCores, ownDuringPeerCores = null, spreads, wallPerCpu } = conditions;
   const reasons: string[] = [];
-  if (load > BUSY.loadPerCore) reasons.push(`load ${load.toFixed(1)}/core`);
+  if (othersCores == null) {
+    if (load > BUSY.loadPerCore) reasons.push(`load ${load.toFixed(1)}/core`);
+  } else if (othersCores > BUSY.othersCores) {
+    reasons.push(`other processes used ${othersCores.toFixed(2)} cores`);
+  }
+  if (ownDuringPeerCores != null && ownDuringPeerCores > BUSY.ownDuringPeerCores)
+    reasons.push(`the bench used ${ownDuringPeerCores.toFixed(2)} cores during the peer's rounds`);
   const spread = Math.max(0, ...spreads);
   if (spread > BUSY.spread) reasons.push(`spread ${(spread * 100).toFixed(0)}%`);
   const waited = Math.max(0, ...wallPerCpu);
@@ -60,21 +173,14 @@ export function busyReason(load: number, spreads: number[], wallPerCpu: number[]
   return reasons.length ? `too busy to judge wall time (${reasons.join(', ')})` : null;
 }
 
-/** Clock ticks per second of Linux's /proc CPU times (USER_HZ, 100 on every mainstream build). */
-const TICKS_PER_SECOND = 100;
-
 /**
  * CPU seconds the JavaScript thread has spent so far. On Linux it reads the main thread's own line
  * in /proc (10 ms resolution): `process.cpuUsage()` would add V8's garbage-collector and compiler
  * threads, which PyTorch's figure does not carry. Elsewhere, `process.cpuUsage()`.
  */
 export function mainThreadCpuSeconds(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime + stime
-  } catch {
-    const usage = process.cpuUsage();
-    return (usage.user + usage.system) / 1e6;
-  }
+  const seconds = processCpuSeconds('self', process.pid);
+  if (seconds != null) return seconds;
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 }

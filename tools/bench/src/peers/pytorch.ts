@@ -77,6 +77,11 @@ export class PyTorchPeer {
     return (await this.timedRound(network, steps, threads)).wall;
   }
 
+  /** The worker's process id (for reading its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /**
    * Like {@link PyTorchPeer.round}, with the CPU seconds the worker spent (all its threads; a script
    * that does not report them gives its wall seconds).

@@ -2,52 +2,53 @@
  * Training throughput (samples/s) of the MLP 784-512-256-10 (Adam, batch 128) and LeNet-5 (batch 64)
  * on MNIST-shaped data (random pixels and one-hot labels: a step's time does not depend on the
  * values), tensorfold's own stack (core + layers + optim) against `@tensorflow/tfjs-layers`, the same
- * network on the same backend in the same process.
+ * network on the same backend in the same process, and against PyTorch 1.13 on the CPU where a Python
+ * can import torch (peers/pytorch.ts).
  *
  * On WASM the peer runs twice: on stock tfjs-backend-wasm kernels (what a tfjs-layers user gets; it
  * cannot train LeNet-5, which lacks Conv2DBackpropFilter there) and on the kernels
  * `@tensorfold/backend` registers (the same kernels tensorfold runs on, so that ratio isolates
- * layers + optimizer + training loop). The sides alternate in rounds and each reports the median
- * round, so that load from other processes on a shared machine hits all of them alike. PyTorch warms
- * up every thread setting before its first timed round. Each row's note gives both sides' spread
- * (interquartile range / median) and, against PyTorch on one thread, the ratio of samples per CPU
- * second (which other processes' load barely moves); a run is called too busy to judge when the load
- * average per core, a spread or a one-thread side's wall/CPU time ratio passes `BUSY` (steadiness.ts).
+ * layers + optimizer + training loop).
+ *
+ * The yardstick (issue 22): every side warms up (training-sides.ts), then the sides alternate in
+ * rounds, each round in a rotated order (alternating-rounds.ts), so that load from other processes
+ * hits them alike. Each PyTorch round spreads its steps over fresh copies of the network: one copy's
+ * speed depends on where its buffers land in memory (1.4x between copies on the bench machine), so a
+ * single copy made the same-run ratio swing between runs. Each row gives both sides' median round,
+ * and its note the interquartile range of each side's rounds, the median and interquartile range of
+ * the round-by-round ratio, against PyTorch on one thread the ratio of samples per CPU second, and how
+ * much CPU time other processes took. A run is marked not judged, with the reason, when any of these
+ * passes `BUSY` (steadiness.ts).
+ *
+ * `BACKEND_TRAINING_NETWORKS=mlp,lenet5` picks networks, `BACKEND_TRAINING_PEERS=tfjs-layers,no-fma,
+ * one-thread,pytorch` picks the peers (all when unset; tensorfold itself always runs), and
+ * `BACKEND_TRAINING_PYTORCH_PROCESSES` the number of PyTorch worker processes (default 4, `--quick` 2;
+ * with two modes 1.4x apart, the mean of 4 draws still moves by about ±8% between runs, of 8 by ±6%).
  */
 import { availableParallelism } from 'node:os';
-import { registerWasmKernels, unregisterWasmKernels, wasmThreads } from '@tensorfold/backend';
+import { registerWasmKernels, wasmThreads } from '@tensorfold/backend';
 import {
   setFmaKernelsEnabled,
   setThreadedKernelsEnabled,
   simdKernelsFlavor,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
+import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 import {
   busyReason,
-  loadPerCore,
-  mainThreadCpuSeconds,
+  type GroupedSummary,
+  groupedSummary,
   medianOf,
+  pairedRatios,
   type RoundTime,
   relativeSpread,
+  type Summary,
+  summarize,
 } from '../steadiness.js';
-import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
-
-/** One network being trained by one side: timed rounds, then cleanup. */
-interface Runner {
-  /** Runs `steps` optimization steps on the suite's batch; resolves to their wall and CPU seconds. */
-  round(steps: number): Promise<RoundTime>;
-  dispose(): void;
-}
-
-interface Side {
-  name: string;
-  /** Whether the side computes on one thread (then its wall/CPU time ratio says how long it waited for a core). */
-  oneThread: boolean;
-  /** Builds the network and runs 3 warm-up steps; null when this side cannot train it. */
-  start(network: Network, x: tf.Tensor, y: tf.Tensor): Promise<Runner | null>;
-}
+import { type NetworkName, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
+import { inProcessSide, pytorchSide, type Runner, type Side } from '../training-sides.js';
 
 interface Network {
   name: NetworkName;
@@ -61,123 +62,115 @@ const NETWORKS: Network[] = [
   { name: 'lenet5', label: 'LeNet-5, Adam, batch 64', inputShape: [28, 28, 1], batch: 64 },
 ];
 
-/**
- * A side that trains in this process with `build`, on tensorfold's WASM kernels or on the stock ones
- * (`kernels: 'stock'`), or on tensorfold's with their SIMD kernels' plain build instead of the FMA one
- * (`'no-fma'`); `oneThread` keeps tensorfold's thread pool off (its kernels on the calling thread
- * alone). The kernel set is switched before every round, since sides alternate.
- */
-function inProcessSide(
-  name: string,
-  build: (network: NetworkName) => Trainable,
-  kernels: 'tensorfold' | 'stock' | 'no-fma' = 'tensorfold',
-  oneThread = false,
-): Side {
-  const useKernels = () => {
-    setFmaKernelsEnabled(kernels !== 'no-fma');
-    setThreadedKernelsEnabled(!oneThread);
-    if (kernels === 'stock') unregisterWasmKernels();
-    else registerWasmKernels();
-  };
-  return {
-    name,
-    oneThread: oneThread || wasmThreads() === 1,
-    async start(network, x, y) {
-      useKernels();
-      const model = build(network.name);
-      try {
-        for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
-      } catch {
-        model.dispose();
-        return null;
-      }
-      return {
-        async round(steps) {
-          useKernels();
-          const start = performance.now();
-          const cpuStart = mainThreadCpuSeconds();
-          for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
-          return { wall: (performance.now() - start) / 1000, cpu: mainThreadCpuSeconds() - cpuStart };
-        },
-        dispose: () => model.dispose(),
-      };
-    },
-  };
+/** The peers `BACKEND_TRAINING_PEERS` can pick. */
+const PEERS = ['tfjs-layers', 'no-fma', 'one-thread', 'pytorch'] as const;
+type PeerKind = (typeof PEERS)[number];
+
+/** A comma-separated environment variable's choices among `allowed` (all when unset). */
+function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] {
+  const raw = process.env[variable];
+  if (raw == null || raw.trim() === '') return [...allowed];
+  const wanted = raw.split(',').map((w) => w.trim().toLowerCase());
+  const unknown = wanted.filter((w) => !allowed.includes(w as T));
+  if (unknown.length)
+    throw new Error(`${variable}: unknown ${unknown.join(', ')}; choose from ${allowed.join(', ')}.`);
+  return wanted as T[];
 }
 
-/** PyTorch on the CPU with `threads` intra-op threads, in a worker process shared by its sides. */
-function pytorchSide(peer: PyTorchPeer, version: string, threads: number): Side {
-  return {
-    name: `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
-    oneThread: threads === 1,
-    async start(network) {
-      await peer.timedRound(network.name, 0, threads); // builds the network and warms this thread setting up
-      return { round: (steps) => peer.timedRound(network.name, steps, threads), dispose: () => {} };
-    },
-  };
-}
+/**
+ * Timed rounds, steps per round and PyTorch worker processes, full and `--quick`: 16 rounds give each
+ * of 4 processes 4 rounds (a full run should take 2-3 minutes on the quiet 2-core machine: estimated
+ * from the old 31 s run, not measured quiet).
+ */
+const PLAN = { full: { rounds: 16, steps: 16, processes: 4 }, quick: { rounds: 4, steps: 4, processes: 2 } };
 
 /** One side's rounds, summarized. */
 interface SideResult {
-  /** Median samples/s (wall clock). */
-  rate: number;
-  /** Median samples per CPU second. */
-  cpuRate: number;
-  /** Relative spread of the rounds' samples/s (see `relativeSpread`). */
+  /** Samples/s of each round, in round order. */
+  rates: number[];
+  /** Summary of `rates`. */
+  rate: Summary;
+  /** The side's figure: the median round, or for a side in several processes their mean (see `grouped`). */
+  centre: number;
+  /** For a side measured in several processes: its rounds by process. */
+  grouped: GroupedSummary | null;
+  /** The rounds' own noise: their relative spread, within each process for a side in several. */
   spread: number;
-  /** Median wall / CPU time of a round. */
+  /** Samples per CPU second over all rounds (the mean over processes for a side in several). */
+  cpuRate: number;
+  /** Total wall / total CPU time of the rounds. */
   wallPerCpu: number;
+  /** Cores the bench's own process used during this side's rounds (sides in another process). */
+  ownCores: number | null;
 }
 
-/** Each side's rounds, interleaved, summarized; null for a side that cannot train the network. */
+/**
+ * Samples per CPU second over all `times` (total samples / total CPU time: a round's CPU time is
+ * counted in 10 ms ticks, too coarse for a round's own ratio), or the mean over processes of each
+ * process's figure when `processes` gives the process of each round.
+ */
+function samplesPerCpuSecond(times: RoundTime[], samplesPerRound: number, processes?: number[]): number {
+  const rate = (list: RoundTime[]) =>
+    (samplesPerRound * list.length) /
+    Math.max(
+      list.reduce((sum, r) => sum + r.cpu, 0),
+      1e-9,
+    );
+  if (processes == null) return rate(times);
+  const byProcess = [...new Set(processes)].map((p) => times.filter((_, i) => processes[i] === p));
+  return byProcess.reduce((sum, list) => sum + rate(list), 0) / byProcess.length;
+}
+
+/** Each side's rounds, alternated and summarized; null for a side that cannot train the network. */
 async function measure(
   network: Network,
   sides: Side[],
-  rounds: number,
-  stepsPerRound: number,
-): Promise<{ results: Map<string, SideResult | null>; load: number }> {
+  plan: { rounds: number; steps: number },
+  pids: number[],
+) {
   const x = tf.randomUniform([network.batch, ...network.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([network.batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
-  const runners = new Map<string, Runner | null>();
-  const times = new Map<string, RoundTime[]>();
-  let load = loadPerCore();
+  const runners: Array<Runner | null> = [];
   try {
-    for (const side of sides) {
-      runners.set(side.name, await side.start(network, x, y));
-      times.set(side.name, []);
-    }
-    for (let round = 0; round < rounds; round++) {
-      for (const side of sides) {
-        const runner = runners.get(side.name);
-        if (runner == null) continue;
-        times.get(side.name)!.push(await runner.round(stepsPerRound));
-      }
-      load = Math.max(load, loadPerCore());
-    }
+    for (const side of sides) runners.push(await side.start(network.name, x, y));
+    const running = runners.filter((r): r is Runner => r != null);
+    const { rounds, load, othersCores } = await runAlternating(running, { ...plan, pids });
+    const samples = plan.steps * network.batch;
+    const summarizeSide = (runner: Runner, times: RoundTime[]): SideResult => {
+      const rates = times.map((r) => samples / r.wall);
+      const total = (key: keyof RoundTime) => times.reduce((sum, r) => sum + r[key], 0);
+      const processes = runner.processes?.().slice(-times.length);
+      const grouped = processes == null ? null : groupedSummary(rates, processes);
+      return {
+        rates,
+        rate: summarize(rates),
+        centre: grouped?.centre ?? medianOf(rates),
+        grouped,
+        spread: grouped?.withinSpread ?? relativeSpread(rates),
+        cpuRate: samplesPerCpuSecond(times, samples, processes),
+        wallPerCpu: total('wall') / Math.max(total('cpu'), 1e-9),
+        ownCores: runner.ownCoresDuringRounds?.() ?? null,
+      };
+    };
+    const results = new Map<string, SideResult | null>();
+    sides.forEach((side, i) => {
+      const runner = runners[i];
+      results.set(side.name, runner == null ? null : summarizeSide(runner, rounds[running.indexOf(runner)]));
+    });
+    return { results, load, othersCores };
   } finally {
     registerWasmKernels();
     setFmaKernelsEnabled(true);
     setThreadedKernelsEnabled(true);
-    for (const runner of runners.values()) runner?.dispose();
+    for (const runner of runners) runner?.dispose();
     tf.dispose([x, y]);
   }
-  const samples = stepsPerRound * network.batch;
-  const summarize = (rounds: RoundTime[]): SideResult => {
-    const rates = rounds.map((r) => samples / r.wall);
-    return {
-      rate: medianOf(rates),
-      cpuRate: medianOf(rounds.map((r) => samples / Math.max(r.cpu, 1e-9))),
-      spread: relativeSpread(rates),
-      wallPerCpu: medianOf(rounds.map((r) => r.wall / Math.max(r.cpu, 1e-9))),
-    };
-  };
-  const results = new Map(
-    sides.map((side) => [
-      side.name,
-      runners.get(side.name) == null ? null : summarize(times.get(side.name)!),
-    ]),
-  );
-  return { results, load };
+}
+
+/** `lo-hi` of a summary's quartiles, as whole numbers (or ratios with `x`). */
+function iqr(s: Summary, ratio = false): string {
+  const f = (v: number) => (ratio ? `${v.toFixed(2)}x` : Math.round(v).toString());
+  return `${f(s.q1)}-${f(s.q3)}`;
 }
 
 const suite: Suite = {
@@ -186,87 +179,149 @@ const suite: Suite = {
     'MLP and LeNet-5 training samples/s: tensorfold (core + layers + optim) vs tfjs-layers, and vs PyTorch CPU where python3 has torch',
   async run(ctx: BenchContext) {
     const wasm = ctx.backend === 'wasm';
-    const sides: Side[] = [
-      inProcessSide('tensorfold', tensorfoldModel),
-      inProcessSide('tfjs-layers', tfjsLayersModel),
-      ...(wasm ? [inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, 'stock')] : []),
-    ];
+    const peerKinds = chosen('BACKEND_TRAINING_PEERS', PEERS);
+    const want = (kind: PeerKind) => peerKinds.includes(kind);
+    const networks = chosen(
+      'BACKEND_TRAINING_NETWORKS',
+      NETWORKS.map((n) => n.name),
+    ).map((name) => NETWORKS.find((n) => n.name === name)!);
+    const poolThreads = wasm ? wasmThreads() : 1;
+    const sides: Side[] = [inProcessSide('tensorfold', tensorfoldModel, { poolThreads })];
+    if (want('tfjs-layers')) {
+      sides.push(inProcessSide('tfjs-layers', tfjsLayersModel, { poolThreads }));
+      if (wasm)
+        sides.push(
+          inProcessSide('tfjs-layers on stock wasm', tfjsLayersModel, { kernels: 'stock', poolThreads }),
+        );
+    }
     // Where the SIMD kernels run their FMA build: tensorfold again on their plain SIMD build.
     const fma = wasm && simdKernelsFlavor() === 'fma';
-    if (fma) sides.push(inProcessSide('tensorfold without FMA', tensorfoldModel, 'no-fma'));
+    if (fma && want('no-fma'))
+      sides.push(
+        inProcessSide('tensorfold without FMA', tensorfoldModel, { kernels: 'no-fma', poolThreads }),
+      );
     // Where tensorfold's thread pool runs: tensorfold on the calling thread alone, with and without FMA
     // (so that each lever shows alone and together).
-    const threads = wasm ? wasmThreads() : 1;
-    if (threads > 1) {
-      sides.push(inProcessSide('tensorfold on 1 thread', tensorfoldModel, 'tensorfold', true));
+    if (poolThreads > 1 && want('one-thread')) {
+      const options = { oneThread: true, poolThreads };
+      sides.push(inProcessSide('tensorfold on 1 thread', tensorfoldModel, options));
       if (fma)
-        sides.push(inProcessSide('tensorfold on 1 thread without FMA', tensorfoldModel, 'no-fma', true));
+        sides.push(
+          inProcessSide('tensorfold on 1 thread without FMA', tensorfoldModel, {
+            ...options,
+            kernels: 'no-fma',
+          }),
+        );
     }
-    const torch = findPyTorch();
-    const peer = torch.python == null ? null : new PyTorchPeer(torch.python);
-    if (peer == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
-    // PyTorch with a thread per core (its default) and with one, as tensorfold's WASM runs.
+    const plan = { ...(ctx.quick ? PLAN.quick : PLAN.full) };
+    const processes = process.env.BACKEND_TRAINING_PYTORCH_PROCESSES;
+    if (processes) {
+      plan.processes = Number(processes);
+      if (!Number.isInteger(plan.processes) || plan.processes < 1)
+        throw new Error(
+          `BACKEND_TRAINING_PYTORCH_PROCESSES=${processes}: give a whole number of processes, 1 or more.`,
+        );
+    }
+    const torch = want('pytorch') ? findPyTorch() : null;
+    const python = torch?.python;
+    const peers = python == null ? [] : Array.from({ length: plan.processes }, () => new PyTorchPeer(python));
+    if (torch != null && python == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
+    // PyTorch with a thread per core and with one, as tensorfold's WASM runs.
     const threadCounts = [...new Set([availableParallelism(), 1])];
-    const torchSides =
-      peer == null ? [] : threadCounts.map((threads) => pytorchSide(peer, torch.version!, threads));
+    const torchSides = peers.length ? threadCounts.map((t) => pytorchSide(peers, torch!.version!, t)) : [];
     sides.push(...torchSides);
-    const [rounds, steps] = ctx.quick ? [3, 3] : [9, 8];
     try {
-      for (const network of NETWORKS) {
-        const { results, load } = await measure(network, sides, rounds, steps);
+      for (const network of networks) {
+        const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
+        const { results, load, othersCores } = await measure(network, sides, plan, pids);
         const ours = results.get('tensorfold') ?? null;
         if (ours == null) throw new Error(`tensorfold could not train ${network.label} on ${ctx.backend}.`);
-        const measured = sides.filter((side) => results.get(side.name) != null);
-        const busy = busyReason(
-          load,
-          measured.map((side) => results.get(side.name)!.spread),
-          measured.filter((side) => side.oneThread).map((side) => results.get(side.name)!.wallPerCpu),
-        );
-        const pct = (spread: number) => `±${((spread / 2) * 100).toFixed(0)}%`;
+        const oursSide = sides[0];
         const row = (peerSide: string, peerName: string, missing?: string) => {
           const theirs = results.get(peerSide) ?? null;
-          const notes = [`spread ${pct(ours.spread)} / ${theirs == null ? 'n/a' : pct(theirs.spread)}`];
+          const side = sides.find((s) => s.name === peerSide)!;
+          if (theirs == null) {
+            ctx.report({ ...base(network, ours, null, peerName), note: missing });
+            return;
+          }
+          const ratio = summarize(pairedRatios(ours.rates, theirs.rates));
+          const notes = [`IQR ${iqr(ours.rate)} / ${iqr(theirs.rate)}`];
+          if (theirs.grouped != null) {
+            const medians = theirs.grouped.medians;
+            notes.push(
+              `mean of ${medians.length} processes' medians (${Math.round(Math.min(...medians))}-${Math.round(Math.max(...medians))})`,
+            );
+          }
+          notes.push(`by round ${ratio.median.toFixed(2)}x (IQR ${iqr(ratio, true)})`);
           // Samples per CPU second compare one-thread sides even on a busy machine.
-          const oneThreadPeer = sides.find((side) => side.name === peerSide)?.oneThread ?? false;
-          if (theirs != null && oneThreadPeer && threads === 1)
-            notes.push(`per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x`);
-          if (busy != null) notes.push(busy);
+          if (side.oneThread && oursSide.oneThread)
+            notes.push(
+              `per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x (${Math.round(ours.cpuRate)} / ${Math.round(theirs.cpuRate)})`,
+            );
+          if (othersCores != null) notes.push(`others ${othersCores.toFixed(2)} cores`);
+          if (theirs.ownCores != null)
+            notes.push(`bench during its rounds ${theirs.ownCores.toFixed(2)} cores`);
+          const busy = busyReason({
+            load,
+            othersCores,
+            ownDuringPeerCores: theirs.ownCores,
+            spreads: [ours.spread, theirs.spread],
+            wallPerCpu: [oursSide, side]
+              .filter((s) => s.oneThread)
+              .map((s) => results.get(s.name)!.wallPerCpu),
+          });
+          if (busy != null) {
+            notes.push(busy);
+            console.warn(
+              `WARNING: backend-training, ${network.label} against ${peerName}: ${busy}; not judged.`,
+            );
+          }
           ctx.report({
-            suite: 'backend-training',
-            case: network.label,
-            unit: 'samples/s',
-            value: ours.rate,
-            peer: theirs?.rate ?? null,
-            peerName,
-            higherIsBetter: true,
-            note: theirs == null ? missing : notes.join('; '),
+            ...base(network, ours, theirs, peerName),
+            judged: busy == null,
+            note: notes.join('; '),
           });
         };
-        if (wasm)
+        if (want('tfjs-layers')) {
+          if (wasm)
+            row(
+              'tfjs-layers on stock wasm',
+              'tfjs-layers on stock wasm kernels',
+              'stock WASM cannot train it (no Conv2DBackpropFilter)',
+            );
           row(
-            'tfjs-layers on stock wasm',
-            'tfjs-layers on stock wasm kernels',
-            'stock WASM cannot train it (no Conv2DBackpropFilter)',
+            'tfjs-layers',
+            wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
           );
-        row(
-          'tfjs-layers',
-          wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
-        );
-        if (fma) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
-        if (threads > 1) {
-          row('tensorfold on 1 thread', `tensorfold on 1 thread (against ${threads})`);
+        }
+        if (fma && want('no-fma')) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
+        if (poolThreads > 1 && want('one-thread')) {
+          row('tensorfold on 1 thread', `tensorfold on 1 thread (against ${poolThreads})`);
           if (fma)
             row(
               'tensorfold on 1 thread without FMA',
-              `tensorfold on 1 thread without FMA (against ${threads} with FMA)`,
+              `tensorfold on 1 thread without FMA (against ${poolThreads} with FMA)`,
             );
         }
         for (const side of torchSides) row(side.name, side.name);
       }
     } finally {
-      peer?.close();
+      for (const peer of peers) peer.close();
     }
   },
 };
+
+/** The fields of a row every comparison shares. */
+function base(network: Network, ours: SideResult, theirs: SideResult | null, peerName: string) {
+  return {
+    suite: 'backend-training',
+    case: network.label,
+    unit: 'samples/s',
+    value: ours.centre,
+    peer: theirs?.centre ?? null,
+    peerName,
+    higherIsBetter: true,
+  };
+}
 
 export default suite;
