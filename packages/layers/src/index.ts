@@ -18,6 +18,7 @@ export * from './layers/conv/conv2d-transpose.js';
 export * from './layers/conv/conv3d.js';
 export * from './layers/conv/depthwise-conv2d.js';
 export * from './layers/conv/padding-cropping.js';
+export { setTrainingFusedConvEnabled } from './layers/conv/training-fused-conv.js';
 export * from './layers/conv/up-sampling2d.js';
 export * from './layers/core/activation.js';
 export * from './layers/core/dense.js';

@@ -48,6 +48,7 @@ import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { maxPoolPairsConfig } from './kernels/max-pool-pairs.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
+import { reluGradConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { wasmTransformConfig } from './kernels/transform.js';
@@ -82,6 +83,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   ...INT8_WASM_KERNELS,
   // an int8 convolution with a 2 x 2 max pool fused (kernels/int8-conv-pool.ts)
   ...INT8_POOL_WASM_KERNELS,
+  // core's RELU_GRAD: relu's gradient mask in one pass (kernels/relu-grad.ts)
+  reluGradConfig,
 ];
 
 /**

@@ -1,0 +1,127 @@
+/**
+ * Convolutions trained through one `FusedConv2D` kernel (core's registered gradient) against the
+ * plain ops they replace (`tf.conv2d`, bias add and activation, or `tf.fused.conv2d` and the
+ * activation): outputs and the gradients of the kernel, the bias and (for a hidden layer) the input,
+ * on the CPU backend (the same bits) and on WASM (the same within rounding: its fused kernel starts
+ * each sum from the bias), no gradient of a first layer's input, and no tensor leaks.
+ */
+import { useBackend } from '@tensorfold/backend';
+import { backendsForTests } from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leakedTensors, maxAbsDiff, seededUniform, useCpu } from '../../test-utils/setup.js';
+import { Conv2D, type ConvArgs } from './conv.js';
+import { setTrainingFusedConvEnabled } from './training-fused-conv.js';
+
+const backends = (await backendsForTests()).filter((b) => b === 'cpu' || b === 'wasm');
+
+interface Case {
+  name: string;
+  args: Partial<ConvArgs>;
+  /** `[batch, h, w, channels]` of the input. */
+  shape: number[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'relu, same padding (a LeNet-5 first layer)',
+    args: { filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' },
+    shape: [4, 10, 10, 1],
+  },
+  {
+    name: 'relu, valid, 5x5 (its second layer)',
+    args: { filters: 16, kernelSize: 5, activation: 'relu' },
+    shape: [3, 9, 9, 8],
+  },
+  {
+    name: 'linear, stride 2, no bias',
+    args: { filters: 4, kernelSize: 3, strides: 2, useBias: false },
+    shape: [2, 7, 8, 3],
+  },
+  {
+    name: 'relu, odd channels, no bias',
+    args: { filters: 5, kernelSize: 2, activation: 'relu', useBias: false },
+    shape: [2, 6, 5, 2],
+  },
+];
+
+/** The layer's output and the gradients of a weighted sum of it: kernel, bias, and the input when `hidden`. */
+function outputsAndGradients(layer: Conv2D, x: tf.Tensor, hidden: boolean, fused: boolean) {
+  setTrainingFusedConvEnabled(fused);
+  try {
+    return tf.tidy(() => {
+      // A hidden layer's input comes from a trainable variable, so the tape needs its gradient.
+      const source = hidden ? tf.variable(x, true) : null;
+      const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(
+        () => {
+          const input = source ? tf.mul(source, 1) : x;
+          const y = layer.apply(input) as tf.Tensor;
+          return tf.sum(tf.mul(y, tf.randomUniform(y.shape, -1, 1, 'float32', 7))) as tf.Scalar;
+        },
+        source ? [...weights, source] : weights,
+      );
+      const result = [
+        value,
+        ...Object.keys(grads)
+          .sort()
+          .map((k) => grads[k]),
+      ];
+      source?.dispose();
+      return result;
+    });
+  } finally {
+    setTrainingFusedConvEnabled(true);
+  }
+}
+
+describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+  afterAll(useCpu);
+
+  for (const c of cases) {
+    for (const hidden of [false, true]) {
+      it(`${c.name}, ${hidden ? 'hidden layer' : 'first layer'}: same loss and gradients as the plain ops`, async () => {
+        const layer = new Conv2D({ filters: 1, kernelSize: 1, ...c.args, biasInitializer: 'randomNormal' });
+        const x = seededUniform(c.shape, 3);
+        tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
+        const fused = outputsAndGradients(layer, x, hidden, true);
+        const plain = outputsAndGradients(layer, x, hidden, false);
+        expect(fused.length).toBe(plain.length);
+        for (let i = 0; i < fused.length; i++) {
+          if (backend === 'cpu') expect(await fused[i].data()).toEqual(await plain[i].data());
+          else expect(await maxAbsDiff(fused[i], plain[i])).toBeLessThan(1e-4);
+        }
+        tf.dispose([x, ...fused, ...plain]);
+        layer.dispose();
+      });
+    }
+  }
+
+  it('runs one FusedConv2D forward, and no input gradient for a first layer', async () => {
+    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
+    const x = seededUniform([2, 6, 6, 1], 4);
+    tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
+    const info = await tf.profile(() => outputsAndGradients(layer, x, false, true));
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((n) => n === 'FusedConv2D')).toHaveLength(1);
+    expect(names).not.toContain('Conv2D');
+    expect(names).not.toContain('Relu');
+    expect(names).not.toContain('Conv2DBackpropInput');
+    expect(names).toContain('Conv2DBackpropFilter');
+    tf.dispose(info.result as tf.Tensor[]);
+    x.dispose();
+    layer.dispose();
+  });
+
+  it('leaks no tensor', async () => {
+    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
+    const x = seededUniform([2, 6, 6, 1], 5);
+    tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
+    expect(await leakedTensors(() => outputsAndGradients(layer, x, true, true))).toBe(0);
+    x.dispose();
+    layer.dispose();
+  });
+});
