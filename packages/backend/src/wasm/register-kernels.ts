@@ -7,6 +7,7 @@ import {
   Cumprod,
   Cumsum,
   FusedConv2D,
+  GatherV2,
   type KernelConfig,
   MaxPool,
   Mean,
@@ -38,6 +39,7 @@ import {
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
 import { fusedRecurrentDropoutConfig } from './kernels/fused-recurrence-driver.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
+import { gatherRowsConfig } from './kernels/gather-rows.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { INT8_WASM_KERNELS } from './kernels/int8.js';
@@ -129,6 +131,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
     directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
   // MaxPool over 2x2 windows at stride 2 by SIMD: kernels/max-pool-pairs.ts.
   [MaxPool]: maxPoolPairsConfig,
+  // GatherV2 copying each gathered slice as one block (stock walks every element): kernels/gather-rows.ts.
+  [GatherV2]: gatherRowsConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */
