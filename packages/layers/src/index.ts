@@ -28,6 +28,7 @@ export * from './layers/core/gaussian-noise.js';
 export * from './layers/core/masking.js';
 export * from './layers/core/noise-dropout.js';
 export * from './layers/core/reshaping.js';
+export { setTrainingFusedDenseEnabled } from './layers/core/training-fused-dense.js';
 export * from './layers/embedding/embedding.js';
 export * from './layers/merge/dot.js';
 export * from './layers/merge/merge.js';

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv] [rounds] [samples]`
+ * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense] [rounds] [samples]`
  *
  * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
  * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
@@ -10,11 +10,12 @@
  *
  * Switches: `gather` the WASM GatherV2 by slices (@tensorfold/backend's gather-rows.ts; off: stock's,
  * which draws each shuffled batch), `fusedconv` convolutions trained through one FusedConv2D
- * (@tensorfold/layers' training-fused-conv.ts; off: conv2d, bias add and relu as their own ops).
+ * (@tensorfold/layers' training-fused-conv.ts; off: conv2d, bias add and relu as their own ops),
+ * `fuseddense` dense layers trained through one _FusedMatMul (training-fused-dense.ts).
  */
 import { setGatherRowsEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { setTrainingFusedConvEnabled } from '@tensorfold/layers';
+import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
@@ -23,6 +24,7 @@ import { median } from './kernel-ab.js';
 const SWITCHES: Record<string, (on: boolean) => void> = {
   gather: setGatherRowsEnabled,
   fusedconv: setTrainingFusedConvEnabled,
+  fuseddense: setTrainingFusedDenseEnabled,
 };
 
 async function main() {

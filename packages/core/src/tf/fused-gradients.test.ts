@@ -60,3 +60,50 @@ describe("FusedConv2D's registered gradient (the kernel run by itself)", () => {
     expect(run).toThrow(/linear and relu activations.*tf\.fused\.conv2d/);
   });
 });
+
+describe("_FusedMatMul's registered gradient (the kernel run by itself)", () => {
+  const transposes = [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const;
+  for (const activation of ['relu', 'linear'] as const) {
+    for (const [transposeA, transposeB] of transposes) {
+      it(`gives tf.fused.matMul's loss and gradients, bit for bit (${activation}, transposes ${transposeA}, ${transposeB})`, async () => {
+        const gradsOfProduct = (product: (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor) =>
+          tf.tidy(() => {
+            const a = tf.randomUniform(transposeA ? [5, 6] : [6, 5], -1, 1, 'float32', 1);
+            const b = tf.randomUniform(transposeB ? [4, 5] : [5, 4], -1, 1, 'float32', 2);
+            const c = tf.randomUniform([4], -1, 1, 'float32', 3);
+            const w = tf.randomUniform([6, 4], -1, 1, 'float32', 4);
+            const f = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(product(p, q, r), w));
+            const { value, grads } = tf.valueAndGrads(f)([a, b, c]);
+            return [value, ...grads];
+          });
+        const ours = gradsOfProduct(
+          (a, b, bias) =>
+            tf
+              .engine()
+              .runKernel(
+                tf._FusedMatMul,
+                { a, b, bias },
+                { transposeA, transposeB, activation },
+              ) as tf.Tensor,
+        );
+        const theirs = gradsOfProduct((a, b, bias) => {
+          const y = tf.fused.matMul({
+            a: a as tf.Tensor2D,
+            b: b as tf.Tensor2D,
+            bias,
+            transposeA,
+            transposeB,
+          });
+          return activation === 'relu' ? tf.relu(y) : y;
+        });
+        for (let i = 0; i < ours.length; i++) expect(await ours[i].data()).toEqual(await theirs[i].data());
+        tf.dispose([...ours, ...theirs]);
+      });
+    }
+  }
+});

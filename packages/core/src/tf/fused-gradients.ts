@@ -1,15 +1,16 @@
 /**
- * Gradients for tfjs's fused convolution kernel (`FusedConv2D`: convolution, bias, activation) when
- * it is run by itself (`tf.engine().runKernel`), so that layers can train through one fused kernel:
+ * Gradients for tfjs's fused convolution and matrix product kernels (`FusedConv2D`, `_FusedMatMul`:
+ * product, bias, activation) when they are run by themselves (`tf.engine().runKernel`), so that layers can train through one fused kernel:
  * tfjs-core registers none (its `tf.fused.conv2d` wraps the kernel in a custom gradient, and fuses no
  * activation while recording). A registered gradient gives the tape one closure per input, so the
  * input's gradient (a backward convolution as costly as the forward one) is computed only where the
  * tape needs it: not for a network's first layer. The bias and relu then cost no pass of their own
  * forward, and relu's gradient mask one pass backward ({@link reluGradient}).
  *
- * Covers what `@tensorfold/layers` runs: NHWC, dilations 1 (the layers spread dilated kernels while
- * recording), activation `linear` or `relu`, no prelu weights. `tf.fused.conv2d` is unaffected: its
- * inner kernel call is not recorded.
+ * Covers what `@tensorfold/layers` runs: activation `linear` or `relu`, no prelu weights, a bias of
+ * the output's last axis (`[outC]`, `[cols]`); convolutions NHWC with dilations 1 (the layers spread
+ * dilated kernels while recording); products of two operands of the same rank. `tf.fused.conv2d` and
+ * `tf.fused.matMul` are unaffected: their inner kernel calls are not recorded.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { reluGradient } from '../kernels/relu-grad.js';
@@ -22,6 +23,21 @@ interface FusedConvAttrs {
   dilations?: [number, number] | number;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   activation?: string;
+}
+
+/** `dy` through the fused activation (`y` the kernel's output): itself for linear, masked for relu. */
+function activationGradient(
+  kernel: string,
+  op: string,
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  activation: string | undefined,
+): tf.Tensor {
+  if (activation == null || activation === 'linear') return dy;
+  if (activation === 'relu') return reluGradient(dy, y);
+  throw new Error(
+    `The gradient of ${kernel} run by itself takes the linear and relu activations (got ${activation}): use ${op}.`,
+  );
 }
 
 function isOne(value: [number, number] | number | undefined): boolean {
@@ -41,13 +57,8 @@ const fusedConv2dGradConfig: tf.GradConfig = {
         `The gradient of FusedConv2D run by itself takes NHWC and dilations 1 (got ${dataFormat}, ${dilations}): use tf.fused.conv2d.`,
       );
     }
-    let dyActivation: tf.Tensor; // [batch, outH, outW, outC]
-    if (activation == null || activation === 'linear') dyActivation = dy as tf.Tensor;
-    else if (activation === 'relu') dyActivation = reluGradient(dy as tf.Tensor, y);
-    else
-      throw new Error(
-        `The gradient of FusedConv2D run by itself takes the linear and relu activations (got ${activation}): use tf.fused.conv2d.`,
-      );
+    // [batch, outH, outW, outC]
+    const dyActivation = activationGradient('FusedConv2D', 'tf.fused.conv2d', dy as tf.Tensor, y, activation);
     const convAttrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode };
     return {
       // [batch, inH, inW, inC]
@@ -68,10 +79,52 @@ const fusedConv2dGradConfig: tf.GradConfig = {
   },
 };
 
+/** The attributes of `_FusedMatMul` this gradient reads. */
+interface FusedMatMulAttrs {
+  transposeA: boolean;
+  transposeB: boolean;
+  activation?: string;
+}
+
+const fusedMatMulGradConfig: tf.GradConfig = {
+  kernelName: tf._FusedMatMul,
+  inputsToSave: ['a', 'b'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [a, b, y] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const { transposeA, transposeB, activation } = attrs as unknown as FusedMatMulAttrs;
+    if (a.rank !== b.rank) {
+      throw new Error(
+        `The gradient of _FusedMatMul run by itself takes operands of the same rank (got ${a.rank} and ${b.rank}): use tf.fused.matMul.`,
+      );
+    }
+    const dyActivation = activationGradient(
+      '_FusedMatMul',
+      'tf.fused.matMul',
+      dy as tf.Tensor,
+      y,
+      activation,
+    );
+    const mm = (p: tf.Tensor, q: tf.Tensor, tp: boolean, tq: boolean) => tf.matMul(p, q, tp, tq);
+    return {
+      // as tfjs-core's BatchMatMul gradient, for each placement of the transposes
+      a: () => (transposeA ? mm(b, dyActivation, transposeB, true) : mm(dyActivation, b, false, !transposeB)),
+      b: () => (transposeB ? mm(dyActivation, a, true, transposeA) : mm(a, dyActivation, !transposeA, false)),
+      // [cols]: summed over every axis but the last
+      bias: () =>
+        tf.sum(
+          dyActivation,
+          Array.from({ length: dyActivation.rank - 1 }, (_, i) => i),
+        ),
+    };
+  },
+};
+
 /**
- * Registers the gradient above (once; a later tfjs-core that registers its own keeps it). Called by
+ * Registers the gradients above (once; a later tfjs-core that registers its own keeps it). Called by
  * register-gradients.ts when core is imported.
  */
 export function registerFusedGradients(): void {
   if (tf.getGradient(tf.FusedConv2D) == null) tf.registerGradient(fusedConv2dGradConfig);
+  if (tf.getGradient(tf._FusedMatMul) == null) tf.registerGradient(fusedMatMulGradConfig);
 }
