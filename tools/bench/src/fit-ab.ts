@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense] [rounds] [samples]`
+ * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense|all] [rounds] [samples]`
  *
  * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
  * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
@@ -11,7 +11,8 @@
  * Switches: `gather` the WASM GatherV2 by slices (@tensorfold/backend's gather-rows.ts; off: stock's,
  * which draws each shuffled batch), `fusedconv` convolutions trained through one FusedConv2D
  * (@tensorfold/layers' training-fused-conv.ts; off: conv2d, bias add and relu as their own ops),
- * `fuseddense` dense layers trained through one _FusedMatMul (training-fused-dense.ts).
+ * `fuseddense` dense layers trained through one _FusedMatMul (training-fused-dense.ts), `all` the three
+ * together (off: as before branch wip/lenet-step).
  */
 import { setGatherRowsEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
@@ -25,6 +26,11 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   gather: setGatherRowsEnabled,
   fusedconv: setTrainingFusedConvEnabled,
   fuseddense: setTrainingFusedDenseEnabled,
+  all: (on) => {
+    setGatherRowsEnabled(on);
+    setTrainingFusedConvEnabled(on);
+    setTrainingFusedDenseEnabled(on);
+  },
 };
 
 async function main() {
