@@ -1,7 +1,7 @@
 /**
  * Gradients for tfjs's fused convolution and matrix product kernels (`FusedConv2D`, `_FusedMatMul`:
- * product, bias, activation) when they are run by themselves (`tf.engine().runKernel`), so that layers can train through one fused kernel:
- * tfjs-core registers none (its `tf.fused.conv2d` wraps the kernel in a custom gradient, and fuses no
+ * product, bias, activation) when they are run by themselves (`tf.engine().runKernel`), so that
+ * layers can train through one fused kernel: tfjs-core registers none (its `tf.fused.conv2d` wraps the kernel in a custom gradient, and fuses no
  * activation while recording). A registered gradient gives the tape one closure per input, so the
  * input's gradient (a backward convolution as costly as the forward one) is computed only where the
  * tape needs it: not for a network's first layer. The bias and relu then cost no pass of their own
@@ -13,6 +13,7 @@
  * `tf.fused.matMul` are unaffected: their inner kernel calls are not recorded.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors.js';
 import { reluGradient } from '../kernels/relu-grad.js';
 
 /** The attributes of `FusedConv2D` this gradient reads. */
@@ -35,7 +36,7 @@ function activationGradient(
 ): tf.Tensor {
   if (activation == null || activation === 'linear') return dy;
   if (activation === 'relu') return reluGradient(dy, y);
-  throw new Error(
+  throw new ConfigError(
     `The gradient of ${kernel} run by itself takes the linear and relu activations (got ${activation}): use ${op}.`,
   );
 }
@@ -53,7 +54,7 @@ const fusedConv2dGradConfig: tf.GradConfig = {
     const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } =
       attrs as unknown as FusedConvAttrs;
     if ((dataFormat ?? 'NHWC') !== 'NHWC' || !isOne(dilations)) {
-      throw new Error(
+      throw new ConfigError(
         `The gradient of FusedConv2D run by itself takes NHWC and dilations 1 (got ${dataFormat}, ${dilations}): use tf.fused.conv2d.`,
       );
     }
@@ -94,7 +95,7 @@ const fusedMatMulGradConfig: tf.GradConfig = {
     const [a, b, y] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
     const { transposeA, transposeB, activation } = attrs as unknown as FusedMatMulAttrs;
     if (a.rank !== b.rank) {
-      throw new Error(
+      throw new ConfigError(
         `The gradient of _FusedMatMul run by itself takes operands of the same rank (got ${a.rank} and ${b.rank}): use tf.fused.matMul.`,
       );
     }

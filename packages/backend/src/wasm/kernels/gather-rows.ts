@@ -31,14 +31,14 @@ const VIEW_MIN_SLICE = 16;
  * arithmetic: drawing a shuffled batch of 64 MNIST images (`fit`'s `tf.gather` of 64 rows of 784
  * floats) took 9-12 ms, about as long as the training step it feeds. This wrapper copies each gathered
  * slice (the elements after the gather axis) as one block from a view of the heap, the same values.
- * `batchDims` above 0, strings and bools go to the stock kernel; an index out of range throws as stock does.
+ * `batchDims` above 0, strings, bools and indices other than int32 go to the stock kernel; an index out of range throws as stock does.
  */
 export function gatherRowsConfig(stock: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims } = args.attrs as unknown as GatherV2Attrs;
-    if (!enabled || (batchDims ?? 0) !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32'))
-      return stock.kernelFunc(args);
+    const plain = (x.dtype === 'float32' || x.dtype === 'int32') && indices.dtype === 'int32';
+    if (!enabled || (batchDims ?? 0) !== 0 || !plain) return stock.kernelFunc(args);
     const backend = args.backend as unknown as HeapBackend;
     const parsedAxis = util.parseAxisParam(axis, x.shape)[0];
     const axisDim = x.shape[parsedAxis];
