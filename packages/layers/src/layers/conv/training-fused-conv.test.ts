@@ -2,8 +2,9 @@
  * Convolutions trained through one `FusedConv2D` kernel (core's registered gradient) against the
  * plain ops they replace (`tf.conv2d`, bias add and activation, or `tf.fused.conv2d` and the
  * activation): outputs and the gradients of the kernel, the bias and (for a hidden layer) the input,
- * on the CPU backend (the same bits) and on WASM (the same within rounding: its fused kernel starts
- * each sum from the bias), no gradient of a first layer's input, and no tensor leaks.
+ * on the CPU backend (the same bits), on WASM (the same within rounding: its fused kernel starts each
+ * sum from the bias) and on WebGPU where it starts (within rounding), no gradient of a first layer's
+ * input, and no tensor leaks.
  */
 import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
@@ -13,7 +14,8 @@ import { leakedTensors, maxAbsDiff, seededUniform, useCpu } from '../../test-uti
 import { Conv2D, type ConvArgs } from './conv.js';
 import { setTrainingFusedConvEnabled } from './training-fused-conv.js';
 
-const backends = (await backendsForTests()).filter((b) => b === 'cpu' || b === 'wasm');
+// WebGPU where it starts (skipped with a notice elsewhere): core's gradients with relu's mask by mul and step.
+const backends = (await backendsForTests()).filter((b) => b === 'cpu' || b === 'wasm' || b === 'webgpu');
 
 interface Case {
   name: string;
