@@ -6,12 +6,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-
-/** The parts of the WASM backend a gather touches: output allocation and views of the heap. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import type { WasmBackendLike } from '../kernel-scope.js';
 
 let enabled = true;
 
@@ -39,7 +34,7 @@ export function gatherRowsConfig(stock: KernelConfig): KernelConfig {
     const { axis, batchDims } = args.attrs as unknown as GatherV2Attrs;
     const plain = (x.dtype === 'float32' || x.dtype === 'int32') && indices.dtype === 'int32';
     if (!enabled || (batchDims ?? 0) !== 0 || !plain) return stock.kernelFunc(args);
-    const backend = args.backend as unknown as HeapBackend;
+    const backend = args.backend as WasmBackendLike;
     const parsedAxis = util.parseAxisParam(axis, x.shape)[0];
     const axisDim = x.shape[parsedAxis];
     const info = backend_util.segment_util.collectGatherOpShapeInfo(

@@ -10,7 +10,8 @@ import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leakedTensors, maxAbsDiff, seededUniform, useCpu } from '../../test-utils/setup.js';
+import { expectSameAsFormerOps, lossAndGradients } from '../../test-utils/fused-training.js';
+import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
 import { Conv2D, type ConvArgs } from './conv.js';
 import { setTrainingFusedConvEnabled } from './training-fused-conv.js';
 
@@ -47,36 +48,6 @@ const cases: Case[] = [
   },
 ];
 
-/** The layer's output and the gradients of a weighted sum of it: kernel, bias, and the input when `hidden`. */
-function outputsAndGradients(layer: Conv2D, x: tf.Tensor, hidden: boolean, fused: boolean) {
-  setTrainingFusedConvEnabled(fused);
-  try {
-    return tf.tidy(() => {
-      // A hidden layer's input comes from a trainable variable, so the tape needs its gradient.
-      const source = hidden ? tf.variable(x, true) : null;
-      const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-      const { value, grads } = tf.variableGrads(
-        () => {
-          const input = source ? tf.mul(source, 1) : x;
-          const y = layer.apply(input) as tf.Tensor;
-          return tf.sum(tf.mul(y, tf.randomUniform(y.shape, -1, 1, 'float32', 7))) as tf.Scalar;
-        },
-        source ? [...weights, source] : weights,
-      );
-      const result = [
-        value,
-        ...Object.keys(grads)
-          .sort()
-          .map((k) => grads[k]),
-      ];
-      source?.dispose();
-      return result;
-    });
-  } finally {
-    setTrainingFusedConvEnabled(true);
-  }
-}
-
 describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backend) => {
   beforeAll(async () => {
     await useBackend(backend);
@@ -89,14 +60,10 @@ describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backe
         const layer = new Conv2D({ filters: 1, kernelSize: 1, ...c.args, biasInitializer: 'randomNormal' });
         const x = seededUniform(c.shape, 3);
         tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-        const fused = outputsAndGradients(layer, x, hidden, true);
-        const plain = outputsAndGradients(layer, x, hidden, false);
-        expect(fused.length).toBe(plain.length);
-        for (let i = 0; i < fused.length; i++) {
-          if (backend === 'cpu') expect(await fused[i].data()).toEqual(await plain[i].data());
-          else expect(await maxAbsDiff(fused[i], plain[i])).toBeLessThan(1e-4);
-        }
-        tf.dispose([x, ...fused, ...plain]);
+        const fused = lossAndGradients(layer, x, hidden, true, setTrainingFusedConvEnabled);
+        const plain = lossAndGradients(layer, x, hidden, false, setTrainingFusedConvEnabled);
+        await expectSameAsFormerOps(backend, fused, plain, 1e-4);
+        x.dispose();
         layer.dispose();
       });
     }
@@ -106,7 +73,7 @@ describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backe
     const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
     const x = seededUniform([2, 6, 6, 1], 4);
     tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-    const info = await tf.profile(() => outputsAndGradients(layer, x, false, true));
+    const info = await tf.profile(() => lossAndGradients(layer, x, false, true, setTrainingFusedConvEnabled));
     const names = info.kernels.map((k) => k.name);
     expect(names.filter((n) => n === 'FusedConv2D')).toHaveLength(1);
     expect(names).not.toContain('Conv2D');
@@ -122,7 +89,9 @@ describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backe
     const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
     const x = seededUniform([2, 6, 6, 1], 5);
     tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-    expect(await leakedTensors(() => outputsAndGradients(layer, x, true, true))).toBe(0);
+    expect(
+      await leakedTensors(() => lossAndGradients(layer, x, true, true, setTrainingFusedConvEnabled)),
+    ).toBe(0);
     x.dispose();
     layer.dispose();
   });

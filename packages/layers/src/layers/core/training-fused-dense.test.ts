@@ -9,7 +9,8 @@ import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leakedTensors, maxAbsDiff, seededUniform, useCpu } from '../../test-utils/setup.js';
+import { expectSameAsFormerOps, lossAndGradients } from '../../test-utils/fused-training.js';
+import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { setTrainingFusedDenseEnabled } from './training-fused-dense.js';
 
@@ -23,35 +24,6 @@ const cases: Array<{ name: string; args: Partial<DenseArgs>; shape: number[] }> 
   { name: 'tanh, 3-D input', args: { units: 3, activation: 'tanh' }, shape: [2, 5, 4] },
 ];
 
-/** The layer's loss and the gradients of a weighted sum of its output: weights, and the input when `hidden`. */
-function outputsAndGradients(layer: Dense, x: tf.Tensor, hidden: boolean, fused: boolean) {
-  setTrainingFusedDenseEnabled(fused);
-  try {
-    return tf.tidy(() => {
-      const source = hidden ? tf.variable(x, true) : null;
-      const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-      const { value, grads } = tf.variableGrads(
-        () => {
-          const input = source ? tf.mul(source, 1) : x;
-          const y = layer.apply(input) as tf.Tensor;
-          return tf.sum(tf.mul(y, tf.randomUniform(y.shape, -1, 1, 'float32', 7))) as tf.Scalar;
-        },
-        source ? [...weights, source] : weights,
-      );
-      const result = [
-        value,
-        ...Object.keys(grads)
-          .sort()
-          .map((k) => grads[k]),
-      ];
-      source?.dispose();
-      return result;
-    });
-  } finally {
-    setTrainingFusedDenseEnabled(true);
-  }
-}
-
 describe.each(backends)('a dense layer trained through _FusedMatMul (%s)', (backend) => {
   beforeAll(async () => {
     await useBackend(backend);
@@ -64,14 +36,10 @@ describe.each(backends)('a dense layer trained through _FusedMatMul (%s)', (back
         const layer = new Dense({ units: 1, ...c.args, biasInitializer: 'randomNormal' });
         const x = seededUniform(c.shape, 3);
         tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-        const fused = outputsAndGradients(layer, x, hidden, true);
-        const plain = outputsAndGradients(layer, x, hidden, false);
-        expect(fused.length).toBe(plain.length);
-        for (let i = 0; i < fused.length; i++) {
-          if (backend === 'cpu') expect(await fused[i].data()).toEqual(await plain[i].data());
-          else expect(await maxAbsDiff(fused[i], plain[i])).toBeLessThan(1e-4);
-        }
-        tf.dispose([x, ...fused, ...plain]);
+        const fused = lossAndGradients(layer, x, hidden, true, setTrainingFusedDenseEnabled);
+        const plain = lossAndGradients(layer, x, hidden, false, setTrainingFusedDenseEnabled);
+        await expectSameAsFormerOps(backend, fused, plain, 1e-4);
+        x.dispose();
         layer.dispose();
       });
     }
@@ -81,7 +49,9 @@ describe.each(backends)('a dense layer trained through _FusedMatMul (%s)', (back
     const layer = new Dense({ units: 8, activation: 'relu' });
     const x = seededUniform([4, 6], 4);
     tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-    const info = await tf.profile(() => outputsAndGradients(layer, x, false, true));
+    const info = await tf.profile(() =>
+      lossAndGradients(layer, x, false, true, setTrainingFusedDenseEnabled),
+    );
     const names = info.kernels.map((k) => k.name);
     expect(names.filter((n) => n === '_FusedMatMul')).toHaveLength(1);
     expect(names).not.toContain('Relu');
@@ -96,7 +66,9 @@ describe.each(backends)('a dense layer trained through _FusedMatMul (%s)', (back
     const layer = new Dense({ units: 8, activation: 'relu' });
     const x = seededUniform([4, 6], 5);
     tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-    expect(await leakedTensors(() => outputsAndGradients(layer, x, true, true))).toBe(0);
+    expect(
+      await leakedTensors(() => lossAndGradients(layer, x, true, true, setTrainingFusedDenseEnabled)),
+    ).toBe(0);
     x.dispose();
     layer.dispose();
   });
