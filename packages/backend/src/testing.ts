@@ -20,6 +20,7 @@ import { probeBackends } from './available-backends.js';
 import type { BackendName } from './backend-name.js';
 import { environmentVariable } from './environment.js';
 
+export { setGatherRowsEnabled } from './wasm/kernels/gather-rows.js';
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';

@@ -47,6 +47,7 @@ export {
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,
 } from './kernels/fused-recurrence.js';
+export { RELU_GRAD, reluGradient } from './kernels/relu-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';
 export type {

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
  * network (training-models.ts: LeNet-5 at batch 64, the MLP at 128; the cnn-training suite's
@@ -12,7 +12,10 @@
  * Switches: `direct` the direct SIMD convolution (conv-by-simd.ts; off: XNNPACK or the pool),
  * `threads` the thread pool (off: exactly the one-thread paths; run with TENSORFOLD_WASM_THREADS=2),
  * `fma` the relaxed-SIMD builds (off: the plain SIMD builds), `maxpool` the SIMD MaxPool over 2x2 windows
- * (max-pool-pairs.ts; off: stock tfjs-backend-wasm's).
+ * (max-pool-pairs.ts; off: stock tfjs-backend-wasm's), `fusedconv` convolutions trained through one
+ * FusedConv2D kernel with core's registered gradient (@tensorfold/layers' training-fused-conv.ts; off:
+ * conv2d, bias add and relu as their own ops), `fuseddense` dense layers trained through one _FusedMatMul
+ * (training-fused-dense.ts; off: tf.fused.matMul or matMul and a bias add, then the activation).
  */
 import {
   setDirectConvEnabled,
@@ -21,6 +24,7 @@ import {
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
+import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
@@ -32,6 +36,8 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   threads: setThreadedKernelsEnabled,
   fma: setFmaKernelsEnabled,
   maxpool: setMaxPoolPairsEnabled,
+  fusedconv: setTrainingFusedConvEnabled,
+  fuseddense: setTrainingFusedDenseEnabled,
 };
 
 /** models-cnn's network as the cnn-training suite trains it (no dropout, Adam 1e-3). */

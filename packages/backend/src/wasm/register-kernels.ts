@@ -7,6 +7,7 @@ import {
   Cumprod,
   Cumsum,
   FusedConv2D,
+  GatherV2,
   type KernelConfig,
   MaxPool,
   Mean,
@@ -38,6 +39,7 @@ import {
 import { fusedLstmConfig, fusedLstmGradConfig } from './kernels/fused-lstm.js';
 import { fusedRecurrentDropoutConfig } from './kernels/fused-recurrence-driver.js';
 import { fusedSimpleRnnConfig, fusedSimpleRnnGradConfig } from './kernels/fused-simple-rnn.js';
+import { gatherRowsConfig } from './kernels/gather-rows.js';
 import { HIGH_RANK_BINARY_KERNELS, highRankBinaryConfig, highRankPadConfig } from './kernels/high-rank.js';
 import { identityConfig } from './kernels/identity.js';
 import { INT8_WASM_KERNELS } from './kernels/int8.js';
@@ -49,6 +51,7 @@ import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { maxPoolPairsConfig } from './kernels/max-pool-pairs.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
+import { reluGradConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { wasmTransformConfig } from './kernels/transform.js';
@@ -85,6 +88,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   ...INT8_POOL_WASM_KERNELS,
   // a stack of int8 dense layers in one call (kernels/int8-dense-chain.ts)
   ...INT8_CHAIN_WASM_KERNELS,
+  // core's RELU_GRAD: relu's gradient mask in one pass (kernels/relu-grad.ts)
+  reluGradConfig,
 ];
 
 /**
@@ -129,6 +134,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
     directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),
   // MaxPool over 2x2 windows at stride 2 by SIMD: kernels/max-pool-pairs.ts.
   [MaxPool]: maxPoolPairsConfig,
+  // GatherV2 copying each gathered slice as one block (stock walks every element): kernels/gather-rows.ts.
+  [GatherV2]: gatherRowsConfig,
 };
 
 /** Names of the stock WASM kernels this package wraps (see {@link registerWasmKernels}). */

@@ -12,3 +12,7 @@
  */
 import '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
+import { registerFusedGradients } from './fused-gradients.js';
+
+// tensorfold's own: the gradient of tfjs's fused convolution kernel run by itself (fused-gradients.ts).
+registerFusedGradients();

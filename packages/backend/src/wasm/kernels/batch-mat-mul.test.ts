@@ -116,3 +116,29 @@ describe('WASM BatchMatMul wrapper', () => {
     },
   );
 });
+
+describe('WASM _FusedMatMul on 2-D operands (as a layer runs the kernel by itself)', () => {
+  const cases: Array<[string, number[], number[], boolean, boolean, string]> = [
+    ["a LeNet-5 dense layer's forward (bias, relu)", [64, 400], [400, 120], false, false, 'relu'],
+    ['linear, a transposed b', [6, 8], [5, 8], false, true, 'linear'],
+    ['relu, a transposed a', [8, 6], [8, 12], true, false, 'relu'],
+  ];
+  it.each(cases)('%s: the CPU backend values, 2-D', async (_name, aShape, bShape, tA, tB, activation) => {
+    const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+    const cols = tB ? bShape[0] : bShape[1];
+    const inputs = {
+      a: { values: sequence(size(aShape), 1), shape: aShape },
+      b: { values: sequence(size(bShape), 2), shape: bShape },
+      bias: { values: sequence(cols, 3), shape: [cols] },
+    };
+    const attrs = { transposeA: tA, transposeB: tB, activation };
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const got = await runKernelOn('wasm', '_FusedMatMul', inputs, attrs);
+    expect(tf.memory().numTensors).toBe(before);
+    const want = await runKernelOn('cpu', '_FusedMatMul', inputs, attrs);
+    expect(got.shape).toEqual(want.shape);
+    expect(got.shape).toHaveLength(2);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-5);
+  });
+});

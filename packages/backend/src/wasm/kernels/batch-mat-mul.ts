@@ -122,7 +122,34 @@ export function fastMatMulConfig(stock: KernelConfig): KernelConfig {
   if (stock.kernelName !== BatchMatMul && stock.kernelName !== _FusedMatMul) {
     throw new Error(`fastMatMulConfig wraps BatchMatMul or _FusedMatMul, not ${stock.kernelName}.`);
   }
-  return { ...stock, kernelFunc: fastMatMul(stock) };
+  const fast = fastMatMul(stock);
+  return { ...stock, kernelFunc: stock.kernelName === _FusedMatMul ? withMatrices(fast) : fast };
+}
+
+/**
+ * Stock `_FusedMatMul` takes `[batch, rows, cols]` operands only (tfjs's `tf.fused.matMul` reshapes
+ * to them; a 2-D pair trapped with "remainder by zero"): 2-D operands, as a layer that runs the
+ * kernel by itself passes them, are given a batch of 1 here and the product returned 2-D, without
+ * copies (no engine call: the reshapes share the memory).
+ */
+function withMatrices(kernel: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    if (a.shape.length !== 2 || b.shape.length !== 2) return kernel(args);
+    const scope = new KernelScope(args.backend as WasmBackendLike);
+    try {
+      const inputs = {
+        ...args.inputs,
+        a: scope.reshape(a, [1, ...a.shape]),
+        b: scope.reshape(b, [1, ...b.shape]),
+      };
+      const product = kernel({ ...args, inputs }) as TensorInfo; // [1, rows, cols]
+      scope.adopt(product);
+      return scope.finish(scope.reshape(product, product.shape.slice(1)));
+    } finally {
+      scope.dispose();
+    }
+  };
 }
 
 /** `op(a)` is `[rows, inner]`, `op(b)` is `[inner, cols]` (per batch entry). */

@@ -23,6 +23,7 @@ import {
   singleTensor,
 } from '../../utils/layer-utils.js';
 import { BaseConv, type BaseConvArgs, checkFilters } from './base-conv.js';
+import { trainingFusedConv2d } from './training-fused-conv.js';
 
 /** Options of {@link Conv1D} and {@link Conv2D}. */
 export interface ConvArgs extends BaseConvArgs {
@@ -94,6 +95,12 @@ export abstract class Conv extends BaseConv {
     }
     const pad = this.padding === 'same' ? 'same' : 'valid';
     const bias = this.bias?.read();
+    if (isRecordingGradients()) {
+      // While training: the one fused kernel with core's registered gradient, where it covers the
+      // activation (relu, linear); the tape then skips the input's gradient of a first layer.
+      const y = trainingFusedConv2d(x, filter, bias, strides, pad, rates, this.activation);
+      if (y != null) return y;
+    }
     if (isRecordingGradients() && !hasGradientHistory(input)) {
       // A first layer while training: plain ops, so the tape skips the gradient of the input data
       // (the fused kernel's custom gradient would compute it anyway).

@@ -31,6 +31,7 @@ import {
   serializeOption,
   singleTensor,
 } from '../../utils/layer-utils.js';
+import { trainingFusedDense } from './training-fused-dense.js';
 
 /** Options of {@link Dense} (the names of TensorFlow.js's `tf.layers.dense`). */
 export interface DenseArgs extends LayerArgs {
@@ -138,10 +139,14 @@ export class Dense extends Layer {
       const bias = this.bias?.read();
       const recording = isRecordingGradients();
       const fused = recording ? null : fusedForm(this.activation);
+      // Training: one fused kernel with core's registered gradient (see training-fused-dense.ts).
+      const trained = recording ? trainingFusedDense(rows, kernel, bias, this.activation) : null;
       let y: tf.Tensor; // [batch * ..., units]
       if (fused) {
         // Inference: product, bias and activation in one kernel.
         y = tf.fused.matMul({ a: rows as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, ...fused });
+      } else if (trained) {
+        y = trained;
       } else if (!recording || hasGradientHistory(x)) {
         // Training a hidden layer: fused product and bias (its gradient computes the input's too).
         y = this.activation.apply(

@@ -1,0 +1,98 @@
+/**
+ * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense|all] [rounds] [samples]`
+ *
+ * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
+ * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
+ * `samples` random 28x28 images (default 6,400: 100 steps). Each round fits one epoch with the switch
+ * off, then one with it on (`rounds` rounds, default 6, after one warm-up round each), so that load
+ * from other processes hits both alike. Prints each side's median samples/s and process CPU time
+ * per step (every thread), and the ratios (> 1: the switch on is faster).
+ *
+ * Switches: `gather` the WASM GatherV2 by slices (@tensorfold/backend's gather-rows.ts; off: stock's,
+ * which draws each shuffled batch), `fusedconv` convolutions trained through one FusedConv2D
+ * (@tensorfold/layers' training-fused-conv.ts; off: conv2d, bias add and relu as their own ops),
+ * `fuseddense` dense layers trained through one _FusedMatMul (training-fused-dense.ts), `all` the three
+ * together (off: as before branch wip/lenet-step).
+ */
+import { setGatherRowsEnabled } from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
+import { lenet5 } from '@tensorfold/models-cnn';
+import { adam } from '@tensorfold/optim';
+import { useBackend } from './backends.js';
+import { median } from './kernel-ab.js';
+
+const SWITCHES: Record<string, (on: boolean) => void> = {
+  gather: setGatherRowsEnabled,
+  fusedconv: setTrainingFusedConvEnabled,
+  fuseddense: setTrainingFusedDenseEnabled,
+  all: (on) => {
+    setGatherRowsEnabled(on);
+    setTrainingFusedConvEnabled(on);
+    setTrainingFusedDenseEnabled(on);
+  },
+};
+
+async function main() {
+  const [name = 'gather', roundsArg = '6', samplesArg = '6400'] = process.argv.slice(2);
+  const setSwitch = SWITCHES[name];
+  if (setSwitch == null) throw new Error(`Unknown switch ${name}: ${Object.keys(SWITCHES).join(', ')}.`);
+  const rounds = Number(roundsArg);
+  const samples = Number(samplesArg);
+  const batchSize = 64;
+  console.log(`backend: ${await useBackend('wasm')}`);
+  const model = lenet5();
+  model.compile({
+    optimizer: adam({ learningRate: 1e-3 }),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  const x = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1);
+  const y = tf.cast(tf.randomUniform([samples], 0, 10, 'int32', 2), 'float32');
+  const rate: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const steps = Math.ceil(samples / batchSize);
+  try {
+    for (let round = 0; round <= rounds; round++) {
+      for (const side of ['off', 'on'] as const) {
+        setSwitch(side === 'on');
+        const cpuStart = process.cpuUsage();
+        const start = performance.now();
+        await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0, seed: round });
+        const ms = performance.now() - start;
+        const used = process.cpuUsage(cpuStart);
+        if (round > 0) {
+          rate[side].push((samples / ms) * 1000);
+          cpu[side].push((used.user + used.system) / 1000 / steps);
+        }
+      }
+    }
+  } finally {
+    setSwitch(true);
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+  const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}`;
+  console.log(
+    `lenet5 fit, batch ${batchSize}, switch ${name}: ${rounds} rounds of ${samples} samples per side`,
+  );
+  console.log('| side | samples/s, median (range) | process CPU ms per step, median |');
+  console.log('|---|---|---|');
+  for (const side of ['on', 'off'] as const) {
+    console.log(
+      `| ${name} ${side} | ${median(rate[side]).toFixed(0)} (${spread(rate[side])}) | ${median(cpu[side]).toFixed(2)} |`,
+    );
+  }
+  console.log(
+    `on against off: ${(median(rate.on) / median(rate.off)).toFixed(2)}x samples/s (median), ` +
+      `${(median(cpu.off) / median(cpu.on)).toFixed(2)}x CPU time`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
