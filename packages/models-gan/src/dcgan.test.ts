@@ -99,6 +99,22 @@ describe('dcgan', () => {
     model.dispose();
   });
 
+  it('learns from real and generated batches apart with separateBatches: the same loss without batch norm', async () => {
+    const images = tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 5);
+    const firstLoss = async (discriminatorBatchNorm: boolean, separateBatches: boolean) => {
+      setSeed(9);
+      const model = dcgan({ latentDim: 8, filters: 16, dropout: 0, discriminatorBatchNorm, seed: 2 });
+      model.compile({ labelSmoothing: 0.1, separateBatches });
+      const history = await model.fit(images, { epochs: 1, batchSize: 8, seed: 1 });
+      model.dispose();
+      return history.history.d_loss[0];
+    };
+    expect(await firstLoss(false, true)).toBeCloseTo(await firstLoss(false, false), 5);
+    // With batch norm the joint batch's statistics mix real and generated images: another loss.
+    expect(Math.abs((await firstLoss(true, true)) - (await firstLoss(true, false)))).toBeGreaterThan(1e-3);
+    images.dispose();
+  });
+
   it('rejects a bad depth or filter count, saying what works', () => {
     expect(() => dcgan({ generatorBlocks: -1 })).toThrow(/generatorBlocks must be an integer >= 0/);
     expect(() => dcgan({ generatorBlocks: 1.5 })).toThrow(ConfigError);
