@@ -11,13 +11,19 @@
  *   node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/dcgan-mnist.ts \
  *     --judge runs/judge --epochs 5 [--limit N] [--filters 128] [--latent-dim 100] [--ema 0.999] \
  *     [--minutes M] [--json FILE] [--out DIR] [--resume DIR --initial-epoch N] [--batch-size 64] \
- *     [--learning-rate 2e-4] [--decay-from E] [--label-smoothing 0.1] [--dropout 0.3]
+ *     [--learning-rate 2e-4] [--decay-from E] [--label-smoothing 0.1] [--dropout 0.3] \
+ *     [--generator-blocks 0] [--discriminator-batch-norm]
  *
  * Both players use Adam (beta1 0.5) at `--learning-rate`. `--decay-from E` holds that rate until the end
  * of epoch E, then lowers both players' rates along a half cosine to 0 at the end of epoch `--epochs`
  * (`cosineDecay` with a constant warm-up; per step, so `--minutes` should leave room for every epoch).
  * `--dropout` is the discriminator's dropout rate after each block (`dcgan({dropout})`; a resumed GAN keeps
  * the rate it was saved with).
+ * `--generator-blocks N` adds N stride-1 5x5 convolution blocks at the generator's first resolution
+ * (`dcgan({generatorBlocks})`) and `--discriminator-batch-norm` batch-normalizes the discriminator's second
+ * convolution (`dcgan({discriminatorBatchNorm: true})`, and then the discriminator learns from real and
+ * generated images as separate batches: `compile({separateBatches: true})`); a resumed run must pass the same two flags as the
+ * saved GAN (the averaged generator is rebuilt from them).
  * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
  * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
  * `--resume DIR --initial-epoch N` goes on from the GAN saved in DIR/gan after epoch N (the saved model has
@@ -59,6 +65,8 @@ const { values } = parseArgs({
     'decay-from': { type: 'string' },
     'label-smoothing': { type: 'string', default: '0.1' },
     dropout: { type: 'string', default: '0.3' },
+    'generator-blocks': { type: 'string', default: '0' },
+    'discriminator-batch-norm': { type: 'boolean', default: false },
   },
 });
 if (!values.judge)
@@ -92,6 +100,8 @@ const args = {
   latentDim: Number(values['latent-dim']),
   filters: Number(values.filters),
   dropout: Number(values.dropout),
+  generatorBlocks: Number(values['generator-blocks']),
+  discriminatorBatchNorm: values['discriminator-batch-norm'],
   seed: Number(values.seed),
 };
 const model = values.resume ? ((await loadModel(fileSystem(`${values.resume}/gan`))) as GAN) : dcgan(args);
@@ -126,11 +136,17 @@ const rate = schedule();
 const rateAfter = (steps: number) => (typeof rate === 'number' ? rate : rate.at(steps));
 model.compile({
   labelSmoothing: Number(values['label-smoothing']),
+  separateBatches: args.discriminatorBatchNorm, // batch norm needs real and generated batches apart
   learningRate: rate, // both players' default Adam (beta1 0.5)
 });
 const decay = Number(values.ema);
 const average = decay > 0 ? new WeightAverage(model.generator, { decay }) : null;
 const averaged = average ? dcganGenerator(args) : null; // the averaged weights are copied in to sample
+const shapes = (m: Model) => JSON.stringify(m.weights.map((w) => w.shape));
+if (averaged && shapes(averaged) !== shapes(model.generator))
+  throw new Error(
+    `The generator in ${values.resume}/gan is not the one --filters, --generator-blocks and --latent-dim describe: pass the flags it was trained with.`,
+  );
 const budget = values.minutes ? Number(values.minutes) * 60 : Number.POSITIVE_INFINITY;
 
 /** The judge's score of 2,000 samples of `generator` from fixed latent points. */

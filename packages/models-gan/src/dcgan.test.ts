@@ -44,6 +44,83 @@ describe('dcgan', () => {
     discriminator.dispose();
   });
 
+  it('adds stride-1 blocks at the first resolution and batch norm to the discriminator when asked', () => {
+    setSeed(7);
+    const model = dcgan({ latentDim: 8, filters: 16, generatorBlocks: 2, discriminatorBatchNorm: true });
+    const kinds = (layers: { className: string }[]) => layers.map((l) => l.className);
+    const g = kinds(model.generator.layers);
+    expect(g.filter((k) => k === 'Conv2D')).toHaveLength(2);
+    expect(g.filter((k) => k === 'BatchNormalization')).toHaveLength(4); // dense, 2 blocks, first upsampling
+    expect(g.indexOf('Conv2D')).toBeLessThan(g.indexOf('Conv2DTranspose')); // before the upsamplings
+    const blockOutput = model.generator.layers[g.indexOf('Conv2D')].outputShape;
+    expect(blockOutput).toEqual([null, 7, 7, 16]); // [batch, h/4, w/4, filters]
+    const d = kinds(model.discriminator.layers);
+    expect(d.filter((k) => k === 'BatchNormalization')).toHaveLength(1);
+    expect(d.indexOf('BatchNormalization')).toBeGreaterThan(d.lastIndexOf('Conv2D')); // not on the input layer
+    // Each block: a 5x5 kernel of filters x filters, no bias, and a batch norm's 4 x filters.
+    const plain = dcganGenerator({ latentDim: 8, filters: 16 });
+    expect(model.generator.countParams() - plain.countParams()).toBe(2 * (25 * 16 * 16 + 4 * 16));
+    const x = model.sample(3, 2);
+    expect(x.shape).toEqual([3, 28, 28, 1]);
+    x.dispose();
+    plain.dispose();
+    model.dispose();
+  });
+
+  it('trains and round-trips the deeper DCGAN through save and load', async () => {
+    setSeed(8);
+    const model = dcgan({
+      latentDim: 8,
+      filters: 16,
+      generatorBlocks: 1,
+      discriminatorBatchNorm: true,
+      seed: 3,
+    });
+    model.compile({ labelSmoothing: 0.1 });
+    const images = tf.randomUniform([16, 32, 32, 3], -1, 1, 'float32', 4);
+    await expect(model.fit(images, { epochs: 1, batchSize: 8 })).rejects.toThrow(); // 28x28x1 model
+    images.dispose();
+    const digits = tf.randomUniform([16, 28, 28, 1], -1, 1, 'float32', 4);
+    await model.fit(digits, { epochs: 1, batchSize: 8 }); // moves the batch norms' statistics off 0/1
+    const before = tf.memory().numTensors;
+    const io = memoryIO();
+    await model.save(io);
+    const restored = (await loadModel(io)) as GAN;
+    const a = model.sample(2, 9);
+    const b = restored.sample(2, 9);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    const p = tf.tidy(() => model.discriminator.forward([digits], { training: false })[0]);
+    const q = tf.tidy(() => restored.discriminator.forward([digits], { training: false })[0]);
+    expect(Array.from(q.dataSync())).toEqual(Array.from(p.dataSync()));
+    tf.dispose([a, b, p, q]);
+    restored.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    digits.dispose();
+    model.dispose();
+  });
+
+  it('learns from real and generated batches apart with separateBatches: the same loss without batch norm', async () => {
+    const images = tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 5);
+    const firstLoss = async (discriminatorBatchNorm: boolean, separateBatches: boolean) => {
+      setSeed(9);
+      const model = dcgan({ latentDim: 8, filters: 16, dropout: 0, discriminatorBatchNorm, seed: 2 });
+      model.compile({ labelSmoothing: 0.1, separateBatches });
+      const history = await model.fit(images, { epochs: 1, batchSize: 8, seed: 1 });
+      model.dispose();
+      return history.history.d_loss[0];
+    };
+    expect(await firstLoss(false, true)).toBeCloseTo(await firstLoss(false, false), 5);
+    // With batch norm the joint batch's statistics mix real and generated images: another loss.
+    expect(Math.abs((await firstLoss(true, true)) - (await firstLoss(true, false)))).toBeGreaterThan(1e-3);
+    images.dispose();
+  });
+
+  it('rejects a bad depth or filter count, saying what works', () => {
+    expect(() => dcgan({ generatorBlocks: -1 })).toThrow(/generatorBlocks must be an integer >= 0/);
+    expect(() => dcgan({ generatorBlocks: 1.5 })).toThrow(ConfigError);
+    expect(() => dcgan({ filters: 33 })).toThrow(/filters must be an even integer >= 2/);
+  });
+
   it('says which image shapes its upsampling can reach', () => {
     expect(() => dcgan({ imageShape: [30, 30, 1] })).toThrow(
       /multiples of 4; 30x30 is not \(use height 28 or 32, width 28 or 32/,

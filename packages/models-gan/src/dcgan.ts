@@ -19,6 +19,21 @@ export interface DcganArgs {
   latentDim?: number;
   /** Filters of the generator's first feature map; each upsampling halves them. Default 128. */
   filters?: number;
+  /**
+   * Stride-1 convolution blocks (5x5, `filters` channels, batch norm, LeakyReLU) at the generator's first
+   * resolution (`h/4 x w/4`), before the two upsamplings: depth where the map is smallest, as TensorFlow's
+   * DCGAN tutorial's stride-1 transposed convolution at 7x7. Each adds `25 * filters^2` weights (102k at 64
+   * filters). Default 0 (the two-upsampling generator).
+   */
+  generatorBlocks?: number;
+  /**
+   * Batch normalization after the discriminator's second convolution (the DCGAN paper normalizes every
+   * discriminator layer but the input one). Real and generated images are normalized together, in the one
+   * batch the discriminator learns from, unless the GAN is compiled with `separateBatches: true`, which
+   * it should be (one joint batch lets the normalization tell real from generated images, and training
+   * collapses). Default false.
+   */
+  discriminatorBatchNorm?: boolean;
   /** Dropout rate after each discriminator block. Default 0.3. */
   dropout?: number;
   /** Slope of the LeakyReLUs for negative inputs. Default 0.2 (the paper's). */
@@ -33,6 +48,8 @@ interface Resolved {
   channels: number;
   latentDim: number;
   filters: number;
+  blocks: number;
+  batchNorm: boolean;
   rate: number;
   alpha: number;
 }
@@ -58,6 +75,16 @@ function resolve(args: DcganArgs): Resolved {
   const latentDim = args.latentDim ?? 100;
   if (!Number.isInteger(latentDim) || latentDim < 1)
     throw new ConfigError(`latentDim must be a positive integer, got ${latentDim}.`);
+  const filters = args.filters ?? 128;
+  if (!Number.isInteger(filters) || filters < 2 || filters % 2 !== 0)
+    throw new ConfigError(
+      `filters must be an even integer >= 2 (the generator halves it once), got ${filters}.`,
+    );
+  const blocks = args.generatorBlocks ?? 0;
+  if (!Number.isInteger(blocks) || blocks < 0)
+    throw new ConfigError(
+      `generatorBlocks must be an integer >= 0 (0 for the two-upsampling generator), got ${blocks}.`,
+    );
   const rate = args.dropout ?? 0.3;
   if (!(rate >= 0 && rate < 1)) throw new ConfigError(`dropout must be in [0, 1), got ${rate}.`);
   return {
@@ -65,7 +92,9 @@ function resolve(args: DcganArgs): Resolved {
     width,
     channels,
     latentDim,
-    filters: args.filters ?? 128,
+    filters,
+    blocks,
+    batchNorm: args.discriminatorBatchNorm ?? false,
     rate,
     alpha: args.leakyAlpha ?? 0.2,
   };
@@ -73,8 +102,9 @@ function resolve(args: DcganArgs): Resolved {
 
 /**
  * The DCGAN generator (Radford et al. 2016, seed 003): latent `[batch, latentDim]` -> dense to a
- * `h/4 x w/4 x filters` map, then two stride-2 transposed convolutions, batch normalization and
- * LeakyReLU between, and a tanh output `[batch, h, w, channels]` in [-1, 1] (scale images to [-1, 1]).
+ * `h/4 x w/4 x filters` map, `generatorBlocks` stride-1 5x5 convolutions at that size, then two stride-2
+ * transposed convolutions, batch normalization and LeakyReLU between, and a tanh output
+ * `[batch, h, w, channels]` in [-1, 1] (scale images to [-1, 1]).
  */
 export function dcganGenerator(args: DcganArgs = {}): Model {
   const r = resolve(args);
@@ -86,6 +116,11 @@ export function dcganGenerator(args: DcganArgs = {}): Model {
       batchNormalization(),
       leakyReLU({ alpha: r.alpha }),
       reshape({ targetShape: [h, w, r.filters] }), // [batch, h/4, w/4, filters]
+      ...Array.from({ length: r.blocks }, () => [
+        conv2d({ filters: r.filters, kernelSize: 5, padding: 'same', useBias: false }),
+        batchNormalization(),
+        leakyReLU({ alpha: r.alpha }), // [batch, h/4, w/4, filters]
+      ]).flat(),
       conv2dTranspose({ filters: r.filters / 2, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
       batchNormalization(),
       leakyReLU({ alpha: r.alpha }), // [batch, h/2, w/2, filters/2]
@@ -101,8 +136,9 @@ export function dcganGenerator(args: DcganArgs = {}): Model {
 }
 
 /**
- * The DCGAN discriminator: two stride-2 convolutions (no pooling), LeakyReLU and dropout, then one
- * sigmoid unit `[batch, 1]`: the probability that the image is real.
+ * The DCGAN discriminator: two stride-2 convolutions (no pooling), LeakyReLU and dropout (and batch
+ * normalization after the second with `discriminatorBatchNorm`), then one sigmoid unit `[batch, 1]`: the
+ * probability that the image is real.
  */
 export function dcganDiscriminator(args: DcganArgs = {}): Model {
   const r = resolve(args);
@@ -118,8 +154,10 @@ export function dcganDiscriminator(args: DcganArgs = {}): Model {
       }),
       leakyReLU({ alpha: r.alpha }),
       dropout({ rate: r.rate }),
-      conv2d({ filters: r.filters, kernelSize: 4, strides: 2, padding: 'same' }),
-      leakyReLU({ alpha: r.alpha }),
+      // [batch, h/2, w/2, filters/2]
+      conv2d({ filters: r.filters, kernelSize: 4, strides: 2, padding: 'same', useBias: !r.batchNorm }),
+      ...(r.batchNorm ? [batchNormalization()] : []),
+      leakyReLU({ alpha: r.alpha }), // [batch, h/4, w/4, filters]
       dropout({ rate: r.rate }),
       flatten(),
       dense({ units: 1, activation: 'sigmoid' }),

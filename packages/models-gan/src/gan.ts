@@ -50,6 +50,15 @@ export interface GanCompileArgs {
    * labels" trick). Default 0.
    */
   labelNoise?: number;
+  /**
+   * Whether the discriminator learns from the real and the generated samples as one batch of `2n`
+   * (`false`) or as two batches of `n`, averaging the two losses (`true`, as the DCGAN paper's code does).
+   * The loss is the same unless the discriminator has batch normalization: then one joint batch mixes
+   * real and generated statistics while the generator's step shows it generated samples alone, and
+   * training can collapse (the discriminator's normalization tells the two apart); use `true` there.
+   * Default false.
+   */
+  separateBatches?: boolean;
 }
 
 /**
@@ -71,6 +80,7 @@ export class GAN extends Model {
   private ownOptimizers: Optimizer[] = [];
   private labelSmoothing = 0;
   private labelNoise = 0;
+  private separateBatches = false;
 
   constructor(args: GanArgs) {
     const { generator, discriminator } = args;
@@ -96,6 +106,7 @@ export class GAN extends Model {
     };
     this.labelSmoothing = rate(options.labelSmoothing, 'labelSmoothing');
     this.labelNoise = rate(options.labelNoise, 'labelNoise');
+    this.separateBatches = options.separateBatches ?? false;
     const lr = options.learningRate;
     if (typeof lr === 'number' && !(lr >= 0 && Number.isFinite(lr)))
       throw new ConfigError(`learningRate must be a finite number >= 0 or a schedule, got ${lr}.`);
@@ -156,14 +167,16 @@ export class GAN extends Model {
     const noiseSeed = this.nextLatentSeed();
     const dLoss = await trainOn(this.discriminator, dOpt, () => {
       const fake = this.generator.forward([fakeZ], { training: true })[0];
-      const samples = tf.concat([real, fake], 0); // [2n, ...]
-      const p = this.discriminator.forward([samples], { training: true })[0]; // [2n, 1]
-      let labels = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0);
+      let labels = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0); // [2n, 1]
       if (this.labelNoise > 0)
         labels = tf.add(
           labels,
           tf.mul(tf.randomUniform([2 * n, 1], -1, 1, 'float32', noiseSeed), this.labelNoise),
         );
+      const d = (x: tf.Tensor) => this.discriminator.forward([x], { training: true })[0];
+      const p = this.separateBatches
+        ? tf.concat([d(real), d(fake)], 0) // [2n, 1], each half normalized on its own
+        : d(tf.concat([real, fake], 0)); // [2n, 1]
       return bce(labels, p);
     });
     fakeZ.dispose();
