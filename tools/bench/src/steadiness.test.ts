@@ -81,6 +81,12 @@ describe('busyReason', () => {
     expect(reason).not.toContain('load');
   });
 
+  it('says a quiet machine with unsteady rounds is unsteady, not busy', () => {
+    const reason = busyReason({ ...quiet, spreads: [0.25] });
+    expect(reason).toContain('rounds too unsteady to judge wall time on a quiet machine (spread 25%)');
+    expect(reason).not.toContain('busy');
+  });
+
   it('falls back to the load average where CPU time cannot be read', () => {
     expect(busyReason({ ...quiet, othersCores: null, load: 0.9 })).toBeNull();
     expect(busyReason({ ...quiet, othersCores: null, load: 1.5 })).toContain('load 1.5/core');

@@ -153,24 +153,28 @@ export interface RunConditions {
 }
 
 /**
- * Why the machine was too busy to judge wall-clock ratios, or null when it was quiet enough (every
- * measure within {@link BUSY}). The load average counts only where `othersCores` is unknown.
+ * Why wall-clock ratios cannot be judged, or null when every measure is within {@link BUSY}: the
+ * machine was busy (other processes, the bench during the peer's rounds, a one-thread side waiting for
+ * a core), or it was quiet and the rounds themselves were unsteady (spread only; said as such, so that
+ * a quiet machine is not reported busy). The load average counts only where `othersCores` is unknown.
  */
 export function busyReason(conditions: RunConditions): string | null {
   const { load, othersCores, ownDuringPeerCores = null, spreads, wallPerCpu } = conditions;
-  const reasons: string[] = [];
+  const busy: string[] = [];
   if (othersCores == null) {
-    if (load > BUSY.loadPerCore) reasons.push(`load ${load.toFixed(1)}/core`);
+    if (load > BUSY.loadPerCore) busy.push(`load ${load.toFixed(1)}/core`);
   } else if (othersCores > BUSY.othersCores) {
-    reasons.push(`other processes used ${othersCores.toFixed(2)} cores`);
+    busy.push(`other processes used ${othersCores.toFixed(2)} cores`);
   }
   if (ownDuringPeerCores != null && ownDuringPeerCores > BUSY.ownDuringPeerCores)
-    reasons.push(`the bench used ${ownDuringPeerCores.toFixed(2)} cores during the peer's rounds`);
-  const spread = Math.max(0, ...spreads);
-  if (spread > BUSY.spread) reasons.push(`spread ${(spread * 100).toFixed(0)}%`);
+    busy.push(`the bench used ${ownDuringPeerCores.toFixed(2)} cores during the peer's rounds`);
   const waited = Math.max(0, ...wallPerCpu);
-  if (waited > BUSY.wallPerCpu) reasons.push(`wall/CPU ${waited.toFixed(2)}`);
-  return reasons.length ? `too busy to judge wall time (${reasons.join(', ')})` : null;
+  if (waited > BUSY.wallPerCpu) busy.push(`wall/CPU ${waited.toFixed(2)}`);
+  const spread = Math.max(0, ...spreads);
+  const unsteady = spread > BUSY.spread ? `spread ${(spread * 100).toFixed(0)}%` : null;
+  if (busy.length)
+    return `too busy to judge wall time (${[...busy, ...(unsteady ? [unsteady] : [])].join(', ')})`;
+  return unsteady ? `rounds too unsteady to judge wall time on a quiet machine (${unsteady})` : null;
 }
 
 /**
