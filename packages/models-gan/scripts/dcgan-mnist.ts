@@ -22,7 +22,7 @@
  * `--generator-blocks N` adds N stride-1 5x5 convolution blocks at the generator's first resolution
  * (`dcgan({generatorBlocks})`) and `--discriminator-batch-norm` batch-normalizes the discriminator's second
  * convolution (`dcgan({discriminatorBatchNorm: true})`, and then the discriminator learns from real and
- * generated images as separate batches: `compile({separateBatches: true})`); a resumed run must pass the same two flags as the
+ * generated images as separate batches, `compile`'s default for such a discriminator); a resumed run must pass the same two flags as the
  * saved GAN (the averaged generator is rebuilt from them).
  * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
  * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
@@ -136,7 +136,6 @@ const rate = schedule();
 const rateAfter = (steps: number) => (typeof rate === 'number' ? rate : rate.at(steps));
 model.compile({
   labelSmoothing: Number(values['label-smoothing']),
-  separateBatches: args.discriminatorBatchNorm, // batch norm needs real and generated batches apart
   learningRate: rate, // both players' default Adam (beta1 0.5)
 });
 const decay = Number(values.ema);

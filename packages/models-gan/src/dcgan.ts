@@ -29,9 +29,9 @@ export interface DcganArgs {
   /**
    * Batch normalization after the discriminator's second convolution (the DCGAN paper normalizes every
    * discriminator layer but the input one). Real and generated images are normalized together, in the one
-   * batch the discriminator learns from, unless the GAN is compiled with `separateBatches: true`, which
-   * it should be (one joint batch lets the normalization tell real from generated images, and training
-   * collapses). Default false.
+   * batch the discriminator learns from, only if the GAN is compiled with `separateBatches: false`
+   * (`compile`'s default is `true` for such a discriminator: one joint batch lets the normalization tell
+   * real from generated images, and training collapses). Default false.
    */
   discriminatorBatchNorm?: boolean;
   /** Dropout rate after each discriminator block. Default 0.3. */

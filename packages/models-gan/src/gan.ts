@@ -55,8 +55,8 @@ export interface GanCompileArgs {
    * (`false`) or as two batches of `n`, averaging the two losses (`true`, as the DCGAN paper's code does).
    * The loss is the same unless the discriminator has batch normalization: then one joint batch mixes
    * real and generated statistics while the generator's step shows it generated samples alone, and
-   * training can collapse (the discriminator's normalization tells the two apart); use `true` there.
-   * Default false.
+   * training can collapse (the discriminator's normalization tells the two apart); `true` there.
+   * Default: `true` where the discriminator has a BatchNormalization layer, else `false`.
    */
   separateBatches?: boolean;
 }
@@ -106,7 +106,8 @@ export class GAN extends Model {
     };
     this.labelSmoothing = rate(options.labelSmoothing, 'labelSmoothing');
     this.labelNoise = rate(options.labelNoise, 'labelNoise');
-    this.separateBatches = options.separateBatches ?? false;
+    this.separateBatches =
+      options.separateBatches ?? this.discriminator.layers.some((l) => l.className === 'BatchNormalization');
     const lr = options.learningRate;
     if (typeof lr === 'number' && !(lr >= 0 && Number.isFinite(lr)))
       throw new ConfigError(`learningRate must be a finite number >= 0 or a schedule, got ${lr}.`);

@@ -4,8 +4,9 @@
  * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
  * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
  * `samples` random 28x28 images (default 6,400: 100 steps). Each round fits one epoch with the switch
- * off, then one with it on (`rounds` rounds, default 6, after one warm-up round each), so that load
- * from other processes hits both alike. Prints each side's median samples/s and process CPU time
+ * off and one with it on, the first side alternating between rounds (`roundOrder`; `rounds` rounds,
+ * default 6, after one warm-up round each), so that load from other processes and the order hit both
+ * alike. Prints each side's median samples/s and process CPU time
  * per step (every thread), and the ratios (> 1: the switch on is faster).
  *
  * Switches: `gather` the WASM GatherV2 by slices (@tensorfold/backend's gather-rows.ts; off: stock's,
@@ -19,6 +20,7 @@ import { tf } from '@tensorfold/core';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
+import { roundOrder } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
 import { median } from './kernel-ab.js';
 
@@ -54,7 +56,8 @@ async function main() {
   const steps = Math.ceil(samples / batchSize);
   try {
     for (let round = 0; round <= rounds; round++) {
-      for (const side of ['off', 'on'] as const) {
+      const sides = ['off', 'on'] as const;
+      for (const side of roundOrder(sides.length, round).map((i) => sides[i])) {
         setSwitch(side === 'on');
         const cpuStart = process.cpuUsage();
         const start = performance.now();

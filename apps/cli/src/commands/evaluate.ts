@@ -114,7 +114,10 @@ export async function evaluateCommand(
                 int8Layers: models[1].layers
                   .filter((l) => l.className.startsWith('Int8'))
                   // an Int8DenseStack stands for several Dense layers
-                  .flatMap((l) => (l as { layerNames?: string[] }).layerNames ?? [l.name]),
+                  .flatMap((l) => {
+                    const stacked = (l as { layerNames?: string[] }).layerNames;
+                    return stacked?.length ? stacked : [l.name];
+                  }),
               }
             : {}),
         };

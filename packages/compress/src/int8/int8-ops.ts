@@ -171,9 +171,13 @@ export const INT8_DENSE_CHAIN = 'TensorfoldInt8DenseChain';
 
 /** One layer of {@link int8DenseChain}: packed weights, `scales` and `bias` `[n]`, its fused activation. */
 export interface Int8ChainLayer {
+  /** The layer's int8 weight levels, packed as {@link int8MatMul} takes them: int32 `[ceil(n / 8), ceil(k / 2), 8]`. */
   w: tf.Tensor;
+  /** Per output column, the float a weight level stands for: float32 `[n]`. */
   scales: tf.Tensor1D;
+  /** Added to each output column after the product: float32 `[n]`. */
   bias: tf.Tensor1D;
+  /** Applied to the layer's output in the kernel: `'relu'` or `'linear'`. */
   activation: FusedInt8Activation;
 }
 

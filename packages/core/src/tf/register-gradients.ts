@@ -14,5 +14,5 @@ import '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
 import { registerFusedGradients } from './fused-gradients.js';
 
-// tensorfold's own: the gradient of tfjs's fused convolution kernel run by itself (fused-gradients.ts).
+// tensorfold's own: the gradients of tfjs's fused convolution and matrix-product kernels run by themselves (fused-gradients.ts).
 registerFusedGradients();

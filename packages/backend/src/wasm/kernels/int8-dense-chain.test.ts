@@ -159,6 +159,19 @@ describe.each([
         activations: ['relu', 'linear'],
       } as never),
     ).toThrow(/layer 1's weights must be int32 \[1,3,8\]/);
+    // a longer bias or scales would be copied past its space in the WASM memory: refused first
+    const long = tf.zeros([20]);
+    expect(() =>
+      tf.engine().runKernel(INT8_DENSE_CHAIN, { ...inputs, bias1: long }, {
+        activations: ['relu', 'linear'],
+      } as never),
+    ).toThrow(/layer 1's bias1 must be float32 \[3\]/);
+    expect(() =>
+      tf.engine().runKernel(INT8_DENSE_CHAIN, { ...inputs, scales0: tf.cast(inputs.scales0, 'int32') }, {
+        activations: ['relu', 'linear'],
+      } as never),
+    ).toThrow(/layer 0's scales0 must be float32 \[6\]/);
+    long.dispose();
     expect(() => tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations: [] } as never)).toThrow(
       /needs attrs.activations/,
     );

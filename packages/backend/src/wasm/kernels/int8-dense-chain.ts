@@ -58,6 +58,15 @@ export function chainLayers(inputs: Record<string, TensorInfo>, attrs: Int8Dense
       throw new BackendError(
         `${INT8_DENSE_CHAIN}: layer ${i}'s weights must be int32 [${expected}] for ${k} inputs and ${n} outputs, got ${w.dtype} [${w.shape}].`,
       );
+    for (const [name, operand] of [
+      [`scales${i}`, scales],
+      [`bias${i}`, bias],
+    ] as const) {
+      if (operand.dtype !== 'float32' || operand.shape.join() !== String(n))
+        throw new BackendError(
+          `${INT8_DENSE_CHAIN}: layer ${i}'s ${name} must be float32 [${n}] (one per output), got ${operand.dtype} [${operand.shape}].`,
+        );
+    }
     const layer = { w, scales, bias, k, n, relu: activation === 'relu' };
     k = n;
     return layer;
