@@ -212,11 +212,94 @@ export function int8Tiles(
 }
 
 /**
+ * Byte offsets in the pool's memory of one dense layer's scratch (see {@link int8DenseOnPool}): the 14
+ * arguments, the quantization's flags, the int16 levels, the row scales, the byte levels (where
+ * relaxed SIMD runs), room for w (int16 pairs, or bytes), scales then bias (`aligned(nPad * 4)` bytes
+ * after them).
+ */
+export interface DenseOnPoolScratch {
+  params: number;
+  flags: number;
+  levels: number;
+  rowScales: number;
+  levels8: number;
+  w: number;
+  scales: number;
+}
+
+/**
+ * One dense layer `output [m, n] = act(q(input) . w * scales + bias)` on the pool, its input already
+ * in the pool's memory at `input` (floats `[m, k]`, output likewise `[m, n]`): the rows quantized by
+ * one job (on this thread where small), w placed ({@link placeWeights}), scales and bias copied in,
+ * the tiles multiplied by another job (on this thread below the threaded minimum). Where the FMA build
+ * runs (relaxed SIMD) and no input is negative, byte levels are multiplied with relaxed dot products
+ * (16 multiply-adds an instruction, the same sums).
+ */
+export function int8DenseOnPool(
+  running: PoolUse<ThreadedInt8Kernels>,
+  backend: WasmBackendLike,
+  layer: { w: TensorInfo; scales: TensorInfo; bias: TensorInfo; k: number; n: number; relu: boolean },
+  m: number,
+  input: number,
+  output: number,
+  at: DenseOnPoolScratch,
+): void {
+  const { pool, build, kernels } = running;
+  const { k, n } = layer;
+  const [blocks, pairs] = layer.w.shape;
+  const quads = Math.ceil(pairs / 2);
+  const nPad = blocks * 8;
+  const relaxed = kernels.hasBytes != null;
+  const chunking = quantizeChunks(m, k, pool.threads);
+  quantize(running, chunking.chunks, [
+    input,
+    m,
+    k,
+    at.levels,
+    2 * pairs,
+    at.rowScales,
+    chunking.chunkRows,
+    relaxed ? at.levels8 : 0,
+    4 * quads,
+    at.flags,
+  ]);
+  const flags = new Int32Array(pool.memory.buffer, at.flags, chunking.chunks);
+  const bytes = relaxed && flags.every((f) => f === 0);
+  const weights = placeWeights(pool, backend, layer.w, bytes, at.w);
+  // Views after the last allocation (placeWeights may grow the pool's memory).
+  const floats = new Float32Array(pool.memory.buffer);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  const bias = at.scales + aligned(nPad * 4);
+  setPadded(floats, view(layer.scales) as Float32Array, at.scales / 4, nPad);
+  setPadded(floats, view(layer.bias) as Float32Array, bias / 4, nPad);
+  const { chunkRows, chunkCols, chunks } = int8Tiles(m, n, pool.threads);
+  new Int32Array(pool.memory.buffer).set(
+    [
+      bytes ? at.levels8 : at.levels,
+      at.rowScales,
+      weights,
+      output,
+      m,
+      bytes ? quads : pairs,
+      n,
+      nPad,
+      at.scales,
+      bias,
+      layer.relu ? 1 : 0,
+      bytes ? 1 : 0,
+      chunkRows,
+      chunkCols,
+    ],
+    at.params / 4,
+  );
+  if (m * k * n >= threadedInt8Minimum()) pool.run(build, 'int8GemmChunk', chunks, [at.params]);
+  else for (let c = 0; c < chunks; c++) kernels.int8GemmChunk(c, at.params);
+}
+
+/**
  * `out [m, n] = act(q(x) . w * scales + bias)` on the pool into `out` (float32 `[..., n]`, already
  * allocated on the backend); false to leave it to one thread (no pool, too small, memory short).
- * The rows are quantized by one job, multiplied by tiles in another. Where the FMA build runs
- * (relaxed SIMD) and no x is negative, byte levels are multiplied with relaxed dot products (16
- * multiply-adds an instruction, the same sums).
+ * One {@link int8DenseOnPool} layer: the rows quantized by one job, multiplied by tiles in another.
  */
 export function int8MatMulByThreads(
   backend: WasmBackendLike,
@@ -230,13 +313,12 @@ export function int8MatMulByThreads(
   if (m * k * n < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
   if (running == null) return false;
-  const { pool, build, kernels } = running;
+  const { pool, kernels } = running;
   const [blocks, pairs] = all.w.shape;
   const quads = Math.ceil(pairs / 2);
   const relaxed = kernels.hasBytes != null;
   const nPad = blocks * 8;
-  const rowChunking = quantizeChunks(m, k, pool.threads);
-  const rowChunks = rowChunking.chunks;
+  const rowChunks = quantizeChunks(m, k, pool.threads).chunks;
   // Bytes of the pool's memory: the 14 arguments, the quantization's flags, x, the int16 levels,
   // the row scales, the byte levels, w (int16 pairs, or bytes), scales, bias, out.
   const PARAMS = 0;
@@ -252,48 +334,10 @@ export function int8MatMulByThreads(
   const size = OUT + m * n * 4;
   if (size > 2 ** 31 || !pool.reserve(size)) return false;
   keepWeights(pool, size);
-  // Views after the last allocation (reserve may grow the pool's memory).
-  const floats = new Float32Array(pool.memory.buffer);
-  const ints = new Int32Array(pool.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  floats.set(view(all.x) as Float32Array, X / 4);
-  quantize(running, rowChunks, [
-    X,
-    m,
-    k,
-    LEVELS,
-    2 * pairs,
-    ROW_SCALES,
-    rowChunking.chunkRows,
-    relaxed ? LEVELS8 : 0,
-    4 * quads,
-    FLAGS,
-  ]);
-  const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + rowChunks).every((f) => f === 0);
-  const weights = placeWeights(pool, backend, all.w, bytes, W);
-  setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
-  setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
-  const { chunkRows, chunkCols, chunks } = int8Tiles(m, n, pool.threads);
-  new Int32Array(pool.memory.buffer).set(
-    [
-      bytes ? LEVELS8 : LEVELS,
-      ROW_SCALES,
-      weights,
-      OUT,
-      m,
-      bytes ? quads : pairs,
-      n,
-      nPad,
-      SCALES,
-      BIAS,
-      relu ? 1 : 0,
-      bytes ? 1 : 0,
-      chunkRows,
-      chunkCols,
-    ],
-    PARAMS / 4,
-  );
-  pool.run(build, 'int8GemmChunk', chunks, [PARAMS]);
+  new Float32Array(pool.memory.buffer).set(view(all.x) as Float32Array, X / 4);
+  const scratch = { params: PARAMS, flags: FLAGS, levels: LEVELS, rowScales: ROW_SCALES, levels8: LEVELS8 };
+  int8DenseOnPool(running, backend, { ...all, k, n, relu }, m, X, OUT, { ...scratch, w: W, scales: SCALES });
   (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * n));
   return true;
 }

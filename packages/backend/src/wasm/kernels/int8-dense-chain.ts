@@ -17,14 +17,13 @@ import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import {
   aligned,
-  int8Tiles,
+  int8DenseOnPool,
   keepWeights,
-  placeWeights,
-  quantize,
   quantizeChunks,
   setPadded,
   threadedInt8Minimum,
 } from './int8-by-threads.js';
+import { checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
 
 /** One layer of the chain: its operands and sizes (k inputs, n outputs). */
 export interface ChainLayer {
@@ -35,9 +34,6 @@ export interface ChainLayer {
   n: number;
   relu: boolean;
 }
-
-/** Bytes of levels a block of rows is sized to on one thread (as int8.ts). */
-const BLOCK_BYTES = 64 * 1024;
 
 /** The layers of a chain call, checked: each w packed for its k and n, each k the n before it. */
 export function chainLayers(inputs: Record<string, TensorInfo>, attrs: Int8DenseChainAttrs): ChainLayer[] {
@@ -53,11 +49,7 @@ export function chainLayers(inputs: Record<string, TensorInfo>, attrs: Int8Dense
     if (w == null || scales == null || bias == null)
       throw new BackendError(`${INT8_DENSE_CHAIN}: layer ${i} needs inputs w${i}, scales${i} and bias${i}.`);
     const n = scales.shape[0];
-    const expected = [Math.ceil(n / 8), Math.ceil(k / 2), 8];
-    if (w.dtype !== 'int32' || w.shape.join() !== expected.join())
-      throw new BackendError(
-        `${INT8_DENSE_CHAIN}: layer ${i}'s weights must be int32 [${expected}] for ${k} inputs and ${n} outputs, got ${w.dtype} [${w.shape}].`,
-      );
+    checkPacked(w, k, n, INT8_DENSE_CHAIN, `layer ${i}'s weights`);
     for (const [name, operand] of [
       [`scales${i}`, scales],
       [`bias${i}`, bias],
@@ -90,7 +82,7 @@ export function int8DenseChainByThreads(
   if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
   if (running == null) return false;
-  const { pool, build, kernels } = running;
+  const { pool, kernels } = running;
   const relaxed = kernels.hasBytes != null;
   const sizes = layers.map((l) => {
     const [blocks, pairs] = l.w.shape;
@@ -98,11 +90,13 @@ export function int8DenseChainByThreads(
   });
   const most = (f: (i: number) => number) => Math.max(...layers.map((_, i) => f(i)));
   const flagWords = most((i) => quantizeChunks(m, layers[i].k, pool.threads).chunks);
-  // Bytes of the pool's memory: each layer's 14 arguments, the quantization's flags, x, two outputs
-  // (a layer's, the next one's), the int16 levels, the row scales, the byte levels, w (int16 pairs,
-  // or bytes where they cannot be kept), each layer's scales and bias.
+  const nPad = most((i) => sizes[i].nPad);
+  // Bytes of the pool's memory: the 14 arguments, the quantization's flags, x, two outputs (a
+  // layer's, the next one's), the int16 levels, the row scales, the byte levels, w (int16 pairs, or
+  // bytes where they cannot be kept), scales and bias: each sized for the largest layer (the layers
+  // run one after another).
   const PARAMS = 0;
-  const FLAGS = PARAMS + 64 * layers.length;
+  const FLAGS = PARAMS + 64;
   const X = FLAGS + aligned(flagWords * 4);
   const Y = [X + aligned(m * layers[0].k * 4)];
   Y.push(Y[0] + aligned(m * most((i) => layers[i].n) * 4));
@@ -110,63 +104,17 @@ export function int8DenseChainByThreads(
   const ROW_SCALES = LEVELS + aligned(m * most((i) => sizes[i].pairs) * 4);
   const LEVELS8 = ROW_SCALES + aligned(m * 4);
   const W = LEVELS8 + (relaxed ? aligned(m * most((i) => sizes[i].quads) * 4 + 16) : 0);
-  let end = W + aligned(most((i) => sizes[i].nPad * sizes[i].pairs * 4));
-  const SCALES = sizes.map((s) => {
-    const at = end;
-    end += 2 * aligned(s.nPad * 4); // scales, then bias
-    return at;
-  });
+  const SCALES = W + aligned(most((i) => sizes[i].nPad * sizes[i].pairs * 4));
+  const end = SCALES + 2 * aligned(nPad * 4); // scales, then bias
   if (end > 2 ** 31 || !pool.reserve(end)) return false;
   keepWeights(pool, end);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   new Float32Array(pool.memory.buffer).set(view(x) as Float32Array, X / 4);
+  const scratch = { params: PARAMS, flags: FLAGS, levels: LEVELS, rowScales: ROW_SCALES, levels8: LEVELS8 };
   let input = X;
   layers.forEach((layer, i) => {
-    const { pairs, quads, nPad } = sizes[i];
-    const output = Y[i % 2];
-    const chunking = quantizeChunks(m, layer.k, pool.threads);
-    quantize(running, chunking.chunks, [
-      input,
-      m,
-      layer.k,
-      LEVELS,
-      2 * pairs,
-      ROW_SCALES,
-      chunking.chunkRows,
-      relaxed ? LEVELS8 : 0,
-      4 * quads,
-      FLAGS,
-    ]);
-    const flags = new Int32Array(pool.memory.buffer, FLAGS, chunking.chunks);
-    const bytes = relaxed && flags.every((f) => f === 0);
-    const weights = placeWeights(pool, backend, layer.w, bytes, W);
-    const floats = new Float32Array(pool.memory.buffer);
-    setPadded(floats, view(layer.scales) as Float32Array, SCALES[i] / 4, nPad);
-    setPadded(floats, view(layer.bias) as Float32Array, SCALES[i] / 4 + aligned(nPad * 4) / 4, nPad);
-    const { chunkRows, chunkCols, chunks } = int8Tiles(m, layer.n, pool.threads);
-    const params = PARAMS + 64 * i;
-    new Int32Array(pool.memory.buffer).set(
-      [
-        bytes ? LEVELS8 : LEVELS,
-        ROW_SCALES,
-        weights,
-        output,
-        m,
-        bytes ? quads : pairs,
-        layer.n,
-        nPad,
-        SCALES[i],
-        SCALES[i] + aligned(nPad * 4),
-        layer.relu ? 1 : 0,
-        bytes ? 1 : 0,
-        chunkRows,
-        chunkCols,
-      ],
-      params / 4,
-    );
-    if (m * layer.k * layer.n >= threadedInt8Minimum()) pool.run(build, 'int8GemmChunk', chunks, [params]);
-    else for (let c = 0; c < chunks; c++) kernels.int8GemmChunk(c, params);
-    input = output;
+    int8DenseOnPool(running, backend, layer, m, input, Y[i % 2], { ...scratch, w: W, scales: SCALES });
+    input = Y[i % 2];
   });
   const last = layers[layers.length - 1];
   (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, input, m * last.n));
@@ -175,7 +123,8 @@ export function int8DenseChainByThreads(
 
 /**
  * The chain on one thread with int8.wat on tfjs-backend-wasm's heap, into `out`: one scratch
- * allocation holds the levels, row scales, two float outputs and each layer's padded scales and bias.
+ * allocation ({@link heapRegions}) holds the levels, row scales, two float outputs and padded scales
+ * and bias (each layer's in turn; every layer is one {@link denseOnHeap}).
  * False where WebAssembly SIMD is missing.
  */
 function chainOnHeap(
@@ -194,72 +143,43 @@ function chainOnHeap(
     return { blocks, pairs, quads: Math.ceil(pairs / 2), nPad: blocks * 8 };
   });
   const most = (f: (i: number) => number) => Math.max(...layers.map((_, i) => f(i)));
-  // 4-byte words of each region, each 16-byte aligned
-  const words: Array<[string, number]> = [
+  // 4-byte words of each region (scales and bias sized for the largest layer: the layers run one
+  // after another)
+  const { buffer, at } = heapRegions(scope, [
     ['levels', m * most((i) => sizes[i].pairs)],
     ['levels8', relaxed ? m * most((i) => sizes[i].quads) + 4 : 0],
     ['rowScales', m],
     ['y0', m * most((i) => layers[i].n)],
     ['y1', m * most((i) => layers[i].n)],
     ['w8', relaxed ? most((i) => sizes[i].blocks * 8 * sizes[i].quads) : 0],
-    ...sizes.flatMap(
-      (s, i): Array<[string, number]> => [
-        [`scales${i}`, s.nPad],
-        [`bias${i}`, s.nPad],
-      ],
-    ),
-  ];
-  let total = 0;
-  const offsets: Record<string, number> = {};
-  for (const [name, count] of words) {
-    offsets[name] = total;
-    total += Math.ceil(count / 4) * 4;
-  }
-  const buffer = scope.allocate([total + 4], 'int32');
+    ['scales', most((i) => sizes[i].nPad)],
+    ['bias', most((i) => sizes[i].nPad)],
+  ]);
   const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
-  // byte offsets after the last allocation (it may move the heap)
-  const base = Math.ceil(heap(buffer).byteOffset / 16) * 16;
-  const at = (name: string) => base + offsets[name] * 4;
   const floats = new Float32Array(heap(buffer).buffer);
-  layers.forEach((l, i) => {
-    setPadded(floats, heap(l.scales) as Float32Array, at(`scales${i}`) / 4, sizes[i].nPad);
-    setPadded(floats, heap(l.bias) as Float32Array, at(`bias${i}`) / 4, sizes[i].nPad);
-  });
   let input = heap(x).byteOffset;
   layers.forEach((layer, i) => {
-    const { blocks, pairs, quads, nPad } = sizes[i];
-    const output = i === layers.length - 1 ? heap(out).byteOffset : at(`y${i % 2}`);
-    const negative = simd.quantizeRows(
-      input,
+    const { blocks, pairs, nPad } = sizes[i];
+    const output = i === layers.length - 1 ? heap(out).byteOffset : at[`y${i % 2}`];
+    setPadded(floats, heap(layer.scales) as Float32Array, at.scales / 4, nPad);
+    setPadded(floats, heap(layer.bias) as Float32Array, at.bias / 4, nPad);
+    denseOnHeap(simd, {
+      x: input,
       m,
-      layer.k,
-      at('levels'),
-      2 * pairs,
-      at('rowScales'),
-      relaxed ? at('levels8') : 0,
-      4 * quads,
-    );
-    const bytes = relaxed && negative === 0;
-    if (bytes) simd.packQuads?.(heap(layer.w).byteOffset, at('w8'), blocks, pairs);
-    const units = bytes ? quads : pairs;
-    const levels = bytes ? at('levels8') : at('levels');
-    const rows = Math.min(m, Math.max(4, Math.floor(BLOCK_BYTES / (units * 4)) & ~3));
-    for (let r = 0; r < m; r += rows)
-      simd.gemm(
-        levels + r * units * 4,
-        bytes ? at('w8') : heap(layer.w).byteOffset,
-        output + r * layer.n * 4,
-        Math.min(rows, m - r),
-        units,
-        layer.n,
-        nPad,
-        at('rowScales') + r * 4,
-        4,
-        at(`scales${i}`),
-        at(`bias${i}`),
-        layer.relu ? 1 : 0,
-        bytes ? 1 : 0,
-      );
+      k: layer.k,
+      n: layer.n,
+      w: heap(layer.w).byteOffset,
+      blocks,
+      pairs,
+      levels: at.levels,
+      rowScales: at.rowScales,
+      levels8: at.levels8,
+      w8: at.w8,
+      scales: at.scales,
+      bias: at.bias,
+      out: output,
+      relu: layer.relu,
+    });
     input = output;
   });
   return true;

@@ -11,7 +11,6 @@
  * out: Node 20's V8 11.3 behind `--experimental-wasm-relaxed-simd` returns twice the specified sums.)
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { BackendError } from '@tensorfold/core';
 import {
   INT8_CONV2D,
   INT8_MAT_MUL,
@@ -28,28 +27,12 @@ import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
 import { int8Conv2DByThreads, int8MatMulByThreads } from './int8-by-threads.js';
 import { int8DirectConvByThreads, int8DirectConvOnHeap } from './int8-direct-conv.js';
+import { blockRows, checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
-/** Bytes of levels a block of rows is sized to (they stay in the L2 cache while w streams by). */
-const BLOCK_BYTES = 64 * 1024;
-
 /** Bytes of one convolution tile of patches (it stays in the L1/L2 cache for the product). */
 const TILE_BYTES = 32 * 1024;
-
-/** Rows of `rowBytes` each that fit `bytes`: a multiple of 4, at least 4, at most `rows`. */
-function blockRows(bytes: number, rowBytes: number, rows: number): number {
-  return Math.min(rows, Math.max(4, Math.floor(bytes / Math.max(1, rowBytes)) & ~3));
-}
-
-/** Checks that `w` is the packed int32 `[ceil(n / 8), ceil(k / 2), 8]` (see int8-kernels.ts). */
-function checkPacked(w: TensorInfo, k: number, n: number, kernel: string): void {
-  const expected = [Math.ceil(n / 8), Math.ceil(k / 2), 8];
-  if (w.dtype !== 'int32' || w.shape.join() !== expected.join())
-    throw new BackendError(
-      `${kernel}: the weights must be int32 [${expected}] (two int8 levels each, blocks of 8 columns) for ${k} inputs and ${n} outputs, got ${w.dtype} [${w.shape}].`,
-    );
-}
 
 /**
  * Scratch of a product in one allocation (fewer heap allocations: they cost more than a small
@@ -69,18 +52,9 @@ function scratch(
   const words: Record<string, number> = { levels: levelWords };
   if (padded) Object.assign(words, { scales: nPad, bias: nPad });
   for (const [name, shape] of Object.entries(extra)) words[name] = shape[0];
-  const offsets: Record<string, number> = {};
-  let total = 0;
-  for (const [name, count] of Object.entries(words)) {
-    offsets[name] = total;
-    total += Math.ceil(count / 4) * 4;
-  }
-  const buffer = scope.allocate([total + 4], 'int32');
+  const { buffer, at } = heapRegions(scope, Object.entries(words));
   const heap = (t: TensorInfo) => scope.backend.typedArrayFromHeap(t);
-  // Byte offsets, taken after the last allocation (an allocation may move the heap), 16-byte aligned.
-  const base = Math.ceil(heap(buffer).byteOffset / 16) * 16;
-  const at: Record<string, number> = { w: heap(all.w).byteOffset };
-  for (const [name, offset] of Object.entries(offsets)) at[name] = base + offset * 4;
+  at.w = heap(all.w).byteOffset;
   if (padded) {
     const floats = new Float32Array(heap(buffer).buffer);
     for (const name of ['scales', 'bias'] as const) {
@@ -112,46 +86,27 @@ const matMul: KernelFunc = ({ inputs, backend, attrs }) => {
     const simd = int8Simd(wasm);
     if (simd != null) {
       const quads = Math.ceil(k / 4);
-      const relaxed = simd.packQuads != null;
       // with relaxed SIMD, room for the levels as bytes and the weights as bytes too
-      const bytesScratch: Record<string, number[]> = relaxed
-        ? { levels8: [m * quads + 4], w8: [all.w.shape[0] * 8 * quads] }
-        : {};
+      const bytesScratch: Record<string, number[]> =
+        simd.packQuads != null ? { levels8: [m * quads + 4], w8: [all.w.shape[0] * 8 * quads] } : {};
       const s = scratch(scope, all, n, m * Math.ceil(k / 2), { rowScales: [m], ...bytesScratch });
-      const outAt = heap(out).byteOffset;
-      const negative = simd.quantizeRows(
-        heap(x).byteOffset,
+      denseOnHeap(simd, {
+        x: heap(x).byteOffset,
         m,
         k,
-        s.at.levels,
-        2 * s.pairs,
-        s.at.rowScales,
-        relaxed ? s.at.levels8 : 0,
-        4 * quads,
-      );
-      // byte products where no input is negative (the same sums)
-      const bytes = relaxed && negative === 0;
-      if (bytes) simd.packQuads?.(s.at.w, s.at.w8, all.w.shape[0], s.pairs);
-      const units = bytes ? quads : s.pairs;
-      const levels = bytes ? s.at.levels8 : s.at.levels;
-      const rows = blockRows(BLOCK_BYTES, units * 4, m);
-      for (let i = 0; i < m; i += rows) {
-        simd.gemm(
-          levels + i * units * 4,
-          bytes ? s.at.w8 : s.at.w,
-          outAt + i * n * 4,
-          Math.min(rows, m - i),
-          units,
-          n,
-          s.nPad,
-          s.at.rowScales + i * 4,
-          4,
-          s.at.scales,
-          s.at.bias,
-          relu,
-          bytes ? 1 : 0,
-        );
-      }
+        n,
+        w: s.at.w,
+        blocks: all.w.shape[0],
+        pairs: s.pairs,
+        levels: s.at.levels,
+        rowScales: s.at.rowScales,
+        levels8: s.at.levels8 ?? 0,
+        w8: s.at.w8 ?? 0,
+        scales: s.at.scales,
+        bias: s.at.bias,
+        out: heap(out).byteOffset,
+        relu: relu === 1,
+      });
       return scope.finish(out);
     }
     const { w, scales, bias } = all;
