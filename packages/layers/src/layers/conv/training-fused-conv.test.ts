@@ -46,6 +46,16 @@ const cases: Case[] = [
     args: { filters: 5, kernelSize: 2, activation: 'relu', useBias: false },
     shape: [2, 6, 5, 2],
   },
+  {
+    name: 'tanh after the fused kernel',
+    args: { filters: 6, kernelSize: 3, padding: 'same', activation: 'tanh' },
+    shape: [2, 6, 6, 3],
+  },
+  {
+    name: 'sigmoid after the fused kernel, stride 2, no bias',
+    args: { filters: 4, kernelSize: 3, strides: 2, activation: 'sigmoid', useBias: false },
+    shape: [2, 7, 7, 2],
+  },
 ];
 
 describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backend) => {
@@ -85,8 +95,24 @@ describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backe
     layer.dispose();
   });
 
-  it('leaks no tensor', async () => {
-    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
+  it('runs a tanh layer as FusedConv2D (linear) and Tanh, with no input gradient for a first layer', async () => {
+    const layer = new Conv2D({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh' });
+    const x = seededUniform([2, 6, 6, 2], 6);
+    tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
+    const info = await tf.profile(() => lossAndGradients(layer, x, false, true, setTrainingFusedConvEnabled));
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((n) => n === 'FusedConv2D')).toHaveLength(1);
+    expect(names).toContain('Tanh');
+    expect(names).not.toContain('Conv2D');
+    expect(names).not.toContain('Conv2DBackpropInput');
+    expect(names).toContain('Conv2DBackpropFilter');
+    tf.dispose(info.result as tf.Tensor[]);
+    x.dispose();
+    layer.dispose();
+  });
+
+  it.each(['relu', 'tanh'] as const)('leaks no tensor (%s)', async (activation) => {
+    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation });
     const x = seededUniform([2, 6, 6, 1], 5);
     tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
     expect(
