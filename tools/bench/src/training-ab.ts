@@ -1,8 +1,8 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
- * network (training-models.ts: LeNet-5 at batch 64, the MLP at 128; the cnn-training suite's
+ * network (training-models.ts: LeNet-5 at batch 64, `lenet5tanh` the same with tanh hidden layers, the MLP at 128; the cnn-training suite's
  * `vggSmall({ dropout: 0 })` and `resnetSmall()` at 32; Adam): `rounds` rounds
  * (default 20, after one warm-up round) of `steps` steps (default 4) with the switch on, then off,
  * alternating, so that load from other processes hits both sides alike. Prints each side's median
@@ -50,8 +50,9 @@ function cnnModel(network: 'vggsmall' | 'resnetsmall'): Trainable {
 async function main() {
   const [network = 'lenet5', name = 'direct', roundsArg = '20', stepsArg = '4'] = process.argv.slice(2);
   const cnn = network === 'vggsmall' || network === 'resnetsmall';
-  if (network !== 'lenet5' && network !== 'mlp' && !cnn) {
-    throw new Error(`Unknown network ${network}: lenet5, mlp, vggsmall or resnetsmall.`);
+  const tanh = network === 'lenet5tanh';
+  if (network !== 'lenet5' && network !== 'mlp' && !tanh && !cnn) {
+    throw new Error(`Unknown network ${network}: lenet5, lenet5tanh, mlp, vggsmall or resnetsmall.`);
   }
   const setSwitch = SWITCHES[name];
   if (setSwitch == null) throw new Error(`Unknown switch ${name}: ${Object.keys(SWITCHES).join(', ')}.`);
@@ -59,7 +60,11 @@ async function main() {
   const steps = Number(stepsArg);
   console.log(`backend: ${await useBackend('wasm')}`);
   const batch = network === 'mlp' ? 128 : cnn ? 32 : 64;
-  const model = cnn ? cnnModel(network) : tensorfoldModel(network as NetworkName);
+  const model = cnn
+    ? cnnModel(network)
+    : tanh
+      ? tensorfoldModel('lenet5', 'tanh')
+      : tensorfoldModel(network as NetworkName);
   const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };

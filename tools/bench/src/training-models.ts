@@ -21,8 +21,12 @@ export interface Trainable {
 /** The networks the suite measures. */
 export type NetworkName = 'mlp' | 'lenet5';
 
-/** A tensorfold model, compiled with Adam and categorical cross-entropy. */
-export function tensorfoldModel(name: NetworkName): Trainable {
+/**
+ * A tensorfold model, compiled with Adam and categorical cross-entropy. `activation`: that of the
+ * LeNet-5's hidden layers (default `'relu'`; `'tanh'`, as LeCun's, for the training-ab bench of an
+ * activation applied after the fused kernel).
+ */
+export function tensorfoldModel(name: NetworkName, activation: 'relu' | 'tanh' = 'relu'): Trainable {
   const model: Sequential =
     name === 'mlp'
       ? sequential({
@@ -38,15 +42,15 @@ export function tensorfoldModel(name: NetworkName): Trainable {
               filters: 8,
               kernelSize: 3,
               padding: 'same',
-              activation: 'relu',
+              activation,
               inputShape: [28, 28, 1],
             }),
             maxPooling2d({ poolSize: 2 }),
-            conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
+            conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation }),
             maxPooling2d({ poolSize: 2 }),
             flatten(),
-            dense({ units: 120, activation: 'relu' }),
-            dense({ units: 84, activation: 'relu' }),
+            dense({ units: 120, activation }),
+            dense({ units: 84, activation }),
             dense({ units: 10, activation: 'softmax' }),
           ],
         });

@@ -107,4 +107,43 @@ describe("_FusedMatMul's registered gradient (the kernel run by itself)", () => 
       });
     }
   }
+
+  /** The gradients of `sum(fused(a, b, bias))` for a `[6, 5]` and b `[5, 4]` (and the bias, if any). */
+  const gradsWithBias = (biasShape: number[] | null) =>
+    tf.tidy(() => {
+      const a = tf.randomUniform([6, 5], -1, 1, 'float32', 1);
+      const b = tf.randomUniform([5, 4], -1, 1, 'float32', 2);
+      const c = biasShape == null ? null : tf.randomUniform(biasShape, -1, 1, 'float32', 3);
+      const run = (p: tf.Tensor, q: tf.Tensor, r?: tf.Tensor) =>
+        tf.sum(
+          tf.engine().runKernel(tf._FusedMatMul, r == null ? { a: p, b: q } : { a: p, b: q, bias: r }, {
+            transposeA: false,
+            transposeB: false,
+            activation: 'relu',
+          }) as tf.Tensor,
+        );
+      return tf.grads(run)(c == null ? [a, b] : [a, b, c]);
+    });
+
+  it('takes a product without a bias (gradients of both operands, as tf.matMul and relu)', async () => {
+    const before = tf.memory().numTensors;
+    const ours = gradsWithBias(null);
+    const theirs = tf.tidy(() => {
+      const a = tf.randomUniform([6, 5], -1, 1, 'float32', 1);
+      const b = tf.randomUniform([5, 4], -1, 1, 'float32', 2);
+      return tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.relu(tf.matMul(p, q))))([a, b]);
+    });
+    expect(ours).toHaveLength(2);
+    for (let i = 0; i < 2; i++) expect(await ours[i].data()).toEqual(await theirs[i].data());
+    tf.dispose([...ours, ...theirs]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('says which bias it takes for a bias of another shape ([1, cols], a scalar)', () => {
+    for (const shape of [[1, 4], [1]]) {
+      const run = () => gradsWithBias(shape);
+      expect(run).toThrow(ConfigError);
+      expect(run).toThrow(/bias of shape \[4\].*reshape the bias to \[4\], or use tf\.fused\.matMul/);
+    }
+  });
 });

@@ -13,6 +13,9 @@
 import '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
 import { registerFusedGradients } from './fused-gradients.js';
+import { registerReluGradient } from './relu-gradient.js';
 
 // tensorfold's own: the gradients of tfjs's fused convolution and matrix-product kernels run by themselves (fused-gradients.ts).
 registerFusedGradients();
+// tensorfold's own Relu gradient, in place of tfjs-core's (left out of the bundle): relu-gradient.ts.
+registerReluGradient();

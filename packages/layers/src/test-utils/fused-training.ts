@@ -61,3 +61,17 @@ export async function expectSameAsFormerOps(
   }
   tf.dispose([...fused, ...plain]);
 }
+
+/**
+ * The names of the kernels that one {@link lossAndGradients} of a first layer runs with the fused path
+ * on (its results disposed).
+ */
+export async function firstLayerKernelNames(
+  layer: Layer,
+  x: tf.Tensor,
+  setEnabled: (on: boolean) => void,
+): Promise<string[]> {
+  const info = await tf.profile(() => lossAndGradients(layer, x, false, true, setEnabled));
+  tf.dispose(info.result as tf.Tensor[]);
+  return info.kernels.map((k) => k.name);
+}

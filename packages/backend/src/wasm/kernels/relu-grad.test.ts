@@ -68,4 +68,28 @@ describe('WASM RELU_GRAD (relu-grad.wat)', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([dy, y]);
   });
+
+  it("is what core's Relu gradient (a standalone relu) runs on WASM: the CPU backend's values bit for bit", async () => {
+    const shape = [6, 9];
+    const x = awkward(54, 3);
+    const dy = awkward(54, 4);
+    await initBackend({ require: 'cpu' });
+    const want = tf.tidy(() => {
+      const [g] = tf.grads((v: tf.Tensor) => tf.relu(v))([tf.tensor(x, shape)], tf.tensor(dy, shape));
+      return g;
+    });
+    const wantValues = Float32Array.from(await want.data());
+    want.dispose();
+    await useBackend('wasm');
+    const [xs, dys] = [tf.tensor(x, shape), tf.tensor(dy, shape)];
+    const before = tf.memory().numTensors;
+    const info = await tf.profile(() => tf.grads((v: tf.Tensor) => tf.relu(v))([xs], dys));
+    expect(info.kernelNames).toContain(RELU_GRAD);
+    expect(info.kernelNames).not.toContain('Step');
+    const [got] = info.result as tf.Tensor[];
+    expect(bits(Float32Array.from(await got.data()))).toEqual(bits(wantValues));
+    got.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([xs, dys]);
+  });
 });

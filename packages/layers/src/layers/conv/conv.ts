@@ -96,16 +96,20 @@ export abstract class Conv extends BaseConv {
     const pad = this.padding === 'same' ? 'same' : 'valid';
     const bias = this.bias?.read();
     if (isRecordingGradients()) {
-      // While training: the one fused kernel with core's registered gradient, where it covers the
-      // activation (relu, linear); the tape then skips the input's gradient of a first layer.
+      // While training: the one fused kernel with core's registered gradient (relu or linear in it,
+      // another activation after it); the tape then skips the input's gradient of a first layer.
       const y = trainingFusedConv2d(x, filter, bias, strides, pad, rates, this.activation);
       if (y != null) return y;
-    }
-    if (isRecordingGradients() && !hasGradientHistory(input)) {
-      // A first layer while training: plain ops, so the tape skips the gradient of the input data
-      // (the fused kernel's custom gradient would compute it anyway).
-      const product = tf.conv2d(x, filter, strides, pad, 'NHWC', rates);
-      return this.activation.apply(bias ? tf.add(product, bias) : product) as tf.Tensor4D;
+      // The path held off (setTrainingFusedConvEnabled(false)) or not float32: as before.
+      if (!hasGradientHistory(input)) {
+        // A first layer: plain ops, so the tape skips the gradient of the input data (the custom
+        // gradient of tf.fused.conv2d would compute it anyway).
+        const product = tf.conv2d(x, filter, strides, pad, 'NHWC', rates);
+        return this.activation.apply(bias ? tf.add(product, bias) : product) as tf.Tensor4D;
+      }
+      // tf.fused.conv2d fuses no activation while recording.
+      const y2 = tf.fused.conv2d({ x, filter, strides, pad, dilations: rates, bias });
+      return this.activation.apply(y2) as tf.Tensor4D;
     }
     const fused = this.fusedActivation();
     const y = tf.fused.conv2d({ x, filter, strides, pad, dilations: rates, bias, ...(fused ?? {}) });

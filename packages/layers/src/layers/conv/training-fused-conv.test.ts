@@ -10,7 +10,11 @@ import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSameAsFormerOps, lossAndGradients } from '../../test-utils/fused-training.js';
+import {
+  expectSameAsFormerOps,
+  firstLayerKernelNames,
+  lossAndGradients,
+} from '../../test-utils/fused-training.js';
 import { leakedTensors, seededUniform, useCpu } from '../../test-utils/setup.js';
 import { Conv2D, type ConvArgs } from './conv.js';
 import { setTrainingFusedConvEnabled } from './training-fused-conv.js';
@@ -46,6 +50,16 @@ const cases: Case[] = [
     args: { filters: 5, kernelSize: 2, activation: 'relu', useBias: false },
     shape: [2, 6, 5, 2],
   },
+  {
+    name: 'tanh after the fused kernel',
+    args: { filters: 6, kernelSize: 3, padding: 'same', activation: 'tanh' },
+    shape: [2, 6, 6, 3],
+  },
+  {
+    name: 'sigmoid after the fused kernel, stride 2, no bias',
+    args: { filters: 4, kernelSize: 3, strides: 2, activation: 'sigmoid', useBias: false },
+    shape: [2, 7, 7, 2],
+  },
 ];
 
 describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backend) => {
@@ -69,24 +83,29 @@ describe.each(backends)('a convolution trained through FusedConv2D (%s)', (backe
     }
   }
 
-  it('runs one FusedConv2D forward, and no input gradient for a first layer', async () => {
-    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
-    const x = seededUniform([2, 6, 6, 1], 4);
-    tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
-    const info = await tf.profile(() => lossAndGradients(layer, x, false, true, setTrainingFusedConvEnabled));
-    const names = info.kernels.map((k) => k.name);
-    expect(names.filter((n) => n === 'FusedConv2D')).toHaveLength(1);
-    expect(names).not.toContain('Conv2D');
-    expect(names).not.toContain('Relu');
-    expect(names).not.toContain('Conv2DBackpropInput');
-    expect(names).toContain('Conv2DBackpropFilter');
-    tf.dispose(info.result as tf.Tensor[]);
-    x.dispose();
-    layer.dispose();
-  });
+  it.each([
+    ['relu', 'Relu', 'in the kernel'],
+    ['tanh', 'Tanh', 'after it'],
+  ] as const)(
+    'runs one FusedConv2D forward for %s (%s %s), and no input gradient for a first layer',
+    async (activation, op, _where) => {
+      const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation });
+      const x = seededUniform([2, 6, 6, 1], 4);
+      tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
+      const names = await firstLayerKernelNames(layer, x, setTrainingFusedConvEnabled);
+      expect(names.filter((n) => n === 'FusedConv2D')).toHaveLength(1);
+      expect(names).not.toContain('Conv2D');
+      if (activation === 'relu') expect(names).not.toContain(op);
+      else expect(names).toContain(op);
+      expect(names).not.toContain('Conv2DBackpropInput');
+      expect(names).toContain('Conv2DBackpropFilter');
+      x.dispose();
+      layer.dispose();
+    },
+  );
 
-  it('leaks no tensor', async () => {
-    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
+  it.each(['relu', 'tanh'] as const)('leaks no tensor (%s)', async (activation) => {
+    const layer = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation });
     const x = seededUniform([2, 6, 6, 1], 5);
     tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
     expect(

@@ -13,14 +13,17 @@ export function setTrainingFusedConvEnabled(on: boolean): void {
 }
 
 /**
- * A convolution with its bias and activation as one `FusedConv2D` kernel while recording
- * gradients, through the gradient `@tensorfold/core` registers for that kernel run by itself: one
- * kernel forward instead of three (convolution, bias add, relu), relu's gradient mask in one pass,
- * and no gradient of the input where nothing needs it (a first layer). `x` `[batch, h, w, inC]`,
- * `filter` `[fh, fw, inC, outC]`, `bias` `[outC]` or undefined; dilations 1.
+ * A convolution with its bias and (relu or linear) activation as one `FusedConv2D` kernel while
+ * recording gradients, through the gradient `@tensorfold/core` registers for that kernel run by
+ * itself: one kernel forward instead of three (convolution, bias add, relu), relu's gradient mask in
+ * one pass, and no gradient of the input where nothing needs it (a first layer). Another activation
+ * (tanh, sigmoid, leakyRelu...) runs as its own op after the fused convolution and bias, as in
+ * `trainingFusedDense`. `x` `[batch, h, w, inC]`, `filter` `[fh, fw, inC, outC]`, `bias` `[outC]` or
+ * undefined; dilations 1.
  *
- * @returns `[batch, outH, outW, outC]`, or null where that gradient does not cover the activation
- *   (only `linear` and `relu`) or the path is held off ({@link setTrainingFusedConvEnabled}).
+ * @returns `[batch, outH, outW, outC]`, or null where the path is held off
+ *   ({@link setTrainingFusedConvEnabled}), core's gradient is missing, the dilations are not 1 or an
+ *   operand is not float32.
  */
 export function trainingFusedConv2d(
   x: tf.Tensor4D,
@@ -31,18 +34,20 @@ export function trainingFusedConv2d(
   dilations: [number, number],
   activation: Activation,
 ): tf.Tensor4D | null {
-  const fused = fusedForm(activation);
-  if (!enabled || fused == null || (fused.activation !== 'relu' && fused.activation !== 'linear'))
-    return null;
+  if (!enabled) return null;
   if (dilations[0] !== 1 || dilations[1] !== 1 || tf.getGradient(tf.FusedConv2D) == null) return null;
   if (x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const fused = fusedForm(activation)?.activation;
+  const inKernel = fused === 'relu' ? 'relu' : 'linear';
   const inputs: tf.NamedTensorMap = bias == null ? { x, filter } : { x, filter, bias };
   const attrs = {
     strides,
     pad,
     dataFormat: 'NHWC',
     dilations,
-    activation: fused.activation,
+    activation: inKernel,
   };
-  return tf.engine().runKernel(tf.FusedConv2D, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  // [batch, outH, outW, outC]
+  const y = tf.engine().runKernel(tf.FusedConv2D, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  return fused === 'relu' || fused === 'linear' ? y : (activation.apply(y) as tf.Tensor4D);
 }
