@@ -87,36 +87,15 @@ interface FusedMatMulAttrs {
   activation?: string;
 }
 
-/**
- * The names of inputs to save whose `map` leaves out the inputs a call does not have. tfjs-core's
- * engine (4.22) picks the tensors to save as `inputsToSave.map((name) => inputs[name])` and clones
- * each, so an optional input (the bias of `_FusedMatMul`) can be saved only this way: the saved list
- * is then `[a, b, bias, y]` with a bias and `[a, b, y]` without (the fused-gradients tests run both).
- */
-class PresentInputs extends Array<string> {
-  override map<U>(fn: (value: string, index: number, array: string[]) => U, thisArg?: unknown): U[] {
-    return Array.from(this)
-      .map(fn, thisArg)
-      .filter((v) => v != null);
-  }
-}
-
 const fusedMatMulGradConfig: tf.GradConfig = {
   kernelName: tf._FusedMatMul,
-  // the bias only for its shape, checked before any gradient is computed
-  inputsToSave: PresentInputs.from(['a', 'b', 'bias']),
+  // a bias must be [cols] (what layers pass): its gradient is the sum over every other axis, and
+  // tfjs's engine names the input and both shapes where another shape is given
+  inputsToSave: ['a', 'b'],
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
-    const [a, b] = saved;
-    const y = saved[saved.length - 1];
-    const bias = saved.length === 4 ? saved[2] : null;
+    const [a, b, y] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
     const { transposeA, transposeB, activation } = attrs as unknown as FusedMatMulAttrs;
-    const cols = y.shape[y.rank - 1];
-    if (bias != null && (bias.rank !== 1 || bias.shape[0] !== cols)) {
-      throw new ConfigError(
-        `The gradient of _FusedMatMul run by itself takes a bias of shape [${cols}], the output's last axis (got [${bias.shape}]): reshape the bias to [${cols}], or use tf.fused.matMul.`,
-      );
-    }
     if (a.rank !== b.rank) {
       throw new ConfigError(
         `The gradient of _FusedMatMul run by itself takes operands of the same rank (got ${a.rank} and ${b.rank}): use tf.fused.matMul.`,
