@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roundOrder, runAlternating } from './alternating-rounds.js';
+import { pairedOrder, roundOrder, runAlternating, runPaired } from './alternating-rounds.js';
 
 describe('roundOrder', () => {
   it('rotates, so that each side leads once and follows every other side in turn', () => {
@@ -37,5 +37,46 @@ describe('runAlternating', () => {
       [2, 2, 2].map((wall) => ({ wall, cpu: wall / 2 })),
     ]);
     expect(result.load).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('pairedOrder', () => {
+  it('puts a round of ours right next to every peer, ours first in even rounds, second in odd ones', () => {
+    expect(pairedOrder(3, 0)).toEqual([-1, 0, -1, 1, -1, 2]);
+    expect(pairedOrder(3, 1)).toEqual([1, -1, 2, -1, 0, -1]);
+    expect(pairedOrder(1, 0)).toEqual([-1, 0]);
+    expect(pairedOrder(1, 1)).toEqual([0, -1]);
+  });
+});
+
+describe('runPaired', () => {
+  it('pairs each peer round with the round of ours run next to it', async () => {
+    const log: string[] = [];
+    let clock = 0;
+    // Every round takes the clock's current value plus the side's own time: a machine that slows down.
+    const side = (name: string, own: number) => ({
+      async round(steps: number) {
+        log.push(`${name}${steps}`);
+        clock += 1;
+        return { wall: own * clock, cpu: own * clock };
+      },
+    });
+    const result = await runPaired(side('o', 1), [side('a', 2), side('b', 3)], {
+      rounds: 2,
+      steps: 4,
+      warmupRounds: 1,
+    });
+    // Warm-up round (0), then timed rounds 0 (ours first) and 1 (peers rotated, ours second).
+    expect(log).toEqual(['o4', 'a4', 'o4', 'b4', 'o4', 'a4', 'o4', 'b4', 'b4', 'o4', 'a4', 'o4']);
+    const t = (wall: number) => ({ wall, cpu: wall });
+    // Clock 5-8: (o5, a6), (o7, b8); clock 9-12: (b9, o10), (a11, o12).
+    expect(result.ours).toEqual([
+      [t(5), t(12)],
+      [t(7), t(10)],
+    ]);
+    expect(result.peers).toEqual([
+      [t(12), t(22)],
+      [t(24), t(27)],
+    ]);
   });
 });

@@ -53,3 +53,69 @@ export async function runAlternating(
     othersCores: before == null || after == null ? null : othersCores(before, after),
   };
 }
+
+/** One step of a paired round: which side runs (`-1`: ours; otherwise the peer's index). */
+export type PairedSlot = number;
+
+/**
+ * The order of paired round `round` against `peers` peers: every peer once, in a rotation starting at
+ * `round mod peers`, each right next to a round of ours, ours first in even rounds and second in odd
+ * ones (so that neither side of a pair always inherits the other's caches or heap). Ours runs once per
+ * peer: `-1` stands for ours.
+ */
+export function pairedOrder(peers: number, round: number): PairedSlot[] {
+  const oursFirst = round % 2 === 0;
+  return roundOrder(peers, round).flatMap((peer) => (oursFirst ? [-1, peer] : [peer, -1]));
+}
+
+/** What {@link runPaired} measured. */
+export interface PairedResult {
+  /** For each peer (in the order given), our timed rounds that ran next to its rounds, in round order. */
+  ours: RoundTime[][];
+  /** Each peer's timed rounds, in round order. */
+  peers: RoundTime[][];
+  /** The largest 1-minute load average per core seen. */
+  load: number;
+  /** Cores' worth of CPU time other processes took during the timed rounds; null off Linux. */
+  othersCores: number | null;
+}
+
+/**
+ * Runs `warmupRounds` untimed paired rounds, then `rounds` timed ones of `steps` steps (see
+ * {@link pairedOrder}): each ratio of ours to a peer then compares two rounds run back to back, which
+ * see nearly the same machine, where a rotation of all sides put up to a whole round of other sides
+ * between them (measured under load: the ratio's interquartile range 12% back to back, 37% with one
+ * other side's round between). `pids` are the bench's other processes (peers), whose CPU time does
+ * not count as other processes'.
+ */
+export async function runPaired(
+  ours: RoundRunner,
+  peers: RoundRunner[],
+  options: { rounds: number; steps: number; warmupRounds?: number; pids?: number[] },
+): Promise<PairedResult> {
+  const { rounds, steps, warmupRounds = 1, pids = [] } = options;
+  for (let round = 0; round < warmupRounds; round++)
+    for (const slot of pairedOrder(peers.length, round)) await (slot < 0 ? ours : peers[slot]).round(steps);
+  const oursTimes: RoundTime[][] = peers.map(() => []);
+  const peerTimes: RoundTime[][] = peers.map(() => []);
+  let load = loadPerCore();
+  const before = cpuSnapshot(pids);
+  for (let round = 0; round < rounds; round++) {
+    const order = pairedOrder(peers.length, round);
+    for (let i = 0; i < order.length; i += 2) {
+      const peer = Math.max(order[i], order[i + 1]);
+      for (const slot of [order[i], order[i + 1]]) {
+        const time = await (slot < 0 ? ours : peers[slot]).round(steps);
+        (slot < 0 ? oursTimes : peerTimes)[peer].push(time);
+      }
+    }
+    load = Math.max(load, loadPerCore());
+  }
+  const after = cpuSnapshot(pids);
+  return {
+    ours: oursTimes,
+    peers: peerTimes,
+    load,
+    othersCores: before == null || after == null ? null : othersCores(before, after),
+  };
+}

@@ -35,6 +35,11 @@ export interface BenchRow {
    * the table then marks the ratio "not judged". Unset: the suite does not judge steadiness.
    */
   judged?: boolean;
+  /**
+   * The verdict of a judged row (verdict.ts): `level`, `faster` or `slower` (tensorfold against the
+   * peer); the table prints it after the ratio.
+   */
+  call?: 'level' | 'faster' | 'slower';
 }
 
 /** A benchmark suite: a file in src/suites/ whose default export is one of these. */

@@ -53,7 +53,8 @@ async function loadSuites(names: string[]): Promise<Suite[]> {
 function formatRow(r: BenchRow): string {
   const fmt = (x: number | null) => (x === null ? 'n/a' : x >= 100 ? x.toFixed(0) : x.toPrecision(3));
   const adv = advantage(r);
-  const ratio = adv === null ? 'n/a' : `${adv.toFixed(2)}x${r.judged === false ? ', not judged' : ''}`;
+  const judgement = r.judged === false ? ', not judged' : r.call ? `, ${r.call}` : '';
+  const ratio = adv === null ? 'n/a' : `${adv.toFixed(2)}x${judgement}`;
   return `| ${r.suite} | ${r.case} | ${fmt(r.value)} ${r.unit} | ${fmt(r.peer)} (${r.peerName}) | ${ratio} |${r.note ? ` ${r.note}` : ''}`;
 }
 

@@ -46,45 +46,25 @@ describe('pairedRatios', () => {
   it('stays steady when both sides slow down in the same rounds', () => {
     const ours = [100, 50, 100, 60, 100];
     const theirs = ours.map((r) => r / 1.25);
-    expect(relativeSpread(ours)).toBeGreaterThan(BUSY.spread);
+    expect(relativeSpread(ours)).toBeGreaterThan(0.15);
     expect(relativeSpread(pairedRatios(ours, theirs))).toBeCloseTo(0);
     expect(medianOf(pairedRatios(ours, theirs))).toBeCloseTo(1.25);
   });
 });
 
 describe('busyReason', () => {
-  const quiet = {
-    load: 0.5,
-    othersCores: 0.03,
-    ownDuringPeerCores: 0.01,
-    spreads: [0.04, 0.06],
-    wallPerCpu: [1.02],
-  };
+  const quiet = { load: 0.5, othersCores: 0.03, ownDuringPeerCores: 0.01 };
 
   it('judges a quiet run', () => {
     expect(busyReason(quiet)).toBeNull();
   });
 
   it('names every measure past its threshold', () => {
-    const reason = busyReason({
-      load: 3,
-      othersCores: 1.7,
-      ownDuringPeerCores: 0.4,
-      spreads: [0.04, 0.3],
-      wallPerCpu: [1.02, 1.6],
-    });
+    const reason = busyReason({ load: 3, othersCores: 1.7, ownDuringPeerCores: 0.4 });
     expect(reason).toContain('other processes used 1.70 cores');
     expect(reason).toContain('the bench used 0.40 cores');
-    expect(reason).toContain('spread 30%');
-    expect(reason).toContain('wall/CPU 1.60');
     // The load average (which counts the bench's own threads) is left out when others' CPU time is known.
     expect(reason).not.toContain('load');
-  });
-
-  it('says a quiet machine with unsteady rounds is unsteady, not busy', () => {
-    const reason = busyReason({ ...quiet, spreads: [0.25] });
-    expect(reason).toContain('rounds too unsteady to judge wall time on a quiet machine (spread 25%)');
-    expect(reason).not.toContain('busy');
   });
 
   it('falls back to the load average where CPU time cannot be read', () => {
@@ -95,9 +75,7 @@ describe('busyReason', () => {
   it('holds each threshold itself (not busy at it, busy past it)', () => {
     expect(busyReason({ ...quiet, othersCores: BUSY.othersCores })).toBeNull();
     expect(busyReason({ ...quiet, othersCores: BUSY.othersCores + 0.01 })).not.toBeNull();
-    expect(busyReason({ ...quiet, spreads: [BUSY.spread] })).toBeNull();
-    expect(busyReason({ ...quiet, spreads: [BUSY.spread + 0.01] })).not.toBeNull();
-    expect(busyReason({ ...quiet, wallPerCpu: [BUSY.wallPerCpu + 0.01] })).not.toBeNull();
+    expect(busyReason({ ...quiet, ownDuringPeerCores: BUSY.ownDuringPeerCores })).toBeNull();
     expect(busyReason({ ...quiet, ownDuringPeerCores: BUSY.ownDuringPeerCores + 0.01 })).not.toBeNull();
   });
 });
@@ -114,7 +92,7 @@ describe('groupedSummary', () => {
     expect(summary.centre).toBe(6750);
     expect(summary.withinSpread).toBeCloseTo((200 / 5600 + 200 / 7900) / 2);
     // All rounds together look far noisier than any process's rounds are.
-    expect(relativeSpread(rates)).toBeGreaterThan(BUSY.spread);
+    expect(relativeSpread(rates)).toBeGreaterThan(0.15);
   });
 
   it('refuses values without a process each', () => {

@@ -10,15 +10,17 @@
  * `@tensorfold/backend` registers (the same kernels tensorfold runs on, so that ratio isolates
  * layers + optimizer + training loop).
  *
- * The yardstick (issue 22): every side warms up (training-sides.ts), then the sides alternate in
- * rounds, each round in a rotated order (alternating-rounds.ts), so that load from other processes
- * hits them alike. Each PyTorch round spreads its steps over fresh copies of the network: one copy's
- * speed depends on where its buffers land in memory (1.4x between copies on the bench machine), so a
- * single copy made the same-run ratio swing between runs. Each row gives both sides' median round,
- * and its note the interquartile range of each side's rounds, the median and interquartile range of
- * the round-by-round ratio, against PyTorch on one thread the ratio of samples per CPU second, and how
- * much CPU time other processes took. A run is marked not judged, with the reason, when any of these
- * passes `BUSY` (steadiness.ts).
+ * The yardstick (issue 22): every side warms up (training-sides.ts), then ours runs in paired rounds
+ * against every other side, a round of ours right next to each of theirs (alternating-rounds.ts's
+ * runPaired), so that the two rounds of a pair see the same machine: on the shared VM a side's own
+ * rounds swing by 10-30% with nothing else running, their ratio much less. PyTorch runs in several
+ * worker processes (a process's speed is one draw for its life, two modes 1.4x apart). Each row gives
+ * both sides' median round (PyTorch: the mean of its processes' medians), and its note the
+ * interquartile range of each side's rounds, the median round-by-round ratio with a 95%+ confidence
+ * interval and the verdict made from it (verdict.ts: level, faster, slower, or not judged and why;
+ * across PyTorch's processes the interval is a t interval over the processes), against one-thread
+ * sides the ratio of samples per CPU second, and how much CPU time other processes took (above
+ * `BUSY`, steadiness.ts, the row is "busy", not judged).
  *
  * `BACKEND_TRAINING_NETWORKS=mlp,lenet5` picks networks, `BACKEND_TRAINING_PEERS=tfjs-layers,no-fma,
  * one-thread,pytorch` picks the peers (all when unset; tensorfold itself always runs), and
@@ -33,20 +35,9 @@ import {
   simdKernelsFlavor,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
+import { type Comparison, comparisonNotes, measurePaired, type SideResult } from '../paired-comparison.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
-import {
-  busyReason,
-  type GroupedSummary,
-  groupedSummary,
-  medianOf,
-  pairedRatios,
-  type RoundTime,
-  relativeSpread,
-  type Summary,
-  summarize,
-} from '../steadiness.js';
 import { type NetworkName, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 import { inProcessSide, pytorchSide, type Runner, type Side } from '../training-sides.js';
 
@@ -79,49 +70,12 @@ function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] 
 
 /**
  * Timed rounds, steps per round and PyTorch worker processes, full and `--quick`: 16 rounds give each
- * of 4 processes 4 rounds (a full run should take 2-3 minutes on the quiet 2-core machine: estimated
- * from the old 31 s run, not measured quiet).
+ * of 4 processes 4 rounds, and an order-statistics interval of 97.9% (the 4th to the 13th ratio); 6
+ * is the fewest rounds with a 95% interval at all.
  */
-const PLAN = { full: { rounds: 16, steps: 16, processes: 4 }, quick: { rounds: 4, steps: 4, processes: 2 } };
+const PLAN = { full: { rounds: 16, steps: 16, processes: 4 }, quick: { rounds: 6, steps: 4, processes: 2 } };
 
-/** One side's rounds, summarized. */
-interface SideResult {
-  /** Samples/s of each round, in round order. */
-  rates: number[];
-  /** Summary of `rates`. */
-  rate: Summary;
-  /** The side's figure: the median round, or for a side in several processes their mean (see `grouped`). */
-  centre: number;
-  /** For a side measured in several processes: its rounds by process. */
-  grouped: GroupedSummary | null;
-  /** The rounds' own noise: their relative spread, within each process for a side in several. */
-  spread: number;
-  /** Samples per CPU second over all rounds (the mean over processes for a side in several). */
-  cpuRate: number;
-  /** Total wall / total CPU time of the rounds. */
-  wallPerCpu: number;
-  /** Cores the bench's own process used during this side's rounds (sides in another process). */
-  ownCores: number | null;
-}
-
-/**
- * Samples per CPU second over all `times` (total samples / total CPU time: a round's CPU time is
- * counted in 10 ms ticks, too coarse for a round's own ratio), or the mean over processes of each
- * process's figure when `processes` gives the process of each round.
- */
-function samplesPerCpuSecond(times: RoundTime[], samplesPerRound: number, processes?: number[]): number {
-  const rate = (list: RoundTime[]) =>
-    (samplesPerRound * list.length) /
-    Math.max(
-      list.reduce((sum, r) => sum + r.cpu, 0),
-      1e-9,
-    );
-  if (processes == null) return rate(times);
-  const byProcess = [...new Set(processes)].map((p) => times.filter((_, i) => processes[i] === p));
-  return byProcess.reduce((sum, list) => sum + rate(list), 0) / byProcess.length;
-}
-
-/** Each side's rounds, alternated and summarized; null for a side that cannot train the network. */
+/** Ours against each side that can train the network, in paired rounds; null for one that cannot. */
 async function measure(
   network: Network,
   sides: Side[],
@@ -133,31 +87,20 @@ async function measure(
   const runners: Array<Runner | null> = [];
   try {
     for (const side of sides) runners.push(await side.start(network.name, x, y));
-    const running = runners.filter((r): r is Runner => r != null);
-    const { rounds, load, othersCores } = await runAlternating(running, { ...plan, pids });
-    const samples = plan.steps * network.batch;
-    const summarizeSide = (runner: Runner, times: RoundTime[]): SideResult => {
-      const rates = times.map((r) => samples / r.wall);
-      const total = (key: keyof RoundTime) => times.reduce((sum, r) => sum + r[key], 0);
-      const processes = runner.processes?.().slice(-times.length);
-      const grouped = processes == null ? null : groupedSummary(rates, processes);
-      return {
-        rates,
-        rate: summarize(rates),
-        centre: grouped?.centre ?? medianOf(rates),
-        grouped,
-        spread: grouped?.withinSpread ?? relativeSpread(rates),
-        cpuRate: samplesPerCpuSecond(times, samples, processes),
-        wallPerCpu: total('wall') / Math.max(total('cpu'), 1e-9),
-        ownCores: runner.ownCoresDuringRounds?.() ?? null,
-      };
-    };
-    const results = new Map<string, SideResult | null>();
-    sides.forEach((side, i) => {
-      const runner = runners[i];
-      results.set(side.name, runner == null ? null : summarizeSide(runner, rounds[running.indexOf(runner)]));
+    const [ours, ...others] = runners;
+    if (ours == null) throw new Error(`tensorfold could not train ${network.label}.`);
+    const peers = others.filter((r): r is Runner => r != null);
+    const measured = await measurePaired(ours, peers, {
+      ...plan,
+      samplesPerRound: plan.steps * network.batch,
+      pids,
     });
-    return { results, load, othersCores };
+    const comparisons = new Map<string, Comparison | null>();
+    sides.slice(1).forEach((side, i) => {
+      const runner = others[i];
+      comparisons.set(side.name, runner == null ? null : measured.comparisons[peers.indexOf(runner)]);
+    });
+    return { ours: measured.ours, comparisons, othersCores: measured.othersCores };
   } finally {
     registerWasmKernels();
     setFmaKernelsEnabled(true);
@@ -165,12 +108,6 @@ async function measure(
     for (const runner of runners) runner?.dispose();
     tf.dispose([x, y]);
   }
-}
-
-/** `lo-hi` of a summary's quartiles, as whole numbers (or ratios with `x`). */
-function iqr(s: Summary, ratio = false): string {
-  const f = (v: number) => (ratio ? `${v.toFixed(2)}x` : Math.round(v).toString());
-  return `${f(s.q1)}-${f(s.q3)}`;
 }
 
 const suite: Suite = {
@@ -233,52 +170,28 @@ const suite: Suite = {
     try {
       for (const network of networks) {
         const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
-        const { results, load, othersCores } = await measure(network, sides, plan, pids);
-        const ours = results.get('tensorfold') ?? null;
-        if (ours == null) throw new Error(`tensorfold could not train ${network.label} on ${ctx.backend}.`);
+        const { ours, comparisons, othersCores } = await measure(network, sides, plan, pids);
         const oursSide = sides[0];
         const row = (peerSide: string, peerName: string, missing?: string) => {
-          const theirs = results.get(peerSide) ?? null;
+          const comparison = comparisons.get(peerSide) ?? null;
           const side = sides.find((s) => s.name === peerSide)!;
-          if (theirs == null) {
+          if (comparison == null) {
             ctx.report({ ...base(network, ours, null, peerName), note: missing });
             return;
           }
-          const ratio = summarize(pairedRatios(ours.rates, theirs.rates));
-          const notes = [`IQR ${iqr(ours.rate)} / ${iqr(theirs.rate)}`];
-          if (theirs.grouped != null) {
-            const medians = theirs.grouped.medians;
-            notes.push(
-              `mean of ${medians.length} processes' medians (${Math.round(Math.min(...medians))}-${Math.round(Math.max(...medians))})`,
-            );
-          }
-          notes.push(`by round ${ratio.median.toFixed(2)}x (IQR ${iqr(ratio, true)})`);
           // Samples per CPU second compare one-thread sides even on a busy machine.
-          if (side.oneThread && oursSide.oneThread)
-            notes.push(
-              `per CPU second ${(ours.cpuRate / theirs.cpuRate).toFixed(2)}x (${Math.round(ours.cpuRate)} / ${Math.round(theirs.cpuRate)})`,
-            );
-          if (othersCores != null) notes.push(`others ${othersCores.toFixed(2)} cores`);
-          if (theirs.ownCores != null)
-            notes.push(`bench during its rounds ${theirs.ownCores.toFixed(2)} cores`);
-          const busy = busyReason({
-            load,
-            othersCores,
-            ownDuringPeerCores: theirs.ownCores,
-            spreads: [ours.spread, theirs.spread],
-            wallPerCpu: [oursSide, side]
-              .filter((s) => s.oneThread)
-              .map((s) => results.get(s.name)!.wallPerCpu),
-          });
-          if (busy != null) {
-            notes.push(busy);
+          const cpuRates: [number, number] | undefined =
+            side.oneThread && oursSide.oneThread ? [ours.cpuRate, comparison.theirs.cpuRate] : undefined;
+          const notes = comparisonNotes(comparison, { othersCores, cpuRates });
+          const { verdict } = comparison;
+          if (!verdict.judged)
             console.warn(
-              `WARNING: backend-training, ${network.label} against ${peerName}: ${busy}; not judged.`,
+              `WARNING: backend-training, ${network.label} against ${peerName}: ${verdict.reason}; not judged.`,
             );
-          }
           ctx.report({
-            ...base(network, ours, theirs, peerName),
-            judged: busy == null,
+            ...base(network, ours, comparison.theirs, peerName),
+            judged: verdict.judged,
+            call: verdict.call ?? undefined,
             note: notes.join('; '),
           });
         };

@@ -1,0 +1,152 @@
+/**
+ * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2] [rounds] [steps]`
+ *
+ * A/A runs of the backend-training yardstick: each side against a second copy of itself, measured
+ * exactly as the suite measures a comparison (paired rounds, paired-comparison.ts; the verdict of
+ * verdict.ts). `tensorfold`: two models of tensorfold's stack in this process, on the WASM thread pool
+ * as `TENSORFOLD_WASM_THREADS` sets it; `pytorch1` / `pytorch2`: PyTorch on 1 / 2 threads, in two sets
+ * of 4 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
+ * networks, `tensorfold,pytorch1`, 16 rounds of 16 steps (the suite's plan).
+ *
+ * The two copies are the same code, so every row must read about 1.00x and be called **level**. A row
+ * called faster or slower means the yardstick itself favours one position (pairing order, a copy's
+ * memory, a process's draw) by more than its interval admits; "not judged" on a quiet machine means
+ * the interval is wider than the level band (`VERDICT.level`). The last line says which.
+ */
+import { availableParallelism } from 'node:os';
+import { wasmThreads } from '@tensorfold/backend';
+import { tf } from '@tensorfold/core';
+import { useBackend } from './backends.js';
+import { type Comparison, comparisonNotes, measurePaired } from './paired-comparison.js';
+import { findPyTorch, PyTorchPeer } from './peers/pytorch.js';
+import { type NetworkName, tensorfoldModel } from './training-models.js';
+import { inProcessSide, pytorchSide, type Side } from './training-sides.js';
+import { judgeRatio, type Verdict } from './verdict.js';
+
+/** A verdict in a word or two. */
+function describeCall(verdict: Verdict): string {
+  return verdict.judged ? (verdict.call ?? '') : `not judged (${verdict.reason})`;
+}
+
+const BATCH: Record<NetworkName, number> = { mlp: 128, lenet5: 64 };
+const SHAPE: Record<NetworkName, number[]> = { mlp: [784], lenet5: [28, 28, 1] };
+const KINDS = ['tensorfold', 'pytorch1', 'pytorch2'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** A comma-separated argument's choices among `allowed`. */
+function parseList<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
+  const wanted = raw.split(',').map((w) => w.trim().toLowerCase());
+  const unknown = wanted.filter((w) => !allowed.includes(w as T));
+  if (unknown.length)
+    throw new Error(`Unknown ${what} ${unknown.join(', ')}: choose from ${allowed.join(', ')}.`);
+  return wanted as T[];
+}
+
+/** A whole number of at least `min` from `raw`, or an error naming `what`. */
+function parseCount(raw: string, min: number, what: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${what} must be a whole number >= ${min} (got ${raw}).`);
+  return n;
+}
+
+async function main() {
+  const [networksArg = 'mlp,lenet5', kindsArg = 'tensorfold,pytorch1', roundsArg = '16', stepsArg = '16'] =
+    process.argv.slice(2);
+  const networks = parseList(networksArg, ['mlp', 'lenet5'] as const, 'network');
+  const kinds = parseList(kindsArg, KINDS, 'side');
+  const rounds = parseCount(roundsArg, 6, 'rounds');
+  const steps = parseCount(stepsArg, 1, 'steps');
+  const info = await useBackend('wasm');
+  console.log(`## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps\n`);
+  const processes = parseCount(
+    process.env.BACKEND_TRAINING_PYTORCH_PROCESSES ?? '4',
+    2,
+    'BACKEND_TRAINING_PYTORCH_PROCESSES',
+  );
+  const wantsTorch = kinds.some((k) => k.startsWith('pytorch'));
+  const torch = wantsTorch ? findPyTorch() : null;
+  if (torch != null && torch.python == null) console.log(`No PyTorch A/A: ${torch.reason}.`);
+  const python = torch?.python ?? null;
+  const sets =
+    python == null ? [] : [0, 1].map(() => Array.from({ length: processes }, () => new PyTorchPeer(python)));
+  const pids = sets.flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
+  const pairs: Array<{ kind: Kind; a: Side; b: Side }> = [];
+  const poolThreads = wasmThreads();
+  for (const kind of kinds) {
+    if (kind === 'tensorfold') {
+      const side = (name: string) => inProcessSide(name, tensorfoldModel, { poolThreads });
+      pairs.push({ kind, a: side('tensorfold A'), b: side('tensorfold B') });
+    } else if (sets.length) {
+      const threads = kind === 'pytorch1' ? 1 : availableParallelism();
+      pairs.push({
+        kind,
+        a: pytorchSide(sets[0], `${torch!.version} A`, threads),
+        b: pytorchSide(sets[1], `${torch!.version} B`, threads),
+      });
+    }
+  }
+  const results: Array<{ label: string; comparison: Comparison }> = [];
+  console.log('| case | A | B | A / B | note |');
+  console.log('|---|---|---|---|---|');
+  try {
+    for (const network of networks) {
+      const x = tf.randomUniform([BATCH[network], ...SHAPE[network]], 0, 1, 'float32', 1);
+      const y = tf.oneHot(tf.randomUniform([BATCH[network]], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+      try {
+        for (const { kind, a, b } of pairs) {
+          const ra = await a.start(network, x, y);
+          const rb = await b.start(network, x, y);
+          if (ra == null || rb == null) throw new Error(`${kind} could not train ${network}.`);
+          try {
+            const measured = await measurePaired(ra, [rb], {
+              rounds,
+              steps,
+              samplesPerRound: steps * BATCH[network],
+              pids,
+            });
+            const c = measured.comparisons[0];
+            const label = `${network}, ${a.name} / ${b.name}`;
+            results.push({ label, comparison: c });
+            const cpuRates: [number, number] | undefined =
+              a.oneThread && b.oneThread ? [c.ours.cpuRate, c.theirs.cpuRate] : undefined;
+            const notes = comparisonNotes(c, { othersCores: measured.othersCores, cpuRates });
+            const call = c.verdict.judged ? c.verdict.call : 'not judged';
+            // Under load, what the interval alone would say (a same-run A/A is still informative).
+            if (c.busy != null)
+              notes.push(`the interval alone: ${describeCall(judgeRatio(c.interval, null))}`);
+            console.log(
+              `| ${label} | ${Math.round(c.ours.centre)} | ${Math.round(c.theirs.centre)} | ${(c.ours.centre / c.theirs.centre).toFixed(2)}x, ${call} | ${notes.join('; ')}`,
+            );
+          } finally {
+            ra.dispose();
+            rb.dispose();
+          }
+        }
+      } finally {
+        tf.dispose([x, y]);
+      }
+    }
+  } finally {
+    for (const peer of sets.flat()) peer.close();
+  }
+  const biased = results.filter((r) => r.comparison.verdict.judged && r.comparison.verdict.call !== 'level');
+  const open = results.filter((r) => !r.comparison.verdict.judged);
+  if (biased.length)
+    console.log(
+      `\nA/A: NOT calibrated: called ${biased.map((r) => `${r.label} ${r.comparison.verdict.call}`).join(', ')}.`,
+    );
+  else if (open.length)
+    console.log(
+      `\nA/A: not calibrated here: ${open.map((r) => `${r.label}: ${r.comparison.verdict.reason}`).join('; ')}.`,
+    );
+  else console.log(`\nA/A: calibrated: all ${results.length} rows level.`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,201 @@
+/**
+ * Our side against each peer in paired rounds (alternating-rounds.ts's runPaired), summarized and
+ * judged (verdict.ts): what the backend-training suite and the calibrate script print.
+ */
+import { runPaired } from './alternating-rounds.js';
+import {
+  busyReason,
+  type GroupedSummary,
+  groupedSummary,
+  medianOf,
+  pairedRatios,
+  type RoundTime,
+  relativeSpread,
+  type Summary,
+  summarize,
+} from './steadiness.js';
+import type { Runner } from './training-sides.js';
+import {
+  describeVerdict,
+  groupedRatioInterval,
+  judgeRatio,
+  medianRatioInterval,
+  type RatioInterval,
+  type Verdict,
+} from './verdict.js';
+
+/** One side's rounds, summarized. */
+export interface SideResult {
+  /** Samples/s of each round, in round order. */
+  rates: number[];
+  /** Summary of `rates`. */
+  rate: Summary;
+  /** The side's figure: the median round, or for a side in several processes their mean (see `grouped`). */
+  centre: number;
+  /** The process of each round, for a side measured in several processes; else null. */
+  processes: number[] | null;
+  /** For a side measured in several processes: its rounds by process. */
+  grouped: GroupedSummary | null;
+  /** The rounds' own noise: their relative spread, within each process for a side in several. */
+  spread: number;
+  /** Samples per CPU second over all rounds (the mean over processes for a side in several). */
+  cpuRate: number;
+  /** Cores the bench's own process used during this side's rounds (sides in another process). */
+  ownCores: number | null;
+}
+
+/**
+ * Samples per CPU second over all `times` (total samples / total CPU time: a round's CPU time is
+ * counted in 10 ms ticks, too coarse for a round's own ratio), or the mean over processes of each
+ * process's figure when `processes` gives the process of each round.
+ */
+function samplesPerCpuSecond(
+  times: RoundTime[],
+  samplesPerRound: number,
+  processes: number[] | null,
+): number {
+  const rate = (list: RoundTime[]) =>
+    (samplesPerRound * list.length) /
+    Math.max(
+      list.reduce((sum, r) => sum + r.cpu, 0),
+      1e-9,
+    );
+  if (processes == null) return rate(times);
+  const byProcess = [...new Set(processes)].map((p) => times.filter((_, i) => processes[i] === p));
+  return byProcess.reduce((sum, list) => sum + rate(list), 0) / byProcess.length;
+}
+
+/** Summarizes `times` (rounds of `samplesPerRound` samples), `processes` giving each round's process. */
+export function summarizeSide(
+  times: RoundTime[],
+  samplesPerRound: number,
+  processes: number[] | null,
+  ownCores: number | null = null,
+): SideResult {
+  const rates = times.map((r) => samplesPerRound / r.wall);
+  const grouped = processes == null ? null : groupedSummary(rates, processes);
+  return {
+    rates,
+    rate: summarize(rates),
+    centre: grouped?.centre ?? medianOf(rates),
+    processes,
+    grouped,
+    spread: grouped?.withinSpread ?? relativeSpread(rates),
+    cpuRate: samplesPerCpuSecond(times, samplesPerRound, processes),
+    ownCores,
+  };
+}
+
+/** Ours against one peer. */
+export interface Comparison {
+  /** Our rounds that ran next to this peer's. */
+  ours: SideResult;
+  theirs: SideResult;
+  /** Round-by-round ratios ours / theirs (> 1: ours faster). */
+  ratios: number[];
+  interval: RatioInterval | null;
+  /** Why the machine was too busy to judge, or null. */
+  busy: string | null;
+  verdict: Verdict;
+}
+
+/**
+ * The interval for `ratios`: over processes where either side ran in several (each pair of processes
+ * one group), else over rounds.
+ */
+export function ratioInterval(ratios: number[], ours: SideResult, theirs: SideResult): RatioInterval | null {
+  if (ours.processes == null && theirs.processes == null) return medianRatioInterval(ratios);
+  const width = Math.max(0, ...(theirs.processes ?? [0])) + 1;
+  const groups = ratios.map((_, i) => (ours.processes?.[i] ?? 0) * width + (theirs.processes?.[i] ?? 0));
+  return groupedRatioInterval(ratios, groups);
+}
+
+/** The process of each of `runner`'s last `count` rounds (null for a side in this process). */
+function lastProcesses(runner: Runner, count: number): number[] | null {
+  return runner.processes?.().slice(-count) ?? null;
+}
+
+/**
+ * Runs `ours` against each of `peers` in paired rounds and judges each comparison. All of our rounds
+ * together give `ours` (our figure); each comparison uses the rounds of ours that ran next to it.
+ */
+export async function measurePaired(
+  ours: Runner,
+  peers: Runner[],
+  options: { rounds: number; steps: number; samplesPerRound: number; pids?: number[] },
+) {
+  const { samplesPerRound, ...plan } = options;
+  const result = await runPaired(ours, peers, plan);
+  const all = result.ours.flat();
+  // Our processes (a side in several processes against itself, as the calibrate script runs), in
+  // the order of `all`: peer by peer.
+  const executed = lastProcesses(ours, all.length);
+  const oursProcesses =
+    executed == null ? null : peers.map((_, j) => oursRoundProcesses(executed, peers.length, j, plan.rounds));
+  const comparisons = peers.map((peer, j): Comparison => {
+    const theirs = summarizeSide(
+      result.peers[j],
+      samplesPerRound,
+      lastProcesses(peer, result.peers[j].length),
+      peer.ownCoresDuringRounds?.() ?? null,
+    );
+    const oursHere = summarizeSide(result.ours[j], samplesPerRound, oursProcesses?.[j] ?? null);
+    const ratios = pairedRatios(oursHere.rates, theirs.rates);
+    const interval = ratioInterval(ratios, oursHere, theirs);
+    const busy = busyReason({
+      load: result.load,
+      othersCores: result.othersCores,
+      ownDuringPeerCores: theirs.ownCores,
+    });
+    return { ours: oursHere, theirs, ratios, interval, busy, verdict: judgeRatio(interval, busy) };
+  });
+  return {
+    ours: summarizeSide(all, samplesPerRound, oursProcesses?.flat() ?? null),
+    comparisons,
+    load: result.load,
+    othersCores: result.othersCores,
+  };
+}
+
+/**
+ * The processes of our rounds next to peer `peer`, from the processes of all our timed rounds in the
+ * order they ran (`runPaired` runs ours once per peer per round, visiting peers in a rotation).
+ */
+function oursRoundProcesses(all: number[], peers: number, peer: number, rounds: number): number[] {
+  const out: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const position = (peer - (round % peers) + peers) % peers; // where the rotation visits `peer`
+    out.push(all[round * peers + position]);
+  }
+  return out;
+}
+
+/** `lo-hi` of a summary's quartiles, as whole numbers. */
+function iqr(s: Summary): string {
+  return `${Math.round(s.q1)}-${Math.round(s.q3)}`;
+}
+
+/**
+ * The note of a comparison's row: both sides' interquartile ranges, a peer's processes, the interval
+ * and verdict, samples per CPU second where both sides run on one thread (`cpuRates`: ours, theirs),
+ * other processes' CPU time and the bench's during a peer process's rounds.
+ */
+export function comparisonNotes(
+  c: Comparison,
+  context: { othersCores: number | null; cpuRates?: [number, number] },
+): string[] {
+  const notes = [`IQR ${iqr(c.ours.rate)} / ${iqr(c.theirs.rate)}`];
+  const medians = c.theirs.grouped?.medians;
+  if (medians != null)
+    notes.push(
+      `mean of ${medians.length} processes' medians (${Math.round(Math.min(...medians))}-${Math.round(Math.max(...medians))})`,
+    );
+  notes.push(describeVerdict(c.interval, c.verdict));
+  if (context.cpuRates != null) {
+    const [ours, theirs] = context.cpuRates;
+    notes.push(`per CPU second ${(ours / theirs).toFixed(2)}x (${Math.round(ours)} / ${Math.round(theirs)})`);
+  }
+  if (context.othersCores != null) notes.push(`others ${context.othersCores.toFixed(2)} cores`);
+  if (c.theirs.ownCores != null) notes.push(`bench during its rounds ${c.theirs.ownCores.toFixed(2)} cores`);
+  return notes;
+}

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { pairedRatios } from './steadiness.js';
+import {
+  describeVerdict,
+  groupedRatioInterval,
+  judgeRatio,
+  medianRanks,
+  medianRatioInterval,
+  type RatioInterval,
+  VERDICT,
+} from './verdict.js';
+
+/** A seeded uniform [0, 1) generator (mulberry32), so that every synthetic run repeats exactly. */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A standard normal draw (Box-Muller). */
+function normal(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+}
+
+/**
+ * Synthetic paired rounds: `machine(r)` is the machine's speed in round r (both rounds of a pair see
+ * it), each round adds its own noise of relative size `noise`, and ours runs `ratio(r)` times the
+ * peer's speed. Rates in samples/s.
+ */
+function rounds(
+  n: number,
+  options: { seed: number; noise: number; ratio?: (r: number) => number; machine?: (r: number) => number },
+) {
+  const next = uniform(options.seed);
+  const { noise, ratio = () => 1, machine = () => 1 } = options;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < n; r++) {
+    theirs.push(10000 * machine(r) * Math.exp(noise * normal(next)));
+    ours.push(10000 * machine(r) * ratio(r) * Math.exp(noise * normal(next)));
+  }
+  return { ours, theirs, ratios: pairedRatios(ours, theirs) };
+}
+
+const judge = (interval: RatioInterval | null) => judgeRatio(interval, null);
+
+describe('medianRanks', () => {
+  it('gives the order statistics of a distribution-free interval for the median', () => {
+    // 16 rounds: the 4th smallest to the 4th largest covers 97.9% (the 5th would cover only 92.3%).
+    const ranks = medianRanks(16, 0.95);
+    expect(ranks?.k).toBe(4);
+    expect(ranks?.coverage).toBeCloseTo(1 - (2 * (1 + 16 + 120 + 560)) / 65536, 6);
+    expect(medianRanks(6, 0.95)).toEqual({ k: 1, coverage: 1 - 2 / 64 });
+    // 5 rounds: even the range covers only 93.75%.
+    expect(medianRanks(5, 0.95)).toBeNull();
+  });
+});
+
+describe('judgeRatio on synthetic rounds', () => {
+  it('calls steady A/A rounds level, although each side swings by 30% with the machine', () => {
+    const machine = (r: number) => (r % 3 === 0 ? 0.7 : 1);
+    const { ours, ratios } = rounds(16, { seed: 1, noise: 0.02, machine });
+    const interval = medianRatioInterval(ratios)!;
+    expect(interval.low).toBeLessThan(1);
+    expect(interval.high).toBeGreaterThan(1);
+    expect(judge(interval)).toEqual({ judged: true, call: 'level', reason: null });
+    // The old rule refused this run: a side's own spread is far past 15%.
+    expect((Math.max(...ours) - Math.min(...ours)) / 10000).toBeGreaterThan(0.25);
+  });
+
+  it('calls a steady 1.2x faster and a steady 0.8x slower', () => {
+    const faster = medianRatioInterval(rounds(16, { seed: 2, noise: 0.03, ratio: () => 1.2 }).ratios)!;
+    expect(judge(faster).call).toBe('faster');
+    expect(faster.low).toBeGreaterThan(1.1);
+    const slower = medianRatioInterval(rounds(16, { seed: 3, noise: 0.03, ratio: () => 0.8 }).ratios)!;
+    expect(judge(slower).call).toBe('slower');
+  });
+
+  it('stays level when the machine drifts under both sides alike', () => {
+    const machine = (r: number) => 1 - r * 0.03; // 45% slower by the last round
+    const interval = medianRatioInterval(rounds(16, { seed: 4, noise: 0.02, machine }).ratios)!;
+    expect(judge(interval).call).toBe('level');
+  });
+
+  it('does not judge a ratio that drifts across 1 (one side warming up during the rounds)', () => {
+    const ratio = (r: number) => 0.85 + (0.3 * r) / 15;
+    const interval = medianRatioInterval(rounds(16, { seed: 5, noise: 0.02, ratio }).ratios)!;
+    const verdict = judge(interval);
+    expect(verdict.judged).toBe(false);
+    expect(verdict.reason).toContain('straddles 1');
+  });
+
+  it('does not judge bimodal rounds whose modes lie on both sides of 1', () => {
+    const next = uniform(6);
+    const ratio = () => (next() < 0.5 ? 0.8 : 1.25);
+    const verdict = judge(medianRatioInterval(rounds(16, { seed: 7, noise: 0.02, ratio }).ratios));
+    expect(verdict.judged).toBe(false);
+  });
+
+  it('says "busy" only from the machine, whatever the interval', () => {
+    const interval = medianRatioInterval(rounds(16, { seed: 8, noise: 0.01 }).ratios)!;
+    const verdict = judgeRatio(interval, 'too busy to judge wall time (other processes used 0.80 cores)');
+    expect(verdict).toEqual({
+      judged: false,
+      call: null,
+      reason: 'too busy to judge wall time (other processes used 0.80 cores)',
+    });
+  });
+
+  it('does not judge too few rounds', () => {
+    expect(medianRatioInterval([1, 1.1, 0.9, 1, 1])).toBeNull();
+    expect(judge(null).judged).toBe(false);
+  });
+
+  it('over 400 A/A runs with noisy rounds calls at most 3% faster or slower', () => {
+    let wrong = 0;
+    for (let seed = 100; seed < 500; seed++) {
+      const call = judge(medianRatioInterval(rounds(16, { seed, noise: 0.06 }).ratios)).call;
+      if (call === 'faster' || call === 'slower') wrong++;
+    }
+    // The interval covers 97.9%, so about 2% of A/A runs fall wholly on one side by chance.
+    expect(wrong / 400).toBeLessThanOrEqual(0.03);
+  });
+
+  it('over 400 runs of a true 1.15x with the same noise calls nearly all faster, never slower', () => {
+    let faster = 0;
+    for (let seed = 100; seed < 500; seed++) {
+      const call = judge(
+        medianRatioInterval(rounds(16, { seed, noise: 0.06, ratio: () => 1.15 }).ratios),
+      ).call;
+      if (call === 'faster') faster++;
+      expect(call).not.toBe('slower');
+    }
+    expect(faster / 400).toBeGreaterThan(0.95);
+  });
+});
+
+describe('groupedRatioInterval (a peer in several processes, each a draw of its own)', () => {
+  /** A/A of a peer whose processes draw one of two speeds 1.4x apart: ours and theirs each in 4 processes. */
+  function bimodalAA(seed: number, processes = 4, perProcess = 4) {
+    const next = uniform(seed);
+    const draw = () => (next() < 0.5 ? 1 : 1.4);
+    const oursDraws = Array.from({ length: processes }, draw);
+    const theirsDraws = Array.from({ length: processes }, draw);
+    const ratios: number[] = [];
+    const groups: number[] = [];
+    for (let r = 0; r < processes * perProcess; r++) {
+      const p = r % processes;
+      const machine = 0.8 + 0.4 * next();
+      const ours = oursDraws[p] * machine * Math.exp(0.03 * normal(next));
+      const theirs = theirsDraws[p] * machine * Math.exp(0.03 * normal(next));
+      ratios.push(ours / theirs);
+      groups.push(p);
+    }
+    return { ratios, groups, oursDraws, theirsDraws };
+  }
+
+  it('takes the mean of the processes in log space and widens with their spread', () => {
+    const ratios = [1, 1, 1.4, 1.4, 1, 1, 1.4, 1.4];
+    const interval = groupedRatioInterval(ratios, [0, 0, 1, 1, 2, 2, 3, 3])!;
+    expect(interval.estimate).toBeCloseTo(Math.sqrt(1.4));
+    expect(interval.count).toBe(4);
+    expect(interval.method).toBe('processes');
+    // sd of the logs (0, ln 1.4, 0, ln 1.4) is ln(1.4)/sqrt(3) * sqrt(... ): check against the formula.
+    const logs = [0, Math.log(1.4), 0, Math.log(1.4)];
+    const mean = logs.reduce((s, v) => s + v, 0) / 4;
+    const sd = Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / 3);
+    expect(Math.log(interval.high / interval.estimate)).toBeCloseTo((3.182 * sd) / 2);
+    // An order-statistics interval over all the rounds would hide the draw: it claims far more.
+    const rounds = medianRatioInterval([...ratios, ...ratios])!;
+    expect(rounds.high / rounds.low).toBeLessThan(interval.high / interval.low);
+  });
+
+  it('never calls bimodal A/A draws faster or slower where the rounds alone would', () => {
+    let wrongGrouped = 0;
+    let wrongRounds = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const { ratios, groups } = bimodalAA(seed);
+      const grouped = judge(groupedRatioInterval(ratios, groups)).call;
+      const byRounds = judge(medianRatioInterval(ratios)).call;
+      if (grouped === 'faster' || grouped === 'slower') wrongGrouped++;
+      if (byRounds === 'faster' || byRounds === 'slower') wrongRounds++;
+    }
+    // Treating the 16 rounds as independent calls about a sixth of these A/A runs one way or the other.
+    expect(wrongRounds / 300).toBeGreaterThan(0.1);
+    expect(wrongGrouped / 300).toBeLessThanOrEqual(0.06);
+  });
+
+  it('refuses ratios without a group each, and one process alone', () => {
+    expect(() => groupedRatioInterval([1, 2], [0])).toThrow(RangeError);
+    expect(groupedRatioInterval([1, 1.1, 0.9], [0, 0, 0])).toBeNull();
+  });
+});
+
+describe('describeVerdict', () => {
+  it('prints the estimate, the interval with its coverage, and the call or why there is none', () => {
+    const interval: RatioInterval = {
+      estimate: 1.02,
+      low: 0.99,
+      high: 1.04,
+      coverage: 0.979,
+      method: 'rounds',
+      count: 16,
+    };
+    expect(describeVerdict(interval, judge(interval))).toBe(
+      'by round 1.02x, 98% CI 0.99x-1.04x (16 rounds): level',
+    );
+    const wide = { ...interval, low: 0.9, high: 1.2 };
+    expect(describeVerdict(wide, judge(wide))).toBe(
+      `by round 1.02x, 98% CI 0.90x-1.20x (16 rounds): not judged (the interval straddles 1 and reaches past ±${VERDICT.level * 100}%)`,
+    );
+  });
+});

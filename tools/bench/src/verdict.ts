@@ -1,0 +1,181 @@
+/**
+ * The verdict on a same-run ratio (issue 22): a confidence interval for the median round-by-round
+ * ratio, and a call made from it. A side's own rounds swing with the machine (on the shared 2-core VM
+ * a round's CPU time moves by 10-25% with nothing else running: the host's speed, which the VM cannot
+ * see), but two rounds run back to back see nearly the same machine, so their ratio holds where the
+ * rounds themselves do not. The call:
+ *
+ * - **busy** (not judged) when other processes took CPU during the rounds, read from /proc
+ *   (steadiness.ts, {@link busyReason}): then a two-thread side loses more than a one-thread side.
+ * - **level** (judged) when the interval lies within ±{@link VERDICT.level} of 1;
+ * - **faster** / **slower** (judged) when it lies wholly above / below 1;
+ * - **not judged** when it straddles 1 and reaches past the level band (too wide to say), or there
+ *   are too few rounds (or processes) for an interval at all.
+ *
+ * Ratios are oriented so that > 1 means ours is better. `VERDICT` was calibrated with A/A runs (the
+ * same side against itself, `pnpm --filter @tensorfold/bench calibrate`), which must come out level.
+ */
+
+import { medianOf } from './steadiness.js';
+
+/** The verdict's settings (see BENCHMARKS.md, "A steady yardstick"). */
+export const VERDICT = {
+  /** Confidence of the interval (two-sided). */
+  confidence: 0.95,
+  /**
+   * Half-width of the level band, relative: an interval within [1 / 1.05, 1.05] is "level". The
+   * smallest difference the yardstick claims to resolve: A/A runs must land inside it.
+   */
+  level: 0.05,
+} as const;
+
+/** A confidence interval for the median ratio. */
+export interface RatioInterval {
+  /** The point estimate: the median ratio (or, across processes, their geometric mean). */
+  estimate: number;
+  low: number;
+  high: number;
+  /** The interval's actual coverage (order statistics give discrete levels at or above the one asked). */
+  coverage: number;
+  /** `rounds`: order statistics of the rounds' ratios; `processes`: a t interval over processes. */
+  method: 'rounds' | 'processes';
+  /** Rounds or processes behind it. */
+  count: number;
+}
+
+/** P(X <= k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(n: number, k: number): number {
+  let term = 0.5 ** n; // C(n, 0) / 2^n
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return sum;
+}
+
+/**
+ * The ranks of a distribution-free interval for the median of `n` independent values: the `k`-th
+ * smallest to the `k`-th largest (1-based), with `k` the largest rank whose coverage,
+ * 1 - 2 P(Binomial(n, 1/2) <= k - 1), reaches `confidence`; null when even the range falls short
+ * (5 values or fewer at 95%).
+ */
+export function medianRanks(n: number, confidence: number): { k: number; coverage: number } | null {
+  let best: { k: number; coverage: number } | null = null;
+  for (let k = 1; 2 * k <= n + 1; k++) {
+    const coverage = 1 - 2 * binomialHalfCdf(n, k - 1);
+    if (coverage < confidence) break;
+    best = { k, coverage };
+  }
+  return best;
+}
+
+/**
+ * The median of `ratios` with a distribution-free interval (order statistics: no assumption about the
+ * rounds' distribution, only that the rounds' ratios are independent draws); null when there are too
+ * few for `confidence`.
+ */
+export function medianRatioInterval(
+  ratios: number[],
+  confidence: number = VERDICT.confidence,
+): RatioInterval | null {
+  const ranks = medianRanks(ratios.length, confidence);
+  if (ranks == null) return null;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  return {
+    estimate: medianOf(ratios),
+    low: sorted[ranks.k - 1],
+    high: sorted[sorted.length - ranks.k],
+    coverage: ranks.coverage,
+    method: 'rounds',
+    count: ratios.length,
+  };
+}
+
+/** Student's t quantiles at 0.975 for 1..30 degrees of freedom (then 1.96). */
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/**
+ * For ratios whose peer ran in several processes (`groups[i]` the process of round i) whose speeds
+ * are draws of their own (PyTorch's: two modes 1.4x apart): each process's median ratio, and a 95%
+ * t interval of their mean in log space. The spread between processes, not the rounds' count, then
+ * sets the width: with 4 processes t has 3 degrees of freedom (3.18), so the interval is honest about
+ * how little 4 draws say. Null with fewer than 2 processes. Only 95% is supported.
+ */
+export function groupedRatioInterval(ratios: number[], groups: number[]): RatioInterval | null {
+  if (ratios.length !== groups.length)
+    throw new RangeError(
+      `groupedRatioInterval needs one group per ratio (got ${ratios.length} ratios, ${groups.length} groups).`,
+    );
+  const byGroup = new Map<number, number[]>();
+  ratios.forEach((r, i) => {
+    byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), r]);
+  });
+  const logs = [...byGroup.values()].map((list) => Math.log(medianOf(list)));
+  const p = logs.length;
+  if (p < 2) return null;
+  const mean = logs.reduce((s, v) => s + v, 0) / p;
+  const sd = Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (p - 1));
+  const half = (T_975[p - 2] ?? 1.96) * (sd / Math.sqrt(p));
+  return {
+    estimate: Math.exp(mean),
+    low: Math.exp(mean - half),
+    high: Math.exp(mean + half),
+    coverage: 0.95,
+    method: 'processes',
+    count: p,
+  };
+}
+
+/** What the verdict says about a ratio. */
+export type Call = 'faster' | 'slower' | 'level';
+
+/** A verdict: judged with a call, or not judged and why. */
+export interface Verdict {
+  judged: boolean;
+  /** Set when judged. */
+  call: Call | null;
+  /** Why not judged (null when judged). */
+  reason: string | null;
+}
+
+/** `1.02x` */
+const x = (v: number) => `${v.toFixed(2)}x`;
+
+/**
+ * Judges `interval` (null: too few rounds or processes) on a machine whose business `busy` states
+ * (null: quiet; see steadiness.ts's busyReason). `level`: the level band's half-width.
+ */
+export function judgeRatio(
+  interval: RatioInterval | null,
+  busy: string | null,
+  level: number = VERDICT.level,
+): Verdict {
+  if (busy != null) return { judged: false, call: null, reason: busy };
+  if (interval == null)
+    return { judged: false, call: null, reason: 'too few rounds or processes for an interval' };
+  const { low, high } = interval;
+  if (low >= 1 / (1 + level) && high <= 1 + level) return { judged: true, call: 'level', reason: null };
+  if (low > 1) return { judged: true, call: 'faster', reason: null };
+  if (high < 1) return { judged: true, call: 'slower', reason: null };
+  return {
+    judged: false,
+    call: null,
+    reason: `the interval straddles 1 and reaches past ±${Math.round(level * 100)}%`,
+  };
+}
+
+/**
+ * One line for a row's note: the interval, then the call or why there is none, e.g. `by round 1.03x,
+ * 95% CI 0.99x-1.06x (16 rounds): level` or `... (4 processes): not judged (...)`.
+ */
+export function describeVerdict(interval: RatioInterval | null, verdict: Verdict): string {
+  const ci =
+    interval == null
+      ? 'no interval'
+      : `by round ${x(interval.estimate)}, ${Math.round(interval.coverage * 100)}% CI ${x(interval.low)}-${x(interval.high)} (${interval.count} ${interval.method})`;
+  return `${ci}: ${verdict.judged ? verdict.call : `not judged (${verdict.reason})`}`;
+}
