@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { type Comparison, measurePaired, ratioInterval, summarizeSide } from './paired-comparison.js';
+import type { Runner } from './training-sides.js';
+import { judgeRatio } from './verdict.js';
+
+/**
+ * The call the interval makes alone: measurePaired also reads this machine's real load from /proc,
+ * which would make a test on a busy machine "busy".
+ */
+const callOf = (c: Comparison) => judgeRatio(c.interval, null).call;
+
+/**
+ * A fake side: round k (counting every call) takes `wall(k, machine)` seconds, where `machine` is the
+ * shared clock's slowdown at the time, so that back-to-back rounds see the same machine. `processes`:
+ * round k runs in process k mod processes (like the PyTorch side), with that process's speed factor.
+ */
+function fakeSide(
+  clock: { t: number },
+  options: { speed: number; processSpeeds?: number[] },
+): Runner & { calls: number } {
+  const { speed, processSpeeds } = options;
+  const processes: number[] = [];
+  const side = {
+    calls: 0,
+    async round(steps: number) {
+      const p = processSpeeds == null ? 0 : side.calls % processSpeeds.length;
+      if (processSpeeds != null) processes.push(p);
+      side.calls++;
+      clock.t++;
+      const machine = 1 + 0.5 * Math.sin(clock.t / 8); // swings 0.5-1.5x over about 50 rounds
+      const wall = steps / (speed * (processSpeeds?.[p] ?? 1) * machine);
+      return { wall, cpu: wall };
+    },
+    dispose() {},
+    ...(processSpeeds == null ? {} : { processes: () => processes.slice() }),
+  };
+  return side;
+}
+
+describe('measurePaired', () => {
+  it('judges a steady 1.25x faster and an equal peer level, though the machine swings 3x', async () => {
+    const clock = { t: 0 };
+    const ours = fakeSide(clock, { speed: 125 });
+    const same = fakeSide(clock, { speed: 125 });
+    const slower = fakeSide(clock, { speed: 100 });
+    const measured = await measurePaired(ours, [same, slower], {
+      rounds: 16,
+      steps: 10,
+      samplesPerRound: 640,
+    });
+    const [level, faster] = measured.comparisons;
+    expect(ours.calls).toBe(2 * 17); // once per peer per round, warm-up round included
+    // Each side's rounds swing with the machine...
+    expect(faster.ours.rate.max / faster.ours.rate.min).toBeGreaterThan(2);
+    // ...their ratios do not, since each pair ran back to back.
+    expect(faster.interval!.low).toBeGreaterThan(1.1);
+    expect(callOf(faster)).toBe('faster');
+    expect(level.interval!.method).toBe('rounds');
+    expect(callOf(level)).toBe('level');
+    // The verdict is the interval's call unless the machine was busy.
+    expect(faster.verdict).toEqual(judgeRatio(faster.interval, faster.busy));
+    expect(measured.ours.rates).toHaveLength(32);
+  });
+
+  it("widens the interval over a peer's processes and does not call a bimodal peer's draw", async () => {
+    const clock = { t: 0 };
+    const ours = fakeSide(clock, { speed: 100 });
+    // A peer in 4 processes, two fast and two slow (1.4x apart): their mean is 1.2x ours' speed...
+    const peer = fakeSide(clock, { speed: 100, processSpeeds: [1, 1.4, 1, 1.4] });
+    const measured = await measurePaired(ours, [peer], { rounds: 16, steps: 10, samplesPerRound: 640 });
+    const [c] = measured.comparisons;
+    expect(c.theirs.grouped?.medians).toHaveLength(4);
+    expect(c.interval!.method).toBe('processes');
+    expect(c.interval!.count).toBe(4);
+    // ...but 4 draws of a bimodal process say little: the interval spans 1.
+    expect(c.interval!.low).toBeLessThan(1 / 1.05);
+    expect(judgeRatio(c.interval, null).judged).toBe(false);
+  });
+
+  it('in an A/A of a side in several processes, pairs each round with its own process', async () => {
+    const clock = { t: 0 };
+    const speeds = [1, 1.4, 1, 1.4];
+    const a = fakeSide(clock, { speed: 100, processSpeeds: speeds });
+    const b = fakeSide(clock, { speed: 100, processSpeeds: speeds });
+    const measured = await measurePaired(a, [b], { rounds: 16, steps: 10, samplesPerRound: 640 });
+    const [c] = measured.comparisons;
+    // The same process index on both sides, same speed: every ratio is the machine's drift only.
+    expect(c.ours.processes).toEqual(c.theirs.processes);
+    expect(c.interval!.low).toBeGreaterThan(0.8);
+    expect(c.interval!.high).toBeLessThan(1.25);
+    expect(callOf(c)).not.toBe('faster');
+    expect(callOf(c)).not.toBe('slower');
+  });
+});
+
+describe('ratioInterval', () => {
+  it('groups by the pair of processes where both sides ran in several', () => {
+    const times = (walls: number[]) => walls.map((wall) => ({ wall, cpu: wall }));
+    const ours = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, [0, 1, 2, 0, 1, 2]);
+    const theirs = summarizeSide(times([1, 1.1, 0.9, 1, 1.1, 0.9]), 10, [0, 1, 2, 0, 1, 2]);
+    const ratios = ours.rates.map((r, i) => r / theirs.rates[i]);
+    const interval = ratioInterval(ratios, ours, theirs)!;
+    expect(interval.method).toBe('processes');
+    expect(interval.count).toBe(3);
+    // Without processes on either side: order statistics over the 6 rounds.
+    const plain = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, null);
+    expect(ratioInterval(ratios, plain, plain)!.method).toBe('rounds');
+  });
+});
