@@ -4,6 +4,7 @@ import {
   describeVerdict,
   groupedRatioInterval,
   judgeRatio,
+  levelBandFromEnv,
   medianRanks,
   medianRatioInterval,
   type RatioInterval,
@@ -214,5 +215,27 @@ describe('describeVerdict', () => {
     expect(describeVerdict(wide, judge(wide))).toBe(
       `by round 1.02x, 98% CI 0.90x-1.20x (16 rounds): not judged (the interval straddles 1 and reaches past ±${VERDICT.level * 100}%)`,
     );
+  });
+});
+
+describe('levelBandFromEnv', () => {
+  it('reads a fraction, defaults to 5% and refuses anything else', () => {
+    expect(levelBandFromEnv(undefined)).toBe(0.05);
+    expect(levelBandFromEnv('0.08')).toBe(0.08);
+    expect(() => levelBandFromEnv('8%')).toThrow(/BENCH_LEVEL_BAND=8%/);
+    expect(() => levelBandFromEnv('1.5')).toThrow();
+  });
+
+  it('widens what counts as level', () => {
+    const interval: RatioInterval = {
+      estimate: 1,
+      low: 0.94,
+      high: 1.06,
+      coverage: 0.98,
+      method: 'rounds',
+      count: 16,
+    };
+    expect(judgeRatio(interval, null, 0.05).judged).toBe(false);
+    expect(judgeRatio(interval, null, 0.08).call).toBe('level');
   });
 });

@@ -18,15 +18,28 @@
 
 import { medianOf } from './steadiness.js';
 
+/**
+ * The level band from `BENCH_LEVEL_BAND` (a fraction, e.g. `0.08`), for recalibrating on another
+ * machine without editing code; 0.05 when unset.
+ */
+export function levelBandFromEnv(raw: string | undefined = process.env.BENCH_LEVEL_BAND): number {
+  if (raw == null || raw.trim() === '') return 0.05;
+  const band = Number(raw);
+  if (!Number.isFinite(band) || band <= 0 || band >= 1)
+    throw new Error(`BENCH_LEVEL_BAND=${raw}: give the level band as a fraction between 0 and 1, e.g. 0.05.`);
+  return band;
+}
+
 /** The verdict's settings (see BENCHMARKS.md, "A steady yardstick"). */
 export const VERDICT = {
   /** Confidence of the interval (two-sided). */
   confidence: 0.95,
   /**
    * Half-width of the level band, relative: an interval within [1 / 1.05, 1.05] is "level". The
-   * smallest difference the yardstick claims to resolve: A/A runs must land inside it.
+   * smallest difference the yardstick claims to resolve: A/A runs must land inside it. Default 0.05;
+   * `BENCH_LEVEL_BAND` overrides it (see {@link levelBandFromEnv}).
    */
-  level: 0.05,
+  level: levelBandFromEnv(),
 } as const;
 
 /** A confidence interval for the median ratio. */
