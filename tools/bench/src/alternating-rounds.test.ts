@@ -78,5 +78,6 @@ describe('runPaired', () => {
       [t(12), t(22)],
       [t(24), t(27)],
     ]);
+    expect(result.othersCoresByPeer).toHaveLength(2);
   });
 });

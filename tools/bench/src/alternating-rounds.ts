@@ -4,7 +4,7 @@
  * side always follows the same one (whose caches, thread pool or V8 background work it would inherit).
  * Around the rounds it reads how much CPU time other processes took (cpu-time.ts) and the load average.
  */
-import { cpuSnapshot, othersCores } from './cpu-time.js';
+import { type CpuSnapshot, cpuSnapshot, othersCores } from './cpu-time.js';
 import { loadPerCore, type RoundTime } from './steadiness.js';
 
 /** One side being measured: timed rounds of `steps` steps. */
@@ -78,6 +78,12 @@ export interface PairedResult {
   load: number;
   /** Cores' worth of CPU time other processes took during the timed rounds; null off Linux. */
   othersCores: number | null;
+  /**
+   * For each peer, cores' worth of CPU time other processes took during its pairs alone (their CPU
+   * seconds over the pairs' wall seconds); null off Linux. A burst of other work then makes busy only
+   * the comparisons whose pairs it hit.
+   */
+  othersCoresByPeer: Array<number | null>;
 }
 
 /**
@@ -91,31 +97,49 @@ export interface PairedResult {
 export async function runPaired(
   ours: RoundRunner,
   peers: RoundRunner[],
-  options: { rounds: number; steps: number; warmupRounds?: number; pids?: number[] },
+  options: {
+    rounds: number;
+    steps: number;
+    warmupRounds?: number;
+    pids?: number[];
+    /** Reads the machine's and the bench's CPU time (default: cpu-time.ts's, from /proc; tests fake it). */
+    snapshot?: (pids: number[]) => CpuSnapshot | null;
+  },
 ): Promise<PairedResult> {
-  const { rounds, steps, warmupRounds = 1, pids = [] } = options;
+  const { rounds, steps, warmupRounds = 1, pids = [], snapshot = cpuSnapshot } = options;
   for (let round = 0; round < warmupRounds; round++)
     for (const slot of pairedOrder(peers.length, round)) await (slot < 0 ? ours : peers[slot]).round(steps);
   const oursTimes: RoundTime[][] = peers.map(() => []);
   const peerTimes: RoundTime[][] = peers.map(() => []);
+  // Per peer: other processes' CPU seconds and the wall seconds of its pairs.
+  const others = peers.map(() => ({ cpu: 0, wall: 0, known: true }));
   let load = loadPerCore();
-  const before = cpuSnapshot(pids);
+  const before = snapshot(pids);
   for (let round = 0; round < rounds; round++) {
     const order = pairedOrder(peers.length, round);
     for (let i = 0; i < order.length; i += 2) {
       const peer = Math.max(order[i], order[i + 1]);
+      const pairStart = snapshot(pids);
       for (const slot of [order[i], order[i + 1]]) {
         const time = await (slot < 0 ? ours : peers[slot]).round(steps);
         (slot < 0 ? oursTimes : peerTimes)[peer].push(time);
       }
+      const pairEnd = snapshot(pids);
+      if (pairStart == null || pairEnd == null) others[peer].known = false;
+      else {
+        const wall = pairEnd.wall - pairStart.wall;
+        others[peer].cpu += othersCores(pairStart, pairEnd) * wall;
+        others[peer].wall += wall;
+      }
     }
     load = Math.max(load, loadPerCore());
   }
-  const after = cpuSnapshot(pids);
+  const after = snapshot(pids);
   return {
     ours: oursTimes,
     peers: peerTimes,
     load,
     othersCores: before == null || after == null ? null : othersCores(before, after),
+    othersCoresByPeer: others.map((o) => (o.known ? o.cpu / Math.max(o.wall, 1e-9) : null)),
   };
 }

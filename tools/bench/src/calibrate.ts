@@ -110,7 +110,7 @@ async function main() {
             results.push({ label, comparison: c });
             const cpuRates: [number, number] | undefined =
               a.oneThread && b.oneThread ? [c.ours.cpuRate, c.theirs.cpuRate] : undefined;
-            const notes = comparisonNotes(c, { othersCores: measured.othersCores, cpuRates });
+            const notes = comparisonNotes(c, cpuRates);
             const call = c.verdict.judged ? c.verdict.call : 'not judged';
             // Under load, what the interval alone would say (a same-run A/A is still informative).
             if (c.busy != null)

@@ -107,3 +107,37 @@ describe('ratioInterval', () => {
     expect(ratioInterval(ratios, plain, plain)!.method).toBe('rounds');
   });
 });
+
+describe('measurePaired on a machine busy part of the time', () => {
+  it("calls busy only the comparisons whose pairs other processes' CPU time hit", async () => {
+    const clock = { t: 0 };
+    const ours = fakeSide(clock, { speed: 100 });
+    const quiet = fakeSide(clock, { speed: 100 });
+    const hit = fakeSide(clock, { speed: 100 });
+    // A fake /proc: each round advances wall time by 1 s; other processes burn 1 core during `hit`'s rounds.
+    let machine = 0;
+    const original = hit.round.bind(hit);
+    hit.round = async (steps) => {
+      machine += 1;
+      return original(steps);
+    };
+    const snapshot = () => ({ wall: clock.t, machine, own: 0 });
+    const measured = await measurePaired(ours, [quiet, hit], {
+      rounds: 8,
+      steps: 10,
+      samplesPerRound: 640,
+      snapshot,
+    });
+    const [a, b] = measured.comparisons;
+    expect(a.othersCores).toBe(0);
+    expect(a.busy).toBeNull();
+    expect(a.verdict).toEqual(judgeRatio(a.interval, null));
+    // Other processes took 1 CPU second over every 2 seconds of `hit`'s pairs.
+    expect(b.othersCores).toBeCloseTo(0.5);
+    expect(b.verdict).toEqual({
+      judged: false,
+      call: null,
+      reason: 'too busy to judge wall time (other processes used 0.50 cores)',
+    });
+  });
+});

@@ -3,6 +3,7 @@
  * judged (verdict.ts): what the backend-training suite and the calibrate script print.
  */
 import { runPaired } from './alternating-rounds.js';
+import type { CpuSnapshot } from './cpu-time.js';
 import {
   busyReason,
   type GroupedSummary,
@@ -88,6 +89,8 @@ export function summarizeSide(
 
 /** Ours against one peer. */
 export interface Comparison {
+  /** Cores' worth of CPU time other processes took during this comparison's pairs; null off Linux. */
+  othersCores: number | null;
   /** Our rounds that ran next to this peer's. */
   ours: SideResult;
   theirs: SideResult;
@@ -122,7 +125,14 @@ function lastProcesses(runner: Runner, count: number): number[] | null {
 export async function measurePaired(
   ours: Runner,
   peers: Runner[],
-  options: { rounds: number; steps: number; samplesPerRound: number; pids?: number[] },
+  options: {
+    rounds: number;
+    steps: number;
+    samplesPerRound: number;
+    pids?: number[];
+    /** See runPaired's option of that name (tests fake the machine's CPU time). */
+    snapshot?: (pids: number[]) => CpuSnapshot | null;
+  },
 ) {
   const { samplesPerRound, ...plan } = options;
   const result = await runPaired(ours, peers, plan);
@@ -142,12 +152,17 @@ export async function measurePaired(
     const oursHere = summarizeSide(result.ours[j], samplesPerRound, oursProcesses?.[j] ?? null);
     const ratios = pairedRatios(oursHere.rates, theirs.rates);
     const interval = ratioInterval(ratios, oursHere, theirs);
-    const busy = busyReason({
-      load: result.load,
-      othersCores: result.othersCores,
-      ownDuringPeerCores: theirs.ownCores,
-    });
-    return { ours: oursHere, theirs, ratios, interval, busy, verdict: judgeRatio(interval, busy) };
+    const others = result.othersCoresByPeer[j];
+    const busy = busyReason({ load: result.load, othersCores: others, ownDuringPeerCores: theirs.ownCores });
+    return {
+      othersCores: others,
+      ours: oursHere,
+      theirs,
+      ratios,
+      interval,
+      busy,
+      verdict: judgeRatio(interval, busy),
+    };
   });
   return {
     ours: summarizeSide(all, samplesPerRound, oursProcesses?.flat() ?? null),
@@ -178,12 +193,9 @@ function iqr(s: Summary): string {
 /**
  * The note of a comparison's row: both sides' interquartile ranges, a peer's processes, the interval
  * and verdict, samples per CPU second where both sides run on one thread (`cpuRates`: ours, theirs),
- * other processes' CPU time and the bench's during a peer process's rounds.
+ * other processes' CPU time during its pairs and the bench's during a peer process's rounds.
  */
-export function comparisonNotes(
-  c: Comparison,
-  context: { othersCores: number | null; cpuRates?: [number, number] },
-): string[] {
+export function comparisonNotes(c: Comparison, cpuRates?: [number, number]): string[] {
   const notes = [`IQR ${iqr(c.ours.rate)} / ${iqr(c.theirs.rate)}`];
   const medians = c.theirs.grouped?.medians;
   if (medians != null)
@@ -191,11 +203,11 @@ export function comparisonNotes(
       `mean of ${medians.length} processes' medians (${Math.round(Math.min(...medians))}-${Math.round(Math.max(...medians))})`,
     );
   notes.push(describeVerdict(c.interval, c.verdict));
-  if (context.cpuRates != null) {
-    const [ours, theirs] = context.cpuRates;
+  if (cpuRates != null) {
+    const [ours, theirs] = cpuRates;
     notes.push(`per CPU second ${(ours / theirs).toFixed(2)}x (${Math.round(ours)} / ${Math.round(theirs)})`);
   }
-  if (context.othersCores != null) notes.push(`others ${context.othersCores.toFixed(2)} cores`);
+  if (c.othersCores != null) notes.push(`others ${c.othersCores.toFixed(2)} cores`);
   if (c.theirs.ownCores != null) notes.push(`bench during its rounds ${c.theirs.ownCores.toFixed(2)} cores`);
   return notes;
 }

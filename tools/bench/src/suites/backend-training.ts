@@ -100,7 +100,7 @@ async function measure(
       const runner = others[i];
       comparisons.set(side.name, runner == null ? null : measured.comparisons[peers.indexOf(runner)]);
     });
-    return { ours: measured.ours, comparisons, othersCores: measured.othersCores };
+    return { ours: measured.ours, comparisons };
   } finally {
     registerWasmKernels();
     setFmaKernelsEnabled(true);
@@ -170,7 +170,7 @@ const suite: Suite = {
     try {
       for (const network of networks) {
         const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
-        const { ours, comparisons, othersCores } = await measure(network, sides, plan, pids);
+        const { ours, comparisons } = await measure(network, sides, plan, pids);
         const oursSide = sides[0];
         const row = (peerSide: string, peerName: string, missing?: string) => {
           const comparison = comparisons.get(peerSide) ?? null;
@@ -182,7 +182,7 @@ const suite: Suite = {
           // Samples per CPU second compare one-thread sides even on a busy machine.
           const cpuRates: [number, number] | undefined =
             side.oneThread && oursSide.oneThread ? [ours.cpuRate, comparison.theirs.cpuRate] : undefined;
-          const notes = comparisonNotes(comparison, { othersCores, cpuRates });
+          const notes = comparisonNotes(comparison, cpuRates);
           const { verdict } = comparison;
           if (!verdict.judged)
             console.warn(
