@@ -116,7 +116,7 @@ async function main() {
             if (c.busy != null)
               notes.push(`the interval alone: ${describeCall(judgeRatio(c.interval, null))}`);
             console.log(
-              `| ${label} | ${Math.round(c.ours.centre)} | ${Math.round(c.theirs.centre)} | ${(c.ours.centre / c.theirs.centre).toFixed(2)}x, ${call} | ${notes.join('; ')}`,
+              `| ${label} | ${Math.round(c.ours.centre)} | ${Math.round(c.theirs.centre)} | ${(c.interval?.estimate ?? c.ours.centre / c.theirs.centre).toFixed(2)}x, ${call} | ${notes.join('; ')}`,
             );
           } finally {
             ra.dispose();

@@ -40,6 +40,12 @@ export interface BenchRow {
    * peer); the table prints it after the ratio.
    */
   call?: 'level' | 'faster' | 'slower';
+  /**
+   * The ratio the suite measured directly, oriented as {@link advantage} (> 1: tensorfold better),
+   * e.g. the median of round-by-round ratios of paired rounds; the table prints it instead of
+   * `value / peer` (each side's own median, which swings more).
+   */
+  ratio?: number;
 }
 
 /** A benchmark suite: a file in src/suites/ whose default export is one of these. */
@@ -91,8 +97,9 @@ async function settle(result: unknown): Promise<void> {
   }
 }
 
-/** `value / peer` oriented so that > 1 means tensorfold is better. */
+/** `value / peer` oriented so that > 1 means tensorfold is better (or the row's own `ratio`). */
 export function advantage(row: BenchRow): number | null {
   if (row.peer === null || row.peer === 0) return null;
+  if (row.ratio != null) return row.ratio;
   return row.higherIsBetter ? row.value / row.peer : row.peer / row.value;
 }

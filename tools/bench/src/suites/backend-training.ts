@@ -15,7 +15,8 @@
  * runPaired), so that the two rounds of a pair see the same machine: on the shared VM a side's own
  * rounds swing by 10-30% with nothing else running, their ratio much less. PyTorch runs in several
  * worker processes (a process's speed is one draw for its life, two modes 1.4x apart). Each row gives
- * both sides' median round (PyTorch: the mean of its processes' medians), and its note the
+ * both sides' median round (PyTorch: the mean of its processes' medians), as its ratio the median
+ * round-by-round ratio (PyTorch: the geometric mean of its processes' median ratios), and its note the
  * interquartile range of each side's rounds, the median round-by-round ratio with a 95%+ confidence
  * interval and the verdict made from it (verdict.ts: level, faster, slower, or not judged and why;
  * across PyTorch's processes the interval is a t interval over the processes), against one-thread
@@ -192,6 +193,7 @@ const suite: Suite = {
             ...base(network, ours, comparison.theirs, peerName),
             judged: verdict.judged,
             call: verdict.call ?? undefined,
+            ratio: comparison.interval?.estimate,
             note: notes.join('; '),
           });
         };
