@@ -19,6 +19,7 @@ import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { type Comparison, comparisonNotes, measurePaired } from './paired-comparison.js';
 import { findPyTorch, PyTorchPeer } from './peers/pytorch.js';
+import { medianOf } from './steadiness.js';
 import { type NetworkName, tensorfoldModel } from './training-models.js';
 import { inProcessSide, pytorchSide, type Side } from './training-sides.js';
 import { judgeRatio, type Verdict } from './verdict.js';
@@ -112,6 +113,9 @@ async function main() {
               a.oneThread && b.oneThread ? [c.ours.cpuRate, c.theirs.cpuRate] : undefined;
             const notes = comparisonNotes(c, cpuRates);
             const call = c.verdict.judged ? c.verdict.call : 'not judged';
+            // A's position in the pair: first in even rounds, second in odd ones (a bias there widens the interval).
+            const half = (parity: number) => medianOf(c.ratios.filter((_, i) => i % 2 === parity));
+            notes.push(`A first ${half(0).toFixed(2)}x, A second ${half(1).toFixed(2)}x`);
             // Under load, what the interval alone would say (a same-run A/A is still informative).
             if (c.busy != null)
               notes.push(`the interval alone: ${describeCall(judgeRatio(c.interval, null))}`);
