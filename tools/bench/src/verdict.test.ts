@@ -4,6 +4,7 @@ import {
   describeVerdict,
   groupedRatioInterval,
   judgeRatio,
+  judgeTarget,
   levelBandFromEnv,
   medianRanks,
   medianRatioInterval,
@@ -237,5 +238,28 @@ describe('levelBandFromEnv', () => {
     };
     expect(judgeRatio(interval, null, 0.05).judged).toBe(false);
     expect(judgeRatio(interval, null, 0.08).call).toBe('level');
+  });
+});
+
+describe('judgeTarget', () => {
+  const interval: RatioInterval = {
+    estimate: 1.3,
+    low: 1.2,
+    high: 1.4,
+    coverage: 0.98,
+    method: 'rounds',
+    count: 16,
+  };
+
+  it('says met only when the whole interval reaches the target, missed when all of it falls short', () => {
+    expect(judgeTarget(interval, null, 1)).toBe('met');
+    expect(judgeTarget(interval, null, 1.2)).toBe('met');
+    expect(judgeTarget(interval, null, 1.3)).toBe('undecided');
+    expect(judgeTarget(interval, null, 1.5)).toBe('missed');
+  });
+
+  it('says nothing on a busy machine or without an interval', () => {
+    expect(judgeTarget(interval, 'too busy', 1)).toBeNull();
+    expect(judgeTarget(null, null, 1)).toBeNull();
   });
 });

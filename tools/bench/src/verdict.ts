@@ -155,6 +155,24 @@ export interface Verdict {
   reason: string | null;
 }
 
+/** Where an interval lies against a target ratio (e.g. issue 22's ">= 1.5x PyTorch"). */
+export type TargetCall = 'met' | 'missed' | 'undecided';
+
+/**
+ * `met` when the whole interval lies at or above `target`, `missed` when it lies wholly below, else
+ * `undecided`; null when there is no interval or the machine was busy (`busy`).
+ */
+export function judgeTarget(
+  interval: RatioInterval | null,
+  busy: string | null,
+  target: number,
+): TargetCall | null {
+  if (interval == null || busy != null) return null;
+  if (interval.low >= target) return 'met';
+  if (interval.high < target) return 'missed';
+  return 'undecided';
+}
+
 /** `1.02x` */
 const x = (v: number) => `${v.toFixed(2)}x`;
 

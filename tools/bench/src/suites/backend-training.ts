@@ -41,6 +41,7 @@ import { type Comparison, comparisonNotes, measurePaired, type SideResult } from
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 import { type NetworkName, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 import { inProcessSide, pytorchSide, type Runner, type Side } from '../training-sides.js';
+import { judgeTarget } from '../verdict.js';
 
 interface Network {
   name: NetworkName;
@@ -166,14 +167,16 @@ const suite: Suite = {
     if (torch != null && python == null) console.log(`backend-training: no PyTorch peer: ${torch.reason}.`);
     // PyTorch with a thread per core and with one, as tensorfold's WASM runs.
     const threadCounts = [...new Set([availableParallelism(), 1])];
-    const torchSides = peers.length ? threadCounts.map((t) => pytorchSide(peers, torch!.version!, t)) : [];
-    sides.push(...torchSides);
+    const torchSides = peers.length
+      ? threadCounts.map((threads) => ({ side: pytorchSide(peers, torch!.version!, threads), threads }))
+      : [];
+    sides.push(...torchSides.map(({ side }) => side));
     try {
       for (const network of networks) {
         const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
         const { ours, comparisons } = await measure(network, sides, plan, pids);
         const oursSide = sides[0];
-        const row = (peerSide: string, peerName: string, missing?: string) => {
+        const row = (peerSide: string, peerName: string, missing?: string, target?: number | null) => {
           const comparison = comparisons.get(peerSide) ?? null;
           const side = sides.find((s) => s.name === peerSide)!;
           if (comparison == null) {
@@ -184,6 +187,10 @@ const suite: Suite = {
           const cpuRates: [number, number] | undefined =
             side.oneThread && oursSide.oneThread ? [ours.cpuRate, comparison.theirs.cpuRate] : undefined;
           const notes = comparisonNotes(comparison, cpuRates);
+          if (target != null) {
+            const met = judgeTarget(comparison.interval, comparison.busy, target);
+            notes.push(`issue 22's target >= ${target}x: ${met ?? 'not judged'}`);
+          }
           const { verdict } = comparison;
           if (!verdict.judged)
             console.warn(
@@ -218,13 +225,26 @@ const suite: Suite = {
               `tensorfold on 1 thread without FMA (against ${poolThreads} with FMA)`,
             );
         }
-        for (const side of torchSides) row(side.name, side.name);
+        for (const { side, threads } of torchSides)
+          row(side.name, side.name, undefined, issueTarget(network.name, poolThreads, threads));
       }
     } finally {
       for (const peer of peers) peer.close();
     }
   },
 };
+
+/**
+ * Issue 22's target for ours (on `oursThreads`) against PyTorch (on `torchThreads`), same-run ratios:
+ * the MLP >= 1.5x PyTorch with both on one thread and >= 1x with both on two; LeNet-5 >= 1x PyTorch
+ * whichever of its thread settings is faster (so against each); null where the issue sets none.
+ */
+export function issueTarget(network: NetworkName, oursThreads: number, torchThreads: number): number | null {
+  if (network === 'lenet5') return 1;
+  if (oursThreads === 1 && torchThreads === 1) return 1.5;
+  if (oursThreads > 1 && torchThreads > 1) return 1;
+  return null;
+}
 
 /** The fields of a row every comparison shares. */
 function base(network: Network, ours: SideResult, theirs: SideResult | null, peerName: string) {
