@@ -1,10 +1,12 @@
 /**
- * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab] [mnist]`: where an int8 forward
- * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
- * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
- * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time of whole passes of the float32 model and
- * of int8 copies (default, unchained dense layers, unfolded, small dense layers float), 15 alternating
- * rounds, medians.
+ * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab] [mnist] [every]`: where an int8
+ * forward spends its time, kernel by kernel (every WASM kernel wrapped in timers of the process's CPU
+ * time, every thread's, and of wall-clock time: a pool's workers run inside the call), beside the
+ * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
+ * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
+ * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time of whole passes
+ * of the float32 model and of int8 copies (default, unchained dense layers, unfolded, small dense
+ * layers float), 15 alternating rounds, medians.
  */
 import { initBackend } from '@tensorfold/backend';
 import { quantizeForInference } from '@tensorfold/compress';
@@ -45,6 +47,8 @@ const builders: Record<string, [() => Model, number[]]> = {
 };
 
 const times = new Map<string, number>();
+/** Wall-clock milliseconds of each kernel (the kernels are synchronous: the pool's workers included). */
+const walls = new Map<string, number>();
 let counting = false;
 
 function wrapKernels(): void {
@@ -55,11 +59,14 @@ function wrapKernels(): void {
       ...config,
       kernelFunc: (args) => {
         const start = process.cpuUsage();
+        const wallStart = performance.now();
         const out = inner(args);
         if (counting) {
+          const wall = performance.now() - wallStart;
           const used = process.cpuUsage(start);
           const key = `${config.kernelName} ${args.inputs.x?.shape ?? args.inputs.a?.shape ?? ''}`;
           times.set(key, (times.get(key) ?? 0) + (used.user + used.system) / 1000);
+          walls.set(key, (walls.get(key) ?? 0) + wall);
         }
         return out;
       },
@@ -69,6 +76,7 @@ function wrapKernels(): void {
 
 async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
   times.clear();
+  walls.clear();
   let wall = 0;
   for (let r = 0; r < 5; r++) {
     counting = r >= 2;
@@ -80,11 +88,15 @@ async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
   }
   counting = false;
   const total = [...times.values()].reduce((a, b) => a + b, 0);
+  const totalWall = [...walls.values()].reduce((a, b) => a + b, 0);
   console.log(
-    `${label}: ${(wall / 3).toFixed(1)} ms a pass (wall), kernels ${(total / 3).toFixed(1)} ms of CPU time`,
+    `${label}: ${(wall / 3).toFixed(1)} ms a pass (wall), kernels ${(total / 3).toFixed(1)} ms of CPU time, ${(totalWall / 3).toFixed(1)} ms of wall`,
   );
+  console.log('      CPU ms    wall ms  kernel [input shape]');
   for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, 14))
-    console.log(`  ${(v / 3).toFixed(2).padStart(7)} ms  ${k}`);
+    console.log(
+      `  ${(v / 3).toFixed(2).padStart(9)}  ${((walls.get(k) ?? 0) / 3).toFixed(2).padStart(9)}  ${k}`,
+    );
 }
 
 /** 1000 images: random in [0, 1), or with `mnist` among the arguments the first 1000 MNIST test digits. */
@@ -148,7 +160,7 @@ async function main() {
     const [build, input] = builders[name];
     setSeed(1);
     const float = build();
-    const int8 = quantizeForInference(float);
+    const int8 = quantizeForInference(float, process.argv.includes('every') ? { minInputs: 0 } : {});
     const x = await inputs(input);
     await run(float, x, `${name} float32`);
     await run(int8, x, `${name} int8`);
