@@ -109,7 +109,7 @@ async function inputs(shape: number[]): Promise<tf.Tensor> {
 }
 
 /**
- * `ab`: CPU time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
+ * `ab`: CPU and wall-clock time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
  * running every variant once, starting one variant later than the round before.
  */
 async function ab(name: string): Promise<void> {
@@ -130,21 +130,24 @@ async function ab(name: string): Promise<void> {
   };
   const x = await inputs(input);
   const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const wall: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const entries = Object.entries(variants);
   // each round starts one variant later: no variant always runs right after the same one
   for (let r = 0; r < 16; r++)
     for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       const before = process.cpuUsage();
+      const start = performance.now();
       const y = m.predict(x) as tf.Tensor;
       await y.data();
       y.dispose();
       const used = process.cpuUsage(before);
       if (r > 0) cpu[k].push((used.user + used.system) / 1000);
+      if (r > 0) wall[k].push(performance.now() - start);
     }
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
   for (const k of Object.keys(cpu))
     console.log(
-      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x)`,
+      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x)`,
     );
   x.dispose();
 }
