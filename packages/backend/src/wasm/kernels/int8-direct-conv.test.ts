@@ -42,6 +42,12 @@ const convs: Array<{ x: number[]; n: number; attrs: Int8Conv2DAttrs }> = [
     n: 16,
     attrs: { kernelSize: [5, 5], strides: [1, 1], padding: 'valid', activation: 'relu' },
   },
+  // LeNet-5's first: one channel, rows of 28 levels (quantized 16, then 4 at a time), pooled in the model
+  {
+    x: [32, 28, 28, 1],
+    n: 8,
+    attrs: { kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' },
+  },
   // the VGG-style net's: 'same', 16 and 32 channels
   {
     x: [8, 28, 28, 16],

@@ -133,6 +133,17 @@
               (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV) (v128.load offset=48 (local.get $e))))))))
           (local.set $t (i32.add (local.get $t) (i32.const 16)))
           (br $ql)))
+        ;; then 4 at a time (the same levels: each in 0..127, no narrowing saturates), then one at a time
+        (block $q4d (loop $q4l
+          (br_if $q4d (i32.gt_s (i32.add (local.get $t) (i32.const 4)) (local.get $rowFloats)))
+          (v128.store32_lane 0 (i32.add (local.get $dst) (local.get $t)) (i8x16.narrow_i16x8_u
+            (i16x8.narrow_i32x4_s
+              (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+                (v128.load (i32.add (local.get $src) (i32.shl (local.get $t) (i32.const 2)))))))
+              (v128.const i32x4 0 0 0 0))
+            (v128.const i32x4 0 0 0 0)))
+          (local.set $t (i32.add (local.get $t) (i32.const 4)))
+          (br $q4l)))
         (block $td (loop $tl
           (br_if $td (i32.ge_s (local.get $t) (local.get $rowFloats)))
           (i32.store8 (i32.add (local.get $dst) (local.get $t)) (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
