@@ -19,13 +19,13 @@ import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from '../simd/generated/int8-direct
 import { SimdModule } from '../simd/simd-module.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { poolHandouts, threadPool } from '../threads/wasm-threads.js';
-import { type Int8Operands, threadedInt8Minimum } from './int8-by-threads.js';
-
-/** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
-const CHUNKS_PER_THREAD = 4;
-
-/** Bytes rounded up to a multiple of 64 (a cache line). */
-const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
+import {
+  aligned,
+  CHUNKS_PER_THREAD,
+  type Int8Operands,
+  setPadded,
+  threadedInt8Minimum,
+} from './int8-by-threads.js';
 
 /** Units of 4 bytes of one window row (`fW * inC` levels, zero-padded). */
 const rowUnitsOf = (g: Int8ConvGeometry) => Math.ceil((g.fW * g.inC) / 4);
@@ -91,6 +91,21 @@ export function windowTable(g: Int8ConvGeometry, pW: number, pool: boolean): Int
   return table;
 }
 
+/** Window tables by geometry (the few of a model's layers; a call computed each one anew before). */
+const tables = new Map<string, Int32Array>();
+
+/** {@link windowTable}, computed once per geometry. */
+function windowTableOf(g: Int8ConvGeometry, pW: number, pool: boolean): Int32Array {
+  const key = [g.inC, g.outH, g.outW, g.sH, g.sW, pW, pool].join();
+  let table = tables.get(key);
+  if (table == null) {
+    if (tables.size >= 64) tables.clear();
+    table = windowTable(g, pW, pool);
+    tables.set(key, table);
+  }
+  return table;
+}
+
 /**
  * The weight tensors (data ids) whose convolution met a negative input: the direct kernel, which
  * finds that out only after quantizing (and, on other threads, multiplying), is not tried for them
@@ -128,7 +143,7 @@ function layoutOf(backend: WasmBackendLike, all: Int8Operands, g: Int8ConvGeomet
     qBytes,
     qStride: aligned(qBytes + 16), // 16 to spare: a window row reads up to 3 bytes past its end
     bytes: directBytes(backend, all.w, g),
-    table: windowTable(g, pW, pool),
+    table: windowTableOf(g, pW, pool),
     nPad: all.w.shape[0] * 8,
   };
 }
@@ -340,10 +355,8 @@ export function int8DirectConvByThreads(
   if (inPool == null) floats.set(view(all.x), X / 4);
   else reuses++;
   new Int8Array(buffer).set(bytes, W);
-  floats.set(view(all.scales), SCALES / 4);
-  floats.fill(0, SCALES / 4 + g.outC, SCALES / 4 + layout.nPad);
-  floats.set(view(all.bias), BIAS / 4);
-  floats.fill(0, BIAS / 4 + g.outC, BIAS / 4 + layout.nPad);
+  setPadded(floats, view(all.scales), SCALES / 4, layout.nPad);
+  setPadded(floats, view(all.bias), BIAS / 4, layout.nPad);
   const ints = new Int32Array(buffer);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + used);
   ints.set(table, TABLE / 4);
