@@ -5,8 +5,8 @@
  * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
  * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
  * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time of whole passes
- * of the float32 model and of int8 copies (default, unchained dense layers, unfolded, small dense
- * layers float), 15 alternating rounds, medians.
+ * of the float32 model and of int8 copies (default, unchained dense layers, unfolded, every layer,
+ * convolutions under 32 inputs float, small dense layers float), 15 alternating rounds, medians.
  */
 import { initBackend } from '@tensorfold/backend';
 import { quantizeForInference } from '@tensorfold/compress';
@@ -108,6 +108,14 @@ async function inputs(shape: number[]): Promise<tf.Tensor> {
   return x;
 }
 
+/** How many inputs each output of a Dense or Conv2D layer sums (its kernel's size over its last axis). */
+function inputsPerOutput(layer: Model['layers'][number]): number {
+  const [kernel] = layer.getWeights();
+  const inputs = kernel.size / kernel.shape[kernel.rank - 1];
+  tf.dispose(layer.getWeights());
+  return inputs;
+}
+
 /**
  * `ab`: CPU and wall-clock time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
  * running every variant once, starting one variant later than the round before.
@@ -122,6 +130,12 @@ async function ab(name: string): Promise<void> {
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
     'int8, every layer (minInputs 0)': quantizeForInference(float, { minInputs: 0 }),
+    // the default before wave 8: a convolution under 32 inputs float even where its pool would fold in
+    'int8, convolutions under 32 inputs float': quantizeForInference(float, {
+      layers: float.layers
+        .filter((l) => l.className === 'Dense' || (l.className === 'Conv2D' && inputsPerOutput(l) >= 32))
+        .map((l) => l.name),
+    }),
     'int8, dense under 16384 weights float': quantizeForInference(float, {
       layers: float.layers
         .filter((l) => l.className === 'Conv2D' || (l.className === 'Dense' && l.countParams() >= 16384))

@@ -20,8 +20,8 @@ export interface QuantizeForInferenceOptions {
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
    * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Except a Conv2D whose 2 x 2 max pool folds
    * in (`fold`): it is replaced however few its inputs, the fused pool saving a float pass (whole
-   * LeNet-5 passes on WASM: 1.43-1.53x float32's CPU time with its first convolution int8 and pooled,
-   * 1.25-1.40x with it float, BENCHMARKS.md, branch wip/int8-conv). Default 32.
+   * LeNet-5 passes on WASM, same runs: 1.45-1.79x float32's CPU time with its first convolution int8
+   * and pooled, 1.21-1.55x with it float, BENCHMARKS.md, branch wip/int8-conv). Default 32.
    */
   minInputs?: number;
   /**
