@@ -1,10 +1,12 @@
 /**
- * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab] [mnist]`: where an int8 forward
- * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
- * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
- * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time of whole passes of the float32 model and
- * of int8 copies (default, unchained dense layers, unfolded, small dense layers float), 15 alternating
- * rounds, medians.
+ * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab] [mnist] [every]`: where an int8
+ * forward spends its time, kernel by kernel (every WASM kernel wrapped in timers of the process's CPU
+ * time, every thread's, and of wall-clock time: a pool's workers run inside the call), beside the
+ * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
+ * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
+ * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time of whole passes
+ * of the float32 model and of int8 copies (default, unchained dense layers, unfolded, every layer,
+ * convolutions under 32 inputs float, small dense layers float), 15 alternating rounds, medians.
  */
 import { initBackend } from '@tensorfold/backend';
 import { quantizeForInference } from '@tensorfold/compress';
@@ -45,6 +47,8 @@ const builders: Record<string, [() => Model, number[]]> = {
 };
 
 const times = new Map<string, number>();
+/** Wall-clock milliseconds of each kernel (the kernels are synchronous: the pool's workers included). */
+const walls = new Map<string, number>();
 let counting = false;
 
 function wrapKernels(): void {
@@ -55,11 +59,14 @@ function wrapKernels(): void {
       ...config,
       kernelFunc: (args) => {
         const start = process.cpuUsage();
+        const wallStart = performance.now();
         const out = inner(args);
         if (counting) {
+          const wall = performance.now() - wallStart;
           const used = process.cpuUsage(start);
           const key = `${config.kernelName} ${args.inputs.x?.shape ?? args.inputs.a?.shape ?? ''}`;
           times.set(key, (times.get(key) ?? 0) + (used.user + used.system) / 1000);
+          walls.set(key, (walls.get(key) ?? 0) + wall);
         }
         return out;
       },
@@ -69,6 +76,7 @@ function wrapKernels(): void {
 
 async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
   times.clear();
+  walls.clear();
   let wall = 0;
   for (let r = 0; r < 5; r++) {
     counting = r >= 2;
@@ -80,11 +88,15 @@ async function run(model: Model, x: tf.Tensor, label: string): Promise<void> {
   }
   counting = false;
   const total = [...times.values()].reduce((a, b) => a + b, 0);
+  const totalWall = [...walls.values()].reduce((a, b) => a + b, 0);
   console.log(
-    `${label}: ${(wall / 3).toFixed(1)} ms a pass (wall), kernels ${(total / 3).toFixed(1)} ms of CPU time`,
+    `${label}: ${(wall / 3).toFixed(1)} ms a pass (wall), kernels ${(total / 3).toFixed(1)} ms of CPU time, ${(totalWall / 3).toFixed(1)} ms of wall`,
   );
+  console.log('      CPU ms    wall ms  kernel [input shape]');
   for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, 14))
-    console.log(`  ${(v / 3).toFixed(2).padStart(7)} ms  ${k}`);
+    console.log(
+      `  ${(v / 3).toFixed(2).padStart(9)}  ${((walls.get(k) ?? 0) / 3).toFixed(2).padStart(9)}  ${k}`,
+    );
 }
 
 /** 1000 images: random in [0, 1), or with `mnist` among the arguments the first 1000 MNIST test digits. */
@@ -96,8 +108,16 @@ async function inputs(shape: number[]): Promise<tf.Tensor> {
   return x;
 }
 
+/** How many inputs each output of a Dense or Conv2D layer sums (its kernel's size over its last axis). */
+function inputsPerOutput(layer: Model['layers'][number]): number {
+  const [kernel] = layer.getWeights();
+  const inputs = kernel.size / kernel.shape[kernel.rank - 1];
+  tf.dispose(layer.getWeights());
+  return inputs;
+}
+
 /**
- * `ab`: CPU time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
+ * `ab`: CPU and wall-clock time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
  * running every variant once, starting one variant later than the round before.
  */
 async function ab(name: string): Promise<void> {
@@ -110,6 +130,12 @@ async function ab(name: string): Promise<void> {
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
     'int8, every layer (minInputs 0)': quantizeForInference(float, { minInputs: 0 }),
+    // the default before wave 8: a convolution under 32 inputs float even where its pool would fold in
+    'int8, convolutions under 32 inputs float': quantizeForInference(float, {
+      layers: float.layers
+        .filter((l) => l.className === 'Dense' || (l.className === 'Conv2D' && inputsPerOutput(l) >= 32))
+        .map((l) => l.name),
+    }),
     'int8, dense under 16384 weights float': quantizeForInference(float, {
       layers: float.layers
         .filter((l) => l.className === 'Conv2D' || (l.className === 'Dense' && l.countParams() >= 16384))
@@ -118,21 +144,24 @@ async function ab(name: string): Promise<void> {
   };
   const x = await inputs(input);
   const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const wall: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const entries = Object.entries(variants);
   // each round starts one variant later: no variant always runs right after the same one
   for (let r = 0; r < 16; r++)
     for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       const before = process.cpuUsage();
+      const start = performance.now();
       const y = m.predict(x) as tf.Tensor;
       await y.data();
       y.dispose();
       const used = process.cpuUsage(before);
       if (r > 0) cpu[k].push((used.user + used.system) / 1000);
+      if (r > 0) wall[k].push(performance.now() - start);
     }
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
   for (const k of Object.keys(cpu))
     console.log(
-      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x)`,
+      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x)`,
     );
   x.dispose();
 }
@@ -148,7 +177,7 @@ async function main() {
     const [build, input] = builders[name];
     setSeed(1);
     const float = build();
-    const int8 = quantizeForInference(float);
+    const int8 = quantizeForInference(float, process.argv.includes('every') ? { minInputs: 0 } : {});
     const x = await inputs(input);
     await run(float, x, `${name} float32`);
     await run(int8, x, `${name} int8`);

@@ -129,9 +129,17 @@ describe.each(backends)('int8 inference on %s', (backend) => {
 
   it('Int8Dense and Int8Conv2D follow Dense and Conv2D within the rounding', async () => {
     const float = lenetLike();
-    // c1 sums 9 inputs an output, below the default minInputs (32): it stays float, its max pool too;
-    // c2 (54 inputs) is replaced, f1 (36) is, out (20) stays float
+    // c1 sums 9 inputs an output, below the default minInputs (32), but its 2 x 2 max pool folds in:
+    // it is replaced (pool fused); c2 (54 inputs) is replaced, f1 (36) is, out (20) stays float
     expect(quantizeForInference(float).layers.map((l) => l.className)).toEqual([
+      'Int8Conv2D',
+      'Int8Conv2D',
+      'Flatten',
+      'Int8Dense',
+      'Dense',
+    ]);
+    // without folding, nothing is fused: c1 stays float, its max pool too
+    expect(quantizeForInference(float, { fold: false }).layers.map((l) => l.className)).toEqual([
       'Conv2D',
       'MaxPooling2D',
       'Int8Conv2D',

@@ -18,10 +18,10 @@ export interface QuantizeForInferenceOptions {
    * Layers not named in `layers` whose outputs each sum fewer inputs than this (a Dense's input
    * size, a Conv2D's kernel height x width x input channels) stay float32: quantizing their inputs
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
-   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Also where its 2 x 2 max pool would fold in:
-   * LeNet-5's first convolution with its pool ran 1.4x faster in float32 than int8 with the pool fused
-   * (WASM, BENCHMARKS.md, branch wip/int8-chain); name the layer in `layers` to replace it all the
-   * same. Default 32.
+   * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Except a Conv2D whose 2 x 2 max pool folds
+   * in (`fold`): it is replaced however few its inputs, the fused pool saving a float pass (whole
+   * LeNet-5 passes on WASM, same runs: 1.45-1.79x float32's CPU time with its first convolution int8
+   * and pooled, 1.21-1.55x with it float, BENCHMARKS.md, branch wip/int8-conv). Default 32.
    */
   minInputs?: number;
   /**
@@ -70,6 +70,19 @@ function maxPool2x2(spec: SerializedObject | undefined): boolean {
     (c.padding ?? 'valid') === 'valid' &&
     (c.dataFormat ?? 'channelsLast') === 'channelsLast'
   );
+}
+
+/** Whether a foldable 2 x 2 max pool follows layer `i` (after a batch norm and a ReLU that fold in). */
+function poolFollows(specs: SerializedObject[], i: number): boolean {
+  let next = i + 1;
+  const linear = ((specs[i].config as { activation?: unknown }).activation ?? 'linear') === 'linear';
+  if (linear && channelNorm(specs[next], 4)) {
+    next++;
+    const act = specs[next];
+    if (act?.className === 'Activation' && (act.config as { activation?: unknown }).activation === 'relu')
+      next++;
+  }
+  return maxPool2x2(specs[next]);
 }
 
 /** The steps of the rebuilt model: int8 layers with what follows them folded in where `fold`. */
@@ -176,7 +189,7 @@ function inputsPerOutput(layer: Layer): number {
  * kernels `@tensorfold/backend` registers for WASM (SIMD), WebGPU and CPU, and tensor ops elsewhere.
  * A batch norm and a ReLU right after an int8 layer are folded into it (`fold`); the other layers
  * (pooling, activations, softmax) stay float, and so do layers with fewer than `minInputs` inputs
- * per output unless named. Consecutive int8 Dense layers become one `Int8DenseStack` (`chain`). The copy is for inference:
+ * per output unless named (or pooled: see `minInputs`). Consecutive int8 Dense layers become one `Int8DenseStack` (`chain`). The copy is for inference:
  * its int8 layers do not train.
  *
  * @throws ConfigError for a functional model, an unbuilt one, or a layer in `options.layers` that is
@@ -205,7 +218,9 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     if (wanted && !wanted.includes((spec.config as { name: string }).name)) return null;
     const r = replacement(spec);
     if (typeof r === 'string') return null;
-    if (!wanted && inputsPerOutput(model.layers[i]) < minInputs) return null;
+    // a Conv2D whose 2 x 2 max pool folds in stays int8 however few its inputs (the fused pool saves more)
+    const pooled = (options.fold ?? true) && r.className === 'Int8Conv2D' && poolFollows(config.layers, i);
+    if (!wanted && !pooled && inputsPerOutput(model.layers[i]) < minInputs) return null;
     return r;
   });
   const steps = plan(config.layers, replaced, options.fold ?? true);

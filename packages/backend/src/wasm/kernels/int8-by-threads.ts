@@ -38,7 +38,7 @@ export function threadedInt8Minimum(): number {
 }
 
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
-const CHUNKS_PER_THREAD = 4;
+export const CHUNKS_PER_THREAD = 4;
 
 /** Bytes of one convolution tile of patches (as int8.ts: it stays in the L1/L2 cache). */
 const TILE_BYTES = 32 * 1024;

@@ -7,6 +7,7 @@ import { useBackend } from '../../init-backend.js';
 import {
   INT8_CONV2D,
   INT8_CONV2D_MAX_POOL,
+  INT8_MAT_MUL,
   type Int8Conv2DAttrs,
   packInt8Levels,
 } from '../../int8/int8-kernels.js';
@@ -20,8 +21,10 @@ import { maxPool2x2 } from './int8-conv-pool.js';
 import {
   int8DirectConvByThreads,
   int8DirectConvOnHeap,
+  int8DirectConvReuses,
   packDirectBytes,
   setInt8DirectConvEnabled,
+  setInt8DirectConvReuse,
 } from './int8-direct-conv.js';
 
 /** x (non-negative unless `signed`), random levels [k, n] packed, scales and bias, as tensors. */
@@ -41,6 +44,12 @@ const convs: Array<{ x: number[]; n: number; attrs: Int8Conv2DAttrs }> = [
     x: [32, 14, 14, 8],
     n: 16,
     attrs: { kernelSize: [5, 5], strides: [1, 1], padding: 'valid', activation: 'relu' },
+  },
+  // LeNet-5's first: one channel, rows of 28 levels (quantized 16, then 4 at a time), pooled in the model
+  {
+    x: [32, 28, 28, 1],
+    n: 8,
+    attrs: { kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' },
   },
   // the VGG-style net's: 'same', 16 and 32 channels
   {
@@ -202,6 +211,89 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
       expect(direct(wasm, { x: xp, w: otherW, scales, bias }, out, g, false)).toBe(true);
       tf.dispose([w, otherW, scales, bias, xs, xp, out]);
     }
+  });
+
+  it("reads an input that the previous call left in the pool's memory (c1 into c2) to the same bits, and copies it in where another call had the pool between", async () => {
+    expect(await setWasmThreads(2)).toBe(2);
+    const c1: Int8Conv2DAttrs = { kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' };
+    const c2: Int8Conv2DAttrs = { kernelSize: [5, 5], strides: [1, 1], padding: 'valid', activation: 'relu' };
+    const first = operands([4, 28, 28, 1], 9, 8, 31);
+    const other = operands([4, 28, 28, 1], 9, 8, 32);
+    const next = operands([4, 14, 14, 8], 200, 16, 33);
+    const before = tf.memory().numTensors;
+    const layer1 = {
+      w: tf.tensor(first.packed, [1, 5, 8], 'int32'),
+      scales: tf.tensor1d(first.scales),
+      bias: tf.tensor1d(first.bias),
+    };
+    const layer2 = {
+      w: tf.tensor(next.packed, [2, 100, 8], 'int32'),
+      scales: tf.tensor1d(next.scales),
+      bias: tf.tensor1d(next.bias),
+    };
+    const [xa, xb] = [tf.tensor(first.x, [4, 28, 28, 1]), tf.tensor(other.x, [4, 28, 28, 1])];
+    const pooled = (x: tf.Tensor, layer: typeof layer1, attrs: Int8Conv2DAttrs) =>
+      tf.engine().runKernel(INT8_CONV2D_MAX_POOL, { x, ...layer }, attrs as never) as tf.Tensor;
+    // c2 then its pool of y's values, by the reference
+    const expected = async (y: tf.Tensor) => {
+      const g = int8ConvGeometry([4, 14, 14, 8], 16, c2);
+      const full = int8Conv2DReference(
+        (await y.data()) as Float32Array,
+        g,
+        next.packed,
+        next.scales,
+        next.bias,
+        true,
+      );
+      const out = new Float32Array(4 * 5 * 5 * 16);
+      maxPool2x2(full, 4, 10, 10, 16, out);
+      return bits(out);
+    };
+    const made: tf.Tensor[] = [];
+    const run = (x: tf.Tensor, layer: typeof layer1, attrs: Int8Conv2DAttrs) => {
+      const y = pooled(x, layer, attrs);
+      made.push(y);
+      return y;
+    };
+    try {
+      // straight after c1: c2 reads c1's output where it lies
+      const ya = run(xa, layer1, c1);
+      let reuses = int8DirectConvReuses();
+      const za = run(ya, layer2, c2);
+      expect(int8DirectConvReuses()).toBe(reuses + 1);
+      expect(bits((await za.data()) as Float32Array).equals(await expected(ya))).toBe(true);
+      // another c1 call between (its output now lies where ya's did): ya is copied in again
+      run(xb, layer1, c1);
+      reuses = int8DirectConvReuses();
+      const za2 = run(ya, layer2, c2);
+      expect(int8DirectConvReuses()).toBe(reuses);
+      expect(bits((await za2.data()) as Float32Array).equals(await expected(ya))).toBe(true);
+      // an int8 product on the pool between, whose scratch overwrites that memory: copied in again
+      const yb = run(xb, layer1, c1);
+      const product = {
+        x: tf.tensor(sequence(1024 * 64, 34).map(Math.abs), [1024, 64]),
+        w: tf.tensor(operands([1], 64, 16, 35).packed, [2, 32, 8], 'int32'),
+        scales: tf.tensor1d(next.scales),
+        bias: tf.tensor1d(next.bias),
+      };
+      made.push(tf.engine().runKernel(INT8_MAT_MUL, product, { activation: 'relu' } as never) as tf.Tensor);
+      made.push(...Object.values(product));
+      reuses = int8DirectConvReuses();
+      const zb = run(yb, layer2, c2);
+      expect(int8DirectConvReuses()).toBe(reuses);
+      expect(bits((await zb.data()) as Float32Array).equals(await expected(yb))).toBe(true);
+      // turned off: copied, the same bits
+      setInt8DirectConvReuse(false);
+      const ya2 = run(xa, layer1, c1);
+      reuses = int8DirectConvReuses();
+      const za3 = run(ya2, layer2, c2);
+      expect(int8DirectConvReuses()).toBe(reuses);
+      expect(bits((await za3.data()) as Float32Array).equals(await expected(ya))).toBe(true);
+    } finally {
+      setInt8DirectConvReuse(true);
+      tf.dispose([...made, xa, xb, ...Object.values(layer1), ...Object.values(layer2)]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('is not used without relaxed SIMD (the SIMD build)', async () => {

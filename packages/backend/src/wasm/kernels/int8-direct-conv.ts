@@ -6,8 +6,9 @@
  * int16 levels. The sums are the same int32 as the im2col path's (int8-by-threads.ts), so the result has
  * the same bits. Inputs with a negative value (or NaN) are left to that path (byte products need levels
  * in 0..127; a layer's weights that met one are not tried again), as are runs without relaxed SIMD, or
- * with fewer images than threads. Without a pool (or
- * under its minimum size) the same kernel runs on one thread on tfjs-backend-wasm's heap
+ * with fewer images than threads. An input that the previous call on the pool left there as its output
+ * (LeNet-5's c1 into c2) is read where it lies, not copied in again. Without a pool (or under its
+ * minimum size) the same kernel runs on one thread on tfjs-backend-wasm's heap
  * (int8-direct.wat, {@link int8DirectConvOnHeap}). With `pool`, a 2 x 2 max pool runs in the epilogue:
  * each tile is the 4 windows of one pooled output, finished, then the largest kept.
  */
@@ -17,14 +18,14 @@ import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from '../simd/generated/int8-direct-wasm.js';
 import { SimdModule } from '../simd/simd-module.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
-import { threadPool } from '../threads/wasm-threads.js';
-import { type Int8Operands, threadedInt8Minimum } from './int8-by-threads.js';
-
-/** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
-const CHUNKS_PER_THREAD = 4;
-
-/** Bytes rounded up to a multiple of 64 (a cache line). */
-const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
+import { poolHandouts, threadPool } from '../threads/wasm-threads.js';
+import {
+  aligned,
+  CHUNKS_PER_THREAD,
+  type Int8Operands,
+  setPadded,
+  threadedInt8Minimum,
+} from './int8-by-threads.js';
 
 /** Units of 4 bytes of one window row (`fW * inC` levels, zero-padded). */
 const rowUnitsOf = (g: Int8ConvGeometry) => Math.ceil((g.fW * g.inC) / 4);
@@ -90,6 +91,21 @@ export function windowTable(g: Int8ConvGeometry, pW: number, pool: boolean): Int
   return table;
 }
 
+/** Window tables by geometry (the few of a model's layers; a call computed each one anew before). */
+const tables = new Map<string, Int32Array>();
+
+/** {@link windowTable}, computed once per geometry. */
+function windowTableOf(g: Int8ConvGeometry, pW: number, pool: boolean): Int32Array {
+  const key = [g.inC, g.outH, g.outW, g.sH, g.sW, pW, pool].join();
+  let table = tables.get(key);
+  if (table == null) {
+    if (tables.size >= 64) tables.clear();
+    table = windowTable(g, pW, pool);
+    tables.set(key, table);
+  }
+  return table;
+}
+
 /**
  * The weight tensors (data ids) whose convolution met a negative input: the direct kernel, which
  * finds that out only after quantizing (and, on other threads, multiplying), is not tried for them
@@ -127,7 +143,7 @@ function layoutOf(backend: WasmBackendLike, all: Int8Operands, g: Int8ConvGeomet
     qBytes,
     qStride: aligned(qBytes + 16), // 16 to spare: a window row reads up to 3 bytes past its end
     bytes: directBytes(backend, all.w, g),
-    table: windowTable(g, pW, pool),
+    table: windowTableOf(g, pW, pool),
     nPad: all.w.shape[0] * 8,
   };
 }
@@ -243,6 +259,43 @@ export function int8DirectConvOnHeap(
 }
 
 /**
+ * Where the last call on the pool left its output in the pool's memory (a copy of the tensor whose
+ * data id is `dataId`; tfjs never rewrites one): the next call whose input is that tensor reads it
+ * there instead of copying it in again (LeNet-5's c1 into c2: 200 KB a batch of 32), as long as no
+ * other kernel has had the pool since (`handout`, {@link poolHandouts}).
+ */
+interface Resident {
+  dataId: object;
+  memory: WebAssembly.Memory;
+  /** poolHandouts() after that call took the pool. */
+  handout: number;
+  /** Byte offset of the floats in the pool's memory, and their end. */
+  at: number;
+  end: number;
+}
+
+let resident: Resident | null = null;
+
+let reuseInputs = true;
+
+/** How many calls read their input where the previous call left it (see {@link Resident}). */
+let reuses = 0;
+
+/** How many calls so far read their input where the previous call left it in the pool's memory (tests, benchmarks). */
+export function int8DirectConvReuses(): number {
+  return reuses;
+}
+
+/**
+ * Turns off (`false`) or back on (the default) reading an input that the previous call left in the
+ * pool's memory (see {@link Resident}); for tests and A/B benchmarks.
+ */
+export function setInt8DirectConvReuse(on: boolean): void {
+  reuseInputs = on;
+  resident = null;
+}
+
+/**
  * The int8 convolution (geometry `g`) of `all` into `out` (float32 `[batch, outH, outW, outC]`,
  * already allocated) by the direct kernel; false to leave it to the other paths (see the module doc).
  * With `pool`, a 2 x 2 max pool (stride 2, floored) of the activations: `out` is then
@@ -261,22 +314,35 @@ export function int8DirectConvByThreads(
   const k = g.fH * g.fW * g.inC;
   if (!enabled || signedInputs.has(all.w.dataId) || g.batch * positions * k * g.outC < threadedInt8Minimum())
     return false;
+  const handoutBefore = poolHandouts();
+  const previous = resident;
+  resident = null;
   const running = threadPool('int8Direct');
   if (running == null || (g.batch < running.pool.threads && !threadedSizeRulesWaived())) return false;
   // byte products only where relaxed SIMD runs (the int8 module's FMA build says so)
   if (threadPool('int8')?.kernels.hasBytes == null) return false;
   const { pool: threads, build } = running;
+  // x already in the pool's memory: the previous call's output, no kernel on the pool in between
+  const inPool =
+    reuseInputs &&
+    previous != null &&
+    previous.dataId === all.x.dataId &&
+    previous.memory === threads.memory &&
+    previous.handout === handoutBefore
+      ? previous
+      : null;
   const chunks = Math.min(g.batch, threads.threads * CHUNKS_PER_THREAD);
   const per = Math.ceil(g.batch / chunks);
   const used = Math.ceil(g.batch / per);
   const image = g.inH * g.inW * g.inC;
   const layout = layoutOf(backend, all, g, pool);
   const { bytes, table, qStride } = layout;
-  const PARAMS = 0;
+  // with x in the pool's memory, the scratch starts after it
+  const PARAMS = inPool == null ? 0 : aligned(inPool.end);
   const TABLE = PARAMS + 128;
   const FLAGS = TABLE + aligned(table.length * 4);
-  const X = FLAGS + aligned(used * 4);
-  const W = X + aligned(g.batch * image * 4);
+  const X = inPool == null ? FLAGS + aligned(used * 4) : inPool.at;
+  const W = inPool == null ? X + aligned(g.batch * image * 4) : FLAGS + aligned(used * 4);
   const SCALES = W + aligned(bytes.length);
   const BIAS = SCALES + aligned(layout.nPad * 4);
   const Q = BIAS + aligned(layout.nPad * 4);
@@ -286,12 +352,11 @@ export function int8DirectConvByThreads(
   const buffer = threads.memory.buffer;
   const floats = new Float32Array(buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-  floats.set(view(all.x), X / 4);
+  if (inPool == null) floats.set(view(all.x), X / 4);
+  else reuses++;
   new Int8Array(buffer).set(bytes, W);
-  floats.set(view(all.scales), SCALES / 4);
-  floats.fill(0, SCALES / 4 + g.outC, SCALES / 4 + layout.nPad);
-  floats.set(view(all.bias), BIAS / 4);
-  floats.fill(0, BIAS / 4 + g.outC, BIAS / 4 + layout.nPad);
+  setPadded(floats, view(all.scales), SCALES / 4, layout.nPad);
+  setPadded(floats, view(all.bias), BIAS / 4, layout.nPad);
   const ints = new Int32Array(buffer);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + used);
   ints.set(table, TABLE / 4);
@@ -312,6 +377,14 @@ export function int8DirectConvByThreads(
     signedInputs.add(all.w.dataId);
     return false;
   }
-  view(out).set(new Float32Array(threads.memory.buffer, OUT, g.batch * outPositions * g.outC));
+  const outFloats = g.batch * outPositions * g.outC;
+  view(out).set(new Float32Array(threads.memory.buffer, OUT, outFloats));
+  resident = {
+    dataId: out.dataId,
+    memory: threads.memory,
+    handout: poolHandouts(),
+    at: OUT,
+    end: OUT + outFloats * 4,
+  };
   return true;
 }
