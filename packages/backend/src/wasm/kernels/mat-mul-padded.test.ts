@@ -74,6 +74,7 @@ describe('WASM matMul on padded copies (FMA build)', () => {
     ['LeNet-5 dense sizes, batch of 1', { a: [1, 64, 120], b: [1, 120, 84], bias: [84], attrs: {} }],
   ])('matches the CPU backend: %s', async (_name, c) => {
     expect(simdKernelsFlavor()).toBe('fma'); // relaxed SIMD: vitest.config.ts starts Node with it
+    setPaddedMatMulEnabled(true, true); // small shapes copy more per multiply-add than the path's rule allows
     const want = await runKernelOn('cpu', fused(c) ? '_FusedMatMul' : 'BatchMatMul', inputsOf(c), {
       transposeA: false,
       transposeB: false,
@@ -88,6 +89,7 @@ describe('WASM matMul on padded copies (FMA build)', () => {
   });
 
   it('gives the same bits as the unpadded SIMD kernel: padding adds exact zeros', async () => {
+    setPaddedMatMulEnabled(true, true);
     // Rows 6 -> 8: the kernel's sums over k are the same, in the same order.
     const c: Case = { a: [6, 64], b: [64, 16], attrs: {} };
     const padded = await byPadded(c);
@@ -104,6 +106,7 @@ describe('WASM matMul on padded copies (FMA build)', () => {
   });
 
   it('runs inside the registered kernels', async () => {
+    setPaddedMatMulEnabled(true, true);
     const cases: Case[] = [
       { a: [128, 64], b: [128, 10], attrs: { transposeA: true } },
       { a: [32, 10], b: [64, 10], attrs: { transposeB: true } },
@@ -117,7 +120,17 @@ describe('WASM matMul on padded copies (FMA build)', () => {
     }
   });
 
+  it("takes the MLP's 10-class products, not those that copy much per multiply-add", async () => {
+    expect(await byPadded({ a: [128, 256], b: [256, 10], bias: [10], attrs: {} })).not.toBeNull();
+    expect(await byPadded({ a: [128, 256], b: [128, 10], attrs: { transposeA: true } })).not.toBeNull();
+    // LeNet-5's 10-class input gradient and 84-unit layer: XNNPACK measured faster (products-ab).
+    expect(await byPadded({ a: [64, 10], b: [84, 10], attrs: { transposeB: true } })).toBeNull();
+    expect(await byPadded({ a: [64, 120], b: [120, 84], bias: [84], attrs: {} })).toBeNull();
+    expect(await byPadded({ a: [64, 120], b: [64, 84], attrs: { transposeA: true } })).toBeNull();
+  });
+
   it('leaves aligned, tiny, large, batched and wasteful products to the other paths', async () => {
+    setPaddedMatMulEnabled(true, true);
     expect(await byPadded({ a: [16, 40], b: [40, 16], attrs: {} })).toBeNull(); // aligned
     expect(await byPadded({ a: [128, 10], b: [256, 10], attrs: { transposeB: true } })).toBeNull(); // aligned
     expect(await byPadded({ a: [4, 4], b: [4, 10], attrs: {} })).toBeNull(); // tiny

@@ -21,14 +21,27 @@ const MAX_PADDING_WASTE = 2;
  */
 const COPY_COST = 20;
 
+/**
+ * The padded path is taken only with at least this many multiply-adds per element it copies: `pnpm
+ * --filter @tensorfold/bench products-ab` measured it 1.2-1.9x faster than XNNPACK's path on the MLP's
+ * 10-class layer (61 and 80 per copied element), 0.8-0.94x on LeNet-5's 84-unit layer (40 and 42)
+ * and 0.66x on LeNet-5's 10-class input gradient (9).
+ */
+const MIN_WORK_PER_COPY = 48;
+
 let enabled = true;
+let copyRuleWaived = false;
 
 /**
  * Holds the padded path off (`false`: the products it takes go back to XNNPACK with explicit
  * transposes) or lets it run again (the default), for A/B benchmarks and tests.
+ *
+ * @param waiveCopyRule Tests: take every product the kernel can, however many elements it copies
+ *   per multiply-add (see {@link MIN_WORK_PER_COPY}). Default `false`.
  */
-export function setPaddedMatMulEnabled(on: boolean): void {
+export function setPaddedMatMulEnabled(on: boolean, waiveCopyRule = false): void {
   enabled = on;
+  copyRuleWaived = waiveCopyRule;
 }
 
 const ceilTo = (x: number, to: number) => Math.ceil(x / to) * to;
@@ -47,6 +60,8 @@ interface Orientation {
   right: { t: TensorInfo; transposed: boolean; cols: number };
   /** Elements copied (operands that cannot be used as they lie, and the result) plus padded work. */
   cost: number;
+  /** Elements copied. */
+  copies: number;
 }
 
 function orientation(
@@ -61,7 +76,7 @@ function orientation(
   const rightAsIs = !right.transposed && cols === right.cols;
   // The result is always copied out: m or n is padded.
   const copies = (leftAsIs ? 0 : rows * k) + (rightAsIs ? 0 : k * cols) + left.rows * right.cols;
-  return { transposed, rows, cols, left, right, cost: COPY_COST * copies + rows * k * cols };
+  return { transposed, rows, cols, left, right, cost: COPY_COST * copies + rows * k * cols, copies };
 }
 
 /**
@@ -104,7 +119,7 @@ function copyPadded(
  *
  * Taken only where the kernels run their FMA build (relaxed SIMD), nothing is batched (batch
  * axes of size 1 only), and the product is between 16^3 and 2^22 multiply-adds with at most twice
- * the work after padding; elsewhere (and where {@link setPaddedMatMulEnabled} holds it off) the
+ * the work after padding and at least {@link MIN_WORK_PER_COPY} multiply-adds per copied element; elsewhere (and where {@link setPaddedMatMulEnabled} holds it off) the
  * product takes exactly the paths it took before.
  *
  * `a` is `[...ones, m, k]` (`[...ones, k, m]` with transposeA), `b` `[...ones, k, n]` (`[...ones,
@@ -156,6 +171,7 @@ export function matMulPadded(
   );
   const way = flipped.cost < direct.cost ? flipped : direct;
   if (way.rows * k * way.cols > MAX_PADDING_WASTE * work) return null;
+  if (!copyRuleWaived && work < MIN_WORK_PER_COPY * way.copies) return null;
 
   const scope = new KernelScope(backend);
   try {
