@@ -22,6 +22,8 @@ import { environmentVariable } from './environment.js';
 
 export { setGatherRowsEnabled } from './wasm/kernels/gather-rows.js';
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
+export { setPaddedMatMulEnabled } from './wasm/kernels/mat-mul-padded.js';
+export { setColumnSumsEnabled } from './wasm/simd/column-sums.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
 export {

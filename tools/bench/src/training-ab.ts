@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|mlpstep] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
  * network (training-models.ts: LeNet-5 at batch 64, `lenet5tanh` the same with tanh hidden layers, the MLP at 128; the cnn-training suite's
@@ -15,12 +15,18 @@
  * (max-pool-pairs.ts; off: stock tfjs-backend-wasm's), `fusedconv` convolutions trained through one
  * FusedConv2D kernel with core's registered gradient (@tensorfold/layers' training-fused-conv.ts; off:
  * conv2d, bias add and relu as their own ops), `fuseddense` dense layers trained through one _FusedMatMul
- * (training-fused-dense.ts; off: tf.fused.matMul or matMul and a bias add, then the activation).
+ * (training-fused-dense.ts; off: tf.fused.matMul or matMul and a bias add, then the activation),
+ * `paddedmm` small transposed or unaligned products on the SIMD kernel on padded copies
+ * (@tensorfold/backend's mat-mul-padded.ts; off: XNNPACK with explicit transposes), `colsums` sums over
+ * leading axes (bias gradients) by one SIMD pass (simd/column-sums.ts; off: an XNNPACK average pooling
+ * or the stock kernel), `mlpstep` the two together (off: as before branch wip/mlp-step).
  */
 import {
+  setColumnSumsEnabled,
   setDirectConvEnabled,
   setFmaKernelsEnabled,
   setMaxPoolPairsEnabled,
+  setPaddedMatMulEnabled,
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
@@ -38,6 +44,12 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   maxpool: setMaxPoolPairsEnabled,
   fusedconv: setTrainingFusedConvEnabled,
   fuseddense: setTrainingFusedDenseEnabled,
+  paddedmm: setPaddedMatMulEnabled,
+  colsums: setColumnSumsEnabled,
+  mlpstep: (on) => {
+    setPaddedMatMulEnabled(on);
+    setColumnSumsEnabled(on);
+  },
 };
 
 /** models-cnn's network as the cnn-training suite trains it (no dropout, Adam 1e-3). */

@@ -11,6 +11,7 @@ import {
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { matMulBySimd } from './mat-mul-by-simd.js';
 import { matMulByThreads } from './mat-mul-by-threads.js';
+import { matMulPadded } from './mat-mul-padded.js';
 import { forgetStalePackedWeights } from './packed-weights.js';
 
 /**
@@ -39,6 +40,8 @@ type MatMulAttrs = NamedAttrMap & { transposeA: boolean; transposeB: boolean };
  *   transposed product (a matrix applied to every slice of a tensor, as in a mode-n product);
  * - a batch on both sides runs as one product per entry when the products are large enough, else
  *   in the stock loop with the transposes removed.
+ * Small products whose shapes the SIMD kernel takes only after padding (a 10-class output layer and
+ * its gradients) run on it on padded copies first (see {@link matMulPadded}).
  */
 export function fastMatMul(given: KernelConfig): KernelFunc {
   const fusable = given.kernelName === _FusedMatMul;
@@ -49,6 +52,8 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args);
     const threaded = matMulByThreads(args.backend as WasmBackendLike, args.inputs, attrs);
     if (threaded != null) return threaded;
+    const padded = matMulPadded(args.backend as WasmBackendLike, args.inputs, attrs);
+    if (padded != null) return padded;
     const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
     const bBatch = util.sizeFromShape(b.shape.slice(0, -2));
     if (!attrs.transposeA && !attrs.transposeB && aBatch === 1 && bBatch === 1) return stock.kernelFunc(args);

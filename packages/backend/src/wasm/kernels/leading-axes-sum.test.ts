@@ -1,17 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
+import { setColumnSumsEnabled } from '../simd/column-sums.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { leadingAxesSum } from './leading-axes-sum.js';
 
 describe('WASM Sum and Mean over leading axes', () => {
+  afterEach(() => setColumnSumsEnabled(true));
   const cases: Array<[string, number[], number[], boolean]> = [
     ['Sum', [16, 14, 14, 8], [0, 1, 2], false],
     ['Sum', [128, 80], [0], true],
     ['Mean', [16, 14, 14, 8], [2, 0, 1], false],
     ['Mean', [64, 16, 9], [0, 1], true],
     ['Sum', [64, 16, 9], [1], false], // not leading: the stock kernel
-    ['Mean', [8, 9], [0], false], // small: the stock kernel
+    ['Mean', [8, 9], [0], false], // small, odd columns
+    ['Sum', [128, 10], [0], false], // a 10-class output's bias gradient: 2 columns one at a time
+    ['Sum', [3, 1], [0], true],
   ];
 
   it.each(cases)(
@@ -26,7 +30,34 @@ describe('WASM Sum and Mean over leading axes', () => {
     },
   );
 
+  it.each(cases.slice(0, 4))(
+    'without the SIMD kernel (average pooling): %s of %j over %j (keepDims %s) matches the CPU backend',
+    async (kernel, shape, axis, keepDims) => {
+      setColumnSumsEnabled(false);
+      const size = shape.reduce((a, b) => a * b, 1);
+      const inputs = { x: { values: sequence(size, 3), shape } };
+      const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
+      const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
+      expect(got.shape).toEqual(want.shape);
+      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+    },
+  );
+
+  it('adds the rows in order in float32: the bits of a sequential sum', async () => {
+    const [rows, cols] = [37, 11];
+    const values = sequence(rows * cols, 5);
+    const want = new Float32Array(cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) want[c] = Math.fround(want[c] + values[r * cols + c]);
+    }
+    const got = await runKernelOn('wasm', 'Sum', { x: { values, shape: [rows, cols] } }, { axis: [0] });
+    expect(got.values).toEqual(want);
+    const mean = await runKernelOn('wasm', 'Mean', { x: { values, shape: [rows, cols] } }, { axis: [0] });
+    expect(mean.values).toEqual(want.map((v) => Math.fround(v / rows)));
+  });
+
   it('takes the average-pooling path for large leading-axis reductions and the stock kernel otherwise', async () => {
+    setColumnSumsEnabled(false);
     await useBackend('wasm');
     const calls: string[] = [];
     const stock = tf.getKernel('Sum', 'wasm')!;
