@@ -3,10 +3,13 @@
  * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
  * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
  * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time of whole passes of the float32 model and
- * of int8 copies (default, unchained dense layers, unfolded, small dense layers float), 15 alternating
- * rounds, medians.
+ * of int8 copies (default, its dense stack as a pool job a layer, unchained dense layers, unfolded, small dense layers float), 15 alternating
+ * rounds, medians. With `phases`: the int8 dense kernels' phases (quantization, weights, products, copies:
+ * the calling thread's wall clock, from `setInt8PhaseClock`) and each kernel's wall clock, beside the
+ * float32 model's kernels, 12 alternating passes after 3 warm-ups, means a pass.
  */
 import { initBackend } from '@tensorfold/backend';
+import { setInt8ChainByRowsEnabled, setInt8PhaseClock } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
@@ -46,6 +49,8 @@ const builders: Record<string, [() => Model, number[]]> = {
 
 const times = new Map<string, number>();
 let counting = false;
+/** `phases`: kernels timed by the wall clock (the phases are too), not the process's CPU time. */
+const byWall = process.argv.includes('phases');
 
 function wrapKernels(): void {
   for (const config of tf.getKernelsForBackend('wasm')) {
@@ -55,11 +60,13 @@ function wrapKernels(): void {
       ...config,
       kernelFunc: (args) => {
         const start = process.cpuUsage();
+        const wallStart = performance.now();
         const out = inner(args);
         if (counting) {
           const used = process.cpuUsage(start);
           const key = `${config.kernelName} ${args.inputs.x?.shape ?? args.inputs.a?.shape ?? ''}`;
-          times.set(key, (times.get(key) ?? 0) + (used.user + used.system) / 1000);
+          const ms = byWall ? performance.now() - wallStart : (used.user + used.system) / 1000;
+          times.set(key, (times.get(key) ?? 0) + ms);
         }
         return out;
       },
@@ -104,9 +111,22 @@ async function ab(name: string): Promise<void> {
   const [build, input] = builders[name];
   setSeed(1);
   const float = build();
+  const int8 = quantizeForInference(float);
+  // the same int8 model with its dense stack run as one pool job a layer (the path before)
+  const byLayers = {
+    predict: (x: tf.Tensor) => {
+      setInt8ChainByRowsEnabled(false);
+      try {
+        return int8.predict(x);
+      } finally {
+        setInt8ChainByRowsEnabled(true);
+      }
+    },
+  } as unknown as Model;
   const variants: Record<string, Model> = {
     float,
-    int8: quantizeForInference(float),
+    int8,
+    'int8, a pool job a layer': byLayers,
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
     'int8, every layer (minInputs 0)': quantizeForInference(float, { minInputs: 0 }),
@@ -137,8 +157,71 @@ async function ab(name: string): Promise<void> {
   x.dispose();
 }
 
+/**
+ * `phases`: 12 passes of each model, alternating, after 3 warm-ups; each kernel's wall time and the
+ * int8 dense kernels' phases, means a pass, and the passes' median wall clock.
+ */
+async function phases(name: string): Promise<void> {
+  const [build, input] = builders[name];
+  setSeed(1);
+  const float = build();
+  const int8 = quantizeForInference(float);
+  const x = await inputs(input);
+  const phase = new Map<string, number>();
+  setInt8PhaseClock((p, ms) => {
+    if (counting) phase.set(p, (phase.get(p) ?? 0) + ms);
+  });
+  const kernels: Record<string, Map<string, number>> = { float: new Map(), int8: new Map() };
+  const walls: Record<string, number[]> = { float: [], int8: [] };
+  const passes = 12;
+  for (let r = 0; r < passes + 3; r++)
+    for (const [k, m] of r % 2 === 0
+      ? ([
+          ['float', float],
+          ['int8', int8],
+        ] as const)
+      : ([
+          ['int8', int8],
+          ['float', float],
+        ] as const)) {
+      counting = r >= 3; // the phases come from the int8 model's kernels only
+      times.clear();
+      const start = performance.now();
+      const y = m.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      if (r < 3) continue;
+      walls[k].push(performance.now() - start);
+      for (const [key, v] of times) kernels[k].set(key, (kernels[k].get(key) ?? 0) + v);
+    }
+  counting = false;
+  setInt8PhaseClock(null);
+  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  for (const k of ['float', 'int8']) {
+    const sum = [...kernels[k].values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `${name} ${k}: ${med(walls[k]).toFixed(2)} ms a pass (median wall), kernels ${(sum / passes).toFixed(2)} ms (wall, mean)`,
+    );
+    for (const [key, v] of [...kernels[k]].sort((a, b) => b[1] - a[1]).slice(0, 8))
+      console.log(`  ${(v / passes).toFixed(3).padStart(8)} ms  ${key}`);
+  }
+  console.log(`${name} int8 phases (wall on the calling thread, mean a pass):`);
+  for (const [key, v] of phase) console.log(`  ${(v / passes).toFixed(3).padStart(8)} ms  ${key}`);
+  console.log(
+    `${name} float / int8, median wall a pass: ${(med(walls.float) / med(walls.int8)).toFixed(2)}x`,
+  );
+  x.dispose();
+  float.dispose();
+  int8.dispose();
+}
+
 async function main() {
   await initBackend({ require: 'wasm' });
+  if (process.argv[3] === 'phases') {
+    wrapKernels();
+    for (const name of process.argv[2].split(',')) await phases(name);
+    process.exit(0);
+  }
   if (process.argv[3] === 'ab') {
     for (const name of process.argv[2].split(',')) await ab(name);
     process.exit(0);

@@ -23,7 +23,9 @@ import {
   setPadded,
   threadedInt8Minimum,
 } from './int8-by-threads.js';
+import { int8DenseChainByRows } from './int8-chain-by-rows.js';
 import { checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
+import { phaseEnd, phaseStart } from './int8-phases.js';
 
 /** One layer of the chain: its operands and sizes (k inputs, n outputs). */
 export interface ChainLayer {
@@ -78,6 +80,7 @@ export function int8DenseChainByThreads(
   out: TensorInfo,
   m: number,
 ): boolean {
+  let clock = phaseStart();
   const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
   if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
@@ -111,13 +114,16 @@ export function int8DenseChainByThreads(
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   new Float32Array(pool.memory.buffer).set(view(x) as Float32Array, X / 4);
   const scratch = { params: PARAMS, flags: FLAGS, levels: LEVELS, rowScales: ROW_SCALES, levels8: LEVELS8 };
+  phaseEnd('chain: layout, x in', clock);
   let input = X;
   layers.forEach((layer, i) => {
     int8DenseOnPool(running, backend, layer, m, input, Y[i % 2], { ...scratch, w: W, scales: SCALES });
     input = Y[i % 2];
   });
+  clock = phaseStart();
   const last = layers[layers.length - 1];
   (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, input, m * last.n));
+  phaseEnd('chain: out', clock);
   return true;
 }
 
@@ -196,6 +202,7 @@ const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
   try {
     const out = scope.allocate([...x.shape.slice(0, -1), last.n]); // [..., n_last]
     if (m * last.n === 0) return scope.finish(out);
+    if (int8DenseChainByRows(wasm, x, layers, out, m)) return scope.finish(out);
     if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);
     if (chainOnHeap(scope, x, layers, out, m)) return scope.finish(out);
     // no SIMD: the reference, layer by layer
