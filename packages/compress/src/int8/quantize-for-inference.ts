@@ -245,7 +245,11 @@ function stepWeights(model: Model, step: Step): tf.Tensor[] {
   const useBias = (step.spec.config as { useBias?: boolean }).useBias ?? true;
   const bias = floatBias ?? tf.zeros([scales.shape[0]]); // [outputs]
   kernel.dispose();
-  if (step.batchNorm == null) return [packed, scales, ...(useBias ? [bias] : (bias.dispose(), []))];
+  if (step.batchNorm == null) {
+    if (useBias) return [packed, scales, bias];
+    bias.dispose();
+    return [packed, scales];
+  }
   const folded = foldBatchNorm(model.layers[step.batchNorm], scales, bias);
   tf.dispose([scales, bias]);
   return [packed, ...folded];
