@@ -2,11 +2,12 @@
  * `pnpm --filter @tensorfold/bench int8-profile [mlp|lenet|vgg][,...] [ab] [mnist]`: where an int8 forward
  * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
  * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
- * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time of whole passes of the float32 model and
+ * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time (and wall clock) of whole passes of the float32 model and
  * of int8 copies (default, its dense stack as a pool job a layer, unchained dense layers, unfolded, small dense layers float), 15 alternating
  * rounds, medians. With `phases`: the int8 dense kernels' phases (quantization, weights, products, copies:
  * the calling thread's wall clock, from `setInt8PhaseClock`) and each kernel's wall clock, beside the
- * float32 model's kernels, 12 alternating passes after 3 warm-ups, means a pass.
+ * float32 model's kernels, 12 alternating passes after 3 warm-ups, means a pass (`layers`: the dense
+ * stack run as one pool job a layer, the path before the job over rows).
  */
 import { initBackend } from '@tensorfold/backend';
 import { setInt8ChainByRowsEnabled, setInt8PhaseClock } from '@tensorfold/backend/testing';
@@ -138,21 +139,24 @@ async function ab(name: string): Promise<void> {
   };
   const x = await inputs(input);
   const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const wall: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const entries = Object.entries(variants);
   // each round starts one variant later: no variant always runs right after the same one
   for (let r = 0; r < 16; r++)
     for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       const before = process.cpuUsage();
+      const start = performance.now();
       const y = m.predict(x) as tf.Tensor;
       await y.data();
       y.dispose();
       const used = process.cpuUsage(before);
       if (r > 0) cpu[k].push((used.user + used.system) / 1000);
+      if (r > 0) wall[k].push(performance.now() - start);
     }
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
   for (const k of Object.keys(cpu))
     console.log(
-      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x)`,
+      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x)`,
     );
   x.dispose();
 }
@@ -219,6 +223,8 @@ async function main() {
   await initBackend({ require: 'wasm' });
   if (process.argv[3] === 'phases') {
     wrapKernels();
+    // `layers`: the dense stack as a pool job a layer (the path before), to compare phases
+    setInt8ChainByRowsEnabled(!process.argv.includes('layers'));
     for (const name of process.argv[2].split(',')) await phases(name);
     process.exit(0);
   }

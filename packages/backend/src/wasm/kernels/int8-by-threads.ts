@@ -142,11 +142,13 @@ const KEPT_BYTES = 64 << 20;
 /**
  * Called by each int8 call on the pool once it knows its scratch (`[0, scratch)` bytes), right after
  * `threadPool`: keeps the kept weights where they are still intact and above the scratch, else
- * forgets them.
+ * forgets them. `own`: the memory is not the pool's but one only the caller writes.
  */
-export function keepWeights(pool: ThreadPool<object>, scratch: number): Kept {
+export function keepWeights(pool: Pick<ThreadPool<object>, 'memory'>, scratch: number, own = false): Kept {
   const handout = poolHandouts();
-  if (kept == null || kept.memory !== pool.memory || kept.handout !== handout - 1 || scratch > kept.base) {
+  // `own`: a memory no other kernel writes (int8-chain-solo.ts), whatever the pool's handouts
+  const written = !own && kept?.handout !== handout - 1;
+  if (kept == null || kept.memory !== pool.memory || written || scratch > kept.base) {
     const base = Math.ceil(Math.max(scratch, kept?.memory === pool.memory ? kept.base : 0) / 65536) * 65536;
     kept = { memory: pool.memory, handout, base, end: base, at: new Map(), pairsAt: new Map() };
   }
@@ -182,7 +184,7 @@ function forgetKept(k: Kept): void {
  * the memory is short or they take more than the kept room.
  */
 export function keptWeights(
-  pool: ThreadPool<object>,
+  pool: Pick<ThreadPool<object>, 'memory' | 'reserve'>,
   backend: WasmBackendLike,
   ws: TensorInfo[],
   bytes: boolean,

@@ -18,6 +18,7 @@ import { MAX_CHUNKS } from '../threads/pool.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { aligned, keepWeights, keptWeights, setPadded, threadedInt8Minimum } from './int8-by-threads.js';
+import { reserveSolo, soloChain } from './int8-chain-solo.js';
 import type { ChainLayer } from './int8-dense-chain.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
 
@@ -67,13 +68,73 @@ export function int8DenseChainByRows(
   m: number,
 ): boolean {
   if (!enabled) return false;
-  let clock = phaseStart();
   const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
   if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8Chain');
   if (running == null) return false;
   const { pool, build } = running;
-  const bytes = running.kernels.hasBytes != null;
+  return chainByRows(backend, x, layers, out, m, {
+    memory: pool.memory,
+    reserve: (bytes) => pool.reserve(bytes),
+    threads: pool.threads,
+    bytes: running.kernels.hasBytes != null,
+    own: false,
+    run: (chunks, params) => pool.run(build, 'int8ChainChunk', chunks, [params]),
+  });
+}
+
+/**
+ * The same on this thread alone, with threaded-int8-chain.wat on a memory of its own
+ * (int8-chain-solo.ts), where the weights are kept between calls too: no repacking of the byte
+ * weights every call, the rows of a chunk through every layer while they are in the cache. False
+ * where that memory cannot be made (no shared WebAssembly memory here, no SIMD) or as above.
+ */
+export function int8DenseChainSolo(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  layers: ChainLayer[],
+  out: TensorInfo,
+  m: number,
+): boolean {
+  if (!enabled) return false;
+  const solo = soloChain();
+  if (solo == null) return false;
+  return chainByRows(backend, x, layers, out, m, {
+    memory: solo.memory,
+    reserve: (bytes) => reserveSolo(solo, bytes),
+    threads: 1,
+    bytes: solo.kernels.hasBytes != null,
+    own: true,
+    run: (chunks, params) => {
+      for (let c = 0; c < chunks; c++) solo.kernels.int8ChainChunk(c, params);
+    },
+  });
+}
+
+/** Where and how a stack runs by rows: the pool, or one thread on a memory of its own. */
+interface RowsRunner {
+  memory: WebAssembly.Memory;
+  reserve(bytes: number): boolean;
+  threads: number;
+  /** Byte products (the FMA build). */
+  bytes: boolean;
+  /** Whether only this caller writes `memory` (see keepWeights). */
+  own: boolean;
+  /** Runs int8ChainChunk for chunks [0, chunks) with its arguments at `params`. */
+  run(chunks: number, params: number): void;
+}
+
+function chainByRows(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  layers: ChainLayer[],
+  out: TensorInfo,
+  m: number,
+  runner: RowsRunner,
+): boolean {
+  let clock = phaseStart();
+  const pool = runner;
+  const { bytes } = runner;
   if (bytes && (layers.slice(0, -1).some((l) => !l.relu) || signedInputs.has(layers[0].w.dataId)))
     return false;
   const sizes = layers.map((l) => {
@@ -107,7 +168,7 @@ export function int8DenseChainByRows(
   );
   const end = SCALES + sizes.reduce((s, z) => s + 2 * aligned(z.nPad * 4), 0);
   if (end > 2 ** 31 || !pool.reserve(end)) return false;
-  keepWeights(pool, end);
+  keepWeights(pool, end, runner.own);
   const weights = keptWeights(
     pool,
     backend,
@@ -154,7 +215,7 @@ export function int8DenseChainByRows(
     [input, inStep] = [output, outStep];
   });
   clock = phaseEnd('rows: layout, weights, x in', clock);
-  pool.run(build, 'int8ChainChunk', chunks, [PARAMS]);
+  runner.run(chunks, PARAMS);
   clock = phaseEnd('rows: the job (every layer)', clock);
   if (ints.subarray(FLAGS / 4, FLAGS / 4 + chunks).some((f) => f !== 0)) {
     signedInputs.add(layers[0].w.dataId);

@@ -159,24 +159,29 @@ describe.each([
     // a linear hidden layer: the FMA build leaves the stack to a job a layer at once
     { m: 24, sizes: [20, 30, 7], activations: ['linear', 'relu'], signed: false },
   ] as Array<{ m: number; sizes: number[]; activations: Int8Activation[]; signed: boolean }>)(
-    'runs the stack as one pool job over chunks of rows, with the bits of a job a layer: %j',
+    'runs the stack as one job over chunks of rows (the pool, or one thread), with the bits of a job a layer: %j',
     async ({ m, sizes, activations, signed }) => {
       const s = stack(m, sizes, 3 * m + sizes[0], signed);
       const expected = reference(s, m, activations);
       const jobs: string[] = [];
       setInt8PhaseClock((phase) => jobs.push(phase));
       try {
-        for (const threads of [2, 3]) {
+        for (const threads of [1, 2, 3]) {
+          // 1: on this thread, on the chain module's own memory (int8-chain-solo.ts)
           expect(await setWasmThreads(threads)).toBe(threads);
           setThreadedInt8Minimum(0);
           for (const byRows of [true, false]) {
             setInt8ChainByRowsEnabled(byRows);
+            const inputs = tensors(s, m);
             jobs.length = 0;
-            const { chain } = await both(s, m, activations);
-            expect(Array.from(chain)).toEqual(Array.from(expected));
+            const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+            const phases = [...jobs];
+            expect(Array.from(await y.data())).toEqual(Array.from(expected));
+            tf.dispose([y, ...Object.values(inputs)]);
             // the job over rows ran (and, where it met a negative input, handed over)
-            const rowsRan = jobs.includes('rows: the job (every layer)');
-            const handed = jobs.includes('chain: out');
+            const rowsRan = phases.includes('rows: the job (every layer)');
+            // to a job a layer on the pool, or on one thread to the layers on tfjs-backend-wasm's heap
+            const handed = phases.includes(threads > 1 ? 'chain: out' : `quantize ${sizes[0]}`);
             const byteProducts = fma;
             const eligible = !byteProducts || activations.slice(0, -1).every((a) => a === 'relu');
             expect(rowsRan).toBe(byRows && eligible);

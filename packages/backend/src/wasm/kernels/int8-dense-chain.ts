@@ -23,7 +23,7 @@ import {
   setPadded,
   threadedInt8Minimum,
 } from './int8-by-threads.js';
-import { int8DenseChainByRows } from './int8-chain-by-rows.js';
+import { int8DenseChainByRows, int8DenseChainSolo } from './int8-chain-by-rows.js';
 import { checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
 
@@ -204,6 +204,7 @@ const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
     if (m * last.n === 0) return scope.finish(out);
     if (int8DenseChainByRows(wasm, x, layers, out, m)) return scope.finish(out);
     if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);
+    if (int8DenseChainSolo(wasm, x, layers, out, m)) return scope.finish(out);
     if (chainOnHeap(scope, x, layers, out, m)) return scope.finish(out);
     // no SIMD: the reference, layer by layer
     const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
