@@ -3,8 +3,8 @@
  * spends its CPU time, kernel by kernel (every WASM kernel wrapped in a timer of the process's CPU
  * time), beside the float32 model's, for 1000 random images through `predict` (batches of 32), 5
  * passes each, totals of the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images). With `ab`: the CPU time (and wall clock) of whole passes of the float32 model and
- * of int8 copies (default, its dense stack as a pool job a layer, unchained dense layers, unfolded, small dense layers float), 15 alternating
- * rounds, medians. With `phases`: the int8 dense kernels' phases (quantization, weights, products, copies:
+ * of int8 copies (default, its dense stack as a pool job a layer, unchained dense layers, unfolded, small dense layers float), 15 (`INT8_AB_ROUNDS`) alternating
+ * rounds at predict's batch of 32 (`INT8_AB_BATCH`), medians (and the least CPU time). With `phases`: the int8 dense kernels' phases (quantization, weights, products, copies:
  * the calling thread's wall clock, from `setInt8PhaseClock`) and each kernel's wall clock, beside the
  * float32 model's kernels, 12 alternating passes after 3 warm-ups, means a pass (`layers`: the dense
  * stack run as one pool job a layer, the path before the job over rows).
@@ -109,16 +109,19 @@ async function inputs(shape: number[]): Promise<tf.Tensor> {
  * running every variant once, starting one variant later than the round before.
  */
 async function ab(name: string): Promise<void> {
+  const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
+  // predict's batch (its default 32 unless INT8_AB_BATCH says otherwise)
+  const batchSize = Number(process.env.INT8_AB_BATCH ?? 32);
   const [build, input] = builders[name];
   setSeed(1);
   const float = build();
   const int8 = quantizeForInference(float);
   // the same int8 model with its dense stack run as one pool job a layer (the path before)
   const byLayers = {
-    predict: (x: tf.Tensor) => {
+    predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
       setInt8ChainByRowsEnabled(false);
       try {
-        return int8.predict(x);
+        return int8.predict(x, options);
       } finally {
         setInt8ChainByRowsEnabled(true);
       }
@@ -142,11 +145,11 @@ async function ab(name: string): Promise<void> {
   const wall: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const entries = Object.entries(variants);
   // each round starts one variant later: no variant always runs right after the same one
-  for (let r = 0; r < 16; r++)
+  for (let r = 0; r < rounds + 1; r++)
     for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       const before = process.cpuUsage();
       const start = performance.now();
-      const y = m.predict(x) as tf.Tensor;
+      const y = m.predict(x, { batchSize }) as tf.Tensor;
       await y.data();
       y.dispose();
       const used = process.cpuUsage(before);
@@ -154,9 +157,10 @@ async function ab(name: string): Promise<void> {
       if (r > 0) wall[k].push(performance.now() - start);
     }
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  const least = (a: number[]) => Math.min(...a);
   for (const k of Object.keys(cpu))
     console.log(
-      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x)`,
+      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x); least CPU ${least(cpu[k]).toFixed(1)} ms (${(least(cpu.float) / least(cpu[k])).toFixed(2)}x)`,
     );
   x.dispose();
 }

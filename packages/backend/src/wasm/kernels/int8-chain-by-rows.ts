@@ -44,8 +44,13 @@ export function setInt8ChainByRowsEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** Rows a chunk takes: about 4 chunks a thread, a multiple of 4 rows (gemm's row block). */
+/**
+ * Rows a chunk takes: about 4 chunks a thread, a multiple of 4 rows (gemm's row block), from 4 to
+ * {@link MAX_CHUNK_ROWS}; on one thread (nothing to balance) as many as that allows, so that each
+ * layer's weights are read fewer times.
+ */
 export function chainChunkRows(m: number, threads: number): number {
+  if (threads === 1) return Math.max(4, Math.min(MAX_CHUNK_ROWS, Math.ceil(m / 4) * 4));
   const even = Math.ceil(m / (threads * CHUNKS_PER_THREAD) / 4) * 4;
   return Math.max(4, Math.min(MAX_CHUNK_ROWS, even), Math.ceil(m / MAX_CHUNKS / 4) * 4);
 }
@@ -86,8 +91,10 @@ export function int8DenseChainByRows(
 /**
  * The same on this thread alone, with threaded-int8-chain.wat on a memory of its own
  * (int8-chain-solo.ts), where the weights are kept between calls too: no repacking of the byte
- * weights every call, the rows of a chunk through every layer while they are in the cache. False
- * where that memory cannot be made (no shared WebAssembly memory here, no SIMD) or as above.
+ * weights every call, the rows through every layer while they are in the cache. For batches of up
+ * to {@link MAX_CHUNK_ROWS} rows (one chunk; `predict`'s 32): larger ones read x where it lies
+ * (tfjs-backend-wasm's heap) instead of copying it. False there, where that memory cannot be made
+ * (no shared WebAssembly memory here, no SIMD) or as above.
  */
 export function int8DenseChainSolo(
   backend: WasmBackendLike,
@@ -96,7 +103,8 @@ export function int8DenseChainSolo(
   out: TensorInfo,
   m: number,
 ): boolean {
-  if (!enabled) return false;
+  // larger batches: the copy of x in costs more than repacking the weights saves (BENCHMARKS.md)
+  if (!enabled || m > MAX_CHUNK_ROWS) return false;
   const solo = soloChain();
   if (solo == null) return false;
   return chainByRows(backend, x, layers, out, m, {
