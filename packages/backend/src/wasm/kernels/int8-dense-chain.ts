@@ -6,6 +6,11 @@
  * between layers, no tensor, no engine call, and on the pool the byte weights of every layer stay in
  * the shared memory between batches. The result has the same bits as the layers' {@link INT8_MAT_MUL}
  * calls one after another (same quantization, same int32 sums, same epilogue).
+ *
+ * Paths, first that applies: the whole stack as one pool job over chunks of rows, or the same on one
+ * thread on a memory of its own for small batches (int8-chain-by-rows.ts); one pool job a layer
+ * ({@link int8DenseChainByThreads}: signed inputs or linear hidden layers where byte products run);
+ * one layer at a time on tfjs-backend-wasm's heap; the JavaScript reference without SIMD.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
