@@ -65,20 +65,15 @@ const LAYER_ARGS = 68;
  * layer's int16 levels: the same numbers). Where relaxed SIMD runs, only stacks whose hidden layers
  * all end in ReLU come here (their outputs are never negative).
  */
-export function int8DenseChainByRows(
-  backend: WasmBackendLike,
-  x: TensorInfo,
-  layers: ChainLayer[],
-  out: TensorInfo,
-  m: number,
-): boolean {
+export function int8DenseChainByRows(call: ChainCall): boolean {
+  const { layers, m } = call;
   if (!enabled) return false;
   const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
   if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8Chain');
   if (running == null) return false;
   const { pool, build } = running;
-  return chainByRows(backend, x, layers, out, m, {
+  return chainByRows(call, {
     memory: pool.memory,
     reserve: (bytes) => pool.reserve(bytes),
     threads: pool.threads,
@@ -96,18 +91,12 @@ export function int8DenseChainByRows(
  * (tfjs-backend-wasm's heap) instead of copying it. False there, where that memory cannot be made
  * (no shared WebAssembly memory here, no SIMD) or as above.
  */
-export function int8DenseChainSolo(
-  backend: WasmBackendLike,
-  x: TensorInfo,
-  layers: ChainLayer[],
-  out: TensorInfo,
-  m: number,
-): boolean {
+export function int8DenseChainSolo(call: ChainCall): boolean {
   // larger batches: the copy of x in costs more than repacking the weights saves (BENCHMARKS.md)
-  if (!enabled || m > MAX_CHUNK_ROWS) return false;
+  if (!enabled || call.m > MAX_CHUNK_ROWS) return false;
   const solo = soloChain();
   if (solo == null) return false;
-  return chainByRows(backend, x, layers, out, m, {
+  return chainByRows(call, {
     memory: solo.memory,
     reserve: (bytes) => reserveSolo(solo, bytes),
     threads: 1,
@@ -117,6 +106,15 @@ export function int8DenseChainSolo(
       for (let c = 0; c < chunks; c++) solo.kernels.int8ChainChunk(c, params);
     },
   });
+}
+
+/** A chain call's operands: the backend, x `[m, k0]`, the layers, and `out` `[m, n_last]` (allocated). */
+export interface ChainCall {
+  backend: WasmBackendLike;
+  x: TensorInfo;
+  layers: ChainLayer[];
+  out: TensorInfo;
+  m: number;
 }
 
 /** Where and how a stack runs by rows: the pool, or one thread on a memory of its own. */
@@ -132,14 +130,7 @@ interface RowsRunner {
   run(chunks: number, params: number): void;
 }
 
-function chainByRows(
-  backend: WasmBackendLike,
-  x: TensorInfo,
-  layers: ChainLayer[],
-  out: TensorInfo,
-  m: number,
-  runner: RowsRunner,
-): boolean {
+function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunner): boolean {
   let clock = phaseStart();
   const pool = runner;
   const { bytes } = runner;

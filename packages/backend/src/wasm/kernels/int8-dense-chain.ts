@@ -207,9 +207,10 @@ const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
   try {
     const out = scope.allocate([...x.shape.slice(0, -1), last.n]); // [..., n_last]
     if (m * last.n === 0) return scope.finish(out);
-    if (int8DenseChainByRows(wasm, x, layers, out, m)) return scope.finish(out);
+    const call = { backend: wasm, x, layers, out, m };
+    if (int8DenseChainByRows(call)) return scope.finish(out);
     if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);
-    if (int8DenseChainSolo(wasm, x, layers, out, m)) return scope.finish(out);
+    if (int8DenseChainSolo(call)) return scope.finish(out);
     if (chainOnHeap(scope, x, layers, out, m)) return scope.finish(out);
     // no SIMD: the reference, layer by layer
     const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);
