@@ -317,7 +317,7 @@
   ;; caller then runs the layers one by one).
   (func (export "int8ChainChunk") (param $c i32) (param $p i32)
     (local $i0 i32) (local $rows i32) (local $L i32) (local $end i32) (local $units i32) (local $rs i32)
-    (local $bytes i32)
+    (local $bytes i32) (local $lev i32) (local $lev8 i32)
     (local.set $i0 (i32.mul (local.get $c) (i32.load offset=4 (local.get $p))))
     (local.set $rows (i32.sub (i32.load (local.get $p)) (local.get $i0)))
     (if (i32.le_s (local.get $rows) (i32.const 0)) (then (return)))
@@ -330,23 +330,21 @@
     (block $done (loop $layer
       (br_if $done (i32.ge_u (local.get $L) (local.get $end)))
       (local.set $units (i32.load offset=40 (local.get $L)))
+      ;; this chunk's rows of the levels (int16, and bytes where levels8 is not 0)
+      (local.set $lev (i32.add (i32.load offset=12 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=16 (local.get $L)))))
+      (local.set $lev8 (i32.load offset=24 (local.get $L)))
+      (if (local.get $lev8) (then
+        (local.set $lev8 (i32.add (local.get $lev8) (i32.mul (local.get $i0) (i32.load offset=28 (local.get $L)))))))
       (if (i32.and (local.get $bytes) (call $quantizeRows
             (i32.add (i32.load (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=4 (local.get $L))))
             (local.get $rows) (i32.load offset=8 (local.get $L))
-            (i32.add (i32.load offset=12 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=16 (local.get $L))))
-            (i32.load offset=20 (local.get $L)) (local.get $rs)
-            (select
-              (i32.add (i32.load offset=24 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=28 (local.get $L))))
-              (i32.const 0) (i32.load offset=24 (local.get $L)))
-            (i32.load offset=32 (local.get $L))))
+            (local.get $lev) (i32.load offset=20 (local.get $L)) (local.get $rs)
+            (local.get $lev8) (i32.load offset=32 (local.get $L))))
         (then
           (i32.store (i32.add (i32.load offset=12 (local.get $p)) (i32.shl (local.get $c) (i32.const 2))) (i32.const 1))
           (return)))
       (call $gemm
-        (select
-          (i32.add (i32.load offset=24 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=28 (local.get $L))))
-          (i32.add (i32.load offset=12 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=16 (local.get $L))))
-          (local.get $bytes))
+        (select (local.get $lev8) (local.get $lev) (local.get $bytes))
         (i32.load offset=36 (local.get $L))
         (i32.add (i32.load offset=44 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=48 (local.get $L))))
         (local.get $rows) (local.get $units) (i32.load offset=52 (local.get $L))
