@@ -4,11 +4,17 @@
  * time, every thread's, and of wall-clock time: a pool's workers run inside the call), beside the
  * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
  * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
- * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time of whole passes
- * of the float32 model and of int8 copies (default, unchained dense layers, unfolded, every layer,
- * convolutions under 32 inputs float, small dense layers float), 15 alternating rounds, medians.
+ * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time (and wall clock)
+ * of whole passes of the float32 model and of int8 copies (default, its dense stack as a pool job a
+ * layer, unchained dense layers, unfolded, every layer, convolutions under 32 inputs float, small dense
+ * layers float), 15 (`INT8_AB_ROUNDS`) alternating rounds at predict's batch of 32 (`INT8_AB_BATCH`),
+ * medians (and the least CPU time). With `phases`: the int8 dense kernels' phases (quantization,
+ * weights, products, copies: the calling thread's wall clock, from `setInt8PhaseClock`) and each
+ * kernel's wall clock, beside the float32 model's kernels, 12 alternating passes after 3 warm-ups,
+ * means a pass (`layers`: the dense stack run as one pool job a layer, the path before the job over rows).
  */
 import { initBackend } from '@tensorfold/backend';
+import { setInt8ChainByRowsEnabled, setInt8PhaseClock } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
@@ -50,6 +56,8 @@ const times = new Map<string, number>();
 /** Wall-clock milliseconds of each kernel (the kernels are synchronous: the pool's workers included). */
 const walls = new Map<string, number>();
 let counting = false;
+/** `phases`: kernels timed by the wall clock (the phases are too), not the process's CPU time. */
+const byWall = process.argv.includes('phases');
 
 function wrapKernels(): void {
   for (const config of tf.getKernelsForBackend('wasm')) {
@@ -65,7 +73,7 @@ function wrapKernels(): void {
           const wall = performance.now() - wallStart;
           const used = process.cpuUsage(start);
           const key = `${config.kernelName} ${args.inputs.x?.shape ?? args.inputs.a?.shape ?? ''}`;
-          times.set(key, (times.get(key) ?? 0) + (used.user + used.system) / 1000);
+          times.set(key, (times.get(key) ?? 0) + (byWall ? wall : (used.user + used.system) / 1000));
           walls.set(key, (walls.get(key) ?? 0) + wall);
         }
         return out;
@@ -121,12 +129,28 @@ function inputsPerOutput(layer: Model['layers'][number]): number {
  * running every variant once, starting one variant later than the round before.
  */
 async function ab(name: string): Promise<void> {
+  const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
+  // predict's batch (its default 32 unless INT8_AB_BATCH says otherwise)
+  const batchSize = Number(process.env.INT8_AB_BATCH ?? 32);
   const [build, input] = builders[name];
   setSeed(1);
   const float = build();
+  const int8 = quantizeForInference(float);
+  // the same int8 model with its dense stack run as one pool job a layer (the path before)
+  const byLayers = {
+    predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
+      setInt8ChainByRowsEnabled(false);
+      try {
+        return int8.predict(x, options);
+      } finally {
+        setInt8ChainByRowsEnabled(true);
+      }
+    },
+  } as unknown as Model;
   const variants: Record<string, Model> = {
     float,
-    int8: quantizeForInference(float),
+    int8,
+    'int8, a pool job a layer': byLayers,
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),
     'int8, every layer (minInputs 0)': quantizeForInference(float, { minInputs: 0 }),
@@ -147,11 +171,11 @@ async function ab(name: string): Promise<void> {
   const wall: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const entries = Object.entries(variants);
   // each round starts one variant later: no variant always runs right after the same one
-  for (let r = 0; r < 16; r++)
+  for (let r = 0; r < rounds + 1; r++)
     for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       const before = process.cpuUsage();
       const start = performance.now();
-      const y = m.predict(x) as tf.Tensor;
+      const y = m.predict(x, { batchSize }) as tf.Tensor;
       await y.data();
       y.dispose();
       const used = process.cpuUsage(before);
@@ -159,15 +183,81 @@ async function ab(name: string): Promise<void> {
       if (r > 0) wall[k].push(performance.now() - start);
     }
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  const least = (a: number[]) => Math.min(...a);
   for (const k of Object.keys(cpu))
     console.log(
-      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x)`,
+      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x); least CPU ${least(cpu[k]).toFixed(1)} ms (${(least(cpu.float) / least(cpu[k])).toFixed(2)}x)`,
     );
   x.dispose();
 }
 
+/**
+ * `phases`: 12 passes of each model, alternating, after 3 warm-ups; each kernel's wall time and the
+ * int8 dense kernels' phases, means a pass, and the passes' median wall clock.
+ */
+async function phases(name: string): Promise<void> {
+  const [build, input] = builders[name];
+  setSeed(1);
+  const float = build();
+  const int8 = quantizeForInference(float);
+  const x = await inputs(input);
+  const phase = new Map<string, number>();
+  setInt8PhaseClock((p, ms) => {
+    if (counting) phase.set(p, (phase.get(p) ?? 0) + ms);
+  });
+  const kernels: Record<string, Map<string, number>> = { float: new Map(), int8: new Map() };
+  const walls: Record<string, number[]> = { float: [], int8: [] };
+  const passes = 12;
+  for (let r = 0; r < passes + 3; r++)
+    for (const [k, m] of r % 2 === 0
+      ? ([
+          ['float', float],
+          ['int8', int8],
+        ] as const)
+      : ([
+          ['int8', int8],
+          ['float', float],
+        ] as const)) {
+      counting = r >= 3; // the phases come from the int8 model's kernels only
+      times.clear();
+      const start = performance.now();
+      const y = m.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      if (r < 3) continue;
+      walls[k].push(performance.now() - start);
+      for (const [key, v] of times) kernels[k].set(key, (kernels[k].get(key) ?? 0) + v);
+    }
+  counting = false;
+  setInt8PhaseClock(null);
+  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  for (const k of ['float', 'int8']) {
+    const sum = [...kernels[k].values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `${name} ${k}: ${med(walls[k]).toFixed(2)} ms a pass (median wall), kernels ${(sum / passes).toFixed(2)} ms (wall, mean)`,
+    );
+    for (const [key, v] of [...kernels[k]].sort((a, b) => b[1] - a[1]).slice(0, 8))
+      console.log(`  ${(v / passes).toFixed(3).padStart(8)} ms  ${key}`);
+  }
+  console.log(`${name} int8 phases (wall on the calling thread, mean a pass):`);
+  for (const [key, v] of phase) console.log(`  ${(v / passes).toFixed(3).padStart(8)} ms  ${key}`);
+  console.log(
+    `${name} float / int8, median wall a pass: ${(med(walls.float) / med(walls.int8)).toFixed(2)}x`,
+  );
+  x.dispose();
+  float.dispose();
+  int8.dispose();
+}
+
 async function main() {
   await initBackend({ require: 'wasm' });
+  if (process.argv[3] === 'phases') {
+    wrapKernels();
+    // `layers`: the dense stack as a pool job a layer (the path before), to compare phases
+    setInt8ChainByRowsEnabled(!process.argv.includes('layers'));
+    for (const name of process.argv[2].split(',')) await phases(name);
+    process.exit(0);
+  }
   if (process.argv[3] === 'ab') {
     for (const name of process.argv[2].split(',')) await ab(name);
     process.exit(0);

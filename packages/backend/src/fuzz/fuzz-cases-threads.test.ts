@@ -45,6 +45,7 @@ describe("the fuzz suite's thread-pool cases (fuzz-cases-threads.ts)", () => {
       'directConvChunk',
       'filterGradientBlockedChunk',
       'filterGradientChunk',
+      'int8ChainChunk',
       'int8ConvChunk',
       'int8DirectConvChunk',
       'int8GemmChunk',

@@ -1,13 +1,11 @@
 /**
- * Runs of consecutive `Int8Dense` layers in a sequential int8 model, each replaced by one
- * `Int8DenseStack` (one kernel call for the run; see int8-dense-stack.ts). `quantizeForInference`'s
- * `chain` step.
+ * Runs of consecutive `Int8Dense` layers in a sequential int8 model, each to be one `Int8DenseStack`
+ * (one kernel call for the run; see int8-dense-stack.ts). `quantizeForInference`'s `chain` step: it
+ * rewrites the layer specs before the model is built, so the model is built once.
  */
-import { create, type Layer, type Model, type SerializedObject, tf } from '@tensorfold/core';
-import { serializeActivation } from '@tensorfold/layers';
+import type { Layer, SerializedObject } from '@tensorfold/core';
+import { getActivation } from '@tensorfold/layers';
 import { fusedInt8, Int8Dense } from './int8-dense.js';
-// registers Int8DenseStack, which `create` builds by name
-import './int8-dense-stack.js';
 
 /** A run: the Int8Dense layers' indices; the Dropout layers between them (identity in inference) go. */
 interface Run {
@@ -16,55 +14,80 @@ interface Run {
   end: number;
 }
 
+/** What a run needs of a layer: its class, and whether the kernel applies its activation (an Int8Dense's). */
+interface RunItem {
+  className: string;
+  fused: boolean;
+}
+
 /**
- * The runs of two or more Int8Dense layers in `layers` where each but the last has an activation the
- * kernel applies (ReLU or linear), with nothing between them but Dropout layers.
+ * The runs of two or more Int8Dense items where each but the last has an activation the kernel
+ * applies (ReLU or linear), with nothing between them but Dropout layers.
  */
-export function denseRuns(layers: readonly Layer[]): Run[] {
+function runsOf(items: readonly RunItem[]): Run[] {
   const runs: Run[] = [];
   let members: number[] = [];
   const flush = () => {
     if (members.length >= 2) runs.push({ members, start: members[0], end: members[members.length - 1] });
     members = [];
   };
-  layers.forEach((layer, i) => {
-    const last = members.length > 0 ? (layers[members[members.length - 1]] as Int8Dense) : null;
-    const open = last != null && fusedInt8(last.activation) != null;
-    if (layer instanceof Int8Dense) {
+  items.forEach((item, i) => {
+    const open = members.length > 0 && items[members[members.length - 1]].fused;
+    if (item.className === Int8Dense.className) {
       if (!open) flush();
       members.push(i);
-    } else if (!(open && layer.className === 'Dropout')) flush();
+    } else if (!(open && item.className === 'Dropout')) flush();
   });
   flush();
   return runs;
 }
 
+/** The runs of {@link runsOf} among built layers. */
+export function denseRuns(layers: readonly Layer[]): Run[] {
+  return runsOf(
+    layers.map((layer) => ({
+      className: layer instanceof Int8Dense ? Int8Dense.className : layer.className,
+      fused: layer instanceof Int8Dense && fusedInt8(layer.activation) != null,
+    })),
+  );
+}
+
 /**
- * A copy of the sequential `model` with each run of {@link denseRuns} as one `Int8DenseStack` (the
- * same weights, the same numbers), or `model` itself where there is no run.
+ * The layer specs of a sequential int8 model with each run of Int8Dense specs as one
+ * `Int8DenseStack` spec (its weights: the run's layers' weights in order), and for each resulting spec
+ * the indices of the specs it stands for (a run's Dropout layers are left out).
  */
-export function chainDenseLayers(model: Model): Model {
-  const runs = denseRuns(model.layers);
-  if (runs.length === 0) return model;
-  const config = model.getConfig() as { name: string; layers: SerializedObject[] };
-  const specs: SerializedObject[] = [];
+export function chainSpecs(specs: readonly SerializedObject[]): {
+  specs: SerializedObject[];
+  sources: number[][];
+} {
+  const config = (i: number) => specs[i].config as Record<string, unknown>;
+  const runs = runsOf(
+    specs.map((spec, i) => ({
+      className: spec.className,
+      fused:
+        spec.className === Int8Dense.className &&
+        fusedInt8(getActivation(config(i).activation as string | undefined)) != null,
+    })),
+  );
+  const out: SerializedObject[] = [];
   const sources: number[][] = [];
-  for (let i = 0; i < config.layers.length; i++) {
+  for (let i = 0; i < specs.length; i++) {
     const run = runs.find((r) => r.start === i);
     if (!run) {
-      specs.push(config.layers[i]);
+      out.push(specs[i]);
       sources.push([i]);
       continue;
     }
-    const dense = run.members.map((m) => model.layers[m] as Int8Dense);
-    const first = config.layers[i].config as { batchInputShape?: unknown };
-    specs.push({
+    const dense = run.members.map(config);
+    const first = dense[0];
+    out.push({
       className: 'Int8DenseStack',
       config: {
-        name: `${dense[0].name}_to_${dense[dense.length - 1].name}`,
+        name: `${first.name}_to_${dense[dense.length - 1].name}`,
         units: dense.map((d) => d.units),
-        activations: dense.map((d) => serializeActivation(d.activation)),
-        useBias: dense.map((d) => d.useBias),
+        activations: dense.map((d) => d.activation ?? 'linear'),
+        useBias: dense.map((d) => d.useBias ?? true),
         layerNames: dense.map((d) => d.name),
         ...(first.batchInputShape ? { batchInputShape: first.batchInputShape } : {}),
       },
@@ -72,14 +95,5 @@ export function chainDenseLayers(model: Model): Model {
     sources.push(run.members);
     i = run.end;
   }
-  const chained = create<Model>('layer', {
-    className: 'Sequential',
-    config: { name: config.name, layers: specs },
-  });
-  chained.layers.forEach((layer: Layer, i: number) => {
-    const values = sources[i].flatMap((s) => model.layers[s].getWeights());
-    layer.setWeights(values);
-    tf.dispose(values);
-  });
-  return chained;
+  return { specs: out, sources };
 }

@@ -2,8 +2,9 @@ import { useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
 import { ConfigError, loadModel, memoryIO, sequential, setSeed, tf } from '@tensorfold/core';
 import { dense, dropout } from '@tensorfold/layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { denseRuns } from './chain-dense.js';
+import { Int8Dense } from './int8-dense.js';
 import { Int8DenseStack } from './int8-dense-stack.js';
 import { hasInt8Kernel, INT8_DENSE_CHAIN } from './int8-ops.js';
 import { quantizeForInference } from './quantize-for-inference.js';
@@ -109,6 +110,45 @@ describe('Int8DenseStack options', () => {
       /layer 0 has activation "tanh"; every layer but the last must be 'relu' or 'linear'/,
     );
     expect(new Int8DenseStack({ units: [4, 3], activations: ['relu', 'softmax'] }).units).toEqual([4, 3]);
+  });
+
+  it('keeps its weights once when built again (the second build throws and changes nothing)', async () => {
+    const stack = new Int8DenseStack({ units: [4, 3], activations: ['relu', 'linear'] });
+    stack.ensureBuilt([null, 5]);
+    expect(() => stack.build([null, 5])).toThrow(/already has a weight named "kernel_0"/);
+    expect(stack.getWeights().map((w) => w.shape)).toEqual([[1, 3, 8], [4], [4], [1, 2, 8], [3], [3]]);
+    const y = stack.apply(tf.ones([2, 5])) as tf.Tensor;
+    expect(y.shape).toEqual([2, 3]); // two layers, not four
+    y.dispose();
+    stack.dispose();
+  });
+
+  it('builds the int8 model once, chained or not: one model, no tensors left behind', () => {
+    const float = mlp();
+    const before = tf.memory().numTensors;
+    // every Dense of mlp() is in a run: chained, no Int8Dense is built on the way (once it was: a whole
+    // unchained model, then the stacks)
+    const builds = vi.spyOn(Int8Dense.prototype, 'build');
+    const calls: string[] = [];
+    const quantized = [true, false].map((chain) => {
+      builds.mockClear();
+      const model = quantizeForInference(float, { chain });
+      calls.push(
+        `${model.layers.map((l) => l.className).join()}: ${builds.mock.calls.length} Int8Dense builds`,
+      );
+      return model;
+    });
+    builds.mockRestore();
+    expect(calls).toEqual([
+      'Int8DenseStack,Int8DenseStack: 0 Int8Dense builds',
+      'Int8Dense,Dropout,Int8Dense,Int8Dense,Int8Dense,Int8Dense: 5 Int8Dense builds',
+    ]);
+    // each model's weights, and nothing else: no intermediate unchained model left over
+    const weights = quantized.reduce((n, m) => n + m.weights.length, 0);
+    expect(tf.memory().numTensors - before).toBe(weights);
+    for (const m of quantized) m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    float.dispose();
   });
 
   it('finds no run in a model of one int8 Dense layer or of layers with other activations between', () => {

@@ -49,8 +49,8 @@ export class Int8DenseStack extends Layer {
   readonly activations: Activation[];
   readonly useBias: boolean[];
   readonly layerNames: string[];
-  private readonly weightsOf: Array<{ kernel: LayerWeight; scales: LayerWeight; bias: LayerWeight | null }> =
-    [];
+  /** Each layer's weights, set by `build` (all at once: a second build throws before it changes them). */
+  private weightsOf: Array<{ kernel: LayerWeight; scales: LayerWeight; bias: LayerWeight | null }> = [];
 
   constructor(args: Int8DenseStackArgs) {
     super(args);
@@ -84,7 +84,7 @@ export class Int8DenseStack extends Layer {
   override build(inputShape: Shape | Shape[]): void {
     const inputDim = lastAxis(inputShape, `Int8DenseStack "${this.name}"`);
     let k = inputDim;
-    this.units.forEach((n, i) => {
+    this.weightsOf = this.units.map((n, i) => {
       const kernel = this.addWeight(
         `kernel_${i}`,
         [Math.ceil(n / 8), Math.ceil(k / 2), 8],
@@ -98,8 +98,8 @@ export class Int8DenseStack extends Layer {
       const bias = this.useBias[i]
         ? this.addWeight(`bias_${i}`, [n], initializers.zeros(), { trainable: false })
         : null;
-      this.weightsOf.push({ kernel, scales, bias });
       k = n;
+      return { kernel, scales, bias };
     });
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }

@@ -3,9 +3,10 @@
  * in integers (int8 weights, int8 activations quantized on the fly, int32 sums).
  */
 import { ConfigError, create, type Layer, type Model, type SerializedObject, tf } from '@tensorfold/core';
-import { chainDenseLayers } from './chain-dense.js';
-import type { Int8Conv2D } from './int8-conv2d.js';
-import type { Int8Dense } from './int8-dense.js';
+import { chainSpecs } from './chain-dense.js';
+import { int8Weights } from './int8-levels.js';
+// registers Int8DenseStack, which `create` builds by name
+import './int8-dense-stack.js';
 
 /** Options of {@link quantizeForInference}. */
 export interface QuantizeForInferenceOptions {
@@ -224,32 +225,47 @@ export function quantizeForInference(model: Model, options: QuantizeForInference
     return r;
   });
   const steps = plan(config.layers, replaced, options.fold ?? true);
-  const layers = steps.map((step) => step.spec);
-  const rebuilt = create<Model>('layer', { className: 'Sequential', config: { name: config.name, layers } });
+  // the model is built once: the runs of int8 Dense layers are stacks in the specs already
+  const { specs, sources } =
+    options.chain === false
+      ? { specs: steps.map((step) => step.spec), sources: steps.map((_, i) => [i]) }
+      : chainSpecs(steps.map((step) => step.spec));
+  const rebuilt = create<Model>('layer', {
+    className: 'Sequential',
+    config: { name: config.name, layers: specs },
+  });
   rebuilt.layers.forEach((layer: Layer, i: number) => {
-    if (!layer.built)
+    if (!layer.built) {
+      rebuilt.dispose();
       throw new ConfigError(
         `quantizeForInference needs a built model ("${model.name}" has no input shape yet): give its first layer an inputShape or call model.build([null, ...shape]).`,
       );
-    const { source, int8, batchNorm } = steps[i];
-    const values = model.layers[source].getWeights();
-    if (!int8) layer.setWeights(values);
-    else {
-      const units = values[0].shape[values[0].rank - 1];
-      const bias = values[1] ?? tf.zeros([units]);
-      (layer as Int8Dense | Int8Conv2D).setFloatWeights(values[0], bias);
-      if (values[1] == null) bias.dispose();
-      if (batchNorm != null) {
-        const [packed, scales, shift] = layer.getWeights();
-        const folded = foldBatchNorm(model.layers[batchNorm], scales, shift);
-        layer.setWeights([packed, ...folded]);
-        tf.dispose([packed, scales, shift, ...folded]);
-      }
     }
+    const values = sources[i].flatMap((s) => stepWeights(model, steps[s]));
+    layer.setWeights(values);
     tf.dispose(values);
   });
-  if (options.chain === false) return rebuilt;
-  const chained = chainDenseLayers(rebuilt);
-  if (chained !== rebuilt) rebuilt.dispose();
-  return chained;
+  return rebuilt;
+}
+
+/**
+ * The weights of one step of the rebuilt model: the original layer's, or for an int8 layer its
+ * packed levels, scales and bias (where it has one), with a batch norm folded in.
+ */
+function stepWeights(model: Model, step: Step): tf.Tensor[] {
+  const values = model.layers[step.source].getWeights();
+  if (!step.int8) return values;
+  const [kernel, floatBias] = values;
+  const { packed, scales } = int8Weights(kernel);
+  const useBias = (step.spec.config as { useBias?: boolean }).useBias ?? true;
+  const bias = floatBias ?? tf.zeros([scales.shape[0]]); // [outputs]
+  kernel.dispose();
+  if (step.batchNorm == null) {
+    if (useBias) return [packed, scales, bias];
+    bias.dispose();
+    return [packed, scales];
+  }
+  const folded = foldBatchNorm(model.layers[step.batchNorm], scales, bias);
+  tf.dispose([scales, bias]);
+  return [packed, ...folded];
 }

@@ -109,8 +109,9 @@ async function testImages(data: 'mnist' | 'fashion-mnist', input: number[]): Pro
   return x;
 }
 
-async function int8Inference(ctx: BenchContext, rounds: number): Promise<void> {
-  for (const c of int8Cases) {
+async function int8Inference(ctx: BenchContext, rounds: number, only: string | undefined): Promise<void> {
+  // COMPRESS_CASES=int8-mlp: the MLP's case alone
+  for (const c of only === 'int8-mlp' ? int8Cases.slice(0, 1) : int8Cases) {
     setSeed(1);
     const float = c.build();
     const int8 = quantizeForInference(float);
@@ -150,13 +151,13 @@ async function int8Inference(ctx: BenchContext, rounds: number): Promise<void> {
 const suite: Suite = {
   name: 'compress',
   description:
-    'predict time of SVD / Tucker-2 / CP decomposed models against the original, and of int8 inference against float32 (COMPRESS_CASES=int8: only those)',
+    'predict time of SVD / Tucker-2 / CP decomposed models against the original, and of int8 inference against float32 (COMPRESS_CASES=int8: only those; int8-mlp: the MLP alone)',
   async run(ctx: BenchContext) {
     const rounds = ctx.quick ? 3 : 9;
     const int8Rounds = ctx.quick ? 3 : 15;
     const only = process.env.COMPRESS_CASES;
-    if (only !== 'decomposed') await int8Inference(ctx, int8Rounds);
-    if (only === 'int8') return;
+    if (only !== 'decomposed') await int8Inference(ctx, int8Rounds, only);
+    if (only === 'int8' || only === 'int8-mlp') return;
     for (const c of cases) {
       setSeed(1);
       const original = c.build();

@@ -12,6 +12,7 @@ import type { WasmBackendLike } from '../kernel-scope.js';
 import type { ThreadPool } from '../threads/pool.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { type PoolUse, poolHandouts, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
+import { phaseEnd, phaseStart } from './int8-phases.js';
 
 /**
  * Below this many multiply-adds an int8 product or convolution stays on one thread: waking the
@@ -129,6 +130,8 @@ export interface Kept {
   base: number;
   end: number;
   at: Map<object, number>;
+  /** Where kept int16 pairs lie (the SIMD build's form: {@link keptWeights}). */
+  pairsAt: Map<object, number>;
 }
 
 let kept: Kept | null = null;
@@ -139,13 +142,15 @@ const KEPT_BYTES = 64 << 20;
 /**
  * Called by each int8 call on the pool once it knows its scratch (`[0, scratch)` bytes), right after
  * `threadPool`: keeps the kept weights where they are still intact and above the scratch, else
- * forgets them.
+ * forgets them. `own`: the memory is not the pool's but one only the caller writes.
  */
-export function keepWeights(pool: ThreadPool<object>, scratch: number): Kept {
+export function keepWeights(pool: Pick<ThreadPool<object>, 'memory'>, scratch: number, own = false): Kept {
   const handout = poolHandouts();
-  if (kept == null || kept.memory !== pool.memory || kept.handout !== handout - 1 || scratch > kept.base) {
+  // `own`: a memory no other kernel writes (int8-chain-solo.ts), whatever the pool's handouts
+  const written = !own && kept?.handout !== handout - 1;
+  if (kept == null || kept.memory !== pool.memory || written || scratch > kept.base) {
     const base = Math.ceil(Math.max(scratch, kept?.memory === pool.memory ? kept.base : 0) / 65536) * 65536;
-    kept = { memory: pool.memory, handout, base, end: base, at: new Map() };
+    kept = { memory: pool.memory, handout, base, end: base, at: new Map(), pairsAt: new Map() };
   }
   kept.handout = handout;
   return kept;
@@ -157,16 +162,58 @@ function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: Tensor
   let at = k.at.get(w.dataId);
   if (at != null) return at;
   const packed = bytesOf(backend, w);
-  if (k.end + packed.length - k.base > KEPT_BYTES) {
-    k.at.clear();
-    k.end = k.base;
-  }
+  if (k.end + packed.length - k.base > KEPT_BYTES) forgetKept(k);
   if (!pool.reserve(k.end + packed.length)) return null;
   at = k.end;
   new Int8Array(pool.memory.buffer).set(packed, at);
   k.at.set(w.dataId, at);
   k.end = aligned(at + packed.length);
   return at;
+}
+
+/** Drops every kept weight (their room is reused from the start). */
+function forgetKept(k: Kept): void {
+  k.at.clear();
+  k.pairsAt.clear();
+  k.end = k.base;
+}
+
+/**
+ * Where each of `ws` lies in the pool's memory, all at once, as bytes (`bytes`) or as int16 pairs,
+ * kept there between calls (after {@link keepWeights}): copied in now where not kept yet; null where
+ * the memory is short or they take more than the kept room.
+ */
+export function keptWeights(
+  pool: Pick<ThreadPool<object>, 'memory' | 'reserve'>,
+  backend: WasmBackendLike,
+  ws: TensorInfo[],
+  bytes: boolean,
+): number[] | null {
+  const k = kept as Kept;
+  const map = bytes ? k.at : k.pairsAt;
+  const data = (w: TensorInfo) => (bytes ? bytesOf(backend, w) : backend.typedArrayFromHeap(w));
+  // bytes of room for each tensor data once (a layer may share another's weights)
+  const room = (list: TensorInfo[]) =>
+    [...new Map(list.map((w) => [w.dataId, w])).values()].reduce(
+      (sum, w) => sum + aligned(data(w).byteLength),
+      0,
+    );
+  if (room(ws) > KEPT_BYTES) return null;
+  const missing = ws.filter((w) => !map.has(w.dataId));
+  // placed together: no weight of this call may be dropped to make room for another
+  if (k.end + room(missing) - k.base > KEPT_BYTES) forgetKept(k);
+  if (!pool.reserve(k.end + room(ws))) return null;
+  for (const w of ws) {
+    if (map.has(w.dataId)) continue;
+    const values = data(w);
+    new Uint8Array(pool.memory.buffer).set(
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      k.end,
+    );
+    map.set(w.dataId, k.end);
+    k.end = aligned(k.end + values.byteLength);
+  }
+  return ws.map((w) => map.get(w.dataId) as number);
 }
 
 /**
@@ -251,6 +298,7 @@ export function int8DenseOnPool(
   const nPad = blocks * 8;
   const relaxed = kernels.hasBytes != null;
   const chunking = quantizeChunks(m, k, pool.threads);
+  let clock = phaseStart();
   quantize(running, chunking.chunks, [
     input,
     m,
@@ -265,6 +313,7 @@ export function int8DenseOnPool(
   ]);
   const flags = new Int32Array(pool.memory.buffer, at.flags, chunking.chunks);
   const bytes = relaxed && flags.every((f) => f === 0);
+  clock = phaseEnd(`quantize ${k}`, clock);
   const weights = placeWeights(pool, backend, layer.w, bytes, at.w);
   // Views after the last allocation (placeWeights may grow the pool's memory).
   const floats = new Float32Array(pool.memory.buffer);
@@ -292,8 +341,10 @@ export function int8DenseOnPool(
     ],
     at.params / 4,
   );
+  clock = phaseEnd(`weights, scales ${k}x${n}`, clock);
   if (m * k * n >= threadedInt8Minimum()) pool.run(build, 'int8GemmChunk', chunks, [at.params]);
   else for (let c = 0; c < chunks; c++) kernels.int8GemmChunk(c, at.params);
+  phaseEnd(`product ${k}x${n}`, clock);
 }
 
 /**

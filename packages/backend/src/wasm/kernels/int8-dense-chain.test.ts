@@ -12,6 +12,8 @@ import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
+import { chainChunkRows, setInt8ChainByRowsEnabled } from './int8-chain-by-rows.js';
+import { setInt8PhaseClock } from './int8-phases.js';
 
 /** A stack's operands: x `[m, sizes[0]]` and, per layer, packed random levels, scales and bias. */
 function stack(m: number, sizes: number[], seed: number, signedInput: boolean) {
@@ -144,6 +146,66 @@ describe.each([
     tf.dispose([a, product]);
     expect(await run()).toEqual(expected);
     tf.dispose(Object.values(inputs));
+  });
+
+  it.each([
+    // predict's batch: 8 chunks of 4 rows on 2 threads; a batch whose last chunk is short
+    { m: 32, sizes: [784, 512, 256, 10], activations: ['relu', 'relu', 'linear'], signed: false },
+    { m: 37, sizes: [60, 40, 21, 5], activations: ['relu', 'relu', 'relu'], signed: false },
+    // larger batches: chunks of more rows, up to 64
+    { m: 300, sizes: [33, 70, 9], activations: ['relu', 'linear'], signed: false },
+    // a signed input: the FMA build meets it in the job and falls back to a job a layer
+    { m: 40, sizes: [33, 17, 9], activations: ['relu', 'relu'], signed: true },
+    // a linear hidden layer: the FMA build leaves the stack to a job a layer at once
+    { m: 24, sizes: [20, 30, 7], activations: ['linear', 'relu'], signed: false },
+  ] as Array<{ m: number; sizes: number[]; activations: Int8Activation[]; signed: boolean }>)(
+    'runs the stack as one job over chunks of rows (the pool, or one thread), with the bits of a job a layer: %j',
+    async ({ m, sizes, activations, signed }) => {
+      const s = stack(m, sizes, 3 * m + sizes[0], signed);
+      const expected = reference(s, m, activations);
+      const jobs: string[] = [];
+      setInt8PhaseClock((phase) => jobs.push(phase));
+      try {
+        for (const threads of [1, 2, 3]) {
+          // 1: on this thread, on the chain module's own memory (int8-chain-solo.ts)
+          expect(await setWasmThreads(threads)).toBe(threads);
+          setThreadedInt8Minimum(0);
+          for (const byRows of [true, false]) {
+            setInt8ChainByRowsEnabled(byRows);
+            const inputs = tensors(s, m);
+            jobs.length = 0;
+            const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+            const phases = [...jobs];
+            expect(Array.from(await y.data())).toEqual(Array.from(expected));
+            tf.dispose([y, ...Object.values(inputs)]);
+            // the job over rows ran (and, where it met a negative input, handed over)
+            const rowsRan = phases.includes('rows: the job (every layer)');
+            const solo = threads === 1 && m <= 64; // larger batches stay on the heap on one thread
+            // to a job a layer on the pool, or on one thread to the layers on tfjs-backend-wasm's heap
+            const handed = phases.includes(threads > 1 ? 'chain: out' : `quantize ${sizes[0]}`);
+            const byteProducts = fma;
+            const eligible = !byteProducts || activations.slice(0, -1).every((a) => a === 'relu');
+            const rowsPath = byRows && eligible && (threads > 1 || solo);
+            expect(rowsRan).toBe(rowsPath);
+            expect(handed).toBe(!rowsPath || (byteProducts && signed));
+          }
+        }
+      } finally {
+        setInt8ChainByRowsEnabled(true);
+        setInt8PhaseClock(null);
+      }
+    },
+  );
+
+  it('cuts the rows into about 4 chunks a thread (on one thread: as few as can be), multiples of 4 rows from 4 to 64, at most 255 chunks', () => {
+    expect(chainChunkRows(32, 2)).toBe(4);
+    expect(chainChunkRows(32, 1)).toBe(32);
+    expect(chainChunkRows(5, 1)).toBe(8);
+    expect(chainChunkRows(1000, 1)).toBe(64);
+    expect(chainChunkRows(8, 2)).toBe(4);
+    expect(chainChunkRows(1000, 2)).toBe(64);
+    expect(chainChunkRows(300, 3)).toBe(28);
+    expect(Math.ceil(100_000 / chainChunkRows(100_000, 2))).toBeLessThanOrEqual(255);
   });
 
   it('says which input is missing or mis-shaped', async () => {

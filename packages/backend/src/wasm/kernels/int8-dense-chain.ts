@@ -6,6 +6,11 @@
  * between layers, no tensor, no engine call, and on the pool the byte weights of every layer stay in
  * the shared memory between batches. The result has the same bits as the layers' {@link INT8_MAT_MUL}
  * calls one after another (same quantization, same int32 sums, same epilogue).
+ *
+ * Paths, first that applies: the whole stack as one pool job over chunks of rows, or the same on one
+ * thread on a memory of its own for small batches (int8-chain-by-rows.ts); one pool job a layer
+ * ({@link int8DenseChainByThreads}: signed inputs or linear hidden layers where byte products run);
+ * one layer at a time on tfjs-backend-wasm's heap; the JavaScript reference without SIMD.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
@@ -23,7 +28,9 @@ import {
   setPadded,
   threadedInt8Minimum,
 } from './int8-by-threads.js';
+import { int8DenseChainByRows, int8DenseChainSolo } from './int8-chain-by-rows.js';
 import { checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
+import { phaseEnd, phaseStart } from './int8-phases.js';
 
 /** One layer of the chain: its operands and sizes (k inputs, n outputs). */
 export interface ChainLayer {
@@ -78,6 +85,7 @@ export function int8DenseChainByThreads(
   out: TensorInfo,
   m: number,
 ): boolean {
+  let clock = phaseStart();
   const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
   if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
   const running = threadPool('int8');
@@ -111,13 +119,16 @@ export function int8DenseChainByThreads(
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   new Float32Array(pool.memory.buffer).set(view(x) as Float32Array, X / 4);
   const scratch = { params: PARAMS, flags: FLAGS, levels: LEVELS, rowScales: ROW_SCALES, levels8: LEVELS8 };
+  phaseEnd('chain: layout, x in', clock);
   let input = X;
   layers.forEach((layer, i) => {
     int8DenseOnPool(running, backend, layer, m, input, Y[i % 2], { ...scratch, w: W, scales: SCALES });
     input = Y[i % 2];
   });
+  clock = phaseStart();
   const last = layers[layers.length - 1];
   (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, input, m * last.n));
+  phaseEnd('chain: out', clock);
   return true;
 }
 
@@ -196,7 +207,10 @@ const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
   try {
     const out = scope.allocate([...x.shape.slice(0, -1), last.n]); // [..., n_last]
     if (m * last.n === 0) return scope.finish(out);
+    const call = { backend: wasm, x, layers, out, m };
+    if (int8DenseChainByRows(call)) return scope.finish(out);
     if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);
+    if (int8DenseChainSolo(call)) return scope.finish(out);
     if (chainOnHeap(scope, x, layers, out, m)) return scope.finish(out);
     // no SIMD: the reference, layer by layer
     const heap = (t: TensorInfo) => wasm.typedArrayFromHeap(t);

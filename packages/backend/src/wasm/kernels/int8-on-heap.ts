@@ -7,6 +7,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import type { KernelScope } from '../kernel-scope.js';
 import type { Int8Simd } from '../simd/int8-simd.js';
+import { phaseEnd, phaseStart } from './int8-phases.js';
 
 /** Bytes of levels a block of rows is sized to (they stay in the L2 cache while w streams by). */
 export const BLOCK_BYTES = 64 * 1024;
@@ -83,6 +84,7 @@ export interface DenseOnHeap {
 export function denseOnHeap(simd: Int8Simd, a: DenseOnHeap): void {
   const quads = Math.ceil(a.pairs / 2);
   const relaxed = simd.packQuads != null;
+  let clock = phaseStart();
   const negative = simd.quantizeRows(
     a.x,
     a.m,
@@ -94,7 +96,9 @@ export function denseOnHeap(simd: Int8Simd, a: DenseOnHeap): void {
     4 * quads,
   );
   const bytes = relaxed && negative === 0;
+  clock = phaseEnd(`quantize ${a.k}`, clock);
   if (bytes) simd.packQuads?.(a.w, a.w8, a.blocks, a.pairs);
+  clock = phaseEnd(`weights, scales ${a.k}x${a.n}`, clock);
   const units = bytes ? quads : a.pairs;
   const levels = bytes ? a.levels8 : a.levels;
   const rows = blockRows(BLOCK_BYTES, units * 4, a.m);
@@ -114,4 +118,5 @@ export function denseOnHeap(simd: Int8Simd, a: DenseOnHeap): void {
       a.relu ? 1 : 0,
       bytes ? 1 : 0,
     );
+  phaseEnd(`product ${a.k}x${a.n}`, clock);
 }

@@ -7,6 +7,7 @@ import { environmentVariable, isNode } from '../../environment.js';
 import * as directConvWasm from '../simd/generated/threaded-direct-conv-wasm.js';
 import * as blockedFilterGradientWasm from '../simd/generated/threaded-filter-gradient-blocked-wasm.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
+import * as int8ChainWasm from '../simd/generated/threaded-int8-chain-wasm.js';
 import * as int8DirectWasm from '../simd/generated/threaded-int8-direct-wasm.js';
 import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
@@ -111,6 +112,17 @@ export interface ThreadedInt8DirectKernels {
   int8DirectConvChunk(chunk: number, params: number): void;
 }
 
+/** The function of threaded-int8-chain.wat (kernels/int8-chain-by-rows.ts). */
+export interface ThreadedInt8ChainKernels {
+  /**
+   * Chunk `chunk` of a stack of int8 dense layers: rows `[chunk * chunkRows, ...)` through every
+   * layer; its arguments lie as i32 at `params` (see the .wat).
+   */
+  int8ChainChunk(chunk: number, params: number): void;
+  /** 1 in the FMA build (relaxed SIMD), which multiplies byte levels; absent from the SIMD build. */
+  hasBytes?(): number;
+}
+
 /** The pool's modules, each in its SIMD and (where relaxed SIMD validates) FMA build. */
 const MODULES = {
   matMul: matMulWasm,
@@ -119,6 +131,7 @@ const MODULES = {
   directConv: directConvWasm,
   blockedFilterGradient: blockedFilterGradientWasm,
   int8Direct: int8DirectWasm,
+  int8Chain: int8ChainWasm,
 } as const;
 
 /** A module of the pool. */
@@ -135,6 +148,7 @@ const JOB_FUNCTIONS = [
   'directConvChunk',
   'filterGradientBlockedChunk',
   'int8DirectConvChunk',
+  'int8ChainChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
@@ -296,6 +310,7 @@ export function threadPool(
   module: 'blockedFilterGradient',
 ): PoolUse<ThreadedBlockedFilterGradientKernels> | null;
 export function threadPool(module: 'int8Direct'): PoolUse<ThreadedInt8DirectKernels> | null;
+export function threadPool(module: 'int8Chain'): PoolUse<ThreadedInt8ChainKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   const current = whole();
   if (current == null || !enabled) return null;

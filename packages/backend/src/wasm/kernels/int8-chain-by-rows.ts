@@ -1,0 +1,226 @@
+/**
+ * A stack of int8 dense layers (`TensorfoldInt8DenseChain`, int8-dense-chain.ts) in ONE pool job:
+ * each layer's activations are quantized per row, so a chunk of rows needs no other chunk's rows on
+ * its way through the stack; every thread claims chunks of rows and takes each through all the
+ * layers (threaded-int8-chain.wat): quantize, multiply (bias and activation in the epilogue), and on
+ * to the next layer while the rows' outputs are still in the cache. No quantization pass on the
+ * calling thread alone, no job per layer (each wakes the workers), no wait between layers; every
+ * layer's weights (and each layer's scales and bias) are kept in the pool's memory between batches.
+ * Same code per element as the layers' jobs one after another, so the same bits.
+ *
+ * Each chunk reads every layer's weights once: with 4 rows or more a chunk, streamed from the L2
+ * cache (the MLP's 784-512-256-10 weights are 530 KB as bytes), which costs less than the phases
+ * it saves.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { MAX_CHUNKS } from '../threads/pool.js';
+import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
+import { threadPool } from '../threads/wasm-threads.js';
+import { aligned, keepWeights, keptWeights, setPadded, threadedInt8Minimum } from './int8-by-threads.js';
+import { reserveSolo, soloChain } from './int8-chain-solo.js';
+import type { ChainLayer } from './int8-dense-chain.js';
+import { phaseEnd, phaseStart } from './int8-phases.js';
+
+/** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Rows of a chunk at most: its levels and outputs stay in the L2 cache from layer to layer. */
+const MAX_CHUNK_ROWS = 64;
+
+let enabled = true;
+
+/**
+ * Stacks (by their first layer's weights) whose input held a negative value where byte products run:
+ * they go to the job a layer from then on, instead of trying this path first every call.
+ */
+const signedInputs = new WeakSet<object>();
+
+/**
+ * Runs int8 dense stacks on the pool as one job over chunks of rows (`true`, the default) or as one
+ * job a layer (`false`: the path before, for tests and benchmarks that compare the two).
+ */
+export function setInt8ChainByRowsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Rows a chunk takes: about 4 chunks a thread, a multiple of 4 rows (gemm's row block), from 4 to
+ * {@link MAX_CHUNK_ROWS}; on one thread (nothing to balance) as many as that allows, so that each
+ * layer's weights are read fewer times.
+ */
+export function chainChunkRows(m: number, threads: number): number {
+  if (threads === 1) return Math.max(4, Math.min(MAX_CHUNK_ROWS, Math.ceil(m / 4) * 4));
+  const even = Math.ceil(m / (threads * CHUNKS_PER_THREAD) / 4) * 4;
+  return Math.max(4, Math.min(MAX_CHUNK_ROWS, even), Math.ceil(m / MAX_CHUNKS / 4) * 4);
+}
+
+/** Bytes of a layer's arguments in the job's argument block (17 i32, see threaded-int8-chain.wat). */
+const LAYER_ARGS = 68;
+
+/**
+ * The stack on the pool as one job over chunks of rows, into `out` (float32 `[m, n_last]`, allocated);
+ * false to leave it to the other paths: no pool, too small, memory short, or (byte products) some
+ * layer's input held a negative value (then the layers run one job at a time, which multiply such a
+ * layer's int16 levels: the same numbers). Where relaxed SIMD runs, only stacks whose hidden layers
+ * all end in ReLU come here (their outputs are never negative).
+ */
+export function int8DenseChainByRows(call: ChainCall): boolean {
+  const { layers, m } = call;
+  if (!enabled) return false;
+  const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
+  if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
+  const running = threadPool('int8Chain');
+  if (running == null) return false;
+  const { pool, build } = running;
+  return chainByRows(call, {
+    memory: pool.memory,
+    reserve: (bytes) => pool.reserve(bytes),
+    threads: pool.threads,
+    bytes: running.kernels.hasBytes != null,
+    own: false,
+    run: (chunks, params) => pool.run(build, 'int8ChainChunk', chunks, [params]),
+  });
+}
+
+/**
+ * The same on this thread alone, with threaded-int8-chain.wat on a memory of its own
+ * (int8-chain-solo.ts), where the weights are kept between calls too: no repacking of the byte
+ * weights every call, the rows through every layer while they are in the cache. For batches of up
+ * to {@link MAX_CHUNK_ROWS} rows (one chunk; `predict`'s 32): larger ones read x where it lies
+ * (tfjs-backend-wasm's heap) instead of copying it. False there, where that memory cannot be made
+ * (no shared WebAssembly memory here, no SIMD) or as above.
+ */
+export function int8DenseChainSolo(call: ChainCall): boolean {
+  // larger batches: the copy of x in costs more than repacking the weights saves (BENCHMARKS.md)
+  if (!enabled || call.m > MAX_CHUNK_ROWS) return false;
+  const solo = soloChain();
+  if (solo == null) return false;
+  return chainByRows(call, {
+    memory: solo.memory,
+    reserve: (bytes) => reserveSolo(solo, bytes),
+    threads: 1,
+    bytes: solo.kernels.hasBytes != null,
+    own: true,
+    run: (chunks, params) => {
+      for (let c = 0; c < chunks; c++) solo.kernels.int8ChainChunk(c, params);
+    },
+  });
+}
+
+/** A chain call's operands: the backend, x `[m, k0]`, the layers, and `out` `[m, n_last]` (allocated). */
+export interface ChainCall {
+  backend: WasmBackendLike;
+  x: TensorInfo;
+  layers: ChainLayer[];
+  out: TensorInfo;
+  m: number;
+}
+
+/** Where and how a stack runs by rows: the pool, or one thread on a memory of its own. */
+interface RowsRunner {
+  memory: WebAssembly.Memory;
+  reserve(bytes: number): boolean;
+  threads: number;
+  /** Byte products (the FMA build). */
+  bytes: boolean;
+  /** Whether only this caller writes `memory` (see keepWeights). */
+  own: boolean;
+  /** Runs int8ChainChunk for chunks [0, chunks) with its arguments at `params`. */
+  run(chunks: number, params: number): void;
+}
+
+function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunner): boolean {
+  let clock = phaseStart();
+  const pool = runner;
+  const { bytes } = runner;
+  if (bytes && (layers.slice(0, -1).some((l) => !l.relu) || signedInputs.has(layers[0].w.dataId)))
+    return false;
+  const sizes = layers.map((l) => {
+    const pairs = l.w.shape[1];
+    return { pairs, quads: Math.ceil(pairs / 2), nPad: l.w.shape[0] * 8 };
+  });
+  const most = (f: (i: number) => number) => Math.max(...layers.map((_, i) => f(i)));
+  const chunkRows = chainChunkRows(m, pool.threads);
+  const chunks = Math.ceil(m / chunkRows);
+  const maxN = most((i) => layers[i].n);
+  const maxPairs = most((i) => sizes[i].pairs);
+  const maxQuads = most((i) => sizes[i].quads);
+  const last = layers[layers.length - 1];
+  // Bytes of the pool's memory: the job's arguments, the chunks' flags, x, two outputs (a layer's,
+  // the next one's), the int16 levels, the row scales, the byte levels (16 bytes to spare), the last
+  // output, each layer's scales and bias; the weights are kept above. The rooms that hold different
+  // layers' rows in turn (outputs, levels) give each row the most any layer needs, so that a chunk's
+  // rows never overlap another chunk's, whichever layer each is at.
+  const PARAMS = 0;
+  const FLAGS = PARAMS + aligned(32 + LAYER_ARGS * layers.length);
+  const X = FLAGS + aligned(chunks * 4);
+  const Y = [X + aligned(m * layers[0].k * 4)];
+  Y.push(Y[0] + aligned(m * maxN * 4));
+  const LEVELS = Y[1] + aligned(m * maxN * 4);
+  const ROW_SCALES = LEVELS + aligned(m * maxPairs * 4);
+  const LEVELS8 = ROW_SCALES + aligned(m * 4);
+  const OUT = LEVELS8 + (bytes ? aligned(m * maxQuads * 4 + 16) : 0);
+  const SCALES = OUT + aligned(m * last.n * 4);
+  const scalesAt = sizes.map(
+    (_, i) => SCALES + sizes.slice(0, i).reduce((s, z) => s + 2 * aligned(z.nPad * 4), 0),
+  );
+  const end = SCALES + sizes.reduce((s, z) => s + 2 * aligned(z.nPad * 4), 0);
+  if (end > 2 ** 31 || !pool.reserve(end)) return false;
+  keepWeights(pool, end, runner.own);
+  const weights = keptWeights(
+    pool,
+    backend,
+    layers.map((l) => l.w),
+    bytes,
+  );
+  if (weights == null) return false;
+  // views after the last allocation (keptWeights may grow the pool's memory)
+  const floats = new Float32Array(pool.memory.buffer);
+  const ints = new Int32Array(pool.memory.buffer);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  floats.set(view(x) as Float32Array, X / 4);
+  ints.fill(0, FLAGS / 4, FLAGS / 4 + chunks);
+  ints.set([m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0], PARAMS / 4);
+  let [input, inStep] = [X, layers[0].k * 4];
+  layers.forEach((l, i) => {
+    const { pairs, quads, nPad } = sizes[i];
+    const bias = scalesAt[i] + aligned(nPad * 4);
+    setPadded(floats, view(l.scales) as Float32Array, scalesAt[i] / 4, nPad);
+    setPadded(floats, view(l.bias) as Float32Array, bias / 4, nPad);
+    const [output, outStep] = i === layers.length - 1 ? [OUT, l.n * 4] : [Y[i % 2], maxN * 4];
+    ints.set(
+      [
+        input,
+        inStep,
+        l.k,
+        LEVELS,
+        maxPairs * 4,
+        2 * pairs,
+        bytes ? LEVELS8 : 0,
+        maxQuads * 4,
+        4 * quads,
+        weights[i],
+        bytes ? quads : pairs,
+        output,
+        outStep,
+        l.n,
+        scalesAt[i],
+        bias,
+        l.relu ? 1 : 0,
+      ],
+      (PARAMS + 32 + LAYER_ARGS * i) / 4,
+    );
+    [input, inStep] = [output, outStep];
+  });
+  clock = phaseEnd('rows: layout, weights, x in', clock);
+  runner.run(chunks, PARAMS);
+  clock = phaseEnd('rows: the job (every layer)', clock);
+  if (ints.subarray(FLAGS / 4, FLAGS / 4 + chunks).some((f) => f !== 0)) {
+    signedInputs.add(layers[0].w.dataId);
+    return false;
+  }
+  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * last.n));
+  phaseEnd('rows: out', clock);
+  return true;
+}

@@ -1,0 +1,360 @@
+;; The stack of int8 dense layers in one pool job (kernels/int8-dense-chain.ts): every thread claims
+;; chunks of rows and takes them through all the layers, quantizing each layer's rows (one scale a
+;; row: a chunk needs no other chunk's rows) and multiplying them. quantizeRows, finish and gemm are
+;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; keep them in step): the same
+;; code, so the same bits as the layers' int8QuantizeChunk and int8GemmChunk jobs one after another.
+(module
+  (import "env" "memory" (memory 1 16384 shared))
+
+  ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
+  ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
+  ;; scales[i] = max / 127 (0 for a row of zeros, whose levels are all 0). Rows of `out` are kPad apart.
+  ;; Where out8 is not 0, writes the same levels as bytes there too (rows kPad8 >= kPad apart, zero
+  ;; from k on; right only for levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
+  (func $quantizeRows
+    (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
+    (param $out8 i32) (param $kPad8 i32) (result i32)
+    (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
+    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $low v128) (local $tEnd i32)
+    (local $level i32)
+    (local.set $low (v128.const i32x4 0 0 0 0))
+    (local.set $tEnd (select (local.get $kPad8) (local.get $kPad)
+      (i32.and (i32.ne (local.get $out8) (i32.const 0)) (i32.gt_s (local.get $kPad8) (local.get $kPad)))))
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $m (v128.const i32x4 0 0 0 0))
+      (local.set $p (local.get $x))
+      (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))
+      (block $vd (loop $v
+        (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (local.get $v))))
+        (local.set $low (f32x4.min (local.get $low) (local.get $v)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $v)))
+      (local.set $max (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+        (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+      (block $sd (loop $s
+        (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $max (f32.max (local.get $max) (f32.abs (f32.load (local.get $p)))))
+        (local.set $low (f32x4.min (local.get $low) (f32x4.splat (f32.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $s)))
+      (local.set $inv (f32.const 0))
+      (if (f32.gt (local.get $max) (f32.const 0))
+        (then (local.set $inv (f32.div (f32.const 127) (local.get $max)))))
+      (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
+      (local.set $invV (f32x4.splat (local.get $inv)))
+      ;; 8 levels at a time
+      (local.set $t (i32.const 0))
+      (block $qd (loop $q
+        (br_if $qd (i32.gt_s (i32.add (local.get $t) (i32.const 8)) (local.get $k)))
+        (local.set $lo (i16x8.narrow_i32x4_s
+          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+            (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
+            (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
+        (if (local.get $out8) (then
+          (v128.store64_lane 0 (i32.add (local.get $out8) (local.get $t))
+            (i8x16.narrow_i16x8_u (local.get $lo) (local.get $lo)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 8)))
+        (br $q)))
+      ;; the tail, then the zero padding
+      (block $td (loop $tl
+        (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
+        ;; levels past k are 0, without loading past x's row (a `select` would load them)
+        (local.set $level (i32.const 0))
+        (if (i32.lt_s (local.get $t) (local.get $k)) (then
+          (local.set $level (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
+            (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))))))))
+        (if (i32.lt_s (local.get $t) (local.get $kPad)) (then
+          (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $level))))
+        (if (local.get $out8) (then
+          (i32.store8 (i32.add (local.get $out8) (local.get $t)) (local.get $level))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $tl)))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $out (i32.add (local.get $out) (i32.shl (local.get $kPad) (i32.const 1))))
+      (if (local.get $out8) (then (local.set $out8 (i32.add (local.get $out8) (local.get $kPad8)))))
+      (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $row)))
+    ;; some x < 0 (or NaN: the min is NaN, not >= 0)
+    (v128.any_true (v128.not (f32x4.ge (local.get $low) (v128.const i32x4 0 0 0 0)))))
+
+  ;; Writes out[col .. min(col + 4, n)) = act(float(acc) * rowScale * colScales[col..] + bias[col..]).
+  (func $finish
+    (param $acc v128) (param $out i32) (param $col i32) (param $n i32) (param $colScales i32)
+    (param $bias i32) (param $rowScale f32) (param $relu i32)
+    (local $y v128) (local $left i32)
+    (local.set $left (i32.sub (local.get $n) (local.get $col)))
+    (if (i32.le_s (local.get $left) (i32.const 0)) (then (return)))
+    (local.set $col (i32.shl (local.get $col) (i32.const 2)))
+    (local.set $y (f32x4.add
+      (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc))
+        (f32x4.mul (f32x4.splat (local.get $rowScale)) (v128.load (i32.add (local.get $colScales) (local.get $col)))))
+      (v128.load (i32.add (local.get $bias) (local.get $col)))))
+    (if (local.get $relu) (then (local.set $y (f32x4.max (local.get $y) (v128.const i32x4 0 0 0 0)))))
+    (local.set $out (i32.add (local.get $out) (local.get $col)))
+    (if (i32.ge_s (local.get $left) (i32.const 4)) (then (v128.store (local.get $out) (local.get $y)) (return)))
+    (f32.store (local.get $out) (f32x4.extract_lane 0 (local.get $y)))
+    (if (i32.ge_s (local.get $left) (i32.const 2))
+      (then (f32.store offset=4 (local.get $out) (f32x4.extract_lane 1 (local.get $y)))))
+    (if (i32.ge_s (local.get $left) (i32.const 3))
+      (then (f32.store offset=8 (local.get $out) (f32x4.extract_lane 2 (local.get $y))))))
+
+  ;; out[i, j] = act(sum_k a[i, k] w[k, j] * rowScales[i] * colScales[j] + bias[j]) for i < m, j < n.
+  ;; a: int16 [m, 2 * pairs]; w: int32 [nPad / 8, pairs, 8] (weight pairs, 8 columns a block, zero past n);
+  ;; colScales, bias: float32 [nPad]; out: float32 [m, n]. Row i's scale is at rowScales + i * rowStep
+  ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
+  ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
+  ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
+  (func $gemm
+    (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
+    (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
+    (param $relu i32) (param $bytes i32) (param $stride i32)
+    (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
+    (local $o i32) (local $s i32)
+    (local $w0 v128) (local $w1 v128) (local $x v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128) (local $jb i32)
+    (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
+    (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
+    (local.set $wStep (i32.shl (local.get $pairs) (i32.const 5)))
+    (local.set $last (i32.add (local.get $a) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rowBytes))))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_s (local.get $j) (local.get $nPad)))
+      ;; this block's column scales and bias, and the floor of the activation (-inf: none, 0: relu)
+      (local.set $jb (i32.shl (local.get $j) (i32.const 2)))
+      (local.set $cs0 (v128.load (i32.add (local.get $colScales) (local.get $jb))))
+      (local.set $cs1 (v128.load offset=16 (i32.add (local.get $colScales) (local.get $jb))))
+      (local.set $b0 (v128.load (i32.add (local.get $bias) (local.get $jb))))
+      (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $jb))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_s (local.get $i) (local.get $m)))
+        ;; rows i..i+3, the ones past m read row m-1 (their sums are not written)
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $a1 (select (i32.add (local.get $a0) (local.get $rowBytes)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m))))
+        (local.set $a2 (select (i32.add (local.get $a1) (local.get $rowBytes)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))))
+        (local.set $a3 (select (i32.add (local.get $a2) (local.get $rowBytes)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m))))
+        (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
+        (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
+        (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
+        (local.set $acc6 (v128.const i32x4 0 0 0 0)) (local.set $acc7 (v128.const i32x4 0 0 0 0))
+        ;; the block of columns j..j+7 of w, two pairs of k a turn, then the odd one
+        (local.set $wp (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $wStep))))
+        (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
+        ;; byte levels (the FMA build): 4 levels of k a unit, relaxed i8 dot products summed pairwise
+;;fma         (if (local.get $bytes) (then
+;;fma         (local.set $end (i32.add (local.get $a0) (local.get $rowBytes)))
+;;fma         (block $bd (loop $bl
+;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
+;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
+;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
+;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+;;fma           (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+;;fma           (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+;;fma           (br $bl)))
+;;fma         ) (else
+        (block $kd (loop $kl
+          (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
+          (local.set $w0 (v128.load offset=0 (local.get $wp)))
+          (local.set $w1 (v128.load offset=16 (local.get $wp)))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+          (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+          (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+          (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+          (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $w0 (v128.load offset=32 (local.get $wp)))
+          (local.set $w1 (v128.load offset=48 (local.get $wp)))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+          (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a1)))
+          (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a2)))
+          (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
+          (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+          (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
+          (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
+          (local.set $a3 (i32.add (local.get $a3) (i32.const 8)))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+          (br $kl)))
+        (if (i32.and (local.get $pairs) (i32.const 1)) (then
+          (local.set $w0 (v128.load offset=0 (local.get $wp)))
+          (local.set $w1 (v128.load offset=16 (local.get $wp)))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+          (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+          (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+          (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+          (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
+          (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+        ))
+;;fma         ))
+        ;; out[i, j], row scale at rowScales + i * rowStep
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 2))))
+        (local.set $s (i32.add (local.get $rowScales) (i32.mul (local.get $i) (local.get $rowStep))))
+        (if (i32.and (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m))
+              (i32.le_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+          (then
+            ;; a whole block: act(float(acc) * rowScale * colScales + bias) for 4 rows x 8 columns
+            (local.set $x (f32x4.splat (f32.load (local.get $s))))
+            (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc0))
+              (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
+            (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc1))
+              (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+            (local.set $x (f32x4.splat (f32.load (local.get $s))))
+            (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc2))
+              (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
+            (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc3))
+              (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+            (local.set $x (f32x4.splat (f32.load (local.get $s))))
+            (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc4))
+              (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
+            (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc5))
+              (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+            (local.set $x (f32x4.splat (f32.load (local.get $s))))
+            (local.set $w0 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc6))
+              (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
+            (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc7))
+              (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+          )
+          (else
+            (call $finish (local.get $acc0) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+              (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+            (call $finish (local.get $acc1) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+              (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+            (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m)) (then
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
+              (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+              (call $finish (local.get $acc2) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+                (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+              (call $finish (local.get $acc3) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+                (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
+            (if (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m)) (then
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
+              (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+              (call $finish (local.get $acc4) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+                (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+              (call $finish (local.get $acc5) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+                (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
+            (if (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m)) (then
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
+              (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
+              (call $finish (local.get $acc6) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
+                (local.get $bias) (f32.load (local.get $s)) (local.get $relu))
+              (call $finish (local.get $acc7) (local.get $o) (i32.add (local.get $j) (i32.const 4)) (local.get $n)
+                (local.get $colScales) (local.get $bias) (f32.load (local.get $s)) (local.get $relu))))
+          ))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $il)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $jl))))
+
+  ;; Chunk c of a stack of int8 dense layers over the rows [c * chunkRows, min(m, ...)) of x, through
+  ;; every layer: quantizeRows, then gemm into the next layer's input. The i32 arguments at $p: 0 m,
+  ;; 1 chunkRows, 2 rowScales [m], 3 flags, 4 layers, 5 bytes (1: byte products); from byte 32 on, 17
+  ;; a layer: in, inStep, k, levels, levelsStep, kPad, levels8 (0: none), levels8Step, kPad8, w (bytes
+  ;; where 5 bytes is 1, else int16 pairs), units (quads or pairs), out, outStep, n, colScales, bias
+  ;; (both [nPad]), relu. A chunk's rows of in, levels, levels8 and out start at row i0 times that
+  ;; step (bytes): each chunk has rooms of its own (a layer's rows are k, kPad, kPad8, n apart in
+  ;; them). Where 5 bytes is 1, a chunk that meets a negative input sets flags[c] = 1 and stops (the
+  ;; caller then runs the layers one by one).
+  (func (export "int8ChainChunk") (param $c i32) (param $p i32)
+    (local $i0 i32) (local $rows i32) (local $L i32) (local $end i32) (local $units i32) (local $rs i32)
+    (local $bytes i32) (local $lev i32) (local $lev8 i32)
+    (local.set $i0 (i32.mul (local.get $c) (i32.load offset=4 (local.get $p))))
+    (local.set $rows (i32.sub (i32.load (local.get $p)) (local.get $i0)))
+    (if (i32.le_s (local.get $rows) (i32.const 0)) (then (return)))
+    (if (i32.gt_s (local.get $rows) (i32.load offset=4 (local.get $p)))
+      (then (local.set $rows (i32.load offset=4 (local.get $p)))))
+    (local.set $rs (i32.add (i32.load offset=8 (local.get $p)) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $bytes (i32.load offset=20 (local.get $p)))
+    (local.set $L (i32.add (local.get $p) (i32.const 32)))
+    (local.set $end (i32.add (local.get $L) (i32.mul (i32.load offset=16 (local.get $p)) (i32.const 68))))
+    (block $done (loop $layer
+      (br_if $done (i32.ge_u (local.get $L) (local.get $end)))
+      (local.set $units (i32.load offset=40 (local.get $L)))
+      ;; this chunk's rows of the levels (int16, and bytes where levels8 is not 0)
+      (local.set $lev (i32.add (i32.load offset=12 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=16 (local.get $L)))))
+      (local.set $lev8 (i32.load offset=24 (local.get $L)))
+      (if (local.get $lev8) (then
+        (local.set $lev8 (i32.add (local.get $lev8) (i32.mul (local.get $i0) (i32.load offset=28 (local.get $L)))))))
+      (if (i32.and (local.get $bytes) (call $quantizeRows
+            (i32.add (i32.load (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=4 (local.get $L))))
+            (local.get $rows) (i32.load offset=8 (local.get $L))
+            (local.get $lev) (i32.load offset=20 (local.get $L)) (local.get $rs)
+            (local.get $lev8) (i32.load offset=32 (local.get $L))))
+        (then
+          (i32.store (i32.add (i32.load offset=12 (local.get $p)) (i32.shl (local.get $c) (i32.const 2))) (i32.const 1))
+          (return)))
+      (call $gemm
+        (select (local.get $lev8) (local.get $lev) (local.get $bytes))
+        (i32.load offset=36 (local.get $L))
+        (i32.add (i32.load offset=44 (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=48 (local.get $L))))
+        (local.get $rows) (local.get $units) (i32.load offset=52 (local.get $L))
+        (i32.and (i32.add (i32.load offset=52 (local.get $L)) (i32.const 7)) (i32.const -8))
+        (local.get $rs) (i32.const 4)
+        (i32.load offset=56 (local.get $L)) (i32.load offset=60 (local.get $L)) (i32.load offset=64 (local.get $L))
+        (local.get $bytes) (i32.load offset=52 (local.get $L)))
+      (local.set $L (i32.add (local.get $L) (i32.const 68)))
+      (br $layer))))
+
+  ;; Whether this build multiplies byte levels (the FMA build only).
+;;fma   (func (export "hasBytes") (result i32) (i32.const 1))
+)
