@@ -39,7 +39,8 @@ export function categoricalCrossentropyOfProbabilities(
   axis: number,
 ): tf.Tensor {
   const clippedLog = (q: tf.Tensor) => tf.log(tf.clipByValue(q, EPSILON, 1 - EPSILON));
-  const loss = tf.customGrad((y: tf.Tensor, p: tf.Tensor, save: tf.GradSaveFunc) => {
+  const loss = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [y, p, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([y, p]);
     const logQ = clippedLog(tf.div(p, tf.sum(p, axis, true)));
     return {
