@@ -18,28 +18,22 @@ describe('WASM Sum and Mean over leading axes', () => {
     ['Sum', [3, 1], [0], true],
   ];
 
-  it.each(cases)(
-    '%s of %j over %j (keepDims %s) matches the CPU backend',
-    async (kernel, shape, axis, keepDims) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const inputs = { x: { values: sequence(size, 3), shape } };
-      const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
-      const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
-      expect(got.shape).toEqual(want.shape);
-      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
-    },
-  );
+  async function expectAsOnCpu(kernel: string, shape: number[], axis: number[], keepDims: boolean) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const inputs = { x: { values: sequence(size, 3), shape } };
+    const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
+    const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
+    expect(got.shape).toEqual(want.shape);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+  }
+
+  it.each(cases)('%s of %j over %j (keepDims %s) matches the CPU backend', expectAsOnCpu);
 
   it.each(cases.slice(0, 4))(
     'without the SIMD kernel (average pooling): %s of %j over %j (keepDims %s) matches the CPU backend',
     async (kernel, shape, axis, keepDims) => {
       setColumnSumsEnabled(false);
-      const size = shape.reduce((a, b) => a * b, 1);
-      const inputs = { x: { values: sequence(size, 3), shape } };
-      const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
-      const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
-      expect(got.shape).toEqual(want.shape);
-      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+      await expectAsOnCpu(kernel, shape, axis, keepDims);
     },
   );
 
