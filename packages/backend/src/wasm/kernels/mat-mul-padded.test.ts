@@ -118,6 +118,9 @@ describe('WASM matMul on padded copies (FMA build)', () => {
     expect(await byPadded({ a: [2, 8, 40], b: [2, 40, 10], attrs: {} })).toBeNull(); // a batch
     expect(await byPadded({ a: [64, 200], b: [200, 1], attrs: {} })).toBeNull(); // 8x the work
     expect(await byPadded({ a: [16, 40], b: [40, 10], attrs: { activation: 'elu' } })).toBeNull();
+    // a bias [n, 1] with m = n broadcasts per row: not this path's per-column epilogue
+    expect(await byPadded({ a: [20, 40], b: [40, 20], bias: [20], attrs: {} })).not.toBeNull();
+    expect(await byPadded({ a: [20, 40], b: [40, 20], bias: [20, 1], attrs: {} })).toBeNull();
   });
 
   it('is not taken without relaxed SIMD or when held off: the previous paths run', async () => {
