@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench profile [mlp|lenet5|vggsmall|resnetsmall] [tensorfold|tfjs-layers] [steps] [--backend wasm]`
+ * `pnpm --filter @tensorfold/bench profile [mlp|lenet5|vggsmall|resnetsmall] [tensorfold|tfjs-layers] [steps] [--backend wasm] [--before-mlp-step]`
  *
  * Where a training step's time goes: runs `steps` profiled training steps (`tf.profile`) of the
  * benchmark network, keeps each kernel call's fastest time over the steps (the machines we run on
@@ -8,12 +8,15 @@
  * A composite tfjs op recorded with its inner kernel (`fusedMatMul__op` around `_FusedMatMul`) is
  * counted twice in the sum. vggsmall and resnetsmall are the cnn-training suite's networks (models-cnn's
  * `vggSmall({dropout: 0})` and `resnetSmall()`, batch 32; tfjs-layers trains the same saved network).
+ * `--before-mlp-step` holds off branch wip/mlp-step's three changes (padded small products, one-pass
+ * column sums, the written cross-entropy gradient), for the profile as it was before them.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { memoryIO, tf } from '@tensorfold/core';
 import '@tensorfold/layers';
+import { setColumnSumsEnabled, setPaddedMatMulEnabled } from '@tensorfold/backend/testing';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
-import { adam } from '@tensorfold/optim';
+import { adam, setCrossentropyGradientWritten } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from './training-models.js';
 
@@ -39,6 +42,14 @@ async function main() {
   const args = process.argv.slice(2);
   const backendAt = args.indexOf('--backend');
   const backend = backendAt >= 0 ? args.splice(backendAt, 2)[1] : 'wasm';
+  const beforeAt = args.indexOf('--before-mlp-step');
+  if (beforeAt >= 0) {
+    args.splice(beforeAt, 1);
+    setPaddedMatMulEnabled(false);
+    setColumnSumsEnabled(false);
+    setCrossentropyGradientWritten(false);
+    console.log('held off: padded small products, one-pass column sums, the written cross-entropy gradient');
+  }
   const [network = 'lenet5', side = 'tensorfold', stepsArg = '30'] = args;
   if (!NETWORKS.includes(network)) throw new Error(`Unknown network ${network}: ${NETWORKS.join(', ')}.`);
   if (side !== 'tensorfold' && side !== 'tfjs-layers')

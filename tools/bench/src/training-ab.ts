@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|mlpstep] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|crossentropy|mlpstep] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
  * network (training-models.ts: LeNet-5 at batch 64, `lenet5tanh` the same with tanh hidden layers, the MLP at 128; the cnn-training suite's
@@ -19,7 +19,9 @@
  * `paddedmm` small transposed or unaligned products on the SIMD kernel on padded copies
  * (@tensorfold/backend's mat-mul-padded.ts; off: XNNPACK with explicit transposes), `colsums` sums over
  * leading axes (bias gradients) by one SIMD pass (simd/column-sums.ts; off: an XNNPACK average pooling
- * or the stock kernel), `mlpstep` the two together (off: as before branch wip/mlp-step).
+ * or the stock kernel), `crossentropy` categorical cross-entropy's gradient written out (@tensorfold/optim's
+ * losses/categorical-probabilities.ts; off: automatic differentiation of the expression), `mlpstep` the
+ * three together (off: as before branch wip/mlp-step).
  */
 import {
   setColumnSumsEnabled,
@@ -32,7 +34,7 @@ import {
 import { tf } from '@tensorfold/core';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
-import { adam } from '@tensorfold/optim';
+import { adam, setCrossentropyGradientWritten } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
 import { median } from './kernel-ab.js';
 import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';
@@ -46,9 +48,11 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   fuseddense: setTrainingFusedDenseEnabled,
   paddedmm: setPaddedMatMulEnabled,
   colsums: setColumnSumsEnabled,
+  crossentropy: setCrossentropyGradientWritten,
   mlpstep: (on) => {
     setPaddedMatMulEnabled(on);
     setColumnSumsEnabled(on);
+    setCrossentropyGradientWritten(on);
   },
 };
 

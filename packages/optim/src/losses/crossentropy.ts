@@ -1,5 +1,9 @@
 import { register, ShapeError, tf } from '@tensorfold/core';
 import { checkNumber } from '../checks.js';
+import {
+  categoricalCrossentropyOfProbabilities,
+  crossentropyGradientWritten,
+} from './categorical-probabilities.js';
 import { EPSILON, type LossArgs, LossBase, resolveAxis, toFloat } from './loss.js';
 
 /** Options of the cross-entropy losses. */
@@ -75,6 +79,9 @@ export class CategoricalCrossentropy extends SmoothedCrossentropy {
     if (this.labelSmoothing > 0) {
       const classes = yPred.shape[axis];
       y = tf.add(tf.mul(y, 1 - this.labelSmoothing), this.labelSmoothing / classes);
+    }
+    if (!this.fromLogits && crossentropyGradientWritten()) {
+      return categoricalCrossentropyOfProbabilities(y, yPred, axis); // [batch]
     }
     const logP = this.fromLogits ? tf.logSoftmax(yPred, axis) : logProbabilities(yPred, axis);
     return tf.neg(tf.sum(tf.mul(y, logP), axis)); // [batch]

@@ -18,28 +18,22 @@ describe('WASM Sum and Mean over leading axes', () => {
     ['Sum', [3, 1], [0], true],
   ];
 
-  it.each(cases)(
-    '%s of %j over %j (keepDims %s) matches the CPU backend',
-    async (kernel, shape, axis, keepDims) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const inputs = { x: { values: sequence(size, 3), shape } };
-      const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
-      const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
-      expect(got.shape).toEqual(want.shape);
-      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
-    },
-  );
+  async function expectAsOnCpu(kernel: string, shape: number[], axis: number[], keepDims: boolean) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const inputs = { x: { values: sequence(size, 3), shape } };
+    const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
+    const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
+    expect(got.shape).toEqual(want.shape);
+    expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+  }
+
+  it.each(cases)('%s of %j over %j (keepDims %s) matches the CPU backend', expectAsOnCpu);
 
   it.each(cases.slice(0, 4))(
     'without the SIMD kernel (average pooling): %s of %j over %j (keepDims %s) matches the CPU backend',
     async (kernel, shape, axis, keepDims) => {
       setColumnSumsEnabled(false);
-      const size = shape.reduce((a, b) => a * b, 1);
-      const inputs = { x: { values: sequence(size, 3), shape } };
-      const want = await runKernelOn('cpu', kernel, inputs, { axis, keepDims });
-      const got = await runKernelOn('wasm', kernel, inputs, { axis, keepDims });
-      expect(got.shape).toEqual(want.shape);
-      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+      await expectAsOnCpu(kernel, shape, axis, keepDims);
     },
   );
 
@@ -54,6 +48,37 @@ describe('WASM Sum and Mean over leading axes', () => {
     expect(got.values).toEqual(want);
     const mean = await runKernelOn('wasm', 'Mean', { x: { values, shape: [rows, cols] } }, { axis: [0] });
     expect(mean.values).toEqual(want.map((v) => Math.fround(v / rows)));
+  });
+
+  it('sums many rows in blocks of 1,024, then the blocks: the bits of that sum, near the exact one', async () => {
+    // [50176, 8]: a first convolution's bias gradient at batch 64 on 28x28 images
+    const [rows, cols] = [50176, 8];
+    const values = new Float32Array(rows * cols);
+    for (let i = 0; i < values.length; i++) values[i] = Math.fround(((i * 7919) % 1000) / 997 + 0.1);
+    const exact = new Float64Array(cols);
+    const blocked = new Float32Array(cols);
+    for (let first = 0; first < rows; first += 1024) {
+      const block = new Float32Array(cols);
+      for (let r = first; r < Math.min(rows, first + 1024); r++) {
+        for (let c = 0; c < cols; c++) {
+          block[c] = Math.fround(block[c] + values[r * cols + c]);
+          exact[c] += values[r * cols + c];
+        }
+      }
+      for (let c = 0; c < cols; c++) blocked[c] = Math.fround(blocked[c] + block[c]);
+    }
+    const got = await runKernelOn('wasm', 'Sum', { x: { values, shape: [rows, cols] } }, { axis: [0] });
+    expect(got.values).toEqual(blocked);
+    for (let c = 0; c < cols; c++) expect(Math.abs(got.values[c] - exact[c]) / exact[c]).toBeLessThan(1e-6);
+    const mean = await runKernelOn(
+      'wasm',
+      'Mean',
+      { x: { values, shape: [64, 28, 28, 8] } },
+      {
+        axis: [0, 1, 2],
+      },
+    );
+    expect(mean.values).toEqual(blocked.map((v) => Math.fround(v / rows)));
   });
 
   it('takes the average-pooling path for large leading-axis reductions and the stock kernel otherwise', async () => {

@@ -5,7 +5,7 @@ import { backendInfo, initBackend, useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import * as threadedMatMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { runKernelOn, runPathOnWasm, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads, type ThreadedMatMulKernels, wasmThreads } from '../threads/wasm-threads.js';
 import { matMulByThreads, THREADED_MIN_MULTIPLY_ADDS, tiles } from './mat-mul-by-threads.js';
 
@@ -142,6 +142,18 @@ describe('WASM matMul on 2 threads', () => {
     expect(await byThreads({ a: [2, 128, 128], b: [2, 128, 128] })).toBeNull();
     expect(await byThreads({ a: [2, 128, 128], b: [128, 128], attrs: { transposeA: true } })).toBeNull();
     expect(await byThreads({ a: [128, 128], b: [128, 128], attrs: { activation: 'elu' } })).toBeNull();
+  });
+
+  it('never adds a bias per row ([rows, 1], rows = cols) per column: stock refuses it, as on one thread', async () => {
+    // Before, the pool took it (its size equals the columns) and added it per column: wrong values.
+    const c: Case = { a: [128, 128], b: [128, 128], bias: [128, 1] };
+    await expect(run('wasm', c)).rejects.toThrow(/rank-1 bias/);
+    const inputs = {
+      a: { values: sequence(size(c.a), 1), shape: c.a },
+      b: { values: sequence(size(c.b), 2), shape: c.b },
+      bias: { values: sequence(128, 3), shape: [128, 1] },
+    };
+    expect(await runPathOnWasm(matMulByThreads, inputs, {})).toBeNull();
   });
 
   it('keeps NaN and infinities as the CPU backend does', async () => {

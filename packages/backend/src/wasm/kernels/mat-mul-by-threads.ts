@@ -67,7 +67,13 @@ export function matMulByThreads(
   const n = transposeB ? b0 : b1;
   if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
   if (m * k * n < threadedMinimum(minimum)) return null;
-  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n)) return null;
+  // A bias per column only ([n], [1, n]...): one shaped [rows, 1] broadcasts per row.
+  if (
+    bias != null &&
+    (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n)
+  ) {
+    return null;
+  }
 
   const layout = layoutOf(m, k, n, transposeA);
   if (layout.bytes > 2 ** 31 || !running.pool.reserve(layout.bytes)) return null;

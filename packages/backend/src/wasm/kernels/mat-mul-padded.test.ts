@@ -1,9 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../../init-backend.js';
-import type { WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { runKernelOn, runPathOnWasm, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { matMulBySimd } from './mat-mul-by-simd.js';
 import { matMulPadded, setPaddedMatMulEnabled } from './mat-mul-padded.js';
 
@@ -23,24 +21,7 @@ const inputsOf = ({ a, b, bias }: Case) => ({
 });
 
 /** `matMulPadded` on fresh operands on the WASM backend; null where it left the product alone. */
-async function byPadded(c: Case, run = matMulPadded) {
-  await useBackend('wasm');
-  const before = tf.memory().numTensors;
-  const tensors = Object.fromEntries(
-    Object.entries(inputsOf(c)).map(([key, input]) => [key, tf.tensor(input.values, input.shape)]),
-  );
-  try {
-    const out = run(tf.backend() as unknown as WasmBackendLike, tensors, c.attrs);
-    if (out == null) return null;
-    const result = tf.engine().makeTensorFromTensorInfo(out);
-    const values = Float32Array.from(await result.data());
-    result.dispose();
-    return { values, shape: result.shape };
-  } finally {
-    tf.dispose(Object.values(tensors));
-    expect(tf.memory().numTensors).toBe(before);
-  }
-}
+const byPadded = (c: Case) => runPathOnWasm(matMulPadded, inputsOf(c), c.attrs);
 
 const fused = (c: Case) => c.bias != null || c.attrs.activation != null;
 
@@ -96,13 +77,12 @@ describe('WASM matMul on padded copies (FMA build)', () => {
     const a = sequence(size(c.a), 1);
     const rows8 = new Float32Array(8 * 64);
     rows8.set(a);
-    await useBackend('wasm');
-    const [ta, tb] = [tf.tensor(rows8, [8, 64]), tf.tensor(sequence(size(c.b), 2), c.b)];
-    const out = matMulBySimd(tf.backend() as unknown as WasmBackendLike, { a: ta, b: tb }, {});
-    const full = tf.engine().makeTensorFromTensorInfo(out!);
-    const values = await full.data();
-    tf.dispose([ta, tb, full]);
-    expect(padded!.values).toEqual(Float32Array.from(values.subarray(0, 6 * 16)));
+    const full = await runPathOnWasm(
+      matMulBySimd,
+      { a: { values: rows8, shape: [8, 64] }, b: { values: sequence(size(c.b), 2), shape: c.b } },
+      {},
+    );
+    expect(padded!.values).toEqual(full!.values.subarray(0, 6 * 16));
   });
 
   it('runs inside the registered kernels', async () => {
@@ -138,6 +118,9 @@ describe('WASM matMul on padded copies (FMA build)', () => {
     expect(await byPadded({ a: [2, 8, 40], b: [2, 40, 10], attrs: {} })).toBeNull(); // a batch
     expect(await byPadded({ a: [64, 200], b: [200, 1], attrs: {} })).toBeNull(); // 8x the work
     expect(await byPadded({ a: [16, 40], b: [40, 10], attrs: { activation: 'elu' } })).toBeNull();
+    // a bias [n, 1] with m = n broadcasts per row: not this path's per-column epilogue
+    expect(await byPadded({ a: [20, 40], b: [40, 20], bias: [20], attrs: {} })).not.toBeNull();
+    expect(await byPadded({ a: [20, 40], b: [40, 20], bias: [20, 1], attrs: {} })).toBeNull();
   });
 
   it('is not taken without relaxed SIMD or when held off: the previous paths run', async () => {

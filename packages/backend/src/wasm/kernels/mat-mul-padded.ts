@@ -151,7 +151,13 @@ export function matMulPadded(
   if (m % 4 === 0 && n % 8 === 0) return null;
   const work = m * k * n;
   if (work < MIN_MULTIPLY_ADDS || work > MAX_MULTIPLY_ADDS) return null;
-  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n)) return null;
+  // A bias per column only ([n], [1, n]...): one shaped [n, 1] broadcasts per row.
+  if (
+    bias != null &&
+    (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n)
+  ) {
+    return null;
+  }
   if (simdKernelsFlavor() !== 'fma') return null;
   const kernels = simdKernels(backend);
   if (kernels == null) return null;

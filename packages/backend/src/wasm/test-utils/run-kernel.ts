@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../init-backend.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
 import { wasmThreadsSetting } from '../threads/wasm-threads.js';
 
 /** A kernel input given as plain values, so the same input can be built on every backend. */
@@ -62,4 +63,39 @@ export function worstExcess(a: ArrayLike<number>, b: ArrayLike<number>, rtol: nu
     if (!(excess <= worst)) worst = Number.isNaN(excess) ? Number.POSITIVE_INFINITY : excess;
   }
   return worst;
+}
+
+/**
+ * Runs one of the WASM kernels' own paths (`path(backend, inputs, attrs)`, which returns the output or
+ * null where it leaves the call to another path) on the WASM backend with `inputs` built there, reads
+ * the output and frees everything; throws if a tensor is left behind. Null where the path declined.
+ */
+export async function runPathOnWasm(
+  path: (
+    backend: WasmBackendLike,
+    inputs: Record<string, tf.TensorInfo | undefined>,
+    attrs: tf.NamedAttrMap,
+  ) => tf.TensorInfo | null,
+  inputs: Record<string, KernelInput>,
+  attrs: tf.NamedAttrMap,
+): Promise<KernelOutput | null> {
+  await initBackend({ require: 'wasm', threads: wasmThreadsSetting() });
+  const before = tf.memory().numTensors;
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([key, input]) => [key, tf.tensor(input.values, input.shape)]),
+  );
+  let output: KernelOutput | null = null;
+  try {
+    const out = path(tf.backend() as unknown as WasmBackendLike, tensors, attrs);
+    if (out != null) {
+      const result = tf.engine().makeTensorFromTensorInfo(out);
+      output = { values: Float32Array.from(await result.data()), shape: result.shape };
+      result.dispose();
+    }
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  const left = tf.memory().numTensors - before;
+  if (left !== 0) throw new Error(`the path left ${left} tensors behind`);
+  return output;
 }
