@@ -105,6 +105,18 @@ describe('ratioInterval', () => {
     // Without processes on either side: order statistics over the 6 rounds.
     const plain = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, null);
     expect(ratioInterval(ratios, plain, plain)!.method).toBe('rounds');
+    // One process on each side (BACKEND_TRAINING_PYTORCH_PROCESSES=1): its rounds, not "too few processes".
+    const single = summarizeSide(times([1, 1.1, 0.9, 1, 1.1, 0.9]), 10, [0, 0, 0, 0, 0, 0]);
+    expect(ratioInterval(ratios, plain, single)!.method).toBe('rounds');
+  });
+});
+
+describe('measurePaired without a peer', () => {
+  it('says what to do instead of failing inside the summary', async () => {
+    const clock = { t: 0 };
+    await expect(
+      measurePaired(fakeSide(clock, { speed: 100 }), [], { rounds: 6, steps: 4, samplesPerRound: 256 }),
+    ).rejects.toThrow(/No peer could run.*BACKEND_TRAINING_PEERS/);
   });
 });
 

@@ -110,7 +110,8 @@ export function ratioInterval(ratios: number[], ours: SideResult, theirs: SideRe
   if (ours.processes == null && theirs.processes == null) return medianRatioInterval(ratios);
   const width = Math.max(0, ...(theirs.processes ?? [0])) + 1;
   const groups = ratios.map((_, i) => (ours.processes?.[i] ?? 0) * width + (theirs.processes?.[i] ?? 0));
-  return groupedRatioInterval(ratios, groups);
+  // one process on each side (BACKEND_TRAINING_PYTORCH_PROCESSES=1): its rounds are all there is
+  return new Set(groups).size < 2 ? medianRatioInterval(ratios) : groupedRatioInterval(ratios, groups);
 }
 
 /** The process of each of `runner`'s last `count` rounds (null for a side in this process). */
@@ -134,6 +135,10 @@ export async function measurePaired(
     snapshot?: (pids: number[]) => CpuSnapshot | null;
   },
 ) {
+  if (peers.length === 0)
+    throw new Error(
+      'No peer could run, so there is nothing to compare with: install the missing peer (e.g. apt-get install python3-torch) or name peers that can run here in BACKEND_TRAINING_PEERS.',
+    );
   const { samplesPerRound, ...plan } = options;
   const result = await runPaired(ours, peers, plan);
   const all = result.ours.flat();

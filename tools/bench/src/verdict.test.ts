@@ -8,6 +8,7 @@ import {
   levelBandFromEnv,
   medianRanks,
   medianRatioInterval,
+  middleOf,
   type RatioInterval,
   VERDICT,
 } from './verdict.js';
@@ -191,6 +192,17 @@ describe('groupedRatioInterval (a peer in several processes, each a draw of its 
     // Treating the 16 rounds as independent calls about a sixth of these A/A runs one way or the other.
     expect(wrongRounds / 300).toBeGreaterThan(0.1);
     expect(wrongGrouped / 300).toBeLessThanOrEqual(0.06);
+  });
+
+  it("takes each process's true median: an even count's middle two, not the upper one", () => {
+    // Ratios are ours over theirs: the upper middle would lean every process, and the call, to "faster".
+    const interval = groupedRatioInterval(
+      [0.9, 1.1, 0.95, 1.05, 0.92, 1.08, 0.97, 1.03],
+      [0, 0, 1, 1, 2, 2, 3, 3],
+    )!;
+    expect(interval.estimate).toBeCloseTo(1, 10);
+    expect(middleOf([4, 1, 3, 2])).toBe(2.5);
+    expect(middleOf([3, 1, 2])).toBe(2);
   });
 
   it('refuses ratios without a group each, and one process alone', () => {

@@ -16,7 +16,6 @@
  * same side against itself, `pnpm --filter @tensorfold/bench calibrate`), which must come out level.
  */
 
-import { medianOf } from './steadiness.js';
 
 /**
  * The level band from `BENCH_LEVEL_BAND` (a fraction, e.g. `0.08`), for recalibrating on another
@@ -96,13 +95,20 @@ export function medianRatioInterval(
   if (ranks == null) return null;
   const sorted = [...ratios].sort((a, b) => a - b);
   return {
-    estimate: medianOf(ratios),
+    estimate: middleOf(ratios),
     low: sorted[ranks.k - 1],
     high: sorted[sorted.length - ranks.k],
     coverage: ranks.coverage,
     method: 'rounds',
     count: ratios.length,
   };
+}
+
+/** The median of `values`, the mean of the middle two where their count is even. */
+export function middleOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
 }
 
 /** Student's t quantiles at 0.975 for 1..30 degrees of freedom (then 1.96). */
@@ -127,7 +133,9 @@ export function groupedRatioInterval(ratios: number[], groups: number[]): RatioI
   ratios.forEach((r, i) => {
     byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), r]);
   });
-  const logs = [...byGroup.values()].map((list) => Math.log(medianOf(list)));
+  // the true median (the mean of the middle two of an even count): the upper one would lean every
+  // process's ratio, and so the interval, towards "faster" (ratios are ours over theirs)
+  const logs = [...byGroup.values()].map((list) => Math.log(middleOf(list)));
   const p = logs.length;
   if (p < 2) return null;
   const mean = logs.reduce((s, v) => s + v, 0) / p;
@@ -195,7 +203,7 @@ export function judgeRatio(
   return {
     judged: false,
     call: null,
-    reason: `the interval straddles 1 and reaches past ±${Math.round(level * 100)}%`,
+    reason: `the interval straddles 1 and reaches past ±${+(level * 100).toFixed(1)}%`,
   };
 }
 
