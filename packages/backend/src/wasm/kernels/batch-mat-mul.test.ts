@@ -142,3 +142,37 @@ describe('WASM _FusedMatMul on 2-D operands (as a layer runs the kernel by itsel
     expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-5);
   });
 });
+
+describe('WASM _FusedMatMul wrapper with a bias per row', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    setFmaKernelsEnabled(false);
+  });
+  afterAll(() => setFmaKernelsEnabled(true));
+
+  it("does not fold a's batch into rows under a bias [rows, 1] (rows = cols): the stock kernel gets the product as given and refuses it", () => {
+    const stock = tf.getKernel('_FusedMatMul', 'wasm')!;
+    const calls: number[][] = [];
+    const recording = {
+      ...stock,
+      kernelFunc: (args: Parameters<tf.KernelFunc>[0]) => {
+        calls.push((args.inputs as { a: tf.TensorInfo }).a.shape);
+        return stock.kernelFunc(args);
+      },
+    } as tf.KernelConfig;
+    const before = tf.memory().numTensors;
+    const a = tf.tensor(sequence(2 * 8 * 6, 1), [2, 8, 6]); // [batch, rows, inner]
+    const b = tf.tensor(sequence(6 * 8, 2), [6, 8]); // [inner, cols]
+    const bias = tf.tensor(sequence(8, 3), [8, 1]); // one per row: folded rows would meet other rows' bias
+    expect(() =>
+      fastMatMul(recording)({
+        inputs: { a, b, bias },
+        attrs: { transposeA: false, transposeB: false, activation: 'linear' },
+        backend: tf.backend(),
+      }),
+    ).toThrow(/rank-1 bias/);
+    expect(calls).toEqual([[2, 8, 6]]);
+    tf.dispose([a, b, bias]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

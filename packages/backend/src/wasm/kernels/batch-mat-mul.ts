@@ -176,8 +176,12 @@ function matrixShape(a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs): MatrixSh
   };
 }
 
+/**
+ * Whether a fused product's bias is one per column (`[cols]`, `[1, cols]`...), which stays right when
+ * a's batch is folded into its rows; one shaped `[rows, 1]` (rows = cols too) broadcasts per row.
+ */
 function biasPerColumn(bias: TensorInfo | undefined, cols: number): boolean {
-  return bias == null || util.sizeFromShape(bias.shape) === cols;
+  return bias == null || (util.sizeFromShape(bias.shape) === cols && bias.shape.at(-1) === cols);
 }
 
 /** Swaps the last two axes. */

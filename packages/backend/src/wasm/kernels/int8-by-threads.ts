@@ -134,23 +134,46 @@ export interface Kept {
   pairsAt: Map<object, number>;
 }
 
-let kept: Kept | null = null;
+/**
+ * The kept weights of each memory: the pool's, and the one-thread chain's own (int8-chain-solo.ts),
+ * so that a switch between the two (small batches on one thread, larger ones on the pool) forgets
+ * neither.
+ */
+const keptBy = new WeakMap<WebAssembly.Memory, Kept>();
+
+/** Bytes of weights copied into kept room since the process started (see {@link keptWeightBytesCopied}). */
+let copiedBytes = 0;
+
+/**
+ * Bytes of int8 weights copied into a memory's kept room so far (the pool's or the one-thread
+ * chain's): a count that does not move over a call means every weight it used was kept (tests).
+ */
+export function keptWeightBytesCopied(): number {
+  return copiedBytes;
+}
+
+/** The kept weights of `memory` (after {@link keepWeights}). */
+function keptOf(memory: WebAssembly.Memory): Kept {
+  return keptBy.get(memory) as Kept;
+}
 
 /** The most bytes of weights kept (then the oldest are dropped, all at once). */
 const KEPT_BYTES = 64 << 20;
 
 /**
  * Called by each int8 call on the pool once it knows its scratch (`[0, scratch)` bytes), right after
- * `threadPool`: keeps the kept weights where they are still intact and above the scratch, else
- * forgets them. `own`: the memory is not the pool's but one only the caller writes.
+ * `threadPool`: keeps `pool.memory`'s kept weights where they are still intact and above the
+ * scratch, else forgets them. `own`: the memory is not the pool's but one only the caller writes.
  */
 export function keepWeights(pool: Pick<ThreadPool<object>, 'memory'>, scratch: number, own = false): Kept {
   const handout = poolHandouts();
+  let kept = keptBy.get(pool.memory);
   // `own`: a memory no other kernel writes (int8-chain-solo.ts), whatever the pool's handouts
   const written = !own && kept?.handout !== handout - 1;
-  if (kept == null || kept.memory !== pool.memory || written || scratch > kept.base) {
-    const base = Math.ceil(Math.max(scratch, kept?.memory === pool.memory ? kept.base : 0) / 65536) * 65536;
+  if (kept == null || written || scratch > kept.base) {
+    const base = Math.ceil(Math.max(scratch, kept?.base ?? 0) / 65536) * 65536;
     kept = { memory: pool.memory, handout, base, end: base, at: new Map(), pairsAt: new Map() };
+    keptBy.set(pool.memory, kept);
   }
   kept.handout = handout;
   return kept;
@@ -158,7 +181,7 @@ export function keepWeights(pool: Pick<ThreadPool<object>, 'memory'>, scratch: n
 
 /** Where `w`'s byte weights lie in the pool's memory (copied in now if they are not kept), or null where the memory is short. */
 function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: TensorInfo): number | null {
-  const k = kept as Kept;
+  const k = keptOf(pool.memory);
   let at = k.at.get(w.dataId);
   if (at != null) return at;
   const packed = bytesOf(backend, w);
@@ -166,6 +189,7 @@ function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: Tensor
   if (!pool.reserve(k.end + packed.length)) return null;
   at = k.end;
   new Int8Array(pool.memory.buffer).set(packed, at);
+  copiedBytes += packed.length;
   k.at.set(w.dataId, at);
   k.end = aligned(at + packed.length);
   return at;
@@ -189,7 +213,7 @@ export function keptWeights(
   ws: TensorInfo[],
   bytes: boolean,
 ): number[] | null {
-  const k = kept as Kept;
+  const k = keptOf(pool.memory);
   const map = bytes ? k.at : k.pairsAt;
   const data = (w: TensorInfo) => (bytes ? bytesOf(backend, w) : backend.typedArrayFromHeap(w));
   // bytes of room for each tensor data once (a layer may share another's weights)
@@ -210,6 +234,7 @@ export function keptWeights(
       new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
       k.end,
     );
+    copiedBytes += values.byteLength;
     map.set(w.dataId, k.end);
     k.end = aligned(k.end + values.byteLength);
   }

@@ -14,6 +14,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { MAX_CHUNKS } from '../threads/pool.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
@@ -70,6 +71,9 @@ export function int8DenseChainByRows(call: ChainCall): boolean {
   if (!enabled) return false;
   const work = layers.reduce((sum, l) => sum + m * l.k * l.n, 0);
   if (work < threadedInt8Minimum() || (m < 8 && !threadedSizeRulesWaived())) return false;
+  // decided before taking the pool: a handout this path then turns down would make the job a layer
+  // that follows see another kernel's handout and copy its kept weights in again (keepWeights)
+  if (turnedDown(layers, simdKernelsFlavor() === 'fma')) return false;
   const running = threadPool('int8Chain');
   if (running == null) return false;
   const { pool, build } = running;
@@ -95,7 +99,7 @@ export function int8DenseChainSolo(call: ChainCall): boolean {
   // larger batches: the copy of x in costs more than repacking the weights saves (BENCHMARKS.md)
   if (!enabled || call.m > MAX_CHUNK_ROWS) return false;
   const solo = soloChain();
-  if (solo == null) return false;
+  if (solo == null || turnedDown(call.layers, solo.kernels.hasBytes != null)) return false;
   return chainByRows(call, {
     memory: solo.memory,
     reserve: (bytes) => reserveSolo(solo, bytes),
@@ -130,12 +134,19 @@ interface RowsRunner {
   run(chunks: number, params: number): void;
 }
 
+/**
+ * Whether byte products (`bytes`: the FMA build) turn the stack down: a hidden layer without ReLU
+ * (negative inputs to the next), or a first input seen negative before ({@link signedInputs}).
+ */
+function turnedDown(layers: ChainLayer[], bytes: boolean): boolean {
+  return bytes && (layers.slice(0, -1).some((l) => !l.relu) || signedInputs.has(layers[0].w.dataId));
+}
+
+/** The stack by rows on `runner` (after {@link turnedDown}); false where memory is short or an input was negative. */
 function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunner): boolean {
   let clock = phaseStart();
   const pool = runner;
   const { bytes } = runner;
-  if (bytes && (layers.slice(0, -1).some((l) => !l.relu) || signedInputs.has(layers[0].w.dataId)))
-    return false;
   const sizes = layers.map((l) => {
     const pairs = l.w.shape[1];
     return { pairs, quads: Math.ceil(pairs / 2), nPad: l.w.shape[0] * 8 };

@@ -11,7 +11,7 @@ import { int8MatMulReference } from '../../int8/reference.js';
 import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
-import { setThreadedInt8Minimum } from './int8-by-threads.js';
+import { keptWeightBytesCopied, setThreadedInt8Minimum } from './int8-by-threads.js';
 import { chainChunkRows, setInt8ChainByRowsEnabled } from './int8-chain-by-rows.js';
 import { setInt8PhaseClock } from './int8-phases.js';
 
@@ -194,6 +194,45 @@ describe.each([
         setInt8ChainByRowsEnabled(true);
         setInt8PhaseClock(null);
       }
+    },
+  );
+
+  it.each([
+    // the FMA build turns a stack by rows down (a linear hidden layer; a first input seen negative)
+    // and runs a job a layer: the by-rows path must not have taken the pool first
+    { m: 16, sizes: [50, 30, 12], activations: ['linear', 'relu'], signed: false, batches: [16] },
+    { m: 16, sizes: [50, 30, 12], activations: ['relu', 'relu'], signed: true, batches: [16] },
+    // batches under 8 rows on the chain's own memory, 8 and more on the pool, in turn
+    { m: 16, sizes: [50, 30, 12], activations: ['relu', 'linear'], signed: false, batches: [4, 16] },
+  ] as Array<{
+    m: number;
+    sizes: number[];
+    activations: Int8Activation[];
+    signed: boolean;
+    batches: number[];
+  }>)(
+    'keeps the weights in the pool memory (and the one-thread chain memory) from call to call: %j',
+    async ({ m, sizes, activations, signed, batches }) => {
+      expect(await setWasmThreads(2)).toBe(2);
+      setThreadedInt8Minimum(0);
+      const s = stack(m, sizes, 5 * m + sizes[0], signed);
+      const inputs = tensors(s, m);
+      const run = async (rows: number) => {
+        const x = tf.slice(inputs.x, [0, 0], [rows, sizes[0]]);
+        const y = tf
+          .engine()
+          .runKernel(INT8_DENSE_CHAIN, { ...inputs, x }, { activations } as never) as tf.Tensor;
+        const values = Array.from(await y.data());
+        tf.dispose([x, y]);
+        const expected = reference({ ...s, x: s.x.slice(0, rows * sizes[0]) }, rows, activations);
+        expect(values).toEqual(Array.from(expected));
+      };
+      for (const rows of batches) await run(rows); // the weights copied in (a signed input: found)
+      for (const rows of batches) await run(rows);
+      const copied = keptWeightBytesCopied();
+      for (let round = 0; round < 2; round++) for (const rows of batches) await run(rows);
+      expect(keptWeightBytesCopied()).toBe(copied);
+      tf.dispose(Object.values(inputs));
     },
   );
 

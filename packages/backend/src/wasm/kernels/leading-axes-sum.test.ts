@@ -108,4 +108,17 @@ describe('WASM Sum and Mean over leading axes', () => {
     expect(calls).toEqual(['[1,2]']);
     big.dispose();
   });
+
+  it("frees its output and the blocks' sums when the SIMD pass throws", async () => {
+    await useBackend('wasm');
+    const backend = tf.backend();
+    const x = tf.ones([4, 64]);
+    const dataIds = backend.numDataIds();
+    // x claimed far larger than its memory: the view of it fails after the outputs are allocated
+    const huge = { dataId: x.dataId, shape: [1 << 22, 64], dtype: 'float32' } as tf.TensorInfo;
+    const sum = leadingAxesSum(tf.getKernel('Sum', 'wasm')!);
+    expect(() => sum({ inputs: { x: huge }, attrs: { axis: [0], keepDims: false }, backend })).toThrow();
+    expect(backend.numDataIds()).toBe(dataIds);
+    x.dispose();
+  });
 });

@@ -91,11 +91,13 @@ function bySimd(
 ): TensorInfo | null {
   const kernel = columnSumsKernel(backend);
   if (kernel == null) return null;
-  const out = backend.makeOutput(outShape, 'float32');
-  const blocks = Math.ceil(rows / BLOCK_ROWS);
-  // [blocks, cols]: each block's sums
-  const partial = blocks > 1 ? backend.makeOutput([blocks, cols], 'float32') : null;
+  // out and the blocks' sums freed here if anything throws (a trap in the WASM call): no leak
+  const scope = new KernelScope(backend);
   try {
+    const out = scope.allocate(outShape);
+    const blocks = Math.ceil(rows / BLOCK_ROWS);
+    // [blocks, cols]: each block's sums
+    const partial = blocks > 1 ? scope.allocate([blocks, cols]) : null;
     // Views after the allocations: an allocation may move the heap.
     const sums = backend.typedArrayFromHeap(out) as Float32Array;
     const from = backend.typedArrayFromHeap(x).byteOffset;
@@ -111,10 +113,10 @@ function bySimd(
       kernel.columnSums(at, sums.byteOffset, blocks, cols);
     }
     if (isMean) for (let c = 0; c < cols; c++) sums[c] /= rows;
+    return scope.finish(out);
   } finally {
-    if (partial != null) backend.disposeData(partial.dataId);
+    scope.dispose();
   }
-  return out;
 }
 
 /** Wraps the stock `Sum` or `Mean` config with {@link leadingAxesSum}. */
