@@ -28,7 +28,6 @@ export {
   reduceLROnPlateau,
 } from './callbacks/reduce-lr-on-plateau.js';
 export { TerminateOnNaN, type TerminateOnNaNArgs, terminateOnNaN } from './callbacks/terminate-on-nan.js';
-export { setCrossentropyGradientWritten } from './losses/categorical-probabilities.js';
 export {
   BinaryCrossentropy,
   binaryCrossentropy,

@@ -16,7 +16,8 @@ import { memoryIO, tf } from '@tensorfold/core';
 import '@tensorfold/layers';
 import { setColumnSumsEnabled, setPaddedMatMulEnabled } from '@tensorfold/backend/testing';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
-import { adam, setCrossentropyGradientWritten } from '@tensorfold/optim';
+import { adam } from '@tensorfold/optim';
+import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from './training-models.js';
 

@@ -34,7 +34,8 @@ import {
 import { tf } from '@tensorfold/core';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
-import { adam, setCrossentropyGradientWritten } from '@tensorfold/optim';
+import { adam } from '@tensorfold/optim';
+import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { median } from './kernel-ab.js';
 import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';

@@ -16,7 +16,6 @@
  * same side against itself, `pnpm --filter @tensorfold/bench calibrate`), which must come out level.
  */
 
-
 /**
  * The level band from `BENCH_LEVEL_BAND` (a fraction, e.g. `0.08`), for recalibrating on another
  * machine without editing code; 0.05 when unset.

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import * as main from './index.js';
+import { crossentropyGradientWritten } from './losses/categorical-probabilities.js';
+import * as testing from './testing.js';
+
+describe('@tensorfold/optim/testing', () => {
+  it('holds the A/B switch of the written cross-entropy gradient, which the main entry does not export', () => {
+    expect(Object.keys(main)).not.toContain('setCrossentropyGradientWritten');
+    expect(Object.keys(testing)).toEqual(['setCrossentropyGradientWritten']);
+    try {
+      testing.setCrossentropyGradientWritten(false);
+      expect(crossentropyGradientWritten()).toBe(false);
+    } finally {
+      testing.setCrossentropyGradientWritten(true);
+    }
+    expect(crossentropyGradientWritten()).toBe(true);
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * @tensorfold/optim/testing: switches for same-process A/B benchmarks and tests, kept out of the
+ * package's main entry (they change how a loss records its gradient for the whole process, not
+ * something an application sets).
+ *
+ * @example
+ * import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
+ *
+ * setCrossentropyGradientWritten(false); // the autodiff of the expression, as before
+ *
+ * @packageDocumentation
+ */
+export { setCrossentropyGradientWritten } from './losses/categorical-probabilities.js';
