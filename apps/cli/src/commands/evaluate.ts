@@ -44,7 +44,10 @@ export interface EvaluateResult {
   rows: EvaluateRow[];
   /** Int8 throughput over float32 throughput, where both ran. */
   speedup?: number;
-  /** The layers that run on the int8 kernels (the others stay float: under 32 inputs an output), by their names in the saved model. */
+  /**
+   * The layers that run on the int8 kernels, by their names in the saved model; the others stay float:
+   * under 32 inputs an output, except a convolution whose 2 x 2 max pool folds in (LeNet-5's first).
+   */
   int8Layers?: string[];
 }
 

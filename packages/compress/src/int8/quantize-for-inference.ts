@@ -21,8 +21,9 @@ export interface QuantizeForInferenceOptions {
    * costs about as much as their product, and the float kernels are faster there (LeNet-5's first
    * convolution, 9 inputs: 0.74x on WASM, BENCHMARKS.md). Except a Conv2D whose 2 x 2 max pool folds
    * in (`fold`): it is replaced however few its inputs, the fused pool saving a float pass (whole
-   * LeNet-5 passes on WASM, same runs: 1.45-1.79x float32's CPU time with its first convolution int8
-   * and pooled, 1.21-1.55x with it float, BENCHMARKS.md, branch wip/int8-conv). Default 32.
+   * LeNet-5 passes on WASM, same runs: int8 runs 1.45-1.79x faster, float32's CPU time over int8's,
+   * with its first convolution int8 and pooled, 1.21-1.55x with it float, BENCHMARKS.md, branch
+   * wip/int8-conv). Default 32.
    */
   minInputs?: number;
   /**
