@@ -12,6 +12,7 @@ export {
   type DenoisingAutoencoderArgs,
   denoisingAutoencoder,
 } from './autoencoder.js';
+export { classClarityLoss, classLabelLoss } from './class-head.js';
 export { type ClassifierScore, type ClassifierScoreArgs, classifierScore } from './classifier-score.js';
 export { type DcganArgs, dcgan, dcganDiscriminator, dcganGenerator } from './dcgan.js';
 export type { CodecArgs } from './dense-codec.js';
