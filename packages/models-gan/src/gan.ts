@@ -14,6 +14,7 @@ import {
 import { type Adam, adam, binaryCrossentropy, type LearningRateSchedule } from '@tensorfold/optim';
 import { classClarityLoss, classLabelLoss } from './class-head.js';
 import { trainOn } from './train-on.js';
+import { latentNormal, type SampleArgs } from './truncation.js';
 
 /** Options of {@link gan}. */
 export interface GanArgs {
@@ -165,16 +166,22 @@ export class GAN extends Model {
     this.ownOptimizers = [];
   }
 
-  /** `count` latent points `[count, latentDim]` from a standard normal, the same for the same `seed`. */
-  latentPoints(count: number, seed?: number): tf.Tensor2D {
-    const s = seed ?? this.nextLatentSeed();
-    return tf.randomNormal([count, this.latentDim], 0, 1, 'float32', s) as tf.Tensor2D;
+  /**
+   * `count` latent points `[count, latentDim]` from a standard normal (truncated with
+   * `args.truncation`, see {@link SampleArgs}), the same for the same `seed`.
+   */
+  latentPoints(count: number, seed?: number, args: SampleArgs = {}): tf.Tensor2D {
+    return latentNormal(count, this.latentDim, seed ?? this.nextLatentSeed(), args.truncation);
   }
 
-  /** `count` generated samples (inference mode), the same for the same `seed`. The caller disposes them. */
-  sample(count: number, seed?: number): tf.Tensor {
+  /**
+   * `count` generated samples (inference mode), the same for the same `seed` (and `truncation`). With
+   * `args.truncation` the latent points come from a truncated normal (BigGAN's truncation trick, see
+   * {@link SampleArgs}): fidelity for diversity. The caller disposes them.
+   */
+  sample(count: number, seed?: number, args: SampleArgs = {}): tf.Tensor {
     return tf.tidy(() => {
-      const z = this.latentPoints(count, seed);
+      const z = this.latentPoints(count, seed, args);
       return this.generator.forward([z], { training: false })[0];
     });
   }

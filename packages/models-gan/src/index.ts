@@ -39,5 +39,6 @@ export {
   twoMoons,
 } from './toy-data.js';
 export { type ToyGanArgs, toyGan } from './toy-gan.js';
+export { checkTruncation, latentNormal, type SampleArgs } from './truncation.js';
 export { VAE, type VaeArgs, type VaeCompileArgs, vae } from './vae.js';
 export { WeightAverage, type WeightAverageArgs } from './weight-average.js';
