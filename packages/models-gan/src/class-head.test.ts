@@ -1,9 +1,19 @@
 import { initBackend } from '@tensorfold/backend';
-import { ConfigError, loadModel, memoryIO, setSeed, tf } from '@tensorfold/core';
+import {
+  ConfigError,
+  input,
+  loadModel,
+  memoryIO,
+  model,
+  type SymbolicTensor,
+  setSeed,
+  tf,
+} from '@tensorfold/core';
+import { dense, flatten } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classClarityLoss, classLabelLoss } from './class-head.js';
-import { dcgan } from './dcgan.js';
-import { GAN } from './gan.js';
+import { dcgan, dcganGenerator } from './dcgan.js';
+import { GAN, gan } from './gan.js';
 
 beforeAll(async () => {
   await initBackend({ require: 'wasm' });
@@ -151,6 +161,24 @@ describe('dcgan({classes})', () => {
     tf.dispose([x, p, q]);
     model.dispose();
     restored.dispose();
+  });
+
+  it('refuses a discriminator whose second output is not class probabilities', () => {
+    const image = input({ shape: [28, 28, 1] });
+    const features = flatten().apply(image) as SymbolicTensor;
+    const discriminator = model({
+      inputs: image,
+      outputs: [
+        dense({ units: 1, activation: 'sigmoid' }).apply(features) as SymbolicTensor,
+        dense({ units: 1, activation: 'sigmoid' }).apply(features) as SymbolicTensor,
+      ],
+    });
+    const generator = dcganGenerator({ latentDim: 8, filters: 16 });
+    expect(() => gan({ generator, discriminator })).toThrow(
+      /must output one probability per sample, \[batch, 1\]; it outputs \[null,1\], \[null,1\]\..*a class head/,
+    );
+    generator.dispose();
+    discriminator.dispose();
   });
 
   it('refuses a bad class count, a class weight without a head, and fit without labels', async () => {

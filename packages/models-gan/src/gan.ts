@@ -328,7 +328,7 @@ function checkPlayers(generator: Model, discriminator: Model, latentDim: number)
     out.length === 1 || (out.length === 2 && classShape.length === 2 && (classShape[1] ?? 0) >= 2);
   if (out.length > 2 || !classHeadOk || shape.length !== 2 || shape[1] !== 1)
     throw new ConfigError(
-      `The discriminator must output one probability per sample, [batch, 1] (and optionally class probabilities [batch, classes >= 2] second); it outputs ${out.map((o) => JSON.stringify(o.shape)).join(', ')}. End it with dense({units: 1, activation: 'sigmoid'}).`,
+      `The discriminator must output one probability per sample, [batch, 1]; it outputs ${out.map((o) => JSON.stringify(o.shape)).join(', ')}. End it with dense({units: 1, activation: 'sigmoid'}) (a class head, class probabilities [batch, classes >= 2], may be a second output).`,
     );
   const gOut = generator.outputs[0].shape.slice(1);
   const dIn = discriminator.inputs[0].shape.slice(1);
