@@ -76,5 +76,30 @@ describe('tensorfold train and generate for generative models', () => {
     const grid = runCli(['generate', out, '--latent-grid', '3', '--out', samples]);
     expect(grid.code).toBe(1);
     expect(grid.stderr).toContain("--latent-grid walks a VAE's latent space");
+    // The truncation trick: the same pictures for the same seed and threshold, others than untruncated.
+    const plain = join(dir, 'plain.png');
+    const truncated = join(dir, 'truncated.png');
+    const truncatedAgain = join(dir, 'truncated-again.png');
+    expect(runCli(['generate', out, '--count', '4', '--seed', '2', '--out', plain]).code).toBe(0);
+    for (const file of [truncated, truncatedAgain]) {
+      const run = runCli([
+        'generate',
+        out,
+        '--count',
+        '4',
+        '--seed',
+        '2',
+        '--truncation',
+        '0.5',
+        '--out',
+        file,
+      ]);
+      expect(run.code).toBe(0);
+    }
+    expect(readFileSync(truncatedAgain)).toEqual(readFileSync(truncated));
+    expect(readFileSync(truncated)).not.toEqual(readFileSync(plain));
+    const bad = runCli(['generate', out, '--count', '4', '--truncation', '0', '--out', samples]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('truncation must be a finite threshold > 0');
   }, 300_000);
 });

@@ -367,6 +367,11 @@ Examples:
       "a 2-D VAE's latent space as an N x N lattice of decoded images",
       integerAtLeast(2, '--latent-grid'),
     )
+    .option(
+      '--truncation <t>',
+      'the truncation trick: latent values beyond +-t (standard deviations) are redrawn; less variety, maybe cleaner samples (measure it: it can also hurt)',
+      (value: string) => Number(value),
+    )
     .requiredOption('--out <file.png>', 'where the PNG grid goes', (value: string) => userPath(value))
     .addHelpText(
       'after',
@@ -374,10 +379,14 @@ Examples:
 Examples:
   tensorfold train dcgan --dataset mnist --epochs 5 --out runs/dcgan
   tensorfold generate runs/dcgan --count 64 --seed 3 --out samples.png
+  tensorfold generate runs/dcgan --count 64 --seed 3 --truncation 2 --out truncated.png
   tensorfold train vae --latent 2 --out runs/vae && tensorfold generate runs/vae --latent-grid 20 --out latent.png`,
     )
     .action(
-      async (target: string, flags: { count: number; seed: number; latentGrid?: number; out: string }) => {
+      async (
+        target: string,
+        flags: { count: number; seed: number; latentGrid?: number; truncation?: number; out: string },
+      ) => {
         const { generateCommand } = await import('./commands/generate.js');
         await generateCommand({ model: target, ...flags }, makeOutput(false));
       },

@@ -24,6 +24,9 @@
  * convolution (`dcgan({discriminatorBatchNorm: true})`, and then the discriminator learns from real and
  * generated images as separate batches, `compile`'s default for such a discriminator); a resumed run must pass the same two flags as the
  * saved GAN (the averaged generator is rebuilt from them).
+ * `--classes` gives the discriminator a 10-way class head trained on the training labels, and the generator
+ * CatGAN's class-clarity term, both weighted by `--class-weight` (default 1; `dcgan({classes: 10})`,
+ * `compile({classWeight})`); a resumed run must pass `--classes` again.
  * `--minutes M` starts no epoch that the last one's duration says would end after M minutes. `--out DIR`
  * saves, after every epoch, the GAN to DIR/gan and the averaged generator to DIR/generator-average.
  * `--resume DIR --initial-epoch N` goes on from the GAN saved in DIR/gan after epoch N (the saved model has
@@ -67,6 +70,8 @@ const { values } = parseArgs({
     dropout: { type: 'string', default: '0.3' },
     'generator-blocks': { type: 'string', default: '0' },
     'discriminator-batch-norm': { type: 'boolean', default: false },
+    classes: { type: 'boolean', default: false },
+    'class-weight': { type: 'string', default: '1' },
   },
 });
 if (!values.judge)
@@ -94,7 +99,9 @@ console.error(
   `Real training digits: ${(realScore.confidentShare * 100).toFixed(1)}% with confidence > 0.9, Fréchet ${realScore.frechetDistance?.toFixed(2)}`,
 );
 const images = tf.tidy(() => tf.sub(tf.mul(train.xs, 2), 1)); // [n, 28, 28, 1] in [-1, 1]
-train.dispose();
+const labels = values.classes ? train.ys : null; // [n] digit classes, for the discriminator's class head
+if (labels) train.xs.dispose();
+else train.dispose();
 
 const args = {
   latentDim: Number(values['latent-dim']),
@@ -102,6 +109,7 @@ const args = {
   dropout: Number(values.dropout),
   generatorBlocks: Number(values['generator-blocks']),
   discriminatorBatchNorm: values['discriminator-batch-norm'],
+  classes: values.classes ? 10 : 0,
   seed: Number(values.seed),
 };
 const model = values.resume ? ((await loadModel(fileSystem(`${values.resume}/gan`))) as GAN) : dcgan(args);
@@ -137,6 +145,7 @@ const rateAfter = (steps: number) => (typeof rate === 'number' ? rate : rate.at(
 model.compile({
   labelSmoothing: Number(values['label-smoothing']),
   learningRate: rate, // both players' default Adam (beta1 0.5)
+  ...(values.classes ? { classWeight: Number(values['class-weight']) } : {}),
 });
 const decay = Number(values.ema);
 const average = decay > 0 ? new WeightAverage(model.generator, { decay }) : null;
@@ -178,12 +187,8 @@ for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
     break;
   }
   const start = performance.now();
-  const history = await model.fit(images, {
-    epochs: 1,
-    batchSize,
-    seed: epoch,
-    callbacks: average ? [average] : [],
-  });
+  const fitArgs = { epochs: 1, batchSize, seed: epoch, callbacks: average ? [average] : [] };
+  const history = await (labels ? model.fit(images, labels, fitArgs) : model.fit(images, fitArgs));
   last = (performance.now() - start) / 1000;
   const score = await judgeGenerator(model.generator);
   let averageScore: ClassifierScore | undefined;
@@ -196,6 +201,7 @@ for (let epoch = first; epoch <= Number(values.epochs); epoch++) {
     seconds: Math.round(last),
     d_loss: history.history.d_loss[0],
     g_loss: history.history.g_loss[0],
+    ...(labels ? { d_class: history.history.d_class[0], g_class: history.history.g_class[0] } : {}),
     learning_rate: rateAfter((epoch - initialEpoch) * stepsPerEpoch),
     ...score,
     average: averageScore,

@@ -5,7 +5,8 @@
  * the judge is confident about (> 0.9), on the ambiguous ones (<= 0.9, and <= 0.6), and on 2,000 real test
  * digits; then the judge's confident share among the half of the samples the discriminator scores highest
  * and among the other half. Equal figures mean the discriminator gives the generator no push toward
- * unambiguous digits.
+ * unambiguous digits. With a class head (`dcgan({classes})`) it also prints the head's top probability on the
+ * judge's confident and ambiguous samples and how often the head's class is the judge's.
  *
  *   node --conditions=@tensorfold/source --import tsx packages/models-gan/scripts/discriminator-vs-judge.ts \
  *     runs/judge runs/dcgan/gan
@@ -45,3 +46,20 @@ const idx = [...d].map((v, i) => [v, conf[i]]).sort((a, b) => b[0] - a[0]);
 const top = idx.slice(0, 1000).filter((p) => p[1] > 0.9).length / 1000;
 const bottom = idx.slice(1000).filter((p) => p[1] > 0.9).length / 1000;
 console.log(JSON.stringify({ confidentInTopHalfByD: top, confidentInBottomHalfByD: bottom }));
+// A class head (dcgan({classes})): does its confidence follow the judge's, and do they name the same digit?
+if (model.classes > 0) {
+  const head = model.discriminator.forward([x], { training: false })[1]; // [2000, classes]
+  const headTop = tf.max(head, 1).dataSync();
+  const headClass = tf.argMax(head, 1).dataSync();
+  const judgeClass = tf
+    .argMax(judge.forward([tf.div(tf.add(x, 1), 2)], { training: false })[0], 1)
+    .dataSync();
+  const agree = [...headClass].filter((c, i) => c === judgeClass[i]).length / 2000;
+  console.log(
+    JSON.stringify({
+      headOnConfident: mean([...headTop].filter((_, i) => conf[i] > 0.9)),
+      headOnAmbiguous: mean([...headTop].filter((_, i) => conf[i] <= 0.9)),
+      headAgreesWithJudge: agree,
+    }),
+  );
+}

@@ -1,4 +1,12 @@
-import { ConfigError, type Model, sequential } from '@tensorfold/core';
+import {
+  ConfigError,
+  input,
+  type Layer,
+  type Model,
+  model,
+  type SymbolicTensor,
+  sequential,
+} from '@tensorfold/core';
 import {
   batchNormalization,
   conv2d,
@@ -34,6 +42,15 @@ export interface DcganArgs {
    * real from generated images, and training collapses). Default false.
    */
   discriminatorBatchNorm?: boolean;
+  /**
+   * Number of classes of a second, auxiliary discriminator head: a softmax `[batch, classes]` on the same
+   * features as the real/fake unit, trained on the real images' labels (`fit(images, labels)`, class indices `[n]` or one-hot `[n, classes]`), whose
+   * opinion of the generated images the generator is trained to make clear and balanced (see
+   * `GanCompileArgs.classWeight`): a class-aware discriminator in the manner of the semi-supervised GAN
+   * (Salimans et al. 2016) and AC-GAN (Odena et al. 2017), with CatGAN's generator entropy terms
+   * (Springenberg 2016). The generator stays unconditional. Default 0 (no class head).
+   */
+  classes?: number;
   /** Dropout rate after each discriminator block. Default 0.3. */
   dropout?: number;
   /** Slope of the LeakyReLUs for negative inputs. Default 0.2 (the paper's). */
@@ -50,6 +67,7 @@ interface Resolved {
   filters: number;
   blocks: number;
   batchNorm: boolean;
+  classes: number;
   rate: number;
   alpha: number;
 }
@@ -85,6 +103,11 @@ function resolve(args: DcganArgs): Resolved {
     throw new ConfigError(
       `generatorBlocks must be an integer >= 0 (0 for the two-upsampling generator), got ${blocks}.`,
     );
+  const classes = args.classes ?? 0;
+  if (!Number.isInteger(classes) || classes < 0 || classes === 1)
+    throw new ConfigError(
+      `classes must be 0 (no class head) or an integer >= 2 (e.g. 10 for digits), got ${classes}.`,
+    );
   const rate = args.dropout ?? 0.3;
   if (!(rate >= 0 && rate < 1)) throw new ConfigError(`dropout must be in [0, 1), got ${rate}.`);
   return {
@@ -95,6 +118,7 @@ function resolve(args: DcganArgs): Resolved {
     filters,
     blocks,
     batchNorm: args.discriminatorBatchNorm ?? false,
+    classes,
     rate,
     alpha: args.leakyAlpha ?? 0.2,
   };
@@ -138,29 +162,41 @@ export function dcganGenerator(args: DcganArgs = {}): Model {
 /**
  * The DCGAN discriminator: two stride-2 convolutions (no pooling), LeakyReLU and dropout (and batch
  * normalization after the second with `discriminatorBatchNorm`), then one sigmoid unit `[batch, 1]`: the
- * probability that the image is real.
+ * probability that the image is real. With `classes` it has a second output, a softmax `[batch, classes]`
+ * on the same flattened features.
  */
 export function dcganDiscriminator(args: DcganArgs = {}): Model {
   const r = resolve(args);
-  return sequential({
+  const inputShape: [number, number, number] = [r.height, r.width, r.channels];
+  const trunk = (withInputShape: boolean): Layer[] => [
+    conv2d({
+      filters: r.filters / 2,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      ...(withInputShape ? { inputShape } : {}),
+    }),
+    leakyReLU({ alpha: r.alpha }),
+    dropout({ rate: r.rate }),
+    // [batch, h/2, w/2, filters/2]
+    conv2d({ filters: r.filters, kernelSize: 4, strides: 2, padding: 'same', useBias: !r.batchNorm }),
+    ...(r.batchNorm ? [batchNormalization()] : []),
+    leakyReLU({ alpha: r.alpha }), // [batch, h/4, w/4, filters]
+    dropout({ rate: r.rate }),
+    flatten(), // [batch, h/4 * w/4 * filters]
+  ];
+  const real = dense({ units: 1, activation: 'sigmoid' });
+  if (r.classes === 0) return sequential({ name: 'discriminator', layers: [...trunk(true), real] });
+  const image = input({ shape: inputShape, name: 'image' });
+  let features: SymbolicTensor = image;
+  for (const layer of trunk(false)) features = layer.apply(features) as SymbolicTensor;
+  const classHead = dense({ units: r.classes, activation: 'softmax', name: 'classes' });
+  return model({
     name: 'discriminator',
-    layers: [
-      conv2d({
-        filters: r.filters / 2,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        inputShape: [r.height, r.width, r.channels],
-      }),
-      leakyReLU({ alpha: r.alpha }),
-      dropout({ rate: r.rate }),
-      // [batch, h/2, w/2, filters/2]
-      conv2d({ filters: r.filters, kernelSize: 4, strides: 2, padding: 'same', useBias: !r.batchNorm }),
-      ...(r.batchNorm ? [batchNormalization()] : []),
-      leakyReLU({ alpha: r.alpha }), // [batch, h/4, w/4, filters]
-      dropout({ rate: r.rate }),
-      flatten(),
-      dense({ units: 1, activation: 'sigmoid' }),
+    inputs: image,
+    outputs: [
+      real.apply(features) as SymbolicTensor, // [batch, 1]
+      classHead.apply(features) as SymbolicTensor, // [batch, classes]
     ],
   });
 }

@@ -12,13 +12,20 @@ import {
   tf,
 } from '@tensorfold/core';
 import { type Adam, adam, binaryCrossentropy, type LearningRateSchedule } from '@tensorfold/optim';
+import { classClarityLoss, classLabelLoss } from './class-head.js';
 import { trainOn } from './train-on.js';
+import { latentNormal, type SampleArgs } from './truncation.js';
 
 /** Options of {@link gan}. */
 export interface GanArgs {
   /** Maps latent points `[batch, latentDim]` to samples (images `[batch, h, w, c]`, or points). */
   generator: Model;
-  /** Maps samples to the probability `[batch, 1]` that they are real (a sigmoid output). */
+  /**
+   * Maps samples to the probability `[batch, 1]` that they are real (a sigmoid output); optionally a second
+   * output, class probabilities `[batch, classes]` (a softmax, e.g. `dcgan({classes})`'s class head): then
+   * `fit` takes the real samples' labels (class indices `[n]` or one-hot `[n, classes]`) and the players learn the class terms of
+   * {@link GanCompileArgs.classWeight}.
+   */
   discriminator: Model;
   /** Size of the latent space. Default: the generator's input size. */
   latentDim?: number;
@@ -59,6 +66,16 @@ export interface GanCompileArgs {
    * Default: `true` where the discriminator has a BatchNormalization layer, else `false`.
    */
   separateBatches?: boolean;
+  /**
+   * Weight of the class terms, for a discriminator with a class head (a second output `[batch, classes]`).
+   * The discriminator adds `classWeight` times the cross-entropy of its class head on the real samples'
+   * labels; the generator adds `classWeight` times CatGAN's (Springenberg 2016) class-clarity term on its
+   * samples, `mean_i H(p(y|G(z_i))) - H(mean_i p(y|G(z_i)))` (H the entropy in nats): low when each sample is
+   * clearly one class and the batch spreads over all classes. Logged as `d_class` and `g_class`; `d_loss`
+   * and `g_loss` stay the real/fake losses. Default 1 with a class head; a discriminator without one takes
+   * none (0 only).
+   */
+  classWeight?: number;
 }
 
 /**
@@ -81,14 +98,20 @@ export class GAN extends Model {
   private labelSmoothing = 0;
   private labelNoise = 0;
   private separateBatches = false;
+  private classWeight = 0;
+  /** Classes of the discriminator's class head; 0 where it has none. */
+  readonly classes: number;
 
   constructor(args: GanArgs) {
     const { generator, discriminator } = args;
     const latentDim = args.latentDim ?? latentSizeOf(generator);
     checkPlayers(generator, discriminator, latentDim);
     const z: SymbolicTensor = input({ shape: [latentDim], name: 'latent' });
-    const score = discriminator.apply(generator.apply(z)) as SymbolicTensor;
+    const scores = discriminator.apply(generator.apply(z)) as SymbolicTensor | SymbolicTensor[];
+    // The combined graph's one output is D(G(z)) [batch, 1]; a class head stays inside the nested model.
+    const score = Array.isArray(scores) ? scores[0] : scores;
     super({ inputs: z, outputs: score, name: args.name ?? 'gan' });
+    this.classes = discriminator.outputs.length === 2 ? (discriminator.outputs[1].shape[1] as number) : 0;
     this.generator = generator;
     this.discriminator = discriminator;
     this.latentDim = latentDim;
@@ -108,6 +131,14 @@ export class GAN extends Model {
     this.labelNoise = rate(options.labelNoise, 'labelNoise');
     this.separateBatches =
       options.separateBatches ?? this.discriminator.layers.some((l) => l.className === 'BatchNormalization');
+    const weight = options.classWeight;
+    if (weight !== undefined && !(weight >= 0 && Number.isFinite(weight)))
+      throw new ConfigError(`classWeight must be a finite number >= 0, got ${weight}.`);
+    if (this.classes === 0 && weight !== undefined && weight !== 0)
+      throw new ConfigError(
+        'classWeight needs a discriminator with a class head (a second output [batch, classes]), e.g. dcgan({classes: 10}).',
+      );
+    this.classWeight = this.classes > 0 ? (weight ?? 1) : 0;
     const lr = options.learningRate;
     if (typeof lr === 'number' && !(lr >= 0 && Number.isFinite(lr)))
       throw new ConfigError(`learningRate must be a finite number >= 0 or a schedule, got ${lr}.`);
@@ -135,16 +166,22 @@ export class GAN extends Model {
     this.ownOptimizers = [];
   }
 
-  /** `count` latent points `[count, latentDim]` from a standard normal, the same for the same `seed`. */
-  latentPoints(count: number, seed?: number): tf.Tensor2D {
-    const s = seed ?? this.nextLatentSeed();
-    return tf.randomNormal([count, this.latentDim], 0, 1, 'float32', s) as tf.Tensor2D;
+  /**
+   * `count` latent points `[count, latentDim]` from a standard normal (truncated with
+   * `args.truncation`, see {@link SampleArgs}), the same for the same `seed`.
+   */
+  latentPoints(count: number, seed?: number, args: SampleArgs = {}): tf.Tensor2D {
+    return latentNormal(count, this.latentDim, seed ?? this.nextLatentSeed(), args.truncation);
   }
 
-  /** `count` generated samples (inference mode), the same for the same `seed`. The caller disposes them. */
-  sample(count: number, seed?: number): tf.Tensor {
+  /**
+   * `count` generated samples (inference mode), the same for the same `seed` (and `truncation`). With
+   * `args.truncation` the latent points come from a truncated normal (BigGAN's truncation trick, see
+   * {@link SampleArgs}): fidelity for diversity. The caller disposes them.
+   */
+  sample(count: number, seed?: number, args: SampleArgs = {}): tf.Tensor {
     return tf.tidy(() => {
-      const z = this.latentPoints(count, seed);
+      const z = this.latentPoints(count, seed, args);
       return this.generator.forward([z], { training: false })[0];
     });
   }
@@ -157,6 +194,8 @@ export class GAN extends Model {
   override async trainStep(batch: ModelBatch): Promise<StepLogs> {
     const real = batch.xs[0]; // [n, ...sample shape]
     const n = real.shape[0];
+    const labels = this.classes > 0 ? this.realLabels(batch, n) : undefined; // [n, classes]
+    const classTerms: tf.Scalar[] = [];
     const dOpt = this.discriminatorOptimizer;
     const gOpt = this.generatorOptimizer;
     if (!dOpt || !gOpt) throw new ConfigError('Call compile() before fit().');
@@ -168,17 +207,29 @@ export class GAN extends Model {
     const noiseSeed = this.nextLatentSeed();
     const dLoss = await trainOn(this.discriminator, dOpt, () => {
       const fake = this.generator.forward([fakeZ], { training: true })[0];
-      let labels = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0); // [2n, 1]
+      let targets = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0); // [2n, 1]
       if (this.labelNoise > 0)
-        labels = tf.add(
-          labels,
+        targets = tf.add(
+          targets,
           tf.mul(tf.randomUniform([2 * n, 1], -1, 1, 'float32', noiseSeed), this.labelNoise),
         );
-      const d = (x: tf.Tensor) => this.discriminator.forward([x], { training: true })[0];
-      const p = this.separateBatches
-        ? tf.concat([d(real), d(fake)], 0) // [2n, 1], each half normalized on its own
-        : d(tf.concat([real, fake], 0)); // [2n, 1]
-      return bce(labels, p);
+      const d = (x: tf.Tensor) => this.discriminator.forward([x], { training: true }); // [[m, 1], [m, classes]?]
+      let p: tf.Tensor; // [2n, 1]
+      let classProbs: tf.Tensor | undefined; // [n, classes], the real samples' class head
+      if (this.separateBatches) {
+        const [realOut, fakeOut] = [d(real), d(fake)]; // each half normalized on its own
+        p = tf.concat([realOut[0], fakeOut[0]], 0);
+        classProbs = realOut[1];
+      } else {
+        const out = d(tf.concat([real, fake], 0));
+        p = out[0];
+        classProbs = out[1] && tf.slice(out[1], 0, n);
+      }
+      const realFake = bce(targets, p);
+      if (!labels) return realFake;
+      const classLoss = classLabelLoss(labels, classProbs);
+      classTerms.push(tf.keep(realFake.clone()), tf.keep(classLoss.clone()));
+      return tf.add(realFake, tf.mul(classLoss, this.classWeight)) as tf.Scalar;
     });
     fakeZ.dispose();
 
@@ -186,11 +237,33 @@ export class GAN extends Model {
     const z = this.latentPoints(n);
     const gLoss = await trainOn(this.generator, gOpt, () => {
       const fake = this.generator.forward([z], { training: true })[0];
-      const p = this.discriminator.forward([fake], { training: true })[0];
-      return bce(tf.ones([n, 1]), p);
+      const [p, classProbs] = this.discriminator.forward([fake], { training: true }); // [n, 1], [n, classes]
+      const realFake = bce(tf.ones([n, 1]), p);
+      if (!labels) return realFake;
+      const clarity = classClarityLoss(classProbs);
+      classTerms.push(tf.keep(realFake.clone()), tf.keep(clarity.clone()));
+      return tf.add(realFake, tf.mul(clarity, this.classWeight)) as tf.Scalar;
     });
     z.dispose();
-    return { d_loss: dLoss, g_loss: gLoss };
+    labels?.dispose();
+    if (classTerms.length === 0) return { d_loss: dLoss, g_loss: gLoss };
+    tf.dispose([dLoss, gLoss]); // the totals; the logs keep the terms apart
+    const [dRealFake, dClass, gRealFake, gClass] = classTerms;
+    return { d_loss: dRealFake, g_loss: gRealFake, d_class: dClass, g_class: gClass };
+  }
+
+  /** The batch's labels as one-hot float32 `[n, classes]`, for a discriminator with a class head. */
+  private realLabels(batch: ModelBatch, n: number): tf.Tensor2D {
+    const ys = batch.ys[0]; // [n] class indices or [n, classes] one-hot
+    if (ys?.rank === 1 && ys.shape[0] === n)
+      return tf.tidy(
+        () => tf.oneHot(tf.cast(ys, 'int32') as tf.Tensor1D, this.classes).toFloat() as tf.Tensor2D,
+      );
+    if (ys?.rank === 2 && ys.shape[0] === n && ys.shape[1] === this.classes)
+      return tf.cast(ys, 'float32') as tf.Tensor2D;
+    throw new ConfigError(
+      `This GAN's discriminator has a ${this.classes}-class head: fit(realSamples, labels) with class indices [n] or one-hot labels [n, ${this.classes}]; got ${ys ? JSON.stringify(ys.shape) : 'no labels'}.`,
+    );
   }
 
   override getConfig(): Record<string, unknown> {
@@ -250,9 +323,12 @@ function checkPlayers(generator: Model, discriminator: Model, latentDim: number)
     );
   const out = discriminator.outputs;
   const shape = out[0].shape;
-  if (out.length !== 1 || shape.length !== 2 || shape[1] !== 1)
+  const classShape = out[1]?.shape;
+  const classHeadOk =
+    out.length === 1 || (out.length === 2 && classShape.length === 2 && (classShape[1] ?? 0) >= 2);
+  if (out.length > 2 || !classHeadOk || shape.length !== 2 || shape[1] !== 1)
     throw new ConfigError(
-      `The discriminator must output one probability per sample, [batch, 1]; it outputs ${out.map((o) => JSON.stringify(o.shape)).join(', ')}. End it with dense({units: 1, activation: 'sigmoid'}).`,
+      `The discriminator must output one probability per sample, [batch, 1]; it outputs ${out.map((o) => JSON.stringify(o.shape)).join(', ')}. End it with dense({units: 1, activation: 'sigmoid'}) (a class head, class probabilities [batch, classes >= 2], may be a second output).`,
     );
   const gOut = generator.outputs[0].shape.slice(1);
   const dIn = discriminator.inputs[0].shape.slice(1);

@@ -12,6 +12,7 @@ export {
   type DenoisingAutoencoderArgs,
   denoisingAutoencoder,
 } from './autoencoder.js';
+export { classClarityLoss, classLabelLoss } from './class-head.js';
 export { type ClassifierScore, type ClassifierScoreArgs, classifierScore } from './classifier-score.js';
 export { type DcganArgs, dcgan, dcganDiscriminator, dcganGenerator } from './dcgan.js';
 export type { CodecArgs } from './dense-codec.js';
@@ -38,5 +39,6 @@ export {
   twoMoons,
 } from './toy-data.js';
 export { type ToyGanArgs, toyGan } from './toy-gan.js';
+export { checkTruncation, latentNormal, type SampleArgs } from './truncation.js';
 export { VAE, type VaeArgs, type VaeCompileArgs, vae } from './vae.js';
 export { WeightAverage, type WeightAverageArgs } from './weight-average.js';

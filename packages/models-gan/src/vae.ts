@@ -17,6 +17,7 @@ import { type CodecArgs, denseDecoder, denseEncoder, resolveCodec } from './dens
 import { nestedModels } from './gan.js';
 import { Sampling } from './sampling.js';
 import { trainOn } from './train-on.js';
+import { latentNormal, type SampleArgs } from './truncation.js';
 
 /** Options of {@link vae}. */
 export interface VaeArgs extends CodecArgs {
@@ -111,10 +112,13 @@ export class VAE extends Model {
     return this.decoder.forward([z], { training: false })[0];
   }
 
-  /** `count` images decoded from N(0, I) latent points, the same for the same `seed`. */
-  sample(count: number, seed?: number): tf.Tensor {
+  /**
+   * `count` images decoded from N(0, I) latent points (truncated with `args.truncation`, see
+   * {@link SampleArgs}), the same for the same `seed`.
+   */
+  sample(count: number, seed?: number, args: SampleArgs = {}): tf.Tensor {
     return tf.tidy(() =>
-      this.decode(tf.randomNormal([count, this.latentDim], 0, 1, 'float32', seed ?? this.random.nextSeed())),
+      this.decode(latentNormal(count, this.latentDim, seed ?? this.random.nextSeed(), args.truncation)),
     );
   }
 

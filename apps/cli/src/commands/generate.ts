@@ -9,7 +9,7 @@ import {
   type tf,
   writeAtomically,
 } from '@tensorfold/core/node';
-import { Autoencoder, GAN, VAE } from '@tensorfold/models-gan';
+import { Autoencoder, checkTruncation, GAN, VAE } from '@tensorfold/models-gan';
 import { encodePng, imageGridPng, latentGridRaster } from '@tensorfold/viz';
 import type { Output } from '../output.js';
 
@@ -23,19 +23,29 @@ export interface GenerateOptions {
   seed: number;
   /** Side of a lattice over a 2-D VAE latent space (`--latent-grid 20`: 400 decoded images). */
   latentGrid?: number;
+  /**
+   * The truncation trick's threshold, in standard deviations (`--truncation 2`): latent values beyond it
+   * are redrawn (`sample(count, seed, {truncation})`). Default: none (the untruncated prior).
+   */
+  truncation?: number;
   /** Where the PNG grid goes. */
   out: string;
 }
 
 /**
  * `tensorfold generate <saved gan | vae> --count 64 --seed 3 --out samples.png`: decodes latent points
- * into a PNG grid (drawn by `@tensorfold/viz`); with `--latent-grid N` a 2-D VAE's latent space is
+ * into a PNG grid (drawn by `@tensorfold/viz`), from a truncated normal with `--truncation t`; with `--latent-grid N` a 2-D VAE's latent space is
  * walked over an N x N lattice from -2 to 2 on both axes, as Keras's VAE example draws it.
  */
 export async function generateCommand(
   options: GenerateOptions,
   out: Output,
 ): Promise<{ images: number; savedTo: string }> {
+  checkTruncation(options.truncation); // a bad threshold fails before the model loads
+  if (options.truncation !== undefined && options.latentGrid !== undefined)
+    throw new ConfigError(
+      '--truncation applies to sampled latent points (--count); --latent-grid walks a fixed lattice. Pass one of them.',
+    );
   await initBackend({ prefer: 'wasm' });
   await import('@tensorfold/layers');
   const isFile = existsSync(options.model) && statSync(options.model).isFile();
@@ -77,7 +87,8 @@ export async function generateCommand(
 
 /** `options.count` samples of a GAN or VAE, the same for the same seed. */
 function sampleImages(model: Model, options: GenerateOptions): tf.Tensor {
-  if (model instanceof GAN || model instanceof VAE) return model.sample(options.count, options.seed);
+  if (model instanceof GAN || model instanceof VAE)
+    return model.sample(options.count, options.seed, { truncation: options.truncation });
   throw new ConfigError(
     `${options.model} holds a ${model.className}, which does not generate from latent points; pass a saved GAN, DCGAN or VAE${model instanceof Autoencoder ? ' (an autoencoder only reconstructs its inputs)' : ''}.`,
   );
