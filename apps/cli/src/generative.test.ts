@@ -99,7 +99,16 @@ describe('tensorfold train and generate for generative models', () => {
     expect(readFileSync(truncatedAgain)).toEqual(readFileSync(truncated));
     expect(readFileSync(truncated)).not.toEqual(readFileSync(plain));
     const bad = runCli(['generate', out, '--count', '4', '--truncation', '0', '--out', samples]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('truncation must be a finite threshold > 0');
+    expect(bad.code).toBe(2); // a usage error, as the command's other numeric options give
+    expect(bad.stderr).toContain('--truncation must be a finite number > 0 (e.g. 2), got "0".');
   }, 300_000);
+
+  it('refuses a --truncation that is not a number > 0, naming the option and what was typed', () => {
+    const samples = join(dir, 'never.png');
+    for (const typed of ['abc', ' ', '-1', 'Infinity']) {
+      const run = runCli(['generate', 'dcgan', '--truncation', typed, '--out', samples]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--truncation must be a finite number > 0 (e.g. 2), got "${typed}".`);
+    }
+  }, 120_000);
 });

@@ -54,6 +54,19 @@ export function numberFrom(low: number, high: number, what: string) {
   };
 }
 
+/** Parses a finite number > 0 (`example` shows one), with a message that says what to pass. */
+export function positiveNumber(what: string, example: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(
+        `${what} must be a finite number > 0 (e.g. ${example}), got "${value}".`,
+      );
+    }
+    return n;
+  };
+}
+
 /** Parses a comma-separated list of whole numbers >= 1 (`16,32,64`), with a message that says what to pass. */
 export function positiveIntegerList(what: string) {
   return (value: string): number[] => {

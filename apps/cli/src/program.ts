@@ -16,6 +16,7 @@ import {
   outDirectory,
   positiveFloat32,
   positiveIntegerList,
+  positiveNumber,
 } from './options.js';
 import { type Output, processOutput } from './output.js';
 import { writeTo } from './pipe.js';
@@ -370,7 +371,7 @@ Examples:
     .option(
       '--truncation <t>',
       'the truncation trick: latent values beyond +-t (standard deviations) are redrawn; less variety, maybe cleaner samples (measure it: it can also hurt)',
-      (value: string) => Number(value),
+      positiveNumber('--truncation', '2'),
     )
     .requiredOption('--out <file.png>', 'where the PNG grid goes', (value: string) => userPath(value))
     .addHelpText(

@@ -60,6 +60,30 @@ describe('class terms', () => {
     ).toBeLessThan(0);
   });
 
+  it('the clarity term lies in [-log min(n, K), 0]: 0 for a batch of one, -log n for n < K clear classes', () => {
+    const value = (rows: number[][]) => {
+      const t = tf.tensor2d(rows);
+      const v = classClarityLoss(t).dataSync()[0];
+      t.dispose();
+      return v;
+    };
+    expect(value([[1, 0, 0, 0]])).toBeCloseTo(0, 5); // one sample: its entropy minus itself
+    expect(value([[0.7, 0.1, 0.1, 0.1]])).toBeCloseTo(0, 5);
+    expect(
+      value([
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+      ]),
+    ).toBeCloseTo(-Math.log(2), 4); // the lowest for n = 2 < K = 4, not -log 4
+    const mixed = value([
+      [0.6, 0.2, 0.1, 0.1],
+      [0.1, 0.3, 0.5, 0.1],
+      [0.25, 0.25, 0.25, 0.25],
+    ]);
+    expect(mixed).toBeLessThanOrEqual(0); // never above 0 (the entropy is concave)
+    expect(mixed).toBeGreaterThanOrEqual(-Math.log(3));
+  });
+
   it('the label loss is the cross-entropy of the labelled class', () => {
     const labels = tf.tensor2d([
       [0, 1],
@@ -100,7 +124,9 @@ describe('dcgan({classes})', () => {
     expect(tf.memory().numTensors).toBe(before);
     const { d_class, g_class, d_loss } = history.history;
     expect(d_class[0]).toBeGreaterThan(0); // a cross-entropy
-    expect(Math.abs(g_class[0])).toBeLessThanOrEqual(Math.log(4) + 1e-4); // CatGAN's term's range
+    // CatGAN's term lies in [-log min(n, K), 0] (batches of 8, 4 classes).
+    expect(g_class[0]).toBeLessThanOrEqual(1e-4);
+    expect(g_class[0]).toBeGreaterThanOrEqual(-Math.log(4) - 1e-4);
     expect(Number.isFinite(d_loss[0])).toBe(true);
     const moved = w0.some((t, i) => tf.any(tf.notEqual(t, head?.getWeights()[i] as tf.Tensor)).dataSync()[0]);
     expect(moved).toBe(true);
@@ -108,24 +134,29 @@ describe('dcgan({classes})', () => {
     model.dispose();
   });
 
-  it('with classWeight 0 the real/fake losses are those of a run without class terms', async () => {
-    const run = async (classWeight: number) => {
+  it('with classWeight 0 the class terms are skipped: no labels needed, the losses of a run without them', async () => {
+    const run = async (classWeight: number, withLabels: boolean) => {
       setSeed(5);
       const model = dcgan({ latentDim: 8, filters: 16, classes: 4, dropout: 0, seed: 2 });
       model.compile({ classWeight });
       const { images, labels } = data();
-      const h = await model.fit(images, labels, { epochs: 1, batchSize: 16, seed: 1 }); // one step
+      const args = { epochs: 1, batchSize: 16, seed: 1 }; // one step
+      const h = withLabels ? await model.fit(images, labels, args) : await model.fit(images, args);
       tf.dispose([images, labels]);
       model.dispose();
       return h.history;
     };
-    const off = await run(0);
-    const on = await run(1);
-    // The discriminator's real/fake loss: the same weights, the same batch, logged without the class term.
-    expect(off.d_loss[0]).toBeCloseTo(on.d_loss[0], 5);
+    const unlabelled = await run(0, false); // no class terms at all
+    const off = await run(0, true);
+    const on = await run(1, true);
+    // Weight 0: the labels change nothing, and no class term is computed or logged.
+    expect(Object.keys(unlabelled).sort()).toEqual(['d_loss', 'g_loss']);
+    expect(off).toEqual(unlabelled);
+    // The discriminator's real/fake loss with weight 1: the same weights, the same batch, logged apart.
+    expect(on.d_loss[0]).toBeCloseTo(unlabelled.d_loss[0], 5);
     expect(on.d_class[0]).toBeGreaterThan(0);
     // The generator's: after a discriminator step that the class term moved.
-    expect(off.g_loss[0]).not.toBeCloseTo(on.g_loss[0], 5);
+    expect(on.g_loss[0]).not.toBeCloseTo(unlabelled.g_loss[0], 5);
   });
 
   it('takes class indices [n] as well as one-hot labels, to the same losses', async () => {

@@ -19,8 +19,10 @@ export function classLabelLoss(labels: tf.Tensor, probs: tf.Tensor): tf.Scalar {
 /**
  * CatGAN's (Springenberg 2016) generator class term on a batch of class predictions `[n, classes]`:
  * `mean_i H(p_i) - H(mean_i p_i)`, H the entropy in nats. The first term is low when each sample is clearly
- * one class, the second high when the batch spreads over all classes, so the term lies in
- * `[-log(classes), log(classes)]` and is lowest for confident, balanced predictions.
+ * one class, the second high when the batch spreads over all classes. The entropy is concave, so the mean
+ * prediction's entropy is at least the mean entropy and the term is never above 0; it reaches its lowest,
+ * `-log(min(n, classes))`, for confident predictions spread evenly over `min(n, classes)` classes, so it lies
+ * in `[-log(min(n, classes)), 0]`. A batch of one sample always gives 0 (no gradient to learn from).
  */
 export function classClarityLoss(probs: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {

@@ -46,9 +46,11 @@ export interface DcganArgs {
    * Number of classes of a second, auxiliary discriminator head: a softmax `[batch, classes]` on the same
    * features as the real/fake unit, trained on the real images' labels (`fit(images, labels)`, class indices `[n]` or one-hot `[n, classes]`), whose
    * opinion of the generated images the generator is trained to make clear and balanced (see
-   * `GanCompileArgs.classWeight`): a class-aware discriminator in the manner of the semi-supervised GAN
-   * (Salimans et al. 2016) and AC-GAN (Odena et al. 2017), with CatGAN's generator entropy terms
-   * (Springenberg 2016). The generator stays unconditional. Default 0 (no class head).
+   * `GanCompileArgs.classWeight`). Precisely: the head learns from the real images' labels only; the
+   * generator's class term is CatGAN's class-clarity term (Springenberg 2016) on the head's opinion of its
+   * samples. It is not AC-GAN (Odena et al. 2017): AC-GAN conditions the generator on a class and also
+   * trains the head on generated images with their conditioning labels; here the generator stays
+   * unconditional and the head never learns from generated images. Default 0 (no class head).
    */
   classes?: number;
   /** Dropout rate after each discriminator block. Default 0.3. */

@@ -1,6 +1,10 @@
 import {
+  type BatchSource,
   type CompileArgs,
   ConfigError,
+  DataError,
+  type FitArgs,
+  type History,
   input,
   Model,
   type ModelBatch,
@@ -9,6 +13,7 @@ import {
   type StepLogs,
   type SymbolicTensor,
   seedOrNext,
+  type TensorContainer,
   tf,
 } from '@tensorfold/core';
 import { type Adam, adam, binaryCrossentropy, type LearningRateSchedule } from '@tensorfold/optim';
@@ -23,7 +28,8 @@ export interface GanArgs {
   /**
    * Maps samples to the probability `[batch, 1]` that they are real (a sigmoid output); optionally a second
    * output, class probabilities `[batch, classes]` (a softmax, e.g. `dcgan({classes})`'s class head): then
-   * `fit` takes the real samples' labels (class indices `[n]` or one-hot `[n, classes]`) and the players learn the class terms of
+   * `fit` takes the real samples' labels (class indices `[n]`, integers from 0 to `classes - 1`, or one-hot
+   * `[n, classes]`) and the players learn the class terms of
    * {@link GanCompileArgs.classWeight}.
    */
   discriminator: Model;
@@ -72,8 +78,8 @@ export interface GanCompileArgs {
    * labels; the generator adds `classWeight` times CatGAN's (Springenberg 2016) class-clarity term on its
    * samples, `mean_i H(p(y|G(z_i))) - H(mean_i p(y|G(z_i)))` (H the entropy in nats): low when each sample is
    * clearly one class and the batch spreads over all classes. Logged as `d_class` and `g_class`; `d_loss`
-   * and `g_loss` stay the real/fake losses. Default 1 with a class head; a discriminator without one takes
-   * none (0 only).
+   * and `g_loss` stay the real/fake losses. 0 skips the class terms (neither computed nor logged) and `fit`
+   * needs no labels. Default 1 with a class head; a discriminator without one takes none (0 only).
    */
   classWeight?: number;
 }
@@ -99,6 +105,8 @@ export class GAN extends Model {
   private labelNoise = 0;
   private separateBatches = false;
   private classWeight = 0;
+  /** Set while `fit` runs on a labels tensor it checked once (its batches need no check of their own). */
+  private labelsChecked = false;
   /** Classes of the discriminator's class head; 0 where it has none. */
   readonly classes: number;
 
@@ -191,79 +199,150 @@ export class GAN extends Model {
     return this.latentStream;
   }
 
+  override fit(x: TensorContainer, y: TensorContainer, args?: FitArgs): Promise<History>;
+  override fit(dataset: BatchSource, args?: FitArgs): Promise<History>;
+  override fit(x: TensorContainer, args?: FitArgs): Promise<History>;
+  /** Checks a labels tensor once, then trains (see {@link Model.fit}). */
+  override async fit(
+    x: TensorContainer | BatchSource,
+    y?: TensorContainer | FitArgs,
+    args?: FitArgs,
+  ): Promise<History> {
+    const checkOnce = y instanceof tf.Tensor && this.classes > 0 && this.classWeight > 0;
+    if (checkOnce) await this.checkLabels(y);
+    const base = super.fit as (x: unknown, y?: unknown, args?: unknown) => Promise<History>;
+    this.labelsChecked = checkOnce;
+    try {
+      return await base.call(this, x, y, args);
+    } finally {
+      this.labelsChecked = false;
+    }
+  }
+
   override async trainStep(batch: ModelBatch): Promise<StepLogs> {
     const real = batch.xs[0]; // [n, ...sample shape]
     const n = real.shape[0];
-    const labels = this.classes > 0 ? this.realLabels(batch, n) : undefined; // [n, classes]
-    const classTerms: tf.Scalar[] = [];
     const dOpt = this.discriminatorOptimizer;
     const gOpt = this.generatorOptimizer;
     if (!dOpt || !gOpt) throw new ConfigError('Call compile() before fit().');
+    const ys = batch.ys[0]; // [n] class indices or [n, classes] one-hot, or none
+    if (this.classes === 0 && ys)
+      throw new ConfigError(
+        `This GAN's discriminator has no class head, so it cannot learn from labels (got labels ${JSON.stringify(ys.shape)}): build it with dcgan({classes: N}) (N classes) to use them, or call fit(realSamples, args) without labels.`,
+      );
+    const withClasses = this.classes > 0 && this.classWeight > 0; // weight 0: no labels, no class terms
+    if (withClasses && !this.labelsChecked) await this.checkLabels(ys);
     const loss = binaryCrossentropy();
     const bce = (target: tf.Tensor, p: tf.Tensor) => tf.mean(loss.call(target, p)) as tf.Scalar;
+    const classTerms: tf.Scalar[] = []; // d real/fake, d class, g real/fake, g class
+    let labels: tf.Tensor2D | undefined; // [n, classes]
+    let fakeZ: tf.Tensor2D | undefined; // [n, latentDim]
+    let z: tf.Tensor2D | undefined; // [n, latentDim]
+    let dLoss: tf.Scalar | undefined;
+    try {
+      labels = withClasses && ys ? this.realLabels(ys) : undefined;
+      const classLabels = labels;
 
-    // 1. The discriminator: real samples are 1 (less the smoothing), generated ones 0.
-    const fakeZ = this.latentPoints(n);
-    const noiseSeed = this.nextLatentSeed();
-    const dLoss = await trainOn(this.discriminator, dOpt, () => {
-      const fake = this.generator.forward([fakeZ], { training: true })[0];
-      let targets = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0); // [2n, 1]
-      if (this.labelNoise > 0)
-        targets = tf.add(
-          targets,
-          tf.mul(tf.randomUniform([2 * n, 1], -1, 1, 'float32', noiseSeed), this.labelNoise),
-        );
-      const d = (x: tf.Tensor) => this.discriminator.forward([x], { training: true }); // [[m, 1], [m, classes]?]
-      let p: tf.Tensor; // [2n, 1]
-      let classProbs: tf.Tensor | undefined; // [n, classes], the real samples' class head
-      if (this.separateBatches) {
-        const [realOut, fakeOut] = [d(real), d(fake)]; // each half normalized on its own
-        p = tf.concat([realOut[0], fakeOut[0]], 0);
-        classProbs = realOut[1];
-      } else {
-        const out = d(tf.concat([real, fake], 0));
-        p = out[0];
-        classProbs = out[1] && tf.slice(out[1], 0, n);
-      }
-      const realFake = bce(targets, p);
-      if (!labels) return realFake;
-      const classLoss = classLabelLoss(labels, classProbs);
-      classTerms.push(tf.keep(realFake.clone()), tf.keep(classLoss.clone()));
-      return tf.add(realFake, tf.mul(classLoss, this.classWeight)) as tf.Scalar;
-    });
-    fakeZ.dispose();
+      // 1. The discriminator: real samples are 1 (less the smoothing), generated ones 0.
+      const dZ = this.latentPoints(n);
+      fakeZ = dZ;
+      const noiseSeed = this.nextLatentSeed();
+      dLoss = await trainOn(this.discriminator, dOpt, () => {
+        const fake = this.generator.forward([dZ], { training: true })[0];
+        let targets = tf.concat([tf.fill([n, 1], 1 - this.labelSmoothing), tf.zeros([n, 1])], 0); // [2n, 1]
+        if (this.labelNoise > 0)
+          targets = tf.add(
+            targets,
+            tf.mul(tf.randomUniform([2 * n, 1], -1, 1, 'float32', noiseSeed), this.labelNoise),
+          );
+        const d = (x: tf.Tensor) => this.discriminator.forward([x], { training: true }); // [[m, 1], [m, classes]?]
+        let p: tf.Tensor; // [2n, 1]
+        let classProbs: tf.Tensor | undefined; // [n, classes], the real samples' class head
+        if (this.separateBatches) {
+          const [realOut, fakeOut] = [d(real), d(fake)]; // each half normalized on its own
+          p = tf.concat([realOut[0], fakeOut[0]], 0);
+          classProbs = realOut[1];
+        } else {
+          const out = d(tf.concat([real, fake], 0));
+          p = out[0];
+          classProbs = classLabels && out[1] && tf.slice(out[1], 0, n);
+        }
+        const realFake = bce(targets, p);
+        if (!classLabels || !classProbs) return realFake;
+        const classLoss = classLabelLoss(classLabels, classProbs);
+        classTerms.push(tf.keep(realFake.clone()), tf.keep(classLoss.clone()));
+        return tf.add(realFake, tf.mul(classLoss, this.classWeight)) as tf.Scalar;
+      });
 
-    // 2. The generator, through the frozen discriminator: its samples should be called real.
-    const z = this.latentPoints(n);
-    const gLoss = await trainOn(this.generator, gOpt, () => {
-      const fake = this.generator.forward([z], { training: true })[0];
-      const [p, classProbs] = this.discriminator.forward([fake], { training: true }); // [n, 1], [n, classes]
-      const realFake = bce(tf.ones([n, 1]), p);
-      if (!labels) return realFake;
-      const clarity = classClarityLoss(classProbs);
-      classTerms.push(tf.keep(realFake.clone()), tf.keep(clarity.clone()));
-      return tf.add(realFake, tf.mul(clarity, this.classWeight)) as tf.Scalar;
-    });
-    z.dispose();
-    labels?.dispose();
-    if (classTerms.length === 0) return { d_loss: dLoss, g_loss: gLoss };
-    tf.dispose([dLoss, gLoss]); // the totals; the logs keep the terms apart
-    const [dRealFake, dClass, gRealFake, gClass] = classTerms;
-    return { d_loss: dRealFake, g_loss: gRealFake, d_class: dClass, g_class: gClass };
+      // 2. The generator, through the frozen discriminator: its samples should be called real.
+      const gZ = this.latentPoints(n);
+      z = gZ;
+      const gLoss = await trainOn(this.generator, gOpt, () => {
+        const fake = this.generator.forward([gZ], { training: true })[0];
+        const [p, classProbs] = this.discriminator.forward([fake], { training: true }); // [n, 1], [n, classes]
+        const realFake = bce(tf.ones([n, 1]), p);
+        if (!classLabels) return realFake;
+        const clarity = classClarityLoss(classProbs);
+        classTerms.push(tf.keep(realFake.clone()), tf.keep(clarity.clone()));
+        return tf.add(realFake, tf.mul(clarity, this.classWeight)) as tf.Scalar;
+      });
+      if (classTerms.length === 0) return { d_loss: dLoss, g_loss: gLoss };
+      tf.dispose([dLoss, gLoss]); // the totals; the logs keep the terms apart
+      const [dRealFake, dClass, gRealFake, gClass] = classTerms;
+      return { d_loss: dRealFake, g_loss: gRealFake, d_class: dClass, g_class: gClass };
+    } catch (error) {
+      // A NaN loss (or any failure) mid-step: nothing the step made outlives it.
+      tf.dispose([...classTerms, ...(dLoss ? [dLoss] : [])]);
+      throw error;
+    } finally {
+      for (const t of [labels, fakeZ, z]) t?.dispose();
+    }
   }
 
-  /** The batch's labels as one-hot float32 `[n, classes]`, for a discriminator with a class head. */
-  private realLabels(batch: ModelBatch, n: number): tf.Tensor2D {
-    const ys = batch.ys[0]; // [n] class indices or [n, classes] one-hot
-    if (ys?.rank === 1 && ys.shape[0] === n)
+  /**
+   * Checks the labels of a discriminator with a class head: class indices `[n]`, integers in
+   * `[0, classes)`, or one-hot rows `[n, classes]` (non-negative, each summing to 1). Reads them once.
+   */
+  private async checkLabels(ys: tf.Tensor | undefined): Promise<void> {
+    const k = this.classes;
+    const usage = `fit(realSamples, labels) with class indices [n] or one-hot labels [n, ${k}] (class indices are integers from 0 to ${k - 1})`;
+    const weightZero = 'or compile({classWeight: 0}) to train without the class terms and labels';
+    if (!ys)
+      throw new ConfigError(
+        `This GAN's discriminator has a ${k}-class head: ${usage}; got no labels. Pass them, ${weightZero}.`,
+      );
+    if (!(ys.rank === 1 || (ys.rank === 2 && ys.shape[1] === k)))
+      throw new DataError(
+        `This GAN's discriminator has a ${k}-class head: ${usage}; got labels of shape ${JSON.stringify(ys.shape)}.`,
+      );
+    const values = Array.from(await ys.data()); // [n] or [n * classes]
+    if (ys.rank === 1) {
+      for (let i = 0; i < values.length; i++) {
+        const c = values[i];
+        if (!(Number.isInteger(c) && c >= 0 && c < k))
+          throw new DataError(
+            `Label ${i} is ${c}, not a class index of this ${k}-class head: ${usage}. Labels counted from 1 (1 to ${k}) need 1 subtracted.`,
+          );
+      }
+      return;
+    }
+    for (let i = 0; i < values.length / k; i++) {
+      const row = values.slice(i * k, (i + 1) * k);
+      const sum = row.reduce((a, b) => a + b, 0);
+      if (row.some((v) => !(v >= 0)) || !(Math.abs(sum - 1) <= 1e-3))
+        throw new DataError(
+          `Label row ${i} is [${row.join(', ')}], not a one-hot row (values >= 0 summing to 1): ${usage}.`,
+        );
+    }
+  }
+
+  /** Checked labels as one-hot float32 `[n, classes]` (see {@link GAN.checkLabels}). */
+  private realLabels(ys: tf.Tensor): tf.Tensor2D {
+    if (ys.rank === 1)
       return tf.tidy(
         () => tf.oneHot(tf.cast(ys, 'int32') as tf.Tensor1D, this.classes).toFloat() as tf.Tensor2D,
       );
-    if (ys?.rank === 2 && ys.shape[0] === n && ys.shape[1] === this.classes)
-      return tf.cast(ys, 'float32') as tf.Tensor2D;
-    throw new ConfigError(
-      `This GAN's discriminator has a ${this.classes}-class head: fit(realSamples, labels) with class indices [n] or one-hot labels [n, ${this.classes}]; got ${ys ? JSON.stringify(ys.shape) : 'no labels'}.`,
-    );
+    return tf.cast(ys, 'float32') as tf.Tensor2D;
   }
 
   override getConfig(): Record<string, unknown> {

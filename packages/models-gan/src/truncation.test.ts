@@ -1,5 +1,5 @@
 import { initBackend } from '@tensorfold/backend';
-import { ConfigError, setSeed, tf } from '@tensorfold/core';
+import { ConfigError, Random, setSeed, tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dcgan } from './dcgan.js';
 import { latentNormal } from './truncation.js';
@@ -45,6 +45,49 @@ describe('latentNormal', () => {
       tf.dispose([z, again, plain]);
     });
   }
+
+  it('keeps only the running draw between rounds (a flat peak), with the values of one tidy over all rounds', async () => {
+    // The former implementation, as the oracle of the values: every round's tensors live until the end.
+    const allRoundsAlive = (count: number, dim: number, seed: number, t: number) =>
+      tf.tidy(() => {
+        let z = tf.randomNormal([count, dim], 0, 1, 'float32', seed);
+        let outside = tf.greater(tf.abs(z), t);
+        const rounds = Math.ceil(Math.log(1e-6 / Math.max(1, count * dim)) / Math.log(0.4));
+        for (let round = 1; round <= rounds; round++) {
+          const random = Random.derive(seed, round);
+          let proposal: tf.Tensor;
+          let accept: tf.Tensor;
+          if (t < 1) {
+            proposal = tf.randomUniform([count, dim], -t, t, 'float32', random.nextSeed());
+            const keep = tf.exp(tf.mul(tf.square(proposal), -0.5));
+            accept = tf.less(tf.randomUniform([count, dim], 0, 1, 'float32', random.nextSeed()), keep);
+          } else {
+            proposal = tf.randomNormal([count, dim], 0, 1, 'float32', random.nextSeed());
+            accept = tf.lessEqual(tf.abs(proposal), t);
+          }
+          z = tf.where(tf.logicalAnd(outside, accept), proposal, z);
+          outside = tf.logicalAnd(outside, tf.logicalNot(accept));
+        }
+        return tf.clipByValue(z, -t, t);
+      });
+    const [count, dim] = [500, 20]; // 10,000 values: 26 rounds
+    const floatBytes = count * dim * 4;
+    for (const t of [0.5, 2]) {
+      const before = tf.memory().numTensors;
+      const bytesBefore = tf.memory().numBytes;
+      let z: tf.Tensor | undefined;
+      const profile = await tf.profile(() => {
+        z = latentNormal(count, dim, 13, t);
+        return z;
+      });
+      expect(tf.memory().numTensors).toBe(before + 1);
+      // A few [count, dim] tensors at once (about 9 floats' worth), not 26 rounds' worth (over 100).
+      expect(profile.peakBytes - bytesBefore).toBeLessThan(16 * floatBytes);
+      const expected = allRoundsAlive(count, dim, 13, t);
+      expect(Array.from((z as unknown as tf.Tensor).dataSync())).toEqual(Array.from(expected.dataSync()));
+      tf.dispose([z as unknown as tf.Tensor, expected]);
+    }
+  });
 
   it('refuses a threshold that is not a finite number > 0, saying what to pass', () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {

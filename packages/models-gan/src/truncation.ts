@@ -39,29 +39,41 @@ export function checkTruncation(truncation: number | undefined): number | undefi
  */
 export function latentNormal(count: number, dim: number, seed: number, truncation?: number): tf.Tensor2D {
   const t = checkTruncation(truncation);
-  return tf.tidy(() => {
-    let z = tf.randomNormal([count, dim], 0, 1, 'float32', seed) as tf.Tensor2D; // [count, dim]
-    if (t === undefined) return z;
-    let outside = tf.greater(tf.abs(z), t); // [count, dim] bool: still to redraw
+  const z0 = tf.randomNormal([count, dim], 0, 1, 'float32', seed) as tf.Tensor2D; // [count, dim]
+  if (t === undefined) return z0;
+  // Each round runs in a tidy of its own and keeps only the running draw and mask, so the peak memory is a
+  // few [count, dim] tensors however many rounds there are (not every round's proposals until the end).
+  let z = z0; // [count, dim]
+  let outside = tf.tidy(() => tf.greater(tf.abs(z), t)); // [count, dim] bool: still to redraw
+  try {
     // Each round rejects at most 40% of the values it redraws: a uniform proposal on [-t, t] kept with
     // probability exp(-x^2 / 2) >= exp(-1/2) = 0.61 for t < 1, a normal proposal kept when |x| <= t
     // (probability >= 0.68) for t >= 1.
     const rounds = Math.ceil(Math.log(LEFT_OUTSIDE / Math.max(1, count * dim)) / Math.log(WORST_REJECTION));
     for (let round = 1; round <= rounds; round++) {
-      const random = Random.derive(seed, round);
-      let proposal: tf.Tensor; // [count, dim]
-      let accept: tf.Tensor; // [count, dim] bool
-      if (t < 1) {
-        proposal = tf.randomUniform([count, dim], -t, t, 'float32', random.nextSeed());
-        const keep = tf.exp(tf.mul(tf.square(proposal), -0.5)); // the normal density's shape, <= 1
-        accept = tf.less(tf.randomUniform([count, dim], 0, 1, 'float32', random.nextSeed()), keep);
-      } else {
-        proposal = tf.randomNormal([count, dim], 0, 1, 'float32', random.nextSeed());
-        accept = tf.lessEqual(tf.abs(proposal), t);
-      }
-      z = tf.where(tf.logicalAnd(outside, accept), proposal, z) as tf.Tensor2D;
-      outside = tf.logicalAnd(outside, tf.logicalNot(accept));
+      const [nextZ, nextOutside] = tf.tidy(() => {
+        const random = Random.derive(seed, round);
+        let proposal: tf.Tensor; // [count, dim]
+        let accept: tf.Tensor; // [count, dim] bool
+        if (t < 1) {
+          proposal = tf.randomUniform([count, dim], -t, t, 'float32', random.nextSeed());
+          const keep = tf.exp(tf.mul(tf.square(proposal), -0.5)); // the normal density's shape, <= 1
+          accept = tf.less(tf.randomUniform([count, dim], 0, 1, 'float32', random.nextSeed()), keep);
+        } else {
+          proposal = tf.randomNormal([count, dim], 0, 1, 'float32', random.nextSeed());
+          accept = tf.lessEqual(tf.abs(proposal), t);
+        }
+        return [
+          tf.where(tf.logicalAnd(outside, accept), proposal, z) as tf.Tensor2D,
+          tf.logicalAnd(outside, tf.logicalNot(accept)),
+        ];
+      });
+      tf.dispose([z, outside]);
+      z = nextZ as tf.Tensor2D;
+      outside = nextOutside;
     }
     return tf.clipByValue(z, -t, t) as tf.Tensor2D;
-  });
+  } finally {
+    tf.dispose([z, outside]);
+  }
 }
