@@ -20,13 +20,15 @@ beforeAll(async () => {
 });
 
 describe('class terms', () => {
+  /** The clarity term of a batch of class predictions `[n, classes]`. */
+  const value = (rows: number[][]) => {
+    const t = tf.tensor2d(rows);
+    const v = classClarityLoss(t).dataSync()[0];
+    t.dispose();
+    return v;
+  };
+
   it("CatGAN's clarity term is lowest for confident, balanced predictions and highest for collapsed doubt", () => {
-    const value = (rows: number[][]) => {
-      const t = tf.tensor2d(rows);
-      const v = classClarityLoss(t).dataSync()[0];
-      t.dispose();
-      return v;
-    };
     const log2 = Math.log(2);
     expect(
       value([
@@ -61,12 +63,6 @@ describe('class terms', () => {
   });
 
   it('the clarity term lies in [-log min(n, K), 0]: 0 for a batch of one, -log n for n < K clear classes', () => {
-    const value = (rows: number[][]) => {
-      const t = tf.tensor2d(rows);
-      const v = classClarityLoss(t).dataSync()[0];
-      t.dispose();
-      return v;
-    };
     expect(value([[1, 0, 0, 0]])).toBeCloseTo(0, 5); // one sample: its entropy minus itself
     expect(value([[0.7, 0.1, 0.1, 0.1]])).toBeCloseTo(0, 5);
     expect(
