@@ -314,7 +314,7 @@ describe('tensorfold summary and models', () => {
     expect(train.stdout).toMatch(/Examples:\n {2}tensorfold train lenet5 --dataset mnist --epochs 2 /);
     // Every flag a train example uses exists, with a valid value: commander accepts its command line.
     const examples = `${top.stdout}\n${train.stdout}`.match(/^ {2}tensorfold train .*$/gm) ?? [];
-    expect(examples.length).toBe(11);
+    expect(examples.length).toBe(12);
     for (const example of examples) {
       const args = example
         .trim()

@@ -131,3 +131,19 @@ export const LR_SCHEDULES = ['constant', 'cosine'];
 
 /** The image models whose builders take a `dropout` rate (`tensorfold train --dropout`). */
 export const DROPOUT_MODELS = ['stackedconvnet', 'vggsmall'];
+
+/** The GANs of `tensorfold train`, the models that take its GAN flags (`--classes`, `--ema`, ...). */
+export const GAN_MODELS = ['dcgan'];
+
+/** Parses a finite number >= 0 (`example` shows one), with a message that says what to pass. */
+export function nonNegativeNumber(what: string, example: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(
+        `${what} must be a finite number >= 0 (e.g. ${example}), got "${value}".`,
+      );
+    }
+    return n;
+  };
+}

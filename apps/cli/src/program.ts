@@ -8,9 +8,11 @@ import {
   choiceOption,
   DROPOUT_MODELS,
   FILTER_MODELS,
+  GAN_MODELS,
   integerAtLeast,
   integerInRange,
   LR_SCHEDULES,
+  nonNegativeNumber,
   numberFrom,
   oneOf,
   outDirectory,
@@ -29,12 +31,13 @@ const LOGIC_NAMES = ['and', 'or', 'xor', 'nand', 'nor', 'not'] as const;
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** The flags of `tensorfold train`. */
-type TrainFlags = Omit<TrainOptions, 'model'> & {
-  json?: boolean;
-  latent?: number;
-  window?: number;
-  predict?: 'value' | 'change';
-};
+type TrainFlags = Omit<TrainOptions, 'model'> &
+  import('./commands/train-gan.js').GanTrainOptions & {
+    json?: boolean;
+    latent?: number;
+    window?: number;
+    predict?: 'value' | 'change';
+  };
 
 /** The flags of `tensorfold compress`. */
 type CompressFlags = import('./commands/compress.js').CompressCommandOptions & { json?: boolean };
@@ -188,7 +191,7 @@ flag or value, 130 Ctrl-C before training began.`,
     .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
     .option(
       '--filters <list>',
-      `filters of each conv block, comma-separated (e.g. 16,32,64); image models ${FILTER_MODELS.join(', ')} only`,
+      `filters of each conv block, comma-separated (e.g. 16,32,64); image models ${FILTER_MODELS.join(', ')} only; ${GAN_MODELS.join(', ')}: one number, the generator's first feature map (e.g. 64)`,
       positiveIntegerList('--filters'),
     )
     .addOption(
@@ -201,8 +204,41 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option(
       '--dropout <rate>',
-      `dropout rate after each conv block, 0 to <1 (vggsmall's head uses twice it, at most 0.5); image models ${DROPOUT_MODELS.join(', ')} only (default: the builder's own, 0.25 for vggsmall)`,
+      `dropout rate after each conv block, 0 to <1 (vggsmall's head uses twice it, at most 0.5); image models ${DROPOUT_MODELS.join(', ')} and ${GAN_MODELS.join(', ')} (its discriminator) only (default: the builder's own, 0.25 for vggsmall)`,
       numberFrom(0, 1, '--dropout'),
+    )
+    .option(
+      '--decay-from <epoch>',
+      'with --lr-schedule cosine: hold --lr until the end of this epoch, then decay it along the half cosine to 0 by the last',
+      integerAtLeast(0, '--decay-from'),
+    )
+    .option(
+      '--classes',
+      `${GAN_MODELS.join(', ')}: a class head on the discriminator, trained on the dataset's labels, and the class-clarity term for the generator`,
+    )
+    .option(
+      '--class-weight <w>',
+      `${GAN_MODELS.join(', ')} with --classes: weight of the class terms, >= 0 (default: the GAN's own, 1)`,
+      nonNegativeNumber('--class-weight', '3'),
+    )
+    .option(
+      '--generator-blocks <n>',
+      `${GAN_MODELS.join(', ')}: stride-1 5x5 conv blocks at the generator's first resolution (default: the builder's own, 0)`,
+      integerAtLeast(0, '--generator-blocks'),
+    )
+    .option(
+      '--discriminator-batch-norm',
+      `${GAN_MODELS.join(', ')}: batch normalization after the discriminator's second convolution`,
+    )
+    .option(
+      '--label-smoothing <s>',
+      `${GAN_MODELS.join(', ')}: real images labelled 1 - s when the discriminator learns, 0 to <1 (default: the GAN's own, 0)`,
+      numberFrom(0, 1, '--label-smoothing'),
+    )
+    .option(
+      '--ema <decay>',
+      `${GAN_MODELS.join(', ')}: average the generator's weights over the steps with this decay, 0 to <1 (e.g. 0.999), and save that generator`,
+      numberFrom(0, 1, '--ema'),
     )
     .option(
       '--window <n>',
@@ -229,11 +265,14 @@ Examples:
   tensorfold train madaline --dataset xor
   tensorfold train forecaster --dataset seattle-weather --window 60   beside the persistence baseline
   tensorfold train spam --dataset spam-assassin                       BiLSTM (spam-conv1d: a 1D convnet)
-  tensorfold train charlm --dataset moby-dick --out runs/charlm       bits/char beside a bigram model`,
+  tensorfold train charlm --dataset moby-dick --out runs/charlm       bits/char beside a bigram model
+  tensorfold train dcgan --epochs 19 --filters 64 --generator-blocks 1 --discriminator-batch-norm --classes --class-weight 3 --label-smoothing 0.1 --ema 0.999 --lr-schedule cosine --decay-from 14 --out runs/dcgan`,
     )
     .action(async (model: string, flags: TrainFlags, command: Command) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
+      const { checkGanFlags } = await import('./commands/train-gan.js');
+      checkGanFlags(model, flags);
       if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
       if (SEQUENCE_TASKS.includes(MODELS[model].task)) return trainSequence(model, flags, command, out);
       for (const [key, flag] of [

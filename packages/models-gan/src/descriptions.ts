@@ -17,11 +17,26 @@ export const models: readonly ModelDescription<Model>[] = [
     defaults: { epochs: 5, batchSize: 64, learningRate: 2e-4 },
     packageName,
     source: 'seed 003 (DCGAN), seed 002 ch. 8 (GAN)',
-    async build({ inputShape, latentDim }) {
+    // Options (each left out: `dcgan`'s default): latentDim, filters, generatorBlocks,
+    // discriminatorBatchNorm, dropout, classes (see DcganArgs).
+    async build({
+      inputShape,
+      latentDim,
+      filters,
+      generatorBlocks,
+      discriminatorBatchNorm,
+      dropout,
+      classes,
+    }) {
       const { dcgan } = await import('./dcgan.js');
       return dcgan({
         imageShape: inputShape as [number, number, number] | undefined,
         latentDim: latentDim as number | undefined,
+        filters: filters as number | undefined,
+        generatorBlocks: generatorBlocks as number | undefined,
+        discriminatorBatchNorm: discriminatorBatchNorm as boolean | undefined,
+        dropout: dropout as number | undefined,
+        classes: classes as number | undefined,
       });
     },
   },

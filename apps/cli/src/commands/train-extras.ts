@@ -76,13 +76,43 @@ export async function writeHistory(
 /**
  * The optimizer's learning rate for `--lr-schedule`: the number itself when constant, or a cosine decay
  * from it to 0 over `steps` (every batch of every epoch), the schedule that ends a fixed budget of epochs
- * at a low rate, where the weights settle.
+ * at a low rate, where the weights settle. With `holdSteps` (`--decay-from`) the rate stays at
+ * `learningRate` for the first `holdSteps` steps and the half cosine to 0 takes the remaining ones.
  */
 export function learningRateOver(
   schedule: 'constant' | 'cosine' | undefined,
   learningRate: number,
   steps: number,
+  holdSteps = 0,
 ): number | LearningRateSchedule {
   if (schedule === undefined || schedule === 'constant') return learningRate;
-  return cosineDecay({ initialLearningRate: learningRate, decaySteps: Math.max(1, steps) });
+  const decaySteps = Math.max(1, steps - holdSteps);
+  if (holdSteps <= 0) return cosineDecay({ initialLearningRate: learningRate, decaySteps });
+  // A "warm-up" from the rate to itself holds it; the decay starts after it.
+  return cosineDecay({
+    initialLearningRate: learningRate,
+    warmupTarget: learningRate,
+    warmupSteps: holdSteps,
+    decaySteps,
+  });
+}
+
+/**
+ * Refuses a `--decay-from` epoch that the run cannot honour: it needs `--lr-schedule cosine` (it says
+ * when the cosine starts) and must come before the last epoch.
+ */
+export function checkDecayFrom(
+  decayFrom: number | undefined,
+  schedule: 'constant' | 'cosine' | undefined,
+  epochs: number,
+): void {
+  if (decayFrom === undefined) return;
+  if (schedule !== 'cosine')
+    throw new ConfigError(
+      `--decay-from ${decayFrom} holds --lr until the end of epoch ${decayFrom}, then decays it along --lr-schedule cosine: add --lr-schedule cosine.`,
+    );
+  if (decayFrom >= epochs)
+    throw new ConfigError(
+      `--decay-from ${decayFrom} leaves no epoch to decay in (--epochs is ${epochs}): pass --decay-from below ${epochs}, or more --epochs.`,
+    );
 }

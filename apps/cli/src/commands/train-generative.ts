@@ -2,13 +2,22 @@ import { resolve } from 'node:path';
 import { backendInfo, describeBackend, initBackend } from '@tensorfold/backend';
 import { ConfigError, type Logs, type Model, type Optimizer, setSeed, tf } from '@tensorfold/core/node';
 import { checkLogdir, runLogger } from '@tensorfold/experiments/node';
-import { Autoencoder, dcganAdam, GAN, psnr, VAE } from '@tensorfold/models-gan';
+import { Autoencoder, GAN, psnr, VAE } from '@tensorfold/models-gan';
 import { adam, progressBar } from '@tensorfold/optim';
-import { loadDataset } from '../datasets.js';
+import { checkImageDataset, loadDataset } from '../datasets.js';
 import { modelEntry } from '../models.js';
+import { GAN_MODELS } from '../options.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
 import { runHparams, saveModel, type TrainOptions } from './train.js';
+import { checkDecayFrom, learningRateOver } from './train-extras.js';
+import {
+  checkGanFlags,
+  type GanTrainOptions,
+  ganBuildOptions,
+  ganCompileArgs,
+  generatorAverage,
+} from './train-gan.js';
 
 /** What a generative training run reports (also the `--json` line). */
 export interface GenerativeResult {
@@ -26,6 +35,12 @@ export interface GenerativeResult {
   /** Held-out figures: the VAE's per-image losses, an autoencoder's loss, a denoiser's PSNR gain. */
   test: Record<string, number>;
   seed: number;
+  /** `--lr-schedule`, when not constant. */
+  lrSchedule?: 'cosine';
+  /** `--decay-from`, when given. */
+  decayFrom?: number;
+  /** The GAN flags given (`--classes` as the class head's size), and `--filters`/`--dropout` of a DCGAN. */
+  gan?: Record<string, number | boolean>;
   savedTo?: string;
 }
 
@@ -36,13 +51,25 @@ export interface GenerativeResult {
  * per image, an autoencoder's loss, a denoising autoencoder's PSNR before and after.
  */
 export async function trainGenerative(
-  options: TrainOptions & { latent?: number },
+  options: TrainOptions & GanTrainOptions & { latent?: number },
   out: Output,
 ): Promise<GenerativeResult> {
   const entry = modelEntry(options.model);
+  checkImageDataset(entry.name, options.dataset);
+  checkGanFlags(entry.name, options);
+  const isGanModel = GAN_MODELS.includes(entry.name);
+  for (const [value, flag] of [
+    [options.filters, '--filters'],
+    [options.dropout, '--dropout'],
+  ] as const)
+    if (value !== undefined && !isGanModel)
+      throw new ConfigError(
+        `${flag} applies to ${GAN_MODELS.join(', ')} among the generative models; ${entry.name} has fixed widths and no dropout: drop it.`,
+      );
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
+  checkDecayFrom(options.decayFrom, options.lrSchedule, epochs);
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
   if (options.logdir !== undefined) await checkLogdir(options.logdir);
@@ -61,34 +88,50 @@ export async function trainGenerative(
   const optimizers: Optimizer[] = [];
   try {
     out.line(`Data: ${data.description} (${data.train.count} training, ${data.test.count} test images)`);
+    const ganOptions = isGanModel
+      ? ganBuildOptions(options, { name: options.dataset, numClasses: data.numClasses })
+      : {};
     model = (await entry.build({
       inputShape: data.train.x.shape.slice(1),
       latentDim: options.latent,
+      ...ganOptions,
     })) as Model;
     out.line(`Model: ${model.name}, ${model.countParams().toLocaleString('en-US')} parameters`);
     const isGan = model instanceof GAN;
     // GAN generators end in tanh: their real images live in [-1, 1] too.
     const trainImages = isGan ? tf.tidy(() => tf.sub(tf.mul(data.train.x, 2), 1)) : data.train.x;
+    const stepsPerEpoch = Math.ceil(data.train.count / batchSize);
+    const rate = learningRateOver(
+      options.lrSchedule,
+      learningRate,
+      epochs * stepsPerEpoch,
+      (options.decayFrom ?? 0) * stepsPerEpoch,
+    );
+    const average = generatorAverage(model, options);
     try {
       if (model instanceof GAN) {
-        optimizers.push(dcganAdam(learningRate), dcganAdam(learningRate));
-        model.compile({ generatorOptimizer: optimizers[0], discriminatorOptimizer: optimizers[1] });
+        // Both players' default Adam (beta1 0.5), which the GAN frees itself.
+        model.compile(ganCompileArgs(options, rate));
       } else if (model instanceof VAE) {
-        optimizers.push(adam({ learningRate }));
+        optimizers.push(adam({ learningRate: rate }));
         model.compile({ optimizer: optimizers[0] });
       } else {
-        optimizers.push(adam({ learningRate }));
+        optimizers.push(adam({ learningRate: rate }));
         model.compile({ optimizer: optimizers[0], loss: 'binaryCrossentropy' });
       }
       const bar = progressBar({ stream: out.progress });
       const logger = options.logdir
         ? [runLogger(options.logdir, { hparams: runHparams(options, batchSize, learningRate) })]
         : [];
-      const fitArgs = { epochs, batchSize, seed: options.seed, callbacks: [...logger, bar] };
-      const history =
-        model instanceof GAN || model instanceof VAE
+      const callbacks = [...(average ? [average] : []), ...logger, bar];
+      const fitArgs = { epochs, batchSize, seed: options.seed, callbacks };
+      const history = options.classes
+        ? await model.fit(trainImages, data.train.y, fitArgs) // the class head learns the real labels [n]
+        : model instanceof GAN || model instanceof VAE
           ? await model.fit(trainImages, fitArgs)
           : await model.fit(trainImages, trainImages, fitArgs);
+      // --ema: the GAN is tested and saved with the averaged generator.
+      average?.copyInto((model as GAN).generator);
       const last: Record<string, number> = {};
       for (const [key, values] of Object.entries(history.history)) last[key] = round(values.at(-1) as number);
       const test = await testFigures(model, data.test.x);
@@ -106,6 +149,9 @@ export async function trainGenerative(
         train: last,
         test,
         seed: options.seed,
+        ...(options.lrSchedule === 'cosine' ? { lrSchedule: 'cosine' as const } : {}),
+        ...(options.decayFrom !== undefined ? { decayFrom: options.decayFrom } : {}),
+        ...ganSummary(ganOptions, options),
       };
       if (options.out) {
         const dir = resolve(options.out);
@@ -117,6 +163,7 @@ export async function trainGenerative(
       }
       return result;
     } finally {
+      average?.dispose();
       if (trainImages !== data.train.x) trainImages.dispose();
     }
   } finally {
@@ -157,6 +204,17 @@ async function testFigures(model: Model, images: tf.Tensor): Promise<Record<stri
     }
   }
   return {};
+}
+
+/** `{gan}`: the GAN options of a run as its result reports them, or nothing when none was given. */
+function ganSummary(
+  built: Record<string, unknown>,
+  options: GanTrainOptions,
+): { gan?: Record<string, number | boolean> } {
+  const gan = { ...built } as Record<string, number | boolean>;
+  for (const key of ['classWeight', 'labelSmoothing', 'ema'] as const)
+    if (options[key] !== undefined) gan[key] = options[key];
+  return Object.keys(gan).length > 0 ? { gan } : {};
 }
 
 function round(x: number): number {

@@ -27,6 +27,7 @@ import { type FittedImages, fitImagesToModel } from './fit-images.js';
 import { penultimateEmbeddings } from './train-embeddings.js';
 import {
   augmentedBatches,
+  checkDecayFrom,
   checkHistoryFile,
   earlyStoppingCallback,
   learningRateOver,
@@ -75,6 +76,12 @@ export interface TrainOptions {
    */
   lrSchedule?: 'constant' | 'cosine';
   /**
+   * With `lrSchedule: 'cosine'`: hold `lr` until the end of this epoch (1-based: `3` holds it through the
+   * third), then decay it along the half cosine to 0 over the remaining epochs. Default 0 (decay from the
+   * first step).
+   */
+  decayFrom?: number;
+  /**
    * Dropout rate after each conv block of `stackedconvnet` or `vggsmall`, in [0, 1) (vggsmall's head uses
    * `min(2 * dropout, 0.5)`). Default: the builder's own (0.25 for vggsmall). Other models refuse it.
    */
@@ -120,6 +127,8 @@ export interface TrainResult {
   historyFile?: string;
   /** `--lr-schedule`, when not constant. */
   lrSchedule?: 'cosine';
+  /** `--decay-from`, when given. */
+  decayFrom?: number;
   /** `--filters`, when given. */
   filters?: number[];
   /** `--dropout`, when given. */
@@ -239,6 +248,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
+  checkDecayFrom(options.decayFrom, options.lrSchedule, epochs);
   // Refuse a place the model cannot be saved to now, not after the training it would throw away.
   const outProblem = options.out === undefined ? null : outDirectoryProblem(options.out);
   if (outProblem) throw new ConfigError(outProblem);
@@ -277,10 +287,12 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     const trainCount = validation
       ? Math.floor(data.train.count * (1 - options.validationSplit))
       : data.train.count;
+    const stepsPerEpoch = Math.ceil(trainCount / batchSize);
     const rate = learningRateOver(
       options.lrSchedule,
       learningRate,
-      epochs * Math.ceil(trainCount / batchSize),
+      epochs * stepsPerEpoch,
+      (options.decayFrom ?? 0) * stepsPerEpoch,
     );
     optimizer =
       options.optimizer === 'sgd' ? sgd({ learningRate: rate, momentum: 0.9 }) : adam({ learningRate: rate });
@@ -387,6 +399,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
       testAccuracy: round(test.accuracy, 4),
       seed: options.seed,
       ...(options.lrSchedule === 'cosine' ? { lrSchedule: 'cosine' as const } : {}),
+      ...(options.decayFrom !== undefined ? { decayFrom: options.decayFrom } : {}),
       ...(options.filters !== undefined ? { filters: options.filters } : {}),
       ...(options.dropout !== undefined ? { dropout: options.dropout } : {}),
       ...(stopper?.stopped ? { interrupted: true as const } : {}),
