@@ -10,6 +10,7 @@ import type { KernelScope, WasmBackendLike } from '../kernel-scope.js';
 import { type DirectConv, directConv } from '../simd/direct-conv.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { alignedFloats as aligned } from './aligned.js';
 import { simpleConvolution } from './convolution-geometry.js';
 
 /**
@@ -38,9 +39,6 @@ export const DIRECT_MAX_CHANNELS_BESIDE_POOL = 64;
 
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
-
-/** Floats, rounded up to a multiple of 16 (64 bytes). */
-const aligned = (floats: number) => Math.ceil(floats / 16) * 16;
 
 /** One direct convolution's operands (tensors on the WASM heap) and geometry. */
 interface DirectCall {

@@ -8,6 +8,7 @@ import {
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { alignedFloats as aligned } from './aligned.js';
 import { simpleConvolution } from './convolution-geometry.js';
 
 /** Below this many multiply-adds a convolution stays on XNNPACK, one thread. */
@@ -23,9 +24,6 @@ const MIN_CHANNELS = 8;
 
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
-
-/** Floats, rounded up to a multiple of 16 (64 bytes). */
-const aligned = (floats: number) => Math.ceil(floats / 16) * 16;
 
 /**
  * A 2D convolution (NHWC, any strides, dilations and padding; `FusedConv2D`'s per-channel bias and

@@ -2,6 +2,7 @@ import { type backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core'
 import type { KernelScope } from '../kernel-scope.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { alignedFloats as aligned } from './aligned.js';
 import { filterGradientSizes } from './convolution-geometry.js';
 
 /**
@@ -41,7 +42,6 @@ export function filterGradientByThreads(
   const xSize = util.sizeFromShape(x.shape);
   const dySize = util.sizeFromShape(dy.shape);
   // The pool's memory, in floats (each part 64-byte aligned): arguments, x, dy, the gradient.
-  const aligned = (floats: number) => Math.ceil(floats / 16) * 16;
   const PARAMS = 0;
   const X = PARAMS + 32;
   const DY = X + aligned(xSize);
@@ -104,7 +104,6 @@ export function blockedFilterGradientByThreads(
   const xSize = util.sizeFromShape(x.shape);
   const dySize = util.sizeFromShape(dy.shape);
   // The pool's memory, in floats (each part 64-byte aligned): arguments, x, dy, the partials.
-  const aligned = (floats: number) => Math.ceil(floats / 16) * 16;
   const PARAMS = 0;
   const X = PARAMS + 32;
   const DY = X + aligned(xSize);

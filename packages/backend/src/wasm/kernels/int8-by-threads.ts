@@ -12,6 +12,7 @@ import type { WasmBackendLike } from '../kernel-scope.js';
 import type { ThreadPool } from '../threads/pool.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { type PoolUse, poolHandouts, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
+import { alignedBytes as aligned } from './aligned.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
 
 /**
@@ -44,8 +45,8 @@ export const CHUNKS_PER_THREAD = 4;
 /** Bytes of one convolution tile of patches (as int8.ts: it stays in the L1/L2 cache). */
 const TILE_BYTES = 32 * 1024;
 
-/** Bytes rounded up to a multiple of 64 (a cache line). */
-export const aligned = (bytes: number) => Math.ceil(bytes / 64) * 64;
+/** Bytes rounded up to a multiple of 64 (`alignedBytes`); the int8 kernels import it from here. */
+export { aligned };
 
 /** Inputs of fewer floats are quantized by the calling thread alone: waking the workers costs more. */
 const POOLED_QUANTIZE_FLOATS = 1 << 16;

@@ -7,6 +7,7 @@
  */
 import * as chainWasm from '../simd/generated/threaded-int8-chain-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { bytesOf } from '../simd/simd-module.js';
 import type { ThreadedInt8ChainKernels } from '../threads/wasm-threads.js';
 
 /** The module's instance for the current SIMD flavor, and its memory. */
@@ -32,7 +33,7 @@ export function soloChain(): SoloChain | null {
   if (solo?.flavor === flavor) return solo;
   try {
     const base64 = flavor === 'fma' ? chainWasm.FMA_WASM_BASE64 : chainWasm.SIMD_WASM_BASE64;
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bytes = bytesOf(base64);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     solo = { flavor, memory, kernels: instance.exports as unknown as ThreadedInt8ChainKernels };

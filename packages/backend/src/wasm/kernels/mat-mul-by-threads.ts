@@ -2,6 +2,7 @@ import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tenso
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadedMinimum } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
+import { alignedFloats as aligned } from './aligned.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
@@ -22,11 +23,6 @@ export function setThreadedMatMulMinimum(multiplyAdds: number = THREADED_MIN_MUL
 
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
-
-/** Floats, rounded up to a multiple of 16 (64 bytes, a cache line). */
-function aligned(floats: number): number {
-  return Math.ceil(floats / 16) * 16;
-}
 
 /**
  * `op(a) . op(b)` (`transposeA`, `transposeB`; plus a per-column bias and a relu for `_FusedMatMul`)

@@ -43,8 +43,8 @@ export function setFmaKernelsEnabled(on: boolean): void {
   fmaAllowed = on;
 }
 
-/** The bytes of a base64 module. */
-function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a module's base64 text (`SIMD_WASM_BASE64` or `FMA_WASM_BASE64` of a generated file). */
+export function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 

@@ -12,6 +12,7 @@ import * as int8DirectWasm from '../simd/generated/threaded-int8-direct-wasm.js'
 import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { bytesOf } from '../simd/simd-module.js';
 import { ThreadPool } from './pool.js';
 
 /** The environment variable that sets the number of threads (`1`, `2`, ... or `auto`). */
@@ -244,7 +245,7 @@ function compileBuilds(): { modules: WebAssembly.Module[]; builds: Running['buil
       ['simd', wasm.SIMD_WASM_BASE64],
       ['fma', wasm.FMA_WASM_BASE64],
     ] as const) {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const bytes = bytesOf(base64);
       if (!WebAssembly.validate(bytes)) continue;
       try {
         modules.push(new WebAssembly.Module(bytes));
