@@ -126,6 +126,29 @@ export async function trainSequenceCommand(
   }
 }
 
+/**
+ * Fits `model` on `xs`/`ys` for `fit`'s epochs and batch size (validating on `validationData` when
+ * given), printing a line per epoch, and returns the seconds it took.
+ */
+async function fitTimed(
+  model: Sequential,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  fit: Fit,
+  out: Output,
+  validationData?: [tf.Tensor, tf.Tensor],
+): Promise<number> {
+  const start = performance.now();
+  await model.fit(xs, ys, {
+    epochs: fit.epochs,
+    batchSize: fit.batchSize,
+    ...(validationData ? { validationData } : {}),
+    verbose: 0,
+    callbacks: [new EpochLines(out, fit.epochs)],
+  });
+  return (performance.now() - start) / 1000;
+}
+
 type Fit = {
   epochs: number;
   batchSize: number;
@@ -175,16 +198,8 @@ async function forecast(options: TrainSequenceOptions, out: Output, fit: Fit): P
   out.line(
     `Training on ${xs.shape[0]} windows, validating on ${validation.xs.shape[0]}, testing on ${test.xs.shape[0]} (${fit.base.backend})`,
   );
-  const start = performance.now();
   try {
-    await model.fit(xs, ys, {
-      epochs: fit.epochs,
-      batchSize: fit.batchSize,
-      validationData: [validation.xs, validationYs],
-      verbose: 0,
-      callbacks: [new EpochLines(out, fit.epochs)],
-    });
-    const trainSeconds = (performance.now() - start) / 1000;
+    const trainSeconds = await fitTimed(model, xs, ys, fit, out, [validation.xs, validationYs]);
     const persistence = rnn.naiveForecast(test.xs);
     const output = model.predict(test.xs) as tf.Tensor;
     const predicted = change ? tf.add(output, persistence) : output;
@@ -269,15 +284,8 @@ async function classify(options: TrainSequenceOptions, out: Output, fit: Fit): P
     `Model: ${entry.summary}; vocabulary ${tokenizer.vocabularySize}, ${length} tokens per mail, ${fit.epochs} epochs, batch ${fit.batchSize}, seed ${options.seed}`,
   );
   model.compile({ optimizer: fit.optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  const start = performance.now();
   try {
-    await model.fit(xs, ys, {
-      epochs: fit.epochs,
-      batchSize: fit.batchSize,
-      verbose: 0,
-      callbacks: [new EpochLines(out, fit.epochs)],
-    });
-    const trainSeconds = (performance.now() - start) / 1000;
+    const trainSeconds = await fitTimed(model, xs, ys, fit, out);
     const logs = await model.evaluate(testXs, testYs, { batchSize: 256 });
     const accuracy = round(Number(logs.accuracy), 4);
     const spamShare = data.train.labels.filter((l) => l === 1).length / data.train.labels.length;
@@ -328,15 +336,8 @@ async function languageModel(
     `Model: ${entry.summary}; ${vocabulary.size - 2} characters, windows of ${steps} every 3 characters (${xs.shape[0]}), ${fit.epochs} epochs, batch ${fit.batchSize}, seed ${options.seed}`,
   );
   model.compile({ optimizer: fit.optimizer, loss: 'sparseCategoricalCrossentropy' });
-  const start = performance.now();
   try {
-    await model.fit(xs, ys, {
-      epochs: fit.epochs,
-      batchSize: fit.batchSize,
-      verbose: 0,
-      callbacks: [new EpochLines(out, fit.epochs)],
-    });
-    const trainSeconds = (performance.now() - start) / 1000;
+    const trainSeconds = await fitTimed(model, xs, ys, fit, out);
     const score = await rnn.bitsPerCharacter(model, corpus.heldOut, { vocabulary, steps });
     const bigram = rnn.bigramModel(corpus.train, vocabulary).score(corpus.heldOut, steps);
     out.line(
