@@ -141,6 +141,30 @@ describe('operators', () => {
     expect(leaked).toBe(0);
   });
 
+  it('an error in mapAsync or in a filter predicate propagates and frees the element', async () => {
+    const source = () =>
+      fromGenerator(function* () {
+        yield tf.scalar(1);
+      });
+    const failing = [
+      source().mapAsync(async () => {
+        throw new Error('boom');
+      }),
+      source().filter(async () => {
+        throw new Error('boom');
+      }),
+      source().filter(() => {
+        throw new Error('boom');
+      }),
+    ];
+    for (const ds of failing) {
+      const leaked = await leakedBy(async () => {
+        await expect(numbers(ds)).rejects.toThrow('boom');
+      });
+      expect(leaked).toBe(0);
+    }
+  });
+
   it('map given an async function says to use mapAsync, and frees the element', async () => {
     const ds = fromGenerator(function* () {
       yield tf.scalar(1);

@@ -115,13 +115,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const upstream = this;
     return this.derive(async function* () {
       for await (const element of upstream) {
-        let out: U;
-        try {
-          out = await fn(element);
-        } catch (error) {
-          disposeElement(element);
-          throw error;
-        }
+        const out = await disposingOnError(element, fn);
         disposeConsumed(element, out);
         yield out;
       }
@@ -133,13 +127,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const upstream = this;
     return this.derive(async function* () {
       for await (const element of upstream) {
-        let keep: boolean;
-        try {
-          keep = await predicate(element);
-        } catch (error) {
-          disposeElement(element);
-          throw error;
-        }
+        const keep = await disposingOnError(element, predicate);
         if (keep) yield element;
         else disposeElement(element);
       }
@@ -459,5 +447,15 @@ export class Dataset<T> implements AsyncIterable<T> {
 function checkCount(count: number, op: string): void {
   if (!(count >= 0 && (Number.isInteger(count) || count === Number.POSITIVE_INFINITY))) {
     throw new ConfigError(`${op}(count) needs an integer >= 0, got ${count}.`);
+  }
+}
+
+/** `await fn(element)`; when it throws, `element`'s tensors are disposed before the error goes on. */
+async function disposingOnError<T, U>(element: T, fn: (element: T) => U | Promise<U>): Promise<U> {
+  try {
+    return await fn(element);
+  } catch (error) {
+    disposeElement(element);
+    throw error;
   }
 }
