@@ -22,6 +22,12 @@ export interface LeNet5Options {
   name?: string;
 }
 
+/** The first convolution of each variant (input side, filters, kernel, padding): where the two differ. */
+const FIRST_CONV = {
+  compact: { size: 28, filters: 8, kernelSize: 3, padding: 'same' },
+  classic: { size: 32, filters: 6, kernelSize: 5, padding: 'valid' },
+} as const;
+
 /**
  * LeNet-5, the convolutional network of LeCun et al. for handwritten digits, as a sequential model ready to
  * compile. Input `[batch, 28, 28, channels]` (`'compact'`) or `[batch, 32, 32, channels]` (`'classic'`),
@@ -50,35 +56,17 @@ export function lenet5(options: LeNet5Options = {}): Sequential {
     dense({ units: 84, activation, name: 'f6' }),
     dense({ units: numClasses, activation: 'softmax', name: 'output' }),
   ];
-  if (variant === 'classic') {
-    return sequential({
-      name,
-      layers: [
-        conv2d({
-          inputShape: [32, 32, channels],
-          filters: 6,
-          kernelSize: 5,
-          padding: 'valid',
-          activation,
-          name: 'c1',
-        }),
-        maxPooling2d({ poolSize: 2, strides: 2, name: 's2' }),
-        conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation, name: 'c3' }),
-        maxPooling2d({ poolSize: 2, strides: 2, name: 's4' }),
-        ...head,
-      ],
-    });
-  }
-  if (variant !== 'compact')
+  if (!Object.hasOwn(FIRST_CONV, variant))
     throw new ConfigError(`Unknown LeNet-5 variant "${variant}"; use 'compact' or 'classic'.`);
+  const first = FIRST_CONV[variant];
   return sequential({
     name,
     layers: [
       conv2d({
-        inputShape: [28, 28, channels],
-        filters: 8,
-        kernelSize: 3,
-        padding: 'same',
+        inputShape: [first.size, first.size, channels],
+        filters: first.filters,
+        kernelSize: first.kernelSize,
+        padding: first.padding,
         activation,
         name: 'c1',
       }),
