@@ -209,7 +209,7 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option(
       '--decay-from <epoch>',
-      'with --lr-schedule cosine: hold --lr until the end of this epoch, then decay it along the half cosine to 0 by the last',
+      'with --lr-schedule cosine (image classifiers and generative models): hold --lr until the end of this epoch, then decay it along the half cosine to 0 by the last',
       integerAtLeast(0, '--decay-from'),
     )
     .option(
@@ -218,12 +218,12 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option(
       '--class-weight <w>',
-      `${GAN_MODELS.join(', ')} with --classes: weight of the class terms, >= 0 (default: the GAN's own, 1)`,
+      `${GAN_MODELS.join(', ')} with --classes: weight of the class terms, >= 0 (default: the GAN's own)`,
       nonNegativeNumber('--class-weight', '3'),
     )
     .option(
       '--generator-blocks <n>',
-      `${GAN_MODELS.join(', ')}: stride-1 5x5 conv blocks at the generator's first resolution (default: the builder's own, 0)`,
+      `${GAN_MODELS.join(', ')}: stride-1 5x5 conv blocks at the generator's first resolution (default: the builder's own)`,
       integerAtLeast(0, '--generator-blocks'),
     )
     .option(
@@ -232,7 +232,7 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option(
       '--label-smoothing <s>',
-      `${GAN_MODELS.join(', ')}: real images labelled 1 - s when the discriminator learns, 0 to <1 (default: the GAN's own, 0)`,
+      `${GAN_MODELS.join(', ')}: real images labelled 1 - s when the discriminator learns, 0 to <1 (default: the GAN's own)`,
       numberFrom(0, 1, '--label-smoothing'),
     )
     .option(

@@ -6,6 +6,7 @@ import { GAN } from '@tensorfold/models-gan';
 import { decode } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCommand } from './commands/generate.js';
+import { summaryCommand } from './commands/summary.js';
 import { learningRateOver } from './commands/train-extras.js';
 import { trainGenerative } from './commands/train-generative.js';
 import type { Output } from './output.js';
@@ -91,6 +92,11 @@ describe('tensorfold train dcgan: the class head, a deeper generator, the weight
     expect(drawn.images).toBe(4);
     const picture = decode(readFileSync(samples));
     expect([picture.width, picture.height]).toEqual([2 * 30 + 2, 2 * 30 + 2]); // 2 x 2 digits, 2 px apart
+
+    // `tensorfold summary` loads it too (the GAN class registered): latent -> generator -> discriminator.
+    const lines: string[] = [];
+    await summaryCommand(out, { ...quiet, line: (text) => lines.push(text) });
+    expect(lines.join('\n')).toMatch(/generator[\s\S]*discriminator/);
   });
 
   it('--ema saves the averaged generator, not the last step', async () => {

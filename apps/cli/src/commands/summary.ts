@@ -28,8 +28,9 @@ export async function summaryCommand(
         `${resolve(target)} is a file but not a ${MODEL_JSON}; pass a saved model's directory or its ${MODEL_JSON}.`,
       );
     }
-    // Rebuilding a saved model needs its layer classes registered by name.
+    // Rebuilding a saved model needs its layer classes registered by name (a GAN's or VAE's too).
     await import('@tensorfold/layers');
+    await import('@tensorfold/models-gan');
     // The table needs the structure only: a model saved after its training diverged still shows.
     const model = await loadModel(fileSystem(isFile ? dirname(target) : target), { allowNonFinite: true });
     try {
