@@ -64,7 +64,7 @@ export async function trainGenerative(
   ] as const)
     if (value !== undefined && !isGanModel)
       throw new ConfigError(
-        `${flag} applies to ${GAN_MODELS.join(', ')} among the generative models; ${entry.name} has fixed widths and no dropout: drop it.`,
+        `${flag} applies to ${GAN_MODELS.join(', ')} among the generative models; ${entry.name} takes neither --filters nor --dropout: drop it.`,
       );
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
