@@ -5,24 +5,27 @@
  * exactly as the suite measures a comparison (paired rounds, paired-comparison.ts; the verdict of
  * verdict.ts). `tensorfold`: two models of tensorfold's stack in this process, on the WASM thread pool
  * as `TENSORFOLD_WASM_THREADS` sets it; `pytorch1` / `pytorch2`: PyTorch on 1 / 2 threads, in two sets
- * of 4 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
- * networks, `tensorfold,pytorch1`, 16 rounds of 16 steps (the suite's plan).
+ * of 16 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
+ * networks, `tensorfold,pytorch1`, 32 rounds of 16 steps (the suite's plan, verdict.ts's YARDSTICK).
  *
  * The two copies are the same code, so every row must read about 1.00x and be called **level**. A row
  * called faster or slower means the yardstick itself favours one position (pairing order, a copy's
  * memory, a process's draw) by more than its interval admits; "not judged" on a quiet machine means
- * the interval is wider than the level band (`VERDICT.level`). The last line says which.
+ * the interval is wider than the level band (`VERDICT.level`). The last line says which, and the
+ * band the widest A/A interval needed (verdict.ts's bandNeeded): the resolution this plan showed,
+ * which the level band (`BENCH_LEVEL_BAND`, default 8%) must not undercut. Each row's note gives the
+ * band it needed too, and for sides in several processes the spread between their processes.
  */
 import { availableParallelism } from 'node:os';
 import { wasmThreads } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { type Comparison, comparisonNotes, measurePaired } from './paired-comparison.js';
-import { findPyTorch, PyTorchPeer } from './peers/pytorch.js';
+import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv } from './peers/pytorch.js';
 import { medianOf } from './steadiness.js';
 import { type NetworkName, tensorfoldModel } from './training-models.js';
 import { inProcessSide, pytorchSide, type Side } from './training-sides.js';
-import { judgeRatio, type Verdict } from './verdict.js';
+import { bandNeeded, judgeRatio, VERDICT, type Verdict, YARDSTICK } from './verdict.js';
 
 /** A verdict in a word or two. */
 function describeCall(verdict: Verdict): string {
@@ -52,19 +55,21 @@ function parseCount(raw: string, min: number, what: string): number {
 }
 
 async function main() {
-  const [networksArg = 'mlp,lenet5', kindsArg = 'tensorfold,pytorch1', roundsArg = '16', stepsArg = '16'] =
-    process.argv.slice(2);
+  const [
+    networksArg = 'mlp,lenet5',
+    kindsArg = 'tensorfold,pytorch1',
+    roundsArg = String(YARDSTICK.rounds),
+    stepsArg = String(YARDSTICK.steps),
+  ] = process.argv.slice(2);
   const networks = parseList(networksArg, ['mlp', 'lenet5'] as const, 'network');
   const kinds = parseList(kindsArg, KINDS, 'side');
   const rounds = parseCount(roundsArg, 6, 'rounds');
   const steps = parseCount(stepsArg, 1, 'steps');
   const info = await useBackend('wasm');
-  console.log(`## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps\n`);
-  const processes = parseCount(
-    process.env.BACKEND_TRAINING_PYTORCH_PROCESSES ?? '4',
-    2,
-    'BACKEND_TRAINING_PYTORCH_PROCESSES',
+  console.log(
+    `## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps, level band ±${+(VERDICT.level * 100).toFixed(1)}%\n`,
   );
+  const processes = pytorchProcessesFromEnv(YARDSTICK.pytorchProcesses);
   const wantsTorch = kinds.some((k) => k.startsWith('pytorch'));
   const torch = wantsTorch ? findPyTorch() : null;
   if (torch != null && torch.python == null) console.log(`No PyTorch A/A: ${torch.reason}.`);
@@ -116,6 +121,15 @@ async function main() {
             // A's position in the pair: first in even rounds, second in odd ones (a bias there widens the interval).
             const half = (parity: number) => medianOf(c.ratios.filter((_, i) => i % 2 === parity));
             notes.push(`A first ${half(0).toFixed(2)}x, A second ${half(1).toFixed(2)}x`);
+            if (c.interval != null) notes.push(`level needs ±${(100 * bandNeeded(c.interval)).toFixed(1)}%`);
+            for (const [who, side] of [
+              ['A', c.ours],
+              ['B', c.theirs],
+            ] as const)
+              if (side.grouped != null)
+                notes.push(
+                  `${who}'s processes spread ${(100 * logSpread(side.grouped.medians)).toFixed(1)}%`,
+                );
             // Under load, what the interval alone would say (a same-run A/A is still informative).
             if (c.busy != null)
               notes.push(`the interval alone: ${describeCall(judgeRatio(c.interval, null))}`);
@@ -145,6 +159,26 @@ async function main() {
       `\nA/A: not calibrated here: ${open.map((r) => `${r.label}: ${r.comparison.verdict.reason}`).join('; ')}.`,
     );
   else console.log(`\nA/A: calibrated: all ${results.length} rows level.`);
+  const needed = results.flatMap((r) =>
+    r.comparison.interval == null ? [] : [{ label: r.label, band: bandNeeded(r.comparison.interval) }],
+  );
+  if (needed.length) {
+    const widest = needed.reduce((a, b) => (b.band > a.band ? b : a));
+    console.log(
+      `A/A resolution: the widest interval (${widest.label}) needed a level band of ±${(100 * widest.band).toFixed(1)}%; the band is ±${+(VERDICT.level * 100).toFixed(1)}% (BENCH_LEVEL_BAND sets it).`,
+    );
+  }
+}
+
+/**
+ * The spread between processes: the standard deviation of the logs of their medians (0.17 is about
+ * ±17%; PyTorch's two modes 1.4x apart give about that).
+ */
+function logSpread(medians: number[]): number {
+  if (medians.length < 2) return 0;
+  const logs = medians.map(Math.log);
+  const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
+  return Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (logs.length - 1));
 }
 
 main().then(

@@ -106,3 +106,22 @@ export class PyTorchPeer {
     this.child.stdin.end();
   }
 }
+
+/**
+ * How many PyTorch worker processes to run (per set): `BACKEND_TRAINING_PYTORCH_PROCESSES` when set
+ * (a whole number >= 1), else `fallback` (the plan's: verdict.ts's `YARDSTICK.pytorchProcesses`, 16).
+ * Each process's speed is one draw for its life, so the interval over processes narrows only with
+ * more of them; the verdict judges one over 8 or more (verdict.ts's `VERDICT.minProcesses`).
+ */
+export function pytorchProcessesFromEnv(
+  fallback: number,
+  raw: string | undefined = process.env.BACKEND_TRAINING_PYTORCH_PROCESSES,
+): number {
+  if (raw == null || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(
+      `BACKEND_TRAINING_PYTORCH_PROCESSES=${raw}: give a whole number of processes, 1 or more.`,
+    );
+  return n;
+}
