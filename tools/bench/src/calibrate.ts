@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2,tensorfold-processes] [rounds] [steps]`
  *
  * A/A runs of the backend-training yardstick: each side against a second copy of itself, measured
  * exactly as the suite measures a comparison (paired rounds, paired-comparison.ts; the verdict of
@@ -7,6 +7,11 @@
  * as `TENSORFOLD_WASM_THREADS` sets it; `pytorch1` / `pytorch2`: PyTorch on 1 / 2 threads, in two sets
  * of 16 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
  * networks, `tensorfold,pytorch1`, 32 rounds of 16 steps (the suite's plan, verdict.ts's YARDSTICK).
+ * `tensorfold-processes`: tensorfold in two sets of worker processes of its own (peers/
+ * tensorfold_worker.ts; `CALIBRATE_TENSORFOLD_PROCESSES` per set, default 8), to see whether a
+ * process of ours is a speed draw of its own as PyTorch's are: the row's note gives the spread
+ * between each set's processes (the suite runs ours in its one process, so a spread there would be
+ * a draw its interval leaves out).
  *
  * The two copies are the same code, so every row must read about 1.00x and be called **level**. A row
  * called faster or slower means the yardstick itself favours one position (pairing order, a copy's
@@ -21,10 +26,10 @@ import { wasmThreads } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { type Comparison, comparisonNotes, measurePaired } from './paired-comparison.js';
-import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv } from './peers/pytorch.js';
-import { medianOf } from './steadiness.js';
+import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv, tensorfoldWorker } from './peers/pytorch.js';
+import { logSpread, medianOf } from './steadiness.js';
 import { type NetworkName, tensorfoldModel } from './training-models.js';
-import { inProcessSide, pytorchSide, type Side } from './training-sides.js';
+import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
 import { bandNeeded, judgeRatio, VERDICT, type Verdict, YARDSTICK } from './verdict.js';
 
 /** A verdict in a word or two. */
@@ -34,7 +39,7 @@ function describeCall(verdict: Verdict): string {
 
 const BATCH: Record<NetworkName, number> = { mlp: 128, lenet5: 64 };
 const SHAPE: Record<NetworkName, number[]> = { mlp: [784], lenet5: [28, 28, 1] };
-const KINDS = ['tensorfold', 'pytorch1', 'pytorch2'] as const;
+const KINDS = ['tensorfold', 'pytorch1', 'pytorch2', 'tensorfold-processes'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** A comma-separated argument's choices among `allowed`. */
@@ -76,13 +81,26 @@ async function main() {
   const python = torch?.python ?? null;
   const sets =
     python == null ? [] : [0, 1].map(() => Array.from({ length: processes }, () => new PyTorchPeer(python)));
-  const pids = sets.flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
-  const pairs: Array<{ kind: Kind; a: Side; b: Side }> = [];
   const poolThreads = wasmThreads();
+  const ourProcesses = kinds.includes('tensorfold-processes')
+    ? parseCount(process.env.CALIBRATE_TENSORFOLD_PROCESSES ?? '8', 2, 'CALIBRATE_TENSORFOLD_PROCESSES')
+    : 0;
+  const ourSets = ourProcesses
+    ? [0, 1].map(() => Array.from({ length: ourProcesses }, tensorfoldWorker))
+    : [];
+  const pids = [...sets, ...ourSets].flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
+  const pairs: Array<{ kind: Kind; a: Side; b: Side }> = [];
   for (const kind of kinds) {
     if (kind === 'tensorfold') {
       const side = (name: string) => inProcessSide(name, tensorfoldModel, { poolThreads });
       pairs.push({ kind, a: side('tensorfold A'), b: side('tensorfold B') });
+    } else if (kind === 'tensorfold-processes') {
+      const name = (set: string) => `tensorfold in ${ourProcesses} processes ${set}`;
+      pairs.push({
+        kind,
+        a: processSide(ourSets[0], name('A'), poolThreads),
+        b: processSide(ourSets[1], name('B'), poolThreads),
+      });
     } else if (sets.length) {
       const threads = kind === 'pytorch1' ? 1 : availableParallelism();
       pairs.push({
@@ -126,9 +144,9 @@ async function main() {
               ['A', c.ours],
               ['B', c.theirs],
             ] as const)
-              if (side.grouped != null)
+              if (side.grouped != null && side.processCpuRates != null)
                 notes.push(
-                  `${who}'s processes spread ${(100 * logSpread(side.grouped.medians)).toFixed(1)}%`,
+                  `${who}'s processes spread ${(100 * logSpread(side.grouped.medians)).toFixed(1)}% (${(100 * logSpread(side.processCpuRates)).toFixed(1)}% per CPU second)`,
                 );
             // Under load, what the interval alone would say (a same-run A/A is still informative).
             if (c.busy != null)
@@ -146,7 +164,7 @@ async function main() {
       }
     }
   } finally {
-    for (const peer of sets.flat()) peer.close();
+    for (const peer of [...sets, ...ourSets].flat()) peer.close();
   }
   const biased = results.filter((r) => r.comparison.verdict.judged && r.comparison.verdict.call !== 'level');
   const open = results.filter((r) => !r.comparison.verdict.judged);
@@ -168,17 +186,6 @@ async function main() {
       `A/A resolution: the widest interval (${widest.label}) needed a level band of ±${(100 * widest.band).toFixed(1)}%; the band is ±${+(VERDICT.level * 100).toFixed(1)}% (BENCH_LEVEL_BAND sets it).`,
     );
   }
-}
-
-/**
- * The spread between processes: the standard deviation of the logs of their medians (0.17 is about
- * ±17%; PyTorch's two modes 1.4x apart give about that).
- */
-function logSpread(medians: number[]): number {
-  if (medians.length < 2) return 0;
-  const logs = medians.map(Math.log);
-  const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
-  return Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (logs.length - 1));
 }
 
 main().then(

@@ -120,6 +120,10 @@ describe('ratioInterval', () => {
     // Without processes on either side: order statistics over the 6 rounds.
     const plain = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, null);
     expect(ratioInterval(ratios, plain, plain)!.method).toBe('rounds');
+    // Each process's samples per CPU second, in process order, and their mean as the side's figure.
+    expect(theirs.processCpuRates).toEqual([10, 10 / 1.1, 10 / 0.9]);
+    expect(theirs.cpuRate).toBeCloseTo((10 + 10 / 1.1 + 10 / 0.9) / 3, 12);
+    expect(summarizeSide(times([1, 2]), 10, null).processCpuRates).toBeNull();
     // One process on each side (BACKEND_TRAINING_PYTORCH_PROCESSES=1): its rounds, not "too few processes".
     const single = summarizeSide(times([1, 1.1, 0.9, 1, 1.1, 0.9]), 10, [0, 0, 0, 0, 0, 0]);
     expect(ratioInterval(ratios, plain, single)!.method).toBe('rounds');

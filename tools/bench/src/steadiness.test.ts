@@ -3,6 +3,7 @@ import {
   BUSY,
   busyReason,
   groupedSummary,
+  logSpread,
   medianOf,
   pairedRatios,
   relativeSpread,
@@ -45,6 +46,15 @@ describe('medianOf (the one median of the bench)', () => {
     medianOf(values);
     expect(values).toEqual([3, 1, 2, 0]);
     expect(() => medianOf([])).toThrow(RangeError);
+  });
+});
+
+describe('logSpread', () => {
+  it('is the standard deviation of the logs: scale-free, 0 for equal or single values', () => {
+    expect(logSpread([5, 5, 5])).toBe(0);
+    expect(logSpread([7])).toBe(0);
+    expect(logSpread([1, 1.4, 1, 1.4])).toBeCloseTo(Math.log(1.4) / Math.sqrt(3), 12);
+    expect(logSpread([100, 140, 100, 140])).toBeCloseTo(logSpread([1, 1.4, 1, 1.4]), 12);
   });
 });
 

@@ -257,7 +257,7 @@ export function judgeRatio(
     return {
       judged: false,
       call: null,
-      reason: `only ${interval.count} processes: an interval over processes needs ${minProcesses} (BACKEND_TRAINING_PYTORCH_PROCESSES)`,
+      reason: `only ${interval.count} processes: an interval over processes needs ${minProcesses}`,
     };
   const { low, high } = interval;
   if (low >= 1 / (1 + level) && high <= 1 + level) return { judged: true, call: 'level', reason: null };

@@ -56,12 +56,13 @@ export class PyTorchPeer {
 
   /**
    * Starts the worker with `python` running `script` (default: `pytorch_training.py`; another script
-   * speaks the same protocol for other networks). OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
+   * speaks the same protocol for other networks), `leadingArgs` before the script (see
+   * {@link tensorfoldWorker}, which runs tensorfold's side on Node with this class). OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
    * is set: PyTorch runs its own intra-op threads, and OpenBLAS's threads on top of them fight for
    * the cores (measured here: LeNet-5 with 2 PyTorch threads took 10x longer per step).
    */
-  constructor(python: string, script: string = SCRIPT) {
-    this.child = spawn(python, [script], {
+  constructor(python: string, script: string = SCRIPT, leadingArgs: string[] = []) {
+    this.child = spawn(python, [...leadingArgs, script], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { OPENBLAS_NUM_THREADS: '1', ...process.env },
     });
@@ -124,4 +125,15 @@ export function pytorchProcessesFromEnv(
       `BACKEND_TRAINING_PYTORCH_PROCESSES=${raw}: give a whole number of processes, 1 or more.`,
     );
   return n;
+}
+
+const TENSORFOLD_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'tensorfold_worker.ts');
+
+/**
+ * A worker process that trains tensorfold's side (tensorfold_worker.ts) over the PyTorch worker's
+ * protocol, on this Node with this process's flags (relaxed SIMD, tsx): `calibrate`'s
+ * `tensorfold-processes` A/A runs ours in several processes with it.
+ */
+export function tensorfoldWorker(): PyTorchPeer {
+  return new PyTorchPeer(process.execPath, TENSORFOLD_WORKER, process.execArgv);
 }
