@@ -19,8 +19,8 @@
  *
  * The band and the plan (rounds, steps, processes: {@link YARDSTICK}) go together: a band narrower
  * than what the plan's A/A intervals reach can never call an A/A level. On the 2-core VM, quiet
- * (BENCHMARKS.md, "The lead's quiet reruns after wave 8"), tensorfold's A/A intervals reached
- * 0.89x-1.15x at 16 rounds of 16 steps and 0.94x-1.05x / 0.93x-1.06x at 32: a ±5% band was
+ * (BENCHMARKS.md, "The lead's quiet reruns after wave 8"), tensorfold's A/A intervals were
+ * 0.99x-1.15x / 0.89x-1.08x at 16 rounds of 16 steps and 0.94x-1.05x / 0.93x-1.06x at 32: a ±5% band was
  * narrower than both. So the plan is now 32 rounds and the band ±8%, the narrowest round figure that
  * holds both of those 32-round A/A intervals (0.93x needs 1 / 0.93 - 1 = 7.5%). That rests on two
  * quiet A/A runs, not on a calibration of these defaults: `calibrate` prints the band each A/A row
