@@ -41,11 +41,11 @@ describe('medianOf (the one median of the bench)', () => {
     expect(medianOf([0.9, 1.05, 0.95, 1.1])).toBeCloseTo(1, 12);
   });
 
-  it('does not reorder its argument, and refuses an empty list', () => {
+  it('does not reorder its argument, and gives NaN for an empty list', () => {
     const values = [3, 1, 2, 0];
     medianOf(values);
     expect(values).toEqual([3, 1, 2, 0]);
-    expect(() => medianOf([])).toThrow(RangeError);
+    expect(medianOf([])).toBeNaN();
   });
 });
 

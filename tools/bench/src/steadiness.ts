@@ -16,10 +16,11 @@ export interface RoundTime {
  * The median of `values`: the middle value of an odd count, the mean of the middle two of an even
  * count (the upper one alone would lean every even-count figure upwards, and a ratio of two such
  * figures, or a median of ratios, towards one side). The one median of the bench: every suite and
- * script uses it. Throws on an empty list.
+ * script uses it. NaN for an empty list (nothing measured: the report shows it, as the upper-middle
+ * helpers it replaced showed `undefined`, rather than ending a suite's run).
  */
 export function medianOf(values: number[]): number {
-  if (values.length === 0) throw new RangeError('medianOf needs at least one value.');
+  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const half = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;

@@ -46,8 +46,9 @@ export const YARDSTICK = {
    * one draw that holds for its life (two modes about 1.4x apart, about a third of processes in the
    * fast one, BENCHMARKS.md), so the interval over processes narrows only with more processes: in
    * simulated draws (verdict.test.ts) a true 1.2x is called faster in about 70% of runs with 8
-   * processes and 98-99% with 16, and a t interval over 4 processes called an A/A faster or slower in
-   * 12-34% of runs (all 4 processes drawing the same mode collapses it). 16 processes with 32 rounds
+   * processes and 98-99% with 16, and over 4 processes a level comparison (ours in one process at
+   * the peer's centre) was called faster or slower in 13-34% of runs (all 4 processes drawing the
+   * same mode collapses the interval). 16 processes with 32 rounds
    * give each process 2 rounds per PyTorch side. `BACKEND_TRAINING_PYTORCH_PROCESSES` overrides it.
    */
   pytorchProcesses: 16,
@@ -84,9 +85,11 @@ export const VERDICT = {
   level: levelBandFromEnv(),
   /**
    * The fewest processes an interval over processes is judged with (default 8). A t interval over a
-   * few draws of a bimodal process collapses when they all draw the same mode: with 4 processes
-   * simulated A/A runs were called faster or slower 12-34% of the time against the nominal 5%
-   * (verdict.test.ts); with 8, 5-17% depending on how many processes draw the fast mode; with 16, 5-7%.
+   * few draws of a bimodal process collapses when they all draw the same mode: in simulated level
+   * comparisons (ours in one process, the peer in several; BENCHMARKS.md, "The verdict's band and
+   * PyTorch's processes", and verdict.test.ts) 4 processes were called faster or slower 13-34% of the
+   * time against the nominal 5%, 8 processes 6-17% (depending on how many draw the fast mode), 16
+   * processes 5-7%.
    */
   minProcesses: 8,
 } as const;

@@ -57,9 +57,10 @@ export class PyTorchPeer {
   /**
    * Starts the worker with `python` running `script` (default: `pytorch_training.py`; another script
    * speaks the same protocol for other networks), `leadingArgs` before the script (see
-   * {@link tensorfoldWorker}, which runs tensorfold's side on Node with this class). OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
-   * is set: PyTorch runs its own intra-op threads, and OpenBLAS's threads on top of them fight for
-   * the cores (measured here: LeNet-5 with 2 PyTorch threads took 10x longer per step).
+   * {@link tensorfoldWorker}, which runs tensorfold's side on Node with this class). OpenBLAS is
+   * limited to one thread unless `OPENBLAS_NUM_THREADS` is set: PyTorch runs its own intra-op
+   * threads, and OpenBLAS's threads on top of them fight for the cores (measured here: LeNet-5 with
+   * 2 PyTorch threads took 10x longer per step).
    */
   constructor(python: string, script: string = SCRIPT, leadingArgs: string[] = []) {
     this.child = spawn(python, [...leadingArgs, script], {
