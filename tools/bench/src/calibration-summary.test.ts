@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationSummary } from './calibration-summary.js';
+import { intervalAt } from './interval-fixtures.js';
 import { type Comparison, summarizeSide } from './paired-comparison.js';
 import { judgeRatio, type RatioInterval, VERDICT } from './verdict.js';
 
@@ -18,20 +19,8 @@ function row(label: string, interval: RatioInterval | null, busy: string | null 
   return { label, comparison };
 }
 
-const rounds = (low: number, high: number): RatioInterval => ({
-  estimate: 1,
-  low,
-  high,
-  coverage: 0.98,
-  method: 'rounds',
-  count: 32,
-});
-const processes = (low: number, high: number, count = 16): RatioInterval => ({
-  ...rounds(low, high),
-  coverage: 0.95,
-  method: 'processes',
-  count,
-});
+const rounds = (low: number, high: number) => intervalAt(low, high);
+const processes = (low: number, high: number, count = 16) => intervalAt(low, high, count);
 
 describe('calibrationSummary', () => {
   it('calls the yardstick calibrated when every row over rounds is level and a wide process row is quiet', () => {

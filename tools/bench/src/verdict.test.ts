@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { intervalAt } from './interval-fixtures.js';
 import { medianOf, pairedRatios } from './steadiness.js';
 import {
   bandNeeded,
@@ -325,7 +326,7 @@ describe('YARDSTICK and the level band', () => {
       [0.94, 1.05],
       [0.93, 1.06],
     ]) {
-      const interval: RatioInterval = { estimate: 1, low, high, coverage: 0.98, method: 'rounds', count: 32 };
+      const interval = intervalAt(low, high);
       expect(judgeRatio(interval, null, DEFAULT_LEVEL_BAND).call).toBe('level');
       expect(bandNeeded(interval)).toBeLessThanOrEqual(DEFAULT_LEVEL_BAND);
     }
@@ -334,14 +335,7 @@ describe('YARDSTICK and the level band', () => {
 
 describe('bandNeeded', () => {
   it('is how far the farther end lies from 1, measured as judgeRatio measures it', () => {
-    const at = (low: number, high: number): RatioInterval => ({
-      estimate: 1,
-      low,
-      high,
-      coverage: 0.98,
-      method: 'rounds',
-      count: 32,
-    });
+    const at = (low: number, high: number) => intervalAt(low, high);
     expect(bandNeeded(at(0.95, 1.1))).toBeCloseTo(0.1);
     expect(bandNeeded(at(0.8, 1.1))).toBeCloseTo(0.25);
     expect(bandNeeded(at(1.02, 1.04))).toBeCloseTo(0.04);
