@@ -1,28 +1,41 @@
 /**
- * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2,tensorfold-processes] [rounds] [steps]`
  *
  * A/A runs of the backend-training yardstick: each side against a second copy of itself, measured
  * exactly as the suite measures a comparison (paired rounds, paired-comparison.ts; the verdict of
  * verdict.ts). `tensorfold`: two models of tensorfold's stack in this process, on the WASM thread pool
  * as `TENSORFOLD_WASM_THREADS` sets it; `pytorch1` / `pytorch2`: PyTorch on 1 / 2 threads, in two sets
- * of 4 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
- * networks, `tensorfold,pytorch1`, 16 rounds of 16 steps (the suite's plan).
+ * of 16 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
+ * networks, `tensorfold,pytorch1`, 32 rounds of 16 steps (the suite's plan, verdict.ts's YARDSTICK).
+ * `tensorfold-processes`: tensorfold in two sets of worker processes of its own (peers/
+ * tensorfold_worker.ts; `CALIBRATE_TENSORFOLD_PROCESSES` per set, default 8), to see whether a
+ * process of ours is a speed draw of its own as PyTorch's are: the row's note gives the spread
+ * between each set's processes (the suite runs ours in its one process, so a spread there would be
+ * a draw its interval leaves out).
  *
- * The two copies are the same code, so every row must read about 1.00x and be called **level**. A row
- * called faster or slower means the yardstick itself favours one position (pairing order, a copy's
- * memory, a process's draw) by more than its interval admits; "not judged" on a quiet machine means
- * the interval is wider than the level band (`VERDICT.level`). The last line says which.
+ * The two copies are the same code, so every row must read about 1.00x, and no row may be called
+ * faster or slower: that would mean the yardstick itself favours one position (pairing order, a
+ * copy's memory, a process's draw) by more than its interval admits. A row over rounds (both copies
+ * in this process) must be called **level**; "not judged" on a quiet machine means its interval is
+ * wider than the level band (`VERDICT.level`). A row over processes (PyTorch, `tensorfold-processes`)
+ * is as wide as its processes' draws (about ±14% over 16 PyTorch processes), so quiet and over
+ * enough processes it is expected to be "not judged". The last lines say which, and the band the
+ * widest A/A interval needed (verdict.ts's bandNeeded), over rounds (the resolution this plan showed,
+ * which the level band, `BENCH_LEVEL_BAND`, default 8%, must not undercut) and over processes. Each
+ * row's note gives the band it needed too, and for sides in several processes the spread between
+ * their processes.
  */
 import { availableParallelism } from 'node:os';
 import { wasmThreads } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
+import { calibrationSummary } from './calibration-summary.js';
 import { type Comparison, comparisonNotes, measurePaired } from './paired-comparison.js';
-import { findPyTorch, PyTorchPeer } from './peers/pytorch.js';
-import { medianOf } from './steadiness.js';
+import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv, tensorfoldWorker } from './peers/pytorch.js';
+import { logSpread, medianOf } from './steadiness.js';
 import { type NetworkName, tensorfoldModel } from './training-models.js';
-import { inProcessSide, pytorchSide, type Side } from './training-sides.js';
-import { judgeRatio, type Verdict } from './verdict.js';
+import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
+import { bandNeeded, judgeRatio, VERDICT, type Verdict, YARDSTICK } from './verdict.js';
 
 /** A verdict in a word or two. */
 function describeCall(verdict: Verdict): string {
@@ -31,7 +44,7 @@ function describeCall(verdict: Verdict): string {
 
 const BATCH: Record<NetworkName, number> = { mlp: 128, lenet5: 64 };
 const SHAPE: Record<NetworkName, number[]> = { mlp: [784], lenet5: [28, 28, 1] };
-const KINDS = ['tensorfold', 'pytorch1', 'pytorch2'] as const;
+const KINDS = ['tensorfold', 'pytorch1', 'pytorch2', 'tensorfold-processes'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** A comma-separated argument's choices among `allowed`. */
@@ -52,32 +65,47 @@ function parseCount(raw: string, min: number, what: string): number {
 }
 
 async function main() {
-  const [networksArg = 'mlp,lenet5', kindsArg = 'tensorfold,pytorch1', roundsArg = '16', stepsArg = '16'] =
-    process.argv.slice(2);
+  const [
+    networksArg = 'mlp,lenet5',
+    kindsArg = 'tensorfold,pytorch1',
+    roundsArg = String(YARDSTICK.rounds),
+    stepsArg = String(YARDSTICK.steps),
+  ] = process.argv.slice(2);
   const networks = parseList(networksArg, ['mlp', 'lenet5'] as const, 'network');
   const kinds = parseList(kindsArg, KINDS, 'side');
   const rounds = parseCount(roundsArg, 6, 'rounds');
   const steps = parseCount(stepsArg, 1, 'steps');
   const info = await useBackend('wasm');
-  console.log(`## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps\n`);
-  const processes = parseCount(
-    process.env.BACKEND_TRAINING_PYTORCH_PROCESSES ?? '4',
-    2,
-    'BACKEND_TRAINING_PYTORCH_PROCESSES',
+  console.log(
+    `## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps, level band ±${+(VERDICT.level * 100).toFixed(1)}%\n`,
   );
+  const processes = pytorchProcessesFromEnv(YARDSTICK.pytorchProcesses);
   const wantsTorch = kinds.some((k) => k.startsWith('pytorch'));
   const torch = wantsTorch ? findPyTorch() : null;
   if (torch != null && torch.python == null) console.log(`No PyTorch A/A: ${torch.reason}.`);
   const python = torch?.python ?? null;
   const sets =
     python == null ? [] : [0, 1].map(() => Array.from({ length: processes }, () => new PyTorchPeer(python)));
-  const pids = sets.flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
-  const pairs: Array<{ kind: Kind; a: Side; b: Side }> = [];
   const poolThreads = wasmThreads();
+  const ourProcesses = kinds.includes('tensorfold-processes')
+    ? parseCount(process.env.CALIBRATE_TENSORFOLD_PROCESSES ?? '8', 2, 'CALIBRATE_TENSORFOLD_PROCESSES')
+    : 0;
+  const ourSets = ourProcesses
+    ? [0, 1].map(() => Array.from({ length: ourProcesses }, tensorfoldWorker))
+    : [];
+  const pids = [...sets, ...ourSets].flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
+  const pairs: Array<{ kind: Kind; a: Side; b: Side }> = [];
   for (const kind of kinds) {
     if (kind === 'tensorfold') {
       const side = (name: string) => inProcessSide(name, tensorfoldModel, { poolThreads });
       pairs.push({ kind, a: side('tensorfold A'), b: side('tensorfold B') });
+    } else if (kind === 'tensorfold-processes') {
+      const name = (set: string) => `tensorfold in ${ourProcesses} processes ${set}`;
+      pairs.push({
+        kind,
+        a: processSide(ourSets[0], name('A'), poolThreads),
+        b: processSide(ourSets[1], name('B'), poolThreads),
+      });
     } else if (sets.length) {
       const threads = kind === 'pytorch1' ? 1 : availableParallelism();
       pairs.push({
@@ -116,6 +144,15 @@ async function main() {
             // A's position in the pair: first in even rounds, second in odd ones (a bias there widens the interval).
             const half = (parity: number) => medianOf(c.ratios.filter((_, i) => i % 2 === parity));
             notes.push(`A first ${half(0).toFixed(2)}x, A second ${half(1).toFixed(2)}x`);
+            if (c.interval != null) notes.push(`level needs ±${(100 * bandNeeded(c.interval)).toFixed(1)}%`);
+            for (const [who, side] of [
+              ['A', c.ours],
+              ['B', c.theirs],
+            ] as const)
+              if (side.grouped != null && side.processCpuRates != null)
+                notes.push(
+                  `${who}'s processes spread ${(100 * logSpread(side.grouped.medians)).toFixed(1)}% (${(100 * logSpread(side.processCpuRates)).toFixed(1)}% per CPU second)`,
+                );
             // Under load, what the interval alone would say (a same-run A/A is still informative).
             if (c.busy != null)
               notes.push(`the interval alone: ${describeCall(judgeRatio(c.interval, null))}`);
@@ -132,19 +169,9 @@ async function main() {
       }
     }
   } finally {
-    for (const peer of sets.flat()) peer.close();
+    for (const peer of [...sets, ...ourSets].flat()) peer.close();
   }
-  const biased = results.filter((r) => r.comparison.verdict.judged && r.comparison.verdict.call !== 'level');
-  const open = results.filter((r) => !r.comparison.verdict.judged);
-  if (biased.length)
-    console.log(
-      `\nA/A: NOT calibrated: called ${biased.map((r) => `${r.label} ${r.comparison.verdict.call}`).join(', ')}.`,
-    );
-  else if (open.length)
-    console.log(
-      `\nA/A: not calibrated here: ${open.map((r) => `${r.label}: ${r.comparison.verdict.reason}`).join('; ')}.`,
-    );
-  else console.log(`\nA/A: calibrated: all ${results.length} rows level.`);
+  console.log(`\n${calibrationSummary(results).join('\n')}`);
 }
 
 main().then(

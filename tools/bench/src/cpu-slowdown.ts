@@ -8,7 +8,7 @@
  */
 import { useBackend } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
-import { median } from './kernel-ab.js';
+import { medianOf as median } from './steadiness.js';
 import { tensorfoldModel } from './training-models.js';
 
 const rounds = Number(process.argv[2] ?? 3);

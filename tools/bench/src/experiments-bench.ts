@@ -20,6 +20,7 @@ import { ensemble } from '@tensorfold/experiments';
 import { runLogger } from '@tensorfold/experiments/node';
 import { conv2d, dense, dropout, flatten, maxPooling2d } from '@tensorfold/layers';
 import { adam } from '@tensorfold/optim';
+import { medianOf as median } from './steadiness.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,7 +99,6 @@ for (let r = 0; r <= repeats; r++) {
     model.dispose();
   }
 }
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const overhead = median(times.logged) / median(times.plain) - 1;
 console.log(
   `runLogger overhead: plain ${times.plain.map((t) => t.toFixed(2)).join(', ')} s; logged ${times.logged.map((t) => t.toFixed(2)).join(', ')} s; median overhead ${(100 * overhead).toFixed(1)}%`,

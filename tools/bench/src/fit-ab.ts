@@ -22,7 +22,7 @@ import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { roundOrder } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
-import { median } from './kernel-ab.js';
+import { medianOf as median } from './steadiness.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {
   gather: setGatherRowsEnabled,

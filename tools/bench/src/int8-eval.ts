@@ -15,6 +15,7 @@ import { loadModel, type Model, tf } from '@tensorfold/core';
 import '@tensorfold/core/node';
 import { loadFashionMnist, loadMnist } from '@tensorfold/data/node';
 import '@tensorfold/layers';
+import { medianOf as median } from './steadiness.js';
 
 function option(args: string[], name: string, fallback: string): string {
   const at = args.indexOf(name);
@@ -48,8 +49,6 @@ const argMax = (y: Float32Array, i: number, classes: number) => {
   for (let c = 1; c < classes; c++) if (y[i * classes + c] > y[i * classes + best]) best = c;
   return best;
 };
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const args = process.argv.slice(2);

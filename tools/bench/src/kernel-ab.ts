@@ -12,6 +12,7 @@ import {
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
 import type { tf } from '@tensorfold/core';
+import { medianOf as median } from './steadiness.js';
 
 /** Median milliseconds per run on each side; `stock` is null when the stock kernels cannot run it. */
 export interface KernelTiming {
@@ -142,10 +143,4 @@ async function alternate(
     }
   }
   return { ours: median(times.ours), stock: stockFails ? null : median(times.stock) };
-}
-
-/** The middle value (upper middle for an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }

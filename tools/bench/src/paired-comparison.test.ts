@@ -72,9 +72,24 @@ describe('measurePaired', () => {
     expect(c.theirs.grouped?.medians).toHaveLength(4);
     expect(c.interval!.method).toBe('processes');
     expect(c.interval!.count).toBe(4);
-    // ...but 4 draws of a bimodal process say little: the interval spans 1.
+    // ...but 4 draws of a bimodal process say little: the interval spans 1, and 4 are too few to judge.
     expect(c.interval!.low).toBeLessThan(1 / 1.05);
     expect(judgeRatio(c.interval, null).judged).toBe(false);
+    expect(judgeRatio(c.interval, null).reason).toContain('only 4 processes');
+  });
+
+  it('calls a peer in 16 bimodal processes, their mean 1.18x ours, slower', async () => {
+    const clock = { t: 0 };
+    const ours = fakeSide(clock, { speed: 100 });
+    const speeds = Array.from({ length: 16 }, (_, p) => (p % 2 === 0 ? 1 : 1.4));
+    const peer = fakeSide(clock, { speed: 100, processSpeeds: speeds });
+    const measured = await measurePaired(ours, [peer], { rounds: 32, steps: 10, samplesPerRound: 640 });
+    const [c] = measured.comparisons;
+    expect(c.interval!.count).toBe(16);
+    // the geometric mean of the draws, 1 / sqrt(1.4) = 0.845, inside the interval, which excludes 1
+    expect(c.interval!.low).toBeLessThan(1 / Math.sqrt(1.4));
+    expect(c.interval!.high).toBeGreaterThan(1 / Math.sqrt(1.4));
+    expect(callOf(c)).toBe('slower');
   });
 
   it('in an A/A of a side in several processes, pairs each round with its own process', async () => {
@@ -105,6 +120,10 @@ describe('ratioInterval', () => {
     // Without processes on either side: order statistics over the 6 rounds.
     const plain = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, null);
     expect(ratioInterval(ratios, plain, plain)!.method).toBe('rounds');
+    // Each process's samples per CPU second, in process order, and their mean as the side's figure.
+    expect(theirs.processCpuRates).toEqual([10, 10 / 1.1, 10 / 0.9]);
+    expect(theirs.cpuRate).toBeCloseTo((10 + 10 / 1.1 + 10 / 0.9) / 3, 12);
+    expect(summarizeSide(times([1, 2]), 10, null).processCpuRates).toBeNull();
     // One process on each side (BACKEND_TRAINING_PYTORCH_PROCESSES=1): its rounds, not "too few processes".
     const single = summarizeSide(times([1, 1.1, 0.9, 1, 1.1, 0.9]), 10, [0, 0, 0, 0, 0, 0]);
     expect(ratioInterval(ratios, plain, single)!.method).toBe('rounds');

@@ -41,29 +41,31 @@ export interface SideResult {
   spread: number;
   /** Samples per CPU second over all rounds (the mean over processes for a side in several). */
   cpuRate: number;
+  /** For a side in several processes: each process's samples per CPU second, in process order. */
+  processCpuRates: number[] | null;
   /** Cores the bench's own process used during this side's rounds (sides in another process). */
   ownCores: number | null;
 }
 
 /**
  * Samples per CPU second over all `times` (total samples / total CPU time: a round's CPU time is
- * counted in 10 ms ticks, too coarse for a round's own ratio), or the mean over processes of each
- * process's figure when `processes` gives the process of each round.
+ * counted in 10 ms ticks, too coarse for a round's own ratio), or with `processes` (the process of
+ * each round) each process's figure, in process order.
  */
 function samplesPerCpuSecond(
   times: RoundTime[],
   samplesPerRound: number,
   processes: number[] | null,
-): number {
+): number[] {
   const rate = (list: RoundTime[]) =>
     (samplesPerRound * list.length) /
     Math.max(
       list.reduce((sum, r) => sum + r.cpu, 0),
       1e-9,
     );
-  if (processes == null) return rate(times);
-  const byProcess = [...new Set(processes)].map((p) => times.filter((_, i) => processes[i] === p));
-  return byProcess.reduce((sum, list) => sum + rate(list), 0) / byProcess.length;
+  if (processes == null) return [rate(times)];
+  const ids = [...new Set(processes)].sort((a, b) => a - b);
+  return ids.map((p) => rate(times.filter((_, i) => processes[i] === p)));
 }
 
 /** Summarizes `times` (rounds of `samplesPerRound` samples), `processes` giving each round's process. */
@@ -75,6 +77,7 @@ export function summarizeSide(
 ): SideResult {
   const rates = times.map((r) => samplesPerRound / r.wall);
   const grouped = processes == null ? null : groupedSummary(rates, processes);
+  const cpuRates = samplesPerCpuSecond(times, samplesPerRound, processes);
   return {
     rates,
     rate: summarize(rates),
@@ -82,7 +85,8 @@ export function summarizeSide(
     processes,
     grouped,
     spread: grouped?.withinSpread ?? relativeSpread(rates),
-    cpuRate: samplesPerCpuSecond(times, samplesPerRound, processes),
+    cpuRate: cpuRates.reduce((sum, r) => sum + r, 0) / cpuRates.length,
+    processCpuRates: processes == null ? null : cpuRates,
     ownCores,
   };
 }

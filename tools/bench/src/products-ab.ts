@@ -15,7 +15,7 @@
 import { setPaddedMatMulEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
-import { median } from './kernel-ab.js';
+import { medianOf as median } from './steadiness.js';
 
 interface Product {
   name: string;

@@ -3,6 +3,7 @@ import {
   BUSY,
   busyReason,
   groupedSummary,
+  logSpread,
   medianOf,
   pairedRatios,
   relativeSpread,
@@ -16,13 +17,44 @@ describe('summarize', () => {
     expect(summarize([9, 8, 7, 6, 5, 4, 3, 2, 1])).toEqual({ median: 5, q1: 3, q3: 7, min: 1, max: 9 });
   });
 
-  it('takes the upper median of an even count, as medianOf', () => {
-    expect(summarize([1, 2, 3, 10]).median).toBe(3);
-    expect(medianOf([1, 2, 3, 10])).toBe(3);
+  it("takes medianOf's true median: an even count's middle two averaged", () => {
+    expect(summarize([1, 2, 3, 10]).median).toBe(2.5);
   });
 
   it('refuses an empty sample', () => {
     expect(() => summarize([])).toThrow(RangeError);
+  });
+});
+
+describe('medianOf (the one median of the bench)', () => {
+  it('takes the middle value of an odd count, whatever the order', () => {
+    expect(medianOf([3, 1, 2])).toBe(2);
+    expect(medianOf([7])).toBe(7);
+    expect(medianOf([5, 1, 4, 2, 3])).toBe(3);
+  });
+
+  it('takes the mean of the middle two of an even count, not the upper one', () => {
+    expect(medianOf([4, 1, 3, 2])).toBe(2.5);
+    expect(medianOf([1, 2, 3, 10])).toBe(2.5);
+    expect(medianOf([2, 1])).toBe(1.5);
+    // ratios symmetric about 1 have median 1: the upper middle would read 1.05 ("faster")
+    expect(medianOf([0.9, 1.05, 0.95, 1.1])).toBeCloseTo(1, 12);
+  });
+
+  it('does not reorder its argument, and gives NaN for an empty list', () => {
+    const values = [3, 1, 2, 0];
+    medianOf(values);
+    expect(values).toEqual([3, 1, 2, 0]);
+    expect(medianOf([])).toBeNaN();
+  });
+});
+
+describe('logSpread', () => {
+  it('is the standard deviation of the logs: scale-free, 0 for equal or single values', () => {
+    expect(logSpread([5, 5, 5])).toBe(0);
+    expect(logSpread([7])).toBe(0);
+    expect(logSpread([1, 1.4, 1, 1.4])).toBeCloseTo(Math.log(1.4) / Math.sqrt(3), 12);
+    expect(logSpread([100, 140, 100, 140])).toBeCloseTo(logSpread([1, 1.4, 1, 1.4]), 12);
   });
 });
 

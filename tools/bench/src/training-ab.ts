@@ -37,7 +37,7 @@ import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
-import { median } from './kernel-ab.js';
+import { medianOf as median } from './steadiness.js';
 import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {

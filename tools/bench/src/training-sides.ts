@@ -96,8 +96,16 @@ export function inProcessSide(
  * request.
  */
 export function pytorchSide(peers: PyTorchPeer[], version: string, threads: number): Side {
+  return processSide(peers, `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`, threads);
+}
+
+/**
+ * A side trained in worker processes that speak the PyTorch worker's protocol (PyTorch's, or
+ * tensorfold's own in tensorfold_worker.ts), round r in process r mod P, as {@link pytorchSide}.
+ */
+export function processSide(peers: PyTorchPeer[], name: string, threads: number): Side {
   return {
-    name: `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
+    name,
     oneThread: threads === 1,
     async start(network) {
       // Builds the network and warms this thread setting up in every process.

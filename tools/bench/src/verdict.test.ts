@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pairedRatios } from './steadiness.js';
+import { intervalAt } from './interval-fixtures.js';
+import { medianOf, pairedRatios } from './steadiness.js';
 import {
+  bandNeeded,
+  DEFAULT_LEVEL_BAND,
   describeVerdict,
   groupedRatioInterval,
   judgeRatio,
@@ -8,9 +11,9 @@ import {
   levelBandFromEnv,
   medianRanks,
   medianRatioInterval,
-  middleOf,
   type RatioInterval,
   VERDICT,
+  YARDSTICK,
 } from './verdict.js';
 
 /** A seeded uniform [0, 1) generator (mulberry32), so that every synthetic run repeats exactly. */
@@ -184,7 +187,8 @@ describe('groupedRatioInterval (a peer in several processes, each a draw of its 
     let wrongRounds = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const { ratios, groups } = bimodalAA(seed);
-      const grouped = judge(groupedRatioInterval(ratios, groups)).call;
+      // judged over 4 processes (below VERDICT.minProcesses) to show the interval itself
+      const grouped = judgeRatio(groupedRatioInterval(ratios, groups), null, VERDICT.level, 2).call;
       const byRounds = judge(medianRatioInterval(ratios)).call;
       if (grouped === 'faster' || grouped === 'slower') wrongGrouped++;
       if (byRounds === 'faster' || byRounds === 'slower') wrongRounds++;
@@ -201,13 +205,145 @@ describe('groupedRatioInterval (a peer in several processes, each a draw of its 
       [0, 0, 1, 1, 2, 2, 3, 3],
     )!;
     expect(interval.estimate).toBeCloseTo(1, 10);
-    expect(middleOf([4, 1, 3, 2])).toBe(2.5);
-    expect(middleOf([3, 1, 2])).toBe(2);
+    expect(medianOf([4, 1, 3, 2])).toBe(2.5);
+    expect(medianOf([3, 1, 2])).toBe(2);
+  });
+
+  it('is not judged over fewer than VERDICT.minProcesses processes', () => {
+    const { ratios, groups } = bimodalAA(1, 4, 4);
+    const verdict = judge(groupedRatioInterval(ratios, groups));
+    expect(verdict.judged).toBe(false);
+    expect(verdict.reason).toContain(
+      `only 4 processes: an interval over processes needs ${VERDICT.minProcesses}`,
+    );
+    // The rounds' interval is not subject to it.
+    expect(judgeRatio(medianRatioInterval([1, 1.01, 0.99, 1, 1.02, 0.98]), null).judged).toBe(true);
   });
 
   it('refuses ratios without a group each, and one process alone', () => {
     expect(() => groupedRatioInterval([1, 2], [0])).toThrow(RangeError);
     expect(groupedRatioInterval([1, 1.1, 0.9], [0, 0, 0])).toBeNull();
+  });
+});
+
+/**
+ * The suite's PyTorch comparison, simulated: ours in one process (speed `ratio` times the peer's
+ * population centre, the geometric mean of its two modes), the peer in `processes` processes, each
+ * drawing the fast mode (1.4x) with probability `fastShare` for its life; `perProcess` rounds each,
+ * 4% noise per round, the machine swinging under both sides of a pair alike. `oursDrawn`: ours in
+ * as many processes drawing alike (calibrate's A/A of two sets of processes, paired by index).
+ */
+function processRun(
+  seed: number,
+  options: { processes: number; perProcess: number; ratio: number; fastShare: number; oursDrawn?: boolean },
+) {
+  const next = uniform(seed);
+  const { processes, perProcess, ratio, fastShare, oursDrawn = false } = options;
+  const draw = () => (next() < fastShare ? Math.log(1.4) : 0);
+  const centre = fastShare * Math.log(1.4);
+  const theirsDraws = Array.from({ length: processes }, draw);
+  const oursDraws = Array.from({ length: processes }, () => (oursDrawn ? draw() : centre));
+  const ratios: number[] = [];
+  const groups: number[] = [];
+  for (let r = 0; r < processes * perProcess; r++) {
+    const p = r % processes;
+    const machine = Math.log(0.7 + 0.6 * next());
+    const ours = machine + oursDraws[p] + Math.log(ratio) + 0.04 * normal(next);
+    const theirs = machine + theirsDraws[p] + 0.04 * normal(next);
+    ratios.push(Math.exp(ours - theirs));
+    groups.push(p);
+  }
+  return judge(groupedRatioInterval(ratios, groups)).call;
+}
+
+/** How often `runs` seeded simulations are called each way. */
+function calls(runs: number, simulate: (seed: number) => string | null) {
+  const count = { faster: 0, slower: 0, level: 0, none: 0 };
+  for (let seed = 1; seed <= runs; seed++) {
+    const call = simulate(seed);
+    count[call == null ? 'none' : (call as 'faster' | 'slower' | 'level')]++;
+  }
+  return count;
+}
+
+describe('the PyTorch comparison over processes, simulated (YARDSTICK.pytorchProcesses)', () => {
+  const plan = {
+    processes: YARDSTICK.pytorchProcesses,
+    perProcess: YARDSTICK.rounds / YARDSTICK.pytorchProcesses,
+  };
+
+  it('calls an A/A of two sets of processes faster or slower at about the nominal 5%', () => {
+    const count = calls(400, (seed) =>
+      processRun(seed, { ...plan, ratio: 1, fastShare: 1 / 3, oursDrawn: true }),
+    );
+    expect((count.faster + count.slower) / 400).toBeLessThanOrEqual(0.075);
+  });
+
+  it('calls ours (one process) level with a bimodal peer faster or slower at about 5%, whatever the fast share', () => {
+    for (const fastShare of [1 / 3, 1 / 2]) {
+      const count = calls(400, (seed) => processRun(seed + 1000, { ...plan, ratio: 1, fastShare }));
+      expect((count.faster + count.slower) / 400).toBeLessThanOrEqual(0.08);
+    }
+  });
+
+  it('calls a true 1.2x faster in nearly every run with 16 processes, in far fewer with 8', () => {
+    const with16 = calls(400, (seed) => processRun(seed + 2000, { ...plan, ratio: 1.2, fastShare: 1 / 3 }));
+    expect(with16.faster / 400).toBeGreaterThan(0.95);
+    expect(with16.slower).toBe(0);
+    const with8 = calls(400, (seed) =>
+      processRun(seed + 2000, { processes: 8, perProcess: 4, ratio: 1.2, fastShare: 1 / 3 }),
+    );
+    expect(with8.faster / 400).toBeLessThan(0.85);
+  });
+
+  it('would call A/A runs wrongly far past 5% over 4 processes, which is why they are not judged', () => {
+    let wrong = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const next = uniform(seed + 3000);
+      // the same simulation as processRun, judged without the minimum
+      const draws = Array.from({ length: 4 }, () => (next() < 1 / 3 ? Math.log(1.4) : 0));
+      const centre = Math.log(1.4) / 3;
+      const ratios = Array.from({ length: 16 }, (_, r) =>
+        Math.exp(centre - draws[r % 4] + 0.04 * normal(next) - 0.04 * normal(next)),
+      );
+      const groups = ratios.map((_, r) => r % 4);
+      const call = judgeRatio(groupedRatioInterval(ratios, groups), null, VERDICT.level, 2).call;
+      if (call === 'faster' || call === 'slower') wrong++;
+    }
+    expect(wrong / 400).toBeGreaterThan(0.1);
+  });
+});
+
+describe('YARDSTICK and the level band', () => {
+  it('gives each PyTorch process a whole number of rounds and at least the processes the verdict needs', () => {
+    expect(YARDSTICK.rounds % YARDSTICK.pytorchProcesses).toBe(0);
+    expect(YARDSTICK.pytorchProcesses).toBeGreaterThanOrEqual(VERDICT.minProcesses);
+    expect(medianRanks(YARDSTICK.rounds, 0.95)?.k).toBe(10);
+  });
+
+  it('holds the quiet 32-round A/A intervals of wave 8 (0.94x-1.05x, 0.93x-1.06x) level', () => {
+    for (const [low, high] of [
+      [0.94, 1.05],
+      [0.93, 1.06],
+    ]) {
+      const interval = intervalAt(low, high);
+      expect(judgeRatio(interval, null, DEFAULT_LEVEL_BAND).call).toBe('level');
+      expect(bandNeeded(interval)).toBeLessThanOrEqual(DEFAULT_LEVEL_BAND);
+    }
+  });
+});
+
+describe('bandNeeded', () => {
+  it('is how far the farther end lies from 1, measured as judgeRatio measures it', () => {
+    const at = (low: number, high: number) => intervalAt(low, high);
+    expect(bandNeeded(at(0.95, 1.1))).toBeCloseTo(0.1);
+    expect(bandNeeded(at(0.8, 1.1))).toBeCloseTo(0.25);
+    expect(bandNeeded(at(1.02, 1.04))).toBeCloseTo(0.04);
+    // the band it gives calls the interval level, and nothing narrower does
+    const interval = at(0.91, 1.03);
+    const band = bandNeeded(interval);
+    expect(judgeRatio(interval, null, band + 1e-9).call).toBe('level');
+    expect(judgeRatio(interval, null, band - 1e-3).judged).toBe(false);
   });
 });
 
@@ -232,8 +368,8 @@ describe('describeVerdict', () => {
 });
 
 describe('levelBandFromEnv', () => {
-  it('reads a fraction, defaults to 5% and refuses anything else', () => {
-    expect(levelBandFromEnv(undefined)).toBe(0.05);
+  it('reads a fraction, defaults to DEFAULT_LEVEL_BAND (8%) and refuses anything else', () => {
+    expect(levelBandFromEnv(undefined)).toBe(DEFAULT_LEVEL_BAND);
     expect(levelBandFromEnv('0.08')).toBe(0.08);
     expect(() => levelBandFromEnv('8%')).toThrow(/BENCH_LEVEL_BAND=8%/);
     expect(() => levelBandFromEnv('1.5')).toThrow();

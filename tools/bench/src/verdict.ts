@@ -10,37 +10,88 @@
  * - **level** (judged) when the interval lies within ±{@link VERDICT.level} of 1;
  * - **faster** / **slower** (judged) when it lies wholly above / below 1;
  * - **not judged** when it straddles 1 and reaches past the level band (too wide to say), or there
- *   are too few rounds (or processes) for an interval at all.
+ *   are too few rounds (or processes) for an interval at all: fewer than 6 rounds, or an interval
+ *   over fewer than {@link VERDICT.minProcesses} processes.
  *
  * Ratios are oriented so that > 1 means ours is better. `VERDICT` is checked with A/A runs (the same
  * side against itself, `pnpm --filter @tensorfold/bench calibrate`), which must never come out faster
- * or slower, and should come out level. On the 2-core VM, quiet, they did not call either way, but
- * their intervals were wider than the ±5% band (16 rounds: 0.89x-1.15x; 32 rounds: 0.93x-1.06x;
- * BENCHMARKS.md, "The lead's quiet reruns after wave 8"): the band is not calibrated there yet.
+ * or slower, and should come out level.
+ *
+ * The band and the plan (rounds, steps, processes: {@link YARDSTICK}) go together: a band narrower
+ * than what the plan's A/A intervals reach can never call an A/A level. On the 2-core VM, quiet
+ * (BENCHMARKS.md, "The lead's quiet reruns after wave 8"), tensorfold's A/A intervals were
+ * 0.99x-1.15x / 0.89x-1.08x at 16 rounds of 16 steps and 0.94x-1.05x / 0.93x-1.06x at 32: a ±5% band was
+ * narrower than both. So the plan is now 32 rounds and the band ±8%, the narrowest round figure that
+ * holds both of those 32-round A/A intervals (0.93x needs 1 / 0.93 - 1 = 7.5%). That rests on two
+ * quiet A/A runs, not on a calibration of these defaults: `calibrate` prints the band each A/A row
+ * needs, and its last line the widest (BENCHMARKS.md, "The verdict's band and PyTorch's processes").
  */
+import { medianOf } from './steadiness.js';
 
 /**
- * The level band from `BENCH_LEVEL_BAND` (a fraction, e.g. `0.08`), for recalibrating on another
- * machine without editing code; 0.05 when unset.
+ * The yardstick's plan, shared by the backend-training suite and `calibrate` (the band is only
+ * calibrated for the plan its A/A runs used):
+ */
+export const YARDSTICK = {
+  /**
+   * Timed paired rounds (after one untimed round). 32: the quiet A/A intervals at 16 rounds reached
+   * ±15%, at 32 ±7.5% (see the module doc); the order-statistics interval of 32 ratios runs from the
+   * 10th to the 23rd smallest (98.0%).
+   */
+  rounds: 32,
+  /** Training steps per round. */
+  steps: 16,
+  /**
+   * PyTorch worker processes per set (the suite's one set; `calibrate`'s two). Each process's speed is
+   * one draw that holds for its life (two modes about 1.4x apart, about a third of processes in the
+   * fast one, BENCHMARKS.md), so the interval over processes narrows only with more processes: in
+   * simulated draws (verdict.test.ts) a true 1.2x is called faster in about 70% of runs with 8
+   * processes and 98-99% with 16, and over 4 processes a level comparison (ours in one process at
+   * the peer's centre) was called faster or slower in 13-34% of runs (all 4 processes drawing the
+   * same mode collapses the interval). 16 processes with 32 rounds
+   * give each process 2 rounds per PyTorch side. `BACKEND_TRAINING_PYTORCH_PROCESSES` overrides it.
+   */
+  pytorchProcesses: 16,
+} as const;
+
+/**
+ * The level band from `BENCH_LEVEL_BAND` (a fraction, e.g. `0.1`), for recalibrating on another
+ * machine or with another plan without editing code; {@link DEFAULT_LEVEL_BAND} when unset.
  */
 export function levelBandFromEnv(raw: string | undefined = process.env.BENCH_LEVEL_BAND): number {
-  if (raw == null || raw.trim() === '') return 0.05;
+  if (raw == null || raw.trim() === '') return DEFAULT_LEVEL_BAND;
   const band = Number(raw);
   if (!Number.isFinite(band) || band <= 0 || band >= 1)
     throw new Error(`BENCH_LEVEL_BAND=${raw}: give the level band as a fraction between 0 and 1, e.g. 0.05.`);
   return band;
 }
 
+/**
+ * The level band's default half-width for {@link YARDSTICK}'s plan: 0.08 (±8%), from the two quiet
+ * 32-round A/A runs (see the module doc); to be confirmed by `calibrate` on a quiet machine.
+ */
+export const DEFAULT_LEVEL_BAND = 0.08;
+
 /** The verdict's settings (see BENCHMARKS.md, "A steady yardstick"). */
 export const VERDICT = {
   /** Confidence of the interval (two-sided). */
   confidence: 0.95,
   /**
-   * Half-width of the level band, relative: an interval within [1 / 1.05, 1.05] is "level". The
-   * smallest difference the yardstick claims to resolve: A/A runs must land inside it. Default 0.05;
-   * `BENCH_LEVEL_BAND` overrides it (see {@link levelBandFromEnv}).
+   * Half-width of the level band, relative: an interval within [1 / 1.08, 1.08] is "level" at the
+   * default. The smallest difference the yardstick claims to resolve: A/A runs must land inside it.
+   * Default {@link DEFAULT_LEVEL_BAND} (0.08); `BENCH_LEVEL_BAND` overrides it (see
+   * {@link levelBandFromEnv}).
    */
   level: levelBandFromEnv(),
+  /**
+   * The fewest processes an interval over processes is judged with (default 8). A t interval over a
+   * few draws of a bimodal process collapses when they all draw the same mode: in simulated level
+   * comparisons (ours in one process, the peer in several; BENCHMARKS.md, "The verdict's band and
+   * PyTorch's processes", and verdict.test.ts) 4 processes were called faster or slower 13-34% of the
+   * time against the nominal 5%, 8 processes 6-17% (depending on how many draw the fast mode), 16
+   * processes 5-7%.
+   */
+  minProcesses: 8,
 } as const;
 
 /** A confidence interval for the median ratio. */
@@ -97,20 +148,13 @@ export function medianRatioInterval(
   if (ranks == null) return null;
   const sorted = [...ratios].sort((a, b) => a - b);
   return {
-    estimate: middleOf(ratios),
+    estimate: medianOf(ratios),
     low: sorted[ranks.k - 1],
     high: sorted[sorted.length - ranks.k],
     coverage: ranks.coverage,
     method: 'rounds',
     count: ratios.length,
   };
-}
-
-/** The median of `values`, the mean of the middle two where their count is even. */
-export function middleOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
 }
 
 /** Student's t quantiles at 0.975 for 1..30 degrees of freedom (then 1.96). */
@@ -123,8 +167,10 @@ const T_975 = [
  * For ratios whose peer ran in several processes (`groups[i]` the process of round i) whose speeds
  * are draws of their own (PyTorch's: two modes 1.4x apart): each process's median ratio, and a 95%
  * t interval of their mean in log space. The spread between processes, not the rounds' count, then
- * sets the width: with 4 processes t has 3 degrees of freedom (3.18), so the interval is honest about
- * how little 4 draws say. Null with fewer than 2 processes. Only 95% is supported.
+ * sets the width: with 16 processes t has 15 degrees of freedom (2.13), with 4 only 3 (3.18). A few
+ * draws can all land in one mode, and then the interval is narrow around the wrong centre:
+ * judgeRatio refuses intervals over fewer than {@link VERDICT.minProcesses} processes. Null with
+ * fewer than 2 processes. Only 95% is supported.
  */
 export function groupedRatioInterval(ratios: number[], groups: number[]): RatioInterval | null {
   if (ratios.length !== groups.length)
@@ -137,7 +183,7 @@ export function groupedRatioInterval(ratios: number[], groups: number[]): RatioI
   });
   // the true median (the mean of the middle two of an even count): the upper one would lean every
   // process's ratio, and so the interval, towards "faster" (ratios are ours over theirs)
-  const logs = [...byGroup.values()].map((list) => Math.log(middleOf(list)));
+  const logs = [...byGroup.values()].map((list) => Math.log(medianOf(list)));
   const p = logs.length;
   if (p < 2) return null;
   const mean = logs.reduce((s, v) => s + v, 0) / p;
@@ -183,21 +229,39 @@ export function judgeTarget(
   return 'undecided';
 }
 
+/**
+ * The narrowest level band (a fraction) that would call `interval` level: how far its farther end
+ * lies from 1, as {@link judgeRatio} measures it (`low` against 1 / (1 + band), `high` against
+ * 1 + band). For A/A runs this is the resolution the yardstick showed: the band must be at least the
+ * widest of them.
+ */
+export function bandNeeded(interval: RatioInterval): number {
+  return Math.max(interval.high - 1, 1 / interval.low - 1, 0);
+}
+
 /** `1.02x` */
 const x = (v: number) => `${v.toFixed(2)}x`;
 
 /**
  * Judges `interval` (null: too few rounds or processes) on a machine whose business `busy` states
- * (null: quiet; see steadiness.ts's busyReason). `level`: the level band's half-width.
+ * (null: quiet; see steadiness.ts's busyReason). `level`: the level band's half-width;
+ * `minProcesses`: the fewest processes an interval over processes is judged with.
  */
 export function judgeRatio(
   interval: RatioInterval | null,
   busy: string | null,
   level: number = VERDICT.level,
+  minProcesses: number = VERDICT.minProcesses,
 ): Verdict {
   if (busy != null) return { judged: false, call: null, reason: busy };
   if (interval == null)
     return { judged: false, call: null, reason: 'too few rounds or processes for an interval' };
+  if (interval.method === 'processes' && interval.count < minProcesses)
+    return {
+      judged: false,
+      call: null,
+      reason: `only ${interval.count} processes: an interval over processes needs ${minProcesses}`,
+    };
   const { low, high } = interval;
   if (low >= 1 / (1 + level) && high <= 1 + level) return { judged: true, call: 'level', reason: null };
   if (low > 1) return { judged: true, call: 'faster', reason: null };

@@ -56,12 +56,14 @@ export class PyTorchPeer {
 
   /**
    * Starts the worker with `python` running `script` (default: `pytorch_training.py`; another script
-   * speaks the same protocol for other networks). OpenBLAS is limited to one thread unless `OPENBLAS_NUM_THREADS`
-   * is set: PyTorch runs its own intra-op threads, and OpenBLAS's threads on top of them fight for
-   * the cores (measured here: LeNet-5 with 2 PyTorch threads took 10x longer per step).
+   * speaks the same protocol for other networks), `leadingArgs` before the script (see
+   * {@link tensorfoldWorker}, which runs tensorfold's side on Node with this class). OpenBLAS is
+   * limited to one thread unless `OPENBLAS_NUM_THREADS` is set: PyTorch runs its own intra-op
+   * threads, and OpenBLAS's threads on top of them fight for the cores (measured here: LeNet-5 with
+   * 2 PyTorch threads took 10x longer per step).
    */
-  constructor(python: string, script: string = SCRIPT) {
-    this.child = spawn(python, [script], {
+  constructor(python: string, script: string = SCRIPT, leadingArgs: string[] = []) {
+    this.child = spawn(python, [...leadingArgs, script], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { OPENBLAS_NUM_THREADS: '1', ...process.env },
     });
@@ -105,4 +107,34 @@ export class PyTorchPeer {
     this.lines.close();
     this.child.stdin.end();
   }
+}
+
+/**
+ * How many PyTorch worker processes to run (per set): `BACKEND_TRAINING_PYTORCH_PROCESSES` when set
+ * (a whole number >= 1), else `fallback` (the plan's: verdict.ts's `YARDSTICK.pytorchProcesses`, 16).
+ * Each process's speed is one draw for its life, so the interval over processes narrows only with
+ * more of them; the verdict judges one over 8 or more (verdict.ts's `VERDICT.minProcesses`).
+ */
+export function pytorchProcessesFromEnv(
+  fallback: number,
+  raw: string | undefined = process.env.BACKEND_TRAINING_PYTORCH_PROCESSES,
+): number {
+  if (raw == null || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(
+      `BACKEND_TRAINING_PYTORCH_PROCESSES=${raw}: give a whole number of processes, 1 or more.`,
+    );
+  return n;
+}
+
+const TENSORFOLD_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'tensorfold_worker.ts');
+
+/**
+ * A worker process that trains tensorfold's side (tensorfold_worker.ts) over the PyTorch worker's
+ * protocol, on this Node with this process's flags (relaxed SIMD, tsx): `calibrate`'s
+ * `tensorfold-processes` A/A runs ours in several processes with it.
+ */
+export function tensorfoldWorker(): PyTorchPeer {
+  return new PyTorchPeer(process.execPath, TENSORFOLD_WORKER, process.execArgv);
 }

@@ -25,8 +25,9 @@
  *
  * `BACKEND_TRAINING_NETWORKS=mlp,lenet5` picks networks, `BACKEND_TRAINING_PEERS=tfjs-layers,no-fma,
  * one-thread,pytorch` picks the peers (all when unset; tensorfold itself always runs), and
- * `BACKEND_TRAINING_PYTORCH_PROCESSES` the number of PyTorch worker processes (default 4, `--quick` 2;
- * with two modes 1.4x apart, the mean of 4 draws still moves by about ±8% between runs, of 8 by ±6%).
+ * `BACKEND_TRAINING_PYTORCH_PROCESSES` the number of PyTorch worker processes (default 16, `--quick` 2;
+ * with two modes 1.4x apart the interval over processes narrows only with more of them, and the
+ * verdict judges it over 8 or more: verdict.ts's YARDSTICK and VERDICT.minProcesses).
  */
 import { availableParallelism } from 'node:os';
 import { registerWasmKernels, wasmThreads } from '@tensorfold/backend';
@@ -38,10 +39,10 @@ import {
 import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
 import { type Comparison, comparisonNotes, measurePaired, type SideResult } from '../paired-comparison.js';
-import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
+import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv } from '../peers/pytorch.js';
 import { type NetworkName, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 import { inProcessSide, pytorchSide, type Runner, type Side } from '../training-sides.js';
-import { judgeTarget } from '../verdict.js';
+import { judgeTarget, YARDSTICK } from '../verdict.js';
 
 interface Network {
   name: NetworkName;
@@ -71,11 +72,14 @@ function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] 
 }
 
 /**
- * Timed rounds, steps per round and PyTorch worker processes, full and `--quick`: 16 rounds give each
- * of 4 processes 4 rounds, and an order-statistics interval of 97.9% (the 4th to the 13th ratio); 6
- * is the fewest rounds with a 95% interval at all.
+ * Timed rounds, steps per round and PyTorch worker processes, full (verdict.ts's YARDSTICK: 32 rounds
+ * of 16 steps, 16 processes of 2 rounds each per PyTorch side) and `--quick` (6 rounds, the fewest
+ * with a 95% interval; 2 processes, too few for the verdict to judge PyTorch's rows).
  */
-const PLAN = { full: { rounds: 16, steps: 16, processes: 4 }, quick: { rounds: 6, steps: 4, processes: 2 } };
+const PLAN = {
+  full: { rounds: YARDSTICK.rounds, steps: YARDSTICK.steps, processes: YARDSTICK.pytorchProcesses },
+  quick: { rounds: 6, steps: 4, processes: 2 },
+};
 
 /** Ours against each side that can train the network, in paired rounds; null for one that cannot. */
 async function measure(
@@ -153,14 +157,7 @@ const suite: Suite = {
         );
     }
     const plan = { ...(ctx.quick ? PLAN.quick : PLAN.full) };
-    const processes = process.env.BACKEND_TRAINING_PYTORCH_PROCESSES;
-    if (processes) {
-      plan.processes = Number(processes);
-      if (!Number.isInteger(plan.processes) || plan.processes < 1)
-        throw new Error(
-          `BACKEND_TRAINING_PYTORCH_PROCESSES=${processes}: give a whole number of processes, 1 or more.`,
-        );
-    }
+    plan.processes = pytorchProcessesFromEnv(plan.processes);
     const torch = want('pytorch') ? findPyTorch() : null;
     const python = torch?.python;
     const peers = python == null ? [] : Array.from({ length: plan.processes }, () => new PyTorchPeer(python));

@@ -17,8 +17,8 @@ import '@tensorfold/layers';
 import { cifarCnn, mobileNetSmall, resnetSmall, stackedConvNet, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import type { BenchContext, Suite } from '../harness.js';
-import { median } from '../kernel-ab.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
+import { medianOf as median } from '../steadiness.js';
 
 interface Network {
   label: string;

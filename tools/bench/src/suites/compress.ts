@@ -20,6 +20,7 @@ import { loadFashionMnist, loadMnist } from '@tensorfold/data/node';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
 import type { BenchContext, Suite } from '../harness.js';
+import { medianOf as median } from '../steadiness.js';
 
 function mlp(): Model {
   return sequential({
@@ -74,8 +75,6 @@ async function msPer1000(model: Model, x: tf.Tensor): Promise<number> {
   y.dispose();
   return ((performance.now() - start) / x.shape[0]) * 1000;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Milliseconds of wall clock and of the process's CPU time per 1000 images. */
 async function timed(model: Model, x: tf.Tensor): Promise<{ wall: number; cpu: number }> {

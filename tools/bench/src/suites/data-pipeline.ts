@@ -19,6 +19,7 @@ import {
 } from '@tensorfold/data';
 import { loadMnist } from '@tensorfold/data/node';
 import { type BenchContext, type Suite, timeIt } from '../harness.js';
+import { medianOf as median } from '../steadiness.js';
 
 const require = createRequire(import.meta.url);
 const BATCH = 64;
@@ -51,7 +52,6 @@ async function paired(
     await once(first);
     await once((1 - first) as 0 | 1);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return [median(times[0]), median(times[1])];
 }
 

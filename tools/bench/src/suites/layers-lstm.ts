@@ -30,6 +30,7 @@ import {
 import { dense, gru, lstm, simpleRNN } from '@tensorfold/layers';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
+import { medianOf as median } from '../steadiness.js';
 
 const SCRIPT = new URL('../peers/pytorch_lstm.py', import.meta.url).pathname;
 
@@ -38,11 +39,6 @@ type Side = () => Promise<void>;
 
 interface Variables {
   read(): tf.Variable;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Runs `f` with the fused recurrent kernels unregistered (the op-by-op recurrence), then puts them back. */

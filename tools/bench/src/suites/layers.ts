@@ -12,6 +12,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { type Layer, tf } from '@tensorfold/core';
 import { batchNormalization, conv2d, lstm } from '@tensorfold/layers';
 import type { BenchContext, Suite } from '../harness.js';
+import { medianOf as median } from '../steadiness.js';
 
 interface Variables {
   read(): tf.Tensor;
@@ -43,11 +44,6 @@ async function settle(step: Step): Promise<void> {
   const out = [step()].flat();
   for (const t of out) await t.data();
   tf.dispose(out);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**

@@ -19,8 +19,8 @@ import { tf } from '@tensorfold/core';
 import { dcgan, GAN, type VAE, vae } from '@tensorfold/models-gan';
 import { adam } from '@tensorfold/optim';
 import type { BenchContext, Suite } from '../harness.js';
-import { median } from '../kernel-ab.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
+import { medianOf as median } from '../steadiness.js';
 
 type Network = 'dcgan' | 'vae';
 const BATCH: Record<Network, number> = { dcgan: 64, vae: 128 };

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adam, type OptimizerBase, rmsprop, setFusedUpdates, sgd } from '@tensorfold/optim';
 import type { BenchContext, Suite } from '../harness.js';
+import { medianOf as median } from '../steadiness.js';
 
 const models: Array<{ name: string; shapes: number[][] }> = [
   { name: 'MLP 784-512-256-10', shapes: [[784, 512], [512], [512, 256], [256], [256, 10], [10]] },
@@ -58,11 +59,6 @@ async function timeSteps(
   for (let i = 0; i < steps; i++) step(variables, gradients);
   await variables[variables.length - 1].data(); // the last update queued; its data waits for all
   return (performance.now() - start) / steps;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const suite: Suite = {

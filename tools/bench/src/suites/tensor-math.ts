@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { Random, tf } from '@tensorfold/core';
 import { CPTensor, cp, cpToTensor, svd, tensorTrain, ttToTensor, tucker } from '@tensorfold/tensor-math';
 import { type BenchContext, type Suite, timeIt } from '../harness.js';
-import { median } from '../kernel-ab.js';
 import { findNumPy, NumPyPeer } from '../peers/numpy.js';
+import { medianOf as median } from '../steadiness.js';
 
 /** Seeded standard-normal values. */
 function gaussianValues(size: number, seed: number): Float32Array {

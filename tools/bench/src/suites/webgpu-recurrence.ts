@@ -22,6 +22,7 @@ import {
   tf,
 } from '@tensorfold/core';
 import type { Suite } from '../harness.js';
+import { medianOf as median } from '../steadiness.js';
 
 interface Case {
   label: string;
@@ -77,11 +78,6 @@ const cases: Case[] = [
     batch: 64,
   },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 /** One forward and backward pass of `c`'s fused kernels in `mode`, read back: its time in ms. */
 async function timedPass(c: Case, inputs: tf.NamedTensorMap, dy: tf.Tensor, mode: WebgpuRecurrenceMode) {
