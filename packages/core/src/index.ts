@@ -47,6 +47,13 @@ export {
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,
 } from './kernels/fused-recurrence.js';
+export {
+  CROSSENTROPY_EPSILON,
+  PROBABILITIES_CROSSENTROPY,
+  PROBABILITIES_CROSSENTROPY_GRAD,
+  probabilitiesCrossentropy,
+  probabilitiesCrossentropyGradConfig,
+} from './kernels/probabilities-crossentropy.js';
 export { RELU_GRAD, reluGradient } from './kernels/relu-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';

@@ -10,8 +10,9 @@
  * the chained methods are set on that class. The other order left them unset, and training any
  * model with two regularized weights or a residual sum failed with "reading 'clone'".
  */
-import '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
+import { probabilitiesCrossentropyGradConfig } from '../kernels/probabilities-crossentropy.js';
 import { registerFusedGradients } from './fused-gradients.js';
 import { registerReluGradient } from './relu-gradient.js';
 
@@ -19,3 +20,7 @@ import { registerReluGradient } from './relu-gradient.js';
 registerFusedGradients();
 // tensorfold's own Relu gradient, in place of tfjs-core's (left out of the bundle): relu-gradient.ts.
 registerReluGradient();
+// tensorfold's own kernel: categorical cross-entropy of probabilities (kernels/probabilities-crossentropy.ts).
+if (tf.getGradient(probabilitiesCrossentropyGradConfig.kernelName) == null) {
+  tf.registerGradient(probabilitiesCrossentropyGradConfig);
+}
