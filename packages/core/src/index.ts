@@ -55,6 +55,7 @@ export {
   probabilitiesCrossentropyGradConfig,
 } from './kernels/probabilities-crossentropy.js';
 export { RELU_GRAD, reluGradient } from './kernels/relu-grad.js';
+export { SOFTMAX_GRAD, setSoftmaxGradKernelEnabled, softmaxGradient } from './kernels/softmax-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';
 export type {
@@ -116,6 +117,7 @@ export {
   defaultTrainStep,
   NonFiniteLossError,
   type StepLogs,
+  setStepLossOnHost,
 } from './training/train-step.js';
 export {
   defaultOutput,

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|crossentropy|mlpstep|cekernel] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|crossentropy|mlpstep|cekernel|hostloss|softmaxgrad|mlptrain] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
  * network (training-models.ts: LeNet-5 at batch 64, `lenet5tanh` the same with tanh hidden layers, the MLP at 128; the cnn-training suite's
@@ -22,7 +22,9 @@
  * or the stock kernel), `crossentropy` categorical cross-entropy's gradient written out (@tensorfold/optim's
  * losses/categorical-probabilities.ts; off: automatic differentiation of the expression), `mlpstep` the
  * three together (off: as before branch wip/mlp-step), `cekernel` the cross-entropy of probabilities as
- * core's one kernel forward and one backward (off: the written gradient's stock kernels).
+ * core's one kernel forward and one backward (off: the written gradient's stock kernels), `hostloss` the
+ * training step's loss added to the epoch's mean on the host (core's train-step.ts; off: as scalars on
+ * the device), `softmaxgrad` softmax's gradient as core's one kernel (off: tfjs-core's four), `mlptrain` branch wip/mlp-train's changes together (off: as before it).
  */
 import {
   setColumnSumsEnabled,
@@ -32,7 +34,7 @@ import {
   setPaddedMatMulEnabled,
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
-import { tf } from '@tensorfold/core';
+import { setSoftmaxGradKernelEnabled, setStepLossOnHost, tf } from '@tensorfold/core';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
@@ -57,6 +59,13 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
     setCrossentropyGradientWritten(on);
   },
   cekernel: setCrossentropyKernelEnabled,
+  hostloss: setStepLossOnHost,
+  softmaxgrad: setSoftmaxGradKernelEnabled,
+  mlptrain: (on) => {
+    setCrossentropyKernelEnabled(on);
+    setStepLossOnHost(on);
+    setSoftmaxGradKernelEnabled(on);
+  },
 };
 
 /** models-cnn's network as the cnn-training suite trains it (no dropout, Adam 1e-3). */

@@ -58,6 +58,7 @@ import {
 import { reluGradConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
+import { softmaxGradConfig } from './kernels/softmax-grad.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
@@ -97,6 +98,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   // core's PROBABILITIES_CROSSENTROPY and its gradient, one call each (kernels/probabilities-crossentropy.ts)
   probabilitiesCrossentropyConfig,
   probabilitiesCrossentropyGradConfig,
+  // core's SOFTMAX_GRAD: softmax's gradient over the last axis in one call (kernels/softmax-grad.ts)
+  softmaxGradConfig,
 ];
 
 /**

@@ -15,6 +15,7 @@ import '../generated/tfjs-core-registrations.js';
 import { probabilitiesCrossentropyGradConfig } from '../kernels/probabilities-crossentropy.js';
 import { registerFusedGradients } from './fused-gradients.js';
 import { registerReluGradient } from './relu-gradient.js';
+import { registerSoftmaxGradient } from './softmax-gradient.js';
 
 // tensorfold's own: the gradients of tfjs's fused convolution and matrix-product kernels run by themselves (fused-gradients.ts).
 registerFusedGradients();
@@ -24,3 +25,5 @@ registerReluGradient();
 if (tf.getGradient(probabilitiesCrossentropyGradConfig.kernelName) == null) {
   tf.registerGradient(probabilitiesCrossentropyGradConfig);
 }
+// tensorfold's own Softmax gradient, in place of tfjs-core's (left out of the bundle): softmax-gradient.ts.
+registerSoftmaxGradient();
