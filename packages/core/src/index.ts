@@ -95,6 +95,7 @@ export {
   memoryIO,
   saveModel,
 } from './serialization/save-load.js';
+export { registerCoreGradients } from './tf/register-gradients.js';
 export {
   Callback,
   CallbackList,
