@@ -61,10 +61,13 @@ export class MeanTracker {
   }
 
   reset(): void {
-    this.total.dispose();
-    this.count.dispose();
-    this.total = tf.keep(tf.scalar(0));
-    this.count = tf.keep(tf.scalar(0));
+    if (this.onDevice) {
+      // (untouched since the last reset, the two are still zeros: kept, not made again)
+      this.total.dispose();
+      this.count.dispose();
+      this.total = tf.keep(tf.scalar(0));
+      this.count = tf.keep(tf.scalar(0));
+    }
     this.onDevice = false;
     this.knownTotal = 0;
     this.knownCount = 0;
