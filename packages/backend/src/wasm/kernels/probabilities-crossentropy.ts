@@ -50,6 +50,9 @@ export const probabilitiesCrossentropyConfig: KernelConfig = {
       for (let j = 0; j < classes; j++) {
         const q = f32(p[at + j] / s);
         const clipped = Math.min(Math.max(q, LOW), HIGH); // NaN stays NaN
+        // A zero target adds 0 * log(clipped), a zero (the log of [1e-7, 1 - 1e-7] is finite): the
+        // logarithm is skipped there, the same sum (NaN still reaches it).
+        if (y[at + j] === 0 && !Number.isNaN(clipped)) continue;
         acc = f32(acc + f32(y[at + j] * f32(Math.log(clipped))));
       }
       loss[r] = -acc;
