@@ -7,7 +7,10 @@ describe('@tensorfold/optim/testing', () => {
   it('holds the A/B switches of the cross-entropy (written gradient, kernel), which the main entry does not export', () => {
     expect(Object.keys(main)).not.toContain('setCrossentropyGradientWritten');
     expect(Object.keys(main)).not.toContain('setCrossentropyKernelEnabled');
-    expect(Object.keys(testing).sort()).toEqual(['setCrossentropyGradientWritten', 'setCrossentropyKernelEnabled']);
+    expect(Object.keys(testing).sort()).toEqual([
+      'setCrossentropyGradientWritten',
+      'setCrossentropyKernelEnabled',
+    ]);
     try {
       testing.setCrossentropyGradientWritten(false);
       expect(crossentropyGradientWritten()).toBe(false);
