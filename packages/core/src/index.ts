@@ -47,7 +47,15 @@ export {
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,
 } from './kernels/fused-recurrence.js';
+export {
+  CROSSENTROPY_EPSILON,
+  PROBABILITIES_CROSSENTROPY,
+  PROBABILITIES_CROSSENTROPY_GRAD,
+  probabilitiesCrossentropy,
+  probabilitiesCrossentropyGradConfig,
+} from './kernels/probabilities-crossentropy.js';
 export { RELU_GRAD, reluGradient } from './kernels/relu-grad.js';
+export { SOFTMAX_GRAD, setSoftmaxGradKernelEnabled, softmaxGradient } from './kernels/softmax-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';
 export type {
@@ -87,6 +95,7 @@ export {
   memoryIO,
   saveModel,
 } from './serialization/save-load.js';
+export { registerCoreGradients } from './tf/register-gradients.js';
 export {
   Callback,
   CallbackList,
@@ -109,6 +118,7 @@ export {
   defaultTrainStep,
   NonFiniteLossError,
   type StepLogs,
+  setStepLossOnHost,
 } from './training/train-step.js';
 export {
   defaultOutput,

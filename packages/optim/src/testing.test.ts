@@ -4,9 +4,13 @@ import { crossentropyGradientWritten } from './losses/categorical-probabilities.
 import * as testing from './testing.js';
 
 describe('@tensorfold/optim/testing', () => {
-  it('holds the A/B switch of the written cross-entropy gradient, which the main entry does not export', () => {
+  it('holds the A/B switches of the cross-entropy (written gradient, kernel), which the main entry does not export', () => {
     expect(Object.keys(main)).not.toContain('setCrossentropyGradientWritten');
-    expect(Object.keys(testing)).toEqual(['setCrossentropyGradientWritten']);
+    expect(Object.keys(main)).not.toContain('setCrossentropyKernelEnabled');
+    expect(Object.keys(testing).sort()).toEqual([
+      'setCrossentropyGradientWritten',
+      'setCrossentropyKernelEnabled',
+    ]);
     try {
       testing.setCrossentropyGradientWritten(false);
       expect(crossentropyGradientWritten()).toBe(false);

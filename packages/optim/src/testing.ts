@@ -10,4 +10,7 @@
  *
  * @packageDocumentation
  */
-export { setCrossentropyGradientWritten } from './losses/categorical-probabilities.js';
+export {
+  setCrossentropyGradientWritten,
+  setCrossentropyKernelEnabled,
+} from './losses/categorical-probabilities.js';

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense|all] [rounds] [samples]`
+ * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense|all|mlptrain] [rounds] [samples]`
  *
  * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
  * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
@@ -13,13 +13,16 @@
  * which draws each shuffled batch), `fusedconv` convolutions trained through one FusedConv2D
  * (@tensorfold/layers' training-fused-conv.ts; off: conv2d, bias add and relu as their own ops),
  * `fuseddense` dense layers trained through one _FusedMatMul (training-fused-dense.ts), `all` the three
- * together (off: as before branch wip/lenet-step).
+ * together (off: as before branch wip/lenet-step), `mlptrain` branch wip/mlp-train's changes (the loss added
+ * to the epoch's mean on the host, softmax's gradient as one kernel; the categorical cross-entropy kernel
+ * too, which this sparse loss does not reach; off: as before it).
  */
 import { setGatherRowsEnabled } from '@tensorfold/backend/testing';
-import { tf } from '@tensorfold/core';
+import { setSoftmaxGradKernelEnabled, setStepLossOnHost, tf } from '@tensorfold/core';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
+import { setCrossentropyKernelEnabled } from '@tensorfold/optim/testing';
 import { roundOrder } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
@@ -32,6 +35,11 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
     setGatherRowsEnabled(on);
     setTrainingFusedConvEnabled(on);
     setTrainingFusedDenseEnabled(on);
+  },
+  mlptrain: (on) => {
+    setCrossentropyKernelEnabled(on);
+    setStepLossOnHost(on);
+    setSoftmaxGradKernelEnabled(on);
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|crossentropy|mlpstep] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench training-ab [lenet5|lenet5tanh|mlp|vggsmall|resnetsmall] [direct|threads|fma|maxpool|fusedconv|fuseddense|paddedmm|colsums|crossentropy|mlpstep|cekernel|hostloss|softmaxgrad|mlptrain] [rounds] [steps]`
  *
  * Same-process A/B of one switch of tensorfold's WASM kernels on whole training steps of a benchmark
  * network (training-models.ts: LeNet-5 at batch 64, `lenet5tanh` the same with tanh hidden layers, the MLP at 128; the cnn-training suite's
@@ -21,7 +21,10 @@
  * leading axes (bias gradients) by one SIMD pass (simd/column-sums.ts; off: an XNNPACK average pooling
  * or the stock kernel), `crossentropy` categorical cross-entropy's gradient written out (@tensorfold/optim's
  * losses/categorical-probabilities.ts; off: automatic differentiation of the expression), `mlpstep` the
- * three together (off: as before branch wip/mlp-step).
+ * three together (off: as before branch wip/mlp-step), `cekernel` the cross-entropy of probabilities as
+ * core's one kernel forward and one backward (off: the written gradient's stock kernels), `hostloss` the
+ * training step's loss added to the epoch's mean on the host (core's train-step.ts; off: as scalars on
+ * the device), `softmaxgrad` softmax's gradient as core's one kernel (off: tfjs-core's four), `mlptrain` branch wip/mlp-train's changes together (off: as before it).
  */
 import {
   setColumnSumsEnabled,
@@ -31,11 +34,11 @@ import {
   setPaddedMatMulEnabled,
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
-import { tf } from '@tensorfold/core';
+import { setSoftmaxGradKernelEnabled, setStepLossOnHost, tf } from '@tensorfold/core';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
-import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
+import { setCrossentropyGradientWritten, setCrossentropyKernelEnabled } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
 import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';
@@ -54,6 +57,14 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
     setPaddedMatMulEnabled(on);
     setColumnSumsEnabled(on);
     setCrossentropyGradientWritten(on);
+  },
+  cekernel: setCrossentropyKernelEnabled,
+  hostloss: setStepLossOnHost,
+  softmaxgrad: setSoftmaxGradKernelEnabled,
+  mlptrain: (on) => {
+    setCrossentropyKernelEnabled(on);
+    setStepLossOnHost(on);
+    setSoftmaxGradKernelEnabled(on);
   },
 };
 

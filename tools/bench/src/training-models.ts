@@ -8,9 +8,14 @@
  *   softmax, Adam (1e-3), categorical cross-entropy. 62,430 parameters.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type Sequential, sequential, tf } from '@tensorfold/core';
+import { registerCoreGradients, type Sequential, sequential, tf } from '@tensorfold/core';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { adam, categoricalCrossentropy } from '@tensorfold/optim';
+
+// tfjs-layers' bundle registers tfjs-core's gradients again when it loads, Relu's and Softmax's over
+// core's own: put core's back, so that tensorfold trains here as it does without tfjs-layers (the
+// CLI, applications). The tfjs-layers side shares the registry, so it runs core's too.
+registerCoreGradients();
 
 /** What the benchmark needs from a model: one optimization step on a batch, and cleanup. */
 export interface Trainable {

@@ -51,9 +51,14 @@ import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { maxPoolPairsConfig } from './kernels/max-pool-pairs.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
+import {
+  probabilitiesCrossentropyConfig,
+  probabilitiesCrossentropyGradConfig,
+} from './kernels/probabilities-crossentropy.js';
 import { reluGradConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
+import { softmaxGradConfig } from './kernels/softmax-grad.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
@@ -90,6 +95,11 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   ...INT8_CHAIN_WASM_KERNELS,
   // core's RELU_GRAD: relu's gradient mask in one pass (kernels/relu-grad.ts)
   reluGradConfig,
+  // core's PROBABILITIES_CROSSENTROPY and its gradient, one call each (kernels/probabilities-crossentropy.ts)
+  probabilitiesCrossentropyConfig,
+  probabilitiesCrossentropyGradConfig,
+  // core's SOFTMAX_GRAD: softmax's gradient over the last axis in one call (kernels/softmax-grad.ts)
+  softmaxGradConfig,
 ];
 
 /**

@@ -10,12 +10,28 @@
  * the chained methods are set on that class. The other order left them unset, and training any
  * model with two regularized weights or a residual sum failed with "reading 'clone'".
  */
-import '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
+import { probabilitiesCrossentropyGradConfig } from '../kernels/probabilities-crossentropy.js';
 import { registerFusedGradients } from './fused-gradients.js';
 import { registerReluGradient } from './relu-gradient.js';
+import { registerSoftmaxGradient } from './softmax-gradient.js';
 
-// tensorfold's own: the gradients of tfjs's fused convolution and matrix-product kernels run by themselves (fused-gradients.ts).
-registerFusedGradients();
-// tensorfold's own Relu gradient, in place of tfjs-core's (left out of the bundle): relu-gradient.ts.
-registerReluGradient();
+/**
+ * Registers core's own gradients (idempotent): the fused kernels' (fused-gradients.ts), Relu's and
+ * Softmax's in place of tfjs-core's (relu-gradient.ts, softmax-gradient.ts), and the cross-entropy
+ * kernel's (kernels/probabilities-crossentropy.ts). Core's import runs it. A bundle that registers
+ * tfjs-core's whole list again when it loads (`@tensorflow/tfjs-layers`' does) puts tfjs-core's Relu
+ * and Softmax gradients back: call this after importing such a bundle to have core's again.
+ */
+export function registerCoreGradients(): void {
+  // the gradients of tfjs's fused convolution and matrix-product kernels run by themselves
+  registerFusedGradients();
+  registerReluGradient();
+  if (tf.getGradient(probabilitiesCrossentropyGradConfig.kernelName) == null) {
+    tf.registerGradient(probabilitiesCrossentropyGradConfig);
+  }
+  registerSoftmaxGradient();
+}
+
+registerCoreGradients();

@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * A weighted running mean kept on the device (two scalars), so updating it never waits for the GPU.
- * Used for the loss and for values returned by custom training steps.
+ * A weighted running mean. Values added as scalars stay on the device (two scalars), so updating it
+ * never waits for the GPU; values already read to the host ({@link MeanTracker.updateKnown}, a
+ * training step's loss, which the step reads anyway to check it is finite) are added in JavaScript
+ * (float64), with no kernel call. Used for the loss and for values returned by custom training steps.
  */
 export class MeanTracker {
+  /** The device part, and whether a scalar was added to it since the last reset. */
   private total: tf.Scalar = tf.keep(tf.scalar(0));
   private count: tf.Scalar = tf.keep(tf.scalar(0));
+  private onDevice = false;
+  /** The host part. */
+  private knownTotal = 0;
+  private knownCount = 0;
 
   /** Whether any value was added since the last reset. */
   updated = false;
@@ -26,19 +33,44 @@ export class MeanTracker {
     this.count.dispose();
     this.total = total;
     this.count = count;
+    this.onDevice = true;
     this.updated = true;
+  }
+
+  /** Adds `value`, a number already on the host, with weight `weight` (e.g. the batch size). */
+  updateKnown(value: number, weight = 1): void {
+    this.knownTotal += value * weight;
+    this.knownCount += weight;
+    this.updated = true;
+  }
+
+  /** The mean so far when every value was added by {@link MeanTracker.updateKnown} (0 before any); else null. */
+  known(): number | null {
+    if (this.onDevice) return null;
+    return this.knownCount === 0 ? 0 : this.knownTotal / this.knownCount;
   }
 
   /** The mean so far (a new scalar; 0 before any update). */
   result(): tf.Scalar {
-    return tf.tidy(() => tf.divNoNan(this.total, this.count) as tf.Scalar);
+    const known = this.known();
+    if (known != null) return tf.scalar(known);
+    return tf.tidy(
+      () =>
+        tf.divNoNan(tf.add(this.total, this.knownTotal), tf.add(this.count, this.knownCount)) as tf.Scalar,
+    );
   }
 
   reset(): void {
-    this.total.dispose();
-    this.count.dispose();
-    this.total = tf.keep(tf.scalar(0));
-    this.count = tf.keep(tf.scalar(0));
+    if (this.onDevice) {
+      // (untouched since the last reset, the two are still zeros: kept, not made again)
+      this.total.dispose();
+      this.count.dispose();
+      this.total = tf.keep(tf.scalar(0));
+      this.count = tf.keep(tf.scalar(0));
+    }
+    this.onDevice = false;
+    this.knownTotal = 0;
+    this.knownCount = 0;
     this.updated = false;
   }
 

@@ -58,14 +58,21 @@ export class MetricsState {
   async read(prefix = ''): Promise<Logs> {
     const entries = this.entries();
     if (entries.length === 0) return {};
-    const stacked = tf.tidy(() =>
-      tf.stack(entries.map(([, t]) => tf.reshape(tf.cast(t.result(), 'float32'), []))),
-    );
-    const values = await stacked.data();
-    stacked.dispose();
+    // Means already on the host (a training step's loss) need no device read.
+    const known = entries.map(([, t]) => (t instanceof MeanTracker ? t.known() : null));
+    const onDevice = entries.filter((_, i) => known[i] == null);
+    let values: ArrayLike<number> = [];
+    if (onDevice.length > 0) {
+      const stacked = tf.tidy(() =>
+        tf.stack(onDevice.map(([, t]) => tf.reshape(tf.cast(t.result(), 'float32'), []))),
+      );
+      values = await stacked.data();
+      stacked.dispose();
+    }
     const logs: Logs = {};
+    let next = 0;
     entries.forEach(([name], i) => {
-      logs[prefix + name] = values[i];
+      logs[prefix + name] = known[i] ?? values[next++];
     });
     return logs;
   }

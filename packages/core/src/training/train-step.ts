@@ -17,6 +17,19 @@ export class NonFiniteLossError extends TrainingError {
   }
 }
 
+let lossOnHost = true;
+
+/**
+ * Lets the default training step add its loss to the epoch's mean as the number it already read
+ * (`true`, the default: no kernel call, and `trainOnBatch` reads no other value from the device when
+ * no metric is compiled) or as a scalar on the device (`false`, as before: three scalar kernels a
+ * step and a read per `trainOnBatch`), for same-process A/B benchmarks. The logged mean differs in
+ * its last bits only (summed in float64 instead of float32).
+ */
+export function setStepLossOnHost(on: boolean): void {
+  lossOnHost = on;
+}
+
 /** Values a custom training step may return; `fit` averages them over the epoch and logs them. */
 export type StepLogs = Record<string, tf.Scalar | number>;
 
@@ -82,7 +95,8 @@ export async function defaultTrainStep(model: Model, batch: ModelBatch): Promise
 
   const state = model.metricsState;
   tf.tidy(() => {
-    state.loss.update(value, batch.size);
+    if (lossOnHost) state.loss.updateKnown(lossValue, batch.size);
+    else state.loss.update(value, batch.size);
     for (const [i, p] of captured.perOutput.entries()) state.outputLosses[i]?.update(p, batch.size);
     if (captured.penalty) state.updateRegularization(captured.penalty, batch.size);
     for (const m of compiled.metrics)

@@ -1,4 +1,4 @@
-import { tf } from '@tensorfold/core';
+import { probabilitiesCrossentropy, tf } from '@tensorfold/core';
 import { EPSILON } from './loss.js';
 
 let enabled = true;
@@ -10,6 +10,18 @@ let enabled = true;
  */
 export function setCrossentropyGradientWritten(on: boolean): void {
   enabled = on;
+}
+
+let kernelEnabled = true;
+
+/**
+ * Lets `categoricalCrossentropy` (on probabilities, classes on the last axis) run as core's
+ * `PROBABILITIES_CROSSENTROPY` kernel, one call forward and one backward, where the backend
+ * registers it (`true`, the default; the WASM backend does), or as the written-out gradient's
+ * stock kernels (`false`), for same-process A/B benchmarks. Values equal to float tolerance.
+ */
+export function setCrossentropyKernelEnabled(on: boolean): void {
+  kernelEnabled = on;
 }
 
 /** Whether {@link setCrossentropyGradientWritten} left the written gradient on. */
@@ -38,6 +50,10 @@ export function categoricalCrossentropyOfProbabilities(
   yPred: tf.Tensor,
   axis: number,
 ): tf.Tensor {
+  if (kernelEnabled && axis === yPred.rank - 1) {
+    const byKernel = probabilitiesCrossentropy(yTrue, yPred); // [batch, ...], or null
+    if (byKernel != null) return byKernel;
+  }
   const clippedLog = (q: tf.Tensor) => tf.log(tf.clipByValue(q, EPSILON, 1 - EPSILON));
   const loss = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [y, p, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];

@@ -1,0 +1,178 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  PROBABILITIES_CROSSENTROPY,
+  PROBABILITIES_CROSSENTROPY_GRAD,
+  probabilitiesCrossentropy,
+} from '@tensorfold/core';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+
+const EPS = 1e-7;
+
+/** The loss as Keras's expression by stock ops: `-sum(y * log(clip(p / sum(p))))` over the last axis. */
+function expression(y: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  const q = tf.div(p, tf.sum(p, -1, true));
+  return tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(q, EPS, 1 - EPS))), -1));
+}
+
+/**
+ * Probabilities `[rows, classes]` with awkward rows: one near 0 and near 1 (the clip cuts), exact
+ * zeros and ones, rows that do not sum to 1; targets one-hot or soft (seeded, the same every run).
+ */
+function inputs(shape: number[], soft: boolean): { y: Float32Array; p: Float32Array } {
+  const classes = shape[shape.length - 1];
+  const size = shape.reduce((a, n) => a * n, 1);
+  const p = new Float32Array(size);
+  const y = new Float32Array(size);
+  let seed = size * 7 + (soft ? 1 : 0);
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let r = 0; r < size / classes; r++) {
+    const at = r * classes;
+    for (let j = 0; j < classes; j++) p[at + j] = next() + 0.01;
+    if (r % 5 === 1) p.fill(0, at, at + classes).fill(1, at, at + 1); // exactly one-hot
+    if (r % 5 === 2) {
+      // The clip cuts both ends: 1 and 1e-9 (a row sum of 1 in float32 and float64 alike; where
+      // the two sums differed, a probability within rounding of the clip's bounds would flip it).
+      p[at] = 1;
+      for (let j = 1; j < classes; j++) p[at + j] = 1e-9;
+    }
+    if (r % 5 === 3) p[at + (r % classes)] = 0; // an exact zero
+    for (let j = 0; j < classes; j++) y[at + j] = soft ? next() : j === (r * 3) % classes ? 1 : 0;
+  }
+  return { y, p };
+}
+
+/** Loss and both gradients of `fn` at (y, p), with `dy` a ramp so each row's weight differs. */
+async function lossAndGradients(
+  backend: 'cpu' | 'wasm',
+  fn: (y: tf.Tensor, p: tf.Tensor) => tf.Tensor,
+  shape: number[],
+  values: { y: Float32Array; p: Float32Array },
+): Promise<{ loss: Float32Array; dy: Float32Array; dp: Float32Array }> {
+  await useBackend(backend);
+  const y = tf.tensor(values.y, shape);
+  const p = tf.tensor(values.p, shape);
+  const out = tf.tidy(() => {
+    const rows = shape.slice(0, -1);
+    const weights = tf
+      .add(
+        tf.div(
+          tf.range(
+            0,
+            rows.reduce((a, n) => a * n, 1),
+          ),
+          10,
+        ),
+        0.5,
+      )
+      .reshape(rows);
+    const loss = fn(y, p);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fn(a, b), weights)))([y, p]);
+    return [loss, ...grads];
+  });
+  const [loss, dy, dp] = await Promise.all(out.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose([y, p, ...out]);
+  return { loss, dy, dp };
+}
+
+/** Each value within `rtol` of the reference's, relative to the larger of 1 and the reference. */
+function expectClose(got: Float32Array, want: Float32Array, rtol: number, what = ''): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (Number.isNaN(want[i])) {
+      expect(got[i], `at ${i}`).toBeNaN(); // a row summing to 0 (one class, p = 0)
+      continue;
+    }
+    expect(Math.abs(got[i] - want[i]), `${what} at ${i}: ${got[i]} against ${want[i]}`).toBeLessThanOrEqual(
+      rtol * Math.max(1, Math.abs(want[i])),
+    );
+  }
+}
+
+describe("WASM PROBABILITIES_CROSSENTROPY and its gradient (core's kernels)", () => {
+  it('are registered on WASM, and core runs one kernel forward and one backward', async () => {
+    await useBackend('wasm');
+    expect(tf.getKernel(PROBABILITIES_CROSSENTROPY, 'wasm')).toBeDefined();
+    expect(tf.getKernel(PROBABILITIES_CROSSENTROPY_GRAD, 'wasm')).toBeDefined();
+    const { y: yv, p: pv } = inputs([4, 10], false);
+    const y = tf.tensor(yv, [4, 10]);
+    const p = tf.tensor(pv, [4, 10]);
+    const forward = await tf.profile(() => probabilitiesCrossentropy(y, p) as tf.Tensor);
+    expect(forward.kernelNames).toEqual([PROBABILITIES_CROSSENTROPY]);
+    tf.dispose(forward.result as tf.Tensor);
+    const backward = await tf.profile(() =>
+      tf.grad((b: tf.Tensor) => probabilitiesCrossentropy(y, b) as tf.Tensor)(p),
+    );
+    expect(backward.kernelNames).toContain(PROBABILITIES_CROSSENTROPY_GRAD);
+    expect(backward.kernelNames.filter((k) => k !== 'Identity' && k !== 'Fill').length).toBeLessThanOrEqual(
+      2,
+    );
+    tf.dispose([backward.result as tf.Tensor, y, p]);
+  });
+
+  const cases: Array<[string, number[], boolean]> = [
+    ["the MLP's batch, one-hot targets", [128, 10], false],
+    ['soft targets', [20, 10], true],
+    ['rank 3, 7 classes', [3, 5, 7], true],
+    ['one class', [6, 1], false],
+  ];
+  it.each(cases)('equal the expression on the CPU backend, and its autodiff: %s', async (_, shape, soft) => {
+    const values = inputs(shape, soft);
+    const want = await lossAndGradients('cpu', expression, shape, values);
+    const got = await lossAndGradients(
+      'wasm',
+      (y, p) => probabilitiesCrossentropy(y, p) as tf.Tensor,
+      shape,
+      values,
+    );
+    expectClose(got.loss, want.loss, 1e-5, 'loss');
+    expectClose(got.dy, want.dy, 1e-5, 'dy');
+    // 1/q reaches 1e7 where the clip just passes: relative to the reference there.
+    expectClose(got.dp, want.dp, 1e-5, 'dp');
+  });
+
+  it('gives NaN for a row with NaN, as the expression does, and zero rows give an empty result', async () => {
+    await useBackend('wasm');
+    const p = tf.tensor([
+      [0.5, Number.NaN, 0.5],
+      [0.2, 0.3, 0.5],
+    ]);
+    const y = tf.tensor([
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
+    const loss = await (probabilitiesCrossentropy(y, p) as tf.Tensor).data();
+    expect(Number.isNaN(loss[0])).toBe(true);
+    expect(loss[1]).toBeCloseTo(-Math.log(0.5), 6);
+    const empty = probabilitiesCrossentropy(tf.zeros([0, 3]), tf.zeros([0, 3])) as tf.Tensor;
+    expect(empty.shape).toEqual([0]);
+    tf.dispose([p, y, empty]);
+  });
+
+  it('declines what it does not take (int targets, rank 1, other shapes): null, for the caller', async () => {
+    await useBackend('wasm');
+    const p = tf.ones([2, 3]);
+    expect(probabilitiesCrossentropy(tf.ones([2, 3], 'int32'), p)).toBeNull();
+    expect(probabilitiesCrossentropy(tf.ones([3]), tf.ones([3]))).toBeNull();
+    expect(probabilitiesCrossentropy(tf.ones([2, 1]), p)).toBeNull();
+    tf.dispose(p);
+  });
+
+  it('leaks nothing in a recorded step', async () => {
+    await useBackend('wasm');
+    const { y: yv, p: pv } = inputs([8, 10], false);
+    const y = tf.tensor(yv, [8, 10]);
+    const p = tf.variable(tf.tensor(pv, [8, 10]));
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(
+      () => tf.mean(probabilitiesCrossentropy(y, p) as tf.Tensor) as tf.Scalar,
+      [p],
+    );
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([y, p]);
+  });
+});

@@ -1,0 +1,96 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  CROSSENTROPY_EPSILON,
+  PROBABILITIES_CROSSENTROPY,
+  PROBABILITIES_CROSSENTROPY_GRAD,
+} from '@tensorfold/core';
+import type { WasmBackendLike } from '../kernel-scope.js';
+
+/** The clip's bounds as float32, as the stock kernels compare with them. */
+const LOW = Math.fround(CROSSENTROPY_EPSILON);
+const HIGH = Math.fround(1 - CROSSENTROPY_EPSILON);
+const f32 = Math.fround;
+
+/** Rows and classes of `[..., classes]`. */
+function rowsAndClasses(shape: number[]): [number, number] {
+  const classes = shape[shape.length - 1];
+  return [shape.reduce((a, n) => a * n, 1) / classes, classes];
+}
+
+/** The sum of row `r`'s `classes` values in float32, in order. */
+function rowSum(p: Float32Array, at: number, classes: number): number {
+  let s = 0;
+  for (let j = 0; j < classes; j++) s = f32(s + p[at + j]);
+  return s;
+}
+
+/**
+ * Core's {@link PROBABILITIES_CROSSENTROPY} on WASM: one pass over the rows in JavaScript on the
+ * heap, float32 arithmetic in the stock kernels' order (`Math.fround` after each operation; the
+ * logarithm rounded from float64). Replaces about ten stock kernel calls (sum, divide, clip, log,
+ * multiply, sum, negate and the engine's work around each) whose arithmetic is on 10 classes per row:
+ * their cost was the calls, not the work, so the one pass is plain JavaScript, not a SIMD module.
+ */
+export const probabilitiesCrossentropyConfig: KernelConfig = {
+  kernelName: PROBABILITIES_CROSSENTROPY,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend: b }) => {
+    const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
+    const backend = b as WasmBackendLike;
+    const [rows, classes] = rowsAndClasses(yPred.shape);
+    const out = backend.makeOutput(yPred.shape.slice(0, -1), 'float32'); // [...]
+    if (rows === 0) return out;
+    // Views after the last allocation: an allocation may move the heap.
+    const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
+    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+    const loss = backend.typedArrayFromHeap(out) as Float32Array;
+    for (let r = 0, at = 0; r < rows; r++, at += classes) {
+      const s = rowSum(p, at, classes);
+      let acc = 0;
+      for (let j = 0; j < classes; j++) {
+        const q = f32(p[at + j] / s);
+        const clipped = Math.min(Math.max(q, LOW), HIGH); // NaN stays NaN
+        // A zero target adds 0 * log(clipped), a zero (the log of [1e-7, 1 - 1e-7] is finite): the
+        // logarithm is skipped there, the same sum (NaN still reaches it).
+        if (y[at + j] === 0 && !Number.isNaN(clipped)) continue;
+        acc = f32(acc + f32(y[at + j] * f32(Math.log(clipped))));
+      }
+      loss[r] = -acc;
+    }
+    return out;
+  }) as KernelFunc,
+};
+
+/**
+ * Core's {@link PROBABILITIES_CROSSENTROPY_GRAD} on WASM: per row, the clip's mask and the
+ * normalization's gradient in two passes over the row's classes (JavaScript on the heap, float32
+ * arithmetic), instead of about eighteen stock kernel calls.
+ */
+export const probabilitiesCrossentropyGradConfig: KernelConfig = {
+  kernelName: PROBABILITIES_CROSSENTROPY_GRAD,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend: b }) => {
+    const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
+    const backend = b as WasmBackendLike;
+    const [rows, classes] = rowsAndClasses(yPred.shape);
+    const out = backend.makeOutput(yPred.shape, 'float32'); // [..., classes]
+    if (rows === 0) return out;
+    const d = backend.typedArrayFromHeap(dy) as Float32Array;
+    const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
+    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+    const dp = backend.typedArrayFromHeap(out) as Float32Array;
+    for (let r = 0, at = 0; r < rows; r++, at += classes) {
+      const s = rowSum(p, at, classes);
+      const minusDy = -d[r];
+      let t = 0; // sum(dq * q)
+      for (let j = 0; j < classes; j++) {
+        const q = f32(p[at + j] / s);
+        const dq = q >= LOW && q <= HIGH ? f32(f32(y[at + j] / q) * minusDy) : 0;
+        dp[at + j] = dq;
+        t = f32(t + f32(dq * q));
+      }
+      for (let j = 0; j < classes; j++) dp[at + j] = f32(f32(dp[at + j] - t) / s);
+    }
+    return out;
+  }) as KernelFunc,
+};

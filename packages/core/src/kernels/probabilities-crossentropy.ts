@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Categorical cross-entropy of probabilities over the last axis, as Keras computes it, in one kernel:
+ * `loss = -sum(y * log(clip(p / sum(p), eps, 1 - eps)))` with `eps = 1e-7`. Inputs: `yTrue` and
+ * `yPred`, float32 `[..., classes]` of the same shape. Output: float32 `[...]` (the last axis summed
+ * away). A backend may register it (the WASM backend of `@tensorfold/backend` does); its gradient
+ * ({@link probabilitiesCrossentropyGradConfig}) is core's, registered with tfjs-core's.
+ */
+export const PROBABILITIES_CROSSENTROPY = 'TensorfoldProbabilitiesCrossentropy';
+
+/**
+ * The gradient of {@link PROBABILITIES_CROSSENTROPY} with respect to `yPred`, in one kernel. Inputs:
+ * `dy` float32 `[...]` (the loss's shape), `yTrue` and `yPred` float32 `[..., classes]`. Output: `dp`,
+ * float32 `[..., classes]`, per row (`s = sum(p)`, `q = p / s`):
+ *
+ * ```
+ * dq = (eps <= q <= 1 - eps) ? -dy * y / q : 0      dp = (dq - sum(dq * q)) / s
+ * ```
+ *
+ * (the clip passes gradients only where it does not cut, as tfjs-core's `ClipByValue` gradient).
+ */
+export const PROBABILITIES_CROSSENTROPY_GRAD = 'TensorfoldProbabilitiesCrossentropyGrad';
+
+/** The epsilon the probabilities are clipped with (Keras's `backend.epsilon()`). */
+export const CROSSENTROPY_EPSILON = 1e-7;
+
+/** `log(clip(p / sum(p)))` over the last axis, by stock ops. */
+function clippedLogOfNormalized(p: tf.Tensor): tf.Tensor {
+  const q = tf.div(p, tf.sum(p, -1, true));
+  return tf.log(tf.clipByValue(q, CROSSENTROPY_EPSILON, 1 - CROSSENTROPY_EPSILON));
+}
+
+/** {@link PROBABILITIES_CROSSENTROPY_GRAD}'s values by stock ops (where no backend registers it). */
+function gradientByOps(dy: tf.Tensor, y: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  const s = tf.sum(p, -1, true); // [..., 1]
+  const q = tf.div(p, s); // [..., classes]
+  const minusDy = tf.expandDims(tf.neg(dy), -1); // [..., 1]
+  const passes = tf.logicalAnd(
+    tf.greaterEqual(q, CROSSENTROPY_EPSILON),
+    tf.lessEqual(q, 1 - CROSSENTROPY_EPSILON),
+  );
+  const raw = tf.mul(tf.div(y, q), minusDy);
+  const dq = tf.where(passes, raw, tf.zerosLike(raw));
+  return tf.div(tf.sub(dq, tf.sum(tf.mul(dq, q), -1, true)), s);
+}
+
+/** Core's gradient of {@link PROBABILITIES_CROSSENTROPY}; registered when core is imported. */
+export const probabilitiesCrossentropyGradConfig: tf.GradConfig = {
+  kernelName: PROBABILITIES_CROSSENTROPY,
+  inputsToSave: ['yTrue', 'yPred'],
+  gradFunc: (dy, saved) => {
+    const [y, p] = saved as [tf.Tensor, tf.Tensor];
+    const d = dy as tf.Tensor; // [...]
+    return {
+      // [..., classes]; computed only where the targets need a gradient (rarely)
+      yTrue: () => tf.mul(clippedLogOfNormalized(p), tf.expandDims(tf.neg(d), -1)),
+      // [..., classes]
+      yPred: () =>
+        tf.getKernel(PROBABILITIES_CROSSENTROPY_GRAD, tf.getBackend()) != null
+          ? (tf
+              .engine()
+              .runKernel(PROBABILITIES_CROSSENTROPY_GRAD, { dy: d, yTrue: y, yPred: p }) as tf.Tensor)
+          : gradientByOps(d, y, p),
+    };
+  },
+};
+
+/**
+ * The categorical cross-entropy of probabilities over the last axis by {@link PROBABILITIES_CROSSENTROPY}
+ * (one kernel forward, one backward) where the active backend registers both kernels, the inputs
+ * are float32 of the same shape, rank 2 or more, with classes; `null` elsewhere, for the caller's own
+ * expression. `yTrue`, `yPred`: `[..., classes]`; the result `[...]`.
+ */
+export function probabilitiesCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor | null {
+  const backend = tf.getBackend();
+  if (
+    yTrue.dtype !== 'float32' ||
+    yPred.dtype !== 'float32' ||
+    yPred.rank < 2 ||
+    yPred.shape[yPred.rank - 1] === 0 ||
+    !tf.util.arraysEqual(yTrue.shape, yPred.shape) ||
+    tf.getKernel(PROBABILITIES_CROSSENTROPY, backend) == null ||
+    tf.getKernel(PROBABILITIES_CROSSENTROPY_GRAD, backend) == null
+  ) {
+    return null;
+  }
+  return tf.engine().runKernel(PROBABILITIES_CROSSENTROPY, { yTrue, yPred }) as tf.Tensor;
+}
