@@ -14,7 +14,11 @@
  * means a pass (`layers`: the dense stack run as one pool job a layer, the path before the job over rows).
  */
 import { initBackend } from '@tensorfold/backend';
-import { setInt8ChainByRowsEnabled, setInt8PhaseClock } from '@tensorfold/backend/testing';
+import {
+  setInt8ChainByRowsEnabled,
+  setInt8PhaseClock,
+  setInt8ZeroSkipEnabled,
+} from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
@@ -147,9 +151,21 @@ async function ab(name: string): Promise<void> {
       }
     },
   } as unknown as Model;
+  // the same with every step of k multiplied, zeros too (before the products passed over them)
+  const zerosMultiplied = {
+    predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
+      setInt8ZeroSkipEnabled(false);
+      try {
+        return int8.predict(x, options);
+      } finally {
+        setInt8ZeroSkipEnabled(true);
+      }
+    },
+  } as unknown as Model;
   const variants: Record<string, Model> = {
     float,
     int8,
+    'int8, zeros multiplied': zerosMultiplied,
     'int8, a pool job a layer': byLayers,
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),

@@ -45,6 +45,18 @@ export function setInt8ChainByRowsEnabled(on: boolean): void {
   enabled = on;
 }
 
+let skipZeros = true;
+
+/**
+ * Whether the products pass over the steps of k whose levels are 0 in all of a row block's rows
+ * (`true`, the default: the same sums, since those steps add 0; `false` multiplies them, for tests
+ * and benchmarks that compare the two). Inputs with many zeros in the same places (MNIST's borders)
+ * are where it pays: a step is 4 levels of k (2 in the SIMD build) in 4 rows at once.
+ */
+export function setInt8ZeroSkipEnabled(on: boolean): void {
+  skipZeros = on;
+}
+
 /**
  * Rows a chunk takes: about 4 chunks a thread, a multiple of 4 rows (gemm's row block), from 4 to
  * {@link MAX_CHUNK_ROWS}; on one thread (nothing to balance) as many as that allows, so that each
@@ -192,7 +204,7 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   floats.set(view(x) as Float32Array, X / 4);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + chunks);
-  ints.set([m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0], PARAMS / 4);
+  ints.set([m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0, skipZeros ? 1 : 0], PARAMS / 4);
   let [input, inStep] = [X, layers[0].k * 4];
   layers.forEach((l, i) => {
     const { pairs, quads, nPad } = sizes[i];
