@@ -12,7 +12,12 @@ import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { keptWeightBytesCopied, setThreadedInt8Minimum } from './int8-by-threads.js';
-import { chainChunkRows, setInt8ChainByRowsEnabled, setInt8ZeroSkipEnabled } from './int8-chain-by-rows.js';
+import {
+  chainChunkRows,
+  SIGNED_INPUT_FIRST_WAIT,
+  setInt8ChainByRowsEnabled,
+  setInt8ZeroSkipEnabled,
+} from './int8-chain-by-rows.js';
 import { setInt8PhaseClock } from './int8-phases.js';
 
 /** A stack's operands: x `[m, sizes[0]]` and, per layer, packed random levels, scales and bias. */
@@ -281,6 +286,48 @@ describe.each([
       }
     },
   );
+
+  it('tries the job over rows again some calls after a negative input, waiting twice as long after each (FMA build; the SIMD build never waits)', async () => {
+    expect(await setWasmThreads(2)).toBe(2);
+    setThreadedInt8Minimum(0);
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    const signed = stack(16, [50, 30, 12], 11, true);
+    const unsigned = { ...signed, x: signed.x.map(Math.abs) };
+    const inputs = tensors(signed, 16);
+    const phases: string[] = [];
+    setInt8PhaseClock((phase) => phases.push(phase));
+    // whether the job over rows ran (and the values right either way)
+    const run = async (s: Stack) => {
+      phases.length = 0;
+      const x = tf.tensor2d(s.x, [16, 50]);
+      const y = tf
+        .engine()
+        .runKernel(INT8_DENSE_CHAIN, { ...inputs, x }, { activations } as never) as tf.Tensor;
+      expect(Array.from(await y.data())).toEqual(Array.from(reference(s, 16, activations)));
+      tf.dispose([x, y]);
+      return phases.includes('rows: the job (every layer)');
+    };
+    // the `wait` calls after a negative input: whether each tried the job over rows (the last one does)
+    const tries = async (wait: number) => {
+      const ran: boolean[] = [];
+      for (let call = 1; call <= wait; call++) ran.push(await run(unsigned));
+      return ran;
+    };
+    const after = (wait: number) => [...new Array(wait - 1).fill(false), true];
+    try {
+      expect(await run(unsigned)).toBe(true);
+      expect(await run(signed)).toBe(true); // tried, met the negative input, handed over
+      // the SIMD build multiplies signed levels in the job: it never waits
+      const first = SIGNED_INPUT_FIRST_WAIT;
+      expect(await tries(first)).toEqual(fma ? after(first) : new Array(first).fill(true));
+      expect(await run(signed)).toBe(true);
+      const twice = 2 * SIGNED_INPUT_FIRST_WAIT;
+      expect(await tries(twice)).toEqual(fma ? after(twice) : new Array(twice).fill(true));
+    } finally {
+      setInt8PhaseClock(null);
+      tf.dispose(Object.values(inputs));
+    }
+  });
 
   it('cuts the rows into about 4 chunks a thread (on one thread: as few as can be), multiples of 4 rows from 4 to 64, at most 255 chunks', () => {
     expect(chainChunkRows(32, 2)).toBe(4);
