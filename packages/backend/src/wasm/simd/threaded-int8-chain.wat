@@ -1,8 +1,9 @@
 ;; The stack of int8 dense layers in one pool job (kernels/int8-dense-chain.ts): every thread claims
 ;; chunks of rows and takes them through all the layers, quantizing each layer's rows (one scale a
 ;; row: a chunk needs no other chunk's rows) and multiplying them. quantizeRows, finish and gemm are
-;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; keep them in step): the same
-;; code, so the same bits as the layers' int8QuantizeChunk and int8GemmChunk jobs one after another.
+;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; threaded-int8-chain.test.ts
+;; checks the copies are the same text): the same code, so the same bits as the layers'
+;; int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0).
 (module
   (import "env" "memory" (memory 1 16384 shared))
 
