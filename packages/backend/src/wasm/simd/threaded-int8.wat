@@ -116,7 +116,8 @@
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
   ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
   ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
-;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums).
+;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
+;; the byte products (FMA build) pass over each pair of rows whose levels there are 0.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
@@ -163,17 +164,18 @@
 ;;fma         (local.set $end (i32.add (local.get $a0) (local.get $rowBytes)))
 ;;fma         (block $bd (loop $bl
 ;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
-;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or
-;;fma                 (i32.or (i32.load (local.get $a0)) (i32.load (local.get $a1)))
-;;fma                 (i32.or (i32.load (local.get $a2)) (i32.load (local.get $a3))))) (then
 ;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
 ;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           ;; rows i, i+1 then i+2, i+3, each pair passed over where its 2 x 4 levels are 0
+;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a0)) (i32.load (local.get $a1)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
 ;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
 ;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           ))
+;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a2)) (i32.load (local.get $a3)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
 ;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
