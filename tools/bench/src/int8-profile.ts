@@ -140,28 +140,22 @@ async function ab(name: string): Promise<void> {
   setSeed(1);
   const float = build();
   const int8 = quantizeForInference(float);
-  // the same int8 model with its dense stack run as one pool job a layer (the path before)
-  const byLayers = {
-    predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
-      setInt8ChainByRowsEnabled(false);
-      try {
-        return int8.predict(x, options);
-      } finally {
-        setInt8ChainByRowsEnabled(true);
-      }
-    },
-  } as unknown as Model;
-  // the same with every step of k multiplied, zeros too (before the products passed over them)
-  const zerosMultiplied = {
-    predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
-      setInt8ZeroSkipEnabled(false);
-      try {
-        return int8.predict(x, options);
-      } finally {
-        setInt8ZeroSkipEnabled(true);
-      }
-    },
-  } as unknown as Model;
+  // the same int8 model with a backend switch off during its predict calls
+  const switchedOff = (set: (on: boolean) => void) =>
+    ({
+      predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
+        set(false);
+        try {
+          return int8.predict(x, options);
+        } finally {
+          set(true);
+        }
+      },
+    }) as unknown as Model;
+  // its dense stack run as one pool job a layer (the path before)
+  const byLayers = switchedOff(setInt8ChainByRowsEnabled);
+  // every step of k multiplied, zeros too (before the products passed over them)
+  const zerosMultiplied = switchedOff(setInt8ZeroSkipEnabled);
   const variants: Record<string, Model> = {
     float,
     int8,
