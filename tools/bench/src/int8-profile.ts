@@ -5,9 +5,9 @@
  * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
  * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
  * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time (and wall clock)
- * of whole passes of the float32 model and of int8 copies (default, its dense stack as a pool job a
- * layer, unchained dense layers, unfolded, every layer, convolutions under 32 inputs float, small dense
- * layers float), 15 (`INT8_AB_ROUNDS`) alternating rounds at predict's batch of 32 (`INT8_AB_BATCH`),
+ * of whole passes of the float32 model and of int8 copies (default, every step of k multiplied, its dense
+ * stack as a pool job a layer, unchained dense layers, unfolded, every layer, convolutions under 32 inputs
+ * float, small dense layers float), 15 (`INT8_AB_ROUNDS`) alternating rounds at predict's batch of 32 (`INT8_AB_BATCH`),
  * medians (and the least CPU time). With `phases`: the int8 dense kernels' phases (quantization,
  * weights, products, copies: the calling thread's wall clock, from `setInt8PhaseClock`) and each
  * kernel's wall clock, beside the float32 model's kernels, 12 alternating passes after 3 warm-ups,
