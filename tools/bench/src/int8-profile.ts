@@ -5,16 +5,20 @@
  * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
  * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
  * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time (and wall clock)
- * of whole passes of the float32 model and of int8 copies (default, its dense stack as a pool job a
- * layer, unchained dense layers, unfolded, every layer, convolutions under 32 inputs float, small dense
- * layers float), 15 (`INT8_AB_ROUNDS`) alternating rounds at predict's batch of 32 (`INT8_AB_BATCH`),
+ * of whole passes of the float32 model and of int8 copies (default, every step of k multiplied, its dense
+ * stack as a pool job a layer, unchained dense layers, unfolded, every layer, convolutions under 32 inputs
+ * float, small dense layers float), 15 (`INT8_AB_ROUNDS`) alternating rounds at predict's batch of 32 (`INT8_AB_BATCH`),
  * medians (and the least CPU time). With `phases`: the int8 dense kernels' phases (quantization,
  * weights, products, copies: the calling thread's wall clock, from `setInt8PhaseClock`) and each
  * kernel's wall clock, beside the float32 model's kernels, 12 alternating passes after 3 warm-ups,
  * means a pass (`layers`: the dense stack run as one pool job a layer, the path before the job over rows).
  */
 import { initBackend } from '@tensorfold/backend';
-import { setInt8ChainByRowsEnabled, setInt8PhaseClock } from '@tensorfold/backend/testing';
+import {
+  setInt8ChainByRowsEnabled,
+  setInt8PhaseClock,
+  setInt8ZeroSkipEnabled,
+} from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
@@ -136,20 +140,26 @@ async function ab(name: string): Promise<void> {
   setSeed(1);
   const float = build();
   const int8 = quantizeForInference(float);
-  // the same int8 model with its dense stack run as one pool job a layer (the path before)
-  const byLayers = {
-    predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
-      setInt8ChainByRowsEnabled(false);
-      try {
-        return int8.predict(x, options);
-      } finally {
-        setInt8ChainByRowsEnabled(true);
-      }
-    },
-  } as unknown as Model;
+  // the same int8 model with a backend switch off during its predict calls
+  const switchedOff = (set: (on: boolean) => void) =>
+    ({
+      predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
+        set(false);
+        try {
+          return int8.predict(x, options);
+        } finally {
+          set(true);
+        }
+      },
+    }) as unknown as Model;
+  // its dense stack run as one pool job a layer (the path before)
+  const byLayers = switchedOff(setInt8ChainByRowsEnabled);
+  // every step of k multiplied, zeros too (before the products passed over them)
+  const zerosMultiplied = switchedOff(setInt8ZeroSkipEnabled);
   const variants: Record<string, Model> = {
     float,
     int8,
+    'int8, zeros multiplied': zerosMultiplied,
     'int8, a pool job a layer': byLayers,
     'int8 unchained': quantizeForInference(float, { chain: false }),
     'int8 unfolded': quantizeForInference(float, { fold: false }),

@@ -32,10 +32,33 @@ const MAX_CHUNK_ROWS = 64;
 let enabled = true;
 
 /**
- * Stacks (by their first layer's weights) whose input held a negative value where byte products run:
- * they go to the job a layer from then on, instead of trying this path first every call.
+ * The call (counted from the one whose first input was first seen negative) on which a stack tries
+ * the job over rows again; the calls before it go to the other paths.
  */
-const signedInputs = new WeakSet<object>();
+export const SIGNED_INPUT_FIRST_WAIT = 16;
+
+/** The longest such wait (calls): the wait doubles each time a retry meets a negative input again. */
+export const SIGNED_INPUT_LONGEST_WAIT = 1024;
+
+/**
+ * Stacks (by their first layer's weights) whose input held a negative value where byte products run:
+ * `left` counts the calls down to the one that tries this path again (the calls before it go to the
+ * other paths: a job a layer, which multiplies int16 levels), `wait` the next such count. Not a
+ * permanent demotion: a stack that met one batch of negative inputs comes back
+ * {@link SIGNED_INPUT_FIRST_WAIT} calls later; one whose inputs are
+ * always signed pays for a refused try (the first layer's quantization, stopped at the first
+ * negative row) once every {@link SIGNED_INPUT_LONGEST_WAIT} calls at most.
+ */
+const signedInputs = new WeakMap<object, { left: number; wait: number }>();
+
+/**
+ * Counts one call of a stack (int8-dense-chain.ts calls it once a call, before the paths): a stack
+ * waiting after a negative input is one call nearer to trying this path again.
+ */
+export function countChainCall(layers: ChainLayer[]): void {
+  const signed = signedInputs.get(layers[0].w.dataId);
+  if (signed != null && signed.left > 0) signed.left--;
+}
 
 /**
  * Runs int8 dense stacks on the pool as one job over chunks of rows (`true`, the default) or as one
@@ -43,6 +66,18 @@ const signedInputs = new WeakSet<object>();
  */
 export function setInt8ChainByRowsEnabled(on: boolean): void {
   enabled = on;
+}
+
+let skipZeros = true;
+
+/**
+ * Whether the products pass over the steps of k whose levels are 0 in all of a row block's rows
+ * (`true`, the default: the same sums, since those steps add 0; `false` multiplies them, for tests
+ * and benchmarks that compare the two). Inputs with many zeros in the same places (MNIST's borders)
+ * are where it pays: a step is 4 levels of k (2 in the SIMD build) in 4 rows at once.
+ */
+export function setInt8ZeroSkipEnabled(on: boolean): void {
+  skipZeros = on;
 }
 
 /**
@@ -136,10 +171,11 @@ interface RowsRunner {
 
 /**
  * Whether byte products (`bytes`: the FMA build) turn the stack down: a hidden layer without ReLU
- * (negative inputs to the next), or a first input seen negative before ({@link signedInputs}).
+ * (negative inputs to the next), or a first input seen negative lately ({@link signedInputs}).
  */
 function turnedDown(layers: ChainLayer[], bytes: boolean): boolean {
-  return bytes && (layers.slice(0, -1).some((l) => !l.relu) || signedInputs.has(layers[0].w.dataId));
+  const waiting = (signedInputs.get(layers[0].w.dataId)?.left ?? 0) > 0;
+  return bytes && (layers.slice(0, -1).some((l) => !l.relu) || waiting);
 }
 
 /** The stack by rows on `runner` (after {@link turnedDown}); false where memory is short or an input was negative. */
@@ -192,7 +228,7 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   floats.set(view(x) as Float32Array, X / 4);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + chunks);
-  ints.set([m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0], PARAMS / 4);
+  ints.set([m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0, skipZeros ? 1 : 0], PARAMS / 4);
   let [input, inStep] = [X, layers[0].k * 4];
   layers.forEach((l, i) => {
     const { pairs, quads, nPad } = sizes[i];
@@ -228,7 +264,8 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   runner.run(chunks, PARAMS);
   clock = phaseEnd('rows: the job (every layer)', clock);
   if (ints.subarray(FLAGS / 4, FLAGS / 4 + chunks).some((f) => f !== 0)) {
-    signedInputs.add(layers[0].w.dataId);
+    const wait = signedInputs.get(layers[0].w.dataId)?.wait ?? SIGNED_INPUT_FIRST_WAIT;
+    signedInputs.set(layers[0].w.dataId, { left: wait, wait: Math.min(2 * wait, SIGNED_INPUT_LONGEST_WAIT) });
     return false;
   }
   (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * last.n));

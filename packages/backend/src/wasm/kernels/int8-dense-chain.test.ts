@@ -12,7 +12,12 @@ import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { keptWeightBytesCopied, setThreadedInt8Minimum } from './int8-by-threads.js';
-import { chainChunkRows, setInt8ChainByRowsEnabled } from './int8-chain-by-rows.js';
+import {
+  chainChunkRows,
+  SIGNED_INPUT_FIRST_WAIT,
+  setInt8ChainByRowsEnabled,
+  setInt8ZeroSkipEnabled,
+} from './int8-chain-by-rows.js';
 import { setInt8PhaseClock } from './int8-phases.js';
 
 /** A stack's operands: x `[m, sizes[0]]` and, per layer, packed random levels, scales and bias. */
@@ -235,6 +240,94 @@ describe.each([
       tf.dispose(Object.values(inputs));
     },
   );
+
+  it.each([
+    // MNIST-like: zero borders in every row, so whole steps of k are 0 in a block's 4 rows
+    { m: 32, sizes: [784, 64, 10], activations: ['relu', 'linear'] },
+    // a short last block (rows past m read row m - 1) and an odd number of pairs (k = 30: 15)
+    { m: 13, sizes: [30, 21, 5], activations: ['relu', 'relu'] },
+  ] as Array<{ m: number; sizes: number[]; activations: Int8Activation[] }>)(
+    'passes over steps of k that are 0 in all 4 rows of a block, with the same bits as multiplying them: %j',
+    async ({ m, sizes, activations }) => {
+      const s = stack(m, sizes, 7 * m + sizes[0], false);
+      const k = sizes[0];
+      // zero where (t mod 28) < 6, and (k over 100) t < 3 * 28, in every row (whole steps of k); in
+      // block b (rows 4b to 4b + 3) also 8 levels from a multiple of 4 past those, in every row but
+      // row 4b + (b mod 4): a step zero in 3 of the 4 rows, to be multiplied (each of the 4 rows the
+      // odd one out in some block); rows 8-11 wholly 0 (a block of all-zero rows)
+      const head = k > 100 ? 84 : 0;
+      for (let i = 0; i < m; i++)
+        for (let t = 0; t < k; t++) {
+          const b = i >> 2;
+          const from = head + 4 * (2 + (b % 3));
+          const mostOfBlock = t >= from && t < from + 8 && i % 4 !== b % 4;
+          if (t % 28 < 6 || t < head || mostOfBlock || (i >= 8 && i < 12)) s.x[i * k + t] = 0;
+        }
+      // rows that are not all 0 (the case is not vacuous)
+      expect(s.x.some((v, j) => v !== 0 && j < k)).toBe(true);
+      const expected = reference(s, m, activations);
+      try {
+        for (const threads of [1, 2, 3]) {
+          expect(await setWasmThreads(threads)).toBe(threads);
+          setThreadedInt8Minimum(0);
+          const results: Float32Array[] = [];
+          for (const skip of [true, false]) {
+            setInt8ZeroSkipEnabled(skip);
+            const inputs = tensors(s, m);
+            const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+            results.push((await y.data()) as Float32Array);
+            tf.dispose([y, ...Object.values(inputs)]);
+          }
+          expect(bits(results[0]).equals(bits(results[1]))).toBe(true);
+          expect(Array.from(results[0])).toEqual(Array.from(expected));
+        }
+      } finally {
+        setInt8ZeroSkipEnabled(true);
+      }
+    },
+  );
+
+  it('tries the job over rows again some calls after a negative input, waiting twice as long after each (FMA build; the SIMD build never waits)', async () => {
+    expect(await setWasmThreads(2)).toBe(2);
+    setThreadedInt8Minimum(0);
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    const signed = stack(16, [50, 30, 12], 11, true);
+    const unsigned = { ...signed, x: signed.x.map(Math.abs) };
+    const inputs = tensors(signed, 16);
+    const phases: string[] = [];
+    setInt8PhaseClock((phase) => phases.push(phase));
+    // whether the job over rows ran (and the values right either way)
+    const run = async (s: Stack) => {
+      phases.length = 0;
+      const x = tf.tensor2d(s.x, [16, 50]);
+      const y = tf
+        .engine()
+        .runKernel(INT8_DENSE_CHAIN, { ...inputs, x }, { activations } as never) as tf.Tensor;
+      expect(Array.from(await y.data())).toEqual(Array.from(reference(s, 16, activations)));
+      tf.dispose([x, y]);
+      return phases.includes('rows: the job (every layer)');
+    };
+    // the `wait` calls after a negative input: whether each tried the job over rows (the last one does)
+    const tries = async (wait: number) => {
+      const ran: boolean[] = [];
+      for (let call = 1; call <= wait; call++) ran.push(await run(unsigned));
+      return ran;
+    };
+    const after = (wait: number) => [...new Array(wait - 1).fill(false), true];
+    try {
+      expect(await run(unsigned)).toBe(true);
+      expect(await run(signed)).toBe(true); // tried, met the negative input, handed over
+      // the SIMD build multiplies signed levels in the job: it never waits
+      const first = SIGNED_INPUT_FIRST_WAIT;
+      expect(await tries(first)).toEqual(fma ? after(first) : new Array(first).fill(true));
+      expect(await run(signed)).toBe(true);
+      const twice = 2 * SIGNED_INPUT_FIRST_WAIT;
+      expect(await tries(twice)).toEqual(fma ? after(twice) : new Array(twice).fill(true));
+    } finally {
+      setInt8PhaseClock(null);
+      tf.dispose(Object.values(inputs));
+    }
+  });
 
   it('cuts the rows into about 4 chunks a thread (on one thread: as few as can be), multiples of 4 rows from 4 to 64, at most 255 chunks', () => {
     expect(chainChunkRows(32, 2)).toBe(4);

@@ -28,7 +28,7 @@ import {
   setPadded,
   threadedInt8Minimum,
 } from './int8-by-threads.js';
-import { int8DenseChainByRows, int8DenseChainSolo } from './int8-chain-by-rows.js';
+import { countChainCall, int8DenseChainByRows, int8DenseChainSolo } from './int8-chain-by-rows.js';
 import { checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
 
@@ -208,6 +208,7 @@ const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
     const out = scope.allocate([...x.shape.slice(0, -1), last.n]); // [..., n_last]
     if (m * last.n === 0) return scope.finish(out);
     const call = { backend: wasm, x, layers, out, m };
+    countChainCall(layers);
     if (int8DenseChainByRows(call)) return scope.finish(out);
     if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);
     if (int8DenseChainSolo(call)) return scope.finish(out);

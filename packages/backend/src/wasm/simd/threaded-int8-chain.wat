@@ -1,8 +1,9 @@
 ;; The stack of int8 dense layers in one pool job (kernels/int8-dense-chain.ts): every thread claims
 ;; chunks of rows and takes them through all the layers, quantizing each layer's rows (one scale a
 ;; row: a chunk needs no other chunk's rows) and multiplying them. quantizeRows, finish and gemm are
-;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; keep them in step): the same
-;; code, so the same bits as the layers' int8QuantizeChunk and int8GemmChunk jobs one after another.
+;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; threaded-int8-chain.test.ts
+;; checks the copies are the same text): the same code, so the same bits as the layers'
+;; int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0).
 (module
   (import "env" "memory" (memory 1 16384 shared))
 
@@ -112,10 +113,12 @@
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
   ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
   ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
+;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
+;; the byte products (FMA build) pass over each pair of rows whose levels there are 0.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
-    (param $relu i32) (param $bytes i32) (param $stride i32)
+    (param $relu i32) (param $bytes i32) (param $stride i32) (param $skip i32)
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
     (local $o i32) (local $s i32)
@@ -160,18 +163,23 @@
 ;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
 ;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
 ;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           ;; rows i, i+1 then i+2, i+3, each pair passed over where its 2 x 4 levels are 0
+;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a0)) (i32.load (local.get $a1)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
 ;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
 ;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           ))
+;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a2)) (i32.load (local.get $a3)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
 ;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
 ;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           ))
 ;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
 ;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
 ;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
@@ -181,6 +189,9 @@
 ;;fma         ) (else
         (block $kd (loop $kl
           (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
+          (if (i32.or (i32.eqz (local.get $skip)) (i64.ne (i64.const 0) (i64.or
+                (i64.or (i64.load (local.get $a0)) (i64.load (local.get $a1)))
+                (i64.or (i64.load (local.get $a2)) (i64.load (local.get $a3)))))) (then
           (local.set $w0 (v128.load offset=0 (local.get $wp)))
           (local.set $w1 (v128.load offset=16 (local.get $wp)))
           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
@@ -209,6 +220,7 @@
           (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          ))
           (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
           (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
           (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
@@ -308,7 +320,8 @@
 
   ;; Chunk c of a stack of int8 dense layers over the rows [c * chunkRows, min(m, ...)) of x, through
   ;; every layer: quantizeRows, then gemm into the next layer's input. The i32 arguments at $p: 0 m,
-  ;; 1 chunkRows, 2 rowScales [m], 3 flags, 4 layers, 5 bytes (1: byte products); from byte 32 on, 17
+  ;; 1 chunkRows, 2 rowScales [m], 3 flags, 4 layers, 5 bytes (1: byte products), 6 skip (gemm's);
+;; from byte 32 on, 17
   ;; a layer: in, inStep, k, levels, levelsStep, kPad, levels8 (0: none), levels8Step, kPad8, w (bytes
   ;; where 5 bytes is 1, else int16 pairs), units (quads or pairs), out, outStep, n, colScales, bias
   ;; (both [nPad]), relu. A chunk's rows of in, levels, levels8 and out start at row i0 times that
@@ -351,7 +364,7 @@
         (i32.and (i32.add (i32.load offset=52 (local.get $L)) (i32.const 7)) (i32.const -8))
         (local.get $rs) (i32.const 4)
         (i32.load offset=56 (local.get $L)) (i32.load offset=60 (local.get $L)) (i32.load offset=64 (local.get $L))
-        (local.get $bytes) (i32.load offset=52 (local.get $L)))
+        (local.get $bytes) (i32.load offset=52 (local.get $L)) (i32.load offset=24 (local.get $p)))
       (local.set $L (i32.add (local.get $L) (i32.const 68)))
       (br $layer))))
 

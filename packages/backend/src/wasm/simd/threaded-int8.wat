@@ -116,10 +116,12 @@
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
   ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
   ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
+;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
+;; the byte products (FMA build) pass over each pair of rows whose levels there are 0.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
-    (param $relu i32) (param $bytes i32) (param $stride i32)
+    (param $relu i32) (param $bytes i32) (param $stride i32) (param $skip i32)
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
     (local $o i32) (local $s i32)
@@ -164,18 +166,23 @@
 ;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
 ;;fma           (local.set $w0 (v128.load offset=0 (local.get $wp)))
 ;;fma           (local.set $w1 (v128.load offset=16 (local.get $wp)))
+;;fma           ;; rows i, i+1 then i+2, i+3, each pair passed over where its 2 x 4 levels are 0
+;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a0)) (i32.load (local.get $a1)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
 ;;fma           (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
 ;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           ))
+;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a2)) (i32.load (local.get $a3)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
 ;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
 ;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
+;;fma           ))
 ;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
 ;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
 ;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
@@ -185,6 +192,9 @@
 ;;fma         ) (else
         (block $kd (loop $kl
           (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
+          (if (i32.or (i32.eqz (local.get $skip)) (i64.ne (i64.const 0) (i64.or
+                (i64.or (i64.load (local.get $a0)) (i64.load (local.get $a1)))
+                (i64.or (i64.load (local.get $a2)) (i64.load (local.get $a3)))))) (then
           (local.set $w0 (v128.load offset=0 (local.get $wp)))
           (local.set $w1 (v128.load offset=16 (local.get $wp)))
           (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
@@ -213,6 +223,7 @@
           (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
+          ))
           (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
           (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
           (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
@@ -410,7 +421,7 @@
         (i32.add (i32.load offset=4 (local.get $p)) (i32.shl (local.get $i0) (i32.const 2))) (i32.const 4)
         (i32.add (i32.load offset=32 (local.get $p)) (i32.shl (local.get $j0) (i32.const 2)))
         (i32.add (i32.load offset=36 (local.get $p)) (i32.shl (local.get $j0) (i32.const 2)))
-        (i32.load offset=40 (local.get $p)) (i32.load offset=44 (local.get $p)) (local.get $n))
+        (i32.load offset=40 (local.get $p)) (i32.load offset=44 (local.get $p)) (local.get $n) (i32.const 0))
       (local.set $i0 (i32.add (local.get $i0) (local.get $block)))
       (br $l))))
 
@@ -483,7 +494,7 @@
         (local.get $count) (local.get $units) (i32.load offset=76 (local.get $p)) (i32.load offset=80 (local.get $p))
         (i32.add (i32.load offset=16 (local.get $p)) (i32.shl (local.get $b) (i32.const 2))) (i32.const 0)
         (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p))
-        (local.get $bytes) (i32.load offset=76 (local.get $p)))
+        (local.get $bytes) (i32.load offset=76 (local.get $p)) (i32.const 0))
       (local.set $pos (i32.add (local.get $pos) (local.get $count)))
       (br $l))))
 

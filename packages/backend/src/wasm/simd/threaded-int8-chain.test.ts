@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const source = (file: string) => readFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), 'utf8');
+
+/** The text of `(func $name ...)` in `wat`: from its first line to the line before the next function's comment or func. */
+function func(wat: string, name: string): string {
+  const lines = wat.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  (func $${name}`));
+  expect(start).toBeGreaterThan(-1);
+  let end = start + 1;
+  while (end < lines.length && !/^ {2}(\(func|;;)/.test(lines[end])) end++;
+  return lines.slice(start, end).join('\n');
+}
+
+describe('threaded-int8-chain.wat', () => {
+  // each .wat is a module of its own (each under 4 KB), so the chain module carries copies of the
+  // layers' functions: the same text, so the same bits as the layers' jobs one after another
+  it.each(['quantizeRows', 'finish', 'gemm'])(
+    "carries threaded-int8.wat's $%s character for character",
+    (name) => {
+      const copy = func(source('threaded-int8-chain.wat'), name);
+      expect(copy.split('\n').length).toBeGreaterThan(10);
+      expect(copy).toBe(func(source('threaded-int8.wat'), name));
+    },
+  );
+});
