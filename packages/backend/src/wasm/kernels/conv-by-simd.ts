@@ -10,7 +10,7 @@ import type { KernelScope, WasmBackendLike } from '../kernel-scope.js';
 import { type DirectConv, directConv } from '../simd/direct-conv.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
-import { alignedFloats as aligned } from './aligned.js';
+import { alignedFloats } from './aligned.js';
 import { simpleConvolution } from './convolution-geometry.js';
 
 /**
@@ -72,9 +72,9 @@ function runDirect(backend: WasmBackendLike, kernels: DirectConv, call: DirectCa
     // The pool's memory, in floats: arguments, x, w, the bias, the output.
     const PARAMS = 0;
     const X = PARAMS + 32;
-    const W = X + aligned(size(x));
-    const BIAS = W + aligned(size(w));
-    const OUT = BIAS + aligned(outC);
+    const W = X + alignedFloats(size(x));
+    const BIAS = W + alignedFloats(size(w));
+    const OUT = BIAS + alignedFloats(outC);
     const bytes = 4 * (OUT + size(out));
     if (bytes <= 2 ** 31 && pool.reserve(bytes)) {
       // Views after the last allocation: reserving may move the pool's memory.

@@ -8,7 +8,7 @@ import {
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
-import { alignedFloats as aligned } from './aligned.js';
+import { alignedFloats } from './aligned.js';
 import { simpleConvolution } from './convolution-geometry.js';
 
 /** Below this many multiply-adds a convolution stays on XNNPACK, one thread. */
@@ -61,11 +61,11 @@ export function convByThreads(
   // patches, the output.
   const PARAMS = 0;
   const X = PARAMS + 32;
-  const RAW = X + aligned(util.sizeFromShape(x.shape));
-  const PANELS = RAW + aligned(k * n);
-  const BIAS = PANELS + aligned(k * nPad);
-  const PATCHES = BIAS + aligned(nPad);
-  const OUT = PATCHES + aligned(mPad * k);
+  const RAW = X + alignedFloats(util.sizeFromShape(x.shape));
+  const PANELS = RAW + alignedFloats(k * n);
+  const BIAS = PANELS + alignedFloats(k * nPad);
+  const PATCHES = BIAS + alignedFloats(nPad);
+  const OUT = PATCHES + alignedFloats(mPad * k);
   const bytes = 4 * (OUT + mPad * nPad);
   if (bytes > 2 ** 31 || !pool.reserve(bytes)) return null;
 

@@ -2,7 +2,7 @@ import { type backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core'
 import type { KernelScope } from '../kernel-scope.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
-import { alignedFloats as aligned } from './aligned.js';
+import { alignedFloats } from './aligned.js';
 import { filterGradientSizes } from './convolution-geometry.js';
 
 /**
@@ -44,8 +44,8 @@ export function filterGradientByThreads(
   // The pool's memory, in floats (each part 64-byte aligned): arguments, x, dy, the gradient.
   const PARAMS = 0;
   const X = PARAMS + 32;
-  const DY = X + aligned(xSize);
-  const OUT = DY + aligned(dySize);
+  const DY = X + alignedFloats(xSize);
+  const OUT = DY + alignedFloats(dySize);
   const bytes = 4 * (OUT + outSize);
   if (bytes > 2 ** 31 || !pool.reserve(bytes)) return null;
 
@@ -106,8 +106,8 @@ export function blockedFilterGradientByThreads(
   // The pool's memory, in floats (each part 64-byte aligned): arguments, x, dy, the partials.
   const PARAMS = 0;
   const X = PARAMS + 32;
-  const DY = X + aligned(xSize);
-  const OUT = DY + aligned(dySize);
+  const DY = X + alignedFloats(xSize);
+  const OUT = DY + alignedFloats(dySize);
   const bytes = 4 * (OUT + chunks * outSize);
   if (bytes > 2 ** 31 || !pool.reserve(bytes)) return null;
 

@@ -12,7 +12,7 @@ import type { WasmBackendLike } from '../kernel-scope.js';
 import type { ThreadPool } from '../threads/pool.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { type PoolUse, poolHandouts, type ThreadedInt8Kernels, threadPool } from '../threads/wasm-threads.js';
-import { alignedBytes as aligned } from './aligned.js';
+import { alignedBytes } from './aligned.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
 
 /**
@@ -44,9 +44,6 @@ export const CHUNKS_PER_THREAD = 4;
 
 /** Bytes of one convolution tile of patches (as int8.ts: it stays in the L1/L2 cache). */
 const TILE_BYTES = 32 * 1024;
-
-/** Bytes rounded up to a multiple of 64 (`alignedBytes`); the int8 kernels import it from here. */
-export { aligned };
 
 /** Inputs of fewer floats are quantized by the calling thread alone: waking the workers costs more. */
 const POOLED_QUANTIZE_FLOATS = 1 << 16;
@@ -192,7 +189,7 @@ function keptBytes(pool: ThreadPool<object>, backend: WasmBackendLike, w: Tensor
   new Int8Array(pool.memory.buffer).set(packed, at);
   copiedBytes += packed.length;
   k.at.set(w.dataId, at);
-  k.end = aligned(at + packed.length);
+  k.end = alignedBytes(at + packed.length);
   return at;
 }
 
@@ -220,7 +217,7 @@ export function keptWeights(
   // bytes of room for each tensor data once (a layer may share another's weights)
   const room = (list: TensorInfo[]) =>
     [...new Map(list.map((w) => [w.dataId, w])).values()].reduce(
-      (sum, w) => sum + aligned(data(w).byteLength),
+      (sum, w) => sum + alignedBytes(data(w).byteLength),
       0,
     );
   if (room(ws) > KEPT_BYTES) return null;
@@ -237,7 +234,7 @@ export function keptWeights(
     );
     copiedBytes += values.byteLength;
     map.set(w.dataId, k.end);
-    k.end = aligned(k.end + values.byteLength);
+    k.end = alignedBytes(k.end + values.byteLength);
   }
   return ws.map((w) => map.get(w.dataId) as number);
 }
@@ -287,7 +284,7 @@ export function int8Tiles(
 /**
  * Byte offsets in the pool's memory of one dense layer's scratch (see {@link int8DenseOnPool}): the 14
  * arguments, the quantization's flags, the int16 levels, the row scales, the byte levels (where
- * relaxed SIMD runs), room for w (int16 pairs, or bytes), scales then bias (`aligned(nPad * 4)` bytes
+ * relaxed SIMD runs), room for w (int16 pairs, or bytes), scales then bias (`alignedBytes(nPad * 4)` bytes
  * after them).
  */
 export interface DenseOnPoolScratch {
@@ -344,7 +341,7 @@ export function int8DenseOnPool(
   // Views after the last allocation (placeWeights may grow the pool's memory).
   const floats = new Float32Array(pool.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  const bias = at.scales + aligned(nPad * 4);
+  const bias = at.scales + alignedBytes(nPad * 4);
   setPadded(floats, view(layer.scales) as Float32Array, at.scales / 4, nPad);
   setPadded(floats, view(layer.bias) as Float32Array, bias / 4, nPad);
   const { chunkRows, chunkCols, chunks } = int8Tiles(m, n, pool.threads);
@@ -400,14 +397,14 @@ export function int8MatMulByThreads(
   // the row scales, the byte levels, w (int16 pairs, or bytes), scales, bias, out.
   const PARAMS = 0;
   const FLAGS = PARAMS + 64;
-  const X = FLAGS + aligned(rowChunks * 4);
-  const LEVELS = X + aligned(m * k * 4);
-  const ROW_SCALES = LEVELS + aligned(m * pairs * 4);
-  const LEVELS8 = ROW_SCALES + aligned(m * 4);
-  const W = LEVELS8 + (relaxed ? aligned(m * quads * 4 + 16) : 0);
-  const SCALES = W + aligned(nPad * pairs * 4); // room for either form of w
-  const BIAS = SCALES + aligned(nPad * 4);
-  const OUT = BIAS + aligned(nPad * 4);
+  const X = FLAGS + alignedBytes(rowChunks * 4);
+  const LEVELS = X + alignedBytes(m * k * 4);
+  const ROW_SCALES = LEVELS + alignedBytes(m * pairs * 4);
+  const LEVELS8 = ROW_SCALES + alignedBytes(m * 4);
+  const W = LEVELS8 + (relaxed ? alignedBytes(m * quads * 4 + 16) : 0);
+  const SCALES = W + alignedBytes(nPad * pairs * 4); // room for either form of w
+  const BIAS = SCALES + alignedBytes(nPad * 4);
+  const OUT = BIAS + alignedBytes(nPad * 4);
   const size = OUT + m * n * 4;
   if (size > 2 ** 31 || !pool.reserve(size)) return false;
   keepWeights(pool, size);
@@ -446,20 +443,20 @@ export function int8Conv2DByThreads(
   const tile = Math.min(positions, Math.max(4, Math.floor(TILE_BYTES / (pairs * 4)) & ~3));
   const chunks = Math.min(total, pool.threads * CHUNKS_PER_THREAD);
   const per = Math.ceil(total / chunks);
-  const patchStride = aligned(tile * pairs * 4 + 16);
+  const patchStride = alignedBytes(tile * pairs * 4 + 16);
   const { chunkRows: imageChunkRows, chunks: imageChunks } = quantizeChunks(g.batch, image, pool.threads);
   // Bytes: the 26 arguments, x, its levels (int16, then bytes; 16 bytes to spare for im2col's reads),
   // the image scales, the quantization's flags, w, w as bytes, scales, bias, each chunk's patches, out.
   const PARAMS = 0;
   const X = PARAMS + 128;
-  const LEVELS = X + aligned(g.batch * image * 4);
-  const LEVELS8 = LEVELS + aligned(g.batch * image * 2 + 16);
-  const IMAGE_SCALES = LEVELS8 + (relaxed ? aligned(g.batch * image + 16) : 0);
-  const FLAGS = IMAGE_SCALES + aligned(g.batch * 4);
-  const W = FLAGS + aligned(imageChunks * 4);
-  const SCALES = W + aligned(nPad * pairs * 4); // room for either form of w
-  const BIAS = SCALES + aligned(nPad * 4);
-  const PATCHES = BIAS + aligned(nPad * 4);
+  const LEVELS = X + alignedBytes(g.batch * image * 4);
+  const LEVELS8 = LEVELS + alignedBytes(g.batch * image * 2 + 16);
+  const IMAGE_SCALES = LEVELS8 + (relaxed ? alignedBytes(g.batch * image + 16) : 0);
+  const FLAGS = IMAGE_SCALES + alignedBytes(g.batch * 4);
+  const W = FLAGS + alignedBytes(imageChunks * 4);
+  const SCALES = W + alignedBytes(nPad * pairs * 4); // room for either form of w
+  const BIAS = SCALES + alignedBytes(nPad * 4);
+  const PATCHES = BIAS + alignedBytes(nPad * 4);
   const OUT = PATCHES + chunks * patchStride;
   const size = OUT + total * g.outC * 4;
   if (size > 2 ** 31 || !pool.reserve(size)) return false;

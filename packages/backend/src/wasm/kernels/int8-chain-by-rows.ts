@@ -18,10 +18,12 @@ import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { MAX_CHUNKS } from '../threads/pool.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
-import { aligned, keepWeights, keptWeights, setPadded, threadedInt8Minimum } from './int8-by-threads.js';
+import { alignedBytes } from './aligned.js';
+import { keepWeights, keptWeights, setPadded, threadedInt8Minimum } from './int8-by-threads.js';
 import { reserveSolo, soloChain } from './int8-chain-solo.js';
 import type { ChainLayer } from './int8-dense-chain.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
+import { SignedInputWaits } from './int8-signed-waits.js';
 
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
@@ -32,32 +34,22 @@ const MAX_CHUNK_ROWS = 64;
 let enabled = true;
 
 /**
- * The call (counted from the one whose first input was first seen negative) on which a stack tries
- * the job over rows again; the calls before it go to the other paths.
+ * Stacks (by their first layer's weights) whose input held a negative value where byte products run
+ * (int8-signed-waits.ts): the calls of their wait go to the other paths (a job a layer, which
+ * multiplies int16 levels). A refused try costs x copied into the pool's memory, every layer's
+ * scales and bias, one job, and the first layer's quantization of every row (each chunk stops before
+ * its first product); no weights: they stay kept, and the try records its pool handout
+ * (keepWeights) before the job, so the job a layer that follows finds them kept too
+ * (int8-dense-chain.test.ts counts the bytes).
  */
-export const SIGNED_INPUT_FIRST_WAIT = 16;
-
-/** The longest such wait (calls): the wait doubles each time a retry meets a negative input again. */
-export const SIGNED_INPUT_LONGEST_WAIT = 1024;
-
-/**
- * Stacks (by their first layer's weights) whose input held a negative value where byte products run:
- * `left` counts the calls down to the one that tries this path again (the calls before it go to the
- * other paths: a job a layer, which multiplies int16 levels), `wait` the next such count. Not a
- * permanent demotion: a stack that met one batch of negative inputs comes back
- * {@link SIGNED_INPUT_FIRST_WAIT} calls later; one whose inputs are
- * always signed pays for a refused try (the first layer's quantization, stopped at the first
- * negative row) once every {@link SIGNED_INPUT_LONGEST_WAIT} calls at most.
- */
-const signedInputs = new WeakMap<object, { left: number; wait: number }>();
+const signedInputs = new SignedInputWaits();
 
 /**
  * Counts one call of a stack (int8-dense-chain.ts calls it once a call, before the paths): a stack
  * waiting after a negative input is one call nearer to trying this path again.
  */
 export function countChainCall(layers: ChainLayer[]): void {
-  const signed = signedInputs.get(layers[0].w.dataId);
-  if (signed != null && signed.left > 0) signed.left--;
+  signedInputs.count(layers[0].w.dataId);
 }
 
 /**
@@ -74,7 +66,9 @@ let skipZeros = true;
  * Whether the products pass over the steps of k whose levels are 0 in all of a row block's rows
  * (`true`, the default: the same sums, since those steps add 0; `false` multiplies them, for tests
  * and benchmarks that compare the two). Inputs with many zeros in the same places (MNIST's borders)
- * are where it pays: a step is 4 levels of k (2 in the SIMD build) in 4 rows at once.
+ * are where it pays: a step is 4 levels of k, tested in the 4 rows of a block at once (int16
+ * levels, 8 bytes a row: the SIMD build) or in each pair of rows (byte levels, 4 bytes a row: the
+ * FMA build).
  */
 export function setInt8ZeroSkipEnabled(on: boolean): void {
   skipZeros = on;
@@ -174,8 +168,7 @@ interface RowsRunner {
  * (negative inputs to the next), or a first input seen negative lately ({@link signedInputs}).
  */
 function turnedDown(layers: ChainLayer[], bytes: boolean): boolean {
-  const waiting = (signedInputs.get(layers[0].w.dataId)?.left ?? 0) > 0;
-  return bytes && (layers.slice(0, -1).some((l) => !l.relu) || waiting);
+  return bytes && (layers.slice(0, -1).some((l) => !l.relu) || signedInputs.waiting(layers[0].w.dataId));
 }
 
 /** The stack by rows on `runner` (after {@link turnedDown}); false where memory is short or an input was negative. */
@@ -200,19 +193,19 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   // layers' rows in turn (outputs, levels) give each row the most any layer needs, so that a chunk's
   // rows never overlap another chunk's, whichever layer each is at.
   const PARAMS = 0;
-  const FLAGS = PARAMS + aligned(32 + LAYER_ARGS * layers.length);
-  const X = FLAGS + aligned(chunks * 4);
-  const Y = [X + aligned(m * layers[0].k * 4)];
-  Y.push(Y[0] + aligned(m * maxN * 4));
-  const LEVELS = Y[1] + aligned(m * maxN * 4);
-  const ROW_SCALES = LEVELS + aligned(m * maxPairs * 4);
-  const LEVELS8 = ROW_SCALES + aligned(m * 4);
-  const OUT = LEVELS8 + (bytes ? aligned(m * maxQuads * 4 + 16) : 0);
-  const SCALES = OUT + aligned(m * last.n * 4);
+  const FLAGS = PARAMS + alignedBytes(32 + LAYER_ARGS * layers.length);
+  const X = FLAGS + alignedBytes(chunks * 4);
+  const Y = [X + alignedBytes(m * layers[0].k * 4)];
+  Y.push(Y[0] + alignedBytes(m * maxN * 4));
+  const LEVELS = Y[1] + alignedBytes(m * maxN * 4);
+  const ROW_SCALES = LEVELS + alignedBytes(m * maxPairs * 4);
+  const LEVELS8 = ROW_SCALES + alignedBytes(m * 4);
+  const OUT = LEVELS8 + (bytes ? alignedBytes(m * maxQuads * 4 + 16) : 0);
+  const SCALES = OUT + alignedBytes(m * last.n * 4);
   const scalesAt = sizes.map(
-    (_, i) => SCALES + sizes.slice(0, i).reduce((s, z) => s + 2 * aligned(z.nPad * 4), 0),
+    (_, i) => SCALES + sizes.slice(0, i).reduce((s, z) => s + 2 * alignedBytes(z.nPad * 4), 0),
   );
-  const end = SCALES + sizes.reduce((s, z) => s + 2 * aligned(z.nPad * 4), 0);
+  const end = SCALES + sizes.reduce((s, z) => s + 2 * alignedBytes(z.nPad * 4), 0);
   if (end > 2 ** 31 || !pool.reserve(end)) return false;
   keepWeights(pool, end, runner.own);
   const weights = keptWeights(
@@ -232,7 +225,7 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   let [input, inStep] = [X, layers[0].k * 4];
   layers.forEach((l, i) => {
     const { pairs, quads, nPad } = sizes[i];
-    const bias = scalesAt[i] + aligned(nPad * 4);
+    const bias = scalesAt[i] + alignedBytes(nPad * 4);
     setPadded(floats, view(l.scales) as Float32Array, scalesAt[i] / 4, nPad);
     setPadded(floats, view(l.bias) as Float32Array, bias / 4, nPad);
     const [output, outStep] = i === layers.length - 1 ? [OUT, l.n * 4] : [Y[i % 2], maxN * 4];
@@ -264,10 +257,10 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   runner.run(chunks, PARAMS);
   clock = phaseEnd('rows: the job (every layer)', clock);
   if (ints.subarray(FLAGS / 4, FLAGS / 4 + chunks).some((f) => f !== 0)) {
-    const wait = signedInputs.get(layers[0].w.dataId)?.wait ?? SIGNED_INPUT_FIRST_WAIT;
-    signedInputs.set(layers[0].w.dataId, { left: wait, wait: Math.min(2 * wait, SIGNED_INPUT_LONGEST_WAIT) });
+    signedInputs.refused(layers[0].w.dataId);
     return false;
   }
+  if (bytes) signedInputs.succeeded(layers[0].w.dataId);
   (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * last.n));
   phaseEnd('rows: out', clock);
   return true;

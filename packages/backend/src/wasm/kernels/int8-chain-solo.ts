@@ -15,6 +15,12 @@ export interface SoloChain {
   flavor: 'simd' | 'fma';
   memory: WebAssembly.Memory;
   kernels: ThreadedInt8ChainKernels;
+  /**
+   * The module's count of the steps of k (pairs of rows, where bytes are multiplied) that its
+   * products passed over as 0 (`setInt8ZeroSkipEnabled`): this instance's alone, so the one-thread
+   * path's (tests read it; the pool's instances keep their own).
+   */
+  skippedSteps: WebAssembly.Global;
 }
 
 /** Pages of 64 KiB at most, as the module declares (1 GiB). */
@@ -36,7 +42,12 @@ export function soloChain(): SoloChain | null {
     const bytes = bytesOf(base64);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    solo = { flavor, memory, kernels: instance.exports as unknown as ThreadedInt8ChainKernels };
+    solo = {
+      flavor,
+      memory,
+      kernels: instance.exports as unknown as ThreadedInt8ChainKernels,
+      skippedSteps: instance.exports.skippedSteps as WebAssembly.Global,
+    };
   } catch {
     unavailable = true; // no shared WebAssembly memory here
     return null;

@@ -12,13 +12,10 @@ import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { keptWeightBytesCopied, setThreadedInt8Minimum } from './int8-by-threads.js';
-import {
-  chainChunkRows,
-  SIGNED_INPUT_FIRST_WAIT,
-  setInt8ChainByRowsEnabled,
-  setInt8ZeroSkipEnabled,
-} from './int8-chain-by-rows.js';
+import { chainChunkRows, setInt8ChainByRowsEnabled, setInt8ZeroSkipEnabled } from './int8-chain-by-rows.js';
+import { soloChain } from './int8-chain-solo.js';
 import { setInt8PhaseClock } from './int8-phases.js';
+import { SIGNED_INPUT_FIRST_WAIT } from './int8-signed-waits.js';
 
 /** A stack's operands: x `[m, sizes[0]]` and, per layer, packed random levels, scales and bias. */
 function stack(m: number, sizes: number[], seed: number, signedInput: boolean) {
@@ -85,6 +82,30 @@ function reference(s: Stack, m: number, activations: Int8Activation[]): Float32A
 }
 
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * The steps of the first layer's product `[m, k] . [k, n]` that gemm passes over where x is 0 (its
+ * level is then 0), as one chunk of m rows does (one thread, m <= 64): each block of 4 rows (rows
+ * past m read row m - 1) in steps of 4 levels of k, per block of 8 columns. Byte levels (`bytes`,
+ * the FMA build) are tested in each pair of rows, 4 bytes a row, zero past k; int16 levels (the SIMD
+ * build) in all 4 rows at once, 8 bytes a row, the odd last pair of k never passed over. A lower
+ * bound of the kernel's count: levels that round to 0 and the later layers add to it.
+ */
+function zeroSteps(x: ArrayLike<number>, m: number, k: number, n: number, bytes: boolean): number {
+  const pairs = Math.ceil(k / 2);
+  const steps = bytes ? Math.ceil(pairs / 2) : Math.floor(pairs / 2);
+  const rows = bytes ? 2 : 4;
+  const zero = (i: number, step: number) => {
+    const row = Math.min(i, m - 1);
+    for (let t = 4 * step; t < Math.min(4 * step + 4, k); t++) if (x[row * k + t] !== 0) return false;
+    return true;
+  };
+  let count = 0;
+  for (let i = 0; i < Math.ceil(m / 4) * 4; i += rows)
+    for (let step = 0; step < steps; step++)
+      if (Array.from({ length: rows }, (_, r) => zero(i + r, step)).every(Boolean)) count++;
+  return count * Math.ceil(n / 8);
+}
 
 const cases: Array<{ m: number; sizes: number[]; activations: Int8Activation[]; signed: boolean }> = [
   // the MLP of the benchmarks at predict's batch
@@ -266,28 +287,44 @@ describe.each([
       // rows that are not all 0 (the case is not vacuous)
       expect(s.x.some((v, j) => v !== 0 && j < k)).toBe(true);
       const expected = reference(s, m, activations);
+      // the first layer's steps that are 0 where x is 0 (its later layers add more): at least this many
+      const least = zeroSteps(s.x, m, k, sizes[1], fma);
+      expect(least).toBeGreaterThan(0);
+      const phases: string[] = [];
+      setInt8PhaseClock((phase) => phases.push(phase));
       try {
         for (const threads of [1, 2, 3]) {
+          // 1: one chunk on this thread, on the chain module's own instance, whose count the test reads
           expect(await setWasmThreads(threads)).toBe(threads);
           setThreadedInt8Minimum(0);
           const results: Float32Array[] = [];
           for (const skip of [true, false]) {
             setInt8ZeroSkipEnabled(skip);
             const inputs = tensors(s, m);
+            phases.length = 0;
+            const before = soloChain()?.skippedSteps.value;
             const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+            const skipped = (soloChain()?.skippedSteps.value ?? Number.NaN) - (before ?? Number.NaN);
             results.push((await y.data()) as Float32Array);
             tf.dispose([y, ...Object.values(inputs)]);
+            // the job over rows ran (it is what skips), on the pool or on this thread
+            expect(phases).toContain('rows: the job (every layer)');
+            if (threads === 1) {
+              if (skip) expect(skipped).toBeGreaterThanOrEqual(least);
+              else expect(skipped).toBe(0);
+            }
           }
           expect(bits(results[0]).equals(bits(results[1]))).toBe(true);
           expect(Array.from(results[0])).toEqual(Array.from(expected));
         }
       } finally {
         setInt8ZeroSkipEnabled(true);
+        setInt8PhaseClock(null);
       }
     },
   );
 
-  it('tries the job over rows again some calls after a negative input, waiting twice as long after each (FMA build; the SIMD build never waits)', async () => {
+  it('tries the job over rows again some calls after a negative input, waiting twice as long after a try that meets one, the first wait again after one that does not, no weights copied again (FMA build; the SIMD build never waits)', async () => {
     expect(await setWasmThreads(2)).toBe(2);
     setThreadedInt8Minimum(0);
     const activations: Int8Activation[] = ['relu', 'linear'];
@@ -307,22 +344,32 @@ describe.each([
       tf.dispose([x, y]);
       return phases.includes('rows: the job (every layer)');
     };
-    // the `wait` calls after a negative input: whether each tried the job over rows (the last one does)
-    const tries = async (wait: number) => {
+    // `calls` calls with a non-negative input: whether each tried the job over rows
+    const tries = async (calls: number) => {
       const ran: boolean[] = [];
-      for (let call = 1; call <= wait; call++) ran.push(await run(unsigned));
+      for (let call = 1; call <= calls; call++) ran.push(await run(unsigned));
       return ran;
     };
-    const after = (wait: number) => [...new Array(wait - 1).fill(false), true];
+    // the calls of a wait: none tries the job over rows but the last (the SIMD build: every one)
+    const after = (wait: number) =>
+      fma ? [...new Array(wait - 1).fill(false), true] : new Array(wait).fill(true);
+    const first = SIGNED_INPUT_FIRST_WAIT;
     try {
       expect(await run(unsigned)).toBe(true);
       expect(await run(signed)).toBe(true); // tried, met the negative input, handed over
-      // the SIMD build multiplies signed levels in the job: it never waits
-      const first = SIGNED_INPUT_FIRST_WAIT;
-      expect(await tries(first)).toEqual(fma ? after(first) : new Array(first).fill(true));
+      // the last call tries again and meets no negative input
+      expect(await tries(first)).toEqual(after(first));
+      // from here every weight is kept (each path's scratch has been laid out once)
+      const copied = keptWeightBytesCopied();
+      // a negative input after that try: the first wait again, not twice it
       expect(await run(signed)).toBe(true);
-      const twice = 2 * SIGNED_INPUT_FIRST_WAIT;
-      expect(await tries(twice)).toEqual(fma ? after(twice) : new Array(twice).fill(true));
+      expect(await tries(first)).toEqual(after(first));
+      expect(await run(signed)).toBe(true);
+      // a try that meets a negative input again (a job over rows refused, then a job a layer): twice the wait
+      expect([...(await tries(first - 1)), await run(signed)]).toEqual(after(first));
+      expect(await tries(2 * first)).toEqual(after(2 * first));
+      // the refused tries copied no weights in again: the job a layer after each found them kept
+      expect(keptWeightBytesCopied()).toBe(copied);
     } finally {
       setInt8PhaseClock(null);
       tf.dispose(Object.values(inputs));

@@ -20,8 +20,8 @@ import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
+import { alignedBytes } from './aligned.js';
 import {
-  aligned,
   int8DenseOnPool,
   keepWeights,
   quantizeChunks,
@@ -105,15 +105,15 @@ export function int8DenseChainByThreads(
   // run one after another).
   const PARAMS = 0;
   const FLAGS = PARAMS + 64;
-  const X = FLAGS + aligned(flagWords * 4);
-  const Y = [X + aligned(m * layers[0].k * 4)];
-  Y.push(Y[0] + aligned(m * most((i) => layers[i].n) * 4));
-  const LEVELS = Y[1] + aligned(m * most((i) => layers[i].n) * 4);
-  const ROW_SCALES = LEVELS + aligned(m * most((i) => sizes[i].pairs) * 4);
-  const LEVELS8 = ROW_SCALES + aligned(m * 4);
-  const W = LEVELS8 + (relaxed ? aligned(m * most((i) => sizes[i].quads) * 4 + 16) : 0);
-  const SCALES = W + aligned(most((i) => sizes[i].nPad * sizes[i].pairs * 4));
-  const end = SCALES + 2 * aligned(nPad * 4); // scales, then bias
+  const X = FLAGS + alignedBytes(flagWords * 4);
+  const Y = [X + alignedBytes(m * layers[0].k * 4)];
+  Y.push(Y[0] + alignedBytes(m * most((i) => layers[i].n) * 4));
+  const LEVELS = Y[1] + alignedBytes(m * most((i) => layers[i].n) * 4);
+  const ROW_SCALES = LEVELS + alignedBytes(m * most((i) => sizes[i].pairs) * 4);
+  const LEVELS8 = ROW_SCALES + alignedBytes(m * 4);
+  const W = LEVELS8 + (relaxed ? alignedBytes(m * most((i) => sizes[i].quads) * 4 + 16) : 0);
+  const SCALES = W + alignedBytes(most((i) => sizes[i].nPad * sizes[i].pairs * 4));
+  const end = SCALES + 2 * alignedBytes(nPad * 4); // scales, then bias
   if (end > 2 ** 31 || !pool.reserve(end)) return false;
   keepWeights(pool, end);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);

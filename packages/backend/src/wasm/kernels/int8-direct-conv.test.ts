@@ -190,7 +190,7 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
     }
   });
 
-  it('is not tried again for weights whose input was negative once (on the pool and on one thread)', async () => {
+  it('waits 16 int8 convolutions before it tries weights whose input was negative again, twice that after a try that meets one again (on the pool and on one thread)', async () => {
     const attrs: Int8Conv2DAttrs = { kernelSize: [3, 3], strides: [1, 1], padding: 'same' };
     const g = int8ConvGeometry([4, 8, 8, 4], 8, attrs);
     const wasm = tf.backend() as unknown as WasmBackendLike;
@@ -205,10 +205,35 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
       const [xs, xp] = [tf.tensor(signed.x, [4, 8, 8, 4]), tf.tensor(positive.x, [4, 8, 8, 4])];
       const out = tf.zeros([4, 8, 8, 8]);
       const otherW = tf.tensor(signed.packed, [1, 18, 8], 'int32');
-      expect(direct(wasm, { x: xp, w, scales, bias }, out, g, false)).toBe(true);
-      expect(direct(wasm, { x: xs, w, scales, bias }, out, g, false)).toBe(false);
-      expect(direct(wasm, { x: xp, w, scales, bias }, out, g, false)).toBe(false);
+      // the direct kernel alone (no call counted): a try after a negative input waits
+      const tried = (x: tf.Tensor) => direct(wasm, { x, w, scales, bias }, out, g, false);
+      // `calls` int8 convolutions (each counted), with the reference's values
+      const convolve = async (x: tf.Tensor, values: ArrayLike<number>, calls: number) => {
+        const expected = Array.from(
+          int8Conv2DReference(values, g, signed.packed, signed.scales, signed.bias, false),
+        );
+        for (let call = 0; call < calls; call++) {
+          const y = tf.engine().runKernel(INT8_CONV2D, { x, w, scales, bias }, attrs as never) as tf.Tensor;
+          expect(Array.from(await y.data())).toEqual(expected);
+          y.dispose();
+        }
+      };
+      expect(tried(xp)).toBe(true);
+      expect(tried(xs)).toBe(false);
+      expect(tried(xp)).toBe(false);
       expect(direct(wasm, { x: xp, w: otherW, scales, bias }, out, g, false)).toBe(true);
+      await convolve(xp, positive.x, 15);
+      expect(tried(xp)).toBe(false); // one call left
+      await convolve(xp, positive.x, 1); // tried, and no negative input: the wait forgotten
+      expect(tried(xp)).toBe(true);
+      // a negative input (16 calls), then the 16th call's try meets one again: 32 calls
+      expect(tried(xs)).toBe(false);
+      await convolve(xp, positive.x, 15);
+      await convolve(xs, signed.x, 1);
+      await convolve(xp, positive.x, 31);
+      expect(tried(xp)).toBe(false);
+      await convolve(xp, positive.x, 1);
+      expect(tried(xp)).toBe(true);
       tf.dispose([w, otherW, scales, bias, xs, xp, out]);
     }
   });

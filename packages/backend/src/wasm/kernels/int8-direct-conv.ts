@@ -5,12 +5,13 @@
  * straight from that copy with the epilogue fused: no separate quantization job, no patch buffer, no
  * int16 levels. The sums are the same int32 as the im2col path's (int8-by-threads.ts), so the result has
  * the same bits. Inputs with a negative value (or NaN) are left to that path (byte products need levels
- * in 0..127; a layer's weights that met one are not tried again), as are runs without relaxed SIMD, or
- * with fewer images than threads. An input that the previous call on the pool left there as its output
- * (LeNet-5's c1 into c2) is read where it lies, not copied in again. Without a pool (or under its
- * minimum size) the same kernel runs on one thread on tfjs-backend-wasm's heap
- * (int8-direct.wat, {@link int8DirectConvOnHeap}). With `pool`, a 2 x 2 max pool runs in the epilogue:
- * each tile is the 4 windows of one pooled output, finished, then the largest kept.
+ * in 0..127; a layer's weights that met one wait some calls before they are tried again), as are runs
+ * without relaxed SIMD, or with fewer images than threads. An input that the previous call on the
+ * pool left there as its output (LeNet-5's c1 into c2) is read where it lies, not copied in again.
+ * Without a pool (or under its minimum size) the same kernel runs on one thread on
+ * tfjs-backend-wasm's heap (int8-direct.wat, {@link int8DirectConvOnHeap}). With `pool`, a 2 x 2 max
+ * pool runs in the epilogue: each tile is the 4 windows of one pooled output, finished, then the
+ * largest kept.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { type Int8ConvGeometry, levelAt } from '../../int8/reference.js';
@@ -19,13 +20,9 @@ import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from '../simd/generated/int8-direct
 import { SimdModule } from '../simd/simd-module.js';
 import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { poolHandouts, threadPool } from '../threads/wasm-threads.js';
-import {
-  aligned,
-  CHUNKS_PER_THREAD,
-  type Int8Operands,
-  setPadded,
-  threadedInt8Minimum,
-} from './int8-by-threads.js';
+import { alignedBytes } from './aligned.js';
+import { CHUNKS_PER_THREAD, type Int8Operands, setPadded, threadedInt8Minimum } from './int8-by-threads.js';
+import { SignedInputWaits } from './int8-signed-waits.js';
 
 /** Units of 4 bytes of one window row (`fW * inC` levels, zero-padded). */
 const rowUnitsOf = (g: Int8ConvGeometry) => Math.ceil((g.fW * g.inC) / 4);
@@ -108,10 +105,21 @@ function windowTableOf(g: Int8ConvGeometry, pW: number, pool: boolean): Int32Arr
 
 /**
  * The weight tensors (data ids) whose convolution met a negative input: the direct kernel, which
- * finds that out only after quantizing (and, on other threads, multiplying), is not tried for them
- * again (a layer after a linear or tanh activation gets signed inputs every time).
+ * finds that out only after quantizing (and, on other threads, multiplying), waits some calls before
+ * it tries them again (int8-signed-waits.ts: 16 calls, twice that after a try that meets one again,
+ * at most 1024; a layer after a linear or tanh activation gets signed inputs every time).
  */
-const signedInputs = new WeakSet<object>();
+const signedInputs = new SignedInputWaits();
+
+/**
+ * Counts one int8 convolution with the weights `w` (int8.ts calls it once a call, before the paths;
+ * a fused convolution and pool that leaves the direct kernel runs that convolution, which counts, so
+ * its first wait ends a call sooner): weights waiting after a negative input are one call nearer to a
+ * try of the direct kernel.
+ */
+export function countDirectConvCall(w: TensorInfo): void {
+  signedInputs.count(w.dataId);
+}
 
 /** The direct bytes of each weight tensor (by data id; tfjs never rewrites one), per geometry. */
 const packedWeights = new WeakMap<object, { key: string; bytes: Int8Array }>();
@@ -141,7 +149,7 @@ function layoutOf(backend: WasmBackendLike, all: Int8Operands, g: Int8ConvGeomet
   return {
     pW,
     qBytes,
-    qStride: aligned(qBytes + 16), // 16 to spare: a window row reads up to 3 bytes past its end
+    qStride: alignedBytes(qBytes + 16), // 16 to spare: a window row reads up to 3 bytes past its end
     bytes: directBytes(backend, all.w, g),
     table: windowTableOf(g, pW, pool),
     nPad: all.w.shape[0] * 8,
@@ -211,7 +219,7 @@ export function int8DirectConvOnHeap(
   relu: boolean,
   pool = false,
 ): boolean {
-  if (!enabled || g.batch === 0 || signedInputs.has(all.w.dataId)) return false;
+  if (!enabled || g.batch === 0 || signedInputs.waiting(all.w.dataId)) return false;
   const kernels = oneThread.on(backend);
   if (kernels == null || oneThread.flavor() !== 'fma') return false;
   const layout = layoutOf(backend, all, g, pool);
@@ -250,8 +258,11 @@ export function int8DirectConvOnHeap(
     };
     heap(t.params).set(params(g, at, layout, relu, pool, g.batch));
     kernels.int8DirectConvChunk(0, offset(t.params));
-    if (heap(t.flags)[0] === 0) return true;
-    signedInputs.add(all.w.dataId);
+    if (heap(t.flags)[0] === 0) {
+      signedInputs.succeeded(all.w.dataId);
+      return true;
+    }
+    signedInputs.refused(all.w.dataId);
     return false;
   } finally {
     scope.dispose();
@@ -312,7 +323,11 @@ export function int8DirectConvByThreads(
   const positions = g.outH * g.outW;
   const outPositions = pool ? Math.floor(g.outH / 2) * Math.floor(g.outW / 2) : positions;
   const k = g.fH * g.fW * g.inC;
-  if (!enabled || signedInputs.has(all.w.dataId) || g.batch * positions * k * g.outC < threadedInt8Minimum())
+  if (
+    !enabled ||
+    signedInputs.waiting(all.w.dataId) ||
+    g.batch * positions * k * g.outC < threadedInt8Minimum()
+  )
     return false;
   const handoutBefore = poolHandouts();
   const previous = resident;
@@ -338,14 +353,14 @@ export function int8DirectConvByThreads(
   const layout = layoutOf(backend, all, g, pool);
   const { bytes, table, qStride } = layout;
   // with x in the pool's memory, the scratch starts after it
-  const PARAMS = inPool == null ? 0 : aligned(inPool.end);
+  const PARAMS = inPool == null ? 0 : alignedBytes(inPool.end);
   const TABLE = PARAMS + 128;
-  const FLAGS = TABLE + aligned(table.length * 4);
-  const X = inPool == null ? FLAGS + aligned(used * 4) : inPool.at;
-  const W = inPool == null ? X + aligned(g.batch * image * 4) : FLAGS + aligned(used * 4);
-  const SCALES = W + aligned(bytes.length);
-  const BIAS = SCALES + aligned(layout.nPad * 4);
-  const Q = BIAS + aligned(layout.nPad * 4);
+  const FLAGS = TABLE + alignedBytes(table.length * 4);
+  const X = inPool == null ? FLAGS + alignedBytes(used * 4) : inPool.at;
+  const W = inPool == null ? X + alignedBytes(g.batch * image * 4) : FLAGS + alignedBytes(used * 4);
+  const SCALES = W + alignedBytes(bytes.length);
+  const BIAS = SCALES + alignedBytes(layout.nPad * 4);
+  const Q = BIAS + alignedBytes(layout.nPad * 4);
   const OUT = Q + used * qStride;
   const size = OUT + g.batch * outPositions * g.outC * 4;
   if (size > 2 ** 31 || !threads.reserve(size)) return false;
@@ -374,9 +389,10 @@ export function int8DirectConvByThreads(
   threads.run(build, 'int8DirectConvChunk', used, [PARAMS]);
   // an image with a negative input was left undone: the im2col path does the whole call
   if (new Int32Array(threads.memory.buffer, FLAGS, used).some((flag) => flag !== 0)) {
-    signedInputs.add(all.w.dataId);
+    signedInputs.refused(all.w.dataId);
     return false;
   }
+  signedInputs.succeeded(all.w.dataId);
   const outFloats = g.batch * outPositions * g.outC;
   view(out).set(new Float32Array(threads.memory.buffer, OUT, outFloats));
   resident = {

@@ -26,7 +26,7 @@ import {
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { int8Simd } from '../simd/int8-simd.js';
 import { int8Conv2DByThreads, int8MatMulByThreads } from './int8-by-threads.js';
-import { int8DirectConvByThreads, int8DirectConvOnHeap } from './int8-direct-conv.js';
+import { countDirectConvCall, int8DirectConvByThreads, int8DirectConvOnHeap } from './int8-direct-conv.js';
 import { blockRows, checkPacked, denseOnHeap, heapRegions } from './int8-on-heap.js';
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
@@ -132,6 +132,7 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
     const out = scope.allocate([g.batch, g.outH, g.outW, g.outC]);
     const positions = g.outH * g.outW;
     if (g.batch * positions * g.outC === 0) return scope.finish(out);
+    countDirectConvCall(all.w);
     if (int8DirectConvByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
     if (int8Conv2DByThreads(wasm, all, out, g, relu === 1)) return scope.finish(out);
     if (int8DirectConvOnHeap(wasm, all, out, g, relu === 1)) return scope.finish(out);

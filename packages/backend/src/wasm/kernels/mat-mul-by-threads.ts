@@ -2,7 +2,7 @@ import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tenso
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadedMinimum } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
-import { alignedFloats as aligned } from './aligned.js';
+import { alignedFloats } from './aligned.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
@@ -120,10 +120,10 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   const mPad = Math.ceil(m / 4) * 4;
   const nPad = Math.ceil(n / 8) * 8;
   const rows = 0;
-  const panels = rows + aligned(mPad * k);
-  const out = panels + aligned(nPad * k);
-  const bias = out + aligned(mPad * nPad);
-  const raw = bias + aligned(nPad);
+  const panels = rows + alignedFloats(mPad * k);
+  const out = panels + alignedFloats(nPad * k);
+  const bias = out + alignedFloats(mPad * nPad);
+  const raw = bias + alignedFloats(nPad);
   const bytes = 4 * (raw + Math.max(transposeA ? m * k : 0, k * n));
   return { m, k, n, mPad, nPad, rows, panels, out, bias, raw, bytes };
 }

@@ -6,6 +6,8 @@
 ;; int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0).
 (module
   (import "env" "memory" (memory 1 16384 shared))
+  ;; Steps of k (or pairs of rows) gemm passed over on this instance (tests read it).
+  (global $skipped (export "skippedSteps") (mut i32) (i32.const 0))
 
   ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
   ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
@@ -113,8 +115,9 @@
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
   ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
   ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
-;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
-;; the byte products (FMA build) pass over each pair of rows whose levels there are 0.
+  ;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
+  ;; the byte products (FMA build) pass over each pair of rows whose levels there are 0. Each step (or
+  ;; pair of rows) passed over adds 1 to $skipped (this instance's own: no shared write).
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
@@ -171,7 +174,7 @@
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
 ;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
-;;fma           ))
+;;fma           ) (else (global.set $skipped (i32.add (global.get $skipped) (i32.const 1)))))
 ;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a2)) (i32.load (local.get $a3)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
 ;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
@@ -179,7 +182,7 @@
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
 ;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
-;;fma           ))
+;;fma           ) (else (global.set $skipped (i32.add (global.get $skipped) (i32.const 1)))))
 ;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
 ;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
 ;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
@@ -220,7 +223,7 @@
           (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
-          ))
+          ) (else (global.set $skipped (i32.add (global.get $skipped) (i32.const 1)))))
           (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
           (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
           (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
@@ -321,13 +324,12 @@
   ;; Chunk c of a stack of int8 dense layers over the rows [c * chunkRows, min(m, ...)) of x, through
   ;; every layer: quantizeRows, then gemm into the next layer's input. The i32 arguments at $p: 0 m,
   ;; 1 chunkRows, 2 rowScales [m], 3 flags, 4 layers, 5 bytes (1: byte products), 6 skip (gemm's);
-;; from byte 32 on, 17
-  ;; a layer: in, inStep, k, levels, levelsStep, kPad, levels8 (0: none), levels8Step, kPad8, w (bytes
-  ;; where 5 bytes is 1, else int16 pairs), units (quads or pairs), out, outStep, n, colScales, bias
-  ;; (both [nPad]), relu. A chunk's rows of in, levels, levels8 and out start at row i0 times that
-  ;; step (bytes): each chunk has rooms of its own (a layer's rows are k, kPad, kPad8, n apart in
-  ;; them). Where 5 bytes is 1, a chunk that meets a negative input sets flags[c] = 1 and stops (the
-  ;; caller then runs the layers one by one).
+  ;; from byte 32 on, 17 a layer: in, inStep, k, levels, levelsStep, kPad, levels8 (0: none),
+  ;; levels8Step, kPad8, w (bytes where 5 bytes is 1, else int16 pairs), units (quads or pairs), out,
+  ;; outStep, n, colScales, bias (both [nPad]), relu. A chunk's rows of in, levels, levels8 and out
+  ;; start at row i0 times that step (bytes): each chunk has rooms of its own (a layer's rows are k,
+  ;; kPad, kPad8, n apart in them). Where 5 bytes is 1, a chunk that meets a negative input sets
+  ;; flags[c] = 1 and stops (the caller then runs the layers one by one).
   (func (export "int8ChainChunk") (param $c i32) (param $p i32)
     (local $i0 i32) (local $rows i32) (local $L i32) (local $end i32) (local $units i32) (local $rs i32)
     (local $bytes i32) (local $lev i32) (local $lev8 i32)

@@ -9,6 +9,8 @@
 ;; from its column count, for tiles across columns).
 (module
   (import "env" "memory" (memory 1 16384 shared))
+  ;; Steps of k gemm passed over (see gemm; the jobs here pass skip 0: never counted).
+  (global $skipped (mut i32) (i32.const 0))
 
   ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
   ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
@@ -116,8 +118,9 @@
   ;; (rowStep 0: one scale for all rows). relu != 0 clamps at 0. 4 rows x 8 columns at a time.
   ;; bytes = 1 (FMA build): `pairs` counts units of 4 bytes, a holds byte levels in [0, 127] and w the
   ;; packQuads layout [nPad / 8, units, 8 columns x 4 bytes]. Rows of out are stride floats apart.
-;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
-;; the byte products (FMA build) pass over each pair of rows whose levels there are 0.
+  ;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
+  ;; the byte products (FMA build) pass over each pair of rows whose levels there are 0. Each step (or
+  ;; pair of rows) passed over adds 1 to $skipped (this instance's own: no shared write).
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
@@ -174,7 +177,7 @@
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
 ;;fma           (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
-;;fma           ))
+;;fma           ) (else (global.set $skipped (i32.add (global.get $skipped) (i32.const 1)))))
 ;;fma           (if (i32.or (i32.eqz (local.get $skip)) (i32.or (i32.load (local.get $a2)) (i32.load (local.get $a3)))) (then
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
 ;;fma           (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
@@ -182,7 +185,7 @@
 ;;fma           (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
 ;;fma           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)))))
 ;;fma           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)))))
-;;fma           ))
+;;fma           ) (else (global.set $skipped (i32.add (global.get $skipped) (i32.const 1)))))
 ;;fma           (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
 ;;fma           (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
 ;;fma           (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
@@ -223,7 +226,7 @@
           (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
           (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.dot_i16x8_s (local.get $x) (local.get $w0))))
           (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.dot_i16x8_s (local.get $x) (local.get $w1))))
-          ))
+          ) (else (global.set $skipped (i32.add (global.get $skipped) (i32.const 1)))))
           (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
           (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
           (local.set $a2 (i32.add (local.get $a2) (i32.const 8)))
