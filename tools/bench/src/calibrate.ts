@@ -17,21 +17,31 @@
  * faster or slower: that would mean the yardstick itself favours one position (pairing order, a
  * copy's memory, a process's draw) by more than its interval admits. A row over rounds (both copies
  * in this process) must be called **level**; "not judged" on a quiet machine means its interval is
- * wider than the level band (`VERDICT.level`). A row over processes (PyTorch, `tensorfold-processes`)
- * is as wide as its processes' draws (about ±14% over 16 PyTorch processes), so quiet and over
- * enough processes it is expected to be "not judged". The last lines say which, and the band the
+ * wider than the level band (`VERDICT.level`). A PyTorch row (over processes) is as wide as its
+ * processes' draws (about ±14% over 16 processes), so quiet and over enough processes it is expected
+ * to be "not judged". A `tensorfold-processes` row is not excused so: if ours were draws too, that
+ * width is what it is there to show (the summary flags its sets' processes more than 5% apart per
+ * CPU second). The last lines say which, and the band the
  * widest A/A interval needed (verdict.ts's bandNeeded), over rounds (the resolution this plan showed,
  * which the level band, `BENCH_LEVEL_BAND`, default 8%, must not undercut) and over processes. Each
  * row's note gives the band it needed too, and for sides in several processes the spread between
- * their processes.
+ * their processes. A side asked for that cannot run here (PyTorch's without torch) ends the run at
+ * once, exit code 1, with the reason and the fix: a summary of the sides left would read as a
+ * calibration of them all.
  */
 import { availableParallelism } from 'node:os';
 import { wasmThreads } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
-import { calibrationSummary } from './calibration-summary.js';
-import { type Comparison, comparisonNotes, measurePaired } from './paired-comparison.js';
-import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv, tensorfoldWorker } from './peers/pytorch.js';
+import { type CalibrationRow, calibrationSummary } from './calibration-summary.js';
+import { comparisonNotes, measurePaired } from './paired-comparison.js';
+import {
+  findPyTorch,
+  PyTorchPeer,
+  pytorchProcessesFromEnv,
+  requirePyTorch,
+  tensorfoldWorker,
+} from './peers/pytorch.js';
 import { logSpread, medianOf } from './steadiness.js';
 import { type NetworkName, tensorfoldModel } from './training-models.js';
 import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
@@ -75,15 +85,22 @@ async function main() {
   const kinds = parseList(kindsArg, KINDS, 'side');
   const rounds = parseCount(roundsArg, 6, 'rounds');
   const steps = parseCount(stepsArg, 1, 'steps');
+  const processes = pytorchProcessesFromEnv(YARDSTICK.pytorchProcesses);
+  // A kind asked for that cannot run ends the run with the reason and the fix (exit 1), before
+  // anything is measured: the summary of the kinds left would read as a calibration.
+  const torchKinds = kinds.filter((k) => k.startsWith('pytorch'));
+  const torch = torchKinds.length
+    ? requirePyTorch(
+        findPyTorch(),
+        `calibrate ${torchKinds.join(',')}`,
+        `leave ${torchKinds.join(',')} out of the sides to calibrate the rest`,
+      )
+    : null;
+  const python = torch?.python ?? null;
   const info = await useBackend('wasm');
   console.log(
     `## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps, level band ±${+(VERDICT.level * 100).toFixed(1)}%\n`,
   );
-  const processes = pytorchProcessesFromEnv(YARDSTICK.pytorchProcesses);
-  const wantsTorch = kinds.some((k) => k.startsWith('pytorch'));
-  const torch = wantsTorch ? findPyTorch() : null;
-  if (torch != null && torch.python == null) console.log(`No PyTorch A/A: ${torch.reason}.`);
-  const python = torch?.python ?? null;
   const sets =
     python == null ? [] : [0, 1].map(() => Array.from({ length: processes }, () => new PyTorchPeer(python)));
   const poolThreads = wasmThreads();
@@ -106,7 +123,7 @@ async function main() {
         a: processSide(ourSets[0], name('A'), poolThreads),
         b: processSide(ourSets[1], name('B'), poolThreads),
       });
-    } else if (sets.length) {
+    } else {
       const threads = kind === 'pytorch1' ? 1 : availableParallelism();
       pairs.push({
         kind,
@@ -115,7 +132,7 @@ async function main() {
       });
     }
   }
-  const results: Array<{ label: string; comparison: Comparison }> = [];
+  const results: CalibrationRow[] = [];
   console.log('| case | A | B | A / B | note |');
   console.log('|---|---|---|---|---|');
   try {
@@ -136,7 +153,7 @@ async function main() {
             });
             const c = measured.comparisons[0];
             const label = `${network}, ${a.name} / ${b.name}`;
-            results.push({ label, comparison: c });
+            results.push({ label, comparison: c, knownDraws: kind.startsWith('pytorch') });
             const cpuRates: [number, number] | undefined =
               a.oneThread && b.oneThread ? [c.ours.cpuRate, c.theirs.cpuRate] : undefined;
             const notes = comparisonNotes(c, cpuRates);

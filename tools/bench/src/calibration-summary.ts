@@ -3,34 +3,64 @@
  * calibrated, and the band the widest interval needed, over rounds and over processes.
  */
 import type { Comparison } from './paired-comparison.js';
+import { logSpread } from './steadiness.js';
 import { bandNeeded, VERDICT } from './verdict.js';
 
 /** One A/A row: its label and what measurePaired made of it. */
 export interface CalibrationRow {
   label: string;
   comparison: Comparison;
+  /**
+   * Whether the row's processes are known speed draws (PyTorch's: two modes about 1.4x apart), so
+   * that quiet and over enough of them it is expected to be too wide to judge. Default false: for
+   * `tensorfold-processes` whether a process of ours is a draw is the question, so a wide row there
+   * is the signal, not an excuse.
+   */
+  knownDraws?: boolean;
 }
 
 /**
- * The last lines of a calibrate run. First `A/A: NOT calibrated: ...` when a row was called faster or
- * slower (the yardstick favours a position), else `A/A: not calibrated here: ...` when a row was not
- * judged (busy, too few processes, or an interval over rounds wider than the level band), else `A/A:
- * calibrated: ...`. A quiet row over at least VERDICT.minProcesses processes that is not judged does not
- * count against calibration: it is as wide as its processes' draws (PyTorch's A/A can never be level
- * inside ±8%). Then, for rows over rounds and over processes, the band the widest interval needed
- * (verdict.ts's bandNeeded). `level`: the level band (default VERDICT.level).
+ * How far apart (logSpread, per CPU second) the processes of a set of ours may lie before the summary
+ * says a process of ours may be a draw of its own: 0.05 (5%). Under load ours agreed within 2-3%,
+ * PyTorch's sets 12-16% (BENCHMARKS.md, "Is our side one draw too?").
+ */
+export const OUR_PROCESS_SPREAD = 0.05;
+
+/** The wider of a row's two sets' spreads between processes per CPU second; null for a row not over processes. */
+function processSpread(c: Comparison): number | null {
+  const spreads = [c.ours, c.theirs].flatMap((side) =>
+    side.processCpuRates == null ? [] : [logSpread(side.processCpuRates)],
+  );
+  return spreads.length ? Math.max(...spreads) : null;
+}
+
+/**
+ * The last lines of a calibrate run. `A/A: nothing calibrated` when no row ran. Else first `A/A: NOT
+ * calibrated: ...` when a row was called faster or slower (the yardstick favours a position), else
+ * `A/A: not calibrated here: ...` when a row was not judged (busy, too few processes, or an interval
+ * wider than the level band), else `A/A: calibrated: ...`. A quiet row over at least
+ * VERDICT.minProcesses processes of known draws (`knownDraws`: PyTorch's) that is not judged does not
+ * count against calibration: it is as wide as those draws (PyTorch's A/A can never be level inside
+ * ±8%). A row of ours in processes (`tensorfold-processes`) gets no such excuse, and a line flags it
+ * when its sets' processes lie more than {@link OUR_PROCESS_SPREAD} apart per CPU second. Then, for
+ * rows over rounds and over processes, the band the widest interval needed (verdict.ts's bandNeeded).
+ * `level`: the level band (default VERDICT.level).
  */
 export function calibrationSummary(results: CalibrationRow[], level: number = VERDICT.level): string[] {
+  if (results.length === 0)
+    return ['A/A: nothing calibrated: no A/A row ran (name the networks and sides to calibrate).'];
   const lines: string[] = [];
   const biased = results.filter((r) => r.comparison.verdict.judged && r.comparison.verdict.call !== 'level');
-  // A quiet row over enough processes that is not judged is as wide as its draws: expected, not a fault.
-  const drawWide = (c: Comparison) =>
+  // A quiet row over enough processes of known draws that is not judged is as wide as those draws:
+  // expected, not a fault.
+  const drawWide = ({ comparison: c, knownDraws = false }: CalibrationRow) =>
+    knownDraws &&
     c.busy == null &&
     c.interval?.method === 'processes' &&
     c.interval.count >= VERDICT.minProcesses &&
     !c.verdict.judged;
-  const open = results.filter((r) => !r.comparison.verdict.judged && !drawWide(r.comparison));
-  const wide = results.filter((r) => drawWide(r.comparison)).length;
+  const open = results.filter((r) => !r.comparison.verdict.judged && !drawWide(r));
+  const wide = results.filter(drawWide).length;
   const wideNote = wide ? ` (${wide} over processes not judged: as wide as their draws, as expected)` : '';
   if (biased.length)
     lines.push(
@@ -41,6 +71,13 @@ export function calibrationSummary(results: CalibrationRow[], level: number = VE
       `A/A: not calibrated here: ${open.map((r) => `${r.label}: ${r.comparison.verdict.reason}`).join('; ')}.`,
     );
   else lines.push(`A/A: calibrated: ${results.length - wide} rows level, none faster or slower${wideNote}.`);
+  for (const { label, comparison, knownDraws = false } of results) {
+    const spread = knownDraws ? null : processSpread(comparison);
+    if (spread != null && spread > OUR_PROCESS_SPREAD)
+      lines.push(
+        `A/A: ${label}: a set's processes lie ${(100 * spread).toFixed(1)}% apart per CPU second (over ${100 * OUR_PROCESS_SPREAD}%): a process of ours may be a speed draw of its own, which the suite's interval (ours in one process) leaves out.`,
+      );
+  }
   // The band is for intervals over rounds (peers in this process); an interval over processes is as
   // wide as the draws make it (about ±14% over 16 PyTorch processes) and is judged only when it clears 1.
   for (const method of ['rounds', 'processes'] as const) {

@@ -4,6 +4,7 @@
  * the machines we run on are shared and noisy: absolute numbers drift, same-run ratios hold.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { medianOf } from './steadiness.js';
 
 /** What a suite gets from the harness. */
 export interface BenchContext {
@@ -60,6 +61,7 @@ export interface Suite {
 
 /** Statistics of repeated timings in milliseconds. */
 export interface Timing {
+  /** The median run (steadiness.medianOf: the mean of the middle two of an even count). */
   medianMs: number;
   minMs: number;
   runs: number;
@@ -82,8 +84,7 @@ export async function timeIt(
     await settle(await fn());
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0], runs: times.length };
+  return { medianMs: medianOf(times), minMs: Math.min(...times), runs: times.length };
 }
 
 /** Waits for a tensor result (or array of them) to be computed, then frees it. */

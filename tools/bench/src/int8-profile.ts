@@ -24,6 +24,7 @@ import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
+import { medianOf } from './steadiness.js';
 
 const builders: Record<string, [() => Model, number[]]> = {
   mlp: [
@@ -192,11 +193,10 @@ async function ab(name: string): Promise<void> {
       if (r > 0) cpu[k].push((used.user + used.system) / 1000);
       if (r > 0) wall[k].push(performance.now() - start);
     }
-  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
   const least = (a: number[]) => Math.min(...a);
   for (const k of Object.keys(cpu))
     console.log(
-      `${name} ${k}: ${med(cpu[k]).toFixed(1)} ms CPU (${(med(cpu.float) / med(cpu[k])).toFixed(2)}x), ${med(wall[k]).toFixed(1)} ms wall (${(med(wall.float) / med(wall[k])).toFixed(2)}x); least CPU ${least(cpu[k]).toFixed(1)} ms (${(least(cpu.float) / least(cpu[k])).toFixed(2)}x)`,
+      `${name} ${k}: ${medianOf(cpu[k]).toFixed(1)} ms CPU (${(medianOf(cpu.float) / medianOf(cpu[k])).toFixed(2)}x), ${medianOf(wall[k]).toFixed(1)} ms wall (${(medianOf(wall.float) / medianOf(wall[k])).toFixed(2)}x); least CPU ${least(cpu[k]).toFixed(1)} ms (${(least(cpu.float) / least(cpu[k])).toFixed(2)}x)`,
     );
   x.dispose();
 }
@@ -240,11 +240,10 @@ async function phases(name: string): Promise<void> {
     }
   counting = false;
   setInt8PhaseClock(null);
-  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
   for (const k of ['float', 'int8']) {
     const sum = [...kernels[k].values()].reduce((a, b) => a + b, 0);
     console.log(
-      `${name} ${k}: ${med(walls[k]).toFixed(2)} ms a pass (median wall), kernels ${(sum / passes).toFixed(2)} ms (wall, mean)`,
+      `${name} ${k}: ${medianOf(walls[k]).toFixed(2)} ms a pass (median wall), kernels ${(sum / passes).toFixed(2)} ms (wall, mean)`,
     );
     for (const [key, v] of [...kernels[k]].sort((a, b) => b[1] - a[1]).slice(0, 8))
       console.log(`  ${(v / passes).toFixed(3).padStart(8)} ms  ${key}`);
@@ -252,7 +251,7 @@ async function phases(name: string): Promise<void> {
   console.log(`${name} int8 phases (wall on the calling thread, mean a pass):`);
   for (const [key, v] of phase) console.log(`  ${(v / passes).toFixed(3).padStart(8)} ms  ${key}`);
   console.log(
-    `${name} float / int8, median wall a pass: ${(med(walls.float) / med(walls.int8)).toFixed(2)}x`,
+    `${name} float / int8, median wall a pass: ${(medianOf(walls.float) / medianOf(walls.int8)).toFixed(2)}x`,
   );
   x.dispose();
   float.dispose();

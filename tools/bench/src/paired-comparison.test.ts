@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Comparison, measurePaired, ratioInterval, summarizeSide } from './paired-comparison.js';
+import {
+  type Comparison,
+  judgeComparison,
+  measurePaired,
+  ratioInterval,
+  summarizeSide,
+} from './paired-comparison.js';
 import type { Runner } from './training-sides.js';
-import { judgeRatio } from './verdict.js';
+import { describeVerdict, judgeRatio } from './verdict.js';
 
 /**
  * The call the interval makes alone: measurePaired also reads this machine's real load from /proc,
@@ -124,9 +130,33 @@ describe('ratioInterval', () => {
     expect(theirs.processCpuRates).toEqual([10, 10 / 1.1, 10 / 0.9]);
     expect(theirs.cpuRate).toBeCloseTo((10 + 10 / 1.1 + 10 / 0.9) / 3, 12);
     expect(summarizeSide(times([1, 2]), 10, null).processCpuRates).toBeNull();
-    // One process on each side (BACKEND_TRAINING_PYTORCH_PROCESSES=1): its rounds, not "too few processes".
-    const single = summarizeSide(times([1, 1.1, 0.9, 1, 1.1, 0.9]), 10, [0, 0, 0, 0, 0, 0]);
-    expect(ratioInterval(ratios, plain, single)!.method).toBe('rounds');
+  });
+
+  it('gives no interval, and no verdict, for a peer in one worker process: one draw of its speed', () => {
+    const times = (walls: number[]) => walls.map((wall) => ({ wall, cpu: wall }));
+    const plain = summarizeSide(times([1, 1, 1, 1, 1, 1, 1, 1]), 10, null);
+    // BACKEND_TRAINING_PYTORCH_PROCESSES=1: the peer's 8 rounds, steady and 1.25x ours, all in process 0
+    const single = summarizeSide(
+      times([0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]),
+      10,
+      [0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    const ratios = plain.rates.map((r, i) => r / single.rates[i]);
+    expect(ratioInterval(ratios, plain, single)).toBeNull();
+    const verdict = judgeComparison(ratios, plain, single, null, null);
+    expect(verdict).toEqual({
+      judged: false,
+      call: null,
+      reason: 'only 1 process: an interval over processes needs 8',
+    });
+    expect(describeVerdict(null, verdict)).toBe(
+      'no interval: not judged (only 1 process: an interval over processes needs 8)',
+    );
+    // A busy machine still says busy; in-process sides are judged over their rounds as before.
+    expect(judgeComparison(ratios, plain, single, null, 'too busy').reason).toBe('too busy');
+    const rounds = ratioInterval(ratios, plain, plain);
+    expect(rounds?.method).toBe('rounds');
+    expect(judgeComparison(ratios, plain, plain, rounds, null).call).toBe('slower');
   });
 });
 

@@ -22,6 +22,7 @@ import {
   judgeRatio,
   medianRatioInterval,
   type RatioInterval,
+  tooFewProcesses,
   type Verdict,
 } from './verdict.js';
 
@@ -106,16 +107,40 @@ export interface Comparison {
   verdict: Verdict;
 }
 
+/** The pair of processes of each ratio (one group per pair) where either side ran in worker processes, else null. */
+function processGroups(ratios: number[], ours: SideResult, theirs: SideResult): number[] | null {
+  if (ours.processes == null && theirs.processes == null) return null;
+  const width = Math.max(0, ...(theirs.processes ?? [0])) + 1;
+  return ratios.map((_, i) => (ours.processes?.[i] ?? 0) * width + (theirs.processes?.[i] ?? 0));
+}
+
 /**
- * The interval for `ratios`: over processes where either side ran in several (each pair of processes
- * one group), else over rounds.
+ * The interval for `ratios`: over processes where either side ran in worker processes (each pair of
+ * processes one group), else over rounds. Null with one pair of processes
+ * (`BACKEND_TRAINING_PYTORCH_PROCESSES=1`): its rounds are one draw of a process whose speed holds for
+ * its life, so an interval over them says nothing of the next process ({@link judgeComparison}).
  */
 export function ratioInterval(ratios: number[], ours: SideResult, theirs: SideResult): RatioInterval | null {
-  if (ours.processes == null && theirs.processes == null) return medianRatioInterval(ratios);
-  const width = Math.max(0, ...(theirs.processes ?? [0])) + 1;
-  const groups = ratios.map((_, i) => (ours.processes?.[i] ?? 0) * width + (theirs.processes?.[i] ?? 0));
-  // one process on each side (BACKEND_TRAINING_PYTORCH_PROCESSES=1): its rounds are all there is
-  return new Set(groups).size < 2 ? medianRatioInterval(ratios) : groupedRatioInterval(ratios, groups);
+  const groups = processGroups(ratios, ours, theirs);
+  return groups == null ? medianRatioInterval(ratios) : groupedRatioInterval(ratios, groups);
+}
+
+/**
+ * The verdict on `interval` (ratioInterval's for these sides): judgeRatio's, except that where a side
+ * ran in worker processes but all the ratios came from one pair of them it says so ("only 1
+ * process: ..."), rather than "too few rounds".
+ */
+export function judgeComparison(
+  ratios: number[],
+  ours: SideResult,
+  theirs: SideResult,
+  interval: RatioInterval | null,
+  busy: string | null,
+): Verdict {
+  const groups = processGroups(ratios, ours, theirs);
+  if (interval == null && busy == null && groups != null && ratios.length > 0)
+    return { judged: false, call: null, reason: tooFewProcesses(new Set(groups).size) };
+  return judgeRatio(interval, busy);
 }
 
 /** The process of each of `runner`'s last `count` rounds (null for a side in this process). */
@@ -170,7 +195,7 @@ export async function measurePaired(
       ratios,
       interval,
       busy,
-      verdict: judgeRatio(interval, busy),
+      verdict: judgeComparison(ratios, oursHere, theirs, interval, busy),
     };
   });
   return {

@@ -11,6 +11,7 @@ import { tf } from '@tensorfold/core';
 import { dcgan } from '@tensorfold/models-gan';
 import { adam } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
+import { medianOf } from './steadiness.js';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -53,10 +54,9 @@ async function main() {
   for (const o of optimizers) o.dispose();
   x.dispose();
 
-  wall.sort((a, b) => a - b);
   const total = fastest.reduce((sum, k) => sum + k.ms, 0);
   console.log(
-    `DCGAN step wall time (ms): min ${wall[0].toFixed(0)}, median ${wall[wall.length >> 1].toFixed(0)}`,
+    `DCGAN step wall time (ms): min ${Math.min(...wall).toFixed(0)}, median ${medianOf(wall).toFixed(0)}`,
   );
   console.log(
     `sum of each kernel call's fastest time: ${total.toFixed(0)} ms over ${fastest.length} calls\n`,

@@ -19,6 +19,7 @@ import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
+import { medianOf } from './steadiness.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from './training-models.js';
 
 const NETWORKS = ['mlp', 'lenet5', 'vggsmall', 'resnetsmall'];
@@ -90,9 +91,7 @@ async function main() {
   model.dispose();
   tf.dispose([x, y]);
 
-  const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
-  const stat = (v: number[]) =>
-    `min ${sorted(v)[0].toFixed(2)}, median ${sorted(v)[v.length >> 1].toFixed(2)}`;
+  const stat = (v: number[]) => `min ${Math.min(...v).toFixed(2)}, median ${medianOf(v).toFixed(2)}`;
   const total = fastest.reduce((sum, k) => sum + k.ms, 0);
   console.log(`${network} on ${side}, batch ${batch}, ${steps} steps`);
   console.log(`step wall time (ms): ${stat(plain)}; profiled: ${stat(profiled)}`);

@@ -296,7 +296,7 @@ describe('the PyTorch comparison over processes, simulated (YARDSTICK.pytorchPro
     expect(with8.faster / 400).toBeLessThan(0.85);
   });
 
-  it('would call A/A runs wrongly far past 5% over 4 processes, which is why they are not judged', () => {
+  it("would call a level comparison (ours in one process at the peer's centre) faster or slower far past 5% over 4 processes, which is why they are not judged", () => {
     let wrong = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const next = uniform(seed + 3000);
@@ -409,5 +409,15 @@ describe('judgeTarget', () => {
   it('says nothing on a busy machine or without an interval', () => {
     expect(judgeTarget(interval, 'too busy', 1)).toBeNull();
     expect(judgeTarget(null, null, 1)).toBeNull();
+  });
+
+  it('says nothing over fewer processes than the verdict judges (--quick: 2), as judgeRatio does', () => {
+    for (const count of [2, 4, VERDICT.minProcesses - 1]) {
+      const few = intervalAt(1.6, 1.9, count);
+      expect(judgeRatio(few, null).judged).toBe(false);
+      expect(judgeTarget(few, null, 1.5)).toBeNull();
+    }
+    expect(judgeTarget(intervalAt(1.6, 1.9, VERDICT.minProcesses), null, 1.5)).toBe('met');
+    expect(judgeTarget(intervalAt(1.6, 1.9, 4), null, 1.5, 4)).toBe('met');
   });
 });

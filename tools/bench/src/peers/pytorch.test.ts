@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pytorchProcessesFromEnv } from './pytorch.js';
+import { PyTorchPeer, pytorchProcessesFromEnv, requirePyTorch } from './pytorch.js';
 
 describe('pytorchProcessesFromEnv', () => {
   it("takes the plan's count when unset, a whole number when set, and says what to give otherwise", () => {
@@ -11,5 +11,39 @@ describe('pytorchProcessesFromEnv', () => {
       /BACKEND_TRAINING_PYTORCH_PROCESSES=0: give a whole number/,
     );
     expect(() => pytorchProcessesFromEnv(16, '2.5')).toThrow(/whole number/);
+  });
+});
+
+describe('PyTorchPeer', () => {
+  it('names the worker that exited mid-round by its label', async () => {
+    // A worker that reads the round's request and exits with code 3 (Node stands in for Python).
+    const script = "process.stdin.once('data', () => { console.error('crashed'); process.exit(3); });";
+    const peer = new PyTorchPeer(process.execPath, 'unused', ['-e', script], 'tensorfold worker');
+    try {
+      await expect(peer.timedRound('mlp', 1, 1)).rejects.toThrow(/^The tensorfold worker exited \(code 3\)/);
+    } finally {
+      peer.close();
+    }
+  });
+});
+
+describe('requirePyTorch', () => {
+  it("gives the probe's Python, or an error naming who needed it, why there is none and the fix", () => {
+    expect(requirePyTorch({ python: 'python3', version: '1.13.0', reason: '' }, 'x')).toEqual({
+      python: 'python3',
+      version: '1.13.0',
+    });
+    const missing = {
+      python: null,
+      version: null,
+      reason:
+        "no Python here imports torch (python3: No module named 'torch'); on Debian: apt-get install python3-torch libopenblas0-pthread",
+    };
+    expect(() => requirePyTorch(missing, 'x')).toThrow(
+      "x cannot run: no Python here imports torch (python3: No module named 'torch'); on Debian: apt-get install python3-torch libopenblas0-pthread.",
+    );
+    expect(() => requirePyTorch(missing, 'calibrate pytorch1', 'leave pytorch1 out')).toThrow(
+      /^calibrate pytorch1 cannot run: no Python here imports torch .*apt-get install python3-torch libopenblas0-pthread; or leave pytorch1 out\.$/,
+    );
   });
 });

@@ -47,22 +47,40 @@ export function findPyTorch(): PyTorchProbe {
   };
 }
 
+/**
+ * `probe`'s Python and torch version (findPyTorch's) for a caller that cannot do without PyTorch, or
+ * an error that says who needed it (`what`), why there is none and the fix ({@link findPyTorch}'s
+ * reason ends with the apt-get command), then `otherwise` (what else the user can do), if given.
+ */
+export function requirePyTorch(
+  probe: PyTorchProbe,
+  what: string,
+  otherwise?: string,
+): { python: string; version: string } {
+  if (probe.python == null)
+    throw new Error(`${what} cannot run: ${probe.reason}${otherwise ? `; or ${otherwise}` : ''}.`);
+  return { python: probe.python, version: probe.version ?? 'PyTorch' };
+}
+
 /** One PyTorch worker process; send rounds with {@link PyTorchPeer.round}, end it with {@link PyTorchPeer.close}. */
 export class PyTorchPeer {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: Interface;
   private readonly pending: Array<(line: string) => void> = [];
   private stderr = '';
+  private readonly label: string;
 
   /**
    * Starts the worker with `python` running `script` (default: `pytorch_training.py`; another script
    * speaks the same protocol for other networks), `leadingArgs` before the script (see
-   * {@link tensorfoldWorker}, which runs tensorfold's side on Node with this class). OpenBLAS is
+   * {@link tensorfoldWorker}, which runs tensorfold's side on Node with this class). `label` names
+   * the worker in the error when it exits mid-round (default `PyTorch peer`). OpenBLAS is
    * limited to one thread unless `OPENBLAS_NUM_THREADS` is set: PyTorch runs its own intra-op
    * threads, and OpenBLAS's threads on top of them fight for the cores (measured here: LeNet-5 with
    * 2 PyTorch threads took 10x longer per step).
    */
-  constructor(python: string, script: string = SCRIPT, leadingArgs: string[] = []) {
+  constructor(python: string, script: string = SCRIPT, leadingArgs: string[] = [], label = 'PyTorch peer') {
+    this.label = label;
     this.child = spawn(python, [...leadingArgs, script], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { OPENBLAS_NUM_THREADS: '1', ...process.env },
@@ -91,7 +109,7 @@ export class PyTorchPeer {
   timedRound(network: NetworkName | string, steps: number, threads: number): Promise<RoundTime> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) =>
-        reject(new Error(`The PyTorch peer exited (code ${code}): ${this.stderr.trim()}`));
+        reject(new Error(`The ${this.label} exited (code ${code}): ${this.stderr.trim()}`));
       this.child.once('exit', onExit);
       this.pending.push((line) => {
         this.child.off('exit', onExit);
@@ -136,5 +154,5 @@ const TENSORFOLD_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'tensorf
  * `tensorfold-processes` A/A runs ours in several processes with it.
  */
 export function tensorfoldWorker(): PyTorchPeer {
-  return new PyTorchPeer(process.execPath, TENSORFOLD_WORKER, process.execArgv);
+  return new PyTorchPeer(process.execPath, TENSORFOLD_WORKER, process.execArgv, 'tensorfold worker');
 }

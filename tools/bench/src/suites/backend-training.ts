@@ -27,7 +27,8 @@
  * one-thread,pytorch` picks the peers (all when unset; tensorfold itself always runs), and
  * `BACKEND_TRAINING_PYTORCH_PROCESSES` the number of PyTorch worker processes (default 16, `--quick` 2;
  * with two modes 1.4x apart the interval over processes narrows only with more of them, and the
- * verdict judges it over 8 or more: verdict.ts's YARDSTICK and VERDICT.minProcesses).
+ * verdict judges it, and issue 22's target, over 8 or more: verdict.ts's YARDSTICK and
+ * VERDICT.minProcesses; with 1 there is no interval: "only 1 process").
  */
 import { availableParallelism } from 'node:os';
 import { registerWasmKernels, wasmThreads } from '@tensorfold/backend';
@@ -74,7 +75,7 @@ function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] 
 /**
  * Timed rounds, steps per round and PyTorch worker processes, full (verdict.ts's YARDSTICK: 32 rounds
  * of 16 steps, 16 processes of 2 rounds each per PyTorch side) and `--quick` (6 rounds, the fewest
- * with a 95% interval; 2 processes, too few for the verdict to judge PyTorch's rows).
+ * with a 95% interval; 2 processes, too few for the verdict to judge PyTorch's rows or the target).
  */
 const PLAN = {
   full: { rounds: YARDSTICK.rounds, steps: YARDSTICK.steps, processes: YARDSTICK.pytorchProcesses },
