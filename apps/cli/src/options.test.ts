@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   integerAtLeast,
   integerInRange,
+  numberBetween,
   numberFrom,
   oneOf,
   positiveFloat32,
@@ -29,6 +30,12 @@ describe('flag parsers', () => {
     const split = numberFrom(0, 1, '--validation-split');
     expect(split('0')).toBe(0);
     expect(() => split('1')).toThrow(/from 0 up to/);
+    const ema = numberBetween(0, 1, '--ema', '0.999');
+    expect(ema('0.999')).toBe(0.999);
+    for (const bad of ['0', '1', '-0.1', '1.5', 'NaN', 'x', ''])
+      expect(() => ema(bad)).toThrow(
+        /--ema must be a number between 0 and 1, both excluded \(e\.g\. 0\.999\)/,
+      );
     const backend = oneOf(['auto', 'cpu'] as const, '--backend');
     expect(backend('CPU')).toBe('cpu');
     expect(() => backend('gpu')).toThrow(/one of auto, cpu/);

@@ -147,3 +147,16 @@ export function nonNegativeNumber(what: string, example: string) {
     return n;
   };
 }
+
+/** Parses a number strictly between `low` and `high` (`example` shows one), with a message that says what to pass. */
+export function numberBetween(low: number, high: number, what: string, example: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= low || n >= high) {
+      throw new InvalidArgumentError(
+        `${what} must be a number between ${low} and ${high}, both excluded (e.g. ${example}), got "${value}".`,
+      );
+    }
+    return n;
+  };
+}

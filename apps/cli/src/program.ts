@@ -13,6 +13,7 @@ import {
   integerInRange,
   LR_SCHEDULES,
   nonNegativeNumber,
+  numberBetween,
   numberFrom,
   oneOf,
   outDirectory,
@@ -191,13 +192,13 @@ flag or value, 130 Ctrl-C before training began.`,
     .option('--history <file>', 'write the per-epoch logs (loss, accuracy, ...) to this JSON file')
     .option(
       '--filters <list>',
-      `filters of each conv block, comma-separated (e.g. 16,32,64); image models ${FILTER_MODELS.join(', ')} only; ${GAN_MODELS.join(', ')}: one number, the generator's first feature map (e.g. 64)`,
+      `filters of each conv block, comma-separated (e.g. 16,32,64); image models ${FILTER_MODELS.join(', ')} only; ${GAN_MODELS.join(', ')}: one even number, the generator's first feature map (e.g. 64)`,
       positiveIntegerList('--filters'),
     )
     .addOption(
       choiceOption(
         '--lr-schedule <name>',
-        'learning rate over the run: constant, or cosine (decays from --lr to 0 over all the steps of --epochs, as Keras CosineDecay)',
+        'learning rate over the run: constant, or cosine (decays from --lr to 0 over all the steps of --epochs, as Keras CosineDecay; image classifiers and generative models)',
         LR_SCHEDULES,
         'constant',
       ),
@@ -237,8 +238,8 @@ flag or value, 130 Ctrl-C before training began.`,
     )
     .option(
       '--ema <decay>',
-      `${GAN_MODELS.join(', ')}: average the generator's weights over the steps with this decay, 0 to <1 (e.g. 0.999), and save that generator`,
-      numberFrom(0, 1, '--ema'),
+      `${GAN_MODELS.join(', ')}: average the generator's weights over the steps with this decay, between 0 and 1 (e.g. 0.999), and save that generator in place of the last step's, which is not kept (the saved discriminator and the reported losses are the last step's)`,
+      numberBetween(0, 1, '--ema', '0.999'),
     )
     .option(
       '--window <n>',
@@ -266,13 +267,15 @@ Examples:
   tensorfold train forecaster --dataset seattle-weather --window 60   beside the persistence baseline
   tensorfold train spam --dataset spam-assassin                       BiLSTM (spam-conv1d: a 1D convnet)
   tensorfold train charlm --dataset moby-dick --out runs/charlm       bits/char beside a bigram model
-  tensorfold train dcgan --epochs 19 --filters 64 --generator-blocks 1 --discriminator-batch-norm --classes --class-weight 3 --label-smoothing 0.1 --ema 0.999 --lr-schedule cosine --decay-from 14 --out runs/dcgan`,
+  tensorfold train dcgan --epochs 22 --filters 64 --generator-blocks 1 --discriminator-batch-norm --classes --class-weight 5 --label-smoothing 0.1 --ema 0.999 --lr-schedule cosine --decay-from 14 --seed 2 --out runs/dcgan`,
     )
     .action(async (model: string, flags: TrainFlags, command: Command) => {
       const json = flags.json ?? false;
       const out = makeOutput(json);
       const { checkGanFlags } = await import('./commands/train-gan.js');
       checkGanFlags(model, flags);
+      if (MODELS[model].task === 'classic-neuron' || SEQUENCE_TASKS.includes(MODELS[model].task))
+        await refuseSchedule(model, flags);
       if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
       if (SEQUENCE_TASKS.includes(MODELS[model].task)) return trainSequence(model, flags, command, out);
       for (const [key, flag] of [
@@ -727,6 +730,27 @@ async function trainClassic(model: string, flags: TrainFlags, command: Command, 
     out,
   );
   if (json) (out.data ?? out.line)(JSON.stringify(result));
+}
+
+/**
+ * Refuses `--lr-schedule cosine` and `--decay-from` for a model whose training path keeps `--lr` constant
+ * (a classic neuron, a recurrent model), naming the models that take them.
+ */
+async function refuseSchedule(model: string, flags: TrainFlags): Promise<void> {
+  const given = [
+    ...(flags.lrSchedule === 'cosine' ? ['--lr-schedule cosine'] : []),
+    ...(flags.decayFrom !== undefined ? ['--decay-from'] : []),
+  ];
+  if (given.length === 0) return;
+  const takers = (task: string) =>
+    Object.values(MODELS)
+      .filter((entry) => entry.task === task)
+      .map((entry) => entry.name)
+      .join(', ');
+  const { ConfigError } = await import('@tensorfold/core');
+  throw new ConfigError(
+    `${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to the image classifiers (${takers('classify-images')}) and the generative models (${takers('generate-images')}); ${model} trains at a constant --lr: drop ${given.length === 1 ? 'it' : 'them'}.`,
+  );
 }
 
 /** The tasks of `@tensorfold/models-rnn`, trained by commands/train-sequence.ts. */

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateCommand } from './commands/generate.js';
 import { summaryCommand } from './commands/summary.js';
 import { learningRateOver } from './commands/train-extras.js';
+import { checkGanFlags, ganBuildOptions } from './commands/train-gan.js';
 import { trainGenerative } from './commands/train-generative.js';
 import type { Output } from './output.js';
 import { buildProgram } from './program.js';
@@ -148,6 +149,92 @@ describe('tensorfold train dcgan: the class head, a deeper generator, the weight
     await expect(run(['train', 'dcgan', '--class-weight', '-1'])).rejects.toThrow(
       '--class-weight must be a finite number >= 0 (e.g. 3), got "-1".',
     );
+    // The generator halves --filters once: an odd or too small number fails here, naming the flag.
+    for (const filters of ['65', '1'])
+      await expect(run(['train', 'dcgan', '--filters', filters])).rejects.toThrow(
+        `--filters must be an even number >= 2 for dcgan (its generator halves it once), got ${filters}: pass e.g. --filters 64.`,
+      );
+    // A decay of 0 would save the last step's generator labelled averaged.
+    for (const ema of ['0', '1', '-0.5'])
+      await expect(run(['train', 'dcgan', '--ema', ema])).rejects.toThrow(
+        `--ema must be a number between 0 and 1, both excluded (e.g. 0.999), got "${ema}".`,
+      );
+    expect(() => checkGanFlags('dcgan', { ema: 0 })).toThrow('--ema must be a decay between 0 and 1');
+    expect(() => checkGanFlags('dcgan', { filters: [64], ema: 0.999 })).not.toThrow();
+  });
+
+  it('--classes on a dataset of one class is refused once it has loaded, before the model is built', () => {
+    expect(() => ganBuildOptions({ classes: true }, { name: 'shapes', numClasses: 1 })).toThrow(
+      "--classes trains a class head on the images' labels; shapes has 1 class: use a labelled dataset",
+    );
+    expect(ganBuildOptions({ classes: true, filters: [8] }, { name: 'mnist', numClasses: 10 })).toEqual({
+      filters: 8,
+      classes: 10,
+    });
+  });
+
+  it('refuses --lr-schedule cosine and --decay-from for the models that train at a constant rate', async () => {
+    const takers =
+      /apply to the image classifiers \(lenet5, .*mlp.*\) and the generative models \(dcgan, vae, autoencoder, denoising-autoencoder\); /;
+    for (const model of ['forecaster', 'charlm', 'perceptron']) {
+      await expect(run(['train', model, '--decay-from', '3'])).rejects.toThrow(
+        `--decay-from applies to the image classifiers (`,
+      );
+      await expect(
+        run(['train', model, '--lr-schedule', 'cosine', '--decay-from', '3', '--epochs', '5']),
+      ).rejects.toThrow(takers);
+      await expect(run(['train', model, '--lr-schedule', 'cosine'])).rejects.toThrow(
+        `; ${model} trains at a constant --lr: drop it.`,
+      );
+    }
+  });
+
+  it("the help's class-head example, also the models-gan README's, runs (on 64 digits, 8 filters)", async () => {
+    let help = '';
+    const train = buildProgram(() => quiet).commands.find((command) => command.name() === 'train');
+    train
+      ?.configureOutput({
+        writeOut: (text) => {
+          help += text;
+        },
+      })
+      .outputHelp();
+    const example = help.match(/^ {2}(tensorfold train dcgan .*--classes.*)$/m)?.[1] as string;
+    const readme = readFileSync(new URL('../../../packages/models-gan/README.md', import.meta.url), 'utf8');
+    const inReadme = readme.match(/`(tensorfold train dcgan [^`]*--classes[^`]*)`/)?.[1];
+    expect(inReadme?.replace(/\s+/g, ' ')).toBe(example);
+    const args = example.split(' ').slice(1);
+    const out = join(dir, 'example');
+    args[args.indexOf('--out') + 1] = out;
+    // Later values win: the example's flags, on 64 digits (one step an epoch) and a small network.
+    args.push('--limit', '64', '--filters', '8', '--latent', '8', '--backend', 'wasm', '--json');
+    const lines: string[] = [];
+    await buildProgram(() => ({ ...quiet, line: (text) => lines.push(text) })).parseAsync([
+      'node',
+      'tensorfold',
+      ...args,
+    ]);
+    const result = JSON.parse(lines.at(-1) as string);
+    expect(result).toMatchObject({
+      model: 'dcgan',
+      dataset: 'mnist',
+      epochs: 22,
+      seed: 2,
+      lrSchedule: 'cosine',
+      decayFrom: 14,
+      trainSamples: 64,
+      savedTo: out,
+      gan: {
+        filters: 8,
+        generatorBlocks: 1,
+        discriminatorBatchNorm: true,
+        classes: 10,
+        classWeight: 5,
+        labelSmoothing: 0.1,
+        ema: 0.999,
+      },
+    });
+    expect(Object.keys(result.train).sort()).toEqual(['d_class', 'd_loss', 'g_class', 'g_loss']);
   });
 
   it('--decay-from holds the rate through its epoch, then decays it along the half cosine to 0', () => {

@@ -57,7 +57,12 @@ function storedAs(artifacts: tf.io.ModelArtifacts): string {
   return q ? String(q) : 'float32';
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The median of `xs` (not empty): the middle value, or the mean of the middle two for an even count. */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 export async function evaluateCommand(
   target: string,

@@ -1,7 +1,8 @@
 /**
  * What `tensorfold train dcgan` adds to a generative run: the GAN's own flags (a class head, the class
  * weight, generator depth, discriminator batch norm, label smoothing, a weight average), checked before
- * anything loads, turned into the builder's and `compile`'s options. Every flag left out keeps the
+ * anything loads (but for `--classes` on a dataset of one class, refused once the dataset has loaded,
+ * before the model is built), turned into the builder's and `compile`'s options. Every flag left out keeps the
  * default of `dcgan` and `GAN.compile` (`@tensorfold/models-gan`), which the CLI does not restate.
  */
 import { ConfigError, type Model } from '@tensorfold/core/node';
@@ -26,7 +27,9 @@ export interface GanTrainOptions {
   labelSmoothing?: number;
   /**
    * Keep an exponential moving average of the generator's weights with this decay, in (0, 1) (e.g.
-   * 0.999), and save and test the GAN with the averaged generator. Default: none (the last step's).
+   * 0.999), and save the GAN with the averaged generator in place of the last step's, which is not kept:
+   * the saved discriminator is the last step's (trained against the last step's generator), and the
+   * result's `train` losses are the last step's. Default: none (the last step's generator is saved).
    */
   ema?: number;
 }
@@ -47,8 +50,9 @@ export function ganFlagsGiven(options: GanTrainOptions): string[] {
 }
 
 /**
- * Refuses, before anything loads, GAN flags given to a model that is not a GAN, and a flag that needs
- * another one.
+ * Refuses, before anything loads, GAN flags given to a model that is not a GAN, a flag that needs
+ * another one, and values the DCGAN cannot take (`--filters` other than one even number >= 2, an `--ema`
+ * decay outside (0, 1)).
  */
 export function checkGanFlags(model: string, options: GanTrainOptions & { filters?: number[] }): void {
   const given = ganFlagsGiven(options);
@@ -63,6 +67,15 @@ export function checkGanFlags(model: string, options: GanTrainOptions & { filter
   if (GAN_MODELS.includes(model) && options.filters !== undefined && options.filters.length !== 1)
     throw new ConfigError(
       `--filters takes one number for ${model} (its generator's first feature map; each upsampling halves it), got ${options.filters.join(',')}: pass e.g. --filters 64.`,
+    );
+  const filters = options.filters?.[0];
+  if (GAN_MODELS.includes(model) && filters !== undefined && (filters < 2 || filters % 2 !== 0))
+    throw new ConfigError(
+      `--filters must be an even number >= 2 for ${model} (its generator halves it once), got ${filters}: pass e.g. --filters 64.`,
+    );
+  if (options.ema !== undefined && !(options.ema > 0 && options.ema < 1))
+    throw new ConfigError(
+      `--ema must be a decay between 0 and 1, both excluded (e.g. 0.999), got ${options.ema}.`,
     );
 }
 

@@ -130,7 +130,7 @@ export async function trainGenerative(
         : model instanceof GAN || model instanceof VAE
           ? await model.fit(trainImages, fitArgs)
           : await model.fit(trainImages, trainImages, fitArgs);
-      // --ema: the GAN is tested and saved with the averaged generator.
+      // --ema: the GAN is saved with the averaged generator; the last step's is overwritten (not kept).
       average?.copyInto((model as GAN).generator);
       const last: Record<string, number> = {};
       for (const [key, values] of Object.entries(history.history)) last[key] = round(values.at(-1) as number);
