@@ -3,34 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequential } from './engine/sequential.js';
 import * as main from './index.js';
 import { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE, softmaxGradient } from './kernels/softmax-grad.js';
+import { registerCpuTestKernel } from './test-utils/cpu-test-kernel.js';
 import { useCpu } from './test-utils/setup.js';
 import { ToyDense, ToySGD, toyMse } from './test-utils/toys.js';
 import * as testing from './testing.js';
 import { computeLosses } from './training/losses.js';
 
-// A CPU kernel for SOFTMAX_GRAD in plain JavaScript (no gradient of its own, as WASM's), so that the
-// kernel path is taken here too.
+// SOFTMAX_GRAD on the CPU backend (no gradient of its own, as WASM's), so that the kernel path is
+// taken here too.
 beforeAll(async () => {
   await useCpu();
-  tf.registerKernel({
-    kernelName: SOFTMAX_GRAD,
-    backendName: 'cpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
-      const cpu = backend as tf.KernelBackend & {
-        makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-      };
-      const d = cpu.readSync(dy.dataId) as Float32Array;
-      const p = cpu.readSync(y.dataId) as Float32Array;
-      const classes = y.shape[y.shape.length - 1];
-      const dx = new Float32Array(p.length); // [..., classes]
-      for (let at = 0; at < p.length; at += classes) {
-        let t = 0;
-        for (let j = at; j < at + classes; j++) t += d[j] * p[j];
-        for (let j = at; j < at + classes; j++) dx[j] = d[j] * p[j] - t * p[j];
-      }
-      return cpu.makeTensorInfo(y.shape, 'float32', dx);
-    },
+  registerCpuTestKernel(SOFTMAX_GRAD, ['dy', 'y'], ([d, p], shape) => {
+    const classes = shape[shape.length - 1];
+    const dx = new Float32Array(p.length); // [..., classes]
+    for (let at = 0; at < p.length; at += classes) {
+      let t = 0;
+      for (let j = at; j < at + classes; j++) t += d[j] * p[j];
+      for (let j = at; j < at + classes; j++) dx[j] = d[j] * p[j] - t * p[j];
+    }
+    return dx;
   });
 });
 afterAll(() => tf.unregisterKernel(SOFTMAX_GRAD, 'cpu'));

@@ -1,26 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCpuTestKernel } from '../test-utils/cpu-test-kernel.js';
 import { useCpu } from '../test-utils/setup.js';
 import { gradKernelRunnable } from './grad-kernel-gate.js';
 import { RELU_GRAD } from './relu-grad.js';
 
-// A CPU RELU_GRAD by the same ops and no gradient of its own, as WASM's.
+// RELU_GRAD on the CPU backend, with no gradient of its own, as WASM's.
 beforeAll(async () => {
   await useCpu();
-  tf.registerKernel({
-    kernelName: RELU_GRAD,
-    backendName: 'cpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { dy, y } = inputs as { dy: tf.Tensor; y: tf.Tensor };
-      const out = tf.tidy(() => tf.mul(dy, tf.step(y)));
-      const values = out.dataSync() as Float32Array;
-      out.dispose();
-      const cpu = backend as tf.KernelBackend & {
-        makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-      };
-      return cpu.makeTensorInfo(y.shape, 'float32', values);
-    },
-  });
+  registerCpuTestKernel(RELU_GRAD, ['dy', 'y'], ([d, y]) => d.map((v, i) => (y[i] > 0 ? v : v * 0)));
 });
 afterAll(() => tf.unregisterKernel(RELU_GRAD, 'cpu'));
 
