@@ -51,11 +51,12 @@ export {
   CROSSENTROPY_EPSILON,
   PROBABILITIES_CROSSENTROPY,
   PROBABILITIES_CROSSENTROPY_GRAD,
+  PROBABILITIES_CROSSENTROPY_MAX_SIZE,
   probabilitiesCrossentropy,
   probabilitiesCrossentropyGradConfig,
 } from './kernels/probabilities-crossentropy.js';
 export { RELU_GRAD, reluGradient } from './kernels/relu-grad.js';
-export { SOFTMAX_GRAD, setSoftmaxGradKernelEnabled, softmaxGradient } from './kernels/softmax-grad.js';
+export { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE, softmaxGradient } from './kernels/softmax-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';
 export type {
@@ -118,7 +119,6 @@ export {
   defaultTrainStep,
   NonFiniteLossError,
   type StepLogs,
-  setStepLossOnHost,
 } from './training/train-step.js';
 export {
   defaultOutput,

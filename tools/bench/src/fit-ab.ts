@@ -18,7 +18,8 @@
  * too, which this sparse loss does not reach; off: as before it).
  */
 import { setGatherRowsEnabled } from '@tensorfold/backend/testing';
-import { setSoftmaxGradKernelEnabled, setStepLossOnHost, tf } from '@tensorfold/core';
+import { tf } from '@tensorfold/core';
+import { setSoftmaxGradKernelEnabled, setStepLossOnHost } from '@tensorfold/core/testing';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';

@@ -34,7 +34,8 @@ import {
   setPaddedMatMulEnabled,
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
-import { setSoftmaxGradKernelEnabled, setStepLossOnHost, tf } from '@tensorfold/core';
+import { tf } from '@tensorfold/core';
+import { setSoftmaxGradKernelEnabled, setStepLossOnHost } from '@tensorfold/core/testing';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gradKernelRunnable } from './grad-kernel-gate.js';
 
 /**
  * Categorical cross-entropy of probabilities over the last axis, as Keras computes it, in one kernel:
@@ -19,8 +20,24 @@ export const PROBABILITIES_CROSSENTROPY = 'TensorfoldProbabilitiesCrossentropy';
  * ```
  *
  * (the clip passes gradients only where it does not cut, as tfjs-core's `ClipByValue` gradient).
+ * It has no gradient: a gradient of this gradient (second order) takes the stock ops.
  */
 export const PROBABILITIES_CROSSENTROPY_GRAD = 'TensorfoldProbabilitiesCrossentropyGrad';
+
+/**
+ * The most elements (of `yPred`, all rows together) for which {@link probabilitiesCrossentropy}
+ * runs {@link PROBABILITIES_CROSSENTROPY}; larger inputs get `null` (the caller's stock ops). WASM's
+ * kernels are scalar JavaScript loops, which win by saving kernel calls on a classifier's few classes
+ * per row; the stock kernels' SIMD passes win on large inputs (a language model's
+ * `[batch, time, vocabulary]`). The cutoff is conservative (the measurement is in the comment beside it).
+ */
+// Chosen from WASM timings (each kernel against its stock kernels, each with a read, [rows, 10],
+// median of 5 alternating rounds, 2 shared cores at load 5.3 under nice, 2026-12-07): the gradient
+// kernel wins at every size (kernel/ops 0.22 at 1,280 elements, 0.29 at 4,100 and 16,380, 0.37-0.52
+// up to 1M); the forward one only on small inputs (0.71 at 1,280, 1.65 at 4,100, 1.8-3.1 above). A
+// training step (both) gains up to about 32k elements, an evaluation (forward alone) loses above
+// about 2k: 8,192, where an evaluation's forward costs a few hundredths of a millisecond more.
+export const PROBABILITIES_CROSSENTROPY_MAX_SIZE = 8192;
 
 /** The epsilon the probabilities are clipped with (Keras's `backend.epsilon()`). */
 export const CROSSENTROPY_EPSILON = 1e-7;
@@ -55,9 +72,9 @@ export const probabilitiesCrossentropyGradConfig: tf.GradConfig = {
     return {
       // [..., classes]; computed only where the targets need a gradient (rarely)
       yTrue: () => tf.mul(clippedLogOfNormalized(p), tf.expandDims(tf.neg(d), -1)),
-      // [..., classes]
+      // [..., classes]; by the kernel unless a tape records this gradient (second order)
       yPred: () =>
-        tf.getKernel(PROBABILITIES_CROSSENTROPY_GRAD, tf.getBackend()) != null
+        gradKernelRunnable(PROBABILITIES_CROSSENTROPY_GRAD, p.size)
           ? (tf
               .engine()
               .runKernel(PROBABILITIES_CROSSENTROPY_GRAD, { dy: d, yTrue: y, yPred: p }) as tf.Tensor)
@@ -69,7 +86,8 @@ export const probabilitiesCrossentropyGradConfig: tf.GradConfig = {
 /**
  * The categorical cross-entropy of probabilities over the last axis by {@link PROBABILITIES_CROSSENTROPY}
  * (one kernel forward, one backward) where the active backend registers both kernels, the inputs
- * are float32 of the same shape, rank 2 or more, with classes; `null` elsewhere, for the caller's own
+ * are float32 of the same shape, rank 2 or more, with classes, and at most
+ * {@link PROBABILITIES_CROSSENTROPY_MAX_SIZE} elements; `null` elsewhere, for the caller's own
  * expression. `yTrue`, `yPred`: `[..., classes]`; the result `[...]`.
  */
 export function probabilitiesCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor | null {
@@ -79,6 +97,7 @@ export function probabilitiesCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): t
     yPred.dtype !== 'float32' ||
     yPred.rank < 2 ||
     yPred.shape[yPred.rank - 1] === 0 ||
+    yPred.size > PROBABILITIES_CROSSENTROPY_MAX_SIZE ||
     !tf.util.arraysEqual(yTrue.shape, yPred.shape) ||
     tf.getKernel(PROBABILITIES_CROSSENTROPY, backend) == null ||
     tf.getKernel(PROBABILITIES_CROSSENTROPY_GRAD, backend) == null

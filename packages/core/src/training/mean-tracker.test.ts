@@ -25,6 +25,23 @@ describe('MeanTracker', () => {
     t.dispose();
   });
 
+  it("rounds the host mean to float32, and gives a single value back as it is (a batch's float32 loss)", () => {
+    const t = new MeanTracker('loss');
+    const v = Math.fround(0.7123);
+    t.updateKnown(v, 3);
+    expect(t.known()).toBe(v);
+    const w = Math.fround(0.2);
+    t.updateKnown(w, 5);
+    const mean = (v * 3 + w * 5) / 8; // float64: not a float32 number
+    expect(Math.fround(mean)).not.toBe(mean);
+    expect(t.known()).toBe(Math.fround(mean));
+    t.reset();
+    expect(t.known()).toBe(0);
+    t.updateKnown(w, 2);
+    expect(t.known()).toBe(w);
+    t.dispose();
+  });
+
   it('mixes host numbers and device scalars into one weighted mean; 0 before any update; no leaks', async () => {
     const before = tf.memory().numTensors;
     const t = new MeanTracker('loss');

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * A weighted running mean. Values added as scalars stay on the device (two scalars), so updating it
  * never waits for the GPU; values already read to the host ({@link MeanTracker.updateKnown}, a
  * training step's loss, which the step reads anyway to check it is finite) are added in JavaScript
- * (float64), with no kernel call. Used for the loss and for values returned by custom training steps.
+ * (float64, the mean rounded to float32), with no kernel call. Used for the loss and for values
+ * returned by custom training steps.
  */
 export class MeanTracker {
   /** The device part, and whether a scalar was added to it since the last reset. */
@@ -14,6 +15,9 @@ export class MeanTracker {
   /** The host part. */
   private knownTotal = 0;
   private knownCount = 0;
+  /** How many values {@link MeanTracker.updateKnown} added, and the last of them. */
+  private knownValues = 0;
+  private lastKnown = 0;
 
   /** Whether any value was added since the last reset. */
   updated = false;
@@ -37,17 +41,29 @@ export class MeanTracker {
     this.updated = true;
   }
 
-  /** Adds `value`, a number already on the host, with weight `weight` (e.g. the batch size). */
+  /**
+   * Adds `value`, a number already read to the host (a training step's loss), with weight `weight`
+   * (e.g. the batch size; default 1), in JavaScript: no kernel call and no device read. Values added
+   * so are summed in float64; {@link MeanTracker.known} rounds their mean to float32.
+   */
   updateKnown(value: number, weight = 1): void {
     this.knownTotal += value * weight;
     this.knownCount += weight;
+    this.knownValues++;
+    this.lastKnown = value;
     this.updated = true;
   }
 
-  /** The mean so far when every value was added by {@link MeanTracker.updateKnown} (0 before any); else null. */
+  /**
+   * The mean so far when every value since the last reset was added by
+   * {@link MeanTracker.updateKnown}, rounded to float32 (the value itself when one was added, so a
+   * single batch's loss is the float32 loss exactly; 0 before any update); `null` when a scalar was
+   * added by {@link MeanTracker.update} (the mean is then on the device: {@link MeanTracker.result}).
+   */
   known(): number | null {
     if (this.onDevice) return null;
-    return this.knownCount === 0 ? 0 : this.knownTotal / this.knownCount;
+    if (this.knownCount === 0) return 0;
+    return Math.fround(this.knownValues === 1 ? this.lastKnown : this.knownTotal / this.knownCount);
   }
 
   /** The mean so far (a new scalar; 0 before any update). */
@@ -71,6 +87,8 @@ export class MeanTracker {
     this.onDevice = false;
     this.knownTotal = 0;
     this.knownCount = 0;
+    this.knownValues = 0;
+    this.lastKnown = 0;
     this.updated = false;
   }
 

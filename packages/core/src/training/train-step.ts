@@ -21,10 +21,11 @@ let lossOnHost = true;
 
 /**
  * Lets the default training step add its loss to the epoch's mean as the number it already read
- * (`true`, the default: no kernel call, and `trainOnBatch` reads no other value from the device when
- * no metric is compiled) or as a scalar on the device (`false`, as before: three scalar kernels a
- * step and a read per `trainOnBatch`), for same-process A/B benchmarks. The logged mean differs in
- * its last bits only (summed in float64 instead of float32).
+ * (`true`, the default: no kernel call; `trainOnBatch` then reads nothing else from the device for a
+ * model with one output, no regularization penalty and no compiled metric) or as a scalar on the
+ * device (`false`, as before: three scalar kernels a step), for same-process A/B benchmarks. A single
+ * batch's loss is the same float32 number either way; an epoch's mean differs in its last bits only
+ * (summed in float64, then rounded to float32, instead of summed in float32).
  */
 export function setStepLossOnHost(on: boolean): void {
   lossOnHost = on;

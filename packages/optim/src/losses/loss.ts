@@ -1,7 +1,10 @@
-import { ConfigError, type Loss, ShapeError, tf } from '@tensorfold/core';
+import { ConfigError, CROSSENTROPY_EPSILON, type Loss, ShapeError, tf } from '@tensorfold/core';
 
-/** The epsilon Keras and TensorFlow.js clip probabilities with (`backend.epsilon()`). */
-export const EPSILON = 1e-7;
+/**
+ * The epsilon Keras and TensorFlow.js clip probabilities with (`backend.epsilon()`, 1e-7): core's
+ * `CROSSENTROPY_EPSILON`, which its cross-entropy kernel clips with.
+ */
+export const EPSILON = CROSSENTROPY_EPSILON;
 
 /** Options every loss takes. */
 export interface LossArgs {

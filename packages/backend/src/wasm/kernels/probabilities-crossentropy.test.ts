@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   PROBABILITIES_CROSSENTROPY,
   PROBABILITIES_CROSSENTROPY_GRAD,
+  PROBABILITIES_CROSSENTROPY_MAX_SIZE,
   probabilitiesCrossentropy,
 } from '@tensorfold/core';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +151,63 @@ describe("WASM PROBABILITIES_CROSSENTROPY and its gradient (core's kernels)", ()
     const empty = probabilitiesCrossentropy(tf.zeros([0, 3]), tf.zeros([0, 3])) as tf.Tensor;
     expect(empty.shape).toEqual([0]);
     tf.dispose([p, y, empty]);
+  });
+
+  it('gives zeros for rows of no classes, when run directly (core itself declines them)', async () => {
+    await useBackend('wasm');
+    const p = tf.zeros([3, 0]);
+    expect(probabilitiesCrossentropy(p, p)).toBeNull();
+    const loss = tf.engine().runKernel(PROBABILITIES_CROSSENTROPY, { yTrue: p, yPred: p }) as tf.Tensor;
+    expect(loss.shape).toEqual([3]);
+    expect(Array.from(await loss.data()).every((v) => v === 0)).toBe(true);
+    const dp = tf.engine().runKernel(PROBABILITIES_CROSSENTROPY_GRAD, {
+      dy: tf.ones([3]),
+      yTrue: p,
+      yPred: p,
+    }) as tf.Tensor;
+    expect(dp.shape).toEqual([3, 0]);
+    tf.dispose([p, loss, dp]);
+  });
+
+  it("runs up to PROBABILITIES_CROSSENTROPY_MAX_SIZE elements; above, null (the caller's stock ops)", async () => {
+    await useBackend('wasm');
+    const classes = 16;
+    const rows = PROBABILITIES_CROSSENTROPY_MAX_SIZE / classes;
+    const at = tf.fill([rows, classes], 1 / classes);
+    const above = tf.fill([rows + 1, classes], 1 / classes);
+    const info = await tf.profile(() => probabilitiesCrossentropy(at, at) as tf.Tensor);
+    expect(info.kernelNames).toEqual([PROBABILITIES_CROSSENTROPY]);
+    expect(probabilitiesCrossentropy(above, above)).toBeNull();
+    tf.dispose([at, above, info.result as tf.Tensor]);
+  });
+
+  it("takes a second-order gradient through the loss's gradient (the kernel has none: the ops), as the CPU backend's expression", async () => {
+    const shape = [6, 10];
+    const values = inputs(shape, true);
+    // With respect to per-row weights, which reach the loss's gradient as its upstream gradient
+    // (tfjs-core has no gradient for the clip's mask, LogicalAnd: not with respect to p, on any backend).
+    const second = async (backend: 'cpu' | 'wasm', fn: (y: tf.Tensor, p: tf.Tensor) => tf.Tensor) => {
+      await useBackend(backend);
+      const y = tf.tensor(values.y, shape);
+      // probabilities inside the clip's bounds (the written gradient's y / q has no second derivative
+      // where the clip cuts an exact zero)
+      const p0 = tf.tidy(() => tf.softmax(tf.tensor(values.p, shape)));
+      const w0 = tf.tensor1d([1, -0.5, 2, 0.25, 3, -1]);
+      const before = tf.memory().numTensors;
+      const g = tf.grad((w: tf.Tensor) =>
+        tf.sum(tf.square(tf.grad((q: tf.Tensor) => tf.sum(tf.mul(fn(y, q), w)))(p0))),
+      )(w0);
+      const out = Float32Array.from(await g.data());
+      g.dispose();
+      const leaked = tf.memory().numTensors - before;
+      tf.dispose([y, p0, w0]);
+      return { values: out, leaked };
+    };
+    const want = await second('cpu', expression);
+    const got = await second('wasm', (y, p) => probabilitiesCrossentropy(y, p) as tf.Tensor);
+    expect(got.leaked).toBe(0);
+    expect(want.values.some((v) => v !== 0)).toBe(true);
+    expectClose(got.values, want.values, 1e-4, 'second order');
   });
 
   it('declines what it does not take (int targets, rank 1, other shapes): null, for the caller', async () => {

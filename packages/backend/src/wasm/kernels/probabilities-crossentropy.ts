@@ -11,10 +11,9 @@ const LOW = Math.fround(CROSSENTROPY_EPSILON);
 const HIGH = Math.fround(1 - CROSSENTROPY_EPSILON);
 const f32 = Math.fround;
 
-/** Rows and classes of `[..., classes]`. */
+/** Rows and classes of `[..., classes]` (rows from the leading axes, so also where classes is 0). */
 function rowsAndClasses(shape: number[]): [number, number] {
-  const classes = shape[shape.length - 1];
-  return [shape.reduce((a, n) => a * n, 1) / classes, classes];
+  return [shape.slice(0, -1).reduce((a, n) => a * n, 1), shape[shape.length - 1]];
 }
 
 /** The sum of row `r`'s `classes` values in float32, in order. */
@@ -41,9 +40,13 @@ export const probabilitiesCrossentropyConfig: KernelConfig = {
     const out = backend.makeOutput(yPred.shape.slice(0, -1), 'float32'); // [...]
     if (rows === 0) return out;
     // Views after the last allocation: an allocation may move the heap.
+    const loss = backend.typedArrayFromHeap(out) as Float32Array;
+    if (classes === 0) {
+      loss.fill(0); // the sum over no classes (the heap's memory is not cleared)
+      return out;
+    }
     const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    const loss = backend.typedArrayFromHeap(out) as Float32Array;
     for (let r = 0, at = 0; r < rows; r++, at += classes) {
       const s = rowSum(p, at, classes);
       let acc = 0;
@@ -74,7 +77,7 @@ export const probabilitiesCrossentropyGradConfig: KernelConfig = {
     const backend = b as WasmBackendLike;
     const [rows, classes] = rowsAndClasses(yPred.shape);
     const out = backend.makeOutput(yPred.shape, 'float32'); // [..., classes]
-    if (rows === 0) return out;
+    if (rows * classes === 0) return out;
     const d = backend.typedArrayFromHeap(dy) as Float32Array;
     const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;

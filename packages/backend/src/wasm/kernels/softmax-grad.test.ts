@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SOFTMAX_GRAD } from '@tensorfold/core';
+import { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE } from '@tensorfold/core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 
@@ -48,6 +48,51 @@ describe("WASM SOFTMAX_GRAD (core's Softmax gradient)", () => {
     for (let i = 0; i < want.values.length; i++) {
       expect(Math.abs(got.values[i] - want.values[i]), `at ${i}`).toBeLessThanOrEqual(
         1e-6 * Math.max(1, Math.abs(want.values[i])),
+      );
+    }
+  });
+
+  it('runs up to SOFTMAX_GRAD_MAX_SIZE elements; above, the stock kernels, the same values', async () => {
+    const classes = 16;
+    const at = await gradient('wasm', [SOFTMAX_GRAD_MAX_SIZE / classes, classes]);
+    expect(at.kernels).toContain(SOFTMAX_GRAD);
+    const shape = [SOFTMAX_GRAD_MAX_SIZE / classes + 1, classes];
+    const want = await gradient('cpu', shape);
+    const got = await gradient('wasm', shape);
+    expect(got.kernels).not.toContain(SOFTMAX_GRAD);
+    expect(got.kernels).toContain('Sub');
+    expect(got.leaked).toBe(0);
+    for (let i = 0; i < want.values.length; i++) {
+      expect(Math.abs(got.values[i] - want.values[i]), `at ${i}`).toBeLessThanOrEqual(
+        1e-6 * Math.max(1, Math.abs(want.values[i])),
+      );
+    }
+  });
+
+  it("takes a second-order gradient through softmax (the kernel has none: the ops), as the CPU backend's", async () => {
+    const second = async (backend: 'cpu' | 'wasm') => {
+      await useBackend(backend);
+      const { z: zv, dy: wv } = inputs([3, 10]);
+      const [x0, w] = [tf.tensor(zv, [3, 10]), tf.tensor(wv, [3, 10])];
+      const before = tf.memory().numTensors;
+      // With respect to w, which reaches softmax's gradient as its upstream gradient (tfjs-core does
+      // not differentiate through softmax's saved output, on any backend: not with respect to x0).
+      const g = tf.grad((v: tf.Tensor) =>
+        tf.sum(tf.square(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.softmax(z), v)))(x0))),
+      )(w);
+      const values = Float32Array.from(await g.data());
+      g.dispose();
+      const leaked = tf.memory().numTensors - before;
+      tf.dispose([x0, w]);
+      return { values, leaked };
+    };
+    const want = await second('cpu');
+    const got = await second('wasm');
+    expect(got.leaked).toBe(0);
+    expect(want.values.some((v) => v !== 0)).toBe(true);
+    for (let i = 0; i < want.values.length; i++) {
+      expect(Math.abs(got.values[i] - want.values[i]), `at ${i}`).toBeLessThanOrEqual(
+        1e-5 * Math.max(1, Math.abs(want.values[i])),
       );
     }
   });
