@@ -4,6 +4,7 @@
 import { ConfigError } from '@tensorfold/core';
 import { deltaRule } from './delta-rule.js';
 import { sign } from './hebbian-rule.js';
+import { initialNeuronWeights } from './initial-weights.js';
 import {
   bipolarTargets,
   checkEpochs,
@@ -23,7 +24,7 @@ import {
   readNumber,
   readNumbers,
 } from './serialization.js';
-import { type ClassicFitOptions, DEFAULT_SEED, orderRandom, randomWeights } from './training.js';
+import { type ClassicFitOptions, DEFAULT_SEED, orderRandom } from './training.js';
 
 /** Options of {@link Adaline}. */
 export interface AdalineOptions {
@@ -111,11 +112,13 @@ export class Adaline {
     const n = checkSamples(x, NAME, this.weights?.length);
     checkLabelCount(x, y, NAME);
     const d = bipolarTargets(y, NAME);
-    if (!this.weights) {
-      const drawn = randomWeights(n + 1, seed);
-      this.weights = drawn.slice(1);
-      if (!this.biasGiven) this.bias = drawn[0];
-    }
+    const start = initialNeuronWeights(
+      { weights: this.weights, bias: this.bias, biasGiven: this.biasGiven },
+      n,
+      seed,
+    );
+    this.weights = start.weights;
+    this.bias = start.bias;
     const random = orderRandom(seed);
     const history: AdalineEpoch[] = [];
     let reachedTarget = false;

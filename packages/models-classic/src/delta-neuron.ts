@@ -8,6 +8,7 @@ import {
   differentiableActivation,
   generalizedDeltaRule,
 } from './delta-rule.js';
+import { initialNeuronWeights } from './initial-weights.js';
 import {
   checkEpochs,
   checkLabelCount,
@@ -26,7 +27,7 @@ import {
   readNumber,
   readNumbers,
 } from './serialization.js';
-import { type ClassicFitOptions, DEFAULT_SEED, orderRandom, randomWeights } from './training.js';
+import { type ClassicFitOptions, DEFAULT_SEED, orderRandom } from './training.js';
 
 /** Options of {@link DeltaNeuron}. */
 export interface DeltaNeuronOptions {
@@ -86,11 +87,13 @@ export class DeltaNeuron {
     const n = checkSamples(x, NAME, this.weights?.length);
     checkLabelCount(x, y, NAME);
     checkNumbers(y as number[], x.length, `${NAME}: y (targets)`);
-    if (!this.weights) {
-      const drawn = randomWeights(n + 1, seed);
-      this.weights = drawn.slice(1);
-      if (!this.biasGiven) this.bias = drawn[0];
-    }
+    const start = initialNeuronWeights(
+      { weights: this.weights, bias: this.bias, biasGiven: this.biasGiven },
+      n,
+      seed,
+    );
+    this.weights = start.weights;
+    this.bias = start.bias;
     const random = orderRandom(seed);
     const history: DeltaNeuronEpoch[] = [];
     for (let e = 0; e < epochs; e++) {

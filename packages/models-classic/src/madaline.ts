@@ -4,6 +4,7 @@
  */
 import { ConfigError, SerializationError } from '@tensorfold/core';
 import { sign } from './hebbian-rule.js';
+import { initialLayerWeights } from './initial-weights.js';
 import {
   bipolarTargets,
   checkEpochs,
@@ -16,7 +17,7 @@ import {
   type Sample,
 } from './samples.js';
 import { CLASSIC_FORMAT, type ClassicJson, readEnvelope, readHistory, readNumbers } from './serialization.js';
-import { type ClassicFitOptions, DEFAULT_SEED, orderRandom, randomWeights } from './training.js';
+import { type ClassicFitOptions, DEFAULT_SEED, orderRandom } from './training.js';
 
 /** Options of {@link Madaline}. */
 export interface MadalineOptions {
@@ -122,14 +123,14 @@ export class Madaline {
     const n = checkSamples(x, NAME, this.weights?.[0]?.length);
     checkLabelCount(x, y, NAME);
     const t = bipolarTargets(y, NAME);
-    if (!this.weights) {
-      const drawn = randomWeights(this.hiddenUnits * (n + 1), seed);
-      this.weights = Array.from({ length: this.hiddenUnits }, (_, j) =>
-        drawn.slice(j * (n + 1) + 1, (j + 1) * (n + 1)),
-      );
-      if (!this.biasesGiven)
-        this.biases = Array.from({ length: this.hiddenUnits }, (_, j) => drawn[j * (n + 1)]);
-    }
+    const start = initialLayerWeights(
+      { weights: this.weights, biases: this.biases, biasesGiven: this.biasesGiven },
+      this.hiddenUnits,
+      n,
+      seed,
+    );
+    this.weights = start.weights;
+    this.biases = start.biases;
     const w = this.weights;
     const b = this.biases;
     const random = orderRandom(seed);

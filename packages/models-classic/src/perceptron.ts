@@ -3,6 +3,7 @@
  */
 import { ConfigError } from '@tensorfold/core';
 import { perceptronRule, sign } from './hebbian-rule.js';
+import { initialNeuronWeights } from './initial-weights.js';
 import {
   bipolarTargets,
   checkEpochs,
@@ -22,7 +23,7 @@ import {
   readNumber,
   readNumbers,
 } from './serialization.js';
-import { type ClassicFitOptions, DEFAULT_SEED, orderRandom, randomWeights } from './training.js';
+import { type ClassicFitOptions, DEFAULT_SEED, orderRandom } from './training.js';
 
 /** Options of {@link Perceptron}. */
 export interface PerceptronOptions {
@@ -236,10 +237,13 @@ export class Perceptron {
 
   private initialize(n: number, seed: number): void {
     this.inputSize = n;
-    if (this.weights) return;
-    const drawn = randomWeights(n + 1, seed);
-    this.weights = drawn.slice(1);
-    if (!this.biasGiven) this.bias = drawn[0];
+    const start = initialNeuronWeights(
+      { weights: this.weights, bias: this.bias, biasGiven: this.biasGiven },
+      n,
+      seed,
+    );
+    this.weights = start.weights;
+    this.bias = start.bias;
   }
 
   private trained(): number[] {

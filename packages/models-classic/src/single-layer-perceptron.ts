@@ -4,6 +4,7 @@
  */
 import { ConfigError, DataError, SerializationError } from '@tensorfold/core';
 import { perceptronRule, sign } from './hebbian-rule.js';
+import { initialLayerWeights } from './initial-weights.js';
 import {
   checkEpochs,
   checkLabelCount,
@@ -15,7 +16,7 @@ import {
   type Sample,
 } from './samples.js';
 import { CLASSIC_FORMAT, type ClassicJson, readEnvelope, readHistory, readNumbers } from './serialization.js';
-import { type ClassicFitOptions, DEFAULT_SEED, orderRandom, randomWeights } from './training.js';
+import { type ClassicFitOptions, DEFAULT_SEED, orderRandom } from './training.js';
 
 /** Options of {@link SingleLayerPerceptron}. */
 export interface SingleLayerPerceptronOptions {
@@ -121,13 +122,14 @@ export class SingleLayerPerceptron {
     const n = checkSamples(x, NAME, this.weights?.[0]?.length);
     checkLabelCount(x, y, NAME);
     this.checkClasses(y);
-    if (!this.weights) {
-      const drawn = randomWeights(this.outputs * (n + 1), seed);
-      this.weights = Array.from({ length: this.outputs }, (_, j) =>
-        drawn.slice(j * (n + 1) + 1, (j + 1) * (n + 1)),
-      );
-      if (!this.biasesGiven) this.biases = Array.from({ length: this.outputs }, (_, j) => drawn[j * (n + 1)]);
-    }
+    const start = initialLayerWeights(
+      { weights: this.weights, biases: this.biases, biasesGiven: this.biasesGiven },
+      this.outputs,
+      n,
+      seed,
+    );
+    this.weights = start.weights;
+    this.biases = start.biases;
     const w = this.weights;
     const random = orderRandom(seed);
     const history: SingleLayerEpoch[] = [];

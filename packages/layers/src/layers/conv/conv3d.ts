@@ -1,26 +1,10 @@
 /** 3D convolutions (volumes, video clips): conv3d and its transpose. */
-import {
-  type CallOptions,
-  ConfigError,
-  type Constraint,
-  type Initializer,
-  type LayerInputs,
-  type LayerWeight,
-  type Regularizer,
-  register,
-  type Shape,
-  ShapeError,
-  singleShape,
-  tf,
-} from '@tensorfold/core';
-import { getConstraint } from '../../constraints/index.js';
-import { getInitializer } from '../../initializers/index.js';
-import { deconvOutputLength } from '../../utils/conv-utils.js';
+import { type CallOptions, type LayerInputs, type LayerWeight, register, tf } from '@tensorfold/core';
 import { dilateKernel } from '../../utils/dilate.js';
 import { isRecordingGradients } from '../../utils/engine.js';
-import { getRegularizer, serializeOption, singleTensor } from '../../utils/layer-utils.js';
-import { BaseConv, checkFilters } from './base-conv.js';
+import { singleTensor } from '../../utils/layer-utils.js';
 import { Conv, type ConvArgs } from './conv.js';
+import { TransposedConv, type TransposedConvArgs } from './transposed-conv.js';
 
 type Triple = [number, number, number];
 
@@ -96,10 +80,7 @@ function transposedConv3d(
 }
 
 /** Options of {@link Conv3DTranspose}. */
-export type Conv3DTransposeArgs = Omit<ConvArgs, 'dilationRate' | 'padding'> & {
-  /** `'valid'` (default): output `n × stride + max(kernel − stride, 0)`; `'same'`: output `n × stride`. */
-  padding?: 'valid' | 'same';
-};
+export type Conv3DTransposeArgs = TransposedConvArgs;
 
 /**
  * The transpose of {@link Conv3D} ("deconvolution"): upsamples volumes by `strides`, the decoder
@@ -112,95 +93,21 @@ export type Conv3DTransposeArgs = Omit<ConvArgs, 'dilationRate' | 'padding'> & {
  * @example
  * conv3dTranspose({ filters: 4, kernelSize: 2, strides: 2 })
  */
-export class Conv3DTranspose extends BaseConv {
+export class Conv3DTranspose extends TransposedConv {
   static override readonly className = 'Conv3DTranspose';
-  readonly filters: number;
-  readonly kernelInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  /** The kernel `[kd, kh, kw, filters, channels]`, once built. */
-  kernel: LayerWeight | null = null;
 
   constructor(args: Conv3DTransposeArgs) {
-    const { dilationRate, ...rest } = (args ?? {}) as ConvArgs;
-    if (dilationRate != null && [dilationRate].flat().some((d) => d !== 1)) {
-      throw new ConfigError(
-        'conv3dTranspose does not support dilationRate (as in TensorFlow.js); leave it at 1.',
-      );
-    }
-    super(3, rest);
-    this.filters = checkFilters(args.filters, `Conv3DTranspose layer "${this.name}"`);
-    this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer);
-    this.kernelConstraint = getConstraint(args.kernelConstraint);
+    super(3, args);
   }
 
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = singleShape(inputShape, `Conv3DTranspose layer "${this.name}"`);
-    const channels = shape[this.channelAxis];
-    if (channels == null) {
-      throw new ShapeError(
-        `Conv3DTranspose layer "${this.name}" needs to know its input's channels; the input shape is [${shape}].`,
-      );
-    }
-    this.kernel = this.addWeight(
-      'kernel',
-      [...this.kernelSize, this.filters, channels],
-      this.kernelInitializer,
-      {
-        regularizer: this.kernelRegularizer,
-        constraint: this.kernelConstraint,
-      },
-    );
-    this.addBias(this.filters);
-    this.inputSpec = { ndim: 5, axes: { [this.channelAxis]: channels } };
-  }
-
-  private outputSpatial(spatial: Array<number | null>): Array<number | null> {
-    return spatial.map((n, i) => deconvOutputLength(n, this.kernelSize[i], this.padding, this.strides[i]));
-  }
-
-  call(inputs: LayerInputs, _options: CallOptions): tf.Tensor {
-    const input = singleTensor(inputs, `Conv3DTranspose layer "${this.name}"`);
-    return tf.tidy(() => {
-      const x = this.toChannelsLast(input) as tf.Tensor5D; // [batch, depth, height, width, channels]
-      const [batch, ...spatial] = x.shape.slice(0, 4);
-      const outShape = [batch, ...(this.outputSpatial(spatial) as number[]), this.filters] as [
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      const kernel = (this.kernel as LayerWeight).read() as tf.Tensor5D;
-      let y: tf.Tensor = transposedConv3d(
-        x,
-        kernel,
-        outShape,
-        this.strides as Triple,
-        this.padding as 'same' | 'valid',
-      );
-      if (this.bias) y = tf.add(y, this.bias.read());
-      return this.fromChannelsLast(this.activation.apply(y));
-    });
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = singleShape(inputShape, `Conv3DTranspose layer "${this.name}"`);
-    const first = this.dataFormat === 'channelsFirst';
-    const out = this.outputSpatial(first ? s.slice(2) : s.slice(1, 4));
-    return first ? [s[0], this.filters, ...out] : [s[0], ...out, this.filters];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    const { dilationRate: _, ...config } = super.getConfig();
-    return {
-      ...config,
-      filters: this.filters,
-      kernelInitializer: serializeOption(this.kernelInitializer),
-      kernelRegularizer: serializeOption(this.kernelRegularizer),
-      kernelConstraint: serializeOption(this.kernelConstraint),
-    };
+  protected transpose(x: tf.Tensor, kernel: tf.Tensor, outShape: number[], pad: 'same' | 'valid'): tf.Tensor {
+    return transposedConv3d(
+      x as tf.Tensor5D, // [batch, depth, height, width, channels]
+      kernel as tf.Tensor5D, // [kd, kh, kw, filters, channels]
+      outShape as [number, number, number, number, number],
+      this.strides as Triple,
+      pad,
+    ); // [batch, depth', height', width', filters]
   }
 }
 
