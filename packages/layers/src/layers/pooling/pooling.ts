@@ -10,14 +10,10 @@ import {
   tf,
 } from '@tensorfold/core';
 import { normalizeTuple } from '../../utils/args.js';
-import {
-  checkDataFormat,
-  checkPadding,
-  convOutputLength,
-  type DataFormat,
-  type PaddingMode,
-} from '../../utils/conv-utils.js';
+import { checkPadding, convOutputLength, type DataFormat, type PaddingMode } from '../../utils/conv-utils.js';
 import { singleTensor } from '../../utils/layer-utils.js';
+import { samePadding } from './same-padding.js';
+import { SpatialPooling } from './spatial-pooling.js';
 
 /** Options of the 2D pooling layers. */
 export interface Pooling2DArgs extends LayerArgs {
@@ -42,13 +38,6 @@ export interface Pooling1DArgs extends LayerArgs {
 }
 
 type PoolKind = 'max' | 'avg';
-
-/** TensorFlow's `same` padding of one axis: `[before, after]`, the extra pixel going after. */
-function samePadding(size: number, window: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + window - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
 
 /**
  * Average pooling with `same` padding, dividing each window by the number of real (unpadded)
@@ -84,51 +73,16 @@ function pool2d(
   return padding === 'same' ? averagePoolSame(x, size, strides) : tf.avgPool(x, size, strides, 'valid');
 }
 
-abstract class Pooling2D extends Layer {
-  readonly poolSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: PaddingMode;
-  readonly dataFormat: DataFormat;
-  protected abstract readonly kind: PoolKind;
+abstract class Pooling2D extends SpatialPooling {
+  declare readonly poolSize: [number, number];
+  declare readonly strides: [number, number];
 
   constructor(args: Pooling2DArgs = {}) {
-    super(args);
-    const who = `${this.className} layer "${this.name}"`;
-    this.poolSize = normalizeTuple(args.poolSize ?? 2, 2, `${who}: poolSize`) as [number, number];
-    this.strides = normalizeTuple(args.strides ?? this.poolSize, 2, `${who}: strides`) as [number, number];
-    this.padding = checkPadding(args.padding);
-    this.dataFormat = checkDataFormat(args.dataFormat);
-    this.inputSpec = { ndim: 4 };
+    super(2, args);
   }
 
-  call(inputs: LayerInputs, _options: CallOptions): tf.Tensor {
-    const input = singleTensor(inputs, `${this.className} layer "${this.name}"`);
-    return tf.tidy(() => {
-      const channelsFirst = this.dataFormat === 'channelsFirst';
-      // [batch, height, width, channels]
-      const x = (channelsFirst ? tf.transpose(input, [0, 2, 3, 1]) : input) as tf.Tensor4D;
-      const y = pool2d(x, this.kind, this.poolSize, this.strides, this.padding);
-      return channelsFirst ? tf.transpose(y, [0, 3, 1, 2]) : y;
-    });
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = singleShape(inputShape, `${this.className} layer "${this.name}"`);
-    const first = this.dataFormat === 'channelsFirst';
-    const [h, w] = first ? [s[2], s[3]] : [s[1], s[2]];
-    const oh = convOutputLength(h, this.poolSize[0], this.padding, this.strides[0]);
-    const ow = convOutputLength(w, this.poolSize[1], this.padding, this.strides[1]);
-    return first ? [s[0], s[1], oh, ow] : [s[0], oh, ow, s[3]];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      poolSize: this.poolSize,
-      padding: this.padding,
-      strides: this.strides,
-      dataFormat: this.dataFormat,
-    };
+  protected pool(x: tf.Tensor): tf.Tensor {
+    return pool2d(x as tf.Tensor4D, this.kind, this.poolSize, this.strides, this.padding); // [batch, height', width', channels]
   }
 }
 

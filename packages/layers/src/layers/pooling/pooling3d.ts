@@ -1,23 +1,8 @@
 /** Max and average pooling over 3D windows (volumes, video clips). */
-import {
-  type CallOptions,
-  Layer,
-  type LayerArgs,
-  type LayerInputs,
-  register,
-  type Shape,
-  singleShape,
-  tf,
-} from '@tensorfold/core';
-import { normalizeTuple } from '../../utils/args.js';
-import {
-  checkDataFormat,
-  checkPadding,
-  convOutputLength,
-  type DataFormat,
-  type PaddingMode,
-} from '../../utils/conv-utils.js';
-import { singleTensor } from '../../utils/layer-utils.js';
+import { type LayerArgs, register, tf } from '@tensorfold/core';
+import type { DataFormat } from '../../utils/conv-utils.js';
+import { samePadding } from './same-padding.js';
+import { SpatialPooling } from './spatial-pooling.js';
 
 type Triple = [number, number, number];
 
@@ -31,13 +16,6 @@ export interface Pooling3DArgs extends LayerArgs {
   padding?: 'valid' | 'same';
   /** `'channelsLast'` (default, `[batch, depth, height, width, channels]`) or `'channelsFirst'`. */
   dataFormat?: DataFormat;
-}
-
-/** TensorFlow's `same` padding of one axis: `[before, after]`, the extra cell going after. */
-function samePadding(size: number, window: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + window - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
 /** Zero-pads `x` along one axis (as a rank-3 pad, which every backend's pad kernel handles). */
@@ -73,56 +51,22 @@ function averagePool3dSame(x: tf.Tensor5D, size: Triple, strides: Triple): tf.Te
   return tf.div(sums, coverage);
 }
 
-abstract class Pooling3D extends Layer {
-  readonly poolSize: Triple;
-  readonly strides: Triple;
-  readonly padding: PaddingMode;
-  readonly dataFormat: DataFormat;
-  protected abstract readonly kind: 'max' | 'avg';
+abstract class Pooling3D extends SpatialPooling {
+  declare readonly poolSize: Triple;
+  declare readonly strides: Triple;
 
   constructor(args: Pooling3DArgs = {}) {
-    super(args);
-    const who = `${this.className} layer "${this.name}"`;
-    this.poolSize = normalizeTuple(args.poolSize ?? 2, 3, `${who}: poolSize`) as Triple;
-    this.strides = normalizeTuple(args.strides ?? this.poolSize, 3, `${who}: strides`) as Triple;
-    this.padding = checkPadding(args.padding);
-    this.dataFormat = checkDataFormat(args.dataFormat);
-    this.inputSpec = { ndim: 5 };
+    super(3, args);
   }
 
-  call(inputs: LayerInputs, _options: CallOptions): tf.Tensor {
-    const input = singleTensor(inputs, `${this.className} layer "${this.name}"`);
-    return tf.tidy(() => {
-      const first = this.dataFormat === 'channelsFirst';
-      // [batch, depth, height, width, channels]
-      const x = (first ? tf.transpose(input, [0, 2, 3, 4, 1]) : input) as tf.Tensor5D;
-      const same = this.padding === 'same';
-      const y =
-        this.kind === 'max'
-          ? tf.maxPool3d(x, this.poolSize, this.strides, same ? 'same' : 'valid')
-          : same
-            ? averagePool3dSame(x, this.poolSize, this.strides)
-            : tf.avgPool3d(x, this.poolSize, this.strides, 'valid');
-      return first ? tf.transpose(y, [0, 4, 1, 2, 3]) : y;
-    });
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = singleShape(inputShape, `${this.className} layer "${this.name}"`);
-    const first = this.dataFormat === 'channelsFirst';
-    const spatial = first ? s.slice(2) : s.slice(1, 4);
-    const out = spatial.map((n, i) => convOutputLength(n, this.poolSize[i], this.padding, this.strides[i]));
-    return first ? [s[0], s[1], ...out] : [s[0], ...out, s[4]];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      poolSize: this.poolSize,
-      padding: this.padding,
-      strides: this.strides,
-      dataFormat: this.dataFormat,
-    };
+  protected pool(input: tf.Tensor): tf.Tensor {
+    const x = input as tf.Tensor5D; // [batch, depth, height, width, channels]
+    if (this.kind === 'max') {
+      return tf.maxPool3d(x, this.poolSize, this.strides, this.padding === 'same' ? 'same' : 'valid');
+    }
+    return this.padding === 'same'
+      ? averagePool3dSame(x, this.poolSize, this.strides)
+      : tf.avgPool3d(x, this.poolSize, this.strides, 'valid');
   }
 }
 
