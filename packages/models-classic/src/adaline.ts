@@ -112,11 +112,7 @@ export class Adaline {
     const n = checkSamples(x, NAME, this.weights?.length);
     checkLabelCount(x, y, NAME);
     const d = bipolarTargets(y, NAME);
-    const start = initialNeuronWeights(
-      { weights: this.weights, bias: this.bias, biasGiven: this.biasGiven },
-      n,
-      seed,
-    );
+    const start = initialNeuronWeights(this.weights, this.bias, this.biasGiven, n, seed);
     this.weights = start.weights;
     this.bias = start.bias;
     const random = orderRandom(seed);

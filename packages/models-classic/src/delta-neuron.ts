@@ -87,11 +87,7 @@ export class DeltaNeuron {
     const n = checkSamples(x, NAME, this.weights?.length);
     checkLabelCount(x, y, NAME);
     checkNumbers(y as number[], x.length, `${NAME}: y (targets)`);
-    const start = initialNeuronWeights(
-      { weights: this.weights, bias: this.bias, biasGiven: this.biasGiven },
-      n,
-      seed,
-    );
+    const start = initialNeuronWeights(this.weights, this.bias, this.biasGiven, n, seed);
     this.weights = start.weights;
     this.bias = start.bias;
     const random = orderRandom(seed);

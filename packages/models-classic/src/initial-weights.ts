@@ -26,34 +26,31 @@ export interface NeuronWeights {
  * `biasesGiven` is false. The arrays given are returned as they are, not copied.
  */
 export function initialLayerWeights(
-  given: { weights: number[][] | null; biases: number[]; biasesGiven: boolean },
+  weights: number[][] | null,
+  biases: number[],
+  biasesGiven: boolean,
   units: number,
   inputs: number,
   seed: number,
 ): LayerWeights {
-  if (given.weights) return { weights: given.weights, biases: given.biases };
+  if (weights) return { weights, biases };
   const drawn = randomWeights(units * (inputs + 1), seed);
-  const weights = Array.from({ length: units }, (_, j) =>
+  const drawnWeights = Array.from({ length: units }, (_, j) =>
     drawn.slice(j * (inputs + 1) + 1, (j + 1) * (inputs + 1)),
   );
-  const biases = given.biasesGiven
-    ? given.biases
-    : Array.from({ length: units }, (_, j) => drawn[j * (inputs + 1)]);
-  return { weights, biases };
+  const drawnBiases = Array.from({ length: units }, (_, j) => drawn[j * (inputs + 1)]);
+  return { weights: drawnWeights, biases: biasesGiven ? biases : drawnBiases };
 }
 
 /** {@link initialLayerWeights} for a single neuron (the same draws as a layer of one). */
 export function initialNeuronWeights(
-  given: { weights: number[] | null; bias: number; biasGiven: boolean },
+  weights: number[] | null,
+  bias: number,
+  biasGiven: boolean,
   inputs: number,
   seed: number,
 ): NeuronWeights {
-  if (given.weights) return { weights: given.weights, bias: given.bias };
-  const layer = initialLayerWeights(
-    { weights: null, biases: [given.bias], biasesGiven: given.biasGiven },
-    1,
-    inputs,
-    seed,
-  );
+  if (weights) return { weights, bias };
+  const layer = initialLayerWeights(null, [bias], biasGiven, 1, inputs, seed);
   return { weights: layer.weights[0], bias: layer.biases[0] };
 }

@@ -123,12 +123,7 @@ export class Madaline {
     const n = checkSamples(x, NAME, this.weights?.[0]?.length);
     checkLabelCount(x, y, NAME);
     const t = bipolarTargets(y, NAME);
-    const start = initialLayerWeights(
-      { weights: this.weights, biases: this.biases, biasesGiven: this.biasesGiven },
-      this.hiddenUnits,
-      n,
-      seed,
-    );
+    const start = initialLayerWeights(this.weights, this.biases, this.biasesGiven, this.hiddenUnits, n, seed);
     this.weights = start.weights;
     this.biases = start.biases;
     const w = this.weights;

@@ -237,11 +237,7 @@ export class Perceptron {
 
   private initialize(n: number, seed: number): void {
     this.inputSize = n;
-    const start = initialNeuronWeights(
-      { weights: this.weights, bias: this.bias, biasGiven: this.biasGiven },
-      n,
-      seed,
-    );
+    const start = initialNeuronWeights(this.weights, this.bias, this.biasGiven, n, seed);
     this.weights = start.weights;
     this.bias = start.bias;
   }

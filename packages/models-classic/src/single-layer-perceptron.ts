@@ -122,12 +122,7 @@ export class SingleLayerPerceptron {
     const n = checkSamples(x, NAME, this.weights?.[0]?.length);
     checkLabelCount(x, y, NAME);
     this.checkClasses(y);
-    const start = initialLayerWeights(
-      { weights: this.weights, biases: this.biases, biasesGiven: this.biasesGiven },
-      this.outputs,
-      n,
-      seed,
-    );
+    const start = initialLayerWeights(this.weights, this.biases, this.biasesGiven, this.outputs, n, seed);
     this.weights = start.weights;
     this.biases = start.biases;
     const w = this.weights;
