@@ -257,6 +257,8 @@ flag or value, 130 Ctrl-C before training began.`,
 Ctrl-C stops after the current batch, then tests, reports and saves as usual; a second one quits.
 A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing; so does a run
 whose loss ends over twice where it started (diverged), unless --force saves it anyway.
+A flag the model's kind does not take (--plot for charlm, --optimizer for vae, ...) is refused before the
+data loads, naming the models that take it.
 
 Examples:
   tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5

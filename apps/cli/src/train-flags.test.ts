@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG as MODELS } from './catalog.js';
 import { buildProgram } from './program.js';
 import { quietOutput } from './test-utils/quiet-output.js';
-import { refuseIgnoredFlags, TRAIN_FLAGS, trainPath } from './train-flags.js';
+import { refuseIgnoredFlags, refuseIgnoredWidths, TRAIN_FLAGS, trainPath } from './train-flags.js';
 
 async function run(args: string[]): Promise<void> {
   await buildProgram(() => quietOutput).parseAsync(['node', 'tensorfold', ...args]);
@@ -127,6 +127,12 @@ describe('tensorfold train refuses the flags a training path ignores', () => {
     for (const [model, keys] of Object.entries(honoured))
       expect(() => refuseIgnoredFlags(model, (key) => keys.includes(key))).not.toThrow();
     expect(() => refuseIgnoredFlags('resnetsmall', (key) => key === 'dropout')).toThrow(ConfigError);
+    // The training commands called directly check --filters and --dropout by the same table.
+    expect(() => refuseIgnoredWidths('dcgan', { filters: [16], dropout: 0.3 })).not.toThrow();
+    expect(() => refuseIgnoredWidths('vae', { filters: [16] })).toThrow('--filters does not apply to vae');
+    expect(() => refuseIgnoredWidths('lenet5', { dropout: 0.3 })).toThrow(
+      '--dropout does not apply to lenet5: --dropout applies to stackedconvnet, vggsmall among the image classifiers and dcgan among the generative models. Drop it.',
+    );
   });
 
   it('names options of `tensorfold train` only, and covers each one but those every path takes', () => {

@@ -121,3 +121,11 @@ export function refuseIgnoredFlags(model: string, given: (key: string) => boolea
     `${flags.join(', ')} ${one ? 'does' : 'do'} not apply to ${entry.name}${PATH_LIMITS[path]}: ${where}. Drop ${one ? 'it' : 'them'}.`,
   );
 }
+
+/**
+ * {@link refuseIgnoredFlags} for the options of a training command called directly (not from the
+ * command line): `--filters` and `--dropout`, when given, must be the model's.
+ */
+export function refuseIgnoredWidths(model: string, options: { filters?: number[]; dropout?: number }): void {
+  refuseIgnoredFlags(model, (key) => (key === 'filters' || key === 'dropout') && options[key] !== undefined);
+}
