@@ -257,6 +257,8 @@ flag or value, 130 Ctrl-C before training began.`,
 Ctrl-C stops after the current batch, then tests, reports and saves as usual; a second one quits.
 A run whose loss or weights turn NaN or infinite stops with exit code 1 and saves nothing; so does a run
 whose loss ends over twice where it started (diverged), unless --force saves it anyway.
+A flag the model's kind does not take (--plot for charlm, --optimizer for vae, ...) is refused before the
+data loads, naming the models that take it.
 
 Examples:
   tensorfold train lenet5 --dataset mnist --epochs 2 --out runs/lenet5
@@ -274,21 +276,14 @@ Examples:
       const out = makeOutput(json);
       const { checkGanFlags } = await import('./commands/train-gan.js');
       checkGanFlags(model, flags);
-      if (MODELS[model].task === 'classic-neuron' || SEQUENCE_TASKS.includes(MODELS[model].task))
-        await refuseSchedule(model, flags);
-      if (MODELS[model].task === 'classic-neuron') return trainClassic(model, flags, command, out);
-      if (SEQUENCE_TASKS.includes(MODELS[model].task)) return trainSequence(model, flags, command, out);
-      for (const [key, flag] of [
-        ['window', '--window'],
-        ['predict', '--predict'],
-      ])
-        if (command.getOptionValueSource(key) === 'cli') {
-          const { ConfigError } = await import('@tensorfold/core');
-          throw new ConfigError(
-            `${flag} applies to the recurrent models only (${model} is not one); drop it.`,
-          );
-        }
-      if (MODELS[model].task === 'generate-images') {
+      const { refuseIgnoredFlags, trainPath } = await import('./train-flags.js');
+      const path = trainPath(MODELS[model].task);
+      if (path === 'classic' || path === 'sequence') await refuseSchedule(model, flags);
+      // Every flag the model's path would ignore is refused here, before any data loads.
+      refuseIgnoredFlags(model, (key) => command.getOptionValueSource(key) === 'cli');
+      if (path === 'classic') return trainClassic(model, flags, command, out);
+      if (path === 'sequence') return trainSequence(model, flags, command, out);
+      if (path === 'generative') {
         const { trainGenerative } = await import('./commands/train-generative.js');
         const result = await trainGenerative({ ...flags, model, json }, out);
         if (json) (out.data ?? out.line)(JSON.stringify(result));
@@ -704,28 +699,19 @@ Example:
 
 /**
  * `tensorfold train` for a classic neuron (task `classic-neuron`): it learns by its own rule
- * (commands/train-classic.ts), its default dataset is its description's first (not mnist), and the
- * flags only the image path uses are refused when given.
+ * (commands/train-classic.ts) and its default dataset is its description's first (not mnist); the
+ * flags it does not take were refused before (train-flags.ts).
  */
 async function trainClassic(model: string, flags: TrainFlags, command: Command, out: Output): Promise<void> {
   const { trainClassicCommand } = await import('./commands/train-classic.js');
   const given = (name: string) => command.getOptionValueSource(name) === 'cli';
   const json = flags.json ?? false;
-  const imageOnly = [
-    ['batchSize', '--batch-size'],
-    ['optimizer', '--optimizer'],
-    ['validationSplit', '--validation-split'],
-    ['limit', '--limit'],
-    ['backend', '--backend'],
-    ['logdir', '--logdir'],
-  ];
   const result = await trainClassicCommand(
     {
       ...flags,
       model,
       json,
       dataset: given('dataset') ? flags.dataset : MODELS[model].datasets[0],
-      imageOnlyFlags: imageOnly.flatMap(([key, flag]) => (given(key) ? [flag] : [])),
     },
     out,
   );
@@ -752,9 +738,6 @@ async function refuseSchedule(model: string, flags: TrainFlags): Promise<void> {
     `${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to the image classifiers (${takers('classify-images')}) and the generative models (${takers('generate-images')}); ${model} trains at a constant --lr: drop ${given.length === 1 ? 'it' : 'them'}.`,
   );
 }
-
-/** The tasks of `@tensorfold/models-rnn`, trained by commands/train-sequence.ts. */
-const SEQUENCE_TASKS: readonly string[] = ['forecast', 'classify-text', 'generate-text'];
 
 /**
  * `tensorfold train` for a recurrent model: its default dataset is its description's first (not mnist),

@@ -141,7 +141,7 @@ describe('tensorfold train dcgan: the class head, a deeper generator, the weight
       run(['train', 'dcgan', '--lr-schedule', 'cosine', '--decay-from', '5', '--epochs', '5']),
     ).rejects.toThrow('--decay-from 5 leaves no epoch to decay in (--epochs is 5)');
     await expect(run(['train', 'vae', '--filters', '16'])).rejects.toThrow(
-      '--filters applies to dcgan among the generative models',
+      'and dcgan among the generative models. Drop it.',
     );
     await expect(run(['train', 'dcgan', '--dataset', 'iris', '--classes'])).rejects.toThrow(
       'dcgan trains on images',

@@ -29,8 +29,6 @@ export interface TrainClassicOptions {
   seed: number;
   out?: string;
   json: boolean;
-  /** Flags given on the command line that only the image training path uses (each is refused). */
-  imageOnlyFlags?: string[];
 }
 
 /** What a classic training run reports (also the `--json` line). */
@@ -60,11 +58,6 @@ export async function trainClassicCommand(
   out: Output,
 ): Promise<TrainClassicResult> {
   const entry = modelEntry(options.model);
-  if (options.imageOnlyFlags?.length) {
-    throw new ConfigError(
-      `${options.imageOnlyFlags.join(', ')} ${options.imageOnlyFlags.length === 1 ? 'does' : 'do'} not apply to ${entry.name}: classic neurons learn one sample at a time by their own rule. Drop ${options.imageOnlyFlags.length === 1 ? 'it' : 'them'}; --epochs, --lr, --seed and --out apply.`,
-    );
-  }
   if (!entry.datasets.includes(options.dataset)) {
     throw new ConfigError(
       `${entry.name} does not train on "${options.dataset}"; pass --dataset with one of ${entry.datasets.join(', ')}.`,

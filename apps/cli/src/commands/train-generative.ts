@@ -9,6 +9,7 @@ import { modelEntry } from '../models.js';
 import { GAN_MODELS } from '../options.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
+import { refuseIgnoredWidths } from '../train-flags.js';
 import { runHparams, saveModel, type TrainOptions } from './train.js';
 import { checkDecayFrom, learningRateOver } from './train-extras.js';
 import {
@@ -57,15 +58,8 @@ export async function trainGenerative(
   const entry = modelEntry(options.model);
   checkImageDataset(entry.name, options.dataset);
   checkGanFlags(entry.name, options);
+  refuseIgnoredWidths(entry.name, options);
   const isGanModel = GAN_MODELS.includes(entry.name);
-  for (const [value, flag] of [
-    [options.filters, '--filters'],
-    [options.dropout, '--dropout'],
-  ] as const)
-    if (value !== undefined && !isGanModel)
-      throw new ConfigError(
-        `${flag} applies to ${GAN_MODELS.join(', ')} among the generative models; ${entry.name} takes neither --filters nor --dropout: drop it.`,
-      );
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;

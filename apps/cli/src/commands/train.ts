@@ -19,9 +19,9 @@ import { adam, type ProgressBar, progressBar, sgd } from '@tensorfold/optim';
 import { checkImageDataset, loadDataset } from '../datasets.js';
 import { InterruptedError } from '../interrupted.js';
 import { imageClassifiers, modelEntry } from '../models.js';
-import { DROPOUT_MODELS, FILTER_MODELS } from '../options.js';
 import { outDirectoryProblem } from '../out-directory.js';
 import type { Output } from '../output.js';
+import { refuseIgnoredWidths } from '../train-flags.js';
 import { hasNonFiniteWeights, LossTrend, TrainingPosition } from './divergence.js';
 import { type FittedImages, fitImagesToModel } from './fit-images.js';
 import { penultimateEmbeddings } from './train-embeddings.js';
@@ -237,14 +237,7 @@ async function train(options: TrainOptions, out: Output, state: RunState): Promi
     );
   }
   checkImageDataset(entry.name, options.dataset);
-  if (options.filters !== undefined && !FILTER_MODELS.includes(entry.name))
-    throw new ConfigError(
-      `--filters applies to ${FILTER_MODELS.join(', ')} (their conv blocks); ${entry.name} has fixed widths, drop it.`,
-    );
-  if (options.dropout !== undefined && !DROPOUT_MODELS.includes(entry.name))
-    throw new ConfigError(
-      `--dropout applies to ${DROPOUT_MODELS.join(', ')} (the rate after each conv block); ${entry.name} has its own fixed dropout or none, drop it.`,
-    );
+  refuseIgnoredWidths(entry.name, options);
   const epochs = options.epochs ?? entry.defaults.epochs;
   const batchSize = options.batchSize ?? entry.defaults.batchSize;
   const learningRate = options.lr ?? entry.defaults.learningRate;
