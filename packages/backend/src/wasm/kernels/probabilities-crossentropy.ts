@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import {
   CROSSENTROPY_EPSILON,
   PROBABILITIES_CROSSENTROPY,
@@ -13,7 +13,7 @@ const f32 = Math.fround;
 
 /** Rows and classes of `[..., classes]` (rows from the leading axes, so also where classes is 0). */
 function rowsAndClasses(shape: number[]): [number, number] {
-  return [shape.slice(0, -1).reduce((a, n) => a * n, 1), shape[shape.length - 1]];
+  return [util.sizeFromShape(shape.slice(0, -1)), shape[shape.length - 1]];
 }
 
 /** The sum of row `r`'s `classes` values in float32, in order. */

@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { SOFTMAX_GRAD } from '@tensorfold/core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 
@@ -19,7 +19,7 @@ export const softmaxGradConfig: KernelConfig = {
     const backend = b as WasmBackendLike;
     const out = backend.makeOutput(y.shape, 'float32'); // [..., classes]
     const classes = y.shape[y.shape.length - 1] ?? 1;
-    const size = y.shape.reduce((a, n) => a * n, 1);
+    const size = util.sizeFromShape(y.shape);
     if (size === 0) return out;
     // Views after the last allocation: an allocation may move the heap.
     const d = backend.typedArrayFromHeap(dy) as Float32Array;
