@@ -19,6 +19,10 @@
  * alternating; each product's median wall microseconds per call on each side and the ratio (> 1: the
  * skip is faster), and the ratio of the process's CPU time per call (on one thread the steadier
  * figure under load; on more it counts the workers' waits too).
+ *
+ * `pnpm --filter @tensorfold/bench float-skip-ab predict [rounds]`: the MLP's float32 forward pass
+ * (what issue 18's int8 inference is compared with) on the first 1000 MNIST test digits, skip on
+ * and off (see {@link predictions}).
  */
 
 import { loadavg } from 'node:os';
@@ -151,8 +155,63 @@ async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<vo
   );
 }
 
+/**
+ * The MLP 784-512-256-10's forward pass (random weights, as `fused.matMul` calls: what `predict` runs)
+ * over the first 1000 MNIST test digits in batches of 32, skip on and off alternating, `rounds`
+ * rounds: median wall and CPU milliseconds a pass of 1000.
+ */
+async function predictions(rounds: number): Promise<void> {
+  console.log(`backend: ${await useBackend('wasm')}`);
+  const test = await loadMnist({ split: 'test', limit: 1000 });
+  const x = tf.reshape(test.xs, [1000, 784]);
+  test.dispose();
+  const sizes = [784, 512, 256, 10];
+  const weights = sizes.slice(1).map((units, i) => ({
+    w: tf.randomUniform([sizes[i], units], -0.05, 0.05, 'float32', 10 + i),
+    b: tf.randomUniform([units], -0.05, 0.05, 'float32', 20 + i),
+  }));
+  const pass = () => {
+    for (let start = 0; start < 1000; start += 32) {
+      tf.tidy(() => {
+        let h = x.slice(start, Math.min(32, 1000 - start)); // [32, 784]
+        for (const [i, { w, b }] of weights.entries()) {
+          h = tf.fused.matMul({ a: h, b: w, bias: b, activation: i < 2 ? 'relu' : 'linear' });
+        }
+        return tf.softmax(h).dataSync();
+      });
+    }
+  };
+  const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round <= rounds; round++) {
+    for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      setFloatZeroSkipEnabled(side === 'on');
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      pass();
+      const used = process.cpuUsage(cpuStart);
+      if (round > 0) {
+        wall[side].push(performance.now() - start);
+        cpu[side].push((used.user + used.system) / 1000);
+      }
+    }
+  }
+  setFloatZeroSkipEnabled(true);
+  tf.dispose([x, ...weights.flatMap(({ w, b }) => [w, b])]);
+  const [on, off] = [median(wall.on), median(wall.off)];
+  const [cpuOn, cpuOff] = [median(cpu.on), median(cpu.off)];
+  console.log(`MLP forward, 1000 MNIST test digits in batches of 32, ${rounds} rounds a side:`);
+  console.log(
+    `skip on ${on.toFixed(1)} ms wall (${cpuOn.toFixed(1)} ms CPU), off ${off.toFixed(1)} ms (${cpuOff.toFixed(1)} ms)`,
+  );
+  console.log(
+    `on against off: ${(off / on).toFixed(3)}x wall, ${(cpuOff / cpuOn).toFixed(3)}x CPU; load average ${loadavg()[0].toFixed(2)}`,
+  );
+}
+
 async function main() {
   if (process.argv[2] === 'products') return products(Number(process.argv[3] ?? '20'));
+  if (process.argv[2] === 'predict') return predictions(Number(process.argv[3] ?? '15'));
   const [network = 'mlp', data = 'mnist', roundsArg = '15', stepsArg = '4'] = process.argv.slice(2);
   if (network !== 'mlp' && network !== 'lenet5')
     throw new Error(`Unknown network ${network}: mlp or lenet5.`);
