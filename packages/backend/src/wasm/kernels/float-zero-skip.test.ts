@@ -168,7 +168,7 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     for (const fma of builds) {
       setFmaKernelsEnabled(fma);
       const { on, off, skipped, skippedOff } = await onAndOff(c);
-      // One thread runs tensorfold's products in the FMA build only (else XNNPACK's).
+      // The pool skips in both builds; the one-thread paths in the FMA build, on op(a) as it lies.
       const skips = (threads > 1 && !c.belowPool) || (fma && c.oneThreadSkips !== false);
       if (skips && simdKernelsFlavor() === (fma ? 'fma' : 'simd')) expect(skipped).toBeGreaterThan(0);
       expect(skippedOff).toBe(0);
