@@ -14,3 +14,4 @@ export {
   setCrossentropyGradientWritten,
   setCrossentropyKernelEnabled,
 } from './losses/categorical-probabilities.js';
+export { setInPlaceUpdates } from './optimizers/kernels/in-place.js';
