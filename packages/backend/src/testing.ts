@@ -35,6 +35,7 @@ export {
   setSimdKernelsEnabled,
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
+export { setSwapLastAxesEnabled } from './wasm/simd/swap-last-axes.js';
 export { setThreadedKernelMinimum } from './wasm/threads/threaded-minimum.js';
 export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';
 export {
