@@ -29,6 +29,7 @@ export { setPaddedMatMulEnabled } from './wasm/kernels/mat-mul-padded.js';
 export { setColumnSumsEnabled } from './wasm/simd/column-sums.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
+export { setPadRowsEnabled } from './wasm/simd/pad-rows.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,

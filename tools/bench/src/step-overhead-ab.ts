@@ -1,19 +1,21 @@
 /**
- * `pnpm --filter @tensorfold/bench step-overhead-ab [mlp|lenet5] [inplace|transpose|all] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench step-overhead-ab [mlp|lenet5] [inplace|transpose|padrows|all] [rounds] [steps]`
  *
  * Same-process A/B of branch wip/step-overhead's changes to the non-product part of a training step
  * (training-models.ts: the MLP 784-512-256-10 at batch 128 or LeNet-5 at 64, Adam 1e-3). `inplace`:
  * fused optimizer updates written over the variable and its slots (@tensorfold/optim's
  * kernels/in-place.ts; off: three new buffers per variable, as before); `transpose`: transposes of the
  * last two axes (those around the products) by SIMD blocks (@tensorfold/backend's
- * kernels/swap-last-axes.ts; off: the stock kernel); `all`: both. Each of `rounds` rounds
+ * kernels/swap-last-axes.ts; off: the stock kernel); `padrows`: the width padding before a first
+ * convolution layer's filter gradient in WASM (@tensorfold/backend's simd/pad-rows.wat; off: a
+ * JavaScript loop); `all`: the three. Each of `rounds` rounds
  * (default 30, after two warm-up rounds) runs `steps` steps (default 5) with the switch off, then on
  * (the order swaps every round, so load from other processes hits both sides alike), and keeps each
  * side's median step. Prints each side's median and quartiles of those round medians, and the median
  * and quartiles of the round-by-round ratios off/on (> 1: the switch on is faster).
  * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2) as for every WASM run.
  */
-import { setSwapLastAxesEnabled } from '@tensorfold/backend/testing';
+import { setPadRowsEnabled, setSwapLastAxesEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
@@ -23,9 +25,11 @@ import { tensorfoldModel } from './training-models.js';
 const SWITCHES: Record<string, (on: boolean) => void> = {
   inplace: setInPlaceUpdates,
   transpose: setSwapLastAxesEnabled,
+  padrows: setPadRowsEnabled,
   all: (on) => {
     setInPlaceUpdates(on);
     setSwapLastAxesEnabled(on);
+    setPadRowsEnabled(on);
   },
 };
 
