@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench step-overhead-ab [mlp|lenet5] [inplace|transpose|padrows|all] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench step-overhead-ab [mlp|lenet5] [inplace|transpose|padrows|narrowsums|all] [rounds] [steps]`
  *
  * Same-process A/B of branch wip/step-overhead's changes to the non-product part of a training step
  * (training-models.ts: the MLP 784-512-256-10 at batch 128 or LeNet-5 at 64, Adam 1e-3). `inplace`:
@@ -8,14 +8,20 @@
  * last two axes (those around the products) by SIMD blocks (@tensorfold/backend's
  * kernels/swap-last-axes.ts; off: the stock kernel); `padrows`: the width padding before a first
  * convolution layer's filter gradient in WASM (@tensorfold/backend's simd/pad-rows.wat; off: a
- * JavaScript loop); `all`: the three. Each of `rounds` rounds
+ * JavaScript loop); `narrowsums`: sums over leading axes of 8 or 16 columns in registers (a
+ * convolution's bias gradient; simd/column-sums.wat's `columnSumsNarrow`; off: row by row); `all`:
+ * the four. Each of `rounds` rounds
  * (default 30, after two warm-up rounds) runs `steps` steps (default 5) with the switch off, then on
  * (the order swaps every round, so load from other processes hits both sides alike), and keeps each
  * side's median step. Prints each side's median and quartiles of those round medians, and the median
  * and quartiles of the round-by-round ratios off/on (> 1: the switch on is faster).
  * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2) as for every WASM run.
  */
-import { setPadRowsEnabled, setSwapLastAxesEnabled } from '@tensorfold/backend/testing';
+import {
+  setNarrowColumnSumsEnabled,
+  setPadRowsEnabled,
+  setSwapLastAxesEnabled,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
@@ -26,10 +32,12 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   inplace: setInPlaceUpdates,
   transpose: setSwapLastAxesEnabled,
   padrows: setPadRowsEnabled,
+  narrowsums: setNarrowColumnSumsEnabled,
   all: (on) => {
     setInPlaceUpdates(on);
     setSwapLastAxesEnabled(on);
     setPadRowsEnabled(on);
+    setNarrowColumnSumsEnabled(on);
   },
 };
 

@@ -8,7 +8,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { columnSumsKernel } from '../simd/column-sums.js';
+import { columnSumsKernel, narrowColumnSumsEnabled } from '../simd/column-sums.js';
 
 /**
  * Where the SIMD kernel cannot run: from this many elements on, a sum over leading axes is faster as an average pooling. Measured on
@@ -110,7 +110,7 @@ function bySimd(
     const sums = backend.typedArrayFromHeap(out) as Float32Array;
     const from = backend.typedArrayFromHeap(x).byteOffset;
     // A few channels (8 or 16: a convolution's bias gradient): in registers, not row by row in memory.
-    const narrow = cols % 8 === 0 && cols <= NARROW_MAX_COLS;
+    const narrow = cols % 8 === 0 && cols <= NARROW_MAX_COLS && narrowColumnSumsEnabled();
     const columnSums = (narrow ? kernel.columnSumsNarrow : kernel.columnSums).bind(kernel);
     if (partial == null) {
       columnSums(from, sums.byteOffset, rows, cols);

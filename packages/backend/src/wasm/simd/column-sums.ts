@@ -30,6 +30,21 @@ export function setColumnSumsEnabled(on: boolean): void {
   enabled = on;
 }
 
+let narrowEnabled = true;
+
+/**
+ * Holds `columnSumsNarrow` off (`false`: 8 or 16 columns are summed row by row, as before; the same
+ * bits) or lets it run again (the default), for A/B benchmarks.
+ */
+export function setNarrowColumnSumsEnabled(on: boolean): void {
+  narrowEnabled = on;
+}
+
+/** Whether `columnSumsNarrow` may run (see {@link setNarrowColumnSumsEnabled}). */
+export function narrowColumnSumsEnabled(): boolean {
+  return narrowEnabled;
+}
+
 /**
  * The kernel on `backend`'s memory, or null where it cannot run (see simd-module.ts) or is held off
  * ({@link setColumnSumsEnabled}).
