@@ -14,7 +14,9 @@
  * (default 30, after two warm-up rounds) runs `steps` steps (default 5) with the switch off, then on
  * (the order swaps every round, so load from other processes hits both sides alike), and keeps each
  * side's median step. Prints each side's median and quartiles of those round medians, and the median
- * and quartiles of the round-by-round ratios off/on (> 1: the switch on is faster).
+ * and quartiles of the round-by-round ratios off/on (> 1: the switch on is faster); the same for the
+ * process's CPU time per step (every thread: what the switch costs in CPU, which other processes'
+ * load barely moves).
  * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2) as for every WASM run.
  */
 import {
@@ -65,18 +67,25 @@ async function main() {
   const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   const medians: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  // CPU time of the whole process (every thread) per step, per round: barely moved by other processes.
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
   try {
     for (let round = -2; round < rounds; round++) {
       const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
       for (const side of order) {
         setSwitch(side === 'on');
         const times: number[] = [];
+        const cpuStart = process.cpuUsage();
         for (let i = 0; i < steps; i++) {
           const start = performance.now();
           await model.trainOnBatch(x, y);
           times.push(performance.now() - start);
         }
-        if (round >= 0) medians[side].push(medianOf(times));
+        const used = process.cpuUsage(cpuStart);
+        if (round >= 0) {
+          medians[side].push(medianOf(times));
+          cpu[side].push((used.user + used.system) / 1000 / steps);
+        }
       }
     }
   } finally {
@@ -89,6 +98,11 @@ async function main() {
     `step ms, median [q1, q3] of round medians: off ${quartiles(medians.off, 3)}, on ${quartiles(medians.on, 3)}`,
   );
   console.log(`ratio off/on, median [q1, q3] of ${ratios.length} rounds: ${quartiles(ratios, 3)}`);
+  const cpuRatios = cpu.off.map((off, i) => off / cpu.on[i]);
+  console.log(
+    `process CPU ms per step, median [q1, q3]: off ${quartiles(cpu.off, 3)}, on ${quartiles(cpu.on, 3)}`,
+  );
+  console.log(`CPU ratio off/on, median [q1, q3]: ${quartiles(cpuRatios, 3)}`);
   console.log(
     `samples/s on: ${((batch * 1000) / medianOf(medians.on)).toFixed(0)}, off: ${((batch * 1000) / medianOf(medians.off)).toFixed(0)}`,
   );
