@@ -27,16 +27,15 @@ export { type Int8PhaseClock, setInt8PhaseClock } from './wasm/kernels/int8-phas
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export { setPaddedMatMulEnabled } from './wasm/kernels/mat-mul-padded.js';
 export { setColumnSumsEnabled, setNarrowColumnSumsEnabled } from './wasm/simd/column-sums.js';
+export { setPadRowsEnabled, setSwapLastAxesEnabled } from './wasm/simd/data-movement.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
-export { setPadRowsEnabled } from './wasm/simd/pad-rows.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,
   setSimdKernelsEnabled,
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
-export { setSwapLastAxesEnabled } from './wasm/simd/swap-last-axes.js';
 export { setThreadedKernelMinimum } from './wasm/threads/threaded-minimum.js';
 export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';
 export {

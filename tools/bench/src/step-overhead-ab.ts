@@ -7,7 +7,7 @@
  * kernels/in-place.ts; off: three new buffers per variable, as before); `transpose`: transposes of the
  * last two axes (those around the products) by SIMD blocks (@tensorfold/backend's
  * kernels/swap-last-axes.ts; off: the stock kernel); `padrows`: the width padding before a first
- * convolution layer's filter gradient in WASM (@tensorfold/backend's simd/pad-rows.wat; off: a
+ * convolution layer's filter gradient in WASM (@tensorfold/backend's simd/data-movement.wat padRows; off: a
  * JavaScript loop); `narrowsums`: sums over leading axes of 8 or 16 columns in registers (a
  * convolution's bias gradient; simd/column-sums.wat's `columnSumsNarrow`; off: row by row); `all`:
  * the four. Each of `rounds` rounds

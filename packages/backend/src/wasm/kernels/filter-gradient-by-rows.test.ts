@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { dataMovementKernels, setPadRowsEnabled } from '../simd/data-movement.js';
 import { setDirectConvEnabled } from '../simd/direct-conv.js';
-import { padRowsKernel, setPadRowsEnabled } from '../simd/pad-rows.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { filterGradientByRows, usesRowsFilterGradient } from './filter-gradient-by-rows.js';
@@ -115,10 +115,10 @@ describe('WASM Conv2DBackpropFilter for few input channels (runs of taps)', () =
   });
 
   it.each(CASES)(
-    'pads the input in WASM (pad-rows.wat) with the bits of the JavaScript loop: %s',
+    'pads the input in WASM (data-movement.wat) with the bits of the JavaScript loop: %s',
     async (_n, c) => {
       await useBackend('wasm');
-      expect(padRowsKernel(tf.backend() as unknown as WasmBackendLike)).not.toBeNull();
+      expect(dataMovementKernels(tf.backend() as unknown as WasmBackendLike, 'padRows')).not.toBeNull();
       const byWasm = await run('wasm', c);
       setPadRowsEnabled(false);
       try {

@@ -1,7 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
+import { dataMovementKernels } from '../simd/data-movement.js';
 import { rowsFilterGradient } from '../simd/filter-gradient-rows.js';
-import { padRowsKernel } from '../simd/pad-rows.js';
 
 /**
  * Whether {@link filterGradientByRows} takes a convolution of this geometry (where SIMD runs): few
@@ -50,7 +50,7 @@ export function filterGradientByRows(
   const left = info.padInfo.left;
   const width = Math.max(left + info.inWidth, Math.ceil(((info.outWidth - 1) * step + run) / inC));
   // [batch, height, width, inChannels], filled below (PadV2 took 0.8 ms for LeNet-5's first layer;
-  // pad-rows.wat, else a JavaScript loop).
+  // data-movement.wat, else a JavaScript loop).
   const padded = scope.allocate([info.batchSize, info.inHeight, width, inC]);
   // [filterHeight, run, outChannels]: the gradient's taps, then run - taps unused ones.
   const sums = run === taps ? null : scope.allocate([fH, run, outC]);
@@ -66,7 +66,7 @@ export function filterGradientByRows(
   const rowOut = width * inC;
   const before = left * inC;
   const rows = info.batchSize * info.inHeight;
-  const pad = padRowsKernel(backend);
+  const pad = dataMovementKernels(backend, 'padRows');
   if (pad != null) {
     pad.padRows(from.byteOffset, to.byteOffset, rows, rowIn * 4, before * 4, (rowOut - before - rowIn) * 4);
   } else {

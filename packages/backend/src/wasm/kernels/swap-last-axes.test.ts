@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { setSwapLastAxesEnabled, swapLastAxesKernel } from '../simd/swap-last-axes.js';
+import { dataMovementKernels, setSwapLastAxesEnabled } from '../simd/data-movement.js';
 import { runKernelOn, sequence } from '../test-utils/run-kernel.js';
 import { swapLastAxes } from './swap-last-axes.js';
 
@@ -17,11 +17,11 @@ function awkward(size: number, seed: number): Float32Array {
 
 afterEach(() => setSwapLastAxesEnabled(true));
 
-describe('WASM Transpose of the last two axes (swap-last-axes.wat)', () => {
+describe('WASM Transpose of the last two axes (data-movement.wat)', () => {
   it('runs where WebAssembly SIMD does, and only for swaps of the last two axes', async () => {
     await useBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackendLike;
-    expect(swapLastAxesKernel(backend)).not.toBeNull();
+    expect(dataMovementKernels(backend, 'swapLastAxes')).not.toBeNull();
     const x = tf.zeros([2, 3, 4]);
     const info = (perm: number[]) => swapLastAxes(backend, x as unknown as tf.TensorInfo, perm);
     for (const perm of [

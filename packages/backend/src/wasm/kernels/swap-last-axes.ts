@@ -1,6 +1,6 @@
 import { type KernelConfig, type TensorInfo, Transpose, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { swapLastAxesKernel } from '../simd/swap-last-axes.js';
+import { dataMovementKernels } from '../simd/data-movement.js';
 
 /** Whether `perm` keeps every axis but the last two, which it swaps (`[0, 2, 1]`, `[1, 0]`). */
 function swapsLastTwo(perm: readonly number[]): boolean {
@@ -10,7 +10,7 @@ function swapsLastTwo(perm: readonly number[]): boolean {
 
 /**
  * A transpose that swaps the last two axes of a float32 or int32 tensor (`[..., rows, cols]` to
- * `[..., cols, rows]`) by 4x4 SIMD blocks (simd/swap-last-axes.ts), one matrix at a time; null for
+ * `[..., cols, rows]`) by 4x4 SIMD blocks (simd/data-movement.wat), one matrix at a time; null for
  * any other transpose, or where the kernel cannot run, so that the stock kernel does it. Stock
  * tfjs-backend-wasm 4.22 moves one element at a time (about 2-5 ns each on the benchmark machine):
  * the MLP 784-512-256-10's training step spent about 0.6 ms in the five transposes around its
@@ -23,7 +23,7 @@ export function swapLastAxes(
 ): TensorInfo | null {
   if ((x.dtype !== 'float32' && x.dtype !== 'int32') || x.shape.length !== perm.length || !swapsLastTwo(perm))
     return null;
-  const kernel = swapLastAxesKernel(backend);
+  const kernel = dataMovementKernels(backend, 'swapLastAxes');
   if (kernel == null) return null;
   const [rows, cols] = x.shape.slice(-2);
   const size = util.sizeFromShape(x.shape);

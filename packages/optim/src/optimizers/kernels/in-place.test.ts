@@ -6,46 +6,20 @@ import { useBackend } from '@tensorfold/backend';
 import { setPaddedMatMulEnabled, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
 import { Random, tf } from '@tensorfold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adadelta } from '../adadelta.js';
-import { adagrad } from '../adagrad.js';
-import { adam, adamw } from '../adam.js';
-import { adamax } from '../adamax.js';
-import { nadam } from '../nadam.js';
+import { fusedConfigurations, seededNormal } from '../../test-utils/fused-configurations.js';
+import { adam } from '../adam.js';
 import type { OptimizerBase } from '../optimizer.js';
-import { rmsprop } from '../rmsprop.js';
 import { sgd } from '../sgd.js';
 import { coefficientValues } from './fused-rule.js';
 import { setInPlaceUpdates } from './in-place.js';
 import { registeredRules } from './register.js';
 
-const configurations: Array<[string, () => OptimizerBase]> = [
-  ['sgd', () => sgd({ learningRate: 0.1 })],
-  ['sgd momentum', () => sgd({ learningRate: 0.1, momentum: 0.9, weightDecay: 0.01 })],
-  ['sgd nesterov', () => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true })],
-  ['adam', () => adam({ learningRate: 0.01 })],
-  ['adam amsgrad', () => adam({ learningRate: 0.01, amsgrad: true })],
-  ['adamw', () => adamw({ learningRate: 0.01, weightDecay: 0.1 })],
-  ['adagrad', () => adagrad({ learningRate: 0.1 })],
-  ['adadelta', () => adadelta({ learningRate: 1 })],
-  ['rmsprop', () => rmsprop({ learningRate: 0.01 })],
-  ['rmsprop momentum', () => rmsprop({ learningRate: 0.01, momentum: 0.5 })],
-  ['rmsprop centered', () => rmsprop({ learningRate: 0.01, centered: true })],
-  ['rmsprop centered momentum', () => rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true })],
-  ['adamax', () => adamax({ learningRate: 0.02 })],
-  ['nadam', () => nadam({ learningRate: 0.02 })],
-];
+const configurations = fusedConfigurations;
 
 // 63 and 5 elements: SIMD for the first 60 and 4, the rule's loop for the rest.
 const shapes = [[7, 9], [5], [2, 2, 2]];
 
-function seeded(shape: number[], seed: number): tf.Tensor {
-  const rng = new Random(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
+const seeded = seededNormal;
 
 /** Three steps on three variables: the final values and state, and whether each step kept the buffers. */
 async function threeSteps(make: () => OptimizerBase): Promise<{ values: Float32Array[]; kept: boolean[] }> {

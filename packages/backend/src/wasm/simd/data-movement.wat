@@ -1,8 +1,15 @@
-;; Transposes a row-major matrix x [rows, cols] of 4-byte elements to out [cols, rows], as 4x4 blocks
-;; of SIMD loads, shuffles and stores, columns taken in tiles of 32 so that the 32 output rows being
-;; written and the 4 input rows being read stay in the L1 cache. The last rows % 4 rows and cols % 4
-;; columns are copied one element at a time. Pure data movement: every bit is kept (float32 or
-;; int32). Pointers are byte offsets into the memory of tfjs-backend-wasm; x and out do not overlap.
+;; Data movement around the kernels of a training step, one module. Pointers are byte offsets into
+;; the memory of tfjs-backend-wasm; sizes are multiples of 4 bytes; sources and destinations do not
+;; overlap. Every bit is kept (float32 or int32).
+;;
+;; swapLastAxes: transposes a row-major matrix x [rows, cols] of 4-byte elements to out [cols, rows],
+;; as 4x4 blocks of SIMD loads, shuffles and stores, columns taken in tiles of 32 so that the 32 output
+;; rows being written and the 4 input rows being read stay in the L1 cache. The last rows % 4 rows and
+;; cols % 4 columns are copied one element at a time.
+;;
+;; padRows: copies `rows` rows of `rowBytes` bytes each from `from` into `to`, each row after `before`
+;; zero bytes and followed by `after` zero bytes (a zero padding in width: rows of an NHWC image), 16
+;; bytes at a time, then 4.
 (module
   (import "env" "memory" (memory 0))
   ;; out[c, r] = x[r, c] for r in [r0, r1), c in [c0, c1), one element at a time.
@@ -77,4 +84,38 @@
     (call $elements (local.get $x) (local.get $out) (local.get $rows) (local.get $cols)
       (i32.const 0) (local.get $rows4) (local.get $cols4) (local.get $cols))
     (call $elements (local.get $x) (local.get $out) (local.get $rows) (local.get $cols)
-      (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $cols))))
+      (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $cols)))
+
+  ;; `bytes` zero bytes at `to` (a multiple of 4); returns the address just past them.
+  (func $zeros (param $to i32) (param $bytes i32) (result i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $to) (local.get $bytes)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $to) (local.get $end)))
+      (i32.store (local.get $to) (i32.const 0))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br $next)))
+    (local.get $end))
+  (func (export "padRows") (param $from i32) (param $to i32) (param $rows i32) (param $rowBytes i32)
+    (param $before i32) (param $after i32)
+    (local $r i32) (local $end i32) (local $vecEnd i32)
+    (block $rowsDone (loop $rowNext
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $to (call $zeros (local.get $to) (local.get $before)))
+      (local.set $end (i32.add (local.get $from) (local.get $rowBytes)))
+      (local.set $vecEnd (i32.add (local.get $from) (i32.and (local.get $rowBytes) (i32.const -16))))
+      (block $vecDone (loop $vecNext
+        (br_if $vecDone (i32.ge_u (local.get $from) (local.get $vecEnd)))
+        (v128.store (local.get $to) (v128.load (local.get $from)))
+        (local.set $from (i32.add (local.get $from) (i32.const 16)))
+        (local.set $to (i32.add (local.get $to) (i32.const 16)))
+        (br $vecNext)))
+      (block $tailDone (loop $tailNext
+        (br_if $tailDone (i32.ge_u (local.get $from) (local.get $end)))
+        (i32.store (local.get $to) (i32.load (local.get $from)))
+        (local.set $from (i32.add (local.get $from) (i32.const 4)))
+        (local.set $to (i32.add (local.get $to) (i32.const 4)))
+        (br $tailNext)))
+      (local.set $to (call $zeros (local.get $to) (local.get $after)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowNext)))))
