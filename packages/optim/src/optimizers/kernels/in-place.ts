@@ -13,6 +13,8 @@
  * tfjs-backend-wasm caches XNNPACK operators (packed weights) by a tensor's id and drops them when the
  * tensor is disposed; a buffer overwritten in place keeps its id, so each one is dropped from the C++
  * side and registered again at the same memory (the disposal callbacks delete its stale operators).
+ * @tensorfold/backend's own caches by data id hold int32 (int8) weights and shapes only; fused updates
+ * run on float32 tensors alone.
  */
 import { tf } from '@tensorfold/core';
 
