@@ -116,6 +116,18 @@ describe('in-place fused updates on WASM', () => {
     optimizer.dispose();
   });
 
+  it('leave the tensor a variable was made from as it was', async () => {
+    const optimizer = adam({ learningRate: 0.1 });
+    const initial = tf.ones([6]);
+    const v = tf.variable(initial); // shares initial's buffer until initial is disposed
+    const g = tf.fill([6], 0.5);
+    optimizer.applyGradients([{ variable: v, gradient: g }]);
+    expect(Array.from(await initial.data())).toEqual([1, 1, 1, 1, 1, 1]);
+    expect((await v.data())[0]).toBeLessThan(1);
+    tf.dispose([initial, v, g]);
+    optimizer.dispose();
+  });
+
   it('leave no stale XNNPACK weights: a product after the update sees the new values', async () => {
     // Small products with 3 rows take tfjs-backend-wasm's XNNPACK path, which caches packed weights.
     setThreadedKernelsEnabled(false);
