@@ -151,6 +151,51 @@ describe('in-place fused updates on WASM', () => {
     optimizer.dispose();
   });
 
+  it('resume from saved state with the bits of an uninterrupted run with new buffers', async () => {
+    const run = async (inPlace: boolean, resumeAt: number | null) => {
+      setInPlaceUpdates(inPlace);
+      let optimizer = adam({ learningRate: 0.01 });
+      const variables = shapes.map((s, i) => tf.tidy(() => tf.variable(seeded(s, 1 + i))));
+      for (let step = 0; step < 4; step++) {
+        if (step === resumeAt) {
+          const saved = await optimizer.getWeights();
+          optimizer.dispose();
+          optimizer = adam({ learningRate: 0.01 });
+          await optimizer.setWeights(saved);
+          tf.dispose(saved.map((w) => w.tensor));
+        }
+        tf.tidy(() =>
+          optimizer.applyGradients(
+            variables.map((variable, i) => ({ variable, gradient: seeded(shapes[i], 50 + 10 * step + i) })),
+          ),
+        );
+      }
+      const values = await Promise.all(variables.map((v) => v.data()));
+      tf.dispose(variables);
+      optimizer.dispose();
+      return values;
+    };
+    const before = tf.memory().numTensors;
+    expect(await run(true, 2)).toEqual(await run(false, null));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('leave the tensors setWeights restored from as they were', async () => {
+    const v = tf.tidy(() => tf.variable(seeded([3, 5], 4)));
+    const g = seeded([3, 5], 5);
+    const first = adam({ learningRate: 0.1 });
+    first.applyGradients([{ variable: v, gradient: g }]);
+    const saved = await first.getWeights();
+    first.dispose();
+    const second = adam({ learningRate: 0.1 });
+    await second.setWeights(saved); // its slots may share the saved tensors' buffers
+    const savedBefore = await Promise.all(saved.map((w) => w.tensor.data()));
+    second.applyGradients([{ variable: v, gradient: g }]);
+    for (const [k, w] of saved.entries()) expect(await w.tensor.data()).toEqual(savedBefore[k]);
+    tf.dispose([v, g, ...saved.map((w) => w.tensor)]);
+    second.dispose();
+  });
+
   it('leak nothing over many steps', async () => {
     const optimizer = adam({ learningRate: 0.01 });
     const variables = shapes.map((s, i) => tf.tidy(() => tf.variable(seeded(s, 1 + i))));
