@@ -26,7 +26,8 @@ export { setInt8ChainByRowsEnabled, setInt8ZeroSkipEnabled } from './wasm/kernel
 export { type Int8PhaseClock, setInt8PhaseClock } from './wasm/kernels/int8-phases.js';
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export { setPaddedMatMulEnabled } from './wasm/kernels/mat-mul-padded.js';
-export { setColumnSumsEnabled } from './wasm/simd/column-sums.js';
+export { setColumnSumsEnabled, setNarrowColumnSumsEnabled } from './wasm/simd/column-sums.js';
+export { setPadRowsEnabled, setSwapLastAxesEnabled } from './wasm/simd/data-movement.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
 export {

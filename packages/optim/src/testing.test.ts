@@ -10,6 +10,7 @@ describe('@tensorfold/optim/testing', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'setCrossentropyGradientWritten',
       'setCrossentropyKernelEnabled',
+      'setInPlaceUpdates',
     ]);
     try {
       testing.setCrossentropyGradientWritten(false);

@@ -1,7 +1,7 @@
 /**
  * @tensorfold/optim/testing: switches for same-process A/B benchmarks and tests, kept out of the
- * package's main entry (they change how a loss records its gradient for the whole process, not
- * something an application sets).
+ * package's main entry (they change how a loss records its gradient, or where fused updates write on
+ * WASM, for the whole process: not something an application sets).
  *
  * @example
  * import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
@@ -14,3 +14,4 @@ export {
   setCrossentropyGradientWritten,
   setCrossentropyKernelEnabled,
 } from './losses/categorical-probabilities.js';
+export { setInPlaceUpdates } from './optimizers/kernels/in-place.js';

@@ -59,6 +59,7 @@ import { reluGradConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { softmaxGradConfig } from './kernels/softmax-grad.js';
+import { swapLastAxesConfig } from './kernels/swap-last-axes.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 import { WIDE_BROADCAST_KERNELS, wideBroadcastConfig } from './kernels/wide-broadcast.js';
@@ -136,7 +137,8 @@ const WRAPPERS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> 
   [Prelu]: (stock: KernelConfig) => emptyOutputFirstConfig(stock, broadcastPreluConfig),
   [Cumsum]: emptyOutputFirstConfig,
   [Cumprod]: emptyOutputFirstConfig,
-  [Transpose]: emptyOutputFirstConfig,
+  // Transpose: swaps of the last two axes by SIMD blocks (kernels/swap-last-axes.ts), others stock.
+  [Transpose]: (stock: KernelConfig) => emptyOutputFirstConfig(stock, swapLastAxesConfig),
   // Conv2D and FusedConv2D: small stride-1 ones by the direct SIMD kernel (kernels/conv-by-simd.ts),
   // others on the thread pool where one runs (see kernels/conv-by-threads.ts).
   [Conv2D]: (stock: KernelConfig) => directConvConfig(threadedConvConfig(explicitSamePaddingConfig(stock))),

@@ -4,46 +4,19 @@
  */
 import { type BackendName, useBackend } from '@tensorfold/backend';
 import { backendsForTests } from '@tensorfold/backend/testing';
-import { Random, tf } from '@tensorfold/core';
+import { tf } from '@tensorfold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fusedConfigurations, seededNormal } from '../test-utils/fused-configurations.js';
 import { expectClose } from '../test-utils/setup.js';
-import { adadelta } from './adadelta.js';
-import { adagrad } from './adagrad.js';
-import { adam, adamw } from './adam.js';
-import { adamax } from './adamax.js';
+import { adam } from './adam.js';
 import { setFusedUpdates } from './fused.js';
-import { nadam } from './nadam.js';
 import type { OptimizerBase } from './optimizer.js';
-import { rmsprop } from './rmsprop.js';
-import { sgd } from './sgd.js';
 
-const configurations: Array<[string, () => OptimizerBase]> = [
-  ['sgd', () => sgd({ learningRate: 0.1 })],
-  ['sgd momentum', () => sgd({ learningRate: 0.1, momentum: 0.9, weightDecay: 0.01 })],
-  ['sgd nesterov', () => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true })],
-  ['adam', () => adam({ learningRate: 0.01 })],
-  ['adam amsgrad', () => adam({ learningRate: 0.01, amsgrad: true })],
-  ['adamw', () => adamw({ learningRate: 0.01, weightDecay: 0.1 })],
-  ['adagrad', () => adagrad({ learningRate: 0.1 })],
-  ['adadelta', () => adadelta({ learningRate: 1 })],
-  ['rmsprop', () => rmsprop({ learningRate: 0.01 })],
-  ['rmsprop momentum', () => rmsprop({ learningRate: 0.01, momentum: 0.5 })],
-  ['rmsprop centered', () => rmsprop({ learningRate: 0.01, centered: true })],
-  ['rmsprop centered momentum', () => rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true })],
-  ['adamax', () => adamax({ learningRate: 0.02 })],
-  ['nadam', () => nadam({ learningRate: 0.02 })],
-];
+const configurations = fusedConfigurations;
 
 const shapes = [[3, 4], [5], [2, 2, 2]];
 
-function seeded(shape: number[], seed: number): tf.Tensor {
-  const rng = new Random(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
+const seeded = seededNormal;
 
 /** Three steps of the optimizer on three variables; returns the final values and state. */
 async function threeSteps(make: () => OptimizerBase): Promise<number[]> {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { dataMovementKernels, setPadRowsEnabled } from '../simd/data-movement.js';
 import { setDirectConvEnabled } from '../simd/direct-conv.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
@@ -112,6 +113,22 @@ describe('WASM Conv2DBackpropFilter for few input channels (runs of taps)', () =
     expect(backend.numDataIds()).toBe(ids - 2);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each(CASES)(
+    'pads the input in WASM (data-movement.wat) with the bits of the JavaScript loop: %s',
+    async (_n, c) => {
+      await useBackend('wasm');
+      expect(dataMovementKernels(tf.backend() as unknown as WasmBackendLike, 'padRows')).not.toBeNull();
+      const byWasm = await run('wasm', c);
+      setPadRowsEnabled(false);
+      try {
+        const byLoop = await run('wasm', c);
+        expect(byWasm.values).toEqual(byLoop.values);
+      } finally {
+        setPadRowsEnabled(true);
+      }
+    },
+  );
 
   it('leaves 4 input channels to the register-blocked kernel, and dilations to the others', () => {
     const info = (filterShape: Shape4, dilation: number) =>

@@ -1,5 +1,6 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelScope } from '../kernel-scope.js';
+import { dataMovementKernels } from '../simd/data-movement.js';
 import { rowsFilterGradient } from '../simd/filter-gradient-rows.js';
 
 /**
@@ -48,7 +49,8 @@ export function filterGradientByRows(
   // Padded width: the image after padLeft zeros, and room for the last position's run.
   const left = info.padInfo.left;
   const width = Math.max(left + info.inWidth, Math.ceil(((info.outWidth - 1) * step + run) / inC));
-  // [batch, height, width, inChannels], filled below (PadV2 took 0.8 ms for LeNet-5's first layer).
+  // [batch, height, width, inChannels], filled below (PadV2 took 0.8 ms for LeNet-5's first layer;
+  // data-movement.wat, else a JavaScript loop).
   const padded = scope.allocate([info.batchSize, info.inHeight, width, inC]);
   // [filterHeight, run, outChannels]: the gradient's taps, then run - taps unused ones.
   const sums = run === taps ? null : scope.allocate([fH, run, outC]);
@@ -63,12 +65,18 @@ export function filterGradientByRows(
   const rowIn = info.inWidth * inC;
   const rowOut = width * inC;
   const before = left * inC;
-  // One pass of plain stores: short rows (28 floats) made fill/set calls cost more than the kernel.
-  for (let r = 0, i = 0, o = 0; r < info.batchSize * info.inHeight; r++) {
-    let k = 0;
-    for (; k < before; k++) to[o++] = 0;
-    for (k = 0; k < rowIn; k++) to[o++] = from[i++];
-    for (k = before + rowIn; k < rowOut; k++) to[o++] = 0;
+  const rows = info.batchSize * info.inHeight;
+  const pad = dataMovementKernels(backend, 'padRows');
+  if (pad != null) {
+    pad.padRows(from.byteOffset, to.byteOffset, rows, rowIn * 4, before * 4, (rowOut - before - rowIn) * 4);
+  } else {
+    // One pass of plain stores: short rows (28 floats) made fill/set calls cost more than the kernel.
+    for (let r = 0, i = 0, o = 0; r < rows; r++) {
+      let k = 0;
+      for (; k < before; k++) to[o++] = 0;
+      for (k = 0; k < rowIn; k++) to[o++] = from[i++];
+      for (k = before + rowIn; k < rowOut; k++) to[o++] = 0;
+    }
   }
   kernels.filterGradientRows(
     backend.typedArrayFromHeap(padded).byteOffset,

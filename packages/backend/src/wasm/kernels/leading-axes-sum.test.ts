@@ -50,6 +50,29 @@ describe('WASM Sum and Mean over leading axes', () => {
     expect(mean.values).toEqual(want.map((v) => Math.fround(v / rows)));
   });
 
+  it.each([
+    [37, 8],
+    [37, 16],
+    [1, 16],
+    [2100, 8],
+  ])('sums %i rows of %i columns in registers with the bits of a sequential sum', async (rows, cols) => {
+    // -0, infinities and NaN among the values: the same bits in every case
+    const special = [-0, Number.POSITIVE_INFINITY, Number.NaN];
+    const values = sequence(rows * cols, 9).map((v, i) => (i % 97 === 5 ? special[i % 3] : v));
+    const want = new Float32Array(cols);
+    const block = new Float32Array(cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) block[c] = Math.fround(block[c] + values[r * cols + c]);
+      if ((r + 1) % 1024 === 0 || r === rows - 1) {
+        for (let c = 0; c < cols; c++) want[c] = rows > 1024 ? Math.fround(want[c] + block[c]) : block[c];
+        block.fill(0);
+      }
+    }
+    const got = await runKernelOn('wasm', 'Sum', { x: { values, shape: [rows, cols] } }, { axis: [0] });
+    const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(0)));
+    expect(bits(got.values)).toEqual(bits(want));
+  });
+
   it('sums many rows in blocks of 1,024, then the blocks: the bits of that sum, near the exact one', async () => {
     // [50176, 8]: a first convolution's bias gradient at batch 64 on 28x28 images
     const [rows, cols] = [50176, 8];

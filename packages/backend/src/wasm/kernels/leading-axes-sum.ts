@@ -8,7 +8,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
-import { columnSumsKernel } from '../simd/column-sums.js';
+import { columnSumsKernel, narrowColumnSumsEnabled } from '../simd/column-sums.js';
 
 /**
  * Where the SIMD kernel cannot run: from this many elements on, a sum over leading axes is faster as an average pooling. Measured on
@@ -74,6 +74,14 @@ export function leadingAxesSum(stock: KernelConfig): KernelFunc {
 const BLOCK_ROWS = 1024;
 
 /**
+ * Up to this many columns (8 or 16), the sums run 8 columns at a time in registers
+ * (`columnSumsNarrow`). Measured on the benchmark machine, 50,176 rows: 8 columns 0.06 ms against
+ * 0.18 ms row by row (LeNet-5's first bias gradient, `[64, 28, 28, 8]`), 16 columns 0.10 against
+ * 0.18-0.23, 32 even, 64 slower (0.51-0.56 against 0.39-0.40).
+ */
+const NARROW_MAX_COLS = 16;
+
+/**
  * The sum (or mean: the sum divided by `rows`) of `x`, seen as `[rows, cols]`, over its rows by the
  * SIMD kernel, shaped `outShape`; null where the kernel cannot run (no WebAssembly SIMD; see
  * simd/column-sums.ts), so that the pooling or stock path runs. Up to {@link BLOCK_ROWS} rows: one
@@ -101,16 +109,19 @@ function bySimd(
     // Views after the allocations: an allocation may move the heap.
     const sums = backend.typedArrayFromHeap(out) as Float32Array;
     const from = backend.typedArrayFromHeap(x).byteOffset;
+    // A few channels (8 or 16: a convolution's bias gradient): in registers, not row by row in memory.
+    const narrow = cols % 8 === 0 && cols <= NARROW_MAX_COLS && narrowColumnSumsEnabled();
+    const columnSums = (narrow ? kernel.columnSumsNarrow : kernel.columnSums).bind(kernel);
     if (partial == null) {
-      kernel.columnSums(from, sums.byteOffset, rows, cols);
+      columnSums(from, sums.byteOffset, rows, cols);
     } else {
       const at = backend.typedArrayFromHeap(partial).byteOffset;
       for (let b = 0; b < blocks; b++) {
         const first = b * BLOCK_ROWS;
         const count = Math.min(BLOCK_ROWS, rows - first);
-        kernel.columnSums(from + first * cols * 4, at + b * cols * 4, count, cols);
+        columnSums(from + first * cols * 4, at + b * cols * 4, count, cols);
       }
-      kernel.columnSums(at, sums.byteOffset, blocks, cols);
+      columnSums(at, sums.byteOffset, blocks, cols);
     }
     if (isMean) for (let c = 0; c < cols; c++) sums[c] /= rows;
     return scope.finish(out);

@@ -1,11 +1,13 @@
 /**
  * Fused update kernels for the CPU and WASM backends. On WASM the rule runs as WebAssembly SIMD code
  * on the backend's own memory (`wasm-simd.ts`), with the rule's JavaScript loop for the last few
- * elements (and everywhere if SIMD is unavailable); on the CPU backend the JavaScript loop runs on
- * the backend's value arrays. One pass per variable either way.
+ * elements (and everywhere if SIMD is unavailable), writing over the variable and its slots where
+ * nothing else holds them (`in-place.ts`); on the CPU backend the JavaScript loop runs on the
+ * backend's value arrays, into new ones. One pass per variable either way.
  */
 import type { tf } from '@tensorfold/core';
 import { coefficientValues, type FusedRule } from './fused-rule.js';
+import { canUpdateInPlace, overwritten } from './in-place.js';
 import { simdUpdate } from './wasm-simd.js';
 
 /** The parts of tfjs-backend-cpu's backend the kernel uses. */
@@ -55,8 +57,13 @@ export function wasmKernel(rule: FusedRule): tf.KernelConfig {
       const wasm = backend as unknown as WasmBackendLike;
       const infos = orderedInputs(rule, inputs);
       const shape = infos[0].shape;
+      // The variable and its slots: overwritten where nothing else holds their buffers (in-place.ts).
+      const writable = [infos[0], ...infos.slice(2)];
+      const inPlace = canUpdateInPlace(backend, infos, writable);
       // Allocate first: growing the heap detaches views taken earlier.
-      const outputs = Array.from({ length: rule.slots + 1 }, () => wasm.makeOutput(shape, 'float32'));
+      const outputs = inPlace
+        ? writable
+        : Array.from({ length: rule.slots + 1 }, () => wasm.makeOutput(shape, 'float32'));
       const [w, g, ...slots] = infos.map((t) => wasm.typedArrayFromHeap(t));
       const out = outputs.map((t) => wasm.typedArrayFromHeap(t));
       const c = coefficientValues(rule, attrs as Record<string, number>);
@@ -71,7 +78,7 @@ export function wasmKernel(rule: FusedRule): tf.KernelConfig {
         const tail = (a: Float32Array) => a.subarray(vectorized);
         rule.run(n - vectorized, tail(w), tail(g), slots.map(tail), out.map(tail), c);
       }
-      return outputs;
+      return inPlace ? writable.map((t) => overwritten(backend, t)) : outputs;
     },
   };
 }

@@ -23,7 +23,8 @@ export interface FusedRuleSpec {
   /**
    * The same rule as a loop over `n` elements: reads the value `w` (not yet decayed), gradient `g`
    * and slots `s`, writes the new value to `out[0]` and the new slots to `out[1..]`. `c` holds the
-   * coefficients in order, then `decay`.
+   * coefficients in order, then `decay`. `out[0]` may be `w` and `out[k]` may be `s[k - 1]` (an
+   * in-place update, see in-place.ts): read every input's element `i` before writing element `i`.
    */
   run(n: number, w: Float32Array, g: Float32Array, s: Float32Array[], out: Float32Array[], c: number[]): void;
 }

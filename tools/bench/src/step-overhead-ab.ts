@@ -1,0 +1,117 @@
+/**
+ * `pnpm --filter @tensorfold/bench step-overhead-ab [mlp|lenet5] [inplace|transpose|padrows|narrowsums|all] [rounds] [steps]`
+ *
+ * Same-process A/B of branch wip/step-overhead's changes to the non-product part of a training step
+ * (training-models.ts: the MLP 784-512-256-10 at batch 128 or LeNet-5 at 64, Adam 1e-3). `inplace`:
+ * fused optimizer updates written over the variable and its slots (@tensorfold/optim's
+ * kernels/in-place.ts; off: three new buffers per variable, as before); `transpose`: transposes of the
+ * last two axes (those around the products) by SIMD blocks (@tensorfold/backend's
+ * kernels/swap-last-axes.ts; off: the stock kernel); `padrows`: the width padding before a first
+ * convolution layer's filter gradient in WASM (@tensorfold/backend's simd/data-movement.wat padRows; off: a
+ * JavaScript loop); `narrowsums`: sums over leading axes of 8 or 16 columns in registers (a
+ * convolution's bias gradient; simd/column-sums.wat's `columnSumsNarrow`; off: row by row); `all`:
+ * the four. Each of `rounds` rounds
+ * (default 30, after two warm-up rounds) runs `steps` steps (default 5) with the switch off, then on
+ * (the order swaps every round, so load from other processes hits both sides alike), and keeps each
+ * side's median step. Prints each side's median and quartiles of those round medians, and the median
+ * and quartiles of the round-by-round ratios off/on (> 1: the switch on is faster); the same for the
+ * process's CPU time per step (every thread: what the switch costs in CPU, which other processes'
+ * load barely moves).
+ * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2) as for every WASM run.
+ */
+import {
+  setNarrowColumnSumsEnabled,
+  setPadRowsEnabled,
+  setSwapLastAxesEnabled,
+} from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { setInPlaceUpdates } from '@tensorfold/optim/testing';
+import { useBackend } from './backends.js';
+import { medianOf } from './steadiness.js';
+import { tensorfoldModel } from './training-models.js';
+
+const SWITCHES: Record<string, (on: boolean) => void> = {
+  inplace: setInPlaceUpdates,
+  transpose: setSwapLastAxesEnabled,
+  padrows: setPadRowsEnabled,
+  narrowsums: setNarrowColumnSumsEnabled,
+  all: (on) => {
+    setInPlaceUpdates(on);
+    setSwapLastAxesEnabled(on);
+    setPadRowsEnabled(on);
+    setNarrowColumnSumsEnabled(on);
+  },
+};
+
+/** The 25th, 50th and 75th percentiles of `values` (nearest rank), as `median [q1, q3]`. */
+function quartiles(values: number[], digits: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return `${medianOf(values).toFixed(digits)} [${at(0.25).toFixed(digits)}, ${at(0.75).toFixed(digits)}]`;
+}
+
+async function main() {
+  const [network = 'mlp', name = 'inplace', roundsArg = '30', stepsArg = '5'] = process.argv.slice(2);
+  if (network !== 'mlp' && network !== 'lenet5')
+    throw new Error(`Unknown network ${network}: mlp or lenet5.`);
+  const setSwitch = SWITCHES[name];
+  if (setSwitch == null) throw new Error(`Unknown switch ${name}: ${Object.keys(SWITCHES).join(', ')}.`);
+  const rounds = Number(roundsArg);
+  const steps = Number(stepsArg);
+  console.log(
+    `backend: ${await useBackend('wasm')}; ${network}, switch ${name}, ${rounds} rounds of ${steps} steps`,
+  );
+  const batch = network === 'mlp' ? 128 : 64;
+  const model = tensorfoldModel(network);
+  // [batch, 784] or [batch, 28, 28, 1]; one-hot labels [batch, 10]
+  const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  const medians: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  // CPU time of the whole process (every thread) per step, per round: barely moved by other processes.
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  try {
+    for (let round = -2; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+      for (const side of order) {
+        setSwitch(side === 'on');
+        const times: number[] = [];
+        const cpuStart = process.cpuUsage();
+        for (let i = 0; i < steps; i++) {
+          const start = performance.now();
+          await model.trainOnBatch(x, y);
+          times.push(performance.now() - start);
+        }
+        const used = process.cpuUsage(cpuStart);
+        if (round >= 0) {
+          medians[side].push(medianOf(times));
+          cpu[side].push((used.user + used.system) / 1000 / steps);
+        }
+      }
+    }
+  } finally {
+    setSwitch(true);
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+  const ratios = medians.off.map((off, i) => off / medians.on[i]);
+  console.log(
+    `step ms, median [q1, q3] of round medians: off ${quartiles(medians.off, 3)}, on ${quartiles(medians.on, 3)}`,
+  );
+  console.log(`ratio off/on, median [q1, q3] of ${ratios.length} rounds: ${quartiles(ratios, 3)}`);
+  const cpuRatios = cpu.off.map((off, i) => off / cpu.on[i]);
+  console.log(
+    `process CPU ms per step, median [q1, q3]: off ${quartiles(cpu.off, 3)}, on ${quartiles(cpu.on, 3)}`,
+  );
+  console.log(`CPU ratio off/on, median [q1, q3]: ${quartiles(cpuRatios, 3)}`);
+  console.log(
+    `samples/s on: ${((batch * 1000) / medianOf(medians.on)).toFixed(0)}, off: ${((batch * 1000) / medianOf(medians.off)).toFixed(0)}`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
