@@ -99,10 +99,11 @@ export interface ZeroStepKernels {
 
 /**
  * Floats that `zeroSteps` may write for `a [m, k]` (`m % 4 === 0`): 2 per block of 4 rows and block
- * of 128 steps, the steps, and 4 spare.
+ * of 128 steps (the index), at most `k` steps per block of 4 rows (one float each), and 4 spare (a
+ * step the listing writes and then leaves out lands where the next kept step would: inside the bound).
  */
 export function zeroStepsFloats(m: number, k: number): number {
-  return (m / 4) * Math.ceil(k / 128) * 2 + m * k + 4;
+  return (m / 4) * (Math.ceil(k / 128) * 2 + k) + 4;
 }
 
 /**

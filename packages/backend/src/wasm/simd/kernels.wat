@@ -383,7 +383,8 @@
   ;; ((r * ceil(k / 128)) + kb) * 8: the first listed step's address and the address past the last;
   ;; or -1 where more than eighths / 8 of the k-block's steps would be listed (the block runs every
   ;; step; counted first, so dense data writes no list). The steps follow from m / 4 * ceil(k / 128) * 8
-  ;; bytes on: m * k * 4 + 16 bytes at most.
+  ;; bytes on: at most k per block of 4 rows (m * k bytes; a step written and left out lands where
+  ;; the next listed one would).
   (func (export "zeroSteps") (param $a i32) (param $lists i32) (param $m i32) (param $k i32) (param $eighths i32) (result i32)
     (local $rowA i32) (local $idx i32) (local $w i32) (local $start i32) (local $row i32) (local $rowEnd i32)
     (local $k0 i32) (local $kc i32) (local $p i32) (local $pEnd i32) (local $mask i32) (local $count i32)
