@@ -194,6 +194,29 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     }
   });
 
+  it('keeps the values where a tile sums to an underflow: the bits but the sign of a zero in the FMA build', async () => {
+    // a [128, 128] all 0 but a[0][0] = -1e-30; b [128, 64]: row 0 1e-30, the rest 1. out[0][0] sums
+    // -1e-60 (under float32's least: ±0) and 127 products 0 x 1. Fused, the first gives -0 and the
+    // dense loop's next +0 x 1 turns it to +0; the skip passes over those and leaves -0.
+    const a = new Float32Array(128 * 128);
+    a[0] = -1e-30;
+    const b = new Float32Array(128 * 64).fill(1);
+    b.fill(1e-30, 0, 64);
+    const c: Case = { a: input(a, [128, 128]), b: input(b, [128, 64]) };
+    for (const fma of builds) {
+      setFmaKernelsEnabled(fma);
+      const { on, off, skipped } = await onAndOff(c);
+      if (simdKernelsFlavor() === (fma ? 'fma' : 'simd')) expect(skipped).toBeGreaterThan(0);
+      expect(Object.is(off.values[0], 0)).toBe(true);
+      // Equal as numbers everywhere; bits apart only where both are zero.
+      for (let i = 0; i < on.values.length; i++) {
+        expect(on.values[i] === off.values[i] || Object.is(on.values[i], off.values[i])).toBe(true);
+      }
+      // Unfused (the SIMD build), an accumulator from +0 never turns -0: the same bits.
+      if (!fma) expect(sameBits(on.values, off.values)).toBe(true);
+    }
+  });
+
   it('gives the same bits on random (dense) data, skipping nothing there', async () => {
     const c: Case = {
       a: input(sequence(128 * 512, 10), [128, 512]),

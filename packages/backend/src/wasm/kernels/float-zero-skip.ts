@@ -2,8 +2,12 @@
  * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`): the switch and
  * the count of steps passed over. A step is one index of the inner axis `k` in a block of 4 rows of
  * `op(a)`; where all 4 rows hold ±0 there, its multiply-adds add ±0 to every accumulator (which start
- * at +0), so skipping it changes no bit, provided `op(b)` holds no Infinity or NaN (0 x Infinity is
- * NaN): products whose `op(b)` is not all finite are never skipped.
+ * at +0), so skipping it changes no value, provided `op(b)` holds no Infinity or NaN (0 x Infinity is
+ * NaN): products whose `op(b)` is not all finite are never skipped. The bits are the same too, but
+ * for the sign of a zero in the FMA build: there an accumulator whose fused sum underflows (a product
+ * under float32's least, added to +0) is -0, which a step of ±0 x a positive number turns to +0 in the
+ * dense loop and which stays -0 where that step is passed over (the SIMD build's separate multiply
+ * and add never make -0 from +0: the same bits).
  */
 
 let skipZeros = true;
@@ -21,7 +25,7 @@ const resting = new Map<string, number>();
 
 /**
  * Whether the float32 products pass over the steps of the inner axis that are ±0 in all 4 rows of a
- * row block (`true`, the default: the same bits, see the module doc; `false` multiplies them, for
+ * row block (`true`, the default: the same values, see the module doc; `false` multiplies them, for
  * tests and benchmarks that compare the two). Inputs with zeros in the same places (MNIST's blank
  * borders, a ReLU's zeros) are where it pays.
  */
