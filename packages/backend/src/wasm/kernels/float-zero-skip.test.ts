@@ -8,6 +8,7 @@ import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
   floatZeroStepsSkipped,
   MIN_SKIP_COLUMNS,
+  REST_CALLS,
   setFloatZeroSkipEnabled,
   type ZeroStepKernels,
   zeroStepsFloats,
@@ -217,6 +218,26 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     }
   });
 
+  it("skips nothing where op(a) holds an Infinity and one thread runs the product flipped (op(a)^T is then the kernel's b)", async () => {
+    // a [102, 131]: a[0][6] = Infinity; b [131, 90]: rows r % 5 === 1 (row 6 among them) all 0. One
+    // thread runs (b^T . a^T)^T: the kernel's left operand b^T is 0 at step 6 in every row, its right
+    // a^T holds the Infinity, and out[0][.] meets Infinity x 0: NaN. The pool skips on op(a) as it lies.
+    const a = sequence(102 * 131, 19);
+    a[6] = Number.POSITIVE_INFINITY;
+    const c: Case = { a: input(a, [102, 131]), b: input(holes(131, 90, 20), [131, 90]) };
+    const want = await run(c, 'cpu');
+    expect(want.values.slice(0, 90).every(Number.isNaN)).toBe(true);
+    for (const fma of builds) {
+      setFmaKernelsEnabled(fma);
+      const { on, off, skipped } = await onAndOff(c);
+      if (threads === 1) expect(skipped).toBe(0);
+      expect(sameBits(on.values, off.values)).toBe(true);
+      for (let i = 0; i < want.values.length; i++)
+        expect(Number.isNaN(on.values[i])).toBe(Number.isNaN(want.values[i]));
+      expect(worstExcess(on.values.slice(90), want.values.slice(90), 1e-4)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
   it('gives the same bits on random (dense) data, skipping nothing there', async () => {
     const c: Case = {
       a: input(sequence(128 * 512, 10), [128, 512]),
@@ -237,6 +258,19 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     await run(sparse);
     expect(floatZeroStepsSkipped()).toBe(before);
     setFloatZeroSkipEnabled(true); // wakes every shape
+    await run(sparse);
+    expect(floatZeroStepsSkipped()).toBeGreaterThan(before);
+  });
+
+  it(`lists a resting shape again after ${REST_CALLS} calls`, async () => {
+    const b = input(sequence(784 * 64, 21), [784, 64]);
+    const dense: Case = { a: input(sequence(128 * 784, 22), [128, 784]), b };
+    const sparse: Case = { a: input(images(128, 23), [128, 784]), b };
+    setFloatZeroSkipEnabled(true);
+    await run(dense); // the shape rests
+    const before = floatZeroStepsSkipped();
+    for (let call = 0; call < REST_CALLS; call++) await run(sparse);
+    expect(floatZeroStepsSkipped()).toBe(before);
     await run(sparse);
     expect(floatZeroStepsSkipped()).toBeGreaterThan(before);
   });

@@ -18,7 +18,7 @@ let skipped = 0;
  * again only after this many calls: the pass over `op(a)` is 0.2-3% of a dense product
  * (LeNet-5's dense layers, random data), which so little skipping does not repay.
  */
-const REST_CALLS = 31;
+export const REST_CALLS = 31;
 
 /** Calls left before each resting shape is listed again. */
 const resting = new Map<string, number>();
