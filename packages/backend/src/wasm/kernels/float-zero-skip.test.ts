@@ -238,6 +238,23 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     }
   });
 
+  it('skips around a NaN of a (a nonzero step) where b is finite, with the same bits', async () => {
+    const [, c0] = CASES[0];
+    const a = Float32Array.from(c0.a.values);
+    a[784 * 9 + 300] = Number.NaN; // row 9, inside the image
+    const c: Case = { ...c0, a: input(a, c0.a.shape) };
+    const want = await run(c, 'cpu');
+    for (const fma of builds) {
+      setFmaKernelsEnabled(fma);
+      const { on, off, skipped } = await onAndOff(c);
+      if (simdKernelsFlavor() === (fma ? 'fma' : 'simd')) expect(skipped).toBeGreaterThan(0);
+      expect(sameBits(on.values, off.values)).toBe(true);
+      expect(on.values.slice(9 * 256, 10 * 256).every(Number.isNaN)).toBe(true);
+      for (let i = 0; i < want.values.length; i++)
+        expect(Number.isNaN(on.values[i])).toBe(Number.isNaN(want.values[i]));
+    }
+  });
+
   it('gives the same bits on random (dense) data, skipping nothing there', async () => {
     const c: Case = {
       a: input(sequence(128 * 512, 10), [128, 512]),
