@@ -214,6 +214,23 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     }
   });
 
+  it("walks op(b)^T's lists where one thread runs the product flipped, with the same bits", async () => {
+    // a [102, 131] dense; b [131, 90] with rows r % 5 === 1 all 0: one thread runs (b^T . a^T)^T,
+    // whose left operand b^T is 0 at those 27 steps in every row (the pool, on op(a): nothing to skip).
+    const c: Case = {
+      a: input(sequence(102 * 131, 24), [102, 131]),
+      b: input(holes(131, 90, 25), [131, 90]),
+    };
+    const want = await run(c, 'cpu');
+    for (const fma of builds) {
+      setFmaKernelsEnabled(fma);
+      const { on, off, skipped } = await onAndOff(c);
+      if (threads === 1 && simdKernelsFlavor() === 'fma') expect(skipped).toBeGreaterThan(0);
+      expect(sameBits(on.values, off.values)).toBe(true);
+      expect(worstExcess(on.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
   it("skips nothing where op(a) holds an Infinity and one thread runs the product flipped (op(a)^T is then the kernel's b)", async () => {
     // a [102, 131]: a[0][6] = Infinity; b [131, 90]: rows r % 5 === 1 (row 6 among them) all 0. One
     // thread runs (b^T . a^T)^T: the kernel's left operand b^T is 0 at step 6 in every row, its right
