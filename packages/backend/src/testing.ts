@@ -67,3 +67,4 @@ export async function backendsForTests(): Promise<BackendName[]> {
   return available;
 }
 export { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from './wasm/kernels/float-zero-skip.js';
+export { setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';

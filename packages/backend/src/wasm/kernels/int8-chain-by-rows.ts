@@ -74,6 +74,19 @@ export function setInt8ZeroSkipEnabled(on: boolean): void {
   skipZeros = on;
 }
 
+let listUnits = true;
+
+/**
+ * Whether the byte products that skip (FMA build, {@link setInt8ZeroSkipEnabled} on) run over lists
+ * of each pair of rows' units of k that hold a level (`true`, the default: listed once a row block
+ * and layer, no test or branch a unit) or test each unit as they go (`false`: the loop before, for
+ * tests and benchmarks that compare the two). The same products either way, so the same bits and
+ * the same count of steps passed over.
+ */
+export function setInt8SkipListsEnabled(on: boolean): void {
+  listUnits = on;
+}
+
 /**
  * Rows a chunk takes: about 4 chunks a thread, a multiple of 4 rows (gemm's row block), from 4 to
  * {@link MAX_CHUNK_ROWS}; on one thread (nothing to balance) as many as that allows, so that each
@@ -189,7 +202,7 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   const last = layers[layers.length - 1];
   // Bytes of the pool's memory: the job's arguments, the chunks' flags, x, two outputs (a layer's,
   // the next one's), the int16 levels, the row scales, the byte levels (16 bytes to spare), the last
-  // output, each layer's scales and bias; the weights are kept above. The rooms that hold different
+  // output, the lists of units, each layer's scales and bias; the weights are kept above. The rooms that hold different
   // layers' rows in turn (outputs, levels) give each row the most any layer needs, so that a chunk's
   // rows never overlap another chunk's, whichever layer each is at.
   const PARAMS = 0;
@@ -201,7 +214,10 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   const ROW_SCALES = LEVELS + alignedBytes(m * maxPairs * 4);
   const LEVELS8 = ROW_SCALES + alignedBytes(m * 4);
   const OUT = LEVELS8 + (bytes ? alignedBytes(m * maxQuads * 4 + 16) : 0);
-  const SCALES = OUT + alignedBytes(m * last.n * 4);
+  // the byte products' lists of units (skipping only): a pair of rows maxQuads + 1 words, every chunk's own
+  const listed = bytes && skipZeros && listUnits;
+  const LISTS = OUT + alignedBytes(m * last.n * 4);
+  const SCALES = LISTS + (listed ? alignedBytes(chunks * (chunkRows / 2) * (maxQuads + 1) * 4) : 0);
   const scalesAt = sizes.map(
     (_, i) => SCALES + sizes.slice(0, i).reduce((s, z) => s + 2 * alignedBytes(z.nPad * 4), 0),
   );
@@ -221,7 +237,10 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   floats.set(view(x) as Float32Array, X / 4);
   ints.fill(0, FLAGS / 4, FLAGS / 4 + chunks);
-  ints.set([m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0, skipZeros ? 1 : 0], PARAMS / 4);
+  ints.set(
+    [m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0, skipZeros ? 1 : 0, listed ? LISTS : 0],
+    PARAMS / 4,
+  );
   let [input, inStep] = [X, layers[0].k * 4];
   layers.forEach((l, i) => {
     const { pairs, quads, nPad } = sizes[i];

@@ -12,7 +12,12 @@ import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { keptWeightBytesCopied, setThreadedInt8Minimum } from './int8-by-threads.js';
-import { chainChunkRows, setInt8ChainByRowsEnabled, setInt8ZeroSkipEnabled } from './int8-chain-by-rows.js';
+import {
+  chainChunkRows,
+  setInt8ChainByRowsEnabled,
+  setInt8SkipListsEnabled,
+  setInt8ZeroSkipEnabled,
+} from './int8-chain-by-rows.js';
 import { soloChain } from './int8-chain-solo.js';
 import { setInt8PhaseClock } from './int8-phases.js';
 import { SIGNED_INPUT_FIRST_WAIT } from './int8-signed-waits.js';
@@ -298,8 +303,16 @@ describe.each([
           expect(await setWasmThreads(threads)).toBe(threads);
           setThreadedInt8Minimum(0);
           const results: Float32Array[] = [];
-          for (const skip of [true, false]) {
+          const counts: number[] = [];
+          // skipping over lists of units (the FMA build's byte products; the default), skipping with
+          // each unit tested, multiplying every step
+          for (const [skip, lists] of [
+            [true, true],
+            [true, false],
+            [false, true],
+          ]) {
             setInt8ZeroSkipEnabled(skip);
+            setInt8SkipListsEnabled(lists);
             const inputs = tensors(s, m);
             phases.length = 0;
             const before = soloChain()?.skippedSteps.value;
@@ -313,12 +326,17 @@ describe.each([
               if (skip) expect(skipped).toBeGreaterThanOrEqual(least);
               else expect(skipped).toBe(0);
             }
+            counts.push(skipped);
           }
+          // the lists pass over the same steps as the tests did
+          if (threads === 1) expect(counts[0]).toBe(counts[1]);
           expect(bits(results[0]).equals(bits(results[1]))).toBe(true);
+          expect(bits(results[0]).equals(bits(results[2]))).toBe(true);
           expect(Array.from(results[0])).toEqual(Array.from(expected));
         }
       } finally {
         setInt8ZeroSkipEnabled(true);
+        setInt8SkipListsEnabled(true);
         setInt8PhaseClock(null);
       }
     },

@@ -20,7 +20,11 @@ describe('threaded-int8-chain.wat', () => {
   it.each(['quantizeRows', 'finish', 'gemm'])(
     "carries threaded-int8.wat's $%s character for character",
     (name) => {
-      const copy = func(source('threaded-int8-chain.wat'), name);
+      // gemm's lines marked `listed` are the chain's own (its byte products over lists of units)
+      const copy = func(source('threaded-int8-chain.wat'), name)
+        .split('\n')
+        .filter((l) => !l.endsWith(';; listed'))
+        .join('\n');
       expect(copy.split('\n').length).toBeGreaterThan(10);
       expect(copy).toBe(func(source('threaded-int8.wat'), name));
     },

@@ -3,7 +3,8 @@
 ;; row: a chunk needs no other chunk's rows) and multiplying them. quantizeRows, finish and gemm are
 ;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; threaded-int8-chain.test.ts
 ;; checks the copies are the same text): the same code, so the same bits as the layers'
-;; int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0).
+;; int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0). gemm's lines marked
+;; `listed` are this module's alone (the test compares the rest): byte products over lists of units.
 (module
   (import "env" "memory" (memory 1 16384 shared))
   ;; Steps of k (or pairs of rows) gemm passed over on this instance (tests read it).
@@ -118,13 +119,19 @@
   ;; skip != 0 passes over the steps of k whose levels are 0 in all 4 rows (adds of 0: the same sums);
   ;; the byte products (FMA build) pass over each pair of rows whose levels there are 0. Each step (or
   ;; pair of rows) passed over adds 1 to $skipped (this instance's own: no shared write).
+  ;; Here only (the lines marked `listed`; the chain's own, not threaded-int8.wat's): list != 0 (byte
+  ;; products that skip) makes each pair of rows' byte products run over a list of its units with a
+  ;; level that is not 0 ($listUnits, made at the first block of columns, at list + (i / 2) *
+  ;; (units + 1) * 4), with no test and no branch a unit: the same products, so the same sums and count.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
     (param $relu i32) (param $bytes i32) (param $stride i32) (param $skip i32)
+    (param $list i32) ;; listed
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
     (local $o i32) (local $s i32)
+    (local $lb i32) (local $e i32) (local $le i32) (local $t i32) ;; listed
     (local $w0 v128) (local $w1 v128) (local $x v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
@@ -161,6 +168,46 @@
         (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
         ;; byte levels (the FMA build): 4 levels of k a unit, relaxed i8 dot products summed pairwise
 ;;fma         (if (local.get $bytes) (then
+;;fma         (if (local.get $list) (then ;; listed
+;;fma           ;; listed: the units of k where rows i, i+1 (then i+2, i+3) hold a level, made at the first block of columns ;; listed
+;;fma           (local.set $lb (i32.add (local.get $list) (i32.mul (i32.shr_u (local.get $i) (i32.const 1)) (i32.add (local.get $rowBytes) (i32.const 4))))) ;; listed
+;;fma           (if (i32.eqz (local.get $j)) (then ;; listed
+;;fma             (call $listUnits (local.get $a0) (local.get $a1) (local.get $rowBytes) (local.get $lb)) ;; listed
+;;fma             (call $listUnits (local.get $a2) (local.get $a3) (local.get $rowBytes) ;; listed
+;;fma               (i32.add (local.get $lb) (i32.add (local.get $rowBytes) (i32.const 4)))))) ;; listed
+;;fma           (local.set $e (local.get $lb)) ;; listed
+;;fma           (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2)))) ;; listed
+;;fma           (global.set $skipped (i32.add (global.get $skipped) (i32.sub (local.get $pairs) (i32.load (local.get $e))))) ;; listed
+;;fma           (block $l0d (loop $l0 ;; listed
+;;fma             (br_if $l0d (i32.ge_u (local.get $e) (local.get $le))) ;; listed
+;;fma             (local.set $e (i32.add (local.get $e) (i32.const 4))) ;; listed
+;;fma             (local.set $t (i32.load (local.get $e))) ;; listed
+;;fma             (local.set $w0 (v128.load (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
+;;fma             (local.set $w1 (v128.load offset=16 (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $t)))) ;; listed
+;;fma             (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
+;;fma             (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $t)))) ;; listed
+;;fma             (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
+;;fma             (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
+;;fma             (br $l0))) ;; listed
+;;fma           (local.set $e (i32.add (local.get $lb) (i32.add (local.get $rowBytes) (i32.const 4)))) ;; listed
+;;fma           (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2)))) ;; listed
+;;fma           (global.set $skipped (i32.add (global.get $skipped) (i32.sub (local.get $pairs) (i32.load (local.get $e))))) ;; listed
+;;fma           (block $l1d (loop $l1 ;; listed
+;;fma             (br_if $l1d (i32.ge_u (local.get $e) (local.get $le))) ;; listed
+;;fma             (local.set $e (i32.add (local.get $e) (i32.const 4))) ;; listed
+;;fma             (local.set $t (i32.load (local.get $e))) ;; listed
+;;fma             (local.set $w0 (v128.load (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
+;;fma             (local.set $w1 (v128.load offset=16 (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $t)))) ;; listed
+;;fma             (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
+;;fma             (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $t)))) ;; listed
+;;fma             (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
+;;fma             (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
+;;fma             (br $l1))) ;; listed
+;;fma         ) (else ;; listed
 ;;fma         (local.set $end (i32.add (local.get $a0) (local.get $rowBytes)))
 ;;fma         (block $bd (loop $bl
 ;;fma           (br_if $bd (i32.ge_u (local.get $a0) (local.get $end)))
@@ -189,6 +236,7 @@
 ;;fma           (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
 ;;fma           (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
 ;;fma           (br $bl)))
+;;fma         )) ;; listed
 ;;fma         ) (else
         (block $kd (loop $kl
           (br_if $kd (i32.ge_u (local.get $a0) (local.get $end)))
@@ -323,7 +371,8 @@
 
   ;; Chunk c of a stack of int8 dense layers over the rows [c * chunkRows, min(m, ...)) of x, through
   ;; every layer: quantizeRows, then gemm into the next layer's input. The i32 arguments at $p: 0 m,
-  ;; 1 chunkRows, 2 rowScales [m], 3 flags, 4 layers, 5 bytes (1: byte products), 6 skip (gemm's);
+  ;; 1 chunkRows, 2 rowScales [m], 3 flags, 4 layers, 5 bytes (1: byte products), 6 skip (gemm's),
+  ;; 7 lists (0: none; else the byte products' lists of units, levels8Step + 4 bytes a pair of rows);
   ;; from byte 32 on, 17 a layer: in, inStep, k, levels, levelsStep, kPad, levels8 (0: none),
   ;; levels8Step, kPad8, w (bytes where 5 bytes is 1, else int16 pairs), units (quads or pairs), out,
   ;; outStep, n, colScales, bias (both [nPad]), relu. A chunk's rows of in, levels, levels8 and out
@@ -366,9 +415,27 @@
         (i32.and (i32.add (i32.load offset=52 (local.get $L)) (i32.const 7)) (i32.const -8))
         (local.get $rs) (i32.const 4)
         (i32.load offset=56 (local.get $L)) (i32.load offset=60 (local.get $L)) (i32.load offset=64 (local.get $L))
-        (local.get $bytes) (i32.load offset=52 (local.get $L)) (i32.load offset=24 (local.get $p)))
+        (local.get $bytes) (i32.load offset=52 (local.get $L)) (i32.load offset=24 (local.get $p))
+        ;; this chunk's lists: a pair of rows (units + 1) i32 apart, at most levels8Step + 4 bytes
+        (if (result i32) (i32.load offset=28 (local.get $p))
+          (then (i32.add (i32.load offset=28 (local.get $p))
+            (i32.mul (i32.shr_u (local.get $i0) (i32.const 1)) (i32.add (i32.load offset=28 (local.get $L)) (i32.const 4)))))
+          (else (i32.const 0))))
       (local.set $L (i32.add (local.get $L) (i32.const 68)))
       (br $layer))))
+
+;;fma   ;; The units of k (4 bytes of a row each) where row ra or row rb holds a level that is not 0, listed
+;;fma   ;; at out: their count, then each one's byte offset in the row (rows rowBytes long).
+;;fma   (func $listUnits (param $ra i32) (param $rb i32) (param $rowBytes i32) (param $out i32)
+;;fma     (local $t i32) (local $count i32)
+;;fma     (block $d (loop $l
+;;fma       (br_if $d (i32.ge_u (local.get $t) (local.get $rowBytes)))
+;;fma       (i32.store offset=4 (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $t))
+;;fma       (local.set $count (i32.add (local.get $count) (i32.ne (i32.const 0) (i32.or
+;;fma         (i32.load (i32.add (local.get $ra) (local.get $t))) (i32.load (i32.add (local.get $rb) (local.get $t)))))))
+;;fma       (local.set $t (i32.add (local.get $t) (i32.const 4)))
+;;fma       (br $l)))
+;;fma     (i32.store (local.get $out) (local.get $count)))
 
   ;; Whether this build multiplies byte levels (the FMA build only).
 ;;fma   (func (export "hasBytes") (result i32) (i32.const 1))

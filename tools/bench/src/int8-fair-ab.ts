@@ -1,0 +1,79 @@
+/**
+ * `pnpm --filter @tensorfold/bench int8-fair-ab`: the MLP (784-512-256-10) on the first 1000 MNIST
+ * test digits, float32 against its int8 copy (`quantizeForInference`), both with their zero-step
+ * skips on (the defaults), and the int8 copy with its byte products testing each unit as they go
+ * instead of running over lists (`setInt8SkipListsEnabled(false)`, the loop before). Rounds
+ * (`INT8_AB_ROUNDS`, default 15, after one warm-up) run every variant once through `predict` (batches of
+ * 32), each round starting one variant later; prints each variant's median CPU time (and spread:
+ * least, most), median wall time, and its ratio to float32. `TENSORFOLD_WASM_THREADS=1` for one thread.
+ */
+import { initBackend } from '@tensorfold/backend';
+import { setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
+import { quantizeForInference } from '@tensorfold/compress';
+import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { loadMnist } from '@tensorfold/data/node';
+import { dense } from '@tensorfold/layers';
+import { medianOf } from './steadiness.js';
+
+/** `model` with the lists switched off during its predict calls. */
+function unlisted(model: Model): Model {
+  return {
+    predict: (x: tf.Tensor) => {
+      setInt8SkipListsEnabled(false);
+      try {
+        return model.predict(x);
+      } finally {
+        setInt8SkipListsEnabled(true);
+      }
+    },
+  } as unknown as Model;
+}
+
+async function main(): Promise<void> {
+  await initBackend({ require: 'wasm' });
+  const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
+  setSeed(1);
+  const float = sequential({
+    layers: [
+      dense({ units: 512, activation: 'relu', inputShape: [784] }),
+      dense({ units: 256, activation: 'relu' }),
+      dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  const int8 = quantizeForInference(float);
+  const test = await loadMnist({ split: 'test', limit: 1000 });
+  const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
+  test.dispose();
+  const variants: [string, Model][] = [
+    ['float32', float],
+    ['int8 (lists)', int8],
+    ['int8 (units tested, before)', unlisted(int8)],
+  ];
+  const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+  const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+  for (let r = 0; r < rounds + 1; r++)
+    for (const [k, m] of [...variants.slice(r % 3), ...variants.slice(0, r % 3)]) {
+      const before = process.cpuUsage();
+      const start = performance.now();
+      const y = m.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      const used = process.cpuUsage(before);
+      if (r === 0) continue;
+      cpu.get(k)?.push((used.user + used.system) / 1000);
+      wall.get(k)?.push(performance.now() - start);
+    }
+  const floatCpu = medianOf(cpu.get('float32') ?? []);
+  const floatWall = medianOf(wall.get('float32') ?? []);
+  for (const [k] of variants) {
+    const c = cpu.get(k) ?? [];
+    const w = wall.get(k) ?? [];
+    console.log(
+      `mlp ${k}: ${medianOf(c).toFixed(1)} ms CPU (${(floatCpu / medianOf(c)).toFixed(2)}x; ${Math.min(...c).toFixed(1)}-${Math.max(...c).toFixed(1)}), ${medianOf(w).toFixed(1)} ms wall (${(floatWall / medianOf(w)).toFixed(2)}x; ${Math.min(...w).toFixed(1)}-${Math.max(...w).toFixed(1)})`,
+    );
+  }
+  x.dispose();
+  process.exit(0);
+}
+
+main();
