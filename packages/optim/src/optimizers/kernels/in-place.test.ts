@@ -3,7 +3,11 @@
  * where nothing else holds the buffers; no stale XNNPACK weights afterwards; no leaks.
  */
 import { useBackend } from '@tensorfold/backend';
-import { setPaddedMatMulEnabled, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
+import {
+  setDirectConvEnabled,
+  setPaddedMatMulEnabled,
+  setThreadedKernelsEnabled,
+} from '@tensorfold/backend/testing';
 import { Random, tf } from '@tensorfold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fusedConfigurations, seededNormal } from '../../test-utils/fused-configurations.js';
@@ -49,6 +53,7 @@ afterEach(() => {
   setInPlaceUpdates(true);
   setThreadedKernelsEnabled(true);
   setPaddedMatMulEnabled(true);
+  setDirectConvEnabled(true);
 });
 afterAll(() => useBackend('cpu'));
 
@@ -149,6 +154,70 @@ describe('in-place fused updates on WASM', () => {
     }
     tf.dispose([v, x, g]);
     optimizer.dispose();
+  });
+
+  // XNNPACK operators tfjs-backend-wasm caches by tensor id besides the fully-connected weights: a
+  // convolution's filter and bias, a depthwise filter, a product's bias, PReLU's slopes (each packed
+  // into its operator). The variable is overwritten in place; the other operands keep their ids (so
+  // the operator cached for them would be found again) and must meet the variable's new values.
+  const cachedByXnnpack: Array<[string, number[], number[], (v: tf.Tensor, k: tf.Tensor) => tf.Tensor]> = [
+    // [batch, h, w, c] input as k, [3, 3, 3, 4] filter as v
+    [
+      'a convolution filter',
+      [3, 3, 3, 4],
+      [2, 6, 6, 3],
+      (v, k) => tf.conv2d(k as tf.Tensor4D, v as tf.Tensor4D, 2, 'same'),
+    ],
+    [
+      "a convolution's bias",
+      [4],
+      [3, 3, 3, 4],
+      (v, k) =>
+        tf.fused.conv2d({
+          x: tf.ones([2, 6, 6, 3]) as tf.Tensor4D,
+          filter: k as tf.Tensor4D,
+          strides: 2,
+          pad: 'same',
+          bias: v,
+        }),
+    ],
+    [
+      'a depthwise filter',
+      [3, 3, 3, 1],
+      [2, 6, 6, 3],
+      (v, k) => tf.depthwiseConv2d(k as tf.Tensor4D, v as tf.Tensor4D, 2, 'same'),
+    ],
+    // [3, 5] x [5, 6] + bias [6]
+    [
+      "a product's bias",
+      [6],
+      [5, 6],
+      (v, k) => tf.fused.matMul({ a: tf.ones([3, 5]), b: k as tf.Tensor2D, bias: v }),
+    ],
+    ["PReLU's slopes", [3], [2, 6, 6, 3], (v, k) => tf.prelu(k, v)],
+  ];
+  it.each(cachedByXnnpack)('leave no stale XNNPACK operator for %s', async (_, shape, otherShape, op) => {
+    // The stock kernels (XNNPACK) rather than tensorfold's direct, padded and threaded ones.
+    setThreadedKernelsEnabled(false);
+    setPaddedMatMulEnabled(false);
+    setDirectConvEnabled(false);
+    const before = tf.memory().numTensors;
+    const optimizer = sgd({ learningRate: 0.5 });
+    const v = tf.tidy(() => tf.variable(seeded(shape, 1)));
+    const k = seeded(otherShape, 2);
+    const g = seeded(shape, 3);
+    for (let step = 0; step < 3; step++) {
+      const id = v.dataId;
+      tf.dispose(tf.tidy(() => op(v, k))); // builds and caches the operator for v's values
+      optimizer.applyGradients([{ variable: v, gradient: g }]);
+      expect(v.dataId).toBe(id);
+      const [got, want] = tf.tidy(() => [op(v, k), op(tf.tensor(v.dataSync(), v.shape), k)]);
+      expect(await got.data()).toEqual(await want.data());
+      tf.dispose([got, want]);
+    }
+    tf.dispose([v, k, g]);
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('resume from saved state with the bits of an uninterrupted run with new buffers', async () => {
