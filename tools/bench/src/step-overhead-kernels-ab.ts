@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench step-overhead-kernels-ab [adam|transpose] [rounds] [perRound]`
+ * `pnpm --filter @tensorfold/bench step-overhead-kernels-ab [adam|transpose|sums|padrows] [rounds] [perRound]`
  *
  * Same-process A/B of two of wip/step-overhead's changes on their own, on WASM, sides alternated
  * every round (so that load from other processes hits both alike):
@@ -8,11 +8,19 @@
  * - `transpose`: swaps of the last two axes by the SIMD kernel (`on`, @tensorfold/backend's
  *   kernels/swap-last-axes.ts) or by stock tfjs-backend-wasm (`off`), for the MLP's shapes and
  *   batches of small matrices.
+ * - `sums`: sums over the leading axis of 8 or 16 columns (a convolution's bias gradient) 8 columns at
+ *   a time in registers (`on`, simd/column-sums.wat `columnSumsNarrow`) or row by row (`off`).
+ * - `padrows`: LeNet-5's first-layer filter gradient (`[64, 28, 28, 1]` input, 3x3 to 8, same) with
+ *   its width padding written by data-movement.wat's `padRows` (`on`) or a JavaScript loop (`off`).
  * Prints, per case, each side's median over the rounds of the round medians (ms) and the median and
  * quartiles of the paired round ratios off/on (> 1: `on` faster). Defaults: 30 rounds of 10 calls.
  * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2) as for every WASM run.
  */
-import { setSwapLastAxesEnabled } from '@tensorfold/backend/testing';
+import {
+  setNarrowColumnSumsEnabled,
+  setPadRowsEnabled,
+  setSwapLastAxesEnabled,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { adam } from '@tensorfold/optim';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
@@ -110,14 +118,68 @@ function transposeCase(rounds: number, perRound: number): void {
   }
 }
 
+function sumsCase(rounds: number, perRound: number): void {
+  for (const shape of [
+    [50176, 8],
+    [50176, 16],
+    [6400, 16],
+  ]) {
+    const x = tf.randomUniform(shape, -1, 1, 'float32', 1);
+    try {
+      abRounds(
+        `sum over rows of [${shape}]`,
+        setNarrowColumnSumsEnabled,
+        () => tf.sum(x, 0).dispose(),
+        rounds,
+        perRound,
+      );
+    } finally {
+      x.dispose();
+    }
+  }
+}
+
+function padRowsCase(rounds: number, perRound: number): void {
+  // [batch, h, w, 1] input, [batch, h, w, 8] output gradient, 3x3 'same'
+  const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const dy = tf.randomUniform([64, 28, 28, 8], -1, 1, 'float32', 2) as tf.Tensor4D;
+  try {
+    abRounds(
+      'Conv2DBackpropFilter [64, 28, 28, 1], 3x3 to 8, same',
+      setPadRowsEnabled,
+      () =>
+        (
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x, dy },
+              { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 8] },
+            ) as tf.Tensor
+        ).dispose(),
+      rounds,
+      perRound,
+    );
+  } finally {
+    tf.dispose([x, dy]);
+  }
+}
+
+const CASES: Record<string, (rounds: number, perRound: number) => void> = {
+  adam: adamCase,
+  transpose: transposeCase,
+  sums: sumsCase,
+  padrows: padRowsCase,
+};
+
 async function main() {
   const [which = 'adam', roundsArg = '30', perRoundArg = '10'] = process.argv.slice(2);
-  if (which !== 'adam' && which !== 'transpose') throw new Error(`Unknown case ${which}: adam or transpose.`);
+  const run = CASES[which];
+  if (run == null) throw new Error(`Unknown case ${which}: ${Object.keys(CASES).join(', ')}.`);
   const rounds = Number(roundsArg);
   const perRound = Number(perRoundArg);
   console.log(`backend: ${await useBackend('wasm')}; ${which}, ${rounds} rounds of ${perRound} calls`);
-  if (which === 'adam') adamCase(rounds, perRound);
-  else transposeCase(rounds, perRound);
+  run(rounds, perRound);
 }
 
 main().then(
