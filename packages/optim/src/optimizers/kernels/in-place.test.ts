@@ -160,41 +160,28 @@ describe('in-place fused updates on WASM', () => {
   // convolution's filter and bias, a depthwise filter, a product's bias, PReLU's slopes (each packed
   // into its operator). The variable is overwritten in place; the other operands keep their ids (so
   // the operator cached for them would be found again) and must meet the variable's new values.
-  const cachedByXnnpack: Array<[string, number[], number[], (v: tf.Tensor, k: tf.Tensor) => tf.Tensor]> = [
-    // [batch, h, w, c] input as k, [3, 3, 3, 4] filter as v
-    [
-      'a convolution filter',
-      [3, 3, 3, 4],
-      [2, 6, 6, 3],
-      (v, k) => tf.conv2d(k as tf.Tensor4D, v as tf.Tensor4D, 2, 'same'),
-    ],
+  type Case = [string, number[], number[], (v: tf.Tensor, k: tf.Tensor) => tf.Tensor];
+  const x4 = (k: tf.Tensor) => k as tf.Tensor4D; // [batch, h, w, c] or [h, w, in, out]
+  const cachedByXnnpack: Case[] = [
+    // name, v's shape, k's shape, the op
+    ['a convolution filter', [3, 3, 3, 4], [2, 6, 6, 3], (v, k) => tf.conv2d(x4(k), x4(v), 2, 'same')],
+    ['a depthwise filter', [3, 3, 3, 1], [2, 6, 6, 3], (v, k) => tf.depthwiseConv2d(x4(k), x4(v), 2, 'same')],
+    ["PReLU's slopes", [3], [2, 6, 6, 3], (v, k) => tf.prelu(k, v)],
+    // [2, 6, 6, 3] ones, filter k, bias v
     [
       "a convolution's bias",
       [4],
       [3, 3, 3, 4],
       (v, k) =>
-        tf.fused.conv2d({
-          x: tf.ones([2, 6, 6, 3]) as tf.Tensor4D,
-          filter: k as tf.Tensor4D,
-          strides: 2,
-          pad: 'same',
-          bias: v,
-        }),
+        tf.fused.conv2d({ x: x4(tf.ones([2, 6, 6, 3])), filter: x4(k), strides: 2, pad: 'same', bias: v }),
     ],
-    [
-      'a depthwise filter',
-      [3, 3, 3, 1],
-      [2, 6, 6, 3],
-      (v, k) => tf.depthwiseConv2d(k as tf.Tensor4D, v as tf.Tensor4D, 2, 'same'),
-    ],
-    // [3, 5] x [5, 6] + bias [6]
+    // [3, 5] ones x k [5, 6] + bias v [6]
     [
       "a product's bias",
       [6],
       [5, 6],
       (v, k) => tf.fused.matMul({ a: tf.ones([3, 5]), b: k as tf.Tensor2D, bias: v }),
     ],
-    ["PReLU's slopes", [3], [2, 6, 6, 3], (v, k) => tf.prelu(k, v)],
   ];
   it.each(cachedByXnnpack)('leave no stale XNNPACK operator for %s', async (_, shape, otherShape, op) => {
     // The stock kernels (XNNPACK) rather than tensorfold's direct, padded and threaded ones.
