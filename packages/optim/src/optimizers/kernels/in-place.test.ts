@@ -8,9 +8,11 @@ import {
   setPaddedMatMulEnabled,
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
-import { Random, tf } from '@tensorfold/core';
+import { type Model, Random, sequential, tf } from '@tensorfold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import '../../index.js';
 import { fusedConfigurations, seededNormal } from '../../test-utils/fused-configurations.js';
+import { blobs, TestDense } from '../../test-utils/toys.js';
 import { adam } from '../adam.js';
 import type { OptimizerBase } from '../optimizer.js';
 import { sgd } from '../sgd.js';
@@ -290,5 +292,72 @@ describe('in-place fused updates on WASM', () => {
     expect(v.dataId).not.toBe(id);
     tf.dispose([v, g, x]);
     optimizer.dispose();
+  });
+
+  describe('through a model', () => {
+    function model(): Model {
+      const m = sequential({
+        layers: [
+          new TestDense({ units: 8, inputShape: [2], activation: 'relu', seed: 3 }),
+          new TestDense({ units: 3, activation: 'softmax', seed: 4 }),
+        ],
+      });
+      m.compile({ optimizer: adam({ learningRate: 0.05 }), loss: 'categoricalCrossentropy' });
+      return m;
+    }
+
+    /** `steps` training steps; the weights' data ids before and after each one. */
+    async function train(m: Model, steps: number, data: { x: tf.Tensor; oneHot: tf.Tensor }) {
+      const kept: boolean[] = [];
+      for (let i = 0; i < steps; i++) {
+        const ids = m.weights.map((w) => w.variable.dataId);
+        await m.trainOnBatch(data.x, data.oneHot);
+        kept.push(m.weights.every((w, k) => w.variable.dataId === ids[k]));
+      }
+      return kept;
+    }
+
+    it('trains with the bits of new buffers, and writes in place from the first step on', async () => {
+      const before = tf.memory().numTensors;
+      const data = blobs(12, 5);
+      const run = async (inPlace: boolean) => {
+        setInPlaceUpdates(inPlace);
+        const m = model();
+        const kept = await train(m, 3, data);
+        const weights = m.getWeights();
+        const values = await Promise.all(weights.map((w) => w.data()));
+        tf.dispose(weights);
+        m.optimizer.dispose();
+        m.dispose();
+        return { kept, values };
+      };
+      const copied = await run(false);
+      const inPlace = await run(true);
+      expect(copied.kept).toEqual([false, false, false]);
+      // the layers' weights are held by their variables alone (their initial values are freed)
+      expect(inPlace.kept).toEqual([true, true, true]);
+      expect(inPlace.values).toEqual(copied.values);
+      tf.dispose([data.x, data.oneHot, data.labels]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it("leave a kept getWeights() snapshot as it was (early stopping's best weights)", async () => {
+      const data = blobs(12, 6);
+      const m = model();
+      await train(m, 1, data);
+      const snapshot = m.getWeights(); // copies that share the variables' buffers on WASM
+      const values = await Promise.all(snapshot.map((w) => w.data()));
+      // the step writes new buffers while the snapshot shares them, then in place again
+      expect(await train(m, 2, data)).toEqual([false, true]);
+      for (const [k, w] of snapshot.entries()) expect(await w.data()).toEqual(values[k]);
+      const now = await Promise.all(m.weights.map((w) => w.variable.data()));
+      expect(now[0]).not.toEqual(values[0]);
+      m.setWeights(snapshot); // restores them: the variables share the snapshot's buffers again
+      tf.dispose(snapshot);
+      for (const [k, w] of m.weights.entries()) expect(await w.variable.data()).toEqual(values[k]);
+      m.optimizer.dispose();
+      m.dispose();
+      tf.dispose([data.x, data.oneHot, data.labels]);
+    });
   });
 });
