@@ -13,7 +13,9 @@ function swapsLastTwo(perm: readonly number[]): boolean {
  * SIMD kernel a setup and mostly one-element-at-a-time edges, and stock's single loop was faster
  * (same-run medians, load 3: `[100000, 2, 2]` 0.79 ms stock against 1.13 ms, `[10000, 3, 8]` 0.13
  * against 0.26, `[20000, 4, 4]` 0.22 against 0.29; `[4000, 8, 8]` even, 0.13 against 0.11; `[1000,
- * 16, 16]` 0.10 against 0.07).
+ * 16, 16]` 0.10 against 0.07). Matrices of fewer than 4 rows (no 4x4 block: every element moved one
+ * at a time) go to stock too: `[2000, 2, 64]` 0.16 ms stock against 0.36, `[2000, 3, 30]` 0.13
+ * against 0.26, `[1, 2, 5000]` even (load 8.6).
  */
 const SMALL_MATRIX = 64;
 
@@ -34,8 +36,8 @@ export function swapLastAxes(
     return null;
   const [rows, cols] = x.shape.slice(-2);
   const size = util.sizeFromShape(x.shape);
-  // Many small matrices: stock's loop is faster (see SMALL_MATRIX).
-  if (rows * cols < SMALL_MATRIX && size > rows * cols) return null;
+  // Fewer than 4 rows, or many small matrices: stock's loop is faster (see SMALL_MATRIX).
+  if (rows < 4 || (rows * cols < SMALL_MATRIX && size > rows * cols)) return null;
   const kernel = dataMovementKernels(backend, 'swapLastAxes');
   if (kernel == null) return null;
   // [..., cols, rows]
