@@ -22,7 +22,7 @@ describe('WASM Transpose of the last two axes (data-movement.wat)', () => {
     await useBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackendLike;
     expect(dataMovementKernels(backend, 'swapLastAxes')).not.toBeNull();
-    const x = tf.zeros([2, 3, 4]);
+    const x = tf.zeros([2, 8, 9]);
     const info = (perm: number[]) => swapLastAxes(backend, x as unknown as tf.TensorInfo, perm);
     for (const perm of [
       [1, 0, 2],
@@ -31,10 +31,21 @@ describe('WASM Transpose of the last two axes (data-movement.wat)', () => {
     ])
       expect(info(perm)).toBeNull();
     const swapped = info([0, 2, 1]) as tf.TensorInfo;
-    expect(swapped.shape).toEqual([2, 4, 3]);
+    expect(swapped.shape).toEqual([2, 9, 8]);
     backend.disposeData(swapped.dataId);
     expect(swapLastAxes(backend, tf.zeros([2, 2], 'bool') as unknown as tf.TensorInfo, [1, 0])).toBeNull();
-    x.dispose();
+    // batches of matrices under 64 elements, and matrices of fewer than 4 rows, stay stock (faster
+    // there); others take the kernel
+    const fewRows = tf.zeros([3, 70]);
+    expect(swapLastAxes(backend, fewRows as unknown as tf.TensorInfo, [1, 0])).toBeNull();
+    fewRows.dispose();
+    const small = tf.zeros([100, 4, 4]);
+    const eights = tf.zeros([3, 8, 8]);
+    expect(swapLastAxes(backend, small as unknown as tf.TensorInfo, [0, 2, 1])).toBeNull();
+    const batched = swapLastAxes(backend, eights as unknown as tf.TensorInfo, [0, 2, 1]) as tf.TensorInfo;
+    expect(batched.shape).toEqual([3, 8, 8]);
+    backend.disposeData(batched.dataId);
+    tf.dispose([x, small, eights]);
   });
 
   const cases: Array<[string, number[], number[]]> = [
@@ -42,10 +53,13 @@ describe('WASM Transpose of the last two axes (data-movement.wat)', () => {
     ['a product batched as [1, rows, cols]', [1, 512, 128], [0, 2, 1]],
     ['rows and columns not multiples of 4', [7, 13], [1, 0]],
     ['more than one tile of 32 columns, odd rows', [5, 70], [1, 0]],
-    ['fewer than 4 rows', [3, 9], [1, 0]],
+    ['fewer than 4 rows (stock)', [3, 9], [1, 0]],
     ['fewer than 4 columns', [9, 2], [1, 0]],
-    ['a row', [1, 10], [1, 0]],
-    ['a batch of matrices, rank 4', [2, 3, 6, 5], [0, 1, 3, 2]],
+    ['a row (stock)', [1, 10], [1, 0]],
+    ['4 rows, fewer than 4 columns', [4, 3], [1, 0]],
+    ['a batch of small matrices, rank 4 (stock)', [2, 3, 6, 5], [0, 1, 3, 2]],
+    ['a batch of matrices in one call, rank 4, odd sizes', [2, 3, 9, 13], [0, 1, 3, 2]],
+    ['a batch of 4x16 matrices', [5, 4, 16], [0, 2, 1]],
     ['empty', [0, 5], [1, 0]],
   ];
   it.each(cases)('gives the CPU backend transpose bit for bit: %s', async (_, shape, perm) => {

@@ -11,8 +11,11 @@ import { SimdModule } from './simd-module.js';
 
 /** The module's functions. Pointers and byte sizes are on the WASM heap; elements are 4 bytes. */
 export interface DataMovementKernels {
-  /** `out[c, r] = x[r, c]` for `x` `[rows, cols]` and `out` `[cols, rows]`, row-major, not overlapping. */
-  swapLastAxes(x: number, out: number, rows: number, cols: number): void;
+  /**
+   * `out[b, c, r] = x[b, r, c]` for `x` `[count, rows, cols]` and `out` `[count, cols, rows]`,
+   * row-major, not overlapping.
+   */
+  swapLastAxes(x: number, out: number, rows: number, cols: number, count: number): void;
   /**
    * For each of `rows` rows of `rowBytes` bytes at `from`: `before` zero bytes, the row, `after` zero
    * bytes, written one row after the other from `to` (sizes multiples of 4). The regions do not overlap.

@@ -2,7 +2,8 @@
 ;; the memory of tfjs-backend-wasm; sizes are multiples of 4 bytes; sources and destinations do not
 ;; overlap. Every bit is kept (float32 or int32).
 ;;
-;; swapLastAxes: transposes a row-major matrix x [rows, cols] of 4-byte elements to out [cols, rows],
+;; swapLastAxes: transposes each of `count` row-major matrices x [rows, cols] of 4-byte elements (one
+;; after the other) to out [cols, rows],
 ;; as 4x4 blocks of SIMD loads, shuffles and stores, columns taken in tiles of 32 so that the 32 output
 ;; rows being written and the 4 input rows being read stay in the L1 cache. The last rows % 4 rows and
 ;; cols % 4 columns are copied one element at a time.
@@ -29,7 +30,7 @@
         (br $colNext)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowNext))))
-  (func (export "swapLastAxes") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+  (func $matrix (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $rows4 i32) (local $cols4 i32) (local $inStride i32) (local $outStride i32)
     (local $c0 i32) (local $cEnd i32) (local $r i32) (local $c i32) (local $src i32) (local $dst i32)
     (local $a v128) (local $b v128) (local $e v128) (local $d v128) (local $t0 v128) (local $t1 v128)
@@ -85,6 +86,20 @@
       (i32.const 0) (local.get $rows4) (local.get $cols4) (local.get $cols))
     (call $elements (local.get $x) (local.get $out) (local.get $rows) (local.get $cols)
       (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $cols)))
+
+  ;; `count` matrices one after the other (a batch [count, rows, cols]): one call from JavaScript for
+  ;; all of them, so that many small matrices do not pay a call each.
+  (func (export "swapLastAxes") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (param $count i32)
+    (local $bytes i32)
+    (local.set $bytes (i32.shl (i32.mul (local.get $rows) (local.get $cols)) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $count)))
+      (call $matrix (local.get $x) (local.get $out) (local.get $rows) (local.get $cols))
+      (local.set $x (i32.add (local.get $x) (local.get $bytes)))
+      (local.set $out (i32.add (local.get $out) (local.get $bytes)))
+      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+      (br $next))))
 
   ;; `bytes` zero bytes at `to` (a multiple of 4); returns the address just past them.
   (func $zeros (param $to i32) (param $bytes i32) (result i32)

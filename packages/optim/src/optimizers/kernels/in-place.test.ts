@@ -3,10 +3,16 @@
  * where nothing else holds the buffers; no stale XNNPACK weights afterwards; no leaks.
  */
 import { useBackend } from '@tensorfold/backend';
-import { setPaddedMatMulEnabled, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
-import { Random, tf } from '@tensorfold/core';
+import {
+  setDirectConvEnabled,
+  setPaddedMatMulEnabled,
+  setThreadedKernelsEnabled,
+} from '@tensorfold/backend/testing';
+import { type Model, Random, sequential, tf } from '@tensorfold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import '../../index.js';
 import { fusedConfigurations, seededNormal } from '../../test-utils/fused-configurations.js';
+import { blobs, TestDense } from '../../test-utils/toys.js';
 import { adam } from '../adam.js';
 import type { OptimizerBase } from '../optimizer.js';
 import { sgd } from '../sgd.js';
@@ -49,6 +55,7 @@ afterEach(() => {
   setInPlaceUpdates(true);
   setThreadedKernelsEnabled(true);
   setPaddedMatMulEnabled(true);
+  setDirectConvEnabled(true);
 });
 afterAll(() => useBackend('cpu'));
 
@@ -151,6 +158,57 @@ describe('in-place fused updates on WASM', () => {
     optimizer.dispose();
   });
 
+  // XNNPACK operators tfjs-backend-wasm caches by tensor id besides the fully-connected weights: a
+  // convolution's filter and bias, a depthwise filter, a product's bias, PReLU's slopes (each packed
+  // into its operator). The variable is overwritten in place; the other operands keep their ids (so
+  // the operator cached for them would be found again) and must meet the variable's new values.
+  type Case = [string, number[], number[], (v: tf.Tensor, k: tf.Tensor) => tf.Tensor];
+  const x4 = (k: tf.Tensor) => k as tf.Tensor4D; // [batch, h, w, c] or [h, w, in, out]
+  const cachedByXnnpack: Case[] = [
+    // name, v's shape, k's shape, the op
+    ['a convolution filter', [3, 3, 3, 4], [2, 6, 6, 3], (v, k) => tf.conv2d(x4(k), x4(v), 2, 'same')],
+    ['a depthwise filter', [3, 3, 3, 1], [2, 6, 6, 3], (v, k) => tf.depthwiseConv2d(x4(k), x4(v), 2, 'same')],
+    ["PReLU's slopes", [3], [2, 6, 6, 3], (v, k) => tf.prelu(k, v)],
+    // [2, 6, 6, 3] ones, filter k, bias v
+    [
+      "a convolution's bias",
+      [4],
+      [3, 3, 3, 4],
+      (v, k) =>
+        tf.fused.conv2d({ x: x4(tf.ones([2, 6, 6, 3])), filter: x4(k), strides: 2, pad: 'same', bias: v }),
+    ],
+    // [3, 5] ones x k [5, 6] + bias v [6]
+    [
+      "a product's bias",
+      [6],
+      [5, 6],
+      (v, k) => tf.fused.matMul({ a: tf.ones([3, 5]), b: k as tf.Tensor2D, bias: v }),
+    ],
+  ];
+  it.each(cachedByXnnpack)('leave no stale XNNPACK operator for %s', async (_, shape, otherShape, op) => {
+    // The stock kernels (XNNPACK) rather than tensorfold's direct, padded and threaded ones.
+    setThreadedKernelsEnabled(false);
+    setPaddedMatMulEnabled(false);
+    setDirectConvEnabled(false);
+    const before = tf.memory().numTensors;
+    const optimizer = sgd({ learningRate: 0.5 });
+    const v = tf.tidy(() => tf.variable(seeded(shape, 1)));
+    const k = seeded(otherShape, 2);
+    const g = seeded(shape, 3);
+    for (let step = 0; step < 3; step++) {
+      const id = v.dataId;
+      tf.dispose(tf.tidy(() => op(v, k))); // builds and caches the operator for v's values
+      optimizer.applyGradients([{ variable: v, gradient: g }]);
+      expect(v.dataId).toBe(id);
+      const [got, want] = tf.tidy(() => [op(v, k), op(tf.tensor(v.dataSync(), v.shape), k)]);
+      expect(await got.data()).toEqual(await want.data());
+      tf.dispose([got, want]);
+    }
+    tf.dispose([v, k, g]);
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('resume from saved state with the bits of an uninterrupted run with new buffers', async () => {
     const run = async (inPlace: boolean, resumeAt: number | null) => {
       setInPlaceUpdates(inPlace);
@@ -234,5 +292,72 @@ describe('in-place fused updates on WASM', () => {
     expect(v.dataId).not.toBe(id);
     tf.dispose([v, g, x]);
     optimizer.dispose();
+  });
+
+  describe('through a model', () => {
+    function model(): Model {
+      const m = sequential({
+        layers: [
+          new TestDense({ units: 8, inputShape: [2], activation: 'relu', seed: 3 }),
+          new TestDense({ units: 3, activation: 'softmax', seed: 4 }),
+        ],
+      });
+      m.compile({ optimizer: adam({ learningRate: 0.05 }), loss: 'categoricalCrossentropy' });
+      return m;
+    }
+
+    /** `steps` training steps; the weights' data ids before and after each one. */
+    async function train(m: Model, steps: number, data: { x: tf.Tensor; oneHot: tf.Tensor }) {
+      const kept: boolean[] = [];
+      for (let i = 0; i < steps; i++) {
+        const ids = m.weights.map((w) => w.variable.dataId);
+        await m.trainOnBatch(data.x, data.oneHot);
+        kept.push(m.weights.every((w, k) => w.variable.dataId === ids[k]));
+      }
+      return kept;
+    }
+
+    it('trains with the bits of new buffers, and writes in place from the first step on', async () => {
+      const before = tf.memory().numTensors;
+      const data = blobs(12, 5);
+      const run = async (inPlace: boolean) => {
+        setInPlaceUpdates(inPlace);
+        const m = model();
+        const kept = await train(m, 3, data);
+        const weights = m.getWeights();
+        const values = await Promise.all(weights.map((w) => w.data()));
+        tf.dispose(weights);
+        m.optimizer.dispose();
+        m.dispose();
+        return { kept, values };
+      };
+      const copied = await run(false);
+      const inPlace = await run(true);
+      expect(copied.kept).toEqual([false, false, false]);
+      // the layers' weights are held by their variables alone (their initial values are freed)
+      expect(inPlace.kept).toEqual([true, true, true]);
+      expect(inPlace.values).toEqual(copied.values);
+      tf.dispose([data.x, data.oneHot, data.labels]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it("leave a kept getWeights() snapshot as it was (early stopping's best weights)", async () => {
+      const data = blobs(12, 6);
+      const m = model();
+      await train(m, 1, data);
+      const snapshot = m.getWeights(); // copies that share the variables' buffers on WASM
+      const values = await Promise.all(snapshot.map((w) => w.data()));
+      // the step writes new buffers while the snapshot shares them, then in place again
+      expect(await train(m, 2, data)).toEqual([false, true]);
+      for (const [k, w] of snapshot.entries()) expect(await w.data()).toEqual(values[k]);
+      const now = await Promise.all(m.weights.map((w) => w.variable.data()));
+      expect(now[0]).not.toEqual(values[0]);
+      m.setWeights(snapshot); // restores them: the variables share the snapshot's buffers again
+      tf.dispose(snapshot);
+      for (const [k, w] of m.weights.entries()) expect(await w.variable.data()).toEqual(values[k]);
+      m.optimizer.dispose();
+      m.dispose();
+      tf.dispose([data.x, data.oneHot, data.labels]);
+    });
   });
 });

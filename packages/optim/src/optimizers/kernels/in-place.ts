@@ -14,7 +14,11 @@
  * tensor is disposed; a buffer overwritten in place keeps its id, so each one is dropped from the C++
  * side and registered again at the same memory (the disposal callbacks delete its stale operators).
  * @tensorfold/backend's own caches by data id hold int32 (int8) weights and shapes only; fused updates
- * run on float32 tensors alone.
+ * run on float32 tensors alone. One exception, left as is: the threaded int8 convolution keeps its last
+ * float32 output in the pool's memory and reads the next call's input there when that input has the
+ * same data id and no pool kernel ran in between (int8-direct-conv.ts `Resident`). A variable whose
+ * buffer is such an output, updated in place and then fed to the int8 convolution at once, would be
+ * read stale; no model does that (int8 convolutions run for inference, on activations).
  */
 import { tf } from '@tensorfold/core';
 
