@@ -190,12 +190,8 @@ function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
   let clock = phaseStart();
   const { bytes } = runner;
   const listed = bytes && skipZeros && listUnits;
-  const key = layoutKey(
-    call.m,
-    runner.threads,
-    [bytes ? 1 : 0, skipZeros ? 1 : 0, listed ? 1 : 0],
-    call.layers,
-  );
+  const switches = (bytes ? 1 : 0) | (skipZeros ? 2 : 0) | (listed ? 4 : 0);
+  const key = layoutKey(call.m, runner.threads, switches, call.layers);
   let layout = laidOut(runner.memory, key, runner.own);
   // keepWeights as every call does (it marks the kept weights as this call's); a layout whose kept
   // weights it dropped is laid out again

@@ -59,21 +59,18 @@ export function setInt8ChainLayoutReuse(on: boolean): void {
 }
 
 /**
- * What a layout depends on: the batch, the threads (chunks), the products' switches, and every
+ * What a layout depends on: the batch, the threads (chunks), the products' switches (bits), and every
  * layer's operands (tensor data is never rewritten under its id: a new weight is a new id) and sizes.
  */
 export function layoutKey(
   m: number,
   threads: number,
-  switches: number[],
+  switches: number,
   layers: readonly LaidLayer[],
 ): unknown[] {
-  return [
-    m,
-    threads,
-    ...switches,
-    ...layers.flatMap((l) => [l.w.dataId, l.scales.dataId, l.bias.dataId, l.k, l.n, l.relu]),
-  ];
+  const key: unknown[] = [m, threads, switches];
+  for (const l of layers) key.push(l.w.dataId, l.scales.dataId, l.bias.dataId, l.k, l.n, l.relu);
+  return key;
 }
 
 /**
@@ -84,7 +81,8 @@ export function layoutKey(
 export function laidOut(memory: WebAssembly.Memory, key: unknown[], own: boolean): ChainLayout | null {
   const last = laid.get(memory);
   if (!reuse || last == null || (!own && last.handout !== poolHandouts() - 1)) return null;
-  if (last.key.length !== key.length || last.key.some((v, i) => v !== key[i])) return null;
+  if (last.key.length !== key.length) return null;
+  for (let i = 0; i < key.length; i++) if (last.key[i] !== key[i]) return null;
   return last.layout;
 }
 
@@ -105,6 +103,11 @@ export function rememberLayout(
   layout: ChainLayout,
   fresh: boolean,
 ): void {
+  const last = laid.get(memory);
+  if (!fresh && last?.layout === layout) {
+    last.handout = poolHandouts();
+    return;
+  }
   if (fresh) written++;
   laid.set(memory, { key, handout: poolHandouts(), layout });
 }
