@@ -66,13 +66,9 @@ async function chain(s: Stack, x: Float32Array, m: number): Promise<number[]> {
   return values;
 }
 
-describe.each([
-  ['FMA', true],
-  ['SIMD', false],
-] as const)('int8 dense stacks reuse their layout (%s build)', (_build, fma) => {
+describe('int8 dense stacks reuse their layout', () => {
   beforeAll(async () => {
     await useBackend('wasm');
-    setFmaKernelsEnabled(fma);
   });
   afterAll(async () => {
     setThreadedInt8Minimum();
@@ -81,9 +77,17 @@ describe.each([
     await setWasmThreads(1);
   });
 
-  it.each([1, 2, 3])(
-    'lays a stack out once for batches alike, again for another batch size, another stack, a new bias, a float product on the pool; same numbers as the reference (%i threads)',
-    async (threads) => {
+  it.each([
+    ['FMA', true, 1],
+    ['FMA', true, 2],
+    ['FMA', true, 3],
+    ['SIMD', false, 1],
+    ['SIMD', false, 2],
+    ['SIMD', false, 3],
+  ] as const)(
+    'lays a stack out once for batches alike, again for another batch size, another stack, a new bias, a product on the pool; same numbers as the reference (%s build, %i threads)',
+    async (_build, fma, threads) => {
+      setFmaKernelsEnabled(fma);
       expect(await setWasmThreads(threads)).toBe(threads);
       setThreadedInt8Minimum(0);
       const before = tf.memory().numTensors;

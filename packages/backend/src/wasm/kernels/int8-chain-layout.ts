@@ -7,19 +7,9 @@
  * batch of 32 with the same weights each time, where these were a sixth of the one-thread pass's
  * time outside the products (BENCHMARKS.md, "int8 one thread").
  */
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { poolHandouts } from '../threads/wasm-threads.js';
 import type { Kept } from './int8-by-threads.js';
-
-/** One layer of a stack as far as its layout goes: its operands and sizes, and whether ReLU ends it. */
-export interface LaidLayer {
-  w: TensorInfo;
-  scales: TensorInfo;
-  bias: TensorInfo;
-  k: number;
-  n: number;
-  relu: boolean;
-}
+import type { ChainLayer } from './int8-dense-chain.js';
 
 /** Where a call's rows go and what it needs to run (bytes into the memory). */
 export interface ChainLayout {
@@ -66,7 +56,7 @@ export function layoutKey(
   m: number,
   threads: number,
   switches: number,
-  layers: readonly LaidLayer[],
+  layers: readonly ChainLayer[],
 ): unknown[] {
   const key: unknown[] = [m, threads, switches];
   for (const l of layers) key.push(l.w.dataId, l.scales.dataId, l.bias.dataId, l.k, l.n, l.relu);
