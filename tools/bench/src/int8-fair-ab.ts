@@ -2,28 +2,29 @@
  * `pnpm --filter @tensorfold/bench int8-fair-ab`: the MLP (784-512-256-10) on the first 1000 MNIST
  * test digits, float32 against its int8 copy (`quantizeForInference`), both with their zero-step
  * skips on (the defaults), and the int8 copy with its byte products testing each unit as they go
- * instead of running over lists (`setInt8SkipListsEnabled(false)`, the loop before). Rounds
+ * instead of running over lists (`setInt8SkipListsEnabled(false)`, the loop before), and the int8 copy
+ * laying its stack's memory out again every batch (`setInt8ChainLayoutReuse(false)`, before). Rounds
  * (`INT8_AB_ROUNDS`, default 15, after one warm-up) run every variant once through `predict` (batches of
  * 32), each round starting one variant later; prints each variant's median CPU time (and spread:
  * least, most), median wall time, and its ratio to float32. `TENSORFOLD_WASM_THREADS=1` for one thread.
  */
 import { initBackend } from '@tensorfold/backend';
-import { setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
+import { setInt8ChainLayoutReuse, setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { dense } from '@tensorfold/layers';
 import { medianOf } from './steadiness.js';
 
-/** `model` with the lists switched off during its predict calls. */
-function unlisted(model: Model): Model {
+/** `model` with `set(false)` in force during its predict calls. */
+function without(model: Model, set: (on: boolean) => void): Model {
   return {
     predict: (x: tf.Tensor) => {
-      setInt8SkipListsEnabled(false);
+      set(false);
       try {
         return model.predict(x);
       } finally {
-        setInt8SkipListsEnabled(true);
+        set(true);
       }
     },
   } as unknown as Model;
@@ -47,12 +48,16 @@ async function main(): Promise<void> {
   const variants: [string, Model][] = [
     ['float32', float],
     ['int8 (lists)', int8],
-    ['int8 (units tested, before)', unlisted(int8)],
+    ['int8 (units tested, before)', without(int8, setInt8SkipListsEnabled)],
+    ['int8 (laid out each call, before)', without(int8, setInt8ChainLayoutReuse)],
   ];
   const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
   const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
   for (let r = 0; r < rounds + 1; r++)
-    for (const [k, m] of [...variants.slice(r % 3), ...variants.slice(0, r % 3)]) {
+    for (const [k, m] of [
+      ...variants.slice(r % variants.length),
+      ...variants.slice(0, r % variants.length),
+    ]) {
       const before = process.cpuUsage();
       const start = performance.now();
       const y = m.predict(x) as tf.Tensor;

@@ -20,6 +20,7 @@ import { threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { threadPool } from '../threads/wasm-threads.js';
 import { alignedBytes } from './aligned.js';
 import { keepWeights, keptWeights, setPadded, threadedInt8Minimum } from './int8-by-threads.js';
+import { type ChainLayout, forgetLayout, laidOut, layoutKey, rememberLayout } from './int8-chain-layout.js';
 import { reserveSolo, soloChain } from './int8-chain-solo.js';
 import type { ChainLayer } from './int8-dense-chain.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
@@ -185,8 +186,51 @@ function turnedDown(layers: ChainLayer[], bytes: boolean): boolean {
 }
 
 /** The stack by rows on `runner` (after {@link turnedDown}); false where memory is short or an input was negative. */
-function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunner): boolean {
+function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
   let clock = phaseStart();
+  const { bytes } = runner;
+  const listed = bytes && skipZeros && listUnits;
+  const switches = (bytes ? 1 : 0) | (skipZeros ? 2 : 0) | (listed ? 4 : 0);
+  const key = layoutKey(call.m, runner.threads, switches, call.layers);
+  let layout = laidOut(runner.memory, key, runner.own);
+  // keepWeights as every call does (it marks the kept weights as this call's); a layout whose kept
+  // weights it dropped is laid out again
+  if (layout != null && keepWeights(runner, layout.end, runner.own) !== layout.kept) layout = null;
+  const fresh = layout == null;
+  if (layout == null) {
+    forgetLayout(runner.memory);
+    layout = layOut(call, runner, listed);
+    if (layout == null) return false;
+  }
+  rememberLayout(runner.memory, key, layout, fresh);
+  const { backend, x, layers, out, m } = call;
+  const { chunks } = layout;
+  const floats = new Float32Array(runner.memory.buffer);
+  const ints = new Int32Array(runner.memory.buffer);
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  floats.set(view(x) as Float32Array, layout.x / 4);
+  ints.fill(0, layout.flags / 4, layout.flags / 4 + chunks);
+  clock = phaseEnd('rows: layout, weights, x in', clock);
+  runner.run(chunks, layout.params);
+  clock = phaseEnd('rows: the job (every layer)', clock);
+  if (ints.subarray(layout.flags / 4, layout.flags / 4 + chunks).some((f) => f !== 0)) {
+    forgetLayout(runner.memory); // the paths that follow write the pool's memory
+    signedInputs.refused(layers[0].w.dataId);
+    return false;
+  }
+  if (bytes) signedInputs.succeeded(layers[0].w.dataId);
+  const last = layers[layers.length - 1];
+  (view(out) as Float32Array).set(new Float32Array(runner.memory.buffer, layout.out, m * last.n));
+  phaseEnd('rows: out', clock);
+  return true;
+}
+
+/**
+ * Writes the stack's layout into `runner`'s memory (after keepWeights: the weights kept, every
+ * layer's padded scales and bias, the job's arguments) and says where it put things; null where
+ * memory is short.
+ */
+function layOut({ backend, layers, m }: ChainCall, runner: RowsRunner, listed: boolean): ChainLayout | null {
   const pool = runner;
   const { bytes } = runner;
   const sizes = layers.map((l) => {
@@ -215,28 +259,25 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
   const LEVELS8 = ROW_SCALES + alignedBytes(m * 4);
   const OUT = LEVELS8 + (bytes ? alignedBytes(m * maxQuads * 4 + 16) : 0);
   // the byte products' lists of units (skipping only): a pair of rows maxQuads + 1 words, every chunk's own
-  const listed = bytes && skipZeros && listUnits;
   const LISTS = OUT + alignedBytes(m * last.n * 4);
   const SCALES = LISTS + (listed ? alignedBytes(chunks * (chunkRows / 2) * (maxQuads + 1) * 4) : 0);
   const scalesAt = sizes.map(
     (_, i) => SCALES + sizes.slice(0, i).reduce((s, z) => s + 2 * alignedBytes(z.nPad * 4), 0),
   );
   const end = SCALES + sizes.reduce((s, z) => s + 2 * alignedBytes(z.nPad * 4), 0);
-  if (end > 2 ** 31 || !pool.reserve(end)) return false;
-  keepWeights(pool, end, runner.own);
+  if (end > 2 ** 31 || !pool.reserve(end)) return null;
+  const kept = keepWeights(pool, end, runner.own);
   const weights = keptWeights(
     pool,
     backend,
     layers.map((l) => l.w),
     bytes,
   );
-  if (weights == null) return false;
+  if (weights == null) return null;
   // views after the last allocation (keptWeights may grow the pool's memory)
   const floats = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  floats.set(view(x) as Float32Array, X / 4);
-  ints.fill(0, FLAGS / 4, FLAGS / 4 + chunks);
   ints.set(
     [m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0, skipZeros ? 1 : 0, listed ? LISTS : 0],
     PARAMS / 4,
@@ -272,15 +313,5 @@ function chainByRows({ backend, x, layers, out, m }: ChainCall, runner: RowsRunn
     );
     [input, inStep] = [output, outStep];
   });
-  clock = phaseEnd('rows: layout, weights, x in', clock);
-  runner.run(chunks, PARAMS);
-  clock = phaseEnd('rows: the job (every layer)', clock);
-  if (ints.subarray(FLAGS / 4, FLAGS / 4 + chunks).some((f) => f !== 0)) {
-    signedInputs.refused(layers[0].w.dataId);
-    return false;
-  }
-  if (bytes) signedInputs.succeeded(layers[0].w.dataId);
-  (view(out) as Float32Array).set(new Float32Array(pool.memory.buffer, OUT, m * last.n));
-  phaseEnd('rows: out', clock);
-  return true;
+  return { params: PARAMS, flags: FLAGS, x: X, out: OUT, chunks, end, kept };
 }

@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import {
+  INT8_DENSE_CHAIN,
+  INT8_MAT_MUL,
+  type Int8Activation,
+  packInt8Levels,
+} from '../../int8/int8-kernels.js';
+import { int8MatMulReference } from '../../int8/reference.js';
+import { setFmaKernelsEnabled } from '../simd/simd-module.js';
+import { sequence } from '../test-utils/run-kernel.js';
+import { setWasmThreads } from '../threads/wasm-threads.js';
+import { setThreadedInt8Minimum } from './int8-by-threads.js';
+import { chainLayoutsWritten, setInt8ChainLayoutReuse } from './int8-chain-layout.js';
+
+const activations: Int8Activation[] = ['relu', 'relu', 'linear'];
+
+/** A stack 784-64-32-10 (levels, scales, bias from `seed`) as tensors and plain arrays. */
+function stack(seed: number) {
+  const sizes = [784, 64, 32, 10];
+  return sizes.slice(1).map((n, i) => {
+    const k = sizes[i];
+    const levels = Int8Array.from(sequence(k * n, seed + 10 * i + 1), (v) => Math.round(v * 127));
+    const packed = packInt8Levels(levels, k, n);
+    const scales = Float32Array.from(sequence(n, seed + 10 * i + 2), (v) => Math.abs(v) * 0.02 + 1e-3);
+    const bias = sequence(n, seed + 10 * i + 3);
+    return {
+      k,
+      n,
+      packed,
+      scales,
+      bias,
+      w: tf.tensor(packed, [Math.ceil(n / 8), Math.ceil(k / 2), 8], 'int32'),
+      scalesT: tf.tensor1d(scales),
+      biasT: tf.tensor1d(bias),
+    };
+  });
+}
+
+type Stack = ReturnType<typeof stack>;
+
+/** x `[m, 784]`, non-negative, with MNIST-like zero borders (the byte products' lists have work). */
+function input(m: number, seed: number): Float32Array {
+  return sequence(m * 784, seed).map((v, i) => (i % 28 < 4 ? 0 : Math.abs(v)));
+}
+
+function reference(s: Stack, x: Float32Array, m: number): number[] {
+  let values: ArrayLike<number> = x;
+  s.forEach((l, i) => {
+    values = int8MatMulReference(values, m, l.k, l.packed, l.n, l.scales, l.bias, activations[i] === 'relu');
+  });
+  return Array.from(values);
+}
+
+async function chain(s: Stack, x: Float32Array, m: number): Promise<number[]> {
+  const inputs: Record<string, tf.Tensor> = { x: tf.tensor2d(x, [m, 784]) };
+  s.forEach((l, i) => {
+    inputs[`w${i}`] = l.w;
+    inputs[`scales${i}`] = l.scalesT;
+    inputs[`bias${i}`] = l.biasT;
+  });
+  const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+  const values = Array.from(await y.data());
+  tf.dispose([y, inputs.x]);
+  return values;
+}
+
+describe('int8 dense stacks reuse their layout', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+  afterAll(async () => {
+    setThreadedInt8Minimum();
+    setFmaKernelsEnabled(true);
+    setInt8ChainLayoutReuse(true);
+    await setWasmThreads(1);
+  });
+
+  it.each([
+    ['FMA', true, 1],
+    ['FMA', true, 2],
+    ['FMA', true, 3],
+    ['SIMD', false, 1],
+    ['SIMD', false, 2],
+    ['SIMD', false, 3],
+  ] as const)(
+    'lays a stack out once for batches alike, again for another batch size, another stack, a new bias, a product on the pool; same numbers as the reference (%s build, %i threads)',
+    async (_build, fma, threads) => {
+      setFmaKernelsEnabled(fma);
+      expect(await setWasmThreads(threads)).toBe(threads);
+      setThreadedInt8Minimum(0);
+      const before = tf.memory().numTensors;
+      const [a, b] = [stack(3), stack(40)];
+      const xs = [input(32, 1), input(32, 2), input(8, 3)];
+      const written = chainLayoutsWritten();
+      const run = async (s: Stack, x: Float32Array, m: number) =>
+        expect(await chain(s, x, m)).toEqual(reference(s, x, m));
+      await run(a, xs[0], 32);
+      await run(a, xs[1], 32); // the same stack and batch: reused
+      expect(chainLayoutsWritten() - written).toBe(1);
+      await run(a, xs[2], 8); // another batch size
+      await run(b, xs[0], 32); // another stack on the same memory
+      await run(a, xs[1], 32); // the first one again: its scales, bias and arguments written again
+      expect(chainLayoutsWritten() - written).toBe(4);
+      // a new bias (a new tensor, as a layer's setWeights makes)
+      const old = a[2].biasT;
+      a[2].bias = a[2].bias.map((v) => v + 0.5);
+      a[2].biasT = tf.tensor1d(a[2].bias);
+      old.dispose();
+      await run(a, xs[0], 32);
+      expect(chainLayoutsWritten() - written).toBe(5);
+      // a float product that takes the pool between two calls (threads > 1)
+      const p = tf.randomUniform([256, 256], 0, 1, 'float32', 1);
+      const q = tf.matMul(p, p);
+      await q.data();
+      tf.dispose([p, q]);
+      await run(a, xs[1], 32);
+      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 6 : 5);
+      // an int8 product of another layer on the pool between two calls: it writes the pool's scratch
+      // (the stack's arguments, scales and bias) but keeps the stack's weights
+      const other = b[0];
+      const x = tf.tensor2d(xs[2], [8, 784]);
+      const single = tf
+        .engine()
+        .runKernel(INT8_MAT_MUL, { x, w: other.w, scales: other.scalesT, bias: other.biasT }, {
+          activation: 'relu',
+        } as never) as tf.Tensor;
+      expect(Array.from(await single.data())).toEqual(
+        Array.from(int8MatMulReference(xs[2], 8, 784, other.packed, 64, other.scales, other.bias, true)),
+      );
+      tf.dispose([x, single]);
+      await run(a, xs[0], 32);
+      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 7 : 5);
+      // the path before: laid out every call, the same numbers
+      setInt8ChainLayoutReuse(false);
+      await run(a, xs[1], 32);
+      await run(a, xs[0], 32);
+      setInt8ChainLayoutReuse(true);
+      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 9 : 7);
+      for (const l of [...a, ...b]) tf.dispose([l.w, l.scalesT, l.biasT]);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+});
