@@ -65,3 +65,4 @@ export async function backendsForTests(): Promise<BackendName[]> {
   }
   return available;
 }
+export { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from './wasm/kernels/float-zero-skip.js';
