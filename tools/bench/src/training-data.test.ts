@@ -191,7 +191,7 @@ describe.skipIf(torch.python == null)('the PyTorch peer', () => {
       for (let k = 0; k < theirs.length; k++) {
         const [shape, sum, pixel, ids] = theirs[k];
         expect(shape).toEqual([64, 1, 28, 28]);
-        const x = await data.xs[k].data(); // [64, 28, 28, 1]
+        const x = (await data.xs[k].data()) as Float32Array; // [64, 28, 28, 1]
         expect(sum).toBeCloseTo(
           x.reduce((a, b) => a + b, 0),
           2,
