@@ -32,7 +32,60 @@ export function floatZeroStepsSkipped(): number {
   return skipped;
 }
 
-/** Adds `steps` passed over to {@link floatZeroStepsSkipped} (the kernels' callers). */
-export function countFloatZeroSteps(steps: number): void {
-  skipped += steps;
+/**
+ * A block of `k` steps is walked by its list only where at most this many eighths of its steps are
+ * listed: a listed step costs a little more than a step of the dense loop (measured with `pnpm
+ * --filter @tensorfold/bench float-skip-ab`).
+ */
+export const LISTED_AT_MOST_EIGHTHS = 7;
+
+/** The SIMD kernels' product (kernels.wat), with its skip's lists as the last argument. */
+interface ListedMatMul extends ZeroStepKernels {
+  matMul(a: number, b: number, out: number, m: number, k: number, n: number, lists?: number): void;
+}
+
+/**
+ * `out [m, n] = a [m, k] . b [k, n]` by kernels.wat's `matMul` (byte addresses on tfjs-backend-wasm's
+ * heap), passing over the zero steps listed at `lists` ({@link zeroStepsFloats} floats; null: the
+ * skip is off and every step runs).
+ */
+export function listedMatMul(
+  kernels: ListedMatMul,
+  { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
+  lists: number | null,
+): void {
+  const walk = lists == null ? 0 : listZeroSteps(kernels, { a, lists, m, k, b, bFloats: k * n, n });
+  kernels.matMul(a, b, out, m, k, n, walk);
+}
+
+/** The functions of a module with the skip (kernels.wat, threaded-mat-mul.wat); byte addresses. */
+export interface ZeroStepKernels {
+  zeroSteps(a: number, lists: number, m: number, k: number, eighths: number): number;
+  allFinite(x: number, count: number): number;
+}
+
+/**
+ * Floats that `zeroSteps` may write for `a [m, k]` (`m % 4 === 0`): 2 per block of 4 rows and block
+ * of 128 steps, the steps, and 4 spare.
+ */
+export function zeroStepsFloats(m: number, k: number): number {
+  return (m / 4) * Math.ceil(k / 128) * 2 + m * k + 4;
+}
+
+/**
+ * Lists at `lists` the steps of `k` each block of 4 rows of `a [m, k]` (`m % 4 === 0`) walks, and
+ * returns `lists` to pass to the product; 0 (every step) where the skip is off, nothing would be
+ * skipped, or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
+ * Counts the steps passed over, one per 8 of the `n` columns.
+ */
+export function listZeroSteps(
+  kernels: ZeroStepKernels,
+  operands: { a: number; lists: number; m: number; k: number; b: number; bFloats: number; n: number },
+): number {
+  if (!skipZeros) return 0;
+  const { a, lists, m, k, b, bFloats, n } = operands;
+  const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
+  if (left === 0 || kernels.allFinite(b, bFloats) === 0) return 0;
+  skipped += left * Math.ceil(n / 8);
+  return lists;
 }

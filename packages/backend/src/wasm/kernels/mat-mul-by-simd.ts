@@ -2,6 +2,7 @@ import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tenso
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { biasRelu } from '../simd/bias-relu.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { floatZeroSkipEnabled, listedMatMul, zeroStepsFloats } from './float-zero-skip.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (the two are alike on tiny products). */
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
@@ -59,14 +60,14 @@ export function matMulBySimd(
       cols,
     ];
     const out = scope.allocate(outShape);
+    // [rows / 4 blocks] lists of the steps of inner to walk (float-zero-skip.ts)
+    const lists = floatZeroSkipEnabled() ? scope.allocate([zeroStepsFloats(rows, inner)]) : null;
     // Views after the last allocation: an allocation may move the heap.
-    kernels.matMul(
-      backend.typedArrayFromHeap(a).byteOffset,
-      backend.typedArrayFromHeap(b).byteOffset,
-      backend.typedArrayFromHeap(out).byteOffset,
-      rows,
-      inner,
-      cols,
+    const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+    listedMatMul(
+      kernels,
+      { a: at(a), b: at(b), out: at(out), m: rows, k: inner, n: cols },
+      lists == null ? null : at(lists),
     );
     if (bias != null || activation === 'relu') {
       // A dense layer's bias and relu, in one pass over the product (still in cache for its sizes).

@@ -3,6 +3,7 @@ import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadedMinimum } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
+import { listZeroSteps, zeroStepsFloats } from './float-zero-skip.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
@@ -110,6 +111,8 @@ interface Layout {
   out: number;
   /** The bias, `[nPad]`. */
   bias: number;
+  /** The steps of k each block of 4 rows of `op(a)` walks (threaded-mat-mul.wat's `zeroSteps`). */
+  lists: number;
   /** An operand as given, before it is transposed or packed. */
   raw: number;
   /** Memory needed in all. */
@@ -123,9 +126,10 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   const panels = rows + alignedFloats(mPad * k);
   const out = panels + alignedFloats(nPad * k);
   const bias = out + alignedFloats(mPad * nPad);
-  const raw = bias + alignedFloats(nPad);
+  const lists = bias + alignedFloats(nPad);
+  const raw = lists + alignedFloats(zeroStepsFloats(mPad, k));
   const bytes = 4 * (raw + Math.max(transposeA ? m * k : 0, k * n));
-  return { m, k, n, mPad, nPad, rows, panels, out, bias, raw, bytes };
+  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, bytes };
 }
 
 /** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
@@ -153,6 +157,16 @@ function multiply(
     heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
     heap.fill(0, at.bias + n, at.bias + nPad);
   }
+  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
+  const lists = listZeroSteps(kernels, {
+    a: at.rows * 4,
+    lists: at.lists * 4,
+    m: mPad,
+    k,
+    b: at.panels * 4,
+    bFloats: nPad * k,
+    n: nPad,
+  });
   const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
   const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
   pool.run(build, 'matMulChunk', chunks, [
@@ -166,6 +180,7 @@ function multiply(
     chunkCols,
     at.bias * 4,
     flags,
+    lists,
   ]);
   const result = backend.typedArrayFromHeap(tensors.out) as Float32Array;
   if (nPad === n) {

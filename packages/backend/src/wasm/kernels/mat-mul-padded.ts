@@ -1,6 +1,7 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { floatZeroSkipEnabled, listedMatMul, zeroStepsFloats } from './float-zero-skip.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (as in mat-mul-by-simd.ts). */
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
@@ -195,16 +196,16 @@ export function matMulPadded(
     const rightPadded = rightAsIs ? right.t : scope.allocate([k, cols]);
     const product = scope.allocate([rows, cols]);
     const out = scope.allocate(outShape);
+    // [rows / 4 blocks] lists of the steps of k to walk (float-zero-skip.ts)
+    const lists = floatZeroSkipEnabled() ? scope.allocate([zeroStepsFloats(rows, k)]) : null;
     const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
     if (!leftAsIs) copyPadded(view(left.t), left.transposed, left.rows, k, view(leftPadded), k);
     if (!rightAsIs) copyPadded(view(right.t), right.transposed, k, right.cols, view(rightPadded), cols);
-    kernels.matMul(
-      view(leftPadded).byteOffset,
-      view(rightPadded).byteOffset,
-      view(product).byteOffset,
-      rows,
-      k,
-      cols,
+    const at = (t: TensorInfo) => view(t).byteOffset;
+    listedMatMul(
+      kernels,
+      { a: at(leftPadded), b: at(rightPadded), out: at(product), m: rows, k, n: cols },
+      lists == null ? null : at(lists),
     );
     const epilogue = { bias: bias != null ? view(bias) : null, relu: activation === 'relu' };
     copyOut(view(product), cols, way.transposed, m, n, view(out), epilogue);

@@ -231,14 +231,18 @@
   ;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major. Needs m % 4 == 0, n % 8 == 0,
   ;; k >= 1. Register-blocked: 4 rows x 8 columns of out sit in 8 vector accumulators while k runs;
   ;; k is cut in blocks of 128 (a 4 KB slice of b's 8-column panel stays in L1 across the rows, the
-  ;; block of a in L2), and out carries the sums from one block to the next.
+  ;; block of a in L2), and out carries the sums from one block to the next. lists: 0, or zeroSteps's
+  ;; lists of a (then each block of 4 rows walks only its listed steps of k where zeroSteps listed them).
   (func (export "matMul") (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $lists i32)
+    (local $lp i32) (local $lEnd i32) (local $kBlocks i32) (local $aRow i32) (local $bCol i32)
     (local $j i32) (local $i i32) (local $p i32) (local $ap i32) (local $bp i32) (local $op i32)
     (local $rowA i32) (local $rowB i32) (local $rowO i32) (local $kEnd i32) (local $k0 i32) (local $kc i32)
     (local $b0 v128) (local $b1 v128) (local $av v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $kBlocks (i32.shr_u (i32.add (local.get $k) (i32.const 127)) (i32.const 7)))
     (local.set $k0 (i32.const 0))
     (block $kbDone (loop $kbNext
       (br_if $kbDone (i32.ge_u (local.get $k0) (local.get $k)))
@@ -266,27 +270,61 @@
             (local.set $acc5 (v128.load offset=16 (i32.add (local.get $op) (i32.shl (local.get $rowB) (i32.const 1)))))
             (local.set $acc6 (v128.load (i32.add (local.get $op) (i32.mul (local.get $rowB) (i32.const 3)))))
             (local.set $acc7 (v128.load offset=16 (i32.add (local.get $op) (i32.mul (local.get $rowB) (i32.const 3)))))))
-        (local.set $ap (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $k0)) (i32.const 2))))
-        (local.set $kEnd (i32.add (local.get $ap) (i32.shl (local.get $kc) (i32.const 2))))
-        (local.set $bp (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $n)) (local.get $j)) (i32.const 2))))
-        (loop $pNext
-          (local.set $b0 (v128.load (local.get $bp)))
-          (local.set $b1 (v128.load offset=16 (local.get $bp)))
-          (local.set $av (v128.load32_splat (local.get $ap)))
-          (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $av) (local.get $b0))))
-          (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $av) (local.get $b1))))
-          (local.set $av (v128.load32_splat (i32.add (local.get $ap) (local.get $rowA))))
-          (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $av) (local.get $b0))))
-          (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $av) (local.get $b1))))
-          (local.set $av (v128.load32_splat (i32.add (local.get $ap) (i32.shl (local.get $rowA) (i32.const 1)))))
-          (local.set $acc4 (f32x4.add (local.get $acc4) (f32x4.mul (local.get $av) (local.get $b0))))
-          (local.set $acc5 (f32x4.add (local.get $acc5) (f32x4.mul (local.get $av) (local.get $b1))))
-          (local.set $av (v128.load32_splat (i32.add (local.get $ap) (i32.mul (local.get $rowA) (i32.const 3)))))
-          (local.set $acc6 (f32x4.add (local.get $acc6) (f32x4.mul (local.get $av) (local.get $b0))))
-          (local.set $acc7 (f32x4.add (local.get $acc7) (f32x4.mul (local.get $av) (local.get $b1))))
-          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
-          (local.set $bp (i32.add (local.get $bp) (local.get $rowB)))
-          (br_if $pNext (i32.lt_u (local.get $ap) (local.get $kEnd))))
+        ;; this block's listed steps of this block of k, or -1: every step
+        (local.set $lp (i32.const -1))
+        (if (local.get $lists)
+          (then
+            (local.set $lp (i32.add (local.get $lists) (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $i) (i32.const 2))
+              (local.get $kBlocks)) (i32.shr_u (local.get $k0) (i32.const 7))) (i32.const 3))))
+            (local.set $lEnd (i32.load offset=4 (local.get $lp)))
+            (local.set $lp (i32.load (local.get $lp)))))
+        (if (i32.eq (local.get $lp) (i32.const -1))
+          (then
+            (local.set $ap (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $k0)) (i32.const 2))))
+            (local.set $kEnd (i32.add (local.get $ap) (i32.shl (local.get $kc) (i32.const 2))))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $n)) (local.get $j)) (i32.const 2))))
+            (loop $pNext
+              (local.set $b0 (v128.load (local.get $bp)))
+              (local.set $b1 (v128.load offset=16 (local.get $bp)))
+              (local.set $av (v128.load32_splat (local.get $ap)))
+              (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $av (v128.load32_splat (i32.add (local.get $ap) (local.get $rowA))))
+              (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $av (v128.load32_splat (i32.add (local.get $ap) (i32.shl (local.get $rowA) (i32.const 1)))))
+              (local.set $acc4 (f32x4.add (local.get $acc4) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc5 (f32x4.add (local.get $acc5) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $av (v128.load32_splat (i32.add (local.get $ap) (i32.mul (local.get $rowA) (i32.const 3)))))
+              (local.set $acc6 (f32x4.add (local.get $acc6) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc7 (f32x4.add (local.get $acc7) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+              (local.set $bp (i32.add (local.get $bp) (local.get $rowB)))
+              (br_if $pNext (i32.lt_u (local.get $ap) (local.get $kEnd)))))
+          (else
+            ;; a listed step is its byte offset p * 4 in a row of a: row p of b is n times that on
+            (local.set $aRow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowA))))
+            (local.set $bCol (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (if (i32.lt_u (local.get $lp) (local.get $lEnd)) (then (loop $lNext
+              (local.set $ap (i32.load (local.get $lp)))
+              (local.set $bp (i32.add (local.get $bCol) (i32.mul (local.get $ap) (local.get $n))))
+              (local.set $ap (i32.add (local.get $aRow) (local.get $ap)))
+              (local.set $b0 (v128.load (local.get $bp)))
+              (local.set $b1 (v128.load offset=16 (local.get $bp)))
+              (local.set $av (v128.load32_splat (local.get $ap)))
+              (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $av (v128.load32_splat (i32.add (local.get $ap) (local.get $rowA))))
+              (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $av (v128.load32_splat (i32.add (local.get $ap) (i32.shl (local.get $rowA) (i32.const 1)))))
+              (local.set $acc4 (f32x4.add (local.get $acc4) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc5 (f32x4.add (local.get $acc5) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $av (v128.load32_splat (i32.add (local.get $ap) (i32.mul (local.get $rowA) (i32.const 3)))))
+              (local.set $acc6 (f32x4.add (local.get $acc6) (f32x4.mul (local.get $av) (local.get $b0))))
+              (local.set $acc7 (f32x4.add (local.get $acc7) (f32x4.mul (local.get $av) (local.get $b1))))
+              (local.set $lp (i32.add (local.get $lp) (i32.const 4)))
+              (br_if $lNext (i32.lt_u (local.get $lp) (local.get $lEnd))))))))
         (v128.store (local.get $op) (local.get $acc0)) (v128.store offset=16 (local.get $op) (local.get $acc1))
         (local.set $op (i32.add (local.get $op) (local.get $rowB)))
         (v128.store (local.get $op) (local.get $acc2)) (v128.store offset=16 (local.get $op) (local.get $acc3))
@@ -322,4 +360,105 @@
       (local.set $x (i32.add (local.get $x) (i32.const 4)))
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br $next))))
+
+  ;; Lists, for each block of 4 rows of a[m, k] (row-major, m % 4 == 0) and each block of 128 steps of
+  ;; k, the steps p where some of the 4 rows is not ±0 (as p * 4, the step's byte offset in a row),
+  ;; and returns how many steps it leaves out. At lists: for block r and k-block kb, 8 bytes at
+  ;; ((r * ceil(k / 128)) + kb) * 8: the first listed step's address and the address past the last;
+  ;; or -1 where more than eighths / 8 of the k-block's steps are listed (the block runs every step).
+  ;; The steps follow from m / 4 * ceil(k / 128) * 8 bytes on: m * k + 16 bytes at most.
+  (func (export "zeroSteps") (param $a i32) (param $lists i32) (param $m i32) (param $k i32) (param $eighths i32) (result i32)
+    (local $rowA i32) (local $idx i32) (local $w i32) (local $start i32) (local $row i32) (local $rowEnd i32)
+    (local $k0 i32) (local $kc i32) (local $p i32) (local $pEnd i32) (local $ptr i32) (local $mask i32)
+    (local $skipped i32) (local $x v128)
+    (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $idx (local.get $lists))
+    (local.set $w (i32.add (local.get $lists) (i32.shl (i32.mul (i32.shr_u (local.get $m) (i32.const 2))
+      (i32.shr_u (i32.add (local.get $k) (i32.const 127)) (i32.const 7))) (i32.const 3))))
+    (local.set $row (local.get $a))
+    (local.set $rowEnd (i32.add (local.get $a) (i32.mul (local.get $m) (local.get $rowA))))
+    (block $rDone (loop $rNext
+      (br_if $rDone (i32.ge_u (local.get $row) (local.get $rowEnd)))
+      (local.set $k0 (i32.const 0))
+      (block $kbDone (loop $kbNext
+        (br_if $kbDone (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $kc (select (i32.sub (local.get $k) (local.get $k0)) (i32.const 128)
+          (i32.lt_u (i32.sub (local.get $k) (local.get $k0)) (i32.const 128))))
+        (local.set $start (local.get $w))
+        (local.set $p (local.get $k0))
+        (local.set $pEnd (i32.add (local.get $k0) (local.get $kc)))
+        ;; 4 steps at a time: a lane is a step, its bits the 4 rows' or-ed without the sign
+        (block $vDone (loop $vNext
+          (br_if $vDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $pEnd)))
+          (local.set $ptr (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
+          (local.set $x (v128.and (v128.or
+            (v128.or (v128.load (local.get $ptr)) (v128.load (i32.add (local.get $ptr) (local.get $rowA))))
+            (v128.or (v128.load (i32.add (local.get $ptr) (i32.shl (local.get $rowA) (i32.const 1))))
+              (v128.load (i32.add (local.get $ptr) (i32.mul (local.get $rowA) (i32.const 3))))))
+            (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+          (local.set $mask (i32x4.bitmask (i32x4.ne (local.get $x) (v128.const i32x4 0 0 0 0))))
+          (if (i32.eq (local.get $mask) (i32.const 15))
+            (then
+              (v128.store (local.get $w) (i32x4.add (i32x4.splat (i32.shl (local.get $p) (i32.const 2)))
+                (v128.const i32x4 0 4 8 12)))
+              (local.set $w (i32.add (local.get $w) (i32.const 16))))
+            (else
+              ;; each step written, the cursor moved past it only where listed
+              (i32.store (local.get $w) (i32.shl (local.get $p) (i32.const 2)))
+              (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 1)) (i32.const 2))))
+              (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 4)))
+              (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 2)) (i32.const 1))))
+              (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 8)))
+              (local.set $w (i32.add (local.get $w) (i32.and (local.get $mask) (i32.const 4))))
+              (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 12)))
+              (local.set $w (i32.add (local.get $w) (i32.shr_u (i32.and (local.get $mask) (i32.const 8)) (i32.const 1))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $vNext)))
+        ;; the last steps of k one at a time (a vector would read past the last row)
+        (block $sDone (loop $sNext
+          (br_if $sDone (i32.ge_u (local.get $p) (local.get $pEnd)))
+          (local.set $ptr (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
+          (i32.store (local.get $w) (i32.shl (local.get $p) (i32.const 2)))
+          (local.set $w (i32.add (local.get $w) (i32.shl (i32.ne (i32.and (i32.or
+            (i32.or (i32.load (local.get $ptr)) (i32.load (i32.add (local.get $ptr) (local.get $rowA))))
+            (i32.or (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $rowA) (i32.const 1))))
+              (i32.load (i32.add (local.get $ptr) (i32.mul (local.get $rowA) (i32.const 3))))))
+            (i32.const 0x7fffffff)) (i32.const 0)) (i32.const 2))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $sNext)))
+        (if (i32.gt_u (i32.shl (i32.sub (local.get $w) (local.get $start)) (i32.const 1))
+              (i32.mul (local.get $kc) (local.get $eighths)))
+          (then
+            (i32.store (local.get $idx) (i32.const -1))
+            (local.set $w (local.get $start)))
+          (else
+            (i32.store (local.get $idx) (local.get $start))
+            (i32.store offset=4 (local.get $idx) (local.get $w))
+            (local.set $skipped (i32.add (local.get $skipped)
+              (i32.sub (local.get $kc) (i32.shr_u (i32.sub (local.get $w) (local.get $start)) (i32.const 2)))))))
+        (local.set $idx (i32.add (local.get $idx) (i32.const 8)))
+        (local.set $k0 (i32.add (local.get $k0) (i32.const 128)))
+        (br $kbNext)))
+      (local.set $row (i32.add (local.get $row) (i32.shl (local.get $rowA) (i32.const 2))))
+      (br $rNext)))
+    (local.get $skipped))
+
+  ;; 1 where every one of the count floats at x is finite (no Infinity, no NaN), else 0.
+  (func (export "allFinite") (param $x i32) (param $count i32) (result i32)
+    (local $end i32) (local $bad v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
+    (block $vDone (loop $vNext
+      (br_if $vDone (i32.gt_u (i32.add (local.get $x) (i32.const 16)) (local.get $end)))
+      (local.set $bad (v128.or (local.get $bad) (i32x4.eq
+        (v128.and (v128.load (local.get $x)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+        (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $vNext)))
+    (block $sDone (loop $sNext
+      (br_if $sDone (i32.ge_u (local.get $x) (local.get $end)))
+      (if (i32.eq (i32.and (i32.load (local.get $x)) (i32.const 0x7f800000)) (i32.const 0x7f800000))
+        (then (return (i32.const 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $sNext)))
+    (i32.eqz (v128.any_true (local.get $bad))))
 )

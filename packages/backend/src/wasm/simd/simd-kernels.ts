@@ -5,6 +5,7 @@
  * it returns null they keep their other path (JavaScript or XNNPACK), which gives the same results.
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
+import type { ZeroStepKernels } from '../kernels/float-zero-skip.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { type SimdKernelsFlavor, SimdModule } from './simd-module.js';
 
@@ -14,7 +15,7 @@ export { type SimdKernelsFlavor, setFmaKernelsEnabled, setSimdKernelsEnabled } f
  * The kernels' functions. Pointers are byte offsets into the WASM heap (a heap view's `byteOffset`),
  * every tensor float32, NHWC, row-major.
  */
-export interface SimdKernels {
+export interface SimdKernels extends ZeroStepKernels {
   /**
    * Adds the gradient of a 2D convolution with respect to its filter into `out`
    * (`[filterHeight, filterWidth, inChannels, outChannels]`, zeroed by the caller):
@@ -62,9 +63,10 @@ export interface SimdKernels {
   ): number;
   /**
    * The matrix product `out[m, n] = a[m, k] . b[k, n]` (row-major, `out` need not be zeroed), 4 rows
-   * by 8 columns at a time. Needs `m % 4 === 0`, `n % 8 === 0`, `k >= 1`.
+   * by 8 columns at a time. Needs `m % 4 === 0`, `n % 8 === 0`, `k >= 1`. `lists`: 0 (every step of
+   * `k`), or `zeroSteps`'s lists of `a` (each block of 4 rows walks only its listed steps).
    */
-  matMul(a: number, b: number, out: number, m: number, k: number, n: number): void;
+  matMul(a: number, b: number, out: number, m: number, k: number, n: number, lists?: number): void;
   /** `out[i] = min(max(x[i], lo), hi)` over `n` floats; a NaN stays NaN. */
   clip(x: number, out: number, n: number, lo: number, hi: number): void;
 }

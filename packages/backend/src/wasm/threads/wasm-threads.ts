@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '@tensorfold/core';
 import { environmentVariable, isNode } from '../../environment.js';
+import type { ZeroStepKernels } from '../kernels/float-zero-skip.js';
 import * as directConvWasm from '../simd/generated/threaded-direct-conv-wasm.js';
 import * as blockedFilterGradientWasm from '../simd/generated/threaded-filter-gradient-blocked-wasm.js';
 import * as filterGradientWasm from '../simd/generated/threaded-filter-gradient-wasm.js';
@@ -22,7 +23,7 @@ export const WASM_THREADS_ENV = 'TENSORFOLD_WASM_THREADS';
 const MAX_PAGES = 16384;
 
 /** The functions of threaded-mat-mul.wat (pointers are byte offsets into the pool's memory). */
-export interface ThreadedMatMulKernels {
+export interface ThreadedMatMulKernels extends ZeroStepKernels {
   /** One tile of a product on packed panels (see the .wat), then bias (flags bit 0) and relu (bit 1). */
   matMulChunk(
     chunk: number,
@@ -36,6 +37,7 @@ export interface ThreadedMatMulKernels {
     chunkCols: number,
     bias: number,
     flags: number,
+    lists?: number,
   ): void;
   /** `B[inner, cols]` (or, with `transposed` 1, `B^T[cols, inner]`) into zero-padded panels of 8 columns. */
   packPanels(b: number, panels: number, inner: number, cols: number, transposed: number): void;

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { setWasmThreads } from '../threads/wasm-threads.js';
+import { floatZeroStepsSkipped, setFloatZeroSkipEnabled, zeroStepsFloats } from './float-zero-skip.js';
+import { setPaddedMatMulEnabled } from './mat-mul-padded.js';
+
+/**
+ * `rows` MNIST-like images of 28 x 28 flattened ([rows, 784]): a blank border of 4 pixels, and inside
+ * it values in [0, 1) with about half of them 0 (some -0).
+ */
+function images(rows: number, seed: number): Float32Array {
+  const noise = sequence(rows * 784, seed);
+  const out = new Float32Array(rows * 784);
+  for (let r = 0; r < rows; r++) {
+    for (let y = 4; y < 24; y++) {
+      for (let x = 4; x < 24; x++) {
+        const i = r * 784 + y * 28 + x;
+        out[i] = noise[i] > 0 ? noise[i] : noise[i] < -0.9 ? -0 : 0;
+      }
+    }
+  }
+  return out;
+}
+
+/** `[rows, cols]` values in [-1, 1) with columns `c % 3 === 0` all 0 (ReLU units off for the batch). */
+function deadUnits(rows: number, cols: number, seed: number): Float32Array {
+  const out = sequence(rows * cols, seed);
+  for (let i = 0; i < out.length; i++) if ((i % cols) % 3 === 0) out[i] = 0;
+  return out;
+}
+
+/** `[rows, cols]` values in [-1, 1) with rows `r % 5 === 1` and columns `c % 4 === 2` all 0. */
+function holes(rows: number, cols: number, seed: number): Float32Array {
+  const out = sequence(rows * cols, seed);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) if (r % 5 === 1 || c % 4 === 2) out[r * cols + c] = 0;
+  }
+  return out;
+}
+
+interface Case {
+  a: KernelInput;
+  b: KernelInput;
+  bias?: KernelInput;
+  attrs?: Record<string, unknown>;
+  /**
+   * Whether one thread skips: there the product may run flipped, `(op(b)^T . op(a)^T)^T`, where it
+   * moves less data, and the lists are then made of the dense `op(b)^T`. Default true.
+   */
+  oneThreadSkips?: boolean;
+}
+
+const input = (values: Float32Array, shape: number[]): KernelInput => ({ values, shape });
+
+const CASES: [string, Case][] = [
+  [
+    'a dense layer on images, bias and relu fused (x . W)',
+    {
+      a: input(images(128, 1), [128, 784]),
+      b: input(sequence(784 * 256, 2), [784, 256]),
+      bias: input(sequence(256, 3), [256]),
+      attrs: { activation: 'relu' },
+    },
+  ],
+  [
+    'its weight gradient (x^T . dy, transposeA)',
+    {
+      a: input(images(128, 4), [128, 784]),
+      b: input(deadUnits(128, 256, 5), [128, 256]),
+      attrs: { transposeA: true },
+    },
+  ],
+  [
+    'its input gradient (dy . W^T, transposeB)',
+    {
+      a: input(deadUnits(128, 256, 6), [128, 256]),
+      b: input(sequence(784 * 256, 7), [784, 256]),
+      attrs: { transposeB: true },
+      oneThreadSkips: false, // (W . dy^T)^T
+    },
+  ],
+  [
+    'sizes off the 4 x 8 tiles, with rows and columns of zeros',
+    {
+      a: input(holes(102, 131, 8), [102, 131]),
+      b: input(sequence(131 * 90, 9), [131, 90]),
+      oneThreadSkips: false, // (b^T . a^T)^T: the padded kernel copies less so
+    },
+  ],
+];
+
+/** The case's product on WASM (`_FusedMatMul` where it has a bias or activation). */
+function run(c: Case, backend: 'cpu' | 'wasm' = 'wasm') {
+  const fused = c.bias != null || c.attrs?.activation != null;
+  const inputs = { a: c.a, b: c.b, ...(c.bias != null ? { bias: c.bias } : {}) };
+  return runKernelOn(backend, fused ? '_FusedMatMul' : 'BatchMatMul', inputs, {
+    transposeA: false,
+    transposeB: false,
+    ...c.attrs,
+  });
+}
+
+/** The case with the skip on, then off: both outputs and the steps each passed over. */
+async function onAndOff(c: Case) {
+  const before = floatZeroStepsSkipped();
+  const on = await run(c);
+  const skipped = floatZeroStepsSkipped() - before;
+  setFloatZeroSkipEnabled(false);
+  try {
+    const off = await run(c);
+    return { on, off, skipped, skippedOff: floatZeroStepsSkipped() - before - skipped };
+  } finally {
+    setFloatZeroSkipEnabled(true);
+  }
+}
+
+const sameBits = (x: Float32Array, y: Float32Array) => Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
+
+/** The first case with an Infinity and a NaN in b, and a NaN in a where the images are blank. */
+function withNonFinite(): Case {
+  const [, c] = CASES[0];
+  const a = Float32Array.from(c.a.values);
+  a[784 * 9 + 1] = Number.NaN;
+  const b = Float32Array.from(c.b.values);
+  b[256 * 2 + 5] = Number.POSITIVE_INFINITY; // row 2 of W: pixel 2 is blank in every image
+  b[256 * 700 + 9] = Number.NaN;
+  return { ...c, a: input(a, c.a.shape), b: input(b, c.b.shape) };
+}
+
+describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', (threads) => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    expect(await setWasmThreads(threads)).toBe(threads);
+    // One thread: the padded kernel takes the product off the tiles however much it copies.
+    setPaddedMatMulEnabled(true, true);
+  });
+  afterAll(async () => {
+    setPaddedMatMulEnabled(true);
+    setFmaKernelsEnabled(true);
+    await setWasmThreads(1);
+  });
+
+  // One thread runs tensorfold's product in the FMA build only (else XNNPACK's).
+  const builds = threads === 1 ? [true] : [true, false];
+
+  it.each(CASES)('the same bits as without it, and the CPU backend within 1e-4: %s', async (_name, c) => {
+    const want = await run(c, 'cpu');
+    for (const fma of builds) {
+      setFmaKernelsEnabled(fma);
+      const { on, off, skipped, skippedOff } = await onAndOff(c);
+      const skips = threads > 1 || c.oneThreadSkips !== false;
+      if (skips && simdKernelsFlavor() === (fma ? 'fma' : 'simd')) expect(skipped).toBeGreaterThan(0);
+      expect(skippedOff).toBe(0);
+      expect(on.shape).toEqual(want.shape);
+      expect(sameBits(on.values, off.values)).toBe(true);
+      expect(worstExcess(on.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('skips nothing where b holds an Infinity or a NaN, and keeps the NaN of a', async () => {
+    const c = withNonFinite();
+    const want = await run(c, 'cpu');
+    for (const fma of builds) {
+      setFmaKernelsEnabled(fma);
+      const { on, off, skipped } = await onAndOff(c);
+      expect(skipped).toBe(0);
+      expect(sameBits(on.values, off.values)).toBe(true);
+      for (let i = 0; i < want.values.length; i++) {
+        if (Number.isNaN(want.values[i])) expect(on.values[i]).toBeNaN();
+      }
+      // Row 9 met the NaN; every row met the Infinity times a blank pixel (NaN), before the relu.
+      expect(on.values.slice(9 * 256, 10 * 256).every(Number.isNaN)).toBe(true);
+    }
+  });
+
+  it('gives the same bits on random (dense) data, skipping nothing there', async () => {
+    const c: Case = {
+      a: input(sequence(128 * 512, 10), [128, 512]),
+      b: input(sequence(512 * 256, 11), [512, 256]),
+    };
+    const { on, off, skipped } = await onAndOff(c);
+    expect(skipped).toBe(0);
+    expect(sameBits(on.values, off.values)).toBe(true);
+  });
+});
+
+describe('zeroStepsFloats', () => {
+  it('holds the index, one step per row of a and 4 spare', () => {
+    expect(zeroStepsFloats(128, 784)).toBe(32 * 7 * 2 + 128 * 784 + 4);
+    expect(zeroStepsFloats(4, 1)).toBe(2 + 4 + 4);
+  });
+});
