@@ -1,14 +1,15 @@
 /**
- * Training throughput (samples/s) of the MLP 784-512-256-10 (Adam, batch 128) and LeNet-5 (batch 64)
- * on two kinds of data (training-data.ts), each network's rows once for each: random pixels and
- * random one-hot labels (the dense worst case: nothing for a kernel to skip), and real MNIST batches
- * (the first 16 batches of MNIST's training images, pixels / 255, one-hot labels; case "..., real
- * MNIST batches"), whose blank borders a kernel that skips zero steps can skip, so that a step's time
- * depends on the values. Every side trains the same images in the same order (step i of a round on
- * batch i mod 16); the PyTorch workers read the same bytes from a temporary raw file. tensorfold's own
- * stack (core + layers + optim) against `@tensorflow/tfjs-layers`, the same
- * network on the same backend in the same process, and against PyTorch 1.13 on the CPU where a Python
- * can import torch (peers/pytorch.ts).
+ * Training throughput (samples/s) of the MLP 784-512-256-10 (Adam, batch 128) and LeNet-5 (batch 64),
+ * tensorfold's own stack (core + layers + optim) against `@tensorflow/tfjs-layers`, the same network on
+ * the same backend in the same process, and against PyTorch 1.13 on the CPU where a Python can import
+ * torch (peers/pytorch.ts).
+ *
+ * Each network's rows run on two kinds of data (training-data.ts): random pixels and random one-hot
+ * labels (the dense worst case: nothing for a kernel to skip; the case names of before), and real
+ * MNIST batches (case "..., real MNIST batches": the first 16 batches of MNIST's training images,
+ * pixels / 255, one-hot labels), whose blank borders the products' zero-step skip passes over, so that
+ * a step's time depends on the values. Every side trains the same images in the same order (step i of
+ * a round on batch i mod 16); the PyTorch workers read the same bytes from a temporary raw file.
  *
  * On WASM the peer runs twice: on stock tfjs-backend-wasm kernels (what a tfjs-layers user gets; it
  * cannot train LeNet-5, which lacks Conv2DBackpropFilter there) and on the kernels
