@@ -3,7 +3,12 @@ import { useBackend } from '../../init-backend.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
-import { floatZeroStepsSkipped, setFloatZeroSkipEnabled, zeroStepsFloats } from './float-zero-skip.js';
+import {
+  floatZeroStepsSkipped,
+  MIN_SKIP_COLUMNS,
+  setFloatZeroSkipEnabled,
+  zeroStepsFloats,
+} from './float-zero-skip.js';
 import { setPaddedMatMulEnabled } from './mat-mul-padded.js';
 
 /**
@@ -179,6 +184,16 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     const c: Case = {
       a: input(sequence(128 * 512, 10), [128, 512]),
       b: input(sequence(512 * 256, 11), [512, 256]),
+    };
+    const { on, off, skipped } = await onAndOff(c);
+    expect(skipped).toBe(0);
+    expect(sameBits(on.values, off.values)).toBe(true);
+  });
+
+  it(`tries no product with fewer than ${MIN_SKIP_COLUMNS} columns (a 10-class layer)`, async () => {
+    const c: Case = {
+      a: input(images(128, 12), [128, 784]),
+      b: input(sequence(784 * 24, 13), [784, 24]),
     };
     const { on, off, skipped } = await onAndOff(c);
     expect(skipped).toBe(0);

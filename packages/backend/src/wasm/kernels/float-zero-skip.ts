@@ -19,9 +19,20 @@ export function setFloatZeroSkipEnabled(enabled = true): void {
   skipZeros = enabled;
 }
 
-/** Whether {@link setFloatZeroSkipEnabled} lets the products skip (on by default). */
-export function floatZeroSkipEnabled(): boolean {
-  return skipZeros;
+/**
+ * Products with fewer output columns than this never skip: listing the steps costs a pass over
+ * `op(a)` (and, on one thread, a scratch allocation), which a step passed over in fewer than 4
+ * panels of 8 columns does not repay (`pnpm --filter @tensorfold/bench float-skip-ab products`
+ * measured the MLP's 10-class layer 17% slower with it).
+ */
+export const MIN_SKIP_COLUMNS = 32;
+
+/**
+ * Whether a product with `n` output columns tries the skip: {@link setFloatZeroSkipEnabled} lets it
+ * (on by default) and `n >= MIN_SKIP_COLUMNS`.
+ */
+export function floatZeroSkipTried(n: number): boolean {
+  return skipZeros && n >= MIN_SKIP_COLUMNS;
 }
 
 /**
@@ -74,16 +85,16 @@ export function zeroStepsFloats(m: number, k: number): number {
 
 /**
  * Lists at `lists` the steps of `k` each block of 4 rows of `a [m, k]` (`m % 4 === 0`) walks, and
- * returns `lists` to pass to the product; 0 (every step) where the skip is off, nothing would be
- * skipped, or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
+ * returns `lists` to pass to the product; 0 (every step) where the skip is off or not tried
+ * ({@link floatZeroSkipTried}), nothing would be skipped, or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
  * Counts the steps passed over, one per 8 of the `n` columns.
  */
 export function listZeroSteps(
   kernels: ZeroStepKernels,
   operands: { a: number; lists: number; m: number; k: number; b: number; bFloats: number; n: number },
 ): number {
-  if (!skipZeros) return 0;
   const { a, lists, m, k, b, bFloats, n } = operands;
+  if (!floatZeroSkipTried(n)) return 0;
   const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
   if (left === 0 || kernels.allFinite(b, bFloats) === 0) return 0;
   skipped += left * Math.ceil(n / 8);

@@ -2,7 +2,7 @@ import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tenso
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { biasRelu } from '../simd/bias-relu.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { floatZeroSkipEnabled, listedMatMul, zeroStepsFloats } from './float-zero-skip.js';
+import { floatZeroSkipTried, listedMatMul, zeroStepsFloats } from './float-zero-skip.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (the two are alike on tiny products). */
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
@@ -61,7 +61,7 @@ export function matMulBySimd(
     ];
     const out = scope.allocate(outShape);
     // [rows / 4 blocks] lists of the steps of inner to walk (float-zero-skip.ts)
-    const lists = floatZeroSkipEnabled() ? scope.allocate([zeroStepsFloats(rows, inner)]) : null;
+    const lists = floatZeroSkipTried(cols) ? scope.allocate([zeroStepsFloats(rows, inner)]) : null;
     // Views after the last allocation: an allocation may move the heap.
     const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
     listedMatMul(
