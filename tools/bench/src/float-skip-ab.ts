@@ -13,10 +13,11 @@
  * average. Threads: `TENSORFOLD_WASM_THREADS` (1, 2, ... or auto).
  *
  * `pnpm --filter @tensorfold/bench float-skip-ab products [rounds]`: the skip's cost where there is
- * nothing to skip: the MLP's products (forward with bias and relu, weight gradient `x^T . dy`, input
+ * nothing to skip: the products of the MLP (batch 128) and of LeNet-5's dense layers (batch 64) (forward with bias and relu, weight gradient `x^T . dy`, input
  * gradient `dy . W^T`) on uniform random operands in [-1, 1) (no zeros), `rounds` rounds (default
  * 20) of {@link CALLS} calls a side, alternating; each product's median wall microseconds per call
- * on each side and the ratio (> 1: the skip is faster).
+ * on each side and the ratio (> 1: the skip is faster), and the ratio of the process's CPU time per
+ * call (on one thread the steadier figure under load; on more it counts the workers' waits too).
  */
 
 import { loadavg } from 'node:os';
@@ -78,6 +79,11 @@ const PRODUCTS: Product[] = [
   { name: 'forward [128,256]x[256,10]+b', a: [128, 256], b: [256, 10], bias: 10 },
   { name: 'dW [128,256]^T x [128,10]', a: [128, 256], b: [128, 10], transposeA: true },
   { name: 'dX [128,10] x [256,10]^T', a: [128, 10], b: [256, 10], transposeB: true },
+  { name: 'LeNet-5 forward [64,400]x[400,120]+b, relu', a: [64, 400], b: [400, 120], bias: 120 },
+  { name: 'LeNet-5 dW [64,400]^T x [64,120]', a: [64, 400], b: [64, 120], transposeA: true },
+  { name: 'LeNet-5 dX [64,120] x [400,120]^T', a: [64, 120], b: [400, 120], transposeB: true },
+  { name: 'LeNet-5 forward [64,120]x[120,84]+b, relu', a: [64, 120], b: [120, 84], bias: 84 },
+  { name: 'LeNet-5 dW [64,120]^T x [64,84]', a: [64, 120], b: [64, 84], transposeA: true },
 ];
 
 /** Calls a side a round in `products`. */
@@ -86,7 +92,9 @@ const CALLS = 40;
 async function products(rounds: number): Promise<void> {
   console.log(`backend: ${await useBackend('wasm')}`);
   const loads = [loadavg()[0]];
-  console.log('| product (random operands) | skip on (us) | skip off (us) | off / on |\n|---|---|---|---|');
+  console.log(
+    '| product (random operands) | skip on (us) | skip off (us) | off / on | CPU off / on |\n|---|---|---|---|---|',
+  );
   for (const p of PRODUCTS) {
     const a = tf.randomUniform(p.a, -1, 1, 'float32', 1);
     const b = tf.randomUniform(p.b, -1, 1, 'float32', 2);
@@ -99,20 +107,29 @@ async function products(rounds: number): Promise<void> {
           : tf.matMul(a, b, transposeA, transposeB),
       );
     const perCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const cpuPerCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
     for (let round = 0; round <= rounds; round++) {
       const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
       for (const side of order) {
         setFloatZeroSkipEnabled(side === 'on');
         const start = performance.now();
+        const cpuStart = process.cpuUsage();
         for (let i = 0; i < CALLS; i++) run().dispose();
-        if (round > 0) perCall[side].push(((performance.now() - start) * 1000) / CALLS);
+        const used = process.cpuUsage(cpuStart);
+        if (round > 0) {
+          perCall[side].push(((performance.now() - start) * 1000) / CALLS);
+          cpuPerCall[side].push((used.user + used.system) / CALLS);
+        }
       }
     }
     setFloatZeroSkipEnabled(true);
     tf.dispose([a, b, ...(bias != null ? [bias] : [])]);
     const on = median(perCall.on);
     const off = median(perCall.off);
-    console.log(`| ${p.name} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(off / on).toFixed(3)} |`);
+    const cpuRatio = median(cpuPerCall.off) / median(cpuPerCall.on);
+    console.log(
+      `| ${p.name} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(off / on).toFixed(3)} | ${cpuRatio.toFixed(3)} |`,
+    );
     loads.push(loadavg()[0]);
   }
   console.log(`load average (1 min) ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`);

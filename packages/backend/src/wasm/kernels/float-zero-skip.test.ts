@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
+import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
+import * as threadedMatMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
@@ -7,6 +9,7 @@ import {
   floatZeroStepsSkipped,
   MIN_SKIP_COLUMNS,
   setFloatZeroSkipEnabled,
+  type ZeroStepKernels,
   zeroStepsFloats,
 } from './float-zero-skip.js';
 import { setPaddedMatMulEnabled } from './mat-mul-padded.js';
@@ -199,6 +202,46 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     expect(skipped).toBe(0);
     expect(sameBits(on.values, off.values)).toBe(true);
   });
+});
+
+describe('zeroSteps (threaded-mat-mul.wat, kernels.wat)', () => {
+  it.each([
+    ['threaded-mat-mul.wat', threadedMatMulWasm.SIMD_WASM_BASE64, true],
+    ['kernels.wat', kernelsWasm.SIMD_WASM_BASE64, false],
+  ])(
+    'lists the steps where a block of 4 rows is not ±0, per 128 steps, or -1 where dense: %s',
+    (_n, base64, shared) => {
+      // a [8, 135]: block 0 nonzero at steps 3 (row 2), 130 (row 0: NaN) and 134 (the tail); -0 at 7;
+      // block 1 nonzero everywhere but step 5 (dense: 127 of 128 > 7/8), and at 129 only after 128.
+      const [m, k] = [8, 135];
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 2, shared });
+      const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+      const kernels = new WebAssembly.Instance(module, { env: { memory } })
+        .exports as unknown as ZeroStepKernels;
+      const heap = new Float32Array(memory.buffer);
+      const words = new Int32Array(memory.buffer);
+      const a = heap.subarray(0, m * k);
+      a[2 * k + 3] = 1;
+      a[130] = Number.NaN;
+      a[3 * k + 134] = -2;
+      a[k + 7] = -0;
+      for (let p = 0; p < 128; p++) if (p !== 5) a[5 * k + p] = 0.5;
+      a[7 * k + 129] = 3;
+      const lists = 4096; // bytes
+      const left = kernels.zeroSteps(0, lists, m, k, 7);
+      const at = (bytes: number) => words[bytes / 4];
+      const listed = (entry: number) => {
+        const out = [];
+        for (let w = at(lists + entry * 8); w < at(lists + entry * 8 + 4); w += 4) out.push(at(w) / 4);
+        return out;
+      };
+      expect(listed(0)).toEqual([3]);
+      expect(listed(1)).toEqual([130, 134]);
+      expect(at(lists + 16)).toBe(-1);
+      expect(listed(3)).toEqual([129]);
+      expect(left).toBe(128 - 1 + (7 - 2) + (7 - 1));
+    },
+  );
 });
 
 describe('zeroStepsFloats', () => {

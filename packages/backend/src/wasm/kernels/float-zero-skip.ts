@@ -86,7 +86,8 @@ export function zeroStepsFloats(m: number, k: number): number {
 /**
  * Lists at `lists` the steps of `k` each block of 4 rows of `a [m, k]` (`m % 4 === 0`) walks, and
  * returns `lists` to pass to the product; 0 (every step) where the skip is off or not tried
- * ({@link floatZeroSkipTried}), nothing would be skipped, or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
+ * ({@link floatZeroSkipTried}), fewer than `k / 2` steps would be skipped in all (checking `b`
+ * would cost more than they save), or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
  * Counts the steps passed over, one per 8 of the `n` columns.
  */
 export function listZeroSteps(
@@ -96,7 +97,8 @@ export function listZeroSteps(
   const { a, lists, m, k, b, bFloats, n } = operands;
   if (!floatZeroSkipTried(n)) return 0;
   const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
-  if (left === 0 || kernels.allFinite(b, bFloats) === 0) return 0;
+  // Fewer than k / 2 steps left out save less than the pass over b costs: run them all.
+  if (2 * left < k || kernels.allFinite(b, bFloats) === 0) return 0;
   skipped += left * Math.ceil(n / 8);
   return lists;
 }

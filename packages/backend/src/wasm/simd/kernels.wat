@@ -387,7 +387,7 @@
   (func (export "zeroSteps") (param $a i32) (param $lists i32) (param $m i32) (param $k i32) (param $eighths i32) (result i32)
     (local $rowA i32) (local $idx i32) (local $w i32) (local $start i32) (local $row i32) (local $rowEnd i32)
     (local $k0 i32) (local $kc i32) (local $p i32) (local $pEnd i32) (local $mask i32) (local $count i32)
-    (local $skipped i32)
+    (local $skipped i32) (local $ptr i32) (local $counts v128)
     (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
     (local.set $idx (local.get $lists))
     (local.set $w (i32.add (local.get $lists) (i32.shl (i32.mul (i32.shr_u (local.get $m) (i32.const 2))
@@ -403,14 +403,21 @@
           (i32.lt_u (i32.sub (local.get $k) (local.get $k0)) (i32.const 128))))
         (local.set $pEnd (i32.add (local.get $k0) (local.get $kc)))
         ;; count: 4 steps at a time, then the last ones one at a time (a vector would read past the last row)
-        (local.set $count (i32.const 0))
         (local.set $p (local.get $k0))
+        ;; (a lane of $counts counts its steps: ne gives -1 where listed)
+        (local.set $counts (v128.const i32x4 0 0 0 0))
         (block $cDone (loop $cNext
           (br_if $cDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $pEnd)))
-          (local.set $count (i32.add (local.get $count) (i32.popcnt
-            (call $nonzero4 (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))) (local.get $rowA)))))
+          (local.set $ptr (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
+          (local.set $counts (i32x4.sub (local.get $counts) (i32x4.ne (v128.and (v128.or
+            (v128.or (v128.load (local.get $ptr)) (v128.load (i32.add (local.get $ptr) (local.get $rowA))))
+            (v128.or (v128.load (i32.add (local.get $ptr) (i32.shl (local.get $rowA) (i32.const 1))))
+              (v128.load (i32.add (local.get $ptr) (i32.mul (local.get $rowA) (i32.const 3))))))
+            (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) (v128.const i32x4 0 0 0 0))))
           (local.set $p (i32.add (local.get $p) (i32.const 4)))
           (br $cNext)))
+        (local.set $count (i32.add (i32.add (i32x4.extract_lane 0 (local.get $counts)) (i32x4.extract_lane 1 (local.get $counts)))
+          (i32.add (i32x4.extract_lane 2 (local.get $counts)) (i32x4.extract_lane 3 (local.get $counts)))))
         (block $tDone (loop $tNext
           (br_if $tDone (i32.ge_u (local.get $p) (local.get $pEnd)))
           (local.set $count (i32.add (local.get $count)
