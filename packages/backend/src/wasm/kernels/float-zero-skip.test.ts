@@ -193,6 +193,20 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     expect(sameBits(on.values, off.values)).toBe(true);
   });
 
+  it('rests a shape whose listing left out little, until the switch is set again', async () => {
+    const b = input(sequence(784 * 64, 14), [784, 64]);
+    const dense: Case = { a: input(sequence(128 * 784, 15), [128, 784]), b };
+    const sparse: Case = { a: input(images(128, 16), [128, 784]), b };
+    setFloatZeroSkipEnabled(true);
+    const before = floatZeroStepsSkipped();
+    await run(dense); // lists, leaves out nothing: the shape rests
+    await run(sparse);
+    expect(floatZeroStepsSkipped()).toBe(before);
+    setFloatZeroSkipEnabled(true); // wakes every shape
+    await run(sparse);
+    expect(floatZeroStepsSkipped()).toBeGreaterThan(before);
+  });
+
   it(`tries no product with fewer than ${MIN_SKIP_COLUMNS} columns (a 10-class layer)`, async () => {
     const c: Case = {
       a: input(images(128, 12), [128, 784]),

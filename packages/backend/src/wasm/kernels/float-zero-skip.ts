@@ -10,6 +10,16 @@ let skipZeros = true;
 let skipped = 0;
 
 /**
+ * A product shape (`m x k x n`) whose last listing left out fewer than 1/8 of its steps is listed
+ * again only after this many calls: the pass over `op(a)` is 1-3% of a small dense product
+ * (LeNet-5's dense layers, random data), which so little skipping does not repay.
+ */
+const REST_CALLS = 31;
+
+/** Calls left before each resting shape is listed again. */
+const resting = new Map<string, number>();
+
+/**
  * Whether the float32 products pass over the steps of the inner axis that are ±0 in all 4 rows of a
  * row block (`true`, the default: the same bits, see the module doc; `false` multiplies them, for
  * tests and benchmarks that compare the two). Inputs with zeros in the same places (MNIST's blank
@@ -17,6 +27,7 @@ let skipped = 0;
  */
 export function setFloatZeroSkipEnabled(enabled = true): void {
   skipZeros = enabled;
+  resting.clear();
 }
 
 /**
@@ -28,11 +39,22 @@ export function setFloatZeroSkipEnabled(enabled = true): void {
 export const MIN_SKIP_COLUMNS = 32;
 
 /**
- * Whether a product with `n` output columns tries the skip: {@link setFloatZeroSkipEnabled} lets it
- * (on by default) and `n >= MIN_SKIP_COLUMNS`.
+ * Whether an `m x k x n` product (`op(a) [m, k]`) lists its steps this call: {@link
+ * setFloatZeroSkipEnabled} lets it (on by default), `n >= MIN_SKIP_COLUMNS`, and the shape is not
+ * resting after a listing that left out little (see {@link REST_CALLS}). Counts the call against the
+ * rest: call it once per product.
  */
-export function floatZeroSkipTried(n: number): boolean {
-  return skipZeros && n >= MIN_SKIP_COLUMNS;
+export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
+  if (!skipZeros || n < MIN_SKIP_COLUMNS) return false;
+  const key = `${m}x${k}x${n}`;
+  const rest = resting.get(key);
+  if (rest == null) return true;
+  if (rest > 0) {
+    resting.set(key, rest - 1);
+    return false;
+  }
+  resting.delete(key);
+  return true;
 }
 
 /**
@@ -85,18 +107,22 @@ export function zeroStepsFloats(m: number, k: number): number {
 
 /**
  * Lists at `lists` the steps of `k` each block of 4 rows of `a [m, k]` (`m % 4 === 0`) walks, and
- * returns `lists` to pass to the product; 0 (every step) where the skip is off or not tried
- * ({@link floatZeroSkipTried}), fewer than `k / 2` steps would be skipped in all (checking `b`
- * would cost more than they save), or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
- * Counts the steps passed over, one per 8 of the `n` columns.
+ * returns `lists` to pass to the product (call it where {@link floatZeroSkipTried}); 0 (every step)
+ * where fewer than `k / 2` steps would be skipped in all (checking `b` would cost more than they
+ * save), or `b` (its `bFloats` floats) holds an Infinity or a NaN (0 x Infinity must stay NaN).
+ * Counts the steps passed over, one per 8 of the `n` columns; a listing that leaves out under 1/8 of
+ * the steps rests the shape (see {@link REST_CALLS}).
  */
 export function listZeroSteps(
   kernels: ZeroStepKernels,
   operands: { a: number; lists: number; m: number; k: number; b: number; bFloats: number; n: number },
 ): number {
   const { a, lists, m, k, b, bFloats, n } = operands;
-  if (!floatZeroSkipTried(n)) return 0;
   const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
+  if (8 * left < (m / 4) * k) {
+    if (resting.size >= 256) resting.clear(); // (shapes seen once stay few)
+    resting.set(`${m}x${k}x${n}`, REST_CALLS);
+  }
   // Fewer than k / 2 steps left out save less than the pass over b costs: run them all.
   if (2 * left < k || kernels.allFinite(b, bFloats) === 0) return 0;
   skipped += left * Math.ceil(n / 8);

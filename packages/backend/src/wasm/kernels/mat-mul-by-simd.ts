@@ -61,7 +61,9 @@ export function matMulBySimd(
     ];
     const out = scope.allocate(outShape);
     // [rows / 4 blocks] lists of the steps of inner to walk (float-zero-skip.ts)
-    const lists = floatZeroSkipTried(cols) ? scope.allocate([zeroStepsFloats(rows, inner)]) : null;
+    const lists = floatZeroSkipTried(rows, inner, cols)
+      ? scope.allocate([zeroStepsFloats(rows, inner)])
+      : null;
     // Views after the last allocation: an allocation may move the heap.
     const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
     listedMatMul(

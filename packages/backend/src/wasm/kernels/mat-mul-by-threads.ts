@@ -3,7 +3,7 @@ import type { WasmBackendLike } from '../kernel-scope.js';
 import { threadedMinimum } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
-import { listZeroSteps, zeroStepsFloats } from './float-zero-skip.js';
+import { floatZeroSkipTried, listZeroSteps, zeroStepsFloats } from './float-zero-skip.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
@@ -158,15 +158,17 @@ function multiply(
     heap.fill(0, at.bias + n, at.bias + nPad);
   }
   // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
-  const lists = listZeroSteps(kernels, {
-    a: at.rows * 4,
-    lists: at.lists * 4,
-    m: mPad,
-    k,
-    b: at.panels * 4,
-    bFloats: nPad * k,
-    n: nPad,
-  });
+  const lists = floatZeroSkipTried(mPad, k, nPad)
+    ? listZeroSteps(kernels, {
+        a: at.rows * 4,
+        lists: at.lists * 4,
+        m: mPad,
+        k,
+        b: at.panels * 4,
+        bFloats: nPad * k,
+        n: nPad,
+      })
+    : 0;
   const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
   const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
   pool.run(build, 'matMulChunk', chunks, [

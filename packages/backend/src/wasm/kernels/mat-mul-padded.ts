@@ -197,7 +197,7 @@ export function matMulPadded(
     const product = scope.allocate([rows, cols]);
     const out = scope.allocate(outShape);
     // [rows / 4 blocks] lists of the steps of k to walk (float-zero-skip.ts)
-    const lists = floatZeroSkipTried(cols) ? scope.allocate([zeroStepsFloats(rows, k)]) : null;
+    const lists = floatZeroSkipTried(rows, k, cols) ? scope.allocate([zeroStepsFloats(rows, k)]) : null;
     const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
     if (!leftAsIs) copyPadded(view(left.t), left.transposed, left.rows, k, view(leftPadded), k);
     if (!rightAsIs) copyPadded(view(right.t), right.transposed, k, right.cols, view(rightPadded), cols);
