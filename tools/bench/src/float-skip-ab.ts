@@ -4,20 +4,25 @@
  * Same-process A/B of the float32 products' zero-step skip (`setFloatZeroSkipEnabled`,
  * @tensorfold/backend's float-zero-skip.ts) on whole training steps of a benchmark network
  * (training-models.ts: the MLP 784-512-256-10 at batch 128, LeNet-5 at 64; Adam): on real MNIST
- * training batches (`mnist`, the default: 8 batches taken in turn, their blank borders are what the
- * skip passes over) or on uniform random inputs (`random`: nothing to skip, the skip's overhead).
- * `rounds` rounds (default 15, after one warm-up round) of `steps` steps (default 4) a side, the side
- * that runs first changing every round, so that load from other processes hits both alike. Prints
- * each side's median, quartiles and minimum step time, the process's CPU time per step (every
- * thread), the steps skipped per training step, the ratios (> 1: the skip is faster) and the load
- * average. Threads: `TENSORFOLD_WASM_THREADS` (1, 2, ... or auto).
+ * training batches (`mnist`, the default: 8 batches taken in turn; their blank borders are what the
+ * skip passes over most) or on uniform random inputs (`random`: no zeros in the input, only the
+ * hidden layers' ReLU zeros). `rounds` rounds (default 15, after one warm-up round) of `steps` steps
+ * (default 4) a side, the side that runs first changing every round, so that load from other
+ * processes hits both alike. Prints each side's median, quartiles and minimum step time, the
+ * process's CPU time per step (every thread), the steps skipped per training step, the ratios (> 1:
+ * the skip is faster) and the load average. Threads: `TENSORFOLD_WASM_THREADS` (1, 2, ... or auto).
  *
  * `pnpm --filter @tensorfold/bench float-skip-ab products [rounds]`: the skip's cost where there is
- * nothing to skip: the products of the MLP (batch 128) and of LeNet-5's dense layers (batch 64) (forward with bias and relu, weight gradient `x^T . dy`, input
- * gradient `dy . W^T`) on uniform random operands in [-1, 1) (no zeros), `rounds` rounds (default
- * 20) of {@link CALLS} calls a side, alternating; each product's median wall microseconds per call
- * on each side and the ratio (> 1: the skip is faster), and the ratio of the process's CPU time per
- * call (on one thread the steadier figure under load; on more it counts the workers' waits too).
+ * nothing to skip: each pass of the MLP's (batch 128) and LeNet-5's (batch 64) dense layers
+ * (forward with bias and relu, weight gradient `x^T . dy`, input gradient `dy . W^T`) on uniform
+ * random operands in [-1, 1) (no zeros), `rounds` rounds (default 20) of {@link CALLS} calls a side,
+ * alternating; each product's median wall microseconds per call on each side and the ratio (> 1: the
+ * skip is faster), and the ratio of the process's CPU time per call (on one thread the steadier
+ * figure under load; on more it counts the workers' waits too).
+ *
+ * `pnpm --filter @tensorfold/bench float-skip-ab predict [rounds]`: the MLP's float32 forward pass
+ * (what issue 18's int8 inference is compared with) on the first 1000 MNIST test digits, skip on
+ * and off (see {@link predictions}).
  */
 
 import { loadavg } from 'node:os';
@@ -60,31 +65,37 @@ async function batchesOf(network: NetworkName, data: string, batch: number) {
   }
 }
 
-/** A product of the MLP's training step: `op(a) . op(b)`, plus a bias and relu where `bias`. */
-interface Product {
-  name: string;
-  a: number[];
-  b: number[];
-  bias?: number;
-  transposeA?: boolean;
-  transposeB?: boolean;
+/** A dense layer as trained: `batch` rows, `units` inputs to `outputs` outputs. */
+interface Layer {
+  net: string;
+  batch: number;
+  units: number;
+  outputs: number;
+  /** Its forward pass has a relu (else a bias alone). */
+  relu: boolean;
 }
 
-const PRODUCTS: Product[] = [
-  { name: 'forward [128,784]x[784,512]+b, relu', a: [128, 784], b: [784, 512], bias: 512 },
-  { name: 'dW [128,784]^T x [128,512]', a: [128, 784], b: [128, 512], transposeA: true },
-  { name: 'forward [128,512]x[512,256]+b, relu', a: [128, 512], b: [512, 256], bias: 256 },
-  { name: 'dW [128,512]^T x [128,256]', a: [128, 512], b: [128, 256], transposeA: true },
-  { name: 'dX [128,256] x [512,256]^T', a: [128, 256], b: [512, 256], transposeB: true },
-  { name: 'forward [128,256]x[256,10]+b', a: [128, 256], b: [256, 10], bias: 10 },
-  { name: 'dW [128,256]^T x [128,10]', a: [128, 256], b: [128, 10], transposeA: true },
-  { name: 'dX [128,10] x [256,10]^T', a: [128, 10], b: [256, 10], transposeB: true },
-  { name: 'LeNet-5 forward [64,400]x[400,120]+b, relu', a: [64, 400], b: [400, 120], bias: 120 },
-  { name: 'LeNet-5 dW [64,400]^T x [64,120]', a: [64, 400], b: [64, 120], transposeA: true },
-  { name: 'LeNet-5 dX [64,120] x [400,120]^T', a: [64, 120], b: [400, 120], transposeB: true },
-  { name: 'LeNet-5 forward [64,120]x[120,84]+b, relu', a: [64, 120], b: [120, 84], bias: 84 },
-  { name: 'LeNet-5 dW [64,120]^T x [64,84]', a: [64, 120], b: [64, 84], transposeA: true },
+const LAYERS: Layer[] = [
+  { net: 'MLP', batch: 128, units: 784, outputs: 512, relu: true },
+  { net: 'MLP', batch: 128, units: 512, outputs: 256, relu: true },
+  { net: 'MLP', batch: 128, units: 256, outputs: 10, relu: false },
+  { net: 'LeNet-5', batch: 64, units: 400, outputs: 120, relu: true },
+  { net: 'LeNet-5', batch: 64, units: 120, outputs: 84, relu: true },
 ];
+
+type Pass = 'forward' | 'dW' | 'dX';
+
+/**
+ * The operands' shapes of one pass of `layer`: forward `x [batch, units] . W [units, outputs]` (plus a
+ * bias, and relu where the layer has it), weight gradient `x^T . dy` (transposeA), input gradient
+ * `dy . W^T` (transposeB).
+ */
+function passOf({ batch, units, outputs }: Layer, pass: Pass) {
+  if (pass === 'forward')
+    return { a: [batch, units], b: [units, outputs], transposeA: false, transposeB: false };
+  if (pass === 'dW') return { a: [batch, units], b: [batch, outputs], transposeA: true, transposeB: false };
+  return { a: [batch, outputs], b: [units, outputs], transposeA: false, transposeB: true };
+}
 
 /** Calls a side a round in `products`. */
 const CALLS = 40;
@@ -95,48 +106,112 @@ async function products(rounds: number): Promise<void> {
   console.log(
     '| product (random operands) | skip on (us) | skip off (us) | off / on | CPU off / on |\n|---|---|---|---|---|',
   );
-  for (const p of PRODUCTS) {
-    const a = tf.randomUniform(p.a, -1, 1, 'float32', 1);
-    const b = tf.randomUniform(p.b, -1, 1, 'float32', 2);
-    const bias = p.bias != null ? tf.randomUniform([p.bias], -1, 1, 'float32', 3) : undefined;
-    const { transposeA = false, transposeB = false } = p;
-    const run = () =>
-      tf.tidy(() =>
-        bias != null
-          ? tf.fused.matMul({ a, b, bias, transposeA, transposeB, activation: 'relu' })
-          : tf.matMul(a, b, transposeA, transposeB),
-      );
-    const perCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    const cpuPerCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    for (let round = 0; round <= rounds; round++) {
-      const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
-      for (const side of order) {
-        setFloatZeroSkipEnabled(side === 'on');
-        const start = performance.now();
-        const cpuStart = process.cpuUsage();
-        for (let i = 0; i < CALLS; i++) run().dispose();
-        const used = process.cpuUsage(cpuStart);
-        if (round > 0) {
-          perCall[side].push(((performance.now() - start) * 1000) / CALLS);
-          cpuPerCall[side].push((used.user + used.system) / CALLS);
-        }
-      }
+  for (const layer of LAYERS) {
+    for (const pass of ['forward', 'dW', 'dX'] as const) {
+      await timeProduct(layer, pass, rounds);
+      loads.push(loadavg()[0]);
     }
-    setFloatZeroSkipEnabled(true);
-    tf.dispose([a, b, ...(bias != null ? [bias] : [])]);
-    const on = median(perCall.on);
-    const off = median(perCall.off);
-    const cpuRatio = median(cpuPerCall.off) / median(cpuPerCall.on);
-    console.log(
-      `| ${p.name} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(off / on).toFixed(3)} | ${cpuRatio.toFixed(3)} |`,
-    );
-    loads.push(loadavg()[0]);
   }
   console.log(`load average (1 min) ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`);
 }
 
+/** One pass of `layer` on random operands, skip on and off alternating; prints its row. */
+async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<void> {
+  const { a: aShape, b: bShape, transposeA, transposeB } = passOf(layer, pass);
+  const a = tf.randomUniform(aShape, -1, 1, 'float32', 1);
+  const b = tf.randomUniform(bShape, -1, 1, 'float32', 2);
+  const bias = pass === 'forward' ? tf.randomUniform([layer.outputs], -1, 1, 'float32', 3) : undefined;
+  const activation = layer.relu ? 'relu' : 'linear';
+  const run = () =>
+    tf.tidy(() =>
+      bias != null
+        ? tf.fused.matMul({ a, b, bias, transposeA, transposeB, activation })
+        : tf.matMul(a, b, transposeA, transposeB),
+    );
+  const perCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpuPerCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round <= rounds; round++) {
+    const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+    for (const side of order) {
+      setFloatZeroSkipEnabled(side === 'on');
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      for (let i = 0; i < CALLS; i++) run().dispose();
+      const used = process.cpuUsage(cpuStart);
+      if (round > 0) {
+        perCall[side].push(((performance.now() - start) * 1000) / CALLS);
+        cpuPerCall[side].push((used.user + used.system) / CALLS);
+      }
+    }
+  }
+  setFloatZeroSkipEnabled(true);
+  tf.dispose([a, b, ...(bias != null ? [bias] : [])]);
+  const on = median(perCall.on);
+  const off = median(perCall.off);
+  const cpuRatio = median(cpuPerCall.off) / median(cpuPerCall.on);
+  const shapes = `[${aShape}]${transposeA ? '^T' : ''} x [${bShape}]${transposeB ? '^T' : ''}`;
+  console.log(
+    `| ${layer.net} ${pass} ${shapes} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(off / on).toFixed(3)} | ${cpuRatio.toFixed(3)} |`,
+  );
+}
+
+/**
+ * The MLP 784-512-256-10's forward pass (random weights, as `fused.matMul` calls: what `predict` runs)
+ * over the first 1000 MNIST test digits in batches of 32, skip on and off alternating, `rounds`
+ * rounds: median wall and CPU milliseconds a pass of 1000.
+ */
+async function predictions(rounds: number): Promise<void> {
+  console.log(`backend: ${await useBackend('wasm')}`);
+  const test = await loadMnist({ split: 'test', limit: 1000 });
+  const x = tf.reshape(test.xs, [1000, 784]);
+  test.dispose();
+  const sizes = [784, 512, 256, 10];
+  const weights = sizes.slice(1).map((units, i) => ({
+    w: tf.randomUniform([sizes[i], units], -0.05, 0.05, 'float32', 10 + i),
+    b: tf.randomUniform([units], -0.05, 0.05, 'float32', 20 + i),
+  }));
+  const pass = () => {
+    for (let start = 0; start < 1000; start += 32) {
+      tf.tidy(() => {
+        let h = x.slice(start, Math.min(32, 1000 - start)); // [32, 784]
+        for (const [i, { w, b }] of weights.entries()) {
+          h = tf.fused.matMul({ a: h, b: w, bias: b, activation: i < 2 ? 'relu' : 'linear' });
+        }
+        return tf.softmax(h).dataSync();
+      });
+    }
+  };
+  const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round <= rounds; round++) {
+    for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      setFloatZeroSkipEnabled(side === 'on');
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      pass();
+      const used = process.cpuUsage(cpuStart);
+      if (round > 0) {
+        wall[side].push(performance.now() - start);
+        cpu[side].push((used.user + used.system) / 1000);
+      }
+    }
+  }
+  setFloatZeroSkipEnabled(true);
+  tf.dispose([x, ...weights.flatMap(({ w, b }) => [w, b])]);
+  const [on, off] = [median(wall.on), median(wall.off)];
+  const [cpuOn, cpuOff] = [median(cpu.on), median(cpu.off)];
+  console.log(`MLP forward, 1000 MNIST test digits in batches of 32, ${rounds} rounds a side:`);
+  console.log(
+    `skip on ${on.toFixed(1)} ms wall (${cpuOn.toFixed(1)} ms CPU), off ${off.toFixed(1)} ms (${cpuOff.toFixed(1)} ms)`,
+  );
+  console.log(
+    `on against off: ${(off / on).toFixed(3)}x wall, ${(cpuOff / cpuOn).toFixed(3)}x CPU; load average ${loadavg()[0].toFixed(2)}`,
+  );
+}
+
 async function main() {
   if (process.argv[2] === 'products') return products(Number(process.argv[3] ?? '20'));
+  if (process.argv[2] === 'predict') return predictions(Number(process.argv[3] ?? '15'));
   const [network = 'mlp', data = 'mnist', roundsArg = '15', stepsArg = '4'] = process.argv.slice(2);
   if (network !== 'mlp' && network !== 'lenet5')
     throw new Error(`Unknown network ${network}: mlp or lenet5.`);

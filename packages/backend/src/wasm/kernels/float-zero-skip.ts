@@ -11,7 +11,7 @@ let skipped = 0;
 
 /**
  * A product shape (`m x k x n`) whose last listing left out fewer than 1/8 of its steps is listed
- * again only after this many calls: the pass over `op(a)` is 1-3% of a small dense product
+ * again only after this many calls: the pass over `op(a)` is 0.2-3% of a dense product
  * (LeNet-5's dense layers, random data), which so little skipping does not repay.
  */
 const REST_CALLS = 31;
@@ -34,7 +34,7 @@ export function setFloatZeroSkipEnabled(enabled = true): void {
  * Products with fewer output columns than this never skip: listing the steps costs a pass over
  * `op(a)` (and, on one thread, a scratch allocation), which a step passed over in fewer than 4
  * panels of 8 columns does not repay (`pnpm --filter @tensorfold/bench float-skip-ab products`
- * measured the MLP's 10-class layer 17% slower with it).
+ * measured the MLP's 10-class layer 17% slower when a first version listed every product).
  */
 export const MIN_SKIP_COLUMNS = 32;
 
@@ -67,8 +67,8 @@ export function floatZeroStepsSkipped(): number {
 
 /**
  * A block of `k` steps is walked by its list only where at most this many eighths of its steps are
- * listed: a listed step costs a little more than a step of the dense loop (measured with `pnpm
- * --filter @tensorfold/bench float-skip-ab`).
+ * listed: a listed step costs a load more than a step of the dense loop (5/8 to 8/8 measured alike
+ * within the noise, `pnpm --filter @tensorfold/bench float-skip-ab mlp mnist`).
  */
 export const LISTED_AT_MOST_EIGHTHS = 7;
 
