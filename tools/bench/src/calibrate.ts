@@ -31,7 +31,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { wasmThreads } from '@tensorfold/backend';
-import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { type CalibrationRow, calibrationSummary } from './calibration-summary.js';
 import { comparisonNotes, measurePaired } from './paired-comparison.js';
@@ -43,6 +42,7 @@ import {
   tensorfoldWorker,
 } from './peers/pytorch.js';
 import { logSpread, medianOf } from './steadiness.js';
+import { disposeBatches, randomBatches } from './training-data.js';
 import { type NetworkName, tensorfoldModel } from './training-models.js';
 import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
 import { bandNeeded, judgeRatio, VERDICT, type Verdict, YARDSTICK } from './verdict.js';
@@ -137,12 +137,11 @@ async function main() {
   console.log('|---|---|---|---|---|');
   try {
     for (const network of networks) {
-      const x = tf.randomUniform([BATCH[network], ...SHAPE[network]], 0, 1, 'float32', 1);
-      const y = tf.oneHot(tf.randomUniform([BATCH[network]], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+      const data = randomBatches(BATCH[network], SHAPE[network]);
       try {
         for (const { kind, a, b } of pairs) {
-          const ra = await a.start(network, x, y);
-          const rb = await b.start(network, x, y);
+          const ra = await a.start(network, data);
+          const rb = await b.start(network, data);
           if (ra == null || rb == null) throw new Error(`${kind} could not train ${network}.`);
           try {
             const measured = await measurePaired(ra, [rb], {
@@ -182,7 +181,7 @@ async function main() {
           }
         }
       } finally {
-        tf.dispose([x, y]);
+        disposeBatches(data);
       }
     }
   } finally {

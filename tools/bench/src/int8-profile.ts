@@ -5,10 +5,12 @@
  * float32 model's, for 1000 random images through `predict` (batches of 32), 5 passes each, totals of
  * the last 3 (`mnist`: the first 1000 MNIST test digits instead of random images; `every`: every layer
  * int8, `minInputs: 0`, e.g. LeNet-5's first convolution too). With `ab`: the CPU time (and wall clock)
- * of whole passes of the float32 model and of int8 copies (default, every step of k multiplied, its dense
+ * of whole passes of the float32 model and of int8 copies (default; float32 and int8 with both zero-step
+ * skips off; every step of k multiplied, its dense
  * stack as a pool job a layer, unchained dense layers, unfolded, every layer, convolutions under 32 inputs
  * float, small dense layers float), 15 (`INT8_AB_ROUNDS`) alternating rounds at predict's batch of 32 (`INT8_AB_BATCH`),
- * medians (and the least CPU time). With `phases`: the int8 dense kernels' phases (quantization,
+ * medians (and the least CPU time), then int8 against float32 with both zero-step skips on (the fair
+ * ratio), both off, and int8's on with float32's off (as measured before float32 had a skip). With `phases`: the int8 dense kernels' phases (quantization,
  * weights, products, copies: the calling thread's wall clock, from `setInt8PhaseClock`) and each
  * kernel's wall clock, beside the float32 model's kernels, 12 alternating passes after 3 warm-ups,
  * means a pass (`layers`: the dense stack run as one pool job a layer, the path before the job over rows).
@@ -25,6 +27,7 @@ import { loadMnist } from '@tensorfold/data/node';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
 import { medianOf } from './steadiness.js';
+import { BOTH_SKIPS, predictingWithout } from './zero-skips.js';
 
 const builders: Record<string, [() => Model, number[]]> = {
   mlp: [
@@ -129,9 +132,16 @@ function inputsPerOutput(layer: Model['layers'][number]): number {
   return inputs;
 }
 
+/** `ab`'s variants with both zero-step skips off (zero-skips.ts). */
+const FLOAT_NO_SKIP = 'float, no zero skip';
+const INT8_NO_SKIP = 'int8, no zero skip (int8 nor float)';
+
 /**
  * `ab`: CPU and wall-clock time of the float model and of int8 copies, 15 rounds (a warm-up first), each round
- * running every variant once, starting one variant later than the round before.
+ * running every variant once, starting one variant later than the round before. The float model and
+ * int8 run with both zero-step skips on (the default); then three lines give int8 against float32
+ * with both skips on (the fair ratio), both off, and int8's on with float32's off (before the float
+ * skip).
  */
 async function ab(name: string): Promise<void> {
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
@@ -142,17 +152,7 @@ async function ab(name: string): Promise<void> {
   const float = build();
   const int8 = quantizeForInference(float);
   // the same int8 model with a backend switch off during its predict calls
-  const switchedOff = (set: (on: boolean) => void) =>
-    ({
-      predict: (x: tf.Tensor, options?: { batchSize?: number }) => {
-        set(false);
-        try {
-          return int8.predict(x, options);
-        } finally {
-          set(true);
-        }
-      },
-    }) as unknown as Model;
+  const switchedOff = (set: (on: boolean) => void) => predictingWithout(int8, [set]);
   // its dense stack run as one pool job a layer (the path before)
   const byLayers = switchedOff(setInt8ChainByRowsEnabled);
   // every step of k multiplied, zeros too (before the products passed over them)
@@ -160,6 +160,9 @@ async function ab(name: string): Promise<void> {
   const variants: Record<string, Model> = {
     float,
     int8,
+    // both zero-step skips off (zero-skips.ts): float32 as before it had one, int8 with neither
+    [FLOAT_NO_SKIP]: predictingWithout(float, BOTH_SKIPS),
+    [INT8_NO_SKIP]: predictingWithout(int8, BOTH_SKIPS),
     'int8, zeros multiplied': zerosMultiplied,
     'int8, a pool job a layer': byLayers,
     'int8 unchained': quantizeForInference(float, { chain: false }),
@@ -198,6 +201,16 @@ async function ab(name: string): Promise<void> {
     console.log(
       `${name} ${k}: ${medianOf(cpu[k]).toFixed(1)} ms CPU (${(medianOf(cpu.float) / medianOf(cpu[k])).toFixed(2)}x), ${medianOf(wall[k]).toFixed(1)} ms wall (${(medianOf(wall.float) / medianOf(wall[k])).toFixed(2)}x); least CPU ${least(cpu[k]).toFixed(1)} ms (${(least(cpu.float) / least(cpu[k])).toFixed(2)}x)`,
     );
+  // int8 against float32 with the skips as issue 18 compares them (float32's time / int8's)
+  const ratio = (floatKey: string, int8Key: string) =>
+    `${(medianOf(cpu[floatKey]) / medianOf(cpu[int8Key])).toFixed(2)}x CPU, ${(medianOf(wall[floatKey]) / medianOf(wall[int8Key])).toFixed(2)}x wall`;
+  console.log(`${name} int8 vs float32, both zero skips on (the fair ratio): ${ratio('float', 'int8')}`);
+  console.log(
+    `${name} int8 vs float32, both zero skips off (reference): ${ratio(FLOAT_NO_SKIP, INT8_NO_SKIP)}`,
+  );
+  console.log(
+    `${name} int8 with its skip vs float32 without one (the ratio before the float skip): ${ratio(FLOAT_NO_SKIP, 'int8')}`,
+  );
   x.dispose();
 }
 

@@ -6,11 +6,11 @@
  */
 import { registerWasmKernels, unregisterWasmKernels } from '@tensorfold/backend';
 import { setFmaKernelsEnabled, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
-import type { tf } from '@tensorfold/core';
 import type { RoundRunner } from './alternating-rounds.js';
 import { processCpuSeconds } from './cpu-time.js';
 import type { PyTorchPeer } from './peers/pytorch.js';
 import { mainThreadCpuSeconds } from './steadiness.js';
+import { batchAt, type TrainingBatches } from './training-data.js';
 import type { NetworkName, Trainable } from './training-models.js';
 
 /** Untimed warm-up of an in-process side: at least this long (seconds)... */
@@ -37,8 +37,11 @@ export interface Side {
   name: string;
   /** Whether the side computes on one thread (then its wall/CPU time ratio says how long it waited for a core). */
   oneThread: boolean;
-  /** Builds the network and warms it up; null when this side cannot train it. */
-  start(network: NetworkName, x: tf.Tensor, y: tf.Tensor): Promise<Runner | null>;
+  /**
+   * Builds the network and warms it up on `data`; null when this side cannot train it. Step i of
+   * every round (and of the warm-up) trains `data`'s batch i mod its cycle (training-data.ts).
+   */
+  start(network: NetworkName, data: TrainingBatches): Promise<Runner | null>;
 }
 
 /**
@@ -63,13 +66,17 @@ export function inProcessSide(
   return {
     name,
     oneThread: oneThread || poolThreads === 1,
-    async start(network, x, y) {
+    async start(network, data) {
       useKernels();
       const model = build(network);
+      const step = (i: number) => {
+        const { x, y } = batchAt(data, i);
+        return model.trainOnBatch(x, y);
+      };
       try {
         const start = performance.now();
         for (let i = 0; i < WARMUP_STEPS || performance.now() - start < WARMUP_SECONDS * 1000; i++)
-          await model.trainOnBatch(x, y);
+          await step(i);
       } catch {
         model.dispose();
         return null;
@@ -79,7 +86,7 @@ export function inProcessSide(
           useKernels();
           const start = performance.now();
           const cpuStart = mainThreadCpuSeconds();
-          for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+          for (let i = 0; i < steps; i++) await step(i);
           return { wall: (performance.now() - start) / 1000, cpu: mainThreadCpuSeconds() - cpuStart };
         },
         dispose: () => model.dispose(),
@@ -107,9 +114,13 @@ export function processSide(peers: PyTorchPeer[], name: string, threads: number)
   return {
     name,
     oneThread: threads === 1,
-    async start(network) {
+    async start(network, data) {
+      // The worker trains on the same images (from data's raw file) or on its own random batch.
+      const file = data.peerFile;
+      if (data.kind !== 'random' && file == null)
+        throw new Error(`${name}: ${data.kind} batches without a raw file for the worker processes.`);
       // Builds the network and warms this thread setting up in every process.
-      for (const peer of peers) await peer.timedRound(network, 0, threads);
+      for (const peer of peers) await peer.timedRound(network, 0, threads, file);
       const processes: number[] = [];
       let ownCpu = 0;
       let wall = 0;
@@ -119,7 +130,7 @@ export function processSide(peers: PyTorchPeer[], name: string, threads: number)
           processes.push(process);
           // Our CPU time over the whole request against its wall time.
           const [before, start] = [processCpuSeconds('self'), performance.now()];
-          const time = await peers[process].timedRound(network, steps, threads);
+          const time = await peers[process].timedRound(network, steps, threads, file);
           const after = processCpuSeconds('self');
           if (before != null && after != null) {
             ownCpu += after - before;

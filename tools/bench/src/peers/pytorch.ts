@@ -104,9 +104,16 @@ export class PyTorchPeer {
 
   /**
    * Like {@link PyTorchPeer.round}, with the CPU seconds the worker spent (all its threads; a script
-   * that does not report them gives its wall seconds).
+   * that does not report them gives its wall seconds). `data`: a raw file of images and labels
+   * (training-data.ts's `writePeerData`) to train on, batch after batch, step i of the round on batch
+   * i mod their count; unset, the worker's own fixed random batch.
    */
-  timedRound(network: NetworkName | string, steps: number, threads: number): Promise<RoundTime> {
+  timedRound(
+    network: NetworkName | string,
+    steps: number,
+    threads: number,
+    data?: string,
+  ): Promise<RoundTime> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) =>
         reject(new Error(`The ${this.label} exited (code ${code}): ${this.stderr.trim()}`));
@@ -116,7 +123,8 @@ export class PyTorchPeer {
         const answer = JSON.parse(line) as { seconds: number; cpu_seconds?: number };
         resolve({ wall: answer.seconds, cpu: answer.cpu_seconds ?? answer.seconds });
       });
-      this.child.stdin.write(`${JSON.stringify({ network, steps, threads })}\n`);
+      const request = data == null ? { network, steps, threads } : { network, steps, threads, data };
+      this.child.stdin.write(`${JSON.stringify(request)}\n`);
     });
   }
 

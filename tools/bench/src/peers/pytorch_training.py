@@ -15,10 +15,14 @@ with Keras's epsilon (1e-3) and momentum (0.99, which is PyTorch's momentum 0.01
   blocks (strided 1x1 projection + BN where the shape changes), global average pool, dense 10.
 
 Protocol, one JSON object per line: the suite writes {"network": "mlp" | "lenet5", "steps": N,
-"threads": T} on stdin; this process runs N optimization steps on a fixed random batch with T
+"threads": T} on stdin, optionally with "data": PATH; this process runs N optimization steps with T
 intra-op threads and answers {"seconds": S, "cpu_seconds": C} (wall time of the N steps, and the CPU
-time this process spent in them, all its threads) on stdout. The first request for a network builds it;
-the first request for a (network, threads) pair warms that setting up with untimed steps for at least
+time this process spent in them, all its threads) on stdout. Without "data" every step trains on a
+fixed random batch; with it, on the images of the raw file PATH (training-data.ts's writePeerData: the
+pixels as unsigned bytes, 784 an image, then one label byte an image), pixels / 255, cut into
+consecutive batches, step i of every request on batch i mod their count, as the suite's own sides do.
+The first request for a (network, data) pair builds the network;
+the first request for a (network, data, threads) triple warms that setting up with untimed steps for at least
 WARMUP_SECONDS (and WARMUP_STEPS steps): switching the thread count re-sizes PyTorch's thread pool,
 and a cold pool or cold caches once made a round 4x slower than the next. It exits when stdin closes.
 """
@@ -101,12 +105,40 @@ def build(network):
     )
 
 
+def input_shape(network, batch):
+    """The network's input batch shape: rows of 784 for the MLP, NCHW images for the convnets."""
+    return (batch, 784) if network == "mlp" else (batch, 1, 28, 28)
+
+
+def read_batches(path, network):
+    """The raw file's images (pixels / 255) and labels (class ids) as consecutive batches of the network's size."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    count = len(raw) // 785
+    batch = BATCH[network]
+    if count * 785 != len(raw) or count < batch:
+        raise ValueError(f"{path}: {len(raw)} bytes is not a whole number (>= {batch}) of 784-pixel images with labels")
+    data = torch.frombuffer(bytearray(raw), dtype=torch.uint8)
+    pixels = data[: count * 784].to(torch.float32).div_(255)
+    labels = data[count * 784:].to(torch.int64)
+    return [
+        (pixels[k * batch * 784:(k + 1) * batch * 784].reshape(input_shape(network, batch)),
+         labels[k * batch:(k + 1) * batch])
+        for k in range(count // batch)
+    ]
+
+
+def random_batch(network):
+    """The fixed random batch: pixels in [0, 1), random class ids (seeded)."""
+    generator = torch.Generator().manual_seed(1)
+    x = torch.rand(input_shape(network, BATCH[network]), generator=generator)
+    y = torch.randint(0, 10, (BATCH[network],), generator=generator)
+    return [(x, y)]
+
+
 class Trainer:
-    def __init__(self, network):
-        generator = torch.Generator().manual_seed(1)
-        shape = (BATCH[network], 784) if network == "mlp" else (BATCH[network], 1, 28, 28)
-        self.x = torch.rand(shape, generator=generator)
-        self.y = torch.randint(0, 10, (BATCH[network],), generator=generator)
+    def __init__(self, network, data=None):
+        self.batches = random_batch(network) if data is None else read_batches(data, network)
         self.model = build(network)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.loss = nn.CrossEntropyLoss()
@@ -120,14 +152,18 @@ class Trainer:
         start = time.perf_counter()
         steps = 0
         while steps < WARMUP_STEPS or time.perf_counter() - start < WARMUP_SECONDS:
-            self.run(1)
+            self.step(steps)
             steps += 1
 
+    def step(self, i):
+        x, y = self.batches[i % len(self.batches)]
+        self.optimizer.zero_grad()
+        self.loss(self.model(x), y).backward()
+        self.optimizer.step()
+
     def run(self, steps):
-        for _ in range(steps):
-            self.optimizer.zero_grad()
-            self.loss(self.model(self.x), self.y).backward()
-            self.optimizer.step()
+        for i in range(steps):
+            self.step(i)
 
 
 def main():
@@ -136,12 +172,12 @@ def main():
         request = json.loads(line)
         threads = int(request["threads"])
         torch.set_num_threads(threads)
-        network = request["network"]
-        if network not in trainers:
-            trainers[network] = Trainer(network)
-        trainers[network].warm_up(threads)
+        key = (request["network"], request.get("data"))
+        if key not in trainers:
+            trainers[key] = Trainer(*key)
+        trainers[key].warm_up(threads)
         start, cpu_start = time.perf_counter(), time.process_time()
-        trainers[network].run(int(request["steps"]))
+        trainers[key].run(int(request["steps"]))
         seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
         print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds}), flush=True)
 

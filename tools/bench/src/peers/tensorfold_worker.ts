@@ -42,9 +42,16 @@ async function main() {
   await useBackend('wasm');
   const trainers = new Map<NetworkName, Trainer>();
   for await (const line of createInterface({ input: process.stdin })) {
-    const request = JSON.parse(line) as { network: NetworkName; steps: number; threads: number };
+    const request = JSON.parse(line) as {
+      network: NetworkName;
+      steps: number;
+      threads: number;
+      data?: string;
+    };
     const network = request.network;
     if (!(network in BATCH)) throw new Error(`tensorfold_worker: unknown network ${network}: mlp or lenet5.`);
+    if (request.data != null)
+      throw new Error('tensorfold_worker trains its own random batch only: leave the data file out.');
     setThreadedKernelsEnabled(request.threads > 1);
     let trainer = trainers.get(network);
     if (trainer == null) {

@@ -1,9 +1,15 @@
 /**
- * Training throughput (samples/s) of the MLP 784-512-256-10 (Adam, batch 128) and LeNet-5 (batch 64)
- * on MNIST-shaped data (random pixels and one-hot labels: a step's time does not depend on the
- * values), tensorfold's own stack (core + layers + optim) against `@tensorflow/tfjs-layers`, the same
- * network on the same backend in the same process, and against PyTorch 1.13 on the CPU where a Python
- * can import torch (peers/pytorch.ts).
+ * Training throughput (samples/s) of the MLP 784-512-256-10 (Adam, batch 128) and LeNet-5 (batch 64),
+ * tensorfold's own stack (core + layers + optim) against `@tensorflow/tfjs-layers`, the same network on
+ * the same backend in the same process, and against PyTorch 1.13 on the CPU where a Python can import
+ * torch (peers/pytorch.ts).
+ *
+ * Each network's rows run on two kinds of data (training-data.ts): random pixels and random one-hot
+ * labels (the dense worst case: nothing for a kernel to skip; the case names of before), and real
+ * MNIST batches (case "..., real MNIST batches": the first 16 batches of MNIST's training images,
+ * pixels / 255, one-hot labels), whose blank borders the products' zero-step skip passes over, so that
+ * a step's time depends on the values. Every side trains the same images in the same order (step i of
+ * a round on batch i mod 16); the PyTorch workers read the same bytes from a temporary raw file.
  *
  * On WASM the peer runs twice: on stock tfjs-backend-wasm kernels (what a tfjs-layers user gets; it
  * cannot train LeNet-5, which lacks Conv2DBackpropFilter there) and on the kernels
@@ -23,7 +29,9 @@
  * sides the ratio of samples per CPU second, and how much CPU time other processes took (above
  * `BUSY`, steadiness.ts, the row is "busy", not judged).
  *
- * `BACKEND_TRAINING_NETWORKS=mlp,lenet5` picks networks, `BACKEND_TRAINING_PEERS=tfjs-layers,no-fma,
+ * `BACKEND_TRAINING_NETWORKS=mlp,lenet5` picks networks, `BACKEND_TRAINING_DATA=random,mnist` the
+ * kinds of data (all when unset; the rows of each kind run as they would alone, so a rerun can take
+ * one kind), `BACKEND_TRAINING_PEERS=tfjs-layers,no-fma,
  * one-thread,pytorch` picks the peers (all when unset; tensorfold itself always runs), and
  * `BACKEND_TRAINING_PYTORCH_PROCESSES` the number of PyTorch worker processes (default 16, `--quick` 2;
  * with two modes 1.4x apart the interval over processes narrows only with more of them, and the
@@ -37,10 +45,10 @@ import {
   setThreadedKernelsEnabled,
   simdKernelsFlavor,
 } from '@tensorfold/backend/testing';
-import { tf } from '@tensorfold/core';
 import type { BenchContext, Suite } from '../harness.js';
 import { type Comparison, comparisonNotes, measurePaired, type SideResult } from '../paired-comparison.js';
 import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv } from '../peers/pytorch.js';
+import { DATA_KINDS, type DataKind, disposeBatches, trainingBatches } from '../training-data.js';
 import { type NetworkName, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 import { inProcessSide, pytorchSide, type Runner, type Side } from '../training-sides.js';
 import { judgeTarget, YARDSTICK } from '../verdict.js';
@@ -62,7 +70,7 @@ const PEERS = ['tfjs-layers', 'no-fma', 'one-thread', 'pytorch'] as const;
 type PeerKind = (typeof PEERS)[number];
 
 /** A comma-separated environment variable's choices among `allowed` (all when unset). */
-function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] {
+export function chosen<T extends string>(variable: string, allowed: readonly T[]): T[] {
   const raw = process.env[variable];
   if (raw == null || raw.trim() === '') return [...allowed];
   const wanted = raw.split(',').map((w) => w.trim().toLowerCase());
@@ -82,18 +90,26 @@ const PLAN = {
   quick: { rounds: 6, steps: 4, processes: 2 },
 };
 
-/** Ours against each side that can train the network, in paired rounds; null for one that cannot. */
+/** The case a network's rows on `data` carry: the random rows keep the suite's older names. */
+export function caseLabel(label: string, data: DataKind): string {
+  return data === 'random' ? label : `${label}, real MNIST batches`;
+}
+
+/**
+ * Ours against each side that can train the network on `data`'s batches, in paired rounds; null for
+ * one that cannot.
+ */
 async function measure(
   network: Network,
+  kind: DataKind,
   sides: Side[],
   plan: { rounds: number; steps: number },
   pids: number[],
 ) {
-  const x = tf.randomUniform([network.batch, ...network.inputShape], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniform([network.batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  const { data, remove } = await trainingBatches(kind, network.batch, network.inputShape);
   const runners: Array<Runner | null> = [];
   try {
-    for (const side of sides) runners.push(await side.start(network.name, x, y));
+    for (const side of sides) runners.push(await side.start(network.name, data));
     const [ours, ...others] = runners;
     if (ours == null) throw new Error(`tensorfold could not train ${network.label}.`);
     const peers = others.filter((r): r is Runner => r != null);
@@ -113,7 +129,8 @@ async function measure(
     setFmaKernelsEnabled(true);
     setThreadedKernelsEnabled(true);
     for (const runner of runners) runner?.dispose();
-    tf.dispose([x, y]);
+    disposeBatches(data);
+    remove();
   }
 }
 
@@ -129,6 +146,7 @@ const suite: Suite = {
       'BACKEND_TRAINING_NETWORKS',
       NETWORKS.map((n) => n.name),
     ).map((name) => NETWORKS.find((n) => n.name === name)!);
+    const dataKinds = chosen('BACKEND_TRAINING_DATA', DATA_KINDS);
     const poolThreads = wasm ? wasmThreads() : 1;
     const sides: Side[] = [inProcessSide('tensorfold', tensorfoldModel, { poolThreads })];
     if (want('tfjs-layers')) {
@@ -170,62 +188,64 @@ const suite: Suite = {
       : [];
     sides.push(...torchSides.map(({ side }) => side));
     try {
-      for (const network of networks) {
-        const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
-        const { ours, comparisons } = await measure(network, sides, plan, pids);
-        const oursSide = sides[0];
-        const row = (peerSide: string, peerName: string, missing?: string, target?: number | null) => {
-          const comparison = comparisons.get(peerSide) ?? null;
-          const side = sides.find((s) => s.name === peerSide)!;
-          if (comparison == null) {
-            ctx.report({ ...base(network, ours, null, peerName), note: missing });
-            return;
-          }
-          // Samples per CPU second compare one-thread sides even on a busy machine.
-          const cpuRates: [number, number] | undefined =
-            side.oneThread && oursSide.oneThread ? [ours.cpuRate, comparison.theirs.cpuRate] : undefined;
-          const notes = comparisonNotes(comparison, cpuRates);
-          if (target != null) {
-            const met = judgeTarget(comparison.interval, comparison.busy, target);
-            notes.push(`issue 22's target >= ${target}x: ${met ?? 'not judged'}`);
-          }
-          const { verdict } = comparison;
-          if (!verdict.judged)
-            console.warn(
-              `WARNING: backend-training, ${network.label} against ${peerName}: ${verdict.reason}; not judged.`,
-            );
-          ctx.report({
-            ...base(network, ours, comparison.theirs, peerName),
-            judged: verdict.judged,
-            call: verdict.call ?? undefined,
-            ratio: comparison.interval?.estimate,
-            note: notes.join('; '),
-          });
-        };
-        if (want('tfjs-layers')) {
-          if (wasm)
+      for (const network of networks)
+        for (const kind of dataKinds) {
+          const label = caseLabel(network.label, kind);
+          const pids = peers.flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
+          const { ours, comparisons } = await measure(network, kind, sides, plan, pids);
+          const oursSide = sides[0];
+          const row = (peerSide: string, peerName: string, missing?: string, target?: number | null) => {
+            const comparison = comparisons.get(peerSide) ?? null;
+            const side = sides.find((s) => s.name === peerSide)!;
+            if (comparison == null) {
+              ctx.report({ ...base(label, ours, null, peerName), note: missing });
+              return;
+            }
+            // Samples per CPU second compare one-thread sides even on a busy machine.
+            const cpuRates: [number, number] | undefined =
+              side.oneThread && oursSide.oneThread ? [ours.cpuRate, comparison.theirs.cpuRate] : undefined;
+            const notes = comparisonNotes(comparison, cpuRates);
+            if (target != null) {
+              const met = judgeTarget(comparison.interval, comparison.busy, target);
+              notes.push(`issue 22's target >= ${target}x: ${met ?? 'not judged'}`);
+            }
+            const { verdict } = comparison;
+            if (!verdict.judged)
+              console.warn(
+                `WARNING: backend-training, ${label} against ${peerName}: ${verdict.reason}; not judged.`,
+              );
+            ctx.report({
+              ...base(label, ours, comparison.theirs, peerName),
+              judged: verdict.judged,
+              call: verdict.call ?? undefined,
+              ratio: comparison.interval?.estimate,
+              note: notes.join('; '),
+            });
+          };
+          if (want('tfjs-layers')) {
+            if (wasm)
+              row(
+                'tfjs-layers on stock wasm',
+                'tfjs-layers on stock wasm kernels',
+                'stock WASM cannot train it (no Conv2DBackpropFilter)',
+              );
             row(
-              'tfjs-layers on stock wasm',
-              'tfjs-layers on stock wasm kernels',
-              'stock WASM cannot train it (no Conv2DBackpropFilter)',
+              'tfjs-layers',
+              wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
             );
-          row(
-            'tfjs-layers',
-            wasm ? "tfjs-layers on @tensorfold/backend's wasm kernels" : `tfjs-layers on ${ctx.backend}`,
-          );
+          }
+          if (fma && want('no-fma')) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
+          if (poolThreads > 1 && want('one-thread')) {
+            row('tensorfold on 1 thread', `tensorfold on 1 thread (against ${poolThreads})`);
+            if (fma)
+              row(
+                'tensorfold on 1 thread without FMA',
+                `tensorfold on 1 thread without FMA (against ${poolThreads} with FMA)`,
+              );
+          }
+          for (const { side, threads } of torchSides)
+            row(side.name, side.name, undefined, issueTarget(network.name, poolThreads, threads));
         }
-        if (fma && want('no-fma')) row('tensorfold without FMA', 'tensorfold, SIMD kernels without FMA');
-        if (poolThreads > 1 && want('one-thread')) {
-          row('tensorfold on 1 thread', `tensorfold on 1 thread (against ${poolThreads})`);
-          if (fma)
-            row(
-              'tensorfold on 1 thread without FMA',
-              `tensorfold on 1 thread without FMA (against ${poolThreads} with FMA)`,
-            );
-        }
-        for (const { side, threads } of torchSides)
-          row(side.name, side.name, undefined, issueTarget(network.name, poolThreads, threads));
-      }
     } finally {
       for (const peer of peers) peer.close();
     }
@@ -244,11 +264,11 @@ export function issueTarget(network: NetworkName, oursThreads: number, torchThre
   return null;
 }
 
-/** The fields of a row every comparison shares. */
-function base(network: Network, ours: SideResult, theirs: SideResult | null, peerName: string) {
+/** The fields of a row every comparison shares (`label`: the case, from {@link caseLabel}). */
+function base(label: string, ours: SideResult, theirs: SideResult | null, peerName: string) {
   return {
     suite: 'backend-training',
-    case: network.label,
+    case: label,
     unit: 'samples/s',
     value: ours.centre,
     peer: theirs?.centre ?? null,

@@ -7,11 +7,15 @@
  *
  * Then integer inference: the same MLP and LeNet-5, and the small VGG-style net of the Fashion-MNIST
  * rows (vggSmall, filters 16 and 32, dense 128), float32 against `quantizeForInference` (int8 Dense and
- * Conv2D), alternating (each side first in every other round), on the first 1000 test images of MNIST
- * (the MLP, LeNet-5) or Fashion-MNIST (the VGG-style net) through `predict` (batches of 32), 15 rounds
- * (untrained weights: the kernels' time does not depend on their values); the note gives the ratio of
- * the process's CPU time too, which a loaded machine disturbs less than the wall clock, and the spread
- * of the rounds' ratios.
+ * Conv2D), on the first 1000 test images of MNIST (the MLP, LeNet-5) or Fashion-MNIST (the VGG-style
+ * net) through `predict` (batches of 32), 15 rounds (untrained weights). The products of both skip the
+ * steps of their inner axis that are zero in a whole row block (zero-skips.ts), so a pass's time
+ * depends on the images (their blank borders, the ReLUs' zeros): each round runs four models, each
+ * first in turn, int8 and float32 with both zero skips on (the default) and with both off, and each
+ * case gives three rows: int8 against float32 with both skips on ("the fair ratio"), both off, and
+ * int8's on against float32's off ("as before the float32 skip", the comparison made before float32
+ * had one). The note gives the ratio of the process's CPU time too, which a loaded machine disturbs
+ * less than the wall clock, and the spread of the rounds' ratios.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DecomposeOptions, decompose, quantizeForInference } from '@tensorfold/compress';
@@ -19,8 +23,10 @@ import { type Model, sequential, setSeed } from '@tensorfold/core';
 import { loadFashionMnist, loadMnist } from '@tensorfold/data/node';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
+import { roundOrder } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { medianOf as median } from '../steadiness.js';
+import { BOTH_SKIPS, predictingWithout } from '../zero-skips.js';
 
 function mlp(): Model {
   return sequential({
@@ -108,6 +114,19 @@ async function testImages(data: 'mnist' | 'fashion-mnist', input: number[]): Pro
   return x;
 }
 
+/**
+ * The CPU-time ratio (float32 / int8) and the spread of the rounds' ratios (the two measured in the
+ * same round), lowest to highest, in wall clock and CPU time.
+ */
+function int8Note(ours: Array<{ wall: number; cpu: number }>, peer: Array<{ wall: number; cpu: number }>) {
+  const cpuRatio = median(peer.map((t) => t.cpu)) / median(ours.map((t) => t.cpu));
+  const spread = (key: 'wall' | 'cpu') => {
+    const ratios = ours.map((t, r) => peer[r][key] / t[key]).sort((a, b) => a - b);
+    return `${ratios[0].toFixed(2)}-${ratios[ratios.length - 1].toFixed(2)}x`;
+  };
+  return `CPU time ${median(ours.map((t) => t.cpu)).toFixed(1)} vs ${median(peer.map((t) => t.cpu)).toFixed(1)} ms: ${cpuRatio.toFixed(2)}x; rounds (${ours.length}) wall ${spread('wall')}, CPU ${spread('cpu')}`;
+}
+
 async function int8Inference(ctx: BenchContext, rounds: number, only: string | undefined): Promise<void> {
   // COMPRESS_CASES=int8-mlp: the MLP's case alone
   for (const c of only === 'int8-mlp' ? int8Cases.slice(0, 1) : int8Cases) {
@@ -115,32 +134,34 @@ async function int8Inference(ctx: BenchContext, rounds: number, only: string | u
     const float = c.build();
     const int8 = quantizeForInference(float);
     const x = await testImages(c.data, c.input);
-    await timed(float, x); // warm-up
-    await timed(int8, x);
-    const ours: Array<{ wall: number; cpu: number }> = [];
-    const peer: Array<{ wall: number; cpu: number }> = [];
-    for (let r = 0; r < rounds; r++) {
-      // each side first in every other round: neither always runs right after the other
-      if (r % 2 === 0) ours.push(await timed(int8, x));
-      peer.push(await timed(float, x));
-      if (r % 2 === 1) ours.push(await timed(int8, x));
-    }
-    const cpuRatio = median(peer.map((t) => t.cpu)) / median(ours.map((t) => t.cpu));
-    // the spread: each round's ratio (float32 / int8, the two measured back to back), lowest to highest
-    const spread = (key: 'wall' | 'cpu') => {
-      const ratios = ours.map((t, r) => peer[r][key] / t[key]).sort((a, b) => a - b);
-      return `${ratios[0].toFixed(2)}-${ratios[ratios.length - 1].toFixed(2)}x`;
-    };
-    ctx.report({
-      suite: 'compress',
-      case: c.name,
-      unit: 'ms/1000 images',
-      value: median(ours.map((t) => t.wall)),
-      peer: median(peer.map((t) => t.wall)),
-      peerName: 'the float32 model',
-      higherIsBetter: false,
-      note: `CPU time ${median(ours.map((t) => t.cpu)).toFixed(1)} vs ${median(peer.map((t) => t.cpu)).toFixed(1)} ms: ${cpuRatio.toFixed(2)}x; rounds (${rounds}) wall ${spread('wall')}, CPU ${spread('cpu')}`,
-    });
+    // both zero-step skips on (the default) and both off (zero-skips.ts)
+    const models = [int8, float, predictingWithout(int8, BOTH_SKIPS), predictingWithout(float, BOTH_SKIPS)];
+    for (const model of models) await timed(model, x); // warm-up
+    const times: Array<Array<{ wall: number; cpu: number }>> = models.map(() => []);
+    // each model first in turn: none always runs right after the same one
+    for (let r = 0; r < rounds; r++)
+      for (const i of roundOrder(models.length, r)) times[i].push(await timed(models[i], x));
+    const [int8On, floatOn, int8Off, floatOff] = times;
+    for (const [label, ours, peer, peerName] of [
+      ['both zero skips on (the fair ratio)', int8On, floatOn, 'the float32 model'],
+      ['both zero skips off', int8Off, floatOff, 'the float32 model, no zero skip'],
+      [
+        'int8 skip on, float32 skip off (as before the float32 skip)',
+        int8On,
+        floatOff,
+        'the float32 model, no zero skip',
+      ],
+    ] as const)
+      ctx.report({
+        suite: 'compress',
+        case: `${c.name}, ${label}`,
+        unit: 'ms/1000 images',
+        value: median(ours.map((t) => t.wall)),
+        peer: median(peer.map((t) => t.wall)),
+        peerName,
+        higherIsBetter: false,
+        note: int8Note(ours, peer),
+      });
     x.dispose();
     float.dispose();
     int8.dispose();
