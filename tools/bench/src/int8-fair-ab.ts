@@ -14,21 +14,9 @@ import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { dense } from '@tensorfold/layers';
+import { roundOrder } from './alternating-rounds.js';
 import { medianOf } from './steadiness.js';
-
-/** `model` with `set(false)` in force during its predict calls. */
-function without(model: Model, set: (on: boolean) => void): Model {
-  return {
-    predict: (x: tf.Tensor) => {
-      set(false);
-      try {
-        return model.predict(x);
-      } finally {
-        set(true);
-      }
-    },
-  } as unknown as Model;
-}
+import { predictingWithout } from './zero-skips.js';
 
 async function main(): Promise<void> {
   await initBackend({ require: 'wasm' });
@@ -48,16 +36,13 @@ async function main(): Promise<void> {
   const variants: [string, Model][] = [
     ['float32', float],
     ['int8 (lists)', int8],
-    ['int8 (units tested, before)', without(int8, setInt8SkipListsEnabled)],
-    ['int8 (laid out each call, before)', without(int8, setInt8ChainLayoutReuse)],
+    ['int8 (units tested, before)', predictingWithout(int8, [setInt8SkipListsEnabled])],
+    ['int8 (laid out each call, before)', predictingWithout(int8, [setInt8ChainLayoutReuse])],
   ];
   const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
   const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
   for (let r = 0; r < rounds + 1; r++)
-    for (const [k, m] of [
-      ...variants.slice(r % variants.length),
-      ...variants.slice(0, r % variants.length),
-    ]) {
+    for (const [k, m] of roundOrder(variants.length, r).map((i) => variants[i])) {
       const before = process.cpuUsage();
       const start = performance.now();
       const y = m.predict(x) as tf.Tensor;

@@ -27,7 +27,8 @@ export const BOTH_SKIPS: readonly SkipSwitch[] = [ZERO_SKIPS.int8, ZERO_SKIPS.fl
 
 /**
  * `model` for `predict` only, with `switches` off during each call and on again after it (also when
- * it throws).
+ * it throws). Any backend switch of this shape will do (int8-profile.ts and int8-fair-ab.ts pass
+ * others too).
  */
 export function predictingWithout(model: Model, switches: readonly SkipSwitch[]): Model {
   return {
