@@ -19,7 +19,7 @@ export type SkipSwitch = (on: boolean) => void;
 /** The two skips' switches. */
 export const ZERO_SKIPS: Readonly<Record<'int8' | 'float', SkipSwitch>> = {
   int8: setInt8ZeroSkipEnabled,
-  float: (on) => setFloatZeroSkipEnabled(on),
+  float: setFloatZeroSkipEnabled,
 };
 
 /** Both skips' switches (int8, then float32). */

@@ -27,10 +27,11 @@ const resting = new Map<string, number>();
  * Whether the float32 products pass over the steps of the inner axis that are ±0 in all 4 rows of a
  * row block (`true`, the default: the same values, see the module doc; `false` multiplies them, for
  * tests and benchmarks that compare the two). Inputs with zeros in the same places (MNIST's blank
- * borders, a ReLU's zeros) are where it pays.
+ * borders, a ReLU's zeros) are where it pays. Either call also wakes every resting shape (see
+ * {@link REST_CALLS}).
  */
-export function setFloatZeroSkipEnabled(enabled = true): void {
-  skipZeros = enabled;
+export function setFloatZeroSkipEnabled(on: boolean): void {
+  skipZeros = on;
   resting.clear();
 }
 
