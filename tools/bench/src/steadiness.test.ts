@@ -4,6 +4,7 @@ import {
   busyReason,
   groupedSummary,
   logSpread,
+  medianAndQuartiles,
   medianOf,
   pairedRatios,
   relativeSpread,
@@ -23,6 +24,13 @@ describe('summarize', () => {
 
   it('refuses an empty sample', () => {
     expect(() => summarize([])).toThrow(RangeError);
+  });
+});
+
+describe('medianAndQuartiles', () => {
+  it("writes summarize's median and quartiles as `median [q1, q3]`", () => {
+    expect(medianAndQuartiles([5, 1, 4, 2, 3], 1)).toBe('3.0 [2.0, 4.0]');
+    expect(medianAndQuartiles([9, 8, 7, 6, 5, 4, 3, 2, 1, 0.5], 2)).toBe('4.50 [2.00, 7.00]');
   });
 });
 

@@ -67,6 +67,12 @@ export function summarize(values: number[]): Summary {
   };
 }
 
+/** `median [q1, q3]` of `values` (at least one; {@link summarize}'s), each with `digits` decimals. */
+export function medianAndQuartiles(values: number[], digits: number): string {
+  const { median, q1, q3 } = summarize(values);
+  return `${median.toFixed(digits)} [${q1.toFixed(digits)}, ${q3.toFixed(digits)}]`;
+}
+
 /**
  * The relative spread of `values`: (third quartile - first quartile) / median, 0 for fewer than
  * 2 values. 0.05 means the middle half of the rounds lies within 5% of the median's size.

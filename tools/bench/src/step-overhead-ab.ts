@@ -27,7 +27,7 @@ import {
 import { tf } from '@tensorfold/core';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
-import { medianOf } from './steadiness.js';
+import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { tensorfoldModel } from './training-models.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {
@@ -42,13 +42,6 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
     setNarrowColumnSumsEnabled(on);
   },
 };
-
-/** The 25th, 50th and 75th percentiles of `values` (nearest rank), as `median [q1, q3]`. */
-function quartiles(values: number[], digits: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `${medianOf(values).toFixed(digits)} [${at(0.25).toFixed(digits)}, ${at(0.75).toFixed(digits)}]`;
-}
 
 async function main() {
   const [network = 'mlp', name = 'inplace', roundsArg = '30', stepsArg = '5'] = process.argv.slice(2);
@@ -95,14 +88,14 @@ async function main() {
   }
   const ratios = medians.off.map((off, i) => off / medians.on[i]);
   console.log(
-    `step ms, median [q1, q3] of round medians: off ${quartiles(medians.off, 3)}, on ${quartiles(medians.on, 3)}`,
+    `step ms, median [q1, q3] of round medians: off ${medianAndQuartiles(medians.off, 3)}, on ${medianAndQuartiles(medians.on, 3)}`,
   );
-  console.log(`ratio off/on, median [q1, q3] of ${ratios.length} rounds: ${quartiles(ratios, 3)}`);
+  console.log(`ratio off/on, median [q1, q3] of ${ratios.length} rounds: ${medianAndQuartiles(ratios, 3)}`);
   const cpuRatios = cpu.off.map((off, i) => off / cpu.on[i]);
   console.log(
-    `process CPU ms per step, median [q1, q3]: off ${quartiles(cpu.off, 3)}, on ${quartiles(cpu.on, 3)}`,
+    `process CPU ms per step, median [q1, q3]: off ${medianAndQuartiles(cpu.off, 3)}, on ${medianAndQuartiles(cpu.on, 3)}`,
   );
-  console.log(`CPU ratio off/on, median [q1, q3]: ${quartiles(cpuRatios, 3)}`);
+  console.log(`CPU ratio off/on, median [q1, q3]: ${medianAndQuartiles(cpuRatios, 3)}`);
   console.log(
     `samples/s on: ${((batch * 1000) / medianOf(medians.on)).toFixed(0)}, off: ${((batch * 1000) / medianOf(medians.off)).toFixed(0)}`,
   );

@@ -25,14 +25,7 @@ import { tf } from '@tensorfold/core';
 import { adam } from '@tensorfold/optim';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
-import { medianOf } from './steadiness.js';
-
-/** `median [q1, q3]` of `values` (nearest rank). */
-function quartiles(values: number[], digits: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `${medianOf(values).toFixed(digits)} [${at(0.25).toFixed(digits)}, ${at(0.75).toFixed(digits)}]`;
-}
+import { medianAndQuartiles, medianOf } from './steadiness.js';
 
 /** Alternates `set(false)` and `set(true)` rounds of `perRound` calls of `run`; prints the summary. */
 function abRounds(
@@ -62,7 +55,7 @@ function abRounds(
   const ratios = medians.off.map((off, i) => off / medians.on[i]);
   console.log(
     `${label}: off ${medianOf(medians.off).toFixed(4)} ms, on ${medianOf(medians.on).toFixed(4)} ms, ` +
-      `ratio off/on ${quartiles(ratios, 3)}`,
+      `ratio off/on ${medianAndQuartiles(ratios, 3)}`,
   );
 }
 
