@@ -33,7 +33,10 @@ export interface TrainingBatches {
   kind: DataKind;
   /** Inputs, `[batch, ...inputShape]` float32 in [0, 1], one tensor per batch of the cycle. */
   xs: tf.Tensor[];
-  /** One-hot labels, `[batch, 10]` float32, one per batch. */
+  /**
+   * One-hot labels, `[batch, 10]` int32 (`tf.oneHot`'s dtype, as the suite always had them: tensorfold's
+   * loss casts them to float32 inside each timed step, one small Cast), one per batch.
+   */
   ys: tf.Tensor[];
   /** For a worker process: the raw file with the same images and labels; undefined: its own random batch. */
   peerFile?: string;
@@ -108,9 +111,15 @@ export function writePeerData(pixels: Uint8Array, labels: Uint8Array): { path: s
   if (pixels.length !== labels.length * PIXELS)
     throw new Error(`${labels.length} labels need ${labels.length * PIXELS} pixels, got ${pixels.length}.`);
   const dir = mkdtempSync(join(tmpdir(), 'tensorfold-bench-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
   const path = join(dir, 'mnist-batches.u8');
-  writeFileSync(path, Buffer.concat([pixels, labels]));
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  try {
+    writeFileSync(path, Buffer.concat([pixels, labels]));
+  } catch (error) {
+    remove(); // (a full disk, say: no directory left behind)
+    throw error;
+  }
+  return { path, remove };
 }
 
 /**
@@ -124,7 +133,13 @@ export async function trainingBatches(
 ): Promise<{ data: TrainingBatches; remove(): void }> {
   if (kind === 'random') return { data: randomBatches(batch, inputShape), remove: () => {} };
   const { pixels, labels } = await mnistBytes(MNIST_CYCLE * batch);
-  const data = batchesFromBytes(pixels, labels, batch, inputShape, MNIST_CYCLE);
+  // the file first: where writing it fails, no tensor is left to free
   const file = writePeerData(pixels, labels);
-  return { data: { ...data, peerFile: file.path }, remove: file.remove };
+  try {
+    const data = batchesFromBytes(pixels, labels, batch, inputShape, MNIST_CYCLE);
+    return { data: { ...data, peerFile: file.path }, remove: file.remove };
+  } catch (error) {
+    file.remove();
+    throw error;
+  }
 }

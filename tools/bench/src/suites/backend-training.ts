@@ -8,8 +8,9 @@
  * labels (the dense worst case: nothing for a kernel to skip; the case names of before), and real
  * MNIST batches (case "..., real MNIST batches": the first 16 batches of MNIST's training images,
  * pixels / 255, one-hot labels), whose blank borders the products' zero-step skip passes over, so that
- * a step's time depends on the values. Every side trains the same images in the same order (step i of
- * a round on batch i mod 16); the PyTorch workers read the same bytes from a temporary raw file.
+ * a step's time depends on the values. On MNIST every side trains the same images in the same order
+ * (step i of a round on batch i mod 16); the PyTorch workers read the same bytes from a temporary raw
+ * file. On random data the PyTorch workers draw their own random batch (the same distribution).
  *
  * On WASM the peer runs twice: on stock tfjs-backend-wasm kernels (what a tfjs-layers user gets; it
  * cannot train LeNet-5, which lacks Conv2DBackpropFilter there) and on the kernels
