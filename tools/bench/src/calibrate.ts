@@ -43,7 +43,7 @@ import {
 } from './peers/pytorch.js';
 import { logSpread, medianOf } from './steadiness.js';
 import { disposeBatches, randomBatches } from './training-data.js';
-import { type NetworkName, tensorfoldModel } from './training-models.js';
+import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
 import { bandNeeded, judgeRatio, VERDICT, type Verdict, YARDSTICK } from './verdict.js';
 
@@ -52,8 +52,6 @@ function describeCall(verdict: Verdict): string {
   return verdict.judged ? (verdict.call ?? '') : `not judged (${verdict.reason})`;
 }
 
-const BATCH: Record<NetworkName, number> = { mlp: 128, lenet5: 64 };
-const SHAPE: Record<NetworkName, number[]> = { mlp: [784], lenet5: [28, 28, 1] };
 const KINDS = ['tensorfold', 'pytorch1', 'pytorch2', 'tensorfold-processes'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -137,7 +135,8 @@ async function main() {
   console.log('|---|---|---|---|---|');
   try {
     for (const network of networks) {
-      const data = randomBatches(BATCH[network], SHAPE[network]);
+      const { batch, inputShape } = TRAINING_INPUT[network];
+      const data = randomBatches(batch, inputShape);
       try {
         for (const { kind, a, b } of pairs) {
           const ra = await a.start(network, data);
@@ -147,7 +146,7 @@ async function main() {
             const measured = await measurePaired(ra, [rb], {
               rounds,
               steps,
-              samplesPerRound: steps * BATCH[network],
+              samplesPerRound: steps * batch,
               pids,
             });
             const c = measured.comparisons[0];

@@ -31,7 +31,7 @@ import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
-import { type NetworkName, tensorfoldModel } from './training-models.js';
+import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 /** Batches a side cycles through. */
 const BATCHES = 8;
@@ -46,7 +46,7 @@ function quantile(values: number[], q: number): number {
 
 /** `BATCHES` batches of `batch` inputs (`[batch, 784]` or `[batch, 28, 28, 1]`) and one-hot labels. */
 async function batchesOf(network: NetworkName, data: string, batch: number) {
-  const shape = network === 'mlp' ? [784] : [28, 28, 1];
+  const shape = TRAINING_INPUT[network].inputShape;
   if (data === 'random') {
     return Array.from({ length: BATCHES }, (_, i) => ({
       x: tf.randomUniform([batch, ...shape], 0, 1, 'float32', 1 + i),
@@ -218,7 +218,7 @@ async function main() {
   const rounds = Number(roundsArg);
   const steps = Number(stepsArg);
   console.log(`backend: ${await useBackend('wasm')}`);
-  const batch = network === 'mlp' ? 128 : 64;
+  const { batch } = TRAINING_INPUT[network];
   const model = tensorfoldModel(network);
   const batches = await batchesOf(network, data, batch);
   const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };

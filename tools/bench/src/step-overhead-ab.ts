@@ -24,11 +24,11 @@ import {
   setPadRowsEnabled,
   setSwapLastAxesEnabled,
 } from '@tensorfold/backend/testing';
-import { tf } from '@tensorfold/core';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
-import { tensorfoldModel } from './training-models.js';
+import { batchAt, disposeBatches, randomBatches } from './training-data.js';
+import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {
   inplace: setInPlaceUpdates,
@@ -54,11 +54,11 @@ async function main() {
   console.log(
     `backend: ${await useBackend('wasm')}; ${network}, switch ${name}, ${rounds} rounds of ${steps} steps`,
   );
-  const batch = network === 'mlp' ? 128 : 64;
+  const { batch, inputShape } = TRAINING_INPUT[network];
   const model = tensorfoldModel(network);
-  // [batch, 784] or [batch, 28, 28, 1]; one-hot labels [batch, 10]
-  const x = tf.randomUniform([batch, ...(network === 'mlp' ? [784] : [28, 28, 1])], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
+  // the suite's seeded random batch: [batch, 784] or [batch, 28, 28, 1]; one-hot labels [batch, 10]
+  const data = randomBatches(batch, inputShape);
+  const { x, y } = batchAt(data, 0);
   const medians: Record<'on' | 'off', number[]> = { on: [], off: [] };
   // CPU time of the whole process (every thread) per step, per round: barely moved by other processes.
   const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
@@ -84,7 +84,7 @@ async function main() {
   } finally {
     setSwitch(true);
     model.dispose();
-    tf.dispose([x, y]);
+    disposeBatches(data);
   }
   const ratios = medians.off.map((off, i) => off / medians.on[i]);
   console.log(

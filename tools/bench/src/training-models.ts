@@ -26,6 +26,12 @@ export interface Trainable {
 /** The networks the suite measures. */
 export type NetworkName = 'mlp' | 'lenet5';
 
+/** Each network's training batch and input shape, as every training benchmark feeds it. */
+export const TRAINING_INPUT: Readonly<Record<NetworkName, { batch: number; inputShape: number[] }>> = {
+  mlp: { batch: 128, inputShape: [784] },
+  lenet5: { batch: 64, inputShape: [28, 28, 1] },
+};
+
 /**
  * A tensorfold model, compiled with Adam and categorical cross-entropy. `activation`: that of the
  * LeNet-5's hidden layers (default `'relu'`; `'tanh'`, as LeCun's, for the training-ab bench of an

@@ -12,19 +12,17 @@
  */
 import { createInterface } from 'node:readline';
 import { setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
-import { tf } from '@tensorfold/core';
 import { useBackend } from '../backends.js';
-import { type NetworkName, type Trainable, tensorfoldModel } from '../training-models.js';
+import { batchAt, disposeBatches, randomBatches, type TrainingBatches } from '../training-data.js';
+import { type NetworkName, type Trainable, TRAINING_INPUT, tensorfoldModel } from '../training-models.js';
 
-const BATCH: Record<NetworkName, number> = { mlp: 128, lenet5: 64 };
-const SHAPE: Record<NetworkName, number[]> = { mlp: [784], lenet5: [28, 28, 1] };
 const WARMUP_SECONDS = 1;
 const WARMUP_STEPS = 5;
 
 interface Trainer {
   model: Trainable;
-  x: tf.Tensor; // [batch, ...input shape]
-  y: tf.Tensor; // [batch, 10], one-hot
+  /** One batch: `[batch, ...input shape]` and one-hot `[batch, 10]`. */
+  data: TrainingBatches;
   warm: Set<number>;
 }
 
@@ -35,7 +33,8 @@ function cpuSeconds(): number {
 }
 
 async function steps(trainer: Trainer, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await trainer.model.trainOnBatch(trainer.x, trainer.y);
+  const { x, y } = batchAt(trainer.data, 0);
+  for (let i = 0; i < count; i++) await trainer.model.trainOnBatch(x, y);
 }
 
 async function main() {
@@ -49,7 +48,7 @@ async function main() {
       data?: string;
     };
     const network = request.network;
-    if (!(network in BATCH)) throw new Error(`tensorfold_worker: unknown network ${network}: mlp or lenet5.`);
+    if (!(network in TRAINING_INPUT)) throw new Error(`tensorfold_worker: unknown network ${network}: mlp or lenet5.`);
     if (request.data != null)
       throw new Error('tensorfold_worker trains its own random batch only: leave the data file out.');
     setThreadedKernelsEnabled(request.threads > 1);
@@ -57,8 +56,8 @@ async function main() {
     if (trainer == null) {
       trainer = {
         model: tensorfoldModel(network),
-        x: tf.randomUniform([BATCH[network], ...SHAPE[network]], 0, 1, 'float32', 1),
-        y: tf.oneHot(tf.randomUniform([BATCH[network]], 0, 10, 'int32', 2) as tf.Tensor1D, 10),
+        // the suite's seeded random batch (training-data.ts)
+        data: randomBatches(TRAINING_INPUT[network].batch, TRAINING_INPUT[network].inputShape),
         warm: new Set(),
       };
       trainers.set(network, trainer);
@@ -76,7 +75,7 @@ async function main() {
   }
   for (const trainer of trainers.values()) {
     trainer.model.dispose();
-    tf.dispose([trainer.x, trainer.y]);
+    disposeBatches(trainer.data);
   }
 }
 

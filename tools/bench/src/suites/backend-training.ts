@@ -50,7 +50,7 @@ import type { BenchContext, Suite } from '../harness.js';
 import { type Comparison, comparisonNotes, measurePaired, type SideResult } from '../paired-comparison.js';
 import { findPyTorch, PyTorchPeer, pytorchProcessesFromEnv } from '../peers/pytorch.js';
 import { DATA_KINDS, type DataKind, disposeBatches, trainingBatches } from '../training-data.js';
-import { type NetworkName, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
+import { type NetworkName, TRAINING_INPUT, tensorfoldModel, tfjsLayersModel } from '../training-models.js';
 import { inProcessSide, pytorchSide, type Runner, type Side } from '../training-sides.js';
 import { judgeTarget, YARDSTICK } from '../verdict.js';
 
@@ -62,8 +62,8 @@ interface Network {
 }
 
 const NETWORKS: Network[] = [
-  { name: 'mlp', label: 'MLP 784-512-256-10, Adam, batch 128', inputShape: [784], batch: 128 },
-  { name: 'lenet5', label: 'LeNet-5, Adam, batch 64', inputShape: [28, 28, 1], batch: 64 },
+  { name: 'mlp', label: 'MLP 784-512-256-10, Adam, batch 128', ...TRAINING_INPUT.mlp },
+  { name: 'lenet5', label: 'LeNet-5, Adam, batch 64', ...TRAINING_INPUT.lenet5 },
 ];
 
 /** The peers `BACKEND_TRAINING_PEERS` can pick. */
