@@ -111,7 +111,8 @@ function bySimd(
     const from = backend.typedArrayFromHeap(x).byteOffset;
     // A few channels (8 or 16: a convolution's bias gradient): in registers, not row by row in memory.
     const narrow = cols % 8 === 0 && cols <= NARROW_MAX_COLS && narrowColumnSumsEnabled();
-    const columnSums = (narrow ? kernel.columnSumsNarrow : kernel.columnSums).bind(kernel);
+    // (WebAssembly exports: no `this` to bind, so no new function each call)
+    const columnSums = narrow ? kernel.columnSumsNarrow : kernel.columnSums;
     if (partial == null) {
       columnSums(from, sums.byteOffset, rows, cols);
     } else {
