@@ -43,7 +43,7 @@ import {
 } from './peers/pytorch.js';
 import { logSpread, medianOf } from './steadiness.js';
 import { disposeBatches, randomBatches } from './training-data.js';
-import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
 import { bandNeeded, judgeRatio, VERDICT, type Verdict, YARDSTICK } from './verdict.js';
 

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
 import { useBackend } from '../backends.js';
 import { batchAt, disposeBatches, randomBatches, type TrainingBatches } from '../training-data.js';
-import { type NetworkName, type Trainable, TRAINING_INPUT, tensorfoldModel } from '../training-models.js';
+import { type NetworkName, TRAINING_INPUT, type Trainable, tensorfoldModel } from '../training-models.js';
 
 const WARMUP_SECONDS = 1;
 const WARMUP_STEPS = 5;
@@ -48,7 +48,8 @@ async function main() {
       data?: string;
     };
     const network = request.network;
-    if (!(network in TRAINING_INPUT)) throw new Error(`tensorfold_worker: unknown network ${network}: mlp or lenet5.`);
+    if (!(network in TRAINING_INPUT))
+      throw new Error(`tensorfold_worker: unknown network ${network}: mlp or lenet5.`);
     if (request.data != null)
       throw new Error('tensorfold_worker trains its own random batch only: leave the data file out.');
     setThreadedKernelsEnabled(request.threads > 1);
