@@ -204,11 +204,18 @@ function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
   }
   rememberLayout(runner.memory, key, layout, fresh);
   const { backend, x, layers, out, m } = call;
-  const { chunks } = layout;
+  const { chunks, columns } = layout;
   const floats = new Float32Array(runner.memory.buffer);
   const ints = new Int32Array(runner.memory.buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   floats.set(view(x) as Float32Array, layout.x / 4);
+  // every call, the layout reused or not: a float32 tensor's values can change under its data id
+  // (@tensorfold/optim's in-place updates write over a variable's buffer), an int32 one's cannot
+  layers.forEach((l, i) => {
+    const { scales, bias, nPad } = columns[i];
+    setPadded(floats, view(l.scales) as Float32Array, scales / 4, nPad);
+    setPadded(floats, view(l.bias) as Float32Array, bias / 4, nPad);
+  });
   ints.fill(0, layout.flags / 4, layout.flags / 4 + chunks);
   clock = phaseEnd('rows: layout, weights, x in', clock);
   runner.run(chunks, layout.params);
@@ -226,9 +233,9 @@ function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
 }
 
 /**
- * Writes the stack's layout into `runner`'s memory (after keepWeights: the weights kept, every
- * layer's padded scales and bias, the job's arguments) and says where it put things; null where
- * memory is short.
+ * Writes the stack's layout into `runner`'s memory (after keepWeights: the weights kept, the job's
+ * arguments) and says where it put things (each layer's padded scales and bias too, which every call
+ * writes); null where memory is short.
  */
 function layOut({ backend, layers, m }: ChainCall, runner: RowsRunner, listed: boolean): ChainLayout | null {
   const pool = runner;
@@ -274,20 +281,21 @@ function layOut({ backend, layers, m }: ChainCall, runner: RowsRunner, listed: b
     bytes,
   );
   if (weights == null) return null;
-  // views after the last allocation (keptWeights may grow the pool's memory)
-  const floats = new Float32Array(pool.memory.buffer);
+  // a view after the last allocation (keptWeights may grow the pool's memory)
   const ints = new Int32Array(pool.memory.buffer);
-  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   ints.set(
     [m, chunkRows, ROW_SCALES, FLAGS, layers.length, bytes ? 1 : 0, skipZeros ? 1 : 0, listed ? LISTS : 0],
     PARAMS / 4,
   );
   let [input, inStep] = [X, layers[0].k * 4];
+  const columns = sizes.map(({ nPad }, i) => ({
+    scales: scalesAt[i],
+    bias: scalesAt[i] + alignedBytes(nPad * 4),
+    nPad,
+  }));
   layers.forEach((l, i) => {
-    const { pairs, quads, nPad } = sizes[i];
-    const bias = scalesAt[i] + alignedBytes(nPad * 4);
-    setPadded(floats, view(l.scales) as Float32Array, scalesAt[i] / 4, nPad);
-    setPadded(floats, view(l.bias) as Float32Array, bias / 4, nPad);
+    const { pairs, quads } = sizes[i];
+    const { bias } = columns[i];
     const [output, outStep] = i === layers.length - 1 ? [OUT, l.n * 4] : [Y[i % 2], maxN * 4];
     ints.set(
       [
@@ -313,5 +321,5 @@ function layOut({ backend, layers, m }: ChainCall, runner: RowsRunner, listed: b
     );
     [input, inStep] = [output, outStep];
   });
-  return { params: PARAMS, flags: FLAGS, x: X, out: OUT, chunks, end, kept };
+  return { params: PARAMS, flags: FLAGS, x: X, out: OUT, chunks, end, kept, columns };
 }

@@ -1,11 +1,11 @@
 /**
  * The layout a stack of int8 dense layers last wrote into a memory (int8-chain-by-rows.ts): the
- * job's arguments, every layer's padded scales and bias, and where its weights are kept. A call of
- * the same stack with the same batch, on a memory nothing else wrote since, finds them all still
- * there and writes only its rows of x (and the chunks' flags): no sizes worked out again, no kept
- * weights looked up, no scales and bias copied, no arguments written. `predict` calls a stack once a
- * batch of 32 with the same weights each time, where these were a sixth of the one-thread pass's
- * time outside the products (BENCHMARKS.md, "int8 one thread").
+ * job's arguments and where its weights are kept. A call of the same stack with the same batch, on a
+ * memory nothing else wrote since, finds them still there and writes only its rows of x, every
+ * layer's padded scales and bias (float32: their values can change under the same data id, see
+ * {@link layoutKey}) and the chunks' flags: no sizes worked out again, no kept weights looked up, no
+ * arguments written. `predict` calls a stack once a batch of 32 with the same weights each time
+ * (BENCHMARKS.md, "int8 one thread").
  */
 import { poolHandouts } from '../threads/wasm-threads.js';
 import type { Kept } from './int8-by-threads.js';
@@ -26,6 +26,8 @@ export interface ChainLayout {
   end: number;
   /** The kept weights the layout points into (keepWeights' answer then). */
   kept: Kept;
+  /** Each layer's padded scales and bias (bytes) and their length: written by every call. */
+  columns: Array<{ scales: number; bias: number; nPad: number }>;
 }
 
 interface Laid {
@@ -50,7 +52,10 @@ export function setInt8ChainLayoutReuse(on: boolean): void {
 
 /**
  * What a layout depends on: the batch, the threads (chunks), the products' switches (bits), and every
- * layer's operands (tensor data is never rewritten under its id: a new weight is a new id) and sizes.
+ * layer's weights (int32 data is never rewritten under its id: a new weight is a new id) and sizes.
+ * Not the scales and bias: float32 data can be rewritten under its id (@tensorfold/optim's in-place
+ * updates), so every call copies them, and a new tensor of them (a layer without bias gets new zeros
+ * every call) needs no new layout.
  */
 export function layoutKey(
   m: number,
@@ -59,7 +64,7 @@ export function layoutKey(
   layers: readonly ChainLayer[],
 ): unknown[] {
   const key: unknown[] = [m, threads, switches];
-  for (const l of layers) key.push(l.w.dataId, l.scales.dataId, l.bias.dataId, l.k, l.n, l.relu);
+  for (const l of layers) key.push(l.w.dataId, l.k, l.n, l.relu);
   return key;
 }
 
