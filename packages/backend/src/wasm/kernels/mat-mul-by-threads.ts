@@ -26,7 +26,9 @@ let explicit = false;
 
 /**
  * Sets the size from which products run on the pool (multiply-adds; default
- * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover.
+ * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover and for tests.
+ * A size given also waives {@link THREADED_MIN_WORK_PER_COPY} (the size alone decides); without an
+ * argument both defaults apply again.
  */
 export function setThreadedMatMulMinimum(multiplyAdds?: number): void {
   minimum = multiplyAdds ?? THREADED_MIN_MULTIPLY_ADDS;
