@@ -9,6 +9,7 @@ import {
   REST_CALLS,
   setFloatZeroSkipEnabled,
 } from './float-zero-skip.js';
+import { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './mat-mul-by-threads.js';
 import { setPaddedMatMulEnabled } from './mat-mul-padded.js';
 
 /**
@@ -150,8 +151,11 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     expect(await setWasmThreads(threads)).toBe(threads);
     // One thread: the padded kernel takes the product off the tiles however much it copies.
     setPaddedMatMulEnabled(true, true);
+    // The pool: the size alone decides (the cases off the tiles copy much for their multiply-adds).
+    setThreadedMatMulMinimum(THREADED_MIN_MULTIPLY_ADDS);
   });
   afterAll(async () => {
+    setThreadedMatMulMinimum();
     setPaddedMatMulEnabled(true);
     setFmaKernelsEnabled(true);
     await setWasmThreads(1);

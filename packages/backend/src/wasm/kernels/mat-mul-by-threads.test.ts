@@ -7,7 +7,15 @@ import * as threadedMatMulWasm from '../simd/generated/threaded-mat-mul-wasm.js'
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { runKernelOn, runPathOnWasm, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads, type ThreadedMatMulKernels, wasmThreads } from '../threads/wasm-threads.js';
-import { matMulByThreads, THREADED_MIN_MULTIPLY_ADDS, tiles } from './mat-mul-by-threads.js';
+import {
+  matMulByThreads,
+  poolPaysFor,
+  setThreadedMatMulMinimum,
+  THREADED_MIN_MULTIPLY_ADDS,
+  THREADED_MIN_WORK_PER_COPY,
+  threadedMatMulRoutes,
+  tiles,
+} from './mat-mul-by-threads.js';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -75,8 +83,11 @@ describe('WASM matMul on 2 threads', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     expect(await setWasmThreads(2)).toBe(2);
+    // The pool's own results on small shapes: the size alone decides (no rule of work per copied element).
+    setThreadedMatMulMinimum(THREADED_MIN_MULTIPLY_ADDS);
   });
   afterAll(async () => {
+    setThreadedMatMulMinimum();
     setFmaKernelsEnabled(true);
     await setWasmThreads(1);
   });
@@ -170,6 +181,78 @@ describe('WASM matMul on 2 threads', () => {
     for (let i = 0; i < want.values.length; i++) {
       if (!Number.isFinite(want.values[i])) expect(got.values[i]).toBe(want.values[i]);
     }
+  });
+});
+
+describe('which products go to the pool on 2 threads (the default crossover)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    expect(await setWasmThreads(2)).toBe(2);
+  });
+  afterAll(async () => {
+    await setWasmThreads(1);
+  });
+
+  // [name, a, b, transposeA, transposeB, on the pool]
+  const ROUTES: [string, number[], number[], boolean, boolean, boolean][] = [
+    ['MLP predict batch 32, first layer', [32, 784], [784, 512], false, false, false],
+    ['MLP predict batch 32, second layer', [32, 512], [512, 256], false, false, false],
+    ['MLP predict batch 64, first layer', [64, 784], [784, 512], false, false, true],
+    ['MLP predict batch 1000, first layer', [1000, 784], [784, 512], false, false, true],
+    ['MLP training forward (batch 128)', [128, 784], [784, 512], false, false, true],
+    ['MLP training weight gradient', [128, 784], [128, 512], true, false, true],
+    ['MLP training input gradient', [128, 512], [784, 512], false, true, true],
+    ['LeNet-5 dense forward (batch 64)', [64, 400], [400, 120], false, false, false],
+    ['LeNet-5 dense weight gradient', [64, 400], [64, 120], true, false, false],
+    ['LeNet-5 dense input gradient', [64, 120], [400, 120], false, true, false],
+    ['issue 22: 512 x 512 x 512', [512, 512], [512, 512], false, false, true],
+    ['a batch on a folded into rows: 4 x 32 rows', [4, 32, 784], [784, 512], false, false, true],
+  ];
+
+  it.each(ROUTES)('%s', async (_name, a, b, transposeA, transposeB, pool) => {
+    expect(threadedMatMulRoutes(a, b, transposeA, transposeB)).toBe(pool);
+    const got = await byThreads({ a, b, attrs: { transposeA, transposeB } });
+    expect(got == null).toBe(!pool);
+  });
+
+  it('weighs the multiply-adds against the elements copied in and out', () => {
+    // [32, 784] . [784, 512]: 12.8M multiply-adds over 25k + 401k + 16k copied: 29 each.
+    expect(poolPaysFor(32, 784, 512)).toBe(false);
+    expect(32 * 784 * 512).toBeGreaterThan(THREADED_MIN_MULTIPLY_ADDS);
+    const n = 3 * THREADED_MIN_WORK_PER_COPY; // a square: n^3 / 3n^2 = n / 3 per copied element
+    expect(poolPaysFor(n, n, n)).toBe(true);
+    expect(poolPaysFor(n - 1, n - 1, n - 1)).toBe(false);
+  });
+
+  it.each([
+    [
+      'a dense layer at batch 32 (bias, relu)',
+      { a: [32, 784], b: [784, 512], bias: [512], attrs: { activation: 'relu' } },
+    ],
+    ['a plain product at batch 32', { a: [32, 512], b: [512, 256] }],
+    ['a LeNet-5 weight gradient', { a: [64, 400], b: [64, 120], attrs: { transposeA: true } }],
+    ['a LeNet-5 input gradient', { a: [64, 120], b: [400, 120], attrs: { transposeB: true } }],
+  ] as [string, Case][])(
+    'gives the same bits as the pool where it now stays on one thread: %s',
+    async (_name, c) => {
+      const calling = await run('wasm', c);
+      setThreadedMatMulMinimum(1);
+      try {
+        const pool = await run('wasm', c);
+        expect(Buffer.from(pool.values.buffer).equals(Buffer.from(calling.values.buffer))).toBe(true);
+      } finally {
+        setThreadedMatMulMinimum();
+      }
+    },
+  );
+
+  it('sends every product the size allows to the pool once a minimum is set, and the default back', () => {
+    setThreadedMatMulMinimum(1);
+    expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(true);
+    expect(threadedMatMulRoutes([4, 4], [4, 4])).toBe(true);
+    setThreadedMatMulMinimum();
+    expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(false);
+    expect(threadedMatMulRoutes([128, 784], [784, 512])).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
-import { threadedMinimum } from '../threads/threaded-minimum.js';
+import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
 import { floatZeroSkipTried, listZeroSteps, zeroStepsFloats } from './float-zero-skip.js';
@@ -12,14 +12,58 @@ import { floatZeroSkipTried, listZeroSteps, zeroStepsFloats } from './float-zero
  */
 export const THREADED_MIN_MULTIPLY_ADDS = 128 * 128 * 64;
 
+/**
+ * Below this many multiply-adds per element copied into the pool (`op(a)`, `op(b)` and the output:
+ * `m*k*n / (m*k + k*n + m*n)`) a product stays on the one-thread paths: the pool copies both
+ * operands into its shared memory and packs `op(b)` into panels on every call, which for few rows
+ * (an MLP's `predict` batches of 32 against a 784x512 weight) costs more than the second thread
+ * saves. Measured with `pnpm --filter @tensorfold/bench crossover-ab` (BENCHMARKS.md).
+ */
+export const THREADED_MIN_WORK_PER_COPY = 48;
+
 let minimum = THREADED_MIN_MULTIPLY_ADDS;
+let explicit = false;
 
 /**
  * Sets the size from which products run on the pool (multiply-adds; default
- * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover.
+ * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover and for tests.
+ * A size given also waives {@link THREADED_MIN_WORK_PER_COPY} (the size alone decides); without an
+ * argument both defaults apply again.
  */
-export function setThreadedMatMulMinimum(multiplyAdds: number = THREADED_MIN_MULTIPLY_ADDS): void {
-  minimum = multiplyAdds;
+export function setThreadedMatMulMinimum(multiplyAdds?: number): void {
+  minimum = multiplyAdds ?? THREADED_MIN_MULTIPLY_ADDS;
+  explicit = multiplyAdds != null;
+}
+
+/**
+ * Whether a product `op(a)` `[m, k]` times `op(b)` `[k, n]` is large enough for the pool: at least
+ * {@link THREADED_MIN_MULTIPLY_ADDS} multiply-adds and {@link THREADED_MIN_WORK_PER_COPY} per copied
+ * element. A size set with {@link setThreadedMatMulMinimum} or `setThreadedKernelMinimum` replaces
+ * both (the crossover bench and the fuzz suite send small products to the pool).
+ */
+export function poolPaysFor(m: number, k: number, n: number): boolean {
+  const work = m * k * n;
+  if (work < threadedMinimum(minimum)) return false;
+  if (explicit || threadedSizeRulesWaived()) return true;
+  return work >= THREADED_MIN_WORK_PER_COPY * (m * k + k * n + m * n);
+}
+
+/**
+ * Whether {@link matMulByThreads} sends a plain product of these shapes (no batch on `b`) to the
+ * pool, by size alone (it also needs a running pool); for tests and the crossover bench.
+ */
+export function threadedMatMulRoutes(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA = false,
+  transposeB = false,
+): boolean {
+  const [a0, a1] = aShape.slice(-2);
+  const batch = aShape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const m = (transposeA ? a1 : a0) * batch;
+  const k = transposeA ? a0 : a1;
+  const n = transposeB ? bShape.at(-2)! : bShape.at(-1)!;
+  return poolPaysFor(m, k, n);
 }
 
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
@@ -28,7 +72,7 @@ const CHUNKS_PER_THREAD = 4;
 /**
  * `op(a) . op(b)` (`transposeA`, `transposeB`; plus a per-column bias and a relu for `_FusedMatMul`)
  * on every thread of the pool (threads/wasm-threads.ts), or null to leave the product to the
- * one-thread paths: no pool, a product under {@link THREADED_MIN_MULTIPLY_ADDS}, a batch on `b` or
+ * one-thread paths: no pool, a product the pool does not pay for ({@link poolPaysFor}), a batch on `b` or
  * a transposed batched `a`, another activation, or operands larger than the pool's memory.
  *
  * The operands are copied into the pool's shared memory (tfjs-backend-wasm's heap is not shared),
@@ -63,7 +107,7 @@ export function matMulByThreads(
   const k = transposeA ? a0 : a1;
   const n = transposeB ? b0 : b1;
   if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
-  if (m * k * n < threadedMinimum(minimum)) return null;
+  if (!poolPaysFor(m, k, n)) return null;
   // A bias per column only ([n], [1, n]...): one shaped [rows, 1] broadcasts per row.
   if (
     bias != null &&
