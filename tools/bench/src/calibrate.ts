@@ -7,6 +7,15 @@
  * as `TENSORFOLD_WASM_THREADS` sets it; `pytorch1` / `pytorch2`: PyTorch on 1 / 2 threads, in two sets
  * of 16 worker processes (`BACKEND_TRAINING_PYTORCH_PROCESSES` sets how many per set). Defaults: both
  * networks, `tensorfold,pytorch1`, 32 rounds of 16 steps (the suite's plan, verdict.ts's YARDSTICK).
+ * The two sets of processes are started and built **in turn** (A0 B0 B1 A1 A2 B2 ...; peers/
+ * pytorch.ts's interleavedSets and buildInterleaved), so that a speed that follows the order a process
+ * was started or built in, or its age, falls on both sets alike: before, all of set A's processes
+ * started and built first, and a bias of set A as a whole is common to every pair, which the interval
+ * over pairs cannot see (BENCHMARKS.md, "The interval over PyTorch's processes").
+ * `CALIBRATE_PROCESS_ORDER=sets` restores the old order, to test whether the order matters: each row
+ * over processes notes how speed moved from the first process built to the last (per CPU second,
+ * with its t statistic) and the spread of one process's draw with the rounds' noise taken out
+ * (`draws x%`: for `tensorfold-processes`, the figure `BENCH_OURS_PROCESS_SPREAD` wants).
  * `tensorfold-processes`: tensorfold in two sets of worker processes of its own (peers/
  * tensorfold_worker.ts; `CALIBRATE_TENSORFOLD_PROCESSES` per set, default 8), to see whether a
  * process of ours is a speed draw of its own as PyTorch's are: the row's note gives the spread
@@ -35,13 +44,17 @@ import { useBackend } from './backends.js';
 import { type CalibrationRow, calibrationSummary } from './calibration-summary.js';
 import { comparisonNotes, measurePaired } from './paired-comparison.js';
 import {
+  buildInterleaved,
+  buildOrderFromEnv,
+  buildPosition,
   findPyTorch,
+  interleavedSets,
   PyTorchPeer,
   pytorchProcessesFromEnv,
   requirePyTorch,
   tensorfoldWorker,
 } from './peers/pytorch.js';
-import { logSpread, medianOf } from './steadiness.js';
+import { drawSpread, logSpread, medianOf, orderTrend } from './steadiness.js';
 import { disposeBatches, randomBatches } from './training-data.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
@@ -99,17 +112,23 @@ async function main() {
   console.log(
     `## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps, level band ±${+(VERDICT.level * 100).toFixed(1)}%\n`,
   );
-  const sets =
-    python == null ? [] : [0, 1].map(() => Array.from({ length: processes }, () => new PyTorchPeer(python)));
+  // The two sets' processes started (and below, built) in turn, A0 B0 B1 A1 ...: see interleavedSets.
+  const order = buildOrderFromEnv();
+  const sets = python == null ? [] : interleavedSets(processes, () => new PyTorchPeer(python), order);
   const poolThreads = wasmThreads();
   const ourProcesses = kinds.includes('tensorfold-processes')
     ? parseCount(process.env.CALIBRATE_TENSORFOLD_PROCESSES ?? '8', 2, 'CALIBRATE_TENSORFOLD_PROCESSES')
     : 0;
-  const ourSets = ourProcesses
-    ? [0, 1].map(() => Array.from({ length: ourProcesses }, tensorfoldWorker))
-    : [];
+  const ourSets = ourProcesses ? interleavedSets(ourProcesses, tensorfoldWorker, order) : [];
   const pids = [...sets, ...ourSets].flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
-  const pairs: Array<{ kind: Kind; a: Side; b: Side }> = [];
+  // For sides in two sets of processes: the sets and the thread count, to build them in `order`.
+  const pairs: Array<{
+    kind: Kind;
+    a: Side;
+    b: Side;
+    processSets?: [PyTorchPeer[], PyTorchPeer[]];
+    threads?: number;
+  }> = [];
   for (const kind of kinds) {
     if (kind === 'tensorfold') {
       const side = (name: string) => inProcessSide(name, tensorfoldModel, { poolThreads });
@@ -120,6 +139,8 @@ async function main() {
         kind,
         a: processSide(ourSets[0], name('A'), poolThreads),
         b: processSide(ourSets[1], name('B'), poolThreads),
+        processSets: [ourSets[0], ourSets[1]],
+        threads: poolThreads,
       });
     } else {
       const threads = kind === 'pytorch1' ? 1 : availableParallelism();
@@ -127,6 +148,8 @@ async function main() {
         kind,
         a: pytorchSide(sets[0], `${torch!.version} A`, threads),
         b: pytorchSide(sets[1], `${torch!.version} B`, threads),
+        processSets: [sets[0], sets[1]],
+        threads,
       });
     }
   }
@@ -138,7 +161,10 @@ async function main() {
       const { batch, inputShape } = TRAINING_INPUT[network];
       const data = randomBatches(batch, inputShape);
       try {
-        for (const { kind, a, b } of pairs) {
+        for (const { kind, a, b, processSets, threads } of pairs) {
+          // Build the network in both sets' processes in turn, so that neither set is built first.
+          if (processSets != null)
+            await buildInterleaved(processSets, network, threads ?? 1, order, data.peerFile);
           const ra = await a.start(network, data);
           const rb = await b.start(network, data);
           if (ra == null || rb == null) throw new Error(`${kind} could not train ${network}.`);
@@ -168,6 +194,25 @@ async function main() {
                 notes.push(
                   `${who}'s processes spread ${(100 * logSpread(side.grouped.medians)).toFixed(1)}% (${(100 * logSpread(side.processCpuRates)).toFixed(1)}% per CPU second)`,
                 );
+            if (
+              c.ours.processes != null &&
+              c.ours.processCpuRates != null &&
+              c.theirs.processCpuRates != null
+            ) {
+              // A process's draw without the rounds' noise (the figure VERDICT.oursProcessSpread wants
+              // for ours), and whether speed follows the order the processes were built in.
+              const spread = drawSpread(c.ratios, c.ours.processes);
+              const count = c.ours.processCpuRates.length;
+              const trend = orderTrend(
+                [...c.ours.processCpuRates, ...c.theirs.processCpuRates],
+                [0, 1].flatMap((set) =>
+                  Array.from({ length: count }, (_, i) => buildPosition(set as 0 | 1, i, count, order)),
+                ),
+              );
+              notes.push(
+                `draws ${(100 * spread).toFixed(1)}% a process (rounds' noise out); built ${order}, speed from first to last built ${trend.change >= 0 ? '+' : ''}${(100 * trend.change).toFixed(1)}% per CPU second (t = ${trend.t.toFixed(1)})`,
+              );
+            }
             // Under load, what the interval alone would say (a same-run A/A is still informative).
             if (c.busy != null)
               notes.push(`the interval alone: ${describeCall(judgeRatio(c.interval, null))}`);

@@ -132,6 +132,19 @@ describe('ratioInterval', () => {
     expect(summarizeSide(times([1, 2]), 10, null).processCpuRates).toBeNull();
   });
 
+  it("adds ours' own process draw only where ours ran in this one process against a peer in several", () => {
+    const times = (walls: number[]) => walls.map((wall) => ({ wall, cpu: wall }));
+    const oneProcess = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, null);
+    const inProcesses = summarizeSide(times([1, 1, 1, 1, 1, 1]), 10, [0, 1, 2, 0, 1, 2]);
+    const theirs = summarizeSide(times([1, 1.1, 0.9, 1, 1.1, 0.9]), 10, [0, 1, 2, 0, 1, 2]);
+    const ratios = oneProcess.rates.map((r, i) => r / theirs.rates[i]);
+    const width = (i: { low: number; high: number } | null) => i!.high / i!.low;
+    const without = ratioInterval(ratios, oneProcess, theirs, 0);
+    expect(width(ratioInterval(ratios, oneProcess, theirs, 0.05))).toBeGreaterThan(width(without));
+    // calibrate's A/A of two sets: both draws are in the pairs' spread already
+    expect(width(ratioInterval(ratios, inProcesses, theirs, 0.05))).toBeCloseTo(width(without), 12);
+  });
+
   it('gives no interval, and no verdict, for a peer in one worker process: one draw of its speed', () => {
     const times = (walls: number[]) => walls.map((wall) => ({ wall, cpu: wall }));
     const plain = summarizeSide(times([1, 1, 1, 1, 1, 1, 1, 1]), 10, null);

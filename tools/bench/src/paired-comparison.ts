@@ -23,6 +23,7 @@ import {
   medianRatioInterval,
   type RatioInterval,
   tooFewProcesses,
+  VERDICT,
   type Verdict,
 } from './verdict.js';
 
@@ -116,13 +117,22 @@ function processGroups(ratios: number[], ours: SideResult, theirs: SideResult): 
 
 /**
  * The interval for `ratios`: over processes where either side ran in worker processes (each pair of
- * processes one group), else over rounds. Null with one pair of processes
+ * processes one group), else over rounds. Where ours ran in this one process against a peer in
+ * several, `oursSpread` (default VERDICT.oursProcessSpread) is the spread between processes of ours
+ * that our one process draws from (groupedRatioInterval). Null with one pair of processes
  * (`BACKEND_TRAINING_PYTORCH_PROCESSES=1`): its rounds are one draw of a process whose speed holds for
  * its life, so an interval over them says nothing of the next process ({@link judgeComparison}).
  */
-export function ratioInterval(ratios: number[], ours: SideResult, theirs: SideResult): RatioInterval | null {
+export function ratioInterval(
+  ratios: number[],
+  ours: SideResult,
+  theirs: SideResult,
+  oursSpread: number = VERDICT.oursProcessSpread,
+): RatioInterval | null {
   const groups = processGroups(ratios, ours, theirs);
-  return groups == null ? medianRatioInterval(ratios) : groupedRatioInterval(ratios, groups);
+  if (groups == null) return medianRatioInterval(ratios);
+  // ours in its one process against a peer in several: our process is one draw (VERDICT.oursProcessSpread)
+  return groupedRatioInterval(ratios, groups, { oursSpread: ours.processes == null ? oursSpread : 0 });
 }
 
 /**

@@ -38,6 +38,56 @@ export function logSpread(values: number[]): number {
   return Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (logs.length - 1));
 }
 
+/**
+ * The spread of the process draws behind an A/A over pairs of processes (calibrate's: round i of set
+ * A's process p against round i of set B's process p, `groups[i]` = p): the standard deviation (log)
+ * of one process's speed about its side's centre, with the rounds' own noise taken out. The pairs'
+ * log ratios (each pair's mean) vary by twice a process's draw variance plus the rounds' noise over
+ * their count; the rounds' noise is read from the ratios' spread inside each pair (one-way analysis
+ * of variance). 0 where the draws do not show above the rounds' noise; NaN with fewer than 2 pairs
+ * or no pair of 2 rounds or more.
+ */
+export function drawSpread(ratios: number[], groups: number[]): number {
+  const byGroup = new Map<number, number[]>();
+  ratios.forEach((r, i) => {
+    byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), Math.log(r)]);
+  });
+  const lists = [...byGroup.values()];
+  const within = lists.filter((l) => l.length > 1);
+  if (lists.length < 2 || within.length === 0) return Number.NaN;
+  const mean = (l: number[]) => l.reduce((s, v) => s + v, 0) / l.length;
+  const means = lists.map(mean);
+  const grand = mean(means);
+  const between = means.reduce((s, m) => s + (m - grand) ** 2, 0) / (means.length - 1);
+  const df = within.reduce((s, l) => s + l.length - 1, 0);
+  const noise = within.reduce((s, l) => s + l.reduce((t, v) => t + (v - mean(l)) ** 2, 0), 0) / df;
+  // the harmonic mean of the rounds per pair: a pair's mean carries noise / rounds
+  const rounds = lists.length / lists.reduce((s, l) => s + 1 / l.length, 0);
+  return Math.sqrt(Math.max(0, between - noise / rounds) / 2);
+}
+
+/**
+ * How a speed moves with the order the processes were built in: the least-squares slope of
+ * `log(values[i])` on `positions[i]` (0 built first), given as the relative change from the first to
+ * the last position (`change`: -0.1 is 10% slower at the last than at the first), with its t
+ * statistic (`t`; |t| > 2 or so says the order matters beyond the draws' scatter). NaN for fewer than
+ * 3 values or one position.
+ */
+export function orderTrend(values: number[], positions: number[]): { change: number; t: number } {
+  const n = values.length;
+  if (n < 3 || n !== positions.length) return { change: Number.NaN, t: Number.NaN };
+  const ys = values.map(Math.log);
+  const mx = positions.reduce((s, v) => s + v, 0) / n;
+  const my = ys.reduce((s, v) => s + v, 0) / n;
+  const sxx = positions.reduce((s, x) => s + (x - mx) ** 2, 0);
+  if (sxx === 0) return { change: Number.NaN, t: Number.NaN };
+  const slope = positions.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / sxx;
+  const residual = ys.reduce((s, y, i) => s + (y - my - slope * (positions[i] - mx)) ** 2, 0) / (n - 2);
+  const span = Math.max(...positions) - Math.min(...positions);
+  const t = residual === 0 ? Math.sign(slope) * Number.POSITIVE_INFINITY : slope / Math.sqrt(residual / sxx);
+  return { change: Math.exp(slope * span) - 1, t };
+}
+
 /** Median, quartiles and range of a sample. */
 export interface Summary {
   median: number;

@@ -11,6 +11,7 @@ import {
   levelBandFromEnv,
   medianRanks,
   medianRatioInterval,
+  oursProcessSpreadFromEnv,
   type RatioInterval,
   VERDICT,
   YARDSTICK,
@@ -419,5 +420,24 @@ describe('judgeTarget', () => {
     }
     expect(judgeTarget(intervalAt(1.6, 1.9, VERDICT.minProcesses), null, 1.5)).toBe('met');
     expect(judgeTarget(intervalAt(1.6, 1.9, 4), null, 1.5, 4)).toBe('met');
+  });
+});
+
+describe('oursProcessSpread', () => {
+  it('defaults to 2%, reads BENCH_OURS_PROCESS_SPREAD, and widens an interval of ours in one process', () => {
+    expect(oursProcessSpreadFromEnv(undefined)).toBe(0.02);
+    expect(oursProcessSpreadFromEnv('0')).toBe(0);
+    expect(() => oursProcessSpreadFromEnv('2%')).toThrow(/BENCH_OURS_PROCESS_SPREAD=2%/);
+    const ratios = [1, 1.02, 0.98, 1.01, 0.99, 1, 1.03, 0.97];
+    const groups = [0, 0, 1, 1, 2, 2, 3, 3];
+    const plain = groupedRatioInterval(ratios, groups)!;
+    const wider = groupedRatioInterval(ratios, groups, { oursSpread: 0.02 })!;
+    // the known part adds to the mean's variance: half-width t * sqrt(s^2 / p + 0.02^2)
+    const logs = [1.01, 1, 1, 1].map((_, i) => Math.log(medianOf(ratios.slice(2 * i, 2 * i + 2))));
+    const mean = logs.reduce((s, v) => s + v, 0) / 4;
+    const variance = logs.reduce((s, v) => s + (v - mean) ** 2, 0) / 3;
+    expect(Math.log(wider.high / wider.estimate)).toBeCloseTo(3.182 * Math.sqrt(variance / 4 + 0.0004), 10);
+    expect(wider.estimate).toBe(plain.estimate);
+    expect(wider.high / wider.low).toBeGreaterThan(plain.high / plain.low);
   });
 });

@@ -98,7 +98,33 @@ export const VERDICT = {
    * processes 5-7%.
    */
   minProcesses: 8,
+  /**
+   * The spread between processes of ours (a log standard deviation), added to an interval of ours in
+   * its one process against a peer in several (groupedRatioInterval's `oursSpread`): our process is
+   * one draw of it, which the peer's processes cannot show. Default 0.02 (2%): tensorfold's processes
+   * lay 2.1% and 3.1% apart per CPU second under load (LeNet-5, 6 rounds a process, the rounds' noise
+   * included; BENCHMARKS.md, "Is our side one draw too?"); `calibrate ... tensorfold-processes` prints
+   * the draw's spread with the rounds' noise taken out (`draws x%`), to set it from a quiet run.
+   * `BENCH_OURS_PROCESS_SPREAD` overrides it (a fraction, 0 to leave ours' draw out).
+   */
+  oursProcessSpread: oursProcessSpreadFromEnv(),
 } as const;
+
+/**
+ * {@link VERDICT.oursProcessSpread} from `BENCH_OURS_PROCESS_SPREAD` (a fraction, e.g. `0.02`; `0`
+ * leaves ours' draw out), 0.02 when unset.
+ */
+export function oursProcessSpreadFromEnv(
+  raw: string | undefined = process.env.BENCH_OURS_PROCESS_SPREAD,
+): number {
+  if (raw == null || raw.trim() === '') return 0.02;
+  const spread = Number(raw);
+  if (!Number.isFinite(spread) || spread < 0 || spread >= 1)
+    throw new Error(
+      `BENCH_OURS_PROCESS_SPREAD=${raw}: give the spread between our processes as a fraction from 0 to 1, e.g. 0.02.`,
+    );
+  return spread;
+}
 
 /** A confidence interval for the median ratio. */
 export interface RatioInterval {
@@ -170,19 +196,40 @@ const T_975 = [
 ];
 
 /**
- * For ratios whose peer ran in several processes (`groups[i]` the process of round i) whose speeds
- * are draws of their own (PyTorch's: two modes 1.4x apart): each process's median ratio, and a 95%
- * t interval of their mean in log space. The spread between processes, not the rounds' count, then
- * sets the width: with 16 processes t has 15 degrees of freedom (2.13), with 4 only 3 (3.18). A few
- * draws can all land in one mode, and then the interval is narrow around the wrong centre:
- * judgeRatio refuses intervals over fewer than {@link VERDICT.minProcesses} processes. Null with
- * fewer than 2 processes. Only 95% is supported.
+ * For ratios whose peer ran in several processes (`groups[i]` the process, or pair of processes, of
+ * round i) whose speeds are draws of their own (PyTorch's: two modes 1.4x apart): each group's median
+ * ratio, and a 95% t interval of their mean in log space. The spread between groups, not the rounds'
+ * count, then sets the width: with 16 processes t has 15 degrees of freedom (2.13), with 4 only 3
+ * (3.18). A few draws can all land in one mode, and then the interval is narrow around the wrong
+ * centre: judgeRatio refuses intervals over fewer than {@link VERDICT.minProcesses} processes. Null
+ * with fewer than 2 groups. Only 95% is supported.
+ *
+ * The groups are taken as independent draws. Where both sides ran in processes (calibrate's A/A,
+ * process i of set A paired with process i of set B) the interval is a paired one over the pairs: its
+ * ratios compare rounds run back to back, so the machine's swings cancel inside each pair, and a
+ * pair's spread already holds both sides' draws (the variance of a difference of two independent
+ * draws is the sum of theirs), so it is neither narrower nor wider than a Welch interval on the two
+ * sets' process medians would be on average, and it keeps the pairing in time that such an interval
+ * would throw away. It is honest only if the pairs are exchangeable: if a process's speed depends on
+ * when it was started or built and set A is built before set B, every pair carries the same bias,
+ * which no spread between pairs shows. Calibrate therefore builds the two sets interleaved
+ * (peers/pytorch.ts's interleavedSets; BENCHMARKS.md, "The interval over PyTorch's processes").
+ *
+ * `oursSpread` (a log standard deviation, default 0): where our side ran in one process against a
+ * peer in several, the spread between processes of ours; our one process is one draw of it, which
+ * no spread between the peer's processes shows, so its variance is added to the mean's (the suite
+ * passes {@link VERDICT.oursProcessSpread}).
  */
-export function groupedRatioInterval(ratios: number[], groups: number[]): RatioInterval | null {
+export function groupedRatioInterval(
+  ratios: number[],
+  groups: number[],
+  options: { oursSpread?: number } = {},
+): RatioInterval | null {
   if (ratios.length !== groups.length)
     throw new RangeError(
       `groupedRatioInterval needs one group per ratio (got ${ratios.length} ratios, ${groups.length} groups).`,
     );
+  const { oursSpread = 0 } = options;
   const byGroup = new Map<number, number[]>();
   ratios.forEach((r, i) => {
     byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), r]);
@@ -193,8 +240,9 @@ export function groupedRatioInterval(ratios: number[], groups: number[]): RatioI
   const p = logs.length;
   if (p < 2) return null;
   const mean = logs.reduce((s, v) => s + v, 0) / p;
-  const sd = Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (p - 1));
-  const half = (T_975[p - 2] ?? 1.96) * (sd / Math.sqrt(p));
+  const variance = logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (p - 1);
+  // t with the groups' degrees of freedom for the whole (a known part added only widens it)
+  const half = (T_975[p - 2] ?? 1.96) * Math.sqrt(variance / p + oursSpread ** 2);
   return {
     estimate: Math.exp(mean),
     low: Math.exp(mean - half),

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PyTorchPeer, pytorchProcessesFromEnv, requirePyTorch } from './pytorch.js';
+import {
+  buildOrderFromEnv,
+  buildSequence,
+  interleavedSets,
+  PyTorchPeer,
+  pytorchProcessesFromEnv,
+  requirePyTorch,
+} from './pytorch.js';
 
 describe('pytorchProcessesFromEnv', () => {
   it("takes the plan's count when unset, a whole number when set, and says what to give otherwise", () => {
@@ -45,5 +52,34 @@ describe('requirePyTorch', () => {
     expect(() => requirePyTorch(missing, 'calibrate pytorch1', 'leave pytorch1 out')).toThrow(
       /^calibrate pytorch1 cannot run: no Python here imports torch .*apt-get install python3-torch libopenblas0-pthread; or leave pytorch1 out\.$/,
     );
+  });
+});
+
+describe('interleavedSets', () => {
+  it('starts the two sets in turn, A first in even pairs (A0 B0 B1 A1 A2 B2 ...), or set by set', () => {
+    const started: string[] = [];
+    let n = 0;
+    const [a, b] = interleavedSets(3, () => {
+      const id = n++;
+      started.push(String(id));
+      return id;
+    });
+    // the start order, by name
+    const name = (id: number) => (a.includes(id) ? `A${a.indexOf(id)}` : `B${b.indexOf(id)}`);
+    expect(started.map((id) => name(Number(id)))).toEqual(['A0', 'B0', 'B1', 'A1', 'A2', 'B2']);
+    expect(buildSequence(2, 'sets').map(({ set, index }) => `${'AB'[set]}${index}`)).toEqual([
+      'A0',
+      'A1',
+      'B0',
+      'B1',
+    ]);
+    // every position once
+    expect(buildSequence(16, 'interleaved')).toHaveLength(32);
+  });
+
+  it('reads CALIBRATE_PROCESS_ORDER: interleaved by default, sets on request, and says what else to give', () => {
+    expect(buildOrderFromEnv(undefined)).toBe('interleaved');
+    expect(buildOrderFromEnv('Sets')).toBe('sets');
+    expect(() => buildOrderFromEnv('abba')).toThrow(/CALIBRATE_PROCESS_ORDER=abba: give interleaved/);
   });
 });

@@ -164,3 +164,75 @@ const TENSORFOLD_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'tensorf
 export function tensorfoldWorker(): PyTorchPeer {
   return new PyTorchPeer(process.execPath, TENSORFOLD_WORKER, process.execArgv, 'tensorfold worker');
 }
+
+/** The order two sets of worker processes are started and built in (see {@link interleavedSets}). */
+export type BuildOrder = 'interleaved' | 'sets';
+
+/**
+ * Where process `index` of set `set` (0: A, 1: B; `count` each) is started and built, 0 first:
+ * `sets`: all of A's, then all of B's; `interleaved`: pair `index`'s two processes next to each other,
+ * A first in even pairs and B first in odd ones (A0 B0 B1 A1 A2 B2 ...), so that a speed that drifts
+ * with the start or build order, or with a process's age, falls on both sets alike, and within a pair
+ * on A and B in turn.
+ */
+export function buildPosition(set: 0 | 1, index: number, count: number, order: BuildOrder): number {
+  if (order === 'sets') return set * count + index;
+  const first = index % 2 === 0 ? 0 : 1;
+  return 2 * index + (set === first ? 0 : 1);
+}
+
+/** Every (set, index) of two sets of `count` in {@link buildPosition}'s order. */
+export function buildSequence(count: number, order: BuildOrder): Array<{ set: 0 | 1; index: number }> {
+  const all = [0, 1].flatMap((set) =>
+    Array.from({ length: count }, (_, index) => ({ set: set as 0 | 1, index })),
+  );
+  return all.sort(
+    (a, b) => buildPosition(a.set, a.index, count, order) - buildPosition(b.set, b.index, count, order),
+  );
+}
+
+/**
+ * Two sets of `count` worker processes (calibrate's A/A: set A against set B, process i against
+ * process i), started by `start` in `order` ({@link buildPosition}; default `interleaved`). Before
+ * this, calibrate started all of A's, then all of B's: if a process's speed depends on when it
+ * started (where its memory lands as the machine fills: PyTorch's draw follows the placement of its
+ * buffers, BENCHMARKS.md "The PyTorch peer's yardstick"), set A as a whole could draw differently
+ * from set B, a bias common to every pair that the interval over pairs cannot see.
+ */
+export function interleavedSets<T>(
+  count: number,
+  start: () => T,
+  order: BuildOrder = 'interleaved',
+): [T[], T[]] {
+  const sets: [T[], T[]] = [new Array<T>(count), new Array<T>(count)];
+  for (const { set, index } of buildSequence(count, order)) sets[set][index] = start();
+  return sets;
+}
+
+/**
+ * Builds `network` with `threads` threads (and warms that setting up) in every process of two sets,
+ * in `order` ({@link buildPosition}): a request of 0 steps builds and warms a worker (peers'
+ * protocol), so that the sides' own `start` later finds them built. `data`: the raw file of the
+ * batches (training-data.ts), if any.
+ */
+export async function buildInterleaved(
+  sets: [PyTorchPeer[], PyTorchPeer[]],
+  network: NetworkName | string,
+  threads: number,
+  order: BuildOrder,
+  data?: string,
+): Promise<void> {
+  for (const { set, index } of buildSequence(sets[0].length, order))
+    await sets[set][index].timedRound(network, 0, threads, data);
+}
+
+/** The build order from `CALIBRATE_PROCESS_ORDER` (`interleaved`, the default, or `sets`). */
+export function buildOrderFromEnv(raw: string | undefined = process.env.CALIBRATE_PROCESS_ORDER): BuildOrder {
+  if (raw == null || raw.trim() === '') return 'interleaved';
+  const order = raw.trim().toLowerCase();
+  if (order !== 'interleaved' && order !== 'sets')
+    throw new Error(
+      `CALIBRATE_PROCESS_ORDER=${raw}: give interleaved (the two sets' processes started and built in turn, the default) or sets (all of A's, then all of B's).`,
+    );
+  return order;
+}
