@@ -16,6 +16,8 @@
  * over processes notes how speed moved from the first process built to the last (per CPU second,
  * with its t statistic) and the spread of one process's draw with the rounds' noise taken out
  * (`draws x%`: for `tensorfold-processes`, the figure `BENCH_OURS_PROCESS_SPREAD` wants).
+ * `CALIBRATE_SWAP=1` measures set B as the first side (the suite's "ours") and A as the peer, so the
+ * rows read B / A: a bias that follows the role rather than the set shows as B reading faster.
  * `tensorfold-processes`: tensorfold in two sets of worker processes of its own (peers/
  * tensorfold_worker.ts; `CALIBRATE_TENSORFOLD_PROCESSES` per set, default 8), to see whether a
  * process of ours is a speed draw of its own as PyTorch's are: the row's note gives the spread
@@ -153,6 +155,13 @@ async function main() {
       });
     }
   }
+  // CALIBRATE_SWAP=1: set B measured as "ours" (measurePaired's first side), A as the peer, to tell a
+  // bias of a set from a bias of the role (the rows then read B / A).
+  if (process.env.CALIBRATE_SWAP === '1')
+    for (const pair of pairs) {
+      [pair.a, pair.b] = [pair.b, pair.a];
+      if (pair.processSets != null) pair.processSets = [pair.processSets[1], pair.processSets[0]];
+    }
   const results: CalibrationRow[] = [];
   console.log('| case | A | B | A / B | note |');
   console.log('|---|---|---|---|---|');

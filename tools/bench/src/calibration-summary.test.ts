@@ -126,4 +126,18 @@ describe('calibrationSummary', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe('A/A: calibrated: 1 rows level, none faster or slower.');
   });
+
+  it("ends with each row over rounds' noise, how often the plan calls such an A/A level, and the band 95% need", () => {
+    const noisy = row('mlp A/B', rounds(0.93, 1.1));
+    // 32 rounds whose log ratios lie evenly from -a to a: quartiles at -a/2 and a/2, so a robust
+    // standard deviation of a / 1.349: 11% for a = 0.1484
+    noisy.comparison.ratios = Array.from({ length: 32 }, (_, k) => Math.exp(0.1484 * (-1 + (2 * k) / 31)));
+    const lines = calibrationSummary([noisy], 0.08);
+    const last = lines[lines.length - 1];
+    expect(last).toMatch(/^A\/A over rounds: mlp A\/B: its rounds' ratios scatter ±11\.\d%/);
+    expect(last).toMatch(/level at ±8% in about \d+% of runs, and 95% of runs need ±1[01]\.\d%\.$/);
+    const share = Number(/in about (\d+)% of runs/.exec(last)![1]);
+    expect(share).toBeGreaterThan(50);
+    expect(share).toBeLessThan(80);
+  });
 });

@@ -2,6 +2,8 @@
  * The verdict of a `calibrate` run (calibrate.ts) over its A/A rows: whether the yardstick is
  * calibrated, and the band the widest interval needed, over rounds and over processes.
  */
+
+import { bandForLevelShare, levelShare, roundsNoise } from './level-band.js';
 import type { Comparison } from './paired-comparison.js';
 import { logSpread } from './steadiness.js';
 import { bandNeeded, VERDICT } from './verdict.js';
@@ -44,6 +46,8 @@ function processSpread(c: Comparison): number | null {
  * ±8%). A row of ours in processes (`tensorfold-processes`) gets no such excuse, and a line flags it
  * when its sets' processes lie more than {@link OUR_PROCESS_SPREAD} apart per CPU second. Then, for
  * rows over rounds and over processes, the band the widest interval needed (verdict.ts's bandNeeded).
+ * Last, for each row over rounds (of 4 rounds or more), its rounds' noise and what it means for the
+ * band: how often this plan calls such an A/A level, and the band 95% of them need (level-band.ts).
  * `level`: the level band (default VERDICT.level).
  */
 export function calibrationSummary(results: CalibrationRow[], level: number = VERDICT.level): string[] {
@@ -91,6 +95,17 @@ export function calibrationSummary(results: CalibrationRow[], level: number = VE
       method === 'rounds'
         ? `A/A resolution over rounds: ${needs}; the band is ±${+(level * 100).toFixed(1)}% (BENCH_LEVEL_BAND sets it).`
         : `A/A resolution over processes: ${needs}; such rows are judged only when their interval clears 1, and must never be called faster or slower here.`,
+    );
+  }
+  // How often this plan calls each row over rounds level, from the rounds' own noise: one row's band
+  // is a draw, the noise behind it is what the band has to hold.
+  for (const { label, comparison: c } of results) {
+    if (c.interval?.method !== 'rounds') continue;
+    const noise = roundsNoise(c.ratios);
+    if (!Number.isFinite(noise)) continue;
+    const rounds = c.ratios.length;
+    lines.push(
+      `A/A over rounds: ${label}: its rounds' ratios scatter ±${(100 * noise).toFixed(1)}% (robust standard deviation of their logs); with that noise this plan calls an A/A level at ±${+(level * 100).toFixed(1)}% in about ${Math.round(100 * levelShare(noise, rounds, level))}% of runs, and 95% of runs need ±${(100 * bandForLevelShare(noise, rounds)).toFixed(1)}%.`,
     );
   }
   return lines;
