@@ -26,7 +26,9 @@
  * round-by-round ratio (PyTorch: the geometric mean of its processes' median ratios), and its note the
  * interquartile range of each side's rounds, the median round-by-round ratio with a 95%+ confidence
  * interval and the verdict made from it (verdict.ts: level, faster, slower, or not judged and why;
- * across PyTorch's processes the interval is a t interval over the processes), against one-thread
+ * across PyTorch's processes the interval is a t interval over the processes, widened by the spread
+ * between processes of ours, since ours runs in one process: VERDICT.oursProcessSpread, 2%,
+ * `BENCH_OURS_PROCESS_SPREAD`), against one-thread
  * sides the ratio of samples per CPU second, and how much CPU time other processes took (above
  * `BUSY`, steadiness.ts, the row is "busy", not judged).
  *
