@@ -4,13 +4,17 @@
  * spends its wall time outside the products, float32 and its int8 copy (`quantizeForInference`) side
  * by side, and how much of it `predict`'s own loop could give back.
  *
- * Per model, in alternating rounds (each round every variant once, starting one variant later than the
- * round before; one warm-up round; default 41 rounds):
+ * Four variants a model, float32's and int8's interleaved, in alternating rounds (each round every
+ * variant once, starting one variant later than the round before, so that each runs right after the
+ * other model's: no variant inherits its own model's weights in the caches; one warm-up round; default
+ * 41 rounds):
  * - `predict`: `model.predict(x)` as shipped, the product kernels (`_FusedMatMul`,
- *   `TensorfoldInt8DenseChain`) timed by the wall clock around each call (about 0.1 µs a call), so the
- *   pass splits into the products and the rest;
- * - `loop before`: a copy of `predict`'s loop as it was at main `69367b8` (tidy a batch, `tf.slice` a
- *   batch, `model.forward`, `tf.concat`), through the public API;
+ *   `TensorfoldInt8DenseChain`) timed around each call by the wall clock and by the process's CPU
+ *   time (every thread's: a pool's workers run inside the call; two reads of it, about 1-2 µs a call,
+ *   3 calls a batch for float32, 1 for int8), so the pass splits into the products and the rest;
+ * - `loop before`: a copy of `predict`'s loop as it is at main `69367b8` (tidy a batch, `tf.slice` a
+ *   batch, `model.forward`, `tf.concat`) through the public API: the side to compare a changed loop
+ *   with (an A/A check against `predict` while the loop is unchanged);
  * - `pre-sliced`: the same loop on batches sliced before the clock starts: the pass without `predict`'s
  *   slicing;
  * - `pre-sliced, logits`: the same on a copy of the model whose last layer has no softmax (same
@@ -31,8 +35,9 @@ import { medianAndQuartiles, medianOf } from './steadiness.js';
 
 /** The product kernels of the two models. */
 const PRODUCTS = new Set(['_FusedMatMul', 'TensorfoldInt8DenseChain']);
-/** Wall milliseconds spent in the product kernels since the last reset. */
+/** Wall and CPU milliseconds (the process's, every thread's) spent in the product kernels since the last reset. */
 let productWall = 0;
+let productCpu = 0;
 
 /** Wraps the WASM product kernels in wall-clock timers (the kernels are synchronous). */
 function timeProducts(): void {
@@ -43,9 +48,12 @@ function timeProducts(): void {
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
+        const cpu = process.cpuUsage();
         const start = performance.now();
         const out = inner(args);
         productWall += performance.now() - start;
+        const used = process.cpuUsage(cpu);
+        productCpu += (used.user + used.system) / 1000;
         return out;
       },
     });
@@ -90,7 +98,10 @@ function loopPresliced(model: Model, batches: tf.Tensor[]): tf.Tensor {
 interface Sample {
   wall: number;
   cpu: number;
+  /** Wall milliseconds in the product kernels. */
   products: number;
+  /** CPU milliseconds in the product kernels. */
+  productsCpu: number;
 }
 
 async function main(): Promise<void> {
@@ -110,22 +121,25 @@ async function main(): Promise<void> {
   const batches: tf.Tensor[] = [];
   for (let start = 0; start < 1000; start += batchSize)
     batches.push(tf.slice(x, [start], [Math.min(batchSize, 1000 - start)])); // [32, 784]
-  const variants: Array<[string, () => tf.Tensor]> = [];
-  for (const [name, m, logits] of [
-    ['float32', float, floatLogits],
-    ['int8', int8, int8Logits],
-  ] as const) {
-    variants.push([`${name} predict`, () => m.predict(x, { batchSize }) as tf.Tensor]);
-    variants.push([`${name} loop before`, () => loopBefore(m, x, batchSize)]);
-    variants.push([`${name} pre-sliced`, () => loopPresliced(m, batches)]);
-    variants.push([`${name} pre-sliced, logits`, () => loopPresliced(logits, batches)]);
-  }
+  // float32 and int8 interleaved: with the rounds' rotation every variant then runs right after the
+  // other model's (whose weights took the caches), none after its own model's, so none is favoured.
+  const steps: Array<[string, (m: Model, logits: Model) => tf.Tensor]> = [
+    ['predict', (m) => m.predict(x, { batchSize }) as tf.Tensor],
+    ['loop before', (m) => loopBefore(m, x, batchSize)],
+    ['pre-sliced', (m) => loopPresliced(m, batches)],
+    ['pre-sliced, logits', (_, logits) => loopPresliced(logits, batches)],
+  ];
+  const variants: Array<[string, () => tf.Tensor]> = steps.flatMap(([v, run]) => [
+    [`float32 ${v}`, () => run(float, floatLogits)],
+    [`int8 ${v}`, () => run(int8, int8Logits)],
+  ]);
   const samples = new Map<string, Sample[]>(variants.map(([k]) => [k, []]));
   const before = tf.memory().numTensors;
   for (let r = 0; r < rounds + 1; r++)
     for (const i of roundOrder(variants.length, r)) {
       const [k, run] = variants[i];
       productWall = 0;
+      productCpu = 0;
       const cpu = process.cpuUsage();
       const start = performance.now();
       const y = run();
@@ -133,7 +147,13 @@ async function main(): Promise<void> {
       y.dispose();
       const wall = performance.now() - start;
       const used = process.cpuUsage(cpu);
-      if (r > 0) samples.get(k)?.push({ wall, cpu: (used.user + used.system) / 1000, products: productWall });
+      if (r > 0)
+        samples.get(k)?.push({
+          wall,
+          cpu: (used.user + used.system) / 1000,
+          products: productWall,
+          productsCpu: productCpu,
+        });
     }
   if (tf.memory().numTensors !== before) throw new Error('predict-overhead-ab leaked tensors');
   const threads = process.env.TENSORFOLD_WASM_THREADS ?? 'default';
@@ -141,7 +161,7 @@ async function main(): Promise<void> {
     `${rounds} rounds, TENSORFOLD_WASM_THREADS=${threads}; medians [quartiles], ms a pass of 1000 images`,
   );
   const med = (k: string, f: keyof Sample) => medianOf((samples.get(k) ?? []).map((s) => s[f]));
-  for (const [k] of variants) {
+  for (const [k] of [...variants].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const s = samples.get(k) ?? [];
     console.log(
       `${k.padEnd(28)} wall ${medianAndQuartiles(
@@ -150,20 +170,26 @@ async function main(): Promise<void> {
       )}  CPU ${medianAndQuartiles(
         s.map((v) => v.cpu),
         2,
-      )}  products ${med(k, 'products').toFixed(2)}, rest ${medianOf(s.map((v) => v.wall - v.products)).toFixed(2)}`,
+      )}  products wall ${med(k, 'products').toFixed(2)} / CPU ${med(k, 'productsCpu').toFixed(2)}, rest wall ${medianOf(s.map((v) => v.wall - v.products)).toFixed(2)} / CPU ${medianOf(s.map((v) => v.cpu - v.productsCpu)).toFixed(2)}`,
     );
   }
-  for (const v of ['predict', 'loop before', 'pre-sliced', 'pre-sliced, logits']) {
+  for (const [v] of steps) {
     const f = `float32 ${v}`;
     const q = `int8 ${v}`;
     console.log(
-      `int8 over float32, ${v}: wall ${(med(f, 'wall') / med(q, 'wall')).toFixed(3)}x, CPU ${(med(f, 'cpu') / med(q, 'cpu')).toFixed(3)}x, products alone ${(med(f, 'products') / med(q, 'products')).toFixed(3)}x`,
+      `int8 over float32, ${v}: wall ${(med(f, 'wall') / med(q, 'wall')).toFixed(3)}x, CPU ${(med(f, 'cpu') / med(q, 'cpu')).toFixed(3)}x, products alone wall ${(med(f, 'products') / med(q, 'products')).toFixed(3)}x, CPU ${(med(f, 'productsCpu') / med(q, 'productsCpu')).toFixed(3)}x`,
     );
   }
-  const restInt8 = medianOf((samples.get('int8 predict') ?? []).map((v) => v.wall - v.products));
-  console.log(
-    `predict with int8's whole rest (${restInt8.toFixed(2)} ms) taken off both sides: ${((med('float32 predict', 'wall') - restInt8) / med('int8 predict', 'products')).toFixed(3)}x`,
-  );
+  // int8's whole rest (everything outside its product kernel) taken off both passes
+  for (const [clock, pass, products] of [
+    ['wall', 'wall', 'products'],
+    ['CPU', 'cpu', 'productsCpu'],
+  ] as const) {
+    const rest = medianOf((samples.get('int8 predict') ?? []).map((v) => v[pass] - v[products]));
+    console.log(
+      `${clock}: predict with int8's whole rest (${rest.toFixed(2)} ms) taken off both sides: ${((med('float32 predict', pass) - rest) / (med('int8 predict', pass) - rest)).toFixed(3)}x`,
+    );
+  }
   tf.dispose(batches);
   x.dispose();
   process.exit(0);
