@@ -22,7 +22,8 @@ import { useBackend } from './backends.js';
 import { timeAgainstOneThread } from './kernel-ab.js';
 import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianOf } from './steadiness.js';
-import { runSwitchAb, timedMs } from './switch-ab.js';
+import { runSwitchAb } from './switch-ab.js';
+import { timedMs } from './timed-call.js';
 
 interface Product {
   name: string;

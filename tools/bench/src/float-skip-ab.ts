@@ -32,7 +32,8 @@ import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
 import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianOf as median } from './steadiness.js';
-import { runSwitchAb, type SwitchAbResult, type SwitchSide, timedMs } from './switch-ab.js';
+import { runSwitchAb, type SwitchAbResult, type SwitchSide } from './switch-ab.js';
+import { timedMs } from './timed-call.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 /** Batches a side cycles through. */

@@ -14,8 +14,9 @@ import { quantizeForInference } from '@tensorfold/compress';
 import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { dense } from '@tensorfold/layers';
-import { roundOrder } from './alternating-rounds.js';
+import { runAlternating } from './alternating-rounds.js';
 import { medianOf } from './steadiness.js';
+import { timedMs } from './timed-call.js';
 import { predictingWithout } from './zero-skips.js';
 
 async function main(): Promise<void> {
@@ -39,25 +40,20 @@ async function main(): Promise<void> {
     ['int8 (units tested, before)', predictingWithout(int8, [setInt8SkipListsEnabled])],
     ['int8 (laid out each call, before)', predictingWithout(int8, [setInt8ChainLayoutReuse])],
   ];
-  const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
-  const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
-  for (let r = 0; r < rounds + 1; r++)
-    for (const [k, m] of roundOrder(variants.length, r).map((i) => variants[i])) {
-      const before = process.cpuUsage();
-      const start = performance.now();
-      const y = m.predict(x) as tf.Tensor;
-      await y.data();
-      y.dispose();
-      const used = process.cpuUsage(before);
-      if (r === 0) continue;
-      cpu.get(k)?.push((used.user + used.system) / 1000);
-      wall.get(k)?.push(performance.now() - start);
-    }
-  const floatCpu = medianOf(cpu.get('float32') ?? []);
-  const floatWall = medianOf(wall.get('float32') ?? []);
-  for (const [k] of variants) {
-    const c = cpu.get(k) ?? [];
-    const w = wall.get(k) ?? [];
+  const sides = variants.map(([, m]) => ({
+    round: () =>
+      timedMs(async () => {
+        const y = m.predict(x) as tf.Tensor;
+        await y.data();
+        y.dispose();
+      }),
+  }));
+  const { rounds: times } = await runAlternating(sides, { rounds, steps: 1, continueRotation: true });
+  const floatCpu = medianOf(times[0].map((t) => t.cpu));
+  const floatWall = medianOf(times[0].map((t) => t.wall));
+  for (const [i, [k]] of variants.entries()) {
+    const c = times[i].map((t) => t.cpu);
+    const w = times[i].map((t) => t.wall);
     console.log(
       `mlp ${k}: ${medianOf(c).toFixed(1)} ms CPU (${(floatCpu / medianOf(c)).toFixed(2)}x; ${Math.min(...c).toFixed(1)}-${Math.max(...c).toFixed(1)}), ${medianOf(w).toFixed(1)} ms wall (${(floatWall / medianOf(w)).toFixed(2)}x; ${Math.min(...w).toFixed(1)}-${Math.max(...w).toFixed(1)})`,
     );

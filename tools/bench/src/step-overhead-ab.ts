@@ -27,7 +27,8 @@ import {
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
-import { runSwitchAb, type SwitchAbResult, timedMs } from './switch-ab.js';
+import { runSwitchAb, type SwitchAbResult } from './switch-ab.js';
+import { timedMs } from './timed-call.js';
 import { batchAt, disposeBatches, randomBatches } from './training-data.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 

@@ -23,7 +23,7 @@ import { type Model, sequential, setSeed } from '@tensorfold/core';
 import { loadFashionMnist, loadMnist } from '@tensorfold/data/node';
 import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
-import { roundOrder } from '../alternating-rounds.js';
+import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { medianOf as median } from '../steadiness.js';
 import { BOTH_SKIPS, predictingWithout } from '../zero-skips.js';
@@ -136,11 +136,9 @@ async function int8Inference(ctx: BenchContext, rounds: number, only: string | u
     const x = await testImages(c.data, c.input);
     // both zero-step skips on (the default) and both off (zero-skips.ts)
     const models = [int8, float, predictingWithout(int8, BOTH_SKIPS), predictingWithout(float, BOTH_SKIPS)];
-    for (const model of models) await timed(model, x); // warm-up
-    const times: Array<Array<{ wall: number; cpu: number }>> = models.map(() => []);
-    // each model first in turn: none always runs right after the same one
-    for (let r = 0; r < rounds; r++)
-      for (const i of roundOrder(models.length, r)) times[i].push(await timed(models[i], x));
+    // a warm-up round, then each model first in turn: none always runs right after the same one
+    const sides = models.map((model) => ({ round: () => timed(model, x) }));
+    const { rounds: times } = await runAlternating(sides, { rounds, steps: 1 });
     const [int8On, floatOn, int8Off, floatOff] = times;
     for (const [label, ours, peer, peerName] of [
       ['both zero skips on (the fair ratio)', int8On, floatOn, 'the float32 model'],
