@@ -11,10 +11,10 @@
 import { initBackend } from '@tensorfold/backend';
 import { setInt8ChainLayoutReuse, setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { type Model, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
-import { dense } from '@tensorfold/layers';
 import { runAlternating } from './alternating-rounds.js';
+import { mlpNetwork } from './networks.js';
 import { medianOf } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { predictingWithout } from './zero-skips.js';
@@ -23,13 +23,7 @@ async function main(): Promise<void> {
   await initBackend({ require: 'wasm' });
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
   setSeed(1);
-  const float = sequential({
-    layers: [
-      dense({ units: 512, activation: 'relu', inputShape: [784] }),
-      dense({ units: 256, activation: 'relu' }),
-      dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const float = mlpNetwork();
   const int8 = quantizeForInference(float);
   const test = await loadMnist({ split: 'test', limit: 1000 });
   const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]

@@ -22,41 +22,16 @@ import {
   setInt8ZeroSkipEnabled,
 } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { type Model, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
-import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
+import { lenet5Network, mlpNetwork } from './networks.js';
 import { medianOf } from './steadiness.js';
 import { BOTH_SKIPS, predictingWithout } from './zero-skips.js';
 
 const builders: Record<string, [() => Model, number[]]> = {
-  mlp: [
-    () =>
-      sequential({
-        layers: [
-          dense({ units: 512, activation: 'relu', inputShape: [784] }),
-          dense({ units: 256, activation: 'relu' }),
-          dense({ units: 10, activation: 'softmax' }),
-        ],
-      }),
-    [784],
-  ],
-  lenet: [
-    () =>
-      sequential({
-        layers: [
-          conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
-          maxPooling2d({ poolSize: 2 }),
-          conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-          maxPooling2d({ poolSize: 2 }),
-          flatten(),
-          dense({ units: 120, activation: 'relu' }),
-          dense({ units: 84, activation: 'relu' }),
-          dense({ units: 10, activation: 'softmax' }),
-        ],
-      }),
-    [28, 28, 1],
-  ],
+  mlp: [mlpNetwork, [784]],
+  lenet: [() => lenet5Network(), [28, 28, 1]],
   vgg: [() => vggSmall({ filters: [16, 32], denseUnits: 128 }), [28, 28, 1]],
 };
 
