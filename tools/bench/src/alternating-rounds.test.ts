@@ -65,6 +65,29 @@ describe('runAlternating with continueRotation', () => {
   });
 });
 
+describe('runAlternating without rotation', () => {
+  it('runs the sides in the order given in every round', async () => {
+    const log: string[] = [];
+    const side = (name: string) => ({
+      async round() {
+        log.push(name);
+        return name;
+      },
+    });
+    const result = await runAlternating([side('a'), side('b'), side('c')], {
+      rounds: 2,
+      steps: 1,
+      rotate: false,
+    });
+    expect(log).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
+    expect(result.rounds).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', 'c'],
+    ]);
+  });
+});
+
 describe('pairedOrder', () => {
   it('puts a round of ours right next to every peer, ours first in even rounds, second in odd ones', () => {
     expect(pairedOrder(3, 0)).toEqual([-1, 0, -1, 1, -1, 2]);

@@ -49,17 +49,23 @@ export async function runAlternating<T = RoundTime>(
      * then on-off, off-on, ...). Default false: the timed rounds start the rotation again at round 0.
      */
     continueRotation?: boolean;
+    /**
+     * Default true. False: every round runs the sides in the order given, so each side always
+     * follows the same one (kernel-ab.ts's and training-ab.ts's loops, kept as they were measured).
+     */
+    rotate?: boolean;
   },
 ): Promise<AlternatingResult<T>> {
-  const { rounds, steps, warmupRounds = 1, pids = [], continueRotation = false } = options;
+  const { rounds, steps, warmupRounds = 1, pids = [], continueRotation = false, rotate = true } = options;
+  const order = (round: number) => (rotate ? roundOrder(sides.length, round) : sides.map((_, i) => i));
   for (let round = 0; round < warmupRounds; round++)
-    for (const i of roundOrder(sides.length, round)) await sides[i].round(steps);
+    for (const i of order(round)) await sides[i].round(steps);
   const times: T[][] = sides.map(() => []);
   const first = continueRotation ? warmupRounds : 0;
   let load = loadPerCore();
   const before = cpuSnapshot(pids);
   for (let round = 0; round < rounds; round++) {
-    for (const i of roundOrder(sides.length, first + round)) times[i].push(await sides[i].round(steps));
+    for (const i of order(first + round)) times[i].push(await sides[i].round(steps));
     load = Math.max(load, loadPerCore());
   }
   const after = cpuSnapshot(pids);

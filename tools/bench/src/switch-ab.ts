@@ -22,16 +22,24 @@ export interface SwitchAbResult<T> {
 /**
  * Runs `warmupRounds` untimed rounds, then `rounds` timed rounds, of `round(steps)` with the switch
  * off and with it on: `set(false)` or `set(true)` before each side's round, `set(true)` (the default)
- * after the last one, also when a round throws. The side named `first` (default `off`) leads the
- * first warm-up round, and the order swaps every round after it, warm-up and timed rounds alike
- * (`continueRotation`).
+ * after the last one, also when a round throws. The side named `first` leads the first warm-up
+ * round, and the order swaps every round after it, warm-up and timed rounds alike
+ * (`continueRotation`), unless `alternate` is false.
  */
 export async function runSwitchAb<T>(
   set: (on: boolean) => void,
   round: (steps: number) => Promise<T>,
-  options: { rounds: number; steps: number; warmupRounds: number; first?: SwitchSide },
+  options: {
+    rounds: number;
+    steps: number;
+    warmupRounds: number;
+    /** The side that leads the first round (default `off`). */
+    first?: SwitchSide;
+    /** Default true. False: `first` leads every round (training-ab.ts's loop, kept as it was measured). */
+    alternate?: boolean;
+  },
 ): Promise<SwitchAbResult<T>> {
-  const { rounds, steps, warmupRounds, first = 'off' } = options;
+  const { rounds, steps, warmupRounds, first = 'off', alternate = true } = options;
   const order: SwitchSide[] = first === 'off' ? ['off', 'on'] : ['on', 'off'];
   const sides = order.map((side) => ({
     round(steps: number) {
@@ -40,7 +48,13 @@ export async function runSwitchAb<T>(
     },
   }));
   try {
-    const result = await runAlternating(sides, { rounds, steps, warmupRounds, continueRotation: true });
+    const result = await runAlternating(sides, {
+      rounds,
+      steps,
+      warmupRounds,
+      continueRotation: true,
+      rotate: alternate,
+    });
     const bySide = { [order[0]]: result.rounds[0], [order[1]]: result.rounds[1] } as Record<SwitchSide, T[]>;
     return { ...bySide, load: result.load, othersCores: result.othersCores };
   } finally {
