@@ -33,7 +33,7 @@ import { useBackend } from './backends.js';
 import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb, type SwitchAbResult, type SwitchSide } from './switch-ab.js';
-import { timedMs } from './timed-call.js';
+import { timedMs, timedSteps } from './timed-call.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 /** Batches a side cycles through. */
@@ -197,18 +197,13 @@ async function main() {
   let next = 0;
   /** A round of `count` training steps: each step's wall ms, CPU ms a step, steps of k skipped. */
   const round = async (count: number) => {
-    const walls: number[] = [];
     const skippedBefore = floatZeroStepsSkipped();
-    const { cpu } = await timedMs(async () => {
-      for (let i = 0; i < count; i++) {
-        const { x, y } = batches[next++ % BATCHES];
-        const start = performance.now();
-        await model.trainOnBatch(x, y);
-        walls.push(performance.now() - start);
-      }
+    const { walls, cpu } = await timedSteps(count, () => {
+      const { x, y } = batches[next++ % BATCHES];
+      return model.trainOnBatch(x, y);
     });
     loads.push(loadavg()[0]);
-    return { walls, cpu: cpu / count, skipped: floatZeroStepsSkipped() - skippedBefore };
+    return { walls, cpu, skipped: floatZeroStepsSkipped() - skippedBefore };
   };
   let times: SwitchAbResult<Awaited<ReturnType<typeof round>>>;
   try {

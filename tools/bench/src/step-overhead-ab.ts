@@ -28,7 +28,7 @@ import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { runSwitchAb, type SwitchAbResult } from './switch-ab.js';
-import { timedMs } from './timed-call.js';
+import { timedSteps } from './timed-call.js';
 import { batchAt, disposeBatches, randomBatches } from './training-data.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
@@ -64,15 +64,8 @@ async function main() {
   // Per round: the median step (ms), and the CPU time of the whole process (every thread) per step,
   // which other processes barely move.
   const round = async (count: number) => {
-    const times: number[] = [];
-    const { cpu } = await timedMs(async () => {
-      for (let i = 0; i < count; i++) {
-        const start = performance.now();
-        await model.trainOnBatch(x, y);
-        times.push(performance.now() - start);
-      }
-    });
-    return { median: medianOf(times), cpu: cpu / count };
+    const { walls, cpu } = await timedSteps(count, () => model.trainOnBatch(x, y));
+    return { median: medianOf(walls), cpu };
   };
   let result: SwitchAbResult<Awaited<ReturnType<typeof round>>>;
   try {

@@ -27,6 +27,7 @@ import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { runSwitchAb } from './switch-ab.js';
+import { timedSteps } from './timed-call.js';
 
 /**
  * Alternates `set(false)` and `set(true)` rounds of `perRound` calls of `run` (after two warm-up
@@ -39,19 +40,11 @@ async function abRounds(
   rounds: number,
   perRound: number,
 ) {
-  const medians = await runSwitchAb(
-    set,
-    async (calls) => {
-      const times: number[] = [];
-      for (let i = 0; i < calls; i++) {
-        const start = performance.now();
-        run();
-        times.push(performance.now() - start);
-      }
-      return medianOf(times);
-    },
-    { rounds, steps: perRound, warmupRounds: 2 },
-  );
+  const medians = await runSwitchAb(set, async (calls) => medianOf((await timedSteps(calls, run)).walls), {
+    rounds,
+    steps: perRound,
+    warmupRounds: 2,
+  });
   const ratios = medians.off.map((off, i) => off / medians.on[i]);
   console.log(
     `${label}: off ${medianOf(medians.off).toFixed(4)} ms, on ${medianOf(medians.on).toFixed(4)} ms, ` +

@@ -44,7 +44,7 @@ import { setCrossentropyGradientWritten, setCrossentropyKernelEnabled } from '@t
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb, type SwitchAbResult } from './switch-ab.js';
-import { timedMs } from './timed-call.js';
+import { timedSteps } from './timed-call.js';
 import { type NetworkName, type Trainable, tensorfoldModel } from './training-models.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {
@@ -101,17 +101,7 @@ async function main() {
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   // Per round: each step's wall ms and the process's CPU ms a step. The switch is off, then on, in
   // every round (not alternated: kept as this bench has been measured).
-  const round = async (count: number) => {
-    const walls: number[] = [];
-    const { cpu } = await timedMs(async () => {
-      for (let i = 0; i < count; i++) {
-        const start = performance.now();
-        await model.trainOnBatch(x, y);
-        walls.push(performance.now() - start);
-      }
-    });
-    return { walls, cpu: cpu / count };
-  };
+  const round = (count: number) => timedSteps(count, () => model.trainOnBatch(x, y));
   let times: SwitchAbResult<Awaited<ReturnType<typeof round>>>;
   try {
     times = await runSwitchAb(setSwitch, round, { rounds, steps, warmupRounds: 1, alternate: false });
