@@ -12,12 +12,18 @@
 //   Lines that start with `;;fma ` are code of the FMA module only (the comment mark is dropped
 //   there): kernels that need other relaxed-SIMD instructions (threaded-int8.wat's byte dot products).
 //
+// Before either, each line `;; @include fragments/<name>.wat` is replaced by that fragment's text
+// (wat-includes.mjs): functions that two modules share have one source in src/wasm/simd/fragments/,
+// which is not compiled on its own (only the .wat files directly in src/wasm/simd/ are modules).
+// wabt's error positions are lines of the expanded text.
+//
 // Output: src/wasm/simd/generated/<name>-wasm.ts for each <name>.wat, both modules as base64 strings. Git ignores it;
 // `pnpm install` regenerates it (root postinstall) and `build` runs this first, so dist carries it.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
+import { expandIncludes } from './wat-includes.mjs';
 
 const simdDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'wasm', 'simd');
 
@@ -82,7 +88,7 @@ function compile(name, wat, features) {
 
 /** The generated TypeScript of one `.wat` file: its SIMD and FMA builds as base64. */
 function generate(file) {
-  const source = readFileSync(join(simdDir, file), 'utf8');
+  const source = expandIncludes(readFileSync(join(simdDir, file), 'utf8'), join(simdDir, file));
   const features = { simd: true, threads: true };
   const simd = compile(file, source, features);
   const fmaOnly = fmaOnlyLines(source);

@@ -40,6 +40,54 @@ describe('runAlternating', () => {
   });
 });
 
+describe('runAlternating with continueRotation', () => {
+  it("goes on with the warm-up's rotation, and hands back whatever a round returns", async () => {
+    const log: string[] = [];
+    let calls = 0;
+    const side = (name: string) => ({
+      async round(steps: number) {
+        log.push(name);
+        return { name, steps, call: calls++ };
+      },
+    });
+    const result = await runAlternating([side('off'), side('on')], {
+      rounds: 3,
+      steps: 5,
+      warmupRounds: 2,
+      continueRotation: true,
+    });
+    // Warm-up rounds 0 and 1, then timed rounds in the order of rounds 2, 3, 4.
+    expect(log).toEqual(['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off', 'off', 'on']);
+    expect(result.rounds).toEqual([
+      [4, 7, 8].map((call) => ({ name: 'off', steps: 5, call })),
+      [5, 6, 9].map((call) => ({ name: 'on', steps: 5, call })),
+    ]);
+  });
+});
+
+describe('runAlternating without rotation', () => {
+  it('runs the sides in the order given in every round', async () => {
+    const log: string[] = [];
+    const side = (name: string) => ({
+      async round() {
+        log.push(name);
+        return name;
+      },
+    });
+    const result = await runAlternating([side('a'), side('b'), side('c')], {
+      rounds: 2,
+      steps: 1,
+      rotate: false,
+    });
+    expect(log).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
+    expect(result.rounds).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', 'c'],
+    ]);
+  });
+});
+
 describe('pairedOrder', () => {
   it('puts a round of ours right next to every peer, ours first in even rounds, second in odd ones', () => {
     expect(pairedOrder(3, 0)).toEqual([-1, 0, -1, 1, -1, 2]);

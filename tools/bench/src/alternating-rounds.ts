@@ -7,9 +7,12 @@
 import { type CpuSnapshot, cpuSnapshot, othersCores } from './cpu-time.js';
 import { loadPerCore, type RoundTime } from './steadiness.js';
 
-/** One side being measured: timed rounds of `steps` steps. */
-export interface RoundRunner {
-  round(steps: number): Promise<RoundTime>;
+/**
+ * One side being measured: timed rounds of `steps` steps. `T` is what a round gives back: its wall and
+ * CPU time by default; an A/B script may return more (each step's time, a counter's increase).
+ */
+export interface RoundRunner<T = RoundTime> {
+  round(steps: number): Promise<T>;
 }
 
 /** The order of the sides in round `round` of `count`: a rotation starting at `round mod count`. */
@@ -18,9 +21,9 @@ export function roundOrder(count: number, round: number): number[] {
 }
 
 /** What {@link runAlternating} measured. */
-export interface AlternatingResult {
+export interface AlternatingResult<T = RoundTime> {
   /** Each side's timed rounds, in round order (index i: round i), in the order the sides were given. */
-  rounds: RoundTime[][];
+  rounds: T[][];
   /** The largest 1-minute load average per core seen. */
   load: number;
   /** Cores' worth of CPU time other processes took during the timed rounds; null off Linux. */
@@ -32,18 +35,37 @@ export interface AlternatingResult {
  * alternating (see {@link roundOrder}). `pids` are the bench's other processes (peers), whose CPU
  * time does not count as other processes'.
  */
-export async function runAlternating(
-  sides: RoundRunner[],
-  options: { rounds: number; steps: number; warmupRounds?: number; pids?: number[] },
-): Promise<AlternatingResult> {
-  const { rounds, steps, warmupRounds = 1, pids = [] } = options;
+export async function runAlternating<T = RoundTime>(
+  sides: RoundRunner<T>[],
+  options: {
+    rounds: number;
+    steps: number;
+    /** Untimed rounds first (default 1). */
+    warmupRounds?: number;
+    pids?: number[];
+    /**
+     * Whether the timed rounds go on with the warm-up's rotation: timed round r in the order of
+     * round `warmupRounds + r` (the A/B scripts' order: with two sides and one warm-up round, off-on,
+     * then on-off, off-on, ...). Default false: the timed rounds start the rotation again at round 0.
+     */
+    continueRotation?: boolean;
+    /**
+     * Default true. False: every round runs the sides in the order given, so each side always
+     * follows the same one (kernel-ab.ts's and training-ab.ts's loops, kept as they were measured).
+     */
+    rotate?: boolean;
+  },
+): Promise<AlternatingResult<T>> {
+  const { rounds, steps, warmupRounds = 1, pids = [], continueRotation = false, rotate = true } = options;
+  const order = (round: number) => (rotate ? roundOrder(sides.length, round) : sides.map((_, i) => i));
   for (let round = 0; round < warmupRounds; round++)
-    for (const i of roundOrder(sides.length, round)) await sides[i].round(steps);
-  const times: RoundTime[][] = sides.map(() => []);
+    for (const i of order(round)) await sides[i].round(steps);
+  const times: T[][] = sides.map(() => []);
+  const first = continueRotation ? warmupRounds : 0;
   let load = loadPerCore();
   const before = cpuSnapshot(pids);
   for (let round = 0; round < rounds; round++) {
-    for (const i of roundOrder(sides.length, round)) times[i].push(await sides[i].round(steps));
+    for (const i of order(first + round)) times[i].push(await sides[i].round(steps));
     load = Math.max(load, loadPerCore());
   }
   const after = cpuSnapshot(pids);

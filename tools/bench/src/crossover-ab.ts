@@ -20,7 +20,10 @@ import {
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { timeAgainstOneThread } from './kernel-ab.js';
+import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianOf } from './steadiness.js';
+import { runSwitchAb } from './switch-ab.js';
+import { timedMs } from './timed-call.js';
 
 interface Product {
   name: string;
@@ -80,39 +83,21 @@ async function main() {
 }
 
 /** The MLP's inference, 1000 rows in batches of 32, under the default routing and the one before it. */
-function inferenceAb(rounds: number) {
-  const sizes = [784, 512, 256, 10];
-  const weights = sizes.slice(1).map((n, i) => ({
-    w: tf.randomUniform([sizes[i], n], -0.05, 0.05, 'float32', 10 + i),
-    b: tf.randomUniform([n], -0.05, 0.05, 'float32', 20 + i),
-  }));
+async function inferenceAb(rounds: number) {
   const x = tf.randomUniform([1000, 784], 0, 1, 'float32', 30) as tf.Tensor2D; // [rows, 784]
-  const predict = () => {
-    for (let start = 0; start < 1000; start += 32) {
-      tf.tidy(() => {
-        let h: tf.Tensor2D = x.slice([start, 0], [Math.min(32, 1000 - start), 784]); // [32, 784]
-        for (const [i, { w, b }] of weights.entries()) {
-          const activation = i < weights.length - 1 ? 'relu' : 'linear';
-          h = tf.fused.matMul({ a: h, b: w as tf.Tensor2D, bias: b, activation }) as tf.Tensor2D; // [32, n]
-        }
-        h.dataSync();
-      });
-    }
-  };
-  const times: Record<'now' | 'before', number[]> = { now: [], before: [] };
-  for (let round = 0; round <= rounds; round++) {
-    const order = round % 2 === 0 ? (['now', 'before'] as const) : (['before', 'now'] as const);
-    for (const side of order) {
-      setThreadedMatMulMinimum(side === 'before' ? THREADED_MIN_MULTIPLY_ADDS : undefined);
-      const start = performance.now();
-      predict();
-      if (round > 0) times[side].push(performance.now() - start);
-    }
-  }
-  setThreadedMatMulMinimum();
-  tf.dispose([x, ...weights.flatMap(({ w, b }) => [w, b])]);
-  const now = medianOf(times.now);
-  const before = medianOf(times.before);
+  const mlp = mlpPredictPass(x, { softmax: false });
+  // on: the default routing (now); off: every product from THREADED_MIN_MULTIPLY_ADDS on the pool (before)
+  const routeNow = (now: boolean) => setThreadedMatMulMinimum(now ? undefined : THREADED_MIN_MULTIPLY_ADDS);
+  const times = await runSwitchAb(routeNow, async () => (await timedMs(() => mlp.run())).wall, {
+    rounds,
+    steps: 1,
+    warmupRounds: 1,
+    first: 'on',
+  });
+  mlp.dispose();
+  x.dispose();
+  const now = medianOf(times.on);
+  const before = medianOf(times.off);
   console.log(
     `\nMLP inference, 1000 rows in batches of 32 (median of ${rounds} rounds): now ${now.toFixed(1)} ms, ` +
       `before ${before.toFixed(1)} ms, ratio ${(before / now).toFixed(2)}`,
@@ -120,4 +105,4 @@ function inferenceAb(rounds: number) {
 }
 
 await main();
-if (wasmThreads() >= 2) inferenceAb(Number(process.argv[2] ?? '8') * 2);
+if (wasmThreads() >= 2) await inferenceAb(Number(process.argv[2] ?? '8') * 2);

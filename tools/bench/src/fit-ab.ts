@@ -4,7 +4,7 @@
  * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
  * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
  * `samples` random 28x28 images (default 6,400: 100 steps). Each round fits one epoch with the switch
- * off and one with it on, the first side alternating between rounds (`roundOrder`; `rounds` rounds,
+ * off and one with it on, the first side alternating between rounds (switch-ab.ts; `rounds` rounds,
  * default 6, after one warm-up round each), so that load from other processes and the order hit both
  * alike. Prints each side's median samples/s and process CPU time
  * per step (every thread), and the ratios (> 1: the switch on is faster).
@@ -24,9 +24,10 @@ import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tens
 import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { setCrossentropyKernelEnabled } from '@tensorfold/optim/testing';
-import { roundOrder } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
+import { runSwitchAb, type SwitchAbResult } from './switch-ab.js';
+import { timedMs } from './timed-call.js';
 
 const SWITCHES: Record<string, (on: boolean) => void> = {
   gather: setGatherRowsEnabled,
@@ -60,30 +61,29 @@ async function main() {
   });
   const x = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1);
   const y = tf.cast(tf.randomUniform([samples], 0, 10, 'int32', 2), 'float32');
-  const rate: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
   const steps = Math.ceil(samples / batchSize);
+  // Every round fits both sides once, so call c belongs to round floor(c / 2): both sides of a round
+  // shuffle with the round's seed (0 for the warm-up round).
+  let call = 0;
+  let times: SwitchAbResult<{ wall: number; cpu: number }>;
   try {
-    for (let round = 0; round <= rounds; round++) {
-      const sides = ['off', 'on'] as const;
-      for (const side of roundOrder(sides.length, round).map((i) => sides[i])) {
-        setSwitch(side === 'on');
-        const cpuStart = process.cpuUsage();
-        const start = performance.now();
-        await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0, seed: round });
-        const ms = performance.now() - start;
-        const used = process.cpuUsage(cpuStart);
-        if (round > 0) {
-          rate[side].push((samples / ms) * 1000);
-          cpu[side].push((used.user + used.system) / 1000 / steps);
-        }
-      }
-    }
+    times = await runSwitchAb(
+      setSwitch,
+      () =>
+        timedMs(() =>
+          model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0, seed: Math.floor(call++ / 2) }),
+        ),
+      { rounds, steps: 1, warmupRounds: 1 },
+    );
   } finally {
-    setSwitch(true);
     model.dispose();
     tf.dispose([x, y]);
   }
+  const rate = {
+    on: times.on.map((t) => (samples / t.wall) * 1000),
+    off: times.off.map((t) => (samples / t.wall) * 1000),
+  };
+  const cpu = { on: times.on.map((t) => t.cpu / steps), off: times.off.map((t) => t.cpu / steps) };
   const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}`;
   console.log(
     `lenet5 fit, batch ${batchSize}, switch ${name}: ${rounds} rounds of ${samples} samples per side`,

@@ -30,7 +30,10 @@ import { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from '@tensorfold/back
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
+import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianOf as median } from './steadiness.js';
+import { runSwitchAb, type SwitchAbResult, type SwitchSide } from './switch-ab.js';
+import { timedMs, timedSteps } from './timed-call.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 /** Batches a side cycles through. */
@@ -128,27 +131,21 @@ async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<vo
         ? tf.fused.matMul({ a, b, bias, transposeA, transposeB, activation })
         : tf.matMul(a, b, transposeA, transposeB),
     );
-  const perCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  const cpuPerCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let round = 0; round <= rounds; round++) {
-    const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
-    for (const side of order) {
-      setFloatZeroSkipEnabled(side === 'on');
-      const start = performance.now();
-      const cpuStart = process.cpuUsage();
-      for (let i = 0; i < CALLS; i++) run().dispose();
-      const used = process.cpuUsage(cpuStart);
-      if (round > 0) {
-        perCall[side].push(((performance.now() - start) * 1000) / CALLS);
-        cpuPerCall[side].push((used.user + used.system) / CALLS);
-      }
-    }
-  }
-  setFloatZeroSkipEnabled(true);
+  // microseconds a call, wall and CPU, per round
+  const perCall = await runSwitchAb(
+    setFloatZeroSkipEnabled,
+    async (calls) => {
+      const { wall, cpu } = await timedMs(() => {
+        for (let i = 0; i < calls; i++) run().dispose();
+      });
+      return { wall: (wall * 1000) / calls, cpu: (cpu * 1000) / calls };
+    },
+    { rounds, steps: CALLS, warmupRounds: 1 },
+  );
   tf.dispose([a, b, ...(bias != null ? [bias] : [])]);
-  const on = median(perCall.on);
-  const off = median(perCall.off);
-  const cpuRatio = median(cpuPerCall.off) / median(cpuPerCall.on);
+  const on = median(perCall.on.map((t) => t.wall));
+  const off = median(perCall.off.map((t) => t.wall));
+  const cpuRatio = median(perCall.off.map((t) => t.cpu)) / median(perCall.on.map((t) => t.cpu));
   const shapes = `[${aShape}]${transposeA ? '^T' : ''} x [${bShape}]${transposeB ? '^T' : ''}`;
   console.log(
     `| ${layer.net} ${pass} ${shapes} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(off / on).toFixed(3)} | ${cpuRatio.toFixed(3)} |`,
@@ -156,50 +153,25 @@ async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<vo
 }
 
 /**
- * The MLP 784-512-256-10's forward pass (random weights, as `fused.matMul` calls: what `predict` runs)
- * over the first 1000 MNIST test digits in batches of 32, skip on and off alternating, `rounds`
- * rounds: median wall and CPU milliseconds a pass of 1000.
+ * The MLP 784-512-256-10's forward pass (random weights, as `fused.matMul` calls: what `predict` runs;
+ * mlp-predict-pass.ts) over the first 1000 MNIST test digits in batches of 32, skip on and off
+ * alternating, `rounds` rounds: median wall and CPU milliseconds a pass of 1000.
  */
 async function predictions(rounds: number): Promise<void> {
   console.log(`backend: ${await useBackend('wasm')}`);
   const test = await loadMnist({ split: 'test', limit: 1000 });
-  const x = tf.reshape(test.xs, [1000, 784]);
+  const x = tf.reshape(test.xs, [1000, 784]) as tf.Tensor2D; // [1000, 784]
   test.dispose();
-  const sizes = [784, 512, 256, 10];
-  const weights = sizes.slice(1).map((units, i) => ({
-    w: tf.randomUniform([sizes[i], units], -0.05, 0.05, 'float32', 10 + i),
-    b: tf.randomUniform([units], -0.05, 0.05, 'float32', 20 + i),
-  }));
-  const pass = () => {
-    for (let start = 0; start < 1000; start += 32) {
-      tf.tidy(() => {
-        let h = x.slice(start, Math.min(32, 1000 - start)); // [32, 784]
-        for (const [i, { w, b }] of weights.entries()) {
-          h = tf.fused.matMul({ a: h, b: w, bias: b, activation: i < 2 ? 'relu' : 'linear' });
-        }
-        return tf.softmax(h).dataSync();
-      });
-    }
-  };
-  const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let round = 0; round <= rounds; round++) {
-    for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-      setFloatZeroSkipEnabled(side === 'on');
-      const start = performance.now();
-      const cpuStart = process.cpuUsage();
-      pass();
-      const used = process.cpuUsage(cpuStart);
-      if (round > 0) {
-        wall[side].push(performance.now() - start);
-        cpu[side].push((used.user + used.system) / 1000);
-      }
-    }
-  }
-  setFloatZeroSkipEnabled(true);
-  tf.dispose([x, ...weights.flatMap(({ w, b }) => [w, b])]);
-  const [on, off] = [median(wall.on), median(wall.off)];
-  const [cpuOn, cpuOff] = [median(cpu.on), median(cpu.off)];
+  const mlp = mlpPredictPass(x, { softmax: true });
+  const times = await runSwitchAb(setFloatZeroSkipEnabled, () => timedMs(() => mlp.run()), {
+    rounds,
+    steps: 1,
+    warmupRounds: 1,
+  });
+  mlp.dispose();
+  x.dispose();
+  const [on, off] = [median(times.on.map((t) => t.wall)), median(times.off.map((t) => t.wall))];
+  const [cpuOn, cpuOff] = [median(times.on.map((t) => t.cpu)), median(times.off.map((t) => t.cpu))];
   console.log(`MLP forward, 1000 MNIST test digits in batches of 32, ${rounds} rounds a side:`);
   console.log(
     `skip on ${on.toFixed(1)} ms wall (${cpuOn.toFixed(1)} ms CPU), off ${off.toFixed(1)} ms (${cpuOff.toFixed(1)} ms)`,
@@ -221,37 +193,29 @@ async function main() {
   const { batch } = TRAINING_INPUT[network];
   const model = tensorfoldModel(network);
   const batches = await batchesOf(network, data, batch);
-  const wall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  const skipped: Record<'on' | 'off', number> = { on: 0, off: 0 };
   const loads = [loadavg()[0]];
   let next = 0;
+  /** A round of `count` training steps: each step's wall ms, CPU ms a step, steps of k skipped. */
+  const round = async (count: number) => {
+    const skippedBefore = floatZeroStepsSkipped();
+    const { walls, cpu } = await timedSteps(count, () => {
+      const { x, y } = batches[next++ % BATCHES];
+      return model.trainOnBatch(x, y);
+    });
+    loads.push(loadavg()[0]);
+    return { walls, cpu, skipped: floatZeroStepsSkipped() - skippedBefore };
+  };
+  let times: SwitchAbResult<Awaited<ReturnType<typeof round>>>;
   try {
-    for (let round = 0; round <= rounds; round++) {
-      const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
-      for (const side of order) {
-        setFloatZeroSkipEnabled(side === 'on');
-        const cpuStart = process.cpuUsage();
-        const skippedBefore = floatZeroStepsSkipped();
-        for (let i = 0; i < steps; i++) {
-          const { x, y } = batches[next++ % BATCHES];
-          const start = performance.now();
-          await model.trainOnBatch(x, y);
-          if (round > 0) wall[side].push(performance.now() - start);
-        }
-        const used = process.cpuUsage(cpuStart);
-        if (round > 0) {
-          cpu[side].push((used.user + used.system) / 1000 / steps);
-          skipped[side] += floatZeroStepsSkipped() - skippedBefore;
-        }
-      }
-      loads.push(loadavg()[0]);
-    }
+    times = await runSwitchAb(setFloatZeroSkipEnabled, round, { rounds, steps, warmupRounds: 1 });
   } finally {
-    setFloatZeroSkipEnabled(true);
     model.dispose();
     for (const { x, y } of batches) tf.dispose([x, y]);
   }
+  const wall = { on: times.on.flatMap((t) => t.walls), off: times.off.flatMap((t) => t.walls) };
+  const cpu = { on: times.on.map((t) => t.cpu), off: times.off.map((t) => t.cpu) };
+  const total = (side: SwitchSide) => times[side].reduce((sum, t) => sum + t.skipped, 0);
+  const skipped = { on: total('on'), off: total('off') };
   const fmt = (v: number) => v.toFixed(2);
   console.log(`${network}, batch ${batch}, ${data} inputs: ${rounds} rounds of ${steps} steps a side`);
   console.log(

@@ -11,24 +11,19 @@
 import { initBackend } from '@tensorfold/backend';
 import { setInt8ChainLayoutReuse, setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { type Model, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
-import { dense } from '@tensorfold/layers';
-import { roundOrder } from './alternating-rounds.js';
+import { runAlternating } from './alternating-rounds.js';
+import { mlpNetwork } from './networks.js';
 import { medianOf } from './steadiness.js';
+import { timedMs } from './timed-call.js';
 import { predictingWithout } from './zero-skips.js';
 
 async function main(): Promise<void> {
   await initBackend({ require: 'wasm' });
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
   setSeed(1);
-  const float = sequential({
-    layers: [
-      dense({ units: 512, activation: 'relu', inputShape: [784] }),
-      dense({ units: 256, activation: 'relu' }),
-      dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const float = mlpNetwork();
   const int8 = quantizeForInference(float);
   const test = await loadMnist({ split: 'test', limit: 1000 });
   const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
@@ -39,25 +34,20 @@ async function main(): Promise<void> {
     ['int8 (units tested, before)', predictingWithout(int8, [setInt8SkipListsEnabled])],
     ['int8 (laid out each call, before)', predictingWithout(int8, [setInt8ChainLayoutReuse])],
   ];
-  const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
-  const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
-  for (let r = 0; r < rounds + 1; r++)
-    for (const [k, m] of roundOrder(variants.length, r).map((i) => variants[i])) {
-      const before = process.cpuUsage();
-      const start = performance.now();
-      const y = m.predict(x) as tf.Tensor;
-      await y.data();
-      y.dispose();
-      const used = process.cpuUsage(before);
-      if (r === 0) continue;
-      cpu.get(k)?.push((used.user + used.system) / 1000);
-      wall.get(k)?.push(performance.now() - start);
-    }
-  const floatCpu = medianOf(cpu.get('float32') ?? []);
-  const floatWall = medianOf(wall.get('float32') ?? []);
-  for (const [k] of variants) {
-    const c = cpu.get(k) ?? [];
-    const w = wall.get(k) ?? [];
+  const sides = variants.map(([, m]) => ({
+    round: () =>
+      timedMs(async () => {
+        const y = m.predict(x) as tf.Tensor;
+        await y.data();
+        y.dispose();
+      }),
+  }));
+  const { rounds: times } = await runAlternating(sides, { rounds, steps: 1, continueRotation: true });
+  const floatCpu = medianOf(times[0].map((t) => t.cpu));
+  const floatWall = medianOf(times[0].map((t) => t.wall));
+  for (const [i, [k]] of variants.entries()) {
+    const c = times[i].map((t) => t.cpu);
+    const w = times[i].map((t) => t.wall);
     console.log(
       `mlp ${k}: ${medianOf(c).toFixed(1)} ms CPU (${(floatCpu / medianOf(c)).toFixed(2)}x; ${Math.min(...c).toFixed(1)}-${Math.max(...c).toFixed(1)}), ${medianOf(w).toFixed(1)} ms wall (${(floatWall / medianOf(w)).toFixed(2)}x; ${Math.min(...w).toFixed(1)}-${Math.max(...w).toFixed(1)})`,
     );

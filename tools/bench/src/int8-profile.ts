@@ -22,41 +22,18 @@ import {
   setInt8ZeroSkipEnabled,
 } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, sequential, setSeed, tf } from '@tensorfold/core';
+import { type Model, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
-import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
+import { runAlternating } from './alternating-rounds.js';
+import { lenet5Network, mlpNetwork } from './networks.js';
 import { medianOf } from './steadiness.js';
+import { timedMs } from './timed-call.js';
 import { BOTH_SKIPS, predictingWithout } from './zero-skips.js';
 
 const builders: Record<string, [() => Model, number[]]> = {
-  mlp: [
-    () =>
-      sequential({
-        layers: [
-          dense({ units: 512, activation: 'relu', inputShape: [784] }),
-          dense({ units: 256, activation: 'relu' }),
-          dense({ units: 10, activation: 'softmax' }),
-        ],
-      }),
-    [784],
-  ],
-  lenet: [
-    () =>
-      sequential({
-        layers: [
-          conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
-          maxPooling2d({ poolSize: 2 }),
-          conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-          maxPooling2d({ poolSize: 2 }),
-          flatten(),
-          dense({ units: 120, activation: 'relu' }),
-          dense({ units: 84, activation: 'relu' }),
-          dense({ units: 10, activation: 'softmax' }),
-        ],
-      }),
-    [28, 28, 1],
-  ],
+  mlp: [mlpNetwork, [784]],
+  lenet: [() => lenet5Network(), [28, 28, 1]],
   vgg: [() => vggSmall({ filters: [16, 32], denseUnits: 128 }), [28, 28, 1]],
 };
 
@@ -181,21 +158,19 @@ async function ab(name: string): Promise<void> {
     }),
   };
   const x = await inputs(input);
-  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  const wall: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const entries = Object.entries(variants);
   // each round starts one variant later: no variant always runs right after the same one
-  for (let r = 0; r < rounds + 1; r++)
-    for (const [k, m] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
-      const before = process.cpuUsage();
-      const start = performance.now();
-      const y = m.predict(x, { batchSize }) as tf.Tensor;
-      await y.data();
-      y.dispose();
-      const used = process.cpuUsage(before);
-      if (r > 0) cpu[k].push((used.user + used.system) / 1000);
-      if (r > 0) wall[k].push(performance.now() - start);
-    }
+  const sides = entries.map(([, m]) => ({
+    round: () =>
+      timedMs(async () => {
+        const y = m.predict(x, { batchSize }) as tf.Tensor;
+        await y.data();
+        y.dispose();
+      }),
+  }));
+  const { rounds: times } = await runAlternating(sides, { rounds, steps: 1, continueRotation: true });
+  const cpu = Object.fromEntries(entries.map(([k], i) => [k, times[i].map((t) => t.cpu)]));
+  const wall = Object.fromEntries(entries.map(([k], i) => [k, times[i].map((t) => t.wall)]));
   const least = (a: number[]) => Math.min(...a);
   for (const k of Object.keys(cpu))
     console.log(

@@ -12,6 +12,7 @@ import {
   setThreadedKernelsEnabled,
 } from '@tensorfold/backend/testing';
 import type { tf } from '@tensorfold/core';
+import { runAlternating } from './alternating-rounds.js';
 import { medianOf as median } from './steadiness.js';
 
 /** Median milliseconds per run on each side; `stock` is null when the stock kernels cannot run it. */
@@ -118,18 +119,19 @@ async function alternate(
   sides: Record<'stock' | 'ours', () => void>,
   options: { rounds: number; perRound: number; readBack?: boolean },
 ): Promise<Record<'stock' | 'ours', number | null>> {
-  const times: Record<'ours' | 'stock', number[]> = { ours: [], stock: [] };
   let stockFails = false;
   const run = async () => {
     const out = compute();
     if (options.readBack ?? true) await out.data();
     out.dispose();
   };
-  for (let round = 0; round <= options.rounds; round++) {
-    for (const side of ['stock', 'ours'] as const) {
-      if (side === 'stock' && stockFails) continue;
+  // stock, then ours, in every round (not rotated: kept as every suite has been measured)
+  const runners = (['stock', 'ours'] as const).map((side) => ({
+    async round(calls: number) {
+      const times: number[] = [];
+      if (side === 'stock' && stockFails) return times;
       sides[side]();
-      for (let i = 0; i < options.perRound; i++) {
+      for (let i = 0; i < calls; i++) {
         const start = performance.now();
         try {
           await run();
@@ -138,9 +140,16 @@ async function alternate(
           stockFails = true;
           break;
         }
-        if (round > 0) times[side].push(performance.now() - start);
+        times.push(performance.now() - start);
       }
-    }
-  }
-  return { ours: median(times.ours), stock: stockFails ? null : median(times.stock) };
+      return times;
+    },
+  }));
+  const { rounds } = await runAlternating(runners, {
+    rounds: options.rounds,
+    steps: options.perRound,
+    rotate: false,
+  });
+  const [stock, ours] = rounds.map((side) => side.flat());
+  return { ours: median(ours), stock: stockFails ? null : median(stock) };
 }

@@ -16,6 +16,7 @@ import { setPaddedMatMulEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
+import { runSwitchAb } from './switch-ab.js';
 
 interface Product {
   name: string;
@@ -61,16 +62,16 @@ async function main() {
           ? tf.fused.matMul({ a, b, bias, transposeA: p.transposeA, transposeB: p.transposeB })
           : tf.matMul(a, b, p.transposeA, p.transposeB),
       );
-    const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    for (let round = 0; round <= rounds; round++) {
-      const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const side of order) {
-        setPaddedMatMulEnabled(side === 'on', any);
+    // CPU microseconds a call, per round
+    const times = await runSwitchAb(
+      (on) => setPaddedMatMulEnabled(on, any),
+      async (calls) => {
         const start = cpuMs();
-        for (let i = 0; i < CALLS; i++) run().dispose();
-        if (round > 0) times[side].push(((cpuMs() - start) / CALLS) * 1000);
-      }
-    }
+        for (let i = 0; i < calls; i++) run().dispose();
+        return ((cpuMs() - start) / calls) * 1000;
+      },
+      { rounds, steps: CALLS, warmupRounds: 1, first: 'on' },
+    );
     setPaddedMatMulEnabled(true);
     tf.dispose([a, b, ...(bias != null ? [bias] : [])]);
     const on = median(times.on);

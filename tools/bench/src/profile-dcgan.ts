@@ -11,6 +11,7 @@ import { tf } from '@tensorfold/core';
 import { dcgan } from '@tensorfold/models-gan';
 import { adam } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
+import { printKernelTotals, profileFastest } from './kernel-profile.js';
 import { medianOf } from './steadiness.js';
 
 async function main() {
@@ -34,16 +35,7 @@ async function main() {
   };
   for (let i = 0; i < 2; i++) await step();
 
-  const fastest: Array<{ key: string; ms: number }> = [];
-  for (let i = 0; i < steps; i++) {
-    const info = await tf.profile(step);
-    for (const [k, kernel] of info.kernels.entries()) {
-      const ms = (await kernel.kernelTimeMs) as number;
-      const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)}`;
-      if (fastest[k] == null) fastest[k] = { key, ms };
-      else fastest[k].ms = Math.min(fastest[k].ms, ms);
-    }
-  }
+  const { fastest } = await profileFastest(step, steps);
   const wall: number[] = [];
   for (let i = 0; i < steps; i++) {
     const start = performance.now();
@@ -54,32 +46,10 @@ async function main() {
   for (const o of optimizers) o.dispose();
   x.dispose();
 
-  const total = fastest.reduce((sum, k) => sum + k.ms, 0);
   console.log(
     `DCGAN step wall time (ms): min ${Math.min(...wall).toFixed(0)}, median ${medianOf(wall).toFixed(0)}`,
   );
-  console.log(
-    `sum of each kernel call's fastest time: ${total.toFixed(0)} ms over ${fastest.length} calls\n`,
-  );
-  const byName = new Map<string, { ms: number; calls: number }>();
-  const byCall = new Map<string, { ms: number; calls: number }>();
-  for (const k of fastest) {
-    for (const [map, key] of [
-      [byName, k.key.split(' ')[0]],
-      [byCall, k.key],
-    ] as const) {
-      const entry = map.get(key) ?? { ms: 0, calls: 0 };
-      entry.ms += k.ms;
-      entry.calls++;
-      map.set(key, entry);
-    }
-  }
-  console.log('| kernel | ms per step | calls |\n|---|---|---|');
-  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
-    console.log(`| ${name} | ${e.ms.toFixed(1)} | ${e.calls} |`);
-  console.log('\n| kernel and input shapes | ms per step | calls |\n|---|---|---|');
-  for (const [key, e] of [...byCall].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
-    console.log(`| ${key} | ${e.ms.toFixed(1)} | ${e.calls} |`);
+  printKernelTotals(fastest, { rows: 12, digits: { total: 0, kernel: 1, call: 1 }, calls: 'calls' });
 }
 
 main();

@@ -19,6 +19,7 @@ import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
 import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
+import { printKernelTotals, profileFastest } from './kernel-profile.js';
 import { medianOf } from './steadiness.js';
 import { type NetworkName, type Trainable, tensorfoldModel, tfjsLayersModel } from './training-models.js';
 
@@ -67,21 +68,9 @@ async function main() {
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
 
-  const fastest: Array<{ key: string; ms: number }> = [];
-  const profiled: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
-    const info = await tf.profile(async () => {
-      await model.trainOnBatch(x, y);
-    });
-    profiled.push(performance.now() - start);
-    for (const [k, kernel] of info.kernels.entries()) {
-      const ms = (await kernel.kernelTimeMs) as number;
-      const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)}`;
-      if (fastest[k] == null) fastest[k] = { key, ms };
-      else fastest[k].ms = Math.min(fastest[k].ms, ms);
-    }
-  }
+  const { fastest, profiledMs: profiled } = await profileFastest(async () => {
+    await model.trainOnBatch(x, y);
+  }, steps);
   const plain: number[] = [];
   for (let i = 0; i < steps; i++) {
     const start = performance.now();
@@ -92,33 +81,9 @@ async function main() {
   tf.dispose([x, y]);
 
   const stat = (v: number[]) => `min ${Math.min(...v).toFixed(2)}, median ${medianOf(v).toFixed(2)}`;
-  const total = fastest.reduce((sum, k) => sum + k.ms, 0);
   console.log(`${network} on ${side}, batch ${batch}, ${steps} steps`);
   console.log(`step wall time (ms): ${stat(plain)}; profiled: ${stat(profiled)}`);
-  console.log(
-    `sum of each kernel call's fastest time: ${total.toFixed(2)} ms over ${fastest.length} calls per step\n`,
-  );
-  const byName = new Map<string, { ms: number; calls: number }>();
-  const byCall = new Map<string, { ms: number; calls: number }>();
-  for (const k of fastest) {
-    for (const [map, key] of [
-      [byName, k.key.split(' ')[0]],
-      [byCall, k.key],
-    ] as const) {
-      const entry = map.get(key) ?? { ms: 0, calls: 0 };
-      entry.ms += k.ms;
-      entry.calls++;
-      map.set(key, entry);
-    }
-  }
-  console.log('| kernel | ms per step | calls |\n|---|---|---|');
-  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
-    console.log(`| ${name} | ${e.ms.toFixed(2)} | ${e.calls} |`);
-  }
-  console.log('\n| kernel call (input shapes) | ms per step | calls |\n|---|---|---|');
-  for (const [key, e] of [...byCall].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
-    console.log(`| ${key} | ${e.ms.toFixed(3)} | ${e.calls} |`);
-  }
+  printKernelTotals(fastest, { rows: 20, digits: { total: 2, kernel: 2, call: 3 }, calls: 'calls per step' });
 }
 
 main().then(

@@ -27,6 +27,8 @@ import {
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
+import { runSwitchAb, type SwitchAbResult } from './switch-ab.js';
+import { timedSteps } from './timed-call.js';
 import { batchAt, disposeBatches, randomBatches } from './training-data.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
@@ -59,33 +61,21 @@ async function main() {
   // the suite's seeded random batch: [batch, 784] or [batch, 28, 28, 1]; one-hot labels [batch, 10]
   const data = randomBatches(batch, inputShape);
   const { x, y } = batchAt(data, 0);
-  const medians: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  // CPU time of the whole process (every thread) per step, per round: barely moved by other processes.
-  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  // Per round: the median step (ms), and the CPU time of the whole process (every thread) per step,
+  // which other processes barely move.
+  const round = async (count: number) => {
+    const { walls, cpu } = await timedSteps(count, () => model.trainOnBatch(x, y));
+    return { median: medianOf(walls), cpu };
+  };
+  let result: SwitchAbResult<Awaited<ReturnType<typeof round>>>;
   try {
-    for (let round = -2; round < rounds; round++) {
-      const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
-      for (const side of order) {
-        setSwitch(side === 'on');
-        const times: number[] = [];
-        const cpuStart = process.cpuUsage();
-        for (let i = 0; i < steps; i++) {
-          const start = performance.now();
-          await model.trainOnBatch(x, y);
-          times.push(performance.now() - start);
-        }
-        const used = process.cpuUsage(cpuStart);
-        if (round >= 0) {
-          medians[side].push(medianOf(times));
-          cpu[side].push((used.user + used.system) / 1000 / steps);
-        }
-      }
-    }
+    result = await runSwitchAb(setSwitch, round, { rounds, steps, warmupRounds: 2 });
   } finally {
-    setSwitch(true);
     model.dispose();
     disposeBatches(data);
   }
+  const medians = { on: result.on.map((r) => r.median), off: result.off.map((r) => r.median) };
+  const cpu = { on: result.on.map((r) => r.cpu), off: result.off.map((r) => r.cpu) };
   const ratios = medians.off.map((off, i) => off / medians.on[i]);
   console.log(
     `step ms, median [q1, q3] of round medians: off ${medianAndQuartiles(medians.off, 3)}, on ${medianAndQuartiles(medians.on, 3)}`,

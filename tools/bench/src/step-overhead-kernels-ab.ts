@@ -26,32 +26,25 @@ import { adam } from '@tensorfold/optim';
 import { setInPlaceUpdates } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
+import { runSwitchAb } from './switch-ab.js';
+import { timedSteps } from './timed-call.js';
 
-/** Alternates `set(false)` and `set(true)` rounds of `perRound` calls of `run`; prints the summary. */
-function abRounds(
+/**
+ * Alternates `set(false)` and `set(true)` rounds of `perRound` calls of `run` (after two warm-up
+ * rounds); prints the summary of the round medians.
+ */
+async function abRounds(
   label: string,
   set: (on: boolean) => void,
   run: () => void,
   rounds: number,
   perRound: number,
 ) {
-  const medians: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  try {
-    for (let round = -2; round < rounds; round++) {
-      for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        set(side === 'on');
-        const times: number[] = [];
-        for (let i = 0; i < perRound; i++) {
-          const start = performance.now();
-          run();
-          times.push(performance.now() - start);
-        }
-        if (round >= 0) medians[side].push(medianOf(times));
-      }
-    }
-  } finally {
-    set(true);
-  }
+  const medians = await runSwitchAb(set, async (calls) => medianOf((await timedSteps(calls, run)).walls), {
+    rounds,
+    steps: perRound,
+    warmupRounds: 2,
+  });
   const ratios = medians.off.map((off, i) => off / medians.on[i]);
   console.log(
     `${label}: off ${medianOf(medians.off).toFixed(4)} ms, on ${medianOf(medians.on).toFixed(4)} ms, ` +
@@ -59,7 +52,7 @@ function abRounds(
   );
 }
 
-function adamCase(rounds: number, perRound: number): void {
+async function adamCase(rounds: number, perRound: number): Promise<void> {
   const shapes = [[784, 512], [512], [512, 256], [256], [256, 10], [10]];
   const optimizer = adam({ learningRate: 1e-3 });
   const variables = shapes.map((s, i) =>
@@ -68,7 +61,7 @@ function adamCase(rounds: number, perRound: number): void {
   const gradients = shapes.map((s, i) => tf.randomNormal(s, 0, 0.01, 'float32', 100 + i));
   const pairs = variables.map((variable, i) => ({ variable, gradient: gradients[i] }));
   try {
-    abRounds(
+    await abRounds(
       'Adam update, MLP 784-512-256-10 (6 variables)',
       setInPlaceUpdates,
       () => optimizer.applyGradients(pairs),
@@ -81,7 +74,7 @@ function adamCase(rounds: number, perRound: number): void {
   }
 }
 
-function transposeCase(rounds: number, perRound: number): void {
+async function transposeCase(rounds: number, perRound: number): Promise<void> {
   const shapes = [
     [512, 784],
     [128, 784],
@@ -98,7 +91,7 @@ function transposeCase(rounds: number, perRound: number): void {
     const rank = shape.length;
     const perm = shape.map((_, i) => (i < rank - 2 ? i : 2 * rank - 3 - i));
     try {
-      abRounds(
+      await abRounds(
         `transpose [${shape}]`,
         setSwapLastAxesEnabled,
         () => tf.transpose(x, perm).dispose(),
@@ -111,7 +104,7 @@ function transposeCase(rounds: number, perRound: number): void {
   }
 }
 
-function sumsCase(rounds: number, perRound: number): void {
+async function sumsCase(rounds: number, perRound: number): Promise<void> {
   for (const shape of [
     [50176, 8],
     [50176, 16],
@@ -119,7 +112,7 @@ function sumsCase(rounds: number, perRound: number): void {
   ]) {
     const x = tf.randomUniform(shape, -1, 1, 'float32', 1);
     try {
-      abRounds(
+      await abRounds(
         `sum over rows of [${shape}]`,
         setNarrowColumnSumsEnabled,
         () => tf.sum(x, 0).dispose(),
@@ -132,12 +125,12 @@ function sumsCase(rounds: number, perRound: number): void {
   }
 }
 
-function padRowsCase(rounds: number, perRound: number): void {
+async function padRowsCase(rounds: number, perRound: number): Promise<void> {
   // [batch, h, w, 1] input, [batch, h, w, 8] output gradient, 3x3 'same'
   const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
   const dy = tf.randomUniform([64, 28, 28, 8], -1, 1, 'float32', 2) as tf.Tensor4D;
   try {
-    abRounds(
+    await abRounds(
       'Conv2DBackpropFilter [64, 28, 28, 1], 3x3 to 8, same',
       setPadRowsEnabled,
       () =>
@@ -158,7 +151,7 @@ function padRowsCase(rounds: number, perRound: number): void {
   }
 }
 
-const CASES: Record<string, (rounds: number, perRound: number) => void> = {
+const CASES: Record<string, (rounds: number, perRound: number) => Promise<void>> = {
   adam: adamCase,
   transpose: transposeCase,
   sums: sumsCase,
@@ -172,7 +165,7 @@ async function main() {
   const rounds = Number(roundsArg);
   const perRound = Number(perRoundArg);
   console.log(`backend: ${await useBackend('wasm')}; ${which}, ${rounds} rounds of ${perRound} calls`);
-  run(rounds, perRound);
+  await run(rounds, perRound);
 }
 
 main().then(

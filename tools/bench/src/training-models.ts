@@ -8,9 +8,9 @@
  *   softmax, Adam (1e-3), categorical cross-entropy. 62,430 parameters.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { registerCoreGradients, type Sequential, sequential, tf } from '@tensorfold/core';
-import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
+import { registerCoreGradients, type Sequential, tf } from '@tensorfold/core';
 import { adam, categoricalCrossentropy } from '@tensorfold/optim';
+import { lenet5Network, mlpNetwork } from './networks.js';
 
 // tfjs-layers' bundle registers tfjs-core's gradients again when it loads, Relu's and Softmax's over
 // core's own: put core's back, so that tensorfold trains here as it does without tfjs-layers (the
@@ -38,33 +38,7 @@ export const TRAINING_INPUT: Readonly<Record<NetworkName, { batch: number; input
  * activation applied after the fused kernel).
  */
 export function tensorfoldModel(name: NetworkName, activation: 'relu' | 'tanh' = 'relu'): Trainable {
-  const model: Sequential =
-    name === 'mlp'
-      ? sequential({
-          layers: [
-            dense({ units: 512, activation: 'relu', inputShape: [784] }),
-            dense({ units: 256, activation: 'relu' }),
-            dense({ units: 10, activation: 'softmax' }),
-          ],
-        })
-      : sequential({
-          layers: [
-            conv2d({
-              filters: 8,
-              kernelSize: 3,
-              padding: 'same',
-              activation,
-              inputShape: [28, 28, 1],
-            }),
-            maxPooling2d({ poolSize: 2 }),
-            conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation }),
-            maxPooling2d({ poolSize: 2 }),
-            flatten(),
-            dense({ units: 120, activation }),
-            dense({ units: 84, activation }),
-            dense({ units: 10, activation: 'softmax' }),
-          ],
-        });
+  const model: Sequential = name === 'mlp' ? mlpNetwork() : lenet5Network(activation);
   const optimizer = adam({ learningRate: 1e-3 });
   model.compile({ optimizer, loss: categoricalCrossentropy() });
   return {

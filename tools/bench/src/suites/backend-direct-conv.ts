@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmThreads } from '@tensorfold/backend';
+import { convPasses } from '../conv-passes.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { timeAgainstNoDirect } from '../kernel-ab.js';
 
@@ -59,25 +60,8 @@ const suite: Suite = {
       const bias = tf.randomUniform([layer.filter[3]], -1, 1, 'float32', 3);
       const yShape = tf.backend_util.computeConv2DInfo(layer.x, layer.filter, 1, 1, layer.pad).outShape;
       const dy = tf.randomUniform(yShape, -1, 1, 'float32', 4) as tf.Tensor4D;
-      const kernels: [string, () => tf.Tensor][] = [
-        [
-          'forward (bias, relu)',
-          () => tf.fused.conv2d({ x, filter, strides: 1, pad: layer.pad, bias, activation: 'relu' }),
-        ],
-        ['input gradient', () => tf.conv2dTranspose(dy, filter, layer.x, 1, layer.pad)],
-        [
-          'filter gradient',
-          () =>
-            tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-              strides: [1, 1],
-              pad: layer.pad,
-              dataFormat: 'NHWC',
-              filterShape: layer.filter,
-            } as never) as tf.Tensor,
-        ],
-      ];
       try {
-        for (const [kernel, compute] of kernels) {
+        for (const [kernel, compute] of convPasses({ x, filter, bias, dy, pad: layer.pad })) {
           const timing = await timeAgainstNoDirect(compute, {
             rounds: ctx.quick ? 4 : 15,
             perRound: 5,

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmThreads } from '@tensorfold/backend';
 import { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from '@tensorfold/backend/testing';
+import { convPasses } from '../conv-passes.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { timeAgainstOneThread } from '../kernel-ab.js';
 
@@ -60,25 +61,8 @@ const suite: Suite = {
     const filter = tf.randomUniform([5, 5, 8, 16], -1, 1, 'float32', 4) as tf.Tensor4D;
     const bias = tf.randomUniform([16], -1, 1, 'float32', 5);
     const dy = tf.randomUniform([64, 10, 10, 16], -1, 1, 'float32', 6) as tf.Tensor4D;
-    const convs: [string, () => tf.Tensor][] = [
-      [
-        'LeNet-5 conv 2 forward (bias, relu)',
-        () => tf.fused.conv2d({ x, filter, strides: 1, pad: 'valid', bias, activation: 'relu' }),
-      ],
-      ['LeNet-5 conv 2 input gradient', () => tf.conv2dTranspose(dy, filter, [64, 14, 14, 8], 1, 'valid')],
-      [
-        'LeNet-5 conv 2 filter gradient',
-        () =>
-          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-            strides: [1, 1],
-            pad: 'valid',
-            dataFormat: 'NHWC',
-            filterShape: [5, 5, 8, 16],
-          } as never) as tf.Tensor,
-      ],
-    ];
     try {
-      for (const [name, compute] of convs) {
+      for (const [pass, compute] of convPasses({ x, filter, bias, dy, pad: 'valid' })) {
         const timing = await timeAgainstOneThread(compute, {
           rounds: ctx.quick ? 4 : 12,
           perRound: 5,
@@ -86,7 +70,7 @@ const suite: Suite = {
         });
         ctx.report({
           suite: 'backend-threads',
-          case: name,
+          case: `LeNet-5 conv 2 ${pass}`,
           unit: 'ms',
           value: timing.ours,
           peer: timing.stock,

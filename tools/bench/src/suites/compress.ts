@@ -19,56 +19,31 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DecomposeOptions, decompose, quantizeForInference } from '@tensorfold/compress';
-import { type Model, sequential, setSeed } from '@tensorfold/core';
+import { type Model, setSeed } from '@tensorfold/core';
 import { loadFashionMnist, loadMnist } from '@tensorfold/data/node';
-import { conv2d, dense, flatten, maxPooling2d } from '@tensorfold/layers';
 import { vggSmall } from '@tensorfold/models-cnn';
-import { roundOrder } from '../alternating-rounds.js';
+import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
+import { lenet5Network, mlpNetwork } from '../networks.js';
 import { medianOf as median } from '../steadiness.js';
 import { BOTH_SKIPS, predictingWithout } from '../zero-skips.js';
-
-function mlp(): Model {
-  return sequential({
-    layers: [
-      dense({ units: 512, activation: 'relu', inputShape: [784], name: 'h1' }),
-      dense({ units: 256, activation: 'relu', name: 'h2' }),
-      dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
-
-function lenet(): Model {
-  return sequential({
-    layers: [
-      conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
-      maxPooling2d({ poolSize: 2 }),
-      conv2d({ filters: 16, kernelSize: 5, activation: 'relu', name: 'c2' }),
-      maxPooling2d({ poolSize: 2 }),
-      flatten(),
-      dense({ units: 120, activation: 'relu' }),
-      dense({ units: 84, activation: 'relu' }),
-      dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
 
 const cases: Array<{ name: string; build: () => Model; input: number[]; options: DecomposeOptions }> = [
   {
     name: 'MLP, SVD rank 32 on h1, h2',
-    build: mlp,
+    build: mlpNetwork,
     input: [784],
     options: { method: 'svd', layers: ['h1', 'h2'], ranks: 32 },
   },
   {
     name: 'LeNet-5, Tucker-2 [4, 8] on c2',
-    build: lenet,
+    build: () => lenet5Network(),
     input: [28, 28, 1],
     options: { method: 'tucker2', layers: ['c2'], ranks: [4, 8] },
   },
   {
     name: 'LeNet-5, CP rank 8 on c2',
-    build: lenet,
+    build: () => lenet5Network(),
     input: [28, 28, 1],
     options: { method: 'cp', layers: ['c2'], ranks: 8 },
   },
@@ -96,8 +71,8 @@ const int8Cases: Array<{
   input: number[];
   data: 'mnist' | 'fashion-mnist';
 }> = [
-  { name: 'MLP 784-512-256-10, int8 inference', build: mlp, input: [784], data: 'mnist' },
-  { name: 'LeNet-5, int8 inference', build: lenet, input: [28, 28, 1], data: 'mnist' },
+  { name: 'MLP 784-512-256-10, int8 inference', build: mlpNetwork, input: [784], data: 'mnist' },
+  { name: 'LeNet-5, int8 inference', build: () => lenet5Network(), input: [28, 28, 1], data: 'mnist' },
   {
     name: 'VGG-style (vggSmall 16-32, dense 128), int8 inference',
     build: () => vggSmall({ filters: [16, 32], denseUnits: 128 }),
@@ -136,11 +111,9 @@ async function int8Inference(ctx: BenchContext, rounds: number, only: string | u
     const x = await testImages(c.data, c.input);
     // both zero-step skips on (the default) and both off (zero-skips.ts)
     const models = [int8, float, predictingWithout(int8, BOTH_SKIPS), predictingWithout(float, BOTH_SKIPS)];
-    for (const model of models) await timed(model, x); // warm-up
-    const times: Array<Array<{ wall: number; cpu: number }>> = models.map(() => []);
-    // each model first in turn: none always runs right after the same one
-    for (let r = 0; r < rounds; r++)
-      for (const i of roundOrder(models.length, r)) times[i].push(await timed(models[i], x));
+    // a warm-up round, then each model first in turn: none always runs right after the same one
+    const sides = models.map((model) => ({ round: () => timed(model, x) }));
+    const { rounds: times } = await runAlternating(sides, { rounds, steps: 1 });
     const [int8On, floatOn, int8Off, floatOff] = times;
     for (const [label, ours, peer, peerName] of [
       ['both zero skips on (the fair ratio)', int8On, floatOn, 'the float32 model'],

@@ -18,8 +18,10 @@ import {
   randomFlip,
 } from '@tensorfold/data';
 import { loadMnist } from '@tensorfold/data/node';
+import { runAlternating } from '../alternating-rounds.js';
 import { type BenchContext, type Suite, timeIt } from '../harness.js';
 import { medianOf as median } from '../steadiness.js';
+import { timedMs } from '../timed-call.js';
 
 const require = createRequire(import.meta.url);
 const BATCH = 64;
@@ -31,27 +33,17 @@ const augmentations = () => [
 ];
 
 /**
- * Times `ours` and `peer` alternately (ABBA order) for `rounds` rounds after one warm-up each, so that
- * load from other processes on a shared machine hits both alike; returns the median of each, in ms.
+ * Times `ours` and `peer` alternately (AB, BA, ...: runAlternating) for `rounds` rounds after one
+ * warm-up each, so that load from other processes on a shared machine hits both alike; returns the
+ * median of each, in ms.
  */
 async function paired(
   ours: () => Promise<unknown>,
   peer: () => Promise<unknown>,
   rounds: number,
 ): Promise<[number, number]> {
-  await ours();
-  await peer();
-  const times: [number[], number[]] = [[], []];
-  const once = async (which: 0 | 1) => {
-    const t0 = performance.now();
-    await (which === 0 ? ours() : peer());
-    times[which].push(performance.now() - t0);
-  };
-  for (let r = 0; r < rounds; r++) {
-    const first = (r % 2) as 0 | 1;
-    await once(first);
-    await once((1 - first) as 0 | 1);
-  }
+  const side = (run: () => Promise<unknown>) => ({ round: async () => (await timedMs(run)).wall });
+  const { rounds: times } = await runAlternating([side(ours), side(peer)], { rounds, steps: 1 });
   return [median(times[0]), median(times[1])];
 }
 

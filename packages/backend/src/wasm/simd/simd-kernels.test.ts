@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import wabt from 'wabt';
+import { expandIncludes } from '../../../scripts/wat-includes.mjs';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/kernels-wasm.js';
@@ -29,7 +30,8 @@ describe('the SIMD kernels module', () => {
   it.each(watFiles)(
     'is what %s compiles to now (run `pnpm --filter @tensorfold/backend generate` after editing it), under 4 KB',
     async (file) => {
-      const source = readFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), 'utf8');
+      const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+      const source = expandIncludes(readFileSync(path, 'utf8'), path); // as compile-simd-kernels.mjs
       const generated = (await import(`./generated/${file.replace(/\.wat$/, '-wasm.js')}`)) as {
         SIMD_WASM_BASE64: string;
         FMA_WASM_BASE64: string;

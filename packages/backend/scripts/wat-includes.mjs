@@ -1,0 +1,57 @@
+// The include lines of the hand-written .wat kernels, expanded before wabt compiles them: a line
+//
+//   ;; @include fragments/float-zero-skip.wat
+//
+// (a comment to wabt, so the file stays valid text format) is replaced by the text of that file,
+// verbatim. The path is relative to the folder of the .wat file that holds the line. Fragments live in
+// src/wasm/simd/fragments/: compile-simd-kernels.mjs compiles only the .wat files directly in
+// src/wasm/simd/, so a fragment is never a module of its own. A fragment holds whole functions and
+// may not include another (one level keeps every function's source one look away). Functions that two
+// modules share (kernels.wat and threaded-mat-mul.wat's zero-step skip) then have one source.
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** An include line: indentation, `;;`, `@include`, then the rest of the line (the path). */
+const INCLUDE = /^[ \t]*;;[ \t]*@include\b(.*)$/gm;
+
+/** The 1-based line of `text` that holds offset `index`. */
+function lineOf(text, index) {
+  return text.slice(0, index).split('\n').length;
+}
+
+/**
+ * `source` (the text of the .wat file at `file`) with each include line replaced by the text of the
+ * file it names (without that file's final newline). Throws an Error naming the file and line where
+ * an include has no path, names no readable file, or names a fragment that includes another.
+ *
+ * @param {string} source
+ * @param {string} file
+ * @returns {string}
+ */
+export function expandIncludes(source, file) {
+  return source.replace(INCLUDE, (_line, rest, index) => {
+    const where = `${basename(file)}:${lineOf(source, index)}`;
+    const path = rest.trim();
+    if (path === '' || /\s/.test(path)) {
+      throw new Error(
+        `${where}: '@include' needs one path, relative to the .wat's folder (e.g. ';; @include fragments/name.wat'), got '${path}'`,
+      );
+    }
+    const target = join(dirname(file), path);
+    let fragment;
+    try {
+      fragment = readFileSync(target, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `${where}: '@include ${path}': cannot read ${target} (${error.code ?? error.message}); the path is relative to the folder of ${basename(file)}`,
+      );
+    }
+    const nested = new RegExp(INCLUDE.source, 'm').exec(fragment);
+    if (nested != null) {
+      throw new Error(
+        `${where}: '@include ${path}': the fragment includes another at its line ${lineOf(fragment, nested.index)}; fragments may not include (paste the functions into the fragment, or include both from the .wat)`,
+      );
+    }
+    return fragment.replace(/\r?\n$/, '');
+  });
+}

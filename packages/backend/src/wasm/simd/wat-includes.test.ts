@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandIncludes } from '../../../scripts/wat-includes.mjs';
+
+// The `;; @include` lines that compile-simd-kernels.mjs expands before compiling (scripts/wat-includes.mjs).
+
+const simdDir = fileURLToPath(new URL('.', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'tensorfold-wat-includes-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Writes `files` (path relative to a fresh folder: text) and returns that folder. */
+function folder(name: string, files: Record<string, string>): string {
+  const dir = join(scratch, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('expandIncludes', () => {
+  it('replaces each include line by the fragment, verbatim, and leaves the rest alone', () => {
+    const fragment = '  ;; f\n  (func $f (result i32) (i32.const 1))\n';
+    const dir = folder('ok', { 'parts/f.wat': fragment });
+    const source = '(module\n  (func $g)\n\n  ;; @include parts/f.wat\n  (func $h)\n)\n';
+    expect(expandIncludes(source, join(dir, 'm.wat'))).toBe(
+      '(module\n  (func $g)\n\n  ;; f\n  (func $f (result i32) (i32.const 1))\n  (func $h)\n)\n',
+    );
+    expect(expandIncludes('(module\n  ;; includes nothing\n)\n', join(dir, 'm.wat'))).toBe(
+      '(module\n  ;; includes nothing\n)\n',
+    );
+  });
+
+  it('names the file, line and path where the fragment is missing', () => {
+    const dir = folder('missing', {});
+    expect(() => expandIncludes('(module\n\n  ;; @include parts/gone.wat\n)\n', join(dir, 'm.wat'))).toThrow(
+      /^m\.wat:3: '@include parts\/gone\.wat': cannot read .*parts\/gone\.wat \(ENOENT\); the path is relative to the folder of m\.wat$/,
+    );
+  });
+
+  it('refuses an include without a path, and a fragment that includes another', () => {
+    const dir = folder('nested', { 'a.wat': '(func $a)\n;; @include b.wat\n', 'b.wat': '(func $b)\n' });
+    expect(() => expandIncludes(';; @include\n', join(dir, 'm.wat'))).toThrow(
+      /^m\.wat:1: '@include' needs one path/,
+    );
+    expect(() => expandIncludes(';; @include a.wat b.wat\n', join(dir, 'm.wat'))).toThrow(/needs one path/);
+    expect(() => expandIncludes('(module\n;; @include a.wat\n)\n', join(dir, 'm.wat'))).toThrow(
+      /^m\.wat:2: '@include a\.wat': the fragment includes another at its line 2; fragments may not include/,
+    );
+  });
+});
+
+describe('the float zero-step skip in the SIMD kernels', () => {
+  const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
+  const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  it('has one source: fragments/float-zero-skip.wat, included by kernels.wat and threaded-mat-mul.wat', () => {
+    const fragment = read('fragments/float-zero-skip.wat');
+    for (const func of [
+      '(func $nonzero4',
+      '(func $nonzero1',
+      '(func (export "zeroSteps")',
+      '(func (export "allFinite")',
+    ]) {
+      expect(count(fragment, func)).toBe(1);
+      expect(modules.filter((name) => read(name).includes(func))).toEqual([]);
+    }
+    const including = modules.filter((name) =>
+      read(name).includes(';; @include fragments/float-zero-skip.wat'),
+    );
+    expect(including.sort()).toEqual(['kernels.wat', 'threaded-mat-mul.wat']);
+    for (const name of including) {
+      const expanded = expandIncludes(read(name), join(simdDir, name));
+      expect(count(expanded, '(func (export "zeroSteps")')).toBe(1);
+      expect(count(expanded, '(func (export "allFinite")')).toBe(1);
+    }
+  });
+});

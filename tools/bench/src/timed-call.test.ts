@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { timedMs, timedSteps } from './timed-call.js';
+
+describe('timedMs', () => {
+  it('measures the wall and CPU milliseconds of a call, awaited', async () => {
+    const { wall, cpu } = await timedMs(async () => {
+      const end = performance.now() + 30;
+      while (performance.now() < end); // busy: CPU time too
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    expect(wall).toBeGreaterThanOrEqual(49);
+    expect(cpu).toBeGreaterThan(10);
+    expect(cpu).toBeLessThan(wall + 50);
+  });
+});
+
+describe('timedSteps', () => {
+  it('times each call, awaited where it returns a promise, and the CPU per call', async () => {
+    const order: string[] = [];
+    const { walls, cpu } = await timedSteps(3, () => {
+      order.push('call');
+      return new Promise((resolve) => setTimeout(() => resolve(order.push('done')), 15));
+    });
+    expect(order).toEqual(['call', 'done', 'call', 'done', 'call', 'done']);
+    expect(walls).toHaveLength(3);
+    for (const wall of walls) expect(wall).toBeGreaterThanOrEqual(14);
+    expect(cpu).toBeGreaterThanOrEqual(0);
+    let calls = 0;
+    const sync = await timedSteps(4, () => {
+      calls++;
+    });
+    expect(calls).toBe(4);
+    expect(sync.walls).toHaveLength(4);
+  });
+});
