@@ -13,9 +13,9 @@ import {
   noDraw,
   simulateComparison,
   simulatedCalls,
-  uniform,
 } from './interval-fixtures.js';
 import { buildPosition } from './peers/pytorch.js';
+import { uniform } from './seeded-random.js';
 import { drawSpread, logSpread, orderTrend } from './steadiness.js';
 import { VERDICT, YARDSTICK } from './verdict.js';
 
@@ -126,6 +126,7 @@ describe("calibrate's notes on a row over processes", () => {
     const flat = positions.map((_, i) => Math.exp(0.02 * Math.sin(i * 2.3)));
     expect(Math.abs(orderTrend(flat, positions).t)).toBeLessThan(2);
     expect(orderTrend([1, 2], [0, 1]).change).toBeNaN();
+    expect(() => orderTrend([1, 2, 3], [0, 1])).toThrow(/one position per value/);
     // calibrate's positions: the two sets in turn cover 0..31 once each
     const order = [0, 1].flatMap((set) =>
       Array.from({ length: 16 }, (_, i) => buildPosition(set as 0 | 1, i, 16, 'interleaved')),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intervalAt } from './interval-fixtures.js';
+import { normal, uniform } from './seeded-random.js';
 import { medianOf, pairedRatios } from './steadiness.js';
 import {
   bandNeeded,
@@ -16,23 +17,6 @@ import {
   VERDICT,
   YARDSTICK,
 } from './verdict.js';
-
-/** A seeded uniform [0, 1) generator (mulberry32), so that every synthetic run repeats exactly. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A standard normal draw (Box-Muller). */
-function normal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
 
 /**
  * Synthetic paired rounds: `machine(r)` is the machine's speed in round r (both rounds of a pair see
