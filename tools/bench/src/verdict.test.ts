@@ -5,6 +5,7 @@ import { medianOf, pairedRatios } from './steadiness.js';
 import {
   bandNeeded,
   DEFAULT_LEVEL_BAND,
+  DEFAULT_OURS_PROCESS_SPREAD,
   describeVerdict,
   groupedRatioInterval,
   judgeRatio,
@@ -354,7 +355,7 @@ describe('describeVerdict', () => {
 
 describe('levelBandFromEnv', () => {
   it('reads a fraction, defaults to DEFAULT_LEVEL_BAND (8%) and refuses anything else', () => {
-    expect(levelBandFromEnv(undefined)).toBe(DEFAULT_LEVEL_BAND);
+    expect(levelBandFromEnv('')).toBe(DEFAULT_LEVEL_BAND);
     expect(levelBandFromEnv('0.08')).toBe(0.08);
     expect(() => levelBandFromEnv('8%')).toThrow(/BENCH_LEVEL_BAND=8%/);
     expect(() => levelBandFromEnv('1.5')).toThrow();
@@ -409,7 +410,8 @@ describe('judgeTarget', () => {
 
 describe('oursProcessSpread', () => {
   it('defaults to 2%, reads BENCH_OURS_PROCESS_SPREAD, and widens an interval of ours in one process', () => {
-    expect(oursProcessSpreadFromEnv(undefined)).toBe(0.02);
+    expect(DEFAULT_OURS_PROCESS_SPREAD).toBe(0.02);
+    expect(oursProcessSpreadFromEnv('')).toBe(DEFAULT_OURS_PROCESS_SPREAD);
     expect(oursProcessSpreadFromEnv('0')).toBe(0);
     expect(() => oursProcessSpreadFromEnv('2%')).toThrow(/BENCH_OURS_PROCESS_SPREAD=2%/);
     const ratios = [1, 1.02, 0.98, 1.01, 0.99, 1, 1.03, 0.97];

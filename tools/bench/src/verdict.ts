@@ -83,6 +83,9 @@ export function levelBandFromEnv(raw: string | undefined = process.env.BENCH_LEV
  */
 export const DEFAULT_LEVEL_BAND = 0.08;
 
+/** {@link VERDICT.oursProcessSpread}'s default: 0.02 (a log standard deviation, about 2%). */
+export const DEFAULT_OURS_PROCESS_SPREAD = 0.02;
+
 /** The verdict's settings (see BENCHMARKS.md, "A steady yardstick"). */
 export const VERDICT = {
   /** Confidence of the interval (two-sided). */
@@ -124,7 +127,7 @@ export const VERDICT = {
 export function oursProcessSpreadFromEnv(
   raw: string | undefined = process.env.BENCH_OURS_PROCESS_SPREAD,
 ): number {
-  if (raw == null || raw.trim() === '') return 0.02;
+  if (raw == null || raw.trim() === '') return DEFAULT_OURS_PROCESS_SPREAD;
   const spread = Number(raw);
   if (!Number.isFinite(spread) || spread < 0 || spread >= 1)
     throw new Error(

@@ -12,7 +12,7 @@ import {
 
 describe('pytorchProcessesFromEnv', () => {
   it("takes the plan's count when unset, a whole number when set, and says what to give otherwise", () => {
-    expect(pytorchProcessesFromEnv(16, undefined)).toBe(16);
+    expect(pytorchProcessesFromEnv(16, '')).toBe(16);
     expect(pytorchProcessesFromEnv(16, ' ')).toBe(16);
     expect(pytorchProcessesFromEnv(16, '8')).toBe(8);
     expect(pytorchProcessesFromEnv(16, '1')).toBe(1);
@@ -80,7 +80,7 @@ describe('interleavedSets', () => {
   });
 
   it('reads CALIBRATE_PROCESS_ORDER: interleaved by default, sets on request, and says what else to give', () => {
-    expect(buildOrderFromEnv(undefined)).toBe('interleaved');
+    expect(buildOrderFromEnv('')).toBe('interleaved');
     expect(buildOrderFromEnv('Sets')).toBe('sets');
     expect(() => buildOrderFromEnv('abba')).toThrow(/CALIBRATE_PROCESS_ORDER=abba: give interleaved/);
   });
@@ -97,8 +97,8 @@ describe('builtPositions', () => {
 
 describe('calibrateSwapFromEnv', () => {
   it('swaps on 1, not when unset, empty or 0, and says what to give otherwise', () => {
-    expect(calibrateSwapFromEnv(undefined)).toBe(false);
     expect(calibrateSwapFromEnv('')).toBe(false);
+    expect(calibrateSwapFromEnv(' ')).toBe(false);
     expect(calibrateSwapFromEnv('0')).toBe(false);
     expect(calibrateSwapFromEnv(' 1 ')).toBe(true);
     expect(() => calibrateSwapFromEnv('yes')).toThrow(/CALIBRATE_SWAP=yes: give 1 .* or 0/);
