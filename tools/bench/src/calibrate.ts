@@ -226,8 +226,11 @@ async function main() {
                   ...builtPositions(c.theirs.processes, theirsSet, count, order),
                 ],
               );
+              const draws = Number.isFinite(spread)
+                ? `draws ${(100 * spread).toFixed(1)}% a process (rounds' noise out)`
+                : "draws not separable from the rounds' noise (give each process 2 rounds or more)";
               notes.push(
-                `draws ${(100 * spread).toFixed(1)}% a process (rounds' noise out); built ${order}, speed from first to last built ${trend.change >= 0 ? '+' : ''}${(100 * trend.change).toFixed(1)}% per CPU second (t = ${trend.t.toFixed(1)})`,
+                `${draws}; built ${order}, speed from first to last built ${trend.change >= 0 ? '+' : ''}${(100 * trend.change).toFixed(1)}% per CPU second (t = ${trend.t.toFixed(1)})`,
               );
             }
             // Under load, what the interval alone would say (a same-run A/A is still informative).
