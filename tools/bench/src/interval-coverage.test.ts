@@ -105,6 +105,25 @@ describe("the suite's comparison: ours in one process against PyTorch's 16", () 
 });
 
 describe("calibrate's notes on a row over processes", () => {
+  it("orderTrend's power against a 10% drift: most runs on the MLP's draws, few on LeNet-5's", () => {
+    // 16 + 16 processes built in turn, each one draw, 10% slower from the first built to the last
+    const positions = [0, 1].flatMap((set) =>
+      Array.from({ length: 16 }, (_, i) => buildPosition(set as 0 | 1, i, 16, 'interleaved')),
+    );
+    const seen = (draw: Draw) => {
+      let significant = 0;
+      for (let seed = 1; seed <= 500; seed++) {
+        const next = uniform(seed);
+        const speeds = positions.map((p) => Math.exp(draw(next) - (0.1 * p) / 31));
+        if (orderTrend(speeds, positions).t < -2) significant++;
+      }
+      return significant / 500;
+    };
+    expect(seen(lognormalDraw(MLP_PYTORCH_SPREAD))).toBeGreaterThan(0.75);
+    // LeNet-5's two modes hide it: a |t| under 2 there does not rule out the drift that matters
+    expect(seen(lenet5PyTorchDraw)).toBeLessThan(0.35);
+  });
+
   it("drawSpread finds a process's draw with the rounds' noise taken out", () => {
     const spreads = (draw: Draw) =>
       Array.from({ length: 200 }, (_, s) => {
