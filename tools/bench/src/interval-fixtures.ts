@@ -71,8 +71,8 @@ export const lenet5PyTorchDraw = empiricalDraw(LENET5_PYTORCH_PROCESSES);
  * ours). Each process's speed is one draw for its life (`drawA`, `drawB`); A's population is `ratio`
  * times B's. Each round adds `roundNoise` (log standard deviation, each side, default 0.04) and a
  * machine swing both rounds of a pair share, which cancels exactly in their ratio: the simulation
- * takes the pairing's cancelling as given rather than testing it. `buildDrift`: how much slower (log) the last process built runs than the
- * first (a speed that depends on when a process was started and built, or on its age); the build
+ * takes the pairing's cancelling as given rather than testing it. `buildDrift`: how much slower
+ * (log) the last process built runs than the first (a speed that depends on when a process was started and built, or on its age); the build
  * order is `order`'s: `sets` builds all of A's processes, then all of B's (calibrate before this
  * branch), `interleaved` builds the pairs' processes next to each other, A first in even pairs and B
  * first in odd ones (A0 B0 B1 A1 A2 B2 ...).
