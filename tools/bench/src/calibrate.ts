@@ -15,9 +15,13 @@
  * `CALIBRATE_PROCESS_ORDER=sets` restores the old order, to test whether the order matters: each row
  * over processes notes how speed moved from the first process built to the last (per CPU second,
  * with its t statistic) and the spread of one process's draw with the rounds' noise taken out
- * (`draws x%`: for `tensorfold-processes`, the figure `BENCH_OURS_PROCESS_SPREAD` wants).
+ * (`draws x%`: for `tensorfold-processes`, the figure `BENCH_OURS_PROCESS_SPREAD` wants). The trend
+ * sees a 10% drift (|t| > 2) in about 88% of runs on the MLP's draws but 17% on LeNet-5's, whose two
+ * modes hide it (simulated, interval-coverage.test.ts): read it on the MLP rows.
  * `CALIBRATE_SWAP=1` measures set B as the first side (the suite's "ours") and A as the peer, so the
- * rows read B / A: a bias that follows the role rather than the set shows as B reading faster.
+ * rows read B / A; the sets are still started and built in the same order (A0 B0 B1 A1 ..., or all
+ * of A's first), so a bias that follows the set shows as B reading slower, and one that follows the
+ * role (measurePaired's first side) as B reading faster. Any other value than 1 or 0 is an error.
  * `tensorfold-processes`: tensorfold in two sets of worker processes of its own (peers/
  * tensorfold_worker.ts; `CALIBRATE_TENSORFOLD_PROCESSES` per set, default 8), to see whether a
  * process of ours is a speed draw of its own as PyTorch's are: the row's note gives the spread
@@ -48,7 +52,8 @@ import { comparisonNotes, measurePaired } from './paired-comparison.js';
 import {
   buildInterleaved,
   buildOrderFromEnv,
-  buildPosition,
+  builtPositions,
+  calibrateSwapFromEnv,
   findPyTorch,
   interleavedSets,
   PyTorchPeer,
@@ -99,6 +104,9 @@ async function main() {
   const rounds = parseCount(roundsArg, 6, 'rounds');
   const steps = parseCount(stepsArg, 1, 'steps');
   const processes = pytorchProcessesFromEnv(YARDSTICK.pytorchProcesses);
+  // The two sets' processes started (and below, built) in turn, A0 B0 B1 A1 ...: see interleavedSets.
+  const order = buildOrderFromEnv();
+  const swap = calibrateSwapFromEnv();
   // A kind asked for that cannot run ends the run with the reason and the fix (exit 1), before
   // anything is measured: the summary of the kinds left would read as a calibration.
   const torchKinds = kinds.filter((k) => k.startsWith('pytorch'));
@@ -114,8 +122,6 @@ async function main() {
   console.log(
     `## calibrate (A/A): ${info}, ${rounds} rounds of ${steps} steps, level band ±${+(VERDICT.level * 100).toFixed(1)}%\n`,
   );
-  // The two sets' processes started (and below, built) in turn, A0 B0 B1 A1 ...: see interleavedSets.
-  const order = buildOrderFromEnv();
   const sets = python == null ? [] : interleavedSets(processes, () => new PyTorchPeer(python), order);
   const poolThreads = wasmThreads();
   const ourProcesses = kinds.includes('tensorfold-processes')
@@ -156,14 +162,13 @@ async function main() {
     }
   }
   // CALIBRATE_SWAP=1: set B measured as "ours" (measurePaired's first side), A as the peer, to tell a
-  // bias of a set from a bias of the role (the rows then read B / A).
-  if (process.env.CALIBRATE_SWAP === '1')
-    for (const pair of pairs) {
-      [pair.a, pair.b] = [pair.b, pair.a];
-      if (pair.processSets != null) pair.processSets = [pair.processSets[1], pair.processSets[0]];
-    }
+  // bias of a set from a bias of the role (the rows then read B / A). The sets keep their start and
+  // build order, so that a bias that follows the set (its order included) stays with A.
+  if (swap) for (const pair of pairs) [pair.a, pair.b] = [pair.b, pair.a];
+  // The set of the first side (A, or B with CALIBRATE_SWAP=1) and of the second.
+  const [first, second] = swap ? (['B', 'A'] as const) : (['A', 'B'] as const);
   const results: CalibrationRow[] = [];
-  console.log('| case | A | B | A / B | note |');
+  console.log(`| case | ${first} | ${second} | ${first} / ${second} | note |`);
   console.log('|---|---|---|---|---|');
   try {
     for (const network of networks) {
@@ -191,35 +196,43 @@ async function main() {
               a.oneThread && b.oneThread ? [c.ours.cpuRate, c.theirs.cpuRate] : undefined;
             const notes = comparisonNotes(c, cpuRates);
             const call = c.verdict.judged ? c.verdict.call : 'not judged';
-            // A's position in the pair: first in even rounds, second in odd ones (a bias there widens the interval).
+            // The first side's position in the pair: first in even rounds, second in odd ones (a bias
+            // there widens the interval).
             const half = (parity: number) => medianOf(c.ratios.filter((_, i) => i % 2 === parity));
-            notes.push(`A first ${half(0).toFixed(2)}x, A second ${half(1).toFixed(2)}x`);
+            notes.push(`${first} first ${half(0).toFixed(2)}x, ${first} second ${half(1).toFixed(2)}x`);
             if (c.interval != null) notes.push(`level needs ±${(100 * bandNeeded(c.interval)).toFixed(1)}%`);
             for (const [who, side] of [
-              ['A', c.ours],
-              ['B', c.theirs],
+              [first, c.ours],
+              [second, c.theirs],
             ] as const)
               if (side.grouped != null && side.processCpuRates != null)
                 notes.push(
                   `${who}'s processes spread ${(100 * logSpread(side.grouped.medians)).toFixed(1)}% (${(100 * logSpread(side.processCpuRates)).toFixed(1)}% per CPU second)`,
                 );
             if (
+              processSets != null &&
               c.ours.processes != null &&
+              c.theirs.processes != null &&
               c.ours.processCpuRates != null &&
               c.theirs.processCpuRates != null
             ) {
               // A process's draw without the rounds' noise (the figure VERDICT.oursProcessSpread wants
               // for ours), and whether speed follows the order the processes were built in.
               const spread = drawSpread(c.ratios, c.ours.processes);
-              const count = c.ours.processCpuRates.length;
+              const count = processSets[0].length;
+              const [oursSet, theirsSet] = swap ? ([1, 0] as const) : ([0, 1] as const);
               const trend = orderTrend(
                 [...c.ours.processCpuRates, ...c.theirs.processCpuRates],
-                [0, 1].flatMap((set) =>
-                  Array.from({ length: count }, (_, i) => buildPosition(set as 0 | 1, i, count, order)),
-                ),
+                [
+                  ...builtPositions(c.ours.processes, oursSet, count, order),
+                  ...builtPositions(c.theirs.processes, theirsSet, count, order),
+                ],
               );
+              const draws = Number.isFinite(spread)
+                ? `draws ${(100 * spread).toFixed(1)}% a process (rounds' noise out)`
+                : "draws not separable from the rounds' noise (give each process 2 rounds or more)";
               notes.push(
-                `draws ${(100 * spread).toFixed(1)}% a process (rounds' noise out); built ${order}, speed from first to last built ${trend.change >= 0 ? '+' : ''}${(100 * trend.change).toFixed(1)}% per CPU second (t = ${trend.t.toFixed(1)})`,
+                `${draws}; built ${order}, speed from first to last built ${trend.change >= 0 ? '+' : ''}${(100 * trend.change).toFixed(1)}% per CPU second (t = ${trend.t.toFixed(1)})`,
               );
             }
             // Under load, what the interval alone would say (a same-run A/A is still informative).

@@ -13,14 +13,16 @@ import {
   noDraw,
   simulateComparison,
   simulatedCalls,
-  uniform,
 } from './interval-fixtures.js';
 import { buildPosition } from './peers/pytorch.js';
+import { uniform } from './seeded-random.js';
 import { drawSpread, logSpread, orderTrend } from './steadiness.js';
-import { VERDICT, YARDSTICK } from './verdict.js';
+import { DEFAULT_OURS_PROCESS_SPREAD, YARDSTICK } from './verdict.js';
 
 const RUNS = 1000;
 const plan = { processes: YARDSTICK.pytorchProcesses, rounds: YARDSTICK.rounds };
+// VERDICT.oursProcessSpread's default, not whatever BENCH_OURS_PROCESS_SPREAD says in this shell
+const oursSpread = DEFAULT_OURS_PROCESS_SPREAD;
 const networks: Array<[string, Draw]> = [
   ['LeNet-5', lenet5PyTorchDraw],
   ['MLP', lognormalDraw(MLP_PYTORCH_SPREAD)],
@@ -78,7 +80,7 @@ describe("the suite's comparison: ours in one process against PyTorch's 16", () 
   for (const [name, draw] of networks)
     it(`${name}: with ours' own draw (2%) in the interval, covers the population ratio in at least 93% of runs`, () => {
       const suite = { ...plan, ratio: 1, drawA: oursDrawn, drawB: draw, oneProcess: true };
-      const count = simulatedCalls(RUNS, suite, { oursSpread: VERDICT.oursProcessSpread });
+      const count = simulatedCalls(RUNS, suite, { oursSpread });
       expect(count.covered / RUNS).toBeGreaterThanOrEqual(0.93);
     });
 
@@ -96,13 +98,32 @@ describe("the suite's comparison: ours in one process against PyTorch's 16", () 
   it('still calls a true 1.3x faster in nearly every run', () => {
     for (const [, draw] of networks) {
       const suite = { ...plan, ratio: 1.3, drawA: oursDrawn, drawB: draw, oneProcess: true };
-      const count = simulatedCalls(RUNS, suite, { oursSpread: VERDICT.oursProcessSpread });
+      const count = simulatedCalls(RUNS, suite, { oursSpread });
       expect(count.faster / RUNS).toBeGreaterThanOrEqual(0.99);
     }
   });
 });
 
 describe("calibrate's notes on a row over processes", () => {
+  it("orderTrend's power against a 10% drift: most runs on the MLP's draws, few on LeNet-5's", () => {
+    // 16 + 16 processes built in turn, each one draw, 10% slower from the first built to the last
+    const positions = [0, 1].flatMap((set) =>
+      Array.from({ length: 16 }, (_, i) => buildPosition(set as 0 | 1, i, 16, 'interleaved')),
+    );
+    const seen = (draw: Draw) => {
+      let significant = 0;
+      for (let seed = 1; seed <= 500; seed++) {
+        const next = uniform(seed);
+        const speeds = positions.map((p) => Math.exp(draw(next) - (0.1 * p) / 31));
+        if (orderTrend(speeds, positions).t < -2) significant++;
+      }
+      return significant / 500;
+    };
+    expect(seen(lognormalDraw(MLP_PYTORCH_SPREAD))).toBeGreaterThan(0.75);
+    // LeNet-5's two modes hide it: a |t| under 2 there does not rule out the drift that matters
+    expect(seen(lenet5PyTorchDraw)).toBeLessThan(0.35);
+  });
+
   it("drawSpread finds a process's draw with the rounds' noise taken out", () => {
     const spreads = (draw: Draw) =>
       Array.from({ length: 200 }, (_, s) => {
@@ -126,6 +147,7 @@ describe("calibrate's notes on a row over processes", () => {
     const flat = positions.map((_, i) => Math.exp(0.02 * Math.sin(i * 2.3)));
     expect(Math.abs(orderTrend(flat, positions).t)).toBeLessThan(2);
     expect(orderTrend([1, 2], [0, 1]).change).toBeNaN();
+    expect(() => orderTrend([1, 2, 3], [0, 1])).toThrow(/one position per value/);
     // calibrate's positions: the two sets in turn cover 0..31 once each
     const order = [0, 1].flatMap((set) =>
       Array.from({ length: 16 }, (_, i) => buildPosition(set as 0 | 1, i, 16, 'interleaved')),

@@ -5,6 +5,7 @@
  * built from them, so that the interval's coverage and power are checked against realistic draws.
  */
 import { buildPosition } from './peers/pytorch.js';
+import { normal, uniform } from './seeded-random.js';
 import { groupedRatioInterval, judgeRatio, type RatioInterval } from './verdict.js';
 
 /**
@@ -38,29 +39,6 @@ export const LENET5_PYTORCH_PROCESSES = [
  */
 export const MLP_PYTORCH_SPREAD = 0.053;
 
-/**
- * Tensorfold's own processes, one against another (LeNet-5, per CPU second, under load, 6 rounds a
- * process): 2.1% and 3.1% (BENCHMARKS.md, "Is our side one draw too?"), rounds' noise included.
- */
-export const OURS_PROCESS_SPREAD_MEASURED = [0.021, 0.031];
-
-/** A seeded uniform [0, 1) generator (mulberry32): every simulated run repeats exactly. */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A standard normal draw (Box-Muller) from `next`. */
-export function normal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
-
 /** A process's speed draw: the log of its speed relative to the population's geometric mean. */
 export type Draw = (next: () => number) => number;
 
@@ -91,9 +69,10 @@ export const lenet5PyTorchDraw = empiricalDraw(LENET5_PYTORCH_PROCESSES);
  * processes, round r in process (r + 1) mod `processes` (the untimed round took process 0); A runs in
  * as many processes, paired by index (calibrate's A/A), or with `oneProcess` in one (the suite's
  * ours). Each process's speed is one draw for its life (`drawA`, `drawB`); A's population is `ratio`
- * times B's. Each round adds `roundNoise` (log standard deviation, each side) and a machine swing both
- * rounds of a pair share. `buildDrift`: how much slower (log) the last process built runs than the
- * first (a speed that depends on when a process was started and built, or on its age); the build
+ * times B's. Each round adds `roundNoise` (log standard deviation, each side, default 0.04) and a
+ * machine swing both rounds of a pair share, which cancels exactly in their ratio: the simulation
+ * takes the pairing's cancelling as given rather than testing it. `buildDrift`: how much slower
+ * (log) the last process built runs than the first (a speed that depends on when a process was started and built, or on its age); the build
  * order is `order`'s: `sets` builds all of A's processes, then all of B's (calibrate before this
  * branch), `interleaved` builds the pairs' processes next to each other, A first in even pairs and B
  * first in odd ones (A0 B0 B1 A1 A2 B2 ...).

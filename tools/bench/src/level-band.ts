@@ -1,12 +1,13 @@
 /**
  * What level band an A/A over rounds needs, from the rounds' own noise: calibrate's answer to "how
  * often would this plan call an A/A level at ±x%?", read from one run rather than from many A/A runs.
- * An A/A row's band (verdict.ts's bandNeeded) is a draw: with the same noise it came out ±6.4%, ±7.4%
- * and ±10.3% for the MLP in three quiet runs, so a band set at the widest of a few runs says little
- * about the next. The band's distribution scales with the noise of the round-by-round log ratios, so
- * it is simulated once for the plan's round count and scaled.
+ * An A/A row's band (verdict.ts's bandNeeded) is a draw: the MLP's came out ±6.4%, ±7.4% and ±10.3%
+ * in three quiet runs of the same plan, so a band set at the widest of a few runs says little about
+ * the next. In log units (log(1 + band): the farther end of the interval from 1, in logs) the band's
+ * distribution scales exactly with the noise of the round-by-round log ratios (the interval's ends
+ * are order statistics of them), so it is simulated once for the plan's round count and scaled.
  */
-import { normal, uniform } from './interval-fixtures.js';
+import { normal, uniform } from './seeded-random.js';
 import { bandNeeded, medianRatioInterval, VERDICT } from './verdict.js';
 
 /**
@@ -27,31 +28,36 @@ export function roundsNoise(ratios: number[]): number {
 
 const cache = new Map<string, number[] | null>();
 
+/** How many seeded A/A runs {@link simulatedBands} simulates. */
+const SIMULATED_RUNS = 4000;
+
 /**
- * bandNeeded over 4,000 seeded simulated A/A runs of `rounds` rounds with a normal noise of 1% (sorted,
- * in units of the noise), or null where there are too few rounds for an interval.
+ * log(1 + bandNeeded) over 4,000 seeded simulated A/A runs of `rounds` rounds whose log ratios are
+ * standard normal (sorted; so in units of the noise), or null where there are too few rounds for an
+ * interval.
  */
 function simulatedBands(rounds: number, confidence: number): number[] | null {
   const key = `${rounds} ${confidence}`;
   if (!cache.has(key)) {
     const next = uniform(rounds * 7919 + 1);
     const bands: number[] = [];
-    for (let run = 0; run < 4000 && bands.length === run; run++) {
-      const ratios = Array.from({ length: rounds }, () => Math.exp(0.01 * normal(next)));
+    for (let run = 0; run < SIMULATED_RUNS && bands.length === run; run++) {
+      const ratios = Array.from({ length: rounds }, () => Math.exp(normal(next)));
       const interval = medianRatioInterval(ratios, confidence);
-      if (interval != null) bands.push(bandNeeded(interval) / 0.01);
+      if (interval != null) bands.push(Math.log1p(bandNeeded(interval)));
     }
-    cache.set(key, bands.length === 4000 ? bands.sort((a, b) => a - b) : null);
+    cache.set(key, bands.length === SIMULATED_RUNS ? bands.sort((a, b) => a - b) : null);
   }
   return cache.get(key) ?? null;
 }
 
 /**
- * The band an A/A over `rounds` rounds whose log ratios scatter with standard deviation `noise`
- * (normal) needs in `share` of runs (default 0.95): the `share` quantile of bandNeeded over 4,000
- * seeded simulated A/A runs of the verdict's interval. For 32 rounds it is about 1.0 times the noise
- * at 0.95 (0.68 times at the median): ±8% holds 95% of A/As only with a noise of 8% or less. NaN
- * where `rounds` are too few for an interval.
+ * The band (a fraction, as verdict.ts's VERDICT.level) an A/A over `rounds` rounds whose log ratios
+ * scatter with standard deviation `noise` (normal) needs in `share` of runs (default 0.95): the
+ * `share` quantile of bandNeeded over 4,000 seeded simulated A/A runs of the verdict's interval
+ * (`confidence`, default VERDICT.confidence). For 32 rounds, log(1 + band) is about 1.0 times the
+ * noise at 0.95 (0.67 times at the median): ±8% holds 95% of A/As only with a noise of 7.8% or
+ * less. NaN where `rounds` are too few for an interval, or `noise` is NaN.
  */
 export function bandForLevelShare(
   noise: number,
@@ -61,13 +67,14 @@ export function bandForLevelShare(
 ): number {
   const bands = simulatedBands(rounds, confidence);
   if (bands == null) return Number.NaN;
-  return bands[Math.min(bands.length - 1, Math.ceil(share * bands.length) - 1)] * noise;
+  return Math.expm1(bands[Math.min(bands.length - 1, Math.ceil(share * bands.length) - 1)] * noise);
 }
 
 /**
- * How often (a share) an A/A over `rounds` rounds whose log ratios scatter with `noise` is called
- * level with the band `band` (simulated as {@link bandForLevelShare}); NaN where the rounds are too
- * few for an interval.
+ * How often (a share) an A/A over `rounds` rounds whose log ratios scatter with `noise` (a log
+ * standard deviation) is called level with the band `band` (a fraction, default VERDICT.level),
+ * simulated as {@link bandForLevelShare}; 1 for a noise of 0; NaN where the rounds are too few for an
+ * interval, or `noise` is NaN.
  */
 export function levelShare(
   noise: number,
@@ -76,7 +83,8 @@ export function levelShare(
   confidence: number = VERDICT.confidence,
 ): number {
   const bands = simulatedBands(rounds, confidence);
-  if (bands == null) return Number.NaN;
-  if (!(noise > 0)) return 1;
-  return bands.filter((b) => b * noise <= band).length / bands.length;
+  if (bands == null || Number.isNaN(noise)) return Number.NaN;
+  if (noise <= 0) return 1;
+  const limit = Math.log1p(band);
+  return bands.filter((b) => b * noise <= limit).length / bands.length;
 }

@@ -71,11 +71,15 @@ export function drawSpread(ratios: number[], groups: number[]): number {
  * `log(values[i])` on `positions[i]` (0 built first), given as the relative change from the first to
  * the last position (`change`: -0.1 is 10% slower at the last than at the first), with its t
  * statistic (`t`; |t| > 2 or so says the order matters beyond the draws' scatter). NaN for fewer than
- * 3 values or one position.
+ * 3 values or one position; a RangeError unless there is one position per value.
  */
 export function orderTrend(values: number[], positions: number[]): { change: number; t: number } {
   const n = values.length;
-  if (n < 3 || n !== positions.length) return { change: Number.NaN, t: Number.NaN };
+  if (n !== positions.length)
+    throw new RangeError(
+      `orderTrend needs one position per value (got ${n} values, ${positions.length} positions).`,
+    );
+  if (n < 3) return { change: Number.NaN, t: Number.NaN };
   const ys = values.map(Math.log);
   const mx = positions.reduce((s, v) => s + v, 0) / n;
   const my = ys.reduce((s, v) => s + v, 0) / n;

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { intervalAt } from './interval-fixtures.js';
+import { normal, uniform } from './seeded-random.js';
 import { medianOf, pairedRatios } from './steadiness.js';
 import {
   bandNeeded,
   DEFAULT_LEVEL_BAND,
+  DEFAULT_OURS_PROCESS_SPREAD,
   describeVerdict,
   groupedRatioInterval,
   judgeRatio,
@@ -16,23 +18,6 @@ import {
   VERDICT,
   YARDSTICK,
 } from './verdict.js';
-
-/** A seeded uniform [0, 1) generator (mulberry32), so that every synthetic run repeats exactly. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A standard normal draw (Box-Muller). */
-function normal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
 
 /**
  * Synthetic paired rounds: `machine(r)` is the machine's speed in round r (both rounds of a pair see
@@ -370,7 +355,7 @@ describe('describeVerdict', () => {
 
 describe('levelBandFromEnv', () => {
   it('reads a fraction, defaults to DEFAULT_LEVEL_BAND (8%) and refuses anything else', () => {
-    expect(levelBandFromEnv(undefined)).toBe(DEFAULT_LEVEL_BAND);
+    expect(levelBandFromEnv('')).toBe(DEFAULT_LEVEL_BAND);
     expect(levelBandFromEnv('0.08')).toBe(0.08);
     expect(() => levelBandFromEnv('8%')).toThrow(/BENCH_LEVEL_BAND=8%/);
     expect(() => levelBandFromEnv('1.5')).toThrow();
@@ -425,7 +410,8 @@ describe('judgeTarget', () => {
 
 describe('oursProcessSpread', () => {
   it('defaults to 2%, reads BENCH_OURS_PROCESS_SPREAD, and widens an interval of ours in one process', () => {
-    expect(oursProcessSpreadFromEnv(undefined)).toBe(0.02);
+    expect(DEFAULT_OURS_PROCESS_SPREAD).toBe(0.02);
+    expect(oursProcessSpreadFromEnv('')).toBe(DEFAULT_OURS_PROCESS_SPREAD);
     expect(oursProcessSpreadFromEnv('0')).toBe(0);
     expect(() => oursProcessSpreadFromEnv('2%')).toThrow(/BENCH_OURS_PROCESS_SPREAD=2%/);
     const ratios = [1, 1.02, 0.98, 1.01, 0.99, 1, 1.03, 0.97];

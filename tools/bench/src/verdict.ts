@@ -83,6 +83,9 @@ export function levelBandFromEnv(raw: string | undefined = process.env.BENCH_LEV
  */
 export const DEFAULT_LEVEL_BAND = 0.08;
 
+/** {@link VERDICT.oursProcessSpread}'s default: 0.02 (a log standard deviation, about 2%). */
+export const DEFAULT_OURS_PROCESS_SPREAD = 0.02;
+
 /** The verdict's settings (see BENCHMARKS.md, "A steady yardstick"). */
 export const VERDICT = {
   /** Confidence of the interval (two-sided). */
@@ -108,7 +111,9 @@ export const VERDICT = {
    * its one process against a peer in several (groupedRatioInterval's `oursSpread`): our process is
    * one draw of it, which the peer's processes cannot show. Default 0.02 (2%): tensorfold's processes
    * lay 2.1% and 3.1% apart per CPU second under load (LeNet-5, 6 rounds a process, the rounds' noise
-   * included; BENCHMARKS.md, "Is our side one draw too?"); `calibrate ... tensorfold-processes` prints
+   * included; one run's two sets of 4 processes, so each figure is uncertain by about 0.6x-3.7x at
+   * 95%; BENCHMARKS.md, "Is our side one draw too?"). Should ours draw 3%, this 2% term covers the
+   * MLP's population ratio in about 89% of simulated runs rather than 95%. `calibrate ... tensorfold-processes` prints
    * the draw's spread with the rounds' noise taken out (`draws x%`), to set it from a quiet run.
    * `BENCH_OURS_PROCESS_SPREAD` overrides it (a fraction, 0 to leave ours' draw out).
    */
@@ -122,7 +127,7 @@ export const VERDICT = {
 export function oursProcessSpreadFromEnv(
   raw: string | undefined = process.env.BENCH_OURS_PROCESS_SPREAD,
 ): number {
-  if (raw == null || raw.trim() === '') return 0.02;
+  if (raw == null || raw.trim() === '') return DEFAULT_OURS_PROCESS_SPREAD;
   const spread = Number(raw);
   if (!Number.isFinite(spread) || spread < 0 || spread >= 1)
     throw new Error(
@@ -213,8 +218,9 @@ const T_975 = [
  * process i of set A paired with process i of set B) the interval is a paired one over the pairs: its
  * ratios compare rounds run back to back, so the machine's swings cancel inside each pair, and a
  * pair's spread already holds both sides' draws (the variance of a difference of two independent
- * draws is the sum of theirs), so it is neither narrower nor wider than a Welch interval on the two
- * sets' process medians would be on average, and it keeps the pairing in time that such an interval
+ * draws is the sum of theirs), so it is about as wide as a Welch interval on the two sets' process
+ * medians would be on average (a little wider: t with p - 1 degrees of freedom where Welch has up to
+ * 2(p - 1), 2.13 against 2.04 at 16 pairs), and it keeps the pairing in time that such an interval
  * would throw away. It is honest only if the pairs are exchangeable: if a process's speed depends on
  * when it was started or built and set A is built before set B, every pair carries the same bias,
  * which no spread between pairs shows. Calibrate therefore builds the two sets interleaved
@@ -246,7 +252,9 @@ export function groupedRatioInterval(
   if (p < 2) return null;
   const mean = logs.reduce((s, v) => s + v, 0) / p;
   const variance = logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (p - 1);
-  // t with the groups' degrees of freedom for the whole (a known part added only widens it)
+  // t with the groups' degrees of freedom for the whole: conservative, since the known part has no
+  // sampling error (Welch-Satterthwaite would give about 1.99 for the MLP's rows at 16 processes, 2.07
+  // for LeNet-5's, against 2.13); kept so, since oursSpread is itself a rough figure (see VERDICT)
   const half = (T_975[p - 2] ?? 1.96) * Math.sqrt(variance / p + oursSpread ** 2);
   return {
     estimate: Math.exp(mean),

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   buildOrderFromEnv,
   buildSequence,
+  builtPositions,
+  calibrateSwapFromEnv,
   interleavedSets,
   PyTorchPeer,
   pytorchProcessesFromEnv,
@@ -10,7 +12,7 @@ import {
 
 describe('pytorchProcessesFromEnv', () => {
   it("takes the plan's count when unset, a whole number when set, and says what to give otherwise", () => {
-    expect(pytorchProcessesFromEnv(16, undefined)).toBe(16);
+    expect(pytorchProcessesFromEnv(16, '')).toBe(16);
     expect(pytorchProcessesFromEnv(16, ' ')).toBe(16);
     expect(pytorchProcessesFromEnv(16, '8')).toBe(8);
     expect(pytorchProcessesFromEnv(16, '1')).toBe(1);
@@ -78,8 +80,27 @@ describe('interleavedSets', () => {
   });
 
   it('reads CALIBRATE_PROCESS_ORDER: interleaved by default, sets on request, and says what else to give', () => {
-    expect(buildOrderFromEnv(undefined)).toBe('interleaved');
+    expect(buildOrderFromEnv('')).toBe('interleaved');
     expect(buildOrderFromEnv('Sets')).toBe('sets');
     expect(() => buildOrderFromEnv('abba')).toThrow(/CALIBRATE_PROCESS_ORDER=abba: give interleaved/);
+  });
+});
+
+describe('builtPositions', () => {
+  it('places each process that ran a timed round, in process order, where a short run leaves some out', () => {
+    // 4 processes a set, 3 timed rounds after the untimed one: processes 1, 2, 3 (process 0 never timed)
+    expect(builtPositions([1, 2, 3], 0, 4, 'interleaved')).toEqual([3, 4, 7]);
+    expect(builtPositions([1, 2, 3], 1, 4, 'interleaved')).toEqual([2, 5, 6]);
+    expect(builtPositions([3, 1, 2, 1], 1, 4, 'sets')).toEqual([5, 6, 7]);
+  });
+});
+
+describe('calibrateSwapFromEnv', () => {
+  it('swaps on 1, not when unset, empty or 0, and says what to give otherwise', () => {
+    expect(calibrateSwapFromEnv('')).toBe(false);
+    expect(calibrateSwapFromEnv(' ')).toBe(false);
+    expect(calibrateSwapFromEnv('0')).toBe(false);
+    expect(calibrateSwapFromEnv(' 1 ')).toBe(true);
+    expect(() => calibrateSwapFromEnv('yes')).toThrow(/CALIBRATE_SWAP=yes: give 1 .* or 0/);
   });
 });

@@ -236,3 +236,28 @@ export function buildOrderFromEnv(raw: string | undefined = process.env.CALIBRAT
     );
   return order;
 }
+
+/**
+ * Where the processes behind `rates` (a side's processCpuRates: one figure per process that ran a
+ * timed round, in process order; paired-comparison.ts) were built: `processes` is the side's process
+ * of each round, `set` the side's set (0: A, 1: B) and `count` the processes in each set. A run of
+ * fewer rounds than processes leaves some out, so a figure's index is not its process's.
+ */
+export function builtPositions(processes: number[], set: 0 | 1, count: number, order: BuildOrder): number[] {
+  return [...new Set(processes)].sort((a, b) => a - b).map((p) => buildPosition(set, p, count, order));
+}
+
+/**
+ * Whether `CALIBRATE_SWAP` asks calibrate to measure set B as the first side (measurePaired's "ours")
+ * and set A as the peer: `1` yes; unset, empty or `0` no (the default). The sets' processes are
+ * started and built in the same order either way, so a bias that follows the set stays with A and one
+ * that follows the role moves to B.
+ */
+export function calibrateSwapFromEnv(raw: string | undefined = process.env.CALIBRATE_SWAP): boolean {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0') return false;
+  if (value === '1') return true;
+  throw new Error(
+    `CALIBRATE_SWAP=${raw}: give 1 (set B measured as the first side, the rows reading B / A) or 0 (the default, A / B).`,
+  );
+}
