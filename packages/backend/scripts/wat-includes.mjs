@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** An include line: indentation, `;;`, `@include`, then the rest of the line (the path). */
-const INCLUDE = /^[ \t]*;;[ \t]*@include\b(.*)$/gm;
+const INCLUDE = /^[ \t]*;;[ \t]*@include\b(.*)$/m;
 
 /** The 1-based line of `text` that holds offset `index`. */
 function lineOf(text, index) {
@@ -29,29 +29,83 @@ function lineOf(text, index) {
  * @returns {string}
  */
 export function expandIncludes(source, file) {
-  return source.replace(INCLUDE, (_line, rest, index) => {
-    const where = `${basename(file)}:${lineOf(source, index)}`;
-    const path = rest.trim();
-    if (path === '' || /\s/.test(path)) {
-      throw new Error(
-        `${where}: '@include' needs one path, relative to the .wat's folder (e.g. ';; @include fragments/name.wat'), got '${path}'`,
-      );
+  return expandIncludesWithOrigins(source, file).text;
+}
+
+/**
+ * {@link expandIncludes}, and where each line of the expanded text comes from: `origin(line)` (1-based)
+ * is `<the .wat's name>:<its line>` or `<the include's path>:<the fragment's line>`, so that an
+ * error that wabt reports at a line of the expanded text can name the line as written.
+ *
+ * @param {string} source
+ * @param {string} file
+ * @returns {{ text: string, origin: (line: number) => string }}
+ */
+export function expandIncludesWithOrigins(source, file) {
+  const name = basename(file);
+  /** Each output line's origin, in order. */
+  const origins = [];
+  const out = source.split('\n').map((line, i) => {
+    const include = INCLUDE.exec(line);
+    if (include == null) {
+      origins.push(`${name}:${i + 1}`);
+      return line;
     }
-    const target = join(dirname(file), path);
-    let fragment;
-    try {
-      fragment = readFileSync(target, 'utf8');
-    } catch (error) {
-      throw new Error(
-        `${where}: '@include ${path}': cannot read ${target} (${error.code ?? error.message}); the path is relative to the folder of ${basename(file)}`,
-      );
-    }
-    const nested = new RegExp(INCLUDE.source, 'm').exec(fragment);
-    if (nested != null) {
-      throw new Error(
-        `${where}: '@include ${path}': the fragment includes another at its line ${lineOf(fragment, nested.index)}; fragments may not include (paste the functions into the fragment, or include both from the .wat)`,
-      );
-    }
-    return fragment.replace(/\r?\n$/, '');
+    const fragment = readFragment(include[1], file, `${name}:${i + 1}`);
+    const path = include[1].trim();
+    const fragmentLines = fragment.split('\n');
+    fragmentLines.forEach((_, j) => {
+      origins.push(`${path}:${j + 1}`);
+    });
+    return fragment;
   });
+  return { text: out.join('\n'), origin: (line) => origins[line - 1] ?? `${name} (expanded):${line}` };
+}
+
+/**
+ * The text of the fragment that an include line names (`rest`: what follows `@include`), without its
+ * final newline; `where` (`<file>:<line>`) heads the errors.
+ */
+function readFragment(rest, file, where) {
+  const path = rest.trim();
+  if (path === '' || /\s/.test(path)) {
+    throw new Error(
+      `${where}: '@include' needs one path, relative to the .wat's folder (e.g. ';; @include fragments/name.wat'), got '${path}'`,
+    );
+  }
+  const target = join(dirname(file), path);
+  let fragment;
+  try {
+    fragment = readFileSync(target, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${where}: '@include ${path}': cannot read ${target} (${error.code ?? error.message}); the path is relative to the folder of ${basename(file)}`,
+    );
+  }
+  const nested = new RegExp(INCLUDE.source, 'm').exec(fragment);
+  if (nested != null) {
+    throw new Error(
+      `${where}: '@include ${path}': the fragment includes another at its line ${lineOf(fragment, nested.index)}; fragments may not include (paste the functions into the fragment, or include both from the .wat)`,
+    );
+  }
+  return fragment.replace(/\r?\n$/, '');
+}
+
+/**
+ * `message` (wabt's, which names positions `<name>:<line>:<column>:` in the text it was given) with
+ * each position as `origin(line)`'s file and line (see {@link expandIncludesWithOrigins}); unchanged
+ * without `origin`.
+ *
+ * @param {string} message
+ * @param {string} name
+ * @param {((line: number) => string) | undefined} origin
+ * @returns {string}
+ */
+export function relocated(message, name, origin) {
+  if (origin == null) return message;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.replace(
+    new RegExp(`${escaped}:(\\d+):(\\d+):`, 'g'),
+    (_, line, column) => `${origin(Number(line))}:${column}:`,
+  );
 }

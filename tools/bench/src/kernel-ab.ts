@@ -45,8 +45,9 @@ export async function timeAgainstStock(
 }
 
 /**
- * Same-run A/B of one switch of tensorfold's kernels: on (`ours`) against off (`stock`), alternating
- * rounds as {@link timeAgainstStock}; the switch is left on afterwards.
+ * Same-run A/B of one switch of tensorfold's kernels: on (`ours`) against off (`stock`), in rounds as
+ * {@link timeAgainstStock} (off, then on, in every round: not rotated); the switch is left on
+ * afterwards, also when a round throws.
  */
 async function timeWithSwitch(
   compute: () => tf.Tensor,

@@ -37,8 +37,9 @@ export function mlpPredictPass(x: tf.Tensor2D, options: { softmax: boolean }): M
     run() {
       let last: Float32Array = new Float32Array(0);
       for (let start = 0; start < rows; start += BATCH) {
-        // (the read-back array is kept from inside: tidy walks every element of what it returns, about
-        // 60 us a batch, 2 ms of a pass of 1000 rows)
+        // (the read-back array is kept from inside: tidy walks every element of what it returns, which
+        // cost 4-11 ms of CPU a pass of 1000 rows in same-process A/Bs of the whole pass under load, 2
+        // threads; 30-100 us a batch timed alone: see BENCHMARKS.md, bench-dedupe and its review)
         tf.tidy(() => {
           let h: tf.Tensor = x.slice([start, 0], [Math.min(BATCH, rows - start), columns]); // [32, 784]
           for (const [i, { w, b }] of weights.entries()) {

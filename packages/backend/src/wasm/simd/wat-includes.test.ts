@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expandIncludes } from '../../../scripts/wat-includes.mjs';
+import wabt from 'wabt';
+import { expandIncludes, expandIncludesWithOrigins, relocated } from '../../../scripts/wat-includes.mjs';
 
 // The `;; @include` lines that compile-simd-kernels.mjs expands before compiling (scripts/wat-includes.mjs).
 
@@ -50,6 +51,46 @@ describe('expandIncludes', () => {
     expect(() => expandIncludes('(module\n;; @include a.wat\n)\n', join(dir, 'm.wat'))).toThrow(
       /^m\.wat:2: '@include a\.wat': the fragment includes another at its line 2; fragments may not include/,
     );
+  });
+});
+
+describe('expandIncludesWithOrigins', () => {
+  it("gives each expanded line's file and line as written, and the same text as expandIncludes", () => {
+    const dir = folder('origins', { 'parts/f.wat': '  ;; f\n  (func $f)\n' });
+    const source = '(module\n  (func $g)\n  ;; @include parts/f.wat\n  (func $h)\n)\n';
+    const { text, origin } = expandIncludesWithOrigins(source, join(dir, 'm.wat'));
+    expect(text).toBe(expandIncludes(source, join(dir, 'm.wat')));
+    expect([1, 2, 3, 4, 5, 6, 7].map(origin)).toEqual([
+      'm.wat:1',
+      'm.wat:2',
+      'parts/f.wat:1',
+      'parts/f.wat:2',
+      'm.wat:4',
+      'm.wat:5',
+      'm.wat:6',
+    ]);
+  });
+
+  it("moves wabt's error positions in the expanded text back to the fragment's lines", async () => {
+    const dir = folder('wabt', {
+      'parts/bad.wat': '  (func $ok (result i32) (i32.const 1))\n  (func $bad (result i32) (i32.bogus))\n',
+    });
+    const file = join(dir, 'm.wat');
+    const { text, origin } = expandIncludesWithOrigins(
+      '(module\n  (func $g)\n  ;; @include parts/bad.wat\n)\n',
+      file,
+    );
+    const toolkit = await wabt();
+    let message = '';
+    try {
+      toolkit.parseWat('m.wat', text, {}).destroy();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^m\.wat:4:\d+: error/m); // line 4 of the expanded text
+    expect(relocated(message, 'm.wat', origin)).toMatch(/^parts\/bad\.wat:2:\d+: error/m);
+    expect(relocated(message, 'm.wat', origin)).not.toMatch(/m\.wat:4/);
+    expect(relocated(message, 'm.wat', undefined)).toBe(message);
   });
 });
 
