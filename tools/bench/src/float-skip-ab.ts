@@ -12,6 +12,9 @@
  * process's CPU time per step (every thread), the steps skipped per training step, the ratios (> 1:
  * the skip is faster) and the load average. Threads: `TENSORFOLD_WASM_THREADS` (1, 2, ... or auto).
  *
+ * With `FLOAT_SKIP_AB=pairs` in the environment, every mode compares the skip with lists per pair of rows
+ * (on) against the skip over blocks of 4 rows alone (off) (see {@link ROWS_ONLY}).
+ *
  * `pnpm --filter @tensorfold/bench float-skip-ab products [rounds]`: the skip's cost where there is
  * nothing to skip: each pass of the MLP's (batch 128) and LeNet-5's (batch 64) dense layers
  * (forward with bias and relu, weight gradient `x^T . dy`, input gradient `dy . W^T`) on uniform
@@ -26,12 +29,29 @@
  */
 
 import { loadavg } from 'node:os';
-import { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from '@tensorfold/backend/testing';
+import {
+  floatZeroStepsSkipped,
+  setFloatPairListsEnabled,
+  setFloatZeroSkipEnabled,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+
+/**
+ * `FLOAT_SKIP_AB=pairs`: both sides skip, "on" walking lists per pair of rows where they pay and "off" only
+ * the blocks of 4 rows (`setFloatPairListsEnabled`); otherwise "on" skips (rows and blocks) and "off"
+ * multiplies every step.
+ */
+const ROWS_ONLY = process.env.FLOAT_SKIP_AB === 'pairs';
+
+/** Sets the switches for side `on` (true) or `off`. */
+function setSide(on: boolean): void {
+  setFloatZeroSkipEnabled(ROWS_ONLY || on);
+  setFloatPairListsEnabled(on);
+}
 
 /** Batches a side cycles through. */
 const BATCHES = 8;
@@ -133,7 +153,7 @@ async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<vo
   for (let round = 0; round <= rounds; round++) {
     const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
     for (const side of order) {
-      setFloatZeroSkipEnabled(side === 'on');
+      setSide(side === 'on');
       const start = performance.now();
       const cpuStart = process.cpuUsage();
       for (let i = 0; i < CALLS; i++) run().dispose();
@@ -144,7 +164,7 @@ async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<vo
       }
     }
   }
-  setFloatZeroSkipEnabled(true);
+  setSide(true);
   tf.dispose([a, b, ...(bias != null ? [bias] : [])]);
   const on = median(perCall.on);
   const off = median(perCall.off);
@@ -185,7 +205,7 @@ async function predictions(rounds: number): Promise<void> {
   const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
   for (let round = 0; round <= rounds; round++) {
     for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-      setFloatZeroSkipEnabled(side === 'on');
+      setSide(side === 'on');
       const start = performance.now();
       const cpuStart = process.cpuUsage();
       pass();
@@ -196,7 +216,7 @@ async function predictions(rounds: number): Promise<void> {
       }
     }
   }
-  setFloatZeroSkipEnabled(true);
+  setSide(true);
   tf.dispose([x, ...weights.flatMap(({ w, b }) => [w, b])]);
   const [on, off] = [median(wall.on), median(wall.off)];
   const [cpuOn, cpuOff] = [median(cpu.on), median(cpu.off)];
@@ -230,7 +250,7 @@ async function main() {
     for (let round = 0; round <= rounds; round++) {
       const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
       for (const side of order) {
-        setFloatZeroSkipEnabled(side === 'on');
+        setSide(side === 'on');
         const cpuStart = process.cpuUsage();
         const skippedBefore = floatZeroStepsSkipped();
         for (let i = 0; i < steps; i++) {
@@ -248,7 +268,7 @@ async function main() {
       loads.push(loadavg()[0]);
     }
   } finally {
-    setFloatZeroSkipEnabled(true);
+    setSide(true);
     model.dispose();
     for (const { x, y } of batches) tf.dispose([x, y]);
   }

@@ -10,6 +10,8 @@
  * and add never make -0 from +0: the same bits).
  */
 
+import { type PairStepKernels, pairPanelAt, pairStepsFloats } from '../simd/pair-steps.js';
+
 let skipZeros = true;
 let skipped = 0;
 
@@ -82,18 +84,83 @@ interface ListedMatMul extends ZeroStepKernels {
   matMul(a: number, b: number, out: number, m: number, k: number, n: number, lists?: number): void;
 }
 
+/** The pairs' product needs its output columns in panels of this many. */
+export const PAIR_PANEL_COLUMNS = 16;
+
+let pairListsOn = true;
+
 /**
- * `out [m, n] = a [m, k] . b [k, n]` by kernels.wat's `matMul` (byte addresses on tfjs-backend-wasm's
- * heap), passing over the zero steps listed at `lists` ({@link zeroStepsFloats} floats; null: the
- * skip is off and every step runs).
+ * Whether the one-thread products may walk lists per pair of rows (`true`, the default) or only per
+ * block of 4 rows (`false`: the skip as before), for tests and benchmarks that compare the two.
+ */
+export function setFloatPairListsEnabled(on: boolean): void {
+  pairListsOn = on;
+  resting.clear();
+}
+
+/**
+ * Whether an `[m, k] . [k, n]` product on the one-thread SIMD kernel would try the lists per pair of
+ * rows (the skip on, pairs on, `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}): then the
+ * operand whose zeros matter should be its left one (batch-mat-mul.ts keeps `dy . W^T` as written).
+ */
+export function pairListsWanted(m: number, n: number): boolean {
+  return skipZeros && pairsFit(m, n);
+}
+
+/** Whether `a [m, k] . [k, n]` may take the pairs' product (pair-steps.wat). */
+function pairsFit(m: number, n: number): boolean {
+  return pairListsOn && m % 2 === 0 && n % PAIR_PANEL_COLUMNS === 0;
+}
+
+/**
+ * Floats of scratch that {@link listedMatMul} needs for `a [m, k]` times `[k, n]`: the blocks'
+ * lists, or the pairs' lists and panel where the product may take them.
+ */
+export function skipListFloats(m: number, k: number, n: number): number {
+  const blocks = zeroStepsFloats(m, k);
+  return pairsFit(m, n) ? Math.max(blocks, pairStepsFloats(m, k)) : blocks;
+}
+
+/**
+ * `out [m, n] = a [m, k] . b [k, n]` (byte addresses on tfjs-backend-wasm's heap), passing over the
+ * zero steps of `a`, with the scratch at `lists` ({@link skipListFloats} floats; null: the skip is
+ * off and kernels.wat's `matMul` runs every step). Where `pairs` (pair-steps.wat) is given, `m` is
+ * even and `n` a multiple of {@link PAIR_PANEL_COLUMNS}, each pair of rows walks its own list of
+ * the steps where either row is not ±0 (2 rows x 16 columns a step, as many multiply-adds per load
+ * as kernels.wat's 4 x 8 tile, whose blocks of 4 rows list a step where any of the 4 is not zero:
+ * a ReLU's zeros, independent in each row, leave out about twice as many steps per pair as per
+ * block); at most {@link LISTED_AT_MOST_EIGHTHS} eighths listed, and `b` all finite (else every step
+ * runs: a block would list at least as many). Else kernels.wat's lists per block of 4 rows.
  */
 export function listedMatMul(
   kernels: ListedMatMul,
   { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
   lists: number | null,
+  pairs: PairStepKernels | null = null,
 ): void {
+  if (lists != null && pairs != null && pairsFit(m, n)) {
+    const steps = (m / 2) * k;
+    const listed = pairs.pairSteps(a, lists, m, k);
+    const left = steps - listed;
+    if (8 * listed <= LISTED_AT_MOST_EIGHTHS * steps && kernels.allFinite(b, k * n) !== 0) {
+      // in the blocks' unit: 4 rows x 8 columns at one step
+      skipped += (left * Math.ceil(n / 8)) / 2;
+      pairs.matMulPairs(a, b, out, m, k, n, lists, pairPanelAt(lists, m, k));
+      return;
+    }
+    // A block leaves a step out only where its 2 pairs do: fewer still.
+    if (8 * left < steps) rest(m, k, n);
+    kernels.matMul(a, b, out, m, k, n, 0);
+    return;
+  }
   const walk = lists == null ? 0 : listZeroSteps(kernels, { a, lists, m, k, b, bFloats: k * n, n });
   kernels.matMul(a, b, out, m, k, n, walk);
+}
+
+/** Lists the shape `m x k x n` again only after {@link REST_CALLS} calls. */
+function rest(m: number, k: number, n: number): void {
+  if (resting.size >= 256) resting.clear(); // (shapes seen once stay few)
+  resting.set(`${m}x${k}x${n}`, REST_CALLS);
 }
 
 /** The functions of a module with the skip (kernels.wat, threaded-mat-mul.wat); byte addresses. */
@@ -125,10 +192,7 @@ export function listZeroSteps(
 ): number {
   const { a, lists, m, k, b, bFloats, n } = operands;
   const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
-  if (8 * left < (m / 4) * k) {
-    if (resting.size >= 256) resting.clear(); // (shapes seen once stay few)
-    resting.set(`${m}x${k}x${n}`, REST_CALLS);
-  }
+  if (8 * left < (m / 4) * k) rest(m, k, n);
   // Fewer than k / 2 steps left out save less than the pass over b costs: run them all.
   if (2 * left < k || kernels.allFinite(b, bFloats) === 0) return 0;
   skipped += left * Math.ceil(n / 8);
