@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
-import { type PairStepKernels, pairPanelAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
@@ -91,9 +91,18 @@ describe('pairSteps and matMulPairs (pair-steps.wat)', () => {
       const lists = (want + m * n) * 4;
       heap.fill(7, out, out + m * n); // out need not be zeroed
       expect(kernels.pairSteps(0, lists, m, k)).toBeLessThan((m / 2) * k);
-      kernels.matMulPairs(0, m * k * 4, out * 4, m, k, n, lists, pairPanelAt(lists, m, k));
+      const { every, panel } = pairScratchAt(lists, m, k);
+      expect(kernels.matMulPairs(0, m * k * 4, out * 4, m, k, n, lists, every, panel)).toBe(0);
       reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
       const bits = (from: number) => Buffer.from(heap.buffer, from * 4, m * n * 4);
+      expect(bits(out).equals(bits(want))).toBe(true);
+      // An Infinity in the second panel of 16 columns, at a step where row 5 is 0: that panel walks
+      // every step (0 x Infinity: NaN in row 5, as densely), the first still its lists.
+      heap[m * k + 3 * n + 20] = Number.POSITIVE_INFINITY;
+      expect(heap[5 * k + 3]).toBe(0);
+      expect(kernels.matMulPairs(0, m * k * 4, out * 4, m, k, n, lists, every, panel)).toBe(1);
+      reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
+      expect(heap[out + 5 * n + 20]).toBeNaN();
       expect(bits(out).equals(bits(want))).toBe(true);
     },
   );
@@ -207,16 +216,23 @@ describe.each([1, 2, 3])('the float32 products over lists per pair of rows, on %
     },
   );
 
-  it('skips nothing where b holds an Infinity or a NaN, and keeps the NaN of a', async () => {
+  it('walks every step in the panels of 16 columns where b holds an Infinity or a NaN, and keeps the NaN of a', async () => {
     const a = relu(128, 512, 11);
     a[512 * 9 + 4] = Number.NaN;
-    const b = sequence(512 * 256, 12);
-    b[256 * 3 + 5] = Number.POSITIVE_INFINITY;
-    b[256 * 400 + 9] = Number.NaN;
+    const finite = sequence(512 * 256, 12);
+    const b = Float32Array.from(finite);
+    b[256 * 3 + 5] = Number.POSITIVE_INFINITY; // panel 0
+    b[256 * 400 + 40] = Number.NaN; // panel 2
     const c: Case = { a: input(a, [128, 512]), b: input(b, [512, 256]) };
     const want = await run(c, 'cpu');
-    const [pairs, , none] = await threeWays(c);
-    if (threads === 1) expect(pairs.skipped).toBe(0);
+    const [pairs, blocks, none] = await threeWays(c);
+    // One thread: 14 of the 16 panels skip what they skip with b finite; blocks of 4 rows not at all.
+    const [clean] = await threeWays({ ...c, b: input(finite, [512, 256]) });
+    if (threads === 1 && simdKernelsFlavor() === 'fma') {
+      expect(clean.skipped).toBeGreaterThan(0);
+      expect(pairs.skipped).toBe((clean.skipped * 14) / 16);
+    }
+    expect(blocks.skipped).toBe(0);
     expect(sameBits(pairs.out.values, none.out.values)).toBe(true);
     for (let i = 0; i < want.values.length; i++) {
       expect(Number.isNaN(pairs.out.values[i])).toBe(Number.isNaN(want.values[i]));

@@ -10,7 +10,7 @@
  * and add never make -0 from +0: the same bits).
  */
 
-import { type PairStepKernels, pairPanelAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 
 let skipZeros = true;
 let skipped = 0;
@@ -129,8 +129,10 @@ export function skipListFloats(m: number, k: number, n: number): number {
  * the steps where either row is not ±0 (2 rows x 16 columns a step, as many multiply-adds per load
  * as kernels.wat's 4 x 8 tile, whose blocks of 4 rows list a step where any of the 4 is not zero:
  * a ReLU's zeros, independent in each row, leave out about twice as many steps per pair as per
- * block); at most {@link LISTED_AT_MOST_EIGHTHS} eighths listed, and `b` all finite (else every step
- * runs: a block would list at least as many). Else kernels.wat's lists per block of 4 rows.
+ * block); at most {@link LISTED_AT_MOST_EIGHTHS} eighths listed (else every step runs: a block would
+ * list at least as many). A panel of 16 columns of `b` holding an Infinity or a NaN walks every step
+ * (its columns' sums meet 0 x Infinity where the dense loop does). Else kernels.wat's lists per
+ * block of 4 rows, where `b` is all finite.
  */
 export function listedMatMul(
   kernels: ListedMatMul,
@@ -142,10 +144,11 @@ export function listedMatMul(
     const steps = (m / 2) * k;
     const listed = pairs.pairSteps(a, lists, m, k);
     const left = steps - listed;
-    if (8 * listed <= LISTED_AT_MOST_EIGHTHS * steps && kernels.allFinite(b, k * n) !== 0) {
-      // in the blocks' unit: 4 rows x 8 columns at one step
-      skipped += (left * Math.ceil(n / 8)) / 2;
-      pairs.matMulPairs(a, b, out, m, k, n, lists, pairPanelAt(lists, m, k));
+    if (8 * listed <= LISTED_AT_MOST_EIGHTHS * steps) {
+      const { every, panel } = pairScratchAt(lists, m, k);
+      const dense = pairs.matMulPairs(a, b, out, m, k, n, lists, every, panel);
+      // in the blocks' unit, 32 multiply-adds: 2 rows x 16 columns at one step
+      skipped += left * (n / PAIR_PANEL_COLUMNS - dense);
       return;
     }
     // A block leaves a step out only where its 2 pairs do: fewer still.

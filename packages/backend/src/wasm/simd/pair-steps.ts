@@ -19,7 +19,9 @@ export interface PairStepKernels {
   /**
    * `out [m, n] = a [m, k] . b [k, n]` (row-major; `out` need not be zeroed) over `pairSteps`'s lists
    * of `a`, each pair of rows walking its listed steps in order, 16 columns at a time, each panel of
-   * 16 columns of `b` first copied to `panel` (`k * 16` floats). Needs `m` even, `n % 16 === 0`.
+   * 16 columns of `b` first copied to `panel` (`k * 16` floats). A panel holding an Infinity or a NaN
+   * walks every step (listed at `every`, `k` words, which it writes); returns how many panels did.
+   * Needs `m` even, `n % 16 === 0`.
    */
   matMulPairs(
     a: number,
@@ -29,8 +31,9 @@ export interface PairStepKernels {
     k: number,
     n: number,
     lists: number,
+    every: number,
     panel: number,
-  ): void;
+  ): number;
 }
 
 /** Words of `pairSteps`'s lists of `a [m, k]`: the addresses, and one per pair of rows and step. */
@@ -39,16 +42,17 @@ function listWords(m: number, k: number): number {
 }
 
 /**
- * Floats of scratch for `pairSteps`' lists of `a [m, k]` and `matMulPairs`' panel: the lists, a
- * panel of `k x 16`, and 16 to align the panel to 64 bytes (a cache line).
+ * Floats of scratch for `pairSteps`' lists of `a [m, k]` and `matMulPairs`' list of every step and
+ * panel: the lists, `k`, a panel of `k x 16`, and 16 to align the panel to 64 bytes (a cache line).
  */
 export function pairStepsFloats(m: number, k: number): number {
-  return listWords(m, k) + 16 + k * 16;
+  return listWords(m, k) + k + 16 + k * 16;
 }
 
-/** The panel's byte address in the scratch at `lists` (64-byte aligned, after the lists). */
-export function pairPanelAt(lists: number, m: number, k: number): number {
-  return Math.ceil((lists + 4 * listWords(m, k)) / 64) * 64;
+/** Where `matMulPairs`' list of every step and its panel go in the scratch at `lists` (bytes). */
+export function pairScratchAt(lists: number, m: number, k: number): { every: number; panel: number } {
+  const every = lists + 4 * listWords(m, k);
+  return { every, panel: Math.ceil((every + 4 * k) / 64) * 64 };
 }
 
 const pairStepsModule = new SimdModule<PairStepKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);

@@ -68,17 +68,20 @@
     (i32.store (local.get $lists) (local.get $w))
     (i32.shr_u (i32.sub (local.get $w) (local.get $first)) (i32.const 2)))
 
-  ;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major, over pairSteps's lists of a: each
+;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major, over pairSteps's lists of a: each
   ;; pair of rows walks only its listed steps, 16 columns of out at a time in 8 vector accumulators
   ;; (2 rows x 4), the steps in order: the sums of the dense product, less terms of ±0. Needs m even,
   ;; n % 16 == 0. Panel by panel: the panel's 16 columns of b are first copied to panel (k rows of 64
   ;; bytes: in place, b's rows n floats apart would map to few cache sets), then every pair of rows
   ;; walks each block of 256 steps (16 KB of the panel, in L1), out carrying the sums between blocks.
+  ;; A panel holding an Infinity or a NaN (0 x Infinity is NaN) walks every step instead, from the
+  ;; list of them written at every (k words). Returns how many panels did.
   (func (export "matMulPairs") (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
-    (param $lists i32) (param $panel i32)
+    (param $lists i32) (param $every i32) (param $panel i32) (result i32)
     (local $j i32) (local $i i32) (local $lp i32) (local $lEnd i32) (local $idx i32) (local $aRow i32)
     (local $bp i32) (local $op i32) (local $rowA i32) (local $rowB i32) (local $src i32) (local $dst i32)
     (local $dEnd i32) (local $kBlocks i32) (local $kb i32) (local $entry i32)
+    (local $dense i32) (local $denseCount i32) (local $eStart i32) (local $eEnd i32) (local $bad v128) (local $v v128)
     (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
@@ -86,25 +89,51 @@
     (local.set $rowB (i32.shl (local.get $n) (i32.const 2)))
     (local.set $kBlocks (i32.shr_u (i32.add (local.get $k) (i32.const 255)) (i32.const 8)))
     (local.set $dEnd (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 6))))
+    ;; every[p] = p * 4
+    (local.set $idx (i32.const 0))
+    (loop $eNext
+      (i32.store (i32.add (local.get $every) (local.get $idx)) (local.get $idx))
+      (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+      (br_if $eNext (i32.lt_u (local.get $idx) (local.get $rowA))))
     (block $jDone (loop $jNext
       (br_if $jDone (i32.ge_u (local.get $j) (local.get $rowB)))
       ;; panel[p, 0..16) = b[p, j..j+16)
       (local.set $src (i32.add (local.get $b) (local.get $j)))
       (local.set $dst (local.get $panel))
+      ;; (bad: lanes whose exponent is all ones, an Infinity or a NaN)
+      (local.set $bad (v128.const i32x4 0 0 0 0))
       (loop $cNext
-        (v128.store (local.get $dst) (v128.load (local.get $src)))
-        (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
-        (v128.store offset=32 (local.get $dst) (v128.load offset=32 (local.get $src)))
-        (v128.store offset=48 (local.get $dst) (v128.load offset=48 (local.get $src)))
+        (local.set $v (v128.load offset=0 (local.get $src)))
+        (v128.store offset=0 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $v (v128.load offset=16 (local.get $src)))
+        (v128.store offset=16 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $v (v128.load offset=32 (local.get $src)))
+        (v128.store offset=32 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $v (v128.load offset=48 (local.get $src)))
+        (v128.store offset=48 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
         (local.set $src (i32.add (local.get $src) (local.get $rowB)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
         (br_if $cNext (i32.lt_u (local.get $dst) (local.get $dEnd))))
+      (local.set $dense (v128.any_true (local.get $bad)))
+      (local.set $denseCount (i32.add (local.get $denseCount) (local.get $dense)))
       (local.set $kb (i32.const 0))
       (block $kbDone (loop $kbNext
         (br_if $kbDone (i32.ge_u (local.get $kb) (local.get $kBlocks)))
         (local.set $op (i32.add (local.get $out) (local.get $j)))
         (local.set $aRow (local.get $a))
         (local.set $entry (i32.add (local.get $lists) (i32.shl (local.get $kb) (i32.const 2))))
+        ;; this block's steps in every: [kb * 256, min(k, kb * 256 + 256))
+        (local.set $eStart (i32.add (local.get $every) (i32.shl (local.get $kb) (i32.const 10))))
+        (local.set $eEnd (select (i32.add (local.get $every) (local.get $rowA)) (i32.add (local.get $eStart) (i32.const 1024))
+          (i32.lt_u (i32.sub (local.get $rowA) (i32.shl (local.get $kb) (i32.const 10))) (i32.const 1024))))
         (local.set $i (i32.const 0))
         (block $iDone (loop $iNext
           (br_if $iDone (i32.ge_u (local.get $i) (local.get $m)))
@@ -121,8 +150,8 @@
               (local.set $acc5 (v128.load offset=16 (i32.add (local.get $op) (local.get $rowB))))
               (local.set $acc6 (v128.load offset=32 (i32.add (local.get $op) (local.get $rowB))))
               (local.set $acc7 (v128.load offset=48 (i32.add (local.get $op) (local.get $rowB))))))
-          (local.set $lp (i32.load (local.get $entry)))
-          (local.set $lEnd (i32.load offset=4 (local.get $entry)))
+          (local.set $lp (select (local.get $eStart) (i32.load (local.get $entry)) (local.get $dense)))
+          (local.set $lEnd (select (local.get $eEnd) (i32.load offset=4 (local.get $entry)) (local.get $dense)))
           (if (i32.lt_u (local.get $lp) (local.get $lEnd)) (then (loop $lNext
             (local.set $idx (i32.load (local.get $lp)))
             ;; row p of the panel: 64 bytes, 16 times the step's byte offset p * 4
@@ -156,5 +185,6 @@
         (local.set $kb (i32.add (local.get $kb) (i32.const 1)))
         (br $kbNext)))
       (local.set $j (i32.add (local.get $j) (i32.const 64)))
-      (br $jNext))))
+      (br $jNext)))
+    (local.get $denseCount))
 )
