@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench profile [mlp|lenet5|vggsmall|resnetsmall] [tensorfold|tfjs-layers] [steps] [--backend wasm] [--mnist] [--before-mlp-step]`
+ * `pnpm --filter @tensorfold/bench profile [mlp|lenet5|vggsmall|resnetsmall] [tensorfold|tfjs-layers] [steps] [--backend wasm] [--mnist] [--no-pair-lists] [--before-mlp-step]`
  *
  * Where a training step's time goes: runs `steps` profiled training steps (`tf.profile`) of the
  * benchmark network, keeps each kernel call's fastest time over the steps (the machines we run on
@@ -9,13 +9,18 @@
  * counted twice in the sum. vggsmall and resnetsmall are the cnn-training suite's networks (models-cnn's
  * `vggSmall({dropout: 0})` and `resnetSmall()`, batch 32; tfjs-layers trains the same saved network).
  * `--mnist` trains the MLP or LeNet-5 on the first MNIST training batch instead of uniform random
- * inputs (the zeros the float products' skip passes over). `--before-mlp-step` holds off branch wip/mlp-step's three changes (padded small products, one-pass
+ * inputs (the zeros the float products' skip passes over). `--no-pair-lists` holds off the float32
+ * products' lists per pair of rows (the blocks of 4 rows only). `--before-mlp-step` holds off branch wip/mlp-step's three changes (padded small products, one-pass
  * column sums, the written cross-entropy gradient), for the profile as it was before them.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { memoryIO, tf } from '@tensorfold/core';
 import '@tensorfold/layers';
-import { setColumnSumsEnabled, setPaddedMatMulEnabled } from '@tensorfold/backend/testing';
+import {
+  setColumnSumsEnabled,
+  setFloatPairListsEnabled,
+  setPaddedMatMulEnabled,
+} from '@tensorfold/backend/testing';
 import { loadMnist } from '@tensorfold/data/node';
 import { resnetSmall, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
@@ -53,6 +58,12 @@ async function main() {
     setColumnSumsEnabled(false);
     setCrossentropyGradientWritten(false);
     console.log('held off: padded small products, one-pass column sums, the written cross-entropy gradient');
+  }
+  const pairsAt = args.indexOf('--no-pair-lists');
+  if (pairsAt >= 0) {
+    args.splice(pairsAt, 1);
+    setFloatPairListsEnabled(false);
+    console.log('held off: the float32 products\' lists per pair of rows');
   }
   const mnistAt = args.indexOf('--mnist');
   const mnist = mnistAt >= 0;
