@@ -237,7 +237,7 @@ function sparseLeftKept(attrs: MatMulAttrs, m: MatrixShape): boolean {
     attrs.transposeB &&
     simdKernelsFlavor() === 'fma' &&
     simdMatMulTakes(m.rows, m.inner, m.cols) &&
-    pairListsWanted(m.rows, m.cols)
+    pairListsWanted(m.rows, m.inner, m.cols)
   );
 }
 

@@ -150,6 +150,10 @@ const CASES: [string, Case][] = [
     { a: input(relu(64, 515, 7), [64, 515]), b: input(sequence(515 * 48, 8), [515, 48]) },
   ],
   [
+    'under MIN_PAIR_MULTIPLY_ADDS (lists per block of 4 rows only)',
+    { a: input(relu(64, 128, 15), [64, 128]), b: input(sequence(128 * 64, 16), [128, 64]), pairs: false },
+  ],
+  [
     'columns not a multiple of 16 (lists per block of 4 rows only)',
     { a: input(relu(64, 300, 9), [64, 300]), b: input(sequence(300 * 40, 10), [300, 40]), pairs: false },
   ],

@@ -87,6 +87,14 @@ interface ListedMatMul extends ZeroStepKernels {
 /** The pairs' product needs its output columns in panels of this many. */
 export const PAIR_PANEL_COLUMNS = 16;
 
+/**
+ * Products under this many multiply-adds keep the blocks of 4 rows: the MLP's 10-class weight
+ * gradient, run flipped as `dy^T . h` (`12 x 128 x 256`, 393,216), measured 1.4x slower over
+ * pairs (its panel copies and listing against little work; `FLOAT_SKIP_AB=pairs pnpm --filter
+ * @tensorfold/bench float-skip-ab products`), the MLP's hidden products (16.8 M and more) faster.
+ */
+export const MIN_PAIR_MULTIPLY_ADDS = 1 << 20;
+
 let pairListsOn = true;
 
 /**
@@ -100,16 +108,17 @@ export function setFloatPairListsEnabled(on: boolean): void {
 
 /**
  * Whether an `[m, k] . [k, n]` product on the one-thread SIMD kernel would try the lists per pair of
- * rows (the skip on, pairs on, `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}): then the
+ * rows (the skip on, pairs on, `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}, at least
+ * {@link MIN_PAIR_MULTIPLY_ADDS}): then the
  * operand whose zeros matter should be its left one (batch-mat-mul.ts keeps `dy . W^T` as written).
  */
-export function pairListsWanted(m: number, n: number): boolean {
-  return skipZeros && pairsFit(m, n);
+export function pairListsWanted(m: number, k: number, n: number): boolean {
+  return skipZeros && pairsFit(m, k, n);
 }
 
 /** Whether `a [m, k] . [k, n]` may take the pairs' product (pair-steps.wat). */
-function pairsFit(m: number, n: number): boolean {
-  return pairListsOn && m % 2 === 0 && n % PAIR_PANEL_COLUMNS === 0;
+function pairsFit(m: number, k: number, n: number): boolean {
+  return pairListsOn && m % 2 === 0 && n % PAIR_PANEL_COLUMNS === 0 && m * k * n >= MIN_PAIR_MULTIPLY_ADDS;
 }
 
 /**
@@ -118,14 +127,15 @@ function pairsFit(m: number, n: number): boolean {
  */
 export function skipListFloats(m: number, k: number, n: number): number {
   const blocks = zeroStepsFloats(m, k);
-  return pairsFit(m, n) ? Math.max(blocks, pairStepsFloats(m, k)) : blocks;
+  return pairsFit(m, k, n) ? Math.max(blocks, pairStepsFloats(m, k)) : blocks;
 }
 
 /**
  * `out [m, n] = a [m, k] . b [k, n]` (byte addresses on tfjs-backend-wasm's heap), passing over the
  * zero steps of `a`, with the scratch at `lists` ({@link skipListFloats} floats; null: the skip is
  * off and kernels.wat's `matMul` runs every step). Where `pairs` (pair-steps.wat) is given, `m` is
- * even and `n` a multiple of {@link PAIR_PANEL_COLUMNS}, each pair of rows walks its own list of
+ * even, `n` a multiple of {@link PAIR_PANEL_COLUMNS} and the product at least
+ * {@link MIN_PAIR_MULTIPLY_ADDS}, each pair of rows walks its own list of
  * the steps where either row is not ±0 (2 rows x 16 columns a step, as many multiply-adds per load
  * as kernels.wat's 4 x 8 tile, whose blocks of 4 rows list a step where any of the 4 is not zero:
  * a ReLU's zeros, independent in each row, leave out about twice as many steps per pair as per
@@ -140,7 +150,7 @@ export function listedMatMul(
   lists: number | null,
   pairs: PairStepKernels | null = null,
 ): void {
-  if (lists != null && pairs != null && pairsFit(m, n)) {
+  if (lists != null && pairs != null && pairsFit(m, k, n)) {
     const steps = (m / 2) * k;
     const listed = pairs.pairSteps(a, lists, m, k);
     const left = steps - listed;
