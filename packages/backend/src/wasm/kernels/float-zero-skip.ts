@@ -1,13 +1,15 @@
 /**
- * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`): the switch and
- * the count of steps passed over. A step is one index of the inner axis `k` in a block of 4 rows of
- * `op(a)`; where all 4 rows hold ±0 there, its multiply-adds add ±0 to every accumulator (which start
- * at +0), so skipping it changes no value, provided `op(b)` holds no Infinity or NaN (0 x Infinity is
- * NaN): products whose `op(b)` is not all finite are never skipped. The bits are the same too, but
- * for the sign of a zero in the FMA build: there an accumulator whose fused sum underflows (a product
- * under float32's least, added to +0) is -0, which a step of ±0 x a positive number turns to +0 in the
- * dense loop and which stays -0 where that step is passed over (the SIMD build's separate multiply
- * and add never make -0 from +0: the same bits).
+ * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`, and on one thread
+ * pair-steps.wat): the switches and the count of steps passed over. A step is one index of the inner
+ * axis `k` in a block of 4 rows of `op(a)` (on one thread, where {@link listedMatMul} takes them, in a
+ * pair of rows); where all its rows hold ±0 there, its multiply-adds add ±0 to every accumulator
+ * (which start at +0), so skipping it changes no value, provided `op(b)` holds no Infinity or NaN
+ * (0 x Infinity is NaN): products whose `op(b)` is not all finite are never skipped (the pairs:
+ * in the panels of 16 columns that hold one). The bits are the same too, but for the sign of a zero
+ * in the FMA build: there an accumulator whose fused sum underflows (a product under float32's least,
+ * added to +0) is -0, which a step of ±0 x a positive number turns to +0 in the dense loop and which
+ * stays -0 where that step is passed over (the SIMD build's separate multiply and add never make -0
+ * from +0: the same bits).
  */
 
 import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
@@ -66,7 +68,8 @@ export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
 
 /**
  * Steps the float32 products have passed over since the process started, each a block of 4 rows
- * times 8 columns of the output at one index of `k` (32 multiply-adds); for tests and benchmarks.
+ * times 8 columns of the output at one index of `k` (32 multiply-adds; the lists per pair of rows
+ * count theirs, 2 rows times 16 columns, in the same unit); for tests and benchmarks.
  */
 export function floatZeroStepsSkipped(): number {
   return skipped;
@@ -95,6 +98,15 @@ export const PAIR_PANEL_COLUMNS = 16;
  */
 export const MIN_PAIR_MULTIPLY_ADDS = 1 << 20;
 
+/**
+ * A product walks the pairs' lists only where at most this many sixteenths of its pair-steps are
+ * listed. A listed pair-step costs what a step of the dense 4 x 8 tile costs (the kernel alone on
+ * `[128, 512] x [512, 256]`: 570 against 575 us with every pair-step listed; 0.82-0.91x the dense time
+ * with 0.9 listed on the MLP's three hidden-layer shapes), so the pairs pay almost up to dense; the
+ * MLP's second layer trained on MNIST lists 0.82-0.90.
+ */
+export const PAIR_LISTED_AT_MOST_SIXTEENTHS = 15;
+
 let pairListsOn = true;
 
 /**
@@ -109,8 +121,8 @@ export function setFloatPairListsEnabled(on: boolean): void {
 /**
  * Whether an `[m, k] . [k, n]` product on the one-thread SIMD kernel would try the lists per pair of
  * rows (the skip on, pairs on, `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}, at least
- * {@link MIN_PAIR_MULTIPLY_ADDS}): then the
- * operand whose zeros matter should be its left one (batch-mat-mul.ts keeps `dy . W^T` as written).
+ * {@link MIN_PAIR_MULTIPLY_ADDS}): then the operand whose zeros matter should be its left one
+ * (batch-mat-mul.ts keeps `dy . W^T` as written).
  */
 export function pairListsWanted(m: number, k: number, n: number): boolean {
   return skipZeros && pairsFit(m, k, n);
@@ -139,8 +151,8 @@ export function skipListFloats(m: number, k: number, n: number): number {
  * the steps where either row is not ±0 (2 rows x 16 columns a step, as many multiply-adds per load
  * as kernels.wat's 4 x 8 tile, whose blocks of 4 rows list a step where any of the 4 is not zero:
  * a ReLU's zeros, independent in each row, leave out about twice as many steps per pair as per
- * block); at most {@link LISTED_AT_MOST_EIGHTHS} eighths listed (else every step runs: a block would
- * list at least as many). A panel of 16 columns of `b` holding an Infinity or a NaN walks every step
+ * block); at most {@link PAIR_LISTED_AT_MOST_SIXTEENTHS} sixteenths listed (else every step runs: a
+ * block would list at least as many). A panel of 16 columns of `b` holding an Infinity or a NaN walks every step
  * (its columns' sums meet 0 x Infinity where the dense loop does). Else kernels.wat's lists per
  * block of 4 rows, where `b` is all finite.
  */
@@ -154,7 +166,7 @@ export function listedMatMul(
     const steps = (m / 2) * k;
     const listed = pairs.pairSteps(a, lists, m, k);
     const left = steps - listed;
-    if (8 * listed <= LISTED_AT_MOST_EIGHTHS * steps) {
+    if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * steps) {
       const { every, panel } = pairScratchAt(lists, m, k);
       const dense = pairs.matMulPairs(a, b, out, m, k, n, lists, every, panel);
       // in the blocks' unit, 32 multiply-adds: 2 rows x 16 columns at one step
