@@ -163,23 +163,38 @@ export function listedMatMul(
   pairs: PairStepKernels | null = null,
 ): void {
   if (lists != null && pairs != null && pairsFit(m, k, n)) {
-    const steps = (m / 2) * k;
     const listed = pairs.pairSteps(a, lists, m, k);
-    const left = steps - listed;
-    if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * steps) {
+    if (pairListsPay(listed, m, k, n)) {
       const { every, panel } = pairScratchAt(lists, m, k);
-      const dense = pairs.matMulPairs(a, b, out, m, k, n, lists, every, panel);
-      // in the blocks' unit, 32 multiply-adds: 2 rows x 16 columns at one step
-      skipped += left * (n / PAIR_PANEL_COLUMNS - dense);
-      return;
+      countPairSkips(listed, m, k, n, pairs.matMulPairs(a, b, out, m, k, n, lists, every, panel));
+    } else {
+      kernels.matMul(a, b, out, m, k, n, 0);
     }
-    // A block leaves a step out only where its 2 pairs do: fewer still.
-    if (8 * left < steps) rest(m, k, n);
-    kernels.matMul(a, b, out, m, k, n, 0);
     return;
   }
   const walk = lists == null ? 0 : listZeroSteps(kernels, { a, lists, m, k, b, bFloats: k * n, n });
   kernels.matMul(a, b, out, m, k, n, walk);
+}
+
+/**
+ * Whether `pairSteps`' listing of `a [m, k]` (`listed` of its `m / 2 * k` pair-steps) is walked:
+ * at most {@link PAIR_LISTED_AT_MOST_SIXTEENTHS} sixteenths listed. Else every step runs (a block of
+ * 4 rows would list at least as many), and a listing that left out under 1/8 rests the shape.
+ */
+export function pairListsPay(listed: number, m: number, k: number, n: number): boolean {
+  const steps = (m / 2) * k;
+  if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * steps) return true;
+  if (8 * (steps - listed) < steps) rest(m, k, n);
+  return false;
+}
+
+/**
+ * Counts the pair-steps a walk of the pairs' lists passed over, in the blocks' unit (2 rows x 16
+ * columns at one step, 32 multiply-adds), but in the `densePanels` panels of 16 columns that walked
+ * every step.
+ */
+export function countPairSkips(listed: number, m: number, k: number, n: number, densePanels = 0): void {
+  skipped += ((m / 2) * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels);
 }
 
 /** Lists the shape `m x k x n` again only after {@link REST_CALLS} calls. */

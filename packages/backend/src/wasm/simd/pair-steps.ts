@@ -37,7 +37,7 @@ export interface PairStepKernels {
 }
 
 /** Words of `pairSteps`'s lists of `a [m, k]`: the addresses, and one per pair of rows and step. */
-function listWords(m: number, k: number): number {
+export function listWords(m: number, k: number): number {
   return (m / 2) * Math.ceil(k / 256) + 1 + (m / 2) * k;
 }
 

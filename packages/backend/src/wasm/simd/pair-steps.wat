@@ -68,7 +68,7 @@
     (i32.store (local.get $lists) (local.get $w))
     (i32.shr_u (i32.sub (local.get $w) (local.get $first)) (i32.const 2)))
 
-;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major, over pairSteps's lists of a: each
+  ;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major, over pairSteps's lists of a: each
   ;; pair of rows walks only its listed steps, 16 columns of out at a time in 8 vector accumulators
   ;; (2 rows x 4), the steps in order: the sums of the dense product, less terms of ±0. Needs m even,
   ;; n % 16 == 0. Panel by panel: the panel's 16 columns of b are first copied to panel (k rows of 64
