@@ -150,8 +150,9 @@
               (local.set $acc5 (v128.load offset=16 (i32.add (local.get $op) (local.get $rowB))))
               (local.set $acc6 (v128.load offset=32 (i32.add (local.get $op) (local.get $rowB))))
               (local.set $acc7 (v128.load offset=48 (i32.add (local.get $op) (local.get $rowB))))))
-          (local.set $lp (select (local.get $eStart) (i32.load (local.get $entry)) (local.get $dense)))
-          (local.set $lEnd (select (local.get $eEnd) (i32.load offset=4 (local.get $entry)) (local.get $dense)))
+          (if (local.get $dense)
+            (then (local.set $lp (local.get $eStart)) (local.set $lEnd (local.get $eEnd)))
+            (else (local.set $lp (i32.load (local.get $entry))) (local.set $lEnd (i32.load offset=4 (local.get $entry)))))
           (if (i32.lt_u (local.get $lp) (local.get $lEnd)) (then (loop $lNext
             (local.set $idx (i32.load (local.get $lp)))
             ;; row p of the panel: 64 bytes, 16 times the step's byte offset p * 4
