@@ -1,8 +1,8 @@
 /**
- * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`, and on one thread
- * pair-steps.wat): the switches and the count of steps passed over. A step is one index of the inner
- * axis `k` in a block of 4 rows of `op(a)` (on one thread, where {@link listedMatMul} takes them, in a
- * pair of rows); where all its rows hold ±0 there, its multiply-adds add ±0 to every accumulator
+ * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`, and per pair of
+ * rows pair-steps.wat on one thread, threaded-pair-steps.wat on the pool): the switches, the rules
+ * and the count of steps passed over. A step is one index of the inner axis `k` in a block of 4 rows
+ * of `op(a)` (or, where the pairs' lists are taken, in a pair of rows); where all its rows hold ±0 there, its multiply-adds add ±0 to every accumulator
  * (which start at +0), so skipping it changes no value, provided `op(b)` holds no Infinity or NaN
  * (0 x Infinity is NaN): products whose `op(b)` is not all finite are never skipped (the pairs:
  * in the panels of 16 columns that hold one). The bits are the same too, but for the sign of a zero
@@ -110,8 +110,8 @@ export const PAIR_LISTED_AT_MOST_SIXTEENTHS = 15;
 let pairListsOn = true;
 
 /**
- * Whether the one-thread products may walk lists per pair of rows (`true`, the default) or only per
- * block of 4 rows (`false`: the skip as before), for tests and benchmarks that compare the two.
+ * Whether the products (one thread and the pool) may walk lists per pair of rows (`true`, the
+ * default) or only per block of 4 rows (`false`: the skip as before), for tests and benchmarks that compare the two.
  */
 export function setFloatPairListsEnabled(on: boolean): void {
   pairListsOn = on;
@@ -119,10 +119,11 @@ export function setFloatPairListsEnabled(on: boolean): void {
 }
 
 /**
- * Whether an `[m, k] . [k, n]` product on the one-thread SIMD kernel would try the lists per pair of
- * rows (the skip on, pairs on, `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}, at least
- * {@link MIN_PAIR_MULTIPLY_ADDS}): then the operand whose zeros matter should be its left one
- * (batch-mat-mul.ts keeps `dy . W^T` as written).
+ * Whether an `[m, k] . [k, n]` product would try the lists per pair of rows (the skip on, pairs on,
+ * `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}, at least {@link MIN_PAIR_MULTIPLY_ADDS};
+ * the pool also needs its tiles 16 columns wide or more): then the
+ * operand whose zeros matter should be its left one (batch-mat-mul.ts keeps `dy . W^T` as written
+ * on one thread; the pool packs `op(a)` as rows whatever the transposes).
  */
 export function pairListsWanted(m: number, k: number, n: number): boolean {
   return skipZeros && pairsFit(m, k, n);

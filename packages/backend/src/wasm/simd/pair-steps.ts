@@ -1,6 +1,6 @@
 /**
  * The one-thread float32 product over lists of each pair of rows' nonzero steps (`pair-steps.wat`
- * beside this file), loaded by {@link SimdModule}; float-zero-skip.ts decides per call whether it runs.
+ * beside this file; the pool's twin: threaded-pair-steps.wat), loaded by {@link SimdModule}; float-zero-skip.ts decides per call whether it runs.
  */
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/pair-steps-wasm.js';
