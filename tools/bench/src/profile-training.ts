@@ -63,7 +63,7 @@ async function main() {
   if (pairsAt >= 0) {
     args.splice(pairsAt, 1);
     setFloatPairListsEnabled(false);
-    console.log('held off: the float32 products\' lists per pair of rows');
+    console.log("held off: the float32 products' lists per pair of rows");
   }
   const mnistAt = args.indexOf('--mnist');
   const mnist = mnistAt >= 0;
