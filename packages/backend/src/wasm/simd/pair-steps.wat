@@ -14,7 +14,7 @@
   ;; words (every step written, the cursor moved past it only where listed).
   (func (export "pairSteps") (param $a i32) (param $lists i32) (param $m i32) (param $k i32) (result i32)
     (local $w i32) (local $first i32) (local $row i32) (local $end i32) (local $p i32) (local $mask i32)
-    (local $vEnd i32) (local $pEnd i32) (local $rowA i32) (local $blockEnd i32)
+    (local $vEnd i32) (local $pEnd i32) (local $rowA i32)
     (local.set $w (i32.add (local.get $lists) (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $m) (i32.const 1))
       (i32.shr_u (i32.add (local.get $k) (i32.const 255)) (i32.const 8))) (i32.const 1)) (i32.const 2))))
     (local.set $first (local.get $w))
