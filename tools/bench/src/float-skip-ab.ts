@@ -12,6 +12,9 @@
  * process's CPU time per step (every thread), the steps skipped per training step, the ratios (> 1:
  * the skip is faster) and the load average. Threads: `TENSORFOLD_WASM_THREADS` (1, 2, ... or auto).
  *
+ * With `FLOAT_SKIP_AB=pairs` in the environment, every mode compares the skip with lists per pair of rows
+ * (on) against the skip over blocks of 4 rows alone (off) (see {@link ROWS_ONLY}).
+ *
  * `pnpm --filter @tensorfold/bench float-skip-ab products [rounds]`: the skip's cost where there is
  * nothing to skip: each pass of the MLP's (batch 128) and LeNet-5's (batch 64) dense layers
  * (forward with bias and relu, weight gradient `x^T . dy`, input gradient `dy . W^T`) on uniform
@@ -26,7 +29,11 @@
  */
 
 import { loadavg } from 'node:os';
-import { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from '@tensorfold/backend/testing';
+import {
+  floatZeroStepsSkipped,
+  setFloatPairListsEnabled,
+  setFloatZeroSkipEnabled,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
@@ -35,6 +42,19 @@ import { medianOf as median } from './steadiness.js';
 import { runSwitchAb, type SwitchAbResult, type SwitchSide } from './switch-ab.js';
 import { timedMs, timedSteps } from './timed-call.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+
+/**
+ * `FLOAT_SKIP_AB=pairs`: both sides skip, "on" walking lists per pair of rows where they pay and "off" only
+ * the blocks of 4 rows (`setFloatPairListsEnabled`); otherwise "on" skips (rows and blocks) and "off"
+ * multiplies every step.
+ */
+const ROWS_ONLY = process.env.FLOAT_SKIP_AB === 'pairs';
+
+/** Sets the switches for side `on` (true) or `off`. */
+function setSide(on: boolean): void {
+  setFloatZeroSkipEnabled(ROWS_ONLY || on);
+  setFloatPairListsEnabled(on);
+}
 
 /** Batches a side cycles through. */
 const BATCHES = 8;
@@ -133,7 +153,7 @@ async function timeProduct(layer: Layer, pass: Pass, rounds: number): Promise<vo
     );
   // microseconds a call, wall and CPU, per round
   const perCall = await runSwitchAb(
-    setFloatZeroSkipEnabled,
+    setSide,
     async (calls) => {
       const { wall, cpu } = await timedMs(() => {
         for (let i = 0; i < calls; i++) run().dispose();
@@ -163,7 +183,7 @@ async function predictions(rounds: number): Promise<void> {
   const x = tf.reshape(test.xs, [1000, 784]) as tf.Tensor2D; // [1000, 784]
   test.dispose();
   const mlp = mlpPredictPass(x, { softmax: true });
-  const times = await runSwitchAb(setFloatZeroSkipEnabled, () => timedMs(() => mlp.run()), {
+  const times = await runSwitchAb(setSide, () => timedMs(() => mlp.run()), {
     rounds,
     steps: 1,
     warmupRounds: 1,
@@ -207,7 +227,7 @@ async function main() {
   };
   let times: SwitchAbResult<Awaited<ReturnType<typeof round>>>;
   try {
-    times = await runSwitchAb(setFloatZeroSkipEnabled, round, { rounds, steps, warmupRounds: 1 });
+    times = await runSwitchAb(setSide, round, { rounds, steps, warmupRounds: 1 });
   } finally {
     model.dispose();
     for (const { x, y } of batches) tf.dispose([x, y]);

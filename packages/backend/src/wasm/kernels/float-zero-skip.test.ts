@@ -86,7 +86,7 @@ const CASES: [string, Case][] = [
       a: input(deadUnits(128, 256, 6), [128, 256]),
       b: input(sequence(784 * 256, 7), [784, 256]),
       attrs: { transposeB: true },
-      oneThreadSkips: false, // (W . dy^T)^T
+      // one thread: as written, dy on the left, where it walks lists per pair of rows (batch-mat-mul.ts)
     },
   ],
   [
@@ -179,13 +179,16 @@ describe.each([2, 3, 1])('the float32 products skip zero steps, on %i threads', 
     }
   });
 
-  it('skips nothing where b holds an Infinity or a NaN, and keeps the NaN of a', async () => {
+  it('skips nothing where b holds an Infinity or a NaN (one thread: in its panels of 16 columns), and keeps the NaN of a', async () => {
     const c = withNonFinite();
     const want = await run(c, 'cpu');
     for (const fma of builds) {
       setFmaKernelsEnabled(fma);
       const { on, off, skipped } = await onAndOff(c);
-      expect(skipped).toBe(0);
+      // The lists per pair of rows (one thread, FMA build) walk every step in the panel of 16 columns
+      // holding both (columns 5 and 9) and skip in the other 15 (float-pair-lists.test.ts).
+      if (threads === 1 && fma && simdKernelsFlavor() === 'fma') expect(skipped).toBeGreaterThan(0);
+      else expect(skipped).toBe(0);
       expect(sameBits(on.values, off.values)).toBe(true);
       for (let i = 0; i < want.values.length; i++) {
         if (Number.isNaN(want.values[i])) expect(on.values[i]).toBeNaN();

@@ -1,14 +1,18 @@
 /**
- * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`): the switch and
- * the count of steps passed over. A step is one index of the inner axis `k` in a block of 4 rows of
- * `op(a)`; where all 4 rows hold ±0 there, its multiply-adds add ±0 to every accumulator (which start
- * at +0), so skipping it changes no value, provided `op(b)` holds no Infinity or NaN (0 x Infinity is
- * NaN): products whose `op(b)` is not all finite are never skipped. The bits are the same too, but
- * for the sign of a zero in the FMA build: there an accumulator whose fused sum underflows (a product
- * under float32's least, added to +0) is -0, which a step of ±0 x a positive number turns to +0 in the
- * dense loop and which stays -0 where that step is passed over (the SIMD build's separate multiply
- * and add never make -0 from +0: the same bits).
+ * The float32 products' zero-step skip (threaded-mat-mul.wat, kernels.wat `matMul`, and per pair of
+ * rows pair-steps.wat on one thread, threaded-pair-steps.wat on the pool): the switches, the rules
+ * and the count of steps passed over. A step is one index of the inner axis `k` in a block of 4 rows
+ * of `op(a)` (or, where the pairs' lists are taken, in a pair of rows); where all its rows hold ±0 there, its multiply-adds add ±0 to every accumulator
+ * (which start at +0), so skipping it changes no value, provided `op(b)` holds no Infinity or NaN
+ * (0 x Infinity is NaN): products whose `op(b)` is not all finite are never skipped (the pairs:
+ * in the panels of 16 columns that hold one). The bits are the same too, but for the sign of a zero
+ * in the FMA build: there an accumulator whose fused sum underflows (a product under float32's least,
+ * added to +0) is -0, which a step of ±0 x a positive number turns to +0 in the dense loop and which
+ * stays -0 where that step is passed over (the SIMD build's separate multiply and add never make -0
+ * from +0: the same bits).
  */
+
+import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 
 let skipZeros = true;
 let skipped = 0;
@@ -64,7 +68,8 @@ export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
 
 /**
  * Steps the float32 products have passed over since the process started, each a block of 4 rows
- * times 8 columns of the output at one index of `k` (32 multiply-adds); for tests and benchmarks.
+ * times 8 columns of the output at one index of `k` (32 multiply-adds; the lists per pair of rows
+ * count theirs, 2 rows times 16 columns, in the same unit); for tests and benchmarks.
  */
 export function floatZeroStepsSkipped(): number {
   return skipped;
@@ -82,18 +87,121 @@ interface ListedMatMul extends ZeroStepKernels {
   matMul(a: number, b: number, out: number, m: number, k: number, n: number, lists?: number): void;
 }
 
+/** The pairs' product needs its output columns in panels of this many. */
+export const PAIR_PANEL_COLUMNS = 16;
+
 /**
- * `out [m, n] = a [m, k] . b [k, n]` by kernels.wat's `matMul` (byte addresses on tfjs-backend-wasm's
- * heap), passing over the zero steps listed at `lists` ({@link zeroStepsFloats} floats; null: the
- * skip is off and every step runs).
+ * Products under this many multiply-adds keep the blocks of 4 rows: the MLP's 10-class weight
+ * gradient, run flipped as `dy^T . h` (`12 x 128 x 256`, 393,216), measured 1.4x slower over
+ * pairs (its panel copies and listing against little work; `FLOAT_SKIP_AB=pairs pnpm --filter
+ * @tensorfold/bench float-skip-ab products`), the MLP's hidden products (16.8 M and more) faster.
+ */
+export const MIN_PAIR_MULTIPLY_ADDS = 1 << 20;
+
+/**
+ * A product walks the pairs' lists only where at most this many sixteenths of its pair-steps are
+ * listed. A listed pair-step costs what a step of the dense 4 x 8 tile costs (the kernel alone on
+ * `[128, 512] x [512, 256]`: 570 against 575 us with every pair-step listed; 0.82-0.91x the dense time
+ * with 0.9 listed on the MLP's three hidden-layer shapes), so the pairs pay almost up to dense; the
+ * MLP's second layer trained on MNIST lists 0.82-0.90.
+ */
+export const PAIR_LISTED_AT_MOST_SIXTEENTHS = 15;
+
+let pairListsOn = true;
+
+/**
+ * Whether the products (one thread and the pool) may walk lists per pair of rows (`true`, the
+ * default) or only per block of 4 rows (`false`: the skip as before), for tests and benchmarks that compare the two.
+ */
+export function setFloatPairListsEnabled(on: boolean): void {
+  pairListsOn = on;
+  resting.clear();
+}
+
+/**
+ * Whether an `[m, k] . [k, n]` product would try the lists per pair of rows (the skip on, pairs on,
+ * `m` even, `n` a multiple of {@link PAIR_PANEL_COLUMNS}, at least {@link MIN_PAIR_MULTIPLY_ADDS};
+ * the pool also needs its tiles 16 columns wide or more): then the
+ * operand whose zeros matter should be its left one (batch-mat-mul.ts keeps `dy . W^T` as written
+ * on one thread; the pool packs `op(a)` as rows whatever the transposes).
+ */
+export function pairListsWanted(m: number, k: number, n: number): boolean {
+  return skipZeros && pairsFit(m, k, n);
+}
+
+/** Whether `a [m, k] . [k, n]` may take the pairs' product (pair-steps.wat). */
+function pairsFit(m: number, k: number, n: number): boolean {
+  return pairListsOn && m % 2 === 0 && n % PAIR_PANEL_COLUMNS === 0 && m * k * n >= MIN_PAIR_MULTIPLY_ADDS;
+}
+
+/**
+ * Floats of scratch that {@link listedMatMul} needs for `a [m, k]` times `[k, n]`: the blocks'
+ * lists, or the pairs' lists and panel where the product may take them.
+ */
+export function skipListFloats(m: number, k: number, n: number): number {
+  const blocks = zeroStepsFloats(m, k);
+  return pairsFit(m, k, n) ? Math.max(blocks, pairStepsFloats(m, k)) : blocks;
+}
+
+/**
+ * `out [m, n] = a [m, k] . b [k, n]` (byte addresses on tfjs-backend-wasm's heap), passing over the
+ * zero steps of `a`, with the scratch at `lists` ({@link skipListFloats} floats; null: the skip is
+ * off and kernels.wat's `matMul` runs every step). Where `pairs` (pair-steps.wat) is given, `m` is
+ * even, `n` a multiple of {@link PAIR_PANEL_COLUMNS} and the product at least
+ * {@link MIN_PAIR_MULTIPLY_ADDS}, each pair of rows walks its own list of
+ * the steps where either row is not ±0 (2 rows x 16 columns a step, as many multiply-adds per load
+ * as kernels.wat's 4 x 8 tile, whose blocks of 4 rows list a step where any of the 4 is not zero:
+ * a ReLU's zeros, independent in each row, leave out about twice as many steps per pair as per
+ * block); at most {@link PAIR_LISTED_AT_MOST_SIXTEENTHS} sixteenths listed (else every step runs: a
+ * block would list at least as many). A panel of 16 columns of `b` holding an Infinity or a NaN walks every step
+ * (its columns' sums meet 0 x Infinity where the dense loop does). Else kernels.wat's lists per
+ * block of 4 rows, where `b` is all finite.
  */
 export function listedMatMul(
   kernels: ListedMatMul,
   { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
   lists: number | null,
+  pairs: PairStepKernels | null = null,
 ): void {
+  if (lists != null && pairs != null && pairsFit(m, k, n)) {
+    const listed = pairs.pairSteps(a, lists, m, k);
+    if (pairListsPay(listed, m, k, n)) {
+      const { every, panel } = pairScratchAt(lists, m, k);
+      countPairSkips(listed, m, k, n, pairs.matMulPairs(a, b, out, m, k, n, lists, every, panel));
+    } else {
+      kernels.matMul(a, b, out, m, k, n, 0);
+    }
+    return;
+  }
   const walk = lists == null ? 0 : listZeroSteps(kernels, { a, lists, m, k, b, bFloats: k * n, n });
   kernels.matMul(a, b, out, m, k, n, walk);
+}
+
+/**
+ * Whether `pairSteps`' listing of `a [m, k]` (`listed` of its `m / 2 * k` pair-steps) is walked:
+ * at most {@link PAIR_LISTED_AT_MOST_SIXTEENTHS} sixteenths listed. Else every step runs (a block of
+ * 4 rows would list at least as many), and a listing that left out under 1/8 rests the shape.
+ */
+export function pairListsPay(listed: number, m: number, k: number, n: number): boolean {
+  const steps = (m / 2) * k;
+  if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * steps) return true;
+  if (8 * (steps - listed) < steps) rest(m, k, n);
+  return false;
+}
+
+/**
+ * Counts the pair-steps a walk of the pairs' lists passed over, in the blocks' unit (2 rows x 16
+ * columns at one step, 32 multiply-adds), but in the `densePanels` panels of 16 columns that walked
+ * every step.
+ */
+export function countPairSkips(listed: number, m: number, k: number, n: number, densePanels = 0): void {
+  skipped += ((m / 2) * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels);
+}
+
+/** Lists the shape `m x k x n` again only after {@link REST_CALLS} calls. */
+function rest(m: number, k: number, n: number): void {
+  if (resting.size >= 256) resting.clear(); // (shapes seen once stay few)
+  resting.set(`${m}x${k}x${n}`, REST_CALLS);
 }
 
 /** The functions of a module with the skip (kernels.wat, threaded-mat-mul.wat); byte addresses. */
@@ -125,10 +233,7 @@ export function listZeroSteps(
 ): number {
   const { a, lists, m, k, b, bFloats, n } = operands;
   const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
-  if (8 * left < (m / 4) * k) {
-    if (resting.size >= 256) resting.clear(); // (shapes seen once stay few)
-    resting.set(`${m}x${k}x${n}`, REST_CALLS);
-  }
+  if (8 * left < (m / 4) * k) rest(m, k, n);
   // Fewer than k / 2 steps left out save less than the pass over b costs: run them all.
   if (2 * left < k || kernels.allFinite(b, bFloats) === 0) return 0;
   skipped += left * Math.ceil(n / 8);

@@ -1,8 +1,9 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { biasRelu } from '../simd/bias-relu.js';
+import { pairStepKernels } from '../simd/pair-steps.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { floatZeroSkipTried, listedMatMul, zeroStepsFloats } from './float-zero-skip.js';
+import { floatZeroSkipTried, listedMatMul, skipListFloats } from './float-zero-skip.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (the two are alike on tiny products). */
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
@@ -13,6 +14,15 @@ const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
  * columns, and at 512x512x512 it measured 0.77-0.83x of XNNPACK (BENCHMARKS.md).
  */
 const LARGE = 256;
+
+/**
+ * Whether {@link matMulBySimd} takes a plain product `[rows, inner] x [inner, cols]` by its shape
+ * (where the FMA build runs; a bias or activation may still send it elsewhere).
+ */
+export function simdMatMulTakes(rows: number, inner: number, cols: number): boolean {
+  if (rows % 4 !== 0 || cols % 8 !== 0 || rows * inner * cols < MIN_MULTIPLY_ADDS) return false;
+  return rows <= LARGE || inner <= LARGE;
+}
 
 /**
  * The product of a plain `matMul` (nothing transposed, no batch; `_FusedMatMul`'s per-column bias
@@ -39,8 +49,7 @@ export function matMulBySimd(
   const [innerB, cols] = b.shape.slice(-2);
   const batch = [...a.shape.slice(0, -2), ...b.shape.slice(0, -2)];
   if (batch.some((d) => d !== 1) || inner !== innerB || inner < 1) return null;
-  if (rows % 4 !== 0 || cols % 8 !== 0 || rows * inner * cols < MIN_MULTIPLY_ADDS) return null;
-  if (rows > LARGE && inner > LARGE) return null;
+  if (!simdMatMulTakes(rows, inner, cols)) return null;
   if (
     bias != null &&
     (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== cols || bias.shape.at(-1) !== cols)
@@ -62,7 +71,7 @@ export function matMulBySimd(
     const out = scope.allocate(outShape);
     // [rows / 4 blocks] lists of the steps of inner to walk (float-zero-skip.ts)
     const lists = floatZeroSkipTried(rows, inner, cols)
-      ? scope.allocate([zeroStepsFloats(rows, inner)])
+      ? scope.allocate([skipListFloats(rows, inner, cols)])
       : null;
     // Views after the last allocation: an allocation may move the heap.
     const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
@@ -70,6 +79,7 @@ export function matMulBySimd(
       kernels,
       { a: at(a), b: at(b), out: at(out), m: rows, k: inner, n: cols },
       lists == null ? null : at(lists),
+      pairStepKernels(backend),
     );
     if (bias != null || activation === 'relu') {
       // A dense layer's bias and relu, in one pass over the product (still in cache for its sizes).

@@ -1,9 +1,18 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import { listWords } from '../simd/pair-steps.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
 import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
-import { floatZeroSkipTried, listZeroSteps, zeroStepsFloats } from './float-zero-skip.js';
+import {
+  countPairSkips,
+  floatZeroSkipTried,
+  listZeroSteps,
+  PAIR_PANEL_COLUMNS,
+  pairListsPay,
+  pairListsWanted,
+  zeroStepsFloats,
+} from './float-zero-skip.js';
 
 /**
  * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
@@ -171,7 +180,9 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   const out = panels + alignedFloats(nPad * k);
   const bias = out + alignedFloats(mPad * nPad);
   const lists = bias + alignedFloats(nPad);
-  const raw = lists + alignedFloats(zeroStepsFloats(mPad, k));
+  // the blocks' lists, or where the product may take them the pairs' (threaded-pair-steps.wat)
+  const pairs = pairListsWanted(mPad, k, nPad) ? listWords(mPad, k) : 0;
+  const raw = lists + alignedFloats(Math.max(zeroStepsFloats(mPad, k), pairs));
   const bytes = 4 * (raw + Math.max(transposeA ? m * k : 0, k * n));
   return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, bytes };
 }
@@ -201,21 +212,10 @@ function multiply(
     heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
     heap.fill(0, at.bias + n, at.bias + nPad);
   }
-  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
-  const lists = floatZeroSkipTried(mPad, k, nPad)
-    ? listZeroSteps(kernels, {
-        a: at.rows * 4,
-        lists: at.lists * 4,
-        m: mPad,
-        k,
-        b: at.panels * 4,
-        bFloats: nPad * k,
-        n: nPad,
-      })
-    : 0;
   const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
   const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
-  pool.run(build, 'matMulChunk', chunks, [
+  const tried = floatZeroSkipTried(mPad, k, nPad);
+  const args = [
     at.rows * 4,
     at.panels * 4,
     at.out * 4,
@@ -226,9 +226,48 @@ function multiply(
     chunkCols,
     at.bias * 4,
     flags,
-    lists,
-  ]);
-  const result = backend.typedArrayFromHeap(tensors.out) as Float32Array;
+  ];
+  // Lists per pair of rows where the product and its tiles take them (float-zero-skip.ts), on the
+  // pairs' module of the same pool; else (or where they do not pay) per block of 4 rows.
+  const pairs =
+    tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad)
+      ? threadPool('pairs')
+      : null;
+  if (pairs != null && pairs.pool === pool) {
+    const listed = pairs.kernels.pairSteps(at.rows * 4, at.lists * 4, mPad, k);
+    if (pairListsPay(listed, mPad, k, nPad)) {
+      if (kernels.allFinite(at.panels * 4, nPad * k) !== 0) {
+        countPairSkips(listed, mPad, k, nPad);
+        pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4]);
+        copyOut(backend, heap, tensors.out, at);
+        return;
+      }
+    } else {
+      pool.run(build, 'matMulChunk', chunks, [...args, 0]);
+      copyOut(backend, heap, tensors.out, at);
+      return;
+    }
+  }
+  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
+  const lists = tried
+    ? listZeroSteps(kernels, {
+        a: at.rows * 4,
+        lists: at.lists * 4,
+        m: mPad,
+        k,
+        b: at.panels * 4,
+        bFloats: nPad * k,
+        n: nPad,
+      })
+    : 0;
+  pool.run(build, 'matMulChunk', chunks, [...args, lists]);
+  copyOut(backend, heap, tensors.out, at);
+}
+
+/** The product `[mPad, nPad]` in the pool's memory into `out` `[m, n]`. */
+function copyOut(backend: WasmBackendLike, heap: Float32Array, out: TensorInfo, at: Layout): void {
+  const { m, n, nPad } = at;
+  const result = backend.typedArrayFromHeap(out) as Float32Array;
   if (nPad === n) {
     result.set(heap.subarray(at.out, at.out + m * n));
   } else {

@@ -1,7 +1,8 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import { pairStepKernels } from '../simd/pair-steps.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { floatZeroSkipTried, listedMatMul, zeroStepsFloats } from './float-zero-skip.js';
+import { floatZeroSkipTried, listedMatMul, skipListFloats } from './float-zero-skip.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (as in mat-mul-by-simd.ts). */
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
@@ -197,7 +198,7 @@ export function matMulPadded(
     const product = scope.allocate([rows, cols]);
     const out = scope.allocate(outShape);
     // [rows / 4 blocks] lists of the steps of k to walk (float-zero-skip.ts)
-    const lists = floatZeroSkipTried(rows, k, cols) ? scope.allocate([zeroStepsFloats(rows, k)]) : null;
+    const lists = floatZeroSkipTried(rows, k, cols) ? scope.allocate([skipListFloats(rows, k, cols)]) : null;
     const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
     if (!leftAsIs) copyPadded(view(left.t), left.transposed, left.rows, k, view(leftPadded), k);
     if (!rightAsIs) copyPadded(view(right.t), right.transposed, k, right.cols, view(rightPadded), cols);
@@ -206,6 +207,7 @@ export function matMulPadded(
       kernels,
       { a: at(leftPadded), b: at(rightPadded), out: at(product), m: rows, k, n: cols },
       lists == null ? null : at(lists),
+      pairStepKernels(backend),
     );
     const epilogue = { bias: bias != null ? view(bias) : null, relu: activation === 'relu' };
     copyOut(view(product), cols, way.transposed, m, n, view(out), epilogue);

@@ -12,6 +12,7 @@ import * as int8ChainWasm from '../simd/generated/threaded-int8-chain-wasm.js';
 import * as int8DirectWasm from '../simd/generated/threaded-int8-direct-wasm.js';
 import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
+import * as pairStepsWasm from '../simd/generated/threaded-pair-steps-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { bytesOf } from '../simd/simd-module.js';
 import { ThreadPool } from './pool.js';
@@ -48,6 +49,30 @@ export interface ThreadedMatMulKernels extends ZeroStepKernels {
    * as i32 at `params` (see the .wat).
    */
   convChunk(chunk: number, params: number): void;
+}
+
+/** The functions of threaded-pair-steps.wat (pointers are byte offsets into the pool's memory). */
+export interface ThreadedPairKernels {
+  /** pair-steps.wat's `pairSteps`: lists per pair of rows of `a [m, k]` and block of 256 steps. */
+  pairSteps(a: number, lists: number, m: number, k: number): number;
+  /**
+   * One tile of a product on packed panels over `pairSteps`'s lists (see the .wat), then bias (flags
+   * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists last.
+   */
+  pairChunk(
+    chunk: number,
+    a: number,
+    panels: number,
+    out: number,
+    rows: number,
+    inner: number,
+    cols: number,
+    chunkRows: number,
+    chunkCols: number,
+    bias: number,
+    flags: number,
+    lists: number,
+  ): void;
 }
 
 /** The functions of threaded-filter-gradient.wat. */
@@ -135,6 +160,7 @@ const MODULES = {
   blockedFilterGradient: blockedFilterGradientWasm,
   int8Direct: int8DirectWasm,
   int8Chain: int8ChainWasm,
+  pairs: pairStepsWasm,
 } as const;
 
 /** A module of the pool. */
@@ -152,6 +178,7 @@ const JOB_FUNCTIONS = [
   'filterGradientBlockedChunk',
   'int8DirectConvChunk',
   'int8ChainChunk',
+  'pairChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
@@ -314,6 +341,7 @@ export function threadPool(
 ): PoolUse<ThreadedBlockedFilterGradientKernels> | null;
 export function threadPool(module: 'int8Direct'): PoolUse<ThreadedInt8DirectKernels> | null;
 export function threadPool(module: 'int8Chain'): PoolUse<ThreadedInt8ChainKernels> | null;
+export function threadPool(module: 'pairs'): PoolUse<ThreadedPairKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   const current = whole();
   if (current == null || !enabled) return null;

@@ -1,0 +1,63 @@
+/**
+ * The one-thread float32 product over lists of each pair of rows' nonzero steps (`pair-steps.wat`
+ * beside this file; the pool's twin: threaded-pair-steps.wat), loaded by {@link SimdModule}; float-zero-skip.ts decides per call whether it runs.
+ */
+import type { WasmBackendLike } from '../kernel-scope.js';
+import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/pair-steps-wasm.js';
+import { SimdModule } from './simd-module.js';
+
+/** The module's functions. Pointers are byte offsets into the WASM heap, every tensor float32. */
+export interface PairStepKernels {
+  /**
+   * Lists, for each pair of rows `r` (rows `2r`, `2r + 1`) of `a [m, k]` (`m` even) and block `kb`
+   * of 256 steps of `k`, the steps `p` where `a[2r, p]` or `a[2r + 1, p]` is not ±0 (as `p * 4`) at
+   * `lists` (`m / 2 * ceil(k / 256) + 1` addresses, block `(r, kb)`'s steps from word
+   * `r * ceil(k / 256) + kb` to the next word's, then at most `m / 2 * k` steps), and returns how many
+   * it listed.
+   */
+  pairSteps(a: number, lists: number, m: number, k: number): number;
+  /**
+   * `out [m, n] = a [m, k] . b [k, n]` (row-major; `out` need not be zeroed) over `pairSteps`'s lists
+   * of `a`, each pair of rows walking its listed steps in order, 16 columns at a time, each panel of
+   * 16 columns of `b` first copied to `panel` (`k * 16` floats). A panel holding an Infinity or a NaN
+   * walks every step (listed at `every`, `k` words, which it writes); returns how many panels did.
+   * Needs `m` even, `n % 16 === 0`.
+   */
+  matMulPairs(
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    lists: number,
+    every: number,
+    panel: number,
+  ): number;
+}
+
+/** Words of `pairSteps`'s lists of `a [m, k]`: the addresses, and one per pair of rows and step. */
+export function listWords(m: number, k: number): number {
+  return (m / 2) * Math.ceil(k / 256) + 1 + (m / 2) * k;
+}
+
+/**
+ * Floats of scratch for `pairSteps`' lists of `a [m, k]` and `matMulPairs`' list of every step and
+ * panel: the lists, `k`, a panel of `k x 16`, and 16 to align the panel to 64 bytes (a cache line).
+ */
+export function pairStepsFloats(m: number, k: number): number {
+  return listWords(m, k) + k + 16 + k * 16;
+}
+
+/** Where `matMulPairs`' list of every step and its panel go in the scratch at `lists` (bytes). */
+export function pairScratchAt(lists: number, m: number, k: number): { every: number; panel: number } {
+  const every = lists + 4 * listWords(m, k);
+  return { every, panel: Math.ceil((every + 4 * k) / 64) * 64 };
+}
+
+const pairStepsModule = new SimdModule<PairStepKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);
+
+/** The kernels on `backend`'s memory, or null where they cannot run (see simd-module.ts). */
+export function pairStepKernels(backend: WasmBackendLike): PairStepKernels | null {
+  return pairStepsModule.on(backend);
+}

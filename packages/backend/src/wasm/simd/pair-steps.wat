@@ -1,0 +1,191 @@
+;; The one-thread float32 product over lists of each pair of rows' nonzero steps (pair-steps.ts beside
+;; this file; float-zero-skip.ts decides when): where op(a)'s zeros fall independently in each row (a
+;; ReLU's output, its gradient, MNIST's pixels), a block of 4 rows is rarely zero at a step, a pair of
+;; rows more often. Pointers are byte offsets into tfjs-backend-wasm's memory (env.memory); every
+;; tensor float32, row-major.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; Lists, for each pair of rows r (rows 2r and 2r + 1) of a[m, k] (m even) and each block of 256
+  ;; steps of k, the steps p where a[2r, p] or a[2r + 1, p] is not ±0 (as p * 4, the step's byte
+  ;; offset in a row), and returns how many it listed in all. At lists: m / 2 * ceil(k / 256) + 1
+  ;; words, the address of the first listed step of pair r's block kb at word r * ceil(k / 256) + kb
+  ;; (its steps end where the next block's begin); the steps follow from there on, at most m / 2 * k
+  ;; words (every step written, the cursor moved past it only where listed).
+  (func (export "pairSteps") (param $a i32) (param $lists i32) (param $m i32) (param $k i32) (result i32)
+    (local $w i32) (local $first i32) (local $row i32) (local $end i32) (local $p i32) (local $mask i32)
+    (local $vEnd i32) (local $pEnd i32) (local $rowA i32)
+    (local.set $w (i32.add (local.get $lists) (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $m) (i32.const 1))
+      (i32.shr_u (i32.add (local.get $k) (i32.const 255)) (i32.const 8))) (i32.const 1)) (i32.const 2))))
+    (local.set $first (local.get $w))
+    (local.set $row (local.get $a))
+    (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (i32.mul (local.get $m) (local.get $rowA))))
+    (block $rDone (loop $rNext
+      (br_if $rDone (i32.ge_u (local.get $row) (local.get $end)))
+      (local.set $p (i32.const 0))
+      (block $bDone (loop $bNext
+        (br_if $bDone (i32.ge_u (local.get $p) (local.get $rowA)))
+        (i32.store (local.get $lists) (local.get $w))
+        (local.set $lists (i32.add (local.get $lists) (i32.const 4)))
+        ;; this block's steps end at byte pEnd of the row; 4 at a time up to vEnd, a bit per step not ±0
+        (local.set $pEnd (select (local.get $rowA) (i32.add (local.get $p) (i32.const 1024))
+          (i32.lt_u (i32.sub (local.get $rowA) (local.get $p)) (i32.const 1024))))
+        (local.set $vEnd (i32.sub (local.get $pEnd) (i32.and (i32.sub (local.get $pEnd) (local.get $p)) (i32.const 15))))
+        (block $vDone (loop $vNext
+          (br_if $vDone (i32.ge_u (local.get $p) (local.get $vEnd)))
+          (local.set $mask (i32x4.bitmask (i32x4.ne (v128.and (v128.or (v128.load (i32.add (local.get $row) (local.get $p)))
+            (v128.load (i32.add (i32.add (local.get $row) (local.get $rowA)) (local.get $p))))
+            (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) (v128.const i32x4 0 0 0 0))))
+          (if (i32.eq (local.get $mask) (i32.const 15))
+            (then
+              (v128.store (local.get $w) (i32x4.add (i32x4.splat (local.get $p)) (v128.const i32x4 0 4 8 12)))
+              (local.set $w (i32.add (local.get $w) (i32.const 16))))
+            (else
+              ;; each step written, the cursor moved past it only where listed
+              (i32.store (local.get $w) (local.get $p))
+              (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 1)) (i32.const 2))))
+              (i32.store (local.get $w) (i32.add (local.get $p) (i32.const 4)))
+              (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 2)) (i32.const 1))))
+              (i32.store (local.get $w) (i32.add (local.get $p) (i32.const 8)))
+              (local.set $w (i32.add (local.get $w) (i32.and (local.get $mask) (i32.const 4))))
+              (i32.store (local.get $w) (i32.add (local.get $p) (i32.const 12)))
+              (local.set $w (i32.add (local.get $w) (i32.shr_u (i32.and (local.get $mask) (i32.const 8)) (i32.const 1))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $vNext)))
+        ;; the last k % 4 steps one at a time
+        (block $sDone (loop $sNext
+          (br_if $sDone (i32.ge_u (local.get $p) (local.get $pEnd)))
+          (i32.store (local.get $w) (local.get $p))
+          (local.set $w (i32.add (local.get $w) (i32.shl (i32.ne (i32.and (i32.or (i32.load (i32.add (local.get $row) (local.get $p)))
+            (i32.load (i32.add (i32.add (local.get $row) (local.get $rowA)) (local.get $p))))
+            (i32.const 0x7fffffff)) (i32.const 0)) (i32.const 2))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $sNext)))
+        (br $bNext)))
+      (local.set $row (i32.add (local.get $row) (i32.shl (local.get $rowA) (i32.const 1))))
+      (br $rNext)))
+    (i32.store (local.get $lists) (local.get $w))
+    (i32.shr_u (i32.sub (local.get $w) (local.get $first)) (i32.const 2)))
+
+  ;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major, over pairSteps's lists of a: each
+  ;; pair of rows walks only its listed steps, 16 columns of out at a time in 8 vector accumulators
+  ;; (2 rows x 4), the steps in order: the sums of the dense product, less terms of ±0. Needs m even,
+  ;; n % 16 == 0. Panel by panel: the panel's 16 columns of b are first copied to panel (k rows of 64
+  ;; bytes: in place, b's rows n floats apart would map to few cache sets), then every pair of rows
+  ;; walks each block of 256 steps (16 KB of the panel, in L1), out carrying the sums between blocks.
+  ;; A panel holding an Infinity or a NaN (0 x Infinity is NaN) walks every step instead, from the
+  ;; list of them written at every (k words). Returns how many panels did.
+  (func (export "matMulPairs") (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $lists i32) (param $every i32) (param $panel i32) (result i32)
+    (local $j i32) (local $i i32) (local $lp i32) (local $lEnd i32) (local $idx i32) (local $aRow i32)
+    (local $bp i32) (local $op i32) (local $rowA i32) (local $rowB i32) (local $src i32) (local $dst i32)
+    (local $dEnd i32) (local $kBlocks i32) (local $kb i32) (local $entry i32)
+    (local $dense i32) (local $denseCount i32) (local $eStart i32) (local $eEnd i32) (local $bad v128) (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $rowB (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $kBlocks (i32.shr_u (i32.add (local.get $k) (i32.const 255)) (i32.const 8)))
+    (local.set $dEnd (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 6))))
+    ;; every[p] = p * 4
+    (local.set $idx (i32.const 0))
+    (loop $eNext
+      (i32.store (i32.add (local.get $every) (local.get $idx)) (local.get $idx))
+      (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+      (br_if $eNext (i32.lt_u (local.get $idx) (local.get $rowA))))
+    (block $jDone (loop $jNext
+      (br_if $jDone (i32.ge_u (local.get $j) (local.get $rowB)))
+      ;; panel[p, 0..16) = b[p, j..j+16)
+      (local.set $src (i32.add (local.get $b) (local.get $j)))
+      (local.set $dst (local.get $panel))
+      ;; (bad: lanes whose exponent is all ones, an Infinity or a NaN)
+      (local.set $bad (v128.const i32x4 0 0 0 0))
+      (loop $cNext
+        (local.set $v (v128.load offset=0 (local.get $src)))
+        (v128.store offset=0 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $v (v128.load offset=16 (local.get $src)))
+        (v128.store offset=16 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $v (v128.load offset=32 (local.get $src)))
+        (v128.store offset=32 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $v (v128.load offset=48 (local.get $src)))
+        (v128.store offset=48 (local.get $dst) (local.get $v))
+        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
+          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $src (i32.add (local.get $src) (local.get $rowB)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+        (br_if $cNext (i32.lt_u (local.get $dst) (local.get $dEnd))))
+      (local.set $dense (v128.any_true (local.get $bad)))
+      (local.set $denseCount (i32.add (local.get $denseCount) (local.get $dense)))
+      (local.set $kb (i32.const 0))
+      (block $kbDone (loop $kbNext
+        (br_if $kbDone (i32.ge_u (local.get $kb) (local.get $kBlocks)))
+        (local.set $op (i32.add (local.get $out) (local.get $j)))
+        (local.set $aRow (local.get $a))
+        (local.set $entry (i32.add (local.get $lists) (i32.shl (local.get $kb) (i32.const 2))))
+        ;; this block's steps in every: [kb * 256, min(k, kb * 256 + 256))
+        (local.set $eStart (i32.add (local.get $every) (i32.shl (local.get $kb) (i32.const 10))))
+        (local.set $eEnd (select (i32.add (local.get $every) (local.get $rowA)) (i32.add (local.get $eStart) (i32.const 1024))
+          (i32.lt_u (i32.sub (local.get $rowA) (i32.shl (local.get $kb) (i32.const 10))) (i32.const 1024))))
+        (local.set $i (i32.const 0))
+        (block $iDone (loop $iNext
+          (br_if $iDone (i32.ge_u (local.get $i) (local.get $m)))
+          (if (i32.eqz (local.get $kb))
+            (then
+              (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
+              (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
+              (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
+              (local.set $acc6 (v128.const i32x4 0 0 0 0)) (local.set $acc7 (v128.const i32x4 0 0 0 0)))
+            (else
+              (local.set $acc0 (v128.load (local.get $op))) (local.set $acc1 (v128.load offset=16 (local.get $op)))
+              (local.set $acc2 (v128.load offset=32 (local.get $op))) (local.set $acc3 (v128.load offset=48 (local.get $op)))
+              (local.set $acc4 (v128.load (i32.add (local.get $op) (local.get $rowB))))
+              (local.set $acc5 (v128.load offset=16 (i32.add (local.get $op) (local.get $rowB))))
+              (local.set $acc6 (v128.load offset=32 (i32.add (local.get $op) (local.get $rowB))))
+              (local.set $acc7 (v128.load offset=48 (i32.add (local.get $op) (local.get $rowB))))))
+          (if (local.get $dense)
+            (then (local.set $lp (local.get $eStart)) (local.set $lEnd (local.get $eEnd)))
+            (else (local.set $lp (i32.load (local.get $entry))) (local.set $lEnd (i32.load offset=4 (local.get $entry)))))
+          (if (i32.lt_u (local.get $lp) (local.get $lEnd)) (then (loop $lNext
+            (local.set $idx (i32.load (local.get $lp)))
+            ;; row p of the panel: 64 bytes, 16 times the step's byte offset p * 4
+            (local.set $bp (i32.add (local.get $panel) (i32.shl (local.get $idx) (i32.const 4))))
+            (local.set $b0 (v128.load (local.get $bp)))
+            (local.set $b1 (v128.load offset=16 (local.get $bp)))
+            (local.set $b2 (v128.load offset=32 (local.get $bp)))
+            (local.set $b3 (v128.load offset=48 (local.get $bp)))
+            (local.set $a0 (v128.load32_splat (i32.add (local.get $aRow) (local.get $idx))))
+            (local.set $a1 (v128.load32_splat (i32.add (i32.add (local.get $aRow) (local.get $rowA)) (local.get $idx))))
+            (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $a0) (local.get $b0))))
+            (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $a0) (local.get $b1))))
+            (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $a0) (local.get $b2))))
+            (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $a0) (local.get $b3))))
+            (local.set $acc4 (f32x4.add (local.get $acc4) (f32x4.mul (local.get $a1) (local.get $b0))))
+            (local.set $acc5 (f32x4.add (local.get $acc5) (f32x4.mul (local.get $a1) (local.get $b1))))
+            (local.set $acc6 (f32x4.add (local.get $acc6) (f32x4.mul (local.get $a1) (local.get $b2))))
+            (local.set $acc7 (f32x4.add (local.get $acc7) (f32x4.mul (local.get $a1) (local.get $b3))))
+            (local.set $lp (i32.add (local.get $lp) (i32.const 4)))
+            (br_if $lNext (i32.lt_u (local.get $lp) (local.get $lEnd))))))
+          (v128.store (local.get $op) (local.get $acc0)) (v128.store offset=16 (local.get $op) (local.get $acc1))
+          (v128.store offset=32 (local.get $op) (local.get $acc2)) (v128.store offset=48 (local.get $op) (local.get $acc3))
+          (local.set $op (i32.add (local.get $op) (local.get $rowB)))
+          (v128.store (local.get $op) (local.get $acc4)) (v128.store offset=16 (local.get $op) (local.get $acc5))
+          (v128.store offset=32 (local.get $op) (local.get $acc6)) (v128.store offset=48 (local.get $op) (local.get $acc7))
+          (local.set $op (i32.add (local.get $op) (local.get $rowB)))
+          (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $rowA) (i32.const 1))))
+          (local.set $entry (i32.add (local.get $entry) (i32.shl (local.get $kBlocks) (i32.const 2))))
+          (local.set $i (i32.add (local.get $i) (i32.const 2)))
+          (br $iNext)))
+        (local.set $kb (i32.add (local.get $kb) (i32.const 1)))
+        (br $kbNext)))
+      (local.set $j (i32.add (local.get $j) (i32.const 64)))
+      (br $jNext)))
+    (local.get $denseCount))
+)

@@ -1,0 +1,78 @@
+/**
+ * `FLOAT_SKIP_AB=pairs pnpm --filter @tensorfold/bench float-skip-ab ...` compares whole steps; this
+ * times the MLP 784-512-256-10's five large products one by one on operands shaped like a training
+ * step's on MNIST (the first MNIST training batch of 128, Glorot-uniform weights, ReLU's zeros in the hidden layers
+ * and in their gradients), lists per pair of rows on against off (blocks of 4 rows only), alternating; median wall
+ * and process CPU microseconds per call (on one thread CPU time is the steadier figure under load).
+ *
+ * `pnpm --filter @tensorfold/bench pair-lists-products [rounds]`
+ */
+import { loadavg } from 'node:os';
+import { setFloatPairListsEnabled, setFloatZeroSkipEnabled } from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { loadMnist } from '@tensorfold/data/node';
+import { useBackend } from './backends.js';
+import { medianOf as median } from './steadiness.js';
+
+const CALLS = 20;
+
+async function main() {
+  const rounds = Number(process.argv[2] ?? '15');
+  console.log(`backend: ${await useBackend('wasm')}`);
+  const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
+  const x = tf.reshape(train.xs, [128, 784]); // [128, 784]
+  train.dispose();
+  const glorot = (i: number, o: number, seed: number) =>
+    tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
+  const w1 = glorot(784, 512, 1);
+  const w2 = glorot(512, 256, 2);
+  const h1 = tf.relu(tf.matMul(x, w1)); // [128, 512]
+  const h2 = tf.relu(tf.matMul(h1, w2)); // [128, 256]
+  const dy2 = tf.mul(tf.randomNormal([128, 256], 0, 0.01, 'float32', 3), tf.step(h2)); // [128, 256]
+  const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1)); // [128, 512]
+  const zeros = (t: tf.Tensor) => (t.dataSync() as Float32Array).filter((v) => v === 0).length / t.size;
+  console.log(
+    `zeros: x ${zeros(x).toFixed(2)}, h1 ${zeros(h1).toFixed(2)}, h2 ${zeros(h2).toFixed(2)}, dy2 ${zeros(dy2).toFixed(2)}`,
+  );
+  const products: Array<[string, () => tf.Tensor]> = [
+    ['forward x . W1', () => tf.matMul(x, w1)],
+    ['dW1 x^T . dy1', () => tf.matMul(x, dy1, true, false)],
+    ['forward h1 . W2', () => tf.matMul(h1, w2)],
+    ['dW2 h1^T . dy2', () => tf.matMul(h1, dy2, true, false)],
+    ['dX2 dy2 . W2^T', () => tf.matMul(dy2, w2, false, true)],
+  ];
+  console.log('| product | pairs on: wall (CPU) us | pairs off | off / on: wall (CPU) |\n|---|---|---|---|');
+  for (const [name, run] of products) {
+    const perCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const cpuPerCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    for (let round = 0; round <= rounds; round++) {
+      for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        setFloatPairListsEnabled(side === 'on');
+        const start = performance.now();
+        const cpuStart = process.cpuUsage();
+        for (let i = 0; i < CALLS; i++) run().dispose();
+        const used = process.cpuUsage(cpuStart);
+        if (round > 0) {
+          perCall[side].push(((performance.now() - start) * 1000) / CALLS);
+          cpuPerCall[side].push((used.user + used.system) / CALLS);
+        }
+      }
+    }
+    const [on, off] = [median(perCall.on), median(perCall.off)];
+    const [cpuOn, cpuOff] = [median(cpuPerCall.on), median(cpuPerCall.off)];
+    console.log(
+      `| ${name} | ${on.toFixed(0)} (${cpuOn.toFixed(0)}) | ${off.toFixed(0)} (${cpuOff.toFixed(0)}) | ${(off / on).toFixed(3)} (${(cpuOff / cpuOn).toFixed(3)}) |`,
+    );
+  }
+  setFloatPairListsEnabled(true);
+  setFloatZeroSkipEnabled(true);
+  console.log(`load average ${loadavg()[0].toFixed(2)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
