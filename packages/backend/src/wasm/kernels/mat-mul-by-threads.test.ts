@@ -90,7 +90,7 @@ describe('WASM matMul on 2 threads', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     expect(await setWasmThreads(2)).toBe(2);
-    // The pool's own results on small shapes: the size alone decides (no rule of work per copied element).
+    // The pool's own results on small shapes: the size alone decides (not the crossover's copy term).
     setThreadedMatMulMinimum(THREADED_MIN_MULTIPLY_ADDS);
   });
   afterAll(async () => {
