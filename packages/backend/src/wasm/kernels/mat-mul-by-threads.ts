@@ -30,9 +30,9 @@ export interface MatMulCrossover {
  * 784-512-256-10's training products at batch 128 (16.8M to 51M multiply-adds), `predict`'s first
  * layer at batch 32 (`[32, 784] . [784, 512]`, 12.8M) and 512x512x512 run on the pool; `predict`'s
  * second layer (`[32, 512] . [512, 256]`, 4.2M), LeNet-5's dense layers at batch 64 (3.1M and less)
- * and products under 3M stay on the calling thread. Fitted to `pnpm --filter @tensorfold/bench
- * crossover-ab sweep` (BENCHMARKS.md, branch wip/crossover); wave 10's rule was 48 per copied
- * element and no base.
+ * and products under 3M stay on the calling thread. Chosen from `pnpm --filter @tensorfold/bench
+ * crossover-ab sweep` (BENCHMARKS.md, branch wip/crossover), for a machine with a core free for the
+ * worker; wave 10's rule was 48 per copied element and no base.
  */
 export const MAT_MUL_CROSSOVER: Readonly<MatMulCrossover> = Object.freeze({ base: 3_000_000, perCopy: 14 });
 
@@ -72,7 +72,7 @@ export function poolPaysFor(m: number, k: number, n: number): boolean {
   return work >= crossover.base + crossover.perCopy * (m * k + k * n + m * n);
 }
 
-/** A plain product's `[m, k] . [k, n]` (batch rows of `a` folded into m), or null where none fits. */
+/** A product's sizes `[m, k] . [k, n]` as the pool computes it (the rows of a batched `a` folded into m). */
 export interface ProductSize {
   m: number;
   k: number;
