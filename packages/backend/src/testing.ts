@@ -73,4 +73,9 @@ export {
 } from './wasm/kernels/float-zero-skip.js';
 export { setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';
 export { setInt8ChainLayoutReuse } from './wasm/kernels/int8-chain-layout.js';
-export { THREADED_MIN_WORK_PER_COPY, threadedMatMulRoutes } from './wasm/kernels/mat-mul-by-threads.js';
+export {
+  MAT_MUL_CROSSOVER,
+  type MatMulCrossover,
+  setThreadedMatMulCrossover,
+  threadedMatMulRoutes,
+} from './wasm/kernels/mat-mul-by-threads.js';

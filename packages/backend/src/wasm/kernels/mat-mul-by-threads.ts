@@ -15,51 +15,106 @@ import {
 } from './float-zero-skip.js';
 
 /**
- * Below this many multiply-adds a product stays on the one-thread paths: waking a worker and copying
- * the operands costs more than the second thread saves (crossover measured with `pnpm bench
- * backend-threads`, BENCHMARKS.md).
+ * Below this many multiply-adds a product always stays on the one-thread paths (the default
+ * crossover, {@link MAT_MUL_CROSSOVER}, starts higher still); with {@link setThreadedMatMulMinimum},
+ * the size from which products of any shape went to the pool before the crossover counted copies.
  */
 export const THREADED_MIN_MULTIPLY_ADDS = 128 * 128 * 64;
 
 /**
- * Below this many multiply-adds per element copied into the pool (`op(a)`, `op(b)` and the output:
- * `m*k*n / (m*k + k*n + m*n)`) a product stays on the one-thread paths: the pool copies both
- * operands into its shared memory and packs `op(b)` into panels on every call, which for few rows
- * (an MLP's `predict` batches of 32 against a 784x512 weight) costs more than the second thread
- * saves. Measured with `pnpm --filter @tensorfold/bench crossover-ab` (BENCHMARKS.md).
+ * Where a product `op(a)` `[m, k]` times `op(b)` `[k, n]` leaves the calling thread for the pool:
+ * from `base + perCopy * copied` multiply-adds (`m*k*n`), `copied` being the elements the pool copies
+ * into and out of its shared memory (`m*k + k*n + m*n`: `op(a)`, `op(b)`, which it also packs into
+ * panels, and the output), and never below {@link THREADED_MIN_MULTIPLY_ADDS}.
  */
-export const THREADED_MIN_WORK_PER_COPY = 48;
-
-let minimum = THREADED_MIN_MULTIPLY_ADDS;
-let explicit = false;
-
-/**
- * Sets the size from which products run on the pool (multiply-adds; default
- * {@link THREADED_MIN_MULTIPLY_ADDS}), for the benchmark that measures the crossover and for tests.
- * A size given also waives {@link THREADED_MIN_WORK_PER_COPY} (the size alone decides); without an
- * argument both defaults apply again.
- */
-export function setThreadedMatMulMinimum(multiplyAdds?: number): void {
-  minimum = multiplyAdds ?? THREADED_MIN_MULTIPLY_ADDS;
-  explicit = multiplyAdds != null;
+export interface MatMulCrossover {
+  /** Multiply-adds the second thread must take over before any copy: waking it and waiting for it. */
+  base: number;
+  /** Multiply-adds it must take over for each element copied. */
+  perCopy: number;
 }
 
 /**
- * Whether a product `op(a)` `[m, k]` times `op(b)` `[k, n]` is large enough for the pool: at least
- * {@link THREADED_MIN_MULTIPLY_ADDS} multiply-adds and {@link THREADED_MIN_WORK_PER_COPY} per copied
- * element. A size set with {@link setThreadedMatMulMinimum} or `setThreadedKernelMinimum` replaces
- * both (the crossover bench and the fuzz suite send small products to the pool).
+ * The default crossover on 2 threads: 3M multiply-adds plus 14 per copied element. The MLP
+ * 784-512-256-10's training products at batch 128 (16.8M to 51M multiply-adds), `predict`'s first
+ * layer at batch 32 (`[32, 784] . [784, 512]`, 12.8M) and 512x512x512 run on the pool; `predict`'s
+ * second layer (`[32, 512] . [512, 256]`, 4.2M), LeNet-5's dense layers at batch 64 (3.1M and less)
+ * and products under 3M stay on the calling thread. Chosen from `pnpm --filter @tensorfold/bench
+ * crossover-ab sweep` (BENCHMARKS.md, branch wip/crossover), for a machine with a core free for the
+ * worker; wave 10's rule was 48 per copied element and no base.
+ */
+export const MAT_MUL_CROSSOVER: Readonly<MatMulCrossover> = Object.freeze({ base: 3_000_000, perCopy: 14 });
+
+let crossover: Readonly<MatMulCrossover> = MAT_MUL_CROSSOVER;
+/** The size set with {@link setThreadedMatMulMinimum}, which replaces the crossover; null: none. */
+let minimumSet: number | null = null;
+
+/**
+ * Sends every product from `multiplyAdds` multiply-adds on to the pool, whatever its copies cost, in
+ * place of the crossover ({@link MAT_MUL_CROSSOVER}), for the benchmark that measures the crossover
+ * and for tests; without an argument (the default) the crossover applies again.
+ */
+export function setThreadedMatMulMinimum(multiplyAdds?: number): void {
+  minimumSet = multiplyAdds ?? null;
+}
+
+/**
+ * Replaces the crossover's terms (default {@link MAT_MUL_CROSSOVER}) until called without a rule;
+ * for the benchmark that compares two rules in one process. Clears a size set with
+ * {@link setThreadedMatMulMinimum}.
+ */
+export function setThreadedMatMulCrossover(rule?: MatMulCrossover): void {
+  crossover = rule ?? MAT_MUL_CROSSOVER;
+  minimumSet = null;
+}
+
+/**
+ * Whether a product `op(a)` `[m, k]` times `op(b)` `[k, n]` pays for the pool (see
+ * {@link MatMulCrossover}). A size set with {@link setThreadedMatMulMinimum} or
+ * `setThreadedKernelMinimum` replaces the rule (the crossover bench and the fuzz suite send small
+ * products to the pool); the latter wins where both are set.
  */
 export function poolPaysFor(m: number, k: number, n: number): boolean {
   const work = m * k * n;
-  if (work < threadedMinimum(minimum)) return false;
-  if (explicit || threadedSizeRulesWaived()) return true;
-  return work >= THREADED_MIN_WORK_PER_COPY * (m * k + k * n + m * n);
+  if (work < threadedMinimum(minimumSet ?? THREADED_MIN_MULTIPLY_ADDS)) return false;
+  if (minimumSet != null || threadedSizeRulesWaived()) return true;
+  return work >= crossover.base + crossover.perCopy * (m * k + k * n + m * n);
+}
+
+/** A product's sizes `[m, k] . [k, n]` as the pool computes it (the rows of a batched `a` folded into m). */
+export interface ProductSize {
+  m: number;
+  k: number;
+  n: number;
 }
 
 /**
- * Whether {@link matMulByThreads} sends a plain product of these shapes (no batch on `b`) to the
- * pool, by size alone (it also needs a running pool); for tests and the crossover bench.
+ * The sizes of `op(a) . op(b)`: `a` `[...batch, rows, inner]` (`[inner, rows]` with transposeA),
+ * `b` `[inner, cols]` (`[cols, inner]` with transposeB): m = batch * rows, k = inner, n = cols.
+ * Null where the pool cannot take the product: a batch on `b`, a transposed batched `a`, inner
+ * sizes that differ or an empty axis.
+ */
+export function productSize(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): ProductSize | null {
+  if (aShape.length < 2 || bShape.length < 2) return null;
+  const aBatch = util.sizeFromShape(aShape.slice(0, -2));
+  if (util.sizeFromShape(bShape.slice(0, -2)) !== 1 || (transposeA && aBatch !== 1)) return null;
+  const [a0, a1] = aShape.slice(-2);
+  const [b0, b1] = bShape.slice(-2);
+  const m = (transposeA ? a1 : a0) * aBatch;
+  const k = transposeA ? a0 : a1;
+  const n = transposeB ? b0 : b1;
+  if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
+  return { m, k, n };
+}
+
+/**
+ * Whether {@link matMulByThreads} sends a product of these shapes to the pool, by size alone (it
+ * also needs a running pool); for tests and the crossover bench.
  */
 export function threadedMatMulRoutes(
   aShape: readonly number[],
@@ -67,12 +122,8 @@ export function threadedMatMulRoutes(
   transposeA = false,
   transposeB = false,
 ): boolean {
-  const [a0, a1] = aShape.slice(-2);
-  const batch = aShape.slice(0, -2).reduce((x, y) => x * y, 1);
-  const m = (transposeA ? a1 : a0) * batch;
-  const k = transposeA ? a0 : a1;
-  const n = transposeB ? bShape.at(-2)! : bShape.at(-1)!;
-  return poolPaysFor(m, k, n);
+  const size = productSize(aShape, bShape, transposeA, transposeB);
+  return size != null && poolPaysFor(size.m, size.k, size.n);
 }
 
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
@@ -101,21 +152,15 @@ export function matMulByThreads(
   const running = threadPool('matMul');
   if (running == null) return null;
   const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   if (inputs.preluActivationWeights != null) return null;
   const activation = attrs.activation ?? 'linear';
   if (activation !== 'linear' && activation !== 'relu') return null;
   const transposeA = attrs.transposeA === true;
   const transposeB = attrs.transposeB === true;
-  const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
-  if (util.sizeFromShape(b.shape.slice(0, -2)) !== 1 || (transposeA && aBatch !== 1)) return null;
-  const [a0, a1] = a.shape.slice(-2);
-  const [b0, b1] = b.shape.slice(-2);
-  const rowsPerEntry = transposeA ? a1 : a0;
-  const m = rowsPerEntry * aBatch;
-  const k = transposeA ? a0 : a1;
-  const n = transposeB ? b0 : b1;
-  if ((transposeB ? b1 : b0) !== k || m < 1 || k < 1 || n < 1) return null;
+  const size = productSize(a.shape, b.shape, transposeA, transposeB);
+  if (size == null) return null;
+  const { m, k, n } = size;
   if (!poolPaysFor(m, k, n)) return null;
   // A bias per column only ([n], [1, n]...): one shaped [rows, 1] broadcasts per row.
   if (
@@ -131,7 +176,7 @@ export function matMulByThreads(
   // [...batch, rows, cols]
   const outShape = [
     ...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
-    rowsPerEntry,
+    transposeA ? a.shape.at(-1)! : a.shape.at(-2)!,
     n,
   ];
   const out = backend.makeOutput(outShape, 'float32');
