@@ -69,4 +69,5 @@ export async function backendsForTests(): Promise<BackendName[]> {
 export { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from './wasm/kernels/float-zero-skip.js';
 export { setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';
 export { setInt8ChainLayoutReuse } from './wasm/kernels/int8-chain-layout.js';
+export { setSoloChainModule } from './wasm/kernels/int8-chain-solo.js';
 export { THREADED_MIN_WORK_PER_COPY, threadedMatMulRoutes } from './wasm/kernels/mat-mul-by-threads.js';

@@ -1,0 +1,190 @@
+/**
+ * `pnpm --filter @tensorfold/bench int8-chain-build-ab [REV]`: the MLP (784-512-256-10) on the first
+ * 1000 MNIST test digits through `predict` (batches of 32), float32 against its int8 copy
+ * (`quantizeForInference`) run by this checkout's threaded-int8-chain.wat and by the same file at git
+ * revision REV (default `69367b8`, main before wave 11), compiled here with wabt as
+ * compile-simd-kernels.mjs does (`setSoloChainModule`): two builds of the stack's kernel in one
+ * process. One thread only (`TENSORFOLD_WASM_THREADS=1`, set here): the swapped module runs the
+ * one-thread path; the pool loads its own. Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up)
+ * run every variant once, each round starting one variant later; prints each variant's CPU and wall
+ * medians (quartiles), its ratio to float32, and the rounds' paired ratios of the REV build's time
+ * to this build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
+ * With `calls`: then each int8 build's least time of one call on 32 digits (see callsOf).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '@tensorfold/backend';
+import { setSoloChainModule } from '@tensorfold/backend/testing';
+import { quantizeForInference } from '@tensorfold/compress';
+import { sequential, setSeed, tf } from '@tensorfold/core';
+import { loadMnist } from '@tensorfold/data/node';
+import { dense } from '@tensorfold/layers';
+import { roundOrder } from './alternating-rounds.js';
+import { medianOf } from './steadiness.js';
+
+const WAT = 'packages/backend/src/wasm/simd/threaded-int8-chain.wat';
+
+/** The FMA build of threaded-int8-chain.wat at `rev` (lines marked `;;fma ` kept, relaxed SIMD on). */
+async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
+  // a compiled module, for trying builds not committed
+  if (rev.endsWith('.wasm')) return new Uint8Array(readFileSync(rev));
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const text = execFileSync('git', ['show', `${rev}:${WAT}`], { cwd: root, encoding: 'utf8' });
+  // wabt is @tensorfold/backend's (its compile script's) dev dependency
+  const require = createRequire(`${root}packages/backend/package.json`);
+  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
+  const features = { simd: true, threads: true, relaxed_simd: true };
+  const module = toolkit.parseWat(WAT, text.replace(/^([ \t]*);;fma /gm, '$1'), features);
+  try {
+    module.validate(features);
+    return new Uint8Array(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+interface WabtToolkit {
+  parseWat(
+    name: string,
+    text: string,
+    features: Record<string, boolean>,
+  ): {
+    validate(features: Record<string, boolean>): void;
+    toBinary(options: object): { buffer: Uint8Array };
+    destroy(): void;
+  };
+}
+
+/** The quartiles of `values`: [first, median, third]. */
+function quartiles(values: number[]): [number, number, number] {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => {
+    const i = q * (s.length - 1);
+    const lo = Math.floor(i);
+    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+  };
+  return [at(0.25), at(0.5), at(0.75)];
+}
+
+async function main(): Promise<void> {
+  process.env.TENSORFOLD_WASM_THREADS = '1';
+  await initBackend({ require: 'wasm' });
+  const rev = process.argv[2] ?? '69367b8';
+  const before = await buildAt(rev);
+  const rounds = Number(process.env.INT8_AB_ROUNDS ?? 21);
+  setSeed(1);
+  const float = sequential({
+    layers: [
+      dense({ units: 512, activation: 'relu', inputShape: [784] }),
+      dense({ units: 256, activation: 'relu' }),
+      dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  const int8 = quantizeForInference(float);
+  const test = await loadMnist({ split: 'test', limit: 1000 });
+  const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
+  test.dispose();
+  const beforeLabel = `int8 (${rev}'s chain module)`;
+  const variants: [string, (input?: tf.Tensor) => tf.Tensor][] = [
+    ['float32', (input = x) => float.predict(input) as tf.Tensor],
+    ['int8 (this build)', (input = x) => int8.predict(input) as tf.Tensor],
+    [
+      beforeLabel,
+      (input = x) => {
+        setSoloChainModule(before);
+        try {
+          return int8.predict(input) as tf.Tensor;
+        } finally {
+          setSoloChainModule(null);
+        }
+      },
+    ],
+  ];
+  const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+  const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+  const outputs = new Map<string, Float32Array>();
+  for (let r = 0; r < rounds + 1; r++)
+    for (const [k, run] of roundOrder(variants.length, r).map((i) => variants[i])) {
+      const usage = process.cpuUsage();
+      const start = performance.now();
+      const y = run();
+      const values = (await y.data()) as Float32Array;
+      y.dispose();
+      const used = process.cpuUsage(usage);
+      if (r === 0) {
+        outputs.set(k, values);
+        continue;
+      }
+      cpu.get(k)?.push((used.user + used.system) / 1000);
+      wall.get(k)?.push(performance.now() - start);
+    }
+  const same = Buffer.from((outputs.get(beforeLabel) as Float32Array).buffer).equals(
+    Buffer.from((outputs.get('int8 (this build)') as Float32Array).buffer),
+  );
+  console.log(`the two int8 builds' outputs: ${same ? 'the same bits' : 'DIFFERENT'}`);
+  const fmt = (q: [number, number, number]) => `${q[1].toFixed(2)} (${q[0].toFixed(2)}-${q[2].toFixed(2)})`;
+  for (const [k] of variants) {
+    const c = cpu.get(k) ?? [];
+    const w = wall.get(k) ?? [];
+    const fc = medianOf(cpu.get('float32') ?? []);
+    const fw = medianOf(wall.get('float32') ?? []);
+    console.log(
+      `${k}: CPU ${fmt(quartiles(c))} ms (float32 / this: ${(fc / medianOf(c)).toFixed(2)}x), wall ${fmt(quartiles(w))} ms (${(fw / medianOf(w)).toFixed(2)}x)`,
+    );
+  }
+  // each round's before / this build (the two ran in the same round)
+  for (const [label, times] of [
+    ['CPU', cpu],
+    ['wall', wall],
+  ] as const) {
+    const a = times.get(beforeLabel) ?? [];
+    const b = times.get('int8 (this build)') ?? [];
+    const ratios = a.map((v, i) => v / b[i]);
+    console.log(`${rev} / this build, ${label}, paired by round: ${fmt(quartiles(ratios))}x`);
+  }
+  if (process.argv.includes('calls')) callsOf(variants, x, rounds);
+  x.dispose();
+  process.exit(0);
+}
+
+/**
+ * `calls`: each variant's least wall time of one `predict` call on a batch of 32 digits (of 25 calls
+ * in a row), per round, alternating: under load, the least of many short calls is what the scheduler
+ * disturbed least. Prints the rounds' median (quartiles) of those least times, and of the paired
+ * ratios of float32's and the REV build's to this build's (variants: float32, this build, REV's).
+ */
+function callsOf(
+  variants: [string, (input?: tf.Tensor) => tf.Tensor][],
+  all: tf.Tensor,
+  rounds: number,
+): void {
+  const least = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+  const batch = tf.slice(all, [0, 0], [32, 784]); // [32, 784]
+  for (let r = 0; r < rounds + 1; r++)
+    for (const [k, run] of roundOrder(variants.length, r).map((i) => variants[i])) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < 25; c++) {
+        const start = performance.now();
+        const y = run(batch);
+        best = Math.min(best, performance.now() - start);
+        y.dispose();
+      }
+      if (r > 0) least.get(k)?.push(best * 1000);
+    }
+  batch.dispose();
+  const fmt = (q: [number, number, number]) => `${q[1].toFixed(1)} (${q[0].toFixed(1)}-${q[2].toFixed(1)})`;
+  for (const [k] of variants)
+    console.log(`${k}: least µs a call of 32 rows, ${fmt(quartiles(least.get(k) ?? []))}`);
+  // each variant's least time over this build's, paired by round
+  const ours = least.get(variants[1][0]) ?? [];
+  for (const [k] of [variants[0], variants[2]]) {
+    const q = quartiles((least.get(k) ?? []).map((v, i) => v / ours[i]));
+    console.log(
+      `${k} / ${variants[1][0]}, paired: ${q[1].toFixed(3)} (${q[0].toFixed(3)}-${q[2].toFixed(3)})x`,
+    );
+  }
+}
+
+main();
