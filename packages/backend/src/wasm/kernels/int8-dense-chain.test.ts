@@ -156,6 +156,31 @@ describe.each([
     },
   );
 
+  it('gives the bits of the layers one call each and of the reference on edge rows (zeros, ties, a tiny max, one value), on 1-3 threads', async () => {
+    const [m, sizes] = [12, [40, 24, 10]];
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    const s = stack(m, sizes, 7, false);
+    const k = sizes[0];
+    const rows: Array<(t: number) => number> = [
+      () => 0, // a row of zeros (the next layer's input: the bias alone)
+      (t) => (t === 0 ? 127 : (t % 9) + 0.5), // max 127: every other level a tie, rounded to even
+      (t) => (t % 3) * 1e-38, // 127 / max overflows: levels 0, as the reference
+      (t) => (t === k - 1 ? 0.25 : 0), // one value, in the tail
+    ];
+    rows.forEach((row, i) => {
+      for (let t = 0; t < k; t++) s.x[i * k + t] = row(t);
+    });
+    const expected = reference(s, m, activations);
+    for (const threads of [1, 2, 3]) {
+      expect(await setWasmThreads(threads)).toBe(threads);
+      setThreadedInt8Minimum(0);
+      const { chain, layered } = await both(s, m, activations);
+      expect(bits(chain).equals(bits(layered))).toBe(true);
+      expect(Array.from(chain)).toEqual(Array.from(expected));
+    }
+    setThreadedInt8Minimum();
+  });
+
   it('keeps a stack of the same layers right for a second batch and after a float product had the pool', async () => {
     expect(await setWasmThreads(2)).toBe(2);
     setThreadedInt8Minimum(0);

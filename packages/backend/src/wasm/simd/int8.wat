@@ -65,24 +65,24 @@
       (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
       (local.set $invV (f32x4.splat (local.get $inv)))
       (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $inv) (f32.const 0)))))
-      ;; 8 levels at a time
+      ;; 16 levels at a time
       (local.set $t (i32.const 0))
-      (block $qd (loop $q
-        (br_if $qd (i32.gt_s (i32.add (local.get $t) (i32.const 8)) (local.get $k)))
+      (block $wd (loop $w
+        (br_if $wd (i32.gt_s (i32.add (local.get $t) (i32.const 16)) (local.get $k)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))
         (local.set $lo (v128.and (local.get $keep) (i16x8.narrow_i32x4_s
-          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV)
-            (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))) (local.get $magic))
-            (local.get $magic))
-          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV)
-            (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))) (local.get $magic))
-            (local.get $magic)))))
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load (local.get $p))) (local.get $magic)) (local.get $magic))
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=16 (local.get $p))) (local.get $magic)) (local.get $magic)))))
+        (local.set $v (v128.and (local.get $keep) (i16x8.narrow_i32x4_s
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=32 (local.get $p))) (local.get $magic)) (local.get $magic))
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=48 (local.get $p))) (local.get $magic)) (local.get $magic)))))
         (if (local.get $kPad) (then
-          (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))))
+          (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
+          (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $v))))
         (if (local.get $out8) (then
-          (v128.store64_lane 0 (i32.add (local.get $out8) (local.get $t))
-            (i8x16.narrow_i16x8_u (local.get $lo) (local.get $lo)))))
-        (local.set $t (i32.add (local.get $t) (i32.const 8)))
-        (br $q)))
+          (v128.store (i32.add (local.get $out8) (local.get $t)) (i8x16.narrow_i16x8_u (local.get $lo) (local.get $v)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (br $w)))
       ;; the tail, then the zero padding
       (block $td (loop $tl
         (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
@@ -143,6 +143,7 @@
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128) (local $jb i32)
+    (local $zero v128) ;; never set: 0
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
     (local.set $wStep (i32.shl (local.get $pairs) (i32.const 5)))
@@ -167,10 +168,10 @@
           (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))))
         (local.set $a3 (select (i32.add (local.get $a2) (local.get $rowBytes)) (local.get $last)
           (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m))))
-        (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
-        (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
-        (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
-        (local.set $acc6 (v128.const i32x4 0 0 0 0)) (local.set $acc7 (v128.const i32x4 0 0 0 0))
+        (local.set $acc0 (local.get $zero)) (local.set $acc1 (local.get $zero))
+        (local.set $acc2 (local.get $zero)) (local.set $acc3 (local.get $zero))
+        (local.set $acc4 (local.get $zero)) (local.set $acc5 (local.get $zero))
+        (local.set $acc6 (local.get $zero)) (local.set $acc7 (local.get $zero))
         ;; the block of columns j..j+7 of w, two pairs of k a turn, then the odd one
         (local.set $wp (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $wStep))))
         (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
