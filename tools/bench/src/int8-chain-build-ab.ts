@@ -9,7 +9,7 @@
  * run every variant once, each round starting one variant later; prints each variant's CPU and wall
  * medians (quartiles), its ratio to float32, and the rounds' paired ratios of the REV build's time
  * to this build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
- * With `calls`: then each int8 build's least time of one call on 32 digits (see callsOf).
+ * With `calls`: then the least times of calls on each batch of 32, summed (see callsOf).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -150,10 +150,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * `calls`: each variant's least wall time of one `predict` call on a batch of 32 digits (of 25 calls
- * in a row), per round, alternating: under load, the least of many short calls is what the scheduler
- * disturbed least. Prints the rounds' median (quartiles) of those least times, and of the paired
- * ratios of float32's and the REV build's to this build's (variants: float32, this build, REV's).
+ * `calls`: each variant's least wall time of one `predict` call on each batch of 32 digits (the 31
+ * whole batches of the 1000; least of 5 calls in a row each), summed over the batches, per round,
+ * alternating: under load, the least of many short calls is what the scheduler disturbed least, and
+ * the sum covers every digit (the products' work depends on the digits' zeros). Prints the rounds'
+ * median (quartiles) of those sums, and of the paired ratios of float32's and the REV build's to this
+ * build's (variants: float32, this build, REV's).
  */
 function callsOf(
   variants: [string, (input?: tf.Tensor) => tf.Tensor][],
@@ -161,23 +163,27 @@ function callsOf(
   rounds: number,
 ): void {
   const least = new Map<string, number[]>(variants.map(([k]) => [k, []]));
-  const batch = tf.slice(all, [0, 0], [32, 784]); // [32, 784]
+  const batches = Array.from({ length: 31 }, (_, b) => tf.slice(all, [32 * b, 0], [32, 784])); // [32, 784] each
   for (let r = 0; r < rounds + 1; r++)
     for (const [k, run] of roundOrder(variants.length, r).map((i) => variants[i])) {
-      let best = Number.POSITIVE_INFINITY;
-      for (let c = 0; c < 25; c++) {
-        const start = performance.now();
-        const y = run(batch);
-        best = Math.min(best, performance.now() - start);
-        y.dispose();
+      let sum = 0;
+      for (const batch of batches) {
+        let best = Number.POSITIVE_INFINITY;
+        for (let c = 0; c < 5; c++) {
+          const start = performance.now();
+          const y = run(batch);
+          best = Math.min(best, performance.now() - start);
+          y.dispose();
+        }
+        sum += best;
       }
-      if (r > 0) least.get(k)?.push(best * 1000);
+      if (r > 0) least.get(k)?.push(sum);
     }
-  batch.dispose();
-  const fmt = (q: [number, number, number]) => `${q[1].toFixed(1)} (${q[0].toFixed(1)}-${q[2].toFixed(1)})`;
+  tf.dispose(batches);
+  const fmt = (q: [number, number, number]) => `${q[1].toFixed(2)} (${q[0].toFixed(2)}-${q[2].toFixed(2)})`;
   for (const [k] of variants)
-    console.log(`${k}: least µs a call of 32 rows, ${fmt(quartiles(least.get(k) ?? []))}`);
-  // each variant's least time over this build's, paired by round
+    console.log(`${k}: the 31 batches' least calls, summed: ${fmt(quartiles(least.get(k) ?? []))} ms`);
+  // each variant's sum over this build's, paired by round
   const ours = least.get(variants[1][0]) ?? [];
   for (const [k] of [variants[0], variants[2]]) {
     const q = quartiles((least.get(k) ?? []).map((v, i) => v / ours[i]));

@@ -75,7 +75,10 @@ const cases: Array<[string, (k: number) => Float32Array]> = [
   // pseudo-random signed values of different sizes per row
   ['signed values', (k) => rowsOf(k, 3, (i, t) => Math.sin(7.3 * t + 2.1 * i + 1) * 10 ** (i - 1))],
   // max 127: levels are the values rounded, ties to even (0.5 -> 0, 1.5 -> 2, -2.5 -> -2)
-  ['ties', (k) => rowsOf(k, 2, (i, t) => (t === 0 ? 127 : ((t % 9) - 4.5) * (i === 0 ? 1 : 3) + 0.5 * (t % 2)))],
+  [
+    'ties',
+    (k) => rowsOf(k, 2, (i, t) => (t === 0 ? 127 : ((t % 9) - 4.5) * (i === 0 ? 1 : 3) + 0.5 * (t % 2))),
+  ],
   // a row of zeros (-0 among them), a row with a single nonzero value
   ['zeros and -0', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 2 ? -0 : 0) : t === k - 1 ? 0.3 : -0))],
   // 127 / max overflows float32 (max under 3.7e-37): the reference stores the infinite levels as 0
