@@ -1,14 +1,16 @@
 /**
- * `pnpm --filter @tensorfold/bench int8-chain-build-ab [REV]`: the MLP (784-512-256-10) on the first
- * 1000 MNIST test digits through `predict` (batches of 32), float32 against its int8 copy
+ * `pnpm --filter @tensorfold/bench int8-chain-build-ab [REV] [calls]`: the MLP (784-512-256-10) on the
+ * first 1000 MNIST test digits through `predict` (batches of 32), float32 against its int8 copy
  * (`quantizeForInference`) run by this checkout's threaded-int8-chain.wat and by the same file at git
  * revision REV (default `69367b8`, main before wave 11), compiled here with wabt as
  * compile-simd-kernels.mjs does (`setSoloChainModule`): two builds of the stack's kernel in one
- * process. One thread only (`TENSORFOLD_WASM_THREADS=1`, set here): the swapped module runs the
- * one-thread path; the pool loads its own. Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up)
- * run every variant once, each round starting one variant later; prints each variant's CPU and wall
- * medians (quartiles), its ratio to float32, and the rounds' paired ratios of the REV build's time
- * to this build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
+ * process. The swapped module runs the one-thread path, which takes predict's batches on any number
+ * of threads (`INT8_ONE_THREAD_ROWS`); the pool loads its own. With `TENSORFOLD_WASM_THREADS` above 1
+ * a fourth variant runs this build with small batches on the pool's job (`setInt8OneThreadRows(0)`,
+ * the routing before). Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up) run every variant
+ * once, each round starting one variant later; prints each variant's CPU and wall medians
+ * (quartiles), its ratio to float32, and the rounds' paired ratios of the REV build's time to this
+ * build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
  * With `calls`: then the least times of calls on each batch of 32, summed (see callsOf).
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@tensorfold/backend';
-import { setSoloChainModule } from '@tensorfold/backend/testing';
+import { setInt8OneThreadRows, setSoloChainModule } from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
@@ -69,7 +71,6 @@ function quartiles(values: number[]): [number, number, number] {
 }
 
 async function main(): Promise<void> {
-  process.env.TENSORFOLD_WASM_THREADS = '1';
   await initBackend({ require: 'wasm' });
   const rev = process.argv[2] ?? '69367b8';
   const before = await buildAt(rev);
@@ -102,6 +103,18 @@ async function main(): Promise<void> {
       },
     ],
   ];
+  if (Number(process.env.TENSORFOLD_WASM_THREADS ?? 2) > 1)
+    variants.push([
+      'int8 (this build, small batches on the pool: before)',
+      (input = x) => {
+        setInt8OneThreadRows(0);
+        try {
+          return int8.predict(input) as tf.Tensor;
+        } finally {
+          setInt8OneThreadRows();
+        }
+      },
+    ]);
   const cpu = new Map<string, number[]>(variants.map(([k]) => [k, []]));
   const wall = new Map<string, number[]>(variants.map(([k]) => [k, []]));
   const outputs = new Map<string, Float32Array>();
@@ -155,7 +168,7 @@ async function main(): Promise<void> {
  * alternating: under load, the least of many short calls is what the scheduler disturbed least, and
  * the sum covers every digit (the products' work depends on the digits' zeros). Prints the rounds'
  * median (quartiles) of those sums, and of the paired ratios of float32's and the REV build's to this
- * build's (variants: float32, this build, REV's).
+ * build's (variants: float32, this build, REV's, and the pool's where it runs).
  */
 function callsOf(
   variants: [string, (input?: tf.Tensor) => tf.Tensor][],
@@ -185,7 +198,7 @@ function callsOf(
     console.log(`${k}: the 31 batches' least calls, summed: ${fmt(quartiles(least.get(k) ?? []))} ms`);
   // each variant's sum over this build's, paired by round
   const ours = least.get(variants[1][0]) ?? [];
-  for (const [k] of [variants[0], variants[2]]) {
+  for (const [k] of [variants[0], ...variants.slice(2)]) {
     const q = quartiles((least.get(k) ?? []).map((v, i) => v / ours[i]));
     console.log(
       `${k} / ${variants[1][0]}, paired: ${q[1].toFixed(3)} (${q[0].toFixed(3)}-${q[2].toFixed(3)})x`,
