@@ -22,7 +22,12 @@ import { environmentVariable } from './environment.js';
 
 export { setGatherRowsEnabled } from './wasm/kernels/gather-rows.js';
 export { keptWeightBytesCopied } from './wasm/kernels/int8-by-threads.js';
-export { setInt8ChainByRowsEnabled, setInt8ZeroSkipEnabled } from './wasm/kernels/int8-chain-by-rows.js';
+export {
+  INT8_ONE_THREAD_ROWS,
+  setInt8ChainByRowsEnabled,
+  setInt8OneThreadRows,
+  setInt8ZeroSkipEnabled,
+} from './wasm/kernels/int8-chain-by-rows.js';
 export { type Int8PhaseClock, setInt8PhaseClock } from './wasm/kernels/int8-phases.js';
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export { setPaddedMatMulEnabled } from './wasm/kernels/mat-mul-padded.js';
@@ -79,3 +84,4 @@ export {
   setThreadedMatMulCrossover,
   threadedMatMulRoutes,
 } from './wasm/kernels/mat-mul-by-threads.js';
+export { setSoloChainModule } from './wasm/kernels/int8-chain-solo.js';

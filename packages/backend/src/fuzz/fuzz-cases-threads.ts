@@ -18,6 +18,7 @@ import {
   type Int8Conv2DAttrs,
   packInt8Levels,
 } from '../int8/int8-kernels.js';
+import { setInt8OneThreadRows } from '../wasm/kernels/int8-chain-by-rows.js';
 import { setThreadedKernelMinimum } from '../wasm/threads/threaded-minimum.js';
 import { type ConvGeometry, capSize, dimension, valueSeed } from './arbitraries.js';
 import type { FuzzCase } from './fuzz-cases.js';
@@ -243,10 +244,16 @@ export const FUZZ_CASES_THREADS: ReadonlyArray<FuzzCase<unknown>> = [
         seed: number;
       };
       return onThePool(() => {
-        const layers = sizes.slice(1).map((n, i) => int8Layer(sizes[i], n, seed + 10 * i));
-        const x = input([m, sizes[0]], seed, fill); // [m, k0]
-        const activations = layers.map((_, i) => (relu[i] ? 'relu' : 'linear'));
-        return [int8DenseStack(x, layers, activations)];
+        // batches of up to 32 rows too (they run on the calling thread by default)
+        setInt8OneThreadRows(0);
+        try {
+          const layers = sizes.slice(1).map((n, i) => int8Layer(sizes[i], n, seed + 10 * i));
+          const x = input([m, sizes[0]], seed, fill); // [m, k0]
+          const activations = layers.map((_, i) => (relu[i] ? 'relu' : 'linear'));
+          return [int8DenseStack(x, layers, activations)];
+        } finally {
+          setInt8OneThreadRows();
+        }
       });
     },
     slack: (p) => Math.max(1, Math.max(...(p as { sizes: number[] }).sizes) / 8),

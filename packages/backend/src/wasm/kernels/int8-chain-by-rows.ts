@@ -89,6 +89,32 @@ export function setInt8SkipListsEnabled(on: boolean): void {
 }
 
 /**
+ * Rows of a stack that runs on the calling thread ({@link int8DenseChainSolo}) even where a pool
+ * runs: `predict`'s batch of 32. The MLP 784-512-256-10 took no less wall time as the pool's job than
+ * on one thread at that batch (the lead's quiet runs of wave 10: 11.6 against 10.8 ms per 1000 digits
+ * in the compress suite, 11.0 against 10.5 in int8-fair-ab), and more CPU time: a batch is about
+ * 0.2 ms of work, which the workers' wake-up and each chunk's pass over every layer's weights eat up;
+ * BENCHMARKS.md, wip/int8-epilogue. The float32 products of such a batch stay on one thread too.
+ */
+export const INT8_ONE_THREAD_ROWS = 32;
+
+let oneThreadRows = INT8_ONE_THREAD_ROWS;
+
+/**
+ * Stacks of up to `rows` rows run on the calling thread first, where a pool runs too (default
+ * {@link INT8_ONE_THREAD_ROWS}; 0: the pool's job whenever it takes them, as before, for tests and
+ * benchmarks that compare the two). The same bits either way.
+ */
+export function setInt8OneThreadRows(rows = INT8_ONE_THREAD_ROWS): void {
+  oneThreadRows = rows;
+}
+
+/** Whether a stack of `m` rows tries the one-thread path before the pool's. */
+export function oneThreadFirst(m: number): boolean {
+  return m <= oneThreadRows;
+}
+
+/**
  * Rows a chunk takes: about 4 chunks a thread, a multiple of 4 rows (gemm's row block), from 4 to
  * {@link MAX_CHUNK_ROWS}; on one thread (nothing to balance) as many as that allows, so that each
  * layer's weights are read fewer times.

@@ -13,6 +13,7 @@ import { setFmaKernelsEnabled } from '../simd/simd-module.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
+import { setInt8OneThreadRows } from './int8-chain-by-rows.js';
 import { chainLayoutsWritten, setInt8ChainLayoutReuse } from './int8-chain-layout.js';
 
 const activations: Int8Activation[] = ['relu', 'relu', 'linear'];
@@ -75,8 +76,10 @@ async function chain(s: Stack, x: Float32Array, m: number): Promise<number[]> {
 describe('int8 dense stacks reuse their layout', () => {
   beforeAll(async () => {
     await useBackend('wasm');
+    setInt8OneThreadRows(0); // small batches on the pool too: its layouts are what this tests
   });
   afterAll(async () => {
+    setInt8OneThreadRows();
     setThreadedInt8Minimum();
     setFmaKernelsEnabled(true);
     setInt8ChainLayoutReuse(true);

@@ -29,29 +29,56 @@ const MAX_PAGES = 16384;
 let solo: SoloChain | null = null;
 let unavailable = false;
 
+/** The build to run instead ({@link setSoloChainModule}), null for the built-in one. */
+let swapped: Uint8Array<ArrayBuffer> | null = null;
+/** The instances of swapped-in builds (kept while their bytes are), so that each keeps its weights. */
+const swappedSolos = new WeakMap<Uint8Array<ArrayBuffer>, SoloChain | null>();
+
 /**
- * The module on a memory of its own, in the build the other kernels use (FMA where they run FMA);
- * made at the first call (3 KB, compiled synchronously); null without SIMD or shared memory.
+ * For benchmarks that compare two builds of threaded-int8-chain.wat in one process: the one-thread
+ * path runs `bytes` (a compiled build of the module, for the current SIMD flavor) on a memory of its
+ * own, made at its first use and kept with its weights while `bytes` is; null (the default) goes
+ * back to the built-in module (whose memory and kept weights stay as they were).
  */
-export function soloChain(): SoloChain | null {
-  const flavor = simdKernelsFlavor();
-  if (flavor === 'none' || unavailable) return null;
-  if (solo?.flavor === flavor) return solo;
+export function setSoloChainModule(bytes: Uint8Array<ArrayBuffer> | null): void {
+  swapped = bytes;
+}
+
+/** The module `bytes` on a new memory of its own; null where shared memory is missing. */
+function instantiate(flavor: 'simd' | 'fma', bytes: Uint8Array<ArrayBuffer>): SoloChain | null {
   try {
-    const base64 = flavor === 'fma' ? chainWasm.FMA_WASM_BASE64 : chainWasm.SIMD_WASM_BASE64;
-    const bytes = bytesOf(base64);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    solo = {
+    return {
       flavor,
       memory,
       kernels: instance.exports as unknown as ThreadedInt8ChainKernels,
       skippedSteps: instance.exports.skippedSteps as WebAssembly.Global,
     };
   } catch {
-    unavailable = true; // no shared WebAssembly memory here
     return null;
   }
+}
+
+/**
+ * The module on a memory of its own, in the build the other kernels use (FMA where they run FMA);
+ * made at the first call (4 KB at most, compiled synchronously); null without SIMD or shared memory.
+ */
+export function soloChain(): SoloChain | null {
+  const flavor = simdKernelsFlavor();
+  if (flavor === 'none' || unavailable) return null;
+  if (swapped != null) {
+    let other = swappedSolos.get(swapped);
+    if (other === undefined || (other != null && other.flavor !== flavor)) {
+      other = instantiate(flavor, swapped);
+      swappedSolos.set(swapped, other);
+    }
+    return other;
+  }
+  if (solo?.flavor === flavor) return solo;
+  const base64 = flavor === 'fma' ? chainWasm.FMA_WASM_BASE64 : chainWasm.SIMD_WASM_BASE64;
+  solo = instantiate(flavor, bytesOf(base64));
+  unavailable = solo == null; // no shared WebAssembly memory here
   return solo;
 }
 

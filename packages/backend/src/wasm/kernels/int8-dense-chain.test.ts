@@ -14,7 +14,9 @@ import { setWasmThreads } from '../threads/wasm-threads.js';
 import { keptWeightBytesCopied, setThreadedInt8Minimum } from './int8-by-threads.js';
 import {
   chainChunkRows,
+  INT8_ONE_THREAD_ROWS,
   setInt8ChainByRowsEnabled,
+  setInt8OneThreadRows,
   setInt8SkipListsEnabled,
   setInt8ZeroSkipEnabled,
 } from './int8-chain-by-rows.js';
@@ -129,11 +131,46 @@ describe.each([
   beforeAll(async () => {
     await useBackend('wasm');
     setFmaKernelsEnabled(fma);
+    // small batches on the pool too (the paths these tests compare); the rule has its own test
+    setInt8OneThreadRows(0);
   });
   afterAll(async () => {
+    setInt8OneThreadRows();
     setThreadedInt8Minimum();
     setFmaKernelsEnabled(true);
     await setWasmThreads(1);
+  });
+
+  it('runs batches of up to INT8_ONE_THREAD_ROWS rows on this thread where the pool runs, larger ones on the pool, with the same bits', async () => {
+    const sizes = [100, 40, 10];
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    const solo = soloChain();
+    expect(solo).not.toBeNull();
+    for (const threads of [2, 3]) {
+      expect(await setWasmThreads(threads)).toBe(threads);
+      setThreadedInt8Minimum(0);
+      for (const m of [INT8_ONE_THREAD_ROWS, INT8_ONE_THREAD_ROWS + 1]) {
+        const s = stack(m, sizes, m, false);
+        // the one-thread module's own count of steps passed over moves only where it runs: the first
+        // half of every row of x is 0
+        for (let t = 0; t < s.x.length; t++) if (t % sizes[0] < sizes[0] / 2) s.x[t] = 0;
+        const results: Float32Array[] = [];
+        for (const rows of [INT8_ONE_THREAD_ROWS, 0]) {
+          setInt8OneThreadRows(rows);
+          const before = solo?.skippedSteps.value;
+          const inputs = tensors(s, m);
+          const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
+          results.push((await y.data()) as Float32Array);
+          tf.dispose([y, ...Object.values(inputs)]);
+          const onThisThread = solo?.skippedSteps.value !== before;
+          expect(onThisThread).toBe(rows > 0 && m <= INT8_ONE_THREAD_ROWS);
+        }
+        setInt8OneThreadRows(0);
+        expect(bits(results[0]).equals(bits(results[1]))).toBe(true);
+        expect(Array.from(results[0])).toEqual(Array.from(reference(s, m, activations)));
+      }
+    }
+    setThreadedInt8Minimum();
   });
 
   it.each(cases)(
@@ -155,6 +192,31 @@ describe.each([
       }
     },
   );
+
+  it('gives the bits of the layers one call each and of the reference on edge rows (zeros, ties, a tiny max, one value), on 1-3 threads', async () => {
+    const [m, sizes] = [12, [40, 24, 10]];
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    const s = stack(m, sizes, 7, false);
+    const k = sizes[0];
+    const rows: Array<(t: number) => number> = [
+      () => 0, // a row of zeros (the next layer's input: the bias alone)
+      (t) => (t === 0 ? 127 : (t % 9) + 0.5), // max 127: every other level a tie, rounded to even
+      (t) => (t % 3) * 1e-38, // 127 / max overflows: levels 0, as the reference
+      (t) => (t === k - 1 ? 0.25 : 0), // one value, in the tail
+    ];
+    rows.forEach((row, i) => {
+      for (let t = 0; t < k; t++) s.x[i * k + t] = row(t);
+    });
+    const expected = reference(s, m, activations);
+    for (const threads of [1, 2, 3]) {
+      expect(await setWasmThreads(threads)).toBe(threads);
+      setThreadedInt8Minimum(0);
+      const { chain, layered } = await both(s, m, activations);
+      expect(bits(chain).equals(bits(layered))).toBe(true);
+      expect(Array.from(chain)).toEqual(Array.from(expected));
+    }
+    setThreadedInt8Minimum();
+  });
 
   it('keeps a stack of the same layers right for a second batch and after a float product had the pool', async () => {
     expect(await setWasmThreads(2)).toBe(2);

@@ -10,62 +10,73 @@
   ;; Steps of k (or pairs of rows) gemm passed over on this instance (tests read it).
   (global $skipped (export "skippedSteps") (mut i32) (i32.const 0))
 
-  ;; Quantizes each of `rows` rows of `k` floats at `x` to int16 levels in [-127, 127]:
-  ;; out[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad;
-  ;; scales[i] = max / 127 (0 for a row of zeros, whose levels are all 0). Rows of `out` are kPad apart.
-  ;; Where out8 is not 0, writes the same levels as bytes there too (rows kPad8 >= kPad apart, zero
-  ;; from k on; right only for levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
+  ;; Quantizes each of `rows` rows of `k` floats at `x` to levels in [-127, 127]:
+  ;; level[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad (all 0
+  ;; in a row where 127 / max is not finite and positive: max 0, infinite, NaN, or under 3.7e-37);
+  ;; scales[i] = max / 127. Writes them as int16 at out where kPad is not 0 (rows kPad apart), and as
+  ;; bytes at out8 where out8 is not 0 (rows kPad8 >= kPad apart, zero from k on; right only for
+  ;; levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
+  ;; No NaN-aware f32x4.max/min (8 x64 instructions each) and no trunc_sat: the max is taken on the
+  ;; bits (|x| as an int32 orders as |x| does, a NaN above every number), and a level is rounded by
+  ;; adding 1.5 * 2^23 (the sum's last bit is then worth 1: its bits minus the constant's are the
+  ;; nearest whole number, ties to even, as f32.nearest; exact for |level| <= 127).
   (func $quantizeRows
     (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
     (param $out8 i32) (param $kPad8 i32) (result i32)
     (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
-    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $low v128) (local $tEnd i32)
-    (local $level i32)
-    (local.set $low (v128.const i32x4 0 0 0 0))
+    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $neg v128) (local $tEnd i32)
+    (local $level i32) (local $keep v128) (local $abs v128) (local $magic v128) (local $zero v128) ;; $zero: never set
+    (local.set $abs (i32x4.shr_u (i32x4.splat (i32.const -1)) (i32.const 1)))
+    (local.set $magic (f32x4.splat (f32.const 12582912)))
     (local.set $tEnd (select (local.get $kPad8) (local.get $kPad)
       (i32.and (i32.ne (local.get $out8) (i32.const 0)) (i32.gt_s (local.get $kPad8) (local.get $kPad)))))
     (block $done (loop $row
       (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
-      (local.set $m (v128.const i32x4 0 0 0 0))
+      ;; the max of |x| (as bits), and whether some x < 0: 4 floats at a time, then one at a time
+      (local.set $m (i32x4.splat (i32.const 0)))
       (local.set $p (local.get $x))
-      (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
       (block $vd (loop $v
         (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $v (v128.load (local.get $p)))
-        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (local.get $v))))
-        (local.set $low (f32x4.min (local.get $low) (local.get $v)))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
+          (then (local.set $v (v128.load (local.get $p))) (local.set $t (i32.const 16)))
+          (else (local.set $v (v128.load32_splat (local.get $p))) (local.set $t (i32.const 4))))
+        (local.set $m (i32x4.max_s (local.get $m) (v128.and (local.get $v) (local.get $abs))))
+        (local.set $neg (v128.or (local.get $neg) (f32x4.lt (local.get $v) (local.get $zero))))
+        (local.set $p (i32.add (local.get $p) (local.get $t)))
         (br $v)))
-      (local.set $max (f32.max
-        (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-        (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
-      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
-      (block $sd (loop $s
-        (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $max (f32.max (local.get $max) (f32.abs (f32.load (local.get $p)))))
-        (local.set $low (f32x4.min (local.get $low) (f32x4.splat (f32.load (local.get $p)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (br $s)))
-      (local.set $inv (f32.const 0))
-      (if (f32.gt (local.get $max) (f32.const 0))
-        (then (local.set $inv (f32.div (f32.const 127) (local.get $max)))))
+      ;; the lanes' max into lane 0: lanes 1, 3 onto 0, 2; then lane 2 onto 0
+      (local.set $m (i32x4.max_s (local.get $m) (i64x2.shr_u (local.get $m) (i32.const 32))))
+      (local.set $m (i32x4.max_s (local.get $m) (i64x2.splat (i64x2.extract_lane 1 (local.get $m)))))
+      ;; a NaN counts as negative
+      (local.set $neg (v128.or (local.get $neg) (i32x4.gt_s (local.get $m) (i32x4.splat (i32.const 0x7f800000)))))
+      (local.set $max (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $m))))
+      ;; levels 0 where 127 / max is not a positive number (max 0, infinite or NaN; or so small that
+      ;; 127 / max overflows: then as the reference, which stores the infinite levels as 0)
+      (local.set $inv (f32.div (f32.const 127) (local.get $max)))
+      (if (i32.eqz (i32.and (f32.gt (local.get $inv) (f32.const 0)) (f32.lt (local.get $inv) (f32.const inf))))
+        (then (local.set $inv (f32.const 0))))
       (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
       (local.set $invV (f32x4.splat (local.get $inv)))
-      ;; 8 levels at a time
+      (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $inv) (f32.const 0)))))
+      ;; 16 levels at a time
       (local.set $t (i32.const 0))
-      (block $qd (loop $q
-        (br_if $qd (i32.gt_s (i32.add (local.get $t) (i32.const 8)) (local.get $k)))
-        (local.set $lo (i16x8.narrow_i32x4_s
-          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
-            (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
-          (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)
-            (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))))
-        (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
+      (block $wd (loop $w
+        (br_if $wd (i32.gt_s (i32.add (local.get $t) (i32.const 16)) (local.get $k)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))
+        (local.set $lo (v128.and (local.get $keep) (i16x8.narrow_i32x4_s
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load (local.get $p))) (local.get $magic)) (local.get $magic))
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=16 (local.get $p))) (local.get $magic)) (local.get $magic)))))
+        (local.set $v (v128.and (local.get $keep) (i16x8.narrow_i32x4_s
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=32 (local.get $p))) (local.get $magic)) (local.get $magic))
+          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=48 (local.get $p))) (local.get $magic)) (local.get $magic)))))
+        (if (local.get $kPad) (then
+          (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
+          (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $v))))
         (if (local.get $out8) (then
-          (v128.store64_lane 0 (i32.add (local.get $out8) (local.get $t))
-            (i8x16.narrow_i16x8_u (local.get $lo) (local.get $lo)))))
-        (local.set $t (i32.add (local.get $t) (i32.const 8)))
-        (br $q)))
+          (v128.store (i32.add (local.get $out8) (local.get $t)) (i8x16.narrow_i16x8_u (local.get $lo) (local.get $v)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (br $w)))
       ;; the tail, then the zero padding
       (block $td (loop $tl
         (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
@@ -86,8 +97,7 @@
       (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $row)))
-    ;; some x < 0 (or NaN: the min is NaN, not >= 0)
-    (v128.any_true (v128.not (f32x4.ge (local.get $low) (v128.const i32x4 0 0 0 0)))))
+    (v128.any_true (local.get $neg)))
 
   ;; Writes out[col .. min(col + 4, n)) = act(float(acc) * rowScale * colScales[col..] + bias[col..]).
   (func $finish
@@ -101,7 +111,7 @@
       (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc))
         (f32x4.mul (f32x4.splat (local.get $rowScale)) (v128.load (i32.add (local.get $colScales) (local.get $col)))))
       (v128.load (i32.add (local.get $bias) (local.get $col)))))
-    (if (local.get $relu) (then (local.set $y (f32x4.max (local.get $y) (v128.const i32x4 0 0 0 0)))))
+    (if (local.get $relu) (then (local.set $y (f32x4.pmax (local.get $y) (v128.const i32x4 0 0 0 0)))))
     (local.set $out (i32.add (local.get $out) (local.get $col)))
     (if (i32.ge_s (local.get $left) (i32.const 4)) (then (v128.store (local.get $out) (local.get $y)) (return)))
     (f32.store (local.get $out) (f32x4.extract_lane 0 (local.get $y)))
@@ -136,13 +146,15 @@
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128) (local $jb i32)
+    (local $zero v128) ;; never set: 0
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
     (local.set $wStep (i32.shl (local.get $pairs) (i32.const 5)))
     (local.set $last (i32.add (local.get $a) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rowBytes))))
     (block $jd (loop $jl
       (br_if $jd (i32.ge_s (local.get $j) (local.get $nPad)))
-      ;; this block's column scales and bias, and the floor of the activation (-inf: none, 0: relu)
+      ;; this block's column scales and bias, and the floor of the activation (-inf: none, 0: relu),
+      ;; applied as f32x4.pmax(y, floor) = y < floor ? floor : y (the reference's; one x64 instruction)
       (local.set $jb (i32.shl (local.get $j) (i32.const 2)))
       (local.set $cs0 (v128.load (i32.add (local.get $colScales) (local.get $jb))))
       (local.set $cs1 (v128.load offset=16 (i32.add (local.get $colScales) (local.get $jb))))
@@ -159,10 +171,10 @@
           (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))))
         (local.set $a3 (select (i32.add (local.get $a2) (local.get $rowBytes)) (local.get $last)
           (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $m))))
-        (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
-        (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))
-        (local.set $acc4 (v128.const i32x4 0 0 0 0)) (local.set $acc5 (v128.const i32x4 0 0 0 0))
-        (local.set $acc6 (v128.const i32x4 0 0 0 0)) (local.set $acc7 (v128.const i32x4 0 0 0 0))
+        (local.set $acc0 (local.get $zero)) (local.set $acc1 (local.get $zero))
+        (local.set $acc2 (local.get $zero)) (local.set $acc3 (local.get $zero))
+        (local.set $acc4 (local.get $zero)) (local.set $acc5 (local.get $zero))
+        (local.set $acc6 (local.get $zero)) (local.set $acc7 (local.get $zero))
         ;; the block of columns j..j+7 of w, two pairs of k a turn, then the odd one
         (local.set $wp (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $wStep))))
         (local.set $end (i32.add (local.get $a0) (i32.and (local.get $rowBytes) (i32.const -8))))
@@ -307,8 +319,8 @@
               (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
             (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc1))
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
-            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
-            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w1) (local.get $floor)))
             (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
             (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
             (local.set $x (f32x4.splat (f32.load (local.get $s))))
@@ -316,8 +328,8 @@
               (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
             (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc3))
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
-            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
-            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w1) (local.get $floor)))
             (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
             (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
             (local.set $x (f32x4.splat (f32.load (local.get $s))))
@@ -325,8 +337,8 @@
               (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
             (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc5))
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
-            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
-            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w1) (local.get $floor)))
             (local.set $o (i32.add (local.get $o) (i32.shl (local.get $stride) (i32.const 2))))
             (local.set $s (i32.add (local.get $s) (local.get $rowStep)))
             (local.set $x (f32x4.splat (f32.load (local.get $s))))
@@ -334,8 +346,8 @@
               (f32x4.mul (local.get $x) (local.get $cs0))) (local.get $b0)))
             (local.set $w1 (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc7))
               (f32x4.mul (local.get $x) (local.get $cs1))) (local.get $b1)))
-            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w0) (local.get $floor)))
-            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.max (local.get $w1) (local.get $floor)))
+            (v128.store (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w0) (local.get $floor)))
+            (v128.store offset=16 (i32.add (local.get $o) (local.get $jb)) (f32x4.pmax (local.get $w1) (local.get $floor)))
           )
           (else
             (call $finish (local.get $acc0) (local.get $o) (local.get $j) (local.get $n) (local.get $colScales)
@@ -402,7 +414,9 @@
       (if (i32.and (local.get $bytes) (call $quantizeRows
             (i32.add (i32.load (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=4 (local.get $L))))
             (local.get $rows) (i32.load offset=8 (local.get $L))
-            (local.get $lev) (i32.load offset=20 (local.get $L)) (local.get $rs)
+            ;; no int16 levels (kPad 0) where byte levels are multiplied
+            (local.get $lev) (if (result i32) (local.get $bytes) (then (i32.const 0)) (else (i32.load offset=20 (local.get $L))))
+            (local.get $rs)
             (local.get $lev8) (i32.load offset=32 (local.get $L))))
         (then
           (i32.store (i32.add (i32.load offset=12 (local.get $p)) (i32.shl (local.get $c) (i32.const 2))) (i32.const 1))

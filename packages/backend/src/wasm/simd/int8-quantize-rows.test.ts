@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { quantizeSpan } from '../../int8/reference.js';
+import * as int8Wasm from './generated/int8-wasm.js';
+import * as threadedInt8Wasm from './generated/threaded-int8-wasm.js';
+
+/**
+ * quantizeRows (int8.wat, and the same text in threaded-int8.wat and threaded-int8-chain.wat) takes
+ * each row's max on the floats' bits and rounds by adding 1.5 * 2^23 (no NaN-aware f32x4.max, no
+ * trunc_sat): the levels, scales and the negative-input flag must be the reference's
+ * (`quantizeSpan`) for every row, the awkward ones too: ties (x * 127 / max exactly half way), zeros
+ * and -0, rows of zeros, a max so small that 127 / max overflows, infinities and NaN, lengths that
+ * leave tails of 1-7 floats. The chain module's copy is compared through the kernel
+ * (int8-dense-chain.test.ts, `edge rows`).
+ */
+
+type Quantize = (
+  x: Float32Array,
+  k: number,
+  kPad: number,
+  bytes: boolean,
+) => { levels: Int16Array; bytes: Uint8Array; scales: Float32Array; negative: number };
+
+/** A module's quantizeRows on `x` (rows of k floats): int16 levels kPad apart (none where kPad is 0), bytes kPad8 apart. */
+function quantizer(base64: string, threaded: boolean): Quantize {
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 4, shared: threaded });
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), {
+    env: { memory },
+  }).exports as Record<string, (...args: number[]) => number>;
+  return (x, k, kPad, bytes) => {
+    const rows = x.length / k;
+    const kPad8 = Math.ceil(k / 16) * 16;
+    const [X, OUT, OUT8, SCALES, FLAGS] = [65536, 4096, 131072, 64, 32];
+    new Uint8Array(memory.buffer).fill(0xee); // stale bytes: everything read must have been written
+    new Float32Array(memory.buffer).set(x, X / 4);
+    let negative: number;
+    const out8 = bytes ? OUT8 : 0;
+    if (threaded) {
+      exports.int8QuantizeChunk(0, X, rows, k, OUT, kPad, SCALES, rows, out8, kPad8, FLAGS);
+      negative = new Int32Array(memory.buffer, FLAGS, 1)[0];
+    } else negative = exports.quantizeRows(X, rows, k, OUT, kPad, SCALES, out8, kPad8);
+    return {
+      levels: new Int16Array(memory.buffer.slice(OUT, OUT + rows * kPad * 2)),
+      bytes: new Uint8Array(memory.buffer.slice(OUT8, OUT8 + rows * kPad8)),
+      scales: new Float32Array(memory.buffer.slice(SCALES, SCALES + rows * 4)),
+      negative,
+    };
+  };
+}
+
+const modules: Array<[string, Quantize]> = [
+  ['int8.wat, SIMD build', quantizer(int8Wasm.SIMD_WASM_BASE64, false)],
+  ['int8.wat, FMA build', quantizer(int8Wasm.FMA_WASM_BASE64, false)],
+  ['threaded-int8.wat, SIMD build', quantizer(threadedInt8Wasm.SIMD_WASM_BASE64, true)],
+  ['threaded-int8.wat, FMA build', quantizer(threadedInt8Wasm.FMA_WASM_BASE64, true)],
+];
+
+/** The reference's levels (zero-padded to kPad a row), scales, and whether some x < 0 or is NaN. */
+function expected(x: Float32Array, k: number, kPad: number) {
+  const rows = x.length / k;
+  const levels = new Int32Array(rows * kPad);
+  const scales = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) scales[i] = quantizeSpan(x, i * k, k, levels, i * kPad);
+  const negative = x.some((v) => v < 0 || Number.isNaN(v)) ? 1 : 0;
+  return { levels, scales, negative };
+}
+
+/** Rows of k floats from `values` (cycled), each row scaled by its own factor. */
+function rowsOf(k: number, rows: number, values: (i: number, t: number) => number): Float32Array {
+  return Float32Array.from({ length: k * rows }, (_, e) => values(Math.floor(e / k), e % k));
+}
+
+const lengths = [1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 100];
+
+const cases: Array<[string, (k: number) => Float32Array]> = [
+  // pseudo-random signed values of different sizes per row
+  ['signed values', (k) => rowsOf(k, 3, (i, t) => Math.sin(7.3 * t + 2.1 * i + 1) * 10 ** (i - 1))],
+  // max 127: levels are the values rounded, ties to even (0.5 -> 0, 1.5 -> 2, -2.5 -> -2)
+  [
+    'ties',
+    (k) => rowsOf(k, 2, (i, t) => (t === 0 ? 127 : ((t % 9) - 4.5) * (i === 0 ? 1 : 3) + 0.5 * (t % 2))),
+  ],
+  // a row of zeros (-0 among them), a row with a single nonzero value
+  ['zeros and -0', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 2 ? -0 : 0) : t === k - 1 ? 0.3 : -0))],
+  // 127 / max overflows float32 (max under 3.7e-37): the reference stores the infinite levels as 0
+  ['a tiny max', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 3) * 1e-38 : t % 2 ? 1.4e-45 : 0))],
+  // infinities and NaN: their rows' levels are 0 (127 / max is 0 or NaN), other rows as usual
+  [
+    'infinities and NaN',
+    (k) => rowsOf(k, 3, (i, t) => (t === Math.floor(k / 2) && i < 2 ? [Infinity, Number.NaN][i] : t / 7)),
+  ],
+  ['-infinity', (k) => rowsOf(k, 2, (i, t) => (i === 1 && t === k - 1 ? -Infinity : t + 0.25))],
+];
+
+describe.each(modules)('quantizeRows (%s) against the reference', (_name, quantize) => {
+  it.each(cases)('%s, k = 1 to 100: the same levels, scales and flag', (_case, make) => {
+    for (const k of lengths) {
+      const x = make(k);
+      const kPad = Math.ceil(k / 2) * 2;
+      const want = expected(x, k, kPad);
+      const got = quantize(x, k, kPad, false);
+      expect(Array.from(got.levels), `k = ${k}`).toEqual(Array.from(want.levels));
+      // the scale's bits (NaN for a row with NaN, Infinity for one with an infinity)
+      expect(Array.from(got.scales).map(String), `k = ${k}`).toEqual(Array.from(want.scales).map(String));
+      expect(got.negative, `k = ${k}`).toBe(want.negative);
+    }
+  });
+
+  it('writes the byte levels of rows without negative values, zero from k on, and no int16 levels where kPad is 0', () => {
+    for (const k of lengths) {
+      const x = rowsOf(k, 3, (i, t) => Math.abs(Math.sin(3.1 * t + i)) * (i + 1) + (t === 0 ? 0.5 : 0));
+      const kPad8 = Math.ceil(k / 16) * 16;
+      const want = expected(x, k, kPad8);
+      const got = quantize(x, k, 0, true);
+      expect(Array.from(got.bytes), `k = ${k}`).toEqual(Array.from(want.levels));
+      expect(Array.from(got.scales)).toEqual(Array.from(want.scales));
+      expect(got.negative).toBe(0);
+      expect(got.levels.length).toBe(0);
+    }
+  });
+});
