@@ -78,10 +78,10 @@ export {
 } from './wasm/kernels/float-zero-skip.js';
 export { setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';
 export { setInt8ChainLayoutReuse } from './wasm/kernels/int8-chain-layout.js';
+export { setSoloChainModule } from './wasm/kernels/int8-chain-solo.js';
 export {
   MAT_MUL_CROSSOVER,
   type MatMulCrossover,
   setThreadedMatMulCrossover,
   threadedMatMulRoutes,
 } from './wasm/kernels/mat-mul-by-threads.js';
-export { setSoloChainModule } from './wasm/kernels/int8-chain-solo.js';
