@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
+import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
+import { listWords, type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
@@ -224,6 +226,48 @@ describe('lists per pair of rows and operands rewritten in place', () => {
       expect(sameBits(again.dataSync() as Float32Array, want.dataSync() as Float32Array)).toBe(true);
       tf.dispose([a, b, again, fresh, want]);
       expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+});
+
+describe('pair-steps.wat writes only inside the scratch it is given', () => {
+  it.each([
+    ['SIMD', pairStepsWasm.SIMD_WASM_BASE64],
+    ['FMA', pairStepsWasm.FMA_WASM_BASE64],
+  ])(
+    'pairSteps and matMulPairs on random shapes and zero patterns leave the bytes past it alone (%s build)',
+    (_n, base64) => {
+      const memory = new WebAssembly.Memory({ initial: 64, maximum: 64 });
+      const kernels = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), {
+        env: { memory },
+      }).exports as unknown as PairStepKernels;
+      const heap = new Float32Array(memory.buffer);
+      const words = new Int32Array(memory.buffer);
+      const next = generator(77);
+      const SENTINEL = 0x5a5a5a5a;
+      for (let draw = 0; draw < 40; draw++) {
+        const m = 2 * (1 + Math.floor(next() * 40));
+        const k = draw % 4 === 0 ? 256 * (1 + (draw % 3)) + (draw % 5) - 2 : 1 + Math.floor(next() * 600);
+        const n = 16 * (1 + Math.floor(next() * 4));
+        // every pair-step listed (the most written), none, or at random
+        const dense = draw % 3 === 0;
+        const a = dense ? new Float32Array(m * k).fill(1) : sparse(m, k, draw % 3 === 1 ? 0 : next(), next); // [m, k]
+        const [aAt, bAt, outAt] = [0, m * k, m * k + k * n]; // floats
+        const lists = (outAt + m * n) * 4; // bytes
+        const end = lists / 4 + pairStepsFloats(m, k); // floats: the scratch's end
+        heap.set(a, aAt);
+        heap.set(sequence(k * n, draw), bAt);
+        words.fill(SENTINEL, lists / 4, end + 64);
+        const listed = kernels.pairSteps(aAt * 4, lists, m, k);
+        expect(listed).toBeLessThanOrEqual((m / 2) * k);
+        if (dense) expect(listed).toBe((m / 2) * k);
+        // pairSteps stays inside its lists (listWords), matMulPairs inside the whole scratch
+        const { every, panel } = pairScratchAt(lists, m, k);
+        expect(words.subarray(lists / 4 + listWords(m, k), end + 64).every((w) => w === SENTINEL)).toBe(true);
+        kernels.matMulPairs(aAt * 4, bAt * 4, outAt * 4, m, k, n, lists, every, panel);
+        expect(panel + 64 * k).toBeLessThanOrEqual(end * 4);
+        expect(words.subarray(end, end + 64).every((w) => w === SENTINEL)).toBe(true);
+      }
     },
   );
 });
