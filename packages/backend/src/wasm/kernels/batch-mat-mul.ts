@@ -10,7 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { pairListsWanted } from './float-zero-skip.js';
+import { pairListsLikely } from './float-zero-skip.js';
 import { matMulBySimd, simdMatMulTakes } from './mat-mul-by-simd.js';
 import { matMulByThreads } from './mat-mul-by-threads.js';
 import { matMulPadded } from './mat-mul-padded.js';
@@ -209,36 +209,52 @@ function untransposedB(scope: KernelScope, b: TensorInfo, attrs: MatMulAttrs): T
 }
 
 /**
- * Whether `(op(b)^T . op(a)^T)^T` moves less data than `op(a) . op(b)`. XNNPACK packs its second
- * operand on every call with new weights, and each explicit transpose is a copy; the transposed form
- * takes a transposed operand as it lies but transposes the result.
+ * What `op(a) . op(b)` (`direct`) and `(op(b)^T . op(a)^T)^T` (`transposed`) move, in elements
+ * weighted by cost. XNNPACK packs its second operand on every call with new weights, and each
+ * explicit transpose is a copy; the transposed form takes a transposed operand as it lies but
+ * transposes the result.
  */
-function transposedIsCheaper(a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, m: MatrixShape): boolean {
+function dataMoved(attrs: MatMulAttrs, m: MatrixShape): { direct: number; transposed: number } {
   const sizeA = m.rows * m.inner;
   const sizeB = m.inner * m.cols;
   const sizeC = m.rows * m.cols;
   const direct = TRANSPOSE_COST * ((attrs.transposeA ? sizeA : 0) + (attrs.transposeB ? sizeB : 0)) + sizeB;
   const transposed =
     TRANSPOSE_COST * ((attrs.transposeA ? 0 : sizeA) + (attrs.transposeB ? 0 : sizeB) + sizeC) + sizeA;
+  return { direct, transposed };
+}
+
+/** Whether `(op(b)^T . op(a)^T)^T` moves less data than `op(a) . op(b)` (see {@link dataMoved}). */
+function transposedIsCheaper(a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, m: MatrixShape): boolean {
+  const { direct, transposed } = dataMoved(attrs, m);
   return a.shape.length >= 2 && b.shape.length >= 2 && transposed < direct;
 }
+
+/**
+ * `dy . W^T` runs as written (see {@link sparseLeftKept}) only where that moves at most this many
+ * times the data of the transposed form ({@link dataMoved}): one thread, `dy` half zero (a ReLU's),
+ * as written against transposed (`TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench
+ * left-kept-ab`, BENCHMARKS.md, under load): the MLP's `[128, 256] . [512, 256]^T` (1.7 times the
+ * data) 1.22x faster, batch 64 (3.4 times) 1.08x, batch 32 (6.9 times) 0.82x, and `[16, 512] .
+ * [512, 512]^T` (19 times) 0.69x: transposing `W` costs more than a small batch's zeros save.
+ */
+const MAX_KEPT_DATA_RATIO = 4;
 
 /**
  * Whether `dy . W^T` (`transposeB` alone) runs as written, `W` transposed explicitly, rather than
  * transposed as {@link transposedIsCheaper} would have it: where tensorfold's one-thread SIMD kernel
  * takes the product with the lists per pair of rows (float-zero-skip.ts), which pass over the zeros
  * of the left operand only, and `dy` is the one with zeros (a ReLU layer's gradient is zero wherever
- * the unit was off). Transposing `W` copies about what transposing `dy` and the result do (the MLP's
- * `[128, 256] . [512, 256]^T`: 131,072 floats against 98,304).
+ * the unit was off). Not where that moves over {@link MAX_KEPT_DATA_RATIO} times the data (a small
+ * batch against a large `W`), nor where the last listing of `dy`'s shape found it nearly dense (the
+ * shape rests: float-zero-skip.ts's `REST_CALLS`), nor below 32 columns (the skip is never tried).
  */
 function sparseLeftKept(attrs: MatMulAttrs, m: MatrixShape): boolean {
-  return (
-    !attrs.transposeA &&
-    attrs.transposeB &&
-    simdKernelsFlavor() === 'fma' &&
-    simdMatMulTakes(m.rows, m.inner, m.cols) &&
-    pairListsWanted(m.rows, m.inner, m.cols)
-  );
+  if (attrs.transposeA || !attrs.transposeB || simdKernelsFlavor() !== 'fma') return false;
+  if (!simdMatMulTakes(m.rows, m.inner, m.cols)) return false;
+  const { direct, transposed } = dataMoved(attrs, m);
+  // (last: it counts a resting shape's call)
+  return direct <= MAX_KEPT_DATA_RATIO * transposed && pairListsLikely(m.rows, m.inner, m.cols);
 }
 
 /** `a`'s batch folded into its rows: `[1, batchA * rows, inner] x [1, inner, cols]`. */

@@ -8,6 +8,10 @@ import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-ut
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
   floatZeroStepsSkipped,
+  pairListsLikely,
+  pairListsPay,
+  pairListsWanted,
+  REST_CALLS,
   setFloatPairListsEnabled,
   setFloatZeroSkipEnabled,
 } from './float-zero-skip.js';
@@ -255,4 +259,52 @@ describe.each([1, 2, 3])('the float32 products over lists per pair of rows, on %
     expect(pairs.out.values.slice(9 * 256, 10 * 256).every(Number.isNaN)).toBe(true);
     expect(pairs.out.values.slice(8 * 256, 9 * 256).some(Number.isNaN)).toBe(false);
   });
+});
+
+describe('which shapes walk the pairs, and dy . W^T on one thread (batch-mat-mul.ts)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    expect(await setWasmThreads(1)).toBe(1);
+  });
+  afterEach(() => {
+    setFloatZeroSkipEnabled(true);
+    setFloatPairListsEnabled(true);
+  });
+
+  it('counts a resting shape out for REST_CALLS calls, and shapes under 32 columns always', () => {
+    const [m, k, n] = [64, 512, 96];
+    expect(pairListsLikely(m, k, n)).toBe(true);
+    // a listing of every pair-step (a dense dy) does not pay, and rests the shape
+    expect(pairListsPay((m / 2) * k, m, k, n)).toBe(false);
+    for (let call = 0; call < REST_CALLS; call++) expect(pairListsLikely(m, k, n)).toBe(false);
+    expect(pairListsLikely(m, k, n)).toBe(true);
+    expect(pairListsLikely(m, k, n)).toBe(true);
+    expect(pairListsWanted(256, 256, 16)).toBe(true);
+    expect(pairListsLikely(256, 256, 16)).toBe(false); // (the skip is never tried there)
+    setFloatPairListsEnabled(false);
+    expect(pairListsLikely(m, k, n)).toBe(false);
+  });
+
+  it.each([
+    // [dy rows, inner, W rows]: the MLP's (W transposed moves 1.7 times the data): as written, dy's
+    // zeros passed over; a batch of 16 against [512, 512] (19 times): transposed, W on the left
+    [128, 256, 512, true],
+    [16, 512, 512, false],
+  ])(
+    'runs dy [%i, %i] . W^T (W of %i rows) as written (%s) only where transposing W moves little more than the other form',
+    async (m, k, n, asWritten) => {
+      const c: Case = {
+        a: input(relu(m, k, 21), [m, k]),
+        b: input(sequence(n * k, 22), [n, k]),
+        attrs: { transposeB: true },
+      };
+      const want = await run(c, 'cpu');
+      const [pairs, , none] = await threeWays(c);
+      expect(sameBits(pairs.out.values, none.out.values)).toBe(true);
+      expect(worstExcess(pairs.out.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+      // As written, dy [m, k] on the left, its pairs' zeros are passed over; transposed, the dense W
+      // [n, k] is the left operand (and dy^T gives 16 columns, too few to list): nothing.
+      if (simdKernelsFlavor() === 'fma') expect(pairs.skipped > 0).toBe(asWritten);
+    },
+  );
 });

@@ -129,6 +129,18 @@ export function pairListsWanted(m: number, k: number, n: number): boolean {
   return skipZeros && pairsFit(m, k, n);
 }
 
+/**
+ * Whether a product arranged so that `op(a)` is `[m, k]` would walk the pairs' lists this call:
+ * {@link pairListsWanted}, and {@link floatZeroSkipTried} (at least {@link MIN_SKIP_COLUMNS} columns,
+ * the shape not resting after a listing that left out little, such as a dense `dy`). For a caller
+ * that picks the arrangement (batch-mat-mul.ts): a resting shape's call counts against its rest here,
+ * since the product, arranged otherwise, does not list that shape; where this returns true the
+ * product's own {@link floatZeroSkipTried} finds the shape not resting and counts nothing.
+ */
+export function pairListsLikely(m: number, k: number, n: number): boolean {
+  return pairListsWanted(m, k, n) && floatZeroSkipTried(m, k, n);
+}
+
 /** Whether `a [m, k] . [k, n]` may take the pairs' product (pair-steps.wat). */
 function pairsFit(m: number, k: number, n: number): boolean {
   return pairListsOn && m % 2 === 0 && n % PAIR_PANEL_COLUMNS === 0 && m * k * n >= MIN_PAIR_MULTIPLY_ADDS;

@@ -121,3 +121,20 @@ describe('the float zero-step skip in the SIMD kernels', () => {
     }
   });
 });
+
+describe('the lists per pair of rows in the SIMD kernels', () => {
+  const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
+  const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  it('has one source: fragments/pair-steps.wat, included by pair-steps.wat and threaded-pair-steps.wat', () => {
+    const func = '(func (export "pairSteps")';
+    expect(count(read('fragments/pair-steps.wat'), func)).toBe(1);
+    expect(modules.filter((name) => read(name).includes(func))).toEqual([]);
+    const including = modules.filter((name) => read(name).includes(';; @include fragments/pair-steps.wat'));
+    expect(including.sort()).toEqual(['pair-steps.wat', 'threaded-pair-steps.wat']);
+    for (const name of including) {
+      expect(count(expandIncludes(read(name), join(simdDir, name)), func)).toBe(1);
+    }
+  });
+});

@@ -23,23 +23,32 @@ export const WASM_THREADS_ENV = 'TENSORFOLD_WASM_THREADS';
 /** The shared memory's maximum: 16384 pages of 64 KiB (1 GiB), as threaded-mat-mul.wat declares. */
 const MAX_PAGES = 16384;
 
+/**
+ * The arguments that a tile of a product on packed panels takes first (threaded-mat-mul.wat's
+ * `matMulChunk`, threaded-pair-steps.wat's `pairChunk`): the tile, `op(a)` as rows, `op(b)`'s
+ * panels, the output (byte offsets), the padded sizes, the tiles' sizes, the bias and the flags.
+ */
+type ProductTileArgs = [
+  chunk: number,
+  a: number,
+  panels: number,
+  out: number,
+  rows: number,
+  inner: number,
+  cols: number,
+  chunkRows: number,
+  chunkCols: number,
+  bias: number,
+  flags: number,
+];
+
 /** The functions of threaded-mat-mul.wat (pointers are byte offsets into the pool's memory). */
 export interface ThreadedMatMulKernels extends ZeroStepKernels {
-  /** One tile of a product on packed panels (see the .wat), then bias (flags bit 0) and relu (bit 1). */
-  matMulChunk(
-    chunk: number,
-    a: number,
-    panels: number,
-    out: number,
-    rows: number,
-    inner: number,
-    cols: number,
-    chunkRows: number,
-    chunkCols: number,
-    bias: number,
-    flags: number,
-    lists?: number,
-  ): void;
+  /**
+   * One tile of a product on packed panels (see the .wat), then bias (flags bit 0) and relu (bit 1);
+   * last, the zero-step lists (0 or none: every step).
+   */
+  matMulChunk(...args: [...ProductTileArgs, lists?: number]): void;
   /** `B[inner, cols]` (or, with `transposed` 1, `B^T[cols, inner]`) into zero-padded panels of 8 columns. */
   packPanels(b: number, panels: number, inner: number, cols: number, transposed: number): void;
   /** `dst[c, r] = src[r, c]` for `src[rows, cols]`. */
@@ -59,20 +68,7 @@ export interface ThreadedPairKernels {
    * One tile of a product on packed panels over `pairSteps`'s lists (see the .wat), then bias (flags
    * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists last.
    */
-  pairChunk(
-    chunk: number,
-    a: number,
-    panels: number,
-    out: number,
-    rows: number,
-    inner: number,
-    cols: number,
-    chunkRows: number,
-    chunkCols: number,
-    bias: number,
-    flags: number,
-    lists: number,
-  ): void;
+  pairChunk(...args: [...ProductTileArgs, lists: number]): void;
 }
 
 /** The functions of threaded-filter-gradient.wat. */
