@@ -40,10 +40,14 @@ import {
   threadedMatMulRoutes,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
+import { AB_BATCHES, abBatches } from './ab-batches.js';
+import { roundOrder } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
 import { bestCrossover, fitCrossover, routingLoss, type SweepPoint } from './crossover-fit.js';
+import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianAndQuartiles, medianOf, pairedRatios } from './steadiness.js';
+import { runSwitchAb, type SwitchSide } from './switch-ab.js';
+import { timedMs, timedSteps } from './timed-call.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 /**
@@ -126,12 +130,17 @@ interface ProductTimes {
   cpu: Record<'pool' | 'one', number[]>;
 }
 
+/** The sides of a product's round, in the order {@link roundOrder} rotates (warm-up: one first). */
+const PRODUCT_SIDES = ['one', 'pool'] as const;
+
 /**
  * Every product, the pool forced on (`setThreadedMatMulMinimum(1)`) against the pool off, in
  * `rounds` rounds after a warm-up; each round runs every product's two sides back to back (the side
- * first changing every round), so that the load of a given minute hits every product alike.
+ * first changing every round: {@link roundOrder} of round r + 1, the warm-up being round 0), so that
+ * the load of a given minute hits every product alike. (Not alternating-rounds.ts's `runAlternating`:
+ * its rounds run each side once in all, where these interleave the sides product by product.)
  */
-function timeProducts(products: Product[], rounds: number): ProductTimes[] {
+async function timeProducts(products: Product[], rounds: number): Promise<ProductTimes[]> {
   const operands = products.map((p) => ({
     a: tf.randomUniform(p.a, -1, 1, 'float32', 1),
     b: tf.randomUniform(p.b, -1, 1, 'float32', 2),
@@ -143,23 +152,22 @@ function timeProducts(products: Product[], rounds: number): ProductTimes[] {
   }));
   setThreadedMatMulMinimum(1);
   try {
-    for (let round = -1; round < rounds; round++) {
+    for (let round = 0; round <= rounds; round++) {
+      const warmUp = round === 0;
       for (const [i, p] of products.entries()) {
         const { a, b } = operands[i];
-        for (const side of round % 2 === 0 ? (['pool', 'one'] as const) : (['one', 'pool'] as const)) {
+        for (const side of roundOrder(2, round).map((at) => PRODUCT_SIDES[at])) {
           setThreadedKernelsEnabled(side === 'pool');
-          const count = round < 0 ? 3 : calls[i];
-          const cpuStart = process.cpuUsage();
-          const start = performance.now();
-          for (let c = 0; c < count; c++) tf.matMul(a, b, p.transposeA, p.transposeB).dispose();
-          const wall = (performance.now() - start) / count;
-          const used = process.cpuUsage(cpuStart);
-          if (round < 0) {
-            // Warm-up: the calls a round needs, from the slower side.
-            calls[i] = Math.max(calls[i], Math.ceil(ROUND_MS / Math.max(1e-3, wall)));
+          const count = warmUp ? 3 : calls[i];
+          const { wall, cpu } = await timedMs(() => {
+            for (let c = 0; c < count; c++) tf.matMul(a, b, p.transposeA, p.transposeB).dispose();
+          });
+          if (warmUp) {
+            // The calls a round needs, from the slower side.
+            calls[i] = Math.max(calls[i], Math.ceil(ROUND_MS / Math.max(1e-3, wall / count)));
           } else {
-            times[i].wall[side].push(wall);
-            times[i].cpu[side].push((used.user + used.system) / 1000 / count);
+            times[i].wall[side].push(wall / count);
+            times[i].cpu[side].push(cpu / count);
           }
         }
       }
@@ -184,7 +192,7 @@ async function sweep(products: Product[], rounds: number): Promise<void> {
   );
   const medians: Point[] = [];
   const minimums: Point[] = [];
-  const times = timeProducts(products, rounds);
+  const times = await timeProducts(products, rounds);
   loads.push(loadavg()[0]);
   for (const [i, p] of products.entries()) {
     const [m, k, n] = sizeOf(p);
@@ -242,32 +250,30 @@ function rulesOn(what: string, points: Point[]): void {
 type RuleTimes = Record<'now' | 'before', { wall: number[]; round: number[]; cpu: number[] }>;
 
 /**
- * Calls `run` (which returns the wall ms of each of its runs) under the rule measured as now and
- * wave 10's alternately, `rounds` rounds after one warm-up round.
+ * Calls `run` (which returns the wall ms of each of its runs, and the process CPU ms a run) under the
+ * rule measured as now and wave 10's alternately ({@link runSwitchAb}, now the `on` side: now first in
+ * the warm-up round, then before-now, now-before, ...), `rounds` rounds after one warm-up round; the
+ * default rule again after.
  */
-async function alternateRules(rounds: number, run: () => Promise<number[]> | number[]): Promise<RuleTimes> {
-  const result: RuleTimes = {
-    now: { wall: [], round: [], cpu: [] },
-    before: { wall: [], round: [], cpu: [] },
-  };
+async function alternateRules(
+  rounds: number,
+  run: () => Promise<{ walls: number[]; cpu: number }>,
+): Promise<RuleTimes> {
   try {
-    for (let round = 0; round <= rounds; round++) {
-      for (const side of round % 2 === 0 ? (['now', 'before'] as const) : (['before', 'now'] as const)) {
-        setThreadedMatMulCrossover(side === 'before' ? WAVE_10 : now);
-        const cpuStart = process.cpuUsage();
-        const walls = await run();
-        const used = process.cpuUsage(cpuStart);
-        if (round > 0) {
-          result[side].wall.push(...walls);
-          result[side].round.push(walls.reduce((sum, w) => sum + w, 0) / walls.length);
-          result[side].cpu.push((used.user + used.system) / 1000 / walls.length);
-        }
-      }
-    }
+    const times = await runSwitchAb(
+      (isNow) => setThreadedMatMulCrossover(isNow ? now : WAVE_10),
+      () => run(),
+      { rounds, steps: 1, warmupRounds: 1, first: 'on' },
+    );
+    const of = (side: SwitchSide) => ({
+      wall: times[side].flatMap((t) => t.walls),
+      round: times[side].map((t) => t.walls.reduce((sum, w) => sum + w, 0) / t.walls.length),
+      cpu: times[side].map((t) => t.cpu),
+    });
+    return { now: of('on'), before: of('off') };
   } finally {
     setThreadedMatMulCrossover();
   }
-  return result;
 }
 
 /** Each side's median and quartiles, and the ratios: of medians, and each round's before over now. */
@@ -288,27 +294,13 @@ function reportRules(title: string, times: RuleTimes): void {
   );
 }
 
-/** The MLP's inference, 1000 rows in batches of 32, under the default rule and wave 10's. */
+/** The MLP's inference, 1000 rows in batches of 32 (mlp-predict-pass.ts), under the default rule and wave 10's. */
 async function predictAb(rounds: number): Promise<void> {
-  const sizes = [784, 512, 256, 10];
-  const weights = sizes.slice(1).map((n, i) => ({
-    w: tf.randomUniform([sizes[i], n], -0.05, 0.05, 'float32', 10 + i) as tf.Tensor2D,
-    b: tf.randomUniform([n], -0.05, 0.05, 'float32', 20 + i),
-  }));
   const x = tf.randomUniform([1000, 784], 0, 1, 'float32', 30) as tf.Tensor2D; // [rows, 784]
-  const predict = () => {
-    const start = performance.now();
-    for (let at = 0; at < 1000; at += 32) {
-      tf.tidy(() => {
-        let h: tf.Tensor2D = x.slice([at, 0], [Math.min(32, 1000 - at), 784]); // [32, 784]
-        for (const [i, { w, b }] of weights.entries()) {
-          const activation = i < weights.length - 1 ? 'relu' : 'linear';
-          h = tf.fused.matMul({ a: h, b: w, bias: b, activation }) as tf.Tensor2D; // [32, n]
-        }
-        h.dataSync();
-      });
-    }
-    return [performance.now() - start];
+  const mlp = mlpPredictPass(x, { softmax: false });
+  const predict = async () => {
+    const { wall, cpu } = await timedMs(() => mlp.run());
+    return { walls: [wall], cpu };
   };
   try {
     reportRules(
@@ -316,31 +308,8 @@ async function predictAb(rounds: number): Promise<void> {
       await alternateRules(rounds, predict),
     );
   } finally {
-    tf.dispose([x, ...weights.flatMap(({ w, b }) => [w, b])]);
-  }
-}
-
-/** Batches a training A/B cycles through. */
-const BATCHES = 8;
-
-/** {@link BATCHES} batches of `network`'s inputs and one-hot labels: MNIST's first training images, or uniform random. */
-async function batchesOf(network: NetworkName, data: string) {
-  const { batch, inputShape } = TRAINING_INPUT[network];
-  if (data === 'random') {
-    return Array.from({ length: BATCHES }, (_, i) => ({
-      x: tf.randomUniform([batch, ...inputShape], 0, 1, 'float32', 1 + i),
-      y: tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 100 + i) as tf.Tensor1D, 10),
-    }));
-  }
-  if (data !== 'mnist') throw new Error(`Unknown data ${data}: mnist or random.`);
-  const train = await loadMnist({ split: 'train', limit: BATCHES * batch, oneHot: true });
-  try {
-    return Array.from({ length: BATCHES }, (_, i) => ({
-      x: tf.tidy(() => train.xs.slice(i * batch, batch).reshape([batch, ...inputShape])),
-      y: train.ys.slice(i * batch, batch),
-    }));
-  } finally {
-    train.dispose();
+    mlp.dispose();
+    x.dispose();
   }
 }
 
@@ -348,18 +317,13 @@ async function batchesOf(network: NetworkName, data: string) {
 async function trainAb(network: NetworkName, data: string, rounds: number, steps: number): Promise<void> {
   const { batch } = TRAINING_INPUT[network];
   const model = tensorfoldModel(network);
-  const batches = await batchesOf(network, data);
+  const batches = await abBatches(network, data, batch);
   let next = 0;
-  const step = async () => {
-    const walls: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const { x, y } = batches[next++ % batches.length];
-      const start = performance.now();
-      await model.trainOnBatch(x, y);
-      walls.push(performance.now() - start);
-    }
-    return walls;
-  };
+  const step = () =>
+    timedSteps(steps, () => {
+      const { x, y } = batches[next++ % AB_BATCHES];
+      return model.trainOnBatch(x, y);
+    });
   try {
     reportRules(
       `${network} training step at batch ${batch}, ${data} inputs, ${rounds} rounds of ${steps} steps a side (ms a step):`,

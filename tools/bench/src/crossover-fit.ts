@@ -31,40 +31,46 @@ export interface FittedCrossover {
 /**
  * Least squares of `pool - one` on `[1, copied, work]`, each point weighed by `1 / one` (relative
  * errors: the largest products would otherwise decide alone). Null where the fit says the pool never
- * gains (g <= 0) or the points do not determine three terms.
+ * gains (g <= 0) or the points do not determine three terms (fewer than 3, or the three columns
+ * linearly dependent: every point copying as much, say, or `copied` and `work` in one ratio).
  */
 export function fitCrossover(points: readonly SweepPoint[]): FittedCrossover | null {
   if (points.length < 3) return null;
-  // Normal equations X^T X t = X^T d, rows scaled by 1 / one.
-  const xtx = [
-    [0, 0, 0],
-    [0, 0, 0],
-    [0, 0, 0],
-  ];
-  const xtd = [0, 0, 0];
-  for (const { work, copied, pool, one } of points) {
-    const w = 1 / one;
-    const row = [w, copied * w, -work * w];
-    const d = (pool - one) * w;
-    for (let i = 0; i < 3; i++) {
-      xtd[i] += row[i] * d;
-      for (let j = 0; j < 3; j++) xtx[i][j] += row[i] * row[j];
-    }
-  }
-  const t = solve3(xtx, xtd);
-  if (t == null) return null;
-  const [f, c, g] = t;
+  // The weighted rows [1, copied, -work] / one and right-hand sides (pool - one) / one.
+  const rows = points.map(({ work, copied, one }) => [1 / one, copied / one, -work / one]);
+  const d = points.map(({ pool, one }) => (pool - one) / one);
+  // Each column scaled to norm 1 (ms, per element and per multiply-add differ by 10^9), so that
+  // the normal matrix has a unit diagonal and a vanishing pivot means dependent columns.
+  const norms = [0, 1, 2].map((j) => Math.hypot(...rows.map((row) => row[j])));
+  if (norms.some((norm) => !(norm > 0) || !Number.isFinite(norm))) return null;
+  // Normal equations X^T X t = X^T d of the scaled columns.
+  const xtx = [0, 1, 2].map((i) =>
+    [0, 1, 2].map((j) => rows.reduce((sum, row) => sum + (row[i] / norms[i]) * (row[j] / norms[j]), 0)),
+  );
+  const xtd = [0, 1, 2].map((i) => rows.reduce((sum, row, r) => sum + (row[i] / norms[i]) * d[r], 0));
+  const scaled = solve3(xtx, xtd);
+  if (scaled == null) return null;
+  const [f, c, g] = scaled.map((t, i) => t / norms[i]);
   if (!(g > 0)) return null;
   return { base: f / g, perCopy: c / g, f, c, g };
 }
 
-/** Solves the 3x3 system `a x = b` by Gaussian elimination with partial pivoting; null if singular. */
+/**
+ * Pivots under this (the normal matrix's diagonal being 1) mean columns dependent to within
+ * rounding: a cosine of `1 - 5e-11` or closer between two of them.
+ */
+const MIN_PIVOT = 1e-10;
+
+/**
+ * Solves the 3x3 system `a x = b` (a symmetric with a unit diagonal) by Gauss-Jordan elimination
+ * with partial pivoting; null where a pivot falls under {@link MIN_PIVOT} (singular to within rounding).
+ */
 function solve3(a: number[][], b: number[]): number[] | null {
   const m = a.map((row, i) => [...row, b[i]]);
   for (let col = 0; col < 3; col++) {
     let pivot = col;
     for (let r = col + 1; r < 3; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-    if (Math.abs(m[pivot][col]) < 1e-300) return null;
+    if (!(Math.abs(m[pivot][col]) >= MIN_PIVOT)) return null;
     [m[col], m[pivot]] = [m[pivot], m[col]];
     for (let r = 0; r < 3; r++) {
       if (r === col) continue;
@@ -92,8 +98,9 @@ export function routingLoss<P extends SweepPoint>(
 
 /**
  * The rule `work >= max(minimum, base + perCopy * copied)` with the least {@link routingLoss} over a
- * grid: base 0 to 16M multiply-adds in steps of 0.5M, perCopy 0 to 64 in steps of 2 (the fewest
- * multiply-adds on ties: the pool where it costs nothing). `minimum` stays as given.
+ * grid: base 0 to 16M multiply-adds in steps of 0.5M, perCopy 0 to 64 in steps of 2. On ties the
+ * first in the search's order wins: the least perCopy, then the least base (not the rule that asks
+ * fewest multiply-adds of every point: 16M + 0 comes before 0 + 2). `minimum` stays as given.
  */
 export function bestCrossover(
   points: readonly SweepPoint[],

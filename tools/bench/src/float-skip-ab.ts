@@ -36,12 +36,13 @@ import {
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
+import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { useBackend } from './backends.js';
 import { mlpPredictPass } from './mlp-predict-pass.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb, type SwitchAbResult, type SwitchSide } from './switch-ab.js';
 import { timedMs, timedSteps } from './timed-call.js';
-import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 /**
  * `FLOAT_SKIP_AB=pairs`: both sides skip, "on" walking lists per pair of rows where they pay and "off" only
@@ -56,36 +57,12 @@ function setSide(on: boolean): void {
   setFloatPairListsEnabled(on);
 }
 
-/** Batches a side cycles through. */
-const BATCHES = 8;
-
 /** The `q` quantile of `values` (linear between neighbours). */
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (sorted.length - 1) * q;
   const lo = Math.floor(at);
   return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
-}
-
-/** `BATCHES` batches of `batch` inputs (`[batch, 784]` or `[batch, 28, 28, 1]`) and one-hot labels. */
-async function batchesOf(network: NetworkName, data: string, batch: number) {
-  const shape = TRAINING_INPUT[network].inputShape;
-  if (data === 'random') {
-    return Array.from({ length: BATCHES }, (_, i) => ({
-      x: tf.randomUniform([batch, ...shape], 0, 1, 'float32', 1 + i),
-      y: tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 100 + i) as tf.Tensor1D, 10),
-    }));
-  }
-  if (data !== 'mnist') throw new Error(`Unknown data ${data}: mnist or random.`);
-  const train = await loadMnist({ split: 'train', limit: BATCHES * batch, oneHot: true });
-  try {
-    return Array.from({ length: BATCHES }, (_, i) => ({
-      x: tf.tidy(() => train.xs.slice(i * batch, batch).reshape([batch, ...shape])),
-      y: train.ys.slice(i * batch, batch),
-    }));
-  } finally {
-    train.dispose();
-  }
 }
 
 /** A dense layer as trained: `batch` rows, `units` inputs to `outputs` outputs. */
@@ -212,14 +189,14 @@ async function main() {
   console.log(`backend: ${await useBackend('wasm')}`);
   const { batch } = TRAINING_INPUT[network];
   const model = tensorfoldModel(network);
-  const batches = await batchesOf(network, data, batch);
+  const batches = await abBatches(network, data, batch);
   const loads = [loadavg()[0]];
   let next = 0;
   /** A round of `count` training steps: each step's wall ms, CPU ms a step, steps of k skipped. */
   const round = async (count: number) => {
     const skippedBefore = floatZeroStepsSkipped();
     const { walls, cpu } = await timedSteps(count, () => {
-      const { x, y } = batches[next++ % BATCHES];
+      const { x, y } = batches[next++ % AB_BATCHES];
       return model.trainOnBatch(x, y);
     });
     loads.push(loadavg()[0]);

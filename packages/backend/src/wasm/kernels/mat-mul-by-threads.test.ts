@@ -14,6 +14,7 @@ import {
 } from '../threads/wasm-threads.js';
 import {
   MAT_MUL_CROSSOVER,
+  type MatMulCrossover,
   matMulByThreads,
   poolPaysFor,
   productSize,
@@ -265,6 +266,29 @@ describe('which products go to the pool on 2 threads (the default crossover)', (
     expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(true);
   });
 
+  it('copies a rule set for one run, and refuses terms that are not finite numbers', () => {
+    const rule = { base: 0, perCopy: 48 };
+    setThreadedMatMulCrossover(rule);
+    try {
+      rule.perCopy = 0; // the caller's object changes; the rule in force does not
+      expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(false);
+      for (const bad of [
+        { base: Number.NaN, perCopy: 14 },
+        { base: 3e6, perCopy: Number.POSITIVE_INFINITY },
+        { base: 3e6, perCopy: Number.NEGATIVE_INFINITY },
+        { base: '3e6', perCopy: 14 } as unknown as MatMulCrossover,
+      ]) {
+        expect(() => setThreadedMatMulCrossover(bad)).toThrow(/give a finite number of multiply-adds/);
+      }
+      expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(false); // still 0 + 48
+      setThreadedMatMulCrossover({ base: -1e6, perCopy: 26 }); // a fitted rule may have a negative term
+      expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(true); // 12.8M >= -1M + 26 * 443k
+    } finally {
+      setThreadedMatMulCrossover();
+    }
+    expect(threadedMatMulRoutes([32, 784], [784, 512])).toBe(true);
+  });
+
   it('computes m, k and n as matMulByThreads takes them, and null where the pool cannot take the product', () => {
     expect(productSize([4, 32, 784], [784, 512], false, false)).toEqual({ m: 128, k: 784, n: 512 });
     expect(productSize([128, 784], [128, 512], true, false)).toEqual({ m: 784, k: 128, n: 512 });
@@ -274,7 +298,9 @@ describe('which products go to the pool on 2 threads (the default crossover)', (
     expect(productSize([32, 784], [783, 512], false, false)).toBeNull(); // inner sizes differ
     expect(productSize([0, 784], [784, 512], false, false)).toBeNull();
     expect(productSize([784], [784, 512], false, false)).toBeNull();
-    expect(threadedMatMulRoutes([2, 512, 512], [2, 512, 512])).toBe(false); // a batch on b: never the pool
+    // a batch on b: not matMulByThreads's (fastMatMul runs it as one [512, 512] . [512, 512] per entry, each on the pool)
+    expect(threadedMatMulRoutes([2, 512, 512], [2, 512, 512])).toBe(false);
+    expect(threadedMatMulRoutes([512, 512], [512, 512])).toBe(true);
   });
 
   it.each([

@@ -60,11 +60,25 @@ export function setThreadedMatMulMinimum(multiplyAdds?: number): void {
 
 /**
  * Replaces the crossover's terms (default {@link MAT_MUL_CROSSOVER}) until called without a rule;
- * for the benchmark that compares two rules in one process. Clears a size set with
- * {@link setThreadedMatMulMinimum}.
+ * for the benchmark that compares two rules in one process. The rule is copied (changing the object
+ * afterwards changes nothing); `base` and `perCopy` must be finite numbers, else it throws and the
+ * rule in force stays (a NaN would send nothing to the pool without a word). Negative terms are taken
+ * (a rule fitted to a sweep may have one). Clears a size set with {@link setThreadedMatMulMinimum}.
  */
 export function setThreadedMatMulCrossover(rule?: MatMulCrossover): void {
-  crossover = rule ?? MAT_MUL_CROSSOVER;
+  if (rule != null) {
+    for (const term of ['base', 'perCopy'] as const) {
+      const value = rule[term];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new Error(
+          `setThreadedMatMulCrossover: ${term} is ${value}; give a finite number of multiply-adds ` +
+            `(MAT_MUL_CROSSOVER is { base: ${MAT_MUL_CROSSOVER.base}, perCopy: ${MAT_MUL_CROSSOVER.perCopy} }), ` +
+            'or no rule for the default.',
+        );
+      }
+    }
+  }
+  crossover = rule == null ? MAT_MUL_CROSSOVER : Object.freeze({ base: rule.base, perCopy: rule.perCopy });
   minimumSet = null;
 }
 
@@ -114,7 +128,11 @@ export function productSize(
 
 /**
  * Whether {@link matMulByThreads} sends a product of these shapes to the pool, by size alone (it
- * also needs a running pool); for tests and the crossover bench.
+ * also needs a running pool); for tests and the crossover bench. False where it cannot take the
+ * product as given (a batch on `b`, a transposed batched `a`), though `tf.matMul` may still reach the
+ * pool with it: batch-mat-mul.ts's `fastMatMul` then runs it as plain products (one per entry of a
+ * batch on both sides, or `b`'s batch folded into the rows of the transposed product), each of
+ * which this routing decides again by its own m, k and n.
  */
 export function threadedMatMulRoutes(
   aShape: readonly number[],
