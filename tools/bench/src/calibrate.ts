@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2,tensorfold-processes] [rounds] [steps]`
+ * `pnpm --filter @tensorfold/bench calibrate [mlp,lenet5] [tensorfold,pytorch1,pytorch2,tensorfold-processes,burn] [rounds] [steps]`
  *
  * A/A runs of the backend-training yardstick: each side against a second copy of itself, measured
  * exactly as the suite measures a comparison (paired rounds, paired-comparison.ts; the verdict of
@@ -22,6 +22,12 @@
  * rows read B / A; the sets are still started and built in the same order (A0 B0 B1 A1 ..., or all
  * of A's first), so a bias that follows the set shows as B reading slower, and one that follows the
  * role (measurePaired's first side) as B reading faster. Any other value than 1 or 0 is an error.
+ * `burn`: two sets of fake peers (peers/burn_worker.py: the same fixed CPU work every step, python3
+ * without torch) measured as PyTorch's are: per CPU second it must read 1.00x, and quiet in wall time
+ * too; a wall ratio away from 1 that its CPU ratio does not share is the machine's or the schedule's
+ * (its summary line about a set's spread then measures the machine, not a process of ours).
+ * The sets' sides send their processes nothing at `start` (processSide's `built`): buildInterleaved has
+ * built them, and pinging all of A's, then all of B's, touched one set last before the timed rounds.
  * `tensorfold-processes`: tensorfold in two sets of worker processes of its own (peers/
  * tensorfold_worker.ts; `CALIBRATE_TENSORFOLD_PROCESSES` per set, default 8), to see whether a
  * process of ours is a speed draw of its own as PyTorch's are: the row's note gives the spread
@@ -53,6 +59,7 @@ import {
   buildInterleaved,
   buildOrderFromEnv,
   builtPositions,
+  burnWorker,
   calibrateSwapFromEnv,
   findPyTorch,
   interleavedSets,
@@ -72,7 +79,7 @@ function describeCall(verdict: Verdict): string {
   return verdict.judged ? (verdict.call ?? '') : `not judged (${verdict.reason})`;
 }
 
-const KINDS = ['tensorfold', 'pytorch1', 'pytorch2', 'tensorfold-processes'] as const;
+const KINDS = ['tensorfold', 'pytorch1', 'pytorch2', 'tensorfold-processes', 'burn'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** A comma-separated argument's choices among `allowed`. */
@@ -128,7 +135,12 @@ async function main() {
     ? parseCount(process.env.CALIBRATE_TENSORFOLD_PROCESSES ?? '8', 2, 'CALIBRATE_TENSORFOLD_PROCESSES')
     : 0;
   const ourSets = ourProcesses ? interleavedSets(ourProcesses, tensorfoldWorker, order) : [];
-  const pids = [...sets, ...ourSets].flat().flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
+  // `burn`: two sets of fake peers (peers/burn_worker.py), the same fixed CPU work a step in every
+  // process, as many as PyTorch's: an A/A of them must read 1.00x (per CPU second always).
+  const burnSets = kinds.includes('burn') ? interleavedSets(processes, () => burnWorker(), order) : [];
+  const pids = [...sets, ...ourSets, ...burnSets]
+    .flat()
+    .flatMap((peer) => (peer.pid == null ? [] : [peer.pid]));
   // For sides in two sets of processes: the sets and the thread count, to build them in `order`.
   const pairs: Array<{
     kind: Kind;
@@ -137,6 +149,10 @@ async function main() {
     processSets?: [PyTorchPeer[], PyTorchPeer[]];
     threads?: number;
   }> = [];
+  // Sides in two sets of processes are built (and warmed up) in turn by buildInterleaved below, so
+  // their `start` sends nothing: pinging all of A's processes, then all of B's, right before the
+  // timed rounds touched one set last (BENCHMARKS.md, "(branch wip/aa-bias)").
+  const built = { built: true };
   for (const kind of kinds) {
     if (kind === 'tensorfold') {
       const side = (name: string) => inProcessSide(name, tensorfoldModel, { poolThreads });
@@ -145,17 +161,26 @@ async function main() {
       const name = (set: string) => `tensorfold in ${ourProcesses} processes ${set}`;
       pairs.push({
         kind,
-        a: processSide(ourSets[0], name('A'), poolThreads),
-        b: processSide(ourSets[1], name('B'), poolThreads),
+        a: processSide(ourSets[0], name('A'), poolThreads, built),
+        b: processSide(ourSets[1], name('B'), poolThreads, built),
         processSets: [ourSets[0], ourSets[1]],
         threads: poolThreads,
+      });
+    } else if (kind === 'burn') {
+      const name = (set: string) => `burn worker in ${processes} processes ${set}`;
+      pairs.push({
+        kind,
+        a: processSide(burnSets[0], name('A'), 1, built),
+        b: processSide(burnSets[1], name('B'), 1, built),
+        processSets: [burnSets[0], burnSets[1]],
+        threads: 1,
       });
     } else {
       const threads = kind === 'pytorch1' ? 1 : availableParallelism();
       pairs.push({
         kind,
-        a: pytorchSide(sets[0], `${torch!.version} A`, threads),
-        b: pytorchSide(sets[1], `${torch!.version} B`, threads),
+        a: pytorchSide(sets[0], `${torch!.version} A`, threads, built),
+        b: pytorchSide(sets[1], `${torch!.version} B`, threads, built),
         processSets: [sets[0], sets[1]],
         threads,
       });
@@ -251,7 +276,7 @@ async function main() {
       }
     }
   } finally {
-    for (const peer of [...sets, ...ourSets].flat()) peer.close();
+    for (const peer of [...sets, ...ourSets, ...burnSets].flat()) peer.close();
   }
   console.log(`\n${calibrationSummary(results).join('\n')}`);
 }

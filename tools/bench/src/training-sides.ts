@@ -102,15 +102,39 @@ export function inProcessSide(
  * "The PyTorch peer's yardstick"). Each process warms each thread setting up itself, at its first
  * request.
  */
-export function pytorchSide(peers: PyTorchPeer[], version: string, threads: number): Side {
-  return processSide(peers, `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`, threads);
+export function pytorchSide(
+  peers: PyTorchPeer[],
+  version: string,
+  threads: number,
+  options: { built?: boolean } = {},
+): Side {
+  return processSide(
+    peers,
+    `PyTorch ${version} CPU, ${threads} thread${threads === 1 ? '' : 's'}`,
+    threads,
+    options,
+  );
 }
 
 /**
  * A side trained in worker processes that speak the PyTorch worker's protocol (PyTorch's, or
  * tensorfold's own in tensorfold_worker.ts), round r in process r mod P, as {@link pytorchSide}.
  */
-export function processSide(peers: PyTorchPeer[], name: string, threads: number): Side {
+export function processSide(
+  peers: PyTorchPeer[],
+  name: string,
+  threads: number,
+  options: {
+    /**
+     * Default false. True: the processes are already built and warmed up for this network and thread
+     * count (calibrate's buildInterleaved), so `start` sends them nothing. Otherwise `start` builds
+     * them one after the other, which touches all of one side's processes last before the timed
+     * rounds; where two sides in processes are compared (calibrate's A/A), the second side's start
+     * would then touch all of its processes after the first side's.
+     */
+    built?: boolean;
+  } = {},
+): Side {
   return {
     name,
     oneThread: threads === 1,
@@ -120,7 +144,7 @@ export function processSide(peers: PyTorchPeer[], name: string, threads: number)
       if (data.kind !== 'random' && file == null)
         throw new Error(`${name}: ${data.kind} batches without a raw file for the worker processes.`);
       // Builds the network and warms this thread setting up in every process.
-      for (const peer of peers) await peer.timedRound(network, 0, threads, file);
+      if (!options.built) for (const peer of peers) await peer.timedRound(network, 0, threads, file);
       const processes: number[] = [];
       let ownCpu = 0;
       let wall = 0;

@@ -165,6 +165,18 @@ export function tensorfoldWorker(): PyTorchPeer {
   return new PyTorchPeer(process.execPath, TENSORFOLD_WORKER, process.execArgv, 'tensorfold worker');
 }
 
+const BURN_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'burn_worker.py');
+
+/**
+ * A fake peer (burn_worker.py): a Python process that speaks the PyTorch worker's protocol and burns
+ * the same fixed CPU work every step, on `python` (`TENSORFOLD_BENCH_PYTHON`, else `python3`; torch is
+ * not needed). `calibrate`'s `burn` A/A runs two sets of them through the real measuring code: they
+ * differ only in their slot, so any ratio but 1.00x is the measurement's own.
+ */
+export function burnWorker(python: string = process.env.TENSORFOLD_BENCH_PYTHON || 'python3'): PyTorchPeer {
+  return new PyTorchPeer(python, BURN_WORKER, [], 'burn worker');
+}
+
 /** The order two sets of worker processes are started and built in (see {@link interleavedSets}). */
 export type BuildOrder = 'interleaved' | 'sets';
 
