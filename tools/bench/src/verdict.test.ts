@@ -184,10 +184,11 @@ describe('groupedRatioInterval (a peer in several processes, each a draw of its 
     expect(wrongGrouped / 300).toBeLessThanOrEqual(0.06);
   });
 
-  it("takes each process's true median: an even count's middle two, not the upper one", () => {
-    // Ratios are ours over theirs: the upper middle would lean every process, and the call, to "faster".
+  it("takes each process's true median in logs: an even count's middle two, not the upper one nor their plain mean", () => {
+    // Ratios are ours over theirs: the upper middle would lean every process, and the call, to "faster";
+    // the plain mean of each reciprocal pair would read 1.0025-1.0055, faster too.
     const interval = groupedRatioInterval(
-      [0.9, 1.1, 0.95, 1.05, 0.92, 1.08, 0.97, 1.03],
+      [0.9, 1 / 0.9, 0.95, 1 / 0.95, 0.92, 1 / 0.92, 0.97, 1 / 0.97],
       [0, 0, 1, 1, 2, 2, 3, 3],
     )!;
     expect(interval.estimate).toBeCloseTo(1, 10);
@@ -419,7 +420,7 @@ describe('oursProcessSpread', () => {
     const plain = groupedRatioInterval(ratios, groups)!;
     const wider = groupedRatioInterval(ratios, groups, { oursSpread: 0.02 })!;
     // the known part adds to the mean's variance: half-width t * sqrt(s^2 / p + 0.02^2)
-    const logs = [1.01, 1, 1, 1].map((_, i) => Math.log(medianOf(ratios.slice(2 * i, 2 * i + 2))));
+    const logs = [1.01, 1, 1, 1].map((_, i) => medianOf(ratios.slice(2 * i, 2 * i + 2).map(Math.log)));
     const mean = logs.reduce((s, v) => s + v, 0) / 4;
     const variance = logs.reduce((s, v) => s + (v - mean) ** 2, 0) / 3;
     expect(Math.log(wider.high / wider.estimate)).toBeCloseTo(3.182 * Math.sqrt(variance / 4 + 0.0004), 10);

@@ -245,9 +245,11 @@ export function groupedRatioInterval(
   ratios.forEach((r, i) => {
     byGroup.set(groups[i], [...(byGroup.get(groups[i]) ?? []), r]);
   });
-  // the true median (the mean of the middle two of an even count): the upper one would lean every
-  // process's ratio, and so the interval, towards "faster" (ratios are ours over theirs)
-  const logs = [...byGroup.values()].map((list) => Math.log(medianOf(list)));
+  // each process's median ratio in log space (the geometric mean of the middle two of an even count):
+  // the upper one would lean every process's ratio towards "faster", and so would the plain mean of
+  // the middle two, by about half the rounds' log variance for whichever side is ours; in logs, A/B
+  // and B/A of the same rounds read as exact reciprocals (aa-slots.test.ts)
+  const logs = [...byGroup.values()].map((list) => medianOf(list.map(Math.log)));
   const p = logs.length;
   if (p < 2) return null;
   const mean = logs.reduce((s, v) => s + v, 0) / p;
