@@ -24,6 +24,7 @@ export { setGatherRowsEnabled } from './wasm/kernels/gather-rows.js';
 export { keptWeightBytesCopied } from './wasm/kernels/int8-by-threads.js';
 export {
   INT8_ONE_THREAD_ROWS,
+  INT8_ONE_THREAD_ROWS_MAX,
   setInt8ChainByRowsEnabled,
   setInt8OneThreadRows,
   setInt8ZeroSkipEnabled,

@@ -6,7 +6,8 @@
  * laying its stack's memory out again every batch (`setInt8ChainLayoutReuse(false)`, before). Rounds
  * (`INT8_AB_ROUNDS`, default 15, after one warm-up) run every variant once through `predict` (batches of
  * 32), each round starting one variant later; prints each variant's median CPU time (and spread:
- * least, most), median wall time, and its ratio to float32. `TENSORFOLD_WASM_THREADS=1` for one thread.
+ * least, most), median wall time, and its ratio to float32, then float32 over it round by round
+ * (median [first, third quartile]). `TENSORFOLD_WASM_THREADS=1` for one thread.
  */
 import { initBackend } from '@tensorfold/backend';
 import { setInt8ChainLayoutReuse, setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
@@ -15,7 +16,7 @@ import { type Model, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { runAlternating } from './alternating-rounds.js';
 import { mlpNetwork } from './networks.js';
-import { medianOf } from './steadiness.js';
+import { loadPerCore, medianAndQuartiles, medianOf, pairedRatios } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { predictingWithout } from './zero-skips.js';
 
@@ -51,7 +52,22 @@ async function main(): Promise<void> {
     console.log(
       `mlp ${k}: ${medianOf(c).toFixed(1)} ms CPU (${(floatCpu / medianOf(c)).toFixed(2)}x; ${Math.min(...c).toFixed(1)}-${Math.max(...c).toFixed(1)}), ${medianOf(w).toFixed(1)} ms wall (${(floatWall / medianOf(w)).toFixed(2)}x; ${Math.min(...w).toFixed(1)}-${Math.max(...w).toFixed(1)})`,
     );
+    // float32 over this variant round by round (the two passes seconds apart): median [quartiles]
+    if (i > 0) {
+      const cpu = pairedRatios(
+        times[0].map((t) => t.cpu),
+        c,
+      );
+      const wall = pairedRatios(
+        times[0].map((t) => t.wall),
+        w,
+      );
+      console.log(
+        `  paired float32 / ${k}: CPU ${medianAndQuartiles(cpu, 2)}x, wall ${medianAndQuartiles(wall, 2)}x`,
+      );
+    }
   }
+  console.log(`load per core at the end: ${loadPerCore().toFixed(2)}`);
   x.dispose();
   process.exit(0);
 }

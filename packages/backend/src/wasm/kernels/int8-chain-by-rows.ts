@@ -94,18 +94,30 @@ export function setInt8SkipListsEnabled(on: boolean): void {
  * on one thread at that batch (the lead's quiet runs of wave 10: 11.6 against 10.8 ms per 1000 digits
  * in the compress suite, 11.0 against 10.5 in int8-fair-ab), and more CPU time: a batch is about
  * 0.2 ms of work, which the workers' wake-up and each chunk's pass over every layer's weights eat up;
- * BENCHMARKS.md, wip/int8-epilogue. The float32 products of such a batch stay on one thread too.
+ * BENCHMARKS.md, wip/int8-epilogue. The float32 products are routed by their own crossover
+ * (mat-mul-by-threads.ts): at this batch the MLP's first layer (`[32, 784] . [784, 512]`) goes to
+ * the pool, its second and third stay on the calling thread.
  */
 export const INT8_ONE_THREAD_ROWS = 32;
+
+/** The most rows {@link setInt8OneThreadRows} takes: the one-thread path's one chunk ({@link MAX_CHUNK_ROWS}). */
+export const INT8_ONE_THREAD_ROWS_MAX = MAX_CHUNK_ROWS;
 
 let oneThreadRows = INT8_ONE_THREAD_ROWS;
 
 /**
- * Stacks of up to `rows` rows run on the calling thread first, where a pool runs too (default
- * {@link INT8_ONE_THREAD_ROWS}; 0: the pool's job whenever it takes them, as before, for tests and
- * benchmarks that compare the two). The same bits either way.
+ * Stacks of up to `rows` rows (a count of rows of x, an integer from 0 to
+ * {@link INT8_ONE_THREAD_ROWS_MAX}, 64: the one-thread path takes no more) run on the calling thread
+ * first, where a pool runs too (default {@link INT8_ONE_THREAD_ROWS}, 32; 0: the pool's job whenever it
+ * takes them, as before, for tests and benchmarks that compare the two). The same bits either way.
+ * Throws a RangeError for anything else.
  */
 export function setInt8OneThreadRows(rows = INT8_ONE_THREAD_ROWS): void {
+  if (!Number.isInteger(rows) || rows < 0 || rows > INT8_ONE_THREAD_ROWS_MAX) {
+    throw new RangeError(
+      `setInt8OneThreadRows: rows must be an integer from 0 to ${INT8_ONE_THREAD_ROWS_MAX} (larger stacks never run on the one-thread path), got ${rows}; call it without an argument for the default ${INT8_ONE_THREAD_ROWS}`,
+    );
+  }
   oneThreadRows = rows;
 }
 

@@ -38,6 +38,16 @@ function operands(xShape: number[], k: number, n: number, seed: number, signed =
   return { x, packed, scales, bias };
 }
 
+/** The operands {@link operands} made, as the kernel's input tensors (x `xShape`, w packed `[ceil(n / 8), ceil(k / 2), 8]`). */
+function inputTensors(o: ReturnType<typeof operands>, xShape: number[], k: number, n: number) {
+  return {
+    x: tf.tensor(o.x, xShape),
+    w: tf.tensor(o.packed, [Math.ceil(n / 8), Math.ceil(k / 2), 8], 'int32'),
+    scales: tf.tensor1d(o.scales),
+    bias: tf.tensor1d(o.bias),
+  };
+}
+
 const convs: Array<{ x: number[]; n: number; attrs: Int8Conv2DAttrs }> = [
   // LeNet-5's second convolution, a batch of 32
   {
@@ -91,12 +101,7 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
       for (const threads of [2, 3]) {
         expect(await setWasmThreads(threads)).toBe(threads);
         const before = tf.memory().numTensors;
-        const inputs = {
-          x: tf.tensor(o.x, x),
-          w: tf.tensor(o.packed, [Math.ceil(n / 8), Math.ceil(k / 2), 8], 'int32'),
-          scales: tf.tensor1d(o.scales),
-          bias: tf.tensor1d(o.bias),
-        };
+        const inputs = inputTensors(o, x, k, n);
         const out = tf.zeros([g.batch, g.outH, g.outW, n]);
         const wasm = tf.backend() as unknown as WasmBackendLike;
         // twice: the second call reuses the packed weights
@@ -113,6 +118,57 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
       }
     },
   );
+
+  it('gives the reference to the last bit on awkward images: a max under 3.7e-37 (levels 0), ReLU of a -0 sum (-0), on the pool and on one thread', async () => {
+    // [batch 3, 6, 6, 2], 3 x 3 'same', 10 filters: image 0 tiny (127 / max overflows float32: the
+    // reference's levels are 0, not saturated), images 1-2 of order 1e-20 with scales of 1e-30, so that
+    // rowScale * colScale underflows to 0: a negative sum times 0 is -0, plus a bias of -0 stays -0,
+    // and ReLU keeps it (the reference's `y < 0 ? 0 : y`)
+    const [xShape, n] = [[3, 6, 6, 2], 10];
+    const attrs: Int8Conv2DAttrs = {
+      kernelSize: [3, 3],
+      strides: [1, 1],
+      padding: 'same',
+      activation: 'relu',
+    };
+    const k = 3 * 3 * 2;
+    const o = operands(xShape, k, n, 91);
+    const image = 6 * 6 * 2;
+    for (let t = 0; t < o.x.length; t++) o.x[t] = t < image ? (t % 3) * 1e-38 : (0.5 + (t % 7)) * 1e-20;
+    o.scales.fill(1e-30);
+    o.bias.fill(-0);
+    const g = int8ConvGeometry(xShape, n, attrs);
+    const expected = int8Conv2DReference(o.x, g, o.packed, o.scales, o.bias, true);
+    // the case is what it says: some outputs are -0, and not all are
+    expect(expected.some((v) => Object.is(v, -0))).toBe(true);
+    expect(expected.some((v) => Object.is(v, 0))).toBe(true);
+    const before = tf.memory().numTensors;
+    const inputs = inputTensors(o, xShape, k, n);
+    const out = tf.zeros([g.batch, g.outH, g.outW, n]);
+    const wasm = tf.backend() as unknown as WasmBackendLike;
+    for (const threads of [1, 2, 3]) {
+      expect(await setWasmThreads(threads)).toBe(threads);
+      const ran =
+        threads === 1
+          ? int8DirectConvOnHeap(wasm, inputs, out, g, true)
+          : int8DirectConvByThreads(wasm, inputs, out, g, true);
+      expect(ran, `threads = ${threads}`).toBe(true);
+      expect(bits((await out.data()) as Float32Array).equals(bits(expected)), `threads = ${threads}`).toBe(
+        true,
+      );
+    }
+    // the im2col path (direct kernel off) too
+    setInt8DirectConvEnabled(false);
+    try {
+      const y = tf.engine().runKernel(INT8_CONV2D, inputs, attrs as never) as tf.Tensor;
+      expect(bits((await y.data()) as Float32Array).equals(bits(expected))).toBe(true);
+      y.dispose();
+    } finally {
+      setInt8DirectConvEnabled(true);
+    }
+    tf.dispose([out, ...Object.values(inputs)]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it.each(convs.flatMap((c) => [false, true].map((signed) => ({ ...c, signed }))))(
     'conv2d %j then a 2 x 2 max pool, fused, gives the pooled reference to the last bit (direct kernel on and off)',

@@ -4,7 +4,9 @@
 (module
   (import "env" "memory" (memory 0))
 
-;; Each output element is max(float(acc) * (scale * colScales) + bias, floor), written out inline below.
+;; Each output element is pmax(float(acc) * (scale * colScales) + bias, floor) (y < floor ? floor
+;; : y, the reference's ReLU: -0 stays -0), written out inline below; a pooled tile is the f32x4.max
+;; of its 4 (as Math.max).
 
   ;; out[0 .. min(left, 8)) = the 8 columns y0, y1.
   (func $store8 (param $y0 v128) (param $y1 v128) (param $out i32) (param $left i32)
@@ -107,9 +109,10 @@
       (local.set $max (f32.max
         (f32.max (f32x4.extract_lane 0 (local.get $mv)) (f32x4.extract_lane 1 (local.get $mv)))
         (f32.max (f32x4.extract_lane 2 (local.get $mv)) (f32x4.extract_lane 3 (local.get $mv)))))
-      (local.set $inv (f32.const 0))
-      (if (f32.gt (local.get $max) (f32.const 0))
-        (then (local.set $inv (f32.div (f32.const 127) (local.get $max)))))
+      ;; levels 0 where 127 / max is not finite (max 0, or under ~3.7e-37 so that it overflows), as
+      ;; int8.wat's quantizeRows and the reference (no NaN here: a NaN image was flagged above)
+      (local.set $inv (f32.div (f32.const 127) (local.get $max)))
+      (if (i32.eqz (f32.lt (local.get $inv) (f32.const inf))) (then (local.set $inv (f32.const 0))))
       (local.set $scale (f32.div (local.get $max) (f32.const 127)))
       (local.set $invV (f32x4.splat (local.get $inv)))
       ;; the levels, row by row, into the copy's interior
@@ -238,43 +241,43 @@
           ;; $fin written out (Node 20's V8 inlines no WebAssembly call: each one spilled every live v128)
           (if (local.get $pool) (then
             ;; the largest of the 4 finished windows (exact: the max pool of the activations)
-            (local.set $y0 (f32x4.max (f32x4.max (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc0)) (local.get $sc0)) (local.get $b0)) (local.get $floor))
-              (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc2)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
-              (f32x4.max (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc4)) (local.get $sc0)) (local.get $b0)) (local.get $floor))
-                (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc6)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))))
-            (local.set $y1 (f32x4.max (f32x4.max (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc1)) (local.get $sc1)) (local.get $b1)) (local.get $floor))
-              (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc3)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
-              (f32x4.max (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc5)) (local.get $sc1)) (local.get $b1)) (local.get $floor))
-                (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc7)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))))
+            (local.set $y0 (f32x4.max (f32x4.max (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc0)) (local.get $sc0)) (local.get $b0)) (local.get $floor))
+              (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc2)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
+              (f32x4.max (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc4)) (local.get $sc0)) (local.get $b0)) (local.get $floor))
+                (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc6)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))))
+            (local.set $y1 (f32x4.max (f32x4.max (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc1)) (local.get $sc1)) (local.get $b1)) (local.get $floor))
+              (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc3)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
+              (f32x4.max (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc5)) (local.get $sc1)) (local.get $b1)) (local.get $floor))
+                (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc7)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))))
             (if (i32.ge_s (local.get $e) (i32.const 8))
               (then (v128.store (local.get $o) (local.get $y0)) (v128.store offset=16 (local.get $o) (local.get $y1)))
               (else (call $store8 (local.get $y0) (local.get $y1) (local.get $o) (local.get $e))))
             (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
             (br $pl)))
           (local.set $r (i32.sub (local.get $positions) (local.get $pos)))
-          (local.set $y0 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc0)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
-          (local.set $y1 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc1)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
+          (local.set $y0 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc0)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
+          (local.set $y1 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc1)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
           (if (i32.ge_s (local.get $e) (i32.const 8))
               (then (v128.store (local.get $o) (local.get $y0)) (v128.store offset=16 (local.get $o) (local.get $y1)))
               (else (call $store8 (local.get $y0) (local.get $y1) (local.get $o) (local.get $e))))
           (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
           (if (i32.gt_s (local.get $r) (i32.const 1)) (then
-            (local.set $y0 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc2)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
-            (local.set $y1 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc3)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
+            (local.set $y0 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc2)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
+            (local.set $y1 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc3)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
             (if (i32.ge_s (local.get $e) (i32.const 8))
               (then (v128.store (local.get $o) (local.get $y0)) (v128.store offset=16 (local.get $o) (local.get $y1)))
               (else (call $store8 (local.get $y0) (local.get $y1) (local.get $o) (local.get $e))))))
           (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
           (if (i32.gt_s (local.get $r) (i32.const 2)) (then
-            (local.set $y0 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc4)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
-            (local.set $y1 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc5)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
+            (local.set $y0 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc4)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
+            (local.set $y1 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc5)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
             (if (i32.ge_s (local.get $e) (i32.const 8))
               (then (v128.store (local.get $o) (local.get $y0)) (v128.store offset=16 (local.get $o) (local.get $y1)))
               (else (call $store8 (local.get $y0) (local.get $y1) (local.get $o) (local.get $e))))))
           (local.set $o (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
           (if (i32.gt_s (local.get $r) (i32.const 3)) (then
-            (local.set $y0 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc6)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
-            (local.set $y1 (f32x4.max (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc7)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
+            (local.set $y0 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc6)) (local.get $sc0)) (local.get $b0)) (local.get $floor)))
+            (local.set $y1 (f32x4.pmax (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc7)) (local.get $sc1)) (local.get $b1)) (local.get $floor)))
             (if (i32.ge_s (local.get $e) (i32.const 8))
               (then (v128.store (local.get $o) (local.get $y0)) (v128.store offset=16 (local.get $o) (local.get $y1)))
               (else (call $store8 (local.get $y0) (local.get $y1) (local.get $o) (local.get $e))))))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { random } from '../../fuzz/values.js';
 import { quantizeSpan } from '../../int8/reference.js';
 import * as int8Wasm from './generated/int8-wasm.js';
 import * as threadedInt8Wasm from './generated/threaded-int8-wasm.js';
@@ -18,7 +19,7 @@ type Quantize = (
   k: number,
   kPad: number,
   bytes: boolean,
-) => { levels: Int16Array; bytes: Uint8Array; scales: Float32Array; negative: number };
+) => { levels: Int16Array; bytes: Uint8Array; scales: Float32Array; negative: number; outUntouched: boolean };
 
 /** A module's quantizeRows on `x` (rows of k floats): int16 levels kPad apart (none where kPad is 0), bytes kPad8 apart. */
 function quantizer(base64: string, threaded: boolean): Quantize {
@@ -38,7 +39,10 @@ function quantizer(base64: string, threaded: boolean): Quantize {
       exports.int8QuantizeChunk(0, X, rows, k, OUT, kPad, SCALES, rows, out8, kPad8, FLAGS);
       negative = new Int32Array(memory.buffer, FLAGS, 1)[0];
     } else negative = exports.quantizeRows(X, rows, k, OUT, kPad, SCALES, out8, kPad8);
+    // with kPad 0 nothing may be written at out: the bytes a row of int16 levels would take stay stale
+    const outBytes = new Uint8Array(memory.buffer, OUT, rows * Math.max(kPad, k) * 2);
     return {
+      outUntouched: outBytes.every((b) => b === 0xee),
       levels: new Int16Array(memory.buffer.slice(OUT, OUT + rows * kPad * 2)),
       bytes: new Uint8Array(memory.buffer.slice(OUT8, OUT8 + rows * kPad8)),
       scales: new Float32Array(memory.buffer.slice(SCALES, SCALES + rows * 4)),
@@ -62,6 +66,12 @@ function expected(x: Float32Array, k: number, kPad: number) {
   for (let i = 0; i < rows; i++) scales[i] = quantizeSpan(x, i * k, k, levels, i * kPad);
   const negative = x.some((v) => v < 0 || Number.isNaN(v)) ? 1 : 0;
   return { levels, scales, negative };
+}
+
+/** Each scale's bits as hex, 'NaN' for any NaN (whose payload neither side promises). */
+function scaleBits(scales: Float32Array): string[] {
+  const bits = new Uint32Array(scales.buffer, scales.byteOffset, scales.length);
+  return Array.from(scales, (v, i) => (Number.isNaN(v) ? 'NaN' : bits[i].toString(16)));
 }
 
 /** Rows of k floats from `values` (cycled), each row scaled by its own factor. */
@@ -99,8 +109,8 @@ describe.each(modules)('quantizeRows (%s) against the reference', (_name, quanti
       const want = expected(x, k, kPad);
       const got = quantize(x, k, kPad, false);
       expect(Array.from(got.levels), `k = ${k}`).toEqual(Array.from(want.levels));
-      // the scale's bits (NaN for a row with NaN, Infinity for one with an infinity)
-      expect(Array.from(got.scales).map(String), `k = ${k}`).toEqual(Array.from(want.scales).map(String));
+      // the scale's bits (any NaN for a row with NaN, Infinity for one with an infinity)
+      expect(scaleBits(got.scales), `k = ${k}`).toEqual(scaleBits(want.scales));
       expect(got.negative, `k = ${k}`).toBe(want.negative);
     }
   });
@@ -114,7 +124,70 @@ describe.each(modules)('quantizeRows (%s) against the reference', (_name, quanti
       expect(Array.from(got.bytes), `k = ${k}`).toEqual(Array.from(want.levels));
       expect(Array.from(got.scales)).toEqual(Array.from(want.scales));
       expect(got.negative).toBe(0);
-      expect(got.levels.length).toBe(0);
+      expect(got.outUntouched, `k = ${k}`).toBe(true);
     }
+  });
+
+  it('rounds every tie in range to even, for both signs (max 127: levels are the values rounded)', () => {
+    // a row of 256: 127, then n + 0.5 for n in [-127, 126] (the ties -126.5 .. 126.5; 127.5 cannot
+    // occur: |x| <= max puts every level in [-127, 127]), then -127 (a level at each end)
+    const k = 256;
+    const x = new Float32Array(k);
+    x[0] = 127;
+    for (let n = -127; n <= 126; n++) x[n + 128] = n + 0.5;
+    x[255] = -127;
+    for (const kPad of [256, 258]) {
+      const want = expected(x, k, kPad);
+      const got = quantize(x, k, kPad, false);
+      expect(Array.from(got.levels)).toEqual(Array.from(want.levels));
+      // even, as the reference's roundHalfEven says: -126.5 -> -126, -125.5 -> -126, 0.5 -> 0, 1.5 -> 2
+      expect([got.levels[1], got.levels[2], got.levels[128], got.levels[129]]).toEqual([-126, -126, 0, 2]);
+    }
+  });
+
+  it('matches the reference on 300 seeded rows of every magnitude (1e-30 to 1e30), k = 1 to 70', () => {
+    const next = random(18);
+    for (let r = 0; r < 300; r++) {
+      const k = 1 + Math.floor(next() * 70);
+      const magnitude = 10 ** (Math.floor(next() * 61) - 30);
+      // some rows all non-negative (the byte levels' case), some signed; some values exact ties of max / 127
+      const signed = next() < 0.5;
+      const x = Float32Array.from({ length: k * 2 }, () => {
+        const u = next();
+        const v = u < 0.2 ? Math.round(next() * 254 - 127) + 0.5 : u < 0.3 ? 0 : next() * 2 - 1;
+        return (signed ? v : Math.abs(v)) * magnitude;
+      });
+      const kPad = Math.ceil(k / 2) * 2;
+      const want = expected(x, k, kPad);
+      const got = quantize(x, k, kPad, !signed);
+      expect(Array.from(got.levels), `row ${r}`).toEqual(Array.from(want.levels));
+      expect(scaleBits(got.scales), `row ${r}`).toEqual(scaleBits(want.scales));
+      expect(got.negative, `row ${r}`).toBe(want.negative);
+      if (!signed) {
+        const kPad8 = Math.ceil(k / 16) * 16;
+        expect(Array.from(got.bytes), `row ${r}`).toEqual(Array.from(expected(x, k, kPad8).levels));
+      }
+    }
+  });
+
+  it("gives levels 0 from the max at which 127 / max overflows float32, and the reference's levels just above it", () => {
+    // 127 / max rounds to Infinity below about 3.73e-37: the max around that edge, 8 steps of one ulp
+    // each way (the same rounding in both: float32 division, and the reference's double quotient
+    // rounded once to float32)
+    const edge = new Float32Array([127 / 3.4028234663852886e38]);
+    const edgeBits = new Uint32Array(edge.buffer)[0];
+    const maxes = new Float32Array(
+      new Uint32Array(Array.from({ length: 17 }, (_, i) => edgeBits - 8 + i)).buffer,
+    );
+    const k = 20;
+    const x = rowsOf(k, maxes.length, (i, t) => (t === 3 ? maxes[i] : maxes[i] * Math.sin(t + i) * 0.9));
+    const want = expected(x, k, k);
+    const got = quantize(x, k, k, false);
+    expect(Array.from(got.levels)).toEqual(Array.from(want.levels));
+    expect(scaleBits(got.scales)).toEqual(scaleBits(want.scales));
+    // both kinds of row are in the case: some all 0, some with level 127 at t = 3
+    const at3 = Array.from({ length: maxes.length }, (_, i) => got.levels[i * k + 3]);
+    expect(at3).toContain(0);
+    expect(at3).toContain(127);
   });
 });

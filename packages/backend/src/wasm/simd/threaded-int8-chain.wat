@@ -1,124 +1,18 @@
 ;; The stack of int8 dense layers in one pool job (kernels/int8-dense-chain.ts): every thread claims
 ;; chunks of rows and takes them through all the layers, quantizing each layer's rows (one scale a
-;; row: a chunk needs no other chunk's rows) and multiplying them. quantizeRows, finish and gemm are
-;; threaded-int8.wat's, copied (one module each keeps both under 4 KB; threaded-int8-chain.test.ts
-;; checks the copies are the same text): the same code, so the same bits as the layers'
-;; int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0). gemm's lines marked
+;; row: a chunk needs no other chunk's rows) and multiplying them. quantizeRows and finish are
+;; threaded-int8.wat's fragments (fragments/), gemm is its copy (one module each keeps both under
+;; 4 KB; threaded-int8-chain.test.ts checks the copy is the same text): the same code, so the same
+;; bits as the layers' int8QuantizeChunk and int8GemmChunk jobs one after another (which pass skip 0). gemm's lines marked
 ;; `listed` are this module's alone (the test compares the rest): byte products over lists of units.
 (module
   (import "env" "memory" (memory 1 16384 shared))
   ;; Steps of k (or pairs of rows) gemm passed over on this instance (tests read it).
   (global $skipped (export "skippedSteps") (mut i32) (i32.const 0))
 
-  ;; Quantizes each of `rows` rows of `k` floats at `x` to levels in [-127, 127]:
-  ;; level[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad (all 0
-  ;; in a row where 127 / max is not finite and positive: max 0, infinite, NaN, or under 3.7e-37);
-  ;; scales[i] = max / 127. Writes them as int16 at out where kPad is not 0 (rows kPad apart), and as
-  ;; bytes at out8 where out8 is not 0 (rows kPad8 >= kPad apart, zero from k on; right only for
-  ;; levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
-  ;; No NaN-aware f32x4.max/min (8 x64 instructions each) and no trunc_sat: the max is taken on the
-  ;; bits (|x| as an int32 orders as |x| does, a NaN above every number), and a level is rounded by
-  ;; adding 1.5 * 2^23 (the sum's last bit is then worth 1: its bits minus the constant's are the
-  ;; nearest whole number, ties to even, as f32.nearest; exact for |level| <= 127).
-  (func $quantizeRows
-    (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
-    (param $out8 i32) (param $kPad8 i32) (result i32)
-    (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
-    (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $neg v128) (local $tEnd i32)
-    (local $level i32) (local $keep v128) (local $abs v128) (local $magic v128) (local $zero v128) ;; $zero: never set
-    (local.set $abs (i32x4.shr_u (i32x4.splat (i32.const -1)) (i32.const 1)))
-    (local.set $magic (f32x4.splat (f32.const 12582912)))
-    (local.set $tEnd (select (local.get $kPad8) (local.get $kPad)
-      (i32.and (i32.ne (local.get $out8) (i32.const 0)) (i32.gt_s (local.get $kPad8) (local.get $kPad)))))
-    (block $done (loop $row
-      (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
-      ;; the max of |x| (as bits), and whether some x < 0: 4 floats at a time, then one at a time
-      (local.set $m (i32x4.splat (i32.const 0)))
-      (local.set $p (local.get $x))
-      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
-      (block $vd (loop $v
-        (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
-        (if (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
-          (then (local.set $v (v128.load (local.get $p))) (local.set $t (i32.const 16)))
-          (else (local.set $v (v128.load32_splat (local.get $p))) (local.set $t (i32.const 4))))
-        (local.set $m (i32x4.max_s (local.get $m) (v128.and (local.get $v) (local.get $abs))))
-        (local.set $neg (v128.or (local.get $neg) (f32x4.lt (local.get $v) (local.get $zero))))
-        (local.set $p (i32.add (local.get $p) (local.get $t)))
-        (br $v)))
-      ;; the lanes' max into lane 0: lanes 1, 3 onto 0, 2; then lane 2 onto 0
-      (local.set $m (i32x4.max_s (local.get $m) (i64x2.shr_u (local.get $m) (i32.const 32))))
-      (local.set $m (i32x4.max_s (local.get $m) (i64x2.splat (i64x2.extract_lane 1 (local.get $m)))))
-      ;; a NaN counts as negative
-      (local.set $neg (v128.or (local.get $neg) (i32x4.gt_s (local.get $m) (i32x4.splat (i32.const 0x7f800000)))))
-      (local.set $max (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $m))))
-      ;; levels 0 where 127 / max is not a positive number (max 0, infinite or NaN; or so small that
-      ;; 127 / max overflows: then as the reference, which stores the infinite levels as 0)
-      (local.set $inv (f32.div (f32.const 127) (local.get $max)))
-      (if (i32.eqz (i32.and (f32.gt (local.get $inv) (f32.const 0)) (f32.lt (local.get $inv) (f32.const inf))))
-        (then (local.set $inv (f32.const 0))))
-      (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
-      (local.set $invV (f32x4.splat (local.get $inv)))
-      (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $inv) (f32.const 0)))))
-      ;; 16 levels at a time
-      (local.set $t (i32.const 0))
-      (block $wd (loop $w
-        (br_if $wd (i32.gt_s (i32.add (local.get $t) (i32.const 16)) (local.get $k)))
-        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))
-        (local.set $lo (v128.and (local.get $keep) (i16x8.narrow_i32x4_s
-          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load (local.get $p))) (local.get $magic)) (local.get $magic))
-          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=16 (local.get $p))) (local.get $magic)) (local.get $magic)))))
-        (local.set $v (v128.and (local.get $keep) (i16x8.narrow_i32x4_s
-          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=32 (local.get $p))) (local.get $magic)) (local.get $magic))
-          (i32x4.sub (f32x4.add (f32x4.mul (local.get $invV) (v128.load offset=48 (local.get $p))) (local.get $magic)) (local.get $magic)))))
-        (if (local.get $kPad) (then
-          (v128.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $lo))
-          (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $v))))
-        (if (local.get $out8) (then
-          (v128.store (i32.add (local.get $out8) (local.get $t)) (i8x16.narrow_i16x8_u (local.get $lo) (local.get $v)))))
-        (local.set $t (i32.add (local.get $t) (i32.const 16)))
-        (br $w)))
-      ;; the tail, then the zero padding
-      (block $td (loop $tl
-        (br_if $td (i32.ge_s (local.get $t) (local.get $tEnd)))
-        ;; levels past k are 0, without loading past x's row (a `select` would load them)
-        (local.set $level (i32.const 0))
-        (if (i32.lt_s (local.get $t) (local.get $k)) (then
-          (local.set $level (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv)
-            (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))))))))
-        (if (i32.lt_s (local.get $t) (local.get $kPad)) (then
-          (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 1))) (local.get $level))))
-        (if (local.get $out8) (then
-          (i32.store8 (i32.add (local.get $out8) (local.get $t)) (local.get $level))))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $tl)))
-      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
-      (local.set $out (i32.add (local.get $out) (i32.shl (local.get $kPad) (i32.const 1))))
-      (if (local.get $out8) (then (local.set $out8 (i32.add (local.get $out8) (local.get $kPad8)))))
-      (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $row)))
-    (v128.any_true (local.get $neg)))
+  ;; @include fragments/int8-quantize-rows.wat
 
-  ;; Writes out[col .. min(col + 4, n)) = act(float(acc) * rowScale * colScales[col..] + bias[col..]).
-  (func $finish
-    (param $acc v128) (param $out i32) (param $col i32) (param $n i32) (param $colScales i32)
-    (param $bias i32) (param $rowScale f32) (param $relu i32)
-    (local $y v128) (local $left i32)
-    (local.set $left (i32.sub (local.get $n) (local.get $col)))
-    (if (i32.le_s (local.get $left) (i32.const 0)) (then (return)))
-    (local.set $col (i32.shl (local.get $col) (i32.const 2)))
-    (local.set $y (f32x4.add
-      (f32x4.mul (f32x4.convert_i32x4_s (local.get $acc))
-        (f32x4.mul (f32x4.splat (local.get $rowScale)) (v128.load (i32.add (local.get $colScales) (local.get $col)))))
-      (v128.load (i32.add (local.get $bias) (local.get $col)))))
-    (if (local.get $relu) (then (local.set $y (f32x4.pmax (local.get $y) (v128.const i32x4 0 0 0 0)))))
-    (local.set $out (i32.add (local.get $out) (local.get $col)))
-    (if (i32.ge_s (local.get $left) (i32.const 4)) (then (v128.store (local.get $out) (local.get $y)) (return)))
-    (f32.store (local.get $out) (f32x4.extract_lane 0 (local.get $y)))
-    (if (i32.ge_s (local.get $left) (i32.const 2))
-      (then (f32.store offset=4 (local.get $out) (f32x4.extract_lane 1 (local.get $y)))))
-    (if (i32.ge_s (local.get $left) (i32.const 3))
-      (then (f32.store offset=8 (local.get $out) (f32x4.extract_lane 2 (local.get $y))))))
+  ;; @include fragments/int8-finish.wat
 
   ;; out[i, j] = act(sum_k a[i, k] w[k, j] * rowScales[i] * colScales[j] + bias[j]) for i < m, j < n.
   ;; a: int16 [m, 2 * pairs]; w: int32 [nPad / 8, pairs, 8] (weight pairs, 8 columns a block, zero past n);
