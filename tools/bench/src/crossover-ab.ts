@@ -20,7 +20,8 @@
  *   which rows each rule sends the slower way.
  * - `predict` (rounds default 16): the float MLP's inference on 1000 rows in batches of 32 (dense
  *   layers as fused products with bias and relu, untrained random weights) under the rule now
- *   against wave 10's.
+ *   against wave 10's; its third argument picks the rows: `random` (the default) or `mnist` (MNIST's
+ *   first 1000 test digits, whose zeros the products' lists pass over).
  * - `train` / `lenet5` (rounds default 15, steps default 4, data default `mnist`: MNIST's first
  *   training images; `random`: uniform pixels): training steps of the MLP at batch 128 / LeNet-5 at
  *   batch 64 (training-models.ts, Adam) under the rule now against wave 10's.
@@ -40,6 +41,7 @@ import {
   threadedMatMulRoutes,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
+import { loadMnist } from '@tensorfold/data/node';
 import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { roundOrder } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
@@ -295,8 +297,8 @@ function reportRules(title: string, times: RuleTimes): void {
 }
 
 /** The MLP's inference, 1000 rows in batches of 32 (mlp-predict-pass.ts), under the default rule and wave 10's. */
-async function predictAb(rounds: number): Promise<void> {
-  const x = tf.randomUniform([1000, 784], 0, 1, 'float32', 30) as tf.Tensor2D; // [rows, 784]
+async function predictAb(rounds: number, data: string): Promise<void> {
+  const x = await predictRows(data); // [1000, 784]
   const mlp = mlpPredictPass(x, { softmax: false });
   const predict = async () => {
     const { wall, cpu } = await timedMs(() => mlp.run());
@@ -304,13 +306,26 @@ async function predictAb(rounds: number): Promise<void> {
   };
   try {
     reportRules(
-      `MLP 784-512-256-10 inference, 1000 rows in batches of 32, ${rounds} rounds a side (ms a pass):`,
+      `MLP 784-512-256-10 inference, 1000 ${data} rows in batches of 32, ${rounds} rounds a side (ms a pass):`,
       await alternateRules(rounds, predict),
     );
   } finally {
     mlp.dispose();
     x.dispose();
   }
+}
+
+/**
+ * The 1000 rows `predict` mode passes: `random` (uniform pixels, nothing for the zero skips) or `mnist`
+ * (MNIST's first 1000 test digits, whose zeros the one-thread path's pair lists pass over).
+ */
+async function predictRows(data: string): Promise<tf.Tensor2D> {
+  if (data === 'random') return tf.randomUniform([1000, 784], 0, 1, 'float32', 30) as tf.Tensor2D;
+  if (data !== 'mnist') throw new Error(`Unknown data ${data} for predict: random or mnist.`);
+  const test = await loadMnist({ split: 'test', limit: 1000 });
+  const x = tf.reshape(test.xs, [1000, 784]) as tf.Tensor2D;
+  test.dispose();
+  return x;
 }
 
 /** Training steps of `network` under the default rule and wave 10's. */
@@ -363,7 +378,8 @@ async function main() {
   const rounds = (fallback: number) => Number(roundsArg ?? fallback);
   if (mode === 'products') return sweep(NETWORK_PRODUCTS, rounds(8));
   if (mode === 'sweep') return sweep([...NETWORK_PRODUCTS, ...SWEEP_PRODUCTS], rounds(12));
-  if (mode === 'predict') return predictAb(rounds(16));
+  // predict's data defaults to random (as before); its third argument picks: predict 30 random|mnist
+  if (mode === 'predict') return predictAb(rounds(16), stepsArg ?? 'random');
   if (mode === 'train') return trainAb('mlp', dataArg, rounds(15), Number(stepsArg ?? '4'));
   if (mode === 'lenet5') return trainAb('lenet5', dataArg, rounds(15), Number(stepsArg ?? '4'));
   throw new Error(`Unknown mode ${mode}: products, sweep, predict, train or lenet5.`);

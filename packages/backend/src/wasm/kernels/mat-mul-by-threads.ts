@@ -35,15 +35,18 @@ export interface MatMulCrossover {
 }
 
 /**
- * The default crossover on 2 threads: 3M multiply-adds plus 14 per copied element. The MLP
- * 784-512-256-10's training products at batch 128 (16.8M to 51M multiply-adds), `predict`'s first
- * layer at batch 32 (`[32, 784] . [784, 512]`, 12.8M) and 512x512x512 run on the pool; `predict`'s
- * second layer (`[32, 512] . [512, 256]`, 4.2M), LeNet-5's dense layers at batch 64 (3.1M and less)
- * and products under 3M stay on the calling thread. Chosen from `pnpm --filter @tensorfold/bench
- * crossover-ab sweep` (BENCHMARKS.md, branch wip/crossover), for a machine with a core free for the
- * worker; wave 10's rule was 48 per copied element and no base.
+ * The default crossover on 2 threads: 3M multiply-adds plus 24 per copied element. The MLP
+ * 784-512-256-10's training products at batch 128 (16.8M to 51M multiply-adds) and 512x512x512 run
+ * on the pool; `predict`'s batches of 32 (`[32, 784] . [784, 512]`, 12.8M, and smaller), LeNet-5's
+ * dense layers at batch 64 (3.1M and less) and products under 3M stay on the calling thread. The
+ * base and the shapes' order come from `pnpm --filter @tensorfold/bench crossover-ab sweep`
+ * (BENCHMARKS.md, branch wip/crossover, dense operands); the copy term was raised from 14 to 24 on the
+ * quiet machine after wave 11's pair lists, where `predict`'s first layer at batch 32 on MNIST digits
+ * ran the whole pass 1.36x faster on one thread (its pair lists pass over the digits' zeros) than on
+ * the pool, against 1.11x slower on dense random rows (`crossover-ab predict 30 mnist|random`). The
+ * rule sees sizes, not zeros; wave 10's rule was 48 per copied element and no base.
  */
-export const MAT_MUL_CROSSOVER: Readonly<MatMulCrossover> = Object.freeze({ base: 3_000_000, perCopy: 14 });
+export const MAT_MUL_CROSSOVER: Readonly<MatMulCrossover> = Object.freeze({ base: 3_000_000, perCopy: 24 });
 
 let crossover: Readonly<MatMulCrossover> = MAT_MUL_CROSSOVER;
 /** The size set with {@link setThreadedMatMulMinimum}, which replaces the crossover; null: none. */
