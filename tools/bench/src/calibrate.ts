@@ -68,7 +68,7 @@ import {
   requirePyTorch,
   tensorfoldWorker,
 } from './peers/pytorch.js';
-import { drawSpread, logSpread, medianOf, orderTrend } from './steadiness.js';
+import { drawSpread, logSpread, medianRatioOf, orderTrend } from './steadiness.js';
 import { disposeBatches, randomBatches } from './training-data.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 import { inProcessSide, processSide, pytorchSide, type Side } from './training-sides.js';
@@ -223,7 +223,7 @@ async function main() {
             const call = c.verdict.judged ? c.verdict.call : 'not judged';
             // The first side's position in the pair: first in even rounds, second in odd ones (a bias
             // there widens the interval).
-            const half = (parity: number) => medianOf(c.ratios.filter((_, i) => i % 2 === parity));
+            const half = (parity: number) => medianRatioOf(c.ratios.filter((_, i) => i % 2 === parity));
             notes.push(`${first} first ${half(0).toFixed(2)}x, ${first} second ${half(1).toFixed(2)}x`);
             if (c.interval != null) notes.push(`level needs ±${(100 * bandNeeded(c.interval)).toFixed(1)}%`);
             for (const [who, side] of [

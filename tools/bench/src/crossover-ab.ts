@@ -1,5 +1,6 @@
 /**
- * `pnpm --filter @tensorfold/bench crossover-ab [products|sweep|predict|train|lenet5] [rounds] [steps] [mnist|random]`
+ * `pnpm --filter @tensorfold/bench crossover-ab [products|sweep] [rounds]`,
+ * `... crossover-ab predict [rounds] [random|mnist]`, `... crossover-ab train|lenet5 [rounds] [steps] [mnist|random]`
  *
  * Same-process A/Bs of the WASM pool's float32 product crossover (mat-mul-by-threads.ts). Needs 2+
  * threads (`TENSORFOLD_WASM_THREADS` unset or 2). Each A/B alternates its two sides round by round
@@ -20,8 +21,11 @@
  *   which rows each rule sends the slower way.
  * - `predict` (rounds default 16): the float MLP's inference on 1000 rows in batches of 32 (dense
  *   layers as fused products with bias and relu, untrained random weights) under the rule now
- *   against wave 10's; its third argument picks the rows: `random` (the default) or `mnist` (MNIST's
- *   first 1000 test digits, whose zeros the products' lists pass over).
+ *   against wave 10's; its argument after the rounds picks the rows: `random` (the default) or `mnist`
+ *   (MNIST's first 1000 test digits, whose zeros the products' lists pass over). Under the default
+ *   rule (3M + 24) every product of that pass routes as under wave 10's, so the two sides are the
+ *   same code (an A/A); `CROSSOVER_RULE=3000000,14` sends the first layer to the pool, the A/B behind
+ *   the copy term's 24.
  * - `train` / `lenet5` (rounds default 15, steps default 4, data default `mnist`: MNIST's first
  *   training images; `random`: uniform pixels): training steps of the MLP at batch 128 / LeNet-5 at
  *   batch 64 (training-models.ts, Adam) under the rule now against wave 10's.
@@ -375,11 +379,25 @@ async function main() {
     console.log('crossover-ab: 1 thread, nothing to compare');
     return;
   }
-  const rounds = (fallback: number) => Number(roundsArg ?? fallback);
+  const rounds = (fallback: number) => {
+    const count = Number(roundsArg ?? fallback);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(
+        `crossover-ab ${mode}: rounds must be a whole number from 1 (got ${roundsArg}), as ${mode} 30.`,
+      );
+    return count;
+  };
   if (mode === 'products') return sweep(NETWORK_PRODUCTS, rounds(8));
   if (mode === 'sweep') return sweep([...NETWORK_PRODUCTS, ...SWEEP_PRODUCTS], rounds(12));
-  // predict's data defaults to random (as before); its third argument picks: predict 30 random|mnist
-  if (mode === 'predict') return predictAb(rounds(16), stepsArg ?? 'random');
+  // predict's data defaults to random (as before) and follows the rounds: predict 30 random|mnist
+  if (mode === 'predict') {
+    const data = stepsArg ?? 'random';
+    if ((data !== 'random' && data !== 'mnist') || process.argv.length > 5)
+      throw new Error(
+        `crossover-ab predict takes [rounds] [random|mnist], as predict 30 mnist (got ${process.argv.slice(3).join(' ')}).`,
+      );
+    return predictAb(rounds(16), data);
+  }
   if (mode === 'train') return trainAb('mlp', dataArg, rounds(15), Number(stepsArg ?? '4'));
   if (mode === 'lenet5') return trainAb('lenet5', dataArg, rounds(15), Number(stepsArg ?? '4'));
   throw new Error(`Unknown mode ${mode}: products, sweep, predict, train or lenet5.`);

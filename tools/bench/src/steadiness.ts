@@ -27,6 +27,16 @@ export function medianOf(values: number[]): number {
 }
 
 /**
+ * The median of positive `ratios` (ours over theirs) taken in log space: {@link medianOf}'s middle
+ * value for an odd count, the geometric mean of the middle two for an even one, so that the
+ * reciprocals of the same ratios (the roles swapped) give exactly its reciprocal; the plain mean of
+ * the middle two would lean to whichever side is the numerator. NaN for an empty list.
+ */
+export function medianRatioOf(ratios: number[]): number {
+  return Math.exp(medianOf(ratios.map(Math.log)));
+}
+
+/**
  * The spread of positive `values` (speeds of several processes, say) as one relative figure: the
  * sample standard deviation of their logarithms (0.17: about ±17%; two modes 1.4x apart, half the
  * processes in each, give 0.17-0.18); 0 for fewer than 2 values.

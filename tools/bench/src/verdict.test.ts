@@ -196,6 +196,16 @@ describe('groupedRatioInterval (a peer in several processes, each a draw of its 
     expect(medianOf([3, 1, 2])).toBe(2);
   });
 
+  it('reads the same rounds as reciprocals with the roles swapped, over rounds too (an even count)', () => {
+    const ratios = rounds(16, { seed: 9, noise: 0.2 }).ratios;
+    const ab = medianRatioInterval(ratios)!;
+    const ba = medianRatioInterval(ratios.map((r) => 1 / r))!;
+    expect(ab.estimate * ba.estimate).toBeCloseTo(1, 12);
+    expect(ab.low * ba.high).toBeCloseTo(1, 12);
+    // the plain median (the mean of the middle two) of each reads both sides faster
+    expect(medianOf(ratios) * medianOf(ratios.map((r) => 1 / r))).toBeGreaterThan(1 + 1e-6);
+  });
+
   it('is not judged over fewer than VERDICT.minProcesses processes', () => {
     const { ratios, groups } = bimodalAA(1, 4, 4);
     const verdict = judge(groupedRatioInterval(ratios, groups));

@@ -35,7 +35,7 @@
  * largest with probability 1/3): about one quiet A/A row in three is expected to come out "not
  * judged" at ±8%, and a level band set this way is not a 95% one.
  */
-import { medianOf } from './steadiness.js';
+import { medianOf, medianRatioOf } from './steadiness.js';
 
 /**
  * The yardstick's plan, shared by the backend-training suite and `calibrate` (the band is only
@@ -178,7 +178,8 @@ export function medianRanks(n: number, confidence: number): { k: number; coverag
 }
 
 /**
- * The median of `ratios` with a distribution-free interval (order statistics: no assumption about the
+ * The median of `ratios` (in logs: an even count's geometric mean of the middle two, steadiness.ts's
+ * medianRatioOf) with a distribution-free interval (order statistics: no assumption about the
  * rounds' distribution, only that the rounds' ratios are independent draws); null when there are too
  * few for `confidence`.
  */
@@ -190,7 +191,7 @@ export function medianRatioInterval(
   if (ranks == null) return null;
   const sorted = [...ratios].sort((a, b) => a - b);
   return {
-    estimate: medianOf(ratios),
+    estimate: medianRatioOf(ratios), // in logs, as groupedRatioInterval's processes: A/B and B/A reciprocal
     low: sorted[ranks.k - 1],
     high: sorted[sorted.length - ranks.k],
     coverage: ranks.coverage,

@@ -95,8 +95,8 @@ export function setInt8SkipListsEnabled(on: boolean): void {
  * in the compress suite, 11.0 against 10.5 in int8-fair-ab), and more CPU time: a batch is about
  * 0.2 ms of work, which the workers' wake-up and each chunk's pass over every layer's weights eat up;
  * BENCHMARKS.md, wip/int8-epilogue. The float32 products are routed by their own crossover
- * (mat-mul-by-threads.ts): at this batch the MLP's first layer (`[32, 784] . [784, 512]`) goes to
- * the pool, its second and third stay on the calling thread.
+ * (mat-mul-by-threads.ts's `MAT_MUL_CROSSOVER`): at this batch all three of the MLP's layers, the
+ * first (`[32, 784] . [784, 512]`) included, stay on the calling thread too.
  */
 export const INT8_ONE_THREAD_ROWS = 32;
 

@@ -43,8 +43,9 @@ export interface MatMulCrossover {
  * (BENCHMARKS.md, branch wip/crossover, dense operands); the copy term was raised from 14 to 24 on the
  * quiet machine after wave 11's pair lists, where `predict`'s first layer at batch 32 on MNIST digits
  * ran the whole pass 1.36x faster on one thread (its pair lists pass over the digits' zeros) than on
- * the pool, against 1.11x slower on dense random rows (`crossover-ab predict 30 mnist|random`). The
- * rule sees sizes, not zeros; wave 10's rule was 48 per copied element and no base.
+ * the pool, against 1.11x slower on dense random rows (`CROSSOVER_RULE=3000000,14 crossover-ab predict
+ * 30 mnist|random`: 14 against wave 10's rule, which routes that pass as 24 does). The rule sees sizes,
+ * not zeros; wave 10's rule was 48 per copied element and no base.
  */
 export const MAT_MUL_CROSSOVER: Readonly<MatMulCrossover> = Object.freeze({ base: 3_000_000, perCopy: 24 });
 
