@@ -4,10 +4,10 @@
  * (`quantizeForInference`) run by this checkout's threaded-int8-chain.wat and by the same file at git
  * revision REV (default `69367b8`, main before wave 11), compiled here with wabt as
  * compile-simd-kernels.mjs does (`setSoloChainModule`): two builds of the stack's kernel in one
- * process. The swapped module runs the one-thread path, which takes predict's batches on any number
- * of threads (`INT8_ONE_THREAD_ROWS`); the pool loads its own. With `TENSORFOLD_WASM_THREADS` above 1
- * a fourth variant runs this build with small batches on the pool's job (`setInt8OneThreadRows(0)`,
- * the routing before). Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up) run every variant
+ * process. The swapped module runs the one-thread path; the builds are compared there, with
+ * `predict`'s batches kept on the calling thread (`setInt8OneThreadRows(32)`) on any number of
+ * threads; the pool loads its own. With `TENSORFOLD_WASM_THREADS` above 1 a fourth variant runs this
+ * build with small batches on the pool's job (`setInt8OneThreadRows(0)`, the default). Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up) run every variant
  * once, each round starting one variant later; prints each variant's CPU and wall medians
  * (quartiles), its ratio to float32, and the rounds' paired ratios of the REV build's time to this
  * build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const rev = process.argv[2] ?? '69367b8';
   const before = await buildAt(rev);
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 21);
+  // the builds are compared on the one-thread path, where the swapped module runs: predict's batches there
+  setInt8OneThreadRows(32);
   setSeed(1);
   const float = sequential({
     layers: [
@@ -105,13 +107,13 @@ async function main(): Promise<void> {
   ];
   if (Number(process.env.TENSORFOLD_WASM_THREADS ?? 2) > 1)
     variants.push([
-      'int8 (this build, small batches on the pool: before)',
+      'int8 (this build, small batches on the pool: the default)',
       (input = x) => {
         setInt8OneThreadRows(0);
         try {
           return int8.predict(input) as tf.Tensor;
         } finally {
-          setInt8OneThreadRows();
+          setInt8OneThreadRows(32);
         }
       },
     ]);

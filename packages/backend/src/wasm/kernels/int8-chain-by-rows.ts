@@ -90,15 +90,15 @@ export function setInt8SkipListsEnabled(on: boolean): void {
 
 /**
  * Rows of a stack that runs on the calling thread ({@link int8DenseChainSolo}) even where a pool
- * runs: `predict`'s batch of 32. The MLP 784-512-256-10 took no less wall time as the pool's job than
- * on one thread at that batch (the lead's quiet runs of wave 10: 11.6 against 10.8 ms per 1000 digits
- * in the compress suite, 11.0 against 10.5 in int8-fair-ab), and more CPU time: a batch is about
- * 0.2 ms of work, which the workers' wake-up and each chunk's pass over every layer's weights eat up;
- * BENCHMARKS.md, wip/int8-epilogue. The float32 products are routed by their own crossover
- * (mat-mul-by-threads.ts's `MAT_MUL_CROSSOVER`): at this batch all three of the MLP's layers, the
- * first (`[32, 784] . [784, 512]`) included, stay on the calling thread too.
+ * runs; by default 0: where a pool runs, every stack it takes is its job. wip/int8-epilogue had made it
+ * 32 (`predict`'s batches) from runs under load, where one thread was about 4% faster; on the quiet
+ * machine after wave 11 the pool was faster for the MLP 784-512-256-10's batches of 32: the fair
+ * int8 ratio of `COMPRESS_CASES=int8-mlp pnpm bench compress --backend wasm` 1.79x and 1.76x with 0
+ * against 1.58x and 1.60x with 32 (runs alternated), and `int8-chain-build-ab 69367b8 calls` 5.36
+ * against 6.52 ms for the 31 batches' least calls (BENCHMARKS.md, the lead's quiet reruns after wave
+ * 11). {@link setInt8OneThreadRows} sets another count, for a loaded machine or to compare the two.
  */
-export const INT8_ONE_THREAD_ROWS = 32;
+export const INT8_ONE_THREAD_ROWS = 0;
 
 /** The most rows {@link setInt8OneThreadRows} takes: the one-thread path's one chunk ({@link MAX_CHUNK_ROWS}). */
 export const INT8_ONE_THREAD_ROWS_MAX = MAX_CHUNK_ROWS;
@@ -108,8 +108,9 @@ let oneThreadRows = INT8_ONE_THREAD_ROWS;
 /**
  * Stacks of up to `rows` rows (a count of rows of x, an integer from 0 to
  * {@link INT8_ONE_THREAD_ROWS_MAX}, 64: the one-thread path takes no more) run on the calling thread
- * first, where a pool runs too (default {@link INT8_ONE_THREAD_ROWS}, 32; 0: the pool's job whenever it
- * takes them, as before, for tests and benchmarks that compare the two). The same bits either way.
+ * first, where a pool runs too (default {@link INT8_ONE_THREAD_ROWS}, 0: the pool's job whenever it
+ * takes them; 32 keeps `predict`'s batches on the calling thread, which paid under load). The same
+ * bits either way.
  * Throws a RangeError for anything else.
  */
 export function setInt8OneThreadRows(rows = INT8_ONE_THREAD_ROWS): void {

@@ -141,7 +141,8 @@ describe.each([
     await setWasmThreads(1);
   });
 
-  it('runs batches of up to INT8_ONE_THREAD_ROWS rows on this thread where the pool runs, larger ones on the pool, with the same bits', async () => {
+  it('runs batches of up to the rows set with setInt8OneThreadRows on this thread where the pool runs, larger ones on the pool, with the same bits', async () => {
+    const ONE_THREAD_ROWS = 32; // predict's batches
     const sizes = [100, 40, 10];
     const activations: Int8Activation[] = ['relu', 'linear'];
     const solo = soloChain();
@@ -149,13 +150,13 @@ describe.each([
     for (const threads of [2, 3]) {
       expect(await setWasmThreads(threads)).toBe(threads);
       setThreadedInt8Minimum(0);
-      for (const m of [INT8_ONE_THREAD_ROWS, INT8_ONE_THREAD_ROWS + 1]) {
+      for (const m of [ONE_THREAD_ROWS, ONE_THREAD_ROWS + 1]) {
         const s = stack(m, sizes, m, false);
         // the one-thread module's own count of steps passed over moves only where it runs: the first
         // half of every row of x is 0
         for (let t = 0; t < s.x.length; t++) if (t % sizes[0] < sizes[0] / 2) s.x[t] = 0;
         const results: Float32Array[] = [];
-        for (const rows of [INT8_ONE_THREAD_ROWS, 0]) {
+        for (const rows of [ONE_THREAD_ROWS, INT8_ONE_THREAD_ROWS]) {
           setInt8OneThreadRows(rows);
           const before = solo?.skippedSteps.value;
           const inputs = tensors(s, m);
@@ -163,7 +164,7 @@ describe.each([
           results.push((await y.data()) as Float32Array);
           tf.dispose([y, ...Object.values(inputs)]);
           const onThisThread = solo?.skippedSteps.value !== before;
-          expect(onThisThread).toBe(rows > 0 && m <= INT8_ONE_THREAD_ROWS);
+          expect(onThisThread).toBe(rows > 0 && m <= ONE_THREAD_ROWS);
         }
         setInt8OneThreadRows(0);
         expect(bits(results[0]).equals(bits(results[1]))).toBe(true);

@@ -7,8 +7,8 @@
  * the shared memory between batches. The result has the same bits as the layers' {@link INT8_MAT_MUL}
  * calls one after another (same quantization, same int32 sums, same epilogue).
  *
- * Paths, first that applies: batches of up to 32 rows on one thread on a memory of its own
- * (INT8_ONE_THREAD_ROWS); the whole stack as one pool job over chunks of rows, or the same on one
+ * Paths, first that applies: batches of up to INT8_ONE_THREAD_ROWS rows (default 0: none) on one
+ * thread on a memory of its own; the whole stack as one pool job over chunks of rows, or the same on one
  * thread on a memory of its own for batches of up to 64 rows (int8-chain-by-rows.ts); one pool job a layer
  * ({@link int8DenseChainByThreads}: signed inputs or linear hidden layers where byte products run);
  * one layer at a time on tfjs-backend-wasm's heap; the JavaScript reference without SIMD.
@@ -215,7 +215,7 @@ const denseChain: KernelFunc = ({ inputs, backend, attrs }) => {
     if (m * last.n === 0) return scope.finish(out);
     const call = { backend: wasm, x, layers, out, m };
     countChainCall(layers);
-    // predict's batches: one thread (INT8_ONE_THREAD_ROWS)
+    // stacks of up to INT8_ONE_THREAD_ROWS rows (default 0: none) on the calling thread first
     if (oneThreadFirst(m) && int8DenseChainSolo(call)) return scope.finish(out);
     if (int8DenseChainByRows(call)) return scope.finish(out);
     if (int8DenseChainByThreads(wasm, x, layers, out, m)) return scope.finish(out);

@@ -11,16 +11,16 @@ describe('setInt8OneThreadRows', () => {
     setInt8OneThreadRows();
   });
 
-  it('sends stacks of up to 32 rows to the one-thread path by default, none with 0, up to 64 at most', () => {
-    expect(INT8_ONE_THREAD_ROWS).toBe(32);
+  it('sends no stack to the one-thread path by default, those of up to `rows` rows when set, up to 64 at most', () => {
+    expect(INT8_ONE_THREAD_ROWS).toBe(0);
     expect(INT8_ONE_THREAD_ROWS_MAX).toBe(64);
+    expect([1, 32, 33].map(oneThreadFirst)).toEqual([false, false, false]);
+    setInt8OneThreadRows(32);
     expect([1, 32, 33].map(oneThreadFirst)).toEqual([true, true, false]);
-    setInt8OneThreadRows(0);
-    expect([1, 32].map(oneThreadFirst)).toEqual([false, false]);
     setInt8OneThreadRows(64);
     expect([64, 65].map(oneThreadFirst)).toEqual([true, false]);
     setInt8OneThreadRows();
-    expect([32, 33].map(oneThreadFirst)).toEqual([true, false]);
+    expect([1, 32].map(oneThreadFirst)).toEqual([false, false]);
   });
 
   it.each([-1, 1.5, 65, Number.POSITIVE_INFINITY, Number.NaN])(
