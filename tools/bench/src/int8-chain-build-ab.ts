@@ -5,11 +5,12 @@
  * revision REV (default `69367b8`, main before wave 11), compiled here with wabt as
  * compile-simd-kernels.mjs does (`setSoloChainModule`): two builds of the stack's kernel in one
  * process. The swapped module runs the one-thread path; the builds are compared there, with
- * `predict`'s batches kept on the calling thread (`setInt8OneThreadRows(32)`) on any number of
- * threads; the pool loads its own. With `TENSORFOLD_WASM_THREADS` above 1 a fourth variant runs this
- * build with small batches on the pool's job (`setInt8OneThreadRows(0)`, the default). Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up) run every variant
- * once, each round starting one variant later; prints each variant's CPU and wall medians
- * (quartiles), its ratio to float32, and the rounds' paired ratios of the REV build's time to this
+ * `predict`'s batches kept on the calling thread (`setInt8OneThreadRows(32)`, not the default) on any
+ * number of threads; the pool loads its own. With `TENSORFOLD_WASM_THREADS` above 1 a fourth variant
+ * runs this build with small batches on the pool's job (`setInt8OneThreadRows(0)`, the default).
+ * Rounds (`INT8_AB_ROUNDS`, default 21, after one warm-up) run every variant once, each round
+ * starting one variant later; prints each variant's CPU and wall medians (quartiles), its ratio to
+ * float32, and the rounds' paired ratios of the REV build's time to this
  * build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
  * With `calls`: then the least times of calls on each batch of 32, summed (see callsOf).
  */
@@ -89,10 +90,11 @@ async function main(): Promise<void> {
   const test = await loadMnist({ split: 'test', limit: 1000 });
   const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
   test.dispose();
-  const beforeLabel = `int8 (${rev}'s chain module)`;
+  const beforeLabel = `int8 (${rev}'s chain module, one thread to 32 rows)`;
+  const oursLabel = 'int8 (this build, one thread to 32 rows)';
   const variants: [string, (input?: tf.Tensor) => tf.Tensor][] = [
     ['float32', (input = x) => float.predict(input) as tf.Tensor],
-    ['int8 (this build)', (input = x) => int8.predict(input) as tf.Tensor],
+    [oursLabel, (input = x) => int8.predict(input) as tf.Tensor],
     [
       beforeLabel,
       (input = x) => {
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
       wall.get(k)?.push(performance.now() - start);
     }
   const same = Buffer.from((outputs.get(beforeLabel) as Float32Array).buffer).equals(
-    Buffer.from((outputs.get('int8 (this build)') as Float32Array).buffer),
+    Buffer.from((outputs.get(oursLabel) as Float32Array).buffer),
   );
   console.log(`the two int8 builds' outputs: ${same ? 'the same bits' : 'DIFFERENT'}`);
   const fmt = (q: [number, number, number]) => `${q[1].toFixed(2)} (${q[0].toFixed(2)}-${q[2].toFixed(2)})`;
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
     ['wall', wall],
   ] as const) {
     const a = times.get(beforeLabel) ?? [];
-    const b = times.get('int8 (this build)') ?? [];
+    const b = times.get(oursLabel) ?? [];
     const ratios = a.map((v, i) => v / b[i]);
     console.log(`${rev} / this build, ${label}, paired by round: ${fmt(quartiles(ratios))}x`);
   }

@@ -244,7 +244,7 @@ export const FUZZ_CASES_THREADS: ReadonlyArray<FuzzCase<unknown>> = [
         seed: number;
       };
       return onThePool(() => {
-        // batches of up to 32 rows too (they run on the calling thread by default)
+        // small batches on the pool too, whatever INT8_ONE_THREAD_ROWS says (its default 0 agrees)
         setInt8OneThreadRows(0);
         try {
           const layers = sizes.slice(1).map((n, i) => int8Layer(sizes[i], n, seed + 10 * i));
