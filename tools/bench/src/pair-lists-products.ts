@@ -13,6 +13,8 @@ import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
+import { runSwitchAb } from './switch-ab.js';
+import { timedMs } from './timed-call.js';
 
 const CALLS = 20;
 
@@ -43,28 +45,23 @@ async function main() {
   ];
   console.log('| product | pairs on: wall (CPU) us | pairs off | off / on: wall (CPU) |\n|---|---|---|---|');
   for (const [name, run] of products) {
-    const perCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    const cpuPerCall: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    for (let round = 0; round <= rounds; round++) {
-      for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        setFloatPairListsEnabled(side === 'on');
-        const start = performance.now();
-        const cpuStart = process.cpuUsage();
-        for (let i = 0; i < CALLS; i++) run().dispose();
-        const used = process.cpuUsage(cpuStart);
-        if (round > 0) {
-          perCall[side].push(((performance.now() - start) * 1000) / CALLS);
-          cpuPerCall[side].push((used.user + used.system) / CALLS);
-        }
-      }
-    }
-    const [on, off] = [median(perCall.on), median(perCall.off)];
-    const [cpuOn, cpuOff] = [median(cpuPerCall.on), median(cpuPerCall.off)];
+    // microseconds a call, wall and CPU, per round
+    const perCall = await runSwitchAb(
+      setFloatPairListsEnabled,
+      async (calls) => {
+        const { wall, cpu } = await timedMs(() => {
+          for (let i = 0; i < calls; i++) run().dispose();
+        });
+        return { wall: (wall * 1000) / calls, cpu: (cpu * 1000) / calls };
+      },
+      { rounds, steps: CALLS, warmupRounds: 1 },
+    );
+    const [on, off] = [median(perCall.on.map((t) => t.wall)), median(perCall.off.map((t) => t.wall))];
+    const [cpuOn, cpuOff] = [median(perCall.on.map((t) => t.cpu)), median(perCall.off.map((t) => t.cpu))];
     console.log(
       `| ${name} | ${on.toFixed(0)} (${cpuOn.toFixed(0)}) | ${off.toFixed(0)} (${cpuOff.toFixed(0)}) | ${(off / on).toFixed(3)} (${(cpuOff / cpuOn).toFixed(3)}) |`,
     );
   }
-  setFloatPairListsEnabled(true);
   setFloatZeroSkipEnabled(true);
   console.log(`load average ${loadavg()[0].toFixed(2)}`);
 }
