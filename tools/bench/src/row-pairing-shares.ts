@@ -3,7 +3,8 @@
  * adjacent rows? The one-thread float32 product (`pair-steps.wat`) walks, per pair of rows of
  * `op(a)`, the steps where either row is not ±0; this counts that listed share (listed pair-steps
  * over all pair-steps) for the MLP 784-512-256-10's five large products on operands of a model
- * trained on MNIST, under several pairings of the rows. No kernel runs: it is a count.
+ * trained on MNIST, under several pairings of the rows (a count; the kernel runs only with
+ * `timeRounds`, below).
  *
  * The model trains `steps` steps (default 300) of batch 128 with Adam over the first 16 * 128 MNIST
  * training images (the bench's `--mnist` cycle); then, for the next `batches` batches of the cycle
@@ -454,7 +455,9 @@ async function main() {
       });
     }
     const pairings = Object.keys(sums[names[0]]);
-    console.log(`trained ${steps} steps; means over ${batches} batches; listed share (pairing ms)`);
+    console.log(
+      `trained ${steps} steps; means over ${batches} batches; listed share (pairing ms, first call: cold, JIT included)`,
+    );
     console.log(`| op(a) | ${pairings.join(' | ')} |\n|${'---|'.repeat(pairings.length + 1)}`);
     for (const name of names) {
       const cells = pairings.map((k) => `${sums[name][k][0].toFixed(3)} (${sums[name][k][1].toFixed(2)})`);
