@@ -298,7 +298,7 @@ function quartiles(values: number[]): [number, number, number] {
 
 /** `t`'s rows (axis 0) or columns (axis 1) in `order`. */
 function permuted(t: tf.Tensor, order: ArrayLike<number>, axis: 0 | 1): tf.Tensor {
-  return tf.gather(t, tf.tensor1d(Int32Array.from(order), 'int32'), axis);
+  return tf.tidy(() => tf.gather(t, tf.tensor1d(Int32Array.from(order), 'int32'), axis));
 }
 
 async function timeProducts(
@@ -423,7 +423,8 @@ async function main() {
       const { x, y } = batchAt(data, s);
       await model.trainOnBatch(x, y);
     }
-    const [w1, b1, w2, b2, w3, b3] = model.getWeights();
+    const weights = model.getWeights(); // copies: disposed below
+    const [w1, b1, w2, b2, w3, b3] = weights;
     const names = ['x . W1', 'x^T . dy1', 'h1 . W2', 'h1^T . dy2', 'dy2 . W2^T'];
     const sums: Record<string, Record<string, number[]>> = {};
     for (let b = 0; b < batches; b++) {
@@ -482,12 +483,14 @@ async function main() {
         tf.dispose([kept.h1, kept.dy1, kept.dy2]);
       }
     }
+    tf.dispose(weights);
   } finally {
     disposeBatches(data);
     remove();
     model.dispose();
     optimizer.dispose();
   }
+  console.log(`tensors left: ${tf.memory().numTensors}`);
 }
 
 main().then(
