@@ -14,7 +14,6 @@ export {
   setCrossentropyGradientWritten,
   setCrossentropyKernelEnabled,
 } from './losses/categorical-probabilities.js';
-export { setMultiVariableUpdates } from './optimizers/fused.js';
 export { sqrt } from './optimizers/kernels/expr.js';
 export { type FusedRule, fusedRule } from './optimizers/kernels/fused-rule.js';
 export { setInPlaceUpdates } from './optimizers/kernels/in-place.js';

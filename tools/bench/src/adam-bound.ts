@@ -17,7 +17,10 @@
  *   stores; `sqrt-L2`: `w = sqrt(v)`; `quot-L2`: `w = g / v`.
  * - `copy`: `memory.copy` of w, m and v to a scratch area (reads 3 arrays, writes 3: 12.9 MB), the
  *   engine's bulk copy (native memmove).
- * - `apply`: `optimizer.applyGradients` of an Adam on its own six variables (the whole dispatch).
+ * - `no-decay`: Adam's rule without the weight-decay product `w * decay` (1 here): what compiling a
+ *   second form for `decay = 1` would give.
+ * - `apply`: `optimizer.applyGradients` of an Adam on its own six variables (kernel and dispatch);
+ *   `apply-tiny`: the same on six variables of 2 to 16 weights (the dispatch alone).
  * Prints each side's median microseconds per call over the round medians, with quartiles, its rate in
  * GB/s of the bytes it moves, and the paired round ratios side / `kernel`. Defaults: 40 rounds of 20
  * calls. Threads: the update runs on the main thread whatever `TENSORFOLD_WASM_THREADS` says.
@@ -34,6 +37,8 @@ import { timedSteps } from './timed-call.js';
 const L1_SIZE = 16384;
 
 const SHAPES = [[784, 512], [512], [512, 256], [256], [256, 10], [10]];
+/** Six variables of 2 to 16 weights: an Adam step's dispatch alone. */
+const TINY_SHAPES = [[4, 4], [4], [4, 2], [2], [2, 5], [5]];
 
 /** The parts of tfjs-backend-wasm's backend used here. */
 interface WasmBackend {
@@ -185,6 +190,11 @@ async function main() {
   const gradients = SHAPES.map((s, i) => normal(s, 0.01, 100 + i));
   const pairs = variables.map((variable, i) => ({ variable, gradient: gradients[i] }));
   optimizer.applyGradients(pairs); // the slots exist from here on
+  const tinyOptimizer = adam({ learningRate: 1e-3 });
+  const tinyVariables = TINY_SHAPES.map((s, i) => tf.variable(normal(s, 0.05, i)));
+  const tinyGradients = TINY_SHAPES.map((s, i) => normal(s, 0.01, 100 + i));
+  const tinyPairs = tinyVariables.map((variable, i) => ({ variable, gradient: tinyGradients[i] }));
+  tinyOptimizer.applyGradients(tinyPairs);
   // Every tensor above is made before the views below: growing the heap would detach them.
   const views = tensors.map((set) => set.map((t) => backend.typedArrayFromHeap(t)));
   const smallViews = small.map((t) => backend.typedArrayFromHeap(t));
@@ -241,6 +251,7 @@ async function main() {
       },
     },
     { name: 'apply', bytes: 7 * 4 * parameters, run: () => optimizer.applyGradients(pairs) },
+    { name: 'apply-tiny', bytes: 0, run: () => tinyOptimizer.applyGradients(tinyPairs) },
   ];
   const result = await runAlternating(
     sides.map((side) => ({
@@ -256,12 +267,14 @@ async function main() {
     const gbs = side.bytes / (medianOf(medians) / 1000) / 1e9;
     const ratios = medians.map((ms, i) => ms / kernel[i]);
     console.log(
-      `${side.name.padEnd(10)} ${medianAndQuartiles(us, 1)} us, ${gbs.toFixed(1)} GB/s, ` +
+      `${side.name.padEnd(10)} ${medianAndQuartiles(us, 1)} us, ${side.bytes > 0 ? `${gbs.toFixed(1)} GB/s` : '-'}, ` +
         `/ kernel ${medianAndQuartiles(ratios, 3)}`,
     );
   });
   tf.dispose([...tensors.flat(), ...small, ...scratch.flat(), ...variables, ...gradients]);
+  tf.dispose([...tinyVariables, ...tinyGradients]);
   optimizer.dispose();
+  tinyOptimizer.dispose();
 }
 
 main().then(

@@ -11,7 +11,7 @@ import {
 import { checkNonNegative, checkPositive } from '../checks.js';
 import { deserializeSchedule, type LearningRateSchedule } from '../schedules/schedule.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clipping.js';
-import { runFusedUpdate, runFusedUpdates } from './fused.js';
+import { runFusedUpdate } from './fused.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { ScalarCache } from './scalar-cache.js';
 
@@ -68,8 +68,7 @@ export type CoefficientScalars = Record<string, tf.Scalar>;
  * {@link OptimizerBase.coefficients}, and writes one variable's update with tensor ops in
  * {@link OptimizerBase.update}. Every variable of a step is updated inside one `tidy`; where a fused
  * kernel for the update is registered on the active backend (see `fused.ts`), each variable's update
- * is a single kernel instead of a dozen small ones, and on the CPU and WASM backends every variable
- * of a step goes in one kernel call (`kernels/multi-variable.ts`).
+ * is a single kernel instead of a dozen small ones.
  */
 export abstract class OptimizerBase implements Optimizer {
   /** The registered class name (`'Adam'`), the name saved in training configs. */
@@ -167,17 +166,9 @@ export abstract class OptimizerBase implements Optimizer {
     let scalars: CoefficientScalars | null = null; // made only if a variable takes the tensor-op path
     tf.tidy(() => {
       const clipped = this.clip(gradients.map((p) => p.gradient));
-      const variables = gradients.map((p) => p.variable);
-      const slots = variables.map((v) => this.slotsOf(v));
-      // Every variable in one kernel call where the backend has it, else one call per variable.
-      const fused = rule ? runFusedUpdates(rule, variables, clipped, slots, coefficients) : null;
-      variables.forEach((variable, i) => {
-        const old = slots[i];
-        let next = fused
-          ? fused[i]
-          : rule
-            ? runFusedUpdate(rule, variable, clipped[i], old, coefficients)
-            : null;
+      gradients.forEach(({ variable }, i) => {
+        const old = this.slotsOf(variable);
+        let next = rule ? runFusedUpdate(rule, variable, clipped[i], old, coefficients) : null;
         if (next === null) {
           scalars ??= this.scalars.update(coefficients);
           // [same shape as the variable] throughout

@@ -1,7 +1,6 @@
 import { tf } from '@tensorfold/core';
 import { cpuKernel, wasmKernel } from './cpu-wasm.js';
 import { type FusedRule, type FusedRuleSpec, fusedRule } from './fused-rule.js';
-import { cpuMultiKernel, wasmMultiKernel } from './multi-variable.js';
 import { webgpuKernel } from './webgpu.js';
 
 const rules: FusedRule[] = [];
@@ -13,19 +12,12 @@ export function registeredRules(): readonly FusedRule[] {
 
 /**
  * Builds `spec`'s rule and registers it as a kernel of the CPU, WASM and WebGPU backends (whether or
- * not they are loaded: tfjs keeps kernels by backend name), and its multi-variable form for the CPU
- * and WASM backends (`multi-variable.ts`). Safe to call twice. Returns the rule.
+ * not they are loaded: tfjs keeps kernels by backend name). Safe to call twice. Returns the rule.
  */
 export function registerFusedRule(spec: FusedRuleSpec): FusedRule {
   const rule = fusedRule(spec);
   if (!rules.some((r) => r.kernel === rule.kernel)) rules.push(rule);
-  for (const config of [
-    cpuKernel(rule),
-    wasmKernel(rule),
-    webgpuKernel(rule),
-    cpuMultiKernel(rule),
-    wasmMultiKernel(rule),
-  ]) {
+  for (const config of [cpuKernel(rule), wasmKernel(rule), webgpuKernel(rule)]) {
     if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
   }
   return rule;
