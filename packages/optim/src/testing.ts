@@ -1,7 +1,9 @@
 /**
  * @tensorfold/optim/testing: switches for same-process A/B benchmarks and tests, kept out of the
  * package's main entry (they change how a loss records its gradient, or where fused updates write on
- * WASM, for the whole process: not something an application sets).
+ * WASM, for the whole process: not something an application sets); and the fused-rule compiler
+ * (`fusedRule`, `sqrt`, `simdUpdate`, `registeredRules`), with which a benchmark times a rule's SIMD
+ * loop directly on the WASM heap against loops of the same bytes (tools/bench's adam-bound).
  *
  * @example
  * import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
