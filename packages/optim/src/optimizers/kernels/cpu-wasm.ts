@@ -26,7 +26,7 @@ interface WasmBackendLike {
 /**
  * The rule's inputs in order (`w`, `g`, `s0`...) as a function of the kernel's named inputs. The names
  * are made once per rule: a name built at each call is a new string that every lookup hashes again
- * (about 0.5 us a variable, a sixth of an MLP Adam step's dispatch).
+ * (about 0.5 us a variable).
  */
 function orderedInputs(rule: FusedRule): (inputs: tf.NamedTensorInfoMap) => tf.TensorInfo[] {
   const names = ['w', 'g', ...Array.from({ length: rule.slots }, (_, i) => `s${i}`)];
