@@ -8,10 +8,16 @@ describe('@tensorfold/optim/testing', () => {
     expect(Object.keys(main)).not.toContain('setCrossentropyGradientWritten');
     expect(Object.keys(main)).not.toContain('setCrossentropyKernelEnabled');
     expect(Object.keys(testing).sort()).toEqual([
+      'fusedRule',
+      'registeredRules',
       'setCrossentropyGradientWritten',
       'setCrossentropyKernelEnabled',
       'setInPlaceUpdates',
+      'simdUpdate',
+      'sqrt',
     ]);
+    for (const name of ['fusedRule', 'registeredRules', 'simdUpdate'])
+      expect(Object.keys(main)).not.toContain(name);
     try {
       testing.setCrossentropyGradientWritten(false);
       expect(crossentropyGradientWritten()).toBe(false);

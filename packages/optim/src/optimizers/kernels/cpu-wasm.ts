@@ -23,22 +23,25 @@ interface WasmBackendLike {
   wasm?: { asm?: { memory?: unknown } };
 }
 
-function orderedInputs(rule: FusedRule, inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
-  return ['w', 'g', ...Array.from({ length: rule.slots }, (_, i) => `s${i}`)].map(
-    (name) => inputs[name] as tf.TensorInfo,
-  );
+/**
+ * The rule's inputs in order (`w`, `g`, `s0`...) as a function of the kernel's named inputs. The names
+ * are made once per rule: a name built at each call is a new string that every lookup hashes again
+ * (about 0.5 us a variable).
+ */
+function orderedInputs(rule: FusedRule): (inputs: tf.NamedTensorInfoMap) => tf.TensorInfo[] {
+  const names = ['w', 'g', ...Array.from({ length: rule.slots }, (_, i) => `s${i}`)];
+  return (inputs) => names.map((name) => inputs[name] as tf.TensorInfo);
 }
 
 /** The rule as a kernel of the CPU backend. */
 export function cpuKernel(rule: FusedRule): tf.KernelConfig {
+  const ordered = orderedInputs(rule);
   return {
     kernelName: rule.kernel,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const cpu = backend as unknown as CpuBackendLike;
-      const [w, g, ...slots] = orderedInputs(rule, inputs).map(
-        (t) => cpu.data.get(t.dataId).values as Float32Array,
-      );
+      const [w, g, ...slots] = ordered(inputs).map((t) => cpu.data.get(t.dataId).values as Float32Array);
       const shape = (inputs.w as tf.TensorInfo).shape;
       const n = w.length;
       const out = Array.from({ length: rule.slots + 1 }, () => new Float32Array(n));
@@ -50,12 +53,13 @@ export function cpuKernel(rule: FusedRule): tf.KernelConfig {
 
 /** The rule as a kernel of the WASM backend. */
 export function wasmKernel(rule: FusedRule): tf.KernelConfig {
+  const ordered = orderedInputs(rule);
   return {
     kernelName: rule.kernel,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const wasm = backend as unknown as WasmBackendLike;
-      const infos = orderedInputs(rule, inputs);
+      const infos = ordered(inputs);
       const shape = infos[0].shape;
       // The variable and its slots: overwritten where nothing else holds their buffers (in-place.ts).
       const writable = [infos[0], ...infos.slice(2)];
