@@ -19,23 +19,23 @@
  * cores, or `TENSORFOLD_WASM_THREADS=2`).
  */
 import { loadavg } from 'node:os';
-import { setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
+import { poolInternals, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
-// The pool itself (not public): the same module instance that the backend's kernels use.
-import {
-  PAIR_LISTED_AT_MOST_SIXTEENTHS,
-  PAIR_PANEL_COLUMNS,
-  pairListsWanted,
-} from '../../../packages/backend/src/wasm/kernels/float-zero-skip.js';
-import { tiles } from '../../../packages/backend/src/wasm/kernels/mat-mul-by-threads.js';
-import { listWords } from '../../../packages/backend/src/wasm/simd/pair-steps.js';
-import { threadPool, wasmThreads } from '../../../packages/backend/src/wasm/threads/wasm-threads.js';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { tensorfoldModel } from './training-models.js';
 
+const {
+  PAIR_LISTED_AT_MOST_SIXTEENTHS,
+  PAIR_PANEL_COLUMNS,
+  listWords,
+  pairListsWanted,
+  threadPool,
+  tiles,
+  wasmThreads,
+} = poolInternals;
 const CALLS = 20;
 
 interface HeapBackend {
@@ -50,7 +50,9 @@ function quartiles(values: number[]): string {
 
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
-  console.log(`backend: ${await useBackend('wasm')}; threads ${wasmThreads()}; load ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `backend: ${await useBackend('wasm')}; threads ${wasmThreads()}; load ${loadavg()[0].toFixed(1)}`,
+  );
   if (wasmThreads() < 2) throw new Error('Run with 2 threads (TENSORFOLD_WASM_THREADS=2).');
   const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
   const x = tf.reshape(train.xs, [128, 784]); // [128, 784]
@@ -68,9 +70,9 @@ async function main() {
   const pool = threadPool('matMul');
   if (pool == null) throw new Error('no pool');
   // [name, a, b, transposeA, transposeB]
-  const products: Array<[string, tf.Tensor2D, tf.Tensor2D, boolean, boolean]> = [
-    ['forward x . W1', x as tf.Tensor2D, w1, false, false],
-    ['dW1 x^T . dy1', x as tf.Tensor2D, dy1, true, false],
+  const products: Array<[string, tf.Tensor, tf.Tensor, boolean, boolean]> = [
+    ['forward x . W1', x, w1, false, false],
+    ['dW1 x^T . dy1', x, dy1, true, false],
     ['forward h1 . W2', h1, w2, false, false],
     ['dW2 h1^T . dy2', h1, dy2, true, false],
     ['dX2 dy2 . W2^T', dy2, w2, false, true],
@@ -78,7 +80,15 @@ async function main() {
   const model = tensorfoldModel('mlp');
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
 
-  const phases = ['pool', 'one thread', 'copy in', 'transpose + pack', 'lists + finite', 'tiles', 'copy out'] as const;
+  const phases = [
+    'pool',
+    'one thread',
+    'copy in',
+    'transpose + pack',
+    'lists + finite',
+    'tiles',
+    'copy out',
+  ] as const;
   type Phase = (typeof phases)[number];
   const totals: Record<Phase, number[]> = {
     pool: [],
@@ -94,12 +104,13 @@ async function main() {
   const stepsOne: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const sums = new Map<Phase, number>(phases.map((p) => [p, 0]));
-    const order = round % 2 === 0 ? products.map((_, i) => i) : products.map((_, i) => products.length - 1 - i);
+    const order =
+      round % 2 === 0 ? products.map((_, i) => i) : products.map((_, i) => products.length - 1 - i);
     for (const i of order) {
       const [, a, b, tA, tB] = products[i];
-      const m = tA ? a.shape[1] : a.shape[0];
-      const k = tA ? a.shape[0] : a.shape[1];
-      const n = tB ? b.shape[0] : b.shape[1];
+      const m = tA ? a.shape[1]! : a.shape[0]!;
+      const k = tA ? a.shape[0]! : a.shape[1]!;
+      const n = tB ? b.shape[0]! : b.shape[1]!;
       const mPad = Math.ceil(m / 4) * 4;
       const nPad = Math.ceil(n / 8) * 8;
       // the pool path's layout in floats (mat-mul-by-threads.ts's layoutOf, without the lists)
@@ -166,7 +177,10 @@ async function main() {
         sums.set(phase, sums.get(phase)! + us);
       }
       result.dispose();
-      if (round === 0) console.log(`${products[i][0]}: listed ${(listed / ((mPad / 2) * k)).toFixed(2)}, pairs ${walkPairs}`);
+      if (round === 0)
+        console.log(
+          `${products[i][0]}: listed ${(listed / ((mPad / 2) * k)).toFixed(2)}, pairs ${walkPairs}`,
+        );
     }
     for (const phase of phases) totals[phase].push(sums.get(phase)!);
     // whole steps, 2 threads and (pool held off) 1, in turn

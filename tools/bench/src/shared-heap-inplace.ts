@@ -19,25 +19,26 @@
  * `TENSORFOLD_WASM_THREADS=2 pnpm --filter @tensorfold/bench shared-heap-inplace [rounds]`
  */
 import { loadavg } from 'node:os';
+import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
-import { PAIR_LISTED_AT_MOST_SIXTEENTHS } from '../../../packages/backend/src/wasm/kernels/float-zero-skip.js';
-import { tiles } from '../../../packages/backend/src/wasm/kernels/mat-mul-by-threads.js';
-import * as matMulWasm from '../../../packages/backend/src/wasm/simd/generated/threaded-mat-mul-wasm.js';
-import * as pairStepsWasm from '../../../packages/backend/src/wasm/simd/generated/threaded-pair-steps-wasm.js';
-import { listWords } from '../../../packages/backend/src/wasm/simd/pair-steps.js';
-import { simdKernelsFlavor } from '../../../packages/backend/src/wasm/simd/simd-kernels.js';
-import { ThreadPool } from '../../../packages/backend/src/wasm/threads/pool.js';
-import type {
-  ThreadedMatMulKernels,
-  ThreadedPairKernels,
-} from '../../../packages/backend/src/wasm/threads/wasm-threads.js';
-import { wasmThreads } from '../../../packages/backend/src/wasm/threads/wasm-threads.js';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
 import { loadThreaded, useThreadedBuild } from './tfjs-threaded-build.js';
 import { timedMs } from './timed-call.js';
 
+const {
+  PAIR_LISTED_AT_MOST_SIXTEENTHS,
+  ThreadPool,
+  listWords,
+  matMulWasm,
+  pairStepsWasm,
+  simdKernelsFlavor,
+  tiles,
+  wasmThreads,
+} = poolInternals;
+type ThreadedMatMulKernels = poolInternals.ThreadedMatMulKernels;
+type ThreadedPairKernels = poolInternals.ThreadedPairKernels;
 const CALLS = 20;
 const PAGE = 65536;
 
@@ -57,8 +58,11 @@ async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   const flavor = simdKernelsFlavor();
   if (flavor === 'none') throw new Error('no WebAssembly SIMD');
-  const base64 = (m: typeof matMulWasm) => (flavor === 'fma' ? m.FMA_WASM_BASE64 : m.SIMD_WASM_BASE64);
-  const modules = [matMulWasm, pairStepsWasm].map((m) => new WebAssembly.Module(Buffer.from(base64(m), 'base64')));
+  const base64 = (m: { SIMD_WASM_BASE64: string; FMA_WASM_BASE64: string }) =>
+    flavor === 'fma' ? m.FMA_WASM_BASE64 : m.SIMD_WASM_BASE64;
+  const modules = [matMulWasm, pairStepsWasm].map(
+    (m) => new WebAssembly.Module(Buffer.from(base64(m), 'base64')),
+  );
   const pool = await ThreadPool.start<object>(2, modules, 16384, ['matMulChunk', 'pairChunk']);
   if (pool == null) throw new Error('no pool');
   pool.reserve(256 * PAGE);
@@ -70,7 +74,7 @@ async function main() {
     `backend: ${await useBackend('wasm')}; tensorfold's pool ${wasmThreads()} threads; prototype pool 2 threads ` +
       `(${flavor}) on tfjs's heap (threaded build loaded in ${ms.toFixed(0)} ms); load ${loadavg()[0].toFixed(1)}`,
   );
-  if (wasmThreads() < 2) throw new Error('Run with TENSORFOLD_WASM_THREADS=2 (today\'s path needs the pool).');
+  if (wasmThreads() < 2) throw new Error("Run with TENSORFOLD_WASM_THREADS=2 (today's path needs the pool).");
   const backend = tf.backend() as unknown as HeapBackend;
   const offset = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
   /** 16-byte aligned scratch from tfjs's malloc; freed at the end. */
@@ -128,7 +132,9 @@ async function main() {
     tf.dispose([p, q]);
   }
   const before = tf.memory().numTensors;
-  console.log('| product | today (copies): us a call | in place | today / in place, by round |\n|---|---|---|---|');
+  console.log(
+    '| product | today (copies): us a call | in place | today / in place, by round |\n|---|---|---|---|',
+  );
   for (const [name, today, prototype] of products) {
     const times: Record<'today' | 'inPlace', number[]> = { today: [], inPlace: [] };
     for (let round = -1; round < rounds; round++) {
@@ -142,7 +148,9 @@ async function main() {
       }
     }
     const ratios = times.today.map((t, r) => t / times.inPlace[r]);
-    console.log(`| ${name} | ${quartiles(times.today)} | ${quartiles(times.inPlace)} | ${quartiles(ratios, 3)} |`);
+    console.log(
+      `| ${name} | ${quartiles(times.today)} | ${quartiles(times.inPlace)} | ${quartiles(ratios, 3)} |`,
+    );
   }
   console.log(`tensors left: ${tf.memory().numTensors - before}; load now ${loadavg()[0].toFixed(1)}`);
   tf.dispose([x, w1, h1, dy1]);

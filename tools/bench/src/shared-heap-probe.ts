@@ -14,16 +14,17 @@
  * `pnpm --filter @tensorfold/bench shared-heap-probe [tfjsThreads]` (default 1: XNNPACK on one thread)
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { simdKernels } from '../../../packages/backend/src/wasm/simd/simd-kernels.js';
-import * as matMulWasm from '../../../packages/backend/src/wasm/simd/generated/threaded-mat-mul-wasm.js';
 import { useBackend } from './backends.js';
 import { loadThreaded, useThreadedBuild } from './tfjs-threaded-build.js';
 
 /** Threads of this process (Linux: /proc/self/task), with their names. */
 function threadNames(): string[] {
   try {
-    return readdirSync('/proc/self/task').map((t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+    return readdirSync('/proc/self/task').map((t) =>
+      readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim(),
+    );
   } catch {
     return [];
   }
@@ -33,11 +34,15 @@ function rssMiB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
+const { matMulWasm, simdKernels } = poolInternals;
+
 async function main() {
   const tfjsThreads = Number(process.argv[2] ?? '1');
   const before = threadNames();
   const rss0 = rssMiB();
-  console.log(`node ${process.version}; threads before: ${before.length} (${before.join(', ')}); rss ${rss0.toFixed(0)} MiB`);
+  console.log(
+    `node ${process.version}; threads before: ${before.length} (${before.join(', ')}); rss ${rss0.toFixed(0)} MiB`,
+  );
   const { module, ms, cleanup } = await loadThreaded();
   const memory = module.wasmMemory;
   console.log(
@@ -47,7 +52,9 @@ async function main() {
   );
   await new Promise((r) => setTimeout(r, 300)); // let the workers come up
   const after = threadNames();
-  console.log(`threads after load: ${after.length} (+${after.length - before.length}); rss ${rssMiB().toFixed(0)} MiB (+${(rssMiB() - rss0).toFixed(0)})`);
+  console.log(
+    `threads after load: ${after.length} (+${after.length - before.length}); rss ${rssMiB().toFixed(0)} MiB (+${(rssMiB() - rss0).toFixed(0)})`,
+  );
 
   await useThreadedBuild(module, tfjsThreads);
   console.log(`tensorfold: ${await useBackend('wasm')}`);
@@ -87,7 +94,9 @@ async function main() {
   ];
   const got = cases.map(([, f]) => f().dataSync().slice());
   const heapF32 = new Float32Array(memory.buffer);
-  console.log(`after kernels: memory ${memory.buffer.byteLength / 2 ** 20} MiB, view length ${heapF32.length}`);
+  console.log(
+    `after kernels: memory ${memory.buffer.byteLength / 2 ** 20} MiB, view length ${heapF32.length}`,
+  );
   // memory growth with the workers holding it: allocate 256 MiB through tfjs, read it back
   const big = tf.add(tf.fill([64 * 2 ** 20], 1.5), 1); // 512 MiB in all, both on the heap at once
   const values = big.dataSync();
@@ -101,7 +110,8 @@ async function main() {
   cases.forEach(([name, f], i) => {
     const want = f().dataSync();
     let worst = 0;
-    for (let j = 0; j < want.length; j++) worst = Math.max(worst, Math.abs(want[j] - got[i][j]) / (1e-3 + Math.abs(want[j])));
+    for (let j = 0; j < want.length; j++)
+      worst = Math.max(worst, Math.abs(want[j] - got[i][j]) / (1e-3 + Math.abs(want[j])));
     console.log(`${name}: worst relative difference from cpu ${worst.toExponential(2)}`);
   });
   cleanup();
