@@ -42,6 +42,7 @@ export {
   setSimdKernelsEnabled,
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
+export * as poolInternals from './wasm/threads/pool-internals.js';
 export { setThreadedKernelMinimum } from './wasm/threads/threaded-minimum.js';
 export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';
 export {
