@@ -16,7 +16,7 @@
   ;; nearest whole number, ties to even, as f32.nearest; exact for |level| <= 127).
   (func $quantizeRows
     (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
-    (param $out8 i32) (param $kPad8 i32) (result i32)
+    (param $out8 i32) (param $kPad8 i32) (param $top f32) (result i32)
     (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
     (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $neg v128) (local $tEnd i32)
     (local $level i32) (local $keep v128) (local $abs v128) (local $magic v128) (local $zero v128) ;; $zero: never set
@@ -47,10 +47,10 @@
       (local.set $max (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $m))))
       ;; levels 0 where 127 / max is not a positive number (max 0, infinite or NaN; or so small that
       ;; 127 / max overflows: then as the reference, which stores the infinite levels as 0)
-      (local.set $inv (f32.div (f32.const 127) (local.get $max)))
+      (local.set $inv (f32.div (local.get $top) (local.get $max)))
       (if (i32.eqz (i32.and (f32.gt (local.get $inv) (f32.const 0)) (f32.lt (local.get $inv) (f32.const inf))))
         (then (local.set $inv (f32.const 0))))
-      (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
+      (f32.store (local.get $scales) (f32.div (local.get $max) (local.get $top)))
       (local.set $invV (f32x4.splat (local.get $inv)))
       (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $inv) (f32.const 0)))))
       ;; 16 levels at a time
