@@ -196,9 +196,10 @@ describe('Int8 layers', () => {
     const layer = new Int8Dense({ units: 1, activation: 'linear' });
     const kernel = tf.tensor2d([[1], [-0.5], [0.25]]); // scale 1/127: levels 127, -63 (-63.5: weights round half up, as quantizeModel), 32 (31.75)
     layer.setFloatWeights(kernel, tf.tensor1d([0.5]));
-    const x = tf.tensor2d([[2, 1, -1]]); // activations round half to even: levels 127, 64 (63.5), -64 (-63.5)
+    // activations to [-63, 63] (DENSE_LEVEL_TOP), scale 2/63, round half to even: levels 63, 32 (31.5), -32 (-31.5)
+    const x = tf.tensor2d([[2, 1, -1]]);
     const y = layer.apply(x) as tf.Tensor;
-    const expected = (127 * 127 + 64 * -63 + -64 * 32) * (2 / 127) * (1 / 127) + 0.5;
+    const expected = (63 * 127 + 32 * -63 + -32 * 32) * (2 / 63) * (1 / 127) + 0.5;
     expect((await y.data())[0]).toBeCloseTo(expected, 5);
     tf.dispose([kernel, x, y]);
     layer.dispose();
