@@ -11,8 +11,9 @@
  * over `[filterHeight, filterWidth, inChannels]` (the kernel reshaped to `[K, outChannels]`).
  *
  * Activations are quantized on the fly, symmetric, one scale per row of a dense input (per image of a
- * convolution's): `s = max |x| / 127`, `q = round(x * (127 / max |x|))` (round half to even) in
- * [-127, 127]. Products are summed in int32 and the result is
+ * convolution's): `s = max |x| / top`, `q = round(x * (top / max |x|))` (round half to even) in
+ * [-top, top], `top` {@link DENSE_LEVEL_TOP} (63) for the products, {@link CONV_LEVEL_TOP} (127) for
+ * the convolutions. Products are summed in int32 and the result is
  * `y = act(sum q * level * (s * scales[j]) + bias[j])`, `act` the identity or ReLU.
  */
 
