@@ -200,8 +200,8 @@ describe.each([
     const k = sizes[0];
     const rows: Array<(t: number) => number> = [
       () => 0, // a row of zeros (the next layer's input: the bias alone)
-      (t) => (t === 0 ? 127 : (t % 9) + 0.5), // max 127: every other level a tie, rounded to even
-      (t) => (t % 3) * 1e-38, // 127 / max overflows: levels 0, as the reference
+      (t) => (t === 0 ? 63 : (t % 9) + 0.5), // max 63 (DENSE_LEVEL_TOP): every other level a tie, rounded to even
+      (t) => (t % 3) * 1e-38, // 63 / max overflows: levels 0, as the reference
       (t) => (t === k - 1 ? 0.25 : 0), // one value, in the tail
     ];
     rows.forEach((row, i) => {

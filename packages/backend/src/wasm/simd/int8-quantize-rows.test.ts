@@ -8,8 +8,9 @@ import * as threadedInt8Wasm from './generated/threaded-int8-wasm.js';
  * quantizeRows (int8.wat, and the same text in threaded-int8.wat and threaded-int8-chain.wat) takes
  * each row's max on the floats' bits and rounds by adding 1.5 * 2^23 (no NaN-aware f32x4.max, no
  * trunc_sat): the levels, scales and the negative-input flag must be the reference's
- * (`quantizeSpan`) for every row, the awkward ones too: ties (x * 127 / max exactly half way), zeros
- * and -0, rows of zeros, a max so small that 127 / max overflows, infinities and NaN, lengths that
+ * (`quantizeSpan`) for every row, at both tops (63, the dense kernels'; 127, the convolutions'), the
+ * awkward ones too: ties (x * top / max exactly half way), zeros and -0, rows of zeros, a max so small
+ * that top / max overflows, infinities and NaN, lengths that
  * leave tails of 1-7 floats. The chain module's copy is compared through the kernel
  * (int8-dense-chain.test.ts, `edge rows`).
  */
@@ -105,9 +106,9 @@ const cases: Array<[string, (k: number) => Float32Array]> = [
   ],
   // a row of zeros (-0 among them), a row with a single nonzero value
   ['zeros and -0', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 2 ? -0 : 0) : t === k - 1 ? 0.3 : -0))],
-  // 127 / max overflows float32 (max under 3.7e-37): the reference stores the infinite levels as 0
+  // top / max overflows float32 (max under about top / 3.4e38): the reference stores the infinite levels as 0
   ['a tiny max', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 3) * 1e-38 : t % 2 ? 1.4e-45 : 0))],
-  // infinities and NaN: their rows' levels are 0 (127 / max is 0 or NaN), other rows as usual
+  // infinities and NaN: their rows' levels are 0 (top / max is 0 or NaN), other rows as usual
   [
     'infinities and NaN',
     (k) => rowsOf(k, 3, (i, t) => (t === Math.floor(k / 2) && i < 2 ? [Infinity, Number.NaN][i] : t / 7)),
@@ -190,8 +191,8 @@ describe.each(modulesAndTops)('quantizeRows (%s) against the reference', (_name,
     }
   });
 
-  it("gives levels 0 from the max at which 127 / max overflows float32, and the reference's levels just above it", () => {
-    // 127 / max rounds to Infinity below about 3.73e-37: the max around that edge, 8 steps of one ulp
+  it("gives levels 0 from the max at which top / max overflows float32, and the reference's levels just above it", () => {
+    // top / max rounds to Infinity below about top / 3.4e38 (3.73e-37 for 127): the max around that edge, 8 steps of one ulp
     // each way (the same rounding in both: float32 division, and the reference's double quotient
     // rounded once to float32)
     const edge = new Float32Array([top / 3.4028234663852886e38]);

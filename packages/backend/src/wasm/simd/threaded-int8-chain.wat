@@ -37,12 +37,12 @@
     (param $list i32) ;; listed
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
-    (local $o i32) (local $s i32)
+    (local $o i32) (local $s i32) (local $jb i32)
     (local $lb i32) (local $e i32) (local $le i32) (local $t i32) (local $u i32) (local $q i32) (local $v0 v128) (local $v1 v128) (local $y v128) ;; listed
     (local $w0 v128) (local $w1 v128) (local $x v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
-    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128) (local $jb i32)
+    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128)
     (local $zero v128) ;; never set: 0
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
@@ -350,7 +350,7 @@
             (i32.add (i32.load (local.get $L)) (i32.mul (local.get $i0) (i32.load offset=4 (local.get $L))))
             (local.get $rows) (i32.load offset=8 (local.get $L))
             ;; no int16 levels (kPad 0) where byte levels are multiplied
-            (local.get $lev) (select (i32.const 0) (i32.load offset=20 (local.get $L)) (local.get $bytes))
+            (local.get $lev) (if (result i32) (local.get $bytes) (then (i32.const 0)) (else (i32.load offset=20 (local.get $L))))
             (local.get $rs)
             (local.get $lev8) (i32.load offset=32 (local.get $L)) (f32.const 63)))
         (then
