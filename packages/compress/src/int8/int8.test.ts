@@ -1,6 +1,8 @@
 import {
+  CONV_LEVEL_TOP as BACKEND_CONV_LEVEL_TOP,
   INT8_CONV2D as BACKEND_CONV2D,
   INT8_DENSE_CHAIN as BACKEND_DENSE_CHAIN,
+  DENSE_LEVEL_TOP as BACKEND_DENSE_LEVEL_TOP,
   INT8_MAT_MUL as BACKEND_MAT_MUL,
   packInt8Levels,
   useBackend,
@@ -21,6 +23,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Int8Conv2D } from './int8-conv2d.js';
 import { Int8Dense } from './int8-dense.js';
 import {
+  CONV_LEVEL_TOP,
+  DENSE_LEVEL_TOP,
   hasInt8Kernel,
   INT8_CONV2D,
   INT8_DENSE_CHAIN,
@@ -73,6 +77,8 @@ describe('the int8 kernel contract', () => {
     ]);
     const levels = Int8Array.from(numbers(7 * 11, 1), (v) => Math.round(v * 127));
     expect(Array.from(packLevels(levels, 7, 11))).toEqual(Array.from(packInt8Levels(levels, 7, 11)));
+    // the activations' levels: [-63, 63] for the product, [-127, 127] for the convolution
+    expect([DENSE_LEVEL_TOP, CONV_LEVEL_TOP]).toEqual([BACKEND_DENSE_LEVEL_TOP, BACKEND_CONV_LEVEL_TOP]);
   });
 
   it('unpacks what it packs', async () => {
