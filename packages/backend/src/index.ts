@@ -22,6 +22,8 @@ export {
   useBackend,
 } from './init-backend.js';
 export {
+  CONV_LEVEL_TOP,
+  DENSE_LEVEL_TOP,
   INT8_CONV2D,
   INT8_CONV2D_MAX_POOL,
   INT8_DENSE_CHAIN,

@@ -11,8 +11,9 @@
  * over `[filterHeight, filterWidth, inChannels]` (the kernel reshaped to `[K, outChannels]`).
  *
  * Activations are quantized on the fly, symmetric, one scale per row of a dense input (per image of a
- * convolution's): `s = max |x| / 127`, `q = round(x * (127 / max |x|))` (round half to even) in
- * [-127, 127]. Products are summed in int32 and the result is
+ * convolution's): `s = max |x| / top`, `q = round(x * (top / max |x|))` (round half to even) in
+ * [-top, top], `top` {@link DENSE_LEVEL_TOP} (63) for the products, {@link CONV_LEVEL_TOP} (127) for
+ * the convolutions. Products are summed in int32 and the result is
  * `y = act(sum q * level * (s * scales[j]) + bias[j])`, `act` the identity or ReLU.
  */
 
@@ -35,6 +36,17 @@ export const INT8_CONV2D = 'TensorfoldInt8Conv2D';
  * runs {@link INT8_CONV2D} and a max pool.
  */
 export const INT8_CONV2D_MAX_POOL = 'TensorfoldInt8Conv2DMaxPool';
+
+/**
+ * The largest activation level of the dense kernels ({@link INT8_MAT_MUL} and the stack of them):
+ * `q = round(x * (63 / max |x|))` in [-63, 63], `s = max |x| / 63`. Half of 127, so that two byte
+ * products of levels by weights ([-127, 127]) add up in int16 without overflow (4 * 63 * 127 =
+ * 32004): the WASM byte products then widen to int32 once every two units of 4 levels.
+ */
+export const DENSE_LEVEL_TOP = 63;
+
+/** The largest activation level of the convolutions ({@link INT8_CONV2D}): [-127, 127], `s = max |x| / 127`. */
+export const CONV_LEVEL_TOP = 127;
 
 /** The fused activations of the int8 kernels. */
 export type Int8Activation = 'linear' | 'relu';

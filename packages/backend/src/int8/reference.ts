@@ -4,7 +4,7 @@
  * SIMD and WebGPU kernels are tested against. Float arithmetic is float32 (`Math.fround`), in the
  * order the SIMD kernels use, so results agree to the last bit where the int32 sums fit float32.
  */
-import type { Int8Conv2DAttrs } from './int8-kernels.js';
+import { CONV_LEVEL_TOP, DENSE_LEVEL_TOP, type Int8Conv2DAttrs } from './int8-kernels.js';
 
 const f = Math.fround;
 
@@ -15,8 +15,9 @@ export function roundHalfEven(v: number): number {
 }
 
 /**
- * Quantizes `x[start, start + length)` into `out` from `outStart`; returns the scale `max |x| / 127`
- * (0 for zeros).
+ * Quantizes `x[start, start + length)` into `out` from `outStart` to levels in [-top, top]
+ * (`round(x * (top / max |x|))`; {@link DENSE_LEVEL_TOP} for the products, {@link CONV_LEVEL_TOP} for
+ * the convolutions); returns the scale `max |x| / top` (0 for zeros).
  */
 export function quantizeSpan(
   x: ArrayLike<number>,
@@ -24,12 +25,13 @@ export function quantizeSpan(
   length: number,
   out: Int32Array,
   outStart: number,
+  top: number,
 ): number {
   let max = 0;
   for (let t = 0; t < length; t++) max = Math.max(max, Math.abs(x[start + t]));
-  const inv = max > 0 ? f(127 / max) : 0;
+  const inv = max > 0 ? f(top / max) : 0;
   for (let t = 0; t < length; t++) out[outStart + t] = roundHalfEven(f(x[start + t] * inv));
-  return f(max / 127);
+  return f(max / top);
 }
 
 /** The level of row `k`, column `j` of packed weights `w` of `pairs` pairs of rows. */
@@ -59,7 +61,7 @@ export function int8MatMulReference(
   const q = new Int32Array(k);
   const pairs = Math.ceil(k / 2);
   for (let i = 0; i < m; i++) {
-    const s = quantizeSpan(x, i * k, k, q, 0);
+    const s = quantizeSpan(x, i * k, k, q, 0, DENSE_LEVEL_TOP);
     for (let j = 0; j < n; j++) {
       let acc = 0;
       for (let t = 0; t < k; t++) acc += q[t] * levelAt(w, pairs, t, j);
@@ -114,7 +116,7 @@ export function int8Conv2DReference(
   const pairs = Math.ceil((g.fH * g.fW * g.inC) / 2);
   let o = 0;
   for (let b = 0; b < g.batch; b++) {
-    const s = quantizeSpan(x, b * image, image, q, 0);
+    const s = quantizeSpan(x, b * image, image, q, 0, CONV_LEVEL_TOP);
     for (let oy = 0; oy < g.outH; oy++) {
       for (let ox = 0; ox < g.outW; ox++) {
         for (let j = 0; j < g.outC; j++) {

@@ -8,6 +8,8 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
 import {
+  CONV_LEVEL_TOP,
+  DENSE_LEVEL_TOP,
   INT8_CONV2D,
   INT8_MAT_MUL,
   type Int8Conv2DAttrs,
@@ -19,18 +21,22 @@ const WORKGROUP_SIZE = 64;
 
 type Int8Inputs = { x: TensorInfo; w: TensorInfo; scales: TensorInfo; bias: TensorInfo };
 
-/** WGSL shared by both programs: a level from the packed weights, the quantizer, the epilogue. */
-const HELPERS = `
+/**
+ * WGSL shared by both programs: a level from the packed weights, the quantizer (levels in
+ * [-top, top]: {@link DENSE_LEVEL_TOP} for the product, {@link CONV_LEVEL_TOP} for the convolution),
+ * the epilogue.
+ */
+const helpers = (top: number) => `
   // Level of row t, column j of the packed weights (blocks of 8 columns, two rows an i32).
   fn level(t : i32, j : i32) -> i32 {
     let pair = w[(((j >> 3u) * uniforms.pairs + (t >> 1u)) << 3u) + (j & 7)];
     return select((pair << 16u) >> 16u, pair >> 16u, (t & 1) == 1);
   }
   fn inverse(m : f32) -> f32 {
-    return select(0.0, 127.0 / m, m > 0.0);
+    return select(0.0, ${top.toFixed(1)} / m, m > 0.0);
   }
   fn finish(acc : i32, m : f32, j : i32) -> f32 {
-    let y = f32(acc) * ((m / 127.0) * scales[j]) + bias[j];
+    let y = f32(acc) * ((m / ${top.toFixed(1)}) * scales[j]) + bias[j];
     return select(y, max(y, 0.0), uniforms.relu == 1);
   }
 `;
@@ -60,7 +66,7 @@ class Int8MatMulProgram extends Int8Program {
 
   getUserCode(): string {
     return `
-      ${HELPERS}
+      ${helpers(DENSE_LEVEL_TOP)}
       fn main(index : i32) {
         if (index < uniforms.size) {
           let i = index / uniforms.n;
@@ -86,7 +92,7 @@ class Int8Conv2DProgram extends Int8Program {
 
   getUserCode(): string {
     return `
-      ${HELPERS}
+      ${helpers(CONV_LEVEL_TOP)}
       fn main(index : i32) {
         if (index < uniforms.size) {
           let n = uniforms.outDims.z;

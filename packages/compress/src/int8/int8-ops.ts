@@ -7,8 +7,10 @@
  * The kernels' contract (kept in step with `@tensorfold/backend`'s int8-kernels.ts, which a test checks):
  * weights are int8 levels in [-127, 127], two to an int32 (rows 2r and 2r + 1 of the `[k, n]` kernel
  * in the low and high 16 bits), in blocks of 8 columns: `[ceil(n / 8), ceil(k / 2), 8]` ({@link packLevels});
- * activations are quantized per row (dense) or per image (convolution): `s = max |x| / 127`,
- * `q = round(x * (127 / max |x|))`; the result is `act(sum q * level * s * scales[j] + bias[j])`.
+ * activations are quantized per row (dense) or per image (convolution): `s = max |x| / top`,
+ * `q = round(x * (top / max |x|))`, `top` 63 for the product ({@link DENSE_LEVEL_TOP}: two byte
+ * products then add up in int16) and 127 for the convolution ({@link CONV_LEVEL_TOP}); the result is
+ * `act(sum q * level * s * scales[j] + bias[j])`.
  */
 import { tf } from '@tensorfold/core';
 
@@ -54,11 +56,20 @@ export function unpackLevels(w: tf.Tensor, k: number, n: number): tf.Tensor2D {
   });
 }
 
-/** `[levels, scale]` of `x` quantized with one scale per slice along `axes` reduced (`keepDims`). */
-function quantizeActivations(x: tf.Tensor, axes: number[]): [tf.Tensor, tf.Tensor] {
+/** The largest activation level of the int8 product (the dense layers): levels in [-63, 63]. */
+export const DENSE_LEVEL_TOP = 63;
+
+/** The largest activation level of the int8 convolution: levels in [-127, 127]. */
+export const CONV_LEVEL_TOP = 127;
+
+/**
+ * `[levels, scale]` of `x` quantized to [-top, top] with one scale per slice along `axes` reduced
+ * (`keepDims`).
+ */
+function quantizeActivations(x: tf.Tensor, axes: number[], top: number): [tf.Tensor, tf.Tensor] {
   const max = tf.max(tf.abs(x), axes, true);
-  const inverse = tf.where(tf.greater(max, 0), tf.div(127, max), tf.zerosLike(max));
-  return [tf.round(tf.mul(x, inverse)), tf.div(max, 127)];
+  const inverse = tf.where(tf.greater(max, 0), tf.div(top, max), tf.zerosLike(max));
+  return [tf.round(tf.mul(x, inverse)), tf.div(max, top)];
 }
 
 function finish(
@@ -94,7 +105,7 @@ export function int8MatMul(
       .engine()
       .runKernel(INT8_MAT_MUL, { x, w, scales, bias }, { activation } as never) as tf.Tensor2D;
   return tf.tidy(() => {
-    const [levels, scale] = quantizeActivations(x, [1]); // [m, k], [m, 1]
+    const [levels, scale] = quantizeActivations(x, [1], DENSE_LEVEL_TOP); // [m, k], [m, 1]
     const sums = tf.matMul(levels as tf.Tensor2D, unpackLevels(w, x.shape[1], scales.shape[0]));
     return finish(sums, scale, scales, bias, activation) as tf.Tensor2D;
   });
@@ -152,7 +163,7 @@ export function int8Conv2D(
       activation,
     } as never) as tf.Tensor4D;
   return tf.tidy(() => {
-    const [levels, scale] = quantizeActivations(x, [1, 2, 3]); // [b, h, w, c], [b, 1, 1, 1]
+    const [levels, scale] = quantizeActivations(x, [1, 2, 3], CONV_LEVEL_TOP); // [b, h, w, c], [b, 1, 1, 1]
     const inChannels = x.shape[3];
     const n = scales.shape[0];
     const filter = tf.reshape(unpackLevels(w, kernelSize[0] * kernelSize[1] * inChannels, n), [

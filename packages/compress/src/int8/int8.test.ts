@@ -1,6 +1,8 @@
 import {
+  CONV_LEVEL_TOP as BACKEND_CONV_LEVEL_TOP,
   INT8_CONV2D as BACKEND_CONV2D,
   INT8_DENSE_CHAIN as BACKEND_DENSE_CHAIN,
+  DENSE_LEVEL_TOP as BACKEND_DENSE_LEVEL_TOP,
   INT8_MAT_MUL as BACKEND_MAT_MUL,
   packInt8Levels,
   useBackend,
@@ -21,6 +23,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Int8Conv2D } from './int8-conv2d.js';
 import { Int8Dense } from './int8-dense.js';
 import {
+  CONV_LEVEL_TOP,
+  DENSE_LEVEL_TOP,
   hasInt8Kernel,
   INT8_CONV2D,
   INT8_DENSE_CHAIN,
@@ -73,6 +77,8 @@ describe('the int8 kernel contract', () => {
     ]);
     const levels = Int8Array.from(numbers(7 * 11, 1), (v) => Math.round(v * 127));
     expect(Array.from(packLevels(levels, 7, 11))).toEqual(Array.from(packInt8Levels(levels, 7, 11)));
+    // the activations' levels: [-63, 63] for the product, [-127, 127] for the convolution
+    expect([DENSE_LEVEL_TOP, CONV_LEVEL_TOP]).toEqual([BACKEND_DENSE_LEVEL_TOP, BACKEND_CONV_LEVEL_TOP]);
   });
 
   it('unpacks what it packs', async () => {
@@ -196,9 +202,10 @@ describe('Int8 layers', () => {
     const layer = new Int8Dense({ units: 1, activation: 'linear' });
     const kernel = tf.tensor2d([[1], [-0.5], [0.25]]); // scale 1/127: levels 127, -63 (-63.5: weights round half up, as quantizeModel), 32 (31.75)
     layer.setFloatWeights(kernel, tf.tensor1d([0.5]));
-    const x = tf.tensor2d([[2, 1, -1]]); // activations round half to even: levels 127, 64 (63.5), -64 (-63.5)
+    // activations to [-63, 63] (DENSE_LEVEL_TOP), scale 2/63, round half to even: levels 63, 32 (31.5), -32 (-31.5)
+    const x = tf.tensor2d([[2, 1, -1]]);
     const y = layer.apply(x) as tf.Tensor;
-    const expected = (127 * 127 + 64 * -63 + -64 * 32) * (2 / 127) * (1 / 127) + 0.5;
+    const expected = (63 * 127 + 32 * -63 + -32 * 32) * (2 / 63) * (1 / 127) + 0.5;
     expect((await y.data())[0]).toBeCloseTo(expected, 5);
     tf.dispose([kernel, x, y]);
     layer.dispose();

@@ -7,6 +7,7 @@
  * by the same code: the same bits for any number of threads, and as the one-thread SIMD path.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { CONV_LEVEL_TOP, DENSE_LEVEL_TOP } from '../../int8/int8-kernels.js';
 import type { Int8ConvGeometry } from '../../int8/reference.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import type { ThreadPool } from '../threads/pool.js';
@@ -56,13 +57,27 @@ export function quantizeChunks(rows: number, rowFloats: number, threads: number)
   return { chunkRows, chunks: Math.ceil(rows / chunkRows) };
 }
 
-/** int8QuantizeChunk's arguments after the chunk: x, rows, k, out, kPad, scales, chunkRows, out8, kPad8, flags. */
+/**
+ * int8QuantizeChunk's arguments after the chunk: x, rows, k, out, kPad, scales, chunkRows, out8, kPad8,
+ * flags (a word address; {@link quantize} sets its bit 0 for the dense kernels' levels).
+ */
 export type QuantizeArgs = [number, number, number, number, number, number, number, number, number, number];
 
-/** Runs int8QuantizeChunk over `chunks` chunks: on the pool, or on this thread where it is one. */
-export function quantize(running: PoolUse<ThreadedInt8Kernels>, chunks: number, args: QuantizeArgs): void {
-  if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, args);
-  else running.kernels.int8QuantizeChunk(0, ...args);
+/**
+ * Runs int8QuantizeChunk over `chunks` chunks, to levels in [-top, top] (`top` {@link DENSE_LEVEL_TOP}
+ * or {@link CONV_LEVEL_TOP}; the job reads which from bit 0 of the flags' address): on the pool, or
+ * on this thread where it is one.
+ */
+export function quantize(
+  running: PoolUse<ThreadedInt8Kernels>,
+  chunks: number,
+  args: QuantizeArgs,
+  top: typeof DENSE_LEVEL_TOP | typeof CONV_LEVEL_TOP,
+): void {
+  const tagged: QuantizeArgs = [...args];
+  tagged[9] = args[9] | (top === DENSE_LEVEL_TOP ? 1 : 0);
+  if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, tagged);
+  else running.kernels.int8QuantizeChunk(0, ...tagged);
 }
 
 /** The operands of an int8 kernel (see ../../int8/int8-kernels.ts). */
@@ -322,18 +337,23 @@ export function int8DenseOnPool(
   const relaxed = kernels.hasBytes != null;
   const chunking = quantizeChunks(m, k, pool.threads);
   let clock = phaseStart();
-  quantize(running, chunking.chunks, [
-    input,
-    m,
-    k,
-    at.levels,
-    2 * pairs,
-    at.rowScales,
-    chunking.chunkRows,
-    relaxed ? at.levels8 : 0,
-    4 * quads,
-    at.flags,
-  ]);
+  quantize(
+    running,
+    chunking.chunks,
+    [
+      input,
+      m,
+      k,
+      at.levels,
+      2 * pairs,
+      at.rowScales,
+      chunking.chunkRows,
+      relaxed ? at.levels8 : 0,
+      4 * quads,
+      at.flags,
+    ],
+    DENSE_LEVEL_TOP,
+  );
   const flags = new Int32Array(pool.memory.buffer, at.flags, chunking.chunks);
   const bytes = relaxed && flags.every((f) => f === 0);
   clock = phaseEnd(`quantize ${k}`, clock);
@@ -468,18 +488,12 @@ export function int8Conv2DByThreads(
   setPadded(floats, view(all.scales) as Float32Array, SCALES / 4, nPad);
   setPadded(floats, view(all.bias) as Float32Array, BIAS / 4, nPad);
   // [batch, inH, inW, inC] as int16 levels (and bytes), one scale per image
-  quantize(running, imageChunks, [
-    X,
-    g.batch,
-    image,
-    LEVELS,
-    image,
-    IMAGE_SCALES,
-    imageChunkRows,
-    relaxed ? LEVELS8 : 0,
-    image,
-    FLAGS,
-  ]);
+  quantize(
+    running,
+    imageChunks,
+    [X, g.batch, image, LEVELS, image, IMAGE_SCALES, imageChunkRows, relaxed ? LEVELS8 : 0, image, FLAGS],
+    CONV_LEVEL_TOP,
+  );
   const bytes = relaxed && ints.subarray(FLAGS / 4, FLAGS / 4 + imageChunks).every((f) => f === 0);
   const weights = placeWeights(pool, backend, all.w, bytes, W);
   new Int32Array(pool.memory.buffer).set(

@@ -200,8 +200,8 @@ describe.each([
     const k = sizes[0];
     const rows: Array<(t: number) => number> = [
       () => 0, // a row of zeros (the next layer's input: the bias alone)
-      (t) => (t === 0 ? 127 : (t % 9) + 0.5), // max 127: every other level a tie, rounded to even
-      (t) => (t % 3) * 1e-38, // 127 / max overflows: levels 0, as the reference
+      (t) => (t === 0 ? 63 : (t % 9) + 0.5), // max 63 (DENSE_LEVEL_TOP): every other level a tie, rounded to even
+      (t) => (t % 3) * 1e-38, // 63 / max overflows: levels 0, as the reference
       (t) => (t === k - 1 ? 0.25 : 0), // one value, in the tail
     ];
     rows.forEach((row, i) => {
@@ -214,6 +214,39 @@ describe.each([
       const { chain, layered } = await both(s, m, activations);
       expect(bits(chain).equals(bits(layered))).toBe(true);
       expect(Array.from(chain)).toEqual(Array.from(expected));
+    }
+    setThreadedInt8Minimum();
+  });
+
+  it('sums the byte products exactly at their largest (levels 63 by weights of -127 and 127, odd and even counts of units, tails of rows), on 1-3 threads', async () => {
+    // The FMA build adds two units' byte products in int16 before widening (4 * 63 * 127 = 32004 <
+    // 32767): rows whose levels are all 63 (every x equal), columns of weights all 127 or all -127,
+    // k that leaves an odd last unit of the lists (k = 36: 9 units), an even count, and a short unit.
+    const activations: Int8Activation[] = ['relu', 'linear'];
+    for (const k of [36, 40, 37, 5]) {
+      for (const m of [1, 3, 6, 9]) {
+        const sizes = [k, 16, 10];
+        const s = stack(m, sizes, k + m, false);
+        const level = (t: number, j: number) =>
+          j % 3 === 0 ? 127 : j % 3 === 1 ? -127 : ((t * 7 + j) % 255) - 127;
+        const levels = Int8Array.from({ length: k * 16 }, (_, e) => level(Math.floor(e / 16), e % 16));
+        s.layers[0].packed = packInt8Levels(levels, k, 16);
+        for (let i = 0; i < m; i++)
+          for (let t = 0; t < k; t++) {
+            // row 0: every level 63; row 1: every other unit of 4 zero (lists of odd and even
+            // length); the others 63 at t % 3 === 0, small levels elsewhere
+            const v = i === 0 ? 2.5 : i === 1 ? ((t >> 2) % 2 ? 0 : 2.5) : t % 3 === 0 ? 2.5 : (t % 5) * 0.1;
+            s.x[i * k + t] = v;
+          }
+        const expected = reference(s, m, activations);
+        for (const threads of [1, 2, 3]) {
+          expect(await setWasmThreads(threads)).toBe(threads);
+          setThreadedInt8Minimum(0);
+          const { chain, layered } = await both(s, m, activations);
+          expect(bits(chain).equals(bits(layered)), `k ${k}, m ${m}, ${threads} threads`).toBe(true);
+          expect(Array.from(chain), `k ${k}, m ${m}, ${threads} threads`).toEqual(Array.from(expected));
+        }
+      }
     }
     setThreadedInt8Minimum();
   });

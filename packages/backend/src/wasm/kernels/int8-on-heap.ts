@@ -5,6 +5,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorfold/core';
+import { DENSE_LEVEL_TOP } from '../../int8/int8-kernels.js';
 import type { KernelScope } from '../kernel-scope.js';
 import type { Int8Simd } from '../simd/int8-simd.js';
 import { phaseEnd, phaseStart } from './int8-phases.js';
@@ -94,6 +95,7 @@ export function denseOnHeap(simd: Int8Simd, a: DenseOnHeap): void {
     a.rowScales,
     relaxed ? a.levels8 : 0,
     4 * quads,
+    DENSE_LEVEL_TOP,
   );
   const bytes = relaxed && negative === 0;
   clock = phaseEnd(`quantize ${a.k}`, clock);

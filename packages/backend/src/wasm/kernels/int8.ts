@@ -12,6 +12,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
+  CONV_LEVEL_TOP,
   INT8_CONV2D,
   INT8_MAT_MUL,
   type Int8Conv2DAttrs,
@@ -163,6 +164,7 @@ const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
         s.at.imageScales,
         relaxed ? s.at.levels8 : 0,
         image,
+        CONV_LEVEL_TOP,
       );
       const bytes = relaxed && negative === 0;
       if (bytes) simd.packQuads?.(s.at.w, s.at.w8, all.w.shape[0], pairs);

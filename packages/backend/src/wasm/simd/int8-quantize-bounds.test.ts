@@ -29,7 +29,7 @@ describe('int8 quantizeRows at the end of the memory', () => {
     const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as {
       quantizeRows(...args: number[]): number;
     };
-    expect(kernels.quantizeRows(xBytes, 1, k, levelsBytes, kPad, scaleBytes, 0, kPad)).toBe(1);
+    expect(kernels.quantizeRows(xBytes, 1, k, levelsBytes, kPad, scaleBytes, 0, kPad, 127)).toBe(1);
     expect(Array.from(new Int16Array(memory.buffer, levelsBytes, kPad))).toEqual(expected);
   });
 

@@ -8,8 +8,9 @@ import * as threadedInt8Wasm from './generated/threaded-int8-wasm.js';
  * quantizeRows (int8.wat, and the same text in threaded-int8.wat and threaded-int8-chain.wat) takes
  * each row's max on the floats' bits and rounds by adding 1.5 * 2^23 (no NaN-aware f32x4.max, no
  * trunc_sat): the levels, scales and the negative-input flag must be the reference's
- * (`quantizeSpan`) for every row, the awkward ones too: ties (x * 127 / max exactly half way), zeros
- * and -0, rows of zeros, a max so small that 127 / max overflows, infinities and NaN, lengths that
+ * (`quantizeSpan`) for every row, at both tops (63, the dense kernels'; 127, the convolutions'), the
+ * awkward ones too: ties (x * top / max exactly half way), zeros and -0, rows of zeros, a max so small
+ * that top / max overflows, infinities and NaN, lengths that
  * leave tails of 1-7 floats. The chain module's copy is compared through the kernel
  * (int8-dense-chain.test.ts, `edge rows`).
  */
@@ -19,6 +20,7 @@ type Quantize = (
   k: number,
   kPad: number,
   bytes: boolean,
+  top: number,
 ) => { levels: Int16Array; bytes: Uint8Array; scales: Float32Array; negative: number; outUntouched: boolean };
 
 /** A module's quantizeRows on `x` (rows of k floats): int16 levels kPad apart (none where kPad is 0), bytes kPad8 apart. */
@@ -27,7 +29,7 @@ function quantizer(base64: string, threaded: boolean): Quantize {
   const exports = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), {
     env: { memory },
   }).exports as Record<string, (...args: number[]) => number>;
-  return (x, k, kPad, bytes) => {
+  return (x, k, kPad, bytes, top) => {
     const rows = x.length / k;
     const kPad8 = Math.ceil(k / 16) * 16;
     const [X, OUT, OUT8, SCALES, FLAGS] = [65536, 4096, 131072, 64, 32];
@@ -36,9 +38,22 @@ function quantizer(base64: string, threaded: boolean): Quantize {
     let negative: number;
     const out8 = bytes ? OUT8 : 0;
     if (threaded) {
-      exports.int8QuantizeChunk(0, X, rows, k, OUT, kPad, SCALES, rows, out8, kPad8, FLAGS);
+      // the job reads the levels from bit 0 of the flags' address (1: the dense kernels' 63)
+      exports.int8QuantizeChunk(
+        0,
+        X,
+        rows,
+        k,
+        OUT,
+        kPad,
+        SCALES,
+        rows,
+        out8,
+        kPad8,
+        FLAGS | (top === 63 ? 1 : 0),
+      );
       negative = new Int32Array(memory.buffer, FLAGS, 1)[0];
-    } else negative = exports.quantizeRows(X, rows, k, OUT, kPad, SCALES, out8, kPad8);
+    } else negative = exports.quantizeRows(X, rows, k, OUT, kPad, SCALES, out8, kPad8, top);
     // with kPad 0 nothing may be written at out: the bytes a row of int16 levels would take stay stale
     const outBytes = new Uint8Array(memory.buffer, OUT, rows * Math.max(kPad, k) * 2);
     return {
@@ -59,11 +74,11 @@ const modules: Array<[string, Quantize]> = [
 ];
 
 /** The reference's levels (zero-padded to kPad a row), scales, and whether some x < 0 or is NaN. */
-function expected(x: Float32Array, k: number, kPad: number) {
+function expected(x: Float32Array, k: number, kPad: number, top: number) {
   const rows = x.length / k;
   const levels = new Int32Array(rows * kPad);
   const scales = new Float32Array(rows);
-  for (let i = 0; i < rows; i++) scales[i] = quantizeSpan(x, i * k, k, levels, i * kPad);
+  for (let i = 0; i < rows; i++) scales[i] = quantizeSpan(x, i * k, k, levels, i * kPad, top);
   const negative = x.some((v) => v < 0 || Number.isNaN(v)) ? 1 : 0;
   return { levels, scales, negative };
 }
@@ -91,9 +106,9 @@ const cases: Array<[string, (k: number) => Float32Array]> = [
   ],
   // a row of zeros (-0 among them), a row with a single nonzero value
   ['zeros and -0', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 2 ? -0 : 0) : t === k - 1 ? 0.3 : -0))],
-  // 127 / max overflows float32 (max under 3.7e-37): the reference stores the infinite levels as 0
+  // top / max overflows float32 (max under about top / 3.4e38): the reference stores the infinite levels as 0
   ['a tiny max', (k) => rowsOf(k, 2, (i, t) => (i === 0 ? (t % 3) * 1e-38 : t % 2 ? 1.4e-45 : 0))],
-  // infinities and NaN: their rows' levels are 0 (127 / max is 0 or NaN), other rows as usual
+  // infinities and NaN: their rows' levels are 0 (top / max is 0 or NaN), other rows as usual
   [
     'infinities and NaN',
     (k) => rowsOf(k, 3, (i, t) => (t === Math.floor(k / 2) && i < 2 ? [Infinity, Number.NaN][i] : t / 7)),
@@ -101,13 +116,18 @@ const cases: Array<[string, (k: number) => Float32Array]> = [
   ['-infinity', (k) => rowsOf(k, 2, (i, t) => (i === 1 && t === k - 1 ? -Infinity : t + 0.25))],
 ];
 
-describe.each(modules)('quantizeRows (%s) against the reference', (_name, quantize) => {
+// levels to 63 (the dense kernels', DENSE_LEVEL_TOP) and to 127 (the convolutions', CONV_LEVEL_TOP)
+const modulesAndTops = modules.flatMap(([name, quantize]) =>
+  [63, 127].map((top) => [`${name}, levels to ${top}`, quantize, top] as const),
+);
+
+describe.each(modulesAndTops)('quantizeRows (%s) against the reference', (_name, quantize, top) => {
   it.each(cases)('%s, k = 1 to 100: the same levels, scales and flag', (_case, make) => {
     for (const k of lengths) {
       const x = make(k);
       const kPad = Math.ceil(k / 2) * 2;
-      const want = expected(x, k, kPad);
-      const got = quantize(x, k, kPad, false);
+      const want = expected(x, k, kPad, top);
+      const got = quantize(x, k, kPad, false, top);
       expect(Array.from(got.levels), `k = ${k}`).toEqual(Array.from(want.levels));
       // the scale's bits (any NaN for a row with NaN, Infinity for one with an infinity)
       expect(scaleBits(got.scales), `k = ${k}`).toEqual(scaleBits(want.scales));
@@ -119,8 +139,8 @@ describe.each(modules)('quantizeRows (%s) against the reference', (_name, quanti
     for (const k of lengths) {
       const x = rowsOf(k, 3, (i, t) => Math.abs(Math.sin(3.1 * t + i)) * (i + 1) + (t === 0 ? 0.5 : 0));
       const kPad8 = Math.ceil(k / 16) * 16;
-      const want = expected(x, k, kPad8);
-      const got = quantize(x, k, 0, true);
+      const want = expected(x, k, kPad8, top);
+      const got = quantize(x, k, 0, true, top);
       expect(Array.from(got.bytes), `k = ${k}`).toEqual(Array.from(want.levels));
       expect(Array.from(got.scales)).toEqual(Array.from(want.scales));
       expect(got.negative).toBe(0);
@@ -128,20 +148,21 @@ describe.each(modules)('quantizeRows (%s) against the reference', (_name, quanti
     }
   });
 
-  it('rounds every tie in range to even, for both signs (max 127: levels are the values rounded)', () => {
-    // a row of 256: 127, then n + 0.5 for n in [-127, 126] (the ties -126.5 .. 126.5; 127.5 cannot
-    // occur: |x| <= max puts every level in [-127, 127]), then -127 (a level at each end)
-    const k = 256;
+  it('rounds every tie in range to even, for both signs (max top: levels are the values rounded)', () => {
+    // a row of 2 top + 2: top, then n + 0.5 for n in [-top, top - 1] (the ties; top + 0.5 cannot
+    // occur: |x| <= max puts every level in [-top, top]), then -top (a level at each end)
+    const k = 2 * top + 2;
     const x = new Float32Array(k);
-    x[0] = 127;
-    for (let n = -127; n <= 126; n++) x[n + 128] = n + 0.5;
-    x[255] = -127;
-    for (const kPad of [256, 258]) {
-      const want = expected(x, k, kPad);
-      const got = quantize(x, k, kPad, false);
+    x[0] = top;
+    for (let n = -top; n <= top - 1; n++) x[n + top + 1] = n + 0.5;
+    x[k - 1] = -top;
+    for (const kPad of [k, k + 2]) {
+      const want = expected(x, k, kPad, top);
+      const got = quantize(x, k, kPad, false, top);
       expect(Array.from(got.levels)).toEqual(Array.from(want.levels));
-      // even, as the reference's roundHalfEven says: -126.5 -> -126, -125.5 -> -126, 0.5 -> 0, 1.5 -> 2
-      expect([got.levels[1], got.levels[2], got.levels[128], got.levels[129]]).toEqual([-126, -126, 0, 2]);
+      // even, as the reference's roundHalfEven says (top 127: -126.5 -> -126, -125.5 -> -126), 0.5 -> 0, 1.5 -> 2
+      const at = [1, 2, top + 1, top + 2].map((t) => got.levels[t]);
+      expect(at).toEqual([1 - top, 1 - top, 0, 2]);
     }
   });
 
@@ -158,36 +179,36 @@ describe.each(modules)('quantizeRows (%s) against the reference', (_name, quanti
         return (signed ? v : Math.abs(v)) * magnitude;
       });
       const kPad = Math.ceil(k / 2) * 2;
-      const want = expected(x, k, kPad);
-      const got = quantize(x, k, kPad, !signed);
+      const want = expected(x, k, kPad, top);
+      const got = quantize(x, k, kPad, !signed, top);
       expect(Array.from(got.levels), `row ${r}`).toEqual(Array.from(want.levels));
       expect(scaleBits(got.scales), `row ${r}`).toEqual(scaleBits(want.scales));
       expect(got.negative, `row ${r}`).toBe(want.negative);
       if (!signed) {
         const kPad8 = Math.ceil(k / 16) * 16;
-        expect(Array.from(got.bytes), `row ${r}`).toEqual(Array.from(expected(x, k, kPad8).levels));
+        expect(Array.from(got.bytes), `row ${r}`).toEqual(Array.from(expected(x, k, kPad8, top).levels));
       }
     }
   });
 
-  it("gives levels 0 from the max at which 127 / max overflows float32, and the reference's levels just above it", () => {
-    // 127 / max rounds to Infinity below about 3.73e-37: the max around that edge, 8 steps of one ulp
+  it("gives levels 0 from the max at which top / max overflows float32, and the reference's levels just above it", () => {
+    // top / max rounds to Infinity below about top / 3.4e38 (3.73e-37 for 127): the max around that edge, 8 steps of one ulp
     // each way (the same rounding in both: float32 division, and the reference's double quotient
     // rounded once to float32)
-    const edge = new Float32Array([127 / 3.4028234663852886e38]);
+    const edge = new Float32Array([top / 3.4028234663852886e38]);
     const edgeBits = new Uint32Array(edge.buffer)[0];
     const maxes = new Float32Array(
       new Uint32Array(Array.from({ length: 17 }, (_, i) => edgeBits - 8 + i)).buffer,
     );
     const k = 20;
     const x = rowsOf(k, maxes.length, (i, t) => (t === 3 ? maxes[i] : maxes[i] * Math.sin(t + i) * 0.9));
-    const want = expected(x, k, k);
-    const got = quantize(x, k, k, false);
+    const want = expected(x, k, k, top);
+    const got = quantize(x, k, k, false, top);
     expect(Array.from(got.levels)).toEqual(Array.from(want.levels));
     expect(scaleBits(got.scales)).toEqual(scaleBits(want.scales));
-    // both kinds of row are in the case: some all 0, some with level 127 at t = 3
+    // both kinds of row are in the case: some all 0, some with level top at t = 3
     const at3 = Array.from({ length: maxes.length }, (_, i) => got.levels[i * k + 3]);
     expect(at3).toContain(0);
-    expect(at3).toContain(127);
+    expect(at3).toContain(top);
   });
 });

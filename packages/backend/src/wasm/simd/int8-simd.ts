@@ -14,9 +14,11 @@ export interface Int8Simd {
    */
   packQuads?(w: number, w8: number, blocks: number, pairs: number): void;
   /**
-   * Quantizes `rows` rows of `k` floats at `x` to int16 levels (rows `kPad` apart at `out`, zero
-   * past `k`) and writes each row's scale (`max |x| / 127`) to `scales`; where `out8` is not 0, the
-   * same levels as bytes there too (rows `kPad8` apart). Returns 1 where some x is negative (or NaN).
+   * Quantizes `rows` rows of `k` floats at `x` to int16 levels in [-top, top] (rows `kPad` apart at
+   * `out`, zero past `k`) and writes each row's scale (`max |x| / top`) to `scales`; where `out8` is
+   * not 0, the same levels as bytes there too (rows `kPad8` apart). `top`: DENSE_LEVEL_TOP (63) for
+   * the products, CONV_LEVEL_TOP (127) for the convolutions (int8-kernels.ts). Returns 1 where some x
+   * is negative (or NaN).
    */
   quantizeRows(
     x: number,
@@ -27,6 +29,7 @@ export interface Int8Simd {
     scales: number,
     out8: number,
     kPad8: number,
+    top: number,
   ): number;
   /**
    * `out [m, n] = act(a [m, 2 pairs] . w [pairs, nPad] * rowScale * colScales + bias)`; int32 sums;

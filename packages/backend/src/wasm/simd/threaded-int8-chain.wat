@@ -27,6 +27,9 @@
   ;; products that skip) makes each pair of rows' byte products run over a list of its units with a
   ;; level that is not 0 ($listUnits, made at the first block of columns, at list + (i / 2) *
   ;; (units + 1) * 4), with no test and no branch a unit: the same products, so the same sums and count.
+  ;; The lists take two units a turn: the stack quantizes to levels in [0, 63] (DENSE_LEVEL_TOP), so
+  ;; the two relaxed byte products (each lane at most 2 * 63 * 127) add in int16 exactly (4 * 63 * 127
+  ;; = 32004 < 32768) and one extadd_pairwise widens both; an odd last unit goes alone.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
@@ -34,12 +37,12 @@
     (param $list i32) ;; listed
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
-    (local $o i32) (local $s i32)
-    (local $lb i32) (local $e i32) (local $le i32) (local $t i32) ;; listed
+    (local $o i32) (local $s i32) (local $jb i32)
+    (local $lb i32) (local $e i32) (local $le i32) (local $t i32) (local $u i32) (local $q i32) (local $v0 v128) (local $v1 v128) (local $y v128) ;; listed
     (local $w0 v128) (local $w1 v128) (local $x v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
-    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128) (local $jb i32)
+    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128)
     (local $zero v128) ;; never set: 0
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
@@ -85,34 +88,72 @@
 ;;fma           (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2)))) ;; listed
 ;;fma           (global.set $skipped (i32.add (global.get $skipped) (i32.sub (local.get $pairs) (i32.load (local.get $e))))) ;; listed
 ;;fma           (block $l0d (loop $l0 ;; listed
-;;fma             (br_if $l0d (i32.ge_u (local.get $e) (local.get $le))) ;; listed
-;;fma             (local.set $e (i32.add (local.get $e) (i32.const 4))) ;; listed
-;;fma             (local.set $t (i32.load (local.get $e))) ;; listed
-;;fma             (local.set $w0 (v128.load (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
-;;fma             (local.set $w1 (v128.load offset=16 (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
+;;fma             (br_if $l0d (i32.ge_u (i32.add (local.get $e) (i32.const 4)) (local.get $le))) ;; listed
+;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
+;;fma             (local.set $u (i32.load offset=8 (local.get $e))) ;; listed
+;;fma             (local.set $e (i32.add (local.get $e) (i32.const 8))) ;; listed
+;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
+;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
+;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
+;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $u) (i32.const 3)))) ;; listed
+;;fma             (local.set $v0 (v128.load (local.get $q))) ;; listed
+;;fma             (local.set $v1 (v128.load offset=16 (local.get $q))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $t)))) ;; listed
+;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a0) (local.get $u)))) ;; listed
+;;fma             (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
+;;fma             (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $t)))) ;; listed
+;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a1) (local.get $u)))) ;; listed
+;;fma             (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
+;;fma             (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
+;;fma             (br $l0))) ;; listed
+;;fma           (if (i32.lt_u (local.get $e) (local.get $le)) (then ;; listed
+;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
+;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
+;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
+;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
 ;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $t)))) ;; listed
 ;;fma             (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
 ;;fma             (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
 ;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $t)))) ;; listed
 ;;fma             (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
 ;;fma             (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
-;;fma             (br $l0))) ;; listed
+;;fma           )) ;; listed
 ;;fma           (local.set $e (i32.add (local.get $lb) (i32.add (local.get $rowBytes) (i32.const 4)))) ;; listed
 ;;fma           (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2)))) ;; listed
 ;;fma           (global.set $skipped (i32.add (global.get $skipped) (i32.sub (local.get $pairs) (i32.load (local.get $e))))) ;; listed
 ;;fma           (block $l1d (loop $l1 ;; listed
-;;fma             (br_if $l1d (i32.ge_u (local.get $e) (local.get $le))) ;; listed
-;;fma             (local.set $e (i32.add (local.get $e) (i32.const 4))) ;; listed
-;;fma             (local.set $t (i32.load (local.get $e))) ;; listed
-;;fma             (local.set $w0 (v128.load (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
-;;fma             (local.set $w1 (v128.load offset=16 (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))) ;; listed
+;;fma             (br_if $l1d (i32.ge_u (i32.add (local.get $e) (i32.const 4)) (local.get $le))) ;; listed
+;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
+;;fma             (local.set $u (i32.load offset=8 (local.get $e))) ;; listed
+;;fma             (local.set $e (i32.add (local.get $e) (i32.const 8))) ;; listed
+;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
+;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
+;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
+;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $u) (i32.const 3)))) ;; listed
+;;fma             (local.set $v0 (v128.load (local.get $q))) ;; listed
+;;fma             (local.set $v1 (v128.load offset=16 (local.get $q))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $t)))) ;; listed
+;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a2) (local.get $u)))) ;; listed
+;;fma             (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
+;;fma             (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
+;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $t)))) ;; listed
+;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a3) (local.get $u)))) ;; listed
+;;fma             (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
+;;fma             (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
+;;fma             (br $l1))) ;; listed
+;;fma           (if (i32.lt_u (local.get $e) (local.get $le)) (then ;; listed
+;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
+;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
+;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
+;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
 ;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $t)))) ;; listed
 ;;fma             (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
 ;;fma             (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
 ;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $t)))) ;; listed
 ;;fma             (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
 ;;fma             (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
-;;fma             (br $l1))) ;; listed
+;;fma           )) ;; listed
 ;;fma         ) (else ;; listed
 ;;fma         (local.set $end (i32.add (local.get $a0) (local.get $rowBytes)))
 ;;fma         (block $bd (loop $bl
@@ -311,7 +352,7 @@
             ;; no int16 levels (kPad 0) where byte levels are multiplied
             (local.get $lev) (if (result i32) (local.get $bytes) (then (i32.const 0)) (else (i32.load offset=20 (local.get $L))))
             (local.get $rs)
-            (local.get $lev8) (i32.load offset=32 (local.get $L))))
+            (local.get $lev8) (i32.load offset=32 (local.get $L)) (f32.const 63)))
         (then
           (i32.store (i32.add (i32.load offset=12 (local.get $p)) (i32.shl (local.get $c) (i32.const 2))) (i32.const 1))
           (return)))

@@ -32,11 +32,11 @@
     (param $relu i32) (param $bytes i32) (param $stride i32) (param $skip i32)
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
-    (local $o i32) (local $s i32)
+    (local $o i32) (local $s i32) (local $jb i32)
     (local $w0 v128) (local $w1 v128) (local $x v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
-    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128) (local $jb i32)
+    (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128)
     (local $zero v128) ;; never set: 0
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))
@@ -337,6 +337,8 @@
 
   ;; Chunk c of quantizeRows over rows [c * chunkRows, ...) of x [rows, k] (levels kPad apart at out,
   ;; and as bytes kPad8 apart at out8 where it is not 0); flags[c] = 1 where those rows have some x < 0.
+  ;; Bit 0 of flags (a word address: otherwise 0) picks the levels: 1 the dense kernels' [-63, 63]
+  ;; (int8-kernels.ts's DENSE_LEVEL_TOP), 0 the convolutions' [-127, 127].
   (func (export "int8QuantizeChunk") (param $c i32) (param $x i32) (param $rows i32) (param $k i32)
     (param $out i32) (param $kPad i32) (param $scales i32) (param $chunkRows i32) (param $out8 i32)
     (param $kPad8 i32) (param $flags i32)
@@ -345,14 +347,14 @@
     (local.set $count (i32.sub (local.get $rows) (local.get $i0)))
     (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
     (if (i32.gt_s (local.get $count) (local.get $chunkRows)) (then (local.set $count (local.get $chunkRows))))
-    (i32.store (i32.add (local.get $flags) (i32.shl (local.get $c) (i32.const 2))) (call $quantizeRows
+    (i32.store (i32.add (i32.and (local.get $flags) (i32.const -4)) (i32.shl (local.get $c) (i32.const 2))) (call $quantizeRows
       (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i0) (local.get $k)) (i32.const 2)))
       (local.get $count) (local.get $k)
       (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i0) (local.get $kPad)) (i32.const 1)))
       (local.get $kPad)
       (i32.add (local.get $scales) (i32.shl (local.get $i0) (i32.const 2)))
       (select (i32.add (local.get $out8) (i32.mul (local.get $i0) (local.get $kPad8))) (i32.const 0) (local.get $out8))
-      (local.get $kPad8))))
+      (local.get $kPad8) (select (f32.const 63) (f32.const 127) (i32.and (local.get $flags) (i32.const 1))))))
 
   ;; Chunk c of an int8 convolution over the output positions [c * per, ...) of all images (flattened
   ;; [batch, outH * outW]): tiles of at most `tile` positions of one image, their patches gathered by

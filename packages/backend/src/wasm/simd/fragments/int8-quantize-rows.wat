@@ -4,19 +4,20 @@
 ;; `;; @include fragments/int8-quantize-rows.wat` (scripts/wat-includes.mjs pastes it in before
 ;; compiling; int8-quantize-rows.test.ts compares it with the JavaScript reference).
 
-  ;; Quantizes each of `rows` rows of `k` floats at `x` to levels in [-127, 127]:
-  ;; level[i, t] = nearest(x[i, t] * (127 / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad (all 0
-  ;; in a row where 127 / max is not finite and positive: max 0, infinite, NaN, or under 3.7e-37);
-  ;; scales[i] = max / 127. Writes them as int16 at out where kPad is not 0 (rows kPad apart), and as
+  ;; Quantizes each of `rows` rows of `k` floats at `x` to levels in [-top, top] (top: 63, the dense
+  ;; kernels' DENSE_LEVEL_TOP, or 127, the convolutions' CONV_LEVEL_TOP; int8-kernels.ts):
+  ;; level[i, t] = nearest(x[i, t] * (top / max_t |x[i, t]|)) for t < k, 0 for k <= t < kPad (all 0
+  ;; in a row where top / max is not finite and positive: max 0, infinite, NaN, or under about
+  ;; top / 3.4e38); scales[i] = max / top. Writes them as int16 at out where kPad is not 0 (rows kPad apart), and as
   ;; bytes at out8 where out8 is not 0 (rows kPad8 >= kPad apart, zero from k on; right only for
   ;; levels >= 0). Returns 1 where some x < 0 (or NaN), else 0.
   ;; No NaN-aware f32x4.max/min (8 x64 instructions each) and no trunc_sat: the max is taken on the
   ;; bits (|x| as an int32 orders as |x| does, a NaN above every number), and a level is rounded by
   ;; adding 1.5 * 2^23 (the sum's last bit is then worth 1: its bits minus the constant's are the
-  ;; nearest whole number, ties to even, as f32.nearest; exact for |level| <= 127).
+  ;; nearest whole number, ties to even, as f32.nearest; exact for |level| <= top).
   (func $quantizeRows
     (param $x i32) (param $rows i32) (param $k i32) (param $out i32) (param $kPad i32) (param $scales i32)
-    (param $out8 i32) (param $kPad8 i32) (result i32)
+    (param $out8 i32) (param $kPad8 i32) (param $top f32) (result i32)
     (local $i i32) (local $p i32) (local $end i32) (local $t i32) (local $v v128) (local $lo v128)
     (local $m v128) (local $max f32) (local $inv f32) (local $invV v128) (local $neg v128) (local $tEnd i32)
     (local $level i32) (local $keep v128) (local $abs v128) (local $magic v128) (local $zero v128) ;; $zero: never set
@@ -45,12 +46,12 @@
       ;; a NaN counts as negative
       (local.set $neg (v128.or (local.get $neg) (i32x4.gt_s (local.get $m) (i32x4.splat (i32.const 0x7f800000)))))
       (local.set $max (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $m))))
-      ;; levels 0 where 127 / max is not a positive number (max 0, infinite or NaN; or so small that
-      ;; 127 / max overflows: then as the reference, which stores the infinite levels as 0)
-      (local.set $inv (f32.div (f32.const 127) (local.get $max)))
+      ;; levels 0 where top / max is not a positive number (max 0, infinite or NaN; or so small that
+      ;; top / max overflows: then as the reference, which stores the infinite levels as 0)
+      (local.set $inv (f32.div (local.get $top) (local.get $max)))
       (if (i32.eqz (i32.and (f32.gt (local.get $inv) (f32.const 0)) (f32.lt (local.get $inv) (f32.const inf))))
         (then (local.set $inv (f32.const 0))))
-      (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
+      (f32.store (local.get $scales) (f32.div (local.get $max) (local.get $top)))
       (local.set $invV (f32x4.splat (local.get $inv)))
       (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $inv) (f32.const 0)))))
       ;; 16 levels at a time
