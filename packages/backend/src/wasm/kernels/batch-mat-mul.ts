@@ -11,7 +11,7 @@ import {
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { pairListsLikely } from './float-zero-skip.js';
-import { matMulBySimd, simdMatMulTakes } from './mat-mul-by-simd.js';
+import { matMulBySimd, matMulTransposedBByPairs, simdMatMulTakes } from './mat-mul-by-simd.js';
 import { matMulByThreads } from './mat-mul-by-threads.js';
 import { matMulPadded } from './mat-mul-padded.js';
 import { forgetStalePackedWeights } from './packed-weights.js';
@@ -77,13 +77,14 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
           { ...attrs, transposeA: false, transposeB: false },
         );
       let product: TensorInfo;
-      if (
-        aBatch === 1 &&
-        bBatch === 1 &&
-        !extras &&
-        !sparseLeftKept(attrs, m) &&
-        transposedIsCheaper(a, b, attrs, m)
-      ) {
+      const single = aBatch === 1 && bBatch === 1 && !extras;
+      const keptLeft = single && sparseLeftKept(attrs, m);
+      // dy . W^T kept as written: W transposed into the pairs' panels as they are copied, no pass of its own.
+      const fused = keptLeft ? matMulTransposedBByPairs(args.backend as WasmBackendLike, args.inputs) : null;
+      if (fused != null) {
+        scope.adopt(fused);
+        product = fused;
+      } else if (single && !keptLeft && transposedIsCheaper(a, b, attrs, m)) {
         product = transposedProduct(scope, plain, a, b, attrs, m, 1);
       } else if (bBatch === 1 && (!extras || biasPerColumn(args.inputs.bias, m.cols))) {
         product = foldedIntoRows(scope, plain, a, b, attrs, m, aBatch);
