@@ -38,6 +38,9 @@ type MatMulAttrs = NamedAttrMap & { transposeA: boolean; transposeB: boolean };
  * the fast path takes, `[1, rows, inner] x [1, inner, cols]` with nothing transposed:
  * - transposed operands are transposed explicitly, or, when that moves less data (the input
  *   gradient of a dense layer, `dy . W^T`), the product is computed transposed, `(W . dy^T)^T`;
+ *   where `dy . W^T` is kept as written for the one-thread pairs' product ({@link sparseLeftKept}),
+ *   `W` is read as it lies, transposed into the product's panels as they are copied
+ *   (`matMulTransposedBByPairs`: no transpose pass, no transposed copy of `W`);
  * - a batch on one side only is folded into the rows of `a` (a dense layer on 3-D input) or of the
  *   transposed product (a matrix applied to every slice of a tensor, as in a mode-n product);
  * - a batch on both sides runs as one product per entry when the products are large enough, else
