@@ -4,9 +4,11 @@
  * MNIST batch of 128, Glorot weights, ReLU zeros in `h1`, `h2` and the gradients: as
  * `pair-lists-products`), each timed whole (the tf op as the step calls it: forwards fused with a bias
  * and relu) and in its parts, called on the heap directly: the explicit transpose of a transposed
- * operand (tfjs's kernel), `pairSteps` (the listing), `matMulPairs` on its lists (panel copy, finite
- * check and walk), `matMulPairs` on an all-zero `a`'s empty lists (the panel copy and finite check
- * alone, with the loops' bookkeeping), and the bias + relu epilogue. What the whole leaves over the
+ * operand (tfjs's kernel; `dy . W^T` no longer runs it: its walk reads `W` as it lies, transposed into
+ * the panels, and the column shows what that saved), `pairSteps` (the listing), `matMulPairs` on its
+ * lists (panel copy, finite check and walk), `matMulPairs` on an all-zero `a`'s empty lists (the
+ * panel copy and finite check with the writes of the output, which the walk overlaps; "copy alone":
+ * one pair of rows, the panels' copy and check only), and the bias + relu epilogue. What the whole leaves over the
  * parts is the JS around the kernels (scope, allocation, dispatch). Sides alternated per round
  * (`runAlternating`); CPU microseconds per call, median [quartiles] over the rounds.
  *
@@ -39,6 +41,8 @@ interface Product {
   op: () => tf.Tensor;
   /** The explicit transpose the wrapper runs first, if any. */
   transpose?: () => tf.Tensor;
+  /** `op(b)` as it lies, `[n, k]`, where the product transposes it into its panels (`dy . W^T`). */
+  bT?: tf.Tensor2D;
   /** Whether the step fuses a bias and relu into it. */
   epilogue: boolean;
 }
@@ -96,6 +100,7 @@ async function main() {
       b: tf.transpose(w2),
       op: () => tf.matMul(dy2, w2, false, true),
       transpose: () => tf.transpose(w2),
+      bT: w2,
       epilogue: false,
     },
   ];
@@ -141,7 +146,12 @@ async function main() {
       whole: cpuPerCall(() => p.op().dispose()),
       transpose: cpuPerCall(() => p.transpose?.().dispose()),
       list: cpuPerCall(() => pairs.pairSteps(at(p.a), lists, m, k)),
-      pairs: cpuPerCall(() => pairs.matMulPairs(at(p.a), at(p.b), at(out), m, k, n, lists, every, panel)),
+      // (dy . W^T: W as it lies, transposed into the panels, as the product runs it now)
+      pairs: cpuPerCall(() =>
+        p.bT != null
+          ? pairs.matMulPairs(at(p.a), at(p.bT), at(out), m, k, n, lists, every, panel, 1)
+          : pairs.matMulPairs(at(p.a), at(p.b), at(out), m, k, n, lists, every, panel),
+      ),
       copy: cpuPerCall(() =>
         pairs.matMulPairs(at(zeroA), at(p.b), at(out), m, k, n, empty, emptyAt.every, emptyAt.panel),
       ),
@@ -169,7 +179,12 @@ async function main() {
     const med = (s: keyof typeof sides) => medianOf(by[s]);
     const walk = by.pairs.map((t, i) => t - by.copy[i]);
     const left = by.whole.map(
-      (t, i) => t - by.transpose[i] - by.list[i] - by.pairs[i] - (p.epilogue ? by.epilogue[i] : 0),
+      (t, i) =>
+        t -
+        (p.bT != null ? 0 : by.transpose[i]) -
+        by.list[i] -
+        by.pairs[i] -
+        (p.epilogue ? by.epilogue[i] : 0),
     );
     console.log(
       `  copy alone (one pair) ${medianAndQuartiles(by.copyAlone, 0)}, matMulBySimd ${medianAndQuartiles(by.simd, 0)}`,
