@@ -114,6 +114,11 @@ export function setPairsTransposeFused(on: boolean): void {
   transposeFused = on;
 }
 
+/** Whether {@link matMulTransposedBByPairs} takes the products it fits ({@link setPairsTransposeFused}). */
+export function pairsTransposeFused(): boolean {
+  return transposeFused;
+}
+
 /**
  * `a . b^T` for a plain `a [rows, inner]` (leading ones allowed) and `b [cols, inner]` read as it lies
  * (no transpose pass: pair-steps.wat transposes each panel of 16 rows of `b` as it copies it), by the
