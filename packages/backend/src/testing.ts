@@ -20,6 +20,8 @@ import { probeBackends } from './available-backends.js';
 import type { BackendName } from './backend-name.js';
 import { environmentVariable } from './environment.js';
 
+// (the pairs' kernels on the heap, for tools/bench's pair-call-split, which times a product's parts)
+export type { WasmBackendLike } from './wasm/kernel-scope.js';
 export { setGatherRowsEnabled } from './wasm/kernels/gather-rows.js';
 export { keptWeightBytesCopied } from './wasm/kernels/int8-by-threads.js';
 export {
@@ -30,12 +32,15 @@ export {
   setInt8ZeroSkipEnabled,
 } from './wasm/kernels/int8-chain-by-rows.js';
 export { type Int8PhaseClock, setInt8PhaseClock } from './wasm/kernels/int8-phases.js';
+export { matMulBySimd, setPairsTransposeFused } from './wasm/kernels/mat-mul-by-simd.js';
 export { setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './wasm/kernels/mat-mul-by-threads.js';
 export { setPaddedMatMulEnabled } from './wasm/kernels/mat-mul-padded.js';
+export { biasRelu } from './wasm/simd/bias-relu.js';
 export { setColumnSumsEnabled, setNarrowColumnSumsEnabled } from './wasm/simd/column-sums.js';
 export { setPadRowsEnabled, setSwapLastAxesEnabled } from './wasm/simd/data-movement.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
+export { pairScratchAt, pairStepKernels, pairStepsFloats } from './wasm/simd/pair-steps.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,

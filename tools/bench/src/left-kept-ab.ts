@@ -20,6 +20,8 @@ async function main() {
   console.log(`backend: ${await useBackend('wasm')}`);
   console.log('| dy . W^T | dy | off / on wall: median [q1, q3] | CPU |\n|---|---|---|---|');
   for (const [m, k, n] of [
+    [4, 512, 512],
+    [8, 512, 512],
     [16, 512, 512],
     [32, 256, 512],
     [64, 256, 512],

@@ -11,7 +11,12 @@ import {
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { pairListsLikely } from './float-zero-skip.js';
-import { matMulBySimd, simdMatMulTakes } from './mat-mul-by-simd.js';
+import {
+  matMulBySimd,
+  matMulTransposedBByPairs,
+  pairsTransposeFused,
+  simdMatMulTakes,
+} from './mat-mul-by-simd.js';
 import { matMulByThreads } from './mat-mul-by-threads.js';
 import { matMulPadded } from './mat-mul-padded.js';
 import { forgetStalePackedWeights } from './packed-weights.js';
@@ -38,6 +43,9 @@ type MatMulAttrs = NamedAttrMap & { transposeA: boolean; transposeB: boolean };
  * the fast path takes, `[1, rows, inner] x [1, inner, cols]` with nothing transposed:
  * - transposed operands are transposed explicitly, or, when that moves less data (the input
  *   gradient of a dense layer, `dy . W^T`), the product is computed transposed, `(W . dy^T)^T`;
+ *   where `dy . W^T` is kept as written for the one-thread pairs' product ({@link sparseLeftKept}),
+ *   `W` is read as it lies, transposed into the product's panels as they are copied
+ *   (`matMulTransposedBByPairs`: no transpose pass, no transposed copy of `W`);
  * - a batch on one side only is folded into the rows of `a` (a dense layer on 3-D input) or of the
  *   transposed product (a matrix applied to every slice of a tensor, as in a mode-n product);
  * - a batch on both sides runs as one product per entry when the products are large enough, else
@@ -77,13 +85,14 @@ export function fastMatMul(given: KernelConfig): KernelFunc {
           { ...attrs, transposeA: false, transposeB: false },
         );
       let product: TensorInfo;
-      if (
-        aBatch === 1 &&
-        bBatch === 1 &&
-        !extras &&
-        !sparseLeftKept(attrs, m) &&
-        transposedIsCheaper(a, b, attrs, m)
-      ) {
+      const single = aBatch === 1 && bBatch === 1 && !extras;
+      const keptLeft = single && sparseLeftKept(attrs, m);
+      // dy . W^T kept as written: W transposed into the pairs' panels as they are copied, no pass of its own.
+      const fused = keptLeft ? matMulTransposedBByPairs(args.backend as WasmBackendLike, args.inputs) : null;
+      if (fused != null) {
+        scope.adopt(fused);
+        product = fused;
+      } else if (single && !keptLeft && transposedIsCheaper(a, b, attrs, m)) {
         product = transposedProduct(scope, plain, a, b, attrs, m, 1);
       } else if (bBatch === 1 && (!extras || biasPerColumn(args.inputs.bias, m.cols))) {
         product = foldedIntoRows(scope, plain, a, b, attrs, m, aBatch);
@@ -231,12 +240,14 @@ function transposedIsCheaper(a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, m
 }
 
 /**
- * `dy . W^T` runs as written (see {@link sparseLeftKept}) only where that moves at most this many
- * times the data of the transposed form ({@link dataMoved}): one thread, `dy` half zero (a ReLU's),
- * as written against transposed (`TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench
- * left-kept-ab`, BENCHMARKS.md, under load): the MLP's `[128, 256] . [512, 256]^T` (1.7 times the
- * data) 1.22x faster, batch 64 (3.4 times) 1.08x, batch 32 (6.9 times) 0.82x, and `[16, 512] .
- * [512, 512]^T` (19 times) 0.69x: transposing `W` costs more than a small batch's zeros save.
+ * Where `W` is transposed by a pass of its own (`setPairsTransposeFused(false)`), `dy . W^T` runs as
+ * written (see {@link sparseLeftKept}) only where that moves at most this many times the data of the
+ * transposed form ({@link dataMoved}): one thread, `dy` half zero (a ReLU's), as written against
+ * transposed (`TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench left-kept-ab`, BENCHMARKS.md,
+ * under load): the MLP's `[128, 256] . [512, 256]^T` (1.7 times the data) 1.22x faster, batch 64 (3.4
+ * times) 1.08x, batch 32 (6.9 times) 0.82x, and `[16, 512] . [512, 512]^T` (19 times) 0.69x:
+ * transposing `W` costs more than a small batch's zeros save. With `W` transposed into the panels as
+ * they are copied (the default) no limit: as written 1.34-1.87x faster by CPU from batch 4 to 128.
  */
 const MAX_KEPT_DATA_RATIO = 4;
 
@@ -245,16 +256,18 @@ const MAX_KEPT_DATA_RATIO = 4;
  * transposed as {@link transposedIsCheaper} would have it: where tensorfold's one-thread SIMD kernel
  * takes the product with the lists per pair of rows (float-zero-skip.ts), which pass over the zeros
  * of the left operand only, and `dy` is the one with zeros (a ReLU layer's gradient is zero wherever
- * the unit was off). Not where that moves over {@link MAX_KEPT_DATA_RATIO} times the data (a small
- * batch against a large `W`), nor where the last listing of `dy`'s shape found it nearly dense (the
- * shape rests: float-zero-skip.ts's `REST_CALLS`), nor below 32 columns (the skip is never tried).
+ * the unit was off). Not where `W` is transposed by a pass of its own and that moves over {@link
+ * MAX_KEPT_DATA_RATIO} times the data (a small batch against a large `W`), nor where the last
+ * listing of `dy`'s shape found it nearly dense (the shape rests: float-zero-skip.ts's
+ * `REST_CALLS`), nor below 32 columns (the skip is never tried).
  */
 function sparseLeftKept(attrs: MatMulAttrs, m: MatrixShape): boolean {
   if (attrs.transposeA || !attrs.transposeB || simdKernelsFlavor() !== 'fma') return false;
   if (!simdMatMulTakes(m.rows, m.inner, m.cols)) return false;
   const { direct, transposed } = dataMoved(attrs, m);
+  const movedLittle = pairsTransposeFused() || direct <= MAX_KEPT_DATA_RATIO * transposed;
   // (last: it counts a resting shape's call)
-  return direct <= MAX_KEPT_DATA_RATIO * transposed && pairListsLikely(m.rows, m.inner, m.cols);
+  return movedLittle && pairListsLikely(m.rows, m.inner, m.cols);
 }
 
 /** `a`'s batch folded into its rows: `[1, batchA * rows, inner] x [1, inner, cols]`. */

@@ -15,6 +15,7 @@ import {
   setFloatPairListsEnabled,
   setFloatZeroSkipEnabled,
 } from './float-zero-skip.js';
+import { setPairsTransposeFused } from './mat-mul-by-simd.js';
 
 // The lists per pair of rows (pair-steps.wat) and the one-thread products that walk them; the lists
 // per block of 4 rows: float-zero-skip.test.ts.
@@ -269,6 +270,7 @@ describe('which shapes walk the pairs, and dy . W^T on one thread (batch-mat-mul
   afterEach(() => {
     setFloatZeroSkipEnabled(true);
     setFloatPairListsEnabled(true);
+    setPairsTransposeFused(true);
   });
 
   it('counts a resting shape out for REST_CALLS calls, and shapes under 32 columns always', () => {
@@ -286,13 +288,18 @@ describe('which shapes walk the pairs, and dy . W^T on one thread (batch-mat-mul
   });
 
   it.each([
-    // [dy rows, inner, W rows]: the MLP's (W transposed moves 1.7 times the data): as written, dy's
-    // zeros passed over; a batch of 16 against [512, 512] (19 times): transposed, W on the left
-    [128, 256, 512, true],
-    [16, 512, 512, false],
+    // [dy rows, inner, W rows, W transposed into the panels]: the MLP's (W transposed moves 1.7 times
+    // the data): as written, dy's zeros passed over; a batch of 16 against [512, 512] (19 times):
+    // transposed, W on the left, where W takes a transpose pass of its own; as written where the
+    // panels' copy transposes it (no limit then)
+    [128, 256, 512, false, true],
+    [16, 512, 512, false, false],
+    [128, 256, 512, true, true],
+    [16, 512, 512, true, true],
   ])(
-    'runs dy [%i, %i] . W^T (W of %i rows) as written (%s) only where transposing W moves little more than the other form',
-    async (m, k, n, asWritten) => {
+    'runs dy [%i, %i] . W^T (W of %i rows, transposed into the panels: %s) as written (%s) only where transposing W moves little more than the other form',
+    async (m, k, n, fused, asWritten) => {
+      setPairsTransposeFused(fused);
       const c: Case = {
         a: input(relu(m, k, 21), [m, k]),
         b: input(sequence(n * k, 22), [n, k]),
@@ -300,7 +307,17 @@ describe('which shapes walk the pairs, and dy . W^T on one thread (batch-mat-mul
       };
       const want = await run(c, 'cpu');
       const [pairs, , none] = await threeWays(c);
-      expect(sameBits(pairs.out.values, none.out.values)).toBe(true);
+      // As written: the same bits as the plain product on W transposed beforehand, skip off (the
+      // dense loop). Transposed, or as written where the transposed form also runs tensorfold's
+      // kernel (not for 16 rows: dy^T's 16 columns send it to XNNPACK, other sums): as no skip.
+      if (asWritten) {
+        const wT = new Float32Array(k * n); // [k, n]
+        for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) wT[p * n + j] = c.b.values[j * k + p];
+        setFloatZeroSkipEnabled(false);
+        const plain = await run({ a: c.a, b: input(wT, [k, n]) });
+        expect(sameBits(pairs.out.values, plain.values)).toBe(true);
+      }
+      if (!asWritten || m > 16) expect(sameBits(pairs.out.values, none.out.values)).toBe(true);
       expect(worstExcess(pairs.out.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
       // As written, dy [m, k] on the left, its pairs' zeros are passed over; transposed, the dense W
       // [n, k] is the left operand (and dy^T gives 16 columns, too few to list): nothing.

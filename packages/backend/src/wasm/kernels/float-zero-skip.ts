@@ -12,7 +12,13 @@
  * from +0: the same bits).
  */
 
-import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
+import {
+  PAIRS_B_TRANSPOSED,
+  PAIRS_EVERY_STEP,
+  type PairStepKernels,
+  pairScratchAt,
+  pairStepsFloats,
+} from '../simd/pair-steps.js';
 
 let skipZeros = true;
 let skipped = 0;
@@ -187,6 +193,34 @@ export function listedMatMul(
   }
   const walk = lists == null ? 0 : listZeroSteps(kernels, { a, lists, m, k, b, bFloats: k * n, n });
   kernels.matMul(a, b, out, m, k, n, walk);
+}
+
+/**
+ * `out [m, n] = a [m, k] . bT [n, k]^T` (byte addresses) by the pairs' product, `bT` read as it lies
+ * (its rows transposed into each panel as it is copied, pair-steps.wat): the product {@link
+ * listedMatMul} runs on `bT` transposed beforehand, the same bits, without that transpose's pass.
+ * Where the listing does not pay ({@link pairListsPay}) every panel walks every step (the dense
+ * loop's sums in the same order). Needs {@link pairListsWanted}, and `lists` ({@link skipListFloats}
+ * floats) taken where {@link floatZeroSkipTried} said yes.
+ */
+export function pairsMatMulTransposedB(
+  pairs: PairStepKernels,
+  { a, bT, out, m, k, n }: { a: number; bT: number; out: number; m: number; k: number; n: number },
+  lists: number,
+): void {
+  const listed = pairs.pairSteps(a, lists, m, k);
+  const { every, panel } = pairScratchAt(lists, m, k);
+  if (pairListsPay(listed, m, k, n)) {
+    countPairSkips(
+      listed,
+      m,
+      k,
+      n,
+      pairs.matMulPairs(a, bT, out, m, k, n, lists, every, panel, PAIRS_B_TRANSPOSED),
+    );
+  } else {
+    pairs.matMulPairs(a, bT, out, m, k, n, lists, every, panel, PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP);
+  }
 }
 
 /**

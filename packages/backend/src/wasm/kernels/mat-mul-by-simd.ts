@@ -1,9 +1,15 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { biasRelu } from '../simd/bias-relu.js';
-import { pairStepKernels } from '../simd/pair-steps.js';
+import { pairStepKernels, pairStepsFloats } from '../simd/pair-steps.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { floatZeroSkipTried, listedMatMul, skipListFloats } from './float-zero-skip.js';
+import {
+  floatZeroSkipTried,
+  listedMatMul,
+  pairListsWanted,
+  pairsMatMulTransposedB,
+  skipListFloats,
+} from './float-zero-skip.js';
 
 /** Below this many multiply-adds XNNPACK's product is left in place (the two are alike on tiny products). */
 const MIN_MULTIPLY_ADDS = 16 * 16 * 16;
@@ -91,6 +97,68 @@ export function matMulBySimd(
         (bias != null ? 1 : 0) | (activation === 'relu' ? 2 : 0),
       );
     }
+    return scope.finish(out);
+  } finally {
+    scope.dispose();
+  }
+}
+
+let transposeFused = true;
+
+/**
+ * Whether `dy . W^T` kept as written (batch-mat-mul.ts) reads `W` as it lies, transposed into the
+ * pairs' panels as they are copied (`true`, the default), or is transposed by a separate pass first
+ * (`false`: as before, for tests and benchmarks that compare the two). The same bits either way.
+ */
+export function setPairsTransposeFused(on: boolean): void {
+  transposeFused = on;
+}
+
+/** Whether {@link matMulTransposedBByPairs} takes the products it fits ({@link setPairsTransposeFused}). */
+export function pairsTransposeFused(): boolean {
+  return transposeFused;
+}
+
+/**
+ * `a . b^T` for a plain `a [rows, inner]` (leading ones allowed) and `b [cols, inner]` read as it lies
+ * (no transpose pass: pair-steps.wat transposes each panel of 16 rows of `b` as it copies it), by the
+ * one-thread pairs' product; or null where it does not take it (FMA build, float32, no bias or
+ * activation, {@link pairListsWanted}; else the caller transposes `b` and runs the plain product).
+ * For batch-mat-mul.ts's `dy . W^T` kept as written: call it only where the float-zero-skip's rule
+ * for the shape said yes this call (`pairListsLikely`), which it does not count again. Returns
+ * `[rows, cols]`.
+ */
+export function matMulTransposedBByPairs(
+  backend: WasmBackendLike,
+  inputs: Record<string, TensorInfo | undefined>,
+): TensorInfo | null {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  if (!transposeFused || inputs.bias != null || inputs.preluActivationWeights != null) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const [rows, inner] = a.shape.slice(-2);
+  const [cols, innerB] = b.shape.slice(-2);
+  if ([...a.shape.slice(0, -2), ...b.shape.slice(0, -2)].some((d) => d !== 1) || inner !== innerB)
+    return null;
+  if (
+    simdKernelsFlavor() !== 'fma' ||
+    !simdMatMulTakes(rows, inner, cols) ||
+    !pairListsWanted(rows, inner, cols)
+  ) {
+    return null;
+  }
+  const pairs = pairStepKernels(backend);
+  if (pairs == null) return null;
+  const scope = new KernelScope(backend);
+  try {
+    const out = scope.allocate([rows, cols]); // [rows, cols]
+    const lists = scope.allocate([pairStepsFloats(rows, inner)]);
+    // Views after the last allocation: an allocation may move the heap.
+    const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+    pairsMatMulTransposedB(
+      pairs,
+      { a: at(a), bT: at(b), out: at(out), m: rows, k: inner, n: cols },
+      at(lists),
+    );
     return scope.finish(out);
   } finally {
     scope.dispose();

@@ -21,7 +21,10 @@ export interface PairStepKernels {
    * of `a`, each pair of rows walking its listed steps in order, 16 columns at a time, each panel of
    * 16 columns of `b` first copied to `panel` (`k * 16` floats). A panel holding an Infinity or a NaN
    * walks every step (listed at `every`, `k` words, which it writes); returns how many panels did.
-   * Needs `m` even, `n % 16 === 0`.
+   * Needs `m` even, `n % 16 === 0`. `flags` (default 0): `| 1` where `b` is given transposed, as
+   * `bT [n, k]` (a panel's 16 columns are 16 rows of `bT`, transposed 4 x 4 as they are copied: `dy .
+   * W^T` needs no separate transpose of `W`); `| 2` to walk every step in every panel (the lists are
+   * not read).
    */
   matMulPairs(
     a: number,
@@ -33,6 +36,7 @@ export interface PairStepKernels {
     lists: number,
     every: number,
     panel: number,
+    flags?: number,
   ): number;
 }
 
@@ -54,6 +58,12 @@ export function pairScratchAt(lists: number, m: number, k: number): { every: num
   const every = lists + 4 * listWords(m, k);
   return { every, panel: Math.ceil((every + 4 * k) / 64) * 64 };
 }
+
+/** `matMulPairs`' flag: `b` is given transposed, `bT [n, k]`. */
+export const PAIRS_B_TRANSPOSED = 1;
+
+/** `matMulPairs`' flag: every panel walks every step. */
+export const PAIRS_EVERY_STEP = 2;
 
 const pairStepsModule = new SimdModule<PairStepKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);
 

@@ -1,0 +1,192 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../init-backend.js';
+import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
+import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
+import {
+  PAIRS_B_TRANSPOSED,
+  PAIRS_EVERY_STEP,
+  type PairStepKernels,
+  pairScratchAt,
+} from '../simd/pair-steps.js';
+import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { setWasmThreads } from '../threads/wasm-threads.js';
+import {
+  floatZeroStepsSkipped,
+  setFloatPairListsEnabled,
+  setFloatZeroSkipEnabled,
+} from './float-zero-skip.js';
+import { setPairsTransposeFused } from './mat-mul-by-simd.js';
+
+// dy . W^T on one thread with W read as it lies: pair-steps.wat transposes each panel of 16 rows of
+// W while copying it (matMulPairs' flag 1), instead of a separate transpose pass before the product.
+
+const sameBits = (x: Float32Array, y: Float32Array) => Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
+
+/** Values in [-1, 1) with about half 0 (some -0), independently in each row: a ReLU-masked gradient. */
+function masked(size: number, seed: number): Float32Array {
+  return sequence(size, seed).map((v, i) => (v < 0 ? (i % 5 === 0 ? -0 : 0) : v));
+}
+
+describe('matMulPairs on b given transposed (pair-steps.wat, flag 1)', () => {
+  it.each([
+    ['SIMD', pairStepsWasm.SIMD_WASM_BASE64, kernelsWasm.SIMD_WASM_BASE64],
+    ['FMA', pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
+  ])(
+    'gives the bits of the product on b transposed beforehand and of the dense product, tails and non-finite panels included (%s build)',
+    (_n, pairs, dense) => {
+      const memory = new WebAssembly.Memory({ initial: 64, maximum: 64 });
+      const load = <T>(base64: string) =>
+        new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory } })
+          .exports as unknown as T;
+      const kernels = load<PairStepKernels>(pairs);
+      const reference = load<{
+        matMul(a: number, b: number, out: number, m: number, k: number, n: number, l: number): void;
+      }>(dense);
+      const heap = new Float32Array(memory.buffer);
+      // k: under 4, a multiple of 4, over 256 with a tail of 1, 2 and 3 steps
+      for (const [m, k, n] of [
+        [4, 3, 16],
+        [6, 64, 32],
+        [8, 257, 48],
+        [4, 302, 16],
+        [10, 515, 32],
+      ]) {
+        const a = masked(m * k, k);
+        const bT = sequence(n * k, k + 1); // [n, k]
+        const b = new Float32Array(k * n); // [k, n], bT transposed
+        for (let r = 0; r < n; r++) for (let p = 0; p < k; p++) b[p * n + r] = bT[r * k + p];
+        const [aAt, bAt, bTAt, out, want] = [
+          0,
+          m * k,
+          m * k + k * n,
+          m * k + 2 * k * n,
+          m * k + 2 * k * n + m * n,
+        ];
+        const lists = (want + m * n + 16) * 4;
+        const { every, panel } = pairScratchAt(lists, m, k);
+        const check = (panelsEvery: number) => {
+          heap.set(a, aAt);
+          heap.set(b, bAt);
+          heap.set(bT, bTAt);
+          kernels.pairSteps(aAt * 4, lists, m, k);
+          heap.fill(7, out, out + m * n); // out need not be zeroed
+          const walked = kernels.matMulPairs(
+            aAt * 4,
+            bTAt * 4,
+            out * 4,
+            m,
+            k,
+            n,
+            lists,
+            every,
+            panel,
+            PAIRS_B_TRANSPOSED,
+          );
+          expect(walked).toBe(panelsEvery);
+          const got = Float32Array.from(heap.subarray(out, out + m * n));
+          kernels.matMulPairs(aAt * 4, bAt * 4, out * 4, m, k, n, lists, every, panel);
+          expect(sameBits(got, heap.subarray(out, out + m * n).slice())).toBe(true);
+          reference.matMul(aAt * 4, bAt * 4, want * 4, m, k, n, 0);
+          expect(sameBits(got, heap.subarray(want, want + m * n).slice())).toBe(true);
+          // every step in every panel: the same bits again
+          heap.fill(7, out, out + m * n);
+          const all = n / 16;
+          expect(
+            kernels.matMulPairs(
+              aAt * 4,
+              bTAt * 4,
+              out * 4,
+              m,
+              k,
+              n,
+              lists,
+              every,
+              panel,
+              PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP,
+            ),
+          ).toBe(all);
+          expect(sameBits(got, heap.subarray(out, out + m * n).slice())).toBe(true);
+          return got;
+        };
+        check(0);
+        // An Infinity in the last step (the scalar tail where k % 4 != 0) of W's row 17 (panel 1), at a
+        // step where a's row 1 is 0; a NaN in row 2 (panel 0): those panels walk every step.
+        if (n >= 32) {
+          a[1 * k + (k - 1)] = 0;
+          bT[17 * k + (k - 1)] = Number.POSITIVE_INFINITY;
+          b[(k - 1) * n + 17] = Number.POSITIVE_INFINITY;
+          bT[2 * k + 1] = Number.NaN;
+          b[1 * n + 2] = Number.NaN;
+          const got = check(2);
+          expect(got[1 * n + 17]).toBeNaN();
+        }
+      }
+    },
+  );
+});
+
+const input = (values: Float32Array, shape: number[]): KernelInput => ({ values, shape });
+
+describe('dy . W^T on one thread with W transposed into the panels (batch-mat-mul.ts)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    expect(await setWasmThreads(1)).toBe(1);
+  });
+  afterEach(() => {
+    setFloatZeroSkipEnabled(true);
+    setFloatPairListsEnabled(true);
+    setPairsTransposeFused(true);
+  });
+
+  const run = (dy: KernelInput, w: KernelInput, backend: 'cpu' | 'wasm' = 'wasm') =>
+    runKernelOn(backend, 'BatchMatMul', { a: dy, b: w }, { transposeA: false, transposeB: true });
+
+  it.each([
+    // [dy rows, inner, W rows, dy masked]: the MLP's second layer; inner with a tail of 2; dense dy (the
+    // listing does not pay: every step, then the shape rests and runs transposed)
+    [128, 256, 512, true],
+    [128, 258, 256, true],
+    [64, 1030, 32, true],
+    [128, 256, 512, false],
+  ])(
+    'dy [%i, %i] . W^T (W of %i rows, dy masked: %s): the bits of W transposed first and of no skip, the CPU backend within 1e-4',
+    async (m, k, n, isMasked) => {
+      const dy = input(isMasked ? masked(m * k, 31) : sequence(m * k, 31), [m, k]);
+      const w = input(sequence(n * k, 32), [n, k]);
+      const want = await run(dy, w, 'cpu');
+      const before = floatZeroStepsSkipped();
+      const fused = await run(dy, w);
+      const skipped = floatZeroStepsSkipped() - before;
+      setPairsTransposeFused(false);
+      const apart = await run(dy, w);
+      setFloatZeroSkipEnabled(false);
+      const none = await run(dy, w);
+      expect(fused.shape).toEqual([m, n]);
+      expect(sameBits(fused.values, apart.values)).toBe(true);
+      expect(sameBits(fused.values, none.values)).toBe(true);
+      expect(worstExcess(fused.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+      if (simdKernelsFlavor() === 'fma') expect(skipped > 0).toBe(isMasked);
+    },
+  );
+
+  it('keeps 0 x Infinity and NaN of W as NaN where dy is 0', async () => {
+    const [m, k, n] = [128, 256, 512];
+    const dyValues = masked(m * k, 41);
+    dyValues.fill(0, 3 * k, 4 * k); // row 3 all zero
+    const wValues = sequence(n * k, 42);
+    wValues[20 * k + 7] = Number.NEGATIVE_INFINITY; // W row 20: output column 20
+    wValues[300 * k + 255] = Number.NaN; // output column 300, the last step
+    const [dy, w] = [input(dyValues, [m, k]), input(wValues, [n, k])];
+    const want = await run(dy, w, 'cpu');
+    const fused = await run(dy, w);
+    setFloatZeroSkipEnabled(false);
+    const none = await run(dy, w);
+    expect(sameBits(fused.values, none.values)).toBe(true);
+    expect(fused.values[3 * n + 20]).toBeNaN();
+    expect(fused.values[3 * n + 300]).toBeNaN();
+    for (let i = 0; i < want.values.length; i++) {
+      expect(Number.isNaN(fused.values[i])).toBe(Number.isNaN(want.values[i]));
+    }
+  });
+});
