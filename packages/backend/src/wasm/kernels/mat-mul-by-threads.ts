@@ -1,8 +1,14 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { listWords } from '../simd/pair-steps.js';
+import { MAX_CHUNKS } from '../threads/pool.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
-import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
+import {
+  type PoolUse,
+  type ThreadedMatMulKernels,
+  type ThreadedPairKernels,
+  threadPool,
+} from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
 import {
   countPairSkips,
@@ -148,6 +154,19 @@ export function threadedMatMulRoutes(
   return size != null && poolPaysFor(size.m, size.k, size.n);
 }
 
+let prepInJob = true;
+
+/**
+ * Where the pool's products prepare their operands (default `true`): `true`, in a first pool job on
+ * every thread (threaded-pair-steps.wat's `prepChunk`: `op(a)`'s transpose and pair lists on one
+ * thread while the others pack `op(b)`'s panels by column groups and check them finite); `false`, on
+ * the calling thread before the tiles' job, as before wave 12. The same bits either way; for the
+ * benchmark that compares the two in one process (`pnpm --filter @tensorfold/bench pool-prep-ab`).
+ */
+export function setPoolPrepInJob(on = true): void {
+  prepInJob = on;
+}
+
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -233,8 +252,14 @@ interface Layout {
   bias: number;
   /** The steps of k each block of 4 rows of `op(a)` walks (threaded-mat-mul.wat's `zeroSteps`). */
   lists: number;
-  /** An operand as given, before it is transposed or packed. */
+  /** An operand as given, before it is transposed or packed: `a` where transposeA. */
   raw: number;
+  /** `b` as given, beside `a`'s raw copy (the preparation job reads both at once). */
+  rawB: number;
+  /** prepChunk's 13 arguments (i32). */
+  params: number;
+  /** prepChunk's results (i32): the pairs listed, then each column group's finiteness. */
+  flags: number;
   /** Memory needed in all. */
   bytes: number;
 }
@@ -250,8 +275,11 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   // the blocks' lists, or where the product may take them the pairs' (threaded-pair-steps.wat)
   const pairs = pairListsWanted(mPad, k, nPad) ? listWords(mPad, k) : 0;
   const raw = lists + alignedFloats(Math.max(zeroStepsFloats(mPad, k), pairs));
-  const bytes = 4 * (raw + Math.max(transposeA ? m * k : 0, k * n));
-  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, bytes };
+  const rawB = raw + alignedFloats(transposeA ? m * k : 0);
+  const params = rawB + alignedFloats(k * n);
+  const flags = params + alignedFloats(16);
+  const bytes = 4 * (flags + alignedFloats(MAX_CHUNKS + 1));
+  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, params, flags, bytes };
 }
 
 /** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
@@ -263,6 +291,13 @@ function multiply(
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
 ): void {
   const { m, k, n, mPad, nPad } = at;
+  if (prepInJob) {
+    const prep = threadPool('pairs');
+    if (prep != null && prep.pool === pool) {
+      multiplyPrepared(backend, { pool, build, kernels }, prep, tensors, at, options);
+      return;
+    }
+  }
   // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
   const heap = new Float32Array(pool.memory.buffer);
   const a = backend.typedArrayFromHeap(tensors.a) as Float32Array;
@@ -311,6 +346,101 @@ function multiply(
       }
     } else {
       pool.run(build, 'matMulChunk', chunks, [...args, 0]);
+      copyOut(backend, heap, tensors.out, at);
+      return;
+    }
+  }
+  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
+  const lists = tried
+    ? listZeroSteps(kernels, {
+        a: at.rows * 4,
+        lists: at.lists * 4,
+        m: mPad,
+        k,
+        b: at.panels * 4,
+        bFloats: nPad * k,
+        n: nPad,
+      })
+    : 0;
+  pool.run(build, 'matMulChunk', chunks, [...args, lists]);
+  copyOut(backend, heap, tensors.out, at);
+}
+
+/**
+ * {@link multiply} with its preparation in a pool job (threaded-pair-steps.wat's `prepChunk`): the
+ * operands copied in as given, then on every thread `op(a)`'s transpose and pair lists (one chunk)
+ * and `op(b)`'s panels by column groups with their finiteness; then the tiles as `multiply` runs them,
+ * on the same lists and panels, so the same bits and the same routing.
+ */
+function multiplyPrepared(
+  backend: WasmBackendLike,
+  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
+  pairs: PoolUse<ThreadedPairKernels>,
+  tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
+  at: Layout,
+  options: { transposeA: boolean; transposeB: boolean; relu: boolean },
+): void {
+  const { m, k, n, mPad, nPad } = at;
+  // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
+  const heap = new Float32Array(pool.memory.buffer);
+  const words = new Int32Array(pool.memory.buffer);
+  heap.set(backend.typedArrayFromHeap(tensors.a) as Float32Array, options.transposeA ? at.raw : at.rows);
+  heap.fill(0, at.rows + m * k, at.rows + mPad * k);
+  heap.set(backend.typedArrayFromHeap(tensors.b) as Float32Array, at.rawB);
+  if (tensors.bias != null) {
+    heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
+    heap.fill(0, at.bias + n, at.bias + nPad);
+  }
+  const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
+  const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
+  const tried = floatZeroSkipTried(mPad, k, nPad);
+  const listing = tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad);
+  // column groups of a multiple of 8 columns, about CHUNKS_PER_THREAD a thread
+  const groupCols = Math.ceil(nPad / 8 / (pool.threads * CHUNKS_PER_THREAD)) * 8;
+  const groups = Math.ceil(nPad / groupCols);
+  const first = options.transposeA || listing ? 1 : 0;
+  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first
+  words.set(
+    [
+      at.rawB * 4,
+      at.panels * 4,
+      k,
+      n,
+      options.transposeB ? 1 : 0,
+      groupCols,
+      at.rows * 4,
+      listing ? at.lists * 4 : 0,
+      mPad,
+      options.transposeA ? at.raw * 4 : 0,
+      m,
+      at.flags * 4,
+      first,
+    ],
+    at.params,
+  );
+  pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
+  const args = [
+    at.rows * 4,
+    at.panels * 4,
+    at.out * 4,
+    mPad,
+    k,
+    nPad,
+    chunkRows,
+    chunkCols,
+    at.bias * 4,
+    flags,
+  ];
+  if (listing) {
+    const listed = words[at.flags];
+    if (!pairListsPay(listed, mPad, k, nPad)) {
+      pool.run(build, 'matMulChunk', chunks, [...args, 0]);
+      copyOut(backend, heap, tensors.out, at);
+      return;
+    }
+    if (words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1)) {
+      countPairSkips(listed, mPad, k, nPad);
+      pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4]);
       copyOut(backend, heap, tensors.out, at);
       return;
     }

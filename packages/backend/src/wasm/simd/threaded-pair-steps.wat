@@ -118,4 +118,109 @@
         (br $rowNext)))
       (local.set $op (i32.add (local.get $op) (local.get $rowO)))
       (br $eNext))))
+
+  ;; A product's preparation as a pool job (mat-mul-by-threads.ts), so that it runs on every thread:
+  ;; chunk c < first: op(a) = a^T where aRaw is not 0 (a[k, m] at aRaw into rows [m, k] at a), then,
+  ;; where lists is not 0, pairSteps's lists of op(a)'s mPad rows, their count stored at flags; chunk
+  ;; c >= first: columns [g * cols, (g + 1) * cols) (g = c - first, cols % 8 == 0) of B packed as
+  ;; threaded-mat-mul.wat's packPanels does (the last panel filled up with zeros), then 1 stored at
+  ;; flags + 4c where those panels are all finite, else 0. Its arguments lie as i32 at p: b, bp, k, n,
+  ;; transposed, cols, a, lists, mPad, aRaw, m, flags, first.
+  (func (export "prepChunk") (param $c i32) (param $p i32)
+    (local $b i32) (local $bp i32) (local $k i32) (local $n i32) (local $col i32) (local $c1 i32)
+    (local $src i32) (local $dst i32) (local $end i32) (local $panel i32) (local $r i32) (local $bad v128)
+    (local.set $k (i32.load offset=8 (local.get $p)))
+    (if (i32.lt_u (local.get $c) (i32.load offset=48 (local.get $p)))
+      (then
+        (local.set $src (i32.load offset=36 (local.get $p)))
+        (if (local.get $src)
+          (then
+            ;; a^T: column col of a[k, m] into row col of op(a), k floats
+            (local.set $n (i32.load offset=40 (local.get $p)))
+            (local.set $dst (i32.load offset=24 (local.get $p)))
+            (local.set $end (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $n) (local.get $k)) (i32.const 2))))
+            (block $tDone (loop $tNext
+              (br_if $tDone (i32.ge_u (local.get $dst) (local.get $end)))
+              (local.set $b (local.get $src))
+              (local.set $r (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 2))))
+              (block $eDone (loop $eNext
+                (br_if $eDone (i32.ge_u (local.get $dst) (local.get $r)))
+                (f32.store (local.get $dst) (f32.load (local.get $b)))
+                (local.set $b (i32.add (local.get $b) (i32.shl (local.get $n) (i32.const 2))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                (br $eNext)))
+              (local.set $src (i32.add (local.get $src) (i32.const 4)))
+              (br $tNext)))))
+        (if (i32.load offset=28 (local.get $p))
+          (then
+            ;; function 0: pairSteps (the fragment above, which has no name)
+            (i32.store (i32.load offset=44 (local.get $p)) (call 0 (i32.load offset=24 (local.get $p))
+              (i32.load offset=28 (local.get $p)) (i32.load offset=32 (local.get $p)) (local.get $k)))))
+        (return)))
+    (local.set $b (i32.load (local.get $p)))
+    (local.set $n (i32.load offset=12 (local.get $p)))
+    (local.set $panel (i32.shl (local.get $k) (i32.const 5)))
+    (local.set $col (i32.mul (i32.sub (local.get $c) (i32.load offset=48 (local.get $p))) (i32.load offset=20 (local.get $p))))
+    (local.set $c1 (i32.add (local.get $col) (i32.load offset=20 (local.get $p))))
+    (local.set $end (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)))
+    (if (i32.gt_u (local.get $c1) (local.get $end)) (then (local.set $c1 (local.get $end))))
+    ;; the group's panels: bp + col / 8 * panel up to bp + c1 / 8 * panel
+    (local.set $bp (i32.add (i32.load offset=4 (local.get $p)) (i32.mul (i32.shr_u (local.get $col) (i32.const 3)) (local.get $panel))))
+    (if (i32.load offset=16 (local.get $p))
+      (then
+        ;; column col of B is row col of B^T: k floats apart there, 8 apart in its panel
+        (local.set $r (local.get $col))
+        (block $cDone (loop $cNext
+          (br_if $cDone (i32.ge_u (local.get $r) (local.get $c1)))
+          (local.set $dst (i32.add (i32.add (local.get $bp) (i32.mul (i32.shr_u (i32.sub (local.get $r) (local.get $col)) (i32.const 3))
+            (local.get $panel))) (i32.shl (i32.and (local.get $r) (i32.const 7)) (i32.const 2))))
+          (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))))
+          (local.set $end (i32.add (local.get $dst) (local.get $panel)))
+          (block $pDone (loop $pNext
+            (br_if $pDone (i32.ge_u (local.get $dst) (local.get $end)))
+            ;; the padding columns (r >= n) get zeros without reading B
+            (if (i32.lt_u (local.get $r) (local.get $n))
+              (then (f32.store (local.get $dst) (f32.load (local.get $src))))
+              (else (f32.store (local.get $dst) (f32.const 0))))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (br $pNext)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $cNext))))
+      (else
+        ;; row by row of B[k, n]: 8 columns into each panel of the group
+        (local.set $r (i32.const 0))
+        (block $rDone (loop $rNext
+          (br_if $rDone (i32.ge_u (local.get $r) (local.get $k)))
+          (local.set $src (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $col)) (i32.const 2))))
+          (local.set $dst (i32.add (local.get $bp) (i32.shl (local.get $r) (i32.const 5))))
+          (local.set $end (local.get $col))
+          (block $fullDone (loop $fullNext
+            (br_if $fullDone (i32.ge_u (local.get $end) (local.get $c1)))
+            (if (i32.gt_u (i32.add (local.get $end) (i32.const 8)) (local.get $n))
+              (then
+                (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+                (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+                (memory.copy (local.get $dst) (local.get $src) (i32.shl (i32.sub (local.get $n) (local.get $end)) (i32.const 2)))
+                (br $fullDone)))
+            (v128.store (local.get $dst) (v128.load (local.get $src)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (i32.const 32)))
+            (local.set $dst (i32.add (local.get $dst) (local.get $panel)))
+            (local.set $end (i32.add (local.get $end) (i32.const 8)))
+            (br $fullNext)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $rNext)))))
+    ;; finiteness of the group's panels (allFinite's test: exponent bits all set)
+    (local.set $dst (local.get $bp))
+    (local.set $end (i32.add (local.get $bp) (i32.mul (i32.shr_u (i32.sub (local.get $c1) (local.get $col)) (i32.const 3)) (local.get $panel))))
+    (block $fDone (loop $fNext
+      (br_if $fDone (i32.ge_u (local.get $dst) (local.get $end)))
+      (local.set $bad (v128.or (local.get $bad) (i32x4.eq
+        (v128.and (v128.load (local.get $dst)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+        (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $fNext)))
+    (i32.store (i32.add (i32.load offset=44 (local.get $p)) (i32.shl (local.get $c) (i32.const 2)))
+      (i32.xor (v128.any_true (local.get $bad)) (i32.const 1))))
 )

@@ -69,6 +69,12 @@ export interface ThreadedPairKernels {
    * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists last.
    */
   pairChunk(...args: [...ProductTileArgs, lists: number]): void;
+  /**
+   * Chunk `chunk` of a product's preparation (mat-mul-by-threads.ts): `op(a)`'s transpose and pair
+   * lists, or a column group of `op(b)`'s panels and their finiteness; its 13 arguments lie as i32
+   * at `params` (see the .wat).
+   */
+  prepChunk(chunk: number, params: number): void;
 }
 
 /** The functions of threaded-filter-gradient.wat. */
@@ -175,6 +181,7 @@ const JOB_FUNCTIONS = [
   'int8DirectConvChunk',
   'int8ChainChunk',
   'pairChunk',
+  'prepChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
