@@ -256,7 +256,9 @@ interface Layout {
   raw: number;
   /** `b` as given, beside `a`'s raw copy (the preparation job reads both at once). */
   rawB: number;
-  /** prepChunk's 13 arguments (i32). */
+  /** The pool job's pair lists, each row chunk's apart (see {@link joinLists}), where pairs may be listed. */
+  chunkLists: number;
+  /** prepChunk's 14 arguments (i32). */
   params: number;
   /** prepChunk's results (i32): the pairs listed, then each column group's finiteness. */
   flags: number;
@@ -276,10 +278,12 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   const pairs = pairListsWanted(mPad, k, nPad) ? listWords(mPad, k) : 0;
   const raw = lists + alignedFloats(Math.max(zeroStepsFloats(mPad, k), pairs));
   const rawB = raw + alignedFloats(transposeA ? m * k : 0);
-  const params = rawB + alignedFloats(k * n);
+  const chunkLists = rawB + alignedFloats(k * n);
+  // each row chunk's lists 5 words longer than its share of listWords (its last address and slack)
+  const params = chunkLists + (pairs > 0 ? alignedFloats(pairs + 5 * MAX_CHUNKS) : 0);
   const flags = params + alignedFloats(16);
   const bytes = 4 * (flags + alignedFloats(MAX_CHUNKS + 1));
-  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, params, flags, bytes };
+  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, chunkLists, params, flags, bytes };
 }
 
 /** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
@@ -395,11 +399,14 @@ function multiplyPrepared(
   const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
   const tried = floatZeroSkipTried(mPad, k, nPad);
   const listing = tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad);
-  // column groups of a multiple of 8 columns, about CHUNKS_PER_THREAD a thread
-  const groupCols = Math.ceil(nPad / 8 / (pool.threads * CHUNKS_PER_THREAD)) * 8;
+  // about CHUNKS_PER_THREAD chunks a thread of each kind: column groups of a multiple of 8 columns,
+  // and (to transpose or list op(a)) row chunks of a multiple of 4 rows
+  const wanted = pool.threads * CHUNKS_PER_THREAD;
+  const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
   const groups = Math.ceil(nPad / groupCols);
-  const first = options.transposeA || listing ? 1 : 0;
-  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first
+  const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
+  const first = options.transposeA || listing ? Math.ceil(mPad / chunkRowsA) : 0;
+  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first, chunkRows
   words.set(
     [
       at.rawB * 4,
@@ -409,12 +416,13 @@ function multiplyPrepared(
       options.transposeB ? 1 : 0,
       groupCols,
       at.rows * 4,
-      listing ? at.lists * 4 : 0,
+      listing ? at.chunkLists * 4 : 0,
       mPad,
       options.transposeA ? at.raw * 4 : 0,
       m,
       at.flags * 4,
       first,
+      chunkRowsA,
     ],
     at.params,
   );
@@ -432,7 +440,7 @@ function multiplyPrepared(
     flags,
   ];
   if (listing) {
-    const listed = words[at.flags];
+    const listed = joinLists(words, at, first, chunkRowsA);
     if (!pairListsPay(listed, mPad, k, nPad)) {
       pool.run(build, 'matMulChunk', chunks, [...args, 0]);
       copyOut(backend, heap, tensors.out, at);
@@ -459,6 +467,32 @@ function multiplyPrepared(
     : 0;
   pool.run(build, 'matMulChunk', chunks, [...args, lists]);
   copyOut(backend, heap, tensors.out, at);
+}
+
+/**
+ * The row chunks' pair lists (prepChunk: chunk c's at `chunkLists + c * (chunkRows / 2 * (kBlocks +
+ * k) + 5)` words, its count at `flags + c`) joined at `lists` as one `pairSteps` call over all of
+ * `op(a)` writes them (pair-steps.wat: the addresses of each pair's blocks' first steps, one more
+ * for the end, then the steps): the same words, the addresses moved with their steps. Returns how
+ * many steps were listed in all.
+ */
+function joinLists(words: Int32Array, at: Layout, chunks: number, chunkRows: number): number {
+  const kBlocks = Math.ceil(at.k / 256);
+  const stride = (chunkRows / 2) * (kBlocks + at.k) + 5;
+  let entry = at.lists;
+  let step = at.lists + (at.mPad / 2) * kBlocks + 1;
+  for (let c = 0; c < chunks; c++) {
+    const region = at.chunkLists + c * stride;
+    const entries = (Math.min(chunkRows, at.mPad - c * chunkRows) / 2) * kBlocks;
+    const first = region + entries + 1;
+    const count = words[at.flags + c];
+    const moved = (step - first) * 4;
+    for (let e = 0; e < entries; e++) words[entry++] = words[region + e] + moved;
+    words.copyWithin(step, first, first + count);
+    step += count;
+  }
+  words[entry] = step * 4;
+  return step - (at.lists + (at.mPad / 2) * kBlocks + 1);
 }
 
 /** The product `[mPad, nPad]` in the pool's memory into `out` `[m, n]`. */

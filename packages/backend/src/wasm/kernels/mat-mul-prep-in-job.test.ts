@@ -150,8 +150,8 @@ describe('the pool products prepared in a pool job (prepChunk)', () => {
         expect(on[0] ?? 'none', name).toMatch(/^prepChunk:/);
         expect(on.slice(1), name).toEqual(off);
       }
-      // MNIST-like x . W1 on 2 threads: the lists on one chunk, 512 columns in 8 groups of 64.
-      expect(await jobs(CASES[0][1], true)).toEqual(['prepChunk:9', 'pairChunk:8']);
+      // MNIST-like x . W1 on 2 threads: 128 rows listed in 8 chunks of 16, 512 columns packed in 8 of 64.
+      expect(await jobs(CASES[0][1], true)).toEqual(['prepChunk:16', 'pairChunk:8']);
     } finally {
       spy.mockRestore();
       setPoolPrepInJob();

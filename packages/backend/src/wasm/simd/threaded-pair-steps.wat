@@ -119,26 +119,35 @@
       (local.set $op (i32.add (local.get $op) (local.get $rowO)))
       (br $eNext))))
 
-  ;; A product's preparation as a pool job (mat-mul-by-threads.ts), so that it runs on every thread:
-  ;; chunk c < first: op(a) = a^T where aRaw is not 0 (a[k, m] at aRaw into rows [m, k] at a), then,
-  ;; where lists is not 0, pairSteps's lists of op(a)'s mPad rows, their count stored at flags; chunk
-  ;; c >= first: columns [g * cols, (g + 1) * cols) (g = c - first, cols % 8 == 0) of B packed as
-  ;; threaded-mat-mul.wat's packPanels does (the last panel filled up with zeros), then 1 stored at
-  ;; flags + 4c where those panels are all finite, else 0. Its arguments lie as i32 at p: b, bp, k, n,
-  ;; transposed, cols, a, lists, mPad, aRaw, m, flags, first.
+  ;; A product's preparation as a pool job (mat-mul-by-threads.ts), so that it runs on every thread.
+  ;; Chunk c < first: rows [r0, r1) of op(a) (r0 = c * chunkRows, r1 = min(r0 + chunkRows, mPad)):
+  ;; where aRaw is not 0, op(a) = a^T for those rows (a[k, m] at aRaw, rows from m on left as they
+  ;; are), then, where lists is not 0, pairSteps's lists of those rows at lists + c * (chunkRows / 2 *
+  ;; (ceil(k / 256) + k) + 5) * 4, their count stored at flags + 4c (the caller joins the chunks'
+  ;; lists). Chunk c >= first: columns [g * cols, (g + 1) * cols) (g = c - first, cols % 8 == 0) of
+  ;; B packed as threaded-mat-mul.wat's packPanels does (the last panel filled up with zeros), then 1
+  ;; stored at flags + 4c where those panels are all finite, else 0. Its arguments lie as i32 at p:
+  ;; b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first, chunkRows.
   (func (export "prepChunk") (param $c i32) (param $p i32)
     (local $b i32) (local $bp i32) (local $k i32) (local $n i32) (local $col i32) (local $c1 i32)
     (local $src i32) (local $dst i32) (local $end i32) (local $panel i32) (local $r i32) (local $bad v128)
     (local.set $k (i32.load offset=8 (local.get $p)))
     (if (i32.lt_u (local.get $c) (i32.load offset=48 (local.get $p)))
       (then
+        (local.set $col (i32.mul (local.get $c) (i32.load offset=52 (local.get $p))))
+        (local.set $c1 (i32.add (local.get $col) (i32.load offset=52 (local.get $p))))
+        (if (i32.gt_u (local.get $c1) (i32.load offset=32 (local.get $p))) (then (local.set $c1 (i32.load offset=32 (local.get $p)))))
+        ;; rows of op(a) from col: at a + col * k * 4
+        (local.set $bp (i32.add (i32.load offset=24 (local.get $p)) (i32.shl (i32.mul (local.get $col) (local.get $k)) (i32.const 2))))
         (local.set $src (i32.load offset=36 (local.get $p)))
         (if (local.get $src)
           (then
-            ;; a^T: column col of a[k, m] into row col of op(a), k floats
+            ;; a^T: column r of a[k, m] (m floats apart) into row r of op(a), k floats, for r < min(c1, m)
             (local.set $n (i32.load offset=40 (local.get $p)))
-            (local.set $dst (i32.load offset=24 (local.get $p)))
-            (local.set $end (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $n) (local.get $k)) (i32.const 2))))
+            (local.set $src (i32.add (local.get $src) (i32.shl (local.get $col) (i32.const 2))))
+            (local.set $dst (local.get $bp))
+            (local.set $end (i32.add (i32.load offset=24 (local.get $p)) (i32.shl (i32.mul
+              (select (local.get $c1) (local.get $n) (i32.lt_u (local.get $c1) (local.get $n))) (local.get $k)) (i32.const 2))))
             (block $tDone (loop $tNext
               (br_if $tDone (i32.ge_u (local.get $dst) (local.get $end)))
               (local.set $b (local.get $src))
@@ -154,8 +163,13 @@
         (if (i32.load offset=28 (local.get $p))
           (then
             ;; function 0: pairSteps (the fragment above, which has no name)
-            (i32.store (i32.load offset=44 (local.get $p)) (call 0 (i32.load offset=24 (local.get $p))
-              (i32.load offset=28 (local.get $p)) (i32.load offset=32 (local.get $p)) (local.get $k)))))
+            (i32.store (i32.add (i32.load offset=44 (local.get $p)) (i32.shl (local.get $c) (i32.const 2)))
+              (call 0 (local.get $bp)
+                (i32.add (i32.load offset=28 (local.get $p)) (i32.shl (i32.mul (local.get $c) (i32.add (i32.mul
+                  (i32.shr_u (i32.load offset=52 (local.get $p)) (i32.const 1))
+                  (i32.add (i32.shr_u (i32.add (local.get $k) (i32.const 255)) (i32.const 8)) (local.get $k))) (i32.const 5)))
+                  (i32.const 2)))
+                (i32.sub (local.get $c1) (local.get $col)) (local.get $k)))))
         (return)))
     (local.set $b (i32.load (local.get $p)))
     (local.set $n (i32.load offset=12 (local.get $p)))

@@ -1,7 +1,7 @@
 /**
  * The thread pool's internals that issue 22's shared-heap benchmarks (tools/bench: pool-copy-share,
  * shared-heap-inplace, shared-heap-probe) drive by hand: the pool class, its modules' builds, the
- * tiling and the pair lists' sizes and threshold. For benchmarks only, through
+ * tiling and the pair lists' sizes and threshold, the switch of the products' preparation (pool-prep-ab). For benchmarks only, through
  * `@tensorfold/backend/testing` (`poolInternals`); not an API.
  */
 export {
@@ -21,3 +21,4 @@ export {
   threadPool,
   wasmThreads,
 } from './wasm-threads.js';
+export { setPoolPrepInJob } from '../kernels/mat-mul-by-threads.js';
