@@ -8,20 +8,24 @@
  * (tensorfold's MLP, Adam). Wall and process CPU (all threads) per call: medians [quartiles], and the
  * ratio off / on by round (> 1: the job is faster).
  *
- * `TENSORFOLD_WASM_THREADS=2 pnpm --filter @tensorfold/bench pool-prep-ab [rounds] [mnist|random|both]`
+ * With `lenet5`: LeNet-5's training steps on MNIST batches alone (its products stay under the pool's
+ * crossover; the switch should change nothing there).
+ *
+ * `TENSORFOLD_WASM_THREADS=2 pnpm --filter @tensorfold/bench pool-prep-ab [rounds] [mnist|random|both|lenet5]`
  */
 import { loadavg } from 'node:os';
 import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
+import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb } from './switch-ab.js';
 import { timedMs } from './timed-call.js';
-import { tensorfoldModel } from './training-models.js';
+import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 const { setPoolPrepInJob, wasmThreads } = poolInternals;
-const CALLS = 20;
+const CALLS = 5;
 const STEPS = 10;
 
 function quartiles(values: number[], digits = 0): string {
@@ -37,11 +41,20 @@ interface Timed {
 
 function row(name: string, off: Timed[], on: Timed[], digits = 0): string {
   const ratio = off.map((o, i) => o.wall / on[i].wall);
+  const walls = (side: Timed[]) => side.map((t) => t.wall);
+  const least = (side: Timed[]) => Math.min(...walls(side));
+  const cpu = (side: Timed[]) => median(side.map((t) => t.cpu)).toFixed(digits);
   return (
-    `| ${name} | ${quartiles(off.map((t) => t.wall), digits)} | ${quartiles(on.map((t) => t.wall), digits)} | ` +
-    `${quartiles(ratio, 3)} | ${median(off.map((t) => t.cpu)).toFixed(digits)} | ${median(on.map((t) => t.cpu)).toFixed(digits)} |`
+    `| ${name} | ${quartiles(walls(off), digits)} | ${quartiles(walls(on), digits)} | ${quartiles(ratio, 3)} | ` +
+    `${least(off).toFixed(digits)} / ${least(on).toFixed(digits)} = ${(least(off) / least(on)).toFixed(3)} | ` +
+    `${cpu(off)} | ${cpu(on)} |`
   );
 }
+
+/** The table's head: wall medians [quartiles] per side, their ratio by round, least walls, CPU medians. */
+const HEAD =
+  '| what | calling thread (off) | in the job (on) | off / on by round | least off / on | CPU off | CPU on |\n' +
+  '|---|---|---|---|---|---|---|';
 
 async function batch(data: 'mnist' | 'random'): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
   if (data === 'random') {
@@ -74,8 +87,7 @@ async function measure(data: 'mnist' | 'random', rounds: number): Promise<void> 
     ['dX2 dy2 . W2^T', dy2, w2, false, true],
   ];
   console.log(`\n${data}: load ${loadavg()[0].toFixed(1)}; us a call (products) or ms a step`);
-  console.log('| what | calling thread (off) | in the job (on) | off / on by round | CPU off | CPU on |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(HEAD);
   for (const [name, a, b, tA, tB] of products) {
     const result = await runSwitchAb(
       setPoolPrepInJob,
@@ -108,12 +120,41 @@ async function measure(data: 'mnist' | 'random', rounds: number): Promise<void> 
   tf.dispose([x, y, w1, w2, h1, h2, dy1, dy2]);
 }
 
+async function lenet5(rounds: number): Promise<void> {
+  const model = tensorfoldModel('lenet5');
+  const batches = await abBatches('lenet5', 'mnist', TRAINING_INPUT.lenet5.batch);
+  let next = 0;
+  for (let i = 0; i < 3; i++) await model.trainOnBatch(batches[i].x, batches[i].y);
+  console.log(
+    `\nlenet5, MNIST batches of ${TRAINING_INPUT.lenet5.batch}: load ${loadavg()[0].toFixed(1)}; ms a step`,
+  );
+  console.log(HEAD);
+  const step = await runSwitchAb(
+    setPoolPrepInJob,
+    async (steps) => {
+      const t = await timedMs(async () => {
+        for (let s = 0; s < steps; s++) {
+          const { x, y } = batches[next++ % AB_BATCHES];
+          await model.trainOnBatch(x, y);
+        }
+      });
+      return { wall: t.wall / steps, cpu: t.cpu / steps };
+    },
+    { rounds, steps: STEPS, warmupRounds: 1 },
+  );
+  console.log(row('LeNet-5 step (ms)', step.off, step.on, 2));
+  console.log(`load per core at most ${step.load.toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`);
+  for (const { x, y } of batches) tf.dispose([x, y]);
+}
+
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   const which = process.argv[3] ?? 'both';
   console.log(`backend: ${await useBackend('wasm')}; threads ${wasmThreads()}; rounds ${rounds}`);
   if (wasmThreads() < 2) throw new Error('Run with 2 threads (TENSORFOLD_WASM_THREADS=2).');
-  for (const data of ['mnist', 'random'] as const) if (which === 'both' || which === data) await measure(data, rounds);
+  if (which === 'lenet5') return lenet5(rounds);
+  for (const data of ['mnist', 'random'] as const)
+    if (which === 'both' || which === data) await measure(data, rounds);
 }
 
 await main();

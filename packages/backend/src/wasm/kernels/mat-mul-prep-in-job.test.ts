@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { setWasmThreads, threadPool } from '../threads/wasm-threads.js';
-import { setPoolPrepInJob, setThreadedMatMulMinimum, THREADED_MIN_MULTIPLY_ADDS } from './mat-mul-by-threads.js';
+import {
+  setPoolPrepInJob,
+  setThreadedMatMulMinimum,
+  THREADED_MIN_MULTIPLY_ADDS,
+} from './mat-mul-by-threads.js';
 
 // The pool's products with their preparation (op(a)'s transpose and pair lists, op(b)'s panels and
 // their finiteness) in a pool job (setPoolPrepInJob(true)) against the same on the calling thread
@@ -115,28 +119,33 @@ describe('the pool products prepared in a pool job (prepChunk)', () => {
     await setWasmThreads(1);
   });
 
-  it.each([2, 3])('gives the bits of the calling thread preparation on %i threads, both builds', async (threads) => {
-    expect(await setWasmThreads(threads)).toBe(threads);
-    for (const fma of [true, false]) {
-      setFmaKernelsEnabled(fma);
-      for (const [name, c] of CASES) {
-        for (const seed of [1, 2]) {
-          setPoolPrepInJob(false);
-          const before = await product(c, seed);
-          setPoolPrepInJob(true);
-          const after = await product(c, seed);
-          expect(Buffer.from(after).equals(Buffer.from(before)), `${name}, seed ${seed}, fma ${fma}`).toBe(true);
+  it.each([2, 3])(
+    'gives the bits of the calling thread preparation on %i threads, both builds',
+    async (threads) => {
+      expect(await setWasmThreads(threads)).toBe(threads);
+      for (const fma of [true, false]) {
+        setFmaKernelsEnabled(fma);
+        for (const [name, c] of CASES) {
+          for (const seed of [1, 2]) {
+            setPoolPrepInJob(false);
+            const before = await product(c, seed);
+            setPoolPrepInJob(true);
+            const after = await product(c, seed);
+            expect(Buffer.from(after).equals(Buffer.from(before)), `${name}, seed ${seed}, fma ${fma}`).toBe(
+              true,
+            );
+          }
         }
       }
-    }
-    setFmaKernelsEnabled(true);
-  });
+      setFmaKernelsEnabled(true);
+    },
+  );
 
   it('prepares in a pool job, then runs the tiles the calling-thread preparation would', async () => {
     expect(await setWasmThreads(2)).toBe(2);
     const pool = threadPool('pairs')?.pool;
     expect(pool).toBeDefined();
-    const spy = vi.spyOn(pool!, "run");
+    const spy = vi.spyOn(pool!, 'run');
     const jobs = async (c: Case, on: boolean) => {
       setPoolPrepInJob(on);
       spy.mockClear();

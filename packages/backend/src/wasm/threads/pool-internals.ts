@@ -9,7 +9,7 @@ export {
   PAIR_PANEL_COLUMNS,
   pairListsWanted,
 } from '../kernels/float-zero-skip.js';
-export { tiles } from '../kernels/mat-mul-by-threads.js';
+export { setPoolPrepInJob, tiles } from '../kernels/mat-mul-by-threads.js';
 export * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 export * as pairStepsWasm from '../simd/generated/threaded-pair-steps-wasm.js';
 export { listWords } from '../simd/pair-steps.js';
@@ -21,4 +21,3 @@ export {
   threadPool,
   wasmThreads,
 } from './wasm-threads.js';
-export { setPoolPrepInJob } from '../kernels/mat-mul-by-threads.js';
