@@ -344,7 +344,7 @@ function multiply(
     if (pairListsPay(listed, mPad, k, nPad)) {
       if (kernels.allFinite(at.panels * 4, nPad * k) !== 0) {
         countPairSkips(listed, mPad, k, nPad);
-        pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4]);
+        pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4, 0]);
         copyOut(backend, heap, tensors.out, at);
         return;
       }
@@ -440,7 +440,7 @@ function multiplyPrepared(
     flags,
   ];
   if (listing) {
-    const listed = joinLists(words, at, first, chunkRowsA);
+    const { ends, listed } = joinLists(words, at, first, chunkRowsA);
     if (!pairListsPay(listed, mPad, k, nPad)) {
       pool.run(build, 'matMulChunk', chunks, [...args, 0]);
       copyOut(backend, heap, tensors.out, at);
@@ -448,7 +448,7 @@ function multiplyPrepared(
     }
     if (words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1)) {
       countPairSkips(listed, mPad, k, nPad);
-      pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4]);
+      pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4, ends]);
       copyOut(backend, heap, tensors.out, at);
       return;
     }
@@ -470,29 +470,34 @@ function multiplyPrepared(
 }
 
 /**
- * The row chunks' pair lists (prepChunk: chunk c's at `chunkLists + c * (chunkRows / 2 * (kBlocks +
- * k) + 5)` words, its count at `flags + c`) joined at `lists` as one `pairSteps` call over all of
- * `op(a)` writes them (pair-steps.wat: the addresses of each pair's blocks' first steps, one more
- * for the end, then the steps): the same words, the addresses moved with their steps. Returns how
- * many steps were listed in all.
+ * The addresses of the row chunks' pair lists (prepChunk: chunk c's, as `pairSteps` writes them for
+ * its rows, at `chunkLists + c * (chunkRows / 2 * (kBlocks + k) + 5)` words, its count at `flags +
+ * c`) as one table for pairChunk: at `lists`, the beginning of each pair's blocks' steps, in the
+ * order of one `pairSteps` call over all of `op(a)`; `mPad / 2 * kBlocks` words on, each one's end
+ * (the chunk's next address). The steps stay where the chunks listed them. Returns the byte offset
+ * of the ends and how many steps were listed in all.
  */
-function joinLists(words: Int32Array, at: Layout, chunks: number, chunkRows: number): number {
+function joinLists(
+  words: Int32Array,
+  at: Layout,
+  chunks: number,
+  chunkRows: number,
+): { ends: number; listed: number } {
   const kBlocks = Math.ceil(at.k / 256);
   const stride = (chunkRows / 2) * (kBlocks + at.k) + 5;
-  let entry = at.lists;
-  let step = at.lists + (at.mPad / 2) * kBlocks + 1;
+  const ends = at.lists + (at.mPad / 2) * kBlocks;
+  let entry = 0;
+  let listed = 0;
   for (let c = 0; c < chunks; c++) {
     const region = at.chunkLists + c * stride;
     const entries = (Math.min(chunkRows, at.mPad - c * chunkRows) / 2) * kBlocks;
-    const first = region + entries + 1;
-    const count = words[at.flags + c];
-    const moved = (step - first) * 4;
-    for (let e = 0; e < entries; e++) words[entry++] = words[region + e] + moved;
-    words.copyWithin(step, first, first + count);
-    step += count;
+    for (let e = 0; e < entries; e++, entry++) {
+      words[at.lists + entry] = words[region + e];
+      words[ends + entry] = words[region + e + 1];
+    }
+    listed += words[at.flags + c];
   }
-  words[entry] = step * 4;
-  return step - (at.lists + (at.mPad / 2) * kBlocks + 1);
+  return { ends: ends * 4, listed };
 }
 
 /** The product `[mPad, nPad]` in the pool's memory into `out` `[m, n]`. */

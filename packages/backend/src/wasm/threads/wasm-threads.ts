@@ -66,9 +66,10 @@ export interface ThreadedPairKernels {
   pairSteps(a: number, lists: number, m: number, k: number): number;
   /**
    * One tile of a product on packed panels over `pairSteps`'s lists (see the .wat), then bias (flags
-   * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists last.
+   * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists, and where the lists' blocks end
+   * (0 or none: each where the next begins; prepChunk's lists).
    */
-  pairChunk(...args: [...ProductTileArgs, lists: number]): void;
+  pairChunk(...args: [...ProductTileArgs, lists: number, ends?: number]): void;
   /**
    * Chunk `chunk` of a product's preparation (mat-mul-by-threads.ts): `op(a)`'s transpose and pair
    * lists, or a column group of `op(b)`'s panels and their finiteness; its 13 arguments lie as i32
