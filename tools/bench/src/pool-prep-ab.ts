@@ -1,12 +1,15 @@
 /**
- * Issue 22: the pool's products with their preparation (`op(a)`'s transpose and pair lists, `op(b)`'s
- * panels and their finiteness) in a pool job on every thread (`setPoolPrepInJob(true)`, the default)
- * against the same on the calling thread before the tiles' job (`false`), in one process, alternating
- * (runSwitchAb): the MLP 784-512-256-10's five large products on a training step's operands
- * (batch of 128: MNIST's first digits, or uniform random pixels; Glorot weights; ReLU's zeros in the
- * hidden layers and their gradients, as pool-copy-share builds them), then whole training steps
- * (tensorfold's MLP, Adam). Wall and process CPU (all threads) per call: medians [quartiles], and the
- * ratio off / on by round (> 1: the job is faster).
+ * Issue 22: where the pool's products prepare their operands (`op(a)`'s transpose and pair lists,
+ * `op(b)`'s panels and their finiteness; mat-mul-by-threads.ts's `PoolPrep`): `before` (as before
+ * wave 12, on the calling thread), `calling` (prepChunk's row chunks and column groups, one after
+ * the other on the calling thread) and `job` (the same chunks as a pool job on every thread, the
+ * default), in one process, alternating (runAlternating, the sides rotated each round): the MLP
+ * 784-512-256-10's five large products on a training step's operands (batch of 128: MNIST's first
+ * digits, or uniform random pixels; Glorot weights; ReLU's zeros in the hidden layers and their
+ * gradients, as pool-copy-share builds them), then whole training steps (tensorfold's MLP, Adam).
+ * Wall and process CPU (all threads) per call: medians [quartiles], the ratios before / side by
+ * round (> 1: the side is faster), and the least walls' ratios (the rounds the machine's load
+ * touched least).
  *
  * With `lenet5`: LeNet-5's training steps on MNIST batches alone (its products stay under the pool's
  * crossover; the switch should change nothing there).
@@ -18,13 +21,15 @@ import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { AB_BATCHES, abBatches } from './ab-batches.js';
+import { runAlternating } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
 import { medianOf as median } from './steadiness.js';
-import { runSwitchAb } from './switch-ab.js';
 import { timedMs } from './timed-call.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
-const { setPoolPrepInJob, wasmThreads } = poolInternals;
+const { setPoolPrep, wasmThreads } = poolInternals;
+type PoolPrep = 'job' | 'calling' | 'before';
+const SIDES: readonly PoolPrep[] = ['before', 'calling', 'job'];
 const CALLS = 5;
 const STEPS = 10;
 
@@ -39,22 +44,43 @@ interface Timed {
   cpu: number;
 }
 
-function row(name: string, off: Timed[], on: Timed[], digits = 0): string {
-  const ratio = off.map((o, i) => o.wall / on[i].wall);
+/** A row: each side's wall median [quartiles], before / side by round, least walls' ratio, CPU medians. */
+function row(name: string, sides: Timed[][], digits = 0): string {
   const walls = (side: Timed[]) => side.map((t) => t.wall);
   const least = (side: Timed[]) => Math.min(...walls(side));
-  const cpu = (side: Timed[]) => median(side.map((t) => t.cpu)).toFixed(digits);
-  return (
-    `| ${name} | ${quartiles(walls(off), digits)} | ${quartiles(walls(on), digits)} | ${quartiles(ratio, 3)} | ` +
-    `${least(off).toFixed(digits)} / ${least(on).toFixed(digits)} = ${(least(off) / least(on)).toFixed(3)} | ` +
-    `${cpu(off)} | ${cpu(on)} |`
+  const [before, ...others] = sides;
+  const ratios = others.map((side) =>
+    quartiles(
+      before.map((t, i) => t.wall / side[i].wall),
+      3,
+    ),
   );
+  const leasts = others.map((side) => (least(before) / least(side)).toFixed(3));
+  const cpu = sides.map((side) => median(side.map((t) => t.cpu)).toFixed(digits));
+  return `| ${name} | ${sides.map((side) => quartiles(walls(side), digits)).join(' | ')} | ${ratios.join(' | ')} | ${leasts.join(' / ')} | ${cpu.join(' / ')} |`;
 }
 
-/** The table's head: wall medians [quartiles] per side, their ratio by round, least walls, CPU medians. */
 const HEAD =
-  '| what | calling thread (off) | in the job (on) | off / on by round | least off / on | CPU off | CPU on |\n' +
-  '|---|---|---|---|---|---|---|';
+  '| what | before | calling | job | before / calling by round | before / job by round | least: before / calling, / job | CPU before / calling / job |\n' +
+  '|---|---|---|---|---|---|---|---|';
+
+/** Rounds of `round` with the preparation before, on the calling thread and in the job, alternated. */
+async function sides(round: (steps: number) => Promise<Timed>, rounds: number, steps: number) {
+  try {
+    const result = await runAlternating(
+      SIDES.map((where) => ({
+        round(n: number) {
+          setPoolPrep(where);
+          return round(n);
+        },
+      })),
+      { rounds, steps, warmupRounds: 1 },
+    );
+    return result;
+  } finally {
+    setPoolPrep();
+  }
+}
 
 async function batch(data: 'mnist' | 'random'): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
   if (data === 'random') {
@@ -89,33 +115,35 @@ async function measure(data: 'mnist' | 'random', rounds: number): Promise<void> 
   console.log(`\n${data}: load ${loadavg()[0].toFixed(1)}; us a call (products) or ms a step`);
   console.log(HEAD);
   for (const [name, a, b, tA, tB] of products) {
-    const result = await runSwitchAb(
-      setPoolPrepInJob,
+    const result = await sides(
       async (calls) => {
         const t = await timedMs(() => {
           for (let c = 0; c < calls; c++) tf.matMul(a, b, tA, tB).dispose();
         });
         return { wall: (t.wall * 1000) / calls, cpu: (t.cpu * 1000) / calls };
       },
-      { rounds, steps: CALLS, warmupRounds: 1 },
+      rounds,
+      CALLS,
     );
-    console.log(row(name, result.off, result.on));
+    console.log(row(name, result.rounds));
   }
   const model = tensorfoldModel('mlp');
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
   const before = tf.memory().numTensors;
-  const step = await runSwitchAb(
-    setPoolPrepInJob,
+  const step = await sides(
     async (steps) => {
       const t = await timedMs(async () => {
         for (let s = 0; s < steps; s++) await model.trainOnBatch(x, y);
       });
       return { wall: t.wall / steps, cpu: t.cpu / steps };
     },
-    { rounds, steps: STEPS, warmupRounds: 1 },
+    rounds,
+    STEPS,
   );
-  console.log(row('MLP step (ms)', step.off, step.on, 2));
-  console.log(`load per core at most ${step.load.toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`);
+  console.log(row('MLP step (ms)', step.rounds, 2));
+  console.log(
+    `load per core at most ${(step.load).toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`,
+  );
   if (tf.memory().numTensors !== before) throw new Error('the steps leaked tensors');
   tf.dispose([x, y, w1, w2, h1, h2, dy1, dy2]);
 }
@@ -129,8 +157,7 @@ async function lenet5(rounds: number): Promise<void> {
     `\nlenet5, MNIST batches of ${TRAINING_INPUT.lenet5.batch}: load ${loadavg()[0].toFixed(1)}; ms a step`,
   );
   console.log(HEAD);
-  const step = await runSwitchAb(
-    setPoolPrepInJob,
+  const step = await sides(
     async (steps) => {
       const t = await timedMs(async () => {
         for (let s = 0; s < steps; s++) {
@@ -140,10 +167,13 @@ async function lenet5(rounds: number): Promise<void> {
       });
       return { wall: t.wall / steps, cpu: t.cpu / steps };
     },
-    { rounds, steps: STEPS, warmupRounds: 1 },
+    rounds,
+    STEPS,
   );
-  console.log(row('LeNet-5 step (ms)', step.off, step.on, 2));
-  console.log(`load per core at most ${step.load.toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`);
+  console.log(row('LeNet-5 step (ms)', step.rounds, 2));
+  console.log(
+    `load per core at most ${(step.load).toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`,
+  );
   for (const { x, y } of batches) tf.dispose([x, y]);
 }
 

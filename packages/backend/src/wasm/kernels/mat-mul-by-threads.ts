@@ -154,17 +154,27 @@ export function threadedMatMulRoutes(
   return size != null && poolPaysFor(size.m, size.k, size.n);
 }
 
-let prepInJob = true;
+/**
+ * Where the pool's products prepare their operands (`op(a)`'s transpose and pair lists, `op(b)`'s
+ * panels and their finiteness):
+ * - `'job'` (the default): in a first pool job on every thread (threaded-pair-steps.wat's
+ *   `prepChunk`: row chunks of `op(a)`, column groups of `op(b)`), then the tiles' job;
+ * - `'calling'`: the same chunks, one after the other on the calling thread, then the tiles' job;
+ * - `'before'`: as before wave 12 (threaded-mat-mul.wat's `transpose` and `packPanels`, one
+ *   `pairSteps` over all of `op(a)`, `allFinite`), on the calling thread.
+ * The same bits, lists and routing whichever.
+ */
+export type PoolPrep = 'job' | 'calling' | 'before';
+
+let prep: PoolPrep = 'job';
 
 /**
- * Where the pool's products prepare their operands (default `true`): `true`, in a first pool job on
- * every thread (threaded-pair-steps.wat's `prepChunk`: `op(a)`'s transpose and pair lists on one
- * thread while the others pack `op(b)`'s panels by column groups and check them finite); `false`, on
- * the calling thread before the tiles' job, as before wave 12. The same bits either way; for the
- * benchmark that compares the two in one process (`pnpm --filter @tensorfold/bench pool-prep-ab`).
+ * Sets where the pool's products prepare their operands ({@link PoolPrep}, default `'job'`; no
+ * argument: the default); for the benchmark that compares them in one process (`pnpm --filter
+ * @tensorfold/bench pool-prep-ab`) and tests.
  */
-export function setPoolPrepInJob(on = true): void {
-  prepInJob = on;
+export function setPoolPrep(where: PoolPrep = 'job'): void {
+  prep = where;
 }
 
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
@@ -295,10 +305,10 @@ function multiply(
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
 ): void {
   const { m, k, n, mPad, nPad } = at;
-  if (prepInJob) {
-    const prep = threadPool('pairs');
-    if (prep != null && prep.pool === pool) {
-      multiplyPrepared(backend, { pool, build, kernels }, prep, tensors, at, options);
+  if (prep !== 'before') {
+    const pairs = threadPool('pairs');
+    if (pairs != null && pairs.pool === pool) {
+      multiplyPrepared(backend, { pool, build, kernels }, pairs, tensors, at, options);
       return;
     }
   }
@@ -371,10 +381,11 @@ function multiply(
 }
 
 /**
- * {@link multiply} with its preparation in a pool job (threaded-pair-steps.wat's `prepChunk`): the
- * operands copied in as given, then on every thread `op(a)`'s transpose and pair lists (one chunk)
- * and `op(b)`'s panels by column groups with their finiteness; then the tiles as `multiply` runs them,
- * on the same lists and panels, so the same bits and the same routing.
+ * {@link multiply} with its preparation in chunks (threaded-pair-steps.wat's `prepChunk`; a pool
+ * job, or on the calling thread: {@link PoolPrep}): the operands copied in as given, then `op(a)`'s
+ * transpose and pair lists by row chunks and `op(b)`'s panels by column groups with their
+ * finiteness; then the tiles as `multiply` runs them, on the same lists and panels, so the same bits
+ * and the same routing.
  */
 function multiplyPrepared(
   backend: WasmBackendLike,
@@ -426,7 +437,8 @@ function multiplyPrepared(
     ],
     at.params,
   );
-  pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
+  if (prep === 'job') pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
+  else for (let c = 0; c < first + groups; c++) pairs.kernels.prepChunk(c, at.params * 4);
   const args = [
     at.rows * 4,
     at.panels * 4,

@@ -4,14 +4,16 @@ import { useBackend } from '../../init-backend.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import { setWasmThreads, threadPool } from '../threads/wasm-threads.js';
 import {
-  setPoolPrepInJob,
+  type PoolPrep,
+  setPoolPrep,
   setThreadedMatMulMinimum,
   THREADED_MIN_MULTIPLY_ADDS,
 } from './mat-mul-by-threads.js';
 
 // The pool's products with their preparation (op(a)'s transpose and pair lists, op(b)'s panels and
-// their finiteness) in a pool job (setPoolPrepInJob(true)) against the same on the calling thread
-// (false): the same bits, on 2 and 3 threads, and the tiles' routing unchanged.
+// their finiteness) in prepChunk's chunks, in a pool job ('job') or on the calling thread
+// ('calling'), against the preparation as before ('before'): the same bits, on 2 and 3 threads,
+// and the tiles' routing unchanged.
 
 /** Seeded values in [-1, 1), `zeros` of them ±0 (a ReLU's output, an MNIST digit's background). */
 function values(count: number, seed: number, zeros: number): Float32Array {
@@ -113,57 +115,56 @@ describe('the pool products prepared in a pool job (prepChunk)', () => {
     setThreadedMatMulMinimum(THREADED_MIN_MULTIPLY_ADDS);
   });
   afterAll(async () => {
-    setPoolPrepInJob();
+    setPoolPrep();
     setThreadedMatMulMinimum();
     setFmaKernelsEnabled(true);
     await setWasmThreads(1);
   });
 
-  it.each([2, 3])(
-    'gives the bits of the calling thread preparation on %i threads, both builds',
-    async (threads) => {
-      expect(await setWasmThreads(threads)).toBe(threads);
-      for (const fma of [true, false]) {
-        setFmaKernelsEnabled(fma);
-        for (const [name, c] of CASES) {
-          for (const seed of [1, 2]) {
-            setPoolPrepInJob(false);
-            const before = await product(c, seed);
-            setPoolPrepInJob(true);
+  it.each([2, 3])('gives the bits of the preparation before on %i threads, both builds', async (threads) => {
+    expect(await setWasmThreads(threads)).toBe(threads);
+    for (const fma of [true, false]) {
+      setFmaKernelsEnabled(fma);
+      for (const [name, c] of CASES) {
+        for (const seed of [1, 2]) {
+          setPoolPrep('before');
+          const before = await product(c, seed);
+          for (const where of ['job', 'calling'] as const) {
+            setPoolPrep(where);
             const after = await product(c, seed);
-            expect(Buffer.from(after).equals(Buffer.from(before)), `${name}, seed ${seed}, fma ${fma}`).toBe(
-              true,
-            );
+            const same = Buffer.from(after).equals(Buffer.from(before));
+            expect(same, `${name}, seed ${seed}, fma ${fma}, ${where}`).toBe(true);
           }
         }
       }
-      setFmaKernelsEnabled(true);
-    },
-  );
+    }
+    setFmaKernelsEnabled(true);
+  });
 
-  it('prepares in a pool job, then runs the tiles the calling-thread preparation would', async () => {
+  it('prepares in a pool job (or on the calling thread), then runs the tiles the preparation before would', async () => {
     expect(await setWasmThreads(2)).toBe(2);
     const pool = threadPool('pairs')?.pool;
     expect(pool).toBeDefined();
     const spy = vi.spyOn(pool!, 'run');
-    const jobs = async (c: Case, on: boolean) => {
-      setPoolPrepInJob(on);
+    const jobs = async (c: Case, where: PoolPrep) => {
+      setPoolPrep(where);
       spy.mockClear();
       await product(c, 3);
       return spy.mock.calls.map(([, name, chunks]) => `${name}:${chunks}`);
     };
     try {
       for (const [name, c] of CASES) {
-        const off = await jobs(c, false);
-        const on = await jobs(c, true);
+        const before = await jobs(c, 'before');
+        const on = await jobs(c, 'job');
         expect(on[0] ?? 'none', name).toMatch(/^prepChunk:/);
-        expect(on.slice(1), name).toEqual(off);
+        expect(on.slice(1), name).toEqual(before);
+        expect(await jobs(c, 'calling'), name).toEqual(before);
       }
       // MNIST-like x . W1 on 2 threads: 128 rows listed in 8 chunks of 16, 512 columns packed in 8 of 64.
-      expect(await jobs(CASES[0][1], true)).toEqual(['prepChunk:16', 'pairChunk:8']);
+      expect(await jobs(CASES[0][1], 'job')).toEqual(['prepChunk:16', 'pairChunk:8']);
     } finally {
       spy.mockRestore();
-      setPoolPrepInJob();
+      setPoolPrep();
     }
   });
 });

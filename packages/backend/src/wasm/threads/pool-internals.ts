@@ -9,7 +9,7 @@ export {
   PAIR_PANEL_COLUMNS,
   pairListsWanted,
 } from '../kernels/float-zero-skip.js';
-export { setPoolPrepInJob, tiles } from '../kernels/mat-mul-by-threads.js';
+export { setPoolPrep, tiles } from '../kernels/mat-mul-by-threads.js';
 export * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 export * as pairStepsWasm from '../simd/generated/threaded-pair-steps-wasm.js';
 export { listWords } from '../simd/pair-steps.js';
