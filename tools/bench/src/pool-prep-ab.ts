@@ -2,8 +2,8 @@
  * Issue 22: where the pool's products prepare their operands (`op(a)`'s transpose and pair lists,
  * `op(b)`'s panels and their finiteness; mat-mul-by-threads.ts's `PoolPrep`): `before` (as before
  * wave 12, on the calling thread), `calling` (prepChunk's row chunks and column groups, one after
- * the other on the calling thread) and `job` (the same chunks as a pool job on every thread, the
- * default), in one process, alternating (runAlternating, the sides rotated each round): the MLP
+ * the other on the calling thread; the default) and `job` (the same chunks as a pool job on every
+ * thread), in one process, alternating (runAlternating, the sides rotated each round): the MLP
  * 784-512-256-10's five large products on a training step's operands (batch of 128: MNIST's first
  * digits, or uniform random pixels; Glorot weights; ReLU's zeros in the hidden layers and their
  * gradients, as pool-copy-share builds them), then whole training steps (tensorfold's MLP, Adam).
@@ -14,7 +14,8 @@
  * With `lenet5`: LeNet-5's training steps on MNIST batches alone (its products stay under the pool's
  * crossover; the switch should change nothing there).
  *
- * `TENSORFOLD_WASM_THREADS=2 pnpm --filter @tensorfold/bench pool-prep-ab [rounds] [mnist|random|both|lenet5]`
+ * `TENSORFOLD_WASM_THREADS=2 pnpm --filter @tensorfold/bench pool-prep-ab [rounds] [mnist|random|both|lenet5] [steps] [steps a round]`
+ * (`steps`: the training steps alone)
  */
 import { loadavg } from 'node:os';
 import { poolInternals } from '@tensorfold/backend/testing';
@@ -31,7 +32,8 @@ const { setPoolPrep, wasmThreads } = poolInternals;
 type PoolPrep = 'job' | 'calling' | 'before';
 const SIDES: readonly PoolPrep[] = ['before', 'calling', 'job'];
 const CALLS = 5;
-const STEPS = 10;
+/** Training steps a round (5th argument; default 10). */
+const STEPS = Number(process.argv[5] ?? 10);
 
 function quartiles(values: number[], digits = 0): string {
   const s = [...values].sort((p, q) => p - q);
@@ -95,7 +97,7 @@ async function batch(data: 'mnist' | 'random'): Promise<{ x: tf.Tensor2D; y: tf.
   return { x, y };
 }
 
-async function measure(data: 'mnist' | 'random', rounds: number): Promise<void> {
+async function measure(data: 'mnist' | 'random', rounds: number, stepsOnly: boolean): Promise<void> {
   const { x, y } = await batch(data);
   const glorot = (i: number, o: number, seed: number) =>
     tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
@@ -114,7 +116,7 @@ async function measure(data: 'mnist' | 'random', rounds: number): Promise<void> 
   ];
   console.log(`\n${data}: load ${loadavg()[0].toFixed(1)}; us a call (products) or ms a step`);
   console.log(HEAD);
-  for (const [name, a, b, tA, tB] of products) {
+  for (const [name, a, b, tA, tB] of stepsOnly ? [] : products) {
     const result = await sides(
       async (calls) => {
         const t = await timedMs(() => {
@@ -184,7 +186,7 @@ async function main() {
   if (wasmThreads() < 2) throw new Error('Run with 2 threads (TENSORFOLD_WASM_THREADS=2).');
   if (which === 'lenet5') return lenet5(rounds);
   for (const data of ['mnist', 'random'] as const)
-    if (which === 'both' || which === data) await measure(data, rounds);
+    if (which === 'both' || which === data) await measure(data, rounds, process.argv[4] === 'steps');
 }
 
 await main();

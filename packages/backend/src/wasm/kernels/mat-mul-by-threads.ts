@@ -157,23 +157,27 @@ export function threadedMatMulRoutes(
 /**
  * Where the pool's products prepare their operands (`op(a)`'s transpose and pair lists, `op(b)`'s
  * panels and their finiteness):
- * - `'job'` (the default): in a first pool job on every thread (threaded-pair-steps.wat's
- *   `prepChunk`: row chunks of `op(a)`, column groups of `op(b)`), then the tiles' job;
- * - `'calling'`: the same chunks, one after the other on the calling thread, then the tiles' job;
+ * - `'calling'` (the default): threaded-pair-steps.wat's `prepChunk` (row chunks of `op(a)`: its
+ *   transpose and pair lists; column groups of `op(b)`: its panels, tested finite as they are
+ *   packed), one chunk after the other on the calling thread, then the tiles' job;
+ * - `'job'`: the same chunks as a first pool job on every thread, then the tiles' job (a second
+ *   wake-up of the workers per product; measured no better than `'calling'` under load, wave 12);
  * - `'before'`: as before wave 12 (threaded-mat-mul.wat's `transpose` and `packPanels`, one
- *   `pairSteps` over all of `op(a)`, `allFinite`), on the calling thread.
- * The same bits, lists and routing whichever.
+ *   `pairSteps` over all of `op(a)`, `allFinite` over the panels), on the calling thread.
+ * The same bits, lists and routing whichever. `'calling'` does less work than `'before'` on one
+ * thread (packing by column groups, the finiteness test while packing; BENCHMARKS.md, branch
+ * wip/pool-pack).
  */
 export type PoolPrep = 'job' | 'calling' | 'before';
 
-let prep: PoolPrep = 'job';
+let prep: PoolPrep = 'calling';
 
 /**
- * Sets where the pool's products prepare their operands ({@link PoolPrep}, default `'job'`; no
+ * Sets where the pool's products prepare their operands ({@link PoolPrep}, default `'calling'`; no
  * argument: the default); for the benchmark that compares them in one process (`pnpm --filter
  * @tensorfold/bench pool-prep-ab`) and tests.
  */
-export function setPoolPrep(where: PoolPrep = 'job'): void {
+export function setPoolPrep(where: PoolPrep = 'calling'): void {
   prep = where;
 }
 

@@ -109,7 +109,7 @@ async function product(c: Case, seed: number): Promise<Uint8Array> {
   return new Uint8Array(Float32Array.from(data).buffer);
 }
 
-describe('the pool products prepared in a pool job (prepChunk)', () => {
+describe('the pool products prepared in chunks (prepChunk)', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     setThreadedMatMulMinimum(THREADED_MIN_MULTIPLY_ADDS);
@@ -162,6 +162,11 @@ describe('the pool products prepared in a pool job (prepChunk)', () => {
       }
       // MNIST-like x . W1 on 2 threads: 128 rows listed in 8 chunks of 16, 512 columns packed in 8 of 64.
       expect(await jobs(CASES[0][1], 'job')).toEqual(['prepChunk:16', 'pairChunk:8']);
+      // the default: the same chunks on the calling thread, one pool job (the tiles)
+      setPoolPrep();
+      spy.mockClear();
+      await product(CASES[0][1], 3);
+      expect(spy.mock.calls.map(([, name]) => name)).toEqual(['pairChunk']);
     } finally {
       spy.mockRestore();
       setPoolPrep();
