@@ -139,6 +139,6 @@ for (const [name, a, b, tA, tB] of products) {
       .map(([p, f]) => `${p} ${t(f)}`)
       .join(
         ', ',
-      )}); job chunks on one thread: rows ${t(rowChunks)}, groups ${t(groupChunks)}, join ${t(join)}`,
+      )}); prepChunk on this thread: rows ${t(rowChunks)}, groups ${t(groupChunks)}, join ${t(join)}`,
   );
 }
