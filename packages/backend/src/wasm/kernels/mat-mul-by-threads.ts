@@ -1,8 +1,14 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { listWords } from '../simd/pair-steps.js';
+import { MAX_CHUNKS } from '../threads/pool.js';
 import { threadedMinimum, threadedSizeRulesWaived } from '../threads/threaded-minimum.js';
-import { type PoolUse, type ThreadedMatMulKernels, threadPool } from '../threads/wasm-threads.js';
+import {
+  type PoolUse,
+  type ThreadedMatMulKernels,
+  type ThreadedPairKernels,
+  threadPool,
+} from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
 import {
   countPairSkips,
@@ -148,6 +154,33 @@ export function threadedMatMulRoutes(
   return size != null && poolPaysFor(size.m, size.k, size.n);
 }
 
+/**
+ * Where the pool's products prepare their operands (`op(a)`'s transpose and pair lists, `op(b)`'s
+ * panels and their finiteness):
+ * - `'calling'` (the default): threaded-pair-steps.wat's `prepChunk` (row chunks of `op(a)`: its
+ *   transpose and pair lists; column groups of `op(b)`: its panels, tested finite as they are
+ *   packed), one chunk after the other on the calling thread, then the tiles' job;
+ * - `'job'`: the same chunks as a first pool job on every thread, then the tiles' job (a second
+ *   wake-up of the workers per product; measured no better than `'calling'` under load, wave 12);
+ * - `'before'`: as before wave 12 (threaded-mat-mul.wat's `transpose` and `packPanels`, one
+ *   `pairSteps` over all of `op(a)`, `allFinite` over the panels), on the calling thread.
+ * The same bits, lists and routing whichever. `'calling'` does less work than `'before'` on one
+ * thread (packing by column groups, the finiteness test while packing; BENCHMARKS.md, branch
+ * wip/pool-pack).
+ */
+export type PoolPrep = 'job' | 'calling' | 'before';
+
+let prep: PoolPrep = 'calling';
+
+/**
+ * Sets where the pool's products prepare their operands ({@link PoolPrep}, default `'calling'`; no
+ * argument: the default); for the benchmark that compares them in one process (`pnpm --filter
+ * @tensorfold/bench pool-prep-ab`) and tests.
+ */
+export function setPoolPrep(where: PoolPrep = 'calling'): void {
+  prep = where;
+}
+
 /** Chunks per thread: enough that a thread the system does not schedule leaves little to the others. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -233,8 +266,16 @@ interface Layout {
   bias: number;
   /** The steps of k each block of 4 rows of `op(a)` walks (threaded-mat-mul.wat's `zeroSteps`). */
   lists: number;
-  /** An operand as given, before it is transposed or packed. */
+  /** An operand as given, before it is transposed or packed: `a` where transposeA. */
   raw: number;
+  /** `b` as given, beside `a`'s raw copy (the preparation job reads both at once). */
+  rawB: number;
+  /** The pool job's pair lists, each row chunk's apart (see {@link joinLists}), where pairs may be listed. */
+  chunkLists: number;
+  /** prepChunk's 14 arguments (i32). */
+  params: number;
+  /** prepChunk's results (i32): the pairs listed, then each column group's finiteness. */
+  flags: number;
   /** Memory needed in all. */
   bytes: number;
 }
@@ -250,8 +291,13 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   // the blocks' lists, or where the product may take them the pairs' (threaded-pair-steps.wat)
   const pairs = pairListsWanted(mPad, k, nPad) ? listWords(mPad, k) : 0;
   const raw = lists + alignedFloats(Math.max(zeroStepsFloats(mPad, k), pairs));
-  const bytes = 4 * (raw + Math.max(transposeA ? m * k : 0, k * n));
-  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, bytes };
+  const rawB = raw + alignedFloats(transposeA ? m * k : 0);
+  const chunkLists = rawB + alignedFloats(k * n);
+  // each row chunk's lists 5 words longer than its share of listWords (its last address and slack)
+  const params = chunkLists + (pairs > 0 ? alignedFloats(pairs + 5 * MAX_CHUNKS) : 0);
+  const flags = params + alignedFloats(16);
+  const bytes = 4 * (flags + alignedFloats(MAX_CHUNKS + 1));
+  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, chunkLists, params, flags, bytes };
 }
 
 /** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
@@ -263,6 +309,13 @@ function multiply(
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
 ): void {
   const { m, k, n, mPad, nPad } = at;
+  if (prep !== 'before') {
+    const pairs = threadPool('pairs');
+    if (pairs != null && pairs.pool === pool) {
+      multiplyPrepared(backend, { pool, build, kernels }, pairs, tensors, at, options);
+      return;
+    }
+  }
   // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
   const heap = new Float32Array(pool.memory.buffer);
   const a = backend.typedArrayFromHeap(tensors.a) as Float32Array;
@@ -305,7 +358,7 @@ function multiply(
     if (pairListsPay(listed, mPad, k, nPad)) {
       if (kernels.allFinite(at.panels * 4, nPad * k) !== 0) {
         countPairSkips(listed, mPad, k, nPad);
-        pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4]);
+        pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4, 0]);
         copyOut(backend, heap, tensors.out, at);
         return;
       }
@@ -329,6 +382,138 @@ function multiply(
     : 0;
   pool.run(build, 'matMulChunk', chunks, [...args, lists]);
   copyOut(backend, heap, tensors.out, at);
+}
+
+/**
+ * {@link multiply} with its preparation in chunks (threaded-pair-steps.wat's `prepChunk`; a pool
+ * job, or on the calling thread: {@link PoolPrep}): the operands copied in as given, then `op(a)`'s
+ * transpose and pair lists by row chunks and `op(b)`'s panels by column groups with their
+ * finiteness; then the tiles as `multiply` runs them, on the same lists and panels, so the same bits
+ * and the same routing.
+ */
+function multiplyPrepared(
+  backend: WasmBackendLike,
+  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
+  pairs: PoolUse<ThreadedPairKernels>,
+  tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
+  at: Layout,
+  options: { transposeA: boolean; transposeB: boolean; relu: boolean },
+): void {
+  const { m, k, n, mPad, nPad } = at;
+  // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
+  const heap = new Float32Array(pool.memory.buffer);
+  const words = new Int32Array(pool.memory.buffer);
+  heap.set(backend.typedArrayFromHeap(tensors.a) as Float32Array, options.transposeA ? at.raw : at.rows);
+  heap.fill(0, at.rows + m * k, at.rows + mPad * k);
+  heap.set(backend.typedArrayFromHeap(tensors.b) as Float32Array, at.rawB);
+  if (tensors.bias != null) {
+    heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
+    heap.fill(0, at.bias + n, at.bias + nPad);
+  }
+  const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
+  const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
+  const tried = floatZeroSkipTried(mPad, k, nPad);
+  const listing = tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad);
+  // about CHUNKS_PER_THREAD chunks a thread of each kind: column groups of a multiple of 8 columns,
+  // and (to transpose or list op(a)) row chunks of a multiple of 4 rows
+  const wanted = pool.threads * CHUNKS_PER_THREAD;
+  const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
+  const groups = Math.ceil(nPad / groupCols);
+  const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
+  const first = options.transposeA || listing ? Math.ceil(mPad / chunkRowsA) : 0;
+  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first, chunkRows
+  words.set(
+    [
+      at.rawB * 4,
+      at.panels * 4,
+      k,
+      n,
+      options.transposeB ? 1 : 0,
+      groupCols,
+      at.rows * 4,
+      listing ? at.chunkLists * 4 : 0,
+      mPad,
+      options.transposeA ? at.raw * 4 : 0,
+      m,
+      at.flags * 4,
+      first,
+      chunkRowsA,
+    ],
+    at.params,
+  );
+  if (prep === 'job') pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
+  else for (let c = 0; c < first + groups; c++) pairs.kernels.prepChunk(c, at.params * 4);
+  const args = [
+    at.rows * 4,
+    at.panels * 4,
+    at.out * 4,
+    mPad,
+    k,
+    nPad,
+    chunkRows,
+    chunkCols,
+    at.bias * 4,
+    flags,
+  ];
+  if (listing) {
+    const { ends, listed } = joinLists(words, at, first, chunkRowsA);
+    if (!pairListsPay(listed, mPad, k, nPad)) {
+      pool.run(build, 'matMulChunk', chunks, [...args, 0]);
+      copyOut(backend, heap, tensors.out, at);
+      return;
+    }
+    if (words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1)) {
+      countPairSkips(listed, mPad, k, nPad);
+      pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4, ends]);
+      copyOut(backend, heap, tensors.out, at);
+      return;
+    }
+  }
+  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
+  const lists = tried
+    ? listZeroSteps(kernels, {
+        a: at.rows * 4,
+        lists: at.lists * 4,
+        m: mPad,
+        k,
+        b: at.panels * 4,
+        bFloats: nPad * k,
+        n: nPad,
+      })
+    : 0;
+  pool.run(build, 'matMulChunk', chunks, [...args, lists]);
+  copyOut(backend, heap, tensors.out, at);
+}
+
+/**
+ * The addresses of the row chunks' pair lists (prepChunk: chunk c's, as `pairSteps` writes them for
+ * its rows, at `chunkLists + c * (chunkRows / 2 * (kBlocks + k) + 5)` words, its count at `flags +
+ * c`) as one table for pairChunk: at `lists`, the beginning of each pair's blocks' steps, in the
+ * order of one `pairSteps` call over all of `op(a)`; `mPad / 2 * kBlocks` words on, each one's end
+ * (the chunk's next address). The steps stay where the chunks listed them. Returns the byte offset
+ * of the ends and how many steps were listed in all.
+ */
+function joinLists(
+  words: Int32Array,
+  at: Layout,
+  chunks: number,
+  chunkRows: number,
+): { ends: number; listed: number } {
+  const kBlocks = Math.ceil(at.k / 256);
+  const stride = (chunkRows / 2) * (kBlocks + at.k) + 5;
+  const ends = at.lists + (at.mPad / 2) * kBlocks;
+  let entry = 0;
+  let listed = 0;
+  for (let c = 0; c < chunks; c++) {
+    const region = at.chunkLists + c * stride;
+    const entries = (Math.min(chunkRows, at.mPad - c * chunkRows) / 2) * kBlocks;
+    for (let e = 0; e < entries; e++, entry++) {
+      words[at.lists + entry] = words[region + e];
+      words[ends + entry] = words[region + e + 1];
+    }
+    listed += words[at.flags + c];
+  }
+  return { ends: ends * 4, listed };
 }
 
 /** The product `[mPad, nPad]` in the pool's memory into `out` `[m, n]`. */

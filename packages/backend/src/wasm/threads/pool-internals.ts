@@ -1,7 +1,7 @@
 /**
  * The thread pool's internals that issue 22's shared-heap benchmarks (tools/bench: pool-copy-share,
  * shared-heap-inplace, shared-heap-probe) drive by hand: the pool class, its modules' builds, the
- * tiling and the pair lists' sizes and threshold. For benchmarks only, through
+ * tiling and the pair lists' sizes and threshold, the switch of the products' preparation (pool-prep-ab). For benchmarks only, through
  * `@tensorfold/backend/testing` (`poolInternals`); not an API.
  */
 export {
@@ -9,7 +9,7 @@ export {
   PAIR_PANEL_COLUMNS,
   pairListsWanted,
 } from '../kernels/float-zero-skip.js';
-export { tiles } from '../kernels/mat-mul-by-threads.js';
+export { setPoolPrep, tiles } from '../kernels/mat-mul-by-threads.js';
 export * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 export * as pairStepsWasm from '../simd/generated/threaded-pair-steps-wasm.js';
 export { listWords } from '../simd/pair-steps.js';

@@ -150,9 +150,10 @@ export class ThreadPool<T extends object> {
 
   /**
    * Runs `name(chunk, ...args)` of module `moduleIndex` for every chunk in `[0, chunks)` on all
-   * threads and returns when all are done. `args` are at most 12 i32 values; `chunks` at most
-   * {@link MAX_CHUNKS}. Throws a `BackendError` where a worker died (before or during the job): its
-   * chunk never ends, so the job's result is lost, and the pool is broken for good.
+   * threads and returns when all are done. `args` are at most 12 i32 values (0 for those not given);
+   * `chunks` at most {@link MAX_CHUNKS}. Throws a `BackendError` where a worker died (before or
+   * during the job): its chunk never ends, so the job's result is lost, and the pool is broken for
+   * good.
    *
    * Once this thread has claimed its last chunk it waits for the workers' chunks in flight: with
    * `Atomics.wait` where it may block; on a browser's main thread, which may not (`Atomics.wait`
@@ -177,7 +178,8 @@ export class ThreadPool<T extends object> {
       throw new Error(`The pool has no job function ${name} in module ${moduleIndex}.`);
     }
     ctl[base + 1] = moduleIndex * this.names.length + index;
-    for (let i = 0; i < args.length; i++) ctl[base + 2 + i] = args[i];
+    // the arguments not given are 0 (not the last job's): a function may take optional ones last
+    for (let i = 0; i < MAX_ARGS; i++) ctl[base + 2 + i] = i < args.length ? args[i] : 0;
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, JOB, this.seq << 8);

@@ -66,9 +66,16 @@ export interface ThreadedPairKernels {
   pairSteps(a: number, lists: number, m: number, k: number): number;
   /**
    * One tile of a product on packed panels over `pairSteps`'s lists (see the .wat), then bias (flags
-   * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists last.
+   * bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists, and where the lists' blocks end
+   * (0 or none: each where the next begins; prepChunk's lists).
    */
-  pairChunk(...args: [...ProductTileArgs, lists: number]): void;
+  pairChunk(...args: [...ProductTileArgs, lists: number, ends?: number]): void;
+  /**
+   * Chunk `chunk` of a product's preparation (mat-mul-by-threads.ts): `op(a)`'s transpose and pair
+   * lists, or a column group of `op(b)`'s panels and their finiteness; its 13 arguments lie as i32
+   * at `params` (see the .wat).
+   */
+  prepChunk(chunk: number, params: number): void;
 }
 
 /** The functions of threaded-filter-gradient.wat. */
@@ -175,6 +182,7 @@ const JOB_FUNCTIONS = [
   'int8DirectConvChunk',
   'int8ChainChunk',
   'pairChunk',
+  'prepChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
