@@ -76,14 +76,16 @@ describe('quantizationAware', () => {
     for (const m of [model, qat, reloaded, plain]) m.dispose();
   });
 
-  it("rounds as Int8Dense and the int8 product kernel: weights per unit to [-127, 127], inputs per row to [-63, 63]", async () => {
+  it('rounds as Int8Dense and the int8 product kernel: weights per unit to [-127, 127], inputs per row to [-63, 63]', async () => {
     setSeed(5);
     const model = sequential({ layers: [dense({ units: 6, activation: 'linear', inputShape: [40] })] });
     const x = tf.randomNormal([7, 40], 0, 1, 'float32', 9); // [rows, in], signed
     const int8 = quantizeForInference(model, { minInputs: 0 });
     const gap = async (bits: number) => {
       const qat = quantizationAware(model, { activationBits: bits });
-      const d = tf.tidy(() => tf.max(tf.abs(tf.sub(qat.predict(x) as tf.Tensor, int8.predict(x) as tf.Tensor))));
+      const d = tf.tidy(() =>
+        tf.max(tf.abs(tf.sub(qat.predict(x) as tf.Tensor, int8.predict(x) as tf.Tensor))),
+      );
       const value = (await d.data())[0];
       tf.dispose(d);
       qat.dispose();
