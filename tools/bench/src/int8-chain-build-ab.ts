@@ -15,8 +15,10 @@
  * With `calls`: then the least times of calls on each batch of 32, summed (see callsOf).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@tensorfold/backend';
 import { setInt8OneThreadRows, setSoloChainModule } from '@tensorfold/backend/testing';
@@ -24,17 +26,39 @@ import { quantizeForInference } from '@tensorfold/compress';
 import { sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { dense } from '@tensorfold/layers';
+// the compile script's own expansion of `;; @include` lines (compile-simd-kernels.mjs uses it)
+import { expandIncludes } from '../../../packages/backend/scripts/wat-includes.mjs';
 import { roundOrder } from './alternating-rounds.js';
 import { medianOf } from './steadiness.js';
 
-const WAT = 'packages/backend/src/wasm/simd/threaded-int8-chain.wat';
+const SIMD_DIR = 'packages/backend/src/wasm/simd';
+const WAT = `${SIMD_DIR}/threaded-int8-chain.wat`;
+
+/**
+ * threaded-int8-chain.wat at `rev` with its `;; @include` lines expanded from the fragments at `rev`
+ * (the kernels' folder at `rev` is unpacked to a temporary folder for wat-includes.mjs to read).
+ */
+function sourceAt(rev: string, root: string): string {
+  const scratch = mkdtempSync(join(tmpdir(), 'int8-chain-build-ab-'));
+  try {
+    const archive = execFileSync('git', ['archive', '--format=tar', rev, SIMD_DIR], {
+      cwd: root,
+      maxBuffer: 1 << 28,
+    });
+    execFileSync('tar', ['-x', '-C', scratch], { input: archive });
+    const path = join(scratch, WAT);
+    return expandIncludes(readFileSync(path, 'utf8'), path);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 /** The FMA build of threaded-int8-chain.wat at `rev` (lines marked `;;fma ` kept, relaxed SIMD on). */
 async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
   // a compiled module, for trying builds not committed
   if (rev.endsWith('.wasm')) return new Uint8Array(readFileSync(rev));
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const text = execFileSync('git', ['show', `${rev}:${WAT}`], { cwd: root, encoding: 'utf8' });
+  const text = sourceAt(rev, root);
   // wabt is @tensorfold/backend's (its compile script's) dev dependency
   const require = createRequire(`${root}packages/backend/package.json`);
   const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();

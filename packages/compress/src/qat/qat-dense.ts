@@ -1,7 +1,8 @@
 /**
  * Quantization-aware training of Dense and Conv2D layers (qat-conv2d.ts): `QatDense` computes `activation(fq(x) . fq(W) + b)`
- * where `fq` is fake quantization (symmetric, range from the tensor itself: per-tensor int8 weights
- * and dynamically quantized int8 activations), with straight-through gradients. The weights stay
+ * where `fq` is fake quantization as `Int8Dense` and the int8 product kernel round (symmetric, range
+ * from the tensor itself: weights with one scale per output unit, levels in [-127, 127]; inputs with
+ * one scale per row, levels in [-63, 63], `DENSE_LEVEL_TOP`), with straight-through gradients. The weights stay
  * float32; {@link quantizationAware} swaps Dense layers for it and Conv2D layers for `QatConv2D`,
  * and {@link stripQuantizationAware} swaps them back (then quantize the trained model with
  * `quantizeModel`, or run it on the int8 kernels with `quantizeForInference`).
@@ -16,16 +17,24 @@ import {
   tf,
 } from '@tensorfold/core';
 import { Dense, type DenseArgs } from '@tensorfold/layers';
-import { fakeQuantizeDynamic } from './fake-quant.js';
+import { DENSE_LEVEL_TOP } from '../int8/int8-ops.js';
+import { fakeQuantizeSymmetric } from './fake-quant.js';
 import './qat-conv2d.js'; // registers QatConv2D, which quantizationAware builds by name
 
 /** Options of {@link QatDense}: Dense's, plus the bit widths. */
 export interface QatDenseArgs extends DenseArgs {
-  /** Bits of the fake-quantized weights. Default 8. */
+  /** Bits of the fake-quantized weights (one scale per output unit; 8: levels [-127, 127]). Default 8. */
   weightBits?: number;
-  /** Bits of the fake-quantized inputs; 0 leaves the inputs in float. Default 8. */
+  /**
+   * Bits of the fake-quantized inputs (one scale per row); 0 leaves the inputs in float. Default 8.
+   * The levels stop at the int8 product kernel's [-63, 63] ({@link DENSE_LEVEL_TOP}): 7 bits and
+   * more all round as the kernel does, fewer give coarser grids.
+   */
   activationBits?: number;
 }
+
+/** The bits whose symmetric levels are the int8 product kernel's [-63, 63]: 7. */
+const DENSE_ACTIVATION_BITS = Math.log2(DENSE_LEVEL_TOP + 1) + 1;
 
 /** A Dense layer that trains against 8-bit (by default) weights and inputs. */
 export class QatDense extends Dense {
@@ -43,10 +52,13 @@ export class QatDense extends Dense {
   override call(inputs: LayerInputs): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
-      const kernel = fakeQuantizeDynamic(this.kernel?.read() as tf.Tensor, this.weightBits); // [in, units]
+      // one scale per output unit, as quantizeModel's int8 levels and Int8Dense store them
+      const kernel = fakeQuantizeSymmetric(this.kernel?.read() as tf.Tensor, [0], this.weightBits); // [in, units]
       const inputDim = kernel.shape[0];
       const rows = x.rank === 2 ? x : tf.reshape(x, [-1, inputDim]); // [batch * ..., in]
-      const q = this.activationBits > 0 ? fakeQuantizeDynamic(rows, this.activationBits) : rows;
+      // one scale per row, levels at most [-63, 63], as the int8 product kernel quantizes them
+      const bits = Math.min(this.activationBits, DENSE_ACTIVATION_BITS);
+      const q = this.activationBits > 0 ? fakeQuantizeSymmetric(rows, [1], bits) : rows;
       const product = tf.matMul(q, kernel); // [batch * ..., units]
       const bias = this.bias?.read();
       const y = this.activation.apply(bias ? tf.add(product, bias) : product);

@@ -3,6 +3,8 @@ import '@tensorfold/optim';
 import { ConfigError, loadModel, type Model, sequential, setSeed, tf } from '@tensorfold/core';
 import { dense } from '@tensorfold/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import '../int8/int8-dense.js'; // registers Int8Dense, which quantizeForInference builds by name
+import { quantizeForInference } from '../int8/quantize-for-inference.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import { fakeQuantize, fakeQuantizeDynamic } from './fake-quant.js';
 import { QatDense, quantizationAware, stripQuantizationAware } from './qat-dense.js';
@@ -72,5 +74,29 @@ describe('quantizationAware', () => {
     expect(q.weightSpecs?.every((s) => s.quantization?.dtype === 'uint8')).toBe(true);
     tf.dispose([x, y, a, b, close]);
     for (const m of [model, qat, reloaded, plain]) m.dispose();
+  });
+
+  it('rounds as Int8Dense and the int8 product kernel: weights per unit to [-127, 127], inputs per row to [-63, 63]', async () => {
+    setSeed(5);
+    const model = sequential({ layers: [dense({ units: 6, activation: 'linear', inputShape: [40] })] });
+    const x = tf.randomNormal([7, 40], 0, 1, 'float32', 9); // [rows, in], signed
+    const int8 = quantizeForInference(model, { minInputs: 0 });
+    const gap = async (bits: number) => {
+      const qat = quantizationAware(model, { activationBits: bits });
+      const d = tf.tidy(() =>
+        tf.max(tf.abs(tf.sub(qat.predict(x) as tf.Tensor, int8.predict(x) as tf.Tensor))),
+      );
+      const value = (await d.data())[0];
+      tf.dispose(d);
+      qat.dispose();
+      return value;
+    };
+    // the same levels: only float rounding apart (an input grid of 127 levels a side would be ~1e-2 off)
+    expect(await gap(8)).toBeLessThan(1e-5);
+    expect(await gap(7)).toBeLessThan(1e-5);
+    // a coarser grid than the kernel's is a different computation
+    expect(await gap(6)).toBeGreaterThan(1e-3);
+    tf.dispose(x);
+    for (const m of [model, int8]) m.dispose();
   });
 });

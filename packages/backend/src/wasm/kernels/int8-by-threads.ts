@@ -57,16 +57,12 @@ export function quantizeChunks(rows: number, rowFloats: number, threads: number)
   return { chunkRows, chunks: Math.ceil(rows / chunkRows) };
 }
 
-/**
- * int8QuantizeChunk's arguments after the chunk: x, rows, k, out, kPad, scales, chunkRows, out8, kPad8,
- * flags (a word address; {@link quantize} sets its bit 0 for the dense kernels' levels).
- */
+/** int8QuantizeChunk's arguments after the chunk, but the last (top): x, rows, k, out, kPad, scales, chunkRows, out8, kPad8, flags. */
 export type QuantizeArgs = [number, number, number, number, number, number, number, number, number, number];
 
 /**
  * Runs int8QuantizeChunk over `chunks` chunks, to levels in [-top, top] (`top` {@link DENSE_LEVEL_TOP}
- * or {@link CONV_LEVEL_TOP}; the job reads which from bit 0 of the flags' address): on the pool, or
- * on this thread where it is one.
+ * or {@link CONV_LEVEL_TOP}, the job's last argument): on the pool, or on this thread where it is one.
  */
 export function quantize(
   running: PoolUse<ThreadedInt8Kernels>,
@@ -74,10 +70,8 @@ export function quantize(
   args: QuantizeArgs,
   top: typeof DENSE_LEVEL_TOP | typeof CONV_LEVEL_TOP,
 ): void {
-  const tagged: QuantizeArgs = [...args];
-  tagged[9] = args[9] | (top === DENSE_LEVEL_TOP ? 1 : 0);
-  if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, tagged);
-  else running.kernels.int8QuantizeChunk(0, ...tagged);
+  if (chunks > 1) running.pool.run(running.build, 'int8QuantizeChunk', chunks, [...args, top]);
+  else running.kernels.int8QuantizeChunk(0, ...args, top);
 }
 
 /** The operands of an int8 kernel (see ../../int8/int8-kernels.ts). */

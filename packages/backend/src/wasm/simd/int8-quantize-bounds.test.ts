@@ -40,7 +40,7 @@ describe('int8 quantizeRows at the end of the memory', () => {
       int8QuantizeChunk(...args: number[]): void;
     };
     const flagsBytes = 128;
-    kernels.int8QuantizeChunk(0, xBytes, 1, k, levelsBytes, kPad, scaleBytes, 1, 0, kPad, flagsBytes);
+    kernels.int8QuantizeChunk(0, xBytes, 1, k, levelsBytes, kPad, scaleBytes, 1, 0, kPad, flagsBytes, 127);
     expect(new Int32Array(memory.buffer, flagsBytes, 1)[0]).toBe(1);
     expect(Array.from(new Int16Array(memory.buffer, levelsBytes, kPad))).toEqual(expected);
   });

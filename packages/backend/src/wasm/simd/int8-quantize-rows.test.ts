@@ -38,20 +38,7 @@ function quantizer(base64: string, threaded: boolean): Quantize {
     let negative: number;
     const out8 = bytes ? OUT8 : 0;
     if (threaded) {
-      // the job reads the levels from bit 0 of the flags' address (1: the dense kernels' 63)
-      exports.int8QuantizeChunk(
-        0,
-        X,
-        rows,
-        k,
-        OUT,
-        kPad,
-        SCALES,
-        rows,
-        out8,
-        kPad8,
-        FLAGS | (top === 63 ? 1 : 0),
-      );
+      exports.int8QuantizeChunk(0, X, rows, k, OUT, kPad, SCALES, rows, out8, kPad8, FLAGS, top);
       negative = new Int32Array(memory.buffer, FLAGS, 1)[0];
     } else negative = exports.quantizeRows(X, rows, k, OUT, kPad, SCALES, out8, kPad8, top);
     // with kPad 0 nothing may be written at out: the bytes a row of int16 levels would take stay stale

@@ -337,24 +337,24 @@
 
   ;; Chunk c of quantizeRows over rows [c * chunkRows, ...) of x [rows, k] (levels kPad apart at out,
   ;; and as bytes kPad8 apart at out8 where it is not 0); flags[c] = 1 where those rows have some x < 0.
-  ;; Bit 0 of flags (a word address: otherwise 0) picks the levels: 1 the dense kernels' [-63, 63]
-  ;; (int8-kernels.ts's DENSE_LEVEL_TOP), 0 the convolutions' [-127, 127].
+  ;; Levels in [-top, top]: 63 for the dense kernels (int8-kernels.ts's DENSE_LEVEL_TOP), 127 for the
+  ;; convolutions (CONV_LEVEL_TOP).
   (func (export "int8QuantizeChunk") (param $c i32) (param $x i32) (param $rows i32) (param $k i32)
     (param $out i32) (param $kPad i32) (param $scales i32) (param $chunkRows i32) (param $out8 i32)
-    (param $kPad8 i32) (param $flags i32)
+    (param $kPad8 i32) (param $flags i32) (param $top i32)
     (local $i0 i32) (local $count i32)
     (local.set $i0 (i32.mul (local.get $c) (local.get $chunkRows)))
     (local.set $count (i32.sub (local.get $rows) (local.get $i0)))
     (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
     (if (i32.gt_s (local.get $count) (local.get $chunkRows)) (then (local.set $count (local.get $chunkRows))))
-    (i32.store (i32.add (i32.and (local.get $flags) (i32.const -4)) (i32.shl (local.get $c) (i32.const 2))) (call $quantizeRows
+    (i32.store (i32.add (local.get $flags) (i32.shl (local.get $c) (i32.const 2))) (call $quantizeRows
       (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i0) (local.get $k)) (i32.const 2)))
       (local.get $count) (local.get $k)
       (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i0) (local.get $kPad)) (i32.const 1)))
       (local.get $kPad)
       (i32.add (local.get $scales) (i32.shl (local.get $i0) (i32.const 2)))
       (select (i32.add (local.get $out8) (i32.mul (local.get $i0) (local.get $kPad8))) (i32.const 0) (local.get $out8))
-      (local.get $kPad8) (select (f32.const 63) (f32.const 127) (i32.and (local.get $flags) (i32.const 1))))))
+      (local.get $kPad8) (f32.convert_i32_s (local.get $top)))))
 
   ;; Chunk c of an int8 convolution over the output positions [c * per, ...) of all images (flattened
   ;; [batch, outH * outW]): tiles of at most `tile` positions of one image, their patches gathered by

@@ -107,6 +107,8 @@ export interface ThreadedInt8Kernels {
     out8: number,
     kPad8: number,
     flags: number,
+    /** The largest level: 63 (DENSE_LEVEL_TOP) or 127 (CONV_LEVEL_TOP). */
+    top: number,
   ): void;
   /** Chunk `chunk` of an int8 convolution; its 26 arguments lie as i32 at `params` (see the .wat). */
   int8ConvChunk(chunk: number, params: number): void;
