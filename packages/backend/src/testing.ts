@@ -47,6 +47,11 @@ export {
   setSimdKernelsEnabled,
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
+/**
+ * The WASM thread pool's internals (the pool class, its modules' builds, the tiling, the pair lists'
+ * sizes and threshold), for tools/bench's shared-heap and pool-copy benchmarks. Not an API: no
+ * stability, any release may change or drop it.
+ */
 export * as poolInternals from './wasm/threads/pool-internals.js';
 export { setThreadedKernelMinimum } from './wasm/threads/threaded-minimum.js';
 export { setThreadedKernelsEnabled } from './wasm/threads/wasm-threads.js';

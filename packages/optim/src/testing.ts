@@ -5,6 +5,10 @@
  * (`fusedRule`, `sqrt`, `simdUpdate`, `registeredRules`), with which a benchmark times a rule's SIMD
  * loop directly on the WASM heap against loops of the same bytes (tools/bench's adam-bound).
  *
+ * Stability: none. Everything here may change or go in any release, patch releases included; it is
+ * for this repository's tests and benchmarks. A rule built with `fusedRule` is not registered as a
+ * kernel; `simdUpdate` compiles it for itself (once per rule object), whatever its `kernel` name.
+ *
  * @example
  * import { setCrossentropyGradientWritten } from '@tensorfold/optim/testing';
  *

@@ -10,8 +10,8 @@
 import { loadavg } from 'node:os';
 import { setFloatPairListsEnabled, setFloatZeroSkipEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
+import { mlpOperands } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb } from './switch-ab.js';
 import { timedMs } from './timed-call.js';
@@ -21,17 +21,9 @@ const CALLS = 20;
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   console.log(`backend: ${await useBackend('wasm')}`);
-  const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
-  const x = tf.reshape(train.xs, [128, 784]); // [128, 784]
-  train.dispose();
-  const glorot = (i: number, o: number, seed: number) =>
-    tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
-  const w1 = glorot(784, 512, 1);
-  const w2 = glorot(512, 256, 2);
-  const h1 = tf.relu(tf.matMul(x, w1)); // [128, 512]
-  const h2 = tf.relu(tf.matMul(h1, w2)); // [128, 256]
-  const dy2 = tf.mul(tf.randomNormal([128, 256], 0, 0.01, 'float32', 3), tf.step(h2)); // [128, 256]
-  const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1)); // [128, 512]
+  const tensorsBefore = tf.memory().numTensors;
+  const operands = await mlpOperands();
+  const { x, w1, w2, h1, h2, dy1, dy2 } = operands;
   const zeros = (t: tf.Tensor) => (t.dataSync() as Float32Array).filter((v) => v === 0).length / t.size;
   console.log(
     `zeros: x ${zeros(x).toFixed(2)}, h1 ${zeros(h1).toFixed(2)}, h2 ${zeros(h2).toFixed(2)}, dy2 ${zeros(dy2).toFixed(2)}`,
@@ -63,7 +55,10 @@ async function main() {
     );
   }
   setFloatZeroSkipEnabled(true);
-  console.log(`load average ${loadavg()[0].toFixed(2)}`);
+  operands.dispose();
+  console.log(
+    `load average ${loadavg()[0].toFixed(2)}; tensors left: ${tf.memory().numTensors - tensorsBefore}`,
+  );
 }
 
 main().then(

@@ -21,9 +21,9 @@
 import { loadavg } from 'node:os';
 import { poolInternals, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
-import { medianOf as median } from './steadiness.js';
+import { mlpOperands } from './mlp-operands.js';
+import { medianOf as median, medianAndQuartiles } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { tensorfoldModel } from './training-models.js';
 
@@ -42,30 +42,15 @@ interface HeapBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
 
-function quartiles(values: number[]): string {
-  const s = [...values].sort((p, q) => p - q);
-  const at = (f: number) => s[Math.min(s.length - 1, Math.floor(f * (s.length - 1) + 0.5))];
-  return `${median(values).toFixed(0)} [${at(0.25).toFixed(0)}, ${at(0.75).toFixed(0)}]`;
-}
-
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   console.log(
     `backend: ${await useBackend('wasm')}; threads ${wasmThreads()}; load ${loadavg()[0].toFixed(1)}`,
   );
   if (wasmThreads() < 2) throw new Error('Run with 2 threads (TENSORFOLD_WASM_THREADS=2).');
-  const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
-  const x = tf.reshape(train.xs, [128, 784]); // [128, 784]
-  const y = tf.clone(train.ys); // [128, 10]
-  train.dispose();
-  const glorot = (i: number, o: number, seed: number) =>
-    tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
-  const w1 = glorot(784, 512, 1);
-  const w2 = glorot(512, 256, 2);
-  const h1 = tf.relu(tf.matMul(x, w1)); // [128, 512]
-  const h2 = tf.relu(tf.matMul(h1, w2)); // [128, 256]
-  const dy2 = tf.mul(tf.randomNormal([128, 256], 0, 0.01, 'float32', 3), tf.step(h2)); // [128, 256]
-  const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1)); // [128, 512]
+  const tensorsBefore = tf.memory().numTensors;
+  const operands = await mlpOperands();
+  const { x, y, w1, w2, h1, dy1, dy2 } = operands;
   const backend = tf.backend() as unknown as HeapBackend;
   const pool = threadPool('matMul');
   if (pool == null) throw new Error('no pool');
@@ -196,15 +181,19 @@ async function main() {
   console.log(`rounds ${rounds}, ${CALLS} calls a phase a round; load now ${loadavg()[0].toFixed(1)}`);
   console.log(`| product | ${phases.join(' | ')} |\n|---|${phases.map(() => '---').join('|')}|`);
   products.forEach(([name], i) => {
-    console.log(`| ${name} | ${phases.map((p) => quartiles(perProduct[i].get(p)!)).join(' | ')} |`);
+    console.log(
+      `| ${name} | ${phases.map((p) => medianAndQuartiles(perProduct[i].get(p)!, 0)).join(' | ')} |`,
+    );
   });
-  console.log(`| five products | ${phases.map((p) => quartiles(totals[p])).join(' | ')} |`);
+  console.log(`| five products | ${phases.map((p) => medianAndQuartiles(totals[p], 0)).join(' | ')} |`);
   const copies = totals['copy in'].map((v, r) => v + totals['copy out'][r]);
   const share = copies.map((v, r) => v / steps[r]);
   const packShare = totals['transpose + pack'].map((v, r) => v / steps[r]);
-  console.log(`step, 2 threads: ${quartiles(steps)} us; pool held off (1 thread): ${quartiles(stepsOne)} us`);
   console.log(
-    `copies (in + out) per step: ${quartiles(copies)} us, ${(100 * median(share)).toFixed(1)}% of a 2-thread step; ` +
+    `step, 2 threads: ${medianAndQuartiles(steps, 0)} us; pool held off (1 thread): ${medianAndQuartiles(stepsOne, 0)} us`,
+  );
+  console.log(
+    `copies (in + out) per step: ${medianAndQuartiles(copies, 0)} us, ${(100 * median(share)).toFixed(1)}% of a 2-thread step; ` +
       `transpose + pack ${(100 * median(packShare)).toFixed(1)}%`,
   );
   console.log(
@@ -212,7 +201,8 @@ async function main() {
       `if copies and packing vanished: ${median(steps.map((s, r) => s / (s - copies[r] - totals['transpose + pack'][r]))).toFixed(3)}x`,
   );
   model.dispose();
-  tf.dispose([x, y, w1, w2, h1, h2, dy1, dy2]);
+  operands.dispose();
+  console.log(`tensors left: ${tf.memory().numTensors - tensorsBefore}`);
 }
 
 await main();

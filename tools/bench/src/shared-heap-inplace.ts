@@ -21,9 +21,10 @@
 import { loadavg } from 'node:os';
 import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
+import { runAlternating } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
-import { medianOf as median } from './steadiness.js';
+import { mlpOperands } from './mlp-operands.js';
+import { medianAndQuartiles } from './steadiness.js';
 import { loadThreaded, useThreadedBuild } from './tfjs-threaded-build.js';
 import { timedMs } from './timed-call.js';
 
@@ -48,12 +49,6 @@ interface HeapBackend {
   disposeData(dataId: object): void;
 }
 
-function quartiles(values: number[], digits = 0): string {
-  const s = [...values].sort((p, q) => p - q);
-  const at = (f: number) => s[Math.min(s.length - 1, Math.floor(f * (s.length - 1) + 0.5))];
-  return `${median(values).toFixed(digits)} [${at(0.25).toFixed(digits)}, ${at(0.75).toFixed(digits)}]`;
-}
-
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   const flavor = simdKernelsFlavor();
@@ -69,93 +64,94 @@ async function main() {
   const mm = pool.kernels[0] as ThreadedMatMulKernels;
   const pairs = pool.kernels[1] as ThreadedPairKernels;
   const { module, ms, cleanup } = await loadThreaded(pool.memory);
-  await useThreadedBuild(module, 1);
-  console.log(
-    `backend: ${await useBackend('wasm')}; tensorfold's pool ${wasmThreads()} threads; prototype pool 2 threads ` +
-      `(${flavor}) on tfjs's heap (threaded build loaded in ${ms.toFixed(0)} ms); load ${loadavg()[0].toFixed(1)}`,
-  );
-  if (wasmThreads() < 2) throw new Error("Run with TENSORFOLD_WASM_THREADS=2 (today's path needs the pool).");
-  const backend = tf.backend() as unknown as HeapBackend;
-  const offset = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  /** 16-byte aligned scratch from tfjs's malloc; freed at the end. */
-  const scratch: number[] = [];
-  const alloc = (floats: number) => {
-    const p = module._malloc(4 * floats + 16);
-    scratch.push(p);
-    return Math.ceil(p / 16) * 16;
-  };
-
-  const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
-  const x = tf.reshape(train.xs, [128, 784]); // [128, 784]
-  train.dispose();
-  const glorot = (i: number, o: number, seed: number) =>
-    tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
-  const w1 = glorot(784, 512, 1); // [784, 512]
-  const h1 = tf.relu(tf.matMul(x, w1)); // [128, 512]
-  const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1)); // [128, 512]
-
-  /** `op(a) [m, k] . b [k, n]` in place on tfjs's heap (m % 4 == 0, n % 8 == 0 here). */
-  function inPlace(a: tf.Tensor, b: tf.Tensor, transposeA: boolean): tf.Tensor {
-    const m = transposeA ? a.shape[1]! : a.shape[0]!;
-    const k = transposeA ? a.shape[0]! : a.shape[1]!;
-    const n = b.shape[1]!;
-    const grid = tiles(m, n, pool!.threads);
-    const panels = alloc(n * k);
-    const lists = alloc(listWords(m, k));
-    const rows = transposeA ? alloc(m * k) : 0;
-    const out = backend.makeOutput([m, n], 'float32');
-    // offsets after the last allocation (malloc may grow the heap)
-    if (transposeA) mm.transpose(offset(a), rows, k, m);
-    const aAt = transposeA ? rows : offset(a);
-    mm.packPanels(offset(b), panels, k, n, 0);
-    const listed = pairs.pairSteps(aAt, lists, m, k);
-    const args = [aAt, panels, offset(out), m, k, n, grid.chunkRows, grid.chunkCols, 0, 0];
-    if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * (m / 2) * k && mm.allFinite(panels, n * k) !== 0) {
-      pool!.run(1, 'pairChunk', grid.chunks, [...args, lists]);
-    } else {
-      pool!.run(0, 'matMulChunk', grid.chunks, [...args, 0]);
-    }
-    for (const p of scratch.splice(0)) module._free(p);
-    return tf.engine().makeTensorFromTensorInfo(out);
-  }
-
-  const products: Array<[string, () => tf.Tensor, () => tf.Tensor]> = [
-    ['forward x . W1', () => tf.matMul(x, w1), () => inPlace(x, w1, false)],
-    ['dW1 x^T . dy1', () => tf.matMul(x, dy1, true, false), () => inPlace(x, dy1, true)],
-  ];
-  for (const [name, today, prototype] of products) {
-    const [p, q] = [today(), prototype()];
-    const [u, v] = [p.dataSync(), q.dataSync()];
-    let differ = 0;
-    for (let i = 0; i < u.length; i++) if (!Object.is(u[i], v[i])) differ++;
-    console.log(`${name}: ${differ} of ${u.length} elements differ from today's path`);
-    tf.dispose([p, q]);
-  }
-  const before = tf.memory().numTensors;
-  console.log(
-    '| product | today (copies): us a call | in place | today / in place, by round |\n|---|---|---|---|',
-  );
-  for (const [name, today, prototype] of products) {
-    const times: Record<'today' | 'inPlace', number[]> = { today: [], inPlace: [] };
-    for (let round = -1; round < rounds; round++) {
-      const order = round % 2 === 0 ? (['today', 'inPlace'] as const) : (['inPlace', 'today'] as const);
-      for (const side of order) {
-        const run = side === 'today' ? today : prototype;
-        const { wall } = await timedMs(() => {
-          for (let c = 0; c < CALLS; c++) run().dispose();
-        });
-        if (round >= 0) times[side].push((wall * 1000) / CALLS);
-      }
-    }
-    const ratios = times.today.map((t, r) => t / times.inPlace[r]);
+  // the worker file and the pool's workers go whatever happens below
+  try {
+    await useThreadedBuild(module, 1);
     console.log(
-      `| ${name} | ${quartiles(times.today)} | ${quartiles(times.inPlace)} | ${quartiles(ratios, 3)} |`,
+      `backend: ${await useBackend('wasm')}; tensorfold's pool ${wasmThreads()} threads; prototype pool 2 threads ` +
+        `(${flavor}) on tfjs's heap (threaded build loaded in ${ms.toFixed(0)} ms); load ${loadavg()[0].toFixed(1)}`,
     );
+    if (wasmThreads() < 2)
+      throw new Error("Run with TENSORFOLD_WASM_THREADS=2 (today's path needs the pool).");
+    const backend = tf.backend() as unknown as HeapBackend;
+    const offset = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+    /** 16-byte aligned scratch from tfjs's malloc; freed at the end. */
+    const scratch: number[] = [];
+    const alloc = (floats: number) => {
+      const p = module._malloc(4 * floats + 16);
+      scratch.push(p);
+      return Math.ceil(p / 16) * 16;
+    };
+
+    const tensorsBefore = tf.memory().numTensors;
+    const operands = await mlpOperands();
+    const { x, w1, dy1 } = operands; // [128, 784], [784, 512], [128, 512]
+
+    /** `op(a) [m, k] . b [k, n]` in place on tfjs's heap (m % 4 == 0, n % 8 == 0 here). */
+    function inPlace(a: tf.Tensor, b: tf.Tensor, transposeA: boolean): tf.Tensor {
+      const m = transposeA ? a.shape[1]! : a.shape[0]!;
+      const k = transposeA ? a.shape[0]! : a.shape[1]!;
+      const n = b.shape[1]!;
+      const grid = tiles(m, n, pool!.threads);
+      const panels = alloc(n * k);
+      const lists = alloc(listWords(m, k));
+      const rows = transposeA ? alloc(m * k) : 0;
+      const out = backend.makeOutput([m, n], 'float32');
+      // offsets after the last allocation (malloc may grow the heap)
+      if (transposeA) mm.transpose(offset(a), rows, k, m);
+      const aAt = transposeA ? rows : offset(a);
+      mm.packPanels(offset(b), panels, k, n, 0);
+      const listed = pairs.pairSteps(aAt, lists, m, k);
+      const args = [aAt, panels, offset(out), m, k, n, grid.chunkRows, grid.chunkCols, 0, 0];
+      if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * (m / 2) * k && mm.allFinite(panels, n * k) !== 0) {
+        pool!.run(1, 'pairChunk', grid.chunks, [...args, lists]);
+      } else {
+        pool!.run(0, 'matMulChunk', grid.chunks, [...args, 0]);
+      }
+      for (const p of scratch.splice(0)) module._free(p);
+      return tf.engine().makeTensorFromTensorInfo(out);
+    }
+
+    const products: Array<[string, () => tf.Tensor, () => tf.Tensor]> = [
+      ['forward x . W1', () => tf.matMul(x, w1), () => inPlace(x, w1, false)],
+      ['dW1 x^T . dy1', () => tf.matMul(x, dy1, true, false), () => inPlace(x, dy1, true)],
+    ];
+    for (const [name, today, prototype] of products) {
+      const [p, q] = [today(), prototype()];
+      const [u, v] = [p.dataSync(), q.dataSync()];
+      let differ = 0;
+      for (let i = 0; i < u.length; i++) if (!Object.is(u[i], v[i])) differ++;
+      console.log(`${name}: ${differ} of ${u.length} elements differ from today's path`);
+      tf.dispose([p, q]);
+    }
+    console.log(
+      '| product | today (copies): us a call | in place | today / in place, by round |\n|---|---|---|---|',
+    );
+    for (const [name, today, prototype] of products) {
+      // us a call, per round; one untimed round, then the two sides in turn (runAlternating's rotation)
+      const side = (run: () => tf.Tensor) => ({
+        round: async (calls: number) => {
+          const { wall } = await timedMs(() => {
+            for (let c = 0; c < calls; c++) run().dispose();
+          });
+          return (wall * 1000) / calls;
+        },
+      });
+      const result = await runAlternating([side(today), side(prototype)], { rounds, steps: CALLS });
+      const [onToday, onPrototype] = result.rounds;
+      const ratios = onToday.map((t, r) => t / onPrototype[r]);
+      console.log(
+        `| ${name} | ${medianAndQuartiles(onToday, 0)} | ${medianAndQuartiles(onPrototype, 0)} | ${medianAndQuartiles(ratios, 3)} |`,
+      );
+    }
+    operands.dispose();
+    console.log(
+      `tensors left: ${tf.memory().numTensors - tensorsBefore}; load now ${loadavg()[0].toFixed(1)}`,
+    );
+  } finally {
+    cleanup();
+    await pool.close();
   }
-  console.log(`tensors left: ${tf.memory().numTensors - before}; load now ${loadavg()[0].toFixed(1)}`);
-  tf.dispose([x, w1, h1, dy1]);
-  cleanup();
-  await pool.close();
 }
 
 await main();

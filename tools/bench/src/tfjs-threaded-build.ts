@@ -47,8 +47,7 @@ export async function loadThreaded(
   const factory = require(main) as (config: object) => Promise<EmscriptenModule>;
   const start = performance.now();
   const module = await factory({
-    locateFile: (path: string) =>
-      path.endsWith('.worker.js') ? worker : path.endsWith('.wasm') ? join(out, path) : join(out, path),
+    locateFile: (path: string) => (path.endsWith('.worker.js') ? worker : join(out, path)),
     mainScriptUrlOrBlob: main,
     ...(memory != null ? { wasmMemory: memory } : {}),
   });

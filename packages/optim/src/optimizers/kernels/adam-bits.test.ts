@@ -3,7 +3,7 @@
  * elements, the rule's JavaScript loop in float64 for the rest) and the CPU kernel (the loop
  * everywhere) against the rule written out here again, operation by operation, over several steps,
  * with odd sizes (tails of 3, 1 and 1 elements), NaN, infinities, zeros and subnormal gradients, with
- * and without weight decay. Any change to the kernels (their order of operations, where the tail
+ * and without weight decay, and with AMSGrad (its running maximum `vhat`, the third slot). Any change to the kernels (their order of operations, where the tail
  * starts, the coefficients' precision) that changes a bit fails here.
  */
 import { type BackendName, useBackend } from '@tensorfold/backend';
@@ -21,11 +21,15 @@ const beta1 = 0.9;
 const beta2 = 0.999;
 const epsilon = 1e-7;
 
-/** Step `step`'s gradient of variable `k`, with NaN, infinities, zeros and subnormals in variable 0. */
-function gradient(k: number, step: number): Float32Array {
+/**
+ * Step `step`'s gradient of variable `k`, with NaN, infinities, zeros and subnormals in variable 0;
+ * `first` scales step 0's (100 for AMSGrad: `v` then falls below its maximum in the later steps).
+ */
+function gradient(k: number, step: number, first: number): Float32Array {
   const g = seededNormal(shapes[k], 100 * step + k);
   const values = (g.dataSync() as Float32Array).slice();
   g.dispose();
+  if (step === 0) for (let i = 0; i < values.length; i++) values[i] *= first;
   if (k === 0 && step === 1) {
     Object.assign(values, { 2: Number.NaN, 10: Infinity, 11: -Infinity, 61: Number.NaN, 62: Infinity });
   }
@@ -48,7 +52,8 @@ function coefficients(step: number, decay: number): number[] {
 /**
  * One step of the rule on elements `[0, simd)` in float32 arithmetic (each operation rounded to
  * float32, the coefficients too, as WebAssembly's f32x4 computes them) and on `[simd, n)` in float64
- * (the rule's loop: its `m` and `v` rounded only where stored).
+ * (the rule's loop: its `m` and `v` rounded only where stored). With `vhat` (AMSGrad), the divisor
+ * is the square root of `max(vhat, v)`, stored to `vhat`.
  */
 function referenceStep(
   w: Float32Array,
@@ -57,6 +62,7 @@ function referenceStep(
   v: Float32Array,
   c: number[],
   simd: number,
+  vhat?: Float32Array,
 ) {
   const f = Math.fround;
   const [alpha, c1, c2, eps, decay] = c;
@@ -65,13 +71,17 @@ function referenceStep(
     if (i < simd) {
       const mi = f(m[i] + f(f(g[i] - m[i]) * c132));
       const vi = f(v[i] + f(f(f(g[i] * g[i]) - v[i]) * c232));
-      w[i] = f(f(w[i] * d32) - f(f(mi * a32) / f(f(Math.sqrt(vi)) + e32)));
+      const hi = vhat ? Math.max(vhat[i], vi) : vi;
+      if (vhat) vhat[i] = hi;
+      w[i] = f(f(w[i] * d32) - f(f(mi * a32) / f(f(Math.sqrt(hi)) + e32)));
       m[i] = mi;
       v[i] = vi;
     } else {
       const mi = m[i] + (g[i] - m[i]) * c1;
       const vi = v[i] + (g[i] * g[i] - v[i]) * c2;
-      w[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(vi) + eps);
+      const hi = vhat ? Math.max(vhat[i], vi) : vi;
+      if (vhat) vhat[i] = hi;
+      w[i] = w[i] * decay - (mi * alpha) / (Math.sqrt(hi) + eps);
       m[i] = mi;
       v[i] = vi;
     }
@@ -97,38 +107,43 @@ afterAll(() => useBackend('cpu'));
 
 describe.each(['wasm', 'cpu'] as BackendName[])('Adam on %s, bit for bit', (backend) => {
   it.each([
-    ['adam', 0],
-    ['adamw', 0.1],
-  ] as const)('%s: four steps match the rule written out', async (_, weightDecay) => {
+    ['adam', 0, false],
+    ['adamw', 0.1, false],
+    ['adam amsgrad', 0, true],
+  ] as const)('%s: four steps match the rule written out', async (_, weightDecay, amsgrad) => {
     await useBackend(backend);
     const before = tf.memory().numTensors;
-    const optimizer = weightDecay > 0 ? adamw({ learningRate: lr, weightDecay }) : adam({ learningRate: lr });
+    const optimizer =
+      weightDecay > 0 ? adamw({ learningRate: lr, weightDecay }) : adam({ learningRate: lr, amsgrad });
     const initial = shapes.map((s, k) => seededNormal(s, 1 + k));
     const variables = initial.map((t) => tf.variable(t));
     const expected = initial.map((t) => ({
       w: (t.dataSync() as Float32Array).slice(),
       m: new Float32Array(t.size),
       v: new Float32Array(t.size),
+      vhat: amsgrad ? new Float32Array(t.size) : undefined,
     }));
     tf.dispose(initial);
     const decay = weightDecay > 0 ? 1 - lr * weightDecay : 1;
     for (let step = 0; step < steps; step++) {
-      const gradients = shapes.map((_, k) => gradient(k, step));
+      const gradients = shapes.map((_, k) => gradient(k, step, amsgrad ? 100 : 1));
       tf.tidy(() =>
         optimizer.applyGradients(
           variables.map((variable, k) => ({ variable, gradient: tf.tensor(gradients[k], shapes[k]) })),
         ),
       );
-      expected.forEach(({ w, m, v }, k) => {
+      expected.forEach(({ w, m, v, vhat }, k) => {
         const simd = backend === 'wasm' ? w.length - (w.length % 4) : 0;
-        referenceStep(w, gradients[k], m, v, coefficients(step + 1, decay), simd);
+        referenceStep(w, gradients[k], m, v, coefficients(step + 1, decay), simd, vhat);
       });
     }
-    const state = await optimizer.getWeights(); // iter, then every variable's m, then every variable's v
+    // iter, then every variable's m, then every variable's v (then every variable's vhat)
+    const state = await optimizer.getWeights();
     expect(state.map((s) => s.name)).toEqual([
       'iter',
       ...variables.map((v) => `${v.name}/m`),
       ...variables.map((v) => `${v.name}/v`),
+      ...(amsgrad ? variables.map((v) => `${v.name}/vhat`) : []),
     ]);
     for (let k = 0; k < shapes.length; k++) {
       expectSameBits((await variables[k].data()) as Float32Array, expected[k].w, `w${k}`);
@@ -138,6 +153,14 @@ describe.each(['wasm', 'cpu'] as BackendName[])('Adam on %s, bit for bit', (back
         expected[k].v,
         `v${k}`,
       );
+      const vhat = expected[k].vhat;
+      if (vhat) {
+        const got = (await state[1 + 2 * shapes.length + k].tensor.data()) as Float32Array;
+        expectSameBits(got, vhat, `vhat${k}`);
+        // the maximum mattered: v fell below it somewhere (else a swapped v and vhat would pass);
+        // not in variable 3, whose step-0 gradient is all zeros
+        if (k !== 3) expect(vhat.some((h, i) => h > expected[k].v[i])).toBe(true);
+      }
     }
     // NaN and infinities stay where the gradients put them (the sums over them are NaN or infinite).
     expect(Number.isNaN(expected[0].w[2]) && Number.isNaN(expected[0].w[61])).toBe(true);

@@ -2,7 +2,7 @@ import { Random } from '@tensorfold/core';
 import { describe, expect, it } from 'vitest';
 import '../../index.js';
 import { expectClose } from '../../test-utils/setup.js';
-import { coefficientValues } from './fused-rule.js';
+import { coefficientValues, fusedRule } from './fused-rule.js';
 import { registeredRules } from './register.js';
 import { ruleModule, simdUpdate } from './wasm-simd.js';
 import { ruleWgsl } from './wgsl.js';
@@ -58,6 +58,32 @@ describe('WebAssembly SIMD compilation of fused rules', () => {
       });
     },
   );
+
+  it("gives a rule built under a taken kernel name its own function, not the registered rule's", () => {
+    const adamRule = rules.find((r) => r.kernel === 'TensorfoldAdam');
+    expect(adamRule).toBeDefined();
+    // w + g under Adam's name (a benchmark may build such a rule through @tensorfold/optim/testing)
+    const impostor = fusedRule({
+      kernel: 'TensorfoldAdam',
+      coefficients: [],
+      slots: 2,
+      outputs: ({ w, g, s: [m, v] }) => [w.add(g), m, v],
+      run() {},
+    });
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const adamUpdate = simdUpdate(adamRule!, memory);
+    const update = simdUpdate(impostor, memory);
+    expect(update).not.toBe(adamUpdate);
+    expect(simdUpdate(impostor, memory)).toBe(update); // compiled and instantiated once
+    // w, g, m, v, then the outputs w', m', v': 4 elements each
+    const arrays = Array.from({ length: 7 }, (_, k) => new Float32Array(memory.buffer, k * 16, 4));
+    arrays[0].set([1, 2, 3, 4]);
+    arrays[1].set([0.5, 0.25, -1, 8]);
+    arrays[2].set([1, 1, 1, 1]);
+    arrays[3].set([1, 1, 1, 1]);
+    update?.(16, ...arrays.map((a) => a.byteOffset), 1);
+    expect(Array.from(arrays[4])).toEqual([1.5, 2.25, 2, 12]);
+  });
 
   it('compiles to WGSL that defines every output', () => {
     for (const rule of rules) {

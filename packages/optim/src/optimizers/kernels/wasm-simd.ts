@@ -116,31 +116,34 @@ export function ruleModule(rule: FusedRule): Uint8Array<ArrayBuffer> {
 /** The compiled update of a rule for one memory: `(byteLength, ...offsets, ...coefficients) => void`. */
 export type SimdUpdate = (...args: number[]) => void;
 
-const modules = new Map<string, WebAssembly.Module | null>();
-const instances = new WeakMap<WebAssembly.Memory, Map<string, SimdUpdate>>();
+// Keyed by the rule object, not its kernel name: a rule built elsewhere under a taken name (a
+// benchmark's, through @tensorfold/optim/testing) gets its own module, never another rule's.
+const modules = new WeakMap<FusedRule, WebAssembly.Module | null>();
+const instances = new WeakMap<WebAssembly.Memory, WeakMap<FusedRule, SimdUpdate>>();
 
 /**
  * The rule's SIMD function bound to `memory`, or null where WebAssembly SIMD is unavailable (the
- * caller then runs the rule's JavaScript loop). Compiled once per rule, instantiated once per memory.
+ * caller then runs the rule's JavaScript loop). Compiled once per rule object, instantiated once per
+ * memory.
  */
 export function simdUpdate(rule: FusedRule, memory: WebAssembly.Memory): SimdUpdate | null {
-  let module = modules.get(rule.kernel);
+  let module = modules.get(rule);
   if (module === undefined) {
     const bytes = ruleModule(rule);
     module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(rule.kernel, module);
+    modules.set(rule, module);
   }
   if (module === null) return null;
   let bound = instances.get(memory);
   if (!bound) {
-    bound = new Map();
+    bound = new WeakMap();
     instances.set(memory, bound);
   }
-  let update = bound.get(rule.kernel);
+  let update = bound.get(rule);
   if (!update) {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     update = instance.exports.update as SimdUpdate;
-    bound.set(rule.kernel, update);
+    bound.set(rule, update);
   }
   return update;
 }
