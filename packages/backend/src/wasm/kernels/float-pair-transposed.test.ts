@@ -3,13 +3,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
-import {
-  PAIRS_B_TRANSPOSED,
-  PAIRS_EVERY_STEP,
-  type PairStepKernels,
-  pairScratchAt,
-} from '../simd/pair-steps.js';
+import { PAIRS_B_TRANSPOSED, PAIRS_EVERY_STEP, pairScratchAt } from '../simd/pair-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
@@ -36,15 +32,7 @@ describe('matMulPairs on b given transposed (pair-steps.wat, flag 1)', () => {
   ])(
     'gives the bits of the product on b transposed beforehand and of the dense product, tails and non-finite panels included (%s build)',
     (_n, pairs, dense) => {
-      const memory = new WebAssembly.Memory({ initial: 64, maximum: 64 });
-      const load = <T>(base64: string) =>
-        new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory } })
-          .exports as unknown as T;
-      const kernels = load<PairStepKernels>(pairs);
-      const reference = load<{
-        matMul(a: number, b: number, out: number, m: number, k: number, n: number, l: number): void;
-      }>(dense);
-      const heap = new Float32Array(memory.buffer);
+      const { kernels, reference, heap } = pairModulesOn(pairs, dense, 64);
       // k: 1 to 3 (the tail alone), a multiple of 4, over 256 with a tail of 1, 2 and 3 steps
       for (const [m, k, n] of [
         [4, 3, 16],
@@ -75,42 +63,19 @@ describe('matMulPairs on b given transposed (pair-steps.wat, flag 1)', () => {
           heap.set(b, bAt);
           heap.set(bT, bTAt);
           kernels.pairSteps(aAt * 4, lists, m, k);
-          heap.fill(7, out, out + m * n); // out need not be zeroed
-          const walked = kernels.matMulPairs(
-            aAt * 4,
-            bTAt * 4,
-            out * 4,
-            m,
-            k,
-            n,
-            lists,
-            every,
-            panel,
-            PAIRS_B_TRANSPOSED,
-          );
-          expect(walked).toBe(panelsEvery);
+          // out [m, n] = a . (b at `from`), out first filled with 7 (it need not be zeroed)
+          const product = (from: number, flags?: number) => {
+            heap.fill(7, out, out + m * n);
+            return kernels.matMulPairs(aAt * 4, from * 4, out * 4, m, k, n, lists, every, panel, flags);
+          };
+          expect(product(bTAt, PAIRS_B_TRANSPOSED)).toBe(panelsEvery);
           const got = Float32Array.from(heap.subarray(out, out + m * n));
-          kernels.matMulPairs(aAt * 4, bAt * 4, out * 4, m, k, n, lists, every, panel);
+          product(bAt);
           expect(sameBits(got, heap.subarray(out, out + m * n).slice())).toBe(true);
           reference.matMul(aAt * 4, bAt * 4, want * 4, m, k, n, 0);
           expect(sameBits(got, heap.subarray(want, want + m * n).slice())).toBe(true);
           // every step in every panel: the same bits again
-          heap.fill(7, out, out + m * n);
-          const all = n / 16;
-          expect(
-            kernels.matMulPairs(
-              aAt * 4,
-              bTAt * 4,
-              out * 4,
-              m,
-              k,
-              n,
-              lists,
-              every,
-              panel,
-              PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP,
-            ),
-          ).toBe(all);
+          expect(product(bTAt, PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP)).toBe(n / 16);
           expect(sameBits(got, heap.subarray(out, out + m * n).slice())).toBe(true);
           return got;
         };
