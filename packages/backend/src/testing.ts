@@ -20,7 +20,10 @@ import { probeBackends } from './available-backends.js';
 import type { BackendName } from './backend-name.js';
 import { environmentVariable } from './environment.js';
 
-// (the pairs' kernels on the heap, for tools/bench's pair-call-split, which times a product's parts)
+// For tools/bench's pair-call-split, which times a one-thread product's parts on the heap: the pairs'
+// kernels (pairStepKernels, pairScratchAt, pairStepsFloats), matMulBySimd, biasRelu and the backend type
+// they take. setPairsTransposeFused: W transposed into the pairs' panels (default) or by a pass first
+// (tests, pair-copies-ab, left-kept-ab fused).
 export type { WasmBackendLike } from './wasm/kernel-scope.js';
 export { setGatherRowsEnabled } from './wasm/kernels/gather-rows.js';
 export { keptWeightBytesCopied } from './wasm/kernels/int8-by-threads.js';

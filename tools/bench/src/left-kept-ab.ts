@@ -5,9 +5,13 @@
  * `dy` dense or ReLU-masked (half zero, independently per element). Ratios of paired rounds (off / on,
  * > 1: as written faster): median and quartiles of wall and process CPU time, taken alternating.
  *
- * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench left-kept-ab [rounds]`
+ * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench left-kept-ab [rounds] [lists|fused]`: with
+ * `fused`, the sides are instead `W` transposed into the pairs' panels (on, the default since
+ * wip/pair-copies, no limit on the batch) against a transpose pass first (off, the former
+ * `MAX_KEPT_DATA_RATIO` rule, small batches transposed): the routing before and after that branch,
+ * on the thread count given (2 threads: the transposed form of a small batch may run on the pool).
  */
-import { setFloatPairListsEnabled } from '@tensorfold/backend/testing';
+import { setFloatPairListsEnabled, setPairsTransposeFused } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { runAlternating } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
@@ -17,7 +21,10 @@ const CALLS = 10;
 
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
-  console.log(`backend: ${await useBackend('wasm')}`);
+  const mode = process.argv[3] ?? 'lists';
+  if (mode !== 'lists' && mode !== 'fused') throw new Error(`Unknown mode ${mode}: lists or fused.`);
+  const toggle = mode === 'fused' ? setPairsTransposeFused : setFloatPairListsEnabled;
+  console.log(`backend: ${await useBackend('wasm')}, sides: ${mode}`);
   console.log('| dy . W^T | dy | off / on wall: median [q1, q3] | CPU |\n|---|---|---|---|');
   for (const [m, k, n] of [
     [4, 512, 512],
@@ -33,7 +40,7 @@ async function main() {
       const dy = masked ? tf.relu(dense) : dense.clone(); // [m, k]
       const side = (on: boolean) => ({
         async round(steps: number): Promise<RoundTime> {
-          setFloatPairListsEnabled(on);
+          toggle(on);
           const start = performance.now();
           const cpu = process.cpuUsage();
           for (let i = 0; i < steps; i++) tf.matMul(dy, w, false, true).dispose();
@@ -52,7 +59,7 @@ async function main() {
       tf.dispose([w, dense, dy]);
     }
   }
-  setFloatPairListsEnabled(true);
+  toggle(true);
 }
 
 main().then(

@@ -247,7 +247,9 @@ function transposedIsCheaper(a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, m
  * under load): the MLP's `[128, 256] . [512, 256]^T` (1.7 times the data) 1.22x faster, batch 64 (3.4
  * times) 1.08x, batch 32 (6.9 times) 0.82x, and `[16, 512] . [512, 512]^T` (19 times) 0.69x:
  * transposing `W` costs more than a small batch's zeros save. With `W` transposed into the panels as
- * they are copied (the default) no limit: as written 1.34-1.87x faster by CPU from batch 4 to 128.
+ * they are copied (the default) no limit: against this rule, batches 4 to 32 (those it sent transposed)
+ * 1.34-1.86x less CPU with a masked `dy`, dense `dy` 0.95-1.03 (`left-kept-ab 60 fused`, 1 and 2
+ * threads, under load; BENCHMARKS.md, branch wip/review-pairc).
  */
 const MAX_KEPT_DATA_RATIO = 4;
 

@@ -4,6 +4,7 @@ import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
@@ -78,15 +79,7 @@ describe('pairSteps and matMulPairs (pair-steps.wat)', () => {
     'gives the bits of the dense product (kernels.wat, every step) on k over 256 (%s build)',
     (_n, pairs, dense) => {
       const [m, k, n] = [8, 300, 32];
-      const memory = new WebAssembly.Memory({ initial: 8, maximum: 8 });
-      const load = <T>(base64: string) =>
-        new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory } })
-          .exports as unknown as T;
-      const kernels = load<PairStepKernels>(pairs);
-      const reference = load<{
-        matMul(a: number, b: number, out: number, m: number, k: number, n: number, l: number): void;
-      }>(dense);
-      const heap = new Float32Array(memory.buffer);
+      const { kernels, reference, heap } = pairModulesOn(pairs, dense, 8);
       // half 0 (some -0), row 5 all 0, large and small magnitudes
       const a = sequence(m * k, 3).map((v, i) => (v < 0 ? (i % 3 === 0 ? -0 : 0) : v * 10 ** ((i % 9) - 4)));
       a.fill(0, 5 * k, 6 * k);

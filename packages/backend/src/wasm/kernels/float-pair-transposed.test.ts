@@ -1,14 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
-import {
-  PAIRS_B_TRANSPOSED,
-  PAIRS_EVERY_STEP,
-  type PairStepKernels,
-  pairScratchAt,
-} from '../simd/pair-steps.js';
+import { PAIRS_B_TRANSPOSED, PAIRS_EVERY_STEP, pairScratchAt } from '../simd/pair-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
@@ -35,25 +32,21 @@ describe('matMulPairs on b given transposed (pair-steps.wat, flag 1)', () => {
   ])(
     'gives the bits of the product on b transposed beforehand and of the dense product, tails and non-finite panels included (%s build)',
     (_n, pairs, dense) => {
-      const memory = new WebAssembly.Memory({ initial: 64, maximum: 64 });
-      const load = <T>(base64: string) =>
-        new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory } })
-          .exports as unknown as T;
-      const kernels = load<PairStepKernels>(pairs);
-      const reference = load<{
-        matMul(a: number, b: number, out: number, m: number, k: number, n: number, l: number): void;
-      }>(dense);
-      const heap = new Float32Array(memory.buffer);
-      // k: under 4, a multiple of 4, over 256 with a tail of 1, 2 and 3 steps
+      const { kernels, reference, heap } = pairModulesOn(pairs, dense, 64);
+      // k: 1 to 3 (the tail alone), a multiple of 4, over 256 with a tail of 1, 2 and 3 steps
       for (const [m, k, n] of [
         [4, 3, 16],
+        [2, 1, 32],
+        [4, 2, 48],
+        [2, 3, 32],
         [6, 64, 32],
         [8, 257, 48],
         [4, 302, 16],
         [10, 515, 32],
       ]) {
         const a = masked(m * k, k);
-        const bT = sequence(n * k, k + 1); // [n, k]
+        // [n, k], with -0 and denormals (copied bit for bit, not flagged as non-finite)
+        const bT = sequence(n * k, k + 1).map((v, i) => (i % 7 === 0 ? -0 : i % 11 === 0 ? v * 1e-39 : v));
         const b = new Float32Array(k * n); // [k, n], bT transposed
         for (let r = 0; r < n; r++) for (let p = 0; p < k; p++) b[p * n + r] = bT[r * k + p];
         const [aAt, bAt, bTAt, out, want] = [
@@ -70,56 +63,40 @@ describe('matMulPairs on b given transposed (pair-steps.wat, flag 1)', () => {
           heap.set(b, bAt);
           heap.set(bT, bTAt);
           kernels.pairSteps(aAt * 4, lists, m, k);
-          heap.fill(7, out, out + m * n); // out need not be zeroed
-          const walked = kernels.matMulPairs(
-            aAt * 4,
-            bTAt * 4,
-            out * 4,
-            m,
-            k,
-            n,
-            lists,
-            every,
-            panel,
-            PAIRS_B_TRANSPOSED,
-          );
-          expect(walked).toBe(panelsEvery);
+          // out [m, n] = a . (b at `from`), out first filled with 7 (it need not be zeroed)
+          const product = (from: number, flags?: number) => {
+            heap.fill(7, out, out + m * n);
+            return kernels.matMulPairs(aAt * 4, from * 4, out * 4, m, k, n, lists, every, panel, flags);
+          };
+          expect(product(bTAt, PAIRS_B_TRANSPOSED)).toBe(panelsEvery);
           const got = Float32Array.from(heap.subarray(out, out + m * n));
-          kernels.matMulPairs(aAt * 4, bAt * 4, out * 4, m, k, n, lists, every, panel);
+          product(bAt);
           expect(sameBits(got, heap.subarray(out, out + m * n).slice())).toBe(true);
           reference.matMul(aAt * 4, bAt * 4, want * 4, m, k, n, 0);
           expect(sameBits(got, heap.subarray(want, want + m * n).slice())).toBe(true);
           // every step in every panel: the same bits again
-          heap.fill(7, out, out + m * n);
-          const all = n / 16;
-          expect(
-            kernels.matMulPairs(
-              aAt * 4,
-              bTAt * 4,
-              out * 4,
-              m,
-              k,
-              n,
-              lists,
-              every,
-              panel,
-              PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP,
-            ),
-          ).toBe(all);
+          expect(product(bTAt, PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP)).toBe(n / 16);
           expect(sameBits(got, heap.subarray(out, out + m * n).slice())).toBe(true);
           return got;
         };
         check(0);
         // An Infinity in the last step (the scalar tail where k % 4 != 0) of W's row 17 (panel 1), at a
-        // step where a's row 1 is 0; a NaN in row 2 (panel 0): those panels walk every step.
+        // step where a's row 1 is 0; a NaN in row 2 (panel 0): those panels walk every step. Where
+        // n is 48, also a -Infinity in step 0 of row 47 (panel 2: the fourth row of a 4 x 4 block).
         if (n >= 32) {
           a[1 * k + (k - 1)] = 0;
           bT[17 * k + (k - 1)] = Number.POSITIVE_INFINITY;
           b[(k - 1) * n + 17] = Number.POSITIVE_INFINITY;
-          bT[2 * k + 1] = Number.NaN;
-          b[1 * n + 2] = Number.NaN;
-          const got = check(2);
+          bT[2 * k + Math.min(1, k - 1)] = Number.NaN;
+          b[Math.min(1, k - 1) * n + 2] = Number.NaN;
+          if (n === 48) {
+            a[1 * k] = 0;
+            bT[47 * k] = Number.NEGATIVE_INFINITY;
+            b[47] = Number.NEGATIVE_INFINITY;
+          }
+          const got = check(n === 48 ? 3 : 2);
           expect(got[1 * n + 17]).toBeNaN();
+          if (n === 48) expect(got[1 * n + 47]).toBeNaN();
         }
       }
     },
@@ -187,6 +164,110 @@ describe('dy . W^T on one thread with W transposed into the panels (batch-mat-mu
     expect(fused.values[3 * n + 300]).toBeNaN();
     for (let i = 0; i < want.values.length; i++) {
       expect(Number.isNaN(fused.values[i])).toBe(Number.isNaN(want.values[i]));
+    }
+  });
+});
+
+describe('dy . W^T around the rule that keeps it as written (batch-mat-mul.ts, review)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    expect(await setWasmThreads(1)).toBe(1);
+  });
+  afterEach(() => {
+    setFloatZeroSkipEnabled(true);
+    setPairsTransposeFused(true);
+  });
+
+  const run = (dy: KernelInput, w: KernelInput, backend: 'cpu' | 'wasm' = 'wasm') =>
+    runKernelOn(backend, 'BatchMatMul', { a: dy, b: w }, { transposeA: false, transposeB: true });
+
+  it.each([
+    // [dy shape, W shape, as written by the pairs]: batch 4, the fewest rows the pairs take (rows % 4,
+    // 1 M multiply-adds; W transposed first would move 64 times the data of the transposed form);
+    // rows not a multiple of 4; batch 1; W's rows not a multiple of 16; a batch on dy only (folded
+    // into rows, W transposed by a pass: not this path); a batch on both sides
+    [[4, 512], [512, 512], true],
+    [[6, 512], [512, 512], false],
+    [[1, 1024], [1024, 1024], false],
+    [[8, 512], [520, 512], false],
+    [[2, 8, 512], [512, 512], false],
+    [[2, 8, 512], [2, 512, 512], false],
+  ])(
+    'dy %j . W %j ^T: CPU within 1e-4, as written by the pairs where they fit (%s)',
+    async (dyShape, wShape, asWritten) => {
+      const dy = input(
+        masked(
+          dyShape.reduce((x, y) => x * y),
+          61,
+        ),
+        dyShape,
+      );
+      const w = input(
+        sequence(
+          wShape.reduce((x, y) => x * y),
+          62,
+        ),
+        wShape,
+      );
+      const want = await run(dy, w, 'cpu');
+      const before = floatZeroStepsSkipped();
+      const got = await run(dy, w);
+      const skipped = floatZeroStepsSkipped() - before;
+      expect(got.shape).toEqual(want.shape);
+      expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+      if (!asWritten || simdKernelsFlavor() !== 'fma') return;
+      expect(skipped).toBeGreaterThan(0);
+      // the bits of the plain product on W transposed beforehand, skip off
+      const [n, k] = wShape;
+      const wT = new Float32Array(k * n); // [k, n]
+      for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) wT[p * n + j] = w.values[j * k + p];
+      setFloatZeroSkipEnabled(false);
+      const plain = await runKernelOn(
+        'wasm',
+        'BatchMatMul',
+        { a: dy, b: input(wT, [k, n]) },
+        {
+          transposeA: false,
+          transposeB: false,
+        },
+      );
+      expect(sameBits(got.values, plain.values)).toBe(true);
+    },
+  );
+
+  it('leaves W as it was for its other uses (the forward product before and after)', async () => {
+    await runKernelOn('wasm', 'Relu', { x: input(new Float32Array(1), [1]) }, {}); // (back on WASM)
+    const [m, k, n] = [128, 256, 512];
+    const wValues = sequence(n * k, 71);
+    const w = tf.tensor2d(wValues, [n, k]); // [n, k]
+    const x = tf.tensor2d(sequence(m * n, 72), [m, n]); // [m, n]
+    const dy = tf.tensor2d(masked(m * k, 73), [m, k]); // [m, k]
+    const before = tf.memory().numTensors;
+    const first = tf.matMul(x, w); // [m, k]
+    const skippedBefore = floatZeroStepsSkipped();
+    const grad = tf.matMul(dy, w, false, true); // [m, n]
+    if (simdKernelsFlavor() === 'fma') expect(floatZeroStepsSkipped() - skippedBefore).toBeGreaterThan(0);
+    const again = tf.matMul(x, w); // [m, k]
+    expect(sameBits(await first.data<'float32'>(), await again.data<'float32'>())).toBe(true);
+    expect(sameBits(await w.data<'float32'>(), wValues)).toBe(true);
+    expect(grad.shape).toEqual([m, n]);
+    tf.dispose([first, grad, again]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([w, x, dy]);
+  });
+
+  it('on 2 threads, a batch under the pool crossover runs the same one-thread product', async () => {
+    const dy = input(masked(16 * 512, 81), [16, 512]);
+    const w = input(sequence(512 * 512, 82), [512, 512]);
+    const one = await run(dy, w);
+    expect(await setWasmThreads(2)).toBe(2);
+    try {
+      const before = floatZeroStepsSkipped();
+      const two = await run(dy, w);
+      if (simdKernelsFlavor() === 'fma') expect(floatZeroStepsSkipped() - before).toBeGreaterThan(0);
+      expect(sameBits(one.values, two.values)).toBe(true);
+    } finally {
+      expect(await setWasmThreads(1)).toBe(1);
     }
   });
 });
