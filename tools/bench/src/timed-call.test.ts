@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timedMs, timedSteps } from './timed-call.js';
+import { timedCalls, timedMs, timedSteps } from './timed-call.js';
 
 describe('timedMs', () => {
   it('measures the wall and CPU milliseconds of a call, awaited', async () => {
@@ -38,5 +38,23 @@ describe('timedSteps', () => {
     });
     expect(calls).toBe(4);
     expect(sync.walls).toHaveLength(4);
+  });
+});
+
+describe('timedCalls', () => {
+  it('times the calls in one window, each awaited before the next', async () => {
+    const order: string[] = [];
+    const { wall, cpu } = await timedCalls(3, () => {
+      order.push('call');
+      return new Promise((resolve) => setTimeout(() => resolve(order.push('done')), 15));
+    });
+    expect(order).toEqual(['call', 'done', 'call', 'done', 'call', 'done']);
+    expect(wall).toBeGreaterThanOrEqual(44);
+    expect(cpu).toBeGreaterThanOrEqual(0);
+    let calls = 0;
+    await timedCalls(4, () => {
+      calls++;
+    });
+    expect(calls).toBe(4);
   });
 });
