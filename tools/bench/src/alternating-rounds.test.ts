@@ -40,6 +40,30 @@ describe('runAlternating', () => {
   });
 });
 
+describe('runAlternating with warmupSteps', () => {
+  it('runs the untimed rounds with that many steps and the timed ones with `steps`', async () => {
+    const log: string[] = [];
+    const side = (name: string) => ({
+      async round(steps: number) {
+        log.push(`${name}${steps}`);
+        return steps;
+      },
+    });
+    const result = await runAlternating([side('a'), side('b')], {
+      rounds: 2,
+      steps: 4,
+      warmupRounds: 1,
+      warmupSteps: 2,
+      rotate: false,
+    });
+    expect(log).toEqual(['a2', 'b2', 'a4', 'b4', 'a4', 'b4']);
+    expect(result.rounds).toEqual([
+      [4, 4],
+      [4, 4],
+    ]);
+  });
+});
+
 describe('runAlternating with continueRotation', () => {
   it("goes on with the warm-up's rotation, and hands back whatever a round returns", async () => {
     const log: string[] = [];

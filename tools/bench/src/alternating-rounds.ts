@@ -31,9 +31,9 @@ export interface AlternatingResult<T = RoundTime> {
 }
 
 /**
- * Runs `warmupRounds` untimed rounds, then `rounds` timed rounds of `steps` steps of every side,
- * alternating (see {@link roundOrder}). `pids` are the bench's other processes (peers), whose CPU
- * time does not count as other processes'.
+ * Runs `warmupRounds` untimed rounds (of `warmupSteps` steps), then `rounds` timed rounds of `steps`
+ * steps of every side, alternating (see {@link roundOrder}). `pids` are the bench's other processes
+ * (peers), whose CPU time does not count as other processes'.
  */
 export async function runAlternating<T = RoundTime>(
   sides: RoundRunner<T>[],
@@ -42,6 +42,11 @@ export async function runAlternating<T = RoundTime>(
     steps: number;
     /** Untimed rounds first (default 1). */
     warmupRounds?: number;
+    /**
+     * Steps of each side in an untimed round (default `steps`): fewer where a warm-up only needs to
+     * compile and allocate (the training suites warm up with 2 steps, then time rounds of more).
+     */
+    warmupSteps?: number;
     pids?: number[];
     /**
      * Whether the timed rounds go on with the warm-up's rotation: timed round r in the order of
@@ -57,9 +62,10 @@ export async function runAlternating<T = RoundTime>(
   },
 ): Promise<AlternatingResult<T>> {
   const { rounds, steps, warmupRounds = 1, pids = [], continueRotation = false, rotate = true } = options;
+  const warmupSteps = options.warmupSteps ?? steps;
   const order = (round: number) => (rotate ? roundOrder(sides.length, round) : sides.map((_, i) => i));
   for (let round = 0; round < warmupRounds; round++)
-    for (const i of order(round)) await sides[i].round(steps);
+    for (const i of order(round)) await sides[i].round(warmupSteps);
   const times: T[][] = sides.map(() => []);
   const first = continueRotation ? warmupRounds : 0;
   let load = loadPerCore();

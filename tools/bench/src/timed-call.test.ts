@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { timedMs, timedSteps } from './timed-call.js';
+import { timedCalls, timedMs, timedSteps } from './timed-call.js';
+
+/** A call that logs 'call', then resolves 15 ms later, logging 'done'. */
+function sleeper(order: string[]): () => Promise<unknown> {
+  return () => {
+    order.push('call');
+    return new Promise((resolve) => setTimeout(() => resolve(order.push('done')), 15));
+  };
+}
 
 describe('timedMs', () => {
   it('measures the wall and CPU milliseconds of a call, awaited', async () => {
@@ -21,22 +29,28 @@ describe('timedMs', () => {
   });
 });
 
-describe('timedSteps', () => {
-  it('times each call, awaited where it returns a promise, and the CPU per call', async () => {
-    const order: string[] = [];
-    const { walls, cpu } = await timedSteps(3, () => {
-      order.push('call');
-      return new Promise((resolve) => setTimeout(() => resolve(order.push('done')), 15));
-    });
-    expect(order).toEqual(['call', 'done', 'call', 'done', 'call', 'done']);
+describe('timedSteps and timedCalls', () => {
+  it('run the calls one after the other, each awaited where it returns a promise', async () => {
+    const stepsOrder: string[] = [];
+    const { walls, cpu } = await timedSteps(3, sleeper(stepsOrder));
+    const callsOrder: string[] = [];
+    const whole = await timedCalls(3, sleeper(callsOrder));
+    for (const order of [stepsOrder, callsOrder]) {
+      expect(order).toEqual(['call', 'done', 'call', 'done', 'call', 'done']);
+    }
+    // timedSteps: each call's wall and the CPU per call; timedCalls: the calls in one window
     expect(walls).toHaveLength(3);
     for (const wall of walls) expect(wall).toBeGreaterThanOrEqual(14);
-    expect(cpu).toBeGreaterThanOrEqual(0);
+    expect(whole.wall).toBeGreaterThanOrEqual(44);
+    expect(Math.min(cpu, whole.cpu)).toBeGreaterThanOrEqual(0);
     let calls = 0;
     const sync = await timedSteps(4, () => {
       calls++;
     });
-    expect(calls).toBe(4);
+    await timedCalls(4, () => {
+      calls++;
+    });
+    expect(calls).toBe(8);
     expect(sync.walls).toHaveLength(4);
   });
 });

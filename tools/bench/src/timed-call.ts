@@ -15,6 +15,19 @@ export async function timedMs(run: () => unknown): Promise<{ wall: number; cpu: 
 }
 
 /**
+ * Wall and process CPU milliseconds of `count` calls of `step`, one after the other (each awaited
+ * where it returns a promise), timed in one window (a suite's round of training steps, timed whole).
+ */
+export function timedCalls(count: number, step: () => unknown): Promise<{ wall: number; cpu: number }> {
+  return timedMs(async () => {
+    for (let i = 0; i < count; i++) {
+      const out = step();
+      if (out instanceof Promise) await out;
+    }
+  });
+}
+
+/**
  * Runs `step` `count` times, one after the other; returns each call's wall milliseconds and the
  * process CPU milliseconds per call over all of them (a round of training steps or kernel calls).
  */

@@ -16,9 +16,11 @@ import { type Model, memoryIO, tf } from '@tensorfold/core';
 import '@tensorfold/layers';
 import { cifarCnn, mobileNetSmall, resnetSmall, stackedConvNet, vggSmall } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
+import { type RoundRunner, runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 import { medianOf as median } from '../steadiness.js';
+import { timedCalls } from '../timed-call.js';
 
 interface Network {
   label: string;
@@ -94,24 +96,29 @@ async function measureNetwork(
   const x = tf.randomUniform([BATCH, ...shape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
   // Each side runs `n` steps and answers their wall seconds.
-  const timed = (step: () => Promise<unknown>) => async (n: number) => {
-    const start = performance.now();
-    for (let i = 0; i < n; i++) await step();
-    return (performance.now() - start) / 1000;
-  };
-  const sides = [
-    { name: 'tensorfold', steps: timed(() => ours.trainOnBatch(x, y)), rates: [] as number[] },
-    { name: 'tfjs-layers', steps: timed(() => theirs.trainOnBatch(x, y)), rates: [] as number[] },
+  const timed = (step: () => Promise<unknown>) => async (n: number) =>
+    (await timedCalls(n, step)).wall / 1000;
+  const sides: Array<RoundRunner<number>> = [
+    { round: timed(() => ours.trainOnBatch(x, y)) }, // tensorfold
+    { round: timed(() => theirs.trainOnBatch(x, y)) }, // tfjs-layers
   ];
   const torchName = network.torch;
   if (peer && torchName) {
     await peer.round(torchName, 0, 1); // builds the network and warms it up (see pytorch_training.py)
-    sides.push({ name: 'pytorch', steps: (n) => peer.round(torchName, n, 1), rates: [] });
+    sides.push({ round: (n) => peer.round(torchName, n, 1) });
   }
+  let rates: number[][];
   try {
-    for (const side of sides) await side.steps(2);
-    for (let r = 0; r < rounds; r++)
-      for (const side of sides) side.rates.push((steps * BATCH) / (await side.steps(steps)));
+    // A warm-up round of 2 steps each, then every round in the order given (not rotated), as these
+    // figures have always been measured; samples/s per round.
+    const { rounds: seconds } = await runAlternating(sides, {
+      rounds,
+      steps,
+      warmupRounds: 1,
+      warmupSteps: 2,
+      rotate: false,
+    });
+    rates = seconds.map((side) => side.map((s) => (steps * BATCH) / s));
   } finally {
     ours.dispose();
     ourOptimizer.dispose();
@@ -123,18 +130,18 @@ async function measureNetwork(
     suite: 'cnn-training',
     case: `${network.label}, Adam, batch ${BATCH}`,
     unit: 'samples/s',
-    value: median(sides[0].rates),
-    peer: median(sides[1].rates),
+    value: median(rates[0]),
+    peer: median(rates[1]),
     peerName: `tfjs-layers on ${ctx.backend === 'wasm' ? "@tensorfold/backend's wasm kernels" : ctx.backend}`,
     higherIsBetter: true,
   });
-  if (sides[2])
+  if (rates[2])
     ctx.report({
       suite: 'cnn-training',
       case: `${network.label}, Adam, batch ${BATCH}`,
       unit: 'samples/s',
-      value: median(sides[0].rates),
-      peer: median(sides[2].rates),
+      value: median(rates[0]),
+      peer: median(rates[2]),
       peerName: `PyTorch ${torchVersion} CPU, 1 thread`,
       higherIsBetter: true,
     });

@@ -28,9 +28,11 @@ import {
   tf,
 } from '@tensorfold/core';
 import { dense, gru, lstm, simpleRNN } from '@tensorfold/layers';
+import { type RoundRunner, runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
-import { medianOf as median } from '../steadiness.js';
+import { medianOf as median, type RoundTime } from '../steadiness.js';
+import { timedCalls } from '../timed-call.js';
 
 const SCRIPT = new URL('../peers/pytorch_lstm.py', import.meta.url).pathname;
 
@@ -169,45 +171,42 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
   const torch = findPyTorch();
   const peer = torch.python ? new PyTorchPeer(torch.python, SCRIPT) : null;
   const [rounds, steps] = ctx.quick ? [3, 2] : [7, 5];
-  const times = { fused: [] as number[], op: [] as number[], tfjs: [] as number[], torch: [] as number[] };
-  const cpuTimes = { fused: [] as number[], torch: [] as number[] };
-  const cpuMs = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
+  // A round of a side: wall and CPU milliseconds per step (this process's CPU time, all threads).
+  const perStep = async (step: Side, n: number): Promise<RoundTime> => {
+    const { wall, cpu } = await timedCalls(n, step);
+    return { wall: wall / n, cpu: cpu / n };
   };
-  const timed = async (step: Side, cpu?: number[]) => {
-    const [start, cpuStart] = [performance.now(), cpuMs()];
-    for (let k = 0; k < steps; k++) await step();
-    cpu?.push((cpuMs() - cpuStart) / steps);
-    return (performance.now() - start) / steps;
-  };
+  const sides: Array<RoundRunner<RoundTime | null>> = [
+    { round: (n) => perStep(fusedStep, n) },
+    { round: (n) => opByOp(ctx.backend, () => perStep(opStep, n)) },
+    { round: (n) => perStep(tfjsStep, n) },
+    {
+      // PyTorch, the worker's wall and CPU time; without a peer its slot stays in the rotation (and
+      // does nothing), so the other sides run in the order they always did.
+      async round(n) {
+        if (!peer) return null;
+        const round = await peer.timedRound(c.torch, n, 1);
+        return { wall: (round.wall * 1000) / n, cpu: (round.cpu * 1000) / n };
+      },
+    },
+  ];
+  let times: Array<Array<RoundTime | null>>;
   try {
-    // Warm-up: each side twice (builds the optimizers' slots and the kernels' caches).
-    for (let i = 0; i < 2; i++) {
-      await fusedStep();
-      await opByOp(ctx.backend, opStep);
-      await tfjsStep();
-    }
+    // Warm-up: each of our two sides and tfjs-layers twice, one step at a time in the order given
+    // (builds the optimizers' slots and the kernels' caches), then PyTorch one step.
+    for (let i = 0; i < 2; i++) for (const side of sides.slice(0, 3)) await side.round(1);
     if (peer) await peer.round(c.torch, 1, 1);
-    for (let r = 0; r < rounds; r++) {
-      const sides: Array<() => Promise<void>> = [
-        async () => void times.fused.push(await timed(fusedStep, cpuTimes.fused)),
-        async () => void times.op.push(await opByOp(ctx.backend, () => timed(opStep))),
-        async () => void times.tfjs.push(await timed(tfjsStep)),
-        async () => {
-          if (!peer) return;
-          const round = await peer.timedRound(c.torch, steps, 1);
-          times.torch.push((round.wall * 1000) / steps);
-          cpuTimes.torch.push((round.cpu * 1000) / steps);
-        },
-      ];
-      // Rotate the order, so no side always runs first after another's garbage.
-      for (let s = 0; s < sides.length; s++) await (sides[(s + r) % sides.length] as () => Promise<void>)();
-    }
+    // Then rotated rounds (runAlternating), so no side always runs first after another's garbage.
+    ({ rounds: times } = await runAlternating(sides, { rounds, steps, warmupRounds: 0 }));
   } finally {
     peer?.close();
   }
-  const fused = median(times.fused);
+  const [fusedTimes, opTimes, tfjsTimes, torchTimes] = times.map((side) =>
+    side.filter((t): t is RoundTime => t != null),
+  );
+  const wallOf = (side: RoundTime[]) => median(side.map((t) => t.wall));
+  const cpuOf = (side: RoundTime[]) => median(side.map((t) => t.cpu));
+  const fused = wallOf(fusedTimes);
   const note = fusedRegistered ? undefined : `no fused kernels on ${ctx.backend}: both sides op-by-op`;
   const row = (against: string, peerValue: number | null, peerName: string, extra?: string) =>
     ctx.report({
@@ -220,11 +219,11 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
       higherIsBetter: false,
       ...((note ?? extra) ? { note: [note, extra].filter(Boolean).join('; ') } : {}),
     });
-  row('op-by-op', median(times.op), 'tensorfold op-by-op');
-  row('tfjs-layers', median(times.tfjs), c.sameWeights ? 'tfjs-layers' : 'tfjs-layers, reset-before GRU');
+  row('op-by-op', wallOf(opTimes), 'tensorfold op-by-op');
+  row('tfjs-layers', wallOf(tfjsTimes), c.sameWeights ? 'tfjs-layers' : 'tfjs-layers, reset-before GRU');
   row(
     'PyTorch',
-    peer ? median(times.torch) : null,
+    peer ? wallOf(torchTimes) : null,
     `PyTorch ${torch.version ?? ''} 1 thread`.replace('  ', ' '),
     peer ? undefined : torch.reason,
   );
@@ -236,8 +235,8 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
       suite: 'layers-lstm',
       case: `${c.label} 32x60x5 + dense(1), Adam step, fused vs PyTorch, CPU time`,
       unit: 'ms',
-      value: median(cpuTimes.fused),
-      peer: median(cpuTimes.torch),
+      value: cpuOf(fusedTimes),
+      peer: cpuOf(torchTimes),
       peerName: `PyTorch ${torch.version} 1 thread`,
       higherIsBetter: false,
       ...(note ? { note } : {}),
@@ -250,19 +249,23 @@ async function runCase(ctx: BenchContext, c: Case): Promise<void> {
     await out.data();
     out.dispose();
   };
-  const inference = { fused: [] as number[], op: [] as number[] };
-  await infer();
-  await opByOp(ctx.backend, infer);
-  for (let r = 0; r < rounds; r++) {
-    inference.fused.push(await timed(infer));
-    inference.op.push(await opByOp(ctx.backend, () => timed(infer)));
-  }
+  // One untimed call of each, then every round fused then op-by-op (in that order, not rotated), as
+  // these figures have always been measured.
+  const {
+    rounds: [inferFused, inferOp],
+  } = await runAlternating(
+    [
+      { round: (n: number) => perStep(infer, n) },
+      { round: (n: number) => opByOp(ctx.backend, () => perStep(infer, n)) },
+    ],
+    { rounds, steps, warmupRounds: 1, warmupSteps: 1, rotate: false },
+  );
   ctx.report({
     suite: 'layers-lstm',
     case: `${c.label} 32x60x5 inference, fused vs op-by-op`,
     unit: 'ms',
-    value: median(inference.fused),
-    peer: median(inference.op),
+    value: wallOf(inferFused),
+    peer: wallOf(inferOp),
     peerName: 'tensorfold op-by-op',
     higherIsBetter: false,
     ...(note ? { note } : {}),

@@ -11,8 +11,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Layer, tf } from '@tensorfold/core';
 import { batchNormalization, conv2d, lstm } from '@tensorfold/layers';
+import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { medianOf as median } from '../steadiness.js';
+import { timedCalls } from '../timed-call.js';
 
 interface Variables {
   read(): tf.Tensor;
@@ -48,31 +50,16 @@ async function settle(step: Step): Promise<void> {
 
 /**
  * Milliseconds per step of `ours` and `theirs`, timed in alternating rounds of `steps` steps
- * (which side goes first alternates too); the median over rounds.
+ * (runAlternating: ours first in even rounds, theirs in odd ones); the median over rounds.
  */
 async function alternate(ours: Step, theirs: Step, rounds: number, steps: number): Promise<[number, number]> {
-  for (let i = 0; i < 2; i++) {
-    await settle(ours);
-    await settle(theirs);
-  }
-  const times: [number[], number[]] = [[], []];
-  for (let r = 0; r < rounds; r++) {
-    const order: Array<[Step, number]> =
-      r % 2 === 0
-        ? [
-            [ours, 0],
-            [theirs, 1],
-          ]
-        : [
-            [theirs, 1],
-            [ours, 0],
-          ];
-    for (const [step, side] of order) {
-      const start = performance.now();
-      for (let k = 0; k < steps; k++) await settle(step);
-      times[side].push((performance.now() - start) / steps);
-    }
-  }
+  const sides = [ours, theirs].map((step) => ({
+    round: async (n: number) => (await timedCalls(n, () => settle(step))).wall / n,
+  }));
+  // Warm-up: two rounds of one step each, ours then theirs in both (not runAlternating's warm-up,
+  // which would swap the second round's order), as these figures have always been measured.
+  for (let i = 0; i < 2; i++) for (const side of sides) await side.round(1);
+  const { rounds: times } = await runAlternating(sides, { rounds, steps, warmupRounds: 0 });
   return [median(times[0]), median(times[1])];
 }
 

@@ -18,9 +18,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '@tensorfold/core';
 import { dcgan, GAN, type VAE, vae } from '@tensorfold/models-gan';
 import { adam } from '@tensorfold/optim';
+import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { findPyTorch, PyTorchPeer } from '../peers/pytorch.js';
 import { medianOf as median } from '../steadiness.js';
+import { timedCalls } from '../timed-call.js';
 
 type Network = 'dcgan' | 'vae';
 const BATCH: Record<Network, number> = { dcgan: 64, vae: 128 };
@@ -37,11 +39,7 @@ interface Runner {
 
 function timed(step: () => Promise<void>, dispose: () => void): Runner {
   return {
-    async round(steps) {
-      const start = performance.now();
-      for (let i = 0; i < steps; i++) await step();
-      return (performance.now() - start) / 1000;
-    },
+    round: async (steps) => (await timedCalls(steps, step)).wall / 1000,
     dispose,
   };
 }
@@ -217,26 +215,31 @@ const suite: Suite = {
             { round: (n) => (peer as PyTorchPeer).round(network, n, threads), dispose: () => {} },
           ]);
         }
-        const rates = new Map<string, number[]>(runners.map(([name]) => [name, []]));
+        let rates: number[][];
         try {
-          for (const [, runner] of runners) await runner.round(2); // warm-up
-          for (let r = 0; r < rounds; r++)
-            for (const [name, runner] of runners) rates.get(name)?.push(steps / (await runner.round(steps)));
+          // A warm-up round of 2 steps each, then every round in the order given (not rotated), as
+          // these figures have always been measured; steps/s per round.
+          const { rounds: seconds } = await runAlternating(
+            runners.map(([, runner]) => runner),
+            { rounds, steps, warmupRounds: 1, warmupSteps: 2, rotate: false },
+          );
+          rates = seconds.map((side) => side.map((s) => steps / s));
         } finally {
           for (const [, runner] of runners) runner.dispose();
           x.dispose();
         }
-        const ours = median(rates.get('tensorfold') ?? []);
-        for (const [name] of runners.slice(1))
-          ctx.report({
-            suite: 'models-gan',
-            case: LABEL[network],
-            unit: 'steps/s',
-            value: ours,
-            peer: median(rates.get(name) ?? []),
-            peerName: name === 'tfjs-layers' ? `tfjs-layers on ${ctx.backend}` : name,
-            higherIsBetter: true,
-          });
+        const ours = median(rates[0]);
+        for (const [i, [name]] of runners.entries())
+          if (i > 0)
+            ctx.report({
+              suite: 'models-gan',
+              case: LABEL[network],
+              unit: 'steps/s',
+              value: ours,
+              peer: median(rates[i]),
+              peerName: name === 'tfjs-layers' ? `tfjs-layers on ${ctx.backend}` : name,
+              higherIsBetter: true,
+            });
       }
     } finally {
       peer?.close();

@@ -9,8 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adam, type OptimizerBase, rmsprop, setFusedUpdates, sgd } from '@tensorfold/optim';
+import { runAlternating } from '../alternating-rounds.js';
 import type { BenchContext, Suite } from '../harness.js';
 import { medianOf as median } from '../steadiness.js';
+import { timedMs } from '../timed-call.js';
 
 const models: Array<{ name: string; shapes: number[][] }> = [
   { name: 'MLP 784-512-256-10', shapes: [[784, 512], [512], [512, 256], [256], [256, 10], [10]] },
@@ -55,10 +57,11 @@ async function timeSteps(
   gradients: tf.Tensor[],
   steps: number,
 ): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step(variables, gradients);
-  await variables[variables.length - 1].data(); // the last update queued; its data waits for all
-  return (performance.now() - start) / steps;
+  const { wall } = await timedMs(async () => {
+    for (let i = 0; i < steps; i++) step(variables, gradients);
+    await variables[variables.length - 1].data(); // the last update queued; its data waits for all
+  });
+  return wall / steps;
 }
 
 const suite: Suite = {
@@ -90,24 +93,27 @@ const suite: Suite = {
         ];
         const variables = model.shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 0.1, 'float32', i)));
         const gradients = model.shapes.map((s, i) => tf.randomNormal(s, 0, 0.01, 'float32', 100 + i));
-        const times: Record<string, number[]> = { peer: [], fused: [], 'tensor ops': [] };
-        for (let round = -1; round < rounds; round++) {
-          for (const [name, step] of contenders) {
+        const sides = contenders.map(([name, step]) => ({
+          round(n: number) {
             setFusedUpdates(name !== 'tensor ops');
-            const ms = await timeSteps(step, variables, gradients, steps);
-            if (round >= 0) times[name].push(ms); // round -1 warms up (shader compilation, slots)
-          }
-        }
-        setFusedUpdates(true);
+            return timeSteps(step, variables, gradients, n);
+          },
+        }));
+        // One untimed round warms up (shader compilation, slots); every round runs the contenders in
+        // the order given (peer, fused, tensor ops), as these figures have always been measured.
+        const times = await runAlternating(sides, { rounds, steps, warmupRounds: 1, rotate: false }).finally(
+          () => setFusedUpdates(true),
+        );
+        const [peerTimes, ...ourTimes] = times.rounds;
         tf.dispose([...variables, ...gradients]);
         for (const opt of [peerOptimizer, fused, unfused]) opt.dispose();
-        for (const name of ['fused', 'tensor ops']) {
+        for (const [i, name] of ['fused', 'tensor ops'].entries()) {
           ctx.report({
             suite: 'optim',
             case: `${o.name} update, ${model.name} (${model.shapes.length} variables, ${params} params)${name === 'fused' ? '' : ', tensor-op form'}`,
             unit: 'ms/step',
-            value: median(times[name]),
-            peer: median(times.peer),
+            value: median(ourTimes[i]),
+            peer: median(peerTimes),
             peerName: o.peerName,
             higherIsBetter: false,
           });

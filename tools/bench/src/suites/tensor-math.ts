@@ -12,9 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random, tf } from '@tensorfold/core';
 import { CPTensor, cp, cpToTensor, svd, tensorTrain, ttToTensor, tucker } from '@tensorfold/tensor-math';
+import { type RoundRunner, runAlternating } from '../alternating-rounds.js';
 import { type BenchContext, type Suite, timeIt } from '../harness.js';
 import { findNumPy, NumPyPeer } from '../peers/numpy.js';
 import { medianOf as median } from '../steadiness.js';
+import { timedMs } from '../timed-call.js';
 
 /** Seeded standard-normal values. */
 function gaussianValues(size: number, seed: number): Float32Array {
@@ -56,13 +58,6 @@ interface Peer {
 
 const DTYPES = ['float32', 'float64'] as const;
 
-/** One side's rounds: wall and CPU milliseconds, and the final error of the last round. */
-interface Rounds {
-  wall: number[];
-  cpu: number[];
-  error: number;
-}
-
 /**
  * Runs `kase` in alternating rounds (tensorfold, NumPy float32, NumPy float64) after one untimed
  * warm-up round each, and reports tensorfold's median against each NumPy dtype, in wall time and in
@@ -71,36 +66,38 @@ interface Rounds {
  */
 async function compare(ctx: BenchContext, kase: Case, peer: Peer | null, skipReason: string): Promise<void> {
   const rounds = ctx.quick ? 2 : 7;
-  const sides: Record<string, Rounds> = {};
-  for (const name of ['ours', ...DTYPES]) sides[name] = { wall: [], cpu: [], error: Number.NaN };
-  for (let round = -1; round < rounds; round++) {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const error = await kase.ours();
-    const wall = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    sides.ours.error = error;
-    if (round >= 0) {
-      sides.ours.wall.push(wall);
-      sides.ours.cpu.push((cpu.user + cpu.system) / 1000);
-    }
-    if (!peer) continue;
-    for (const dtype of DTYPES) {
-      const answer = await peer.numpy.run({ ...kase.request, dtype });
-      sides[dtype].error = answer.error;
-      if (round >= 0) {
-        sides[dtype].wall.push(answer.seconds * 1000);
-        sides[dtype].cpu.push(answer.cpuSeconds * 1000);
-      }
-    }
-  }
+  // The final error of each side's last round.
+  const errors: Record<string, number> = {};
+  // A round of a side: one run, its wall and CPU milliseconds.
+  const tensorfold: RoundRunner = {
+    round: () =>
+      timedMs(async () => {
+        errors.ours = await kase.ours();
+      }),
+  };
+  const numpy = (worker: NumPyPeer, dtype: string): RoundRunner => ({
+    async round() {
+      const answer = await worker.run({ ...kase.request, dtype });
+      errors[dtype] = answer.error;
+      return { wall: answer.seconds * 1000, cpu: answer.cpuSeconds * 1000 };
+    },
+  });
+  // Every round tensorfold, then NumPy float32 and float64, in that order (not rotated).
+  const {
+    rounds: [ourRounds, ...numpyRounds],
+  } = await runAlternating([tensorfold, ...(peer ? DTYPES.map((dtype) => numpy(peer.numpy, dtype)) : [])], {
+    rounds,
+    steps: 1,
+    warmupRounds: 1,
+    rotate: false,
+  });
   const per = (ms: number) => ms / kase.per.count;
   const spread = (times: number[]) =>
     `${per(Math.min(...times)).toPrecision(3)}–${per(Math.max(...times)).toPrecision(3)}`;
   for (const clock of ['wall', 'cpu'] as const) {
     for (const dtype of peer ? DTYPES : (['float32'] as const)) {
-      const ours = sides.ours[clock];
-      const theirs = sides[dtype][clock];
+      const ours = ourRounds.map((t) => t[clock]);
+      const theirs = (numpyRounds[DTYPES.indexOf(dtype)] ?? []).map((t) => t[clock]);
       ctx.report({
         suite: 'tensor-math',
         case: `${kase.label}, ${kase.per.unit}, ${clock === 'wall' ? 'wall' : 'CPU'} time`,
@@ -110,7 +107,7 @@ async function compare(ctx: BenchContext, kase: Case, peer: Peer | null, skipRea
         peerName: peer ? `NumPy ${dtype}, 1 thread` : 'NumPy (skipped)',
         higherIsBetter: false,
         note: peer
-          ? `${rounds} rounds, spread ours ${spread(ours)}, NumPy ${spread(theirs)}; final error ours ${sides.ours.error.toPrecision(4)}, NumPy ${sides[dtype].error.toPrecision(4)}`
+          ? `${rounds} rounds, spread ours ${spread(ours)}, NumPy ${spread(theirs)}; final error ours ${errors.ours.toPrecision(4)}, NumPy ${errors[dtype].toPrecision(4)}`
           : `${rounds} rounds, spread ours ${spread(ours)}; NumPy peer skipped: ${skipReason}`,
       });
     }

@@ -21,6 +21,7 @@ import {
   type FusedRecurrenceAttrs,
   tf,
 } from '@tensorfold/core';
+import { runAlternating } from '../alternating-rounds.js';
 import type { Suite } from '../harness.js';
 import { medianOf as median } from '../steadiness.js';
 
@@ -113,19 +114,21 @@ const suite: Suite = {
       if (P === 4) inputs.c0 = tf.zeros([U, B]);
       const dy = tf.randomUniform([P === 4 ? T + 1 : T, U, B], -1, 1, 'float32', 5);
       const rounds = ctx.quick ? 3 : 7;
-      const times = { perStep: [] as number[], persistent: [] as number[] };
-      await timedPass(c, inputs, dy, 'per-step'); // compiles the pipelines
-      await timedPass(c, inputs, dy, 'persistent');
-      for (let r = 0; r < rounds; r++) {
-        times.perStep.push(await timedPass(c, inputs, dy, 'per-step'));
-        times.persistent.push(await timedPass(c, inputs, dy, 'persistent'));
-      }
+      const modes: WebgpuRecurrenceMode[] = ['per-step', 'persistent'];
+      // One untimed pass of each mode compiles the pipelines; then every round a pass per step then a
+      // persistent one (in that order, not rotated), as these figures have always been measured.
+      const {
+        rounds: [perStep, persistent],
+      } = await runAlternating(
+        modes.map((mode) => ({ round: () => timedPass(c, inputs, dy, mode) })),
+        { rounds, steps: 1, warmupRounds: 1, rotate: false },
+      );
       ctx.report({
         suite: 'webgpu-recurrence',
         case: `${c.label}, forward + backward, persistent workgroup vs dispatch per step`,
         unit: 'ms',
-        value: median(times.persistent),
-        peer: median(times.perStep),
+        value: median(persistent),
+        peer: median(perStep),
         peerName: 'a dispatch per step',
         higherIsBetter: false,
       });

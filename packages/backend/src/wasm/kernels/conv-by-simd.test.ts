@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../init-backend.js';
@@ -176,14 +174,6 @@ describe('WASM convolutions by the direct SIMD kernel', () => {
     setDirectConvEnabled(true);
     expect(worstExcess(xnnpack.values, direct.values, 1e-5)).toBeLessThanOrEqual(1e-5);
     expect(same(xnnpack.values, direct.values)).toBe(false);
-  });
-
-  it("keeps threaded-direct-conv.wat's function the same as direct-conv.wat's", () => {
-    const body = (file: string) => {
-      const text = readFileSync(fileURLToPath(new URL(`../simd/${file}`, import.meta.url)), 'utf8');
-      return text.slice(text.indexOf('(param $x i32)'));
-    };
-    expect(body('threaded-direct-conv.wat')).toBe(body('direct-conv.wat'));
   });
 });
 

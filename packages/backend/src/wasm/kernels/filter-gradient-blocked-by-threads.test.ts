@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../init-backend.js';
@@ -90,12 +88,4 @@ describe('WASM Conv2DBackpropFilter, register-blocked, split by images on the po
       }
     },
   );
-
-  it("keeps threaded-filter-gradient-blocked.wat's function the same as filter-gradient-blocked.wat's", () => {
-    const body = (file: string) => {
-      const text = readFileSync(fileURLToPath(new URL(`../simd/${file}`, import.meta.url)), 'utf8');
-      return text.slice(text.indexOf('(param $x i32)'));
-    };
-    expect(body('threaded-filter-gradient-blocked.wat')).toBe(body('filter-gradient-blocked.wat'));
-  });
 });

@@ -138,3 +138,35 @@ describe('the lists per pair of rows in the SIMD kernels', () => {
     }
   });
 });
+
+describe('the direct convolution and the blocked filter gradient in the SIMD kernels', () => {
+  const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
+  const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  // `(func $name` with its line's end: the definition (the export line names the function too)
+  it.each([
+    ['direct-conv', '(func $directConv\n', '(export "directConv" (func $directConv))'],
+    [
+      'filter-gradient-blocked',
+      '(func $filterGradientBlocked\n',
+      '(export "filterGradientBlocked" (func $filterGradientBlocked))',
+    ],
+  ])(
+    'has one source: fragments/%s.wat, included by the one-thread module and the threaded one',
+    (name, func, exported) => {
+      expect(count(read(`fragments/${name}.wat`), func)).toBe(1);
+      expect(modules.filter((module) => read(module).includes(func))).toEqual([]);
+      const including = modules.filter((module) =>
+        read(module).includes(`;; @include fragments/${name}.wat`),
+      );
+      expect(including.sort()).toEqual([`${name}.wat`, `threaded-${name}.wat`]);
+      for (const module of including) {
+        expect(count(expandIncludes(read(module), join(simdDir, module)), func)).toBe(1);
+      }
+      // exported by the one-thread module only: the pool's module calls it from its chunk function
+      expect(count(read(`${name}.wat`), exported)).toBe(1);
+      expect(count(read(`threaded-${name}.wat`), '(export')).toBe(1);
+    },
+  );
+});
