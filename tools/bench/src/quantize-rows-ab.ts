@@ -14,6 +14,7 @@
  * the wave-10 instructions back into today's function (a running NaN-aware `f32x4.max` of |x|, a
  * running `f32x4.min` of x for the flag, levels by `f32x4.nearest` + `i32x4.trunc_sat_f32x4_s`): the
  * ratio is what that rewrite gives back, measured on the current function (its `top`, its layout).
+ * The variant is a measurement only: on NaN inputs its max lane may differ (V8's NaN from `f32x4.max`).
  *
  * Checks that both write the same bytes (levels, byte levels, scales) and flags on these rows at 63
  * and at 127 (`CONV_LEVEL_TOP`) and on signed rows, then times whole passes of each at 63 (rounds
