@@ -2,7 +2,7 @@
  * Where the time of one float32 product on the one-thread pairs' path goes (issue 22): the MLP
  * 784-512-256-10's five large products, on operands shaped like a training step's on MNIST (the first
  * MNIST batch of 128, Glorot weights, ReLU zeros in `h1`, `h2` and the gradients: as
- * `pair-lists-products`), each timed whole (the tf op as the step calls it: forwards fused with a bias
+ * `pair-lists-products`, from mlp-operands.ts), each timed whole (the tf op as the step calls it: forwards fused with a bias
  * and relu) and in its parts, called on the heap directly: the explicit transpose of a transposed
  * operand (tfjs's kernel; `dy . W^T` no longer runs it: its walk reads `W` as it lies, transposed into
  * the panels, and the column shows what that saved), `pairSteps` (the listing), `matMulPairs` on its
@@ -24,9 +24,9 @@ import {
   type WasmBackendLike,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
 import { runAlternating } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
+import { mlpOperands } from './mlp-operands.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 
@@ -50,19 +50,11 @@ interface Product {
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   console.log(`backend: ${await useBackend('wasm')}`);
-  const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
-  const x = tf.reshape(train.xs, [128, 784]) as tf.Tensor2D; // [128, 784]
-  train.dispose();
-  const glorot = (i: number, o: number, seed: number) =>
-    tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed) as tf.Tensor2D;
-  const w1 = glorot(784, 512, 1);
-  const w2 = glorot(512, 256, 2);
-  const b1 = tf.randomUniform([512], -0.1, 0.1, 'float32', 5) as tf.Tensor1D;
-  const b2 = tf.randomUniform([256], -0.1, 0.1, 'float32', 6) as tf.Tensor1D;
-  const h1 = tf.relu(tf.matMul(x, w1)) as tf.Tensor2D; // [128, 512]
-  const h2 = tf.relu(tf.matMul(h1, w2)) as tf.Tensor2D; // [128, 256]
-  const dy2 = tf.mul(tf.randomNormal([128, 256], 0, 0.01, 'float32', 3), tf.step(h2)) as tf.Tensor2D;
-  const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1)) as tf.Tensor2D;
+  // the first MNIST batch of 128, Glorot weights (seeds 1, 2), gradients (seeds 3, 4): mlp-operands.ts
+  const operands = await mlpOperands();
+  const { x, w1, w2, h1, dy1, dy2 } = operands;
+  const b1 = tf.randomUniform([512], -0.1, 0.1, 'float32', 5) as tf.Tensor1D; // [512]
+  const b2 = tf.randomUniform([256], -0.1, 0.1, 'float32', 6) as tf.Tensor1D; // [256]
   const products: Product[] = [
     {
       name: 'x . W1 (+b1, relu)',
@@ -195,6 +187,8 @@ async function main() {
     console.log(`  (load per core up to ${result.load.toFixed(2)})`);
     tf.dispose([zeroA, oneScratch, scratch, emptyScratch, out, bias]);
   }
+  operands.dispose();
+  tf.dispose([b1, b2]);
 }
 
 main().then(

@@ -1,80 +1,117 @@
 /**
- * `pnpm --filter @tensorfold/bench quantize-rows-ab [rounds]`: the per-row quantization inside the int8
- * dense stack's job (`$quantizeRows` of packages/backend/src/wasm/simd/threaded-int8-chain.wat), alone,
- * as the MLP 784-512-256-10's `predict` pass runs it (issue 18's fair row: the first 1000 MNIST test
- * digits, then the float32 model's two hidden ReLU activations on them, 32 rows a call), against a
- * variant of the same function built here from its text, not shipped: the running maximum by
- * `f32x4.relaxed_max` (one `maxps`; `f32x4.max` keeps WebAssembly's NaN and signed-zero rules, several
- * instructions on x64), the "some x < 0 or NaN" flag as an or of `not (x >= 0)` masks (where the
- * source keeps a running `f32x4.min`), and the levels truncated by `i32x4.relaxed_trunc_f32x4_s`.
+ * `pnpm --filter @tensorfold/bench quantize-rows-ab [rounds]`: the int8 stack's per-row quantization
+ * (`$quantizeRows`, fragments/int8-quantize-rows.wat, which threaded-int8-chain.wat takes in by
+ * `;; @include`), alone, as the MLP 784-512-256-10's `predict` pass runs it (issue 18's fair row: the
+ * first 1000 MNIST test digits, then the float32 model's two hidden ReLU activations on them, 32 rows
+ * a call, at the dense levels `DENSE_LEVEL_TOP`, 63), against a variant built here from its text, not
+ * shipped.
  *
- * Checks that both write the same bytes (levels, byte levels, scales) and flags on these rows, then
- * times whole passes of each (rounds alternating, default 301) and prints the medians: what the
- * quantization costs in an int8 pass, and what the variant would give back. Needs relaxed SIMD (the
- * script's node flag). The variant is a measurement only: it differs from the source on NaN and
- * infinite inputs (the relaxed instructions' results there are the platform's), which the kernel's
- * owners would have to route to the fallback first.
+ * What it compares changed in wave 12. Until wave 11 the variant was a relaxed-SIMD rewrite of the
+ * source (`f32x4.relaxed_max`, an or of masks for the sign flag, `i32x4.relaxed_trunc_f32x4_s`);
+ * wip/int8-epilogue then rewrote the source itself without relaxed instructions (the max of |x| on
+ * its bits, the flag as `f32x4.lt` or-ed, levels rounded by adding 1.5 * 2^23), so the old source side
+ * is gone and a relaxed variant of today's function has nothing left to save. The variant now puts
+ * the wave-10 instructions back into today's function (a running NaN-aware `f32x4.max` of |x|, a
+ * running `f32x4.min` of x for the flag, levels by `f32x4.nearest` + `i32x4.trunc_sat_f32x4_s`): the
+ * ratio is what that rewrite gives back, measured on the current function (its `top`, its layout).
+ * The variant is a measurement only: on NaN inputs its max lane may differ (V8's NaN from `f32x4.max`).
+ *
+ * Checks that both write the same bytes (levels, byte levels, scales) and flags on these rows at 63
+ * and at 127 (`CONV_LEVEL_TOP`) and on signed rows, then times whole passes of each at 63 (rounds
+ * alternating with `runAlternating`, default 301) and prints the medians and quartiles of wall and
+ * CPU time. Throws, naming this file, when an edit no longer matches the fragment's text (the source
+ * moved on), rather than timing the same function twice.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { initBackend } from '@tensorfold/backend';
+import { CONV_LEVEL_TOP, DENSE_LEVEL_TOP, initBackend } from '@tensorfold/backend';
 import { sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { dense } from '@tensorfold/layers';
-import { medianAndQuartiles, medianOf } from './steadiness.js';
+// the compile script's own expansion of `;; @include` lines (compile-simd-kernels.mjs uses it)
+import { expandIncludes } from '../../../packages/backend/scripts/wat-includes.mjs';
+import { runAlternating } from './alternating-rounds.js';
+import { medianAndQuartiles, medianOf, type RoundTime } from './steadiness.js';
 
 const require = createRequire(import.meta.url);
 const backendDir = dirname(require.resolve('@tensorfold/backend/package.json'));
+const CHAIN_WAT = 'src/wasm/simd/threaded-int8-chain.wat';
 
-/** Replaces `from` by `to` in `text`, every occurrence; throws when there is none (the source moved on). */
-function swap(text: string, from: string, to: string): string {
+/**
+ * The variant's edits to today's `$quantizeRows`, in order: [what, from, to]. Each `from` must occur
+ * in the function's text (every occurrence is replaced).
+ */
+const VARIANT_EDITS: [string, string, string][] = [
+  ['name', '(func $quantizeRows', '(func $quantizeRowsWave10'],
+  [
+    'max of |x| by f32x4.max (NaN-aware) instead of on the bits',
+    '(i32x4.max_s (local.get $m) (v128.and (local.get $v) (local.get $abs)))',
+    '(f32x4.max (local.get $m) (f32x4.abs (local.get $v)))',
+  ],
+  [
+    'sign flag as a running f32x4.min of x',
+    '(local.set $neg (v128.or (local.get $neg) (f32x4.lt (local.get $v) (local.get $zero))))',
+    '(local.set $neg (f32x4.min (local.get $neg) (local.get $v)))',
+  ],
+  [
+    'flag read as "some lane not >= 0" (a NaN max or-ed in makes its lane all ones, a NaN)',
+    '(v128.any_true (local.get $neg)))',
+    '(v128.any_true (v128.not (f32x4.ge (local.get $neg) (local.get $zero)))))',
+  ],
+  [
+    'levels by nearest + trunc_sat (opening)',
+    '(i32x4.sub (f32x4.add (f32x4.mul (local.get $invV)',
+    '(i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $invV)',
+  ],
+  ['levels by nearest + trunc_sat (closing)', ' (local.get $magic)) (local.get $magic))', '))'],
+];
+
+/** Replaces `from` by `to` in `text`, every occurrence; throws, naming the fix, when there is none. */
+function swap(text: string, what: string, from: string, to: string): string {
   if (!text.includes(from))
-    throw new Error(`quantize-rows-ab: "${from}" not in $quantizeRows; update the bench.`);
+    throw new Error(
+      `quantize-rows-ab: the variant's edit "${what}" no longer applies: "${from}" is not in $quantizeRows ` +
+        '(packages/backend/src/wasm/simd/fragments/int8-quantize-rows.wat). Update VARIANT_EDITS in ' +
+        'tools/bench/src/quantize-rows-ab.ts to the function as it is now.',
+    );
   return text.replaceAll(from, to);
 }
 
-/** The module: the source's `$quantizeRows` exported as `q`, the variant as `qr`. */
+/** The text of `(func $name ...)` in `source`: from its opening to its matching parenthesis (comments skipped). */
+function funcText(source: string, name: string): string {
+  const start =
+    source.indexOf(`(func ${name}\n`) >= 0
+      ? source.indexOf(`(func ${name}\n`)
+      : source.indexOf(`(func ${name} `);
+  if (start < 0)
+    throw new Error(
+      `quantize-rows-ab: (func ${name} not found in ${CHAIN_WAT} after its includes; update the bench.`,
+    );
+  let depth = 0;
+  for (let i = start; i < source.length; i++) {
+    if (source.startsWith(';;', i)) i = source.indexOf('\n', i);
+    else if (source[i] === '(') depth++;
+    else if (source[i] === ')' && --depth === 0) return source.slice(start, i + 1);
+  }
+  throw new Error(`quantize-rows-ab: (func ${name} has no closing parenthesis.`);
+}
+
+/** The module: today's `$quantizeRows` exported as `q`, the variant as `qw`. */
 async function buildModule(): Promise<Uint8Array> {
   const wabt = await (createRequire(join(backendDir, 'package.json'))('wabt') as () => Promise<WabtModule>)();
-  const source = readFileSync(join(backendDir, 'src/wasm/simd/threaded-int8-chain.wat'), 'utf8');
-  const start = source.indexOf('(func $quantizeRows');
-  const end = source.indexOf('(func $finish');
-  if (start < 0 || end < start)
-    throw new Error('quantize-rows-ab: $quantizeRows not found in the chain module.');
-  // the function's text, up to the comment before the next function
-  const original = source.slice(start, source.lastIndexOf(';; Writes', end));
-  const zero = '(v128.const i32x4 0 0 0 0)';
-  let variant = swap(original, '(func $quantizeRows', '(func $quantizeRowsRelaxed');
-  variant = swap(
-    variant,
-    '(f32x4.max (local.get $m) (f32x4.abs (local.get $v)))',
-    '(f32x4.relaxed_max (local.get $m) (f32x4.abs (local.get $v)))',
-  );
-  variant = swap(
-    variant,
-    '(local.set $low (f32x4.min (local.get $low) (local.get $v)))',
-    `(local.set $low (v128.or (local.get $low) (v128.not (f32x4.ge (local.get $v) ${zero}))))`,
-  );
-  variant = swap(
-    variant,
-    '(local.set $low (f32x4.min (local.get $low) (f32x4.splat (f32.load (local.get $p)))))',
-    `(local.set $low (v128.or (local.get $low) (v128.not (f32x4.ge (f32x4.splat (f32.load (local.get $p))) ${zero}))))`,
-  );
-  variant = swap(
-    variant,
-    `(v128.any_true (v128.not (f32x4.ge (local.get $low) ${zero})))`,
-    '(v128.any_true (local.get $low))',
-  );
-  variant = swap(variant, 'i32x4.trunc_sat_f32x4_s', 'i32x4.relaxed_trunc_f32x4_s');
-  const params = Array.from({ length: 8 }, (_, i) => `(local.get ${i})`).join(' ');
+  const path = join(backendDir, CHAIN_WAT);
+  const original = funcText(expandIncludes(readFileSync(path, 'utf8'), path), '$quantizeRows');
+  let variant = original;
+  for (const [what, from, to] of VARIANT_EDITS) variant = swap(variant, what, from, to);
+  const params = Array.from({ length: 9 }, (_, i) => `(local.get ${i})`).join(' ');
   const exported = (name: string, fn: string) =>
-    `(func (export "${name}") (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32) (call ${fn} ${params}))`;
+    `(func (export "${name}") (param i32 i32 i32 i32 i32 i32 i32 i32 f32) (result i32) (call ${fn} ${params}))`;
   const text = `(module (import "env" "memory" (memory 1 16384 shared))
 ${original}
 ${variant}
 ${exported('q', '$quantizeRows')}
-${exported('qr', '$quantizeRowsRelaxed')})`;
+${exported('qw', '$quantizeRowsWave10')})`;
   const parsed = wabt.parseWat('quantize-rows-ab.wat', text, {
     simd: true,
     relaxed_simd: true,
@@ -118,7 +155,7 @@ async function main(): Promise<void> {
   const compiled = await WebAssembly.compile((await buildModule()).slice().buffer as ArrayBuffer);
   const instance = await WebAssembly.instantiate(compiled, { env: { memory } });
   const q = instance.exports.q as Quantize;
-  const qr = instance.exports.qr as Quantize;
+  const qw = instance.exports.qw as Quantize;
   // each layer's rooms: x [1000, k] floats, levels [1000, k] int16, byte levels [1000, k], scales [1000]
   let offset = 1 << 16;
   const base = offset;
@@ -128,8 +165,8 @@ async function main(): Promise<void> {
     new Float32Array(memory.buffer, room.x, 1000 * k).set(values);
     return room;
   });
-  /** One pass: every layer's 1000 rows, 32 a call (predict's batches); the flags it returned. */
-  const pass = (fn: Quantize): number[] => {
+  /** One pass at `top` levels: every layer's 1000 rows, 32 a call (predict's batches); the flags it returned. */
+  const pass = (fn: Quantize, top: number): number[] => {
     const flags: number[] = [];
     for (const r of rooms)
       for (let row = 0; row < 1000; row += 32)
@@ -143,46 +180,71 @@ async function main(): Promise<void> {
             r.scales + row * 4,
             r.out8 + row * r.k,
             r.k,
+            top,
           ),
         );
     return flags;
   };
   const written = () => new Uint8Array(memory.buffer.slice(base, offset));
-  const flagsBefore = pass(q);
-  const bytesBefore = written();
-  const flagsVariant = pass(qr);
-  const bytesVariant = written();
-  let differing = 0;
-  for (let i = 0; i < bytesBefore.length; i++) if (bytesBefore[i] !== bytesVariant[i]) differing++;
-  const flagsDiffer = flagsBefore.some((f, i) => f !== flagsVariant[i]);
-  console.log(
-    `same output: ${differing === 0 && !flagsDiffer} (${differing} of ${bytesBefore.length} bytes differ, flags ${flagsDiffer ? 'differ' : 'equal'})`,
-  );
+  let same = true;
+  for (const top of [DENSE_LEVEL_TOP, CONV_LEVEL_TOP]) {
+    const flagsSource = pass(q, top);
+    const bytesSource = written();
+    const flagsVariant = pass(qw, top);
+    const bytesVariant = written();
+    let differing = 0;
+    for (let i = 0; i < bytesSource.length; i++) if (bytesSource[i] !== bytesVariant[i]) differing++;
+    const flagsDiffer = flagsSource.some((f, i) => f !== flagsVariant[i]);
+    same &&= differing === 0 && !flagsDiffer;
+    console.log(
+      `top ${top}: same output: ${differing === 0 && !flagsDiffer} (${differing} of ${bytesSource.length} bytes differ, flags ${flagsDiffer ? 'differ' : 'equal'})`,
+    );
+  }
   // Signed rows (not timed): the flag that sends a chunk to the fallback, and the int16 levels.
   const signed = rooms[1];
   const normal = new Float32Array(memory.buffer, signed.x, 32 * signed.k);
   for (let i = 0; i < normal.length; i++) normal[i] = Math.sin(i * 0.37) * (1 + (i % 7));
   const signedSide = (fn: Quantize) => {
-    const flag = fn(signed.x, 32, signed.k, signed.out, signed.k, signed.scales, 0, 0);
+    const flag = fn(signed.x, 32, signed.k, signed.out, signed.k, signed.scales, 0, 0, DENSE_LEVEL_TOP);
     return [flag, ...new Int16Array(memory.buffer.slice(signed.out, signed.out + 64 * signed.k))];
   };
-  const signedBefore = signedSide(q);
-  const signedVariant = signedSide(qr);
+  const signedSource = signedSide(q);
+  const signedVariant = signedSide(qw);
+  const signedSame = signedSource.every((v, i) => v === signedVariant[i]);
+  same &&= signedSame && signedSource[0] === 1;
   normal.set(inputs[1].values.subarray(0, normal.length)); // the timed passes see the real rows
   console.log(
-    `signed rows: flags ${signedBefore[0]} and ${signedVariant[0]}, int16 levels ${signedBefore.every((v, i) => v === signedVariant[i]) ? 'equal' : 'differ'}`,
+    `signed rows: flags ${signedSource[0]} and ${signedVariant[0]}, int16 levels ${signedSame ? 'equal' : 'differ'}`,
   );
-  const times: Record<'source' | 'variant', number[]> = { source: [], variant: [] };
-  for (let r = 0; r < rounds + 1; r++)
-    for (const side of r % 2 === 0 ? (['source', 'variant'] as const) : (['variant', 'source'] as const)) {
+  if (!same)
+    throw new Error(
+      'quantize-rows-ab: the variant no longer computes what the source does; fix VARIANT_EDITS.',
+    );
+  /** A side: `steps` passes at the dense levels; wall and process CPU ms a pass. */
+  const side = (fn: Quantize) => ({
+    round: async (steps: number): Promise<RoundTime> => {
+      // process.cpuUsage (µs): the main thread's /proc line ticks in 10 ms, longer than a pass
+      const cpu = process.cpuUsage();
       const start = performance.now();
-      pass(side === 'source' ? q : qr);
-      if (r > 0) times[side].push(performance.now() - start);
-    }
+      for (let s = 0; s < steps; s++) pass(fn, DENSE_LEVEL_TOP);
+      const used = process.cpuUsage(cpu);
+      return { wall: (performance.now() - start) / steps, cpu: (used.user + used.system) / 1000 / steps };
+    },
+  });
+  const result = await runAlternating([side(q), side(qw)], { rounds, steps: 1 });
+  const [source, variant] = result.rounds;
+  const of = (times: RoundTime[], key: keyof RoundTime) => times.map((t) => t[key]);
   console.log(
-    `$quantizeRows, ms a pass (1000 rows of 784, 512 and 256, 32 a call), medians [quartiles] of ${rounds} rounds: source ${medianAndQuartiles(times.source, 3)}, relaxed variant ${medianAndQuartiles(times.variant, 3)}: ${(medianOf(times.source) / medianOf(times.variant)).toFixed(2)}x`,
+    `$quantizeRows at ${DENSE_LEVEL_TOP} levels, ms a pass (1000 rows of 784, 512 and 256, 32 a call), medians [quartiles] of ${rounds} rounds (load ${result.load.toFixed(1)} a core): ` +
+      `wall: today's ${medianAndQuartiles(of(source, 'wall'), 3)}, wave-10 instructions ${medianAndQuartiles(of(variant, 'wall'), 3)}: ` +
+      `${(medianOf(of(variant, 'wall')) / medianOf(of(source, 'wall'))).toFixed(2)}x; CPU: today's ${medianAndQuartiles(of(source, 'cpu'), 3)}, ` +
+      `wave-10 ${medianAndQuartiles(of(variant, 'cpu'), 3)}`,
   );
+  console.log(`tensors left: ${tf.memory().numTensors}`);
   process.exit(0);
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -301,28 +301,74 @@ function permuted(t: tf.Tensor, order: ArrayLike<number>, axis: 0 | 1): tf.Tenso
   return tf.tidy(() => tf.gather(t, tf.tensor1d(Int32Array.from(order), 'int32'), axis));
 }
 
-async function timeProducts(
-  x: tf.Tensor,
-  w1: tf.Tensor,
-  w2: tf.Tensor,
-  h1: tf.Tensor,
-  dy1: tf.Tensor,
-  dy2: tf.Tensor,
-  rounds: number,
-): Promise<void> {
-  const asMatrix = (t: tf.Tensor, transposed: boolean): Matrix => {
-    const [rows, cols] = t.shape as [number, number];
-    const m = { rows, cols, data: t.dataSync() as Float32Array };
-    return transposed ? transpose(m) : m;
-  };
-  // op(a), the axis of the stored operand that op(a)'s rows run along, and the product given that operand
-  const cases: Array<[string, tf.Tensor, boolean, (a: tf.Tensor) => tf.Tensor]> = [
+/** The step's operands the five products read. */
+interface StepOperands {
+  /** [128, 784] */
+  x: tf.Tensor;
+  /** [784, 512] */
+  w1: tf.Tensor;
+  /** [512, 256] */
+  w2: tf.Tensor;
+  /** [128, 512] */
+  h1: tf.Tensor;
+  /** [128, 512] */
+  dy1: tf.Tensor;
+  /** [128, 256] */
+  dy2: tf.Tensor;
+}
+
+/**
+ * The step's five large products: name, the stored operand op(a) comes from, whether op(a) is its
+ * transpose, and the product given that operand (or a permutation of it).
+ */
+function stepProducts({
+  x,
+  w1,
+  w2,
+  h1,
+  dy1,
+  dy2,
+}: StepOperands): Array<[string, tf.Tensor, boolean, (a: tf.Tensor) => tf.Tensor]> {
+  return [
     ['x . W1', x, false, (a) => tf.matMul(a, w1)],
     ['x^T . dy1', x, true, (a) => tf.matMul(a, dy1, true, false)],
     ['h1 . W2', h1, false, (a) => tf.matMul(a, w2)],
     ['h1^T . dy2', h1, true, (a) => tf.matMul(a, dy2, true, false)],
     ['dy2 . W2^T', dy2, false, (a) => tf.matMul(a, w2, false, true)],
   ];
+}
+
+/**
+ * A step's forward and backward pass on batch `x` [128, 784] (one-hot `y` [128, 10]) with the MLP's
+ * `weights` [W1, b1, W2, b2, W3, b3] (softmax cross-entropy, mean over the batch): the hidden
+ * activation h1 [128, 512] and the hidden layers' output gradients dy1 [128, 512], dy2 [128, 256].
+ * The caller disposes them.
+ */
+function stepActivations(
+  x: tf.Tensor,
+  y: tf.Tensor,
+  weights: tf.Tensor[],
+): Pick<StepOperands, 'h1' | 'dy1' | 'dy2'> {
+  const [w1, b1, w2, b2, w3, b3] = weights;
+  return tf.tidy(() => {
+    const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)); // [128, 512]
+    const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)); // [128, 256]
+    const p = tf.softmax(tf.add(tf.matMul(h2, w3), b3)); // [128, 10]
+    const dy3 = tf.div(tf.sub(p, tf.cast(y, 'float32')), 128); // [128, 10]
+    const dy2 = tf.mul(tf.matMul(dy3, w3, false, true), tf.step(h2)); // [128, 256]
+    const dy1 = tf.mul(tf.matMul(dy2, w2, false, true), tf.step(h1)); // [128, 512]
+    return { h1, dy1, dy2 };
+  });
+}
+
+async function timeProducts(operands: StepOperands, rounds: number): Promise<void> {
+  const asMatrix = (t: tf.Tensor, transposed: boolean): Matrix => {
+    const [rows, cols] = t.shape as [number, number];
+    const m = { rows, cols, data: t.dataSync() as Float32Array };
+    return transposed ? transpose(m) : m;
+  };
+  // op(a), the axis of the stored operand that op(a)'s rows run along, and the product given that operand
+  const cases = stepProducts(operands);
   console.log(
     '\n| op(a) | adjacent: CPU (wall) us | window16-s64 | global-greedy | adjacent / window16-s64, CPU median [quartiles] | adjacent / global-greedy | window16-s64 pairing, warm: CPU (wall) us |\n|---|---|---|---|---|---|---|',
   );
@@ -365,22 +411,12 @@ async function timeProducts(
 }
 
 /** Each product routed as today (on) against one thread forced (off); see the file's comment. */
-async function routeProducts(
-  x: tf.Tensor,
-  w1: tf.Tensor,
-  w2: tf.Tensor,
-  h1: tf.Tensor,
-  dy1: tf.Tensor,
-  dy2: tf.Tensor,
-  rounds: number,
-): Promise<void> {
-  const cases: Array<[string, () => tf.Tensor]> = [
-    ['x . W1', () => tf.matMul(x, w1)],
-    ['x^T . dy1', () => tf.matMul(x, dy1, true, false)],
-    ['h1 . W2', () => tf.matMul(h1, w2)],
-    ['h1^T . dy2', () => tf.matMul(h1, dy2, true, false)],
-    ['dy2 . W2^T', () => tf.matMul(dy2, w2, false, true)],
-  ];
+async function routeProducts(operands: StepOperands, rounds: number): Promise<void> {
+  // each product on its stored operand, as the step calls it
+  const cases = stepProducts(operands).map(([name, operand, , run]): [string, () => tf.Tensor] => [
+    name,
+    () => run(operand),
+  ]);
   console.log(
     '\n| product | routed: wall (CPU) us | one thread | one thread / routed, wall median [quartiles] |\n|---|---|---|---|',
   );
@@ -424,20 +460,12 @@ async function main() {
       await model.trainOnBatch(x, y);
     }
     const weights = model.getWeights(); // copies: disposed below
-    const [w1, b1, w2, b2, w3, b3] = weights;
+    const [w1, , w2] = weights;
     const names = ['x . W1', 'x^T . dy1', 'h1 . W2', 'h1^T . dy2', 'dy2 . W2^T'];
     const sums: Record<string, Record<string, number[]>> = {};
     for (let b = 0; b < batches; b++) {
       const { x, y } = batchAt(data, steps + b);
-      const [h1t, dy1t, dy2t] = tf.tidy(() => {
-        const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)); // [128, 512]
-        const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)); // [128, 256]
-        const p = tf.softmax(tf.add(tf.matMul(h2, w3), b3)); // [128, 10]
-        const dy3 = tf.div(tf.sub(p, tf.cast(y, 'float32')), 128); // [128, 10]
-        const dy2 = tf.mul(tf.matMul(dy3, w3, false, true), tf.step(h2)); // [128, 256]
-        const dy1 = tf.mul(tf.matMul(dy2, w2, false, true), tf.step(h1)); // [128, 512]
-        return [h1, dy1, dy2];
-      });
+      const { h1: h1t, dy1: dy1t, dy2: dy2t } = stepActivations(x, y, weights);
       const [xm, h1m, dy1m, dy2m] = [x, h1t, dy1t, dy2t].map((t) => {
         const [rows, cols] = t.shape as [number, number];
         return { rows, cols, data: t.dataSync() as Float32Array } as Matrix;
@@ -466,19 +494,10 @@ async function main() {
     }
     if (timeRounds > 0) {
       const { x, y } = batchAt(data, steps);
-      const kept = tf.tidy(() => {
-        const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)); // [128, 512]
-        const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)); // [128, 256]
-        const p = tf.softmax(tf.add(tf.matMul(h2, w3), b3)); // [128, 10]
-        const dy3 = tf.div(tf.sub(p, tf.cast(y, 'float32')), 128); // [128, 10]
-        const dy2 = tf.mul(tf.matMul(dy3, w3, false, true), tf.step(h2)); // [128, 256]
-        const dy1 = tf.mul(tf.matMul(dy2, w2, false, true), tf.step(h1)); // [128, 512]
-        return { h1, dy1, dy2 };
-      });
+      const kept = stepActivations(x, y, weights);
       try {
-        if (process.env.ROW_PAIRING_POOL_AB === '1')
-          await routeProducts(x, w1, w2, kept.h1, kept.dy1, kept.dy2, timeRounds);
-        else await timeProducts(x, w1, w2, kept.h1, kept.dy1, kept.dy2, timeRounds);
+        if (process.env.ROW_PAIRING_POOL_AB === '1') await routeProducts({ x, w1, w2, ...kept }, timeRounds);
+        else await timeProducts({ x, w1, w2, ...kept }, timeRounds);
       } finally {
         tf.dispose([kept.h1, kept.dy1, kept.dy2]);
       }
