@@ -415,8 +415,9 @@ function multiplyPrepared(
   const tried = floatZeroSkipTried(mPad, k, nPad);
   const listing = tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad);
   // about CHUNKS_PER_THREAD chunks a thread of each kind: column groups of a multiple of 8 columns,
-  // and (to transpose or list op(a)) row chunks of a multiple of 4 rows
-  const wanted = pool.threads * CHUNKS_PER_THREAD;
+  // and (to transpose or list op(a)) row chunks of a multiple of 4 rows; at most MAX_CHUNKS / 2 of
+  // each, so that both kinds make one pool job and their results fit the layout's flags
+  const wanted = Math.min(pool.threads * CHUNKS_PER_THREAD, Math.floor(MAX_CHUNKS / 2));
   const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
   const groups = Math.ceil(nPad / groupCols);
   const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
