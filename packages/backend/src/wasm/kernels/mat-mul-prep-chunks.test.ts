@@ -50,7 +50,7 @@ const CASES: [string, Case][] = [
     { a: [101, 130], b: [99, 101], transposeA: true, transposeB: true, zeros: [0.7, 0.1] },
   ],
   [
-    'Infinity in the last float of transposed b, k odd (the finiteness test\'s tail of 1 to 3)',
+    "Infinity in the last float of transposed b, k odd (the finiteness test's tail of 1 to 3)",
     {
       a: [128, 401],
       b: [91, 401],
@@ -155,7 +155,7 @@ describe('the pool products prepared in chunks (prepChunk)', () => {
     setFmaKernelsEnabled(true);
   });
 
-  it('keeps a job of many threads within the pool\'s chunks (first + groups <= MAX_CHUNKS)', async () => {
+  it("keeps a job of many threads within the pool's chunks (first + groups <= MAX_CHUNKS)", async () => {
     // 40 threads: 160 chunks wanted of each kind (row chunks of op(a), column groups of op(b)), 320
     // in all, more than a pool job takes and than the layout's results hold
     expect(await setWasmThreads(40)).toBe(40);
