@@ -161,8 +161,8 @@ export function threadedMatMulRoutes(
  *   transpose and pair lists; column groups of `op(b)`: its panels, tested finite as they are
  *   packed), one chunk after the other on the calling thread, then the tiles' job;
  * - `'job'`: the same chunks as a first pool job on every thread, then the tiles' job (a second
- *   wake-up of the workers per product; under load, wave 12, no better than `'calling'` on whole
- *   training steps, per product now better, now no better: BENCHMARKS.md, wip/pool-pack and its review);
+ *   wake-up of the workers per product; under load, wave 12: within the noise of `'calling'` on whole
+ *   training steps, per product now faster, now not: BENCHMARKS.md, wip/pool-pack and its review);
  * - `'before'`: as before wave 12 (threaded-mat-mul.wat's `transpose` and `packPanels`, one
  *   `pairSteps` over all of `op(a)`, `allFinite` over the panels), on the calling thread.
  * The same bits, lists and routing whichever. `'calling'` does less work than `'before'` on one
