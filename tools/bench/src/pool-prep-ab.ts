@@ -29,7 +29,7 @@ import { timedMs } from './timed-call.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
 
 const { setPoolPrep, wasmThreads } = poolInternals;
-type PoolPrep = 'job' | 'calling' | 'before';
+type PoolPrep = NonNullable<Parameters<typeof setPoolPrep>[0]>;
 const SIDES: readonly PoolPrep[] = ['before', 'calling', 'job'];
 const CALLS = 5;
 /** Training steps a round (5th argument; default 10). */

@@ -161,7 +161,8 @@ export function threadedMatMulRoutes(
  *   transpose and pair lists; column groups of `op(b)`: its panels, tested finite as they are
  *   packed), one chunk after the other on the calling thread, then the tiles' job;
  * - `'job'`: the same chunks as a first pool job on every thread, then the tiles' job (a second
- *   wake-up of the workers per product; measured no better than `'calling'` under load, wave 12);
+ *   wake-up of the workers per product; under load, wave 12: within the noise of `'calling'` on whole
+ *   training steps, per product now faster, now not: BENCHMARKS.md, wip/pool-pack and its review);
  * - `'before'`: as before wave 12 (threaded-mat-mul.wat's `transpose` and `packPanels`, one
  *   `pairSteps` over all of `op(a)`, `allFinite` over the panels), on the calling thread.
  * The same bits, lists and routing whichever. `'calling'` does less work than `'before'` on one
@@ -300,21 +301,27 @@ function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout 
   return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, chunkLists, params, flags, bytes };
 }
 
-/** Copies the operands in, runs the tiles on every thread, copies the product into `out`. */
+/**
+ * Copies the operands in and prepares them (in prepChunk's chunks, {@link multiplyPrepared}, unless
+ * {@link PoolPrep} is `'before'` or the pairs' module is not on the pool: threaded-mat-mul.wat's
+ * `transpose` and `packPanels`, one `pairSteps`, `allFinite`), runs the tiles, copies the product out.
+ */
 function multiply(
   backend: WasmBackendLike,
-  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
+  running: PoolUse<ThreadedMatMulKernels>,
   tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
   at: Layout,
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
 ): void {
+  const { pool, kernels } = running;
   const { m, k, n, mPad, nPad } = at;
-  if (prep !== 'before') {
-    const pairs = threadPool('pairs');
-    if (pairs != null && pairs.pool === pool) {
-      multiplyPrepared(backend, { pool, build, kernels }, pairs, tensors, at, options);
-      return;
-    }
+  // the pairs' module (prepChunk, pairChunk) where it is on the same pool
+  const found = threadPool('pairs');
+  const pairs = found != null && found.pool === pool ? found : null;
+  const listing = pairs != null && pairListsTaken(at, pool.threads);
+  if (prep !== 'before' && pairs != null) {
+    multiplyPrepared(backend, running, pairs, tensors, at, options, listing);
+    return;
   }
   // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
   const heap = new Float32Array(pool.memory.buffer);
@@ -328,13 +335,80 @@ function multiply(
   heap.fill(0, at.rows + m * k, at.rows + mPad * k);
   heap.set(backend.typedArrayFromHeap(tensors.b) as Float32Array, at.raw);
   kernels.packPanels(at.raw * 4, at.panels * 4, k, n, options.transposeB ? 1 : 0);
-  if (tensors.bias != null) {
-    heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
-    heap.fill(0, at.bias + n, at.bias + nPad);
-  }
+  copyBias(backend, heap, tensors.bias, at);
+  runTiles(
+    backend,
+    running,
+    heap,
+    tensors,
+    at,
+    options.relu,
+    pairs != null && listing
+      ? {
+          build: pairs.build,
+          listed: pairs.kernels.pairSteps(at.rows * 4, at.lists * 4, mPad, k),
+          finite: () => kernels.allFinite(at.panels * 4, nPad * k) !== 0,
+          ends: 0,
+        }
+      : null,
+  );
+}
+
+/**
+ * Whether a product takes pair lists (float-zero-skip.ts's rule, and its tiles' columns whole
+ * panels of the pairs' kernel); they run where the pairs' module is on the product's pool.
+ */
+function pairListsTaken(at: Layout, threads: number): boolean {
+  const { mPad, k, nPad } = at;
+  return (
+    floatZeroSkipTried(mPad, k, nPad) &&
+    tiles(mPad, nPad, threads).chunkCols % PAIR_PANEL_COLUMNS === 0 &&
+    pairListsWanted(mPad, k, nPad)
+  );
+}
+
+/** The bias `[n]` at `at.bias`, padded with zeros to `nPad`, where there is one. */
+function copyBias(
+  backend: WasmBackendLike,
+  heap: Float32Array,
+  bias: TensorInfo | undefined,
+  at: Layout,
+): void {
+  if (bias == null) return;
+  heap.set(backend.typedArrayFromHeap(bias) as Float32Array, at.bias);
+  heap.fill(0, at.bias + at.n, at.bias + at.nPad);
+}
+
+/** A product's pair lists of `op(a)`, their table of blocks at `at.lists` (see {@link runTiles}). */
+interface PairLists {
+  /** The pairs' module build on the pool. */
+  build: number;
+  /** Steps listed in all. */
+  listed: number;
+  /** Whether `op(b)`'s panels are all finite (asked only where the lists pay). */
+  finite: () => boolean;
+  /** pairChunk's `ends`: where each block's steps end (bytes), 0: where the next block's begin. */
+  ends: number;
+}
+
+/**
+ * The tiles on every thread over the prepared operands (`op(a)` as rows, `op(b)` in panels), then
+ * the product into `out`: over `pairs`' lists where they are given and pay and the panels are all
+ * finite, densely where they do not pay, else over the zero steps of each block of 4 rows
+ * (threaded-mat-mul.wat's `zeroSteps`, where float-zero-skip.ts tries them).
+ */
+function runTiles(
+  backend: WasmBackendLike,
+  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
+  heap: Float32Array,
+  tensors: { bias?: TensorInfo; out: TensorInfo },
+  at: Layout,
+  relu: boolean,
+  pairs: PairLists | null,
+): void {
+  const { k, mPad, nPad } = at;
   const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
-  const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
-  const tried = floatZeroSkipTried(mPad, k, nPad);
+  const flags = (tensors.bias != null ? 1 : 0) | (relu ? 2 : 0);
   const args = [
     at.rows * 4,
     at.panels * 4,
@@ -347,30 +421,15 @@ function multiply(
     at.bias * 4,
     flags,
   ];
-  // Lists per pair of rows where the product and its tiles take them (float-zero-skip.ts), on the
-  // pairs' module of the same pool; else (or where they do not pay) per block of 4 rows.
-  const pairs =
-    tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad)
-      ? threadPool('pairs')
-      : null;
-  if (pairs != null && pairs.pool === pool) {
-    const listed = pairs.kernels.pairSteps(at.rows * 4, at.lists * 4, mPad, k);
-    if (pairListsPay(listed, mPad, k, nPad)) {
-      if (kernels.allFinite(at.panels * 4, nPad * k) !== 0) {
-        countPairSkips(listed, mPad, k, nPad);
-        pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4, 0]);
-        copyOut(backend, heap, tensors.out, at);
-        return;
-      }
-    } else {
-      pool.run(build, 'matMulChunk', chunks, [...args, 0]);
-      copyOut(backend, heap, tensors.out, at);
-      return;
-    }
-  }
-  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
-  const lists = tried
-    ? listZeroSteps(kernels, {
+  // dense tiles where the pair lists do not pay
+  let job = { build, name: 'matMulChunk', args: [...args, 0] };
+  if (pairs == null || pairListsPay(pairs.listed, mPad, k, nPad)) {
+    if (pairs?.finite()) {
+      countPairSkips(pairs.listed, mPad, k, nPad);
+      job = { build: pairs.build, name: 'pairChunk', args: [...args, at.lists * 4, pairs.ends] };
+    } else if (floatZeroSkipTried(mPad, k, nPad)) {
+      // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
+      const lists = listZeroSteps(kernels, {
         a: at.rows * 4,
         lists: at.lists * 4,
         m: mPad,
@@ -378,9 +437,11 @@ function multiply(
         b: at.panels * 4,
         bFloats: nPad * k,
         n: nPad,
-      })
-    : 0;
-  pool.run(build, 'matMulChunk', chunks, [...args, lists]);
+      });
+      job = { build, name: 'matMulChunk', args: [...args, lists] };
+    }
+  }
+  pool.run(job.build, job.name, chunks, job.args);
   copyOut(backend, heap, tensors.out, at);
 }
 
@@ -388,17 +449,19 @@ function multiply(
  * {@link multiply} with its preparation in chunks (threaded-pair-steps.wat's `prepChunk`; a pool
  * job, or on the calling thread: {@link PoolPrep}): the operands copied in as given, then `op(a)`'s
  * transpose and pair lists by row chunks and `op(b)`'s panels by column groups with their
- * finiteness; then the tiles as `multiply` runs them, on the same lists and panels, so the same bits
- * and the same routing.
+ * finiteness; then {@link runTiles} as `multiply` runs it, on the same lists and panels, so the same
+ * bits and the same routing.
  */
 function multiplyPrepared(
   backend: WasmBackendLike,
-  { pool, build, kernels }: PoolUse<ThreadedMatMulKernels>,
+  running: PoolUse<ThreadedMatMulKernels>,
   pairs: PoolUse<ThreadedPairKernels>,
   tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
   at: Layout,
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
+  listing: boolean,
 ): void {
+  const { pool } = running;
   const { m, k, n, mPad, nPad } = at;
   // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
   const heap = new Float32Array(pool.memory.buffer);
@@ -406,17 +469,11 @@ function multiplyPrepared(
   heap.set(backend.typedArrayFromHeap(tensors.a) as Float32Array, options.transposeA ? at.raw : at.rows);
   heap.fill(0, at.rows + m * k, at.rows + mPad * k);
   heap.set(backend.typedArrayFromHeap(tensors.b) as Float32Array, at.rawB);
-  if (tensors.bias != null) {
-    heap.set(backend.typedArrayFromHeap(tensors.bias) as Float32Array, at.bias);
-    heap.fill(0, at.bias + n, at.bias + nPad);
-  }
-  const { chunkRows, chunkCols, chunks } = tiles(mPad, nPad, pool.threads);
-  const flags = (tensors.bias != null ? 1 : 0) | (options.relu ? 2 : 0);
-  const tried = floatZeroSkipTried(mPad, k, nPad);
-  const listing = tried && chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad);
+  copyBias(backend, heap, tensors.bias, at);
   // about CHUNKS_PER_THREAD chunks a thread of each kind: column groups of a multiple of 8 columns,
-  // and (to transpose or list op(a)) row chunks of a multiple of 4 rows
-  const wanted = pool.threads * CHUNKS_PER_THREAD;
+  // and (to transpose or list op(a)) row chunks of a multiple of 4 rows; at most MAX_CHUNKS / 2 of
+  // each, so that both kinds make one pool job and their results fit the layout's flags
+  const wanted = Math.min(pool.threads * CHUNKS_PER_THREAD, Math.floor(MAX_CHUNKS / 2));
   const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
   const groups = Math.ceil(nPad / groupCols);
   const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
@@ -443,46 +500,22 @@ function multiplyPrepared(
   );
   if (prep === 'job') pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
   else for (let c = 0; c < first + groups; c++) pairs.kernels.prepChunk(c, at.params * 4);
-  const args = [
-    at.rows * 4,
-    at.panels * 4,
-    at.out * 4,
-    mPad,
-    k,
-    nPad,
-    chunkRows,
-    chunkCols,
-    at.bias * 4,
-    flags,
-  ];
-  if (listing) {
-    const { ends, listed } = joinLists(words, at, first, chunkRowsA);
-    if (!pairListsPay(listed, mPad, k, nPad)) {
-      pool.run(build, 'matMulChunk', chunks, [...args, 0]);
-      copyOut(backend, heap, tensors.out, at);
-      return;
-    }
-    if (words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1)) {
-      countPairSkips(listed, mPad, k, nPad);
-      pool.run(pairs.build, 'pairChunk', chunks, [...args, at.lists * 4, ends]);
-      copyOut(backend, heap, tensors.out, at);
-      return;
-    }
-  }
-  // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
-  const lists = tried
-    ? listZeroSteps(kernels, {
-        a: at.rows * 4,
-        lists: at.lists * 4,
-        m: mPad,
-        k,
-        b: at.panels * 4,
-        bFloats: nPad * k,
-        n: nPad,
-      })
-    : 0;
-  pool.run(build, 'matMulChunk', chunks, [...args, lists]);
-  copyOut(backend, heap, tensors.out, at);
+  runTiles(
+    backend,
+    running,
+    heap,
+    tensors,
+    at,
+    options.relu,
+    listing
+      ? {
+          build: pairs.build,
+          ...joinLists(words, at, first, chunkRowsA),
+          finite: () =>
+            words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1),
+        }
+      : null,
+  );
 }
 
 /**

@@ -49,6 +49,17 @@ const CASES: [string, Case][] = [
     'both transposed, odd sizes',
     { a: [101, 130], b: [99, 101], transposeA: true, transposeB: true, zeros: [0.7, 0.1] },
   ],
+  [
+    "Infinity in the last float of transposed b, k odd (the finiteness test's tail of 1 to 3)",
+    {
+      a: [128, 401],
+      b: [91, 401],
+      transposeB: true,
+      zeros: [0.8, 0],
+      special: { b: [[91 * 401 - 1, Number.POSITIVE_INFINITY]] },
+    },
+  ],
+  ['batched a (rows folded into m, m odd)', { a: [3, 51, 300], b: [300, 200], zeros: [0.8, 0] }],
   ['odd sizes, n = 10 (one partial panel)', { a: [402, 777], b: [777, 10], zeros: [0.8, 0] }],
   ['odd sizes, n = 37', { a: [250, 301], b: [301, 37], bias: true, zeros: [0.6, 0.2] }],
   ['dense rows (lists do not pay)', { a: [128, 300], b: [300, 200], zeros: [0, 0] }],
@@ -130,6 +141,9 @@ describe('the pool products prepared in chunks (prepChunk)', () => {
           setPoolPrep('before');
           const before = await product(c, seed);
           for (const where of ['job', 'calling'] as const) {
+            // another seed's product first, so that nothing the preparation misses is left right
+            // in the pool's memory by the product before
+            await product(c, seed + 10);
             setPoolPrep(where);
             const after = await product(c, seed);
             const same = Buffer.from(after).equals(Buffer.from(before));
@@ -140,6 +154,21 @@ describe('the pool products prepared in chunks (prepChunk)', () => {
     }
     setFmaKernelsEnabled(true);
   });
+
+  it("keeps a job of many threads within the pool's chunks (first + groups <= MAX_CHUNKS)", async () => {
+    // 40 threads: 160 chunks wanted of each kind (row chunks of op(a), column groups of op(b)), 320
+    // in all, more than a pool job takes and than the layout's results hold
+    expect(await setWasmThreads(40)).toBe(40);
+    const c: Case = { a: [64, 1280], b: [64, 1280], transposeA: true, zeros: [0.8, 0] };
+    setPoolPrep('before');
+    const before = await product(c, 4);
+    for (const where of ['job', 'calling'] as const) {
+      await product(c, 14);
+      setPoolPrep(where);
+      expect(Buffer.from(await product(c, 4)).equals(Buffer.from(before)), where).toBe(true);
+    }
+    setPoolPrep();
+  }, 60_000);
 
   it('prepares in a pool job (or on the calling thread), then runs the tiles the preparation before would', async () => {
     expect(await setWasmThreads(2)).toBe(2);

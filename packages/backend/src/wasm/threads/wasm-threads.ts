@@ -72,7 +72,7 @@ export interface ThreadedPairKernels {
   pairChunk(...args: [...ProductTileArgs, lists: number, ends?: number]): void;
   /**
    * Chunk `chunk` of a product's preparation (mat-mul-by-threads.ts): `op(a)`'s transpose and pair
-   * lists, or a column group of `op(b)`'s panels and their finiteness; its 13 arguments lie as i32
+   * lists, or a column group of `op(b)`'s panels and their finiteness; its 14 arguments lie as i32
    * at `params` (see the .wat).
    */
   prepChunk(chunk: number, params: number): void;
