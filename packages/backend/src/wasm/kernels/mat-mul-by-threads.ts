@@ -157,28 +157,29 @@ export function threadedMatMulRoutes(
 /**
  * Where the pool's products prepare their operands (`op(a)`'s transpose and pair lists, `op(b)`'s
  * panels and their finiteness):
- * - `'calling'` (the default): threaded-pair-steps.wat's `prepChunk` (row chunks of `op(a)`: its
+ * - `'job'` (the default): threaded-pair-steps.wat's `prepChunk` (row chunks of `op(a)`: its
  *   transpose and pair lists; column groups of `op(b)`: its panels, tested finite as they are
- *   packed), one chunk after the other on the calling thread, then the tiles' job;
- * - `'job'`: the same chunks as a first pool job on every thread, then the tiles' job (a second
- *   wake-up of the workers per product; under load, wave 12: within the noise of `'calling'` on whole
- *   training steps, per product now faster, now not: BENCHMARKS.md, wip/pool-pack and its review);
+ *   packed) as a first pool job on every thread, then the tiles' job (a second wake-up of the
+ *   workers per product). Quiet, wave 12, the MLP's training step on MNIST on 2 threads: 1.071x and
+ *   1.045x faster than `'before'` by round, against 1.041x and 1.023x for `'calling'`
+ *   (BENCHMARKS.md, "The lead's quiet reruns after wave 12");
+ * - `'calling'`: the same chunks one after the other on the calling thread, then the tiles' job;
  * - `'before'`: as before wave 12 (threaded-mat-mul.wat's `transpose` and `packPanels`, one
  *   `pairSteps` over all of `op(a)`, `allFinite` over the panels), on the calling thread.
- * The same bits, lists and routing whichever. `'calling'` does less work than `'before'` on one
- * thread (packing by column groups, the finiteness test while packing; BENCHMARKS.md, branch
+ * The same bits, lists and routing whichever. `'calling'` and `'job'` do less work than `'before'`
+ * in all (packing by column groups, the finiteness test while packing; BENCHMARKS.md, branch
  * wip/pool-pack).
  */
 export type PoolPrep = 'job' | 'calling' | 'before';
 
-let prep: PoolPrep = 'calling';
+let prep: PoolPrep = 'job';
 
 /**
- * Sets where the pool's products prepare their operands ({@link PoolPrep}, default `'calling'`; no
+ * Sets where the pool's products prepare their operands ({@link PoolPrep}, default `'job'`; no
  * argument: the default); for the benchmark that compares them in one process (`pnpm --filter
  * @tensorfold/bench pool-prep-ab`) and tests.
  */
-export function setPoolPrep(where: PoolPrep = 'calling'): void {
+export function setPoolPrep(where: PoolPrep = 'job'): void {
   prep = where;
 }
 

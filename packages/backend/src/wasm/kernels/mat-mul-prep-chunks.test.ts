@@ -191,11 +191,11 @@ describe('the pool products prepared in chunks (prepChunk)', () => {
       }
       // MNIST-like x . W1 on 2 threads: 128 rows listed in 8 chunks of 16, 512 columns packed in 8 of 64.
       expect(await jobs(CASES[0][1], 'job')).toEqual(['prepChunk:16', 'pairChunk:8']);
-      // the default: the same chunks on the calling thread, one pool job (the tiles)
+      // the default: the chunks as a first pool job, then the tiles' job
       setPoolPrep();
       spy.mockClear();
       await product(CASES[0][1], 3);
-      expect(spy.mock.calls.map(([, name]) => name)).toEqual(['pairChunk']);
+      expect(spy.mock.calls.map(([, name]) => name)).toEqual(['prepChunk', 'pairChunk']);
     } finally {
       spy.mockRestore();
       setPoolPrep();
