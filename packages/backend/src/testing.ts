@@ -51,9 +51,9 @@ export {
   simdKernelsFlavor,
 } from './wasm/simd/simd-kernels.js';
 /**
- * The WASM thread pool's internals (the pool class, its modules' builds, the tiling, the pair lists'
- * sizes and threshold), for tools/bench's shared-heap and pool-copy benchmarks. Not an API: no
- * stability, any release may change or drop it.
+ * The WASM thread pool's internals (the pool class, its modules' builds, a float product's memory
+ * layout, the tiling, the pair lists' sizes and threshold), for tools/bench's shared-heap and pool
+ * benchmarks. Not an API: no stability, any release may change or drop it.
  */
 export * as poolInternals from './wasm/threads/pool-internals.js';
 export { setThreadedKernelMinimum } from './wasm/threads/threaded-minimum.js';

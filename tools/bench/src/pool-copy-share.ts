@@ -22,7 +22,8 @@ import { loadavg } from 'node:os';
 import { poolInternals, setThreadedKernelsEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
-import { mlpOperands } from './mlp-operands.js';
+import { mlpOperands, mlpProducts } from './mlp-operands.js';
+import { reservedPoolLayout } from './pool-layout.js';
 import { medianOf as median, medianAndQuartiles } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { tensorfoldModel } from './training-models.js';
@@ -30,7 +31,6 @@ import { tensorfoldModel } from './training-models.js';
 const {
   PAIR_LISTED_AT_MOST_SIXTEENTHS,
   PAIR_PANEL_COLUMNS,
-  listWords,
   pairListsWanted,
   threadPool,
   tiles,
@@ -50,18 +50,11 @@ async function main() {
   if (wasmThreads() < 2) throw new Error('Run with 2 threads (TENSORFOLD_WASM_THREADS=2).');
   const tensorsBefore = tf.memory().numTensors;
   const operands = await mlpOperands();
-  const { x, y, w1, w2, h1, dy1, dy2 } = operands;
+  const { x, y } = operands;
   const backend = tf.backend() as unknown as HeapBackend;
   const pool = threadPool('matMul');
   if (pool == null) throw new Error('no pool');
-  // [name, a, b, transposeA, transposeB]
-  const products: Array<[string, tf.Tensor, tf.Tensor, boolean, boolean]> = [
-    ['forward x . W1', x, w1, false, false],
-    ['dW1 x^T . dy1', x, dy1, true, false],
-    ['forward h1 . W2', h1, w2, false, false],
-    ['dW2 h1^T . dy2', h1, dy2, true, false],
-    ['dX2 dy2 . W2^T', dy2, w2, false, true],
-  ];
+  const products = mlpProducts(operands);
   const model = tensorfoldModel('mlp');
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
 
@@ -93,18 +86,8 @@ async function main() {
       round % 2 === 0 ? products.map((_, i) => i) : products.map((_, i) => products.length - 1 - i);
     for (const i of order) {
       const [, a, b, tA, tB] = products[i];
-      const m = tA ? a.shape[1]! : a.shape[0]!;
-      const k = tA ? a.shape[0]! : a.shape[1]!;
-      const n = tB ? b.shape[0]! : b.shape[1]!;
-      const mPad = Math.ceil(m / 4) * 4;
-      const nPad = Math.ceil(n / 8) * 8;
-      // the pool path's layout in floats (mat-mul-by-threads.ts's layoutOf, without the lists)
-      const rows = 0;
-      const panels = mPad * k + 16;
-      const out = panels + nPad * k + 16;
-      const raw = out + mPad * nPad + 16;
-      const lists = raw + Math.max(m * k, k * n) + 16;
-      if (!pool.pool.reserve(4 * (lists + listWords(mPad, k) + 16))) throw new Error('reserve');
+      // the pool path's own layout in floats (mat-mul-by-threads.ts's layoutOf), reserved
+      const { m, k, n, mPad, nPad, rows, panels, out, raw, lists } = reservedPoolLayout(a, b, tA, tB);
       const heap = new Float32Array(pool.pool.memory.buffer);
       const pairs = threadPool('pairs');
       if (pairs == null) throw new Error('no pairs module');

@@ -20,10 +20,10 @@
 import { loadavg } from 'node:os';
 import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
 import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { runAlternating } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
+import { mlpOperands, mlpProducts } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
@@ -84,36 +84,28 @@ async function sides(round: (steps: number) => Promise<Timed>, rounds: number, s
   }
 }
 
-async function batch(data: 'mnist' | 'random'): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
-  if (data === 'random') {
-    const x = tf.randomUniform([128, 784], 0, 1, 'float32', 7) as tf.Tensor2D; // [128, 784]
-    const y = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32', 8), 10).toFloat() as tf.Tensor2D; // [128, 10]
-    return { x, y };
-  }
-  const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
-  const x = tf.reshape(train.xs, [128, 784]) as tf.Tensor2D; // [128, 784]
-  const y = tf.clone(train.ys) as tf.Tensor2D; // [128, 10]
-  train.dispose();
-  return { x, y };
+/** `step` timed on each side, {@link STEPS} a round (ms a step), printed as a row and the rounds' load. */
+async function timeSteps(name: string, step: () => Promise<unknown>, rounds: number): Promise<void> {
+  const result = await sides(
+    async (steps) => {
+      const t = await timedMs(async () => {
+        for (let s = 0; s < steps; s++) await step();
+      });
+      return { wall: t.wall / steps, cpu: t.cpu / steps };
+    },
+    rounds,
+    STEPS,
+  );
+  console.log(row(name, result.rounds, 2));
+  console.log(
+    `load per core at most ${result.load.toFixed(1)}; others' cores ${result.othersCores?.toFixed(2)}`,
+  );
 }
 
 async function measure(data: 'mnist' | 'random', rounds: number, stepsOnly: boolean): Promise<void> {
-  const { x, y } = await batch(data);
-  const glorot = (i: number, o: number, seed: number) =>
-    tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
-  const w1 = glorot(784, 512, 1);
-  const w2 = glorot(512, 256, 2);
-  const h1 = tf.relu(tf.matMul(x, w1)); // [128, 512]
-  const h2 = tf.relu(tf.matMul(h1, w2)); // [128, 256]
-  const dy2 = tf.mul(tf.randomNormal([128, 256], 0, 0.01, 'float32', 3), tf.step(h2)); // [128, 256]
-  const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1)); // [128, 512]
-  const products: Array<[string, tf.Tensor, tf.Tensor, boolean, boolean]> = [
-    ['x . W1', x, w1, false, false],
-    ['dW1 x^T . dy1', x, dy1, true, false],
-    ['h1 . W2', h1, w2, false, false],
-    ['dW2 h1^T . dy2', h1, dy2, true, false],
-    ['dX2 dy2 . W2^T', dy2, w2, false, true],
-  ];
+  const operands = await mlpOperands(data);
+  const { x, y } = operands;
+  const products = mlpProducts(operands);
   console.log(`\n${data}: load ${loadavg()[0].toFixed(1)}; us a call (products) or ms a step`);
   console.log(HEAD);
   for (const [name, a, b, tA, tB] of stepsOnly ? [] : products) {
@@ -132,22 +124,9 @@ async function measure(data: 'mnist' | 'random', rounds: number, stepsOnly: bool
   const model = tensorfoldModel('mlp');
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
   const before = tf.memory().numTensors;
-  const step = await sides(
-    async (steps) => {
-      const t = await timedMs(async () => {
-        for (let s = 0; s < steps; s++) await model.trainOnBatch(x, y);
-      });
-      return { wall: t.wall / steps, cpu: t.cpu / steps };
-    },
-    rounds,
-    STEPS,
-  );
-  console.log(row('MLP step (ms)', step.rounds, 2));
-  console.log(
-    `load per core at most ${(step.load).toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`,
-  );
+  await timeSteps('MLP step (ms)', () => model.trainOnBatch(x, y), rounds);
   if (tf.memory().numTensors !== before) throw new Error('the steps leaked tensors');
-  tf.dispose([x, y, w1, w2, h1, h2, dy1, dy2]);
+  operands.dispose();
 }
 
 async function lenet5(rounds: number): Promise<void> {
@@ -159,22 +138,13 @@ async function lenet5(rounds: number): Promise<void> {
     `\nlenet5, MNIST batches of ${TRAINING_INPUT.lenet5.batch}: load ${loadavg()[0].toFixed(1)}; ms a step`,
   );
   console.log(HEAD);
-  const step = await sides(
-    async (steps) => {
-      const t = await timedMs(async () => {
-        for (let s = 0; s < steps; s++) {
-          const { x, y } = batches[next++ % AB_BATCHES];
-          await model.trainOnBatch(x, y);
-        }
-      });
-      return { wall: t.wall / steps, cpu: t.cpu / steps };
+  await timeSteps(
+    'LeNet-5 step (ms)',
+    async () => {
+      const { x, y } = batches[next++ % AB_BATCHES];
+      await model.trainOnBatch(x, y);
     },
     rounds,
-    STEPS,
-  );
-  console.log(row('LeNet-5 step (ms)', step.rounds, 2));
-  console.log(
-    `load per core at most ${(step.load).toFixed(1)}; others' cores ${step.othersCores?.toFixed(2)}`,
   );
   for (const { x, y } of batches) tf.dispose([x, y]);
 }

@@ -11,54 +11,30 @@
  */
 import { poolInternals } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
 import { useBackend } from './backends.js';
+import { mlpOperands, mlpProducts } from './mlp-operands.js';
+import { reservedPoolLayout } from './pool-layout.js';
 import { medianOf as median } from './steadiness.js';
 
-const { threadPool, listWords } = poolInternals;
+const { threadPool } = poolInternals;
 await useBackend('wasm');
-const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
-const x = tf.reshape(train.xs, [128, 784]); // [128, 784]
-const glorot = (i: number, o: number, seed: number) =>
-  tf.randomUniform([i, o], -Math.sqrt(6 / (i + o)), Math.sqrt(6 / (i + o)), 'float32', seed);
-const w1 = glorot(784, 512, 1);
-const w2 = glorot(512, 256, 2);
-const h1 = tf.relu(tf.matMul(x, w1)); // [128, 512]
-const h2 = tf.relu(tf.matMul(h1, w2)); // [128, 256]
-const dy2 = tf.mul(tf.randomNormal([128, 256], 0, 0.01, 'float32', 3), tf.step(h2));
-const dy1 = tf.mul(tf.randomNormal([128, 512], 0, 0.01, 'float32', 4), tf.step(h1));
-const products: Array<[string, tf.Tensor, tf.Tensor, boolean, boolean]> = [
-  ['x . W1', x, w1, false, false],
-  ['dW1 x^T . dy1', x, dy1, true, false],
-  ['h1 . W2', h1, w2, false, false],
-  ['dW2 h1^T . dy2', h1, dy2, true, false],
-  ['dX2 dy2 . W2^T', dy2, w2, false, true],
-];
+const tensorsBefore = tf.memory().numTensors;
+const operands = await mlpOperands();
 const pool = threadPool('matMul')!;
 const pairs = threadPool('pairs')!;
 const kp = pairs.kernels as unknown as {
   prepChunk(c: number, p: number): void;
   pairSteps(a: number, l: number, m: number, k: number): number;
 };
-for (const [name, a, b, tA, tB] of products) {
-  const m = tA ? a.shape[1]! : a.shape[0]!;
-  const k = tA ? a.shape[0]! : a.shape[1]!;
-  const n = tB ? b.shape[0]! : b.shape[1]!;
-  const mPad = Math.ceil(m / 4) * 4;
-  const nPad = Math.ceil(n / 8) * 8;
-  const rows = 0;
-  const panels = mPad * k + 16;
-  const rawA = panels + nPad * k + 16;
-  const rawB = rawA + m * k + 16;
-  const lists = rawB + k * n + 16;
-  const chunkLists = lists + listWords(mPad, k) + 16;
-  const params = chunkLists + listWords(mPad, k) + 5 * 255 + 16;
-  const flags = params + 32;
-  pool.pool.reserve(4 * (flags + 300));
+for (const [name, a, b, tA, tB] of mlpProducts(operands)) {
+  // the pool path's own layout in floats (mat-mul-by-threads.ts's layoutOf), reserved
+  const { m, k, n, mPad, nPad, rows, panels, raw, rawB, lists, chunkLists, params, flags } =
+    reservedPoolLayout(a, b, tA, tB);
   const heap = new Float32Array(pool.pool.memory.buffer);
   const words = new Int32Array(pool.pool.memory.buffer);
   const heapOf = tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
-  heap.set(heapOf.typedArrayFromHeap(a), rawA);
+  // op(a) as the kernel copies it in: as given at raw where transposed, else straight into rows
+  heap.set(heapOf.typedArrayFromHeap(a), tA ? raw : rows);
   heap.set(heapOf.typedArrayFromHeap(b), rawB);
   const wanted = 8;
   const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
@@ -66,15 +42,15 @@ for (const [name, a, b, tA, tB] of products) {
   const chunkRows = Math.ceil(mPad / 4 / wanted) * 4;
   const first = Math.ceil(mPad / chunkRows);
   const before = () => {
-    if (tA) pool.kernels.transpose(rawA * 4, rows * 4, k, m);
-    else heap.copyWithin(rows, rawA, rawA + m * k);
+    if (tA) pool.kernels.transpose(raw * 4, rows * 4, k, m);
+    else heap.set(heapOf.typedArrayFromHeap(a), rows);
     pool.kernels.packPanels(rawB * 4, panels * 4, k, n, tB ? 1 : 0);
     kp.pairSteps(rows * 4, lists * 4, mPad, k);
     pool.kernels.allFinite(panels * 4, nPad * k);
   };
   const parts: Record<string, () => void> = {
     transpose: () => {
-      if (tA) pool.kernels.transpose(rawA * 4, rows * 4, k, m);
+      if (tA) pool.kernels.transpose(raw * 4, rows * 4, k, m);
     },
     pack: () => pool.kernels.packPanels(rawB * 4, panels * 4, k, n, tB ? 1 : 0),
     list: () => kp.pairSteps(rows * 4, lists * 4, mPad, k),
@@ -92,7 +68,7 @@ for (const [name, a, b, tA, tB] of products) {
         rows * 4,
         listing ? chunkLists * 4 : 0,
         mPad,
-        tA ? rawA * 4 : 0,
+        tA ? raw * 4 : 0,
         m,
         flags * 4,
         first,
@@ -142,3 +118,5 @@ for (const [name, a, b, tA, tB] of products) {
       )}); prepChunk on this thread: rows ${t(rowChunks)}, groups ${t(groupChunks)}, join ${t(join)}`,
   );
 }
+operands.dispose();
+if (tf.memory().numTensors !== tensorsBefore) throw new Error('pool-prep-parts leaked tensors');

@@ -250,8 +250,11 @@ export function matMulByThreads(
   return out;
 }
 
-/** Where a product's parts lie in the pool's memory, in floats, and its padded sizes. */
-interface Layout {
+/**
+ * Where a product's parts lie in the pool's memory, in floats, and its padded sizes. Exported for
+ * the benches only (through `poolInternals` in `@tensorfold/backend/testing`); no stability guarantee.
+ */
+export interface Layout {
   m: number;
   k: number;
   n: number;
@@ -282,7 +285,13 @@ interface Layout {
   bytes: number;
 }
 
-function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout {
+/**
+ * The pool's memory layout of a float product `op(a)` `[m, k]` times `op(b)` `[k, n]`, as
+ * {@link matMulByThreads} reserves and fills it. Exported so that the benches (tools/bench:
+ * pool-copy-share, pool-prep-parts) time the layout the kernel uses, through `poolInternals` in
+ * `@tensorfold/backend/testing`; not an API, no stability guarantee.
+ */
+export function layoutOf(m: number, k: number, n: number, transposeA: boolean): Layout {
   const mPad = Math.ceil(m / 4) * 4;
   const nPad = Math.ceil(n / 8) * 8;
   const rows = 0;
