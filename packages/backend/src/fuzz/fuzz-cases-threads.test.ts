@@ -51,6 +51,7 @@ describe("the fuzz suite's thread-pool cases (fuzz-cases-threads.ts)", () => {
       'int8GemmChunk',
       'int8QuantizeChunk',
       'matMulChunk',
+      'prepChunk', // the float products' preparation, a pool job by default (setPoolPrep)
     ]);
     // The thresholds are back: a small convolution and its gradients stay on one thread.
     const small = await jobsOf(async () => {

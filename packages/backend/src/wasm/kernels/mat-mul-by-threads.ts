@@ -328,9 +328,11 @@ function multiply(
   // the pairs' module (prepChunk, pairChunk) where it is on the same pool
   const found = threadPool('pairs');
   const pairs = found != null && found.pool === pool ? found : null;
-  const listing = pairs != null && pairListsTaken(at, pool.threads);
+  // asked once per product: the call counts against a resting shape's rest (float-zero-skip.ts)
+  const tried = floatZeroSkipTried(mPad, k, nPad);
+  const listing = pairs != null && tried && pairListsTaken(at, pool.threads);
   if (prep !== 'before' && pairs != null) {
-    multiplyPrepared(backend, running, pairs, tensors, at, options, listing);
+    multiplyPrepared(backend, running, pairs, tensors, at, options, { tried, listing });
     return;
   }
   // Views after the last allocation: an allocation may move tfjs's heap (and reserve the pool's).
@@ -353,6 +355,7 @@ function multiply(
     tensors,
     at,
     options.relu,
+    tried,
     pairs != null && listing
       ? {
           build: pairs.build,
@@ -365,13 +368,13 @@ function multiply(
 }
 
 /**
- * Whether a product takes pair lists (float-zero-skip.ts's rule, and its tiles' columns whole
- * panels of the pairs' kernel); they run where the pairs' module is on the product's pool.
+ * Whether a product that float-zero-skip.ts tries this call takes pair lists (its tiles' columns
+ * whole panels of the pairs' kernel, and `pairListsWanted`); they run where the pairs' module is on
+ * the product's pool.
  */
 function pairListsTaken(at: Layout, threads: number): boolean {
   const { mPad, k, nPad } = at;
   return (
-    floatZeroSkipTried(mPad, k, nPad) &&
     tiles(mPad, nPad, threads).chunkCols % PAIR_PANEL_COLUMNS === 0 &&
     pairListsWanted(mPad, k, nPad)
   );
@@ -405,7 +408,8 @@ interface PairLists {
  * The tiles on every thread over the prepared operands (`op(a)` as rows, `op(b)` in panels), then
  * the product into `out`: over `pairs`' lists where they are given and pay and the panels are all
  * finite, densely where they do not pay, else over the zero steps of each block of 4 rows
- * (threaded-mat-mul.wat's `zeroSteps`, where float-zero-skip.ts tries them).
+ * (threaded-mat-mul.wat's `zeroSteps`, where float-zero-skip.ts tries them: `tried`, asked once per
+ * product by the caller).
  */
 function runTiles(
   backend: WasmBackendLike,
@@ -414,6 +418,7 @@ function runTiles(
   tensors: { bias?: TensorInfo; out: TensorInfo },
   at: Layout,
   relu: boolean,
+  tried: boolean,
   pairs: PairLists | null,
 ): void {
   const { k, mPad, nPad } = at;
@@ -437,7 +442,7 @@ function runTiles(
     if (pairs?.finite()) {
       countPairSkips(pairs.listed, mPad, k, nPad);
       job = { build: pairs.build, name: 'pairChunk', args: [...args, at.lists * 4, pairs.ends] };
-    } else if (floatZeroSkipTried(mPad, k, nPad)) {
+    } else if (tried) {
       // [mPad / 4 blocks] lists of the steps of k to walk (0: all)
       const lists = listZeroSteps(kernels, {
         a: at.rows * 4,
@@ -469,7 +474,7 @@ function multiplyPrepared(
   tensors: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; out: TensorInfo },
   at: Layout,
   options: { transposeA: boolean; transposeB: boolean; relu: boolean },
-  listing: boolean,
+  { tried, listing }: { tried: boolean; listing: boolean },
 ): void {
   const { pool } = running;
   const { m, k, n, mPad, nPad } = at;
@@ -517,6 +522,7 @@ function multiplyPrepared(
     tensors,
     at,
     options.relu,
+    tried,
     listing
       ? {
           build: pairs.build,
