@@ -374,10 +374,7 @@ function multiply(
  */
 function pairListsTaken(at: Layout, threads: number): boolean {
   const { mPad, k, nPad } = at;
-  return (
-    tiles(mPad, nPad, threads).chunkCols % PAIR_PANEL_COLUMNS === 0 &&
-    pairListsWanted(mPad, k, nPad)
-  );
+  return tiles(mPad, nPad, threads).chunkCols % PAIR_PANEL_COLUMNS === 0 && pairListsWanted(mPad, k, nPad);
 }
 
 /** The bias `[n]` at `at.bias`, padded with zeros to `nPad`, where there is one. */
