@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
@@ -397,20 +394,6 @@ describe('the direct int8 convolution on the WASM pool (FMA build)', () => {
     } finally {
       setFmaKernelsEnabled(true);
     }
-  });
-});
-
-describe('int8-direct.wat', () => {
-  it("is threaded-int8-direct.wat's code on tfjs-backend-wasm's memory, line for line", () => {
-    const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'simd');
-    const body = (file: string) => {
-      const text = readFileSync(join(dir, file), 'utf8');
-      return text
-        .slice(text.indexOf('(module'))
-        .split('\n')
-        .filter((line) => !line.includes('(import "env" "memory"'));
-    };
-    expect(body('int8-direct.wat')).toEqual(body('threaded-int8-direct.wat'));
   });
 });
 

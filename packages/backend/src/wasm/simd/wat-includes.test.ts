@@ -12,6 +12,13 @@ const simdDir = fileURLToPath(new URL('.', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'tensorfold-wat-includes-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** The modules: the .wat files directly in src/wasm/simd/ (fragments/ holds the included ones). */
+const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
+/** The text of `path` (relative to src/wasm/simd/) as written, its include lines not expanded. */
+const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
+/** How many times `part` stands in `text`. */
+const count = (text: string, part: string) => text.split(part).length - 1;
+
 /** Writes `files` (path relative to a fresh folder: text) and returns that folder. */
 function folder(name: string, files: Record<string, string>): string {
   const dir = join(scratch, name);
@@ -95,10 +102,6 @@ describe('expandIncludesWithOrigins', () => {
 });
 
 describe('the float zero-step skip in the SIMD kernels', () => {
-  const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
-  const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
-  const count = (text: string, part: string) => text.split(part).length - 1;
-
   it('has one source: fragments/float-zero-skip.wat, included by kernels.wat and threaded-mat-mul.wat', () => {
     const fragment = read('fragments/float-zero-skip.wat');
     for (const func of [
@@ -123,10 +126,6 @@ describe('the float zero-step skip in the SIMD kernels', () => {
 });
 
 describe('the lists per pair of rows in the SIMD kernels', () => {
-  const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
-  const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
-  const count = (text: string, part: string) => text.split(part).length - 1;
-
   it('has one source: fragments/pair-steps.wat, included by pair-steps.wat and threaded-pair-steps.wat', () => {
     const func = '(func (export "pairSteps")';
     expect(count(read('fragments/pair-steps.wat'), func)).toBe(1);
@@ -140,10 +139,6 @@ describe('the lists per pair of rows in the SIMD kernels', () => {
 });
 
 describe('the direct convolution and the blocked filter gradient in the SIMD kernels', () => {
-  const modules = readdirSync(simdDir).filter((name) => name.endsWith('.wat'));
-  const read = (path: string) => readFileSync(join(simdDir, path), 'utf8');
-  const count = (text: string, part: string) => text.split(part).length - 1;
-
   // `(func $name` with its line's end: the definition (the export line names the function too)
   it.each([
     ['direct-conv', '(func $directConv\n', '(export "directConv" (func $directConv))'],
@@ -169,4 +164,40 @@ describe('the direct convolution and the blocked filter gradient in the SIMD ker
       expect(count(read(`threaded-${name}.wat`), '(export')).toBe(1);
     },
   );
+});
+
+describe('the direct int8 convolution in the SIMD kernels', () => {
+  /** The lines of `text` that are code to wabt: not blank, not a `;;` comment (so not an include line). */
+  const code = (text: string) => text.split('\n').filter((line) => !/^\s*(;;.*)?$/.test(line));
+
+  it('has one source: fragments/int8-direct.wat, included by int8-direct.wat and threaded-int8-direct.wat', () => {
+    // each function's first line: $dot's parameters tell it from mttkrp.wat's $dot
+    const funcs = [
+      '(func $store8 (param $y0 v128)',
+      '(func $dot (param $a v128) (param $b v128)',
+      '(func (export "int8DirectConvChunk")',
+    ];
+    for (const func of funcs) {
+      expect(count(read('fragments/int8-direct.wat'), func)).toBe(1);
+      expect(modules.filter((module) => read(module).includes(func))).toEqual([]);
+    }
+    const including = modules.filter((module) =>
+      read(module).includes(';; @include fragments/int8-direct.wat'),
+    );
+    expect(including.sort()).toEqual(['int8-direct.wat', 'threaded-int8-direct.wat']);
+    for (const module of including) {
+      const expanded = expandIncludes(read(module), join(simdDir, module));
+      for (const func of funcs) expect(count(expanded, func)).toBe(1);
+    }
+  });
+
+  it("is that include and the memory, nothing else: tfjs-backend-wasm's, or the pool's shared one", () => {
+    // what the old line-for-line test of the two modules kept: the same code on either memory
+    expect(code(read('int8-direct.wat'))).toEqual(['(module', '  (import "env" "memory" (memory 0))', ')']);
+    expect(code(read('threaded-int8-direct.wat'))).toEqual([
+      '(module',
+      '  (import "env" "memory" (memory 1 16384 shared))',
+      ')',
+    ]);
+  });
 });
