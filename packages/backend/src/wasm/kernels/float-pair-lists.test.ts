@@ -4,6 +4,7 @@ import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { input, onOneWasmThreadWithFloatSkip, sameBits } from '../test-utils/float-pairs.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
@@ -112,8 +113,6 @@ function relu(rows: number, cols: number, seed: number): Float32Array {
   return sequence(rows * cols, seed).map((v) => (v < 0 ? 0 : v));
 }
 
-const input = (values: Float32Array, shape: number[]): KernelInput => ({ values, shape });
-
 interface Case {
   a: KernelInput;
   b: KernelInput;
@@ -183,8 +182,6 @@ async function threeWays(c: Case) {
   }
   return sides;
 }
-
-const sameBits = (x: Float32Array, y: Float32Array) => Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
 
 describe.each([1, 2, 3])('the float32 products over lists per pair of rows, on %i threads', (threads) => {
   beforeAll(async () => {
@@ -256,15 +253,7 @@ describe.each([1, 2, 3])('the float32 products over lists per pair of rows, on %
 });
 
 describe('which shapes walk the pairs, and dy . W^T on one thread (batch-mat-mul.ts)', () => {
-  beforeAll(async () => {
-    await useBackend('wasm');
-    expect(await setWasmThreads(1)).toBe(1);
-  });
-  afterEach(() => {
-    setFloatZeroSkipEnabled(true);
-    setFloatPairListsEnabled(true);
-    setPairsTransposeFused(true);
-  });
+  onOneWasmThreadWithFloatSkip();
 
   it('counts a resting shape out for REST_CALLS calls, and shapes under 32 columns always', () => {
     const [m, k, n] = [64, 512, 96];

@@ -1,24 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../init-backend.js';
+import { describe, expect, it } from 'vitest';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import { PAIRS_B_TRANSPOSED, PAIRS_EVERY_STEP, pairScratchAt } from '../simd/pair-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { input, onOneWasmThreadWithFloatSkip, sameBits } from '../test-utils/float-pairs.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
-import {
-  floatZeroStepsSkipped,
-  setFloatPairListsEnabled,
-  setFloatZeroSkipEnabled,
-} from './float-zero-skip.js';
+import { floatZeroStepsSkipped, setFloatZeroSkipEnabled } from './float-zero-skip.js';
 import { setPairsTransposeFused } from './mat-mul-by-simd.js';
 
 // dy . W^T on one thread with W read as it lies: pair-steps.wat transposes each panel of 16 rows of
 // W while copying it (matMulPairs' flag 1), instead of a separate transpose pass before the product.
-
-const sameBits = (x: Float32Array, y: Float32Array) => Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
 
 /** Values in [-1, 1) with about half 0 (some -0), independently in each row: a ReLU-masked gradient. */
 function masked(size: number, seed: number): Float32Array {
@@ -103,21 +97,12 @@ describe('matMulPairs on b given transposed (pair-steps.wat, flag 1)', () => {
   );
 });
 
-const input = (values: Float32Array, shape: number[]): KernelInput => ({ values, shape });
+/** dy . W^T (BatchMatMul, transposeB) on `backend`, W given as it lies: [.., n, k]. */
+const run = (dy: KernelInput, w: KernelInput, backend: 'cpu' | 'wasm' = 'wasm') =>
+  runKernelOn(backend, 'BatchMatMul', { a: dy, b: w }, { transposeA: false, transposeB: true });
 
 describe('dy . W^T on one thread with W transposed into the panels (batch-mat-mul.ts)', () => {
-  beforeAll(async () => {
-    await useBackend('wasm');
-    expect(await setWasmThreads(1)).toBe(1);
-  });
-  afterEach(() => {
-    setFloatZeroSkipEnabled(true);
-    setFloatPairListsEnabled(true);
-    setPairsTransposeFused(true);
-  });
-
-  const run = (dy: KernelInput, w: KernelInput, backend: 'cpu' | 'wasm' = 'wasm') =>
-    runKernelOn(backend, 'BatchMatMul', { a: dy, b: w }, { transposeA: false, transposeB: true });
+  onOneWasmThreadWithFloatSkip();
 
   it.each([
     // [dy rows, inner, W rows, dy masked]: the MLP's second layer; inner with a tail of 2; dense dy (the
@@ -169,17 +154,7 @@ describe('dy . W^T on one thread with W transposed into the panels (batch-mat-mu
 });
 
 describe('dy . W^T around the rule that keeps it as written (batch-mat-mul.ts, review)', () => {
-  beforeAll(async () => {
-    await useBackend('wasm');
-    expect(await setWasmThreads(1)).toBe(1);
-  });
-  afterEach(() => {
-    setFloatZeroSkipEnabled(true);
-    setPairsTransposeFused(true);
-  });
-
-  const run = (dy: KernelInput, w: KernelInput, backend: 'cpu' | 'wasm' = 'wasm') =>
-    runKernelOn(backend, 'BatchMatMul', { a: dy, b: w }, { transposeA: false, transposeB: true });
+  onOneWasmThreadWithFloatSkip();
 
   it.each([
     // [dy shape, W shape, as written by the pairs]: batch 4, the fewest rows the pairs take (rows % 4,
