@@ -4,7 +4,7 @@ import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { directConv, setDirectConvEnabled } from '../simd/direct-conv.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads, threadPool } from '../threads/wasm-threads.js';
 import { convBySimd, directConvFits } from './conv-by-simd.js';
 
@@ -111,8 +111,6 @@ async function bothOnThreads(c: Case, threads: number): Promise<{ values: Float3
   return { values, jobs };
 }
 
-const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
-
 describe('WASM convolutions by the direct SIMD kernel', () => {
   // runKernelOn keeps the thread setting last given to setWasmThreads; bothOnThreads sets them.
   beforeAll(async () => {
@@ -159,7 +157,7 @@ describe('WASM convolutions by the direct SIMD kernel', () => {
       for (const threads of [2, 3]) {
         const many = await bothOnThreads(lenet, threads);
         expect(many.jobs).toEqual(['directConvChunk', 'directConvChunk']);
-        for (let i = 0; i < 2; i++) expect(same(one.values[i], many.values[i])).toBe(true);
+        for (let i = 0; i < 2; i++) expect(sameBits(one.values[i], many.values[i])).toBe(true);
       }
     }
     setFmaKernelsEnabled(true);
@@ -173,7 +171,7 @@ describe('WASM convolutions by the direct SIMD kernel', () => {
     const xnnpack = await inputGradient('wasm', lenet);
     setDirectConvEnabled(true);
     expect(worstExcess(xnnpack.values, direct.values, 1e-5)).toBeLessThanOrEqual(1e-5);
-    expect(same(xnnpack.values, direct.values)).toBe(false);
+    expect(sameBits(xnnpack.values, direct.values)).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { convByThreads, THREADED_CONV_MIN_MULTIPLY_ADDS } from './conv-by-threads.js';
 
@@ -93,8 +93,6 @@ function run(backend: 'cpu' | 'wasm', c: Case) {
   return runKernelOn(backend, fused ? 'FusedConv2D' : 'Conv2D', inputsOf(c), attrsOf(c));
 }
 
-const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
-
 describe('WASM Conv2D on 2 threads', () => {
   beforeAll(async () => {
     await useBackend('wasm');
@@ -143,7 +141,7 @@ describe('WASM Conv2D on 2 threads', () => {
         const two = await run('wasm', c);
         await setWasmThreads(3);
         const three = await run('wasm', c);
-        expect(same(three.values, two.values)).toBe(true);
+        expect(sameBits(three.values, two.values)).toBe(true);
       }
     }
     setFmaKernelsEnabled(true);

@@ -2,48 +2,29 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import {
+  attrsOf,
+  type FilterGradientCase,
+  inputsOf,
+  runFilterGradient,
+} from '../test-utils/filter-gradient-cases.js';
+import { sameBits, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads, threadPool } from '../threads/wasm-threads.js';
 
-type Shape4 = [number, number, number, number];
-
-interface Case {
-  xShape: Shape4;
-  filterShape: Shape4;
-  stride: number;
-  pad: 'valid' | 'same';
-}
-
 // Input channels a multiple of 4, output channels of 8: the register-blocked kernel's shapes.
-const CASES: [string, Case][] = [
+const CASES: [string, FilterGradientCase][] = [
   [
     'LeNet-5 second layer (5x5x8 to 16, valid), 13 images',
-    { xShape: [13, 14, 14, 8], filterShape: [5, 5, 8, 16], stride: 1, pad: 'valid' },
+    { xShape: [13, 14, 14, 8], filterShape: [5, 5, 8, 16], strides: [1, 1], pad: 'valid' },
   ],
   [
     'stride 2, same, odd sizes',
-    { xShape: [12, 33, 31, 8], filterShape: [3, 3, 8, 8], stride: 2, pad: 'same' },
+    { xShape: [12, 33, 31, 8], filterShape: [3, 3, 8, 8], strides: [2, 2], pad: 'same' },
   ],
 ];
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const infoOf = (c: Case) =>
-  tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.stride, 1, c.pad as 'same');
-const attrsOf = (c: Case) => ({
-  strides: [c.stride, c.stride],
-  pad: c.pad,
-  dataFormat: 'NHWC',
-  dimRoundingMode: undefined,
-  filterShape: c.filterShape,
-  dilations: [1, 1],
-});
-const inputsOf = (c: Case) => ({
-  x: { values: sequence(size(c.xShape), 1), shape: c.xShape },
-  dy: { values: sequence(size(infoOf(c).outShape), 2), shape: infoOf(c).outShape },
-});
-
 /** The registered Conv2DBackpropFilter on WASM with `threads` threads, and the pool jobs it ran. */
-async function onThreads(c: Case, threads: number) {
+async function onThreads(c: FilterGradientCase, threads: number) {
   await useBackend('wasm');
   expect(await setWasmThreads(threads)).toBe(threads);
   const pool = threadPool('blockedFilterGradient')?.pool;
@@ -61,8 +42,6 @@ async function onThreads(c: Case, threads: number) {
   return { values, jobs };
 }
 
-const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
-
 describe('WASM Conv2DBackpropFilter, register-blocked, split by images on the pool', () => {
   afterAll(async () => {
     setFmaKernelsEnabled(true);
@@ -74,7 +53,7 @@ describe('WASM Conv2DBackpropFilter, register-blocked, split by images on the po
     async (_name, c) => {
       for (const fma of [true, false]) {
         setFmaKernelsEnabled(fma);
-        const want = await runKernelOn('cpu', 'Conv2DBackpropFilter', inputsOf(c), attrsOf(c));
+        const want = await runFilterGradient('cpu', c);
         const one = await onThreads(c, 1);
         const two = await onThreads(c, 2);
         expect(two.jobs).toEqual(['filterGradientBlockedChunk']);
@@ -83,7 +62,7 @@ describe('WASM Conv2DBackpropFilter, register-blocked, split by images on the po
         for (const threads of [3, 4]) {
           const many = await onThreads(c, threads);
           expect(many.jobs).toEqual(['filterGradientBlockedChunk']);
-          expect(same(many.values, two.values)).toBe(true);
+          expect(sameBits(many.values, two.values)).toBe(true);
         }
       }
     },

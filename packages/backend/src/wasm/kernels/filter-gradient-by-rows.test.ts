@@ -1,38 +1,40 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
+import type { WasmBackendLike } from '../kernel-scope.js';
 import { dataMovementKernels, setPadRowsEnabled } from '../simd/data-movement.js';
 import { setDirectConvEnabled } from '../simd/direct-conv.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import {
+  expectFreesAll,
+  type FilterGradientCase,
+  infoOf,
+  runFilterGradient,
+} from '../test-utils/filter-gradient-cases.js';
+import { worstExcess } from '../test-utils/run-kernel.js';
 import { filterGradientByRows, usesRowsFilterGradient } from './filter-gradient-by-rows.js';
 
 type Shape4 = [number, number, number, number];
 
-interface Case {
-  xShape: Shape4;
-  filterShape: Shape4;
-  stride: number;
-  pad: 'valid' | 'same' | number[][];
-}
-
-const CASES: [string, Case][] = [
+const CASES: [string, FilterGradientCase][] = [
   [
     'LeNet-5 first layer (3x3x1 to 8, same)',
-    { xShape: [4, 28, 28, 1], filterShape: [3, 3, 1, 8], stride: 1, pad: 'same' },
+    { xShape: [4, 28, 28, 1], filterShape: [3, 3, 1, 8], strides: [1, 1], pad: 'same' },
   ],
-  ['RGB, stride 2, odd sizes', { xShape: [3, 9, 11, 3], filterShape: [3, 3, 3, 8], stride: 2, pad: 'same' }],
+  [
+    'RGB, stride 2, odd sizes',
+    { xShape: [3, 9, 11, 3], filterShape: [3, 3, 3, 8], strides: [2, 2], pad: 'same' },
+  ],
   [
     '5x4 to 16, valid (a run of exactly 4 taps)',
-    { xShape: [2, 7, 6, 1], filterShape: [5, 4, 1, 16], stride: 1, pad: 'valid' },
+    { xShape: [2, 7, 6, 1], filterShape: [5, 4, 1, 16], strides: [1, 1], pad: 'valid' },
   ],
   [
     'explicit padding wider than the filter, 2 channels',
     {
       xShape: [2, 7, 6, 2],
       filterShape: [2, 3, 2, 8],
-      stride: 1,
+      strides: [1, 1],
       pad: [
         [0, 0],
         [3, 1],
@@ -43,33 +45,9 @@ const CASES: [string, Case][] = [
   ],
   [
     'a filter larger than the image',
-    { xShape: [2, 3, 2, 1], filterShape: [4, 5, 1, 8], stride: 1, pad: 'same' },
+    { xShape: [2, 3, 2, 1], filterShape: [4, 5, 1, 8], strides: [1, 1], pad: 'same' },
   ],
 ];
-
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const infoOf = (c: Case) =>
-  tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.stride, 1, c.pad as 'same');
-
-function run(backend: 'cpu' | 'wasm', c: Case) {
-  const dyShape = infoOf(c).outShape;
-  return runKernelOn(
-    backend,
-    'Conv2DBackpropFilter',
-    {
-      x: { values: sequence(size(c.xShape), 1), shape: c.xShape },
-      dy: { values: sequence(size(dyShape), 2), shape: dyShape },
-    },
-    {
-      strides: [c.stride, c.stride],
-      pad: c.pad,
-      dataFormat: 'NHWC',
-      dimRoundingMode: undefined,
-      filterShape: c.filterShape,
-      dilations: [1, 1],
-    },
-  );
-}
 
 describe('WASM Conv2DBackpropFilter for few input channels (runs of taps)', () => {
   beforeAll(async () => {
@@ -85,33 +63,23 @@ describe('WASM Conv2DBackpropFilter for few input channels (runs of taps)', () =
 
     it.each(CASES)('matches the CPU backend: %s', async (_name, c) => {
       expect(usesRowsFilterGradient(infoOf(c))).toBe(true);
-      const want = await run('cpu', c);
-      const got = await run('wasm', c);
+      const want = await runFilterGradient('cpu', c);
+      const got = await runFilterGradient('wasm', c);
       expect(got.shape).toEqual(c.filterShape);
       expect(worstExcess(got.values, want.values, 1e-5)).toBeLessThanOrEqual(1e-5);
     });
   });
 
   it.each(CASES)('takes the gradient itself, leaking nothing: %s', async (_name, c) => {
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const dyShape = infoOf(c).outShape;
-    const x = tf.tensor(sequence(size(c.xShape), 1), c.xShape);
-    const dy = tf.tensor(sequence(size(dyShape), 2), dyShape);
-    const backend = tf.backend() as unknown as WasmBackendLike;
-    const ids = backend.numDataIds();
-    const scope = new KernelScope(backend);
-    try {
-      expect(filterGradientByRows(scope, x, dy, infoOf(c))).not.toBeNull();
-      setDirectConvEnabled(false);
-      expect(filterGradientByRows(scope, x, dy, infoOf(c))).toBeNull();
-    } finally {
-      setDirectConvEnabled(true);
-      scope.dispose();
-      tf.dispose([x, dy]);
-    }
-    expect(backend.numDataIds()).toBe(ids - 2);
-    expect(tf.memory().numTensors).toBe(before);
+    await expectFreesAll(c, (scope, x, dy, info) => {
+      try {
+        expect(filterGradientByRows(scope, x, dy, info)).not.toBeNull();
+        setDirectConvEnabled(false);
+        expect(filterGradientByRows(scope, x, dy, info)).toBeNull();
+      } finally {
+        setDirectConvEnabled(true);
+      }
+    });
   });
 
   it.each(CASES)(
@@ -119,10 +87,10 @@ describe('WASM Conv2DBackpropFilter for few input channels (runs of taps)', () =
     async (_n, c) => {
       await useBackend('wasm');
       expect(dataMovementKernels(tf.backend() as unknown as WasmBackendLike, 'padRows')).not.toBeNull();
-      const byWasm = await run('wasm', c);
+      const byWasm = await runFilterGradient('wasm', c);
       setPadRowsEnabled(false);
       try {
-        const byLoop = await run('wasm', c);
+        const byLoop = await runFilterGradient('wasm', c);
         expect(byWasm.values).toEqual(byLoop.values);
       } finally {
         setPadRowsEnabled(true);

@@ -1,9 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
-import { runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import {
+  expectFreesAll,
+  type FilterGradientCase,
+  infoOf,
+  runFilterGradient,
+  size,
+} from '../test-utils/filter-gradient-cases.js';
+import { sameBits, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { usesBlockedFilterGradient } from './filter-gradient-by-simd.js';
 import {
@@ -11,16 +16,8 @@ import {
   THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS,
 } from './filter-gradient-by-threads.js';
 
-interface Case {
-  xShape: [number, number, number, number];
-  filterShape: [number, number, number, number];
-  strides: [number, number];
-  pad: 'valid' | 'same' | number[][];
-  dilations?: [number, number];
-}
-
 // Each at least THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS (checked below), so that the pool takes it.
-const CASES: [string, Case][] = [
+const CASES: [string, FilterGradientCase][] = [
   [
     'LeNet-5 second layer (5x5x8 to 16, valid)',
     { xShape: [16, 14, 14, 8], filterShape: [5, 5, 8, 16], strides: [1, 1], pad: 'valid' },
@@ -45,33 +42,6 @@ const CASES: [string, Case][] = [
   ],
 ];
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const infoOf = (c: Case) =>
-  tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, c.dilations ?? 1, c.pad as 'same');
-
-/** The registered Conv2DBackpropFilter on `backend`. */
-function run(backend: 'cpu' | 'wasm', c: Case) {
-  const dyShape = infoOf(c).outShape;
-  return runKernelOn(
-    backend,
-    'Conv2DBackpropFilter',
-    {
-      x: { values: sequence(size(c.xShape), 1), shape: c.xShape },
-      dy: { values: sequence(size(dyShape), 2), shape: dyShape },
-    },
-    {
-      strides: c.strides,
-      pad: c.pad,
-      dataFormat: 'NHWC',
-      dimRoundingMode: undefined,
-      filterShape: c.filterShape,
-      dilations: c.dilations ?? [1, 1],
-    },
-  );
-}
-
-const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
-
 describe('WASM Conv2DBackpropFilter on 2 threads', () => {
   beforeAll(async () => {
     await useBackend('wasm');
@@ -87,30 +57,17 @@ describe('WASM Conv2DBackpropFilter on 2 threads', () => {
     expect(size(c.filterShape) * size(info.outShape.slice(0, 3))).toBeGreaterThanOrEqual(
       THREADED_FILTER_GRADIENT_MIN_MULTIPLY_ADDS,
     );
-    const want = await run('cpu', c);
-    const got = await run('wasm', c);
+    const want = await runFilterGradient('cpu', c);
+    const got = await runFilterGradient('wasm', c);
     expect(got.shape).toEqual(c.filterShape);
     expect(worstExcess(got.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
   });
 
   it.each(CASES)('takes the gradient itself, leaking nothing: %s', async (_name, c) => {
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const dyShape = infoOf(c).outShape;
-    const x = tf.tensor(sequence(size(c.xShape), 1), c.xShape);
-    const dy = tf.tensor(sequence(size(dyShape), 2), dyShape);
-    const backend = tf.backend() as unknown as WasmBackendLike;
-    const ids = backend.numDataIds();
-    const scope = new KernelScope(backend);
-    try {
-      const out = filterGradientByThreads(scope, x, dy, infoOf(c));
+    await expectFreesAll(c, (scope, x, dy, info) => {
+      const out = filterGradientByThreads(scope, x, dy, info);
       expect(out).not.toBeNull();
-    } finally {
-      scope.dispose();
-      tf.dispose([x, dy]);
-    }
-    expect(backend.numDataIds()).toBe(ids - 2);
-    expect(tf.memory().numTensors).toBe(before);
+    });
   });
 
   // The register-blocked shapes (input channels 4k, output channels 8k) split by images on the pool:
@@ -121,17 +78,17 @@ describe('WASM Conv2DBackpropFilter on 2 threads', () => {
       setFmaKernelsEnabled(fma);
       for (const [, c] of CASES) {
         await setWasmThreads(1);
-        const one = await run('wasm', c);
+        const one = await runFilterGradient('wasm', c);
         await setWasmThreads(2);
-        const two = await run('wasm', c);
+        const two = await runFilterGradient('wasm', c);
         await setWasmThreads(3);
-        const three = await run('wasm', c);
+        const three = await runFilterGradient('wasm', c);
         if (usesBlockedFilterGradient(infoOf(c))) {
           expect(worstExcess(one.values, two.values, 1e-4)).toBeLessThanOrEqual(1e-4);
         } else {
-          expect(same(one.values, two.values)).toBe(true);
+          expect(sameBits(one.values, two.values)).toBe(true);
         }
-        expect(same(three.values, two.values)).toBe(true);
+        expect(sameBits(three.values, two.values)).toBe(true);
       }
     }
     setFmaKernelsEnabled(true);

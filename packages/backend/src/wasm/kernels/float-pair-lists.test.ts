@@ -4,9 +4,9 @@ import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import { type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { input, onOneWasmThreadWithFloatSkip, sameBits } from '../test-utils/float-pairs.js';
+import { input, onOneWasmThreadWithFloatSkip } from '../test-utils/float-pairs.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
-import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
   floatZeroStepsSkipped,

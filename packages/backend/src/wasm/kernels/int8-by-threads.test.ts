@@ -170,7 +170,11 @@ describe('int8Tiles', () => {
   });
 });
 
-describe('the byte weights kept per tensor', () => {
+/**
+ * Registers, in the calling `describe`: WASM on 2 threads with every int8 product on the pool (minimum
+ * 0) before its tests; the default minimum and one thread after them.
+ */
+function onTwoThreadsEveryInt8ProductPooled(): void {
   beforeAll(async () => {
     await useBackend('wasm');
     setThreadedInt8Minimum(0);
@@ -180,6 +184,10 @@ describe('the byte weights kept per tensor', () => {
     setThreadedInt8Minimum();
     await setWasmThreads(1);
   });
+}
+
+describe('the byte weights kept per tensor', () => {
+  onTwoThreadsEveryInt8ProductPooled();
 
   it('gives the reference for the same weights again, and for new weights of the same shape', async () => {
     const [m, k, n] = [24, 60, 40];
@@ -216,15 +224,7 @@ describe('packQuadBytes', () => {
 });
 
 describe('the byte weights kept in the pool memory', () => {
-  beforeAll(async () => {
-    await useBackend('wasm');
-    setThreadedInt8Minimum(0);
-    expect(await setWasmThreads(2)).toBe(2);
-  });
-  afterAll(async () => {
-    setThreadedInt8Minimum();
-    await setWasmThreads(1);
-  });
+  onTwoThreadsEveryInt8ProductPooled();
 
   it('are copied in again after another kernel had the pool (a float product over them)', async () => {
     const [m, k, n] = [16, 40, 24];

@@ -8,10 +8,6 @@ import type { KernelInput } from './run-kernel.js';
 // What the tests of the float products over lists per pair of rows share (float-pair-lists.test.ts,
 // float-pair-transposed.test.ts).
 
-/** Whether `x` and `y` hold the same bits (so -0 differs from 0, and a NaN equals the same NaN). */
-export const sameBits = (x: Float32Array, y: Float32Array): boolean =>
-  Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
-
 /** A float32 kernel input of `shape` holding `values`. */
 export const input = (values: Float32Array, shape: number[]): KernelInput => ({ values, shape });
 

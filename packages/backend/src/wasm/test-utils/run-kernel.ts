@@ -99,3 +99,10 @@ export async function runPathOnWasm(
   if (left !== 0) throw new Error(`the path left ${left} tensors behind`);
   return output;
 }
+
+/**
+ * Whether `x` and `y` hold the same bits (-0 is not 0; a NaN equals a NaN of the same bits): compares
+ * their whole buffers, so give arrays that own theirs (not views into a larger one).
+ */
+export const sameBits = (x: Float32Array, y: Float32Array): boolean =>
+  Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
