@@ -9,40 +9,23 @@
  * OpenBLAS builds away from kernels that misbehave there, which forces a current NumPy onto a slower
  * generic kernel. The worker reports the kernel it runs (OpenBLAS's core name) in {@link NumPyPeer.blas}.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { findPythonWith, type PythonProbe } from './python-probe.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'numpy_tensor_math.py');
 
 /** A Python that can import numpy, with numpy's version; or null and why not. */
-export interface NumPyProbe {
-  python: string | null;
-  version: string | null;
-  reason: string;
-}
+export type NumPyProbe = PythonProbe;
 
 /**
  * Finds a Python that can import numpy: `TENSORFOLD_BENCH_PYTHON` when set, else `python3` on the PATH,
  * then Debian's `/usr/bin/python3`.
  */
 export function findNumPy(): NumPyProbe {
-  const chosen = process.env.TENSORFOLD_BENCH_PYTHON;
-  const failures: string[] = [];
-  for (const python of chosen ? [chosen] : ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
-    if (probe.status === 0) return { python, version: probe.stdout.trim(), reason: '' };
-    const why = probe.error
-      ? probe.error.message
-      : (probe.stderr.trim().split('\n').pop() ?? 'unknown error');
-    failures.push(`${python}: ${why}`);
-  }
-  return {
-    python: null,
-    version: null,
-    reason: `no Python here imports numpy (${failures.join('; ')}); on Debian: apt-get install python3-numpy`,
-  };
+  return findPythonWith('numpy', 'apt-get install python3-numpy');
 }
 
 /** What the worker answers to one request. */

@@ -4,47 +4,25 @@
  * alternate with tensorfold's in the same run. Used only where `python3` can import `torch` (Debian:
  * `apt-get install python3-torch`, PyTorch 1.13); elsewhere the suite skips it and says so.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { RoundTime } from '../steadiness.js';
 import type { NetworkName } from '../training-models.js';
+import { findPythonWith, type PythonProbe } from './python-probe.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'pytorch_training.py');
 
+/** A Python that can import torch, with torch's version; or null and why not. */
+export type PyTorchProbe = PythonProbe;
+
 /**
- * The interpreters to try, in order: `TENSORFOLD_BENCH_PYTHON` when set, else `python3` on the PATH
+ * Finds a Python that can import torch: `TENSORFOLD_BENCH_PYTHON` when set, else `python3` on the PATH
  * and Debian's own `/usr/bin/python3` (where `python3-torch` installs; a pyenv shim may shadow it).
  */
-function candidates(): string[] {
-  const chosen = process.env.TENSORFOLD_BENCH_PYTHON;
-  return chosen ? [chosen] : ['python3', '/usr/bin/python3'];
-}
-
-/** A Python that can import torch, with torch's version; or null and why not. */
-export interface PyTorchProbe {
-  python: string | null;
-  version: string | null;
-  reason: string;
-}
-
-/** Finds a Python that can import torch (see {@link candidates}). */
 export function findPyTorch(): PyTorchProbe {
-  const failures: string[] = [];
-  for (const python of candidates()) {
-    const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    if (probe.status === 0) return { python, version: probe.stdout.trim(), reason: '' };
-    const why = probe.error
-      ? probe.error.message
-      : (probe.stderr.trim().split('\n').pop() ?? 'unknown error');
-    failures.push(`${python}: ${why}`);
-  }
-  return {
-    python: null,
-    version: null,
-    reason: `no Python here imports torch (${failures.join('; ')}); on Debian: apt-get install python3-torch libopenblas0-pthread`,
-  };
+  return findPythonWith('torch', 'apt-get install python3-torch libopenblas0-pthread');
 }
 
 /**
