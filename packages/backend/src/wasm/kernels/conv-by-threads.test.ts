@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
+import { onWasmThreads } from '../test-utils/on-wasm-threads.js';
 import { runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { convByThreads, THREADED_CONV_MIN_MULTIPLY_ADDS } from './conv-by-threads.js';
@@ -94,14 +95,7 @@ function run(backend: 'cpu' | 'wasm', c: Case) {
 }
 
 describe('WASM Conv2D on 2 threads', () => {
-  beforeAll(async () => {
-    await useBackend('wasm');
-    expect(await setWasmThreads(2)).toBe(2);
-  });
-  afterAll(async () => {
-    setFmaKernelsEnabled(true);
-    await setWasmThreads(1);
-  });
+  onWasmThreads(2);
 
   it.each(CASES)('matches the CPU backend: %s', async (_name, c) => {
     const info = tf.backend_util.computeConv2DInfo(

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../init-backend.js';
+import { describe, expect, it } from 'vitest';
 import { setFmaKernelsEnabled } from '../simd/simd-kernels.js';
 import {
   expectFreesAll,
@@ -8,6 +7,7 @@ import {
   runFilterGradient,
   size,
 } from '../test-utils/filter-gradient-cases.js';
+import { onWasmThreads } from '../test-utils/on-wasm-threads.js';
 import { sameBits, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { usesBlockedFilterGradient } from './filter-gradient-by-simd.js';
@@ -43,14 +43,7 @@ const CASES: [string, FilterGradientCase][] = [
 ];
 
 describe('WASM Conv2DBackpropFilter on 2 threads', () => {
-  beforeAll(async () => {
-    await useBackend('wasm');
-    expect(await setWasmThreads(2)).toBe(2);
-  });
-  afterAll(async () => {
-    setFmaKernelsEnabled(true);
-    await setWasmThreads(1);
-  });
+  onWasmThreads(2);
 
   it.each(CASES)('matches the CPU backend: %s', async (_name, c) => {
     const info = infoOf(c);
