@@ -16,28 +16,16 @@
  * in runKernel less bodies, outside runKernel, page faults and GC per step, and the calls whose median
  * exceeds their fastest the most. Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2).
  */
-import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { type Sequential, tf } from '@tensorfold/core';
 import { adam, categoricalCrossentropy } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
+import { mainThreadSched } from './main-thread-sched.js';
 import { lenet5Network, mlpNetwork } from './networks.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { batchAt, type DataKind, disposeBatches, trainingBatches } from './training-data.js';
 
 type Fn = (...args: unknown[]) => unknown;
-
-/** The main thread's time on a CPU and waiting in the run queue, in ms (Linux's schedstat; zeros elsewhere). */
-function mainThreadSched(): { run: number; wait: number } {
-  try {
-    const [run, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8')
-      .split(' ')
-      .map(Number);
-    return { run: run / 1e6, wait: wait / 1e6 };
-  } catch {
-    return { run: 0, wait: 0 };
-  }
-}
 
 /** The kernels `--twice` runs a second time right after the first (timed apart, output freed). */
 const PRODUCTS = ['_FusedMatMul', 'BatchMatMul'];
