@@ -13,6 +13,7 @@ describe('@tensorfold/optim/testing', () => {
       'setCrossentropyGradientWritten',
       'setCrossentropyKernelEnabled',
       'setInPlaceUpdates',
+      'setUpdateOrderReversed',
       'simdUpdate',
       'sqrt',
     ]);
