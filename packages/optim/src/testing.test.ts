@@ -13,7 +13,6 @@ describe('@tensorfold/optim/testing', () => {
       'setCrossentropyGradientWritten',
       'setCrossentropyKernelEnabled',
       'setInPlaceUpdates',
-      'setUpdateOrderReversed',
       'simdUpdate',
       'sqrt',
     ]);

@@ -25,4 +25,3 @@ export { type FusedRule, fusedRule } from './optimizers/kernels/fused-rule.js';
 export { setInPlaceUpdates } from './optimizers/kernels/in-place.js';
 export { registeredRules } from './optimizers/kernels/register.js';
 export { simdUpdate } from './optimizers/kernels/wasm-simd.js';
-export { setUpdateOrderReversed } from './optimizers/update-order.js';

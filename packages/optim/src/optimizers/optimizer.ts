@@ -14,7 +14,6 @@ import { clipByGlobalNorm, clipByNorm, clipByValue } from './clipping.js';
 import { runFusedUpdate } from './fused.js';
 import type { FusedRule } from './kernels/fused-rule.js';
 import { ScalarCache } from './scalar-cache.js';
-import { updateOrder } from './update-order.js';
 
 /** Options every optimizer takes. */
 export interface OptimizerArgs {
@@ -167,8 +166,7 @@ export abstract class OptimizerBase implements Optimizer {
     let scalars: CoefficientScalars | null = null; // made only if a variable takes the tensor-op path
     tf.tidy(() => {
       const clipped = this.clip(gradients.map((p) => p.gradient));
-      for (const i of updateOrder(gradients.length)) {
-        const { variable } = gradients[i];
+      gradients.forEach(({ variable }, i) => {
         const old = this.slotsOf(variable);
         let next = rule ? runFusedUpdate(rule, variable, clipped[i], old, coefficients) : null;
         if (next === null) {
@@ -182,7 +180,7 @@ export abstract class OptimizerBase implements Optimizer {
         const kept = state.map((t) => tf.keep(t));
         for (const t of old) if (!kept.includes(t)) t.dispose();
         this.slots.set(variable.name, kept);
-      }
+      });
     });
     this.iterationCount++;
   }
