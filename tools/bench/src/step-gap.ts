@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench step-gap [mlp|lenet5] [steps] [mnist|random] [--one-batch]`
+ * `pnpm --filter @tensorfold/bench step-gap [mlp|lenet5] [steps] [mnist|random] [--one-batch] [--twice] [--alloc]`
  *
  * Where the gap between the sum of each kernel call's fastest time and the real step goes (issue 22,
  * branch wip/step-gap). Trains the suite's network (MLP 784-512-256-10 at batch 128, or LeNet-5 at 64,
@@ -10,7 +10,11 @@
  *   every step counted as the same call), so that each call's fastest and median time can be set side by side;
  * - the time in `Engine.runKernel` (outermost) and the step's wall time;
  * - the process's minor and major page faults over the step (`process.resourceUsage()`);
- * - the garbage collector's pauses that began inside the step (`PerformanceObserver` on `gc`).
+ * - the garbage collector's pauses that began inside the step (`PerformanceObserver` on `gc`);
+ * - the main thread's time on a CPU and waiting for one (schedstat), and the split again over the steps with
+ *   no wait (no other process took the core);
+ * - `--twice`: each product run again at once, timed apart (its operands in cache), its output freed;
+ * - `--alloc`: the time in tfjs-backend-wasm's `move` and `disposeData` and emscripten's `_malloc`/`_free`.
  *
  * Prints: the step (median, quartiles), the sum of the calls' fastest times, of their medians, the time
  * in runKernel less bodies, outside runKernel, page faults and GC per step, and the calls whose median
@@ -128,6 +132,41 @@ async function main() {
       });
     }
 
+    // --alloc: time the backend's buffer allocation and release (tfjs-backend-wasm's move and disposeData, and
+    // emscripten's _malloc and _free inside them)
+    const alloc = { move: 0, dispose: 0, malloc: 0, free: 0, mallocs: 0, frees: 0, mallocMax: 0 };
+    if (args.includes('--alloc')) {
+      const backend = tf.backend() as unknown as Record<string, Fn> & { wasm: Record<string, Fn> };
+      const timeOn = (owner: Record<string, Fn>, name: string, add: (ms: number) => void) => {
+        const original = owner[name];
+        owner[name] = function (this: unknown, ...a: unknown[]) {
+          const t = performance.now();
+          try {
+            return original.apply(this, a);
+          } finally {
+            add(performance.now() - t);
+          }
+        };
+        restore.push(() => {
+          owner[name] = original;
+        });
+      };
+      timeOn(backend, 'move', (ms) => {
+        alloc.move += ms;
+      });
+      timeOn(backend, 'disposeData', (ms) => {
+        alloc.dispose += ms;
+      });
+      timeOn(backend.wasm, '_malloc', (ms) => {
+        alloc.malloc += ms;
+        alloc.mallocs++;
+        alloc.mallocMax = Math.max(alloc.mallocMax, ms);
+      });
+      timeOn(backend.wasm, '_free', (ms) => {
+        alloc.free += ms;
+        alloc.frees++;
+      });
+    }
     const perCall: number[][] = [];
     const series: Record<string, number[]> = {};
     const push = (label: string, v: number) => {
@@ -140,6 +179,7 @@ async function main() {
       inRun = 0;
       callIndex = 0;
       stepCalls = [];
+      for (const key of Object.keys(alloc)) alloc[key as keyof typeof alloc] = 0;
       againCalls = [];
       const usage = process.resourceUsage();
       const sched = mainThreadSched();
@@ -154,6 +194,15 @@ async function main() {
       const bodies = stepCalls.reduce((s, v) => s + v, 0);
       push('step', end - t);
       push('kernel bodies', bodies);
+      if (args.includes('--alloc')) {
+        push('alloc: backend.move (buffer made), ms', alloc.move);
+        push('alloc: backend.disposeData, ms', alloc.dispose);
+        push('alloc: _malloc, ms', alloc.malloc);
+        push('alloc: _free, ms', alloc.free);
+        push('alloc: _malloc calls', alloc.mallocs);
+        push('alloc: _free calls', alloc.frees);
+        push('alloc: slowest _malloc, ms', alloc.mallocMax);
+      }
       push('runKernel less bodies', inRun - bodies);
       push('outside runKernel', end - t - inRun);
       push('minor page faults', after.minorPageFault - usage.minorPageFault);
