@@ -46,4 +46,16 @@ describe('threaded-int8-chain.wat', () => {
       expect(copy).toBe(func(source('threaded-int8.wat'), name));
     },
   );
+
+  it('widens the listed byte products by a dot with 1s kept in a local, not extadd_pairwise', () => {
+    // V8 (x64) loads extadd_pairwise's 1s from memory at each use (an address, then the operand):
+    // ~16% of the MLP's int8 pass (BENCHMARKS.md). The FMA build's text: lines marked `;;fma ` kept.
+    const fma = source('threaded-int8-chain.wat').replace(/^([ \t]*);;fma /gm, '$1');
+    const listed = func(fma, 'listed').replace(/;;.*$/gm, ''); // its code, not its comments
+    expect(listed).toContain('(local.set $one (i16x8.splat (i32.const 1)))');
+    expect(listed.match(/i32x4\.dot_i16x8_s/g)?.length).toBe(8); // 4 a turn of two units, 4 for an odd last one
+    expect(listed).not.toContain('extadd_pairwise');
+    // gemm's listed lines call it, a pair of rows at a time
+    expect(func(fma, 'gemm').match(/\(call \$listed /g)?.length).toBe(2);
+  });
 });

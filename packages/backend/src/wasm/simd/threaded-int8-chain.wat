@@ -26,7 +26,8 @@
   ;; Here only (the lines marked `listed`; the chain's own, not threaded-int8.wat's): list != 0 (byte
   ;; products that skip) makes each pair of rows' byte products run over a list of its units with a
   ;; level that is not 0 ($listUnits, made at the first block of columns, at list + (i / 2) *
-  ;; (units + 1) * 4), with no test and no branch a unit: the same products, so the same sums and count.
+  ;; (units + 1) * 4), with no test and no branch a unit ($listed, a call a pair of rows: one copy of
+  ;; its loop keeps the module under 4 KB): the same products, so the same sums and count.
   ;; The lists take two units a turn: the stack quantizes to levels in [0, 63] (DENSE_LEVEL_TOP), so
   ;; the two relaxed byte products (each lane at most 2 * 63 * 127) add in int16 exactly (4 * 63 * 127
   ;; = 32004 < 32768) and one extadd_pairwise widens both; an odd last unit goes alone.
@@ -38,7 +39,7 @@
     (local $i i32) (local $j i32) (local $rowBytes i32) (local $wStep i32) (local $last i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $wp i32) (local $end i32)
     (local $o i32) (local $s i32) (local $jb i32)
-    (local $lb i32) (local $e i32) (local $le i32) (local $t i32) (local $u i32) (local $q i32) (local $v0 v128) (local $v1 v128) (local $y v128) ;; listed
+    (local $lb i32) ;; listed
     (local $w0 v128) (local $w1 v128) (local $x v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
@@ -78,82 +79,17 @@
         ;; byte levels (the FMA build): 4 levels of k a unit, relaxed i8 dot products summed pairwise
 ;;fma         (if (local.get $bytes) (then
 ;;fma         (if (local.get $list) (then ;; listed
-;;fma           ;; listed: the units of k where rows i, i+1 (then i+2, i+3) hold a level, made at the first block of columns ;; listed
+;;fma           ;; listed: each pair of rows' units with a level ($listUnits, made at the first block of columns) ;; listed
 ;;fma           (local.set $lb (i32.add (local.get $list) (i32.mul (i32.shr_u (local.get $i) (i32.const 1)) (i32.add (local.get $rowBytes) (i32.const 4))))) ;; listed
 ;;fma           (if (i32.eqz (local.get $j)) (then ;; listed
 ;;fma             (call $listUnits (local.get $a0) (local.get $a1) (local.get $rowBytes) (local.get $lb)) ;; listed
 ;;fma             (call $listUnits (local.get $a2) (local.get $a3) (local.get $rowBytes) ;; listed
 ;;fma               (i32.add (local.get $lb) (i32.add (local.get $rowBytes) (i32.const 4)))))) ;; listed
-;;fma           (local.set $e (local.get $lb)) ;; listed
-;;fma           (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2)))) ;; listed
-;;fma           (global.set $skipped (i32.add (global.get $skipped) (i32.sub (local.get $pairs) (i32.load (local.get $e))))) ;; listed
-;;fma           (block $l0d (loop $l0 ;; listed
-;;fma             (br_if $l0d (i32.ge_u (i32.add (local.get $e) (i32.const 4)) (local.get $le))) ;; listed
-;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
-;;fma             (local.set $u (i32.load offset=8 (local.get $e))) ;; listed
-;;fma             (local.set $e (i32.add (local.get $e) (i32.const 8))) ;; listed
-;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
-;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
-;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
-;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $u) (i32.const 3)))) ;; listed
-;;fma             (local.set $v0 (v128.load (local.get $q))) ;; listed
-;;fma             (local.set $v1 (v128.load offset=16 (local.get $q))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $t)))) ;; listed
-;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a0) (local.get $u)))) ;; listed
-;;fma             (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
-;;fma             (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $t)))) ;; listed
-;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a1) (local.get $u)))) ;; listed
-;;fma             (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
-;;fma             (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
-;;fma             (br $l0))) ;; listed
-;;fma           (if (i32.lt_u (local.get $e) (local.get $le)) (then ;; listed
-;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
-;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
-;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
-;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $t)))) ;; listed
-;;fma             (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
-;;fma             (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $t)))) ;; listed
-;;fma             (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
-;;fma             (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
-;;fma           )) ;; listed
-;;fma           (local.set $e (i32.add (local.get $lb) (i32.add (local.get $rowBytes) (i32.const 4)))) ;; listed
-;;fma           (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2)))) ;; listed
-;;fma           (global.set $skipped (i32.add (global.get $skipped) (i32.sub (local.get $pairs) (i32.load (local.get $e))))) ;; listed
-;;fma           (block $l1d (loop $l1 ;; listed
-;;fma             (br_if $l1d (i32.ge_u (i32.add (local.get $e) (i32.const 4)) (local.get $le))) ;; listed
-;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
-;;fma             (local.set $u (i32.load offset=8 (local.get $e))) ;; listed
-;;fma             (local.set $e (i32.add (local.get $e) (i32.const 8))) ;; listed
-;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
-;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
-;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
-;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $u) (i32.const 3)))) ;; listed
-;;fma             (local.set $v0 (v128.load (local.get $q))) ;; listed
-;;fma             (local.set $v1 (v128.load offset=16 (local.get $q))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $t)))) ;; listed
-;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a2) (local.get $u)))) ;; listed
-;;fma             (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
-;;fma             (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $t)))) ;; listed
-;;fma             (local.set $y (v128.load32_splat (i32.add (local.get $a3) (local.get $u)))) ;; listed
-;;fma             (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v0) (local.get $y)))))) ;; listed
-;;fma             (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v1) (local.get $y)))))) ;; listed
-;;fma             (br $l1))) ;; listed
-;;fma           (if (i32.lt_u (local.get $e) (local.get $le)) (then ;; listed
-;;fma             (local.set $t (i32.load offset=4 (local.get $e))) ;; listed
-;;fma             (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3)))) ;; listed
-;;fma             (local.set $w0 (v128.load (local.get $q))) ;; listed
-;;fma             (local.set $w1 (v128.load offset=16 (local.get $q))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $t)))) ;; listed
-;;fma             (local.set $acc4 (i32x4.add (local.get $acc4) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
-;;fma             (local.set $acc5 (i32x4.add (local.get $acc5) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
-;;fma             (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $t)))) ;; listed
-;;fma             (local.set $acc6 (i32x4.add (local.get $acc6) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w0) (local.get $x))))) ;; listed
-;;fma             (local.set $acc7 (i32x4.add (local.get $acc7) (i32x4.extadd_pairwise_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w1) (local.get $x))))) ;; listed
-;;fma           )) ;; listed
+;;fma           (call $listed (local.get $lb) (local.get $wp) (local.get $a0) (local.get $a1) (local.get $rowBytes)) ;; listed
+;;fma           local.set $acc3 local.set $acc2 local.set $acc1 local.set $acc0 ;; listed
+;;fma           (call $listed (i32.add (local.get $lb) (i32.add (local.get $rowBytes) (i32.const 4))) ;; listed
+;;fma             (local.get $wp) (local.get $a2) (local.get $a3) (local.get $rowBytes)) ;; listed
+;;fma           local.set $acc7 local.set $acc6 local.set $acc5 local.set $acc4 ;; listed
 ;;fma         ) (else ;; listed
 ;;fma         (local.set $end (i32.add (local.get $a0) (local.get $rowBytes)))
 ;;fma         (block $bd (loop $bl
@@ -385,6 +321,54 @@
 ;;fma       (local.set $t (i32.add (local.get $t) (i32.const 4)))
 ;;fma       (br $l)))
 ;;fma     (i32.store (local.get $out) (local.get $count)))
+
+;;fma   ;; gemm's byte products for rows ra, rb and the 8 columns of w at wp over the list at e
+;;fma   ;; ($listUnits'), two units a turn (their products add in int16 exactly: see gemm), an odd last
+;;fma   ;; unit alone: the sums for columns 0-3, 4-7 of ra, then of rb. Adds the units not listed to $skipped.
+;;fma   (func $listed (param $e i32) (param $wp i32) (param $ra i32) (param $rb i32) (param $rowBytes i32)
+;;fma     (result v128 v128 v128 v128)
+;;fma     (local $le i32) (local $t i32) (local $u i32) (local $q i32) (local $r i32)
+;;fma     (local $w v128) (local $v v128) (local $x v128) (local $y v128) (local $x2 v128) (local $y2 v128)
+;;fma     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $one v128)
+;;fma     ;; int16 pairs summed into int32 as dot products with 1s: extadd_pairwise's sums (both are x64's
+;;fma     ;; pmaddwd by 1s), but V8 loads extadd_pairwise's 1s from memory at each use (an address, then
+;;fma     ;; the operand), and these stay in a register (~16% off the MLP's int8 pass, BENCHMARKS.md)
+;;fma     (local.set $one (i16x8.splat (i32.const 1)))
+;;fma     (global.set $skipped (i32.add (global.get $skipped) (i32.sub (i32.shr_u (local.get $rowBytes) (i32.const 2)) (i32.load (local.get $e)))))
+;;fma     (local.set $le (i32.add (local.get $e) (i32.shl (i32.load (local.get $e)) (i32.const 2))))
+;;fma     (block $d (loop $l
+;;fma       (br_if $d (i32.ge_u (i32.add (local.get $e) (i32.const 4)) (local.get $le)))
+;;fma       (local.set $t (i32.load offset=4 (local.get $e)))
+;;fma       (local.set $u (i32.load offset=8 (local.get $e)))
+;;fma       (local.set $e (i32.add (local.get $e) (i32.const 8)))
+;;fma       (local.set $x (v128.load32_splat (i32.add (local.get $ra) (local.get $t))))
+;;fma       (local.set $y (v128.load32_splat (i32.add (local.get $ra) (local.get $u))))
+;;fma       (local.set $x2 (v128.load32_splat (i32.add (local.get $rb) (local.get $t))))
+;;fma       (local.set $y2 (v128.load32_splat (i32.add (local.get $rb) (local.get $u))))
+;;fma       (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))
+;;fma       (local.set $r (i32.add (local.get $wp) (i32.shl (local.get $u) (i32.const 3))))
+;;fma       (local.set $w (v128.load offset=0 (local.get $q)))
+;;fma       (local.set $v (v128.load offset=0 (local.get $r)))
+;;fma       (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v) (local.get $y))) (local.get $one))))
+;;fma       (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x2)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v) (local.get $y2))) (local.get $one))))
+;;fma       (local.set $w (v128.load offset=16 (local.get $q)))
+;;fma       (local.set $v (v128.load offset=16 (local.get $r)))
+;;fma       (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v) (local.get $y))) (local.get $one))))
+;;fma       (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (i16x8.add (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x2)) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $v) (local.get $y2))) (local.get $one))))
+;;fma       (br $l)))
+;;fma     (if (i32.lt_u (local.get $e) (local.get $le)) (then
+;;fma       (local.set $t (i32.load offset=4 (local.get $e)))
+;;fma       (local.set $x (v128.load32_splat (i32.add (local.get $ra) (local.get $t))))
+;;fma       (local.set $x2 (v128.load32_splat (i32.add (local.get $rb) (local.get $t))))
+;;fma       (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $t) (i32.const 3))))
+;;fma       (local.set $w (v128.load offset=0 (local.get $q)))
+;;fma       (local.set $acc0 (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x)) (local.get $one))))
+;;fma       (local.set $acc2 (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x2)) (local.get $one))))
+;;fma       (local.set $w (v128.load offset=16 (local.get $q)))
+;;fma       (local.set $acc1 (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x)) (local.get $one))))
+;;fma       (local.set $acc3 (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (i16x8.relaxed_dot_i8x16_i7x16_s (local.get $w) (local.get $x2)) (local.get $one))))
+;;fma     ))
+;;fma     (local.get $acc0) (local.get $acc1) (local.get $acc2) (local.get $acc3))
 
   ;; Whether this build multiplies byte levels (the FMA build only).
 ;;fma   (func (export "hasBytes") (result i32) (i32.const 1))
