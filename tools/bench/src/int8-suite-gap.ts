@@ -10,7 +10,9 @@
  * For each set: int8's and float32's median wall time, the ratio of the medians (the suite's figure)
  * and float32 over int8 round by round (median [quartiles]), and how many chain layouts int8's passes
  * wrote and how many weight bytes they copied into the kernel's memory (medians a pass).
- * `INT8_AB_ROUNDS` (default 31) rounds after one warm-up; `TENSORFOLD_WASM_THREADS=1` for one thread.
+ * Beyond 15 rounds, also the ratio of the medians of the first 15 (the suite's count) and of the rest.
+ * `INT8_AB_ROUNDS` (default 31) rounds after one warm-up; `INT8_GAP_SETS=suite` (a list) runs only
+ * those sets; `TENSORFOLD_WASM_THREADS=1` for one thread.
  */
 import { initBackend } from '@tensorfold/backend';
 import { chainLayoutsWritten, keptWeightBytesCopied } from '@tensorfold/backend/testing';
@@ -46,11 +48,14 @@ async function main(): Promise<void> {
   const test = await loadMnist({ split: 'test', limit: 1000 });
   const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
   test.dispose();
-  const sets: Array<[string, Model[]]> = [
+  const all: Array<[string, Model[]]> = [
     ['suite', [int8, float, predictingWithout(int8, BOTH_SKIPS), predictingWithout(float, BOTH_SKIPS)]],
     ['pair', [int8, float]],
     ['four on', [int8, float, predictingWithout(int8, []), predictingWithout(float, [])]],
   ];
+  // INT8_GAP_SETS=suite (say): those sets alone, as the suite runs its four models alone
+  const only = process.env.INT8_GAP_SETS?.split(',');
+  const sets = only == null ? all : all.filter(([name]) => only.includes(name));
   // each set keeps its own rotation (as runAlternating's rounds do): round r starts at its model r
   const turns = sets.map(() => 0);
   const sides = sets.map(([, models], s) => ({
@@ -69,6 +74,10 @@ async function main(): Promise<void> {
     console.log(
       `${name}: int8 ${medianOf(i8).toFixed(2)} ms, float32 ${medianOf(f32).toFixed(2)} ms: ${(medianOf(f32) / medianOf(i8)).toFixed(3)}x (paired ${medianAndQuartiles(pairedRatios(f32, i8), 3)}x), int8 layouts a pass ${layouts}, weight bytes copied in a pass ${copied}`,
     );
+    // the ratio of the medians over the first 15 rounds (the suite's count) and over the rest
+    const part = (from: number, to?: number) =>
+      (medianOf(f32.slice(from, to)) / medianOf(i8.slice(from, to))).toFixed(3);
+    if (rounds > 15) console.log(`  rounds 1-15: ${part(0, 15)}x; rounds 16-${rounds}: ${part(15)}x`);
   }
   console.log(`load per core (most): ${load.toFixed(2)}`);
   x.dispose();
