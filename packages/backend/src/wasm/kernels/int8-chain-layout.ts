@@ -59,8 +59,9 @@ export function setInt8ChainLayoutReuse(on: boolean): void {
 }
 
 /**
- * What a layout depends on besides the batch ({@link fitsLayout}): the threads (chunks), the products' switches (bits), and every
- * layer's weights (int32 data is never rewritten under its id: a new weight is a new id) and sizes.
+ * What a layout depends on besides the batch ({@link fitsLayout}): the threads (chunks), the
+ * products' switches (bits), and every layer's weights (int32 data is never rewritten under its id:
+ * a new weight is a new id) and sizes.
  * Not the scales and bias: float32 data can be rewritten under its id (@tensorfold/optim's in-place
  * updates), so every call copies them, and a new tensor of them (a layer without bias gets new zeros
  * every call) needs no new layout.
