@@ -91,8 +91,12 @@ export {
   setFloatPairListsEnabled,
   setFloatZeroSkipEnabled,
 } from './wasm/kernels/float-zero-skip.js';
-export { setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';
-export { setInt8ChainLayoutReuse } from './wasm/kernels/int8-chain-layout.js';
+export { setInt8ChainChunksPerThread, setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';
+export {
+  chainLayoutsWritten,
+  setInt8ChainLayoutForSmallerBatches,
+  setInt8ChainLayoutReuse,
+} from './wasm/kernels/int8-chain-layout.js';
 export { setSoloChainModule } from './wasm/kernels/int8-chain-solo.js';
 export {
   MAT_MUL_CROSSOVER,

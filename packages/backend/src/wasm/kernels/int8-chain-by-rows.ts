@@ -27,7 +27,24 @@ import { phaseEnd, phaseStart } from './int8-phases.js';
 import { SignedInputWaits } from './int8-signed-waits.js';
 
 /** Chunks per thread, so that a thread the system does not schedule leaves little to the others. */
-const CHUNKS_PER_THREAD = 4;
+export const CHUNKS_PER_THREAD = 4;
+
+let chunksPerThread = CHUNKS_PER_THREAD;
+
+/**
+ * Chunks a thread takes of a stack's batch on the pool (default {@link CHUNKS_PER_THREAD}, 4: a
+ * batch of 32 on 2 threads in 8 chunks of 4 rows; 2: 4 chunks of 8; 1: 2 of 16), for benchmarks that
+ * compare splits (fewer chunks read each layer's weights fewer times; more leave less to the other
+ * threads when one is not scheduled). The same bits whatever the split. Throws a RangeError for
+ * anything but a positive integer.
+ */
+export function setInt8ChainChunksPerThread(chunks = CHUNKS_PER_THREAD): void {
+  if (!Number.isInteger(chunks) || chunks < 1)
+    throw new RangeError(
+      `setInt8ChainChunksPerThread: chunks must be a positive integer, got ${chunks}; call it without an argument for the default ${CHUNKS_PER_THREAD}`,
+    );
+  chunksPerThread = chunks;
+}
 
 /** Rows of a chunk at most: its levels and outputs stay in the L2 cache from layer to layer. */
 const MAX_CHUNK_ROWS = 64;
@@ -134,7 +151,7 @@ export function oneThreadFirst(m: number): boolean {
  */
 export function chainChunkRows(m: number, threads: number): number {
   if (threads === 1) return Math.max(4, Math.min(MAX_CHUNK_ROWS, Math.ceil(m / 4) * 4));
-  const even = Math.ceil(m / (threads * CHUNKS_PER_THREAD) / 4) * 4;
+  const even = Math.ceil(m / (threads * chunksPerThread) / 4) * 4;
   return Math.max(4, Math.min(MAX_CHUNK_ROWS, even), Math.ceil(m / MAX_CHUNKS / 4) * 4);
 }
 
@@ -230,8 +247,9 @@ function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
   const { bytes } = runner;
   const listed = bytes && skipZeros && listUnits;
   const switches = (bytes ? 1 : 0) | (skipZeros ? 2 : 0) | (listed ? 4 : 0);
-  const key = layoutKey(call.m, runner.threads, switches, call.layers);
-  let layout = laidOut(runner.memory, key, runner.own);
+  const key = layoutKey(runner.threads, switches, call.layers);
+  const chunkRows = chainChunkRows(call.m, runner.threads);
+  let layout = laidOut(runner.memory, key, runner.own, call.m, chunkRows);
   // keepWeights as every call does (it marks the kept weights as this call's); a layout whose kept
   // weights it dropped is laid out again
   if (layout != null && keepWeights(runner, layout.end, runner.own) !== layout.kept) layout = null;
@@ -243,10 +261,16 @@ function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
   }
   rememberLayout(runner.memory, key, layout, fresh);
   const { backend, x, layers, out, m } = call;
-  const { chunks, columns } = layout;
-  const floats = new Float32Array(runner.memory.buffer);
-  const ints = new Int32Array(runner.memory.buffer);
+  const { columns } = layout;
+  // this call's chunks: a layout of a larger batch holds fewer ({@link fitsLayout})
+  const chunks = Math.ceil(m / chunkRows);
+  const buffer = runner.memory.buffer;
+  const floats = new Float32Array(buffer);
+  const ints = new Int32Array(buffer);
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  // the job's batch and chunk rows, every call (a layout of a larger batch holds that batch's)
+  ints[layout.params / 4] = m;
+  ints[layout.params / 4 + 1] = chunkRows;
   floats.set(view(x) as Float32Array, layout.x / 4);
   // every call, the layout reused or not: a float32 tensor's values can change under its data id
   // (@tensorfold/optim's in-place updates write over a variable's buffer), an int32 one's cannot
@@ -266,7 +290,7 @@ function chainByRows(call: ChainCall, runner: RowsRunner): boolean {
   }
   if (bytes) signedInputs.succeeded(layers[0].w.dataId);
   const last = layers[layers.length - 1];
-  (view(out) as Float32Array).set(new Float32Array(runner.memory.buffer, layout.out, m * last.n));
+  (view(out) as Float32Array).set(new Float32Array(buffer, layout.out, m * last.n));
   phaseEnd('rows: out', clock);
   return true;
 }
@@ -360,5 +384,5 @@ function layOut({ backend, layers, m }: ChainCall, runner: RowsRunner, listed: b
     );
     [input, inStep] = [output, outStep];
   });
-  return { params: PARAMS, flags: FLAGS, x: X, out: OUT, chunks, end, kept, columns };
+  return { params: PARAMS, flags: FLAGS, x: X, out: OUT, chunks, rows: m, chunkRows, end, kept, columns };
 }

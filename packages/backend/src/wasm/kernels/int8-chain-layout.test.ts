@@ -14,7 +14,11 @@ import { sequence } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
 import { setInt8OneThreadRows } from './int8-chain-by-rows.js';
-import { chainLayoutsWritten, setInt8ChainLayoutReuse } from './int8-chain-layout.js';
+import {
+  chainLayoutsWritten,
+  setInt8ChainLayoutForSmallerBatches,
+  setInt8ChainLayoutReuse,
+} from './int8-chain-layout.js';
 
 const activations: Int8Activation[] = ['relu', 'relu', 'linear'];
 
@@ -83,6 +87,7 @@ describe('int8 dense stacks reuse their layout', () => {
     setThreadedInt8Minimum();
     setFmaKernelsEnabled(true);
     setInt8ChainLayoutReuse(true);
+    setInt8ChainLayoutForSmallerBatches(true);
     await setWasmThreads(1);
   });
 
@@ -94,7 +99,7 @@ describe('int8 dense stacks reuse their layout', () => {
     ['SIMD', false, 2],
     ['SIMD', false, 3],
   ] as const)(
-    'lays a stack out once for batches alike (a new bias or scales written in place too), again for another batch size, another stack, a product on the pool; same numbers as the reference (%s build, relaxed SIMD %s, %i threads)',
+    'lays a stack out once for batches alike or smaller (a new bias or scales written in place too), again for a larger batch, another stack, a product on the pool; same numbers as the reference (%s build, relaxed SIMD %s, %i threads)',
     async (_build, fma, threads) => {
       setFmaKernelsEnabled(fma);
       expect(await setWasmThreads(threads)).toBe(threads);
@@ -108,10 +113,18 @@ describe('int8 dense stacks reuse their layout', () => {
       await run(a, xs[0], 32);
       await run(a, xs[1], 32); // the same stack and batch: reused
       expect(chainLayoutsWritten() - written).toBe(1);
-      await run(a, xs[2], 8); // another batch size
+      await run(a, xs[2], 8); // a smaller batch (predict's last): in the layout of the larger one
+      expect(chainLayoutsWritten() - written).toBe(1);
+      setInt8ChainLayoutForSmallerBatches(false); // the path before: laid out for its own batch
+      await run(a, xs[2], 8);
+      expect(chainLayoutsWritten() - written).toBe(2);
+      setInt8ChainLayoutForSmallerBatches(true);
+      await run(a, xs[0], 32); // a larger batch than the layout's: laid out again
+      await run(a, xs[2], 8); // and the smaller one in it
+      expect(chainLayoutsWritten() - written).toBe(3);
       await run(b, xs[0], 32); // another stack on the same memory
       await run(a, xs[1], 32); // the first one again: its scales, bias and arguments written again
-      expect(chainLayoutsWritten() - written).toBe(4);
+      expect(chainLayoutsWritten() - written).toBe(5);
       // scales and bias written over in place, under the same data ids (as @tensorfold/optim's
       // in-place updates write a float32 variable's buffer): the next call reads the new values
       a[0].scales = a[0].scales.map((v) => v * 1.5);
@@ -119,7 +132,7 @@ describe('int8 dense stacks reuse their layout', () => {
       a[1].bias = a[1].bias.map((v) => v - 0.25);
       heap(a[1].biasT).set(a[1].bias);
       await run(a, xs[1], 32);
-      expect(chainLayoutsWritten() - written).toBe(4);
+      expect(chainLayoutsWritten() - written).toBe(5);
       // a new bias (a new tensor, as a layer's setWeights makes, or the zeros Int8DenseStack passes
       // a layer without bias every call): the layout holds no values of it (copied every call)
       const old = a[2].biasT;
@@ -127,14 +140,14 @@ describe('int8 dense stacks reuse their layout', () => {
       a[2].biasT = tf.tensor1d(a[2].bias);
       old.dispose();
       await run(a, xs[0], 32);
-      expect(chainLayoutsWritten() - written).toBe(4);
+      expect(chainLayoutsWritten() - written).toBe(5);
       // a float product that takes the pool between two calls (threads > 1)
       const p = tf.randomUniform([256, 256], 0, 1, 'float32', 1);
       const q = tf.matMul(p, p);
       await q.data();
       tf.dispose([p, q]);
       await run(a, xs[1], 32);
-      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 5 : 4);
+      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 6 : 5);
       // an int8 product of another layer on the pool between two calls: it writes the pool's scratch
       // (the stack's arguments, scales and bias) but keeps the stack's weights
       const other = b[0];
@@ -149,13 +162,13 @@ describe('int8 dense stacks reuse their layout', () => {
       );
       tf.dispose([x, single]);
       await run(a, xs[0], 32);
-      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 6 : 4);
+      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 7 : 5);
       // the path before: laid out every call, the same numbers
       setInt8ChainLayoutReuse(false);
       await run(a, xs[1], 32);
       await run(a, xs[0], 32);
       setInt8ChainLayoutReuse(true);
-      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 8 : 6);
+      expect(chainLayoutsWritten() - written).toBe(threads > 1 ? 9 : 7);
       for (const l of [...a, ...b]) tf.dispose([l.w, l.scalesT, l.biasT]);
       expect(tf.memory().numTensors).toBe(before);
     },

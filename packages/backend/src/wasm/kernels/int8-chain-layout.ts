@@ -22,6 +22,14 @@ export interface ChainLayout {
   /** The last layer's output `[m, n_last]`. */
   out: number;
   chunks: number;
+  /**
+   * The batch it was laid out for (`m`): its rooms for rows (x, the outputs, levels, row scales, the
+   * lists) hold that many, each row at the same place whatever the batch, so a smaller batch whose
+   * chunks fit ({@link fitsLayout}) runs in them too.
+   */
+  rows: number;
+  /** Rows a chunk took in the batch it was laid out for: with {@link chunks}, the rows the lists hold. */
+  chunkRows: number;
   /** The bytes the call uses below its kept weights (keepWeights' scratch). */
   end: number;
   /** The kept weights the layout points into (keepWeights' answer then). */
@@ -51,34 +59,67 @@ export function setInt8ChainLayoutReuse(on: boolean): void {
 }
 
 /**
- * What a layout depends on: the batch, the threads (chunks), the products' switches (bits), and every
- * layer's weights (int32 data is never rewritten under its id: a new weight is a new id) and sizes.
+ * What a layout depends on besides the batch ({@link fitsLayout}): the threads (chunks), the
+ * products' switches (bits), and every layer's weights (int32 data is never rewritten under its id:
+ * a new weight is a new id) and sizes.
  * Not the scales and bias: float32 data can be rewritten under its id (@tensorfold/optim's in-place
  * updates), so every call copies them, and a new tensor of them (a layer without bias gets new zeros
  * every call) needs no new layout.
  */
-export function layoutKey(
-  m: number,
-  threads: number,
-  switches: number,
-  layers: readonly ChainLayer[],
-): unknown[] {
-  const key: unknown[] = [m, threads, switches];
+export function layoutKey(threads: number, switches: number, layers: readonly ChainLayer[]): unknown[] {
+  const key: unknown[] = [threads, switches];
   for (const l of layers) key.push(l.w.dataId, l.k, l.n, l.relu);
   return key;
 }
 
 /**
- * The layout of the call described by `key` where it is the last one written into `memory` and
- * nothing wrote there since: `own` (a memory only the stacks write, int8-chain-solo.ts), else no
- * other kernel took the pool since (its handout came right after the layout's). Null otherwise.
+ * The layout of the call described by `key`, of `m` rows in chunks of `chunkRows`, where it is the
+ * last one written into `memory`, fits the call ({@link fitsLayout}), and nothing wrote there since:
+ * `own` (a memory only the stacks write, int8-chain-solo.ts), else no other kernel took the pool
+ * since (its handout came right after the layout's). Null otherwise.
  */
-export function laidOut(memory: WebAssembly.Memory, key: unknown[], own: boolean): ChainLayout | null {
+export function laidOut(
+  memory: WebAssembly.Memory,
+  key: unknown[],
+  own: boolean,
+  m: number,
+  chunkRows: number,
+): ChainLayout | null {
   const last = laid.get(memory);
   if (!reuse || last == null || (!own && last.handout !== poolHandouts() - 1)) return null;
-  if (last.key.length !== key.length) return null;
+  if (last.key.length !== key.length || !fitsLayout(last.layout, m, chunkRows)) return null;
   for (let i = 0; i < key.length; i++) if (last.key[i] !== key[i]) return null;
   return last.layout;
+}
+
+let smaller = true;
+
+/**
+ * Whether a stack's call with fewer rows than the layout its last call left (`predict`'s last batch,
+ * 8 rows of 1000 after 31 of 32) runs in that layout (`true`, the default: it writes the batch and
+ * its chunk's rows into the job's arguments, as every call does) or lays the stack out again for its
+ * batch (`false`: the path before, which then laid the next pass's first batch out again too; for
+ * tests and benchmarks that compare the two). The same bits either way: each row's place and its
+ * work do not depend on the batch.
+ */
+export function setInt8ChainLayoutForSmallerBatches(on: boolean): void {
+  smaller = on;
+}
+
+/**
+ * Whether a call of `m` rows in chunks of `chunkRows` fits `layout`: its own batch, or (with
+ * {@link setInt8ChainLayoutForSmallerBatches} on) no more rows, no more chunks (their flags), and
+ * no more rows rounded up to whole chunks (the lists' room) than the layout's batch had.
+ */
+export function fitsLayout(layout: ChainLayout, m: number, chunkRows: number): boolean {
+  if (m === layout.rows) return chunkRows === layout.chunkRows;
+  const chunks = Math.ceil(m / chunkRows);
+  return (
+    smaller &&
+    m < layout.rows &&
+    chunks <= layout.chunks &&
+    chunks * chunkRows <= layout.chunks * layout.chunkRows
+  );
 }
 
 let written = 0;
