@@ -13,12 +13,15 @@
  * - the garbage collector's pauses that began inside the step (`PerformanceObserver` on `gc`);
  * - the main thread's time on a CPU and waiting for one (schedstat), and the split again over the steps with
  *   no wait (no other process took the core);
- * - `--twice`: each product run again at once, timed apart (its operands in cache), its output freed;
+ * - `--twice`: each product run again at once, timed apart (its operands in cache), its output freed; the
+ *   repeats' time is printed on its own (`--twice repeats`) and kept out of `runKernel less bodies` (the step's
+ *   wall time still holds it: with --twice read the per-call table, not the step);
  * - `--alloc`: the time in tfjs-backend-wasm's `move` and `disposeData` and emscripten's `_malloc`/`_free`.
  *
  * Prints: the step (median, quartiles), the sum of the calls' fastest times, of their medians, the time
  * in runKernel less bodies, outside runKernel, page faults and GC per step, and the calls whose median
- * exceeds their fastest the most. Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2).
+ * exceeds their fastest the most, and the tensors left over the measured steps (0 unless a step leaks).
+ * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2).
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { type Sequential, tf } from '@tensorfold/core';
@@ -74,6 +77,8 @@ async function main() {
     let callIndex = 0;
     let stepCalls: number[] = [];
     let againCalls: number[] = [];
+    // --twice: the repeats' time in this step (inside runKernel, outside the bodies' times)
+    let againMs = 0;
     const againPerCall: number[][] = [];
     const names: string[] = [];
     const engine = tf.engine() as unknown as Record<string, Fn>;
@@ -122,6 +127,7 @@ async function main() {
             const t2 = performance.now();
             const again = body(...a) as { dataId: object } | Array<{ dataId: object }>;
             againCalls[k] = performance.now() - t2;
+            againMs += againCalls[k];
             for (const info of Array.isArray(again) ? again : [again]) tf.backend().disposeData(info.dataId);
           }
           bodyDepth--;
@@ -174,6 +180,7 @@ async function main() {
       series[label].push(v);
     };
     const stepSpans: Array<[number, number]> = [];
+    const tensorsBefore = tf.memory().numTensors;
     for (let i = 0; i < steps; i++) {
       const { x, y } = batchAt(data, oneBatch ? 0 : i);
       inRun = 0;
@@ -181,6 +188,7 @@ async function main() {
       stepCalls = [];
       for (const key of Object.keys(alloc)) alloc[key as keyof typeof alloc] = 0;
       againCalls = [];
+      againMs = 0;
       const usage = process.resourceUsage();
       const sched = mainThreadSched();
       const t = performance.now();
@@ -203,7 +211,8 @@ async function main() {
         push('alloc: _free calls', alloc.frees);
         push('alloc: slowest _malloc, ms', alloc.mallocMax);
       }
-      push('runKernel less bodies', inRun - bodies);
+      if (twice) push('--twice repeats', againMs);
+      push('runKernel less bodies', inRun - bodies - againMs);
       push('outside runKernel', end - t - inRun);
       push('minor page faults', after.minorPageFault - usage.minorPageFault);
       push('major page faults', after.majorPageFault - usage.majorPageFault);
@@ -226,11 +235,15 @@ async function main() {
         perCall[k].push(v);
       }
     }
+    const tensorsLeft = tf.memory().numTensors - tensorsBefore;
     await new Promise((r) => setTimeout(r, 50));
     const gcPerStep = stepSpans.map(([a, b]) =>
       gcs.filter((g) => g.start >= a && g.start < b).reduce((s, g) => s + g.ms, 0),
     );
     const gcCount = stepSpans.map(([a, b]) => gcs.filter((g) => g.start >= a && g.start < b).length);
+    console.log(
+      `tensors left over the ${steps} steps: ${tensorsLeft}${tensorsLeft === 0 ? '' : ' (a leak)'}`,
+    );
     console.log(`ms per step (counts per step), median [q1, q3] of ${steps} steps:`);
     for (const [label, values] of Object.entries(series))
       console.log(`  ${label}: ${medianAndQuartiles(values, 3)}`);

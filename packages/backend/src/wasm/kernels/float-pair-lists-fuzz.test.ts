@@ -5,7 +5,7 @@ import type { WasmBackendLike } from '../kernel-scope.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import { listWords, type PairStepKernels, pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
   floatZeroStepsSkipped,
@@ -155,8 +155,6 @@ function beyondTolerance(got: Float32Array, want: Float32Array): number[] {
   }
   return off;
 }
-
-const sameBits = (x: Float32Array, y: Float32Array) => Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
 
 describe.each([
   [1, false],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
 import { setFmaKernelsEnabled, simdKernelsFlavor } from '../simd/simd-kernels.js';
-import { type KernelInput, runKernelOn, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import {
   floatZeroStepsSkipped,
@@ -131,8 +131,6 @@ async function onAndOff(c: Case) {
     setFloatZeroSkipEnabled(true);
   }
 }
-
-const sameBits = (x: Float32Array, y: Float32Array) => Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
 
 /** The first case with an Infinity and a NaN in b, and a NaN in a where the images are blank. */
 function withNonFinite(): Case {

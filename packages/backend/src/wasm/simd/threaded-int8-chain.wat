@@ -30,7 +30,7 @@
   ;; its loop keeps the module under 4 KB): the same products, so the same sums and count.
   ;; The lists take two units a turn: the stack quantizes to levels in [0, 63] (DENSE_LEVEL_TOP), so
   ;; the two relaxed byte products (each lane at most 2 * 63 * 127) add in int16 exactly (4 * 63 * 127
-  ;; = 32004 < 32768) and one extadd_pairwise widens both; an odd last unit goes alone.
+  ;; = 32004 < 32768) and one dot with 1s widens both ($listed); an odd last unit goes alone.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)

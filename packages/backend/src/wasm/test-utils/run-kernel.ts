@@ -102,7 +102,7 @@ export async function runPathOnWasm(
 
 /**
  * Whether `x` and `y` hold the same bits (-0 is not 0; a NaN equals a NaN of the same bits): compares
- * their whole buffers, so give arrays that own theirs (not views into a larger one).
+ * the bytes each array views (its own elements, also for a view into a larger buffer).
  */
 export const sameBits = (x: Float32Array, y: Float32Array): boolean =>
-  Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
+  Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
