@@ -43,7 +43,12 @@ export { setColumnSumsEnabled, setNarrowColumnSumsEnabled } from './wasm/simd/co
 export { setPadRowsEnabled, setSwapLastAxesEnabled } from './wasm/simd/data-movement.js';
 export { setDirectConvEnabled } from './wasm/simd/direct-conv.js';
 export { setMaxPoolPairsEnabled } from './wasm/simd/max-pool-pairs.js';
-export { pairScratchAt, pairStepKernels, pairStepsFloats } from './wasm/simd/pair-steps.js';
+export {
+  pairScratchAt,
+  pairStepKernels,
+  pairStepsFloats,
+  setPairStepsModule,
+} from './wasm/simd/pair-steps.js';
 export {
   type SimdKernelsFlavor,
   setFmaKernelsEnabled,

@@ -10,13 +10,15 @@ describe('@tensorfold/optim/testing', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'fusedRule',
       'registeredRules',
+      'ruleModule',
       'setCrossentropyGradientWritten',
       'setCrossentropyKernelEnabled',
       'setInPlaceUpdates',
+      'setSimdLoopTestedAtEnd',
       'simdUpdate',
       'sqrt',
     ]);
-    for (const name of ['fusedRule', 'registeredRules', 'simdUpdate'])
+    for (const name of ['fusedRule', 'registeredRules', 'simdUpdate', 'ruleModule', 'setSimdLoopTestedAtEnd'])
       expect(Object.keys(main)).not.toContain(name);
     try {
       testing.setCrossentropyGradientWritten(false);

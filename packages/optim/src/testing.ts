@@ -2,7 +2,7 @@
  * @tensorfold/optim/testing: switches for same-process A/B benchmarks and tests, kept out of the
  * package's main entry (they change how a loss records its gradient, or where fused updates write on
  * WASM, for the whole process: not something an application sets); and the fused-rule compiler
- * (`fusedRule`, `sqrt`, `simdUpdate`, `registeredRules`), with which a benchmark times a rule's SIMD
+ * (`fusedRule`, `sqrt`, `simdUpdate`, `ruleModule`, `registeredRules`), with which a benchmark times a rule's SIMD
  * loop directly on the WASM heap against loops of the same bytes (tools/bench's adam-bound).
  *
  * Stability: none. Everything here may change or go in any release, patch releases included; it is
@@ -24,4 +24,4 @@ export { sqrt } from './optimizers/kernels/expr.js';
 export { type FusedRule, fusedRule } from './optimizers/kernels/fused-rule.js';
 export { setInPlaceUpdates } from './optimizers/kernels/in-place.js';
 export { registeredRules } from './optimizers/kernels/register.js';
-export { simdUpdate } from './optimizers/kernels/wasm-simd.js';
+export { ruleModule, setSimdLoopTestedAtEnd, simdUpdate } from './optimizers/kernels/wasm-simd.js';

@@ -21,13 +21,24 @@
  *   second form for `decay = 1` would give.
  * - `apply`: `optimizer.applyGradients` of an Adam on its own six variables (kernel and dispatch);
  *   `apply-tiny`: the same on six variables of 2 to 16 weights (the dispatch alone).
+ * - `tested-first`, `tested-first-L2`: Adam's rule compiled with its loop tested at the top of each
+ *   turn (`ruleModule(rule, true)`, the form before wip/codegen: V8 then splats the 5 coefficients
+ *   in every turn), against `kernel` and `kernel-L2` (tested at the end, the splats hoisted).
+ * `ADAM_SIDES=kernel,tested-first,...` runs only the sides named (`kernel` always first).
  * Prints each side's median microseconds per call over the round medians, with quartiles, its rate in
  * GB/s of the bytes it moves, and the paired round ratios side / `kernel`. Defaults: 40 rounds of 20
  * calls. Threads: the update runs on the main thread whatever `TENSORFOLD_WASM_THREADS` says.
  */
 import { tf } from '@tensorfold/core';
 import { adam } from '@tensorfold/optim';
-import { type FusedRule, fusedRule, registeredRules, simdUpdate, sqrt } from '@tensorfold/optim/testing';
+import {
+  type FusedRule,
+  fusedRule,
+  registeredRules,
+  ruleModule,
+  simdUpdate,
+  sqrt,
+} from '@tensorfold/optim/testing';
 import { runAlternating } from './alternating-rounds.js';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
@@ -210,8 +221,11 @@ async function main() {
     1,
   ];
   /** One in-place call of `rule` over the six variables (SIMD body, then the loop's tail). */
-  const ruleSide = (rule: FusedRule, c: number[], arrays = views) => {
-    const update = simdUpdate(rule, memory);
+  const ruleSide = (rule: FusedRule, c: number[], arrays = views, testedFirst = false) => {
+    const update = testedFirst
+      ? (new WebAssembly.Instance(new WebAssembly.Module(ruleModule(rule, true)), { env: { memory } }).exports
+          .update as (...args: number[]) => void)
+      : simdUpdate(rule, memory);
     if (update === null) throw new Error('WebAssembly SIMD is unavailable here.');
     return () => {
       for (const [w, g, m, v] of arrays) {
@@ -229,8 +243,18 @@ async function main() {
   const copy = copyFunction(memory);
   const parameters = SHAPES.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0);
   const inL2 = Array.from({ length: Math.round(parameters / L2_SIZE) }, () => smallViews);
-  const sides: Array<{ name: string; bytes: number; run: () => void }> = [
+  const allSides: Array<{ name: string; bytes: number; run: () => void }> = [
     { name: 'kernel', bytes: 7 * 4 * parameters, run: ruleSide(adamRule, adamCoefficients) },
+    {
+      name: 'tested-first',
+      bytes: 7 * 4 * parameters,
+      run: ruleSide(adamRule, adamCoefficients, views, true),
+    },
+    {
+      name: 'tested-first-L2',
+      bytes: 7 * 4 * parameters,
+      run: ruleSide(adamRule, adamCoefficients, inL2, true),
+    },
     { name: 'no-decay', bytes: 7 * 4 * parameters, run: ruleSide(noDecayRule, adamCoefficients) },
     { name: 'traffic', bytes: 7 * 4 * parameters, run: ruleSide(trafficRule, [1]) },
     { name: 'no-div', bytes: 7 * 4 * parameters, run: ruleSide(noDivRule, adamCoefficients) },
@@ -254,6 +278,10 @@ async function main() {
     { name: 'apply', bytes: 7 * 4 * parameters, run: () => optimizer.applyGradients(pairs) },
     { name: 'apply-tiny', bytes: 0, run: () => tinyOptimizer.applyGradients(tinyPairs) },
   ];
+  const named = process.env.ADAM_SIDES?.split(',');
+  const sides = allSides.filter(
+    (side) => side.name === 'kernel' || named === undefined || named.includes(side.name),
+  );
   const result = await runAlternating(
     sides.map((side) => ({
       round: async (count: number) => medianOf((await timedSteps(count, side.run)).walls),

@@ -147,6 +147,16 @@ const CASES: [string, Case][] = [
     { a: input(relu(64, 515, 7), [64, 515]), b: input(sequence(515 * 48, 8), [515, 48]) },
   ],
   [
+    // one thread walks 512 steps at a time (two of the lists' blocks of 256), the last walk one block
+    // where their count is odd (3 here): out carries the sums between walks, the same bits
+    'k over 512, an odd count of blocks of 256 (walks of 512 steps and a last one of 188)',
+    { a: input(relu(64, 700, 17), [64, 700]), b: input(sequence(700 * 32, 18), [700, 32]) },
+  ],
+  [
+    "the MLP's first layer's k (784: walks of 512 and 272 steps)",
+    { a: input(relu(32, 784, 19), [32, 784]), b: input(sequence(784 * 48, 20), [784, 48]) },
+  ],
+  [
     'under MIN_PAIR_MULTIPLY_ADDS (lists per block of 4 rows only)',
     { a: input(relu(64, 128, 15), [64, 128]), b: input(sequence(128 * 64, 16), [128, 64]), pairs: false },
   ],

@@ -67,7 +67,32 @@ export const PAIRS_EVERY_STEP = 2;
 
 const pairStepsModule = new SimdModule<PairStepKernels>(SIMD_WASM_BASE64, FMA_WASM_BASE64);
 
+/** The build run instead ({@link setPairStepsModule}), null for the built-in one. */
+let swapped: SimdModule<PairStepKernels> | null = null;
+/** The swapped-in builds, compiled once per bytes. */
+const swappedModules = new WeakMap<Uint8Array, SimdModule<PairStepKernels>>();
+
+/**
+ * For benchmarks that compare two builds of pair-steps.wat in one process (tools/bench's
+ * pair-steps-build-ab): the one-thread pairs' product runs `bytes` (a compiled build of the module,
+ * FMA where the runtime has relaxed SIMD) from now on; null (the default) goes back to the built-in
+ * module. Process-wide.
+ */
+export function setPairStepsModule(bytes: Uint8Array | null): void {
+  if (bytes === null) {
+    swapped = null;
+    return;
+  }
+  let module = swappedModules.get(bytes);
+  if (module === undefined) {
+    const base64 = btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+    module = new SimdModule<PairStepKernels>(base64, base64);
+    swappedModules.set(bytes, module);
+  }
+  swapped = module;
+}
+
 /** The kernels on `backend`'s memory, or null where they cannot run (see simd-module.ts). */
 export function pairStepKernels(backend: WasmBackendLike): PairStepKernels | null {
-  return pairStepsModule.on(backend);
+  return (swapped ?? pairStepsModule).on(backend);
 }

@@ -13,7 +13,7 @@
   ;; (2 rows x 4), the steps in order: the sums of the dense product, less terms of ±0. Needs m even,
   ;; n % 16 == 0. Panel by panel: the panel's 16 columns of b are first copied to panel (k rows of 64
   ;; bytes: in place, b's rows n floats apart would map to few cache sets), then every pair of rows
-  ;; walks each block of 256 steps (16 KB of the panel, in L1), out carrying the sums between blocks.
+  ;; walks each block of 512 steps (32 KB of the panel, in a 48 KB L1), out carrying the sums between blocks.
   ;; A panel holding an Infinity or a NaN (0 x Infinity is NaN) walks every step instead, from the
   ;; list of them written at every (k words). flags & 1: b is given transposed, as bT[n, k] (dy . W^T
   ;; with W as it lies): a panel's 16 columns are 16 rows of bT, transposed 4 x 4 into the panel as
@@ -23,7 +23,7 @@
     (param $lists i32) (param $every i32) (param $panel i32) (param $flags i32) (result i32)
     (local $j i32) (local $i i32) (local $lp i32) (local $lEnd i32) (local $idx i32) (local $aRow i32)
     (local $bp i32) (local $op i32) (local $rowA i32) (local $rowB i32) (local $src i32) (local $dst i32)
-    (local $dEnd i32) (local $kBlocks i32) (local $kb i32) (local $entry i32)
+    (local $dEnd i32) (local $kBlocks i32) (local $kb i32) (local $entry i32) (local $endOff i32)
     (local $dense i32) (local $denseCount i32) (local $eStart i32) (local $eEnd i32) (local $bad v128) (local $v v128)
     (local $k4 i32) (local $q i32) (local $g i32) (local $c i32) (local $s i32) (local $badS i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128)
@@ -139,10 +139,13 @@
         (local.set $op (i32.add (local.get $out) (local.get $j)))
         (local.set $aRow (local.get $a))
         (local.set $entry (i32.add (local.get $lists) (i32.shl (local.get $kb) (i32.const 2))))
-        ;; this block's steps in every: [kb * 256, min(k, kb * 256 + 256))
+        ;; (a walk takes two of the lists' blocks, the last walk one where kBlocks is odd: its steps end
+        ;; at the word 2 or 1 after entry's)
+        (local.set $endOff (select (i32.const 8) (i32.const 4) (i32.lt_u (i32.add (local.get $kb) (i32.const 1)) (local.get $kBlocks))))
+        ;; this walk's steps in every: [kb * 256, min(k, kb * 256 + 512))
         (local.set $eStart (i32.add (local.get $every) (i32.shl (local.get $kb) (i32.const 10))))
-        (local.set $eEnd (select (i32.add (local.get $every) (local.get $rowA)) (i32.add (local.get $eStart) (i32.const 1024))
-          (i32.lt_u (i32.sub (local.get $rowA) (i32.shl (local.get $kb) (i32.const 10))) (i32.const 1024))))
+        (local.set $eEnd (select (i32.add (local.get $every) (local.get $rowA)) (i32.add (local.get $eStart) (i32.const 2048))
+          (i32.lt_u (i32.sub (local.get $rowA) (i32.shl (local.get $kb) (i32.const 10))) (i32.const 2048))))
         (local.set $i (i32.const 0))
         (block $iDone (loop $iNext
           (br_if $iDone (i32.ge_u (local.get $i) (local.get $m)))
@@ -161,7 +164,7 @@
               (local.set $acc7 (v128.load offset=48 (i32.add (local.get $op) (local.get $rowB))))))
           (if (local.get $dense)
             (then (local.set $lp (local.get $eStart)) (local.set $lEnd (local.get $eEnd)))
-            (else (local.set $lp (i32.load (local.get $entry))) (local.set $lEnd (i32.load offset=4 (local.get $entry)))))
+            (else (local.set $lp (i32.load (local.get $entry))) (local.set $lEnd (i32.load (i32.add (local.get $entry) (local.get $endOff))))))
           (if (i32.lt_u (local.get $lp) (local.get $lEnd)) (then (loop $lNext
             (local.set $idx (i32.load (local.get $lp)))
             ;; row p of the panel: 64 bytes, 16 times the step's byte offset p * 4
@@ -192,7 +195,7 @@
           (local.set $entry (i32.add (local.get $entry) (i32.shl (local.get $kBlocks) (i32.const 2))))
           (local.set $i (i32.add (local.get $i) (i32.const 2)))
           (br $iNext)))
-        (local.set $kb (i32.add (local.get $kb) (i32.const 1)))
+        (local.set $kb (i32.add (local.get $kb) (i32.const 2)))
         (br $kbNext)))
       (local.set $j (i32.add (local.get $j) (i32.const 64)))
       (br $jNext)))

@@ -58,8 +58,12 @@ function name(text: string): number[] {
   return [...uleb(bytes.length), ...bytes];
 }
 
-/** The module's bytes: one exported function `update`. */
-export function ruleModule(rule: FusedRule): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes: one exported function `update`. `testedFirst` (default false): the loop as
+ * before wip/codegen, its exit tested at the top of each turn (the same arithmetic, the same bits; kept
+ * for same-process A/B benchmarks, through @tensorfold/optim/testing's `ruleModule`).
+ */
+export function ruleModule(rule: FusedRule, testedFirst = false): Uint8Array<ArrayBuffer> {
   const inputs = 2 + rule.slots;
   const outputs = 1 + rule.slots;
   const coefficients = rule.coefficients.length + 1;
@@ -81,8 +85,13 @@ export function ruleModule(rule: FusedRule): Uint8Array<ArrayBuffer> {
   const code: number[] = [];
   for (let k = 0; k < coefficients; k++)
     code.push(...localGet(firstCoefficient + k), ...F32X4_SPLAT, ...localSet(splat(k)));
-  code.push(0x02, 0x40, 0x03, 0x40); // block, loop
-  code.push(...localGet(cursor), ...localGet(0), 0x4f, 0x0d, 0x01); // if cursor >= length: break
+  // The loop is tested at its end, after one test before it: TurboFan hoists a loop's pure nodes
+  // (here the coefficients' splats) out of it only from blocks that dominate every exit, and a test
+  // at the top leaves the body off the exit's path (V8 11.3 re-splatted 5 coefficients per turn).
+  code.push(0x02, 0x40); // block
+  if (testedFirst) code.push(0x03, 0x40); // loop
+  code.push(...localGet(cursor), ...localGet(0), 0x4f, 0x0d, testedFirst ? 0x01 : 0x00); // if cursor >= length: break
+  if (!testedFirst) code.push(0x03, 0x40); // loop
   for (let k = 0; k < inputs; k++) {
     code.push(...localGet(1 + k), ...localGet(cursor), 0x6a, ...V128_LOAD, ...localSet(inputLocal(k)));
   }
@@ -94,7 +103,10 @@ export function ruleModule(rule: FusedRule): Uint8Array<ArrayBuffer> {
     code.push(...localGet(1 + inputs + k), ...localGet(cursor), 0x6a, ...ref(e), ...V128_STORE);
   });
   code.push(...localGet(cursor), 0x41, 0x10, 0x6a, ...localSet(cursor)); // cursor += 16
-  code.push(0x0c, 0x00, 0x0b, 0x0b); // continue; end loop; end block
+  if (testedFirst)
+    code.push(0x0c, 0x00); // continue
+  else code.push(...localGet(cursor), ...localGet(0), 0x49, 0x0d, 0x00); // continue while cursor < length
+  code.push(0x0b, 0x0b); // end loop; end block
   code.push(0x0b); // end function
 
   const locals = vec([
@@ -117,9 +129,26 @@ export function ruleModule(rule: FusedRule): Uint8Array<ArrayBuffer> {
 export type SimdUpdate = (...args: number[]) => void;
 
 // Keyed by the rule object, not its kernel name: a rule built elsewhere under a taken name (a
-// benchmark's, through @tensorfold/optim/testing) gets its own module, never another rule's.
-const modules = new WeakMap<FusedRule, WebAssembly.Module | null>();
-const instances = new WeakMap<WebAssembly.Memory, WeakMap<FusedRule, SimdUpdate>>();
+// benchmark's, through @tensorfold/optim/testing) gets its own module, never another rule's. One
+// cache per loop form ([tested at the end, tested first]), for setSimdLoopTestedAtEnd's A/B.
+const modules = [
+  new WeakMap<FusedRule, WebAssembly.Module | null>(),
+  new WeakMap<FusedRule, WebAssembly.Module | null>(),
+];
+const instances = [
+  new WeakMap<WebAssembly.Memory, WeakMap<FusedRule, SimdUpdate>>(),
+  new WeakMap<WebAssembly.Memory, WeakMap<FusedRule, SimdUpdate>>(),
+];
+let testedFirstForm = 0;
+
+/**
+ * For same-process A/B benchmarks (@tensorfold/optim/testing): whether the rules' SIMD loops compiled
+ * and bound from now on test their exit at the end of each turn (true, the default) or at the top (the
+ * form before wip/codegen). The same arithmetic either way, the same bits. Process-wide.
+ */
+export function setSimdLoopTestedAtEnd(atEnd: boolean): void {
+  testedFirstForm = atEnd ? 0 : 1;
+}
 
 /**
  * The rule's SIMD function bound to `memory`, or null where WebAssembly SIMD is unavailable (the
@@ -127,17 +156,18 @@ const instances = new WeakMap<WebAssembly.Memory, WeakMap<FusedRule, SimdUpdate>
  * memory.
  */
 export function simdUpdate(rule: FusedRule, memory: WebAssembly.Memory): SimdUpdate | null {
-  let module = modules.get(rule);
+  const form = testedFirstForm;
+  let module = modules[form].get(rule);
   if (module === undefined) {
-    const bytes = ruleModule(rule);
+    const bytes = ruleModule(rule, form === 1);
     module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(rule, module);
+    modules[form].set(rule, module);
   }
   if (module === null) return null;
-  let bound = instances.get(memory);
+  let bound = instances[form].get(memory);
   if (!bound) {
     bound = new WeakMap();
-    instances.set(memory, bound);
+    instances[form].set(memory, bound);
   }
   let update = bound.get(rule);
   if (!update) {

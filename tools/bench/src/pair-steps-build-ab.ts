@@ -1,0 +1,168 @@
+/**
+ * Same-process A/B of two builds of the one-thread pairs' product (pair-steps.wat, wip/codegen): this
+ * checkout's module (on) against the same file at git revision REV (off; default `3f9fc96`, main
+ * before wip/codegen), its `;; @include` lines expanded from REV's fragments and its FMA build made as
+ * compile-simd-kernels.mjs makes it (fused-multiply-adds.mjs, wabt), swapped in with
+ * `setPairStepsModule`. Sides alternated every round (`runSwitchAb`).
+ *
+ * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench pair-steps-build-ab [REV] [mlp|lenet5] [mnist|random] [rounds] [steps]`:
+ * whole training steps (Adam; 8 batches in turn): per side the step's wall ms (median [quartiles]
+ * over the rounds' medians) and CPU ms a step, and the per-round ratios off / on (> 1: this build is
+ * faster). `product` instead of a network: the MLP's `x . W1` alone (`[128, 784] . [784, 512]`, x the
+ * first 128 MNIST training digits), 10 calls a round. Defaults: mlp, mnist, 40 rounds of 4 steps.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setPairStepsModule } from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { loadMnist } from '@tensorfold/data/node';
+// the compile script's own include expansion and FMA rewrite
+import { fusedMultiplyAdds } from '../../../packages/backend/scripts/fused-multiply-adds.mjs';
+import { expandIncludes } from '../../../packages/backend/scripts/wat-includes.mjs';
+import { AB_BATCHES, abBatches } from './ab-batches.js';
+import { useBackend } from './backends.js';
+import { medianAndQuartiles, medianOf } from './steadiness.js';
+import { runSwitchAb } from './switch-ab.js';
+import { timedMs, timedSteps } from './timed-call.js';
+import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+
+const SIMD_DIR = 'packages/backend/src/wasm/simd';
+const WAT = `${SIMD_DIR}/pair-steps.wat`;
+
+interface WabtToolkit {
+  parseWat(
+    name: string,
+    text: string,
+    features: Record<string, boolean>,
+  ): {
+    validate(features: Record<string, boolean>): void;
+    toBinary(options: object): { buffer: Uint8Array };
+    destroy(): void;
+  };
+}
+
+/** The FMA build of pair-steps.wat at `rev` (its fragments unpacked from `rev` to a temporary folder). */
+async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const scratch = mkdtempSync(join(tmpdir(), 'pair-steps-build-ab-'));
+  let text: string;
+  try {
+    const archive = execFileSync('git', ['archive', '--format=tar', rev, SIMD_DIR], {
+      cwd: root,
+      maxBuffer: 1 << 28,
+    });
+    execFileSync('tar', ['-x', '-C', scratch], { input: archive });
+    const path = join(scratch, WAT);
+    text = fusedMultiplyAdds(expandIncludes(readFileSync(path, 'utf8'), path)).text;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  // wabt is @tensorfold/backend's (its compile script's) dev dependency
+  const require = createRequire(`${root}packages/backend/package.json`);
+  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
+  const features = { simd: true, threads: true, relaxed_simd: true };
+  const module = toolkit.parseWat(WAT, text, features);
+  try {
+    module.validate(features);
+    return new Uint8Array(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+function report(
+  unit: string,
+  times: { on: { wall: number; cpu: number }[]; off: { wall: number; cpu: number }[]; load: number },
+) {
+  for (const side of ['on', 'off'] as const) {
+    const wall = medianAndQuartiles(
+      times[side].map((t) => t.wall),
+      3,
+    );
+    const cpu = medianAndQuartiles(
+      times[side].map((t) => t.cpu),
+      3,
+    );
+    console.log(`${side}: wall ${wall} ${unit}, CPU ${cpu} ${unit}`);
+  }
+  const ratio = (key: 'wall' | 'cpu') => times.off.map((t, i) => t[key] / times.on[i][key]);
+  console.log(
+    `off / on per round: wall ${medianAndQuartiles(ratio('wall'), 3)}, CPU ${medianAndQuartiles(ratio('cpu'), 3)}; ` +
+      `load per core up to ${times.load.toFixed(2)}`,
+  );
+}
+
+async function main() {
+  console.log(`backend: ${await useBackend('wasm')}`);
+  const [rev = '3f9fc96', network = 'mlp', data = 'mnist', roundsArg = '40', stepsArg = '4'] =
+    process.argv.slice(2);
+  const rounds = Number(roundsArg);
+  const before = await buildAt(rev);
+  const set = (on: boolean) => setPairStepsModule(on ? null : before);
+  const tensorsBefore = tf.memory().numTensors;
+  if (network === 'product') {
+    const train = await loadMnist({ split: 'train', limit: 128, oneHot: true });
+    const x = train.xs.reshape([128, 784]); // [128, 784]
+    const w1 = tf.randomUniform([784, 512], -0.08, 0.08, 'float32', 1); // [784, 512]
+    const outs = [false, true].map((on) => {
+      set(on);
+      return tf.matMul(x, w1);
+    });
+    const same = tf.tidy(() => tf.all(tf.equal(outs[0], outs[1])).dataSync()[0] === 1);
+    const times = await runSwitchAb(
+      set,
+      async (calls) => {
+        const { wall, cpu } = await timedMs(() => {
+          for (let i = 0; i < calls; i++) tf.matMul(x, w1).dispose();
+        });
+        return { wall: (wall * 1000) / calls, cpu: (cpu * 1000) / calls };
+      },
+      { rounds, steps: 10, warmupRounds: 2 },
+    );
+    console.log(
+      `x . W1 [128,784] . [784,512], MNIST x, ${rev} (off) against this build (on); same values: ${same}`,
+    );
+    report('us a call', times);
+    tf.dispose([train.xs, train.ys, x, w1, ...outs]);
+  } else {
+    if (network !== 'mlp' && network !== 'lenet5')
+      throw new Error(`Unknown network ${network}: mlp, lenet5 or product.`);
+    const { batch } = TRAINING_INPUT[network as NetworkName];
+    const model = tensorfoldModel(network as NetworkName);
+    const batches = await abBatches(network as NetworkName, data, batch);
+    let next = 0;
+    try {
+      const times = await runSwitchAb(
+        set,
+        async (n) => {
+          const { walls, cpu } = await timedSteps(n, () => {
+            const { x, y } = batches[next++ % AB_BATCHES];
+            return model.trainOnBatch(x, y);
+          });
+          return { wall: medianOf(walls), cpu };
+        },
+        { rounds, steps: Number(stepsArg), warmupRounds: 2 },
+      );
+      console.log(
+        `${network} step, batch ${batch}, ${data}: ${rev} (off) against this build (on), ${rounds} rounds of ${stepsArg} steps`,
+      );
+      report('ms a step', times);
+    } finally {
+      model.dispose();
+      for (const { x, y } of batches) tf.dispose([x, y]);
+    }
+  }
+  console.log(`tensors left: ${tf.memory().numTensors - tensorsBefore}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
