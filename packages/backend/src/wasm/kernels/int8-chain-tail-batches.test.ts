@@ -130,6 +130,35 @@ describe('int8 dense stacks run smaller batches in the layout of a larger one', 
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it.each([1, 2])(
+    'lays the stack out again when a layer’s weights are assigned new levels (a variable, as setWeights does), then runs its tail batch in that layout (%i threads)',
+    async (threads) => {
+      setFmaKernelsEnabled(true);
+      expect(await setWasmThreads(threads)).toBe(threads);
+      setThreadedInt8Minimum(0);
+      const before = tf.memory().numTensors;
+      const s = stack(13);
+      const other = stack(14);
+      const first = s[1].w;
+      const w = tf.variable(first, false);
+      s[1].w = w;
+      try {
+        await run(s, 32, 500);
+        await run(s, 8, 501);
+        const written = chainLayoutsWritten();
+        w.assign(other[1].w); // new levels under the same variable (its data id changes)
+        s[1].packed = other[1].packed;
+        await run(s, 32, 502);
+        await run(s, 8, 503);
+        expect(chainLayoutsWritten() - written).toBe(1);
+      } finally {
+        tf.dispose([w, first, ...s.flatMap((l) => [l.w, l.scalesT, l.biasT])]);
+        tf.dispose(other.flatMap((l) => [l.w, l.scalesT, l.biasT]));
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
   it('passes over the steps of its own rows alone in a larger layout, as many as laid out for itself (1 thread)', async () => {
     setFmaKernelsEnabled(true);
     expect(await setWasmThreads(1)).toBe(1);
