@@ -12,13 +12,16 @@
  * (where int8 follows a float32 model): an int8 pass after a float32 one costs more than after an int8
  * one (int8-after-float.ts), so a rotation of the sides alone would charge that to whichever side
  * follows float32. Rounds (`INT8_AB_ROUNDS`, default 31, after one warm-up) run every side once, each
- * round starting one side later; prints each side's median wall and CPU time (ms a pass) and `before`
- * over it round by round (median [first, third quartile]). Then the calls alone: `predict` of the
+ * round starting one side later; prints each side's median wall and CPU time (ms a pass), the chain
+ * layouts its timed passes wrote (mean a pass: on one thread the side after `before` lays out the
+ * 32's again, so the sides differ by about one layout a pass, not two; on a pool every side lays
+ * out after the float32 pass) and `before` over it round by round (median [first, third quartile]). Then the calls alone: `predict` of the
  * first 40 digits (a batch of 32, then 8), 100 a round, `before` against `smaller in larger`
  * (microseconds a `predict`). `TENSORFOLD_WASM_THREADS=1` for one thread.
  */
 import { backendInfo, initBackend } from '@tensorfold/backend';
 import {
+  chainLayoutsWritten,
   setInt8ChainChunksPerThread,
   setInt8ChainLayoutForSmallerBatches,
 } from '@tensorfold/backend/testing';
@@ -70,10 +73,16 @@ async function main(): Promise<void> {
     await y.data();
     y.dispose();
   };
-  const sides = variants.map(([, m]) => ({
+  // chain layouts each side's timed passes wrote: a side's last tail batch can leave a layout the
+  // next side's first batch pays for (sides in turn), and a float32 pass on a pool leaves none
+  const layouts: number[][] = variants.map(() => []);
+  const sides = variants.map(([, m], i) => ({
     round: async () => {
       await pass(float, x); // untimed: int8 follows float32, as in the suite
-      return timedMs(() => pass(m, x));
+      const written = chainLayoutsWritten();
+      const t = await timedMs(() => pass(m, x));
+      layouts[i].push(chainLayoutsWritten() - written);
+      return t;
     },
   }));
   const { rounds: times, load } = await runAlternating(sides, { rounds, steps: 1, continueRotation: true });
@@ -81,7 +90,8 @@ async function main(): Promise<void> {
   const cpu = (i: number) => times[i].map((t) => t.cpu);
   console.log(`${threads} thread(s), ${rounds} rounds`);
   for (const [i, [name]] of variants.entries()) {
-    const line = `${name}: wall ${medianOf(wall(i)).toFixed(2)} ms, CPU ${medianOf(cpu(i)).toFixed(2)} ms`;
+    const mean = layouts[i].reduce((sum, n) => sum + n, 0) / layouts[i].length;
+    const line = `${name}: wall ${medianOf(wall(i)).toFixed(2)} ms, CPU ${medianOf(cpu(i)).toFixed(2)} ms, ${mean.toFixed(2)} layouts a pass (mean)`;
     const paired =
       i > 0
         ? `; before over it, paired: wall ${medianAndQuartiles(pairedRatios(wall(0), wall(i)), 3)}x, CPU ${medianAndQuartiles(pairedRatios(cpu(0), cpu(i)), 3)}x`
