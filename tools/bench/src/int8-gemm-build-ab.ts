@@ -10,81 +10,11 @@
  * one thread). Rounds (`INT8_AB_ROUNDS`, default 41, after one warm-up) run each variant once,
  * each round starting one later; a variant's time is the least of 5 calls (of both products).
  * Prints each build's median (quartiles) and the rounds' paired ratios REV / this, and whether the
- * builds' outputs have the same bits.
+ * builds' outputs have the same bits (and this build's two modules', on the same operands).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-// the compile script's own expansion of `;; @include` lines (compile-simd-kernels.mjs uses it)
-import { expandIncludes } from '../../../packages/backend/scripts/wat-includes.mjs';
 import { roundOrder } from './alternating-rounds.js';
-
-const SIMD_DIR = 'packages/backend/src/wasm/simd';
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** `file` (in the kernels' folder) at `rev` (null: this checkout) with its includes expanded. */
-function sourceAt(rev: string | null, file: string): string {
-  if (rev == null) {
-    const path = join(ROOT, SIMD_DIR, file);
-    return expandIncludes(readFileSync(path, 'utf8'), path);
-  }
-  const scratch = mkdtempSync(join(tmpdir(), 'int8-gemm-build-ab-'));
-  try {
-    const archive = execFileSync('git', ['archive', '--format=tar', rev, SIMD_DIR], { cwd: ROOT, maxBuffer: 1 << 28 });
-    execFileSync('tar', ['-x', '-C', scratch], { input: archive });
-    const path = join(scratch, SIMD_DIR, file);
-    return expandIncludes(readFileSync(path, 'utf8'), path);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-interface WabtToolkit {
-  parseWat(
-    name: string,
-    text: string,
-    features: Record<string, boolean>,
-  ): { validate(f: Record<string, boolean>): void; toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
-}
-
-/** The FMA build of `text` (lines marked `;;fma ` kept). */
-function fmaBuild(toolkit: WabtToolkit, name: string, text: string): Uint8Array {
-  const features = { simd: true, threads: true, relaxed_simd: true };
-  const module = toolkit.parseWat(name, text.replace(/^([ \t]*);;fma /gm, '$1'), features);
-  try {
-    module.validate(features);
-    return new Uint8Array(module.toBinary({}).buffer);
-  } finally {
-    module.destroy();
-  }
-}
-
-function quartiles(values: number[]): [number, number, number] {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => {
-    const i = q * (s.length - 1);
-    const lo = Math.floor(i);
-    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
-  };
-  return [at(0.25), at(0.5), at(0.75)];
-}
-const fmt = (q: [number, number, number], d = 3) => `${q[1].toFixed(d)} (${q[0].toFixed(d)}-${q[2].toFixed(d)})`;
-
-/** A seeded generator of 32-bit values (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { fmaBuildAt, fmt, quartiles, random } from './int8-wat-builds.js';
 
 const M = 32;
 /** The MLP's products: [units of 4 levels (k / 4), n]. */
@@ -139,7 +69,20 @@ function fill(memory: WebAssembly.Memory, at: number): [Layout[], number] {
     }
     // int8GemmChunk's arguments: one tile a block of 64 columns, all rows
     new Int32Array(memory.buffer, l.params, 14).set([
-      l.a, l.rowScales, l.w, l.out, M, units, n, n, l.colScales, l.bias, 1, 1, M, 64,
+      l.a,
+      l.rowScales,
+      l.w,
+      l.out,
+      M,
+      units,
+      n,
+      n,
+      l.colScales,
+      l.bias,
+      1,
+      1,
+      M,
+      64,
     ]);
     layouts.push(l);
   }
@@ -170,11 +113,8 @@ async function main(): Promise<void> {
   const threads = args.includes('2') ? 2 : 1;
   const rev = args.find((a) => a !== '1' && a !== '2') ?? '3f9fc96';
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 41);
-  const require = createRequire(`${ROOT}packages/backend/package.json`);
-  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
-  const build = (r: string | null, file: string) => fmaBuild(toolkit, file, sourceAt(r, file));
-  const one = [build(rev, 'int8.wat'), build(null, 'int8.wat')];
-  const pooled = [build(rev, 'threaded-int8.wat'), build(null, 'threaded-int8.wat')];
+  const one = [await fmaBuildAt(rev, 'int8.wat'), await fmaBuildAt(null, 'int8.wat')];
+  const pooled = [await fmaBuildAt(rev, 'threaded-int8.wat'), await fmaBuildAt(null, 'threaded-int8.wat')];
 
   const heap = new WebAssembly.Memory({ initial: 64 });
   const shared = new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true });
@@ -182,16 +122,27 @@ async function main(): Promise<void> {
   const [sharedLayouts] = fill(shared, 1 << 16);
   type Gemm = (...a: number[]) => void;
   const gemms = one.map(
-    (b) => (new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: heap } }).exports as { gemm: Gemm }).gemm,
+    (b) =>
+      (
+        new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: heap } }).exports as {
+          gemm: Gemm;
+        }
+      ).gemm,
   );
   const chunkFns = pooled.map(
     (b) =>
-      (new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: shared } }).exports as { int8GemmChunk: Gemm })
-        .int8GemmChunk,
+      (
+        new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: shared } }).exports as {
+          int8GemmChunk: Gemm;
+        }
+      ).int8GemmChunk,
   );
   const control = new SharedArrayBuffer(32);
   const ctl = new Int32Array(control);
-  const worker = threads === 2 ? new Worker(WORKER, { eval: true, workerData: { memory: shared, builds: pooled, control } }) : null;
+  const worker =
+    threads === 2
+      ? new Worker(WORKER, { eval: true, workerData: { memory: shared, builds: pooled, control } })
+      : null;
   const tiles = sharedLayouts.map((l) => Math.ceil(l.n / 64));
   ctl.set([0, 0, 0, sharedLayouts[0].params, tiles[0], sharedLayouts[1].params, tiles[1]]);
 
@@ -212,19 +163,35 @@ async function main(): Promise<void> {
   };
   const outputs = (memory: WebAssembly.Memory, layouts: Layout[]) =>
     layouts.map((l) => new Uint8Array(memory.buffer.slice(l.out, l.out + M * l.n * 4)));
-  const same = (x: Uint8Array[], y: Uint8Array[]) => x.every((v, i) => Buffer.from(v).equals(Buffer.from(y[i])));
+  const same = (x: Uint8Array[], y: Uint8Array[]) =>
+    x.every((v, i) => Buffer.from(v).equals(Buffer.from(y[i])));
 
   const variants: [string, () => void, () => Uint8Array[]][] = [
     [`int8.wat gemm, ${rev}`, () => runOne(0), () => outputs(heap, heapLayouts)],
     ['int8.wat gemm, this', () => runOne(1), () => outputs(heap, heapLayouts)],
-    [`threaded-int8.wat int8GemmChunk (${threads} thread(s)), ${rev}`, () => runPooled(0), () => outputs(shared, sharedLayouts)],
-    [`threaded-int8.wat int8GemmChunk (${threads} thread(s)), this`, () => runPooled(1), () => outputs(shared, sharedLayouts)],
+    [
+      `threaded-int8.wat int8GemmChunk (${threads} thread(s)), ${rev}`,
+      () => runPooled(0),
+      () => outputs(shared, sharedLayouts),
+    ],
+    [
+      `threaded-int8.wat int8GemmChunk (${threads} thread(s)), this`,
+      () => runPooled(1),
+      () => outputs(shared, sharedLayouts),
+    ],
   ];
   const times = variants.map(() => [] as number[]);
   const cpu = variants.map(() => [] as number[]);
   const first: Uint8Array[][] = [];
   for (let r = 0; r < rounds + 1; r++)
     for (const v of roundOrder(variants.length, r)) {
+      // the first round's outputs are each build's own: out cleared before it
+      if (r === 0)
+        for (const [memory, layouts] of [
+          [heap, heapLayouts],
+          [shared, sharedLayouts],
+        ] as const)
+          for (const l of layouts) new Uint8Array(memory.buffer, l.out, M * l.n * 4).fill(0);
       let best = Number.POSITIVE_INFINITY;
       const usage = process.cpuUsage();
       for (let c = 0; c < 5; c++) {
@@ -240,17 +207,24 @@ async function main(): Promise<void> {
       }
     }
   console.log(`int8.wat builds' outputs: ${same(first[0], first[1]) ? 'the same bits' : 'DIFFERENT'}`);
-  console.log(`threaded-int8.wat builds' outputs: ${same(first[2], first[3]) ? 'the same bits' : 'DIFFERENT'}`);
-  variants.forEach(([k], v) =>
-    console.log(`${k}: least of 5 ${fmt(quartiles(times[v]))} ms, CPU a call ${fmt(quartiles(cpu[v]))} ms`),
+  console.log(
+    `threaded-int8.wat builds' outputs: ${same(first[2], first[3]) ? 'the same bits' : 'DIFFERENT'}`,
   );
+  // the same operands (one seed) and the same gemm text: every tile written, whichever thread ran it
+  console.log(
+    `int8.wat's and threaded-int8.wat's outputs (this build): ${same(first[1], first[3]) ? 'the same bits' : 'DIFFERENT'}`,
+  );
+  for (const [v, [k]] of variants.entries())
+    console.log(`${k}: least of 5 ${fmt(quartiles(times[v]))} ms, CPU a call ${fmt(quartiles(cpu[v]))} ms`);
   for (const [label, a, b] of [
     ['int8.wat gemm', 0, 1],
     ['threaded-int8.wat int8GemmChunk', 2, 3],
   ] as const) {
     const ratios = times[a].map((t, i) => t / times[b][i]);
     const cpuRatios = cpu[a].map((t, i) => t / cpu[b][i]);
-    console.log(`${label}: ${rev} / this, paired by round: wall ${fmt(quartiles(ratios))}x, CPU ${fmt(quartiles(cpuRatios))}x`);
+    console.log(
+      `${label}: ${rev} / this, paired by round: wall ${fmt(quartiles(ratios))}x, CPU ${fmt(quartiles(cpuRatios))}x`,
+    );
   }
   if (worker) {
     Atomics.store(ctl, 0, -1);
