@@ -11,7 +11,7 @@
 ;; The FMA build (relaxed SIMD; lines marked `;;fma `) also multiplies byte levels: where no input is
 ;; negative, levels in [0, 127] and the weights repacked by packQuads as 4 bytes of k per column go
 ;; through i16x8.relaxed_dot_i8x16_i7x16_s (16 multiply-adds an instruction, deterministic for a
-;; second operand in [0, 127]) and i32x4.extadd_pairwise_i16x8_s: the same int32 sums.
+;; second operand in [0, 127]) and i32x4.dot_i16x8_s with 1s (extadd_pairwise's sums): the same int32 sums.
 ;; quantizeRows and finish come from fragments/ (one text for this module, threaded-int8.wat and
 ;; threaded-int8-chain.wat); threaded-int8.wat holds copies of gemm and im2col for the thread pool;
 ;; keep them in step.
@@ -41,7 +41,8 @@
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128)
     (local $zero v128) ;; never set: 0
-;;fma     (local $one v128) ;; 1s: the byte products' int16 pairs widen by i32x4.dot_i16x8_s with it (see below)
+;;fma     (local $one v128) ;; 1s: the byte products' int16 pairs widen by i32x4.dot_i16x8_s with them, extadd_pairwise's
+;;fma     ;; sums (both x64's pmaddwd by 1s), but V8 loads extadd_pairwise's 1s from memory at each use
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
 ;;fma     (local.set $one (i16x8.splat (i32.const 1)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))

@@ -30,7 +30,7 @@
   ;; its loop keeps the module under 4 KB): the same products, so the same sums and count.
   ;; The lists take two units a turn: the stack quantizes to levels in [0, 63] (DENSE_LEVEL_TOP), so
   ;; the two relaxed byte products (each lane at most 2 * 63 * 127) add in int16 exactly (4 * 63 * 127
-  ;; = 32004 < 32768) and one extadd_pairwise widens both; an odd last unit goes alone.
+  ;; = 32004 < 32768) and one dot with 1s widens both; an odd last unit goes alone.
   (func $gemm
     (param $a i32) (param $w i32) (param $out i32) (param $m i32) (param $pairs i32) (param $n i32)
     (param $nPad i32) (param $rowScales i32) (param $rowStep i32) (param $colScales i32) (param $bias i32)
@@ -45,7 +45,8 @@
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128) (local $floor v128)
     (local $zero v128) ;; never set: 0
-;;fma     (local $one v128) ;; 1s: the byte products' int16 pairs widen by i32x4.dot_i16x8_s with it (see below)
+;;fma     (local $one v128) ;; 1s: the byte products' int16 pairs widen by i32x4.dot_i16x8_s with them, extadd_pairwise's
+;;fma     ;; sums (both x64's pmaddwd by 1s), but V8 loads extadd_pairwise's 1s from memory at each use
     (local.set $floor (select (v128.const i32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
 ;;fma     (local.set $one (i16x8.splat (i32.const 1)))
     (local.set $rowBytes (i32.shl (local.get $pairs) (i32.const 2)))

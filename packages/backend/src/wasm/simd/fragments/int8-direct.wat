@@ -60,7 +60,8 @@
     (local $cs0 v128) (local $cs1 v128) (local $b0 v128) (local $b1 v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
-;;fma     (local $one v128) ;; 1s: the byte products' int16 pairs widen by i32x4.dot_i16x8_s with it (see below)
+;;fma     (local $one v128) ;; 1s: the byte products' int16 pairs widen by i32x4.dot_i16x8_s with them, extadd_pairwise's
+;;fma     ;; sums (both x64's pmaddwd by 1s), but V8 loads extadd_pairwise's 1s from memory at each use
     (local.set $img (i32.mul (local.get $c) (i32.load offset=80 (local.get $p))))
     (local.set $imgEnd (i32.add (local.get $img) (i32.load offset=80 (local.get $p))))
     (if (i32.gt_s (local.get $imgEnd) (i32.load offset=84 (local.get $p)))
