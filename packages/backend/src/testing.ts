@@ -91,6 +91,9 @@ export async function backendsForTests(): Promise<BackendName[]> {
   }
   return available;
 }
+// For tools/bench's int8-direct-build-ab, which runs two builds of the direct int8 convolution's
+// module on operands it lays out itself: the table of windows the kernel reads and its geometry.
+export type { Int8ConvGeometry } from './int8/reference.js';
 export {
   floatZeroStepsSkipped,
   setFloatPairListsEnabled,
@@ -103,6 +106,7 @@ export {
   setInt8ChainLayoutReuse,
 } from './wasm/kernels/int8-chain-layout.js';
 export { setSoloChainModule } from './wasm/kernels/int8-chain-solo.js';
+export { windowTable } from './wasm/kernels/int8-direct-conv.js';
 export {
   MAT_MUL_CROSSOVER,
   type MatMulCrossover,

@@ -13,6 +13,7 @@
  * float32, and the rounds' paired ratios of the REV build's time to this
  * build's (median and quartiles). REV may instead be the path of a compiled module (`.wasm`).
  * With `calls`: then the least times of calls on each batch of 32, summed (see callsOf).
+ * `INT8_AB_SKIP_LISTS=0`: both builds without the skip lists (`setInt8SkipListsEnabled(false)`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@tensorfold/backend';
-import { setInt8OneThreadRows, setSoloChainModule } from '@tensorfold/backend/testing';
+import {
+  setInt8OneThreadRows,
+  setInt8SkipListsEnabled,
+  setSoloChainModule,
+} from '@tensorfold/backend/testing';
 import { quantizeForInference } from '@tensorfold/compress';
 import { sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
@@ -102,6 +107,8 @@ async function main(): Promise<void> {
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 21);
   // the builds are compared on the one-thread path, where the swapped module runs: predict's batches there
   setInt8OneThreadRows(32);
+  // INT8_AB_SKIP_LISTS=0: the byte products without lists of units (gemm's unlisted lines, threaded-int8.wat's)
+  if (process.env.INT8_AB_SKIP_LISTS === '0') setInt8SkipListsEnabled(false);
   setSeed(1);
   const float = sequential({
     layers: [
