@@ -279,6 +279,12 @@ async function main() {
     { name: 'apply-tiny', bytes: 0, run: () => tinyOptimizer.applyGradients(tinyPairs) },
   ];
   const named = process.env.ADAM_SIDES?.split(',');
+  const unknown = named?.filter((name) => !allSides.some((side) => side.name === name)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(
+      `ADAM_SIDES names no side ${unknown.join(', ')}: name some of ${allSides.map((side) => side.name).join(', ')}.`,
+    );
+  }
   const sides = allSides.filter(
     (side) => side.name === 'kernel' || named === undefined || named.includes(side.name),
   );

@@ -76,7 +76,8 @@ const swappedModules = new WeakMap<Uint8Array, SimdModule<PairStepKernels>>();
  * For benchmarks that compare two builds of pair-steps.wat in one process (tools/bench's
  * pair-steps-build-ab): the one-thread pairs' product runs `bytes` (a compiled build of the module,
  * FMA where the runtime has relaxed SIMD) from now on; null (the default) goes back to the built-in
- * module. Process-wide.
+ * module. Process-wide. Throws where `bytes` do not compile here or lack the module's exports (else
+ * the product would quietly fall back to the dense loop, the same values, and an A/B would time that).
  */
 export function setPairStepsModule(bytes: Uint8Array | null): void {
   if (bytes === null) {
@@ -85,6 +86,21 @@ export function setPairStepsModule(bytes: Uint8Array | null): void {
   }
   let module = swappedModules.get(bytes);
   if (module === undefined) {
+    if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
+      throw new Error(
+        'setPairStepsModule: these bytes do not compile on this runtime. Pass a build of pair-steps.wat ' +
+          '(an FMA build needs relaxed SIMD: Node 22+, or Node 20 with --experimental-wasm-relaxed-simd), or null.',
+      );
+    }
+    const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map(
+      (e) => e.name,
+    );
+    if (!['pairSteps', 'matMulPairs'].every((name) => exported.includes(name))) {
+      throw new Error(
+        `setPairStepsModule: the module exports ${exported.join(', ') || 'nothing'}, not pairSteps and matMulPairs. ` +
+          'Pass a build of pair-steps.wat, or null.',
+      );
+    }
     const base64 = btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
     module = new SimdModule<PairStepKernels>(base64, base64);
     swappedModules.set(bytes, module);

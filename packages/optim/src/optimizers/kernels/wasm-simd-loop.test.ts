@@ -65,6 +65,19 @@ describe("the fused rules' SIMD loop form", () => {
     expect(atEnd[0].some((x) => x !== 0)).toBe(true);
   });
 
+  it.each(rules.flatMap((r) => [1, 2, 3].map((turns) => [r.kernel, turns, r] as const)))(
+    '%s: %i turns of 4 elements write those and nothing after them, the same bits in either form',
+    (_, turns, rule) => {
+      const atEnd = outputsOf(rule, false, turns * 16);
+      const first = outputsOf(rule, true, turns * 16);
+      atEnd.forEach((a, k) => {
+        expect(new Uint32Array(a.buffer)).toEqual(new Uint32Array(first[k].buffer));
+        expect(a.subarray(0, turns * 4).some((x) => x !== 0)).toBe(true);
+        expect(a.subarray(turns * 4).every((x) => x === 0)).toBe(true);
+      });
+    },
+  );
+
   it('writes nothing for a length of 0 (the test before the loop)', () => {
     const adam = rules.find((r) => r.kernel === 'TensorfoldAdam');
     expect(adam).toBeDefined();
