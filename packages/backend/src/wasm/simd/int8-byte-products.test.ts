@@ -19,6 +19,13 @@ function code(wat: string, head: string): string {
   return lines.slice(start, end).join('\n').replace(/;;.*$/gm, '');
 }
 
+/** How many parentheses are open at `at` in `code` (1: in a function's body, outside its blocks). */
+function depth(code: string, at: number): number {
+  let open = 0;
+  for (const c of code.slice(0, at)) open += c === '(' ? 1 : c === ')' ? -1 : 0;
+  return open;
+}
+
 // V8 11.3 (Node 20, x64) emits i32x4.extadd_pairwise_i16x8_s as an address load and a pmaddwd with
 // its 1s in memory at every use; i32x4.dot_i16x8_s with 1s kept in a local is the same pmaddwd (the
 // same sums, the same bits: the int8 kernels' tests compare them with the reference) from a register.
@@ -38,9 +45,12 @@ describe('the int8 byte products widen int16 pairs by a dot with 1s in a local, 
       fn.match(/\(i32x4\.dot_i16x8_s \(i16x8\.relaxed_dot_i8x16_i7x16_s [^\n]*\(local\.get \$one\)\)/g)
         ?.length,
     ).toBe(dots);
-    // set once, to 1s, before the loops
+    // set once, to 1s, in the function's body itself (in no block, if or loop: on every path) before
+    // its first use
     expect(fn.match(/\(local\.set \$one /g)?.length).toBe(1);
-    expect(fn).toContain('(local.set $one (i16x8.splat (i32.const 1)))');
-    expect(fn.indexOf('(local.set $one ')).toBeLessThan(fn.indexOf('(loop '));
+    const set = fn.indexOf('(local.set $one (i16x8.splat (i32.const 1)))');
+    expect(set).toBeGreaterThan(-1);
+    expect(depth(fn, set)).toBe(1);
+    expect(set).toBeLessThan(fn.indexOf('(local.get $one)'));
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import wabt from 'wabt';
+import { fusedMultiplyAdds } from '../../../scripts/fused-multiply-adds.mjs';
 import { expandIncludes } from '../../../scripts/wat-includes.mjs';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
@@ -36,13 +37,26 @@ describe('the SIMD kernels module', () => {
         SIMD_WASM_BASE64: string;
         FMA_WASM_BASE64: string;
       };
-      const module = (await wabt()).parseWat(file, source, { simd: true, threads: true });
+      const toolkit = await wabt();
+      const features = { simd: true, threads: true };
+      const module = toolkit.parseWat(file, source, features);
       try {
         expect(
           Buffer.from(module.toBinary({}).buffer).equals(Buffer.from(bytes(generated.SIMD_WASM_BASE64))),
         ).toBe(true);
       } finally {
         module.destroy();
+      }
+      // the FMA build too (the tests of the FMA kernels run it): the lines marked `;;fma ` kept and
+      // the float accumulations fused, as compile-simd-kernels.mjs (its SIMD build where neither applies)
+      const fma = fusedMultiplyAdds(source.replace(/^([ \t]*);;fma /gm, '$1')).text;
+      const fmaModule = toolkit.parseWat(`${file} (FMA)`, fma, { ...features, relaxed_simd: true });
+      try {
+        expect(
+          Buffer.from(fmaModule.toBinary({}).buffer).equals(Buffer.from(bytes(generated.FMA_WASM_BASE64))),
+        ).toBe(true);
+      } finally {
+        fmaModule.destroy();
       }
       // 4 KB: the largest module browsers compile synchronously on the main thread.
       expect(bytes(generated.SIMD_WASM_BASE64).length).toBeLessThan(4096);
