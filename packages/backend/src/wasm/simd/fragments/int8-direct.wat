@@ -30,8 +30,8 @@
     (if (i32.gt_s (local.get $left) (i32.const 5)) (then (f32.store offset=20 (local.get $out) (f32x4.extract_lane 1 (local.get $y1)))))
     (if (i32.gt_s (local.get $left) (i32.const 6)) (then (f32.store offset=24 (local.get $out) (f32x4.extract_lane 2 (local.get $y1))))))
 
-  ;; The sums of 4 products a[4i..4i+3] * b[4i..4i+3] (a int8, b in 0..127) in standard SIMD: what
-  ;; i16x8.relaxed_dot_i8x16_i7x16_s then i32x4.extadd_pairwise_i16x8_s give (the SIMD build's path).
+  ;; The sums of 4 products a[4i..4i+3] * b[4i..4i+3] (a int8, b in 0..127) in standard SIMD (the SIMD
+  ;; build's path): the FMA build's i16x8.relaxed_dot_i8x16_i7x16_s with its int16 pairs widened and added.
   (func $dot (param $a v128) (param $b v128) (result v128)
     (local $lo v128) (local $hi v128)
     (local.set $lo (i32x4.extadd_pairwise_i16x8_s (i16x8.extmul_low_i8x16_s (local.get $a) (local.get $b))))
