@@ -10,9 +10,8 @@
  * best G multiply-adds per second (4 a vector multiply-add). Compiled here with wabt (the backend's
  * dev dependency). Default 31 rounds.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { medianOf } from './steadiness.js';
+import { compileWat, loadWabt } from './wat-builds.js';
 
 const TILES: [number, number][] = [
   [2, 4],
@@ -53,36 +52,16 @@ function tileWat(rows: number, cols: number): string {
     (f32x4.extract_lane 0 ${sum})))`;
 }
 
-interface WabtToolkit {
-  parseWat(
-    name: string,
-    text: string,
-    features: Record<string, boolean>,
-  ): {
-    validate(features: Record<string, boolean>): void;
-    toBinary(options: object): { buffer: Uint8Array };
-    destroy(): void;
-  };
-}
-
 async function main() {
   const rounds = Number(process.argv[2] ?? '31');
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const require = createRequire(`${root}packages/backend/package.json`);
-  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
+  const toolkit = await loadWabt();
   const memory = new WebAssembly.Memory({ initial: 1 });
   new Float32Array(memory.buffer).fill(1e-7);
   const features = { simd: true, relaxed_simd: true };
   const runs = TILES.map(([rows, cols]) => {
-    const module = toolkit.parseWat(`tile-${rows}x${cols}`, tileWat(rows, cols), features);
-    try {
-      module.validate(features);
-      const bytes = new Uint8Array(module.toBinary({}).buffer);
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      return instance.exports.run as (turns: number) => number;
-    } finally {
-      module.destroy();
-    }
+    const bytes = compileWat(toolkit, `tile-${rows}x${cols}`, tileWat(rows, cols), features);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    return instance.exports.run as (turns: number) => number;
   });
   const rates: number[][] = TILES.map(() => []);
   for (let round = 0; round < rounds + 1; round++) {

@@ -15,12 +15,7 @@
  * With `calls`: then the least times of calls on each batch of 32, summed (see callsOf).
  * `INT8_AB_SKIP_LISTS=0`: both builds without the skip lists (`setInt8SkipListsEnabled(false)`).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { initBackend } from '@tensorfold/backend';
 import {
   setInt8OneThreadRows,
@@ -31,73 +26,17 @@ import { quantizeForInference } from '@tensorfold/compress';
 import { sequential, setSeed, tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 import { dense } from '@tensorfold/layers';
-// the compile script's own expansion of `;; @include` lines (compile-simd-kernels.mjs uses it)
-import { expandIncludes } from '../../../packages/backend/scripts/wat-includes.mjs';
 import { roundOrder } from './alternating-rounds.js';
 import { medianOf } from './steadiness.js';
+import { fmaBuild, loadWabt, quartiles, sourceAt } from './wat-builds.js';
 
-const SIMD_DIR = 'packages/backend/src/wasm/simd';
-const WAT = `${SIMD_DIR}/threaded-int8-chain.wat`;
-
-/**
- * threaded-int8-chain.wat at `rev` with its `;; @include` lines expanded from the fragments at `rev`
- * (the kernels' folder at `rev` is unpacked to a temporary folder for wat-includes.mjs to read).
- */
-function sourceAt(rev: string, root: string): string {
-  const scratch = mkdtempSync(join(tmpdir(), 'int8-chain-build-ab-'));
-  try {
-    const archive = execFileSync('git', ['archive', '--format=tar', rev, SIMD_DIR], {
-      cwd: root,
-      maxBuffer: 1 << 28,
-    });
-    execFileSync('tar', ['-x', '-C', scratch], { input: archive });
-    const path = join(scratch, WAT);
-    return expandIncludes(readFileSync(path, 'utf8'), path);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
+const WAT = 'threaded-int8-chain.wat';
 
 /** The FMA build of threaded-int8-chain.wat at `rev` (lines marked `;;fma ` kept, relaxed SIMD on). */
 async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
   // a compiled module, for trying builds not committed
   if (rev.endsWith('.wasm')) return new Uint8Array(readFileSync(rev));
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const text = sourceAt(rev, root);
-  // wabt is @tensorfold/backend's (its compile script's) dev dependency
-  const require = createRequire(`${root}packages/backend/package.json`);
-  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
-  const features = { simd: true, threads: true, relaxed_simd: true };
-  const module = toolkit.parseWat(WAT, text.replace(/^([ \t]*);;fma /gm, '$1'), features);
-  try {
-    module.validate(features);
-    return new Uint8Array(module.toBinary({}).buffer);
-  } finally {
-    module.destroy();
-  }
-}
-
-interface WabtToolkit {
-  parseWat(
-    name: string,
-    text: string,
-    features: Record<string, boolean>,
-  ): {
-    validate(features: Record<string, boolean>): void;
-    toBinary(options: object): { buffer: Uint8Array };
-    destroy(): void;
-  };
-}
-
-/** The quartiles of `values`: [first, median, third]. */
-function quartiles(values: number[]): [number, number, number] {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => {
-    const i = q * (s.length - 1);
-    const lo = Math.floor(i);
-    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
-  };
-  return [at(0.25), at(0.5), at(0.75)];
+  return fmaBuild(await loadWabt(), WAT, sourceAt(rev, WAT));
 }
 
 async function main(): Promise<void> {

@@ -15,7 +15,8 @@
 import { Worker } from 'node:worker_threads';
 import { type Int8ConvGeometry, windowTable } from '@tensorfold/backend/testing';
 import { roundOrder } from './alternating-rounds.js';
-import { fmaBuildAt, fmt, quartiles, random } from './int8-wat-builds.js';
+import { uint32s } from './seeded-random.js';
+import { fmaBuildAt, fmt, quartiles } from './wat-builds.js';
 
 const BATCH = 32;
 
@@ -55,7 +56,7 @@ interface Placed {
 
 /** Lays out and fills every layer's operands from `at` (16-byte aligned) for `chunks` chunks of images. */
 function fill(memory: WebAssembly.Memory, at: number, chunks: number): Placed[] {
-  const next = random(18);
+  const next = uint32s(18);
   let p = at;
   const take = (bytes: number) => {
     const o = p;

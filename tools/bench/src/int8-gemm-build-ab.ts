@@ -14,7 +14,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { roundOrder } from './alternating-rounds.js';
-import { fmaBuildAt, fmt, quartiles, random } from './int8-wat-builds.js';
+import { uint32s } from './seeded-random.js';
+import { fmaBuildAt, fmt, quartiles } from './wat-builds.js';
 
 const M = 32;
 /** The MLP's products: [units of 4 levels (k / 4), n]. */
@@ -38,7 +39,7 @@ interface Layout {
 
 /** Lays out and fills both products' operands from `at` on (16-byte aligned); returns them and the end. */
 function fill(memory: WebAssembly.Memory, at: number): [Layout[], number] {
-  const next = random(18);
+  const next = uint32s(18);
   const layouts: Layout[] = [];
   let p = at;
   const take = (bytes: number) => {

@@ -11,67 +11,24 @@
  * faster). `product` instead of a network: the MLP's `x . W1` alone (`[128, 784] . [784, 512]`, x the
  * first 128 MNIST training digits), 10 calls a round. Defaults: mlp, mnist, 40 rounds of 4 steps.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setPairStepsModule } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 // the compile script's own include expansion and FMA rewrite
 import { fusedMultiplyAdds } from '../../../packages/backend/scripts/fused-multiply-adds.mjs';
-import { expandIncludes } from '../../../packages/backend/scripts/wat-includes.mjs';
 import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { useBackend } from './backends.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { runSwitchAb } from './switch-ab.js';
 import { timedMs, timedSteps } from './timed-call.js';
 import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+import { compileWat, loadWabt, sourceAt } from './wat-builds.js';
 
-const SIMD_DIR = 'packages/backend/src/wasm/simd';
-const WAT = `${SIMD_DIR}/pair-steps.wat`;
-
-interface WabtToolkit {
-  parseWat(
-    name: string,
-    text: string,
-    features: Record<string, boolean>,
-  ): {
-    validate(features: Record<string, boolean>): void;
-    toBinary(options: object): { buffer: Uint8Array };
-    destroy(): void;
-  };
-}
+const WAT = 'pair-steps.wat';
 
 /** The FMA build of pair-steps.wat at `rev` (its fragments unpacked from `rev` to a temporary folder). */
 async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const scratch = mkdtempSync(join(tmpdir(), 'pair-steps-build-ab-'));
-  let text: string;
-  try {
-    const archive = execFileSync('git', ['archive', '--format=tar', rev, SIMD_DIR], {
-      cwd: root,
-      maxBuffer: 1 << 28,
-    });
-    execFileSync('tar', ['-x', '-C', scratch], { input: archive });
-    const path = join(scratch, WAT);
-    text = fusedMultiplyAdds(expandIncludes(readFileSync(path, 'utf8'), path)).text;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  // wabt is @tensorfold/backend's (its compile script's) dev dependency
-  const require = createRequire(`${root}packages/backend/package.json`);
-  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
-  const features = { simd: true, threads: true, relaxed_simd: true };
-  const module = toolkit.parseWat(WAT, text, features);
-  try {
-    module.validate(features);
-    return new Uint8Array(module.toBinary({}).buffer);
-  } finally {
-    module.destroy();
-  }
+  return compileWat(await loadWabt(), WAT, fusedMultiplyAdds(sourceAt(rev, WAT)).text);
 }
 
 function report(

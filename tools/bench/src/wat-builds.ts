@@ -1,7 +1,8 @@
 /**
- * The int8 build A/Bs' shared parts (int8-gemm-build-ab, int8-direct-build-ab): a kernel .wat at a git
- * revision or in this checkout, its FMA build compiled here with wabt as compile-simd-kernels.mjs
- * does, quartiles, and a seeded generator.
+ * The build A/Bs' shared parts (int8-gemm-build-ab, int8-direct-build-ab, int8-chain-build-ab,
+ * pair-steps-build-ab, fma-peak): a kernel .wat at a git revision or in this checkout with its
+ * `;; @include` lines expanded, compiled here with wabt as compile-simd-kernels.mjs does, and the
+ * rounds' quartiles.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,8 @@ export function sourceAt(rev: string | null, file: string): string {
     const path = join(ROOT, SIMD_DIR, file);
     return expandIncludes(readFileSync(path, 'utf8'), path);
   }
-  const scratch = mkdtempSync(join(tmpdir(), 'int8-gemm-build-ab-'));
+  // the kernels' folder at `rev` is unpacked to a temporary folder for wat-includes.mjs to read
+  const scratch = mkdtempSync(join(tmpdir(), 'wat-builds-'));
   try {
     const archive = execFileSync('git', ['archive', '--format=tar', rev, SIMD_DIR], {
       cwd: ROOT,
@@ -47,10 +49,23 @@ export interface WabtToolkit {
   };
 }
 
-/** The FMA build of `text` (lines marked `;;fma ` kept). */
-export function fmaBuild(toolkit: WabtToolkit, name: string, text: string): Uint8Array<ArrayBuffer> {
-  const features = { simd: true, threads: true, relaxed_simd: true };
-  const module = toolkit.parseWat(name, text.replace(/^([ \t]*);;fma /gm, '$1'), features);
+/** wabt, @tensorfold/backend's (its compile script's) dev dependency. */
+export async function loadWabt(): Promise<WabtToolkit> {
+  const require = createRequire(`${ROOT}packages/backend/package.json`);
+  return (require('wabt') as () => Promise<WabtToolkit>)();
+}
+
+/** The kernels' features: SIMD, threads, relaxed SIMD. */
+const KERNEL_FEATURES = { simd: true, threads: true, relaxed_simd: true };
+
+/** `text` compiled and validated with `features` (default: the kernels'). */
+export function compileWat(
+  toolkit: WabtToolkit,
+  name: string,
+  text: string,
+  features: Record<string, boolean> = KERNEL_FEATURES,
+): Uint8Array<ArrayBuffer> {
+  const module = toolkit.parseWat(name, text, features);
   try {
     module.validate(features);
     return new Uint8Array(module.toBinary({}).buffer);
@@ -59,6 +74,17 @@ export function fmaBuild(toolkit: WabtToolkit, name: string, text: string): Uint
   }
 }
 
+/** The FMA build of `text` (lines marked `;;fma ` kept). */
+export function fmaBuild(toolkit: WabtToolkit, name: string, text: string): Uint8Array<ArrayBuffer> {
+  return compileWat(toolkit, name, text.replace(/^([ \t]*);;fma /gm, '$1'));
+}
+
+/** The FMA build of `file` (in the kernels' folder) at `rev` (null: this checkout). */
+export async function fmaBuildAt(rev: string | null, file: string): Promise<Uint8Array<ArrayBuffer>> {
+  return fmaBuild(await loadWabt(), file, sourceAt(rev, file));
+}
+
+/** The quartiles of `values`: [first, median, third]. */
 export function quartiles(values: number[]): [number, number, number] {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => {
@@ -70,22 +96,3 @@ export function quartiles(values: number[]): [number, number, number] {
 }
 export const fmt = (q: [number, number, number], d = 3) =>
   `${q[1].toFixed(d)} (${q[0].toFixed(d)}-${q[2].toFixed(d)})`;
-
-/** A seeded generator of 32-bit values (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-/** The FMA build of `file` (in the kernels' folder) at `rev` (null: this checkout). */
-export async function fmaBuildAt(rev: string | null, file: string): Promise<Uint8Array<ArrayBuffer>> {
-  const require = createRequire(`${ROOT}packages/backend/package.json`);
-  const toolkit = await (require('wabt') as () => Promise<WabtToolkit>)();
-  return fmaBuild(toolkit, file, sourceAt(rev, file));
-}
