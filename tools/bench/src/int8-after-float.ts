@@ -17,11 +17,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { backendInfo, initBackend } from '@tensorfold/backend';
 import { chainLayoutsWritten, keptWeightBytesCopied } from '@tensorfold/backend/testing';
-import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, setSeed, tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
+import type { Model, tf } from '@tensorfold/core';
 import { runAlternating } from './alternating-rounds.js';
-import { mlpNetwork } from './networks.js';
+import { int8MlpInputs } from './int8-mlp-inputs.js';
 import { loadPerCore, medianAndQuartiles, medianOf, pairedRatios } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 
@@ -42,12 +40,7 @@ async function main(): Promise<void> {
   const gc = collector();
   await initBackend({ require: 'wasm' });
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 31);
-  setSeed(1);
-  const float = mlpNetwork();
-  const int8 = quantizeForInference(float);
-  const test = await loadMnist({ split: 'test', limit: 1000 });
-  const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
-  test.dispose();
+  const { float, int8, x } = await int8MlpInputs();
   const counts = { layouts: [[], []] as number[][], copied: [[], []] as number[][] };
   // V8's collections on this thread (pauses), to charge each to the timed pass it fell in
   const pauses: Array<{ start: number; end: number }> = [];

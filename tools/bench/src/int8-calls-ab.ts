@@ -25,11 +25,9 @@ import {
   setInt8ChainChunksPerThread,
   setInt8ChainLayoutForSmallerBatches,
 } from '@tensorfold/backend/testing';
-import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, setSeed, tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
+import { type Model, tf } from '@tensorfold/core';
 import { runAlternating } from './alternating-rounds.js';
-import { mlpNetwork } from './networks.js';
+import { int8MlpInputs } from './int8-mlp-inputs.js';
 import { loadPerCore, medianAndQuartiles, medianOf, pairedRatios } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 
@@ -53,12 +51,7 @@ async function main(): Promise<void> {
   await initBackend({ require: 'wasm' });
   const threads = backendInfo().threads ?? 1;
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 31);
-  setSeed(1);
-  const float = mlpNetwork();
-  const int8 = quantizeForInference(float);
-  const test = await loadMnist({ split: 'test', limit: 1000 });
-  const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
-  test.dispose();
+  const { float, int8, x } = await int8MlpInputs();
   const variants: [string, Model][] = [
     ['int8 before', withSwitches(int8, false)],
     ['int8 smaller in larger', withSwitches(int8, true)],

@@ -11,11 +11,9 @@
  */
 import { initBackend } from '@tensorfold/backend';
 import { setInt8ChainLayoutReuse, setInt8SkipListsEnabled } from '@tensorfold/backend/testing';
-import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, setSeed, tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
+import type { Model, tf } from '@tensorfold/core';
 import { runAlternating } from './alternating-rounds.js';
-import { mlpNetwork } from './networks.js';
+import { int8MlpInputs } from './int8-mlp-inputs.js';
 import { loadPerCore, medianAndQuartiles, medianOf, pairedRatios } from './steadiness.js';
 import { timedMs } from './timed-call.js';
 import { predictingWithout } from './zero-skips.js';
@@ -23,12 +21,7 @@ import { predictingWithout } from './zero-skips.js';
 async function main(): Promise<void> {
   await initBackend({ require: 'wasm' });
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 15);
-  setSeed(1);
-  const float = mlpNetwork();
-  const int8 = quantizeForInference(float);
-  const test = await loadMnist({ split: 'test', limit: 1000 });
-  const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
-  test.dispose();
+  const { float, int8, x } = await int8MlpInputs();
   const variants: [string, Model][] = [
     ['float32', float],
     ['int8 (lists)', int8],

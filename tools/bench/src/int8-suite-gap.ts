@@ -16,11 +16,9 @@
  */
 import { initBackend } from '@tensorfold/backend';
 import { chainLayoutsWritten, keptWeightBytesCopied } from '@tensorfold/backend/testing';
-import { quantizeForInference } from '@tensorfold/compress';
-import { type Model, setSeed, tf } from '@tensorfold/core';
-import { loadMnist } from '@tensorfold/data/node';
+import type { Model, tf } from '@tensorfold/core';
 import { roundOrder, runAlternating } from './alternating-rounds.js';
-import { mlpNetwork } from './networks.js';
+import { int8MlpInputs } from './int8-mlp-inputs.js';
 import { medianAndQuartiles, medianOf, pairedRatios } from './steadiness.js';
 import { BOTH_SKIPS, predictingWithout } from './zero-skips.js';
 
@@ -42,12 +40,7 @@ async function pass(model: Model, x: tf.Tensor): Promise<{ wall: number; layouts
 async function main(): Promise<void> {
   await initBackend({ require: 'wasm' });
   const rounds = Number(process.env.INT8_AB_ROUNDS ?? 31);
-  setSeed(1);
-  const float = mlpNetwork();
-  const int8 = quantizeForInference(float);
-  const test = await loadMnist({ split: 'test', limit: 1000 });
-  const x = tf.reshape(test.xs, [1000, 784]); // [1000, 784]
-  test.dispose();
+  const { float, int8, x } = await int8MlpInputs();
   const all: Array<[string, Model[]]> = [
     ['suite', [int8, float, predictingWithout(int8, BOTH_SKIPS), predictingWithout(float, BOTH_SKIPS)]],
     ['pair', [int8, float]],
