@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-import { INT8_DENSE_CHAIN, type Int8Activation, packInt8Levels } from '../../int8/int8-kernels.js';
-import { int8MatMulReference } from '../../int8/reference.js';
+import { INT8_DENSE_CHAIN } from '../../int8/int8-kernels.js';
 import { setFmaKernelsEnabled } from '../simd/simd-module.js';
-import { sequence } from '../test-utils/run-kernel.js';
+import {
+  CHAIN_ACTIVATIONS,
+  chainInput,
+  chainReference,
+  stackArrays,
+} from '../test-utils/int8-chain-stacks.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
 import {
@@ -13,26 +17,6 @@ import {
   setInt8ChainChunksPerThread,
   setInt8OneThreadRows,
 } from './int8-chain-by-rows.js';
-
-const activations: Int8Activation[] = ['relu', 'relu', 'linear'];
-const sizes = [784, 64, 32, 10];
-
-/** A stack 784-64-32-10 (levels, scales, bias from `seed`) as plain arrays and tensors. */
-function stack(seed: number) {
-  return sizes.slice(1).map((n, i) => {
-    const k = sizes[i];
-    const levels = Int8Array.from(sequence(k * n, seed + 10 * i + 1), (v) => Math.round(v * 127));
-    const packed = packInt8Levels(levels, k, n);
-    const scales = Float32Array.from(sequence(n, seed + 10 * i + 2), (v) => Math.abs(v) * 0.02 + 1e-3);
-    const bias = sequence(n, seed + 10 * i + 3);
-    return { k, n, packed, scales, bias };
-  });
-}
-
-/** x `[m, 784]`, non-negative, with MNIST-like zero borders (the byte products' lists have work). */
-function input(m: number, seed: number): Float32Array {
-  return sequence(m * 784, seed).map((v, i) => (i % 28 < 4 ? 0 : Math.abs(v)));
-}
 
 describe('setInt8ChainChunksPerThread', () => {
   beforeAll(async () => {
@@ -73,33 +57,20 @@ describe('setInt8ChainChunksPerThread', () => {
       setFmaKernelsEnabled(fma);
       expect(await setWasmThreads(threads)).toBe(threads);
       const before = tf.memory().numTensors;
-      const s = stack(7);
+      const s = stackArrays(7);
       const weights = s.flatMap((l, i) => [
         [`w${i}`, tf.tensor(l.packed, [Math.ceil(l.n / 8), Math.ceil(l.k / 2), 8], 'int32')],
         [`scales${i}`, tf.tensor1d(l.scales)],
         [`bias${i}`, tf.tensor1d(l.bias)],
       ]) as Array<[string, tf.Tensor]>;
       for (const m of [32, 8, 37]) {
-        const x = input(m, m);
-        let values: ArrayLike<number> = x;
-        s.forEach((l, i) => {
-          values = int8MatMulReference(
-            values,
-            m,
-            l.k,
-            l.packed,
-            l.n,
-            l.scales,
-            l.bias,
-            activations[i] === 'relu',
-          );
-        });
-        const expected = Array.from(values);
+        const x = chainInput(m, m);
+        const expected = chainReference(s, x, m);
         for (const chunks of [4, 2, 1]) {
           setInt8ChainChunksPerThread(chunks);
           const xt = tf.tensor2d(x, [m, 784]);
           const y = tf.engine().runKernel(INT8_DENSE_CHAIN, { x: xt, ...Object.fromEntries(weights) }, {
-            activations,
+            activations: CHAIN_ACTIVATIONS,
           } as never) as tf.Tensor;
           expect(Array.from(await y.data())).toEqual(expected);
           tf.dispose([xt, y]);

@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-import {
-  INT8_DENSE_CHAIN,
-  INT8_MAT_MUL,
-  type Int8Activation,
-  packInt8Levels,
-} from '../../int8/int8-kernels.js';
+import { INT8_MAT_MUL } from '../../int8/int8-kernels.js';
 import { int8MatMulReference } from '../../int8/reference.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import { setFmaKernelsEnabled } from '../simd/simd-module.js';
-import { sequence } from '../test-utils/run-kernel.js';
+import {
+  type ChainStack,
+  chainInput,
+  chainReference,
+  chainStack,
+  runChain,
+} from '../test-utils/int8-chain-stacks.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
 import { setInt8OneThreadRows } from './int8-chain-by-rows.js';
@@ -20,61 +21,9 @@ import {
   setInt8ChainLayoutReuse,
 } from './int8-chain-layout.js';
 
-const activations: Int8Activation[] = ['relu', 'relu', 'linear'];
-
-/** A stack 784-64-32-10 (levels, scales, bias from `seed`) as tensors and plain arrays. */
-function stack(seed: number) {
-  const sizes = [784, 64, 32, 10];
-  return sizes.slice(1).map((n, i) => {
-    const k = sizes[i];
-    const levels = Int8Array.from(sequence(k * n, seed + 10 * i + 1), (v) => Math.round(v * 127));
-    const packed = packInt8Levels(levels, k, n);
-    const scales = Float32Array.from(sequence(n, seed + 10 * i + 2), (v) => Math.abs(v) * 0.02 + 1e-3);
-    const bias = sequence(n, seed + 10 * i + 3);
-    return {
-      k,
-      n,
-      packed,
-      scales,
-      bias,
-      w: tf.tensor(packed, [Math.ceil(n / 8), Math.ceil(k / 2), 8], 'int32'),
-      scalesT: tf.tensor1d(scales),
-      biasT: tf.tensor1d(bias),
-    };
-  });
-}
-
-type Stack = ReturnType<typeof stack>;
-
-/** x `[m, 784]`, non-negative, with MNIST-like zero borders (the byte products' lists have work). */
-function input(m: number, seed: number): Float32Array {
-  return sequence(m * 784, seed).map((v, i) => (i % 28 < 4 ? 0 : Math.abs(v)));
-}
-
-function reference(s: Stack, x: Float32Array, m: number): number[] {
-  let values: ArrayLike<number> = x;
-  s.forEach((l, i) => {
-    values = int8MatMulReference(values, m, l.k, l.packed, l.n, l.scales, l.bias, activations[i] === 'relu');
-  });
-  return Array.from(values);
-}
-
 /** `t`'s values where they lie in tfjs-backend-wasm's heap (writing them writes the tensor in place). */
 function heap(t: tf.Tensor): Float32Array {
   return (tf.backend() as unknown as WasmBackendLike).typedArrayFromHeap(t) as Float32Array;
-}
-
-async function chain(s: Stack, x: Float32Array, m: number): Promise<number[]> {
-  const inputs: Record<string, tf.Tensor> = { x: tf.tensor2d(x, [m, 784]) };
-  s.forEach((l, i) => {
-    inputs[`w${i}`] = l.w;
-    inputs[`scales${i}`] = l.scalesT;
-    inputs[`bias${i}`] = l.biasT;
-  });
-  const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
-  const values = Array.from(await y.data());
-  tf.dispose([y, inputs.x]);
-  return values;
 }
 
 describe('int8 dense stacks reuse their layout', () => {
@@ -105,11 +54,11 @@ describe('int8 dense stacks reuse their layout', () => {
       expect(await setWasmThreads(threads)).toBe(threads);
       setThreadedInt8Minimum(0);
       const before = tf.memory().numTensors;
-      const [a, b] = [stack(3), stack(40)];
-      const xs = [input(32, 1), input(32, 2), input(8, 3)];
+      const [a, b] = [chainStack(3), chainStack(40)];
+      const xs = [chainInput(32, 1), chainInput(32, 2), chainInput(8, 3)];
       const written = chainLayoutsWritten();
-      const run = async (s: Stack, x: Float32Array, m: number) =>
-        expect(await chain(s, x, m)).toEqual(reference(s, x, m));
+      const run = async (s: ChainStack, x: Float32Array, m: number) =>
+        expect(await runChain(s, x, m)).toEqual(chainReference(s, x, m));
       await run(a, xs[0], 32);
       await run(a, xs[1], 32); // the same stack and batch: reused
       expect(chainLayoutsWritten() - written).toBe(1);

@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-import { INT8_DENSE_CHAIN, type Int8Activation, packInt8Levels } from '../../int8/int8-kernels.js';
-import { int8MatMulReference } from '../../int8/reference.js';
 import { setFmaKernelsEnabled } from '../simd/simd-module.js';
-import { sequence } from '../test-utils/run-kernel.js';
+import {
+  type ChainStack,
+  chainInput,
+  chainReference,
+  chainStack,
+  runChain,
+} from '../test-utils/int8-chain-stacks.js';
 import { setWasmThreads } from '../threads/wasm-threads.js';
 import { setThreadedInt8Minimum } from './int8-by-threads.js';
 import { setInt8ChainChunksPerThread, setInt8OneThreadRows } from './int8-chain-by-rows.js';
@@ -14,50 +18,10 @@ import { soloChain } from './int8-chain-solo.js';
 // Batches smaller than the layout a stack's last call left run in it (int8-chain-layout.ts
 // fitsLayout): every size after every other, on 1-3 threads, each call against the reference.
 
-const activations: Int8Activation[] = ['relu', 'relu', 'linear'];
-const sizes = [784, 64, 32, 10];
-
-/** A stack 784-64-32-10 (levels, scales, bias from `seed`) as plain arrays and tensors. */
-function stack(seed: number) {
-  return sizes.slice(1).map((n, i) => {
-    const k = sizes[i];
-    const levels = Int8Array.from(sequence(k * n, seed + 10 * i + 1), (v) => Math.round(v * 127));
-    const packed = packInt8Levels(levels, k, n);
-    const scales = Float32Array.from(sequence(n, seed + 10 * i + 2), (v) => Math.abs(v) * 0.02 + 1e-3);
-    const bias = sequence(n, seed + 10 * i + 3);
-    const w = tf.tensor(packed, [Math.ceil(n / 8), Math.ceil(k / 2), 8], 'int32');
-    return { k, n, packed, scales, bias, w, scalesT: tf.tensor1d(scales), biasT: tf.tensor1d(bias) };
-  });
-}
-
-type Stack = ReturnType<typeof stack>;
-
-/** x `[m, 784]`, non-negative, with MNIST-like zero borders (steps to skip, lists with work). */
-function input(m: number, seed: number): Float32Array {
-  return sequence(m * 784, seed).map((v, i) => (i % 28 < 4 ? 0 : Math.abs(v)));
-}
-
-function reference(s: Stack, x: Float32Array, m: number): number[] {
-  let values: ArrayLike<number> = x;
-  s.forEach((l, i) => {
-    values = int8MatMulReference(values, m, l.k, l.packed, l.n, l.scales, l.bias, activations[i] === 'relu');
-  });
-  return Array.from(values);
-}
-
 /** The stack on x `[m, 784]` (each call another seed: rows past m hold an earlier batch's), checked. */
-async function run(s: Stack, m: number, seed: number): Promise<void> {
-  const x = input(m, seed);
-  const inputs: Record<string, tf.Tensor> = { x: tf.tensor2d(x, [m, 784]) };
-  for (const [i, l] of s.entries()) {
-    inputs[`w${i}`] = l.w;
-    inputs[`scales${i}`] = l.scalesT;
-    inputs[`bias${i}`] = l.biasT;
-  }
-  const y = tf.engine().runKernel(INT8_DENSE_CHAIN, inputs, { activations } as never) as tf.Tensor;
-  const got = Array.from(await y.data());
-  tf.dispose([y, inputs.x]);
-  expect(got, `${m} rows`).toEqual(reference(s, x, m));
+async function run(s: ChainStack, m: number, seed: number): Promise<void> {
+  const x = chainInput(m, seed);
+  expect(await runChain(s, x, m), `${m} rows`).toEqual(chainReference(s, x, m));
 }
 
 describe('int8 dense stacks run smaller batches in the layout of a larger one', () => {
@@ -92,7 +56,7 @@ describe('int8 dense stacks run smaller batches in the layout of a larger one', 
       expect(await setWasmThreads(threads)).toBe(threads);
       setThreadedInt8Minimum(0);
       const before = tf.memory().numTensors;
-      const s = stack(5);
+      const s = chainStack(5);
       const written = chainLayoutsWritten();
       for (const [i, m] of batches.entries()) await run(s, m, 100 + i);
       expect(chainLayoutsWritten() - written).toBe(layouts);
@@ -115,7 +79,7 @@ describe('int8 dense stacks run smaller batches in the layout of a larger one', 
     expect(await setWasmThreads(2)).toBe(2);
     setThreadedInt8Minimum(0);
     const before = tf.memory().numTensors;
-    const s = stack(9);
+    const s = chainStack(9);
     try {
       await run(s, 32, 300); // 8 chunks of 4 rows
       const written = chainLayoutsWritten();
@@ -137,8 +101,8 @@ describe('int8 dense stacks run smaller batches in the layout of a larger one', 
       expect(await setWasmThreads(threads)).toBe(threads);
       setThreadedInt8Minimum(0);
       const before = tf.memory().numTensors;
-      const s = stack(13);
-      const other = stack(14);
+      const s = chainStack(13);
+      const other = chainStack(14);
       const first = s[1].w;
       const w = tf.variable(first, false);
       s[1].w = w;
@@ -163,7 +127,7 @@ describe('int8 dense stacks run smaller batches in the layout of a larger one', 
     setFmaKernelsEnabled(true);
     expect(await setWasmThreads(1)).toBe(1);
     const before = tf.memory().numTensors;
-    const s = stack(11);
+    const s = chainStack(11);
     // steps skipped by the one-thread module (its own count): they grow with the rows its job takes
     const skippedBy = async (m: number, seed: number) => {
       const start = soloChain()?.skippedSteps.value as number;
