@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type Int8ConvGeometry, windowTable } from '@tensorfold/backend/testing';
-import { roundOrder } from './alternating-rounds.js';
+import { awaitWorker, leastOfFiveRounds, startWorker, stopWorker } from './build-rounds.js';
 import { uint32s } from './seeded-random.js';
 import { fmaBuildAt, fmt, quartiles } from './wat-builds.js';
 
@@ -177,37 +177,20 @@ async function main(): Promise<void> {
       ? new Worker(WORKER, { eval: true, workerData: { memory, builds, control, params } })
       : null;
   const run = (which: number) => {
-    if (worker) {
-      ctl[2] = which;
-      Atomics.store(ctl, 1, 0);
-      Atomics.add(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-    }
+    if (worker) startWorker(ctl, which);
     for (const p of params) chunkFns[which](0, p);
-    if (worker) while (Atomics.load(ctl, 1) === 0) Atomics.wait(ctl, 1, 0);
+    if (worker) awaitWorker(ctl);
   };
   const outputs = () => placed.map((l) => new Uint8Array(memory.buffer.slice(l.out, l.out + l.outBytes)));
-  const times: number[][] = [[], []];
-  const cpu: number[][] = [[], []];
-  const first: Uint8Array[][] = [];
-  for (let r = 0; r < rounds + 1; r++)
-    for (const v of roundOrder(2, r)) {
-      // the first round's outputs are each build's own: out cleared before it
-      if (r === 0) for (const l of placed) new Uint8Array(memory.buffer, l.out, l.outBytes).fill(0);
-      let best = Number.POSITIVE_INFINITY;
-      const usage = process.cpuUsage();
-      for (let c = 0; c < 5; c++) {
-        const start = performance.now();
-        run(v);
-        best = Math.min(best, performance.now() - start);
-      }
-      const used = process.cpuUsage(usage);
-      if (r === 0) first[v] = outputs();
-      else {
-        times[v].push(best);
-        cpu[v].push((used.user + used.system) / 5000);
-      }
-    }
+  const { times, cpu, first } = leastOfFiveRounds(
+    2,
+    rounds,
+    run,
+    () => {
+      for (const l of placed) new Uint8Array(memory.buffer, l.out, l.outBytes).fill(0);
+    },
+    outputs,
+  );
   const same = first[0].every((o, i) => Buffer.from(o).equals(Buffer.from(first[1][i])));
   const written = first[1].every((o) => o.some((b) => b !== 0));
   console.log(
@@ -222,11 +205,7 @@ async function main(): Promise<void> {
   console.log(
     `${rev} / this, paired by round: wall ${fmt(quartiles(ratios))}x, CPU ${fmt(quartiles(cpuRatios))}x`,
   );
-  if (worker) {
-    Atomics.store(ctl, 0, -1);
-    Atomics.notify(ctl, 0);
-    await worker.terminate();
-  }
+  if (worker) await stopWorker(ctl, worker);
 }
 
 main();

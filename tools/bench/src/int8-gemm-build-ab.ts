@@ -13,7 +13,7 @@
  * builds' outputs have the same bits (and this build's two modules', on the same operands).
  */
 import { Worker } from 'node:worker_threads';
-import { roundOrder } from './alternating-rounds.js';
+import { awaitWorker, leastOfFiveRounds, startWorker, stopWorker } from './build-rounds.js';
 import { uint32s } from './seeded-random.js';
 import { fmaBuildAt, fmt, quartiles } from './wat-builds.js';
 
@@ -152,15 +152,10 @@ async function main(): Promise<void> {
       gemms[which](l.a, l.w, l.out, M, l.units, l.n, l.n, l.rowScales, 4, l.colScales, l.bias, 1, 1);
   };
   const runPooled = (which: number) => {
-    if (worker) {
-      ctl[2] = which;
-      Atomics.store(ctl, 1, 0);
-      Atomics.add(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-    }
+    if (worker) startWorker(ctl, which);
     for (let k = 0; k < 2; k++)
       for (let c = 0; c < tiles[k]; c += worker ? 2 : 1) chunkFns[which](c, sharedLayouts[k].params);
-    if (worker) while (Atomics.load(ctl, 1) === 0) Atomics.wait(ctl, 1, 0);
+    if (worker) awaitWorker(ctl);
   };
   const outputs = (memory: WebAssembly.Memory, layouts: Layout[]) =>
     layouts.map((l) => new Uint8Array(memory.buffer.slice(l.out, l.out + M * l.n * 4)));
@@ -181,32 +176,19 @@ async function main(): Promise<void> {
       () => outputs(shared, sharedLayouts),
     ],
   ];
-  const times = variants.map(() => [] as number[]);
-  const cpu = variants.map(() => [] as number[]);
-  const first: Uint8Array[][] = [];
-  for (let r = 0; r < rounds + 1; r++)
-    for (const v of roundOrder(variants.length, r)) {
-      // the first round's outputs are each build's own: out cleared before it
-      if (r === 0)
-        for (const [memory, layouts] of [
-          [heap, heapLayouts],
-          [shared, sharedLayouts],
-        ] as const)
-          for (const l of layouts) new Uint8Array(memory.buffer, l.out, M * l.n * 4).fill(0);
-      let best = Number.POSITIVE_INFINITY;
-      const usage = process.cpuUsage();
-      for (let c = 0; c < 5; c++) {
-        const start = performance.now();
-        variants[v][1]();
-        best = Math.min(best, performance.now() - start);
-      }
-      const used = process.cpuUsage(usage);
-      if (r === 0) first[v] = variants[v][2]();
-      else {
-        times[v].push(best);
-        cpu[v].push((used.user + used.system) / 5000);
-      }
-    }
+  const { times, cpu, first } = leastOfFiveRounds(
+    variants.length,
+    rounds,
+    (v) => variants[v][1](),
+    () => {
+      for (const [memory, layouts] of [
+        [heap, heapLayouts],
+        [shared, sharedLayouts],
+      ] as const)
+        for (const l of layouts) new Uint8Array(memory.buffer, l.out, M * l.n * 4).fill(0);
+    },
+    (v) => variants[v][2](),
+  );
   console.log(`int8.wat builds' outputs: ${same(first[0], first[1]) ? 'the same bits' : 'DIFFERENT'}`);
   console.log(
     `threaded-int8.wat builds' outputs: ${same(first[2], first[3]) ? 'the same bits' : 'DIFFERENT'}`,
@@ -227,11 +209,7 @@ async function main(): Promise<void> {
       `${label}: ${rev} / this, paired by round: wall ${fmt(quartiles(ratios))}x, CPU ${fmt(quartiles(cpuRatios))}x`,
     );
   }
-  if (worker) {
-    Atomics.store(ctl, 0, -1);
-    Atomics.notify(ctl, 0);
-    await worker.terminate();
-  }
+  if (worker) await stopWorker(ctl, worker);
 }
 
 main();
