@@ -13,12 +13,9 @@
 
 import { tf } from '@tensorfold/core';
 import { setSimdLoopTestedAtEnd } from '@tensorfold/optim/testing';
-import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { useBackend } from './backends.js';
-import { medianAndQuartiles, medianOf } from './steadiness.js';
-import { runSwitchAb } from './switch-ab.js';
-import { timedSteps } from './timed-call.js';
-import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+import { reportSwitchAb, trainingStepsSwitchAb } from './step-switch-ab.js';
+import type { NetworkName } from './training-models.js';
 
 async function main() {
   console.log(`backend: ${await useBackend('wasm')}`);
@@ -27,44 +24,16 @@ async function main() {
     throw new Error(`Unknown network ${network}: mlp or lenet5.`);
   const rounds = Number(roundsArg);
   const count = Number(stepsArg);
-  const { batch } = TRAINING_INPUT[network as NetworkName];
   const tensorsBefore = tf.memory().numTensors;
-  const model = tensorfoldModel(network as NetworkName);
-  const batches = await abBatches(network as NetworkName, data, batch);
-  let next = 0;
-  try {
-    const times = await runSwitchAb(
-      setSimdLoopTestedAtEnd,
-      async (n) => {
-        const { walls, cpu } = await timedSteps(n, () => {
-          const { x, y } = batches[next++ % AB_BATCHES];
-          return model.trainOnBatch(x, y);
-        });
-        return { wall: medianOf(walls), cpu };
-      },
-      { rounds, steps: count, warmupRounds: 2 },
-    );
-    console.log(`${network} step, batch ${batch}, ${data}: ${rounds} rounds of ${count} steps a side`);
-    for (const side of ['on', 'off'] as const) {
-      const wall = medianAndQuartiles(
-        times[side].map((t) => t.wall),
-        3,
-      );
-      const cpu = medianAndQuartiles(
-        times[side].map((t) => t.cpu),
-        3,
-      );
-      console.log(`${side}: wall ${wall} ms a step, CPU ${cpu} ms a step`);
-    }
-    const ratio = (key: 'wall' | 'cpu') => times.off.map((t, i) => t[key] / times.on[i][key]);
-    console.log(
-      `off / on per round: wall ${medianAndQuartiles(ratio('wall'), 3)}, CPU ${medianAndQuartiles(ratio('cpu'), 3)}; ` +
-        `load per core up to ${times.load.toFixed(2)}`,
-    );
-  } finally {
-    model.dispose();
-    for (const { x, y } of batches) tf.dispose([x, y]);
-  }
+  const { times, batch } = await trainingStepsSwitchAb(
+    network as NetworkName,
+    data,
+    setSimdLoopTestedAtEnd,
+    rounds,
+    count,
+  );
+  console.log(`${network} step, batch ${batch}, ${data}: ${rounds} rounds of ${count} steps a side`);
+  reportSwitchAb('ms a step', times);
   console.log(`tensors left: ${tf.memory().numTensors - tensorsBefore}`);
 }
 

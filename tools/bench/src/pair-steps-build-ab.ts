@@ -16,12 +16,11 @@ import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 // the compile script's own include expansion and FMA rewrite
 import { fusedMultiplyAdds } from '../../../packages/backend/scripts/fused-multiply-adds.mjs';
-import { AB_BATCHES, abBatches } from './ab-batches.js';
 import { useBackend } from './backends.js';
-import { medianAndQuartiles, medianOf } from './steadiness.js';
+import { reportSwitchAb, trainingStepsSwitchAb } from './step-switch-ab.js';
 import { runSwitchAb } from './switch-ab.js';
-import { timedMs, timedSteps } from './timed-call.js';
-import { type NetworkName, TRAINING_INPUT, tensorfoldModel } from './training-models.js';
+import { timedMs } from './timed-call.js';
+import type { NetworkName } from './training-models.js';
 import { compileWat, loadWabt, sourceAt } from './wat-builds.js';
 
 const WAT = 'pair-steps.wat';
@@ -29,28 +28,6 @@ const WAT = 'pair-steps.wat';
 /** The FMA build of pair-steps.wat at `rev` (its fragments unpacked from `rev` to a temporary folder). */
 async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
   return compileWat(await loadWabt(), WAT, fusedMultiplyAdds(sourceAt(rev, WAT)).text);
-}
-
-function report(
-  unit: string,
-  times: { on: { wall: number; cpu: number }[]; off: { wall: number; cpu: number }[]; load: number },
-) {
-  for (const side of ['on', 'off'] as const) {
-    const wall = medianAndQuartiles(
-      times[side].map((t) => t.wall),
-      3,
-    );
-    const cpu = medianAndQuartiles(
-      times[side].map((t) => t.cpu),
-      3,
-    );
-    console.log(`${side}: wall ${wall} ${unit}, CPU ${cpu} ${unit}`);
-  }
-  const ratio = (key: 'wall' | 'cpu') => times.off.map((t, i) => t[key] / times.on[i][key]);
-  console.log(
-    `off / on per round: wall ${medianAndQuartiles(ratio('wall'), 3)}, CPU ${medianAndQuartiles(ratio('cpu'), 3)}; ` +
-      `load per core up to ${times.load.toFixed(2)}`,
-  );
 }
 
 async function main() {
@@ -83,35 +60,22 @@ async function main() {
     console.log(
       `x . W1 [128,784] . [784,512], MNIST x, ${rev} (off) against this build (on); same values: ${same}`,
     );
-    report('us a call', times);
+    reportSwitchAb('us a call', times);
     tf.dispose([train.xs, train.ys, x, w1, ...outs]);
   } else {
     if (network !== 'mlp' && network !== 'lenet5')
       throw new Error(`Unknown network ${network}: mlp, lenet5 or product.`);
-    const { batch } = TRAINING_INPUT[network as NetworkName];
-    const model = tensorfoldModel(network as NetworkName);
-    const batches = await abBatches(network as NetworkName, data, batch);
-    let next = 0;
-    try {
-      const times = await runSwitchAb(
-        set,
-        async (n) => {
-          const { walls, cpu } = await timedSteps(n, () => {
-            const { x, y } = batches[next++ % AB_BATCHES];
-            return model.trainOnBatch(x, y);
-          });
-          return { wall: medianOf(walls), cpu };
-        },
-        { rounds, steps: Number(stepsArg), warmupRounds: 2 },
-      );
-      console.log(
-        `${network} step, batch ${batch}, ${data}: ${rev} (off) against this build (on), ${rounds} rounds of ${stepsArg} steps`,
-      );
-      report('ms a step', times);
-    } finally {
-      model.dispose();
-      for (const { x, y } of batches) tf.dispose([x, y]);
-    }
+    const { times, batch } = await trainingStepsSwitchAb(
+      network as NetworkName,
+      data,
+      set,
+      rounds,
+      Number(stepsArg),
+    );
+    console.log(
+      `${network} step, batch ${batch}, ${data}: ${rev} (off) against this build (on), ${rounds} rounds of ${stepsArg} steps`,
+    );
+    reportSwitchAb('ms a step', times);
   }
   console.log(`tensors left: ${tf.memory().numTensors - tensorsBefore}`);
 }
