@@ -29,6 +29,7 @@ import { adam, categoricalCrossentropy } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
 import { mainThreadSched } from './main-thread-sched.js';
 import { lenet5Network, mlpNetwork } from './networks.js';
+import { timeOutermostRunKernel } from './run-kernel-timing.js';
 import { medianAndQuartiles, medianOf } from './steadiness.js';
 import { batchAt, type DataKind, disposeBatches, trainingBatches } from './training-data.js';
 
@@ -72,7 +73,6 @@ async function main() {
       await model.trainOnBatch(x, y);
     }
     let inRun = 0;
-    let runDepth = 0;
     let bodyDepth = 0;
     let callIndex = 0;
     let stepCalls: number[] = [];
@@ -81,27 +81,11 @@ async function main() {
     let againMs = 0;
     const againPerCall: number[][] = [];
     const names: string[] = [];
-    const engine = tf.engine() as unknown as Record<string, Fn>;
-    const runKernel = engine.runKernel;
-    engine.runKernel = function (this: unknown, ...a: unknown[]) {
-      if (runDepth++ > 0) {
-        try {
-          return runKernel.apply(this, a);
-        } finally {
-          runDepth--;
-        }
-      }
-      const t = performance.now();
-      try {
-        return runKernel.apply(this, a);
-      } finally {
-        inRun += performance.now() - t;
-        runDepth--;
-      }
-    };
-    restore.push(() => {
-      engine.runKernel = runKernel;
-    });
+    restore.push(
+      timeOutermostRunKernel((ms) => {
+        inRun += ms;
+      }),
+    );
     for (const kernel of tf.getKernelsForBackend('wasm')) {
       const config = kernel as { kernelFunc: Fn; kernelName: string };
       const body = config.kernelFunc;

@@ -25,6 +25,7 @@ import { type Sequential, tf } from '@tensorfold/core';
 import { adam, categoricalCrossentropy } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
 import { lenet5Network, mlpNetwork } from './networks.js';
+import { timeOutermostRunKernel } from './run-kernel-timing.js';
 import { medianAndQuartiles } from './steadiness.js';
 import { batchAt, disposeBatches, randomBatches } from './training-data.js';
 
@@ -81,33 +82,20 @@ async function main() {
 
     // Time spent in runKernel (outermost calls), and in kernel bodies (outermost).
     let inRun = 0;
-    let runDepth = 0;
     let inBody = 0;
     let bodyDepth = 0;
     const calls = new Map<string, number>();
     let counting = false;
-    const engine = tf.engine() as unknown as Record<string, Fn>;
-    const runKernel = engine.runKernel;
-    engine.runKernel = function (this: unknown, ...args: unknown[]) {
-      if (counting) calls.set(args[0] as string, (calls.get(args[0] as string) ?? 0) + 1);
-      if (runDepth++ > 0) {
-        try {
-          return runKernel.apply(this, args);
-        } finally {
-          runDepth--;
-        }
-      }
-      const t = performance.now();
-      try {
-        return runKernel.apply(this, args);
-      } finally {
-        inRun += performance.now() - t;
-        runDepth--;
-      }
-    };
-    restore.push(() => {
-      engine.runKernel = runKernel;
-    });
+    restore.push(
+      timeOutermostRunKernel(
+        (ms) => {
+          inRun += ms;
+        },
+        (args) => {
+          if (counting) calls.set(args[0] as string, (calls.get(args[0] as string) ?? 0) + 1);
+        },
+      ),
+    );
     for (const kernel of tf.getKernelsForBackend('wasm')) {
       const config = kernel as { kernelFunc: Fn };
       const body = config.kernelFunc;
@@ -154,7 +142,7 @@ async function main() {
         target[name] = original;
       });
     };
-    wrap(engine, 'gradients', 'Engine.gradients (tape, forward, loss, backprop)');
+    wrap(tf.engine(), 'gradients', 'Engine.gradients (tape, forward, loss, backprop)');
     wrap(model, 'forward', '  of which model.forward');
     const compiled = model.requireCompiled('fit') as unknown as { losses: Array<Record<string, Fn>> };
     wrap(compiled.losses[0], 'fn', '  of which the loss function');
