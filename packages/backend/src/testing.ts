@@ -95,8 +95,10 @@ export async function backendsForTests(): Promise<BackendName[]> {
 // module on operands it lays out itself: the table of windows the kernel reads and its geometry.
 export type { Int8ConvGeometry } from './int8/reference.js';
 export {
+  floatRowWalks,
   floatZeroStepsSkipped,
   setFloatPairListsEnabled,
+  setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
 } from './wasm/kernels/float-zero-skip.js';
 export { setInt8ChainChunksPerThread, setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';

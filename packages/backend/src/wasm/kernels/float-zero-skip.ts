@@ -19,6 +19,7 @@ import {
   pairScratchAt,
   pairStepsFloats,
 } from '../simd/pair-steps.js';
+import { type RowStepKernels, rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
 
 let skipZeros = true;
 let skipped = 0;
@@ -122,6 +123,37 @@ let pairListsOn = true;
 export function setFloatPairListsEnabled(on: boolean): void {
   pairListsOn = on;
   resting.clear();
+  rowsResting.clear();
+}
+
+/**
+ * Where the pairs' product may run, the lists per single row (row-steps.wat) walk instead where a
+ * row lists at most this many quarters of the share a pair of rows lists: a row's step (4
+ * multiply-adds on 4 loads of `b`) costs about 0.39 of a pair's (8 on 4; one thread,
+ * `pnpm --filter @tensorfold/bench row-lists-products`: the rows break even at 0.76-0.82 of the pairs' share,
+ * MNIST's pixels list 0.65 of it, a fresh ReLU's zeros 0.68-0.75).
+ */
+export const ROWS_AT_MOST_QUARTERS = 3;
+
+let rowListsOn = true;
+let rowWalks = 0;
+
+/** Calls left before each shape whose rows lost to its pairs lists its rows again. */
+const rowsResting = new Map<string, number>();
+
+/**
+ * Whether the one-thread products that may walk the pairs' lists first list per single row and walk
+ * those where they pay (`true`, the default; {@link ROWS_AT_MOST_QUARTERS}), or take the pairs as
+ * before (`false`), for tests and benchmarks that compare the two. The same bits either way.
+ */
+export function setFloatRowListsEnabled(on: boolean): void {
+  rowListsOn = on;
+  rowsResting.clear();
+}
+
+/** Products that walked the lists per single row since the process started; for tests and benchmarks. */
+export function floatRowWalks(): number {
+  return rowWalks;
 }
 
 /**
@@ -158,7 +190,12 @@ function pairsFit(m: number, k: number, n: number): boolean {
  */
 export function skipListFloats(m: number, k: number, n: number): number {
   const blocks = zeroStepsFloats(m, k);
-  return pairsFit(m, k, n) ? Math.max(blocks, pairStepsFloats(m, k)) : blocks;
+  return pairsFit(m, k, n) ? Math.max(blocks, pairListFloats(m, k)) : blocks;
+}
+
+/** Floats of scratch that the pairs' product (or the rows' that may run instead) needs for `a [m, k]`. */
+export function pairListFloats(m: number, k: number): number {
+  return Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k));
 }
 
 /**
@@ -180,8 +217,10 @@ export function listedMatMul(
   { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
   lists: number | null,
   pairs: PairStepKernels | null = null,
+  rows: RowStepKernels | null = null,
 ): void {
   if (lists != null && pairs != null && pairsFit(m, k, n)) {
+    if (rowsWalked(rows, { a, b, out, m, k, n }, lists, 0)) return;
     const listed = pairs.pairSteps(a, lists, m, k);
     if (pairListsPay(listed, m, k, n)) {
       const { every, panel } = pairScratchAt(lists, m, k);
@@ -207,7 +246,9 @@ export function pairsMatMulTransposedB(
   pairs: PairStepKernels,
   { a, bT, out, m, k, n }: { a: number; bT: number; out: number; m: number; k: number; n: number },
   lists: number,
+  rows: RowStepKernels | null = null,
 ): void {
+  if (rowsWalked(rows, { a, b: bT, out, m, k, n }, lists, PAIRS_B_TRANSPOSED)) return;
   const listed = pairs.pairSteps(a, lists, m, k);
   const { every, panel } = pairScratchAt(lists, m, k);
   if (pairListsPay(listed, m, k, n)) {
@@ -221,6 +262,45 @@ export function pairsMatMulTransposedB(
   } else {
     pairs.matMulPairs(a, bT, out, m, k, n, lists, every, panel, PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP);
   }
+}
+
+/**
+ * Where the pairs' product would run (`m` even, `n % 16 == 0`; `flags` as its), lists the rows of `a`
+ * (row-steps.wat) and walks them if they pay: at most {@link ROWS_AT_MOST_QUARTERS} quarters of the
+ * pairs' share listed (a pair's union counted in the same pass). Returns whether it ran the product;
+ * false leaves it to the pairs, and rests the shape's rows for {@link REST_CALLS} calls where they
+ * listed too much (a pass that the pairs' own listing would repeat). The same bits as the pairs' and
+ * the dense loop's: each element summed over its steps in order.
+ */
+function rowsWalked(
+  rows: RowStepKernels | null,
+  { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
+  lists: number,
+  flags: number,
+): boolean {
+  if (rows == null || !rowListsOn) return false;
+  const key = `${m}x${k}x${n}`;
+  const rest = rowsResting.get(key);
+  if (rest != null) {
+    if (rest > 0) {
+      rowsResting.set(key, rest - 1);
+      return false;
+    }
+    rowsResting.delete(key);
+  }
+  const panel = rowPanelAt(lists, m, k);
+  const listed = rows.rowSteps(a, lists, m, k, panel);
+  // a row's share of its m k steps against a pair's of its m / 2 k: listed / (2 union)
+  if (4 * listed > ROWS_AT_MOST_QUARTERS * 2 * rows.pairUnion()) {
+    if (rowsResting.size >= 256) rowsResting.clear(); // (shapes seen once stay few)
+    rowsResting.set(key, REST_CALLS);
+    return false;
+  }
+  const densePanels = rows.matMulRows(a, b, out, m, k, n, lists, panel, flags);
+  // (a row-step passed over is 16 multiply-adds, half the blocks' unit)
+  skipped += ((m * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels)) / 2;
+  rowWalks++;
+  return true;
 }
 
 /**
