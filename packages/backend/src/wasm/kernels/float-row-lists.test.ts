@@ -11,6 +11,7 @@ import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '
 import {
   floatRowWalks,
   floatZeroStepsSkipped,
+  MAX_ROW_LISTED_FLOATS,
   REST_CALLS,
   ROWS_AT_MOST_QUARTERS,
   setFloatRowListsEnabled,
@@ -299,12 +300,14 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     expect((await run(atBound, true)).walked).toBe(1);
   });
 
-  it('takes the rows only where the pairs could run (columns a multiple of 16, rows even, 2^20 multiply-adds)', async () => {
+  it('takes the rows only where the pairs could run (columns a multiple of 16, rows even, 2^20 multiply-adds) and a is at most MAX_ROW_LISTED_FLOATS', async () => {
     const sparseA = (m: number, k: number) => input(relu(m, k, 14), [m, k]);
+    expect(MAX_ROW_LISTED_FLOATS).toBe(2048 * 1024);
     for (const [m, k, n] of [
       [64, 512, 40], // columns
       [63, 512, 32], // odd rows
       [32, 512, 32], // 2^19 multiply-adds
+      [8196, 256, 32], // a over 2^21 floats: its lists would take 16 MiB
     ]) {
       expect((await run({ a: sparseA(m, k), b: input(sequence(k * n, 15), [k, n]) }, true)).walked).toBe(0);
     }

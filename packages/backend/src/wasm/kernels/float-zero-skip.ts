@@ -128,12 +128,20 @@ export function setFloatPairListsEnabled(on: boolean): void {
 
 /**
  * Where the pairs' product may run, the lists per single row (row-steps.wat) walk instead where a
- * row lists at most this many quarters of the share a pair of rows lists: a row's step (4
- * multiply-adds on 4 loads of `b`) costs about 0.39 of a pair's (8 on 4; one thread,
- * `pnpm --filter @tensorfold/bench row-lists-products`: the rows break even at 0.76-0.82 of the pairs' share,
- * MNIST's pixels list 0.65 of it, a fresh ReLU's zeros 0.68-0.75).
+ * row lists at most this many quarters of the share a pair of rows lists (the rows' share of `m k`
+ * steps over the pairs' of `m / 2 k`). A row's step is 4 multiply-adds on 4 loads of `b`, a pair's 8
+ * on 4: kernel against kernel the rows break even at about 0.8 of the pairs' share (`pnpm --filter
+ * @tensorfold/bench row-lists-products mnist|random`: 0.75 1.08x, 0.82 0.98x, 0.85 0.89x, 1.0 0.85x);
+ * MNIST's pixels list 0.65 of it (1.18x), a ReLU's zeros 0.67-0.77.
  */
 export const ROWS_AT_MOST_QUARTERS = 3;
+
+/**
+ * The rows' lists reserve 8 bytes (2 floats) for every step of `op(a)` (a step and its value, see
+ * row-steps.ts): products whose `op(a)` holds more than this many floats (8 MiB; its lists 16 MiB, 4
+ * times the pairs') keep the pairs' lists.
+ */
+export const MAX_ROW_LISTED_FLOATS = 1 << 21;
 
 let rowListsOn = true;
 let rowWalks = 0;
@@ -195,7 +203,12 @@ export function skipListFloats(m: number, k: number, n: number): number {
 
 /** Floats of scratch that the pairs' product (or the rows' that may run instead) needs for `a [m, k]`. */
 export function pairListFloats(m: number, k: number): number {
-  return Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k));
+  return rowsFit(m, k) ? Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k)) : pairStepsFloats(m, k);
+}
+
+/** Whether the rows' lists of `a [m, k]` may be made (at most {@link MAX_ROW_LISTED_FLOATS} floats). */
+function rowsFit(m: number, k: number): boolean {
+  return m * k <= MAX_ROW_LISTED_FLOATS;
 }
 
 /**
@@ -278,7 +291,7 @@ function rowsWalked(
   lists: number,
   flags: number,
 ): boolean {
-  if (rows == null || !rowListsOn) return false;
+  if (rows == null || !rowListsOn || !rowsFit(m, k)) return false;
   const key = `${m}x${k}x${n}`;
   const rest = rowsResting.get(key);
   if (rest != null) {
