@@ -115,3 +115,6 @@ export {
   setThreadedMatMulCrossover,
   threadedMatMulRoutes,
 } from './wasm/kernels/mat-mul-by-threads.js';
+// For tools/bench's row-lists-products, which runs the two one-thread list modules on a memory of its own.
+export type { PairStepKernels } from './wasm/simd/pair-steps.js';
+export type { RowStepKernels } from './wasm/simd/row-steps.js';

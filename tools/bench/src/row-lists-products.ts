@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import type { PairStepKernels, RowStepKernels } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { mlpOperands } from './mlp-operands.js';
@@ -27,35 +28,6 @@ function fmaBuild(name: string): Uint8Array<ArrayBuffer> {
   if (base64 == null)
     throw new Error(`${name}: no FMA build; run pnpm --filter @tensorfold/backend generate`);
   return Uint8Array.from(Buffer.from(base64, 'base64'));
-}
-
-interface Kernels {
-  rowSteps(a: number, lists: number, m: number, k: number, panel: number): number;
-  pairUnion(): number;
-  matMulRows(
-    a: number,
-    b: number,
-    out: number,
-    m: number,
-    k: number,
-    n: number,
-    lists: number,
-    panel: number,
-    flags: number,
-  ): number;
-  pairSteps(a: number, lists: number, m: number, k: number): number;
-  matMulPairs(
-    a: number,
-    b: number,
-    out: number,
-    m: number,
-    k: number,
-    n: number,
-    lists: number,
-    every: number,
-    panel: number,
-    flags: number,
-  ): number;
 }
 
 async function main() {
@@ -78,11 +50,11 @@ async function main() {
   operands.dispose();
 
   const memory = new WebAssembly.Memory({ initial: 2048 }); // 128 MiB
-  const instance = (name: string) =>
+  const instance = <T>(name: string) =>
     new WebAssembly.Instance(new WebAssembly.Module(fmaBuild(name)), { env: { memory } })
-      .exports as unknown as Kernels;
-  const rows = instance('row-steps');
-  const pairs = instance('pair-steps');
+      .exports as unknown as T;
+  const rows = instance<RowStepKernels>('row-steps');
+  const pairs = instance<PairStepKernels>('pair-steps');
   let top = 1 << 16;
   const place = (values: Float32Array) => {
     const at = Math.ceil(top / 64) * 64;
