@@ -5,10 +5,17 @@
  * and in their gradients), lists per pair of rows on against off (blocks of 4 rows only), alternating; median wall
  * and process CPU microseconds per call (on one thread CPU time is the steadier figure under load).
  *
+ * The lists per single row (row-steps.wat), which would take some of these products from the pairs,
+ * are off on both sides (`row-lists-products` times them against the pairs).
+ *
  * `pnpm --filter @tensorfold/bench pair-lists-products [rounds]`
  */
 import { loadavg } from 'node:os';
-import { setFloatPairListsEnabled, setFloatZeroSkipEnabled } from '@tensorfold/backend/testing';
+import {
+  setFloatPairListsEnabled,
+  setFloatRowListsEnabled,
+  setFloatZeroSkipEnabled,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { mlpOperands } from './mlp-operands.js';
@@ -21,6 +28,7 @@ const CALLS = 20;
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   console.log(`backend: ${await useBackend('wasm')}`);
+  setFloatRowListsEnabled(false); // (the pairs, not the rows' lists that may run instead)
   const tensorsBefore = tf.memory().numTensors;
   const operands = await mlpOperands();
   const { x, w1, w2, h1, h2, dy1, dy2 } = operands;
