@@ -152,7 +152,8 @@ const rowsResting = new Map<string, number>();
 /**
  * Whether the one-thread products that may walk the pairs' lists first list per single row and walk
  * those where they pay (`true`, the default; {@link ROWS_AT_MOST_QUARTERS}), or take the pairs as
- * before (`false`), for tests and benchmarks that compare the two. The same bits either way.
+ * before (`false`), for tests and benchmarks that compare the two. The same bits either way, but for
+ * the FMA build's zero sign (above: a pair adds its other row's ±0 steps, which a row passes over).
  */
 export function setFloatRowListsEnabled(on: boolean): void {
   rowListsOn = on;
@@ -283,7 +284,7 @@ export function pairsMatMulTransposedB(
  * pairs' share listed (a pair's union counted in the same pass). Returns whether it ran the product;
  * false leaves it to the pairs, and rests the shape's rows for {@link REST_CALLS} calls where they
  * listed too much (a pass that the pairs' own listing would repeat). The same bits as the pairs' and
- * the dense loop's: each element summed over its steps in order.
+ * the dense loop's (each element summed over its steps in order), but for the FMA zero sign (module doc).
  */
 function rowsWalked(
   rows: RowStepKernels | null,
