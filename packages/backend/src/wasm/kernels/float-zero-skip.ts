@@ -76,7 +76,8 @@ export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
 /**
  * Steps the float32 products have passed over since the process started, each a block of 4 rows
  * times 8 columns of the output at one index of `k` (32 multiply-adds; the lists per pair of rows
- * count theirs, 2 rows times 16 columns, in the same unit); for tests and benchmarks.
+ * count theirs, 2 rows times 16 columns, in the same unit; those per single row, 1 row times 16
+ * columns, as half a step each); for tests and benchmarks.
  */
 export function floatZeroStepsSkipped(): number {
   return skipped;
