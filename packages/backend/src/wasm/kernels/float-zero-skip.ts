@@ -76,7 +76,8 @@ export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
 /**
  * Steps the float32 products have passed over since the process started, each a block of 4 rows
  * times 8 columns of the output at one index of `k` (32 multiply-adds; the lists per pair of rows
- * count theirs, 2 rows times 16 columns, in the same unit); for tests and benchmarks.
+ * count theirs, 2 rows times 16 columns, in the same unit; those per single row, 1 row times 16
+ * columns, as half a step each); for tests and benchmarks.
  */
 export function floatZeroStepsSkipped(): number {
   return skipped;
@@ -152,7 +153,8 @@ const rowsResting = new Map<string, number>();
 /**
  * Whether the one-thread products that may walk the pairs' lists first list per single row and walk
  * those where they pay (`true`, the default; {@link ROWS_AT_MOST_QUARTERS}), or take the pairs as
- * before (`false`), for tests and benchmarks that compare the two. The same bits either way.
+ * before (`false`), for tests and benchmarks that compare the two. The same bits either way, but for
+ * the FMA build's zero sign (above: a pair adds its other row's ±0 steps, which a row passes over).
  */
 export function setFloatRowListsEnabled(on: boolean): void {
   rowListsOn = on;
@@ -283,7 +285,7 @@ export function pairsMatMulTransposedB(
  * pairs' share listed (a pair's union counted in the same pass). Returns whether it ran the product;
  * false leaves it to the pairs, and rests the shape's rows for {@link REST_CALLS} calls where they
  * listed too much (a pass that the pairs' own listing would repeat). The same bits as the pairs' and
- * the dense loop's: each element summed over its steps in order.
+ * the dense loop's (each element summed over its steps in order), but for the FMA zero sign (module doc).
  */
 function rowsWalked(
   rows: RowStepKernels | null,
