@@ -58,9 +58,14 @@ const SINGLE_ROWS = process.env.FLOAT_SKIP_AB === 'rows';
 
 /** Sets the switches for side `on` (true) or `off`. */
 function setSide(on: boolean): void {
-  setFloatZeroSkipEnabled(ROWS_ONLY || SINGLE_ROWS || on);
-  setFloatPairListsEnabled(SINGLE_ROWS || on);
-  setFloatRowListsEnabled(SINGLE_ROWS ? on : !ROWS_ONLY);
+  if (SINGLE_ROWS) {
+    // (the skip and the pairs stay on, untouched: their switches would wake the shapes whose rows rest)
+    setFloatRowListsEnabled(on);
+    return;
+  }
+  setFloatZeroSkipEnabled(ROWS_ONLY || on);
+  setFloatPairListsEnabled(on);
+  setFloatRowListsEnabled(!ROWS_ONLY);
 }
 
 /** The `q` quantile of `values` (linear between neighbours). */

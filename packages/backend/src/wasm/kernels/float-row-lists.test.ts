@@ -14,6 +14,7 @@ import {
   MAX_ROW_LISTED_FLOATS,
   REST_CALLS,
   ROWS_AT_MOST_QUARTERS,
+  setFloatPairListsEnabled,
   setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
 } from './float-zero-skip.js';
@@ -178,10 +179,7 @@ interface Case {
   attrs?: Record<string, unknown>;
 }
 
-/**
- * The case's product on WASM, with the rows on or off (as they are where not given: turning them on
- * or off wakes every resting shape), and how many products walked rows.
- */
+/** The case's product on WASM, with the rows on or off (as they are where not given), and how many products walked rows. */
 async function run(c: Case, rowsOn?: boolean) {
   if (rowsOn !== undefined) setFloatRowListsEnabled(rowsOn);
   const before = floatRowWalks();
@@ -295,9 +293,15 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     };
     expect((await run(over)).walked).toBe(0);
     expect((await run(other)).walked).toBe(1);
-    // turning the rows off and on wakes the resting shapes
+    // the rest outlasts turning the rows off and on (an A/B's rounds); the pairs' switch wakes it
+    expect((await run(over)).walked).toBe(0);
     setFloatRowListsEnabled(false);
-    expect((await run(atBound, true)).walked).toBe(1);
+    expect((await run(atBound, true)).walked).toBe(0);
+    setFloatPairListsEnabled(true);
+    expect((await run(atBound)).walked).toBe(1);
+    expect((await run(over)).walked).toBe(0);
+    setFloatZeroSkipEnabled(true);
+    expect((await run(atBound)).walked).toBe(1);
   });
 
   it('takes the rows only where the pairs could run (columns a multiple of 16, rows even, 2^20 multiply-adds) and a is at most MAX_ROW_LISTED_FLOATS', async () => {

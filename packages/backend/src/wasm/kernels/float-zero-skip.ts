@@ -44,6 +44,7 @@ const resting = new Map<string, number>();
 export function setFloatZeroSkipEnabled(on: boolean): void {
   skipZeros = on;
   resting.clear();
+  rowsResting.clear();
 }
 
 /**
@@ -155,10 +156,12 @@ const rowsResting = new Map<string, number>();
  * those where they pay (`true`, the default; {@link ROWS_AT_MOST_QUARTERS}), or take the pairs as
  * before (`false`), for tests and benchmarks that compare the two. The same bits either way, but for
  * the FMA build's zero sign (above: a pair adds its other row's ±0 steps, which a row passes over).
+ * The shapes whose rows rest stay resting (a fact about their data, so an A/B that turns the rows
+ * on and off every round times the steady state); {@link setFloatPairListsEnabled} and
+ * {@link setFloatZeroSkipEnabled} wake them.
  */
 export function setFloatRowListsEnabled(on: boolean): void {
   rowListsOn = on;
-  rowsResting.clear();
 }
 
 /** Products that walked the lists per single row since the process started; for tests and benchmarks. */
