@@ -95,8 +95,10 @@ export async function backendsForTests(): Promise<BackendName[]> {
 // module on operands it lays out itself: the table of windows the kernel reads and its geometry.
 export type { Int8ConvGeometry } from './int8/reference.js';
 export {
+  floatRowWalks,
   floatZeroStepsSkipped,
   setFloatPairListsEnabled,
+  setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
 } from './wasm/kernels/float-zero-skip.js';
 export { setInt8ChainChunksPerThread, setInt8SkipListsEnabled } from './wasm/kernels/int8-chain-by-rows.js';
@@ -113,3 +115,6 @@ export {
   setThreadedMatMulCrossover,
   threadedMatMulRoutes,
 } from './wasm/kernels/mat-mul-by-threads.js';
+// For tools/bench's row-lists-products, which runs the two one-thread list modules on a memory of its own.
+export type { PairStepKernels } from './wasm/simd/pair-steps.js';
+export type { RowStepKernels } from './wasm/simd/row-steps.js';

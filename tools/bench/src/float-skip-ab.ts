@@ -13,7 +13,8 @@
  * the skip is faster) and the load average. Threads: `TENSORFOLD_WASM_THREADS` (1, 2, ... or auto).
  *
  * With `FLOAT_SKIP_AB=pairs` in the environment, every mode compares the skip with lists per pair of rows
- * (on) against the skip over blocks of 4 rows alone (off) (see {@link ROWS_ONLY}).
+ * (on) against the skip over blocks of 4 rows alone (off) (see {@link ROWS_ONLY}); with
+ * `FLOAT_SKIP_AB=rows`, the lists per single row where they pay (on) against the pairs alone (off).
  *
  * `pnpm --filter @tensorfold/bench float-skip-ab products [rounds]`: the skip's cost where there is
  * nothing to skip: each pass of the MLP's (batch 128) and LeNet-5's (batch 64) dense layers
@@ -32,6 +33,7 @@ import { loadavg } from 'node:os';
 import {
   floatZeroStepsSkipped,
   setFloatPairListsEnabled,
+  setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
@@ -51,10 +53,19 @@ import { TRAINING_INPUT, tensorfoldModel } from './training-models.js';
  */
 const ROWS_ONLY = process.env.FLOAT_SKIP_AB === 'pairs';
 
+/** `FLOAT_SKIP_AB=rows`: both sides skip over pairs' lists, "on" over single rows' where they pay too. */
+const SINGLE_ROWS = process.env.FLOAT_SKIP_AB === 'rows';
+
 /** Sets the switches for side `on` (true) or `off`. */
 function setSide(on: boolean): void {
+  if (SINGLE_ROWS) {
+    // (the skip and the pairs stay on, untouched: their switches would wake the shapes whose rows rest)
+    setFloatRowListsEnabled(on);
+    return;
+  }
   setFloatZeroSkipEnabled(ROWS_ONLY || on);
   setFloatPairListsEnabled(on);
+  setFloatRowListsEnabled(!ROWS_ONLY);
 }
 
 /** The `q` quantile of `values` (linear between neighbours). */

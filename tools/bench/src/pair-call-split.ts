@@ -12,6 +12,8 @@
  * parts is the JS around the kernels (scope, allocation, dispatch). Sides alternated per round
  * (`runAlternating`); CPU microseconds per call, median [quartiles] over the rounds.
  *
+ * The lists per single row (row-steps.wat) are off: the whole op takes the pairs' path its parts time.
+ *
  * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench pair-call-split [rounds]`
  */
 
@@ -21,6 +23,7 @@ import {
   pairScratchAt,
   pairStepKernels,
   pairStepsFloats,
+  setFloatRowListsEnabled,
   type WasmBackendLike,
 } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
@@ -50,6 +53,7 @@ interface Product {
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   console.log(`backend: ${await useBackend('wasm')}`);
+  setFloatRowListsEnabled(false); // (the whole op on the pairs' path, as its parts)
   // the first MNIST batch of 128, Glorot weights (seeds 1, 2), gradients (seeds 3, 4): mlp-operands.ts
   const operands = await mlpOperands();
   const { x, w1, w2, h1, dy1, dy2 } = operands;

@@ -5,10 +5,19 @@
  * and in their gradients), lists per pair of rows on against off (blocks of 4 rows only), alternating; median wall
  * and process CPU microseconds per call (on one thread CPU time is the steadier figure under load).
  *
+ * The lists per single row (row-steps.wat), which would take some of these products from the pairs,
+ * are off on both sides (`row-lists-products` times them against the pairs kernel against kernel).
+ * With `PAIR_LISTS_SWITCH=rows` the switch is theirs instead: the rows' lists where they pay (on)
+ * against the pairs alone (off), the pairs on both sides, each product as the backend runs it.
+ *
  * `pnpm --filter @tensorfold/bench pair-lists-products [rounds]`
  */
 import { loadavg } from 'node:os';
-import { setFloatPairListsEnabled, setFloatZeroSkipEnabled } from '@tensorfold/backend/testing';
+import {
+  setFloatPairListsEnabled,
+  setFloatRowListsEnabled,
+  setFloatZeroSkipEnabled,
+} from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { mlpOperands } from './mlp-operands.js';
@@ -18,9 +27,15 @@ import { timedMs } from './timed-call.js';
 
 const CALLS = 20;
 
+/** `PAIR_LISTS_SWITCH=rows`: the rows' lists on against off, the pairs on both sides. */
+const ROWS = process.env.PAIR_LISTS_SWITCH === 'rows';
+
 async function main() {
   const rounds = Number(process.argv[2] ?? '15');
   console.log(`backend: ${await useBackend('wasm')}`);
+  setFloatRowListsEnabled(false); // (the pairs, not the rows' lists that may run instead)
+  const side = ROWS ? setFloatRowListsEnabled : setFloatPairListsEnabled;
+  const switched = ROWS ? 'rows' : 'pairs';
   const tensorsBefore = tf.memory().numTensors;
   const operands = await mlpOperands();
   const { x, w1, w2, h1, h2, dy1, dy2 } = operands;
@@ -35,11 +50,13 @@ async function main() {
     ['dW2 h1^T . dy2', () => tf.matMul(h1, dy2, true, false)],
     ['dX2 dy2 . W2^T', () => tf.matMul(dy2, w2, false, true)],
   ];
-  console.log('| product | pairs on: wall (CPU) us | pairs off | off / on: wall (CPU) |\n|---|---|---|---|');
+  console.log(
+    `| product | ${switched} on: wall (CPU) us | ${switched} off | off / on: wall (CPU) |\n|---|---|---|---|`,
+  );
   for (const [name, run] of products) {
     // microseconds a call, wall and CPU, per round
     const perCall = await runSwitchAb(
-      setFloatPairListsEnabled,
+      side,
       async (calls) => {
         const { wall, cpu } = await timedMs(() => {
           for (let i = 0; i < calls; i++) run().dispose();
@@ -55,6 +72,8 @@ async function main() {
     );
   }
   setFloatZeroSkipEnabled(true);
+  setFloatPairListsEnabled(true);
+  setFloatRowListsEnabled(true);
   operands.dispose();
   console.log(
     `load average ${loadavg()[0].toFixed(2)}; tensors left: ${tf.memory().numTensors - tensorsBefore}`,

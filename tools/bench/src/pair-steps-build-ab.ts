@@ -3,7 +3,9 @@
  * checkout's module (on) against the same file at git revision REV (off; default `3f9fc96`, main
  * before wip/codegen), its `;; @include` lines expanded from REV's fragments and its FMA build made as
  * compile-simd-kernels.mjs makes it (fused-multiply-adds.mjs, wabt), swapped in with
- * `setPairStepsModule`. Sides alternated every round (`runSwitchAb`).
+ * `setPairStepsModule`. Sides alternated every round (`runSwitchAb`). The lists per single row
+ * (row-steps.wat) are off on both sides: where they pay (the MLP's `x . W1` on MNIST) they would run
+ * instead of either build of the pairs, and the A/B would time them against themselves.
  *
  * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench pair-steps-build-ab [REV] [mlp|lenet5] [mnist|random] [rounds] [steps]`:
  * whole training steps (Adam; 8 batches in turn): per side the step's wall ms (median [quartiles]
@@ -11,7 +13,7 @@
  * faster). `product` instead of a network: the MLP's `x . W1` alone (`[128, 784] . [784, 512]`, x the
  * first 128 MNIST training digits), 10 calls a round. Defaults: mlp, mnist, 40 rounds of 4 steps.
  */
-import { setPairStepsModule } from '@tensorfold/backend/testing';
+import { setFloatRowListsEnabled, setPairStepsModule } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { loadMnist } from '@tensorfold/data/node';
 // the compile script's own include expansion and FMA rewrite
@@ -32,6 +34,7 @@ async function buildAt(rev: string): Promise<Uint8Array<ArrayBuffer>> {
 
 async function main() {
   console.log(`backend: ${await useBackend('wasm')}`);
+  setFloatRowListsEnabled(false); // (the pairs' builds, not the rows')
   const [rev = '3f9fc96', network = 'mlp', data = 'mnist', roundsArg = '40', stepsArg = '4'] =
     process.argv.slice(2);
   const rounds = Number(roundsArg);

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench step-gap [mlp|lenet5] [steps] [mnist|random] [--one-batch] [--twice] [--alloc]`
+ * `pnpm --filter @tensorfold/bench step-gap [mlp|lenet5] [steps] [mnist|random] [--one-batch] [--twice] [--alloc] [--no-row-lists]`
  *
  * Where the gap between the sum of each kernel call's fastest time and the real step goes (issue 22,
  * branch wip/step-gap). Trains the suite's network (MLP 784-512-256-10 at batch 128, or LeNet-5 at 64,
@@ -16,7 +16,9 @@
  * - `--twice`: each product run again at once, timed apart (its operands in cache), its output freed; the
  *   repeats' time is printed on its own (`--twice repeats`) and kept out of `runKernel less bodies` (the step's
  *   wall time still holds it: with --twice read the per-call table, not the step);
- * - `--alloc`: the time in tfjs-backend-wasm's `move` and `disposeData` and emscripten's `_malloc`/`_free`.
+ * - `--alloc`: the time in tfjs-backend-wasm's `move` and `disposeData` and emscripten's `_malloc`/`_free`;
+ * - `--no-row-lists`: the one-thread products keep the pairs' lists (`setFloatRowListsEnabled(false)`), to
+ *   set a run beside one with the rows (separate processes: no switching inside a run).
  *
  * Prints: the step (median, quartiles), the sum of the calls' fastest times, of their medians, the time
  * in runKernel less bodies, outside runKernel, page faults and GC per step, and the calls whose median
@@ -24,6 +26,7 @@
  * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2).
  */
 import { PerformanceObserver } from 'node:perf_hooks';
+import { setFloatRowListsEnabled } from '@tensorfold/backend/testing';
 import { type Sequential, tf } from '@tensorfold/core';
 import { adam, categoricalCrossentropy } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
@@ -47,6 +50,7 @@ async function main() {
   const args = process.argv.slice(2);
   const oneBatch = args.includes('--one-batch');
   const twice = args.includes('--twice');
+  if (args.includes('--no-row-lists')) setFloatRowListsEnabled(false);
   const [network = 'mlp', stepsArg = '300', kindArg = 'mnist'] = args.filter((a) => !a.startsWith('--'));
   if (network !== 'mlp' && network !== 'lenet5')
     throw new Error(`Unknown network ${network}: mlp or lenet5.`);

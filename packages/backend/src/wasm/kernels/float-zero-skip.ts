@@ -19,6 +19,7 @@ import {
   pairScratchAt,
   pairStepsFloats,
 } from '../simd/pair-steps.js';
+import { type RowStepKernels, rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
 
 let skipZeros = true;
 let skipped = 0;
@@ -43,6 +44,7 @@ const resting = new Map<string, number>();
 export function setFloatZeroSkipEnabled(on: boolean): void {
   skipZeros = on;
   resting.clear();
+  rowsResting.clear();
 }
 
 /**
@@ -75,7 +77,8 @@ export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
 /**
  * Steps the float32 products have passed over since the process started, each a block of 4 rows
  * times 8 columns of the output at one index of `k` (32 multiply-adds; the lists per pair of rows
- * count theirs, 2 rows times 16 columns, in the same unit); for tests and benchmarks.
+ * count theirs, 2 rows times 16 columns, in the same unit; those per single row, 1 row times 16
+ * columns, as half a step each); for tests and benchmarks.
  */
 export function floatZeroStepsSkipped(): number {
   return skipped;
@@ -122,6 +125,48 @@ let pairListsOn = true;
 export function setFloatPairListsEnabled(on: boolean): void {
   pairListsOn = on;
   resting.clear();
+  rowsResting.clear();
+}
+
+/**
+ * Where the pairs' product may run, the lists per single row (row-steps.wat) walk instead where a
+ * row lists at most this many quarters of the share a pair of rows lists (the rows' share of `m k`
+ * steps over the pairs' of `m / 2 k`). A row's step is 4 multiply-adds on 4 loads of `b`, a pair's 8
+ * on 4: kernel against kernel the rows break even at about 0.8 of the pairs' share (`pnpm --filter
+ * @tensorfold/bench row-lists-products mnist|random`: 0.75 1.08x, 0.82 0.98x, 0.85 0.89x, 1.0 0.85x);
+ * MNIST's pixels list 0.65 of it (1.18x), a ReLU's zeros 0.67-0.77.
+ */
+export const ROWS_AT_MOST_QUARTERS = 3;
+
+/**
+ * The rows' lists reserve 8 bytes (2 floats) for every step of `op(a)` (a step and its value, see
+ * row-steps.ts): products whose `op(a)` holds more than this many floats (8 MiB; its lists 16 MiB, 4
+ * times the pairs') keep the pairs' lists.
+ */
+export const MAX_ROW_LISTED_FLOATS = 1 << 21;
+
+let rowListsOn = true;
+let rowWalks = 0;
+
+/** Calls left before each shape whose rows lost to its pairs lists its rows again. */
+const rowsResting = new Map<string, number>();
+
+/**
+ * Whether the one-thread products that may walk the pairs' lists first list per single row and walk
+ * those where they pay (`true`, the default; {@link ROWS_AT_MOST_QUARTERS}), or take the pairs as
+ * before (`false`), for tests and benchmarks that compare the two. The same bits either way, but for
+ * the FMA build's zero sign (above: a pair adds its other row's ±0 steps, which a row passes over).
+ * The shapes whose rows rest stay resting (a fact about their data, so an A/B that turns the rows
+ * on and off every round times the steady state); {@link setFloatPairListsEnabled} and
+ * {@link setFloatZeroSkipEnabled} wake them.
+ */
+export function setFloatRowListsEnabled(on: boolean): void {
+  rowListsOn = on;
+}
+
+/** Products that walked the lists per single row since the process started; for tests and benchmarks. */
+export function floatRowWalks(): number {
+  return rowWalks;
 }
 
 /**
@@ -158,7 +203,17 @@ function pairsFit(m: number, k: number, n: number): boolean {
  */
 export function skipListFloats(m: number, k: number, n: number): number {
   const blocks = zeroStepsFloats(m, k);
-  return pairsFit(m, k, n) ? Math.max(blocks, pairStepsFloats(m, k)) : blocks;
+  return pairsFit(m, k, n) ? Math.max(blocks, pairListFloats(m, k)) : blocks;
+}
+
+/** Floats of scratch that the pairs' product (or the rows' that may run instead) needs for `a [m, k]`. */
+export function pairListFloats(m: number, k: number): number {
+  return rowsFit(m, k) ? Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k)) : pairStepsFloats(m, k);
+}
+
+/** Whether the rows' lists of `a [m, k]` may be made (at most {@link MAX_ROW_LISTED_FLOATS} floats). */
+function rowsFit(m: number, k: number): boolean {
+  return m * k <= MAX_ROW_LISTED_FLOATS;
 }
 
 /**
@@ -180,8 +235,10 @@ export function listedMatMul(
   { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
   lists: number | null,
   pairs: PairStepKernels | null = null,
+  rows: RowStepKernels | null = null,
 ): void {
   if (lists != null && pairs != null && pairsFit(m, k, n)) {
+    if (rowsWalked(rows, { a, b, out, m, k, n }, lists, 0)) return;
     const listed = pairs.pairSteps(a, lists, m, k);
     if (pairListsPay(listed, m, k, n)) {
       const { every, panel } = pairScratchAt(lists, m, k);
@@ -207,7 +264,9 @@ export function pairsMatMulTransposedB(
   pairs: PairStepKernels,
   { a, bT, out, m, k, n }: { a: number; bT: number; out: number; m: number; k: number; n: number },
   lists: number,
+  rows: RowStepKernels | null = null,
 ): void {
+  if (rowsWalked(rows, { a, b: bT, out, m, k, n }, lists, PAIRS_B_TRANSPOSED)) return;
   const listed = pairs.pairSteps(a, lists, m, k);
   const { every, panel } = pairScratchAt(lists, m, k);
   if (pairListsPay(listed, m, k, n)) {
@@ -221,6 +280,45 @@ export function pairsMatMulTransposedB(
   } else {
     pairs.matMulPairs(a, bT, out, m, k, n, lists, every, panel, PAIRS_B_TRANSPOSED | PAIRS_EVERY_STEP);
   }
+}
+
+/**
+ * Where the pairs' product would run (`m` even, `n % 16 == 0`; `flags` as its), lists the rows of `a`
+ * (row-steps.wat) and walks them if they pay: at most {@link ROWS_AT_MOST_QUARTERS} quarters of the
+ * pairs' share listed (a pair's union counted in the same pass). Returns whether it ran the product;
+ * false leaves it to the pairs, and rests the shape's rows for {@link REST_CALLS} calls where they
+ * listed too much (a pass that the pairs' own listing would repeat). The same bits as the pairs' and
+ * the dense loop's (each element summed over its steps in order), but for the FMA zero sign (module doc).
+ */
+function rowsWalked(
+  rows: RowStepKernels | null,
+  { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
+  lists: number,
+  flags: number,
+): boolean {
+  if (rows == null || !rowListsOn || !rowsFit(m, k)) return false;
+  const key = `${m}x${k}x${n}`;
+  const rest = rowsResting.get(key);
+  if (rest != null) {
+    if (rest > 0) {
+      rowsResting.set(key, rest - 1);
+      return false;
+    }
+    rowsResting.delete(key);
+  }
+  const panel = rowPanelAt(lists, m, k);
+  const listed = rows.rowSteps(a, lists, m, k, panel);
+  // a row's share of its m k steps against a pair's of its m / 2 k: listed / (2 union)
+  if (4 * listed > ROWS_AT_MOST_QUARTERS * 2 * rows.pairUnion()) {
+    if (rowsResting.size >= 256) rowsResting.clear(); // (shapes seen once stay few)
+    rowsResting.set(key, REST_CALLS);
+    return false;
+  }
+  const densePanels = rows.matMulRows(a, b, out, m, k, n, lists, panel, flags);
+  // (a row-step passed over is 16 multiply-adds, half the blocks' unit)
+  skipped += ((m * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels)) / 2;
+  rowWalks++;
+  return true;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { biasRelu } from '../simd/bias-relu.js';
-import { pairStepKernels, pairStepsFloats } from '../simd/pair-steps.js';
+import { pairStepKernels } from '../simd/pair-steps.js';
+import { rowStepKernels } from '../simd/row-steps.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import {
   floatZeroSkipTried,
   listedMatMul,
+  pairListFloats,
   pairListsWanted,
   pairsMatMulTransposedB,
   skipListFloats,
@@ -86,6 +88,7 @@ export function matMulBySimd(
       { a: at(a), b: at(b), out: at(out), m: rows, k: inner, n: cols },
       lists == null ? null : at(lists),
       pairStepKernels(backend),
+      rowStepKernels(backend),
     );
     if (bias != null || activation === 'relu') {
       // A dense layer's bias and relu, in one pass over the product (still in cache for its sizes).
@@ -151,13 +154,14 @@ export function matMulTransposedBByPairs(
   const scope = new KernelScope(backend);
   try {
     const out = scope.allocate([rows, cols]); // [rows, cols]
-    const lists = scope.allocate([pairStepsFloats(rows, inner)]);
+    const lists = scope.allocate([pairListFloats(rows, inner)]);
     // Views after the last allocation: an allocation may move the heap.
     const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
     pairsMatMulTransposedB(
       pairs,
       { a: at(a), bT: at(b), out: at(out), m: rows, k: inner, n: cols },
       at(lists),
+      rowStepKernels(backend),
     );
     return scope.finish(out);
   } finally {

@@ -1,6 +1,7 @@
 import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { pairStepKernels } from '../simd/pair-steps.js';
+import { rowStepKernels } from '../simd/row-steps.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { floatZeroSkipTried, listedMatMul, skipListFloats } from './float-zero-skip.js';
 
@@ -208,6 +209,7 @@ export function matMulPadded(
       { a: at(leftPadded), b: at(rightPadded), out: at(product), m: rows, k, n: cols },
       lists == null ? null : at(lists),
       pairStepKernels(backend),
+      rowStepKernels(backend),
     );
     const epilogue = { bias: bias != null ? view(bias) : null, relu: activation === 'relu' };
     copyOut(view(product), cols, way.transposed, m, n, view(out), epilogue);

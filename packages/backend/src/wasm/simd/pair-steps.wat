@@ -8,6 +8,8 @@
 
   ;; @include fragments/pair-steps.wat
 
+  ;; @include fragments/panel-copy.wat
+
   ;; The matrix product out[m, n] = a[m, k] . b[k, n], all row-major, over pairSteps's lists of a: each
   ;; pair of rows walks only its listed steps, 16 columns of out at a time in 8 vector accumulators
   ;; (2 rows x 4), the steps in order: the sums of the dense product, less terms of ±0. Needs m even,
@@ -22,18 +24,15 @@
   (func (export "matMulPairs") (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
     (param $lists i32) (param $every i32) (param $panel i32) (param $flags i32) (result i32)
     (local $j i32) (local $i i32) (local $lp i32) (local $lEnd i32) (local $idx i32) (local $aRow i32)
-    (local $bp i32) (local $op i32) (local $rowA i32) (local $rowB i32) (local $src i32) (local $dst i32)
-    (local $dEnd i32) (local $kBlocks i32) (local $kb i32) (local $entry i32) (local $endOff i32)
-    (local $dense i32) (local $denseCount i32) (local $eStart i32) (local $eEnd i32) (local $bad v128) (local $v v128)
-    (local $k4 i32) (local $q i32) (local $g i32) (local $c i32) (local $s i32) (local $badS i32)
-    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128)
+    (local $bp i32) (local $op i32) (local $rowA i32) (local $rowB i32)
+    (local $kBlocks i32) (local $kb i32) (local $entry i32) (local $endOff i32)
+    (local $dense i32) (local $denseCount i32) (local $eStart i32) (local $eEnd i32)
     (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
     (local.set $rowB (i32.shl (local.get $n) (i32.const 2)))
     (local.set $kBlocks (i32.shr_u (i32.add (local.get $k) (i32.const 255)) (i32.const 8)))
-    (local.set $dEnd (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 6))))
     ;; every[p] = p * 4
     (local.set $idx (i32.const 0))
     (loop $eNext
@@ -42,96 +41,8 @@
       (br_if $eNext (i32.lt_u (local.get $idx) (local.get $rowA))))
     (block $jDone (loop $jNext
       (br_if $jDone (i32.ge_u (local.get $j) (local.get $rowB)))
-      ;; (bad: lanes whose exponent is all ones, an Infinity or a NaN)
-      (local.set $bad (v128.const i32x4 0 0 0 0))
-      (local.set $badS (i32.const 0))
-      (if (i32.and (local.get $flags) (i32.const 1))
-        (then
-          ;; panel[p, c] = bT[j / 4 + c, p]: 4 rows of bT at a time, 4 steps at a time, transposed 4 x 4
-          (local.set $k4 (i32.and (local.get $rowA) (i32.const -16)))
-          (local.set $g (i32.const 0))
-          (loop $gNext
-            ;; rows j / 4 + g .. + 4 of bT (g counts bytes of the panel's row: 16 per 4 columns)
-            (local.set $src (i32.add (local.get $b) (i32.mul (i32.add (i32.shr_u (local.get $j) (i32.const 2))
-              (i32.shr_u (local.get $g) (i32.const 2))) (local.get $rowA))))
-            (local.set $q (i32.const 0))
-            (block $qDone (loop $qNext
-              (br_if $qDone (i32.ge_u (local.get $q) (local.get $k4)))
-              (local.set $s (i32.add (local.get $src) (local.get $q)))
-              (local.set $v0 (v128.load (local.get $s)))
-              (local.set $s (i32.add (local.get $s) (local.get $rowA)))
-              (local.set $v1 (v128.load (local.get $s)))
-              (local.set $s (i32.add (local.get $s) (local.get $rowA)))
-              (local.set $v2 (v128.load (local.get $s)))
-              (local.set $s (i32.add (local.get $s) (local.get $rowA)))
-              (local.set $v3 (v128.load (local.get $s)))
-              (local.set $bad (v128.or (local.get $bad) (v128.or
-                (v128.or (i32x4.eq (v128.and (local.get $v0) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-                  (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-                  (i32x4.eq (v128.and (local.get $v1) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-                  (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)))
-                (v128.or (i32x4.eq (v128.and (local.get $v2) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-                  (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-                  (i32x4.eq (v128.and (local.get $v3) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
-                  (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))))
-              ;; panel rows p .. p + 4 (p = q / 4, 64 bytes each), bytes g .. g + 16
-              (local.set $dst (i32.add (i32.add (local.get $panel) (i32.shl (local.get $q) (i32.const 4))) (local.get $g)))
-              (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
-              (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
-              (v128.store offset=0 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
-              (v128.store offset=64 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
-              (local.set $t0 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
-              (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
-              (v128.store offset=128 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
-              (v128.store offset=192 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
-              (local.set $q (i32.add (local.get $q) (i32.const 16)))
-              (br $qNext)))
-            (local.set $g (i32.add (local.get $g) (i32.const 16)))
-            (br_if $gNext (i32.lt_u (local.get $g) (i32.const 64))))
-          ;; the last k % 4 steps, one float at a time
-          (block $tDone (loop $tNext
-            (br_if $tDone (i32.ge_u (local.get $q) (local.get $rowA)))
-            (local.set $src (i32.add (i32.add (local.get $b) (i32.mul (i32.shr_u (local.get $j) (i32.const 2)) (local.get $rowA)))
-              (local.get $q)))
-            (local.set $dst (i32.add (local.get $panel) (i32.shl (local.get $q) (i32.const 4))))
-            (local.set $c (i32.const 0))
-            (loop $cTail
-              (local.set $s (i32.load (local.get $src)))
-              (i32.store (local.get $dst) (local.get $s))
-              (local.set $badS (i32.or (local.get $badS) (i32.eq (i32.and (local.get $s) (i32.const 0x7f800000))
-                (i32.const 0x7f800000))))
-              (local.set $src (i32.add (local.get $src) (local.get $rowA)))
-              (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-              (local.set $c (i32.add (local.get $c) (i32.const 1)))
-              (br_if $cTail (i32.lt_u (local.get $c) (i32.const 16))))
-            (local.set $q (i32.add (local.get $q) (i32.const 4)))
-            (br $tNext))))
-        (else
-      ;; panel[p, 0..16) = b[p, j..j+16)
-      (local.set $src (i32.add (local.get $b) (local.get $j)))
-      (local.set $dst (local.get $panel))
-      (loop $cNext
-        (local.set $v (v128.load offset=0 (local.get $src)))
-        (v128.store offset=0 (local.get $dst) (local.get $v))
-        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
-          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
-        (local.set $v (v128.load offset=16 (local.get $src)))
-        (v128.store offset=16 (local.get $dst) (local.get $v))
-        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
-          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
-        (local.set $v (v128.load offset=32 (local.get $src)))
-        (v128.store offset=32 (local.get $dst) (local.get $v))
-        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
-          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
-        (local.set $v (v128.load offset=48 (local.get $src)))
-        (v128.store offset=48 (local.get $dst) (local.get $v))
-        (local.set $bad (v128.or (local.get $bad) (i32x4.eq (v128.and (local.get $v)
-          (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
-        (local.set $src (i32.add (local.get $src) (local.get $rowB)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
-        (br_if $cNext (i32.lt_u (local.get $dst) (local.get $dEnd))))))
-      (local.set $dense (i32.or (i32.or (v128.any_true (local.get $bad)) (local.get $badS))
-        (i32.shr_u (i32.and (local.get $flags) (i32.const 2)) (i32.const 1))))
+      (local.set $dense (call $copyPanel (local.get $b) (local.get $j) (local.get $rowA) (local.get $rowB)
+        (local.get $panel) (local.get $flags)))
       (local.set $denseCount (i32.add (local.get $denseCount) (local.get $dense)))
       (local.set $kb (i32.const 0))
       (block $kbDone (loop $kbNext

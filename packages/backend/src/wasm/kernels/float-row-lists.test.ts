@@ -1,0 +1,319 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
+import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
+import * as rowStepsWasm from '../simd/generated/row-steps-wasm.js';
+import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
+import { simdKernelsFlavor } from '../simd/simd-kernels.js';
+import { input, onOneWasmThreadWithFloatSkip } from '../test-utils/float-pairs.js';
+import { pairModulesOn } from '../test-utils/pair-modules.js';
+import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
+import {
+  floatRowWalks,
+  floatZeroStepsSkipped,
+  MAX_ROW_LISTED_FLOATS,
+  REST_CALLS,
+  ROWS_AT_MOST_QUARTERS,
+  setFloatPairListsEnabled,
+  setFloatRowListsEnabled,
+  setFloatZeroSkipEnabled,
+} from './float-zero-skip.js';
+
+// The lists per single row (row-steps.wat) and the one-thread products that walk them where they list
+// little enough against the lists per pair of rows (float-pair-lists.test.ts).
+
+const BUILDS: [string, string, string, string][] = [
+  ['SIMD', rowStepsWasm.SIMD_WASM_BASE64, pairStepsWasm.SIMD_WASM_BASE64, kernelsWasm.SIMD_WASM_BASE64],
+  ['FMA', rowStepsWasm.FMA_WASM_BASE64, pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
+];
+
+/** The three modules of one build on one fresh heap of 64 pages (4 MiB). */
+function modules(rows: string, pairs: string, dense: string) {
+  const { kernels, reference, heap, rowKernels } = pairModulesOn(pairs, dense, 64, rows);
+  if (rowKernels == null) throw new Error('row-steps.wat did not load');
+  return { rowKernels, pairKernels: kernels, reference, heap, words: new Int32Array(heap.buffer) };
+}
+
+/** `[rows, cols]` values in [-1, 1) of which about `zeros` are ±0 (some -0), independently in each row. */
+function sparse(rows: number, cols: number, zeros: number, seed: number): Float32Array {
+  const keep = sequence(rows * cols, seed + 1000);
+  return sequence(rows * cols, seed).map((v, i) => ((keep[i] + 1) / 2 < zeros ? (i % 5 === 0 ? -0 : 0) : v));
+}
+
+describe('rowSteps and matMulRows (row-steps.wat)', () => {
+  it.each(BUILDS)(
+    'lists per row and block of 512 steps the steps not ±0, as the panel row and the value, and counts the pairs (%s build)',
+    (_n, rows, pairs, dense) => {
+      // a [4, 1030]: blocks [0, 512), [512, 1024), [1024, 1030) (its last 2 steps in the scalar tail).
+      const [m, k] = [4, 1030];
+      const { rowKernels, pairKernels, heap, words } = modules(rows, pairs, dense);
+      heap[3] = 1;
+      heap[511] = 2; // the first block's last step
+      heap[512] = -3;
+      heap[700] = Number.NaN; // listed: only ±0 is passed over
+      heap[1029] = 4; // the tail
+      heap[7] = -0;
+      heap[k + 5] = 5;
+      heap[k + 511] = 6; // with row 0's: one pair-step
+      heap[k + 1028] = -0; // the tail, not listed
+      for (let p = 512; p < 1024; p++) heap[3 * k + p] = p % 3 === 0 ? 0.5 : -0.25; // row 2 all ±0
+      const lists = 65536;
+      const panel = 1 << 20;
+      const listed = rowKernels.rowSteps(0, lists, m, k, panel);
+      const steps = (r: number, kb: number) => {
+        const [from, to] = [words[lists / 4 + 2 * (r * 3 + kb)], words[lists / 4 + 2 * (r * 3 + kb) + 1]];
+        const out: [number, number][] = [];
+        for (let w = from; w < to; w += 8) out.push([(words[w / 4] - panel) / 64, heap[w / 4 + 1]]);
+        return out;
+      };
+      expect(steps(0, 0)).toEqual([
+        [3, 1],
+        [511, 2],
+      ]);
+      expect(steps(0, 1)).toEqual([
+        [512, -3],
+        [700, Number.NaN],
+      ]);
+      expect(steps(0, 2)).toEqual([[1029, 4]]);
+      expect(steps(1, 0)).toEqual([
+        [5, 5],
+        [511, 6],
+      ]);
+      expect(steps(1, 2)).toEqual([]);
+      expect([steps(2, 0), steps(2, 1), steps(2, 2)]).toEqual([[], [], []]);
+      expect(steps(3, 1)).toEqual(
+        Array.from({ length: 512 }, (_, i) => [512 + i, (512 + i) % 3 === 0 ? 0.5 : -0.25]),
+      );
+      expect(listed).toBe(5 + 2 + 512);
+      // the pairs' count of the same a, without their pass: pair (0, 1) 3 + 2 + 1 steps, pair (2, 3) 512
+      expect(rowKernels.pairUnion()).toBe(6 + 512);
+      expect(pairKernels.pairSteps(0, lists, m, k)).toBe(rowKernels.pairUnion());
+      // what it wrote stays inside the scratch the products allocate, before the panel
+      expect(rowPanelAt(0, m, k)).toBeGreaterThanOrEqual(4 * (2 * m * 3 + 2 * m * k));
+      expect(rowStepsFloats(m, k)).toBeGreaterThanOrEqual(rowPanelAt(0, m, k) / 4 + 16 * k + 16);
+    },
+  );
+
+  // [m, k, n, share of a that is ±0, b given transposed]
+  const SHAPES: [number, number, number, number, boolean][] = [
+    [8, 300, 32, 0.5, false], // one block, k % 4 = 0
+    [6, 7, 16, 0.3, false], // a tail only
+    [12, 1030, 48, 0.8, false], // three blocks, the tail: out carries the sums between blocks
+    [130, 128, 16, 0.5, false], // many rows: slots take rows in turn
+    [10, 515, 32, 0, false], // nothing to pass over
+    [10, 515, 32, 1, false], // everything ±0: every output 0
+    [16, 256, 48, 0.5, true], // dy . W^T, W as it lies
+  ];
+
+  it.each(BUILDS)(
+    'gives the bits of the pairs and of the dense product, on an even and an odd count of rows (%s build)',
+    (_n, rows, pairs, dense) => {
+      for (const [m, k, n, zeros, transposed] of SHAPES) {
+        const { rowKernels, pairKernels, reference, heap } = modules(rows, pairs, dense);
+        const a = sparse(m, k, zeros, m + k);
+        a.fill(0, 2 * k, 3 * k); // row 2 all 0
+        const b = sequence(k * n, n).map((v, i) => v * 10 ** ((i % 7) - 3)); // [k, n], or bT [n, k]
+        const at = { a: 0, b: m * k, bDense: m * k + k * n, out: m * k + 2 * k * n };
+        const want = at.out + m * n;
+        const pairOut = want + m * n;
+        const lists = (pairOut + m * n) * 4;
+        heap.set(a, at.a);
+        heap.set(b, at.b);
+        // the dense reference takes b as [k, n]
+        for (let p = 0; p < k; p++)
+          for (let j = 0; j < n; j++) heap[at.bDense + p * n + j] = transposed ? b[j * k + p] : b[p * n + j];
+        const flags = transposed ? 1 : 0;
+        const panel = rowPanelAt(lists, m, k);
+        heap.fill(7, at.out, at.out + m * n); // out need not be zeroed
+        rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
+        expect(rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m, k, n, lists, panel, flags)).toBe(0);
+        reference.matMul(at.a * 4, at.bDense * 4, want * 4, m, k, n, 0);
+        const bits = (from: number, count = m * n) => Buffer.from(heap.buffer, from * 4, count * 4);
+        // the dense loop adds every ±0 step, which can only turn an FMA's -0 sum (an underflow) to +0
+        for (let i = 0; i < m * n; i++) expect(heap[at.out + i]).toBe(heap[want + i]);
+        pairKernels.pairSteps(at.a * 4, lists, m, k);
+        const { every, panel: pairPanel } = pairScratchAt(lists, m, k);
+        expect(lists + 4 * pairStepsFloats(m, k)).toBeLessThan(heap.byteLength);
+        pairKernels.matMulPairs(at.a * 4, at.b * 4, pairOut * 4, m, k, n, lists, every, pairPanel, flags);
+        expect(bits(at.out).equals(bits(pairOut))).toBe(true);
+        // m - 1 rows (odd) walked over the lists of m: the slots' last row runs alone
+        heap.fill(7, at.out, at.out + m * n);
+        rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
+        rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m - 1, k, n, lists, panel, flags);
+        expect(bits(at.out, (m - 1) * n).equals(bits(pairOut, (m - 1) * n))).toBe(true);
+        expect(heap[at.out + (m - 1) * n]).toBe(7); // the row after is not written
+      }
+    },
+  );
+
+  it.each(BUILDS)(
+    'walks every step of each row in a panel of b that holds an Infinity or a NaN, and in every panel with flag 2 (%s build)',
+    (_n, rows, pairs, dense) => {
+      const [m, k, n] = [8, 600, 48];
+      const { rowKernels, reference, heap } = modules(rows, pairs, dense);
+      const a = sparse(m, k, 0.6, 5);
+      a.fill(0, 5 * k, 6 * k); // row 5 all 0: 0 x Infinity must give its NaN
+      heap.set(a, 0);
+      heap.set(sequence(k * n, 6), m * k);
+      heap[m * k + 3 * n + 20] = Number.POSITIVE_INFINITY; // panel 1 (columns 16-31)
+      const [out, want] = [m * k + k * n, m * k + k * n + m * n];
+      const lists = (want + m * n) * 4;
+      const panel = rowPanelAt(lists, m, k);
+      rowKernels.rowSteps(0, lists, m, k, panel);
+      expect(rowKernels.matMulRows(0, m * k * 4, out * 4, m, k, n, lists, panel)).toBe(1);
+      reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
+      expect(heap[out + 5 * n + 20]).toBeNaN();
+      const bits = (from: number) => Buffer.from(heap.buffer, from * 4, m * n * 4);
+      expect(bits(out).equals(bits(want))).toBe(true);
+      heap[m * k + 3 * n + 20] = 1;
+      expect(rowKernels.matMulRows(0, m * k * 4, out * 4, m, k, n, lists, panel, 2)).toBe(n / 16);
+      reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
+      expect(bits(out).equals(bits(want))).toBe(true);
+    },
+  );
+});
+
+interface Case {
+  a: KernelInput;
+  b: KernelInput;
+  attrs?: Record<string, unknown>;
+}
+
+/** The case's product on WASM, with the rows on or off (as they are where not given), and how many products walked rows. */
+async function run(c: Case, rowsOn?: boolean) {
+  if (rowsOn !== undefined) setFloatRowListsEnabled(rowsOn);
+  const before = floatRowWalks();
+  const out = await runKernelOn(
+    'wasm',
+    'BatchMatMul',
+    { a: c.a, b: c.b },
+    { transposeA: false, transposeB: false, ...c.attrs },
+  );
+  return { out, walked: floatRowWalks() - before };
+}
+
+/**
+ * `a [m, k]` whose rows 2r and 2r + 1 are each not ±0 at `each` steps of every 128, `shared` of them
+ * the same: a row lists `each / 128` of the steps, a pair `(2 each - shared) / 128`.
+ */
+function overlapping(m: number, k: number, each: number, shared: number, seed: number): Float32Array {
+  const a = new Float32Array(m * k);
+  const values = sequence(m * k, seed);
+  for (let r = 0; r < m; r++) {
+    const first = r % 2 === 0 ? 0 : each - shared; // row 2r + 1 starts where the shared steps do
+    for (let p = 0; p < k; p++)
+      if ((p % 128) - first >= 0 && (p % 128) - first < each) a[r * k + p] = values[r * k + p] || 1;
+  }
+  return a;
+}
+
+describe('which products walk the rows (float-zero-skip.ts), one thread', () => {
+  onOneWasmThreadWithFloatSkip();
+  afterEach(() => {
+    setFloatRowListsEnabled(true);
+    setFloatZeroSkipEnabled(true);
+  });
+
+  const relu = (rows: number, cols: number, seed: number) => sparse(rows, cols, 0.5, seed);
+  const CASES: [string, Case][] = [
+    [
+      "a hidden layer's forward pass on a ReLU's output (h . W)",
+      { a: input(relu(128, 512, 1), [128, 512]), b: input(sequence(512 * 256, 2), [512, 256]) },
+    ],
+    [
+      'its weight gradient (h^T . dy, transposeA)',
+      {
+        a: input(relu(128, 512, 3), [128, 512]),
+        b: input(relu(128, 256, 4), [128, 256]),
+        attrs: { transposeA: true },
+      },
+    ],
+    [
+      'its input gradient (dy . W^T, W read as it lies)',
+      {
+        a: input(relu(128, 256, 5), [128, 256]),
+        b: input(sequence(512 * 256, 6), [512, 256]),
+        attrs: { transposeB: true },
+      },
+    ],
+    [
+      "MNIST-like pixels (a first layer's forward pass, k = 784: two blocks)",
+      { a: input(sparse(64, 784, 0.8, 7), [64, 784]), b: input(sequence(784 * 64, 8), [784, 64]) },
+    ],
+  ];
+
+  it.each(CASES)("walks the rows with the pairs' bits, the CPU backend within 1e-4: %s", async (_name, c) => {
+    const want = await runKernelOn(
+      'cpu',
+      'BatchMatMul',
+      { a: c.a, b: c.b },
+      {
+        transposeA: false,
+        transposeB: false,
+        ...c.attrs,
+      },
+    );
+    const skippedBefore = floatZeroStepsSkipped();
+    const rows = await run(c, true);
+    const skippedRows = floatZeroStepsSkipped() - skippedBefore;
+    const pairsBefore = floatZeroStepsSkipped();
+    const pairs = await run(c, false);
+    const skippedPairs = floatZeroStepsSkipped() - pairsBefore;
+    if (simdKernelsFlavor() === 'fma') {
+      expect(rows.walked).toBe(1);
+      // a row passes over more than a pair does (the same unit: 32 multiply-adds)
+      expect(skippedRows).toBeGreaterThan(skippedPairs);
+    }
+    expect(pairs.walked).toBe(0);
+    expect(sameBits(rows.out.values, pairs.out.values)).toBe(true);
+    expect(worstExcess(rows.out.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("walks the rows where a row lists at most 3/4 of a pair's share, else rests the shape for REST_CALLS calls", async () => {
+    expect(ROWS_AT_MOST_QUARTERS).toBe(3);
+    const [m, k, n] = [64, 512, 32]; // 2^20 multiply-adds: the least the pairs (and rows) take
+    const b = input(sequence(k * n, 9), [k, n]);
+    // each row 48 of every 128 steps; pairs sharing 32: union 64, rows at 96 / 128 = 3/4 of it
+    const atBound: Case = { a: input(overlapping(m, k, 48, 32, 10), [m, k]), b };
+    // sharing 33: union 63, rows at 96 / 126
+    const over: Case = { a: input(overlapping(m, k, 48, 33, 11), [m, k]), b };
+    if (simdKernelsFlavor() !== 'fma') return;
+    expect((await run(atBound, true)).walked).toBe(1);
+    const pairsOnly = await run(over, false);
+    const lost = await run(over, true);
+    expect(lost.walked).toBe(0);
+    expect(sameBits(lost.out.values, pairsOnly.out.values)).toBe(true);
+    // the shape rests: REST_CALLS calls take the pairs without listing the rows, whatever a holds
+    for (let call = 0; call < REST_CALLS; call++) expect((await run(atBound)).walked).toBe(0);
+    expect((await run(atBound)).walked).toBe(1);
+    // another shape does not rest
+    const other: Case = {
+      a: input(overlapping(m, 2 * k, 48, 32, 12), [m, 2 * k]),
+      b: input(sequence(2 * k * n, 13), [2 * k, n]),
+    };
+    expect((await run(over)).walked).toBe(0);
+    expect((await run(other)).walked).toBe(1);
+    // the rest outlasts turning the rows off and on (an A/B's rounds); the pairs' switch wakes it
+    expect((await run(over)).walked).toBe(0);
+    setFloatRowListsEnabled(false);
+    expect((await run(atBound, true)).walked).toBe(0);
+    setFloatPairListsEnabled(true);
+    expect((await run(atBound)).walked).toBe(1);
+    expect((await run(over)).walked).toBe(0);
+    setFloatZeroSkipEnabled(true);
+    expect((await run(atBound)).walked).toBe(1);
+  });
+
+  it('takes the rows only where the pairs could run (columns a multiple of 16, rows even, 2^20 multiply-adds) and a is at most MAX_ROW_LISTED_FLOATS', async () => {
+    const sparseA = (m: number, k: number) => input(relu(m, k, 14), [m, k]);
+    expect(MAX_ROW_LISTED_FLOATS).toBe(2048 * 1024);
+    for (const [m, k, n] of [
+      [64, 512, 40], // columns
+      [63, 512, 32], // odd rows
+      [32, 512, 32], // 2^19 multiply-adds
+      [8196, 256, 32], // a over 2^21 floats: its lists would take 16 MiB
+    ]) {
+      expect((await run({ a: sparseA(m, k), b: input(sequence(k * n, 15), [k, n]) }, true)).walked).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * `pnpm --filter @tensorfold/bench row-lists-products [mnist|random] [rounds]`
+ *
+ * The one-thread products over lists per single row (row-steps.wat) against those per pair of rows
+ * (pair-steps.wat), kernel against kernel, on the MLP 784-512-256-10's five large products as a
+ * training step on MNIST (or uniform random pixels) sees them (mlp-operands.ts): both modules' FMA
+ * builds on one fresh WebAssembly memory of their own (no backend, no threshold: each side lists and
+ * walks every call), `rounds` rounds (default 30) of 10 calls a side, alternating. Per product: the
+ * share of steps each lists (a row's of `m k`, a pair's of `m / 2 k`), their ratio (what
+ * float-zero-skip.ts's ROWS_AT_MOST_QUARTERS weighs), each side's median microseconds a call (listing
+ * included) and the median ratio of the rounds, pairs / rows (> 1: the rows are faster), and whether
+ * the two outputs hold the same bits (they must). Needs Node's relaxed SIMD (the script's node flag).
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import type { PairStepKernels, RowStepKernels } from '@tensorfold/backend/testing';
+import { tf } from '@tensorfold/core';
+import { useBackend } from './backends.js';
+import { mlpOperands } from './mlp-operands.js';
+import { medianOf as median } from './steadiness.js';
+
+const CALLS = 10;
+
+/** The FMA build of one of the backend's generated modules, as bytes. */
+function fmaBuild(name: string): Uint8Array<ArrayBuffer> {
+  const file = new URL(`../../../packages/backend/src/wasm/simd/generated/${name}-wasm.ts`, import.meta.url);
+  const base64 = readFileSync(file, 'utf8').match(/FMA_WASM_BASE64 =\s*'([^']+)'/)?.[1];
+  if (base64 == null)
+    throw new Error(`${name}: no FMA build; run pnpm --filter @tensorfold/backend generate`);
+  return Uint8Array.from(Buffer.from(base64, 'base64'));
+}
+
+async function main() {
+  const [data = 'mnist', roundsArg = '30'] = process.argv.slice(2);
+  if (data !== 'mnist' && data !== 'random') throw new Error(`Pass mnist or random, not ${data}.`);
+  const rounds = Number(roundsArg);
+  await useBackend('wasm'); // (mlp-operands.ts builds the operands with tfjs; the kernels run below)
+  const operands = await mlpOperands(data);
+  const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+  const transposed = (t: tf.Tensor2D) => tf.tidy(() => read(tf.transpose(t)));
+  const [x, w1, w2, h1, dy1, dy2] = [
+    operands.x,
+    operands.w1,
+    operands.w2,
+    operands.h1,
+    operands.dy1,
+    operands.dy2,
+  ].map(read);
+  const [xT, h1T] = [transposed(operands.x), transposed(operands.h1)];
+  operands.dispose();
+
+  const memory = new WebAssembly.Memory({ initial: 2048 }); // 128 MiB
+  const instance = <T>(name: string) =>
+    new WebAssembly.Instance(new WebAssembly.Module(fmaBuild(name)), { env: { memory } })
+      .exports as unknown as T;
+  const rows = instance<RowStepKernels>('row-steps');
+  const pairs = instance<PairStepKernels>('pair-steps');
+  let top = 1 << 16;
+  const place = (values: Float32Array) => {
+    const at = Math.ceil(top / 64) * 64;
+    new Float32Array(memory.buffer, at, values.length).set(values);
+    top = at + values.length * 4;
+    return at;
+  };
+  const room = (floats: number) => place(new Float32Array(floats));
+  // [name, a, b (or bT), m, k, n, flags: 1 where b is given transposed]
+  const products: [string, number, number, number, number, number, number][] = [
+    ['forward x . W1', place(x), place(w1), 128, 784, 512, 0],
+    ['dW1 = x^T . dy1', place(xT), place(dy1), 784, 128, 512, 0],
+    ['forward h1 . W2', place(h1), place(w2), 128, 512, 256, 0],
+    ['dW2 = h1^T . dy2', place(h1T), place(dy2), 512, 128, 256, 0],
+    ['dh1 = dy2 . W2^T', place(dy2), place(w2), 128, 256, 512, 1],
+  ];
+  const [outRows, outPairs] = [room(784 * 512), room(784 * 512)];
+  const every = room(1024);
+  const panel = room(784 * 16 + 32);
+  const lists = room(2 * 784 * 512 + 8 * 784);
+  const runRows = ([, a, b, m, k, n, flags]: (typeof products)[number]) => {
+    const listed = rows.rowSteps(a, lists, m, k, panel);
+    rows.matMulRows(a, b, outRows, m, k, n, lists, panel, flags);
+    return listed;
+  };
+  const runPairs = ([, a, b, m, k, n, flags]: (typeof products)[number]) => {
+    const listed = pairs.pairSteps(a, lists, m, k);
+    pairs.matMulPairs(a, b, outPairs, m, k, n, lists, every, panel, flags);
+    return listed;
+  };
+  console.log(
+    `row-steps.wat against pair-steps.wat (FMA builds, one thread), ${data} operands, ${rounds} rounds of ${CALLS} calls`,
+  );
+  console.log('| product | row share | pair share | ratio | pairs us | rows us | pairs / rows | same bits |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const product of products) {
+    const [name, , , m, k, n] = product;
+    const rowShare = runRows(product) / (m * k);
+    const pairShare = rows.pairUnion() / ((m / 2) * k);
+    runPairs(product);
+    const same = Buffer.from(memory.buffer, outRows, m * n * 4).equals(
+      Buffer.from(memory.buffer, outPairs, m * n * 4),
+    );
+    const timeOf = (run: typeof runRows) => {
+      const start = performance.now();
+      for (let call = 0; call < CALLS; call++) run(product);
+      return ((performance.now() - start) * 1000) / CALLS;
+    };
+    const [pairTimes, rowTimes, ratios] = [[], [], []] as number[][];
+    for (let round = 0; round < rounds; round++) {
+      // (the side that runs first changes every round)
+      let [pairTime, rowTime] = [0, 0];
+      if (round % 2 === 0) pairTime = timeOf(runPairs);
+      rowTime = timeOf(runRows);
+      if (round % 2 === 1) pairTime = timeOf(runPairs);
+      pairTimes.push(pairTime);
+      rowTimes.push(rowTime);
+      ratios.push(pairTime / rowTime);
+    }
+    console.log(
+      `| ${name} | ${rowShare.toFixed(3)} | ${pairShare.toFixed(3)} | ${(rowShare / pairShare).toFixed(3)} | ` +
+        `${median(pairTimes).toFixed(0)} | ${median(rowTimes).toFixed(0)} | ${median(ratios).toFixed(3)} | ${same} |`,
+    );
+  }
+  console.log(`load average ${loadavg()[0].toFixed(2)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
