@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { random } from '../../fuzz/values.js';
 import { useBackend } from '../../init-backend.js';
 import type { WasmBackendLike } from '../kernel-scope.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
@@ -18,17 +19,6 @@ import { setThreadedMatMulMinimum } from './mat-mul-by-threads.js';
 // the products that walk lists per pair of rows (pair-steps.wat on one thread, threaded-pair-steps.wat
 // on the pool): the same bits as the products with no skip, the CPU backend's values within 1e-4.
 // The hand-picked cases: float-pair-lists.test.ts.
-
-/** A deterministic generator of numbers in [0, 1) per seed (mulberry32: nearby seeds, unrelated draws). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 interface FuzzCase {
   name: string;
@@ -71,7 +61,7 @@ function laidOut(values: Float32Array, rows: number, cols: number, transposed: b
 }
 
 function fuzzCase(seed: number): FuzzCase {
-  const next = generator(seed);
+  const next = random(seed);
   const pick = <T>(options: readonly T[]) => options[Math.floor(next() * options.length)];
   let m: number;
   let k: number;
@@ -209,8 +199,8 @@ describe('lists per pair of rows and operands rewritten in place', () => {
       expect(await setWasmThreads(threads)).toBe(threads);
       const before = tf.memory().numTensors;
       const [m, k, n] = [128, 512, 256];
-      const first = sparse(m, k, 0.3, generator(5)); // [128, 512]
-      const second = sparse(m, k, 0.3, generator(6)); // zeros elsewhere
+      const first = sparse(m, k, 0.3, random(5)); // [128, 512]
+      const second = sparse(m, k, 0.3, random(6)); // zeros elsewhere
       const a = tf.tensor2d(first, [m, k]);
       const b = tf.tensor2d(sequence(k * n, 7), [k, n]);
       const once = tf.matMul(a, b);
@@ -241,7 +231,7 @@ describe('pair-steps.wat writes only inside the scratch it is given', () => {
       }).exports as unknown as PairStepKernels;
       const heap = new Float32Array(memory.buffer);
       const words = new Int32Array(memory.buffer);
-      const next = generator(77);
+      const next = random(77);
       const SENTINEL = 0x5a5a5a5a;
       for (let draw = 0; draw < 40; draw++) {
         const m = 2 * (1 + Math.floor(next() * 40));

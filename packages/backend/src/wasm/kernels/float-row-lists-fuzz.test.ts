@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { random } from '../../fuzz/values.js';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowStepsWasm from '../simd/generated/row-steps-wasm.js';
@@ -17,17 +18,6 @@ const BUILDS: [string, string, string, string][] = [
   ['SIMD', rowStepsWasm.SIMD_WASM_BASE64, pairStepsWasm.SIMD_WASM_BASE64, kernelsWasm.SIMD_WASM_BASE64],
   ['FMA', rowStepsWasm.FMA_WASM_BASE64, pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
 ];
-
-/** A deterministic generator of numbers in [0, 1) per seed (mulberry32). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Words written before and after each buffer a kernel may not touch. */
 const SENTINEL = 0x5a5a5a5a;
@@ -51,7 +41,7 @@ describe('row-steps.wat on random shapes (kernel against the pairs and the dense
   it.each(BUILDS)(
     'lists, walks and stays inside its scratch and out on random m, k, n, zeros, flags and non-finite values (%s build)',
     (_n, rows, pairs, dense) => {
-      const next = generator(2026);
+      const next = random(2026);
       const pick = <T>(options: readonly T[]) => options[Math.floor(next() * options.length)];
       let oddWalked = 0;
       let densePanelsSeen = 0;
