@@ -31,8 +31,40 @@ let skipped = 0;
  */
 export const REST_CALLS = 31;
 
-/** Calls left before each resting shape is listed again. */
-const resting = new Map<string, number>();
+/**
+ * Product shapes (`m x k x n`) that sit out {@link REST_CALLS} calls after a listing that did not
+ * repay its pass, with the calls each has left.
+ */
+class RestingShapes {
+  private readonly callsLeft = new Map<string, number>();
+
+  /** Whether the shape may list this call; a resting shape's call counts against its rest. */
+  awake(m: number, k: number, n: number): boolean {
+    const key = `${m}x${k}x${n}`;
+    const left = this.callsLeft.get(key);
+    if (left == null) return true;
+    if (left > 0) {
+      this.callsLeft.set(key, left - 1);
+      return false;
+    }
+    this.callsLeft.delete(key);
+    return true;
+  }
+
+  /** The shape lists again only after {@link REST_CALLS} calls. */
+  rest(m: number, k: number, n: number): void {
+    if (this.callsLeft.size >= 256) this.callsLeft.clear(); // (shapes seen once stay few)
+    this.callsLeft.set(`${m}x${k}x${n}`, REST_CALLS);
+  }
+
+  /** Wakes every shape. */
+  clear(): void {
+    this.callsLeft.clear();
+  }
+}
+
+/** The shapes whose steps' listing rests. */
+const resting = new RestingShapes();
 
 /**
  * Whether the float32 products pass over the steps of the inner axis that are ±0 in all 4 rows of a
@@ -62,16 +94,7 @@ export const MIN_SKIP_COLUMNS = 32;
  * rest: call it once per product.
  */
 export function floatZeroSkipTried(m: number, k: number, n: number): boolean {
-  if (!skipZeros || n < MIN_SKIP_COLUMNS) return false;
-  const key = `${m}x${k}x${n}`;
-  const rest = resting.get(key);
-  if (rest == null) return true;
-  if (rest > 0) {
-    resting.set(key, rest - 1);
-    return false;
-  }
-  resting.delete(key);
-  return true;
+  return skipZeros && n >= MIN_SKIP_COLUMNS && resting.awake(m, k, n);
 }
 
 /**
@@ -148,8 +171,8 @@ export const MAX_ROW_LISTED_FLOATS = 1 << 21;
 let rowListsOn = true;
 let rowWalks = 0;
 
-/** Calls left before each shape whose rows lost to its pairs lists its rows again. */
-const rowsResting = new Map<string, number>();
+/** The shapes whose rows lost to their pairs, resting before they list their rows again. */
+const rowsResting = new RestingShapes();
 
 /**
  * Whether the one-thread products that may walk the pairs' lists first list per single row and walk
@@ -296,22 +319,12 @@ function rowsWalked(
   lists: number,
   flags: number,
 ): boolean {
-  if (rows == null || !rowListsOn || !rowsFit(m, k)) return false;
-  const key = `${m}x${k}x${n}`;
-  const rest = rowsResting.get(key);
-  if (rest != null) {
-    if (rest > 0) {
-      rowsResting.set(key, rest - 1);
-      return false;
-    }
-    rowsResting.delete(key);
-  }
+  if (rows == null || !rowListsOn || !rowsFit(m, k) || !rowsResting.awake(m, k, n)) return false;
   const panel = rowPanelAt(lists, m, k);
   const listed = rows.rowSteps(a, lists, m, k, panel);
   // a row's share of its m k steps against a pair's of its m / 2 k: listed / (2 union)
   if (4 * listed > ROWS_AT_MOST_QUARTERS * 2 * rows.pairUnion()) {
-    if (rowsResting.size >= 256) rowsResting.clear(); // (shapes seen once stay few)
-    rowsResting.set(key, REST_CALLS);
+    rowsResting.rest(m, k, n);
     return false;
   }
   const densePanels = rows.matMulRows(a, b, out, m, k, n, lists, panel, flags);
@@ -329,7 +342,7 @@ function rowsWalked(
 export function pairListsPay(listed: number, m: number, k: number, n: number): boolean {
   const steps = (m / 2) * k;
   if (16 * listed <= PAIR_LISTED_AT_MOST_SIXTEENTHS * steps) return true;
-  if (8 * (steps - listed) < steps) rest(m, k, n);
+  if (8 * (steps - listed) < steps) resting.rest(m, k, n);
   return false;
 }
 
@@ -340,12 +353,6 @@ export function pairListsPay(listed: number, m: number, k: number, n: number): b
  */
 export function countPairSkips(listed: number, m: number, k: number, n: number, densePanels = 0): void {
   skipped += ((m / 2) * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels);
-}
-
-/** Lists the shape `m x k x n` again only after {@link REST_CALLS} calls. */
-function rest(m: number, k: number, n: number): void {
-  if (resting.size >= 256) resting.clear(); // (shapes seen once stay few)
-  resting.set(`${m}x${k}x${n}`, REST_CALLS);
 }
 
 /** The functions of a module with the skip (kernels.wat, threaded-mat-mul.wat); byte addresses. */
@@ -377,7 +384,7 @@ export function listZeroSteps(
 ): number {
   const { a, lists, m, k, b, bFloats, n } = operands;
   const left = kernels.zeroSteps(a, lists, m, k, LISTED_AT_MOST_EIGHTHS);
-  if (8 * left < (m / 4) * k) rest(m, k, n);
+  if (8 * left < (m / 4) * k) resting.rest(m, k, n);
   // Fewer than k / 2 steps left out save less than the pass over b costs: run them all.
   if (2 * left < k || kernels.allFinite(b, bFloats) === 0) return 0;
   skipped += left * Math.ceil(n / 8);
