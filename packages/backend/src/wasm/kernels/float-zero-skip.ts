@@ -20,6 +20,7 @@ import {
   pairStepsFloats,
 } from '../simd/pair-steps.js';
 import { type RowStepKernels, rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
+import { type RowWideKernels, rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
 
 let skipZeros = true;
 let skipped = 0;
@@ -162,6 +163,19 @@ export function setFloatPairListsEnabled(on: boolean): void {
 export const ROWS_AT_MOST_QUARTERS = 3;
 
 /**
+ * Products whose `n` is a multiple of this many columns walk the rows 32 columns a step (row-wide.wat:
+ * 8 multiply-adds on 8 loads of `b` a listed step, each step's list entry, splat and loop test spread
+ * over twice as many as row-steps.wat's 16 columns), at most {@link WIDE_ROWS_AT_MOST_SIXTEENTHS}.
+ */
+export const ROW_WIDE_COLUMNS = 32;
+
+/**
+ * Where `n % 32 === 0`, the rows (row-wide.wat, 32 columns a step) walk instead of the pairs where a
+ * row lists at most this many sixteenths of a pair's share: WIDE_BOUND_DOC.
+ */
+export const WIDE_ROWS_AT_MOST_SIXTEENTHS = 13;
+
+/**
  * The rows' lists reserve 8 bytes (2 floats) for every step of `op(a)` (a step and its value, see
  * row-steps.ts): products whose `op(a)` holds more than this many floats (8 MiB; its lists 16 MiB, 4
  * times the pairs') keep the pairs' lists.
@@ -231,7 +245,9 @@ export function skipListFloats(m: number, k: number, n: number): number {
 
 /** Floats of scratch that the pairs' product (or the rows' that may run instead) needs for `a [m, k]`. */
 export function pairListFloats(m: number, k: number): number {
-  return rowsFit(m, k) ? Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k)) : pairStepsFloats(m, k);
+  return rowsFit(m, k)
+    ? Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k), rowWideFloats(m, k))
+    : pairStepsFloats(m, k);
 }
 
 /** Whether the rows' lists of `a [m, k]` may be made (at most {@link MAX_ROW_LISTED_FLOATS} floats). */
@@ -259,9 +275,10 @@ export function listedMatMul(
   lists: number | null,
   pairs: PairStepKernels | null = null,
   rows: RowStepKernels | null = null,
+  wide: RowWideKernels | null = null,
 ): void {
   if (lists != null && pairs != null && pairsFit(m, k, n)) {
-    if (rowsWalked(rows, { a, b, out, m, k, n }, lists, 0)) return;
+    if (rowsWalked(rows, wide, { a, b, out, m, k, n }, lists, 0)) return;
     const listed = pairs.pairSteps(a, lists, m, k);
     if (pairListsPay(listed, m, k, n)) {
       const { every, panel } = pairScratchAt(lists, m, k);
@@ -288,8 +305,9 @@ export function pairsMatMulTransposedB(
   { a, bT, out, m, k, n }: { a: number; bT: number; out: number; m: number; k: number; n: number },
   lists: number,
   rows: RowStepKernels | null = null,
+  wide: RowWideKernels | null = null,
 ): void {
-  if (rowsWalked(rows, { a, b: bT, out, m, k, n }, lists, PAIRS_B_TRANSPOSED)) return;
+  if (rowsWalked(rows, wide, { a, b: bT, out, m, k, n }, lists, PAIRS_B_TRANSPOSED)) return;
   const listed = pairs.pairSteps(a, lists, m, k);
   const { every, panel } = pairScratchAt(lists, m, k);
   if (pairListsPay(listed, m, k, n)) {
@@ -307,28 +325,36 @@ export function pairsMatMulTransposedB(
 
 /**
  * Where the pairs' product would run (`m` even, `n % 16 == 0`; `flags` as its), lists the rows of `a`
- * (row-steps.wat) and walks them if they pay: at most {@link ROWS_AT_MOST_QUARTERS} quarters of the
- * pairs' share listed (a pair's union counted in the same pass). Returns whether it ran the product;
- * false leaves it to the pairs, and rests the shape's rows for {@link REST_CALLS} calls where they
- * listed too much (a pass that the pairs' own listing would repeat). The same bits as the pairs' and
- * the dense loop's (each element summed over its steps in order), but for the FMA zero sign (module doc).
+ * and walks them if they pay: 32 columns a step (`wide`, row-wide.wat) where `n % 32 == 0`, at most
+ * {@link WIDE_ROWS_AT_MOST_SIXTEENTHS} sixteenths of the pairs' share listed; else 16 (`rows`,
+ * row-steps.wat), at most {@link ROWS_AT_MOST_QUARTERS} quarters (a pair's union counted in the same
+ * pass). Returns whether it ran the product; false leaves it to the pairs, and rests the shape's rows
+ * for {@link REST_CALLS} calls where they listed too much (a pass that the pairs' own listing would
+ * repeat). The same bits as the pairs' and the dense loop's (each element summed over its steps in
+ * order), but for the FMA zero sign (module doc).
  */
 function rowsWalked(
   rows: RowStepKernels | null,
+  wide: RowWideKernels | null,
   { a, b, out, m, k, n }: { a: number; b: number; out: number; m: number; k: number; n: number },
   lists: number,
   flags: number,
 ): boolean {
-  if (rows == null || !rowListsOn || !rowsFit(m, k) || !rowsResting.awake(m, k, n)) return false;
-  const panel = rowPanelAt(lists, m, k);
-  const listed = rows.rowSteps(a, lists, m, k, panel);
+  const walk = wide != null && n % ROW_WIDE_COLUMNS === 0 ? wide : rows;
+  if (walk == null || !rowListsOn || !rowsFit(m, k) || !rowsResting.awake(m, k, n)) return false;
+  const panel = walk === wide ? rowWidePanelAt(lists, m, k) : rowPanelAt(lists, m, k);
+  const listed = walk.rowSteps(a, lists, m, k, panel);
   // a row's share of its m k steps against a pair's of its m / 2 k: listed / (2 union)
-  if (4 * listed > ROWS_AT_MOST_QUARTERS * 2 * rows.pairUnion()) {
+  const pays =
+    walk === wide
+      ? 16 * listed <= WIDE_ROWS_AT_MOST_SIXTEENTHS * 2 * walk.pairUnion()
+      : 4 * listed <= ROWS_AT_MOST_QUARTERS * 2 * walk.pairUnion();
+  if (!pays) {
     rowsResting.rest(m, k, n);
     return false;
   }
-  const densePanels = rows.matMulRows(a, b, out, m, k, n, lists, panel, flags);
-  // (a row-step passed over is 16 multiply-adds, half the blocks' unit)
+  const densePanels = walk.matMulRows(a, b, out, m, k, n, lists, panel, flags);
+  // (a row-step passed over is 16 multiply-adds, half the blocks' unit; a wide one counts twice)
   skipped += ((m * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels)) / 2;
   rowWalks++;
   return true;

@@ -3,6 +3,7 @@ import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { biasRelu } from '../simd/bias-relu.js';
 import { pairStepKernels } from '../simd/pair-steps.js';
 import { rowStepKernels } from '../simd/row-steps.js';
+import { rowWideKernels } from '../simd/row-wide.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import {
   floatZeroSkipTried,
@@ -89,6 +90,7 @@ export function matMulBySimd(
       lists == null ? null : at(lists),
       pairStepKernels(backend),
       rowStepKernels(backend),
+      rowWideKernels(backend),
     );
     if (bias != null || activation === 'relu') {
       // A dense layer's bias and relu, in one pass over the product (still in cache for its sizes).
@@ -162,6 +164,7 @@ export function matMulTransposedBByPairs(
       { a: at(a), bT: at(b), out: at(out), m: rows, k: inner, n: cols },
       at(lists),
       rowStepKernels(backend),
+      rowWideKernels(backend),
     );
     return scope.finish(out);
   } finally {

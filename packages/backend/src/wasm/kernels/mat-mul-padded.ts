@@ -2,6 +2,7 @@ import { broadcast_util, type NamedAttrMap, type TensorInfo, util } from '@tenso
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { pairStepKernels } from '../simd/pair-steps.js';
 import { rowStepKernels } from '../simd/row-steps.js';
+import { rowWideKernels } from '../simd/row-wide.js';
 import { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { floatZeroSkipTried, listedMatMul, skipListFloats } from './float-zero-skip.js';
 
@@ -210,6 +211,7 @@ export function matMulPadded(
       lists == null ? null : at(lists),
       pairStepKernels(backend),
       rowStepKernels(backend),
+      rowWideKernels(backend),
     );
     const epilogue = { bias: bias != null ? view(bias) : null, relu: activation === 'relu' };
     copyOut(view(product), cols, way.transposed, m, n, view(out), epilogue);

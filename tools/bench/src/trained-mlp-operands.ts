@@ -1,0 +1,48 @@
+/**
+ * The MLP 784-512-256-10's large products' operands as a training step sees them after `steps` steps
+ * of the suite's own training (mlpNetwork, Adam 1e-3, categorical cross-entropy, batch 128, the
+ * bench's cycle of MNIST batches or random pixels, training-data.ts): for row-lists-products, whose
+ * row/pair list ratios move as the network trains (h1 fills in; the gradients' zeros follow the
+ * ReLUs'). The operands are those of the next batch's step, from the trained weights: `h1 = relu(x W1
+ * + b1)`, `h2 = relu(h1 W2 + b2)`, `dy2 = ((softmax - y) / 128 . W3^T) * step(h2)`, `dy1 = (dy2 .
+ * W2^T) * step(h1)` (the gradients at each hidden layer's pre-activation, as the step's backward pass
+ * multiplies them). The same data and steps give the same operands.
+ */
+import { type Sequential, tf } from '@tensorfold/core';
+import { adam, categoricalCrossentropy } from '@tensorfold/optim';
+import type { MlpOperands } from './mlp-operands.js';
+import { mlpNetwork } from './networks.js';
+import { batchAt, type DataKind, disposeBatches, trainingBatches } from './training-data.js';
+
+/** {@link MlpOperands} after `steps` training steps on `data`; the model and batches freed. */
+export async function trainedMlpOperands(data: DataKind, steps: number): Promise<MlpOperands> {
+  const model: Sequential = mlpNetwork();
+  model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: categoricalCrossentropy() });
+  const { data: batches, remove } = await trainingBatches(data, 128, [784]);
+  try {
+    for (let step = 0; step < steps; step++) {
+      const { x, y } = batchAt(batches, step);
+      await model.trainOnBatch(x, y);
+    }
+    const next = batchAt(batches, steps);
+    const weights = model.getWeights(); // W1 [784, 512], b1, W2 [512, 256], b2, W3 [256, 10], b3
+    const tensors = tf.tidy(() => {
+      const [w1, b1, w2, b2, w3, b3] = weights as tf.Tensor2D[];
+      const x = tf.clone(next.x) as tf.Tensor2D; // [128, 784]
+      const y = tf.clone(next.y) as tf.Tensor2D; // [128, 10]
+      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)) as tf.Tensor2D; // [128, 512]
+      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D; // [128, 256]
+      const p = tf.softmax(tf.add(tf.matMul(h2, w3), b3)); // [128, 10]
+      const dLogits = tf.div(tf.sub(p, y), 128); // [128, 10]
+      const dy2 = tf.mul(tf.matMul(dLogits, w3, false, true), tf.step(h2)) as tf.Tensor2D; // [128, 256]
+      const dy1 = tf.mul(tf.matMul(dy2, w2, false, true), tf.step(h1)) as tf.Tensor2D; // [128, 512]
+      return { x, y, w1: tf.clone(w1), w2: tf.clone(w2), h1, h2, dy1, dy2 };
+    });
+    tf.dispose(weights);
+    return { ...tensors, dispose: () => tf.dispose(Object.values(tensors)) };
+  } finally {
+    model.dispose();
+    disposeBatches(batches);
+    remove();
+  }
+}
