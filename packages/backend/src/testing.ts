@@ -96,6 +96,7 @@ export async function backendsForTests(): Promise<BackendName[]> {
 export type { Int8ConvGeometry } from './int8/reference.js';
 export {
   floatRowWalks,
+  floatWideRowWalks,
   floatZeroStepsSkipped,
   setFloatPairListsEnabled,
   setFloatRowListsEnabled,
@@ -118,3 +119,4 @@ export {
 // For tools/bench's row-lists-products, which runs the two one-thread list modules on a memory of its own.
 export type { PairStepKernels } from './wasm/simd/pair-steps.js';
 export type { RowStepKernels } from './wasm/simd/row-steps.js';
+export type { RowWideKernels } from './wasm/simd/row-wide.js';

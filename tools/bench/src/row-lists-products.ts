@@ -40,7 +40,9 @@ async function main() {
   const trainedSteps = trainedAt < 0 ? 0 : Number(args[trainedAt + 1]);
   if (trainedAt >= 0 && !(Number.isInteger(trainedSteps) && trainedSteps > 0))
     throw new Error(`--trained takes a number of steps, not ${args[trainedAt + 1]}.`);
-  const [data = 'mnist', roundsArg = '30'] = args.filter((_, i) => i !== trainedAt && i !== trainedAt + 1);
+  const [data = 'mnist', roundsArg = '30'] = args.filter(
+    (_, i) => trainedAt < 0 || (i !== trainedAt && i !== trainedAt + 1),
+  );
   if (data !== 'mnist' && data !== 'random') throw new Error(`Pass mnist or random, not ${data}.`);
   const rounds = Number(roundsArg);
   await useBackend('wasm'); // (the operands are built with tfjs; the kernels run below)

@@ -10,6 +10,7 @@ import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import {
   floatRowWalks,
+  floatWideRowWalks,
   floatZeroStepsSkipped,
   MAX_ROW_LISTED_FLOATS,
   REST_CALLS,
@@ -17,6 +18,7 @@ import {
   setFloatPairListsEnabled,
   setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
+  WIDE_ROWS_AT_MOST_SIXTEENTHS,
 } from './float-zero-skip.js';
 
 // The lists per single row (row-steps.wat) and the one-thread products that walk them where they list
@@ -179,17 +181,20 @@ interface Case {
   attrs?: Record<string, unknown>;
 }
 
-/** The case's product on WASM, with the rows on or off (as they are where not given), and how many products walked rows. */
+/**
+ * The case's product on WASM, with the rows on or off (as they are where not given), how many products
+ * walked rows, and how many of those 32 columns a step (row-wide.wat).
+ */
 async function run(c: Case, rowsOn?: boolean) {
   if (rowsOn !== undefined) setFloatRowListsEnabled(rowsOn);
-  const before = floatRowWalks();
+  const [before, wideBefore] = [floatRowWalks(), floatWideRowWalks()];
   const out = await runKernelOn(
     'wasm',
     'BatchMatMul',
     { a: c.a, b: c.b },
     { transposeA: false, transposeB: false, ...c.attrs },
   );
-  return { out, walked: floatRowWalks() - before };
+  return { out, walked: floatRowWalks() - before, wide: floatWideRowWalks() - wideBefore };
 }
 
 /**
@@ -240,6 +245,10 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
       "MNIST-like pixels (a first layer's forward pass, k = 784: two blocks)",
       { a: input(sparse(64, 784, 0.8, 7), [64, 784]), b: input(sequence(784 * 64, 8), [784, 64]) },
     ],
+    [
+      'MNIST-like pixels, 48 columns (not a multiple of 32: 16 columns a step)',
+      { a: input(sparse(64, 784, 0.8, 16), [64, 784]), b: input(sequence(784 * 48, 17), [784, 48]) },
+    ],
   ];
 
   it.each(CASES)("walks the rows with the pairs' bits, the CPU backend within 1e-4: %s", async (_name, c) => {
@@ -261,6 +270,7 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     const skippedPairs = floatZeroStepsSkipped() - pairsBefore;
     if (simdKernelsFlavor() === 'fma') {
       expect(rows.walked).toBe(1);
+      expect(rows.wide).toBe(rows.out.shape[1] % 32 === 0 ? 1 : 0);
       // a row passes over more than a pair does (the same unit: 32 multiply-adds)
       expect(skippedRows).toBeGreaterThan(skippedPairs);
     }
@@ -269,9 +279,10 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     expect(worstExcess(rows.out.values, want.values, 1e-4)).toBeLessThanOrEqual(1e-4);
   });
 
-  it("walks the rows where a row lists at most 3/4 of a pair's share, else rests the shape for REST_CALLS calls", async () => {
+  it("walks the rows 16 columns a step where a row lists at most 3/4 of a pair's share, else rests the shape for REST_CALLS calls", async () => {
     expect(ROWS_AT_MOST_QUARTERS).toBe(3);
-    const [m, k, n] = [64, 512, 32]; // 2^20 multiply-adds: the least the pairs (and rows) take
+    // 48 columns (not a multiple of 32: row-steps.wat); 1.5 x 2^20 multiply-adds
+    const [m, k, n] = [64, 512, 48];
     const b = input(sequence(k * n, 9), [k, n]);
     // each row 48 of every 128 steps; pairs sharing 32: union 64, rows at 96 / 128 = 3/4 of it
     const atBound: Case = { a: input(overlapping(m, k, 48, 32, 10), [m, k]), b };
@@ -302,6 +313,28 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     expect((await run(over)).walked).toBe(0);
     setFloatZeroSkipEnabled(true);
     expect((await run(atBound)).walked).toBe(1);
+  });
+
+  it("walks the rows 32 columns a step where n % 32 == 0 and a row lists at most 13/16 of a pair's share", async () => {
+    expect(WIDE_ROWS_AT_MOST_SIXTEENTHS).toBe(13);
+    const [m, k, n] = [64, 512, 32]; // 2^20 multiply-adds: the least the pairs (and rows) take
+    const b = input(sequence(k * n, 18), [k, n]);
+    // each row 52 of every 128 steps; pairs sharing 40: union 64, rows at 104 / 128 = 13/16 of it
+    const atBound: Case = { a: input(overlapping(m, k, 52, 40, 19), [m, k]), b };
+    // sharing 41: union 63, rows at 104 / 126
+    const over: Case = { a: input(overlapping(m, k, 52, 41, 20), [m, k]), b };
+    if (simdKernelsFlavor() !== 'fma') return;
+    const walked = await run(atBound, true);
+    expect([walked.walked, walked.wide]).toEqual([1, 1]);
+    const pairsOnly = await run(atBound, false);
+    expect(sameBits(walked.out.values, pairsOnly.out.values)).toBe(true);
+    const lost = await run(over, true);
+    expect(lost.walked).toBe(0);
+    // the shape rests as the 16 columns' do
+    expect((await run(atBound)).walked).toBe(0);
+    // 16 columns a step, the same a: 13/16 is over their 3/4
+    const narrow: Case = { a: atBound.a, b: input(sequence(k * 48, 21), [k, 48]) };
+    expect((await run(narrow)).walked).toBe(0);
   });
 
   it('takes the rows only where the pairs could run (columns a multiple of 16, rows even, 2^20 multiply-adds) and a is at most MAX_ROW_LISTED_FLOATS', async () => {

@@ -184,6 +184,7 @@ export const MAX_ROW_LISTED_FLOATS = 1 << 21;
 
 let rowListsOn = true;
 let rowWalks = 0;
+let wideRowWalks = 0;
 
 /** The shapes whose rows lost to their pairs, resting before they list their rows again. */
 const rowsResting = new RestingShapes();
@@ -204,6 +205,11 @@ export function setFloatRowListsEnabled(on: boolean): void {
 /** Products that walked the lists per single row since the process started; for tests and benchmarks. */
 export function floatRowWalks(): number {
   return rowWalks;
+}
+
+/** Of {@link floatRowWalks}, those that walked 32 columns a step (row-wide.wat); for tests and benchmarks. */
+export function floatWideRowWalks(): number {
+  return wideRowWalks;
 }
 
 /**
@@ -357,6 +363,7 @@ function rowsWalked(
   // (a row-step passed over is 16 multiply-adds, half the blocks' unit; a wide one counts twice)
   skipped += ((m * k - listed) * (n / PAIR_PANEL_COLUMNS - densePanels)) / 2;
   rowWalks++;
+  if (walk === wide) wideRowWalks++;
   return true;
 }
 

@@ -24,9 +24,10 @@
   ;; (32 KB of the two panels, in a 48 KB L1) walks every row, out carrying the sums between blocks. A
   ;; step's two halves (columns 0-15, 16-31) are split by a branch, and steps by another: V8 schedules
   ;; within a block of straight code, and given one step's 8 loads together (in its unrolled copies too)
-  ;; it issues them all before the multiply-adds and spills accumulators. Where either 16-column panel
-  ;; holds an Infinity or a NaN (0 x Infinity is NaN), or where flags & 2, every row walks every step of
-  ;; both, reading a. Returns how many panels of 16 columns walked every step.
+  ;; it issues them all before the multiply-adds and spills accumulators. A 16-column panel holding an
+  ;; Infinity or a NaN (0 x Infinity is NaN), or every one where flags & 2, walks every step of each row
+  ;; instead, reading a; then its 32 columns walk as two of 16, the other over its list where its b is
+  ;; finite (the pairs' panels alike). Returns how many panels of 16 columns walked every step.
   (func (export "matMulRows") (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
     (param $lists i32) (param $panel i32) (param $flags i32) (result i32)
     (local $j i32) (local $rowA i32) (local $rowB i32) (local $kBlocks i32) (local $kb i32) (local $dense i32)
@@ -42,11 +43,12 @@
     (local.set $eStride (i32.shl (local.get $kBlocks) (i32.const 3)))
     (block $jDone (loop $jNext
       (br_if $jDone (i32.ge_u (local.get $j) (local.get $rowB)))
+      ;; (dense: bit 0 where the first 16 columns walk every step, bit 1 the second)
       (local.set $dense (i32.or
         (call $copyPanel (local.get $b) (local.get $j) (local.get $rowA) (local.get $rowB) (local.get $panel) (local.get $flags))
-        (call $copyPanel (local.get $b) (i32.add (local.get $j) (i32.const 64)) (local.get $rowA) (local.get $rowB)
-          (i32.add (local.get $panel) (local.get $half)) (local.get $flags))))
-      (local.set $denseCount (i32.add (local.get $denseCount) (i32.shl (local.get $dense) (i32.const 1))))
+        (i32.shl (call $copyPanel (local.get $b) (i32.add (local.get $j) (i32.const 64)) (local.get $rowA) (local.get $rowB)
+          (i32.add (local.get $panel) (local.get $half)) (local.get $flags)) (i32.const 1))))
+      (local.set $denseCount (i32.add (local.get $denseCount) (i32.popcnt (local.get $dense))))
       (local.set $kb (i32.const 0))
       (block $kbDone (loop $kbNext
         (br_if $kbDone (i32.ge_u (local.get $kb) (local.get $kBlocks)))
@@ -58,7 +60,7 @@
           (br_if $rDone (i32.ge_u (local.get $r) (local.get $m)))
           (if (local.get $dense)
             (then
-              ;; every step, columns 0-15 then 16-31
+              ;; columns 0-15 then 16-31, each over every step or its list
               (local.set $h (i32.const 0))
               (loop $dHalf
                 (if (local.get $kb)
@@ -68,18 +70,35 @@
                   (else
                     (local.set $acc0 (v128.const i32x4 0 0 0 0)) (local.set $acc1 (v128.const i32x4 0 0 0 0))
                     (local.set $acc2 (v128.const i32x4 0 0 0 0)) (local.set $acc3 (v128.const i32x4 0 0 0 0))))
-                (local.set $idx (i32.shl (local.get $kb) (i32.const 10)))
-                (local.set $pEnd (select (local.get $rowA) (i32.add (local.get $idx) (i32.const 1024))
-                  (i32.lt_u (i32.sub (local.get $rowA) (local.get $idx)) (i32.const 1024))))
-                (loop $dStep
-                  (local.set $bp (i32.add (i32.add (local.get $panel) (local.get $h)) (i32.shl (local.get $idx) (i32.const 4))))
-                  (local.set $x (v128.load32_splat (i32.add (local.get $aRow) (local.get $idx))))
-                  (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
-                  (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
-                  (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
-                  (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
-                  (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
-                  (br_if $dStep (i32.lt_u (local.get $idx) (local.get $pEnd))))
+                (if (i32.and (local.get $dense) (select (i32.const 2) (i32.const 1) (local.get $h)))
+                  (then
+                    (local.set $idx (i32.shl (local.get $kb) (i32.const 10)))
+                    (local.set $pEnd (select (local.get $rowA) (i32.add (local.get $idx) (i32.const 1024))
+                      (i32.lt_u (i32.sub (local.get $rowA) (local.get $idx)) (i32.const 1024))))
+                    (loop $dStep
+                      (local.set $bp (i32.add (i32.add (local.get $panel) (local.get $h)) (i32.shl (local.get $idx) (i32.const 4))))
+                      (local.set $x (v128.load32_splat (i32.add (local.get $aRow) (local.get $idx))))
+                      (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
+                      (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+                      (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
+                      (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
+                      (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+                      (br_if $dStep (i32.lt_u (local.get $idx) (local.get $pEnd)))))
+                  (else
+                    ;; (this half's b is finite: its list, 16 columns a step)
+                    (local.set $lp (i32.load (local.get $eNext)))
+                    (local.set $le (i32.load offset=4 (local.get $eNext)))
+                    (block $lDone (loop $lStep
+                      (br_if $lDone (i32.eq (local.get $lp) (local.get $le)))
+                      (local.set $e (i64.load (local.get $lp)))
+                      (local.set $bp (i32.add (i32.wrap_i64 (local.get $e)) (local.get $h)))
+                      (local.set $x (i32x4.splat (i32.wrap_i64 (i64.shr_u (local.get $e) (i64.const 32)))))
+                      (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
+                      (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+                      (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
+                      (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
+                      (local.set $lp (i32.add (local.get $lp) (i32.const 8)))
+                      (br $lStep)))))
                 (v128.store (local.get $o) (local.get $acc0)) (v128.store offset=16 (local.get $o) (local.get $acc1))
                 (v128.store offset=32 (local.get $o) (local.get $acc2)) (v128.store offset=48 (local.get $o) (local.get $acc3))
                 (local.set $o (i32.add (local.get $o) (i32.const 64)))

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
+import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
+import * as rowWideWasm from '../simd/generated/row-wide-wasm.js';
+import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
+import { pairModulesOn } from '../test-utils/pair-modules.js';
+import { sequence } from '../test-utils/run-kernel.js';
+
+// The lists per single row in blocks of 256 steps and the product over them 32 columns a step
+// (row-wide.wat), kernel against kernel; which products take it: float-row-lists.test.ts; random
+// shapes: float-row-wide-fuzz.test.ts.
+
+const BUILDS: [string, string, string, string][] = [
+  ['SIMD', rowWideWasm.SIMD_WASM_BASE64, pairStepsWasm.SIMD_WASM_BASE64, kernelsWasm.SIMD_WASM_BASE64],
+  ['FMA', rowWideWasm.FMA_WASM_BASE64, pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
+];
+
+/** The three modules of one build on one fresh heap of 96 pages (6 MiB). */
+function modules(rows: string, pairs: string, dense: string) {
+  const { kernels, reference, heap, rowKernels } = pairModulesOn(pairs, dense, 96, rows);
+  if (rowKernels == null) throw new Error('row-wide.wat did not load');
+  return { rowKernels, pairKernels: kernels, reference, heap, words: new Int32Array(heap.buffer) };
+}
+
+/** `[rows, cols]` values in [-1, 1) of which about `zeros` are ±0 (some -0), independently in each row. */
+function sparse(rows: number, cols: number, zeros: number, seed: number): Float32Array {
+  const keep = sequence(rows * cols, seed + 1000);
+  return sequence(rows * cols, seed).map((v, i) => ((keep[i] + 1) / 2 < zeros ? (i % 5 === 0 ? -0 : 0) : v));
+}
+
+describe('rowSteps and matMulRows (row-wide.wat)', () => {
+  it.each(BUILDS)(
+    'lists per row and block of 256 steps the steps not ±0, as the panel row and the value, and counts the pairs (%s build)',
+    (_n, rows, pairs, dense) => {
+      // a [4, 600]: blocks [0, 256), [256, 512), [512, 600)
+      const [m, k] = [4, 600];
+      const { rowKernels, pairKernels, heap, words } = modules(rows, pairs, dense);
+      heap[3] = 1;
+      heap[255] = 2; // the first block's last step
+      heap[256] = -3;
+      heap[400] = Number.NaN; // listed: only ±0 is passed over
+      heap[599] = 4; // the last block, the scalar tail
+      heap[7] = -0;
+      heap[k + 5] = 5;
+      heap[k + 255] = 6; // with row 0's: one pair-step
+      heap[k + 598] = -0; // not listed
+      for (let p = 256; p < 512; p++) heap[3 * k + p] = p % 3 === 0 ? 0.5 : -0.25; // row 2 all ±0
+      const lists = 65536;
+      const panel = 1 << 20;
+      const listed = rowKernels.rowSteps(0, lists, m, k, panel);
+      const steps = (r: number, kb: number) => {
+        const [from, to] = [words[lists / 4 + 2 * (r * 3 + kb)], words[lists / 4 + 2 * (r * 3 + kb) + 1]];
+        const out: [number, number][] = [];
+        for (let w = from; w < to; w += 8) out.push([(words[w / 4] - panel) / 64, heap[w / 4 + 1]]);
+        return out;
+      };
+      expect(steps(0, 0)).toEqual([
+        [3, 1],
+        [255, 2],
+      ]);
+      expect(steps(0, 1)).toEqual([
+        [256, -3],
+        [400, Number.NaN],
+      ]);
+      expect(steps(0, 2)).toEqual([[599, 4]]);
+      expect(steps(1, 0)).toEqual([
+        [5, 5],
+        [255, 6],
+      ]);
+      expect(steps(1, 2)).toEqual([]);
+      expect([steps(2, 0), steps(2, 1), steps(2, 2)]).toEqual([[], [], []]);
+      expect(steps(3, 1)).toEqual(
+        Array.from({ length: 256 }, (_, i) => [256 + i, (256 + i) % 3 === 0 ? 0.5 : -0.25]),
+      );
+      expect(listed).toBe(5 + 2 + 256);
+      // the pairs' count of the same a, without their pass: pair (0, 1) 3 + 2 + 1 steps, pair (2, 3) 256
+      expect(rowKernels.pairUnion()).toBe(6 + 256);
+      expect(pairKernels.pairSteps(0, lists, m, k)).toBe(rowKernels.pairUnion());
+      // what it wrote stays inside the scratch the products allocate, before the panel
+      expect(rowWidePanelAt(0, m, k)).toBeGreaterThanOrEqual(4 * (2 * m * 3 + 2 * m * k));
+      expect(rowWideFloats(m, k)).toBeGreaterThanOrEqual(rowWidePanelAt(0, m, k) / 4 + 32 * k);
+    },
+  );
+
+  // [m, k, n, share of a that is ±0, b given transposed]
+  const SHAPES: [number, number, number, number, boolean][] = [
+    [8, 300, 32, 0.5, false], // two blocks, the second of 44 steps
+    [6, 7, 32, 0.3, false], // a tail only
+    [12, 784, 64, 0.8, false], // MNIST's k: blocks of 256, 256, 256 and 16, out carrying the sums
+    [10, 700, 96, 0.6, false], // three blocks, three panels of 32 columns
+    [130, 128, 32, 0.5, false], // many rows, one block (x^T . dy's k)
+    [10, 515, 32, 0, false], // nothing to pass over
+    [10, 515, 32, 1, false], // everything ±0: every output 0
+    [16, 256, 64, 0.5, true], // dy . W^T, W as it lies
+    [12, 784, 32, 0.8, true], // transposed, several blocks
+  ];
+
+  it.each(BUILDS)(
+    'gives the bits of the pairs and of the dense product, on an even and an odd count of rows (%s build)',
+    (_n, rows, pairs, dense) => {
+      for (const [m, k, n, zeros, transposed] of SHAPES) {
+        const { rowKernels, pairKernels, reference, heap } = modules(rows, pairs, dense);
+        const a = sparse(m, k, zeros, m + k);
+        a.fill(0, 2 * k, 3 * k); // row 2 all 0
+        a[5 * k - 1] = 0.75; // a row's one step its block's last
+        const b = sequence(k * n, n).map((v, i) => v * 10 ** ((i % 7) - 3)); // [k, n], or bT [n, k]
+        const at = { a: 0, b: m * k, bDense: m * k + k * n, out: m * k + 2 * k * n };
+        const want = at.out + m * n;
+        const pairOut = want + m * n;
+        const lists = (pairOut + m * n) * 4;
+        heap.set(a, at.a);
+        heap.set(b, at.b);
+        // the dense reference takes b as [k, n]
+        for (let p = 0; p < k; p++)
+          for (let j = 0; j < n; j++) heap[at.bDense + p * n + j] = transposed ? b[j * k + p] : b[p * n + j];
+        const flags = transposed ? 1 : 0;
+        const panel = rowWidePanelAt(lists, m, k);
+        expect(lists + 4 * rowWideFloats(m, k)).toBeLessThan(heap.byteLength);
+        heap.fill(7, at.out, at.out + m * n); // out need not be zeroed
+        rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
+        expect(rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m, k, n, lists, panel, flags)).toBe(0);
+        reference.matMul(at.a * 4, at.bDense * 4, want * 4, m, k, n, 0);
+        const bits = (from: number, count = m * n) => Buffer.from(heap.buffer, from * 4, count * 4);
+        // the dense loop adds every ±0 step, which can only turn an FMA's -0 sum (an underflow) to +0
+        for (let i = 0; i < m * n; i++) expect(heap[at.out + i]).toBe(heap[want + i]);
+        pairKernels.pairSteps(at.a * 4, lists, m, k);
+        const { every, panel: pairPanel } = pairScratchAt(lists, m, k);
+        expect(lists + 4 * pairStepsFloats(m, k)).toBeLessThan(heap.byteLength);
+        pairKernels.matMulPairs(at.a * 4, at.b * 4, pairOut * 4, m, k, n, lists, every, pairPanel, flags);
+        expect(bits(at.out).equals(bits(pairOut)), `${m}x${k}x${n}`).toBe(true);
+        // m - 1 rows (odd) walked over the lists of m
+        heap.fill(7, at.out, at.out + m * n);
+        rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
+        rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m - 1, k, n, lists, panel, flags);
+        expect(bits(at.out, (m - 1) * n).equals(bits(pairOut, (m - 1) * n))).toBe(true);
+        expect(heap[at.out + (m - 1) * n]).toBe(7); // the row after is not written
+      }
+    },
+  );
+
+  it.each(BUILDS)(
+    'walks every step of each row in a panel of 16 columns of b that holds an Infinity or a NaN (the other half of its 32 over its list), and in every panel with flag 2 (%s build)',
+    (_n, rows, pairs, dense) => {
+      const [m, k, n] = [8, 600, 96];
+      const { rowKernels, reference, heap } = modules(rows, pairs, dense);
+      const a = sparse(m, k, 0.6, 5);
+      a.fill(0, 5 * k, 6 * k); // row 5 all 0: 0 x Infinity must give its NaN
+      heap.set(a, 0);
+      heap.set(sequence(k * n, 6), m * k);
+      const [out, want] = [m * k + k * n, m * k + k * n + m * n];
+      const lists = (want + m * n) * 4;
+      const panel = rowWidePanelAt(lists, m, k);
+      const bits = (from: number) => Buffer.from(heap.buffer, from * 4, m * n * 4);
+      // an Infinity in columns 16-31 (the second half of the first 32), then a NaN in columns 64-79 (the
+      // first half of the third 32), then both
+      for (const [columns, value, panels] of [
+        [[20], Number.POSITIVE_INFINITY, 1],
+        [[70], Number.NaN, 1],
+        [[20, 70], Number.NaN, 2],
+      ] as const) {
+        heap.set(sequence(k * n, 6), m * k);
+        for (const column of columns) heap[m * k + 300 * n + column] = value; // step 300: the second block
+        rowKernels.rowSteps(0, lists, m, k, panel);
+        expect(rowKernels.matMulRows(0, m * k * 4, out * 4, m, k, n, lists, panel)).toBe(panels);
+        reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
+        for (const column of columns) expect(heap[out + 5 * n + column]).toBeNaN();
+        expect(heap[out + 5 * n + 3]).toBe(0); // (its finite half: the row's list is empty)
+        expect(bits(out).equals(bits(want))).toBe(true);
+      }
+      heap.set(sequence(k * n, 6), m * k);
+      expect(rowKernels.matMulRows(0, m * k * 4, out * 4, m, k, n, lists, panel, 2)).toBe(n / 16);
+      reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
+      expect(bits(out).equals(bits(want))).toBe(true);
+    },
+  );
+});
