@@ -18,7 +18,7 @@ import {
   setFloatPairListsEnabled,
   setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
-  WIDE_ROWS_AT_MOST_SIXTEENTHS,
+  WIDE_ROWS_AT_MOST_32NDS,
 } from './float-zero-skip.js';
 
 // The lists per single row (row-steps.wat) and the one-thread products that walk them where they list
@@ -315,14 +315,14 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     expect((await run(atBound)).walked).toBe(1);
   });
 
-  it("walks the rows 32 columns a step where n % 32 == 0 and a row lists at most 13/16 of a pair's share", async () => {
-    expect(WIDE_ROWS_AT_MOST_SIXTEENTHS).toBe(13);
+  it("walks the rows 32 columns a step where n % 32 == 0 and a row lists at most 27/32 of a pair's share", async () => {
+    expect(WIDE_ROWS_AT_MOST_32NDS).toBe(27);
     const [m, k, n] = [64, 512, 32]; // 2^20 multiply-adds: the least the pairs (and rows) take
     const b = input(sequence(k * n, 18), [k, n]);
-    // each row 52 of every 128 steps; pairs sharing 40: union 64, rows at 104 / 128 = 13/16 of it
-    const atBound: Case = { a: input(overlapping(m, k, 52, 40, 19), [m, k]), b };
-    // sharing 41: union 63, rows at 104 / 126
-    const over: Case = { a: input(overlapping(m, k, 52, 41, 20), [m, k]), b };
+    // each row 54 of every 128 steps; pairs sharing 44: union 64, rows at 108 / 128 = 27/32 of it
+    const atBound: Case = { a: input(overlapping(m, k, 54, 44, 19), [m, k]), b };
+    // sharing 45: union 63, rows at 108 / 126
+    const over: Case = { a: input(overlapping(m, k, 54, 45, 20), [m, k]), b };
     if (simdKernelsFlavor() !== 'fma') return;
     const walked = await run(atBound, true);
     expect([walked.walked, walked.wide]).toEqual([1, 1]);
@@ -332,7 +332,7 @@ describe('which products walk the rows (float-zero-skip.ts), one thread', () => 
     expect(lost.walked).toBe(0);
     // the shape rests as the 16 columns' do
     expect((await run(atBound)).walked).toBe(0);
-    // 16 columns a step, the same a: 13/16 is over their 3/4
+    // 16 columns a step, the same a: 27/32 is over their 3/4
     const narrow: Case = { a: atBound.a, b: input(sequence(k * 48, 21), [k, 48]) };
     expect((await run(narrow)).walked).toBe(0);
   });

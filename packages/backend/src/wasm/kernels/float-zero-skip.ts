@@ -165,15 +165,20 @@ export const ROWS_AT_MOST_QUARTERS = 3;
 /**
  * Products whose `n` is a multiple of this many columns walk the rows 32 columns a step (row-wide.wat:
  * 8 multiply-adds on 8 loads of `b` a listed step, each step's list entry, splat and loop test spread
- * over twice as many as row-steps.wat's 16 columns), at most {@link WIDE_ROWS_AT_MOST_SIXTEENTHS}.
+ * over twice as many as row-steps.wat's 16 columns), at most {@link WIDE_ROWS_AT_MOST_32NDS}.
  */
 export const ROW_WIDE_COLUMNS = 32;
 
 /**
  * Where `n % 32 === 0`, the rows (row-wide.wat, 32 columns a step) walk instead of the pairs where a
- * row lists at most this many sixteenths of a pair's share: WIDE_BOUND_DOC.
+ * row lists at most this many 32nds of a pair's share (0.84). Kernel against kernel (`pnpm --filter
+ * @tensorfold/bench row-lists-products mnist|random [--trained steps]`, listing included) the wide
+ * rows run at 0.92-0.93 of the pairs' rate on dense rows and break even at 0.83-0.84 of their share
+ * where visits are short (`x^T . dy1`: 784 rows of 128 steps, 0.845-0.856 in training, 0.97-0.99x) and
+ * at 0.85-0.90 where they are long (`dy2 . W2^T`: 0.80 1.12x, 0.85 1.06x; `h1 . W2` on random
+ * pixels: 0.82 1.03x).
  */
-export const WIDE_ROWS_AT_MOST_SIXTEENTHS = 13;
+export const WIDE_ROWS_AT_MOST_32NDS = 27;
 
 /**
  * The rows' lists reserve 8 bytes (2 floats) for every step of `op(a)` (a step and its value, see
@@ -332,7 +337,7 @@ export function pairsMatMulTransposedB(
 /**
  * Where the pairs' product would run (`m` even, `n % 16 == 0`; `flags` as its), lists the rows of `a`
  * and walks them if they pay: 32 columns a step (`wide`, row-wide.wat) where `n % 32 == 0`, at most
- * {@link WIDE_ROWS_AT_MOST_SIXTEENTHS} sixteenths of the pairs' share listed; else 16 (`rows`,
+ * {@link WIDE_ROWS_AT_MOST_32NDS} 32nds of the pairs' share listed; else 16 (`rows`,
  * row-steps.wat), at most {@link ROWS_AT_MOST_QUARTERS} quarters (a pair's union counted in the same
  * pass). Returns whether it ran the product; false leaves it to the pairs, and rests the shape's rows
  * for {@link REST_CALLS} calls where they listed too much (a pass that the pairs' own listing would
@@ -353,7 +358,7 @@ function rowsWalked(
   // a row's share of its m k steps against a pair's of its m / 2 k: listed / (2 union)
   const pays =
     walk === wide
-      ? 16 * listed <= WIDE_ROWS_AT_MOST_SIXTEENTHS * 2 * walk.pairUnion()
+      ? 32 * listed <= WIDE_ROWS_AT_MOST_32NDS * 2 * walk.pairUnion()
       : 4 * listed <= ROWS_AT_MOST_QUARTERS * 2 * walk.pairUnion();
   if (!pays) {
     rowsResting.rest(m, k, n);
