@@ -20,13 +20,14 @@
  * - `--no-row-lists`: the one-thread products keep the pairs' lists (`setFloatRowListsEnabled(false)`), to
  *   set a run beside one with the rows (separate processes: no switching inside a run).
  *
- * Prints: the step (median, quartiles), the sum of the calls' fastest times, of their medians, the time
+ * Prints: how many products a step walked the rows' lists (row-steps.wat; of them row-wide.wat's 32
+ * columns a step), the step (median, quartiles), the sum of the calls' fastest times, of their medians, the time
  * in runKernel less bodies, outside runKernel, page faults and GC per step, and the calls whose median
  * exceeds their fastest the most, and the tensors left over the measured steps (0 unless a step leaks).
  * Thread count: `TENSORFOLD_WASM_THREADS=1` (or 2).
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { setFloatRowListsEnabled } from '@tensorfold/backend/testing';
+import { floatRowWalks, floatWideRowWalks, setFloatRowListsEnabled } from '@tensorfold/backend/testing';
 import { type Sequential, tf } from '@tensorfold/core';
 import { adam, categoricalCrossentropy } from '@tensorfold/optim';
 import { useBackend } from './backends.js';
@@ -169,6 +170,7 @@ async function main() {
     };
     const stepSpans: Array<[number, number]> = [];
     const tensorsBefore = tf.memory().numTensors;
+    const [rowWalksBefore, wideWalksBefore] = [floatRowWalks(), floatWideRowWalks()];
     for (let i = 0; i < steps; i++) {
       const { x, y } = batchAt(data, oneBatch ? 0 : i);
       inRun = 0;
@@ -224,6 +226,7 @@ async function main() {
       }
     }
     const tensorsLeft = tf.memory().numTensors - tensorsBefore;
+    const [rowWalks, wideWalks] = [floatRowWalks() - rowWalksBefore, floatWideRowWalks() - wideWalksBefore];
     await new Promise((r) => setTimeout(r, 50));
     const gcPerStep = stepSpans.map(([a, b]) =>
       gcs.filter((g) => g.start >= a && g.start < b).reduce((s, g) => s + g.ms, 0),
@@ -231,6 +234,10 @@ async function main() {
     const gcCount = stepSpans.map(([a, b]) => gcs.filter((g) => g.start >= a && g.start < b).length);
     console.log(
       `tensors left over the ${steps} steps: ${tensorsLeft}${tensorsLeft === 0 ? '' : ' (a leak)'}`,
+    );
+    console.log(
+      `products that walked the rows' lists: ${(rowWalks / steps).toFixed(2)} a step ` +
+        `(32 columns a step: ${(wideWalks / steps).toFixed(2)})`,
     );
     console.log(`ms per step (counts per step), median [q1, q3] of ${steps} steps:`);
     for (const [label, values] of Object.entries(series))
