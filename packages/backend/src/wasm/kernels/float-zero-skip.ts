@@ -153,8 +153,9 @@ export function setFloatPairListsEnabled(on: boolean): void {
 }
 
 /**
- * Where the pairs' product may run, the lists per single row (row-steps.wat) walk instead where a
- * row lists at most this many quarters of the share a pair of rows lists (the rows' share of `m k`
+ * Where the pairs' product may run and `n % 32 === 16` (else {@link WIDE_ROWS_AT_MOST_32NDS}), the
+ * lists per single row (row-steps.wat, 16 columns a step) walk instead where a row lists at most this
+ * many quarters of the share a pair of rows lists (the rows' share of `m k`
  * steps over the pairs' of `m / 2 k`). A row's step is 4 multiply-adds on 4 loads of `b`, a pair's 8
  * on 4: kernel against kernel the rows break even at about 0.8 of the pairs' share (`pnpm --filter
  * @tensorfold/bench row-lists-products mnist|random`: 0.75 1.08x, 0.82 0.98x, 0.85 0.89x, 1.0 0.85x);
