@@ -12,15 +12,18 @@ import { SimdModule } from './simd-module.js';
  * The module's functions, as {@link RowStepKernels} but for: `rowSteps` lists per block of 256 steps
  * (not 512), and `matMulRows` needs `n % 32 === 0`, walks each row 32 columns at a time, one row at a
  * time, its panel {@link rowWidePanelAt} (two panels of 16 columns, `k * 16` floats each, one after
- * the other), and returns how many panels of 16 columns walked every step (both halves of a panel of
- * 32 columns do where either holds an Infinity or a NaN).
+ * the other), and returns how many panels of 16 columns walked every step: a 16-column half of a
+ * panel of 32 whose `b` holds an Infinity or a NaN (every half with flag 2) walks every step of each
+ * row, reading `a` in place, while the other half, where finite, walks the row's list (the pairs'
+ * panels alike).
  */
 export type RowWideKernels = RowStepKernels;
 
 /**
  * Floats of scratch for `rowSteps`' lists of `a [m, k]` and `matMulRows`' panel: 2 words per row
  * and block of 256 steps, 2 per row and step, 16 to align the panel to 64 bytes (a cache line), and
- * the two panels of `k x 16`.
+ * the two panels of `k x 16` (nothing after them: one row at a time, no slot stores the sums of an
+ * empty row, as row-steps.wat's two slots do into the 16 floats after its panel).
  */
 export function rowWideFloats(m: number, k: number): number {
   return 2 * m * Math.ceil(k / 256) + 2 * m * k + 16 + k * 32;
