@@ -177,8 +177,8 @@ export const ROW_WIDE_COLUMNS = 32;
  * rows run at 0.92-0.93 of the pairs' rate on dense rows and break even at 0.83-0.84 of their share
  * where visits are short (`x^T . dy1`: 784 rows of 128 steps, 0.845-0.856 in training, 0.97-0.99x) and
  * at 0.85-0.90 where they are long (`dy2 . W2^T` as it trains: 0.78 1.13x, 0.81 1.10x, 0.85 1.06x;
- * `h1 . W2` on random pixels: 0.82 1.03x). Where `x^T . dy1` lists just under the bound (a run's
- * shares move by a few hundredths) it walks at about 0.98x.
+ * `h1 . W2` on random pixels: 0.82 1.03x). A run where `x^T . dy1` lists just under the bound (the
+ * shares move by a few hundredths run to run) would walk it at about 0.97-0.99x (its figures at 0.85).
  */
 export const WIDE_ROWS_AT_MOST_32NDS = 27;
 
