@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { random } from '../../fuzz/values.js';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowStepsWasm from '../simd/generated/row-steps-wasm.js';
-import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { pairScratchAt } from '../simd/pair-steps.js';
 import { rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
-import { sequence } from '../test-utils/run-kernel.js';
+import { fuzzRowLists, offFloats } from '../test-utils/row-lists-fuzz.js';
 
 // Random shapes, zero patterns, transposes, flags and the odd Infinity or NaN through row-steps.wat's
-// rowSteps and matMulRows, kernel against kernel: the bits of pair-steps.wat's matMulPairs (the same
+// rowSteps and matMulRows, kernel against kernel (test-utils/row-lists-fuzz.ts): the bits of pair-steps.wat's matMulPairs (the same
 // steps passed over), the values of kernels.wat's dense matMul (which adds every ±0 step: only a
 // zero's sign may differ), and nothing written outside the scratch (rowStepsFloats) and out's m rows.
 // The hand-picked cases: float-row-lists.test.ts.
@@ -19,157 +18,26 @@ const BUILDS: [string, string, string, string][] = [
   ['FMA', rowStepsWasm.FMA_WASM_BASE64, pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
 ];
 
-/** Words written before and after each buffer a kernel may not touch. */
-const SENTINEL = 0x5a5a5a5a;
-const GUARD = 64;
-
-/** Whether `got` and `want` hold the same floats: the same bits, or both a NaN (payloads may differ). */
-function sameFloats(got: Float32Array, want: Float32Array, zeroSign = true): number[] {
-  const off: number[] = [];
-  for (let i = 0; i < want.length && off.length < 5; i++) {
-    const same = Number.isNaN(want[i])
-      ? Number.isNaN(got[i])
-      : zeroSign
-        ? Object.is(got[i], want[i])
-        : got[i] === want[i];
-    if (!same) off.push(i);
-  }
-  return off;
-}
-
 describe('row-steps.wat on random shapes (kernel against the pairs and the dense loop)', () => {
   it.each(BUILDS)(
     'lists, walks and stays inside its scratch and out on random m, k, n, zeros, flags and non-finite values (%s build)',
-    (_n, rows, pairs, dense) => {
-      const next = random(2026);
-      const pick = <T>(options: readonly T[]) => options[Math.floor(next() * options.length)];
-      let oddWalked = 0;
-      let densePanelsSeen = 0;
-      let multiBlock = 0;
-      for (let draw = 0; draw < 60; draw++) {
-        const { rowKernels, kernels: pairKernels, reference, heap } = pairModulesOn(pairs, dense, 80, rows);
-        if (rowKernels == null) throw new Error('row-steps.wat did not load');
-        const words = new Int32Array(heap.buffer);
-        // m: any count of rows (odd ones walked over the lists of m + 1, as a padded operand would be)
-        const m = 1 + Math.floor(next() * 37);
-        const mEven = m + (m % 2);
-        const m4 = Math.ceil(mEven / 4) * 4; // the dense reference's rows
-        const k =
-          pick([1, 2, 3, 4, 5, 511, 512, 513, 1023, 1024, 1027, 0, 0, 0]) || 1 + Math.floor(next() * 1300);
-        const n = 16 * (1 + Math.floor(next() * 4));
-        const transposed = next() < 0.3;
-        const every = next() < 0.1;
-        const flags = (transposed ? 1 : 0) | (every ? 2 : 0);
-        // op(a) [m4, k]: zeros (signed at random) at a random density, dead rows and dead steps
-        const density = pick([0, 0.05, 0.2, 0.5, 0.8, 1]);
-        const deadSteps = next() < 0.4;
-        const stepOff = Array.from({ length: k }, () => deadSteps && next() < 0.3);
-        const a = sequence(m4 * k, 1 + draw);
-        for (let r = 0; r < m4; r++) {
-          const deadRow = r >= m || next() < 0.1;
-          for (let p = 0; p < k; p++) {
-            if (deadRow || stepOff[p] || next() >= density) a[r * k + p] = next() < 0.5 ? -0 : 0;
-          }
-        }
-        if (next() < 0.15) a[Math.floor(next() * m * k)] = pick([Number.NEGATIVE_INFINITY, Number.NaN]);
-        const bDense = sequence(k * n, 100 + draw).map((v, i) => v * 10 ** ((i % 5) - 2)); // [k, n]
-        if (next() < 0.25) bDense[Math.floor(next() * k * n)] = pick([Number.POSITIVE_INFINITY, Number.NaN]);
-        const bGiven = new Float32Array(k * n); // [k, n], or bT [n, k]
-        for (let p = 0; p < k; p++)
-          for (let j = 0; j < n; j++) bGiven[transposed ? j * k + p : p * n + j] = bDense[p * n + j];
-        // floats: a, b as given, b [k, n], out (with guards), the pairs' out, the dense out, the scratch
-        const at = { a: 0, b: m4 * k, bDense: m4 * k + k * n, out: m4 * k + 2 * k * n + GUARD };
-        const pairOut = at.out + m * n + GUARD;
-        const want = pairOut + mEven * n;
-        const lists = (want + m4 * n + GUARD) * 4; // bytes
-        const end = lists / 4 + rowStepsFloats(mEven, k); // floats: the scratch's end
-        expect(end + GUARD).toBeLessThan(heap.length);
-        heap.set(a, at.a);
-        heap.set(bGiven, at.b);
-        heap.set(bDense, at.bDense);
-        words.fill(SENTINEL, at.out - GUARD, at.out + m * n + GUARD); // out need not be zeroed
-        words.fill(SENTINEL, lists / 4 - GUARD, end + GUARD);
-
-        const panel = rowPanelAt(lists, mEven, k);
-        const listed = rowKernels.rowSteps(at.a * 4, lists, mEven, k, panel);
-        const nonzero = (r: number, p: number) => a[r * k + p] !== 0 || Number.isNaN(a[r * k + p]);
-        let wantListed = 0;
-        let wantUnion = 0;
-        for (let r = 0; r < mEven; r += 2) {
-          for (let p = 0; p < k; p++) {
-            wantListed += (nonzero(r, p) ? 1 : 0) + (nonzero(r + 1, p) ? 1 : 0);
-            wantUnion += nonzero(r, p) || nonzero(r + 1, p) ? 1 : 0;
-          }
-        }
-        expect(listed).toBe(wantListed);
-        expect(rowKernels.pairUnion()).toBe(wantUnion);
-        // rowSteps stays before the panel
-        expect(words.subarray(panel / 4, end + GUARD).every((w) => w === SENTINEL)).toBe(true);
-
-        const nonFinitePanels = new Set<number>();
-        for (let i = 0; i < k * n; i++)
-          if (!Number.isFinite(bDense[i])) nonFinitePanels.add(Math.floor((i % n) / 16));
-        const densePanels = rowKernels.matMulRows(
-          at.a * 4,
-          at.b * 4,
-          at.out * 4,
-          m,
-          k,
-          n,
-          lists,
-          panel,
-          flags,
-        );
-        expect(densePanels).toBe(every ? n / 16 : nonFinitePanels.size);
-        densePanelsSeen += densePanels;
-        if (m % 2 === 1) oddWalked++;
-        if (k > 512) multiBlock++;
-        const label = `draw ${draw}: ${m}x${k}x${n} flags ${flags} density ${density}`;
-        // nothing written before or after out's m rows, nor after the scratch (the panel's spare 64 bytes)
-        expect(
-          words.subarray(at.out - GUARD, at.out).every((w) => w === SENTINEL),
-          label,
-        ).toBe(true);
-        expect(
-          words.subarray(at.out + m * n, at.out + m * n + GUARD).every((w) => w === SENTINEL),
-          label,
-        ).toBe(true);
-        expect(
-          words.subarray(end, end + GUARD).every((w) => w === SENTINEL),
-          label,
-        ).toBe(true);
-        expect(
-          words.subarray(lists / 4 - GUARD, lists / 4).every((w) => w === SENTINEL),
-          label,
-        ).toBe(true);
-        const got = heap.slice(at.out, at.out + m * n);
-
-        // the dense loop: every step, in order (only a zero's sign may differ: it adds the ±0 steps)
-        reference.matMul(at.a * 4, at.bDense * 4, want * 4, m4, k, n, 0);
-        expect(sameFloats(got, heap.slice(want, want + m * n), false), label).toEqual([]);
-        // the pairs (pairSteps's lists on the same scratch): the same bits
-        expect(lists + 4 * pairStepsFloats(mEven, k)).toBeLessThan(heap.byteLength);
-        pairKernels.pairSteps(at.a * 4, lists, mEven, k);
-        const { every: everyAt, panel: pairPanel } = pairScratchAt(lists, mEven, k);
-        pairKernels.matMulPairs(
-          at.a * 4,
-          at.b * 4,
-          pairOut * 4,
-          mEven,
-          k,
-          n,
-          lists,
-          everyAt,
-          pairPanel,
-          flags,
-        );
-        expect(sameFloats(got, heap.slice(pairOut, pairOut + m * n)), label).toEqual([]);
-      }
-      // the draws reached odd rows, several blocks of 512 steps and panels walked in full
-      expect(oddWalked).toBeGreaterThan(10);
-      expect(multiBlock).toBeGreaterThan(10);
-      expect(densePanelsSeen).toBeGreaterThan(5);
-    },
+    (_n, rows, pairs, dense) =>
+      fuzzRowLists(
+        {
+          name: 'row-steps.wat',
+          seed: 2026,
+          pages: 80,
+          ks: [1, 2, 3, 4, 5, 511, 512, 513, 1023, 1024, 1027],
+          columns: 16,
+          panels: 4,
+          block: 512,
+          floats: rowStepsFloats,
+          panelAt: rowPanelAt,
+        },
+        rows,
+        pairs,
+        dense,
+      ),
   );
 });
 
@@ -197,8 +65,8 @@ describe("row-steps.wat and a zero's sign", () => {
       pairKernels.matMulPairs(aAt * 4, bAt * 4, pairsOut * 4, m, k, n, lists, every, pairPanel, 0);
       reference.matMul(aAt * 4, bAt * 4, denseOut * 4, m, k, n, 0);
       const out = (at: number) => heap.slice(at, at + m * n);
-      expect(sameFloats(out(rowsOut), out(denseOut), false)).toEqual([]);
-      expect(sameFloats(out(rowsOut), out(pairsOut), false)).toEqual([]);
+      expect(offFloats(out(rowsOut), out(denseOut), false)).toEqual([]);
+      expect(offFloats(out(rowsOut), out(pairsOut), false)).toEqual([]);
       // the FMA rounds -1e-60 once, to -0; the SIMD build's multiply gives -0, and +0 + -0 is +0. The
       // pairs and the dense loop then add row 0's +0 x 1 at step 1, which turns -0 to +0; the row does not.
       expect(Object.is(heap[rowsOut], -0)).toBe(name === 'FMA');

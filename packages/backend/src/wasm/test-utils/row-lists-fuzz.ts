@@ -1,0 +1,172 @@
+import { expect } from 'vitest';
+import { random } from '../../fuzz/values.js';
+import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { pairModulesOn } from './pair-modules.js';
+import { sequence } from './run-kernel.js';
+
+// The random draws that float-row-lists-fuzz.test.ts (row-steps.wat) and float-row-wide-fuzz.test.ts
+// (row-wide.wat) put through a module of the one-thread products over each row's own list.
+
+/** What differs between the modules of the rows' lists that {@link fuzzRowLists} draws for. */
+export interface RowListsWalk {
+  /** The module's file, for messages (`row-steps.wat`). */
+  name: string;
+  /** The draws' seed. */
+  seed: number;
+  /** The heap's pages of 64 KiB (room for the largest draw). */
+  pages: number;
+  /** Counts of steps `k` drawn, each as likely as one drawn in 1-1300: the module's block edges. */
+  ks: readonly number[];
+  /** `n` is drawn as this many columns (the walk's step: 16 or 32) times 1 to `panels`. */
+  columns: number;
+  /** The most panels of `columns` drawn. */
+  panels: number;
+  /** Steps per block of the lists. */
+  block: number;
+  /** Floats of scratch for the lists of `a [m, k]` and the panel (rowStepsFloats, rowWideFloats). */
+  floats(m: number, k: number): number;
+  /** Where the panel goes in the scratch at `lists` (bytes: rowPanelAt, rowWidePanelAt). */
+  panelAt(lists: number, m: number, k: number): number;
+}
+
+/** Words written before and after each buffer a kernel may not touch. */
+const SENTINEL = 0x5a5a5a5a;
+const GUARD = 64;
+
+/** Indices (the first 5) where `got` and `want` differ: other bits, or one a NaN and not the other. */
+export function offFloats(got: Float32Array, want: Float32Array, zeroSign = true): number[] {
+  const off: number[] = [];
+  for (let i = 0; i < want.length && off.length < 5; i++) {
+    const same = Number.isNaN(want[i])
+      ? Number.isNaN(got[i])
+      : zeroSign
+        ? Object.is(got[i], want[i])
+        : got[i] === want[i];
+    if (!same) off.push(i);
+  }
+  return off;
+}
+
+/**
+ * 60 random draws through `rows` (the module of `walk`, base64), each on a fresh heap with `pairs`
+ * (pair-steps.wat) and `dense` (kernels.wat) of the same build: random m (odd ones walked over the
+ * lists of m + 1), k, n, zeros, transposes, flags and the odd Infinity or NaN. Checks `rowSteps`'
+ * count and `pairUnion` against a count in JS, `matMulRows` against the pairs' `matMulPairs` (the
+ * same bits: the same steps passed over) and the dense `matMul` (the same values: it adds every ±0
+ * step, only a zero's sign may differ), the count of panels of 16 columns walked in full, and guard
+ * words before and after `out`'s m rows and the scratch (`walk.floats`).
+ */
+export function fuzzRowLists(walk: RowListsWalk, rows: string, pairs: string, dense: string): void {
+  const next = random(walk.seed);
+  const pick = <T>(options: readonly T[]) => options[Math.floor(next() * options.length)];
+  let oddWalked = 0;
+  let densePanelsSeen = 0;
+  let multiBlock = 0;
+  for (let draw = 0; draw < 60; draw++) {
+    const {
+      rowKernels,
+      kernels: pairKernels,
+      reference,
+      heap,
+    } = pairModulesOn(pairs, dense, walk.pages, rows);
+    if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+    const words = new Int32Array(heap.buffer);
+    // m: any count of rows (odd ones walked over the lists of m + 1, as a padded operand would be)
+    const m = 1 + Math.floor(next() * 37);
+    const mEven = m + (m % 2);
+    const m4 = Math.ceil(mEven / 4) * 4; // the dense reference's rows
+    const k = pick([...walk.ks, 0, 0, 0]) || 1 + Math.floor(next() * 1300);
+    const n = walk.columns * (1 + Math.floor(next() * walk.panels));
+    const transposed = next() < 0.3;
+    const every = next() < 0.1;
+    const flags = (transposed ? 1 : 0) | (every ? 2 : 0);
+    // op(a) [m4, k]: zeros (signed at random) at a random density, dead rows and dead steps
+    const density = pick([0, 0.05, 0.2, 0.5, 0.8, 1]);
+    const deadSteps = next() < 0.4;
+    const stepOff = Array.from({ length: k }, () => deadSteps && next() < 0.3);
+    const a = sequence(m4 * k, 1 + draw);
+    for (let r = 0; r < m4; r++) {
+      const deadRow = r >= m || next() < 0.1;
+      for (let p = 0; p < k; p++) {
+        if (deadRow || stepOff[p] || next() >= density) a[r * k + p] = next() < 0.5 ? -0 : 0;
+      }
+    }
+    if (next() < 0.15) a[Math.floor(next() * m * k)] = pick([Number.NEGATIVE_INFINITY, Number.NaN]);
+    const bDense = sequence(k * n, 100 + draw).map((v, i) => v * 10 ** ((i % 5) - 2)); // [k, n]
+    if (next() < 0.25) bDense[Math.floor(next() * k * n)] = pick([Number.POSITIVE_INFINITY, Number.NaN]);
+    const bGiven = new Float32Array(k * n); // [k, n], or bT [n, k]
+    for (let p = 0; p < k; p++)
+      for (let j = 0; j < n; j++) bGiven[transposed ? j * k + p : p * n + j] = bDense[p * n + j];
+    // floats: a, b as given, b [k, n], out (with guards), the pairs' out, the dense out, the scratch
+    const at = { a: 0, b: m4 * k, bDense: m4 * k + k * n, out: m4 * k + 2 * k * n + GUARD };
+    const pairOut = at.out + m * n + GUARD;
+    const want = pairOut + mEven * n;
+    const lists = (want + m4 * n + GUARD) * 4; // bytes
+    const end = lists / 4 + walk.floats(mEven, k); // floats: the scratch's end
+    expect(end + GUARD).toBeLessThan(heap.length);
+    heap.set(a, at.a);
+    heap.set(bGiven, at.b);
+    heap.set(bDense, at.bDense);
+    words.fill(SENTINEL, at.out - GUARD, at.out + m * n + GUARD); // out need not be zeroed
+    words.fill(SENTINEL, lists / 4 - GUARD, end + GUARD);
+
+    const panel = walk.panelAt(lists, mEven, k);
+    const listed = rowKernels.rowSteps(at.a * 4, lists, mEven, k, panel);
+    const nonzero = (r: number, p: number) => a[r * k + p] !== 0 || Number.isNaN(a[r * k + p]);
+    let wantListed = 0;
+    let wantUnion = 0;
+    for (let r = 0; r < mEven; r += 2) {
+      for (let p = 0; p < k; p++) {
+        wantListed += (nonzero(r, p) ? 1 : 0) + (nonzero(r + 1, p) ? 1 : 0);
+        wantUnion += nonzero(r, p) || nonzero(r + 1, p) ? 1 : 0;
+      }
+    }
+    expect(listed).toBe(wantListed);
+    expect(rowKernels.pairUnion()).toBe(wantUnion);
+    // rowSteps stays before the panel
+    expect(words.subarray(panel / 4, end + GUARD).every((w) => w === SENTINEL)).toBe(true);
+
+    // a panel of 16 columns walks every step where it holds an Infinity or a NaN
+    const nonFinitePanels = new Set<number>();
+    for (let i = 0; i < k * n; i++)
+      if (!Number.isFinite(bDense[i])) nonFinitePanels.add(Math.floor((i % n) / 16));
+    const densePanels = rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m, k, n, lists, panel, flags);
+    expect(densePanels).toBe(every ? n / 16 : nonFinitePanels.size);
+    densePanelsSeen += densePanels;
+    if (m % 2 === 1) oddWalked++;
+    if (k > walk.block) multiBlock++;
+    const label = `draw ${draw}: ${m}x${k}x${n} flags ${flags} density ${density}`;
+    // nothing written before or after out's m rows, nor before or after the scratch
+    expect(
+      words.subarray(at.out - GUARD, at.out).every((w) => w === SENTINEL),
+      label,
+    ).toBe(true);
+    expect(
+      words.subarray(at.out + m * n, at.out + m * n + GUARD).every((w) => w === SENTINEL),
+      label,
+    ).toBe(true);
+    expect(
+      words.subarray(end, end + GUARD).every((w) => w === SENTINEL),
+      label,
+    ).toBe(true);
+    expect(
+      words.subarray(lists / 4 - GUARD, lists / 4).every((w) => w === SENTINEL),
+      label,
+    ).toBe(true);
+    const got = heap.slice(at.out, at.out + m * n);
+
+    // the dense loop: every step, in order (only a zero's sign may differ: it adds the ±0 steps)
+    reference.matMul(at.a * 4, at.bDense * 4, want * 4, m4, k, n, 0);
+    expect(offFloats(got, heap.slice(want, want + m * n), false), label).toEqual([]);
+    // the pairs (pairSteps's lists on the same scratch): the same bits
+    expect(lists + 4 * pairStepsFloats(mEven, k)).toBeLessThan(heap.byteLength);
+    pairKernels.pairSteps(at.a * 4, lists, mEven, k);
+    const { every: everyAt, panel: pairPanel } = pairScratchAt(lists, mEven, k);
+    pairKernels.matMulPairs(at.a * 4, at.b * 4, pairOut * 4, mEven, k, n, lists, everyAt, pairPanel, flags);
+    expect(offFloats(got, heap.slice(pairOut, pairOut + m * n)), label).toEqual([]);
+  }
+  // the draws reached odd rows, several blocks of steps and panels walked in full
+  expect(oddWalked).toBeGreaterThan(10);
+  expect(multiBlock).toBeGreaterThan(10);
+  expect(densePanelsSeen).toBeGreaterThan(5);
+}
