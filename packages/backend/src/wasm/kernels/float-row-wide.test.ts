@@ -5,7 +5,6 @@ import * as rowWideWasm from '../simd/generated/row-wide-wasm.js';
 import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
-import { offFloats } from '../test-utils/row-lists-fuzz.js';
 import { sequence } from '../test-utils/run-kernel.js';
 
 // The lists per single row in blocks of 256 steps and the product over them 32 columns a step
@@ -173,42 +172,6 @@ describe('rowSteps and matMulRows (row-wide.wat)', () => {
       expect(rowKernels.matMulRows(0, m * k * 4, out * 4, m, k, n, lists, panel, 2)).toBe(n / 16);
       reference.matMul(0, m * k * 4, want * 4, m, k, n, 0);
       expect(bits(out).equals(bits(want))).toBe(true);
-    },
-  );
-});
-
-describe("row-wide.wat and a zero's sign", () => {
-  it.each(BUILDS)(
-    'gives the values of the pairs and the dense loop in both halves, a -0 only where an FMA sum underflows (%s build)',
-    (name, rows, pairs, dense) => {
-      const { rowKernels, pairKernels, reference, heap } = modules(rows, pairs, dense);
-      const [m, k, n] = [4, 4, 32];
-      const a = new Float32Array(m * k); // [4, 4]
-      a[0] = -1e-30; // row 0 [-1e-30, 0, 0, 0]: its one product underflows
-      a[k + 1] = 1; // row 1 [0, 1, 0, 0]: the pair lists step 1 for row 0 too
-      const b = new Float32Array(k * n).fill(1e-30); // [4, 32]
-      b.fill(1, n, 2 * n);
-      const [aAt, bAt, rowsOut, pairsOut, denseOut] = [0, 256, 1024, 2048, 3072]; // floats
-      heap.set(a, aAt);
-      heap.set(b, bAt);
-      const lists = 16384 * 4;
-      const panel = rowWidePanelAt(lists, m, k);
-      rowKernels.rowSteps(aAt * 4, lists, m, k, panel);
-      rowKernels.matMulRows(aAt * 4, bAt * 4, rowsOut * 4, m, k, n, lists, panel, 0);
-      pairKernels.pairSteps(aAt * 4, lists, m, k);
-      const { every, panel: pairPanel } = pairScratchAt(lists, m, k);
-      pairKernels.matMulPairs(aAt * 4, bAt * 4, pairsOut * 4, m, k, n, lists, every, pairPanel, 0);
-      reference.matMul(aAt * 4, bAt * 4, denseOut * 4, m, k, n, 0);
-      const out = (at: number) => heap.slice(at, at + m * n);
-      expect(offFloats(out(rowsOut), out(denseOut), false)).toEqual([]);
-      expect(offFloats(out(rowsOut), out(pairsOut), false)).toEqual([]);
-      // (float-row-lists-fuzz.test.ts has the 16 columns' case: the FMA rounds -1e-60 once, to -0; the
-      // pairs and the dense loop then add row 0's +0 x 1 at step 1, which turns it to +0)
-      for (const column of [0, 16, 31]) {
-        expect(Object.is(heap[rowsOut + column], -0), `column ${column}`).toBe(name === 'FMA');
-        expect(Object.is(heap[pairsOut + column], 0)).toBe(true);
-        expect(Object.is(heap[denseOut + column], 0)).toBe(true);
-      }
     },
   );
 });

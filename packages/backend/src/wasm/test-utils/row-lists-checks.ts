@@ -4,8 +4,9 @@ import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { pairModulesOn } from './pair-modules.js';
 import { sequence } from './run-kernel.js';
 
-// The random draws that float-row-lists-fuzz.test.ts (row-steps.wat) and float-row-wide-fuzz.test.ts
-// (row-wide.wat) put through a module of the one-thread products over each row's own list.
+// The checks that float-row-lists-fuzz.test.ts (row-steps.wat) and float-row-wide*.test.ts (row-wide.wat)
+// put a module of the one-thread products over each row's own list through: random draws, and a
+// zero's sign.
 
 /** What differs between the modules of the rows' lists that {@link fuzzRowLists} draws for. */
 export interface RowListsWalk {
@@ -169,4 +170,48 @@ export function fuzzRowLists(walk: RowListsWalk, rows: string, pairs: string, de
   expect(oddWalked).toBeGreaterThan(10);
   expect(multiBlock).toBeGreaterThan(10);
   expect(densePanelsSeen).toBeGreaterThan(5);
+}
+
+/**
+ * The FMA zero-sign case (float-zero-skip.ts's module doc) through `rows` (the module of `walk`,
+ * base64) against `pairs` and `dense` of the build `build` ('SIMD' or 'FMA'), on `[4, 4] . [4, n]`
+ * (`n`: `walk.columns`): row 0's one product underflows; the pair lists row 1's step for row 0 too.
+ * The same values as the pairs and the dense loop; a -0 in every column of row 0 only in the FMA build.
+ */
+export function zeroSignCase(
+  walk: RowListsWalk,
+  build: string,
+  rows: string,
+  pairs: string,
+  dense: string,
+): void {
+  const { rowKernels, kernels: pairKernels, reference, heap } = pairModulesOn(pairs, dense, 64, rows);
+  if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+  const [m, k, n] = [4, 4, walk.columns];
+  const a = new Float32Array(m * k); // [4, 4]
+  a[0] = -1e-30; // row 0 [-1e-30, 0, 0, 0]: its one product underflows
+  a[k + 1] = 1; // row 1 [0, 1, 0, 0]: the pair lists step 1 for row 0 too
+  const b = new Float32Array(k * n).fill(1e-30); // [4, n]
+  b.fill(1, n, 2 * n);
+  const [aAt, bAt, rowsOut, pairsOut, denseOut] = [0, 256, 1024, 2048, 3072]; // floats
+  heap.set(a, aAt);
+  heap.set(b, bAt);
+  const lists = 16384 * 4;
+  const panel = walk.panelAt(lists, m, k);
+  rowKernels.rowSteps(aAt * 4, lists, m, k, panel);
+  rowKernels.matMulRows(aAt * 4, bAt * 4, rowsOut * 4, m, k, n, lists, panel, 0);
+  pairKernels.pairSteps(aAt * 4, lists, m, k);
+  const { every, panel: pairPanel } = pairScratchAt(lists, m, k);
+  pairKernels.matMulPairs(aAt * 4, bAt * 4, pairsOut * 4, m, k, n, lists, every, pairPanel, 0);
+  reference.matMul(aAt * 4, bAt * 4, denseOut * 4, m, k, n, 0);
+  const out = (at: number) => heap.slice(at, at + m * n);
+  expect(offFloats(out(rowsOut), out(denseOut), false)).toEqual([]);
+  expect(offFloats(out(rowsOut), out(pairsOut), false)).toEqual([]);
+  // the FMA rounds -1e-60 once, to -0; the SIMD build's multiply gives -0, and +0 + -0 is +0. The
+  // pairs and the dense loop then add row 0's +0 x 1 at step 1, which turns -0 to +0; the row does not.
+  for (let column = 0; column < n; column++) {
+    expect(Object.is(heap[rowsOut + column], -0), `column ${column}`).toBe(build === 'FMA');
+    expect(Object.is(heap[pairsOut + column], 0)).toBe(true);
+    expect(Object.is(heap[denseOut + column], 0)).toBe(true);
+  }
 }
