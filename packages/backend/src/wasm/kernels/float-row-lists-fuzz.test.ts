@@ -2,8 +2,7 @@ import { describe, it } from 'vitest';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowStepsWasm from '../simd/generated/row-steps-wasm.js';
-import { rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
-import { fuzzRowLists, type RowListsWalk, zeroSignCase } from '../test-utils/row-lists-checks.js';
+import { fuzzRowLists, ROW_STEPS_WALK, zeroSignCase } from '../test-utils/row-lists-checks.js';
 
 // Random shapes, zero patterns, transposes, flags and the odd Infinity or NaN through row-steps.wat's
 // rowSteps and matMulRows, kernel against kernel (test-utils/row-lists-checks.ts): the bits of
@@ -16,29 +15,16 @@ const BUILDS: [string, string, string, string][] = [
   ['FMA', rowStepsWasm.FMA_WASM_BASE64, pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
 ];
 
-/** row-steps.wat: 16 columns a step, blocks of 512 steps. */
-const ROW_STEPS: RowListsWalk = {
-  name: 'row-steps.wat',
-  seed: 2026,
-  pages: 80,
-  ks: [1, 2, 3, 4, 5, 511, 512, 513, 1023, 1024, 1027],
-  columns: 16,
-  panels: 4,
-  block: 512,
-  floats: rowStepsFloats,
-  panelAt: rowPanelAt,
-};
-
 describe('row-steps.wat on random shapes (kernel against the pairs and the dense loop)', () => {
   it.each(BUILDS)(
     'lists, walks and stays inside its scratch and out on random m, k, n, zeros, flags and non-finite values (%s build)',
-    (_n, rows, pairs, dense) => fuzzRowLists(ROW_STEPS, rows, pairs, dense),
+    (_n, rows, pairs, dense) => fuzzRowLists(ROW_STEPS_WALK, rows, pairs, dense),
   );
 });
 
 describe("row-steps.wat and a zero's sign", () => {
   it.each(BUILDS)(
     'gives the values of the pairs and the dense loop, a -0 only where an FMA sum underflows (%s build)',
-    (name, rows, pairs, dense) => zeroSignCase(ROW_STEPS, name, rows, pairs, dense),
+    (name, rows, pairs, dense) => zeroSignCase(ROW_STEPS_WALK, name, rows, pairs, dense),
   );
 });

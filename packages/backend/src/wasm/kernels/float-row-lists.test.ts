@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowStepsWasm from '../simd/generated/row-steps-wasm.js';
-import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
 import { rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { input, onOneWasmThreadWithFloatSkip } from '../test-utils/float-pairs.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
+import { bitsOnShapes, ROW_STEPS_WALK, type RowListsShape, sparse } from '../test-utils/row-lists-checks.js';
 import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import {
   floatRowWalks,
@@ -34,12 +34,6 @@ function modules(rows: string, pairs: string, dense: string) {
   const { kernels, reference, heap, rowKernels } = pairModulesOn(pairs, dense, 64, rows);
   if (rowKernels == null) throw new Error('row-steps.wat did not load');
   return { rowKernels, pairKernels: kernels, reference, heap, words: new Int32Array(heap.buffer) };
-}
-
-/** `[rows, cols]` values in [-1, 1) of which about `zeros` are ±0 (some -0), independently in each row. */
-function sparse(rows: number, cols: number, zeros: number, seed: number): Float32Array {
-  const keep = sequence(rows * cols, seed + 1000);
-  return sequence(rows * cols, seed).map((v, i) => ((keep[i] + 1) / 2 < zeros ? (i % 5 === 0 ? -0 : 0) : v));
 }
 
 describe('rowSteps and matMulRows (row-steps.wat)', () => {
@@ -97,7 +91,7 @@ describe('rowSteps and matMulRows (row-steps.wat)', () => {
   );
 
   // [m, k, n, share of a that is ±0, b given transposed]
-  const SHAPES: [number, number, number, number, boolean][] = [
+  const SHAPES: RowListsShape[] = [
     [8, 300, 32, 0.5, false], // one block, k % 4 = 0
     [6, 7, 16, 0.3, false], // a tail only
     [12, 1030, 48, 0.8, false], // three blocks, the tail: out carries the sums between blocks
@@ -109,43 +103,7 @@ describe('rowSteps and matMulRows (row-steps.wat)', () => {
 
   it.each(BUILDS)(
     'gives the bits of the pairs and of the dense product, on an even and an odd count of rows (%s build)',
-    (_n, rows, pairs, dense) => {
-      for (const [m, k, n, zeros, transposed] of SHAPES) {
-        const { rowKernels, pairKernels, reference, heap } = modules(rows, pairs, dense);
-        const a = sparse(m, k, zeros, m + k);
-        a.fill(0, 2 * k, 3 * k); // row 2 all 0
-        const b = sequence(k * n, n).map((v, i) => v * 10 ** ((i % 7) - 3)); // [k, n], or bT [n, k]
-        const at = { a: 0, b: m * k, bDense: m * k + k * n, out: m * k + 2 * k * n };
-        const want = at.out + m * n;
-        const pairOut = want + m * n;
-        const lists = (pairOut + m * n) * 4;
-        heap.set(a, at.a);
-        heap.set(b, at.b);
-        // the dense reference takes b as [k, n]
-        for (let p = 0; p < k; p++)
-          for (let j = 0; j < n; j++) heap[at.bDense + p * n + j] = transposed ? b[j * k + p] : b[p * n + j];
-        const flags = transposed ? 1 : 0;
-        const panel = rowPanelAt(lists, m, k);
-        heap.fill(7, at.out, at.out + m * n); // out need not be zeroed
-        rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
-        expect(rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m, k, n, lists, panel, flags)).toBe(0);
-        reference.matMul(at.a * 4, at.bDense * 4, want * 4, m, k, n, 0);
-        const bits = (from: number, count = m * n) => Buffer.from(heap.buffer, from * 4, count * 4);
-        // the dense loop adds every ±0 step, which can only turn an FMA's -0 sum (an underflow) to +0
-        for (let i = 0; i < m * n; i++) expect(heap[at.out + i]).toBe(heap[want + i]);
-        pairKernels.pairSteps(at.a * 4, lists, m, k);
-        const { every, panel: pairPanel } = pairScratchAt(lists, m, k);
-        expect(lists + 4 * pairStepsFloats(m, k)).toBeLessThan(heap.byteLength);
-        pairKernels.matMulPairs(at.a * 4, at.b * 4, pairOut * 4, m, k, n, lists, every, pairPanel, flags);
-        expect(bits(at.out).equals(bits(pairOut))).toBe(true);
-        // m - 1 rows (odd) walked over the lists of m: the slots' last row runs alone
-        heap.fill(7, at.out, at.out + m * n);
-        rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
-        rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m - 1, k, n, lists, panel, flags);
-        expect(bits(at.out, (m - 1) * n).equals(bits(pairOut, (m - 1) * n))).toBe(true);
-        expect(heap[at.out + (m - 1) * n]).toBe(7); // the row after is not written
-      }
-    },
+    (_n, rows, pairs, dense) => bitsOnShapes(ROW_STEPS_WALK, SHAPES, rows, pairs, dense),
   );
 
   it.each(BUILDS)(

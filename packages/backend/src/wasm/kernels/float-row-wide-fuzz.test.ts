@@ -2,8 +2,7 @@ import { describe, it } from 'vitest';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowWideWasm from '../simd/generated/row-wide-wasm.js';
-import { rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
-import { fuzzRowLists, type RowListsWalk, zeroSignCase } from '../test-utils/row-lists-checks.js';
+import { fuzzRowLists, ROW_WIDE_WALK, zeroSignCase } from '../test-utils/row-lists-checks.js';
 
 // Random shapes, zero patterns, transposes, flags and the odd Infinity or NaN through row-wide.wat's
 // rowSteps (blocks of 256 steps) and matMulRows (32 columns a step), kernel against kernel
@@ -16,29 +15,16 @@ const BUILDS: [string, string, string, string][] = [
   ['FMA', rowWideWasm.FMA_WASM_BASE64, pairStepsWasm.FMA_WASM_BASE64, kernelsWasm.FMA_WASM_BASE64],
 ];
 
-/** row-wide.wat: 32 columns a step, blocks of 256 steps. */
-const ROW_WIDE: RowListsWalk = {
-  name: 'row-wide.wat',
-  seed: 2027,
-  pages: 96,
-  ks: [1, 2, 3, 5, 128, 255, 256, 257, 511, 512, 513, 700, 784, 1027],
-  columns: 32,
-  panels: 3,
-  block: 256,
-  floats: rowWideFloats,
-  panelAt: rowWidePanelAt,
-};
-
 describe('row-wide.wat on random shapes (kernel against the pairs and the dense loop)', () => {
   it.each(BUILDS)(
     'lists, walks and stays inside its scratch and out on random m, k, n, zeros, flags and non-finite values (%s build)',
-    (_n, rows, pairs, dense) => fuzzRowLists(ROW_WIDE, rows, pairs, dense),
+    (_n, rows, pairs, dense) => fuzzRowLists(ROW_WIDE_WALK, rows, pairs, dense),
   );
 });
 
 describe("row-wide.wat and a zero's sign", () => {
   it.each(BUILDS)(
     'gives the values of the pairs and the dense loop in both halves, a -0 only where an FMA sum underflows (%s build)',
-    (name, rows, pairs, dense) => zeroSignCase(ROW_WIDE, name, rows, pairs, dense),
+    (name, rows, pairs, dense) => zeroSignCase(ROW_WIDE_WALK, name, rows, pairs, dense),
   );
 });

@@ -1,12 +1,14 @@
 import { expect } from 'vitest';
 import { random } from '../../fuzz/values.js';
 import { pairScratchAt, pairStepsFloats } from '../simd/pair-steps.js';
+import { rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
+import { rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
 import { pairModulesOn } from './pair-modules.js';
 import { sequence } from './run-kernel.js';
 
-// The checks that float-row-lists-fuzz.test.ts (row-steps.wat) and float-row-wide*.test.ts (row-wide.wat)
-// put a module of the one-thread products over each row's own list through: random draws, and a
-// zero's sign.
+// The checks that float-row-lists*.test.ts (row-steps.wat) and float-row-wide*.test.ts (row-wide.wat)
+// put a module of the one-thread products over each row's own list through: hand-picked shapes, random
+// draws, and a zero's sign.
 
 /** What differs between the modules of the rows' lists that {@link fuzzRowLists} draws for. */
 export interface RowListsWalk {
@@ -28,6 +30,99 @@ export interface RowListsWalk {
   floats(m: number, k: number): number;
   /** Where the panel goes in the scratch at `lists` (bytes: rowPanelAt, rowWidePanelAt). */
   panelAt(lists: number, m: number, k: number): number;
+}
+
+/** row-steps.wat: 16 columns a step, blocks of 512 steps. */
+export const ROW_STEPS_WALK: RowListsWalk = {
+  name: 'row-steps.wat',
+  seed: 2026,
+  pages: 80,
+  ks: [1, 2, 3, 4, 5, 511, 512, 513, 1023, 1024, 1027],
+  columns: 16,
+  panels: 4,
+  block: 512,
+  floats: rowStepsFloats,
+  panelAt: rowPanelAt,
+};
+
+/** row-wide.wat: 32 columns a step, blocks of 256 steps. */
+export const ROW_WIDE_WALK: RowListsWalk = {
+  name: 'row-wide.wat',
+  seed: 2027,
+  pages: 96,
+  ks: [1, 2, 3, 5, 128, 255, 256, 257, 511, 512, 513, 700, 784, 1027],
+  columns: 32,
+  panels: 3,
+  block: 256,
+  floats: rowWideFloats,
+  panelAt: rowWidePanelAt,
+};
+
+/** `[rows, cols]` values in [-1, 1) of which about `zeros` are ±0 (some -0), independently in each row. */
+export function sparse(rows: number, cols: number, zeros: number, seed: number): Float32Array {
+  const keep = sequence(rows * cols, seed + 1000);
+  return sequence(rows * cols, seed).map((v, i) => ((keep[i] + 1) / 2 < zeros ? (i % 5 === 0 ? -0 : 0) : v));
+}
+
+/** `[m, k, n, share of a that is ±0, b given transposed]`. */
+export type RowListsShape = [number, number, number, number, boolean];
+
+/**
+ * Each of `shapes` through `rows` (the module of `walk`, base64) on a fresh heap, with `pairs` and
+ * `dense` of the same build: `a` sparse, its row 2 all 0 and row 4's one step its last (where it has
+ * 5 rows), `out` not zeroed first. The bits of the pairs' `matMulPairs`, the values of the dense
+ * `matMul`; then `m - 1` rows (odd) walked over the lists of `m`, the row after not written.
+ */
+export function bitsOnShapes(
+  walk: RowListsWalk,
+  shapes: readonly RowListsShape[],
+  rows: string,
+  pairs: string,
+  dense: string,
+): void {
+  for (const [m, k, n, zeros, transposed] of shapes) {
+    const {
+      rowKernels,
+      kernels: pairKernels,
+      reference,
+      heap,
+    } = pairModulesOn(pairs, dense, walk.pages, rows);
+    if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+    const a = sparse(m, k, zeros, m + k);
+    a.fill(0, 2 * k, 3 * k); // row 2 all 0
+    if (m >= 5) a[5 * k - 1] = 0.75; // a row's one step its block's last
+    const b = sequence(k * n, n).map((v, i) => v * 10 ** ((i % 7) - 3)); // [k, n], or bT [n, k]
+    const at = { a: 0, b: m * k, bDense: m * k + k * n, out: m * k + 2 * k * n };
+    const want = at.out + m * n;
+    const pairOut = want + m * n;
+    const lists = (pairOut + m * n) * 4;
+    heap.set(a, at.a);
+    heap.set(b, at.b);
+    // the dense reference takes b as [k, n]
+    for (let p = 0; p < k; p++)
+      for (let j = 0; j < n; j++) heap[at.bDense + p * n + j] = transposed ? b[j * k + p] : b[p * n + j];
+    const flags = transposed ? 1 : 0;
+    const panel = walk.panelAt(lists, m, k);
+    expect(lists + 4 * walk.floats(m, k)).toBeLessThan(heap.byteLength);
+    heap.fill(7, at.out, at.out + m * n); // out need not be zeroed
+    rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
+    expect(rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m, k, n, lists, panel, flags)).toBe(0);
+    reference.matMul(at.a * 4, at.bDense * 4, want * 4, m, k, n, 0);
+    const bits = (from: number, count = m * n) => Buffer.from(heap.buffer, from * 4, count * 4);
+    // the dense loop adds every ±0 step, which can only turn an FMA's -0 sum (an underflow) to +0
+    for (let i = 0; i < m * n; i++) expect(heap[at.out + i]).toBe(heap[want + i]);
+    pairKernels.pairSteps(at.a * 4, lists, m, k);
+    const { every, panel: pairPanel } = pairScratchAt(lists, m, k);
+    expect(lists + 4 * pairStepsFloats(m, k)).toBeLessThan(heap.byteLength);
+    pairKernels.matMulPairs(at.a * 4, at.b * 4, pairOut * 4, m, k, n, lists, every, pairPanel, flags);
+    expect(bits(at.out).equals(bits(pairOut)), `${m}x${k}x${n}`).toBe(true);
+    // m - 1 rows (odd) walked over the lists of m (row-steps.wat: the slots' last row runs alone)
+    heap.fill(7, at.out, at.out + m * n);
+    rowKernels.rowSteps(at.a * 4, lists, m, k, panel);
+    rowKernels.matMulRows(at.a * 4, at.b * 4, at.out * 4, m - 1, k, n, lists, panel, flags);
+    expect(bits(at.out, (m - 1) * n).equals(bits(pairOut, (m - 1) * n))).toBe(true);
+    expect(heap[at.out + (m - 1) * n]).toBe(7); // the row after is not written
+  }
 }
 
 /** Words written before and after each buffer a kernel may not touch. */
