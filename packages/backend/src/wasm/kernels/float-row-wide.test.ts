@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowWideWasm from '../simd/generated/row-wide-wasm.js';
+import { pairStepsFloats } from '../simd/pair-steps.js';
+import { rowStepsFloats } from '../simd/row-steps.js';
 import { rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
 import { bitsOnShapes, ROW_WIDE_WALK, type RowListsShape, sparse } from '../test-utils/row-lists-checks.js';
 import { sequence } from '../test-utils/run-kernel.js';
+import { pairListFloats } from './float-zero-skip.js';
 
 // The lists per single row in blocks of 256 steps and the product over them 32 columns a step
 // (row-wide.wat), kernel against kernel; which products take it: float-row-lists.test.ts; random
@@ -130,4 +133,16 @@ describe('rowSteps and matMulRows (row-wide.wat)', () => {
       expect(bits(out).equals(bits(want))).toBe(true);
     },
   );
+});
+
+describe('the scratch the one-thread products over lists reserve (pairListFloats)', () => {
+  it("holds the wide rows' two panels only where n % 32 == 0 (else the 16 columns' one panel)", () => {
+    // a small m against a large k: the panels are most of the scratch
+    const [m, k] = [2, 8192];
+    expect(pairListFloats(m, k, 64)).toBe(Math.max(pairStepsFloats(m, k), rowWideFloats(m, k)));
+    expect(pairListFloats(m, k, 48)).toBe(Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k)));
+    expect(pairListFloats(m, k, 48)).toBeLessThan(0.6 * pairListFloats(m, k, 64));
+    // (the MLP's x [128, 784] times W1: the wide rows)
+    expect(pairListFloats(128, 784, 512)).toBeGreaterThanOrEqual(rowWideFloats(128, 784));
+  });
 });

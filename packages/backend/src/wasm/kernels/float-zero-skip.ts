@@ -253,14 +253,17 @@ function pairsFit(m: number, k: number, n: number): boolean {
  */
 export function skipListFloats(m: number, k: number, n: number): number {
   const blocks = zeroStepsFloats(m, k);
-  return pairsFit(m, k, n) ? Math.max(blocks, pairListFloats(m, k)) : blocks;
+  return pairsFit(m, k, n) ? Math.max(blocks, pairListFloats(m, k, n)) : blocks;
 }
 
-/** Floats of scratch that the pairs' product (or the rows' that may run instead) needs for `a [m, k]`. */
-export function pairListFloats(m: number, k: number): number {
-  return rowsFit(m, k)
-    ? Math.max(pairStepsFloats(m, k), rowStepsFloats(m, k), rowWideFloats(m, k))
-    : pairStepsFloats(m, k);
+/**
+ * Floats of scratch that the pairs' product (or the rows' that may run instead) needs for `a [m, k]`
+ * times `[k, n]`: the rows' 32 columns (two panels) only where `n % 32 === 0`, else their 16.
+ */
+export function pairListFloats(m: number, k: number, n: number): number {
+  if (!rowsFit(m, k)) return pairStepsFloats(m, k);
+  const rows = n % ROW_WIDE_COLUMNS === 0 ? rowWideFloats(m, k) : rowStepsFloats(m, k);
+  return Math.max(pairStepsFloats(m, k), rows);
 }
 
 /** Whether the rows' lists of `a [m, k]` may be made (at most {@link MAX_ROW_LISTED_FLOATS} floats). */

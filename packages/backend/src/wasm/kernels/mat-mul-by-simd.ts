@@ -156,7 +156,7 @@ export function matMulTransposedBByPairs(
   const scope = new KernelScope(backend);
   try {
     const out = scope.allocate([rows, cols]); // [rows, cols]
-    const lists = scope.allocate([pairListFloats(rows, inner)]);
+    const lists = scope.allocate([pairListFloats(rows, inner, cols)]);
     // Views after the last allocation: an allocation may move the heap.
     const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
     pairsMatMulTransposedB(
