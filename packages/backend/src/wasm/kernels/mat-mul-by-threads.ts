@@ -7,6 +7,7 @@ import {
   type PoolUse,
   type ThreadedMatMulKernels,
   type ThreadedPairKernels,
+  type ThreadedRowKernels,
   threadPool,
 } from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
@@ -14,9 +15,13 @@ import {
   countPairSkips,
   floatZeroSkipTried,
   listZeroSteps,
+  MAX_ROW_LISTED_FLOATS,
   PAIR_PANEL_COLUMNS,
   pairListsPay,
   pairListsWanted,
+  poolRowsPay,
+  poolRowsTried,
+  ROW_WIDE_COLUMNS,
   zeroStepsFloats,
 } from './float-zero-skip.js';
 
@@ -281,6 +286,13 @@ export interface Layout {
   params: number;
   /** prepChunk's results (i32): the pairs listed, then each column group's finiteness. */
   flags: number;
+  /**
+   * The lists per single row of `op(a)` (threaded-row-wide.wat's `rowListChunk`, 8 bytes a step and 8
+   * per row and block of 256 steps), where the product may walk them instead of the pairs'.
+   */
+  rowLists: number;
+  /** rowListChunk's 6 arguments (i32), then each chunk's steps listed and pairs' union (i32). */
+  rowParams: number;
   /** Memory needed in all. */
   bytes: number;
 }
@@ -307,8 +319,40 @@ export function layoutOf(m: number, k: number, n: number, transposeA: boolean): 
   // each row chunk's lists 5 words longer than its share of listWords (its last address and slack)
   const params = chunkLists + (pairs > 0 ? alignedFloats(pairs + 5 * MAX_CHUNKS) : 0);
   const flags = params + alignedFloats(16);
-  const bytes = 4 * (flags + alignedFloats(MAX_CHUNKS + 1));
-  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, chunkLists, params, flags, bytes };
+  const rowLists = flags + alignedFloats(MAX_CHUNKS + 1);
+  const rowParams =
+    rowLists + (pairs > 0 && rowsMayWalk(mPad, k, nPad) ? alignedFloats(rowListFloats(mPad, k)) : 0);
+  const bytes = 4 * (rowParams + alignedFloats(8 + 2 * MAX_CHUNKS));
+  return {
+    m,
+    k,
+    n,
+    mPad,
+    nPad,
+    rows,
+    panels,
+    out,
+    bias,
+    lists,
+    raw,
+    rawB,
+    chunkLists,
+    params,
+    flags,
+    rowLists,
+    rowParams,
+    bytes,
+  };
+}
+
+/** Whether the pool's product of `op(a) [m, k]` times `[k, n]` may walk the rows' lists (their memory). */
+function rowsMayWalk(m: number, k: number, n: number): boolean {
+  return n % ROW_WIDE_COLUMNS === 0 && m * k <= MAX_ROW_LISTED_FLOATS;
+}
+
+/** Floats of threaded-row-wide.wat's lists of `op(a) [m, k]`: a table of 2 per row and block of 256 steps, 2 per step. */
+function rowListFloats(m: number, k: number): number {
+  return 2 * m * (Math.ceil(k / 256) + k);
 }
 
 /**
@@ -489,7 +533,12 @@ function multiplyPrepared(
   const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
   const groups = Math.ceil(nPad / groupCols);
   const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
-  const first = options.transposeA || listing ? Math.ceil(mPad / chunkRowsA) : 0;
+  const rowChunks = Math.ceil(mPad / chunkRowsA);
+  // the rows' module on the same pool, where the pairs would list and the rows are tried this call
+  const found = listing ? threadPool('rows') : null;
+  const rows = found != null && found.pool === pool && poolRowsTried(mPad, k, nPad) ? found : null;
+  // the row chunks of prepChunk: op(a)'s transpose, and its pair lists unless the rows list first
+  const first = options.transposeA || (listing && rows == null) ? rowChunks : 0;
   // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first, chunkRows
   words.set(
     [
@@ -500,7 +549,7 @@ function multiplyPrepared(
       options.transposeB ? 1 : 0,
       groupCols,
       at.rows * 4,
-      listing ? at.chunkLists * 4 : 0,
+      listing && rows == null ? at.chunkLists * 4 : 0,
       mPad,
       options.transposeA ? at.raw * 4 : 0,
       m,
@@ -510,8 +559,21 @@ function multiplyPrepared(
     ],
     at.params,
   );
-  if (prep === 'job') pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
-  else for (let c = 0; c < first + groups; c++) pairs.kernels.prepChunk(c, at.params * 4);
+  runChunks(pool, pairs, 'prepChunk', first + groups, at.params);
+  let finite = () =>
+    words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1);
+  if (rows != null) {
+    if (
+      rowsWalked(backend, running, rows, { words, heap, tensors, at, relu: options.relu, chunkRowsA, finite })
+    ) {
+      return;
+    }
+    // the pairs after all: their lists of op(a)'s rows (transposed already), where they go by default
+    const panelsFinite = finite();
+    finite = () => panelsFinite;
+    words.set([at.chunkLists * 4, mPad, 0, m, at.flags * 4, rowChunks], at.params + 7);
+    runChunks(pool, pairs, 'prepChunk', rowChunks, at.params);
+  }
   runTiles(
     backend,
     running,
@@ -523,12 +585,82 @@ function multiplyPrepared(
     listing
       ? {
           build: pairs.build,
-          ...joinLists(words, at, first, chunkRowsA),
-          finite: () =>
-            words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1),
+          ...joinLists(words, at, rowChunks, chunkRowsA),
+          finite,
         }
       : null,
   );
+}
+
+/** `chunks` chunks of `name` (its arguments at `params` floats), a pool job or on the calling thread ({@link PoolPrep}). */
+function runChunks(
+  pool: PoolUse<object>['pool'],
+  module: PoolUse<ThreadedPairKernels> | PoolUse<ThreadedRowKernels>,
+  name: 'prepChunk' | 'rowListChunk',
+  chunks: number,
+  params: number,
+): void {
+  if (prep === 'job') {
+    pool.run(module.build, name, chunks, [params * 4]);
+    return;
+  }
+  const run = (module.kernels as unknown as Record<string, (c: number, p: number) => void>)[name];
+  for (let c = 0; c < chunks; c++) run(c, params * 4);
+}
+
+/**
+ * Lists `op(a)`'s rows (threaded-row-wide.wat's `rowListChunk`, by the preparation's row chunks) and,
+ * where `op(b)`'s panels are all finite and a row lists at most {@link poolRowsPay}'s share of a
+ * pair's, runs the product's tiles over them (`rowChunk`, 32 columns a step) and copies it out.
+ * Returns whether it did; false leaves the product to the pairs (the shape's rows then rest where
+ * they listed too much).
+ */
+function rowsWalked(
+  backend: WasmBackendLike,
+  { pool }: PoolUse<ThreadedMatMulKernels>,
+  rows: PoolUse<ThreadedRowKernels>,
+  operands: {
+    words: Int32Array;
+    heap: Float32Array;
+    tensors: { bias?: TensorInfo; out: TensorInfo };
+    at: Layout;
+    relu: boolean;
+    chunkRowsA: number;
+    finite: () => boolean;
+  },
+): boolean {
+  const { words, heap, tensors, at, relu, chunkRowsA, finite } = operands;
+  const { k, mPad, nPad } = at;
+  const listChunks = Math.ceil(mPad / chunkRowsA);
+  // rowListChunk's arguments: a, lists, mPad, k, chunkRows, counts
+  const counts = at.rowParams + 8;
+  words.set([at.rows * 4, at.rowLists * 4, mPad, k, chunkRowsA, counts * 4], at.rowParams);
+  runChunks(pool, rows, 'rowListChunk', listChunks, at.rowParams);
+  let listed = 0;
+  let union = 0;
+  for (let c = 0; c < listChunks; c++) {
+    listed += words[counts + 2 * c];
+    union += words[counts + 2 * c + 1];
+  }
+  if (!finite() || !poolRowsPay(listed, union, mPad, k, nPad)) return false;
+  const { chunkRows, chunkCols, chunks } = rowTiles(mPad, nPad, pool.threads);
+  const flags = (tensors.bias != null ? 1 : 0) | (relu ? 2 : 0);
+  pool.run(rows.build, 'rowChunk', chunks, [
+    at.rows * 4,
+    at.panels * 4,
+    at.out * 4,
+    mPad,
+    k,
+    nPad,
+    chunkRows,
+    chunkCols,
+    at.bias * 4,
+    flags,
+    at.rowLists * 4,
+    chunkRowsA,
+  ]);
+  copyOut(backend, heap, tensors.out, at);
+  return true;
 }
 
 /**
@@ -589,5 +721,23 @@ export function tiles(
     return { chunkRows, chunkCols: cols, chunks: Math.ceil(rows / chunkRows) };
   }
   const chunkCols = Math.ceil(cols / 8 / wanted) * 8;
+  return { chunkRows: rows, chunkCols, chunks: Math.ceil(cols / chunkCols) };
+}
+
+/**
+ * {@link tiles} for threaded-row-wide.wat's `rowChunk`: columns in multiples of 32 (its step), rows in
+ * any number (each row walks alone); about {@link CHUNKS_PER_THREAD} tiles per thread.
+ */
+export function rowTiles(
+  rows: number,
+  cols: number,
+  threads: number,
+): { chunkRows: number; chunkCols: number; chunks: number } {
+  const wanted = threads * CHUNKS_PER_THREAD;
+  if (rows >= cols) {
+    const chunkRows = Math.ceil(rows / wanted);
+    return { chunkRows, chunkCols: cols, chunks: Math.ceil(rows / chunkRows) };
+  }
+  const chunkCols = Math.ceil(cols / ROW_WIDE_COLUMNS / wanted) * ROW_WIDE_COLUMNS;
   return { chunkRows: rows, chunkCols, chunks: Math.ceil(cols / chunkCols) };
 }

@@ -9,6 +9,8 @@
 
   ;; @include fragments/pair-steps.wat
 
+  ;; @include fragments/tile-epilogue.wat
+
   ;; One tile of out[m, n] = a[m, k] . B[k, n] (B in panels of 8 columns: panel q, rows 0..k-1 of
   ;; columns 8q..8q+7, at bp + q*k*32), over pairSteps's lists of a: tile c is rows [i0, i1) and
   ;; columns [j0, j1) as in threaded-mat-mul.wat's matMulChunk, each pair of its rows walking its
@@ -103,25 +105,9 @@
         (br $kbNext)))
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
       (br $jNext)))
-    (if (i32.eqz (local.get $flags)) (then (return)))
-    ;; epilogue: bias, then relu, over the chunk's rows
-    (local.set $op (i32.add (local.get $out) (i32.mul (local.get $i0) (local.get $rowO))))
-    (local.set $end (i32.add (local.get $out) (i32.mul (local.get $i1) (local.get $rowO))))
-    (block $eDone (loop $eNext
-      (br_if $eDone (i32.ge_u (local.get $op) (local.get $end)))
-      (local.set $j (i32.shl (local.get $j0) (i32.const 2)))
-      (block $rowDone (loop $rowNext
-        (br_if $rowDone (i32.ge_u (local.get $j) (i32.shl (local.get $j1) (i32.const 2))))
-        (local.set $b0 (v128.load (i32.add (local.get $op) (local.get $j))))
-        (if (i32.and (local.get $flags) (i32.const 1))
-          (then (local.set $b0 (f32x4.add (local.get $b0) (v128.load (i32.add (local.get $bias) (local.get $j)))))))
-        (if (i32.and (local.get $flags) (i32.const 2))
-          (then (local.set $b0 (f32x4.max (local.get $b0) (v128.const i32x4 0 0 0 0)))))
-        (v128.store (i32.add (local.get $op) (local.get $j)) (local.get $b0))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $rowNext)))
-      (local.set $op (i32.add (local.get $op) (local.get $rowO)))
-      (br $eNext))))
+    (if (local.get $flags)
+      (then (call $tileEpilogue (local.get $out) (local.get $bias) (local.get $i0) (local.get $i1)
+        (i32.shl (local.get $j0) (i32.const 2)) (i32.shl (local.get $j1) (i32.const 2)) (local.get $rowO) (local.get $flags)))))
 
   ;; A product's preparation as a pool job (mat-mul-by-threads.ts), so that it runs on every thread.
   ;; Chunk c < first: rows [r0, r1) of op(a) (r0 = c * chunkRows, r1 = min(r0 + chunkRows, mPad)):
