@@ -16,9 +16,9 @@
  *
  * `--pool`: the pool's kernels instead, on one shared memory and the calling thread (every tile one
  * after the other, as 2 threads would cut them: no workers, no copies): threaded-pair-steps.wat's
- * `pairSteps` and `pairChunk` against threaded-row-wide.wat's `rowListChunk` and `rowChunk`, on
- * `op(b)` packed into panels of 8 columns beforehand (threaded-mat-mul.wat's `packPanels`, outside the
- * timing: both sides share the panels).
+ * `pairSteps` and `pairChunk` against threaded-row-wide.wat's `rowPrepChunk` (its row chunks) and `rowChunk`, on
+ * `op(b)` packed beforehand, outside the timing (threaded-mat-mul.wat's `packPanels`: panels of 8 columns
+ * for the pairs; `rowPrepChunk`'s column group: panels of 32 for the rows).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -194,10 +194,15 @@ function poolProducts(
     ['dW2 = h1^T . dy2', place(h1T), place(dy2), 512, 128, 256, 0],
     ['dh1 = dy2 . W2^T', place(dy2), place(w2), 128, 256, 512, 1],
   ];
-  const [outPairs, outRows, panels] = [room(784 * 512), room(784 * 512), room(784 * 512)];
+  const [outPairs, outRows, panels, widePanels] = [
+    room(784 * 512),
+    room(784 * 512),
+    room(784 * 512),
+    room(784 * 512),
+  ];
   const lists = room(784 * 512 + 784 * 4);
-  const rowLists = room(2 * 784 * (512 + 4));
-  const params = room(8 + 2 * 256);
+  const rowLists = room(2 * 784 * (512 + 8));
+  const params = room(16 + 2 * 256);
   const threads = 2;
   console.log(
     `threaded-row-wide.wat against threaded-pair-steps.wat (FMA builds, tiles of ${threads} threads run on one), ` +
@@ -218,22 +223,32 @@ function poolProducts(
         pairs.pairChunk(c, a, panels, outPairs, m, k, n, chunkRows, chunkCols, 0, 0, lists, 0);
     };
     const listRows = () => {
-      words.set([a, rowLists, m, k, chunkRowsA, params + 32], params / 4);
+      // rowPrepChunk's arguments (prepChunk's, its row chunks only: no transpose, no column group),
+      // then where the unions go: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first,
+      // chunkRows, unions
+      const counts = params + 64;
+      const unions = counts + 4 * 256;
+      words.set(
+        [b, widePanels, k, n, transposed, n, a, rowLists, m, 0, m, counts, listChunks, chunkRowsA, unions],
+        params / 4,
+      );
       let listed = 0;
       let union = 0;
       for (let c = 0; c < listChunks; c++) {
-        rows.rowListChunk(c, params);
-        listed += words[(params + 32) / 4 + 2 * c];
-        union += words[(params + 32) / 4 + 2 * c + 1];
+        rows.rowPrepChunk(c, params);
+        listed += words[counts / 4 + c];
+        union += words[unions / 4 + c];
       }
       return { listed, union };
     };
     const walkRows = () => {
       const { chunkRows, chunkCols, chunks } = poolInternals.rowTiles(m, n, threads);
       for (let c = 0; c < chunks; c++)
-        rows.rowChunk(c, a, panels, outRows, m, k, n, chunkRows, chunkCols, 0, 0, rowLists, chunkRowsA);
+        rows.rowChunk(c, a, widePanels, outRows, m, k, n, chunkRows, chunkCols, 0, 0, rowLists, chunkRowsA);
     };
     const { listed, union } = listRows();
+    // (the panels of 32 columns: rowPrepChunk's one column group, after the row chunks)
+    rows.rowPrepChunk(listChunks, params);
     walkRows();
     listPairs();
     walkPairs();

@@ -287,12 +287,12 @@ export interface Layout {
   /** prepChunk's results (i32): the pairs listed, then each column group's finiteness. */
   flags: number;
   /**
-   * The lists per single row of `op(a)` (threaded-row-wide.wat's `rowListChunk`, 8 bytes a step and 8
+   * The lists per single row of `op(a)` (threaded-row-wide.wat's `rowPrepChunk`, 8 bytes a step and 8
    * per row and block of 256 steps), where the product may walk them instead of the pairs'.
    */
   rowLists: number;
-  /** rowListChunk's 6 arguments (i32), then each chunk's steps listed and pairs' union (i32). */
-  rowParams: number;
+  /** rowPrepChunk's pairs' union of each row chunk (i32). */
+  rowUnions: number;
   /** Memory needed in all. */
   bytes: number;
 }
@@ -320,9 +320,9 @@ export function layoutOf(m: number, k: number, n: number, transposeA: boolean): 
   const params = chunkLists + (pairs > 0 ? alignedFloats(pairs + 5 * MAX_CHUNKS) : 0);
   const flags = params + alignedFloats(16);
   const rowLists = flags + alignedFloats(MAX_CHUNKS + 1);
-  const rowParams =
+  const rowUnions =
     rowLists + (pairs > 0 && rowsMayWalk(mPad, k, nPad) ? alignedFloats(rowListFloats(mPad, k)) : 0);
-  const bytes = 4 * (rowParams + alignedFloats(8 + 2 * MAX_CHUNKS));
+  const bytes = 4 * (rowUnions + alignedFloats(MAX_CHUNKS));
   return {
     m,
     k,
@@ -340,7 +340,7 @@ export function layoutOf(m: number, k: number, n: number, transposeA: boolean): 
     params,
     flags,
     rowLists,
-    rowParams,
+    rowUnions,
     bytes,
   };
 }
@@ -530,16 +530,19 @@ function multiplyPrepared(
   // and (to transpose or list op(a)) row chunks of a multiple of 4 rows; at most MAX_CHUNKS / 2 of
   // each, so that both kinds make one pool job and their results fit the layout's flags
   const wanted = Math.min(pool.threads * CHUNKS_PER_THREAD, Math.floor(MAX_CHUNKS / 2));
-  const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
-  const groups = Math.ceil(nPad / groupCols);
   const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
   const rowChunks = Math.ceil(mPad / chunkRowsA);
   // the rows' module on the same pool, where the pairs would list and the rows are tried this call
   const found = listing ? threadPool('rows') : null;
   const rows = found != null && found.pool === pool && poolRowsTried(mPad, k, nPad) ? found : null;
-  // the row chunks of prepChunk: op(a)'s transpose, and its pair lists unless the rows list first
-  const first = options.transposeA || (listing && rows == null) ? rowChunks : 0;
-  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first, chunkRows
+  // column groups of a multiple of 8 columns (32 where the rows pack panels of 32: rowPrepChunk)
+  const groupWidth = rows != null ? ROW_WIDE_COLUMNS : 8;
+  const groupCols = Math.ceil(nPad / groupWidth / wanted) * groupWidth;
+  const groups = Math.ceil(nPad / groupCols);
+  // the row chunks of prepChunk (or rowPrepChunk): op(a)'s transpose, and its lists
+  const first = options.transposeA || listing ? rowChunks : 0;
+  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first,
+  // chunkRows (rowPrepChunk's: its lists, and where the unions go)
   words.set(
     [
       at.rawB * 4,
@@ -549,30 +552,39 @@ function multiplyPrepared(
       options.transposeB ? 1 : 0,
       groupCols,
       at.rows * 4,
-      listing && rows == null ? at.chunkLists * 4 : 0,
+      listing ? (rows != null ? at.rowLists : at.chunkLists) * 4 : 0,
       mPad,
       options.transposeA ? at.raw * 4 : 0,
       m,
       at.flags * 4,
       first,
       chunkRowsA,
+      at.rowUnions * 4,
     ],
     at.params,
   );
-  runChunks(pool, pairs, 'prepChunk', first + groups, at.params);
-  let finite = () =>
+  if (rows != null) runChunks(pool, rows, 'rowPrepChunk', first + groups, at.params);
+  else runChunks(pool, pairs, 'prepChunk', first + groups, at.params);
+  const allFinite = () =>
     words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1);
   if (rows != null) {
     if (
-      rowsWalked(backend, running, rows, { words, heap, tensors, at, relu: options.relu, chunkRowsA, finite })
+      rowsWalked(backend, running, rows, {
+        words,
+        heap,
+        tensors,
+        at,
+        relu: options.relu,
+        chunkRowsA,
+        allFinite,
+      })
     ) {
       return;
     }
-    // the pairs after all: their lists of op(a)'s rows (transposed already), where they go by default
-    const panelsFinite = finite();
-    finite = () => panelsFinite;
-    words.set([at.chunkLists * 4, mPad, 0, m, at.flags * 4, rowChunks], at.params + 7);
-    runChunks(pool, pairs, 'prepChunk', rowChunks, at.params);
+    // the pairs after all: their lists of op(a)'s rows (transposed already) and op(b)'s panels of 8
+    // columns (the same groups), where they go by default
+    words.set([at.chunkLists * 4, mPad, 0], at.params + 7);
+    runChunks(pool, pairs, 'prepChunk', rowChunks + groups, at.params);
   }
   runTiles(
     backend,
@@ -586,7 +598,7 @@ function multiplyPrepared(
       ? {
           build: pairs.build,
           ...joinLists(words, at, rowChunks, chunkRowsA),
-          finite,
+          finite: allFinite,
         }
       : null,
   );
@@ -596,7 +608,7 @@ function multiplyPrepared(
 function runChunks(
   pool: PoolUse<object>['pool'],
   module: PoolUse<ThreadedPairKernels> | PoolUse<ThreadedRowKernels>,
-  name: 'prepChunk' | 'rowListChunk',
+  name: 'prepChunk' | 'rowPrepChunk',
   chunks: number,
   params: number,
 ): void {
@@ -609,11 +621,11 @@ function runChunks(
 }
 
 /**
- * Lists `op(a)`'s rows (threaded-row-wide.wat's `rowListChunk`, by the preparation's row chunks) and,
- * where `op(b)`'s panels are all finite and a row lists at most {@link poolRowsPay}'s share of a
- * pair's, runs the product's tiles over them (`rowChunk`, 32 columns a step) and copies it out.
- * Returns whether it did; false leaves the product to the pairs (the shape's rows then rest where
- * they listed too much).
+ * Where `op(b)`'s panels are all finite and a row of `op(a)` lists at most {@link poolRowsPay}'s share
+ * of a pair's (rowPrepChunk's counts: the steps at `flags`, the pairs' unions at `rowUnions`), runs
+ * the product's tiles over the rows' lists (threaded-row-wide.wat's `rowChunk`, 32 columns a step)
+ * and copies it out. Returns whether it did; false leaves the product to the pairs (the shape's rows
+ * then rest where they listed too much).
  */
 function rowsWalked(
   backend: WasmBackendLike,
@@ -625,24 +637,21 @@ function rowsWalked(
     tensors: { bias?: TensorInfo; out: TensorInfo };
     at: Layout;
     relu: boolean;
+    /** The rows of each of rowPrepChunk's row chunks. */
     chunkRowsA: number;
-    finite: () => boolean;
+    allFinite: () => boolean;
   },
 ): boolean {
-  const { words, heap, tensors, at, relu, chunkRowsA, finite } = operands;
+  const { words, heap, tensors, at, relu, chunkRowsA, allFinite } = operands;
   const { k, mPad, nPad } = at;
-  const listChunks = Math.ceil(mPad / chunkRowsA);
-  // rowListChunk's arguments: a, lists, mPad, k, chunkRows, counts
-  const counts = at.rowParams + 8;
-  words.set([at.rows * 4, at.rowLists * 4, mPad, k, chunkRowsA, counts * 4], at.rowParams);
-  runChunks(pool, rows, 'rowListChunk', listChunks, at.rowParams);
+  const rowChunks = Math.ceil(mPad / chunkRowsA);
   let listed = 0;
   let union = 0;
-  for (let c = 0; c < listChunks; c++) {
-    listed += words[counts + 2 * c];
-    union += words[counts + 2 * c + 1];
+  for (let c = 0; c < rowChunks; c++) {
+    listed += words[at.flags + c];
+    union += words[at.rowUnions + c];
   }
-  if (!finite() || !poolRowsPay(listed, union, mPad, k, nPad)) return false;
+  if (!allFinite() || !poolRowsPay(listed, union, mPad, k, nPad)) return false;
   const { chunkRows, chunkCols, chunks } = rowTiles(mPad, nPad, pool.threads);
   const flags = (tensors.bias != null ? 1 : 0) | (relu ? 2 : 0);
   pool.run(rows.build, 'rowChunk', chunks, [

@@ -82,13 +82,13 @@ export interface ThreadedPairKernels {
 /** The functions of threaded-row-wide.wat (pointers are byte offsets into the pool's memory). */
 export interface ThreadedRowKernels {
   /**
-   * Chunk `chunk` of a product's lists per single row (row-lists.wat's, blocks of 256 steps) of
-   * `op(a)`'s rows `[chunk * chunkRows, ...)`; its 6 arguments lie as i32 at `params`, the steps listed
-   * and the pairs' union of those rows stored at `counts + 8 * chunk` (see the .wat).
+   * Chunk `chunk` of a product's preparation where the rows may walk: threaded-pair-steps.wat's
+   * `prepChunk` (its 14 arguments at `params`, a 15th: where the unions go), but its row chunks
+   * listed per single row (row-lists.wat's lists, blocks of 256 steps) instead of per pair (see the .wat).
    */
-  rowListChunk(chunk: number, params: number): void;
+  rowPrepChunk(chunk: number, params: number): void;
   /**
-   * One tile of a product on packed panels over `rowListChunk`'s lists, 32 columns a step (see the
+   * One tile of a product on packed panels over `rowPrepChunk`'s lists, 32 columns a step (see the
    * .wat), then bias (flags bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists, and the
    * rows of each listing chunk.
    */
@@ -204,7 +204,7 @@ const JOB_FUNCTIONS = [
   'pairChunk',
   'prepChunk',
   'rowChunk',
-  'rowListChunk',
+  'rowPrepChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
