@@ -11,8 +11,10 @@
  * against the pairs alone (off), the pairs on both sides, each product as the backend runs it.
  *
  * On the pool (`TENSORFOLD_WASM_THREADS=2`: these products pass the crossover) the rows' switch times
- * threaded-row-wide.wat against threaded-pair-steps.wat, each with its preparation and copies; the
- * last column counts the calls on the `on` side that walked the wide rows (one thread's or the pool's).
+ * the pool's rows where it has them (wip/pool-rows measured its threaded-row-wide.wat, not landed:
+ * BENCHMARKS.md) against its pairs, each with its preparation and copies; without them both sides run
+ * the pairs. The last column counts the calls on the `on` side that walked the wide rows (one
+ * thread's or the pool's). `POOL_PREP=calling|job|before`: where the pool prepares its operands.
  * `--trained steps`: the operands after that many steps of the suite's MLP training on MNIST
  * (trained-mlp-operands.ts), where the shares are those of steady training.
  *

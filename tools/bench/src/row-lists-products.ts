@@ -13,16 +13,10 @@
  * median microseconds a call (listing included), the median ratio of the rounds, pairs / rows and
  * pairs / wide rows (> 1: the rows are faster), and whether the three outputs hold the same bits
  * (they must). Needs Node's relaxed SIMD (the script's node flag).
- *
- * `--pool`: the pool's kernels instead, on one shared memory and the calling thread (every tile one
- * after the other, as 2 threads would cut them: no workers, no copies): threaded-pair-steps.wat's
- * `pairSteps` and `pairChunk` against threaded-row-wide.wat's `rowPrepChunk` (its row chunks) and `rowChunk`, on
- * `op(b)` packed beforehand, outside the timing (threaded-mat-mul.wat's `packPanels`: panels of 8 columns
- * for the pairs; `rowPrepChunk`'s column group: panels of 32 for the rows).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { type PairStepKernels, poolInternals, type RowStepKernels } from '@tensorfold/backend/testing';
+import type { PairStepKernels, RowStepKernels } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { mlpOperands } from './mlp-operands.js';
@@ -41,9 +35,7 @@ function fmaBuild(name: string): Uint8Array<ArrayBuffer> {
 }
 
 async function main() {
-  const all = process.argv.slice(2);
-  const pool = all.includes('--pool');
-  const args = all.filter((a) => a !== '--pool');
+  const args = process.argv.slice(2);
   const trainedAt = args.indexOf('--trained');
   const trainedSteps = trainedAt < 0 ? 0 : Number(args[trainedAt + 1]);
   if (trainedAt >= 0 && !(Number.isInteger(trainedSteps) && trainedSteps > 0))
@@ -68,10 +60,6 @@ async function main() {
   const [xT, h1T] = [transposed(operands.x), transposed(operands.h1)];
   operands.dispose();
 
-  if (pool) {
-    poolProducts({ x, w1, w2, h1, dy1, dy2, xT, h1T }, data, trainedAt < 0 ? 0 : trainedSteps, rounds);
-    return;
-  }
   const memory = new WebAssembly.Memory({ initial: 2048 }); // 128 MiB
   const instance = <T>(name: string) =>
     new WebAssembly.Instance(new WebAssembly.Module(fmaBuild(name)), { env: { memory } })
@@ -157,136 +145,6 @@ async function main() {
       `| ${name} | ${rowShare.toFixed(3)} | ${pairShare.toFixed(3)} | ${(rowShare / pairShare).toFixed(3)} | ` +
         `${median(pairTimes).toFixed(0)} | ${median(rowTimes).toFixed(0)} | ${median(wideTimes).toFixed(0)} | ` +
         `${median(ratios).toFixed(3)} | ${median(wideRatios).toFixed(3)} | ${same} |`,
-    );
-  }
-  console.log(`load average ${loadavg()[0].toFixed(2)}`);
-}
-
-/** `--pool`: the pool's pairs against its wide rows, kernel against kernel on the calling thread. */
-function poolProducts(
-  operands: Record<'x' | 'w1' | 'w2' | 'h1' | 'dy1' | 'dy2' | 'xT' | 'h1T', Float32Array>,
-  data: string,
-  trainedSteps: number,
-  rounds: number,
-) {
-  const { x, w1, w2, h1, dy1, dy2, xT, h1T } = operands;
-  const memory = new WebAssembly.Memory({ initial: 2048, maximum: 16384, shared: true });
-  const instance = <T>(name: string) =>
-    new WebAssembly.Instance(new WebAssembly.Module(fmaBuild(name)), { env: { memory } })
-      .exports as unknown as T;
-  const dense = instance<poolInternals.ThreadedMatMulKernels>('threaded-mat-mul');
-  const pairs = instance<poolInternals.ThreadedPairKernels>('threaded-pair-steps');
-  const rows = instance<poolInternals.ThreadedRowKernels>('threaded-row-wide');
-  const words = new Int32Array(memory.buffer);
-  let top = 1 << 16;
-  const place = (values: Float32Array) => {
-    const at = Math.ceil(top / 64) * 64;
-    new Float32Array(memory.buffer, at, values.length).set(values);
-    top = at + values.length * 4;
-    return at;
-  };
-  const room = (floats: number) => place(new Float32Array(floats));
-  // [name, a, b (or bT), m, k, n, 1 where b is given transposed]
-  const products: [string, number, number, number, number, number, number][] = [
-    ['forward x . W1', place(x), place(w1), 128, 784, 512, 0],
-    ['dW1 = x^T . dy1', place(xT), place(dy1), 784, 128, 512, 0],
-    ['forward h1 . W2', place(h1), place(w2), 128, 512, 256, 0],
-    ['dW2 = h1^T . dy2', place(h1T), place(dy2), 512, 128, 256, 0],
-    ['dh1 = dy2 . W2^T', place(dy2), place(w2), 128, 256, 512, 1],
-  ];
-  const [outPairs, outRows, panels, widePanels] = [
-    room(784 * 512),
-    room(784 * 512),
-    room(784 * 512),
-    room(784 * 512),
-  ];
-  const lists = room(784 * 512 + 784 * 4);
-  const rowLists = room(2 * 784 * (512 + 8));
-  const params = room(16 + 2 * 256);
-  const threads = 2;
-  console.log(
-    `threaded-row-wide.wat against threaded-pair-steps.wat (FMA builds, tiles of ${threads} threads run on one), ` +
-      `${data} operands ${trainedSteps > 0 ? `after ${trainedSteps} training steps` : 'at initialization'}, ${rounds} rounds of ${CALLS} calls`,
-  );
-  console.log(
-    '| product | row share | pair share | ratio | pairs us | rows us | list pairs / rows us | pairs / rows | same bits |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const [name, a, b, m, k, n, transposed] of products) {
-    dense.packPanels(b, panels, k, n, transposed);
-    const chunkRowsA = Math.ceil(m / 4 / (threads * 4)) * 4;
-    const listChunks = Math.ceil(m / chunkRowsA);
-    const listPairs = () => pairs.pairSteps(a, lists, m, k);
-    const walkPairs = () => {
-      const { chunkRows, chunkCols, chunks } = poolInternals.tiles(m, n, threads);
-      for (let c = 0; c < chunks; c++)
-        pairs.pairChunk(c, a, panels, outPairs, m, k, n, chunkRows, chunkCols, 0, 0, lists, 0);
-    };
-    const listRows = () => {
-      // rowPrepChunk's arguments (prepChunk's, its row chunks only: no transpose, no column group),
-      // then where the unions go: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first,
-      // chunkRows, unions
-      const counts = params + 64;
-      const unions = counts + 4 * 256;
-      words.set(
-        [b, widePanels, k, n, transposed, n, a, rowLists, m, 0, m, counts, listChunks, chunkRowsA, unions],
-        params / 4,
-      );
-      let listed = 0;
-      let union = 0;
-      for (let c = 0; c < listChunks; c++) {
-        rows.rowPrepChunk(c, params);
-        listed += words[counts / 4 + c];
-        union += words[unions / 4 + c];
-      }
-      return { listed, union };
-    };
-    const walkRows = () => {
-      const { chunkRows, chunkCols, chunks } = poolInternals.rowTiles(m, n, threads);
-      for (let c = 0; c < chunks; c++)
-        rows.rowChunk(c, a, widePanels, outRows, m, k, n, chunkRows, chunkCols, 0, 0, rowLists, chunkRowsA);
-    };
-    const { listed, union } = listRows();
-    // (the panels of 32 columns: rowPrepChunk's one column group, after the row chunks)
-    rows.rowPrepChunk(listChunks, params);
-    walkRows();
-    listPairs();
-    walkPairs();
-    const bytes = (at: number) => Buffer.from(memory.buffer, at, m * n * 4);
-    const same = bytes(outRows).equals(bytes(outPairs));
-    const timeOf = (run: () => unknown) => {
-      const start = performance.now();
-      for (let call = 0; call < CALLS; call++) run();
-      return ((performance.now() - start) * 1000) / CALLS;
-    };
-    const sides = [
-      () => {
-        listPairs();
-        walkPairs();
-      },
-      () => {
-        listRows();
-        walkRows();
-      },
-      listPairs,
-      listRows,
-    ];
-    const times: number[][] = sides.map(() => []);
-    const ratios: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const t = [0, 0, 0, 0];
-      for (let i = 0; i < sides.length; i++) {
-        const side = (round + i) % sides.length;
-        t[side] = timeOf(sides[side]);
-      }
-      for (const [i, v] of t.entries()) times[i].push(v);
-      ratios.push(t[0] / t[1]);
-    }
-    const [rowShare, pairShare] = [listed / (m * k), union / ((m / 2) * k)];
-    console.log(
-      `| ${name} | ${rowShare.toFixed(3)} | ${pairShare.toFixed(3)} | ${(rowShare / pairShare).toFixed(3)} | ` +
-        `${median(times[0]).toFixed(0)} | ${median(times[1]).toFixed(0)} | ${median(times[2]).toFixed(0)} / ${median(times[3]).toFixed(0)} | ` +
-        `${median(ratios).toFixed(3)} | ${same} |`,
     );
   }
   console.log(`load average ${loadavg()[0].toFixed(2)}`);

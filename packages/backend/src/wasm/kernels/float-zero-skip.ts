@@ -374,34 +374,6 @@ function rowsWalked(
 }
 
 /**
- * Whether the pool's product of `op(a) [m, k]` (padded sizes) times `[k, n]`, which would walk the
- * pairs' lists (threaded-pair-steps.wat), lists its rows this call instead (threaded-row-wide.wat, 32
- * columns a step): the rows on ({@link setFloatRowListsEnabled}), `n % 32 === 0`, `op(a)` at most
- * {@link MAX_ROW_LISTED_FLOATS} floats, and the shape's rows not resting. Counts the call against the
- * rows' rest: call it once per product.
- */
-export function poolRowsTried(m: number, k: number, n: number): boolean {
-  return rowListsOn && n % ROW_WIDE_COLUMNS === 0 && rowsFit(m, k) && rowsResting.awake(m, k, n);
-}
-
-/**
- * Whether the pool walks the rows' lists of `op(a) [m, k]` (`listed` steps, the pairs' `union`), as
- * one thread's wide rows do: a row lists at most {@link WIDE_ROWS_AT_MOST_32NDS} 32nds of a pair's
- * share. Else the shape's rows rest {@link REST_CALLS} calls (the pairs list and walk). Counts a walk.
- */
-export function poolRowsPay(listed: number, union: number, m: number, k: number, n: number): boolean {
-  if (32 * listed > WIDE_ROWS_AT_MOST_32NDS * 2 * union) {
-    rowsResting.rest(m, k, n);
-    return false;
-  }
-  // (a row-step passed over is 16 multiply-adds, half the blocks' unit; a wide one counts twice)
-  skipped += ((m * k - listed) * (n / PAIR_PANEL_COLUMNS)) / 2;
-  rowWalks++;
-  wideRowWalks++;
-  return true;
-}
-
-/**
  * Whether `pairSteps`' listing of `a [m, k]` (`listed` of its `m / 2 * k` pair-steps) is walked:
  * at most {@link PAIR_LISTED_AT_MOST_SIXTEENTHS} sixteenths listed. Else every step runs (a block of
  * 4 rows would list at least as many), and a listing that left out under 1/8 rests the shape.

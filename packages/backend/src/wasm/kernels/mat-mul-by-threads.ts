@@ -7,7 +7,6 @@ import {
   type PoolUse,
   type ThreadedMatMulKernels,
   type ThreadedPairKernels,
-  type ThreadedRowKernels,
   threadPool,
 } from '../threads/wasm-threads.js';
 import { alignedFloats } from './aligned.js';
@@ -15,13 +14,9 @@ import {
   countPairSkips,
   floatZeroSkipTried,
   listZeroSteps,
-  MAX_ROW_LISTED_FLOATS,
   PAIR_PANEL_COLUMNS,
   pairListsPay,
   pairListsWanted,
-  poolRowsPay,
-  poolRowsTried,
-  ROW_WIDE_COLUMNS,
   zeroStepsFloats,
 } from './float-zero-skip.js';
 
@@ -286,13 +281,6 @@ export interface Layout {
   params: number;
   /** prepChunk's results (i32): the pairs listed, then each column group's finiteness. */
   flags: number;
-  /**
-   * The lists per single row of `op(a)` (threaded-row-wide.wat's `rowPrepChunk`, 8 bytes a step and 8
-   * per row and block of 256 steps), where the product may walk them instead of the pairs'.
-   */
-  rowLists: number;
-  /** rowPrepChunk's pairs' union of each row chunk (i32). */
-  rowUnions: number;
   /** Memory needed in all. */
   bytes: number;
 }
@@ -319,40 +307,8 @@ export function layoutOf(m: number, k: number, n: number, transposeA: boolean): 
   // each row chunk's lists 5 words longer than its share of listWords (its last address and slack)
   const params = chunkLists + (pairs > 0 ? alignedFloats(pairs + 5 * MAX_CHUNKS) : 0);
   const flags = params + alignedFloats(16);
-  const rowLists = flags + alignedFloats(MAX_CHUNKS + 1);
-  const rowUnions =
-    rowLists + (pairs > 0 && rowsMayWalk(mPad, k, nPad) ? alignedFloats(rowListFloats(mPad, k)) : 0);
-  const bytes = 4 * (rowUnions + alignedFloats(MAX_CHUNKS));
-  return {
-    m,
-    k,
-    n,
-    mPad,
-    nPad,
-    rows,
-    panels,
-    out,
-    bias,
-    lists,
-    raw,
-    rawB,
-    chunkLists,
-    params,
-    flags,
-    rowLists,
-    rowUnions,
-    bytes,
-  };
-}
-
-/** Whether the pool's product of `op(a) [m, k]` times `[k, n]` may walk the rows' lists (their memory). */
-function rowsMayWalk(m: number, k: number, n: number): boolean {
-  return n % ROW_WIDE_COLUMNS === 0 && m * k <= MAX_ROW_LISTED_FLOATS;
-}
-
-/** Floats of threaded-row-wide.wat's lists of `op(a) [m, k]`: a table of 2 per row and block of 256 steps, 2 per step. */
-function rowListFloats(m: number, k: number): number {
-  return 2 * m * (Math.ceil(k / 256) + k);
+  const bytes = 4 * (flags + alignedFloats(MAX_CHUNKS + 1));
+  return { m, k, n, mPad, nPad, rows, panels, out, bias, lists, raw, rawB, chunkLists, params, flags, bytes };
 }
 
 /**
@@ -530,19 +486,11 @@ function multiplyPrepared(
   // and (to transpose or list op(a)) row chunks of a multiple of 4 rows; at most MAX_CHUNKS / 2 of
   // each, so that both kinds make one pool job and their results fit the layout's flags
   const wanted = Math.min(pool.threads * CHUNKS_PER_THREAD, Math.floor(MAX_CHUNKS / 2));
-  const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
-  const rowChunks = Math.ceil(mPad / chunkRowsA);
-  // the rows' module on the same pool, where the pairs would list and the rows are tried this call
-  const found = listing ? threadPool('rows') : null;
-  const rows = found != null && found.pool === pool && poolRowsTried(mPad, k, nPad) ? found : null;
-  // column groups of a multiple of 8 columns (32 where the rows pack panels of 32: rowPrepChunk)
-  const groupWidth = rows != null ? ROW_WIDE_COLUMNS : 8;
-  const groupCols = Math.ceil(nPad / groupWidth / wanted) * groupWidth;
+  const groupCols = Math.ceil(nPad / 8 / wanted) * 8;
   const groups = Math.ceil(nPad / groupCols);
-  // the row chunks of prepChunk (or rowPrepChunk): op(a)'s transpose, and its lists
-  const first = options.transposeA || listing ? rowChunks : 0;
-  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first,
-  // chunkRows (rowPrepChunk's: its lists, and where the unions go)
+  const chunkRowsA = Math.ceil(mPad / 4 / wanted) * 4;
+  const first = options.transposeA || listing ? Math.ceil(mPad / chunkRowsA) : 0;
+  // prepChunk's arguments: b, bp, k, n, transposed, cols, a, lists, mPad, aRaw, m, flags, first, chunkRows
   words.set(
     [
       at.rawB * 4,
@@ -552,40 +500,18 @@ function multiplyPrepared(
       options.transposeB ? 1 : 0,
       groupCols,
       at.rows * 4,
-      listing ? (rows != null ? at.rowLists : at.chunkLists) * 4 : 0,
+      listing ? at.chunkLists * 4 : 0,
       mPad,
       options.transposeA ? at.raw * 4 : 0,
       m,
       at.flags * 4,
       first,
       chunkRowsA,
-      at.rowUnions * 4,
     ],
     at.params,
   );
-  if (rows != null) runChunks(pool, rows, 'rowPrepChunk', first + groups, at.params);
-  else runChunks(pool, pairs, 'prepChunk', first + groups, at.params);
-  const allFinite = () =>
-    words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1);
-  if (rows != null) {
-    if (
-      rowsWalked(backend, running, rows, {
-        words,
-        heap,
-        tensors,
-        at,
-        relu: options.relu,
-        chunkRowsA,
-        allFinite,
-      })
-    ) {
-      return;
-    }
-    // the pairs after all: their lists of op(a)'s rows (transposed already) and op(b)'s panels of 8
-    // columns (the same groups), where they go by default
-    words.set([at.chunkLists * 4, mPad, 0], at.params + 7);
-    runChunks(pool, pairs, 'prepChunk', rowChunks + groups, at.params);
-  }
+  if (prep === 'job') pool.run(pairs.build, 'prepChunk', first + groups, [at.params * 4]);
+  else for (let c = 0; c < first + groups; c++) pairs.kernels.prepChunk(c, at.params * 4);
   runTiles(
     backend,
     running,
@@ -597,79 +523,12 @@ function multiplyPrepared(
     listing
       ? {
           build: pairs.build,
-          ...joinLists(words, at, rowChunks, chunkRowsA),
-          finite: allFinite,
+          ...joinLists(words, at, first, chunkRowsA),
+          finite: () =>
+            words.subarray(at.flags + first, at.flags + first + groups).every((finite) => finite === 1),
         }
       : null,
   );
-}
-
-/** `chunks` chunks of `name` (its arguments at `params` floats), a pool job or on the calling thread ({@link PoolPrep}). */
-function runChunks(
-  pool: PoolUse<object>['pool'],
-  module: PoolUse<ThreadedPairKernels> | PoolUse<ThreadedRowKernels>,
-  name: 'prepChunk' | 'rowPrepChunk',
-  chunks: number,
-  params: number,
-): void {
-  if (prep === 'job') {
-    pool.run(module.build, name, chunks, [params * 4]);
-    return;
-  }
-  const run = (module.kernels as unknown as Record<string, (c: number, p: number) => void>)[name];
-  for (let c = 0; c < chunks; c++) run(c, params * 4);
-}
-
-/**
- * Where `op(b)`'s panels are all finite and a row of `op(a)` lists at most {@link poolRowsPay}'s share
- * of a pair's (rowPrepChunk's counts: the steps at `flags`, the pairs' unions at `rowUnions`), runs
- * the product's tiles over the rows' lists (threaded-row-wide.wat's `rowChunk`, 32 columns a step)
- * and copies it out. Returns whether it did; false leaves the product to the pairs (the shape's rows
- * then rest where they listed too much).
- */
-function rowsWalked(
-  backend: WasmBackendLike,
-  { pool }: PoolUse<ThreadedMatMulKernels>,
-  rows: PoolUse<ThreadedRowKernels>,
-  operands: {
-    words: Int32Array;
-    heap: Float32Array;
-    tensors: { bias?: TensorInfo; out: TensorInfo };
-    at: Layout;
-    relu: boolean;
-    /** The rows of each of rowPrepChunk's row chunks. */
-    chunkRowsA: number;
-    allFinite: () => boolean;
-  },
-): boolean {
-  const { words, heap, tensors, at, relu, chunkRowsA, allFinite } = operands;
-  const { k, mPad, nPad } = at;
-  const rowChunks = Math.ceil(mPad / chunkRowsA);
-  let listed = 0;
-  let union = 0;
-  for (let c = 0; c < rowChunks; c++) {
-    listed += words[at.flags + c];
-    union += words[at.rowUnions + c];
-  }
-  if (!allFinite() || !poolRowsPay(listed, union, mPad, k, nPad)) return false;
-  const { chunkRows, chunkCols, chunks } = rowTiles(mPad, nPad, pool.threads);
-  const flags = (tensors.bias != null ? 1 : 0) | (relu ? 2 : 0);
-  pool.run(rows.build, 'rowChunk', chunks, [
-    at.rows * 4,
-    at.panels * 4,
-    at.out * 4,
-    mPad,
-    k,
-    nPad,
-    chunkRows,
-    chunkCols,
-    at.bias * 4,
-    flags,
-    at.rowLists * 4,
-    chunkRowsA,
-  ]);
-  copyOut(backend, heap, tensors.out, at);
-  return true;
 }
 
 /**
@@ -730,23 +589,5 @@ export function tiles(
     return { chunkRows, chunkCols: cols, chunks: Math.ceil(rows / chunkRows) };
   }
   const chunkCols = Math.ceil(cols / 8 / wanted) * 8;
-  return { chunkRows: rows, chunkCols, chunks: Math.ceil(cols / chunkCols) };
-}
-
-/**
- * {@link tiles} for threaded-row-wide.wat's `rowChunk`: columns in multiples of 32 (its step), rows in
- * any number (each row walks alone); about {@link CHUNKS_PER_THREAD} tiles per thread.
- */
-export function rowTiles(
-  rows: number,
-  cols: number,
-  threads: number,
-): { chunkRows: number; chunkCols: number; chunks: number } {
-  const wanted = threads * CHUNKS_PER_THREAD;
-  if (rows >= cols) {
-    const chunkRows = Math.ceil(rows / wanted);
-    return { chunkRows, chunkCols: cols, chunks: Math.ceil(rows / chunkRows) };
-  }
-  const chunkCols = Math.ceil(cols / ROW_WIDE_COLUMNS / wanted) * ROW_WIDE_COLUMNS;
   return { chunkRows: rows, chunkCols, chunks: Math.ceil(cols / chunkCols) };
 }

@@ -10,17 +10,15 @@ export {
   PAIR_PANEL_COLUMNS,
   pairListsWanted,
 } from '../kernels/float-zero-skip.js';
-export { type Layout, layoutOf, rowTiles, setPoolPrep, tiles } from '../kernels/mat-mul-by-threads.js';
+export { type Layout, layoutOf, setPoolPrep, tiles } from '../kernels/mat-mul-by-threads.js';
 export * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 export * as pairStepsWasm from '../simd/generated/threaded-pair-steps-wasm.js';
-export * as rowWideWasm from '../simd/generated/threaded-row-wide-wasm.js';
 export { listWords } from '../simd/pair-steps.js';
 export { simdKernels, simdKernelsFlavor } from '../simd/simd-kernels.js';
 export { ThreadPool } from './pool.js';
 export {
   type ThreadedMatMulKernels,
   type ThreadedPairKernels,
-  type ThreadedRowKernels,
   threadPool,
   wasmThreads,
 } from './wasm-threads.js';

@@ -13,7 +13,6 @@ import * as int8DirectWasm from '../simd/generated/threaded-int8-direct-wasm.js'
 import * as int8Wasm from '../simd/generated/threaded-int8-wasm.js';
 import * as matMulWasm from '../simd/generated/threaded-mat-mul-wasm.js';
 import * as pairStepsWasm from '../simd/generated/threaded-pair-steps-wasm.js';
-import * as rowWideWasm from '../simd/generated/threaded-row-wide-wasm.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { bytesOf } from '../simd/simd-module.js';
 import { ThreadPool } from './pool.js';
@@ -77,22 +76,6 @@ export interface ThreadedPairKernels {
    * at `params` (see the .wat).
    */
   prepChunk(chunk: number, params: number): void;
-}
-
-/** The functions of threaded-row-wide.wat (pointers are byte offsets into the pool's memory). */
-export interface ThreadedRowKernels {
-  /**
-   * Chunk `chunk` of a product's preparation where the rows may walk: threaded-pair-steps.wat's
-   * `prepChunk` (its 14 arguments at `params`, a 15th: where the unions go), but its row chunks
-   * listed per single row (row-lists.wat's lists, blocks of 256 steps) instead of per pair (see the .wat).
-   */
-  rowPrepChunk(chunk: number, params: number): void;
-  /**
-   * One tile of a product on packed panels over `rowPrepChunk`'s lists, 32 columns a step (see the
-   * .wat), then bias (flags bit 0) and relu (bit 1); `matMulChunk`'s arguments, the lists, and the
-   * rows of each listing chunk.
-   */
-  rowChunk(...args: [...ProductTileArgs, lists: number, listRows: number]): void;
 }
 
 /** The functions of threaded-filter-gradient.wat. */
@@ -183,7 +166,6 @@ const MODULES = {
   int8Direct: int8DirectWasm,
   int8Chain: int8ChainWasm,
   pairs: pairStepsWasm,
-  rows: rowWideWasm,
 } as const;
 
 /** A module of the pool. */
@@ -203,8 +185,6 @@ const JOB_FUNCTIONS = [
   'int8ChainChunk',
   'pairChunk',
   'prepChunk',
-  'rowChunk',
-  'rowPrepChunk',
 ] as const;
 
 /** The pool and which of its modules is which (module, build). */
@@ -368,7 +348,6 @@ export function threadPool(
 export function threadPool(module: 'int8Direct'): PoolUse<ThreadedInt8DirectKernels> | null;
 export function threadPool(module: 'int8Chain'): PoolUse<ThreadedInt8ChainKernels> | null;
 export function threadPool(module: 'pairs'): PoolUse<ThreadedPairKernels> | null;
-export function threadPool(module: 'rows'): PoolUse<ThreadedRowKernels> | null;
 export function threadPool(module: PoolModule): PoolUse<object> | null {
   const current = whole();
   if (current == null || !enabled) return null;
