@@ -10,10 +10,20 @@
  * With `PAIR_LISTS_SWITCH=rows` the switch is theirs instead: the rows' lists where they pay (on)
  * against the pairs alone (off), the pairs on both sides, each product as the backend runs it.
  *
- * `pnpm --filter @tensorfold/bench pair-lists-products [rounds]`
+ * On the pool (`TENSORFOLD_WASM_THREADS=2`: these products pass the crossover) the rows' switch times
+ * the pool's rows where it has them (wip/pool-rows measured its threaded-row-wide.wat, not landed:
+ * BENCHMARKS.md) against its pairs, each with its preparation and copies; without them both sides run
+ * the pairs. The last column counts the calls on the `on` side that walked the wide rows (one
+ * thread's or the pool's). `POOL_PREP=calling|job|before`: where the pool prepares its operands.
+ * `--trained steps`: the operands after that many steps of the suite's MLP training on MNIST
+ * (trained-mlp-operands.ts), where the shares are those of steady training.
+ *
+ * `pnpm --filter @tensorfold/bench pair-lists-products [rounds] [--trained steps]`
  */
 import { loadavg } from 'node:os';
 import {
+  floatWideRowWalks,
+  poolInternals,
   setFloatPairListsEnabled,
   setFloatRowListsEnabled,
   setFloatZeroSkipEnabled,
@@ -24,6 +34,7 @@ import { mlpOperands } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb } from './switch-ab.js';
 import { timedMs } from './timed-call.js';
+import { trainedMlpOperands } from './trained-mlp-operands.js';
 
 const CALLS = 20;
 
@@ -31,13 +42,24 @@ const CALLS = 20;
 const ROWS = process.env.PAIR_LISTS_SWITCH === 'rows';
 
 async function main() {
-  const rounds = Number(process.argv[2] ?? '15');
+  const args = process.argv.slice(2);
+  const trainedAt = args.indexOf('--trained');
+  const trainedSteps = trainedAt < 0 ? 0 : Number(args[trainedAt + 1]);
+  if (trainedAt >= 0 && !(Number.isInteger(trainedSteps) && trainedSteps > 0))
+    throw new Error(`--trained takes a number of steps, not ${args[trainedAt + 1]}.`);
+  const rounds = Number(
+    args.filter((_, i) => trainedAt < 0 || (i !== trainedAt && i !== trainedAt + 1))[0] ?? '15',
+  );
   console.log(`backend: ${await useBackend('wasm')}`);
+  // POOL_PREP=calling|job|before: where the pool's products prepare their operands (default job)
+  const prep = process.env.POOL_PREP;
+  if (prep === 'calling' || prep === 'job' || prep === 'before') poolInternals.setPoolPrep(prep);
   setFloatRowListsEnabled(false); // (the pairs, not the rows' lists that may run instead)
   const side = ROWS ? setFloatRowListsEnabled : setFloatPairListsEnabled;
   const switched = ROWS ? 'rows' : 'pairs';
   const tensorsBefore = tf.memory().numTensors;
-  const operands = await mlpOperands();
+  const operands = trainedAt < 0 ? await mlpOperands() : await trainedMlpOperands('mnist', trainedSteps);
+  console.log(`operands ${trainedAt < 0 ? 'at initialization' : `after ${trainedSteps} training steps`}`);
   const { x, w1, w2, h1, h2, dy1, dy2 } = operands;
   const zeros = (t: tf.Tensor) => (t.dataSync() as Float32Array).filter((v) => v === 0).length / t.size;
   console.log(
@@ -51,16 +73,27 @@ async function main() {
     ['dX2 dy2 . W2^T', () => tf.matMul(dy2, w2, false, true)],
   ];
   console.log(
-    `| product | ${switched} on: wall (CPU) us | ${switched} off | off / on: wall (CPU) |\n|---|---|---|---|`,
+    `| product | ${switched} on: wall (CPU) us | ${switched} off | off / on: wall (CPU) | wide-row walks on |\n|---|---|---|---|---|`,
   );
   for (const [name, run] of products) {
     // microseconds a call, wall and CPU, per round
+    let walks = 0;
+    let onCalls = 0;
+    let sideOn = false;
     const perCall = await runSwitchAb(
-      side,
+      (on) => {
+        sideOn = on;
+        side(on);
+      },
       async (calls) => {
+        const before = floatWideRowWalks();
         const { wall, cpu } = await timedMs(() => {
           for (let i = 0; i < calls; i++) run().dispose();
         });
+        if (sideOn) {
+          walks += floatWideRowWalks() - before;
+          onCalls += calls;
+        }
         return { wall: (wall * 1000) / calls, cpu: (cpu * 1000) / calls };
       },
       { rounds, steps: CALLS, warmupRounds: 1 },
@@ -68,7 +101,7 @@ async function main() {
     const [on, off] = [median(perCall.on.map((t) => t.wall)), median(perCall.off.map((t) => t.wall))];
     const [cpuOn, cpuOff] = [median(perCall.on.map((t) => t.cpu)), median(perCall.off.map((t) => t.cpu))];
     console.log(
-      `| ${name} | ${on.toFixed(0)} (${cpuOn.toFixed(0)}) | ${off.toFixed(0)} (${cpuOff.toFixed(0)}) | ${(off / on).toFixed(3)} (${(cpuOff / cpuOn).toFixed(3)}) |`,
+      `| ${name} | ${on.toFixed(0)} (${cpuOn.toFixed(0)}) | ${off.toFixed(0)} (${cpuOff.toFixed(0)}) | ${(off / on).toFixed(3)} (${(cpuOff / cpuOn).toFixed(3)}) | ${walks}/${onCalls} |`,
     );
   }
   setFloatZeroSkipEnabled(true);
