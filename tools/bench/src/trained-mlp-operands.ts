@@ -15,10 +15,11 @@ import type { MlpOperands } from './mlp-operands.js';
 import { mlpNetwork } from './networks.js';
 import { batchAt, type DataKind, disposeBatches, trainingBatches } from './training-data.js';
 
-/** {@link MlpOperands} after `steps` training steps on `data`; the model and batches freed. */
+/** {@link MlpOperands} after `steps` training steps on `data`; the model, its optimizer's state and the batches freed. */
 export async function trainedMlpOperands(data: DataKind, steps: number): Promise<MlpOperands> {
   const model: Sequential = mlpNetwork();
-  model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: categoricalCrossentropy() });
+  const optimizer = adam({ learningRate: 1e-3 });
+  model.compile({ optimizer, loss: categoricalCrossentropy() });
   const { data: batches, remove } = await trainingBatches(data, 128, [784]);
   try {
     for (let step = 0; step < steps; step++) {
@@ -43,6 +44,7 @@ export async function trainedMlpOperands(data: DataKind, steps: number): Promise
     return { ...tensors, dispose: () => tf.dispose(Object.values(tensors)) };
   } finally {
     model.dispose();
+    optimizer.dispose(); // (Adam's moments: the model does not own them)
     disposeBatches(batches);
     remove();
   }
