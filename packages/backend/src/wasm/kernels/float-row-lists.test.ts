@@ -2,11 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as kernelsWasm from '../simd/generated/kernels-wasm.js';
 import * as pairStepsWasm from '../simd/generated/pair-steps-wasm.js';
 import * as rowStepsWasm from '../simd/generated/row-steps-wasm.js';
-import { rowPanelAt, rowStepsFloats } from '../simd/row-steps.js';
+import { rowPanelAt } from '../simd/row-steps.js';
 import { simdKernelsFlavor } from '../simd/simd-kernels.js';
 import { input, onOneWasmThreadWithFloatSkip } from '../test-utils/float-pairs.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
-import { bitsOnShapes, ROW_STEPS_WALK, type RowListsShape, sparse } from '../test-utils/row-lists-checks.js';
+import {
+  bitsOnShapes,
+  listsLayoutCase,
+  ROW_STEPS_WALK,
+  type RowListsShape,
+  sparse,
+} from '../test-utils/row-lists-checks.js';
 import { type KernelInput, runKernelOn, sameBits, sequence, worstExcess } from '../test-utils/run-kernel.js';
 import {
   floatRowWalks,
@@ -40,53 +46,7 @@ describe('rowSteps and matMulRows (row-steps.wat)', () => {
   it.each(BUILDS)(
     'lists per row and block of 512 steps the steps not ±0, as the panel row and the value, and counts the pairs (%s build)',
     (_n, rows, pairs, dense) => {
-      // a [4, 1030]: blocks [0, 512), [512, 1024), [1024, 1030) (its last 2 steps in the scalar tail).
-      const [m, k] = [4, 1030];
-      const { rowKernels, pairKernels, heap, words } = modules(rows, pairs, dense);
-      heap[3] = 1;
-      heap[511] = 2; // the first block's last step
-      heap[512] = -3;
-      heap[700] = Number.NaN; // listed: only ±0 is passed over
-      heap[1029] = 4; // the tail
-      heap[7] = -0;
-      heap[k + 5] = 5;
-      heap[k + 511] = 6; // with row 0's: one pair-step
-      heap[k + 1028] = -0; // the tail, not listed
-      for (let p = 512; p < 1024; p++) heap[3 * k + p] = p % 3 === 0 ? 0.5 : -0.25; // row 2 all ±0
-      const lists = 65536;
-      const panel = 1 << 20;
-      const listed = rowKernels.rowSteps(0, lists, m, k, panel);
-      const steps = (r: number, kb: number) => {
-        const [from, to] = [words[lists / 4 + 2 * (r * 3 + kb)], words[lists / 4 + 2 * (r * 3 + kb) + 1]];
-        const out: [number, number][] = [];
-        for (let w = from; w < to; w += 8) out.push([(words[w / 4] - panel) / 64, heap[w / 4 + 1]]);
-        return out;
-      };
-      expect(steps(0, 0)).toEqual([
-        [3, 1],
-        [511, 2],
-      ]);
-      expect(steps(0, 1)).toEqual([
-        [512, -3],
-        [700, Number.NaN],
-      ]);
-      expect(steps(0, 2)).toEqual([[1029, 4]]);
-      expect(steps(1, 0)).toEqual([
-        [5, 5],
-        [511, 6],
-      ]);
-      expect(steps(1, 2)).toEqual([]);
-      expect([steps(2, 0), steps(2, 1), steps(2, 2)]).toEqual([[], [], []]);
-      expect(steps(3, 1)).toEqual(
-        Array.from({ length: 512 }, (_, i) => [512 + i, (512 + i) % 3 === 0 ? 0.5 : -0.25]),
-      );
-      expect(listed).toBe(5 + 2 + 512);
-      // the pairs' count of the same a, without their pass: pair (0, 1) 3 + 2 + 1 steps, pair (2, 3) 512
-      expect(rowKernels.pairUnion()).toBe(6 + 512);
-      expect(pairKernels.pairSteps(0, lists, m, k)).toBe(rowKernels.pairUnion());
-      // what it wrote stays inside the scratch the products allocate, before the panel
-      expect(rowPanelAt(0, m, k)).toBeGreaterThanOrEqual(4 * (2 * m * 3 + 2 * m * k));
-      expect(rowStepsFloats(m, k)).toBeGreaterThanOrEqual(rowPanelAt(0, m, k) / 4 + 16 * k + 16);
+      listsLayoutCase(ROW_STEPS_WALK, modules(rows, pairs, dense));
     },
   );
 

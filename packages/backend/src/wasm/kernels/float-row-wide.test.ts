@@ -6,7 +6,13 @@ import { pairStepsFloats } from '../simd/pair-steps.js';
 import { rowStepsFloats } from '../simd/row-steps.js';
 import { rowWideFloats, rowWidePanelAt } from '../simd/row-wide.js';
 import { pairModulesOn } from '../test-utils/pair-modules.js';
-import { bitsOnShapes, ROW_WIDE_WALK, type RowListsShape, sparse } from '../test-utils/row-lists-checks.js';
+import {
+  bitsOnShapes,
+  listsLayoutCase,
+  ROW_WIDE_WALK,
+  type RowListsShape,
+  sparse,
+} from '../test-utils/row-lists-checks.js';
 import { sequence } from '../test-utils/run-kernel.js';
 import { pairListFloats } from './float-zero-skip.js';
 
@@ -30,53 +36,7 @@ describe('rowSteps and matMulRows (row-wide.wat)', () => {
   it.each(BUILDS)(
     'lists per row and block of 256 steps the steps not ±0, as the panel row and the value, and counts the pairs (%s build)',
     (_n, rows, pairs, dense) => {
-      // a [4, 600]: blocks [0, 256), [256, 512), [512, 600)
-      const [m, k] = [4, 600];
-      const { rowKernels, pairKernels, heap, words } = modules(rows, pairs, dense);
-      heap[3] = 1;
-      heap[255] = 2; // the first block's last step
-      heap[256] = -3;
-      heap[400] = Number.NaN; // listed: only ±0 is passed over
-      heap[599] = 4; // the last block, the scalar tail
-      heap[7] = -0;
-      heap[k + 5] = 5;
-      heap[k + 255] = 6; // with row 0's: one pair-step
-      heap[k + 598] = -0; // not listed
-      for (let p = 256; p < 512; p++) heap[3 * k + p] = p % 3 === 0 ? 0.5 : -0.25; // row 2 all ±0
-      const lists = 65536;
-      const panel = 1 << 20;
-      const listed = rowKernels.rowSteps(0, lists, m, k, panel);
-      const steps = (r: number, kb: number) => {
-        const [from, to] = [words[lists / 4 + 2 * (r * 3 + kb)], words[lists / 4 + 2 * (r * 3 + kb) + 1]];
-        const out: [number, number][] = [];
-        for (let w = from; w < to; w += 8) out.push([(words[w / 4] - panel) / 64, heap[w / 4 + 1]]);
-        return out;
-      };
-      expect(steps(0, 0)).toEqual([
-        [3, 1],
-        [255, 2],
-      ]);
-      expect(steps(0, 1)).toEqual([
-        [256, -3],
-        [400, Number.NaN],
-      ]);
-      expect(steps(0, 2)).toEqual([[599, 4]]);
-      expect(steps(1, 0)).toEqual([
-        [5, 5],
-        [255, 6],
-      ]);
-      expect(steps(1, 2)).toEqual([]);
-      expect([steps(2, 0), steps(2, 1), steps(2, 2)]).toEqual([[], [], []]);
-      expect(steps(3, 1)).toEqual(
-        Array.from({ length: 256 }, (_, i) => [256 + i, (256 + i) % 3 === 0 ? 0.5 : -0.25]),
-      );
-      expect(listed).toBe(5 + 2 + 256);
-      // the pairs' count of the same a, without their pass: pair (0, 1) 3 + 2 + 1 steps, pair (2, 3) 256
-      expect(rowKernels.pairUnion()).toBe(6 + 256);
-      expect(pairKernels.pairSteps(0, lists, m, k)).toBe(rowKernels.pairUnion());
-      // what it wrote stays inside the scratch the products allocate, before the panel
-      expect(rowWidePanelAt(0, m, k)).toBeGreaterThanOrEqual(4 * (2 * m * 3 + 2 * m * k));
-      expect(rowWideFloats(m, k)).toBeGreaterThanOrEqual(rowWidePanelAt(0, m, k) / 4 + 32 * k);
+      listsLayoutCase(ROW_WIDE_WALK, modules(rows, pairs, dense));
     },
   );
 

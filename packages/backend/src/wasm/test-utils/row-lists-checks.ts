@@ -30,6 +30,8 @@ export interface RowListsWalk {
   floats(m: number, k: number): number;
   /** Where the panel goes in the scratch at `lists` (bytes: rowPanelAt, rowWidePanelAt). */
   panelAt(lists: number, m: number, k: number): number;
+  /** Floats after the panel the walk writes (row-steps.wat: its slots' first, empty rows' sums). */
+  spareFloats: number;
 }
 
 /** row-steps.wat: 16 columns a step, blocks of 512 steps. */
@@ -43,6 +45,7 @@ export const ROW_STEPS_WALK: RowListsWalk = {
   block: 512,
   floats: rowStepsFloats,
   panelAt: rowPanelAt,
+  spareFloats: 16,
 };
 
 /** row-wide.wat: 32 columns a step, blocks of 256 steps. */
@@ -56,7 +59,77 @@ export const ROW_WIDE_WALK: RowListsWalk = {
   block: 256,
   floats: rowWideFloats,
   panelAt: rowWidePanelAt,
+  spareFloats: 0,
 };
+
+/** `rowSteps`' and `pairSteps`' functions of one build, and the heap they share (see pair-modules.ts). */
+export interface ListingModules {
+  rowKernels: {
+    rowSteps(a: number, lists: number, m: number, k: number, panel: number): number;
+    pairUnion(): number;
+  };
+  pairKernels: { pairSteps(a: number, lists: number, m: number, k: number): number };
+  heap: Float32Array;
+  words: Int32Array;
+}
+
+/**
+ * The lists' layout on `a [4, 2 block + 6]` (blocks `[0, B)`, `[B, 2B)` and 6 steps, the last 2 in the
+ * scalar tail): each row's steps not ±0 per block, as the panel row and the value (NaN listed, -0
+ * not), a row all ±0 in a block and one dense in it, the count and the pairs' union (against
+ * `pairSteps`' own count), and the scratch the lists and the panel need.
+ */
+export function listsLayoutCase(
+  walk: RowListsWalk,
+  { rowKernels, pairKernels, heap, words }: ListingModules,
+): void {
+  const B = walk.block;
+  const [m, k] = [4, 2 * B + 6];
+  heap[3] = 1;
+  heap[B - 1] = 2; // the first block's last step
+  heap[B] = -3;
+  heap[B + 100] = Number.NaN; // listed: only ±0 is passed over
+  heap[2 * B + 5] = 4; // the scalar tail
+  heap[7] = -0;
+  heap[k + 5] = 5;
+  heap[k + B - 1] = 6; // with row 0's: one pair-step
+  heap[k + 2 * B + 4] = -0; // the tail, not listed
+  for (let p = B; p < 2 * B; p++) heap[3 * k + p] = p % 3 === 0 ? 0.5 : -0.25; // row 2 all ±0
+  const lists = 65536;
+  const panel = 1 << 20;
+  const listed = rowKernels.rowSteps(0, lists, m, k, panel);
+  const steps = (r: number, kb: number) => {
+    const [from, to] = [words[lists / 4 + 2 * (r * 3 + kb)], words[lists / 4 + 2 * (r * 3 + kb) + 1]];
+    const out: [number, number][] = [];
+    for (let w = from; w < to; w += 8) out.push([(words[w / 4] - panel) / 64, heap[w / 4 + 1]]);
+    return out;
+  };
+  expect(steps(0, 0)).toEqual([
+    [3, 1],
+    [B - 1, 2],
+  ]);
+  expect(steps(0, 1)).toEqual([
+    [B, -3],
+    [B + 100, Number.NaN],
+  ]);
+  expect(steps(0, 2)).toEqual([[2 * B + 5, 4]]);
+  expect(steps(1, 0)).toEqual([
+    [5, 5],
+    [B - 1, 6],
+  ]);
+  expect(steps(1, 2)).toEqual([]);
+  expect([steps(2, 0), steps(2, 1), steps(2, 2)]).toEqual([[], [], []]);
+  expect(steps(3, 1)).toEqual(Array.from({ length: B }, (_, i) => [B + i, (B + i) % 3 === 0 ? 0.5 : -0.25]));
+  expect(listed).toBe(5 + 2 + B);
+  // the pairs' count of the same a, without their pass: pair (0, 1) 3 + 2 + 1 steps, pair (2, 3) B
+  expect(rowKernels.pairUnion()).toBe(6 + B);
+  expect(pairKernels.pairSteps(0, lists, m, k)).toBe(rowKernels.pairUnion());
+  // what it wrote stays inside the scratch the products allocate, before the panel
+  expect(walk.panelAt(0, m, k)).toBeGreaterThanOrEqual(4 * (2 * m * 3 + 2 * m * k));
+  expect(walk.floats(m, k)).toBeGreaterThanOrEqual(
+    walk.panelAt(0, m, k) / 4 + walk.columns * k + walk.spareFloats,
+  );
+}
 
 /** `[rows, cols]` values in [-1, 1) of which about `zeros` are ±0 (some -0), independently in each row. */
 export function sparse(rows: number, cols: number, zeros: number, seed: number): Float32Array {
