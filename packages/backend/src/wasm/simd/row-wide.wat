@@ -16,7 +16,7 @@
   (func (export "rowSteps") (param $a i32) (param $lists i32) (param $m i32) (param $k i32) (param $panel i32) (result i32)
     (call $rowLists (local.get $a) (local.get $lists) (local.get $m) (local.get $k) (local.get $panel) (i32.const 8)))
 
-;; out[m, n] = a[m, k] . b[k, n], all row-major, over rowSteps's lists of a (made with this panel):
+  ;; out[m, n] = a[m, k] . b[k, n], all row-major, over rowSteps's lists of a (made with this panel):
   ;; each row walks only its listed steps, 32 columns of out at a time in 8 vector accumulators, the steps
   ;; in order: the sums of the dense product, less terms of ±0. Needs n % 32 == 0. The panel is two
   ;; panels of 16 columns, copied by copyPanel (flags & 1: b given transposed, as bT[n, k]) one after
