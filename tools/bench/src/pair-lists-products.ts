@@ -34,7 +34,7 @@ import { mlpOperands } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
 import { runSwitchAb } from './switch-ab.js';
 import { timedMs } from './timed-call.js';
-import { trainedMlpOperands } from './trained-mlp-operands.js';
+import { trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
 
 const CALLS = 20;
 
@@ -42,14 +42,8 @@ const CALLS = 20;
 const ROWS = process.env.PAIR_LISTS_SWITCH === 'rows';
 
 async function main() {
-  const args = process.argv.slice(2);
-  const trainedAt = args.indexOf('--trained');
-  const trainedSteps = trainedAt < 0 ? 0 : Number(args[trainedAt + 1]);
-  if (trainedAt >= 0 && !(Number.isInteger(trainedSteps) && trainedSteps > 0))
-    throw new Error(`--trained takes a number of steps, not ${args[trainedAt + 1]}.`);
-  const rounds = Number(
-    args.filter((_, i) => trainedAt < 0 || (i !== trainedAt && i !== trainedAt + 1))[0] ?? '15',
-  );
+  const { steps: trainedSteps, rest } = trainedOption(process.argv.slice(2));
+  const rounds = Number(rest[0] ?? '15');
   console.log(`backend: ${await useBackend('wasm')}`);
   // POOL_PREP=calling|job|before: where the pool's products prepare their operands (default job)
   const prep = process.env.POOL_PREP;
@@ -58,8 +52,10 @@ async function main() {
   const side = ROWS ? setFloatRowListsEnabled : setFloatPairListsEnabled;
   const switched = ROWS ? 'rows' : 'pairs';
   const tensorsBefore = tf.memory().numTensors;
-  const operands = trainedAt < 0 ? await mlpOperands() : await trainedMlpOperands('mnist', trainedSteps);
-  console.log(`operands ${trainedAt < 0 ? 'at initialization' : `after ${trainedSteps} training steps`}`);
+  const operands = trainedSteps === 0 ? await mlpOperands() : await trainedMlpOperands('mnist', trainedSteps);
+  console.log(
+    `operands ${trainedSteps === 0 ? 'at initialization' : `after ${trainedSteps} training steps`}`,
+  );
   const { x, w1, w2, h1, h2, dy1, dy2 } = operands;
   const zeros = (t: tf.Tensor) => (t.dataSync() as Float32Array).filter((v) => v === 0).length / t.size;
   console.log(

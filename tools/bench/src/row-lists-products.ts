@@ -21,7 +21,7 @@ import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
 import { mlpOperands } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
-import { trainedMlpOperands } from './trained-mlp-operands.js';
+import { trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
 
 const CALLS = 10;
 
@@ -35,18 +35,13 @@ function fmaBuild(name: string): Uint8Array<ArrayBuffer> {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  const trainedAt = args.indexOf('--trained');
-  const trainedSteps = trainedAt < 0 ? 0 : Number(args[trainedAt + 1]);
-  if (trainedAt >= 0 && !(Number.isInteger(trainedSteps) && trainedSteps > 0))
-    throw new Error(`--trained takes a number of steps, not ${args[trainedAt + 1]}.`);
-  const [data = 'mnist', roundsArg = '30'] = args.filter(
-    (_, i) => trainedAt < 0 || (i !== trainedAt && i !== trainedAt + 1),
-  );
+  const { steps: trainedSteps, rest } = trainedOption(process.argv.slice(2));
+  const [data = 'mnist', roundsArg = '30'] = rest;
   if (data !== 'mnist' && data !== 'random') throw new Error(`Pass mnist or random, not ${data}.`);
   const rounds = Number(roundsArg);
   await useBackend('wasm'); // (the operands are built with tfjs; the kernels run below)
-  const operands = trainedAt < 0 ? await mlpOperands(data) : await trainedMlpOperands(data, trainedSteps);
+  const operands =
+    trainedSteps === 0 ? await mlpOperands(data) : await trainedMlpOperands(data, trainedSteps);
   const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
   const transposed = (t: tf.Tensor2D) => tf.tidy(() => read(tf.transpose(t)));
   const [x, w1, w2, h1, dy1, dy2] = [
@@ -103,7 +98,7 @@ async function main() {
     pairs.matMulPairs(a, b, outPairs, m, k, n, lists, every, panel, flags);
     return listed;
   };
-  const state = trainedAt < 0 ? 'at initialization' : `after ${trainedSteps} training steps`;
+  const state = trainedSteps === 0 ? 'at initialization' : `after ${trainedSteps} training steps`;
   console.log(
     `row-steps.wat and row-wide.wat against pair-steps.wat (FMA builds, one thread), ${data} operands ${state}, ` +
       `${rounds} rounds of ${CALLS} calls`,

@@ -1,7 +1,7 @@
 import { initBackend } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainedMlpOperands } from './trained-mlp-operands.js';
+import { trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
 
 beforeAll(async () => {
   await initBackend({ require: 'cpu' });
@@ -30,4 +30,12 @@ describe('trainedMlpOperands', () => {
     operands.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
+
+  it('takes the --trained option out of the arguments, and names it when its count is not one', () => {
+    expect(trainedOption(['mnist', '30'])).toEqual({ steps: 0, rest: ['mnist', '30'] });
+    expect(trainedOption(['mnist', '--trained', '300', '30'])).toEqual({ steps: 300, rest: ['mnist', '30'] });
+    expect(trainedOption(['--trained', '5'])).toEqual({ steps: 5, rest: [] });
+    for (const bad of [['--trained'], ['--trained', '0'], ['--trained', '2.5'], ['--trained', 'mnist']])
+      expect(() => trainedOption(bad)).toThrow(/--trained takes a number of steps/);
+  });
 });

@@ -49,3 +49,16 @@ export async function trainedMlpOperands(data: DataKind, steps: number): Promise
     remove();
   }
 }
+
+/**
+ * A bench's `--trained steps` option: `steps` (0 where the option is absent; else a positive integer,
+ * or an error naming the option) and `rest`, the other arguments in order.
+ */
+export function trainedOption(args: readonly string[]): { steps: number; rest: string[] } {
+  const at = args.indexOf('--trained');
+  if (at < 0) return { steps: 0, rest: [...args] };
+  const steps = Number(args[at + 1]);
+  if (!(Number.isInteger(steps) && steps > 0))
+    throw new Error(`--trained takes a number of steps, not ${args[at + 1]}.`);
+  return { steps, rest: args.filter((_, i) => i !== at && i !== at + 1) };
+}
