@@ -16,7 +16,9 @@
  * the pairs. The last column counts the calls on the `on` side that walked the wide rows (one
  * thread's or the pool's). `POOL_PREP=calling|job|before`: where the pool prepares its operands.
  * `--trained steps`: the operands after that many steps of the suite's MLP training on MNIST
- * (trained-mlp-operands.ts), where the shares are those of steady training.
+ * (trained-mlp-operands.ts), where the shares are those of steady training. Each product repeats one
+ * batch's operands, whose branches the predictor learns (listings-fresh times the listings on fresh
+ * batches too).
  *
  * `pnpm --filter @tensorfold/bench pair-lists-products [rounds] [--trained steps]`
  */

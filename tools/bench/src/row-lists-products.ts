@@ -12,27 +12,21 @@
  * `m k`, a pair's of `m / 2 k`), their ratio (what float-zero-skip.ts's bounds weigh), each side's
  * median microseconds a call (listing included), the median ratio of the rounds, pairs / rows and
  * pairs / wide rows (> 1: the rows are faster), and whether the three outputs hold the same bits
- * (they must). Needs Node's relaxed SIMD (the script's node flag).
+ * (they must). Needs Node's relaxed SIMD (the script's node flag). Each side lists and walks one
+ * batch's operands call after call, which the branch predictor learns: a listing or walk that
+ * branches on the data costs more in training, where every step brings a new batch (listings-fresh
+ * times the listings both ways).
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { PairStepKernels, RowStepKernels } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
+import { fmaInstance } from './fma-builds.js';
 import { mlpOperands } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
 import { trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
 
 const CALLS = 10;
-
-/** The FMA build of one of the backend's generated modules, as bytes. */
-function fmaBuild(name: string): Uint8Array<ArrayBuffer> {
-  const file = new URL(`../../../packages/backend/src/wasm/simd/generated/${name}-wasm.ts`, import.meta.url);
-  const base64 = readFileSync(file, 'utf8').match(/FMA_WASM_BASE64 =\s*'([^']+)'/)?.[1];
-  if (base64 == null)
-    throw new Error(`${name}: no FMA build; run pnpm --filter @tensorfold/backend generate`);
-  return Uint8Array.from(Buffer.from(base64, 'base64'));
-}
 
 async function main() {
   const { steps: trainedSteps, rest } = trainedOption(process.argv.slice(2));
@@ -56,9 +50,7 @@ async function main() {
   operands.dispose();
 
   const memory = new WebAssembly.Memory({ initial: 2048 }); // 128 MiB
-  const instance = <T>(name: string) =>
-    new WebAssembly.Instance(new WebAssembly.Module(fmaBuild(name)), { env: { memory } })
-      .exports as unknown as T;
+  const instance = <T>(name: string) => fmaInstance<T>(name, memory);
   const rows = instance<RowStepKernels>('row-steps');
   const wide = instance<RowStepKernels>('row-wide');
   const pairs = instance<PairStepKernels>('pair-steps');

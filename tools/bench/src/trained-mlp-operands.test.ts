@@ -1,7 +1,7 @@
 import { initBackend } from '@tensorfold/backend';
 import { tf } from '@tensorfold/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
+import { trainedMlpOperandCycle, trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
 
 beforeAll(async () => {
   await initBackend({ require: 'cpu' });
@@ -28,6 +28,18 @@ describe('trainedMlpOperands', () => {
     expect(passedThrough).toBe(0);
     expect(dy1v.some((v) => v !== 0)).toBe(true);
     operands.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it("gives MNIST's cycle of batches from the same weights, each batch its own, and leaks no tensor", async () => {
+    const before = tf.memory().numTensors;
+    const cycle = await trainedMlpOperandCycle('mnist', 1, 3);
+    expect(cycle).toHaveLength(3);
+    const pixels = cycle.map((o) => o.x.dataSync());
+    expect(pixels[0]).not.toEqual(pixels[1]);
+    expect(pixels[1]).not.toEqual(pixels[2]);
+    expect(cycle[2].w1.dataSync()).toEqual(cycle[0].w1.dataSync());
+    for (const o of cycle) o.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 

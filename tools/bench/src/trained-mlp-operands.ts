@@ -17,6 +17,22 @@ import { batchAt, type DataKind, disposeBatches, trainingBatches } from './train
 
 /** {@link MlpOperands} after `steps` training steps on `data`; the model, its optimizer's state and the batches freed. */
 export async function trainedMlpOperands(data: DataKind, steps: number): Promise<MlpOperands> {
+  const [operands] = await trainedMlpOperandCycle(data, steps, 1);
+  return operands;
+}
+
+/**
+ * {@link MlpOperands} of the `count` batches that follow `steps` training steps on `data` (the
+ * bench's cycle: batch `steps`, `steps + 1`, ...; random pixels have one batch), all from the same trained weights: for benches
+ * that feed a kernel a new batch each call, as training does (a kernel's data-dependent branches
+ * cost more on fresh data than on one batch repeated, which the branch predictor learns). The
+ * model, its optimizer's state and the batches freed.
+ */
+export async function trainedMlpOperandCycle(
+  data: DataKind,
+  steps: number,
+  count: number,
+): Promise<MlpOperands[]> {
   const model: Sequential = mlpNetwork();
   const optimizer = adam({ learningRate: 1e-3 });
   model.compile({ optimizer, loss: categoricalCrossentropy() });
@@ -26,28 +42,33 @@ export async function trainedMlpOperands(data: DataKind, steps: number): Promise
       const { x, y } = batchAt(batches, step);
       await model.trainOnBatch(x, y);
     }
-    const next = batchAt(batches, steps);
-    const weights = model.getWeights(); // W1 [784, 512], b1, W2 [512, 256], b2, W3 [256, 10], b3
-    const tensors = tf.tidy(() => {
-      const [w1, b1, w2, b2, w3, b3] = weights as tf.Tensor2D[];
-      const x = tf.clone(next.x) as tf.Tensor2D; // [128, 784]
-      const y = tf.clone(next.y) as tf.Tensor2D; // [128, 10]
-      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)) as tf.Tensor2D; // [128, 512]
-      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D; // [128, 256]
-      const p = tf.softmax(tf.add(tf.matMul(h2, w3), b3)); // [128, 10]
-      const dLogits = tf.div(tf.sub(p, y), 128); // [128, 10]
-      const dy2 = tf.mul(tf.matMul(dLogits, w3, false, true), tf.step(h2)) as tf.Tensor2D; // [128, 256]
-      const dy1 = tf.mul(tf.matMul(dy2, w2, false, true), tf.step(h1)) as tf.Tensor2D; // [128, 512]
-      return { x, y, w1: tf.clone(w1), w2: tf.clone(w2), h1, h2, dy1, dy2 };
-    });
+    const weights = model.getWeights() as tf.Tensor2D[]; // W1 [784, 512], b1, W2 [512, 256], b2, W3 [256, 10], b3
+    const cycle = Array.from({ length: count }, (_, i) => operandsOf(weights, batchAt(batches, steps + i)));
     tf.dispose(weights);
-    return { ...tensors, dispose: () => tf.dispose(Object.values(tensors)) };
+    return cycle;
   } finally {
     model.dispose();
     optimizer.dispose(); // (Adam's moments: the model does not own them)
     disposeBatches(batches);
     remove();
   }
+}
+
+/** The step's operands for one batch from the weights `[W1, b1, W2, b2, W3, b3]` (copies: the caller keeps its own). */
+function operandsOf(weights: tf.Tensor2D[], batch: { x: tf.Tensor; y: tf.Tensor }): MlpOperands {
+  const tensors = tf.tidy(() => {
+    const [w1, b1, w2, b2, w3, b3] = weights;
+    const x = tf.clone(batch.x) as tf.Tensor2D; // [128, 784]
+    const y = tf.clone(batch.y) as tf.Tensor2D; // [128, 10]
+    const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)) as tf.Tensor2D; // [128, 512]
+    const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D; // [128, 256]
+    const p = tf.softmax(tf.add(tf.matMul(h2, w3), b3)); // [128, 10]
+    const dLogits = tf.div(tf.sub(p, y), 128); // [128, 10]
+    const dy2 = tf.mul(tf.matMul(dLogits, w3, false, true), tf.step(h2)) as tf.Tensor2D; // [128, 256]
+    const dy1 = tf.mul(tf.matMul(dy2, w2, false, true), tf.step(h1)) as tf.Tensor2D; // [128, 512]
+    return { x, y, w1: tf.clone(w1), w2: tf.clone(w2), h1, h2, dy1, dy2 };
+  });
+  return { ...tensors, dispose: () => tf.dispose(Object.values(tensors)) };
 }
 
 /**

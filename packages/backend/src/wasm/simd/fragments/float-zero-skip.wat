@@ -74,21 +74,16 @@
             (block $vDone (loop $vNext
               (br_if $vDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $pEnd)))
               (local.set $mask (call $nonzero4 (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))) (local.get $rowA)))
-              (if (i32.eq (local.get $mask) (i32.const 15))
-                (then
-                  (v128.store (local.get $w) (i32x4.add (i32x4.splat (i32.shl (local.get $p) (i32.const 2)))
-                    (v128.const i32x4 0 4 8 12)))
-                  (local.set $w (i32.add (local.get $w) (i32.const 16))))
-                (else
-                  ;; each step written, the cursor moved past it only where listed
-                  (i32.store (local.get $w) (i32.shl (local.get $p) (i32.const 2)))
-                  (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 1)) (i32.const 2))))
-                  (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 4)))
-                  (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 2)) (i32.const 1))))
-                  (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 8)))
-                  (local.set $w (i32.add (local.get $w) (i32.and (local.get $mask) (i32.const 4))))
-                  (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 12)))
-                  (local.set $w (i32.add (local.get $w) (i32.shr_u (i32.and (local.get $mask) (i32.const 8)) (i32.const 1))))))
+              ;; each step written, the cursor moved past it only where listed: no branch on the mask, which
+              ;; fresh data (a new batch each step) mispredicts
+              (i32.store (local.get $w) (i32.shl (local.get $p) (i32.const 2)))
+              (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 1)) (i32.const 2))))
+              (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 4)))
+              (local.set $w (i32.add (local.get $w) (i32.shl (i32.and (local.get $mask) (i32.const 2)) (i32.const 1))))
+              (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 8)))
+              (local.set $w (i32.add (local.get $w) (i32.and (local.get $mask) (i32.const 4))))
+              (i32.store (local.get $w) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 12)))
+              (local.set $w (i32.add (local.get $w) (i32.shr_u (i32.and (local.get $mask) (i32.const 8)) (i32.const 1))))
               (local.set $p (i32.add (local.get $p) (i32.const 4)))
               (br $vNext)))
             (block $sDone (loop $sNext
