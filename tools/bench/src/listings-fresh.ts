@@ -16,7 +16,7 @@
 import { loadavg } from 'node:os';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
-import { fmaInstance } from './fma-builds.js';
+import { floatPlacer, fmaInstance } from './fma-builds.js';
 import { medianOf as median } from './steadiness.js';
 import { trainedMlpOperandCycle, trainedOption } from './trained-mlp-operands.js';
 import { MNIST_CYCLE } from './training-data.js';
@@ -52,17 +52,11 @@ async function main() {
   for (const o of cycle) o.dispose();
 
   const memory = new WebAssembly.Memory({ initial: 2048 }); // 128 MiB
-  let top = 1 << 16;
-  const place = (values: Float32Array) => {
-    const at = Math.ceil(top / 64) * 64;
-    new Float32Array(memory.buffer, at, values.length).set(values);
-    top = at + values.length * 4;
-    return at;
-  };
+  const { place, room } = floatPlacer(memory);
   const placed = operands.map(([name, shape, batches]) => ({ name, shape, at: batches.map(place) }));
   // (the largest scratch of the four: the rows' lists, 2 floats a step, and their block headers)
-  const lists = place(new Float32Array(2 * 784 * 128 + 8 * 784));
-  const panel = place(new Float32Array(16));
+  const lists = room(2 * 784 * 128 + 8 * 784);
+  const panel = room(16);
   const wide = fmaInstance<RowListing>('row-wide', memory);
   const rows = fmaInstance<RowListing>('row-steps', memory);
   const pairs = fmaInstance<PairListing>('pair-steps', memory);

@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import type { PairStepKernels, RowStepKernels } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
 import { useBackend } from './backends.js';
-import { fmaInstance } from './fma-builds.js';
+import { floatPlacer, fmaInstance } from './fma-builds.js';
 import { mlpOperands } from './mlp-operands.js';
 import { medianOf as median } from './steadiness.js';
 import { trainedMlpOperands, trainedOption } from './trained-mlp-operands.js';
@@ -54,14 +54,7 @@ async function main() {
   const rows = instance<RowStepKernels>('row-steps');
   const wide = instance<RowStepKernels>('row-wide');
   const pairs = instance<PairStepKernels>('pair-steps');
-  let top = 1 << 16;
-  const place = (values: Float32Array) => {
-    const at = Math.ceil(top / 64) * 64;
-    new Float32Array(memory.buffer, at, values.length).set(values);
-    top = at + values.length * 4;
-    return at;
-  };
-  const room = (floats: number) => place(new Float32Array(floats));
+  const { place, room } = floatPlacer(memory);
   // [name, a, b (or bT), m, k, n, flags: 1 where b is given transposed]
   const products: [string, number, number, number, number, number, number][] = [
     ['forward x . W1', place(x), place(w1), 128, 784, 512, 0],
