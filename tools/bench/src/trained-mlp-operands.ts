@@ -23,10 +23,10 @@ export async function trainedMlpOperands(data: DataKind, steps: number): Promise
 
 /**
  * {@link MlpOperands} of the `count` batches that follow `steps` training steps on `data` (the
- * bench's cycle: batch `steps`, `steps + 1`, ...; random pixels have one batch), all from the same trained weights: for benches
- * that feed a kernel a new batch each call, as training does (a kernel's data-dependent branches
- * cost more on fresh data than on one batch repeated, which the branch predictor learns). The
- * model, its optimizer's state and the batches freed.
+ * bench's cycle: batch `steps`, `steps + 1`, ...; random pixels have one batch), all from the same
+ * trained weights: for benches that feed a kernel a new batch each call, as training does (a kernel's
+ * data-dependent branches cost more on fresh data than on one batch repeated, which the branch
+ * predictor learns). The model, its optimizer's state and the batches freed.
  */
 export async function trainedMlpOperandCycle(
   data: DataKind,
