@@ -34,6 +34,16 @@ export interface RowListsWalk {
   spareFloats: number;
 }
 
+/**
+ * The walk's module (`rows`), the pairs' (`pairs`) and the dense reference (`dense`) on one memory of
+ * `pages` pages; throws, naming the walk, where its module did not load.
+ */
+function walkModulesOn(walk: RowListsWalk, pages: number, rows: string, pairs: string, dense: string) {
+  const { rowKernels, kernels: pairKernels, reference, heap } = pairModulesOn(pairs, dense, pages, rows);
+  if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+  return { rowKernels, pairKernels, reference, heap };
+}
+
 /** row-steps.wat: 16 columns a step, blocks of 512 steps. */
 export const ROW_STEPS_WALK: RowListsWalk = {
   name: 'row-steps.wat',
@@ -154,13 +164,7 @@ export function bitsOnShapes(
   dense: string,
 ): void {
   for (const [m, k, n, zeros, transposed] of shapes) {
-    const {
-      rowKernels,
-      kernels: pairKernels,
-      reference,
-      heap,
-    } = pairModulesOn(pairs, dense, walk.pages, rows);
-    if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+    const { rowKernels, pairKernels, reference, heap } = walkModulesOn(walk, walk.pages, rows, pairs, dense);
     const a = sparse(m, k, zeros, m + k);
     a.fill(0, 2 * k, 3 * k); // row 2 all 0
     if (m >= 5) a[5 * k - 1] = 0.75; // a row's one step its block's last
@@ -232,13 +236,7 @@ export function fuzzRowLists(walk: RowListsWalk, rows: string, pairs: string, de
   let densePanelsSeen = 0;
   let multiBlock = 0;
   for (let draw = 0; draw < 60; draw++) {
-    const {
-      rowKernels,
-      kernels: pairKernels,
-      reference,
-      heap,
-    } = pairModulesOn(pairs, dense, walk.pages, rows);
-    if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+    const { rowKernels, pairKernels, reference, heap } = walkModulesOn(walk, walk.pages, rows, pairs, dense);
     const words = new Int32Array(heap.buffer);
     // m: any count of rows (odd ones walked over the lists of m + 1, as a padded operand would be)
     const m = 1 + Math.floor(next() * 37);
@@ -353,8 +351,7 @@ export function zeroSignCase(
   pairs: string,
   dense: string,
 ): void {
-  const { rowKernels, kernels: pairKernels, reference, heap } = pairModulesOn(pairs, dense, 64, rows);
-  if (rowKernels == null) throw new Error(`${walk.name} did not load`);
+  const { rowKernels, pairKernels, reference, heap } = walkModulesOn(walk, 64, rows, pairs, dense);
   const [m, k, n] = [4, 4, walk.columns];
   const a = new Float32Array(m * k); // [4, 4]
   a[0] = -1e-30; // row 0 [-1e-30, 0, 0, 0]: its one product underflows
