@@ -15,11 +15,12 @@ describe('@tensorfold/optim/testing', () => {
       'setCrossentropyKernelEnabled',
       'setInPlaceUpdates',
       'setSimdLoopTestedAtEnd',
+      'setZeroStateSkipped',
       'simdUpdate',
       'sqrt',
     ]);
-    for (const name of ['fusedRule', 'registeredRules', 'simdUpdate', 'ruleModule', 'setSimdLoopTestedAtEnd'])
-      expect(Object.keys(main)).not.toContain(name);
+    const compiler = ['fusedRule', 'registeredRules', 'simdUpdate', 'ruleModule', 'setSimdLoopTestedAtEnd'];
+    for (const name of [...compiler, 'setZeroStateSkipped']) expect(Object.keys(main)).not.toContain(name);
     try {
       testing.setCrossentropyGradientWritten(false);
       expect(crossentropyGradientWritten()).toBe(false);

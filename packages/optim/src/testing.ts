@@ -1,7 +1,8 @@
 /**
  * @tensorfold/optim/testing: switches for same-process A/B benchmarks and tests, kept out of the
  * package's main entry (they change how a loss records its gradient, or where fused updates write on
- * WASM, for the whole process: not something an application sets); and the fused-rule compiler
+ * WASM and whether they pass over weights whose gradient and state are zero, for the whole process:
+ * not something an application sets); and the fused-rule compiler
  * (`fusedRule`, `sqrt`, `simdUpdate`, `ruleModule`, `registeredRules`), with which a benchmark times a rule's SIMD
  * loop directly on the WASM heap against loops of the same bytes (tools/bench's adam-bound).
  *
@@ -20,6 +21,7 @@ export {
   setCrossentropyGradientWritten,
   setCrossentropyKernelEnabled,
 } from './losses/categorical-probabilities.js';
+export { setZeroStateSkipped } from './optimizers/kernels/cpu-wasm.js';
 export { sqrt } from './optimizers/kernels/expr.js';
 export { type FusedRule, fusedRule } from './optimizers/kernels/fused-rule.js';
 export { setInPlaceUpdates } from './optimizers/kernels/in-place.js';

@@ -97,6 +97,26 @@ export class Adam extends OptimizerBase {
   }
 }
 
+/**
+ * Whether Adam's step keeps a weight whose gradient and slots are all +0 as it is (the rules'
+ * `zeroStateKept`, coefficients in float32 as the SIMD code reads them): `m` and `v` stay +0 (`+0 +
+ * (+0 - +0) c`), the step `+0 alpha / (sqrt(+0) + epsilon)` is +0 where `alpha >= 0` is finite and
+ * `epsilon > 0` (0 / 0 would be NaN), and `w - +0` is `w` (-0 included) where nothing decays it
+ * (`decay` 1: AdamW shrinks every weight).
+ */
+function adamKeepsZeroState([alpha, c1, c2, epsilon, decay]: number[]): boolean {
+  const [a, b1, b2, e] = [alpha, c1, c2, epsilon].map(Math.fround);
+  return (
+    decay === 1 &&
+    a >= 0 &&
+    a < Infinity &&
+    Number.isFinite(b1) &&
+    Number.isFinite(b2) &&
+    e > 0 &&
+    e < Infinity
+  );
+}
+
 const adamRule = registerFusedRule({
   kernel: 'TensorfoldAdam',
   coefficients: ['alpha', 'oneMinusBeta1', 'oneMinusBeta2', 'epsilon'],
@@ -116,6 +136,7 @@ const adamRule = registerFusedRule({
     const v1 = v.add(g.mul(g).sub(v).mul(c.oneMinusBeta2));
     return [w.sub(m1.mul(c.alpha).div(sqrt(v1).add(c.epsilon))), m1, v1];
   },
+  zeroStateKept: adamKeepsZeroState,
 });
 
 const amsgradRule = registerFusedRule({
@@ -140,6 +161,7 @@ const amsgradRule = registerFusedRule({
     const vhat1 = max(vhat, v1);
     return [w.sub(m1.mul(c.alpha).div(sqrt(vhat1).add(c.epsilon))), m1, v1, vhat1];
   },
+  zeroStateKept: adamKeepsZeroState,
 });
 
 /** Adam (see {@link Adam}). */

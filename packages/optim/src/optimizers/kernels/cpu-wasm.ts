@@ -51,6 +51,17 @@ export function cpuKernel(rule: FusedRule): tf.KernelConfig {
   };
 }
 
+let zeroStateSkipped = true;
+
+/**
+ * Lets the WASM kernels of rules with `zeroStateKept` keep zero-state weights without computing them
+ * (`true`, the default) or compute every weight (`false`, as before), for same-process A/B benchmarks
+ * and tests. The same bits either way.
+ */
+export function setZeroStateSkipped(on: boolean): void {
+  zeroStateSkipped = on;
+}
+
 /** The rule as a kernel of the WASM backend. */
 export function wasmKernel(rule: FusedRule): tf.KernelConfig {
   const ordered = orderedInputs(rule);
@@ -76,7 +87,10 @@ export function wasmKernel(rule: FusedRule): tf.KernelConfig {
       const n = w.length;
       const vectorized = update ? n - (n % 4) : 0;
       if (update && vectorized > 0) {
-        update(vectorized * 4, ...[w, g, ...slots, ...out].map((a) => a.byteOffset), ...c);
+        const offsets = [w, g, ...slots, ...out].map((a) => a.byteOffset);
+        if (rule.zeroStateKept) {
+          update(vectorized * 4, ...offsets, ...c, zeroStateSkipped && rule.zeroStateKept(c) ? 1 : 0);
+        } else update(vectorized * 4, ...offsets, ...c);
       }
       if (vectorized < n) {
         const tail = (a: Float32Array) => a.subarray(vectorized);

@@ -27,6 +27,14 @@ export interface FusedRuleSpec {
    * in-place update, see in-place.ts): read every input's element `i` before writing element `i`.
    */
   run(n: number, w: Float32Array, g: Float32Array, s: Float32Array[], out: Float32Array[], c: number[]): void;
+  /**
+   * Optional: whether, with the coefficient values `c` (in order, then `decay`; each rounded to
+   * float32 as the SIMD code reads them), an element whose gradient and slots are all +0 keeps its
+   * value and slots bit for bit (its update is +0). Where it says so, the WASM SIMD loop keeps chunks
+   * of 128 such elements as they are without computing them (Adam's weights of inputs that were never
+   * nonzero: MNIST's blank margins). Left out: every element is computed.
+   */
+  zeroStateKept?(c: number[]): boolean;
 }
 
 /** A rule with its expressions built. */

@@ -43,7 +43,9 @@ describe("the fused rules' SIMD loop form", () => {
     (_, rule) => {
       const bytes = ruleModule(rule);
       // the byte cursor is the first local after the parameters: length, inputs, outputs, coefficients
-      const cursor = 1 + (2 + rule.slots) + (1 + rule.slots) + rule.coefficients.length + 1;
+      // (then the zero-state flag, for a rule with zeroStateKept)
+      const flag = rule.zeroStateKept ? 1 : 0;
+      const cursor = 1 + (2 + rule.slots) + (1 + rule.slots) + rule.coefficients.length + 1 + flag;
       // block; if cursor >= length: break; loop
       expect(
         indexOf(bytes, [0x02, 0x40, 0x20, cursor, 0x20, 0x00, 0x4f, 0x0d, 0x00, 0x03, 0x40]),
