@@ -12,7 +12,7 @@
 // The chained methods are set on the tensor class that tfjs-core keeps on `globalThis` (the one that
 // was imported first), so they land on the tensors every tensorfold package makes.
 //
-// Gradients that core registers itself (src/tf/relu-gradient.ts, softmax-gradient.ts) are left out of tfjs-core's list here,
+// Gradients that core registers itself (src/tf/relu-gradient.ts, softmax-gradient.ts, mean-gradient.ts) are left out of tfjs-core's list here,
 // at the source, so that registering ours needs no override (and prints no warning): OWN_GRADIENTS.
 //
 // Output: src/generated/tfjs-core-registrations.js (+ .d.ts). Git ignores it; `pnpm install`
@@ -30,7 +30,7 @@ const tfjsCoreRoot = dirname(require.resolve('@tensorflow/tfjs-core/package.json
 const { version } = require('@tensorflow/tfjs-core/package.json');
 
 /** tfjs-core's gradient configs (names in its register_all_gradients.js) that core replaces. */
-const OWN_GRADIENTS = ['reluGradConfig', 'softmaxGradConfig'];
+const OWN_GRADIENTS = ['reluGradConfig', 'softmaxGradConfig', 'meanGradConfig'];
 
 /** Drops OWN_GRADIENTS from the list that register_all_gradients.js registers; fails if one is not there. */
 const leaveOutOwnGradients = {

@@ -47,6 +47,7 @@ export {
   FUSED_SIMPLE_RNN_GRAD,
   type FusedRecurrenceAttrs,
 } from './kernels/fused-recurrence.js';
+export { MEAN_GRAD, meanGradient } from './kernels/mean-grad.js';
 export {
   CROSSENTROPY_EPSILON,
   PROBABILITIES_CROSSENTROPY,
@@ -55,7 +56,7 @@ export {
   probabilitiesCrossentropy,
   probabilitiesCrossentropyGradConfig,
 } from './kernels/probabilities-crossentropy.js';
-export { RELU_GRAD, reluGradient } from './kernels/relu-grad.js';
+export { RELU_GRAD, RELU_GRAD_SUMS, reluGradient, reluGradientAndSums } from './kernels/relu-grad.js';
 export { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE, softmaxGradient } from './kernels/softmax-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';

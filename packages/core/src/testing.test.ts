@@ -38,10 +38,15 @@ async function softmaxGradientRun(rows: number, classes: number) {
 }
 
 describe('@tensorfold/core/testing', () => {
-  it('holds the A/B switches (loss on the host, softmax-gradient kernel), which the main entry does not export', () => {
-    expect(Object.keys(testing).sort()).toEqual(['setSoftmaxGradKernelEnabled', 'setStepLossOnHost']);
-    expect(Object.keys(main)).not.toContain('setSoftmaxGradKernelEnabled');
-    expect(Object.keys(main)).not.toContain('setStepLossOnHost');
+  it('holds the A/B switches (loss on the host, gradient kernels), which the main entry does not export', () => {
+    const switches = [
+      'setMeanGradKernelEnabled',
+      'setReluGradSumsEnabled',
+      'setSoftmaxGradKernelEnabled',
+      'setStepLossOnHost',
+    ];
+    expect(Object.keys(testing).sort()).toEqual(switches);
+    for (const name of switches) expect(Object.keys(main)).not.toContain(name);
   });
 
   it('setSoftmaxGradKernelEnabled(false) runs the four stock ops, same values; true the kernel', async () => {

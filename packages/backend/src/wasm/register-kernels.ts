@@ -49,13 +49,14 @@ import { khatriRaoContractionConfig } from './kernels/khatri-rao-contraction.js'
 import { leadingAxesSumConfig } from './kernels/leading-axes-sum.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { maxPoolPairsConfig } from './kernels/max-pool-pairs.js';
+import { meanGradConfig } from './kernels/mean-grad.js';
 import { fixedOneHotConfig } from './kernels/one-hot.js';
 import { broadcastPreluConfig } from './kernels/prelu.js';
 import {
   probabilitiesCrossentropyConfig,
   probabilitiesCrossentropyGradConfig,
 } from './kernels/probabilities-crossentropy.js';
-import { reluGradConfig } from './kernels/relu-grad.js';
+import { reluGradConfig, reluGradSumsConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { softmaxGradConfig } from './kernels/softmax-grad.js';
@@ -96,6 +97,10 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   ...INT8_CHAIN_WASM_KERNELS,
   // core's RELU_GRAD: relu's gradient mask in one pass (kernels/relu-grad.ts)
   reluGradConfig,
+  // core's RELU_GRAD_SUMS: the same mask and the bias's gradient in one pass (kernels/relu-grad.ts)
+  reluGradSumsConfig,
+  // core's MEAN_GRAD: a mean's gradient over every element in one call (kernels/mean-grad.ts)
+  meanGradConfig,
   // core's PROBABILITIES_CROSSENTROPY and its gradient, one call each (kernels/probabilities-crossentropy.ts)
   probabilitiesCrossentropyConfig,
   probabilitiesCrossentropyGradConfig,

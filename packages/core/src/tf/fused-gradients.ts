@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
-import { reluGradient } from '../kernels/relu-grad.js';
+import { reluGradient, reluGradientAndSums } from '../kernels/relu-grad.js';
 
 /** The attributes of `FusedConv2D` this gradient reads. */
 interface FusedConvAttrs {
@@ -101,13 +101,10 @@ const fusedMatMulGradConfig: tf.GradConfig = {
         `The gradient of _FusedMatMul run by itself takes operands of the same rank (got ${a.rank} and ${b.rank}): use tf.fused.matMul.`,
       );
     }
-    const dyActivation = activationGradient(
-      '_FusedMatMul',
-      'tf.fused.matMul',
-      dy as tf.Tensor,
-      y,
-      activation,
-    );
+    // a relu's mask and the bias's gradient in one pass where the backend has that kernel (WASM)
+    const masked = activation === 'relu' ? reluGradientAndSums(dy as tf.Tensor, y) : null;
+    const dyActivation =
+      masked?.[0] ?? activationGradient('_FusedMatMul', 'tf.fused.matMul', dy as tf.Tensor, y, activation);
     const mm = (p: tf.Tensor, q: tf.Tensor, tp: boolean, tq: boolean) => tf.matMul(p, q, tp, tq);
     return {
       // as tfjs-core's BatchMatMul gradient, for each placement of the transposes
@@ -115,6 +112,7 @@ const fusedMatMulGradConfig: tf.GradConfig = {
       b: () => (transposeB ? mm(dyActivation, a, true, transposeA) : mm(a, dyActivation, !transposeA, false)),
       // [cols]: summed over every axis but the last
       bias: () =>
+        masked?.[1] ??
         tf.sum(
           dyActivation,
           Array.from({ length: dyActivation.rank - 1 }, (_, i) => i),

@@ -14,15 +14,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
 import { probabilitiesCrossentropyGradConfig } from '../kernels/probabilities-crossentropy.js';
 import { registerFusedGradients } from './fused-gradients.js';
+import { registerMeanGradient } from './mean-gradient.js';
 import { registerReluGradient } from './relu-gradient.js';
 import { registerSoftmaxGradient } from './softmax-gradient.js';
 
 /**
- * Registers core's own gradients (idempotent): the fused kernels' (fused-gradients.ts), Relu's and
- * Softmax's in place of tfjs-core's (relu-gradient.ts, softmax-gradient.ts), and the cross-entropy
- * kernel's (kernels/probabilities-crossentropy.ts). Core's import runs it. A bundle that registers
- * tfjs-core's whole list again when it loads (`@tensorflow/tfjs-layers`' does) puts tfjs-core's Relu
- * and Softmax gradients back: call this after importing such a bundle to have core's again.
+ * Registers core's own gradients (idempotent): the fused kernels' (fused-gradients.ts), Relu's,
+ * Softmax's and Mean's in place of tfjs-core's (relu-gradient.ts, softmax-gradient.ts,
+ * mean-gradient.ts), and the cross-entropy kernel's (kernels/probabilities-crossentropy.ts). Core's
+ * import runs it. A bundle that registers tfjs-core's whole list again when it loads
+ * (`@tensorflow/tfjs-layers`' does) puts tfjs-core's Relu, Softmax and Mean gradients back: call this
+ * after importing such a bundle to have core's again.
  */
 export function registerCoreGradients(): void {
   // the gradients of tfjs's fused convolution and matrix-product kernels run by themselves
@@ -32,6 +34,7 @@ export function registerCoreGradients(): void {
     tf.registerGradient(probabilitiesCrossentropyGradConfig);
   }
   registerSoftmaxGradient();
+  registerMeanGradient();
 }
 
 registerCoreGradients();

@@ -71,7 +71,7 @@ export function leadingAxesSum(stock: KernelConfig): KernelFunc {
  * Rows summed in order before their sum joins the others: a convolution's bias gradient at batch 64
  * on 28x28 images sums 50,176 rows, and one float32 sum in order over them loses up to 50,176 roundings.
  */
-const BLOCK_ROWS = 1024;
+export const BLOCK_ROWS = 1024;
 
 /**
  * Up to this many columns (8 or 16), the sums run 8 columns at a time in registers
