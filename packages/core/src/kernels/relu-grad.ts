@@ -28,8 +28,8 @@ export function reluGradient(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
  * dense or convolution layer's bias gradient): outputs `[dx, sums]`, `dx` of `dy`'s shape, `sums`
  * `[cols]` (the last axis), both float32, with the bits of `RELU_GRAD` then the backend's own `Sum`
  * over the leading axes. Inputs: `dy` and `y` as `RELU_GRAD`'s, of rank 2 or more. A backend may
- * register it (the WASM backend of `@tensorfold/backend` does); {@link reluGradientAndSums} tells where
- * none is. It has no gradient (second order takes the stock ops).
+ * register it (the WASM backend of `@tensorfold/backend` does); where none does,
+ * {@link reluGradientAndSums} answers null. It has no gradient (second order takes the stock ops).
  */
 export const RELU_GRAD_SUMS = 'TensorfoldReluGradSums';
 

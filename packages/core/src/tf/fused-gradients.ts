@@ -41,6 +41,21 @@ function activationGradient(
   );
 }
 
+/**
+ * {@link activationGradient}, and for relu the bias's gradient (the sums over every axis but the last)
+ * from the same pass where the backend has `RELU_GRAD_SUMS` (WASM); else null: the caller sums.
+ */
+function activationGradientAndSums(
+  kernel: string,
+  op: string,
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  activation: string | undefined,
+): [tf.Tensor, tf.Tensor | null] {
+  const masked = activation === 'relu' ? reluGradientAndSums(dy, y) : null;
+  return masked ?? [activationGradient(kernel, op, dy, y, activation), null];
+}
+
 function isOne(value: [number, number] | number | undefined): boolean {
   return value == null || (Array.isArray(value) ? value.every((v) => v === 1) : value === 1);
 }
@@ -58,8 +73,14 @@ const fusedConv2dGradConfig: tf.GradConfig = {
         `The gradient of FusedConv2D run by itself takes NHWC and dilations 1 (got ${dataFormat}, ${dilations}): use tf.fused.conv2d.`,
       );
     }
-    // [batch, outH, outW, outC]
-    const dyActivation = activationGradient('FusedConv2D', 'tf.fused.conv2d', dy as tf.Tensor, y, activation);
+    // [batch, outH, outW, outC], and [outC] or null
+    const [dyActivation, biasSums] = activationGradientAndSums(
+      'FusedConv2D',
+      'tf.fused.conv2d',
+      dy as tf.Tensor,
+      y,
+      activation,
+    );
     const convAttrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode };
     return {
       // [batch, inH, inW, inC]
@@ -75,7 +96,7 @@ const fusedConv2dGradConfig: tf.GradConfig = {
           filterShape: filter.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor,
       // [outC]
-      bias: () => tf.sum(dyActivation, [0, 1, 2]),
+      bias: () => biasSums ?? tf.sum(dyActivation, [0, 1, 2]),
     };
   },
 };
@@ -101,10 +122,14 @@ const fusedMatMulGradConfig: tf.GradConfig = {
         `The gradient of _FusedMatMul run by itself takes operands of the same rank (got ${a.rank} and ${b.rank}): use tf.fused.matMul.`,
       );
     }
-    // a relu's mask and the bias's gradient in one pass where the backend has that kernel (WASM)
-    const masked = activation === 'relu' ? reluGradientAndSums(dy as tf.Tensor, y) : null;
-    const dyActivation =
-      masked?.[0] ?? activationGradient('_FusedMatMul', 'tf.fused.matMul', dy as tf.Tensor, y, activation);
+    // dy's shape, and [cols] or null
+    const [dyActivation, biasSums] = activationGradientAndSums(
+      '_FusedMatMul',
+      'tf.fused.matMul',
+      dy as tf.Tensor,
+      y,
+      activation,
+    );
     const mm = (p: tf.Tensor, q: tf.Tensor, tp: boolean, tq: boolean) => tf.matMul(p, q, tp, tq);
     return {
       // as tfjs-core's BatchMatMul gradient, for each placement of the transposes
@@ -112,7 +137,7 @@ const fusedMatMulGradConfig: tf.GradConfig = {
       b: () => (transposeB ? mm(dyActivation, a, true, transposeA) : mm(a, dyActivation, !transposeA, false)),
       // [cols]: summed over every axis but the last
       bias: () =>
-        masked?.[1] ??
+        biasSums ??
         tf.sum(
           dyActivation,
           Array.from({ length: dyActivation.rank - 1 }, (_, i) => i),

@@ -91,4 +91,25 @@ describe('WASM RELU_GRAD_SUMS (relu-grad.wat reluGradSums)', () => {
     for (let i = 0; i < 3; i++) expect(await bits(on[i])).toEqual(await bits(off[i]));
     tf.dispose([...on, ...off, x, w, bias]);
   });
+
+  it.each([
+    ['32 rows of output (one pass)', [2, 6, 6, 3]],
+    ['2,048 rows of output (Sum adds blocks: the two kernels)', [8, 18, 18, 3]],
+  ])("trains a relu convolution's bias the same way, the same bits as two kernels: %s", async (_, xShape) => {
+    await useBackend('wasm');
+    const x = tf.tensor(sequence(xShape.reduce((a, n) => a * n, 1), 6), xShape);
+    const filter = tf.tensor(sequence(3 * 3 * 3 * 4, 7), [3, 3, 3, 4]);
+    const bias = tf.tensor(sequence(4, 8), [4]);
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, activation: 'relu' };
+    const loss = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.engine().runKernel('FusedConv2D', { x: a, filter: f, bias: c }, attrs as never) as tf.Tensor);
+    const grads = () => tf.grads(loss)([x, filter, bias]);
+    expect(await kernelsOf(grads)).toContain(RELU_GRAD_SUMS);
+    const on = grads();
+    setReluGradSumsEnabled(false);
+    expect(await kernelsOf(grads)).not.toContain(RELU_GRAD_SUMS);
+    const off = grads();
+    for (let i = 0; i < 3; i++) expect(await bits(on[i])).toEqual(await bits(off[i]));
+    tf.dispose([...on, ...off, x, filter, bias]);
+  });
 });
