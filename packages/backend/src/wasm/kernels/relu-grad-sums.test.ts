@@ -97,7 +97,8 @@ describe('WASM RELU_GRAD_SUMS (relu-grad.wat reluGradSums)', () => {
     ['2,048 rows of output (Sum adds blocks: the two kernels)', [8, 18, 18, 3]],
   ])("trains a relu convolution's bias the same way, the same bits as two kernels: %s", async (_, xShape) => {
     await useBackend('wasm');
-    const x = tf.tensor(sequence(xShape.reduce((a, n) => a * n, 1), 6), xShape);
+    const size = xShape.reduce((a, n) => a * n, 1);
+    const x = tf.tensor(sequence(size, 6), xShape);
     const filter = tf.tensor(sequence(3 * 3 * 3 * 4, 7), [3, 3, 3, 4]);
     const bias = tf.tensor(sequence(4, 8), [4]);
     const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, activation: 'relu' };
