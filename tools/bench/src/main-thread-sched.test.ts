@@ -28,16 +28,21 @@ describe('mainThreadSchedCurrent', () => {
   it.runIf(hasSchedstat)(
     "is up to date after a round begun right after a sleep: on a CPU or waiting for one the round's wall time, within 1 ms, five times in five",
     async () => {
-      // (a plain read at a round's end misses up to a scheduler tick, 4 ms at HZ=250: 1.9 ms on average)
-      for (let round = 0; round < 5; round++) {
+      // (a plain read at a round's end misses up to a scheduler tick, 4 ms at HZ=250: 1.9 ms on average.)
+      // The wall time ends after the last read: that read's 50 us sleep can end in a wait for a CPU on a
+      // loaded machine (1.3 ms once in CI), which schedstat counts and a wall time that stopped before
+      // the read would not.
+      // A first round, not checked, compiles the loop and the reads: on a loaded machine that round once
+      // spent 3.9 ms neither on a CPU nor waiting for one.
+      for (let round = -1; round < 5; round++) {
         await new Promise((resolve) => setTimeout(resolve, 5));
         const before = mainThreadSchedCurrent()!;
         const start = performance.now();
         expect(busy(30)).toBeGreaterThan(0);
-        const wall = performance.now() - start;
         const after = mainThreadSchedCurrent()!;
+        const wall = performance.now() - start;
         const accounted = after.run - before.run + (after.wait - before.wait);
-        expect(Math.abs(accounted - wall)).toBeLessThan(1);
+        if (round >= 0) expect(Math.abs(accounted - wall)).toBeLessThan(1);
       }
     },
   );
