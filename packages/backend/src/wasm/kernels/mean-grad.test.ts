@@ -2,15 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MEAN_GRAD } from '@tensorfold/core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-
-/**
- * Bits of each float, so that -0 differs from 0; every NaN as one (WebAssembly leaves a NaN's sign
- * and payload to the engine: V8's baseline and optimizing compilers pick different operands' NaN).
- */
-const bits = async (t: tf.Tensor) =>
-  Array.from(new Uint32Array(Float32Array.from(await t.data()).buffer), (b) =>
-    (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0 ? 0x7fc00000 : b,
-  );
+import { tensorBits } from '../test-utils/run-kernel.js';
 
 /** tfjs-core's Mean gradient for a mean over every element: reshape(dy), times ones, divided by n. */
 const stock = (dy: tf.Tensor, shape: number[]) =>
@@ -58,7 +50,7 @@ describe('WASM MEAN_GRAD', () => {
     expect(calls).toBe(1);
     const want = stock(dy, shape);
     expect(got.shape).toEqual(shape);
-    expect(await bits(got)).toEqual(await bits(want));
+    expect(await tensorBits(got)).toEqual(await tensorBits(want));
     tf.dispose([x, dy, got, want]);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -3,7 +3,7 @@ import { RELU_GRAD_SUMS, reluGradient, reluGradientAndSums } from '@tensorfold/c
 import { setReluGradSumsEnabled } from '@tensorfold/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../init-backend.js';
-import { sequence } from '../test-utils/run-kernel.js';
+import { sequence, tensorBits } from '../test-utils/run-kernel.js';
 
 afterEach(() => setReluGradSumsEnabled(true));
 
@@ -12,15 +12,6 @@ function awkward(size: number, seed: number): Float32Array {
   const special = [Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -0, 0, 1e-45];
   return sequence(size, seed).map((v, i) => (i % 7 === 3 ? special[(i >> 3) % special.length] : v));
 }
-
-/**
- * Bits of each float, so that -0 differs from 0; every NaN as one (WebAssembly leaves a NaN's sign
- * and payload to the engine: V8's baseline and optimizing compilers pick different operands' NaN).
- */
-const bits = async (t: tf.Tensor) =>
-  Array.from(new Uint32Array(Float32Array.from(await t.data()).buffer), (b) =>
-    (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0 ? 0x7fc00000 : b,
-  );
 
 /** The kernel calls `f` makes (a name per call, in order). */
 async function kernelsOf(f: () => tf.Tensor[]): Promise<string[]> {
@@ -55,8 +46,8 @@ describe('WASM RELU_GRAD_SUMS (relu-grad.wat reluGradSums)', () => {
     );
     expect(dx.shape).toEqual(shape);
     expect(sums.shape).toEqual([shape[shape.length - 1]]);
-    expect(await bits(dx)).toEqual(await bits(wantDx));
-    expect(await bits(sums)).toEqual(await bits(wantSums));
+    expect(await tensorBits(dx)).toEqual(await tensorBits(wantDx));
+    expect(await tensorBits(sums)).toEqual(await tensorBits(wantSums));
     tf.dispose([dx, sums, wantDx, wantSums]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([dy, y]);
@@ -88,7 +79,7 @@ describe('WASM RELU_GRAD_SUMS (relu-grad.wat reluGradSums)', () => {
     expect(two).not.toContain(RELU_GRAD_SUMS);
     expect(sums(two)).toBe(2); // the loss's, the bias's
     const off = grads();
-    for (let i = 0; i < 3; i++) expect(await bits(on[i])).toEqual(await bits(off[i]));
+    for (let i = 0; i < 3; i++) expect(await tensorBits(on[i])).toEqual(await tensorBits(off[i]));
     tf.dispose([...on, ...off, x, w, bias]);
   });
 
@@ -110,7 +101,7 @@ describe('WASM RELU_GRAD_SUMS (relu-grad.wat reluGradSums)', () => {
     setReluGradSumsEnabled(false);
     expect(await kernelsOf(grads)).not.toContain(RELU_GRAD_SUMS);
     const off = grads();
-    for (let i = 0; i < 3; i++) expect(await bits(on[i])).toEqual(await bits(off[i]));
+    for (let i = 0; i < 3; i++) expect(await tensorBits(on[i])).toEqual(await tensorBits(off[i]));
     tf.dispose([...on, ...off, x, filter, bias]);
   });
 });

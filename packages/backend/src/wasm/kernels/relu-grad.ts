@@ -1,4 +1,4 @@
-import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { RELU_GRAD, RELU_GRAD_SUMS } from '@tensorfold/core';
 import { KernelScope, type WasmBackendLike } from '../kernel-scope.js';
 import { reluGradKernel } from '../simd/relu-grad.js';
@@ -60,7 +60,7 @@ export const reluGradSumsConfig: KernelConfig = {
     if (kernel == null || rows > BLOCK_ROWS || size === 0) {
       const dx = reluGradConfig.kernelFunc({ inputs, backend, attrs: {} }) as TensorInfo;
       try {
-        const sum = getKernel('Sum', 'wasm') as KernelConfig;
+        const sum = new KernelScope(backend).kernel('Sum'); // (its error names the fix where it is missing)
         const axis = dy.shape.slice(0, -1).map((_, i) => i);
         return [
           dx,

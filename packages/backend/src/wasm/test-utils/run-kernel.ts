@@ -106,3 +106,14 @@ export async function runPathOnWasm(
  */
 export const sameBits = (x: Float32Array, y: Float32Array): boolean =>
   Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+
+/**
+ * The bits of each of `t`'s floats, so that -0 differs from 0, with every NaN as one: WebAssembly leaves
+ * a NaN's sign and payload to the engine, and V8's baseline and optimizing compilers pick different
+ * operands' NaN (where {@link sameBits}, which tells NaNs apart, would fail on the same code).
+ */
+export async function tensorBits(t: tf.Tensor): Promise<number[]> {
+  return Array.from(new Uint32Array(Float32Array.from(await t.data()).buffer), (b) =>
+    (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0 ? 0x7fc00000 : b,
+  );
+}
