@@ -56,6 +56,12 @@ export {
   probabilitiesCrossentropy,
   probabilitiesCrossentropyGradConfig,
 } from './kernels/probabilities-crossentropy.js';
+export {
+  PROBABILITIES_CROSSENTROPY_MEAN,
+  PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  probabilitiesCrossentropyMean,
+  probabilitiesCrossentropyMeanGradConfig,
+} from './kernels/probabilities-crossentropy-mean.js';
 export { RELU_GRAD, RELU_GRAD_SUMS, reluGradient, reluGradientAndSums } from './kernels/relu-grad.js';
 export { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE, softmaxGradient } from './kernels/softmax-grad.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';

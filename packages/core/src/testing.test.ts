@@ -40,6 +40,7 @@ async function softmaxGradientRun(rows: number, classes: number) {
 describe('@tensorfold/core/testing', () => {
   it('holds the A/B switches (loss on the host, gradient kernels), which the main entry does not export', () => {
     const switches = [
+      'setCrossentropyMeanKernelEnabled',
       'setMeanGradKernelEnabled',
       'setReluGradSumsEnabled',
       'setSoftmaxGradKernelEnabled',

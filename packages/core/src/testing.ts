@@ -5,6 +5,7 @@
  *
  * @example
  * import {
+ *   setCrossentropyMeanKernelEnabled,
  *   setMeanGradKernelEnabled,
  *   setReluGradSumsEnabled,
  *   setSoftmaxGradKernelEnabled,
@@ -15,10 +16,12 @@
  * setSoftmaxGradKernelEnabled(false); // softmax's gradient by tfjs-core's four ops
  * setMeanGradKernelEnabled(false); // a mean's gradient by tfjs-core's three ops
  * setReluGradSumsEnabled(false); // a relu layer's mask and its bias's gradient by two kernels
+ * setCrossentropyMeanKernelEnabled(false); // a compiled cross-entropy's batch mean by its per-row kernel and Mean
  *
  * @packageDocumentation
  */
 export { setMeanGradKernelEnabled } from './kernels/mean-grad.js';
+export { setCrossentropyMeanKernelEnabled } from './kernels/probabilities-crossentropy-mean.js';
 export { setReluGradSumsEnabled } from './kernels/relu-grad.js';
 export { setSoftmaxGradKernelEnabled } from './kernels/softmax-grad.js';
 export { setStepLossOnHost } from './training/train-step.js';

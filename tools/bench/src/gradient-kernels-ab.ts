@@ -1,16 +1,22 @@
 /**
- * Same-process A/B of wave 17's changes to the MLP step's small work (issue 22): a mean's gradient in
- * one kernel (core's `MEAN_GRAD`), a relu layer's mask with its bias's column sums in one pass
- * (`RELU_GRAD_SUMS`), and Adam passing over weights whose gradient and moments are all +0 (optim's
- * `zeroStateKept`). On: the switch(es) on, as by default; off: as before. Sides alternated every round
+ * Same-process A/B of waves 17 and 18's changes to the MLP step's small work (issue 22): a mean's
+ * gradient in one kernel (core's `MEAN_GRAD`), a relu layer's mask with its bias's column sums in one
+ * pass (`RELU_GRAD_SUMS`), Adam passing over weights whose gradient and moments are all +0 (optim's
+ * `zeroStateKept`), and the compiled cross-entropy's batch mean in one kernel forward and one backward
+ * (core's `PROBABILITIES_CROSSENTROPY_MEAN`, `ce-mean`). On: the switch(es) on, as by default; off: as
+ * before. Sides alternated every round
  * (`runSwitchAb`); the same bits either way.
  *
- * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench gradient-kernels-ab [all|mean|relu-sums|adam-skip] [mlp|lenet5] [mnist|random] [rounds] [steps]`:
+ * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench gradient-kernels-ab [all|mean|relu-sums|adam-skip|ce-mean] [mlp|lenet5] [mnist|random] [rounds] [steps]`:
  * per side the step's wall ms (median [quartiles] over the rounds' medians) and CPU ms a step, and the
  * per-round ratios off / on (> 1: on is faster). Defaults: all, mlp, mnist, 40 rounds of 8 steps.
  */
 import { tf } from '@tensorfold/core';
-import { setMeanGradKernelEnabled, setReluGradSumsEnabled } from '@tensorfold/core/testing';
+import {
+  setCrossentropyMeanKernelEnabled,
+  setMeanGradKernelEnabled,
+  setReluGradSumsEnabled,
+} from '@tensorfold/core/testing';
 import { setZeroStateSkipped } from '@tensorfold/optim/testing';
 import { useBackend } from './backends.js';
 import { reportSwitchAb, trainingStepsSwitchAb } from './step-switch-ab.js';
@@ -20,6 +26,7 @@ const SWITCHES: Record<string, Array<(on: boolean) => void>> = {
   mean: [setMeanGradKernelEnabled],
   'relu-sums': [setReluGradSumsEnabled],
   'adam-skip': [setZeroStateSkipped],
+  'ce-mean': [setCrossentropyMeanKernelEnabled],
 };
 SWITCHES.all = Object.values(SWITCHES).flat();
 

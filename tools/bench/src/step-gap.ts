@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench step-gap [mlp|lenet5] [steps] [mnist|random] [--one-batch] [--twice] [--alloc] [--no-row-lists]`
+ * `pnpm --filter @tensorfold/bench step-gap [mlp|lenet5] [steps] [mnist|random] [--one-batch] [--twice] [--alloc] [--no-row-lists] [--all-calls]`
  *
  * Where the gap between the sum of each kernel call's fastest time and the real step goes (issue 22,
  * branch wip/step-gap). Trains the suite's network (MLP 784-512-256-10 at batch 128, or LeNet-5 at 64,
@@ -18,7 +18,8 @@
  *   wall time still holds it: with --twice read the per-call table, not the step);
  * - `--alloc`: the time in tfjs-backend-wasm's `move` and `disposeData` and emscripten's `_malloc`/`_free`;
  * - `--no-row-lists`: the one-thread products keep the pairs' lists (`setFloatRowListsEnabled(false)`), to
- *   set a run beside one with the rows (separate processes: no switching inside a run).
+ *   set a run beside one with the rows (separate processes: no switching inside a run);
+ * - `--all-calls`: the per-call table lists every call of the step, not only those above 0.02 ms.
  *
  * Prints: how many products a step walked the rows' lists (row-steps.wat; of them row-wide.wat's 32
  * columns a step), the step (median, quartiles), the sum of the calls' fastest times, of their medians, the time
@@ -288,7 +289,7 @@ async function main() {
       med: meds[k],
       q3: [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.75)],
     }));
-    for (const r of rows.filter((r) => r.med > 0.02))
+    for (const r of rows.filter((r) => r.med > (args.includes('--all-calls') ? 0 : 0.02)))
       console.log(
         `| ${r.k} | ${r.name} | ${r.min.toFixed(3)} | ${r.med.toFixed(3)} | ${r.q3.toFixed(3)} | ${(r.med - r.min).toFixed(3)} |`,
       );

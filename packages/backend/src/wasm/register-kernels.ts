@@ -55,6 +55,8 @@ import { broadcastPreluConfig } from './kernels/prelu.js';
 import {
   probabilitiesCrossentropyConfig,
   probabilitiesCrossentropyGradConfig,
+  probabilitiesCrossentropyMeanConfig,
+  probabilitiesCrossentropyMeanGradConfig,
 } from './kernels/probabilities-crossentropy.js';
 import { reluGradConfig, reluGradSumsConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
@@ -104,6 +106,9 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   // core's PROBABILITIES_CROSSENTROPY and its gradient, one call each (kernels/probabilities-crossentropy.ts)
   probabilitiesCrossentropyConfig,
   probabilitiesCrossentropyGradConfig,
+  // core's PROBABILITIES_CROSSENTROPY_MEAN and its gradient: the batch's mean loss, one call each
+  probabilitiesCrossentropyMeanConfig,
+  probabilitiesCrossentropyMeanGradConfig,
   // core's SOFTMAX_GRAD: softmax's gradient over the last axis in one call (kernels/softmax-grad.ts)
   softmaxGradConfig,
 ];

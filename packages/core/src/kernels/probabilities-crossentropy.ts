@@ -43,13 +43,13 @@ export const PROBABILITIES_CROSSENTROPY_MAX_SIZE = 8192;
 export const CROSSENTROPY_EPSILON = 1e-7;
 
 /** `log(clip(p / sum(p)))` over the last axis, by stock ops. */
-function clippedLogOfNormalized(p: tf.Tensor): tf.Tensor {
+export function clippedLogOfNormalized(p: tf.Tensor): tf.Tensor {
   const q = tf.div(p, tf.sum(p, -1, true));
   return tf.log(tf.clipByValue(q, CROSSENTROPY_EPSILON, 1 - CROSSENTROPY_EPSILON));
 }
 
 /** {@link PROBABILITIES_CROSSENTROPY_GRAD}'s values by stock ops (where no backend registers it). */
-function gradientByOps(dy: tf.Tensor, y: tf.Tensor, p: tf.Tensor): tf.Tensor {
+export function gradientByOps(dy: tf.Tensor, y: tf.Tensor, p: tf.Tensor): tf.Tensor {
   const s = tf.sum(p, -1, true); // [..., 1]
   const q = tf.div(p, s); // [..., classes]
   const minusDy = tf.expandDims(tf.neg(dy), -1); // [..., 1]

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
 import { probabilitiesCrossentropyGradConfig } from '../kernels/probabilities-crossentropy.js';
+import { probabilitiesCrossentropyMeanGradConfig } from '../kernels/probabilities-crossentropy-mean.js';
 import { registerFusedGradients } from './fused-gradients.js';
 import { registerMeanGradient } from './mean-gradient.js';
 import { registerReluGradient } from './relu-gradient.js';
@@ -21,7 +22,8 @@ import { registerSoftmaxGradient } from './softmax-gradient.js';
 /**
  * Registers core's own gradients (idempotent): the fused kernels' (fused-gradients.ts), Relu's,
  * Softmax's and Mean's in place of tfjs-core's (relu-gradient.ts, softmax-gradient.ts,
- * mean-gradient.ts), and the cross-entropy kernel's (kernels/probabilities-crossentropy.ts). Core's
+ * mean-gradient.ts), and the cross-entropy kernels' (kernels/probabilities-crossentropy.ts and
+ * probabilities-crossentropy-mean.ts). Core's
  * import runs it. A bundle that registers tfjs-core's whole list again when it loads
  * (`@tensorflow/tfjs-layers`' does) puts tfjs-core's Relu, Softmax and Mean gradients back: call this
  * after importing such a bundle to have core's again.
@@ -32,6 +34,9 @@ export function registerCoreGradients(): void {
   registerReluGradient();
   if (tf.getGradient(probabilitiesCrossentropyGradConfig.kernelName) == null) {
     tf.registerGradient(probabilitiesCrossentropyGradConfig);
+  }
+  if (tf.getGradient(probabilitiesCrossentropyMeanGradConfig.kernelName) == null) {
+    tf.registerGradient(probabilitiesCrossentropyMeanGradConfig);
   }
   registerSoftmaxGradient();
   registerMeanGradient();

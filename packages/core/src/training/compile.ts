@@ -29,6 +29,8 @@ export interface OutputLoss {
   weight: number;
   /** Per-sample losses. */
   fn: LossFunction;
+  /** The loss object's {@link Loss.batchMean}, where it has one: the batch's mean in one op, or null. */
+  batchMean?: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor | null;
   /** What to save in the training config (a name or serialized object). */
   spec: string | SerializedObject | null;
 }
@@ -107,7 +109,8 @@ function resolveLoss(spec: LossSpec, weight: number): OutputLoss {
       : loss.className && loss.getConfig
         ? { className: loss.className, config: loss.getConfig() }
         : loss.name;
-  return { name: loss.name, weight, fn, spec: saved };
+  const batchMean = loss.batchMean?.bind(loss);
+  return { name: loss.name, weight, fn, batchMean, spec: saved };
 }
 
 const accuracyAliases = new Set(['accuracy', 'acc']);

@@ -449,6 +449,45 @@ describe('fit', () => {
     expect(logs.loss).toBeCloseTo(9 / 4);
   });
 
+  it("takes a loss's batchMean where it gives one, and its per-sample values where it gives null or samples are weighted", async () => {
+    const x = tf.tensor2d([[1], [1], [1], [1]]);
+    const y = tf.tensor2d([[0], [1], [2], [3]]);
+    const w = tf.tensor1d([1, 0, 0, 2]);
+    const calls: string[] = [];
+    let mean: number | null = 100; // what batchMean returns (null: none)
+    const loss = {
+      name: 'mse_with_mean',
+      call: (t: tf.Tensor, p: tf.Tensor) => {
+        calls.push('call');
+        return toyMse(t, p);
+      },
+      batchMean: (t: tf.Tensor, p: tf.Tensor) => {
+        calls.push('batchMean');
+        // `mean`, tied to the predictions (a zero times their loss) so that a step has gradients
+        return mean == null ? null : tf.add(tf.mul(tf.mean(toyMse(t, p)), 0), mean);
+      },
+    };
+    const m = sequential({ layers: [new ToyDense({ units: 1, inputShape: [1], useBias: false, seed: 1 })] });
+    m.getLayer(0).setWeights([tf.tensor2d([[1]])]);
+    m.compile({ optimizer: new ToySGD(0), loss });
+    // predictions are all 1: errors 1, 0, 1, 4
+    expect((await m.evaluate(x, y, { batchSize: 4 })).loss).toBe(100);
+    expect(calls).toEqual(['batchMean']);
+    mean = null;
+    calls.length = 0;
+    expect((await m.evaluate(x, y, { batchSize: 4 })).loss).toBeCloseTo(6 / 4);
+    expect(calls).toEqual(['batchMean', 'call']);
+    mean = 100;
+    calls.length = 0;
+    expect((await m.evaluate(x, y, { sampleWeight: w, batchSize: 4 })).loss).toBeCloseTo(9 / 4);
+    expect(calls).toEqual(['call']);
+    const before = tf.memory().numTensors;
+    await m.trainOnBatch(x, y);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y, w]);
+    m.dispose();
+  });
+
   it('adds regularization to the training loss only and logs it separately', async () => {
     const x = tf.tensor2d([[1, 0]]);
     const y = tf.tensor2d([[0]]);

@@ -9,8 +9,9 @@ export interface LossValues {
 }
 
 /**
- * Applies each output's loss and reduces it as Keras does: the mean over the batch, or with sample
- * weights the sum of weighted per-sample losses divided by the batch size.
+ * Applies each output's loss and reduces it as Keras does: the mean over the batch (in one op where
+ * the loss offers one, `Loss.batchMean`), or with sample weights the sum of weighted per-sample losses
+ * divided by the batch size.
  */
 export function computeLosses(
   compiled: CompiledState,
@@ -20,6 +21,10 @@ export function computeLosses(
   sampleWeight?: tf.Tensor,
 ): LossValues {
   const perOutput = compiled.losses.map((loss, i) => {
+    if (!sampleWeight && loss.batchMean) {
+      const mean = loss.batchMean(ys[i], predictions[i]); // [], or null: averaged below
+      if (mean != null) return mean as tf.Scalar;
+    }
     const perSample = loss.fn(ys[i], predictions[i]);
     if (perSample.rank === 0) return perSample as tf.Scalar;
     const batch = perSample.shape[0];

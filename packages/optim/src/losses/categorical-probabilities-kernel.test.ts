@@ -1,12 +1,25 @@
 import { useBackend } from '@tensorfold/backend';
-import { PROBABILITIES_CROSSENTROPY, PROBABILITIES_CROSSENTROPY_GRAD, tf } from '@tensorfold/core';
+import {
+  PROBABILITIES_CROSSENTROPY,
+  PROBABILITIES_CROSSENTROPY_GRAD,
+  PROBABILITIES_CROSSENTROPY_MEAN,
+  PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  sequential,
+  tf,
+} from '@tensorfold/core';
+import { setCrossentropyMeanKernelEnabled } from '@tensorfold/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index.js';
+import { adam } from '../optimizers/adam.js';
 import { expectClose } from '../test-utils/setup.js';
+import { blobs, TestDense } from '../test-utils/toys.js';
 import { setCrossentropyKernelEnabled } from './categorical-probabilities.js';
 import { categoricalCrossentropy } from './crossentropy.js';
 
-afterEach(() => setCrossentropyKernelEnabled(true));
+afterEach(() => {
+  setCrossentropyKernelEnabled(true);
+  setCrossentropyMeanKernelEnabled(true);
+});
 
 /** The loss's per-sample values and its gradient with respect to the predictions, on WASM. */
 async function lossAndGradient(kernel: boolean, labelSmoothing: number) {
@@ -51,5 +64,102 @@ describe('categoricalCrossentropy on WASM, as one kernel forward and one backwar
     expectClose(on.dp, off.dp, 1e-5);
     expect(on.leaked).toBe(0);
     expect(off.leaked).toBe(0);
+  });
+});
+
+const WATCHED = [
+  PROBABILITIES_CROSSENTROPY,
+  PROBABILITIES_CROSSENTROPY_GRAD,
+  PROBABILITIES_CROSSENTROPY_MEAN,
+  PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  'Mean',
+  'Cast',
+];
+
+/** The calls of the WASM kernels `names` (each call's name, in order) while `run` runs. */
+async function callsOf(names: string[], run: () => Promise<void>): Promise<string[]> {
+  const calls: string[] = [];
+  const kernels = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
+  const stock = kernels.map((k) => k.kernelFunc);
+  kernels.forEach((k, i) => {
+    k.kernelFunc = (args) => {
+      calls.push(names[i]);
+      return stock[i](args);
+    };
+  });
+  try {
+    await run();
+  } finally {
+    kernels.forEach((k, i) => {
+      k.kernelFunc = stock[i];
+    });
+  }
+  return calls;
+}
+
+/** Three training steps of a softmax classifier on WASM; the weights' bits, the losses and the kernels run. */
+async function threeSteps(meanKernel: boolean, int: boolean) {
+  setCrossentropyMeanKernelEnabled(meanKernel);
+  const { x, labels } = blobs(24);
+  const y = tf.oneHot(labels, 3, 1, 0, int ? 'int32' : 'float32');
+  const m = sequential({
+    layers: [new TestDense({ units: 3, activation: 'softmax', inputShape: [2], seed: 3 })],
+  });
+  m.compile({ optimizer: adam({ learningRate: 0.1 }), loss: categoricalCrossentropy() });
+  const losses: number[] = [];
+  let before = 0; // tensors after the first step (which makes Adam's slots)
+  const kernels = await callsOf(WATCHED, async () => {
+    for (let i = 0; i < 3; i++) {
+      losses.push((await m.trainOnBatch(x, y)).loss as number);
+      if (i === 0) before = tf.memory().numTensors;
+    }
+  });
+  const leaked = tf.memory().numTensors - before;
+  const weights = m.getWeights();
+  const bits = (await Promise.all(weights.map((w) => w.data()))).flatMap((d) =>
+    Array.from(new Uint32Array(Float32Array.from(d).buffer)),
+  );
+  tf.dispose([...weights, x, labels, y]);
+  m.dispose();
+  return { bits, losses, kernels, leaked };
+}
+
+describe("categoricalCrossentropy's batch mean on WASM, one kernel forward and one backward", () => {
+  it.each([true, false])(
+    'trains to the same bits as the per-row kernel and Mean, with fewer calls (int32 targets: %s)',
+    async (int) => {
+      await useBackend('wasm');
+      const on = await threeSteps(true, int);
+      const off = await threeSteps(false, int);
+      expect(on.kernels).toContain(PROBABILITIES_CROSSENTROPY_MEAN);
+      expect(on.kernels).toContain(PROBABILITIES_CROSSENTROPY_MEAN_GRAD);
+      for (const name of [PROBABILITIES_CROSSENTROPY, 'Mean', 'Cast']) expect(on.kernels).not.toContain(name);
+      expect(off.kernels).toContain(PROBABILITIES_CROSSENTROPY);
+      expect(off.kernels).toContain('Mean');
+      // a step: the mean kernel and its gradient, against the per-row kernel, Mean, their gradients'
+      // (MEAN_GRAD, the per-row gradient) and the Cast of int32 targets
+      expect(on.kernels.length).toBe(3 * 2);
+      expect(off.kernels.length).toBe(3 * (int ? 4 : 3));
+      expect(on.bits).toEqual(off.bits);
+      expect(on.losses).toEqual(off.losses);
+      expect(on.leaked).toBe(0);
+      expect(off.leaked).toBe(0);
+    },
+  );
+
+  it('is declined for logits, label smoothing and sequences (the training loop averages call)', async () => {
+    await useBackend('wasm');
+    const p = tf.fill([2, 3], 1 / 3);
+    const y = tf.oneHot([0, 2], 3).cast('float32');
+    expect(categoricalCrossentropy({ fromLogits: true }).batchMean(y, p)).toBeNull();
+    expect(categoricalCrossentropy({ labelSmoothing: 0.1 }).batchMean(y, p)).toBeNull();
+    const sequence = tf.fill([2, 1, 3], 1 / 3);
+    expect(categoricalCrossentropy().batchMean(sequence, sequence)).toBeNull();
+    setCrossentropyKernelEnabled(false);
+    expect(categoricalCrossentropy().batchMean(y, p)).toBeNull();
+    setCrossentropyKernelEnabled(true);
+    const mean = categoricalCrossentropy().batchMean(y, p) as tf.Tensor;
+    expect((await mean.data())[0]).toBeCloseTo(Math.log(3), 6);
+    tf.dispose([p, y, sequence, mean]);
   });
 });

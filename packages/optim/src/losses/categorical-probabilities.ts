@@ -1,4 +1,4 @@
-import { probabilitiesCrossentropy, tf } from '@tensorfold/core';
+import { probabilitiesCrossentropy, probabilitiesCrossentropyMean, tf } from '@tensorfold/core';
 import { EPSILON } from './loss.js';
 
 let enabled = true;
@@ -74,4 +74,21 @@ export function categoricalCrossentropyOfProbabilities(
     };
   });
   return loss(yTrue, yPred);
+}
+
+/**
+ * The batch's mean of {@link categoricalCrossentropyOfProbabilities} in one kernel forward and one
+ * backward (core's `PROBABILITIES_CROSSENTROPY_MEAN`), where the per-row loss would take its kernel
+ * (the written gradient and the kernel on, classes on the last axis) and core runs the mean kernel
+ * (see `probabilitiesCrossentropyMean`: `[rows, classes]` of the same shape, float32 predictions,
+ * float32 or int32 targets, the backend registering it); `null` elsewhere. The same bits as the
+ * per-row loss's mean: `yTrue` and `yPred` are `[batch, classes]`, the result a scalar.
+ */
+export function categoricalCrossentropyMeanOfProbabilities(
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  axis: number,
+): tf.Scalar | null {
+  if (!enabled || !kernelEnabled || axis !== yPred.rank - 1) return null;
+  return probabilitiesCrossentropyMean(yTrue, yPred);
 }

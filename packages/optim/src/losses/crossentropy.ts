@@ -1,6 +1,7 @@
 import { register, ShapeError, tf } from '@tensorfold/core';
 import { checkNumber } from '../checks.js';
 import {
+  categoricalCrossentropyMeanOfProbabilities,
   categoricalCrossentropyOfProbabilities,
   crossentropyGradientWritten,
 } from './categorical-probabilities.js';
@@ -85,6 +86,16 @@ export class CategoricalCrossentropy extends SmoothedCrossentropy {
     }
     const logP = this.fromLogits ? tf.logSoftmax(yPred, axis) : logProbabilities(yPred, axis);
     return tf.neg(tf.sum(tf.mul(y, logP), axis)); // [batch]
+  }
+
+  /**
+   * The batch's mean loss in one kernel (forward and backward) on probabilities without label
+   * smoothing, targets and predictions `[batch, classes]` alike, where the backend registers it (WASM);
+   * `null` elsewhere (the training loop averages {@link LossBase.call}'s values: the same bits).
+   */
+  batchMean(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar | null {
+    if (this.fromLogits || this.labelSmoothing > 0 || yPred.rank !== 2) return null;
+    return categoricalCrossentropyMeanOfProbabilities(yTrue, yPred, resolveAxis(this.axis, 2, this.name));
   }
 }
 

@@ -3,6 +3,8 @@ import {
   CROSSENTROPY_EPSILON,
   PROBABILITIES_CROSSENTROPY,
   PROBABILITIES_CROSSENTROPY_GRAD,
+  PROBABILITIES_CROSSENTROPY_MEAN,
+  PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
 } from '@tensorfold/core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 
@@ -21,6 +23,51 @@ function rowSum(p: Float32Array, at: number, classes: number): number {
   let s = 0;
   for (let j = 0; j < classes; j++) s = f32(s + p[at + j]);
   return s;
+}
+
+/** Targets as the kernels read them: float32, or int32 class indicators (read as float32, as a cast). */
+type Targets = Float32Array | Int32Array;
+
+/**
+ * Row `r`'s loss, `-sum(y * log(clip(p / s)))` with `s = sum(p)`, in float32 arithmetic in the stock
+ * kernels' order (`Math.fround` after each operation; the logarithm rounded from float64).
+ */
+function rowLoss(y: Targets, p: Float32Array, at: number, classes: number): number {
+  const s = rowSum(p, at, classes);
+  let acc = 0;
+  for (let j = 0; j < classes; j++) {
+    const q = f32(p[at + j] / s);
+    const clipped = Math.min(Math.max(q, LOW), HIGH); // NaN stays NaN
+    const target = f32(y[at + j]);
+    // A zero target adds 0 * log(clipped), a zero (the log of [1e-7, 1 - 1e-7] is finite): the
+    // logarithm is skipped there, the same sum (NaN still reaches it).
+    if (target === 0 && !Number.isNaN(clipped)) continue;
+    acc = f32(acc + f32(target * f32(Math.log(clipped))));
+  }
+  return -acc;
+}
+
+/**
+ * Row `r`'s gradient with respect to the predictions, written to `dp` (`s = sum(p)`, `q = p / s`):
+ * `dq = (eps <= q <= 1 - eps) ? -dy * y / q : 0`, then `dp = (dq - sum(dq * q)) / s`, in float32.
+ */
+function rowGradient(
+  minusDy: number,
+  y: Targets,
+  p: Float32Array,
+  dp: Float32Array,
+  at: number,
+  classes: number,
+): void {
+  const s = rowSum(p, at, classes);
+  let t = 0; // sum(dq * q)
+  for (let j = 0; j < classes; j++) {
+    const q = f32(p[at + j] / s);
+    const dq = q >= LOW && q <= HIGH ? f32(f32(f32(y[at + j]) / q) * minusDy) : 0;
+    dp[at + j] = dq;
+    t = f32(t + f32(dq * q));
+  }
+  for (let j = 0; j < classes; j++) dp[at + j] = f32(f32(dp[at + j] - t) / s);
 }
 
 /**
@@ -47,19 +94,7 @@ export const probabilitiesCrossentropyConfig: KernelConfig = {
     }
     const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) {
-      const s = rowSum(p, at, classes);
-      let acc = 0;
-      for (let j = 0; j < classes; j++) {
-        const q = f32(p[at + j] / s);
-        const clipped = Math.min(Math.max(q, LOW), HIGH); // NaN stays NaN
-        // A zero target adds 0 * log(clipped), a zero (the log of [1e-7, 1 - 1e-7] is finite): the
-        // logarithm is skipped there, the same sum (NaN still reaches it).
-        if (y[at + j] === 0 && !Number.isNaN(clipped)) continue;
-        acc = f32(acc + f32(y[at + j] * f32(Math.log(clipped))));
-      }
-      loss[r] = -acc;
-    }
+    for (let r = 0, at = 0; r < rows; r++, at += classes) loss[r] = rowLoss(y, p, at, classes);
     return out;
   }) as KernelFunc,
 };
@@ -82,18 +117,59 @@ export const probabilitiesCrossentropyGradConfig: KernelConfig = {
     const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
     const dp = backend.typedArrayFromHeap(out) as Float32Array;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) {
-      const s = rowSum(p, at, classes);
-      const minusDy = -d[r];
-      let t = 0; // sum(dq * q)
-      for (let j = 0; j < classes; j++) {
-        const q = f32(p[at + j] / s);
-        const dq = q >= LOW && q <= HIGH ? f32(f32(y[at + j] / q) * minusDy) : 0;
-        dp[at + j] = dq;
-        t = f32(t + f32(dq * q));
-      }
-      for (let j = 0; j < classes; j++) dp[at + j] = f32(f32(dp[at + j] - t) / s);
-    }
+    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(-d[r], y, p, dp, at, classes);
+    return out;
+  }) as KernelFunc,
+};
+
+/** `yTrue`'s values: float32, or int32 (read as float32 by the row functions). */
+function targets(backend: WasmBackendLike, yTrue: TensorInfo): Targets {
+  return backend.typedArrayFromHeap(yTrue) as Targets;
+}
+
+/**
+ * Core's {@link PROBABILITIES_CROSSENTROPY_MEAN} on WASM: each row's loss as
+ * {@link probabilitiesCrossentropyConfig}'s, added in float32 in row order, then divided by the rows
+ * (float32), as the stock `Mean` adds them: the bits of that kernel followed by `Mean` (and of a
+ * `Cast` before it, for int32 targets), in one call.
+ */
+export const probabilitiesCrossentropyMeanConfig: KernelConfig = {
+  kernelName: PROBABILITIES_CROSSENTROPY_MEAN,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend: b }) => {
+    const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
+    const backend = b as WasmBackendLike;
+    const [rows, classes] = rowsAndClasses(yPred.shape);
+    const out = backend.makeOutput([], 'float32'); // the mean
+    // Views after the last allocation: an allocation may move the heap.
+    const y = targets(backend, yTrue);
+    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+    let sum = 0;
+    for (let r = 0, at = 0; r < rows; r++, at += classes) sum = f32(sum + rowLoss(y, p, at, classes));
+    (backend.typedArrayFromHeap(out) as Float32Array)[0] = f32(sum / f32(rows));
+    return out;
+  }) as KernelFunc,
+};
+
+/**
+ * Core's {@link PROBABILITIES_CROSSENTROPY_MEAN_GRAD} on WASM: every row's `dy` is `dy / rows` (float32
+ * division, as `MEAN_GRAD` writes it), then each row's gradient as
+ * {@link probabilitiesCrossentropyGradConfig}'s: the bits of those two kernels, in one call.
+ */
+export const probabilitiesCrossentropyMeanGradConfig: KernelConfig = {
+  kernelName: PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend: b }) => {
+    const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
+    const backend = b as WasmBackendLike;
+    const [rows, classes] = rowsAndClasses(yPred.shape);
+    const out = backend.makeOutput(yPred.shape, 'float32'); // [rows, classes]
+    if (rows * classes === 0) return out;
+    const minusDy = -f32((backend.typedArrayFromHeap(dy) as Float32Array)[0] / f32(rows));
+    const y = targets(backend, yTrue);
+    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+    const dp = backend.typedArrayFromHeap(out) as Float32Array;
+    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(minusDy, y, p, dp, at, classes);
     return out;
   }) as KernelFunc,
 };
