@@ -61,6 +61,10 @@ export {
   PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
   probabilitiesCrossentropyMean,
   probabilitiesCrossentropyMeanGradConfig,
+  SPARSE_CROSSENTROPY_MEAN,
+  SPARSE_CROSSENTROPY_MEAN_GRAD,
+  sparseCrossentropyMean,
+  sparseCrossentropyMeanGradConfig,
 } from './kernels/probabilities-crossentropy-mean.js';
 export { RELU_GRAD, RELU_GRAD_SUMS, reluGradient, reluGradientAndSums } from './kernels/relu-grad.js';
 export { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE, softmaxGradient } from './kernels/softmax-grad.js';

@@ -7,9 +7,11 @@
  * before. Sides alternated every round
  * (`runSwitchAb`); the same bits either way.
  *
- * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench gradient-kernels-ab [all|mean|relu-sums|adam-skip|ce-mean] [mlp|lenet5] [mnist|random] [rounds] [steps]`:
+ * `TENSORFOLD_WASM_THREADS=1 pnpm --filter @tensorfold/bench gradient-kernels-ab [all|mean|relu-sums|adam-skip|ce-mean] [mlp|lenet5] [mnist|random] [rounds] [steps] [--sparse]`:
  * per side the step's wall ms (median [quartiles] over the rounds' medians) and CPU ms a step, and the
  * per-round ratios off / on (> 1: on is faster). Defaults: all, mlp, mnist, 40 rounds of 8 steps.
+ * `--sparse`: the loss is sparse categorical cross-entropy on class ids (the CLI's), not categorical
+ * on one-hot targets (the suite's).
  */
 import { tf } from '@tensorfold/core';
 import {
@@ -32,8 +34,9 @@ SWITCHES.all = Object.values(SWITCHES).flat();
 
 async function main() {
   console.log(`backend: ${await useBackend('wasm')}`);
-  const [which = 'all', network = 'mlp', data = 'mnist', roundsArg = '40', stepsArg = '8'] =
-    process.argv.slice(2);
+  const args = process.argv.slice(2).filter((a) => a !== '--sparse');
+  const loss = process.argv.includes('--sparse') ? 'sparse' : 'categorical';
+  const [which = 'all', network = 'mlp', data = 'mnist', roundsArg = '40', stepsArg = '8'] = args;
   const switches = SWITCHES[which];
   if (switches == null) throw new Error(`Unknown switch ${which}: ${Object.keys(SWITCHES).join(', ')}.`);
   if (network !== 'mlp' && network !== 'lenet5')
@@ -45,9 +48,16 @@ async function main() {
     for (const s of switches) s(on);
   };
   try {
-    const { times, batch } = await trainingStepsSwitchAb(network as NetworkName, data, set, rounds, count);
+    const { times, batch } = await trainingStepsSwitchAb(
+      network as NetworkName,
+      data,
+      set,
+      rounds,
+      count,
+      loss,
+    );
     console.log(
-      `${which}: ${network} step, batch ${batch}, ${data}: ${rounds} rounds of ${count} steps a side`,
+      `${which}: ${network} step, batch ${batch}, ${data}, ${loss} cross-entropy: ${rounds} rounds of ${count} steps a side`,
     );
     reportSwitchAb('ms a step', times);
   } finally {

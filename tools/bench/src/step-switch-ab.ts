@@ -20,6 +20,7 @@ export interface SideTime {
  * `rounds` timed rounds (after 2 warm-ups) of `steps` training steps of a fresh `network` on `data`
  * (`mnist` or `random`) a side, `set(on)` before each side's round: each round's median step wall ms
  * and its CPU ms a step. The model and batches are disposed after; `batch` is the network's batch.
+ * `loss`: `'categorical'` on one-hot targets (the default), or `'sparse'` on class ids (the CLI's).
  */
 export async function trainingStepsSwitchAb(
   network: NetworkName,
@@ -27,10 +28,18 @@ export async function trainingStepsSwitchAb(
   set: (on: boolean) => void,
   rounds: number,
   steps: number,
+  loss: 'categorical' | 'sparse' = 'categorical',
 ): Promise<{ times: SwitchAbResult<SideTime>; batch: number }> {
   const { batch } = TRAINING_INPUT[network];
-  const model = tensorfoldModel(network);
+  const model = tensorfoldModel(network, 'relu', loss);
   const batches = await abBatches(network, data, batch);
+  if (loss === 'sparse') {
+    for (const b of batches) {
+      const ids = tf.argMax(b.y, -1); // [batch] int32 class ids
+      b.y.dispose();
+      b.y = ids;
+    }
+  }
   let next = 0;
   try {
     const times = await runSwitchAb(

@@ -9,7 +9,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerCoreGradients, type Sequential, tf } from '@tensorfold/core';
-import { adam, categoricalCrossentropy } from '@tensorfold/optim';
+import { adam, categoricalCrossentropy, sparseCategoricalCrossentropy } from '@tensorfold/optim';
 import { lenet5Network, mlpNetwork } from './networks.js';
 
 // tfjs-layers' bundle registers tfjs-core's gradients again when it loads, Relu's and Softmax's over
@@ -35,12 +35,20 @@ export const TRAINING_INPUT: Readonly<Record<NetworkName, { batch: number; input
 /**
  * A tensorfold model, compiled with Adam and categorical cross-entropy. `activation`: that of the
  * LeNet-5's hidden layers (default `'relu'`; `'tanh'`, as LeCun's, for the training-ab bench of an
- * activation applied after the fused kernel).
+ * activation applied after the fused kernel). `loss`: `'categorical'` (one-hot targets, the default)
+ * or `'sparse'` (class ids, as the CLI trains).
  */
-export function tensorfoldModel(name: NetworkName, activation: 'relu' | 'tanh' = 'relu'): Trainable {
+export function tensorfoldModel(
+  name: NetworkName,
+  activation: 'relu' | 'tanh' = 'relu',
+  loss: 'categorical' | 'sparse' = 'categorical',
+): Trainable {
   const model: Sequential = name === 'mlp' ? mlpNetwork() : lenet5Network(activation);
   const optimizer = adam({ learningRate: 1e-3 });
-  model.compile({ optimizer, loss: categoricalCrossentropy() });
+  model.compile({
+    optimizer,
+    loss: loss === 'sparse' ? sparseCategoricalCrossentropy() : categoricalCrossentropy(),
+  });
   return {
     trainOnBatch: (x, y) => model.trainOnBatch(x, y),
     dispose: () => {

@@ -57,6 +57,8 @@ import {
   probabilitiesCrossentropyGradConfig,
   probabilitiesCrossentropyMeanConfig,
   probabilitiesCrossentropyMeanGradConfig,
+  sparseCrossentropyMeanConfig,
+  sparseCrossentropyMeanGradConfig,
 } from './kernels/probabilities-crossentropy.js';
 import { reluGradConfig, reluGradSumsConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
@@ -106,9 +108,12 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   // core's PROBABILITIES_CROSSENTROPY and its gradient, one call each (kernels/probabilities-crossentropy.ts)
   probabilitiesCrossentropyConfig,
   probabilitiesCrossentropyGradConfig,
-  // core's PROBABILITIES_CROSSENTROPY_MEAN and its gradient: the batch's mean loss, one call each
+  // core's PROBABILITIES_CROSSENTROPY_MEAN and SPARSE_CROSSENTROPY_MEAN and their gradients: the
+  // batch's mean loss (one-hot or soft targets, or class ids), one call each
   probabilitiesCrossentropyMeanConfig,
   probabilitiesCrossentropyMeanGradConfig,
+  sparseCrossentropyMeanConfig,
+  sparseCrossentropyMeanGradConfig,
   // core's SOFTMAX_GRAD: softmax's gradient over the last axis in one call (kernels/softmax-grad.ts)
   softmaxGradConfig,
 ];

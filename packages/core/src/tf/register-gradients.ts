@@ -13,7 +13,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../generated/tfjs-core-registrations.js';
 import { probabilitiesCrossentropyGradConfig } from '../kernels/probabilities-crossentropy.js';
-import { probabilitiesCrossentropyMeanGradConfig } from '../kernels/probabilities-crossentropy-mean.js';
+import {
+  probabilitiesCrossentropyMeanGradConfig,
+  sparseCrossentropyMeanGradConfig,
+} from '../kernels/probabilities-crossentropy-mean.js';
 import { registerFusedGradients } from './fused-gradients.js';
 import { registerMeanGradient } from './mean-gradient.js';
 import { registerReluGradient } from './relu-gradient.js';
@@ -35,8 +38,8 @@ export function registerCoreGradients(): void {
   if (tf.getGradient(probabilitiesCrossentropyGradConfig.kernelName) == null) {
     tf.registerGradient(probabilitiesCrossentropyGradConfig);
   }
-  if (tf.getGradient(probabilitiesCrossentropyMeanGradConfig.kernelName) == null) {
-    tf.registerGradient(probabilitiesCrossentropyMeanGradConfig);
+  for (const config of [probabilitiesCrossentropyMeanGradConfig, sparseCrossentropyMeanGradConfig]) {
+    if (tf.getGradient(config.kernelName) == null) tf.registerGradient(config);
   }
   registerSoftmaxGradient();
   registerMeanGradient();

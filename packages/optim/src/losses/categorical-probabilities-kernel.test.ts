@@ -4,6 +4,8 @@ import {
   PROBABILITIES_CROSSENTROPY_GRAD,
   PROBABILITIES_CROSSENTROPY_MEAN,
   PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  SPARSE_CROSSENTROPY_MEAN,
+  SPARSE_CROSSENTROPY_MEAN_GRAD,
   sequential,
   tf,
 } from '@tensorfold/core';
@@ -14,7 +16,7 @@ import { adam } from '../optimizers/adam.js';
 import { expectClose } from '../test-utils/setup.js';
 import { blobs, TestDense } from '../test-utils/toys.js';
 import { setCrossentropyKernelEnabled } from './categorical-probabilities.js';
-import { categoricalCrossentropy } from './crossentropy.js';
+import { categoricalCrossentropy, sparseCategoricalCrossentropy } from './crossentropy.js';
 
 afterEach(() => {
   setCrossentropyKernelEnabled(true);
@@ -161,5 +163,67 @@ describe("categoricalCrossentropy's batch mean on WASM, one kernel forward and o
     const mean = categoricalCrossentropy().batchMean(y, p) as tf.Tensor;
     expect((await mean.data())[0]).toBeCloseTo(Math.log(3), 6);
     tf.dispose([p, y, sequence, mean]);
+  });
+});
+
+describe("sparseCategoricalCrossentropy's batch mean on WASM, one kernel forward and one backward", () => {
+  /** Three steps on class ids (int32, or float32 whole numbers); weights, losses, every kernel called. */
+  async function sparseSteps(meanKernel: boolean, float: boolean) {
+    setCrossentropyMeanKernelEnabled(meanKernel);
+    const { x, labels } = blobs(24);
+    const ids = float ? labels.cast('float32') : labels;
+    const m = sequential({
+      layers: [new TestDense({ units: 3, activation: 'softmax', inputShape: [2], seed: 3 })],
+    });
+    m.compile({ optimizer: adam({ learningRate: 0.1 }), loss: sparseCategoricalCrossentropy() });
+    const losses: number[] = [];
+    let before = 0;
+    const kernels = await callsOf(
+      [SPARSE_CROSSENTROPY_MEAN, SPARSE_CROSSENTROPY_MEAN_GRAD, 'Log', 'OneHot'],
+      async () => {
+        for (let i = 0; i < 3; i++) {
+          losses.push((await m.trainOnBatch(x, ids)).loss as number);
+          if (i === 0) before = tf.memory().numTensors;
+        }
+      },
+    );
+    const leaked = tf.memory().numTensors - before;
+    const weights = m.getWeights();
+    const values = (await Promise.all(weights.map((w) => w.data()))).flatMap((d) => Array.from(d));
+    tf.dispose([...weights, x, labels, ids]);
+    m.dispose();
+    return { values, losses, kernels, leaked };
+  }
+
+  it.each([false, true])(
+    'trains as the stock ops do, to float tolerance, in one call each way (float ids: %s)',
+    async (float) => {
+      await useBackend('wasm');
+      const on = await sparseSteps(true, float);
+      const off = await sparseSteps(false, float);
+      expect(on.kernels).toEqual(
+        Array(3).fill([SPARSE_CROSSENTROPY_MEAN, SPARSE_CROSSENTROPY_MEAN_GRAD]).flat(),
+      );
+      expect(off.kernels).toContain('Log');
+      expect(off.kernels).toContain('OneHot');
+      expectClose(on.losses, off.losses, 1e-6);
+      expectClose(on.values, off.values, 1e-5);
+      expect(on.leaked).toBe(0);
+      expect(off.leaked).toBe(0);
+    },
+  );
+
+  it('is declined for logits and sequences; a label out of range still gives NaN', async () => {
+    await useBackend('wasm');
+    const p = tf.fill([2, 3], 1 / 3);
+    const ids = tf.tensor1d([0, 2], 'int32');
+    expect(sparseCategoricalCrossentropy({ fromLogits: true }).batchMean(ids, p)).toBeNull();
+    const sequence = tf.fill([2, 1, 3], 1 / 3);
+    expect(sparseCategoricalCrossentropy().batchMean(tf.zeros([2, 1], 'int32'), sequence)).toBeNull();
+    const mean = sparseCategoricalCrossentropy().batchMean(ids, p) as tf.Tensor;
+    expect((await mean.data())[0]).toBeCloseTo(Math.log(3), 6);
+    const bad = sparseCategoricalCrossentropy().batchMean(tf.tensor1d([0, 3], 'int32'), p) as tf.Tensor;
+    expect((await bad.data())[0]).toBeNaN();
+    tf.dispose([p, ids, sequence, mean, bad]);
   });
 });

@@ -1,4 +1,4 @@
-import { register, ShapeError, tf } from '@tensorfold/core';
+import { register, ShapeError, sparseCrossentropyMean, tf } from '@tensorfold/core';
 import { checkNumber } from '../checks.js';
 import {
   categoricalCrossentropyMeanOfProbabilities,
@@ -136,6 +136,19 @@ export class SparseCategoricalCrossentropy extends LossBase {
       tf.less(labels, tf.scalar(classes, 'int32')),
     );
     return tf.where(valid, tf.neg(picked), tf.fill(picked.shape, Number.NaN));
+  }
+
+  /**
+   * The batch's mean loss in one kernel (forward and backward) on probabilities `[batch, classes]`,
+   * where the backend registers core's `SPARSE_CROSSENTROPY_MEAN` (WASM); `null` elsewhere (the
+   * training loop averages {@link LossBase.call}'s values: the same to float tolerance).
+   */
+  batchMean(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar | null {
+    if (this.fromLogits || yPred.rank !== 2) return null;
+    // (tidy frees the labels sparseLabels may make; null passes through it)
+    return tf.tidy(
+      () => sparseCrossentropyMean(sparseLabels(yTrue, yPred, this.name), yPred) as tf.Scalar,
+    ) as tf.Scalar | null;
   }
 
   override getConfig(): Record<string, unknown> {

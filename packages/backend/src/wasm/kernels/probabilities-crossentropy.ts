@@ -5,6 +5,8 @@ import {
   PROBABILITIES_CROSSENTROPY_GRAD,
   PROBABILITIES_CROSSENTROPY_MEAN,
   PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  SPARSE_CROSSENTROPY_MEAN,
+  SPARSE_CROSSENTROPY_MEAN_GRAD,
 } from '@tensorfold/core';
 import type { WasmBackendLike } from '../kernel-scope.js';
 
@@ -29,16 +31,17 @@ function rowSum(p: Float32Array, at: number, classes: number): number {
 type Targets = Float32Array | Int32Array;
 
 /**
- * Row `r`'s loss, `-sum(y * log(clip(p / s)))` with `s = sum(p)`, in float32 arithmetic in the stock
- * kernels' order (`Math.fround` after each operation; the logarithm rounded from float64).
+ * The loss of the row of `p` at `at`, `-sum(y * log(clip(p / s)))` with `s = sum(p)` and the row's
+ * targets at `yAt` in `y`, in float32 arithmetic in the stock kernels' order (`Math.fround` after each
+ * operation; the logarithm rounded from float64).
  */
-function rowLoss(y: Targets, p: Float32Array, at: number, classes: number): number {
+function rowLoss(y: Targets, yAt: number, p: Float32Array, at: number, classes: number): number {
   const s = rowSum(p, at, classes);
   let acc = 0;
   for (let j = 0; j < classes; j++) {
     const q = f32(p[at + j] / s);
     const clipped = Math.min(Math.max(q, LOW), HIGH); // NaN stays NaN
-    const target = f32(y[at + j]);
+    const target = f32(y[yAt + j]);
     // A zero target adds 0 * log(clipped), a zero (the log of [1e-7, 1 - 1e-7] is finite): the
     // logarithm is skipped there, the same sum (NaN still reaches it).
     if (target === 0 && !Number.isNaN(clipped)) continue;
@@ -48,12 +51,14 @@ function rowLoss(y: Targets, p: Float32Array, at: number, classes: number): numb
 }
 
 /**
- * Row `r`'s gradient with respect to the predictions, written to `dp` (`s = sum(p)`, `q = p / s`):
- * `dq = (eps <= q <= 1 - eps) ? -dy * y / q : 0`, then `dp = (dq - sum(dq * q)) / s`, in float32.
+ * The gradient of the row of `p` at `at` with respect to the predictions, written to `dp` at `at`
+ * (`s = sum(p)`, `q = p / s`, the row's targets at `yAt` in `y`): `dq = (eps <= q <= 1 - eps) ? -dy *
+ * y / q : 0`, then `dp = (dq - sum(dq * q)) / s`, in float32.
  */
 function rowGradient(
   minusDy: number,
   y: Targets,
+  yAt: number,
   p: Float32Array,
   dp: Float32Array,
   at: number,
@@ -63,7 +68,7 @@ function rowGradient(
   let t = 0; // sum(dq * q)
   for (let j = 0; j < classes; j++) {
     const q = f32(p[at + j] / s);
-    const dq = q >= LOW && q <= HIGH ? f32(f32(f32(y[at + j]) / q) * minusDy) : 0;
+    const dq = q >= LOW && q <= HIGH ? f32(f32(f32(y[yAt + j]) / q) * minusDy) : 0;
     dp[at + j] = dq;
     t = f32(t + f32(dq * q));
   }
@@ -94,7 +99,7 @@ export const probabilitiesCrossentropyConfig: KernelConfig = {
     }
     const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) loss[r] = rowLoss(y, p, at, classes);
+    for (let r = 0, at = 0; r < rows; r++, at += classes) loss[r] = rowLoss(y, at, p, at, classes);
     return out;
   }) as KernelFunc,
 };
@@ -117,7 +122,7 @@ export const probabilitiesCrossentropyGradConfig: KernelConfig = {
     const y = backend.typedArrayFromHeap(yTrue) as Float32Array;
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
     const dp = backend.typedArrayFromHeap(out) as Float32Array;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(-d[r], y, p, dp, at, classes);
+    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(-d[r], y, at, p, dp, at, classes);
     return out;
   }) as KernelFunc,
 };
@@ -145,7 +150,7 @@ export const probabilitiesCrossentropyMeanConfig: KernelConfig = {
     const y = targets(backend, yTrue);
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
     let sum = 0;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) sum = f32(sum + rowLoss(y, p, at, classes));
+    for (let r = 0, at = 0; r < rows; r++, at += classes) sum = f32(sum + rowLoss(y, at, p, at, classes));
     (backend.typedArrayFromHeap(out) as Float32Array)[0] = f32(sum / f32(rows));
     return out;
   }) as KernelFunc,
@@ -169,7 +174,74 @@ export const probabilitiesCrossentropyMeanGradConfig: KernelConfig = {
     const y = targets(backend, yTrue);
     const p = backend.typedArrayFromHeap(yPred) as Float32Array;
     const dp = backend.typedArrayFromHeap(out) as Float32Array;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(minusDy, y, p, dp, at, classes);
+    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(minusDy, y, at, p, dp, at, classes);
+    return out;
+  }) as KernelFunc,
+};
+
+/**
+ * A one-hot row for class id `label` of `classes` in `row` (reused), or null for an id outside
+ * `[0, classes)`.
+ */
+function oneHotRow(row: Float32Array, label: number, classes: number): Float32Array | null {
+  if (!(label >= 0 && label < classes)) return null;
+  row.fill(0);
+  row[label] = 1;
+  return row;
+}
+
+/**
+ * Core's {@link SPARSE_CROSSENTROPY_MEAN} on WASM: each row's loss as
+ * {@link probabilitiesCrossentropyMeanConfig} computes it for a one-hot target (the same arithmetic:
+ * the same bits), NaN for an id outside `[0, classes)`, the rows added in float32 in order, then
+ * divided by the rows.
+ */
+export const sparseCrossentropyMeanConfig: KernelConfig = {
+  kernelName: SPARSE_CROSSENTROPY_MEAN,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend: b }) => {
+    const { labels, yPred } = inputs as { labels: TensorInfo; yPred: TensorInfo };
+    const backend = b as WasmBackendLike;
+    const [rows, classes] = rowsAndClasses(yPred.shape);
+    const out = backend.makeOutput([], 'float32'); // the mean
+    // Views after the last allocation: an allocation may move the heap.
+    const ids = backend.typedArrayFromHeap(labels) as Int32Array;
+    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+    const row = new Float32Array(classes);
+    let sum = 0;
+    for (let r = 0, at = 0; r < rows; r++, at += classes) {
+      const target = oneHotRow(row, ids[r], classes);
+      sum = f32(sum + (target == null ? Number.NaN : rowLoss(target, 0, p, at, classes)));
+    }
+    (backend.typedArrayFromHeap(out) as Float32Array)[0] = f32(sum / f32(rows));
+    return out;
+  }) as KernelFunc,
+};
+
+/**
+ * Core's {@link SPARSE_CROSSENTROPY_MEAN_GRAD} on WASM: each row's gradient as
+ * {@link probabilitiesCrossentropyMeanGradConfig} computes it for a one-hot target (the same bits),
+ * zeros for an id outside `[0, classes)`.
+ */
+export const sparseCrossentropyMeanGradConfig: KernelConfig = {
+  kernelName: SPARSE_CROSSENTROPY_MEAN_GRAD,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend: b }) => {
+    const { dy, labels, yPred } = inputs as { dy: TensorInfo; labels: TensorInfo; yPred: TensorInfo };
+    const backend = b as WasmBackendLike;
+    const [rows, classes] = rowsAndClasses(yPred.shape);
+    const out = backend.makeOutput(yPred.shape, 'float32'); // [rows, classes]
+    if (rows * classes === 0) return out;
+    const minusDy = -f32((backend.typedArrayFromHeap(dy) as Float32Array)[0] / f32(rows));
+    const ids = backend.typedArrayFromHeap(labels) as Int32Array;
+    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+    const dp = backend.typedArrayFromHeap(out) as Float32Array;
+    const row = new Float32Array(classes);
+    for (let r = 0, at = 0; r < rows; r++, at += classes) {
+      const target = oneHotRow(row, ids[r], classes);
+      if (target == null) dp.fill(0, at, at + classes);
+      else rowGradient(minusDy, target, 0, p, dp, at, classes);
+    }
     return out;
   }) as KernelFunc,
 };
