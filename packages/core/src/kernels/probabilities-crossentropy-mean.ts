@@ -34,7 +34,7 @@ export const PROBABILITIES_CROSSENTROPY_MEAN_GRAD = 'TensorfoldProbabilitiesCros
  * {@link PROBABILITIES_CROSSENTROPY_MEAN} with one-hot targets, from class ids (the same arithmetic,
  * so the same bits), and NaN for a row whose id is outside `[0, classes)`. Inputs: `labels`, int32
  * `[rows]`; `yPred`, float32 `[rows, classes]`. Output: float32 scalar. It replaces the stock ops of the
- * sparse loss (about fifteen kernels forward, twenty-five backward). Its gradient
+ * sparse loss (about forty kernels forward and backward). Its gradient
  * ({@link sparseCrossentropyMeanGradConfig}, core's) runs {@link SPARSE_CROSSENTROPY_MEAN_GRAD}.
  */
 export const SPARSE_CROSSENTROPY_MEAN = 'TensorfoldSparseCrossentropyMean';

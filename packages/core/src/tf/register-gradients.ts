@@ -35,10 +35,11 @@ export function registerCoreGradients(): void {
   // the gradients of tfjs's fused convolution and matrix-product kernels run by themselves
   registerFusedGradients();
   registerReluGradient();
-  if (tf.getGradient(probabilitiesCrossentropyGradConfig.kernelName) == null) {
-    tf.registerGradient(probabilitiesCrossentropyGradConfig);
-  }
-  for (const config of [probabilitiesCrossentropyMeanGradConfig, sparseCrossentropyMeanGradConfig]) {
+  for (const config of [
+    probabilitiesCrossentropyGradConfig,
+    probabilitiesCrossentropyMeanGradConfig,
+    sparseCrossentropyMeanGradConfig,
+  ]) {
     if (tf.getGradient(config.kernelName) == null) tf.registerGradient(config);
   }
   registerSoftmaxGradient();

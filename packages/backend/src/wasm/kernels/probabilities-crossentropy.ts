@@ -1,4 +1,10 @@
-import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import {
+  type KernelConfig,
+  type KernelFunc,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
 import {
   CROSSENTROPY_EPSILON,
   PROBABILITIES_CROSSENTROPY,
@@ -127,121 +133,122 @@ export const probabilitiesCrossentropyGradConfig: KernelConfig = {
   }) as KernelFunc,
 };
 
-/** `yTrue`'s values: float32, or int32 (read as float32 by the row functions). */
-function targets(backend: WasmBackendLike, yTrue: TensorInfo): Targets {
-  return backend.typedArrayFromHeap(yTrue) as Targets;
+/**
+ * Each row's targets, read after the kernel's allocations: `values`, and for row `r` (its predictions
+ * at `at`) the offset of its targets in `values`, or -1 where it has none (a class id out of range).
+ */
+interface RowTargets {
+  values: Targets;
+  offset(r: number, at: number): number;
+}
+
+/** Where a mean kernel's targets come from, given its inputs and the classes a row. */
+type TargetsOf = (backend: WasmBackendLike, inputs: NamedTensorInfoMap, classes: number) => RowTargets;
+
+/** `yTrue` `[rows, classes]` (float32, or int32 read as float32): each row's targets beside its predictions. */
+const denseTargets: TargetsOf = (backend, inputs) => ({
+  values: backend.typedArrayFromHeap(inputs.yTrue as TensorInfo) as Targets,
+  offset: (_r, at) => at,
+});
+
+/** `labels`, int32 `[rows]` class ids: each row's targets a one-hot row, written in turn into one buffer. */
+const sparseTargets: TargetsOf = (backend, inputs, classes) => {
+  const ids = backend.typedArrayFromHeap(inputs.labels as TensorInfo) as Int32Array;
+  const row = new Float32Array(classes);
+  return {
+    values: row,
+    offset: (r) => {
+      const id = ids[r];
+      if (!(id >= 0 && id < classes)) return -1;
+      row.fill(0);
+      row[id] = 1;
+      return 0;
+    },
+  };
+};
+
+/**
+ * A batch-mean kernel: each row's loss as {@link probabilitiesCrossentropyConfig}'s (NaN for a row
+ * without targets), added in float32 in row order, then divided by the rows (float32), as the stock
+ * `Mean` adds them. Inputs: `yPred` `[rows, classes]` and the targets `targetsOf` reads.
+ */
+function meanConfig(kernelName: string, targetsOf: TargetsOf): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: b }) => {
+      const backend = b as WasmBackendLike;
+      const yPred = inputs.yPred as TensorInfo;
+      const [rows, classes] = rowsAndClasses(yPred.shape);
+      const out = backend.makeOutput([], 'float32'); // the mean
+      // Views after the last allocation: an allocation may move the heap.
+      const y = targetsOf(backend, inputs, classes);
+      const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+      let sum = 0;
+      for (let r = 0, at = 0; r < rows; r++, at += classes) {
+        const yAt = y.offset(r, at);
+        sum = f32(sum + (yAt < 0 ? Number.NaN : rowLoss(y.values, yAt, p, at, classes)));
+      }
+      (backend.typedArrayFromHeap(out) as Float32Array)[0] = f32(sum / f32(rows));
+      return out;
+    }) as KernelFunc,
+  };
 }
 
 /**
- * Core's {@link PROBABILITIES_CROSSENTROPY_MEAN} on WASM: each row's loss as
- * {@link probabilitiesCrossentropyConfig}'s, added in float32 in row order, then divided by the rows
- * (float32), as the stock `Mean` adds them: the bits of that kernel followed by `Mean` (and of a
- * `Cast` before it, for int32 targets), in one call.
+ * A batch-mean kernel's gradient: every row's `dy` is `dy / rows` (float32 division, as `MEAN_GRAD`
+ * writes it), then each row's gradient as {@link probabilitiesCrossentropyGradConfig}'s; zeros for a
+ * row without targets. Inputs: `dy` (a scalar), `yPred` and the targets `targetsOf` reads.
  */
-export const probabilitiesCrossentropyMeanConfig: KernelConfig = {
-  kernelName: PROBABILITIES_CROSSENTROPY_MEAN,
-  backendName: 'wasm',
-  kernelFunc: (({ inputs, backend: b }) => {
-    const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
-    const backend = b as WasmBackendLike;
-    const [rows, classes] = rowsAndClasses(yPred.shape);
-    const out = backend.makeOutput([], 'float32'); // the mean
-    // Views after the last allocation: an allocation may move the heap.
-    const y = targets(backend, yTrue);
-    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    let sum = 0;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) sum = f32(sum + rowLoss(y, at, p, at, classes));
-    (backend.typedArrayFromHeap(out) as Float32Array)[0] = f32(sum / f32(rows));
-    return out;
-  }) as KernelFunc,
-};
-
-/**
- * Core's {@link PROBABILITIES_CROSSENTROPY_MEAN_GRAD} on WASM: every row's `dy` is `dy / rows` (float32
- * division, as `MEAN_GRAD` writes it), then each row's gradient as
- * {@link probabilitiesCrossentropyGradConfig}'s: the bits of those two kernels, in one call.
- */
-export const probabilitiesCrossentropyMeanGradConfig: KernelConfig = {
-  kernelName: PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
-  backendName: 'wasm',
-  kernelFunc: (({ inputs, backend: b }) => {
-    const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
-    const backend = b as WasmBackendLike;
-    const [rows, classes] = rowsAndClasses(yPred.shape);
-    const out = backend.makeOutput(yPred.shape, 'float32'); // [rows, classes]
-    if (rows * classes === 0) return out;
-    const minusDy = -f32((backend.typedArrayFromHeap(dy) as Float32Array)[0] / f32(rows));
-    const y = targets(backend, yTrue);
-    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    const dp = backend.typedArrayFromHeap(out) as Float32Array;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) rowGradient(minusDy, y, at, p, dp, at, classes);
-    return out;
-  }) as KernelFunc,
-};
-
-/**
- * A one-hot row for class id `label` of `classes` in `row` (reused), or null for an id outside
- * `[0, classes)`.
- */
-function oneHotRow(row: Float32Array, label: number, classes: number): Float32Array | null {
-  if (!(label >= 0 && label < classes)) return null;
-  row.fill(0);
-  row[label] = 1;
-  return row;
+function meanGradConfig(kernelName: string, targetsOf: TargetsOf): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: b }) => {
+      const backend = b as WasmBackendLike;
+      const yPred = inputs.yPred as TensorInfo;
+      const [rows, classes] = rowsAndClasses(yPred.shape);
+      const out = backend.makeOutput(yPred.shape, 'float32'); // [rows, classes]
+      if (rows * classes === 0) return out;
+      const minusDy = -f32(
+        (backend.typedArrayFromHeap(inputs.dy as TensorInfo) as Float32Array)[0] / f32(rows),
+      );
+      const y = targetsOf(backend, inputs, classes);
+      const p = backend.typedArrayFromHeap(yPred) as Float32Array;
+      const dp = backend.typedArrayFromHeap(out) as Float32Array;
+      for (let r = 0, at = 0; r < rows; r++, at += classes) {
+        const yAt = y.offset(r, at);
+        if (yAt < 0) dp.fill(0, at, at + classes);
+        else rowGradient(minusDy, y.values, yAt, p, dp, at, classes);
+      }
+      return out;
+    }) as KernelFunc,
+  };
 }
 
 /**
- * Core's {@link SPARSE_CROSSENTROPY_MEAN} on WASM: each row's loss as
- * {@link probabilitiesCrossentropyMeanConfig} computes it for a one-hot target (the same arithmetic:
- * the same bits), NaN for an id outside `[0, classes)`, the rows added in float32 in order, then
- * divided by the rows.
+ * Core's {@link PROBABILITIES_CROSSENTROPY_MEAN} on WASM: the bits of the per-row kernel followed by
+ * `Mean` (and of a `Cast` before it, for int32 targets), in one call.
  */
-export const sparseCrossentropyMeanConfig: KernelConfig = {
-  kernelName: SPARSE_CROSSENTROPY_MEAN,
-  backendName: 'wasm',
-  kernelFunc: (({ inputs, backend: b }) => {
-    const { labels, yPred } = inputs as { labels: TensorInfo; yPred: TensorInfo };
-    const backend = b as WasmBackendLike;
-    const [rows, classes] = rowsAndClasses(yPred.shape);
-    const out = backend.makeOutput([], 'float32'); // the mean
-    // Views after the last allocation: an allocation may move the heap.
-    const ids = backend.typedArrayFromHeap(labels) as Int32Array;
-    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    const row = new Float32Array(classes);
-    let sum = 0;
-    for (let r = 0, at = 0; r < rows; r++, at += classes) {
-      const target = oneHotRow(row, ids[r], classes);
-      sum = f32(sum + (target == null ? Number.NaN : rowLoss(target, 0, p, at, classes)));
-    }
-    (backend.typedArrayFromHeap(out) as Float32Array)[0] = f32(sum / f32(rows));
-    return out;
-  }) as KernelFunc,
-};
+export const probabilitiesCrossentropyMeanConfig = meanConfig(PROBABILITIES_CROSSENTROPY_MEAN, denseTargets);
 
 /**
- * Core's {@link SPARSE_CROSSENTROPY_MEAN_GRAD} on WASM: each row's gradient as
- * {@link probabilitiesCrossentropyMeanGradConfig} computes it for a one-hot target (the same bits),
- * zeros for an id outside `[0, classes)`.
+ * Core's {@link PROBABILITIES_CROSSENTROPY_MEAN_GRAD} on WASM: the bits of `MEAN_GRAD` followed by the
+ * per-row gradient kernel, in one call.
  */
-export const sparseCrossentropyMeanGradConfig: KernelConfig = {
-  kernelName: SPARSE_CROSSENTROPY_MEAN_GRAD,
-  backendName: 'wasm',
-  kernelFunc: (({ inputs, backend: b }) => {
-    const { dy, labels, yPred } = inputs as { dy: TensorInfo; labels: TensorInfo; yPred: TensorInfo };
-    const backend = b as WasmBackendLike;
-    const [rows, classes] = rowsAndClasses(yPred.shape);
-    const out = backend.makeOutput(yPred.shape, 'float32'); // [rows, classes]
-    if (rows * classes === 0) return out;
-    const minusDy = -f32((backend.typedArrayFromHeap(dy) as Float32Array)[0] / f32(rows));
-    const ids = backend.typedArrayFromHeap(labels) as Int32Array;
-    const p = backend.typedArrayFromHeap(yPred) as Float32Array;
-    const dp = backend.typedArrayFromHeap(out) as Float32Array;
-    const row = new Float32Array(classes);
-    for (let r = 0, at = 0; r < rows; r++, at += classes) {
-      const target = oneHotRow(row, ids[r], classes);
-      if (target == null) dp.fill(0, at, at + classes);
-      else rowGradient(minusDy, target, 0, p, dp, at, classes);
-    }
-    return out;
-  }) as KernelFunc,
-};
+export const probabilitiesCrossentropyMeanGradConfig = meanGradConfig(
+  PROBABILITIES_CROSSENTROPY_MEAN_GRAD,
+  denseTargets,
+);
+
+/**
+ * Core's {@link SPARSE_CROSSENTROPY_MEAN} on WASM: the dense mean kernel's arithmetic on one-hot rows
+ * (the same bits), NaN for an id outside `[0, classes)`.
+ */
+export const sparseCrossentropyMeanConfig = meanConfig(SPARSE_CROSSENTROPY_MEAN, sparseTargets);
+
+/**
+ * Core's {@link SPARSE_CROSSENTROPY_MEAN_GRAD} on WASM: the dense mean gradient's arithmetic on one-hot
+ * rows (the same bits), zeros for an id outside `[0, classes)`.
+ */
+export const sparseCrossentropyMeanGradConfig = meanGradConfig(SPARSE_CROSSENTROPY_MEAN_GRAD, sparseTargets);
