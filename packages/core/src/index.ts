@@ -68,6 +68,7 @@ export {
 } from './kernels/probabilities-crossentropy-mean.js';
 export { RELU_GRAD, RELU_GRAD_SUMS, reluGradient, reluGradientAndSums } from './kernels/relu-grad.js';
 export { SOFTMAX_GRAD, SOFTMAX_GRAD_MAX_SIZE, softmaxGradient } from './kernels/softmax-grad.js';
+export { SPARSE_ACCURACY_UPDATE, sparseAccuracyUpdate } from './kernels/sparse-accuracy.js';
 export { leadingSymmetricEigen } from './linalg/leading-symmetric-eigen.js';
 export { type SymmetricEigen, symmetricEigen } from './linalg/symmetric-eigen.js';
 export type {

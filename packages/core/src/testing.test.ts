@@ -44,6 +44,7 @@ describe('@tensorfold/core/testing', () => {
       'setMeanGradKernelEnabled',
       'setReluGradSumsEnabled',
       'setSoftmaxGradKernelEnabled',
+      'setSparseAccuracyKernelEnabled',
       'setStepLossOnHost',
     ];
     expect(Object.keys(testing).sort()).toEqual(switches);

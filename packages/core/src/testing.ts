@@ -9,6 +9,7 @@
  *   setMeanGradKernelEnabled,
  *   setReluGradSumsEnabled,
  *   setSoftmaxGradKernelEnabled,
+ *   setSparseAccuracyKernelEnabled,
  *   setStepLossOnHost,
  * } from '@tensorfold/core/testing';
  *
@@ -17,6 +18,7 @@
  * setMeanGradKernelEnabled(false); // a mean's gradient by tfjs-core's three ops
  * setReluGradSumsEnabled(false); // a relu layer's mask and its bias's gradient by two kernels
  * setCrossentropyMeanKernelEnabled(false); // a compiled cross-entropy's batch mean by its per-row kernel and Mean
+ * setSparseAccuracyKernelEnabled(false); // a sparse accuracy's update by the stock ops
  *
  * @packageDocumentation
  */
@@ -24,4 +26,5 @@ export { setMeanGradKernelEnabled } from './kernels/mean-grad.js';
 export { setCrossentropyMeanKernelEnabled } from './kernels/probabilities-crossentropy-mean.js';
 export { setReluGradSumsEnabled } from './kernels/relu-grad.js';
 export { setSoftmaxGradKernelEnabled } from './kernels/softmax-grad.js';
+export { setSparseAccuracyKernelEnabled } from './kernels/sparse-accuracy.js';
 export { setStepLossOnHost } from './training/train-step.js';

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense|all|mlptrain] [rounds] [samples]`
+ * `pnpm --filter @tensorfold/bench fit-ab [gather|fusedconv|fuseddense|all|mlptrain|ce-mean|accuracy|wave18] [rounds] [samples]`
  *
  * Same-process A/B of one switch on `fit` as the CLI's `train lenet5` runs it: models-cnn's LeNet-5,
  * Adam 1e-3, sparse categorical cross-entropy with the accuracy metric, batch 64, shuffled, on
@@ -15,11 +15,18 @@
  * `fuseddense` dense layers trained through one _FusedMatMul (training-fused-dense.ts), `all` the three
  * together (off: as before branch wip/lenet-step), `mlptrain` branch wip/mlp-train's changes (the loss added
  * to the epoch's mean on the host, softmax's gradient as one kernel; the categorical cross-entropy kernel
- * too, which this sparse loss does not reach; off: as before it).
+ * too, which this sparse loss does not reach; off: as before it), `ce-mean` the sparse loss's batch mean in
+ * one kernel each way (core's SPARSE_CROSSENTROPY_MEAN), `accuracy` the accuracy metric's update in one
+ * kernel (core's SPARSE_ACCURACY_UPDATE), `wave18` those two together.
  */
 import { setGatherRowsEnabled } from '@tensorfold/backend/testing';
 import { tf } from '@tensorfold/core';
-import { setSoftmaxGradKernelEnabled, setStepLossOnHost } from '@tensorfold/core/testing';
+import {
+  setCrossentropyMeanKernelEnabled,
+  setSoftmaxGradKernelEnabled,
+  setSparseAccuracyKernelEnabled,
+  setStepLossOnHost,
+} from '@tensorfold/core/testing';
 import { setTrainingFusedConvEnabled, setTrainingFusedDenseEnabled } from '@tensorfold/layers';
 import { lenet5 } from '@tensorfold/models-cnn';
 import { adam } from '@tensorfold/optim';
@@ -42,6 +49,12 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
     setCrossentropyKernelEnabled(on);
     setStepLossOnHost(on);
     setSoftmaxGradKernelEnabled(on);
+  },
+  'ce-mean': setCrossentropyMeanKernelEnabled,
+  accuracy: setSparseAccuracyKernelEnabled,
+  wave18: (on) => {
+    setCrossentropyMeanKernelEnabled(on);
+    setSparseAccuracyKernelEnabled(on);
   },
 };
 

@@ -64,6 +64,7 @@ import { reluGradConfig, reluGradSumsConfig } from './kernels/relu-grad.js';
 import { rowContractionConfig } from './kernels/row-contraction.js';
 import { viewSliceConfig, viewUnpackConfig } from './kernels/slice.js';
 import { softmaxGradConfig } from './kernels/softmax-grad.js';
+import { sparseAccuracyUpdateConfig } from './kernels/sparse-accuracy.js';
 import { swapLastAxesConfig } from './kernels/swap-last-axes.js';
 import { wasmTransformConfig } from './kernels/transform.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
@@ -116,6 +117,8 @@ export const ADDED_WASM_KERNELS: readonly KernelConfig[] = [
   sparseCrossentropyMeanGradConfig,
   // core's SOFTMAX_GRAD: softmax's gradient over the last axis in one call (kernels/softmax-grad.ts)
   softmaxGradConfig,
+  // core's SPARSE_ACCURACY_UPDATE: a sparse accuracy metric's sums after one batch (kernels/sparse-accuracy.ts)
+  sparseAccuracyUpdateConfig,
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { register, tf } from '@tensorfold/core';
+import { register, sparseAccuracyUpdate, tf } from '@tensorfold/core';
 import { checkInteger, checkNumber } from '../checks.js';
 import { sparseLabels } from '../losses/crossentropy.js';
 import { matchShape, toFloat } from '../losses/loss.js';
@@ -55,6 +55,16 @@ export class SparseCategoricalAccuracy extends MeanMetric {
   protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
     const labels = sparseLabels(yTrue, yPred, this.name); // [batch] int32
     return tf.cast(tf.equal(labels, tf.argMax(yPred, -1)), 'float32'); // [batch]
+  }
+  /** One kernel for the whole update on `[batch, classes]` predictions where the backend has it (WASM). */
+  protected override fusedUpdate(
+    yTrue: tf.Tensor,
+    yPred: tf.Tensor,
+    total: tf.Scalar,
+    count: tf.Scalar,
+  ): [tf.Scalar, tf.Scalar] | null {
+    if (yPred.rank !== 2) return null;
+    return sparseAccuracyUpdate(sparseLabels(yTrue, yPred, this.name), yPred, total, count);
   }
 }
 

@@ -57,8 +57,24 @@ export abstract class MeanMetric extends MetricBase {
   /** The per-sample values, `[batch]` or `[batch, ...]`; runs inside `tidy`. */
   protected abstract values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
 
+  /**
+   * The running sums after one unweighted batch in one op, where the metric has one for these inputs
+   * (`[total, count]`, new tensors with the stock ops' bits); null otherwise (the default), and
+   * {@link MeanMetric.update} computes them from {@link MeanMetric.values}. Runs inside `tidy`.
+   */
+  protected fusedUpdate(
+    _yTrue: tf.Tensor,
+    _yPred: tf.Tensor,
+    _total: tf.Scalar,
+    _count: tf.Scalar,
+  ): [tf.Scalar, tf.Scalar] | null {
+    return null;
+  }
+
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
     const [total, count] = tf.tidy(() => {
+      const fused = sampleWeight ? null : this.fusedUpdate(yTrue, yPred, this.total, this.count);
+      if (fused) return fused.map((t) => tf.keep(t));
       let v = this.values(yTrue, yPred);
       if (v.rank === 0) v = tf.reshape(v, [1]);
       const batch = v.shape[0];
