@@ -1,4 +1,4 @@
-import { register, sparseAccuracyUpdate, tf } from '@tensorfold/core';
+import { register, SPARSE_ACCURACY_UPDATE, sparseAccuracyUpdate, tf } from '@tensorfold/core';
 import { checkInteger, checkNumber } from '../checks.js';
 import { sparseLabels } from '../losses/crossentropy.js';
 import { matchShape, toFloat } from '../losses/loss.js';
@@ -63,7 +63,8 @@ export class SparseCategoricalAccuracy extends MeanMetric {
     total: tf.Scalar,
     count: tf.Scalar,
   ): [tf.Scalar, tf.Scalar] | null {
-    if (yPred.rank !== 2) return null;
+    // (checked first: where there is no kernel, float ids are not converted twice)
+    if (yPred.rank !== 2 || tf.getKernel(SPARSE_ACCURACY_UPDATE, tf.getBackend()) == null) return null;
     return sparseAccuracyUpdate(sparseLabels(yTrue, yPred, this.name), yPred, total, count);
   }
 }
