@@ -1,4 +1,4 @@
-import { register, ShapeError, sparseCrossentropyMean, tf } from '@tensorfold/core';
+import { register, ShapeError, SPARSE_CROSSENTROPY_MEAN, sparseCrossentropyMean, tf } from '@tensorfold/core';
 import { checkNumber } from '../checks.js';
 import {
   categoricalCrossentropyMeanOfProbabilities,
@@ -144,7 +144,13 @@ export class SparseCategoricalCrossentropy extends LossBase {
    * training loop averages {@link LossBase.call}'s values: the same to float tolerance).
    */
   batchMean(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar | null {
-    if (this.fromLogits || yPred.rank !== 2) return null;
+    // (the kernel looked up first: where there is none, float ids are not converted twice)
+    if (
+      this.fromLogits ||
+      yPred.rank !== 2 ||
+      tf.getKernel(SPARSE_CROSSENTROPY_MEAN, tf.getBackend()) == null
+    )
+      return null;
     // (tidy frees the labels sparseLabels may make; null passes through it)
     return tf.tidy(
       () => sparseCrossentropyMean(sparseLabels(yTrue, yPred, this.name), yPred) as tf.Scalar,
